@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from accounts.navigation import navigation_for
+
+
+def navigation(request) -> dict:
+    """Menu items for the user's roles, and banners the apps want on every page.
+
+    Each entry of settings.PORTAL_BANNER_PROVIDERS is a function(request) returning a
+    list of {"text", "url", "link_text"} dicts, so apps add banners without this app
+    importing them.
+    """
+    banners = []
+    for dotted_path in settings.PORTAL_BANNER_PROVIDERS:
+        banners.extend(import_string(dotted_path)(request))
+    return {"nav_items": navigation_for(request.user), "site_banners": banners}

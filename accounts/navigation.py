@@ -1,0 +1,27 @@
+"""The menu each role sees. Apps add their entries here, by URL name."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from schools.access import roles_of
+
+# (label, url name, roles that see it; "any" means every logged-in user)
+NAV_ITEMS = [
+    (_("Home"), "home", {"any"}),
+    (_("Protocol"), "policy:current", {"any"}),
+    (_("Import pupils"), "schools:import_pupils", {"director", "board"}),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return [_link(label, name) for label, name, roles in NAV_ITEMS if "public" in roles]
+    roles = roles_of(user) | {"any"}
+    return [_link(label, name) for label, name, allowed in NAV_ITEMS if roles & allowed]
+
+
+def _link(label, url_name) -> dict:
+    try:
+        return {"label": label, "url": reverse(url_name), "name": url_name}
+    except NoReverseMatch:
+        return {"label": label, "url": "#", "name": url_name}

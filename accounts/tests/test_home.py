@@ -1,0 +1,53 @@
+import pytest
+from django.urls import reverse
+
+from conftest import make_user
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "home"),
+    [
+        ("parent_a", "accounts:home_parent"),
+        ("teacher_a", "accounts:home_teacher"),
+        ("director_a", "accounts:home_director"),
+        ("board", "accounts:home_board"),
+        ("privacy_officer", "accounts:home_privacy"),
+        ("outsider", "accounts:home_none"),
+    ],
+)
+def test_it_sends_each_role_to_its_own_home(request, login, cast_member, home):
+    user = request.getfixturevalue(cast_member)
+    response = login(user).get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse(home)
+    assert login(user).get(response.url).status_code == 200
+
+
+def test_it_sends_anonymous_visitors_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.url == reverse("account_login")
+
+
+def test_it_sends_staff_without_totp_to_totp_setup(db, login, school_a):
+    from schools.models import StaffMembership
+
+    teacher = make_user("nieuw@example.org")
+    StaffMembership.objects.create(user=teacher, school=school_a, role="teacher")
+    response = login(teacher).get(reverse("accounts:home_teacher"))
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+
+
+def test_it_lets_parents_in_without_totp(login, parent_a):
+    response = login(parent_a).get(reverse("accounts:home_parent"))
+    assert response.status_code == 200
+    assert "Sem" in response.content.decode()
+
+
+def test_it_hides_other_role_homes_as_404(login, parent_a):
+    assert login(parent_a).get(reverse("accounts:home_director")).status_code == 404
+
+
+def test_health_answers_ok(client, db):
+    response = client.get(reverse("health"))
+    assert response.json() == {"status": "ok"}

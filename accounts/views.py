@@ -1,0 +1,69 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from accounts.roles import home_url_name
+from schools.access import (
+    children_of,
+    directed_schools,
+    require_role,
+    schools_for_staff,
+    taught_groups,
+)
+from schools.models import StaffMembership
+
+Role = StaffMembership.Role
+
+
+@never_cache
+def health(request):
+    """For load balancers: the process answers and the database responds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    return redirect(home_url_name(request.user))
+
+
+@login_required
+def home_parent(request):
+    children = children_of(request.user).select_related("school", "group")
+    return render(request, "accounts/home_parent.html", {"children": children})
+
+
+@login_required
+def home_teacher(request):
+    require_role(request.user, Role.TEACHER)
+    groups = taught_groups(request.user).select_related("school")
+    return render(request, "accounts/home_teacher.html", {"groups": groups})
+
+
+@login_required
+def home_director(request):
+    require_role(request.user, Role.DIRECTOR)
+    schools = directed_schools(request.user)
+    return render(request, "accounts/home_director.html", {"schools": schools})
+
+
+@login_required
+def home_board(request):
+    require_role(request.user, Role.BOARD)
+    schools = schools_for_staff(request.user, Role.BOARD)
+    return render(request, "accounts/home_board.html", {"schools": schools})
+
+
+@login_required
+def home_privacy(request):
+    require_role(request.user, Role.PRIVACY_OFFICER)
+    return render(request, "accounts/home_privacy.html")
+
+
+@login_required
+def home_none(request):
+    return render(request, "accounts/home_none.html")

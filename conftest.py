@@ -1,0 +1,171 @@
+"""The small cast of users shared by all tests (STYLE.md point 9).
+
+School A (vlindertuin) has groups A1 and A2; school B (zwanenhof) has group B1.
+parent_a is a gezag-holding parent of pupil_a (A1); parent_b of pupil_b (B1).
+teacher_a teaches A1, other_teacher teaches A2; director_a directs school A,
+director_b school B; board and privacy_officer see all; outsider has no role.
+Staff users have TOTP set up, as the portal requires.
+"""
+
+import datetime
+import os
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from accounts.models import User
+from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+
+Role = StaffMembership.Role
+SCHOOL_YEAR = "2026-2027"
+
+
+def require_service(env_name: str) -> str:
+    """The service URL, or skip locally / fail in CI (OPO_REQUIRE_SERVICES=1)."""
+    url = os.environ.get(env_name, "")
+    if url:
+        return url
+    if os.environ.get("OPO_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{env_name} is not set but CI requires it")
+    pytest.skip(f"{env_name} not set")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_user(email: str, **extra) -> User:
+    return User.objects.create_user(email=email, password="correct horse 42", **extra)
+
+
+def give_totp(user: User) -> User:
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def make_staff(email: str, role: str, school: School | None = None, groups=()) -> User:
+    user = give_totp(make_user(email, full_name=email.split("@")[0].title()))
+    membership = StaffMembership.objects.create(user=user, role=role, school=school)
+    membership.groups.set(groups)
+    return user
+
+
+def make_pupil(school: School, group: Group, number: str, first: str, last: str) -> Pupil:
+    return Pupil.objects.create(
+        school=school,
+        group=group,
+        leerlingnummer=number,
+        first_name=first,
+        last_name=last,
+        birth_date=datetime.date(2018, 5, 4),
+    )
+
+
+@pytest.fixture
+def school_a(db):
+    return School.objects.create(
+        code="vlindertuin", name="OBS De Vlindertuin", aliases=["De Vlindertuin", "#vlindertuin"]
+    )
+
+
+@pytest.fixture
+def school_b(db):
+    return School.objects.create(
+        code="zwanenhof", name="OBS Het Zwanenhof", aliases=["Het Zwanenhof", "#zwanenhof"]
+    )
+
+
+@pytest.fixture
+def group_a1(school_a):
+    return Group.objects.create(school=school_a, name="groep 5", school_year=SCHOOL_YEAR)
+
+
+@pytest.fixture
+def group_a2(school_a):
+    return Group.objects.create(school=school_a, name="groep 7", school_year=SCHOOL_YEAR)
+
+
+@pytest.fixture
+def group_b1(school_b):
+    return Group.objects.create(school=school_b, name="groep 5", school_year=SCHOOL_YEAR)
+
+
+@pytest.fixture
+def pupil_a(school_a, group_a1):
+    return make_pupil(school_a, group_a1, "1001", "Sem", "Bakker")
+
+
+@pytest.fixture
+def pupil_a2(school_a, group_a2):
+    return make_pupil(school_a, group_a2, "1002", "Roos", "Vries")
+
+
+@pytest.fixture
+def pupil_b(school_b, group_b1):
+    return make_pupil(school_b, group_b1, "2001", "Bram", "Visser")
+
+
+@pytest.fixture
+def parent_a(pupil_a):
+    user = make_user("ouder.a@example.org", full_name="Ouder A")
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
+    return user
+
+
+@pytest.fixture
+def parent_b(pupil_b):
+    user = make_user("ouder.b@example.org", full_name="Ouder B")
+    Guardianship.objects.create(user=user, pupil=pupil_b, has_parental_authority=True)
+    return user
+
+
+@pytest.fixture
+def teacher_a(school_a, group_a1):
+    return make_staff("juf.a@example.org", Role.TEACHER, school_a, [group_a1])
+
+
+@pytest.fixture
+def other_teacher(school_a, group_a2):
+    return make_staff("meester.a2@example.org", Role.TEACHER, school_a, [group_a2])
+
+
+@pytest.fixture
+def director_a(school_a):
+    return make_staff("directeur.a@example.org", Role.DIRECTOR, school_a)
+
+
+@pytest.fixture
+def director_b(school_b):
+    return make_staff("directeur.b@example.org", Role.DIRECTOR, school_b)
+
+
+@pytest.fixture
+def board(db):
+    return make_staff("bestuur@example.org", Role.BOARD)
+
+
+@pytest.fixture
+def privacy_officer(db):
+    return make_staff("privacy@example.org", Role.PRIVACY_OFFICER)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("buiten@example.org")
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> a test client logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

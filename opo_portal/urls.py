@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "OPO Portal"
+
+urlpatterns = [
+    # Landing and health
+    path("", account_views.home, name="home"),
+    path("health/", account_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Accounts (allauth) and role home pages
+    path("accounts/", include("allauth.urls")),
+    path("start/", include("accounts.urls")),
+    # Apps
+    path("scholen/", include("schools.urls")),
+    path("protocol/", include("policy.urls")),
+    path("toestemming/", include("consent.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    # Admin
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,112 @@
+"""Who may reach what. One helper per object type; out of reach is a 404.
+
+Reach by role:
+- board staff and the privacy officer: every school;
+- a director: the schools they direct;
+- a teacher: the pupils of the groups they teach;
+- a parent: their own children (any guardianship, with or without gezag).
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from schools.models import Group, Pupil, School, StaffMembership
+
+Role = StaffMembership.Role
+ALL_SCHOOL_ROLES = (Role.BOARD, Role.PRIVACY_OFFICER)
+
+
+def _memberships(user) -> list[StaffMembership]:
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_opo_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.all())
+        user._opo_memberships = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    roles = {m.role for m in _memberships(user)}
+    if user.is_authenticated and user.guardianships.exists():
+        roles.add("parent")
+    return roles
+
+
+def is_staff_member(user) -> bool:
+    return bool(_memberships(user))
+
+
+def has_role(user, *roles: str) -> bool:
+    return any(m.role in roles for m in _memberships(user))
+
+
+def sees_all_schools(user) -> bool:
+    return has_role(user, *ALL_SCHOOL_ROLES)
+
+
+def schools_for_staff(user, *roles: str) -> QuerySet[School]:
+    """Schools where the user holds one of `roles` (board/privacy officer: all)."""
+    if sees_all_schools(user):
+        return School.objects.all()
+    ids = [m.school_id for m in _memberships(user) if m.role in roles]
+    return School.objects.filter(id__in=ids)
+
+
+def directed_schools(user) -> QuerySet[School]:
+    return schools_for_staff(user, Role.DIRECTOR)
+
+
+def taught_groups(user) -> QuerySet[Group]:
+    return Group.objects.filter(teachers__user=user, teachers__role=Role.TEACHER).distinct()
+
+
+def pupils_for(user) -> QuerySet[Pupil]:
+    """Every pupil the user may see, for any reason."""
+    if not user.is_authenticated:
+        return Pupil.objects.none()
+    if sees_all_schools(user):
+        return Pupil.objects.all()
+    director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
+    reach = Q(guardianships__user=user)
+    reach |= Q(school_id__in=director_schools)
+    reach |= Q(group__teachers__user=user, group__teachers__role=Role.TEACHER)
+    return Pupil.objects.filter(reach).distinct()
+
+
+def children_of(user) -> QuerySet[Pupil]:
+    """The parent's own children (the pupils they are a guardian of)."""
+    if not user.is_authenticated:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(guardianships__user=user).distinct()
+
+
+def get_pupil_for_user(user, pk) -> Pupil:
+    return get_object_or_404(pupils_for(user), pk=pk)
+
+
+def get_child_for_parent(user, pk) -> Pupil:
+    return get_object_or_404(children_of(user), pk=pk)
+
+
+def get_group_for_user(user, pk) -> Group:
+    """A group the user teaches, directs or (board) oversees."""
+    if sees_all_schools(user):
+        return get_object_or_404(Group, pk=pk)
+    director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
+    groups = Group.objects.filter(
+        Q(school_id__in=director_schools) | Q(teachers__user=user, teachers__role=Role.TEACHER)
+    ).distinct()
+    return get_object_or_404(groups, pk=pk)
+
+
+def get_school_for_director(user, code: str) -> School:
+    """A school the user directs (board and privacy officer: any school)."""
+    return get_object_or_404(directed_schools(user), code=code)
+
+
+def require_role(user, *roles: str) -> None:
+    """Raise 404 unless the user holds one of the roles: pages out of reach do not exist."""
+    if not has_role(user, *roles):
+        raise Http404

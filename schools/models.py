@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class School(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Other names, hashtags and handles people use for this school."),
+    )
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=50)
+    school_year = models.CharField(_("school year"), max_length=9, help_text="2026-2027")
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["school__name", "-school_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "name"], name="unique_group_per_school_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school_year})"
+
+
+class PupilQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(left_on__isnull=True)
+
+
+class Pupil(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    leerlingnummer = models.CharField(_("pupil number"), max_length=30)
+    first_name = models.CharField(_("first name"), max_length=100)
+    name_prefix = models.CharField(_("surname prefix"), max_length=30, blank=True)
+    last_name = models.CharField(_("surname"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="pupils"
+    )
+    left_on = models.DateField(_("left school on"), null=True, blank=True)
+    not_in_picture = models.BooleanField(
+        _("never in picture (safeguarding)"),
+        default=False,
+        help_text=_("Overrides every consent. The reason is never shown to teachers."),
+    )
+
+    objects = PupilQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+        ordering = ["first_name", "last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "leerlingnummer"], name="unique_pupil_number_per_school"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
+
+
+class Guardianship(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships"
+    )
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardianships")
+    has_parental_authority = models.BooleanField(_("has parental authority (gezag)"))
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "pupil"], name="unique_guardian_per_pupil")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.pupil_id}"
+
+
+class StaffMembership(models.Model):
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("teacher")
+        DIRECTOR = "director", _("director")
+        BOARD = "board", _("board staff")
+        PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
+
+    SCHOOL_ROLES = (Role.TEACHER, Role.DIRECTOR)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text=_("Required for teachers and directors; board and privacy officer see all."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    groups = models.ManyToManyField(
+        Group, blank=True, related_name="teachers", verbose_name=_("groups taught")
+    )
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=["teacher", "director"]) | Q(school__isnull=False),
+                name="school_roles_have_a_school",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "school", "role"], name="unique_membership_per_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.school.name if self.school_id else _("all schools")
+        return f"{self.user} · {self.get_role_display()} · {where}"
