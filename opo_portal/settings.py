@@ -229,3 +229,7 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET:
 
 # Functions(request) -> list of banners shown on every page; see accounts.context_processors.
 PORTAL_BANNER_PROVIDERS: list[str] = []
+
+# Functions() that add each app's demo data; `load_demo` calls them in order after the
+# foundation's schools, groups, pupils and accounts exist.
+PORTAL_DEMO_LOADERS: list[str] = []

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from policy import views
+
 app_name = "policy"
 
-urlpatterns: list = []
+urlpatterns = [
+    # The protocol, readable by anyone
+    path("", views.current, name="current"),
+]

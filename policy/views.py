@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def current(request):
+    return render(request, "policy/current.html")
