@@ -56,3 +56,16 @@ def test_it_refuses_the_development_secret_in_production(monkeypatch):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_documents_every_setting_in_env_example():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    read = set(
+        re.findall(r'env_\w+\(\s*"([A-Z_]+)"', (root / "opo_portal/settings.py").read_text())
+    )
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
+    assert read
+    assert sorted(read - documented) == []
