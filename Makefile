@@ -34,7 +34,10 @@ test: $(BIN)/.installed-dev
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
+# The browser journeys: Debian's /usr/bin/chromium and chromedriver (.ci/install-browser
+# installs them) and axe-core from npm (package-lock.json). Screenshots: e2e-screenshots/.
 e2e: $(BIN)/.installed-dev
+	npm ci --no-audit --no-fund
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 

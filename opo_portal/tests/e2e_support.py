@@ -1,0 +1,334 @@
+"""Helpers for the browser journeys (`make e2e`): a real headless Chromium from Debian's
+packages, axe-core from npm injected into each page, every request the page makes checked
+against the live server's host, and screenshots a person can look at.
+
+Nothing here downloads anything: the browser and driver are /usr/bin/chromium and
+/usr/bin/chromedriver (installed by .ci/install-browser), axe-core comes from `npm ci`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django.core import mail
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(settings.BASE_DIR) / "e2e-screenshots"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PHONE = (390, 844)
+DESKTOP = (1280, 900)
+
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--lang=nl",
+]
+
+LOGIN_CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
+
+
+def require_browser_tools() -> None:
+    """Skip locally when Chromium or axe-core is missing; fail in CI (OPO_REQUIRE_SERVICES=1)."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER, AXE_JS) if not p.exists()]
+    if not missing:
+        return
+    hint = "run .ci/install-browser and `npm ci` (make e2e does both)"
+    if os.environ.get("OPO_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"browser journeys need {', '.join(missing)}: {hint}")
+    pytest.skip(f"missing {', '.join(missing)}: {hint}")
+
+
+def chromium_options(size: tuple[int, int], profile_dir: str, download_dir: str):
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile_dir}")
+    options.add_argument(f"--window-size={size[0]},{size[1]}")
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": download_dir,
+            "download.prompt_for_download": False,
+            "intl.accept_languages": "nl,en",
+        },
+    )
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    return options
+
+
+@dataclass
+class Browser:
+    """One journey's browser: open pages, check them, save screenshots."""
+
+    driver: webdriver.Chrome
+    base_url: str
+    journey: str
+    download_dir: Path
+    profile_dir: Path
+    requested_urls: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    shots: int = 0
+
+    # --- navigation ------------------------------------------------------------
+    def open(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+        self.wait_until_loaded()
+
+    def wait_until_loaded(self) -> None:
+        WebDriverWait(self.driver, 10).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+
+    def wait_for_path(self, path: str, timeout: float = 10) -> None:
+        try:
+            WebDriverWait(self.driver, timeout).until(lambda d: self.path == path)
+        except TimeoutException:
+            pytest.fail(f"expected to arrive at {path}, still at {self.path}")
+        self.wait_until_loaded()
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.driver.current_url).path
+
+    def find(self, css: str) -> WebElement:
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css: str) -> list[WebElement]:
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def text(self) -> str:
+        return self.find("body").text
+
+    # --- the checks every page of a journey passes ---------------------------
+    def check_page(self, name: str) -> None:
+        """axe WCAG 2.1 AA, own-host-only requests, no console errors, then a screenshot."""
+        self.wait_until_loaded()
+        self.assert_no_axe_violations(name)
+        self.assert_only_own_host(name)
+        self.assert_no_console_errors(name)
+        self.screenshot(name)
+
+    def assert_no_axe_violations(self, name: str) -> None:
+        self.driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
+        result = self.driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})
+              .then(r => done({violations: r.violations, passes: r.passes.length}))
+              .catch(e => done({error: String(e)}));
+            """,
+            WCAG_21_AA,
+        )
+        assert "error" not in result, f"axe failed on {name}: {result.get('error')}"
+        assert result["passes"] > 0, f"axe checked nothing on {name}"
+        violations = result["violations"]
+        assert not violations, f"axe found violations on {name} ({self.path}):\n" + "\n".join(
+            describe_violation(v) for v in violations
+        )
+
+    def collect_network(self) -> None:
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") == "Network.requestWillBeSent":
+                self.requested_urls.append(message["params"]["request"]["url"])
+        for entry in self.driver.get_log("browser"):
+            if entry.get("level") == "SEVERE":
+                self.console_errors.append(entry.get("message", ""))
+
+    def assert_only_own_host(self, name: str = "") -> None:
+        self.collect_network()
+        own = urlsplit(self.base_url)
+        own_host = (own.hostname, own.port)
+        assert any(urlsplit(u).hostname == own.hostname for u in self.requested_urls), (
+            "no requests were recorded: performance logging is not working"
+        )
+        foreign = [
+            url
+            for url in self.requested_urls
+            if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and (urlsplit(url).hostname, urlsplit(url).port) != own_host
+        ]
+        assert not foreign, f"page {name} requested other hosts: {foreign}"
+
+    def assert_no_console_errors(self, name: str) -> None:
+        self.collect_network()
+        errors, self.console_errors = self.console_errors, []
+        assert not errors, f"console errors on {name}: {errors}"
+
+    def screenshot(self, name: str) -> Path:
+        """Save the whole page as e2e-screenshots/<journey>-NN-<name>.png."""
+        self.shots += 1
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{self.journey}-{self.shots:02d}-{name}.png"
+        width, height = self.driver.execute_script(
+            "return [document.documentElement.clientWidth,"
+            " Math.max(document.documentElement.scrollHeight, window.innerHeight)]"
+        )
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            },
+        )
+        path.write_bytes(base64.b64decode(shot["data"]))
+        return path
+
+    # --- keyboard-only use -----------------------------------------------------
+    @property
+    def focused(self) -> WebElement:
+        return self.driver.switch_to.active_element
+
+    def press(self, *keys: str) -> None:
+        ActionChains(self.driver).send_keys(*keys).perform()
+
+    def type_text(self, text: str) -> None:
+        """Type into whatever has the focus, as a person at a keyboard would."""
+        ActionChains(self.driver).send_keys(text).perform()
+
+    def tab_to(self, css: str, *, max_steps: int = 40, backwards: bool = False) -> WebElement:
+        """Press Tab until an element matching css has the focus. Every step must move the
+        focus to a new element that shows a visible focus indicator."""
+        target = set(self.find_all(css))
+        assert target, f"nothing on {self.path} matches {css}"
+        previous = self.focused
+        for _ in range(max_steps):
+            if backwards:
+                ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(
+                    Keys.SHIFT
+                ).perform()
+            else:
+                self.press(Keys.TAB)
+            current = self.focused
+            assert current != previous, f"Tab did not move the focus on {self.path}"
+            self.assert_focus_visible(current)
+            if current in target:
+                return current
+            previous = current
+        pytest.fail(f"{css} not reached with {max_steps} presses of Tab on {self.path}")
+
+    def assert_focus_visible(self, element: WebElement) -> None:
+        style = self.driver.execute_script(
+            "const s = getComputedStyle(arguments[0]);"
+            "return {outline: s.outlineStyle, width: parseFloat(s.outlineWidth),"
+            " shadow: s.boxShadow, visible: arguments[0].matches(':focus-visible')};",
+            element,
+        )
+        described = element.get_attribute("outerHTML")[:120]
+        assert style["visible"], f"focus is not :focus-visible on {described}"
+        outlined = style["outline"] != "none" and style["width"] >= 2
+        assert outlined or style["shadow"] != "none", f"no visible focus ring on {described}"
+        in_view = self.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;",
+            element,
+        )
+        assert in_view, f"focused element is not on screen: {described}"
+
+
+def describe_violation(violation: dict) -> str:
+    lines = [
+        f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})"
+    ]
+    for node in violation["nodes"][:5]:
+        lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+        if node.get("failureSummary"):
+            lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def start_browser(live_server_url: str, journey: str, size: tuple[int, int]) -> Browser:
+    require_browser_tools()
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not download anything
+    profile_dir = tempfile.mkdtemp(prefix="opo-e2e-profile-")
+    download_dir = tempfile.mkdtemp(prefix="opo-e2e-downloads-")
+    driver = webdriver.Chrome(
+        options=chromium_options(size, profile_dir, download_dir),
+        service=Service(str(CHROMEDRIVER)),
+    )
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)
+    driver.execute_cdp_cmd("Network.enable", {})
+    # Headless Chromium keeps windows at least 500 px wide; emulate the exact viewport.
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size == PHONE},
+    )
+    for stale in SCREENSHOTS.glob(f"{journey}-[0-9][0-9]-*.png"):
+        stale.unlink()
+    return Browser(
+        driver=driver,
+        base_url=live_server_url,
+        journey=journey,
+        download_dir=Path(download_dir),
+        profile_dir=Path(profile_dir),
+    )
+
+
+def stop_browser(browser: Browser) -> None:
+    try:
+        browser.driver.quit()
+    finally:
+        shutil.rmtree(browser.profile_dir, ignore_errors=True)
+        shutil.rmtree(browser.download_dir, ignore_errors=True)
+
+
+# --- logging in -----------------------------------------------------------------
+
+
+def current_totp_code(user) -> str:
+    """The code the user's authenticator app shows now (allauth's own TOTP algorithm)."""
+    from allauth.mfa import app_settings
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    # allauth accepts only the current period's code (no tolerance): never type a code that
+    # expires before the form arrives at the server.
+    if app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD < 5:
+        time.sleep(app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD + 0.1)
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def latest_login_code(email: str) -> str:
+    messages = [m for m in mail.outbox if email in m.to]
+    assert messages, f"no e-mail was sent to {email}"
+    match = LOGIN_CODE.search(messages[-1].body)
+    assert match, f"no login code in the e-mail to {email}"
+    return match.group(1)
