@@ -151,3 +151,20 @@ def test_it_has_the_structure_of_the_protocol(v1):
 )
 def test_it_has_a_target_for_every_anchor_other_pages_cite(page, anchor):
     assert f'id="{anchor}"' in page
+
+
+@pytest.mark.parametrize("extra_articles", [0, 20])
+def test_it_renders_the_protocol_page_with_the_same_queries_for_any_length(
+    client, v1, board, extra_articles, django_assert_num_queries
+):
+    from policy import services
+
+    draft = services.version_draft_start(by=board)
+    for i in range(extra_articles):
+        services.article_add(section=draft.sections.get(slug="leren"), text=f"Extra {i}.")
+    services.version_update_summary(version=draft, summary="Langer.")
+    services.version_publish(version=draft, by=board)
+    # 1. current version  2. its sections  3. their articles (prefetched)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("policy:current"))
+    assert len(rendered_articles(response.content.decode())) == 23 + extra_articles

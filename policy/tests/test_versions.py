@@ -144,3 +144,17 @@ def test_it_discards_a_draft_and_reuses_its_number(v1, board):
     services.version_discard(version=draft)
     assert not ProtocolVersion.objects.drafts().exists()
     assert services.version_draft_start(by=board).number == 2
+
+
+def test_it_refuses_to_delete_a_published_version_on_postgresql(v1):
+    from django.db import connection
+
+    from conftest import require_service
+
+    require_service("DATABASE_URL")
+    if connection.vendor != "postgresql":
+        pytest.skip("the DELETE guard is PostgreSQL only (see migration 0002)")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(version=v1).delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProtocolVersion.objects.filter(pk=v1.pk).delete()
