@@ -101,3 +101,10 @@ def compare_articles(old_articles, new_articles) -> list[ArticleChange]:
             )
         )
     return changes
+
+
+def split_unchanged(changes: list[ArticleChange]) -> tuple[list, list]:
+    """(articles that changed in any way, articles that did not)."""
+    changed = [c for c in changes if c.change != Change.UNCHANGED]
+    unchanged = [c for c in changes if c.change == Change.UNCHANGED]
+    return changed, unchanged

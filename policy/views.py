@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from policy import services
-from policy.diff import compare_articles
+from policy.diff import compare_articles, split_unchanged
 from policy.export import confirmations_csv
 from policy.forms import (
     ArticleForm,
@@ -132,10 +132,17 @@ def diff(request, old: int, new: int):
     old_version = get_object_or_404(published, number=old)
     new_version = get_object_or_404(published, number=new)
     changes = compare_articles(_articles(old_version), _articles(new_version))
+    changed, unchanged = split_unchanged(changes)
     return render(
         request,
         "policy/diff.html",
-        {"old": old_version, "new": new_version, "changes": changes},
+        {
+            "old": old_version,
+            "new": new_version,
+            "changes": changes,
+            "changed": changed,
+            "unchanged": unchanged,
+        },
     )
 
 
@@ -260,6 +267,7 @@ def draft_preview(request, number: int):
     changes = (
         compare_articles(_articles(current_version), _articles(draft)) if current_version else []
     )
+    changed, unchanged = split_unchanged(changes)
     return render(
         request,
         "policy/draft_preview.html",
@@ -268,6 +276,8 @@ def draft_preview(request, number: int):
             "sections": _document(draft),
             "current": current_version,
             "changes": changes,
+            "changed": changed,
+            "unchanged": unchanged,
         },
     )
 

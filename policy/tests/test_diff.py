@@ -57,6 +57,8 @@ def test_it_shows_the_changes_between_two_published_versions(client, v1, board):
     assert sum(c == Change.UNCHANGED for c in by_anchor.values()) == 21
     assert "beide</ins>" in page
     assert "Een nieuw artikel.</ins>" in page
+    assert "diff-item--unchanged" not in page  # unchanged articles are only listed, folded
+    assert '<code class="diff-anchor">#leren-1</code>' in page
     # every status carries a symbol, not only a colour
     for symbol in ("+", "−", "±"):
         assert f'<span aria-hidden="true">{symbol}</span>' in page
