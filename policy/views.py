@@ -77,7 +77,9 @@ def _error_text(error: ValidationError) -> str:
 
 
 def current(request):
-    version = _current_or_404()
+    version = ProtocolVersion.objects.current()
+    if version is None:  # only before the first publication (the migration loads version 1)
+        return render(request, "policy/none_published.html")
     can_confirm = bool(roles_of(request.user))
     acknowledgement = (
         Acknowledgement.objects.filter(user=request.user, version=version).first()
@@ -179,7 +181,9 @@ def confirm(request):
 @login_required
 def confirmations(request):
     require_role(request.user, Role.DIRECTOR, Role.BOARD)
-    version = _current_or_404()
+    version = ProtocolVersion.objects.current()
+    if version is None:
+        return render(request, "policy/none_published.html")
     schools = schools_with_confirmation_counts(directed_schools(request.user), version)
     return render(request, "policy/confirmations.html", {"version": version, "schools": schools})
 

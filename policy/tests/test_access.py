@@ -176,3 +176,17 @@ def test_it_lets_board_reach_every_drafting_page(login, world, board):
     for method, url in board_pages(world):
         response = getattr(c, method)(url)
         assert response.status_code in (200, 302), (method, url)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "director_a", "board"])
+def test_it_says_so_when_no_version_is_published_yet(request, client, login, school_a, role):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses to delete the published version 1 (migration 0002)")
+    ProtocolVersion.objects.all().delete()
+    c = client_for(request, client, login, role)
+    assert c.get(reverse("policy:current")).status_code == 200
+    if role != "anonymous":
+        assert c.get(reverse("policy:confirmations")).status_code == 200
+        assert c.get(reverse("policy:confirmation_list", args=["vlindertuin"])).status_code == 404
