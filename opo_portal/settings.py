@@ -233,3 +233,7 @@ PORTAL_BANNER_PROVIDERS: list[str] = []
 # Functions() that add each app's demo data; `load_demo` calls them in order after the
 # foundation's schools, groups, pupils and accounts exist.
 PORTAL_DEMO_LOADERS: list[str] = []
+
+# --- policy: the social media protocol ----------------------------------------------
+# Staff who have not confirmed the current protocol version see a banner on every page.
+PORTAL_BANNER_PROVIDERS += ["policy.banners.unread_protocol_banner"]
