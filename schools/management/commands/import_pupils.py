@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from schools.importer import NotTextError, pupils_import, read_text
 from schools.models import School
@@ -44,8 +45,14 @@ class Command(BaseCommand):
         if report.errors:
             for line in report.errors:
                 self.stderr.write(line)
+            count = len(report.errors)
             raise CommandError(
-                _("%(count)s problems found; nothing was imported.") % {"count": len(report.errors)}
+                ngettext(
+                    "%(count)s problem found; nothing was imported.",
+                    "%(count)s problems found; nothing was imported.",
+                    count,
+                )
+                % {"count": count}
             )
         for label, number in report.counts():
             self.stdout.write(f"{label}: {number}")
