@@ -412,3 +412,15 @@ def test_it_updates_pupils_in_a_fixed_number_of_queries(school_a, django_assert_
         1,
         count - 1,
     )
+
+
+def test_it_logs_counts_but_no_pupil_or_parent_names(school_a, caplog):
+    caplog.set_level("DEBUG")
+    run(
+        school_a,
+        csv_text([pupil_row(first="Wietske", parent1=("Geertje X", "g@example.org", "ja"))]),
+    )
+    run(school_a, csv_text([pupil_row(first="Wietske", born="nooit")]))
+    assert "created=1" in caplog.text
+    assert "Wietske" not in caplog.text
+    assert "Geertje" not in caplog.text
