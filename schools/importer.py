@@ -66,6 +66,7 @@ class ImportReport:
     """What an import did, or (dry run, or errors) would have done."""
 
     school_code: str
+    school_name: str
     school_year: str
     dry_run: bool
     rows: int = 0
@@ -266,7 +267,10 @@ def pupils_import(
     """
     today = today or timezone.localdate()
     report = ImportReport(
-        school_code=school.code, school_year=school_year_for(today), dry_run=dry_run
+        school_code=school.code,
+        school_name=school.name,
+        school_year=school_year_for(today),
+        dry_run=dry_run,
     )
     parsed = parse_pupil_file(text, today=today, progress=progress)
     report.rows = parsed.total
