@@ -127,3 +127,18 @@ def test_it_shows_the_page_in_a_fixed_number_of_queries(
     # the first choice for its required attribute, then renders all)
     with django_assert_num_queries(7):
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(
+    login, director_a, django_assert_num_queries, count
+):
+    client = login(director_a)
+    text = csv_text(many_rows(count))
+    # request: session, user, memberships, TOTP check, school by code, school for the
+    # form; import: savepoint, lock school, groups, pupils, users, guardianships; insert
+    # groups, pupils, users; select new users; insert e-mail addresses, guardianships;
+    # release savepoint; page: guardianships (menu roles), schools offered twice
+    with django_assert_num_queries(22):
+        response = post(client, text=text)
+    assert response.context["report"].created == count
