@@ -424,3 +424,8 @@ def test_it_logs_counts_but_no_pupil_or_parent_names(school_a, caplog):
     assert "created=1" in caplog.text
     assert "Wietske" not in caplog.text
     assert "Geertje" not in caplog.text
+
+
+def test_it_reports_a_row_it_cannot_read_as_csv(school_a):
+    text = csv_text([pupil_row(number="3001"), pupil_row(number="3002", first="x" * 200_000)])
+    assert run(school_a, text).errors == ["rij 3: the row cannot be read as CSV"]
