@@ -41,7 +41,7 @@ def test_it_reads_a_windows_1252_file(tmp_path, school_a):
 def test_it_fails_with_every_bad_row_on_stderr_and_writes_nothing(tmp_path, school_a):
     rows = [pupil_row(number="3001", born="gisteren"), pupil_row(number="3002", group="")]
     out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(CommandError, match="2 problems found; nothing was imported"):
+    with pytest.raises(CommandError, match="Problems found: 2. Nothing was imported."):
         call_command(
             "import_pupils",
             write(tmp_path, csv_text(rows)),

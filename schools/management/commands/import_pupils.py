@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from schools.importer import NotTextError, pupils_import, read_text
 from schools.models import School
@@ -45,14 +44,9 @@ class Command(BaseCommand):
         if report.errors:
             for line in report.errors:
                 self.stderr.write(line)
-            count = len(report.errors)
             raise CommandError(
-                ngettext(
-                    "%(count)s problem found; nothing was imported.",
-                    "%(count)s problems found; nothing was imported.",
-                    count,
-                )
-                % {"count": count}
+                _("Problems found: %(count)s. Nothing was imported.")
+                % {"count": len(report.errors)}
             )
         for label, number in report.counts():
             self.stdout.write(f"{label}: {number}")
