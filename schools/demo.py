@@ -191,9 +191,11 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
             )
             if report.errors:
                 raise RuntimeError(f"demo data for {code} does not import: {report.errors}")
-        parent, teacher, director, board, privacy, _admin = (_account(x) for x in LOGINS)
-        vlindertuin = schools["vlindertuin"]
-        group = Group.objects.get(school=vlindertuin, school_year=school_year, name="groep 5")
+        _parent, teacher, director, board, privacy, _admin = (_account(x) for x in LOGINS)
+        vlindertuin = schools[TEACHER_GROUP[0]]
+        group = Group.objects.get(
+            school=vlindertuin, school_year=school_year, name=TEACHER_GROUP[1]
+        )
         _membership(teacher, Role.TEACHER, vlindertuin).groups.add(group)
         _membership(director, Role.DIRECTOR, vlindertuin)
         _membership(board, Role.BOARD)
