@@ -1,0 +1,104 @@
+"""The photo check page: upload, consent verdict, preview, draw areas, download.
+
+Nothing about the photo is kept between the two steps. Step 1 ("preview") returns the
+page with a downscaled, metadata-free preview inline as a data: URL; the browser keeps
+the chosen file in the form, and step 2 ("download") posts the same file again with the
+rectangles and gets the cleaned JPEG back as an attachment. Uploads stay in memory
+(`PhotoMemoryUploadHandler`), and every response is `Cache-Control: no-store`.
+"""
+
+import base64
+import dataclasses
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from consent.photo import cleaning
+from consent.photo.forms import PhotoForm
+from consent.photo.uploads import PhotoMemoryUploadHandler
+from schools.access import pupils_for, require_role
+from schools.models import StaffMembership
+
+Role = StaffMembership.Role
+TEMPLATE = "consent/photo_check.html"
+PREVIEW_SIDE = 1280
+DOWNLOAD_NAME = "foto-opgeschoond.jpg"
+
+
+# --- CONSENT SEAM: the one place the consent app plugs in ---------------------------
+# Called once per preview with the validated form. Returns the stored PublicationCheck,
+# or None while the consent app is not merged (the page then shows no verdict).
+# To wire it after merging the consent branch:
+#   1. add to PhotoForm (consent/photo/forms.py), scoped like the consent app's own check:
+#        channel = forms.ModelChoiceField(Purpose.objects.filter(active=True), label=_("Channel"))
+#   2. replace the body below with:
+#        from consent.models import MediaType
+#        from consent.services import publication_check_create
+#        return publication_check_create(
+#            user=user, purpose=cleaned_data["channel"], media_type=MediaType.PHOTO,
+#            pupils=list(cleaned_data["pupils"]),
+#        )
+#   3. render it in templates/consent/photo_check.html where `verdict` is shown.
+def _consent_verdict(*, user, cleaned_data: dict):
+    return None
+
+
+# --- Views ----------------------------------------------------------------------------
+
+
+@csrf_exempt  # only to swap the upload handler first; _photo_check is csrf_protect-ed
+@login_required
+@never_cache
+def photo_check(request):
+    require_role(request.user, Role.TEACHER, Role.DIRECTOR)
+    limits = cleaning.limits_from_settings()
+    request.upload_handlers = [
+        PhotoMemoryUploadHandler(request, field="photo", max_bytes=limits.max_bytes)
+    ]
+    return _photo_check(request, limits)
+
+
+@csrf_protect
+def _photo_check(request, limits: cleaning.Limits):
+    pupils = _pupil_choices(request.user)
+    if request.method != "POST":
+        return render(request, TEMPLATE, {"form": PhotoForm(pupils=pupils)})
+    form = PhotoForm(request.POST, request.FILES, pupils=pupils)
+    if form.is_valid():
+        data = form.cleaned_data["photo"].read()
+        try:
+            if request.POST.get("action") == "download":
+                return _download(data, form.cleaned_data["rectangles"], limits)
+            return _preview(request, form, data, limits)
+        except cleaning.RectangleError as error:
+            form.add_error("rectangles", error.message)
+        except cleaning.PhotoError as error:
+            form.add_error("photo", error.message)
+    return render(request, TEMPLATE, {"form": form}, status=400)
+
+
+def _preview(request, form, data: bytes, limits: cleaning.Limits):
+    small = dataclasses.replace(limits, max_side=min(PREVIEW_SIDE, limits.max_side))
+    preview = cleaning.clean_photo(data, limits=small)
+    verdict = _consent_verdict(user=request.user, cleaned_data=form.cleaned_data)
+    context = {
+        "form": form,
+        "preview": preview,
+        "preview_url": "data:image/jpeg;base64," + base64.b64encode(preview.data).decode(),
+        "verdict": verdict,
+    }
+    return render(request, TEMPLATE, context)
+
+
+def _download(data: bytes, rectangles, limits: cleaning.Limits) -> HttpResponse:
+    result = cleaning.clean_photo(data, rectangles=rectangles, limits=limits)
+    response = HttpResponse(result.data, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}"'
+    return response
+
+
+def _pupil_choices(user):
+    return pupils_for(user).current().select_related("group").order_by("group__name", "first_name")
