@@ -4,6 +4,7 @@ import warnings
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from PIL import Image, ImageChops, ImageCms, ImageStat
 
 from consent.photo import cleaning, testkit
@@ -185,6 +186,7 @@ def test_it_refuses_a_bomb_even_when_pillow_warnings_are_ignored():
     assert caught.value.code == "too_many_pixels"
 
 
+@translation.override("en")
 def test_it_says_why_in_words():
     with pytest.raises(PhotoError) as caught:
         clean_photo(b"", limits=Limits())

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from PIL import Image, ImageStat
 
@@ -38,7 +39,9 @@ def preview_bytes(response) -> bytes:
 
 
 def message(code: str, **params) -> str:
-    return escape(str(MESSAGES[code]) % params if params else str(MESSAGES[code]))
+    """The message as the page shows it (the tests browse in English)."""
+    with translation.override("en"):
+        return escape(str(MESSAGES[code]) % params if params else str(MESSAGES[code]))
 
 
 def test_it_is_mounted_at_foto():
