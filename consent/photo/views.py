@@ -1,9 +1,12 @@
 """The photo check page: upload, consent verdict, preview, draw areas, download.
 
-Nothing about the photo is kept between the two steps. Step 1 ("preview") returns the
-page with a downscaled, metadata-free preview inline as a data: URL; the browser keeps
-the chosen file in the form, and step 2 ("download") posts the same file again with the
-rectangles and gets the cleaned JPEG back as an attachment. Uploads stay in memory
+Nothing about the photo is kept between the two steps: the browser keeps the file in
+the form and posts it again. Step 1 ("preview") returns the page with a downscaled,
+metadata-free preview inline as a data: URL (no second request, nothing stored to serve
+it from); step 2 ("download") posts the same file with the rectangles and gets the
+cleaned JPEG back as an attachment. static/js/photo.js sends both steps with fetch() so
+the page, and the chosen file, stay put; without scripts the same form works with full
+page loads (the teacher then picks the file again for step 2). Uploads stay in memory
 (`PhotoMemoryUploadHandler`), and every response is `Cache-Control: no-store`.
 """
 
@@ -67,30 +70,35 @@ def _photo_check(request, limits: cleaning.Limits):
     if request.method != "POST":
         return render(request, TEMPLATE, {"form": PhotoForm(pupils=pupils)})
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
-    if form.is_valid():
-        data = form.cleaned_data["photo"].read()
+    valid = form.is_valid()
+    photo = form.cleaned_data.get("photo")  # present whenever that field is valid
+    data = photo.read() if photo else None
+    if valid and request.POST.get("action") == "download":
         try:
-            if request.POST.get("action") == "download":
-                return _download(data, form.cleaned_data["rectangles"], limits)
-            return _preview(request, form, data, limits)
+            return _download(data, form.cleaned_data["rectangles"], limits)
         except cleaning.RectangleError as error:
             form.add_error("rectangles", error.message)
         except cleaning.PhotoError as error:
             form.add_error("photo", error.message)
-    return render(request, TEMPLATE, {"form": form}, status=400)
+    return _page(request, form, data, limits)
 
 
-def _preview(request, form, data: bytes, limits: cleaning.Limits):
-    small = dataclasses.replace(limits, max_side=min(PREVIEW_SIDE, limits.max_side))
-    preview = cleaning.clean_photo(data, limits=small)
-    verdict = _consent_verdict(user=request.user, cleaned_data=form.cleaned_data)
-    context = {
-        "form": form,
-        "preview": preview,
-        "preview_url": "data:image/jpeg;base64," + base64.b64encode(preview.data).decode(),
-        "verdict": verdict,
-    }
-    return render(request, TEMPLATE, context)
+def _page(request, form, data: bytes | None, limits: cleaning.Limits):
+    """The page with the preview whenever the posted photo can be read, even next to
+    other errors, so the teacher can correct an area without starting again."""
+    context = {"form": form}
+    if data is not None and not form.has_error("photo"):
+        small = dataclasses.replace(limits, max_side=min(PREVIEW_SIDE, limits.max_side))
+        try:
+            preview = cleaning.clean_photo(data, limits=small)
+        except cleaning.PhotoError as error:
+            form.add_error("photo", error.message)
+        else:
+            encoded = base64.b64encode(preview.data).decode()
+            context.update(preview=preview, preview_url=f"data:image/jpeg;base64,{encoded}")
+    if "preview" in context and not form.errors and request.POST.get("action") == "preview":
+        context["verdict"] = _consent_verdict(user=request.user, cleaned_data=form.cleaned_data)
+    return render(request, TEMPLATE, context, status=400 if form.errors else 200)
 
 
 def _download(data: bytes, rectangles, limits: cleaning.Limits) -> HttpResponse:

@@ -279,3 +279,16 @@ def test_it_explains_a_bad_area(login, teacher_a, rectangles, expected):
     )
     assert response.status_code == 400
     assert expected in response.content.decode()
+
+
+def test_it_keeps_the_preview_next_to_an_area_error(login, teacher_a):
+    response = post(login(teacher_a), testkit.camera_jpeg(), action="download", rectangles="1,2")
+    assert response.status_code == 400
+    assert Image.open(BytesIO(preview_bytes(response))).size == (96, 64)
+    assert ">1,2</textarea>" in response.content.decode()
+
+
+def test_it_shows_no_preview_for_a_bad_photo(login, teacher_a):
+    response = post(login(teacher_a), b"", action="download", rectangles="1,2,3,4")
+    assert response.status_code == 400
+    assert "data:image/jpeg" not in response.content.decode()

@@ -15,35 +15,30 @@
   }
   var MIN_DRAG = 6;  // CSS pixels; a smaller drag is a tap, not a rectangle
 
-  // Step 1 without leaving the page, so the browser keeps the file for step 2.
+  // Both steps without leaving the page, so the browser keeps the file: the preview and
+  // any error replace parts of the page; the cleaned photo arrives as a download.
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter;
-    if (!submitter || submitter.value !== "preview") {
-      return;  // download: a normal submit, answered with an attachment
+    if (!submitter || !submitter.value) {
+      return;  // an old browser: the plain round trip still works
     }
     event.preventDefault();
     var data = new FormData(form);
-    data.set("action", "preview");
+    data.set("action", submitter.value);
     submitter.disabled = true;
     form.setAttribute("aria-busy", "true");
-    fetch(form.action || window.location.href, {
+    // form.getAttribute, not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",
       headers: {"X-Requested-With": "fetch"}
     }).then(function (response) {
-      return response.text();
-    }).then(function (html) {
-      var page = new DOMParser().parseFromString(html, "text/html");
-      swap("photo-errors", page);
-      swap("photo-step2", page);
-      setUp();
-      var errors = document.querySelector("#photo-errors [role=alert]");
-      var target = errors ? document.getElementById("photo-errors") : document.getElementById("photo-step2-title");
-      if (target) {
-        if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
-        target.focus();
+      var type = response.headers.get("Content-Type") || "";
+      if (response.ok && type.indexOf("image/") === 0) {
+        return response.blob().then(function (blob) { save(blob, response); });
       }
+      return response.text().then(showPage);
     }).catch(function () {
       form.submit();  // network trouble: fall back to the plain round trip
     }).then(function () {
@@ -52,13 +47,43 @@
     });
   });
 
+  function save(blob, response) {
+    var match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = match ? match[1] : "photo.jpg";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+    document.getElementById("photo-errors").textContent = "";
+  }
+
+  function showPage(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    swap("photo-errors", page);
+    swap("photo-step2", page);
+    setUp();
+    var errors = document.querySelector("#photo-errors [role=alert]");
+    var target = errors ? document.getElementById("photo-errors") : document.getElementById("photo-step2-title");
+    if (target) {
+      if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+      target.focus();
+    }
+  }
+
   function swap(id, page) {
     var mine = document.getElementById(id);
-    var theirs = page.getElementById(id);
+    var theirs = page.querySelector("#" + id);
     if (mine && theirs) {
       mine.replaceWith(document.importNode(theirs, true));
     }
   }
+
+  // Another photo makes the preview and its areas stale: ask for a new preview.
+  form.querySelector("input[type=file]").addEventListener("change", function () {
+    document.getElementById("photo-step2").textContent = "";
+  });
 
   function setUp() {
     var stage = form.querySelector(".photo-stage");
