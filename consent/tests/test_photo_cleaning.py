@@ -109,6 +109,19 @@ def test_it_scales_16_bit_greyscale_instead_of_clipping_it():
     assert 118 < image.getpixel((20, 15))[0] < 138
 
 
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP"])
+def test_it_converts_pixels_from_an_embedded_profile_to_srgb(kind):
+    # Tagged "red" means green in this profile; showing it untagged would turn it red.
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), (200, 0, 0)).save(
+        buffer, kind, icc_profile=testkit.swapped_primaries_profile(), quality=95
+    )
+    data = clean_photo(buffer.getvalue()).data
+    red, green, blue = decoded(data).getpixel((20, 15))
+    assert green > 180 and red < 40 and blue < 40
+    assert 0xE2 not in [marker for marker, _ in testkit.jpeg_markers(data)]
+
+
 def test_it_drops_an_embedded_srgb_profile():
     buffer = BytesIO()
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
