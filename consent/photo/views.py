@@ -32,20 +32,27 @@ DOWNLOAD_NAME = "foto-opgeschoond.jpg"
 
 
 # --- CONSENT SEAM: the one place the consent app plugs in ---------------------------
-# Called once per preview with the validated form. Returns the stored PublicationCheck,
-# or None while the consent app is not merged (the page then shows no verdict).
+# Called once per successful preview with the valid form. Returns the stored
+# PublicationCheck, or None while the consent app is not merged (no verdict is shown).
 # To wire it after merging the consent branch:
-#   1. add to PhotoForm (consent/photo/forms.py), scoped like the consent app's own check:
-#        channel = forms.ModelChoiceField(Purpose.objects.filter(active=True), label=_("Channel"))
+#   1. add to PhotoForm (consent/photo/forms.py):
+#        channel = forms.ModelChoiceField(
+#            Purpose.objects.filter(active=True), label=_("Channel"))
+#      and render {{ form.channel }} in step 1 of templates/consent/photo_check.html;
 #   2. replace the body below with:
+#        from django.core.exceptions import ValidationError
 #        from consent.models import MediaType
 #        from consent.services import publication_check_create
-#        return publication_check_create(
-#            user=user, purpose=cleaned_data["channel"], media_type=MediaType.PHOTO,
-#            pupils=list(cleaned_data["pupils"]),
-#        )
-#   3. render it in templates/consent/photo_check.html where `verdict` is shown.
-def _consent_verdict(*, user, cleaned_data: dict):
+#        try:
+#            return publication_check_create(
+#                user=user, purpose=form.cleaned_data["channel"],
+#                media_type=MediaType.PHOTO, pupils=form.cleaned_data["pupils"])
+#        except ValidationError as error:   # no pupils ticked, purpose not in use, ...
+#            form.add_error(None, error)     # shown in the page, status 400
+#            return None
+#   3. the template shows ✔/✖ from `verdict.allowed`; include the consent app's
+#      per-pupil result there if wanted.
+def _consent_verdict(*, user, form):
     return None
 
 
@@ -97,7 +104,7 @@ def _page(request, form, data: bytes | None, limits: cleaning.Limits):
             encoded = base64.b64encode(preview.data).decode()
             context.update(preview=preview, preview_url=f"data:image/jpeg;base64,{encoded}")
     if "preview" in context and not form.errors and request.POST.get("action") == "preview":
-        context["verdict"] = _consent_verdict(user=request.user, cleaned_data=form.cleaned_data)
+        context["verdict"] = _consent_verdict(user=request.user, form=form)
     return render(request, TEMPLATE, context, status=400 if form.errors else 200)
 
 
