@@ -179,8 +179,10 @@ def open_photo(data: bytes, limits: Limits) -> Image.Image:
     if declared is None:
         raise PhotoError("unsupported")
     # Pillow warns above Image.MAX_IMAGE_PIXELS and raises above twice that; the warning
-    # becomes an error here so a bomb is refused whatever the warning filters say.
+    # becomes an error here so a bomb is refused whatever the warning filters say. Other
+    # warnings ("Corrupt EXIF data") are no reason to refuse a photo.
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(BytesIO(data), formats=[declared])
@@ -196,12 +198,19 @@ def open_photo(data: bytes, limits: Limits) -> Image.Image:
 
 
 def decode_upright(image: Image.Image) -> Image.Image:
-    """Decode the pixels and apply the EXIF orientation to them."""
-    try:
-        image.load()
-        return ImageOps.exif_transpose(image)  # always a new image
-    except Exception:  # truncated data, broken EXIF, decoder errors of any type
-        raise PhotoError("damaged") from None
+    """Decode the pixels and apply the EXIF orientation to them (always a new image)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data": handled below
+        try:
+            image.load()
+        except Exception:  # truncated data, decoder errors of any type
+            raise PhotoError("damaged") from None
+        try:
+            return ImageOps.exif_transpose(image)
+        except Exception:
+            # Broken EXIF must not cost the teacher the photo: the pixels stay as stored
+            # (the preview shows which way up that is), and the EXIF is dropped anyway.
+            return image.copy()
 
 
 def to_srgb(image: Image.Image) -> Image.Image:

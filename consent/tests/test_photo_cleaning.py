@@ -139,6 +139,23 @@ def test_it_ignores_an_unreadable_profile():
     assert is_red(decoded(data).getpixel((3, 3)))
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x05\x01\x12\x00\x03",
+        b"Exif\x00\x00II*\x00\xff\xff\xff\x7f",
+    ],
+    ids=["cut-off-ifd", "offset-past-the-end"],
+)
+def test_it_cleans_a_photo_whose_exif_is_corrupt(payload):
+    buffer = BytesIO()
+    testkit.upright_scene().save(buffer, "JPEG")
+    data = testkit.splice_after_soi(buffer.getvalue(), testkit.jpeg_segment(0xE1, payload))
+    result = clean_photo(data)
+    assert_pixels_only_jpeg(result.data)
+    assert (result.width, result.height) == (96, 64)
+
+
 # --- Refusals -------------------------------------------------------------------
 
 
