@@ -129,6 +129,9 @@ def test_it_adds_and_removes_areas_from_the_keyboard(teacher_page, tmp_path):
     assert len(teacher_page.find_elements(By.CSS_SELECTOR, ".photo-stage .photo-box")) == 1
     teacher_page.find_element(By.CSS_SELECTOR, "[data-photo-remove]").click()
     assert rectangles(teacher_page) == []
+    for name, value in (("x", "1"), ("y", "2"), ("w", "3"), ("h", "4\n")):
+        teacher_page.find_element(By.CSS_SELECTOR, f"[data-photo-number={name}]").send_keys(value)
+    assert rectangles(teacher_page) == [[1, 2, 3, 4]]
 
 
 def test_it_downloads_the_blurred_photo(teacher_page, tmp_path):

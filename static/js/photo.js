@@ -201,6 +201,13 @@
         keyboard.querySelectorAll("[data-photo-number]").forEach(function (input) { input.value = ""; });
       }
     });
+    // Enter in a number field adds the area instead of submitting the form.
+    keyboard.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.matches("[data-photo-number]")) {
+        event.preventDefault();
+        keyboard.querySelector("[data-photo-add]").click();
+      }
+    });
     textarea.addEventListener("input", render);
     render();
   }
