@@ -292,6 +292,7 @@ def clean_photo(
         upright = decode_upright(image)
     source_width, source_height = upright.size
     rgb = to_srgb(upright)  # a new image: convert() copies even when the mode is RGB
+    del upright  # at 50 Mpx each full-size copy is 150 MB: hold at most two at a time
     for rect in rectangles:
         pixelate(rgb, rect)
     small = downscale(rgb, limits.max_side)
