@@ -18,7 +18,9 @@ The pipeline (`clean_photo`):
    a radius of one cell melts the blocks together: what remains is a few soft patches of
    colour. Faces that people know well stay recognisable at surprisingly low resolution
    (around 16 × 16 pixels, sometimes less), hence 8 cells and the heavy blur on top.
-5. Downscale so the long side is at most `max_side` (Lanczos).
+5. Downscale so the long side is at most `max_side` (Lanczos). A JPEG at least twice
+   that size is decoded at 1/2, 1/4 or 1/8 scale by libjpeg in step 2 already
+   (`draft_for`); rectangles are scaled to match, so they still mean original pixels.
 6. Copy the pixels into a brand-new image (no `info`, no EXIF, no comment) and encode that
    as a baseline JPEG, quality 85, without any ICC profile (browsers treat untagged images
    as sRGB). The output is always JPEG: one web-ready format, also for PNG and WebP input.
@@ -116,6 +118,14 @@ class Rect:
     def __str__(self) -> str:
         return f"{self.x},{self.y},{self.w},{self.h}"
 
+    def shrunk(self, factor: int) -> Rect:
+        """The same area in an image `factor` times smaller, rounded outwards."""
+        if factor == 1:
+            return self
+        left, top = self.x // factor, self.y // factor
+        right, bottom = -(-(self.x + self.w) // factor), -(-(self.y + self.h) // factor)
+        return Rect(left, top, right - left, bottom - top)
+
     def clipped(self, width: int, height: int) -> tuple[int, int, int, int] | None:
         """The (left, top, right, bottom) box inside a width × height image, or None."""
         left, top = max(self.x, 0), max(self.y, 0)
@@ -197,6 +207,21 @@ def open_photo(data: bytes, limits: Limits) -> Image.Image:
         image.close()
         raise PhotoError("too_many_pixels", limit=_megapixels(limits.max_pixels))
     return image
+
+
+def draft_for(image: Image.Image, max_side: int) -> int:
+    """Let libjpeg decode a JPEG at 1/2, 1/4 or 1/8 scale when the result still has at
+    least `max_side` pixels on its long side; returns the factor (1: full size).
+
+    A 48 Mpx phone photo then decodes as 12 Mpx: a quarter of the memory and time, and
+    the output is the same size it would be anyway. Other formats decode at full size.
+    """
+    width, height = image.size
+    if image.format != "JPEG" or max(width, height) < 2 * max_side:
+        return 1
+    scale = max_side / max(width, height)
+    image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+    return round(width / image.width)
 
 
 def decode_upright(image: Image.Image) -> Image.Image:
@@ -289,12 +314,21 @@ def clean_photo(
     if len(rectangles) > MAX_RECTANGLES:
         raise RectangleError("too_many_rectangles", limit=MAX_RECTANGLES)
     with open_photo(data, limits) as image:
+        stored = image.size
+        factor = draft_for(image, limits.max_side)
+        decoded = image.size
         upright = decode_upright(image)
-    source_width, source_height = upright.size
+    # Rectangles are in pixels of the upright original, whatever the draft scale.
+    turned = upright.size != decoded
+    source_width, source_height = (stored[1], stored[0]) if turned else stored
     rgb = to_srgb(upright)  # a new image: convert() copies even when the mode is RGB
     del upright  # at 50 Mpx each full-size copy is 150 MB: hold at most two at a time
     for rect in rectangles:
-        pixelate(rgb, rect)
+        if rect.clipped(source_width, source_height) is None:
+            raise RectangleError(
+                "rectangle_outside", value=str(rect), width=source_width, height=source_height
+            )
+        pixelate(rgb, rect.shrunk(factor))
     small = downscale(rgb, limits.max_side)
     return CleanedPhoto(
         data=encode_jpeg(small),

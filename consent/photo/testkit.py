@@ -44,10 +44,16 @@ def upright_scene(width: int = 96, height: int = 64) -> Image.Image:
     """Grey, a red square in the top-left corner, a black/white checkerboard on the right."""
     image = Image.new("RGB", (width, height), GREY)
     image.paste(RED, (0, 0, CORNER, CORNER))
-    for y in range(height // 4, height - height // 4, 4):
-        for x in range(width // 2, width - 4, 4):
-            colour = (0, 0, 0) if (x // 4 + y // 4) % 2 else (255, 255, 255)
-            image.paste(colour, (x, y, x + 4, y + 4))
+    xs, ys = range(width // 2, width - 4, 4), range(height // 4, height - height // 4, 4)
+    start = xs[0] // 4 + ys[0] // 4
+    cells = bytes(
+        0 if (start + column + row) % 2 else 255
+        for row in range(len(ys))
+        for column in range(len(xs))
+    )
+    board = Image.frombytes("L", (len(xs), len(ys)), cells)
+    board = board.resize((4 * len(xs), 4 * len(ys)), Image.Resampling.NEAREST)
+    image.paste(board.convert("RGB"), (xs[0], ys[0]))
     return image
 
 

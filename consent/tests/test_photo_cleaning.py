@@ -342,3 +342,44 @@ def test_it_limits_the_long_side(size, max_side, expected):
     result = clean_photo(buffer.getvalue(), limits=Limits(max_side=max_side))
     assert (result.width, result.height) == expected
     assert decoded(result.data).size == expected
+
+
+def test_it_decodes_a_big_jpeg_at_reduced_scale_with_the_same_result():
+    # 4200 × 2800 upright, stored sideways: libjpeg decodes it at 1/4 scale for a 1000 px
+    # output. The result matches the full-size path of the same pixels as a PNG.
+    scene = testkit.upright_scene(4200, 2800)
+    png = BytesIO()
+    scene.save(png, "PNG")
+    board = Rect(2100, 700, 2096, 1400)
+    limits = Limits(max_side=1000)
+    drafted = clean_photo(testkit.camera_jpeg(scene), rectangles=[board], limits=limits)
+    full = clean_photo(png.getvalue(), rectangles=[board], limits=limits)
+    assert (drafted.source_width, drafted.source_height) == (4200, 2800)
+    assert (drafted.width, drafted.height) == (full.width, full.height) == (1000, 667)
+    first, second = decoded(drafted.data), decoded(full.data)
+    assert mean_difference(first, second, (0, 0, 1000, 667)) < 4
+    assert region_stddev(first, (510, 170, 990, 500)) < 15
+    assert is_red(first.getpixel((1, 1)))
+
+
+@pytest.mark.parametrize(
+    ("rect", "factor", "expected"),
+    [
+        (Rect(10, 20, 30, 40), 1, Rect(10, 20, 30, 40)),
+        (Rect(10, 20, 30, 40), 4, Rect(2, 5, 8, 10)),
+        (Rect(3, 3, 2, 2), 8, Rect(0, 0, 1, 1)),
+    ],
+)
+def test_it_shrinks_a_rectangle_outwards(rect, factor, expected):
+    assert rect.shrunk(factor) == expected
+
+
+def test_it_reports_rectangles_outside_in_original_pixels_after_a_draft():
+    scene = testkit.upright_scene(4200, 2800)
+    with pytest.raises(RectangleError) as caught:
+        clean_photo(
+            testkit.camera_jpeg(scene),
+            rectangles=[Rect(4200, 0, 5, 5)],
+            limits=Limits(max_side=1000),
+        )
+    assert caught.value.params == {"value": "4200,0,5,5", "width": 4200, "height": 2800}
