@@ -7,8 +7,10 @@ camera EXIF with GPS and orientation 6). Three timings per repetition, interleav
 
 - pillow:   Image.open + load + save as JPEG quality 85 (decode and re-encode, nothing else)
 - clean:    consent.photo.cleaning.clean_photo with three face-sized rectangles and the
-            default long side of 2048 px (what the page does)
-- clean-full: the same with --max-side 4000 (no downscale), to compare like with like
+            default long side of 2048 px (what the page does). libjpeg decodes this photo
+            at half scale (2000 × 1500, see cleaning.draft_for), so no resize is needed.
+- clean-full: the same with a long side of 4000 (full-size decode, no downscale): the
+            cost of the cleaning itself, like for like with Pillow alone
 
 Prints the median and best time of each and the ratios to Pillow alone. Imports only the
 pure cleaning module: no Django settings, no database.

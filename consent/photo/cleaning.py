@@ -18,9 +18,10 @@ The pipeline (`clean_photo`):
    a radius of one cell melts the blocks together: what remains is a few soft patches of
    colour. Faces that people know well stay recognisable at surprisingly low resolution
    (around 16 × 16 pixels, sometimes less), hence 8 cells and the heavy blur on top.
-5. Downscale so the long side is at most `max_side` (Lanczos). A JPEG at least twice
-   that size is decoded at 1/2, 1/4 or 1/8 scale by libjpeg in step 2 already
-   (`draft_for`); rectangles are scaled to match, so they still mean original pixels.
+5. Downscale so the long side is at most `max_side` (Lanczos). A big JPEG is decoded
+   at 1/2, 1/4 or 1/8 scale by libjpeg in step 2 already (`draft_for`), so its long side
+   may end up between 90% and 100% of `max_side`; rectangles are scaled to match, so
+   they still mean pixels of the original.
 6. Copy the pixels into a brand-new image (no `info`, no EXIF, no comment) and encode that
    as a baseline JPEG, quality 85, without any ICC profile (browsers treat untagged images
    as sRGB). The output is always JPEG: one web-ready format, also for PNG and WebP input.
@@ -44,6 +45,7 @@ DEFAULT_MAX_PIXELS = 50_000_000
 DEFAULT_MAX_SIDE = 2048
 MAX_RECTANGLES = 50
 PIXELATE_CELLS = 8
+DRAFT_MIN_SHARE = 0.9
 JPEG_QUALITY = 85
 OUTPUT_CONTENT_TYPE = "image/jpeg"
 ACCEPTED_CONTENT_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
@@ -210,16 +212,17 @@ def open_photo(data: bytes, limits: Limits) -> Image.Image:
 
 
 def draft_for(image: Image.Image, max_side: int) -> int:
-    """Let libjpeg decode a JPEG at 1/2, 1/4 or 1/8 scale when the result still has at
-    least `max_side` pixels on its long side; returns the factor (1: full size).
+    """Let libjpeg decode a JPEG at 1/2, 1/4 or 1/8 scale when the long side still gets
+    at least DRAFT_MIN_SHARE of `max_side`; returns the factor (1: full size).
 
-    A 48 Mpx phone photo then decodes as 12 Mpx: a quarter of the memory and time, and
-    the output is the same size it would be anyway. Other formats decode at full size.
+    A 12 Mpx phone photo (4032 × 3024) then decodes as 2016 × 1512 and needs no resize
+    for the default 2048; a 48 Mpx one decodes as 12 Mpx. A quarter of the memory and
+    far less time, for an output at most 10% smaller. Other formats decode at full size.
     """
     width, height = image.size
-    if image.format != "JPEG" or max(width, height) < 2 * max_side:
+    if image.format != "JPEG" or max(width, height) < 2 * DRAFT_MIN_SHARE * max_side:
         return 1
-    scale = max_side / max(width, height)
+    scale = DRAFT_MIN_SHARE * max_side / max(width, height)
     image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
     return round(width / image.width)
 

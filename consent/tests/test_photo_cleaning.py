@@ -383,3 +383,16 @@ def test_it_reports_rectangles_outside_in_original_pixels_after_a_draft():
             limits=Limits(max_side=1000),
         )
     assert caught.value.params == {"value": "4200,0,5,5", "width": 4200, "height": 2800}
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [((2000, 1200), (1000, 600)), ((1800, 1200), (1024, 683))],
+    ids=["half-scale-is-90-percent-of-max", "half-scale-too-small"],
+)
+def test_it_lets_a_jpeg_end_up_to_10_percent_under_the_max_side(size, expected):
+    result = clean_photo(
+        testkit.camera_jpeg(testkit.upright_scene(*size)), limits=Limits(max_side=1024)
+    )
+    assert (result.width, result.height) == expected
+    assert (result.source_width, result.source_height) == size
