@@ -127,8 +127,9 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
         make_pupil(school_a, group_a1, f"9{number:03}", f"Kind{number}", "Test")
     client = login(teacher_a)
     # session, user, memberships (MFA middleware, cached for the role check), TOTP
-    # authenticator, guardianships (menu), pupils with their groups
-    with django_assert_num_queries(6):
+    # authenticator, unread protocol (policy banner), guardianships (menu), pupils with
+    # their groups
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert response.content.decode().count('name="pupils"') == count
 
