@@ -293,3 +293,11 @@ def test_it_shows_no_preview_for_a_bad_photo(login, teacher_a):
     response = post(login(teacher_a), b"", action="download", rectangles="1,2,3,4")
     assert response.status_code == 400
     assert "data:image/jpeg" not in response.content.decode()
+
+
+def test_it_speaks_dutch(login, teacher_a, settings):
+    settings.LANGUAGE_CODE = "nl"
+    html = post(login(teacher_a), b"").content.decode()
+    assert "<h1>Fotocheck</h1>" in html
+    assert "1. Foto en leerlingen" in html
+    assert "Het bestand is leeg. Kies een foto." in html
