@@ -194,7 +194,8 @@ def open_photo(data: bytes, limits: Limits) -> Image.Image:
         raise PhotoError("unsupported")
     # Pillow warns above Image.MAX_IMAGE_PIXELS and raises above twice that; the warning
     # becomes an error here so a bomb is refused whatever the warning filters say. Other
-    # warnings ("Corrupt EXIF data") are no reason to refuse a photo.
+    # warnings ("Corrupt EXIF data") are no reason to refuse a photo. (catch_warnings is
+    # process-wide; nothing else in the portal decodes images, so threads do not mind.)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)

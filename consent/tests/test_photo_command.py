@@ -159,3 +159,17 @@ def test_it_exits_non_zero_from_the_shell(tmp_path):
     assert len(finished.stderr.splitlines()) == 1
     assert finished.stderr.startswith("CommandError: ")
     assert not output.exists()
+
+
+def test_it_reports_an_output_directory_that_does_not_exist(camera_file, tmp_path):
+    status, _, stderr = run(str(camera_file), str(tmp_path / "weg" / "clean.jpg"))
+    assert status == 1
+    assert stderr.count("\n") == 1
+    assert "No such file or directory" in stderr
+
+
+def test_it_can_clean_a_file_in_place(camera_file):
+    assert run(str(camera_file), str(camera_file))[0] == 0
+    data = camera_file.read_bytes()
+    assert [secret for secret in testkit.SECRETS if secret in data] == []
+    assert sorted(path.name for path in camera_file.parent.iterdir()) == [camera_file.name]
