@@ -6,8 +6,6 @@ small language of `patterns.py` (`a|b` alternatives, `pre*`, `*suf`, `~` a short
 Change a list -> bump RULE_VERSION in `rules.py`.
 """
 
-from .patterns import Entry
-
 THRESHOLD = 0.45
 
 # --- Shared word classes ----------------------------------------------------------------
@@ -76,7 +74,8 @@ SPELLING_VARIANTS = (
 NEGATIVE = [
     # communication: nobody tells, answers or acts
     ("hoor|horen|hoorde|hoorden ~ niks|niets", 0.6),
-    ("niks|niets ~ gehoord|vernomen|vertelt|verteld|gemeld", 0.6),
+    ("niks|niets ~ gehoord|vernomen|vertelt|verteld|gemeld|ontvangen|gekregen", 0.6),
+    ("niemand", 0.3),
     ("moet|moeten|moest|moesten ~ horen", 0.5),
     ("via facebook|whatsapp|instagram|twitter|via, via de krant|groepsapp", 0.3),
     ("van|via andere ouders|moeders|vaders", 0.35),
@@ -86,7 +85,11 @@ NEGATIVE = [
     ("niet|nooit gereageerd|beantwoord|teruggebeld|gebeld|geinformeerd|ingelicht", 0.5),
     ("geen reactie|antwoord|telefoontje|briefje|bericht|mail|uitleg|excuses|terugkoppeling", 0.5),
     ("wachten|wacht|wachtten op antwoord|reactie|een|uitleg|bericht", 0.45),
-    ("niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt", 0.55),
+    (
+        "niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt|legt|helpt"
+        "|grijpt|pakt|zorgt|neemt|let",
+        0.55,
+    ),
     ("niemand die", 0.4),
     ("er gebeurt|gebeurde niks|niets", 0.6),
     ("doet|doen|deed|deden ~ niks|niets", 0.55),
@@ -94,7 +97,7 @@ NEGATIVE = [
     ("al <num> weken|maanden|dagen|keer|jaar|x", 0.35),
     ("al weken|maanden|jaren|sinds", 0.3),
     ("al ~ gebeld|gemaild|gevraagd|aangegeven|gemeld", 0.35),
-    ("kan|kon ~ beter", 0.45),
+    ("communicatie|organisatie|informatie|begeleiding|dat|dit|het|alles kan|kon ~ beter", 0.45),
     ("slechte|matige communicatie|organisatie|begeleiding", 0.6),
     ("communicatie ~ slecht|rampzalig|nul|ver te zoeken", 0.6),
     ("derde|vierde|vijfde|zoveelste keer", 0.45),
@@ -114,14 +117,18 @@ NEGATIVE = [
     ("thuis moet|moeten ~ blijven, thuis blijven|gehouden|zitten", 0.45),
     ("naar huis gestuurd", 0.5),
     ("lesuitval|uitval, valt|vallen uit", 0.45),
-    ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel", 0.5),
+    ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel|rommelig|ongeorganiseerd", 0.5),
     ("onduidelijk|onduidelijke|onduidelijkheid", 0.35),
     ("niet uitgelegd|verantwoord", 0.45),
     # feelings and verdicts
-    ("jammer", 0.35),
+    ("jammer", 0.3),
     ("teleurgesteld|teleurstellend|teleurstelling|gefrustreerd|frustrerend", 0.6),
     ("boos|kwaad|woedend|razend|verdrietig, gek van", 0.4),
-    ("schandalig|schande|belachelijk|bizar|triest|treurig|waardeloos|onacceptabel", 0.55),
+    (
+        "schandalig|schande|belachelijk|bizar|triest|treurig|waardeloos|onacceptabel|slechtste"
+        "|ergste",
+        0.55,
+    ),
     ("slecht|slechte|beroerd|onprofessioneel", 0.5),
     ("klacht|klachten|klagen|problemen|probleem", 0.3),
     ("zorgen|bezorgd", 0.25),
@@ -131,7 +138,11 @@ NEGATIVE = [
     ("still nothing, no response|reply|one, nobody|ignored|unsafe|bullied|bullying", 0.5),
     ("not what we expected", 0.5),
 ]
-NEGATABLE_NEGATIVE = frozenset({"slecht", "slechte", "probleem", "problemen", "klagen", "jammer"})
+# Negative words that are praise once negated ("niet slecht"), with that praise's weight.
+NEGATABLE_NEGATIVE = {
+    "slecht": 0.5, "slechte": 0.5, "verkeerd": 0.4, "probleem": 0.3, "problemen": 0.3,
+    "klagen": 0.4, "jammer": 0.2,
+}  # fmt: skip
 NEGATIVE_EMOJI = frozenset("😞😡😠🤬😤🙄😢😭😩😒👎💩😔😟")
 
 # --- positive ---------------------------------------------------------------------------
@@ -146,9 +157,17 @@ POSITIVE = [
     ("fijn|fijne|fijner", 0.45),
     ("leuk|leuke|gezellig|gezellige|heerlijk|heerlijke", 0.4),
     ("prima|top|tof|toffe|geweldig|geweldige|fantastisch|fantastische|klasse", 0.5),
-    ("prachtig|prachtige|schitterend|schitterende|mooi|mooie|knap|knappe", 0.45),
-    ("goed|prima|mooi|keurig|netjes|super geregeld|georganiseerd|gedaan|bezig|opgepakt", 0.6),
-    ("goed|goeie|goede|fijne|warme|leuke school|sfeer|juf|meester|team|opvang", 0.5),
+    ("prachtig|prachtige|schitterend|schitterende|mooi|mooie|knap|knappe|keurig", 0.45),
+    (
+        "goed|prima|mooi|keurig|netjes|super|top geregeld|georganiseerd|gedaan|bezig|opgepakt"
+        "|gehandeld|gereageerd|opgevangen|geholpen|begeleid|opgelost",
+        0.6,
+    ),
+    (
+        "goed|goeie|goede|fijne|warme|leuke school|sfeer|juf|juffen|meester|team|opvang|onderwijs"
+        "|begeleiding|zorg|leerkrachten|leerkracht",
+        0.5,
+    ),
     ("goed voor elkaar|mekaar", 0.6),
     ("goed veur|vur|voor mekaar|mekoar|elkaar", 0.6),
     ("mooi|goed|knap wark|werk", 0.6),
@@ -157,8 +176,19 @@ POSITIVE = [
     ("met|mit plezier", 0.5),
     ("zoveel|veel geduld|aandacht|liefde|zorg", 0.5),
     ("in de roos", 0.4),
+    (
+        "mooi|mooie|leuk|leuke|prachtig|prachtige|geweldig|tof|top project|initiatief|actie|idee"
+        "|voorstelling|uitje",
+        0.55,
+    ),
+    ("feest van gemaakt|maken", 0.55),
     ("warm welkom, welkom gevoeld", 0.5),
-    ("betrokken|zorgzaam|zorgzame|geduldig|geduldige|lieve", 0.35),
+    (
+        "betrokken|zorgzaam|zorgzame|geduldig|geduldige|lief|lieve|aardig|aardige|vriendelijk"
+        "|vriendelijke",
+        0.4,
+    ),
+    ("respect", 0.5),
     ("genoten|genieten", 0.4),
     ("niet weg te slaan", 0.4),
     ("niks|niets mis mee, niks|niets op aan te merken", 0.5),
@@ -242,7 +272,7 @@ PRAISE_HEADS = frozenset(
     {
         "gezellig", "gezellige", "leuk", "leuke", "mooi", "mooie", "goed", "goede", "lekker",
         "vet", "gaaf", "gave", "cool", "tof", "toffe", "fijn", "fijne", "geweldig", "knap",
-        "amazing", "great", "awesome", "good", "nice", "blij", "trots", "mooi", "grappig",
+        "amazing", "great", "awesome", "good", "nice", "blij", "trots", "grappig",
     }
 )  # fmt: skip
 # "kanker" the disease, not the curse.
@@ -311,7 +341,7 @@ CHILDREN_WORDS = frozenset(
 SENSITIVE = [
     ("burn|burnout|burn-out|overspannen|overspannenheid|depressie|depressief", 0.7),
     ("kanker|chemo|chemotherapie|bestraling|tumor|leukemie", 0.7),
-    ("zwanger|zwangerschap|miskraam|ziekenhuis|opgenomen|operatie|geopereerd", 0.6),
+    ("zwanger*|miskraam|ziekenhuis|opgenomen|operatie|geopereerd", 0.6),
     ("been|arm|pols|enkel|sleutelbeen gebroken", 0.6),
     ("ziek|ziekgemeld|ziekteverlof|ziektewet", 0.45),
     ("dyslexie|adhd|autisme|autistisch|add|pdd-nos|hoogbegaafd", 0.5),
@@ -337,7 +367,7 @@ VERIFY = [
         "inspectie ~~ oordeel|beoordeeld|beoordeelt|noemt|zwak|onvoldoende|voldoende|goed|rapport",
         0.7,
     ),
-    ("onderwijsinspectie|inspectierapport|inspectiebezoek", 0.6),
+    ("inspectie|onderwijsinspectie|inspectierapport|inspectiebezoek|inspecteur", 0.45),
     # strike
     ("staking|stakingen|staken|staakt|stakingsdag|actiedag|stakingen", 0.7),
     ("alle groepen|kinderen vrij|thuis", 0.4),
@@ -366,6 +396,7 @@ VERIFY = [
         0.65,
     ),
     ("voortaan, vanaf|per volgend schooljaar", 0.35),
+    ("voortaan|vanaf|per ~ continurooster|schooltijden|lestijden|rooster|gelijke", 0.6),
     ("nieuw|nieuwe beleid|regel|regels, verbod|verboden|afgeschaft|afschaffen", 0.5),
     # building
     ("nieuw|nieuwe gebouw|schoolgebouw|pand|locatie|school", 0.6),

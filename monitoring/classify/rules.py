@@ -4,6 +4,7 @@ A post that mentions no school gets no category at all (LABELS.md): the classifi
 schools first and only then runs these rules.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import product
@@ -46,13 +47,19 @@ PATTERNS = PatternSet(
 )
 _SQ_INSULTS = {squeeze(w): (w, s) for w, s in lx.INSULT_WORDS.items()}
 _SQ_SWEARS = {squeeze(w): (w, s) for w, s in lx.SWEAR_WORDS.items()}
-_SQ_PREFIXES = tuple(sorted({squeeze(p) for p in lx.CURSE_PREFIXES}, key=len, reverse=True))
+_SQ_PREFIXES = re.compile(
+    "|".join(sorted({squeeze(p) for p in lx.CURSE_PREFIXES}, key=len, reverse=True))
+)
+# First three letters of anything the insult rules look up: most words are skipped at once.
+_SQ_STARTS = frozenset(
+    w[:3] for w in (*_SQ_INSULTS, *_SQ_SWEARS, *(squeeze(p) for p in lx.CURSE_PREFIXES))
+)
 _SQ_PERSON = frozenset(squeeze(w) for w in lx.PERSON_HEADS)
 _SQ_PRAISE = frozenset(squeeze(w) for w in lx.PRAISE_HEADS)
 _SQ_PRAISE_WORDS = lx.PRAISE_HEADS
 _VOWELS = "aeiou"
 _FLIP_WEIGHT = 0.5
-_INTENSIFY = 1.25
+_INTENSIFY = 1.3
 
 
 def combine(weights) -> float:
@@ -125,7 +132,10 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
         negator = _negator_before(post, m.start) if negatable else None
         if negator:
             flipped = POS if kind == NEG else NEG
-            ev.add(flipped, f"{negator} {term}", _FLIP_WEIGHT)
+            weight = lx.NEGATABLE_NEGATIVE.get(first, _FLIP_WEIGHT) if kind == NEG else _FLIP_WEIGHT
+            if _intensified(post, m.start):  # "geen enkel probleem"
+                weight *= _INTENSIFY
+            ev.add(flipped, f"{negator} {term}", weight)
             continue
         ev.add(kind, term, weight)
         if kind == POS and weight > 0:
@@ -165,12 +175,14 @@ def _star_forms(word: str) -> list[str]:
 def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[int]:
     """Abuse, curse compounds aimed at people, threats; returns tokens read as the disease."""
     disease: set[int] = set()
-    words, cased, sentences = post.words, post.cased, post.sentences
+    words = post.words
     for m in matches:
         if m.entry.kind == INSULT:
             ev.add(INSULT, _span_text(post, m), m.entry.weight)
-    for word, i in post.insult_words:
-        for form in _star_forms(word):
+    for word, i, end in post.insult_words:
+        for form in _star_forms(word) if "*" in word else (word,):
+            if form[:3] not in _SQ_STARTS:
+                continue
             if form in _SQ_INSULTS:
                 term, weight = _SQ_INSULTS[form]
                 if i and words[i - 1] in lx.INSULT_MODIFIERS:
@@ -182,21 +194,20 @@ def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[i
                     disease.add(i)
                     break
                 term, weight = _SQ_SWEARS[form]
-                nxt = _next_word(post, i)
+                nxt = _next_word(post, end - 1)
                 if nxt and (nxt in _SQ_PRAISE):
-                    ev.add(POS, f"{term} {words[i + 1]}", 0.5)  # "fucking goed": praise
-                elif _aimed(post, i, nxt):
+                    ev.add(POS, f"{term} {words[end]}", 0.5)  # "fucking goed": praise
+                elif _aimed(post, i, end, nxt):
                     ev.add(INSULT, term, weight)
                 break
-            prefix = next((p for p in _SQ_PREFIXES if form.startswith(p)), None)
-            if prefix and len(form) - len(prefix) >= 2:
-                head = form[len(prefix) :]
+            prefix = _SQ_PREFIXES.match(form)
+            if prefix and len(form) - prefix.end() >= 2:
+                head = form[prefix.end() :]
                 if _is_person(head) or head in _SQ_INSULTS:
-                    ev.add(INSULT, words[i], 0.9)
+                    ev.add(INSULT, form, 0.9)
                 elif head in _SQ_PRAISE:
-                    ev.add(POS, words[i], 0.5)  # "teringgezellig": an intensifier of praise
+                    ev.add(POS, form, 0.5)  # "teringgezellig": an intensifier of praise
                 break
-    del cased, sentences
     return disease
 
 
@@ -210,12 +221,12 @@ def _is_person(head: str) -> bool:
     return any(h in _SQ_PERSON for h in (head, head[:-2], head[:-1]) if h)
 
 
-def _aimed(post: Prepared, i: int, nxt: str | None) -> bool:
+def _aimed(post: Prepared, i: int, end: int, nxt: str | None) -> bool:
     """A curse is aimed when it qualifies a person, a name or the school."""
     words, cased = post.words, post.cased
     if nxt and (_is_person(nxt) or nxt in _SQ_INSULTS):
         return True
-    if nxt and cased[i + 1][:1].isupper() and not post.mostly_upper:
+    if nxt and cased[end][:1].isupper() and not post.mostly_upper:
         return True
     return bool(i) and words[i - 1] in {"die", "dat", "wat", "jij", "je", "vuile", "stomme"}
 
@@ -239,20 +250,33 @@ def privacy_evidence(
         weight = 0.9 if hit.full_name else 0.75
         ev.add("privacy", f"register:pupil:{hit.school}", weight)
     _media_evidence(post, pupils, ev)
-    words, sentences = post.words, post.sentences
-    pupil_sentences = {sentences[h.index] for h in pupils}
+    words = post.words
     for m in matches:
         if m.entry.kind != SENSITIVE:
             continue
         if words[m.start] in ("kanker", "kenker") and m.start not in disease:
             continue  # the curse, not the disease
-        sentence = sentences[m.start]
-        in_sentence = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
-        staff = bool(in_sentence & lx.STAFF_TITLES)
-        third = bool(in_sentence & lx.THIRD_PARTY_SUBJECTS) or sentence in pupil_sentences
-        own = bool(in_sentence & lx.FIRST_PERSON)
-        if staff or sentence in pupil_sentences or (third and not own):
+        if _about_someone_else(post, m, {h.index for h in pupils}):
             ev.add("privacy", _span_text(post, m), m.entry.weight)
+
+
+def _about_someone_else(post: Prepared, m: Match, pupil_tokens: set[int]) -> bool:
+    """Whose detail is it? The nearest person before it (else after it) in the sentence:
+    staff or a named pupil -> someone else; "ik", "mijn", "onze" -> the writer's own."""
+    words, sentences = post.words, post.sentences
+    sentence = sentences[m.start]
+    before = range(m.start - 1, -1, -1)
+    after = range(m.end, len(words))
+    for indexes in (before, after):
+        for k in indexes:
+            if sentences[k] != sentence:
+                break
+            if words[k] in lx.STAFF_TITLES or k in pupil_tokens:
+                return True
+            if words[k] in lx.FIRST_PERSON:
+                return False
+    in_sentence = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
+    return bool(in_sentence & lx.THIRD_PARTY_SUBJECTS)
 
 
 def _media_evidence(post: Prepared, pupils: list[PupilHit], ev: Evidence) -> None:
@@ -303,10 +327,9 @@ def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Ev
         return False
     words, sentences = post.words, post.sentences
     winks = any(
-        m.end < len(words)
-        and sentences[m.end] == sentences[m.start]
-        and words[m.end] in lx.SARCASM_AFTER
+        k < len(words) and sentences[k] == sentences[m.start] and words[k] in lx.SARCASM_AFTER
         for m in positives
+        for k in (m.end, m.end + 1)
     )
     if winks or ("🙄" in post.folded and positives):
         ev.add(NEG, "sarcasm", 0.5)
