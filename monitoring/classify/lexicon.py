@@ -130,8 +130,9 @@ NEGATIVE = [
         0.55,
     ),
     ("slecht|slechte|beroerd|onprofessioneel", 0.5),
+    ("verkeerd|verkeerde", 0.3),
     ("klacht|klachten|klagen|problemen|probleem", 0.3),
-    ("zorgen|bezorgd", 0.25),
+    ("bezorgd, maak|maken me|ons zorgen", 0.3),
     ("buikpijn", 0.15),
     # English
     ("disappointed|disappointing|frustrated|unacceptable|terrible|awful|worst", 0.6),
@@ -155,7 +156,9 @@ POSITIVE = [
     ("lintje|aanrader|lof", 0.6),
     ("trots op", 0.5),
     ("fijn|fijne|fijner", 0.45),
-    ("leuk|leuke|gezellig|gezellige|heerlijk|heerlijke", 0.4),
+    ("leuk|leuke|heerlijk|heerlijke", 0.4),
+    ("gezellig|gezellige", 0.5),
+    ("ziet|zag er ~ strak|mooi|prachtig|goed|netjes|geweldig uit", 0.5),
     ("prima|top|tof|toffe|geweldig|geweldige|fantastisch|fantastische|klasse", 0.5),
     ("prachtig|prachtige|schitterend|schitterende|mooi|mooie|knap|knappe|keurig", 0.45),
     (
@@ -171,7 +174,7 @@ POSITIVE = [
     ("goed voor elkaar|mekaar", 0.6),
     ("goed veur|vur|voor mekaar|mekoar|elkaar", 0.6),
     ("mooi|goed|knap wark|werk", 0.6),
-    ("blij|bliej|bly|blieje|tevreden met|mit|with|over", 0.6),
+    ("blij|bliej|bly|blieje|tevreden met|mit|mee|with|over", 0.6),
     ("tevreden", 0.45),
     ("met|mit plezier", 0.5),
     ("zoveel|veel geduld|aandacht|liefde|zorg", 0.5),
@@ -314,7 +317,8 @@ INSULT_PHRASES = [
     ("val|vallen dood, rot|pleur|tyf|sodemieter|hoepel|flikker op", 0.7),
     # accusations of crimes
     ("blijf|blijft van ~ dochter|zoon|kind|kinderen|meisje|jongen af", 0.7),
-    ("zit|zat|zitten aan ~ kinderen|kind|meisjes|jongens", 0.85),
+    ("zit|zat|zitten aan ~ kinderen|kind|meisjes|jongens|leerlingen", 0.85),
+    ("raakt|raken|betast|betasten ~ kinderen|kind|meisjes|jongens|leerlingen aan", 0.85),
     ("misbruik*|aanrand*|steelt|stelen|gestolen|fraudeert|verduisterd", 0.6),
 ]
 
@@ -396,6 +400,9 @@ VERIFY = [
         0.65,
     ),
     ("voortaan, vanaf|per volgend schooljaar", 0.35),
+    ("nieuwe|andere|gewijzigde|aangepaste schooltijden|lestijden|rooster", 0.6),
+    ("studiedag|studiemiddag|margedag|vrije dag|vrije middag", 0.5),
+    ("kinderen|groepen|leerlingen zijn|hebben ~ vrij", 0.45),
     ("voortaan|vanaf|per ~ continurooster|schooltijden|lestijden|rooster|gelijke", 0.6),
     ("nieuw|nieuwe beleid|regel|regels, verbod|verboden|afgeschaft|afschaffen", 0.5),
     # building
@@ -406,5 +413,25 @@ VERIFY = [
     ("schijnt dat, zou|zouden gaan", 0.35),
     ("breaking|definitief|officieel, las ik, in|volgens de krant", 0.2),
 ]
-# Moving and "sluit" are about the school only when no person is the subject.
+# Moving is about the school only when no person is the subject.
 VERIFY_PERSON_GUARDED = frozenset({"verhuist", "verhuizen", "verhuizing", "verhuisd"})
+# Closing is about the school only in a sentence naming it, and not about a facility.
+VERIFY_SCHOOL_GUARDED = frozenset(
+    {"sluit", "sluiten", "sluiting", "gesloten", "dicht", "dichtgaat", "dichtgaan"}
+)
+FACILITIES = frozenset(
+    {
+        "gymzaal", "zaal", "gymlokaal", "plein", "schoolplein", "wc", "wc's", "toilet",
+        "toiletten", "keuken", "bibliotheek", "hek", "deur", "poort", "parkeerplaats",
+        "speelplaats", "weg", "straat", "fietsenstalling", "kantine", "kraan", "raam",
+        "ramen", "lokaal", "speeltuin", "zandbak", "brug", "laan",
+    }
+)  # fmt: skip
+# A problem reported as solved well.
+RESOLVED = [
+    (
+        "opgelost|verholpen|rechtgezet, goed|snel|meteen|direct|netjes opgepakt|afgehandeld"
+        "|gereageerd|ingegrepen",
+        0.5,
+    ),
+]

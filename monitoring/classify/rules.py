@@ -16,13 +16,14 @@ from .text import Prepared, squeeze
 
 RULE_VERSION = "2026.11.1"
 
-NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM = (
+NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, RESOLVED = (
     "negative_experience",
     "positive",
     "insult",
     "verify_fact",
     "sensitive",
     "sarcasm",
+    "resolved",
 )
 
 
@@ -44,6 +45,7 @@ PATTERNS = PatternSet(
     + _entries(INSULT, lx.INSULT_PHRASES)
     + _entries(SENSITIVE, lx.SENSITIVE)
     + _entries(VERIFY, lx.VERIFY)
+    + _entries(RESOLVED, lx.RESOLVED)
 )
 _SQ_INSULTS = {squeeze(w): (w, s) for w, s in lx.INSULT_WORDS.items()}
 _SQ_SWEARS = {squeeze(w): (w, s) for w, s in lx.SWEAR_WORDS.items()}
@@ -301,19 +303,36 @@ def _media_evidence(post: Prepared, pupils: list[PupilHit], ev: Evidence) -> Non
 
 
 def verify_evidence(
-    post: Prepared, matches: list[Match], pupils: list[PupilHit], ev: Evidence
+    post: Prepared,
+    matches: list[Match],
+    pupils: list[PupilHit],
+    ev: Evidence,
+    school_sentences: frozenset[int],
 ) -> None:
     words, sentences = post.words, post.sentences
     pupil_sentences = {sentences[h.index] for h in pupils}
     for m in matches:
         if m.entry.kind != VERIFY:
             continue
+        if words[m.start] in lx.VERIFY_SCHOOL_GUARDED:
+            sentence = sentences[m.start]
+            things = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
+            if sentence not in school_sentences and "school" not in things:
+                continue  # "de deur is dicht": closing, but not the school
+            if things & lx.FACILITIES:
+                continue  # the gym is closed: a fact inside a complaint
         if words[m.start] in lx.VERIFY_PERSON_GUARDED:
             sentence = sentences[m.start]
             people = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
             if sentence in pupil_sentences or people & lx.STAFF_TITLES or people & lx.FIRST_PERSON:
                 continue  # a person moving house, not the school
         ev.add(VERIFY, _span_text(post, m), m.entry.weight)
+
+
+def resolved(post: Prepared, matches: list[Match], ev: Evidence) -> None:
+    """A problem reported as solved well is not a negative experience: halve its weight."""
+    if any(m.entry.kind == RESOLVED for m in matches) and NEG in ev.terms:
+        ev.terms[NEG] = [(term, weight / 2) for term, weight in ev.terms[NEG]]
 
 
 def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Evidence) -> bool:

@@ -100,16 +100,18 @@ class SchoolFinder:
             self._compact[school.code] = {c for c in compact if len(c) >= 5}
         self._automaton = Automaton(patterns.items())
 
-    def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(school codes, terms that named them), each in order of first mention."""
+    def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[int]]:
+        """(school codes, terms that named them, sentences naming a school)."""
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
         ambiguous: list[tuple[int, _SchoolTerm]] = []
+        mentioned: set[int] = set()
         for start, end, _pattern, term in self._automaton.finditer(post.words):
             if sentences[start] != sentences[end - 1]:
                 continue
             if term.strong:
                 strong.setdefault(term.school, []).append(term.term)
+                mentioned.add(sentences[start])
             else:
                 ambiguous.append((start, term))
         for code, hosts in self._websites(post):
@@ -118,9 +120,10 @@ class SchoolFinder:
         for index, term in ambiguous:
             if term.school in strong or self._is_school(post, index, term.school):
                 found.setdefault(term.school, []).append(term.term)
+                mentioned.add(sentences[index])
         schools = tuple(found)
         terms = tuple(dict.fromkeys(t for code in schools for t in found[code]))
-        return schools, terms
+        return schools, terms, frozenset(mentioned)
 
     def _websites(self, post: Prepared):
         for url in post.urls:
@@ -211,7 +214,7 @@ def _first_name_in_school_context(post: Prepared, index: int) -> bool:
         before = words[index - 1]
         if before in lx.STAFF_TITLES or before in {"de", "het", "'t", "een", "the", "a"}:
             return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
-    lo, hi = max(0, index - 6), min(len(words), index + 7)
+    lo, hi = max(0, index - 10), min(len(words), index + 11)
     return any(
         words[k] in lx.PUPIL_CONTEXT_WORDS and sentences[k] == sentence for k in range(lo, hi)
     )

@@ -2,10 +2,10 @@
 
 import pytest
 
-from monitoring.classify.evaluate import evaluate
+from monitoring.classify.evaluate import DEVSET, evaluate
 
 # What the rules reach today, minus a small margin; raise these when the rules improve.
-MACRO_F1_FLOOR = 0.93
+MACRO_F1_FLOOR = 0.95
 RECALL_FLOOR = 0.85
 PRECISION_FLOOR = 0.85
 
@@ -36,3 +36,10 @@ def test_it_keeps_each_labels_precision_and_recall_above_the_floor(report, label
 def test_it_prints_a_table_with_a_row_per_label(report):
     table = report.table()
     assert all(f"| {name} |" in table for name in ("insult", "schools", "positive"))
+
+
+def test_it_keeps_our_own_check_set_above_the_floor():
+    report = evaluate(DEVSET.parent / "ownset")
+    assert report.posts == 40
+    assert report.macro_f1 >= MACRO_F1_FLOOR, report.table()
+    assert report.row("schools").f1 >= MACRO_F1_FLOOR, report.table()
