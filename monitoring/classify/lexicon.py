@@ -208,7 +208,10 @@ NEGATABLE_POSITIVE = frozenset(
     }
 )  # fmt: skip
 # Words that are not praise by themselves but say "bad" once negated: "niet oke".
-NEGATED_ONLY_POSITIVE = frozenset({"ok", "oke", "okay", "acceptabel", "normaal", "goed", "netjes"})
+NEGATED_ONLY_POSITIVE = {
+    "ok": 0.5, "oke": 0.5, "okay": 0.5, "acceptabel": 0.55, "normaal": 0.5, "goed": 0.4,
+    "netjes": 0.45,
+}  # fmt: skip
 POSITIVE_EMOJI = frozenset("❤♥💛💚💙💜🧡🤍🩷😍🥰👏🙌🔝👍💪🎉🥳⭐🌟🏆💯🤩😻")
 # Praise that names a staff member, the team or the school — kept when a pupil is named.
 PRAISE_TARGETS = frozenset(

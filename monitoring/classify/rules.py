@@ -58,7 +58,6 @@ _SQ_STARTS = frozenset(
 )
 _SQ_PERSON = frozenset(squeeze(w) for w in lx.PERSON_HEADS)
 _SQ_PRAISE = frozenset(squeeze(w) for w in lx.PRAISE_HEADS)
-_SQ_PRAISE_WORDS = lx.PRAISE_HEADS
 _VOWELS = "aeiou"
 _FLIP_WEIGHT = 0.5
 _INTENSIFY = 1.3
@@ -134,7 +133,10 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
         negator = _negator_before(post, m.start) if negatable else None
         if negator:
             flipped = POS if kind == NEG else NEG
-            weight = lx.NEGATABLE_NEGATIVE.get(first, _FLIP_WEIGHT) if kind == NEG else _FLIP_WEIGHT
+            if kind == NEG:
+                weight = lx.NEGATABLE_NEGATIVE.get(first, _FLIP_WEIGHT)
+            else:
+                weight = lx.NEGATED_ONLY_POSITIVE.get(first, _FLIP_WEIGHT)
             if _intensified(post, m.start):  # "geen enkel probleem"
                 weight *= _INTENSIFY
             ev.add(flipped, f"{negator} {term}", weight)
@@ -187,9 +189,11 @@ def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[i
                 continue
             if form in _SQ_INSULTS:
                 term, weight = _SQ_INSULTS[form]
+                if _denied(words, i):
+                    break  # "ze is geen idioot"
                 if i and words[i - 1] in lx.INSULT_MODIFIERS:
                     weight += 0.1
-                ev.add(INSULT, term, weight)
+                ev.add(INSULT, words[i] if end == i + 1 else term, weight)
                 break
             if form in _SQ_SWEARS:
                 if _is_disease(post, i, form):
@@ -213,6 +217,14 @@ def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[i
     return disease
 
 
+def _denied(words: list[str], i: int) -> bool:
+    """'geen idioot', 'geen complete idioot' (a plain denial right before the word)."""
+    before = words[max(0, i - 2) : i]
+    if before[-1:] == ["geen"]:
+        return True
+    return len(before) == 2 and before[0] == "geen" and before[1] in lx.INSULT_MODIFIERS
+
+
 def _next_word(post: Prepared, i: int) -> str | None:
     if i + 1 < len(post.words) and post.sentences[i + 1] == post.sentences[i]:
         return squeeze(post.words[i + 1])
@@ -225,12 +237,9 @@ def _is_person(head: str) -> bool:
 
 def _aimed(post: Prepared, i: int, end: int, nxt: str | None) -> bool:
     """A curse is aimed when it qualifies a person, a name or the school."""
-    words, cased = post.words, post.cased
     if nxt and (_is_person(nxt) or nxt in _SQ_INSULTS):
         return True
-    if nxt and cased[end][:1].isupper() and not post.mostly_upper:
-        return True
-    return bool(i) and words[i - 1] in {"die", "dat", "wat", "jij", "je", "vuile", "stomme"}
+    return bool(i) and post.words[i - 1] in {"die", "dat", "wat", "jij", "je", "vuile", "stomme"}
 
 
 def _is_disease(post: Prepared, i: int, form: str) -> bool:

@@ -75,6 +75,11 @@ def test_it_keeps_praise_and_complaint_about_two_schools(classifier):
     assert categories(classifier, text) == {"positive", "negative_experience"}
 
 
+def test_it_does_not_flag_a_problem_reported_as_solved_well(classifier):
+    text = "Onze dochter werd gepest op De Vlindertuin, de juf heeft het meteen opgepakt. Top!"
+    assert categories(classifier, text) == {"positive"}
+
+
 # --- insult -----------------------------------------------------------------------------
 
 
@@ -106,6 +111,16 @@ def test_it_does_not_flag_a_swear_word_that_intensifies_praise(classifier):
 
 def test_it_does_not_flag_swearing_not_aimed_at_school_people(classifier):
     assert categories(classifier, "Kankerweer vandaag, toch naar De Vlindertuin gefietst") == set()
+
+
+def test_it_does_not_flag_an_insult_word_that_is_denied(classifier):
+    text = "De meester van Het Zwanenhof is geen idioot, hij doet gewoon zijn werk"
+    assert "insult" not in categories(classifier, text)
+
+
+def test_it_does_not_flag_an_interjection(classifier):
+    text = "Shit, De Vlindertuin begint morgen al om half negen en ik moet werken"
+    assert "insult" not in categories(classifier, text)
 
 
 def test_it_flags_a_veiled_threat(classifier):
@@ -194,6 +209,11 @@ def test_it_flags_the_head_leaving(classifier):
 def test_it_flags_a_moved_event(classifier):
     text = "Kerstviering De Vlindertuin verschoven naar 19 december"
     assert categories(classifier, text) == {"verify_fact"}
+
+
+def test_it_does_not_take_a_closed_facility_in_a_complaint_for_a_closing(classifier):
+    text = "Al weken is de gymzaal van Het Zwanenhof dicht en niemand vertelt ons iets"
+    assert categories(classifier, text) == {"negative_experience"}
 
 
 def test_it_does_not_flag_a_question_without_a_claim(classifier):
