@@ -5,9 +5,10 @@ Both use one Aho–Corasick automaton each, built once per context, over the pos
 aliases are split into *strong* terms (a hashtag, a handle, the full name with "OBS",
 name + town, "esdoornschool") and its *core*, the bare name ("vlindertuin"), which is
 often an ordinary word (a butterfly garden, a maple, swans). A core, or a spelling variant
-of it, counts only when written as a proper noun (capitalised, not at the start of a
-sentence or after "De"/"Het"), when the post also speaks of school things (juf, groep,
-ouders, ...), or when a strong term of the same school is present.
+of it, counts only when written as a proper noun (capitalised in mid-sentence, "De" or
+"Het" included, in a post that does not shout in capitals), when the post also speaks of
+school things (juf, groep, ouders, ...), or when a strong term of the same school is
+present.
 """
 
 import re
@@ -195,7 +196,8 @@ class RegisterFinder:
         for start, end, _pattern, owners in self._automaton.finditer(post.words):
             if owners[0][1]:
                 full_spans.append((start, end))
-                hits.append(PupilHit(start, owners[0][0], True))
+                if not _after_title(post, start):  # "juf Julia Smit" is a teacher
+                    hits.append(PupilHit(start, owners[0][0], True))
             else:
                 firsts.append((start, owners))
         for index, owners in firsts:
@@ -210,11 +212,22 @@ class RegisterFinder:
 def _first_name_in_school_context(post: Prepared, index: int) -> bool:
     words, sentences = post.words, post.sentences
     sentence = sentences[index]
-    if index and sentences[index - 1] == sentence:
-        before = words[index - 1]
-        if before in lx.STAFF_TITLES or before in {"de", "het", "'t", "een", "the", "a"}:
-            return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
+    if _after_title(post, index) or _before_in_sentence(post, index) in _NAME_ARTICLES:
+        return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
     lo, hi = max(0, index - 10), min(len(words), index + 11)
     return any(
         words[k] in lx.PUPIL_CONTEXT_WORDS and sentences[k] == sentence for k in range(lo, hi)
     )
+
+
+_NAME_ARTICLES = frozenset({"de", "het", "'t", "een", "the", "a"})
+
+
+def _before_in_sentence(post: Prepared, index: int) -> str:
+    if index and post.sentences[index - 1] == post.sentences[index]:
+        return post.words[index - 1]
+    return ""
+
+
+def _after_title(post: Prepared, index: int) -> bool:
+    return _before_in_sentence(post, index) in lx.STAFF_TITLES

@@ -154,6 +154,11 @@ def test_it_does_not_flag_a_register_first_name_that_is_a_teacher(classifier):
     assert categories(classifier, text) == {"positive"}
 
 
+def test_it_does_not_flag_a_register_full_name_that_is_a_teacher(classifier):
+    text = "Meester Sem Bakker van De Vlindertuin gaat met pensioen"
+    assert "privacy" not in categories(classifier, text)
+
+
 def test_it_never_puts_a_pupil_name_in_matched_terms(classifier):
     texts = [
         "Roos de Vries van De Vlindertuin is zo'n kutwijf",
