@@ -100,7 +100,12 @@ NEGATIVE = [
     ("communicatie|organisatie|informatie|begeleiding|dat|dit|het|alles kan|kon ~ beter", 0.45),
     ("slechte|matige communicatie|organisatie|begeleiding", 0.6),
     ("communicatie ~ slecht|rampzalig|nul|ver te zoeken", 0.6),
-    ("derde|vierde|vijfde|zoveelste keer", 0.45),
+    ("derde|vierde|vijfde|zesde|zoveelste keer|week|dag|maand|les", 0.45),
+    ("op rij|achter elkaar", 0.25),
+    ("is het normaal dat, is dit normaal", 0.45),
+    ("van slag|overstuur|in tranen", 0.4),
+    ("steeds|telkens|weer een andere|nieuwe invaller|juf|meester|leerkracht", 0.45),
+    ("andere|wisselende invaller|invallers", 0.35),
     ("weer eens", 0.3),
     ("niet serieus genomen", 0.6),
     ("niet meer naar school", 0.5),
@@ -110,13 +115,14 @@ NEGATIVE = [
     # bullying and safety
     ("pest|pesten|pestte|pestten|gepest|pesterij*|pestkop*|pestgedrag", 0.6),
     ("buitengesloten|uitgescholden|geslagen|geschopt|gebeten|geduwd|bespuugd|gespuugd", 0.5),
+    ("uitgelachen|vernederd|gekleineerd|genegeerd|gestraft", 0.5),
     ("onveilig|onveilige|gevaarlijk|gevaarlijke|levensgevaarlijk", 0.55),
     ("ongeluk|ongelukken|gewond|splinter|spijkers|bloedneus|hersenschudding", 0.3),
     # lessons, care, costs
     ("geen gym|les|lessen|vakdocent|invaller|vervanging|leerkracht|juf|meester|opvang", 0.5),
     ("thuis moet|moeten ~ blijven, thuis blijven|gehouden|zitten", 0.45),
     ("naar huis gestuurd", 0.5),
-    ("lesuitval|uitval, valt|vallen uit", 0.45),
+    ("lesuitval|uitval|uitvalt|uitvallen|uitgevallen|vervalt, valt|vallen uit", 0.45),
     ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel|rommelig|ongeorganiseerd", 0.5),
     ("onduidelijk|onduidelijke|onduidelijkheid", 0.35),
     ("niet uitgelegd|verantwoord", 0.45),
@@ -155,6 +161,8 @@ POSITIVE = [
     ("dank|dankjewel|dankjulliewel|dankuwel|bedankt|bedank|dankbaar|thanks|thank", 0.6),
     ("lintje|aanrader|lof", 0.6),
     ("trots op", 0.5),
+    ("trots", 0.35),
+    ("gefeliciteerd|proficiat|felicitaties", 0.45),
     ("fijn|fijne|fijner", 0.45),
     ("leuk|leuke|heerlijk|heerlijke", 0.4),
     ("gezellig|gezellige", 0.5),
@@ -176,7 +184,7 @@ POSITIVE = [
     ("mooi|goed|knap wark|werk", 0.6),
     ("blij|bliej|bly|blieje|tevreden met|mit|mee|with|over", 0.6),
     ("tevreden", 0.45),
-    ("met|mit plezier", 0.5),
+    ("met|mit ~ plezier", 0.5),
     ("zoveel|veel geduld|aandacht|liefde|zorg", 0.5),
     ("in de roos", 0.4),
     (
@@ -227,6 +235,11 @@ SARCASM = [
     ("bedankt|dank|thanks voor|for niks|niets|nothing", 0.6),
     ("lekker dan, nou lekker, goed bezig hoor, lekker bezig", 0.5),
 ]
+# Ironic openers: sarcasm only when the post also complains.
+SARCASM_HINTS = [
+    ("goh|nou|jeetje|wauw wat fijn|leuk|handig|geweldig|mooi|goed|fijn|top", 0.5),
+    ("wat fijn|leuk|handig dat ~ weer|alweer|opnieuw", 0.5),
+]
 
 # --- insult -----------------------------------------------------------------------------
 
@@ -245,7 +258,10 @@ INSULT_WORDS = {
     "aanfluiting": 0.4, "clown": 0.6, "clowns": 0.6, "kinderlokker": 0.9, "pedo": 0.9,
     "pedofiel": 0.9, "viezerik": 0.6, "oplichter": 0.6, "oplichters": 0.6, "dief": 0.6,
     "dieven": 0.6, "fraudeur": 0.6, "corrupt": 0.5, "kankerlijer": 0.95, "kankerlijder": 0.95,
-    "tyfuslijer": 0.95, "teringlijer": 0.95, "klerelijer": 0.9,
+    "tyfuslijer": 0.95, "teringlijer": 0.95, "klerelijer": 0.9, "leugenaar": 0.7,
+    "leugenaars": 0.7, "lafaard": 0.7, "lafaards": 0.7, "hypocriet": 0.5, "etter": 0.6,
+    "etters": 0.6, "engerd": 0.7, "griezel": 0.6, "nietsnut": 0.6, "nietsnutten": 0.6,
+    "zakkenwasser": 0.8, "zakkenwassers": 0.8, "kutkind": 0.9, "rotkind": 0.7,
     # English abuse
     "idiot": 0.8, "idiots": 0.8, "moron": 0.8, "morons": 0.8, "stupid": 0.5, "dumb": 0.5,
     "asshole": 0.9, "assholes": 0.9, "bitch": 0.9, "bitches": 0.9, "retard": 0.9,
@@ -260,7 +276,7 @@ SWEAR_WORDS = {
 }  # fmt: skip
 # Prefixes of curse compounds: teringschool, tyfusjuffen, kankerweer, kutwijf.
 CURSE_PREFIXES = ("kanker", "kenker", "kankah", "tering", "tyfus", "klere", "kolere", "kut",
-                  "klote", "pleuris", "fucking", "kloten")  # fmt: skip
+                  "klote", "pleuris", "fucking", "kloten", "rot")  # fmt: skip
 # Compound heads and following words that make a curse aimed at people or the school.
 PERSON_HEADS = frozenset(
     {
@@ -301,6 +317,11 @@ INSULT_PHRASES = [
     # mockery without curse words
     ("zit|zitten ~ uren uit", 0.55),
     ("ouwe|oude heks|taart|zak|lul|trut|zeur", 0.7),
+    (
+        "stomme|domme|vuile|vieze|achterlijke|luie|gore juf|juffen|meester|meesters|directeur"
+        "|directrice|leraar|lerares|leerkracht|leerkrachten|school|wijf|wijven|kinderen",
+        0.6,
+    ),
     ("stelletje ~ amateurs|prutsers|clowns|idioten|sukkels|apen|zakken", 0.7),
     ("doet|doen niks|niets behalve|dan", 0.4),
     # threats, veiled or not
@@ -308,7 +329,8 @@ INSULT_PHRASES = [
     ("kijk|kijken maar uit", 0.7),
     ("ik sta er, ik weet|we|wij weten waar", 0.35),
     ("weet|weten ~ te vinden", 0.6),
-    ("weet|weten waar ~ woont|wonen", 0.8),
+    ("weet|weten waar ~~ woont|wonen", 0.8),
+    ("let|pas maar op, let op je tellen", 0.6),
     ("in elkaar slaan|trappen|rammen|timmeren|beuken", 0.9),
     ("kapot slaan|maken|trappen", 0.8),
     ("vermoord|vermoorden|afmaken|neersteken|doodsteken|neerschieten|doodschieten", 0.95),
@@ -403,6 +425,8 @@ VERIFY = [
         0.65,
     ),
     ("voortaan, vanaf|per volgend schooljaar", 0.35),
+    ("vanaf|per ~ begint|beginnen|start|starten|eindigt|eindigen, vanaf|per ~ gaat|gaan uit", 0.5),
+    ("in plaats van", 0.25),
     ("nieuwe|andere|gewijzigde|aangepaste schooltijden|lestijden|rooster", 0.6),
     ("studiedag|studiemiddag|margedag|vrije dag|vrije middag", 0.5),
     ("kinderen|groepen|leerlingen zijn|hebben ~ vrij", 0.45),
@@ -433,8 +457,8 @@ FACILITIES = frozenset(
 # A problem reported as solved well.
 RESOLVED = [
     (
-        "opgelost|verholpen|rechtgezet, goed|snel|meteen|direct|netjes opgepakt|afgehandeld"
-        "|gereageerd|ingegrepen",
+        "opgelost|verholpen|rechtgezet|aangepakt, goed|snel|meteen|direct|netjes|serieus"
+        " opgepakt|afgehandeld|gereageerd|ingegrepen|aangepakt",
         0.5,
     ),
 ]

@@ -16,13 +16,14 @@ from .text import Prepared, squeeze
 
 RULE_VERSION = "2026.11.1"
 
-NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, RESOLVED = (
+NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED = (
     "negative_experience",
     "positive",
     "insult",
     "verify_fact",
     "sensitive",
     "sarcasm",
+    "sarcasm_hint",
     "resolved",
 )
 
@@ -42,6 +43,7 @@ PATTERNS = PatternSet(
     + _entries(POS, lx.POSITIVE)
     + _entries(POS, [("ok|oke|okay|acceptabel|normaal|netjes|goed", 0.0)])
     + _entries(SARCASM, lx.SARCASM)
+    + _entries(SARCASM_HINT, lx.SARCASM_HINTS)
     + _entries(INSULT, lx.INSULT_PHRASES)
     + _entries(SENSITIVE, lx.SENSITIVE)
     + _entries(VERIFY, lx.VERIFY)
@@ -340,7 +342,8 @@ def verify_evidence(
 
 def resolved(post: Prepared, matches: list[Match], ev: Evidence) -> None:
     """A problem reported as solved well is not a negative experience: halve its weight."""
-    if any(m.entry.kind == RESOLVED for m in matches) and NEG in ev.terms:
+    solved = any(m.entry.kind == RESOLVED and not _negator_before(post, m.start) for m in matches)
+    if solved and NEG in ev.terms:
         ev.terms[NEG] = [(term, weight / 2) for term, weight in ev.terms[NEG]]
 
 
@@ -353,6 +356,11 @@ def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Ev
         return True
     if ev.score(NEG) < 0.3:
         return False
+    hints = [m for m in matches if m.entry.kind == SARCASM_HINT]
+    for m in hints:
+        ev.add(NEG, _span_text(post, m), m.entry.weight)
+    if hints:
+        return True
     words, sentences = post.words, post.sentences
     winks = any(
         k < len(words) and sentences[k] == sentences[m.start] and words[k] in lx.SARCASM_AFTER
