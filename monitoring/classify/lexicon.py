@@ -87,7 +87,7 @@ NEGATIVE = [
     ("wachten|wacht|wachtten op antwoord|reactie|een|uitleg|bericht", 0.45),
     (
         "niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt|legt|helpt"
-        "|grijpt|pakt|zorgt|neemt|let",
+        "|grijpt|pakt|zorgt|neemt|let|weet|weten|treedt",
         0.55,
     ),
     ("niemand die", 0.4),
@@ -120,6 +120,9 @@ NEGATIVE = [
     ("ongeluk|ongelukken|gewond|splinter|spijkers|bloedneus|hersenschudding", 0.3),
     # lessons, care, costs
     ("geen gym|les|lessen|vakdocent|invaller|vervanging|leerkracht|juf|meester|opvang", 0.5),
+    ("niet|nooit opgetreden|ingegrepen|aangepakt|opgelost|gehandeld", 0.5),
+    ("waar ~ geld ~ naartoe|blijft", 0.4),
+    ("blauw oog|blauwe plekken", 0.3),
     ("thuis moet|moeten ~ blijven, thuis blijven|gehouden|zitten", 0.45),
     ("naar huis gestuurd", 0.5),
     ("lesuitval|uitval|uitvalt|uitvallen|uitgevallen|vervalt, valt|vallen uit", 0.45),
@@ -186,6 +189,7 @@ POSITIVE = [
     ("tevreden", 0.45),
     ("met|mit ~ plezier", 0.5),
     ("zoveel|veel geduld|aandacht|liefde|zorg", 0.5),
+    ("schat|schatje|kanjer|toppertje|parel, luisterend oor", 0.5),
     ("in de roos", 0.4),
     (
         "mooi|mooie|leuk|leuke|prachtig|prachtige|geweldig|tof|top project|initiatief|actie|idee"
@@ -330,6 +334,7 @@ INSULT_PHRASES = [
     ("ik sta er, ik weet|we|wij weten waar", 0.35),
     ("weet|weten ~ te vinden", 0.6),
     ("weet|weten waar ~~ woont|wonen", 0.8),
+    ("zal|zullen|gaat|gaan ~ het weten|merken|bezuren", 0.7),
     ("let|pas maar op, let op je tellen", 0.6),
     ("in elkaar slaan|trappen|rammen|timmeren|beuken", 0.9),
     ("kapot slaan|maken|trappen", 0.8),
@@ -402,7 +407,7 @@ VERIFY = [
     ("alle groepen|kinderen vrij|thuis", 0.4),
     # the head leaving
     (
-        "directeur|directrice|schoolleider|locatieleider ~ vertrekt|stopt|weg|afscheid|pensioen"
+        "directeur|directrice|schoolleider|locatieleider ~~ vertrekt|stopt|weg|afscheid|pensioen"
         "|ontslagen|ontslag|vertrek|opgestapt|baan",
         0.7,
     ),
@@ -442,6 +447,10 @@ VERIFY = [
 ]
 # Moving is about the school only when no person is the subject.
 VERIFY_PERSON_GUARDED = frozenset({"verhuist", "verhuizen", "verhuizing", "verhuisd"})
+# "kan beter gesloten worden" is a wish, not a claim.
+VERIFY_WISH_WORDS = frozenset(
+    {"beter", "moet", "moeten", "mag", "mogen", "zou", "zouden", "wil", "willen", "hoop"}
+)
 # Closing is about the school only in a sentence naming it, and not about a facility.
 VERIFY_SCHOOL_GUARDED = frozenset(
     {"sluit", "sluiten", "sluiting", "gesloten", "dicht", "dichtgaat", "dichtgaan"}

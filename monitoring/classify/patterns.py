@@ -92,19 +92,25 @@ class PatternSet:
         found: list[Match] = []
         by_word, by_prefix, scan = self._by_word, self._by_prefix, self._scan
         for i, token in enumerate(words):
-            for group in (by_word.get(token), by_prefix.get(token[:3]), scan):
-                if not group:
-                    continue
-                for entry, items in group:
-                    if group is not by_word.get(token) and not items[0].accepts(token):
-                        continue
-                    if len(items) == 1:
-                        found.append(Match(entry, i, i + 1))
-                        continue
-                    end = _match_rest(items, 1, words, sentences, i + 1, sentences[i])
-                    if end is not None:
-                        found.append(Match(entry, i, end))
+            exact = by_word.get(token)
+            if exact:  # the first item accepts this token by construction
+                _extend(found, exact, words, sentences, i)
+            fuzzy = by_prefix.get(token[:3])
+            if fuzzy:
+                _extend(found, [c for c in fuzzy if c[1][0].accepts(token)], words, sentences, i)
+            if scan:
+                _extend(found, [c for c in scan if c[1][0].accepts(token)], words, sentences, i)
         return found
+
+
+def _extend(found: list[Match], candidates, words, sentences, i: int) -> None:
+    for entry, items in candidates:
+        if len(items) == 1:
+            found.append(Match(entry, i, i + 1))
+            continue
+        end = _match_rest(items, 1, words, sentences, i + 1, sentences[i])
+        if end is not None:
+            found.append(Match(entry, i, end))
 
 
 def _match_rest(items, k, words, sentences, pos, sentence):

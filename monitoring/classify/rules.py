@@ -211,10 +211,11 @@ def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[i
             prefix = _SQ_PREFIXES.match(form)
             if prefix and len(form) - prefix.end() >= 2:
                 head = form[prefix.end() :]
+                term = words[i] if end == i + 1 else form
                 if _is_person(head) or head in _SQ_INSULTS:
-                    ev.add(INSULT, form, 0.9)
+                    ev.add(INSULT, term, 0.9)
                 elif head in _SQ_PRAISE:
-                    ev.add(POS, form, 0.5)  # "teringgezellig": an intensifier of praise
+                    ev.add(POS, term, 0.5)  # "teringgezellig": an intensifier of praise
                 break
     return disease
 
@@ -332,6 +333,9 @@ def verify_evidence(
                 continue  # "de deur is dicht": closing, but not the school
             if things & lx.FACILITIES:
                 continue  # the gym is closed: a fact inside a complaint
+            wish = words[max(0, m.start - 3) : m.start]
+            if lx.VERIFY_WISH_WORDS.intersection(wish):
+                continue  # "kan beter gesloten worden": an opinion
         if words[m.start] in lx.VERIFY_PERSON_GUARDED:
             sentence = sentences[m.start]
             people = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
