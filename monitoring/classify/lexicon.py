@@ -76,7 +76,7 @@ NEGATIVE = [
     ("hoor|horen|hoorde|hoorden ~ niks|niets", 0.6),
     ("niks|niets ~ gehoord|vernomen|vertelt|verteld|gemeld|ontvangen|gekregen", 0.6),
     ("niemand", 0.3),
-    ("moet|moeten|moest|moesten ~ horen", 0.5),
+    ("moet|moeten|moest|moesten ~ van|via ~ horen, via ~ moet|moeten|moest horen", 0.5),
     ("via facebook|whatsapp|instagram|twitter|via, via de krant|groepsapp", 0.3),
     ("van|via andere ouders|moeders|vaders", 0.35),
     ("van een andere moeder|vader|ouder", 0.45),
@@ -206,6 +206,7 @@ POSITIVE = [
     ("respect", 0.5),
     ("genoten|genieten", 0.4),
     ("niet weg te slaan", 0.4),
+    ("niks|niets dan lof", 0.7),
     ("niks|niets mis mee, niks|niets op aan te merken", 0.5),
     ("dikke duim, duim omhoog", 0.6),
     # English
@@ -342,14 +343,14 @@ INSULT_PHRASES = [
     ("krijgt|krijg|krijgen ~ klappen|klap|pak slaag|ervan langs", 0.8),
     ("ik|we|wij pak|pakken ~ je|jou|hem|haar|jullie", 0.7),
     ("steek ~ af|neer, steek ~ in de fik", 0.8),
-    ("in de fik", 0.6),
+    ("in de fik", 0.3),
     ("wacht maar af|tot", 0.6),
     ("val|vallen dood, rot|pleur|tyf|sodemieter|hoepel|flikker op", 0.7),
     # accusations of crimes
     ("blijf|blijft van ~ dochter|zoon|kind|kinderen|meisje|jongen af", 0.7),
     ("zit|zat|zitten aan ~ kinderen|kind|meisjes|jongens|leerlingen", 0.85),
     ("raakt|raken|betast|betasten ~ kinderen|kind|meisjes|jongens|leerlingen aan", 0.85),
-    ("misbruik*|aanrand*|steelt|stelen|gestolen|fraudeert|verduisterd", 0.6),
+    ("misbruik*|aanrand*|steelt|fraudeert|verduistert|verduisterd", 0.6),
 ]
 
 # --- privacy ----------------------------------------------------------------------------
@@ -434,11 +435,12 @@ VERIFY = [
     ("in plaats van", 0.25),
     ("nieuwe|andere|gewijzigde|aangepaste schooltijden|lestijden|rooster", 0.6),
     ("studiedag|studiemiddag|margedag|vrije dag|vrije middag", 0.5),
-    ("kinderen|groepen|leerlingen zijn|hebben ~ vrij", 0.45),
+    ("kinderen|groepen|leerlingen zijn|hebben vrij", 0.45),
     ("voortaan|vanaf|per ~ continurooster|schooltijden|lestijden|rooster|gelijke", 0.6),
-    ("nieuw|nieuwe beleid|regel|regels, verbod|verboden|afgeschaft|afschaffen", 0.5),
+    ("nieuw|nieuwe beleid|regel|regels, afgeschaft|afschaffen", 0.5),
+    ("verbod|verboden", 0.4),
     # building
-    ("nieuw|nieuwe gebouw|schoolgebouw|pand|locatie|school", 0.6),
+    ("nieuw|nieuwe gebouw|schoolgebouw|pand|locatie", 0.6),
     ("nieuwbouw|sloop|gesloopt|verbouwing|verbouwd|noodlokalen|noodgebouw", 0.6),
     # rumour and news
     ("klopt het, is het waar, gerucht|geruchten, hoor het overal", 0.55),

@@ -129,6 +129,8 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
         if kind not in (NEG, POS):
             continue
         first = post.words[m.start]
+        if kind == NEG and _nothing_but_praise(post, m):
+            continue
         term = _span_text(post, m)
         weight = m.entry.weight * (_INTENSIFY if _intensified(post, m.start) else 1.0)
         negatable = first in lx.NEGATABLE_POSITIVE or first in lx.NEGATABLE_NEGATIVE
@@ -147,6 +149,16 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
         if kind == POS and weight > 0:
             positives.append(m)
     return positives
+
+
+def _nothing_but_praise(post: Prepared, m: Match) -> bool:
+    """'ik hoor niks dan lof', 'niks mis mee': "niks" here is no complaint."""
+    words = post.words
+    return (
+        words[m.end - 1] in ("niks", "niets")
+        and m.end < len(words)
+        and words[m.end] in ("dan", "mis", "op", "aan")
+    )
 
 
 def emoji_evidence(post: Prepared, ev: Evidence, school_words: int) -> None:

@@ -70,6 +70,15 @@ def test_it_reads_sarcastic_praise_among_complaints_as_negative(classifier):
     assert categories(classifier, text) == {"negative_experience"}
 
 
+def test_it_reads_an_ironic_opener_among_complaints_as_negative(classifier):
+    text = "Goh, wat fijn, De Vlindertuin. Weer geen juf voor groep 5, derde week op rij."
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_does_not_read_nothing_but_praise_as_a_complaint(classifier):
+    assert categories(classifier, "Over De Vlindertuin hoor ik niks dan lof") == {"positive"}
+
+
 def test_it_keeps_praise_and_complaint_about_two_schools(classifier):
     text = "Bij De Vlindertuin alles prima geregeld, bij Het Zwanenhof hoorden we maanden niks."
     assert categories(classifier, text) == {"positive", "negative_experience"}
@@ -219,6 +228,11 @@ def test_it_flags_a_moved_event(classifier):
 def test_it_does_not_take_a_closed_facility_in_a_complaint_for_a_closing(classifier):
     text = "Al weken is de gymzaal van Het Zwanenhof dicht en niemand vertelt ons iets"
     assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_does_not_take_a_wish_for_a_claim(classifier):
+    text = "Die school kan beter gesloten worden, Het Zwanenhof"
+    assert "verify_fact" not in categories(classifier, text)
 
 
 def test_it_does_not_flag_a_question_without_a_claim(classifier):

@@ -24,10 +24,11 @@ class Command(BaseCommand):
             help="a context.json with schools and pupils, instead of the database",
         )
 
-    def handle(self, *args, input, context=None, **options):
-        posts = read_posts(Path(input))
+    def handle(self, *args, **options):
+        posts = read_posts(Path(options["input"]))
         try:
-            ctx = context_from_file(context) if context else context_from_database()
+            path = options["context"]
+            ctx = context_from_file(path) if path else context_from_database()
         except ContextError as exc:
             raise CommandError(str(exc)) from exc
         classifier = Classifier(ctx)
