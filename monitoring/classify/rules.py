@@ -348,6 +348,8 @@ def verify_evidence(
             wish = words[max(0, m.start - 3) : m.start]
             if lx.VERIFY_WISH_WORDS.intersection(wish):
                 continue  # "kan beter gesloten worden": an opinion
+        if words[m.end - 1] == "naam" and _named_thing_is_not_the_school(words, m.end):
+            continue  # "een nieuwe naam voor de schoolkrant"
         if words[m.start] in lx.VERIFY_PERSON_GUARDED:
             sentence = sentences[m.start]
             people = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
@@ -361,6 +363,11 @@ def resolved(post: Prepared, matches: list[Match], ev: Evidence) -> None:
     solved = any(m.entry.kind == RESOLVED and not _negator_before(post, m.start) for m in matches)
     if solved and NEG in ev.terms:
         ev.terms[NEG] = [(term, weight / 2) for term, weight in ev.terms[NEG]]
+
+
+def _named_thing_is_not_the_school(words: list[str], after: int) -> bool:
+    following = [w for w in words[after : after + 4] if w not in ("de", "het", "onze", "ons")]
+    return following[:1] == ["voor"] and following[1:2] not in ([], ["school"])
 
 
 def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Evidence) -> bool:
