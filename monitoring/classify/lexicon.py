@@ -447,6 +447,18 @@ VERIFY = [
     ("schijnt dat, zou|zouden gaan", 0.35),
     ("breaking|definitief|officieel, las ik, in|volgens de krant", 0.2),
 ]
+_EVENTS = (
+    "sportdag|schoolreis|schoolreisje|kamp|schoolkamp|musical|ouderavond|kerstviering|kerstmarkt"
+    "|opendag|studiedag|avondvierdaagse|koningsspelen|afscheidsavond|informatieavond|kijkavond"
+    "|rapportavond|schoolfoto|schoolfotograaf|voorstelling|viering|markt|disco|feest|open"
+)
+_DATES = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    "|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|jan|feb|mrt|apr|jun|jul|aug"
+    "|sep|sept|okt|nov|dec"
+)
+# The date of an event, stated (not asked): "de kijkavond is op 4 oktober".
+EVENT_DATES = [(f"{_EVENTS} ~~ {_DATES}, {_DATES} ~~ {_EVENTS}", 0.5)]
 # Moving is about the school only when no person is the subject.
 VERIFY_PERSON_GUARDED = frozenset({"verhuist", "verhuizen", "verhuizing", "verhuisd"})
 # "kan beter gesloten worden" is a wish, not a claim.

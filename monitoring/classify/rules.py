@@ -16,7 +16,7 @@ from .text import Prepared, squeeze
 
 RULE_VERSION = "2026.11.1"
 
-NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED = (
+NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
     "positive",
     "insult",
@@ -25,6 +25,7 @@ NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED = (
     "sarcasm",
     "sarcasm_hint",
     "resolved",
+    "event_date",
 )
 
 
@@ -48,6 +49,7 @@ PATTERNS = PatternSet(
     + _entries(SENSITIVE, lx.SENSITIVE)
     + _entries(VERIFY, lx.VERIFY)
     + _entries(RESOLVED, lx.RESOLVED)
+    + _entries(EVENT_DATE, lx.EVENT_DATES)
 )
 _SQ_INSULTS = {squeeze(w): (w, s) for w, s in lx.INSULT_WORDS.items()}
 _SQ_SWEARS = {squeeze(w): (w, s) for w, s in lx.SWEAR_WORDS.items()}
@@ -336,6 +338,8 @@ def verify_evidence(
     words, sentences = post.words, post.sentences
     pupil_sentences = {sentences[h.index] for h in pupils}
     for m in matches:
+        if m.entry.kind == EVENT_DATE and sentences[m.start] not in post.questions:
+            ev.add(VERIFY, _span_text(post, m), m.entry.weight)
         if m.entry.kind != VERIFY:
             continue
         if words[m.start] in lx.VERIFY_SCHOOL_GUARDED:
