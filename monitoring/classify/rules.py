@@ -219,7 +219,7 @@ def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[i
                 nxt = _next_word(post, end - 1)
                 if nxt and (nxt in _SQ_PRAISE):
                     ev.add(POS, f"{term} {words[end]}", 0.5)  # "fucking goed": praise
-                elif _aimed(post, i, end, nxt):
+                elif _aimed(post, i, nxt):
                     ev.add(INSULT, term, weight)
                 break
             prefix = _SQ_PREFIXES.match(form)
@@ -252,8 +252,9 @@ def _is_person(head: str) -> bool:
     return any(h in _SQ_PERSON for h in (head, head[:-2], head[:-1]) if h)
 
 
-def _aimed(post: Prepared, i: int, end: int, nxt: str | None) -> bool:
-    """A curse is aimed when it qualifies a person, a name or the school."""
+def _aimed(post: Prepared, i: int, nxt: str | None) -> bool:
+    """A curse is aimed when it qualifies a person or the school, or follows "die"/"wat"
+    ("die kut Bram", "wat een shit school"); "Shit, vergeten!" is not aimed."""
     if nxt and (_is_person(nxt) or nxt in _SQ_INSULTS):
         return True
     return bool(i) and post.words[i - 1] in {"die", "dat", "wat", "jij", "je", "vuile", "stomme"}
