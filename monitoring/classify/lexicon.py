@@ -99,10 +99,12 @@ NEGATIVE = [
     ("al ~ gebeld|gemaild|gevraagd|aangegeven|gemeld", 0.35),
     ("communicatie|organisatie|informatie|begeleiding|dat|dit|het|alles kan|kon ~ beter", 0.45),
     ("slechte|matige communicatie|organisatie|begeleiding", 0.6),
-    ("communicatie ~ slecht|rampzalig|nul|ver te zoeken", 0.6),
+    ("communicatie ~ slecht|rampzalig|nul, communicatie ~ ver te zoeken", 0.6),
     ("derde|vierde|vijfde|zesde|zoveelste keer|week|dag|maand|les", 0.45),
     ("op rij|achter elkaar", 0.25),
     ("is het normaal dat, is dit normaal", 0.45),
+    ("snap|begrijp|snappen|begrijpen niet waarom, moeilijk doen|doet|deed", 0.45),
+    ("te laat", 0.3),
     ("van slag|overstuur|in tranen", 0.4),
     ("steeds|telkens|weer een andere|nieuwe invaller|juf|meester|leerkracht", 0.45),
     ("andere|wisselende invaller|invallers", 0.35),
@@ -189,7 +191,8 @@ POSITIVE = [
     ("tevreden", 0.45),
     ("met|mit ~ plezier", 0.5),
     ("zoveel|veel geduld|aandacht|liefde|zorg", 0.5),
-    ("schat|schatje|kanjer|toppertje|parel, luisterend oor", 0.5),
+    ("schat|schatje|kanjer|toppertje|parel|klasbak|topper, luisterend oor", 0.5),
+    ("dolblij|superblij|apetrots|supertrots|dolgelukkig", 0.55),
     ("in de roos", 0.4),
     (
         "mooi|mooie|leuk|leuke|prachtig|prachtige|geweldig|tof|top project|initiatief|actie|idee"
@@ -332,7 +335,7 @@ INSULT_PHRASES = [
     # threats, veiled or not
     ("moet|moeten ~ oppassen|uitkijken", 0.85),
     ("kijk|kijken maar uit", 0.7),
-    ("ik sta er, ik weet|we|wij weten waar", 0.35),
+    ("ik sta er, ik weet waar, we|wij weten waar", 0.35),
     ("weet|weten ~ te vinden", 0.6),
     ("weet|weten waar ~~ woont|wonen", 0.8),
     ("zal|zullen|gaat|gaan ~ het weten|merken|bezuren", 0.7),
@@ -340,7 +343,7 @@ INSULT_PHRASES = [
     ("in elkaar slaan|trappen|rammen|timmeren|beuken", 0.9),
     ("kapot slaan|maken|trappen", 0.8),
     ("vermoord|vermoorden|afmaken|neersteken|doodsteken|neerschieten|doodschieten", 0.95),
-    ("krijgt|krijg|krijgen ~ klappen|klap|pak slaag|ervan langs", 0.8),
+    ("krijgt|krijg|krijgen ~ klappen|klap, krijgt|krijg|krijgen ~ pak slaag|rammel", 0.8),
     ("ik|we|wij pak|pakken ~ je|jou|hem|haar|jullie", 0.7),
     ("steek ~ af|neer, steek ~ in de fik", 0.8),
     ("in de fik", 0.3),
@@ -434,7 +437,8 @@ VERIFY = [
     ("vanaf|per ~ begint|beginnen|start|starten|eindigt|eindigen, vanaf|per ~ gaat|gaan uit", 0.5),
     ("in plaats van", 0.25),
     ("nieuwe|andere|gewijzigde|aangepaste schooltijden|lestijden|rooster", 0.6),
-    ("studiedag|studiemiddag|margedag|vrije dag|vrije middag", 0.5),
+    ("studiedag|studiemiddag|margedag", 0.5),
+    ("vrije dag|middag", 0.4),
     ("kinderen|groepen|leerlingen zijn|hebben vrij", 0.45),
     ("voortaan|vanaf|per ~ continurooster|schooltijden|lestijden|rooster|gelijke", 0.6),
     ("nieuw|nieuwe beleid|regel|regels, afgeschaft|afschaffen", 0.5),
@@ -445,6 +449,8 @@ VERIFY = [
     # rumour and news
     ("klopt het, is het waar, gerucht|geruchten, hoor het overal", 0.55),
     ("schijnt dat, zou|zouden gaan", 0.35),
+    ("is it true, rumour|rumours|rumor|rumors", 0.55),
+    ("closing|closes|merge|merging|merger|strike|strikes|inspectors|headteacher|principal", 0.5),
     ("breaking|definitief|officieel, las ik, in|volgens de krant", 0.2),
 ]
 _EVENTS = (
@@ -467,8 +473,9 @@ VERIFY_WISH_WORDS = frozenset(
 )
 # Closing is about the school only in a sentence naming it, and not about a facility.
 VERIFY_SCHOOL_GUARDED = frozenset(
-    {"sluit", "sluiten", "sluiting", "gesloten", "dicht", "dichtgaat", "dichtgaan"}
-)
+    {"sluit", "sluiten", "sluiting", "gesloten", "dicht", "dichtgaat", "dichtgaan", "closing",
+     "closes"}
+)  # fmt: skip
 FACILITIES = frozenset(
     {
         "gymzaal", "zaal", "gymlokaal", "plein", "schoolplein", "wc", "wc's", "toilet",
