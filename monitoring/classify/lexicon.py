@@ -106,12 +106,16 @@ NEGATIVE = [
     ("snap|begrijp|snappen|begrijpen niet waarom, moeilijk doen|doet|deed", 0.45),
     ("te laat", 0.3),
     ("van slag|overstuur|in tranen", 0.4),
-    ("steeds|telkens|weer een andere|nieuwe invaller|juf|meester|leerkracht", 0.45),
+    ("steeds|telkens|weer|alweer een andere|nieuwe invaller|juf|meester|leerkracht", 0.45),
+    ("niet meer waar ~ aan toe", 0.45),
+    ("luistert|luisteren|luisterde niet, niet geluisterd", 0.45),
+    ("twee|drie|vier|vijf|<num> keer ~ aangevraagd|gevraagd|gebeld|gemaild|gemeld", 0.4),
     ("andere|wisselende invaller|invallers", 0.35),
     ("weer eens", 0.3),
     ("niet serieus genomen", 0.6),
     ("niet meer naar school", 0.5),
     ("nooit gezien|gehoord|meer", 0.3),
+    ("nooit|niks|niets ~ van gehoord|vernomen", 0.5),
     ("voelt zich ~ onveilig, voelt zich ~ niet welkom|gezien|gehoord", 0.6),
     ("wanneer wordt|gaat|komt ~ gemaakt|opgelost|gerepareerd|opgeruimd|gedaan", 0.5),
     # bullying and safety
@@ -199,7 +203,7 @@ POSITIVE = [
         "|voorstelling|uitje",
         0.55,
     ),
-    ("feest van gemaakt|maken", 0.55),
+    ("feest|feestje van gemaakt|maken", 0.55),
     ("warm welkom, welkom gevoeld", 0.5),
     (
         "betrokken|zorgzaam|zorgzame|geduldig|geduldige|lief|lieve|aardig|aardige|vriendelijk"
@@ -279,8 +283,9 @@ INSULT_WORDS = {
 # Swear words that say nothing about a person by themselves: aimed only with a target.
 SWEAR_WORDS = {
     "kut": 0.8, "kanker": 0.9, "kenker": 0.9, "tering": 0.8, "tyfus": 0.8, "klere": 0.7,
-    "kolere": 0.7, "fucking": 0.6, "fuck": 0.6, "fucken": 0.6, "shit": 0.5, "godver": 0.5,
-    "godverdomme": 0.5, "verdomme": 0.4, "klote": 0.6, "kloten": 0.6, "pleuris": 0.6,
+    "kolere": 0.7, "fucking": 0.6, "fuck": 0.6, "fck": 0.6, "fucken": 0.6, "shit": 0.5,
+    "godver": 0.5, "godverdomme": 0.5, "verdomme": 0.4, "klote": 0.6, "kloten": 0.6,
+    "pleuris": 0.6,
 }  # fmt: skip
 # Prefixes of curse compounds: teringschool, tyfusjuffen, kankerweer, kutwijf.
 CURSE_PREFIXES = ("kanker", "kenker", "kankah", "tering", "tyfus", "klere", "kolere", "kut",
@@ -326,7 +331,8 @@ INSULT_PHRASES = [
     ("zit|zitten ~ uren uit", 0.55),
     ("ouwe|oude heks|taart|zak|lul|trut|zeur", 0.7),
     (
-        "stomme|domme|vuile|vieze|achterlijke|luie|gore juf|juffen|meester|meesters|directeur"
+        "stomme|domme|vuile|vieze|achterlijke|luie|gore|nutteloze|waardeloze|incompetente juf"
+        "|juffen|meester|meesters|directeur"
         "|directrice|leraar|lerares|leerkracht|leerkrachten|school|wijf|wijven|kinderen",
         0.6,
     ),

@@ -60,6 +60,8 @@ _SQ_PREFIXES = re.compile(
 _SQ_STARTS = frozenset(
     w[:3] for w in (*_SQ_INSULTS, *_SQ_SWEARS, *(squeeze(p) for p in lx.CURSE_PREFIXES))
 )
+# Swear words that take the school as their object: "F*ck De Esdoorn".
+_SQ_OBJECT_SWEARS = frozenset({"fuck", "fck"})
 _SQ_PERSON = frozenset(squeeze(w) for w in lx.PERSON_HEADS)
 _SQ_PRAISE = frozenset(squeeze(w) for w in lx.PRAISE_HEADS)
 _VOWELS = "aeiou"
@@ -192,7 +194,9 @@ def _star_forms(word: str) -> list[str]:
     return forms
 
 
-def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[int]:
+def insult_evidence(
+    post: Prepared, matches: list[Match], ev: Evidence, school_words: frozenset[int]
+) -> set[int]:
     """Abuse, curse compounds aimed at people, threats; returns tokens read as the disease."""
     disease: set[int] = set()
     words = post.words
@@ -219,7 +223,7 @@ def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[i
                 nxt = _next_word(post, end - 1)
                 if nxt and (nxt in _SQ_PRAISE):
                     ev.add(POS, f"{term} {words[end]}", 0.5)  # "fucking goed": praise
-                elif _aimed(post, i, nxt):
+                elif _aimed(post, i, nxt) or (form in _SQ_OBJECT_SWEARS and end in school_words):
                     ev.add(INSULT, term, weight)
                 break
             prefix = _SQ_PREFIXES.match(form)

@@ -124,17 +124,17 @@ class SchoolFinder:
         self._automaton = Automaton(patterns.items())
 
     def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[int]]:
-        """(school codes, terms that named them, sentences naming a school)."""
+        """(school codes, terms that named them, indexes of the words naming a school)."""
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
         ambiguous: list[tuple[int, _SchoolTerm]] = []
-        mentioned: set[int] = set()
+        mentioned: set[int] = set()  # word indexes
         for start, end, _pattern, term in self._automaton.finditer(post.words):
             if sentences[start] != sentences[end - 1]:
                 continue
             if term.strong:
                 strong.setdefault(term.school, []).append(term.term)
-                mentioned.add(sentences[start])
+                mentioned.update(range(start, end))
             else:
                 ambiguous.append((start, term))
         ambiguous += self._typos(post, {i for i, _t in ambiguous})
@@ -144,7 +144,7 @@ class SchoolFinder:
         for index, term in ambiguous:
             if term.school in strong or self._is_school(post, index, term.school):
                 found.setdefault(term.school, []).append(term.term)
-                mentioned.add(sentences[index])
+                mentioned.add(index)
         schools = tuple(found)
         terms = tuple(dict.fromkeys(t for code in schools for t in found[code]))
         return schools, terms, frozenset(mentioned)
@@ -191,13 +191,16 @@ class SchoolFinder:
 
 
 def _other_town(post: Prepared, index: int, towns: set[str]) -> bool:
-    """'De Esdoorn in Groningen': another institution with the same name."""
+    """'De Esdoorn in Groningen', 'de Vlindertuin van Emmen Zoo': another place or
+    institution with the same name."""
     words, cased = post.words, post.cased
     k = index + 1
     if k + 1 >= len(words) or post.sentences[k + 1] != post.sentences[index]:
         return False
     return (
-        words[k] in {"in", "uit", "te"} and cased[k + 1][:1].isupper() and words[k + 1] not in towns
+        words[k] in {"in", "uit", "te", "van"}
+        and cased[k + 1][:1].isupper()
+        and words[k + 1] not in towns
     )
 
 
