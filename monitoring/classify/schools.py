@@ -201,6 +201,8 @@ def _other_town(post: Prepared, index: int, towns: set[str]) -> bool:
         words[k] in {"in", "uit", "te", "van"}
         and cased[k + 1][:1].isupper()
         and words[k + 1] not in towns
+        and words[k + 1] not in lx.STAFF_TITLES  # "De Vlindertuin van Juf Anke"
+        and words[k + 1] not in lx.SCHOOL_CONTEXT_WORDS
     )
 
 

@@ -83,6 +83,14 @@ def test_it_does_not_take_an_institution_in_another_town_for_the_school(classifi
     assert schools(classifier, "Kinderopvang De Esdoorn in Groningen breidt uit") == set()
 
 
+def test_it_does_not_take_a_namesake_of_another_place_for_the_school(classifier):
+    assert schools(classifier, "In de Vlindertuin van Emmen Zoo vliegen vlinders") == set()
+
+
+def test_it_still_finds_the_school_followed_by_a_teacher(classifier):
+    assert schools(classifier, "Groep 8 van De Vlindertuin van Juf Anke") == {"vlindertuin"}
+
+
 def test_it_needs_word_boundaries(classifier):
     assert schools(classifier, "Het zwanenhofje achter de kerk") == set()
 
