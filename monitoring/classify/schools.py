@@ -1,0 +1,276 @@
+"""Which schools a post mentions, and which register pupils it names.
+
+Both use one Aho–Corasick automaton each, built once per context, over the post's words
+(so every match starts and ends on a word boundary). A school's name and
+aliases are split into *strong* terms (a hashtag, a handle, the full name with "OBS",
+name + town, "esdoornschool") and its *core*, the bare name ("vlindertuin"), which is
+often an ordinary word (a butterfly garden, a maple, swans). A core, or a spelling variant
+of it, counts only when written as a proper noun (capitalised in mid-sentence, "De" or
+"Het" included, in a post that does not shout in capitals), when the post also speaks of
+school things (juf, groep, ouders, ...), or when a strong term of the same school is
+present.
+"""
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .ahocorasick import Automaton
+from .context import Context, RegisterPupil
+from .text import Prepared, normalise
+
+# Surname prefixes are ordinary words ("de", "van"): not redacted from matched terms.
+_NAME_PARTICLES = frozenset(
+    {"de", "den", "der", "van", "het", "'t", "ter", "ten", "te", "op", "in"}
+)
+_FUZZY_MIN = 7  # names this long still read right with one typo
+_HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+)\.[a-z]{2,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _SchoolTerm:
+    school: str
+    strong: bool
+    term: str
+
+
+@dataclass(frozen=True)
+class PupilHit:
+    index: int  # first token
+    school: str
+    full_name: bool
+
+
+def _core(tokens: list[str]) -> tuple[list[str], bool]:
+    """Strip leading articles and school-type words; say whether a type word was there."""
+    typed = False
+    while tokens and (tokens[0] in lx.NAME_ARTICLES or tokens[0] in lx.SCHOOL_TYPE_WORDS):
+        typed = typed or tokens[0] in lx.SCHOOL_TYPE_WORDS
+        tokens = tokens[1:]
+    return tokens, typed
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """At most one insertion, deletion, substitution or swap of neighbours apart."""
+    if a == b:
+        return True
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (
+            a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        )
+    return a[i:] == b[i + 1 :]
+
+
+def spelling_variants(word: str) -> set[str]:
+    """Misspellings a reader still recognises: one doubled vowel single, ui -> uu, ..."""
+    out = set()
+    for written, read in lx.SPELLING_VARIANTS:
+        start = word.find(written)
+        while start != -1:
+            out.add(word[:start] + read + word[start + len(written) :])
+            start = word.find(written, start + 1)
+    out.discard(word)
+    return {v for v in out if len(v) >= 5}
+
+
+class SchoolFinder:
+    def __init__(self, context: Context) -> None:
+        patterns: dict[tuple[str, ...], _SchoolTerm] = {}
+        self._fuzzy: dict[str, list[_SchoolTerm]] = {}  # long cores by first letter
+        self._towns: dict[str, set[str]] = {}
+        self._compact: dict[str, set[str]] = {}
+        for school in context.schools:
+            towns: set[str] = set()
+            compact: set[str] = set()
+            cores: set[str] = set()
+
+            def add(term: str, strong: bool, code: str = school.code) -> None:
+                patterns.setdefault(tuple(term.split()), _SchoolTerm(code, strong, term))
+
+            for raw in (school.name, school.code, *school.aliases):
+                term = normalise(raw.replace("-", " ").replace("_", " "))
+                if not term:
+                    continue
+                if term[0] in "#@":
+                    add(term, True)
+                    term = term[1:]
+                core, typed = _core(term.split())
+                if not core:
+                    continue
+                compact.add("".join(core))
+                for mark in "#@":
+                    for form in {"".join(core), "".join(term.split())}:
+                        add(mark + form, True)
+                if typed or len(core) > 1 or core[0].endswith("school"):
+                    add(term, True)
+                    towns.update(core[1:])
+                    continue
+                cores.add(core[0])
+            for core in cores:
+                add(core, False)
+                for variant in spelling_variants(core):
+                    add(variant, False)
+                if len(core) >= _FUZZY_MIN:
+                    self._fuzzy.setdefault(core[0], []).append(
+                        _SchoolTerm(school.code, False, core)
+                    )
+            self._towns[school.code] = towns
+            self._compact[school.code] = {c for c in compact if len(c) >= 5}
+        self._automaton = Automaton(patterns.items())
+
+    def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[int]]:
+        """(school codes, terms that named them, indexes of the words naming a school)."""
+        sentences = post.sentences
+        strong: dict[str, list[str]] = {}
+        ambiguous: list[tuple[int, _SchoolTerm]] = []
+        mentioned: set[int] = set()  # word indexes
+        for start, end, _pattern, term in self._automaton.finditer(post.words):
+            if sentences[start] != sentences[end - 1]:
+                continue
+            if term.strong:
+                strong.setdefault(term.school, []).append(term.term)
+                mentioned.update(range(start, end))
+            else:
+                ambiguous.append((start, term))
+        ambiguous += self._typos(post, {i for i, _t in ambiguous})
+        for code, hosts in self._websites(post):
+            strong.setdefault(code, []).append(hosts)
+        found = dict(strong)
+        for index, term in ambiguous:
+            if term.school in strong or self._is_school(post, index, term.school):
+                found.setdefault(term.school, []).append(term.term)
+                mentioned.add(index)
+        schools = tuple(found)
+        terms = tuple(dict.fromkeys(t for code in schools for t in found[code]))
+        return schools, terms, frozenset(mentioned)
+
+    def _typos(self, post: Prepared, taken: set[int]) -> list[tuple[int, _SchoolTerm]]:
+        """'De Esdoorm': a capitalised word one typo away from a long name."""
+        if post.mostly_upper or not self._fuzzy:
+            return []
+        found = []
+        for i, word in enumerate(post.words):
+            if i in taken or not i or not post.cased[i][:1].isupper():
+                continue
+            for term in self._fuzzy.get(word[:1], ()):
+                if word.startswith(term.term):
+                    continue  # "Esdoorns": a plural of the ordinary word, not a typo
+                if abs(len(word) - len(term.term)) <= 1 and _one_edit(word, term.term):
+                    found.append((i, term))
+        return found
+
+    def _websites(self, post: Prepared):
+        for url in post.urls:
+            host = _HOST.match(url)
+            if not host:
+                continue
+            name = re.sub(r"[^a-z0-9]", "", host.group(1).lower())
+            for code, compacts in self._compact.items():
+                if any(c in name for c in compacts):
+                    yield code, host.group(0).lower()
+
+    def _is_school(self, post: Prepared, index: int, school: str) -> bool:
+        words, cased, sentences = post.words, post.cased, post.sentences
+        before = words[index - 1] if index and sentences[index - 1] == sentences[index] else ""
+        after = words[index + 1 : index + 3]
+        if _other_town(post, index, self._towns.get(school, set())):
+            return False
+        # A capital in mid-sentence (or after an article) marks a proper noun.
+        if not post.mostly_upper and cased[index][:1].isupper() and before:
+            return True
+        if before in lx.POSSESSIVES:
+            return False  # "onze esdoorn" in the garden
+        if after[:1] == ["van"] and after[1:] and after[1] in lx.POSSESSIVES:
+            return False  # "de vlindertuin van mijn oma"
+        return _has_school_context(post)
+
+
+def _other_town(post: Prepared, index: int, towns: set[str]) -> bool:
+    """'De Esdoorn in Groningen', 'de Vlindertuin van Emmen Zoo': another place or
+    institution with the same name."""
+    words, cased = post.words, post.cased
+    k = index + 1
+    if k + 1 >= len(words) or post.sentences[k + 1] != post.sentences[index]:
+        return False
+    return (
+        words[k] in {"in", "uit", "te", "van"}
+        and cased[k + 1][:1].isupper()
+        and words[k + 1] not in towns
+        and words[k + 1] not in lx.STAFF_TITLES  # "De Vlindertuin van Juf Anke"
+        and words[k + 1] not in lx.SCHOOL_CONTEXT_WORDS
+    )
+
+
+_CONTEXT_PARTS = re.compile("|".join(lx.SCHOOL_CONTEXT_PARTS))
+
+
+def _has_school_context(post: Prepared) -> bool:
+    """School words, also inside compounds: teringschool, tyfusjuffen, ouderraad."""
+    return bool(post.word_set & lx.SCHOOL_CONTEXT_WORDS) or bool(_CONTEXT_PARTS.search(post.joined))
+
+
+class RegisterFinder:
+    """Register pupils named in a post. Names stay in memory; hits carry no name."""
+
+    def __init__(self, pupils: tuple[RegisterPupil, ...]) -> None:
+        patterns: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
+        self.name_words: set[str] = set()
+        for pupil in pupils:
+            first = normalise(pupil.first_name)
+            full = normalise(f"{pupil.first_name} {pupil.last_name}")
+            if not first:
+                continue
+            self.name_words.update(w for w in full.split() if w not in _NAME_PARTICLES)
+            patterns.setdefault(tuple(full.split()), []).append((pupil.school, True))
+            patterns.setdefault(tuple(first.split()), []).append((pupil.school, False))
+        self._automaton = Automaton(patterns.items()) if patterns else None
+
+    def find(self, post: Prepared, schools: tuple[str, ...]) -> list[PupilHit]:
+        if self._automaton is None:
+            return []
+        full_spans: list[tuple[int, int]] = []
+        hits: list[PupilHit] = []
+        firsts: list[tuple[int, list[tuple[str, bool]]]] = []
+        for start, end, _pattern, owners in self._automaton.finditer(post.words):
+            if owners[0][1]:
+                full_spans.append((start, end))
+                if not _after_title(post, start):  # "juf Julia Smit" is a teacher
+                    hits.append(PupilHit(start, owners[0][0], True))
+            else:
+                firsts.append((start, owners))
+        for index, owners in firsts:
+            if any(s <= index < e for s, e in full_spans):
+                continue
+            school = next((code for code, _ in owners if code in schools), None)
+            if school and _first_name_in_school_context(post, index):
+                hits.append(PupilHit(index, school, False))
+        return hits
+
+
+def _first_name_in_school_context(post: Prepared, index: int) -> bool:
+    words, sentences = post.words, post.sentences
+    sentence = sentences[index]
+    if _after_title(post, index) or _before_in_sentence(post, index) in _NAME_ARTICLES:
+        return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
+    lo, hi = max(0, index - 10), min(len(words), index + 11)
+    return any(
+        words[k] in lx.PUPIL_CONTEXT_WORDS and sentences[k] == sentence for k in range(lo, hi)
+    )
+
+
+_NAME_ARTICLES = frozenset({"de", "het", "'t", "een", "the", "a"})
+
+
+def _before_in_sentence(post: Prepared, index: int) -> str:
+    if index and post.sentences[index - 1] == post.sentences[index]:
+        return post.words[index - 1]
+    return ""
+
+
+def _after_title(post: Prepared, index: int) -> bool:
+    return _before_in_sentence(post, index) in lx.STAFF_TITLES
