@@ -1,13 +1,43 @@
 """Fixtures for the browser journeys (test_e2e_*.py); helpers live in e2e_support.py."""
 
+import importlib
+import importlib.util
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 
+from opo_portal.celery import app as celery_app
 from opo_portal.tests.e2e_support import Browser, start_browser, stop_browser
+
+# Data migrations that seed rows every installation has. The live server's transactional
+# tests flush the database afterwards, so the journeys run them again (they are idempotent).
+SEED_MIGRATIONS = [
+    ("policy.migrations.0003_load_protocol_v1", "load_v1"),
+    ("consent.migrations.0002_seed_purposes", "seed"),
+]
 
 
 @pytest.fixture
-def open_browser(live_server, request):
+def e2e_portal(live_server, settings):
+    """The live server as a person meets it: the seeded protocol and purposes are there,
+    Celery runs eagerly so a journey sees the outcome of its clicks without a worker, and
+    the cache is this process's own, so rate limits and used TOTP codes never leak between
+    runs through a shared Redis.
+    """
+    for module, function in SEED_MIGRATIONS:
+        if importlib.util.find_spec(module) is None:
+            continue  # that app's seed has not been merged yet
+        getattr(importlib.import_module(module), function)(django_apps, None)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield live_server
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def open_browser(e2e_portal, request):
     """open_browser(size) -> a fresh headless Chromium on the live server.
 
     Screenshots are named after the test. At the end every request the browser made is
@@ -17,11 +47,15 @@ def open_browser(live_server, request):
     journey = request.node.name.removeprefix("test_it_").replace("_", "-")
 
     def _open(size: tuple[int, int], name: str = "") -> Browser:
-        browser = start_browser(live_server.url, name or journey, size)
+        browser = start_browser(e2e_portal.url, name or journey, size)
         browsers.append(browser)
         return browser
 
     yield _open
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        for browser in browsers:  # what the page looked like when the journey failed
+            browser.screenshot("FAILED")
     try:
         for browser in browsers:
             browser.assert_only_own_host("(whole journey)")
@@ -41,3 +75,10 @@ def verified_email():
         return user
 
     return _verify
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -121,6 +121,14 @@ class Browser:
             pytest.fail(f"expected to arrive at {path}, still at {self.path}")
         self.wait_until_loaded()
 
+    def wait_for_path_matching(self, pattern: str, timeout: float = 10) -> re.Match:
+        try:
+            WebDriverWait(self.driver, timeout).until(lambda d: re.fullmatch(pattern, self.path))
+        except TimeoutException:
+            pytest.fail(f"expected a page like {pattern}, still at {self.path}")
+        self.wait_until_loaded()
+        return re.fullmatch(pattern, self.path)
+
     @property
     def path(self) -> str:
         return urlsplit(self.driver.current_url).path
@@ -133,6 +141,24 @@ class Browser:
 
     def text(self) -> str:
         return self.find("body").text
+
+    def click(self, css: str) -> None:
+        self.find(css).click()
+
+    def follow(self, href: str) -> None:
+        """Click the first link to href (a path) and wait for the page."""
+        self.find(f"a[href='{href}']").click()
+        self.wait_for_path(href.split("?")[0].split("#")[0])
+
+    def wait_for_download(self, timeout: float = 15) -> Path:
+        """The one finished file in the download folder."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done = [p for p in self.download_dir.iterdir() if not p.name.endswith(".crdownload")]
+            if done:
+                return done[0]
+            time.sleep(0.2)
+        pytest.fail(f"nothing was downloaded within {timeout} s")
 
     # --- the checks every page of a journey passes ---------------------------
     def check_page(self, name: str) -> None:
@@ -190,25 +216,30 @@ class Browser:
         errors, self.console_errors = self.console_errors, []
         assert not errors, f"console errors on {name}: {errors}"
 
-    def screenshot(self, name: str) -> Path:
-        """Save the whole page as e2e-screenshots/<journey>-NN-<name>.png."""
+    def screenshot(self, name: str, *, full_page: bool = True) -> Path:
+        """Save the page as e2e-screenshots/<journey>-NN-<name>.png: all of it, or only
+        what the screen shows now (full_page=False, for pictures in the README)."""
         self.shots += 1
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{self.journey}-{self.shots:02d}-{name}.png"
-        width, height = self.driver.execute_script(
-            "return [document.documentElement.clientWidth,"
-            " Math.max(document.documentElement.scrollHeight, window.innerHeight)]"
-        )
-        shot = self.driver.execute_cdp_cmd(
-            "Page.captureScreenshot",
-            {
-                "format": "png",
-                "captureBeyondViewport": True,
-                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
-            },
-        )
+        if full_page:
+            width, height = self.driver.execute_script(
+                "return [document.documentElement.clientWidth,"
+                " Math.max(document.documentElement.scrollHeight, window.innerHeight)]"
+            )
+            clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+            options = {"format": "png", "captureBeyondViewport": True, "clip": clip}
+        else:
+            options = {"format": "png"}
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", options)
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
+
+    def scroll_to(self, css: str) -> None:
+        self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -12);",
+            self.find(css),
+        )
 
     # --- keyboard-only use -----------------------------------------------------
     @property
@@ -242,6 +273,21 @@ class Browser:
                 return current
             previous = current
         pytest.fail(f"{css} not reached with {max_steps} presses of Tab on {self.path}")
+
+    def choose_radio(self, name: str, value: str) -> WebElement:
+        """Tab into a radio group, then pick a value with the arrow keys or Space."""
+        self.tab_to(f"input[type=radio][name='{name}']", max_steps=80)
+        for _ in range(10):
+            if self.focused.get_attribute("value") == value:
+                break
+            self.press(Keys.ARROW_DOWN)
+        chosen = self.focused
+        assert chosen.get_attribute("value") == value, f"no {value} in radio group {name}"
+        if not chosen.is_selected():
+            self.press(Keys.SPACE)
+        assert chosen.is_selected(), f"{name}={value} is not selected"
+        self.assert_focus_visible(chosen)
+        return chosen
 
     def assert_focus_visible(self, element: WebElement) -> None:
         style = self.driver.execute_script(
@@ -290,6 +336,9 @@ def start_browser(live_server_url: str, journey: str, size: tuple[int, int]) -> 
         "Emulation.setDeviceMetricsOverride",
         {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size == PHONE},
     )
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_dir}
+    )
     for stale in SCREENSHOTS.glob(f"{journey}-[0-9][0-9]-*.png"):
         stale.unlink()
     return Browser(
@@ -310,6 +359,21 @@ def stop_browser(browser: Browser) -> None:
 
 
 # --- logging in -----------------------------------------------------------------
+
+
+CAST_PASSWORD = "correct horse 42"  # noqa: S105 - the test cast's password (conftest.make_user)
+
+
+def log_in_with_password_and_totp(browser: Browser, user, password: str = CAST_PASSWORD):
+    """Staff log in as they do every day: e-mail and password, then the authenticator code."""
+    browser.open("/accounts/login/")
+    browser.find("input[name=login]").send_keys(user.email)
+    browser.find("input[name=password]").send_keys(password)
+    browser.click("form[action='/accounts/login/'] button[type=submit]")
+    browser.wait_for_path("/accounts/2fa/authenticate/")
+    browser.check_page("totp")
+    browser.find("input[name=code]").send_keys(current_totp_code(user))
+    browser.click("form[action='/accounts/2fa/authenticate/'] button[type=submit]")
 
 
 def current_totp_code(user) -> str:

@@ -2,20 +2,9 @@
 
 import pytest
 
-from opo_portal.tests.e2e_support import DESKTOP, Browser, current_totp_code
+from opo_portal.tests.e2e_support import DESKTOP, log_in_with_password_and_totp
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in_with_password_and_totp(browser: Browser, user) -> None:
-    browser.open("/accounts/login/")
-    browser.find("input[name=login]").send_keys(user.email)
-    browser.find("input[name=password]").send_keys("correct horse 42")
-    browser.find("form[action='/accounts/login/'] button[type=submit]").click()
-    browser.wait_for_path("/accounts/2fa/authenticate/")
-    browser.check_page("totp")
-    browser.find("input[name=code]").send_keys(current_totp_code(user))
-    browser.find("form[action='/accounts/2fa/authenticate/'] button[type=submit]").click()
 
 
 @pytest.mark.parametrize(
