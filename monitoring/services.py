@@ -509,7 +509,7 @@ def _require_verify_fact(case: FollowUp) -> None:
         )
 
 
-def _is_director_of(user, school: School) -> bool:
+def is_director_of(user, school: School) -> bool:
     return StaffMembership.objects.filter(user=user, school=school, role=Role.DIRECTOR).exists()
 
 
@@ -526,7 +526,7 @@ def public_reply_draft(*, case: FollowUp, text: str, user) -> PublicReply:
 @transaction.atomic
 def public_reply_approve(*, reply: PublicReply, user) -> PublicReply:
     _require_verify_fact(reply.followup)
-    if not _is_director_of(user, reply.followup.school):
+    if not is_director_of(user, reply.followup.school):
         raise ValidationError(_("Only the school's director can approve a public reply."))
     if reply.is_approved:
         return reply

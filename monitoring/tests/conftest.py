@@ -92,7 +92,9 @@ def feed_server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(server))
     httpd.daemon_threads = True
     server.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield server
     httpd.shutdown()
