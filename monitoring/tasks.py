@@ -24,7 +24,8 @@ def fetch_source(self, source_id: int) -> None:
         services.source_poll(source_id=source_id, token=f"task-{self.request.id}")
     except FetchError as error:
         countdown = services.retry_countdown(error=error, retries=self.request.retries)
-        if countdown is None or self.request.retries >= self.max_retries:
+        # Eager mode (development without Redis) cannot wait: the next dispatch tries again.
+        if countdown is None or self.request.is_eager or self.request.retries >= self.max_retries:
             return
         raise self.retry(countdown=countdown, exc=error) from error
 
