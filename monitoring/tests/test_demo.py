@@ -1,0 +1,32 @@
+"""The demo loader runs the real pipeline over the shipped sample feeds."""
+
+import pytest
+
+from monitoring import demo
+from monitoring.models import Flag, FollowUp, Post, Source
+from schools.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_schools(school_a, school_b):
+    return School.objects.create(
+        code="esdoorn", name="OBS De Esdoorn", aliases=["De Esdoorn", "#esdoorn"]
+    )
+
+
+def test_it_loads_sources_posts_flags_and_cases(demo_schools):
+    demo.load()
+    assert Source.objects.count() == 3
+    assert not Source.objects.filter(active=True).exists()
+    assert Post.objects.count() == 9
+    assert Flag.objects.exists()
+    assert FollowUp.objects.exists()
+
+
+def test_it_changes_nothing_when_loaded_twice(demo_schools):
+    demo.load()
+    counts = (Post.objects.count(), Flag.objects.count(), FollowUp.objects.count())
+    demo.load()
+    assert (Post.objects.count(), Flag.objects.count(), FollowUp.objects.count()) == counts
