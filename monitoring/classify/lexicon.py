@@ -1,0 +1,379 @@
+"""The word lists. Lower case, no accents (text is folded the same way).
+
+Weights are evidence in [0, 1]; a category's score combines its matches as a noisy-or
+(1 - product of (1 - weight)) and the category is flagged at THRESHOLD. Patterns use the
+small language of `patterns.py` (`a|b` alternatives, `pre*`, `*suf`, `~` a short gap).
+Change a list -> bump RULE_VERSION in `rules.py`.
+"""
+
+from .patterns import Entry
+
+THRESHOLD = 0.45
+
+# --- Shared word classes ----------------------------------------------------------------
+
+NEGATORS = frozenset(
+    {"niet", "geen", "nooit", "allesbehalve", "nergens", "not", "no", "never", "isn't", "nt"}
+)
+INTENSIFIERS = frozenset(
+    {
+        "heel", "super", "echt", "zo", "erg", "enorm", "ontzettend", "hartstikke", "mega",
+        "zeer", "zoveel", "helemaal", "extreem", "really", "so", "very", "totally",
+        "absolutely", "truly", "ontiegelijk", "bijzonder", "reuze", "keigoed", "vet",
+    }
+)  # fmt: skip
+# A word that makes an ambiguous school name (a tree, a garden) a school in this post.
+SCHOOL_CONTEXT_WORDS = frozenset(
+    {
+        "school", "scholen", "schoele", "schoel", "basisschool", "obs", "juf", "juffen",
+        "juffrouw", "meester", "meesters", "groep", "groepen", "klas", "klassen", "leerkracht",
+        "leerkrachten", "leraar", "leraren", "lerares", "leerling", "leerlingen", "ouders",
+        "ouderraad", "ouderavond", "ouderbijdrage", "directeur", "directrice", "directie",
+        "schoolplein", "plein", "gym", "gymles", "pauze", "overblijf", "overblijven",
+        "schoolreis", "schoolreisje", "sportdag", "rapport", "toets", "toetsen", "cito",
+        "kleuters", "teacher", "teachers", "pupils", "mr", "medezeggenschapsraad", "ib'er",
+        "intern", "schooltijden", "schoolfoto", "onderwijs",
+    }
+)  # fmt: skip
+# Compounds count too: teringschool, tyfusjuffen, schoolplein, ouderavond.
+SCHOOL_CONTEXT_PARTS = ("school", "juf", "juffen", "meester", "leerkracht", "ouderr", "klasse")
+STAFF_TITLES = frozenset(
+    {
+        "juf", "juffrouw", "meester", "meneer", "mevrouw", "mw", "dhr", "leraar", "lerares",
+        "leerkracht", "directeur", "directrice", "conciërge", "concierge", "teacher", "mr",
+        "mrs", "ms", "miss", "ib'er", "schoolleider", "invaller", "invalkracht",
+    }
+)  # fmt: skip
+# Where a register first name counts: the pupil's group or teacher is near.
+PUPIL_CONTEXT_WORDS = frozenset(
+    {
+        "groep", "klas", "juf", "meester", "leerkracht", "leraar", "lerares", "klasgenoot",
+        "klasgenootje", "klasgenoten", "groepje", "kleuterklas", "schoolfoto", "klassenfoto",
+        "groepsfoto", "class", "teacher", "grade",
+    }
+)  # fmt: skip
+ARTICLES = frozenset({"de", "het", "'t", "een", "die", "deze", "dat", "the", "a"})
+POSSESSIVES = frozenset(
+    {"mijn", "m'n", "onze", "ons", "je", "jouw", "jullie", "haar", "zijn", "hun", "my", "our"}
+)
+FIRST_PERSON = frozenset({"ik", "mijn", "m'n", "wij", "we", "ons", "onze", "my", "our", "i"})
+
+# --- Schools ----------------------------------------------------------------------------
+
+# Leading words that say "this is a school" — stripped to find the name's core.
+SCHOOL_TYPE_WORDS = frozenset(
+    {"obs", "cbs", "pcbs", "rkbs", "ikc", "basisschool", "openbare", "school", "kindcentrum"}
+)
+NAME_ARTICLES = frozenset({"de", "het", "'t", "t"})
+# Spelling variants a reader still recognises: (written, also read as).
+SPELLING_VARIANTS = (
+    ("oo", "o"), ("ee", "e"), ("aa", "a"), ("uu", "u"), ("ui", "uu"), ("ui", "uy"),
+    ("ij", "y"), ("ij", "ie"), ("ei", "ij"), ("en", "e"),
+)  # fmt: skip
+
+# --- negative_experience ----------------------------------------------------------------
+
+NEGATIVE = [
+    # communication: nobody tells, answers or acts
+    ("hoor|horen|hoorde|hoorden ~ niks|niets", 0.6),
+    ("niks|niets ~ gehoord|vernomen|vertelt|verteld|gemeld", 0.6),
+    ("moet|moeten|moest|moesten ~ horen", 0.5),
+    ("via facebook|whatsapp|instagram|twitter|via, via de krant|groepsapp", 0.3),
+    ("van|via andere ouders|moeders|vaders", 0.35),
+    ("van een andere moeder|vader|ouder", 0.45),
+    ("niet eens", 0.4),
+    ("reageert|reageren|reageerde|antwoordt niet", 0.5),
+    ("niet|nooit gereageerd|beantwoord|teruggebeld|gebeld|geinformeerd|ingelicht", 0.5),
+    ("geen reactie|antwoord|telefoontje|briefje|bericht|mail|uitleg|excuses|terugkoppeling", 0.5),
+    ("wachten|wacht|wachtten op antwoord|reactie|een|uitleg|bericht", 0.45),
+    ("niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt", 0.55),
+    ("niemand die", 0.4),
+    ("er gebeurt|gebeurde niks|niets", 0.6),
+    ("doet|doen|deed|deden ~ niks|niets", 0.55),
+    ("nog steeds", 0.35),
+    ("al <num> weken|maanden|dagen|keer|jaar|x", 0.35),
+    ("al weken|maanden|jaren|sinds", 0.3),
+    ("al ~ gebeld|gemaild|gevraagd|aangegeven|gemeld", 0.35),
+    ("kan|kon ~ beter", 0.45),
+    ("slechte|matige communicatie|organisatie|begeleiding", 0.6),
+    ("communicatie ~ slecht|rampzalig|nul|ver te zoeken", 0.6),
+    ("derde|vierde|vijfde|zoveelste keer", 0.45),
+    ("weer eens", 0.3),
+    ("niet serieus genomen", 0.6),
+    ("niet meer naar school", 0.5),
+    ("nooit gezien|gehoord|meer", 0.3),
+    ("voelt zich ~ onveilig, voelt zich ~ niet welkom|gezien|gehoord", 0.6),
+    ("wanneer wordt|gaat|komt ~ gemaakt|opgelost|gerepareerd|opgeruimd|gedaan", 0.5),
+    # bullying and safety
+    ("pest|pesten|pestte|pestten|gepest|pesterij*|pestkop*|pestgedrag", 0.6),
+    ("buitengesloten|uitgescholden|geslagen|geschopt|gebeten|geduwd|bespuugd|gespuugd", 0.5),
+    ("onveilig|onveilige|gevaarlijk|gevaarlijke|levensgevaarlijk", 0.55),
+    ("ongeluk|ongelukken|gewond|splinter|spijkers|bloedneus|hersenschudding", 0.3),
+    # lessons, care, costs
+    ("geen gym|les|lessen|vakdocent|invaller|vervanging|leerkracht|juf|meester|opvang", 0.5),
+    ("thuis moet|moeten ~ blijven, thuis blijven|gehouden|zitten", 0.45),
+    ("naar huis gestuurd", 0.5),
+    ("lesuitval|uitval, valt|vallen uit", 0.45),
+    ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel", 0.5),
+    ("onduidelijk|onduidelijke|onduidelijkheid", 0.35),
+    ("niet uitgelegd|verantwoord", 0.45),
+    # feelings and verdicts
+    ("jammer", 0.35),
+    ("teleurgesteld|teleurstellend|teleurstelling|gefrustreerd|frustrerend", 0.6),
+    ("boos|kwaad|woedend|razend|verdrietig, gek van", 0.4),
+    ("schandalig|schande|belachelijk|bizar|triest|treurig|waardeloos|onacceptabel", 0.55),
+    ("slecht|slechte|beroerd|onprofessioneel", 0.5),
+    ("klacht|klachten|klagen|problemen|probleem", 0.3),
+    ("zorgen|bezorgd", 0.25),
+    ("buikpijn", 0.15),
+    # English
+    ("disappointed|disappointing|frustrated|unacceptable|terrible|awful|worst", 0.6),
+    ("still nothing, no response|reply|one, nobody|ignored|unsafe|bullied|bullying", 0.5),
+    ("not what we expected", 0.5),
+]
+NEGATABLE_NEGATIVE = frozenset({"slecht", "slechte", "probleem", "problemen", "klagen", "jammer"})
+NEGATIVE_EMOJI = frozenset("😞😡😠🤬😤🙄😢😭😩😒👎💩😔😟")
+
+# --- positive ---------------------------------------------------------------------------
+
+POSITIVE = [
+    ("allerbeste|topschool|topjuf|topjuffen|topmeester|topteam|topper|toppers|toppie", 0.7),
+    ("beste juf|juffen|meester|school|leerkracht|team|klas", 0.6),
+    ("complimenten|compliment|complimentje|pluim|chapeau|hulde|bravo, petje af", 0.7),
+    ("dank|dankjewel|dankjulliewel|dankuwel|bedankt|bedank|dankbaar|thanks|thank", 0.6),
+    ("lintje|aanrader|lof", 0.6),
+    ("trots op", 0.5),
+    ("fijn|fijne|fijner", 0.45),
+    ("leuk|leuke|gezellig|gezellige|heerlijk|heerlijke", 0.4),
+    ("prima|top|tof|toffe|geweldig|geweldige|fantastisch|fantastische|klasse", 0.5),
+    ("prachtig|prachtige|schitterend|schitterende|mooi|mooie|knap|knappe", 0.45),
+    ("goed|prima|mooi|keurig|netjes|super geregeld|georganiseerd|gedaan|bezig|opgepakt", 0.6),
+    ("goed|goeie|goede|fijne|warme|leuke school|sfeer|juf|meester|team|opvang", 0.5),
+    ("goed voor elkaar|mekaar", 0.6),
+    ("goed veur|vur|voor mekaar|mekoar|elkaar", 0.6),
+    ("mooi|goed|knap wark|werk", 0.6),
+    ("blij|bliej|bly|blieje|tevreden met|mit|with|over", 0.6),
+    ("tevreden", 0.45),
+    ("met|mit plezier", 0.5),
+    ("zoveel|veel geduld|aandacht|liefde|zorg", 0.5),
+    ("in de roos", 0.4),
+    ("warm welkom, welkom gevoeld", 0.5),
+    ("betrokken|zorgzaam|zorgzame|geduldig|geduldige|lieve", 0.35),
+    ("genoten|genieten", 0.4),
+    ("niet weg te slaan", 0.4),
+    ("niks|niets mis mee, niks|niets op aan te merken", 0.5),
+    ("dikke duim, duim omhoog", 0.6),
+    # English
+    ("amazing|awesome|great|wonderful|fantastic|brilliant|lovely|excellent|love|loved", 0.55),
+    ("glad|happy|grateful|thankful, proud of", 0.5),
+]
+NEGATABLE_POSITIVE = frozenset(
+    {
+        "fijn", "fijne", "leuk", "leuke", "prima", "tevreden", "top", "geweldig", "goed",
+        "gezellig", "mooi", "ok", "oke", "okay", "acceptabel", "normaal", "netjes", "happy",
+        "blij",
+    }
+)  # fmt: skip
+# Words that are not praise by themselves but say "bad" once negated: "niet oke".
+NEGATED_ONLY_POSITIVE = frozenset({"ok", "oke", "okay", "acceptabel", "normaal", "goed", "netjes"})
+POSITIVE_EMOJI = frozenset("❤♥💛💚💙💜🧡🤍🩷😍🥰👏🙌🔝👍💪🎉🥳⭐🌟🏆💯🤩😻")
+# Praise that names a staff member, the team or the school — kept when a pupil is named.
+PRAISE_TARGETS = frozenset(
+    {
+        "juf", "juffen", "juffrouw", "meester", "meesters", "team", "school", "leerkracht",
+        "leerkrachten", "ouderraad", "directeur", "directrice", "jullie", "leraar", "leraren",
+        "staff", "teachers", "teacher", "organisatie",
+    }
+)  # fmt: skip
+# A positive term followed by one of these, with complaints around, is sarcasm.
+SARCASM_AFTER = frozenset({"weer", "alweer", "again", "hoor"})
+SARCASM = [
+    ("bedankt|dank|thanks voor|for niks|niets|nothing", 0.6),
+    ("lekker dan, nou lekker, goed bezig hoor, lekker bezig", 0.5),
+]
+
+# --- insult -----------------------------------------------------------------------------
+
+# Squeezed forms are compared (repeated letters collapsed on both sides): list plain words.
+INSULT_WORDS = {
+    # Dutch abuse
+    "idioot": 0.8, "idioten": 0.8, "debiel": 0.8, "debielen": 0.8, "randdebiel": 0.9,
+    "achterlijk": 0.7, "achterlijke": 0.7, "mongool": 0.9, "mongolen": 0.9, "mongooltje": 0.9,
+    "klootzak": 0.9, "klootzakken": 0.9, "eikel": 0.7, "eikels": 0.7, "lul": 0.7, "lullen": 0.7,
+    "sukkel": 0.6, "sukkels": 0.6, "hoer": 0.9, "hoeren": 0.9, "slet": 0.9, "teef": 0.9,
+    "trut": 0.7, "trutten": 0.7, "kutwijf": 0.9, "wijf": 0.5, "wijven": 0.5, "imbeciel": 0.8,
+    "zwakzinnig": 0.8, "gestoord": 0.5, "gestoorde": 0.5, "prutser": 0.6, "prutsers": 0.6,
+    "kneus": 0.5, "kneuzen": 0.5, "oetlul": 0.7, "mafkees": 0.6, "malloot": 0.5,
+    "schoft": 0.7, "schoften": 0.7, "tuig": 0.7, "uitschot": 0.8, "loser": 0.6, "losers": 0.6,
+    "dombo": 0.6, "sufkop": 0.5, "heks": 0.45, "heksen": 0.45, "lachertje": 0.5,
+    "aanfluiting": 0.4, "clown": 0.6, "clowns": 0.6, "kinderlokker": 0.9, "pedo": 0.9,
+    "pedofiel": 0.9, "viezerik": 0.6, "oplichter": 0.6, "oplichters": 0.6, "dief": 0.6,
+    "dieven": 0.6, "fraudeur": 0.6, "corrupt": 0.5, "kankerlijer": 0.95, "kankerlijder": 0.95,
+    "tyfuslijer": 0.95, "teringlijer": 0.95, "klerelijer": 0.9,
+    # English abuse
+    "idiot": 0.8, "idiots": 0.8, "moron": 0.8, "morons": 0.8, "stupid": 0.5, "dumb": 0.5,
+    "asshole": 0.9, "assholes": 0.9, "bitch": 0.9, "bitches": 0.9, "retard": 0.9,
+    "retards": 0.9, "retarded": 0.9, "pathetic": 0.5, "incompetent": 0.5, "cunt": 0.95,
+    "dickhead": 0.9, "wanker": 0.9, "wankers": 0.9, "scum": 0.8,
+}  # fmt: skip
+# Swear words that say nothing about a person by themselves: aimed only with a target.
+SWEAR_WORDS = {
+    "kut": 0.8, "kanker": 0.9, "kenker": 0.9, "tering": 0.8, "tyfus": 0.8, "klere": 0.7,
+    "kolere": 0.7, "fucking": 0.6, "fuck": 0.6, "fucken": 0.6, "shit": 0.5, "godver": 0.5,
+    "godverdomme": 0.5, "verdomme": 0.4, "klote": 0.6, "kloten": 0.6, "pleuris": 0.6,
+}  # fmt: skip
+# Prefixes of curse compounds: teringschool, tyfusjuffen, kankerweer, kutwijf.
+CURSE_PREFIXES = ("kanker", "kenker", "kankah", "tering", "tyfus", "klere", "kolere", "kut",
+                  "klote", "pleuris", "fucking", "kloten")  # fmt: skip
+# Compound heads and following words that make a curse aimed at people or the school.
+PERSON_HEADS = frozenset(
+    {
+        "juf", "juffen", "juffrouw", "meester", "meesters", "school", "scholen", "schooltje",
+        "kind", "kinderen", "kinders", "wijf", "wijven", "lijer", "lijers", "lijder", "lijders",
+        "leraar", "leraren", "lerares", "directeur", "directrice", "hoer", "mongool", "mongolen",
+        "homo", "ouders", "moeder", "vader", "vent", "gozer", "man", "vrouw", "leerkracht",
+        "leerkrachten", "team", "personeel", "teacher", "teachers", "mens", "mensen", "zak",
+        "zakken", "lul", "kop", "kech", "bende", "tuig", "apen", "aap", "clown", "clowns",
+        "idioot", "idioten", "jong", "meid", "wicht", "staff", "people",
+    }
+)  # fmt: skip
+# Heads that make the curse an intensifier of praise: teringgezellig, fucking goed.
+PRAISE_HEADS = frozenset(
+    {
+        "gezellig", "gezellige", "leuk", "leuke", "mooi", "mooie", "goed", "goede", "lekker",
+        "vet", "gaaf", "gave", "cool", "tof", "toffe", "fijn", "fijne", "geweldig", "knap",
+        "amazing", "great", "awesome", "good", "nice", "blij", "trots", "mooi", "grappig",
+    }
+)  # fmt: skip
+# "kanker" the disease, not the curse.
+DISEASE_CONTEXT = frozenset(
+    {
+        "heeft", "had", "hebben", "kreeg", "gekregen", "krijgt", "aan", "tegen", "met", "chemo",
+        "chemotherapie", "behandeling", "behandeld", "bestraling", "ziek", "ziekte", "overleden",
+        "diagnose", "patient", "patienten", "onderzoek", "genezen", "kwf", "strijd", "vecht",
+        "vechten", "bestrijding", "tumor", "uitgezaaid", "ongeneeslijk", "longkanker",
+        "borstkanker", "darmkanker", "leukemie", "genezing", "sponsorloop", "inzamelen",
+        "opgespoord", "vroeg", "screening",
+    }
+)  # fmt: skip
+INSULT_MODIFIERS = frozenset(
+    {"vuile", "vieze", "stomme", "domme", "ouwe", "oude", "kut", "fucking", "absolute",
+     "complete", "totale", "grote", "stelletje", "die", "wat", "zo'n", "jij", "je"}
+)  # fmt: skip
+INSULT_EMOJI = {"🤡": 0.55, "🖕": 0.8, "🐷": 0.3, "💩": 0.3}
+INSULT_PHRASES = [
+    # mockery without curse words
+    ("zit|zitten ~ uren uit", 0.55),
+    ("ouwe|oude heks|taart|zak|lul|trut|zeur", 0.7),
+    ("stelletje ~ amateurs|prutsers|clowns|idioten|sukkels|apen|zakken", 0.7),
+    ("doet|doen niks|niets behalve|dan", 0.4),
+    # threats, veiled or not
+    ("moet|moeten ~ oppassen|uitkijken", 0.85),
+    ("kijk|kijken maar uit", 0.7),
+    ("ik sta er, ik weet|we|wij weten waar", 0.35),
+    ("weet|weten ~ te vinden", 0.6),
+    ("weet|weten waar ~ woont|wonen", 0.8),
+    ("in elkaar slaan|trappen|rammen|timmeren|beuken", 0.9),
+    ("kapot slaan|maken|trappen", 0.8),
+    ("vermoord|vermoorden|afmaken|neersteken|doodsteken|neerschieten|doodschieten", 0.95),
+    ("krijgt|krijg|krijgen ~ klappen|klap|pak slaag|ervan langs", 0.8),
+    ("ik|we|wij pak|pakken ~ je|jou|hem|haar|jullie", 0.7),
+    ("steek ~ af|neer, steek ~ in de fik", 0.8),
+    ("in de fik", 0.6),
+    ("wacht maar af|tot", 0.6),
+    ("val|vallen dood, rot|pleur|tyf|sodemieter|hoepel|flikker op", 0.7),
+    # accusations of crimes
+    ("blijf|blijft van ~ dochter|zoon|kind|kinderen|meisje|jongen af", 0.7),
+    ("zit|zat|zitten aan ~ kinderen|kind|meisjes|jongens", 0.85),
+    ("misbruik*|aanrand*|steelt|stelen|gestolen|fraudeert|verduisterd", 0.6),
+]
+
+# --- privacy ----------------------------------------------------------------------------
+
+MEDIA_WORDS = frozenset(
+    {
+        "foto", "fotos", "foto's", "fotootje", "fotootjes", "filmpje", "filmpjes", "video",
+        "videos", "video's", "film", "schoolfoto", "klassenfoto", "groepsfoto", "photo",
+        "photos", "picture", "pictures", "pic", "pics", "selfie", "opname", "opnames", "vlog",
+        "livestream", "beelden",
+    }
+)  # fmt: skip
+MEDIA_EMOJI = frozenset("📸📷🎥📹🎬🤳")
+CHILDREN_WORDS = frozenset(
+    {
+        "kinderen", "kinders", "kids", "klas", "klassen", "klasgenoten", "klasgenootjes",
+        "leerlingen", "kleuters", "kleutertjes", "groep", "groepen", "groepje", "schoolfoto",
+        "klassenfoto", "groepsfoto", "kanjers", "toppers", "pupils", "children", "class",
+        "meiden", "jongens", "meisjes",
+    }
+)  # fmt: skip
+# Personal details of a third party: health, divorce, address, results.
+SENSITIVE = [
+    ("burn|burnout|burn-out|overspannen|overspannenheid|depressie|depressief", 0.7),
+    ("kanker|chemo|chemotherapie|bestraling|tumor|leukemie", 0.7),
+    ("zwanger|zwangerschap|miskraam|ziekenhuis|opgenomen|operatie|geopereerd", 0.6),
+    ("been|arm|pols|enkel|sleutelbeen gebroken", 0.6),
+    ("ziek|ziekgemeld|ziekteverlof|ziektewet", 0.45),
+    ("dyslexie|adhd|autisme|autistisch|add|pdd-nos|hoogbegaafd", 0.5),
+    ("scheiding|gescheiden|scheiden|echtscheiding|vreemdgegaan|vreemdgaan|affaire", 0.7),
+    ("gaan|gingen|zijn uit elkaar", 0.7),
+    ("adres|woonadres|huisadres|telefoonnummer|huisnummer, woont op|aan, 06 <num>", 0.7),
+    ("citoscore|eindtoets|toetsscore|rapportcijfer|iq, onvoldoende voor", 0.4),
+    ("schuldsanering|schulden|werkloos", 0.5),
+]
+# Who the detail is about: someone else (staff, a named pupil, "haar ouders").
+THIRD_PARTY_SUBJECTS = STAFF_TITLES | frozenset({"haar", "zijn", "hun", "hij", "zij"})
+
+# --- verify_fact ------------------------------------------------------------------------
+
+VERIFY = [
+    # closing, merging, moving, renaming
+    ("sluit|sluiten|sluiting|gesloten|dicht|dichtgaat|dichtgaan|opgeheven|opheffing", 0.6),
+    ("fusie|fuseert|fuseren|gefuseerd|samengaan|samenvoegen|samenvoeging", 0.7),
+    ("verhuist|verhuizen|verhuizing|verhuisd", 0.6),
+    ("nieuwe|andere naam, naamswijziging|hernoemd, heet voortaan", 0.65),
+    # inspection
+    (
+        "inspectie ~~ oordeel|beoordeeld|beoordeelt|noemt|zwak|onvoldoende|voldoende|goed|rapport",
+        0.7,
+    ),
+    ("onderwijsinspectie|inspectierapport|inspectiebezoek", 0.6),
+    # strike
+    ("staking|stakingen|staken|staakt|stakingsdag|actiedag|stakingen", 0.7),
+    ("alle groepen|kinderen vrij|thuis", 0.4),
+    # the head leaving
+    (
+        "directeur|directrice|schoolleider|locatieleider ~ vertrekt|stopt|weg|afscheid|pensioen"
+        "|ontslagen|ontslag|vertrek|opgestapt|baan",
+        0.7,
+    ),
+    ("nieuwe directeur|directrice|schoolleider", 0.6),
+    # events: date, place, changes
+    (
+        "sportdag|schoolreis|schoolreisje|kamp|schoolkamp|musical|ouderavond|kerstviering"
+        "|kerstmarkt|opendag|studiedag|avondvierdaagse|koningsspelen|afscheidsavond"
+        "|informatieavond|schoolfoto|kijkavond|rapportavond ~ verplaatst|verschoven|afgelast"
+        "|geannuleerd|uitgesteld|vervroegd, open dag ~ verplaatst|verschoven|afgelast, "
+        "sportdag|schoolreis|kamp|musical|ouderavond|kerstviering|kerstmarkt|studiedag ~ "
+        "gaat|vindt|wordt niet|plaats|gehouden",
+        0.7,
+    ),
+    ("verplaatst|verschoven|afgelast|geannuleerd|uitgesteld ~ naar|tot|vanwege|ivm|i.v.m.", 0.5),
+    # school times and policy
+    (
+        "schooltijden|lestijden|continurooster|schooldagen ~ veranderen|verandert|gewijzigd"
+        "|wijzigen|nieuwe|voortaan|vanaf|anders",
+        0.65,
+    ),
+    ("voortaan, vanaf|per volgend schooljaar", 0.35),
+    ("nieuw|nieuwe beleid|regel|regels, verbod|verboden|afgeschaft|afschaffen", 0.5),
+    # building
+    ("nieuw|nieuwe gebouw|schoolgebouw|pand|locatie|school", 0.6),
+    ("nieuwbouw|sloop|gesloopt|verbouwing|verbouwd|noodlokalen|noodgebouw", 0.6),
+    # rumour and news
+    ("klopt het, is het waar, gerucht|geruchten, hoor het overal", 0.55),
+    ("schijnt dat, zou|zouden gaan", 0.35),
+    ("breaking|definitief|officieel, las ik, in|volgens de krant", 0.2),
+]
+# Moving and "sluit" are about the school only when no person is the subject.
+VERIFY_PERSON_GUARDED = frozenset({"verhuist", "verhuizen", "verhuizing", "verhuisd"})

@@ -1,0 +1,322 @@
+"""The category rules. Each collects evidence (term, weight) and scores it as a noisy-or.
+
+A post that mentions no school gets no category at all (LABELS.md): the classifier checks
+schools first and only then runs these rules.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import product
+
+from . import lexicon as lx
+from .patterns import Entry, Match, PatternSet
+from .schools import PupilHit
+from .text import Prepared, squeeze
+
+RULE_VERSION = "2026.11.1"
+
+NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM = (
+    "negative_experience",
+    "positive",
+    "insult",
+    "verify_fact",
+    "sensitive",
+    "sarcasm",
+)
+
+
+def _entries(kind: str, table) -> list[Entry]:
+    """One Entry per comma-separated pattern of each (patterns, weight) line."""
+    return [
+        Entry(pattern.strip(), weight, kind)
+        for patterns, weight in table
+        for pattern in patterns.split(",")
+        if pattern.strip()
+    ]
+
+
+PATTERNS = PatternSet(
+    _entries(NEG, lx.NEGATIVE)
+    + _entries(POS, lx.POSITIVE)
+    + _entries(POS, [("ok|oke|okay|acceptabel|normaal|netjes|goed", 0.0)])
+    + _entries(SARCASM, lx.SARCASM)
+    + _entries(INSULT, lx.INSULT_PHRASES)
+    + _entries(SENSITIVE, lx.SENSITIVE)
+    + _entries(VERIFY, lx.VERIFY)
+)
+_SQ_INSULTS = {squeeze(w): (w, s) for w, s in lx.INSULT_WORDS.items()}
+_SQ_SWEARS = {squeeze(w): (w, s) for w, s in lx.SWEAR_WORDS.items()}
+_SQ_PREFIXES = tuple(sorted({squeeze(p) for p in lx.CURSE_PREFIXES}, key=len, reverse=True))
+_SQ_PERSON = frozenset(squeeze(w) for w in lx.PERSON_HEADS)
+_SQ_PRAISE = frozenset(squeeze(w) for w in lx.PRAISE_HEADS)
+_SQ_PRAISE_WORDS = lx.PRAISE_HEADS
+_VOWELS = "aeiou"
+_FLIP_WEIGHT = 0.5
+_INTENSIFY = 1.25
+
+
+def combine(weights) -> float:
+    score = 1.0
+    for weight in weights:
+        score *= 1.0 - min(max(weight, 0.0), 1.0)
+    return round(1.0 - score, 3)
+
+
+@dataclass
+class Evidence:
+    terms: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, category: str, term: str, weight: float) -> None:
+        self.terms[category].append((term, min(weight, 0.95)))
+
+    def score(self, category: str) -> float:
+        return combine(w for _t, w in self.terms.get(category, ()))
+
+    def matched(self, category: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for t, w in self.terms.get(category, ()) if w > 0))
+
+
+def _span_text(post: Prepared, match: Match) -> str:
+    if any(item in ("~", "~~") for item in match.entry.pattern.split()):
+        return f"{post.words[match.start]} … {post.words[match.end - 1]}"
+    return " ".join(post.words[match.start : match.end])
+
+
+def _longest(matches: list[Match]) -> list[Match]:
+    """Drop a match inside a longer one of the same kind: 'prima' in 'prima geregeld'."""
+    kept: list[Match] = []
+    for m in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
+        if not any(
+            k.entry.kind == m.entry.kind and k.start <= m.start and m.end <= k.end for k in kept
+        ):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _negator_before(post: Prepared, index: int) -> str | None:
+    words, sentences = post.words, post.sentences
+    for k in range(index - 1, max(-1, index - 4), -1):
+        if sentences[k] != sentences[index] or words[k] in {"maar", "but"}:
+            return None
+        if words[k] in lx.NEGATORS:
+            return words[k]
+    return None
+
+
+def _intensified(post: Prepared, index: int) -> bool:
+    words, sentences = post.words, post.sentences
+    return any(
+        k >= 0 and sentences[k] == sentences[index] and words[k] in lx.INTENSIFIERS
+        for k in (index - 1, index - 2)
+    )
+
+
+def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> list[Match]:
+    """Negative and positive terms, with negation and intensifiers; returns positive ones."""
+    positives: list[Match] = []
+    for m in matches:
+        kind = m.entry.kind
+        if kind not in (NEG, POS):
+            continue
+        first = post.words[m.start]
+        term = _span_text(post, m)
+        weight = m.entry.weight * (_INTENSIFY if _intensified(post, m.start) else 1.0)
+        negatable = first in lx.NEGATABLE_POSITIVE or first in lx.NEGATABLE_NEGATIVE
+        negator = _negator_before(post, m.start) if negatable else None
+        if negator:
+            flipped = POS if kind == NEG else NEG
+            ev.add(flipped, f"{negator} {term}", _FLIP_WEIGHT)
+            continue
+        ev.add(kind, term, weight)
+        if kind == POS and weight > 0:
+            positives.append(m)
+    return positives
+
+
+def emoji_evidence(post: Prepared, ev: Evidence, school_words: int) -> None:
+    raw = post.folded
+    positive = [e for e in lx.POSITIVE_EMOJI if e in raw]
+    negative = [e for e in lx.NEGATIVE_EMOJI if e in raw]
+    words = [w for w in post.words if w[:1] not in "#@" and not w.startswith("http")]
+    emoji_only = len(words) - school_words <= 2
+    for e in positive:
+        ev.add(POS, e, 0.6 if emoji_only else 0.3)
+    for e in negative:
+        ev.add(NEG, e, 0.3)
+    for e, weight in lx.INSULT_EMOJI.items():
+        if e in raw:
+            ev.add(INSULT, e, weight)
+
+
+def _star_forms(word: str) -> list[str]:
+    """'f*cking' -> fucking, facking, ...: a masked letter can be any vowel."""
+    stars = word.count("*")
+    if not stars:
+        return [word]
+    if stars > 3 or stars == len(word):
+        return [word.replace("*", "")]
+    forms = []
+    for fill in product(_VOWELS, repeat=stars):
+        it = iter(fill)
+        forms.append(squeeze("".join(next(it) if c == "*" else c for c in word)))
+    return forms
+
+
+def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[int]:
+    """Abuse, curse compounds aimed at people, threats; returns tokens read as the disease."""
+    disease: set[int] = set()
+    words, cased, sentences = post.words, post.cased, post.sentences
+    for m in matches:
+        if m.entry.kind == INSULT:
+            ev.add(INSULT, _span_text(post, m), m.entry.weight)
+    for word, i in post.insult_words:
+        for form in _star_forms(word):
+            if form in _SQ_INSULTS:
+                term, weight = _SQ_INSULTS[form]
+                if i and words[i - 1] in lx.INSULT_MODIFIERS:
+                    weight += 0.1
+                ev.add(INSULT, term, weight)
+                break
+            if form in _SQ_SWEARS:
+                if _is_disease(post, i, form):
+                    disease.add(i)
+                    break
+                term, weight = _SQ_SWEARS[form]
+                nxt = _next_word(post, i)
+                if nxt and (nxt in _SQ_PRAISE):
+                    ev.add(POS, f"{term} {words[i + 1]}", 0.5)  # "fucking goed": praise
+                elif _aimed(post, i, nxt):
+                    ev.add(INSULT, term, weight)
+                break
+            prefix = next((p for p in _SQ_PREFIXES if form.startswith(p)), None)
+            if prefix and len(form) - len(prefix) >= 2:
+                head = form[len(prefix) :]
+                if _is_person(head) or head in _SQ_INSULTS:
+                    ev.add(INSULT, words[i], 0.9)
+                elif head in _SQ_PRAISE:
+                    ev.add(POS, words[i], 0.5)  # "teringgezellig": an intensifier of praise
+                break
+    del cased, sentences
+    return disease
+
+
+def _next_word(post: Prepared, i: int) -> str | None:
+    if i + 1 < len(post.words) and post.sentences[i + 1] == post.sentences[i]:
+        return squeeze(post.words[i + 1])
+    return None
+
+
+def _is_person(head: str) -> bool:
+    return any(h in _SQ_PERSON for h in (head, head[:-2], head[:-1]) if h)
+
+
+def _aimed(post: Prepared, i: int, nxt: str | None) -> bool:
+    """A curse is aimed when it qualifies a person, a name or the school."""
+    words, cased = post.words, post.cased
+    if nxt and (_is_person(nxt) or nxt in _SQ_INSULTS):
+        return True
+    if nxt and cased[i + 1][:1].isupper() and not post.mostly_upper:
+        return True
+    return bool(i) and words[i - 1] in {"die", "dat", "wat", "jij", "je", "vuile", "stomme"}
+
+
+def _is_disease(post: Prepared, i: int, form: str) -> bool:
+    if form not in ("kanker", "kenker"):
+        return False
+    words, sentences = post.words, post.sentences
+    lo, hi = max(0, i - 3), min(len(words), i + 4)
+    return any(
+        words[k] in lx.DISEASE_CONTEXT and sentences[k] == sentences[i]
+        for k in range(lo, hi)
+        if k != i
+    )
+
+
+def privacy_evidence(
+    post: Prepared, matches: list[Match], pupils: list[PupilHit], ev: Evidence, disease: set[int]
+) -> None:
+    for hit in pupils:
+        weight = 0.9 if hit.full_name else 0.75
+        ev.add("privacy", f"register:pupil:{hit.school}", weight)
+    _media_evidence(post, pupils, ev)
+    words, sentences = post.words, post.sentences
+    pupil_sentences = {sentences[h.index] for h in pupils}
+    for m in matches:
+        if m.entry.kind != SENSITIVE:
+            continue
+        if words[m.start] in ("kanker", "kenker") and m.start not in disease:
+            continue  # the curse, not the disease
+        sentence = sentences[m.start]
+        in_sentence = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
+        staff = bool(in_sentence & lx.STAFF_TITLES)
+        third = bool(in_sentence & lx.THIRD_PARTY_SUBJECTS) or sentence in pupil_sentences
+        own = bool(in_sentence & lx.FIRST_PERSON)
+        if staff or sentence in pupil_sentences or (third and not own):
+            ev.add("privacy", _span_text(post, m), m.entry.weight)
+
+
+def _media_evidence(post: Prepared, pupils: list[PupilHit], ev: Evidence) -> None:
+    words, sentences = post.words, post.sentences
+    media_sentences = {s for w, s in zip(words, sentences, strict=True) if w in lx.MEDIA_WORDS}
+    raw = post.folded
+    for e in lx.MEDIA_EMOJI:
+        start = raw.find(e)
+        if start != -1:
+            media_sentences.add(post.sentence_at(start))
+    children = {s for w, s in zip(words, sentences, strict=True) if w in lx.CHILDREN_WORDS}
+    named = bool(pupils)
+    if post.has_media:
+        if media_sentences & children:
+            ev.add("privacy", "media:children", 0.75)
+        elif children and not media_sentences:
+            ev.add("privacy", "media:children", 0.5)
+        elif named:
+            ev.add("privacy", "media:pupil", 0.6)
+    elif post.urls and media_sentences and (children or named):
+        ev.add("privacy", "link:media", 0.6)
+
+
+def verify_evidence(
+    post: Prepared, matches: list[Match], pupils: list[PupilHit], ev: Evidence
+) -> None:
+    words, sentences = post.words, post.sentences
+    pupil_sentences = {sentences[h.index] for h in pupils}
+    for m in matches:
+        if m.entry.kind != VERIFY:
+            continue
+        if words[m.start] in lx.VERIFY_PERSON_GUARDED:
+            sentence = sentences[m.start]
+            people = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
+            if sentence in pupil_sentences or people & lx.STAFF_TITLES or people & lx.FIRST_PERSON:
+                continue  # a person moving house, not the school
+        ev.add(VERIFY, _span_text(post, m), m.entry.weight)
+
+
+def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Evidence) -> bool:
+    """Praise with a wink: 'Super georganiseerd weer ...' among complaints."""
+    explicit = [m for m in matches if m.entry.kind == SARCASM]
+    for m in explicit:
+        ev.add(NEG, _span_text(post, m), m.entry.weight)
+    if explicit:
+        return True
+    if ev.score(NEG) < 0.3:
+        return False
+    words, sentences = post.words, post.sentences
+    winks = any(
+        m.end < len(words)
+        and sentences[m.end] == sentences[m.start]
+        and words[m.end] in lx.SARCASM_AFTER
+        for m in positives
+    )
+    if winks or ("🙄" in post.folded and positives):
+        ev.add(NEG, "sarcasm", 0.5)
+        return True
+    return False
+
+
+def praise_of_pupil_only(post: Prepared, positives: list[Match], pupils: list[PupilHit]) -> bool:
+    if not pupils:
+        return False
+    sentences = {post.sentences[m.start] for m in positives} or set(post.sentences)
+    targets = {w for w, s in zip(post.words, post.sentences, strict=True) if s in sentences}
+    return not targets & lx.PRAISE_TARGETS

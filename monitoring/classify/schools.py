@@ -1,0 +1,220 @@
+"""Which schools a post mentions, and which register pupils it names.
+
+Both use one Aho–Corasick automaton each, built once per context. A school's name and
+aliases are split into *strong* terms (a hashtag, a handle, the full name with "OBS",
+name + town, "esdoornschool") and its *core*, the bare name ("vlindertuin"), which is
+often an ordinary word (a butterfly garden, a maple, swans). A core, or a spelling variant
+of it, counts only when written as a proper noun (capitalised, not at the start of a
+sentence or after "De"/"Het"), when the post also speaks of school things (juf, groep,
+ouders, ...), or when a strong term of the same school is present.
+"""
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .ahocorasick import Automaton
+from .context import Context, RegisterPupil
+from .text import Prepared, normalise
+
+_BOUNDARY_BEFORE = frozenset(" #@")
+_BOUNDARY_AFTER = frozenset(" '")
+_HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+)\.[a-z]{2,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _SchoolTerm:
+    school: str
+    strong: bool
+    term: str
+
+
+@dataclass(frozen=True)
+class PupilHit:
+    index: int  # first token
+    school: str
+    full_name: bool
+
+
+def _core(tokens: list[str]) -> tuple[list[str], bool]:
+    """Strip leading articles and school-type words; say whether a type word was there."""
+    typed = False
+    while tokens and (tokens[0] in lx.NAME_ARTICLES or tokens[0] in lx.SCHOOL_TYPE_WORDS):
+        typed = typed or tokens[0] in lx.SCHOOL_TYPE_WORDS
+        tokens = tokens[1:]
+    return tokens, typed
+
+
+def spelling_variants(word: str) -> set[str]:
+    """Misspellings a reader still recognises: one doubled vowel single, ui -> uu, ..."""
+    out = set()
+    for written, read in lx.SPELLING_VARIANTS:
+        start = word.find(written)
+        while start != -1:
+            out.add(word[:start] + read + word[start + len(written) :])
+            start = word.find(written, start + 1)
+    out.discard(word)
+    return {v for v in out if len(v) >= 5}
+
+
+class SchoolFinder:
+    def __init__(self, context: Context) -> None:
+        patterns: dict[str, _SchoolTerm] = {}
+        self._towns: dict[str, set[str]] = {}
+        self._compact: dict[str, set[str]] = {}
+        for school in context.schools:
+            towns: set[str] = set()
+            compact: set[str] = set()
+            cores: set[str] = set()
+            for raw in (school.name, school.code, *school.aliases):
+                term = normalise(raw.replace("-", " ").replace("_", " "))
+                if not term:
+                    continue
+                if term[0] in "#@":
+                    patterns.setdefault(term, _SchoolTerm(school.code, True, term))
+                    term = term[1:]
+                core, typed = _core(term.split())
+                if not core:
+                    continue
+                joined = "".join(core)
+                compact.add(joined)
+                for mark in "#@":
+                    for form in {joined, "".join(term.split())}:
+                        patterns.setdefault(
+                            mark + form, _SchoolTerm(school.code, True, mark + form)
+                        )
+                if typed or len(core) > 1 or core[0].endswith("school"):
+                    patterns.setdefault(term, _SchoolTerm(school.code, True, term))
+                    if len(core) > 1:
+                        towns.update(core[1:])
+                    continue
+                cores.add(core[0])
+            for core in cores:
+                patterns.setdefault(core, _SchoolTerm(school.code, False, core))
+                for variant in spelling_variants(core):
+                    patterns.setdefault(variant, _SchoolTerm(school.code, False, variant))
+            self._towns[school.code] = towns
+            self._compact[school.code] = {c for c in compact if len(c) >= 5}
+        self._automaton = Automaton(patterns.items())
+
+    def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(school codes, terms that named them), each in order of first mention."""
+        text = post.match
+        strong: dict[str, list[str]] = {}
+        ambiguous: list[tuple[int, _SchoolTerm]] = []
+        for start, end, _pattern, term in self._automaton.finditer(text):
+            if text[start - 1] not in _BOUNDARY_BEFORE or text[end] not in _BOUNDARY_AFTER:
+                continue
+            if term.strong or text[start - 1] in "#@":
+                strong.setdefault(term.school, []).append(term.term)
+            else:
+                ambiguous.append((post.token_at(start), term))
+        for code, hosts in self._websites(post):
+            strong.setdefault(code, []).append(hosts)
+        found = dict(strong)
+        for index, term in ambiguous:
+            if term.school in strong or self._is_school(post, index, term.school):
+                found.setdefault(term.school, []).append(term.term)
+        schools = tuple(found)
+        terms = tuple(dict.fromkeys(t for code in schools for t in found[code]))
+        return schools, terms
+
+    def _websites(self, post: Prepared):
+        for url in post.urls:
+            host = _HOST.match(url)
+            if not host:
+                continue
+            name = re.sub(r"[^a-z0-9]", "", host.group(1).lower())
+            for code, compacts in self._compact.items():
+                if any(c in name for c in compacts):
+                    yield code, host.group(0).lower()
+
+    def _is_school(self, post: Prepared, index: int, school: str) -> bool:
+        words, cased, sentences = post.words, post.cased, post.sentences
+        before = words[index - 1] if index and sentences[index - 1] == sentences[index] else ""
+        after = words[index + 1 : index + 3]
+        if _other_town(post, index, self._towns.get(school, set())):
+            return False
+        # A capital in mid-sentence (or after an article) marks a proper noun.
+        if not post.mostly_upper and cased[index][:1].isupper() and before:
+            return True
+        if before in lx.POSSESSIVES:
+            return False  # "onze esdoorn" in the garden
+        if after[:1] == ["van"] and after[1:] and after[1] in lx.POSSESSIVES:
+            return False  # "de vlindertuin van mijn oma"
+        return _has_school_context(post)
+
+
+def _other_town(post: Prepared, index: int, towns: set[str]) -> bool:
+    """'De Esdoorn in Groningen': another institution with the same name."""
+    words, cased = post.words, post.cased
+    k = index + 1
+    if k + 1 >= len(words) or post.sentences[k + 1] != post.sentences[index]:
+        return False
+    return (
+        words[k] in {"in", "uit", "te"} and cased[k + 1][:1].isupper() and words[k + 1] not in towns
+    )
+
+
+def _has_school_context(post: Prepared) -> bool:
+    if post.word_set & lx.SCHOOL_CONTEXT_WORDS:
+        return True
+    return any(
+        word.startswith(part) or word.endswith(part)
+        for word in post.word_set
+        for part in lx.SCHOOL_CONTEXT_PARTS
+    )
+
+
+class RegisterFinder:
+    """Register pupils named in a post. Names stay in memory; hits carry no name."""
+
+    def __init__(self, pupils: tuple[RegisterPupil, ...]) -> None:
+        patterns: dict[str, list[tuple[str, bool]]] = {}
+        self.name_words: set[str] = set()
+        for pupil in pupils:
+            first = normalise(pupil.first_name)
+            full = normalise(f"{pupil.first_name} {pupil.last_name}")
+            if not first:
+                continue
+            self.name_words.update(full.split())
+            patterns.setdefault(full, []).append((pupil.school, True))
+            patterns.setdefault(first, []).append((pupil.school, False))
+        self._automaton = Automaton(patterns.items()) if patterns else None
+
+    def find(self, post: Prepared, schools: tuple[str, ...]) -> list[PupilHit]:
+        if self._automaton is None:
+            return []
+        text = post.match
+        full_spans: list[tuple[int, int]] = []
+        hits: list[PupilHit] = []
+        firsts: list[tuple[int, int, list[tuple[str, bool]]]] = []
+        for start, end, _pattern, owners in self._automaton.finditer(text):
+            if text[start - 1] != " " or text[end] not in _BOUNDARY_AFTER:
+                continue
+            if owners[0][1]:
+                full_spans.append((start, end))
+                hits.append(PupilHit(post.token_at(start), owners[0][0], True))
+            else:
+                firsts.append((start, end, owners))
+        for start, _end, owners in firsts:
+            if any(s <= start < e for s, e in full_spans):
+                continue
+            index = post.token_at(start)
+            school = next((code for code, _ in owners if code in schools), None)
+            if school and _first_name_in_school_context(post, index):
+                hits.append(PupilHit(index, school, False))
+        return hits
+
+
+def _first_name_in_school_context(post: Prepared, index: int) -> bool:
+    words, sentences = post.words, post.sentences
+    sentence = sentences[index]
+    if index and sentences[index - 1] == sentence:
+        before = words[index - 1]
+        if before in lx.STAFF_TITLES or before in {"de", "het", "'t", "een", "the", "a"}:
+            return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
+    lo, hi = max(0, index - 6), min(len(words), index + 7)
+    return any(
+        words[k] in lx.PUPIL_CONTEXT_WORDS and sentences[k] == sentence for k in range(lo, hi)
+    )
