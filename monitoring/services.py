@@ -4,6 +4,7 @@ Every function here is keyword-only and runs in one transaction (HTTP happens ou
 Tasks in tasks.py are thin wrappers that pass ids.
 """
 
+import dataclasses
 import datetime
 import logging
 import random
@@ -26,6 +27,7 @@ from monitoring.models import (
     Post,
     PublicReply,
     Source,
+    WatchTerm,
     content_hash,
 )
 from monitoring.similarity import jaccard, normalise, shingles
@@ -71,7 +73,9 @@ URGENT_TERMS = (
     "dood willen",
     "wil dood",
 )
-NEAR_DUPLICATE_THRESHOLD = 0.5
+# Jaccard similarity of word 3-gram shingles; retold versions of one story score
+# around 0.3-0.6, unrelated posts about the same school near 0.
+NEAR_DUPLICATE_THRESHOLD = 0.3
 
 
 def _setting(name: str, default):
@@ -290,9 +294,19 @@ def _post_get_or_create(source, item: FetchedPost, digest: str, now) -> tuple[Po
 
 
 def build_classifier():
+    """The classifier for one run: schools, their aliases plus the board's watch terms, and
+    the pupil register (held in memory only)."""
     from monitoring.classify import Classifier, context_from_database
 
-    return Classifier(context_from_database())
+    context = context_from_database()
+    terms: dict[str, list[str]] = {}
+    for code, term in WatchTerm.objects.values_list("school__code", "term"):
+        terms.setdefault(code, []).append(term)
+    schools = tuple(
+        dataclasses.replace(s, aliases=(*s.aliases, *terms.get(s.code, ())))
+        for s in context.schools
+    )
+    return Classifier(dataclasses.replace(context, schools=schools))
 
 
 def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None) -> list[Flag]:
@@ -304,9 +318,12 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
     flags = []
     for post in posts:
         result = classifier.classify(post.text, has_media=post.has_media)
+        school = post.source.school
+        if not result.schools and school is not None:
+            # A school's own source (its hashtag, a staff report for it) concerns that
+            # school even when the post does not name it.
+            result = classifier.classify(f"{school.name}\n{post.text}", has_media=post.has_media)
         ids = [school_ids[c] for c in result.schools if c in school_ids]
-        if not ids and post.source.school_id:
-            ids = [post.source.school_id]
         for school_id in ids:
             flags += _flag_post(post, school_id, result, now)
         post.classified_at = now

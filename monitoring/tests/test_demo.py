@@ -30,3 +30,16 @@ def test_it_changes_nothing_when_loaded_twice(demo_schools):
     counts = (Post.objects.count(), Flag.objects.count(), FollowUp.objects.count())
     demo.load()
     assert (Post.objects.count(), Flag.objects.count(), FollowUp.objects.count()) == counts
+
+
+def test_it_gathers_the_two_retellings_of_the_closure_story_in_one_case(demo_schools):
+    demo.load()
+    cases = FollowUp.objects.filter(flags__category="verify_fact", school__code="zwanenhof")
+    assert cases.distinct().count() == 1
+    assert Flag.objects.filter(category="verify_fact", school__code="zwanenhof").count() == 2
+
+
+def test_it_marks_the_bullying_post_urgent(demo_schools):
+    demo.load()
+    urgent = FollowUp.objects.get(priority=FollowUp.Priority.URGENT)
+    assert urgent.school.code == "esdoorn"
