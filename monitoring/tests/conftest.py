@@ -100,3 +100,18 @@ def feed_server():
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process in these tests, even when REDIS_URL is set for the run;
+    tests marked `services` talk to a real worker instead."""
+    from opo_portal.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
