@@ -111,7 +111,8 @@ def _eager_celery(request):
     if request.node.get_closest_marker("services"):
         yield
         return
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    # With the CELERY namespace the writable key is the settings name.
+    before = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    app.conf.task_always_eager = before
+    app.conf.CELERY_TASK_ALWAYS_EAGER = before

@@ -33,10 +33,11 @@ def services_up():
     require_service("REDIS_URL")
     require_service("DATABASE_URL")
     assert connection.vendor == "postgresql"
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = False
+    # With the CELERY namespace the writable key is the settings name.
+    before = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
     yield
-    app.conf.task_always_eager = before
+    app.conf.CELERY_TASK_ALWAYS_EAGER = before
 
 
 def _worker_env(**extra) -> dict:
