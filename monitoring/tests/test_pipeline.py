@@ -7,8 +7,15 @@ from django.core import mail
 from django.utils import timezone
 
 from monitoring import services
-from monitoring.models import FetchRun, Flag, FollowUp, Post, Source
-from monitoring.sources.base import AuthError, FetchError, MalformedFeed, RateLimited
+from monitoring.models import FetchRun, Flag, FollowUp, Post, Source, WatchTerm
+from monitoring.sources.base import (
+    AuthError,
+    FetchedPost,
+    FetchError,
+    FetchResult,
+    MalformedFeed,
+    RateLimited,
+)
 from monitoring.tasks import fetch_source
 from monitoring.tests.conftest import fixture_bytes
 from monitoring.tests.helpers import make_source
@@ -224,13 +231,30 @@ def test_it_opens_no_case_for_a_positive_mention_only(rss, feed_server):
     assert positive.followup is None
 
 
-def test_it_uses_the_source_school_when_the_post_names_none(feed_server, school_a):
-    body = (
-        fixture_bytes("feed.rss")
-        .replace(b"De Vlindertuin", b"onze school")
-        .replace(b"Het Zwanenhof", b"de school")
+def test_it_never_stores_a_pupil_name_in_a_flag(school_a, pupil_a, caplog):
+    source = make_source(url="https://feeds.example/a.rss")
+    result = FetchResult(
+        posts=[FetchedPost(external_id="p1", text="Sem Bakker van De Vlindertuin is een idioot")]
     )
-    feed_server.route("/other.rss", body=body)
-    source = make_source(url=feed_server.url("/other.rss"), school=school_a)
-    services.source_poll(source_id=source.pk)
-    assert set(Flag.objects.values_list("school__code", flat=True)) == {"vlindertuin"}
+    services.source_ingest(source=source, result=result)
+    flags = list(Flag.objects.values_list("category", "matched"))
+    assert "privacy" in [category for category, _ in flags]
+    stored = (
+        repr(flags) + repr(list(FollowUp.objects.values_list("shingles", "notes"))) + caplog.text
+    )
+    assert "Sem" not in stored and "Bakker" not in stored
+
+
+def test_it_counts_the_board_watch_terms_as_school_names(school_a):
+    WatchTerm.objects.create(school=school_a, term="Vlinderschool Borger")
+    source = make_source(url="https://feeds.example/a.rss")
+    text = "De Vlinderschool Borger gaat volgend jaar sluiten"
+    services.source_ingest(source=source, result=FetchResult(posts=[FetchedPost("p1", text)]))
+    assert Flag.objects.filter(school=school_a, category="verify_fact").exists()
+
+
+def test_it_flags_a_post_on_a_school_source_that_does_not_name_the_school(school_a):
+    source = make_source(url="https://m.example/tags/vlindertuin", kind="mastodon", school=school_a)
+    text = "De juf is een idioot"
+    services.source_ingest(source=source, result=FetchResult(posts=[FetchedPost("p1", text)]))
+    assert Flag.objects.filter(school=school_a, category="insult").exists()
