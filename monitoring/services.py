@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,44 +250,47 @@ def source_ingest(
 def posts_store(
     *, source: Source, items: list[FetchedPost], now: datetime.datetime
 ) -> tuple[list[Post], list[Post], int]:
-    """(new posts, edited posts, unchanged duplicates); one row per (source, external id)."""
+    """(new posts, edited posts, unchanged duplicates); one row per (source, external id).
+
+    New rows go in with one INSERT that ignores conflicts on (source, external id), so a
+    repeated or overlapping run never makes a second row.
+    """
     by_id = {item.external_id: item for item in items if item.external_id}
     existing = {p.external_id: p for p in Post.objects.filter(source=source, external_id__in=by_id)}
-    new, changed, duplicates = [], [], 0
-    for external_id, item in by_id.items():
+    fresh = [
+        Post(
+            source=source,
+            external_id=external_id,
+            url=item.url,
+            author_handle=item.author_handle,
+            text=item.text,
+            has_media=item.has_media,
+            published_at=item.published_at,
+            content_hash=content_hash(item.text, item.has_media),
+            fetched_at=now,
+        )
+        for external_id, item in by_id.items()
+        if external_id not in existing
+    ]
+    Post.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    new = list(
+        Post.objects.filter(
+            source=source, external_id__in=[p.external_id for p in fresh], classified_at=None
+        )
+    )
+    changed, duplicates = [], 0
+    for external_id, post in existing.items():
+        item = by_id[external_id]
         digest = content_hash(item.text, item.has_media)
-        post = existing.get(external_id)
-        if post is None:
-            post, created = _post_get_or_create(source, item, digest, now)
-            if created:
-                new.append(post)
-                continue
         if post.content_hash == digest:
             duplicates += 1
             continue
         post.text, post.has_media, post.content_hash = item.text, item.has_media, digest
         post.save(update_fields=["text", "has_media", "content_hash"])
         changed.append(post)
+    for post in new + changed:
+        post.source = source  # no query per post for its source later
     return new, changed, duplicates
-
-
-def _post_get_or_create(source, item: FetchedPost, digest: str, now) -> tuple[Post, bool]:
-    defaults = {
-        "url": item.url,
-        "author_handle": item.author_handle,
-        "text": item.text,
-        "has_media": item.has_media,
-        "published_at": item.published_at,
-        "content_hash": digest,
-        "fetched_at": now,
-    }
-    try:
-        with transaction.atomic():
-            return Post.objects.get_or_create(
-                source=source, external_id=item.external_id, defaults=defaults
-            )
-    except IntegrityError:  # a parallel run stored it first
-        return Post.objects.get(source=source, external_id=item.external_id), False
 
 
 # --- Classification, flags and cases -------------------------------------------------------
@@ -315,6 +318,11 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
         return []
     classifier = classifier or build_classifier()
     school_ids = dict(School.objects.values_list("code", "id"))
+    known = {
+        (f.post_id, f.school_id, f.category): f
+        for f in Flag.objects.filter(post__in=[p.pk for p in posts])
+    }
+    cases = CaseFinder(now=now)
     flags = []
     for post in posts:
         result = classifier.classify(post.text, has_media=post.has_media)
@@ -323,11 +331,10 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
             # A school's own source (its hashtag, a staff report for it) concerns that
             # school even when the post does not name it.
             result = classifier.classify(f"{school.name}\n{post.text}", has_media=post.has_media)
-        ids = [school_ids[c] for c in result.schools if c in school_ids]
-        for school_id in ids:
-            flags += _flag_post(post, school_id, result, now)
-        post.classified_at = now
-        post.save(update_fields=["classified_at"])
+        for code in result.schools:
+            if code in school_ids:
+                flags += _flag_post(post, school_ids[code], result, now, known, cases)
+    Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
     return flags
 
 
@@ -336,79 +343,93 @@ def is_urgent(text: str, matched_terms) -> bool:
     return any(f" {normalise(term)} " in haystack for term in URGENT_TERMS)
 
 
-def _flag_post(post: Post, school_id: int, result, now) -> list[Flag]:
-    flags = []
+def _flag_post(post: Post, school_id: int, result, now, known: dict, cases) -> list[Flag]:
     all_matched = [m for fr in result.flags for m in fr.matched]
     urgent = is_urgent(post.text, all_matched) and any(
         fr.category in CASE_CATEGORIES for fr in result.flags
     )
+    flags = []
     for fr in result.flags:
-        flag, _created = Flag.objects.update_or_create(
-            post=post,
-            school_id=school_id,
-            category=fr.category,
-            defaults={
-                "score": fr.score,
-                "matched": list(fr.matched),
-                "rule_version": result.rule_version,
-                "urgent": urgent and fr.category in CASE_CATEGORIES,
-            },
-            create_defaults={
-                "score": fr.score,
-                "matched": list(fr.matched),
-                "rule_version": result.rule_version,
-                "urgent": urgent and fr.category in CASE_CATEGORIES,
-                "created_at": now,
-            },
-        )
+        values = {
+            "score": fr.score,
+            "matched": list(fr.matched),
+            "rule_version": result.rule_version,
+            "urgent": urgent and fr.category in CASE_CATEGORIES,
+        }
+        flag = known.get((post.pk, school_id, fr.category))
+        if flag is None:
+            flag = Flag.objects.create(
+                post=post, school_id=school_id, category=fr.category, created_at=now, **values
+            )
+        else:
+            Flag.objects.filter(pk=flag.pk).update(**values)
         flags.append(flag)
-    case_flags = [f for f in flags if f.category in CASE_CATEGORIES]
-    if case_flags:
-        case = followup_open_or_join(school_id=school_id, post=post, urgent=urgent, now=now)
-        Flag.objects.filter(pk__in=[f.pk for f in case_flags], followup__isnull=True).update(
-            followup=case
-        )
+    unlinked = [f.pk for f in flags if f.category in CASE_CATEGORIES and f.followup_id is None]
+    if any(f.category in CASE_CATEGORIES for f in flags):
+        case = cases.open_or_join(school_id=school_id, post=post, urgent=urgent)
+        if unlinked:
+            Flag.objects.filter(pk__in=unlinked).update(followup=case)
     return flags
+
+
+class CaseFinder:
+    """Open cases per school for one run, loaded once, so a run over many posts does not
+    reload every candidate case for every post."""
+
+    def __init__(self, *, now: datetime.datetime):
+        self.now = now
+        self.by_school: dict[int, list[FollowUp]] = {}
+
+    def candidates(self, school_id: int) -> list[FollowUp]:
+        if school_id not in self.by_school:
+            days = _setting("MONITORING_NEAR_DUPLICATE_DAYS", 14)
+            self.by_school[school_id] = list(
+                FollowUp.objects.filter(
+                    school_id=school_id,
+                    status__in=FollowUp.OPEN_STATUSES,
+                    opened_at__gte=self.now - datetime.timedelta(days=days),
+                ).only("id", "school_id", "shingles", "priority", "urgent_notified_at")
+            )
+        return self.by_school[school_id]
+
+    def open_or_join(self, *, school_id: int, post: Post, urgent: bool) -> FollowUp:
+        """The open case this story belongs to: the post's own, a near-duplicate's, or new."""
+        from monitoring.tasks import notify_urgent_case
+
+        case = self._own(school_id, post) or self._near_duplicate(school_id, post)
+        if case is None:
+            case = FollowUp.objects.create(
+                school_id=school_id, opened_at=self.now, shingles=shingles(post.text)
+            )
+            self.candidates(school_id).append(case)
+        if urgent and case.priority != FollowUp.Priority.URGENT:
+            case.priority = FollowUp.Priority.URGENT
+            FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
+        if urgent and case.urgent_notified_at is None:
+            transaction.on_commit(lambda: notify_urgent_case.delay(case.pk))
+        return case
+
+    def _own(self, school_id: int, post: Post) -> FollowUp | None:
+        if post.classified_at is None:  # a new post has no case yet
+            return None
+        own = FollowUp.objects.filter(flags__post=post, school_id=school_id)
+        return own.order_by("-opened_at").first()
+
+    def _near_duplicate(self, school_id: int, post: Post) -> FollowUp | None:
+        mine = shingles(post.text)
+        best, best_score = None, NEAR_DUPLICATE_THRESHOLD
+        for case in self.candidates(school_id):
+            score = jaccard(mine, case.shingles)
+            if score >= best_score:
+                best, best_score = case, score
+        return best
 
 
 def followup_open_or_join(
     *, school_id: int, post: Post, urgent: bool, now: datetime.datetime
 ) -> FollowUp:
-    """The open case this story belongs to: the post's own, a near-duplicate's, or a new one."""
-    from monitoring.tasks import notify_urgent_case
-
-    own = (
-        FollowUp.objects.filter(flags__post=post, school_id=school_id)
-        .order_by("-opened_at")
-        .first()
-    )
-    case = own or _near_duplicate_case(school_id, post, now)
-    if case is None:
-        case = FollowUp.objects.create(
-            school_id=school_id, opened_at=now, shingles=shingles(post.text)
-        )
-    if urgent and case.priority != FollowUp.Priority.URGENT:
-        case.priority = FollowUp.Priority.URGENT
-        case.save(update_fields=["priority"])
-    if urgent and case.urgent_notified_at is None:
-        transaction.on_commit(lambda: notify_urgent_case.delay(case.pk))
-    return case
-
-
-def _near_duplicate_case(school_id: int, post: Post, now) -> FollowUp | None:
-    days = _setting("MONITORING_NEAR_DUPLICATE_DAYS", 14)
-    candidates = FollowUp.objects.filter(
-        school_id=school_id,
-        status__in=FollowUp.OPEN_STATUSES,
-        opened_at__gte=now - datetime.timedelta(days=days),
-    ).only("id", "shingles", "priority", "urgent_notified_at")
-    mine = shingles(post.text)
-    best, best_score = None, NEAR_DUPLICATE_THRESHOLD
-    for case in candidates:
-        score = jaccard(mine, case.shingles)
-        if score >= best_score:
-            best, best_score = case, score
-    return best
+    """The open case a flagged post belongs to (see CaseFinder), for a single post."""
+    return CaseFinder(now=now).open_or_join(school_id=school_id, post=post, urgent=urgent)
 
 
 # --- Manual reports ---------------------------------------------------------------------
