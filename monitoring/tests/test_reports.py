@@ -1,6 +1,7 @@
 """Report numbers, CSV export, and the monthly digest without post text."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -127,3 +128,13 @@ def test_it_sends_each_director_a_digest_without_post_text(history, director_a, 
     to_a = next(m for m in mail.outbox if m.to == [director_a.email])
     assert "2" in to_a.body and "Geheime posttekst" not in to_a.body
     assert all("Geheime posttekst" not in m.body + m.subject for m in mail.outbox)
+
+
+def test_it_writes_svg_coordinates_with_dots_in_dutch(login, director_a, history):
+    response = login(director_a).get(
+        reverse("monitoring:report") + "?school=vlindertuin&month=2026-11",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    svg = response.content.decode().split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'x="43.5"' in svg
+    assert not re.search(r'="\d+,\d"', svg)
