@@ -1,5 +1,7 @@
 """Monitoring pages, walked by every role."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -318,3 +320,12 @@ def test_it_shows_the_privacy_page_to_everyone(client, cast):
     assert set(got.values()) == {200}
     body = client.get(reverse("monitoring:privacy")).content.decode()
     assert "#profileren-2" in body and "#profileren-3" in body
+
+
+def test_it_fills_date_inputs_in_iso_format_in_dutch(login, director_a, case_a):
+    case_a.status, case_a.planned_for = "conversation_planned", datetime.date(2026, 11, 20)
+    case_a.save()
+    response = login(director_a).get(
+        reverse("monitoring:case", args=[case_a.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert 'value="2026-11-20"' in response.content.decode()
