@@ -1,12 +1,14 @@
-"""A small Aho–Corasick automaton over characters, in pure Python.
+"""A small Aho–Corasick automaton, in pure Python.
 
 Build it once with every pattern, then find all occurrences of all patterns in one pass
-over a text, however many patterns there are. Matching is exact: normalise patterns and
-text the same way before (see `monitoring.classify.text`).
+over a text, however many patterns there are. A text is any sequence of hashable symbols:
+a string (patterns are strings) or a list of words (patterns are tuples of words, so every
+match starts and ends on a word boundary). Matching is exact: normalise patterns and text
+the same way before (see `monitoring.classify.text`).
 """
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -15,12 +17,12 @@ T = TypeVar("T")
 class Automaton(Generic[T]):
     """Patterns mapped to values; `finditer` yields (start, end, pattern, value)."""
 
-    def __init__(self, patterns: Iterable[tuple[str, T]] = ()) -> None:
-        self._goto: list[dict[str, int]] = [{}]
+    def __init__(self, patterns: Iterable[tuple[Sequence, T]] = ()) -> None:
+        self._goto: list[dict[Hashable, int]] = [{}]
         self._fail: list[int] = [0]
         # Every state lists the patterns ending there, including via fail links.
         self._out: list[list[int]] = [[]]
-        self._patterns: list[tuple[str, T]] = []
+        self._patterns: list[tuple[Sequence, T]] = []
         self._built = False
         for pattern, value in patterns:
             self.add(pattern, value)
@@ -29,7 +31,7 @@ class Automaton(Generic[T]):
     def __len__(self) -> int:
         return len(self._patterns)
 
-    def add(self, pattern: str, value: T) -> None:
+    def add(self, pattern: Sequence, value: T) -> None:
         if not pattern:
             raise ValueError("an empty pattern would match everywhere")
         state = 0
@@ -66,8 +68,8 @@ class Automaton(Generic[T]):
                 ]
         self._built = True
 
-    def finditer(self, text: str) -> Iterator[tuple[int, int, str, T]]:
-        """Every occurrence, overlapping ones included, in order of their end."""
+    def finditer(self, text: Sequence) -> Iterator[tuple[int, int, Sequence, T]]:
+        """Every (start, end, pattern, value), overlapping ones included, by end."""
         if not self._built:
             self.build()
         goto, fail, out, patterns = self._goto, self._fail, self._out, self._patterns

@@ -15,6 +15,7 @@ from .rules import (
     polarity_evidence,
     praise_of_pupil_only,
     privacy_evidence,
+    resolved,
     sarcasm,
     verify_evidence,
 )
@@ -34,7 +35,7 @@ class Classifier:
 
     def classify(self, text: str, *, has_media: bool = False) -> Classification:
         post = Prepared(text or "", bool(has_media))
-        schools, school_terms = self._schools.find(post)
+        schools, school_terms, school_sentences = self._schools.find(post)
         if not schools:  # no school, no categories (LABELS.md)
             return Classification((), (), RULE_VERSION)
         pupils = self._register.find(post, schools)
@@ -44,7 +45,8 @@ class Classifier:
         disease = insult_evidence(post, matches, ev)
         emoji_evidence(post, ev, _school_word_count(post, school_terms))
         privacy_evidence(post, matches, pupils, ev, disease)
-        verify_evidence(post, matches, pupils, ev)
+        verify_evidence(post, matches, pupils, ev, school_sentences)
+        resolved(post, matches, ev)
         if post.mostly_upper and len(post.words) >= 6 and ev.score(NEG) > 0:
             ev.add(NEG, "capitals", 0.15)
         if (

@@ -83,7 +83,9 @@ def context_from_dict(data: dict) -> Context:
             for p in data.get("pupils") or ()
         )
     except (KeyError, TypeError, AttributeError) as exc:
-        raise ContextError(f"schools need a code, pupils first_name, last_name, school ({exc})")
+        raise ContextError(
+            f"schools need a code, pupils first_name, last_name, school ({exc})"
+        ) from exc
     return Context(schools=schools, pupils=pupils)
 
 

@@ -6,8 +6,6 @@ small language of `patterns.py` (`a|b` alternatives, `pre*`, `*suf`, `~` a short
 Change a list -> bump RULE_VERSION in `rules.py`.
 """
 
-from .patterns import Entry
-
 THRESHOLD = 0.45
 
 # --- Shared word classes ----------------------------------------------------------------
@@ -76,8 +74,9 @@ SPELLING_VARIANTS = (
 NEGATIVE = [
     # communication: nobody tells, answers or acts
     ("hoor|horen|hoorde|hoorden ~ niks|niets", 0.6),
-    ("niks|niets ~ gehoord|vernomen|vertelt|verteld|gemeld", 0.6),
-    ("moet|moeten|moest|moesten ~ horen", 0.5),
+    ("niks|niets ~ gehoord|vernomen|vertelt|verteld|gemeld|ontvangen|gekregen", 0.6),
+    ("niemand", 0.3),
+    ("moet|moeten|moest|moesten ~ van|via ~ horen, via ~ moet|moeten|moest horen", 0.5),
     ("via facebook|whatsapp|instagram|twitter|via, via de krant|groepsapp", 0.3),
     ("van|via andere ouders|moeders|vaders", 0.35),
     ("van een andere moeder|vader|ouder", 0.45),
@@ -86,7 +85,11 @@ NEGATIVE = [
     ("niet|nooit gereageerd|beantwoord|teruggebeld|gebeld|geinformeerd|ingelicht", 0.5),
     ("geen reactie|antwoord|telefoontje|briefje|bericht|mail|uitleg|excuses|terugkoppeling", 0.5),
     ("wachten|wacht|wachtten op antwoord|reactie|een|uitleg|bericht", 0.45),
-    ("niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt", 0.55),
+    (
+        "niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt|legt|helpt"
+        "|grijpt|pakt|zorgt|neemt|let|weet|weten|treedt",
+        0.55,
+    ),
     ("niemand die", 0.4),
     ("er gebeurt|gebeurde niks|niets", 0.6),
     ("doet|doen|deed|deden ~ niks|niets", 0.55),
@@ -94,10 +97,15 @@ NEGATIVE = [
     ("al <num> weken|maanden|dagen|keer|jaar|x", 0.35),
     ("al weken|maanden|jaren|sinds", 0.3),
     ("al ~ gebeld|gemaild|gevraagd|aangegeven|gemeld", 0.35),
-    ("kan|kon ~ beter", 0.45),
+    ("communicatie|organisatie|informatie|begeleiding|dat|dit|het|alles kan|kon ~ beter", 0.45),
     ("slechte|matige communicatie|organisatie|begeleiding", 0.6),
     ("communicatie ~ slecht|rampzalig|nul|ver te zoeken", 0.6),
-    ("derde|vierde|vijfde|zoveelste keer", 0.45),
+    ("derde|vierde|vijfde|zesde|zoveelste keer|week|dag|maand|les", 0.45),
+    ("op rij|achter elkaar", 0.25),
+    ("is het normaal dat, is dit normaal", 0.45),
+    ("van slag|overstuur|in tranen", 0.4),
+    ("steeds|telkens|weer een andere|nieuwe invaller|juf|meester|leerkracht", 0.45),
+    ("andere|wisselende invaller|invallers", 0.35),
     ("weer eens", 0.3),
     ("niet serieus genomen", 0.6),
     ("niet meer naar school", 0.5),
@@ -107,31 +115,44 @@ NEGATIVE = [
     # bullying and safety
     ("pest|pesten|pestte|pestten|gepest|pesterij*|pestkop*|pestgedrag", 0.6),
     ("buitengesloten|uitgescholden|geslagen|geschopt|gebeten|geduwd|bespuugd|gespuugd", 0.5),
+    ("uitgelachen|vernederd|gekleineerd|genegeerd|gestraft", 0.5),
     ("onveilig|onveilige|gevaarlijk|gevaarlijke|levensgevaarlijk", 0.55),
     ("ongeluk|ongelukken|gewond|splinter|spijkers|bloedneus|hersenschudding", 0.3),
     # lessons, care, costs
     ("geen gym|les|lessen|vakdocent|invaller|vervanging|leerkracht|juf|meester|opvang", 0.5),
+    ("niet|nooit opgetreden|ingegrepen|aangepakt|opgelost|gehandeld", 0.5),
+    ("waar ~ geld ~ naartoe|blijft", 0.4),
+    ("blauw oog|blauwe plekken", 0.3),
     ("thuis moet|moeten ~ blijven, thuis blijven|gehouden|zitten", 0.45),
     ("naar huis gestuurd", 0.5),
-    ("lesuitval|uitval, valt|vallen uit", 0.45),
-    ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel", 0.5),
+    ("lesuitval|uitval|uitvalt|uitvallen|uitgevallen|vervalt, valt|vallen uit", 0.45),
+    ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel|rommelig|ongeorganiseerd", 0.5),
     ("onduidelijk|onduidelijke|onduidelijkheid", 0.35),
     ("niet uitgelegd|verantwoord", 0.45),
     # feelings and verdicts
-    ("jammer", 0.35),
+    ("jammer", 0.3),
     ("teleurgesteld|teleurstellend|teleurstelling|gefrustreerd|frustrerend", 0.6),
     ("boos|kwaad|woedend|razend|verdrietig, gek van", 0.4),
-    ("schandalig|schande|belachelijk|bizar|triest|treurig|waardeloos|onacceptabel", 0.55),
+    (
+        "schandalig|schande|belachelijk|bizar|triest|treurig|waardeloos|onacceptabel|slechtste"
+        "|ergste",
+        0.55,
+    ),
     ("slecht|slechte|beroerd|onprofessioneel", 0.5),
+    ("verkeerd|verkeerde", 0.3),
     ("klacht|klachten|klagen|problemen|probleem", 0.3),
-    ("zorgen|bezorgd", 0.25),
+    ("bezorgd, maak|maken me|ons zorgen", 0.3),
     ("buikpijn", 0.15),
     # English
     ("disappointed|disappointing|frustrated|unacceptable|terrible|awful|worst", 0.6),
     ("still nothing, no response|reply|one, nobody|ignored|unsafe|bullied|bullying", 0.5),
     ("not what we expected", 0.5),
 ]
-NEGATABLE_NEGATIVE = frozenset({"slecht", "slechte", "probleem", "problemen", "klagen", "jammer"})
+# Negative words that are praise once negated ("niet slecht"), with that praise's weight.
+NEGATABLE_NEGATIVE = {
+    "slecht": 0.5, "slechte": 0.5, "verkeerd": 0.4, "probleem": 0.3, "problemen": 0.3,
+    "klagen": 0.4, "jammer": 0.2,
+}  # fmt: skip
 NEGATIVE_EMOJI = frozenset("😞😡😠🤬😤🙄😢😭😩😒👎💩😔😟")
 
 # --- positive ---------------------------------------------------------------------------
@@ -143,24 +164,49 @@ POSITIVE = [
     ("dank|dankjewel|dankjulliewel|dankuwel|bedankt|bedank|dankbaar|thanks|thank", 0.6),
     ("lintje|aanrader|lof", 0.6),
     ("trots op", 0.5),
+    ("trots", 0.35),
+    ("gefeliciteerd|proficiat|felicitaties", 0.45),
     ("fijn|fijne|fijner", 0.45),
-    ("leuk|leuke|gezellig|gezellige|heerlijk|heerlijke", 0.4),
+    ("leuk|leuke|heerlijk|heerlijke", 0.4),
+    ("gezellig|gezellige", 0.5),
+    ("ziet|zag er ~ strak|mooi|prachtig|goed|netjes|geweldig uit", 0.5),
     ("prima|top|tof|toffe|geweldig|geweldige|fantastisch|fantastische|klasse", 0.5),
-    ("prachtig|prachtige|schitterend|schitterende|mooi|mooie|knap|knappe", 0.45),
-    ("goed|prima|mooi|keurig|netjes|super geregeld|georganiseerd|gedaan|bezig|opgepakt", 0.6),
-    ("goed|goeie|goede|fijne|warme|leuke school|sfeer|juf|meester|team|opvang", 0.5),
+    ("prachtig|prachtige|schitterend|schitterende|mooi|mooie|knap|knappe|keurig", 0.45),
+    (
+        "goed|prima|mooi|keurig|netjes|super|top geregeld|georganiseerd|gedaan|bezig|opgepakt"
+        "|gehandeld|gereageerd|opgevangen|geholpen|begeleid|opgelost",
+        0.6,
+    ),
+    (
+        "goed|goeie|goede|fijne|warme|leuke school|sfeer|juf|juffen|meester|team|opvang|onderwijs"
+        "|begeleiding|zorg|leerkrachten|leerkracht",
+        0.5,
+    ),
     ("goed voor elkaar|mekaar", 0.6),
     ("goed veur|vur|voor mekaar|mekoar|elkaar", 0.6),
     ("mooi|goed|knap wark|werk", 0.6),
-    ("blij|bliej|bly|blieje|tevreden met|mit|with|over", 0.6),
+    ("blij|bliej|bly|blieje|tevreden met|mit|mee|with|over", 0.6),
     ("tevreden", 0.45),
-    ("met|mit plezier", 0.5),
+    ("met|mit ~ plezier", 0.5),
     ("zoveel|veel geduld|aandacht|liefde|zorg", 0.5),
+    ("schat|schatje|kanjer|toppertje|parel, luisterend oor", 0.5),
     ("in de roos", 0.4),
+    (
+        "mooi|mooie|leuk|leuke|prachtig|prachtige|geweldig|tof|top project|initiatief|actie|idee"
+        "|voorstelling|uitje",
+        0.55,
+    ),
+    ("feest van gemaakt|maken", 0.55),
     ("warm welkom, welkom gevoeld", 0.5),
-    ("betrokken|zorgzaam|zorgzame|geduldig|geduldige|lieve", 0.35),
+    (
+        "betrokken|zorgzaam|zorgzame|geduldig|geduldige|lief|lieve|aardig|aardige|vriendelijk"
+        "|vriendelijke",
+        0.4,
+    ),
+    ("respect", 0.5),
     ("genoten|genieten", 0.4),
     ("niet weg te slaan", 0.4),
+    ("niks|niets dan lof", 0.7),
     ("niks|niets mis mee, niks|niets op aan te merken", 0.5),
     ("dikke duim, duim omhoog", 0.6),
     # English
@@ -175,7 +221,10 @@ NEGATABLE_POSITIVE = frozenset(
     }
 )  # fmt: skip
 # Words that are not praise by themselves but say "bad" once negated: "niet oke".
-NEGATED_ONLY_POSITIVE = frozenset({"ok", "oke", "okay", "acceptabel", "normaal", "goed", "netjes"})
+NEGATED_ONLY_POSITIVE = {
+    "ok": 0.5, "oke": 0.5, "okay": 0.5, "acceptabel": 0.55, "normaal": 0.5, "goed": 0.4,
+    "netjes": 0.45,
+}  # fmt: skip
 POSITIVE_EMOJI = frozenset("❤♥💛💚💙💜🧡🤍🩷😍🥰👏🙌🔝👍💪🎉🥳⭐🌟🏆💯🤩😻")
 # Praise that names a staff member, the team or the school — kept when a pupil is named.
 PRAISE_TARGETS = frozenset(
@@ -190,6 +239,11 @@ SARCASM_AFTER = frozenset({"weer", "alweer", "again", "hoor"})
 SARCASM = [
     ("bedankt|dank|thanks voor|for niks|niets|nothing", 0.6),
     ("lekker dan, nou lekker, goed bezig hoor, lekker bezig", 0.5),
+]
+# Ironic openers: sarcasm only when the post also complains.
+SARCASM_HINTS = [
+    ("goh|nou|jeetje|wauw wat fijn|leuk|handig|geweldig|mooi|goed|fijn|top", 0.5),
+    ("wat fijn|leuk|handig dat ~ weer|alweer|opnieuw", 0.5),
 ]
 
 # --- insult -----------------------------------------------------------------------------
@@ -209,7 +263,10 @@ INSULT_WORDS = {
     "aanfluiting": 0.4, "clown": 0.6, "clowns": 0.6, "kinderlokker": 0.9, "pedo": 0.9,
     "pedofiel": 0.9, "viezerik": 0.6, "oplichter": 0.6, "oplichters": 0.6, "dief": 0.6,
     "dieven": 0.6, "fraudeur": 0.6, "corrupt": 0.5, "kankerlijer": 0.95, "kankerlijder": 0.95,
-    "tyfuslijer": 0.95, "teringlijer": 0.95, "klerelijer": 0.9,
+    "tyfuslijer": 0.95, "teringlijer": 0.95, "klerelijer": 0.9, "leugenaar": 0.7,
+    "leugenaars": 0.7, "lafaard": 0.7, "lafaards": 0.7, "hypocriet": 0.5, "etter": 0.6,
+    "etters": 0.6, "engerd": 0.7, "griezel": 0.6, "nietsnut": 0.6, "nietsnutten": 0.6,
+    "zakkenwasser": 0.8, "zakkenwassers": 0.8, "kutkind": 0.9, "rotkind": 0.7,
     # English abuse
     "idiot": 0.8, "idiots": 0.8, "moron": 0.8, "morons": 0.8, "stupid": 0.5, "dumb": 0.5,
     "asshole": 0.9, "assholes": 0.9, "bitch": 0.9, "bitches": 0.9, "retard": 0.9,
@@ -224,7 +281,7 @@ SWEAR_WORDS = {
 }  # fmt: skip
 # Prefixes of curse compounds: teringschool, tyfusjuffen, kankerweer, kutwijf.
 CURSE_PREFIXES = ("kanker", "kenker", "kankah", "tering", "tyfus", "klere", "kolere", "kut",
-                  "klote", "pleuris", "fucking", "kloten")  # fmt: skip
+                  "klote", "pleuris", "fucking", "kloten", "rot")  # fmt: skip
 # Compound heads and following words that make a curse aimed at people or the school.
 PERSON_HEADS = frozenset(
     {
@@ -242,7 +299,7 @@ PRAISE_HEADS = frozenset(
     {
         "gezellig", "gezellige", "leuk", "leuke", "mooi", "mooie", "goed", "goede", "lekker",
         "vet", "gaaf", "gave", "cool", "tof", "toffe", "fijn", "fijne", "geweldig", "knap",
-        "amazing", "great", "awesome", "good", "nice", "blij", "trots", "mooi", "grappig",
+        "amazing", "great", "awesome", "good", "nice", "blij", "trots", "grappig",
     }
 )  # fmt: skip
 # "kanker" the disease, not the curse.
@@ -265,6 +322,11 @@ INSULT_PHRASES = [
     # mockery without curse words
     ("zit|zitten ~ uren uit", 0.55),
     ("ouwe|oude heks|taart|zak|lul|trut|zeur", 0.7),
+    (
+        "stomme|domme|vuile|vieze|achterlijke|luie|gore juf|juffen|meester|meesters|directeur"
+        "|directrice|leraar|lerares|leerkracht|leerkrachten|school|wijf|wijven|kinderen",
+        0.6,
+    ),
     ("stelletje ~ amateurs|prutsers|clowns|idioten|sukkels|apen|zakken", 0.7),
     ("doet|doen niks|niets behalve|dan", 0.4),
     # threats, veiled or not
@@ -272,20 +334,23 @@ INSULT_PHRASES = [
     ("kijk|kijken maar uit", 0.7),
     ("ik sta er, ik weet|we|wij weten waar", 0.35),
     ("weet|weten ~ te vinden", 0.6),
-    ("weet|weten waar ~ woont|wonen", 0.8),
+    ("weet|weten waar ~~ woont|wonen", 0.8),
+    ("zal|zullen|gaat|gaan ~ het weten|merken|bezuren", 0.7),
+    ("let|pas maar op, let op je tellen", 0.6),
     ("in elkaar slaan|trappen|rammen|timmeren|beuken", 0.9),
     ("kapot slaan|maken|trappen", 0.8),
     ("vermoord|vermoorden|afmaken|neersteken|doodsteken|neerschieten|doodschieten", 0.95),
     ("krijgt|krijg|krijgen ~ klappen|klap|pak slaag|ervan langs", 0.8),
     ("ik|we|wij pak|pakken ~ je|jou|hem|haar|jullie", 0.7),
     ("steek ~ af|neer, steek ~ in de fik", 0.8),
-    ("in de fik", 0.6),
+    ("in de fik", 0.3),
     ("wacht maar af|tot", 0.6),
     ("val|vallen dood, rot|pleur|tyf|sodemieter|hoepel|flikker op", 0.7),
     # accusations of crimes
     ("blijf|blijft van ~ dochter|zoon|kind|kinderen|meisje|jongen af", 0.7),
-    ("zit|zat|zitten aan ~ kinderen|kind|meisjes|jongens", 0.85),
-    ("misbruik*|aanrand*|steelt|stelen|gestolen|fraudeert|verduisterd", 0.6),
+    ("zit|zat|zitten aan ~ kinderen|kind|meisjes|jongens|leerlingen", 0.85),
+    ("raakt|raken|betast|betasten ~ kinderen|kind|meisjes|jongens|leerlingen aan", 0.85),
+    ("misbruik*|aanrand*|steelt|fraudeert|verduistert|verduisterd", 0.6),
 ]
 
 # --- privacy ----------------------------------------------------------------------------
@@ -311,7 +376,7 @@ CHILDREN_WORDS = frozenset(
 SENSITIVE = [
     ("burn|burnout|burn-out|overspannen|overspannenheid|depressie|depressief", 0.7),
     ("kanker|chemo|chemotherapie|bestraling|tumor|leukemie", 0.7),
-    ("zwanger|zwangerschap|miskraam|ziekenhuis|opgenomen|operatie|geopereerd", 0.6),
+    ("zwanger*|miskraam|ziekenhuis|opgenomen|operatie|geopereerd", 0.6),
     ("been|arm|pols|enkel|sleutelbeen gebroken", 0.6),
     ("ziek|ziekgemeld|ziekteverlof|ziektewet", 0.45),
     ("dyslexie|adhd|autisme|autistisch|add|pdd-nos|hoogbegaafd", 0.5),
@@ -337,13 +402,13 @@ VERIFY = [
         "inspectie ~~ oordeel|beoordeeld|beoordeelt|noemt|zwak|onvoldoende|voldoende|goed|rapport",
         0.7,
     ),
-    ("onderwijsinspectie|inspectierapport|inspectiebezoek", 0.6),
+    ("inspectie|onderwijsinspectie|inspectierapport|inspectiebezoek|inspecteur", 0.45),
     # strike
     ("staking|stakingen|staken|staakt|stakingsdag|actiedag|stakingen", 0.7),
     ("alle groepen|kinderen vrij|thuis", 0.4),
     # the head leaving
     (
-        "directeur|directrice|schoolleider|locatieleider ~ vertrekt|stopt|weg|afscheid|pensioen"
+        "directeur|directrice|schoolleider|locatieleider ~~ vertrekt|stopt|weg|afscheid|pensioen"
         "|ontslagen|ontslag|vertrek|opgestapt|baan",
         0.7,
     ),
@@ -366,14 +431,45 @@ VERIFY = [
         0.65,
     ),
     ("voortaan, vanaf|per volgend schooljaar", 0.35),
-    ("nieuw|nieuwe beleid|regel|regels, verbod|verboden|afgeschaft|afschaffen", 0.5),
+    ("vanaf|per ~ begint|beginnen|start|starten|eindigt|eindigen, vanaf|per ~ gaat|gaan uit", 0.5),
+    ("in plaats van", 0.25),
+    ("nieuwe|andere|gewijzigde|aangepaste schooltijden|lestijden|rooster", 0.6),
+    ("studiedag|studiemiddag|margedag|vrije dag|vrije middag", 0.5),
+    ("kinderen|groepen|leerlingen zijn|hebben vrij", 0.45),
+    ("voortaan|vanaf|per ~ continurooster|schooltijden|lestijden|rooster|gelijke", 0.6),
+    ("nieuw|nieuwe beleid|regel|regels, afgeschaft|afschaffen", 0.5),
+    ("verbod|verboden", 0.4),
     # building
-    ("nieuw|nieuwe gebouw|schoolgebouw|pand|locatie|school", 0.6),
+    ("nieuw|nieuwe gebouw|schoolgebouw|pand|locatie", 0.6),
     ("nieuwbouw|sloop|gesloopt|verbouwing|verbouwd|noodlokalen|noodgebouw", 0.6),
     # rumour and news
     ("klopt het, is het waar, gerucht|geruchten, hoor het overal", 0.55),
     ("schijnt dat, zou|zouden gaan", 0.35),
     ("breaking|definitief|officieel, las ik, in|volgens de krant", 0.2),
 ]
-# Moving and "sluit" are about the school only when no person is the subject.
+# Moving is about the school only when no person is the subject.
 VERIFY_PERSON_GUARDED = frozenset({"verhuist", "verhuizen", "verhuizing", "verhuisd"})
+# "kan beter gesloten worden" is a wish, not a claim.
+VERIFY_WISH_WORDS = frozenset(
+    {"beter", "moet", "moeten", "mag", "mogen", "zou", "zouden", "wil", "willen", "hoop"}
+)
+# Closing is about the school only in a sentence naming it, and not about a facility.
+VERIFY_SCHOOL_GUARDED = frozenset(
+    {"sluit", "sluiten", "sluiting", "gesloten", "dicht", "dichtgaat", "dichtgaan"}
+)
+FACILITIES = frozenset(
+    {
+        "gymzaal", "zaal", "gymlokaal", "plein", "schoolplein", "wc", "wc's", "toilet",
+        "toiletten", "keuken", "bibliotheek", "hek", "deur", "poort", "parkeerplaats",
+        "speelplaats", "weg", "straat", "fietsenstalling", "kantine", "kraan", "raam",
+        "ramen", "lokaal", "speeltuin", "zandbak", "brug", "laan",
+    }
+)  # fmt: skip
+# A problem reported as solved well.
+RESOLVED = [
+    (
+        "opgelost|verholpen|rechtgezet|aangepakt, goed|snel|meteen|direct|netjes|serieus"
+        " opgepakt|afgehandeld|gereageerd|ingegrepen|aangepakt",
+        0.5,
+    ),
+]

@@ -54,12 +54,17 @@ class _Item:
             else:
                 self.exact.add(alt)
 
+    def freeze(self) -> "_Item":
+        self.prefixes = tuple(self.prefixes)
+        self.suffixes = tuple(self.suffixes)
+        return self
+
     def accepts(self, token: str) -> bool:
         return (
             token in self.exact
             or (self.number and token.isdigit())
-            or any(token.startswith(p) for p in self.prefixes)
-            or any(token.endswith(s) for s in self.suffixes)
+            or (bool(self.prefixes) and token.startswith(self.prefixes))
+            or (bool(self.suffixes) and token.endswith(self.suffixes))
         )
 
 
@@ -69,7 +74,7 @@ class PatternSet:
         self._by_prefix: dict[str, list[tuple[Entry, list[_Item]]]] = defaultdict(list)
         self._scan: list[tuple[Entry, list[_Item]]] = []
         for entry in entries:
-            items = [_Item(part) for part in entry.pattern.split()]
+            items = [_Item(part).freeze() for part in entry.pattern.split()]
             if not items or items[0].gap or items[-1].gap:
                 raise ValueError(f"pattern cannot start or end with a gap: {entry.pattern!r}")
             first = items[0]
@@ -85,17 +90,27 @@ class PatternSet:
 
     def find(self, words: list[str], sentences: list[int]) -> list[Match]:
         found: list[Match] = []
+        by_word, by_prefix, scan = self._by_word, self._by_prefix, self._scan
         for i, token in enumerate(words):
-            candidates = self._by_word.get(token, [])
-            if len(token) >= 3:
-                candidates = candidates + self._by_prefix.get(token[:3], [])
-            for entry, items in (*candidates, *self._scan):
-                if not items[0].accepts(token):
-                    continue
-                end = _match_rest(items, 1, words, sentences, i + 1, sentences[i])
-                if end is not None:
-                    found.append(Match(entry, i, end))
+            exact = by_word.get(token)
+            if exact:  # the first item accepts this token by construction
+                _extend(found, exact, words, sentences, i)
+            fuzzy = by_prefix.get(token[:3])
+            if fuzzy:
+                _extend(found, [c for c in fuzzy if c[1][0].accepts(token)], words, sentences, i)
+            if scan:
+                _extend(found, [c for c in scan if c[1][0].accepts(token)], words, sentences, i)
         return found
+
+
+def _extend(found: list[Match], candidates, words, sentences, i: int) -> None:
+    for entry, items in candidates:
+        if len(items) == 1:
+            found.append(Match(entry, i, i + 1))
+            continue
+        end = _match_rest(items, 1, words, sentences, i + 1, sentences[i])
+        if end is not None:
+            found.append(Match(entry, i, end))
 
 
 def _match_rest(items, k, words, sentences, pos, sentence):

@@ -4,6 +4,7 @@ A post that mentions no school gets no category at all (LABELS.md): the classifi
 schools first and only then runs these rules.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import product
@@ -15,13 +16,15 @@ from .text import Prepared, squeeze
 
 RULE_VERSION = "2026.11.1"
 
-NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM = (
+NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED = (
     "negative_experience",
     "positive",
     "insult",
     "verify_fact",
     "sensitive",
     "sarcasm",
+    "sarcasm_hint",
+    "resolved",
 )
 
 
@@ -40,19 +43,26 @@ PATTERNS = PatternSet(
     + _entries(POS, lx.POSITIVE)
     + _entries(POS, [("ok|oke|okay|acceptabel|normaal|netjes|goed", 0.0)])
     + _entries(SARCASM, lx.SARCASM)
+    + _entries(SARCASM_HINT, lx.SARCASM_HINTS)
     + _entries(INSULT, lx.INSULT_PHRASES)
     + _entries(SENSITIVE, lx.SENSITIVE)
     + _entries(VERIFY, lx.VERIFY)
+    + _entries(RESOLVED, lx.RESOLVED)
 )
 _SQ_INSULTS = {squeeze(w): (w, s) for w, s in lx.INSULT_WORDS.items()}
 _SQ_SWEARS = {squeeze(w): (w, s) for w, s in lx.SWEAR_WORDS.items()}
-_SQ_PREFIXES = tuple(sorted({squeeze(p) for p in lx.CURSE_PREFIXES}, key=len, reverse=True))
+_SQ_PREFIXES = re.compile(
+    "|".join(sorted({squeeze(p) for p in lx.CURSE_PREFIXES}, key=len, reverse=True))
+)
+# First three letters of anything the insult rules look up: most words are skipped at once.
+_SQ_STARTS = frozenset(
+    w[:3] for w in (*_SQ_INSULTS, *_SQ_SWEARS, *(squeeze(p) for p in lx.CURSE_PREFIXES))
+)
 _SQ_PERSON = frozenset(squeeze(w) for w in lx.PERSON_HEADS)
 _SQ_PRAISE = frozenset(squeeze(w) for w in lx.PRAISE_HEADS)
-_SQ_PRAISE_WORDS = lx.PRAISE_HEADS
 _VOWELS = "aeiou"
 _FLIP_WEIGHT = 0.5
-_INTENSIFY = 1.25
+_INTENSIFY = 1.3
 
 
 def combine(weights) -> float:
@@ -119,18 +129,36 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
         if kind not in (NEG, POS):
             continue
         first = post.words[m.start]
+        if kind == NEG and _nothing_but_praise(post, m):
+            continue
         term = _span_text(post, m)
         weight = m.entry.weight * (_INTENSIFY if _intensified(post, m.start) else 1.0)
         negatable = first in lx.NEGATABLE_POSITIVE or first in lx.NEGATABLE_NEGATIVE
         negator = _negator_before(post, m.start) if negatable else None
         if negator:
             flipped = POS if kind == NEG else NEG
-            ev.add(flipped, f"{negator} {term}", _FLIP_WEIGHT)
+            if kind == NEG:
+                weight = lx.NEGATABLE_NEGATIVE.get(first, _FLIP_WEIGHT)
+            else:
+                weight = lx.NEGATED_ONLY_POSITIVE.get(first, _FLIP_WEIGHT)
+            if _intensified(post, m.start):  # "geen enkel probleem"
+                weight *= _INTENSIFY
+            ev.add(flipped, f"{negator} {term}", weight)
             continue
         ev.add(kind, term, weight)
         if kind == POS and weight > 0:
             positives.append(m)
     return positives
+
+
+def _nothing_but_praise(post: Prepared, m: Match) -> bool:
+    """'ik hoor niks dan lof', 'niks mis mee': "niks" here is no complaint."""
+    words = post.words
+    return (
+        words[m.end - 1] in ("niks", "niets")
+        and m.end < len(words)
+        and words[m.end] in ("dan", "mis", "op", "aan")
+    )
 
 
 def emoji_evidence(post: Prepared, ev: Evidence, school_words: int) -> None:
@@ -165,39 +193,51 @@ def _star_forms(word: str) -> list[str]:
 def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[int]:
     """Abuse, curse compounds aimed at people, threats; returns tokens read as the disease."""
     disease: set[int] = set()
-    words, cased, sentences = post.words, post.cased, post.sentences
+    words = post.words
     for m in matches:
         if m.entry.kind == INSULT:
             ev.add(INSULT, _span_text(post, m), m.entry.weight)
-    for word, i in post.insult_words:
-        for form in _star_forms(word):
+    for word, i, end in post.insult_words:
+        for form in _star_forms(word) if "*" in word else (word,):
+            if form[:3] not in _SQ_STARTS:
+                continue
             if form in _SQ_INSULTS:
                 term, weight = _SQ_INSULTS[form]
+                if _denied(words, i):
+                    break  # "ze is geen idioot"
                 if i and words[i - 1] in lx.INSULT_MODIFIERS:
                     weight += 0.1
-                ev.add(INSULT, term, weight)
+                ev.add(INSULT, words[i] if end == i + 1 else term, weight)
                 break
             if form in _SQ_SWEARS:
                 if _is_disease(post, i, form):
                     disease.add(i)
                     break
                 term, weight = _SQ_SWEARS[form]
-                nxt = _next_word(post, i)
+                nxt = _next_word(post, end - 1)
                 if nxt and (nxt in _SQ_PRAISE):
-                    ev.add(POS, f"{term} {words[i + 1]}", 0.5)  # "fucking goed": praise
-                elif _aimed(post, i, nxt):
+                    ev.add(POS, f"{term} {words[end]}", 0.5)  # "fucking goed": praise
+                elif _aimed(post, i, end, nxt):
                     ev.add(INSULT, term, weight)
                 break
-            prefix = next((p for p in _SQ_PREFIXES if form.startswith(p)), None)
-            if prefix and len(form) - len(prefix) >= 2:
-                head = form[len(prefix) :]
+            prefix = _SQ_PREFIXES.match(form)
+            if prefix and len(form) - prefix.end() >= 2:
+                head = form[prefix.end() :]
+                term = words[i] if end == i + 1 else form
                 if _is_person(head) or head in _SQ_INSULTS:
-                    ev.add(INSULT, words[i], 0.9)
+                    ev.add(INSULT, term, 0.9)
                 elif head in _SQ_PRAISE:
-                    ev.add(POS, words[i], 0.5)  # "teringgezellig": an intensifier of praise
+                    ev.add(POS, term, 0.5)  # "teringgezellig": an intensifier of praise
                 break
-    del cased, sentences
     return disease
+
+
+def _denied(words: list[str], i: int) -> bool:
+    """'geen idioot', 'geen complete idioot' (a plain denial right before the word)."""
+    before = words[max(0, i - 2) : i]
+    if before[-1:] == ["geen"]:
+        return True
+    return len(before) == 2 and before[0] == "geen" and before[1] in lx.INSULT_MODIFIERS
 
 
 def _next_word(post: Prepared, i: int) -> str | None:
@@ -210,14 +250,11 @@ def _is_person(head: str) -> bool:
     return any(h in _SQ_PERSON for h in (head, head[:-2], head[:-1]) if h)
 
 
-def _aimed(post: Prepared, i: int, nxt: str | None) -> bool:
+def _aimed(post: Prepared, i: int, end: int, nxt: str | None) -> bool:
     """A curse is aimed when it qualifies a person, a name or the school."""
-    words, cased = post.words, post.cased
     if nxt and (_is_person(nxt) or nxt in _SQ_INSULTS):
         return True
-    if nxt and cased[i + 1][:1].isupper() and not post.mostly_upper:
-        return True
-    return bool(i) and words[i - 1] in {"die", "dat", "wat", "jij", "je", "vuile", "stomme"}
+    return bool(i) and post.words[i - 1] in {"die", "dat", "wat", "jij", "je", "vuile", "stomme"}
 
 
 def _is_disease(post: Prepared, i: int, form: str) -> bool:
@@ -239,20 +276,33 @@ def privacy_evidence(
         weight = 0.9 if hit.full_name else 0.75
         ev.add("privacy", f"register:pupil:{hit.school}", weight)
     _media_evidence(post, pupils, ev)
-    words, sentences = post.words, post.sentences
-    pupil_sentences = {sentences[h.index] for h in pupils}
+    words = post.words
     for m in matches:
         if m.entry.kind != SENSITIVE:
             continue
         if words[m.start] in ("kanker", "kenker") and m.start not in disease:
             continue  # the curse, not the disease
-        sentence = sentences[m.start]
-        in_sentence = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
-        staff = bool(in_sentence & lx.STAFF_TITLES)
-        third = bool(in_sentence & lx.THIRD_PARTY_SUBJECTS) or sentence in pupil_sentences
-        own = bool(in_sentence & lx.FIRST_PERSON)
-        if staff or sentence in pupil_sentences or (third and not own):
+        if _about_someone_else(post, m, {h.index for h in pupils}):
             ev.add("privacy", _span_text(post, m), m.entry.weight)
+
+
+def _about_someone_else(post: Prepared, m: Match, pupil_tokens: set[int]) -> bool:
+    """Whose detail is it? The nearest person before it (else after it) in the sentence:
+    staff or a named pupil -> someone else; "ik", "mijn", "onze" -> the writer's own."""
+    words, sentences = post.words, post.sentences
+    sentence = sentences[m.start]
+    before = range(m.start - 1, -1, -1)
+    after = range(m.end, len(words))
+    for indexes in (before, after):
+        for k in indexes:
+            if sentences[k] != sentence:
+                break
+            if words[k] in lx.STAFF_TITLES or k in pupil_tokens:
+                return True
+            if words[k] in lx.FIRST_PERSON:
+                return False
+    in_sentence = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
+    return bool(in_sentence & lx.THIRD_PARTY_SUBJECTS)
 
 
 def _media_evidence(post: Prepared, pupils: list[PupilHit], ev: Evidence) -> None:
@@ -277,19 +327,40 @@ def _media_evidence(post: Prepared, pupils: list[PupilHit], ev: Evidence) -> Non
 
 
 def verify_evidence(
-    post: Prepared, matches: list[Match], pupils: list[PupilHit], ev: Evidence
+    post: Prepared,
+    matches: list[Match],
+    pupils: list[PupilHit],
+    ev: Evidence,
+    school_sentences: frozenset[int],
 ) -> None:
     words, sentences = post.words, post.sentences
     pupil_sentences = {sentences[h.index] for h in pupils}
     for m in matches:
         if m.entry.kind != VERIFY:
             continue
+        if words[m.start] in lx.VERIFY_SCHOOL_GUARDED:
+            sentence = sentences[m.start]
+            things = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
+            if sentence not in school_sentences and "school" not in things:
+                continue  # "de deur is dicht": closing, but not the school
+            if things & lx.FACILITIES:
+                continue  # the gym is closed: a fact inside a complaint
+            wish = words[max(0, m.start - 3) : m.start]
+            if lx.VERIFY_WISH_WORDS.intersection(wish):
+                continue  # "kan beter gesloten worden": an opinion
         if words[m.start] in lx.VERIFY_PERSON_GUARDED:
             sentence = sentences[m.start]
             people = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
             if sentence in pupil_sentences or people & lx.STAFF_TITLES or people & lx.FIRST_PERSON:
                 continue  # a person moving house, not the school
         ev.add(VERIFY, _span_text(post, m), m.entry.weight)
+
+
+def resolved(post: Prepared, matches: list[Match], ev: Evidence) -> None:
+    """A problem reported as solved well is not a negative experience: halve its weight."""
+    solved = any(m.entry.kind == RESOLVED and not _negator_before(post, m.start) for m in matches)
+    if solved and NEG in ev.terms:
+        ev.terms[NEG] = [(term, weight / 2) for term, weight in ev.terms[NEG]]
 
 
 def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Evidence) -> bool:
@@ -301,12 +372,16 @@ def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Ev
         return True
     if ev.score(NEG) < 0.3:
         return False
+    hints = [m for m in matches if m.entry.kind == SARCASM_HINT]
+    for m in hints:
+        ev.add(NEG, _span_text(post, m), m.entry.weight)
+    if hints:
+        return True
     words, sentences = post.words, post.sentences
     winks = any(
-        m.end < len(words)
-        and sentences[m.end] == sentences[m.start]
-        and words[m.end] in lx.SARCASM_AFTER
+        k < len(words) and sentences[k] == sentences[m.start] and words[k] in lx.SARCASM_AFTER
         for m in positives
+        for k in (m.end, m.end + 1)
     )
     if winks or ("🙄" in post.folded and positives):
         ev.add(NEG, "sarcasm", 0.5)

@@ -1,12 +1,14 @@
 """Which schools a post mentions, and which register pupils it names.
 
-Both use one Aho–Corasick automaton each, built once per context. A school's name and
+Both use one Aho–Corasick automaton each, built once per context, over the post's words
+(so every match starts and ends on a word boundary). A school's name and
 aliases are split into *strong* terms (a hashtag, a handle, the full name with "OBS",
 name + town, "esdoornschool") and its *core*, the bare name ("vlindertuin"), which is
 often an ordinary word (a butterfly garden, a maple, swans). A core, or a spelling variant
-of it, counts only when written as a proper noun (capitalised, not at the start of a
-sentence or after "De"/"Het"), when the post also speaks of school things (juf, groep,
-ouders, ...), or when a strong term of the same school is present.
+of it, counts only when written as a proper noun (capitalised in mid-sentence, "De" or
+"Het" included, in a post that does not shout in capitals), when the post also speaks of
+school things (juf, groep, ouders, ...), or when a strong term of the same school is
+present.
 """
 
 import re
@@ -17,8 +19,10 @@ from .ahocorasick import Automaton
 from .context import Context, RegisterPupil
 from .text import Prepared, normalise
 
-_BOUNDARY_BEFORE = frozenset(" #@")
-_BOUNDARY_AFTER = frozenset(" '")
+# Surname prefixes are ordinary words ("de", "van"): not redacted from matched terms.
+_NAME_PARTICLES = frozenset(
+    {"de", "den", "der", "van", "het", "'t", "ter", "ten", "te", "op", "in"}
+)
 _HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+)\.[a-z]{2,}", re.IGNORECASE)
 
 
@@ -59,65 +63,68 @@ def spelling_variants(word: str) -> set[str]:
 
 class SchoolFinder:
     def __init__(self, context: Context) -> None:
-        patterns: dict[str, _SchoolTerm] = {}
+        patterns: dict[tuple[str, ...], _SchoolTerm] = {}
         self._towns: dict[str, set[str]] = {}
         self._compact: dict[str, set[str]] = {}
         for school in context.schools:
             towns: set[str] = set()
             compact: set[str] = set()
             cores: set[str] = set()
+
+            def add(term: str, strong: bool, code: str = school.code) -> None:
+                patterns.setdefault(tuple(term.split()), _SchoolTerm(code, strong, term))
+
             for raw in (school.name, school.code, *school.aliases):
                 term = normalise(raw.replace("-", " ").replace("_", " "))
                 if not term:
                     continue
                 if term[0] in "#@":
-                    patterns.setdefault(term, _SchoolTerm(school.code, True, term))
+                    add(term, True)
                     term = term[1:]
                 core, typed = _core(term.split())
                 if not core:
                     continue
-                joined = "".join(core)
-                compact.add(joined)
+                compact.add("".join(core))
                 for mark in "#@":
-                    for form in {joined, "".join(term.split())}:
-                        patterns.setdefault(
-                            mark + form, _SchoolTerm(school.code, True, mark + form)
-                        )
+                    for form in {"".join(core), "".join(term.split())}:
+                        add(mark + form, True)
                 if typed or len(core) > 1 or core[0].endswith("school"):
-                    patterns.setdefault(term, _SchoolTerm(school.code, True, term))
-                    if len(core) > 1:
-                        towns.update(core[1:])
+                    add(term, True)
+                    towns.update(core[1:])
                     continue
                 cores.add(core[0])
             for core in cores:
-                patterns.setdefault(core, _SchoolTerm(school.code, False, core))
+                add(core, False)
                 for variant in spelling_variants(core):
-                    patterns.setdefault(variant, _SchoolTerm(school.code, False, variant))
+                    add(variant, False)
             self._towns[school.code] = towns
             self._compact[school.code] = {c for c in compact if len(c) >= 5}
         self._automaton = Automaton(patterns.items())
 
-    def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(school codes, terms that named them), each in order of first mention."""
-        text = post.match
+    def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[int]]:
+        """(school codes, terms that named them, sentences naming a school)."""
+        sentences = post.sentences
         strong: dict[str, list[str]] = {}
         ambiguous: list[tuple[int, _SchoolTerm]] = []
-        for start, end, _pattern, term in self._automaton.finditer(text):
-            if text[start - 1] not in _BOUNDARY_BEFORE or text[end] not in _BOUNDARY_AFTER:
+        mentioned: set[int] = set()
+        for start, end, _pattern, term in self._automaton.finditer(post.words):
+            if sentences[start] != sentences[end - 1]:
                 continue
-            if term.strong or text[start - 1] in "#@":
+            if term.strong:
                 strong.setdefault(term.school, []).append(term.term)
+                mentioned.add(sentences[start])
             else:
-                ambiguous.append((post.token_at(start), term))
+                ambiguous.append((start, term))
         for code, hosts in self._websites(post):
             strong.setdefault(code, []).append(hosts)
         found = dict(strong)
         for index, term in ambiguous:
             if term.school in strong or self._is_school(post, index, term.school):
                 found.setdefault(term.school, []).append(term.term)
+                mentioned.add(sentences[index])
         schools = tuple(found)
         terms = tuple(dict.fromkeys(t for code in schools for t in found[code]))
-        return schools, terms
+        return schools, terms, frozenset(mentioned)
 
     def _websites(self, post: Prepared):
         for url in post.urls:
@@ -156,51 +163,46 @@ def _other_town(post: Prepared, index: int, towns: set[str]) -> bool:
     )
 
 
+_CONTEXT_PARTS = re.compile("|".join(lx.SCHOOL_CONTEXT_PARTS))
+
+
 def _has_school_context(post: Prepared) -> bool:
-    if post.word_set & lx.SCHOOL_CONTEXT_WORDS:
-        return True
-    return any(
-        word.startswith(part) or word.endswith(part)
-        for word in post.word_set
-        for part in lx.SCHOOL_CONTEXT_PARTS
-    )
+    """School words, also inside compounds: teringschool, tyfusjuffen, ouderraad."""
+    return bool(post.word_set & lx.SCHOOL_CONTEXT_WORDS) or bool(_CONTEXT_PARTS.search(post.joined))
 
 
 class RegisterFinder:
     """Register pupils named in a post. Names stay in memory; hits carry no name."""
 
     def __init__(self, pupils: tuple[RegisterPupil, ...]) -> None:
-        patterns: dict[str, list[tuple[str, bool]]] = {}
+        patterns: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
         self.name_words: set[str] = set()
         for pupil in pupils:
             first = normalise(pupil.first_name)
             full = normalise(f"{pupil.first_name} {pupil.last_name}")
             if not first:
                 continue
-            self.name_words.update(full.split())
-            patterns.setdefault(full, []).append((pupil.school, True))
-            patterns.setdefault(first, []).append((pupil.school, False))
+            self.name_words.update(w for w in full.split() if w not in _NAME_PARTICLES)
+            patterns.setdefault(tuple(full.split()), []).append((pupil.school, True))
+            patterns.setdefault(tuple(first.split()), []).append((pupil.school, False))
         self._automaton = Automaton(patterns.items()) if patterns else None
 
     def find(self, post: Prepared, schools: tuple[str, ...]) -> list[PupilHit]:
         if self._automaton is None:
             return []
-        text = post.match
         full_spans: list[tuple[int, int]] = []
         hits: list[PupilHit] = []
-        firsts: list[tuple[int, int, list[tuple[str, bool]]]] = []
-        for start, end, _pattern, owners in self._automaton.finditer(text):
-            if text[start - 1] != " " or text[end] not in _BOUNDARY_AFTER:
-                continue
+        firsts: list[tuple[int, list[tuple[str, bool]]]] = []
+        for start, end, _pattern, owners in self._automaton.finditer(post.words):
             if owners[0][1]:
                 full_spans.append((start, end))
-                hits.append(PupilHit(post.token_at(start), owners[0][0], True))
+                if not _after_title(post, start):  # "juf Julia Smit" is a teacher
+                    hits.append(PupilHit(start, owners[0][0], True))
             else:
-                firsts.append((start, end, owners))
-        for start, _end, owners in firsts:
-            if any(s <= start < e for s, e in full_spans):
+                firsts.append((start, owners))
+        for index, owners in firsts:
+            if any(s <= index < e for s, e in full_spans):
                 continue
-            index = post.token_at(start)
             school = next((code for code, _ in owners if code in schools), None)
             if school and _first_name_in_school_context(post, index):
                 hits.append(PupilHit(index, school, False))
@@ -210,11 +212,22 @@ class RegisterFinder:
 def _first_name_in_school_context(post: Prepared, index: int) -> bool:
     words, sentences = post.words, post.sentences
     sentence = sentences[index]
-    if index and sentences[index - 1] == sentence:
-        before = words[index - 1]
-        if before in lx.STAFF_TITLES or before in {"de", "het", "'t", "een", "the", "a"}:
-            return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
-    lo, hi = max(0, index - 6), min(len(words), index + 7)
+    if _after_title(post, index) or _before_in_sentence(post, index) in _NAME_ARTICLES:
+        return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
+    lo, hi = max(0, index - 10), min(len(words), index + 11)
     return any(
         words[k] in lx.PUPIL_CONTEXT_WORDS and sentences[k] == sentence for k in range(lo, hi)
     )
+
+
+_NAME_ARTICLES = frozenset({"de", "het", "'t", "een", "the", "a"})
+
+
+def _before_in_sentence(post: Prepared, index: int) -> str:
+    if index and post.sentences[index - 1] == post.sentences[index]:
+        return post.words[index - 1]
+    return ""
+
+
+def _after_title(post: Prepared, index: int) -> bool:
+    return _before_in_sentence(post, index) in lx.STAFF_TITLES

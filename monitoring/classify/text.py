@@ -9,7 +9,6 @@ case (for "is this a proper noun?"), and the tokens with their sentence numbers.
 import html
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -21,7 +20,8 @@ _TOKEN = re.compile(
     r"|'[a-z]+"  # 't
     r"|[.!?;]+|\n"  # sentence ends
 )
-_SENTENCE_END = re.compile(r"^(?:[.!?;]+|\n)$")
+_TOKEN_ANY_CASE = re.compile(_TOKEN.pattern, re.IGNORECASE)
+_SENTENCE_CHARS = frozenset(".!?;\n")
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
@@ -29,29 +29,39 @@ _HAS_LETTER = re.compile(r"[a-z]")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe0e\ufe0f]+")
+_REPEATS = re.compile(r"(.)\1+")
+_NOT_UPPER = re.compile(r"[^A-Z]+")
+_NOT_LETTER = re.compile(r"[^A-Za-z]+")
+
+
 def fold(text: str) -> str:
     """Unescape HTML entities (also double-escaped ones) and strip accents; keep case."""
-    for _ in range(2):
-        unescaped = html.unescape(text)
-        if unescaped == text:
-            break
-        text = unescaped
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    return "".join(c for c in text if unicodedata.category(c) != "Mn")
+    if "&" in text:
+        for _ in range(2):
+            unescaped = html.unescape(text)
+            if unescaped == text:
+                break
+            text = unescaped
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case tokens of already folded text, sentence ends left out."""
+    return [t for t in _TOKEN.findall(text.lower()) if t[0] not in _SENTENCE_CHARS]
 
 
 def normalise(text: str) -> str:
     """Lower case, no accents or entities; tokens joined by single spaces (for patterns)."""
-    return " ".join(t for t in _TOKEN.findall(fold(text).lower()) if not _SENTENCE_END.match(t))
+    return " ".join(tokens(fold(text)))
 
 
 def squeeze(word: str) -> str:
     """Collapse repeated letters: 'kloootzaaak' -> 'klotzak'. Apply to both sides."""
-    out = []
-    for char in word:
-        if not out or out[-1] != char:
-            out.append(char)
-    return "".join(out)
+    return _REPEATS.sub(r"\1", word)
 
 
 def deleet(word: str) -> str:
@@ -66,9 +76,7 @@ class Prepared:
     """One post, normalised once for every rule.
 
     `words` are the lower-case tokens (sentence ends dropped), `cased` the same tokens with
-    their original case, `sentences` the sentence number of each. `match` is
-    " word word | word " — the tokens joined by single spaces, sentence ends as "|" so no
-    pattern spans two sentences — and `starts` the offset of each word in it.
+    their original case, `sentences` the sentence number of each token.
     """
 
     raw: str
@@ -79,33 +87,17 @@ class Prepared:
         return fold(self.raw)
 
     @cached_property
-    def _tokens(self) -> tuple[list[str], list[str], list[int], str, list[int], list[int]]:
-        ends: list[int] = []
+    def _tokens(self) -> tuple[list[str], list[str], list[int]]:
         cased: list[str] = []
         sentences: list[int] = []
-        starts: list[int] = []
-        parts = [" "]
-        length = 1
         sentence = 0
-        text = self.folded
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a rare character whose lower case is longer
-            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        for m in _TOKEN.finditer(lowered):
-            token = m.group()
-            if _SENTENCE_END.match(token):
+        for token in _TOKEN_ANY_CASE.findall(self.folded):
+            if token[0] in _SENTENCE_CHARS:
                 sentence += 1
-                ends.append(m.start())
-                parts.append("| ")
-                length += 2
-                continue
-            cased.append(text[m.start() : m.end()])
-            sentences.append(sentence)
-            starts.append(length)
-            parts.append(token + " ")
-            length += len(token) + 1
-        words = [w.lower() for w in cased]
-        return words, cased, sentences, "".join(parts), starts, ends
+            else:
+                cased.append(token)
+                sentences.append(sentence)
+        return [w.lower() for w in cased], cased, sentences
 
     @property
     def words(self) -> list[str]:
@@ -119,48 +111,53 @@ class Prepared:
     def sentences(self) -> list[int]:
         return self._tokens[2]
 
-    @property
-    def match(self) -> str:
-        return self._tokens[3]
-
     @cached_property
     def word_set(self) -> frozenset[str]:
         return frozenset(self.words)
 
     @cached_property
+    def joined(self) -> str:
+        return " ".join(self.words)
+
+    @cached_property
     def mostly_upper(self) -> bool:
         """Shouting: capitals then tell nothing about proper nouns."""
-        letters = [c for c in self.folded if c.isalpha()]
-        upper = sum(1 for c in letters if c.isupper())
-        return bool(letters) and upper / len(letters) > 0.6
+        letters = len(_NOT_LETTER.sub("", self.folded))
+        return bool(letters) and len(_NOT_UPPER.sub("", self.folded)) / letters > 0.6
 
     @cached_property
     def urls(self) -> list[str]:
-        return _URL.findall(self.folded)
+        return _URL.findall(self.folded) if "." in self.folded else []
 
     @cached_property
-    def insult_words(self) -> list[tuple[str, int]]:
-        """(squeezed de-leeted word, index of its first token); s p a c e d letters joined."""
-        out: list[tuple[str, int]] = []
+    def insult_words(self) -> list[tuple[str, int, int]]:
+        """(squeezed de-leeted word, first token, one past its last); s p a c e d letters joined."""
         words = self.words
+        # Whole-string passes are C-speed; digits-only tokens ("groep 4") keep their digits.
+        forms = squeeze(self.joined.translate(_LEET)).split(" ")
+        out: list[tuple[str, int, int]] = []
         i = 0
         while i < len(words):
             j = i
             while j < len(words) and len(words[j]) == 1 and words[j].isalpha():
                 j += 1
             if j - i >= 3:
-                out.append((squeeze("".join(words[i:j])), i))
+                out.append((squeeze("".join(words[i:j])), i, j))
                 i = j
                 continue
-            word = words[i].lstrip("#@") or words[i]
-            out.append((squeeze(deleet(word)), i))
+            word = words[i]
+            if word.isdigit():
+                form = word
+            elif word[0] in "#@":  # a hashtag or handle: the word after the mark
+                form = forms[i][1:]
+            else:
+                form = forms[i]
+            out.append((form, i, i + 1))
             i += 1
         return out
 
     def sentence_at(self, offset: int) -> int:
         """Sentence number of a character offset of `folded` (for emoji)."""
-        return bisect_right(self._tokens[5], offset)
-
-    def token_at(self, offset: int) -> int:
-        """Index of the word starting at or after `offset` of `match`."""
-        return bisect_left(self._tokens[4], offset)
+        return sum(
+            1 for t in _TOKEN_ANY_CASE.findall(self.folded[:offset]) if t[0] in _SENTENCE_CHARS
+        )

@@ -1,0 +1,286 @@
+"""One rule family at a time, with small Dutch examples of our own (not the devset)."""
+
+import pytest
+
+from monitoring.classify import (
+    CATEGORIES,
+    RULE_VERSION,
+    Classifier,
+    Context,
+    RegisterPupil,
+    SchoolTerms,
+)
+
+SCHOOLS = (
+    SchoolTerms("vlindertuin", "OBS De Vlindertuin", ("De Vlindertuin", "#vlindertuin")),
+    SchoolTerms("zwanenhof", "OBS Het Zwanenhof", ("Het Zwanenhof", "#zwanenhof")),
+)
+PUPILS = (
+    RegisterPupil("Sem", "Bakker", "vlindertuin"),
+    RegisterPupil("Roos", "de Vries", "vlindertuin"),
+    RegisterPupil("Storm", "Meijering", "zwanenhof"),
+)
+NAMES = ("sem", "bakker", "roos", "vries", "storm", "meijering")
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return Classifier(Context(SCHOOLS, PUPILS))
+
+
+def categories(classifier, text, has_media=False):
+    return set(classifier.classify(text, has_media=has_media).categories)
+
+
+# --- negative_experience ----------------------------------------------------------------
+
+
+def test_it_flags_a_complaint_about_communication(classifier):
+    text = "Weer niks gehoord van De Vlindertuin over de toetsen, al 3 weken wachten op antwoord"
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_flags_bullying_that_is_not_handled(classifier):
+    text = "Onze zoon wordt gepest op Het Zwanenhof en de school doet er niks aan"
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_reads_a_negated_negative_as_praise(classifier):
+    assert categories(classifier, "Helemaal niet slecht, de nieuwe gymzaal van De Vlindertuin") == {
+        "positive"
+    }
+
+
+def test_it_reads_a_negated_positive_as_a_complaint(classifier):
+    text = "Niet fijn hoe De Vlindertuin de overblijf regelt, en de kosten zijn onduidelijk"
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_lets_an_intensifier_lift_a_weak_term_over_the_threshold(classifier):
+    plain = "Onduidelijk hoe de overblijf bij De Vlindertuin werkt"
+    strong = "Echt onduidelijk hoe de overblijf bij De Vlindertuin werkt"
+    assert (categories(classifier, plain), categories(classifier, strong)) == (
+        set(),
+        {"negative_experience"},
+    )
+
+
+def test_it_reads_sarcastic_praise_among_complaints_as_negative(classifier):
+    text = "Top geregeld weer bij De Vlindertuin, vierde keer deze maand geen gym."
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_reads_an_ironic_opener_among_complaints_as_negative(classifier):
+    text = "Goh, wat fijn, De Vlindertuin. Weer geen juf voor groep 5, derde week op rij."
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_does_not_read_nothing_but_praise_as_a_complaint(classifier):
+    assert categories(classifier, "Over De Vlindertuin hoor ik niks dan lof") == {"positive"}
+
+
+def test_it_keeps_praise_and_complaint_about_two_schools(classifier):
+    text = "Bij De Vlindertuin alles prima geregeld, bij Het Zwanenhof hoorden we maanden niks."
+    assert categories(classifier, text) == {"positive", "negative_experience"}
+
+
+def test_it_does_not_flag_a_problem_reported_as_solved_well(classifier):
+    text = "Onze dochter werd gepest op De Vlindertuin, de juf heeft het meteen opgepakt. Top!"
+    assert categories(classifier, text) == {"positive"}
+
+
+# --- insult -----------------------------------------------------------------------------
+
+
+def test_it_flags_abuse_in_leetspeak(classifier):
+    assert categories(classifier, "die juf van #zwanenhof is een 1d10000t") == {"insult"}
+
+
+def test_it_flags_abuse_with_spaces_between_letters(classifier):
+    assert categories(classifier, "meester van De Vlindertuin = k l o o t z a k") == {"insult"}
+
+
+def test_it_flags_a_masked_swear_word_aimed_at_staff(classifier):
+    assert categories(classifier, "f*cking idiots, those teachers at Het Zwanenhof") == {"insult"}
+
+
+def test_it_flags_a_curse_compound_aimed_at_the_school(classifier):
+    assert categories(classifier, "Wat een kutschool is Het Zwanenhof") == {"insult"}
+
+
+def test_it_does_not_flag_kanker_meaning_the_disease(classifier):
+    text = "De juf van De Vlindertuin heeft kanker, we leven met haar mee"
+    assert "insult" not in categories(classifier, text)
+
+
+def test_it_does_not_flag_a_swear_word_that_intensifies_praise(classifier):
+    text = "Teringleuk schoolreisje van De Vlindertuin, dank aan alle juffen!"
+    assert categories(classifier, text) == {"positive"}
+
+
+def test_it_does_not_flag_swearing_not_aimed_at_school_people(classifier):
+    assert categories(classifier, "Kankerweer vandaag, toch naar De Vlindertuin gefietst") == set()
+
+
+def test_it_does_not_flag_an_insult_word_that_is_denied(classifier):
+    text = "De meester van Het Zwanenhof is geen idioot, hij doet gewoon zijn werk"
+    assert "insult" not in categories(classifier, text)
+
+
+def test_it_does_not_flag_an_interjection(classifier):
+    text = "Shit, De Vlindertuin begint morgen al om half negen en ik moet werken"
+    assert "insult" not in categories(classifier, text)
+
+
+def test_it_flags_a_veiled_threat(classifier):
+    text = "Die meester van Het Zwanenhof moet maar goed uitkijken als hij naar huis fietst"
+    assert categories(classifier, text) == {"insult"}
+
+
+def test_it_flags_mockery_without_curse_words(classifier):
+    assert categories(classifier, "Stelletje amateurs op Het Zwanenhof 🤡") == {"insult"}
+
+
+# --- privacy ----------------------------------------------------------------------------
+
+
+def test_it_flags_a_register_pupil_named_in_full(classifier):
+    assert "privacy" in categories(classifier, "Sem Bakker van De Vlindertuin kwam te laat")
+
+
+def test_it_flags_a_register_first_name_near_a_group(classifier):
+    text = "Roos uit groep 4 van De Vlindertuin was vandaag jarig"
+    assert "privacy" in categories(classifier, text)
+
+
+def test_it_does_not_flag_a_register_first_name_used_as_an_ordinary_word(classifier):
+    text = "Na de storm was het plein van Het Zwanenhof een rommeltje, groep 5 ruimde op"
+    assert "privacy" not in categories(classifier, text)
+
+
+def test_it_does_not_flag_a_register_first_name_that_is_a_teacher(classifier):
+    text = "Juf Roos van groep 4 van De Vlindertuin is geweldig"
+    assert categories(classifier, text) == {"positive"}
+
+
+def test_it_does_not_flag_a_register_full_name_that_is_a_teacher(classifier):
+    text = "Meester Sem Bakker van De Vlindertuin gaat met pensioen"
+    assert "privacy" not in categories(classifier, text)
+
+
+def test_it_never_puts_a_pupil_name_in_matched_terms(classifier):
+    texts = [
+        "Roos de Vries van De Vlindertuin is zo'n kutwijf",
+        "Storm Meijering van Het Zwanenhof op de schoolfoto",
+        "Helemaal in de roos, die musical van De Vlindertuin",
+        "sem uit groep 5 van De Vlindertuin heeft een gebroken arm",
+    ]
+    for text in texts:
+        result = classifier.classify(text, has_media=True)
+        terms = " ".join(result.matched + tuple(t for f in result.flags for t in f.matched))
+        assert result.flags
+        assert not set(terms.split()) & set(NAMES), terms
+
+
+def test_it_reports_a_register_hit_as_a_placeholder(classifier):
+    result = classifier.classify("Sem Bakker van De Vlindertuin")
+    assert "register:pupil:vlindertuin" in result.matched
+
+
+def test_it_flags_a_photo_of_children(classifier):
+    text = "Foto van groep 6 van De Vlindertuin bij het zwembad"
+    assert categories(classifier, text, has_media=True) == {"privacy"}
+
+
+def test_it_does_not_flag_a_photo_of_a_building(classifier):
+    text = "Foto van het nieuwe dak van De Vlindertuin"
+    assert categories(classifier, text, has_media=True) == set()
+
+
+def test_it_flags_a_teachers_health_detail(classifier):
+    text = "Meester Jan van Het Zwanenhof is overspannen, hoorde ik"
+    assert categories(classifier, text) == {"privacy"}
+
+
+def test_it_does_not_flag_a_parent_about_their_own_unnamed_child(classifier):
+    text = "Mijn dochter heeft haar arm gebroken, de juf van De Vlindertuin belde ons keurig"
+    assert "privacy" not in categories(classifier, text)
+
+
+# --- verify_fact ------------------------------------------------------------------------
+
+
+def test_it_flags_a_rumour_question_about_closing(classifier):
+    text = "Klopt het dat Het Zwanenhof volgend jaar sluit?"
+    assert categories(classifier, text) == {"verify_fact"}
+
+
+def test_it_flags_the_head_leaving(classifier):
+    text = "De directeur van De Vlindertuin stopt er na de zomer mee"
+    assert categories(classifier, text) == {"verify_fact"}
+
+
+def test_it_flags_a_moved_event(classifier):
+    text = "Kerstviering De Vlindertuin verschoven naar 19 december"
+    assert categories(classifier, text) == {"verify_fact"}
+
+
+def test_it_does_not_take_a_closed_facility_in_a_complaint_for_a_closing(classifier):
+    text = "Al weken is de gymzaal van Het Zwanenhof dicht en niemand vertelt ons iets"
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_does_not_take_a_wish_for_a_claim(classifier):
+    text = "Die school kan beter gesloten worden, Het Zwanenhof"
+    assert "verify_fact" not in categories(classifier, text)
+
+
+def test_it_does_not_flag_a_question_without_a_claim(classifier):
+    assert categories(classifier, "Hoe laat gaat Het Zwanenhof uit op vrijdag?") == set()
+
+
+def test_it_does_not_take_a_pupil_moving_house_for_the_school_moving(classifier):
+    text = "Roos uit groep 4 van De Vlindertuin gaat verhuizen"
+    assert "verify_fact" not in categories(classifier, text)
+
+
+# --- positive ---------------------------------------------------------------------------
+
+
+def test_it_flags_thanks_to_the_team(classifier):
+    assert categories(classifier, "Dank jullie wel, team van De Vlindertuin!") == {"positive"}
+
+
+def test_it_flags_dialect_praise(classifier):
+    assert categories(classifier, "Mooi wark, juffen van De Vlindertuin") == {"positive"}
+
+
+def test_it_flags_emoji_only_praise(classifier):
+    assert categories(classifier, "#vlindertuin 😍😍👏") == {"positive"}
+
+
+def test_it_does_not_flag_praise_of_one_pupil_only(classifier):
+    text = "Sem Bakker van De Vlindertuin heeft zijn zwemdiploma, knap hoor 👍"
+    assert categories(classifier, text) == {"privacy"}
+
+
+def test_it_does_not_flag_a_neutral_announcement(classifier):
+    text = "De Vlindertuin zoekt hulpouders voor de avondvierdaagse, aanmelden bij de juf"
+    assert categories(classifier, text) == set()
+
+
+# --- result shape -----------------------------------------------------------------------
+
+
+def test_it_gives_scores_in_range_and_categories_in_a_fixed_order(classifier):
+    result = classifier.classify(
+        "Die kutjuf van De Vlindertuin doet niks tegen pesten, Sem Bakker weet het ook"
+    )
+    assert list(result.categories) == [c for c in CATEGORIES if c in result.categories]
+    assert all(0 < f.score <= 1 for f in result.flags)
+    assert result.score == max(f.score for f in result.flags)
+    assert result.rule_version == RULE_VERSION
+
+
+def test_it_scores_zero_without_flags(classifier):
+    assert classifier.classify("Het Zwanenhof").score == 0.0

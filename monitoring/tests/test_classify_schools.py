@@ -1,0 +1,88 @@
+"""School detection: aliases, hashtags, ordinary words that are not the school."""
+
+import pytest
+
+from monitoring.classify import Classifier, Context, RegisterPupil, SchoolTerms
+
+SCHOOLS = (
+    SchoolTerms("vlindertuin", "OBS De Vlindertuin", ("De Vlindertuin", "Vlindertuin Exloo")),
+    SchoolTerms("zwanenhof", "OBS Het Zwanenhof", ("Het Zwanenhof", "#zwanenhof")),
+    SchoolTerms("esdoorn", "OBS De Esdoorn", ("Esdoorn Nieuw-Buinen", "esdoornschool")),
+)
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return Classifier(Context(SCHOOLS, (RegisterPupil("Sem", "Bakker", "vlindertuin"),)))
+
+
+def schools(classifier, text):
+    return set(classifier.classify(text).schools)
+
+
+def test_it_finds_a_school_by_its_full_name(classifier):
+    assert schools(classifier, "Open dag bij OBS De Vlindertuin zaterdag") == {"vlindertuin"}
+
+
+def test_it_finds_a_school_by_a_hashtag_made_from_its_name(classifier):
+    assert schools(classifier, "Weer een mooie ochtend #esdoorn") == {"esdoorn"}
+
+
+def test_it_finds_a_school_by_its_website(classifier):
+    assert schools(classifier, "Agenda: https://www.zwanenhofborger.example/agenda") == {
+        "zwanenhof"
+    }
+
+
+def test_it_finds_two_schools_in_one_post(classifier):
+    text = "Zowel De Vlindertuin als Het Zwanenhof doen mee aan de Koningsspelen"
+    assert schools(classifier, text) == {"vlindertuin", "zwanenhof"}
+
+
+def test_it_does_not_take_a_butterfly_garden_for_the_school(classifier):
+    assert schools(classifier, "Wat een vlinders in de vlindertuin van mijn oma") == set()
+
+
+def test_it_does_not_take_a_lowercase_tree_for_the_school(classifier):
+    assert schools(classifier, "De esdoorn in de achtertuin wordt al rood") == set()
+
+
+def test_it_does_not_take_a_street_named_after_the_tree_for_the_school(classifier):
+    assert schools(classifier, "Esdoornstraat vanaf maandag afgesloten") == set()
+
+
+def test_it_does_not_count_a_town_alone(classifier):
+    assert schools(classifier, "Kermis in Exloo en in Nieuw-Buinen dit weekend") == set()
+
+
+def test_it_does_not_count_the_foundation_as_a_school(classifier):
+    assert schools(classifier, "Stichting OPO Borger-Odoorn zoekt een bestuurder") == set()
+
+
+def test_it_accepts_an_ordinary_word_name_in_a_school_context(classifier):
+    assert schools(classifier, "de juf van groep 3 op het zwanenhof is top") == {"zwanenhof"}
+
+
+def test_it_accepts_the_bare_name_written_as_a_proper_noun(classifier):
+    assert schools(classifier, "Vanochtend liep ik langs De Esdoorn") == {"esdoorn"}
+
+
+def test_it_recognises_a_misspelling_or_dialect_form(classifier):
+    assert schools(classifier, "Wij bint bliej mit de Vlindertuun") == {"vlindertuin"}
+
+
+def test_it_does_not_take_an_institution_in_another_town_for_the_school(classifier):
+    assert schools(classifier, "Kinderopvang De Esdoorn in Groningen breidt uit") == set()
+
+
+def test_it_needs_word_boundaries(classifier):
+    assert schools(classifier, "Het zwanenhofje achter de kerk") == set()
+
+
+def test_it_gives_no_categories_without_a_school(classifier):
+    result = classifier.classify("Die kankerlijer van een buurman, niemand doet er iets aan!")
+    assert (result.schools, result.categories) == ((), ())
+
+
+def test_it_ignores_capitals_when_a_post_shouts(classifier):
+    assert schools(classifier, "DE ESDOORN IN DE TUIN IS PRACHTIG") == set()
