@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from monitoring.forms import (
     SourceForm,
     WatchTermForm,
 )
-from monitoring.models import Flag, FollowUp, PublicReply, Source, WatchTerm
+from monitoring.models import FetchRun, Flag, FollowUp, PublicReply, Source, WatchTerm
 from schools.access import has_role, require_role
 
 DASHBOARD_LIMIT = 50
@@ -261,7 +261,16 @@ def sources(request):
         source.save()
         messages.success(request, _("Source added."))
         return redirect("monitoring:sources")
-    listing = Source.objects.select_related("school").order_by("-needs_attention", "name")
+    last_run = FetchRun.objects.filter(source=OuterRef("pk")).order_by("-started_at")
+    listing = (
+        Source.objects.select_related("school")
+        .annotate(
+            last_status=Subquery(last_run.values("status")[:1]),
+            last_error=Subquery(last_run.values("error")[:1]),
+            last_run_at=Subquery(last_run.values("started_at")[:1]),
+        )
+        .order_by("-needs_attention", "name")
+    )
     context = {"form": form, "sources": listing}
     return render(request, "monitoring/sources.html", context, status=400 if form.errors else 200)
 

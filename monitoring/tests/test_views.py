@@ -329,3 +329,23 @@ def test_it_fills_date_inputs_in_iso_format_in_dutch(login, director_a, case_a):
         reverse("monitoring:case", args=[case_a.pk]), HTTP_ACCEPT_LANGUAGE="nl"
     )
     assert 'value="2026-11-20"' in response.content.decode()
+
+
+def test_it_shows_the_last_run_of_each_source_in_a_constant_number_of_queries(
+    login, board, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from monitoring.models import FetchRun
+
+    for i in range(5):
+        source = make_source(url=f"https://f.example/{i}")
+        FetchRun.objects.create(
+            source=source, started_at=timezone.now(), status="failed", error="HTTP 503"
+        )
+    client = login(board)
+    # session, user, memberships, TOTP check, sources with school and last run, schools for
+    # the form's select, the menu's guardianship check
+    with django_assert_num_queries(7):
+        response = client.get(reverse("monitoring:sources"))
+    assert response.content.decode().count("HTTP 503") == 5
