@@ -349,3 +349,118 @@ def test_it_shows_the_last_run_of_each_source_in_a_constant_number_of_queries(
     with django_assert_num_queries(7):
         response = client.get(reverse("monitoring:sources"))
     assert response.content.decode().count("HTTP 503") == 5
+
+
+def _reply(case, user, approved=False):
+    from django.utils import timezone
+
+    return PublicReply.objects.create(
+        followup=case,
+        text="De school blijft open.",
+        drafted_by=user,
+        drafted_at=timezone.now(),
+        approved_by=user if approved else None,
+        approved_at=timezone.now() if approved else None,
+    )
+
+
+def test_it_lets_directors_and_board_draft_a_correction(client, cast, case_a):
+    url = reverse("monitoring:reply_draft", args=[case_a.pk])
+    got = statuses(client, cast, "post", url, {"text": "De school blijft open."})
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 302,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 403,
+        "outsider": 404,
+    }
+    assert PublicReply.objects.count() == 2
+
+
+def test_it_lets_only_the_school_director_approve_through_the_page(
+    client, cast, case_a, director_a
+):
+    replies = []
+
+    def setup():
+        replies.append(_reply(case_a, director_a))
+        return reverse("monitoring:reply_approve", args=[replies[-1].pk])
+
+    got = statuses(client, cast, "post", None, setup=setup)
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 302,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 403,
+        "outsider": 404,
+    }
+    approved = [r.pk for r in PublicReply.objects.filter(approved_at__isnull=False)]
+    assert approved == [replies[ROLES.index("director")].pk]
+
+
+def test_it_records_posting_for_directors_and_board(client, cast, case_a, director_a):
+    def setup():
+        return reverse(
+            "monitoring:reply_posted", args=[_reply(case_a, director_a, approved=True).pk]
+        )
+
+    got = statuses(client, cast, "post", None, {"posted_url": "https://x.example/1"}, setup=setup)
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 302,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 403,
+        "outsider": 404,
+    }
+    assert PublicReply.objects.filter(posted_at__isnull=False).count() == 2
+
+
+def test_it_shows_reports_and_csv_to_directors_board_and_privacy_officer(client, cast, school_a):
+    for name in ("monitoring:report", "monitoring:report_csv"):
+        got = statuses(client, cast, "get", reverse(name) + "?school=vlindertuin&month=2026-11")
+        assert got == {
+            "anonymous": 302,
+            "parent": 404,
+            "teacher": 404,
+            "director": 200,
+            "other_director": 400,
+            "board": 200,
+            "privacy_officer": 200,
+            "outsider": 404,
+        }, name
+
+
+def test_it_lets_only_board_staff_pause_sources_and_remove_terms(client, cast, school_a):
+    def source_url():
+        return reverse(
+            "monitoring:source_toggle",
+            args=[make_source(url=f"https://f.example/{Source.objects.count()}").pk],
+        )
+
+    def term_url():
+        term = WatchTerm.objects.create(school=school_a, term=f"t{WatchTerm.objects.count()}")
+        return reverse("monitoring:watch_term_delete", args=[term.pk])
+
+    expected = {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 404,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 404,
+        "outsider": 404,
+    }
+    assert statuses(client, cast, "post", None, setup=source_url) == expected
+    assert statuses(client, cast, "post", None, setup=term_url) == expected
+    assert Source.objects.filter(active=False).count() == 1
+    assert WatchTerm.objects.count() == len(ROLES) - 1
