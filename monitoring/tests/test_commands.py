@@ -92,3 +92,9 @@ def test_it_polls_a_single_source_by_id(feed_server):
 def test_it_refuses_an_unknown_source_id():
     with pytest.raises(CommandError):
         call_command("poll_sources", "--source", "999")
+
+
+def test_it_refuses_to_poll_a_paused_source():
+    source = make_source(active=False)
+    with pytest.raises(CommandError, match="paused"):
+        call_command("poll_sources", "--source", str(source.pk))

@@ -21,6 +21,8 @@ class Command(BaseCommand):
             fetched = Source.objects.filter(pk=source).exclude(kind=Source.Kind.MANUAL)
             if not fetched.exists():
                 raise CommandError(f"no fetchable source with id {source}")
+            if not fetched.filter(active=True).exists():
+                raise CommandError(f"source {source} is paused; resume it first")
         classifier = services.build_classifier()
         for source_id, name in fetched.values_list("id", "name"):
             try:
