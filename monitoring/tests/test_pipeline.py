@@ -258,3 +258,12 @@ def test_it_flags_a_post_on_a_school_source_that_does_not_name_the_school(school
     text = "De juf is een idioot"
     services.source_ingest(source=source, result=FetchResult(posts=[FetchedPost("p1", text)]))
     assert Flag.objects.filter(school=school_a, category="insult").exists()
+
+
+def test_it_runs_dispatch_then_fetch_end_to_end_in_eager_mode(
+    rss, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fetch_source.app.tasks["monitoring.dispatch_due_sources"].delay().get() == 1
+    assert Post.objects.filter(source=rss).count() == 2
+    assert FetchRun.objects.get().status == FetchRun.Status.SUCCEEDED
