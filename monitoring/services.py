@@ -220,10 +220,15 @@ def retry_countdown(*, error: FetchError, retries: int) -> int | None:
 
 @transaction.atomic
 def source_ingest(
-    *, source: Source, result: FetchResult, run: FetchRun | None = None, classifier=None
+    *,
+    source: Source,
+    result: FetchResult,
+    run: FetchRun | None = None,
+    classifier=None,
+    now: datetime.datetime | None = None,
 ) -> FetchRun:
     """Store what a fetch returned, classify new and edited posts, and close the run."""
-    now = timezone.now()
+    now = now or timezone.now()
     if run is None:
         run = FetchRun.objects.create(source=source, started_at=now, status="running")
     if result.not_modified:

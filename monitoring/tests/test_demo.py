@@ -43,3 +43,17 @@ def test_it_marks_the_bullying_post_urgent(demo_schools):
     demo.load()
     urgent = FollowUp.objects.get(priority=FollowUp.Priority.URGENT)
     assert urgent.school.code == "esdoorn"
+
+
+def test_it_gives_the_reports_a_trend_and_a_held_conversation(demo_schools):
+    from django.utils import timezone
+
+    from monitoring import reports
+
+    demo.load()
+    closed = FollowUp.objects.get(status=FollowUp.Status.CLOSED)
+    assert (closed.held_on - timezone.localdate(closed.opened_at)).days == 4
+    report = reports.school_report(school=closed.school, month=closed.held_on)
+    assert report.median_days_to_conversation == 4
+    months_with_flags = {f.created_at.month for f in Flag.objects.all()}
+    assert len(months_with_flags) >= 2  # ingested 40 and 2 days ago
