@@ -20,6 +20,20 @@ Role = StaffMembership.Role
 SCHOOL_YEAR = "2026-2027"
 
 
+def pytest_sessionstart(session):
+    """Compile the Dutch catalogues before any test renders a page (.mo files are not in git)."""
+    import gettext
+
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    call_command("compile_translations", verbosity=0)
+    # Forget catalogues loaded before the .mo files existed.
+    gettext._translations.clear()
+    trans_real._translations = {}
+    trans_real._default = None
+
+
 def require_service(env_name: str) -> str:
     """The service URL, or skip locally / fail in CI (OPO_REQUIRE_SERVICES=1)."""
     url = os.environ.get(env_name, "")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils.translation import trans_real
 from django.utils.translation.template import templatize
 
@@ -23,7 +22,6 @@ GETTEXT_NAMES = {
     "npgettext",
     "npgettext_lazy",
 }
-TEMPLATE_CALL = re.compile(r"\b(p?gettext|n?gettext)\((?:u?'((?:[^'\\]|\\.)*)')")
 
 
 def _python_msgids(path: Path) -> set[str]:
@@ -37,17 +35,25 @@ def _python_msgids(path: Path) -> set[str]:
             continue
         index = 1 if name.startswith(("pgettext", "npgettext")) else 0
         if len(node.args) > index and isinstance(node.args[index], ast.Constant):
-            msgids.add(node.args[index].value)
+            msgid = node.args[index].value
+            if name.startswith("pgettext") or name.startswith("npgettext"):
+                msgid = f"{node.args[0].value}\x04{msgid}"
+            plural = name.startswith(("ngettext", "npgettext"))
+            msgids.add((msgid, 0) if plural else msgid)
     return msgids
 
 
 def _template_msgids(path: Path) -> set[str]:
     source = templatize(path.read_text(encoding="utf-8"), origin=str(path))
     msgids = set()
-    for match in re.finditer(r"gettext\(u?'((?:[^'\\]|\\.)*)'\)", source):
-        msgids.add(match.group(1).encode().decode("unicode_escape"))
-    for match in re.finditer(r"pgettext\(u?'(?:[^'\\]|\\.)*', u?'((?:[^'\\]|\\.)*)'\)", source):
-        msgids.add(match.group(1).encode().decode("unicode_escape"))
+    literal = r"(u?'(?:[^'\\]|\\.)*')"
+    for match in re.finditer(rf"(?<![np])gettext\({literal}\)", source):
+        msgids.add(ast.literal_eval(match.group(1)))
+    for match in re.finditer(rf"(?<!n)pgettext\({literal}, {literal}\)", source):
+        context, msgid = (ast.literal_eval(g) for g in match.groups())
+        msgids.add(f"{context}\x04{msgid}")
+    for match in re.finditer(rf"(?<!p)ngettext\({literal}, {literal}, ", source):
+        msgids.add((ast.literal_eval(match.group(1)), 0))
     return msgids
 
 
@@ -64,8 +70,7 @@ def our_templates():
 
 @pytest.fixture(scope="module")
 def dutch_catalog():
-    call_command("compile_translations", verbosity=0)
-    trans_real._translations = {}
+    # conftest compiles the catalogues at session start.
     return trans_real.translation("nl")._catalog
 
 
@@ -74,6 +79,8 @@ def test_it_has_a_dutch_translation_for_every_marked_string(dutch_catalog):
     for path in [*our_python_files(), *our_templates()]:
         ids = _python_msgids(path) if path.suffix == ".py" else _template_msgids(path)
         missing += [
-            f"{path.relative_to(ROOT)}: {m!r}" for m in sorted(ids) if m not in dutch_catalog
+            f"{path.relative_to(ROOT)}: {m!r}"
+            for m in sorted(ids, key=str)
+            if m not in dutch_catalog
         ]
     assert not missing, "missing Dutch translations:\n" + "\n".join(missing)

@@ -35,14 +35,15 @@ class Classifier:
 
     def classify(self, text: str, *, has_media: bool = False) -> Classification:
         post = Prepared(text or "", bool(has_media))
-        schools, school_terms, school_sentences = self._schools.find(post)
+        schools, school_terms, school_words = self._schools.find(post)
+        school_sentences = frozenset(post.sentences[i] for i in school_words)
         if not schools:  # no school, no categories (LABELS.md)
             return Classification((), (), RULE_VERSION)
         pupils = self._register.find(post, schools)
         matches = _longest(PATTERNS.find(post.words, post.sentences))
         ev = Evidence()
         positives = polarity_evidence(post, matches, ev)
-        disease = insult_evidence(post, matches, ev)
+        disease = insult_evidence(post, matches, ev, school_words)
         emoji_evidence(post, ev, _school_word_count(post, school_terms))
         privacy_evidence(post, matches, pupils, ev, disease)
         verify_evidence(post, matches, pupils, ev, school_sentences)

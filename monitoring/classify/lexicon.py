@@ -99,17 +99,23 @@ NEGATIVE = [
     ("al ~ gebeld|gemaild|gevraagd|aangegeven|gemeld", 0.35),
     ("communicatie|organisatie|informatie|begeleiding|dat|dit|het|alles kan|kon ~ beter", 0.45),
     ("slechte|matige communicatie|organisatie|begeleiding", 0.6),
-    ("communicatie ~ slecht|rampzalig|nul|ver te zoeken", 0.6),
+    ("communicatie ~ slecht|rampzalig|nul, communicatie ~ ver te zoeken", 0.6),
     ("derde|vierde|vijfde|zesde|zoveelste keer|week|dag|maand|les", 0.45),
     ("op rij|achter elkaar", 0.25),
     ("is het normaal dat, is dit normaal", 0.45),
+    ("snap|begrijp|snappen|begrijpen niet waarom, moeilijk doen|doet|deed", 0.45),
+    ("te laat", 0.3),
     ("van slag|overstuur|in tranen", 0.4),
-    ("steeds|telkens|weer een andere|nieuwe invaller|juf|meester|leerkracht", 0.45),
+    ("steeds|telkens|weer|alweer een andere|nieuwe invaller|juf|meester|leerkracht", 0.45),
+    ("niet meer waar ~ aan toe", 0.45),
+    ("luistert|luisteren|luisterde niet, niet geluisterd", 0.45),
+    ("twee|drie|vier|vijf|<num> keer ~ aangevraagd|gevraagd|gebeld|gemaild|gemeld", 0.4),
     ("andere|wisselende invaller|invallers", 0.35),
     ("weer eens", 0.3),
     ("niet serieus genomen", 0.6),
     ("niet meer naar school", 0.5),
     ("nooit gezien|gehoord|meer", 0.3),
+    ("nooit|niks|niets ~ van gehoord|vernomen", 0.5),
     ("voelt zich ~ onveilig, voelt zich ~ niet welkom|gezien|gehoord", 0.6),
     ("wanneer wordt|gaat|komt ~ gemaakt|opgelost|gerepareerd|opgeruimd|gedaan", 0.5),
     # bullying and safety
@@ -189,14 +195,15 @@ POSITIVE = [
     ("tevreden", 0.45),
     ("met|mit ~ plezier", 0.5),
     ("zoveel|veel geduld|aandacht|liefde|zorg", 0.5),
-    ("schat|schatje|kanjer|toppertje|parel, luisterend oor", 0.5),
+    ("schat|schatje|kanjer|toppertje|parel|klasbak|topper, luisterend oor", 0.5),
+    ("dolblij|superblij|apetrots|supertrots|dolgelukkig", 0.55),
     ("in de roos", 0.4),
     (
         "mooi|mooie|leuk|leuke|prachtig|prachtige|geweldig|tof|top project|initiatief|actie|idee"
         "|voorstelling|uitje",
         0.55,
     ),
-    ("feest van gemaakt|maken", 0.55),
+    ("feest|feestje van gemaakt|maken", 0.55),
     ("warm welkom, welkom gevoeld", 0.5),
     (
         "betrokken|zorgzaam|zorgzame|geduldig|geduldige|lief|lieve|aardig|aardige|vriendelijk"
@@ -276,8 +283,9 @@ INSULT_WORDS = {
 # Swear words that say nothing about a person by themselves: aimed only with a target.
 SWEAR_WORDS = {
     "kut": 0.8, "kanker": 0.9, "kenker": 0.9, "tering": 0.8, "tyfus": 0.8, "klere": 0.7,
-    "kolere": 0.7, "fucking": 0.6, "fuck": 0.6, "fucken": 0.6, "shit": 0.5, "godver": 0.5,
-    "godverdomme": 0.5, "verdomme": 0.4, "klote": 0.6, "kloten": 0.6, "pleuris": 0.6,
+    "kolere": 0.7, "fucking": 0.6, "fuck": 0.6, "fck": 0.6, "fucken": 0.6, "shit": 0.5,
+    "godver": 0.5, "godverdomme": 0.5, "verdomme": 0.4, "klote": 0.6, "kloten": 0.6,
+    "pleuris": 0.6,
 }  # fmt: skip
 # Prefixes of curse compounds: teringschool, tyfusjuffen, kankerweer, kutwijf.
 CURSE_PREFIXES = ("kanker", "kenker", "kankah", "tering", "tyfus", "klere", "kolere", "kut",
@@ -323,7 +331,8 @@ INSULT_PHRASES = [
     ("zit|zitten ~ uren uit", 0.55),
     ("ouwe|oude heks|taart|zak|lul|trut|zeur", 0.7),
     (
-        "stomme|domme|vuile|vieze|achterlijke|luie|gore juf|juffen|meester|meesters|directeur"
+        "stomme|domme|vuile|vieze|achterlijke|luie|gore|nutteloze|waardeloze|incompetente juf"
+        "|juffen|meester|meesters|directeur"
         "|directrice|leraar|lerares|leerkracht|leerkrachten|school|wijf|wijven|kinderen",
         0.6,
     ),
@@ -332,7 +341,7 @@ INSULT_PHRASES = [
     # threats, veiled or not
     ("moet|moeten ~ oppassen|uitkijken", 0.85),
     ("kijk|kijken maar uit", 0.7),
-    ("ik sta er, ik weet|we|wij weten waar", 0.35),
+    ("ik sta er, ik weet waar, we|wij weten waar", 0.35),
     ("weet|weten ~ te vinden", 0.6),
     ("weet|weten waar ~~ woont|wonen", 0.8),
     ("zal|zullen|gaat|gaan ~ het weten|merken|bezuren", 0.7),
@@ -340,7 +349,7 @@ INSULT_PHRASES = [
     ("in elkaar slaan|trappen|rammen|timmeren|beuken", 0.9),
     ("kapot slaan|maken|trappen", 0.8),
     ("vermoord|vermoorden|afmaken|neersteken|doodsteken|neerschieten|doodschieten", 0.95),
-    ("krijgt|krijg|krijgen ~ klappen|klap|pak slaag|ervan langs", 0.8),
+    ("krijgt|krijg|krijgen ~ klappen|klap, krijgt|krijg|krijgen ~ pak slaag|rammel", 0.8),
     ("ik|we|wij pak|pakken ~ je|jou|hem|haar|jullie", 0.7),
     ("steek ~ af|neer, steek ~ in de fik", 0.8),
     ("in de fik", 0.3),
@@ -434,7 +443,8 @@ VERIFY = [
     ("vanaf|per ~ begint|beginnen|start|starten|eindigt|eindigen, vanaf|per ~ gaat|gaan uit", 0.5),
     ("in plaats van", 0.25),
     ("nieuwe|andere|gewijzigde|aangepaste schooltijden|lestijden|rooster", 0.6),
-    ("studiedag|studiemiddag|margedag|vrije dag|vrije middag", 0.5),
+    ("studiedag|studiemiddag|margedag", 0.5),
+    ("vrije dag|middag", 0.4),
     ("kinderen|groepen|leerlingen zijn|hebben vrij", 0.45),
     ("voortaan|vanaf|per ~ continurooster|schooltijden|lestijden|rooster|gelijke", 0.6),
     ("nieuw|nieuwe beleid|regel|regels, afgeschaft|afschaffen", 0.5),
@@ -445,8 +455,22 @@ VERIFY = [
     # rumour and news
     ("klopt het, is het waar, gerucht|geruchten, hoor het overal", 0.55),
     ("schijnt dat, zou|zouden gaan", 0.35),
+    ("is it true, rumour|rumours|rumor|rumors", 0.55),
+    ("closing|closes|merge|merging|merger|strike|strikes|inspectors|headteacher|principal", 0.5),
     ("breaking|definitief|officieel, las ik, in|volgens de krant", 0.2),
 ]
+_EVENTS = (
+    "sportdag|schoolreis|schoolreisje|kamp|schoolkamp|musical|ouderavond|kerstviering|kerstmarkt"
+    "|opendag|studiedag|avondvierdaagse|koningsspelen|afscheidsavond|informatieavond|kijkavond"
+    "|rapportavond|schoolfoto|schoolfotograaf|voorstelling|viering|markt|disco|feest|open"
+)
+_DATES = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    "|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|jan|feb|mrt|apr|jun|jul|aug"
+    "|sep|sept|okt|nov|dec"
+)
+# The date of an event, stated (not asked): "de kijkavond is op 4 oktober".
+EVENT_DATES = [(f"{_EVENTS} ~~ {_DATES}, {_DATES} ~~ {_EVENTS}", 0.5)]
 # Moving is about the school only when no person is the subject.
 VERIFY_PERSON_GUARDED = frozenset({"verhuist", "verhuizen", "verhuizing", "verhuisd"})
 # "kan beter gesloten worden" is a wish, not a claim.
@@ -455,8 +479,9 @@ VERIFY_WISH_WORDS = frozenset(
 )
 # Closing is about the school only in a sentence naming it, and not about a facility.
 VERIFY_SCHOOL_GUARDED = frozenset(
-    {"sluit", "sluiten", "sluiting", "gesloten", "dicht", "dichtgaat", "dichtgaan"}
-)
+    {"sluit", "sluiten", "sluiting", "gesloten", "dicht", "dichtgaat", "dichtgaan", "closing",
+     "closes"}
+)  # fmt: skip
 FACILITIES = frozenset(
     {
         "gymzaal", "zaal", "gymlokaal", "plein", "schoolplein", "wc", "wc's", "toilet",

@@ -16,7 +16,7 @@ from .text import Prepared, squeeze
 
 RULE_VERSION = "2026.11.1"
 
-NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED = (
+NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
     "positive",
     "insult",
@@ -25,6 +25,7 @@ NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED = (
     "sarcasm",
     "sarcasm_hint",
     "resolved",
+    "event_date",
 )
 
 
@@ -48,6 +49,7 @@ PATTERNS = PatternSet(
     + _entries(SENSITIVE, lx.SENSITIVE)
     + _entries(VERIFY, lx.VERIFY)
     + _entries(RESOLVED, lx.RESOLVED)
+    + _entries(EVENT_DATE, lx.EVENT_DATES)
 )
 _SQ_INSULTS = {squeeze(w): (w, s) for w, s in lx.INSULT_WORDS.items()}
 _SQ_SWEARS = {squeeze(w): (w, s) for w, s in lx.SWEAR_WORDS.items()}
@@ -58,6 +60,8 @@ _SQ_PREFIXES = re.compile(
 _SQ_STARTS = frozenset(
     w[:3] for w in (*_SQ_INSULTS, *_SQ_SWEARS, *(squeeze(p) for p in lx.CURSE_PREFIXES))
 )
+# Swear words that take the school as their object: "F*ck De Esdoorn".
+_SQ_OBJECT_SWEARS = frozenset({"fuck", "fck"})
 _SQ_PERSON = frozenset(squeeze(w) for w in lx.PERSON_HEADS)
 _SQ_PRAISE = frozenset(squeeze(w) for w in lx.PRAISE_HEADS)
 _VOWELS = "aeiou"
@@ -190,7 +194,9 @@ def _star_forms(word: str) -> list[str]:
     return forms
 
 
-def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[int]:
+def insult_evidence(
+    post: Prepared, matches: list[Match], ev: Evidence, school_words: frozenset[int]
+) -> set[int]:
     """Abuse, curse compounds aimed at people, threats; returns tokens read as the disease."""
     disease: set[int] = set()
     words = post.words
@@ -217,7 +223,7 @@ def insult_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> set[i
                 nxt = _next_word(post, end - 1)
                 if nxt and (nxt in _SQ_PRAISE):
                     ev.add(POS, f"{term} {words[end]}", 0.5)  # "fucking goed": praise
-                elif _aimed(post, i, end, nxt):
+                elif _aimed(post, i, nxt) or (form in _SQ_OBJECT_SWEARS and end in school_words):
                     ev.add(INSULT, term, weight)
                 break
             prefix = _SQ_PREFIXES.match(form)
@@ -250,8 +256,9 @@ def _is_person(head: str) -> bool:
     return any(h in _SQ_PERSON for h in (head, head[:-2], head[:-1]) if h)
 
 
-def _aimed(post: Prepared, i: int, end: int, nxt: str | None) -> bool:
-    """A curse is aimed when it qualifies a person, a name or the school."""
+def _aimed(post: Prepared, i: int, nxt: str | None) -> bool:
+    """A curse is aimed when it qualifies a person or the school, or follows "die"/"wat"
+    ("die kut Bram", "wat een shit school"); "Shit, vergeten!" is not aimed."""
     if nxt and (_is_person(nxt) or nxt in _SQ_INSULTS):
         return True
     return bool(i) and post.words[i - 1] in {"die", "dat", "wat", "jij", "je", "vuile", "stomme"}
@@ -336,6 +343,8 @@ def verify_evidence(
     words, sentences = post.words, post.sentences
     pupil_sentences = {sentences[h.index] for h in pupils}
     for m in matches:
+        if m.entry.kind == EVENT_DATE and sentences[m.start] not in post.questions:
+            ev.add(VERIFY, _span_text(post, m), m.entry.weight)
         if m.entry.kind != VERIFY:
             continue
         if words[m.start] in lx.VERIFY_SCHOOL_GUARDED:
@@ -348,6 +357,8 @@ def verify_evidence(
             wish = words[max(0, m.start - 3) : m.start]
             if lx.VERIFY_WISH_WORDS.intersection(wish):
                 continue  # "kan beter gesloten worden": an opinion
+        if words[m.end - 1] == "naam" and _named_thing_is_not_the_school(words, m.end):
+            continue  # "een nieuwe naam voor de schoolkrant"
         if words[m.start] in lx.VERIFY_PERSON_GUARDED:
             sentence = sentences[m.start]
             people = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
@@ -361,6 +372,11 @@ def resolved(post: Prepared, matches: list[Match], ev: Evidence) -> None:
     solved = any(m.entry.kind == RESOLVED and not _negator_before(post, m.start) for m in matches)
     if solved and NEG in ev.terms:
         ev.terms[NEG] = [(term, weight / 2) for term, weight in ev.terms[NEG]]
+
+
+def _named_thing_is_not_the_school(words: list[str], after: int) -> bool:
+    following = [w for w in words[after : after + 4] if w not in ("de", "het", "onze", "ons")]
+    return following[:1] == ["voor"] and following[1:2] not in ([], ["school"])
 
 
 def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Evidence) -> bool:

@@ -23,6 +23,7 @@ from .text import Prepared, normalise
 _NAME_PARTICLES = frozenset(
     {"de", "den", "der", "van", "het", "'t", "ter", "ten", "te", "op", "in"}
 )
+_FUZZY_MIN = 7  # names this long still read right with one typo
 _HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+)\.[a-z]{2,}", re.IGNORECASE)
 
 
@@ -49,6 +50,22 @@ def _core(tokens: list[str]) -> tuple[list[str], bool]:
     return tokens, typed
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """At most one insertion, deletion, substitution or swap of neighbours apart."""
+    if a == b:
+        return True
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :] or (
+            a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
+        )
+    return a[i:] == b[i + 1 :]
+
+
 def spelling_variants(word: str) -> set[str]:
     """Misspellings a reader still recognises: one doubled vowel single, ui -> uu, ..."""
     out = set()
@@ -64,6 +81,7 @@ def spelling_variants(word: str) -> set[str]:
 class SchoolFinder:
     def __init__(self, context: Context) -> None:
         patterns: dict[tuple[str, ...], _SchoolTerm] = {}
+        self._fuzzy: dict[str, list[_SchoolTerm]] = {}  # long cores by first letter
         self._towns: dict[str, set[str]] = {}
         self._compact: dict[str, set[str]] = {}
         for school in context.schools:
@@ -97,34 +115,54 @@ class SchoolFinder:
                 add(core, False)
                 for variant in spelling_variants(core):
                     add(variant, False)
+                if len(core) >= _FUZZY_MIN:
+                    self._fuzzy.setdefault(core[0], []).append(
+                        _SchoolTerm(school.code, False, core)
+                    )
             self._towns[school.code] = towns
             self._compact[school.code] = {c for c in compact if len(c) >= 5}
         self._automaton = Automaton(patterns.items())
 
     def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[int]]:
-        """(school codes, terms that named them, sentences naming a school)."""
+        """(school codes, terms that named them, indexes of the words naming a school)."""
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
         ambiguous: list[tuple[int, _SchoolTerm]] = []
-        mentioned: set[int] = set()
+        mentioned: set[int] = set()  # word indexes
         for start, end, _pattern, term in self._automaton.finditer(post.words):
             if sentences[start] != sentences[end - 1]:
                 continue
             if term.strong:
                 strong.setdefault(term.school, []).append(term.term)
-                mentioned.add(sentences[start])
+                mentioned.update(range(start, end))
             else:
                 ambiguous.append((start, term))
+        ambiguous += self._typos(post, {i for i, _t in ambiguous})
         for code, hosts in self._websites(post):
             strong.setdefault(code, []).append(hosts)
         found = dict(strong)
         for index, term in ambiguous:
             if term.school in strong or self._is_school(post, index, term.school):
                 found.setdefault(term.school, []).append(term.term)
-                mentioned.add(sentences[index])
+                mentioned.add(index)
         schools = tuple(found)
         terms = tuple(dict.fromkeys(t for code in schools for t in found[code]))
         return schools, terms, frozenset(mentioned)
+
+    def _typos(self, post: Prepared, taken: set[int]) -> list[tuple[int, _SchoolTerm]]:
+        """'De Esdoorm': a capitalised word one typo away from a long name."""
+        if post.mostly_upper or not self._fuzzy:
+            return []
+        found = []
+        for i, word in enumerate(post.words):
+            if i in taken or not i or not post.cased[i][:1].isupper():
+                continue
+            for term in self._fuzzy.get(word[:1], ()):
+                if word.startswith(term.term):
+                    continue  # "Esdoorns": a plural of the ordinary word, not a typo
+                if abs(len(word) - len(term.term)) <= 1 and _one_edit(word, term.term):
+                    found.append((i, term))
+        return found
 
     def _websites(self, post: Prepared):
         for url in post.urls:
@@ -153,13 +191,18 @@ class SchoolFinder:
 
 
 def _other_town(post: Prepared, index: int, towns: set[str]) -> bool:
-    """'De Esdoorn in Groningen': another institution with the same name."""
+    """'De Esdoorn in Groningen', 'de Vlindertuin van Emmen Zoo': another place or
+    institution with the same name."""
     words, cased = post.words, post.cased
     k = index + 1
     if k + 1 >= len(words) or post.sentences[k + 1] != post.sentences[index]:
         return False
     return (
-        words[k] in {"in", "uit", "te"} and cased[k + 1][:1].isupper() and words[k + 1] not in towns
+        words[k] in {"in", "uit", "te", "van"}
+        and cased[k + 1][:1].isupper()
+        and words[k + 1] not in towns
+        and words[k + 1] not in lx.STAFF_TITLES  # "De Vlindertuin van Juf Anke"
+        and words[k + 1] not in lx.SCHOOL_CONTEXT_WORDS
     )
 
 

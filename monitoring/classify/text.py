@@ -87,17 +87,20 @@ class Prepared:
         return fold(self.raw)
 
     @cached_property
-    def _tokens(self) -> tuple[list[str], list[str], list[int]]:
+    def _tokens(self) -> tuple[list[str], list[str], list[int], frozenset[int]]:
         cased: list[str] = []
         sentences: list[int] = []
+        questions: set[int] = set()
         sentence = 0
         for token in _TOKEN_ANY_CASE.findall(self.folded):
             if token[0] in _SENTENCE_CHARS:
+                if "?" in token:
+                    questions.add(sentence)
                 sentence += 1
             else:
                 cased.append(token)
                 sentences.append(sentence)
-        return [w.lower() for w in cased], cased, sentences
+        return [w.lower() for w in cased], cased, sentences, frozenset(questions)
 
     @property
     def words(self) -> list[str]:
@@ -110,6 +113,11 @@ class Prepared:
     @property
     def sentences(self) -> list[int]:
         return self._tokens[2]
+
+    @property
+    def questions(self) -> frozenset[int]:
+        """Sentences that end with a question mark."""
+        return self._tokens[3]
 
     @cached_property
     def word_set(self) -> frozenset[str]:

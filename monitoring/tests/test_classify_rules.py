@@ -197,6 +197,11 @@ def test_it_does_not_flag_a_photo_of_a_building(classifier):
     assert categories(classifier, text, has_media=True) == set()
 
 
+def test_it_flags_a_link_to_pictures_of_named_pupils(classifier):
+    text = "Foto's van Sem Bakker en de rest van De Vlindertuin: https://fotos.example/album"
+    assert "link:media" in classifier.classify(text).matched
+
+
 def test_it_flags_a_teachers_health_detail(classifier):
     text = "Meester Jan van Het Zwanenhof is overspannen, hoorde ik"
     assert categories(classifier, text) == {"privacy"}
@@ -228,6 +233,15 @@ def test_it_flags_a_moved_event(classifier):
 def test_it_does_not_take_a_closed_facility_in_a_complaint_for_a_closing(classifier):
     text = "Al weken is de gymzaal van Het Zwanenhof dicht en niemand vertelt ons iets"
     assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_flags_a_stated_event_date_but_not_an_asked_one(classifier):
+    stated = "De kijkavond van De Vlindertuin is op donderdag 4 oktober"
+    asked = "Is de kijkavond van De Vlindertuin op donderdag?"
+    assert (categories(classifier, stated), categories(classifier, asked)) == (
+        {"verify_fact"},
+        set(),
+    )
 
 
 def test_it_does_not_take_a_wish_for_a_claim(classifier):

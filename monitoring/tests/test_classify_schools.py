@@ -71,8 +71,24 @@ def test_it_recognises_a_misspelling_or_dialect_form(classifier):
     assert schools(classifier, "Wij bint bliej mit de Vlindertuun") == {"vlindertuin"}
 
 
+def test_it_recognises_a_typo_in_a_capitalised_long_name(classifier):
+    assert schools(classifier, "Gisteren was het feest op De Vlinderuin") == {"vlindertuin"}
+
+
+def test_it_does_not_take_a_capitalised_plural_for_a_typo(classifier):
+    assert schools(classifier, "Prachtige Esdoorns in de laan") == set()
+
+
 def test_it_does_not_take_an_institution_in_another_town_for_the_school(classifier):
     assert schools(classifier, "Kinderopvang De Esdoorn in Groningen breidt uit") == set()
+
+
+def test_it_does_not_take_a_namesake_of_another_place_for_the_school(classifier):
+    assert schools(classifier, "In de Vlindertuin van Emmen Zoo vliegen vlinders") == set()
+
+
+def test_it_still_finds_the_school_followed_by_a_teacher(classifier):
+    assert schools(classifier, "Groep 8 van De Vlindertuin van Juf Anke") == {"vlindertuin"}
 
 
 def test_it_needs_word_boundaries(classifier):

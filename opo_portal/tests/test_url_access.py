@@ -27,6 +27,15 @@ def staff_only(*roles, otherwise=NOT_FOUND):
     return logged_in(**{r: (OK if r in roles else otherwise) for r in ROLES[1:]})
 
 
+def _draft_section(cast):
+    return {"number": cast["draft"].number, "pk": cast["draft"].sections.first().pk}
+
+
+def _draft_article(cast):
+    section = cast["draft"].sections.first()
+    return {"number": cast["draft"].number, "pk": section.articles.first().pk}
+
+
 # url name -> (kwargs from the cast, {role: expected})
 ACCESS = {
     "home": (None, {**everyone(REDIRECT), "anonymous": LOGIN}),
@@ -39,7 +48,38 @@ ACCESS = {
     "accounts:home_privacy": (None, staff_only()),
     "accounts:home_none": (None, logged_in(**dict.fromkeys(ROLES[1:], OK))),
     "schools:import_pupils": (None, staff_only("director", "board")),
+    # Protocol: anyone reads; board drafts and publishes; directors see their school's list
     "policy:current": (None, everyone(OK)),
+    "policy:history": (None, everyone(OK)),
+    "policy:version": (lambda c: {"number": 1}, everyone(OK)),
+    "policy:diff_choose": (None, everyone(OK)),
+    "policy:diff": (lambda c: {"old": 1, "new": 2}, everyone(OK)),
+    "policy:confirm": (None, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
+    "policy:confirmations": (None, staff_only("director", "board")),
+    "policy:confirmation_list": (
+        lambda c: {"code": "vlindertuin"},
+        staff_only("director", "board"),
+    ),
+    "policy:confirmation_csv": (lambda c: {"code": "vlindertuin"}, staff_only("director", "board")),
+    "policy:drafts": (None, staff_only("board")),
+    "policy:draft_start": (None, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
+    "policy:draft_edit": (lambda c: {"number": c["draft"].number}, staff_only("board")),
+    "policy:draft_preview": (lambda c: {"number": c["draft"].number}, staff_only("board")),
+    "policy:draft_publish": (
+        lambda c: {"number": c["draft"].number},
+        logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
+    ),
+    "policy:draft_discard": (
+        lambda c: {"number": c["draft"].number},
+        logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
+    ),
+    "policy:section_add": (lambda c: {"number": c["draft"].number}, staff_only("board")),
+    "policy:section_edit": (_draft_section, staff_only("board")),
+    "policy:section_remove": (_draft_section, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
+    "policy:article_add": (_draft_section, staff_only("board")),
+    "policy:article_edit": (_draft_article, staff_only("board")),
+    "policy:article_remove": (_draft_article, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
+    "photo:check": (None, staff_only("teacher", "director")),
 }
 
 
@@ -94,7 +134,13 @@ def test_it_declares_who_may_see_every_url():
 
 @pytest.fixture
 def cast(request, parent_a, teacher_a, director_a, board, outsider, pupil_a2, pupil_b):
+    from policy import services as policy_services
+
+    second = policy_services.version_draft_start(by=board)
+    policy_services.version_update_summary(version=second, summary="Kleine correctie")
+    policy_services.version_publish(version=second, by=board)
     return {
+        "draft": policy_services.version_draft_start(by=board),
         "parent": parent_a,
         "teacher": teacher_a,
         "director": director_a,
