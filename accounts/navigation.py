@@ -35,5 +35,5 @@ def _link(label, url_name) -> dict:
 NAV_ITEMS += [
     (_("Monitoring"), "monitoring:dashboard", {"director", "board", "privacy_officer"}),
     (_("Report a post"), "monitoring:report_post", {"teacher"}),
-    (_("Social media and privacy"), "monitoring:privacy", {"public", "parent"}),
+    (_("Social media and privacy"), "monitoring:privacy", {"parent"}),
 ]
