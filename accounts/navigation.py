@@ -29,3 +29,11 @@ def _link(label, url_name) -> dict:
         return {"label": label, "url": reverse(url_name), "name": url_name}
     except NoReverseMatch:
         return {"label": label, "url": "#", "name": url_name}
+
+
+# Monitoring (monitoring app)
+NAV_ITEMS += [
+    (_("Monitoring"), "monitoring:dashboard", {"director", "board", "privacy_officer"}),
+    (_("Report a post"), "monitoring:report_post", {"teacher"}),
+    (_("Social media and privacy"), "monitoring:privacy", {"parent"}),
+]

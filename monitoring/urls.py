@@ -1,3 +1,28 @@
+from django.urls import path
+
+from monitoring import views
+
 app_name = "monitoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Dashboard, flags and cases
+    path("", views.dashboard, name="dashboard"),
+    path("signalen/<int:pk>/onterecht/", views.flag_dismiss, name="flag_dismiss"),
+    path("zaken/<int:pk>/", views.case_detail, name="case"),
+    path("zaken/<int:pk>/bijwerken/", views.case_update, name="case_update"),
+    path("zaken/<int:pk>/reactie/", views.reply_draft, name="reply_draft"),
+    path("reacties/<int:pk>/goedkeuren/", views.reply_approve, name="reply_approve"),
+    path("reacties/<int:pk>/geplaatst/", views.reply_posted, name="reply_posted"),
+    # Manual reports by staff
+    path("melden/", views.report_post, name="report_post"),
+    # Reports
+    path("rapportage/", views.report, name="report"),
+    path("rapportage.csv", views.report_csv, name="report_csv"),
+    # Sources and watch terms (board)
+    path("bronnen/", views.sources, name="sources"),
+    path("bronnen/<int:pk>/aan-uit/", views.source_toggle, name="source_toggle"),
+    path("zoektermen/", views.watch_terms, name="watch_terms"),
+    path("zoektermen/<int:pk>/verwijderen/", views.watch_term_delete, name="watch_term_delete"),
+    # Public: what is monitored, why, and for how long
+    path("privacy/", views.privacy, name="privacy"),
+]

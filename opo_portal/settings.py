@@ -245,3 +245,42 @@ PORTAL_BANNER_PROVIDERS += ["policy.banners.unread_protocol_banner"]
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000, minimum=10_000)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 2048, minimum=16)
+
+# --- Monitoring (monitoring app) ---------------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+# Redis redelivers an unacknowledged task after this many seconds. Tests of a killed worker
+# start it with a short value; production keeps the hour.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int(
+    "CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1
+)
+MONITORING_USER_AGENT = env_str(
+    "MONITORING_USER_AGENT", "OPO-Portal-monitoring/1.0 (+https://opo-borger-odoorn.example)"
+)
+MONITORING_HTTP_TIMEOUT = env_int("MONITORING_HTTP_TIMEOUT", 10, minimum=1)
+MONITORING_MAX_RESPONSE_BYTES = env_int("MONITORING_MAX_RESPONSE_BYTES", 5 * 1024 * 1024)
+# After this many failed runs in a row the board is e-mailed, once.
+MONITORING_FAILURE_NOTIFY_AFTER = env_int("MONITORING_FAILURE_NOTIFY_AFTER", 5, minimum=1)
+MONITORING_UNFLAGGED_RETENTION_DAYS = 30
+MONITORING_FLAGGED_RETENTION_DAYS = env_int("MONITORING_FLAGGED_RETENTION_DAYS", 180, minimum=1)
+MONITORING_NEAR_DUPLICATE_DAYS = env_int("MONITORING_NEAR_DUPLICATE_DAYS", 14, minimum=1)
+MONITORING_BLUESKY_APPVIEW = env_str(
+    "MONITORING_BLUESKY_APPVIEW", "https://public.api.bsky.app/xrpc/"
+)
+MONITORING_BLUESKY_PDS = env_str("MONITORING_BLUESKY_PDS", "https://bsky.social/xrpc/")
+MONITORING_BLUESKY_HANDLE = env_str("MONITORING_BLUESKY_HANDLE")
+MONITORING_BLUESKY_APP_PASSWORD = env_str("MONITORING_BLUESKY_APP_PASSWORD")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "monitoring-dispatch": {"task": "monitoring.dispatch_due_sources", "schedule": 60.0},
+        "monitoring-retention": {
+            "task": "monitoring.apply_retention",
+            "schedule": crontab(hour=3, minute=17),
+        },
+        "monitoring-digest": {
+            "task": "monitoring.send_monthly_digest",
+            "schedule": crontab(day_of_month=1, hour=7, minute=0),
+        },
+    }
+)
+PORTAL_DEMO_LOADERS.append("monitoring.demo.load")

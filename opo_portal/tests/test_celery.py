@@ -75,11 +75,11 @@ def test_it_runs_a_task_on_a_real_worker_through_redis():
         env=_worker_env(queue),
     )
     try:
-        app.conf.task_always_eager = False
+        app.conf.CELERY_TASK_ALWAYS_EAGER = False
         result = ping.apply_async(queue=queue)
         assert result.get(timeout=60) == "pong"
     finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        app.conf.CELERY_TASK_ALWAYS_EAGER = settings.CELERY_TASK_ALWAYS_EAGER
         worker.send_signal(signal.SIGTERM)
         try:
             worker.wait(timeout=20)

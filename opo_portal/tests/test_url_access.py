@@ -83,6 +83,38 @@ ACCESS = {
 }
 
 
+# Monitoring (monitoring app)
+def _monitoring_case(cast):
+    from django.utils import timezone
+
+    from monitoring.models import FollowUp
+
+    school = cast["director"].memberships.get().school
+    return {"pk": FollowUp.objects.create(school=school, opened_at=timezone.now()).pk}
+
+
+_POST_ONLY = logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))
+ACCESS.update(
+    {
+        "monitoring:dashboard": (None, staff_only("director", "board")),
+        "monitoring:case": (_monitoring_case, staff_only("director", "board")),
+        "monitoring:case_update": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:flag_dismiss": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:reply_draft": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:reply_approve": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:reply_posted": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:report_post": (None, staff_only("teacher", "director", "board")),
+        "monitoring:report": (None, staff_only("director", "board")),
+        "monitoring:report_csv": (None, staff_only("director", "board")),
+        "monitoring:sources": (None, staff_only("board")),
+        "monitoring:source_toggle": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:watch_terms": (None, staff_only("board")),
+        "monitoring:watch_term_delete": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:privacy": (None, everyone(OK)),
+    }
+)
+
+
 def _named_routes(patterns, namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):

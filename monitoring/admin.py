@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from monitoring.models import FetchRun, Source, WatchTerm
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "school", "active", "needs_attention", "consecutive_failures"]
+    list_filter = ["kind", "active", "needs_attention"]
+
+
+@admin.register(WatchTerm)
+class WatchTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "school"]
+
+
+@admin.register(FetchRun)
+class FetchRunAdmin(admin.ModelAdmin):
+    list_display = ["source", "started_at", "status", "new_count", "duplicate_count"]
+    list_filter = ["status"]

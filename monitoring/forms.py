@@ -1,0 +1,132 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import FollowUp, Source, WatchTerm
+from monitoring.sources import bluesky, mastodon
+from schools.models import School
+
+
+def validate_source_url(kind: str, url: str) -> None:
+    """The address must fit the kind: a feed URL, a Mastodon tag page, a Bluesky profile."""
+    if kind == Source.Kind.MASTODON:
+        try:
+            mastodon.timeline_url(url)
+        except ValueError:
+            raise ValidationError(
+                _("A Mastodon source is a tag page, such as https://mastodon.example/tags/school.")
+            ) from None
+    elif kind == Source.Kind.BLUESKY:
+        try:
+            bluesky.parse_source_url(url)
+        except ValueError:
+            raise ValidationError(
+                _(
+                    "A Bluesky source is a profile (https://bsky.app/profile/name) "
+                    "or a search (https://bsky.app/search?q=words)."
+                )
+            ) from None
+
+
+class SourceForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[(k, label) for k, label in Source.Kind.choices if k != Source.Kind.MANUAL],
+    )
+    url = forms.URLField(label=_("address"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = ["kind", "name", "url", "school", "interval_minutes"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("url"):
+            try:
+                validate_source_url(data["kind"], data["url"])
+            except ValidationError as error:
+                self.add_error("url", error)
+        return data
+
+
+class WatchTermForm(forms.ModelForm):
+    class Meta:
+        model = WatchTerm
+        fields = ["school", "term"]
+
+    def clean_term(self):
+        term = " ".join(self.cleaned_data["term"].split())
+        if not term:
+            raise ValidationError(_("Give a term."))
+        return term
+
+    def clean(self):
+        data = super().clean()
+        if WatchTerm.objects.filter(
+            school=data.get("school"), term__iexact=data.get("term", "")
+        ).exists():
+            raise ValidationError(_("This school already has this term."))
+        return data
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=FollowUp.Status.choices)
+    assigned_to = forms.ModelChoiceField(label=_("assigned to"), queryset=None, required=False)
+    planned_for = forms.DateField(
+        label=_("conversation planned for"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    held_on = forms.DateField(
+        label=_("conversation held on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    notes = forms.CharField(
+        label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = staff
+        self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.email
+
+
+class ReplyDraftForm(forms.Form):
+    text = forms.CharField(
+        label=_("correction to post"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReplyPostedForm(forms.Form):
+    posted_url = forms.URLField(
+        label=_("address of the posted reply"), required=False, assume_scheme="https"
+    )
+
+
+class ManualReportForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("school"), queryset=School.objects.none())
+    url = forms.URLField(label=_("link to the post"), max_length=1000, assume_scheme="https")
+    text = forms.CharField(
+        label=_("text of the post"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    has_media = forms.BooleanField(label=_("the post shows photos or video"), required=False)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class ReportForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("school"), queryset=School.objects.none(), to_field_name="code"
+    )
+    month = forms.DateField(
+        label=_("month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools

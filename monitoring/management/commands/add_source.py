@@ -1,0 +1,41 @@
+"""python manage.py add_source --kind rss|mastodon|bluesky --url URL --name NAME [--school CODE]"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from monitoring.forms import SourceForm
+from schools.models import School
+
+
+class Command(BaseCommand):
+    help = "Add a monitoring source (validated like the board's form)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kind", required=True, choices=["rss", "mastodon", "bluesky"])
+        parser.add_argument("--url", required=True)
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--school", default="", help="school code")
+        parser.add_argument("--interval", type=int, default=30, help="minutes between fetches")
+
+    def handle(self, *args, kind, url, name, school, interval, **options):
+        school_id = None
+        if school:
+            school_id = School.objects.filter(code=school).values_list("id", flat=True).first()
+            if school_id is None:
+                raise CommandError(f"unknown school code: {school}")
+        form = SourceForm(
+            {
+                "kind": kind,
+                "url": url,
+                "name": name,
+                "school": school_id,
+                "interval_minutes": interval,
+            }
+        )
+        if not form.is_valid():
+            errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
+            raise CommandError(errors)
+        source = form.save(commit=False)
+        source.next_run_at = timezone.now()
+        source.save()
+        self.stdout.write(f"source {source.pk} added: {source.kind} {source.url}")

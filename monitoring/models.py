@@ -1,0 +1,328 @@
+"""Monitoring: where public posts come from, what was fetched, what needs a conversation."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import School
+
+# Categories a flag can carry; the classifier decides, these label them for people.
+CATEGORY_LABELS = {
+    "negative_experience": _("negative experience"),
+    "insult": _("insult or threat"),
+    "privacy": _("privacy of a pupil"),
+    "verify_fact": _("factual claim to verify"),
+    "positive": _("positive mention"),
+}
+# A positive mention is counted in reports but never opens a follow-up case.
+CASE_CATEGORIES = ("negative_experience", "insult", "privacy", "verify_fact")
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        RSS = "rss", _("RSS or Atom feed")
+        MASTODON = "mastodon", _("Mastodon hashtag")
+        BLUESKY = "bluesky", _("Bluesky")
+        MANUAL = "manual", _("manual reports")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="monitoring_sources",
+        help_text=_("Posts of this source concern this school even when they do not name it."),
+    )
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    interval_minutes = models.PositiveIntegerField(_("interval in minutes"), default=30)
+    next_run_at = models.DateTimeField(_("next run at"), null=True, blank=True)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    cursor = models.CharField(max_length=500, blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    needs_attention = models.BooleanField(_("needs attention"), default=False)
+    failure_notified_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    # The claim: one fetch at a time per source (see services.source_claim).
+    claim_token = models.CharField(max_length=200, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "url"], condition=~Q(kind="manual"), name="unique_source_url"
+            ),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(kind="manual"), name="one_manual_source_per_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="manual") | ~Q(url=""), name="fetched_sources_have_url"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_due(self, now: datetime.datetime) -> bool:
+        return self.active and (self.next_run_at is None or self.next_run_at <= now)
+
+
+class WatchTerm(models.Model):
+    """An extra name, hashtag or handle people use for a school (besides School.aliases)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="watch_terms")
+    term = models.CharField(_("term"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("watch term")
+        verbose_name_plural = _("watch terms")
+        ordering = ["school__name", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "term"], name="unique_watch_term_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class FetchRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        NOT_MODIFIED = "not_modified", _("not modified")
+        FAILED = "failed", _("failed")
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    new_count = models.PositiveIntegerField(_("new posts"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
+    updated_count = models.PositiveIntegerField(_("edited posts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("fetch run")
+        verbose_name_plural = _("fetch runs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+def content_hash(text: str, has_media: bool) -> str:
+    return hashlib.sha256(f"{int(has_media)}:{text}".encode()).hexdigest()
+
+
+class Post(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="posts")
+    external_id = models.CharField(max_length=500)
+    url = models.URLField(_("address"), max_length=1000, blank=True)
+    author_handle = models.CharField(_("author"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    has_media = models.BooleanField(_("has photos or video"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    content_hash = models.CharField(max_length=64)
+    fetched_at = models.DateTimeField(_("fetched at"))
+    classified_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["-fetched_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="unique_post_per_source")
+        ]
+        indexes = [models.Index(fields=["fetched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.external_id}"
+
+
+class FollowUp(models.Model):
+    """A case: talk about it in real life (protocol PROFILEREN 3)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        CONVERSATION_PLANNED = "conversation_planned", _("conversation planned")
+        CONVERSATION_HELD = "conversation_held", _("conversation held")
+        CLOSED = "closed", _("closed")
+        NO_ACTION = "no_action", _("no action needed")
+
+    class Priority(models.IntegerChoices):
+        URGENT = 0, _("urgent")
+        NORMAL = 1, _("normal")
+
+    OPEN_STATUSES = (Status.NEW, Status.CONVERSATION_PLANNED, Status.CONVERSATION_HELD)
+    # Which status may follow which; closing and "no action" are final.
+    TRANSITIONS = {
+        Status.NEW: {Status.CONVERSATION_PLANNED, Status.CONVERSATION_HELD, Status.NO_ACTION},
+        Status.CONVERSATION_PLANNED: {Status.CONVERSATION_HELD, Status.NO_ACTION},
+        Status.CONVERSATION_HELD: {Status.CLOSED},
+        Status.CLOSED: set(),
+        Status.NO_ACTION: set(),
+    }
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="followups")
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default="new")
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="monitoring_cases",
+        verbose_name=_("assigned to"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    planned_for = models.DateField(_("conversation planned for"), null=True, blank=True)
+    held_on = models.DateField(_("conversation held on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    urgent_notified_at = models.DateTimeField(null=True, blank=True)
+    # Hashed word shingles of the first post: near-duplicates join this case without
+    # keeping post text on the case.
+    shingles = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up case")
+        verbose_name_plural = _("follow-up cases")
+        ordering = ["priority", "-opened_at"]
+        indexes = [models.Index(fields=["school", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["closed", "no_action"]) | Q(closed_at__isnull=True),
+                name="only_finished_cases_have_closed_at",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority == self.Priority.URGENT
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+class Flag(models.Model):
+    # A flag outlives its post: retention deletes the post (and its text), the anonymous
+    # count stays for reports.
+    post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="flags")
+    category = models.CharField(_("category"), max_length=30)
+    score = models.FloatField(_("score"))
+    matched = models.JSONField(_("matched terms"), default=list)
+    rule_version = models.CharField(_("rule version"), max_length=40)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    created_at = models.DateTimeField(_("flagged at"))
+    followup = models.ForeignKey(
+        FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
+    dismissed_as_false_positive = models.BooleanField(_("false positive"), default=False)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        ordering = ["-urgent", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "school", "category"], name="one_flag_per_post_school_category"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.school_id})"
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS.get(self.category, self.category)
+
+
+class PublicReply(models.Model):
+    """The only online answer the protocol allows: a correction of an inaccuracy."""
+
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(_("reply text"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    drafted_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    posted_url = models.URLField(_("address of the posted reply"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("public reply")
+        verbose_name_plural = _("public replies")
+        ordering = ["drafted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(posted_at__isnull=True) | Q(approved_at__isnull=False),
+                name="reply_posted_only_after_approval",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reply {self.pk} on case {self.followup_id}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def is_posted(self) -> bool:
+        return self.posted_at is not None

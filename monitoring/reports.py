@@ -1,0 +1,187 @@
+"""Report numbers per school and month: counts, trend, open cases, time to conversation."""
+
+import csv
+import datetime
+import io
+import statistics
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from monitoring.models import CATEGORY_LABELS, Flag, FollowUp
+from schools.models import School
+
+CATEGORIES = tuple(CATEGORY_LABELS)
+TREND_MONTHS = 6
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass
+class MonthCounts:
+    month: datetime.date
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def needs_attention(self) -> int:
+        return sum(n for c, n in self.counts.items() if c != "positive")
+
+
+@dataclass
+class SchoolReport:
+    school: School
+    month: datetime.date
+    counts: dict[str, int]
+    trend: list[MonthCounts]
+    open_cases: int
+    conversations_held: int
+    median_days_to_conversation: float | None
+    flags_total: int
+    false_positives: int
+
+    @property
+    def false_positive_share(self) -> float | None:
+        return self.false_positives / self.flags_total if self.flags_total else None
+
+    @property
+    def category_rows(self) -> list[tuple[str, str, int]]:
+        return [(c, CATEGORY_LABELS[c], self.counts.get(c, 0)) for c in CATEGORIES]
+
+
+def school_report(*, school: School, month: datetime.date) -> SchoolReport:
+    """The school's numbers for `month`, with the trend over the months before it."""
+    month = month_start(month)
+    first = add_months(month, -(TREND_MONTHS - 1))
+    end = add_months(month, 1)
+    # One query for every flag in the trend window (ids, category, time, dismissed).
+    rows = Flag.objects.filter(
+        school=school, created_at__gte=_aware(first), created_at__lt=_aware(end)
+    ).values_list("category", "created_at", "dismissed_as_false_positive")
+    trend = {add_months(first, i): MonthCounts(add_months(first, i)) for i in range(TREND_MONTHS)}
+    flags_total = false_positives = 0
+    for category, created_at, dismissed in rows:
+        bucket = month_start(timezone.localdate(created_at))
+        counts = trend[bucket].counts
+        if dismissed:
+            if bucket == month:
+                false_positives += 1
+                flags_total += 1
+            continue
+        counts[category] = counts.get(category, 0) + 1
+        if bucket == month:
+            flags_total += 1
+    held = FollowUp.objects.filter(school=school, held_on__gte=month, held_on__lt=end).values_list(
+        "opened_at", "held_on"
+    )
+    waits = [(held_on - timezone.localdate(opened_at)).days for opened_at, held_on in held]
+    return SchoolReport(
+        school=school,
+        month=month,
+        counts=trend[month].counts,
+        trend=list(trend.values()),
+        open_cases=FollowUp.objects.filter(
+            school=school, status__in=FollowUp.OPEN_STATUSES
+        ).count(),
+        conversations_held=len(waits),
+        median_days_to_conversation=statistics.median(waits) if waits else None,
+        flags_total=flags_total,
+        false_positives=false_positives,
+    )
+
+
+# --- Chart ---------------------------------------------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 600, 240, 30
+
+
+def trend_chart(trend: list[MonthCounts]) -> dict:
+    """Geometry for the SVG bar chart: per month a bar for flags needing attention and one
+    for positive mentions, each labelled with its number (the chart never relies on colour)."""
+    peak = max(
+        [m.needs_attention for m in trend] + [m.counts.get("positive", 0) for m in trend] + [1]
+    )
+    slot = (CHART_WIDTH - 2 * CHART_PAD) / len(trend)
+    usable = CHART_HEIGHT - 2 * CHART_PAD
+    bars = []
+    for i, m in enumerate(trend):
+        x = CHART_PAD + i * slot
+        for offset, value, kind in (
+            (0.15, m.needs_attention, "attention"),
+            (0.5, m.counts.get("positive", 0), "positive"),
+        ):
+            height = usable * value / peak
+            bars.append(
+                {
+                    "kind": kind,
+                    "x": round(x + offset * slot, 1),
+                    "y": round(CHART_HEIGHT - CHART_PAD - height, 1),
+                    "width": round(0.33 * slot, 1),
+                    "height": round(height, 1),
+                    "value": value,
+                    "label_x": round(x + (offset + 0.165) * slot, 1),
+                    "label_y": round(CHART_HEIGHT - CHART_PAD - height - 4, 1),
+                }
+            )
+    months = [
+        {"x": round(CHART_PAD + (i + 0.5) * slot, 1), "label": f"{m.month:%m/%Y}"}
+        for i, m in enumerate(trend)
+    ]
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "baseline": CHART_HEIGHT - CHART_PAD,
+        "axis_label_y": CHART_HEIGHT - CHART_PAD + 18,
+        "bars": bars,
+        "months": months,
+    }
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def report_csv(report: SchoolReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["school", "month", "category", "count"])
+    for m in report.trend:
+        for category in CATEGORIES:
+            writer.writerow(
+                [
+                    csv_safe(report.school.name),
+                    f"{m.month:%Y-%m}",
+                    category,
+                    m.counts.get(category, 0),
+                ]
+            )
+    writer.writerow([])
+    writer.writerow(["measure", "value"])
+    writer.writerow(["open_cases", report.open_cases])
+    writer.writerow(["conversations_held", report.conversations_held])
+    median = report.median_days_to_conversation
+    writer.writerow(["median_days_flag_to_conversation", "" if median is None else median])
+    writer.writerow(["flags", report.flags_total])
+    writer.writerow(["false_positives", report.false_positives])
+    return out.getvalue()

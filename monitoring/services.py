@@ -1,0 +1,631 @@
+"""Monitoring workflows: dispatch, fetch, store, classify, flag, follow up, forget.
+
+Every function here is keyword-only and runs in one transaction (HTTP happens outside it).
+Tasks in tasks.py are thin wrappers that pass ids.
+"""
+
+import dataclasses
+import datetime
+import logging
+import random
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monitoring import sources
+from monitoring.models import (
+    CASE_CATEGORIES,
+    FetchRun,
+    Flag,
+    FollowUp,
+    Post,
+    PublicReply,
+    Source,
+    WatchTerm,
+    content_hash,
+)
+from monitoring.similarity import jaccard, normalise, shingles
+from monitoring.sources.base import FetchedPost, FetchError, FetchResult, RateLimited
+from schools.models import School, StaffMembership
+
+log = logging.getLogger(__name__)
+Role = StaffMembership.Role
+
+# Signals of bullying, threats or self-harm. A flagged post whose text or matched terms
+# contain one of these goes to the top of the list and its school's director is told at once.
+URGENT_TERMS = (
+    # threats
+    "vermoord",
+    "vermoorden",
+    "dood maken",
+    "doodmaken",
+    "doodsteken",
+    "neersteken",
+    "in elkaar slaan",
+    "in elkaar trappen",
+    "kapot slaan",
+    "bedreigd",
+    "bedreiging",
+    "bedreigen",
+    "mes",
+    "pistool",
+    "wapen",
+    # bullying
+    "gepest",
+    "pesten",
+    "pestkop",
+    "pesterij",
+    "uitgescholden",
+    "buitengesloten",
+    # self-harm
+    "zelfmoord",
+    "zelfdoding",
+    "suicide",
+    "zelfbeschadiging",
+    "mezelf iets aandoen",
+    "niet meer leven",
+    "dood willen",
+    "wil dood",
+)
+# Jaccard similarity of word 3-gram shingles; retold versions of one story score
+# around 0.3-0.6, unrelated posts about the same school near 0.
+NEAR_DUPLICATE_THRESHOLD = 0.3
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+# --- Dispatch and claim -----------------------------------------------------------
+
+
+def sources_dispatch(*, now: datetime.datetime | None = None) -> list[int]:
+    """Queue one fetch per due source and move its next run on (interval ± 10 % jitter).
+
+    Safe with several beats or a re-run: each source is moved on by a conditional UPDATE,
+    so only one dispatcher queues it.
+    """
+    from monitoring.tasks import fetch_source
+
+    now = now or timezone.now()
+    due = (
+        Source.objects.filter(active=True)
+        .exclude(kind=Source.Kind.MANUAL)
+        .filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
+        .values_list("id", "next_run_at", "interval_minutes")
+    )
+    queued = []
+    for source_id, next_run_at, interval in due:
+        jitter = random.uniform(-0.1, 0.1) * interval * 60  # noqa: S311 - not security
+        later = now + datetime.timedelta(seconds=interval * 60 + jitter)
+        with transaction.atomic():
+            moved = Source.objects.filter(pk=source_id, next_run_at=next_run_at).update(
+                next_run_at=later
+            )
+            if moved:
+                transaction.on_commit(lambda sid=source_id: fetch_source.delay(sid))
+                queued.append(source_id)
+    return queued
+
+
+def _lease_seconds() -> int:
+    return _setting("CELERY_TASK_TIME_LIMIT", 300) + 60
+
+
+def source_claim(*, source_id: int, token: str, now: datetime.datetime) -> Source | None:
+    """Take the source's lock for one run, or None when another run holds it.
+
+    A conditional UPDATE on the row (works on SQLite and PostgreSQL). The same token may
+    take it again: Celery redelivers a task killed mid-run with the same id.
+    """
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claim_token=token)
+    taken = Source.objects.filter(free, pk=source_id, active=True).update(
+        claim_token=token, claimed_until=now + datetime.timedelta(seconds=_lease_seconds())
+    )
+    return Source.objects.get(pk=source_id) if taken else None
+
+
+def source_release(*, source_id: int, token: str) -> None:
+    Source.objects.filter(pk=source_id, claim_token=token).update(
+        claim_token="", claimed_until=None
+    )
+
+
+# --- One fetch ---------------------------------------------------------------------
+
+
+def source_poll(
+    *, source_id: int, token: str = "", now: datetime.datetime | None = None, classifier=None
+) -> FetchRun | None:
+    """Fetch one source once and ingest what it returned.
+
+    Returns the FetchRun, or None when another run holds the source. A failed fetch is
+    recorded as a failed run and re-raised (FetchError) so the caller can decide to retry.
+    """
+    token = token or f"poll-{uuid.uuid4()}"
+    now = now or timezone.now()
+    source = source_claim(source_id=source_id, token=token, now=now)
+    if source is None:
+        log.info("monitoring source %s is being fetched elsewhere; skipped", source_id)
+        return None
+    try:
+        FetchRun.objects.filter(source=source, status=FetchRun.Status.RUNNING).update(
+            status=FetchRun.Status.FAILED, finished_at=now, error="interrupted"
+        )
+        run = FetchRun.objects.create(source=source, started_at=now, status="running")
+        try:
+            result = sources.fetch(source)
+        except FetchError as exc:
+            fetch_failed(source=source, run=run, error=exc)
+            raise
+        except Exception as exc:  # a bug in a parser must not stop the other sources
+            log.exception("monitoring source %s: unexpected error", source_id)
+            error = FetchError(f"unexpected error: {exc.__class__.__name__}")
+            error.retryable = False
+            fetch_failed(source=source, run=run, error=error)
+            raise error from exc
+        source_ingest(source=source, result=result, run=run, classifier=classifier)
+        return run
+    finally:
+        source_release(source_id=source_id, token=token)
+
+
+def fetch_failed(*, source: Source, run: FetchRun, error: FetchError) -> None:
+    """Record a failed run; 401/403 marks the source; N failures in a row tell the board once."""
+    from monitoring.tasks import notify_board_source_failing
+
+    now = timezone.now()
+    with transaction.atomic():
+        run.status = FetchRun.Status.FAILED
+        run.finished_at = now
+        run.error = str(error)[:2000]
+        run.save(update_fields=["status", "finished_at", "error"])
+        updates = {"consecutive_failures": F("consecutive_failures") + 1}
+        if not error.retryable and not isinstance(error, RateLimited):
+            updates["needs_attention"] = isinstance(error, sources.base.AuthError)
+        if isinstance(error, RateLimited) and error.retry_after:
+            updates["next_run_at"] = now + datetime.timedelta(seconds=error.retry_after)
+        Source.objects.filter(pk=source.pk).update(**updates)
+        source.refresh_from_db()
+        threshold = _setting("MONITORING_FAILURE_NOTIFY_AFTER", 5)
+        if source.consecutive_failures >= threshold and source.failure_notified_at is None:
+            Source.objects.filter(pk=source.pk).update(failure_notified_at=now)
+            transaction.on_commit(lambda: notify_board_source_failing.delay(source.pk))
+    log.warning("monitoring source %s failed: %s", source.pk, error)
+
+
+def retry_countdown(*, error: FetchError, retries: int) -> int | None:
+    """Seconds until the next attempt, or None when the task should not retry.
+
+    Honours Retry-After; never longer than the broker's visibility timeout (a longer
+    countdown would make Redis deliver the task twice).
+    """
+    if not error.retryable:
+        return None
+    cap = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] - 30
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        wait = error.retry_after
+    else:
+        wait = 30 * 2**retries + random.randint(0, 15)  # noqa: S311 - not security
+    if wait > cap:
+        return None  # the dispatcher picks the source up again at next_run_at
+    return max(1, wait)
+
+
+@transaction.atomic
+def source_ingest(
+    *,
+    source: Source,
+    result: FetchResult,
+    run: FetchRun | None = None,
+    classifier=None,
+    now: datetime.datetime | None = None,
+) -> FetchRun:
+    """Store what a fetch returned, classify new and edited posts, and close the run."""
+    now = now or timezone.now()
+    if run is None:
+        run = FetchRun.objects.create(source=source, started_at=now, status="running")
+    if result.not_modified:
+        run.status = FetchRun.Status.NOT_MODIFIED
+    else:
+        new, changed, duplicates = posts_store(source=source, items=result.posts, now=now)
+        posts_classify(posts=new + changed, now=now, classifier=classifier)
+        run.status = FetchRun.Status.SUCCEEDED
+        run.new_count, run.updated_count = len(new), len(changed)
+        run.duplicate_count = duplicates
+    run.finished_at = now
+    run.save()
+    Source.objects.filter(pk=source.pk).update(
+        etag=result.etag or source.etag,
+        last_modified=result.last_modified or source.last_modified,
+        cursor=result.cursor or source.cursor,
+        consecutive_failures=0,
+        needs_attention=False,
+        failure_notified_at=None,
+    )
+    return run
+
+
+def posts_store(
+    *, source: Source, items: list[FetchedPost], now: datetime.datetime
+) -> tuple[list[Post], list[Post], int]:
+    """(new posts, edited posts, unchanged duplicates); one row per (source, external id).
+
+    New rows go in with one INSERT that ignores conflicts on (source, external id), so a
+    repeated or overlapping run never makes a second row.
+    """
+    by_id = {item.external_id: item for item in items if item.external_id}
+    existing = {p.external_id: p for p in Post.objects.filter(source=source, external_id__in=by_id)}
+    fresh = [
+        Post(
+            source=source,
+            external_id=external_id,
+            url=item.url,
+            author_handle=item.author_handle,
+            text=item.text,
+            has_media=item.has_media,
+            published_at=item.published_at,
+            content_hash=content_hash(item.text, item.has_media),
+            fetched_at=now,
+        )
+        for external_id, item in by_id.items()
+        if external_id not in existing
+    ]
+    Post.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    new = list(
+        Post.objects.filter(
+            source=source, external_id__in=[p.external_id for p in fresh], classified_at=None
+        )
+    )
+    changed, duplicates = [], 0
+    for external_id, post in existing.items():
+        item = by_id[external_id]
+        digest = content_hash(item.text, item.has_media)
+        if post.content_hash == digest:
+            duplicates += 1
+            continue
+        post.text, post.has_media, post.content_hash = item.text, item.has_media, digest
+        post.save(update_fields=["text", "has_media", "content_hash"])
+        changed.append(post)
+    for post in new + changed:
+        post.source = source  # no query per post for its source later
+    return new, changed, duplicates
+
+
+# --- Classification, flags and cases -------------------------------------------------------
+
+
+def build_classifier():
+    """The classifier for one run: schools, their aliases plus the board's watch terms, and
+    the pupil register (held in memory only)."""
+    from monitoring.classify import Classifier, context_from_database
+
+    context = context_from_database()
+    terms: dict[str, list[str]] = {}
+    for code, term in WatchTerm.objects.values_list("school__code", "term"):
+        terms.setdefault(code, []).append(term)
+    schools = tuple(
+        dataclasses.replace(s, aliases=(*s.aliases, *terms.get(s.code, ())))
+        for s in context.schools
+    )
+    return Classifier(dataclasses.replace(context, schools=schools))
+
+
+def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None) -> list[Flag]:
+    """Classify posts and record flags; flagged stories open or join a follow-up case."""
+    if not posts:
+        return []
+    classifier = classifier or build_classifier()
+    school_ids = dict(School.objects.values_list("code", "id"))
+    known = {
+        (f.post_id, f.school_id, f.category): f
+        for f in Flag.objects.filter(post__in=[p.pk for p in posts])
+    }
+    cases = CaseFinder(now=now)
+    flags = []
+    for post in posts:
+        result = classifier.classify(post.text, has_media=post.has_media)
+        school = post.source.school
+        if not result.schools and school is not None:
+            # A school's own source (its hashtag, a staff report for it) concerns that
+            # school even when the post does not name it.
+            result = classifier.classify(f"{school.name}\n{post.text}", has_media=post.has_media)
+        for code in result.schools:
+            if code in school_ids:
+                flags += _flag_post(post, school_ids[code], result, now, known, cases)
+    Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
+    return flags
+
+
+def is_urgent(text: str, matched_terms) -> bool:
+    haystack = " " + normalise(" ".join([text, *matched_terms])) + " "
+    return any(f" {normalise(term)} " in haystack for term in URGENT_TERMS)
+
+
+def _flag_post(post: Post, school_id: int, result, now, known: dict, cases) -> list[Flag]:
+    all_matched = [m for fr in result.flags for m in fr.matched]
+    urgent = is_urgent(post.text, all_matched) and any(
+        fr.category in CASE_CATEGORIES for fr in result.flags
+    )
+    flags = []
+    for fr in result.flags:
+        values = {
+            "score": fr.score,
+            "matched": list(fr.matched),
+            "rule_version": result.rule_version,
+            "urgent": urgent and fr.category in CASE_CATEGORIES,
+        }
+        flag = known.get((post.pk, school_id, fr.category))
+        if flag is None:
+            flag = Flag.objects.create(
+                post=post, school_id=school_id, category=fr.category, created_at=now, **values
+            )
+        else:
+            Flag.objects.filter(pk=flag.pk).update(**values)
+        flags.append(flag)
+    unlinked = [f.pk for f in flags if f.category in CASE_CATEGORIES and f.followup_id is None]
+    if any(f.category in CASE_CATEGORIES for f in flags):
+        case = cases.open_or_join(school_id=school_id, post=post, urgent=urgent)
+        if unlinked:
+            Flag.objects.filter(pk__in=unlinked).update(followup=case)
+    return flags
+
+
+class CaseFinder:
+    """Open cases per school for one run, loaded once, so a run over many posts does not
+    reload every candidate case for every post."""
+
+    def __init__(self, *, now: datetime.datetime):
+        self.now = now
+        self.by_school: dict[int, list[FollowUp]] = {}
+
+    def candidates(self, school_id: int) -> list[FollowUp]:
+        if school_id not in self.by_school:
+            days = _setting("MONITORING_NEAR_DUPLICATE_DAYS", 14)
+            self.by_school[school_id] = list(
+                FollowUp.objects.filter(
+                    school_id=school_id,
+                    status__in=FollowUp.OPEN_STATUSES,
+                    opened_at__gte=self.now - datetime.timedelta(days=days),
+                ).only("id", "school_id", "shingles", "priority", "urgent_notified_at")
+            )
+        return self.by_school[school_id]
+
+    def open_or_join(self, *, school_id: int, post: Post, urgent: bool) -> FollowUp:
+        """The open case this story belongs to: the post's own, a near-duplicate's, or new."""
+        from monitoring.tasks import notify_urgent_case
+
+        case = self._own(school_id, post) or self._near_duplicate(school_id, post)
+        if case is None:
+            case = FollowUp.objects.create(
+                school_id=school_id, opened_at=self.now, shingles=shingles(post.text)
+            )
+            self.candidates(school_id).append(case)
+        if urgent and case.priority != FollowUp.Priority.URGENT:
+            case.priority = FollowUp.Priority.URGENT
+            FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
+        if urgent and case.urgent_notified_at is None:
+            transaction.on_commit(lambda: notify_urgent_case.delay(case.pk))
+        return case
+
+    def _own(self, school_id: int, post: Post) -> FollowUp | None:
+        if post.classified_at is None:  # a new post has no case yet
+            return None
+        own = FollowUp.objects.filter(flags__post=post, school_id=school_id)
+        return own.order_by("-opened_at").first()
+
+    def _near_duplicate(self, school_id: int, post: Post) -> FollowUp | None:
+        mine = shingles(post.text)
+        best, best_score = None, NEAR_DUPLICATE_THRESHOLD
+        for case in self.candidates(school_id):
+            score = jaccard(mine, case.shingles)
+            if score >= best_score:
+                best, best_score = case, score
+        return best
+
+
+def followup_open_or_join(
+    *, school_id: int, post: Post, urgent: bool, now: datetime.datetime
+) -> FollowUp:
+    """The open case a flagged post belongs to (see CaseFinder), for a single post."""
+    return CaseFinder(now=now).open_or_join(school_id=school_id, post=post, urgent=urgent)
+
+
+# --- Manual reports ---------------------------------------------------------------------
+
+
+def manual_source_for(*, school: School) -> Source:
+    source, _created = Source.objects.get_or_create(
+        kind=Source.Kind.MANUAL,
+        school=school,
+        defaults={"name": _("Manual reports: %(school)s") % {"school": school.name}},
+    )
+    return source
+
+
+def post_report(*, school: School, url: str, text: str, has_media: bool, user) -> Post:
+    """Staff paste a post they saw; it is stored and classified like any fetched post."""
+    with transaction.atomic():
+        source = manual_source_for(school=school)
+        now = timezone.now()
+        post = Post.objects.create(
+            source=source,
+            external_id=f"manual-{uuid.uuid4()}",
+            url=url,
+            text=text,
+            has_media=has_media,
+            content_hash=content_hash(text, has_media),
+            fetched_at=now,
+            published_at=None,
+            reported_by=user,
+        )
+        posts_classify(posts=[post], now=now)
+    return post
+
+
+# --- Flags and cases -----------------------------------------------------------------
+
+
+@transaction.atomic
+def flag_dismiss(*, flag: Flag, user) -> Flag:
+    """One click: this flag was a false positive. Counted in reports; its case may close."""
+    if flag.dismissed_as_false_positive:
+        return flag
+    now = timezone.now()
+    flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = True, user, now
+    flag.save(update_fields=["dismissed_as_false_positive", "dismissed_by", "dismissed_at"])
+    case = flag.followup
+    if (
+        case is not None
+        and case.status == FollowUp.Status.NEW
+        and not case.flags.filter(dismissed_as_false_positive=False).exists()
+    ):
+        case.status, case.closed_at = FollowUp.Status.NO_ACTION, now
+        case.save(update_fields=["status", "closed_at"])
+    return flag
+
+
+def assignable_staff(school: School):
+    from accounts.models import User
+
+    return User.objects.filter(
+        memberships__school=school, memberships__role__in=[Role.TEACHER, Role.DIRECTOR]
+    ).distinct()
+
+
+@transaction.atomic
+def followup_update(
+    *,
+    case: FollowUp,
+    status: str,
+    assigned_to=None,
+    notes: str = "",
+    planned_for: datetime.date | None = None,
+    held_on: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> FollowUp:
+    """Move a case along new → planned → held → closed (or no action), with its dates."""
+    now = now or timezone.now()
+    if (
+        assigned_to is not None
+        and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists()
+    ):
+        raise ValidationError(_("Assign the case to a staff member of this school."))
+    if status != case.status and not case.can_move_to(status):
+        raise ValidationError(
+            _("A case cannot move from “%(old)s” to “%(new)s”.")
+            % {"old": case.get_status_display(), "new": FollowUp.Status(status).label}
+        )
+    if status == FollowUp.Status.CONVERSATION_PLANNED and not (planned_for or case.planned_for):
+        raise ValidationError(_("Give the date of the planned conversation."))
+    if status in (FollowUp.Status.CONVERSATION_HELD, FollowUp.Status.CLOSED) and not (
+        held_on or case.held_on
+    ):
+        raise ValidationError(_("Give the date the conversation was held."))
+    case.status = status
+    case.assigned_to = assigned_to
+    case.notes = notes
+    case.planned_for = planned_for or case.planned_for
+    case.held_on = held_on or case.held_on
+    if status in (FollowUp.Status.CLOSED, FollowUp.Status.NO_ACTION) and case.closed_at is None:
+        case.closed_at = now
+    case.save()
+    return case
+
+
+# --- Public replies: only a director-approved correction ------------------------------
+
+
+def _require_verify_fact(case: FollowUp) -> None:
+    if not case.flags.filter(category="verify_fact", dismissed_as_false_positive=False).exists():
+        raise ValidationError(
+            _(
+                "We do not answer online. A public reply is only possible to correct "
+                "a factual inaccuracy."
+            )
+        )
+
+
+def is_director_of(user, school: School) -> bool:
+    return StaffMembership.objects.filter(user=user, school=school, role=Role.DIRECTOR).exists()
+
+
+@transaction.atomic
+def public_reply_draft(*, case: FollowUp, text: str, user) -> PublicReply:
+    _require_verify_fact(case)
+    if not text.strip():
+        raise ValidationError(_("Write the correction."))
+    return PublicReply.objects.create(
+        followup=case, text=text.strip(), drafted_by=user, drafted_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def public_reply_approve(*, reply: PublicReply, user) -> PublicReply:
+    _require_verify_fact(reply.followup)
+    if not is_director_of(user, reply.followup.school):
+        raise ValidationError(_("Only the school's director can approve a public reply."))
+    if reply.is_approved:
+        return reply
+    reply.approved_by, reply.approved_at = user, timezone.now()
+    reply.save(update_fields=["approved_by", "approved_at"])
+    return reply
+
+
+@transaction.atomic
+def public_reply_record_posted(*, reply: PublicReply, user, posted_url: str = "") -> PublicReply:
+    if not reply.is_approved:
+        raise ValidationError(_("A reply can only be posted after the director approved it."))
+    if reply.is_posted:
+        return reply
+    reply.posted_by, reply.posted_at, reply.posted_url = user, timezone.now(), posted_url
+    reply.save(update_fields=["posted_by", "posted_at", "posted_url"])
+    return reply
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    unflagged_deleted: int
+    flagged_deleted: int
+
+
+@transaction.atomic
+def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionResult:
+    """Unflagged posts go after 30 days; flagged ones a set time after their case closed.
+
+    Flags stay (without the post) so reports keep their counts.
+    """
+    now = now or timezone.now()
+    unflagged_days = _setting("MONITORING_UNFLAGGED_RETENTION_DAYS", 30)
+    flagged_days = _setting("MONITORING_FLAGGED_RETENTION_DAYS", 180)
+    unflagged = Post.objects.filter(
+        fetched_at__lt=now - datetime.timedelta(days=unflagged_days), flags__isnull=True
+    )
+    unflagged_count = unflagged.delete()[1].get("monitoring.Post", 0)
+    # A flagged post may go once none of its flags still belongs to a case that is open or
+    # closed too recently. Flags without a case (positive mentions, or dismissed flags)
+    # count from the day they were flagged.
+    cutoff = now - datetime.timedelta(days=flagged_days)
+    keep = Post.objects.filter(
+        Q(flags__followup__closed_at__isnull=True, flags__followup__isnull=False)
+        | Q(flags__followup__closed_at__gte=cutoff)
+        | Q(flags__followup__isnull=True, flags__created_at__gte=cutoff)
+    )
+    flagged = Post.objects.filter(flags__isnull=False).exclude(pk__in=keep).distinct()
+    flagged_ids = list(flagged.values_list("pk", flat=True))
+    flagged_count = Post.objects.filter(pk__in=flagged_ids).delete()[1].get("monitoring.Post", 0)
+    log.info(
+        "monitoring retention: %s unflagged, %s flagged posts deleted",
+        unflagged_count,
+        flagged_count,
+    )
+    return RetentionResult(unflagged_count, flagged_count)

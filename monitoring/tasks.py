@@ -1,0 +1,50 @@
+"""Thin Celery tasks: ids in, a service call, safe to run twice."""
+
+import logging
+
+from celery import shared_task
+
+from monitoring import notifications, services
+from monitoring.sources.base import FetchError
+
+log = logging.getLogger(__name__)
+MAX_FETCH_RETRIES = 3
+
+
+@shared_task(name="monitoring.dispatch_due_sources")
+def dispatch_due_sources() -> int:
+    return len(services.sources_dispatch())
+
+
+@shared_task(bind=True, name="monitoring.fetch_source", max_retries=MAX_FETCH_RETRIES)
+def fetch_source(self, source_id: int) -> None:
+    # The task id is the claim token: a task redelivered after a crashed worker keeps its id
+    # and may take its own claim again.
+    try:
+        services.source_poll(source_id=source_id, token=f"task-{self.request.id}")
+    except FetchError as error:
+        countdown = services.retry_countdown(error=error, retries=self.request.retries)
+        # Eager mode (development without Redis) cannot wait: the next dispatch tries again.
+        if countdown is None or self.request.is_eager or self.request.retries >= self.max_retries:
+            return
+        raise self.retry(countdown=countdown, exc=error) from error
+
+
+@shared_task(name="monitoring.notify_urgent_case")
+def notify_urgent_case(case_id: int) -> None:
+    notifications.urgent_case_notify(case_id=case_id)
+
+
+@shared_task(name="monitoring.notify_board_source_failing")
+def notify_board_source_failing(source_id: int) -> None:
+    notifications.source_failing_notify(source_id=source_id)
+
+
+@shared_task(name="monitoring.apply_retention")
+def apply_retention() -> None:
+    services.posts_apply_retention()
+
+
+@shared_task(name="monitoring.send_monthly_digest")
+def send_monthly_digest() -> int:
+    return notifications.monthly_digest_send()

@@ -1,0 +1,42 @@
+"""Small builders for monitoring tests."""
+
+import datetime
+
+from django.utils import timezone
+
+from monitoring.models import Flag, FollowUp, Post, Source, content_hash
+
+NOW = datetime.datetime(2026, 11, 10, 12, 0, tzinfo=datetime.UTC)
+
+
+def make_source(url="https://feeds.example/feed.rss", kind=Source.Kind.RSS, **extra) -> Source:
+    return Source.objects.create(kind=kind, name=f"source {url}", url=url, **extra)
+
+
+def make_post(source, external_id="1", text="Een bericht", fetched_at=None, **extra) -> Post:
+    return Post.objects.create(
+        source=source,
+        external_id=external_id,
+        text=text,
+        content_hash=content_hash(text, False),
+        fetched_at=fetched_at or timezone.now(),
+        **extra,
+    )
+
+
+def make_case(school, opened_at=None, **extra) -> FollowUp:
+    return FollowUp.objects.create(school=school, opened_at=opened_at or timezone.now(), **extra)
+
+
+def make_flag(post, school, category="negative_experience", case=None, created_at=None, **extra):
+    return Flag.objects.create(
+        post=post,
+        school=school,
+        category=category,
+        score=0.8,
+        matched=["boos"],
+        rule_version="test",
+        created_at=created_at or timezone.now(),
+        followup=case,
+        **extra,
+    )

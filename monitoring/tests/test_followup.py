@@ -1,0 +1,201 @@
+"""Cases: near-duplicates join, urgent signals go first, the workflow and the reply rule."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from monitoring import services
+from monitoring.models import FollowUp, PublicReply
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+
+pytestmark = pytest.mark.django_db
+
+STORY = (
+    "Ik hoor dat Het Zwanenhof volgend schooljaar sluit en dat alle leerlingen naar Exloo moeten"
+)
+
+
+@pytest.fixture
+def source(db):
+    return make_source()
+
+
+def test_it_joins_a_near_duplicate_post_to_the_open_case_of_the_story(source, school_b):
+    now = timezone.now()
+    first = make_post(source, "1", STORY)
+    case = services.followup_open_or_join(school_id=school_b.pk, post=first, urgent=False, now=now)
+    retold = make_post(source, "2", STORY.replace("Ik hoor dat", "Klopt het dat") + "?")
+    joined = services.followup_open_or_join(
+        school_id=school_b.pk, post=retold, urgent=False, now=now
+    )
+    assert joined == case
+
+
+def test_it_opens_a_new_case_for_a_different_story(source, school_b):
+    now = timezone.now()
+    first = make_post(source, "1", STORY)
+    case = services.followup_open_or_join(school_id=school_b.pk, post=first, urgent=False, now=now)
+    other = make_post(source, "2", "Het overblijven op Het Zwanenhof is veel te druk en rommelig")
+    new = services.followup_open_or_join(school_id=school_b.pk, post=other, urgent=False, now=now)
+    assert new != case
+
+
+def test_it_does_not_join_a_story_of_another_school_or_an_old_case(source, school_a, school_b):
+    now = timezone.now()
+    post = make_post(source, "1", STORY)
+    old = make_case(school_b, opened_at=now - datetime.timedelta(days=30))
+    old.shingles = services.shingles(STORY)
+    old.save()
+    other_school = services.followup_open_or_join(
+        school_id=school_a.pk, post=post, urgent=False, now=now
+    )
+    same_school = services.followup_open_or_join(
+        school_id=school_b.pk, post=post, urgent=False, now=now
+    )
+    assert other_school.school == school_a
+    assert same_school != old
+
+
+def test_it_recognises_bullying_threats_and_self_harm_as_urgent():
+    assert services.is_urgent("Mijn zoon wordt al weken gepest", [])
+    assert services.is_urgent("Ik ga die juf in elkaar slaan", [])
+    assert services.is_urgent("Ze wil niet meer leven", [])
+    assert not services.is_urgent("De juf was boos omdat we te laat waren", [])
+    assert not services.is_urgent("Wat een mesjes in de knutselles", [])
+
+
+def test_it_puts_urgent_cases_first_and_tells_the_director_once(
+    source, school_a, director_a, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    post = make_post(source, "1", "Mijn zoon wordt gepest op De Vlindertuin")
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.followup_open_or_join(
+            school_id=school_a.pk, post=post, urgent=True, now=now
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.followup_open_or_join(school_id=school_a.pk, post=post, urgent=True, now=now)
+    case.refresh_from_db()
+    assert case.priority == FollowUp.Priority.URGENT
+    assert [m.to for m in mail.outbox] == [[director_a.email]]
+    assert "gepest" not in mail.outbox[0].body
+
+
+def test_it_closes_a_new_case_when_its_only_flag_is_dismissed(source, school_a, director_a):
+    case = make_case(school_a)
+    flag = make_flag(make_post(source), school_a, case=case)
+    services.flag_dismiss(flag=flag, user=director_a)
+    case.refresh_from_db()
+    flag.refresh_from_db()
+    assert flag.dismissed_as_false_positive and flag.dismissed_by == director_a
+    assert case.status == FollowUp.Status.NO_ACTION and case.closed_at
+
+
+# --- Workflow -------------------------------------------------------------------------
+
+
+def test_it_moves_a_case_through_planned_held_closed(school_a, teacher_a):
+    case = make_case(school_a)
+    day = datetime.date(2026, 11, 12)
+    services.followup_update(
+        case=case, status="conversation_planned", assigned_to=teacher_a, planned_for=day
+    )
+    services.followup_update(
+        case=case, status="conversation_held", assigned_to=teacher_a, held_on=day
+    )
+    services.followup_update(
+        case=case, status="closed", assigned_to=teacher_a, notes="Goed gesprek"
+    )
+    case.refresh_from_db()
+    assert (case.status, case.held_on, case.notes) == ("closed", day, "Goed gesprek")
+    assert case.closed_at is not None
+
+
+def test_it_refuses_to_skip_from_new_to_closed(school_a):
+    case = make_case(school_a)
+    with pytest.raises(ValidationError):
+        services.followup_update(case=case, status="closed", held_on=datetime.date(2026, 11, 1))
+
+
+def test_it_needs_a_date_for_a_planned_conversation(school_a):
+    with pytest.raises(ValidationError):
+        services.followup_update(case=make_case(school_a), status="conversation_planned")
+
+
+def test_it_assigns_only_staff_of_the_case_school(school_a, director_b):
+    with pytest.raises(ValidationError):
+        services.followup_update(case=make_case(school_a), status="new", assigned_to=director_b)
+
+
+# --- No online reply except a director-approved correction --------------------------------
+
+
+@pytest.fixture
+def fact_case(source, school_a):
+    case = make_case(school_a)
+    make_flag(make_post(source), school_a, category="verify_fact", case=case)
+    return case
+
+
+def test_it_refuses_a_public_reply_on_a_case_without_a_factual_claim(source, school_a, director_a):
+    case = make_case(school_a)
+    make_flag(make_post(source), school_a, category="negative_experience", case=case)
+    with pytest.raises(ValidationError):
+        services.public_reply_draft(case=case, text="Dat klopt niet", user=director_a)
+    assert PublicReply.objects.count() == 0
+
+
+def test_it_refuses_a_reply_when_the_factual_claim_was_a_false_positive(fact_case, director_a):
+    services.flag_dismiss(flag=fact_case.flags.get(), user=director_a)
+    with pytest.raises(ValidationError):
+        services.public_reply_draft(case=fact_case, text="De school sluit niet.", user=director_a)
+
+
+def test_it_lets_staff_draft_a_correction_for_a_factual_claim(fact_case, teacher_a):
+    reply = services.public_reply_draft(
+        case=fact_case, text="De school sluit niet.", user=teacher_a
+    )
+    assert reply.drafted_by == teacher_a and not reply.is_approved
+
+
+def test_it_lets_only_the_school_director_approve(
+    fact_case, teacher_a, director_b, board, director_a
+):
+    reply = services.public_reply_draft(
+        case=fact_case, text="De school sluit niet.", user=teacher_a
+    )
+    for not_director in (teacher_a, director_b, board):
+        with pytest.raises(ValidationError):
+            services.public_reply_approve(reply=reply, user=not_director)
+    services.public_reply_approve(reply=reply, user=director_a)
+    assert reply.approved_by == director_a
+
+
+def test_it_records_a_reply_as_posted_only_after_approval(fact_case, teacher_a, director_a):
+    reply = services.public_reply_draft(
+        case=fact_case, text="De school sluit niet.", user=teacher_a
+    )
+    with pytest.raises(ValidationError):
+        services.public_reply_record_posted(reply=reply, user=teacher_a)
+    services.public_reply_approve(reply=reply, user=director_a)
+    services.public_reply_record_posted(
+        reply=reply, user=teacher_a, posted_url="https://x.example/1"
+    )
+    reply.refresh_from_db()
+    assert reply.is_posted and reply.posted_url == "https://x.example/1"
+
+
+def test_it_enforces_approval_before_posting_in_the_database(fact_case, teacher_a):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        PublicReply.objects.create(
+            followup=fact_case,
+            text="x",
+            drafted_by=teacher_a,
+            drafted_at=timezone.now(),
+            posted_at=timezone.now(),
+        )

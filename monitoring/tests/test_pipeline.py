@@ -1,0 +1,269 @@
+"""Fetch → store → classify → flag → case, through the real HTTP client and services."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from monitoring import services
+from monitoring.models import FetchRun, Flag, FollowUp, Post, Source, WatchTerm
+from monitoring.sources.base import (
+    AuthError,
+    FetchedPost,
+    FetchError,
+    FetchResult,
+    MalformedFeed,
+    RateLimited,
+)
+from monitoring.tasks import fetch_source
+from monitoring.tests.conftest import fixture_bytes
+from monitoring.tests.helpers import make_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rss(feed_server, school_a, school_b):
+    feed_server.route("/feed.rss", fixture="feed.rss", headers={"ETag": '"v1"'})
+    return make_source(url=feed_server.url("/feed.rss"))
+
+
+def test_it_stores_each_post_once_when_the_same_feed_is_fetched_twice(rss):
+    first = services.source_poll(source_id=rss.pk)
+    second = services.source_poll(source_id=rss.pk)
+    assert Post.objects.filter(source=rss).count() == 2
+    assert (first.new_count, first.duplicate_count) == (2, 0)
+    assert (second.new_count, second.duplicate_count) == (0, 2)
+
+
+def test_it_remembers_the_etag_and_sends_it_next_time(rss, feed_server):
+    services.source_poll(source_id=rss.pk)
+    services.source_poll(source_id=rss.pk)
+    rss.refresh_from_db()
+    assert rss.etag == '"v1"'
+    assert feed_server.requests[1].headers["if-none-match"] == '"v1"'
+
+
+def test_it_records_a_304_as_a_successful_run_without_posts(rss, feed_server):
+    feed_server.route("/feed.rss", status=304)
+    run = services.source_poll(source_id=rss.pk)
+    assert run.status == FetchRun.Status.NOT_MODIFIED
+    assert Post.objects.count() == 0
+
+
+def test_it_updates_an_edited_post_and_classifies_it_again(rss, feed_server):
+    services.source_poll(source_id=rss.pk)
+    edited = fixture_bytes("feed.rss").replace(
+        b"Wat een &lt;b&gt;mooi&lt;/b&gt; feest", b"Wat een idioot feest"
+    )
+    feed_server.route("/feed.rss", body=edited)
+    run = services.source_poll(source_id=rss.pk)
+    post = Post.objects.get(external_id="https://buurt.example/nieuws/1")
+    assert run.updated_count == 1
+    assert "idioot" in post.text
+    assert Post.objects.count() == 2
+    assert post.flags.filter(category="insult").exists()
+
+
+def test_it_records_a_malformed_feed_as_a_failed_run(rss, feed_server):
+    feed_server.route("/feed.rss", fixture="malformed.xml")
+    with pytest.raises(MalformedFeed):
+        services.source_poll(source_id=rss.pk)
+    run = FetchRun.objects.get()
+    assert run.status == FetchRun.Status.FAILED
+    assert "malformed XML" in run.error
+
+
+def test_it_marks_the_source_for_attention_on_401(rss, feed_server):
+    feed_server.route("/feed.rss", status=401)
+    with pytest.raises(AuthError):
+        services.source_poll(source_id=rss.pk)
+    rss.refresh_from_db()
+    assert rss.needs_attention is True
+
+
+def test_it_tells_the_board_once_after_n_failures_in_a_row(
+    rss, feed_server, board, settings, django_capture_on_commit_callbacks
+):
+    settings.MONITORING_FAILURE_NOTIFY_AFTER = 3
+    feed_server.route("/feed.rss", status=500)
+    for _ in range(5):
+        with pytest.raises(FetchError), django_capture_on_commit_callbacks(execute=True):
+            services.source_poll(source_id=rss.pk)
+    rss.refresh_from_db()
+    assert rss.consecutive_failures == 5
+    assert rss.failure_notified_at is not None
+    assert [m.to for m in mail.outbox] == [[board.email]]
+
+
+def test_it_resets_the_failure_count_after_a_success(rss, feed_server):
+    feed_server.route("/feed.rss", status=500)
+    with pytest.raises(FetchError):
+        services.source_poll(source_id=rss.pk)
+    feed_server.route("/feed.rss", fixture="feed.rss")
+    services.source_poll(source_id=rss.pk)
+    rss.refresh_from_db()
+    assert rss.consecutive_failures == 0
+
+
+def test_it_skips_a_source_another_run_holds(rss):
+    assert services.source_claim(source_id=rss.pk, token="other", now=timezone.now())
+    assert services.source_poll(source_id=rss.pk, token="mine") is None
+    assert FetchRun.objects.count() == 0
+
+
+def test_it_lets_a_redelivered_task_take_its_own_claim_and_closes_the_interrupted_run(rss):
+    now = timezone.now()
+    services.source_claim(source_id=rss.pk, token="task-1", now=now)
+    FetchRun.objects.create(source=rss, started_at=now, status="running")
+    run = services.source_poll(source_id=rss.pk, token="task-1")
+    assert run.status == FetchRun.Status.SUCCEEDED
+    assert list(FetchRun.objects.values_list("status", "error").order_by("pk")) == [
+        ("failed", "interrupted"),
+        ("succeeded", ""),
+    ]
+
+
+def test_it_takes_a_claim_whose_lease_has_expired(rss):
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    services.source_claim(source_id=rss.pk, token="crashed", now=long_ago)
+    assert services.source_poll(source_id=rss.pk, token="new") is not None
+
+
+def test_it_releases_the_claim_after_a_failed_run(rss, feed_server):
+    feed_server.route("/feed.rss", status=500)
+    with pytest.raises(FetchError):
+        services.source_poll(source_id=rss.pk)
+    rss.refresh_from_db()
+    assert (rss.claim_token, rss.claimed_until) == ("", None)
+
+
+# --- Dispatch ------------------------------------------------------------------------
+
+
+def test_it_queues_each_due_source_once_and_moves_its_next_run(rss, monkeypatch):
+    queued = []
+    monkeypatch.setattr(fetch_source, "delay", queued.append)
+    now = timezone.now()
+    Source.objects.filter(pk=rss.pk).update(next_run_at=now, interval_minutes=60)
+    with_commit = services.sources_dispatch(now=now)
+    again = services.sources_dispatch(now=now)
+    rss.refresh_from_db()
+    assert (with_commit, again) == ([rss.pk], [])
+    minutes = (rss.next_run_at - now).total_seconds() / 60
+    assert 54 <= minutes <= 66
+
+
+def test_it_does_not_queue_paused_manual_or_not_yet_due_sources(school_a, monkeypatch):
+    monkeypatch.setattr(fetch_source, "delay", lambda *a: None)
+    now = timezone.now()
+    make_source(url="https://a.example/paused", active=False)
+    make_source(url="https://a.example/later", next_run_at=now + datetime.timedelta(minutes=5))
+    services.manual_source_for(school=school_a)
+    assert services.sources_dispatch(now=now) == []
+
+
+# --- Retries -------------------------------------------------------------------------
+
+
+def test_it_waits_as_long_as_retry_after_says():
+    error = RateLimited("429", retry_after=120)
+    assert services.retry_countdown(error=error, retries=0) == 120
+
+
+def test_it_never_waits_past_the_visibility_timeout(settings):
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+    error = RateLimited("429", retry_after=3600)
+    assert services.retry_countdown(error=error, retries=0) is None
+    assert services.retry_countdown(error=FetchError("500"), retries=10) is None
+
+
+def test_it_backs_off_between_retries():
+    first = services.retry_countdown(error=FetchError("500"), retries=0)
+    third = services.retry_countdown(error=FetchError("500"), retries=2)
+    assert 30 <= first <= 45
+    assert 120 <= third <= 135
+
+
+def test_it_does_not_retry_auth_errors_or_malformed_feeds():
+    assert services.retry_countdown(error=AuthError("401"), retries=0) is None
+    assert services.retry_countdown(error=MalformedFeed("x"), retries=0) is None
+
+
+def test_it_puts_off_a_rate_limited_source_until_retry_after(rss, feed_server):
+    feed_server.route("/feed.rss", status=429, headers={"Retry-After": "7200"})
+    before = timezone.now()
+    fetch_source.delay(rss.pk)
+    rss.refresh_from_db()
+    assert rss.next_run_at >= before + datetime.timedelta(seconds=7200)
+    assert FetchRun.objects.get().status == FetchRun.Status.FAILED
+
+
+def test_it_records_a_failing_fetch_without_raising_in_eager_mode(rss, feed_server):
+    # Eager mode cannot wait for a retry; the next dispatch tries again.
+    feed_server.route("/feed.rss", status=503)
+    fetch_source.delay(rss.pk)
+    assert FetchRun.objects.get().status == FetchRun.Status.FAILED
+
+
+# --- Flags and cases -----------------------------------------------------------------
+
+
+def test_it_flags_posts_for_the_school_they_mention(rss):
+    services.source_poll(source_id=rss.pk)
+    flag = Flag.objects.get(category="verify_fact")
+    assert flag.school.code == "zwanenhof"
+    assert flag.post.external_id == "https://buurt.example/nieuws/2"
+    assert flag.rule_version
+
+
+def test_it_opens_a_case_for_a_flag_that_needs_a_conversation(rss):
+    services.source_poll(source_id=rss.pk)
+    case = FollowUp.objects.get()
+    assert case.school.code == "zwanenhof"
+    assert case.status == FollowUp.Status.NEW
+
+
+def test_it_opens_no_case_for_a_positive_mention_only(rss, feed_server):
+    services.source_poll(source_id=rss.pk)
+    positive = Flag.objects.get(category="positive")
+    assert positive.followup is None
+
+
+def test_it_never_stores_a_pupil_name_in_a_flag(school_a, pupil_a, caplog):
+    source = make_source(url="https://feeds.example/a.rss")
+    result = FetchResult(
+        posts=[FetchedPost(external_id="p1", text="Sem Bakker van De Vlindertuin is een idioot")]
+    )
+    services.source_ingest(source=source, result=result)
+    flags = list(Flag.objects.values_list("category", "matched"))
+    assert "privacy" in [category for category, _ in flags]
+    stored = (
+        repr(flags) + repr(list(FollowUp.objects.values_list("shingles", "notes"))) + caplog.text
+    )
+    assert "Sem" not in stored and "Bakker" not in stored
+
+
+def test_it_counts_the_board_watch_terms_as_school_names(school_a):
+    WatchTerm.objects.create(school=school_a, term="Vlinderschool Borger")
+    source = make_source(url="https://feeds.example/a.rss")
+    text = "De Vlinderschool Borger gaat volgend jaar sluiten"
+    services.source_ingest(source=source, result=FetchResult(posts=[FetchedPost("p1", text)]))
+    assert Flag.objects.filter(school=school_a, category="verify_fact").exists()
+
+
+def test_it_flags_a_post_on_a_school_source_that_does_not_name_the_school(school_a):
+    source = make_source(url="https://m.example/tags/vlindertuin", kind="mastodon", school=school_a)
+    text = "De juf is een idioot"
+    services.source_ingest(source=source, result=FetchResult(posts=[FetchedPost("p1", text)]))
+    assert Flag.objects.filter(school=school_a, category="insult").exists()
+
+
+def test_it_runs_dispatch_then_fetch_end_to_end_in_eager_mode(
+    rss, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fetch_source.app.tasks["monitoring.dispatch_due_sources"].delay().get() == 1
+    assert Post.objects.filter(source=rss).count() == 2
+    assert FetchRun.objects.get().status == FetchRun.Status.SUCCEEDED

@@ -1,0 +1,140 @@
+"""Report numbers, CSV export, and the monthly digest without post text."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from monitoring import notifications, reports
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def at(y, m, d):
+    return datetime.datetime(y, m, d, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def history(school_a, school_b):
+    source = make_source()
+    posts = iter(make_post(source, str(i), f"Geheime posttekst {i}") for i in range(100))
+    # November 2026: 2 negative, 1 insult, 1 positive, 1 dismissed negative (false positive)
+    for category in ("negative_experience", "negative_experience", "insult", "positive"):
+        make_flag(next(posts), school_a, category, created_at=at(2026, 11, 3))
+    make_flag(
+        next(posts),
+        school_a,
+        "negative_experience",
+        created_at=at(2026, 11, 4),
+        dismissed_as_false_positive=True,
+    )
+    # October: 1 verify_fact; September: 3 negative; another school: ignored
+    make_flag(next(posts), school_a, "verify_fact", created_at=at(2026, 10, 10))
+    for _ in range(3):
+        make_flag(next(posts), school_a, "negative_experience", created_at=at(2026, 9, 10))
+    make_flag(next(posts), school_b, "insult", created_at=at(2026, 11, 3))
+    # Conversations held in November after 2, 4 and 9 days; one case still open
+    for opened, held in ((1, 3), (2, 6), (1, 10)):
+        make_case(
+            school_a,
+            opened_at=at(2026, 11, opened),
+            held_on=datetime.date(2026, 11, held),
+            status="conversation_held",
+        )
+    make_case(
+        school_a,
+        opened_at=at(2026, 10, 1),
+        held_on=datetime.date(2026, 10, 30),
+        status="closed",
+        closed_at=at(2026, 10, 31),
+    )
+    make_case(school_a, opened_at=at(2026, 11, 8))
+    return school_a
+
+
+def test_it_counts_flags_per_category_for_the_month(history):
+    report = reports.school_report(school=history, month=datetime.date(2026, 11, 1))
+    assert report.counts == {"negative_experience": 2, "insult": 1, "positive": 1}
+
+
+def test_it_shows_the_trend_of_the_previous_months(history):
+    report = reports.school_report(school=history, month=datetime.date(2026, 11, 1))
+    assert [m.month for m in report.trend][0] == datetime.date(2026, 6, 1)
+    assert [m.needs_attention for m in report.trend] == [0, 0, 0, 3, 1, 3]
+
+
+def test_it_counts_open_cases_and_the_median_days_to_a_conversation(history):
+    report = reports.school_report(school=history, month=datetime.date(2026, 11, 1))
+    assert report.open_cases == 4
+    assert report.conversations_held == 3
+    assert report.median_days_to_conversation == 4
+
+
+def test_it_gives_the_false_positive_share(history):
+    report = reports.school_report(school=history, month=datetime.date(2026, 11, 1))
+    assert (report.false_positives, report.flags_total) == (1, 5)
+    assert report.false_positive_share == pytest.approx(0.2)
+
+
+def test_it_neutralises_formula_cells_in_csv():
+    assert reports.csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert reports.csv_safe("+31") == "'+31"
+    assert reports.csv_safe("@SUM") == "'@SUM"
+    assert reports.csv_safe("Vlindertuin") == "Vlindertuin"
+
+
+def test_it_exports_the_report_as_csv(login, director_a, history):
+    history.name = "=cmd|' /C calc'!A0"
+    history.save()
+    url = reverse("monitoring:report_csv") + "?school=vlindertuin&month=2026-11"
+    response = login(director_a).get(url)
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=cmd" in body and "\n=cmd" not in body
+    assert "2026-11,negative_experience,2" in body
+    assert "median_days_flag_to_conversation,4" in body
+
+
+def test_it_renders_an_accessible_svg_chart_with_a_data_table(login, director_a, history):
+    response = login(director_a).get(
+        reverse("monitoring:report") + "?school=vlindertuin&month=2026-11"
+    )
+    body = response.content.decode()
+    assert "<svg" in body and '<title id="chart-title">' in body and "<desc" in body
+    assert "<caption>" in body
+
+
+def test_it_keeps_a_director_to_their_own_school_report(login, director_b, history):
+    response = login(director_b).get(
+        reverse("monitoring:report") + "?school=vlindertuin&month=2026-11"
+    )
+    assert response.status_code == 400
+    assert response.context["report"] is None
+
+
+def test_it_rejects_a_bad_month(login, director_a, history):
+    response = login(director_a).get(
+        reverse("monitoring:report") + "?school=vlindertuin&month=nonsense"
+    )
+    assert response.status_code == 400
+
+
+def test_it_sends_each_director_a_digest_without_post_text(history, director_a, director_b):
+    sent = notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
+    assert sent == 2
+    to_a = next(m for m in mail.outbox if m.to == [director_a.email])
+    assert "2" in to_a.body and "Geheime posttekst" not in to_a.body
+    assert all("Geheime posttekst" not in m.body + m.subject for m in mail.outbox)
+
+
+def test_it_writes_svg_coordinates_with_dots_in_dutch(login, director_a, history):
+    response = login(director_a).get(
+        reverse("monitoring:report") + "?school=vlindertuin&month=2026-11",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    svg = response.content.decode().split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert 'x="43.5"' in svg
+    assert not re.search(r'="\d+,\d"', svg)

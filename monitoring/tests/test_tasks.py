@@ -1,0 +1,50 @@
+"""Beat entries name real tasks; tasks are thin and safe to run twice."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from monitoring import tasks
+from monitoring.tests.helpers import make_case, make_post, make_source
+from opo_portal.celery import app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_schedules_only_registered_monitoring_tasks():
+    app.loader.import_default_modules()
+    ours = {k: v for k, v in settings.CELERY_BEAT_SCHEDULE.items() if k.startswith("monitoring-")}
+    assert set(ours) == {"monitoring-dispatch", "monitoring-retention", "monitoring-digest"}
+    assert all(entry["task"] in app.tasks for entry in ours.values())
+
+
+def test_it_reads_the_visibility_timeout_from_the_environment():
+    import os
+
+    expected = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == expected
+    assert app.conf.broker_transport_options["visibility_timeout"] == expected
+
+
+def test_it_sends_the_urgent_mail_once_when_the_task_runs_twice(school_a, director_a):
+    case = make_case(school_a, priority=0)
+    tasks.notify_urgent_case.delay(case.pk)
+    tasks.notify_urgent_case.delay(case.pk)
+    assert [m.to for m in mail.outbox] == [[director_a.email]]
+
+
+def test_it_applies_retention_from_the_beat_task(db):
+    from django.utils import timezone
+
+    make_post(make_source(), fetched_at=timezone.now() - datetime.timedelta(days=40))
+    tasks.apply_retention.delay()
+    from monitoring.models import Post
+
+    assert Post.objects.count() == 0
+
+
+def test_it_sends_the_digest_from_the_beat_task(school_a, director_a):
+    assert tasks.send_monthly_digest.delay().get() == 1
+    assert mail.outbox[0].to == [director_a.email]

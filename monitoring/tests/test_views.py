@@ -1,0 +1,466 @@
+"""Monitoring pages, walked by every role."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import Flag, FollowUp, Post, PublicReply, Source, WatchTerm
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+
+pytestmark = pytest.mark.django_db
+ROLES = [
+    "anonymous",
+    "parent",
+    "teacher",
+    "director",
+    "other_director",
+    "board",
+    "privacy_officer",
+    "outsider",
+]
+
+
+@pytest.fixture
+def cast(parent_a, teacher_a, director_a, director_b, board, privacy_officer, outsider):
+    return {
+        "parent": parent_a,
+        "teacher": teacher_a,
+        "director": director_a,
+        "other_director": director_b,
+        "board": board,
+        "privacy_officer": privacy_officer,
+        "outsider": outsider,
+    }
+
+
+def as_role(client, cast, role):
+    client.logout()
+    if role != "anonymous":
+        client.force_login(cast[role])
+    return client
+
+
+def statuses(client, cast, method, url, data=None, setup=None):
+    result = {}
+    for role in ROLES:
+        if setup:
+            url = setup()
+        response = getattr(as_role(client, cast, role), method)(url, data or {})
+        result[role] = response.status_code
+    return result
+
+
+@pytest.fixture
+def case_a(school_a):
+    source = make_source()
+    case = make_case(school_a)
+    make_flag(
+        make_post(source, text="Klopt het dat De Vlindertuin sluit?"), school_a, "verify_fact", case
+    )
+    return case
+
+
+def test_it_shows_the_dashboard_to_directors_board_and_privacy_officer(client, cast):
+    got = statuses(client, cast, "get", reverse("monitoring:dashboard"))
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 200,
+        "other_director": 200,
+        "board": 200,
+        "privacy_officer": 200,
+        "outsider": 404,
+    }
+
+
+def test_it_shows_a_director_only_the_flags_of_their_school(login, director_a, school_a, school_b):
+    source = make_source()
+    make_flag(make_post(source, "1", "Vlindertuin-bericht"), school_a)
+    make_flag(make_post(source, "2", "Zwanenhof-bericht"), school_b)
+    body = login(director_a).get(reverse("monitoring:dashboard")).content.decode()
+    assert "Vlindertuin-bericht" in body and "Zwanenhof-bericht" not in body
+
+
+def test_it_escapes_post_text(login, board, school_a):
+    make_flag(make_post(make_source(), text="<script>alert('x')</script>"), school_a)
+    body = login(board).get(reverse("monitoring:dashboard")).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
+
+
+def test_it_lists_urgent_flags_and_cases_first(login, board, school_a):
+    source = make_source()
+    make_flag(make_post(source, "1", "gewoon"), school_a)
+    urgent_case = make_case(school_a, priority=FollowUp.Priority.URGENT)
+    make_case(school_a)
+    make_flag(make_post(source, "2", "dringend"), school_a, urgent=True, case=urgent_case)
+    response = login(board).get(reverse("monitoring:dashboard"))
+    assert [c.pk for c in response.context["cases"]][0] == urgent_case.pk
+    assert response.context["flags"][0].urgent is True
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_it_runs_the_same_queries_for_3_or_30_flags(
+    login, board, school_a, count, django_assert_num_queries
+):
+    source = make_source()
+    for i in range(count):
+        case = make_case(school_a)
+        make_flag(make_post(source, str(i), f"bericht {i}"), school_a, case=case)
+    client = login(board)
+    # session, user, memberships (access), the MFA middleware's TOTP check, the protocol
+    # banner's acknowledgement check, the menu's guardianship check,
+    # open cases (with school, assignee, flag count), flags (with school, post, source)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("monitoring:dashboard"))
+    assert len(response.context["flags"]) == count
+
+
+def test_it_dismisses_a_flag_in_one_click_for_directors_and_board(client, cast, school_a):
+    source = make_source()
+
+    def setup():
+        flag = make_flag(make_post(source, str(Post.objects.count()), "x"), school_a)
+        return reverse("monitoring:flag_dismiss", args=[flag.pk])
+
+    got = statuses(client, cast, "post", None, setup=setup)
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 302,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 403,
+        "outsider": 404,
+    }
+    assert Flag.objects.filter(dismissed_as_false_positive=True).count() == 2
+
+
+def test_it_shows_a_case_only_within_reach(client, cast, case_a):
+    got = statuses(client, cast, "get", reverse("monitoring:case", args=[case_a.pk]))
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 200,
+        "other_director": 404,
+        "board": 200,
+        "privacy_officer": 200,
+        "outsider": 404,
+    }
+
+
+def test_it_updates_a_case_for_directors_and_board_only(client, cast, case_a, teacher_a):
+    data = {
+        "status": "conversation_planned",
+        "assigned_to": teacher_a.pk,
+        "planned_for": "2026-11-20",
+        "notes": "bellen",
+    }
+    got = statuses(client, cast, "post", reverse("monitoring:case_update", args=[case_a.pk]), data)
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 302,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 403,
+        "outsider": 404,
+    }
+    case_a.refresh_from_db()
+    assert (case_a.status, case_a.assigned_to) == ("conversation_planned", teacher_a)
+
+
+def test_it_shows_a_form_error_for_a_forbidden_status_change(login, director_a, case_a):
+    url = reverse("monitoring:case_update", args=[case_a.pk])
+    response = login(director_a).post(url, {"status": "closed", "held_on": "2026-11-20"})
+    assert response.status_code == 400
+    case_a.refresh_from_db()
+    assert case_a.status == "new"
+
+
+def test_it_walks_a_correction_from_draft_to_approval_to_posted(login, director_a, case_a):
+    client = login(director_a)
+    client.post(
+        reverse("monitoring:reply_draft", args=[case_a.pk]), {"text": "De school blijft open."}
+    )
+    reply = PublicReply.objects.get()
+    client.post(reverse("monitoring:reply_approve", args=[reply.pk]))
+    client.post(
+        reverse("monitoring:reply_posted", args=[reply.pk]), {"posted_url": "https://x.example/r"}
+    )
+    reply.refresh_from_db()
+    assert reply.approved_by == director_a and reply.is_posted
+
+
+def test_it_does_not_let_board_staff_approve_a_reply(login, board, case_a, director_a):
+    from monitoring import services
+
+    reply = services.public_reply_draft(case=case_a, text="Klopt niet.", user=director_a)
+    response = login(board).post(reverse("monitoring:reply_approve", args=[reply.pk]))
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert not reply.is_approved
+
+
+def test_it_offers_no_reply_form_without_a_factual_claim(login, director_a, school_a):
+    case = make_case(school_a)
+    make_flag(make_post(make_source()), school_a, "negative_experience", case)
+    response = login(director_a).get(reverse("monitoring:case", args=[case.pk]))
+    assert reverse("monitoring:reply_draft", args=[case.pk]) not in response.content.decode()
+    response = login(director_a).post(
+        reverse("monitoring:reply_draft", args=[case.pk]), {"text": "Nee"}
+    )
+    assert response.status_code == 400
+    assert PublicReply.objects.count() == 0
+
+
+def test_it_lets_staff_report_a_post_for_their_school(client, cast, school_a):
+    got = statuses(client, cast, "get", reverse("monitoring:report_post"))
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 200,
+        "director": 200,
+        "other_director": 200,
+        "board": 200,
+        "privacy_officer": 404,
+        "outsider": 404,
+    }
+
+
+def test_it_stores_and_classifies_a_manual_report(login, teacher_a, school_a):
+    data = {
+        "school": school_a.pk,
+        "url": "https://social.example/p/1",
+        "text": "De Vlindertuin sluit volgend jaar",
+    }
+    response = login(teacher_a).post(reverse("monitoring:report_post"), data)
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.source.kind == Source.Kind.MANUAL and post.source.school == school_a
+    assert post.reported_by == teacher_a and post.classified_at is not None
+
+
+def test_it_refuses_a_manual_report_for_a_school_out_of_reach(login, teacher_a, school_b):
+    data = {"school": school_b.pk, "url": "https://social.example/p/1", "text": "tekst"}
+    response = login(teacher_a).post(reverse("monitoring:report_post"), data)
+    assert response.status_code == 200 and "school" in response.context["form"].errors
+    assert Post.objects.count() == 0
+
+
+def test_it_lets_only_board_staff_manage_sources(client, cast):
+    got = statuses(client, cast, "get", reverse("monitoring:sources"))
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 404,
+        "other_director": 404,
+        "board": 200,
+        "privacy_officer": 404,
+        "outsider": 404,
+    }
+
+
+def test_it_adds_a_source_and_rejects_a_bad_mastodon_address(login, board):
+    client = login(board)
+    bad = {
+        "kind": "mastodon",
+        "name": "m",
+        "url": "https://m.example/@someone",
+        "interval_minutes": 30,
+    }
+    assert client.post(reverse("monitoring:sources"), bad).status_code == 400
+    good = {**bad, "url": "https://m.example/tags/vlindertuin"}
+    assert client.post(reverse("monitoring:sources"), good).status_code == 302
+    assert Source.objects.get().url == "https://m.example/tags/vlindertuin"
+
+
+def test_it_pauses_a_source(login, board):
+    source = make_source()
+    login(board).post(reverse("monitoring:source_toggle", args=[source.pk]))
+    source.refresh_from_db()
+    assert source.active is False
+
+
+def test_it_lets_only_board_staff_manage_watch_terms(client, cast, school_a):
+    got = statuses(
+        client,
+        cast,
+        "post",
+        reverse("monitoring:watch_terms"),
+        {"school": school_a.pk, "term": "#vlinder"},
+    )
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 404,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 404,
+        "outsider": 404,
+    }
+    assert list(WatchTerm.objects.values_list("term", flat=True)) == ["#vlinder"]
+
+
+def test_it_removes_a_watch_term(login, board, school_a):
+    term = WatchTerm.objects.create(school=school_a, term="vlinder")
+    login(board).post(reverse("monitoring:watch_term_delete", args=[term.pk]))
+    assert WatchTerm.objects.count() == 0
+
+
+def test_it_shows_the_privacy_page_to_everyone(client, cast):
+    got = statuses(client, cast, "get", reverse("monitoring:privacy"))
+    assert set(got.values()) == {200}
+    body = client.get(reverse("monitoring:privacy")).content.decode()
+    assert "#profileren-2" in body and "#profileren-3" in body
+
+
+def test_it_fills_date_inputs_in_iso_format_in_dutch(login, director_a, case_a):
+    case_a.status, case_a.planned_for = "conversation_planned", datetime.date(2026, 11, 20)
+    case_a.save()
+    response = login(director_a).get(
+        reverse("monitoring:case", args=[case_a.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert 'value="2026-11-20"' in response.content.decode()
+
+
+def test_it_shows_the_last_run_of_each_source_in_a_constant_number_of_queries(
+    login, board, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from monitoring.models import FetchRun
+
+    for i in range(5):
+        source = make_source(url=f"https://f.example/{i}")
+        FetchRun.objects.create(
+            source=source, started_at=timezone.now(), status="failed", error="HTTP 503"
+        )
+    client = login(board)
+    # session, user, memberships, TOTP check, the protocol banner's check, sources with
+    # school and last run, schools for the form's select, the menu's guardianship check
+    with django_assert_num_queries(8):
+        response = client.get(reverse("monitoring:sources"))
+    assert response.content.decode().count("HTTP 503") == 5
+
+
+def _reply(case, user, approved=False):
+    from django.utils import timezone
+
+    return PublicReply.objects.create(
+        followup=case,
+        text="De school blijft open.",
+        drafted_by=user,
+        drafted_at=timezone.now(),
+        approved_by=user if approved else None,
+        approved_at=timezone.now() if approved else None,
+    )
+
+
+def test_it_lets_directors_and_board_draft_a_correction(client, cast, case_a):
+    url = reverse("monitoring:reply_draft", args=[case_a.pk])
+    got = statuses(client, cast, "post", url, {"text": "De school blijft open."})
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 302,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 403,
+        "outsider": 404,
+    }
+    assert PublicReply.objects.count() == 2
+
+
+def test_it_lets_only_the_school_director_approve_through_the_page(
+    client, cast, case_a, director_a
+):
+    replies = []
+
+    def setup():
+        replies.append(_reply(case_a, director_a))
+        return reverse("monitoring:reply_approve", args=[replies[-1].pk])
+
+    got = statuses(client, cast, "post", None, setup=setup)
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 302,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 403,
+        "outsider": 404,
+    }
+    approved = [r.pk for r in PublicReply.objects.filter(approved_at__isnull=False)]
+    assert approved == [replies[ROLES.index("director")].pk]
+
+
+def test_it_records_posting_for_directors_and_board(client, cast, case_a, director_a):
+    def setup():
+        return reverse(
+            "monitoring:reply_posted", args=[_reply(case_a, director_a, approved=True).pk]
+        )
+
+    got = statuses(client, cast, "post", None, {"posted_url": "https://x.example/1"}, setup=setup)
+    assert got == {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 302,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 403,
+        "outsider": 404,
+    }
+    assert PublicReply.objects.filter(posted_at__isnull=False).count() == 2
+
+
+def test_it_shows_reports_and_csv_to_directors_board_and_privacy_officer(client, cast, school_a):
+    for name in ("monitoring:report", "monitoring:report_csv"):
+        got = statuses(client, cast, "get", reverse(name) + "?school=vlindertuin&month=2026-11")
+        assert got == {
+            "anonymous": 302,
+            "parent": 404,
+            "teacher": 404,
+            "director": 200,
+            "other_director": 400,
+            "board": 200,
+            "privacy_officer": 200,
+            "outsider": 404,
+        }, name
+
+
+def test_it_lets_only_board_staff_pause_sources_and_remove_terms(client, cast, school_a):
+    def source_url():
+        return reverse(
+            "monitoring:source_toggle",
+            args=[make_source(url=f"https://f.example/{Source.objects.count()}").pk],
+        )
+
+    def term_url():
+        term = WatchTerm.objects.create(school=school_a, term=f"t{WatchTerm.objects.count()}")
+        return reverse("monitoring:watch_term_delete", args=[term.pk])
+
+    expected = {
+        "anonymous": 302,
+        "parent": 404,
+        "teacher": 404,
+        "director": 404,
+        "other_director": 404,
+        "board": 302,
+        "privacy_officer": 404,
+        "outsider": 404,
+    }
+    assert statuses(client, cast, "post", None, setup=source_url) == expected
+    assert statuses(client, cast, "post", None, setup=term_url) == expected
+    assert Source.objects.filter(active=False).count() == 1
+    assert WatchTerm.objects.count() == len(ROLES) - 1

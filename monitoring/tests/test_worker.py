@@ -1,0 +1,149 @@
+"""End to end on a real Celery worker, Redis and PostgreSQL (CI sets both services).
+
+The worker is a subprocess connected to the pytest test database; it fetches a fixture feed
+from the local test server. A task delivered twice, or a worker killed mid-run (SIGKILL)
+and started again, still leaves exactly one row per post.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from conftest import require_service
+from monitoring.models import FetchRun, Post
+from monitoring.tasks import fetch_source
+from monitoring.tests.conftest import fixture_bytes
+from monitoring.tests.helpers import make_source
+from opo_portal.celery import app
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def services_up():
+    require_service("REDIS_URL")
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    # With the CELERY namespace the writable key is the settings name.
+    before = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = before
+
+
+def _worker_env(**extra) -> dict:
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    env.update(extra)
+    return env
+
+
+@contextlib.contextmanager
+def worker(queue: str, **env):
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "opo_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=settings.BASE_DIR,
+        env=_worker_env(**env),
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for(condition, timeout=90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_it_ingests_a_feed_on_a_real_worker_once_even_when_sent_twice(
+    services_up, feed_server, school_a, school_b
+):
+    feed_server.route("/feed.rss", fixture="feed.rss")
+    source = make_source(url=feed_server.url("/feed.rss"))
+    queue = f"test-monitoring-{uuid.uuid4().hex[:8]}"
+    with worker(queue):
+        fetch_source.apply_async((source.pk,), queue=queue).get(timeout=90)
+        fetch_source.apply_async((source.pk,), queue=queue).get(timeout=90)
+    assert Post.objects.filter(source=source).count() == 2
+    assert list(FetchRun.objects.values_list("status", "new_count").order_by("pk")) == [
+        ("succeeded", 2),
+        ("succeeded", 0),
+    ]
+    assert source.posts.filter(flags__category="verify_fact").exists()
+
+
+def test_it_leaves_one_row_per_post_after_a_worker_is_killed_mid_run(
+    services_up, feed_server, school_a, school_b
+):
+    first_request, release = threading.Event(), threading.Event()
+
+    def slow_once(request):
+        if not first_request.is_set():
+            first_request.set()
+            release.wait(timeout=120)  # the worker is killed while it waits for this
+        return 200, {}, fixture_bytes("feed.rss")
+
+    feed_server.route("/feed.rss", handler=slow_once)
+    source = make_source(url=feed_server.url("/feed.rss"))
+    queue = f"test-monitoring-{uuid.uuid4().hex[:8]}"
+    short = {"CELERY_VISIBILITY_TIMEOUT": "3"}
+    try:
+        with worker(queue, **short) as first:
+            fetch_source.apply_async((source.pk,), queue=queue)
+            assert first_request.wait(timeout=90), "the worker never fetched the feed"
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=20)
+        assert Post.objects.count() == 0
+        # Let the visibility timeout pass before the next worker starts: kombu scans for
+        # expired unacknowledged messages on its first restore call and then only every
+        # ~100 s (unacked_restore_interval x unacked_restore_throttle).
+        time.sleep(int(short["CELERY_VISIBILITY_TIMEOUT"]) + 2)
+        with worker(queue, **short):
+            # Redis hands the unacknowledged task out again to the new worker.
+            assert wait_for(lambda: FetchRun.objects.filter(status="succeeded").exists(), 150)
+    finally:
+        release.set()
+    assert Post.objects.filter(source=source).count() == 2
+    assert list(FetchRun.objects.values_list("status", "error").order_by("pk")) == [
+        ("failed", "interrupted"),
+        ("succeeded", ""),
+    ]

@@ -1,0 +1,321 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from monitoring import access, reports, services
+from monitoring.forms import (
+    FollowUpForm,
+    ManualReportForm,
+    ReplyDraftForm,
+    ReplyPostedForm,
+    ReportForm,
+    SourceForm,
+    WatchTermForm,
+)
+from monitoring.models import FetchRun, Flag, FollowUp, PublicReply, Source, WatchTerm
+from schools.access import has_role, require_role
+
+DASHBOARD_LIMIT = 50
+Role = access.Role
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- Dashboard and flags --------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    access.require_monitoring(request.user)
+    schools = access.monitored_schools(request.user)
+    cases = (
+        FollowUp.objects.filter(school__in=schools, status__in=FollowUp.OPEN_STATUSES)
+        .select_related("school", "assigned_to")
+        .annotate(flag_count=Count("flags", filter=Q(flags__dismissed_as_false_positive=False)))
+        .order_by("priority", "-opened_at")[:DASHBOARD_LIMIT]
+    )
+    flags = (
+        Flag.objects.filter(school__in=schools, dismissed_as_false_positive=False)
+        .exclude(category="positive")
+        .select_related("school", "post__source", "followup")
+        .order_by("-urgent", "-created_at")[:DASHBOARD_LIMIT]
+    )
+    context = {
+        "cases": cases,
+        "flags": flags,
+        "can_act": has_role(request.user, *access.ACTING_ROLES),
+        "is_board": has_role(request.user, Role.BOARD),
+    }
+    return render(request, "monitoring/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def flag_dismiss(request, pk):
+    access.require_acting(request.user)
+    flag = access.get_flag_for_user(request.user, pk)
+    services.flag_dismiss(flag=flag, user=request.user)
+    messages.success(request, _("Flag dismissed as a false positive."))
+    if request.POST.get("from_case") and flag.followup_id:
+        return redirect("monitoring:case", flag.followup_id)
+    return redirect("monitoring:dashboard")
+
+
+# --- Cases ----------------------------------------------------------------------------
+
+
+def _case_context(request, case, form=None, reply_form=None):
+    flags = list(case.flags.select_related("post__source").order_by("-urgent", "created_at"))
+    staff = services.assignable_staff(case.school)
+    initial = {
+        "status": case.status,
+        "assigned_to": case.assigned_to_id,
+        "planned_for": case.planned_for,
+        "held_on": case.held_on,
+        "notes": case.notes,
+    }
+    user = request.user
+    return {
+        "case": case,
+        "flags": flags,
+        "replies": case.replies.select_related("drafted_by", "approved_by", "posted_by"),
+        "form": form or FollowUpForm(initial=initial, staff=staff),
+        "reply_form": reply_form or ReplyDraftForm(),
+        "posted_form": ReplyPostedForm(),
+        "can_act": has_role(user, *access.ACTING_ROLES),
+        "can_reply": any(
+            f.category == "verify_fact" and not f.dismissed_as_false_positive for f in flags
+        ),
+        "is_director": services.is_director_of(user, case.school),
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request, pk):
+    case = access.get_case_for_user(request.user, pk)
+    return render(request, "monitoring/case.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_update(request, pk):
+    access.require_acting(request.user)
+    case = access.get_case_for_user(request.user, pk)
+    form = FollowUpForm(request.POST, staff=services.assignable_staff(case.school))
+    if form.is_valid():
+        try:
+            services.followup_update(case=case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Case updated."))
+            return redirect("monitoring:case", case.pk)
+    case.refresh_from_db()
+    return render(
+        request, "monitoring/case.html", _case_context(request, case, form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def reply_draft(request, pk):
+    access.require_acting(request.user)
+    case = access.get_case_for_user(request.user, pk)
+    form = ReplyDraftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.public_reply_draft(
+                case=case, text=form.cleaned_data["text"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Correction drafted; the director must approve it."))
+            return redirect("monitoring:case", case.pk)
+    context = _case_context(request, case, reply_form=form)
+    return render(request, "monitoring/case.html", context, status=400)
+
+
+@login_required
+@require_POST
+def reply_approve(request, pk):
+    access.require_acting(request.user)
+    reply = access.get_reply_for_user(request.user, pk)
+    return _reply_step(request, reply, services.public_reply_approve, _("Reply approved."))
+
+
+@login_required
+@require_POST
+def reply_posted(request, pk):
+    access.require_acting(request.user)
+    reply = access.get_reply_for_user(request.user, pk)
+    form = ReplyPostedForm(request.POST)
+    url = form.cleaned_data["posted_url"] if form.is_valid() else ""
+    return _reply_step(
+        request,
+        reply,
+        lambda **kw: services.public_reply_record_posted(posted_url=url, **kw),
+        _("Posting of the reply recorded."),
+    )
+
+
+def _reply_step(request, reply: PublicReply, step, success: str):
+    try:
+        step(reply=reply, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect("monitoring:case", reply.followup_id)
+
+
+# --- Manual reports --------------------------------------------------------------------
+
+
+@login_required
+def report_post(request):
+    require_role(request.user, *access.REPORTING_ROLES)
+    schools = access.reporting_schools(request.user)
+    form = ManualReportForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.post_report(
+            school=data["school"],
+            url=data["url"],
+            text=data["text"],
+            has_media=data["has_media"],
+            user=request.user,
+        )
+        messages.success(request, _("Thank you. The post was added to monitoring."))
+        return redirect("monitoring:report_post")
+    return render(request, "monitoring/report_post.html", {"form": form})
+
+
+# --- Reports ---------------------------------------------------------------------------
+
+
+def _report_from_request(request):
+    access.require_monitoring(request.user)
+    schools = access.monitored_schools(request.user)
+    today = timezone.localdate()
+    data = {
+        "school": request.GET.get("school") or getattr(schools.first(), "code", ""),
+        "month": request.GET.get("month") or f"{today:%Y-%m}",
+    }
+    form = ReportForm(data, schools=schools)
+    if not form.is_valid():
+        return form, None
+    report = reports.school_report(
+        school=form.cleaned_data["school"], month=form.cleaned_data["month"]
+    )
+    return form, report
+
+
+@login_required
+@require_GET
+def report(request):
+    form, school_report = _report_from_request(request)
+    context = {
+        "form": form,
+        "report": school_report,
+        "chart": reports.trend_chart(school_report.trend) if school_report else None,
+    }
+    return render(request, "monitoring/report.html", context, status=200 if school_report else 400)
+
+
+@login_required
+@require_GET
+def report_csv(request):
+    form, school_report = _report_from_request(request)
+    if school_report is None:
+        return HttpResponse(_("Choose a school and month."), status=400, content_type="text/plain")
+    response = HttpResponse(
+        reports.report_csv(school_report), content_type="text/csv; charset=utf-8"
+    )
+    name = f"monitoring-{school_report.school.code}-{school_report.month:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- Sources and watch terms (board) ------------------------------------------------------
+
+
+@login_required
+def sources(request):
+    require_role(request.user, Role.BOARD)
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        source = form.save(commit=False)
+        source.next_run_at = timezone.now()
+        source.save()
+        messages.success(request, _("Source added."))
+        return redirect("monitoring:sources")
+    last_run = FetchRun.objects.filter(source=OuterRef("pk")).order_by("-started_at")
+    listing = (
+        Source.objects.select_related("school")
+        .annotate(
+            last_status=Subquery(last_run.values("status")[:1]),
+            last_error=Subquery(last_run.values("error")[:1]),
+            last_run_at=Subquery(last_run.values("started_at")[:1]),
+        )
+        .order_by("-needs_attention", "name")
+    )
+    context = {"form": form, "sources": listing}
+    return render(request, "monitoring/sources.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def source_toggle(request, pk):
+    source = access.get_source_for_board(request.user, pk)
+    Source.objects.filter(pk=source.pk).update(
+        active=not source.active, needs_attention=False, consecutive_failures=0
+    )
+    messages.success(request, _("Source updated."))
+    return redirect("monitoring:sources")
+
+
+@login_required
+def watch_terms(request):
+    require_role(request.user, Role.BOARD)
+    form = WatchTermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Watch term added."))
+        return redirect("monitoring:watch_terms")
+    terms = WatchTerm.objects.select_related("school")
+    context = {"form": form, "terms": terms}
+    return render(
+        request, "monitoring/watch_terms.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def watch_term_delete(request, pk):
+    access.get_watch_term_for_board(request.user, pk).delete()
+    messages.success(request, _("Watch term removed."))
+    return redirect("monitoring:watch_terms")
+
+
+# --- Public ------------------------------------------------------------------------------
+
+
+@require_GET
+def privacy(request):
+    context = {
+        "unflagged_days": settings.MONITORING_UNFLAGGED_RETENTION_DAYS,
+        "flagged_days": settings.MONITORING_FLAGGED_RETENTION_DAYS,
+    }
+    return render(request, "monitoring/privacy.html", context)
