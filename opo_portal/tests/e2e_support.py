@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -142,12 +144,31 @@ class Browser:
     def text(self) -> str:
         return self.find("body").text
 
+    @contextmanager
+    def new_page(self, timeout: float = 10):
+        """Wait, after the block, until the browser has left the current document and
+        loaded the next one, even when the next page has the same address (a form that
+        redirects back to itself)."""
+        old = self.find("html")
+        yield
+        try:
+            WebDriverWait(self.driver, timeout).until(staleness_of(old))
+        except TimeoutException:
+            pytest.fail(f"no new page was loaded; still at {self.path}")
+        self.wait_until_loaded()
+
     def click(self, css: str) -> None:
         self.find(css).click()
 
+    def submit(self, css: str) -> None:
+        """Click a submit button and wait for the page the server answers with."""
+        with self.new_page():
+            self.click(css)
+
     def follow(self, href: str) -> None:
         """Click the first link to href (a path) and wait for the page."""
-        self.find(f"a[href='{href}']").click()
+        with self.new_page():
+            self.find(f"a[href='{href}']").click()
         self.wait_for_path(href.split("?")[0].split("#")[0])
 
     def wait_for_download(self, timeout: float = 15) -> Path:
@@ -369,11 +390,11 @@ def log_in_with_password_and_totp(browser: Browser, user, password: str = CAST_P
     browser.open("/accounts/login/")
     browser.find("input[name=login]").send_keys(user.email)
     browser.find("input[name=password]").send_keys(password)
-    browser.click("form[action='/accounts/login/'] button[type=submit]")
+    browser.submit("form[action='/accounts/login/'] button[type=submit]")
     browser.wait_for_path("/accounts/2fa/authenticate/")
     browser.check_page("totp")
     browser.find("input[name=code]").send_keys(current_totp_code(user))
-    browser.click("form[action='/accounts/2fa/authenticate/'] button[type=submit]")
+    browser.submit("form[action='/accounts/2fa/authenticate/'] button[type=submit]")
 
 
 def current_totp_code(user) -> str:

@@ -52,7 +52,7 @@ def test_it_lets_a_director_follow_up_a_flagged_post(
     Select(browser.find("select[name=status]")).select_by_value("conversation_planned")
     Select(browser.find("select[name=assigned_to]")).select_by_value(str(teacher_a.pk))
     fill_date(browser, "input[name=planned_for]", today + datetime.timedelta(days=2))
-    browser.click(f"form[action='/monitoring/zaken/{case.pk}/bijwerken/'] button[type=submit]")
+    browser.submit(f"form[action='/monitoring/zaken/{case.pk}/bijwerken/'] button[type=submit]")
     browser.wait_for_path(f"/monitoring/zaken/{case.pk}/")
     browser.check_page("case-assigned")
     case.refresh_from_db()
@@ -65,7 +65,7 @@ def test_it_lets_a_director_follow_up_a_flagged_post(
     browser.find("textarea[name=notes]").send_keys(
         "Gesprek met twee ouders op school gevoerd; overblijfrooster aangepast."
     )
-    browser.click(f"form[action='/monitoring/zaken/{case.pk}/bijwerken/'] button[type=submit]")
+    browser.submit(f"form[action='/monitoring/zaken/{case.pk}/bijwerken/'] button[type=submit]")
     browser.wait_for_path(f"/monitoring/zaken/{case.pk}/")
     browser.check_page("conversation-recorded")
     browser.screenshot("case-summary", full_page=False)

@@ -22,7 +22,7 @@ def test_it_shows_the_protocol_to_anyone(open_browser, db, size):
 def test_it_switches_the_protocol_to_english(open_browser, db):
     browser = open_browser(DESKTOP, "protocol-english")
     browser.open("/protocol/")
-    browser.find(".lang-switch button[value=en]").click()
+    browser.submit(".lang-switch button[value=en]")
     browser.wait_for_path("/protocol/")
     browser.check_page("protocol-en")
     assert browser.find("html").get_attribute("lang") == "en"
@@ -34,11 +34,12 @@ def test_it_lets_staff_confirm_that_they_read_the_protocol(open_browser, teacher
     log_in_with_password_and_totp(browser, verified_email(teacher_a))
     browser.wait_for_path("/start/leerkracht/")
     banner = browser.find(".banner a[href='/protocol/#bevestigen']")
-    banner.click()
+    with browser.new_page():
+        banner.click()
     browser.wait_for_path("/protocol/")
     browser.check_page("protocol-to-confirm")
 
-    browser.click("form[action='/protocol/bevestigen/'] button[type=submit]")
+    browser.submit("form[action='/protocol/bevestigen/'] button[type=submit]")
     browser.wait_for_path("/protocol/")
     browser.check_page("protocol-confirmed")
     assert Acknowledgement.objects.filter(user=teacher_a, version__number=1).exists()
