@@ -10,6 +10,13 @@ NAV_ITEMS = [
     (_("Home"), "home", {"any"}),
     (_("Protocol"), "policy:current", {"any"}),
     (_("Import pupils"), "schools:import_pupils", {"director", "board"}),
+    # consent
+    (_("Consent"), "consent:my_children", {"parent"}),
+    (_("My data"), "consent:my_data", {"parent"}),
+    (_("Class overview"), "consent:overview", {"teacher", "director", "board"}),
+    (_("Check before posting"), "consent:check_new", {"teacher", "director"}),
+    (_("Consent coverage"), "consent:coverage_index", {"director", "board", "privacy_officer"}),
+    (_("Purposes"), "consent:purposes", {"board"}),
 ]
 
 

@@ -233,3 +233,6 @@ PORTAL_BANNER_PROVIDERS: list[str] = []
 # Functions() that add each app's demo data; `load_demo` calls them in order after the
 # foundation's schools, groups, pupils and accounts exist.
 PORTAL_DEMO_LOADERS: list[str] = []
+
+# --- consent ----------------------------------------------------------------
+PORTAL_DEMO_LOADERS.append("consent.demo.load")
