@@ -21,7 +21,6 @@ from schools.access import (
     is_staff_member,
     pupils_for,
     sees_all_schools,
-    taught_groups,
 )
 from schools.models import Group, StaffMembership
 
@@ -29,12 +28,13 @@ Role = StaffMembership.Role
 
 
 def _reachable_groups(user):
+    """Groups the user teaches, directs (director) or oversees (board, privacy officer)."""
+    groups = Group.objects.select_related("school").order_by("school__name", "name")
     if sees_all_schools(user):
-        return Group.objects.select_related("school")
-    director = Group.objects.filter(
-        school__memberships__user=user, school__memberships__role=Role.DIRECTOR
-    )
-    return (taught_groups(user) | director).distinct().select_related("school")
+        return groups
+    reach = Q(teachers__user=user, teachers__role=Role.TEACHER)
+    reach |= Q(school__memberships__user=user, school__memberships__role=Role.DIRECTOR)
+    return groups.filter(reach).distinct()
 
 
 @login_required
