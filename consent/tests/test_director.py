@@ -134,7 +134,7 @@ def test_it_does_not_remind_a_parent_who_answered_everything(parent_a, pupil_a, 
 
 
 def test_it_queues_reminders_from_the_coverage_page(
-    login, django_capture_on_commit_callbacks, director_a, parent_a, pupil_a, school_a
+    eager_tasks, login, django_capture_on_commit_callbacks, director_a, parent_a, pupil_a, school_a
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(director_a).post(reverse("consent:remind", args=[school_a.code]))
@@ -148,7 +148,7 @@ def test_it_hides_reminders_from_the_privacy_officer(login, privacy_officer, sch
 
 
 def test_it_opens_one_review_round_per_year_and_emails_parents(
-    login, django_capture_on_commit_callbacks, director_a, parent_a, pupil_a, school_a
+    eager_tasks, login, django_capture_on_commit_callbacks, director_a, parent_a, pupil_a, school_a
 ):
     client = login(director_a)
     url = reverse("consent:review_round", args=[school_a.code])

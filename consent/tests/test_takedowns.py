@@ -19,7 +19,7 @@ def published(teacher_a, parent_a, pupil_a):
 
 
 def test_it_creates_a_task_for_the_teacher_on_withdrawal(
-    django_capture_on_commit_callbacks, published, teacher_a, parent_a, pupil_a
+    eager_tasks, django_capture_on_commit_callbacks, published, teacher_a, parent_a, pupil_a
 ):
     with django_capture_on_commit_callbacks(execute=True):
         decide(pupil_a, parent_a, "sociale-media", "photo", False)
@@ -40,7 +40,7 @@ def test_it_queues_the_email_only_after_commit(
 
 
 def test_it_sends_the_email_once_when_the_task_runs_twice(
-    django_capture_on_commit_callbacks, published, parent_a, pupil_a
+    eager_tasks, django_capture_on_commit_callbacks, published, parent_a, pupil_a
 ):
     with django_capture_on_commit_callbacks(execute=True):
         decide(pupil_a, parent_a, "sociale-media", "photo", False)
