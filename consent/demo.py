@@ -43,8 +43,9 @@ def load() -> None:
         pattern = position % 6
         if pattern == 3:  # conflict when two parents disagree; else a single "yes"
             consent_decide(pupil=pupil, guardian=parents[0], answers=_answers(infos, 0))
-            if len(parents) > 1:
-                consent_decide(pupil=pupil, guardian=parents[1], answers=_answers(infos, 1))
+            if len(parents) > 1:  # the second parent refuses public channels only
+                public = [i for i in infos if i.purpose.code in ("sociale-media", "pers")]
+                consent_decide(pupil=pupil, guardian=parents[1], answers=_answers(public, 1))
         elif pattern != 5:  # pattern 5 stays unanswered
             consent_decide(pupil=pupil, guardian=parents[0], answers=_answers(infos, pattern))
     if len(pupils) > 7 and not Pupil.objects.filter(not_in_picture=True).exists():

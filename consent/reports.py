@@ -58,6 +58,12 @@ class SchoolCoverage:
     total: GroupCoverage
     conflicts: list[Conflict]
 
+    def conflicts_by_pupil(self) -> list[tuple[Pupil, list[Conflict]]]:
+        grouped: dict[int, tuple[Pupil, list[Conflict]]] = {}
+        for conflict in self.conflicts:
+            grouped.setdefault(conflict.pupil.pk, (conflict.pupil, []))[1].append(conflict)
+        return list(grouped.values())
+
 
 def school_pupils(school: School) -> list[Pupil]:
     return list(
