@@ -62,3 +62,15 @@ def test_it_is_refused_by_postgresql_for_raw_sql(event, sql):
     ):
         cursor.execute(sql, [event.pk])
     assert ConsentEvent.objects.filter(pk=event.pk, granted=True).exists()
+
+
+def test_it_offers_no_change_or_delete_in_the_admin(rf, event):
+    from django.contrib import admin
+
+    from consent.admin import ConsentEventAdmin
+
+    model_admin = ConsentEventAdmin(ConsentEvent, admin.site)
+    request = rf.get("/")
+    assert not model_admin.has_change_permission(request, event)
+    assert not model_admin.has_delete_permission(request, event)
+    assert not model_admin.has_add_permission(request)

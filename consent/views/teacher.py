@@ -20,6 +20,7 @@ from schools.access import (
     has_role,
     is_staff_member,
     pupils_for,
+    require_role,
     sees_all_schools,
 )
 from schools.models import Group, StaffMembership
@@ -101,8 +102,7 @@ def _candidates(request, reachable):
 
 @login_required
 def check_new(request):
-    if not is_staff_member(request.user):
-        raise Http404
+    require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
     reachable = pupils_for(request.user).current()
     form = CheckForm(request.POST or None, pupils=reachable, initial=request.GET)
     if request.method == "POST" and form.is_valid():
