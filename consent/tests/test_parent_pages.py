@@ -134,6 +134,7 @@ def test_it_rejects_an_invalid_answer_without_writing(login, parent_a, pupil_a):
         page(pupil_a), form_data(client, pupil_a, **{field("website", "photo"): "maybe"})
     )
     assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
     assert ConsentEvent.objects.count() == 0
 
 
