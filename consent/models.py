@@ -237,6 +237,26 @@ class TakedownTask(models.Model):
         return self.done_at is None
 
 
+class ConflictNotice(models.Model):
+    """Parents started to disagree: the school's directors are told (once per causing event)."""
+
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
+    purpose = models.ForeignKey(Purpose, on_delete=models.CASCADE, related_name="+")
+    media_type = models.CharField(_("media type"), max_length=10, choices=MediaType.choices)
+    caused_by = models.OneToOneField(
+        ConsentEvent, on_delete=models.PROTECT, related_name="conflict_notice"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conflict notice")
+        verbose_name_plural = _("conflict notices")
+
+    def __str__(self) -> str:
+        return f"conflict notice {self.pk}"
+
+
 class ReminderSent(models.Model):
     """A reminder e-mail to a parent who has not answered; `week` is the ISO week claimed."""
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consent.models import (
+    ConflictNotice,
     ConsentEvent,
     MediaType,
     PublicationCheck,
@@ -21,7 +22,15 @@ from consent.models import (
     TakedownTask,
     text_hash,
 )
-from consent.rules import PurposeInfo, consent_table, is_allowed, purpose_infos, shown_state
+from consent.rules import (
+    Decision,
+    PurposeInfo,
+    State,
+    consent_table,
+    is_allowed,
+    purpose_infos,
+    shown_state,
+)
 from schools.access import pupils_for
 from schools.models import Guardianship, Pupil, School
 
@@ -73,30 +82,47 @@ def consent_decide(
     now = timezone.now()
     created = []
     for answer in answers:
-        own = table.latest_by_guardian(pupil.pk, answer.purpose_id, answer.media_type).get(
-            guardian.pk
-        )
+        key = (pupil.pk, answer.purpose_id, answer.media_type)
+        own = table.latest_by_guardian(*key).get(guardian.pk)
         if own is not None and own.granted == answer.granted:
             continue
+        before = table.state(*key)
         version = infos[answer.purpose_id].current_version
-        created.append(
-            ConsentEvent.objects.create(
-                pupil=pupil,
-                guardian=guardian,
-                purpose_id=answer.purpose_id,
-                purpose_version=version,
-                text_hash=version.text_hash,
-                media_type=answer.media_type,
-                granted=answer.granted,
-                method=method,
-                recorded_by=recorded_by,
-                created_at=now,
-            )
+        event = ConsentEvent.objects.create(
+            pupil=pupil,
+            guardian=guardian,
+            purpose_id=answer.purpose_id,
+            purpose_version=version,
+            text_hash=version.text_hash,
+            media_type=answer.media_type,
+            granted=answer.granted,
+            method=method,
+            recorded_by=recorded_by,
+            created_at=now,
         )
-    for event in created:
+        created.append(event)
+        table.decisions.setdefault(key, []).append(
+            Decision(guardian.pk, version.number, answer.granted, now, event.pk)
+        )
+        if before != State.CONFLICT and table.state(*key) == State.CONFLICT:
+            conflict_notice_create(event=event)
         if not event.granted:
             takedowns_create_for(event=event)
     return created
+
+
+def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
+    """Parents disagree from now on: tell the school's directors, once, after commit."""
+    from consent.tasks import send_conflict_notice
+
+    notice = ConflictNotice.objects.create(
+        pupil_id=event.pupil_id,
+        purpose_id=event.purpose_id,
+        media_type=event.media_type,
+        caused_by=event,
+    )
+    transaction.on_commit(lambda: send_conflict_notice.delay(notice.pk))
+    return notice
 
 
 def consent_withdraw(

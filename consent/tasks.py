@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from consent.models import ReviewRound, TakedownTask
-from schools.models import Guardianship, School
+from consent.models import ConflictNotice, ReviewRound, TakedownTask
+from schools.models import Guardianship, School, StaffMembership
 
 logger = logging.getLogger(__name__)
 
@@ -94,4 +94,30 @@ def send_review_round_emails(round_id: int) -> int:
                 {"url": reverse("consent:my_children"), "review_round": review_round},
             )
     logger.info("review round %s e-mailed to %s parents", round_id, len(emails))
+    return len(emails)
+
+
+@shared_task(name="consent.send_conflict_notice", max_retries=3)
+def send_conflict_notice(notice_id: int) -> int:
+    claimed = ConflictNotice.objects.filter(pk=notice_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    notice = ConflictNotice.objects.select_related("pupil__school", "purpose").get(pk=notice_id)
+    school = notice.pupil.school
+    emails = sorted(
+        StaffMembership.objects.filter(
+            school=school, role=StaffMembership.Role.DIRECTOR
+        ).values_list("user__email", flat=True)
+    )
+    if emails:
+        with translation.override(settings.LANGUAGE_CODE):
+            _mail(
+                "consent/email/conflict.txt",
+                _("Parents disagree about consent"),
+                emails,
+                {"notice": notice, "url": reverse("consent:coverage", args=[school.code])},
+            )
+    logger.info("conflict notice %s e-mailed to %s directors", notice_id, len(emails))
     return len(emails)

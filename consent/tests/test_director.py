@@ -10,11 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
-from consent.models import ConsentEvent, ReminderSent, ReviewConfirmation, ReviewRound
+from consent.models import (
+    ConflictNotice,
+    ConsentEvent,
+    ReminderSent,
+    ReviewConfirmation,
+    ReviewRound,
+)
 from consent.reports import neutralise, school_coverage
 from consent.rules import State
 from consent.services import reminder_claim
-from consent.tasks import send_consent_reminders, send_review_round_emails
+from consent.tasks import send_conflict_notice, send_consent_reminders, send_review_round_emails
 from consent.tests.helpers import decide, purpose, state_of
 from schools.models import Guardianship
 
@@ -225,3 +231,25 @@ def test_it_offers_only_gezag_holders_for_paper_decisions(login, director_a, par
     )
     assert response.status_code == 200
     assert ConsentEvent.objects.count() == 0
+
+
+def test_it_tells_the_directors_when_parents_start_to_disagree(
+    eager_tasks, django_capture_on_commit_callbacks, director_a, parent_a, second_parent, pupil_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_a, parent_a, "pers", "photo", True)
+        decide(pupil_a, second_parent, "pers", "photo", False)
+    assert [m.to for m in mail.outbox] == [[director_a.email]]
+    assert "Sem" not in mail.outbox[0].body
+
+
+def test_it_tells_the_directors_once_per_conflict(
+    eager_tasks, django_capture_on_commit_callbacks, director_a, parent_a, second_parent, pupil_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_a, parent_a, "pers", "photo", True)
+        decide(pupil_a, second_parent, "pers", "photo", False)
+        decide(pupil_a, parent_a, "pers", "photo", True)
+    notice = ConflictNotice.objects.get()
+    assert send_conflict_notice(notice.pk) == 0
+    assert len(mail.outbox) == 1
