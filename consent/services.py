@@ -42,6 +42,15 @@ class Answer:
     granted: bool
 
 
+def lock_pupils(ids) -> None:
+    """Serialise decisions and publication checks per pupil (PostgreSQL row locks).
+
+    Without it a check could read "granted" while a withdrawal commits, and the
+    withdrawal's takedown lookup would not yet see the check: no takedown task.
+    """
+    list(Pupil.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 def has_gezag(user, pupil: Pupil) -> bool:
     return Guardianship.objects.filter(user=user, pupil=pupil, has_parental_authority=True).exists()
 
@@ -78,6 +87,7 @@ def consent_decide(
                 _("The text of “%(purpose)s” has changed. Please read it and answer again.")
                 % {"purpose": infos[answer.purpose_id].purpose.name}
             )
+    lock_pupils([pupil.pk])
     table = consent_table([pupil], list(infos.values()))
     now = timezone.now()
     created = []
@@ -165,6 +175,7 @@ def publication_check_create(
     infos = purpose_infos(codes=[purpose.code])
     if not infos or not infos[0].purpose.active:
         raise ValidationError(_("This purpose is not in use."))
+    lock_pupils(ids)
     results = check_results(info=infos[0], media_type=media_type, pupils=pupils)
     check = PublicationCheck.objects.create(
         checked_by=user,
