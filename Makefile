@@ -19,7 +19,7 @@ $(BIN)/.installed-dev: $(BIN)/.installed-run requirements-dev.txt
 run: $(BIN)/.installed-run
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v 0
+	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py load_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "Starting a Celery worker with beat (REDIS_URL is set)"; \
@@ -31,11 +31,11 @@ run: $(BIN)/.installed-run
 	fi
 
 test: $(BIN)/.installed-dev
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v 0
+	$(BIN)/python manage.py compile_translations
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 e2e: $(BIN)/.installed-dev
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v 0
+	$(BIN)/python manage.py compile_translations
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed-dev

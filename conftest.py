@@ -20,6 +20,13 @@ Role = StaffMembership.Role
 SCHOOL_YEAR = "2026-2027"
 
 
+def pytest_sessionstart(session):
+    """Compile the Dutch catalogues before any test renders a page (.mo files are not in git)."""
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
+
+
 def require_service(env_name: str) -> str:
     """The service URL, or skip locally / fail in CI (OPO_REQUIRE_SERVICES=1)."""
     url = os.environ.get(env_name, "")

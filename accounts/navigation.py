@@ -8,8 +8,11 @@ from schools.access import roles_of
 # (label, url name, roles that see it; "any" means every logged-in user)
 NAV_ITEMS = [
     (_("Home"), "home", {"any"}),
-    (_("Protocol"), "policy:current", {"any"}),
+    (_("Protocol"), "policy:current", {"any", "public"}),
     (_("Import pupils"), "schools:import_pupils", {"director", "board"}),
+    # policy: who confirmed the protocol (directors, board) and drafting new versions (board)
+    (_("Protocol confirmations"), "policy:confirmations", {"director", "board"}),
+    (_("Protocol drafts"), "policy:drafts", {"board"}),
     # consent
     (_("Consent"), "consent:my_children", {"parent"}),
     (_("My data"), "consent:my_data", {"parent"}),

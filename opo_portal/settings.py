@@ -234,5 +234,9 @@ PORTAL_BANNER_PROVIDERS: list[str] = []
 # foundation's schools, groups, pupils and accounts exist.
 PORTAL_DEMO_LOADERS: list[str] = []
 
+# --- policy: the social media protocol ----------------------------------------------
+# Staff who have not confirmed the current protocol version see a banner on every page.
+PORTAL_BANNER_PROVIDERS += ["policy.banners.unread_protocol_banner"]
+
 # --- consent ----------------------------------------------------------------
 PORTAL_DEMO_LOADERS.append("consent.demo.load")

@@ -1,5 +1,395 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from policy import services
+from policy.diff import compare_articles, split_unchanged
+from policy.export import confirmations_csv
+from policy.forms import (
+    ArticleForm,
+    ConfirmForm,
+    DiffChoiceForm,
+    SectionAddForm,
+    SectionForm,
+    SummaryForm,
+)
+from policy.models import Acknowledgement, Article, ProtocolVersion, Section
+from policy.selectors import (
+    parent_confirmations,
+    schools_with_confirmation_counts,
+    staff_confirmations,
+)
+from schools.access import (
+    directed_schools,
+    get_school_for_director,
+    require_role,
+    roles_of,
+)
+from schools.models import StaffMembership
+
+Role = StaffMembership.Role
+
+
+# --- Helpers -----------------------------------------------------------------------
+
+
+def _current_or_404() -> ProtocolVersion:
+    version = ProtocolVersion.objects.current()
+    if version is None:
+        raise Http404
+    return version
+
+
+def _document(version: ProtocolVersion) -> list[Section]:
+    return list(version.sections.prefetch_related("articles"))
+
+
+def _articles(version: ProtocolVersion):
+    return version.articles.select_related("section").order_by("section__position", "number")
+
+
+def _get_draft(user, number: int) -> ProtocolVersion:
+    """Drafts exist only for board staff; a published version is never a draft (404)."""
+    require_role(user, Role.BOARD)
+    return get_object_or_404(ProtocolVersion.objects.drafts(), number=number)
+
+
+def _draft_url(draft: ProtocolVersion, anchor: str) -> str:
+    return reverse("policy:draft_edit", args=[draft.number]) + f"#{anchor}"
+
+
+def _confirmation_school(user, code: str):
+    """Directors reach their own school's list, board staff every school's; others 404."""
+    require_role(user, Role.DIRECTOR, Role.BOARD)
+    return get_school_for_director(user, code)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- Reading the protocol (anyone) ----------------------------------------------------
 
 
 def current(request):
-    return render(request, "policy/current.html")
+    version = ProtocolVersion.objects.current()
+    if version is None:  # only before the first publication (the migration loads version 1)
+        return render(request, "policy/none_published.html")
+    can_confirm = bool(roles_of(request.user))
+    acknowledgement = (
+        Acknowledgement.objects.filter(user=request.user, version=version).first()
+        if can_confirm
+        else None
+    )
+    return render(
+        request,
+        "policy/current.html",
+        {
+            "version": version,
+            "sections": _document(version),
+            "can_confirm": can_confirm,
+            "acknowledgement": acknowledgement,
+        },
+    )
+
+
+def version_detail(request, number: int):
+    version = get_object_or_404(ProtocolVersion.objects.published(), number=number)
+    current_version = ProtocolVersion.objects.current()
+    if version == current_version:
+        return redirect("policy:current")
+    return render(
+        request,
+        "policy/version.html",
+        {"version": version, "sections": _document(version), "current": current_version},
+    )
+
+
+def _history(data=None):
+    versions = list(ProtocolVersion.objects.published().order_by("-number"))
+    rows = list(zip(versions, [*versions[1:], None], strict=True))
+    form = DiffChoiceForm(data, numbers=[v.number for v in versions])
+    return versions, rows, form
+
+
+def history(request):
+    _versions, rows, form = _history()
+    return render(request, "policy/history.html", {"rows": rows, "form": form})
+
+
+def diff_choose(request):
+    _versions, rows, form = _history(request.GET)
+    if not form.is_valid():
+        return render(request, "policy/history.html", {"rows": rows, "form": form})
+    return redirect("policy:diff", old=form.cleaned_data["old"], new=form.cleaned_data["new"])
+
+
+def diff(request, old: int, new: int):
+    published = ProtocolVersion.objects.published()
+    old_version = get_object_or_404(published, number=old)
+    new_version = get_object_or_404(published, number=new)
+    changes = compare_articles(_articles(old_version), _articles(new_version))
+    changed, unchanged = split_unchanged(changes)
+    return render(
+        request,
+        "policy/diff.html",
+        {
+            "old": old_version,
+            "new": new_version,
+            "changes": changes,
+            "changed": changed,
+            "unchanged": unchanged,
+        },
+    )
+
+
+# --- Confirming (staff and parents) -----------------------------------------------------
+
+
+@login_required
+@require_POST
+def confirm(request):
+    if not roles_of(request.user):
+        raise Http404
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    version = get_object_or_404(
+        ProtocolVersion.objects.published(), number=form.cleaned_data["version"]
+    )
+    try:
+        services.acknowledgement_record(user=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Thank you: you confirmed that you read version %(number)s.")
+            % {"number": version.number},
+        )
+    return redirect(reverse("policy:current") + "#bevestigen")
+
+
+# --- Who has confirmed (directors: own school; board: all) ------------------------------
+
+
+@login_required
+def confirmations(request):
+    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    version = ProtocolVersion.objects.current()
+    if version is None:
+        return render(request, "policy/none_published.html")
+    schools = schools_with_confirmation_counts(directed_schools(request.user), version)
+    return render(request, "policy/confirmations.html", {"version": version, "schools": schools})
+
+
+@login_required
+def confirmation_list(request, code: str):
+    school = _confirmation_school(request.user, code)
+    version = _current_or_404()
+    staff = staff_confirmations(school=school, version=version)
+    parents = parent_confirmations(school=school, version=version)
+    return render(
+        request,
+        "policy/confirmation_list.html",
+        {
+            "school": school,
+            "version": version,
+            "staff": staff,
+            "staff_confirmed": sum(row.confirmed for row in staff),
+            "parents": parents,
+            "parents_confirmed": sum(row.confirmed for row in parents),
+        },
+    )
+
+
+@login_required
+def confirmation_csv(request, code: str):
+    school = _confirmation_school(request.user, code)
+    version = _current_or_404()
+    with_parents = request.GET.get("ouders") == "1"
+    content = confirmations_csv(
+        staff=staff_confirmations(school=school, version=version),
+        parents=parent_confirmations(school=school, version=version) if with_parents else None,
+    )
+    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
+    filename = f"protocol-v{version.number}-bevestigingen-{school.code}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Drafting and publishing (board staff) ----------------------------------------------
+
+
+@login_required
+def drafts(request):
+    require_role(request.user, Role.BOARD)
+    versions = ProtocolVersion.objects.select_related("published_by").order_by("-number")
+    return render(
+        request,
+        "policy/drafts.html",
+        {"versions": versions, "has_draft": any(not v.is_published for v in versions)},
+    )
+
+
+@login_required
+@require_POST
+def draft_start(request):
+    require_role(request.user, Role.BOARD)
+    try:
+        draft = services.version_draft_start(by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("policy:drafts")
+    return redirect("policy:draft_edit", number=draft.number)
+
+
+@login_required
+def draft_edit(request, number: int):
+    draft = _get_draft(request.user, number)
+    form = SummaryForm(request.POST or None, initial={"summary": draft.summary})
+    if request.method == "POST" and form.is_valid():
+        services.version_update_summary(version=draft, summary=form.cleaned_data["summary"])
+        messages.success(request, _("Summary saved."))
+        return redirect("policy:draft_edit", number=draft.number)
+    return render(
+        request,
+        "policy/draft_edit.html",
+        {"draft": draft, "form": form, "sections": _document(draft)},
+    )
+
+
+@login_required
+def draft_preview(request, number: int):
+    draft = _get_draft(request.user, number)
+    current_version = ProtocolVersion.objects.current()
+    changes = (
+        compare_articles(_articles(current_version), _articles(draft)) if current_version else []
+    )
+    changed, unchanged = split_unchanged(changes)
+    return render(
+        request,
+        "policy/draft_preview.html",
+        {
+            "version": draft,
+            "sections": _document(draft),
+            "current": current_version,
+            "changes": changes,
+            "changed": changed,
+            "unchanged": unchanged,
+        },
+    )
+
+
+@login_required
+@require_POST
+def draft_publish(request, number: int):
+    draft = _get_draft(request.user, number)
+    try:
+        services.version_publish(version=draft, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("policy:draft_preview", number=draft.number)
+    messages.success(request, _("Version %(number)s is published.") % {"number": draft.number})
+    return redirect("policy:current")
+
+
+@login_required
+@require_POST
+def draft_discard(request, number: int):
+    draft = _get_draft(request.user, number)
+    services.version_discard(version=draft)
+    messages.success(request, _("The draft was discarded."))
+    return redirect("policy:drafts")
+
+
+@login_required
+def section_add(request, number: int):
+    draft = _get_draft(request.user, number)
+    form = SectionAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_add(version=draft, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("policy:draft_edit", number=draft.number)
+    return render(request, "policy/section_form.html", {"draft": draft, "form": form})
+
+
+@login_required
+def section_edit(request, number: int, pk: int):
+    draft = _get_draft(request.user, number)
+    section = get_object_or_404(draft.sections, pk=pk)
+    form = SectionForm(request.POST or None, initial={"heading": section.heading})
+    if request.method == "POST" and form.is_valid():
+        services.section_update(section=section, heading=form.cleaned_data["heading"])
+        return redirect(_draft_url(draft, section.slug))
+    return render(
+        request,
+        "policy/section_form.html",
+        {"draft": draft, "form": form, "section": section},
+    )
+
+
+@login_required
+@require_POST
+def section_remove(request, number: int, pk: int):
+    draft = _get_draft(request.user, number)
+    section = get_object_or_404(draft.sections, pk=pk)
+    try:
+        services.section_remove(section=section)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("policy:draft_edit", number=draft.number)
+
+
+@login_required
+def article_add(request, number: int, pk: int):
+    draft = _get_draft(request.user, number)
+    section = get_object_or_404(draft.sections, pk=pk)
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_add(section=section, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(_draft_url(draft, article.anchor))
+    return render(
+        request,
+        "policy/article_form.html",
+        {"draft": draft, "form": form, "section": section},
+    )
+
+
+@login_required
+def article_edit(request, number: int, pk: int):
+    draft = _get_draft(request.user, number)
+    article = get_object_or_404(Article.objects.select_related("section"), version=draft, pk=pk)
+    form = ArticleForm(request.POST or None, initial={"text": article.text})
+    if request.method == "POST" and form.is_valid():
+        services.article_update(article=article, text=form.cleaned_data["text"])
+        return redirect(_draft_url(draft, article.anchor))
+    return render(
+        request,
+        "policy/article_form.html",
+        {"draft": draft, "form": form, "section": article.section, "article": article},
+    )
+
+
+@login_required
+@require_POST
+def article_remove(request, number: int, pk: int):
+    draft = _get_draft(request.user, number)
+    article = get_object_or_404(Article.objects.select_related("section"), version=draft, pk=pk)
+    try:
+        services.article_remove(article=article)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("policy:draft_edit", number=draft.number)

@@ -110,3 +110,19 @@ def require_role(user, *roles: str) -> None:
     """Raise 404 unless the user holds one of the roles: pages out of reach do not exist."""
     if not has_role(user, *roles):
         raise Http404
+
+
+def schools_for_import(user) -> QuerySet[School]:
+    """Schools the user may import pupils into: board staff any, a director their own.
+
+    Not directed_schools: that one also gives the privacy officer every school, and the
+    privacy officer audits; they do not change the register.
+    """
+    if has_role(user, Role.BOARD):
+        return School.objects.all()
+    ids = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
+    return School.objects.filter(id__in=ids)
+
+
+def get_school_for_import(user, code: str) -> School:
+    return get_object_or_404(schools_for_import(user), code=code)

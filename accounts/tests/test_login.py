@@ -1,0 +1,68 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from conftest import give_totp, make_user
+
+
+def test_it_speaks_dutch_by_default(client, db):
+    response = client.get(reverse("account_login"))
+    body = response.content.decode()
+    assert '<html lang="nl">' in body
+    assert "Naar de inhoud" in body
+
+
+def test_it_switches_to_english(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="en">' in body
+    assert "Skip to content" in body
+
+
+def test_it_sends_the_admin_login_through_allauth(client, db):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    login = client.get(response.url, follow=True)
+    assert login.request["PATH_INFO"] == reverse("account_login")
+
+
+def test_it_requires_totp_before_the_admin(login, db):
+    admin = make_user("admin@example.org", is_staff=True, is_superuser=True)
+    response = login(admin).get("/admin/")
+    assert response.url == reverse("mfa_activate_totp")
+    give_totp(admin)
+    assert login(admin).get("/admin/").status_code == 200
+
+
+def test_it_logs_a_parent_in_by_emailed_code(client, parent_a):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    client.post(reverse("account_request_login_code"), {"email": parent_a.email})
+    assert len(mail.outbox) == 1
+    code = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", mail.outbox[0].body).group(1)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).url == reverse("accounts:home_parent")
+
+
+def test_it_allows_no_signup(client, db):
+    assert "Registratie gesloten" in client.get(reverse("account_signup")).content.decode()
+    client.post(
+        reverse("account_signup"),
+        {"email": "x@example.org", "password1": "a" * 12, "password2": "a" * 12},
+    )
+    from accounts.models import User
+
+    assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_it_rate_limits_failed_logins(client, parent_a):
+    url = reverse("account_login")
+    for _ in range(5):
+        client.post(url, {"login": parent_a.email, "password": "wrong"})
+    # After five failures even the right password is refused for a while.
+    response = client.post(url, {"login": parent_a.email, "password": "correct horse 42"})
+    assert "Te veel inlogpogingen" in response.content.decode()
+    assert "_auth_user_id" not in client.session

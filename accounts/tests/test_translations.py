@@ -1,0 +1,86 @@
+"""Every user-facing string we mark for translation has a Dutch translation."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils.translation import trans_real
+from django.utils.translation.template import templatize
+
+ROOT = Path(settings.BASE_DIR)
+OUR_APPS = ["accounts", "schools", "policy", "consent", "monitoring", "opo_portal"]
+GETTEXT_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def _python_msgids(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    msgids = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        if name not in GETTEXT_NAMES:
+            continue
+        index = 1 if name.startswith(("pgettext", "npgettext")) else 0
+        if len(node.args) > index and isinstance(node.args[index], ast.Constant):
+            msgid = node.args[index].value
+            if name.startswith("pgettext") or name.startswith("npgettext"):
+                msgid = f"{node.args[0].value}\x04{msgid}"
+            plural = name.startswith(("ngettext", "npgettext"))
+            msgids.add((msgid, 0) if plural else msgid)
+    return msgids
+
+
+def _template_msgids(path: Path) -> set[str]:
+    source = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+    msgids = set()
+    literal = r"(u?'(?:[^'\\]|\\.)*')"
+    for match in re.finditer(rf"(?<![np])gettext\({literal}\)", source):
+        msgids.add(ast.literal_eval(match.group(1)))
+    for match in re.finditer(rf"(?<!n)pgettext\({literal}, {literal}\)", source):
+        context, msgid = (ast.literal_eval(g) for g in match.groups())
+        msgids.add(f"{context}\x04{msgid}")
+    for match in re.finditer(rf"(?<!p)ngettext\({literal}, {literal}, ", source):
+        msgids.add((ast.literal_eval(match.group(1)), 0))
+    return msgids
+
+
+def our_python_files():
+    for app in OUR_APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts and "tests" not in path.parts:
+                yield path
+
+
+def our_templates():
+    return (ROOT / "templates").rglob("*.html")
+
+
+@pytest.fixture(scope="module")
+def dutch_catalog():
+    # conftest compiles the catalogues at session start.
+    return trans_real.translation("nl")._catalog
+
+
+def test_it_has_a_dutch_translation_for_every_marked_string(dutch_catalog):
+    missing = []
+    for path in [*our_python_files(), *our_templates()]:
+        ids = _python_msgids(path) if path.suffix == ".py" else _template_msgids(path)
+        missing += [
+            f"{path.relative_to(ROOT)}: {m!r}"
+            for m in sorted(ids, key=str)
+            if m not in dutch_catalog
+        ]
+    assert not missing, "missing Dutch translations:\n" + "\n".join(missing)

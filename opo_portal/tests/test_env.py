@@ -1,0 +1,71 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from opo_portal.env import env_bool, env_int, env_list, env_url
+
+
+def test_it_reads_booleans(monkeypatch):
+    monkeypatch.setenv("FLAG", "Yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "0")
+    assert env_bool("FLAG", default=True) is False
+
+
+def test_it_rejects_a_bad_boolean(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be a boolean"):
+        env_bool("FLAG")
+
+
+def test_it_rejects_a_bad_or_too_small_number(monkeypatch):
+    monkeypatch.setenv("N", "ten")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("N", 1)
+    monkeypatch.setenv("N", "-1")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("N", 1, minimum=0)
+
+
+def test_it_splits_lists(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.example , b.example,,")
+    assert env_list("HOSTS") == ["a.example", "b.example"]
+
+
+def test_it_rejects_a_url_with_the_wrong_scheme(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://x@y/z")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with"):
+        env_url("DATABASE_URL", schemes=("postgres",))
+
+
+def test_it_refuses_the_development_secret_in_production(monkeypatch):
+    import subprocess
+    import sys
+
+    env = {"DEBUG": "false", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ['DJANGO_SETTINGS_MODULE']="
+            "'opo_portal.settings';django.setup()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_documents_every_setting_in_env_example():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    read = set(
+        re.findall(r'env_\w+\(\s*"([A-Z_]+)"', (root / "opo_portal/settings.py").read_text())
+    )
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
+    assert read
+    assert sorted(read - documented) == []

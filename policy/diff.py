@@ -1,0 +1,110 @@
+"""What changed between two protocol versions, article by article (matched by anchor)."""
+
+import difflib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Change(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+CHANGE_LABELS = {
+    Change.ADDED: _("added"),
+    Change.REMOVED: _("removed"),
+    Change.CHANGED: _("changed"),
+    Change.UNCHANGED: _("unchanged"),
+}
+# Status never by colour alone: every change carries a symbol and a word.
+CHANGE_SYMBOLS = {
+    Change.ADDED: "+",
+    Change.REMOVED: "−",
+    Change.CHANGED: "±",
+    Change.UNCHANGED: "=",
+}
+
+
+@dataclass
+class ArticleChange:
+    anchor: str
+    heading: str
+    number: int
+    change: Change
+    old_text: str = ""
+    new_text: str = ""
+    pieces: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def label(self):
+        return CHANGE_LABELS[self.change]
+
+    @property
+    def symbol(self) -> str:
+        return CHANGE_SYMBOLS[self.change]
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """[(op, text)] with op in {"same", "del", "ins"}; words keep their own spacing."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    pieces: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pieces.append(("same", " ".join(old_words[i1:i2])))
+            continue
+        if tag in ("replace", "delete"):
+            pieces.append(("del", " ".join(old_words[i1:i2])))
+        if tag in ("replace", "insert"):
+            pieces.append(("ins", " ".join(new_words[j1:j2])))
+    return pieces
+
+
+def compare_articles(old_articles, new_articles) -> list[ArticleChange]:
+    """Articles of the new version in order, then those only the old version had.
+
+    Each argument is an iterable of Article with `section` loaded.
+    """
+    old_by_anchor = {a.anchor: a for a in old_articles}
+    changes = []
+    for article in new_articles:
+        old = old_by_anchor.pop(article.anchor, None)
+        if old is None:
+            change = Change.ADDED
+        elif old.text == article.text:
+            change = Change.UNCHANGED
+        else:
+            change = Change.CHANGED
+        changes.append(
+            ArticleChange(
+                anchor=article.anchor,
+                heading=article.section.heading,
+                number=article.number,
+                change=change,
+                old_text=old.text if old else "",
+                new_text=article.text,
+                pieces=word_diff(old.text, article.text) if change == Change.CHANGED else [],
+            )
+        )
+    for old in old_by_anchor.values():
+        changes.append(
+            ArticleChange(
+                anchor=old.anchor,
+                heading=old.section.heading,
+                number=old.number,
+                change=Change.REMOVED,
+                old_text=old.text,
+            )
+        )
+    return changes
+
+
+def split_unchanged(changes: list[ArticleChange]) -> tuple[list, list]:
+    """(articles that changed in any way, articles that did not)."""
+    changed = [c for c in changes if c.change != Change.UNCHANGED]
+    unchanged = [c for c in changes if c.change == Change.UNCHANGED]
+    return changed, unchanged

@@ -1,0 +1,81 @@
+import re
+
+from django import forms
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from policy.models import Section
+from policy.text import normalise_article_text
+
+# Page ids the protocol page uses itself; a section may not take them.
+RESERVED_SLUGS = {"inhoud", "bevestigen", "main"}
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of changes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required before publishing. Readers see it above the protocol."),
+    )
+
+
+class ArticleForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Separate paragraphs with an empty line; other line breaks become spaces."),
+    )
+
+    def clean_text(self) -> str:
+        text = normalise_article_text(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError(_("An article needs text."))
+        return text
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+
+
+class SectionAddForm(SectionForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Section.Kind.choices)
+    slug = forms.SlugField(
+        label=_("Anchor name"),
+        max_length=60,
+        required=False,
+        help_text=_("Leave empty to derive it from the heading. Articles are cited as name-1."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        slug = cleaned.get("slug") or slugify(cleaned.get("heading", ""))
+        if not slug:
+            self.add_error("slug", _("Choose an anchor name."))
+        elif slug in RESERVED_SLUGS or re.search(r"-\d+$", slug):
+            self.add_error(
+                "slug", _("This anchor name is reserved or ends in a number; choose another.")
+            )
+        cleaned["slug"] = slug
+        return cleaned
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class DiffChoiceForm(forms.Form):
+    old = forms.TypedChoiceField(label=_("From version"), coerce=int)
+    new = forms.TypedChoiceField(label=_("To version"), coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, str(n)) for n in numbers]
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("old") is not None and cleaned.get("old") == cleaned.get("new"):
+            raise forms.ValidationError(_("Choose two different versions."))
+        return cleaned

@@ -1,0 +1,192 @@
+"""Workflows on the protocol: drafting, publishing and confirming having read it.
+
+Every function runs in one transaction and locks the version row it changes, so an edit
+cannot slip in while the same draft is being published.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from policy.models import (
+    Acknowledgement,
+    Article,
+    ProtocolVersion,
+    PublishedVersionIsFrozen,
+    Section,
+)
+from policy.text import normalise_article_text
+
+
+def _locked_draft(version: ProtocolVersion) -> ProtocolVersion:
+    locked = ProtocolVersion.objects.select_for_update().get(pk=version.pk)
+    locked.check_editable()
+    return locked
+
+
+@transaction.atomic
+def version_draft_start(*, by: User) -> ProtocolVersion:
+    """A new draft: a copy of the current version (same sections, articles and anchors)."""
+    if ProtocolVersion.objects.drafts().exists():
+        raise ValidationError(_("There is already a draft; publish or discard it first."))
+    current = ProtocolVersion.objects.current()
+    highest = ProtocolVersion.objects.aggregate(highest=Max("number"))["highest"] or 0
+    try:
+        with transaction.atomic():
+            draft = ProtocolVersion.objects.create(
+                number=highest + 1, based_on=current, created_by=by, summary=""
+            )
+    except IntegrityError as exc:  # someone else started a draft at the same moment
+        raise ValidationError(_("There is already a draft; publish or discard it first.")) from exc
+    if current is None:
+        return draft
+    for section in current.sections.prefetch_related("articles"):
+        copy = Section.objects.create(
+            version=draft,
+            position=section.position,
+            kind=section.kind,
+            slug=section.slug,
+            heading=section.heading,
+        )
+        Article.objects.bulk_create(
+            Article(
+                version=draft,
+                section=copy,
+                number=article.number,
+                anchor=article.anchor,
+                text=article.text,
+            )
+            for article in section.articles.all()
+        )
+    return draft
+
+
+@transaction.atomic
+def version_update_summary(*, version: ProtocolVersion, summary: str) -> ProtocolVersion:
+    draft = _locked_draft(version)
+    draft.summary = summary.strip()
+    draft.save(update_fields=["summary"])
+    return draft
+
+
+@transaction.atomic
+def version_publish(*, version: ProtocolVersion, by: User) -> ProtocolVersion:
+    """Publish a draft: it becomes the current version and everyone is asked to read it."""
+    draft = _locked_draft(version)
+    if not draft.summary.strip():
+        raise ValidationError(_("Describe what changed before publishing."))
+    if not draft.articles.exists():
+        raise ValidationError(_("A version without articles cannot be published."))
+    draft.status = ProtocolVersion.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.published_by = by
+    draft.save(update_fields=["status", "published_at", "published_by"])
+    return draft
+
+
+@transaction.atomic
+def version_discard(*, version: ProtocolVersion) -> None:
+    draft = _locked_draft(version)
+    draft.delete()
+
+
+@transaction.atomic
+def section_add(*, version: ProtocolVersion, heading: str, slug: str, kind: str) -> Section:
+    draft = _locked_draft(version)
+    if draft.sections.filter(slug=slug).exists():
+        raise ValidationError(
+            {"slug": _("Another section of this version already uses this anchor name.")}
+        )
+    position = (draft.sections.aggregate(highest=Max("position"))["highest"] or 0) + 1
+    return Section.objects.create(
+        version=draft, position=position, heading=heading.strip(), slug=slug, kind=kind
+    )
+
+
+@transaction.atomic
+def section_update(*, section: Section, heading: str) -> Section:
+    _locked_draft(section.version)
+    section.heading = heading.strip()
+    section.save(update_fields=["heading"])
+    return section
+
+
+@transaction.atomic
+def section_remove(*, section: Section) -> None:
+    """Only an empty section goes: removing articles is a separate, visible step."""
+    _locked_draft(section.version)
+    if section.articles.exists():
+        raise ValidationError(_("Remove the articles of this section first."))
+    section.delete()
+
+
+@transaction.atomic
+def article_add(*, section: Section, text: str) -> Article:
+    """Append an article; its anchor follows from the section and its number."""
+    draft = _locked_draft(section.version)
+    number = (section.articles.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    anchor = section.anchor_for(number)
+    if draft.articles.filter(anchor=anchor).exists():
+        raise ValidationError(_("Another article of this version already uses this anchor."))
+    return Article.objects.create(
+        version=draft,
+        section=section,
+        number=number,
+        anchor=anchor,
+        text=_checked_text(text),
+    )
+
+
+@transaction.atomic
+def article_update(*, article: Article, text: str) -> Article:
+    _locked_draft(article.version)
+    article.text = _checked_text(text)
+    article.save(update_fields=["text"])
+    return article
+
+
+@transaction.atomic
+def article_remove(*, article: Article) -> None:
+    """Only the last article of a section, so the anchors of the others stay the same."""
+    _locked_draft(article.version)
+    if article.section.articles.filter(number__gt=article.number).exists():
+        raise ValidationError(
+            _("Only the last article of a section can be removed, so other anchors stay valid.")
+        )
+    article.delete()
+
+
+@transaction.atomic
+def acknowledgement_record(*, user: User, version: ProtocolVersion) -> Acknowledgement:
+    """Record that `user` read `version`; confirming twice keeps the first confirmation."""
+    current = ProtocolVersion.objects.current()
+    if current is None or current.pk != version.pk:
+        raise ValidationError(_("Only the current version of the protocol can be confirmed."))
+    acknowledgement, _created = Acknowledgement.objects.get_or_create(user=user, version=current)
+    return acknowledgement
+
+
+def _checked_text(text: str) -> str:
+    normalised = normalise_article_text(text)
+    if not normalised:
+        raise ValidationError({"text": _("An article needs text.")})
+    return normalised
+
+
+__all__ = [
+    "PublishedVersionIsFrozen",
+    "acknowledgement_record",
+    "article_add",
+    "article_remove",
+    "article_update",
+    "section_add",
+    "section_remove",
+    "section_update",
+    "version_discard",
+    "version_draft_start",
+    "version_publish",
+    "version_update_summary",
+]

@@ -1,0 +1,195 @@
+"""The director's list of who has and has not confirmed, its CSV export, and its cost."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from conftest import make_staff, make_user
+from policy import services
+from policy.export import csv_safe
+from policy.tests.conftest import publish_new_version
+from schools.models import Guardianship, StaffMembership
+
+Role = StaffMembership.Role
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_it_lists_school_staff_with_their_confirmation(
+    v1, login, director_a, teacher_a, other_teacher, director_b
+):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    response = login(director_a).get(reverse("policy:confirmation_list", args=["vlindertuin"]))
+    staff = {row.email: row.confirmed for row in response.context["staff"]}
+    assert staff == {
+        "juf.a@example.org": True,
+        "meester.a2@example.org": False,
+        "directeur.a@example.org": False,
+    }
+    assert response.context["staff_confirmed"] == 1
+
+
+def test_it_lists_parents_of_the_schools_pupils_separately(
+    v1, login, director_a, parent_a, parent_b
+):
+    services.acknowledgement_record(user=parent_a, version=v1)
+    response = login(director_a).get(reverse("policy:confirmation_list", args=["vlindertuin"]))
+    assert [(r.email, r.confirmed) for r in response.context["parents"]] == [
+        ("ouder.a@example.org", True)
+    ]
+    assert "Sem" not in response.content.decode()  # no pupil names on this page
+
+
+def test_it_counts_only_confirmations_of_the_current_version(
+    v1, login, director_a, teacher_a, board
+):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    publish_new_version(board)
+    response = login(director_a).get(reverse("policy:confirmation_list", args=["vlindertuin"]))
+    assert not any(row.confirmed for row in response.context["staff"])
+
+
+def test_it_shows_one_row_for_a_person_with_two_roles(v1, login, director_a, school_a):
+    StaffMembership.objects.create(user=director_a, school=school_a, role=Role.TEACHER)
+    response = login(director_a).get(reverse("policy:confirmation_list", args=["vlindertuin"]))
+    [row] = response.context["staff"]
+    assert len(row.roles) == 2
+
+
+def test_it_shows_status_with_a_symbol_and_words_not_colour_alone(v1, login, director_a, teacher_a):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    page = (
+        login(director_a)
+        .get(reverse("policy:confirmation_list", args=["vlindertuin"]))
+        .content.decode()
+    )
+    assert '<span aria-hidden="true">✓</span>' in page
+    assert '<span aria-hidden="true">✗</span>' in page
+
+
+def test_it_counts_confirmed_staff_per_school_in_the_overview(
+    v1, login, board, teacher_a, other_teacher, director_a, director_b
+):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    services.acknowledgement_record(user=director_b, version=v1)
+    schools = login(board).get(reverse("policy:confirmations")).context["schools"]
+    assert {(s.code, s.staff_confirmed, s.staff_total) for s in schools} == {
+        ("vlindertuin", 1, 3),
+        ("zwanenhof", 1, 1),
+    }
+
+
+def test_it_exports_the_staff_list_as_csv(v1, login, director_a, teacher_a, other_teacher):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    response = login(director_a).get(reverse("policy:confirmation_csv", args=["vlindertuin"]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "protocol-v1-bevestigingen-vlindertuin.csv" in response["Content-Disposition"]
+    header, *rows = csv_rows(response)
+    assert len(header) == 6
+    by_email = {row[2]: row for row in rows}
+    assert set(by_email) == {
+        "juf.a@example.org",
+        "meester.a2@example.org",
+        "directeur.a@example.org",
+    }
+    assert by_email["juf.a@example.org"][1] == "Juf.A"
+    assert by_email["juf.a@example.org"][5] != ""  # confirmed at
+    assert by_email["meester.a2@example.org"][5] == ""
+    assert by_email["juf.a@example.org"][4] != by_email["meester.a2@example.org"][4]
+
+
+def test_it_adds_parents_to_the_csv_when_asked(v1, login, director_a, parent_a, teacher_a):
+    url = reverse("policy:confirmation_csv", args=["vlindertuin"])
+    staff_only = csv_rows(login(director_a).get(url))
+    with_parents = csv_rows(login(director_a).get(url + "?ouders=1"))
+    assert "ouder.a@example.org" not in [row[2] for row in staff_only]
+    assert "ouder.a@example.org" in [row[2] for row in with_parents]
+
+
+def test_it_neutralises_formulas_in_csv_cells(v1, login, director_a, school_a):
+    evil = make_staff("evil@example.org", Role.TEACHER, school_a)
+    evil.full_name = '=HYPERLINK("http://x")'
+    evil.save()
+    rows = csv_rows(login(director_a).get(reverse("policy:confirmation_csv", args=["vlindertuin"])))
+    assert [r[1] for r in rows if r[2] == "evil@example.org"] == ['\'=HYPERLINK("http://x")']
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+31", "'+31"),
+        ("-2", "'-2"),
+        ("@SUM", "'@SUM"),
+        ("Anna", "Anna"),
+        ("", ""),
+    ],
+)
+def test_it_prefixes_cells_that_start_like_a_formula(value, expected):
+    assert csv_safe(value) == expected
+
+
+def add_staff_and_parents(school, group, pupil_factory, count: int) -> None:
+    for i in range(count):
+        make_staff(f"leerkracht{i}@example.org", Role.TEACHER, school, [group])
+        parent = make_user(f"ouder{i}@example.org")
+        pupil = pupil_factory(str(5000 + i))
+        Guardianship.objects.create(user=parent, pupil=pupil, has_parental_authority=True)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_it_runs_the_same_queries_for_3_and_30_staff(
+    v1, login, director_a, school_a, group_a1, count, django_assert_num_queries
+):
+    from conftest import make_pupil
+
+    add_staff_and_parents(
+        school_a, group_a1, lambda n: make_pupil(school_a, group_a1, n, "Kind", n), count
+    )
+    c = login(director_a)
+    url = reverse("policy:confirmation_list", args=["vlindertuin"])
+    # 1. session  2. user  3. memberships (MFA check, access, menu)  4. TOTP authenticator
+    # 5. school (access helper)  6. current version  7. staff rows with confirmation
+    # 8. parent rows with confirmation  9. banner: current version + confirmed?
+    # 10. menu: is the user a parent?
+    with django_assert_num_queries(10):
+        response = c.get(url)
+    assert len(response.context["staff"]) == count + 1
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_it_exports_csv_with_the_same_queries_for_3_and_30_staff(
+    v1, login, director_a, school_a, group_a1, count, django_assert_num_queries
+):
+    from conftest import make_pupil
+
+    add_staff_and_parents(
+        school_a, group_a1, lambda n: make_pupil(school_a, group_a1, n, "Kind", n), count
+    )
+    c = login(director_a)
+    url = reverse("policy:confirmation_csv", args=["vlindertuin"]) + "?ouders=1"
+    # 1. session  2. user  3. memberships  4. TOTP authenticator  5. school
+    # 6. current version  7. staff rows  8. parent rows
+    with django_assert_num_queries(8):
+        response = c.get(url)
+    assert len(csv_rows(response)) == 1 + (count + 1) + count
+
+
+@pytest.mark.parametrize("extra_schools", [1, 10])
+def test_it_runs_the_same_queries_on_the_overview_for_1_and_10_schools(
+    v1, login, board, extra_schools, django_assert_num_queries
+):
+    from schools.models import School
+
+    for i in range(extra_schools):
+        school = School.objects.create(code=f"school{i}", name=f"School {i}")
+        make_staff(f"dir{i}@example.org", Role.DIRECTOR, school)
+    c = login(board)
+    # 1. session  2. user  3. memberships  4. TOTP authenticator  5. current version
+    # 6. schools with counts  7. banner  8. menu: is the user a parent?
+    with django_assert_num_queries(8):
+        c.get(reverse("policy:confirmations"))

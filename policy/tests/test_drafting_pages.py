@@ -1,0 +1,104 @@
+"""Board staff draft, preview and publish a version on the portal's own pages."""
+
+from django.urls import reverse
+
+from policy.models import Article, ProtocolVersion
+
+
+def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
+    c = login(board)
+    response = c.post(reverse("policy:draft_start"))
+    draft = ProtocolVersion.objects.drafts().get()
+    assert response.url == reverse("policy:draft_edit", args=[draft.number])
+    article = draft.articles.get(anchor="communiceren-2")
+
+    response = c.post(
+        reverse("policy:article_edit", args=[draft.number, article.pk]),
+        {"text": "Nieuwe tekst over\nderden.\n\nMet een tweede alinea."},
+    )
+    assert response.url.endswith("#communiceren-2")
+    c.post(reverse("policy:draft_edit", args=[draft.number]), {"summary": "COMMUNICEREN 2."})
+
+    preview = c.get(reverse("policy:draft_preview", args=[draft.number]))
+    assert "Nieuwe tekst over derden." in preview.content.decode()
+    assert [ch.anchor for ch in preview.context["changes"] if ch.change == "changed"] == [
+        "communiceren-2"
+    ]
+    assert ProtocolVersion.objects.current() == v1  # preview publishes nothing
+
+    response = c.post(reverse("policy:draft_publish", args=[draft.number]))
+    assert response.url == reverse("policy:current")
+    assert ProtocolVersion.objects.current().number == 2
+    page = c.get(reverse("policy:current")).content.decode()
+    assert "<p>Nieuwe tekst over derden.</p><p>Met een tweede alinea.</p>" in page
+
+
+def test_it_keeps_the_draft_when_publishing_without_a_summary(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    response = c.post(reverse("policy:draft_publish", args=[2]), follow=True)
+    assert ProtocolVersion.objects.get(number=2).status == "draft"
+    assert "message--error" in response.content.decode()
+
+
+def test_it_shows_a_form_error_for_an_empty_article(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    article = Article.objects.get(version__number=2, anchor="leren-1")
+    response = c.post(reverse("policy:article_edit", args=[2, article.pk]), {"text": "  \n "})
+    assert response.status_code == 200
+    assert response.context["form"].errors["text"]
+    article.refresh_from_db()
+    assert article.text.startswith("Stichting")
+
+
+def test_it_adds_a_section_and_an_article(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    response = c.post(
+        reverse("policy:section_add", args=[2]),
+        {"heading": "Slotbepaling", "kind": "text", "slug": ""},
+    )
+    assert response.status_code == 302
+    section = ProtocolVersion.objects.get(number=2).sections.get(slug="slotbepaling")
+    c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": "Slot."})
+    assert section.articles.get().anchor == "slotbepaling-1"
+
+
+def test_it_refuses_a_section_anchor_that_would_clash(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    for slug in ("leren", "bevestigen", "leren-9"):
+        response = c.post(
+            reverse("policy:section_add", args=[2]), {"heading": "X", "kind": "text", "slug": slug}
+        )
+        assert response.status_code == 200, slug
+        assert response.context["form"].errors, slug
+
+
+def test_it_shows_an_error_when_removing_an_article_in_the_middle(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    article = Article.objects.get(version__number=2, anchor="leren-2")
+    response = c.post(reverse("policy:article_remove", args=[2, article.pk]), follow=True)
+    assert "message--error" in response.content.decode()
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_it_answers_404_when_editing_a_published_versions_article(login, v1, board):
+    article = v1.articles.get(anchor="leren-1")
+    response = login(board).post(
+        reverse("policy:article_edit", args=[1, article.pk]), {"text": "Anders."}
+    )
+    assert response.status_code == 404
+    article.refresh_from_db()
+    assert article.text.startswith("Stichting OPO Borger-Odoorn verwacht")
+
+
+def test_it_answers_404_for_an_article_of_another_version(login, v1, board):
+    login(board).post(reverse("policy:draft_start"))
+    article = v1.articles.get(anchor="leren-1")
+    response = login(board).post(
+        reverse("policy:article_edit", args=[2, article.pk]), {"text": "Anders."}
+    )
+    assert response.status_code == 404

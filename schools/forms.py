@@ -1,0 +1,41 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from schools.importer import NotTextError, read_text
+from schools.models import School
+
+
+class PupilImportForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), to_field_name="code", empty_label=None
+    )
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Save the pupil list from your spreadsheet or administration as CSV."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: only show what would change, save nothing"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+    def clean_file(self) -> str:
+        """The decoded text of the uploaded file."""
+        upload = self.cleaned_data["file"]
+        limit = settings.PUPIL_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s kB. Split it or leave out other columns.")
+                % {"limit": limit // 1024}
+            )
+        try:
+            return read_text(upload.read())
+        except NotTextError as error:
+            raise forms.ValidationError(
+                _("This is not a text file. In your spreadsheet, choose Save as… CSV.")
+            ) from error

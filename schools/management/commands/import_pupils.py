@@ -1,0 +1,64 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from schools.importer import NotTextError, pupils_import, read_text
+from schools.models import School
+
+
+class Command(BaseCommand):
+    help = (
+        "Import pupils and their parents from a CSV file into one school: all rows or none. "
+        "Pupils of the school missing from the file are marked as left."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV file (UTF-8 or Windows-1252, ; or , separated)")
+        parser.add_argument("--school", required=True, help="school code, e.g. vlindertuin")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change; write nothing"
+        )
+
+    def handle(self, *args, file, school, dry_run, **options):
+        target = School.objects.filter(code=school).first()
+        if target is None:
+            raise CommandError(_("There is no school with code %(code)s.") % {"code": school})
+        try:
+            text = read_text(Path(file).read_bytes())
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+            ) from error
+        except NotTextError as error:
+            raise CommandError(_("%(file)s is not a text (CSV) file.") % {"file": file}) from error
+        report = pupils_import(
+            school=target, text=text, dry_run=dry_run, progress=self.show_progress
+        )
+        for line in report.warnings:
+            self.stdout.write(self.style.WARNING(line))
+        if report.ignored_columns:
+            self.stdout.write(
+                _("Ignored columns: %(columns)s") % {"columns": ", ".join(report.ignored_columns)}
+            )
+        if report.errors:
+            for line in report.errors:
+                self.stderr.write(line)
+            raise CommandError(
+                _("Problems found: %(count)s. Nothing was imported.")
+                % {"count": len(report.errors)}
+            )
+        for label, number in report.counts():
+            self.stdout.write(f"{label}: {number}")
+        if dry_run:
+            self.stdout.write(self.style.WARNING(_("Dry run: nothing was written.")))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Imported into %(school)s, school year %(year)s.")
+                    % {"school": target.code, "year": report.school_year}
+                )
+            )
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.stdout.write(_("%(done)s of %(total)s rows checked") % {"done": done, "total": total})

@@ -1,0 +1,47 @@
+"""Builders for pupil import files used by the import tests."""
+
+HEADER = [
+    "leerlingnummer",
+    "voornaam",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "groep",
+    "ouder1_naam",
+    "ouder1_email",
+    "ouder1_gezag",
+    "ouder2_naam",
+    "ouder2_email",
+    "ouder2_gezag",
+]
+
+
+def pupil_row(
+    number="3001",
+    first="Daan",
+    prefix="",
+    last="Mulder",
+    born="04-05-2018",
+    group="groep 5",
+    parent1=("Eva Mulder", "eva.mulder@example.org", "ja"),
+    parent2=("", "", ""),
+):
+    return [number, first, prefix, last, born, group, *parent1, *parent2]
+
+
+def csv_text(rows, header=HEADER, delimiter=";") -> str:
+    lines = [delimiter.join(header)] + [delimiter.join(row) for row in rows]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def many_rows(count: int, start: int = 5000) -> list[list[str]]:
+    return [
+        pupil_row(
+            number=str(start + i),
+            first=f"Kind{i}",
+            last="Jansen",
+            group=f"groep {1 + i % 8}",
+            parent1=(f"Ouder {i}", f"ouder{start + i}@example.org", "ja"),
+        )
+        for i in range(count)
+    ]

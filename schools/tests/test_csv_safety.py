@@ -1,0 +1,37 @@
+import csv
+import io
+
+import pytest
+
+from schools.csv_safety import safe_cell, safe_row
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://evil.example","klik")',
+        "+31 6 1234",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
+def test_it_prefixes_values_a_spreadsheet_would_evaluate(value):
+    assert safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Sem Bakker", "1001", "", "a=b", "ouder@example.org", " =x"])
+def test_it_leaves_plain_text_alone(value):
+    assert safe_cell(value) == value
+
+
+@pytest.mark.parametrize("value", [None, 42, -3, 2.5])
+def test_it_leaves_non_strings_alone(value):
+    assert safe_cell(value) == value
+
+
+def test_it_neutralises_a_whole_row_for_csv_writer():
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(safe_row(["1001", "=1+1", 7]))
+    assert buffer.getvalue() == "1001,'=1+1,7\r\n"

@@ -1,0 +1,431 @@
+import datetime
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import translation
+
+from accounts.models import User
+from schools.importer import NotTextError, pupils_import, read_text, school_year_for
+from schools.models import Group, Guardianship, Pupil
+from schools.tests.importfiles import HEADER, csv_text, many_rows, pupil_row
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Exact messages are asserted in English; the Dutch text lives in the .po file.
+    with translation.override("en"):
+        yield
+
+
+def run(school, text, **kwargs):
+    return pupils_import(school=school, text=text, today=TODAY, **kwargs)
+
+
+def test_it_imports_a_pupil_with_group_and_parent(school_a):
+    report = run(school_a, csv_text([pupil_row()]))
+    pupil = Pupil.objects.get(school=school_a, leerlingnummer="3001")
+    assert (pupil.first_name, pupil.last_name, pupil.birth_date) == (
+        "Daan",
+        "Mulder",
+        datetime.date(2018, 5, 4),
+    )
+    assert (pupil.group.name, pupil.group.school_year) == ("groep 5", "2026-2027")
+    assert report.applied and report.created == 1 and report.groups_created == 1
+
+
+def test_it_uses_an_existing_group_whatever_its_case(school_a, group_a1):
+    run(school_a, csv_text([pupil_row(group="Groep 5")]))
+    assert Pupil.objects.get(leerlingnummer="3001").group == group_a1
+    assert Group.objects.filter(school=school_a).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (datetime.date(2026, 7, 31), "2025-2026"),
+        (datetime.date(2026, 8, 1), "2026-2027"),
+        (datetime.date(2027, 1, 15), "2026-2027"),
+    ],
+)
+def test_it_starts_a_school_year_on_the_first_of_august(day, year):
+    assert school_year_for(day) == year
+
+
+# --- Encodings and delimiters ------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_it_reads_utf8_with_and_without_bom_and_windows_1252(school_a, encoding):
+    data = csv_text([pupil_row(first="Zoë", last="Hé")]).encode(encoding)
+    run(school_a, read_text(data))
+    pupil = Pupil.objects.get(leerlingnummer="3001")
+    assert (pupil.first_name, pupil.last_name) == ("Zoë", "Hé")
+
+
+def test_it_drops_the_bom_before_the_first_column_name(school_a):
+    data = csv_text([pupil_row()]).encode("utf-8-sig")
+    assert run(school_a, read_text(data)).errors == []
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"PK\x03\x04\x14\x00"])
+def test_it_refuses_binary_files(data):
+    with pytest.raises(NotTextError):
+        read_text(data)
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_it_detects_the_delimiter(school_a, delimiter):
+    report = run(school_a, csv_text([pupil_row()], delimiter=delimiter))
+    assert report.errors == []
+    assert Pupil.objects.get(leerlingnummer="3001").last_name == "Mulder"
+
+
+def test_it_reads_quoted_cells_with_the_delimiter_inside(school_a):
+    text = (
+        "leerlingnummer,voornaam,achternaam,geboortedatum,groep\n"
+        '3001,Daan,"Mulder, van",4-5-2018,3\n'
+    )
+    run(school_a, text)
+    assert Pupil.objects.get(leerlingnummer="3001").last_name == "Mulder, van"
+
+
+def test_it_accepts_header_names_in_any_order_case_and_spacing(school_a):
+    header = [
+        " GROEP ",
+        "Achternaam",
+        "Geboorte Datum",
+        "voornaam",
+        "Leerling_Nummer",
+        "Ouder1 Email",
+        "ouder1_gezag",
+        "notities",
+    ]
+    text = csv_text(
+        [["3", "Mulder", "2018-05-04", "Daan", "3001", "eva@example.org", "Ja", "x"]], header=header
+    )
+    report = run(school_a, text)
+    assert report.errors == []
+    assert report.ignored_columns == ["notities"]
+    pupil = Pupil.objects.get(leerlingnummer="3001")
+    assert (pupil.group.name, pupil.first_name) == ("3", "Daan")
+    assert pupil.guardianships.get().user.email == "eva@example.org"
+
+
+@pytest.mark.parametrize("born", ["04-05-2018", "4-5-2018", "2018-05-04", "2018-5-4"])
+def test_it_reads_both_date_formats(school_a, born):
+    run(school_a, csv_text([pupil_row(born=born)]))
+    assert Pupil.objects.get(leerlingnummer="3001").birth_date == datetime.date(2018, 5, 4)
+
+
+# --- Bad rows -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (pupil_row(first=""), "rij 3: voornaam is empty"),
+        (pupil_row(number=""), "rij 3: leerlingnummer is empty"),
+        (pupil_row(group=""), "rij 3: groep is empty"),
+        (
+            pupil_row(born="31-02-2018"),
+            "rij 3: geboortedatum “31-02-2018” is not a date; use dd-mm-jjjj or jjjj-mm-dd",
+        ),
+        (
+            pupil_row(born="04/05/2018"),
+            "rij 3: geboortedatum “04/05/2018” is not a date; use dd-mm-jjjj or jjjj-mm-dd",
+        ),
+        (pupil_row(born="01-01-2030"), "rij 3: geboortedatum “01-01-2030” lies in the future"),
+        (
+            pupil_row(parent1=("Eva", "eva@example.org", "misschien")),
+            "rij 3: ouder1_gezag “misschien” must be ja or nee",
+        ),
+        (
+            pupil_row(parent1=("Eva", "eva@example.org", "")),
+            "rij 3: ouder1_gezag is empty; fill in ja or nee for a parent with an e-mail address",
+        ),
+        (
+            pupil_row(parent2=("Piet", "piet@@example", "nee")),
+            "rij 3: ouder2_email “piet@@example” is not a valid e-mail address",
+        ),
+        (
+            pupil_row(parent2=("Eva", "EVA.mulder@example.org", "ja")),
+            "rij 3: ouder2_email is the same as ouder1_email",
+        ),
+        (pupil_row(last="x" * 101), "rij 3: achternaam is longer than 100 characters"),
+        (pupil_row() + ["extra"], "rij 3: the row has more values than the header has columns"),
+    ],
+)
+def test_it_reports_a_bad_row_by_spreadsheet_row_and_field(school_a, row, message):
+    report = run(school_a, csv_text([pupil_row(number="3000"), row]))
+    assert report.errors == [message]
+    assert not report.applied
+
+
+def test_it_reports_a_duplicate_leerlingnummer_with_both_rows(school_a):
+    rows = [pupil_row(number="3001"), pupil_row(number="3002"), pupil_row(number="3001")]
+    report = run(school_a, csv_text(rows))
+    assert report.errors == ["rij 4: leerlingnummer 3001 is already used in rij 2"]
+
+
+def test_it_reports_every_bad_row(school_a):
+    rows = [pupil_row(first=""), pupil_row(number="3002"), pupil_row(number="3003", born="x")]
+    report = run(school_a, csv_text(rows))
+    assert report.errors == [
+        "rij 2: voornaam is empty",
+        "rij 4: geboortedatum “x” is not a date; use dd-mm-jjjj or jjjj-mm-dd",
+    ]
+
+
+def test_it_counts_blank_lines_as_rows_like_a_spreadsheet(school_a):
+    text = (
+        csv_text([pupil_row(number="3001")])
+        + "\r\n"
+        + ";".join(pupil_row(number="3002", first=""))
+        + "\r\n"
+    )
+    assert run(school_a, text).errors == ["rij 4: voornaam is empty"]
+
+
+def test_it_names_missing_required_columns_in_the_header_row(school_a):
+    header = [c for c in HEADER if c not in ("geboortedatum", "groep")]
+    report = run(school_a, csv_text([["3001", "Daan", "", "Mulder"]], header=header))
+    assert report.errors == [
+        "rij 1: column geboortedatum is missing",
+        "rij 1: column groep is missing",
+    ]
+
+
+def test_it_refuses_a_header_with_a_column_twice(school_a):
+    header = [*HEADER, "Voornaam"]
+    report = run(school_a, csv_text([pupil_row() + ["Daan"]], header=header))
+    assert report.errors == ["rij 1: column voornaam appears twice"]
+
+
+def test_it_refuses_an_empty_file(school_a):
+    assert run(school_a, "\r\n").errors == ["rij 1: the file is empty"]
+
+
+def test_it_refuses_a_file_without_pupils_instead_of_marking_everyone_left(school_a, pupil_a):
+    report = run(school_a, csv_text([]))
+    assert report.errors == ["rij 2: the file has no pupils"]
+    pupil_a.refresh_from_db()
+    assert pupil_a.left_on is None
+
+
+def test_it_warns_about_a_parent_without_e_mail_and_imports_the_rest(school_a):
+    report = run(school_a, csv_text([pupil_row(parent1=("Eva Mulder", "", "ja"))]))
+    assert report.warnings == ["rij 2: ouder1_email is empty, so this parent gets no account"]
+    assert report.applied
+    assert not Guardianship.objects.exists()
+
+
+# --- All or nothing, dry run, re-import ---------------------------------------------
+
+
+def test_it_writes_nothing_when_one_row_is_bad(school_a, pupil_a):
+    rows = [*many_rows(20), pupil_row(number="9999", born="never")]
+    counts = (Pupil.objects.count(), User.objects.count(), Group.objects.count())
+    report = run(school_a, csv_text(rows))
+    assert len(report.errors) == 1
+    assert (Pupil.objects.count(), User.objects.count(), Group.objects.count()) == counts
+    pupil_a.refresh_from_db()
+    assert pupil_a.left_on is None
+
+
+def test_it_writes_nothing_in_a_dry_run_but_reports_what_would_change(school_a, pupil_a):
+    report = run(school_a, csv_text(many_rows(3)), dry_run=True)
+    assert (report.created, report.left, report.groups_created, report.guardians_created) == (
+        3,
+        1,
+        3,
+        3,
+    )
+    assert not report.applied
+    assert list(Pupil.objects.all()) == [pupil_a]
+    assert not Guardianship.objects.exists()
+    pupil_a.refresh_from_db()
+    assert pupil_a.left_on is None
+
+
+def test_it_reports_the_same_counts_in_a_dry_run_as_in_the_real_import(school_a, pupil_a):
+    text = csv_text([*many_rows(4), pupil_row(number="1001", first="Sem", last="Bakker")])
+    dry = run(school_a, text, dry_run=True)
+    real = run(school_a, text)
+    assert dry.counts() == real.counts()
+
+
+def snapshot():
+    return (
+        sorted(Pupil.objects.values_list("leerlingnummer", "first_name", "group_id", "left_on")),
+        sorted(Guardianship.objects.values_list("user_id", "pupil_id", "has_parental_authority")),
+        sorted(User.objects.values_list("id", "email", "full_name", "password")),
+        sorted(Group.objects.values_list("id", "name", "school_year")),
+    )
+
+
+def test_it_changes_nothing_when_the_same_file_is_imported_twice(school_a):
+    text = csv_text(many_rows(5))
+    run(school_a, text)
+    before = snapshot()
+    report = run(school_a, text)
+    assert snapshot() == before
+    assert (report.created, report.updated, report.unchanged, report.left) == (0, 0, 5, 0)
+    assert (report.guardians_created, report.guardianships_created) == (0, 0)
+
+
+def test_it_updates_a_changed_name_by_leerlingnummer(school_a, pupil_a):
+    report = run(school_a, csv_text([pupil_row(number="1001", first="Semmie", last="Bakker")]))
+    pupil_a.refresh_from_db()
+    assert pupil_a.first_name == "Semmie"
+    assert (report.created, report.updated) == (0, 1)
+    assert Pupil.objects.count() == 1
+
+
+def test_it_marks_a_missing_pupil_as_left_without_deleting_it(school_a, pupil_a, pupil_a2):
+    report = run(school_a, csv_text([pupil_row(number="1001", first="Sem", last="Bakker")]))
+    pupil_a2.refresh_from_db()
+    assert pupil_a2.left_on == TODAY
+    assert report.left == 1
+
+
+def test_it_leaves_pupils_of_other_schools_alone(school_a, pupil_b):
+    run(school_a, csv_text([pupil_row()]))
+    pupil_b.refresh_from_db()
+    assert pupil_b.left_on is None
+
+
+def test_it_keeps_the_first_leaving_date_of_a_pupil_who_left_earlier(school_a, pupil_a2):
+    Pupil.objects.filter(pk=pupil_a2.pk).update(left_on=datetime.date(2025, 7, 1))
+    run(school_a, csv_text([pupil_row()]))
+    pupil_a2.refresh_from_db()
+    assert pupil_a2.left_on == datetime.date(2025, 7, 1)
+
+
+def test_it_clears_the_leaving_date_of_a_pupil_who_returns(school_a, pupil_a):
+    Pupil.objects.filter(pk=pupil_a.pk).update(left_on=datetime.date(2025, 7, 1))
+    report = run(school_a, csv_text([pupil_row(number="1001", first="Sem", last="Bakker")]))
+    pupil_a.refresh_from_db()
+    assert pupil_a.left_on is None
+    assert (report.updated, report.returned) == (1, 1)
+
+
+def test_it_moves_a_pupil_to_the_group_of_this_school_year(school_a, pupil_a):
+    old = Group.objects.create(school=school_a, name="groep 4", school_year="2025-2026")
+    Pupil.objects.filter(pk=pupil_a.pk).update(group=old)
+    run(school_a, csv_text([pupil_row(number="1001", first="Sem", last="Bakker", group="groep 5")]))
+    pupil_a.refresh_from_db()
+    assert (pupil_a.group.name, pupil_a.group.school_year) == ("groep 5", "2026-2027")
+
+
+# --- Guardians -----------------------------------------------------------------------------
+
+
+def test_it_creates_parents_without_a_usable_password(school_a):
+    row = pupil_row(
+        parent1=("Eva Mulder", "Eva.Mulder@Example.org", "ja"),
+        parent2=("Piet Mulder", "piet@example.org", "nee"),
+    )
+    run(school_a, csv_text([row]))
+    links = Guardianship.objects.select_related("user").order_by("user__email")
+    assert [(g.user.email, g.user.full_name, g.has_parental_authority) for g in links] == [
+        ("eva.mulder@example.org", "Eva Mulder", True),
+        ("piet@example.org", "Piet Mulder", False),
+    ]
+    assert not any(g.user.has_usable_password() for g in links)
+
+
+def test_it_registers_parent_addresses_for_login_by_code(school_a):
+    run(school_a, csv_text([pupil_row()]))
+    address = EmailAddress.objects.get(email="eva.mulder@example.org")
+    assert (address.primary, address.verified) == (True, False)
+
+
+def test_it_links_one_parent_account_to_two_children(school_a):
+    rows = [pupil_row(number="3001"), pupil_row(number="3002", first="Lotte")]
+    report = run(school_a, csv_text(rows))
+    user = User.objects.get(email="eva.mulder@example.org")
+    assert user.guardianships.count() == 2
+    assert report.guardians_created == 1
+
+
+def test_it_links_an_existing_account_instead_of_creating_one(school_a, parent_a):
+    run(school_a, csv_text([pupil_row(parent1=("X", "Ouder.A@example.org", "ja"))]))
+    assert User.objects.filter(email__iexact="ouder.a@example.org").count() == 1
+    assert parent_a.guardianships.count() == 2
+    parent_a.refresh_from_db()
+    assert parent_a.has_usable_password()
+
+
+def test_it_updates_gezag_when_it_changes(school_a):
+    run(school_a, csv_text([pupil_row()]))
+    report = run(
+        school_a, csv_text([pupil_row(parent1=("Eva Mulder", "eva.mulder@example.org", "nee"))])
+    )
+    assert Guardianship.objects.get().has_parental_authority is False
+    assert (report.guardianships_updated, report.unchanged) == (1, 1)
+
+
+def test_it_stores_formula_text_verbatim(school_a):
+    formula = '=HYPERLINK("http://evil.example";"klik")'
+    text = csv_text([pupil_row(first=f'"{formula.replace(chr(34), chr(34) * 2)}"')])
+    run(school_a, text)
+    assert Pupil.objects.get(leerlingnummer="3001").first_name == formula
+
+
+# --- Progress and queries -------------------------------------------------------------------
+
+
+def test_it_reports_progress_every_500_rows(school_a):
+    calls = []
+    run(school_a, csv_text(many_rows(1001)), dry_run=True, progress=lambda *a: calls.append(a))
+    assert calls == [(500, 1001), (1000, 1001), (1001, 1001)]
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_it_imports_new_pupils_in_a_fixed_number_of_queries(
+    school_a, django_assert_num_queries, count
+):
+    text = csv_text(many_rows(count))
+    # savepoint, lock school, groups, pupils, users, guardianships; insert groups, pupils,
+    # users; select new users; insert e-mail addresses, guardianships; release savepoint
+    with django_assert_num_queries(13):
+        report = run(school_a, text)
+    assert report.created == count
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_it_updates_pupils_in_a_fixed_number_of_queries(school_a, django_assert_num_queries, count):
+    run(school_a, csv_text(many_rows(count)))
+    rows = many_rows(count)
+    for row in rows:
+        row[1] = row[1] + "je"
+        row[8] = "nee"
+    text = csv_text(rows[1:])
+    # savepoint, lock school, groups, pupils, users, guardianships; update pupils,
+    # mark the missing pupil left, update guardianships; release savepoint
+    with django_assert_num_queries(10):
+        report = run(school_a, text)
+    assert (report.updated, report.left, report.guardianships_updated) == (
+        count - 1,
+        1,
+        count - 1,
+    )
+
+
+def test_it_logs_counts_but_no_pupil_or_parent_names(school_a, caplog):
+    caplog.set_level("DEBUG")
+    run(
+        school_a,
+        csv_text([pupil_row(first="Wietske", parent1=("Geertje X", "g@example.org", "ja"))]),
+    )
+    run(school_a, csv_text([pupil_row(first="Wietske", born="nooit")]))
+    assert "created=1" in caplog.text
+    assert "Wietske" not in caplog.text
+    assert "Geertje" not in caplog.text
+
+
+def test_it_reports_a_row_it_cannot_read_as_csv(school_a):
+    text = csv_text([pupil_row(number="3001"), pupil_row(number="3002", first="x" * 200_000)])
+    assert run(school_a, text).errors == ["rij 3: the row cannot be read as CSV"]

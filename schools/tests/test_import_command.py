@@ -1,0 +1,101 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
+
+from schools.models import Pupil
+from schools.tests.importfiles import csv_text, many_rows, pupil_row
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def write(tmp_path, text, encoding="utf-8"):
+    path = tmp_path / "leerlingen.csv"
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def import_pupils(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_pupils", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_it_imports_a_file_and_prints_the_counts(tmp_path, school_a):
+    out, _ = import_pupils(write(tmp_path, csv_text(many_rows(3))), "--school", "vlindertuin")
+    assert Pupil.objects.filter(school=school_a).count() == 3
+    assert "Pupils created: 3" in out
+
+
+def test_it_reads_a_windows_1252_file(tmp_path, school_a):
+    path = write(tmp_path, csv_text([pupil_row(first="Noë")]), encoding="cp1252")
+    import_pupils(path, "--school", "vlindertuin")
+    assert Pupil.objects.get(leerlingnummer="3001").first_name == "Noë"
+
+
+def test_it_fails_with_every_bad_row_on_stderr_and_writes_nothing(tmp_path, school_a):
+    rows = [pupil_row(number="3001", born="gisteren"), pupil_row(number="3002", group="")]
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="Problems found: 2. Nothing was imported."):
+        call_command(
+            "import_pupils",
+            write(tmp_path, csv_text(rows)),
+            "--school=vlindertuin",
+            stdout=out,
+            stderr=err,
+        )
+    assert err.getvalue().splitlines() == [
+        "rij 2: geboortedatum “gisteren” is not a date; use dd-mm-jjjj or jjjj-mm-dd",
+        "rij 3: groep is empty",
+    ]
+    assert not Pupil.objects.exists()
+
+
+def test_it_writes_nothing_in_a_dry_run(tmp_path, school_a, pupil_a):
+    path = write(tmp_path, csv_text(many_rows(2)))
+    out, _ = import_pupils(path, "--school", "vlindertuin", "--dry-run")
+    assert "Pupils created: 2" in out
+    assert "Pupils marked as left: 1" in out
+    assert "Dry run: nothing was written." in out
+    assert list(Pupil.objects.all()) == [pupil_a]
+    pupil_a.refresh_from_db()
+    assert pupil_a.left_on is None
+
+
+def test_it_marks_pupils_missing_from_the_file_as_left_today(tmp_path, school_a, pupil_a):
+    import_pupils(write(tmp_path, csv_text(many_rows(1))), "--school", "vlindertuin")
+    pupil_a.refresh_from_db()
+    assert pupil_a.left_on == timezone.localdate()
+
+
+def test_it_prints_progress_every_500_rows(tmp_path, school_a):
+    out, _ = import_pupils(
+        write(tmp_path, csv_text(many_rows(1200))), "--school", "vlindertuin", "--dry-run"
+    )
+    assert [line for line in out.splitlines() if "rows checked" in line] == [
+        "500 of 1200 rows checked",
+        "1000 of 1200 rows checked",
+        "1200 of 1200 rows checked",
+    ]
+
+
+def test_it_refuses_an_unknown_school(tmp_path, db):
+    with pytest.raises(CommandError, match="There is no school with code nergens"):
+        import_pupils(write(tmp_path, csv_text([pupil_row()])), "--school", "nergens")
+
+
+def test_it_refuses_a_missing_file(tmp_path, school_a):
+    with pytest.raises(CommandError, match="Cannot read"):
+        import_pupils(str(tmp_path / "weg.csv"), "--school", "vlindertuin")
+
+
+def test_it_refuses_a_binary_file(tmp_path, school_a):
+    path = tmp_path / "leerlingen.xlsx"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00")
+    with pytest.raises(CommandError, match="is not a text"):
+        import_pupils(str(path), "--school", "vlindertuin")

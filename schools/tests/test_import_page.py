@@ -1,0 +1,146 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from schools.models import Pupil
+from schools.tests.importfiles import csv_text, many_rows, pupil_row
+
+URL = reverse("schools:import_pupils")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def upload(text, name="leerlingen.csv", encoding="utf-8"):
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def post(client, school="vlindertuin", text=None, dry_run=False, file=None):
+    data = {"school": school, "file": file or upload(text or csv_text([pupil_row()]))}
+    if dry_run:
+        data["dry_run"] = "on"
+    return client.post(URL, data)
+
+
+def test_it_sends_anonymous_visitors_to_login(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    "cast_member", ["parent_a", "teacher_a", "other_teacher", "privacy_officer", "outsider"]
+)
+def test_it_does_not_exist_for_other_roles(request, login, school_a, cast_member):
+    client = login(request.getfixturevalue(cast_member))
+    assert client.get(URL).status_code == 404
+    assert post(client).status_code == 404
+    assert not Pupil.objects.filter(leerlingnummer="3001").exists()
+
+
+def test_it_offers_a_director_only_their_own_school(login, director_a, school_b):
+    response = login(director_a).get(URL)
+    assert response.status_code == 200
+    options = list(response.context["form"].fields["school"].queryset)
+    assert [school.code for school in options] == ["vlindertuin"]
+    assert "zwanenhof" not in response.content.decode()
+
+
+def test_it_hides_another_school_from_a_director(login, director_a, school_b):
+    client = login(director_a)
+    assert client.get(URL, {"school": "zwanenhof"}).status_code == 404
+    assert post(client, school="zwanenhof").status_code == 404
+    assert not Pupil.objects.exists()
+
+
+def test_it_preselects_the_school_from_the_director_home_link(login, director_a):
+    response = login(director_a).get(URL, {"school": "vlindertuin"})
+    assert 'value="vlindertuin" selected' in response.content.decode()
+
+
+def test_it_lets_a_director_import_into_their_school(login, director_a):
+    response = post(login(director_a), text=csv_text(many_rows(3)))
+    assert response.status_code == 200
+    assert Pupil.objects.filter(school__code="vlindertuin").count() == 3
+    page = response.content.decode()
+    assert "Imported" in page
+    assert '<th scope="row">Pupils created</th><td>3</td>' in page
+
+
+def test_it_lets_the_board_import_into_any_school(login, board, school_b):
+    post(login(board), school="zwanenhof")
+    assert Pupil.objects.filter(school=school_b).count() == 1
+
+
+def test_it_writes_nothing_in_a_dry_run(login, director_a):
+    response = post(login(director_a), dry_run=True)
+    assert "Dry run: nothing was saved" in response.content.decode()
+    assert not Pupil.objects.exists()
+
+
+def test_it_shows_every_bad_row_and_writes_nothing(login, director_a):
+    rows = [pupil_row(number="3001"), pupil_row(number="3002", born="31-13-2018")]
+    response = post(login(director_a), text=csv_text(rows))
+    page = response.content.decode()
+    assert "Nothing imported: the file has problems" in page
+    assert (
+        "<li>rij 3: geboortedatum “31-13-2018” is not a date; use dd-mm-jjjj or jjjj-mm-dd</li>"
+        in page
+    )
+    assert not Pupil.objects.exists()
+
+
+def test_it_shows_formula_text_as_text(login, director_a):
+    text = csv_text([pupil_row(born="=HYPERLINK(1)")])
+    page = post(login(director_a), text=text).content.decode()
+    assert "rij 2: geboortedatum “=HYPERLINK(1)” is not a date" in page
+
+
+def test_it_refuses_a_file_larger_than_the_limit(login, director_a, settings):
+    settings.PUPIL_IMPORT_MAX_BYTES = 1024
+    response = post(login(director_a), text=csv_text(many_rows(30)))
+    assert response.context["form"].errors["file"] == [
+        "The file is larger than 1 kB. Split it or leave out other columns."
+    ]
+    assert not Pupil.objects.exists()
+
+
+def test_it_refuses_a_file_that_is_not_text(login, director_a):
+    file = SimpleUploadedFile("leerlingen.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00")
+    response = post(login(director_a), file=file)
+    assert response.context["form"].errors["file"] == [
+        "This is not a text file. In your spreadsheet, choose Save as… CSV."
+    ]
+
+
+def test_it_shows_the_page_in_a_fixed_number_of_queries(
+    login, director_a, django_assert_num_queries
+):
+    client = login(director_a)
+    # session, user, memberships (then cached), TOTP check (middleware), guardianships
+    # (roles for the menu), protocol banner (confirmed the current version?), schools
+    # offered in the form twice (the select widget reads the first choice for its
+    # required attribute, then renders all)
+    with django_assert_num_queries(8):
+        assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(
+    login, director_a, django_assert_num_queries, count
+):
+    client = login(director_a)
+    text = csv_text(many_rows(count))
+    # request: session, user, memberships, TOTP check, school by code, school for the
+    # form; import: savepoint, lock school, groups, pupils, users, guardianships; insert
+    # groups, pupils, users; select new users; insert e-mail addresses, guardianships;
+    # release savepoint; page: guardianships (menu roles), protocol banner, schools
+    # offered twice
+    with django_assert_num_queries(23):
+        response = post(client, text=text)
+    assert response.context["report"].created == count

@@ -1,0 +1,128 @@
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from conftest import give_totp
+from schools.demo import DEMO_PASSWORD, LOGINS
+from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+
+LOADED = []
+
+
+def record_loader():
+    """A PORTAL_DEMO_LOADERS entry for the test below."""
+    LOADED.append(Pupil.objects.count())
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    models = [School, Group, Pupil, Guardianship, User, StaffMembership, EmailAddress]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+def test_it_creates_three_schools_with_groups_and_pupils(demo):
+    assert sorted(School.objects.values_list("code", flat=True)) == [
+        "esdoorn",
+        "vlindertuin",
+        "zwanenhof",
+    ]
+    assert School.objects.get(code="esdoorn").aliases == [
+        "De Esdoorn",
+        "Esdoorn Nieuw-Buinen",
+        "esdoornschool",
+    ]
+    assert Group.objects.count() == 12
+    assert Pupil.objects.current().count() == 96
+
+
+def test_it_creates_nothing_new_when_run_twice(demo):
+    before = counts()
+    load_demo()
+    assert counts() == before
+
+
+def test_it_gives_the_demo_parent_two_children_one_with_a_second_gezag_parent(demo):
+    parent = User.objects.get(email="ouder@demo.opo.example")
+    children = Pupil.objects.filter(guardianships__user=parent)
+    assert children.count() == 2
+    other_gezag = Guardianship.objects.filter(
+        pupil__in=children, has_parental_authority=True
+    ).exclude(user=parent)
+    assert other_gezag.count() == 1
+
+
+def test_it_has_parents_with_and_without_gezag(demo):
+    assert Guardianship.objects.filter(has_parental_authority=False).exists()
+    two_gezag = [
+        pupil
+        for pupil in Pupil.objects.prefetch_related("guardianships")
+        if sum(g.has_parental_authority for g in pupil.guardianships.all()) == 2
+    ]
+    assert len(two_gezag) > 10
+
+
+def test_it_lets_the_teacher_teach_a_vlindertuin_group_with_a_demo_child(demo):
+    teacher = User.objects.get(email="leerkracht@demo.opo.example")
+    group = teacher.memberships.get(role="teacher").groups.get()
+    assert group.school.code == "vlindertuin"
+    assert group.pupils.filter(guardianships__user__email="ouder@demo.opo.example").exists()
+
+
+def test_it_does_not_set_up_totp_for_anyone(demo):
+    assert not Authenticator.objects.exists()
+
+
+def test_it_prints_every_login_and_the_totp_note(db):
+    out = load_demo()
+    for login in LOGINS:
+        assert login.email in out
+    assert DEMO_PASSWORD in out
+    assert "TOTP" in out
+
+
+def test_it_runs_the_demo_loaders_of_other_apps_after_the_foundation(db, settings):
+    settings.PORTAL_DEMO_LOADERS = ["schools.tests.test_load_demo.record_loader"]
+    LOADED.clear()
+    load_demo()
+    assert LOADED == [96]
+
+
+@pytest.mark.parametrize(
+    ("email", "home", "needs_totp"),
+    [
+        ("ouder@demo.opo.example", "accounts:home_parent", False),
+        ("leerkracht@demo.opo.example", "accounts:home_teacher", True),
+        ("directeur@demo.opo.example", "accounts:home_director", True),
+        ("bestuur@demo.opo.example", "accounts:home_board", True),
+        ("privacy@demo.opo.example", "accounts:home_privacy", True),
+        ("admin@demo.opo.example", "accounts:home_none", True),
+    ],
+)
+def test_it_lets_each_demo_login_in_to_its_home(demo, client, email, home, needs_totp):
+    cache.clear()  # allauth's login rate limit counts in the cache
+    response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    if needs_totp:
+        # Staff are sent to TOTP set-up first; once it is done, / leads home.
+        assert client.get(reverse("home")).url == reverse("mfa_activate_totp")
+        give_totp(User.objects.get(email=email))
+    response = client.get(reverse("home"))
+    assert response.url == reverse(home)
+    assert client.get(response.url).status_code == 200
