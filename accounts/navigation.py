@@ -13,6 +13,7 @@ NAV_ITEMS = [
     # policy: who confirmed the protocol (directors, board) and drafting new versions (board)
     (_("Protocol confirmations"), "policy:confirmations", {"director", "board"}),
     (_("Protocol drafts"), "policy:drafts", {"board"}),
+    (_("Photo check"), "photo:check", {"teacher", "director"}),
     # consent
     (_("Consent"), "consent:my_children", {"parent"}),
     (_("My data"), "consent:my_data", {"parent"}),

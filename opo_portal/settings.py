@@ -238,5 +238,13 @@ PORTAL_DEMO_LOADERS: list[str] = []
 # Staff who have not confirmed the current protocol version see a banner on every page.
 PORTAL_BANNER_PROVIDERS += ["policy.banners.unread_protocol_banner"]
 
+# --- Photo check (consent.photo) ---------------------------------------------
+# Uploads larger than PHOTO_MAX_BYTES are refused (and never held in memory beyond it);
+# headers declaring more than PHOTO_MAX_PIXELS are refused before decoding. Pillow itself
+# refuses more than Image.MAX_IMAGE_PIXELS (~89 Mpx) whatever this says.
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000, minimum=10_000)
+PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 2048, minimum=16)
+
 # --- consent ----------------------------------------------------------------
 PORTAL_DEMO_LOADERS.append("consent.demo.load")

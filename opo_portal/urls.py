@@ -19,6 +19,7 @@ urlpatterns = [
     path("scholen/", include("schools.urls")),
     path("protocol/", include("policy.urls")),
     path("toestemming/", include("consent.urls")),
+    path("foto/", include("consent.photo.urls")),
     path("monitoring/", include("monitoring.urls")),
     # Admin
     path("admin/", admin.site.urls),

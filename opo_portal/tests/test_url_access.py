@@ -79,6 +79,7 @@ ACCESS = {
     "policy:article_add": (_draft_section, staff_only("board")),
     "policy:article_edit": (_draft_article, staff_only("board")),
     "policy:article_remove": (_draft_article, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
+    "photo:check": (None, staff_only("teacher", "director")),
 }
 
 

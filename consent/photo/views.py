@@ -1,0 +1,121 @@
+"""The photo check page: upload, consent verdict, preview, draw areas, download.
+
+Nothing about the photo is kept between the two steps: the browser keeps the file in
+the form and posts it again. Step 1 ("preview") returns the page with a downscaled,
+metadata-free preview inline as a data: URL (no second request, nothing stored to serve
+it from); step 2 ("download") posts the same file with the rectangles and gets the
+cleaned JPEG back as an attachment. static/js/photo.js sends both steps with fetch() so
+the page, and the chosen file, stay put; without scripts the same form works with full
+page loads (the teacher then picks the file again for step 2). Uploads stay in memory
+(`PhotoMemoryUploadHandler`), and every response is `Cache-Control: no-store`.
+"""
+
+import base64
+import dataclasses
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from consent.photo import cleaning
+from consent.photo.forms import PhotoForm
+from consent.photo.uploads import PhotoMemoryUploadHandler
+from schools.access import pupils_for, require_role
+from schools.models import StaffMembership
+
+Role = StaffMembership.Role
+TEMPLATE = "consent/photo_check.html"
+PREVIEW_SIDE = 1280
+DOWNLOAD_NAME = "foto-opgeschoond.jpg"
+
+
+# --- CONSENT SEAM: the one place the consent app plugs in ---------------------------
+# Called once per successful preview with the valid form. Returns the stored
+# PublicationCheck, or None while the consent app is not merged (no verdict is shown).
+# To wire it after merging the consent branch:
+#   1. add to PhotoForm (consent/photo/forms.py):
+#        channel = forms.ModelChoiceField(
+#            Purpose.objects.filter(active=True), label=_("Channel"))
+#      and render {{ form.channel }} in step 1 of templates/consent/photo_check.html;
+#   2. replace the body below with:
+#        from django.core.exceptions import ValidationError
+#        from consent.models import MediaType
+#        from consent.services import publication_check_create
+#        if not form.cleaned_data["pupils"]:
+#            return None                     # no pupils in view: nothing to check
+#        try:
+#            return publication_check_create(
+#                user=user, purpose=form.cleaned_data["channel"],
+#                media_type=MediaType.PHOTO, pupils=form.cleaned_data["pupils"])
+#        except ValidationError as error:   # no pupils ticked, purpose not in use, ...
+#            form.add_error(None, error)     # shown in the page, status 400
+#            return None
+#   3. the template shows ✔/✖ from `verdict.allowed`; include the consent app's
+#      per-pupil result there if wanted.
+def _consent_verdict(*, user, form):
+    return None
+
+
+# --- Views ----------------------------------------------------------------------------
+
+
+@csrf_exempt  # only to swap the upload handler first; _photo_check is csrf_protect-ed
+@login_required
+@never_cache
+def photo_check(request):
+    require_role(request.user, Role.TEACHER, Role.DIRECTOR)
+    limits = cleaning.limits_from_settings()
+    request.upload_handlers = [
+        PhotoMemoryUploadHandler(request, field="photo", max_bytes=limits.max_bytes)
+    ]
+    return _photo_check(request, limits)
+
+
+@csrf_protect
+def _photo_check(request, limits: cleaning.Limits):
+    pupils = _pupil_choices(request.user)
+    if request.method != "POST":
+        return render(request, TEMPLATE, {"form": PhotoForm(pupils=pupils)})
+    form = PhotoForm(request.POST, request.FILES, pupils=pupils)
+    valid = form.is_valid()
+    photo = form.cleaned_data.get("photo")  # present whenever that field is valid
+    data = photo.read() if photo else None
+    if valid and request.POST.get("action") == "download":
+        try:
+            return _download(data, form.cleaned_data["rectangles"], limits)
+        except cleaning.RectangleError as error:
+            form.add_error("rectangles", error.message)
+        except cleaning.PhotoError as error:
+            form.add_error("photo", error.message)
+    return _page(request, form, data, limits)
+
+
+def _page(request, form, data: bytes | None, limits: cleaning.Limits):
+    """The page with the preview whenever the posted photo can be read, even next to
+    other errors, so the teacher can correct an area without starting again."""
+    context = {"form": form}
+    if data is not None and not form.has_error("photo"):
+        small = dataclasses.replace(limits, max_side=min(PREVIEW_SIDE, limits.max_side))
+        try:
+            preview = cleaning.clean_photo(data, limits=small)
+        except cleaning.PhotoError as error:
+            form.add_error("photo", error.message)
+        else:
+            encoded = base64.b64encode(preview.data).decode()
+            context.update(preview=preview, preview_url=f"data:image/jpeg;base64,{encoded}")
+    if "preview" in context and not form.errors and request.POST.get("action") == "preview":
+        context["verdict"] = _consent_verdict(user=request.user, form=form)
+    return render(request, TEMPLATE, context, status=400 if form.errors else 200)
+
+
+def _download(data: bytes, rectangles, limits: cleaning.Limits) -> HttpResponse:
+    result = cleaning.clean_photo(data, rectangles=rectangles, limits=limits)
+    response = HttpResponse(result.data, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}"'
+    return response
+
+
+def _pupil_choices(user):
+    return pupils_for(user).current().select_related("group").order_by("group__name", "first_name")

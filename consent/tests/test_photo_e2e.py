@@ -1,0 +1,166 @@
+"""The photo check in a real headless Chromium: preview in place, draw, type, download.
+
+Marked e2e (`make e2e`); skipped when no Chromium/chromedriver can be started.
+"""
+
+import shutil
+import time
+from io import BytesIO
+
+import pytest
+from PIL import Image, ImageStat
+
+from consent.photo import testkit
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def browser(tmp_path):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    options = webdriver.ChromeOptions()
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1200,1000",
+    ):
+        options.add_argument(argument)
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(tmp_path / "downloads"), "intl.accept_languages": "en"},
+    )
+    driver_path = shutil.which("chromedriver")
+    service = webdriver.ChromeService(executable_path=driver_path) if driver_path else None
+    try:
+        driver = webdriver.Chrome(options=options, service=service)
+    except Exception as error:  # no browser on this machine
+        pytest.skip(f"Chromium not available: {error}")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def teacher_page(transactional_db, browser, live_server, client, teacher_a, settings, tmp_path):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(teacher_a)
+    browser.get(live_server.url + "/health/")
+    browser.add_cookie(
+        {"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"}
+    )
+    browser.get(live_server.url + "/foto/")
+    return browser
+
+
+def wait_for(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def show_preview(driver, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    photo = tmp_path / "IMG_0042.JPG"
+    photo.write_bytes(testkit.camera_jpeg(testkit.upright_scene(960, 640)))
+    driver.find_element(By.ID, "id_photo").send_keys(str(photo))
+    driver.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+    return wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".photo-stage img"))[0]
+
+
+def rectangles(driver) -> list[list[int]]:
+    from selenium.webdriver.common.by import By
+
+    text = driver.find_element(By.ID, "id_rectangles").get_property("value")
+    return [[int(n) for n in line.split(",")] for line in text.splitlines() if line.strip()]
+
+
+def test_it_previews_in_place_and_keeps_the_file(teacher_page, tmp_path):
+    show_preview(teacher_page, tmp_path)
+    assert (
+        teacher_page.execute_script("return document.getElementById('id_photo').files.length") == 1
+    )
+    assert (
+        teacher_page.execute_script("return document.querySelectorAll('[data-photo-nojs]').length")
+        == 0
+    )
+
+
+@pytest.mark.parametrize("pointer", ["mouse", "touch"])
+def test_it_turns_a_drawn_rectangle_into_original_pixels(teacher_page, tmp_path, pointer):
+    from selenium.webdriver.common.actions import interaction
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.actions.pointer_input import PointerInput
+
+    image = show_preview(teacher_page, tmp_path)
+    shown = image.size["width"]
+    scale = 960 / shown
+    box = teacher_page.execute_script(
+        "arguments[0].scrollIntoView({block: 'start'});"
+        "var r = arguments[0].getBoundingClientRect(); return {x: r.left, y: r.top};",
+        image,
+    )
+    actions = ActionBuilder(
+        teacher_page,
+        mouse=PointerInput(getattr(interaction, f"POINTER_{pointer.upper()}"), pointer),
+    )
+    actions.pointer_action.move_to_location(int(box["x"] + 100), int(box["y"] + 50))
+    actions.pointer_action.pointer_down()
+    actions.pointer_action.move_to_location(int(box["x"] + 300), int(box["y"] + 250))
+    actions.pointer_action.pointer_up()
+    actions.perform()
+    [[x, y, w, h]] = wait_for(lambda: rectangles(teacher_page))
+    for got, want in ((x, 100), (y, 50), (w, 200), (h, 200)):
+        assert abs(got - want * scale) <= 2 * scale + 1
+
+
+def test_it_adds_and_removes_areas_from_the_keyboard(teacher_page, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    show_preview(teacher_page, tmp_path)
+    for name, value in (("x", "10"), ("y", "20"), ("w", "30"), ("h", "40")):
+        teacher_page.find_element(By.CSS_SELECTOR, f"[data-photo-number={name}]").send_keys(value)
+    teacher_page.find_element(By.CSS_SELECTOR, "[data-photo-add]").click()
+    assert rectangles(teacher_page) == [[10, 20, 30, 40]]
+    assert len(teacher_page.find_elements(By.CSS_SELECTOR, ".photo-stage .photo-box")) == 1
+    teacher_page.find_element(By.CSS_SELECTOR, "[data-photo-remove]").click()
+    assert rectangles(teacher_page) == []
+    for name, value in (("x", "1"), ("y", "2"), ("w", "3"), ("h", "4\n")):
+        teacher_page.find_element(By.CSS_SELECTOR, f"[data-photo-number={name}]").send_keys(value)
+    assert rectangles(teacher_page) == [[1, 2, 3, 4]]
+
+
+def test_it_downloads_the_blurred_photo(teacher_page, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    show_preview(teacher_page, tmp_path)
+    area = teacher_page.find_element(By.ID, "id_rectangles")
+    area.send_keys("480,160,476,320")
+    teacher_page.find_element(By.CSS_SELECTOR, "button[value=download]").click()
+    target = tmp_path / "downloads" / "foto-opgeschoond.jpg"
+    wait_for(target.exists)
+    data = target.read_bytes()
+    assert [secret for secret in testkit.SECRETS if secret in data] == []
+    image = Image.open(BytesIO(data))
+    assert image.size == (960, 640)
+    assert max(ImageStat.Stat(image.crop((500, 180, 940, 460))).stddev) < 15
+
+
+def test_it_explains_a_bad_area_in_place_and_keeps_the_file(teacher_page, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    show_preview(teacher_page, tmp_path)
+    teacher_page.find_element(By.ID, "id_rectangles").send_keys("2000,2000,10,10")
+    teacher_page.find_element(By.CSS_SELECTOR, "button[value=download]").click()
+    alert = wait_for(
+        lambda: teacher_page.find_elements(By.CSS_SELECTOR, "#photo-errors [role=alert]")
+    )
+    assert "lies outside the photo" in alert[0].text
+    assert (
+        teacher_page.execute_script("return document.getElementById('id_photo').files.length") == 1
+    )
+    assert teacher_page.find_elements(By.CSS_SELECTOR, ".photo-stage img")

@@ -1,0 +1,303 @@
+"""The photo check page: who may use it, preview, download, and bad input in the page."""
+
+import base64
+import re
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from PIL import Image, ImageStat
+
+from conftest import make_pupil
+from consent.photo import testkit
+from consent.photo.cleaning import MESSAGES
+
+URL = "/foto/"
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def upload(data: bytes, name: str = "IMG_0042.JPG", content_type: str = "image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def post(client, data: bytes, action: str = "preview", **fields):
+    return client.post(URL, {"photo": upload(data), "action": action, **fields})
+
+
+def preview_bytes(response) -> bytes:
+    match = re.search(r'src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', response.content.decode())
+    assert match, "no preview in the page"
+    return base64.b64decode(match.group(1))
+
+
+def message(code: str, **params) -> str:
+    """The message as the page shows it (the tests browse in English)."""
+    with translation.override("en"):
+        return escape(str(MESSAGES[code]) % params if params else str(MESSAGES[code]))
+
+
+def test_it_is_mounted_at_foto():
+    assert reverse("photo:check") == URL
+
+
+# --- Who may use it -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [
+        ("teacher_a", 200),
+        ("other_teacher", 200),
+        ("director_a", 200),
+        ("director_b", 200),
+        ("board", 404),
+        ("privacy_officer", 404),
+        ("parent_a", 404),
+        ("outsider", 404),
+    ],
+)
+def test_it_opens_for_teachers_and_directors_only(request, login, cast_member, status):
+    client = login(request.getfixturevalue(cast_member))
+    assert client.get(URL).status_code == status
+
+
+@pytest.mark.parametrize("cast_member", ["board", "privacy_officer", "parent_a", "outsider"])
+def test_it_refuses_uploads_from_other_roles(request, login, cast_member):
+    client = login(request.getfixturevalue(cast_member))
+    assert post(client, testkit.camera_jpeg()).status_code == 404
+
+
+def test_it_sends_anonymous_visitors_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    response = post(client, testkit.camera_jpeg())
+    assert response.status_code == 302
+
+
+def test_it_checks_the_csrf_token(teacher_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher_a)
+    assert post(client, testkit.camera_jpeg()).status_code == 403
+
+
+# --- Step 1: the form ---------------------------------------------------------------
+
+
+def test_it_offers_the_four_photo_formats(login, teacher_a):
+    html = login(teacher_a).get(URL).content.decode()
+    assert 'type="file"' in html
+    for kind in ("image/jpeg", "image/png", "image/webp", "image/heic"):
+        assert kind in html
+
+
+def test_it_lists_only_the_teachers_own_pupils(login, teacher_a, pupil_a, pupil_a2, pupil_b):
+    html = login(teacher_a).get(URL).content.decode()
+    assert "Sem Bakker (groep 5)" in html
+    assert "Roos" not in html
+    assert "Bram" not in html
+
+
+def test_it_lists_the_whole_school_for_a_director(login, director_a, pupil_a, pupil_a2, pupil_b):
+    html = login(director_a).get(URL).content.decode()
+    assert "Sem Bakker" in html
+    assert "Roos Vries" in html
+    assert "Bram" not in html
+
+
+def test_it_refuses_a_pupil_outside_the_teachers_groups(login, teacher_a, pupil_a2):
+    response = post(login(teacher_a), testkit.camera_jpeg(), pupils=[pupil_a2.pk])
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_it_runs_the_same_queries_for_3_or_30_pupils(
+    login, teacher_a, school_a, group_a1, django_assert_num_queries, count
+):
+    for number in range(count):
+        make_pupil(school_a, group_a1, f"9{number:03}", f"Kind{number}", "Test")
+    client = login(teacher_a)
+    # session, user, memberships (MFA middleware, cached for the role check), TOTP
+    # authenticator, unread protocol (policy banner), guardianships (menu), pupils with
+    # their groups
+    with django_assert_num_queries(7):
+        response = client.get(URL)
+    assert response.content.decode().count('name="pupils"') == count
+
+
+# --- Step 1 -> preview ----------------------------------------------------------------
+
+
+def test_it_shows_a_clean_upright_preview(login, teacher_a):
+    response = post(login(teacher_a), testkit.camera_jpeg())
+    assert response.status_code == 200
+    data = preview_bytes(response)
+    assert [secret for secret in testkit.SECRETS if secret in data] == []
+    image = Image.open(BytesIO(data))
+    assert image.size == (96, 64)
+    assert image.getpixel((3, 3))[0] > 180
+
+
+def test_it_gives_the_drawing_tool_the_size_of_the_upright_original(login, teacher_a):
+    scene = testkit.upright_scene(3000, 2000)
+    html = post(login(teacher_a), testkit.camera_jpeg(scene)).content.decode()
+    assert 'data-width="3000" data-height="2000"' in html
+    assert Image.open(BytesIO(preview_bytes_from(html))).size == (1280, 853)
+
+
+def preview_bytes_from(html: str) -> bytes:
+    match = re.search(r'src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', html)
+    return base64.b64decode(match.group(1))
+
+
+def test_it_keeps_the_ticked_pupils_and_areas(login, teacher_a, pupil_a):
+    html = post(
+        login(teacher_a), testkit.camera_jpeg(), pupils=[pupil_a.pk], rectangles="1,2,3,4"
+    ).content.decode()
+    assert re.search(rf'value="{pupil_a.pk}"[^>]*checked', html)
+    assert ">1,2,3,4</textarea>" in html
+
+
+@pytest.mark.parametrize("kind", ["png", "webp", "heic"])
+def test_it_previews_every_accepted_format(login, teacher_a, kind):
+    build = {
+        "png": testkit.png_with_text,
+        "webp": testkit.webp_with_metadata,
+        "heic": testkit.heic_with_metadata,
+    }[kind]
+    response = post(login(teacher_a), build())
+    assert response.status_code == 200
+    data = preview_bytes(response)
+    assert [secret for secret in testkit.SECRETS if secret in data] == []
+
+
+def test_it_sends_pages_with_a_photo_uncached(login, teacher_a):
+    response = post(login(teacher_a), testkit.camera_jpeg())
+    assert "no-store" in response["Cache-Control"]
+
+
+# --- Step 2 -> download ----------------------------------------------------------------
+
+
+def test_it_downloads_the_cleaned_photo_as_an_attachment(login, teacher_a):
+    response = post(login(teacher_a), testkit.camera_jpeg(), action="download")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"] == 'attachment; filename="foto-opgeschoond.jpg"'
+    assert "no-store" in response["Cache-Control"]
+    data = response.content
+    assert [secret for secret in testkit.SECRETS if secret in data] == []
+    markers = {marker for marker, _ in testkit.jpeg_markers(data)}
+    assert markers <= {0xE0, 0xDB, 0xC0, 0xC4, 0xDA}
+
+
+def test_it_blurs_the_areas_drawn_on_the_photo(login, teacher_a):
+    response = post(
+        login(teacher_a), testkit.camera_jpeg(), action="download", rectangles="48,16,44,32\n"
+    )
+    image = Image.open(BytesIO(response.content))
+    assert image.size == (96, 64)
+    assert max(ImageStat.Stat(image.crop((48, 16, 92, 48))).stddev) < 15
+    assert image.getpixel((3, 3))[0] > 180
+
+
+def test_it_limits_the_download_to_the_max_side_setting(login, teacher_a, settings):
+    settings.PHOTO_MAX_SIDE = 48
+    response = post(login(teacher_a), testkit.camera_jpeg(), action="download")
+    assert Image.open(BytesIO(response.content)).size == (48, 32)
+
+
+def test_it_never_writes_the_upload_to_disk(login, teacher_a, settings, tmp_path):
+    # Django would spill any upload over 1 byte to a temporary file in a missing directory.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "missing")
+    response = post(login(teacher_a), testkit.camera_jpeg(), action="download")
+    assert response.status_code == 200
+
+
+# --- Bad input: a message in the page, never a 500 -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "params"),
+    [
+        (b"", "empty", {}),
+        (b"Dit is geen foto.\n", "unsupported", {}),
+        (testkit.gif_bytes(), "unsupported", {}),
+        (testkit.png_declaring(20000, 20000), "too_many_pixels", {"limit": "50"}),
+    ],
+    ids=["empty", "text-named-jpg", "gif", "bomb"],
+)
+@pytest.mark.parametrize("action", ["preview", "download"])
+def test_it_explains_a_bad_photo_in_the_page(login, teacher_a, data, code, params, action):
+    response = post(login(teacher_a), data, action=action)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert message(code, **params) in response.content.decode()
+
+
+def test_it_explains_a_truncated_photo(login, teacher_a):
+    data = testkit.camera_jpeg(testkit.noisy_photo(300, 200))
+    response = post(login(teacher_a), data[: len(data) // 2])
+    assert response.status_code == 400
+    assert message("damaged") in response.content.decode()
+
+
+def test_it_explains_a_file_over_the_byte_limit(login, teacher_a, settings):
+    settings.PHOTO_MAX_BYTES = 2048
+    data = testkit.camera_jpeg(testkit.noisy_photo(300, 200))
+    assert len(data) > 4 * 2048
+    response = post(login(teacher_a), data)
+    assert response.status_code == 400
+    assert message("too_large", limit="0.00195312") in response.content.decode()
+
+
+def test_it_asks_for_a_photo_when_none_is_sent(login, teacher_a):
+    response = login(teacher_a).post(URL, {"action": "preview"})
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("rectangles", "expected"),
+    [
+        ("1,2,3", message("bad_rectangle", value="1,2,3")),
+        ("500,500,10,10", message("rectangle_outside", value="500,500,10,10", width=96, height=64)),
+    ],
+)
+def test_it_explains_a_bad_area(login, teacher_a, rectangles, expected):
+    response = post(
+        login(teacher_a), testkit.camera_jpeg(), action="download", rectangles=rectangles
+    )
+    assert response.status_code == 400
+    assert expected in response.content.decode()
+
+
+def test_it_keeps_the_preview_next_to_an_area_error(login, teacher_a):
+    response = post(login(teacher_a), testkit.camera_jpeg(), action="download", rectangles="1,2")
+    assert response.status_code == 400
+    assert Image.open(BytesIO(preview_bytes(response))).size == (96, 64)
+    assert ">1,2</textarea>" in response.content.decode()
+
+
+def test_it_shows_no_preview_for_a_bad_photo(login, teacher_a):
+    response = post(login(teacher_a), b"", action="download", rectangles="1,2,3,4")
+    assert response.status_code == 400
+    assert "data:image/jpeg" not in response.content.decode()
+
+
+def test_it_speaks_dutch(login, teacher_a, settings):
+    settings.LANGUAGE_CODE = "nl"
+    html = post(login(teacher_a), b"").content.decode()
+    assert "<h1>Fotocheck</h1>" in html
+    assert "1. Foto en leerlingen" in html
+    assert "Het bestand is leeg. Kies een foto." in html
