@@ -12,7 +12,7 @@ from consent.tests.helpers import decide, purpose, state_of
     ("cast_member", "status"),
     [("board", 200), ("director_a", 404), ("teacher_a", 404), ("parent_a", 404), ("outsider", 404)],
 )
-def test_it_shows_purposes_to_board_staff_only(request, login, cast_member, status):
+def test_it_shows_purposes_to_board_staff_only(db, request, login, cast_member, status):
     user = request.getfixturevalue(cast_member)
     assert login(user).get(reverse("consent:purposes")).status_code == status
     url = reverse("consent:purpose_text", args=[purpose("website").pk])

@@ -84,7 +84,7 @@ def test_it_refuses_an_empty_check_or_unknown_media(teacher_a, pupil_a):
     ("cast_member", "status"),
     [("teacher_a", 200), ("director_a", 200), ("board", 200), ("parent_a", 404), ("outsider", 404)],
 )
-def test_it_shows_the_check_page_to_staff(request, login, cast_member, status):
+def test_it_shows_the_check_page_to_staff(db, request, login, cast_member, status):
     user = request.getfixturevalue(cast_member)
     assert login(user).get(reverse("consent:check_new")).status_code == status
 

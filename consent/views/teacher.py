@@ -145,6 +145,7 @@ def check_detail(request, pk):
 
 @login_required
 def takedowns(request):
+    require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
     tasks = (
         TakedownTask.objects.filter(assigned_to=request.user)
         .select_related("publication_check__purpose", "pupil")
