@@ -91,6 +91,7 @@ def consent_decide(
     table = consent_table([pupil], list(infos.values()))
     now = timezone.now()
     created = []
+    notified = False
     for answer in answers:
         key = (pupil.pk, answer.purpose_id, answer.media_type)
         own = table.latest_by_guardian(*key).get(guardian.pk)
@@ -114,8 +115,9 @@ def consent_decide(
         table.decisions.setdefault(key, []).append(
             Decision(guardian.pk, version.number, answer.granted, now, event.pk)
         )
-        if before != State.CONFLICT and table.state(*key) == State.CONFLICT:
-            conflict_notice_create(event=event)
+        if before != State.CONFLICT and table.state(*key) == State.CONFLICT and not notified:
+            conflict_notice_create(event=event)  # one notice per save, however many cells
+            notified = True
         if not event.granted:
             takedowns_create_for(event=event)
     return created

@@ -253,3 +253,24 @@ def test_it_tells_the_directors_once_per_conflict(
     notice = ConflictNotice.objects.get()
     assert send_conflict_notice(notice.pk) == 0
     assert len(mail.outbox) == 1
+
+
+def test_it_sends_one_conflict_notice_per_save(
+    eager_tasks, django_capture_on_commit_callbacks, director_a, parent_a, second_parent, pupil_a
+):
+    from consent.services import Answer, consent_decide
+
+    website = purpose("website").pk
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_decide(
+            pupil=pupil_a,
+            guardian=parent_a,
+            answers=[Answer(website, m, True) for m in ["photo", "video", "audio"]],
+        )
+        consent_decide(
+            pupil=pupil_a,
+            guardian=second_parent,
+            answers=[Answer(website, m, False) for m in ["photo", "video", "audio"]],
+        )
+    assert ConflictNotice.objects.count() == 1
+    assert len(mail.outbox) == 1
