@@ -14,6 +14,13 @@ NAV_ITEMS = [
     (_("Protocol confirmations"), "policy:confirmations", {"director", "board"}),
     (_("Protocol drafts"), "policy:drafts", {"board"}),
     (_("Photo check"), "photo:check", {"teacher", "director"}),
+    # consent
+    (_("Consent"), "consent:my_children", {"parent"}),
+    (_("My data"), "consent:my_data", {"parent"}),
+    (_("Class overview"), "consent:overview", {"teacher", "director", "board"}),
+    (_("Check before posting"), "consent:check_new", {"teacher", "director"}),
+    (_("Consent coverage"), "consent:coverage_index", {"director", "board", "privacy_officer"}),
+    (_("Purposes"), "consent:purposes", {"board"}),
 ]
 
 

@@ -246,6 +246,9 @@ PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000, minimum=10_000)
 PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 2048, minimum=16)
 
+# --- consent ----------------------------------------------------------------
+PORTAL_DEMO_LOADERS.append("consent.demo.load")
+
 # --- Monitoring (monitoring app) ---------------------------------------------
 from celery.schedules import crontab  # noqa: E402
 

@@ -36,6 +36,30 @@ def _draft_article(cast):
     return {"number": cast["draft"].number, "pk": section.articles.first().pk}
 
 
+def _consent_pupil(cast):
+    return {"pk": cast["parent"].guardianships.first().pupil_id}
+
+
+def _consent_group(cast):
+    return {"pk": cast["parent"].guardianships.first().pupil.group_id}
+
+
+def _consent_purpose():
+    from consent.models import Purpose
+
+    return Purpose.objects.get(code="website")
+
+
+def _consent_check(cast):
+    from consent.services import publication_check_create
+
+    pupil = cast["parent"].guardianships.first().pupil
+    check = publication_check_create(
+        user=cast["teacher"], purpose=_consent_purpose(), media_type="photo", pupils=[pupil]
+    )
+    return {"pk": check.pk}
+
+
 # url name -> (kwargs from the cast, {role: expected})
 ACCESS = {
     "home": (None, {**everyone(REDIRECT), "anonymous": LOGIN}),
@@ -80,6 +104,42 @@ ACCESS = {
     "policy:article_edit": (_draft_article, staff_only("board")),
     "policy:article_remove": (_draft_article, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
     "photo:check": (None, staff_only("teacher", "director")),
+    # Consent: parents their own children; teachers their groups; directors their school
+    "consent:my_children": (None, logged_in(**dict.fromkeys(ROLES[1:], OK))),
+    "consent:child": (_consent_pupil, staff_only("parent")),
+    "consent:withdraw": (_consent_pupil, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
+    "consent:review_unchanged": (
+        _consent_pupil,
+        logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
+    ),
+    "consent:my_data": (None, logged_in(**dict.fromkeys(ROLES[1:], OK))),
+    "consent:my_data_json": (None, logged_in(**dict.fromkeys(ROLES[1:], OK))),
+    "consent:overview": (None, staff_only("teacher", "director", "board")),
+    "consent:group": (_consent_group, staff_only("teacher", "director", "board")),
+    "consent:check_new": (None, staff_only("teacher", "director", "board")),
+    "consent:check": (_consent_check, staff_only("teacher", "director", "board")),
+    "consent:takedowns": (None, staff_only("teacher", "director", "board")),
+    "consent:takedown_done": (
+        lambda c: {"pk": 1},
+        logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
+    ),
+    "consent:coverage_index": (None, staff_only("director", "board")),
+    "consent:coverage": (lambda c: {"code": "vlindertuin"}, staff_only("director", "board")),
+    "consent:coverage_export": (
+        lambda c: {"code": "vlindertuin"},
+        staff_only("director", "board"),
+    ),
+    "consent:remind": (
+        lambda c: {"code": "vlindertuin"},
+        logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
+    ),
+    "consent:review_round": (
+        lambda c: {"code": "vlindertuin"},
+        logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
+    ),
+    "consent:record": (_consent_pupil, staff_only("director", "board")),
+    "consent:purposes": (None, staff_only("board")),
+    "consent:purpose_text": (lambda c: {"pk": _consent_purpose().pk}, staff_only("board")),
 }
 
 

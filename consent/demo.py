@@ -1,0 +1,89 @@
+"""Demo decisions for `load_demo`: a realistic mix so every consent page shows something.
+
+Works on whatever pupils exist: pupils are picked by position, never by name. Running it
+twice changes nothing (pupils that already have events are left alone).
+"""
+
+from consent.models import ConsentEvent, MediaType, PublicationCheck
+from consent.rules import purpose_infos
+from consent.services import Answer, consent_decide, consent_withdraw, publication_check_create
+from schools.models import Guardianship, Pupil, StaffMembership
+
+DEMO_NOTE = "Demo: sportdag"
+
+
+def _answers(infos, pattern: int) -> list[Answer]:
+    answers = []
+    for index, info in enumerate(infos):
+        for media in MediaType.values:
+            if pattern == 0:  # yes to everything
+                answers.append(Answer(info.purpose.pk, media, True))
+            elif pattern == 1:  # no to everything
+                answers.append(Answer(info.purpose.pk, media, False))
+            elif pattern == 2 and index < 3 and media == MediaType.PHOTO:  # partly answered
+                answers.append(Answer(info.purpose.pk, media, True))
+            elif pattern == 4:  # photos yes, video and sound no
+                answers.append(Answer(info.purpose.pk, media, media == MediaType.PHOTO))
+    return answers
+
+
+def load() -> None:
+    infos = purpose_infos()
+    if not infos:
+        return
+    pupils = list(Pupil.objects.current().order_by("school__code", "pk"))
+    holders: dict[int, list] = {}
+    for g in Guardianship.objects.filter(has_parental_authority=True).select_related("user"):
+        holders.setdefault(g.pupil_id, []).append(g.user)
+    answered = set(ConsentEvent.objects.values_list("pupil_id", flat=True).distinct())
+    for position, pupil in enumerate(pupils):
+        parents = sorted(holders.get(pupil.pk, []), key=lambda u: u.pk)
+        if pupil.pk in answered or not parents:
+            continue
+        pattern = position % 6
+        if pattern == 3:  # conflict when two parents disagree; else a single "yes"
+            consent_decide(pupil=pupil, guardian=parents[0], answers=_answers(infos, 0))
+            if len(parents) > 1:  # the second parent refuses public channels only
+                public = [i for i in infos if i.purpose.code in ("sociale-media", "pers")]
+                consent_decide(pupil=pupil, guardian=parents[1], answers=_answers(public, 1))
+        elif pattern != 5:  # pattern 5 stays unanswered
+            consent_decide(pupil=pupil, guardian=parents[0], answers=_answers(infos, pattern))
+    if len(pupils) > 7 and not Pupil.objects.filter(not_in_picture=True).exists():
+        Pupil.objects.filter(pk=pupils[7].pk).update(not_in_picture=True)
+    _demo_check_and_takedown(pupils, holders)
+
+
+def _demo_check_and_takedown(pupils, holders) -> None:
+    """A teacher checked a photo for the parent app; later one parent withdrew."""
+    if PublicationCheck.objects.filter(note=DEMO_NOTE).exists():
+        return
+    membership = (
+        StaffMembership.objects.filter(role=StaffMembership.Role.TEACHER, groups__isnull=False)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        return
+    group = membership.groups.order_by("pk").first()
+    granted = [p for i, p in enumerate(pupils) if p.group_id == group.pk and i % 6 == 0]
+    if not granted:
+        return
+    infos = {info.purpose.code: info for info in purpose_infos()}
+    if "ouderapp" not in infos:
+        return
+    purpose = infos["ouderapp"].purpose
+    publication_check_create(
+        user=membership.user,
+        purpose=purpose,
+        media_type=MediaType.PHOTO,
+        pupils=granted,
+        note=DEMO_NOTE,
+    )
+    pupil = granted[0]
+    consent_withdraw(
+        pupil=pupil,
+        guardian=holders[pupil.pk][0],
+        purpose_id=purpose.pk,
+        media_type=MediaType.PHOTO,
+    )

@@ -1,0 +1,147 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion
+from consent.rules import PurposeInfo
+from consent.services import Answer
+
+YES_NO = [
+    ("yes", pgettext_lazy("consent answer", "Yes")),
+    ("no", pgettext_lazy("consent answer", "No")),
+]
+
+
+def answer_field_name(purpose_id: int, media_type: str) -> str:
+    return f"c-{purpose_id}-{media_type}"
+
+
+class ChildConsentForm(forms.Form):
+    """Yes/no per purpose and media type. Nothing is pre-selected and an untouched question
+    is simply not answered, so saving never re-submits a default.
+    """
+
+    def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.infos = infos
+        for info in infos:
+            pid = info.purpose.pk
+            self.fields[f"v-{pid}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=info.current_version.pk
+            )
+            for media in MediaType:
+                self.fields[answer_field_name(pid, media)] = forms.ChoiceField(
+                    label=media.label,
+                    choices=YES_NO,
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
+
+    def answers(self) -> list[Answer]:
+        return [
+            Answer(
+                info.purpose.pk,
+                media,
+                self.cleaned_data[answer_field_name(info.purpose.pk, media)] == "yes",
+            )
+            for info in self.infos
+            for media in MediaType.values
+            if self.cleaned_data.get(answer_field_name(info.purpose.pk, media))
+        ]
+
+    def seen_versions(self) -> dict[int, int]:
+        return {
+            info.purpose.pk: self.cleaned_data.get(f"v-{info.purpose.pk}") for info in self.infos
+        }
+
+
+class WithdrawForm(forms.Form):
+    """`target` is "all" or "<purpose id>:<media type>"."""
+
+    target = forms.CharField(max_length=40)
+
+    def clean_target(self) -> tuple[int | None, str | None]:
+        target = self.cleaned_data["target"]
+        if target == "all":
+            return None, None
+        purpose_id, _sep, media = target.partition(":")
+        if not purpose_id.isdigit() or media not in MediaType.values:
+            raise forms.ValidationError(_("Unknown choice."))
+        return int(purpose_id), media
+
+
+class RecordOnBehalfForm(forms.Form):
+    guardian = forms.ModelChoiceField(
+        label=_("Parent with parental authority"), queryset=get_user_model().objects.none()
+    )
+    purpose = forms.ModelChoiceField(
+        label=_("Channel"), queryset=Purpose.objects.filter(active=True)
+    )
+    media_type = forms.ChoiceField(
+        label=_("Media type"), choices=MediaType.choices, widget=forms.RadioSelect
+    )
+    decision = forms.ChoiceField(label=_("Decision"), choices=YES_NO, widget=forms.RadioSelect)
+    method = forms.ChoiceField(
+        label=_("How the parent told the school"),
+        choices=[
+            (ConsentEvent.Method.PAPER, ConsentEvent.Method.PAPER.label),
+            (ConsentEvent.Method.PHONE, ConsentEvent.Method.PHONE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, guardians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = guardians
+        self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
+
+
+class OverviewFilterForm(forms.Form):
+    purpose = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Purpose.objects.filter(active=True),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All channels"),
+    )
+    media = forms.ChoiceField(
+        label=_("Media type"),
+        choices=[("", _("All media types")), *MediaType.choices],
+        required=False,
+    )
+
+
+class CheckForm(forms.Form):
+    purpose = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Purpose.objects.filter(active=True),
+        to_field_name="code",
+        empty_label=_("Choose a channel"),
+    )
+    media_type = forms.ChoiceField(
+        label=_("Media type"), choices=MediaType.choices, widget=forms.RadioSelect
+    )
+    pupils = forms.ModelMultipleChoiceField(
+        label=_("Pupils in view"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("What are you publishing? (optional)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupils"].queryset = pupils
+
+
+class PurposeForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    text = forms.CharField(label=_("Text shown to parents"), widget=forms.Textarea)
+
+
+class PurposeTextForm(forms.Form):
+    text = forms.CharField(label=_("New text shown to parents"), widget=forms.Textarea)
+    kind = forms.ChoiceField(
+        label=_("Kind of change"), choices=PurposeVersion.Kind.choices, widget=forms.RadioSelect
+    )

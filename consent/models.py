@@ -1,0 +1,331 @@
+"""Consent: purposes (channels) with versioned text, append-only decisions, and the
+evidence teachers store before publishing.
+
+Effective consent is computed in `consent.rules`, never stored: the events are the truth.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class MediaType(models.TextChoices):
+    PHOTO = "photo", pgettext_lazy("media type", "photo")
+    VIDEO = "video", pgettext_lazy("media type", "video")
+    AUDIO = "audio", pgettext_lazy("media type", "audio")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Purpose(models.Model):
+    """A channel the school publishes on; parents decide per purpose and media type."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
+        ordering = ["ordering", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PurposeVersion(models.Model):
+    """One published text of a purpose. Number 1 is the first text; versions are never edited.
+
+    A correction keeps earlier answers valid; a change of meaning makes them stop counting.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("correction (answers stay valid)")
+        CHANGE_OF_MEANING = "change_of_meaning", _("change of meaning (ask parents again)")
+
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text shown to parents"))
+    text_hash = models.CharField(_("text hash (SHA-256)"), max_length=64, editable=False)
+    kind = models.CharField(_("kind of change"), max_length=20, choices=Kind.choices)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("purpose version")
+        verbose_name_plural = _("purpose versions")
+        ordering = ["purpose", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "number"], name="unique_purpose_version"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="purpose_version_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose_id} v{self.number}"
+
+    @property
+    def resets_answers(self) -> bool:
+        return self.number == 1 or self.kind == self.Kind.CHANGE_OF_MEANING
+
+
+class ConsentEventQuerySet(models.QuerySet):
+    """Events are append-only; bulk changes are refused here as well as in the database."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(_("Consent events cannot be changed."))
+
+    def delete(self):
+        raise AppendOnlyError(_("Consent events cannot be deleted."))
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class ConsentEvent(models.Model):
+    """One decision by one guardian (with gezag) for one pupil, purpose and media type.
+
+    Never updated, never deleted: on PostgreSQL a trigger refuses UPDATE and DELETE
+    (migration 0003); here the model and the admin refuse too. Foreign keys PROTECT,
+    because SET_NULL or CASCADE would be an UPDATE or DELETE of an event.
+    """
+
+    class Method(models.TextChoices):
+        PORTAL = "portal", _("portal")
+        PAPER = "paper", _("paper form")
+        PHONE = "phone", _("phone")
+
+    pupil = models.ForeignKey(
+        "schools.Pupil", on_delete=models.PROTECT, related_name="consent_events"
+    )
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consent_decisions",
+        verbose_name=_("guardian"),
+    )
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="events")
+    purpose_version = models.ForeignKey(
+        PurposeVersion, on_delete=models.PROTECT, related_name="events"
+    )
+    text_hash = models.CharField(_("hash of the text shown"), max_length=64)
+    media_type = models.CharField(_("media type"), max_length=10, choices=MediaType.choices)
+    granted = models.BooleanField(_("granted"))
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consent_events_recorded",
+        verbose_name=_("recorded by (staff)"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    objects = ConsentEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["pupil", "purpose"], name="consent_event_pupil_purpose")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(method="portal", recorded_by__isnull=True)
+                    | (Q(method__in=["paper", "phone"]) & Q(recorded_by__isnull=False))
+                ),
+                name="consent_event_staff_names_method",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"event {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(_("Consent events cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Consent events cannot be deleted."))
+
+
+class PublicationCheck(models.Model):
+    """Evidence: a teacher checked these pupils for this channel and media before posting.
+
+    `results` is a list of {"pupil": id, "state": shown state, "allowed": bool}; the state
+    of a safeguarded pupil is stored as "not_allowed", never the reason.
+    """
+
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="publication_checks",
+        verbose_name=_("checked by"),
+    )
+    created_at = models.DateTimeField(_("checked at"), default=timezone.now, db_index=True)
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="publication_checks"
+    )
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="checks")
+    purpose_version = models.ForeignKey(
+        PurposeVersion, on_delete=models.PROTECT, related_name="checks"
+    )
+    media_type = models.CharField(_("media type"), max_length=10, choices=MediaType.choices)
+    pupils = models.ManyToManyField(
+        "schools.Pupil", related_name="publication_checks", verbose_name=_("pupils in view")
+    )
+    allowed = models.BooleanField(_("may be published"))
+    results = models.JSONField(_("result per pupil"), default=list)
+    note = models.CharField(_("what is being published"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("publication check")
+        verbose_name_plural = _("publication checks")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"check {self.pk}"
+
+
+class TakedownTask(models.Model):
+    """A pupil in an earlier allowed publication withdrew or was refused: take it down."""
+
+    publication_check = models.ForeignKey(
+        PublicationCheck, on_delete=models.CASCADE, related_name="takedowns"
+    )
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="takedown_tasks"
+    )
+    caused_by = models.ForeignKey(ConsentEvent, on_delete=models.PROTECT, related_name="takedowns")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("takedown task")
+        verbose_name_plural = _("takedown tasks")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication_check", "pupil"], name="one_takedown_per_check_and_pupil"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"takedown {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+
+class ConflictNotice(models.Model):
+    """Parents started to disagree: the school's directors are told (once per causing event)."""
+
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
+    purpose = models.ForeignKey(Purpose, on_delete=models.CASCADE, related_name="+")
+    media_type = models.CharField(_("media type"), max_length=10, choices=MediaType.choices)
+    caused_by = models.OneToOneField(
+        ConsentEvent, on_delete=models.PROTECT, related_name="conflict_notice"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conflict notice")
+        verbose_name_plural = _("conflict notices")
+
+    def __str__(self) -> str:
+        return f"conflict notice {self.pk}"
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mail to a parent who has not answered; `week` is the ISO week claimed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_reminders"
+    )
+    week = models.CharField(_("ISO week"), max_length=8, help_text="2026-W48")
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="one_reminder_per_parent_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.week}"
+
+
+class ReviewRound(models.Model):
+    """The yearly "review your choices" round of one school."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="review_rounds"
+    )
+    school_year = models.CharField(_("school year"), max_length=9, help_text="2026-2027")
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    emailed_at = models.DateTimeField(_("parents e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year"], name="one_review_round_per_school_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.school_year}"
+
+
+class ReviewConfirmation(models.Model):
+    """A parent looked at a child's choices in a review round and left them unchanged.
+
+    Not a consent event: nothing was decided, so the events stay the only evidence of
+    decisions. Changing an answer goes through the normal form and does create events.
+    """
+
+    review_round = models.ForeignKey(
+        ReviewRound, on_delete=models.CASCADE, related_name="confirmations"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review confirmation")
+        verbose_name_plural = _("review confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review_round", "user", "pupil"], name="one_confirmation_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_round_id} {self.user_id} {self.pupil_id}"

@@ -1,0 +1,198 @@
+"""Effective consent: the one place where DESIGN.md's consent rules are decided.
+
+`effective_state` is a pure function over plain values; `consent_table` loads what it
+needs for many pupils × purposes × media types in a constant number of queries (three)
+and applies it. Everything that shows or checks consent goes through here.
+"""
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion
+from schools.models import Guardianship, Pupil
+
+
+class State(models.TextChoices):
+    UNANSWERED = "unanswered", _("unanswered")
+    REFUSED = "refused", _("refused")
+    CONFLICT = "conflict", _("conflict between parents")
+    GRANTED = "granted", _("granted")
+    NOT_IN_PICTURE = "not_in_picture", _("never in picture (safeguarding)")
+
+
+# What a teacher sees: the safeguarding reason is hidden behind "not allowed".
+TEACHER_STATES = {
+    State.GRANTED: ("✓", "granted", _("allowed")),
+    State.REFUSED: ("✗", "refused", _("refused")),
+    State.UNANSWERED: ("?", "unanswered", _("unanswered")),
+    State.CONFLICT: ("!", "conflict", _("conflict")),
+    State.NOT_IN_PICTURE: ("✗", "not_allowed", _("not allowed")),
+}
+
+
+def is_allowed(state: State) -> bool:
+    return state == State.GRANTED
+
+
+def shown_state(state: State) -> str:
+    """The state as stored in evidence a teacher may read (no safeguarding reason)."""
+    return TEACHER_STATES[state][1]
+
+
+@dataclass(frozen=True)
+class Decision:
+    guardian_id: int
+    version_number: int
+    granted: bool
+    at: datetime
+    seq: int  # the event id: breaks ties between events with the same timestamp
+
+
+def meaning_baseline(versions: Iterable[tuple[int, str]]) -> int:
+    """The number of the purpose's last change of meaning; version 1 always is one.
+
+    `versions` are (number, kind) pairs. Decisions on a version below the baseline no
+    longer count; decisions on a later correction do.
+    """
+    resets = [
+        number
+        for number, kind in versions
+        if number == 1 or kind == PurposeVersion.Kind.CHANGE_OF_MEANING
+    ]
+    return max(resets, default=1)
+
+
+def latest_decisions(
+    *, gezag_holders: Collection[int], decisions: Iterable[Decision], baseline: int
+) -> dict[int, Decision]:
+    """Each current gezag-holder's latest decision since the last change of meaning."""
+    latest: dict[int, Decision] = {}
+    for decision in decisions:
+        if decision.guardian_id not in gezag_holders or decision.version_number < baseline:
+            continue
+        current = latest.get(decision.guardian_id)
+        if current is None or (decision.at, decision.seq) > (current.at, current.seq):
+            latest[decision.guardian_id] = decision
+    return latest
+
+
+def effective_state(
+    *,
+    gezag_holders: Collection[int],
+    decisions: Iterable[Decision],
+    baseline: int,
+    not_in_picture: bool,
+) -> State:
+    """The effective consent for one pupil, purpose and media type (DESIGN.md, Consent)."""
+    if not_in_picture:
+        return State.NOT_IN_PICTURE
+    latest = latest_decisions(gezag_holders=gezag_holders, decisions=decisions, baseline=baseline)
+    answers = {decision.granted for decision in latest.values()}
+    if not answers:
+        return State.UNANSWERED
+    if answers == {True}:
+        return State.GRANTED
+    if answers == {False}:
+        return State.REFUSED
+    return State.CONFLICT
+
+
+@dataclass(frozen=True)
+class PurposeInfo:
+    purpose: Purpose
+    current_version: PurposeVersion
+    baseline: int
+
+
+def purpose_infos(*, codes: Collection[str] | None = None) -> list[PurposeInfo]:
+    """Active purposes (or the given codes, active or not) with current version. One query."""
+    versions = PurposeVersion.objects.select_related("purpose").order_by(
+        "purpose__ordering", "purpose__code", "number"
+    )
+    if codes is None:
+        versions = versions.filter(purpose__active=True)
+    else:
+        versions = versions.filter(purpose__code__in=codes)
+    by_purpose: dict[int, list[PurposeVersion]] = defaultdict(list)
+    for version in versions:
+        by_purpose[version.purpose_id].append(version)
+    return [
+        PurposeInfo(
+            purpose=items[-1].purpose,
+            current_version=items[-1],
+            baseline=meaning_baseline((v.number, v.kind) for v in items),
+        )
+        for items in by_purpose.values()
+    ]
+
+
+Key = tuple[int, int, str]  # (pupil id, purpose id, media type)
+
+
+@dataclass
+class ConsentTable:
+    """Decisions and gezag-holders for a set of pupils, loaded once, evaluated on demand."""
+
+    pupils: dict[int, Pupil]
+    purposes: dict[int, PurposeInfo]
+    holders: dict[int, set[int]]
+    decisions: dict[Key, list[Decision]]
+
+    def state(self, pupil_id: int, purpose_id: int, media_type: str) -> State:
+        return effective_state(
+            gezag_holders=self.holders.get(pupil_id, set()),
+            decisions=self.decisions.get((pupil_id, purpose_id, media_type), ()),
+            baseline=self.purposes[purpose_id].baseline,
+            not_in_picture=self.pupils[pupil_id].not_in_picture,
+        )
+
+    def latest_by_guardian(self, pupil_id: int, purpose_id: int, media_type: str):
+        return latest_decisions(
+            gezag_holders=self.holders.get(pupil_id, set()),
+            decisions=self.decisions.get((pupil_id, purpose_id, media_type), ()),
+            baseline=self.purposes[purpose_id].baseline,
+        )
+
+
+def consent_table(
+    pupils: Sequence[Pupil],
+    purposes: Sequence[PurposeInfo],
+    media_types: Collection[str] = tuple(MediaType.values),
+) -> ConsentTable:
+    """Load gezag-holders and decisions for these pupils in two queries."""
+    pupil_ids = [p.pk for p in pupils]
+    holders: dict[int, set[int]] = defaultdict(set)
+    for pupil_id, user_id in Guardianship.objects.filter(
+        pupil_id__in=pupil_ids, has_parental_authority=True
+    ).values_list("pupil_id", "user_id"):
+        holders[pupil_id].add(user_id)
+    decisions: dict[Key, list[Decision]] = defaultdict(list)
+    rows = ConsentEvent.objects.filter(
+        pupil_id__in=pupil_ids,
+        purpose_id__in=[info.purpose.pk for info in purposes],
+        media_type__in=list(media_types),
+    ).values_list(
+        "pupil_id",
+        "purpose_id",
+        "media_type",
+        "guardian_id",
+        "purpose_version__number",
+        "granted",
+        "created_at",
+        "id",
+    )
+    for pupil_id, purpose_id, media, guardian_id, number, granted, at, seq in rows:
+        decisions[(pupil_id, purpose_id, media)].append(
+            Decision(guardian_id, number, granted, at, seq)
+        )
+    return ConsentTable(
+        pupils={p.pk: p for p in pupils},
+        purposes={info.purpose.pk: info for info in purposes},
+        holders=dict(holders),
+        decisions=dict(decisions),
+    )

@@ -1,0 +1,352 @@
+"""Consent workflows: keyword-only, typed, one transaction each (STYLE.md point 3)."""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consent.models import (
+    ConflictNotice,
+    ConsentEvent,
+    MediaType,
+    PublicationCheck,
+    Purpose,
+    PurposeVersion,
+    ReminderSent,
+    ReviewConfirmation,
+    ReviewRound,
+    TakedownTask,
+    text_hash,
+)
+from consent.rules import (
+    Decision,
+    PurposeInfo,
+    State,
+    consent_table,
+    is_allowed,
+    purpose_infos,
+    shown_state,
+)
+from schools.access import pupils_for
+from schools.models import Guardianship, Pupil, School
+
+
+@dataclass(frozen=True)
+class Answer:
+    purpose_id: int
+    media_type: str
+    granted: bool
+
+
+def lock_pupils(ids) -> None:
+    """Serialise decisions and publication checks per pupil (PostgreSQL row locks).
+
+    Without it a check could read "granted" while a withdrawal commits, and the
+    withdrawal's takedown lookup would not yet see the check: no takedown task.
+    """
+    list(Pupil.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def has_gezag(user, pupil: Pupil) -> bool:
+    return Guardianship.objects.filter(user=user, pupil=pupil, has_parental_authority=True).exists()
+
+
+# --- Decisions ---------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_decide(
+    *,
+    pupil: Pupil,
+    guardian,
+    answers: Iterable[Answer],
+    seen_versions: Mapping[int, int] | None = None,
+    method: str = ConsentEvent.Method.PORTAL,
+    recorded_by=None,
+) -> list[ConsentEvent]:
+    """Record a guardian's answers; only answers that differ from their own current one
+    become events. `seen_versions` (purpose id -> version id shown) refuses the whole save
+    when a purpose's text changed since the page was rendered.
+    """
+    if not has_gezag(guardian, pupil):
+        raise PermissionDenied(_("Only a parent with parental authority can decide."))
+    if (method == ConsentEvent.Method.PORTAL) != (recorded_by is None):
+        raise ValueError("staff record paper or phone decisions; parents use the portal")
+    infos = {info.purpose.pk: info for info in purpose_infos()}
+    answers = list(answers)
+    for answer in answers:
+        if answer.purpose_id not in infos or answer.media_type not in MediaType.values:
+            raise ValidationError(_("Unknown purpose or media type."))
+        current = infos[answer.purpose_id].current_version.pk
+        if seen_versions is not None and seen_versions.get(answer.purpose_id) != current:
+            raise ValidationError(
+                _("The text of “%(purpose)s” has changed. Please read it and answer again.")
+                % {"purpose": infos[answer.purpose_id].purpose.name}
+            )
+    lock_pupils([pupil.pk])
+    table = consent_table([pupil], list(infos.values()))
+    now = timezone.now()
+    created = []
+    notified = False
+    for answer in answers:
+        key = (pupil.pk, answer.purpose_id, answer.media_type)
+        own = table.latest_by_guardian(*key).get(guardian.pk)
+        if own is not None and own.granted == answer.granted:
+            continue
+        before = table.state(*key)
+        version = infos[answer.purpose_id].current_version
+        event = ConsentEvent.objects.create(
+            pupil=pupil,
+            guardian=guardian,
+            purpose_id=answer.purpose_id,
+            purpose_version=version,
+            text_hash=version.text_hash,
+            media_type=answer.media_type,
+            granted=answer.granted,
+            method=method,
+            recorded_by=recorded_by,
+            created_at=now,
+        )
+        created.append(event)
+        table.decisions.setdefault(key, []).append(
+            Decision(guardian.pk, version.number, answer.granted, now, event.pk)
+        )
+        if before != State.CONFLICT and table.state(*key) == State.CONFLICT and not notified:
+            conflict_notice_create(event=event)  # one notice per save, however many cells
+            notified = True
+        if not event.granted:
+            takedowns_create_for(event=event)
+    return created
+
+
+def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
+    """Parents disagree from now on: tell the school's directors, once, after commit."""
+    from consent.tasks import send_conflict_notice
+
+    notice = ConflictNotice.objects.create(
+        pupil_id=event.pupil_id,
+        purpose_id=event.purpose_id,
+        media_type=event.media_type,
+        caused_by=event,
+    )
+    transaction.on_commit(lambda: send_conflict_notice.delay(notice.pk))
+    return notice
+
+
+def consent_withdraw(
+    *, pupil: Pupil, guardian, purpose_id: int | None = None, media_type: str | None = None
+) -> list[ConsentEvent]:
+    """Turn the guardian's own "yes" answers into "no": one, one purpose, or all of them."""
+    infos = purpose_infos()
+    table = consent_table([pupil], infos)
+    answers = []
+    for info in infos:
+        if purpose_id is not None and info.purpose.pk != purpose_id:
+            continue
+        for media in MediaType.values:
+            if media_type is not None and media != media_type:
+                continue
+            own = table.latest_by_guardian(pupil.pk, info.purpose.pk, media).get(guardian.pk)
+            if own is not None and own.granted:
+                answers.append(Answer(info.purpose.pk, media, False))
+    return consent_decide(pupil=pupil, guardian=guardian, answers=answers)
+
+
+# --- Publication checks and takedowns ------------------------------------------
+
+
+@transaction.atomic
+def publication_check_create(
+    *, user, purpose: Purpose, media_type: str, pupils: Sequence[Pupil], note: str = ""
+) -> PublicationCheck:
+    """Check these pupils for this channel and media and store the verdict as evidence."""
+    pupils = list(pupils)
+    if not pupils:
+        raise ValidationError(_("Choose at least one pupil."))
+    if media_type not in MediaType.values:
+        raise ValidationError(_("Unknown media type."))
+    if len({p.school_id for p in pupils}) != 1:
+        raise ValidationError(_("All pupils must be from one school."))
+    ids = {p.pk for p in pupils}
+    if pupils_for(user).filter(pk__in=ids).count() != len(ids):
+        raise PermissionDenied
+    infos = purpose_infos(codes=[purpose.code])
+    if not infos or not infos[0].purpose.active:
+        raise ValidationError(_("This purpose is not in use."))
+    lock_pupils(ids)
+    results = check_results(info=infos[0], media_type=media_type, pupils=pupils)
+    check = PublicationCheck.objects.create(
+        checked_by=user,
+        school_id=pupils[0].school_id,
+        purpose=purpose,
+        purpose_version=infos[0].current_version,
+        media_type=media_type,
+        allowed=all(r["allowed"] for r in results),
+        results=results,
+        note=note,
+    )
+    check.pupils.set(pupils)
+    return check
+
+
+def check_results(*, info: PurposeInfo, media_type: str, pupils: Sequence[Pupil]) -> list[dict]:
+    """Per pupil: the state a teacher may see and whether it allows publishing. 2 queries."""
+    table = consent_table(pupils, [info], [media_type])
+    results = []
+    for pupil in pupils:
+        state = table.state(pupil.pk, info.purpose.pk, media_type)
+        results.append(
+            {"pupil": pupil.pk, "state": shown_state(state), "allowed": is_allowed(state)}
+        )
+    return results
+
+
+def takedowns_create_for(*, event: ConsentEvent) -> list[TakedownTask]:
+    """A "no" for a pupil in earlier allowed checks on that channel and media: take down.
+
+    Idempotent: one task per (check, pupil); e-mails are queued once the row is committed.
+    """
+    from consent.tasks import send_takedown_email
+
+    checks = PublicationCheck.objects.filter(
+        allowed=True,
+        purpose_id=event.purpose_id,
+        media_type=event.media_type,
+        pupils=event.pupil_id,
+        created_at__lte=event.created_at,
+    ).exclude(takedowns__pupil_id=event.pupil_id)
+    tasks = []
+    for check in checks:
+        task, created = TakedownTask.objects.get_or_create(
+            publication_check=check,
+            pupil_id=event.pupil_id,
+            defaults={"assigned_to_id": check.checked_by_id, "caused_by": event},
+        )
+        if created:
+            tasks.append(task)
+            transaction.on_commit(lambda pk=task.pk: send_takedown_email.delay(pk))
+    return tasks
+
+
+def takedown_complete(*, task: TakedownTask) -> None:
+    TakedownTask.objects.filter(pk=task.pk, done_at__isnull=True).update(done_at=timezone.now())
+
+
+# --- Purposes (board) ------------------------------------------------------------
+
+
+@transaction.atomic
+def purpose_create(*, user, code: str, name: str, text: str) -> Purpose:
+    if Purpose.objects.filter(code=code).exists():
+        raise ValidationError(_("A purpose with this code already exists."))
+    last = Purpose.objects.order_by("-ordering").values_list("ordering", flat=True).first()
+    purpose = Purpose.objects.create(code=code, name=name, ordering=(last or 0) + 10)
+    PurposeVersion.objects.create(
+        purpose=purpose,
+        number=1,
+        text=text,
+        text_hash=text_hash(text),
+        kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
+        created_by=user,
+    )
+    return purpose
+
+
+@transaction.atomic
+def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> PurposeVersion:
+    """A new text for a purpose. A change of meaning asks every parent again (rules.py)."""
+    if kind not in PurposeVersion.Kind.values:
+        raise ValidationError(_("Choose correction or change of meaning."))
+    locked = Purpose.objects.select_for_update().get(pk=purpose.pk)
+    last = locked.versions.order_by("-number").first()
+    if last is not None and last.text == text:
+        raise ValidationError(_("The text is the same as the current version."))
+    return PurposeVersion.objects.create(
+        purpose=locked,
+        number=(last.number if last else 0) + 1,
+        text=text,
+        text_hash=text_hash(text),
+        kind=kind,
+        created_by=user,
+    )
+
+
+# --- Reminders and the yearly review -------------------------------------------------
+
+
+def iso_week(day: datetime.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def current_school_year(day: datetime.date) -> str:
+    start = day.year if day.month >= 8 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def reminders_request(*, school: School) -> None:
+    from consent.tasks import send_consent_reminders
+
+    transaction.on_commit(lambda: send_consent_reminders.delay(school.pk))
+
+
+def parents_without_answers(*, school: School) -> set[int]:
+    """Gezag-holders of current pupils who have not answered some purpose × media type."""
+    pupils = list(Pupil.objects.current().filter(school=school))
+    infos = purpose_infos()
+    table = consent_table(pupils, infos)
+    waiting = set()
+    for pupil in pupils:
+        for holder in table.holders.get(pupil.pk, ()):
+            for info in infos:
+                for media in MediaType.values:
+                    if holder not in table.latest_by_guardian(pupil.pk, info.purpose.pk, media):
+                        waiting.add(holder)
+    return waiting
+
+
+def reminder_claim(*, user_id: int, now: datetime.datetime | None = None) -> bool:
+    """Claim this week's reminder for a parent; False when one went out in the last 7 days.
+
+    The unique (user, ISO week) row is the claim, so two concurrent runs send once.
+    """
+    now = now or timezone.now()
+    recent = ReminderSent.objects.filter(
+        user_id=user_id, sent_at__gt=now - datetime.timedelta(days=7)
+    )
+    if recent.exists():
+        return False
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(
+                user_id=user_id, week=iso_week(timezone.localdate(now)), sent_at=now
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def review_round_open(*, school: School, user, today: datetime.date | None = None) -> ReviewRound:
+    from consent.tasks import send_review_round_emails
+
+    year = current_school_year(today or timezone.localdate())
+    if ReviewRound.objects.filter(school=school, school_year=year).exists():
+        raise ValidationError(_("The review round for this school year is already open."))
+    review_round = ReviewRound.objects.create(school=school, school_year=year, opened_by=user)
+    transaction.on_commit(lambda: send_review_round_emails.delay(review_round.pk))
+    return review_round
+
+
+def review_confirm_unchanged(*, review_round: ReviewRound, user, pupil: Pupil):
+    """One click: "my choices are unchanged". Recorded as a confirmation, not as events."""
+    if not has_gezag(user, pupil) or pupil.school_id != review_round.school_id:
+        raise PermissionDenied
+    confirmation, _created = ReviewConfirmation.objects.get_or_create(
+        review_round=review_round, user=user, pupil=pupil
+    )
+    return confirmation

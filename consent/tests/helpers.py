@@ -1,0 +1,20 @@
+"""Small helpers for consent tests: decisions written the way the service writes them."""
+
+from consent.models import ConsentEvent, Purpose
+from consent.rules import consent_table, purpose_infos
+from consent.services import Answer, consent_decide
+
+
+def purpose(code: str) -> Purpose:
+    return Purpose.objects.get(code=code)
+
+
+def decide(pupil, guardian, code: str, media: str, granted: bool, **kwargs) -> list[ConsentEvent]:
+    answer = Answer(purpose(code).pk, media, granted)
+    return consent_decide(pupil=pupil, guardian=guardian, answers=[answer], **kwargs)
+
+
+def state_of(pupil, code: str, media: str):
+    pupil.refresh_from_db()
+    infos = purpose_infos()
+    return consent_table([pupil], infos).state(pupil.pk, purpose(code).pk, media)

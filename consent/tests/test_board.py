@@ -1,0 +1,76 @@
+"""Board staff manage purposes: add one, or publish a correction or a change of meaning."""
+
+import pytest
+from django.urls import reverse
+
+from consent.models import Purpose, PurposeVersion
+from consent.rules import State
+from consent.tests.helpers import decide, purpose, state_of
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [("board", 200), ("director_a", 404), ("teacher_a", 404), ("parent_a", 404), ("outsider", 404)],
+)
+def test_it_shows_purposes_to_board_staff_only(db, request, login, cast_member, status):
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(reverse("consent:purposes")).status_code == status
+    url = reverse("consent:purpose_text", args=[purpose("website").pk])
+    assert login(user).get(url).status_code == status
+
+
+def test_it_seeds_the_six_channels(db):
+    assert set(Purpose.objects.values_list("code", flat=True)) == {
+        "schoolgids",
+        "website",
+        "nieuwsbrief",
+        "ouderapp",
+        "sociale-media",
+        "pers",
+    }
+    assert all(v.text_hash and v.number == 1 for v in PurposeVersion.objects.all())
+
+
+def test_it_adds_a_purpose_with_a_first_version(login, board):
+    response = login(board).post(
+        reverse("consent:purposes"),
+        {"code": "kalender", "name": "Jaarkalender", "text": "Foto's in de jaarkalender."},
+    )
+    assert response.status_code == 302
+    version = PurposeVersion.objects.get(purpose__code="kalender")
+    assert (version.number, version.created_by) == (1, board)
+
+
+def test_it_refuses_a_duplicate_code(login, board):
+    response = login(board).post(
+        reverse("consent:purposes"), {"code": "website", "name": "X", "text": "Y"}
+    )
+    assert response.status_code == 200
+    assert Purpose.objects.filter(code="website").count() == 1
+
+
+def test_it_keeps_answers_after_a_correction_over_http(login, board, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    url = reverse("consent:purpose_text", args=[purpose("website").pk])
+    login(board).post(url, {"text": "Gecorrigeerde tekst.", "kind": "correction"})
+    assert purpose("website").versions.count() == 2
+    assert state_of(pupil_a, "website", "photo") == State.GRANTED
+
+
+def test_it_asks_again_for_that_purpose_only_after_a_change_of_meaning(
+    login, board, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "photo", True)
+    url = reverse("consent:purpose_text", args=[purpose("website").pk])
+    login(board).post(url, {"text": "Nieuwe betekenis.", "kind": "change_of_meaning"})
+    assert state_of(pupil_a, "website", "photo") == State.UNANSWERED
+    assert state_of(pupil_a, "pers", "photo") == State.GRANTED
+
+
+def test_it_refuses_an_unchanged_text(login, board):
+    website = purpose("website")
+    url = reverse("consent:purpose_text", args=[website.pk])
+    response = login(board).post(url, {"text": website.versions.get().text, "kind": "correction"})
+    assert response.status_code == 200
+    assert website.versions.count() == 1

@@ -1,0 +1,210 @@
+"""Check before posting: verdicts, evidence, roles, constant queries, the CLI."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from conftest import make_pupil, make_user
+from consent.models import PublicationCheck
+from consent.services import publication_check_create
+from consent.tests.helpers import decide, purpose
+from consent.verdict import pupil_verdicts, verdict_text
+from schools.models import Guardianship
+
+
+@pytest.fixture
+def roos_parent(pupil_a2):
+    user = make_user("ouder.roos@example.org")
+    Guardianship.objects.create(user=user, pupil=pupil_a2, has_parental_authority=True)
+    return user
+
+
+def test_it_allows_when_every_pupil_granted(teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    check = publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+    )
+    assert check.allowed
+    assert check.results == [{"pupil": pupil_a.pk, "state": "granted", "allowed": True}]
+    assert check.purpose_version == purpose("website").versions.get()
+    assert list(check.pupils.all()) == [pupil_a]
+
+
+def test_it_refuses_when_one_pupil_is_not_granted(director_a, parent_a, pupil_a, pupil_a2):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    check = publication_check_create(
+        user=director_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a, pupil_a2]
+    )
+    assert not check.allowed
+    assert [r["state"] for r in check.results] == ["granted", "unanswered"]
+
+
+def test_it_names_the_pupil_and_reason_in_the_verdict(director_a, parent_a, pupil_a, pupil_a2):
+    decide(pupil_a, parent_a, "sociale-media", "video", False)
+    check = publication_check_create(
+        user=director_a, purpose=purpose("sociale-media"), media_type="video", pupils=[pupil_a]
+    )
+    with translation.override("en"):
+        text = verdict_text(check.purpose, "video", pupil_verdicts([pupil_a], check.results))
+    assert text == "May not: Sem (no consent for video on Sociale media van de school)"
+
+
+def test_it_stores_no_safeguarding_reason(teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    pupil_a.not_in_picture = True
+    pupil_a.save()
+    check = publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+    )
+    assert check.results == [{"pupil": pupil_a.pk, "state": "not_allowed", "allowed": False}]
+
+
+def test_it_refuses_pupils_out_of_reach(teacher_a, pupil_a2):
+    with pytest.raises(PermissionDenied):
+        publication_check_create(
+            user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a2]
+        )
+
+
+def test_it_refuses_an_empty_check_or_unknown_media(teacher_a, pupil_a):
+    with pytest.raises(ValidationError):
+        publication_check_create(
+            user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[]
+        )
+    with pytest.raises(ValidationError):
+        publication_check_create(
+            user=teacher_a, purpose=purpose("website"), media_type="gif", pupils=[pupil_a]
+        )
+    assert PublicationCheck.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [("teacher_a", 200), ("director_a", 200), ("board", 200), ("parent_a", 404), ("outsider", 404)],
+)
+def test_it_shows_the_check_page_to_staff(db, request, login, cast_member, status):
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(reverse("consent:check_new")).status_code == status
+
+
+def test_it_lists_the_class_and_finds_pupils_by_name(
+    login, teacher_a, director_a, pupil_a, pupil_a2
+):
+    html = login(teacher_a).get(reverse("consent:check_new")).content.decode()
+    assert "Sem Bakker" in html
+    html = login(director_a).get(reverse("consent:check_new"), {"q": "roo"}).content.decode()
+    assert "Roos Vries" in html
+    assert "Sem Bakker" not in html
+
+
+def test_it_does_not_find_pupils_of_other_groups_for_a_teacher(login, teacher_a, pupil_a2):
+    html = login(teacher_a).get(reverse("consent:check_new"), {"q": "roos"}).content.decode()
+    assert "Roos" not in html
+
+
+def test_it_rejects_a_posted_pupil_out_of_reach(login, teacher_a, pupil_a2):
+    response = login(teacher_a).post(
+        reverse("consent:check_new"),
+        {"purpose": "website", "media_type": "photo", "pupils": [pupil_a2.pk]},
+    )
+    assert response.status_code == 200
+    assert PublicationCheck.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [
+        ("teacher_a", 200),
+        ("other_teacher", 404),
+        ("director_a", 200),
+        ("director_b", 404),
+        ("board", 200),
+        ("parent_a", 404),
+    ],
+)
+def test_it_shows_a_saved_check_to_its_author_and_school_leaders(
+    request, login, teacher_a, pupil_a, cast_member, status
+):
+    check = publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+    )
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(reverse("consent:check", args=[check.pk])).status_code == status
+
+
+def test_it_shows_the_verdict_with_symbol(login, teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(teacher_a)
+    response = client.post(
+        reverse("consent:check_new"),
+        {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "verdict--yes" in html
+    assert "state--granted" in html
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_it_runs_the_same_queries_for_3_or_30_pupils(
+    login, django_assert_num_queries, teacher_a, school_a, group_a1, size
+):
+    pupils = []
+    for n in range(size):
+        pupil = make_pupil(school_a, group_a1, f"9{n:03d}", f"Kind{n}", "Test")
+        parent = make_user(f"ouder{n}@example.org")
+        Guardianship.objects.create(user=parent, pupil=pupil, has_parental_authority=True)
+        decide(pupil, parent, "website", "photo", True)
+        pupils.append(pupil.pk)
+    client = login(teacher_a)
+    # 1 session, 2 user, 3 memberships, 4 TOTP (middleware), 5 purpose by code,
+    # 6 pupils in reach, 7 savepoint, 8 reach count, 9 purpose versions, 10 lock pupils,
+    # 11 gezag-holders, 12 events, 13 insert check, 14 existing M2M rows,
+    # 15 insert M2M rows, 16 release savepoint
+    with django_assert_num_queries(16):
+        response = client.post(
+            reverse("consent:check_new"),
+            {"purpose": "website", "media_type": "photo", "pupils": pupils},
+        )
+    assert response.status_code == 302
+    assert PublicationCheck.objects.get().allowed
+
+
+class TestCommand:
+    def run(self, *pupils, media="photo", purpose_code="website", school="vlindertuin"):
+        args = ["--school", school, "--purpose", purpose_code, "--media", media]
+        with pytest.raises(SystemExit) as exit_info:
+            call_command("check_consent", *args, "--pupils", ",".join(pupils))
+        return exit_info.value.code
+
+    def test_it_exits_0_when_allowed(self, parent_a, pupil_a):
+        decide(pupil_a, parent_a, "website", "photo", True)
+        assert self.run("1001") == 0
+
+    def test_it_exits_1_when_not_allowed(self, parent_a, pupil_a, pupil_a2):
+        decide(pupil_a, parent_a, "website", "photo", True)
+        assert self.run("1001", "1002") == 1
+
+    def test_it_agrees_with_the_page_for_safeguarded_pupils(self, parent_a, pupil_a):
+        decide(pupil_a, parent_a, "website", "photo", True)
+        pupil_a.not_in_picture = True
+        pupil_a.save()
+        assert self.run("1001") == 1
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            {"school": "nope"},
+            {"purpose_code": "nope"},
+            {"media": "gif"},
+        ],
+    )
+    def test_it_exits_2_with_one_line_on_bad_input(self, capsys, pupil_a, bad):
+        assert self.run("1001", **bad) == 2
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+    def test_it_exits_2_for_an_unknown_pupil_number(self, capsys, pupil_a, pupil_b):
+        assert self.run("1001", "2001") == 2
+        assert "2001" in capsys.readouterr().err

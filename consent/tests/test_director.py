@@ -1,0 +1,276 @@
+"""Directors: coverage, conflicts, CSV, reminders, the yearly review, paper decisions."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_user
+from consent.models import (
+    ConflictNotice,
+    ConsentEvent,
+    ReminderSent,
+    ReviewConfirmation,
+    ReviewRound,
+)
+from consent.reports import neutralise, school_coverage
+from consent.rules import State
+from consent.services import reminder_claim
+from consent.tasks import send_conflict_notice, send_consent_reminders, send_review_round_emails
+from consent.tests.helpers import decide, purpose, state_of
+from schools.models import Guardianship
+
+
+@pytest.fixture
+def second_parent(pupil_a):
+    user = make_user("ouder.a2@example.org", full_name="Ouder Twee")
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
+    return user
+
+
+def coverage_url(school):
+    return reverse("consent:coverage", args=[school.code])
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [
+        ("director_a", 200),
+        ("director_b", 404),
+        ("board", 200),
+        ("privacy_officer", 200),
+        ("teacher_a", 404),
+        ("parent_a", 404),
+        ("outsider", 404),
+    ],
+)
+def test_it_shows_coverage_to_directors_of_the_school(
+    request, login, school_a, cast_member, status
+):
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(coverage_url(school_a)).status_code == status
+
+
+def test_it_counts_cells_per_state_per_group(parent_a, second_parent, pupil_a, pupil_a2):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "website", "video", False)
+    decide(pupil_a, parent_a, "pers", "audio", True)
+    decide(pupil_a, second_parent, "pers", "audio", False)
+    coverage = school_coverage(pupil_a.school)
+    group = next(g for g in coverage.groups if g.name == pupil_a.group.name)
+    cells = 6 * 3
+    assert (group.granted, group.refused, group.conflicts) == (1, 1, 1)
+    assert group.answered == 2
+    assert group.unanswered == cells - 3
+    assert coverage.total.pupils == 2
+    assert coverage.total.unanswered == 2 * cells - 3
+
+
+def test_it_lists_conflicts_with_the_parents_answers(
+    login, director_a, parent_a, second_parent, pupil_a
+):
+    decide(pupil_a, parent_a, "pers", "audio", True)
+    decide(pupil_a, second_parent, "pers", "audio", False)
+    html = login(director_a).get(coverage_url(pupil_a.school)).content.decode()
+    assert "Sem Bakker" in html
+    assert "Ouder Twee" in html
+
+
+def test_it_neutralises_formula_cells():
+    assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert neutralise("+31") == "'+31"
+    assert neutralise("@sum") == "'@sum"
+    assert neutralise("Sem") == "Sem"
+
+
+def test_it_exports_csv_with_one_row_per_cell(login, director_a, parent_a, pupil_a, pupil_a2):
+    pupil_a2.last_name = "=cmd()"
+    pupil_a2.save()
+    decide(pupil_a, parent_a, "website", "photo", True)
+    response = login(director_a).get(reverse("consent:coverage_export", args=["vlindertuin"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 2 * 6 * 3
+    granted = [r for r in rows if r["state"] == "granted"]
+    assert [(g["leerlingnummer"], g["purpose"], g["media"]) for g in granted] == [
+        ("1001", "website", "photo")
+    ]
+    assert {r["last_name"] for r in rows if r["leerlingnummer"] == "1002"} == {"'=cmd()"}
+
+
+def test_it_refuses_csv_to_another_schools_director(login, director_b, school_a):
+    url = reverse("consent:coverage_export", args=[school_a.code])
+    assert login(director_b).get(url).status_code == 404
+
+
+def test_it_reminds_only_parents_who_have_not_answered(parent_a, parent_b, pupil_a, school_a):
+    assert send_consent_reminders(school_a.pk) == 1
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+
+
+def test_it_reminds_a_parent_at_most_once_a_week(parent_a, pupil_a, school_a):
+    send_consent_reminders(school_a.pk)
+    send_consent_reminders(school_a.pk)
+    assert len(mail.outbox) == 1
+    assert ReminderSent.objects.count() == 1
+
+
+def test_it_allows_a_new_reminder_after_seven_days(parent_a):
+    past = timezone.now() - datetime.timedelta(days=8)
+    assert reminder_claim(user_id=parent_a.pk, now=past)
+    assert reminder_claim(user_id=parent_a.pk)
+    assert not reminder_claim(user_id=parent_a.pk)
+
+
+def test_it_does_not_remind_a_parent_who_answered_everything(parent_a, pupil_a, school_a):
+    for info_purpose in [
+        "schoolgids",
+        "website",
+        "nieuwsbrief",
+        "ouderapp",
+        "sociale-media",
+        "pers",
+    ]:
+        for media in ["photo", "video", "audio"]:
+            decide(pupil_a, parent_a, info_purpose, media, False)
+    assert send_consent_reminders(school_a.pk) == 0
+
+
+def test_it_queues_reminders_from_the_coverage_page(
+    eager_tasks, login, django_capture_on_commit_callbacks, director_a, parent_a, pupil_a, school_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(director_a).post(reverse("consent:remind", args=[school_a.code]))
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_it_hides_reminders_from_the_privacy_officer(login, privacy_officer, school_a):
+    response = login(privacy_officer).post(reverse("consent:remind", args=[school_a.code]))
+    assert response.status_code == 404
+
+
+def test_it_opens_one_review_round_per_year_and_emails_parents(
+    eager_tasks, login, django_capture_on_commit_callbacks, director_a, parent_a, pupil_a, school_a
+):
+    client = login(director_a)
+    url = reverse("consent:review_round", args=[school_a.code])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+        client.post(url)
+    review_round = ReviewRound.objects.get()
+    assert len(mail.outbox) == 1
+    assert send_review_round_emails(review_round.pk) == 0
+
+
+def test_it_records_unchanged_as_a_confirmation_not_an_event(
+    login, director_a, parent_a, pupil_a, school_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    login(director_a).post(reverse("consent:review_round", args=[school_a.code]))
+    client = login(parent_a)
+    page = client.get(reverse("consent:child", args=[pupil_a.pk])).content.decode()
+    assert reverse("consent:review_unchanged", args=[pupil_a.pk]) in page
+    client.post(reverse("consent:review_unchanged", args=[pupil_a.pk]))
+    client.post(reverse("consent:review_unchanged", args=[pupil_a.pk]))
+    assert ReviewConfirmation.objects.filter(user=parent_a, pupil=pupil_a).count() == 1
+    assert ConsentEvent.objects.count() == 1
+    page = client.get(reverse("consent:child", args=[pupil_a.pk])).content.decode()
+    assert reverse("consent:review_unchanged", args=[pupil_a.pk]) not in page
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [
+        ("director_a", 200),
+        ("board", 200),
+        ("director_b", 404),
+        ("teacher_a", 404),
+        ("parent_a", 404),
+    ],
+)
+def test_it_lets_school_leaders_record_paper_decisions(
+    request, login, pupil_a, cast_member, status
+):
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(reverse("consent:record", args=[pupil_a.pk])).status_code == status
+
+
+def test_it_records_a_phone_decision_naming_the_staff_member(login, director_a, parent_a, pupil_a):
+    response = login(director_a).post(
+        reverse("consent:record", args=[pupil_a.pk]),
+        {
+            "guardian": parent_a.pk,
+            "purpose": purpose("pers").pk,
+            "media_type": "video",
+            "decision": "yes",
+            "method": "phone",
+        },
+    )
+    assert response.status_code == 302
+    event = ConsentEvent.objects.get()
+    assert (event.guardian, event.recorded_by, event.method) == (parent_a, director_a, "phone")
+    assert state_of(pupil_a, "pers", "video") == State.GRANTED
+
+
+def test_it_offers_only_gezag_holders_for_paper_decisions(login, director_a, parent_a, pupil_a):
+    stepparent = make_user("stief@example.org")
+    Guardianship.objects.create(user=stepparent, pupil=pupil_a, has_parental_authority=False)
+    response = login(director_a).post(
+        reverse("consent:record", args=[pupil_a.pk]),
+        {
+            "guardian": stepparent.pk,
+            "purpose": purpose("pers").pk,
+            "media_type": "video",
+            "decision": "yes",
+            "method": "paper",
+        },
+    )
+    assert response.status_code == 200
+    assert ConsentEvent.objects.count() == 0
+
+
+def test_it_tells_the_directors_when_parents_start_to_disagree(
+    eager_tasks, django_capture_on_commit_callbacks, director_a, parent_a, second_parent, pupil_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_a, parent_a, "pers", "photo", True)
+        decide(pupil_a, second_parent, "pers", "photo", False)
+    assert [m.to for m in mail.outbox] == [[director_a.email]]
+    assert "Sem" not in mail.outbox[0].body
+
+
+def test_it_tells_the_directors_once_per_conflict(
+    eager_tasks, django_capture_on_commit_callbacks, director_a, parent_a, second_parent, pupil_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_a, parent_a, "pers", "photo", True)
+        decide(pupil_a, second_parent, "pers", "photo", False)
+        decide(pupil_a, parent_a, "pers", "photo", True)
+    notice = ConflictNotice.objects.get()
+    assert send_conflict_notice(notice.pk) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_it_sends_one_conflict_notice_per_save(
+    eager_tasks, django_capture_on_commit_callbacks, director_a, parent_a, second_parent, pupil_a
+):
+    from consent.services import Answer, consent_decide
+
+    website = purpose("website").pk
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_decide(
+            pupil=pupil_a,
+            guardian=parent_a,
+            answers=[Answer(website, m, True) for m in ["photo", "video", "audio"]],
+        )
+        consent_decide(
+            pupil=pupil_a,
+            guardian=second_parent,
+            answers=[Answer(website, m, False) for m in ["photo", "video", "audio"]],
+        )
+    assert ConflictNotice.objects.count() == 1
+    assert len(mail.outbox) == 1

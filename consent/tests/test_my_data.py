@@ -1,0 +1,59 @@
+"""The parent's right of access: a page and a JSON download of everything held."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from consent.services import publication_check_create
+from consent.tests.helpers import decide, purpose
+
+
+@pytest.fixture
+def history(teacher_a, director_a, parent_a, pupil_a, pupil_a2):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False, method="paper", recorded_by=director_a)
+    publication_check_create(
+        user=director_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a, pupil_a2]
+    )
+
+
+def download(client):
+    response = client.get(reverse("consent:my_data_json"))
+    assert response["Content-Disposition"].startswith("attachment")
+    return json.loads(response.content)
+
+
+def test_it_downloads_account_children_and_history(login, history, parent_a, pupil_a):
+    data = download(login(parent_a))
+    assert data["account"]["email"] == parent_a.email
+    assert [c["leerlingnummer"] for c in data["children"]] == ["1001"]
+    assert data["guardianships"] == [{"child": pupil_a.pk, "has_parental_authority": True}]
+    assert [(e["purpose"], e["granted"], e["method"]) for e in data["consent_history"]] == [
+        ("website", True, "portal"),
+        ("pers", False, "paper"),
+    ]
+
+
+def test_it_shows_checks_with_only_the_own_child(login, history, parent_a, pupil_a, pupil_a2):
+    data = download(login(parent_a))
+    [check] = data["publication_checks"]
+    assert [r["pupil"] for r in check["results"]] == [pupil_a.pk]
+    assert "Roos" not in json.dumps(data)
+
+
+def test_it_holds_nothing_of_other_families(login, history, parent_b):
+    data = download(login(parent_b))
+    assert data["consent_history"] == []
+    assert data["publication_checks"] == []
+    assert "Sem" not in json.dumps(data)
+
+
+def test_it_shows_the_page(login, history, parent_a):
+    response = login(parent_a).get(reverse("consent:my_data"))
+    assert response.status_code == 200
+    assert "1001" in response.content.decode()
+
+
+def test_it_sends_anonymous_visitors_to_login(client, db):
+    assert client.get(reverse("consent:my_data_json")).status_code == 302

@@ -1,0 +1,89 @@
+"""The teacher's class overview: symbol + text per cell, filters, constant queries."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import make_pupil, make_user
+from consent.tests.helpers import decide
+from schools.models import Guardianship
+
+
+def url(group):
+    return reverse("consent:group", args=[group.pk])
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [
+        ("teacher_a", 200),
+        ("other_teacher", 404),
+        ("director_a", 200),
+        ("director_b", 404),
+        ("board", 200),
+        ("parent_a", 404),
+        ("outsider", 404),
+    ],
+)
+def test_it_shows_a_group_to_those_who_reach_it(request, login, group_a1, cast_member, status):
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(url(group_a1)).status_code == status
+
+
+def test_it_shows_each_state_as_a_symbol_and_a_word(login, teacher_a, group_a1, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "website", "video", False)
+    html = login(teacher_a).get(url(group_a1), {"purpose": "website"}).content.decode()
+    assert 'aria-hidden="true">✓</span>' in html
+    assert 'aria-hidden="true">✗</span>' in html
+    assert 'aria-hidden="true">?</span>' in html
+    assert html.count("state--granted") == 1
+    assert html.count("state--refused") == 1
+    assert html.count("state--unanswered") == 1
+
+
+def test_it_hides_the_safeguarding_reason_from_teachers(
+    login, teacher_a, group_a1, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    pupil_a.not_in_picture = True
+    pupil_a.save()
+    html = login(teacher_a).get(url(group_a1), {"purpose": "website", "media": "photo"})
+    html = html.content.decode()
+    assert "state--not_allowed" in html
+    assert "safeguarding" not in html
+    assert "in beeld" not in html
+    assert "state--granted" not in html
+
+
+def test_it_filters_one_channel_and_media_type(login, teacher_a, group_a1, pupil_a):
+    html = login(teacher_a).get(url(group_a1), {"purpose": "pers", "media": "audio"})
+    assert html.content.decode().count('class="state ') == 1
+
+
+def test_it_lists_only_current_pupils_of_the_group(login, teacher_a, group_a1, pupil_a, pupil_a2):
+    html = login(teacher_a).get(url(group_a1)).content.decode()
+    assert "Sem Bakker" in html
+    assert "Roos Vries" not in html
+
+
+def fill_group(school, group, size):
+    for n in range(size):
+        pupil = make_pupil(school, group, f"9{n:03d}", f"Kind{n}", "Test")
+        parent = make_user(f"ouder{n}@example.org")
+        Guardianship.objects.create(user=parent, pupil=pupil, has_parental_authority=True)
+        decide(pupil, parent, "website", "photo", n % 2 == 0)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_it_runs_the_same_queries_for_3_or_30_pupils(
+    login, django_assert_num_queries, teacher_a, school_a, group_a1, size
+):
+    fill_group(school_a, group_a1, size)
+    client = login(teacher_a)
+    # 1 session, 2 user, 3 memberships, 4 TOTP check (middleware), 5 group by reach,
+    # 6 purpose versions, 7 filter's purpose by code, 8 pupils, 9 gezag-holders, 10 events,
+    # 11 protocol banner (policy), 12 guardianships.exists() for the menu, 13 the group's
+    # school, 14 filter's purpose list
+    with django_assert_num_queries(14):
+        response = client.get(url(group_a1), {"purpose": "website"})
+    assert response.content.decode().count("state--granted") == (size + 1) // 2

@@ -1,0 +1,201 @@
+"""The parent's page per child: decide, withdraw, history; other families' children are 404."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from conftest import make_user
+from consent.models import ConsentEvent, PurposeVersion
+from consent.rules import State
+from consent.services import purpose_version_publish
+from consent.tests.helpers import decide, purpose, state_of
+from schools.models import Guardianship
+
+
+def page(pupil):
+    return reverse("consent:child", args=[pupil.pk])
+
+
+def form_data(client, pupil, **answers):
+    """The hidden version fields of the rendered page plus the given answers."""
+    html = client.get(page(pupil)).content.decode()
+    data = dict(re.findall(r'type="hidden" name="(v-\d+)" value="(\d+)"', html))
+    for key, value in answers.items():
+        data[key] = value
+    return data
+
+
+def field(code, media):
+    return f"c-{purpose(code).pk}-{media}"
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [
+        ("parent_a", 200),
+        ("parent_b", 404),
+        ("teacher_a", 404),
+        ("director_a", 404),
+        ("board", 404),
+        ("outsider", 404),
+    ],
+)
+def test_it_shows_a_child_only_to_its_own_parents(request, login, pupil_a, cast_member, status):
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(page(pupil_a)).status_code == status
+
+
+def test_it_sends_anonymous_visitors_to_login(client, pupil_a):
+    assert client.get(page(pupil_a)).status_code == 302
+
+
+def test_it_preselects_nothing(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    assert 'type="radio"' in html
+    assert "checked" not in html
+
+
+def test_it_shows_the_purpose_text_beside_the_choice(login, parent_a, pupil_a):
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    assert escape(purpose("website").versions.get().text) in html
+
+
+def test_it_saves_only_the_answers_given(login, parent_a, pupil_a):
+    client = login(parent_a)
+    data = form_data(client, pupil_a, **{field("website", "photo"): "yes"})
+    response = client.post(page(pupil_a), data)
+    assert response.status_code == 302
+    assert ConsentEvent.objects.count() == 1
+    assert state_of(pupil_a, "website", "photo") == State.GRANTED
+    assert state_of(pupil_a, "website", "video") == State.UNANSWERED
+
+
+def test_it_records_no_event_for_an_unchanged_answer(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(parent_a)
+    client.post(page(pupil_a), form_data(client, pupil_a, **{field("website", "photo"): "yes"}))
+    assert ConsentEvent.objects.count() == 1
+
+
+def test_it_leaves_two_events_and_refused_after_grant_then_withdraw(
+    login, parent_a, pupil_a, teacher_a, group_a1
+):
+    client = login(parent_a)
+    client.post(
+        page(pupil_a), form_data(client, pupil_a, **{field("sociale-media", "video"): "yes"})
+    )
+    withdraw_url = reverse("consent:withdraw", args=[pupil_a.pk])
+    client.post(withdraw_url, {"target": f"{purpose('sociale-media').pk}:video"})
+    events = ConsentEvent.objects.filter(pupil=pupil_a)
+    assert [e.granted for e in events] == [True, False]
+    assert state_of(pupil_a, "sociale-media", "video") == State.REFUSED
+    teacher = login(teacher_a)
+    overview = teacher.get(
+        reverse("consent:group", args=[group_a1.pk]),
+        {"purpose": "sociale-media", "media": "video"},
+    ).content.decode()
+    assert "state--refused" in overview
+    assert "state--granted" not in overview
+    response = teacher.post(
+        reverse("consent:check_new"),
+        {"purpose": "sociale-media", "media_type": "video", "pupils": [pupil_a.pk]},
+    )
+    check = pupil_a.publication_checks.get()
+    assert response.url == reverse("consent:check", args=[check.pk])
+    assert (check.allowed, check.results[0]["state"]) == (False, "refused")
+
+
+def test_it_withdraws_all_permissions_in_one_action(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "nieuwsbrief", "audio", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    login(parent_a).post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"})
+    assert ConsentEvent.objects.count() == 5
+    assert state_of(pupil_a, "website", "photo") == State.REFUSED
+    assert state_of(pupil_a, "nieuwsbrief", "audio") == State.REFUSED
+
+
+def test_it_refuses_a_save_when_the_text_changed_meanwhile(login, parent_a, pupil_a, board):
+    client = login(parent_a)
+    data = form_data(client, pupil_a, **{field("website", "photo"): "yes"})
+    purpose_version_publish(
+        user=board, purpose=purpose("website"), text="Changed.", kind="change_of_meaning"
+    )
+    client.post(page(pupil_a), data)
+    assert ConsentEvent.objects.count() == 0
+
+
+def test_it_rejects_an_invalid_answer_without_writing(login, parent_a, pupil_a):
+    client = login(parent_a)
+    response = client.post(
+        page(pupil_a), form_data(client, pupil_a, **{field("website", "photo"): "maybe"})
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert ConsentEvent.objects.count() == 0
+
+
+@pytest.fixture
+def stepparent(pupil_a):
+    user = make_user("stief@example.org", full_name="Stiefouder")
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=False)
+    return user
+
+
+def test_it_shows_a_parent_without_gezag_the_choices_but_no_form(
+    login, stepparent, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    response = login(stepparent).get(page(pupil_a))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'type="radio"' not in html
+    assert "state--granted" in html
+
+
+def test_it_ignores_a_post_from_a_parent_without_gezag(login, stepparent, pupil_a):
+    client = login(stepparent)
+    client.post(page(pupil_a), {field("website", "photo"): "yes"})
+    client.post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"})
+    assert ConsentEvent.objects.count() == 0
+
+
+def test_it_is_404_to_change_another_familys_child(login, parent_a, pupil_b, parent_b):
+    client = login(parent_a)
+    assert client.post(page(pupil_b), {field("website", "photo"): "yes"}).status_code == 404
+    withdraw = reverse("consent:withdraw", args=[pupil_b.pk])
+    assert client.post(withdraw, {"target": "all"}).status_code == 404
+    assert ConsentEvent.objects.count() == 0
+
+
+def test_it_shows_who_decided_when_and_how(login, parent_a, pupil_a, director_a):
+    decide(pupil_a, parent_a, "pers", "photo", False, method="phone", recorded_by=director_a)
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    assert "Ouder A" in html
+    assert "Directeur.A" in html
+
+
+def test_it_marks_a_purpose_asked_again_after_a_change_of_meaning(login, parent_a, pupil_a, board):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    purpose_version_publish(
+        user=board,
+        purpose=purpose("website"),
+        text="A new meaning.",
+        kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
+    )
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    assert html.count('class="purpose__again"') == 1
+
+
+def test_it_links_each_child_from_the_parent_home(login, parent_a, pupil_a):
+    html = login(parent_a).get(reverse("accounts:home_parent")).content.decode()
+    assert page(pupil_a) in html
+
+
+def test_it_lists_only_own_children(login, parent_a, pupil_a, pupil_b):
+    html = login(parent_a).get(reverse("consent:my_children")).content.decode()
+    assert page(pupil_a) in html
+    assert page(pupil_b) not in html

@@ -1,0 +1,92 @@
+"""A later "no" for a pupil in an allowed publication becomes a takedown task + e-mail."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from consent.models import TakedownTask
+from consent.services import publication_check_create
+from consent.tasks import send_takedown_email
+from consent.tests.helpers import decide, purpose
+
+
+@pytest.fixture
+def published(teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    return publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+
+
+def test_it_creates_a_task_for_the_teacher_on_withdrawal(
+    eager_tasks, django_capture_on_commit_callbacks, published, teacher_a, parent_a, pupil_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    task = TakedownTask.objects.get()
+    assert (task.publication_check, task.pupil, task.assigned_to) == (published, pupil_a, teacher_a)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [teacher_a.email]
+    assert "Sem" not in mail.outbox[0].body
+
+
+def test_it_queues_the_email_only_after_commit(
+    django_capture_on_commit_callbacks, published, parent_a, pupil_a
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+def test_it_sends_the_email_once_when_the_task_runs_twice(
+    eager_tasks, django_capture_on_commit_callbacks, published, parent_a, pupil_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    task = TakedownTask.objects.get()
+    assert send_takedown_email(task.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_it_creates_one_task_per_publication_and_pupil(published, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    assert TakedownTask.objects.count() == 1
+
+
+def test_it_ignores_other_channels_and_media(published, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "sociale-media", "video", False)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    assert TakedownTask.objects.count() == 0
+
+
+def test_it_ignores_checks_that_were_not_allowed(teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", False)
+    publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+    )
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    assert TakedownTask.objects.count() == 0
+
+
+def test_it_lists_open_tasks_on_the_teacher_home(login, published, teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    html = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
+    assert reverse("consent:takedowns") in html
+
+
+def test_it_marks_a_task_done_by_its_teacher_only(
+    login, published, teacher_a, other_teacher, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    task = TakedownTask.objects.get()
+    done_url = reverse("consent:takedown_done", args=[task.pk])
+    assert login(other_teacher).post(done_url).status_code == 404
+    assert login(teacher_a).post(done_url).status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None
+    html = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
+    assert reverse("consent:takedowns") not in html

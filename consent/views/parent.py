@@ -1,0 +1,156 @@
+"""Parents: decide per child, purpose and media type; withdraw; see their own data."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
+from consent.models import MediaType, ReviewConfirmation, ReviewRound
+from consent.reports import child_history, personal_data
+from consent.rules import State, consent_table, purpose_infos
+from consent.services import (
+    consent_decide,
+    consent_withdraw,
+    current_school_year,
+    has_gezag,
+    review_confirm_unchanged,
+)
+from schools.access import children_of, get_child_for_parent
+
+
+@login_required
+def my_children(request):
+    children = children_of(request.user).select_related("school", "group")
+    return render(request, "consent/my_children.html", {"children": children})
+
+
+def _open_review_round(pupil, user):
+    year = current_school_year(timezone.localdate())
+    review_round = ReviewRound.objects.filter(school_id=pupil.school_id, school_year=year).first()
+    if review_round is None:
+        return None, False
+    confirmed = ReviewConfirmation.objects.filter(
+        review_round=review_round, user=user, pupil=pupil
+    ).exists()
+    return review_round, confirmed
+
+
+def _rows(pupil, user, infos, form):
+    """Per purpose: its text and, per media type, the parent's own answer and the effect."""
+    table = consent_table([pupil], infos)
+    rows = []
+    for info in infos:
+        media_rows = []
+        for media in MediaType:
+            latest = table.latest_by_guardian(pupil.pk, info.purpose.pk, media)
+            media_rows.append(
+                {
+                    "media": media,
+                    "field": form[answer_field_name(info.purpose.pk, media)] if form else None,
+                    "own": latest.get(user.pk),
+                    "state": table.state(pupil.pk, info.purpose.pk, media),
+                }
+            )
+        rows.append(
+            {
+                "info": info,
+                "version_field": form[f"v-{info.purpose.pk}"] if form else None,
+                "media_rows": media_rows,
+                "asked_again": info.baseline > 1 and all(r["own"] is None for r in media_rows),
+            }
+        )
+    return rows
+
+
+@login_required
+def child_consent(request, pk):
+    pupil = get_child_for_parent(request.user, pk)
+    can_decide = has_gezag(request.user, pupil)
+    infos = purpose_infos()
+    form = ChildConsentForm(request.POST or None, infos=infos) if can_decide else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            events = consent_decide(
+                pupil=pupil,
+                guardian=request.user,
+                answers=form.answers(),
+                seen_versions=form.seen_versions(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("consent:child", pk=pupil.pk)
+        if events:
+            messages.success(
+                request,
+                ngettext("Saved: %(n)d change.", "Saved: %(n)d changes.", len(events))
+                % {"n": len(events)},
+            )
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect("consent:child", pk=pupil.pk)
+    review_round, confirmed = _open_review_round(pupil, request.user)
+    context = {
+        "pupil": pupil,
+        "can_decide": can_decide,
+        "form": form,
+        "rows": _rows(pupil, request.user, infos, form),
+        "history": child_history(pupil),
+        "review_round": review_round if can_decide else None,
+        "review_confirmed": confirmed,
+        "State": State,
+    }
+    return render(request, "consent/child.html", context)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    pupil = get_child_for_parent(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not has_gezag(request.user, pupil) or not form.is_valid():
+        messages.error(request, _("Only a parent with parental authority can decide."))
+        return redirect("consent:child", pk=pupil.pk)
+    purpose_id, media_type = form.cleaned_data["target"]
+    events = consent_withdraw(
+        pupil=pupil, guardian=request.user, purpose_id=purpose_id, media_type=media_type
+    )
+    messages.success(
+        request,
+        ngettext("Withdrawn: %(n)d permission.", "Withdrawn: %(n)d permissions.", len(events))
+        % {"n": len(events)},
+    )
+    return redirect("consent:child", pk=pupil.pk)
+
+
+@login_required
+@require_POST
+def review_unchanged(request, pk):
+    pupil = get_child_for_parent(request.user, pk)
+    review_round, _confirmed = _open_review_round(pupil, request.user)
+    if review_round is None or not has_gezag(request.user, pupil):
+        messages.error(request, _("There is no review round to confirm."))
+        return redirect("consent:child", pk=pupil.pk)
+    review_confirm_unchanged(review_round=review_round, user=request.user, pupil=pupil)
+    messages.success(request, _("Thank you. Your choices stay as they are."))
+    return redirect("consent:child", pk=pupil.pk)
+
+
+@login_required
+def my_data(request):
+    return render(request, "consent/my_data.html", {"data": personal_data(request.user)})
+
+
+@login_required
+def my_data_json(request):
+    body = json.dumps(personal_data(request.user), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="opo-portal-mijn-gegevens.json"'
+    return response

@@ -1,0 +1,163 @@
+"""Teachers: the class overview, the check before posting, takedown tasks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consent.access import get_check_for_user, get_takedown_for_user
+from consent.forms import CheckForm, OverviewFilterForm
+from consent.models import MediaType, TakedownTask
+from consent.rules import TEACHER_STATES, consent_table, purpose_infos
+from consent.services import publication_check_create, takedown_complete
+from consent.verdict import pupil_verdicts, verdict_text
+from schools.access import (
+    get_group_for_user,
+    has_role,
+    is_staff_member,
+    pupils_for,
+    require_role,
+    sees_all_schools,
+)
+from schools.models import Group, StaffMembership
+
+Role = StaffMembership.Role
+
+
+def _reachable_groups(user):
+    """Groups the user teaches, directs (director) or oversees (board, privacy officer)."""
+    groups = Group.objects.select_related("school").order_by("school__name", "name")
+    if sees_all_schools(user):
+        return groups
+    reach = Q(teachers__user=user, teachers__role=Role.TEACHER)
+    reach |= Q(school__memberships__user=user, school__memberships__role=Role.DIRECTOR)
+    return groups.filter(reach).distinct()
+
+
+@login_required
+def overview(request):
+    if not is_staff_member(request.user):
+        raise Http404
+    return render(request, "consent/overview.html", {"groups": _reachable_groups(request.user)})
+
+
+@login_required
+def group_overview(request, pk):
+    group = get_group_for_user(request.user, pk)
+    filters = OverviewFilterForm(request.GET or None)
+    infos = purpose_infos()
+    media_types = list(MediaType)
+    if filters.is_valid():
+        if filters.cleaned_data["purpose"]:
+            infos = [i for i in infos if i.purpose == filters.cleaned_data["purpose"]]
+        if filters.cleaned_data["media"]:
+            media_types = [MediaType(filters.cleaned_data["media"])]
+    pupils = list(group.pupils.current().order_by("first_name", "last_name"))
+    table = consent_table(pupils, infos, [m.value for m in media_types])
+    rows = [
+        {
+            "pupil": pupil,
+            "cells": [
+                TEACHER_STATES[table.state(pupil.pk, info.purpose.pk, media)]
+                for info in infos
+                for media in media_types
+            ],
+        }
+        for pupil in pupils
+    ]
+    context = {
+        "group": group,
+        "filters": filters,
+        "infos": infos,
+        "media_types": media_types,
+        "rows": rows,
+        "can_record": has_role(request.user, Role.DIRECTOR, Role.BOARD),
+    }
+    return render(request, "consent/group_overview.html", context)
+
+
+def _candidates(request, reachable):
+    """The class list of the chosen group, or the pupils whose name matches the search."""
+    query = request.GET.get("q", "").strip()
+    if query:
+        return (
+            query,
+            None,
+            list(
+                reachable.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
+                .select_related("group")
+                .order_by("first_name", "last_name")[:50]
+            ),
+        )
+    groups = list(_reachable_groups(request.user))
+    group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+    group = group or (groups[0] if groups else None)
+    pupils = list(group.pupils.current().order_by("first_name", "last_name")) if group else []
+    return query, group, pupils
+
+
+@login_required
+def check_new(request):
+    require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
+    reachable = pupils_for(request.user).current()
+    form = CheckForm(request.POST or None, pupils=reachable, initial=request.GET)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = publication_check_create(
+                user=request.user,
+                purpose=form.cleaned_data["purpose"],
+                media_type=form.cleaned_data["media_type"],
+                pupils=list(form.cleaned_data["pupils"]),
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
+        else:
+            return redirect("consent:check", pk=check.pk)
+    query, group, candidates = _candidates(request, reachable)
+    chosen = {str(v) for v in (form["pupils"].value() or [])}
+    context = {
+        "form": form,
+        "query": query,
+        "group": group,
+        "groups": _reachable_groups(request.user),
+        "candidates": candidates,
+        "chosen": chosen,
+    }
+    return render(request, "consent/check_new.html", context)
+
+
+@login_required
+def check_detail(request, pk):
+    check = get_check_for_user(request.user, pk)
+    verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
+    context = {
+        "check": check,
+        "verdicts": verdicts,
+        "verdict": verdict_text(check.purpose, check.media_type, verdicts),
+    }
+    return render(request, "consent/check_detail.html", context)
+
+
+@login_required
+def takedowns(request):
+    require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
+    tasks = (
+        TakedownTask.objects.filter(assigned_to=request.user)
+        .select_related("publication_check__purpose", "pupil")
+        .order_by("done_at", "-created_at")
+    )
+    return render(request, "consent/takedowns.html", {"tasks": tasks})
+
+
+@login_required
+@require_POST
+def takedown_done(request, pk):
+    task = get_takedown_for_user(request.user, pk)
+    takedown_complete(task=task)
+    messages.success(request, _("Marked as taken down."))
+    return redirect("consent:takedowns")
