@@ -1,12 +1,14 @@
-"""Browser journey: a director follows up a flagged post with an in-person conversation."""
+"""Browser journey: a director reads consent coverage, reminds parents and follows up a
+flagged post with an in-person conversation."""
 
 import datetime
 
 import pytest
+from django.core import mail
 from selenium.webdriver.support.ui import Select
 
 from monitoring.models import FollowUp
-from opo_portal.tests.e2e_data import build_monitoring
+from opo_portal.tests.e2e_data import build_demo_class, build_monitoring, give_demo_consents
 from opo_portal.tests.e2e_support import DESKTOP, Browser, log_in_with_password_and_totp
 
 pytestmark = pytest.mark.e2e
@@ -27,14 +29,29 @@ def fill_date(browser: Browser, css: str, day: datetime.date) -> None:
     assert field.get_attribute("value") == day.isoformat()
 
 
-def test_it_lets_a_director_follow_up_a_flagged_post(
-    open_browser, director_a, teacher_a, school_a, verified_email
+def test_it_lets_a_director_read_coverage_remind_parents_and_follow_up_a_flagged_post(
+    open_browser, director_a, teacher_a, school_a, group_a1, pupil_a, parent_a, verified_email
 ):
+    demo = build_demo_class(school_a, group_a1, pupil_a, parent_a)
+    give_demo_consents(demo)
     build_monitoring(school_a)
     browser = open_browser(DESKTOP, "director")
     log_in_with_password_and_totp(browser, verified_email(director_a))
     browser.wait_for_path("/start/directie/")
     browser.check_page("home")
+
+    # Consent coverage of the school, then a reminder to parents who have not answered.
+    browser.follow("/toestemming/dekking/")
+    browser.check_page("coverage-schools")
+    browser.follow("/toestemming/dekking/vlindertuin/")
+    browser.check_page("coverage")
+    assert "Lucas Smit" in browser.find("main").text  # the parents' conflict to resolve
+    mail.outbox.clear()
+    browser.submit("form[action='/toestemming/dekking/vlindertuin/herinnering/'] button")
+    browser.wait_for_path("/toestemming/dekking/vlindertuin/")
+    browser.check_page("reminders-sent")
+    reminded = {address for message in mail.outbox for address in message.to}
+    assert demo.parents["Julia"].email in reminded  # Julia's parent answered nothing
 
     # The monitoring report, then the open case about a negative experience.
     browser.follow("/monitoring/")

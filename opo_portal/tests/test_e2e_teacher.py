@@ -1,12 +1,13 @@
-"""Browser journey: a teacher cleans a class photo before posting it."""
+"""Browser journey: a teacher checks consent before posting and cleans a class photo."""
 
 import io
 
 import pytest
 from PIL import Image
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from opo_portal.tests.e2e_data import build_demo_class, class_photo_jpeg
+from consent.models import PublicationCheck
+from opo_portal.tests.e2e_data import build_demo_class, class_photo_jpeg, give_demo_consents
 from opo_portal.tests.e2e_support import DESKTOP, log_in_with_password_and_totp
 
 pytestmark = pytest.mark.e2e
@@ -17,14 +18,59 @@ def distinct_colours(image: Image.Image, box: tuple) -> int:
     return len(set(image.crop((x + 8, y + 8, x + w - 8, y + h - 8)).getdata()))
 
 
-def test_it_lets_a_teacher_blur_a_pupil_and_download_a_clean_photo(
+def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appear(
     open_browser, teacher_a, school_a, group_a1, pupil_a, parent_a, verified_email, tmp_path
 ):
     demo = build_demo_class(school_a, group_a1, pupil_a, parent_a)
+    give_demo_consents(demo)
     sem, emma, daan = demo.pupils["Sem"], demo.pupils["Emma"], demo.pupils["Daan"]
     browser = open_browser(DESKTOP, "teacher")
     log_in_with_password_and_totp(browser, verified_email(teacher_a))
     browser.wait_for_path("/start/leerkracht/")
+
+    # The class overview: every pupil's state per channel and media type.
+    browser.follow("/toestemming/klassen/")
+    browser.check_page("class-overview")
+    browser.follow(f"/toestemming/klassen/{group_a1.pk}/")
+    browser.check_page("group-consent")
+    Select(browser.find("select[name=purpose]")).select_by_value("sociale-media")
+    Select(browser.find("select[name=media]")).select_by_value("photo")
+    browser.submit("form.filters button[type=submit]")
+    browser.wait_for_path_matching(f"/toestemming/klassen/{group_a1.pk}/")
+    browser.check_page("group-social-media-photos")
+    states = {
+        row.find_element("css selector", "th").text.split("\n")[0]: row.find_element(
+            "css selector", "td"
+        ).text
+        for row in browser.find_all("table.overview tbody tr")
+    }
+    assert len(states) == 6
+    assert states["Daan Mulder"].startswith("✗")
+    assert states["Lucas Smit"].startswith("!")
+    assert states["Julia van der Veen"].startswith("?")
+    assert states["Sem Bakker"].startswith("✓")
+
+    # Check three pupils for a photo on the school's social media.
+    browser.follow("/toestemming/controle/")
+    browser.check_page("check-before-posting")
+    Select(browser.find("select[name=purpose]")).select_by_value("sociale-media")
+    browser.click("input[name=media_type][value=photo]")
+    for pupil in (sem, emma, daan):
+        browser.click(f"input[name=pupils][value='{pupil.pk}']")
+    browser.find("input[name=note]").send_keys("Foto van het schoolreisje voor Instagram")
+    browser.submit("main form[method=post] button[type=submit]")
+    browser.wait_for_path_matching(r"/toestemming/controle/\d+/")
+    check = PublicationCheck.objects.get()
+    browser.check_page("verdict")
+    rows = {
+        row.find_element("css selector", "th").text: row.find_element("css selector", "td").text
+        for row in browser.find_all("table tbody tr")
+    }
+    assert rows.keys() == {"Sem Bakker", "Emma de Boer", "Daan Mulder"}
+    assert rows["Daan Mulder"].startswith("✗")
+    assert rows["Sem Bakker"].startswith("✓") and rows["Emma de Boer"].startswith("✓")
+    assert browser.find(".verdict").text.startswith("✗")
+    assert not check.allowed
 
     # Upload the photo, blur Daan (the third face) by numbers, download the clean copy.
     jpeg, faces = class_photo_jpeg()
