@@ -27,10 +27,12 @@ def e2e_portal(live_server, settings):
     for module, function in SEED_MIGRATIONS:
         getattr(importlib.import_module(module), function)(django_apps, None)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    # With the CELERY namespace the writable key is the settings name (see test_celery.py).
+    before = celery_app.conf.CELERY_TASK_ALWAYS_EAGER
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    assert celery_app.conf.task_always_eager
     yield live_server
-    celery_app.conf.task_always_eager = before
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = before
 
 
 @pytest.fixture
