@@ -141,10 +141,9 @@ VLINDERTUIN_POSTS = [
 
 def build_monitoring(school: School) -> None:
     """Run made-up posts through the real pipeline (store, classify, flag, open cases)."""
+    from monitoring import services
     from monitoring.models import Source
     from monitoring.sources.base import FetchedPost, FetchResult
-
-    from monitoring import services
 
     source = Source.objects.create(
         kind=Source.Kind.RSS,
