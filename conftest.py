@@ -175,8 +175,13 @@ def outsider(db):
 
 
 @pytest.fixture
-def login(client):
-    """login(user) -> a test client logged in as that user."""
+def login(db, client):
+    """login(user) -> a test client logged in as that user.
+
+    Depends on `db` so that tests fetching the cast with request.getfixturevalue still
+    count as database tests: pytest-django orders those before transactional tests,
+    whose flush would otherwise remove the seeded purposes and protocol.
+    """
 
     def _login(user):
         client.force_login(user)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consent.models import Purpose
 from consent.photo import cleaning
 
 
@@ -18,6 +19,11 @@ class PhotoForm(forms.Form):
         allow_empty_file=True,  # the pipeline says why an empty file is refused
         help_text=_("JPEG, PNG, WebP or HEIC (iPhone)."),
         widget=forms.FileInput(attrs={"accept": cleaning.ACCEPTED_CONTENT_TYPES}),
+    )
+    channel = forms.ModelChoiceField(
+        queryset=Purpose.objects.filter(active=True),
+        label=_("Channel"),
+        help_text=_("Where the photo will be published."),
     )
     pupils = PupilChoiceField(
         queryset=None,

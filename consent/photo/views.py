@@ -14,14 +14,18 @@ import base64
 import dataclasses
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from consent.models import MediaType
 from consent.photo import cleaning
 from consent.photo.forms import PhotoForm
 from consent.photo.uploads import PhotoMemoryUploadHandler
+from consent.services import publication_check_create
+from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import pupils_for, require_role
 from schools.models import StaffMembership
 
@@ -31,31 +35,33 @@ PREVIEW_SIDE = 1280
 DOWNLOAD_NAME = "foto-opgeschoond.jpg"
 
 
-# --- CONSENT SEAM: the one place the consent app plugs in ---------------------------
-# Called once per successful preview with the valid form. Returns the stored
-# PublicationCheck, or None while the consent app is not merged (no verdict is shown).
-# To wire it after merging the consent branch:
-#   1. add to PhotoForm (consent/photo/forms.py):
-#        channel = forms.ModelChoiceField(
-#            Purpose.objects.filter(active=True), label=_("Channel"))
-#      and render {{ form.channel }} in step 1 of templates/consent/photo_check.html;
-#   2. replace the body below with:
-#        from django.core.exceptions import ValidationError
-#        from consent.models import MediaType
-#        from consent.services import publication_check_create
-#        if not form.cleaned_data["pupils"]:
-#            return None                     # no pupils in view: nothing to check
-#        try:
-#            return publication_check_create(
-#                user=user, purpose=form.cleaned_data["channel"],
-#                media_type=MediaType.PHOTO, pupils=form.cleaned_data["pupils"])
-#        except ValidationError as error:   # no pupils ticked, purpose not in use, ...
-#            form.add_error(None, error)     # shown in the page, status 400
-#            return None
-#   3. the template shows ✔/✖ from `verdict.allowed`; include the consent app's
-#      per-pupil result there if wanted.
-def _consent_verdict(*, user, form):
-    return None
+# --- Consent verdict -------------------------------------------------------------------
+def _consent_verdict(*, user, form) -> dict | None:
+    """Store the check before posting as a PublicationCheck and describe its verdict.
+
+    None when no pupil is ticked: there is nobody to check. A refused check (purpose not
+    in use, pupils of two schools) becomes a form error shown in the page.
+    """
+    pupils = list(form.cleaned_data["pupils"])
+    if not pupils:
+        return None
+    try:
+        check = publication_check_create(
+            user=user,
+            purpose=form.cleaned_data["channel"],
+            media_type=MediaType.PHOTO,
+            pupils=pupils,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    verdicts = pupil_verdicts(pupils, check.results)
+    return {
+        "allowed": check.allowed,
+        "check": check,
+        "verdicts": verdicts,
+        "text": verdict_text(check.purpose, check.media_type, verdicts),
+    }
 
 
 # --- Views ----------------------------------------------------------------------------

@@ -28,7 +28,14 @@ def upload(data: bytes, name: str = "IMG_0042.JPG", content_type: str = "image/j
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
+def channel(code: str = "website") -> int:
+    from consent.models import Purpose
+
+    return Purpose.objects.get(code=code).pk
+
+
 def post(client, data: bytes, action: str = "preview", **fields):
+    fields.setdefault("channel", channel())
     return client.post(URL, {"photo": upload(data), "action": action, **fields})
 
 
@@ -75,7 +82,7 @@ def test_it_refuses_uploads_from_other_roles(request, login, cast_member):
     assert post(client, testkit.camera_jpeg()).status_code == 404
 
 
-def test_it_sends_anonymous_visitors_to_login(client):
+def test_it_sends_anonymous_visitors_to_login(client, db):
     response = client.get(URL)
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
@@ -127,9 +134,9 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
         make_pupil(school_a, group_a1, f"9{number:03}", f"Kind{number}", "Test")
     client = login(teacher_a)
     # session, user, memberships (MFA middleware, cached for the role check), TOTP
-    # authenticator, unread protocol (policy banner), guardianships (menu), pupils with
-    # their groups
-    with django_assert_num_queries(7):
+    # authenticator, unread protocol (policy banner), guardianships (menu), channels
+    # (count, then the active purposes), pupils with their groups
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert response.content.decode().count('name="pupils"') == count
 
@@ -301,3 +308,47 @@ def test_it_speaks_dutch(login, teacher_a, settings):
     assert "<h1>Fotocheck</h1>" in html
     assert "1. Foto en leerlingen" in html
     assert "Het bestand is leeg. Kies een foto." in html
+
+
+# --- Consent verdict --------------------------------------------------------------------
+
+
+def give_consent(parent, pupil, purpose_code: str, granted: bool):
+    from consent.models import MediaType, Purpose
+    from consent.services import Answer, consent_decide
+
+    purpose = Purpose.objects.get(code=purpose_code)
+    consent_decide(
+        guardian=parent, pupil=pupil, answers=[Answer(purpose.pk, MediaType.PHOTO, granted)]
+    )
+
+
+def test_it_saves_the_check_and_names_the_pupil_who_may_not_appear(
+    login, teacher_a, parent_a, pupil_a, group_a1, school_a
+):
+    from consent.models import PublicationCheck
+
+    other = make_pupil(school_a, group_a1, "3003", "Noor", "Dijk")
+    give_consent(parent_a, pupil_a, "sociale-media", False)
+    response = post(
+        login(teacher_a),
+        testkit.camera_jpeg(),
+        channel=channel("sociale-media"),
+        pupils=[pupil_a.pk, other.pk],
+    )
+    body = response.content.decode()
+    check = PublicationCheck.objects.get()
+    assert check.allowed is False
+    assert set(check.pupils.all()) == {pupil_a, other}
+    assert check.checked_by == teacher_a
+    assert "Sem" in body and "✖" in body
+
+
+def test_it_allows_a_photo_when_every_pupil_has_consent(login, teacher_a, parent_a, pupil_a):
+    from consent.models import PublicationCheck
+
+    give_consent(parent_a, pupil_a, "website", True)
+    response = post(login(teacher_a), testkit.camera_jpeg(), pupils=[pupil_a.pk])
+    assert response.status_code == 200
+    assert PublicationCheck.objects.get().allowed is True
+    assert "✔" in response.content.decode()
