@@ -79,11 +79,20 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     browser.follow("/foto/")
     browser.check_page("photo-upload")
     browser.find("input[name=photo]").send_keys(str(photo))
+    Select(browser.find("select[name=channel]")).select_by_visible_text(
+        "Sociale media van de school"
+    )
     for pupil in (sem, emma, daan):
         browser.click(f"input[name=pupils][value='{pupil.pk}']")
     browser.click("button[name=action][value=preview]")
     WebDriverWait(browser.driver, 15).until(lambda d: browser.find_all(".photo-stage img"))
     browser.check_page("photo-preview")
+    verdicts = [li.text for li in browser.find_all(".photo-verdict-list li")]
+    assert len(verdicts) == 3
+    assert [v for v in verdicts if "✗" in v or "✖" in v] == [
+        v for v in verdicts if v.startswith("Daan Mulder")
+    ]
+    assert "photo-verdict--no" in browser.find(".photo-verdict").get_attribute("class")
 
     x, y, w, h = faces[2]
     for name, value in zip("xywh", (x, y, w, h), strict=True):
