@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +28,12 @@ from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core import mail
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,6 +41,9 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(settings.BASE_DIR) / "e2e-screenshots"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Seconds to wait for a page or a script; generous, because a loaded CI machine is slow.
+WAIT = 20
 
 PHONE = (390, 844)
 DESKTOP = (1280, 900)
@@ -112,18 +115,18 @@ class Browser:
         self.wait_until_loaded()
 
     def wait_until_loaded(self) -> None:
-        WebDriverWait(self.driver, 10).until(
+        WebDriverWait(self.driver, WAIT).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
 
-    def wait_for_path(self, path: str, timeout: float = 10) -> None:
+    def wait_for_path(self, path: str, timeout: float = WAIT) -> None:
         try:
             WebDriverWait(self.driver, timeout).until(lambda d: self.path == path)
         except TimeoutException:
             pytest.fail(f"expected to arrive at {path}, still at {self.path}")
         self.wait_until_loaded()
 
-    def wait_for_path_matching(self, pattern: str, timeout: float = 10) -> re.Match:
+    def wait_for_path_matching(self, pattern: str, timeout: float = WAIT) -> re.Match:
         try:
             WebDriverWait(self.driver, timeout).until(lambda d: re.fullmatch(pattern, self.path))
         except TimeoutException:
@@ -145,17 +148,30 @@ class Browser:
         return self.find("body").text
 
     @contextmanager
-    def new_page(self, timeout: float = 10):
+    def new_page(self, timeout: float = WAIT):
         """Wait, after the block, until the browser has left the current document and
         loaded the next one, even when the next page has the same address (a form that
-        redirects back to itself)."""
-        old = self.find("html")
+        redirects back to itself). A new document has a new window object, so the mark
+        set on this one disappears."""
+        mark = uuid.uuid4().hex
+        self.driver.execute_script("window.__e2ePage = arguments[0];", mark)
         yield
+
+        def arrived(driver) -> bool:
+            try:
+                return (
+                    driver.execute_script(
+                        "return window.__e2ePage !== arguments[0] && document.readyState;", mark
+                    )
+                    == "complete"
+                )
+            except WebDriverException:  # between two documents
+                return False
+
         try:
-            WebDriverWait(self.driver, timeout).until(staleness_of(old))
+            WebDriverWait(self.driver, timeout).until(arrived)
         except TimeoutException:
             pytest.fail(f"no new page was loaded; still at {self.path}")
-        self.wait_until_loaded()
 
     def click(self, css: str) -> None:
         self.find(css).click()
@@ -171,7 +187,7 @@ class Browser:
             self.find(f"a[href='{href}']").click()
         self.wait_for_path(href.split("?")[0].split("#")[0])
 
-    def wait_for_download(self, timeout: float = 15) -> Path:
+    def wait_for_download(self, timeout: float = WAIT) -> Path:
         """The one finished file in the download folder."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

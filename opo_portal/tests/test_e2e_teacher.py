@@ -8,7 +8,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from consent.models import PublicationCheck
 from opo_portal.tests.e2e_data import build_demo_class, class_photo_jpeg, give_demo_consents
-from opo_portal.tests.e2e_support import DESKTOP, log_in_with_password_and_totp
+from opo_portal.tests.e2e_support import DESKTOP, WAIT, log_in_with_password_and_totp
 
 pytestmark = pytest.mark.e2e
 
@@ -85,7 +85,7 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     for pupil in (sem, emma, daan):
         browser.click(f"input[name=pupils][value='{pupil.pk}']")
     browser.click("button[name=action][value=preview]")
-    WebDriverWait(browser.driver, 15).until(lambda d: browser.find_all(".photo-stage img"))
+    WebDriverWait(browser.driver, WAIT).until(lambda d: browser.find_all(".photo-stage img"))
     browser.check_page("photo-preview")
     verdicts = [li.text for li in browser.find_all(".photo-verdict-list li")]
     assert len(verdicts) == 3
