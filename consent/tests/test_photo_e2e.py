@@ -3,11 +3,13 @@
 Marked e2e (`make e2e`); skipped when no Chromium/chromedriver can be started.
 """
 
+import importlib
 import shutil
 import time
 from io import BytesIO
 
 import pytest
+from django.apps import apps as django_apps
 from PIL import Image, ImageStat
 
 from consent.photo import testkit
@@ -42,6 +44,9 @@ def browser(tmp_path):
 
 @pytest.fixture
 def teacher_page(transactional_db, browser, live_server, client, teacher_a, settings, tmp_path):
+    # The channels are seeded by a data migration; earlier transactional tests flushed them.
+    seed_purposes = importlib.import_module("consent.migrations.0002_seed_purposes").seed
+    seed_purposes(django_apps, None)
     settings.LANGUAGE_CODE = "en"
     client.force_login(teacher_a)
     browser.get(live_server.url + "/health/")
@@ -64,10 +69,12 @@ def wait_for(condition, timeout=10.0):
 
 def show_preview(driver, tmp_path):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     photo = tmp_path / "IMG_0042.JPG"
     photo.write_bytes(testkit.camera_jpeg(testkit.upright_scene(960, 640)))
     driver.find_element(By.ID, "id_photo").send_keys(str(photo))
+    Select(driver.find_element(By.ID, "id_channel")).select_by_index(1)  # after "---------"
     driver.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
     return wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".photo-stage img"))[0]
 
