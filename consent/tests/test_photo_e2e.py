@@ -4,7 +4,6 @@ Marked e2e (`make e2e`); skipped when no Chromium/chromedriver can be started.
 """
 
 import importlib
-import shutil
 import time
 from io import BytesIO
 
@@ -19,25 +18,19 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def browser(tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    options = webdriver.ChromeOptions()
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1200,1000",
-    ):
-        options.add_argument(argument)
+    """Debian's Chromium and chromedriver by path, never a downloaded browser."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from opo_portal.tests.e2e_support import CHROMEDRIVER, chromium_options, require_browser_tools
+
+    require_browser_tools()
+    options = chromium_options((1200, 1000), str(tmp_path / "profile"), str(tmp_path / "downloads"))
     options.add_experimental_option(
         "prefs",
         {"download.default_directory": str(tmp_path / "downloads"), "intl.accept_languages": "en"},
     )
-    driver_path = shutil.which("chromedriver")
-    service = webdriver.ChromeService(executable_path=driver_path) if driver_path else None
-    try:
-        driver = webdriver.Chrome(options=options, service=service)
-    except Exception as error:  # no browser on this machine
-        pytest.skip(f"Chromium not available: {error}")
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     yield driver
     driver.quit()
 
