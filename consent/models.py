@@ -65,6 +65,9 @@ class PurposeVersion(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    parents_emailed_at = models.DateTimeField(
+        _("parents e-mailed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("purpose version")

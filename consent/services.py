@@ -265,7 +265,7 @@ def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> 
     last = locked.versions.order_by("-number").first()
     if last is not None and last.text == text:
         raise ValidationError(_("The text is the same as the current version."))
-    return PurposeVersion.objects.create(
+    version = PurposeVersion.objects.create(
         purpose=locked,
         number=(last.number if last else 0) + 1,
         text=text,
@@ -273,6 +273,11 @@ def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> 
         kind=kind,
         created_by=user,
     )
+    if kind == PurposeVersion.Kind.CHANGE_OF_MEANING:
+        from consent.tasks import send_purpose_changed_emails
+
+        transaction.on_commit(lambda: send_purpose_changed_emails.delay(version.pk))
+    return version
 
 
 # --- Reminders and the yearly review -------------------------------------------------

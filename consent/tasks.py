@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from consent.models import ConflictNotice, ReviewRound, TakedownTask
+from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
 from schools.models import Guardianship, School, StaffMembership
 
 logger = logging.getLogger(__name__)
@@ -120,4 +120,32 @@ def send_conflict_notice(notice_id: int) -> int:
                 {"notice": notice, "url": reverse("consent:coverage", args=[school.code])},
             )
     logger.info("conflict notice %s e-mailed to %s directors", notice_id, len(emails))
+    return len(emails)
+
+
+@shared_task(name="consent.send_purpose_changed_emails", max_retries=3)
+def send_purpose_changed_emails(version_id: int) -> int:
+    """A purpose's meaning changed: ask every gezag-holder of a current pupil again."""
+    claimed = PurposeVersion.objects.filter(pk=version_id, parents_emailed_at__isnull=True).update(
+        parents_emailed_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    version = PurposeVersion.objects.select_related("purpose").get(pk=version_id)
+    emails = sorted(
+        set(
+            Guardianship.objects.filter(
+                pupil__left_on__isnull=True, has_parental_authority=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for email in emails:
+            _mail(
+                "consent/email/purpose_changed.txt",
+                _("Please answer again: a consent question has changed"),
+                [email],
+                {"url": reverse("consent:my_children"), "purpose": version.purpose},
+            )
+    logger.info("purpose version %s e-mailed to %s parents", version_id, len(emails))
     return len(emails)

@@ -1,0 +1,49 @@
+"""A change of meaning asks parents again by e-mail; a correction does not."""
+
+from django.core import mail
+
+from consent.models import Purpose, PurposeVersion
+from consent.services import purpose_version_publish
+from consent.tasks import send_purpose_changed_emails
+from schools.models import Guardianship
+
+
+def publish(board, kind):
+    purpose = Purpose.objects.get(code="website")
+    return purpose_version_publish(
+        user=board, purpose=purpose, text="Nieuwe tekst voor de website.", kind=kind
+    )
+
+
+def test_it_emails_every_gezag_parent_after_a_change_of_meaning(
+    board, parent_a, parent_b, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(board, PurposeVersion.Kind.CHANGE_OF_MEANING)
+    assert sorted(m.to[0] for m in mail.outbox) == [parent_a.email, parent_b.email]
+    assert "Website van de school" in mail.outbox[0].body
+    assert "Sem" not in mail.outbox[0].body
+
+
+def test_it_sends_nothing_for_a_correction(
+    board, parent_a, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(board, PurposeVersion.Kind.CORRECTION)
+    assert mail.outbox == []
+
+
+def test_it_skips_parents_without_gezag(
+    board, parent_a, pupil_a, eager_tasks, django_capture_on_commit_callbacks
+):
+    Guardianship.objects.filter(user=parent_a).update(has_parental_authority=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(board, PurposeVersion.Kind.CHANGE_OF_MEANING)
+    assert mail.outbox == []
+
+
+def test_it_sends_once_when_the_task_runs_twice(board, parent_a, eager_tasks):
+    version = publish(board, PurposeVersion.Kind.CHANGE_OF_MEANING)
+    assert send_purpose_changed_emails(version.pk) == 1
+    assert send_purpose_changed_emails(version.pk) == 0
+    assert len(mail.outbox) == 1
