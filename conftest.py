@@ -188,3 +188,20 @@ def login(db, client):
         return client
 
     return _login
+
+
+# --- Two roles at two schools (issue 10): staff reach here, parent reach there -----------
+@pytest.fixture
+def director_parent(school_b, pupil_a):
+    """Directs school B and is a guardian *without* gezag of pupil_a at school A."""
+    user = make_staff("directeur.ouder@example.org", Role.DIRECTOR, school_b)
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=False)
+    return user
+
+
+@pytest.fixture
+def teacher_parent(school_b, group_b1, pupil_a):
+    """Teaches group B1 at school B and is a gezag-holding guardian of pupil_a at school A."""
+    user = make_staff("juf.ouder@example.org", Role.TEACHER, school_b, [group_b1])
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
+    return user

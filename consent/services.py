@@ -31,7 +31,7 @@ from consent.rules import (
     purpose_infos,
     shown_state,
 )
-from schools.access import pupils_for
+from schools.access import pupils_for_staff
 from schools.models import Guardianship, Pupil, School
 
 
@@ -172,7 +172,7 @@ def publication_check_create(
     if len({p.school_id for p in pupils}) != 1:
         raise ValidationError(_("All pupils must be from one school."))
     ids = {p.pk for p in pupils}
-    if pupils_for(user).filter(pk__in=ids).count() != len(ids):
+    if pupils_for_staff(user).filter(pk__in=ids).count() != len(ids):
         raise PermissionDenied
     infos = purpose_infos(codes=[purpose.code])
     if not infos or not infos[0].purpose.active:

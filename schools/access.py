@@ -5,6 +5,11 @@ Reach by role:
 - a director: the schools they direct;
 - a teacher: the pupils of the groups they teach;
 - a parent: their own children (any guardianship, with or without gezag).
+
+A person can hold several roles (a director here, a parent there). Staff pages and staff
+actions use the staff reach only (`pupils_for_staff`), parent pages the parent reach only
+(`children_of`): never the union, or a director who is a parent elsewhere would reach
+their child's school through a staff page.
 """
 
 from django.db.models import Q, QuerySet
@@ -62,15 +67,14 @@ def taught_groups(user) -> QuerySet[Group]:
     return Group.objects.filter(teachers__user=user, teachers__role=Role.TEACHER).distinct()
 
 
-def pupils_for(user) -> QuerySet[Pupil]:
-    """Every pupil the user may see, for any reason."""
+def pupils_for_staff(user) -> QuerySet[Pupil]:
+    """The pupils the user reaches as staff: never their own children as a parent."""
     if not user.is_authenticated:
         return Pupil.objects.none()
     if sees_all_schools(user):
         return Pupil.objects.all()
     director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    reach = Q(guardianships__user=user)
-    reach |= Q(school_id__in=director_schools)
+    reach = Q(school_id__in=director_schools)
     reach |= Q(group__teachers__user=user, group__teachers__role=Role.TEACHER)
     return Pupil.objects.filter(reach).distinct()
 
@@ -82,8 +86,8 @@ def children_of(user) -> QuerySet[Pupil]:
     return Pupil.objects.filter(guardianships__user=user).distinct()
 
 
-def get_pupil_for_user(user, pk) -> Pupil:
-    return get_object_or_404(pupils_for(user), pk=pk)
+def get_pupil_for_staff(user, pk) -> Pupil:
+    return get_object_or_404(pupils_for_staff(user), pk=pk)
 
 
 def get_child_for_parent(user, pk) -> Pupil:

@@ -26,7 +26,7 @@ from consent.photo.forms import PhotoForm
 from consent.photo.uploads import PhotoMemoryUploadHandler
 from consent.services import publication_check_create
 from consent.verdict import pupil_verdicts, verdict_text
-from schools.access import pupils_for, require_role
+from schools.access import pupils_for_staff, require_role
 from schools.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -124,4 +124,4 @@ def _download(data: bytes, rectangles, limits: cleaning.Limits) -> HttpResponse:
 
 
 def _pupil_choices(user):
-    return pupils_for(user).current().select_related("group").order_by("group__name", "first_name")
+    return pupils_for_staff(user).current().select_related("group").order_by("group__name", "first_name")

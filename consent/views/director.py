@@ -22,7 +22,7 @@ from consent.services import (
 )
 from schools.access import (
     directed_schools,
-    get_pupil_for_user,
+    get_pupil_for_staff,
     get_school_for_director,
     has_role,
     require_role,
@@ -94,7 +94,7 @@ def review_round(request, code):
 def record(request, pk):
     """Staff record a decision a parent gave on paper or by phone; the event names them."""
     require_role(request.user, Role.DIRECTOR, Role.BOARD)
-    pupil = get_pupil_for_user(request.user, pk)
+    pupil = get_pupil_for_staff(request.user, pk)
     guardians = get_user_model().objects.filter(
         guardianships__pupil=pupil, guardianships__has_parental_authority=True
     )

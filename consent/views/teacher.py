@@ -19,7 +19,7 @@ from schools.access import (
     get_group_for_user,
     has_role,
     is_staff_member,
-    pupils_for,
+    pupils_for_staff,
     require_role,
     sees_all_schools,
 )
@@ -103,7 +103,7 @@ def _candidates(request, reachable):
 @login_required
 def check_new(request):
     require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
-    reachable = pupils_for(request.user).current()
+    reachable = pupils_for_staff(request.user).current()
     form = CheckForm(request.POST or None, pupils=reachable, initial=request.GET)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,71 @@
+"""A person with two roles at two schools gets each role's reach on that role's pages.
+
+director_parent directs school B and is a guardian without gezag of pupil_a (school A);
+teacher_parent teaches at school B and holds gezag over pupil_a (issue 10, finding 2).
+"""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from consent.models import ConsentEvent, PublicationCheck
+from consent.services import publication_check_create
+from consent.tests.helpers import purpose
+
+
+def test_it_hides_the_record_on_behalf_page_of_a_child_elsewhere(login, director_parent, pupil_a):
+    url = reverse("consent:record", args=[pupil_a.pk])
+    assert login(director_parent).get(url).status_code == 404
+
+
+def test_it_refuses_a_decision_recorded_for_a_child_elsewhere(
+    login, director_parent, parent_a, pupil_a
+):
+    response = login(director_parent).post(
+        reverse("consent:record", args=[pupil_a.pk]),
+        {
+            "guardian": parent_a.pk,
+            "purpose": purpose("pers").pk,
+            "media_type": "photo",
+            "decision": "yes",
+            "method": "phone",
+        },
+    )
+    assert response.status_code == 404
+    assert ConsentEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("cast_member", ["director_parent", "teacher_parent"])
+def test_it_leaves_a_child_elsewhere_out_of_the_publication_check(
+    request, login, pupil_a, cast_member
+):
+    user = request.getfixturevalue(cast_member)
+    client = login(user)
+    html = client.get(reverse("consent:check_new"), {"q": "sem"}).content.decode()
+    assert "Sem Bakker" not in html
+    response = client.post(
+        reverse("consent:check_new"),
+        {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk]},
+    )
+    assert response.status_code == 200
+    assert PublicationCheck.objects.count() == 0
+
+
+@pytest.mark.parametrize("cast_member", ["director_parent", "teacher_parent"])
+def test_it_refuses_the_service_a_child_reached_only_as_parent(request, pupil_a, cast_member):
+    user = request.getfixturevalue(cast_member)
+    with pytest.raises(PermissionDenied):
+        publication_check_create(
+            user=user, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+        )
+
+
+def test_it_keeps_the_photo_check_list_to_staff_reach(login, teacher_parent, pupil_a, pupil_b):
+    html = login(teacher_parent).get(reverse("photo:check")).content.decode()
+    assert "Bram Visser" in html
+    assert "Sem Bakker" not in html
+
+
+def test_it_still_shows_a_parent_page_for_their_own_child(login, teacher_parent, pupil_a):
+    response = login(teacher_parent).get(reverse("consent:child", args=[pupil_a.pk]))
+    assert response.status_code == 200
