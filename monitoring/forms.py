@@ -1,10 +1,17 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import FollowUp, Source, WatchTerm
 from monitoring.sources import bluesky, mastodon
 from schools.models import School
+
+
+class HttpURLField(forms.URLField):
+    """Only http(s): these addresses become links (Django's URLField also allows ftp)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
 
 
 def validate_source_url(kind: str, url: str) -> None:
@@ -99,14 +106,14 @@ class ReplyDraftForm(forms.Form):
 
 
 class ReplyPostedForm(forms.Form):
-    posted_url = forms.URLField(
+    posted_url = HttpURLField(
         label=_("address of the posted reply"), required=False, assume_scheme="https"
     )
 
 
 class ManualReportForm(forms.Form):
     school = forms.ModelChoiceField(label=_("school"), queryset=School.objects.none())
-    url = forms.URLField(label=_("link to the post"), max_length=1000, assume_scheme="https")
+    url = HttpURLField(label=_("link to the post"), max_length=1000, assume_scheme="https")
     text = forms.CharField(
         label=_("text of the post"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
     )

@@ -2,16 +2,43 @@
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+LINK_SCHEMES = ("http", "https")
+
+
+def http_url_or_empty(value: str | None) -> str:
+    """`value` if it is an absolute http(s) URL with a host, else "".
+
+    Feeds are written by strangers: a `javascript:` or `data:` link stored as is becomes
+    script in the portal's origin once someone clicks it. Whitespace and control characters
+    anywhere are refused too, since browsers drop some of them ("java\tscript:").
+    """
+    value = (value or "").strip()
+    if not value or any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in value):
+        return ""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.hostname:
+        return ""
+    return value
 
 
 @dataclass(frozen=True)
 class FetchedPost:
+    """One post as a source read it; every source builds these, so the URL is checked here."""
+
     external_id: str
     text: str
     url: str = ""
     author_handle: str = ""
     has_media: bool = False
     published_at: datetime.datetime | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "url", http_url_or_empty(self.url))
 
 
 @dataclass
