@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from consent.models import ConsentEvent, MediaType, PublicationCheck, ReviewConfirmation
 from consent.rules import State, consent_table, purpose_infos
+from schools.csv_safety import safe_text
 from schools.models import Guardianship, Pupil, School
 
 
@@ -113,13 +114,9 @@ def school_coverage(school: School) -> SchoolCoverage:
     return SchoolCoverage(school, list(groups.values()), total, conflicts)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def neutralise(value) -> str:
     """Spreadsheets run cells starting with = + - @ as formulas; a leading ' stops that."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return safe_text(value)  # one rule for every export: schools/csv_safety.py
 
 
 def coverage_csv(school: School) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from monitoring.models import CATEGORY_LABELS, Flag, FollowUp
+from schools.csv_safety import safe_text
 from schools.models import School
 
 CATEGORIES = tuple(CATEGORY_LABELS)
@@ -153,13 +154,10 @@ def trend_chart(trend: list[MonthCounts]) -> dict:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def csv_safe(value) -> str:
-    """A cell a spreadsheet will never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """A cell a spreadsheet will never run as a formula (schools/csv_safety.py)."""
+    return safe_text(value)
 
 
 def report_csv(report: SchoolReport) -> str:

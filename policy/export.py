@@ -7,13 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policy.selectors import ConfirmationRow
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from schools.csv_safety import safe_text
 
 
 def csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas: a cell starting with = + - @ gets a ' in front."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return safe_text(value)  # one rule for every export: schools/csv_safety.py
 
 
 def confirmations_csv(

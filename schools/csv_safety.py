@@ -5,16 +5,34 @@ before reading the formula) is read as a formula by Excel and LibreOffice; a val
 `=HYPERLINK("http://evil.example", "klik")` would run when a director opens the export.
 We store such values verbatim and neutralise them on the way out, by prefixing a `'`,
 which spreadsheets show as text (OWASP "CSV injection").
+
+Look-alikes count too: a fullwidth ＝ (U+FF1D), a small ﹦ or ＋ is turned into its ASCII
+form by some spreadsheet imports, so the first characters are compared after Unicode NFKC
+normalisation; the minus sign U+2212 is listed because NFKC keeps it.
+
+Every CSV export uses `safe_cell` (consent, monitoring and policy call it too), so this
+is the one place the rule lives.
 """
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+import unicodedata
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\u2212")
+
+
+def is_formula_like(text: str) -> bool:
+    return unicodedata.normalize("NFKC", text[:4]).startswith(FORMULA_STARTS)
 
 
 def safe_cell(value):
     """The value as a CSV cell that no spreadsheet evaluates; non-strings pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
+
+
+def safe_text(value) -> str:
+    """safe_cell for exports that write every cell as text (None becomes "")."""
+    return safe_cell("" if value is None else str(value))
 
 
 def safe_row(values) -> list:

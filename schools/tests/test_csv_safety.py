@@ -35,3 +35,20 @@ def test_it_neutralises_a_whole_row_for_csv_writer():
     buffer = io.StringIO()
     csv.writer(buffer).writerow(safe_row(["1001", "=1+1", 7]))
     assert buffer.getvalue() == "1001,'=1+1,7\r\n"
+
+
+# Issue 10, finding 8: look-alikes of the formula characters, compared after NFKC.
+@pytest.mark.parametrize(
+    "value",
+    [
+        '\uff1dHYPERLINK("http://evil.example")',  # fullwidth equals ＝
+        "\ufe66cmd()",  # small equals ﹦
+        "\uff0b31 6",  # fullwidth plus ＋
+        "\uff0d2+3",  # fullwidth hyphen-minus －
+        "\ufe63cmd()",  # small hyphen-minus ﹣
+        "\uff20SUM(A1)",  # fullwidth commercial at ＠
+        "\u22122+3",  # minus sign −
+    ],
+)
+def test_it_prefixes_formula_look_alikes(value):
+    assert safe_cell(value) == "'" + value
