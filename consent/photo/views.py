@@ -124,4 +124,9 @@ def _download(data: bytes, rectangles, limits: cleaning.Limits) -> HttpResponse:
 
 
 def _pupil_choices(user):
-    return pupils_for_staff(user).current().select_related("group").order_by("group__name", "first_name")
+    return (
+        pupils_for_staff(user)
+        .current()
+        .select_related("group")
+        .order_by("group__name", "first_name")
+    )

@@ -3,17 +3,46 @@
 Status codes become results or errors the pipeline understands:
 304 -> NotModified; 401/403 -> AuthError; 429 -> RateLimited (with Retry-After);
 other 4xx/5xx and network trouble -> FetchError (retryable).
+
+No request reaches an internal address (SSRF, issue 10): every TCP connection, on every
+redirect hop, resolves the host and refuses loopback, private, link-local, multicast,
+reserved and unspecified addresses (IPv4 and IPv6, also when embedded in IPv6), and
+connects to the address it checked, so a DNS answer cannot change in between. Hosts named
+in MONITORING_ALLOW_PRIVATE_HOSTS (tests, intranet feeds) are exempt. A refused fetch
+stores only "adres niet toegestaan", never what an internal host answered.
 """
 
 import datetime
 import email.utils
+import ipaddress
 import json as jsonlib
+import socket
 from dataclasses import dataclass
 
+import httpcore
 import httpx
 from django.conf import settings
 
-from monitoring.sources.base import AuthError, FetchError, MalformedFeed, NotModified, RateLimited
+from monitoring.sources.base import (
+    LINK_SCHEMES,
+    AuthError,
+    FetchError,
+    MalformedFeed,
+    NotModified,
+    RateLimited,
+)
+
+MAX_REDIRECTS = 5
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class AddressNotAllowed(FetchError):
+    """The host resolves to an address the portal must not reach."""
+
+    retryable = False
+
+    def __init__(self):
+        super().__init__("adres niet toegestaan")
 
 
 @dataclass(frozen=True)
@@ -39,6 +68,86 @@ def _timeout() -> httpx.Timeout:
 
 def _max_bytes() -> int:
     return getattr(settings, "MONITORING_MAX_RESPONSE_BYTES", 5 * 1024 * 1024)
+
+
+def _allowed_private_hosts() -> set[str]:
+    entries = getattr(settings, "MONITORING_ALLOW_PRIVATE_HOSTS", [])
+    return {_normal_host(entry) for entry in entries if entry.strip()}
+
+
+def _normal_host(host: str) -> str:
+    host = host.strip().strip("[]").rstrip(".").lower()
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def is_public_address(address: str) -> bool:
+    """True for an address on the public internet; False for anything internal or special."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None and not is_public_address(str(embedded)):
+            return False
+    special = (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+    return ip.is_global and not special
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"cannot resolve host: {exc.__class__.__name__}") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Checks every address before connecting, and connects to exactly that address."""
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        allowed = _allowed_private_hosts()
+        if _normal_host(host) in allowed:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        addresses = _resolve(host, port)
+        for address in addresses:
+            if _normal_host(address) not in allowed and not is_public_address(address):
+                raise AddressNotAllowed()
+        # Only the host name was checked against the allow-list above; TLS (SNI and the
+        # certificate) still uses the name from the URL, not this address.
+        return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    def __init__(self):
+        super().__init__(retries=0)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=GuardedBackend(),
+            retries=0,
+        )
 
 
 def parse_retry_after(value: str | None, now: datetime.datetime | None = None) -> int | None:
@@ -75,21 +184,46 @@ def request(
     if last_modified:
         all_headers["If-Modified-Since"] = last_modified
     try:
-        client = httpx.Client(timeout=_timeout(), follow_redirects=True, max_redirects=5)
-        stream = client.stream(method, url, params=params, headers=all_headers, json=json)
-        with client, stream as resp:
-            body = bytearray()
-            for chunk in resp.iter_bytes():
-                body.extend(chunk)
-                if len(body) > _max_bytes():
-                    raise FetchError(f"response larger than {_max_bytes()} bytes")
-            result = Response(resp.status_code, resp.headers, bytes(body))
+        with _client() as client:
+            req = client.build_request(method, url, params=params, headers=all_headers, json=json)
+            result = _send_following_redirects(client, req)
     except httpx.TimeoutException as exc:
         raise FetchError(f"timeout: {exc.__class__.__name__}") from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"network error: {exc.__class__.__name__}") from exc
     _raise_for_status(result)
     return result
+
+
+def _client() -> httpx.Client:
+    # trust_env=False: no proxy from the environment may carry a request past the guard.
+    return httpx.Client(
+        timeout=_timeout(), follow_redirects=False, transport=GuardedTransport(), trust_env=False
+    )
+
+
+def _send_following_redirects(client: httpx.Client, req: httpx.Request) -> Response:
+    """Follow redirects one hop at a time: each hop connects through the guard again."""
+    for _hop in range(MAX_REDIRECTS + 1):
+        if req.url.scheme not in LINK_SCHEMES:
+            raise AddressNotAllowed()
+        resp = client.send(req, stream=True)
+        try:
+            if not (resp.is_redirect and resp.next_request):
+                return _read(resp)
+            req = resp.next_request
+        finally:
+            resp.close()
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _read(resp: httpx.Response) -> Response:
+    body = bytearray()
+    for chunk in resp.iter_bytes():
+        body.extend(chunk)
+        if len(body) > _max_bytes():
+            raise FetchError(f"response larger than {_max_bytes()} bytes")
+    return Response(resp.status_code, resp.headers, bytes(body))
 
 
 def get(url: str, **kwargs) -> Response:

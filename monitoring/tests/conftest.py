@@ -103,6 +103,14 @@ def feed_server():
 
 
 @pytest.fixture(autouse=True)
+def _allow_the_local_feed_server(settings, monkeypatch):
+    """The feed server listens on loopback, which the SSRF guard refuses by default. The
+    environment variable is set too, for Celery workers started as subprocesses."""
+    settings.MONITORING_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
+    monkeypatch.setenv("MONITORING_ALLOW_PRIVATE_HOSTS", "127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run in-process in these tests, even when REDIS_URL is set for the run;
     tests marked `services` talk to a real worker instead."""

@@ -22,6 +22,7 @@ from monitoring.tests.helpers import make_case, make_flag, make_post, make_sourc
 
 pytestmark = pytest.mark.django_db
 
+
 def _external_hrefs(body: str) -> list[str]:
     return [h for h in re.findall(r'href="([^"]*)"', body) if ":" in h]
 

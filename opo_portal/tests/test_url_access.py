@@ -111,10 +111,16 @@ ACCESS = {
     ),
     "policy:section_add": (lambda c: {"number": c["draft"].number}, staff_only("board")),
     "policy:section_edit": (_draft_section, staff_only("board")),
-    "policy:section_remove": (_draft_section, logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))),
+    "policy:section_remove": (
+        _draft_section,
+        logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
+    ),
     "policy:article_add": (_draft_section, staff_only("board")),
     "policy:article_edit": (_draft_article, staff_only("board")),
-    "policy:article_remove": (_draft_article, logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))),
+    "policy:article_remove": (
+        _draft_article,
+        logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
+    ),
     "photo:check": (None, staff_only("teacher", "director")),
     # Consent: parents their own children; teachers their groups; directors their school
     "consent:my_children": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
