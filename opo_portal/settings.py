@@ -290,3 +290,42 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 PORTAL_DEMO_LOADERS.append("monitoring.demo.load")
+
+# --- Security (issue 10); README "Security settings", SECURITY.md --------------------------
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS.append("csp")
+# CSP right after SecurityMiddleware; the two rules below after authentication.
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.security_middleware.SessionLimitsMiddleware",
+)
+MIDDLEWARE.insert(1, "accounts.security_middleware.NoStoreMiddleware")
+# No inline script or style anywhere: scripts are files under static/js/.
+# img-src allows data: for the TOTP QR code allauth renders as a data: URI.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Sessions: SESSION_COOKIE_AGE is the longest any session lives ("remember me", parents).
+SESSION_COOKIE_AGE = env_int("PARENT_REMEMBERED_MAX_SECONDS", 30 * 24 * 3600, minimum=3600)
+PARENT_REMEMBERED_MAX_SECONDS = SESSION_COOKIE_AGE
+PARENT_SESSION_MAX_SECONDS = env_int("PARENT_SESSION_MAX_SECONDS", 12 * 3600, minimum=300)
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 3600, minimum=300)
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+
+# Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For. allauth's
+# rate limits key on the client address it finds there; 0 (default) uses REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0, minimum=0)

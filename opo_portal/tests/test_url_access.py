@@ -258,6 +258,15 @@ def cast(
     }
 
 
+def assert_security_headers(response, *, signed_in: bool) -> None:
+    """Issue 10: a CSP on every response; pages of signed-in people are never cached."""
+    csp = response.headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp, csp
+    assert "frame-ancestors 'none'" in csp
+    if signed_in:
+        assert "no-store" in response.headers.get("Cache-Control", ""), response.request
+
+
 @pytest.mark.parametrize("url_name", sorted(ACCESS))
 def test_it_gives_each_role_the_declared_status(client, cast, url_name):
     kwargs_from, _ = ACCESS[url_name]
@@ -268,6 +277,7 @@ def test_it_gives_each_role_the_declared_status(client, cast, url_name):
         if role != "anonymous":
             client.force_login(cast[role])
         response = client.get(url)
+        assert_security_headers(response, signed_in=role != "anonymous")
         want = expected[role]
         if want == LOGIN:
             assert response.status_code == 302, (role, url)

@@ -1,0 +1,84 @@
+"""Two rules every response follows, as middleware so that no view can forget them.
+
+NoStoreMiddleware: a signed-in person's pages show data about pupils or parents (names,
+consent, e-mail addresses, CSV exports), so no browser or proxy may keep a copy.
+
+SessionLimitsMiddleware: staff sessions end after STAFF_SESSION_MAX_SECONDS (12 h) and
+after STAFF_SESSION_IDLE_SECONDS (30 min) without a request; a parent's after
+PARENT_SESSION_MAX_SECONDS (12 h), or PARENT_REMEMBERED_MAX_SECONDS (30 days) when they
+ticked "remember me" on the login form. A person who is staff anywhere gets the staff rule.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from schools.access import is_staff_member
+
+STARTED, SEEN = "opo_session_started", "opo_session_seen"
+# Write "last seen" at most once a minute: idle time is measured to that precision.
+SEEN_PRECISION = 60
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+def remembered(session) -> bool:
+    """True when allauth set a lasting expiry because "remember me" was ticked."""
+    expiry = session.get("_session_expiry")
+    return isinstance(expiry, int) and expiry > 0
+
+
+def session_expired(*, session, staff: bool, now: float) -> bool:
+    started = session.get(STARTED, now)
+    seen = session.get(SEEN, now)
+    if staff:
+        return (
+            now - started > settings.STAFF_SESSION_MAX_SECONDS
+            or now - seen > settings.STAFF_SESSION_IDLE_SECONDS
+        )
+    limit = (
+        settings.PARENT_REMEMBERED_MAX_SECONDS
+        if remembered(session)
+        else settings.PARENT_SESSION_MAX_SECONDS
+    )
+    return now - started > limit
+
+
+class SessionLimitsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            staff = is_staff_member(request.user)
+            if session_expired(session=request.session, staff=staff, now=now):
+                logout(request)
+                messages.info(request, _("Your session has ended. Please log in again."))
+                return redirect_to_login(request.get_full_path())
+            self._touch(request.session, staff=staff, now=now)
+        return self.get_response(request)
+
+    @staticmethod
+    def _touch(session, *, staff: bool, now: float) -> None:
+        session.setdefault(STARTED, now)
+        if now - session.get(SEEN, 0) >= SEEN_PRECISION:
+            session[SEEN] = now
+        if staff and session.get_expiry_age() > settings.STAFF_SESSION_IDLE_SECONDS:
+            # The cookie and the stored session end with the idle limit too.
+            session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)

@@ -1,0 +1,73 @@
+"""Headers on real responses with DEBUG=false (issue 10, findings 4 and 6)."""
+
+import pytest
+from django.urls import reverse
+
+REQUIRED_CSP = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+)
+
+
+@pytest.fixture(autouse=True)
+def _production(settings):
+    settings.DEBUG = False
+
+
+def _csp(response) -> str:
+    return response.headers.get("Content-Security-Policy", "")
+
+
+def test_it_sends_a_strict_csp_on_an_anonymous_page(client, db):
+    response = client.get(reverse("account_login"))
+    assert response.status_code == 200
+    csp = _csp(response)
+    for directive in REQUIRED_CSP:
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+
+
+def test_it_leaves_public_pages_cacheable_for_anonymous_visitors(client, db):
+    response = client.get(reverse("policy:current"))
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def _pages(parent_a, pupil_a):
+    return {
+        "parent_a": [
+            reverse("consent:child", args=[pupil_a.pk]),
+            reverse("consent:my_data"),
+            reverse("consent:my_data_json"),
+        ],
+        "director_a": [
+            reverse("consent:group", args=[pupil_a.group_id]),
+            reverse("consent:coverage_export", args=["vlindertuin"]),
+            reverse("policy:confirmation_csv", args=["vlindertuin"]),
+            reverse("monitoring:report_csv"),
+        ],
+    }
+
+
+def test_it_forbids_caching_pages_and_exports_with_pupil_or_parent_data(
+    request, login, parent_a, director_a, pupil_a
+):
+    for who, urls in _pages(parent_a, pupil_a).items():
+        client = login(request.getfixturevalue(who))
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "no-store" in response.headers["Cache-Control"], url
+            assert "private" in response.headers["Cache-Control"], url
+            assert "frame-ancestors 'none'" in _csp(response), url
+
+
+def test_it_sends_the_usual_hardening_headers(login, parent_a):
+    response = login(parent_a).get(reverse("consent:my_children"))
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
