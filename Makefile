@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test e2e lint format bench worker clean
+.PHONY: run test e2e lint format bench worker clean audit
 
 $(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,17 @@ lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy $(MYPY_FILES)
+
+# Types where a wrong type is a wrong permission (issue 10); settings in mypy.ini.
+MYPY_FILES := schools/access.py consent/access.py monitoring/access.py consent/rules.py \
+	consent/services.py monitoring/services.py policy/services.py \
+	accounts/security_middleware.py monitoring/sources/http.py monitoring/sources/base.py
+
+# Known vulnerabilities in the installed (pinned) packages; --strict fails when a package
+# could not be looked up. .ci/audit explains what CI does when the data is unreachable.
+audit: $(BIN)/.installed-dev
+	$(BIN)/pip-audit --strict --progress-spinner off
 
 format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .

@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -228,7 +229,7 @@ def takedowns_create_for(*, event: ConsentEvent) -> list[TakedownTask]:
         )
         if created:
             tasks.append(task)
-            transaction.on_commit(lambda pk=task.pk: send_takedown_email.delay(pk))
+            transaction.on_commit(partial(send_takedown_email.delay, task.pk))
     return tasks
 
 

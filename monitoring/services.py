@@ -10,6 +10,8 @@ import logging
 import random
 import uuid
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -109,7 +111,7 @@ def sources_dispatch(*, now: datetime.datetime | None = None) -> list[int]:
                 next_run_at=later
             )
             if moved:
-                transaction.on_commit(lambda sid=source_id: fetch_source.delay(sid))
+                transaction.on_commit(partial(fetch_source.delay, source_id))
                 queued.append(source_id)
     return queued
 
@@ -186,7 +188,7 @@ def fetch_failed(*, source: Source, run: FetchRun, error: FetchError) -> None:
         run.finished_at = now
         run.error = str(error)[:2000]
         run.save(update_fields=["status", "finished_at", "error"])
-        updates = {"consecutive_failures": F("consecutive_failures") + 1}
+        updates: dict[str, Any] = {"consecutive_failures": F("consecutive_failures") + 1}
         if not error.retryable and not isinstance(error, RateLimited):
             updates["needs_attention"] = isinstance(error, sources.base.AuthError)
         if isinstance(error, RateLimited) and error.retry_after:

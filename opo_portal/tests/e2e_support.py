@@ -107,6 +107,7 @@ class Browser:
     profile_dir: Path
     requested_urls: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    document_csp: list[str] = field(default_factory=list)
     shots: int = 0
 
     # --- navigation ------------------------------------------------------------
@@ -203,6 +204,7 @@ class Browser:
         self.wait_until_loaded()
         self.assert_no_axe_violations(name)
         self.assert_only_own_host(name)
+        self.assert_csp_enforced(name)
         self.assert_no_console_errors(name)
         self.screenshot(name)
 
@@ -229,6 +231,8 @@ class Browser:
             message = json.loads(entry["message"])["message"]
             if message.get("method") == "Network.requestWillBeSent":
                 self.requested_urls.append(message["params"]["request"]["url"])
+            elif message.get("method") == "Network.responseReceived":
+                self._note_document_csp(message["params"])
         for entry in self.driver.get_log("browser"):
             if entry.get("level") == "SEVERE":
                 self.console_errors.append(entry.get("message", ""))
@@ -247,6 +251,20 @@ class Browser:
             and (urlsplit(url).hostname, urlsplit(url).port) != own_host
         ]
         assert not foreign, f"page {name} requested other hosts: {foreign}"
+
+    def _note_document_csp(self, params: dict) -> None:
+        if params.get("type") != "Document":
+            return
+        headers = {k.lower(): v for k, v in params["response"].get("headers", {}).items()}
+        self.document_csp.append(headers.get("content-security-policy", ""))
+
+    def assert_csp_enforced(self, name: str) -> None:
+        """The page came with the portal's CSP (issue 10); a violation of it is a console
+        error, which assert_no_console_errors reports."""
+        self.collect_network()
+        assert self.document_csp, f"no document response recorded for {name}"
+        csp = self.document_csp[-1]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, (name, csp)
 
     def assert_no_console_errors(self, name: str) -> None:
         self.collect_network()
