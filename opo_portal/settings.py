@@ -16,7 +16,7 @@ from opo_portal.env import env_bool, env_int, env_list, env_str, env_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-DEVELOPMENT_SECRET = "dev-only-insecure-secret-key-change-me-0123456789"  # noqa: S105
+DEVELOPMENT_SECRET = "dev-only-insecure-secret-key-change-me-0123456789"  # noqa: S105 - refused with DEBUG=false
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET)
 DEBUG = env_bool("DEBUG", default=True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
