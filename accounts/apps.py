@@ -7,4 +7,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from accounts import checks  # noqa: F401 - registers the deploy checks
+
+        user_logged_in.connect(_stamp_session, dispatch_uid="opo_session_start")
+
+
+def _stamp_session(sender, request, user, **kwargs):
+    from accounts.security_middleware import session_start
+
+    if request is not None and hasattr(request, "session"):
+        session_start(request=request, user=user)

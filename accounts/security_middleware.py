@@ -59,6 +59,14 @@ def session_expired(*, session, staff: bool, now: float) -> bool:
     return now - started > limit
 
 
+def session_start(*, request, user) -> None:
+    """Stamp a new login (receiver of user_logged_in): no extra write on later requests."""
+    now = time.time()
+    request.session[STARTED] = request.session[SEEN] = now
+    if is_staff_member(user):
+        request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+
+
 class SessionLimitsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,7 +84,8 @@ class SessionLimitsMiddleware:
 
     @staticmethod
     def _touch(session, *, staff: bool, now: float) -> None:
-        session.setdefault(STARTED, now)
+        if STARTED not in session:  # a session from before these limits existed
+            session[STARTED] = now
         if now - session.get(SEEN, 0) >= SEEN_PRECISION:
             session[SEEN] = now
         if staff and session.get_expiry_age() > settings.STAFF_SESSION_IDLE_SECONDS:

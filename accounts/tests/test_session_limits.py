@@ -5,11 +5,18 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.security_middleware import SEEN, STARTED
 
 HOUR = 3600
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limits():
+    """Password logins of earlier tests must not count against these (locmem cache)."""
+    cache.clear()
 
 
 def _age(client, *, started_ago: float, seen_ago: float = 0) -> None:
