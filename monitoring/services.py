@@ -178,7 +178,7 @@ def source_poll(
 
 def fetch_failed(*, source: Source, run: FetchRun, error: FetchError) -> None:
     """Record a failed run; 401/403 marks the source; N failures in a row tell the board once."""
-    from monitoring.tasks import notify_board_source_failing
+    from monitoring.notifications import source_failing_queue
 
     now = timezone.now()
     with transaction.atomic():
@@ -196,7 +196,7 @@ def fetch_failed(*, source: Source, run: FetchRun, error: FetchError) -> None:
         threshold = _setting("MONITORING_FAILURE_NOTIFY_AFTER", 5)
         if source.consecutive_failures >= threshold and source.failure_notified_at is None:
             Source.objects.filter(pk=source.pk).update(failure_notified_at=now)
-            transaction.on_commit(lambda: notify_board_source_failing.delay(source.pk))
+            source_failing_queue(source_id=source.pk, since=now)
     log.warning("monitoring source %s failed: %s", source.pk, error)
 
 
@@ -399,7 +399,7 @@ class CaseFinder:
 
     def open_or_join(self, *, school_id: int, post: Post, urgent: bool) -> FollowUp:
         """The open case this story belongs to: the post's own, a near-duplicate's, or new."""
-        from monitoring.tasks import notify_urgent_case
+        from monitoring.notifications import urgent_case_queue
 
         case = self._own(school_id, post) or self._near_duplicate(school_id, post)
         if case is None:
@@ -410,8 +410,8 @@ class CaseFinder:
         if urgent and case.priority != FollowUp.Priority.URGENT:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
-        if urgent and case.urgent_notified_at is None:
-            transaction.on_commit(lambda: notify_urgent_case.delay(case.pk))
+        if urgent and case.urgent_notified_at is None and urgent_case_queue(case=case):
+            case.urgent_notified_at = self.now
         return case
 
     def _own(self, school_id: int, post: Post) -> FollowUp | None:

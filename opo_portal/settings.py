@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "policy",
     "consent",
     "monitoring",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -287,3 +288,26 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 PORTAL_DEMO_LOADERS.append("monitoring.demo.load")
+
+# --- Reliability (outbox app, issue 11) -------------------------------------------------
+# Duties after a commit go through outbox/services.py: dispatched on commit, swept by beat.
+OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 60, minimum=1)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=5)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30, minimum=1)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "outbox.sweep",
+    "schedule": float(OUTBOX_SWEEP_SECONDS),
+}
+# Fire-and-forget: no task waits on the result backend (a Redis outage cost 19 s per
+# .delay() while the backend retried). Tasks whose result is read set ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
+# A broker outage must cost a request milliseconds: no publish retries, short socket timeouts.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS.update({"socket_connect_timeout": 1, "socket_timeout": 5})
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# SMTP must answer within this many seconds (the outbox lease is longer).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
