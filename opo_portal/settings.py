@@ -311,3 +311,6 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 # SMTP must answer within this many seconds (the outbox lease is longer).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+# One beat at a time (opo_portal/beat.py): other beats stay idle while one holds the lock.
+CELERY_BEAT_SCHEDULER = "opo_portal.beat:LockedScheduler"
+BEAT_LOCK_TTL = env_int("BEAT_LOCK_TTL", 30, minimum=3)
