@@ -253,10 +253,11 @@ PORTAL_DEMO_LOADERS.append("consent.demo.load")
 # --- Monitoring (monitoring app) ---------------------------------------------
 from celery.schedules import crontab  # noqa: E402
 
-# Redis redelivers an unacknowledged task after this many seconds. Tests of a killed worker
-# start it with a short value; production keeps the hour.
+# Redis redelivers an unacknowledged task after this many seconds. Aligned with the fetch
+# claim lease (task time limit + 60 s): a fetch orphaned by a killed worker is redelivered
+# within minutes and retakes its own claim. Tests of a killed worker use a short value.
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int(
-    "CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1
+    "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60, minimum=1
 )
 MONITORING_USER_AGENT = env_str(
     "MONITORING_USER_AGENT", "OPO-Portal-monitoring/1.0 (+https://opo-borger-odoorn.example)"
@@ -314,3 +315,12 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 # One beat at a time (opo_portal/beat.py): other beats stay idle while one holds the lock.
 CELERY_BEAT_SCHEDULER = "opo_portal.beat:LockedScheduler"
 BEAT_LOCK_TTL = env_int("BEAT_LOCK_TTL", 30, minimum=3)
+# Redis down must not fail requests: the cache degrades to misses and no-ops (logged), with
+# short socket timeouts; a broker outage on a page shows a Dutch "try again" page (503).
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "opo_portal.cache.ResilientRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 1}
+MIDDLEWARE.append("opo_portal.middleware.ServiceUnavailableMiddleware")
+# A connection dropped by the database (restart, failover) is replaced, not served as a 500.
+if DATABASE_URL:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

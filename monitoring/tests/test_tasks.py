@@ -23,7 +23,9 @@ def test_it_schedules_only_registered_monitoring_tasks():
 def test_it_reads_the_visibility_timeout_from_the_environment():
     import os
 
-    expected = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))
+    expected = int(
+        os.environ.get("CELERY_VISIBILITY_TIMEOUT", settings.CELERY_TASK_TIME_LIMIT + 60)
+    )
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == expected
     assert app.conf.broker_transport_options["visibility_timeout"] == expected
 

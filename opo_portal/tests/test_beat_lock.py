@@ -62,3 +62,11 @@ def test_it_idles_a_scheduler_that_does_not_hold_the_lock(redis_url, tmp_path, s
 def test_it_configures_the_locked_scheduler():
     assert app.conf.beat_scheduler == "opo_portal.beat:LockedScheduler"
     assert settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]["task"] == "outbox.sweep"
+
+
+def test_it_aligns_the_visibility_timeout_with_the_fetch_claim_lease(monkeypatch):
+    from monitoring.services import _lease_seconds
+
+    monkeypatch.delenv("CELERY_VISIBILITY_TIMEOUT", raising=False)
+    assert app.conf.broker_transport_options["visibility_timeout"] >= _lease_seconds()
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= 600
