@@ -317,8 +317,13 @@ def build_classifier():
     return Classifier(dataclasses.replace(context, schools=schools))
 
 
+@transaction.atomic
 def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None) -> list[Flag]:
-    """Classify posts and record flags; flagged stories open or join a follow-up case."""
+    """Classify posts and record flags; flagged stories open or join a follow-up case.
+
+    Case opening is serialised per school (CaseFinder.lock_schools): two workers ingesting
+    the same story at once find each other's case instead of opening two.
+    """
     if not posts:
         return []
     classifier = classifier or build_classifier()
@@ -328,7 +333,7 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
         for f in Flag.objects.filter(post__in=[p.pk for p in posts])
     }
     cases = CaseFinder(now=now)
-    flags = []
+    classified = []
     for post in posts:
         result = classifier.classify(post.text, has_media=post.has_media)
         school = post.source.school
@@ -336,9 +341,16 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
             # A school's own source (its hashtag, a staff report for it) concerns that
             # school even when the post does not name it.
             result = classifier.classify(f"{school.name}\n{post.text}", has_media=post.has_media)
-        for code in result.schools:
-            if code in school_ids:
-                flags += _flag_post(post, school_ids[code], result, now, known, cases)
+        classified.append(
+            (post, result, [school_ids[c] for c in result.schools if c in school_ids])
+        )
+    cases.lock_schools(
+        {sid for _post, result, sids in classified if _opens_case(result) for sid in sids}
+    )
+    flags = []
+    for post, result, sids in classified:
+        for school_id in sids:
+            flags += _flag_post(post, school_id, result, now, known, cases)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
     return flags
 
@@ -346,6 +358,10 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
 def is_urgent(text: str, matched_terms) -> bool:
     haystack = " " + normalise(" ".join([text, *matched_terms])) + " "
     return any(f" {normalise(term)} " in haystack for term in URGENT_TERMS)
+
+
+def _opens_case(result) -> bool:
+    return any(fr.category in CASE_CATEGORIES for fr in result.flags)
 
 
 def _flag_post(post: Post, school_id: int, result, now, known: dict, cases) -> list[Flag]:
@@ -384,6 +400,16 @@ class CaseFinder:
     def __init__(self, *, now: datetime.datetime):
         self.now = now
         self.by_school: dict[int, list[FollowUp]] = {}
+
+    def lock_schools(self, school_ids) -> None:
+        """Hold these schools' rows until the transaction ends, in id order (no deadlock).
+
+        Call before the first candidates() of a school, inside a transaction: the open cases
+        are then read after any concurrent run for the same school has committed.
+        """
+        if school_ids:
+            ids = School.objects.select_for_update().filter(pk__in=school_ids).order_by("pk")
+            list(ids.values_list("pk", flat=True))
 
     def candidates(self, school_id: int) -> list[FollowUp]:
         if school_id not in self.by_school:
@@ -434,7 +460,10 @@ def followup_open_or_join(
     *, school_id: int, post: Post, urgent: bool, now: datetime.datetime
 ) -> FollowUp:
     """The open case a flagged post belongs to (see CaseFinder), for a single post."""
-    return CaseFinder(now=now).open_or_join(school_id=school_id, post=post, urgent=urgent)
+    with transaction.atomic():
+        finder = CaseFinder(now=now)
+        finder.lock_schools({school_id})
+        return finder.open_or_join(school_id=school_id, post=post, urgent=urgent)
 
 
 # --- Manual reports ---------------------------------------------------------------------
