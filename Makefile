@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test e2e lint format bench worker clean
+.PHONY: run test e2e lint format bench worker clean faults faults-ci load
 
 $(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,20 @@ bench: $(BIN)/.installed-dev
 worker: $(BIN)/.installed-run
 	mkdir -p var
 	$(BIN)/celery -A opo_portal worker --beat --loglevel=INFO -s var/celerybeat-schedule-worker
+
+# Reliability (README "Reliability"): fault injection against real processes — our own
+# redis-server, SMTP sink, gunicorn, Celery worker and beat. Needs DATABASE_URL (PostgreSQL;
+# a scratch database is made and dropped) and, for the pytest part, REDIS_URL.
+faults: $(BIN)/.installed-dev
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python faults/run.py
+	$(BIN)/python -m pytest -m services $(PYTEST_ARGS) \
+		monitoring/tests/test_worker.py monitoring/tests/test_concurrent_cases.py \
+		opo_portal/tests/test_beat_lock.py
+
+faults-ci: $(BIN)/.installed-dev
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python faults/run.py --reduced
 
 clean:
 	rm -rf $(VENV) var

@@ -307,7 +307,18 @@ CELERY_TASK_IGNORE_RESULT = True
 # A broker outage must cost a request milliseconds: no publish retries, short socket timeouts.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS.update({"socket_connect_timeout": 1, "socket_timeout": 5})
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+        # Publishing (kombu's default_channel) retries a refused connection at most once, at
+        # once, instead of sleeping 2 s per try; the outbox sweeper re-sends what failed.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+)
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 # SMTP must answer within this many seconds (the outbox lease is longer).
