@@ -73,5 +73,11 @@ faults-ci: $(BIN)/.installed-dev
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python faults/run.py --reduced
 
+# 200 simulated parents for 60 s against gunicorn (bounded: at most 500 parents, 300 s).
+LOAD_ARGS ?= --parents 200 --seconds 60
+load: $(BIN)/.installed-dev
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python faults/load.py $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) var

@@ -7,6 +7,7 @@ prints, per scenario, what it injected and the counts it checked. Exit status 1 
 """
 
 import argparse
+import contextlib
 import datetime
 import logging
 import os
@@ -90,6 +91,7 @@ class World:
 
 def seed(parents: int) -> World:
     from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
     from consent.models import Purpose
@@ -99,8 +101,10 @@ def seed(parents: int) -> World:
     school = School.objects.create(code="foutloos", name="OBS Foutloos", aliases=["Foutloos"])
     group = Group.objects.create(school=school, name="groep 5", school_year="2026-2027")
 
+    hashed = make_password(PASSWORD)  # hashed once: hashing per user would take minutes
+
     def user(email, **extra):
-        account = User.objects.create_user(email=email, password=PASSWORD, **extra)
+        account = User.objects.create(email=email, password=hashed, **extra)
         EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
         return account
 
@@ -191,10 +195,11 @@ class Browser:
 
 
 class Stack:
-    def __init__(self, workdir: Path, env: dict, redis: harness.Redis, smtp: harness.SmtpSink):
+    def __init__(self, workdir: Path, env: dict, redis, smtp, web_args: tuple = ()):
         self.workdir, self.env, self.redis, self.smtp = workdir, env, redis, smtp
         self.web_port = harness.free_port()
-        self.web = harness.Proc("gunicorn", harness.gunicorn_cmd(self.web_port), env, workdir)
+        web_cmd = [*harness.gunicorn_cmd(self.web_port), *web_args]
+        self.web = harness.Proc("gunicorn", web_cmd, env, workdir)
         self.worker = harness.Proc("worker", harness.worker_cmd("w1"), env, workdir)
         self.beat = harness.Proc("beat-1", harness.beat_cmd(workdir / "beat-1"), env, workdir)
 
@@ -435,25 +440,29 @@ SCENARIOS = [
 ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reduced", action="store_true", help="the short form CI runs")
-    parser.add_argument("--only", help="run only scenarios whose name contains this")
-    args = parser.parse_args()
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+def preflight() -> str:
+    """The base PostgreSQL URL, or exits with a clear message."""
     base_url = os.environ.get("DATABASE_URL", "")
     if not base_url.startswith("postgres"):
-        print("faults: set DATABASE_URL to a PostgreSQL server (a scratch database is made)")
-        return 2
+        sys.exit("faults: set DATABASE_URL to a PostgreSQL server (a scratch database is made)")
     if not shutil.which("redis-server"):
-        print("faults: redis-server is not on PATH")
-        return 2
+        sys.exit("faults: redis-server is not on PATH")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return base_url
+
+
+@contextlib.contextmanager
+def stack_up(*, parents: int, web_args: tuple = ()):
+    """A scratch database with a seeded world and the whole stack running; torn down after.
+
+    Yields (stack, world, outcome); set outcome["failed"] to keep the process logs.
+    """
+    base_url = preflight()
     workdir = Path(tempfile.mkdtemp(prefix="opo-faults-"))
     db_name = f"opo_faults_{os.getpid()}"
     redis = harness.Redis(workdir, aof=False).start()
     smtp = harness.SmtpSink(workdir).start()
-    stack, results = None, []
-    started = time.monotonic()
+    stack, outcome = None, {"failed": True}
     try:
         env = {
             **os.environ,
@@ -477,10 +486,36 @@ def main() -> int:
         django.setup()
         print(f"faults: migrating a scratch database {db_name} ...", flush=True)
         call_command("migrate", verbosity=0)
-        world = seed(parents=6)
-        stack = Stack(workdir, env, redis, smtp)
+        world = seed(parents=parents)
+        stack = Stack(workdir, env, redis, smtp, web_args=web_args)
         stack.start()
         time.sleep(3)
+        yield stack, world, outcome
+    finally:
+        if stack is not None:
+            stack.stop()
+            stack.redis.proc.stop()
+            stack.smtp.proc.stop()
+        for proc in (redis.proc, smtp.proc):
+            proc.stop()
+        if "django" in sys.modules and os.environ.get("DJANGO_SETTINGS_MODULE"):
+            from django.db import connections
+
+            connections.close_all()
+        drop_database(base_url, db_name)
+        if outcome["failed"]:
+            print(f"\nfaults: process logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reduced", action="store_true", help="the short form CI runs")
+    parser.add_argument("--only", help="run only scenarios whose name contains this")
+    args = parser.parse_args()
+    started, results = time.monotonic(), []
+    with stack_up(parents=6) as (stack, world, outcome):
         for name, scenario in SCENARIOS:
             if args.only and args.only not in name:
                 continue
@@ -492,24 +527,8 @@ def main() -> int:
             for line in result.checked:
                 print(f"    {line}")
             sys.stdout.flush()
-    finally:
-        if stack is not None:
-            stack.stop()
-        for proc in (redis.proc, smtp.proc):
-            proc.stop()
-        if stack is not None:
-            stack.redis.proc.stop()
-            stack.smtp.proc.stop()
-        if "django" in sys.modules and os.environ.get("DJANGO_SETTINGS_MODULE"):
-            from django.db import connections
-
-            connections.close_all()
-        drop_database(base_url, db_name)
-    failed = [r.name for r in results if not r.ok]
-    if failed:
-        print(f"\nfaults: process logs kept in {workdir}")
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
+        failed = [r.name for r in results if not r.ok]
+        outcome["failed"] = bool(failed)
     print(
         f"faults: {len(results) - len(failed)}/{len(results)} scenarios passed in "
         f"{time.monotonic() - started:.0f} s" + (f"; failed: {', '.join(failed)}" if failed else "")
