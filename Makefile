@@ -74,7 +74,7 @@ faults-ci: $(BIN)/.installed-dev
 	$(BIN)/python faults/run.py --reduced
 
 # 200 simulated parents for 60 s against gunicorn (bounded: at most 500 parents, 300 s).
-LOAD_ARGS ?= --parents 200 --seconds 60
+LOAD_ARGS ?= --parents 200 --seconds 60 --think 5 15
 load: $(BIN)/.installed-dev
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python faults/load.py $(LOAD_ARGS)

@@ -164,7 +164,7 @@ class Browser:
         import httpx
 
         self.email = email
-        self.client = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+        self.client = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
 
     def csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
