@@ -1,10 +1,12 @@
 """Load: simulated parents change their answers against gunicorn (`make load`).
 
 Each parent has said yes to social-media photos and a teacher has an allowed check of the
-child; the parent then flips that answer (no, yes, no, ...) with 1-4 s between saves, each
-save being a page view and a POST, like the form. Afterwards the database must hold exactly
-one consent event per accepted save and one takedown per parent who said no (and one
-takedown e-mail each, through the outbox); any 5xx or transport error counts as an error.
+child; the parent then flips that answer (no, yes, no, ...) with a pause between saves
+(--think, default 5-15 s), each save being a page view and a POST, like the form. Afterwards
+each child's events must alternate (exactly one event per changed answer, none doubled; at
+least one per accepted save), each child with a "no" must have exactly one takedown (none
+without) and each takedown exactly one e-mail through the outbox. A 5xx response and a
+transport error (timeout, reset) are both counted as errors.
 """
 
 import argparse
@@ -32,7 +34,8 @@ class Tally:
     def record(self, status: int | None, seconds: float, what: str) -> None:
         with self.lock:
             self.requests += 1
-            self.latencies.append(seconds)
+            if status is not None:
+                self.latencies.append(seconds)
             if status is None or status >= 500:
                 self.errors += 1
                 if len(self.samples) < 5:
@@ -52,7 +55,7 @@ def session_for(user) -> str:
     return session.session_key
 
 
-def parent_loop(browser: Browser, n: int, pupil_pk: int, purpose_pk: int, end: float, tally):
+def parent_loop(browser, n: int, pupil_pk: int, purpose_pk: int, end: float, tally, think):
     answer = "yes"
     rng = random.Random(n)
     time.sleep(rng.uniform(0, 3))  # parents do not all arrive in the same second
@@ -71,13 +74,33 @@ def parent_loop(browser: Browser, n: int, pupil_pk: int, purpose_pk: int, end: f
                         tally.said_no.add(n)
         except Exception as error:  # noqa: BLE001 - every failure is counted, not raised
             tally.record(None, 0.0, type(error).__name__)
-        time.sleep(rng.uniform(1, 4))
+        time.sleep(rng.uniform(*think))
+
+
+def audit(world) -> tuple[int, int]:
+    """Children whose answers do not alternate; children with a wrong number of takedowns."""
+    from consent.models import ConsentEvent, TakedownTask
+
+    doubled = wrong = 0
+    for pupil in world.pupils:
+        answers = list(
+            ConsentEvent.objects.filter(pupil=pupil, purpose=world.purpose, media_type="photo")
+            .order_by("created_at", "pk")
+            .values_list("granted", flat=True)
+        )
+        if any(a == b for a, b in zip(answers, answers[1:], strict=False)):
+            doubled += 1
+        takedowns = TakedownTask.objects.filter(pupil=pupil).count()
+        if takedowns != (1 if False in answers else 0):
+            wrong += 1
+    return doubled, wrong
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parents", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0), metavar=("MIN", "MAX"))
     args = parser.parse_args()
     parents, seconds = min(args.parents, 500), min(args.seconds, 300)  # bounded
     web = ("--worker-class", "gthread", "--threads", "8", "-w", "2", "--keep-alive", "10")
@@ -96,11 +119,15 @@ def main() -> int:
         mails_before = stack.smtp.count(world.teacher.email)
         tally = Tally()
         end = time.monotonic() + seconds
-        print(f"load: {parents} parents for {seconds} s against gunicorn {web}", flush=True)
+        print(
+            f"load: {parents} parents for {seconds} s, {args.think[0]:g}-{args.think[1]:g} s "
+            f"between saves, against gunicorn {' '.join(web)}",
+            flush=True,
+        )
         threads = [
             threading.Thread(
                 target=parent_loop,
-                args=(b, n, world.pupils[n].pk, world.purpose.pk, end, tally),
+                args=(b, n, world.pupils[n].pk, world.purpose.pk, end, tally, args.think),
             )
             for n, b in enumerate(browsers)
         ]
@@ -113,6 +140,7 @@ def main() -> int:
         time.sleep(2)
         events = ConsentEvent.objects.count() - events_before
         takedowns = TakedownTask.objects.count()
+        doubled, wrong_takedowns = audit(world)
         mails = stack.smtp.count(world.teacher.email) - mails_before
         lat = sorted(tally.latencies) or [0.0]
         p95 = lat[int(len(lat) * 0.95) - 1] if len(lat) > 1 else lat[0]
@@ -121,10 +149,15 @@ def main() -> int:
                 tally.errors == 0,
                 f"errors: {tally.errors} of {tally.requests} requests {tally.samples}",
             ),
-            (events == tally.saves, f"consent events {events} = accepted saves {tally.saves}"),
             (
-                takedowns == len(tally.said_no),
-                f"takedowns {takedowns} = parents who said no {len(tally.said_no)}",
+                doubled == 0 and events >= tally.saves,
+                f"consent events {events} for {tally.saves} accepted saves; children whose "
+                f"events do not alternate: {doubled}",
+            ),
+            (
+                wrong_takedowns == 0 and takedowns >= len(tally.said_no),
+                f"takedowns {takedowns} (parents seen saying no: {len(tally.said_no)}); children "
+                f"without exactly one takedown after a no: {wrong_takedowns}",
             ),
             (
                 drained is not None and mails == takedowns,
