@@ -128,3 +128,15 @@ def test_it_configures_celery_to_fail_fast_and_not_wait_for_results():
     assert conf.redis_socket_connect_timeout == 1
     assert app.tasks["outbox.run_duty"].ignore_result is True
     assert app.tasks["opo_portal.ping"].ignore_result is False
+
+
+def test_it_sweeps_from_the_command_line():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Duty.objects.create(key="k", handler=RECORD, payload={"n": 5})
+    out = StringIO()
+    call_command("outbox_sweep", stdout=out)
+    assert out.getvalue().strip() == "1 duties dispatched"
+    assert handlers.calls == [5]
