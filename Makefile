@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test e2e lint format bench worker clean audit
+.PHONY: run test e2e lint format bench worker clean audit faults faults-ci load
 
 $(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,8 +64,31 @@ format: $(BIN)/.installed-dev
 bench: $(BIN)/.installed-dev
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
+# Beat is embedded here and in `make run`; the Redis lock (opo_portal/beat.py) keeps all
+# but one beat idle. Its own schedule file: two processes must not share one shelve.
 worker: $(BIN)/.installed-run
-	$(BIN)/celery -A opo_portal worker --beat --loglevel=INFO -s var/celerybeat-schedule
+	mkdir -p var
+	$(BIN)/celery -A opo_portal worker --beat --loglevel=INFO -s var/celerybeat-schedule-worker
+
+# Reliability (README "Reliability"): fault injection against real processes — our own
+# redis-server, SMTP sink, gunicorn, Celery worker and beat. Needs DATABASE_URL (PostgreSQL;
+# a scratch database is made and dropped) and, for the pytest part, REDIS_URL.
+faults: $(BIN)/.installed-dev
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python faults/run.py
+	$(BIN)/python -m pytest -m services $(PYTEST_ARGS) \
+		monitoring/tests/test_worker.py monitoring/tests/test_concurrent_cases.py \
+		opo_portal/tests/test_beat_lock.py
+
+faults-ci: $(BIN)/.installed-dev
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python faults/run.py --reduced
+
+# 200 simulated parents for 60 s against gunicorn (bounded: at most 500 parents, 300 s).
+LOAD_ARGS ?= --parents 200 --seconds 60 --think 5 15
+load: $(BIN)/.installed-dev
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python faults/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Fault injection and load against real processes (`make faults`, `make load`)."""

@@ -1,0 +1,182 @@
+"""Real processes for fault tests: our own Redis, SMTP sink, gunicorn, Celery worker and beat,
+each on a free loopback port, each killed (by its own pid) when the run ends."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout}s")
+
+
+def wait_until(condition, timeout: float, step: float = 0.5) -> float | None:
+    """Seconds until condition() held, or None after timeout (bounded)."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if condition():
+            return time.monotonic() - start
+        time.sleep(step)
+    return None
+
+
+class Proc:
+    """One child process in its own process group, logged to a file."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict, logdir: Path):
+        self.name, self.cmd, self.env = name, cmd, env
+        self.log = logdir / f"{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Proc":
+        out = open(self.log, "a")  # noqa: SIM115 - kept open for the child's life
+        self.process = subprocess.Popen(
+            self.cmd,
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill9(self) -> None:
+        if self.running:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self, timeout: float = 15) -> None:
+        if not self.running:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill9()
+
+
+class Redis:
+    def __init__(self, workdir: Path, *, aof: bool, port: int = 0):
+        self.port, self.aof = port or free_port(), aof
+        self.dir = workdir / f"redis-{self.port}-{'aof' if aof else 'plain'}"
+        self.dir.mkdir(exist_ok=True)
+        cmd = [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--save",
+            "",
+            "--dir",
+            str(self.dir),
+            "--appendonly",
+            "yes" if aof else "no",
+            "--appendfsync",
+            "always",
+        ]
+        self.proc = Proc(f"redis-{self.port}", cmd, dict(os.environ), workdir)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "Redis":
+        self.proc.start()
+        wait_port(self.port)
+        return self
+
+    @classmethod
+    def restart_as(cls, old: "Redis", *, aof: bool) -> "Redis":
+        """The same port (so every client reconnects to it), with or without AOF."""
+        old.proc.stop()
+        return cls(old.dir.parent, aof=aof, port=old.port).start()
+
+    def cli(self, *args: str) -> str:
+        out = subprocess.run(
+            ["redis-cli", "-p", str(self.port), *args], capture_output=True, text=True, timeout=10
+        )
+        return out.stdout.strip()
+
+
+class SmtpSink:
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.path = workdir / f"mail-{self.port}.jsonl"
+        self.path.touch()
+        cmd = [sys.executable, "faults/smtp_sink.py", str(self.port), str(self.path)]
+        self.proc = Proc(f"smtp-{self.port}", cmd, dict(os.environ), workdir)
+
+    def start(self) -> "SmtpSink":
+        self.proc.start()
+        wait_port(self.port)
+        return self
+
+    def messages(self) -> list[dict]:
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def count(self, to: str, subject_contains: str = "") -> int:
+        return sum(1 for m in self.messages() if to in m["to"] and subject_contains in m["subject"])
+
+
+def celery(args: list[str]) -> list[str]:
+    return [str(BIN / "celery"), "-A", "opo_portal", *args]
+
+
+def worker_cmd(name: str) -> list[str]:
+    return celery(
+        [
+            "worker",
+            "--pool=solo",
+            "-n",
+            f"{name}@%h",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ]
+    )
+
+
+def beat_cmd(schedule: Path) -> list[str]:
+    return celery(["beat", "-s", str(schedule), "--loglevel=INFO"])
+
+
+def gunicorn_cmd(port: int) -> list[str]:
+    return [
+        str(BIN / "gunicorn"),
+        "opo_portal.wsgi:application",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        "2",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+    ]

@@ -1,0 +1,540 @@
+"""Fault tests against real processes: `make faults` (full) or `make faults-ci` (reduced).
+
+Needs PostgreSQL (DATABASE_URL: a throw-away database is created next to it and dropped
+afterwards), redis-server on PATH and the dev requirements. Starts its own Redis, SMTP sink,
+gunicorn, Celery worker and beat on free loopback ports, injects faults with kill -9 and
+prints, per scenario, what it injected and the counts it checked. Exit status 1 on a failure.
+"""
+
+import argparse
+import contextlib
+import datetime
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from faults import harness  # noqa: E402
+
+PASSWORD = "faults-password-42"  # noqa: S105 - a throw-away database
+
+
+@dataclass
+class Result:
+    name: str
+    injected: str
+    checked: list[str] = field(default_factory=list)
+    ok: bool = True
+
+    def check(self, condition: bool, text: str) -> None:
+        self.checked.append(("ok   " if condition else "FAIL ") + text)
+        self.ok = self.ok and condition
+
+
+# --- Database ---------------------------------------------------------------------------
+
+
+def _admin_connection(base_url: str):
+    import psycopg2
+
+    parsed = urlparse(base_url)
+    conn = psycopg2.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or None,
+        dbname="postgres",
+    )
+    conn.autocommit = True
+    return conn
+
+
+def create_database(base_url: str, name: str) -> str:
+    conn = _admin_connection(base_url)
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return urlparse(base_url)._replace(path=f"/{name}").geturl()
+
+
+def drop_database(base_url: str, name: str) -> None:
+    conn = _admin_connection(base_url)
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+        )
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    conn.close()
+
+
+# --- The world: one school, a teacher, a director, parents with a child each ------------
+
+
+@dataclass
+class World:
+    teacher: object
+    director: object
+    parents: list
+    pupils: list
+    purpose: object
+
+
+def seed(parents: int) -> World:
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+    from consent.models import Purpose
+    from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+
+    Role = StaffMembership.Role
+    school = School.objects.create(code="foutloos", name="OBS Foutloos", aliases=["Foutloos"])
+    group = Group.objects.create(school=school, name="groep 5", school_year="2026-2027")
+
+    hashed = make_password(PASSWORD)  # hashed once: hashing per user would take minutes
+
+    def user(email, **extra):
+        account = User.objects.create(email=email, password=hashed, **extra)
+        EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
+        return account
+
+    teacher = user("juf@faults.example", full_name="Juf")
+    StaffMembership.objects.create(user=teacher, role=Role.TEACHER, school=school).groups.set(
+        [group]
+    )
+    director = user("directeur@faults.example", full_name="Directeur")
+    StaffMembership.objects.create(user=director, role=Role.DIRECTOR, school=school)
+    accounts, pupils = [], []
+    for n in range(parents):
+        parent = user(f"ouder{n}@faults.example", full_name=f"Ouder {n}")
+        pupil = Pupil.objects.create(
+            school=school,
+            group=group,
+            leerlingnummer=f"F{n}",
+            first_name="Kind",
+            last_name=f"Nummer {n}",
+            birth_date=datetime.date(2018, 5, 4),
+        )
+        Guardianship.objects.create(user=parent, pupil=pupil, has_parental_authority=True)
+        accounts.append(parent)
+        pupils.append(pupil)
+    purpose = Purpose.objects.get(code="sociale-media")
+    return World(teacher, director, accounts, pupils, purpose)
+
+
+def allowed_check(world: World, n: int):
+    """Parent n says yes for social media photos; the teacher checks a photo: allowed."""
+    from consent.services import Answer, consent_decide, publication_check_create
+
+    pupil, parent = world.pupils[n], world.parents[n]
+    consent_decide(pupil=pupil, guardian=parent, answers=[Answer(world.purpose.pk, "photo", True)])
+    check = publication_check_create(
+        user=world.teacher, purpose=world.purpose, media_type="photo", pupils=[pupil]
+    )
+    assert check.allowed, "the seeded publication check is not allowed"
+    return check
+
+
+# --- A parent in a browser-like HTTP client ------------------------------------------------
+
+
+class _Hidden(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.fields = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name"):
+            self.fields[attrs["name"]] = attrs.get("value", "")
+
+
+class Browser:
+    def __init__(self, base: str, email: str):
+        import httpx
+
+        self.email = email
+        self.client = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
+
+    def csrf(self) -> str:
+        return self.client.cookies.get("csrftoken", "")
+
+    def login(self):
+        self.client.get("/accounts/login/")
+        return self.client.post(
+            "/accounts/login/",
+            data={"csrfmiddlewaretoken": self.csrf(), "login": self.email, "password": PASSWORD},
+        )
+
+    def child_page(self, pupil_pk: int):
+        return self.client.get(f"/toestemming/kind/{pupil_pk}/")
+
+    def answer(self, pupil_pk: int, purpose_pk: int, value: str):
+        """Answer one question on the child page, as the form does; returns (response, s)."""
+        page = self.child_page(pupil_pk)
+        parser = _Hidden()
+        parser.feed(page.text)
+        data = {**parser.fields, f"c-{purpose_pk}-photo": value}
+        data["csrfmiddlewaretoken"] = data.get("csrfmiddlewaretoken") or self.csrf()
+        start = time.monotonic()
+        response = self.client.post(f"/toestemming/kind/{pupil_pk}/", data=data)
+        return response, time.monotonic() - start
+
+
+# --- The stack ------------------------------------------------------------------------------
+
+
+class Stack:
+    def __init__(self, workdir: Path, env: dict, redis, smtp, web_args: tuple = ()):
+        self.workdir, self.env, self.redis, self.smtp = workdir, env, redis, smtp
+        self.web_port = harness.free_port()
+        web_cmd = [*harness.gunicorn_cmd(self.web_port), *web_args]
+        self.web = harness.Proc("gunicorn", web_cmd, env, workdir)
+        self.worker = harness.Proc("worker", harness.worker_cmd("w1"), env, workdir)
+        self.beat = harness.Proc("beat-1", harness.beat_cmd(workdir / "beat-1"), env, workdir)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def start(self) -> None:
+        for proc in (self.web, self.worker, self.beat):
+            proc.start()
+        harness.wait_port(self.web_port, timeout=60)
+
+    def stop(self) -> None:
+        for proc in (self.beat, self.worker, self.web):
+            proc.stop()
+
+
+def teacher_mails(stack: Stack, world: World) -> int:
+    return stack.smtp.count(world.teacher.email)
+
+
+def takedown_duty(check):
+    from consent.models import TakedownTask
+    from outbox.models import Duty
+
+    task = TakedownTask.objects.filter(publication_check=check).first()
+    return task and Duty.objects.filter(key=f"takedown-email:{task.pk}").first()
+
+
+# --- Scenarios --------------------------------------------------------------------------------
+
+
+def redis_down_parent_says_no(stack: Stack, world: World, reduced: bool) -> Result:
+    result = Result("redis-down-parent-no", "Redis kill -9 while a parent saves 'no'")
+    check = allowed_check(world, 0)
+    parent, other = Browser(stack.base, world.parents[0].email), Browser(stack.base, "")
+    other.email = world.parents[1].email
+    parent.login()
+    before = teacher_mails(stack, world)
+    stack.redis.proc.kill9()
+    response, seconds = parent.answer(world.pupils[0].pk, world.purpose.pk, "no")
+    result.check(
+        response.status_code == 302 and seconds < 2,
+        f"save 'no': {response.status_code} in {seconds:.2f} s (want 302 within 2 s)",
+    )
+    page = parent.child_page(world.pupils[0].pk)
+    result.check(page.status_code == 200, f"child page with Redis down: {page.status_code}")
+    login = other.login()
+    result.check(login.status_code == 302, f"login with Redis down: {login.status_code}")
+    duty = takedown_duty(check)
+    result.check(
+        duty is not None and duty.status == "pending",
+        f"takedown duty committed and pending: {duty and duty.status}",
+    )
+    time.sleep(3 if reduced else 10)
+    stack.redis.start()
+    waited = harness.wait_until(lambda: teacher_mails(stack, world) > before, 120)
+    result.check(
+        waited is not None,
+        f"takedown e-mail arrived {waited and round(waited, 1)} s "
+        "after Redis returned (want within 120 s)",
+    )
+    time.sleep(3)
+    sent = teacher_mails(stack, world) - before
+    result.check(sent == 1, f"takedown e-mails to the teacher: {sent} (want 1)")
+    return result
+
+
+def smtp_down_then_up(stack: Stack, world: World, reduced: bool) -> Result:
+    from outbox.models import Duty
+
+    result = Result("smtp-down-then-up", "SMTP sink killed, a parent saves 'no', SMTP back")
+    check = allowed_check(world, 2)
+    parent = Browser(stack.base, world.parents[2].email)
+    parent.login()
+    before = teacher_mails(stack, world)
+    stack.smtp.proc.kill9()
+    response, _seconds = parent.answer(world.pupils[2].pk, world.purpose.pk, "no")
+    result.check(response.status_code == 302, f"save 'no' with SMTP down: {response.status_code}")
+
+    def failed_once():
+        duty = takedown_duty(check)
+        return duty is not None and duty.attempts >= 1
+
+    harness.wait_until(failed_once, 30)
+    duty = takedown_duty(check)
+    result.check(
+        duty.status == Duty.Status.PENDING and duty.attempts >= 1 and not duty.done_at,
+        f"while SMTP is down the duty stays pending (attempts {duty.attempts}, "
+        f"status {duty.status})",
+    )
+    stack.smtp.start()
+    waited = harness.wait_until(lambda: teacher_mails(stack, world) > before, 90)
+    result.check(
+        waited is not None,
+        f"e-mail arrived {waited and round(waited, 1)} s after SMTP returned (want within 90 s)",
+    )
+    time.sleep(2)
+    duty.refresh_from_db()
+    sent = teacher_mails(stack, world) - before
+    result.check(
+        sent == 1 and duty.status == Duty.Status.DONE,
+        f"e-mails: {sent} (want 1); duty {duty.status} after {duty.attempts} attempts",
+    )
+    return result
+
+
+def _queued_run_duty(redis: harness.Redis) -> int:
+    import json
+
+    raw = redis.cli("--raw", "LRANGE", "celery", "0", "-1")
+    messages = [json.loads(line) for line in raw.splitlines() if line.startswith("{")]
+    return sum(1 for m in messages if m.get("headers", {}).get("task") == "outbox.run_duty")
+
+
+def redis_kill(stack: Stack, world: World, reduced: bool, *, aof: bool) -> Result:
+    from django.db import transaction
+
+    from outbox.services import duty_enqueue
+
+    n = 5 if reduced else 50
+    label = "with AOF" if aof else "without AOF"
+    result = Result(
+        f"redis-kill-{'aof' if aof else 'no-aof'}",
+        f"Redis kill -9 {label} with {n} duties queued and no worker running",
+    )
+    recipient = world.parents[3 if aof else 4]
+    before = stack.smtp.count(recipient.email)
+    stack.worker.stop()
+    stack.redis.proc.stop()
+    stack.redis.aof = aof
+    stack.redis = harness.Redis.restart_as(stack.redis, aof=aof)
+    with transaction.atomic():
+        for i in range(n):
+            duty_enqueue(
+                key=f"faults-{label}-{i}",
+                handler="consent.duties.reminder_email_send",
+                payload={"user_id": recipient.pk},
+            )
+    queued = _queued_run_duty(stack.redis)
+    stack.redis.proc.kill9()
+    stack.redis.start()
+    survived = _queued_run_duty(stack.redis)
+    want = n if aof else 0
+    result.check(
+        queued == n and survived == want,
+        f"run_duty messages queued {queued}, after restart {survived} (want {want})",
+    )
+    stack.worker.start()
+    waited = harness.wait_until(lambda: stack.smtp.count(recipient.email) - before >= n, 120)
+    time.sleep(2)
+    sent = stack.smtp.count(recipient.email) - before
+    result.check(
+        sent == n,
+        f"e-mails delivered {sent}/{n} in {waited and round(waited, 1)} s "
+        f"({'from the queue' if aof else 'by the outbox sweeper'}), none twice",
+    )
+    return result
+
+
+def two_beats(stack: Stack, world: World, reduced: bool) -> Result:
+    from monitoring.tasks import send_monthly_digest
+
+    window = 12 if reduced else 30
+    result = Result("two-beats", f"a second beat process for {window} s, then kill -9 the holder")
+    second = harness.Proc(
+        "beat-2", harness.beat_cmd(stack.workdir / "beat-2"), stack.env, stack.workdir
+    )
+    sweeps_before = _sweeps_received(stack)
+    second.start()
+    time.sleep(window)
+    sweeps = _sweeps_received(stack) - sweeps_before
+    every = int(stack.env["OUTBOX_SWEEP_SECONDS"])
+    result.check(
+        sweeps <= window / every + 2,
+        f"sweeps sent in {window} s with two beats: {sweeps} (one beat: ~{window // every})",
+    )
+    holder, standby = (stack.beat, second) if _holds(stack.beat) else (second, stack.beat)
+    holder.kill9()
+    took = harness.wait_until(lambda: _holds(standby), 60)
+    result.check(
+        took is not None,
+        f"standby beat took over {took and round(took, 1)} s after the holder was killed",
+    )
+    before = stack.smtp.count(world.director.email)
+    send_monthly_digest.delay()
+    send_monthly_digest.delay()  # as a second beat on the 1st of the month would
+    harness.wait_until(lambda: stack.smtp.count(world.director.email) > before, 60)
+    time.sleep(3)
+    digests = stack.smtp.count(world.director.email) - before
+    result.check(digests == 1, f"digest e-mails to the director from two runs: {digests} (want 1)")
+    stack.beat = standby
+    second_dead = holder
+    second_dead.stop()
+    return result
+
+
+def _sweeps_received(stack: Stack) -> int:
+    text = stack.worker.log.read_text(errors="replace")
+    return text.count("Task outbox.sweep[") // 2  # "received" and "succeeded" lines
+
+
+def _holds(beat: harness.Proc) -> bool:
+    text = beat.log.read_text(errors="replace")
+    return text.rfind("beat lock: acquired") > text.rfind("beat lock: held elsewhere")
+
+
+def database_connections_dropped(stack: Stack, world: World, reduced: bool) -> Result:
+    from django.db import connection
+
+    result = Result("db-connections-dropped", "pg_terminate_backend on every portal connection")
+    parent = Browser(stack.base, world.parents[1].email)
+    parent.login()
+    for _ in range(6):
+        parent.child_page(world.pupils[1].pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        killed = cursor.fetchone()[0]
+    statuses = [parent.child_page(world.pupils[1].pk).status_code for _ in range(20)]
+    errors = sum(1 for s in statuses if s >= 500)
+    result.check(
+        killed > 0 and errors == 0,
+        f"connections terminated {killed}; then 20 page views: {errors} errors (want 0)",
+    )
+    return result
+
+
+SCENARIOS = [
+    ("redis-down-parent-no", redis_down_parent_says_no),
+    ("smtp-down-then-up", smtp_down_then_up),
+    ("redis-kill-no-aof", lambda s, w, r: redis_kill(s, w, r, aof=False)),
+    ("redis-kill-aof", lambda s, w, r: redis_kill(s, w, r, aof=True)),
+    ("two-beats", two_beats),
+    ("db-connections-dropped", database_connections_dropped),
+]
+
+
+def preflight() -> str:
+    """The base PostgreSQL URL, or exits with a clear message."""
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        sys.exit("faults: set DATABASE_URL to a PostgreSQL server (a scratch database is made)")
+    if not shutil.which("redis-server"):
+        sys.exit("faults: redis-server is not on PATH")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return base_url
+
+
+@contextlib.contextmanager
+def stack_up(*, parents: int, web_args: tuple = ()):
+    """A scratch database with a seeded world and the whole stack running; torn down after.
+
+    Yields (stack, world, outcome); set outcome["failed"] to keep the process logs.
+    """
+    base_url = preflight()
+    workdir = Path(tempfile.mkdtemp(prefix="opo-faults-"))
+    db_name = f"opo_faults_{os.getpid()}"
+    redis = harness.Redis(workdir, aof=False).start()
+    smtp = harness.SmtpSink(workdir).start()
+    stack, outcome = None, {"failed": True}
+    try:
+        env = {
+            **os.environ,
+            "DATABASE_URL": create_database(base_url, db_name),
+            "REDIS_URL": redis.url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}?tls=0",
+            "DEBUG": "true",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "OUTBOX_GRACE_SECONDS": "3",
+            "OUTBOX_SWEEP_SECONDS": "2",
+            "OUTBOX_RETRY_SECONDS": "2",
+            "BEAT_LOCK_TTL": "6",
+            "EMAIL_TIMEOUT": "5",
+            "LOG_LEVEL": "INFO",
+            "DJANGO_SETTINGS_MODULE": "opo_portal.settings",
+        }
+        os.environ.update(env)
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        print(f"faults: migrating a scratch database {db_name} ...", flush=True)
+        call_command("migrate", verbosity=0)
+        world = seed(parents=parents)
+        stack = Stack(workdir, env, redis, smtp, web_args=web_args)
+        stack.start()
+        time.sleep(3)
+        yield stack, world, outcome
+    finally:
+        if stack is not None:
+            stack.stop()
+            stack.redis.proc.stop()
+            stack.smtp.proc.stop()
+        for proc in (redis.proc, smtp.proc):
+            proc.stop()
+        if "django" in sys.modules and os.environ.get("DJANGO_SETTINGS_MODULE"):
+            from django.db import connections
+
+            connections.close_all()
+        drop_database(base_url, db_name)
+        if outcome["failed"]:
+            print(f"\nfaults: process logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reduced", action="store_true", help="the short form CI runs")
+    parser.add_argument("--only", help="run only scenarios whose name contains this")
+    args = parser.parse_args()
+    started, results = time.monotonic(), []
+    with stack_up(parents=6) as (stack, world, outcome):
+        for name, scenario in SCENARIOS:
+            if args.only and args.only not in name:
+                continue
+            result = scenario(stack, world, args.reduced)
+            results.append(result)
+            print(
+                f"\n[{'PASS' if result.ok else 'FAIL'}] {result.name}: injected {result.injected}"
+            )
+            for line in result.checked:
+                print(f"    {line}")
+            sys.stdout.flush()
+        failed = [r.name for r in results if not r.ok]
+        outcome["failed"] = bool(failed)
+    print(
+        f"faults: {len(results) - len(failed)}/{len(results)} scenarios passed in "
+        f"{time.monotonic() - started:.0f} s" + (f"; failed: {', '.join(failed)}" if failed else "")
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""A local SMTP sink: `python faults/smtp_sink.py PORT FILE` appends one JSON line per
+accepted message ({"to": [...], "subject": "..."}) until it is killed."""
+
+import json
+import sys
+import time
+from email import message_from_bytes
+from email.header import decode_header, make_header
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, path: str):
+        self.path = path
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        message = message_from_bytes(envelope.original_content)
+        subject = str(make_header(decode_header(message.get("Subject", ""))))
+        with open(self.path, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"to": envelope.rcpt_tos, "subject": subject}) + "\n")
+        return "250 Message accepted for delivery"
+
+
+def main() -> None:
+    port, path = int(sys.argv[1]), sys.argv[2]
+    controller = Controller(Sink(path), hostname="127.0.0.1", port=port)
+    controller.start()
+    print(f"smtp sink on 127.0.0.1:{port}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
