@@ -17,6 +17,7 @@ urlpatterns = [
     path("klassen/<int:pk>/", teacher.group_overview, name="group"),
     path("controle/", teacher.check_new, name="check_new"),
     path("controle/<int:pk>/", teacher.check_detail, name="check"),
+    path("controle/<int:pk>/aanpassen/", teacher.check_adjust, name="check_adjust"),
     path("verwijderen/", teacher.takedowns, name="takedowns"),
     path("verwijderen/<int:pk>/klaar/", teacher.takedown_done, name="takedown_done"),
     # Directors: coverage, conflicts, reminders, yearly review, paper/phone decisions

@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consent.access import get_check_for_user, get_takedown_for_user
-from consent.forms import CheckForm, OverviewFilterForm
-from consent.models import MediaType, TakedownTask
+from consent.forms import AppearanceForm, CheckForm, OverviewFilterForm
+from consent.models import MediaType, PublicationCheck, TakedownTask
 from consent.rules import TEACHER_STATES, consent_table, purpose_infos
-from consent.services import publication_check_create, takedown_complete
+from consent.services import (
+    publication_check_adjust,
+    publication_check_create,
+    takedown_complete,
+)
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import (
     get_group_for_user,
@@ -134,13 +138,40 @@ def check_new(request):
 @login_required
 def check_detail(request, pk):
     check = get_check_for_user(request.user, pk)
+    return _check_page(request, check)
+
+
+def _check_page(request, check, form=None, status=200):
     verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
+    newer = PublicationCheck.objects.filter(replaces=check).first()
+    can_adjust = newer is None and check.checked_by_id == request.user.pk
     context = {
         "check": check,
         "verdicts": verdicts,
         "verdict": verdict_text(check.purpose, check.media_type, verdicts),
+        "newer": newer,
+        "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
     }
-    return render(request, "consent/check_detail.html", context)
+    return render(request, "consent/check_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def check_adjust(request, pk):
+    """Blurred or left out: a new check replaces this one; both stay as evidence."""
+    check = get_check_for_user(request.user, pk)
+    verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
+    form = AppearanceForm(request.POST, verdicts=verdicts)
+    if form.is_valid():
+        try:
+            newer = publication_check_adjust(
+                user=request.user, check=check, appearances=form.appearances()
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
+        else:
+            return redirect("consent:check", pk=newer.pk)
+    return _check_page(request, check, form, status=400)
 
 
 @login_required
