@@ -182,3 +182,82 @@ def test_it_answers_bad_adjust_input_with_400_and_changes_nothing(
     assert login(teacher_a).post(url, bad).status_code == 400
     assert login(other_teacher).post(url, bad).status_code == 404
     assert PublicationCheck.objects.count() == 1
+
+
+def test_it_records_the_pupils_blurred_on_the_photo_page(login, teacher_a, levi_gijs_mila):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consent.photo import testkit
+
+    (levi, levi_parent), (gijs, gijs_parent), _mila = levi_gijs_mila
+    client = login(teacher_a)
+    channel = purpose("sociale-media").pk
+
+    def photo():
+        return SimpleUploadedFile("IMG.JPG", testkit.camera_jpeg(), content_type="image/jpeg")
+
+    preview = client.post(
+        "/foto/",
+        {"photo": photo(), "action": "preview", "channel": channel, "pupils": [levi.pk, gijs.pk]},
+    )
+    first = PublicationCheck.objects.get()
+    assert first.allowed is False
+    assert f'name="check" value="{first.pk}"' in preview.content.decode()
+    download = {
+        "photo": photo(),
+        "action": "download",
+        "channel": channel,
+        "pupils": [levi.pk, gijs.pk],
+        "rectangles": "0,0,20,20",
+        "check": first.pk,
+        "blurred": [levi.pk],
+    }
+    assert client.post("/foto/", download).status_code == 200
+    second = PublicationCheck.objects.get(replaces=first)
+    rows = dict(second.checked_pupils.values_list("pupil_id", "appearance"))
+    assert rows == {levi.pk: "unrecognisable", gijs.pk: "appears"}
+    download["photo"] = photo()
+    client.post("/foto/", download)  # the same download again adds no third check
+    assert PublicationCheck.objects.count() == 2
+    decide(levi, levi_parent, "sociale-media", "photo", True)
+    decide(levi, levi_parent, "sociale-media", "photo", False)
+    assert TakedownTask.objects.count() == 0
+    decide(gijs, gijs_parent, "sociale-media", "photo", False)
+    assert list(TakedownTask.objects.values_list("publication_check", "pupil")) == [
+        (second.pk, gijs.pk)
+    ]
+
+
+def test_it_takes_down_when_the_admin_sets_the_safeguarding_flag(client, teacher_a, levi_gijs_mila):
+    from conftest import give_totp
+
+    _levi, (gijs, _), _mila = levi_gijs_mila
+    check = _check(teacher_a, [gijs])
+    admin = give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True))
+    client.force_login(admin)
+    url = reverse("admin:schools_pupil_change", args=[gijs.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = {
+        "school": gijs.school_id,
+        "leerlingnummer": gijs.leerlingnummer,
+        "first_name": gijs.first_name,
+        "name_prefix": "",
+        "last_name": gijs.last_name,
+        "birth_date": "2018-05-04",
+        "group": gijs.group_id,
+        "left_on": "",
+        "not_in_picture": "on",
+        "guardianships-TOTAL_FORMS": "1",
+        "guardianships-INITIAL_FORMS": "1",
+        "guardianships-0-id": gijs.guardianships.get().pk,
+        "guardianships-0-pupil": gijs.pk,
+        "guardianships-0-user": gijs.guardianships.get().user_id,
+        "guardianships-0-has_parental_authority": "on",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    gijs.refresh_from_db()
+    assert gijs.not_in_picture is True
+    task = TakedownTask.objects.get()
+    assert (task.publication_check, task.reason) == (check, "safeguarding")
