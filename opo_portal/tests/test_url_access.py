@@ -107,7 +107,7 @@ ACCESS = {
     # Consent: parents their own children; teachers their groups; directors their school
     "consent:my_children": (None, logged_in(**dict.fromkeys(ROLES[1:], OK))),
     "consent:child": (_consent_pupil, staff_only("parent")),
-    "consent:withdraw": (_consent_pupil, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
+    "consent:withdraw": (_consent_pupil, staff_only("parent")),
     "consent:review_unchanged": (
         _consent_pupil,
         logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
