@@ -166,3 +166,14 @@ class AppearanceForm(forms.Form):
 
     def rows(self):
         return [(verdict, self[f"a-{verdict.pupil.pk}"]) for verdict in self.verdicts]
+
+
+class AppearQuestionForm(forms.Form):
+    """ "Who may appear on <channel> in a <photo/video/sound>?" One channel and medium."""
+
+    purpose = forms.ChoiceField(label=_("Channel"))
+    media = forms.ChoiceField(label=_("Media type"), choices=MediaType.choices)
+
+    def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [(i.purpose.code, i.purpose.name) for i in infos]

@@ -116,6 +116,7 @@ ACCESS = {
     "consent:my_data_json": (None, logged_in(**dict.fromkeys(ROLES[1:], OK))),
     "consent:overview": (None, staff_only("teacher", "director", "board")),
     "consent:group": (_consent_group, staff_only("teacher", "director", "board")),
+    "consent:group_appear": (_consent_group, staff_only("teacher", "director", "board")),
     "consent:check_new": (None, staff_only("teacher", "director", "board")),
     "consent:check": (_consent_check, staff_only("teacher", "director", "board")),
     "consent:check_adjust": (_consent_check, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
