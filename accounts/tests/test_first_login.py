@@ -86,6 +86,6 @@ def test_it_offers_no_remove_button_for_the_only_address(client, new_teacher, lo
 
 
 def test_it_still_asks_again_for_an_authenticator_from_before(login, teacher_a):
-    response = login(teacher_a).get(reverse("mfa_view_recovery_codes"))
+    response = login(teacher_a).get(reverse("mfa_generate_recovery_codes"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_reauthenticate"))
