@@ -41,9 +41,19 @@ class PhotoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
     )
 
+    # Step 2: the check made in step 1 and the pupils the teacher blurred on it.
+    check = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    blurred = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Pupils you made unrecognisable"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pupils"].queryset = pupils
+        self.fields["blurred"].queryset = pupils
 
     def clean_rectangles(self) -> list[cleaning.Rect]:
         try:

@@ -20,11 +20,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from consent.models import MediaType
+from consent.access import get_check_for_user
+from consent.models import Appearance, MediaType, PublicationCheck
 from consent.photo import cleaning
 from consent.photo.forms import PhotoForm
 from consent.photo.uploads import PhotoMemoryUploadHandler
-from consent.services import publication_check_create
+from consent.services import publication_check_adjust, publication_check_create
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import pupils_for_staff, require_role
 from schools.models import StaffMembership
@@ -90,7 +91,9 @@ def _photo_check(request, limits: cleaning.Limits):
     data = photo.read() if photo else None
     if valid and request.POST.get("action") == "download":
         try:
-            return _download(data, form.cleaned_data["rectangles"], limits)
+            response = _download(data, form.cleaned_data["rectangles"], limits)
+            _record_blurred(user=request.user, form=form)
+            return response
         except cleaning.RectangleError as error:
             form.add_error("rectangles", error.message)
         except cleaning.PhotoError as error:
@@ -114,6 +117,26 @@ def _page(request, form, data: bytes | None, limits: cleaning.Limits):
     if "preview" in context and not form.errors and request.POST.get("action") == "preview":
         context["verdict"] = _consent_verdict(user=request.user, form=form)
     return render(request, TEMPLATE, context, status=400 if form.errors else 200)
+
+
+def _record_blurred(*, user, form) -> None:
+    """Store which pupils the teacher blurred: a new check replaces the step-1 check, so a
+    later "no" for a blurred pupil takes nothing down and one for a visible pupil does."""
+    if not form.cleaned_data.get("check"):
+        return
+    check = get_check_for_user(user, form.cleaned_data["check"])
+    while (newer := PublicationCheck.objects.filter(replaces=check).first()) is not None:
+        check = newer  # a second download of the same photo adjusts the newest check
+    blurred = {p.pk for p in form.cleaned_data["blurred"]}
+    current = dict(check.checked_pupils.values_list("pupil_id", "appearance"))
+    wanted = {
+        pk: Appearance.UNRECOGNISABLE.value
+        if pk in blurred
+        else (old if old == Appearance.LEFT_OUT else Appearance.APPEARS.value)
+        for pk, old in current.items()
+    }
+    if wanted != current:
+        publication_check_adjust(user=user, check=check, appearances=wanted)
 
 
 def _download(data: bytes, rectangles, limits: cleaning.Limits) -> HttpResponse:
