@@ -86,8 +86,11 @@ class FollowUpForm(forms.Form):
         label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, can_assign=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not can_assign:  # the assignee updates their case but does not hand it on
+            del self.fields["assigned_to"]
+            return
         self.fields["assigned_to"].queryset = staff
         self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.email
 

@@ -110,3 +110,38 @@ def monthly_digest_send(*, today: datetime.date | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+# --- Case assignment -------------------------------------------------------------------
+
+
+def case_assignment_announce(*, case: FollowUp, assignee) -> None:
+    """After commit, tell the assignee a case is theirs. The one place the lead can reroute
+    monitoring's assignment e-mail (e.g. to a shared outbox)."""
+    from monitoring.tasks import notify_case_assigned
+
+    transaction.on_commit(lambda: notify_case_assigned.delay(case.pk, assignee.pk))
+
+
+def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
+    """E-mail the assignee a link to the case: the school and the case number, no post text,
+    no pupil names. Nothing is sent when the case went to someone else meanwhile."""
+    case = (
+        FollowUp.objects.select_related("school", "assigned_to")
+        .filter(pk=case_id, assigned_to_id=assignee_id)
+        .first()
+    )
+    if case is None or not case.assigned_to.email:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "case": case,
+            "url": settings.SITE_URL + reverse("monitoring:case", args=[case.pk]),
+        }
+        send_mail(
+            _("A monitoring case of %(school)s was assigned to you") % {"school": case.school.name},
+            render_to_string("monitoring/email/case_assigned.txt", context),
+            None,
+            [case.assigned_to.email],
+        )
+    return True

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring import sources
+from monitoring import notifications, sources
 from monitoring.models import (
     CASE_CATEGORIES,
     FetchRun,
@@ -528,6 +528,8 @@ def followup_update(
         held_on or case.held_on
     ):
         raise ValidationError(_("Give the date the conversation was held."))
+    _check_held_on(held_on, planned_for or case.planned_for, today=timezone.localdate(now))
+    newly_assigned = assigned_to is not None and assigned_to.pk != case.assigned_to_id
     case.status = status
     case.assigned_to = assigned_to
     case.notes = notes
@@ -536,7 +538,36 @@ def followup_update(
     if status in (FollowUp.Status.CLOSED, FollowUp.Status.NO_ACTION) and case.closed_at is None:
         case.closed_at = now
     case.save()
+    if newly_assigned:
+        notifications.case_assignment_announce(case=case, assignee=assigned_to)
     return case
+
+
+def _check_held_on(
+    held_on: datetime.date | None, planned_for: datetime.date | None, *, today: datetime.date
+) -> None:
+    """A conversation cannot have been held in the future, nor before it was planned for."""
+    if held_on is None:
+        return
+    if held_on > today:
+        raise ValidationError(_("The conversation cannot have been held in the future."))
+    if planned_for is not None and held_on < planned_for:
+        raise ValidationError(
+            _("The conversation cannot have been held before the date it was planned for.")
+        )
+
+
+def followups_assigned_to(user):
+    """Open cases assigned to this user at a school where they still teach or direct."""
+    from monitoring.access import cases_assigned_to
+
+    return (
+        cases_assigned_to(user)
+        .filter(status__in=FollowUp.OPEN_STATUSES)
+        .select_related("school")
+        .distinct()
+        .order_by("priority", "-opened_at")
+    )
 
 
 # --- Public replies: only a director-approved correction ------------------------------

@@ -48,3 +48,8 @@ def apply_retention() -> None:
 @shared_task(name="monitoring.send_monthly_digest")
 def send_monthly_digest() -> int:
     return notifications.monthly_digest_send()
+
+
+@shared_task(name="monitoring.notify_case_assigned")
+def notify_case_assigned(case_id: int, assignee_id: int) -> None:
+    notifications.case_assigned_notify(case_id=case_id, assignee_id=assignee_id)

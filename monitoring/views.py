@@ -85,14 +85,17 @@ def _case_context(request, case, form=None, reply_form=None):
         "notes": case.notes,
     }
     user = request.user
+    can_assign = has_role(user, *access.ACTING_ROLES)
     return {
         "case": case,
         "flags": flags,
         "replies": case.replies.select_related("drafted_by", "approved_by", "posted_by"),
-        "form": form or FollowUpForm(initial=initial, staff=staff),
+        "form": form or FollowUpForm(initial=initial, staff=staff, can_assign=can_assign),
         "reply_form": reply_form or ReplyDraftForm(),
         "posted_form": ReplyPostedForm(),
-        "can_act": has_role(user, *access.ACTING_ROLES),
+        "can_act": can_assign,
+        "can_update": access.may_update_case(user, case),
+        "is_monitoring": has_role(user, *access.MONITORING_ROLES),
         "can_reply": any(
             f.category == "verify_fact" and not f.dismissed_as_false_positive for f in flags
         ),
@@ -110,12 +113,15 @@ def case_detail(request, pk):
 @login_required
 @require_POST
 def case_update(request, pk):
-    access.require_acting(request.user)
-    case = access.get_case_for_user(request.user, pk)
-    form = FollowUpForm(request.POST, staff=services.assignable_staff(case.school))
+    case = access.get_case_for_update(request.user, pk)
+    can_assign = has_role(request.user, *access.ACTING_ROLES)
+    form = FollowUpForm(
+        request.POST, staff=services.assignable_staff(case.school), can_assign=can_assign
+    )
     if form.is_valid():
+        data = {"assigned_to": case.assigned_to, **form.cleaned_data}
         try:
-            services.followup_update(case=case, **form.cleaned_data)
+            services.followup_update(case=case, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
