@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import FollowUp, Source, WatchTerm
+from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
 from monitoring.sources import bluesky, mastodon
 from schools.models import School
 
@@ -133,3 +133,36 @@ class ReportForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+
+
+class MentionFilterForm(forms.Form):
+    """Filters of the "Vermeldingen" list; unknown values are refused, never a 500."""
+
+    category = forms.ChoiceField(label=_("category"), required=False)
+    source = forms.ModelChoiceField(
+        label=_("source"), queryset=Source.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[
+            ("", _("all")),
+            ("flagged", _("flagged")),
+            ("unflagged", _("not flagged")),
+            ("dismissed", _("flag dismissed")),
+            ("marked", _("marked by staff")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("all")), *CATEGORY_LABELS.items()]
+        self.fields["source"].queryset = Source.objects.order_by("name")
+
+
+class MarkForm(forms.Form):
+    category = forms.ChoiceField(label=_("mark as"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = list(CATEGORY_LABELS.items())

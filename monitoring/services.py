@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from monitoring import notifications, sources
 from monitoring.models import (
     CASE_CATEGORIES,
+    CATEGORY_LABELS,
     FetchRun,
     Flag,
     FollowUp,
+    Mention,
     Post,
     PublicReply,
     Source,
@@ -314,7 +316,9 @@ def build_classifier():
         dataclasses.replace(s, aliases=(*s.aliases, *terms.get(s.code, ())))
         for s in context.schools
     )
-    return Classifier(dataclasses.replace(context, schools=schools))
+    from monitoring.learning import current_layer
+
+    return Classifier(dataclasses.replace(context, schools=schools), learned=current_layer())
 
 
 def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None) -> list[Flag]:
@@ -328,7 +332,7 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
         for f in Flag.objects.filter(post__in=[p.pk for p in posts])
     }
     cases = CaseFinder(now=now)
-    flags = []
+    flags, mentions = [], []
     for post in posts:
         result = classifier.classify(post.text, has_media=post.has_media)
         school = post.source.school
@@ -338,7 +342,9 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
             result = classifier.classify(f"{school.name}\n{post.text}", has_media=post.has_media)
         for code in result.schools:
             if code in school_ids:
+                mentions.append(Mention(post=post, school_id=school_ids[code], created_at=now))
                 flags += _flag_post(post, school_ids[code], result, now, known, cases)
+    Mention.objects.bulk_create(mentions, ignore_conflicts=True, batch_size=500)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
     return flags
 
@@ -417,7 +423,9 @@ class CaseFinder:
     def _own(self, school_id: int, post: Post) -> FollowUp | None:
         if post.classified_at is None:  # a new post has no case yet
             return None
-        own = FollowUp.objects.filter(flags__post=post, school_id=school_id)
+        own = FollowUp.objects.filter(
+            flags__post=post, school_id=school_id, status__in=FollowUp.OPEN_STATUSES
+        )
         return own.order_by("-opened_at").first()
 
     def _near_duplicate(self, school_id: int, post: Post) -> FollowUp | None:
@@ -488,6 +496,47 @@ def flag_dismiss(*, flag: Flag, user) -> Flag:
     ):
         case.status, case.closed_at = FollowUp.Status.NO_ACTION, now
         case.save(update_fields=["status", "closed_at"])
+    return flag
+
+
+STAFF_RULE_VERSION = "staff"
+
+
+@transaction.atomic
+def post_mark(
+    *, post: Post, school: School, category: str, user, now: datetime.datetime | None = None
+) -> Flag:
+    """Staff say a post is a signal of a category for a school ("dit is een klacht").
+
+    Recorded with who and when, as labelled data for the learned layer; a case category
+    opens or joins a follow-up case like a flag of the classifier does. Marking a dismissed
+    flag again takes the dismissal back.
+    """
+    if category not in CATEGORY_LABELS:
+        raise ValidationError(_("Choose a category."))
+    if not Mention.objects.filter(post=post, school=school).exists():
+        raise ValidationError(_("This post does not mention this school."))
+    now = now or timezone.now()
+    flag, _created = Flag.objects.get_or_create(
+        post=post,
+        school=school,
+        category=category,
+        defaults={
+            "score": 1.0,
+            "matched": [STAFF_RULE_VERSION],
+            "rule_version": STAFF_RULE_VERSION,
+            "created_at": now,
+        },
+    )
+    flag.marked_by, flag.marked_at = user, now
+    flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = False, None, None
+    if category in CASE_CATEGORIES and (flag.followup is None or not flag.followup.is_open):
+        urgent = is_urgent(post.text, flag.matched)
+        flag.urgent = urgent
+        flag.followup = CaseFinder(now=now).open_or_join(
+            school_id=school.pk, post=post, urgent=urgent
+        )
+    flag.save()
     return flag
 
 

@@ -53,3 +53,11 @@ def send_monthly_digest() -> int:
 @shared_task(name="monitoring.notify_case_assigned")
 def notify_case_assigned(case_id: int, assignee_id: int) -> None:
     notifications.case_assigned_notify(case_id=case_id, assignee_id=assignee_id)
+
+
+@shared_task(name="monitoring.retrain_learned_layer")
+def retrain_learned_layer() -> int | None:
+    from monitoring.learning import learned_model_train
+
+    model = learned_model_train()
+    return model.version if model else None

@@ -66,11 +66,13 @@ class Classifier:
         )
         version = RULE_VERSION
         if self.learned is not None:
-            flags = self._add_learned(text, flags)
+            flags = self._add_learned(text, flags, frozenset(" ".join(school_terms).split()))
             version = f"{RULE_VERSION}+learned-{self.learned.version}"
         return Classification(schools, flags, version, self._redact(school_terms))
 
-    def _add_learned(self, text: str, flags: tuple[FlagResult, ...]) -> tuple[FlagResult, ...]:
+    def _add_learned(
+        self, text: str, flags: tuple[FlagResult, ...], school_words: frozenset[str]
+    ) -> tuple[FlagResult, ...]:
         """Flags the rules missed but the learned layer finds, in CATEGORIES order; matched
         terms are "learned:v<version>" and the words that weighed most."""
         have = {f.category for f in flags}
@@ -78,7 +80,10 @@ class Classifier:
             category: FlagResult(
                 category,
                 round(probability, 3),
-                (f"{LEARNED_PREFIX}v{self.learned.version}", *self._redact(words)),
+                (
+                    f"{LEARNED_PREFIX}v{self.learned.version}",
+                    *self._redact(tuple(w for w in words if school_words.isdisjoint(w.split()))),
+                ),
             )
             for category, probability, words in self.learned.predict(
                 text, self._name_words, skip=have

@@ -21,6 +21,87 @@ from .text import normalise
 # Privacy needs the register and rules, not resemblance: the learned layer leaves it alone.
 LEARNED_CATEGORIES = ("negative_experience", "insult", "verify_fact", "positive")
 MASK = "_"
+# Function words carry weight in a small training set but explain nothing to staff: they are
+# left out of the words shown ("lijkt op eerdere klachten: ...").
+NOT_SHOWN = frozenset(
+    [
+        "aan",
+        "al",
+        "als",
+        "bij",
+        "dat",
+        "de",
+        "den",
+        "der",
+        "des",
+        "deze",
+        "die",
+        "dit",
+        "door",
+        "een",
+        "en",
+        "er",
+        "het",
+        "hij",
+        "hem",
+        "hun",
+        "ik",
+        "in",
+        "is",
+        "je",
+        "jullie",
+        "maar",
+        "me",
+        "met",
+        "mijn",
+        "na",
+        "naar",
+        "niet",
+        "nog",
+        "of",
+        "om",
+        "onze",
+        "ons",
+        "op",
+        "over",
+        "te",
+        "tot",
+        "u",
+        "uit",
+        "van",
+        "voor",
+        "was",
+        "we",
+        "wel",
+        "werd",
+        "wordt",
+        "zal",
+        "ze",
+        "zij",
+        "zijn",
+        "zo",
+        "zou",
+        "the",
+        "a",
+        "an",
+        "and",
+        "of",
+        "to",
+        "is",
+        "in",
+        "on",
+        "for",
+        "it",
+        "school",
+        "juf",
+        "meester",
+        "kinderen",
+        "kind",
+        "zoon",
+        "dochter",
+        "groep",
+    ]
+)
 CHAR_RANGE = (3, 5)
 TOP_WORDS = 5
 # Regularisation strength and decision thresholds, chosen by 5-fold cross-validation of the
@@ -95,7 +176,7 @@ class LearnedLayer:
         words = [
             (weights[i], self._index[i][2:])
             for i in found
-            if self._index[i].startswith("w:") and weights[i] > 0 and MASK not in self._index[i]
+            if self._index[i].startswith("w:") and weights[i] > 0 and _shown(self._index[i][2:])
         ]
         return tuple(w for _weight, w in sorted(words, reverse=True)[:TOP_WORDS])
 
@@ -118,6 +199,11 @@ class LearnedLayer:
             intercepts={c: float(v) for c, v in data["intercepts"].items()},
             thresholds={c: float(v) for c, v in data["thresholds"].items()},
         )
+
+
+def _shown(phrase: str) -> bool:
+    words = phrase.split()
+    return MASK not in words and not all(w in NOT_SHOWN or len(w) < 3 for w in words)
 
 
 def train(

@@ -47,9 +47,10 @@ def test_it_sends_nothing_when_the_case_went_to_someone_else_meanwhile(
     assign(case_a, teacher_a)
     FollowUp.objects.filter(pk=case_a.pk).update(assigned_to=director_a)
     mail.outbox.clear()
-    assert services.notifications.case_assigned_notify(
-        case_id=case_a.pk, assignee_id=teacher_a.pk
-    ) is False
+    assert (
+        services.notifications.case_assigned_notify(case_id=case_a.pk, assignee_id=teacher_a.pk)
+        is False
+    )
     assert mail.outbox == []
 
 
@@ -147,9 +148,7 @@ def test_it_refuses_a_conversation_held_before_the_planned_date(case_a):
     assert case_a.status == "conversation_planned"
 
 
-def test_it_shows_a_clear_message_for_a_future_date_and_changes_nothing(
-    login, case_a, director_a
-):
+def test_it_shows_a_clear_message_for_a_future_date_and_changes_nothing(login, case_a, director_a):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = login(director_a).post(
         reverse("monitoring:case_update", args=[case_a.pk]),
