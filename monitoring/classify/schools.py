@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon as lx
-from .ahocorasick import Automaton
+from .word_automaton import WordAutomaton as Automaton
 from .context import Context, RegisterPupil
 from .text import Prepared, normalise
 
