@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from monitoring.classify import learned  # noqa: E402
-from monitoring.classify.evaluate import evaluate, load_posts, register_words  # noqa: E402
 from monitoring.classify.context import context_from_file  # noqa: E402
+from monitoring.classify.evaluate import evaluate, load_posts, register_words  # noqa: E402
 
 SETS = ROOT / "monitoring" / "classify"
 FRESH = SETS / "freshset"

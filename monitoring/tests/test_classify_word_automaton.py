@@ -25,7 +25,7 @@ def matches(automaton, words):
 
 
 def test_it_finds_overlapping_word_patterns_on_word_boundaries():
-    words = "obs de vlindertuin en sem bakker vlindertuinen #zwanenhof".split()
+    words = ["obs", "de", "vlindertuin", "en", "sem", "bakker", "vlindertuinen", "#zwanenhof"]
     assert matches(WordAutomaton(PATTERNS.items()), words) == [
         (0, 3, ("obs", "de", "vlindertuin"), "C"),
         (1, 3, ("de", "vlindertuin"), "A"),
