@@ -1,6 +1,6 @@
 """Classification throughput on one core: the devset repeated to ~20,000 posts.
 
-    python bench/classify_bench.py [--posts 20000]
+    python bench/classify_bench.py [--posts 20000] [--learned]
 
 Pure Python, no database: builds the classifier from the devset context once, then
 classifies every post and prints posts per second (goal: thousands). Posts per second of
@@ -24,13 +24,22 @@ DEVSET = ROOT / "monitoring" / "classify" / "devset"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=20_000)
+    parser.add_argument(
+        "--learned", action="store_true", help="with the learned layer (trained on devset)"
+    )
     args = parser.parse_args()
     lines = (DEVSET / "posts.jsonl").read_text(encoding="utf-8").splitlines()
     posts = [json.loads(line) for line in lines if line.strip()]
     batch = (posts * (args.posts // len(posts) + 1))[: args.posts]
 
     started = time.perf_counter()
-    classifier = Classifier(context_from_file(DEVSET / "context.json"))
+    context = context_from_file(DEVSET / "context.json")
+    layer = None
+    if args.learned:
+        from monitoring.classify.evaluate import train_on
+
+        layer = train_on([DEVSET])
+    classifier = Classifier(context, learned=layer)
     built = time.perf_counter() - started
 
     started, cpu_started = time.perf_counter(), time.process_time()

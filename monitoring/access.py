@@ -6,7 +6,7 @@ except the manual report form.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from monitoring.models import Flag, FollowUp, PublicReply, Source, WatchTerm
@@ -17,6 +17,7 @@ Role = StaffMembership.Role
 MONITORING_ROLES = (Role.DIRECTOR, Role.BOARD, Role.PRIVACY_OFFICER)
 ACTING_ROLES = (Role.DIRECTOR, Role.BOARD)
 REPORTING_ROLES = (Role.TEACHER, Role.DIRECTOR, Role.BOARD)
+ASSIGNABLE_ROLES = (Role.TEACHER, Role.DIRECTOR)
 
 
 def require_monitoring(user) -> None:
@@ -43,10 +44,36 @@ def get_monitored_school(user, code: str) -> School:
     return get_object_or_404(monitored_schools(user), code=code)
 
 
+def cases_assigned_to(user) -> QuerySet[FollowUp]:
+    """Cases assigned to the user at a school where they still teach or direct (any status,
+    so the assignee can still read a case after closing it)."""
+    return FollowUp.objects.filter(
+        assigned_to=user,
+        school__memberships__user=user,
+        school__memberships__role__in=ASSIGNABLE_ROLES,
+    )
+
+
 def get_case_for_user(user, pk) -> FollowUp:
-    require_monitoring(user)
-    cases = FollowUp.objects.filter(school__in=monitored_schools(user)).select_related("school")
+    """Monitoring staff reach their schools' cases; the assignee reaches their own case."""
+    reach = Q(pk__in=cases_assigned_to(user).values("pk"))
+    if has_role(user, *MONITORING_ROLES):
+        reach |= Q(school__in=monitored_schools(user))
+    cases = FollowUp.objects.filter(reach).select_related("school", "assigned_to")
     return get_object_or_404(cases, pk=pk)
+
+
+def may_update_case(user, case: FollowUp) -> bool:
+    return has_role(user, *ACTING_ROLES) or cases_assigned_to(user).filter(pk=case.pk).exists()
+
+
+def get_case_for_update(user, pk) -> FollowUp:
+    """Directors and board staff update cases in reach, the assignee their own case; the
+    privacy officer reads only (403)."""
+    case = get_case_for_user(user, pk)
+    if not may_update_case(user, case):
+        raise PermissionDenied
+    return case
 
 
 def get_flag_for_user(user, pk) -> Flag:

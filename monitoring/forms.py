@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import FollowUp, Source, WatchTerm
+from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
 from monitoring.sources import bluesky, mastodon
 from schools.models import School
 
@@ -93,8 +93,11 @@ class FollowUpForm(forms.Form):
         label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, can_assign=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not can_assign:  # the assignee updates their case but does not hand it on
+            del self.fields["assigned_to"]
+            return
         self.fields["assigned_to"].queryset = staff
         self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.email
 
@@ -137,3 +140,36 @@ class ReportForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+
+
+class MentionFilterForm(forms.Form):
+    """Filters of the "Vermeldingen" list; unknown values are refused, never a 500."""
+
+    category = forms.ChoiceField(label=_("category"), required=False)
+    source = forms.ModelChoiceField(
+        label=_("source"), queryset=Source.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[
+            ("", _("all")),
+            ("flagged", _("flagged")),
+            ("unflagged", _("not flagged")),
+            ("dismissed", _("flag dismissed")),
+            ("marked", _("marked by staff")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("all")), *CATEGORY_LABELS.items()]
+        self.fields["source"].queryset = Source.objects.order_by("name")
+
+
+class MarkForm(forms.Form):
+    category = forms.ChoiceField(label=_("mark as"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = list(CATEGORY_LABELS.items())

@@ -20,6 +20,8 @@ CATEGORY_LABELS = {
 }
 # A positive mention is counted in reports but never opens a follow-up case.
 CASE_CATEGORIES = ("negative_experience", "insult", "privacy", "verify_fact")
+# A learned-layer flag's matched terms: "learned:v<version>", then the words that weighed most.
+LEARNED_PREFIX = "learned:"
 
 
 class Source(models.Model):
@@ -258,6 +260,16 @@ class Flag(models.Model):
         related_name="+",
     )
     dismissed_at = models.DateTimeField(null=True, blank=True)
+    # A flag a staff member set by hand ("dit is een klacht"): labelled data for the
+    # learned layer, with who and when.
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("flag")
@@ -276,6 +288,58 @@ class Flag(models.Model):
     @property
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category, self.category)
+
+    @property
+    def is_learned(self) -> bool:
+        """Raised by the learned layer (it resembles earlier labelled posts), not a rule."""
+        return bool(self.matched) and str(self.matched[0]).startswith(LEARNED_PREFIX)
+
+    @property
+    def learned_words(self) -> list[str]:
+        return list(self.matched[1:]) if self.is_learned else []
+
+
+class Mention(models.Model):
+    """A post names a school: every such post is on the school's "Vermeldingen" list,
+    flagged or not."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="mentions")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "school"], name="one_mention_per_post_school")
+        ]
+        indexes = [models.Index(fields=["school", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.school_id}"
+
+
+class LearnedModel(models.Model):
+    """One trained version of the classifier's learned layer, with its evaluation.
+
+    `parameters` holds everything needed to predict (vocabulary, weights, thresholds), as
+    JSON: nothing is unpickled, nothing is fetched.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    trained_at = models.DateTimeField(_("trained at"))
+    training_digest = models.CharField(max_length=64)
+    examples = models.JSONField(_("training examples"), default=dict)
+    evaluation = models.JSONField(_("evaluation"), default=dict)
+    parameters = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("learned model")
+        verbose_name_plural = _("learned models")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
 
 
 class PublicReply(models.Model):

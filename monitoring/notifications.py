@@ -7,6 +7,7 @@ the outbox retries. None of them contains post text or pupil names.
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,7 +20,7 @@ from accounts.models import User
 from monitoring import reports
 from monitoring.models import FollowUp, Source
 from outbox.models import Duty
-from outbox.services import duties_enqueue_many
+from outbox.services import duties_enqueue_many, duty_enqueue
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -164,3 +165,39 @@ def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
             context,
             user_id,
         )
+
+
+# --- Case assignment -------------------------------------------------------------------
+
+
+def case_assignment_announce(*, case: FollowUp, assignee) -> None:
+    """Inside the assigning transaction: queue one e-mail telling the assignee a case is theirs."""
+    duty_enqueue(
+        key=f"case-assigned:{case.pk}:{assignee.pk}:{uuid.uuid4().hex}",
+        handler="monitoring.notifications.case_assigned_notify",
+        payload={"case_id": case.pk, "assignee_id": assignee.pk},
+    )
+
+
+def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
+    """E-mail the assignee a link to the case: the school and the case number, no post text,
+    no pupil names. Nothing is sent when the case went to someone else meanwhile."""
+    case = (
+        FollowUp.objects.select_related("school", "assigned_to")
+        .filter(pk=case_id, assigned_to_id=assignee_id)
+        .first()
+    )
+    if case is None or not case.assigned_to.email:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "case": case,
+            "url": settings.SITE_URL + reverse("monitoring:case", args=[case.pk]),
+        }
+        _send(
+            _("A monitoring case of %(school)s was assigned to you") % {"school": case.school.name},
+            "monitoring/email/case_assigned.txt",
+            context,
+            assignee_id,
+        )
+    return True

@@ -20,12 +20,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring import sources
+from monitoring import notifications, sources
 from monitoring.models import (
     CASE_CATEGORIES,
+    CATEGORY_LABELS,
     FetchRun,
     Flag,
     FollowUp,
+    Mention,
     Post,
     PublicReply,
     Source,
@@ -316,7 +318,9 @@ def build_classifier():
         dataclasses.replace(s, aliases=(*s.aliases, *terms.get(s.code, ())))
         for s in context.schools
     )
-    return Classifier(dataclasses.replace(context, schools=schools))
+    from monitoring.learning import current_layer
+
+    return Classifier(dataclasses.replace(context, schools=schools), learned=current_layer())
 
 
 @transaction.atomic
@@ -349,10 +353,12 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
     cases.lock_schools(
         {sid for _post, result, sids in classified if _opens_case(result) for sid in sids}
     )
-    flags = []
+    flags, mentions = [], []
     for post, result, sids in classified:
         for school_id in sids:
+            mentions.append(Mention(post=post, school_id=school_id, created_at=now))
             flags += _flag_post(post, school_id, result, now, known, cases)
+    Mention.objects.bulk_create(mentions, ignore_conflicts=True, batch_size=500)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
     return flags
 
@@ -445,7 +451,9 @@ class CaseFinder:
     def _own(self, school_id: int, post: Post) -> FollowUp | None:
         if post.classified_at is None:  # a new post has no case yet
             return None
-        own = FollowUp.objects.filter(flags__post=post, school_id=school_id)
+        own = FollowUp.objects.filter(
+            flags__post=post, school_id=school_id, status__in=FollowUp.OPEN_STATUSES
+        )
         return own.order_by("-opened_at").first()
 
     def _near_duplicate(self, school_id: int, post: Post) -> FollowUp | None:
@@ -522,6 +530,47 @@ def flag_dismiss(*, flag: Flag, user) -> Flag:
     return flag
 
 
+STAFF_RULE_VERSION = "staff"
+
+
+@transaction.atomic
+def post_mark(
+    *, post: Post, school: School, category: str, user, now: datetime.datetime | None = None
+) -> Flag:
+    """Staff say a post is a signal of a category for a school ("dit is een klacht").
+
+    Recorded with who and when, as labelled data for the learned layer; a case category
+    opens or joins a follow-up case like a flag of the classifier does. Marking a dismissed
+    flag again takes the dismissal back.
+    """
+    if category not in CATEGORY_LABELS:
+        raise ValidationError(_("Choose a category."))
+    if not Mention.objects.filter(post=post, school=school).exists():
+        raise ValidationError(_("This post does not mention this school."))
+    now = now or timezone.now()
+    flag, _created = Flag.objects.get_or_create(
+        post=post,
+        school=school,
+        category=category,
+        defaults={
+            "score": 1.0,
+            "matched": [STAFF_RULE_VERSION],
+            "rule_version": STAFF_RULE_VERSION,
+            "created_at": now,
+        },
+    )
+    flag.marked_by, flag.marked_at = user, now
+    flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = False, None, None
+    if category in CASE_CATEGORIES and (flag.followup is None or not flag.followup.is_open):
+        urgent = is_urgent(post.text, flag.matched)
+        flag.urgent = urgent
+        flag.followup = CaseFinder(now=now).open_or_join(
+            school_id=school.pk, post=post, urgent=urgent
+        )
+    flag.save()
+    return flag
+
+
 def assignable_staff(school: School):
     from accounts.models import User
 
@@ -559,6 +608,8 @@ def followup_update(
         held_on or case.held_on
     ):
         raise ValidationError(_("Give the date the conversation was held."))
+    _check_held_on(held_on, planned_for or case.planned_for, today=timezone.localdate(now))
+    newly_assigned = assigned_to is not None and assigned_to.pk != case.assigned_to_id
     case.status = status
     case.assigned_to = assigned_to
     case.notes = notes
@@ -567,7 +618,36 @@ def followup_update(
     if status in (FollowUp.Status.CLOSED, FollowUp.Status.NO_ACTION) and case.closed_at is None:
         case.closed_at = now
     case.save()
+    if newly_assigned:
+        notifications.case_assignment_announce(case=case, assignee=assigned_to)
     return case
+
+
+def _check_held_on(
+    held_on: datetime.date | None, planned_for: datetime.date | None, *, today: datetime.date
+) -> None:
+    """A conversation cannot have been held in the future, nor before it was planned for."""
+    if held_on is None:
+        return
+    if held_on > today:
+        raise ValidationError(_("The conversation cannot have been held in the future."))
+    if planned_for is not None and held_on < planned_for:
+        raise ValidationError(
+            _("The conversation cannot have been held before the date it was planned for.")
+        )
+
+
+def followups_assigned_to(user):
+    """Open cases assigned to this user at a school where they still teach or direct."""
+    from monitoring.access import cases_assigned_to
+
+    return (
+        cases_assigned_to(user)
+        .filter(status__in=FollowUp.OPEN_STATUSES)
+        .select_related("school")
+        .distinct()
+        .order_by("priority", "-opened_at")
+    )
 
 
 # --- Public replies: only a director-approved correction ------------------------------

@@ -38,3 +38,11 @@ def apply_retention() -> None:
 @shared_task(name="monitoring.send_monthly_digest")
 def send_monthly_digest() -> int:
     return notifications.monthly_digest_send()
+
+
+@shared_task(name="monitoring.retrain_learned_layer")
+def retrain_learned_layer() -> int | None:
+    from monitoring.learning import learned_model_train
+
+    model = learned_model_train()
+    return model.version if model else None

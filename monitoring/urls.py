@@ -13,6 +13,13 @@ urlpatterns = [
     path("zaken/<int:pk>/reactie/", views.reply_draft, name="reply_draft"),
     path("reacties/<int:pk>/goedkeuren/", views.reply_approve, name="reply_approve"),
     path("reacties/<int:pk>/geplaatst/", views.reply_posted, name="reply_posted"),
+    # Every post that names a school ("Vermeldingen"), and staff marks
+    path("vermeldingen/<slug:code>/", views.mentions, name="mentions"),
+    path(
+        "vermeldingen/<slug:code>/<int:post_pk>/markeren/",
+        views.mention_mark,
+        name="mention_mark",
+    ),
     # Manual reports by staff
     path("melden/", views.report_post, name="report_post"),
     # Reports

@@ -2,24 +2,30 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from monitoring import access, reports, services
 from monitoring.forms import (
     FollowUpForm,
     ManualReportForm,
+    MarkForm,
+    MentionFilterForm,
     ReplyDraftForm,
     ReplyPostedForm,
     ReportForm,
     SourceForm,
     WatchTermForm,
 )
-from monitoring.models import FetchRun, Flag, FollowUp, PublicReply, Source, WatchTerm
+from monitoring.mentions import mentions_for_school
+from monitoring.models import FetchRun, Flag, FollowUp, Mention, PublicReply, Source, WatchTerm
 from schools.access import has_role, require_role
 
 DASHBOARD_LIMIT = 50
@@ -47,7 +53,7 @@ def dashboard(request):
     flags = (
         Flag.objects.filter(school__in=schools, dismissed_as_false_positive=False)
         .exclude(category="positive")
-        .select_related("school", "post__source", "followup")
+        .select_related("school", "post__source", "followup", "marked_by", "dismissed_by")
         .order_by("-urgent", "-created_at")[:DASHBOARD_LIMIT]
     )
     context = {
@@ -55,6 +61,7 @@ def dashboard(request):
         "flags": flags,
         "can_act": has_role(request.user, *access.ACTING_ROLES),
         "is_board": has_role(request.user, Role.BOARD),
+        "schools": schools,
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -71,11 +78,71 @@ def flag_dismiss(request, pk):
     return redirect("monitoring:dashboard")
 
 
+# --- Mentions ("Vermeldingen") ------------------------------------------------------------
+
+MENTIONS_PER_PAGE = 50
+
+
+@never_cache
+@login_required
+@require_GET
+def mentions(request, code):
+    school = access.get_monitored_school(request.user, code)
+    form = MentionFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        rows = Mention.objects.none()
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        rows = mentions_for_school(
+            school=school,
+            category=data.get("category", ""),
+            source_id=getattr(data.get("source"), "pk", None),
+            status=data.get("status", ""),
+        )
+    page = Paginator(rows, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "school": school,
+        "schools": access.monitored_schools(request.user),
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "mark_form": MarkForm(),
+        "can_act": has_role(request.user, *access.ACTING_ROLES),
+    }
+    return render(request, "monitoring/mentions.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def mention_mark(request, code, post_pk):
+    access.require_acting(request.user)
+    school = access.get_monitored_school(request.user, code)
+    mention = get_object_or_404(Mention.objects.select_related("post"), school=school, post=post_pk)
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a category."))
+    else:
+        services.post_mark(
+            post=mention.post,
+            school=school,
+            category=form.cleaned_data["category"],
+            user=request.user,
+        )
+        messages.success(request, _("Marked. Thank you: the classifier learns from this."))
+    return redirect(reverse("monitoring:mentions", args=[school.code]) + f"#post-{post_pk}")
+
+
 # --- Cases ----------------------------------------------------------------------------
 
 
 def _case_context(request, case, form=None, reply_form=None):
-    flags = list(case.flags.select_related("post__source").order_by("-urgent", "created_at"))
+    flags = list(
+        case.flags.select_related("school", "post__source", "marked_by", "dismissed_by").order_by(
+            "-urgent", "created_at"
+        )
+    )
     staff = services.assignable_staff(case.school)
     initial = {
         "status": case.status,
@@ -85,14 +152,17 @@ def _case_context(request, case, form=None, reply_form=None):
         "notes": case.notes,
     }
     user = request.user
+    can_assign = has_role(user, *access.ACTING_ROLES)
     return {
         "case": case,
         "flags": flags,
         "replies": case.replies.select_related("drafted_by", "approved_by", "posted_by"),
-        "form": form or FollowUpForm(initial=initial, staff=staff),
+        "form": form or FollowUpForm(initial=initial, staff=staff, can_assign=can_assign),
         "reply_form": reply_form or ReplyDraftForm(),
         "posted_form": ReplyPostedForm(),
-        "can_act": has_role(user, *access.ACTING_ROLES),
+        "can_act": can_assign,
+        "can_update": access.may_update_case(user, case),
+        "is_monitoring": has_role(user, *access.MONITORING_ROLES),
         "can_reply": any(
             f.category == "verify_fact" and not f.dismissed_as_false_positive for f in flags
         ),
@@ -110,12 +180,15 @@ def case_detail(request, pk):
 @login_required
 @require_POST
 def case_update(request, pk):
-    access.require_acting(request.user)
-    case = access.get_case_for_user(request.user, pk)
-    form = FollowUpForm(request.POST, staff=services.assignable_staff(case.school))
+    case = access.get_case_for_update(request.user, pk)
+    can_assign = has_role(request.user, *access.ACTING_ROLES)
+    form = FollowUpForm(
+        request.POST, staff=services.assignable_staff(case.school), can_assign=can_assign
+    )
     if form.is_valid():
+        data = {"assigned_to": case.assigned_to, **form.cleaned_data}
         try:
-            services.followup_update(case=case, **form.cleaned_data)
+            services.followup_update(case=case, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

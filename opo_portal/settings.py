@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Monitoring (issue 13): retrain the classifier's learned layer on staff marks, nightly.
+CELERY_BEAT_SCHEDULE["monitoring-retrain-learned-layer"] = {
+    "task": "monitoring.retrain_learned_layer",
+    "schedule": crontab(hour=2, minute=47),
+}
 PORTAL_DEMO_LOADERS.append("monitoring.demo.load")
 
 # --- Security (issue 10); README "Security settings", SECURITY.md --------------------------

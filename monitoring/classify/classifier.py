@@ -2,6 +2,7 @@
 
 from . import lexicon as lx
 from .context import CATEGORIES, Classification, Context, FlagResult
+from .learned import LearnedLayer
 from .rules import (
     INSULT,
     NEG,
@@ -23,15 +24,17 @@ from .schools import RegisterFinder, SchoolFinder
 from .text import Prepared
 
 _REDACTED = "…"
+LEARNED_PREFIX = "learned:"  # same as monitoring.models.LEARNED_PREFIX (no Django here)
 
 
 class Classifier:
     """Explainable rules over one post's text; no I/O, no logging (names stay in memory)."""
 
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Context, learned: LearnedLayer | None = None) -> None:
         self._schools = SchoolFinder(context)
         self._register = RegisterFinder(context.pupils)
         self._name_words = frozenset(self._register.name_words)
+        self.learned = learned
 
     def classify(self, text: str, *, has_media: bool = False) -> Classification:
         post = Prepared(text or "", bool(has_media))
@@ -61,7 +64,33 @@ class Classifier:
             for category in CATEGORIES
             if (score := ev.score(category)) >= lx.THRESHOLD
         )
-        return Classification(schools, flags, RULE_VERSION, self._redact(school_terms))
+        version = RULE_VERSION
+        if self.learned is not None:
+            flags = self._add_learned(text, flags, frozenset(" ".join(school_terms).split()))
+            version = f"{RULE_VERSION}+learned-{self.learned.version}"
+        return Classification(schools, flags, version, self._redact(school_terms))
+
+    def _add_learned(
+        self, text: str, flags: tuple[FlagResult, ...], school_words: frozenset[str]
+    ) -> tuple[FlagResult, ...]:
+        """Flags the rules missed but the learned layer finds, in CATEGORIES order; matched
+        terms are "learned:v<version>" and the words that weighed most."""
+        have = {f.category for f in flags}
+        extra = {
+            category: FlagResult(
+                category,
+                round(probability, 3),
+                (
+                    f"{LEARNED_PREFIX}v{self.learned.version}",
+                    *self._redact(tuple(w for w in words if school_words.isdisjoint(w.split()))),
+                ),
+            )
+            for category, probability, words in self.learned.predict(
+                text, self._name_words, skip=have
+            )
+        }
+        merged = {f.category: f for f in flags} | extra
+        return tuple(merged[c] for c in CATEGORIES if c in merged)
 
     def _redact(self, terms: tuple[str, ...]) -> tuple[str, ...]:
         """Matched terms never carry a register name, even an ordinary word like 'roos'."""

@@ -1,9 +1,11 @@
 """Precision and recall of the classifier on a labelled development set.
 
-    python -m monitoring.classify.evaluate [DEVSET_DIR] [--errors]
+    python -m monitoring.classify.evaluate [DEVSET_DIR] [--errors] [--train DIR ...]
 
 DEVSET_DIR holds posts.jsonl (with "expected") and context.json; the default is the copy
 shipped in this package. Prints one row per category and one for school detection.
+With --train, a learned layer is trained on the given labelled sets first and classifies
+next to the rules (never train on the set you score).
 """
 
 import argparse
@@ -14,6 +16,8 @@ from pathlib import Path
 
 from .classifier import Classifier
 from .context import CATEGORIES, context_from_file
+from .learned import LearnedLayer, examples_from_labelled, train
+from .schools import RegisterFinder
 
 DEVSET = Path(__file__).resolve().parent / "devset"
 
@@ -54,6 +58,11 @@ class Report:
         return sum(r.f1 for r in rows) / len(rows)
 
     @property
+    def micro_f1(self) -> float:
+        rows = [r for r in self.rows if r.name in CATEGORIES]
+        return Row("micro", *(sum(getattr(r, k) for r in rows) for k in ("tp", "fp", "fn"))).f1
+
+    @property
     def exact(self) -> int:
         return self.posts - len(self.errors)
 
@@ -68,6 +77,7 @@ class Report:
                 f" | {r.tp} | {r.fp} | {r.fn} |"
             )
         lines.append(f"| macro F1 (categories) | | | {self.macro_f1:.2f} | | | |")
+        lines.append(f"| micro F1 (categories) | | | {self.micro_f1:.2f} | | | |")
         lines.append("")
         lines.append(f"{self.exact} of {self.posts} posts fully right (schools and categories).")
         return "\n".join(lines)
@@ -78,8 +88,21 @@ def load_posts(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def evaluate(devset: Path = DEVSET) -> Report:
-    classifier = Classifier(context_from_file(devset / "context.json"))
+def train_on(devsets: list[Path], version: str = "eval") -> LearnedLayer:
+    """A learned layer trained on labelled sets (register names of each set masked)."""
+    examples, mask = [], set()
+    for devset in devsets:
+        examples += examples_from_labelled(load_posts(devset / "posts.jsonl"))
+        mask |= register_words(context_from_file(devset / "context.json"))
+    return train(examples, version=version, mask=frozenset(mask))
+
+
+def register_words(context) -> set[str]:
+    return set(RegisterFinder(context.pupils).name_words)
+
+
+def evaluate(devset: Path = DEVSET, learned: LearnedLayer | None = None) -> Report:
+    classifier = Classifier(context_from_file(devset / "context.json"), learned=learned)
     counts = {name: [0, 0, 0] for name in (*CATEGORIES, "schools")}
     errors = []
     posts = load_posts(devset / "posts.jsonl")
@@ -115,8 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("devset", nargs="?", type=Path, default=DEVSET)
     parser.add_argument("--errors", action="store_true", help="list the posts it gets wrong")
+    parser.add_argument(
+        "--train", nargs="+", type=Path, default=[], help="labelled sets for the learned layer"
+    )
     args = parser.parse_args(argv)
-    report = evaluate(args.devset)
+    report = evaluate(args.devset, learned=train_on(args.train) if args.train else None)
     print(report.table())
     if args.errors:
         print("\n".join(report.errors))

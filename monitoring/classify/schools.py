@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon as lx
-from .ahocorasick import Automaton
 from .context import Context, RegisterPupil
 from .text import Prepared, normalise
+from .word_automaton import WordAutomaton as Automaton
 
 # Surname prefixes are ordinary words ("de", "van"): not redacted from matched terms.
 _NAME_PARTICLES = frozenset(

@@ -16,6 +16,7 @@ from monitoring.sources import http
 from monitoring.sources.base import AuthError, FetchedPost, FetchResult, MalformedFeed
 
 PAGE_SIZE = 50
+MAX_PAGES = 10
 
 
 def appview_base() -> str:
@@ -49,29 +50,41 @@ def parse_source_url(url: str) -> tuple[str, str]:
 
 
 def fetch(source) -> FetchResult:
+    """Newest first, page by page with the API's `cursor`, until a page reaches a post we
+    already have (published at or before the source's cursor), the API has no more pages,
+    or MAX_PAGES pages were read. The source's cursor becomes the newest post's time."""
     try:
         mode, value = parse_source_url(source.url)
     except ValueError as exc:
         raise MalformedFeed(str(exc)) from exc
     if mode == "author":
-        data = http.get(
-            appview_base() + "app.bsky.feed.getAuthorFeed",
-            params={"actor": value, "limit": PAGE_SIZE, "filter": "posts_no_replies"},
-        ).json()
-        items = [item.get("post") for item in _list(data, "feed")]
+        url, key, headers = appview_base() + "app.bsky.feed.getAuthorFeed", "feed", {}
+        params = {"actor": value, "limit": PAGE_SIZE, "filter": "posts_no_replies"}
     else:
         if not search_enabled():
             raise AuthError("Bluesky search needs MONITORING_BLUESKY_APP_PASSWORD")
-        token = create_session()
-        data = http.get(
-            pds_base() + "app.bsky.feed.searchPosts",
-            params={"q": value, "limit": PAGE_SIZE, "sort": "latest"},
-            headers={"Authorization": f"Bearer {token}"},
-        ).json()
-        items = _list(data, "posts")
-    posts = [parse_post(item) for item in items]
+        url, key = pds_base() + "app.bsky.feed.searchPosts", "posts"
+        headers = {"Authorization": f"Bearer {create_session()}"}
+        params = {"q": value, "limit": PAGE_SIZE, "sort": "latest"}
+    known = _iso(source.cursor)
+    posts: list[FetchedPost] = []
+    for _page in range(MAX_PAGES):
+        data = http.get(url, params=params, headers=headers).json()
+        items = _list(data, key)
+        page = [parse_post(_feed_post(item) if key == "feed" else item) for item in items]
+        posts += page
+        next_cursor = data.get("cursor")
+        # The last item is the oldest of the page (a pinned post may head the first page).
+        oldest = page[-1].published_at if page else None
+        if not page or not isinstance(next_cursor, str) or not next_cursor:
+            break
+        if known and oldest and oldest <= known:
+            break
+        params = {**params, "cursor": next_cursor}
     newest = max((p.published_at for p in posts if p.published_at), default=None)
-    return FetchResult(posts=posts, cursor=newest.isoformat() if newest else source.cursor)
+    if newest is None or (known and newest <= known):
+        return FetchResult(posts=posts, cursor=source.cursor)
+    return FetchResult(posts=posts, cursor=newest.isoformat())
 
 
 def create_session() -> str:
@@ -87,6 +100,10 @@ def create_session() -> str:
     if not token:
         raise AuthError("Bluesky login returned no session")
     return token
+
+
+def _feed_post(item):
+    return item.get("post") if isinstance(item, dict) else None
 
 
 def _list(data, key: str) -> list:

@@ -1,17 +1,23 @@
-"""RSS 2.0 and Atom feeds, parsed from bytes with defusedxml.
+"""RSS 2.0 and Atom feeds: read with feedparser, behind defusedxml's safety screen.
 
-No DTD entity expansion, no external entities, no file or network reads: defusedxml refuses
-them. Feeds often lie about their encoding; we decode the bytes ourselves (valid UTF-8 wins,
-then the declared encoding, then cp1252) and hand the parser clean UTF-8.
+feedparser recovers what it can from a slightly broken feed (an unclosed tag, a bare "&"),
+as real feed readers do. Before it sees a byte, defusedxml screens the document: entity
+declarations (billion laughs) and external entities are refused; a malformed document that
+declares entities is refused too. The DOCTYPE is then removed, so feedparser never expands
+anything, and the feed is handed over as a stream (never a URL or a file name), so it
+fetches nothing. Feeds often lie about their encoding; we decode the bytes ourselves
+(valid UTF-8 wins, then the declared encoding, then cp1252) and hand over clean UTF-8.
 """
 
+import calendar
 import codecs
 import datetime
-import email.utils
 import hashlib
+import io
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - only for the ParseError type and Element
+import xml.etree.ElementTree as ET  # noqa: S405 - only for the ParseError type
 
+import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
@@ -19,12 +25,11 @@ from monitoring.sources import http
 from monitoring.sources.base import FetchedPost, FetchResult, MalformedFeed, NotModified
 from monitoring.sources.text import html_to_text
 
-ATOM = "{http://www.w3.org/2005/Atom}"
-MEDIA = "{http://search.yahoo.com/mrss/}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
+MEDIA_KEYS = ("media_content", "media_thumbnail", "media_group")
 
 
 def fetch(source) -> FetchResult:
@@ -62,76 +67,48 @@ def decode_feed_bytes(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def parse_root(data: bytes) -> ET.Element:
-    text = decode_feed_bytes(data)
-    clean = _DECLARATION.sub(b"", text.encode("utf-8"), count=1)
+def screen(data: bytes) -> bytes:
+    """Clean UTF-8 without declaration or DOCTYPE; MalformedFeed when it is unsafe."""
+    clean = _DECLARATION.sub(b"", decode_feed_bytes(data).encode("utf-8"), count=1)
     try:
-        return fromstring(clean, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        fromstring(clean, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise MalformedFeed(f"unsafe XML refused: {exc.__class__.__name__}") from exc
     except ET.ParseError as exc:
-        raise MalformedFeed(f"malformed XML: {exc}") from exc
+        if _ENTITY_DECLARATION.search(clean):
+            raise MalformedFeed("unsafe XML refused: entities in a malformed document") from exc
+    return _DOCTYPE.sub(b"", clean, count=1)
 
 
 def parse_feed(data: bytes) -> list[FetchedPost]:
-    root = parse_root(data)
-    if root.tag == f"{ATOM}feed":
-        return [_atom_entry(entry) for entry in root.findall(f"{ATOM}entry")]
-    if root.tag == "rss":
-        channel = root.find("channel")
-        if channel is None:
-            raise MalformedFeed("RSS without a channel")
-        return [_rss_item(item) for item in channel.findall("item")]
-    raise MalformedFeed(f"not an RSS or Atom feed: <{root.tag}>")
-
-
-def _text(element: ET.Element | None) -> str:
-    return (element.text or "").strip() if element is not None else ""
-
-
-def _join(*parts: str) -> str:
-    return "\n".join(p for p in parts if p)
-
-
-def _rss_item(item: ET.Element) -> FetchedPost:
-    title = html_to_text(_text(item.find("title")))
-    body = _text(item.find(f"{CONTENT}encoded")) or _text(item.find("description"))
-    link = _text(item.find("link"))
-    external_id = _text(item.find("guid")) or link or _hash_id(title, body)
-    has_media = any(
-        item.find(tag) is not None
-        for tag in ("enclosure", f"{MEDIA}content", f"{MEDIA}thumbnail", f"{MEDIA}group")
+    parsed = feedparser.parse(
+        io.BytesIO(screen(data)), resolve_relative_uris=False, sanitize_html=False
     )
+    # Entries without text or link are the debris of a broken document, not posts.
+    posts = [post for post in map(_entry, parsed.entries) if post.text or post.url]
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if not posts and problem is not None:
+        raise MalformedFeed(f"malformed XML, nothing readable: {problem}")
+    if not posts and not parsed.get("version"):
+        raise MalformedFeed("not an RSS or Atom feed")
+    return posts
+
+
+def _entry(entry) -> FetchedPost:
+    title = html_to_text(entry.get("title", ""))
+    content = entry.get("content") or []
+    body = (content[0].get("value", "") if content else "") or entry.get("summary", "")
+    link = entry.get("link", "")
+    external_id = entry.get("id") or link or _hash_id(title, body)
+    has_media = bool(entry.get("enclosures")) or any(key in entry for key in MEDIA_KEYS)
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
     return FetchedPost(
         external_id=external_id[:500],
-        text=_join(title, html_to_text(body)),
+        text="\n".join(p for p in (title, html_to_text(body)) if p),
         url=link[:1000],
-        author_handle=(_text(item.find(f"{DC}creator")) or _text(item.find("author")))[:200],
+        author_handle=entry.get("author", "")[:200],
         has_media=has_media,
-        published_at=_rfc822(_text(item.find("pubDate"))),
-    )
-
-
-def _atom_entry(entry: ET.Element) -> FetchedPost:
-    title = html_to_text(_text(entry.find(f"{ATOM}title")))
-    body = _text(entry.find(f"{ATOM}content")) or _text(entry.find(f"{ATOM}summary"))
-    url, has_media = "", entry.find(f"{MEDIA}content") is not None
-    for link in entry.findall(f"{ATOM}link"):
-        rel = link.get("rel", "alternate")
-        if rel == "alternate" and not url:
-            url = link.get("href", "")
-        elif rel == "enclosure":
-            has_media = True
-    external_id = _text(entry.find(f"{ATOM}id")) or url or _hash_id(title, body)
-    return FetchedPost(
-        external_id=external_id[:500],
-        text=_join(title, html_to_text(body)),
-        url=url[:1000],
-        author_handle=_text(entry.find(f"{ATOM}author/{ATOM}name"))[:200],
-        has_media=has_media,
-        published_at=_iso(
-            _text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))
-        ),
+        published_at=_utc(when),
     )
 
 
@@ -139,21 +116,8 @@ def _hash_id(*parts: str) -> str:
     return "sha256:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _rfc822(value: str) -> datetime.datetime | None:
-    if not value:
+def _utc(when) -> datetime.datetime | None:
+    """feedparser's parsed dates are UTC struct_time tuples."""
+    if not when:
         return None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return _iso(value)
-    return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)
-
-
-def _iso(value: str) -> datetime.datetime | None:
-    if not value:
-        return None
-    try:
-        when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)
+    return datetime.datetime.fromtimestamp(calendar.timegm(when), tz=datetime.UTC)

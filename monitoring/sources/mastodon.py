@@ -1,12 +1,17 @@
-"""Mastodon hashtag timelines.
+"""Mastodon hashtag timelines, paged by the `Link` header as Mastodon documents it.
 
-A source is the tag page, `https://host/tags/TAG`; we read `https://host/api/v1/timelines/tag/TAG`
-newest first, 40 per page, newer than the cursor (`since_id`), walking older pages with
-`max_id` until a page has fewer than 40 statuses (at most MAX_PAGES pages per run).
-The cursor becomes the newest status id seen.
+A source is the tag page, `https://host/tags/TAG`; we read `https://host/api/v1/timelines/tag/TAG`.
+The first run reads the newest page and older pages (`rel="next"`) up to MAX_PAGES. After
+that the cursor is the newest status id stored, and each run asks for what came after it
+(`min_id=CURSOR`), oldest page first, following `rel="prev"` towards the present until a
+page is empty. A burst larger than one run reads is therefore continued by the next run
+from where this one stopped: the cursor only moves past what was read. Servers may return
+fewer statuses per page than asked; the Link header, not the page size, says whether more
+follow. Links to another host or path are not followed.
 """
 
 import datetime
+import re
 from urllib.parse import quote, urlsplit
 
 from monitoring.sources import http
@@ -15,6 +20,8 @@ from monitoring.sources.text import html_to_text
 
 PAGE_SIZE = 40
 MAX_PAGES = 10
+_LINK = re.compile(r"<([^>]*)>([^,<]*)")
+_REL = re.compile(r"""rel\s*=\s*"?([^";,]+)"?""")
 
 
 def timeline_url(tag_page_url: str) -> str:
@@ -26,31 +33,48 @@ def timeline_url(tag_page_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/api/v1/timelines/tag/{quote(segments[1])}"
 
 
+def parse_links(header: str) -> dict[str, str]:
+    """RFC 8288 `Link` header -> {rel: url}."""
+    links: dict[str, str] = {}
+    for url, params in _LINK.findall(header or ""):
+        rel = _REL.search(params)
+        for name in rel.group(1).split() if rel else ():
+            links.setdefault(name, url.strip())
+    return links
+
+
+def _same_timeline(link: str, url: str) -> bool:
+    a, b = urlsplit(link), urlsplit(url)
+    return (a.scheme, a.netloc, a.path) == (b.scheme, b.netloc, b.path)
+
+
 def fetch(source) -> FetchResult:
     try:
         url = timeline_url(source.url)
     except ValueError as exc:
         raise MalformedFeed(str(exc)) from exc
+    params: dict | None = {"limit": PAGE_SIZE}
+    if source.cursor:
+        params["min_id"] = source.cursor
+    follow = "prev" if source.cursor else "next"
     posts: list[FetchedPost] = []
-    newest = source.cursor
-    max_id = ""
+    newest, page_url = source.cursor, url
     for _page in range(MAX_PAGES):
-        params = {"limit": PAGE_SIZE}
-        if source.cursor:
-            params["since_id"] = source.cursor
-        if max_id:
-            params["max_id"] = max_id
-        statuses = http.get(url, params=params).json()
+        resp = http.get(page_url, params=params)
+        statuses = resp.json()
         if not isinstance(statuses, list):
             raise MalformedFeed("a Mastodon timeline is a JSON list")
+        if not statuses:
+            break
         for status in statuses:
             post = parse_status(status)
             posts.append(post)
             if _id_key(post.external_id) > _id_key(newest):
                 newest = post.external_id
-        if len(statuses) < PAGE_SIZE:
+        link = parse_links(resp.headers.get("Link", "")).get(follow)
+        if not link or not _same_timeline(link, url):
             break
-        max_id = min((p.external_id for p in posts), key=_id_key)
+        page_url, params = link, None
     return FetchResult(posts=posts, cursor=newest)
 
 

@@ -1,6 +1,8 @@
 """The real HTTP client and parsers against a local server serving recorded fixtures."""
 
+import copy
 import datetime
+import json
 
 import pytest
 
@@ -9,6 +11,8 @@ from monitoring.sources import bluesky, feeds, mastodon
 from monitoring.sources.base import AuthError, FetchError, MalformedFeed, RateLimited
 from monitoring.sources.http import parse_retry_after
 from monitoring.tests.conftest import fixture_bytes
+from monitoring.tests.mastodon_fake import PATH as MASTODON_PATH
+from monitoring.tests.mastodon_fake import MastodonTimeline, recorded_statuses
 
 
 def rss_source(url: str, **extra) -> Source:
@@ -99,6 +103,42 @@ def test_it_refuses_a_response_larger_than_the_cap(feed_server, settings):
         feeds.fetch(rss_source(feed_server.url("/feed.rss")))
 
 
+def test_it_recovers_the_items_of_a_slightly_malformed_feed(feed_server):
+    # A bare "&" in titles and an unclosed <b>: a strict XML parser gives up on all of it.
+    feed_server.route("/feed.rss", fixture="malformed_recoverable.rss")
+    posts = feeds.fetch(rss_source(feed_server.url("/feed.rss"))).posts
+    assert [p.external_id for p in posts] == [
+        "https://dorpskrant.example/1",
+        "https://dorpskrant.example/2",
+    ]
+    assert posts[0].text.startswith("Ouders & leerkrachten van De Vlindertuin")
+    assert (
+        posts[1].text
+        == "Kachel kapot op Het Zwanenhof\nDe kinderen zitten met hun jas aan in de klas."
+    )
+
+
+@pytest.mark.parametrize("body", [b"not xml at all", b'{"a": 1}', b"\x00\x01\x02"])
+def test_it_rejects_a_document_with_nothing_readable(body):
+    with pytest.raises(MalformedFeed, match="malformed XML"):
+        feeds.parse_feed(body)
+
+
+def test_it_refuses_entities_declared_in_a_malformed_document():
+    broken_bomb = fixture_bytes("bomb.xml").replace(b"</rss>", b"")
+    with pytest.raises(MalformedFeed, match="unsafe XML"):
+        feeds.parse_feed(broken_bomb)
+
+
+def test_it_never_lets_the_feed_parser_fetch_or_open_anything(feed_server):
+    # A body that is a URL or a file name is a document to feedparser, not an address.
+    feed_server.route("/other", fixture="feed.rss")
+    for body in (feed_server.url("/other").encode(), b"/etc/passwd"):
+        with pytest.raises(MalformedFeed):
+            feeds.parse_feed(body)
+    assert feed_server.hits("/other") == []
+
+
 def test_it_rejects_malformed_xml(feed_server):
     feed_server.route("/feed.rss", fixture="malformed.xml")
     with pytest.raises(MalformedFeed, match="malformed XML"):
@@ -137,19 +177,16 @@ def test_it_rejects_xml_that_is_not_a_feed():
 # --- Mastodon -------------------------------------------------------------------------
 
 
-def _mastodon_timeline(request):
-    """Newest first, like Mastodon: page 1 (40), then older via max_id, then newer via since_id."""
-    if request.query.get("since_id") == "110000000000000045":
-        return 200, {}, fixture_bytes("mastodon_newer.json")
-    if request.query.get("max_id"):
-        return 200, {}, fixture_bytes("mastodon_page2.json")
-    return 200, {}, fixture_bytes("mastodon_page1.json")
-
-
 def mastodon_source(feed_server, cursor="") -> Source:
     return Source(
         kind=Source.Kind.MASTODON, name="m", url=feed_server.url("/tags/vlindertuin"), cursor=cursor
     )
+
+
+def serve_timeline(feed_server, **options) -> MastodonTimeline:
+    timeline = MastodonTimeline(recorded_statuses(), **options)
+    feed_server.route(MASTODON_PATH, handler=timeline)
+    return timeline
 
 
 def test_it_turns_a_tag_page_into_the_timeline_api_address():
@@ -159,40 +196,86 @@ def test_it_turns_a_tag_page_into_the_timeline_api_address():
     )
 
 
-def test_it_pages_a_mastodon_timeline_until_a_short_page(feed_server):
-    feed_server.route("/api/v1/timelines/tag/vlindertuin", handler=_mastodon_timeline)
+def test_it_reads_the_link_header():
+    header = (
+        '<https://m.example/a?max_id=5>; rel="next", <https://m.example/a?min_id=9>; rel="prev"'
+    )
+    assert mastodon.parse_links(header) == {
+        "next": "https://m.example/a?max_id=5",
+        "prev": "https://m.example/a?min_id=9",
+    }
+
+
+def test_it_pages_back_by_link_header_on_a_first_run_whatever_the_page_size(feed_server):
+    serve_timeline(feed_server, server_limit=20)  # fewer than the 40 asked for
     result = mastodon.fetch(mastodon_source(feed_server))
-    assert len(result.posts) == 45
-    assert len({p.external_id for p in result.posts}) == 45
-    assert result.cursor == "110000000000000045"
-    pages = feed_server.hits("/api/v1/timelines/tag/vlindertuin")
-    assert [r.query.get("limit") for r in pages] == ["40", "40"]
-    assert pages[1].query["max_id"] == "110000000000000006"
-
-
-def test_it_asks_mastodon_only_for_posts_newer_than_the_cursor(feed_server):
-    feed_server.route("/api/v1/timelines/tag/vlindertuin", handler=_mastodon_timeline)
-    result = mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000045"))
-    assert [p.external_id for p in result.posts] == ["110000000000000046"]
-    assert feed_server.requests[0].query["since_id"] == "110000000000000045"
+    assert len({p.external_id for p in result.posts}) == len(result.posts) == 46
     assert result.cursor == "110000000000000046"
+    pages = feed_server.hits(MASTODON_PATH)
+    assert pages[0].query == {"limit": "40"}
+    assert pages[1].query["max_id"] == result.posts[19].external_id
+
+
+def test_it_reads_every_new_status_from_a_server_with_small_pages(feed_server):
+    # The issue's case: a server returning fewer statuses per page than asked.
+    timeline = serve_timeline(feed_server, server_limit=3)
+    new = timeline.publish(7, first_id=110000000000000100)
+    result = mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000046"))
+    assert sorted(p.external_id for p in result.posts) == new
+    assert feed_server.hits(MASTODON_PATH)[0].query["min_id"] == "110000000000000046"
+    assert result.cursor == new[-1]
+
+
+def test_it_continues_a_burst_in_the_next_run_from_where_it_stopped(feed_server):
+    timeline = serve_timeline(feed_server)
+    new = timeline.publish(500, first_id=110000000000001000)
+    first = mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000046"))
+    second = mastodon.fetch(mastodon_source(feed_server, cursor=first.cursor))
+    third = mastodon.fetch(mastodon_source(feed_server, cursor=second.cursor))
+    assert len(first.posts) == mastodon.MAX_PAGES * mastodon.PAGE_SIZE
+    read = [p.external_id for p in first.posts + second.posts + third.posts]
+    assert sorted(read) == new  # every status once, none twice
+    assert third.cursor == new[-1]
+
+
+def test_it_does_not_follow_a_link_to_another_host(feed_server):
+    serve_timeline(feed_server, server_limit=20, link_host="http://elsewhere.example")
+    result = mastodon.fetch(mastodon_source(feed_server))
+    assert len(result.posts) == 20
+    assert len(feed_server.requests) == 1
 
 
 def test_it_strips_html_from_mastodon_posts_and_sees_media(feed_server):
-    feed_server.route("/api/v1/timelines/tag/vlindertuin", handler=_mastodon_timeline)
+    serve_timeline(feed_server)
     posts = mastodon.fetch(mastodon_source(feed_server)).posts
-    assert posts[0].text == "Bericht 45 over #vlindertuin & de juf"
-    assert (posts[0].has_media, posts[1].has_media) == (True, False)
-    assert posts[0].author_handle == "ouder45@mastodon.test"
+    by_id = {p.external_id: p for p in posts}
+    first = by_id["110000000000000045"]
+    assert first.text == "Bericht 45 over #vlindertuin & de juf"
+    assert (first.has_media, by_id["110000000000000044"].has_media) == (True, False)
+    assert first.author_handle == "ouder45@mastodon.test"
 
 
 def test_it_stops_after_a_bounded_number_of_mastodon_pages(feed_server):
-    feed_server.route(
-        "/api/v1/timelines/tag/vlindertuin",
-        handler=lambda r: (200, {}, fixture_bytes("mastodon_page1.json")),
-    )
-    mastodon.fetch(mastodon_source(feed_server))
+    timeline = serve_timeline(feed_server)
+    timeline.publish(2000, first_id=110000000000001000)
+    mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000046"))
     assert len(feed_server.requests) == mastodon.MAX_PAGES
+
+
+def test_it_reports_a_429_on_a_later_page_without_moving_the_cursor(feed_server):
+    timeline = serve_timeline(feed_server, server_limit=20)
+    calls = []
+
+    def limited(request):
+        calls.append(request)
+        if len(calls) > 1:
+            return 429, {"Retry-After": "120"}, b""
+        return timeline(request)
+
+    feed_server.route(MASTODON_PATH, handler=limited)
+    with pytest.raises(RateLimited) as raised:
+        mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000001"))
+    assert raised.value.retry_after == 120
 
 
 def test_it_rejects_a_mastodon_answer_that_is_not_a_list(feed_server):
@@ -206,7 +289,11 @@ def test_it_rejects_a_mastodon_answer_that_is_not_a_list(feed_server):
 
 def test_it_reads_a_bluesky_author_feed_from_the_configured_appview(feed_server, settings):
     settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
-    feed_server.route("/xrpc/app.bsky.feed.getAuthorFeed", fixture="bluesky_author_feed.json")
+    recorded = fixture_bytes("bluesky_author_feed.json")
+    feed_server.route(
+        "/xrpc/app.bsky.feed.getAuthorFeed",
+        handler=lambda r: (200, {}, b'{"feed": []}' if r.query.get("cursor") else recorded),
+    )
     source = Source(kind="bluesky", name="b", url="https://bsky.app/profile/ouder.bsky.social")
     result = bluesky.fetch(source)
     assert [p.external_id for p in result.posts] == [
@@ -238,4 +325,81 @@ def test_it_refuses_bluesky_search_without_an_app_password(settings):
     settings.MONITORING_BLUESKY_APP_PASSWORD = ""
     source = Source(kind="bluesky", name="b", url="https://bsky.app/search?q=zwanenhof")
     with pytest.raises(AuthError):
+        bluesky.fetch(source)
+
+
+class BlueskyFeed:
+    """An author feed, newest first, paged by an opaque `cursor` like the AppView pages it;
+    posts are copies of a recorded one."""
+
+    def __init__(self):
+        self.posts: list[dict] = []
+        self.template = json.loads(fixture_bytes("bluesky_author_feed.json"))["feed"][0]
+
+    def publish(self, count: int, start: datetime.datetime) -> list[str]:
+        uris, base = [], len(self.posts)
+        for n in range(count):
+            item = copy.deepcopy(self.template)
+            when = start + datetime.timedelta(minutes=n)
+            item["post"]["uri"] = f"at://did:plc:abc/app.bsky.feed.post/p{base + n}"
+            item["post"]["record"]["createdAt"] = when.isoformat().replace("+00:00", "Z")
+            uris.append(item["post"]["uri"])
+            self.posts.append(item)
+        self.posts.sort(key=lambda i: i["post"]["record"]["createdAt"], reverse=True)
+        return uris
+
+    def __call__(self, request):
+        offset = int(request.query.get("cursor") or 0)
+        limit = min(int(request.query["limit"]), 50)
+        page = self.posts[offset : offset + limit]
+        body = {"feed": page}
+        if offset + limit < len(self.posts):
+            body["cursor"] = str(offset + limit)
+        return 200, {}, json.dumps(body).encode()
+
+
+def serve_bluesky(feed_server, settings) -> BlueskyFeed:
+    settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
+    feed = BlueskyFeed()
+    feed_server.route("/xrpc/app.bsky.feed.getAuthorFeed", handler=feed)
+    return feed
+
+
+def test_it_pages_a_bluesky_feed_by_cursor(feed_server, settings):
+    feed = serve_bluesky(feed_server, settings)
+    uris = feed.publish(120, datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC))
+    source = Source(kind="bluesky", name="b", url="https://bsky.app/profile/ouder.bsky.social")
+    result = bluesky.fetch(source)
+    assert sorted(p.external_id for p in result.posts) == sorted(uris)
+    assert [r.query.get("cursor") for r in feed_server.requests] == [None, "50", "100"]
+    assert result.cursor == "2026-11-01T01:59:00+00:00"
+
+
+def test_it_reads_bluesky_until_it_reaches_what_it_has(feed_server, settings):
+    feed = serve_bluesky(feed_server, settings)
+    feed.publish(60, datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC))
+    url = "https://bsky.app/profile/ouder.bsky.social"
+    first = bluesky.fetch(Source(kind="bluesky", name="b", url=url))
+    new = feed.publish(70, datetime.datetime(2026, 11, 2, tzinfo=datetime.UTC))
+    feed_server.requests.clear()
+    second = bluesky.fetch(Source(kind="bluesky", name="b", url=url, cursor=first.cursor))
+    assert set(new) <= {p.external_id for p in second.posts}
+    assert len(feed_server.requests) == 2  # 50 new, then 20 new and what it already had
+    assert second.cursor > first.cursor
+
+
+def test_it_keeps_the_bluesky_cursor_when_nothing_is_new(feed_server, settings):
+    feed = serve_bluesky(feed_server, settings)
+    feed.publish(5, datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC))
+    url = "https://bsky.app/profile/ouder.bsky.social"
+    first = bluesky.fetch(Source(kind="bluesky", name="b", url=url))
+    again = bluesky.fetch(Source(kind="bluesky", name="b", url=url, cursor=first.cursor))
+    assert again.cursor == first.cursor
+
+
+def test_it_rejects_a_bluesky_feed_of_the_wrong_shape(feed_server, settings):
+    settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
+    feed_server.route("/xrpc/app.bsky.feed.getAuthorFeed", body=b'{"feed": ["x", 3]}')
+    source = Source(kind="bluesky", name="b", url="https://bsky.app/profile/ouder.bsky.social")
+    with pytest.raises(MalformedFeed):
         bluesky.fetch(source)

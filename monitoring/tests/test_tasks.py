@@ -16,7 +16,12 @@ pytestmark = pytest.mark.django_db
 def test_it_schedules_only_registered_monitoring_tasks():
     app.loader.import_default_modules()
     ours = {k: v for k, v in settings.CELERY_BEAT_SCHEDULE.items() if k.startswith("monitoring-")}
-    assert set(ours) == {"monitoring-dispatch", "monitoring-retention", "monitoring-digest"}
+    assert set(ours) == {
+        "monitoring-dispatch",
+        "monitoring-retention",
+        "monitoring-digest",
+        "monitoring-retrain-learned-layer",
+    }
     assert all(entry["task"] in app.tasks for entry in ours.values())
 
 

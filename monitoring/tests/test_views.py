@@ -112,8 +112,9 @@ def test_it_runs_the_same_queries_for_3_or_30_flags(
     client = login(board)
     # session, user, memberships (access), the MFA middleware's TOTP check, the protocol
     # banner's acknowledgement check, the menu's guardianship check,
-    # open cases (with school, assignee, flag count), flags (with school, post, source)
-    with django_assert_num_queries(8):
+    # open cases (with school, assignee, flag count), flags (with school, post, source),
+    # the schools for the "Vermeldingen" links
+    with django_assert_num_queries(9):
         response = client.get(reverse("monitoring:dashboard"))
     assert len(response.context["flags"]) == count
 

@@ -147,3 +147,30 @@ def test_it_leaves_one_row_per_post_after_a_worker_is_killed_mid_run(
         ("failed", "interrupted"),
         ("succeeded", ""),
     ]
+
+
+def test_it_ingests_a_paged_mastodon_timeline_and_a_malformed_feed_once_each(
+    services_up, feed_server, school_a, school_b
+):
+    from monitoring.models import Source
+    from monitoring.tests.mastodon_fake import PATH, MastodonTimeline, recorded_statuses
+
+    timeline = MastodonTimeline(recorded_statuses(), server_limit=20)  # small pages
+    feed_server.route(PATH, handler=timeline)
+    feed_server.route("/feed.rss", fixture="malformed_recoverable.rss")
+    tag = make_source(url=feed_server.url("/tags/vlindertuin"), kind=Source.Kind.MASTODON)
+    feed = make_source(url=feed_server.url("/feed.rss"))
+    queue = f"test-monitoring-{uuid.uuid4().hex[:8]}"
+    with worker(queue):
+        fetch_source.apply_async((feed.pk,), queue=queue).get(timeout=120)
+        fetch_source.apply_async((tag.pk,), queue=queue).get(timeout=120)
+        later = timeline.publish(30, first_id=110000000000000100)
+        # Sent twice: the second run finds the cursor moved on and nothing new.
+        fetch_source.apply_async((tag.pk,), queue=queue).get(timeout=120)
+        fetch_source.apply_async((tag.pk,), queue=queue).get(timeout=120)
+    stored = list(Post.objects.filter(source=tag).values_list("external_id", flat=True))
+    expected = {s["id"] for s in recorded_statuses()} | set(later)
+    assert sorted(stored) == sorted(expected)  # every status once
+    assert Post.objects.filter(source=feed).count() == 2
+    tag.refresh_from_db()
+    assert tag.cursor == later[-1]

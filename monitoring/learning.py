@@ -1,0 +1,103 @@
+"""The classifier's learned layer in the portal: train on labelled posts, store, load.
+
+Training data: the labelled sets shipped in `monitoring/classify/` (development set, own set,
+fresh set) plus every staff mark still in the database — a post marked as a signal of a
+category ("dit is een klacht") is a yes for that category, a flag marked "onterecht signaal"
+a no. A beat task retrains (`monitoring.retrain_learned_layer`); a new version is stored only
+when the training data changed, with its cross-validated evaluation.
+"""
+
+import logging
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from monitoring.classify import learned
+from monitoring.classify.evaluate import load_posts
+from monitoring.models import Flag, LearnedModel
+
+log = logging.getLogger(__name__)
+CLASSIFY_DIR = Path(__file__).resolve().parent / "classify"
+BUNDLED_SETS = ("devset", "ownset", *(f"freshset/batch{n}" for n in range(1, 6)))
+_cache: dict = {}
+
+
+def bundled_examples() -> list[learned.Example]:
+    examples = []
+    for name in BUNDLED_SETS:
+        path = CLASSIFY_DIR / name / "posts.jsonl"
+        if path.exists():
+            examples += learned.examples_from_labelled(load_posts(path))
+    return examples
+
+
+def bundled_mask() -> frozenset[str]:
+    """Register names of the fictional context the bundled sets were written with."""
+    from monitoring.classify.context import context_from_file
+    from monitoring.classify.evaluate import register_words
+
+    return frozenset(register_words(context_from_file(CLASSIFY_DIR / "devset" / "context.json")))
+
+
+def staff_examples() -> list[learned.Example]:
+    """One example per post that staff marked or un-flagged, labelled for those categories."""
+    labels: dict[int, tuple[str, dict[str, bool]]] = {}
+    marked = Flag.objects.filter(post__isnull=False, category__in=learned.LEARNED_CATEGORIES)
+    marked = marked.filter(marked_by__isnull=False) | marked.filter(
+        dismissed_as_false_positive=True
+    )
+    rows = marked.values_list("post_id", "post__text", "category", "dismissed_as_false_positive")
+    for post_id, text, category, dismissed in rows.order_by("post_id", "category"):
+        labels.setdefault(post_id, (text, {}))[1][category] = not dismissed
+    return [learned.Example(text, cats) for text, cats in labels.values()]
+
+
+def learned_model_train() -> LearnedModel | None:
+    """Train a new version on bundled sets + staff marks; None when nothing changed."""
+    staff = staff_examples()
+    examples = bundled_examples() + staff
+    digest = learned.digest(examples)
+    latest = LearnedModel.objects.order_by("-version").first()
+    if latest is not None and latest.training_digest == digest:
+        return None
+    mask = bundled_mask() | database_mask()
+    evaluation = learned.cross_validate(examples, mask=mask)
+    layer = learned.train(examples, mask=mask)
+    with transaction.atomic():
+        version = (LearnedModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+        layer.version = str(version)
+        model = LearnedModel.objects.create(
+            version=version,
+            trained_at=timezone.now(),
+            training_digest=digest,
+            examples={"bundled": len(examples) - len(staff), "staff_marks": len(staff)},
+            evaluation=evaluation,
+            parameters=layer.to_dict(),
+        )
+    log.info("monitoring learned layer v%s trained on %s examples", version, len(examples))
+    return model
+
+
+def database_mask() -> frozenset[str]:
+    """Words of the current pupil register: never part of the vocabulary."""
+    from monitoring.classify import context_from_database
+    from monitoring.classify.evaluate import register_words
+
+    return frozenset(register_words(context_from_database()))
+
+
+def current_layer() -> learned.LearnedLayer:
+    """The newest stored version (one query), or — before the first training run — one
+    trained in memory on the bundled sets. Cached per process and version."""
+    version = LearnedModel.objects.aggregate(v=Max("version"))["v"]
+    key = version or "bundled"
+    if _cache.get("key") != key:
+        if version is None:
+            layer = learned.train(bundled_examples(), version="0", mask=bundled_mask())
+        else:
+            params = LearnedModel.objects.get(version=version).parameters
+            layer = learned.LearnedLayer.from_dict(params)
+        _cache.update(key=key, layer=layer)
+    return _cache["layer"]

@@ -1,0 +1,160 @@
+"""A case assigned to a staff member reaches them: e-mail, "Mijn zaken", open and update."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring import services
+from monitoring.models import FollowUp
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+from schools.models import StaffMembership
+
+pytestmark = pytest.mark.django_db
+PUPIL_TEXT = "Juf Anna liet Daan Visser uit groep 5 huilend op de gang staan bij De Vlindertuin"
+
+
+@pytest.fixture
+def case_a(school_a):
+    case = make_case(school_a)
+    make_flag(make_post(make_source(), text=PUPIL_TEXT), school_a, case=case)
+    return case
+
+
+def assign(case, teacher, **extra):
+    return services.followup_update(case=case, status=case.status, assigned_to=teacher, **extra)
+
+
+def test_it_emails_the_assignee_once_without_post_text(
+    django_capture_on_commit_callbacks, case_a, teacher_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(case_a, teacher_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(case_a, teacher_a, notes="nog steeds van de juf")
+    assert [m.to for m in mail.outbox] == [[teacher_a.email]]
+    body = mail.outbox[0].subject + mail.outbox[0].body
+    assert reverse("monitoring:case", args=[case_a.pk]) in body
+    assert "Daan" not in body and "Visser" not in body and "huilend" not in body
+
+
+def test_it_sends_nothing_when_the_case_went_to_someone_else_meanwhile(
+    case_a, teacher_a, director_a
+):
+    assign(case_a, teacher_a)
+    FollowUp.objects.filter(pk=case_a.pk).update(assigned_to=director_a)
+    mail.outbox.clear()
+    assert (
+        services.notifications.case_assigned_notify(case_id=case_a.pk, assignee_id=teacher_a.pk)
+        is False
+    )
+    assert mail.outbox == []
+
+
+def test_it_lists_the_case_under_my_cases_on_the_teacher_home_page(login, case_a, teacher_a):
+    assign(case_a, teacher_a)
+    page = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
+    assert "Mijn zaken" in page
+    assert reverse("monitoring:case", args=[case_a.pk]) in page
+
+
+def test_it_lists_no_case_of_another_assignee(login, case_a, teacher_a, other_teacher):
+    assign(case_a, teacher_a)
+    page = login(other_teacher).get(reverse("accounts:home_teacher")).content.decode()
+    assert reverse("monitoring:case", args=[case_a.pk]) not in page
+
+
+def test_it_lists_my_cases_in_a_constant_number_of_queries(
+    django_assert_num_queries, school_a, teacher_a
+):
+    from monitoring.templatetags.monitoring_tags import my_cases
+
+    for _ in range(3):
+        assign(make_case(school_a), teacher_a)
+    # 1: the open cases assigned to the user, with their school
+    with django_assert_num_queries(1):
+        three = my_cases(teacher_a)["my_cases"]
+    for _ in range(27):
+        assign(make_case(school_a), teacher_a)
+    with django_assert_num_queries(1):
+        thirty = my_cases(teacher_a)["my_cases"]
+    assert (len(three), len(thirty)) == (3, 30)
+
+
+def test_it_lets_the_assigned_teacher_open_and_update_the_case(login, case_a, teacher_a):
+    assign(case_a, teacher_a)
+    client = login(teacher_a)
+    assert client.get(reverse("monitoring:case", args=[case_a.pk])).status_code == 200
+    today = timezone.localdate()
+    response = client.post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "conversation_held", "held_on": today.isoformat(), "notes": "Gesproken"},
+    )
+    assert response.status_code == 302
+    case_a.refresh_from_db()
+    assert (case_a.status, case_a.held_on, case_a.assigned_to) == (
+        "conversation_held",
+        today,
+        teacher_a,
+    )
+
+
+def test_it_does_not_let_the_assignee_hand_the_case_on(login, case_a, teacher_a, other_teacher):
+    assign(case_a, teacher_a)
+    login(teacher_a).post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "new", "assigned_to": other_teacher.pk},
+    )
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == teacher_a
+
+
+@pytest.mark.parametrize("url_name", ["monitoring:case", "monitoring:case_update"])
+def test_it_keeps_a_case_404_for_a_teacher_it_is_not_assigned_to(
+    login, case_a, teacher_a, other_teacher, url_name
+):
+    assign(case_a, teacher_a)
+    client = login(other_teacher)
+    url = reverse(url_name, args=[case_a.pk])
+    response = client.get(url) if url_name == "monitoring:case" else client.post(url, {})
+    assert response.status_code == 404
+
+
+def test_it_closes_the_door_when_the_assignee_leaves_the_school(login, case_a, teacher_a):
+    assign(case_a, teacher_a)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    assert login(teacher_a).get(reverse("monitoring:case", args=[case_a.pk])).status_code == 404
+
+
+def test_it_refuses_a_conversation_held_in_the_future(case_a):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError):
+        services.followup_update(case=case_a, status="conversation_held", held_on=tomorrow)
+
+
+def test_it_refuses_a_conversation_held_before_the_planned_date(case_a):
+    today = timezone.localdate()
+    services.followup_update(
+        case=case_a, status="conversation_planned", planned_for=today - datetime.timedelta(days=2)
+    )
+    with pytest.raises(ValidationError):
+        services.followup_update(
+            case=case_a, status="conversation_held", held_on=today - datetime.timedelta(days=3)
+        )
+    case_a.refresh_from_db()
+    assert case_a.status == "conversation_planned"
+
+
+def test_it_shows_a_clear_message_for_a_future_date_and_changes_nothing(login, case_a, director_a):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = login(director_a).post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "conversation_held", "held_on": tomorrow.isoformat()},
+    )
+    assert response.status_code == 400
+    assert "toekomst" in response.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.status == "new"

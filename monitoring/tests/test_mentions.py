@@ -1,0 +1,171 @@
+"""The "Vermeldingen" list per school and staff marks (who and when)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring import services
+from monitoring.models import Flag, FollowUp, Mention
+from monitoring.tests.helpers import make_flag, make_post, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def mention(post, school):
+    Mention.objects.create(post=post, school=school, created_at=timezone.now())
+    return post
+
+
+@pytest.fixture
+def posts(school_a, school_b):
+    source = make_source()
+    plain = mention(make_post(source, "1", "Kachel kapot bij De Vlindertuin"), school_a)
+    double = mention(make_post(source, "2", "Juf is een trut en niemand belt terug"), school_a)
+    make_flag(double, school_a, "negative_experience")
+    make_flag(double, school_a, "insult")
+    other = mention(make_post(source, "3", "Zwanenhof-bericht"), school_b)
+    return {"plain": plain, "double": double, "other": other}
+
+
+def url(school, **query):
+    base = reverse("monitoring:mentions", args=[school.code])
+    return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def rows(response):
+    return [m.post.external_id for m in response.context["page"]]
+
+
+def test_it_records_a_mention_for_every_post_that_names_a_school(school_a):
+    post = make_post(make_source(), "1", "Vandaag de nieuwsbrief van De Vlindertuin gelezen.")
+    services.posts_classify(posts=[post], now=timezone.now())
+    assert list(Mention.objects.values_list("post", "school")) == [(post.pk, school_a.pk)]
+
+
+def test_it_lists_every_post_once_flagged_first(login, director_a, school_a, posts):
+    response = login(director_a).get(url(school_a))
+    assert rows(response) == ["2", "1"]
+    assert response.content.decode().count('id="post-') == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"category": "insult"}, ["2"]),
+        ({"status": "unflagged"}, ["1"]),
+        ({"status": "flagged"}, ["2"]),
+        ({"category": "positive"}, []),
+    ],
+)
+def test_it_filters_by_category_and_status(login, director_a, school_a, posts, query, expected):
+    assert rows(login(director_a).get(url(school_a, **query))) == expected
+
+
+def test_it_filters_by_source(login, director_a, school_a, posts):
+    elsewhere = make_source(url="https://elders.example/feed")
+    mention(make_post(elsewhere, "9", "Elders over De Vlindertuin"), school_a)
+    assert rows(login(director_a).get(url(school_a, source=elsewhere.pk))) == ["9"]
+
+
+def test_it_refuses_an_unknown_filter_with_a_message(login, director_a, school_a, posts):
+    response = login(director_a).get(url(school_a, category="nonsense"))
+    assert response.status_code == 400
+    assert rows(response) == []
+
+
+def test_it_walks_the_roles(client, login, school_a, posts, request):
+    expected = {
+        "director_a": 200,
+        "board": 200,
+        "privacy_officer": 200,
+        "director_b": 404,
+        "teacher_a": 404,
+        "parent_a": 404,
+    }
+    got = {}
+    for role in expected:
+        got[role] = login(request.getfixturevalue(role)).get(url(school_a)).status_code
+    assert got == expected
+
+
+def test_it_is_never_cached(login, director_a, school_a, posts):
+    assert "no-store" in login(director_a).get(url(school_a))["Cache-Control"]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_it_runs_the_same_queries_for_3_or_30_posts(
+    login, board, school_a, count, django_assert_num_queries
+):
+    source = make_source()
+    for i in range(count):
+        post = mention(make_post(source, str(i), f"bericht {i}"), school_a)
+        make_flag(post, school_a, marked_by=board, marked_at=timezone.now())
+    client = login(board)
+    # session, user, memberships, TOTP check, protocol banner, menu's guardianship check,
+    # the school, the sources for the filter, the count, the page of mentions (post,
+    # source), their flags for this school (marker, dismisser, school), schools for the nav
+    with django_assert_num_queries(12):
+        response = client.get(url(school_a))
+    assert len(rows(response)) == count
+
+
+def test_it_marks_a_missed_complaint_with_who_and_when_and_opens_a_case(
+    login, director_a, school_a, posts
+):
+    plain = posts["plain"]
+    response = login(director_a).post(
+        reverse("monitoring:mention_mark", args=[school_a.code, plain.pk]),
+        {"category": "negative_experience"},
+    )
+    assert response.status_code == 302
+    flag = Flag.objects.get(post=plain, school=school_a)
+    assert (flag.category, flag.marked_by, flag.rule_version) == (
+        "negative_experience",
+        director_a,
+        "staff",
+    )
+    assert flag.marked_at is not None
+    assert flag.followup.status == FollowUp.Status.NEW
+
+
+def test_it_takes_back_a_dismissal_when_the_flag_is_marked_again(director_a, school_a, posts):
+    flag = Flag.objects.get(post=posts["double"], category="insult")
+    services.flag_dismiss(flag=flag, user=director_a)
+    services.post_mark(post=posts["double"], school=school_a, category="insult", user=director_a)
+    flag.refresh_from_db()
+    assert (flag.dismissed_as_false_positive, flag.marked_by) == (False, director_a)
+    assert Flag.objects.filter(post=posts["double"], category="insult").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("privacy_officer", 403), ("director_b", 404), ("teacher_a", 404)]
+)
+def test_it_lets_only_acting_staff_of_the_school_mark(
+    login, school_a, posts, request, role, status
+):
+    response = login(request.getfixturevalue(role)).post(
+        reverse("monitoring:mention_mark", args=[school_a.code, posts["plain"].pk]),
+        {"category": "insult"},
+    )
+    assert response.status_code == status
+    assert not Flag.objects.filter(post=posts["plain"]).exists()
+
+
+def test_it_is_404_to_mark_a_post_that_does_not_mention_the_school(
+    login, director_a, school_a, posts
+):
+    response = login(director_a).post(
+        reverse("monitoring:mention_mark", args=[school_a.code, posts["other"].pk]),
+        {"category": "insult"},
+    )
+    assert response.status_code == 404
+
+
+def test_it_refuses_an_unknown_category_and_changes_nothing(login, director_a, school_a, posts):
+    response = login(director_a).post(
+        reverse("monitoring:mention_mark", args=[school_a.code, posts["plain"].pk]),
+        {"category": "nonsense"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not Flag.objects.filter(post=posts["plain"]).exists()
