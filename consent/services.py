@@ -299,19 +299,115 @@ def reminders_request(*, school: School) -> None:
     transaction.on_commit(lambda: send_consent_reminders.delay(school.pk))
 
 
-def parents_without_answers(*, school: School) -> set[int]:
-    """Gezag-holders of current pupils who have not answered some purpose × media type."""
-    pupils = list(Pupil.objects.current().filter(school=school))
+def _waiting_holders(pupils: Sequence[Pupil]) -> tuple[set[int], set[int]]:
+    """(every gezag-holder of these pupils, those who left some question unanswered)."""
     infos = purpose_infos()
     table = consent_table(pupils, infos)
-    waiting = set()
+    holders: set[int] = set()
+    waiting: set[int] = set()
     for pupil in pupils:
         for holder in table.holders.get(pupil.pk, ()):
+            holders.add(holder)
+            if holder in waiting:
+                continue
             for info in infos:
                 for media in MediaType.values:
                     if holder not in table.latest_by_guardian(pupil.pk, info.purpose.pk, media):
                         waiting.add(holder)
-    return waiting
+    return holders, waiting
+
+
+def parents_without_answers(*, school: School) -> set[int]:
+    """Gezag-holders of current pupils who have not answered some purpose × media type."""
+    return _waiting_holders(list(Pupil.objects.current().filter(school=school)))[1]
+
+
+REMINDER_PAUSE = datetime.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """Who gets a reminder, and why the others do not. Counts are parents (e-mail addresses)."""
+
+    parents: int
+    to_send: tuple[int, ...]
+    recently_reminded: int
+    all_answered: int
+
+
+def reminder_plan(
+    *,
+    school: School,
+    group_id: int | None = None,
+    guardian_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> ReminderPlan:
+    """The reminders one click would send, for the school, one group or one parent.
+
+    A constant number of queries (pupils, purposes, gezag-holders, events, recent reminders).
+    """
+    now = now or timezone.now()
+    pupils = Pupil.objects.current().filter(school=school)
+    if group_id is not None:
+        pupils = pupils.filter(group_id=group_id)
+    if guardian_id is not None:
+        pupils = pupils.filter(
+            guardianships__user_id=guardian_id, guardianships__has_parental_authority=True
+        )
+    holders, waiting = _waiting_holders(list(pupils))
+    if guardian_id is not None:
+        holders &= {guardian_id}
+        waiting &= {guardian_id}
+    recent = set(
+        ReminderSent.objects.filter(
+            user_id__in=waiting, sent_at__gt=now - REMINDER_PAUSE
+        ).values_list("user_id", flat=True)
+    )
+    return ReminderPlan(
+        parents=len(holders),
+        to_send=tuple(sorted(waiting - recent)),
+        recently_reminded=len(waiting & recent),
+        all_answered=len(holders - waiting),
+    )
+
+
+@transaction.atomic
+def reminders_send(
+    *,
+    school: School,
+    group_id: int | None = None,
+    guardian_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> ReminderPlan:
+    """Send the reminders of a fresh plan (never the one shown: time passed). Returns the
+    plan with `to_send` narrowed to the reminders claimed here; each is one e-mail task.
+
+    The unique (parent, ISO week) row is the claim, so two clicks at once send once.
+    """
+    from consent.tasks import send_consent_reminder
+
+    now = now or timezone.now()
+    plan = reminder_plan(school=school, group_id=group_id, guardian_id=guardian_id, now=now)
+    week = iso_week(timezone.localdate(now))
+    ReminderSent.objects.bulk_create(
+        [ReminderSent(user_id=uid, week=week, sent_at=now) for uid in plan.to_send],
+        ignore_conflicts=True,
+    )
+    claimed = tuple(
+        sorted(
+            ReminderSent.objects.filter(
+                user_id__in=plan.to_send, week=week, sent_at=now
+            ).values_list("user_id", flat=True)
+        )
+    )
+    for user_id in claimed:
+        transaction.on_commit(lambda uid=user_id: send_consent_reminder.delay(uid))
+    return ReminderPlan(
+        parents=plan.parents,
+        to_send=claimed,
+        recently_reminded=plan.recently_reminded + len(plan.to_send) - len(claimed),
+        all_answered=plan.all_answered,
+    )
 
 
 def reminder_claim(*, user_id: int, now: datetime.datetime | None = None) -> bool:
@@ -333,6 +429,28 @@ def reminder_claim(*, user_id: int, now: datetime.datetime | None = None) -> boo
     except IntegrityError:
         return False
     return True
+
+
+def review_round_families(*, school: School) -> int:
+    """How many parents (gezag-holders of current pupils) the review round e-mails."""
+    return (
+        Guardianship.objects.filter(
+            pupil__school=school, pupil__left_on__isnull=True, has_parental_authority=True
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+
+
+def purpose_change_families() -> int:
+    """How many parents a change of meaning in a purpose text asks again."""
+    return (
+        Guardianship.objects.filter(pupil__left_on__isnull=True, has_parental_authority=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
 
 
 @transaction.atomic

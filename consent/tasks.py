@@ -46,6 +46,26 @@ def send_takedown_email(task_id: int) -> bool:
     return True
 
 
+def _reminder_mail(email: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _mail(
+            "consent/email/reminder.txt",
+            _("Please record your choices about photos, video and sound"),
+            [email],
+            {"url": reverse("consent:my_children")},
+        )
+
+
+@shared_task(name="consent.send_consent_reminder", max_retries=3)
+def send_consent_reminder(user_id: int) -> bool:
+    """One reminder e-mail; the ReminderSent row was claimed by consent.services."""
+    email = get_user_model().objects.filter(pk=user_id).values_list("email", flat=True).first()
+    if not email:
+        return False
+    _reminder_mail(email)
+    return True
+
+
 @shared_task(name="consent.send_consent_reminders", max_retries=3)
 def send_consent_reminders(school_id: int) -> int:
     from consent.services import parents_without_answers, reminder_claim
@@ -55,14 +75,7 @@ def send_consent_reminders(school_id: int) -> int:
     for user_id in sorted(parents_without_answers(school=school)):
         if not reminder_claim(user_id=user_id):
             continue
-        email = get_user_model().objects.get(pk=user_id).email
-        with translation.override(settings.LANGUAGE_CODE):
-            _mail(
-                "consent/email/reminder.txt",
-                _("Please record your choices about photos, video and sound"),
-                [email],
-                {"url": reverse("consent:my_children")},
-            )
+        _reminder_mail(get_user_model().objects.get(pk=user_id).email)
         sent += 1
     logger.info("consent reminders sent for school %s: %s", school_id, sent)
     return sent
