@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from conftest import SCHOOL_YEAR, make_staff, make_user
+from conftest import SCHOOL_YEAR, make_user
 from consent.models import ConsentEvent, ReminderSent
 from consent.rules import purpose_infos
 from consent.services import publication_check_create
