@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
-from schools.models import Guardianship, School, StaffMembership
+from schools.leaders import leader_emails
+from schools.models import Guardianship, School
 
 logger = logging.getLogger(__name__)
 
@@ -119,11 +120,7 @@ def send_conflict_notice(notice_id: int) -> int:
         return 0
     notice = ConflictNotice.objects.select_related("pupil__school", "purpose").get(pk=notice_id)
     school = notice.pupil.school
-    emails = sorted(
-        StaffMembership.objects.filter(
-            school=school, role=StaffMembership.Role.DIRECTOR
-        ).values_list("user__email", flat=True)
-    )
+    emails = leader_emails(school.pk)  # the board when the school has no director
     if emails:
         with translation.override(settings.LANGUAGE_CODE):
             _mail(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from monitoring import reports
 from monitoring.models import FollowUp, Source
+from schools.leaders import leader_emails
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -20,11 +21,8 @@ Role = StaffMembership.Role
 
 
 def _directors(school_id: int) -> list[str]:
-    return list(
-        StaffMembership.objects.filter(school_id=school_id, role=Role.DIRECTOR)
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    """The school's directors, or the board when the school has none (schools.leaders)."""
+    return leader_emails(school_id)
 
 
 def _board() -> list[str]:
@@ -36,7 +34,7 @@ def _board() -> list[str]:
 
 
 def urgent_case_notify(*, case_id: int) -> bool:
-    """Tell the school's director about an urgent case, once (a claim on the row)."""
+    """Tell the school's director (the board if it has none) about an urgent case, once."""
     with transaction.atomic():
         claimed = FollowUp.objects.filter(pk=case_id, urgent_notified_at__isnull=True).update(
             urgent_notified_at=timezone.now()
@@ -47,7 +45,7 @@ def urgent_case_notify(*, case_id: int) -> bool:
         recipients = _directors(case.school_id)
         if not recipients:
             log.warning(
-                "monitoring case %s is urgent but school %s has no director",
+                "monitoring case %s is urgent but school %s has no director nor board",
                 case_id,
                 case.school_id,
             )

@@ -256,3 +256,15 @@ def test_it_sends_one_conflict_notice_per_save(
         )
     assert ConflictNotice.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_it_tells_the_board_about_a_conflict_when_the_school_has_no_director(
+    eager_tasks, django_capture_on_commit_callbacks, board, parent_b, pupil_b
+):
+    other = make_user("ouder.b2@example.org", full_name="Ouder B2")
+    Guardianship.objects.create(user=other, pupil=pupil_b, has_parental_authority=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_b, parent_b, "pers", "photo", True)
+        decide(pupil_b, other, "pers", "photo", False)
+    assert [m.to for m in mail.outbox] == [[board.email]]
+    assert "Bram" not in mail.outbox[0].body
