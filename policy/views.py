@@ -14,11 +14,12 @@ from policy.forms import (
     ArticleForm,
     ConfirmForm,
     DiffChoiceForm,
+    PublishForm,
     SectionAddForm,
     SectionForm,
     SummaryForm,
 )
-from policy.models import Acknowledgement, Article, ProtocolVersion, Section
+from policy.models import Acknowledgement, Article, ProtocolVersion, Release, Section
 from policy.selectors import (
     parent_confirmations,
     schools_with_confirmation_counts,
@@ -282,6 +283,7 @@ def draft_preview(request, number: int):
             "changes": changes,
             "changed": changed,
             "unchanged": unchanged,
+            "publish_form": PublishForm(),
         },
     )
 
@@ -290,12 +292,21 @@ def draft_preview(request, number: int):
 @require_POST
 def draft_publish(request, number: int):
     draft = _get_draft(request.user, number)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether this is a new version or a correction."))
+        return redirect("policy:draft_preview", number=draft.number)
+    kind = form.cleaned_data["kind"]
     try:
-        services.version_publish(version=draft, by=request.user)
+        services.version_publish(version=draft, by=request.user, kind=kind)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("policy:draft_preview", number=draft.number)
-    messages.success(request, _("Version %(number)s is published.") % {"number": draft.number})
+    if kind == Release.Kind.CORRECTION:
+        text = _("Version %(number)s is published as a correction; confirmations stay valid.")
+    else:
+        text = _("Version %(number)s is published; all staff are e-mailed to read it.")
+    messages.success(request, text % {"number": draft.number})
     return redirect("policy:current")
 
 
