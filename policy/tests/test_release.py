@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from opo_portal.celery import app
 from policy import services
 from policy.models import Acknowledgement, ProtocolVersion, Release
-from opo_portal.celery import app
 from policy.tasks import send_protocol_published_emails
 
 
