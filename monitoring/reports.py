@@ -1,12 +1,11 @@
 """Report numbers per school and month: counts, trend, open cases, time to conversation."""
 
-import csv
 import datetime
-import io
 import statistics
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from monitoring.models import CATEGORY_LABELS, Flag, FollowUp
 from schools.models import School
@@ -151,37 +150,30 @@ def trend_chart(trend: list[MonthCounts]) -> dict:
     }
 
 
-# --- CSV -----------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# --- Export tables (written by schools.tabular: CSV for Dutch Excel, .xlsx) ---------------
 
 
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def counts_table(report: SchoolReport) -> tuple[list[str], list[list]]:
+    """Flags per month and category over the trend window, in Dutch words."""
+    headers = [_("School"), _("Month"), _("Category"), _("Number of flags")]
+    rows = [
+        [report.school.name, f"{m.month:%m-%Y}", str(CATEGORY_LABELS[c]), m.counts.get(c, 0)]
+        for m in report.trend
+        for c in CATEGORIES
+    ]
+    return headers, rows
 
 
-def report_csv(report: SchoolReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["school", "month", "category", "count"])
-    for m in report.trend:
-        for category in CATEGORIES:
-            writer.writerow(
-                [
-                    csv_safe(report.school.name),
-                    f"{m.month:%Y-%m}",
-                    category,
-                    m.counts.get(category, 0),
-                ]
-            )
-    writer.writerow([])
-    writer.writerow(["measure", "value"])
-    writer.writerow(["open_cases", report.open_cases])
-    writer.writerow(["conversations_held", report.conversations_held])
+def measures_table(report: SchoolReport) -> tuple[list[str], list[list]]:
+    """The month's key figures, one per row."""
     median = report.median_days_to_conversation
-    writer.writerow(["median_days_flag_to_conversation", "" if median is None else median])
-    writer.writerow(["flags", report.flags_total])
-    writer.writerow(["false_positives", report.false_positives])
-    return out.getvalue()
+    headers = [_("School"), _("Month"), _("Measure"), _("Value")]
+    measures = [
+        (_("open cases"), report.open_cases),
+        (_("conversations held"), report.conversations_held),
+        (_("median days from flag to conversation"), "" if median is None else median),
+        (_("flags"), report.flags_total),
+        (_("false positives"), report.false_positives),
+    ]
+    month = f"{report.month:%m-%Y}"
+    return headers, [[report.school.name, month, str(name), value] for name, value in measures]

@@ -21,6 +21,7 @@ from monitoring.forms import (
 )
 from monitoring.models import FetchRun, Flag, FollowUp, PublicReply, Source, WatchTerm
 from schools.access import has_role, require_role
+from schools.tabular import csv_response
 
 DASHBOARD_LIMIT = 50
 Role = access.Role
@@ -237,15 +238,16 @@ def report(request):
 @login_required
 @require_GET
 def report_csv(request):
+    """?tabel=kengetallen for the month's key figures; otherwise flags per month/category."""
     form, school_report = _report_from_request(request)
     if school_report is None:
         return HttpResponse(_("Choose a school and month."), status=400, content_type="text/plain")
-    response = HttpResponse(
-        reports.report_csv(school_report), content_type="text/csv; charset=utf-8"
-    )
-    name = f"monitoring-{school_report.school.code}-{school_report.month:%Y-%m}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    measures = request.GET.get("tabel") == "kengetallen"
+    table = reports.measures_table if measures else reports.counts_table
+    headers, rows = table(school_report)
+    kind = "kengetallen" if measures else "aantallen"
+    name = f"monitoring-{kind}-{school_report.school.code}-{school_report.month:%Y-%m}.csv"
+    return csv_response(name, headers, rows)
 
 
 # --- Sources and watch terms (board) ------------------------------------------------------

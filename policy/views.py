@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from policy import services
 from policy.diff import compare_articles, split_unchanged
-from policy.export import confirmations_csv
+from policy.export import confirmations_table
 from policy.forms import (
     ArticleForm,
     ConfirmForm,
@@ -32,6 +32,7 @@ from schools.access import (
     roles_of,
 )
 from schools.models import StaffMembership
+from schools.tabular import csv_response
 
 Role = StaffMembership.Role
 
@@ -214,14 +215,12 @@ def confirmation_csv(request, code: str):
     school = _confirmation_school(request.user, code)
     version = _current_or_404()
     with_parents = request.GET.get("ouders") == "1"
-    content = confirmations_csv(
+    headers, rows = confirmations_table(
         staff=staff_confirmations(school=school, version=version),
         parents=parent_confirmations(school=school, version=version) if with_parents else None,
     )
-    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
     filename = f"protocol-v{version.number}-bevestigingen-{school.code}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(filename, headers, rows)
 
 
 # --- Drafting and publishing (board staff) ----------------------------------------------
