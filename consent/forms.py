@@ -169,3 +169,5 @@ class PurposeTextForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of change"), choices=PurposeVersion.Kind.choices, widget=forms.RadioSelect
     )
+    # Set by the confirmation step of a change of meaning (it e-mails every parent).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
