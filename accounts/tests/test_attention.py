@@ -92,6 +92,7 @@ def test_it_lists_pupils_with_unanswered_questions_by_name_with_a_remind_link(
     assert "Wat vraagt aandacht" in html
     assert "Sem Bakker" in html
     assert "18 open vragen" in html
+    assert "groep 5: 1 leerling" in html
     assert f"{reverse('consent:remind', args=['vlindertuin'])}?ouder={parent_a.pk}" in html
     assert "Bram Visser" not in html  # another school's pupil
 
