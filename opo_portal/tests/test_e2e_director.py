@@ -111,6 +111,7 @@ def test_it_walks_the_directors_week(
     browser.submit(f"form[action='/monitoring/zaken/{case.pk}/bijwerken/'] button[type=submit]")
     browser.wait_for_path(f"/monitoring/zaken/{case.pk}/")
     browser.check_page("conversation-recorded")
+    browser.screenshot("case-summary", full_page=False)
     case.refresh_from_db()
     assert case.status == FollowUp.Status.CONVERSATION_HELD
     assert case.held_on == today
