@@ -232,6 +232,11 @@ def report(request):
         "report": school_report,
         "chart": reports.trend_chart(school_report.trend) if school_report else None,
     }
+    if school_report:
+        cases = reports.cases_per_category(school=school_report.school, month=school_report.month)
+        months = [m.month for m in school_report.trend]
+        context["cases"] = cases
+        context["cases_chart"] = reports.cases_chart(cases, months)
     return render(request, "monitoring/report.html", context, status=200 if school_report else 400)
 
 

@@ -136,3 +136,29 @@ def test_it_writes_svg_coordinates_with_dots_in_dutch(login, director_a, history
     svg = response.content.decode().split("<svg", 1)[1].split("</svg>", 1)[0]
     assert 'x="43.5"' in svg
     assert not re.search(r'="\d+,\d"', svg)
+
+
+def test_it_counts_cases_opened_per_month_and_category(school_a, school_b):
+    source = make_source()
+    posts = iter(make_post(source, str(i), "tekst") for i in range(10))
+    november = make_case(school_a, opened_at=at(2026, 11, 2))
+    make_flag(next(posts), school_a, "insult", november, created_at=at(2026, 11, 2))
+    make_flag(next(posts), school_a, "privacy", november, created_at=at(2026, 11, 2))
+    september = make_case(school_a, opened_at=at(2026, 9, 2))
+    make_flag(next(posts), school_a, "insult", september, created_at=at(2026, 9, 2))
+    other = make_case(school_b, opened_at=at(2026, 11, 2))
+    make_flag(next(posts), school_b, "insult", other, created_at=at(2026, 11, 2))
+    rows = dict(reports.cases_per_category(school=school_a, month=datetime.date(2026, 11, 1)))
+    # June … November
+    assert rows["belediging of bedreiging"] == [0, 0, 0, 1, 0, 1]
+    assert rows["privacy van een leerling"] == [0, 0, 0, 0, 0, 1]
+    assert rows["negatieve ervaring"] == [0] * 6
+
+
+def test_it_charts_cases_per_category_with_a_table(login, director_a, history):
+    response = login(director_a).get(
+        reverse("monitoring:report") + "?school=vlindertuin&month=2026-11"
+    )
+    body = response.content.decode()
+    assert '<title id="cases-chart-title">' in body and '<desc id="cases-chart-desc">' in body
+    assert '<caption id="cases-caption">' in body
