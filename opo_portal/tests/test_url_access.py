@@ -129,13 +129,15 @@ ACCESS = {
         lambda c: {"code": "vlindertuin"},
         staff_only("director", "board"),
     ),
-    "consent:remind": (
+    "consent:coverage_export_xlsx": (
         lambda c: {"code": "vlindertuin"},
-        logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
+        staff_only("director", "board"),
     ),
+    # GET is the preview (how many parents, why not the others); POST sends.
+    "consent:remind": (lambda c: {"code": "vlindertuin"}, staff_only("director", "board")),
     "consent:review_round": (
         lambda c: {"code": "vlindertuin"},
-        logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
+        staff_only("director", "board"),
     ),
     "consent:record": (_consent_pupil, staff_only("director", "board")),
     "consent:purposes": (None, staff_only("board")),
