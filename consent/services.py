@@ -293,12 +293,6 @@ def current_school_year(day: datetime.date) -> str:
     return f"{start}-{start + 1}"
 
 
-def reminders_request(*, school: School) -> None:
-    from consent.tasks import send_consent_reminders
-
-    transaction.on_commit(lambda: send_consent_reminders.delay(school.pk))
-
-
 def _waiting_holders(pupils: Sequence[Pupil]) -> tuple[set[int], set[int]]:
     """(every gezag-holder of these pupils, those who left some question unanswered)."""
     infos = purpose_infos()
