@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from consent.models import ReminderSent, TakedownTask
+from consent.models import MediaType, ReminderSent, TakedownTask
 from consent.reports import gezag_names
 from consent.rules import State, consent_table, purpose_infos
 from consent.services import REMINDER_PAUSE
@@ -132,7 +132,7 @@ def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
         states = [
             table.state(pupil.pk, info.purpose.pk, media)
             for info in infos
-            for media in ("photo", "video", "audio")
+            for media in MediaType.values
         ]
         if State.CONFLICT in states:
             item.conflicts.append((pupil, states.count(State.CONFLICT)))
