@@ -4,15 +4,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from accounts.attention import attention_overview
 from accounts.roles import home_url_name
-from schools.access import (
-    children_of,
-    directed_schools,
-    require_role,
-    schools_for_staff,
-    taught_groups,
-)
-from schools.models import StaffMembership
+from schools.access import children_of, require_role, taught_groups
+from schools.models import School, StaffMembership
 
 Role = StaffMembership.Role
 
@@ -44,18 +39,27 @@ def home_teacher(request):
     return render(request, "accounts/home_teacher.html", {"groups": groups})
 
 
+@never_cache
 @login_required
 def home_director(request):
+    """Wat vraagt aandacht, per school the user directs (the director reach only, even
+    when the same person is board staff too)."""
     require_role(request.user, Role.DIRECTOR)
-    schools = directed_schools(request.user)
-    return render(request, "accounts/home_director.html", {"schools": schools})
+    schools = School.objects.filter(
+        memberships__user=request.user, memberships__role=Role.DIRECTOR
+    ).distinct()
+    overview = attention_overview(schools)
+    return render(request, "accounts/home_director.html", {"overview": overview})
 
 
+@never_cache
 @login_required
 def home_board(request):
+    """Wat vraagt aandacht for the foundation: a line per school and the total; schools
+    without a director in full, because the board answers for them."""
     require_role(request.user, Role.BOARD)
-    schools = schools_for_staff(request.user, Role.BOARD)
-    return render(request, "accounts/home_board.html", {"schools": schools})
+    overview = attention_overview(School.objects.all(), foundation=True)
+    return render(request, "accounts/home_board.html", {"overview": overview})
 
 
 @login_required

@@ -71,17 +71,14 @@ class WithdrawForm(forms.Form):
         return int(purpose_id), media
 
 
-class RecordOnBehalfForm(forms.Form):
+class PaperForm(forms.Form):
+    """A whole paper form (or phone call) at once: one parent, one child, every channel ×
+    media type. A question left open stays unanswered; nothing is pre-selected.
+    """
+
     guardian = forms.ModelChoiceField(
         label=_("Parent with parental authority"), queryset=get_user_model().objects.none()
     )
-    purpose = forms.ModelChoiceField(
-        label=_("Channel"), queryset=Purpose.objects.filter(active=True)
-    )
-    media_type = forms.ChoiceField(
-        label=_("Media type"), choices=MediaType.choices, widget=forms.RadioSelect
-    )
-    decision = forms.ChoiceField(label=_("Decision"), choices=YES_NO, widget=forms.RadioSelect)
     method = forms.ChoiceField(
         label=_("How the parent told the school"),
         choices=[
@@ -91,10 +88,37 @@ class RecordOnBehalfForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, guardians, **kwargs):
+    def __init__(self, *args, guardians, infos: list[PurposeInfo], **kwargs):
         super().__init__(*args, **kwargs)
+        self.infos = infos
         self.fields["guardian"].queryset = guardians
         self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
+        for info in infos:
+            for media in MediaType:
+                self.fields[answer_field_name(info.purpose.pk, media)] = forms.ChoiceField(
+                    label=media.label, choices=YES_NO, required=False, widget=forms.RadioSelect
+                )
+
+    def rows(self):
+        """Per channel its name and its media fields, for the template."""
+        return [
+            (info.purpose.name, [self[answer_field_name(info.purpose.pk, m)] for m in MediaType])
+            for info in self.infos
+        ]
+
+    def answers(self) -> list[Answer]:
+        return [
+            Answer(info.purpose.pk, media, self.cleaned_data[name] == "yes")
+            for info in self.infos
+            for media in MediaType.values
+            if self.cleaned_data.get(name := answer_field_name(info.purpose.pk, media))
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.answers():
+            raise forms.ValidationError(_("Fill in at least one answer from the form."))
+        return cleaned
 
 
 class OverviewFilterForm(forms.Form):
@@ -145,6 +169,8 @@ class PurposeTextForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of change"), choices=PurposeVersion.Kind.choices, widget=forms.RadioSelect
     )
+    # Set by the confirmation step of a change of meaning (it e-mails every parent).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AppearanceForm(forms.Form):

@@ -1,11 +1,10 @@
 """Read-only views over consent for directors, the board and parents (no workflows here)."""
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from consent.models import (
     CheckedPupil,
@@ -20,10 +19,27 @@ from schools.models import Guardianship, Pupil, School
 
 
 @dataclass
+class PupilCoverage:
+    """One pupil's answers in short: what is still open, and who can answer it."""
+
+    pupil: Pupil
+    unanswered: list[tuple[str, list[str]]] = field(default_factory=list)  # (channel, media)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (channel, media)
+    not_in_picture: bool = False
+    guardians: list[tuple[int, str]] = field(default_factory=list)  # gezag-holders (id, name)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unanswered and not self.conflicts
+
+
+@dataclass
 class GroupCoverage:
     name: str
+    group_id: int | None = None
     pupils: int = 0
     counts: Counter = field(default_factory=Counter)
+    rows: list[PupilCoverage] = field(default_factory=list)
 
     @property
     def answered(self) -> int:
@@ -48,6 +64,23 @@ class GroupCoverage:
     @property
     def not_in_picture(self) -> int:
         return self.counts[State.NOT_IN_PICTURE]
+
+    # Per pupil, next to the per-cell counts above.
+    @property
+    def pupils_complete(self) -> int:
+        return sum(1 for r in self.rows if r.complete and not r.not_in_picture)
+
+    @property
+    def pupils_waiting(self) -> list[PupilCoverage]:
+        return [r for r in self.rows if r.unanswered]
+
+    @property
+    def pupils_in_conflict(self) -> list[PupilCoverage]:
+        return [r for r in self.rows if r.conflicts]
+
+    @property
+    def pupils_never_in_picture(self) -> list[PupilCoverage]:
+        return [r for r in self.rows if r.not_in_picture]
 
 
 @dataclass
@@ -81,83 +114,109 @@ def school_pupils(school: School) -> list[Pupil]:
     )
 
 
+def gezag_names(pupil_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
+    """Per pupil its gezag-holders as (user id, name), and every holder's name. One query."""
+    per_pupil: dict[int, list[tuple[int, str]]] = {}
+    names: dict[int, str] = {}
+    rows = (
+        Guardianship.objects.filter(pupil_id__in=pupil_ids, has_parental_authority=True)
+        .order_by("user__full_name", "user__email")
+        .values_list("pupil_id", "user_id", "user__full_name", "user__email")
+    )
+    for pupil_id, user_id, full_name, email in rows:
+        names[user_id] = full_name or email
+        per_pupil.setdefault(pupil_id, []).append((user_id, names[user_id]))
+    return per_pupil, names
+
+
+def pupil_coverage(pupil, infos, table, guardians) -> tuple[PupilCoverage, list]:
+    """The pupil's row and the states of its cells as (info, media, state)."""
+    row = PupilCoverage(pupil=pupil, not_in_picture=pupil.not_in_picture, guardians=guardians)
+    cells = []
+    for info in infos:
+        missing = []
+        for media in MediaType:
+            state = table.state(pupil.pk, info.purpose.pk, media)
+            cells.append((info, media, state))
+            if state == State.UNANSWERED:
+                missing.append(media.label)
+            elif state == State.CONFLICT:
+                row.conflicts.append((info.purpose.name, media.label))
+        if missing:
+            row.unanswered.append((info.purpose.name, missing))
+    return row, cells
+
+
 def school_coverage(school: School) -> SchoolCoverage:
-    """Cells (pupil × purpose × media type) per state, per group. 4 queries, +1 with conflicts."""
+    """Per group the cell counts (pupil × purpose × media type) and a row per pupil with
+    names. A constant number of queries: pupils, purposes, holders, events, names."""
     pupils = school_pupils(school)
     infos = purpose_infos()
     table = consent_table(pupils, infos)
+    guardians, names = gezag_names([p.pk for p in pupils])
     groups: dict[str, GroupCoverage] = {}
     total = GroupCoverage(name="")
     conflicts = []
-    conflict_guardians: set[int] = set()
     for pupil in pupils:
         name = pupil.group.name if pupil.group else "—"
-        group = groups.setdefault(name, GroupCoverage(name=name))
+        group = groups.setdefault(name, GroupCoverage(name=name, group_id=pupil.group_id))
+        row, cells = pupil_coverage(pupil, infos, table, guardians.get(pupil.pk, []))
+        group.rows.append(row)
+        total.rows.append(row)
         group.pupils += 1
         total.pupils += 1
-        for info in infos:
-            for media in MediaType:
-                state = table.state(pupil.pk, info.purpose.pk, media)
-                group.counts[state] += 1
-                total.counts[state] += 1
-                if state == State.CONFLICT:
-                    latest = table.latest_by_guardian(pupil.pk, info.purpose.pk, media)
-                    conflict_guardians.update(latest)
-                    conflicts.append(
-                        Conflict(
-                            pupil,
-                            info.purpose.name,
-                            media.label,
-                            [(gid, d.granted) for gid, d in latest.items()],
-                        )
-                    )
-    names = {}
-    if conflict_guardians:
-        users = get_user_model().objects.filter(pk__in=conflict_guardians)
-        names = dict(users.values_list("pk", "full_name"))
-    for conflict in conflicts:
-        conflict.answers = [(names.get(gid) or "—", granted) for gid, granted in conflict.answers]
+        for info, media, state in cells:
+            group.counts[state] += 1
+            total.counts[state] += 1
+            if state == State.CONFLICT:
+                latest = table.latest_by_guardian(pupil.pk, info.purpose.pk, media)
+                answers = [(names.get(gid) or "—", d.granted) for gid, d in latest.items()]
+                conflicts.append(Conflict(pupil, info.purpose.name, media.label, answers))
     return SchoolCoverage(school, list(groups.values()), total, conflicts)
 
 
-def neutralise(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; a leading ' stops that."""
-    return safe_text(value)  # one rule for every export: schools/csv_safety.py
-
-
-def coverage_csv(school: School) -> str:
+def coverage_table(school: School) -> tuple[list[str], list[list]]:
+    """One row per pupil × channel × media type, in Dutch words (shared CSV/xlsx writer)."""
     pupils = school_pupils(school)
     infos = purpose_infos()
     table = consent_table(pupils, infos)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "school",
-            "group",
-            "leerlingnummer",
-            "first_name",
-            "last_name",
-            "purpose",
-            "media",
-            "state",
-        ]
-    )
+    headers = [
+        _("School"),
+        _("Group"),
+        _("Pupil number"),
+        _("First name"),
+        _("Surname"),
+        _("Channel"),
+        _("Media type"),
+        _("Status"),
+    ]
+    rows = []
     for pupil in pupils:
         for info in infos:
-            for media in MediaType.values:
-                row = [
-                    school.code,
-                    pupil.group.name if pupil.group else "",
-                    pupil.leerlingnummer,
-                    pupil.first_name,
-                    " ".join(p for p in (pupil.name_prefix, pupil.last_name) if p),
-                    info.purpose.code,
-                    media,
-                    table.state(pupil.pk, info.purpose.pk, media).value,
-                ]
-                writer.writerow([neutralise(cell) for cell in row])
-    return out.getvalue()
+            for media in MediaType:
+                state = table.state(pupil.pk, info.purpose.pk, media)
+                rows.append(
+                    [
+                        school.name,
+                        pupil.group.name if pupil.group else "",
+                        pupil.leerlingnummer,
+                        pupil.first_name,
+                        " ".join(p for p in (pupil.name_prefix, pupil.last_name) if p),
+                        info.purpose.name,
+                        str(media.label),
+                        str(EXPORT_STATES[state]),
+                    ]
+                )
+    return headers, rows
+
+
+EXPORT_STATES = {
+    State.GRANTED: pgettext_lazy("consent state", "allowed"),
+    State.REFUSED: pgettext_lazy("consent state", "refused"),
+    State.UNANSWERED: pgettext_lazy("consent state", "unanswered"),
+    State.CONFLICT: pgettext_lazy("consent state", "parents disagree"),
+    State.NOT_IN_PICTURE: pgettext_lazy("consent state", "never in picture"),
+}
 
 
 def _iso(value) -> str | None:

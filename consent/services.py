@@ -36,6 +36,7 @@ from consent.rules import (
 )
 from outbox.services import duty_enqueue
 from schools.access import pupils_for_staff
+from schools.leaders import leader_ids
 from schools.models import Guardianship, Pupil, School, StaffMembership
 
 
@@ -135,10 +136,8 @@ def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
         media_type=event.media_type,
         caused_by=event,
     )
-    directors = StaffMembership.objects.filter(
-        school_id=event.pupil.school_id, role=StaffMembership.Role.DIRECTOR
-    ).values_list("user_id", flat=True)
-    for user_id in sorted(set(directors)):
+    # The school's directors, or the board when the school has none.
+    for user_id in leader_ids(event.pupil.school_id):
         duty_enqueue(
             key=f"conflict-notice:{notice.pk}:user:{user_id}",
             handler="consent.duties.conflict_email_send",
@@ -433,28 +432,117 @@ def current_school_year(day: datetime.date) -> str:
     return f"{start}-{start + 1}"
 
 
-def reminders_request(*, school: School) -> None:
-    """Queue reminders for parents who have not answered (each at most once a week)."""
-    duty_enqueue(
-        key=f"consent-reminders:{school.pk}:{uuid.uuid4().hex}",
-        handler="consent.duties.reminders_fan_out",
-        payload={"school_id": school.pk},
-    )
-
-
-def parents_without_answers(*, school: School) -> set[int]:
-    """Gezag-holders of current pupils who have not answered some purpose × media type."""
-    pupils = list(Pupil.objects.current().filter(school=school))
+def _waiting_holders(pupils: Sequence[Pupil]) -> tuple[set[int], set[int]]:
+    """(every gezag-holder of these pupils, those who left some question unanswered)."""
     infos = purpose_infos()
     table = consent_table(pupils, infos)
-    waiting = set()
+    holders: set[int] = set()
+    waiting: set[int] = set()
     for pupil in pupils:
         for holder in table.holders.get(pupil.pk, ()):
+            holders.add(holder)
+            if holder in waiting:
+                continue
             for info in infos:
                 for media in MediaType.values:
                     if holder not in table.latest_by_guardian(pupil.pk, info.purpose.pk, media):
                         waiting.add(holder)
-    return waiting
+    return holders, waiting
+
+
+def parents_without_answers(*, school: School) -> set[int]:
+    """Gezag-holders of current pupils who have not answered some purpose × media type."""
+    return _waiting_holders(list(Pupil.objects.current().filter(school=school)))[1]
+
+
+REMINDER_PAUSE = datetime.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """Who gets a reminder, and why the others do not. Counts are parents (e-mail addresses)."""
+
+    parents: int
+    to_send: tuple[int, ...]
+    recently_reminded: int
+    all_answered: int
+
+
+def reminder_plan(
+    *,
+    school: School,
+    group_id: int | None = None,
+    guardian_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> ReminderPlan:
+    """The reminders one click would send, for the school, one group or one parent.
+
+    A constant number of queries (pupils, purposes, gezag-holders, events, recent reminders).
+    """
+    now = now or timezone.now()
+    pupils = Pupil.objects.current().filter(school=school)
+    if group_id is not None:
+        pupils = pupils.filter(group_id=group_id)
+    if guardian_id is not None:
+        pupils = pupils.filter(
+            guardianships__user_id=guardian_id, guardianships__has_parental_authority=True
+        )
+    holders, waiting = _waiting_holders(list(pupils))
+    if guardian_id is not None:
+        holders &= {guardian_id}
+        waiting &= {guardian_id}
+    recent = set(
+        ReminderSent.objects.filter(
+            user_id__in=waiting, sent_at__gt=now - REMINDER_PAUSE
+        ).values_list("user_id", flat=True)
+    )
+    return ReminderPlan(
+        parents=len(holders),
+        to_send=tuple(sorted(waiting - recent)),
+        recently_reminded=len(waiting & recent),
+        all_answered=len(holders - waiting),
+    )
+
+
+@transaction.atomic
+def reminders_send(
+    *,
+    school: School,
+    group_id: int | None = None,
+    guardian_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> ReminderPlan:
+    """Send the reminders of a fresh plan (never the one shown: time passed). Returns the
+    plan with `to_send` narrowed to the reminders claimed here; each is one e-mail task.
+
+    The unique (parent, ISO week) row is the claim, so two clicks at once send once.
+    """
+    now = now or timezone.now()
+    plan = reminder_plan(school=school, group_id=group_id, guardian_id=guardian_id, now=now)
+    week = iso_week(timezone.localdate(now))
+    ReminderSent.objects.bulk_create(
+        [ReminderSent(user_id=uid, week=week, sent_at=now) for uid in plan.to_send],
+        ignore_conflicts=True,
+    )
+    claimed = tuple(
+        sorted(
+            ReminderSent.objects.filter(
+                user_id__in=plan.to_send, week=week, sent_at=now
+            ).values_list("user_id", flat=True)
+        )
+    )
+    for user_id in claimed:
+        duty_enqueue(
+            key=f"consent-reminder:{user_id}:{week}",
+            handler="consent.duties.reminder_email_send",
+            payload={"user_id": user_id},
+        )
+    return ReminderPlan(
+        parents=plan.parents,
+        to_send=claimed,
+        recently_reminded=plan.recently_reminded + len(plan.to_send) - len(claimed),
+        all_answered=plan.all_answered,
+    )
 
 
 def reminder_claim(*, user_id: int, now: datetime.datetime | None = None) -> bool:
@@ -476,6 +564,28 @@ def reminder_claim(*, user_id: int, now: datetime.datetime | None = None) -> boo
     except IntegrityError:
         return False
     return True
+
+
+def review_round_families(*, school: School) -> int:
+    """How many parents (gezag-holders of current pupils) the review round e-mails."""
+    return (
+        Guardianship.objects.filter(
+            pupil__school=school, pupil__left_on__isnull=True, has_parental_authority=True
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+
+
+def purpose_change_families() -> int:
+    """How many parents a change of meaning in a purpose text asks again."""
+    return (
+        Guardianship.objects.filter(pupil__left_on__isnull=True, has_parental_authority=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
 
 
 @transaction.atomic

@@ -25,6 +25,11 @@ urlpatterns = [
     path("dekking/", director.coverage_index, name="coverage_index"),
     path("dekking/<slug:code>/", director.coverage, name="coverage"),
     path("dekking/<slug:code>/export.csv", director.coverage_export, name="coverage_export"),
+    path(
+        "dekking/<slug:code>/export.xlsx",
+        director.coverage_export_xlsx,
+        name="coverage_export_xlsx",
+    ),
     path("dekking/<slug:code>/herinnering/", director.remind, name="remind"),
     path("dekking/<slug:code>/jaarronde/", director.review_round, name="review_round"),
     path("leerling/<int:pk>/vastleggen/", director.record, name="record"),

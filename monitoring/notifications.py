@@ -21,6 +21,7 @@ from monitoring import reports
 from monitoring.models import FollowUp, Source
 from outbox.models import Duty
 from outbox.services import duties_enqueue_many, duty_enqueue
+from schools.leaders import leader_ids
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -28,13 +29,8 @@ Role = StaffMembership.Role
 
 
 def _directors(school_id: int) -> list[int]:
-    return sorted(
-        set(
-            StaffMembership.objects.filter(school_id=school_id, role=Role.DIRECTOR).values_list(
-                "user_id", flat=True
-            )
-        )
-    )
+    """The school's directors, or the board when the school has none (schools.leaders)."""
+    return leader_ids(school_id)
 
 
 def _board() -> list[int]:

@@ -1,15 +1,13 @@
 """Report numbers per school and month: counts, trend, open cases, time to conversation."""
 
-import csv
 import datetime
-import io
 import statistics
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from monitoring.models import CATEGORY_LABELS, Flag, FollowUp
-from schools.csv_safety import safe_text
+from monitoring.models import CASE_CATEGORIES, CATEGORY_LABELS, Flag, FollowUp
 from schools.models import School
 
 CATEGORIES = tuple(CATEGORY_LABELS)
@@ -152,34 +150,97 @@ def trend_chart(trend: list[MonthCounts]) -> dict:
     }
 
 
-# --- CSV -----------------------------------------------------------------------------------
+# --- Cases per month and category ------------------------------------------------------------
+
+CASES_WIDTH, CASES_ROW, CASES_LABEL = 600, 44, 190
 
 
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will never run as a formula (schools/csv_safety.py)."""
-    return safe_text(value)
+def cases_per_category(*, school: School, month: datetime.date) -> list[tuple[str, list[int]]]:
+    """Follow-up cases opened per month (the trend window) per category of their flags;
+    a case with flags of two categories counts in both. One query."""
+    month = month_start(month)
+    first = add_months(month, -(TREND_MONTHS - 1))
+    months = [add_months(first, i) for i in range(TREND_MONTHS)]
+    rows = (
+        FollowUp.objects.filter(
+            school=school,
+            opened_at__gte=_aware(first),
+            opened_at__lt=_aware(add_months(month, 1)),
+            flags__dismissed_as_false_positive=False,
+        )
+        .values_list("pk", "opened_at", "flags__category")
+        .distinct()
+    )
+    counts = {c: [0] * TREND_MONTHS for c in CASE_CATEGORIES}
+    for _pk, opened_at, category in rows:
+        if category in counts:
+            index = months.index(month_start(timezone.localdate(opened_at)))
+            counts[category][index] += 1
+    return [(str(CATEGORY_LABELS[c]), counts[c]) for c in CASE_CATEGORIES]
 
 
-def report_csv(report: SchoolReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["school", "month", "category", "count"])
-    for m in report.trend:
-        for category in CATEGORIES:
-            writer.writerow(
-                [
-                    csv_safe(report.school.name),
-                    f"{m.month:%Y-%m}",
-                    category,
-                    m.counts.get(category, 0),
-                ]
+def cases_chart(rows: list[tuple[str, list[int]]], months: list[datetime.date]) -> dict:
+    """One row of bars per category (the category written at its left), one bar per month
+    with its number above it: shape and text carry everything, colour nothing."""
+    peak = max([n for _label, counts in rows for n in counts] + [1])
+    slot = (CASES_WIDTH - CASES_LABEL) / len(months)
+    usable = CASES_ROW - 18
+    lines = []
+    for r, (label, counts) in enumerate(rows):
+        base = 20 + (r + 1) * CASES_ROW
+        bars = []
+        for i, n in enumerate(counts):
+            height = usable * n / peak
+            bars.append(
+                {
+                    "x": round(CASES_LABEL + i * slot + 0.25 * slot, 1),
+                    "y": round(base - height, 1),
+                    "width": round(0.5 * slot, 1),
+                    "height": round(height, 1),
+                    "value": n,
+                    "label_x": round(CASES_LABEL + (i + 0.5) * slot, 1),
+                    "label_y": round(base - height - 3, 1),
+                }
             )
-    writer.writerow([])
-    writer.writerow(["measure", "value"])
-    writer.writerow(["open_cases", report.open_cases])
-    writer.writerow(["conversations_held", report.conversations_held])
+        lines.append({"label": label, "label_y": base - 4, "baseline": base, "bars": bars})
+    heads = [
+        {"x": round(CASES_LABEL + (i + 0.5) * slot, 1), "label": f"{m:%m/%Y}"}
+        for i, m in enumerate(months)
+    ]
+    height = 20 + len(rows) * CASES_ROW + 10
+    return {
+        "width": CASES_WIDTH,
+        "height": height,
+        "axis_x": CASES_LABEL,
+        "rows": lines,
+        "months": heads,
+    }
+
+
+# --- Export tables (written by schools.tabular: CSV for Dutch Excel, .xlsx) ---------------
+
+
+def counts_table(report: SchoolReport) -> tuple[list[str], list[list]]:
+    """Flags per month and category over the trend window, in Dutch words."""
+    headers = [_("School"), _("Month"), _("Category"), _("Number of flags")]
+    rows = [
+        [report.school.name, f"{m.month:%m-%Y}", str(CATEGORY_LABELS[c]), m.counts.get(c, 0)]
+        for m in report.trend
+        for c in CATEGORIES
+    ]
+    return headers, rows
+
+
+def measures_table(report: SchoolReport) -> tuple[list[str], list[list]]:
+    """The month's key figures, one per row."""
     median = report.median_days_to_conversation
-    writer.writerow(["median_days_flag_to_conversation", "" if median is None else median])
-    writer.writerow(["flags", report.flags_total])
-    writer.writerow(["false_positives", report.false_positives])
-    return out.getvalue()
+    headers = [_("School"), _("Month"), _("Measure"), _("Value")]
+    measures = [
+        (_("open cases"), report.open_cases),
+        (_("conversations held"), report.conversations_held),
+        (_("median days from flag to conversation"), "" if median is None else median),
+        (_("flags"), report.flags_total),
+        (_("false positives"), report.false_positives),
+    ]
+    month = f"{report.month:%m-%Y}"
+    return headers, [[report.school.name, month, str(name), value] for name, value in measures]

@@ -36,6 +36,7 @@ from monitoring.models import (
 )
 from monitoring.similarity import jaccard, normalise, shingles
 from monitoring.sources.base import FetchedPost, FetchError, FetchResult, RateLimited
+from schools.leaders import leads_school
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -664,7 +665,8 @@ def _require_verify_fact(case: FollowUp) -> None:
 
 
 def is_director_of(user, school: School) -> bool:
-    return StaffMembership.objects.filter(user=user, school=school, role=Role.DIRECTOR).exists()
+    """Directors of the school; board staff when the school has no director."""
+    return leads_school(user, school)
 
 
 @transaction.atomic
@@ -681,7 +683,12 @@ def public_reply_draft(*, case: FollowUp, text: str, user) -> PublicReply:
 def public_reply_approve(*, reply: PublicReply, user) -> PublicReply:
     _require_verify_fact(reply.followup)
     if not is_director_of(user, reply.followup.school):
-        raise ValidationError(_("Only the school's director can approve a public reply."))
+        raise ValidationError(
+            _(
+                "Only the school's director can approve a public reply "
+                "(the board, when the school has no director)."
+            )
+        )
     if reply.is_approved:
         return reply
     reply.approved_by, reply.approved_at = user, timezone.now()

@@ -27,6 +27,7 @@ from monitoring.forms import (
 from monitoring.mentions import mentions_for_school
 from monitoring.models import FetchRun, Flag, FollowUp, Mention, PublicReply, Source, WatchTerm
 from schools.access import has_role, require_role
+from schools.tabular import csv_response
 
 DASHBOARD_LIMIT = 50
 Role = access.Role
@@ -304,21 +305,27 @@ def report(request):
         "report": school_report,
         "chart": reports.trend_chart(school_report.trend) if school_report else None,
     }
+    if school_report:
+        cases = reports.cases_per_category(school=school_report.school, month=school_report.month)
+        months = [m.month for m in school_report.trend]
+        context["cases"] = cases
+        context["cases_chart"] = reports.cases_chart(cases, months)
     return render(request, "monitoring/report.html", context, status=200 if school_report else 400)
 
 
 @login_required
 @require_GET
 def report_csv(request):
+    """?tabel=kengetallen for the month's key figures; otherwise flags per month/category."""
     form, school_report = _report_from_request(request)
     if school_report is None:
         return HttpResponse(_("Choose a school and month."), status=400, content_type="text/plain")
-    response = HttpResponse(
-        reports.report_csv(school_report), content_type="text/csv; charset=utf-8"
-    )
-    name = f"monitoring-{school_report.school.code}-{school_report.month:%Y-%m}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    measures = request.GET.get("tabel") == "kengetallen"
+    table = reports.measures_table if measures else reports.counts_table
+    headers, rows = table(school_report)
+    kind = "kengetallen" if measures else "aantallen"
+    name = f"monitoring-{kind}-{school_report.school.code}-{school_report.month:%Y-%m}.csv"
+    return csv_response(name, headers, rows)
 
 
 # --- Sources and watch terms (board) ------------------------------------------------------

@@ -1,45 +1,39 @@
-"""CSV export of a school's confirmation list."""
-
-import csv
-import io
+"""The confirmation list of a school as a table for the shared writer (schools.tabular)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policy.selectors import ConfirmationRow
-from schools.csv_safety import safe_text
 
 
-def csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ gets a ' in front."""
-    return safe_text(value)  # one rule for every export: schools/csv_safety.py
-
-
-def confirmations_csv(
+def confirmations_table(
     *, staff: list[ConfirmationRow], parents: list[ConfirmationRow] | None
-) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [_("List"), _("Name"), _("E-mail address"), _("Role"), _("Confirmed"), _("Confirmed at")]
-    )
+) -> tuple[list[str], list[list]]:
+    headers = [
+        _("List"),
+        _("Name"),
+        _("E-mail address"),
+        _("Role"),
+        _("Confirmed"),
+        _("Confirmed at"),
+    ]
     groups = [(_("staff"), staff)] + ([(_("parents"), parents)] if parents is not None else [])
-    for list_name, rows in groups:
-        for row in rows:
+    rows = []
+    for list_name, members in groups:
+        for row in members:
             confirmed_at = (
-                timezone.localtime(row.confirmed_at).strftime("%Y-%m-%d %H:%M")
+                timezone.localtime(row.confirmed_at).strftime("%d-%m-%Y %H:%M")
                 if row.confirmed_at
                 else ""
             )
-            writer.writerow(
-                csv_safe(str(cell))
-                for cell in (
+            rows.append(
+                [
                     list_name,
                     row.name,
                     row.email,
                     ", ".join(str(r) for r in row.roles),
                     _("yes") if row.confirmed else _("no"),
                     confirmed_at,
-                )
+                ]
             )
-    return out.getvalue()
+    return headers, rows

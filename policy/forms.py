@@ -4,7 +4,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from policy.models import Section
+from policy.models import Release, Section
 from policy.text import normalise_article_text
 
 # Page ids the protocol page uses itself; a section may not take them.
@@ -79,3 +79,12 @@ class DiffChoiceForm(forms.Form):
         if cleaned.get("old") is not None and cleaned.get("old") == cleaned.get("new"):
             raise forms.ValidationError(_("Choose two different versions."))
         return cleaned
+
+
+class PublishForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What kind of change is this?"),
+        choices=Release.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Release.Kind.REVISION,  # the safe default: everyone reads again
+    )

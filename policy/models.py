@@ -174,6 +174,11 @@ class Article(models.Model):
         return self.anchor
 
     @property
+    def label(self) -> str:
+        """How people name the article: "Communiceren 2", not the anchor "communiceren-2"."""
+        return f"{self.section.heading.capitalize()} {self.number}"
+
+    @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p.strip()]
 
@@ -188,6 +193,15 @@ class Acknowledgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="protocol_confirmations"
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    carried_from = models.ForeignKey(
+        ProtocolVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed as version"),
+        help_text=_("Set when the confirmation was kept for a correction of that version."),
+    )
 
     class Meta:
         verbose_name = _("confirmation of reading")
@@ -201,3 +215,28 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · v{self.version_id}"
+
+
+class Release(models.Model):
+    """How a version was published: a revision (everyone reads again, staff are e-mailed
+    once) or a correction of spelling (earlier confirmations are kept, nobody is e-mailed).
+
+    A separate row, because a published ProtocolVersion never changes (database triggers).
+    """
+
+    class Kind(models.TextChoices):
+        REVISION = "revision", _("new version: everyone reads it again")
+        CORRECTION = "correction", _("correction of spelling: confirmations stay valid")
+
+    version = models.OneToOneField(
+        ProtocolVersion, on_delete=models.PROTECT, related_name="release"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    staff_emailed_at = models.DateTimeField(_("staff e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.kind}"

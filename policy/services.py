@@ -16,6 +16,7 @@ from policy.models import (
     Article,
     ProtocolVersion,
     PublishedVersionIsFrozen,
+    Release,
     Section,
 )
 from policy.text import normalise_article_text
@@ -73,18 +74,50 @@ def version_update_summary(*, version: ProtocolVersion, summary: str) -> Protoco
 
 
 @transaction.atomic
-def version_publish(*, version: ProtocolVersion, by: User) -> ProtocolVersion:
-    """Publish a draft: it becomes the current version and everyone is asked to read it."""
+def version_publish(
+    *, version: ProtocolVersion, by: User, kind: str = Release.Kind.REVISION
+) -> ProtocolVersion:
+    """Publish a draft: it becomes the current version.
+
+    A revision asks everyone to read it, and staff are e-mailed once after commit. A
+    correction (spelling) keeps the confirmations of the version it corrects.
+    """
+    if kind not in Release.Kind.values:
+        raise ValidationError(_("Choose a new version or a correction."))
     draft = _locked_draft(version)
     if not draft.summary.strip():
         raise ValidationError(_("Describe what changed before publishing."))
     if not draft.articles.exists():
         raise ValidationError(_("A version without articles cannot be published."))
+    previous = ProtocolVersion.objects.current()
+    if kind == Release.Kind.CORRECTION and previous is None:
+        raise ValidationError(_("The first version cannot be a correction."))
     draft.status = ProtocolVersion.Status.PUBLISHED
     draft.published_at = timezone.now()
     draft.published_by = by
     draft.save(update_fields=["status", "published_at", "published_by"])
+    release = Release.objects.create(version=draft, kind=kind)
+    if kind == Release.Kind.CORRECTION:
+        _carry_confirmations(previous=previous, correction=draft)
+    else:
+        from policy.tasks import send_protocol_published_emails
+
+        transaction.on_commit(lambda: send_protocol_published_emails.delay(release.pk))
     return draft
+
+
+def _carry_confirmations(*, previous: ProtocolVersion, correction: ProtocolVersion) -> None:
+    """Who confirmed the corrected version keeps that confirmation for the correction,
+    marked with the version they actually read."""
+    Acknowledgement.objects.bulk_create(
+        Acknowledgement(
+            version=correction,
+            user_id=ack.user_id,
+            confirmed_at=ack.confirmed_at,
+            carried_from_id=ack.carried_from_id or previous.pk,
+        )
+        for ack in Acknowledgement.objects.filter(version=previous)
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,16 +9,17 @@ from django.views.decorators.http import require_POST
 
 from policy import services
 from policy.diff import compare_articles, split_unchanged
-from policy.export import confirmations_csv
+from policy.export import confirmations_table
 from policy.forms import (
     ArticleForm,
     ConfirmForm,
     DiffChoiceForm,
+    PublishForm,
     SectionAddForm,
     SectionForm,
     SummaryForm,
 )
-from policy.models import Acknowledgement, Article, ProtocolVersion, Section
+from policy.models import Acknowledgement, Article, ProtocolVersion, Release, Section
 from policy.selectors import (
     parent_confirmations,
     schools_with_confirmation_counts,
@@ -31,6 +32,7 @@ from schools.access import (
     roles_of,
 )
 from schools.models import StaffMembership
+from schools.tabular import csv_response
 
 Role = StaffMembership.Role
 
@@ -213,14 +215,12 @@ def confirmation_csv(request, code: str):
     school = _confirmation_school(request.user, code)
     version = _current_or_404()
     with_parents = request.GET.get("ouders") == "1"
-    content = confirmations_csv(
+    headers, rows = confirmations_table(
         staff=staff_confirmations(school=school, version=version),
         parents=parent_confirmations(school=school, version=version) if with_parents else None,
     )
-    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
     filename = f"protocol-v{version.number}-bevestigingen-{school.code}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(filename, headers, rows)
 
 
 # --- Drafting and publishing (board staff) ----------------------------------------------
@@ -282,6 +282,7 @@ def draft_preview(request, number: int):
             "changes": changes,
             "changed": changed,
             "unchanged": unchanged,
+            "publish_form": PublishForm(),
         },
     )
 
@@ -290,12 +291,21 @@ def draft_preview(request, number: int):
 @require_POST
 def draft_publish(request, number: int):
     draft = _get_draft(request.user, number)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether this is a new version or a correction."))
+        return redirect("policy:draft_preview", number=draft.number)
+    kind = form.cleaned_data["kind"]
     try:
-        services.version_publish(version=draft, by=request.user)
+        services.version_publish(version=draft, by=request.user, kind=kind)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("policy:draft_preview", number=draft.number)
-    messages.success(request, _("Version %(number)s is published.") % {"number": draft.number})
+    if kind == Release.Kind.CORRECTION:
+        text = _("Version %(number)s is published as a correction; confirmations stay valid.")
+    else:
+        text = _("Version %(number)s is published; all staff are e-mailed to read it.")
+    messages.success(request, text % {"number": draft.number})
     return redirect("policy:current")
 
 

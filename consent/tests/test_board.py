@@ -1,6 +1,7 @@
 """Board staff manage purposes: add one, or publish a correction or a change of meaning."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from consent.models import Purpose, PurposeVersion
@@ -63,7 +64,8 @@ def test_it_asks_again_for_that_purpose_only_after_a_change_of_meaning(
     decide(pupil_a, parent_a, "website", "photo", True)
     decide(pupil_a, parent_a, "pers", "photo", True)
     url = reverse("consent:purpose_text", args=[purpose("website").pk])
-    login(board).post(url, {"text": "Nieuwe betekenis.", "kind": "change_of_meaning"})
+    data = {"text": "Nieuwe betekenis.", "kind": "change_of_meaning"}
+    login(board).post(url, {**data, "confirmed": "1"})
     assert state_of(pupil_a, "website", "photo") == State.UNANSWERED
     assert state_of(pupil_a, "pers", "photo") == State.GRANTED
 
@@ -74,3 +76,20 @@ def test_it_refuses_an_unchanged_text(login, board):
     response = login(board).post(url, {"text": website.versions.get().text, "kind": "correction"})
     assert response.status_code == 200
     assert website.versions.count() == 1
+
+
+def test_it_shows_how_many_parents_a_change_of_meaning_emails_before_publishing(
+    eager_tasks, django_capture_on_commit_callbacks, login, board, parent_a, parent_b
+):
+    url = reverse("consent:purpose_text", args=[purpose("website").pk])
+    data = {"text": "Nieuwe betekenis.", "kind": "change_of_meaning"}
+    client = login(board)
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = client.post(url, data)
+    assert "2 ouders met gezag krijgen een e-mail" in preview.content.decode()
+    assert purpose("website").versions.count() == 1 and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "confirmed": "1"}, follow=True)
+    assert purpose("website").versions.count() == 2
+    assert len(mail.outbox) == 2
+    assert "2 ouders krijgen een e-mail om opnieuw te antwoorden" in response.content.decode()

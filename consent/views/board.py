@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 
 from consent.forms import PurposeForm, PurposeTextForm
 from consent.models import Purpose, PurposeVersion
-from consent.services import purpose_create, purpose_version_publish
+from consent.services import purpose_change_families, purpose_create, purpose_version_publish
 from schools.access import require_role
 from schools.models import StaffMembership
 
@@ -36,6 +38,18 @@ def purposes(request):
     return render(request, "consent/purposes.html", {"versions": latest.values(), "form": form})
 
 
+def _published_report(asks_again: bool) -> str:
+    if not asks_again:
+        return _("The new text is published as a correction; answers stay valid.")
+    n = purpose_change_families()
+    return ngettext(
+        "The new text is published; %(n)s parent is being e-mailed to answer again.",
+        "The new text is published; %(n)s parents are being e-mailed to answer again.",
+        n,
+    ) % {"n": n}
+
+
+@never_cache
 @login_required
 def purpose_text(request, pk):
     require_role(request.user, Role.BOARD)
@@ -43,12 +57,20 @@ def purpose_text(request, pk):
     current = purpose.versions.order_by("-number").first()
     form = PurposeTextForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        asks_again = data["kind"] == PurposeVersion.Kind.CHANGE_OF_MEANING
+        if asks_again and not data["confirmed"]:
+            # A change of meaning e-mails every parent: show how many, ask to confirm.
+            context = {"purpose": purpose, "form": form, "parents": purpose_change_families()}
+            return render(request, "consent/purpose_text_confirm.html", context)
         try:
-            purpose_version_publish(user=request.user, purpose=purpose, **form.cleaned_data)
+            purpose_version_publish(
+                user=request.user, purpose=purpose, text=data["text"], kind=data["kind"]
+            )
         except ValidationError as error:
             form.add_error("text", error)
         else:
-            messages.success(request, _("The new text is published."))
+            messages.success(request, _published_report(asks_again))
             return redirect("consent:purposes")
     versions = purpose.versions.order_by("-number")
     return render(

@@ -1,23 +1,30 @@
-"""Directors (and board staff): coverage, conflicts, reminders, the yearly review, CSV."""
+"""Directors (and board staff): coverage with names, reminders and the yearly review (each
+with a preview, a confirmation and a report), paper and phone forms, exports."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 
-from consent.forms import RecordOnBehalfForm
+from consent.charts import coverage_history
+from consent.forms import PaperForm
 from consent.models import ConsentEvent, ReviewRound
-from consent.reports import child_history, coverage_csv, school_coverage
+from consent.reports import child_history, coverage_table, school_coverage
+from consent.rules import purpose_infos
 from consent.services import (
-    Answer,
     consent_decide,
     current_school_year,
-    reminders_request,
+    reminder_plan,
+    reminders_send,
+    review_round_families,
     review_round_open,
 )
 from schools.access import (
@@ -27,9 +34,11 @@ from schools.access import (
     has_role,
     require_role,
 )
-from schools.models import StaffMembership
+from schools.models import Group, StaffMembership
+from schools.tabular import csv_response, xlsx_response
 
 Role = StaffMembership.Role
+ACTING = (Role.DIRECTOR, Role.BOARD)
 
 
 @login_required
@@ -40,83 +49,183 @@ def coverage_index(request):
     )
 
 
+@never_cache
 @login_required
 def coverage(request, code):
     school = get_school_for_director(request.user, code)
     year = current_school_year(timezone.localdate())
     context = {
         "coverage": school_coverage(school),
+        "history": coverage_history(school),
         "review_round": ReviewRound.objects.filter(school=school, school_year=year).first(),
-        "can_act": has_role(request.user, Role.DIRECTOR, Role.BOARD),
+        "can_act": has_role(request.user, *ACTING),
     }
     return render(request, "consent/coverage.html", context)
+
+
+def _export_name(school, ext: str) -> str:
+    return f"toestemming-{school.code}-{timezone.localdate().isoformat()}.{ext}"
 
 
 @login_required
 def coverage_export(request, code):
     school = get_school_for_director(request.user, code)
-    response = HttpResponse(coverage_csv(school), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="toestemming-{school.code}-{stamp}.csv"'
-    )
-    return response
+    headers, rows = coverage_table(school)
+    return csv_response(_export_name(school, "csv"), headers, rows)
 
 
 @login_required
-@require_POST
+def coverage_export_xlsx(request, code):
+    school = get_school_for_director(request.user, code)
+    headers, rows = coverage_table(school)
+    return xlsx_response(_export_name(school, "xlsx"), headers, rows, title=_("Consent"))
+
+
+# --- Reminders: preview, confirm, report ---------------------------------------------
+
+
+class ReminderScope(forms.Form):
+    groep = forms.IntegerField(required=False, min_value=1)
+    ouder = forms.IntegerField(required=False, min_value=1)
+
+
+def _reminder_scope(request, school) -> tuple[Group | None, object | None]:
+    """The group and parent a reminder is limited to; out of the school is a 404."""
+    scope = ReminderScope(request.POST if request.method == "POST" else request.GET)
+    if not scope.is_valid():
+        raise Http404
+    group = parent = None
+    if scope.cleaned_data["groep"]:
+        group = Group.objects.filter(school=school, pk=scope.cleaned_data["groep"]).first()
+        if group is None:
+            raise Http404
+    if scope.cleaned_data["ouder"]:
+        parent = (
+            get_user_model()
+            .objects.filter(
+                pk=scope.cleaned_data["ouder"],
+                guardianships__pupil__school=school,
+                guardianships__pupil__left_on__isnull=True,
+                guardianships__has_parental_authority=True,
+            )
+            .first()
+        )
+        if parent is None:
+            raise Http404
+    return group, parent
+
+
+def _reminder_report(plan) -> str:
+    sent = ngettext("%(n)s reminder was sent.", "%(n)s reminders were sent.", len(plan.to_send)) % {
+        "n": len(plan.to_send)
+    }
+    skipped = _(
+        "Not sent: %(recent)s reminded in the last 7 days, %(done)s answered everything."
+    ) % {"recent": plan.recently_reminded, "done": plan.all_answered}
+    return f"{sent} {skipped}"
+
+
+@never_cache
+@login_required
 def remind(request, code):
-    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    require_role(request.user, *ACTING)
     school = get_school_for_director(request.user, code)
-    reminders_request(school=school)
-    messages.success(
-        request,
-        _("Reminders are being sent to parents who have not answered (at most one a week)."),
-    )
-    return redirect("consent:coverage", code=school.code)
+    group, parent = _reminder_scope(request, school)
+    scope = {"group_id": group.pk if group else None, "guardian_id": parent.pk if parent else None}
+    if request.method == "POST":
+        plan = reminders_send(school=school, **scope)
+        messages.success(request, _reminder_report(plan))
+        return redirect("consent:coverage", code=school.code)
+    context = {
+        "school": school,
+        "group": group,
+        "parent": parent,
+        "plan": reminder_plan(school=school, **scope),
+    }
+    return render(request, "consent/remind_confirm.html", context)
 
 
+@never_cache
 @login_required
-@require_POST
 def review_round(request, code):
-    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    require_role(request.user, *ACTING)
     school = get_school_for_director(request.user, code)
-    try:
-        review_round_open(school=school, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The review round is open; parents are being e-mailed."))
-    return redirect("consent:coverage", code=school.code)
+    if request.method == "POST":
+        try:
+            review_round_open(school=school, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            n = review_round_families(school=school)
+            messages.success(
+                request,
+                ngettext(
+                    "The review round is open; %(n)s parent is being e-mailed.",
+                    "The review round is open; %(n)s parents are being e-mailed.",
+                    n,
+                )
+                % {"n": n},
+            )
+        return redirect("consent:coverage", code=school.code)
+    year = current_school_year(timezone.localdate())
+    context = {
+        "school": school,
+        "year": year,
+        "already_open": ReviewRound.objects.filter(school=school, school_year=year).first(),
+        "parents": review_round_families(school=school),
+    }
+    return render(request, "consent/review_round_confirm.html", context)
 
 
+# --- Paper and phone forms ------------------------------------------------------------
+
+
+def _initial_guardian(request, guardians):
+    """Keep the parent chosen last time (?ouder=), if they are a gezag-holder of the pupil."""
+    value = request.GET.get("ouder", "")
+    if value.isdigit():
+        return guardians.filter(pk=int(value)).first()
+    return None
+
+
+@never_cache
 @login_required
 def record(request, pk):
-    """Staff record a decision a parent gave on paper or by phone; the event names them."""
-    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    """Staff type in a whole paper form (or phone call) and submit once; the events name
+    the method and the staff member who recorded them."""
+    require_role(request.user, *ACTING)
     pupil = get_pupil_for_staff(request.user, pk)
     guardians = get_user_model().objects.filter(
         guardianships__pupil=pupil, guardianships__has_parental_authority=True
     )
-    form = RecordOnBehalfForm(request.POST or None, guardians=guardians)
+    initial = {"guardian": _initial_guardian(request, guardians)}
+    form = PaperForm(
+        request.POST or None, guardians=guardians, infos=purpose_infos(), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        guardian = form.cleaned_data["guardian"]
         try:
             events = consent_decide(
                 pupil=pupil,
-                guardian=data["guardian"],
-                answers=[Answer(data["purpose"].pk, data["media_type"], data["decision"] == "yes")],
-                method=data["method"],
+                guardian=guardian,
+                answers=form.answers(),
+                method=form.cleaned_data["method"],
                 recorded_by=request.user,
             )
         except (ValidationError, PermissionDenied):
-            form.add_error(None, _("This decision could not be recorded."))
+            form.add_error(None, _("This form could not be recorded; nothing was changed."))
         else:
-            if events:
-                messages.success(request, _("The decision is recorded."))
-            else:
-                messages.info(request, _("This was already the parent's answer; nothing changed."))
-            return redirect("consent:record", pk=pupil.pk)
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s answer was recorded; unchanged answers were skipped.",
+                    "%(n)s answers were recorded; unchanged answers were skipped.",
+                    len(events),
+                )
+                % {"n": len(events)},
+            )
+            url = reverse("consent:record", args=[pupil.pk]) + f"?ouder={guardian.pk}"
+            return redirect(url)
     context = {
         "pupil": pupil,
         "form": form,

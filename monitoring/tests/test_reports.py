@@ -1,6 +1,8 @@
 """Report numbers, CSV export, and the monthly digest without post text."""
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
@@ -79,23 +81,19 @@ def test_it_gives_the_false_positive_share(history):
     assert report.false_positive_share == pytest.approx(0.2)
 
 
-def test_it_neutralises_formula_cells_in_csv():
-    assert reports.csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert reports.csv_safe("+31") == "'+31"
-    assert reports.csv_safe("@SUM") == "'@SUM"
-    assert reports.csv_safe("Vlindertuin") == "Vlindertuin"
-
-
 def test_it_exports_the_report_as_csv(login, director_a, history):
     history.name = "=cmd|' /C calc'!A0"
     history.save()
     url = reverse("monitoring:report_csv") + "?school=vlindertuin&month=2026-11"
     response = login(director_a).get(url)
-    body = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
-    assert "'=cmd" in body and "\n=cmd" not in body
-    assert "2026-11,negative_experience,2" in body
-    assert "median_days_flag_to_conversation,4" in body
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["School", "Maand", "Categorie", "Aantal signalen"]
+    evil = "'=cmd|' /C calc'!A0"  # formula-safe: the leading ' keeps it text
+    assert {row[0] for row in rows[1:]} == {evil}
+    assert [evil, "11-2026", "negatieve ervaring", "2"] in rows
+    measures = login(director_a).get(url + "&tabel=kengetallen").content.decode("utf-8-sig")
+    assert "mediaan dagen van signaal tot gesprek;4" in measures
 
 
 def test_it_renders_an_accessible_svg_chart_with_a_data_table(login, director_a, history):
@@ -141,3 +139,29 @@ def test_it_writes_svg_coordinates_with_dots_in_dutch(login, director_a, history
     svg = response.content.decode().split("<svg", 1)[1].split("</svg>", 1)[0]
     assert 'x="43.5"' in svg
     assert not re.search(r'="\d+,\d"', svg)
+
+
+def test_it_counts_cases_opened_per_month_and_category(school_a, school_b):
+    source = make_source()
+    posts = iter(make_post(source, str(i), "tekst") for i in range(10))
+    november = make_case(school_a, opened_at=at(2026, 11, 2))
+    make_flag(next(posts), school_a, "insult", november, created_at=at(2026, 11, 2))
+    make_flag(next(posts), school_a, "privacy", november, created_at=at(2026, 11, 2))
+    september = make_case(school_a, opened_at=at(2026, 9, 2))
+    make_flag(next(posts), school_a, "insult", september, created_at=at(2026, 9, 2))
+    other = make_case(school_b, opened_at=at(2026, 11, 2))
+    make_flag(next(posts), school_b, "insult", other, created_at=at(2026, 11, 2))
+    rows = dict(reports.cases_per_category(school=school_a, month=datetime.date(2026, 11, 1)))
+    # June … November
+    assert rows["belediging of bedreiging"] == [0, 0, 0, 1, 0, 1]
+    assert rows["privacy van een leerling"] == [0, 0, 0, 0, 0, 1]
+    assert rows["negatieve ervaring"] == [0] * 6
+
+
+def test_it_charts_cases_per_category_with_a_table(login, director_a, history):
+    response = login(director_a).get(
+        reverse("monitoring:report") + "?school=vlindertuin&month=2026-11"
+    )
+    body = response.content.decode()
+    assert '<title id="cases-chart-title">' in body and '<desc id="cases-chart-desc">' in body
+    assert '<caption id="cases-caption">' in body

@@ -7,7 +7,9 @@ import pytest
 from django.core import mail
 from selenium.webdriver.support.ui import Select
 
+from consent.models import ConsentEvent, Purpose
 from monitoring.models import FollowUp
+from monitoring.tests.helpers import make_case
 from opo_portal.tests.e2e_data import build_demo_class, build_monitoring, give_demo_consents
 from opo_portal.tests.e2e_support import DESKTOP, Browser, log_in_with_password_and_totp
 
@@ -29,42 +31,66 @@ def fill_date(browser: Browser, css: str, day: datetime.date) -> None:
     assert field.get_attribute("value") == day.isoformat()
 
 
-def test_it_lets_a_director_read_coverage_remind_parents_and_follow_up_a_flagged_post(
+def test_it_walks_the_directors_week(
     open_browser, director_a, teacher_a, school_a, group_a1, pupil_a, parent_a, verified_email
 ):
+    """Home ("Wat vraagt aandacht") → remind one family → record a paper form → follow a
+    case, every page axe-clean."""
     demo = build_demo_class(school_a, group_a1, pupil_a, parent_a)
     give_demo_consents(demo)
     build_monitoring(school_a)
+    julia, julia_parent = demo.pupils["Julia"], demo.parents["Julia"]
     browser = open_browser(DESKTOP, "director")
     log_in_with_password_and_totp(browser, verified_email(director_a))
     browser.wait_for_path("/start/directie/")
     browser.check_page("home")
+    main = browser.find("main").text
+    assert "Wat vraagt aandacht" in main
+    assert "Lucas Smit" in main  # parents who disagree
 
-    # Consent coverage of the school, then a reminder to parents who have not answered.
-    browser.follow("/toestemming/dekking/")
-    browser.check_page("coverage-schools")
-    browser.follow("/toestemming/dekking/vlindertuin/")
-    browser.check_page("coverage")
-    assert "Lucas Smit" in browser.find("main").text  # the parents' conflict to resolve
+    # Remind Julia's parent: a preview with the count, a confirmation, a report.
     mail.outbox.clear()
-    browser.submit("form[action='/toestemming/dekking/vlindertuin/herinnering/'] button")
+    remind = f"/toestemming/dekking/vlindertuin/herinnering/?ouder={julia_parent.pk}"
+    browser.find("details summary").click()  # open the list of group 5
+    browser.follow(remind)
+    browser.check_page("remind-preview")
+    assert "1 ouder krijgt een herinnering" in browser.find("main").text
+    assert mail.outbox == []
+    browser.submit("main form button[type=submit]")
     browser.wait_for_path("/toestemming/dekking/vlindertuin/")
-    browser.check_page("reminders-sent")
-    reminded = {address for message in mail.outbox for address in message.to}
-    assert demo.parents["Julia"].email in reminded  # Julia's parent answered nothing
+    browser.check_page("reminder-sent")
+    assert "1 herinnering is verstuurd." in browser.find("main").text
+    assert [m.to for m in mail.outbox] == [[julia_parent.email]]
 
-    # The monitoring report, then the open case about a negative experience.
-    browser.follow("/monitoring/")
-    browser.check_page("monitoring")
-    browser.follow("/monitoring/rapportage/")
-    browser.check_page("monitoring-report")
+    # Julia's parent answers on paper: the whole form in one submit.
+    browser.open("/start/directie/")
+    browser.find("details summary").click()
+    browser.follow(f"/toestemming/leerling/{julia.pk}/vastleggen/")
+    browser.check_page("paper-form")
+    Select(browser.find("select[name=guardian]")).select_by_value(str(julia_parent.pk))
+    browser.choose_radio("method", "paper")
+    website, social = (Purpose.objects.get(code=c).pk for c in ("website", "sociale-media"))
+    for pid, media, answer in [
+        (website, "photo", "yes"),
+        (website, "video", "yes"),
+        (social, "photo", "no"),
+    ]:
+        browser.find(f"input[name='c-{pid}-{media}'][value='{answer}']").click()
+    browser.submit("form.paper-form button[type=submit]")
+    browser.wait_for_path(f"/toestemming/leerling/{julia.pk}/vastleggen/")
+    browser.check_page("paper-form-saved")
+    assert "3 antwoorden zijn vastgelegd" in browser.find("main").text
+    events = ConsentEvent.objects.filter(pupil=julia)
+    assert {(e.method, e.recorded_by_id) for e in events} == {("paper", director_a.pk)}
+    selected = Select(browser.find("select[name=guardian]")).first_selected_option
+    assert selected.get_attribute("value") == str(julia_parent.pk)  # the form keeps the parent
+
+    # Follow the open case about a negative experience from the home page.
     case = FollowUp.objects.get(school=school_a, flags__category="negative_experience")
-    browser.follow("/monitoring/")
+    browser.open("/start/directie/")
     browser.follow(f"/monitoring/zaken/{case.pk}/")
     browser.check_page("case")
     assert "overblijven" in browser.find("main").text
-
-    # Assign it and plan the conversation ...
     today = datetime.date.today()
     Select(browser.find("select[name=status]")).select_by_value("conversation_planned")
     Select(browser.find("select[name=assigned_to]")).select_by_value(str(teacher_a.pk))
@@ -89,4 +115,28 @@ def test_it_lets_a_director_read_coverage_remind_parents_and_follow_up_a_flagged
     case.refresh_from_db()
     assert case.status == FollowUp.Status.CONVERSATION_HELD
     assert case.held_on == today
-    assert "overblijfrooster" in case.notes
+
+    # Coverage with names, and the spreadsheet export.
+    browser.follow("/toestemming/dekking/")
+    browser.follow("/toestemming/dekking/vlindertuin/")
+    browser.check_page("coverage")
+    assert "Lucas Smit" in browser.find("main").text
+
+
+def test_it_shows_the_board_a_school_without_a_director(
+    open_browser, board, director_a, school_a, school_b, pupil_b, parent_b, verified_email
+):
+    """The board's home: every school with a total; the school without a director in full,
+    with its urgent case one click away."""
+    case = make_case(school_b, priority=FollowUp.Priority.URGENT)
+    browser = open_browser(DESKTOP, "board")
+    log_in_with_password_and_totp(browser, verified_email(board))
+    browser.wait_for_path("/start/bestuur/")
+    browser.check_page("home")
+    main = browser.find("main").text
+    assert "Wat vraagt aandacht in de stichting" in main
+    assert "geen: het bestuur is aanspreekpunt" in main
+    assert "Scholen zonder directeur" in main
+    assert "Bram Visser" in main or "1 leerling met onbeantwoorde vragen" in main
+    browser.follow(f"/monitoring/zaken/{case.pk}/")
+    browser.check_page("case")

@@ -149,13 +149,15 @@ ACCESS = {
         _school_a,
         staff_only("director", "board"),
     ),
-    "consent:remind": (
+    "consent:coverage_export_xlsx": (
         _school_a,
-        logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
+        staff_only("director", "board"),
     ),
+    # GET is the preview (how many parents, why not the others); POST sends.
+    "consent:remind": (_school_a, staff_only("director", "board")),
     "consent:review_round": (
         _school_a,
-        logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
+        staff_only("director", "board"),
     ),
     "consent:record": (_consent_pupil, staff_only("director", "board")),
     "consent:purposes": (None, staff_only("board")),

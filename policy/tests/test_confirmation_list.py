@@ -8,15 +8,15 @@ from django.urls import reverse
 
 from conftest import make_staff, make_user
 from policy import services
-from policy.export import csv_safe
 from policy.tests.conftest import publish_new_version
+from schools.csv_safety import safe_cell as csv_safe
 from schools.models import Guardianship, StaffMembership
 
 Role = StaffMembership.Role
 
 
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_it_lists_school_staff_with_their_confirmation(

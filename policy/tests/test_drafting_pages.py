@@ -26,7 +26,7 @@ def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
     ]
     assert ProtocolVersion.objects.current() == v1  # preview publishes nothing
 
-    response = c.post(reverse("policy:draft_publish", args=[draft.number]))
+    response = c.post(reverse("policy:draft_publish", args=[draft.number]), {"kind": "revision"})
     assert response.url == reverse("policy:current")
     assert ProtocolVersion.objects.current().number == 2
     page = c.get(reverse("policy:current")).content.decode()
@@ -36,7 +36,7 @@ def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
 def test_it_keeps_the_draft_when_publishing_without_a_summary(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))
-    response = c.post(reverse("policy:draft_publish", args=[2]), follow=True)
+    response = c.post(reverse("policy:draft_publish", args=[2]), {"kind": "revision"}, follow=True)
     assert ProtocolVersion.objects.get(number=2).status == "draft"
     assert "message--error" in response.content.decode()
 

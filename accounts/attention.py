@@ -1,0 +1,211 @@
+""" "Wat vraagt aandacht": what a director (per school) or the board (every school, with a
+foundation total) should act on this week, each line pointing to where it is handled.
+
+The home pages are the one place that reads every app, so this module may import consent,
+monitoring and policy (the apps themselves never import accounts' pages). Every query is
+for all schools at once: the number of queries does not grow with pupils or schools.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from consent.models import MediaType, ReminderSent, TakedownTask
+from consent.reports import gezag_names
+from consent.rules import State, consent_table, purpose_infos
+from consent.services import REMINDER_PAUSE
+from monitoring.models import FollowUp, Source
+from policy.models import ProtocolVersion
+from policy.selectors import schools_with_confirmation_counts
+from schools.leaders import directed_school_ids
+from schools.models import Guardianship, Pupil, School
+
+
+@dataclass
+class Family:
+    guardian_id: int
+    name: str
+    reminded_on: datetime.date | None  # a reminder in the last 7 days
+
+
+@dataclass
+class WaitingPupil:
+    pupil: Pupil
+    open_questions: int
+    families: list[Family]
+
+
+@dataclass
+class GroupWaiting:
+    name: str
+    group_id: int | None
+    pupils: list[WaitingPupil] = field(default_factory=list)
+
+
+@dataclass
+class SchoolAttention:
+    school: School
+    has_director: bool
+    pupil_count: int = 0
+    groups: list[GroupWaiting] = field(default_factory=list)
+    conflicts: list[tuple[Pupil, int]] = field(default_factory=list)
+    takedowns: list[TakedownTask] = field(default_factory=list)
+    cases: list[FollowUp] = field(default_factory=list)
+    protocol_missing: int = 0
+    sources_failing: list[Source] = field(default_factory=list)
+
+    @property
+    def waiting_pupils(self) -> int:
+        return sum(len(g.pupils) for g in self.groups)
+
+    @property
+    def urgent_cases(self) -> int:
+        return sum(1 for case in self.cases if case.is_urgent)
+
+    @property
+    def all_clear(self) -> bool:
+        return not (
+            self.waiting_pupils
+            or self.conflicts
+            or self.takedowns
+            or self.cases
+            or self.protocol_missing
+            or self.sources_failing
+        )
+
+
+@dataclass
+class Overview:
+    schools: list[SchoolAttention]
+    foundation_sources: list[Source]  # failing sources of no one school (board only)
+
+    @property
+    def total(self) -> dict:
+        return {
+            "pupil_count": sum(s.pupil_count for s in self.schools),
+            "waiting_pupils": sum(s.waiting_pupils for s in self.schools),
+            "conflicts": sum(len(s.conflicts) for s in self.schools),
+            "takedowns": sum(len(s.takedowns) for s in self.schools),
+            "cases": sum(len(s.cases) for s in self.schools),
+            "urgent_cases": sum(s.urgent_cases for s in self.schools),
+            "protocol_missing": sum(s.protocol_missing for s in self.schools),
+            "sources_failing": sum(len(s.sources_failing) for s in self.schools)
+            + len(self.foundation_sources),
+        }
+
+    @property
+    def without_director(self) -> list[SchoolAttention]:
+        return [s for s in self.schools if not s.has_director]
+
+
+def _recent_reminders(school_ids, now) -> dict[int, datetime.date]:
+    holders = Guardianship.objects.filter(pupil__school_id__in=school_ids).values("user_id")
+    rows = ReminderSent.objects.filter(
+        user_id__in=holders, sent_at__gt=now - REMINDER_PAUSE
+    ).values_list("user_id", "sent_at")
+    latest: dict[int, datetime.date] = {}
+    for user_id, sent_at in rows:
+        day = timezone.localdate(sent_at)
+        latest[user_id] = max(day, latest.get(user_id, day))
+    return latest
+
+
+def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
+    """Pupils with open questions per group (with their families) and conflicts.
+    5 queries: pupils, purposes, gezag-holders, events, names; +1 recent reminders."""
+    pupils = list(
+        Pupil.objects.current()
+        .filter(school_id__in=list(by_school))
+        .select_related("group")
+        .order_by("group__name", "first_name", "last_name")
+    )
+    infos = purpose_infos()
+    table = consent_table(pupils, infos)
+    guardians, _names = gezag_names([p.pk for p in pupils])
+    reminded = _recent_reminders(list(by_school), now)
+    groups: dict[tuple[int, str], GroupWaiting] = {}
+    for pupil in pupils:
+        item = by_school[pupil.school_id]
+        item.pupil_count += 1
+        states = [
+            table.state(pupil.pk, info.purpose.pk, media)
+            for info in infos
+            for media in MediaType.values
+        ]
+        if State.CONFLICT in states:
+            item.conflicts.append((pupil, states.count(State.CONFLICT)))
+        open_questions = states.count(State.UNANSWERED)
+        if not open_questions:
+            continue
+        name = pupil.group.name if pupil.group else "—"
+        key = (pupil.school_id, name)
+        if key not in groups:
+            groups[key] = GroupWaiting(name, pupil.group_id)
+            item.groups.append(groups[key])
+        families = [
+            Family(gid, gname, reminded.get(gid)) for gid, gname in guardians.get(pupil.pk, [])
+        ]
+        groups[key].pupils.append(WaitingPupil(pupil, open_questions, families))
+
+
+def _add_work(by_school: dict[int, SchoolAttention]) -> None:
+    """Open takedowns (oldest first) and open cases (urgent first). 2 queries."""
+    ids = list(by_school)
+    takedowns = (
+        TakedownTask.objects.filter(publication_check__school_id__in=ids, done_at__isnull=True)
+        .select_related("publication_check__purpose", "assigned_to")
+        .order_by("created_at")
+    )
+    for task in takedowns:
+        by_school[task.publication_check.school_id].takedowns.append(task)
+    cases = (
+        FollowUp.objects.filter(school_id__in=ids, status__in=FollowUp.OPEN_STATUSES)
+        .select_related("assigned_to")
+        .order_by("priority", "opened_at")
+    )
+    for case in cases:
+        by_school[case.school_id].cases.append(case)
+
+
+def _add_protocol(by_school: dict[int, SchoolAttention]) -> None:
+    """Staff who have not confirmed the current protocol version. 2 queries."""
+    version = ProtocolVersion.objects.current()
+    if version is None:
+        return
+    counted = schools_with_confirmation_counts(
+        School.objects.filter(pk__in=list(by_school)), version
+    )
+    for school in counted:
+        by_school[school.pk].protocol_missing = school.staff_total - school.staff_confirmed
+
+
+def _failing_sources(school_ids, *, foundation: bool) -> list[Source]:
+    failing = Source.objects.filter(active=True).filter(
+        Q(needs_attention=True) | Q(consecutive_failures__gt=0)
+    )
+    where = Q(school_id__in=school_ids)
+    if foundation:
+        where |= Q(school__isnull=True)
+    return list(failing.filter(where).order_by("-consecutive_failures", "name"))
+
+
+def attention_overview(schools, *, foundation: bool = False, now=None) -> Overview:
+    """What needs attention in these schools. `foundation` adds sources of no one school."""
+    now = now or timezone.now()
+    schools = list(schools)
+    with_director = directed_school_ids([s.pk for s in schools])
+    by_school = {s.pk: SchoolAttention(s, s.pk in with_director) for s in schools}
+    overview = Overview(list(by_school.values()), [])
+    if not schools:
+        return overview
+    _add_consent(by_school, now)
+    _add_work(by_school)
+    _add_protocol(by_school)
+    for source in _failing_sources(list(by_school), foundation=foundation):
+        if source.school_id is None:
+            overview.foundation_sources.append(source)
+        else:
+            by_school[source.school_id].sources_failing.append(source)
+    return overview

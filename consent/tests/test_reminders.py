@@ -1,0 +1,150 @@
+"""Reminders and the review round: a preview with counts and reasons, a confirmation, and
+a report of how many went out."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_user
+from consent.models import ReminderSent, ReviewRound
+from consent.services import reminder_plan
+from consent.tests.helpers import decide
+from schools.models import Guardianship
+
+ALL = [
+    (code, media)
+    for code in ("schoolgids", "website", "nieuwsbrief", "ouderapp", "sociale-media", "pers")
+    for media in ("photo", "video", "audio")
+]
+
+
+@pytest.fixture
+def answered_parent(pupil_a2):
+    user = make_user("klaar@example.org", full_name="Ouder Klaar")
+    Guardianship.objects.create(user=user, pupil=pupil_a2, has_parental_authority=True)
+    for code, media in ALL:
+        decide(pupil_a2, user, code, media, True)
+    return user
+
+
+@pytest.fixture
+def reminded_parent(pupil_a):
+    user = make_user("herinnerd@example.org", full_name="Ouder Herinnerd")
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
+    ReminderSent.objects.create(
+        user=user, week="2026-W01", sent_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    return user
+
+
+def remind_url(school, **query):
+    url = reverse("consent:remind", args=[school.code])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_it_previews_who_gets_a_reminder_and_why_the_others_do_not(
+    login, director_a, school_a, parent_a, answered_parent, reminded_parent
+):
+    response = login(director_a).get(remind_url(school_a))
+    html = response.content.decode()
+    assert "1 ouder krijgt een herinnering per e-mail." in html
+    assert "1 ouder krijgt er geen: in de afgelopen 7 dagen al herinnerd." in html
+    assert "1 ouder krijgt er geen: heeft alle vragen beantwoord." in html
+    assert mail.outbox == [] and ReminderSent.objects.count() == 1  # a preview sends nothing
+
+
+def test_it_sends_after_confirmation_and_reports_how_many_went_out(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    director_a,
+    school_a,
+    parent_a,
+    answered_parent,
+    reminded_parent,
+):
+    client = login(director_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remind_url(school_a), follow=True)
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+    assert "Sem" not in mail.outbox[0].body
+    html = response.content.decode()
+    assert "1 herinnering is verstuurd." in html
+    assert "1 in de afgelopen 7 dagen al herinnerd, 1 heeft alles beantwoord" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(remind_url(school_a))  # a second click in the same week sends nothing
+    assert len(mail.outbox) == 1
+
+
+def test_it_reminds_one_family_or_one_group(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    director_a,
+    school_a,
+    pupil_a,
+    parent_a,
+    pupil_a2,
+):
+    other = make_user("andere@example.org")
+    Guardianship.objects.create(user=other, pupil=pupil_a2, has_parental_authority=True)
+    client = login(director_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(remind_url(school_a), {"ouder": parent_a.pk})
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+    plan = reminder_plan(school=school_a, group_id=pupil_a2.group_id)
+    assert plan.to_send == (other.pk,)
+
+
+@pytest.mark.parametrize("query", [{"groep": "x"}, {"ouder": "abc"}, {"groep": "999999"}])
+def test_it_answers_bad_or_foreign_scopes_with_404_and_sends_nothing(
+    login, director_a, school_a, parent_a, query
+):
+    assert login(director_a).post(remind_url(school_a), query).status_code == 404
+    assert ReminderSent.objects.count() == 0
+
+
+def test_it_refuses_a_parent_of_another_school(login, director_a, school_a, parent_b):
+    response = login(director_a).get(remind_url(school_a, ouder=parent_b.pk))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [
+        ("director_a", 200),
+        ("board", 200),
+        ("director_b", 404),
+        ("privacy_officer", 404),
+        ("teacher_a", 404),
+        ("parent_a", 404),
+    ],
+)
+def test_it_shows_the_preview_to_school_leaders_only(request, login, school_a, cast_member, status):
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(remind_url(school_a)).status_code == status
+
+
+def test_it_previews_the_review_round_then_opens_it_and_reports(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    director_a,
+    school_a,
+    parent_a,
+    parent_b,
+):
+    client = login(director_a)
+    url = reverse("consent:review_round", args=[school_a.code])
+    preview = client.get(url).content.decode()
+    assert "1 ouder met gezag krijgt een e-mail" in preview
+    assert not ReviewRound.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "De jaarronde is geopend; 1 ouder krijgt een e-mail." in response.content.decode()
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+    again = client.get(url).content.decode()
+    assert "er wordt niets meer verstuurd" in again

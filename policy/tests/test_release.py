@@ -1,0 +1,101 @@
+"""Publishing: a new version e-mails staff once; a correction keeps the confirmations."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from opo_portal.celery import app
+from policy import services
+from policy.models import Acknowledgement, ProtocolVersion, Release
+from policy.tasks import send_protocol_published_emails
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run queued tasks in-process even with REDIS_URL set (as consent's tests do)."""
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+
+
+def _draft(board, *, anchor="communiceren-2", text="Tekst met een verbeterde spelling."):
+    draft = services.version_draft_start(by=board)
+    services.article_update(article=draft.articles.get(anchor=anchor), text=text)
+    services.version_update_summary(version=draft, summary="Spelling verbeterd.")
+    return draft
+
+
+def _publish_page(client, draft, kind):
+    return client.post(reverse("policy:draft_publish", args=[draft.number]), {"kind": kind})
+
+
+def test_it_emails_every_staff_member_once_when_a_new_version_is_published(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    v1,
+    board,
+    teacher_a,
+    director_a,
+    parent_a,
+):
+    draft = _draft(board)
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish_page(login(board), draft, "revision")
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([board.email, teacher_a.email, director_a.email])
+    assert parent_a.email not in recipients
+    assert send_protocol_published_emails(draft.release.pk) == 0  # a retry sends nothing
+    assert len(mail.outbox) == 3
+    assert "versie 2" in mail.outbox[0].subject
+
+
+def test_it_keeps_confirmations_for_a_correction_and_emails_nobody(
+    eager_tasks, django_capture_on_commit_callbacks, login, v1, board, teacher_a, director_a
+):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    draft = _draft(board)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _publish_page(login(board), draft, "correction")
+    assert response.url == reverse("policy:current")
+    assert mail.outbox == []
+    v2 = ProtocolVersion.objects.current()
+    assert v2.number == 2 and v2.release.kind == Release.Kind.CORRECTION
+    kept = Acknowledgement.objects.get(version=v2)
+    assert (kept.user, kept.carried_from) == (teacher_a, v1)
+    page = login(director_a).get(reverse("policy:confirmation_list", args=["vlindertuin"]))
+    assert page.context["staff_confirmed"] == 1
+
+
+def test_it_carries_the_version_actually_read_through_two_corrections(v1, board, teacher_a):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    services.version_publish(version=_draft(board), by=board, kind="correction")
+    v3 = services.version_publish(
+        version=_draft(board, text="Nog een spelfout eruit."), by=board, kind="correction"
+    )
+    assert Acknowledgement.objects.get(version=v3).carried_from == v1
+
+
+def test_it_asks_everyone_again_after_a_new_version(v1, board, teacher_a):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    v2 = services.version_publish(version=_draft(board), by=board, kind="revision")
+    assert not Acknowledgement.objects.filter(version=v2).exists()
+
+
+def test_it_refuses_an_unknown_kind_and_publishes_nothing(login, v1, board):
+    draft = _draft(board)
+    response = login(board).post(
+        reverse("policy:draft_publish", args=[draft.number]), {"kind": "x"}, follow=True
+    )
+    assert "message--error" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+
+@pytest.mark.parametrize(("anchor", "label"), [("communiceren-2", "Communiceren 2 bewerken")])
+def test_it_labels_edit_buttons_by_article(login, v1, board, anchor, label):
+    draft = services.version_draft_start(by=board)
+    html = login(board).get(reverse("policy:draft_edit", args=[draft.number])).content.decode()
+    assert label in html
+    assert "communiceren-2 bewerken" not in html

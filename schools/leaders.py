@@ -1,0 +1,50 @@
+"""Who answers for a school: its directors, or the board when it has none.
+
+Whatever goes to "the directors of the school" (urgent cases, conflict notices, public
+replies to approve) goes through here, so nothing waits for someone who does not exist.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from schools.models import School, StaffMembership
+
+Role = StaffMembership.Role
+
+
+def directed_school_ids(school_ids) -> set[int]:
+    """The ids among `school_ids` that have at least one director. One query."""
+    return set(
+        StaffMembership.objects.filter(
+            school_id__in=school_ids, role=Role.DIRECTOR, user__is_active=True
+        ).values_list("school_id", flat=True)
+    )
+
+
+def has_director(school: School) -> bool:
+    return bool(directed_school_ids([school.pk]))
+
+
+def leaders_of(school_id: int) -> QuerySet:
+    """The school's directors; board staff when the school has no director."""
+    User = get_user_model()
+    directors = User.objects.filter(
+        is_active=True, memberships__school_id=school_id, memberships__role=Role.DIRECTOR
+    ).distinct()
+    if directors.exists():
+        return directors
+    return User.objects.filter(is_active=True, memberships__role=Role.BOARD).distinct()
+
+
+def leader_emails(school_id: int) -> list[str]:
+    return sorted(leaders_of(school_id).values_list("email", flat=True))
+
+
+def leads_school(user, school: School) -> bool:
+    """Directors of the school, or board staff when the school has no director."""
+    return leaders_of(school.pk).filter(pk=user.pk).exists()
+
+
+def leader_ids(school_id: int) -> list[int]:
+    """User ids of `leaders_of(school_id)`, sorted (one duty per recipient)."""
+    return sorted(leaders_of(school_id).values_list("pk", flat=True))

@@ -1,0 +1,62 @@
+"""One writer for every table the portal exports: CSV for Dutch Excel, and .xlsx.
+
+CSV: `;` separator, UTF-8 with a byte order mark (so Excel reads "Zoë" correctly), one
+table per file, every text cell formula-safe (schools.csv_safety). Headers and values are
+whatever the caller passes: translated, human words ("foto", "toegestaan"), not codes.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from django.http import HttpResponse
+
+from schools.csv_safety import safe_row
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _text(value):
+    return "" if value is None else value
+
+
+def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """The table as CSV text with a leading BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(safe_row([str(h) for h in headers]))
+    for row in rows:
+        writer.writerow(safe_row([_text(v) for v in row]))
+    return "\ufeff" + out.getvalue()
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) -> bytes:
+    """The table as one worksheet. Text cells are formula-safe as in the CSV."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(safe_row([str(h) for h in headers]))
+    for row in rows:
+        sheet.append(safe_row([_text(v) for v in row]))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    response = HttpResponse(csv_text(headers, rows), content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename)
+
+
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, title: str
+) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(headers, rows, title=title), content_type=XLSX_TYPE)
+    return _attachment(response, filename)

@@ -1,0 +1,96 @@
+"""Every export opens in Dutch Excel: `;`, UTF-8 with BOM, Dutch headers, formula-safe."""
+
+import csv
+import datetime
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from consent.tests.helpers import decide
+from monitoring.tests.helpers import make_flag, make_post, make_source
+from schools.tabular import csv_text, xlsx_bytes
+
+BOM = b"\xef\xbb\xbf"
+
+
+def read_like_dutch_excel(response) -> list[list[str]]:
+    """What Excel with Dutch regional settings does: sees the BOM, so reads UTF-8, and
+    splits on `;`. Every character must also display in cp1252 (Windows' own code page)."""
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(BOM)
+    text = response.content[len(BOM) :].decode("utf-8")
+    text.encode("cp1252")  # "Zoë" displays; a mojibake "ZoÃ«" would only appear without BOM
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert len({len(row) for row in rows}) == 1, "one table per file"
+    return rows
+
+
+def test_it_writes_semicolons_a_bom_and_neutralised_formulas():
+    text = csv_text(["Naam", "Getal"], [["Zoë", 3], ["=1+1", None], ["a;b", 4]])
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert rows == [["Naam", "Getal"], ["Zoë", "3"], ["'=1+1", ""], ["a;b", "4"]]
+
+
+def test_it_writes_an_xlsx_with_the_same_safe_cells():
+    data = xlsx_bytes(["Naam", "Getal"], [["Zoë", 3], ["@SUM(A1)", 4]], title="Toestemming")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "Toestemming"
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Naam", "Getal"],
+        ["Zoë", 3],
+        ["'@SUM(A1)", 4],
+    ]
+
+
+def test_it_exports_coverage_for_dutch_excel(login, director_a, parent_a, pupil_a):
+    pupil_a.first_name = "Zoë"
+    pupil_a.save()
+    decide(pupil_a, parent_a, "website", "photo", True)
+    response = login(director_a).get(reverse("consent:coverage_export", args=["vlindertuin"]))
+    header, *rows = read_like_dutch_excel(response)
+    assert header == [
+        "School",
+        "Groep",
+        "Leerlingnummer",
+        "Voornaam",
+        "Achternaam",
+        "Kanaal",
+        "Soort beeld of geluid",
+        "Status",
+    ]
+    assert rows[0][:5] == ["OBS De Vlindertuin", "groep 5", "1001", "Zoë", "Bakker"]
+    assert {r[6] for r in rows} == {"foto", "film", "geluid"}
+    assert {r[7] for r in rows} == {"toegestaan", "niet beantwoord"}
+
+
+def test_it_exports_coverage_as_xlsx(login, director_a, pupil_a):
+    url = reverse("consent:coverage_export_xlsx", args=["vlindertuin"])
+    response = login(director_a).get(url)
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "School" and rows[0][7] == "Status"
+    assert len(rows) == 1 + 6 * 3
+
+
+def test_it_refuses_the_xlsx_to_another_schools_director(login, director_b, school_a):
+    url = reverse("consent:coverage_export_xlsx", args=[school_a.code])
+    assert login(director_b).get(url).status_code == 404
+
+
+def test_it_exports_the_protocol_confirmations_for_dutch_excel(login, director_a, teacher_a):
+    response = login(director_a).get(reverse("policy:confirmation_csv", args=["vlindertuin"]))
+    header, *rows = read_like_dutch_excel(response)
+    assert header[:3] == ["Lijst", "Naam", "E-mailadres"]
+    assert {r[4] for r in rows} == {"nee"}
+
+
+def test_it_exports_the_monitoring_report_for_dutch_excel(login, director_a, school_a):
+    when = datetime.datetime(2026, 11, 3, 12, tzinfo=datetime.UTC)
+    make_flag(make_post(make_source()), school_a, "insult", created_at=when)
+    url = reverse("monitoring:report_csv") + "?school=vlindertuin&month=2026-11"
+    header, *rows = read_like_dutch_excel(login(director_a).get(url))
+    assert header == ["School", "Maand", "Categorie", "Aantal signalen"]
+    assert ["OBS De Vlindertuin", "11-2026", "belediging of bedreiging", "1"] in rows
