@@ -14,7 +14,6 @@ from consent.models import (
     ReviewConfirmation,
 )
 from consent.rules import State, consent_table, purpose_infos
-from schools.csv_safety import safe_text
 from schools.models import Guardianship, Pupil, School
 
 

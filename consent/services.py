@@ -1,7 +1,6 @@
 """Consent workflows: keyword-only, typed, one transaction each (STYLE.md point 3)."""
 
 import datetime
-import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,7 +36,7 @@ from consent.rules import (
 from outbox.services import duty_enqueue
 from schools.access import pupils_for_staff
 from schools.leaders import leader_ids
-from schools.models import Guardianship, Pupil, School, StaffMembership
+from schools.models import Guardianship, Pupil, School
 
 
 @dataclass(frozen=True)

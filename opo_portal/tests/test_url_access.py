@@ -137,7 +137,10 @@ ACCESS = {
     "consent:group_appear": (_consent_group, staff_only("teacher", "director", "board")),
     "consent:check_new": (None, staff_only("teacher", "director", "board")),
     "consent:check": (_consent_check, staff_only("teacher", "director", "board")),
-    "consent:check_adjust": (_consent_check, logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))),
+    "consent:check_adjust": (
+        _consent_check,
+        logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
+    ),
     "consent:takedowns": (None, staff_only("teacher", "director", "board")),
     "consent:takedown_done": (
         lambda c: {"pk": 1},
