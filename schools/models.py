@@ -58,6 +58,9 @@ class Pupil(models.Model):
         Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="pupils"
     )
     left_on = models.DateField(_("left school on"), null=True, blank=True)
+    # Set by the retention task (schools.services.pupils_erase_left): the row stays only
+    # as the anchor of the consent events kept as proof.
+    erased_on = models.DateField(_("personal data erased on"), null=True, blank=True)
     not_in_picture = models.BooleanField(
         _("never in picture (safeguarding)"),
         default=False,
