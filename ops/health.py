@@ -72,8 +72,8 @@ def _stale(name: str, age: float | None, limit: int, never: str) -> Check:
     if age is None:
         return Check(name, False, never)
     if age > limit:
-        return Check(name, False, _("last seen %(seconds)d seconds ago") % {"seconds": age})
-    return Check(name, True, _("seen %(seconds)d seconds ago") % {"seconds": age})
+        return Check(name, False, _("last seen %(seconds)d s ago") % {"seconds": age})
+    return Check(name, True, _("seen %(seconds)d s ago") % {"seconds": age})
 
 
 def check_beat(now: float) -> Check:
