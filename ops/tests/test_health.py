@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from conftest import require_service
+from opo_portal.celery import _note_beat_alive
 from ops import health
 from ops.tasks import heartbeat
-from opo_portal.celery import _note_beat_alive
 
 
 def closed_port() -> int:
