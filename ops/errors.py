@@ -61,6 +61,15 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
     return event
 
 
+def scrub_breadcrumb(crumb: dict, hint: dict | None = None) -> dict:
+    """sentry-sdk before_breadcrumb: a log line keeps its format string, not its values."""
+    record = (hint or {}).get("log_record")
+    if record is not None:
+        crumb["message"] = _scrub_text(str(record.msg))
+    crumb.pop("data", None)
+    return crumb
+
+
 def init_sentry(*, dsn: str, environment: str, release: str) -> None:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
@@ -71,10 +80,10 @@ def init_sentry(*, dsn: str, environment: str, release: str) -> None:
         environment=environment,
         release=release or None,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
-        include_local_variables=False,
+        include_local_variables=False,  # personal data is off by default (no send_default_pii)
         max_request_body_size="never",
         traces_sample_rate=0.0,
         before_send=scrub_event,
+        before_breadcrumb=scrub_breadcrumb,
         default_integrations=True,
     )
