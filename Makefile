@@ -53,8 +53,11 @@ format: $(BIN)/.installed-dev
 bench: $(BIN)/.installed-dev
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
+# Beat is embedded here and in `make run`; the Redis lock (opo_portal/beat.py) keeps all
+# but one beat idle. Its own schedule file: two processes must not share one shelve.
 worker: $(BIN)/.installed-run
-	$(BIN)/celery -A opo_portal worker --beat --loglevel=INFO -s var/celerybeat-schedule
+	mkdir -p var
+	$(BIN)/celery -A opo_portal worker --beat --loglevel=INFO -s var/celerybeat-schedule-worker
 
 clean:
 	rm -rf $(VENV) var

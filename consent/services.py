@@ -1,6 +1,7 @@
 """Consent workflows: keyword-only, typed, one transaction each (STYLE.md point 3)."""
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,8 +32,9 @@ from consent.rules import (
     purpose_infos,
     shown_state,
 )
+from outbox.services import duty_enqueue
 from schools.access import pupils_for
-from schools.models import Guardianship, Pupil, School
+from schools.models import Guardianship, Pupil, School, StaffMembership
 
 
 @dataclass(frozen=True)
@@ -125,15 +127,21 @@ def consent_decide(
 
 def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
     """Parents disagree from now on: tell the school's directors, once, after commit."""
-    from consent.tasks import send_conflict_notice
-
     notice = ConflictNotice.objects.create(
         pupil_id=event.pupil_id,
         purpose_id=event.purpose_id,
         media_type=event.media_type,
         caused_by=event,
     )
-    transaction.on_commit(lambda: send_conflict_notice.delay(notice.pk))
+    directors = StaffMembership.objects.filter(
+        school_id=event.pupil.school_id, role=StaffMembership.Role.DIRECTOR
+    ).values_list("user_id", flat=True)
+    for user_id in sorted(set(directors)):
+        duty_enqueue(
+            key=f"conflict-notice:{notice.pk}:user:{user_id}",
+            handler="consent.duties.conflict_email_send",
+            payload={"notice_id": notice.pk, "user_id": user_id},
+        )
     return notice
 
 
@@ -210,8 +218,6 @@ def takedowns_create_for(*, event: ConsentEvent) -> list[TakedownTask]:
 
     Idempotent: one task per (check, pupil); e-mails are queued once the row is committed.
     """
-    from consent.tasks import send_takedown_email
-
     checks = PublicationCheck.objects.filter(
         allowed=True,
         purpose_id=event.purpose_id,
@@ -228,7 +234,11 @@ def takedowns_create_for(*, event: ConsentEvent) -> list[TakedownTask]:
         )
         if created:
             tasks.append(task)
-            transaction.on_commit(lambda pk=task.pk: send_takedown_email.delay(pk))
+            duty_enqueue(
+                key=f"takedown-email:{task.pk}",
+                handler="consent.duties.takedown_email_send",
+                payload={"task_id": task.pk},
+            )
     return tasks
 
 
@@ -274,9 +284,11 @@ def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> 
         created_by=user,
     )
     if kind == PurposeVersion.Kind.CHANGE_OF_MEANING:
-        from consent.tasks import send_purpose_changed_emails
-
-        transaction.on_commit(lambda: send_purpose_changed_emails.delay(version.pk))
+        duty_enqueue(
+            key=f"purpose-changed:{version.pk}",
+            handler="consent.duties.purpose_changed_fan_out",
+            payload={"version_id": version.pk},
+        )
     return version
 
 
@@ -294,9 +306,12 @@ def current_school_year(day: datetime.date) -> str:
 
 
 def reminders_request(*, school: School) -> None:
-    from consent.tasks import send_consent_reminders
-
-    transaction.on_commit(lambda: send_consent_reminders.delay(school.pk))
+    """Queue reminders for parents who have not answered (each at most once a week)."""
+    duty_enqueue(
+        key=f"consent-reminders:{school.pk}:{uuid.uuid4().hex}",
+        handler="consent.duties.reminders_fan_out",
+        payload={"school_id": school.pk},
+    )
 
 
 def parents_without_answers(*, school: School) -> set[int]:
@@ -337,13 +352,15 @@ def reminder_claim(*, user_id: int, now: datetime.datetime | None = None) -> boo
 
 @transaction.atomic
 def review_round_open(*, school: School, user, today: datetime.date | None = None) -> ReviewRound:
-    from consent.tasks import send_review_round_emails
-
     year = current_school_year(today or timezone.localdate())
     if ReviewRound.objects.filter(school=school, school_year=year).exists():
         raise ValidationError(_("The review round for this school year is already open."))
     review_round = ReviewRound.objects.create(school=school, school_year=year, opened_by=user)
-    transaction.on_commit(lambda: send_review_round_emails.delay(review_round.pk))
+    duty_enqueue(
+        key=f"review-round:{review_round.pk}",
+        handler="consent.duties.review_round_fan_out",
+        payload={"round_id": review_round.pk},
+    )
     return review_round
 
 

@@ -1,112 +1,166 @@
-"""E-mails from monitoring. None of them contains post text or pupil names."""
+"""E-mails from monitoring, through the outbox (outbox/services.py): one duty per recipient.
+
+The ``*_queue`` functions run inside the caller's transaction and record the duties; the
+``*_email_send`` handlers send one e-mail each and raise when the SMTP server refuses, so
+the outbox retries. None of them contains post text or pupil names.
+"""
 
 import datetime
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from monitoring import reports
 from monitoring.models import FollowUp, Source
+from outbox.models import Duty
+from outbox.services import duties_enqueue_many
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
 Role = StaffMembership.Role
 
 
-def _directors(school_id: int) -> list[str]:
-    return list(
-        StaffMembership.objects.filter(school_id=school_id, role=Role.DIRECTOR)
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-
-
-def _board() -> list[str]:
-    return list(
-        StaffMembership.objects.filter(role=Role.BOARD)
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-
-
-def urgent_case_notify(*, case_id: int) -> bool:
-    """Tell the school's director about an urgent case, once (a claim on the row)."""
-    with transaction.atomic():
-        claimed = FollowUp.objects.filter(pk=case_id, urgent_notified_at__isnull=True).update(
-            urgent_notified_at=timezone.now()
+def _directors(school_id: int) -> list[int]:
+    return sorted(
+        set(
+            StaffMembership.objects.filter(school_id=school_id, role=Role.DIRECTOR).values_list(
+                "user_id", flat=True
+            )
         )
-        if not claimed:
-            return False
-        case = FollowUp.objects.select_related("school").get(pk=case_id)
-        recipients = _directors(case.school_id)
-        if not recipients:
-            log.warning(
-                "monitoring case %s is urgent but school %s has no director",
-                case_id,
-                case.school_id,
-            )
-            return True
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "case": case,
-                "url": settings.SITE_URL + reverse("monitoring:case", args=[case.pk]),
-            }
-            send_mail(
-                _("Urgent: a post about %(school)s needs attention") % {"school": case.school.name},
-                render_to_string("monitoring/email/urgent_case.txt", context),
-                None,
-                recipients,
-            )
+    )
+
+
+def _board() -> list[int]:
+    return sorted(
+        set(StaffMembership.objects.filter(role=Role.BOARD).values_list("user_id", flat=True))
+    )
+
+
+def _send(subject: str, template: str, context: dict, user_id: int) -> None:
+    email = User.objects.values_list("email", flat=True).get(pk=user_id)
+    send_mail(subject, render_to_string(template, context), None, [email])
+
+
+# --- Urgent case -------------------------------------------------------------------------
+
+
+def urgent_case_queue(*, case: FollowUp) -> bool:
+    """Tell the school's directors about an urgent case, once (a claim on the row)."""
+    claimed = FollowUp.objects.filter(pk=case.pk, urgent_notified_at__isnull=True).update(
+        urgent_notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    recipients = _directors(case.school_id)
+    if not recipients:
+        log.warning(
+            "monitoring case %s is urgent but school %s has no director", case.pk, case.school_id
+        )
+    handler = "monitoring.notifications.urgent_case_email_send"
+    duties_enqueue_many(
+        duties=[
+            (f"urgent-case:{case.pk}:user:{uid}", handler, {"case_id": case.pk, "user_id": uid})
+            for uid in recipients
+        ]
+    )
     return True
 
 
-def source_failing_notify(*, source_id: int) -> None:
-    source = Source.objects.get(pk=source_id)
-    recipients = _board()
-    if not recipients:
-        return
+def urgent_case_email_send(*, case_id: int, user_id: int) -> None:
+    case = FollowUp.objects.select_related("school").get(pk=case_id)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
-            "source": source,
-            "url": settings.SITE_URL + reverse("monitoring:sources"),
+            "case": case,
+            "url": settings.SITE_URL + reverse("monitoring:case", args=[case.pk]),
         }
-        send_mail(
-            _("Monitoring source “%(name)s” keeps failing") % {"name": source.name},
-            render_to_string("monitoring/email/source_failing.txt", context),
-            None,
-            recipients,
+        _send(
+            _("Urgent: a post about %(school)s needs attention") % {"school": case.school.name},
+            "monitoring/email/urgent_case.txt",
+            context,
+            user_id,
         )
 
 
+# --- A source keeps failing ------------------------------------------------------------
+
+
+def source_failing_queue(*, source_id: int, since: datetime.datetime) -> None:
+    """Tell the board, once per failure streak (``since`` is the streak's claim time)."""
+    handler = "monitoring.notifications.source_failing_email_send"
+    stamp = int(since.timestamp())
+    duties_enqueue_many(
+        duties=[
+            (
+                f"source-failing:{source_id}:{stamp}:user:{uid}",
+                handler,
+                {"source_id": source_id, "user_id": uid},
+            )
+            for uid in _board()
+        ]
+    )
+
+
+def source_failing_email_send(*, source_id: int, user_id: int) -> None:
+    source = Source.objects.get(pk=source_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"source": source, "url": settings.SITE_URL + reverse("monitoring:sources")}
+        _send(
+            _("Monitoring source “%(name)s” keeps failing") % {"name": source.name},
+            "monitoring/email/source_failing.txt",
+            context,
+            user_id,
+        )
+
+
+# --- Monthly digest ----------------------------------------------------------------------
+
+
 def monthly_digest_send(*, today: datetime.date | None = None) -> int:
-    """Each director gets last month's numbers for their school. Numbers only, no post text."""
+    """Queue last month's digest for each director; returns how many were newly queued.
+
+    The key (school, month, director) claims the period: a second beat, a re-run or a
+    standby beat taking over queues nothing twice.
+    """
     today = today or timezone.localdate()
     month = reports.add_months(reports.month_start(today), -1)
-    sent = 0
-    for school in School.objects.all():
-        recipients = _directors(school.pk)
-        if not recipients:
-            continue
-        report = reports.school_report(school=school, month=month)
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "report": report,
-                "url": settings.SITE_URL
-                + reverse("monitoring:report")
-                + f"?school={school.code}&month={month:%Y-%m}",
-            }
-            send_mail(
-                _("Monitoring digest %(month)s: %(school)s")
-                % {"month": f"{month:%m-%Y}", "school": school.name},
-                render_to_string("monitoring/email/digest.txt", context),
-                None,
-                recipients,
-            )
-        sent += 1
-    return sent
+    handler = "monitoring.notifications.digest_email_send"
+    duties = [
+        (
+            f"digest:{school_id}:{month:%Y-%m}:user:{uid}",
+            handler,
+            {"school_id": school_id, "month": f"{month:%Y-%m}", "user_id": uid},
+        )
+        for school_id in School.objects.order_by("pk").values_list("pk", flat=True)
+        for uid in _directors(school_id)
+    ]
+    known = set(Duty.objects.filter(key__in=[d[0] for d in duties]).values_list("key", flat=True))
+    new = [duty for duty in duties if duty[0] not in known]
+    duties_enqueue_many(duties=new)
+    return len(new)
+
+
+def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
+    """Numbers only, no post text."""
+    school = School.objects.get(pk=school_id)
+    first = datetime.date.fromisoformat(f"{month}-01")
+    report = reports.school_report(school=school, month=first)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "report": report,
+            "url": settings.SITE_URL
+            + reverse("monitoring:report")
+            + f"?school={school.code}&month={month}",
+        }
+        _send(
+            _("Monitoring digest %(month)s: %(school)s")
+            % {"month": f"{first:%m-%Y}", "school": school.name},
+            "monitoring/email/digest.txt",
+            context,
+            user_id,
+        )

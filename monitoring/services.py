@@ -178,7 +178,7 @@ def source_poll(
 
 def fetch_failed(*, source: Source, run: FetchRun, error: FetchError) -> None:
     """Record a failed run; 401/403 marks the source; N failures in a row tell the board once."""
-    from monitoring.tasks import notify_board_source_failing
+    from monitoring.notifications import source_failing_queue
 
     now = timezone.now()
     with transaction.atomic():
@@ -196,7 +196,7 @@ def fetch_failed(*, source: Source, run: FetchRun, error: FetchError) -> None:
         threshold = _setting("MONITORING_FAILURE_NOTIFY_AFTER", 5)
         if source.consecutive_failures >= threshold and source.failure_notified_at is None:
             Source.objects.filter(pk=source.pk).update(failure_notified_at=now)
-            transaction.on_commit(lambda: notify_board_source_failing.delay(source.pk))
+            source_failing_queue(source_id=source.pk, since=now)
     log.warning("monitoring source %s failed: %s", source.pk, error)
 
 
@@ -317,8 +317,13 @@ def build_classifier():
     return Classifier(dataclasses.replace(context, schools=schools))
 
 
+@transaction.atomic
 def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None) -> list[Flag]:
-    """Classify posts and record flags; flagged stories open or join a follow-up case."""
+    """Classify posts and record flags; flagged stories open or join a follow-up case.
+
+    Case opening is serialised per school (CaseFinder.lock_schools): two workers ingesting
+    the same story at once find each other's case instead of opening two.
+    """
     if not posts:
         return []
     classifier = classifier or build_classifier()
@@ -328,7 +333,7 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
         for f in Flag.objects.filter(post__in=[p.pk for p in posts])
     }
     cases = CaseFinder(now=now)
-    flags = []
+    classified = []
     for post in posts:
         result = classifier.classify(post.text, has_media=post.has_media)
         school = post.source.school
@@ -336,9 +341,16 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
             # A school's own source (its hashtag, a staff report for it) concerns that
             # school even when the post does not name it.
             result = classifier.classify(f"{school.name}\n{post.text}", has_media=post.has_media)
-        for code in result.schools:
-            if code in school_ids:
-                flags += _flag_post(post, school_ids[code], result, now, known, cases)
+        classified.append(
+            (post, result, [school_ids[c] for c in result.schools if c in school_ids])
+        )
+    cases.lock_schools(
+        {sid for _post, result, sids in classified if _opens_case(result) for sid in sids}
+    )
+    flags = []
+    for post, result, sids in classified:
+        for school_id in sids:
+            flags += _flag_post(post, school_id, result, now, known, cases)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
     return flags
 
@@ -346,6 +358,10 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
 def is_urgent(text: str, matched_terms) -> bool:
     haystack = " " + normalise(" ".join([text, *matched_terms])) + " "
     return any(f" {normalise(term)} " in haystack for term in URGENT_TERMS)
+
+
+def _opens_case(result) -> bool:
+    return any(fr.category in CASE_CATEGORIES for fr in result.flags)
 
 
 def _flag_post(post: Post, school_id: int, result, now, known: dict, cases) -> list[Flag]:
@@ -385,6 +401,16 @@ class CaseFinder:
         self.now = now
         self.by_school: dict[int, list[FollowUp]] = {}
 
+    def lock_schools(self, school_ids) -> None:
+        """Hold these schools' rows until the transaction ends, in id order (no deadlock).
+
+        Call before the first candidates() of a school, inside a transaction: the open cases
+        are then read after any concurrent run for the same school has committed.
+        """
+        if school_ids:
+            ids = School.objects.select_for_update().filter(pk__in=school_ids).order_by("pk")
+            list(ids.values_list("pk", flat=True))
+
     def candidates(self, school_id: int) -> list[FollowUp]:
         if school_id not in self.by_school:
             days = _setting("MONITORING_NEAR_DUPLICATE_DAYS", 14)
@@ -399,7 +425,7 @@ class CaseFinder:
 
     def open_or_join(self, *, school_id: int, post: Post, urgent: bool) -> FollowUp:
         """The open case this story belongs to: the post's own, a near-duplicate's, or new."""
-        from monitoring.tasks import notify_urgent_case
+        from monitoring.notifications import urgent_case_queue
 
         case = self._own(school_id, post) or self._near_duplicate(school_id, post)
         if case is None:
@@ -410,8 +436,8 @@ class CaseFinder:
         if urgent and case.priority != FollowUp.Priority.URGENT:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
-        if urgent and case.urgent_notified_at is None:
-            transaction.on_commit(lambda: notify_urgent_case.delay(case.pk))
+        if urgent and case.urgent_notified_at is None and urgent_case_queue(case=case):
+            case.urgent_notified_at = self.now
         return case
 
     def _own(self, school_id: int, post: Post) -> FollowUp | None:
@@ -434,7 +460,10 @@ def followup_open_or_join(
     *, school_id: int, post: Post, urgent: bool, now: datetime.datetime
 ) -> FollowUp:
     """The open case a flagged post belongs to (see CaseFinder), for a single post."""
-    return CaseFinder(now=now).open_or_join(school_id=school_id, post=post, urgent=urgent)
+    with transaction.atomic():
+        finder = CaseFinder(now=now)
+        finder.lock_schools({school_id})
+        return finder.open_or_join(school_id=school_id, post=post, urgent=urgent)
 
 
 # --- Manual reports ---------------------------------------------------------------------

@@ -30,16 +30,6 @@ def fetch_source(self, source_id: int) -> None:
         raise self.retry(countdown=countdown, exc=error) from error
 
 
-@shared_task(name="monitoring.notify_urgent_case")
-def notify_urgent_case(case_id: int) -> None:
-    notifications.urgent_case_notify(case_id=case_id)
-
-
-@shared_task(name="monitoring.notify_board_source_failing")
-def notify_board_source_failing(source_id: int) -> None:
-    notifications.source_failing_notify(source_id=source_id)
-
-
 @shared_task(name="monitoring.apply_retention")
 def apply_retention() -> None:
     services.posts_apply_retention()

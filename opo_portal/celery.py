@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="opo_portal.ping")
+@app.task(name="opo_portal.ping", ignore_result=False)
 def ping() -> str:
     """Round trip through the broker; used by health checks and tests."""
     return "pong"

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "policy",
     "consent",
     "monitoring",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -252,10 +253,11 @@ PORTAL_DEMO_LOADERS.append("consent.demo.load")
 # --- Monitoring (monitoring app) ---------------------------------------------
 from celery.schedules import crontab  # noqa: E402
 
-# Redis redelivers an unacknowledged task after this many seconds. Tests of a killed worker
-# start it with a short value; production keeps the hour.
+# Redis redelivers an unacknowledged task after this many seconds. Aligned with the fetch
+# claim lease (task time limit + 60 s): a fetch orphaned by a killed worker is redelivered
+# within minutes and retakes its own claim. Tests of a killed worker use a short value.
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int(
-    "CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1
+    "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60, minimum=1
 )
 MONITORING_USER_AGENT = env_str(
     "MONITORING_USER_AGENT", "OPO-Portal-monitoring/1.0 (+https://opo-borger-odoorn.example)"
@@ -342,3 +344,38 @@ if SENTRY_DSN:
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
         release=env_str("SENTRY_RELEASE"),
     )
+
+# --- Reliability (outbox app, issue 11) -------------------------------------------------
+# Duties after a commit go through outbox/services.py: dispatched on commit, swept by beat.
+OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 60, minimum=1)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=5)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30, minimum=1)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "outbox.sweep",
+    "schedule": float(OUTBOX_SWEEP_SECONDS),
+}
+# Fire-and-forget: no task waits on the result backend (a Redis outage cost 19 s per
+# .delay() while the backend retried). Tasks whose result is read set ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
+# A broker outage must cost a request milliseconds: no publish retries, short socket timeouts.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS.update({"socket_connect_timeout": 1, "socket_timeout": 5})
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# SMTP must answer within this many seconds (the outbox lease is longer).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+# One beat at a time (opo_portal/beat.py): other beats stay idle while one holds the lock.
+CELERY_BEAT_SCHEDULER = "opo_portal.beat:LockedScheduler"
+BEAT_LOCK_TTL = env_int("BEAT_LOCK_TTL", 30, minimum=3)
+# Redis down must not fail requests: the cache degrades to misses and no-ops (logged), with
+# short socket timeouts; a broker outage on a page shows a Dutch "try again" page (503).
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "opo_portal.cache.ResilientRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 1}
+MIDDLEWARE.append("opo_portal.middleware.ServiceUnavailableMiddleware")
+# A connection dropped by the database (restart, failover) is replaced, not served as a 500.
+if DATABASE_URL:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
+from consent.duties import reminders_fan_out, review_round_fan_out
 from consent.models import (
     ConflictNotice,
     ConsentEvent,
@@ -20,8 +21,9 @@ from consent.models import (
 from consent.reports import neutralise, school_coverage
 from consent.rules import State
 from consent.services import reminder_claim
-from consent.tasks import send_conflict_notice, send_consent_reminders, send_review_round_emails
 from consent.tests.helpers import decide, purpose, state_of
+from outbox.models import Duty
+from outbox.services import duties_sweep, duty_run
 from schools.models import Guardianship
 
 
@@ -107,13 +109,15 @@ def test_it_refuses_csv_to_another_schools_director(login, director_b, school_a)
 
 
 def test_it_reminds_only_parents_who_have_not_answered(parent_a, parent_b, pupil_a, school_a):
-    assert send_consent_reminders(school_a.pk) == 1
+    assert reminders_fan_out(school_id=school_a.pk) == 1
+    assert duties_sweep() == 1
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
 
 
 def test_it_reminds_a_parent_at_most_once_a_week(parent_a, pupil_a, school_a):
-    send_consent_reminders(school_a.pk)
-    send_consent_reminders(school_a.pk)
+    reminders_fan_out(school_id=school_a.pk)
+    reminders_fan_out(school_id=school_a.pk)
+    duties_sweep()
     assert len(mail.outbox) == 1
     assert ReminderSent.objects.count() == 1
 
@@ -136,7 +140,7 @@ def test_it_does_not_remind_a_parent_who_answered_everything(parent_a, pupil_a, 
     ]:
         for media in ["photo", "video", "audio"]:
             decide(pupil_a, parent_a, info_purpose, media, False)
-    assert send_consent_reminders(school_a.pk) == 0
+    assert reminders_fan_out(school_id=school_a.pk) == 0
 
 
 def test_it_queues_reminders_from_the_coverage_page(
@@ -163,7 +167,9 @@ def test_it_opens_one_review_round_per_year_and_emails_parents(
         client.post(url)
     review_round = ReviewRound.objects.get()
     assert len(mail.outbox) == 1
-    assert send_review_round_emails(review_round.pk) == 0
+    assert review_round_fan_out(round_id=review_round.pk) == 1  # same key: nothing new
+    assert duties_sweep() == 0
+    assert len(mail.outbox) == 1
 
 
 def test_it_records_unchanged_as_a_confirmation_not_an_event(
@@ -251,7 +257,8 @@ def test_it_tells_the_directors_once_per_conflict(
         decide(pupil_a, second_parent, "pers", "photo", False)
         decide(pupil_a, parent_a, "pers", "photo", True)
     notice = ConflictNotice.objects.get()
-    assert send_conflict_notice(notice.pk) == 0
+    duty = Duty.objects.get(key=f"conflict-notice:{notice.pk}:user:{director_a.pk}")
+    assert duty_run(duty_id=duty.pk) is False
     assert len(mail.outbox) == 1
 
 

@@ -2,9 +2,10 @@
 
 from django.core import mail
 
+from consent.duties import purpose_changed_fan_out
 from consent.models import Purpose, PurposeVersion
 from consent.services import purpose_version_publish
-from consent.tasks import send_purpose_changed_emails
+from outbox.services import duties_sweep
 from schools.models import Guardianship
 
 
@@ -44,6 +45,8 @@ def test_it_skips_parents_without_gezag(
 
 def test_it_sends_once_when_the_task_runs_twice(board, parent_a, eager_tasks):
     version = publish(board, PurposeVersion.Kind.CHANGE_OF_MEANING)
-    assert send_purpose_changed_emails(version.pk) == 1
-    assert send_purpose_changed_emails(version.pk) == 0
+    assert purpose_changed_fan_out(version_id=version.pk) == 1
+    assert purpose_changed_fan_out(version_id=version.pk) == 1  # same key, no second duty
+    assert duties_sweep() == 1
+    assert duties_sweep() == 0
     assert len(mail.outbox) == 1

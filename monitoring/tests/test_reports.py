@@ -123,8 +123,11 @@ def test_it_rejects_a_bad_month(login, director_a, history):
 
 
 def test_it_sends_each_director_a_digest_without_post_text(history, director_a, director_b):
+    from outbox.services import duties_sweep
+
     sent = notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
     assert sent == 2
+    assert duties_sweep() == 2
     to_a = next(m for m in mail.outbox if m.to == [director_a.email])
     assert "2" in to_a.body and "Geheime posttekst" not in to_a.body
     assert all("Geheime posttekst" not in m.body + m.subject for m in mail.outbox)

@@ -23,15 +23,21 @@ def test_it_schedules_only_registered_monitoring_tasks():
 def test_it_reads_the_visibility_timeout_from_the_environment():
     import os
 
-    expected = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))
+    expected = int(
+        os.environ.get("CELERY_VISIBILITY_TIMEOUT", settings.CELERY_TASK_TIME_LIMIT + 60)
+    )
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == expected
     assert app.conf.broker_transport_options["visibility_timeout"] == expected
 
 
-def test_it_sends_the_urgent_mail_once_when_the_task_runs_twice(school_a, director_a):
+def test_it_sends_the_urgent_mail_once_when_queued_twice(school_a, director_a):
+    from monitoring.notifications import urgent_case_queue
+    from outbox.services import duties_sweep
+
     case = make_case(school_a, priority=0)
-    tasks.notify_urgent_case.delay(case.pk)
-    tasks.notify_urgent_case.delay(case.pk)
+    assert urgent_case_queue(case=case) is True
+    assert urgent_case_queue(case=case) is False
+    assert duties_sweep() == 1
     assert [m.to for m in mail.outbox] == [[director_a.email]]
 
 
@@ -46,5 +52,9 @@ def test_it_applies_retention_from_the_beat_task(db):
 
 
 def test_it_sends_the_digest_from_the_beat_task(school_a, director_a):
+    from outbox.services import duties_sweep
+
     assert tasks.send_monthly_digest.delay().get() == 1
+    assert tasks.send_monthly_digest.delay().get() == 0  # the month is claimed
+    duties_sweep()
     assert mail.outbox[0].to == [director_a.email]

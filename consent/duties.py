@@ -1,0 +1,149 @@
+"""Outbox duty handlers for consent (see outbox/services.py): one e-mail to one recipient each,
+or a fan-out that records one such duty per recipient. Ids in, never pupil names; e-mails
+name no pupil either: the portal shows who and what after login.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
+from outbox.services import duties_enqueue_many
+from schools.models import Guardianship, School
+
+logger = logging.getLogger(__name__)
+
+
+def _mail(template: str, subject, user_id: int, context: dict) -> None:
+    """Send one e-mail; raises unless the SMTP server accepted it (the duty then retries)."""
+    email = get_user_model().objects.values_list("email", flat=True).get(pk=user_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
+        send_mail(str(subject), body, None, [email])
+
+
+def takedown_email_send(*, task_id: int) -> None:
+    task = TakedownTask.objects.select_related("publication_check__purpose").get(pk=task_id)
+    _mail(
+        "consent/email/takedown.txt",
+        _("Take down a publication"),
+        task.assigned_to_id,
+        {"task": task, "url": reverse("consent:takedowns")},
+    )
+    TakedownTask.objects.filter(pk=task_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    logger.info("takedown e-mail sent for task %s", task_id)
+
+
+def conflict_email_send(*, notice_id: int, user_id: int) -> None:
+    notice = ConflictNotice.objects.select_related("pupil__school", "purpose").get(pk=notice_id)
+    school = notice.pupil.school
+    _mail(
+        "consent/email/conflict.txt",
+        _("Parents disagree about consent"),
+        user_id,
+        {"notice": notice, "url": reverse("consent:coverage", args=[school.code])},
+    )
+    ConflictNotice.objects.filter(pk=notice_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+
+
+def reminder_email_send(*, user_id: int) -> None:
+    _mail(
+        "consent/email/reminder.txt",
+        _("Please record your choices about photos, video and sound"),
+        user_id,
+        {"url": reverse("consent:my_children")},
+    )
+
+
+def review_email_send(*, round_id: int, user_id: int) -> None:
+    review_round = ReviewRound.objects.get(pk=round_id)
+    _mail(
+        "consent/email/review.txt",
+        _("Please review your choices for this school year"),
+        user_id,
+        {"url": reverse("consent:my_children"), "review_round": review_round},
+    )
+
+
+def purpose_changed_email_send(*, version_id: int, user_id: int) -> None:
+    version = PurposeVersion.objects.select_related("purpose").get(pk=version_id)
+    _mail(
+        "consent/email/purpose_changed.txt",
+        _("Please answer again: a consent question has changed"),
+        user_id,
+        {"url": reverse("consent:my_children"), "purpose": version.purpose},
+    )
+
+
+# --- Fan-outs: one duty per recipient ---------------------------------------------------
+
+
+def _gezag_parents(**pupil_filter) -> list[int]:
+    return sorted(
+        set(
+            Guardianship.objects.filter(
+                pupil__left_on__isnull=True, has_parental_authority=True, **pupil_filter
+            ).values_list("user_id", flat=True)
+        )
+    )
+
+
+def reminders_fan_out(*, school_id: int) -> int:
+    """A reminder duty per parent who has not answered and had none in the last 7 days."""
+    from consent.services import iso_week, parents_without_answers, reminder_claim
+
+    school = School.objects.get(pk=school_id)
+    week = iso_week(timezone.localdate())
+    handler = "consent.duties.reminder_email_send"
+    duties = [
+        (f"consent-reminder:{user_id}:{week}", handler, {"user_id": user_id})
+        for user_id in sorted(parents_without_answers(school=school))
+        if reminder_claim(user_id=user_id)
+    ]
+    duties_enqueue_many(duties=duties)
+    logger.info("consent reminders queued for school %s: %s", school_id, len(duties))
+    return len(duties)
+
+
+def review_round_fan_out(*, round_id: int) -> int:
+    review_round = ReviewRound.objects.get(pk=round_id)
+    handler = "consent.duties.review_email_send"
+    duties = [
+        (f"review-round:{round_id}:parent:{uid}", handler, {"round_id": round_id, "user_id": uid})
+        for uid in _gezag_parents(pupil__school_id=review_round.school_id)
+    ]
+    duties_enqueue_many(duties=duties)
+    ReviewRound.objects.filter(pk=round_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    logger.info("review round %s queued for %s parents", round_id, len(duties))
+    return len(duties)
+
+
+def purpose_changed_fan_out(*, version_id: int) -> int:
+    """A purpose's meaning changed: ask every gezag-holder of a current pupil again."""
+    handler = "consent.duties.purpose_changed_email_send"
+    duties = [
+        (
+            f"purpose-changed:{version_id}:parent:{uid}",
+            handler,
+            {"version_id": version_id, "user_id": uid},
+        )
+        for uid in _gezag_parents()
+    ]
+    duties_enqueue_many(duties=duties)
+    PurposeVersion.objects.filter(pk=version_id, parents_emailed_at__isnull=True).update(
+        parents_emailed_at=timezone.now()
+    )
+    logger.info("purpose version %s queued for %s parents", version_id, len(duties))
+    return len(duties)

@@ -1,0 +1,76 @@
+"""A Redis cache that degrades instead of failing: with Redis down, reads miss and writes do
+nothing (logged), so logins (allauth's rate limits), sessions (cached_db falls back to the
+database) and pages keep working. After an error the cache skips Redis for a few seconds
+(``RETRY_AFTER``) so an outage costs each request nothing, not a timeout per call.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = 5.0
+
+
+class _Down(Exception):
+    pass
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0  # shared by all instances: the outage is the server's, not a thread's
+
+    def _call(self, method: str, *args, fallback=None, **kwargs):
+        if time.monotonic() < ResilientRedisCache._down_until:
+            return fallback
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except RedisError as error:
+            ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER
+            log.warning(
+                "cache: Redis unavailable (%s); degrading to no cache for %ss",
+                type(error).__name__,
+                RETRY_AFTER,
+            )
+            return fallback
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        # Consistent with a miss: the key was absent, so "added". allauth takes its rate-limit
+        # lock and marks TOTP codes used with add(); False would lock everyone out.
+        return self._call("add", key, value, timeout, version, fallback=True)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", key, default, version, fallback=default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._call("set", key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout, version, fallback=False)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version, fallback=False)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version, fallback={})
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version, fallback=False)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        value = self._call("incr", key, delta, version, fallback=missing)
+        if value is missing:
+            raise ValueError(f"Key '{key}' not found (cache unavailable)")
+        return value
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", data, timeout, version, fallback=list(data))
+
+    def delete_many(self, keys, version=None):
+        self._call("delete_many", keys, version)
+
+    def clear(self):
+        return self._call("clear", fallback=False)

@@ -1,0 +1,65 @@
+"""Redis down: the cache degrades to misses, logins and pages keep working, no 500."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from opo_portal import cache as resilient
+from opo_portal.middleware import ServiceUnavailableMiddleware
+
+DEAD_REDIS = "redis://127.0.0.1:9/0"  # discard port: nothing listens on loopback
+
+
+@pytest.fixture
+def dead_cache(settings):
+    resilient.ResilientRedisCache._down_until = 0.0
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "opo_portal.cache.ResilientRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    yield
+    resilient.ResilientRedisCache._down_until = 0.0
+
+
+def test_it_turns_cache_errors_into_misses_and_no_ops(dead_cache, caplog):
+    assert cache.get("k", "default") == "default"
+    cache.set("k", 1)
+    assert cache.add("k", 1) is True  # as for a missing key: allauth's locks need it
+    assert cache.get_many(["a", "b"]) == {}
+    with pytest.raises(ValueError):
+        cache.incr("k")
+    assert "Redis unavailable" in caplog.text
+
+
+def test_it_skips_redis_for_a_while_after_an_error(dead_cache):
+    cache.get("k")
+    assert resilient.ResilientRedisCache._down_until > 0
+
+
+def test_it_logs_a_parent_in_with_the_cache_down(dead_cache, client, parent_a):
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    response = client.post(
+        reverse("account_login"), {"login": parent_a.email, "password": "correct horse 42"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(parent_a.pk)
+
+
+def test_it_shows_a_dutch_try_again_page_when_the_queue_is_down(db):
+    request = RequestFactory().get("/")
+    middleware = ServiceUnavailableMiddleware(lambda r: None)
+    response = middleware.process_exception(request, RedisConnectionError("refused"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "Probeer het over een minuut opnieuw" in response.content.decode()
+
+
+def test_it_leaves_other_errors_alone(db):
+    middleware = ServiceUnavailableMiddleware(lambda r: None)
+    assert middleware.process_exception(RequestFactory().get("/"), KeyError("x")) is None

@@ -1,0 +1,190 @@
+"""The transactional outbox: duties that must happen because a transaction committed.
+
+How to use it (e-mails, notifications, follow-up tasks):
+
+1. Write a handler: a plain function taking keyword arguments (ids only, never pupil
+   names), that does the work once, e.g. sends ONE e-mail to ONE recipient, and raises
+   when it fails (so the duty is retried). Put it in ``<app>/duties.py``::
+
+       def takedown_email_send(*, task_id: int) -> None:
+           ...
+           send_mail(...)          # raises if the SMTP server did not accept it
+
+2. In the service that makes the decision, inside its transaction, enqueue the duty with
+   an idempotency key that names the effect (a second enqueue with the same key is a
+   no-op, so a retried service or a second beat never doubles it)::
+
+       from outbox.services import duty_enqueue
+
+       duty_enqueue(
+           key=f"takedown-email:{task.pk}",
+           handler="consent.duties.takedown_email_send",
+           payload={"task_id": task.pk},
+       )
+
+   For bulk sends, enqueue one duty per recipient, keyed by recipient (user id); for many
+   rows at once use ``duties_enqueue_many`` (one INSERT, one dispatch).
+
+What you get: the Duty row commits (or rolls back) with your decision. After the commit a
+dispatcher hands it to Celery (``outbox.run_duty``, no result stored, no publish retries,
+short broker timeouts); a broker outage is logged, never raised into the request. A worker
+claims the duty with a lease, runs the handler and marks it done only when the handler
+returned (for e-mail: after the SMTP server accepted it). A failure is retried with
+exponential backoff; the beat sweeper (``outbox.sweep``) re-dispatches every pending duty
+whose time has come, so duties written while Redis was down go out once it is back.
+Delivery is at least once; the key and the claim make the effect once in practice.
+In development without Redis (eager Celery) duties run right after the commit.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from outbox.models import Duty
+
+log = logging.getLogger(__name__)
+
+
+def _seconds(name: str, default: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, name, default))
+
+
+def duty_enqueue(*, key: str, handler: str, payload: dict | None = None) -> Duty:
+    """Record a duty in the current transaction; dispatch it after the commit. Idempotent."""
+    import_string(handler)  # a typo fails here, in the request's tests, not in a worker
+    duty, created = Duty.objects.get_or_create(
+        key=key,
+        defaults={
+            "handler": handler,
+            "payload": payload or {},
+            "next_attempt_at": timezone.now() + _seconds("OUTBOX_GRACE_SECONDS", 60),
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: duty_dispatch(duty_id=duty.pk))
+    return duty
+
+
+def duties_enqueue_many(*, duties: Iterable[tuple[str, str, dict]]) -> int:
+    """Record many (key, handler, payload) duties at once; keys already present are skipped.
+
+    After the commit one sweep dispatches them, so a bulk send costs the request one
+    message to the broker, not one per recipient.
+    """
+    now = timezone.now()
+    rows = []
+    for key, handler, payload in duties:
+        import_string(handler)
+        rows.append(Duty(key=key, handler=handler, payload=payload, next_attempt_at=now))
+    if not rows:
+        return 0
+    Duty.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    transaction.on_commit(_sweep_dispatch)
+    return len(rows)
+
+
+def duty_dispatch(*, duty_id: int) -> None:
+    """Hand one duty to Celery. Never raises: the sweeper retries what did not get through."""
+    from outbox.tasks import run_duty
+
+    try:
+        run_duty.apply_async((duty_id,), retry=False, ignore_result=True)
+    except Exception as error:  # noqa: BLE001 - a queue outage must not fail the request
+        log.warning("outbox: duty %s not dispatched (%s); the sweeper will retry", duty_id, error)
+
+
+def _sweep_dispatch() -> None:
+    from outbox.tasks import sweep
+
+    try:
+        sweep.apply_async(retry=False, ignore_result=True)
+    except Exception as error:  # noqa: BLE001
+        log.warning("outbox: sweep not dispatched (%s); beat will run it", error)
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    return Q(status=Duty.Status.PENDING) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def duty_run(*, duty_id: int) -> bool:
+    """Claim the duty, run its handler, mark it done. True when this call did the work.
+
+    The claim is a conditional UPDATE with a lease, so a duplicate message or a second
+    worker finds nothing to do. The handler and the "done" mark share one transaction.
+    """
+    now = timezone.now()
+    lease = now + _seconds("OUTBOX_LEASE_SECONDS", 300)
+    claimed = Duty.objects.filter(_claimable(now), pk=duty_id).update(
+        claimed_until=lease, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    duty = Duty.objects.get(pk=duty_id)
+    try:
+        with transaction.atomic():
+            import_string(duty.handler)(**duty.payload)
+            Duty.objects.filter(pk=duty_id).update(
+                status=Duty.Status.DONE, done_at=timezone.now(), claimed_until=None, last_error=""
+            )
+    except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
+        _record_failure(duty, error)
+        return False
+    return True
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff after the n-th failed attempt, capped at an hour."""
+    base = getattr(settings, "OUTBOX_RETRY_SECONDS", 30)
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _record_failure(duty: Duty, error: Exception) -> None:
+    attempts = duty.attempts
+    gave_up = attempts >= getattr(settings, "OUTBOX_MAX_ATTEMPTS", 12)
+    Duty.objects.filter(pk=duty.pk).update(
+        status=Duty.Status.FAILED if gave_up else Duty.Status.PENDING,
+        claimed_until=None,
+        next_attempt_at=timezone.now() + retry_delay(attempts),
+        last_error=f"{type(error).__name__}: {error}"[:500],
+    )
+    level = logging.ERROR if gave_up else logging.WARNING
+    log.log(
+        level,
+        "outbox: duty %s (%s) failed on attempt %s%s: %s",
+        duty.pk,
+        duty.handler,
+        attempts,
+        ", giving up" if gave_up else "",
+        type(error).__name__,
+    )
+
+
+def duties_sweep(*, limit: int = 500) -> int:
+    """Dispatch pending duties whose time has come (new bulk rows, retries, lost messages).
+
+    Each dispatched duty gets a grace period before the next sweep may send it again.
+    """
+    now = timezone.now()
+    due = list(
+        Duty.objects.filter(_claimable(now), next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not due:
+        return 0
+    Duty.objects.filter(pk__in=due).update(
+        next_attempt_at=now + _seconds("OUTBOX_GRACE_SECONDS", 60)
+    )
+    for duty_id in due:
+        duty_dispatch(duty_id=duty_id)
+    if len(due) == limit:
+        _sweep_dispatch()
+    return len(due)

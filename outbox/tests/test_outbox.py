@@ -1,0 +1,130 @@
+"""The outbox: written with the decision, dispatched after commit, done only when delivered."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from opo_portal.celery import app
+from outbox.models import Duty
+from outbox.services import duties_enqueue_many, duties_sweep, duty_enqueue, duty_run, retry_delay
+from outbox.tests import handlers
+
+pytestmark = pytest.mark.django_db
+RECORD = "outbox.tests.handlers.record"
+MAIL = "outbox.tests.handlers.mail"
+
+
+@pytest.fixture(autouse=True)
+def eager():
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    handlers.calls.clear()
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+
+
+def smtp_down(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 9, False
+    settings.EMAIL_TIMEOUT = 1
+
+
+def test_it_writes_nothing_when_the_decision_rolls_back():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+        raise RuntimeError
+    assert not Duty.objects.exists()
+
+
+def test_it_runs_the_duty_after_commit_and_marks_it_done(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        duty = duty_enqueue(key="k", handler=RECORD, payload={"n": 7})
+        assert handlers.calls == []
+    duty.refresh_from_db()
+    assert (handlers.calls, duty.status, duty.attempts) == ([7], Duty.Status.DONE, 1)
+
+
+def test_it_records_one_duty_per_key(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+        duties_enqueue_many(duties=[("k", RECORD, {"n": 1}), ("k2", RECORD, {"n": 2})])
+    assert Duty.objects.count() == 2
+    assert sorted(handlers.calls) == [1, 2]
+
+
+def test_it_refuses_an_unknown_handler():
+    with pytest.raises(ImportError):
+        duty_enqueue(key="k", handler="outbox.tests.handlers.nope")
+
+
+def test_it_keeps_the_email_pending_while_smtp_is_down_and_sends_it_later(settings):
+    smtp_down(settings)
+    duty = Duty.objects.create(key="k", handler=MAIL, payload={"to": "juf@example.org"})
+    assert duty_run(duty_id=duty.pk) is False
+    duty.refresh_from_db()
+    assert duty.status == Duty.Status.PENDING and duty.done_at is None
+    assert duty.next_attempt_at > timezone.now() + datetime.timedelta(seconds=20)
+    assert "ConnectionRefused" in duty.last_error
+    assert duties_sweep() == 0  # not before its backoff
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Duty.objects.filter(pk=duty.pk).update(next_attempt_at=timezone.now())
+    assert duties_sweep() == 1
+    duty.refresh_from_db()
+    assert (duty.status, duty.attempts, len(mail.outbox)) == (Duty.Status.DONE, 2, 1)
+
+
+def test_it_backs_off_exponentially_up_to_an_hour():
+    delays = [retry_delay(n).total_seconds() for n in (1, 2, 3, 12)]
+    assert delays == [30, 60, 120, 3600]
+
+
+def test_it_gives_up_after_the_last_attempt(settings):
+    smtp_down(settings)
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    duty = Duty.objects.create(key="k", handler=MAIL, payload={"to": "juf@example.org"})
+    duty_run(duty_id=duty.pk)
+    Duty.objects.filter(pk=duty.pk).update(next_attempt_at=timezone.now())
+    duty_run(duty_id=duty.pk)
+    duty.refresh_from_db()
+    assert (duty.status, duty.attempts) == (Duty.Status.FAILED, 2)
+    assert duties_sweep() == 0
+
+
+def test_it_leaves_a_claimed_duty_to_its_worker_until_the_lease_ends():
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    duty = Duty.objects.create(key="k", handler=RECORD, payload={"n": 1}, claimed_until=later)
+    assert duty_run(duty_id=duty.pk) is False
+    assert duties_sweep() == 0
+    Duty.objects.filter(pk=duty.pk).update(claimed_until=timezone.now())
+    assert duty_run(duty_id=duty.pk) is True
+    assert duty_run(duty_id=duty.pk) is False
+    assert handlers.calls == [1]
+
+
+def test_it_sweeps_a_duty_whose_dispatch_was_lost():
+    duty = Duty.objects.create(key="k", handler=RECORD, payload={"n": 3})  # never dispatched
+    assert duties_sweep() == 1
+    duty.refresh_from_db()
+    assert duty.status == Duty.Status.DONE and handlers.calls == [3]
+
+
+def test_it_runs_a_duty_in_a_fixed_number_of_queries(django_assert_num_queries):
+    duty = Duty.objects.create(key="k", handler=RECORD, payload={"n": 1})
+    # claim UPDATE, load, savepoint, mark done UPDATE, release savepoint
+    with django_assert_num_queries(5):
+        assert duty_run(duty_id=duty.pk)
+
+
+def test_it_configures_celery_to_fail_fast_and_not_wait_for_results():
+    conf = app.conf
+    assert conf.task_ignore_result is True
+    assert conf.task_publish_retry is False
+    assert conf.broker_transport_options["socket_connect_timeout"] == 1
+    assert conf.redis_socket_connect_timeout == 1
+    assert app.tasks["outbox.run_duty"].ignore_result is True
+    assert app.tasks["opo_portal.ping"].ignore_result is False
