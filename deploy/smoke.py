@@ -37,9 +37,12 @@ class Client:
                 self.cookies[name] = morsel.value
         return response
 
-    def post_form(self, path: str, data: dict) -> httpx.Response:
+    def csrf_token(self, path: str) -> str:
         page = self.request("GET", path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+    def post_form(self, path: str, data: dict) -> httpx.Response:
+        token = self.csrf_token(path)
         return self.request("POST", path, data={"csrfmiddlewaretoken": token, **data})
 
 
