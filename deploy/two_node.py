@@ -272,7 +272,7 @@ def check_second_beat(topo: Topology) -> None:
     wait_until("the second beat starts", lambda: "beat: Starting" in topo.log("beat-2"))
     time.sleep(3)
     since = datetime.datetime.now().replace(microsecond=0) + datetime.timedelta(seconds=1)
-    window = 20
+    window = 16
     time.sleep(window + 1)
     received = heartbeats_received(topo, since)
     expected = window / HEARTBEAT_SECONDS
