@@ -310,6 +310,7 @@ def main() -> None:
         "BEAT_LOCK_TTL": str(BEAT_LOCK_TTL),
         "STATIC_ROOT": str(tmp / "static"),
         "DEBUG": "false",
+        "LOG_FORMAT": "text",  # the checks read Celery's own log lines
     }
     subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", db], check=True)  # noqa: S603, S607
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)  # noqa: S603, S607

@@ -333,6 +333,8 @@ if LOG_FORMAT not in ("text", "json"):
 if LOG_FORMAT == "json":
     LOGGING["formatters"] = {"json": {"()": "ops.logs.JsonFormatter"}}
     LOGGING["handlers"]["console"]["formatter"] = "json"
+    # Celery workers and beat log through the same root handler instead of their own format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Optional error reports (sentry-sdk) with personal data removed; see ops/errors.py.
 SENTRY_DSN = env_str("SENTRY_DSN")

@@ -47,3 +47,12 @@ def test_it_refuses_an_unknown_log_format():
         text=True,
     )
     assert result.returncode != 0 and "LOG_FORMAT" in result.stderr
+
+
+def test_it_lets_celery_log_through_the_json_handler():
+    env = {**os.environ, "LOG_FORMAT": "json", "DJANGO_SETTINGS_MODULE": "opo_portal.settings"}
+    code = "from opo_portal.celery import app; print(app.conf.worker_hijack_root_logger)"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
