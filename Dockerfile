@@ -19,7 +19,9 @@ COPY requirements.txt .
 RUN /opt/venv/bin/pip install --no-cache-dir -r requirements.txt
 
 COPY . .
-RUN useradd --system --uid 10001 --home /app opo && mkdir -p var && chown -R opo var
+# The release role writes var/ (static files, beat schedule) and the compiled catalogues.
+RUN useradd --system --uid 10001 --home /app opo && mkdir -p var && chown -R opo var \
+    && find . -path '*/locale/*/LC_MESSAGES' -type d -exec chown -R opo {} +
 USER opo
 
 EXPOSE 8000
