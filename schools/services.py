@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
-from schools.models import Guardianship, Pupil
+from schools.models import ERASED_PREFIX, Guardianship, Pupil
 
 logger = logging.getLogger(__name__)
 
@@ -37,28 +37,27 @@ def pupils_due_for_erasure(*, today: datetime.date):
     # `years` school years before the current one started.
     current_start = school_year_end(today).year - 1
     first_kept = datetime.date(current_start - settings.PUPIL_RETENTION_SCHOOL_YEARS, 8, 1)
-    return Pupil.objects.filter(
-        left_on__isnull=False, left_on__lt=first_kept, erased_on__isnull=True
+    return Pupil.objects.filter(left_on__isnull=False, left_on__lt=first_kept).exclude(
+        leerlingnummer__startswith=ERASED_PREFIX
     )
 
 
 @transaction.atomic
-def pupil_erase(*, pupil: Pupil, today: datetime.date) -> None:
+def pupil_erase(*, pupil: Pupil) -> None:
     """Remove what identifies the pupil; keep the row and its consent events as proof.
 
     Consent events (who decided what, when, on which text) are append-only evidence of
     consent; publication checks, takedowns and notices refer to the pupil by id only.
     """
     Guardianship.objects.filter(pupil=pupil).delete()
-    Pupil.objects.filter(pk=pupil.pk, erased_on__isnull=True).update(
+    Pupil.objects.filter(pk=pupil.pk).exclude(leerlingnummer__startswith=ERASED_PREFIX).update(
         first_name="",
         name_prefix="",
         last_name="",
-        leerlingnummer=f"erased-{pupil.pk}",
+        leerlingnummer=f"{ERASED_PREFIX}{pupil.pk}",
         birth_date=datetime.date(pupil.birth_date.year, 1, 1),
         group=None,
         not_in_picture=False,
-        erased_on=today,
     )
 
 
@@ -66,7 +65,7 @@ def pupils_erase_left(*, today: datetime.date) -> int:
     """Erase every pupil whose retention term after leaving has passed. Safe to run twice."""
     count = 0
     for pupil in pupils_due_for_erasure(today=today).order_by("pk"):
-        pupil_erase(pupil=pupil, today=today)
+        pupil_erase(pupil=pupil)
         count += 1
     logger.info("retention: erased %d pupils who left", count)
     return count
