@@ -92,3 +92,19 @@ load: $(BIN)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# --- Production (README "Production"): release steps, then gunicorn + worker + one beat.
+# Needs DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS; see deploy/run-prod.
+.PHONY: prod prod-smoke two-node backup-test
+prod: $(BIN)/.installed-run
+	deploy/run-prod all
+
+# The CI checks of the production topology, runnable by hand (PostgreSQL + Redis needed).
+prod-smoke: $(BIN)/.installed-dev
+	.ci/prod-smoke
+
+backup-test: $(BIN)/.installed-dev
+	.ci/backup-restore
+
+two-node: $(BIN)/.installed-dev
+	$(BIN)/python deploy/two_node.py

@@ -397,5 +397,6 @@ def privacy(request):
     context = {
         "unflagged_days": settings.MONITORING_UNFLAGGED_RETENTION_DAYS,
         "flagged_days": settings.MONITORING_FLAGGED_RETENTION_DAYS,
+        "retention_years": settings.PUPIL_RETENTION_SCHOOL_YEARS,
     }
     return render(request, "monitoring/privacy.html", context)

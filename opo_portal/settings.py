@@ -336,6 +336,63 @@ STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60, mini
 # Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For. allauth's
 # rate limits key on the client address it finds there; 0 (default) uses REMOTE_ADDR.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0, minimum=0)
+# --- Production (issue 16): static files, health, logs, errors, pupil retention -------------
+INSTALLED_APPS.append("ops")
+# WhiteNoise serves collectstatic's hashed, compressed files with far-future cache headers,
+# from our own host (no CDN). It sits right after SecurityMiddleware, as its docs ask.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+if not DEBUG:  # load balancers probe plain HTTP
+    SECURE_REDIRECT_EXEMPT += [r"^health/ready$"]
+
+# Beat publishes a heartbeat task; a worker runs it. /health/ready and `manage.py health`
+# call a part stale when its last sign of life is older than these.
+HEALTH_HEARTBEAT_SECONDS = env_int("HEALTH_HEARTBEAT_SECONDS", 30, minimum=1)
+HEALTH_BEAT_STALE_SECONDS = env_int("HEALTH_BEAT_STALE_SECONDS", 180, minimum=1)
+HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 180, minimum=1)
+CELERY_BEAT_SCHEDULE["ops-heartbeat"] = {
+    "task": "ops.heartbeat",
+    "schedule": float(HEALTH_HEARTBEAT_SECONDS),
+    "options": {"expires": HEALTH_HEARTBEAT_SECONDS},
+}
+
+# Pupils who left are erased this many full school years after the school year of leaving.
+PUPIL_RETENTION_SCHOOL_YEARS = env_int("PUPIL_RETENTION_SCHOOL_YEARS", 2, minimum=1)
+CELERY_BEAT_SCHEDULE["schools-erase-left-pupils"] = {
+    "task": "schools.erase_left_pupils",
+    "schedule": crontab(hour=2, minute=41),
+}
+
+# LOG_FORMAT=json writes one JSON object per line (ops.logs.JsonFormatter).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "ops.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    # Celery workers and beat log through the same root handler instead of their own format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Optional error reports (sentry-sdk) with personal data removed; see ops/errors.py.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from ops.errors import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+    )
+
 # --- Reliability (outbox app, issue 11) -------------------------------------------------
 # Duties after a commit go through outbox/services.py: dispatched on commit, swept by beat.
 OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 60, minimum=1)

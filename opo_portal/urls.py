@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from ops import views as ops_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "OPO Portal"
@@ -11,6 +12,7 @@ urlpatterns = [
     # Landing and health
     path("", account_views.home, name="home"),
     path("health/", account_views.health, name="health"),
+    path("health/ready", ops_views.ready, name="health_ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Accounts (allauth) and role home pages
     path("accounts/", include("allauth.urls")),

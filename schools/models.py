@@ -42,6 +42,11 @@ class Group(models.Model):
         return f"{self.name} ({self.school_year})"
 
 
+# The retention task (schools.services.pupils_erase_left) replaces the pupil number with
+# this prefix and the pupil's id; no import ever produces such a number.
+ERASED_PREFIX = "erased-"
+
+
 class PupilQuerySet(models.QuerySet):
     def current(self):
         return self.filter(left_on__isnull=True)
@@ -82,6 +87,11 @@ class Pupil(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    @property
+    def is_erased(self) -> bool:
+        """Erased by the retention task; the row stays as the anchor of the consent events."""
+        return self.leerlingnummer.startswith(ERASED_PREFIX)
 
     @property
     def has_left(self) -> bool:

@@ -10,7 +10,7 @@ from django.utils.translation import trans_real
 from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
-OUR_APPS = ["accounts", "schools", "policy", "consent", "monitoring", "opo_portal"]
+OUR_APPS = ["accounts", "schools", "policy", "consent", "monitoring", "opo_portal", "ops"]
 GETTEXT_NAMES = {
     "_",
     "gettext",

@@ -1,0 +1,29 @@
+# The portal image: the same deploy/run-prod roles as `make prod` (release, web, worker,
+# beat). compose.yaml wires them to PostgreSQL and Redis. Keep this file free of anything
+# `make prod` does not also do.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    BIN=/opt/venv/bin \
+    BIND=0.0.0.0:8000
+
+# pg_dump/pg_restore for deploy/backup and deploy/restore.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN python -m venv /opt/venv
+WORKDIR /app
+COPY requirements.txt .
+RUN /opt/venv/bin/pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+# The release role writes var/ (static files, beat schedule) and the compiled catalogues.
+RUN useradd --system --uid 10001 --home /app opo && mkdir -p var && chown -R opo var \
+    && find . -path '*/locale/*/LC_MESSAGES' -type d -exec chown -R opo {} +
+USER opo
+
+EXPOSE 8000
+ENTRYPOINT ["deploy/run-prod"]
+CMD ["web"]

@@ -1,0 +1,127 @@
+"""Smoke test of a running production start, over real HTTP (used by .ci/prod-smoke).
+
+    python deploy/smoke.py http://127.0.0.1:PORT
+
+Needs the same environment as the portal (DATABASE_URL, REDIS_URL, ...) and the demo data.
+The portal runs with DEBUG=false behind no proxy here, so requests say X-Forwarded-Proto:
+https as the proxy would; cookies are kept by hand because they are Secure.
+"""
+
+import logging
+import os
+import re
+import sys
+import time
+from http.cookies import SimpleCookie
+
+import httpx
+
+DEMO_PARENT = ("ouder@demo.opo.example", "demo-wachtwoord-2026")
+
+
+class Client:
+    def __init__(self, base: str):
+        self.base = base.rstrip("/")
+        self.cookies: dict[str, str] = {}
+        self.http = httpx.Client(timeout=20, follow_redirects=False)
+
+    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        headers = {"X-Forwarded-Proto": "https", **kwargs.pop("headers", {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if method == "POST":
+            headers["Referer"] = "https://" + self.base.split("://", 1)[1] + path
+        response = self.http.request(method, self.base + path, headers=headers, **kwargs)
+        for raw in response.headers.get_list("set-cookie"):
+            for name, morsel in SimpleCookie(raw).items():
+                self.cookies[name] = morsel.value
+        return response
+
+    def csrf_token(self, path: str) -> str:
+        page = self.request("GET", path)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+    def post_form(self, path: str, data: dict) -> httpx.Response:
+        token = self.csrf_token(path)
+        return self.request("POST", path, data={"csrfmiddlewaretoken": token, **data})
+
+
+def check(condition: bool, what: str) -> None:
+    print(("ok   " if condition else "FAIL ") + what)
+    if not condition:
+        sys.exit(1)
+
+
+def check_health(client: Client) -> None:
+    response = client.request("GET", "/health/")
+    check(response.status_code == 200 and response.json()["status"] == "ok", "/health/ answers")
+
+
+def check_login_page_and_css(client: Client) -> None:
+    # The query string must not reach the access log (.ci/prod-smoke greps for it).
+    page = client.request("GET", "/accounts/login/?next=/smoke-query-marker/")
+    check(page.status_code == 200, "login page answers 200")
+    css = re.search(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', page.text)
+    check(css is not None, "login page links hashed CSS")
+    response = client.request("GET", css.group(1), headers={"Accept-Encoding": "gzip"})
+    check(response.status_code == 200, "CSS is served")
+    check(response.headers["content-type"].startswith("text/css"), "CSS has its content type")
+    check("max-age=315360000" in response.headers.get("cache-control", ""), "CSS cached far ahead")
+    check(response.headers.get("content-encoding") == "gzip", "CSS served compressed")
+    check(":root" in response.text or "{" in response.text, "CSS body is CSS")
+
+
+def check_login(client: Client) -> None:
+    email, password = DEMO_PARENT
+    response = client.post_form("/accounts/login/", {"login": email, "password": password})
+    check(response.status_code == 302 and "sessionid" in client.cookies, "demo parent logs in")
+
+
+def check_consent_save(client: Client) -> None:
+    from consent.models import ConsentEvent
+
+    children = client.request("GET", "/toestemming/kinderen/")
+    child = re.search(r'href="(/toestemming/kind/\d+/)"', children.text)
+    check(child is not None, "parent sees a child")
+    page = client.request("GET", child.group(1))
+    versions = dict(re.findall(r'name="(v-\d+)" value="(\d+)"', page.text))
+    field = re.search(r'name="(c-\d+-photo)"', page.text).group(1)
+    before = ConsentEvent.objects.count()
+    for answer in ("no", "yes"):  # one of the two is a change, whatever the demo said
+        response = client.post_form(child.group(1), {**versions, field: answer})
+        check(response.status_code == 302, f"consent form accepts '{answer}'")
+    check(ConsentEvent.objects.count() > before, "a consent decision was saved")
+
+
+def check_worker_and_beat(client: Client) -> None:
+    from opo_portal.celery import ping
+
+    check(ping.apply_async().get(timeout=60) == "pong", "a worker executed a task")
+    deadline = time.monotonic() + 90
+    while True:  # beat's first heartbeat can take one interval
+        response = client.request("GET", "/health/ready")
+        if response.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    print(response.text)
+    check(response.status_code == 200, "/health/ready: database, Redis, worker and beat ok")
+
+
+def main(base: str) -> None:
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
+    import django
+
+    django.setup()
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    client = Client(base)
+    check_health(client)
+    check_login_page_and_css(client)
+    check_login(client)
+    check_consent_save(client)
+    check_worker_and_beat(client)
+    print("smoke: all checks passed")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,89 @@
+"""Optional error reporting through sentry-sdk (SENTRY_DSN), with personal data removed.
+
+What leaves the machine: exception types and stack frames (file, function, line; no local
+variables), the request's method and path, the user's id, release and environment. Never:
+exception messages or log parameters (they can hold a name), request bodies, cookies,
+query strings, headers other than a few technical ones, e-mail addresses.
+"""
+
+import re
+
+EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[A-Za-z]{2,}")
+KEPT_HEADERS = {"Host", "Content-Type", "Content-Length", "X-Forwarded-Proto"}
+REMOVED = "[removed]"
+
+
+def _scrub_text(value):
+    return EMAIL.sub(REMOVED, value) if isinstance(value, str) else value
+
+
+def _scrub_request(request: dict) -> dict:
+    headers = request.get("headers") or {}
+    return {
+        "method": request.get("method"),
+        "url": _scrub_text(request.get("url")),
+        "headers": {k: v for k, v in headers.items() if k in KEPT_HEADERS},
+    }
+
+
+def _scrub_exceptions(event: dict) -> None:
+    for exception in (event.get("exception") or {}).get("values") or []:
+        exception["value"] = REMOVED
+        for frame in (exception.get("stacktrace") or {}).get("frames") or []:
+            frame.pop("vars", None)
+
+
+def _scrub_breadcrumbs(event: dict) -> None:
+    crumbs = event.get("breadcrumbs") or {}
+    values = crumbs.get("values") if isinstance(crumbs, dict) else crumbs
+    for crumb in values or []:
+        crumb.pop("data", None)
+        if crumb.get("category") != "query":  # SQL keeps placeholders, never parameters
+            crumb["message"] = _scrub_text(crumb.get("message"))
+
+
+def scrub_event(event: dict, hint: dict | None = None) -> dict:
+    """sentry-sdk before_send: strip everything that may name a pupil, parent or address."""
+    if "request" in event:
+        event["request"] = _scrub_request(event["request"])
+    if event.get("user"):
+        event["user"] = {"id": event["user"].get("id")}
+    logentry = event.get("logentry") or event.get("message")
+    if isinstance(logentry, dict):
+        logentry.pop("params", None)
+        logentry.pop("formatted", None)
+        logentry["message"] = _scrub_text(logentry.get("message"))
+    elif isinstance(logentry, str):
+        event["message"] = _scrub_text(logentry)
+    event.pop("extra", None)
+    _scrub_exceptions(event)
+    _scrub_breadcrumbs(event)
+    return event
+
+
+def scrub_breadcrumb(crumb: dict, hint: dict | None = None) -> dict:
+    """sentry-sdk before_breadcrumb: a log line keeps its format string, not its values."""
+    record = (hint or {}).get("log_record")
+    if record is not None:
+        crumb["message"] = _scrub_text(str(record.msg))
+    crumb.pop("data", None)
+    return crumb
+
+
+def init_sentry(*, dsn: str, environment: str, release: str) -> None:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        release=release or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        include_local_variables=False,  # personal data is off by default (no send_default_pii)
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+        before_send=scrub_event,
+        before_breadcrumb=scrub_breadcrumb,
+        default_integrations=True,
+    )

@@ -1,0 +1,121 @@
+"""Readiness: is every part the portal needs up, and which one is down?
+
+The worker and beat leave timestamps in Redis (see `record`): beat when it publishes the
+heartbeat task, a worker when it runs it. Redis is read directly, not through the Django
+cache, so a cache that degrades to memory never hides a dead Redis.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+HEARTBEAT_TASK = "ops.heartbeat"
+KEYS = {"beat": "opo:health:beat", "worker": "opo:health:worker"}
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+
+
+def record(part: str, at: float | None = None) -> None:
+    """Note that `part` ("beat" or "worker") was alive at `at` (now by default)."""
+    if not settings.REDIS_URL:
+        return
+    # Kept a day: an absent key then means "never seen", an old one "stale since".
+    _redis().set(KEYS[part], str(at or time.time()), ex=86400)
+
+
+def last_seen(part: str) -> float | None:
+    value = _redis().get(KEYS[part])
+    return float(value) if value else None
+
+
+def check_database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "down", with its class
+        return Check(
+            "database", False, _("not reachable (%(error)s)") % {"error": type(exc).__name__}
+        )
+    return Check("database", True, _("answers"))
+
+
+def check_redis() -> Check:
+    if not settings.REDIS_URL:
+        return Check("redis", True, _("not configured (development: memory broker and cache)"))
+    try:
+        _redis().ping()
+    except Exception as exc:  # noqa: BLE001
+        return Check("redis", False, _("not reachable (%(error)s)") % {"error": type(exc).__name__})
+    return Check("redis", True, _("answers"))
+
+
+def _age(part: str, now: float) -> float | None:
+    seen = last_seen(part)
+    return None if seen is None else max(0.0, now - seen)
+
+
+def _stale(name: str, age: float | None, limit: int, never: str) -> Check:
+    if age is None:
+        return Check(name, False, never)
+    if age > limit:
+        return Check(name, False, _("last seen %(seconds)d s ago") % {"seconds": age})
+    return Check(name, True, _("seen %(seconds)d s ago") % {"seconds": age})
+
+
+def check_beat(now: float) -> Check:
+    if not settings.REDIS_URL:
+        return Check("beat", True, _("not needed (tasks run eagerly)"))
+    never = _("has never published its schedule")
+    return _stale("beat", _age("beat", now), settings.HEALTH_BEAT_STALE_SECONDS, never)
+
+
+def check_worker(now: float, *, ping: bool = True) -> Check:
+    """Fresh heartbeat, or else (when `ping`) a worker that answers a broadcast ping now."""
+    if not settings.REDIS_URL:
+        return Check("worker", True, _("not needed (tasks run eagerly)"))
+    never = _("no worker has answered")
+    result = _stale("worker", _age("worker", now), settings.HEALTH_WORKER_STALE_SECONDS, never)
+    if result.ok or not ping:
+        return result
+    from opo_portal.celery import app
+
+    if app.control.ping(timeout=1.0):
+        record("worker", now)
+        return Check("worker", True, _("answered a ping just now"))
+    return result
+
+
+def readiness(*, now: float | None = None) -> list[Check]:
+    now = now or time.time()
+    redis_check = check_redis()
+    checks = [check_database(), redis_check]
+    if redis_check.ok:
+        checks += [check_worker(now), check_beat(now)]
+    else:
+        unknown = _("unknown while Redis is down")
+        checks += [Check("worker", False, unknown), Check("beat", False, unknown)]
+    return checks
+
+
+def stale_parts(*, now: float | None = None) -> list[Check]:
+    """Worker and beat problems for a page: cheap (two Redis reads, no ping, no database)."""
+    now = now or time.time()
+    try:
+        checks = [check_beat(now), check_worker(now, ping=False)]
+    except Exception:  # noqa: BLE001 - Redis itself is down
+        return [Check("redis", False, _("not reachable"))]
+    return [c for c in checks if not c.ok]

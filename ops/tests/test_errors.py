@@ -1,0 +1,97 @@
+"""Error reports leave without names, e-mail addresses or request bodies.
+
+A local HTTP server plays the Sentry ingest endpoint, so the real sentry-sdk transport
+runs and we read exactly what would have been sent.
+"""
+
+import gzip
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import sentry_sdk
+from django.test import Client
+
+from ops.errors import scrub_event
+
+PERSONAL = ["Sem", "Bakker", "ouder.a@example.org", "Ouder A", "secret-body", "zoekterm"]
+
+
+class Capture(BaseHTTPRequestHandler):
+    envelopes: list[bytes] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        Capture.envelopes.append(body)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+def events(envelopes: list[bytes]) -> list[dict]:
+    found = []
+    for envelope in envelopes:
+        lines = envelope.split(b"\n")
+        for header, payload in zip(lines[1::2], lines[2::2], strict=False):
+            if json.loads(header).get("type") == "event":
+                found.append(json.loads(payload))
+    return found
+
+
+@pytest.fixture
+def sentry_capture():
+    Capture.envelopes = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Capture)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    from ops.errors import init_sentry
+
+    init_sentry(
+        dsn=f"http://public@127.0.0.1:{server.server_port}/1",
+        environment="test",
+        release="test",
+    )
+    yield Capture.envelopes
+    sentry_sdk.get_client().close(timeout=2)
+    sentry_sdk.init(dsn=None)
+    server.shutdown()
+    server.server_close()
+
+
+def test_it_sends_the_failure_without_personal_data(sentry_capture, parent_a, settings):
+    settings.ROOT_URLCONF = "ops.tests.urls_boom"
+    client = Client(raise_request_exception=False)
+    client.force_login(parent_a)
+    response = client.post("/boom/?q=zoekterm", {"note": "secret-body ouder.a@example.org"})
+    assert response.status_code == 500
+    sentry_sdk.flush(timeout=5)
+    sent = events(sentry_capture)
+    text = json.dumps(sent)
+    assert any(e.get("exception") for e in sent), "the failure itself was reported"
+    assert "ValueError" in text and "/boom/" in text
+    assert "import failed for %s" in text  # the log line, without its values
+    assert [word for word in PERSONAL if word in text] == []
+    assert all(e.get("user", {}).keys() <= {"id"} for e in sent)
+
+
+def test_it_removes_addresses_from_breadcrumbs_and_drops_request_data():
+    event = {
+        "request": {"url": "https://x/a", "data": {"name": "Sem"}, "cookies": {"s": "1"}},
+        "breadcrumbs": {"values": [{"message": "mail to a@b.nl", "data": {"to": "a@b.nl"}}]},
+        "extra": {"sys.argv": ["x"]},
+        "user": {"id": 4, "email": "a@b.nl", "ip_address": "10.0.0.1"},
+    }
+    scrubbed = scrub_event(event)
+    assert scrubbed["request"] == {"method": None, "url": "https://x/a", "headers": {}}
+    assert scrubbed["breadcrumbs"]["values"] == [{"message": "mail to [removed]"}]
+    assert scrubbed["user"] == {"id": 4} and "extra" not in scrubbed
+
+
+def test_it_stays_off_without_a_dsn(settings):
+    assert settings.SENTRY_DSN == "" or settings.SENTRY_DSN is None
+    assert sentry_sdk.get_client().transport is None  # nothing can be sent

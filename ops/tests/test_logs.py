@@ -1,0 +1,58 @@
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ops.logs import JsonFormatter
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_it_writes_one_json_object_per_record():
+    record = logging.LogRecord("consent", logging.WARNING, __file__, 1, "pupil %d", (7,), None)
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert entry["level"] == "WARNING" and entry["logger"] == "consent"
+    assert entry["message"] == "pupil 7" and "\n" not in line
+
+
+def test_it_includes_the_traceback_in_the_same_line():
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    entry = json.loads(JsonFormatter().format(record))
+    assert "RuntimeError: boom" in entry["exception"]
+
+
+def test_it_switches_django_logging_to_json_with_log_format():
+    env = {**os.environ, "LOG_FORMAT": "json", "DJANGO_SETTINGS_MODULE": "opo_portal.settings"}
+    code = "import django, logging; django.setup(); logging.getLogger('t').warning('hello %s', 1)"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    entry = json.loads(result.stderr.strip().splitlines()[-1])
+    assert (entry["message"], entry["logger"]) == ("hello 1", "t")
+
+
+def test_it_refuses_an_unknown_log_format():
+    env = {**os.environ, "LOG_FORMAT": "xml", "DJANGO_SETTINGS_MODULE": "opo_portal.settings"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "LOG_FORMAT" in result.stderr
+
+
+def test_it_lets_celery_log_through_the_json_handler():
+    env = {**os.environ, "LOG_FORMAT": "json", "DJANGO_SETTINGS_MODULE": "opo_portal.settings"}
+    code = "from opo_portal.celery import app; print(app.conf.worker_hijack_root_logger)"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,24 @@
+"""collectstatic writes hashed, gzip-compressed files that WhiteNoise serves from our host."""
+
+import json
+
+from django.conf import settings
+from django.core.management import call_command
+
+PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_it_configures_whitenoise_right_after_the_security_middleware():
+    security = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+    assert settings.MIDDLEWARE[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+
+
+def test_it_collects_hashed_and_compressed_files(settings, tmp_path):
+    # conftest swaps in plain storage for speed; this test uses the production one.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PRODUCTION_STORAGE}}
+    settings.STATIC_ROOT = tmp_path
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    hashed = tmp_path / manifest["css/portal.css"]
+    assert hashed.name != "portal.css" and hashed.exists()
+    assert hashed.with_name(hashed.name + ".gz").exists()

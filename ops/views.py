@@ -1,0 +1,16 @@
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from ops.health import readiness
+
+
+@never_cache
+def ready(request):
+    """For monitoring and orchestrators: every part, and which one is down (503 then)."""
+    checks = readiness()
+    ok = all(c.ok for c in checks)
+    body = {
+        "status": "ok" if ok else "fail",
+        "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
+    }
+    return JsonResponse(body, status=200 if ok else 503)

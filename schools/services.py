@@ -1,0 +1,71 @@
+"""Workflows on the pupil register that are not the import (see importer.py)."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from schools.models import ERASED_PREFIX, Guardianship, Pupil
+
+logger = logging.getLogger(__name__)
+
+SCHOOL_YEAR_STARTS = (8, 1)  # 1 August
+
+
+def school_year_end(day: datetime.date) -> datetime.date:
+    """The last day (31 July) of the school year that `day` falls in."""
+    month, first = SCHOOL_YEAR_STARTS
+    starts_this_year = (day.month, day.day) >= (month, first)
+    return datetime.date(day.year + (1 if starts_this_year else 0), 7, 31)
+
+
+def erase_after(left_on: datetime.date, *, school_years: int | None = None) -> datetime.date:
+    """The first day on which a pupil who left on `left_on` is erased.
+
+    The rest of the school year of leaving, then `school_years` full school years
+    (PUPIL_RETENTION_SCHOOL_YEARS, default 2): left 15 July 2024 → erased 1 August 2026.
+    """
+    years = settings.PUPIL_RETENTION_SCHOOL_YEARS if school_years is None else school_years
+    end = school_year_end(left_on)
+    return datetime.date(end.year + years, 8, 1)
+
+
+def pupils_due_for_erasure(*, today: datetime.date):
+    """Pupils who left and whose retention term has passed, not yet erased."""
+    # Due when erase_after(left_on) <= today: the school year of leaving ended at least
+    # `years` school years before the current one started.
+    current_start = school_year_end(today).year - 1
+    first_kept = datetime.date(current_start - settings.PUPIL_RETENTION_SCHOOL_YEARS, 8, 1)
+    return Pupil.objects.filter(left_on__isnull=False, left_on__lt=first_kept).exclude(
+        leerlingnummer__startswith=ERASED_PREFIX
+    )
+
+
+@transaction.atomic
+def pupil_erase(*, pupil: Pupil) -> None:
+    """Remove what identifies the pupil; keep the row and its consent events as proof.
+
+    Consent events (who decided what, when, on which text) are append-only evidence of
+    consent; publication checks, takedowns and notices refer to the pupil by id only.
+    """
+    Guardianship.objects.filter(pupil=pupil).delete()
+    Pupil.objects.filter(pk=pupil.pk).exclude(leerlingnummer__startswith=ERASED_PREFIX).update(
+        first_name="",
+        name_prefix="",
+        last_name="",
+        leerlingnummer=f"{ERASED_PREFIX}{pupil.pk}",
+        birth_date=datetime.date(pupil.birth_date.year, 1, 1),
+        group=None,
+        not_in_picture=False,
+    )
+
+
+def pupils_erase_left(*, today: datetime.date) -> int:
+    """Erase every pupil whose retention term after leaving has passed. Safe to run twice."""
+    count = 0
+    for pupil in pupils_due_for_erasure(today=today).order_by("pk"):
+        pupil_erase(pupil=pupil)
+        count += 1
+    logger.info("retention: erased %d pupils who left", count)
+    return count
