@@ -50,8 +50,12 @@ def main() -> None:
         db_url = f"{pg_url}/{prefix}_{size}"
         env = bench_env(db_url)
         ensure_data(size, db_url, env, args.regenerate)
+        if args.generate_only:
+            continue
         pages = json.loads(run_django(["-m", "bench.web.prepare"], env))["pages"]
         results[size] = measure.run_size(size, pages, env, db_url, args.rounds, args.duration)
+    if args.generate_only:
+        return
     report = {
         "machine": machine(load_before),
         "command": " ".join(["python bench/web_bench.py", *sys.argv[1:]]),
@@ -71,6 +75,7 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per page per round")
     parser.add_argument("--regenerate", action="store_true", help="drop and refill the databases")
+    parser.add_argument("--generate-only", action="store_true", help="fill, do not measure")
     return parser.parse_args()
 
 
@@ -90,7 +95,7 @@ def bench_env(db_url: str) -> dict:
 
 
 def run_django(args: list[str], env: dict) -> str:
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [PYTHON, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
     )
     if done.returncode:
@@ -104,15 +109,15 @@ def ensure_data(size: str, db_url: str, env: dict, regenerate: bool) -> None:
     marker = f"{size}:{GENERATOR_VERSION}"
     base, name = db_url.rsplit("/", 1)
     psql = ["psql", f"{base}/postgres", "-qtAc"]
-    exists = subprocess.run(  # noqa: S603
+    exists = subprocess.run(
         [*psql, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
     if exists and not regenerate:
-        found = subprocess.run(  # noqa: S603
-            ["psql", db_url, "-qtAc", "SELECT marker FROM bench_meta"],  # noqa: S607
+        found = subprocess.run(
+            ["psql", db_url, "-qtAc", "SELECT marker FROM bench_meta"],
             capture_output=True,
             text=True,
             check=False,
@@ -121,13 +126,13 @@ def ensure_data(size: str, db_url: str, env: dict, regenerate: bool) -> None:
             print(f"[{size}] reusing {name} (generator {GENERATOR_VERSION})", file=sys.stderr)
             run_django(["manage.py", "migrate", "--noinput", "-v0"], env)  # new indexes
             return
-    subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}"'], check=True)  # noqa: S603
-    subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)  # noqa: S603
+    subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+    subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
     started = time.perf_counter()
     run_django(["manage.py", "migrate", "--noinput", "-v0"], env)
     out = run_django(["-m", "bench.web.generate", size], env)
-    subprocess.run(  # noqa: S603
-        ["psql", db_url, "-qc", f"CREATE TABLE bench_meta AS SELECT '{marker}'::text AS marker"],  # noqa: S607
+    subprocess.run(
+        ["psql", db_url, "-qc", f"CREATE TABLE bench_meta AS SELECT '{marker}'::text AS marker"],
         check=True,
     )
     took = time.perf_counter() - started
@@ -141,11 +146,11 @@ def machine(load_before) -> dict:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    pg = subprocess.run(  # noqa: S603
+    pg = subprocess.run(
         ["psql", "--version"],
         capture_output=True,
         text=True,
-        check=False,  # noqa: S607
+        check=False,
     ).stdout.strip()
     return {
         "cpu": cpu,

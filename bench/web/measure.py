@@ -39,7 +39,7 @@ def ensure_wrk() -> None:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("installing wrk (apt-get install wrk)", file=sys.stderr)
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)  # noqa: S607
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
         return
     raise SystemExit("wrk is missing: sudo apt-get install wrk")
 
@@ -89,7 +89,7 @@ class Backends:
 class Server:
     def __init__(self, env: dict):
         self.port = free_port()
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
                 "opo_portal.wsgi:application",
@@ -138,7 +138,7 @@ def load(server: Server, backends: Backends, page: dict, duration: float) -> dic
         script.write(wrk_script(page))
     pids = server.pids() + backends.pids()
     before = cpu_seconds(pids)
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [
             "wrk",
             "-t1",
