@@ -287,3 +287,8 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 PORTAL_DEMO_LOADERS.append("monitoring.demo.load")
+
+# --- Performance (issue 17): sessions from the cache, written through to the database ---
+# accounts.sessions guards every cache call, so sessions keep working with Redis down.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 600, minimum=0)
