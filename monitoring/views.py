@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from monitoring import access, reports, services
+from monitoring import access, reports, selectors, services
 from monitoring.forms import (
     FollowUpForm,
     ManualReportForm,
@@ -19,7 +19,12 @@ from monitoring.forms import (
     SourceForm,
     WatchTermForm,
 )
-from monitoring.models import FetchRun, Flag, FollowUp, PublicReply, Source, WatchTerm
+from monitoring.models import (
+    FetchRun,
+    PublicReply,
+    Source,
+    WatchTerm,
+)
 from schools.access import has_role, require_role
 
 DASHBOARD_LIMIT = 50
@@ -37,22 +42,9 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def dashboard(request):
     access.require_monitoring(request.user)
-    schools = access.monitored_schools(request.user)
-    cases = (
-        FollowUp.objects.filter(school__in=schools, status__in=FollowUp.OPEN_STATUSES)
-        .select_related("school", "assigned_to")
-        .annotate(flag_count=Count("flags", filter=Q(flags__dismissed_as_false_positive=False)))
-        .order_by("priority", "-opened_at")[:DASHBOARD_LIMIT]
-    )
-    flags = (
-        Flag.objects.filter(school__in=schools, dismissed_as_false_positive=False)
-        .exclude(category="positive")
-        .select_related("school", "post__source", "followup")
-        .order_by("-urgent", "-created_at")[:DASHBOARD_LIMIT]
-    )
     context = {
-        "cases": cases,
-        "flags": flags,
+        "cases": selectors.open_cases(request.user, limit=DASHBOARD_LIMIT),
+        "flags": selectors.recent_flags(request.user, limit=DASHBOARD_LIMIT),
         "can_act": has_role(request.user, *access.ACTING_ROLES),
         "is_board": has_role(request.user, Role.BOARD),
     }

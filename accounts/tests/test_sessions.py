@@ -53,8 +53,21 @@ def test_it_reads_a_session_from_the_cache_not_the_database(session_engine, logi
     assert "django_session" not in _tables(queries)
 
 
-def test_it_checks_totp_once_per_session(session_engine, login, teacher_a):
+def test_it_checks_totp_at_login_and_not_on_later_requests(session_engine, login, teacher_a):
+    with CaptureQueriesContext(connection) as at_login:
+        client = login(teacher_a)
+    with CaptureQueriesContext(connection) as later:
+        assert client.get(reverse("accounts:home_teacher")).status_code == 200
+    assert "mfa_authenticator" in _tables(at_login)
+    assert "mfa_authenticator" not in _tables(later)
+    assert client.session[TOTP_SESSION_KEY] == teacher_a.pk
+
+
+def test_it_checks_totp_once_when_the_session_does_not_know_yet(session_engine, login, teacher_a):
     client = login(teacher_a)
+    session = client.session
+    del session[TOTP_SESSION_KEY]
+    session.save()
     url = reverse("accounts:home_teacher")
     with CaptureQueriesContext(connection) as first:
         assert client.get(url).status_code == 200
@@ -62,7 +75,6 @@ def test_it_checks_totp_once_per_session(session_engine, login, teacher_a):
         assert client.get(url).status_code == 200
     assert "mfa_authenticator" in _tables(first)
     assert "mfa_authenticator" not in _tables(second)
-    assert client.session[TOTP_SESSION_KEY] == teacher_a.pk
 
 
 def test_it_does_not_remember_a_missing_totp(session_engine, login, teacher_a):

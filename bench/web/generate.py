@@ -26,7 +26,7 @@ CASE_SHARE = 0.2  # share of flags that opened a follow-up case
 OPEN_CASE_SHARE = 0.03  # share of cases still open
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC)
 SCHOOL_YEAR = "2026-2027"
-CATEGORIES = ["negative", "insult", "privacy", "claim", "positive"]
+CATEGORIES = ["negative_experience", "insult", "privacy", "verify_fact", "positive"]
 WORDS = [
     "school",
     "juf",
