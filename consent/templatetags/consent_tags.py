@@ -1,4 +1,5 @@
 from django import template
+from django.forms import RadioSelect
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -38,3 +39,45 @@ def state_cells(context, cells):
             known = memo[id(cell)] = (cell, format_html(STATE_HTML, cell[1], cell[0], cell[2]))
         html.append(known[1])
     return mark_safe("<td>" + "</td><td>".join(html) + "</td>" if html else "")  # noqa: S308
+
+
+@register.simple_tag
+def state_badge(symbol, css, label):
+    """One state as symbol + word: consent/includes/state.html without an include."""
+    return format_html(STATE_HTML, css, symbol, label)
+
+
+RADIO_HTML = (
+    '<div>\n    <label for="{}_{}"><input type="radio" name="{}" value="{}" id="{}_{}"{}>\n'
+    " {}</label>\n\n</div>"
+)
+
+
+@register.simple_tag
+def radio_choices(field):
+    """A RadioSelect field as Django renders it, without the form-template machinery.
+
+    The parent's page shows 18 yes/no questions; rendering each through the widget
+    templates was a large share of the page's time (see README). Anything unusual (errors,
+    extra widget attributes, another widget) falls back to Django's own rendering.
+    """
+    widget = field.field.widget
+    if type(widget) is not RadioSelect or widget.attrs or field.errors or not field.auto_id:
+        return field.as_widget()
+    value = field.value()
+    value = "" if value is None else str(value)
+    options = [
+        format_html(
+            RADIO_HTML,
+            field.auto_id,
+            index,
+            field.html_name,
+            choice,
+            field.auto_id,
+            index,
+            mark_safe(" checked") if str(choice) == value else "",  # noqa: S308
+            label,
+        )
+        for index, (choice, label) in enumerate(field.field.choices)
+    ]
+    return format_html('<div id="{}">{}\n</div>', field.auto_id, mark_safe("".join(options)))  # noqa: S308

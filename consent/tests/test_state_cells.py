@@ -29,3 +29,12 @@ def test_it_escapes_labels():
 
 def test_it_renders_an_empty_row_as_nothing():
     assert TAG.render(Context({"cells": []})) == ""
+
+
+def test_it_renders_a_state_badge_like_the_include():
+    include = Template(
+        '{% include "consent/includes/state.html" with symbol="!" css="conflict" label=x %}'
+    )
+    badge = Template('{% load consent_tags %}{% state_badge "!" "conflict" x %}')
+    context = {"x": "ouders <oneens>"}
+    assert badge.render(Context(context)) == include.render(Context(context)).rstrip("\n")
