@@ -12,8 +12,9 @@ import cProfile
 import pstats
 import sys
 
-from bench.web import prepare
 from django.test import Client
+
+from bench.web import prepare
 
 
 def main(name: str, count: int = 50, lines: int = 25) -> None:
