@@ -1,6 +1,7 @@
 """Serve a bench database with gunicorn, load pages with wrk, read CPU time from /proc."""
 
 import json
+import math
 import os
 import shutil
 import socket
@@ -18,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
 WORKERS = 2
 CONNECTIONS = 2
+MIN_REQUESTS = 30
+MAX_SECONDS = 10
 
 # wrk prints one JSON line when done: requests, errors and latency percentiles (µs).
 WRK_SCRIPT = """
@@ -50,15 +53,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def cpu_seconds(pids) -> float:
-    total = 0
+def cpu_by_pid(pids) -> dict[int, float]:
+    times = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICK
+        times[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    return times
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two readings; a process that started in between counts whole.
+
+    A backend that ended in between (a connection past CONN_MAX_AGE) is not in `after`;
+    its last moments are lost, a slight undercount rather than a negative figure.
+    """
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def gunicorn_pids(master: int) -> list[int]:
@@ -136,14 +148,14 @@ def load(server: Server, backends: Backends, page: dict, duration: float) -> dic
     """One wrk run against one page; CPU of gunicorn + backends over exactly that run."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(wrk_script(page))
-    pids = server.pids() + backends.pids()
-    before = cpu_seconds(pids)
+    before = cpu_by_pid(server.pids() + backends.pids())
     done = subprocess.run(
         [
             "wrk",
             "-t1",
             f"-c{CONNECTIONS}",
             f"-d{duration:g}s",
+            "--timeout=60s",
             "-s",
             script.name,
             server.url + page["path"],
@@ -152,8 +164,7 @@ def load(server: Server, backends: Backends, page: dict, duration: float) -> dic
         text=True,
         check=True,
     )
-    pids = sorted(set(pids) | set(server.pids()) | set(backends.pids()))
-    cpu = cpu_seconds(pids) - before
+    cpu = cpu_spent(before, cpu_by_pid(server.pids() + backends.pids()))
     os.unlink(script.name)
     stats = json.loads(done.stdout.strip().splitlines()[-1])
     seconds = duration
@@ -171,18 +182,25 @@ def load(server: Server, backends: Backends, page: dict, duration: float) -> dic
     }
 
 
+def run_seconds(rps: float, duration: float) -> int:
+    """Long enough for MIN_REQUESTS (requests in flight at the end skew short runs)."""
+    return math.ceil(min(MAX_SECONDS, max(duration, MIN_REQUESTS / max(rps, 0.1))))
+
+
 def run_size(size, pages, env, db_url, rounds, duration) -> dict:
     measured = [p for p in pages if "skipped" not in p]
     runs: dict[str, list[dict]] = {p["name"]: [] for p in measured}
     server = Server(env)
     backends = Backends(db_url)
     try:
-        for page in measured:  # warm up: caches, connections, imports
-            load(server, backends, page, 1)
+        durations = {}
+        for page in measured:  # warm up (caches, connections) and size each page's run
+            warm = load(server, backends, page, 2)
+            durations[page["name"]] = run_seconds(warm["rps"], duration)
         for number in range(rounds):
             print(f"[{size}] round {number + 1}/{rounds}", file=sys.stderr)
             for page in measured:
-                runs[page["name"]].append(load(server, backends, page, duration))
+                runs[page["name"]].append(load(server, backends, page, durations[page["name"]]))
     finally:
         backends.close()
         server.stop()
