@@ -108,3 +108,9 @@ backup-test: $(BIN)/.installed-dev
 
 two-node: $(BIN)/.installed-dev
 	$(BIN)/python deploy/two_node.py
+# --- Web benchmark only (issue 17): gunicorn + PostgreSQL + wrk, CPU per request against a
+# bare view. Needs PostgreSQL at BENCH_PG_URL; installs wrk with apt-get when root.
+# Examples: make bench-web BENCH_ARGS="--sizes small --rounds 3"; BENCH_ARGS=--national
+.PHONY: bench-web
+bench-web: $(BIN)/.installed-dev
+	$(BIN)/python bench/web_bench.py $(BENCH_ARGS)

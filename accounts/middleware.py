@@ -6,6 +6,11 @@ from accounts.roles import has_totp, requires_mfa
 # TOTP itself, static files, the language switch and the health check.
 OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health/")
 
+# The id of the user this session saw with a TOTP authenticator. Remembered so that a
+# logged-in request does not ask the database again; dropped when the user removes an
+# authenticator (accounts.signals) and gone with the session at logout.
+TOTP_SESSION_KEY = "opo_totp_user"
+
 
 class StaffMfaRequiredMiddleware:
     """Send staff to TOTP set-up before any page that could show pupil data."""
@@ -19,7 +24,17 @@ class StaffMfaRequiredMiddleware:
             user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
             and requires_mfa(user)
-            and not has_totp(user)
+            and not session_has_totp(request)
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def session_has_totp(request) -> bool:
+    """has_totp, asked once per session: only a yes is remembered (set-up must show up)."""
+    if request.session.get(TOTP_SESSION_KEY) == request.user.pk:
+        return True
+    if not has_totp(request.user):
+        return False
+    request.session[TOTP_SESSION_KEY] = request.user.pk
+    return True

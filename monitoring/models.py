@@ -5,7 +5,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
@@ -22,6 +22,8 @@ CATEGORY_LABELS = {
 CASE_CATEGORIES = ("negative_experience", "insult", "privacy", "verify_fact")
 # A learned-layer flag's matched terms: "learned:v<version>", then the words that weighed most.
 LEARNED_PREFIX = "learned:"
+# What the dashboard lists as needing attention; partial indexes below use the same test.
+OPEN_FLAG = Q(dismissed_as_false_positive=False) & ~Q(category="positive")
 
 
 class Source(models.Model):
@@ -212,7 +214,16 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up case")
         verbose_name_plural = _("follow-up cases")
         ordering = ["priority", "-opened_at"]
-        indexes = [models.Index(fields=["school", "status"])]
+        indexes = [
+            models.Index(fields=["school", "status"]),
+            # The dashboard's open cases, most urgent and newest first.
+            models.Index(
+                "priority",
+                F("opened_at").desc(),
+                name="followup_open_order",
+                condition=Q(status__in=["new", "conversation_planned", "conversation_held"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["closed", "no_action"]) | Q(closed_at__isnull=True),
@@ -280,7 +291,24 @@ class Flag(models.Model):
                 fields=["post", "school", "category"], name="one_flag_per_post_school_category"
             )
         ]
-        indexes = [models.Index(fields=["school", "created_at"])]
+        indexes = [
+            models.Index(fields=["school", "created_at"]),
+            # The dashboard's recent flags: open (not dismissed), not positive, newest and
+            # urgent first; for all schools and per school (see bench/ and test_indexes).
+            models.Index(
+                F("urgent").desc(),
+                F("created_at").desc(),
+                name="flag_open_recent",
+                condition=OPEN_FLAG,
+            ),
+            models.Index(
+                "school",
+                F("urgent").desc(),
+                F("created_at").desc(),
+                name="flag_open_recent_school",
+                condition=OPEN_FLAG,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.category} ({self.school_id})"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from monitoring import access, reports, services
+from monitoring import access, reports, selectors, services
 from monitoring.forms import (
     FollowUpForm,
     ManualReportForm,
@@ -45,21 +45,9 @@ def _error_text(error: ValidationError) -> str:
 def dashboard(request):
     access.require_monitoring(request.user)
     schools = access.monitored_schools(request.user)
-    cases = (
-        FollowUp.objects.filter(school__in=schools, status__in=FollowUp.OPEN_STATUSES)
-        .select_related("school", "assigned_to")
-        .annotate(flag_count=Count("flags", filter=Q(flags__dismissed_as_false_positive=False)))
-        .order_by("priority", "-opened_at")[:DASHBOARD_LIMIT]
-    )
-    flags = (
-        Flag.objects.filter(school__in=schools, dismissed_as_false_positive=False)
-        .exclude(category="positive")
-        .select_related("school", "post__source", "followup", "marked_by", "dismissed_by")
-        .order_by("-urgent", "-created_at")[:DASHBOARD_LIMIT]
-    )
     context = {
-        "cases": cases,
-        "flags": flags,
+        "cases": selectors.open_cases(request.user, limit=DASHBOARD_LIMIT),
+        "flags": selectors.recent_flags(request.user, limit=DASHBOARD_LIMIT),
         "can_act": has_role(request.user, *access.ACTING_ROLES),
         "is_board": has_role(request.user, Role.BOARD),
         "schools": schools,

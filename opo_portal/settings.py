@@ -438,3 +438,7 @@ MIDDLEWARE.append("opo_portal.middleware.ServiceUnavailableMiddleware")
 # A connection dropped by the database (restart, failover) is replaced, not served as a 500.
 if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# --- Performance (issue 17): sessions from the cache, written through to the database ---
+# accounts.sessions guards every cache call, so sessions keep working with Redis down.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 600, minimum=0)

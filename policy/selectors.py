@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from policy.models import Acknowledgement, ProtocolVersion
@@ -75,13 +76,24 @@ def parent_confirmations(*, school: School, version: ProtocolVersion) -> list[Co
 def schools_with_confirmation_counts(
     schools: QuerySet[School], version: ProtocolVersion
 ) -> QuerySet[School]:
-    """Annotate staff_total and staff_confirmed per school (one query for all schools)."""
-    staff = Q(memberships__role__in=SCHOOL_STAFF_ROLES, memberships__user__is_active=True)
+    """Annotate staff_total and staff_confirmed per school (one query for all schools).
+
+    Two correlated counts per school over that school's memberships, each confirmation
+    found through the (version, user) unique index: no pass over every user or every
+    confirmation of the foundation, so the cost follows the schools listed.
+    """
+    staff = StaffMembership.objects.filter(
+        school=OuterRef("pk"), role__in=SCHOOL_STAFF_ROLES, user__is_active=True
+    )
+    confirmed = Acknowledgement.objects.filter(version=version, user=OuterRef("user_id"))
     return schools.annotate(
-        staff_total=Count("memberships__user", filter=staff, distinct=True),
-        staff_confirmed=Count(
-            "memberships__user",
-            filter=staff & Q(memberships__user__protocol_confirmations__version=version),
-            distinct=True,
-        ),
+        staff_total=_count_users(staff),
+        staff_confirmed=_count_users(staff.filter(Exists(confirmed))),
     ).order_by("name")
+
+
+def _count_users(memberships: QuerySet[StaffMembership]) -> Coalesce:
+    counted = (
+        memberships.order_by().values("school").annotate(n=Count("user", distinct=True)).values("n")
+    )
+    return Coalesce(Subquery(counted), 0)

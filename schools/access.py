@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from schools.models import Group, Pupil, School, StaffMembership
+from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
 Role = StaffMembership.Role
 ALL_SCHOOL_ROLES = (Role.BOARD, Role.PRIVACY_OFFICER)
@@ -68,15 +68,36 @@ def taught_groups(user) -> QuerySet[Group]:
 
 
 def pupils_for_staff(user) -> QuerySet[Pupil]:
-    """The pupils the user reaches as staff: never their own children as a parent."""
+    """The pupils the user reaches as staff: never their own children as a parent.
+
+    The reach is a UNION of pupil ids (directed schools, taught groups) rather than an OR
+    over joins: PostgreSQL answers each arm from an index, where the OR read every pupil
+    of the foundation (issue 17, bench/web/explain.py).
+    """
     if not user.is_authenticated:
         return Pupil.objects.none()
     if sees_all_schools(user):
         return Pupil.objects.all()
+    arms = []
     director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    reach = Q(school_id__in=director_schools)
-    reach |= Q(group__teachers__user=user, group__teachers__role=Role.TEACHER)
-    return Pupil.objects.filter(reach).distinct()
+    if director_schools:
+        arms.append(Pupil.objects.filter(school_id__in=director_schools).order_by().values("id"))
+    taught = taught_group_ids(user)
+    if taught is not None:
+        arms.append(Pupil.objects.filter(group_id__in=taught).order_by().values("id"))
+    if not arms:
+        return Pupil.objects.none()
+    ids = arms[0].union(*arms[1:], all=True) if len(arms) > 1 else arms[0]
+    return Pupil.objects.filter(id__in=ids)
+
+
+def taught_group_ids(user) -> QuerySet | None:
+    """A subquery of the ids of the groups the user teaches; None if they teach none."""
+    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
+    if not teaching:
+        return None
+    through = StaffMembership.groups.through.objects
+    return through.filter(staffmembership_id__in=teaching).values("group_id")
 
 
 def children_of(user) -> QuerySet[Pupil]:

@@ -21,12 +21,14 @@ from consent.services import (
 )
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import (
+    directed_schools,
     get_group_for_user,
     has_role,
     is_staff_member,
     pupils_for_staff,
     require_role,
     sees_all_schools,
+    taught_group_ids,
 )
 from schools.models import Group, StaffMembership
 
@@ -34,13 +36,22 @@ Role = StaffMembership.Role
 
 
 def _reachable_groups(user):
-    """Groups the user teaches, directs (director) or oversees (board, privacy officer)."""
+    """Groups the user teaches, directs (director) or oversees (board, privacy officer).
+
+    By ids from the memberships already loaded: no OR over two join chains, no DISTINCT.
+    """
     groups = Group.objects.select_related("school").order_by("school__name", "name")
     if sees_all_schools(user):
         return groups
-    reach = Q(teachers__user=user, teachers__role=Role.TEACHER)
-    reach |= Q(school__memberships__user=user, school__memberships__role=Role.DIRECTOR)
-    return groups.filter(reach).distinct()
+    directed = directed_schools(user).values("id") if has_role(user, Role.DIRECTOR) else None
+    taught = taught_group_ids(user)
+    if directed is None and taught is None:
+        return groups.none()
+    if directed is None:
+        return groups.filter(id__in=taught)
+    if taught is None:
+        return groups.filter(school_id__in=directed)
+    return groups.filter(Q(id__in=taught) | Q(school_id__in=directed))
 
 
 @login_required
@@ -122,7 +133,7 @@ def group_overview(request, pk):
     return render(request, "consent/group_overview.html", context)
 
 
-def _candidates(request, reachable):
+def _candidates(request, reachable, groups):
     """The class list of the chosen group, or the pupils whose name matches the search."""
     query = request.GET.get("q", "").strip()
     if query:
@@ -135,7 +146,6 @@ def _candidates(request, reachable):
                 .order_by("first_name", "last_name")[:50]
             ),
         )
-    groups = list(_reachable_groups(request.user))
     group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
     group = group or (groups[0] if groups else None)
     pupils = list(group.pupils.current().order_by("first_name", "last_name")) if group else []
@@ -160,13 +170,14 @@ def check_new(request):
             form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
         else:
             return redirect("consent:check", pk=check.pk)
-    query, group, candidates = _candidates(request, reachable)
+    groups = list(_reachable_groups(request.user))  # once per request
+    query, group, candidates = _candidates(request, reachable, groups)
     chosen = {str(v) for v in (form["pupils"].value() or [])}
     context = {
         "form": form,
         "query": query,
         "group": group,
-        "groups": _reachable_groups(request.user),
+        "groups": groups,
         "candidates": candidates,
         "chosen": chosen,
     }

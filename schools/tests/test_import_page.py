@@ -122,11 +122,11 @@ def test_it_shows_the_page_in_a_fixed_number_of_queries(
     login, director_a, django_assert_num_queries
 ):
     client = login(director_a)
-    # session, user, memberships (then cached), TOTP check (middleware), guardianships
+    # (session from the cache, TOTP remembered in it) user, memberships (then cached), guardianships
     # (roles for the menu), protocol banner (confirmed the current version?), schools
     # offered in the form twice (the select widget reads the first choice for its
     # required attribute, then renders all)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(URL).status_code == 200
 
 
@@ -136,11 +136,11 @@ def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(
 ):
     client = login(director_a)
     text = csv_text(many_rows(count))
-    # request: session, user, memberships, TOTP check, school by code, school for the
+    # request: user, memberships, school by code, school for the
     # form; import: savepoint, lock school, groups, pupils, users, guardianships; insert
     # groups, pupils, users; select new users; insert e-mail addresses, guardianships;
     # release savepoint; page: guardianships (menu roles), protocol banner, schools
     # offered twice
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(21):
         response = post(client, text=text)
     assert response.context["report"].created == count

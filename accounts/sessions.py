@@ -1,0 +1,62 @@
+"""Sessions read from the cache, written through to the database; the cache may be down.
+
+Django's cached_db engine already logs a failed cache write on save, but a failed cache
+write after a database read (a cache miss) or a failed delete on logout still raises. Here
+every cache call is guarded, so with Redis down a logged-in request costs one extra query
+instead of an error. A cached copy lives at most SESSION_CACHE_SECONDS: a logout whose
+cache delete failed (Redis down then) cannot revive the session for longer than that.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.sessions.backends import cached_db
+
+logger = logging.getLogger(__name__)
+
+
+def _cache_seconds() -> int:
+    return getattr(settings, "SESSION_CACHE_SECONDS", 600)
+
+
+class SessionStore(cached_db.SessionStore):
+    cache_key_prefix = "opo.session."
+
+    def load(self):
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception:
+            logger.warning("session cache unavailable, reading the database")
+            data = None
+        if data is not None:
+            return data
+        row = self._get_session_from_db()
+        if not row:
+            return {}
+        data = self.decode(row.session_data)
+        self._cache_set(data, self.get_expiry_age(expiry=row.expire_date))
+        return data
+
+    def save(self, must_create=False):
+        super(cached_db.SessionStore, self).save(must_create)  # the database row
+        self._cache_set(self._session, self.get_expiry_age())
+
+    def delete(self, session_key=None):
+        super(cached_db.SessionStore, self).delete(session_key)
+        session_key = session_key or self.session_key
+        if session_key is None:
+            return
+        try:
+            self._cache.delete(self.cache_key_prefix + session_key)
+        except Exception:
+            logger.warning("session cache unavailable, could not drop a cached session")
+
+    def exists(self, session_key):
+        # Only used when creating a key: the database is the authority.
+        return super(cached_db.SessionStore, self).exists(session_key)
+
+    def _cache_set(self, data, expiry_age: int) -> None:
+        try:
+            self._cache.set(self.cache_key, data, min(expiry_age, _cache_seconds()))
+        except Exception:
+            logger.warning("session cache unavailable, session kept in the database only")

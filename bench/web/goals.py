@@ -1,0 +1,99 @@
+"""Issue 17's goals as ratios of one run, and the table printed at the end of the bench."""
+
+BARE = "bare, anonymous"
+# page -> least CPU ratio to the anonymous bare view (bare CPU per request ÷ page's)
+RATIO_GOALS = {
+    "bare, teacher's cookie": 0.40,
+    "teacher class overview": 0.07,
+    "parent's child page": 0.07,
+    "check before posting, GET": 0.07,
+    "director coverage": 0.04,
+    "director coverage CSV": 0.04,
+    "board monitoring dashboard": 0.03,
+}
+# size -> most CPU per request relative to the small size
+FLAT_GOALS = {"large": 1.15, "national": 1.25}
+MAX_QUERIES = 8
+
+
+def ratio(sizes: dict, size: str, name: str) -> float | None:
+    page, bare = sizes[size].get(name, {}), sizes[size][BARE]
+    if "cpu_ms" not in page:
+        return None
+    return bare["cpu_ms"] / page["cpu_ms"]
+
+
+def evaluate(sizes: dict) -> list[dict]:
+    goals = []
+    for size in sizes:
+        for name, least in RATIO_GOALS.items():
+            value = ratio(sizes, size, name)
+            if value is not None:
+                goals.append(_goal(f"{name} ≥ {least}× bare ({size})", value, value >= least))
+    if "small" in sizes:
+        for size, most in FLAT_GOALS.items():
+            if size not in sizes:
+                continue
+            for name, page in sizes[size].items():
+                small = sizes["small"].get(name, {})
+                if "cpu_ms" in page and "cpu_ms" in small:
+                    growth = page["cpu_ms"] / small["cpu_ms"]
+                    goals.append(_goal(f"{name} {size} ÷ small ≤ {most}", growth, growth <= most))
+    for size in sizes:
+        for name, page in sizes[size].items():
+            if page.get("queries", 0) > MAX_QUERIES:
+                goals.append(
+                    _goal(f"{name} ≤ {MAX_QUERIES} queries ({size})", page["queries"], False)
+                )
+    return goals
+
+
+def _goal(text, value, met) -> dict:
+    return {"goal": text, "value": round(value, 3), "met": bool(met)}
+
+
+def table(report: dict) -> str:
+    sizes = report["sizes"]
+    names = list(next(iter(sizes.values())))
+    head = "| page | queries |"
+    line = "| --- | --- |"
+    for size in sizes:
+        head += f" {size}: CPU ms/req | ratio to bare | req/s | p50 / p95 ms |"
+        line += " --- | --- | --- | --- |"
+    for size in sizes:
+        if size != "small" and "small" in sizes:
+            head += f" {size} ÷ small |"
+            line += " --- |"
+    rows = [head, line]
+    for name in names:
+        rows.append(_row(sizes, name))
+    machine = report["machine"]
+    rows.append("")
+    rows.append(
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}; "
+        f"load average before {machine['load_before']}, after {machine['load_after']}; "
+        f"{machine['when']}; command: {report['command']}"
+    )
+    rows.append("")
+    for goal in report["goals"]:
+        mark = "met" if goal["met"] else "NOT met"
+        rows.append(f"- [{mark}] {goal['goal']}: {goal['value']}")
+    return "\n".join(rows)
+
+
+def _row(sizes, name) -> str:
+    first = next(iter(sizes.values()))[name]
+    if "skipped" in first:
+        return f"| {name} | skipped: {first['skipped']} |"
+    row = f"| {name} | {first['queries']} |"
+    for size in sizes:
+        page = sizes[size][name]
+        value = ratio(sizes, size, name)
+        row += (
+            f" {page['cpu_ms']:.2f} | {value:.3f} | {page['rps']:.0f} |"
+            f" {page['p50_ms']:.1f} / {page['p95_ms']:.1f} |"
+        )
+    for size in sizes:
+        if size != "small" and "small" in sizes:
+            row += f" {sizes[size][name]['cpu_ms'] / first['cpu_ms']:.2f} |"
+    return row

@@ -1,0 +1,37 @@
+"""{% radio_choices %} renders a RadioSelect exactly as Django's widget templates do."""
+
+import pytest
+from django import forms
+from django.template import Context, Template
+
+TAG = Template("{% load consent_tags %}{% radio_choices field %}")
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[("yes", "Ja"), ("no", "Nee <niet>")], required=False, widget=forms.RadioSelect
+    )
+    styled = forms.ChoiceField(
+        choices=[("yes", "Ja")], widget=forms.RadioSelect(attrs={"class": "x"})
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"answer": "no"}, {"answer": "yes"}, {"answer": ""}])
+def test_it_renders_what_the_widget_renders(data):
+    field = AnswerForm(data)["answer"]
+    assert TAG.render(Context({"field": field})) == str(field)
+
+
+def test_it_falls_back_to_the_widget_for_errors_and_attributes():
+    form = AnswerForm({"answer": "maybe"})
+    form.is_valid()
+    for name in ("answer", "styled"):
+        assert TAG.render(Context({"field": form[name]})) == str(form[name])
+    assert 'aria-invalid="true"' in TAG.render(Context({"field": form["answer"]}))
+
+
+def test_it_keeps_a_form_prefix_in_names_and_ids():
+    field = AnswerForm(prefix="p")["answer"]
+    html = TAG.render(Context({"field": field}))
+    assert html == str(field)
+    assert 'name="p-answer"' in html and 'id="id_p-answer_0"' in html

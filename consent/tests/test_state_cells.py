@@ -1,0 +1,40 @@
+"""{% state_cells %} renders exactly what one {% include "consent/includes/state.html" %}
+per cell rendered, for every state a teacher can see."""
+
+from django.template import Context, Template
+from django.utils import translation
+
+from consent.rules import TEACHER_STATES
+
+INCLUDES = Template(
+    '{% for symbol, css, label in cells %}<td>{% include "consent/includes/state.html" %}'
+    "</td>{% endfor %}"
+)
+TAG = Template("{% load consent_tags %}{% state_cells cells %}")
+
+
+def test_it_renders_the_same_cells_as_the_include():
+    cells = list(TEACHER_STATES.values()) * 3
+    for language in ("nl", "en"):
+        with translation.override(language):
+            # the include file ends with a newline; nothing else may differ
+            expected = INCLUDES.render(Context({"cells": cells})).replace("\n</td>", "</td>")
+            assert TAG.render(Context({"cells": cells})) == expected
+
+
+def test_it_escapes_labels():
+    cell = ("✓", "granted", "<b>ja</b>")
+    assert "&lt;b&gt;ja&lt;/b&gt;" in TAG.render(Context({"cells": [cell]}))
+
+
+def test_it_renders_an_empty_row_as_nothing():
+    assert TAG.render(Context({"cells": []})) == ""
+
+
+def test_it_renders_a_state_badge_like_the_include():
+    include = Template(
+        '{% include "consent/includes/state.html" with symbol="!" css="conflict" label=x %}'
+    )
+    badge = Template('{% load consent_tags %}{% state_badge "!" "conflict" x %}')
+    context = {"x": "ouders <oneens>"}
+    assert badge.render(Context(context)) == include.render(Context(context)).rstrip("\n")

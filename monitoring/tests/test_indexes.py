@@ -1,0 +1,71 @@
+"""The dashboard's queries use their partial indexes (PostgreSQL only).
+
+With a handful of test rows PostgreSQL would rightly read the whole table, so these tests
+turn sequential scans off: what they check is that the index *applies* to the query as
+written (its condition is implied by the WHERE clause, its order matches the ORDER BY).
+A change to the query that makes an index useless fails here. The time the indexes save
+at 1M posts is measured in bench/ (README, "Performance").
+"""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+
+from conftest import require_service
+from monitoring import selectors
+from monitoring.models import FollowUp
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+
+
+@pytest.fixture
+def postgres(db):
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+
+
+def plan(queryset) -> str:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return queryset.explain()
+
+
+def indexes_used(text: str) -> set[str]:
+    return set(re.findall(r"(?:using|Index Scan on) (\w+)", text))
+
+
+@pytest.fixture
+def flags(school_a, school_b):
+    source = make_source()
+    for number in range(6):
+        school = school_a if number % 2 else school_b
+        case = make_case(school, priority=number % 2)
+        make_flag(make_post(source, str(number)), school, case=case, urgent=number == 3)
+    make_flag(make_post(source, "p"), school_a, category="positive")
+
+
+def test_it_reads_the_boards_recent_flags_from_the_partial_index(postgres, flags, board):
+    text = plan(selectors.recent_flags(board, limit=50))
+    assert "flag_open_recent" in indexes_used(text)
+    assert "Sort" not in text  # the index gives the order
+
+
+def test_it_reads_a_directors_recent_flags_from_the_school_index(postgres, flags, director_a):
+    text = plan(selectors.recent_flags(director_a, limit=50))
+    assert "flag_open_recent_school" in indexes_used(text)
+    assert "Sort" not in text
+
+
+def test_it_reads_open_cases_from_the_partial_index(postgres, flags, board):
+    text = plan(selectors.open_cases(board, limit=50))
+    assert "followup_open_order" in indexes_used(text)
+
+
+def test_it_lists_only_open_non_positive_flags_newest_urgent_first(db, flags, board):
+    listed = list(selectors.recent_flags(board, limit=50))
+    assert len(listed) == 6
+    assert listed[0].urgent
+    assert all(f.category != "positive" for f in listed)
+    cases = list(selectors.open_cases(board, limit=50))
+    assert [c.priority for c in cases] == sorted(c.priority for c in cases)
+    assert all(c.flag_count == 1 and c.status in FollowUp.OPEN_STATUSES for c in cases)

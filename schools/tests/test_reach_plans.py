@@ -1,0 +1,41 @@
+"""The reach helpers read pupils through indexes, not by scanning every pupil
+(PostgreSQL only; see monitoring/tests/test_indexes.py for why seq scans are turned off)."""
+
+import pytest
+from django.db import connection, transaction
+
+from conftest import require_service
+from schools.access import children_of, pupils_for_staff
+
+
+@pytest.fixture
+def postgres(db):
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+
+
+def plan(queryset) -> str:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return queryset.explain()
+
+
+def unbounded_pupil_scans(text: str) -> list[str]:
+    """Plan nodes reading schools_pupil without an index condition (the whole table)."""
+    nodes = text.split("->")
+    return [n for n in nodes if " on schools_pupil " in n and "Index Cond" not in n]
+
+
+@pytest.mark.parametrize("who", ["teacher_a", "director_a"])
+def test_it_finds_pupils_in_reach_without_reading_every_pupil(request, postgres, pupil_a, who):
+    user = request.getfixturevalue(who)
+    assert unbounded_pupil_scans(plan(pupils_for_staff(user).current())) == []
+
+
+def test_it_finds_the_same_pupils_as_each_role_reaches(
+    teacher_a, director_a, parent_a, pupil_a, pupil_a2, pupil_b
+):
+    assert set(pupils_for_staff(teacher_a)) == {pupil_a}
+    assert set(pupils_for_staff(director_a)) == {pupil_a, pupil_a2}
+    assert set(pupils_for_staff(parent_a)) == set()
+    assert set(children_of(parent_a)) == {pupil_a}
