@@ -9,8 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from accounts import checks  # noqa: F401 - registers the deploy checks
-        from accounts import signals  # noqa: F401  (connects the receivers)
+        from accounts import (
+            checks,  # noqa: F401 - registers the deploy checks
+            signals,  # noqa: F401  (connects the receivers)
+        )
 
         user_logged_in.connect(_stamp_session, dispatch_uid="opo_session_start")
 

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from monitoring.forms import (
     WatchTermForm,
 )
 from monitoring.mentions import mentions_for_school
-from monitoring.models import FetchRun, Flag, FollowUp, Mention, PublicReply, Source, WatchTerm
+from monitoring.models import FetchRun, Mention, PublicReply, Source, WatchTerm
 from schools.access import has_role, require_role
 from schools.tabular import csv_response
 

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+from schools.models import Group, Pupil, School, StaffMembership
 
 Role = StaffMembership.Role
 ALL_SCHOOL_ROLES = (Role.BOARD, Role.PRIVACY_OFFICER)
