@@ -135,8 +135,9 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
     client = login(teacher_a)
     # (session from the cache, TOTP remembered in it) user, memberships (MFA middleware,
     # cached for the role check), unread protocol (policy banner), guardianships (menu), channels
-    # (count, then the active purposes), pupils with their groups
-    with django_assert_num_queries(7):
+    # (count, then the active purposes), pupils with their groups, open takedown tasks
+    # (menu badge)
+    with django_assert_num_queries(8):
         response = client.get(URL)
     assert response.content.decode().count('name="pupils"') == count
 

@@ -5,8 +5,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from monitoring import services, tasks
+from monitoring import services
+from monitoring.notifications import urgent_case_queue
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+from outbox.services import duties_sweep
 
 
 @pytest.fixture
@@ -20,7 +22,8 @@ def test_it_sends_an_urgent_case_to_the_board_when_the_school_has_no_director(
     school_b, board, director_a
 ):
     case = make_case(school_b, priority=0)
-    tasks.notify_urgent_case.delay(case.pk)
+    assert urgent_case_queue(case=case) is True
+    duties_sweep()
     assert [m.to for m in mail.outbox] == [[board.email]]
 
 
@@ -28,7 +31,8 @@ def test_it_sends_an_urgent_case_only_to_the_director_when_there_is_one(
     school_b, board, director_b
 ):
     case = make_case(school_b, priority=0)
-    tasks.notify_urgent_case.delay(case.pk)
+    assert urgent_case_queue(case=case) is True
+    duties_sweep()
     assert [m.to for m in mail.outbox] == [[director_b.email]]
 
 

@@ -125,7 +125,8 @@ ACCESS = {
     # Consent: parents their own children; teachers their groups; directors their school
     "consent:my_children": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "consent:child": (_consent_pupil, staff_only("parent")),
-    "consent:withdraw": (_consent_pupil, staff_only("parent")),
+    # A guardian without gezag (director_parent) cannot decide: sent back to the child page.
+    "consent:withdraw": (_consent_pupil, {**staff_only("parent"), "director_parent": REDIRECT}),
     "consent:review_unchanged": (
         _consent_pupil,
         logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),

@@ -125,8 +125,8 @@ def test_it_shows_the_page_in_a_fixed_number_of_queries(
     # (session from the cache, TOTP remembered in it) user, memberships (then cached), guardianships
     # (roles for the menu), protocol banner (confirmed the current version?), schools
     # offered in the form twice (the select widget reads the first choice for its
-    # required attribute, then renders all)
-    with django_assert_num_queries(6):
+    # required attribute, then renders all), open takedown tasks (menu badge)
+    with django_assert_num_queries(7):
         assert client.get(URL).status_code == 200
 
 
@@ -140,7 +140,7 @@ def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(
     # form; import: savepoint, lock school, groups, pupils, users, guardianships; insert
     # groups, pupils, users; select new users; insert e-mail addresses, guardianships;
     # release savepoint; page: guardianships (menu roles), protocol banner, schools
-    # offered twice
-    with django_assert_num_queries(21):
+    # offered twice, open takedown tasks (menu badge)
+    with django_assert_num_queries(22):
         response = post(client, text=text)
     assert response.context["report"].created == count
