@@ -112,7 +112,8 @@ def get_pupil_for_staff(user, pk) -> Pupil:
 
 
 def get_child_for_parent(user, pk) -> Pupil:
-    return get_object_or_404(children_of(user), pk=pk)
+    # school and group come along: every page about a child names them
+    return get_object_or_404(children_of(user).select_related("school", "group"), pk=pk)
 
 
 def get_group_for_user(user, pk) -> Group:
