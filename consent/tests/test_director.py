@@ -102,13 +102,15 @@ def test_it_refuses_csv_to_another_schools_director(login, director_b, school_a)
     assert login(director_b).get(url).status_code == 404
 
 
-def test_it_reminds_only_parents_who_have_not_answered(parent_a, parent_b, pupil_a, school_a):
+def test_it_reminds_only_parents_who_have_not_answered(
+    eager_tasks, parent_a, parent_b, pupil_a, school_a
+):
     assert reminders_fan_out(school_id=school_a.pk) == 1
     assert duties_sweep() == 1
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
 
 
-def test_it_reminds_a_parent_at_most_once_a_week(parent_a, pupil_a, school_a):
+def test_it_reminds_a_parent_at_most_once_a_week(eager_tasks, parent_a, pupil_a, school_a):
     reminders_fan_out(school_id=school_a.pk)
     reminders_fan_out(school_id=school_a.pk)
     duties_sweep()

@@ -101,8 +101,8 @@ def test_it_ingests_a_feed_on_a_real_worker_once_even_when_sent_twice(
     source = make_source(url=feed_server.url("/feed.rss"))
     queue = f"test-monitoring-{uuid.uuid4().hex[:8]}"
     with worker(queue):
-        fetch_source.apply_async((source.pk,), queue=queue).get(timeout=90)
-        fetch_source.apply_async((source.pk,), queue=queue).get(timeout=90)
+        fetch_source.apply_async((source.pk,), queue=queue, ignore_result=False).get(timeout=90)
+        fetch_source.apply_async((source.pk,), queue=queue, ignore_result=False).get(timeout=90)
     assert Post.objects.filter(source=source).count() == 2
     assert list(FetchRun.objects.values_list("status", "new_count").order_by("pk")) == [
         ("succeeded", 2),

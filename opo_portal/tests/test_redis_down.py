@@ -63,3 +63,29 @@ def test_it_shows_a_dutch_try_again_page_when_the_queue_is_down(db):
 def test_it_leaves_other_errors_alone(db):
     middleware = ServiceUnavailableMiddleware(lambda r: None)
     assert middleware.process_exception(RequestFactory().get("/"), KeyError("x")) is None
+
+
+def test_it_records_a_protocol_confirmation_with_the_cache_down(dead_cache, login, teacher_a):
+    from policy.models import Acknowledgement, ProtocolVersion
+
+    version = ProtocolVersion.objects.get(number=1)
+    response = login(teacher_a).post(reverse("policy:confirm"), {"version": 1})
+    assert response.status_code == 302
+    assert Acknowledgement.objects.filter(version=version, user=teacher_a).exists()
+
+
+def test_it_saves_a_parents_no_with_the_cache_down(
+    dead_cache, login, parent_a, pupil_a, django_capture_on_commit_callbacks
+):
+    from consent.models import ConsentEvent, Purpose
+
+    purpose = Purpose.objects.get(code="website")
+    page = login(parent_a).get(reverse("consent:child", args=[pupil_a.pk]))
+    assert page.status_code == 200
+    fields = page.context["form"].fields
+    data = {name: f.initial for name, f in fields.items() if name.startswith("v-")}
+    data[f"c-{purpose.pk}-photo"] = "no"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(parent_a).post(reverse("consent:child", args=[pupil_a.pk]), data)
+    assert response.status_code == 302
+    assert ConsentEvent.objects.filter(pupil=pupil_a, granted=False).count() == 1
