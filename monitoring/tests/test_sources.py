@@ -403,3 +403,14 @@ def test_it_rejects_a_bluesky_feed_of_the_wrong_shape(feed_server, settings):
     source = Source(kind="bluesky", name="b", url="https://bsky.app/profile/ouder.bsky.social")
     with pytest.raises(MalformedFeed):
         bluesky.fetch(source)
+
+
+def test_it_reports_a_bluesky_429_with_retry_after_without_waiting(feed_server, settings):
+    settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
+    feed_server.route(
+        "/xrpc/app.bsky.feed.getAuthorFeed", status=429, headers={"Retry-After": "90"}
+    )
+    source = Source(kind="bluesky", name="b", url="https://bsky.app/profile/ouder.bsky.social")
+    with pytest.raises(RateLimited) as raised:
+        bluesky.fetch(source)
+    assert raised.value.retry_after == 90
