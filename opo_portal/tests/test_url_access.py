@@ -197,10 +197,7 @@ ACCESS.update(
         "monitoring:watch_terms": (None, staff_only("board")),
         "monitoring:watch_term_delete": (lambda cast: {"pk": 1}, _POST_ONLY),
         "monitoring:privacy": (None, everyone(OK)),
-        "monitoring:mentions": (
-            lambda cast: {"code": "vlindertuin"},
-            staff_only("director", "board"),
-        ),
+        "monitoring:mentions": (_school_a, staff_only("director", "board")),
         "monitoring:mention_mark": (
             lambda cast: {"code": "vlindertuin", "post_pk": 1},
             _POST_ONLY,
