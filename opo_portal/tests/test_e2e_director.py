@@ -94,7 +94,9 @@ def test_it_walks_the_directors_week(
     today = datetime.date.today()
     Select(browser.find("select[name=status]")).select_by_value("conversation_planned")
     Select(browser.find("select[name=assigned_to]")).select_by_value(str(teacher_a.pk))
-    fill_date(browser, "input[name=planned_for]", today + datetime.timedelta(days=2))
+    # Planned for today: a conversation cannot be recorded as held before its planned date
+    # nor in the future, and the journey records it held right after.
+    fill_date(browser, "input[name=planned_for]", today)
     browser.submit(f"form[action='/monitoring/zaken/{case.pk}/bijwerken/'] button[type=submit]")
     browser.wait_for_path(f"/monitoring/zaken/{case.pk}/")
     browser.check_page("case-assigned")
