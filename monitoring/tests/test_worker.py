@@ -161,13 +161,20 @@ def test_it_ingests_a_paged_mastodon_timeline_and_a_malformed_feed_once_each(
     tag = make_source(url=feed_server.url("/tags/vlindertuin"), kind=Source.Kind.MASTODON)
     feed = make_source(url=feed_server.url("/feed.rss"))
     queue = f"test-monitoring-{uuid.uuid4().hex[:8]}"
+
+    def fetch_and_wait(source, runs_before: int) -> None:
+        # Results are not stored (CELERY_TASK_IGNORE_RESULT): wait for the run's row.
+        fetch_source.apply_async((source.pk,), queue=queue)
+        finished = FetchRun.objects.filter(source=source).exclude(status="running")
+        assert wait_for(lambda: finished.count() > runs_before, 120), "no fetch run ended"
+
     with worker(queue):
-        fetch_source.apply_async((feed.pk,), queue=queue).get(timeout=120)
-        fetch_source.apply_async((tag.pk,), queue=queue).get(timeout=120)
+        fetch_and_wait(feed, 0)
+        fetch_and_wait(tag, 0)
         later = timeline.publish(30, first_id=110000000000000100)
         # Sent twice: the second run finds the cursor moved on and nothing new.
-        fetch_source.apply_async((tag.pk,), queue=queue).get(timeout=120)
-        fetch_source.apply_async((tag.pk,), queue=queue).get(timeout=120)
+        fetch_and_wait(tag, 1)
+        fetch_and_wait(tag, 2)
     stored = list(Post.objects.filter(source=tag).values_list("external_id", flat=True))
     expected = {s["id"] for s in recorded_statuses()} | set(later)
     assert sorted(stored) == sorted(expected)  # every status once
