@@ -38,9 +38,7 @@ def candidates():
 
         def dlib_hog(upsample):
             def detect(rgb):
-                return [
-                    Rect(r.left(), r.top(), r.width(), r.height()) for r in hog(rgb, upsample)
-                ]
+                return [Rect(r.left(), r.top(), r.width(), r.height()) for r in hog(rgb, upsample)]
 
             return detect
 

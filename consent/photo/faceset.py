@@ -22,6 +22,7 @@ import random
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.util import find_spec
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -101,11 +102,15 @@ def lit(face: Image.Image, lighting: str, tint: tuple[float, float, float]) -> I
         face = ImageEnhance.Contrast(face).enhance(0.55)
     elif lighting == "warm":
         r, g, b = face.split()
-        face = Image.merge("RGB", (r.point(lambda v: min(255, v * 1.15)), g, b.point(lambda v: v * 0.8)))
+        face = Image.merge(
+            "RGB", (r.point(lambda v: min(255, v * 1.15)), g, b.point(lambda v: v * 0.8))
+        )
     return face
 
 
-def paste_face(canvas: Image.Image, face: Image.Image, *, centre: tuple[int, int], size: int, angle: int) -> Rect:
+def paste_face(
+    canvas: Image.Image, face: Image.Image, *, centre: tuple[int, int], size: int, angle: int
+) -> Rect:
     """Scale `face` to size × size, rotate it and paste it feathered; return its true box."""
     scaled = face.resize((size, size), Image.Resampling.BICUBIC)
     mask = Image.new("L", (size, size), 0)
@@ -148,11 +153,17 @@ def build_photo(
     for column, row in cells[len(plan) :]:
         size = rng.choice(sizes)
         patch = lit(rng.choice(patches), lighting, rng.choice(TINTS))
-        extras.append(paste_face(canvas, patch, centre=_cell_centre(rng, column, row, cell, size), size=size, angle=0))
+        extras.append(
+            paste_face(
+                canvas, patch, centre=_cell_centre(rng, column, row, cell, size), size=size, angle=0
+            )
+        )
     return photo
 
 
-def _cell_centre(rng: random.Random, column: int, row: int, cell: int, size: int) -> tuple[int, int]:
+def _cell_centre(
+    rng: random.Random, column: int, row: int, cell: int, size: int
+) -> tuple[int, int]:
     room = max(0, (cell - int(size * 1.3)) // 2)
     return (
         column * cell + cell // 2 + rng.randint(-room, room),
@@ -161,13 +172,21 @@ def _cell_centre(rng: random.Random, column: int, row: int, cell: int, size: int
 
 
 def labelled_set(
-    *, width: int = 1600, height: int = 1200, angles: tuple[int, ...] = ANGLES
+    *,
+    width: int = 1600,
+    height: int = 1200,
+    angles: tuple[int, ...] = ANGLES,
+    sizes: tuple[int, ...] = FACE_SIZES,
 ) -> list[LabelledPhoto]:
     """The standard set: every lighting × every angle, one photo each (15 photos)."""
     photos = []
     combinations = [(lighting, angle) for lighting in LIGHTINGS for angle in angles]
     for index, (lighting, angle) in enumerate(combinations):
-        photos.append(build_photo(index, width=width, height=height, angle=angle, lighting=lighting))
+        photos.append(
+            build_photo(
+                index, width=width, height=height, sizes=sizes, angle=angle, lighting=lighting
+            )
+        )
     return photos
 
 
@@ -192,3 +211,9 @@ def score(true_faces: list[Rect], found: list[Rect]) -> tuple[list[bool], int]:
             unused.remove(match)
         hits.append(match is not None)
     return hits, len(unused)
+
+
+def jpeg_bytes(image: Image.Image, quality: int = 92) -> bytes:
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()

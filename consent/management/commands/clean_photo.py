@@ -1,5 +1,5 @@
 """python manage.py clean_photo INPUT OUTPUT [--blur X,Y,W,H]... [--max-side N]
-                                           [--blur-faces] [--faces-json]"""
+[--blur-faces] [--faces-json]"""
 
 import json
 import os
