@@ -26,7 +26,7 @@ DETECT_SIDE = 1600
 MIN_FACE = 20
 RELIABLE_FACE = 40
 SCALE_FACTOR = 1.1
-MIN_NEIGHBOURS = 4
+MIN_NEIGHBOURS = 3
 # The blur covers more than the detector's box: sideways for ears and hair, more upwards
 # for the forehead and hair, a little downwards for the chin.
 GROW_SIDES, GROW_UP, GROW_DOWN = 0.25, 0.4, 0.2

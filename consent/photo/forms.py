@@ -80,7 +80,7 @@ class FacesForm(forms.Form):
 
     def clean(self):
         seen = {}
-        for name, pupil in self.cleaned_data.items():
+        for name, pupil in list(self.cleaned_data.items()):
             if pupil is None:
                 continue
             if pupil.pk in seen:
