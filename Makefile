@@ -16,6 +16,8 @@ $(BIN)/.installed-dev: $(BIN)/.installed-run requirements-dev.txt
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
+# Links in e-mails follow the port: `make run HOST=127.0.0.1:8001` (issue 12).
+run: export SITE_URL ?= http://$(HOST)
 run: $(BIN)/.installed-run
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

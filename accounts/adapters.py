@@ -1,4 +1,14 @@
+import datetime
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+
+# Internal to allauth (pinned in requirements.txt): the session's log of how the user
+# authenticated. Read only, to see whether the user has just logged in.
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from allauth.mfa.models import Authenticator
 from django.shortcuts import resolve_url
 
 
@@ -10,3 +20,28 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return resolve_url("home")
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A staff member who has just logged in is sent to set up TOTP and then shown the
+        recovery codes; asking for the password again there would be asking it twice. Only
+        that first set-up is spared: with an authenticator from before this login, or after
+        the reauthentication timeout, allauth asks as usual."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa" and _just_logged_in_without_mfa():
+            return False
+        return required
+
+
+def _just_logged_in_without_mfa() -> bool:
+    request = context.request
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    timeout = account_settings.REAUTHENTICATION_TIMEOUT
+    logins = [r.get("at", 0) for r in get_authentication_records(request, user)]
+    recent = [at for at in logins if time.time() - at < timeout]
+    if not recent:
+        return False
+    # Set-up in this session only: no authenticator from before this login.
+    since = datetime.datetime.fromtimestamp(min(recent), tz=datetime.UTC)
+    return not Authenticator.objects.filter(user=user, created_at__lt=since).exists()

@@ -11,6 +11,9 @@ def navigation(request) -> dict:
     list of {"text", "url", "link_text"} dicts, so apps add banners without this app
     importing them.
     """
+    if not hasattr(request, "user"):
+        # An error page for a request stopped before authentication (a bad Host: 400).
+        return {"nav_items": [], "site_banners": []}
     banners = []
     for dotted_path in settings.PORTAL_BANNER_PROVIDERS:
         banners.extend(import_string(dotted_path)(request))

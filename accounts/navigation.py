@@ -1,6 +1,7 @@
 """The menu each role sees. Apps add their entries here, by URL name."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from schools.access import roles_of
@@ -28,7 +29,11 @@ def navigation_for(user) -> list[dict]:
     if not user.is_authenticated:
         return [_link(label, name) for label, name, roles in NAV_ITEMS if "public" in roles]
     roles = roles_of(user) | {"any"}
-    return [_link(label, name) for label, name, allowed in NAV_ITEMS if roles & allowed]
+    items = [_link(label, name) for label, name, allowed in NAV_ITEMS if roles & allowed]
+    for item in items:
+        if item["name"] in NAV_BADGES:
+            item["badge"] = import_string(NAV_BADGES[item["name"]])(user)
+    return items
 
 
 def _link(label, url_name) -> dict:
@@ -44,3 +49,12 @@ NAV_ITEMS += [
     (_("Report a post"), "monitoring:report_post", {"teacher"}),
     (_("Social media and privacy"), "monitoring:privacy", {"parent"}),
 ]
+
+
+# Counts shown next to a menu item: url name -> dotted path of a function(user) -> int.
+# Dotted paths, so this app does not import the apps that own the counts.
+NAV_BADGES: dict[str, str] = {}
+
+# consent (issue 12): takedown tasks are in the menu, with the number still open
+NAV_ITEMS += [(_("Take down"), "consent:takedowns", {"teacher", "director"})]
+NAV_BADGES["consent:takedowns"] = "consent.services.open_takedown_count"

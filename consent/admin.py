@@ -8,6 +8,9 @@ from consent.models import (
     ReviewRound,
     TakedownTask,
 )
+from consent.services import pupil_safeguarding_set
+from schools.admin import PupilAdmin as SchoolsPupilAdmin
+from schools.models import Pupil
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -64,3 +67,22 @@ class TakedownTaskAdmin(ReadOnlyAdmin):
 @admin.register(ReviewRound)
 class ReviewRoundAdmin(ReadOnlyAdmin):
     list_display = ["school", "school_year", "opened_at"]
+
+
+# The safeguarding flag lives on schools.Pupil, but setting it must take down what was
+# published (consent's rule), and schools does not import consent: consent re-registers
+# the pupil admin with that one addition.
+
+
+class PupilAdmin(SchoolsPupilAdmin):
+    def save_model(self, request, obj, form, change):
+        flag = obj.not_in_picture
+        if change and "not_in_picture" in form.changed_data:
+            obj.not_in_picture = not flag  # saved as it was; the service changes it
+        super().save_model(request, obj, form, change)
+        if change and "not_in_picture" in form.changed_data:
+            pupil_safeguarding_set(pupil=obj, not_in_picture=flag)
+
+
+admin.site.unregister(Pupil)
+admin.site.register(Pupil, PupilAdmin)

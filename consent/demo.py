@@ -6,7 +6,13 @@ twice changes nothing (pupils that already have events are left alone).
 
 from consent.models import ConsentEvent, MediaType, PublicationCheck
 from consent.rules import purpose_infos
-from consent.services import Answer, consent_decide, consent_withdraw, publication_check_create
+from consent.services import (
+    Answer,
+    consent_decide,
+    consent_withdraw,
+    publication_check_create,
+    pupil_safeguarding_set,
+)
 from schools.models import Guardianship, Pupil, StaffMembership
 
 DEMO_NOTE = "Demo: sportdag"
@@ -36,11 +42,12 @@ def load() -> None:
     for g in Guardianship.objects.filter(has_parental_authority=True).select_related("user"):
         holders.setdefault(g.pupil_id, []).append(g.user)
     answered = set(ConsentEvent.objects.values_list("pupil_id", flat=True).distinct())
+    disagreeing = _one_two_parent_pupil_per_school(pupils, holders)
     for position, pupil in enumerate(pupils):
         parents = sorted(holders.get(pupil.pk, []), key=lambda u: u.pk)
         if pupil.pk in answered or not parents:
             continue
-        pattern = position % 6
+        pattern = 3 if pupil.pk in disagreeing else position % 6
         if pattern == 3:  # conflict when two parents disagree; else a single "yes"
             consent_decide(pupil=pupil, guardian=parents[0], answers=_answers(infos, 0))
             if len(parents) > 1:  # the second parent refuses public channels only
@@ -48,9 +55,29 @@ def load() -> None:
                 consent_decide(pupil=pupil, guardian=parents[1], answers=_answers(public, 1))
         elif pattern != 5:  # pattern 5 stays unanswered
             consent_decide(pupil=pupil, guardian=parents[0], answers=_answers(infos, pattern))
-    if len(pupils) > 7 and not Pupil.objects.filter(not_in_picture=True).exists():
-        Pupil.objects.filter(pk=pupils[7].pk).update(not_in_picture=True)
     _demo_check_and_takedown(pupils, holders)
+    _one_safeguarded_pupil_per_school(pupils)
+
+
+def _one_two_parent_pupil_per_school(pupils, holders) -> set[int]:
+    """Every school's director sees a conflict: one pupil per school whose parents differ."""
+    chosen: dict[int, int] = {}
+    for pupil in pupils:
+        if len(holders.get(pupil.pk, [])) > 1:
+            chosen.setdefault(pupil.school_id, pupil.pk)
+    return set(chosen.values())
+
+
+def _one_safeguarded_pupil_per_school(pupils) -> None:
+    """Every school has one pupil who is never in the picture; setting the flag takes down
+    what was published of that pupil, as in real use."""
+    flagged = set(Pupil.objects.filter(not_in_picture=True).values_list("school_id", flat=True))
+    by_school: dict[int, list] = {}
+    for pupil in pupils:
+        by_school.setdefault(pupil.school_id, []).append(pupil)
+    for school_id, school_pupils in by_school.items():
+        if school_id not in flagged and len(school_pupils) > 7:
+            pupil_safeguarding_set(pupil=school_pupils[7], not_in_picture=True)
 
 
 def _demo_check_and_takedown(pupils, holders) -> None:

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion
+from consent.models import Appearance, ConsentEvent, MediaType, Purpose, PurposeVersion
 from consent.rules import PurposeInfo
 from consent.services import Answer
 
@@ -145,3 +145,35 @@ class PurposeTextForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of change"), choices=PurposeVersion.Kind.choices, widget=forms.RadioSelect
     )
+
+
+class AppearanceForm(forms.Form):
+    """Per pupil of a check: appears, made unrecognisable, or left out."""
+
+    def __init__(self, *args, verdicts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.verdicts = verdicts
+        for verdict in verdicts:
+            self.fields[f"a-{verdict.pupil.pk}"] = forms.ChoiceField(
+                label=verdict.pupil.full_name,
+                choices=Appearance.choices,
+                initial=verdict.appearance,
+                widget=forms.RadioSelect,
+            )
+
+    def appearances(self) -> dict[int, str]:
+        return {v.pupil.pk: self.cleaned_data[f"a-{v.pupil.pk}"] for v in self.verdicts}
+
+    def rows(self):
+        return [(verdict, self[f"a-{verdict.pupil.pk}"]) for verdict in self.verdicts]
+
+
+class AppearQuestionForm(forms.Form):
+    """ "Who may appear on <channel> in a <photo/video/sound>?" One channel and medium."""
+
+    purpose = forms.ChoiceField(label=_("Channel"))
+    media = forms.ChoiceField(label=_("Media type"), choices=MediaType.choices)
+
+    def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [(i.purpose.code, i.purpose.name) for i in infos]

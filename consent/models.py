@@ -169,11 +169,23 @@ class ConsentEvent(models.Model):
         raise AppendOnlyError(_("Consent events cannot be deleted."))
 
 
+class Appearance(models.TextChoices):
+    """How a checked pupil is in what gets published. Only appearing pupils count."""
+
+    APPEARS = "appears", _("appears")
+    UNRECOGNISABLE = "unrecognisable", _("made unrecognisable")
+    LEFT_OUT = "left_out", _("left out")
+
+
 class PublicationCheck(models.Model):
     """Evidence: a teacher checked these pupils for this channel and media before posting.
 
-    `results` is a list of {"pupil": id, "state": shown state, "allowed": bool}; the state
-    of a safeguarded pupil is stored as "not_allowed", never the reason.
+    `allowed` is the verdict about the pupils who appear (`CheckedPupil` rows, one per
+    pupil). `results` keeps the same per pupil as a list of {"pupil": id, "state": shown
+    state, "allowed": bool, "appearance": ...}; the state of a safeguarded pupil is stored
+    as "not_allowed", never the reason. A teacher who blurs or leaves out refused pupils
+    makes a new check that `replaces` this one: both stay as evidence, and only a check
+    that was not replaced counts for takedowns.
     """
 
     checked_by = models.ForeignKey(
@@ -197,6 +209,14 @@ class PublicationCheck(models.Model):
     allowed = models.BooleanField(_("may be published"))
     results = models.JSONField(_("result per pupil"), default=list)
     note = models.CharField(_("what is being published"), max_length=200, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces the check"),
+    )
 
     class Meta:
         verbose_name = _("publication check")
@@ -207,8 +227,51 @@ class PublicationCheck(models.Model):
         return f"check {self.pk}"
 
 
+class CheckedPupil(models.Model):
+    """One pupil of a publication check: how the pupil is in the publication, and whether
+    consent allowed it at the time of the check (the shown state, never a reason)."""
+
+    publication_check = models.ForeignKey(
+        PublicationCheck, on_delete=models.CASCADE, related_name="checked_pupils"
+    )
+    pupil = models.ForeignKey("schools.Pupil", on_delete=models.PROTECT, related_name="checked_in")
+    appearance = models.CharField(
+        _("in the publication"), max_length=20, choices=Appearance.choices
+    )
+    state = models.CharField(_("consent shown"), max_length=20)
+    allowed = models.BooleanField(_("consent allowed it"))
+
+    class Meta:
+        verbose_name = _("checked pupil")
+        verbose_name_plural = _("checked pupils")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication_check", "pupil"], name="one_row_per_check_and_pupil"
+            ),
+            models.CheckConstraint(
+                condition=Q(appearance__in=["appears", "unrecognisable", "left_out"]),
+                name="checked_pupil_known_appearance",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pupil", "appearance"], name="checked_pupil_appearance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_check_id}/{self.pupil_id} {self.appearance}"
+
+
 class TakedownTask(models.Model):
-    """A pupil in an earlier allowed publication withdrew or was refused: take it down."""
+    """A pupil who appears in a checked publication lost consent: take it down.
+
+    `caused_by` is the "no" that did it; a change of meaning or a safeguarding flag has no
+    event, `reason` says which it was.
+    """
+
+    class Reason(models.TextChoices):
+        ANSWER = "answer", _("a parent withdrew or refused")
+        CHANGE_OF_MEANING = "change_of_meaning", _("the channel's text changed in meaning")
+        SAFEGUARDING = "safeguarding", _("the pupil may no longer be shown")
 
     publication_check = models.ForeignKey(
         PublicationCheck, on_delete=models.CASCADE, related_name="takedowns"
@@ -217,7 +280,12 @@ class TakedownTask(models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="takedown_tasks"
     )
-    caused_by = models.ForeignKey(ConsentEvent, on_delete=models.PROTECT, related_name="takedowns")
+    caused_by = models.ForeignKey(
+        ConsentEvent, on_delete=models.PROTECT, related_name="takedowns", null=True, blank=True
+    )
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=Reason.choices, default=Reason.ANSWER
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)

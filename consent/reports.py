@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
-from consent.models import ConsentEvent, MediaType, PublicationCheck, ReviewConfirmation
+from consent.models import (
+    CheckedPupil,
+    ConsentEvent,
+    MediaType,
+    PublicationCheck,
+    ReviewConfirmation,
+)
 from consent.rules import State, consent_table, purpose_infos
 from schools.models import Guardianship, Pupil, School
 
@@ -177,7 +183,7 @@ def personal_data(user) -> dict:
     checks = (
         PublicationCheck.objects.filter(pupils__in=child_ids)
         .distinct()
-        .select_related("purpose", "school")
+        .select_related("purpose", "school", "replaced_by")
     )
     confirmations = ReviewConfirmation.objects.filter(user=user).select_related("review_round")
     return {
@@ -208,7 +214,7 @@ def personal_data(user) -> dict:
         "consent_history": [
             {
                 "child": e.pupil_id,
-                "guardian": e.guardian.full_name or e.guardian.email,
+                "guardian": "you" if e.guardian_id == user.pk else "other_parent",
                 "purpose": e.purpose.code,
                 "purpose_version": e.purpose_version.number,
                 "text_hash": e.text_hash,
@@ -229,6 +235,7 @@ def personal_data(user) -> dict:
                 "purpose": check.purpose.code,
                 "media_type": check.media_type,
                 "results": [r for r in check.results if r["pupil"] in child_ids],
+                "replaced_by_newer_check": hasattr(check, "replaced_by"),
             }
             for check in checks
         ],
@@ -252,3 +259,33 @@ def child_history(pupil: Pupil):
         .select_related("purpose", "purpose_version", "guardian", "recorded_by")
         .order_by("-created_at", "-id")
     )
+
+
+def readable_personal_data(user) -> dict:
+    """The same data as `personal_data`, for the page: Dutch labels, real dates, channel
+    and media names instead of codes, and "you" or "the other parent" instead of addresses.
+    """
+    guardianships = list(
+        Guardianship.objects.filter(user=user).select_related("pupil__school", "pupil__group")
+    )
+    child_ids = [g.pupil_id for g in guardianships]
+    names = {g.pupil_id: g.pupil.first_name for g in guardianships}
+    events = ConsentEvent.objects.filter(pupil_id__in=child_ids).select_related(
+        "purpose", "purpose_version", "recorded_by"
+    )
+    rows = CheckedPupil.objects.filter(pupil_id__in=child_ids).select_related(
+        "publication_check__purpose", "publication_check__school"
+    )
+    return {
+        "account": user,
+        "guardianships": guardianships,
+        "events": [
+            {"event": e, "child": names[e.pupil_id], "by_you": e.guardian_id == user.pk}
+            for e in events
+        ],
+        "checks": [{"row": r, "child": names[r.pupil_id]} for r in rows],
+        "confirmations": ReviewConfirmation.objects.filter(user=user).select_related(
+            "review_round", "pupil"
+        ),
+        "reminders": list(user.consent_reminders.values_list("sent_at", flat=True)),
+    }

@@ -30,7 +30,7 @@ TEACHER_STATES = {
     State.GRANTED: ("✓", "granted", _("allowed")),
     State.REFUSED: ("✗", "refused", _("refused")),
     State.UNANSWERED: ("?", "unanswered", _("unanswered")),
-    State.CONFLICT: ("!", "conflict", _("conflict")),
+    State.CONFLICT: ("!", "conflict", _("parents disagree")),
     State.NOT_IN_PICTURE: ("✗", "not_allowed", _("not allowed")),
 }
 

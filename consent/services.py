@@ -1,7 +1,7 @@
 """Consent workflows: keyword-only, typed, one transaction each (STYLE.md point 3)."""
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consent.models import (
+    Appearance,
+    CheckedPupil,
     ConflictNotice,
     ConsentEvent,
     MediaType,
@@ -161,9 +163,20 @@ def consent_withdraw(
 
 @transaction.atomic
 def publication_check_create(
-    *, user, purpose: Purpose, media_type: str, pupils: Sequence[Pupil], note: str = ""
+    *,
+    user,
+    purpose: Purpose,
+    media_type: str,
+    pupils: Sequence[Pupil],
+    appearances: Mapping[int, str] | None = None,
+    note: str = "",
+    replaces: PublicationCheck | None = None,
 ) -> PublicationCheck:
-    """Check these pupils for this channel and media and store the verdict as evidence."""
+    """Check these pupils for this channel and media and store the verdict as evidence.
+
+    `appearances` maps pupil id -> `Appearance`; a pupil not in it appears. The verdict
+    ("allowed") is about the pupils who appear: every one of them must be allowed.
+    """
     pupils = list(pupils)
     if not pupils:
         raise ValidationError(_("Choose at least one pupil."))
@@ -172,6 +185,9 @@ def publication_check_create(
     if len({p.school_id for p in pupils}) != 1:
         raise ValidationError(_("All pupils must be from one school."))
     ids = {p.pk for p in pupils}
+    appearances = dict(appearances or {})
+    if not set(appearances) <= ids or not set(appearances.values()) <= set(Appearance.values):
+        raise ValidationError(_("Unknown pupil or choice for a pupil."))
     if pupils_for(user).filter(pk__in=ids).count() != len(ids):
         raise PermissionDenied
     infos = purpose_infos(codes=[purpose.code])
@@ -179,18 +195,68 @@ def publication_check_create(
         raise ValidationError(_("This purpose is not in use."))
     lock_pupils(ids)
     results = check_results(info=infos[0], media_type=media_type, pupils=pupils)
+    for result in results:
+        result["appearance"] = appearances.get(result["pupil"], Appearance.APPEARS.value)
     check = PublicationCheck.objects.create(
         checked_by=user,
         school_id=pupils[0].school_id,
         purpose=purpose,
         purpose_version=infos[0].current_version,
         media_type=media_type,
-        allowed=all(r["allowed"] for r in results),
+        allowed=verdict_allows(results),
         results=results,
         note=note,
+        replaces=replaces,
     )
     check.pupils.set(pupils)
+    CheckedPupil.objects.bulk_create(
+        CheckedPupil(
+            publication_check=check,
+            pupil_id=r["pupil"],
+            appearance=r["appearance"],
+            state=r["state"],
+            allowed=r["allowed"],
+        )
+        for r in results
+    )
     return check
+
+
+def verdict_allows(results: Sequence[dict]) -> bool:
+    """Allowed when every pupil who appears is allowed; blurred or left out do not count."""
+    return all(
+        r["allowed"] for r in results if r.get("appearance", Appearance.APPEARS) == "appears"
+    )
+
+
+@transaction.atomic
+def publication_check_adjust(
+    *, user, check: PublicationCheck, appearances: Mapping[int, str]
+) -> PublicationCheck:
+    """The teacher blurred or left out pupils: a new check replaces this one.
+
+    Consent is checked again (it may have changed since); the first check stays as
+    evidence of the first step. Only the teacher who made the check adjusts it, once.
+    """
+    locked = PublicationCheck.objects.select_for_update().get(pk=check.pk)
+    if locked.checked_by_id != user.pk:
+        raise PermissionDenied
+    if PublicationCheck.objects.filter(replaces=locked).exists():
+        raise ValidationError(_("This check was already adjusted; see the newer check."))
+    rows = list(locked.checked_pupils.select_related("pupil"))
+    merged = {row.pupil_id: row.appearance for row in rows}
+    if not set(appearances) <= set(merged):
+        raise ValidationError(_("Unknown pupil or choice for a pupil."))
+    merged.update(appearances)
+    return publication_check_create(
+        user=user,
+        purpose=locked.purpose,
+        media_type=locked.media_type,
+        pupils=[row.pupil for row in rows],
+        appearances=merged,
+        note=locked.note,
+        replaces=locked,
+    )
 
 
 def check_results(*, info: PurposeInfo, media_type: str, pupils: Sequence[Pupil]) -> list[dict]:
@@ -206,30 +272,82 @@ def check_results(*, info: PurposeInfo, media_type: str, pupils: Sequence[Pupil]
 
 
 def takedowns_create_for(*, event: ConsentEvent) -> list[TakedownTask]:
-    """A "no" for a pupil in earlier allowed checks on that channel and media: take down.
+    """A "no" for a pupil who appears in checks on that channel and media: take them down."""
+    return takedowns_create(
+        pupil_ids=[event.pupil_id],
+        purpose_ids=[event.purpose_id],
+        media_types=[event.media_type],
+        before=event.created_at,
+        reason=TakedownTask.Reason.ANSWER,
+        event=event,
+    )
+
+
+def takedowns_create(
+    *,
+    pupil_ids: Collection[int],
+    purpose_ids: Collection[int] | None,
+    media_types: Collection[str],
+    before: datetime.datetime,
+    reason: str,
+    event: ConsentEvent | None = None,
+) -> list[TakedownTask]:
+    """Consent for these pupils stopped being granted: every check made before, not
+    replaced, in which such a pupil *appears* becomes a takedown task for the teacher who
+    made it, whatever the check's verdict was.
 
     Idempotent: one task per (check, pupil); e-mails are queued once the row is committed.
     """
     from consent.tasks import send_takedown_email
 
-    checks = PublicationCheck.objects.filter(
-        allowed=True,
-        purpose_id=event.purpose_id,
-        media_type=event.media_type,
-        pupils=event.pupil_id,
-        created_at__lte=event.created_at,
-    ).exclude(takedowns__pupil_id=event.pupil_id)
+    rows = CheckedPupil.objects.filter(
+        appearance=Appearance.APPEARS,
+        pupil_id__in=list(pupil_ids),
+        publication_check__media_type__in=list(media_types),
+        publication_check__replaced_by__isnull=True,
+        publication_check__created_at__lte=before,
+    ).select_related("publication_check")
+    if purpose_ids is not None:
+        rows = rows.filter(publication_check__purpose_id__in=list(purpose_ids))
     tasks = []
-    for check in checks:
+    for row in rows:
         task, created = TakedownTask.objects.get_or_create(
-            publication_check=check,
-            pupil_id=event.pupil_id,
-            defaults={"assigned_to_id": check.checked_by_id, "caused_by": event},
+            publication_check=row.publication_check,
+            pupil_id=row.pupil_id,
+            defaults={
+                "assigned_to_id": row.publication_check.checked_by_id,
+                "caused_by": event,
+                "reason": reason,
+            },
         )
         if created:
             tasks.append(task)
             transaction.on_commit(lambda pk=task.pk: send_takedown_email.delay(pk))
     return tasks
+
+
+@transaction.atomic
+def pupil_safeguarding_set(*, pupil: Pupil, not_in_picture: bool) -> list[TakedownTask]:
+    """Set or clear the safeguarding flag; setting it takes down every publication the
+    pupil appears in, on every channel and media type."""
+    lock_pupils([pupil.pk])
+    was = Pupil.objects.filter(pk=pupil.pk).values_list("not_in_picture", flat=True).get()
+    Pupil.objects.filter(pk=pupil.pk).update(not_in_picture=not_in_picture)
+    pupil.not_in_picture = not_in_picture
+    if was or not not_in_picture:
+        return []
+    return takedowns_create(
+        pupil_ids=[pupil.pk],
+        purpose_ids=None,
+        media_types=MediaType.values,
+        before=timezone.now(),
+        reason=TakedownTask.Reason.SAFEGUARDING,
+    )
+
+
+def open_takedown_count(user) -> int:
+    """The menu's number next to "Take down": this user's open tasks. One query."""
+    return TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).count()
 
 
 def takedown_complete(*, task: TakedownTask) -> None:
@@ -276,6 +394,16 @@ def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> 
     if kind == PurposeVersion.Kind.CHANGE_OF_MEANING:
         from consent.tasks import send_purpose_changed_emails
 
+        # Every earlier answer stops counting: nobody is "granted" on this channel any more.
+        takedowns_create(
+            pupil_ids=CheckedPupil.objects.filter(
+                publication_check__purpose=locked, appearance=Appearance.APPEARS
+            ).values_list("pupil_id", flat=True),
+            purpose_ids=[locked.pk],
+            media_types=MediaType.values,
+            before=version.published_at,
+            reason=TakedownTask.Reason.CHANGE_OF_MEANING,
+        )
         transaction.on_commit(lambda: send_purpose_changed_emails.delay(version.pk))
     return version
 

@@ -14,9 +14,11 @@ urlpatterns = [
     path("mijn-gegevens.json", parent.my_data_json, name="my_data_json"),
     # Teachers: class overview, check before posting, takedowns
     path("klassen/", teacher.overview, name="overview"),
+    path("klassen/<int:pk>/wie-mag/", teacher.group_appear, name="group_appear"),
     path("klassen/<int:pk>/", teacher.group_overview, name="group"),
     path("controle/", teacher.check_new, name="check_new"),
     path("controle/<int:pk>/", teacher.check_detail, name="check"),
+    path("controle/<int:pk>/aanpassen/", teacher.check_adjust, name="check_adjust"),
     path("verwijderen/", teacher.takedowns, name="takedowns"),
     path("verwijderen/<int:pk>/klaar/", teacher.takedown_done, name="takedown_done"),
     # Directors: coverage, conflicts, reminders, yearly review, paper/phone decisions

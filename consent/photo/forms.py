@@ -41,6 +41,9 @@ class PhotoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
     )
 
+    # Step 2: the check made in step 1; who appears follows from the faces (FacesForm).
+    check = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pupils"].queryset = pupils

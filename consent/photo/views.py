@@ -25,12 +25,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from PIL import Image
 
-from consent.models import MediaType
+from consent.access import get_check_for_user
+from consent.models import Appearance, MediaType, PublicationCheck
 from consent.photo import cleaning, faces
 from consent.photo.forms import FacesForm, PhotoForm
 from consent.photo.uploads import PhotoMemoryUploadHandler
 from consent.rules import purpose_infos
-from consent.services import check_results, publication_check_create
+from consent.services import check_results, publication_check_adjust, publication_check_create
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import pupils_for, require_role
 from schools.models import StaffMembership
@@ -57,6 +58,7 @@ def _consent_verdict(*, user, form, results, store: bool) -> dict | None:
         purpose = form.cleaned_data["channel"]
         return {
             "allowed": all(v.allowed for v in results),
+            "check_pk": form.cleaned_data.get("check"),
             "verdicts": results,
             "text": verdict_text(purpose, MediaType.PHOTO, results),
         }
@@ -117,7 +119,9 @@ def _photo_check(request, limits: cleaning.Limits):
     keep = set(faces_form.assigned()) if faces_valid else set()
     if valid and faces_valid and request.POST.get("action") == "download":
         try:
-            return _download(decoded, form.cleaned_data["rectangles"], found, keep, limits)
+            response = _download(decoded, form.cleaned_data["rectangles"], found, keep, limits)
+            _record_appearances(user=request.user, form=form, shown=faces_form.assigned())
+            return response
         except cleaning.RectangleError as error:
             form.add_error("rectangles", error.message)
     return _page(request, form, faces_form, decoded, found, keep, results)
@@ -226,6 +230,28 @@ def _allowed(form, verdicts):
     """The ticked pupils who may appear: the only ones a face can be given."""
     ids = [v.pupil.pk for v in verdicts or () if v.allowed]
     return form.fields["pupils"].queryset.filter(pk__in=ids)
+
+
+def _record_appearances(*, user, form, shown: dict) -> None:
+    """Store who appears: a pupil given to a face appears; every other ticked pupil was
+    made unrecognisable (their face, if found, is blurred). A new check replaces the
+    step-1 check, so a later "no" for a blurred pupil takes nothing down and one for a
+    visible pupil does."""
+    if not form.cleaned_data.get("check"):
+        return
+    check = get_check_for_user(user, form.cleaned_data["check"])
+    while (newer := PublicationCheck.objects.filter(replaces=check).first()) is not None:
+        check = newer  # a second download of the same photo adjusts the newest check
+    visible = {pupil.pk for pupil in shown.values()}
+    current = dict(check.checked_pupils.values_list("pupil_id", "appearance"))
+    wanted = {
+        pk: Appearance.APPEARS.value
+        if pk in visible
+        else (old if old == Appearance.LEFT_OUT else Appearance.UNRECOGNISABLE.value)
+        for pk, old in current.items()
+    }
+    if wanted != current:
+        publication_check_adjust(user=user, check=check, appearances=wanted)
 
 
 def _download(decoded, rectangles, found, keep, limits: cleaning.Limits) -> HttpResponse:

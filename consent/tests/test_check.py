@@ -27,7 +27,9 @@ def test_it_allows_when_every_pupil_granted(teacher_a, parent_a, pupil_a):
         user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
     )
     assert check.allowed
-    assert check.results == [{"pupil": pupil_a.pk, "state": "granted", "allowed": True}]
+    assert check.results == [
+        {"pupil": pupil_a.pk, "state": "granted", "allowed": True, "appearance": "appears"}
+    ]
     assert check.purpose_version == purpose("website").versions.get()
     assert list(check.pupils.all()) == [pupil_a]
 
@@ -58,7 +60,9 @@ def test_it_stores_no_safeguarding_reason(teacher_a, parent_a, pupil_a):
     check = publication_check_create(
         user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
     )
-    assert check.results == [{"pupil": pupil_a.pk, "state": "not_allowed", "allowed": False}]
+    assert check.results == [
+        {"pupil": pupil_a.pk, "state": "not_allowed", "allowed": False, "appearance": "appears"}
+    ]
 
 
 def test_it_refuses_pupils_out_of_reach(teacher_a, pupil_a2):
@@ -162,8 +166,8 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
     # 1 session, 2 user, 3 memberships, 4 TOTP (middleware), 5 purpose by code,
     # 6 pupils in reach, 7 savepoint, 8 reach count, 9 purpose versions, 10 lock pupils,
     # 11 gezag-holders, 12 events, 13 insert check, 14 existing M2M rows,
-    # 15 insert M2M rows, 16 release savepoint
-    with django_assert_num_queries(16):
+    # 15 insert M2M rows, 16 insert checked pupils (one bulk insert), 17 release savepoint
+    with django_assert_num_queries(17):
         response = client.post(
             reverse("consent:check_new"),
             {"purpose": "website", "media_type": "photo", "pupils": pupils},

@@ -51,11 +51,72 @@ def test_it_sends_anonymous_visitors_to_login(client, pupil_a):
     assert client.get(page(pupil_a)).status_code == 302
 
 
-def test_it_preselects_nothing(login, parent_a, pupil_a):
+def checked_radios(html: str) -> list[tuple[str, str]]:
+    radios = re.findall(r"<input[^>]*type=\"radio\"[^>]*>", html)
+    return [
+        (re.search(r'name="([^"]+)"', r)[1], re.search(r'value="([^"]+)"', r)[1])
+        for r in radios
+        if " checked" in r
+    ]
+
+
+def test_it_selects_the_saved_answer_and_leaves_only_unanswered_questions_empty(
+    login, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    assert sorted(checked_radios(html)) == sorted(
+        [(field("website", "photo"), "yes"), (field("pers", "video"), "no")]
+    )
+
+
+def test_it_preselects_nothing_the_parent_did_not_choose(login, parent_a, pupil_a):
+    other = make_user("ouder2.a@example.org", full_name="Tweede Ouder")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, "website", "photo", True)
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    assert checked_radios(html) == []
+
+
+def test_it_keeps_withdrawing_out_of_the_save_form(login, parent_a, pupil_a):
     decide(pupil_a, parent_a, "website", "photo", True)
     html = login(parent_a).get(page(pupil_a)).content.decode()
-    assert 'type="radio"' in html
-    assert "checked" not in html
+    form = html[
+        html.index('id="consent-form"') : html.index("</form>", html.index('id="consent-form"'))
+    ]
+    assert "formaction" not in form
+    assert reverse("consent:withdraw", args=[pupil_a.pk]) not in form
+    assert reverse("consent:withdraw", args=[pupil_a.pk]) in html
+
+
+def test_it_asks_for_confirmation_before_withdrawing_everything(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(parent_a)
+    response = client.get(reverse("consent:withdraw", args=[pupil_a.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "neemt wat al gepubliceerd is offline" in html
+    assert 'name="target" value="all"' in html
+    assert ConsentEvent.objects.count() == 1
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_shows_a_one_line_summary_per_channel(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    summary = html[html.index('class="summary"') : html.index("</section>")]
+    assert summary.count("<li>") == len(re.findall(r"<legend>", html)) or summary.count("<li>") >= 5
+    assert "Website" in summary and "state--granted" in summary
+
+
+def test_it_explains_a_safeguarded_child_without_the_reason(login, parent_a, pupil_a, director_a):
+    pupil_a.not_in_picture = True
+    pupil_a.save()
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    assert "De school publiceert niets van Sem" in html
+    assert director_a.email in html
+    assert "safeguarding" not in html.lower() and "veiligheid" not in html.lower()
 
 
 def test_it_shows_the_purpose_text_beside_the_choice(login, parent_a, pupil_a):
@@ -173,9 +234,13 @@ def test_it_is_404_to_change_another_familys_child(login, parent_a, pupil_b, par
 
 def test_it_shows_who_decided_when_and_how(login, parent_a, pupil_a, director_a):
     decide(pupil_a, parent_a, "pers", "photo", False, method="phone", recorded_by=director_a)
+    other = make_user("ouder2.a@example.org", full_name="Tweede Ouder")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, "website", "photo", True)
     html = login(parent_a).get(page(pupil_a)).content.decode()
-    assert "Ouder A" in html
     assert "Directeur.A" in html
+    assert "de andere ouder" in html
+    assert "ouder2.a@example.org" not in html  # the other parent's address is not ours to show
 
 
 def test_it_marks_a_purpose_asked_again_after_a_change_of_meaning(login, parent_a, pupil_a, board):

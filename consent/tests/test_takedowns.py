@@ -62,14 +62,16 @@ def test_it_ignores_other_channels_and_media(published, parent_a, pupil_a):
     assert TakedownTask.objects.count() == 0
 
 
-def test_it_ignores_checks_that_were_not_allowed(teacher_a, parent_a, pupil_a):
+def test_it_creates_a_task_for_an_appearing_pupil_of_a_check_that_was_not_allowed(
+    teacher_a, parent_a, pupil_a
+):
     decide(pupil_a, parent_a, "website", "photo", False)
     publication_check_create(
         user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
     )
     decide(pupil_a, parent_a, "website", "photo", True)
     decide(pupil_a, parent_a, "website", "photo", False)
-    assert TakedownTask.objects.count() == 0
+    assert TakedownTask.objects.count() == 1
 
 
 def test_it_lists_open_tasks_on_the_teacher_home(login, published, teacher_a, parent_a, pupil_a):

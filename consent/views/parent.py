@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
 from consent.models import MediaType, ReviewConfirmation, ReviewRound
-from consent.reports import child_history, personal_data
+from consent.reports import child_history, personal_data, readable_personal_data
 from consent.rules import State, consent_table, purpose_infos
 from consent.services import (
     consent_decide,
@@ -24,6 +25,7 @@ from consent.services import (
     review_confirm_unchanged,
 )
 from schools.access import children_of, get_child_for_parent
+from schools.models import StaffMembership
 
 
 @login_required
@@ -70,12 +72,57 @@ def _rows(pupil, user, infos, form):
     return rows
 
 
+def _saved_answers(pupil, user, infos) -> dict[str, str]:
+    """The parent's own current answers as form initial data: saved answers show as the
+    selected radio; only questions the parent never answered (or must answer again after
+    a change of meaning) are empty."""
+    table = consent_table([pupil], infos)
+    initial = {}
+    for info in infos:
+        for media in MediaType.values:
+            own = table.latest_by_guardian(pupil.pk, info.purpose.pk, media).get(user.pk)
+            if own is not None:
+                initial[answer_field_name(info.purpose.pk, media)] = "yes" if own.granted else "no"
+    return initial
+
+
+def _summary(rows) -> list[dict]:
+    """One line per channel for the top of the page: the effect for the school per media."""
+    return [
+        {
+            "name": row["info"].purpose.name,
+            "media": [(m["media"], m["state"]) for m in row["media_rows"]],
+        }
+        for row in rows
+    ]
+
+
+def _director_contact(pupil) -> dict | None:
+    """Whom a parent of a safeguarded child asks: the school's director, never the reason."""
+    membership = (
+        StaffMembership.objects.filter(
+            school_id=pupil.school_id, role=StaffMembership.Role.DIRECTOR
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        return None
+    user = membership.user
+    return {"name": user.full_name or user.email, "email": user.email}
+
+
 @login_required
+@never_cache
 def child_consent(request, pk):
     pupil = get_child_for_parent(request.user, pk)
     can_decide = has_gezag(request.user, pupil)
     infos = purpose_infos()
-    form = ChildConsentForm(request.POST or None, infos=infos) if can_decide else None
+    form = None
+    if can_decide:
+        initial = _saved_answers(pupil, request.user, infos)
+        form = ChildConsentForm(request.POST or None, infos=infos, initial=initial)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             events = consent_decide(
@@ -97,11 +144,14 @@ def child_consent(request, pk):
             messages.info(request, _("Nothing changed."))
         return redirect("consent:child", pk=pupil.pk)
     review_round, confirmed = _open_review_round(pupil, request.user)
+    rows = _rows(pupil, request.user, infos, form)
     context = {
         "pupil": pupil,
         "can_decide": can_decide,
         "form": form,
-        "rows": _rows(pupil, request.user, infos, form),
+        "rows": rows,
+        "summary": _summary(rows),
+        "contact": _director_contact(pupil) if pupil.not_in_picture else None,
         "history": child_history(pupil),
         "review_round": review_round if can_decide else None,
         "review_confirmed": confirmed,
@@ -111,12 +161,21 @@ def child_consent(request, pk):
 
 
 @login_required
-@require_POST
+@never_cache
 def withdraw(request, pk):
+    """Withdrawing everything asks for confirmation on its own page, saying what follows."""
     pupil = get_child_for_parent(request.user, pk)
-    form = WithdrawForm(request.POST)
-    if not has_gezag(request.user, pupil) or not form.is_valid():
+    if not has_gezag(request.user, pupil):
         messages.error(request, _("Only a parent with parental authority can decide."))
+        return redirect("consent:child", pk=pupil.pk)
+    if request.method != "POST":
+        granted = _granted_count(pupil, request.user)
+        return render(
+            request, "consent/withdraw_confirm.html", {"pupil": pupil, "granted": granted}
+        )
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown choice."))
         return redirect("consent:child", pk=pupil.pk)
     purpose_id, media_type = form.cleaned_data["target"]
     events = consent_withdraw(
@@ -128,6 +187,21 @@ def withdraw(request, pk):
         % {"n": len(events)},
     )
     return redirect("consent:child", pk=pupil.pk)
+
+
+def _granted_count(pupil, user) -> int:
+    infos = purpose_infos()
+    table = consent_table([pupil], infos)
+    return sum(
+        1
+        for info in infos
+        for media in MediaType.values
+        if getattr(
+            table.latest_by_guardian(pupil.pk, info.purpose.pk, media).get(user.pk),
+            "granted",
+            False,
+        )
+    )
 
 
 @login_required
@@ -144,8 +218,9 @@ def review_unchanged(request, pk):
 
 
 @login_required
+@never_cache
 def my_data(request):
-    return render(request, "consent/my_data.html", {"data": personal_data(request.user)})
+    return render(request, "consent/my_data.html", readable_personal_data(request.user))
 
 
 @login_required

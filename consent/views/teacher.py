@@ -7,13 +7,18 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consent.access import get_check_for_user, get_takedown_for_user
-from consent.forms import CheckForm, OverviewFilterForm
-from consent.models import MediaType, TakedownTask
-from consent.rules import TEACHER_STATES, consent_table, purpose_infos
-from consent.services import publication_check_create, takedown_complete
+from consent.forms import AppearanceForm, AppearQuestionForm, CheckForm, OverviewFilterForm
+from consent.models import MediaType, PublicationCheck, TakedownTask
+from consent.rules import TEACHER_STATES, consent_table, is_allowed, purpose_infos
+from consent.services import (
+    publication_check_adjust,
+    publication_check_create,
+    takedown_complete,
+)
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import (
     get_group_for_user,
@@ -43,6 +48,43 @@ def overview(request):
     if not is_staff_member(request.user):
         raise Http404
     return render(request, "consent/overview.html", {"groups": _reachable_groups(request.user)})
+
+
+@login_required
+@never_cache
+def group_appear(request, pk):
+    """The everyday question first: who may appear on this channel in this medium?"""
+    group = get_group_for_user(request.user, pk)
+    infos = purpose_infos()
+    if not infos:
+        raise Http404
+    form = AppearQuestionForm(
+        request.GET or None,
+        infos=infos,
+        initial={"purpose": infos[0].purpose.code, "media": "photo"},
+    )
+    info, media, status = infos[0], MediaType.PHOTO.value, 200
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data["purpose"]
+        info = next(i for i in infos if i.purpose.code == chosen)
+        media = form.cleaned_data["media"]
+    elif form.is_bound:
+        status = 400
+    pupils = list(group.pupils.current().order_by("first_name", "last_name"))
+    table = consent_table(pupils, [info], [media])
+    may, may_not = [], []
+    for pupil in pupils:
+        state = table.state(pupil.pk, info.purpose.pk, media)
+        (may if is_allowed(state) else may_not).append((pupil, TEACHER_STATES[state]))
+    context = {
+        "group": group,
+        "form": form,
+        "purpose": info.purpose,
+        "media": MediaType(media),
+        "may": may,
+        "may_not": may_not,
+    }
+    return render(request, "consent/group_appear.html", context, status=status)
 
 
 @login_required
@@ -134,13 +176,40 @@ def check_new(request):
 @login_required
 def check_detail(request, pk):
     check = get_check_for_user(request.user, pk)
+    return _check_page(request, check)
+
+
+def _check_page(request, check, form=None, status=200):
     verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
+    newer = PublicationCheck.objects.filter(replaces=check).first()
+    can_adjust = newer is None and check.checked_by_id == request.user.pk
     context = {
         "check": check,
         "verdicts": verdicts,
         "verdict": verdict_text(check.purpose, check.media_type, verdicts),
+        "newer": newer,
+        "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
     }
-    return render(request, "consent/check_detail.html", context)
+    return render(request, "consent/check_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def check_adjust(request, pk):
+    """Blurred or left out: a new check replaces this one; both stay as evidence."""
+    check = get_check_for_user(request.user, pk)
+    verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
+    form = AppearanceForm(request.POST, verdicts=verdicts)
+    if form.is_valid():
+        try:
+            newer = publication_check_adjust(
+                user=request.user, check=check, appearances=form.appearances()
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
+        else:
+            return redirect("consent:check", pk=newer.pk)
+    return _check_page(request, check, form, status=400)
 
 
 @login_required

@@ -20,7 +20,7 @@ def test_it_loads_sources_posts_flags_and_cases(demo_schools):
     demo.load()
     assert Source.objects.count() == 3
     assert not Source.objects.filter(active=True).exists()
-    assert Post.objects.count() == 9
+    assert Post.objects.count() == 10
     assert Flag.objects.exists()
     assert FollowUp.objects.exists()
 

@@ -107,7 +107,7 @@ ACCESS = {
     # Consent: parents their own children; teachers their groups; directors their school
     "consent:my_children": (None, logged_in(**dict.fromkeys(ROLES[1:], OK))),
     "consent:child": (_consent_pupil, staff_only("parent")),
-    "consent:withdraw": (_consent_pupil, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
+    "consent:withdraw": (_consent_pupil, staff_only("parent")),
     "consent:review_unchanged": (
         _consent_pupil,
         logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED)),
@@ -116,8 +116,10 @@ ACCESS = {
     "consent:my_data_json": (None, logged_in(**dict.fromkeys(ROLES[1:], OK))),
     "consent:overview": (None, staff_only("teacher", "director", "board")),
     "consent:group": (_consent_group, staff_only("teacher", "director", "board")),
+    "consent:group_appear": (_consent_group, staff_only("teacher", "director", "board")),
     "consent:check_new": (None, staff_only("teacher", "director", "board")),
     "consent:check": (_consent_check, staff_only("teacher", "director", "board")),
+    "consent:check_adjust": (_consent_check, logged_in(**dict.fromkeys(ROLES[1:], NOT_ALLOWED))),
     "consent:takedowns": (None, staff_only("teacher", "director", "board")),
     "consent:takedown_done": (
         lambda c: {"pk": 1},

@@ -1,0 +1,116 @@
+"""The teacher's everyday question: who may appear on this channel in this medium?"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from conftest import make_user
+from consent.tests.helpers import decide
+from consent.tests.test_overview import fill_group
+from schools.models import Guardianship
+
+
+def url(group):
+    return reverse("consent:group_appear", args=[group.pk])
+
+
+def lists(html: str) -> tuple[str, str]:
+    yes = html[html.index('id="may-heading"') : html.index('id="may-not-heading"')]
+    no = html[html.index('id="may-not-heading"') : html.index("appear__meta")]
+    return yes, no
+
+
+@pytest.mark.parametrize(
+    ("cast_member", "status"),
+    [
+        ("teacher_a", 200),
+        ("other_teacher", 404),
+        ("director_a", 200),
+        ("director_b", 404),
+        ("board", 200),
+        ("parent_a", 404),
+        ("outsider", 404),
+    ],
+)
+def test_it_shows_a_group_to_those_who_reach_it(request, login, group_a1, cast_member, status):
+    user = request.getfixturevalue(cast_member)
+    assert login(user).get(url(group_a1)).status_code == status
+
+
+def test_it_splits_the_class_into_may_and_may_not(
+    login, teacher_a, group_a1, school_a, parent_a, pupil_a
+):
+    fill_group(school_a, group_a1, 4)  # Kind0 and Kind2 yes, Kind1 and Kind3 no (website photo)
+    html = login(teacher_a).get(url(group_a1), {"purpose": "website", "media": "photo"})
+    yes, no = lists(html.content.decode())
+    assert re.findall(r"Kind\d", yes) == ["Kind0", "Kind2"]
+    assert re.findall(r"Kind\d", no) == ["Kind1", "Kind3"]
+    assert "Sem Bakker" in no and "onbeantwoord" in no
+
+
+def test_it_asks_about_one_channel_and_medium_at_a_time(
+    login, teacher_a, group_a1, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(teacher_a)
+    yes, _no = lists(
+        client.get(url(group_a1), {"purpose": "website", "media": "photo"}).content.decode()
+    )
+    assert "Sem Bakker" in yes
+    yes, _no = lists(
+        client.get(url(group_a1), {"purpose": "website", "media": "video"}).content.decode()
+    )
+    assert "Sem Bakker" not in yes
+
+
+def test_it_says_the_parents_disagree_for_a_conflict(login, teacher_a, group_a1, parent_a, pupil_a):
+    other = make_user("ouder2.a@example.org")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, other, "website", "photo", False)
+    html = login(teacher_a).get(url(group_a1), {"purpose": "website", "media": "photo"})
+    _yes, no = lists(html.content.decode())
+    assert "ouders zijn het niet eens" in no
+    assert "geen toestemming" not in no
+
+
+def test_it_hides_the_safeguarding_reason(login, teacher_a, group_a1, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    pupil_a.not_in_picture = True
+    pupil_a.save()
+    html = login(teacher_a).get(url(group_a1), {"purpose": "website", "media": "photo"})
+    _yes, no = lists(html.content.decode())
+    assert "Sem Bakker" in no and "niet toegestaan" in no
+    assert "in beeld" not in html.content.decode()
+
+
+def test_it_links_the_full_grid(login, teacher_a, group_a1):
+    html = login(teacher_a).get(url(group_a1)).content.decode()
+    assert reverse("consent:group", args=[group_a1.pk]) in html
+
+
+def test_it_answers_bad_input_with_a_message_not_a_500(login, teacher_a, group_a1):
+    response = login(teacher_a).get(url(group_a1), {"purpose": "bestaat-niet", "media": "x"})
+    assert response.status_code == 400
+    assert "Kies een kanaal en een mediasoort" in response.content.decode()
+
+
+def test_it_is_not_cacheable(login, teacher_a, group_a1):
+    assert "no-store" in login(teacher_a).get(url(group_a1))["Cache-Control"]
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_it_runs_the_same_queries_for_3_or_30_pupils(
+    login, django_assert_num_queries, teacher_a, school_a, group_a1, size
+):
+    fill_group(school_a, group_a1, size)
+    client = login(teacher_a)
+    # 1 session, 2 user, 3 memberships, 4 TOTP check (middleware), 5 group by reach,
+    # 6 purpose versions (also the form's choices), 7 pupils, 8 gezag-holders, 9 events,
+    # 10 protocol banner (policy), 11 guardianships.exists() for the menu, 12 open takedowns
+    # count for the menu badge, 13 the group's school
+    with django_assert_num_queries(13):
+        response = client.get(url(group_a1), {"purpose": "website", "media": "photo"})
+    yes, no = lists(response.content.decode())
+    assert (yes.count("<li>Kind"), no.count("<li>Kind")) == ((size + 1) // 2, size // 2)

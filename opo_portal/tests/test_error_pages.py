@@ -1,0 +1,53 @@
+"""Branded Dutch error pages in the portal's layout, without debug output."""
+
+import pytest
+from django.test import Client, RequestFactory
+from django.views import defaults
+
+
+@pytest.fixture
+def production(settings):
+    settings.DEBUG = False
+
+
+def test_it_shows_a_dutch_404_in_the_layout(production, client, db):
+    response = client.get("/bestaat-niet/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet" in html
+    assert 'class="site-header"' in html and 'name="viewport"' in html
+    assert "Traceback" not in html and "urlpatterns" not in html
+
+
+def test_it_shows_the_same_404_for_an_object_out_of_reach(production, login, parent_b, pupil_a):
+    response = login(parent_b).get(f"/toestemming/kind/{pupil_a.pk}/")
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet" in response.content.decode()
+
+
+def test_it_shows_a_dutch_400_for_a_bad_host(production, db):
+    response = Client(HTTP_HOST="evil.example", raise_request_exception=True).get("/")
+    assert response.status_code == 400
+    assert "Het portaal begreep dit verzoek niet" in response.content.decode()
+
+
+def test_it_shows_a_dutch_403_for_an_expired_form(production, db, parent_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(parent_a)
+    response = client.post("/toestemming/kinderen/")
+    assert response.status_code == 403
+    assert "Dit formulier is verlopen" in response.content.decode()
+
+
+def test_it_renders_403_and_500_in_dutch(production, db):
+    request = RequestFactory().get("/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    forbidden = defaults.permission_denied(request, Exception("geheim detail"))
+    assert "Dit mag u niet doen" in forbidden.content.decode()
+    assert "geheim detail" not in forbidden.content.decode()
+    error = defaults.server_error(request)
+    assert error.status_code == 500
+    html = error.content.decode()
+    assert "Er ging bij ons iets mis" in html and 'class="site-header"' in html
