@@ -24,13 +24,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
 django.setup()
 
 import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from consent.photo import faceset  # noqa: E402
 from consent.photo.cleaning import Rect  # noqa: E402
 
 
 def candidates():
-    found = {}
+    from consent.photo import faces
+
+    found = {
+        "portal: faces.detect_faces (Haar alt2)": lambda rgb: list(
+            faces.detect_faces(Image.fromarray(rgb)).boxes
+        )
+    }
     try:
         import dlib
 
@@ -107,10 +114,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--export", type=Path)
     parser.add_argument("--only", default="", help="measure candidates whose name has this")
+    parser.add_argument("--hard", action="store_true", help="heads tilted 15 degrees instead")
     args = parser.parse_args()
-    photos = faceset.labelled_set()
-    faces = sum(len(photo.faces) for photo in photos)
-    print(f"labelled set: {len(photos)} photos 1600 x 1200, {faces} faces")
+    angles = faceset.HARD_ANGLES if args.hard else faceset.ANGLES
+    photos = faceset.labelled_set(angles=angles)
+    count = sum(len(photo.faces) for photo in photos)
+    print(f"labelled set: {len(photos)} photos 1600 x 1200, {count} faces, angles {angles}")
     if args.export:
         export(photos, args.export)
         return
