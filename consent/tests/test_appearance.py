@@ -266,3 +266,17 @@ def test_it_takes_down_when_the_admin_sets_the_safeguarding_flag(client, teacher
     assert gijs.not_in_picture is True
     task = TakedownTask.objects.get()
     assert (task.publication_check, task.reason) == (check, "safeguarding")
+
+
+def test_it_mails_a_safeguarding_takedown_without_the_reason(
+    eager_tasks, django_capture_on_commit_callbacks, teacher_a, levi_gijs_mila
+):
+    from django.core import mail
+
+    _levi, (gijs, _), _mila = levi_gijs_mila
+    _check(teacher_a, [gijs])
+    with django_capture_on_commit_callbacks(execute=True):
+        pupil_safeguarding_set(pupil=gijs, not_in_picture=True)
+    [message] = mail.outbox
+    assert "niet meer toe" in message.body
+    assert "ouder" not in message.body.lower() and "Gijs" not in message.body

@@ -135,8 +135,8 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
     client = login(teacher_a)
     # session, user, memberships (MFA middleware, cached for the role check), TOTP
     # authenticator, unread protocol (policy banner), guardianships (menu), channels
-    # (count, then the active purposes), pupils with their groups
-    with django_assert_num_queries(9):
+    # (count, then the active purposes), pupils with their groups, open takedowns (menu)
+    with django_assert_num_queries(10):
         response = client.get(URL)
     assert response.content.decode().count('name="pupils"') == count
 

@@ -1,4 +1,6 @@
-"""A later "no" for a pupil in an allowed publication becomes a takedown task + e-mail."""
+"""A later "no" for a pupil in a published check becomes a takedown task + e-mail."""
+
+import re
 
 import pytest
 from django.core import mail
@@ -77,7 +79,9 @@ def test_it_creates_a_task_for_an_appearing_pupil_of_a_check_that_was_not_allowe
 def test_it_lists_open_tasks_on_the_teacher_home(login, published, teacher_a, parent_a, pupil_a):
     decide(pupil_a, parent_a, "sociale-media", "photo", False)
     html = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
-    assert reverse("consent:takedowns") in html
+    assert 'id="takedowns-heading"' in html
+    menu = re.search(r'<a href="/toestemming/verwijderen/"[^>]*>(.*?)</a>', html)[1]
+    assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in menu
 
 
 def test_it_marks_a_task_done_by_its_teacher_only(
@@ -91,4 +95,5 @@ def test_it_marks_a_task_done_by_its_teacher_only(
     task.refresh_from_db()
     assert task.done_at is not None
     html = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
-    assert reverse("consent:takedowns") not in html
+    assert 'id="takedowns-heading"' not in html  # the box on the home page is gone
+    assert '<span class="badge">' not in html  # and the menu shows no open count

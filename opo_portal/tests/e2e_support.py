@@ -427,6 +427,20 @@ def current_totp_code(user) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
+def login_cookie(user) -> dict:
+    """A session cookie for user, for journeys that start after logging in (issue 12)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "path": "/",
+    }
+
+
 def latest_login_code(email: str) -> str:
     messages = [m for m in mail.outbox if email in m.to]
     assert messages, f"no e-mail was sent to {email}"

@@ -1,10 +1,14 @@
 """Browser journeys: a parent on a phone, keyboard only."""
 
+import re
+
 import pytest
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
 from consent.models import ConsentEvent, Purpose
-from opo_portal.tests.e2e_support import PHONE, Browser, latest_login_code
+from opo_portal.tests.e2e_support import PHONE, Browser, latest_login_code, login_cookie
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +29,20 @@ def log_in_by_code_with_keyboard(browser: Browser, user) -> None:
     browser.tab_to("input[name=code]")
     browser.type_text(latest_login_code(user.email))
     browser.press(Keys.ENTER)
+
+
+BEFOREUNLOAD_CANCELLED = """
+const event = new Event("beforeunload", {cancelable: true});
+window.dispatchEvent(event);
+return event.defaultPrevented;
+"""
+
+
+WIDER_THAN_SCREEN = """
+return [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .slice(0, 5).map(e => e.tagName + "." + e.className + " " + e.getBoundingClientRect().right);
+"""
 
 
 def latest_answer(pupil, purpose_code: str, media_type: str) -> bool | None:
@@ -71,23 +89,88 @@ def test_it_lets_a_parent_grant_refuse_and_withdraw_consent_with_the_keyboard(
 
     browser.choose_radio(f"c-{website.pk}-photo", "yes")
     browser.choose_radio(f"c-{social.pk}-video", "no")
-    browser.tab_to("form button:not([name])", max_steps=120)
+    assert "niet zijn opgeslagen" in browser.find("[data-unsaved-status]").text
+    browser.tab_to(".savebar button", max_steps=120)
     with browser.new_page():
         browser.press(Keys.ENTER)
     browser.check_page("choices-saved")
     assert latest_answer(pupil_a, "website", "photo") is True
     assert latest_answer(pupil_a, "sociale-media", "video") is False
     assert ConsentEvent.objects.filter(pupil=pupil_a).count() == 2
+    # The saved answers are the selected radios; nothing else is pre-selected.
+    checked = browser.find_all("input[type=radio]:checked")
+    assert sorted(r.get_attribute("name") + "=" + r.get_attribute("value") for r in checked) == (
+        sorted([f"c-{website.pk}-photo=yes", f"c-{social.pk}-video=no"])
+    )
+    assert "Website" in browser.find(".summary").text
     browser.scroll_to(f"fieldset:has(input[name='c-{website.pk}-photo'])")
     browser.screenshot("website-photo-granted", full_page=False)
 
-    browser.tab_to(f"button[name=target][value='{website.pk}:photo']", max_steps=120)
+    # "Yes to everything" for one channel in one tap; the page now warns before leaving.
+    browser.tab_to(
+        f"fieldset:has(input[name='c-{social.pk}-photo']) [data-set-all='yes']", max_steps=150
+    )
+    browser.press(Keys.ENTER)
+    for media in ("photo", "video", "audio"):
+        assert browser.find(f"input[name='c-{social.pk}-{media}'][value='yes']").is_selected()
+    assert "niet zijn opgeslagen" in browser.find("[data-unsaved-status]").text
+    browser.screenshot("unsaved-changes", full_page=False)
+    browser.tab_to("nav a[href='/toestemming/mijn-gegevens/']", max_steps=150, backwards=True)
+    browser.press(Keys.ENTER)
+    WebDriverWait(browser.driver, 10).until(expected_conditions.alert_is_present())
+    alert = browser.driver.switch_to.alert
+    assert "niet zijn opgeslagen" in alert.text
+    alert.dismiss()  # "stay on this page"
+    assert browser.path == f"/toestemming/kind/{pupil_a.pk}/"
+    # Closing the tab or typing another address: the beforeunload handler objects too
+    # (WebDriver accepts that native prompt by itself, so the event is checked directly).
+    assert browser.driver.execute_script(BEFOREUNLOAD_CANCELLED)
+    assert ConsentEvent.objects.filter(pupil=pupil_a).count() == 2
+    browser.tab_to(".savebar button", max_steps=150)
     with browser.new_page():
         browser.press(Keys.ENTER)
-    browser.check_page("photo-withdrawn")
-    assert latest_answer(pupil_a, "website", "photo") is False
-    assert latest_answer(pupil_a, "sociale-media", "video") is False
-    assert not browser.find_all(f"button[name=target][value='{website.pk}:photo']")
+    assert not browser.driver.execute_script(BEFOREUNLOAD_CANCELLED)  # saved: no warning
+    assert latest_answer(pupil_a, "sociale-media", "video") is True
+    assert latest_answer(pupil_a, "sociale-media", "audio") is True
+
+    # Withdrawing everything asks on its own page and says what follows.
+    withdraw = f"/toestemming/kind/{pupil_a.pk}/intrekken/"
+    browser.tab_to(f"a[href='{withdraw}']", max_steps=150)
+    with browser.new_page():
+        browser.press(Keys.ENTER)
+    browser.check_page("withdraw-confirm")
+    assert "neemt wat al gepubliceerd is offline" in browser.text()
+    browser.tab_to("main form button[type=submit]", max_steps=40)
+    with browser.new_page():
+        browser.press(Keys.ENTER)
+    browser.check_page("all-withdrawn")
+    for purpose_code, media in (("website", "photo"), ("sociale-media", "video")):
+        assert latest_answer(pupil_a, purpose_code, media) is False
+    assert not browser.find_all("input[type=radio][value='yes']:checked")
+
+
+def test_it_shows_my_data_and_history_readably_on_a_phone(
+    open_browser, parent_a, pupil_a, director_a
+):
+    from consent.tests.helpers import decide
+
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False, method="phone", recorded_by=director_a)
+    browser = open_browser(PHONE, "parent-data")
+    browser.driver.get(browser.base_url + "/")
+    browser.driver.add_cookie(login_cookie(parent_a))
+    browser.open(f"/toestemming/kind/{pupil_a.pk}/")
+    browser.scroll_to("#history")
+    browser.check_page("history")
+    width = browser.driver.execute_script("return document.documentElement.scrollWidth")
+    wide = browser.driver.execute_script(WIDER_THAN_SCREEN)
+    assert width <= 390, f"the page scrolls sideways on a phone ({width} px): {wide}"
+    browser.open("/toestemming/mijn-gegevens/")
+    browser.check_page("my-data")
+    text = browser.text()
+    assert "Website" in text and "foto" in text and "door u" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", text)  # no raw timestamps
+    assert "30 november" in text or re.search(r"\d{1,2} [a-z]+ \d{4} \d{2}:\d{2}", text)
 
 
 def test_it_offers_a_skip_link_as_the_first_tab_stop(open_browser, parent_a):

@@ -1,14 +1,23 @@
 """Browser journey: a teacher checks consent before posting and cleans a class photo."""
 
+import base64
 import io
+import re
 
 import pytest
 from PIL import Image
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from conftest import make_pupil
 from consent.models import PublicationCheck
+from consent.services import consent_withdraw
 from opo_portal.tests.e2e_data import build_demo_class, class_photo_jpeg, give_demo_consents
-from opo_portal.tests.e2e_support import DESKTOP, WAIT, log_in_with_password_and_totp
+from opo_portal.tests.e2e_support import (
+    DESKTOP,
+    WAIT,
+    log_in_with_password_and_totp,
+    login_cookie,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,6 +40,17 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     # The class overview: every pupil's state per channel and media type.
     browser.follow("/toestemming/klassen/")
     browser.check_page("class-overview")
+    # The everyday question first: who may appear on this channel in a photo?
+    browser.follow(f"/toestemming/klassen/{group_a1.pk}/wie-mag/")
+    Select(browser.find("select[name=purpose]")).select_by_value("sociale-media")
+    Select(browser.find("select[name=media]")).select_by_value("photo")
+    browser.submit("form.filters button[type=submit]")
+    browser.check_page("who-may-appear")
+    may = [li.text for li in browser.find_all(".appear__list--yes li")]
+    may_not = [li.text for li in browser.find_all(".appear__list--no li")]
+    assert may == ["Emma de Boer", "Mila Kuiper", "Sem Bakker"]
+    assert any(t.startswith("Lucas Smit") and "ouders zijn het niet eens" in t for t in may_not)
+    assert any(t.startswith("Daan Mulder") for t in may_not)
     browser.follow(f"/toestemming/klassen/{group_a1.pk}/")
     browser.check_page("group-consent")
     Select(browser.find("select[name=purpose]")).select_by_value("sociale-media")
@@ -102,6 +122,7 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     assert len(browser.find_all(".photo-stage .photo-box")) == 1
     browser.check_page("photo-blur")
 
+    browser.click(f"input[name=blurred][value='{daan.pk}']")  # "I made Daan unrecognisable"
     browser.click("button[name=action][value=download]")
     cleaned_file = browser.wait_for_download()
     cleaned = Image.open(io.BytesIO(cleaned_file.read_bytes()))
@@ -112,3 +133,45 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     assert "exif" not in cleaned.info and "xmp" not in cleaned.info
     assert distinct_colours(cleaned, faces[2]) < distinct_colours(original, faces[2]) / 10
     assert distinct_colours(cleaned, faces[0]) > distinct_colours(original, faces[0]) / 2
+
+    # The photo page stored which pupil was blurred: a new check replaces the first one.
+    photo_check = PublicationCheck.objects.exclude(pk=check.pk).get(replaces__isnull=True)
+    adjusted = PublicationCheck.objects.get(replaces=photo_check)
+    assert adjusted.allowed
+    assert dict(adjusted.checked_pupils.values_list("pupil__first_name", "appearance")) == {
+        "Sem": "appears",
+        "Emma": "appears",
+        "Daan": "unrecognisable",
+    }
+
+    # A week later Emma's parent withdraws: the published photo must come down.
+    consent_withdraw(pupil=emma, guardian=demo.parents["Emma"])
+    browser.open("/start/leerkracht/")
+    browser.check_page("home-with-takedown")
+    menu_item = browser.find("nav a[href='/toestemming/verwijderen/']")
+    # Two: the photo, and the first check of the three (the teacher never adjusted it,
+    # so Emma appears in it as well; a takedown is the safe side).
+    assert menu_item.text.startswith("Verwijderen 2")
+    browser.follow("/toestemming/verwijderen/")
+    browser.check_page("takedowns")
+    assert "Emma de Boer" in browser.text()
+    assert "Daan" not in browser.text()
+
+
+def test_it_prints_who_may_appear_for_a_class_of_30_on_one_a4_page(
+    open_browser, teacher_a, school_a, group_a1, pupil_a, parent_a
+):
+    demo = build_demo_class(school_a, group_a1, pupil_a, parent_a)
+    give_demo_consents(demo)
+    for n in range(30 - len(demo.pupils)):
+        make_pupil(school_a, group_a1, f"77{n:02d}", f"Leerling{n}", "Achternaamlang")
+    browser = open_browser(DESKTOP, "teacher-print")
+    browser.driver.get(browser.base_url + "/")
+    browser.driver.add_cookie(login_cookie(teacher_a))
+    browser.open(f"/toestemming/klassen/{group_a1.pk}/wie-mag/?purpose=sociale-media&media=photo")
+    browser.check_page("who-may-appear-30")
+    assert len(browser.find_all(".appear__list li")) == 30
+    pdf = browser.driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})
+    data = base64.b64decode(pdf["data"])
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages == 1, f"printed on {pages} pages"

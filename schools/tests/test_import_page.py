@@ -125,8 +125,8 @@ def test_it_shows_the_page_in_a_fixed_number_of_queries(
     # session, user, memberships (then cached), TOTP check (middleware), guardianships
     # (roles for the menu), protocol banner (confirmed the current version?), schools
     # offered in the form twice (the select widget reads the first choice for its
-    # required attribute, then renders all)
-    with django_assert_num_queries(8):
+    # required attribute, then renders all), open takedowns count (menu badge)
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200
 
 
@@ -140,7 +140,7 @@ def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(
     # form; import: savepoint, lock school, groups, pupils, users, guardianships; insert
     # groups, pupils, users; select new users; insert e-mail addresses, guardianships;
     # release savepoint; page: guardianships (menu roles), protocol banner, schools
-    # offered twice
-    with django_assert_num_queries(23):
+    # offered twice, open takedowns count (menu badge)
+    with django_assert_num_queries(24):
         response = post(client, text=text)
     assert response.context["report"].created == count

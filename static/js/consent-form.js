@@ -36,6 +36,17 @@
     event.returnValue = "";  // older browsers need a value to show their own warning
   });
 
+  // Links inside the portal ask first too: some browsers skip the beforeunload prompt.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || !dirty() || link.getAttribute("href").charAt(0) === "#") return;
+    if (window.confirm(form.getAttribute("data-leave-text"))) {
+      saved = snapshot();  // the parent chose to leave: do not ask twice
+    } else {
+      event.preventDefault();
+    }
+  });
+
   form.querySelectorAll("[data-set-all-group]").forEach(function (group) {
     group.hidden = false;
     var fieldset = group.closest("fieldset");
