@@ -120,7 +120,9 @@ def _photo_check(request, limits: cleaning.Limits):
     if valid and faces_valid and request.POST.get("action") == "download":
         try:
             response = _download(decoded, form.cleaned_data["rectangles"], found, keep, limits)
-            _record_appearances(user=request.user, form=form, shown=faces_form.assigned())
+            _record_appearances(
+                user=request.user, form=form, shown=faces_form.assigned(), results=results
+            )
             return response
         except cleaning.RectangleError as error:
             form.add_error("rectangles", error.message)
@@ -232,22 +234,24 @@ def _allowed(form, verdicts):
     return form.fields["pupils"].queryset.filter(pk__in=ids)
 
 
-def _record_appearances(*, user, form, shown: dict) -> None:
-    """Store who appears: a pupil given to a face appears; every other ticked pupil was
-    made unrecognisable (their face, if found, is blurred). A new check replaces the
-    step-1 check, so a later "no" for a blurred pupil takes nothing down and one for a
-    visible pupil does."""
+def _record_appearances(*, user, form, shown: dict, results) -> None:
+    """Store who appears. A pupil who may not appear could not be given a face, so every
+    face of theirs was blurred: made unrecognisable. Every other ticked pupil appears,
+    given a face or not: the detector may have missed their face, and counting them as
+    visible errs towards a takedown, never away from one. A new check replaces the
+    step-1 check."""
     if not form.cleaned_data.get("check"):
         return
     check = get_check_for_user(user, form.cleaned_data["check"])
     while (newer := PublicationCheck.objects.filter(replaces=check).first()) is not None:
         check = newer  # a second download of the same photo adjusts the newest check
     visible = {pupil.pk for pupil in shown.values()}
+    hidden = {v.pupil.pk for v in results or () if not v.allowed} - visible
     current = dict(check.checked_pupils.values_list("pupil_id", "appearance"))
     wanted = {
-        pk: Appearance.APPEARS.value
-        if pk in visible
-        else (old if old == Appearance.LEFT_OUT else Appearance.UNRECOGNISABLE.value)
+        pk: Appearance.UNRECOGNISABLE.value
+        if pk in hidden
+        else (old if old == Appearance.LEFT_OUT else Appearance.APPEARS.value)
         for pk, old in current.items()
     }
     if wanted != current:
