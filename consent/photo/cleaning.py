@@ -311,12 +311,19 @@ def encode_jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
     return buffer.getvalue()
 
 
-def clean_photo(
-    data: bytes, *, rectangles: list[Rect] | tuple[Rect, ...] = (), limits: Limits = DEFAULT_LIMITS
-) -> CleanedPhoto:
-    """The web-ready, metadata-free JPEG of `data`, with `rectangles` pixelated."""
-    if len(rectangles) > MAX_RECTANGLES:
-        raise RectangleError("too_many_rectangles", limit=MAX_RECTANGLES)
+@dataclass
+class Decoded:
+    """A decoded, upright, 8-bit sRGB photo; `rgb` may be `factor` times smaller than the
+    upright original (`source_width` × `source_height`, the space of rectangles)."""
+
+    rgb: Image.Image
+    factor: int
+    source_width: int
+    source_height: int
+
+
+def decode_photo(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Decoded:
+    """Steps 1 to 3 of the pipeline: refuse, decode (at draft scale), upright, sRGB."""
     with open_photo(data, limits) as image:
         stored = image.size
         factor = draft_for(image, limits.max_side)
@@ -327,20 +334,51 @@ def clean_photo(
     source_width, source_height = (stored[1], stored[0]) if turned else stored
     rgb = to_srgb(upright)  # a new image: convert() copies even when the mode is RGB
     del upright  # at 50 Mpx each full-size copy is 150 MB: hold at most two at a time
+    return Decoded(rgb, factor, source_width, source_height)
+
+
+def blur_areas(decoded: Decoded, rectangles) -> None:
+    """Step 4, in place: pixelate each rectangle (pixels of the upright original)."""
     for rect in rectangles:
-        if rect.clipped(source_width, source_height) is None:
+        if rect.clipped(decoded.source_width, decoded.source_height) is None:
             raise RectangleError(
-                "rectangle_outside", value=str(rect), width=source_width, height=source_height
+                "rectangle_outside",
+                value=str(rect),
+                width=decoded.source_width,
+                height=decoded.source_height,
             )
-        pixelate(rgb, rect.shrunk(factor))
-    small = downscale(rgb, limits.max_side)
+        pixelate(decoded.rgb, rect.shrunk(decoded.factor))
+
+
+def finish(decoded: Decoded, max_side: int) -> CleanedPhoto:
+    """Steps 5 and 6: downscale and encode the pixels only."""
+    small = downscale(decoded.rgb, max_side)
     return CleanedPhoto(
         data=encode_jpeg(small),
         width=small.width,
         height=small.height,
-        source_width=source_width,
-        source_height=source_height,
+        source_width=decoded.source_width,
+        source_height=decoded.source_height,
     )
+
+
+def clean_photo(
+    data: bytes,
+    *,
+    rectangles: list[Rect] | tuple[Rect, ...] = (),
+    limits: Limits = DEFAULT_LIMITS,
+    extra: list[Rect] | tuple[Rect, ...] = (),
+) -> CleanedPhoto:
+    """The web-ready, metadata-free JPEG of `data`, with `rectangles` pixelated.
+
+    `rectangles` come from a person and are limited to MAX_RECTANGLES; `extra` areas
+    (found faces) are not counted against that limit.
+    """
+    if len(rectangles) > MAX_RECTANGLES:
+        raise RectangleError("too_many_rectangles", limit=MAX_RECTANGLES)
+    decoded = decode_photo(data, limits)
+    blur_areas(decoded, [*rectangles, *extra])
+    return finish(decoded, limits.max_side)
 
 
 def limits_from_settings(**overrides) -> Limits:

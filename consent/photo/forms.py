@@ -41,22 +41,64 @@ class PhotoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
     )
 
-    # Step 2: the check made in step 1 and the pupils the teacher blurred on it.
+    # Step 2: the check made in step 1; who appears follows from the faces (FacesForm).
     check = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    blurred = forms.ModelMultipleChoiceField(
-        queryset=None,
-        required=False,
-        label=_("Pupils you made unrecognisable"),
-        widget=forms.CheckboxSelectMultiple,
-    )
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pupils"].queryset = pupils
-        self.fields["blurred"].queryset = pupils
 
     def clean_rectangles(self) -> list[cleaning.Rect]:
         try:
             return cleaning.parse_rectangles(self.cleaned_data["rectangles"])
         except cleaning.PhotoError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
+
+
+NOT_ALLOWED = _(
+    "This pupil may not appear in this photo (no consent for this channel), or was not "
+    "ticked in step 1. The face stays blurred."
+)
+
+
+class FacePupilField(forms.ModelChoiceField):
+    def label_from_instance(self, pupil):
+        return pupil.full_name
+
+
+class FacesForm(forms.Form):
+    """Who each face found is. Only pupils ticked in step 1 who may appear on this channel
+    can be chosen; every face without a pupil stays blurred."""
+
+    def __init__(self, *args, count: int, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, count + 1):
+            self.fields[f"face_{number}"] = FacePupilField(
+                queryset=allowed,
+                required=False,
+                empty_label=_("Nobody chosen: blur this face"),
+                label=_("Face %(number)s") % {"number": number},
+                error_messages={"invalid_choice": NOT_ALLOWED},
+            )
+
+    def clean(self):
+        seen = {}
+        for name, pupil in list(self.cleaned_data.items()):
+            if pupil is None:
+                continue
+            if pupil.pk in seen:
+                self.add_error(
+                    name,
+                    _("You chose %(name)s for face %(other)s already.")
+                    % {"name": pupil.full_name, "other": seen[pupil.pk]},
+                )
+            seen.setdefault(pupil.pk, name.removeprefix("face_"))
+        return self.cleaned_data
+
+    def assigned(self) -> dict[int, object]:
+        """{face number: pupil} for the faces given a pupil (only when valid)."""
+        return {
+            int(name.removeprefix("face_")): pupil
+            for name, pupil in self.cleaned_data.items()
+            if pupil is not None
+        }

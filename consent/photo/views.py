@@ -1,4 +1,9 @@
-"""The photo check page: upload, consent verdict, preview, draw areas, download.
+"""The photo check page: upload, consent verdict, faces found, preview, download.
+
+Faces are found on this server (`consent/photo/faces.py`: detection only, no recognition)
+each time the photo is posted; the same bytes always give the same numbered faces, so
+nothing about them travels in the form but the pupil chosen per face number. Every face
+without an allowed pupil is blurred, in the preview of the result and in the download.
 
 Nothing about the photo is kept between the two steps: the browser keeps the file in
 the form and posts it again. Step 1 ("preview") returns the page with a downscaled,
@@ -11,7 +16,6 @@ page loads (the teacher then picks the file again for step 2). Uploads stay in m
 """
 
 import base64
-import dataclasses
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,13 +23,15 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from PIL import Image
 
 from consent.access import get_check_for_user
 from consent.models import Appearance, MediaType, PublicationCheck
-from consent.photo import cleaning
-from consent.photo.forms import PhotoForm
+from consent.photo import cleaning, faces
+from consent.photo.forms import FacesForm, PhotoForm
 from consent.photo.uploads import PhotoMemoryUploadHandler
-from consent.services import publication_check_adjust, publication_check_create
+from consent.rules import purpose_infos
+from consent.services import check_results, publication_check_adjust, publication_check_create
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import pupils_for_staff, require_role
 from schools.models import StaffMembership
@@ -33,12 +39,14 @@ from schools.models import StaffMembership
 Role = StaffMembership.Role
 TEMPLATE = "consent/photo_check.html"
 PREVIEW_SIDE = 1280
+THUMBNAIL_SIDE = 120
 DOWNLOAD_NAME = "foto-opgeschoond.jpg"
 
 
 # --- Consent verdict -------------------------------------------------------------------
-def _consent_verdict(*, user, form) -> dict | None:
-    """Store the check before posting as a PublicationCheck and describe its verdict.
+def _consent_verdict(*, user, form, results, store: bool) -> dict | None:
+    """Store the check before posting as a PublicationCheck and describe its verdict;
+    with `store` false (the teacher only updates the preview) describe it only.
 
     None when no pupil is ticked: there is nobody to check. A refused check (purpose not
     in use, pupils of two schools) becomes a form error shown in the page.
@@ -46,6 +54,14 @@ def _consent_verdict(*, user, form) -> dict | None:
     pupils = list(form.cleaned_data["pupils"])
     if not pupils:
         return None
+    if not store and results is not None:
+        purpose = form.cleaned_data["channel"]
+        return {
+            "allowed": all(v.allowed for v in results),
+            "check_pk": form.cleaned_data.get("check"),
+            "verdicts": results,
+            "text": verdict_text(purpose, MediaType.PHOTO, results),
+        }
     try:
         check = publication_check_create(
             user=user,
@@ -88,50 +104,153 @@ def _photo_check(request, limits: cleaning.Limits):
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
     valid = form.is_valid()
     photo = form.cleaned_data.get("photo")  # present whenever that field is valid
-    data = photo.read() if photo else None
-    if valid and request.POST.get("action") == "download":
+    decoded = None
+    if photo is not None:
         try:
-            response = _download(data, form.cleaned_data["rectangles"], limits)
-            _record_blurred(user=request.user, form=form)
+            decoded = cleaning.decode_photo(photo.read(), limits)
+        except cleaning.PhotoError as error:
+            form.add_error("photo", error.message)
+    if decoded is None:
+        return render(request, TEMPLATE, {"form": form}, status=400)
+    found = faces.find_faces(decoded)
+    results = _consent_results(form)
+    faces_form = FacesForm(request.POST, count=len(found.boxes), allowed=_allowed(form, results))
+    faces_valid = faces_form.is_valid()
+    keep = set(faces_form.assigned()) if faces_valid else set()
+    if valid and faces_valid and request.POST.get("action") == "download":
+        try:
+            response = _download(decoded, form.cleaned_data["rectangles"], found, keep, limits)
+            _record_appearances(
+                user=request.user, form=form, shown=faces_form.assigned(), results=results
+            )
             return response
         except cleaning.RectangleError as error:
             form.add_error("rectangles", error.message)
-        except cleaning.PhotoError as error:
-            form.add_error("photo", error.message)
-    return _page(request, form, data, limits)
+    return _page(request, form, faces_form, decoded, found, keep, results)
 
 
-def _page(request, form, data: bytes | None, limits: cleaning.Limits):
-    """The page with the preview whenever the posted photo can be read, even next to
-    other errors, so the teacher can correct an area without starting again."""
-    context = {"form": form}
-    if data is not None and not form.has_error("photo"):
-        small = dataclasses.replace(limits, max_side=min(PREVIEW_SIDE, limits.max_side))
-        try:
-            preview = cleaning.clean_photo(data, limits=small)
-        except cleaning.PhotoError as error:
-            form.add_error("photo", error.message)
-        else:
-            encoded = base64.b64encode(preview.data).decode()
-            context.update(preview=preview, preview_url=f"data:image/jpeg;base64,{encoded}")
-    if "preview" in context and not form.errors and request.POST.get("action") == "preview":
-        context["verdict"] = _consent_verdict(user=request.user, form=form)
-    return render(request, TEMPLATE, context, status=400 if form.errors else 200)
+def _page(request, form, faces_form, decoded, found, keep, results):
+    """The page with the photo, its faces and the real result: shown whenever the photo
+    can be read, even next to other errors, so the teacher can correct without starting
+    again."""
+    working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE)
+    context = {
+        "form": form,
+        "faces_form": faces_form,
+        "preview": _encoded(working, decoded),
+        "faces": _face_cards(found, faces_form, working),
+        "found": found,
+        "refused": [v for v in results or () if not v.allowed],
+    }
+    rectangles = form.cleaned_data.get("rectangles") or []
+    try:
+        cleaning.blur_areas(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
+    except cleaning.RectangleError as error:
+        form.add_error("rectangles", error.message)
+        cleaning.blur_areas(decoded, faces.blur_boxes(found))
+    context["result"] = _encoded(cleaning.downscale(decoded.rgb, PREVIEW_SIDE), decoded)
+    action = request.POST.get("action")
+    if not form.errors and action in ("preview", "update"):
+        context["verdict"] = _consent_verdict(
+            user=request.user, form=form, results=results, store=action == "preview"
+        )
+    errors = form.errors or faces_form.errors
+    return render(request, TEMPLATE, context, status=400 if errors else 200)
 
 
-def _record_blurred(*, user, form) -> None:
-    """Store which pupils the teacher blurred: a new check replaces the step-1 check, so a
-    later "no" for a blurred pupil takes nothing down and one for a visible pupil does."""
+def _encoded(image, decoded) -> dict:
+    data = cleaning.encode_jpeg(image)
+    return {
+        "url": "data:image/jpeg;base64," + base64.b64encode(data).decode(),
+        "width": image.width,
+        "height": image.height,
+        "source_width": decoded.source_width,
+        "source_height": decoded.source_height,
+    }
+
+
+def _face_cards(found, faces_form, working) -> list[dict]:
+    """Per face: its number, box, a zoomed thumbnail and its form field."""
+    scale = working.width / found.width
+    cards = []
+    for number, box in enumerate(found.boxes, start=1):
+        area = faces.blur_box(box, found.width, found.height)
+        crop = working.crop(
+            (
+                int(area.x * scale),
+                int(area.y * scale),
+                max(int(area.x * scale) + 1, round((area.x + area.w) * scale)),
+                max(int(area.y * scale) + 1, round((area.y + area.h) * scale)),
+            )
+        )
+        crop.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+        if crop.width < THUMBNAIL_SIDE // 2:  # a small face: zoom it up for the teacher
+            factor = THUMBNAIL_SIDE / max(crop.size)
+            size = (round(crop.width * factor), round(crop.height * factor))
+            crop = crop.resize(size, Image.Resampling.BICUBIC)
+        thumb = "data:image/jpeg;base64," + base64.b64encode(cleaning.encode_jpeg(crop)).decode()
+        cards.append(
+            {
+                "number": number,
+                "box": box,
+                "marker": _marker(box, found),
+                "thumbnail": thumb,
+                "field": faces_form[f"face_{number}"],
+            }
+        )
+    return cards
+
+
+def _marker(box, found) -> dict:
+    """Where the number of a face goes on the photo (SVG units: pixels of the original):
+    a circle at the face's top left corner, at least 3% of the photo's width."""
+    radius = round(max(box.w * 0.3, found.width * 0.03))
+    return {
+        "cx": max(radius, box.x),
+        "cy": max(radius, box.y),
+        "r": radius,
+        "font": round(radius * 1.2),
+        "text_y": max(radius, box.y) + round(radius * 0.42),
+    }
+
+
+def _consent_results(form):
+    """Per ticked pupil the consent verdict for this channel, without storing anything;
+    None while channel or pupils are not valid."""
+    purpose = form.cleaned_data.get("channel")
+    pupils = list(form.cleaned_data.get("pupils") or [])
+    if purpose is None or not pupils or form.has_error("pupils"):
+        return None
+    infos = purpose_infos(codes=[purpose.code])
+    if not infos:
+        return None
+    results = check_results(info=infos[0], media_type=MediaType.PHOTO, pupils=pupils)
+    return pupil_verdicts(pupils, results)
+
+
+def _allowed(form, verdicts):
+    """The ticked pupils who may appear: the only ones a face can be given."""
+    ids = [v.pupil.pk for v in verdicts or () if v.allowed]
+    return form.fields["pupils"].queryset.filter(pk__in=ids)
+
+
+def _record_appearances(*, user, form, shown: dict, results) -> None:
+    """Store who appears. A pupil who may not appear could not be given a face, so every
+    face of theirs was blurred: made unrecognisable. Every other ticked pupil appears,
+    given a face or not: the detector may have missed their face, and counting them as
+    visible errs towards a takedown, never away from one. A new check replaces the
+    step-1 check."""
     if not form.cleaned_data.get("check"):
         return
     check = get_check_for_user(user, form.cleaned_data["check"])
     while (newer := PublicationCheck.objects.filter(replaces=check).first()) is not None:
         check = newer  # a second download of the same photo adjusts the newest check
-    blurred = {p.pk for p in form.cleaned_data["blurred"]}
+    visible = {pupil.pk for pupil in shown.values()}
+    hidden = {v.pupil.pk for v in results or () if not v.allowed} - visible
     current = dict(check.checked_pupils.values_list("pupil_id", "appearance"))
     wanted = {
         pk: Appearance.UNRECOGNISABLE.value
-        if pk in blurred
+        if pk in hidden
         else (old if old == Appearance.LEFT_OUT else Appearance.APPEARS.value)
         for pk, old in current.items()
     }
@@ -139,8 +258,9 @@ def _record_blurred(*, user, form) -> None:
         publication_check_adjust(user=user, check=check, appearances=wanted)
 
 
-def _download(data: bytes, rectangles, limits: cleaning.Limits) -> HttpResponse:
-    result = cleaning.clean_photo(data, rectangles=rectangles, limits=limits)
+def _download(decoded, rectangles, found, keep, limits: cleaning.Limits) -> HttpResponse:
+    cleaning.blur_areas(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
+    result = cleaning.finish(decoded, limits.max_side)
     response = HttpResponse(result.data, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}"'
     return response

@@ -185,16 +185,21 @@ def test_it_answers_bad_adjust_input_with_400_and_changes_nothing(
 
 
 def test_it_records_the_pupils_blurred_on_the_photo_page(login, teacher_a, levi_gijs_mila):
+    """Gijs is given a face and appears; Levi (refused) is not and is made unrecognisable."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from consent.photo import testkit
+    from consent.photo import faceset
+
+    group_photo = faceset.jpeg_bytes(
+        faceset.build_photo(0, width=1040, height=780, sizes=(96, 128), distractors=0).image
+    )
 
     (levi, levi_parent), (gijs, gijs_parent), _mila = levi_gijs_mila
     client = login(teacher_a)
     channel = purpose("sociale-media").pk
 
     def photo():
-        return SimpleUploadedFile("IMG.JPG", testkit.camera_jpeg(), content_type="image/jpeg")
+        return SimpleUploadedFile("IMG.JPG", group_photo, content_type="image/jpeg")
 
     preview = client.post(
         "/foto/",
@@ -210,7 +215,7 @@ def test_it_records_the_pupils_blurred_on_the_photo_page(login, teacher_a, levi_
         "pupils": [levi.pk, gijs.pk],
         "rectangles": "0,0,20,20",
         "check": first.pk,
-        "blurred": [levi.pk],
+        "face_1": gijs.pk,
     }
     assert client.post("/foto/", download).status_code == 200
     second = PublicationCheck.objects.get(replaces=first)

@@ -168,7 +168,7 @@
       return {x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), w: Math.abs(a.x - b.x), h: Math.abs(a.y - b.y)};
     }
     stage.addEventListener("pointerdown", function (event) {
-      if (event.button !== 0) { return; }
+      if (event.button !== 0 || event.target.closest("a")) { return; }  // a face's number
       event.preventDefault();
       stage.setPointerCapture(event.pointerId);
       start = toOriginal(event);
@@ -210,6 +210,14 @@
     });
     textarea.addEventListener("input", render);
     render();
+
+    // Choosing a pupil for a face shows the new result at once.
+    var update = form.querySelector("button[value=update]");
+    form.querySelectorAll(".photo-face select").forEach(function (select) {
+      select.addEventListener("change", function () {
+        if (update && form.requestSubmit) { form.requestSubmit(update); }
+      });
+    });
   }
 
   setUp();

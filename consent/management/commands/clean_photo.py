@@ -1,19 +1,23 @@
-"""python manage.py clean_photo INPUT OUTPUT [--blur X,Y,W,H]... [--max-side N]"""
+"""python manage.py clean_photo INPUT OUTPUT [--blur X,Y,W,H]... [--max-side N]
+[--blur-faces] [--faces-json]"""
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consent.photo import cleaning
+from consent.photo import cleaning, faces
 
 
 class Command(BaseCommand):
     help = (
         "Write a web-ready JPEG of INPUT to OUTPUT: metadata removed, orientation applied, "
         "each --blur rectangle (X,Y,W,H in pixels of the upright original) pixelated, long "
-        "side limited. On bad input: exit status 1, one line on stderr, no OUTPUT."
+        "side limited. --blur-faces also blurs every face the detector finds; --faces-json "
+        "prints the faces found as JSON. On bad input: exit status 1, one line on stderr, "
+        "no OUTPUT."
     )
     requires_system_checks: list[str] = []
 
@@ -36,18 +40,52 @@ class Command(BaseCommand):
             help="longest side in pixels (default: PHOTO_MAX_SIDE)",
         )
 
+        parser.add_argument(
+            "--blur-faces",
+            action="store_true",
+            help="blur every face the detector finds (detection only, no recognition)",
+        )
+        parser.add_argument(
+            "--faces-json",
+            action="store_true",
+            help="print the faces found as JSON (pixels of the upright original)",
+        )
+
     def handle(self, *args, **options):
+        detect = options["blur_faces"] or options["faces_json"]
         try:
             rectangles = [cleaning.parse_rectangle(value) for value in options["blur"]]
+            if len(rectangles) > cleaning.MAX_RECTANGLES:
+                raise cleaning.RectangleError("too_many_rectangles", limit=cleaning.MAX_RECTANGLES)
             limits = cleaning.limits_from_settings(max_side=_max_side(options["max_side"]))
             data = _read(Path(options["input"]), limits.max_bytes)
-            result = cleaning.clean_photo(data, rectangles=rectangles, limits=limits)
+            decoded = cleaning.decode_photo(data, limits)
+            found = faces.find_faces(decoded) if detect else None
+            extra = faces.blur_boxes(found) if options["blur_faces"] else []
+            cleaning.blur_areas(decoded, [*rectangles, *extra])
+            result = cleaning.finish(decoded, limits.max_side)
         except cleaning.PhotoError as error:
             raise CommandError(error.message) from None
         _write_atomically(Path(options["output"]), result.data)
-        self.stdout.write(
-            f"{options['output']}: {result.width} × {result.height} JPEG, {len(result.data)} bytes"
-        )
+        if options["faces_json"]:
+            self.stdout.write(json.dumps(_faces_json(found)))
+        else:
+            self.stdout.write(
+                f"{options['output']}: {result.width} × {result.height} JPEG, "
+                f"{len(result.data)} bytes"
+            )
+
+
+def _faces_json(found: faces.Faces) -> dict:
+    return {
+        "width": found.width,
+        "height": found.height,
+        "reliable_width": found.reliable_width,
+        "faces": [
+            {"number": number, "x": box.x, "y": box.y, "w": box.w, "h": box.h}
+            for number, box in enumerate(found.boxes, start=1)
+        ],
+    }
 
 
 def _max_side(raw: str | None) -> int | None:

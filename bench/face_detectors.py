@@ -1,0 +1,134 @@
+"""Compare face detectors whose model ships inside a registry package, on the labelled set.
+
+    python bench/face_detectors.py [--export DIR]
+
+Prints recall per face width, false positives and time per photo for each candidate that
+is installed (OpenCV's Haar/LBP cascades, dlib's HOG detector; MediaPipe is measured from
+an exported copy of the set in its own virtualenv, see README "Face detection").
+`--export DIR` writes the set as PNG files plus truth.json for other environments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
+django.setup()
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from consent.photo import faceset  # noqa: E402
+from consent.photo.cleaning import Rect  # noqa: E402
+
+
+def candidates():
+    from consent.photo import faces
+
+    found = {
+        "portal: faces.detect_faces (Haar alt2)": lambda rgb: list(
+            faces.detect_faces(Image.fromarray(rgb)).boxes
+        )
+    }
+    try:
+        import dlib
+
+        hog = dlib.get_frontal_face_detector()
+
+        def dlib_hog(upsample):
+            def detect(rgb):
+                return [Rect(r.left(), r.top(), r.width(), r.height()) for r in hog(rgb, upsample)]
+
+            return detect
+
+        found["dlib HOG, upsample 0"] = dlib_hog(0)
+        found["dlib HOG, upsample 1"] = dlib_hog(1)
+    except ImportError:
+        pass
+    try:
+        import cv2
+
+        def cascade(path, min_size):
+            classifier = cv2.CascadeClassifier(str(path))
+
+            def detect(rgb):
+                grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+                boxes = classifier.detectMultiScale(
+                    grey, scaleFactor=1.1, minNeighbors=5, minSize=(min_size, min_size)
+                )
+                return [Rect(*map(int, box)) for box in boxes]
+
+            return detect
+
+        haar = Path(cv2.data.haarcascades)
+        found["OpenCV Haar default"] = cascade(haar / "haarcascade_frontalface_default.xml", 20)
+        found["OpenCV Haar alt2"] = cascade(haar / "haarcascade_frontalface_alt2.xml", 20)
+    except ImportError:
+        pass
+    return found
+
+
+def evaluate(detect, photos):
+    per_size, false_positives, seconds = {}, 0, 0.0
+    for photo in photos:
+        rgb = np.asarray(photo.image)
+        start = time.perf_counter()
+        boxes = detect(rgb)
+        seconds += time.perf_counter() - start
+        hits, extra = faceset.score(photo.faces, boxes)
+        false_positives += extra
+        for true, hit in zip(photo.faces, hits, strict=True):
+            per_size.setdefault(true.w, []).append(hit)
+    return per_size, false_positives, seconds / len(photos)
+
+
+def report(name, per_size, false_positives, seconds):
+    cells = " ".join(
+        f"{size}:{sum(hits) / len(hits):.2f}" for size, hits in sorted(per_size.items())
+    )
+    big = [hit for size, hits in per_size.items() if size >= 40 for hit in hits]
+    print(
+        f"{name:28} recall>=40px {sum(big) / len(big):.3f}  FP {false_positives:3}  "
+        f"{seconds * 1000:6.0f} ms/photo  [{cells}]"
+    )
+
+
+def export(photos, directory: Path):
+    directory.mkdir(parents=True, exist_ok=True)
+    truth = {}
+    for photo in photos:
+        photo.image.save(directory / f"{photo.name}.png")
+        truth[photo.name] = [[r.x, r.y, r.w, r.h] for r in photo.faces]
+    (directory / "truth.json").write_text(json.dumps(truth))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--export", type=Path)
+    parser.add_argument("--only", default="", help="measure candidates whose name has this")
+    parser.add_argument("--hard", action="store_true", help="heads tilted 15 degrees instead")
+    args = parser.parse_args()
+    angles = faceset.HARD_ANGLES if args.hard else faceset.ANGLES
+    photos = faceset.labelled_set(angles=angles)
+    count = sum(len(photo.faces) for photo in photos)
+    print(f"labelled set: {len(photos)} photos 1600 x 1200, {count} faces, angles {angles}")
+    if args.export:
+        export(photos, args.export)
+        return
+    for name, detect in candidates().items():
+        if args.only not in name:
+            continue
+        report(name, *evaluate(detect, photos))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

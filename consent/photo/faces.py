@@ -1,0 +1,141 @@
+"""Find faces in a photo, locally, so that every face can be blurred unless its pupil may
+appear. Detection only: boxes, no recognition, no embeddings or face templates; nothing
+leaves the process and nothing is stored.
+
+The detector is OpenCV's frontal-face Haar cascade, whose model file ships inside the
+`opencv-python-headless` wheel (`cv2.data.haarcascades`); nothing is downloaded. The
+choice was measured against dlib's HOG detector and MediaPipe (README, "Face detection").
+
+Detection runs on a reduced greyscale copy (long side at most `DETECT_SIDE`) and the boxes
+are mapped back to the image given; each box is then widened (`blur_box`) so the blur also
+covers hair, ears and chin, which a detector's tight box leaves out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from PIL import Image
+
+from consent.photo.cleaning import Decoded, Rect
+
+DETECT_SIDE = 1600
+# Smallest face (width in pixels of the detection copy) the cascade looks for, and the
+# width from which the measured recall meets the goal (>= 0.95, README).
+MIN_FACE = 20
+RELIABLE_FACE = 40
+SCALE_FACTOR = 1.1
+MIN_NEIGHBOURS = 3
+# The blur covers more than the detector's box: sideways for ears and hair, more upwards
+# for the forehead and hair, a little downwards for the chin.
+GROW_SIDES, GROW_UP, GROW_DOWN = 0.25, 0.4, 0.2
+
+
+@dataclass(frozen=True)
+class Faces:
+    """Faces found in an image of `width` × `height` pixels, numbered in reading order."""
+
+    boxes: tuple[Rect, ...]
+    width: int
+    height: int
+    # Width in pixels of this image below which the detector is not reliable.
+    reliable_width: int
+
+    @property
+    def has_small(self) -> bool:
+        """A face near or under the reliable size was found: smaller ones may be missed."""
+        return any(box.w < self.reliable_width * 1.25 for box in self.boxes)
+
+    def scaled(self, factor: float) -> Faces:
+        """The same faces in an image `factor` times larger."""
+        return Faces(
+            boxes=tuple(_scale(box, factor) for box in self.boxes),
+            width=round(self.width * factor),
+            height=round(self.height * factor),
+            reliable_width=round(self.reliable_width * factor),
+        )
+
+
+@cache
+def _cascade():
+    import cv2
+
+    classifier = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml")
+    if classifier.empty():  # pragma: no cover - a broken install
+        raise RuntimeError("OpenCV's face cascade could not be loaded")
+    return classifier
+
+
+def detect_faces(image: Image.Image) -> Faces:
+    """Faces in `image` (any mode), boxes in pixels of `image`."""
+    import numpy as np
+
+    longest = max(image.size)
+    factor = max(1.0, longest / DETECT_SIDE)
+    grey = image.convert("L")
+    if factor > 1:
+        size = (max(1, round(image.width / factor)), max(1, round(image.height / factor)))
+        grey = grey.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    found = _cascade().detectMultiScale(
+        np.asarray(grey),
+        scaleFactor=SCALE_FACTOR,
+        minNeighbors=MIN_NEIGHBOURS,
+        minSize=(MIN_FACE, MIN_FACE),
+    )
+    boxes = [Rect(*(int(v) for v in box)) for box in found]
+    small = Faces(
+        boxes=tuple(reading_order(boxes)),
+        width=grey.width,
+        height=grey.height,
+        reliable_width=RELIABLE_FACE,
+    )
+    return small.scaled(image.width / grey.width) if factor > 1 else small
+
+
+def find_faces(decoded: Decoded) -> Faces:
+    """Faces of a decoded photo, in pixels of the upright original (like rectangles)."""
+    found = detect_faces(decoded.rgb)
+    return Faces(
+        boxes=tuple(_scale(box, decoded.factor) for box in found.boxes),
+        width=decoded.source_width,
+        height=decoded.source_height,
+        reliable_width=round(found.reliable_width * decoded.factor),
+    )
+
+
+def blur_boxes(faces: Faces, keep: set[int] = frozenset()) -> list[Rect]:
+    """The areas to blur for every face except the (1-based) numbers in `keep`."""
+    return [
+        blur_box(box, faces.width, faces.height)
+        for number, box in enumerate(faces.boxes, start=1)
+        if number not in keep
+    ]
+
+
+def reading_order(boxes: list[Rect]) -> list[Rect]:
+    """Rows from top to bottom (a face starts a new row when its centre lies below the
+    previous row's faces), each row left to right: how a teacher counts a class photo."""
+    rows: list[list[Rect]] = []
+    for box in sorted(boxes, key=lambda b: b.y + b.h / 2):
+        centre = box.y + box.h / 2
+        if rows and centre < max(b.y + b.h for b in rows[-1]):
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return [box for row in rows for box in sorted(row, key=lambda b: b.x)]
+
+
+def blur_box(box: Rect, width: int, height: int) -> Rect:
+    """The area to blur for a detected face: the box grown, clipped to the image."""
+    left = max(0, round(box.x - box.w * GROW_SIDES))
+    top = max(0, round(box.y - box.h * GROW_UP))
+    right = min(width, round(box.x + box.w * (1 + GROW_SIDES)))
+    bottom = min(height, round(box.y + box.h * (1 + GROW_DOWN)))
+    return Rect(left, top, max(1, right - left), max(1, bottom - top))
+
+
+def _scale(box: Rect, factor: float) -> Rect:
+    return Rect(
+        round(box.x * factor), round(box.y * factor), round(box.w * factor), round(box.h * factor)
+    )

@@ -1,0 +1,78 @@
+"""Face detection on the labelled set, mapping back from the reduced copy, numbering."""
+
+from PIL import Image
+
+from consent.photo import cleaning, faces, faceset
+from consent.photo.cleaning import Rect
+
+# Faces from 40 px wide up: the goal is recall >= 0.95 there (README, "Face detection").
+GOAL_SIZES = (40, 48, 64, 96, 128)
+
+
+def test_it_finds_the_faces_of_the_labelled_set():
+    """Upright faces from 40 px: recall >= 0.95 (the goal). Heads tilted 8 degrees: the
+    measured level, below the goal (README, "Face detection", known limits)."""
+    photos = faceset.labelled_set(width=1040, height=780, sizes=GOAL_SIZES)
+    hits: dict[bool, list[bool]] = {True: [], False: []}
+    false_positives = 0
+    for photo in photos:
+        found = faces.detect_faces(photo.image)
+        found_hits, extra = faceset.score(photo.faces, list(found.boxes))
+        hits[photo.angle == 0].extend(found_hits)
+        false_positives += extra
+    upright, tilted = hits[True], hits[False]
+    assert len(upright) >= 40 and len(tilted) >= 80
+    assert sum(upright) / len(upright) >= 0.95
+    assert sum(tilted) / len(tilted) >= 0.85
+    assert false_positives / (len(upright) + len(tilted)) <= 0.1
+
+
+def test_it_maps_boxes_from_the_reduced_copy_back_to_the_photo():
+    photo = faceset.build_photo(0, width=1600, height=1200)
+    big = photo.image.resize((3200, 2400), Image.Resampling.BICUBIC)
+    found = faces.detect_faces(big)
+    assert (found.width, found.height) == (3200, 2400)
+    assert found.reliable_width == 2 * faces.RELIABLE_FACE
+    doubled = [Rect(r.x * 2, r.y * 2, r.w * 2, r.h * 2) for r in photo.faces if r.w >= 40]
+    hits, _ = faceset.score(doubled, list(found.boxes))
+    assert all(hits)
+
+
+def test_it_gives_faces_in_pixels_of_the_upright_original():
+    photo = faceset.build_photo(1, width=1600, height=1200, sizes=(96, 128))
+    # Stored sideways: the decoded pixels are turned, the boxes must be too.
+    turned = photo.image.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to show
+    data = faceset.jpeg_bytes(turned)
+    from io import BytesIO
+
+    buffer = BytesIO()
+    turned.save(buffer, format="JPEG", quality=92, exif=exif.tobytes())
+    data = buffer.getvalue()
+    found = faces.find_faces(cleaning.decode_photo(data))
+    assert (found.width, found.height) == (1600, 1200)
+    hits, _ = faceset.score(photo.faces, list(found.boxes))
+    assert all(hits)
+
+
+def test_it_finds_nothing_in_a_photo_without_faces():
+    background = faceset.background("coffee.png", (800, 600))
+    assert faces.detect_faces(background).boxes == ()
+
+
+def test_it_numbers_faces_row_by_row_from_the_left():
+    boxes = [Rect(300, 110, 50, 50), Rect(10, 100, 50, 50), Rect(150, 300, 50, 50)]
+    boxes.append(Rect(20, 310, 50, 50))
+    assert faces.reading_order(boxes) == [boxes[1], boxes[0], boxes[3], boxes[2]]
+
+
+def test_it_grows_the_blur_over_hair_and_chin_within_the_photo():
+    assert faces.blur_box(Rect(100, 100, 40, 40), 1000, 1000) == Rect(90, 84, 60, 64)
+    assert faces.blur_box(Rect(0, 0, 40, 40), 45, 45) == Rect(0, 0, 45, 45)
+
+
+def test_it_warns_when_faces_are_near_the_reliable_size():
+    small = faces.Faces(boxes=(Rect(0, 0, 45, 45),), width=100, height=100, reliable_width=40)
+    large = faces.Faces(boxes=(Rect(0, 0, 80, 80),), width=100, height=100, reliable_width=40)
+    assert small.has_small and not large.has_small
