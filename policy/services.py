@@ -100,10 +100,27 @@ def version_publish(
     if kind == Release.Kind.CORRECTION:
         _carry_confirmations(previous=previous, correction=draft)
     else:
-        from policy.tasks import send_protocol_published_emails
-
-        transaction.on_commit(lambda: send_protocol_published_emails.delay(release.pk))
+        _staff_emails_queue(release=release)
     return draft
+
+
+def _staff_emails_queue(*, release: Release) -> None:
+    """One duty per staff member, keyed by release and user: a retry queues nothing twice."""
+    from outbox.services import duties_enqueue_many
+    from policy.duties import staff_ids
+
+    handler = "policy.duties.protocol_published_email_send"
+    duties_enqueue_many(
+        duties=[
+            (
+                f"protocol-published:{release.pk}:user:{uid}",
+                handler,
+                {"release_id": release.pk, "user_id": uid},
+            )
+            for uid in staff_ids()
+        ]
+    )
+    Release.objects.filter(pk=release.pk).update(staff_emailed_at=timezone.now())
 
 
 def _carry_confirmations(*, previous: ProtocolVersion, correction: ProtocolVersion) -> None:

@@ -1,0 +1,38 @@
+"""Outbox duty handlers for the protocol (see outbox/services.py): one e-mail to one
+staff member each, marked done only after the SMTP server accepted it."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from policy.models import Release
+
+logger = logging.getLogger(__name__)
+
+
+def staff_ids() -> list[int]:
+    """Every active staff member, once, whatever their roles."""
+    users = get_user_model().objects.filter(is_active=True, memberships__isnull=False)
+    return sorted(set(users.values_list("pk", flat=True)))
+
+
+def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
+    """A new protocol version needs reading: tell one staff member."""
+    release = Release.objects.select_related("version").get(pk=release_id)
+    email = get_user_model().objects.values_list("email", flat=True).get(pk=user_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Please read version %(number)s of the social media protocol") % {
+            "number": release.version.number
+        }
+        body = render_to_string(
+            "policy/email/published.txt",
+            {"version": release.version, "url": settings.SITE_URL + reverse("policy:current")},
+        )
+        send_mail(subject, body, None, [email])
+    logger.info("protocol release %s e-mailed to user %s", release_id, user_id)
