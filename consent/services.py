@@ -402,9 +402,11 @@ def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> 
     if kind == PurposeVersion.Kind.CHANGE_OF_MEANING:
         # Every earlier answer stops counting: nobody is "granted" on this channel any more.
         takedowns_create(
-            pupil_ids=CheckedPupil.objects.filter(
-                publication_check__purpose=locked, appearance=Appearance.APPEARS
-            ).values_list("pupil_id", flat=True),
+            pupil_ids=set(
+                CheckedPupil.objects.filter(
+                    publication_check__purpose=locked, appearance=Appearance.APPEARS
+                ).values_list("pupil_id", flat=True)
+            ),
             purpose_ids=[locked.pk],
             media_types=MediaType.values,
             before=version.published_at,

@@ -97,10 +97,10 @@ def version_publish(
     draft.published_by = by
     draft.save(update_fields=["status", "published_at", "published_by"])
     release = Release.objects.create(version=draft, kind=kind)
-    if kind == Release.Kind.CORRECTION:
-        _carry_confirmations(previous=previous, correction=draft)
-    else:
+    if kind != Release.Kind.CORRECTION:
         _staff_emails_queue(release=release)
+    elif previous is not None:  # always, for a correction (checked above)
+        _carry_confirmations(previous=previous, correction=draft)
     return draft
 
 
