@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
 from accounts.attention import attention_overview
@@ -18,6 +20,15 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says. Answering it with the 404 page
+    would render a form and set a CSRF cookie that can race the page the user is opening."""
+    icon = settings.BASE_DIR / "static" / "img" / "favicon.svg"
+    response = HttpResponse(icon.read_bytes(), content_type="image/svg+xml")
+    patch_cache_control(response, public=True, max_age=7 * 24 * 3600)
+    return response
 
 
 def home(request):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("health/", account_views.health, name="health"),
     path("health/ready", ops_views.ready, name="health_ready"),
+    path("favicon.ico", account_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Accounts (allauth) and role home pages
     path("accounts/", include("allauth.urls")),

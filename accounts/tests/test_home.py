@@ -51,3 +51,11 @@ def test_it_hides_other_role_homes_as_404(login, parent_a):
 def test_health_answers_ok(client, db):
     response = client.get(reverse("health"))
     assert response.json() == {"status": "ok"}
+
+
+def test_it_answers_the_favicon_without_a_page_or_a_csrf_cookie(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg") or b"<svg" in response.content[:200]
+    assert "csrftoken" not in response.cookies

@@ -76,6 +76,7 @@ def _consent_check(cast):
 ACCESS = {
     "home": (None, {**everyone(REDIRECT), "anonymous": LOGIN}),
     "health": (None, everyone(OK)),
+    "favicon": (None, everyone(OK)),
     "set_language": (None, everyone(REDIRECT)),
     "accounts:home_parent": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "accounts:home_teacher": (None, staff_only("teacher")),
