@@ -52,6 +52,7 @@ def main() -> None:
         ensure_data(size, db_url, env, args.regenerate)
         if args.generate_only:
             continue
+        run_django(["manage.py", "collectstatic", "--noinput", "-v0"], env)  # as in production
         pages = json.loads(run_django(["-m", "bench.web.prepare"], env))["pages"]
         results[size] = measure.run_size(size, pages, env, db_url, args.rounds, args.duration)
     if args.generate_only:
