@@ -15,19 +15,16 @@ page loads (the teacher then picks the file again for step 2). Uploads stay in m
 (`PhotoMemoryUploadHandler`), and every response is `Cache-Control: no-store`.
 """
 
-import base64
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from PIL import Image
 
 from consent.access import get_check_for_user
 from consent.models import Appearance, MediaType, PublicationCheck
-from consent.photo import cleaning, faces
+from consent.photo import cleaning, faces, page
 from consent.photo.forms import FacesForm, PhotoForm
 from consent.photo.uploads import PhotoMemoryUploadHandler
 from consent.rules import purpose_infos
@@ -38,8 +35,6 @@ from schools.models import StaffMembership
 
 Role = StaffMembership.Role
 TEMPLATE = "consent/photo_check.html"
-PREVIEW_SIDE = 1280
-THUMBNAIL_SIDE = 120
 DOWNLOAD_NAME = "foto-opgeschoond.jpg"
 
 
@@ -104,51 +99,62 @@ def _photo_check(request, limits: cleaning.Limits):
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
     valid = form.is_valid()
     photo = form.cleaned_data.get("photo")  # present whenever that field is valid
-    decoded = None
+    data = photo.read() if photo is not None else b""
+    found = None
     if photo is not None:
         try:
-            decoded = cleaning.decode_photo(photo.read(), limits)
+            found = page.find_faces(data, limits)
         except cleaning.PhotoError as error:
             form.add_error("photo", error.message)
-    if decoded is None:
+    if found is None:
         return render(request, TEMPLATE, {"form": form}, status=400)
-    found = faces.find_faces(decoded)
     results = _consent_results(form)
     faces_form = FacesForm(request.POST, count=len(found.boxes), allowed=_allowed(form, results))
     faces_valid = faces_form.is_valid()
     keep = set(faces_form.assigned()) if faces_valid else set()
     if valid and faces_valid and request.POST.get("action") == "download":
         try:
-            response = _download(decoded, form.cleaned_data["rectangles"], found, keep, limits)
+            response = _download(data, form.cleaned_data["rectangles"], found, keep, limits)
             _record_appearances(
                 user=request.user, form=form, shown=faces_form.assigned(), results=results
             )
             return response
         except cleaning.RectangleError as error:
             form.add_error("rectangles", error.message)
-    return _page(request, form, faces_form, decoded, found, keep, results)
+        except cleaning.PhotoError as error:  # pragma: no cover - it decoded small already
+            form.add_error("photo", error.message)
+    return _page(request, form, faces_form, data, keep, results, limits)
 
 
-def _page(request, form, faces_form, decoded, found, keep, results):
+def _page(request, form, faces_form, data, keep, results, limits):
     """The page with the photo, its faces and the real result: shown whenever the photo
     can be read, even next to other errors, so the teacher can correct without starting
     again."""
-    working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE)
+    rectangles = form.cleaned_data.get("rectangles") or []
+    images, error = page.page_images(data, limits, rectangles=rectangles, keep=keep)
+    if error is not None:
+        form.add_error("rectangles", error.message)
+    found = images.found
     context = {
         "form": form,
         "faces_form": faces_form,
-        "preview": _encoded(working, decoded),
-        "faces": _face_cards(found, faces_form, working),
+        "preview": images.working,
+        "faces": [
+            {
+                "number": number,
+                "box": box,
+                "marker": _marker(box, found),
+                "thumbnail": thumbnail,
+                "field": faces_form[f"face_{number}"],
+            }
+            for number, (box, thumbnail) in enumerate(
+                zip(found.boxes, images.thumbnails, strict=True), start=1
+            )
+        ],
         "found": found,
         "refused": [v for v in results or () if not v.allowed],
+        "result": images.result,
     }
-    rectangles = form.cleaned_data.get("rectangles") or []
-    try:
-        cleaning.blur_areas(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
-    except cleaning.RectangleError as error:
-        form.add_error("rectangles", error.message)
-        cleaning.blur_areas(decoded, faces.blur_boxes(found))
-    context["result"] = _encoded(cleaning.downscale(decoded.rgb, PREVIEW_SIDE), decoded)
     action = request.POST.get("action")
     if not form.errors and action in ("preview", "update"):
         context["verdict"] = _consent_verdict(
@@ -156,49 +162,6 @@ def _page(request, form, faces_form, decoded, found, keep, results):
         )
     errors = form.errors or faces_form.errors
     return render(request, TEMPLATE, context, status=400 if errors else 200)
-
-
-def _encoded(image, decoded) -> dict:
-    data = cleaning.encode_jpeg(image)
-    return {
-        "url": "data:image/jpeg;base64," + base64.b64encode(data).decode(),
-        "width": image.width,
-        "height": image.height,
-        "source_width": decoded.source_width,
-        "source_height": decoded.source_height,
-    }
-
-
-def _face_cards(found, faces_form, working) -> list[dict]:
-    """Per face: its number, box, a zoomed thumbnail and its form field."""
-    scale = working.width / found.width
-    cards = []
-    for number, box in enumerate(found.boxes, start=1):
-        area = faces.blur_box(box, found.width, found.height)
-        crop = working.crop(
-            (
-                int(area.x * scale),
-                int(area.y * scale),
-                max(int(area.x * scale) + 1, round((area.x + area.w) * scale)),
-                max(int(area.y * scale) + 1, round((area.y + area.h) * scale)),
-            )
-        )
-        crop.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
-        if crop.width < THUMBNAIL_SIDE // 2:  # a small face: zoom it up for the teacher
-            factor = THUMBNAIL_SIDE / max(crop.size)
-            size = (round(crop.width * factor), round(crop.height * factor))
-            crop = crop.resize(size, Image.Resampling.BICUBIC)
-        thumb = "data:image/jpeg;base64," + base64.b64encode(cleaning.encode_jpeg(crop)).decode()
-        cards.append(
-            {
-                "number": number,
-                "box": box,
-                "marker": _marker(box, found),
-                "thumbnail": thumb,
-                "field": faces_form[f"face_{number}"],
-            }
-        )
-    return cards
 
 
 def _marker(box, found) -> dict:
@@ -258,9 +221,10 @@ def _record_appearances(*, user, form, shown: dict, results) -> None:
         publication_check_adjust(user=user, check=check, appearances=wanted)
 
 
-def _download(decoded, rectangles, found, keep, limits: cleaning.Limits) -> HttpResponse:
-    cleaning.blur_areas(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
-    result = cleaning.finish(decoded, limits.max_side)
+def _download(data, rectangles, found, keep, limits: cleaning.Limits) -> HttpResponse:
+    result = cleaning.clean_photo(
+        data, rectangles=rectangles, extra=faces.blur_boxes(found, keep), limits=limits
+    )
     response = HttpResponse(result.data, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}"'
     return response

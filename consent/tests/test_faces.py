@@ -32,10 +32,11 @@ def test_it_maps_boxes_from_the_reduced_copy_back_to_the_photo():
     big = photo.image.resize((3200, 2400), Image.Resampling.BICUBIC)
     found = faces.detect_faces(big)
     assert (found.width, found.height) == (3200, 2400)
-    assert found.reliable_width == 2 * faces.RELIABLE_FACE
+    assert found.reliable_width == round(faces.RELIABLE_FACE * 3200 / faces.DETECT_SIDE)
     doubled = [Rect(r.x * 2, r.y * 2, r.w * 2, r.h * 2) for r in photo.faces if r.w >= 40]
-    hits, _ = faceset.score(doubled, list(found.boxes))
-    assert all(hits)
+    hits, extra = faceset.score(doubled, list(found.boxes))
+    # Boxes not mapped back would match none; recall is 0.95, not 1, so one may be missed.
+    assert len(hits) == 6 and sum(hits) >= 5 and extra <= 1
 
 
 def test_it_gives_faces_in_pixels_of_the_upright_original():

@@ -159,7 +159,8 @@ def test_it_gives_the_drawing_tool_the_size_of_the_upright_original(login, teach
     scene = testkit.upright_scene(3000, 2000)
     html = post(login(teacher_a), testkit.camera_jpeg(scene)).content.decode()
     assert 'data-width="3000" data-height="2000"' in html
-    assert Image.open(BytesIO(preview_bytes_from(html))).size == (1280, 853)
+    # The preview is made at phone size (consent/photo/page.py, PREVIEW_SIDE = 1080).
+    assert Image.open(BytesIO(preview_bytes_from(html))).size == (1080, 720)
 
 
 def preview_bytes_from(html: str) -> bytes:

