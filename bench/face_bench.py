@@ -1,20 +1,23 @@
 """Time the photo page's round trip with face detection against Pillow alone, same run.
 
-    python bench/face_bench.py [--repeat 5]
+    python bench/face_bench.py [--repeat 7] [--threads N]
 
 Input: a 12 Mpx (4032 × 3024) group photo from the labelled set (consent/photo/faceset.py:
 faces of 100 to 300 px on a scikit-image background), as a JPEG of quality 90. Timings per
 repetition, interleaved:
 
 - pillow:     Image.open + load + save as JPEG quality 85, full size (decode + re-encode)
-- preview:    what the page shows without detection: decode (libjpeg at half scale),
-              upright, sRGB, blur every given face, downscale to 1280 px and encode
-- round trip: upload -> detect -> preview as the page does it: decode, find the faces on a
-              reduced copy, encode the working preview (1280 px), blur every face found,
-              encode the result preview (1280 px)
+- preview:    the page's result without detection: `page.decode_small` (libjpeg at the
+              scale nearest above phone size), then `page.result_image` (blur the true
+              face boxes inside the boxes, encode once at phone size)
+- round trip: upload -> detect -> preview, `page.page_images`: the function the photo
+              page calls (decode once, find the faces, encode the photo to tap faces on,
+              a thumbnail per face, blur every face, encode the result)
 
-Prints the median and best of each, the ratios to Pillow alone (goal: round trip <= 2.0,
-preview <= 1.0) and how many of the true faces were found.
+Both portal rows call the page's own functions, not a copy. Prints the load average
+before and after, the median and best of each, the ratios to Pillow alone (goal: round
+trip <= 2.0, preview <= 1.0) and how many of the true faces were found.
+`--threads N` sets OpenCV's thread count (default: OpenCV's own, one per core).
 """
 
 import argparse
@@ -33,10 +36,10 @@ django.setup()
 
 from PIL import Image  # noqa: E402
 
-from consent.photo import cleaning, faces, faceset  # noqa: E402
+from consent.photo import cleaning, faceset, page  # noqa: E402
 
-PREVIEW_SIDE = 1280
 SIZES = (100, 140, 200, 300)
+LIMITS = cleaning.DEFAULT_LIMITS
 
 
 def group_photo() -> tuple[bytes, list[cleaning.Rect]]:
@@ -52,19 +55,14 @@ def pillow_alone(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def preview(data: bytes, truth: list[cleaning.Rect]) -> bytes:
-    decoded = cleaning.decode_photo(data)
-    cleaning.blur_areas(decoded, truth)
-    return cleaning.encode_jpeg(cleaning.downscale(decoded.rgb, PREVIEW_SIDE))
+def preview(data: bytes, truth: list[cleaning.Rect]) -> page.Encoded:
+    return page.result_image(page.decode_small(data, LIMITS), truth)
 
 
-def round_trip(data: bytes) -> faces.Faces:
-    decoded = cleaning.decode_photo(data)
-    found = faces.find_faces(decoded)
-    cleaning.encode_jpeg(cleaning.downscale(decoded.rgb, PREVIEW_SIDE))
-    cleaning.blur_areas(decoded, faces.blur_boxes(found))
-    cleaning.encode_jpeg(cleaning.downscale(decoded.rgb, PREVIEW_SIDE))
-    return found
+def round_trip(data: bytes) -> page.PageImages:
+    images, error = page.page_images(data, LIMITS)
+    assert error is None
+    return images
 
 
 def timed(function) -> float:
@@ -75,13 +73,22 @@ def timed(function) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=None)
     options = parser.parse_args()
+    import cv2
+
+    if options.threads is not None:
+        cv2.setNumThreads(options.threads)
+    print(f"OpenCV threads: {cv2.getNumThreads()}, cores: {os.cpu_count()}")
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
     data, truth = group_photo()
     print(f"input: 4032 × 3024 JPEG, {len(data) / 1e6:.1f} MB, {len(truth)} faces")
-    hits, extra = faceset.score(truth, list(round_trip(data).boxes))
+    images = round_trip(data)
+    hits, extra = faceset.score(truth, list(images.found.boxes))
     print(f"faces found: {sum(hits)}/{len(truth)}, false positives: {extra}")
+    print(f"previews: {images.result.width} × {images.result.height}")
     runs = {
         "pillow": lambda: pillow_alone(data),
         "preview": lambda: preview(data, truth),
@@ -100,6 +107,7 @@ def main() -> None:
             f"{name:>10}: median {median * 1000:7.0f} ms, best {min(values) * 1000:7.0f} ms, "
             f"ratio to pillow {median / base:.2f}"
         )
+    print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ DETECT_SIDE = 1024
 # 40 px of the 1600 px labelled set, 2.5% of the long side.
 MIN_FACE = 20
 RELIABLE_FACE = 26
-SETTINGS = mtcnn.Settings(min_face=MIN_FACE, thresholds=(0.7, 0.7, 0.7))
+SETTINGS = mtcnn.Settings(min_face=MIN_FACE, thresholds=(0.7, 0.5, 0.5))
 # The blur covers more than the detector's box: sideways for ears and hair, more upwards
 # for the forehead and hair, a little downwards for the chin.
 GROW_SIDES, GROW_UP, GROW_DOWN = 0.25, 0.4, 0.2

@@ -203,6 +203,13 @@ def matches(found: Rect, true: Rect) -> bool:
 
 def score(true_faces: list[Rect], found: list[Rect]) -> tuple[list[bool], int]:
     """Per true face whether it was found (greedy one-to-one), and the false positives."""
+    hits, unmatched = score_boxes(true_faces, found)
+    return hits, len(unmatched)
+
+
+def score_boxes(true_faces: list[Rect], found: list[Rect]) -> tuple[list[bool], list[Rect]]:
+    """Per true face whether it was found (greedy one-to-one), and the boxes found that
+    match no true face (false positives)."""
     unused = list(found)
     hits = []
     for true in true_faces:
@@ -210,7 +217,12 @@ def score(true_faces: list[Rect], found: list[Rect]) -> tuple[list[bool], int]:
         if match is not None:
             unused.remove(match)
         hits.append(match is not None)
-    return hits, len(unused)
+    return hits, unused
+
+
+def size_class(width: int, sizes: tuple[int, ...] = FACE_SIZES) -> int:
+    """The face size of the set nearest to `width` (to report false positives per size)."""
+    return min(sizes, key=lambda size: abs(size - width))
 
 
 def jpeg_bytes(image: Image.Image, quality: int = 92) -> bytes:

@@ -73,15 +73,22 @@ def page_images(
     working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE)
     working_encoded = _encoded(working, decoded)
     thumbnails = tuple(_thumbnail(found, box, working) for box in found.boxes)
+    # Both are encoded before the blur: `working` may be the very pixels blurred next.
     error = None
     try:
-        cleaning.blur_areas(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
+        result = result_image(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
     except cleaning.RectangleError as problem:
         error = problem
-        decoded = decode_small(data, limits)  # blur_areas may have blurred some already
-        cleaning.blur_areas(decoded, faces.blur_boxes(found, keep))
-    result = _encoded(cleaning.downscale(decoded.rgb, PREVIEW_SIDE), decoded)
+        decoded = decode_small(data, limits)  # some areas may have been blurred already
+        result = result_image(decoded, faces.blur_boxes(found, keep))
     return PageImages(found, working_encoded, thumbnails, result), error
+
+
+def result_image(decoded: cleaning.Decoded, areas) -> Encoded:
+    """The photo as it will be published: `areas` (pixels of the upright original)
+    pixelated in place, inside the areas only, encoded once at phone size."""
+    cleaning.blur_areas(decoded, areas)
+    return _encoded(cleaning.downscale(decoded.rgb, PREVIEW_SIDE), decoded)
 
 
 def _encoded(image: Image.Image, decoded: cleaning.Decoded) -> Encoded:

@@ -8,7 +8,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageStat
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from consent.models import CheckedPupil, PublicationCheck
-from consent.photo import faces, faceset
+from consent.photo import cleaning, faceset, page
 from opo_portal.tests.e2e_data import build_demo_class, give_demo_consents
 from opo_portal.tests.e2e_support import PHONE, WAIT, log_in_with_password_and_totp
 
@@ -34,7 +34,7 @@ def test_it_blurs_every_face_but_the_two_allowed_pupils_chosen_on_a_phone(
     sem, emma, daan = demo.pupils["Sem"], demo.pupils["Emma"], demo.pupils["Daan"]
     photo = faceset.build_photo(0, width=1040, height=780, sizes=(96, 128), distractors=0)
     jpeg = faceset.jpeg_bytes(photo.image)
-    found = faces.detect_faces(Image.open(io.BytesIO(jpeg)))
+    found = page.find_faces(jpeg, cleaning.DEFAULT_LIMITS)  # as the page numbers them
     real = [
         number
         for number, box in enumerate(found.boxes, start=1)
