@@ -32,6 +32,8 @@ class Settings:
     min_face: int = 20  # smallest face looked for, in pixels of the image given
     scale_step: float = 0.709  # image pyramid step (the paper's)
     thresholds: tuple[float, float, float] = (0.6, 0.7, 0.7)  # P-, R-, O-Net scores
+    # Overlap above which the weaker box goes: P-Net per level, P-Net overall, R-, O-Net.
+    overlaps: tuple[float, float, float, float] = (0.5, 0.7, 0.7, 0.7)
 
 
 def model_dir() -> Path:
@@ -67,11 +69,9 @@ def detect(rgb: np.ndarray, settings: Settings = DEFAULT) -> list[tuple[int, int
     height, width = rgb.shape[:2]
     boxes = _stage1(nets.pnet, rgb, settings)
     if len(boxes):
-        boxes = _refine(nets.rnet, rgb, boxes, 24, ["dense_2", "softmax_1"], settings.thresholds[1])
+        boxes = _refine(nets.rnet, rgb, boxes, 24, ["dense_2", "softmax_1"], settings, stage=1)
     if len(boxes):
-        boxes = _refine(
-            nets.onet, rgb, boxes, 48, ["dense_5", "softmax_2"], settings.thresholds[2], "min"
-        )
+        boxes = _refine(nets.onet, rgb, boxes, 48, ["dense_5", "softmax_2"], settings, stage=2)
     found = []
     for x1, y1, x2, y2, _score in boxes:
         left, top = max(0, int(x1)), max(0, int(y1))
@@ -105,12 +105,12 @@ def _stage1(pnet, rgb: np.ndarray, settings: Settings) -> np.ndarray:
             x2 = np.fix((PNET_STRIDE * xs + PNET_CELL) / scale)
             y2 = np.fix((PNET_STRIDE * ys + PNET_CELL) / scale)
             level_boxes = np.column_stack([x1, y1, x2, y2, score[xs, ys], reg])
-            candidates.append(level_boxes[_nms(level_boxes, 0.5)])
+            candidates.append(level_boxes[_nms(level_boxes, settings.overlaps[0])])
         scale *= settings.scale_step
     if not candidates:
         return np.empty((0, 5))
     boxes = np.concatenate(candidates)
-    boxes = boxes[_nms(boxes, 0.7)]
+    boxes = boxes[_nms(boxes, settings.overlaps[1])]
     w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
     calibrated = np.column_stack(
         [
@@ -124,9 +124,10 @@ def _stage1(pnet, rgb: np.ndarray, settings: Settings) -> np.ndarray:
     return _square(calibrated)
 
 
-def _refine(net, rgb, boxes, side: int, outputs, threshold: float, nms="union") -> np.ndarray:
-    """R-Net or O-Net on every candidate at once: keep those scoring above `threshold`,
-    suppress overlaps, calibrate the boxes."""
+def _refine(net, rgb, boxes, side: int, outputs, settings: Settings, stage: int) -> np.ndarray:
+    """R-Net (stage 1) or O-Net (stage 2) on every candidate at once: keep those scoring
+    above the stage's threshold, suppress overlaps, calibrate the boxes."""
+    threshold, overlap = settings.thresholds[stage], settings.overlaps[stage + 1]
     boxes = np.fix(boxes)
     batch = np.stack([_crop(rgb, box, side) for box in boxes])
     net.setInput(np.ascontiguousarray(_normalised(batch).transpose(0, 2, 1, 3)))
@@ -137,11 +138,11 @@ def _refine(net, rgb, boxes, side: int, outputs, threshold: float, nms="union") 
     if not len(boxes):
         return np.empty((0, 5))
     boxes = np.column_stack([boxes[:, :4], score])
-    if nms == "union":  # R-Net: suppress first, then calibrate and square (as the paper)
-        pick = _nms(boxes, 0.7)
+    if stage == 1:  # R-Net: suppress first, then calibrate and square (as the paper)
+        pick = _nms(boxes, overlap)
         return _square(_calibrate(boxes[pick], regression[pick]))
     calibrated = _calibrate(boxes, regression)
-    return calibrated[_nms(calibrated, 0.7, "min")]
+    return calibrated[_nms(calibrated, overlap, "min")]
 
 
 def _crop(rgb: np.ndarray, box, side: int) -> np.ndarray:

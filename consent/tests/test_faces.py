@@ -1,5 +1,6 @@
 """Face detection on the labelled set, mapping back from the reduced copy, numbering."""
 
+import numpy as np
 from PIL import Image
 
 from consent.photo import cleaning, faces, faceset
@@ -74,3 +75,23 @@ def test_it_warns_when_faces_are_near_the_reliable_size():
     small = faces.Faces(boxes=(Rect(0, 0, 45, 45),), width=100, height=100, reliable_width=40)
     large = faces.Faces(boxes=(Rect(0, 0, 80, 80),), width=100, height=100, reliable_width=40)
     assert small.has_small and not large.has_small
+
+
+def test_its_suppression_keeps_the_best_of_overlapping_boxes():
+    from consent.photo import mtcnn
+
+    boxes = np.array([[0, 0, 9, 9, 0.9], [1, 1, 10, 10, 0.95], [50, 50, 59, 59, 0.5]])
+    assert sorted(mtcnn._nms(boxes, 0.5).tolist()) == [1, 2]
+    assert sorted(mtcnn._nms(boxes, 0.5, "min").tolist()) == [1, 2]
+    # A small box inside a big one: hardly any overlap by union, all of it by the smaller.
+    nested = np.array([[0, 0, 99, 99, 0.9], [10, 10, 29, 29, 0.95]])
+    assert len(mtcnn._nms(nested, 0.5)) == 2
+    assert mtcnn._nms(nested, 0.5, "min").tolist() == [1]
+
+
+def test_it_reads_the_models_from_the_installed_wheel():
+    from consent.photo import mtcnn
+
+    folder = mtcnn.model_dir()
+    assert {"pnet.onnx", "rnet.onnx", "onet.onnx"} <= {p.name for p in folder.iterdir()}
+    assert "site-packages" in str(folder)
