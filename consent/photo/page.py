@@ -67,7 +67,7 @@ def page_images(
 ) -> tuple[PageImages, cleaning.RectangleError | None]:
     """Decode once, find the faces, encode the working photo and thumbnails, blur every
     face not in `keep` plus `rectangles`, encode the result. A rectangle outside the photo
-    is returned as the error (the result then blurs the faces only, never fewer)."""
+    is returned as the error; the result then blurs every face found, chosen or not."""
     decoded = decode_small(data, limits)
     found = faces.find_faces(decoded)
     working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE)
@@ -80,7 +80,7 @@ def page_images(
     except cleaning.RectangleError as problem:
         error = problem
         decoded = decode_small(data, limits)  # some areas may have been blurred already
-        result = result_image(decoded, faces.blur_boxes(found, keep))
+        result = result_image(decoded, faces.blur_boxes(found))
     return PageImages(found, working_encoded, thumbnails, result), error
 
 

@@ -202,3 +202,18 @@ def test_it_updates_the_preview_without_storing_another_check(
     original = Image.open(BytesIO(data))
     assert spread(result, shown[1], scale) > 0.7 * spread(original, shown[1])
     assert spread(result, blurred[1], scale) < 0.35 * spread(original, blurred[1])
+
+
+def test_it_blurs_every_face_in_the_preview_when_an_area_is_wrong(
+    login, teacher_a, group_photo, two_allowed
+):
+    data, found, truth = group_photo
+    first, _ = two_allowed
+    number, box = next(iter(true_faces(found, truth).items()))
+    fields = {"pupils": [first.pk], f"face_{number}": first.pk, "rectangles": "5000,5000,10,10"}
+    response = post(login(teacher_a), data, action="update", **fields)
+    assert response.status_code == 400
+    result = images(response)[-1]
+    original = Image.open(BytesIO(data))
+    # The chosen face is blurred too while the areas are wrong: never fewer faces blurred.
+    assert spread(result, box, result.width / found.width) < 0.35 * spread(original, box)
