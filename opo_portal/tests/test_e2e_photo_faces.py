@@ -5,6 +5,7 @@ import io
 
 import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageStat
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from consent.models import CheckedPupil, PublicationCheck
@@ -68,9 +69,10 @@ def test_it_blurs_every_face_but_the_two_allowed_pupils_chosen_on_a_phone(
         browser.find(f".photo-faces a[href='#face-{number}']").click()
         old = browser.find(".photo-result img").get_attribute("src")
         Select(browser.find(f"select[name=face_{number}]")).select_by_value(str(pupil.pk))
-        WebDriverWait(browser.driver, WAIT * 3).until(
-            lambda d, old=old: browser.find(".photo-result img").get_attribute("src") != old
-        )
+        # The script swaps the result in while this polls: a stale element means "again".
+        WebDriverWait(
+            browser.driver, WAIT * 3, ignored_exceptions=(StaleElementReferenceException,)
+        ).until(lambda d, old=old: browser.find(".photo-result img").get_attribute("src") != old)
     assert Select(browser.find(f"select[name=face_{real[0]}]")).first_selected_option.text == (
         sem.full_name
     )
