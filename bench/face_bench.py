@@ -10,9 +10,10 @@ repetition, interleaved:
 - preview:    the page's result without detection: `page.decode_small` (libjpeg at the
               scale nearest above phone size), then `page.result_image` (blur the true
               face boxes inside the boxes, encode once at phone size)
-- round trip: upload -> detect -> preview, `page.page_images`: the function the photo
-              page calls (decode once, find the faces, encode the photo to tap faces on,
-              a thumbnail per face, blur every face, encode the result)
+- round trip: upload -> detect -> preview, `page.prepare` + `page.page_images`: what
+              the photo page calls on every post (decode once, find the faces, encode the
+              photo to tap faces on, a thumbnail per face, blur every face, encode the
+              result)
 
 Both portal rows call the page's own functions, not a copy. Prints the load average
 before and after, the median and best of each, the ratios to Pillow alone (goal: round
@@ -60,7 +61,7 @@ def preview(data: bytes, truth: list[cleaning.Rect]) -> page.Encoded:
 
 
 def round_trip(data: bytes) -> page.PageImages:
-    images, error = page.page_images(data, LIMITS)
+    images, error = page.page_images(page.prepare(data, LIMITS))
     assert error is None
     return images
 

@@ -2,7 +2,8 @@
 and the real result (faces and areas blurred), all from one small decode.
 
 Shared by the page (`views.py`), the `clean_photo` command (faces only) and
-`bench/face_bench.py`, which times `page_images` itself: the code the page runs.
+`bench/face_bench.py`, which times `prepare` + `page_images` themselves: the code the
+page runs on every post.
 
 Speed: a JPEG is decoded by libjpeg at 1/2, 1/4 or 1/8 scale close to `PREVIEW_SIDE`
 (a 4032 × 3024 phone photo decodes as 1008 × 756, no resize needed), faces are detected
@@ -58,18 +59,30 @@ def find_faces(data: bytes, limits: cleaning.Limits) -> faces.Faces:
     return faces.find_faces(decode_small(data, limits))
 
 
-def page_images(
-    data: bytes,
-    limits: cleaning.Limits,
-    *,
-    rectangles=(),
-    keep: set[int] = frozenset(),
-) -> tuple[PageImages, cleaning.RectangleError | None]:
-    """Decode once, find the faces, encode the working photo and thumbnails, blur every
-    face not in `keep` plus `rectangles`, encode the result. A rectangle outside the photo
-    is returned as the error; the result then blurs every face found, chosen or not."""
+@dataclass
+class Prepared:
+    """A photo decoded small with its faces found: step one of every post of the page."""
+
+    data: bytes
+    limits: cleaning.Limits
+    decoded: cleaning.Decoded
+    found: faces.Faces
+
+
+def prepare(data: bytes, limits: cleaning.Limits) -> Prepared:
+    """Decode once (small) and find the faces; PhotoError when the photo is refused."""
     decoded = decode_small(data, limits)
-    found = faces.find_faces(decoded)
+    return Prepared(data, limits, decoded, faces.find_faces(decoded))
+
+
+def page_images(
+    prepared: Prepared, *, rectangles=(), keep: set[int] = frozenset()
+) -> tuple[PageImages, cleaning.RectangleError | None]:
+    """Encode the working photo and a thumbnail per face, blur every face not in `keep`
+    plus `rectangles`, encode the result. A rectangle outside the photo is returned as
+    the error; the result then blurs every face found, chosen or not. Uses up
+    `prepared.decoded` (blurred in place)."""
+    decoded, found = prepared.decoded, prepared.found
     working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE)
     working_encoded = _encoded(working, decoded)
     thumbnails = tuple(_thumbnail(found, box, working) for box in found.boxes)
@@ -79,7 +92,7 @@ def page_images(
         result = result_image(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
     except cleaning.RectangleError as problem:
         error = problem
-        decoded = decode_small(data, limits)  # some areas may have been blurred already
+        decoded = decode_small(prepared.data, prepared.limits)  # some areas may be blurred
         result = result_image(decoded, faces.blur_boxes(found))
     return PageImages(found, working_encoded, thumbnails, result), error
 

@@ -100,14 +100,15 @@ def _photo_check(request, limits: cleaning.Limits):
     valid = form.is_valid()
     photo = form.cleaned_data.get("photo")  # present whenever that field is valid
     data = photo.read() if photo is not None else b""
-    found = None
+    prepared = None
     if photo is not None:
         try:
-            found = page.find_faces(data, limits)
+            prepared = page.prepare(data, limits)
         except cleaning.PhotoError as error:
             form.add_error("photo", error.message)
-    if found is None:
+    if prepared is None:
         return render(request, TEMPLATE, {"form": form}, status=400)
+    found = prepared.found
     results = _consent_results(form)
     faces_form = FacesForm(request.POST, count=len(found.boxes), allowed=_allowed(form, results))
     faces_valid = faces_form.is_valid()
@@ -123,15 +124,15 @@ def _photo_check(request, limits: cleaning.Limits):
             form.add_error("rectangles", error.message)
         except cleaning.PhotoError as error:  # pragma: no cover - it decoded small already
             form.add_error("photo", error.message)
-    return _page(request, form, faces_form, data, keep, results, limits)
+    return _page(request, form, faces_form, prepared, keep, results)
 
 
-def _page(request, form, faces_form, data, keep, results, limits):
+def _page(request, form, faces_form, prepared, keep, results):
     """The page with the photo, its faces and the real result: shown whenever the photo
     can be read, even next to other errors, so the teacher can correct without starting
     again."""
     rectangles = form.cleaned_data.get("rectangles") or []
-    images, error = page.page_images(data, limits, rectangles=rectangles, keep=keep)
+    images, error = page.page_images(prepared, rectangles=rectangles, keep=keep)
     if error is not None:
         form.add_error("rectangles", error.message)
     found = images.found
