@@ -55,8 +55,12 @@ def _shape() -> tuple:
 
     An entry of another shape (a rotated key, a deploy that added a column) is not used.
     """
-    secret = salted_hmac("accounts.user_cache", "secret-id", algorithm="sha256").hexdigest()
-    return (secret[:16], _user_fields(), _membership_fields())
+    return (_secret_id(settings.SECRET_KEY), _user_fields(), _membership_fields())
+
+
+@functools.lru_cache(maxsize=4)
+def _secret_id(secret_key: str) -> str:
+    return salted_hmac("accounts.user_cache", "secret-id", secret=secret_key).hexdigest()[:16]
 
 
 @functools.cache

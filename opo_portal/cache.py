@@ -43,6 +43,11 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = _ReusingClient
 
+    def validate_key(self, key):
+        # Django warns about keys memcached would refuse, walking every character of every key
+        # on every call; Redis takes any key.
+        pass
+
     def _call(self, method: str, *args, fallback=None, **kwargs):
         if time.monotonic() < ResilientRedisCache._down_until:
             return fallback

@@ -71,3 +71,18 @@ def test_it_sends_the_usual_hardening_headers(login, parent_a):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("own_headers", [{}, {"Cache-Control": "max-age=600, public"}])
+def test_it_writes_the_same_no_store_headers_as_django(own_headers):
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers
+
+    from accounts.security_middleware import never_cache
+
+    ours, django_s = HttpResponse(headers=own_headers), HttpResponse(headers=own_headers)
+    never_cache(ours)
+    add_never_cache_headers(django_s)
+    assert ours["Cache-Control"] == django_s["Cache-Control"]
+    assert "no-store" in ours["Cache-Control"] and "public" not in ours["Cache-Control"]
+    assert ours["Expires"][-4:] == " GMT"
