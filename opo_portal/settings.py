@@ -303,7 +303,7 @@ from csp.constants import NONE, SELF  # noqa: E402
 
 INSTALLED_APPS.append("csp")
 # CSP right after SecurityMiddleware; the two rules below after authentication.
-MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(1, "opo_portal.middleware.CSPMiddleware")  # django-csp's, built once
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "accounts.security_middleware.SessionLimitsMiddleware",
