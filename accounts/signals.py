@@ -9,8 +9,9 @@ from django.dispatch import receiver
 
 from accounts.middleware import TOTP_SESSION_KEY
 from accounts.roles import has_totp, requires_mfa
-from accounts.user_cache import forget_user
-from schools.models import StaffMembership
+from accounts.user_cache import forget_user, forget_users
+from schools.models import Guardianship, StaffMembership
+from schools.signals import guardians_linked
 
 
 @receiver(user_logged_in)
@@ -44,15 +45,23 @@ def forget_changed_user(sender, instance, **kwargs):
 
 @receiver(post_save, sender=StaffMembership)
 @receiver(post_delete, sender=StaffMembership)
+@receiver(post_save, sender=Guardianship)
+@receiver(post_delete, sender=Guardianship)
 def forget_changed_membership(sender, instance, **kwargs):
     forget_user(instance.user_id)
 
 
 @receiver(pre_save, sender=StaffMembership)
+@receiver(pre_save, sender=Guardianship)
 def forget_previous_member(sender, instance, **kwargs):
-    """A membership moved to another user ends the reach of the one it came from too."""
+    """A membership (or guardianship) moved to another user counts for the one it left too."""
     if instance.pk is not None:
-        previous = StaffMembership.objects.filter(pk=instance.pk).values_list("user_id", flat=True)
+        previous = sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True)
         for user_id in previous:
             if user_id != instance.user_id:
                 forget_user(user_id)
+
+
+@receiver(guardians_linked)
+def forget_linked_parents(sender, user_ids, **kwargs):
+    forget_users(user_ids)

@@ -1,17 +1,19 @@
-"""The signed-in user and their staff memberships from the cache: no query per request.
+"""The signed-in user, their staff memberships and whether they are a parent, from the cache.
 
 Every logged-in request needs the user (is the account active, does the session's password
 hash still match) and the staff memberships (roles, reach, the TOTP duty, the session
-limits). Both come from one cache entry per user; a miss reads the database (two queries,
-as before) and fills it.
+limits); every page's menu needs the roles, "parent" included (schools.access.roles_of).
+All three come from one cache entry per user; a miss reads the database (two queries: the
+user row says whether any guardianship exists) and fills it.
 
-Invalidation: saving or deleting a User or a StaffMembership replaces the entry with a
+Invalidation: saving or deleting a User, a StaffMembership or a Guardianship, and the pupil
+import's bulk links (schools.signals.guardians_linked), replace the entry with a
 tombstone, at once and again when the transaction commits (accounts.signals). A reader that
 finds a tombstone reads the database and leaves the cache alone, and a fill uses add(), which
 never overwrites a tombstone. So a request that read the database just before a change
 cannot put its stale copy back: the tombstone outlives any request (TOMBSTONE_SECONDS is
-longer than gunicorn's timeout). Changes that bypass model signals (QuerySet.update(),
-bulk_create() of memberships, raw SQL) must call forget_user().
+longer than gunicorn's timeout). Other changes that bypass model signals (QuerySet.update(),
+bulk_create(), raw SQL) must call forget_user() or send a signal accounts.signals receives.
 
 The password hash never goes to the cache: the entry holds the session auth hash (an HMAC
 of it, as every session already holds), and the cached user's password field is deferred,
@@ -30,9 +32,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.crypto import salted_hmac
 
-from schools.models import StaffMembership
+from schools.models import Guardianship, StaffMembership
 
 logger = logging.getLogger(__name__)
 KEY_PREFIX = "opo.user."
@@ -55,7 +58,7 @@ def _shape() -> tuple:
 
     An entry of another shape (a rotated key, a deploy that added a column) is not used.
     """
-    return (_secret_id(settings.SECRET_KEY), _user_fields(), _membership_fields())
+    return (_secret_id(settings.SECRET_KEY), _user_fields(), _membership_fields(), "parent")
 
 
 @functools.lru_cache(maxsize=4)
@@ -91,15 +94,21 @@ def load_user(user_id):
 
 def forget_user(user_id) -> None:
     """Drop the cached user now and when the current transaction commits."""
-    if user_id is None:
+    if user_id is not None:
+        forget_users([user_id])
+
+
+def forget_users(user_ids) -> None:
+    keys = [_key(user_id) for user_id in user_ids]
+    if not keys:
         return
-    _tombstone(user_id)
+    _tombstone(keys)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _tombstone(user_id))
+        transaction.on_commit(lambda: _tombstone(keys))
 
 
-def _tombstone(user_id) -> None:
-    _guarded(cache.set, _key(user_id), TOMBSTONE, TOMBSTONE_SECONDS)
+def _tombstone(keys: list[str]) -> None:
+    _guarded(cache.set_many, dict.fromkeys(keys, TOMBSTONE), TOMBSTONE_SECONDS)
 
 
 def _guarded(call, *args):
@@ -113,8 +122,9 @@ def _guarded(call, *args):
 
 def _from_database(user_id):
     User = get_user_model()
+    parent = Exists(Guardianship.objects.filter(user_id=OuterRef("pk")))
     try:
-        user = User._default_manager.get(pk=user_id)
+        user = User._default_manager.annotate(_opo_is_parent=parent).get(pk=user_id)
     except User.DoesNotExist:
         return None
     user._opo_memberships = list(StaffMembership.objects.filter(user_id=user.pk))
@@ -129,14 +139,16 @@ def _entry(user) -> tuple:
         tuple(
             tuple(getattr(m, name) for name in _membership_fields()) for m in user._opo_memberships
         ),
+        user._opo_is_parent,
     )
 
 
 def _from_entry(entry: tuple):
-    _shape, values, auth_hash, memberships = entry
+    _shape, values, auth_hash, memberships, is_parent = entry
     user = get_user_model().from_db(DEFAULT_DB_ALIAS, _user_fields(), values)
     user._opo_session_auth_hash = auth_hash
     user._opo_memberships = [
         StaffMembership.from_db(DEFAULT_DB_ALIAS, _membership_fields(), row) for row in memberships
     ]
+    user._opo_is_parent = is_parent
     return user

@@ -7,10 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import user_cache
-from schools.models import StaffMembership
+from schools.importer import pupils_import
+from schools.models import Guardianship, StaffMembership
+from schools.tests.importfiles import csv_text, pupil_row
 
 USER_ROW = 'FROM "accounts_user" WHERE "accounts_user"."id" ='
 MEMBERSHIPS = 'FROM "schools_staffmembership" WHERE "schools_staffmembership"."user_id" ='
+PARENT_ROLE = 'FROM "schools_guardianship" WHERE "schools_guardianship"."user_id" ='
 
 
 def _expire_tombstone(user) -> None:
@@ -38,6 +41,7 @@ def test_it_reads_neither_the_user_nor_the_memberships_on_a_warm_request(login, 
     assert response.context["user"] == teacher_a
     assert USER_ROW not in _sql(queries)
     assert MEMBERSHIPS not in _sql(queries)
+    assert PARENT_ROLE not in _sql(queries)  # the menu's roles
 
 
 def test_it_loads_a_cached_user_with_its_memberships_in_no_query(
@@ -123,7 +127,7 @@ def test_it_does_not_fill_over_a_tombstone(teacher_a, django_assert_num_queries)
     # a change, readers go to the database and leave the tombstone in place.
     user_cache.forget_user(teacher_a.pk)
     for _ in range(2):
-        with django_assert_num_queries(2):  # the user row, the memberships
+        with django_assert_num_queries(2):  # the user row (with: any guardianship?), memberships
             user_cache.load_user(teacher_a.pk)
     assert cache.get(user_cache._key(teacher_a.pk)) == user_cache.TOMBSTONE
 
@@ -148,3 +152,29 @@ def test_it_reads_the_database_every_time_when_turned_off(
         with django_assert_num_queries(2):
             user_cache.load_user(teacher_a.pk)
     assert cache.get(user_cache._key(teacher_a.pk)) is None
+
+
+def test_it_gives_the_parent_role_at_once(login, teacher_a, pupil_a):
+    client = login(teacher_a)
+    _warm(client, teacher_a, reverse("accounts:home_teacher"))
+    assert user_cache.load_user(teacher_a.pk)._opo_is_parent is False
+    Guardianship.objects.create(user=teacher_a, pupil=pupil_a, has_parental_authority=True)
+    assert user_cache.load_user(teacher_a.pk)._opo_is_parent is True
+    response = client.get(reverse("accounts:home_teacher"))
+    assert "consent:my_children" in {item["name"] for item in response.context["nav_items"]}
+
+
+def test_it_takes_the_parent_role_away_at_once(parent_a):
+    _expire_tombstone(parent_a)
+    assert user_cache.load_user(parent_a.pk)._opo_is_parent is True
+    Guardianship.objects.filter(user=parent_a).delete()
+    assert user_cache.load_user(parent_a.pk)._opo_is_parent is False
+
+
+def test_it_forgets_a_user_the_pupil_import_links_to_a_child(school_a, teacher_a):
+    _expire_tombstone(teacher_a)
+    user_cache.load_user(teacher_a.pk)
+    parent = ("Juf A", teacher_a.email, "ja")
+    pupils_import(school=school_a, text=csv_text([pupil_row(parent1=parent)]))
+    assert cache.get(user_cache._key(teacher_a.pk)) == user_cache.TOMBSTONE
+    assert user_cache.load_user(teacher_a.pk)._opo_is_parent is True
