@@ -59,5 +59,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
+    def get_session_auth_hash(self) -> str:
+        # A user from accounts.user_cache carries this HMAC instead of its password hash;
+        # once the password is read or set, it is computed from the password again.
+        cached = self.__dict__.get("_opo_session_auth_hash")
+        if cached is not None and "password" not in self.__dict__:
+            return cached
+        return super().get_session_auth_hash()
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

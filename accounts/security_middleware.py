@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from schools.access import is_staff_member
@@ -23,6 +24,10 @@ from schools.access import is_staff_member
 STARTED, SEEN = "opo_session_started", "opo_session_seen"
 # Write "last seen" at most once a minute: idle time is measured to that precision.
 SEEN_PRECISION = 60
+
+
+# What add_never_cache_headers writes on a response without caching headers of its own.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 class NoStoreMiddleware:
@@ -33,8 +38,17 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+            never_cache(response)
         return response
+
+
+def never_cache(response) -> None:
+    """add_never_cache_headers, without parsing headers when the view set none (most pages)."""
+    if "Cache-Control" in response or "Expires" in response:
+        add_never_cache_headers(response)
+    else:
+        response.headers["Expires"] = http_date()
+        response.headers["Cache-Control"] = NEVER_CACHE
 
 
 def remembered(session) -> bool:

@@ -1,11 +1,17 @@
-"""Keep the session's remembered TOTP check (accounts.middleware) in step with the user."""
+"""Keep what sessions remember in step with the user: the TOTP check (accounts.middleware)
+and the cached user with their memberships (accounts.user_cache)."""
 
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from accounts.middleware import TOTP_SESSION_KEY
 from accounts.roles import has_totp, requires_mfa
+from accounts.user_cache import forget_user, forget_users
+from schools.models import Guardianship, StaffMembership
+from schools.signals import guardians_linked
 
 
 @receiver(user_logged_in)
@@ -28,3 +34,34 @@ def forget_totp(sender, request=None, **kwargs):
     session = getattr(request, "session", None)
     if session is not None:
         session.pop(TOTP_SESSION_KEY, None)
+
+
+@receiver(post_save, sender=get_user_model())
+@receiver(post_delete, sender=get_user_model())
+def forget_changed_user(sender, instance, **kwargs):
+    """A changed password, a deactivation or a deletion counts from the next request on."""
+    forget_user(instance.pk)
+
+
+@receiver(post_save, sender=StaffMembership)
+@receiver(post_delete, sender=StaffMembership)
+@receiver(post_save, sender=Guardianship)
+@receiver(post_delete, sender=Guardianship)
+def forget_changed_membership(sender, instance, **kwargs):
+    forget_user(instance.user_id)
+
+
+@receiver(pre_save, sender=StaffMembership)
+@receiver(pre_save, sender=Guardianship)
+def forget_previous_member(sender, instance, **kwargs):
+    """A membership (or guardianship) moved to another user counts for the one it left too."""
+    if instance.pk is not None:
+        previous = sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True)
+        for user_id in previous:
+            if user_id != instance.user_id:
+                forget_user(user_id)
+
+
+@receiver(guardians_linked)
+def forget_linked_parents(sender, user_ids, **kwargs):
+    forget_users(user_ids)

@@ -8,7 +8,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -19,8 +19,34 @@ class _Down(Exception):
     pass
 
 
+class _ReusingClient(RedisCacheClient):
+    """One redis.Redis per connection pool instead of a new one for every cache call.
+
+    Django builds a client object per call, which cost a logged-in request more CPU than the
+    Redis round trip itself. A client is thread-safe (it takes connections from its pool),
+    and Django keeps one cache object per thread anyway.
+    """
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_opo_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # shared by all instances: the outage is the server's, not a thread's
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusingClient
+
+    def validate_key(self, key):
+        # Django warns about keys memcached would refuse, walking every character of every key
+        # on every call; Redis takes any key.
+        pass
 
     def _call(self, method: str, *args, fallback=None, **kwargs):
         if time.monotonic() < ResilientRedisCache._down_until:

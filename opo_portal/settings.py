@@ -303,7 +303,7 @@ from csp.constants import NONE, SELF  # noqa: E402
 
 INSTALLED_APPS.append("csp")
 # CSP right after SecurityMiddleware; the two rules below after authentication.
-MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(1, "opo_portal.middleware.CSPMiddleware")  # django-csp's, built once
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "accounts.security_middleware.SessionLimitsMiddleware",
@@ -442,3 +442,10 @@ if DATABASE_URL:
 # accounts.sessions guards every cache call, so sessions keep working with Redis down.
 SESSION_ENGINE = "accounts.sessions"
 SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 600, minimum=0)
+# The session's user and their staff memberships come from the cache (accounts.user_cache),
+# dropped whenever either changes; an entry lives at most this long (0: always the database).
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300, minimum=0)
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
+]

@@ -32,9 +32,17 @@ def _memberships(user) -> list[StaffMembership]:
     return cached
 
 
+def _is_parent(user) -> bool:
+    """Any guardianship, asked once per request (accounts.user_cache may know it already)."""
+    known = getattr(user, "_opo_is_parent", None)
+    if known is None:
+        known = user._opo_is_parent = user.guardianships.exists()
+    return known
+
+
 def roles_of(user) -> set[str]:
     roles = {m.role for m in _memberships(user)}
-    if user.is_authenticated and user.guardianships.exists():
+    if user.is_authenticated and _is_parent(user):
         roles.add("parent")
     return roles
 

@@ -38,6 +38,7 @@ from schools.importfile import (
     read_text,
 )
 from schools.models import Group, Guardianship, Pupil, School
+from schools.signals import guardians_linked
 
 logger = logging.getLogger(__name__)
 
@@ -248,6 +249,9 @@ def _apply(plan: _Plan, today: datetime.date) -> None:
     Guardianship.objects.bulk_update(
         plan.changed_links, ["has_parental_authority"], batch_size=BATCH_SIZE
     )
+    if plan.new_links:
+        user_ids = {plan.users[email].pk for email, _number, _authority in plan.new_links}
+        guardians_linked.send(sender=Guardianship, user_ids=user_ids)
 
 
 def pupils_import(

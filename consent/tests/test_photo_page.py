@@ -133,11 +133,12 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
     for number in range(count):
         make_pupil(school_a, group_a1, f"9{number:03}", f"Kind{number}", "Test")
     client = login(teacher_a)
-    # (session from the cache, TOTP remembered in it) user, memberships (MFA middleware,
-    # cached for the role check), unread protocol (policy banner), guardianships (menu), channels
+    # (session from the cache, TOTP remembered in it) user (with "any guardianship?" for
+    # the menu), memberships (MFA middleware, cached for the role check), unread protocol
+    # (policy banner), channels
     # (count, then the active purposes), pupils with their groups, open takedown tasks
     # (menu badge)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert response.content.decode().count('name="pupils"') == count
 

@@ -101,12 +101,12 @@ def test_it_runs_the_same_queries_for_3_or_30_posts(
         post = mention(make_post(source, str(i), f"bericht {i}"), school_a)
         make_flag(post, school_a, marked_by=board, marked_at=timezone.now())
     client = login(board)
-    # (session from the cache, TOTP remembered in it) user, memberships, protocol banner,
-    # menu's guardianship check, the school, the sources for the filter, the count, the
+    # (session from the cache, TOTP remembered in it) user (with the menu's guardianship
+    # check), memberships, protocol banner, the school, the sources for the filter, the count, the
     # page of mentions (post, source), their flags for this school (marker, dismisser,
     # school), schools for the nav. Above 8: the filters, the page and its flags are
     # separate reads; the count does not grow with the posts.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url(school_a))
     assert len(rows(response)) == count
 

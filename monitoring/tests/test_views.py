@@ -110,11 +110,11 @@ def test_it_runs_the_same_queries_for_3_or_30_flags(
         case = make_case(school_a)
         make_flag(make_post(source, str(i), f"bericht {i}"), school_a, case=case)
     client = login(board)
-    # (session from the cache, TOTP remembered in it) user, memberships (access), the
-    # protocol banner's acknowledgement check, the menu's guardianship check,
+    # (session from the cache, TOTP remembered in it) user (with the menu's guardianship
+    # check), memberships (access), the protocol banner's acknowledgement check,
     # open cases (with school, assignee, flag count), flags (with school, post, source),
     # the schools for the "Vermeldingen" links
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("monitoring:dashboard"))
     assert len(response.context["flags"]) == count
 
@@ -345,10 +345,10 @@ def test_it_shows_the_last_run_of_each_source_in_a_constant_number_of_queries(
             source=source, started_at=timezone.now(), status="failed", error="HTTP 503"
         )
     client = login(board)
-    # (session from the cache, TOTP remembered in it) user, memberships, the protocol
-    # banner's check, sources with school and last run, schools for the form's select,
-    # the menu's guardianship check
-    with django_assert_num_queries(6):
+    # (session from the cache, TOTP remembered in it) user (with the menu's guardianship
+    # check), memberships, the protocol banner's check, sources with school and last run,
+    # schools for the form's select
+    with django_assert_num_queries(5):
         response = client.get(reverse("monitoring:sources"))
     assert response.content.decode().count("HTTP 503") == 5
 

@@ -71,3 +71,63 @@ def test_it_sends_the_usual_hardening_headers(login, parent_a):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("own_headers", [{}, {"Cache-Control": "max-age=600, public"}])
+def test_it_writes_the_same_no_store_headers_as_django(own_headers):
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers
+
+    from accounts.security_middleware import never_cache
+
+    ours, django_s = HttpResponse(headers=own_headers), HttpResponse(headers=own_headers)
+    never_cache(ours)
+    add_never_cache_headers(django_s)
+    assert ours["Cache-Control"] == django_s["Cache-Control"]
+    assert "no-store" in ours["Cache-Control"] and "public" not in ours["Cache-Control"]
+    assert ours["Expires"][-4:] == " GMT"
+
+
+def _through(middleware_class, response, path="/"):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path)
+    middleware = middleware_class(lambda r: response)
+    middleware.process_request(request)
+    return middleware.process_response(request, response)
+
+
+def _directives(header: str) -> set[str]:
+    return {part.strip() for part in header.split(";")}
+
+
+def test_it_sends_the_csp_django_csp_would_send():
+    from csp.middleware import CSPMiddleware as DjangoCsp
+    from django.http import HttpResponse
+
+    from opo_portal.middleware import CSPMiddleware
+
+    ours, theirs = _through(CSPMiddleware, HttpResponse()), _through(DjangoCsp, HttpResponse())
+    assert _directives(ours["Content-Security-Policy"]) == _directives(
+        theirs["Content-Security-Policy"]
+    )
+    assert "Content-Security-Policy-Report-Only" not in ours
+
+
+def test_it_follows_a_changed_csp_setting_and_per_view_policies(settings):
+    from csp.constants import NONE, SELF
+    from django.http import HttpResponse
+
+    from opo_portal.middleware import CSPMiddleware
+
+    assert (
+        "img-src 'self' data:" in _through(CSPMiddleware, HttpResponse())["Content-Security-Policy"]
+    )
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [NONE]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": [SELF]}}
+    response = _through(CSPMiddleware, HttpResponse())
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Content-Security-Policy-Report-Only"] == "default-src 'self'"
+    exempt = HttpResponse()
+    exempt._csp_exempt = True  # what django-csp's @csp_exempt() sets
+    assert "Content-Security-Policy" not in _through(CSPMiddleware, exempt)

@@ -122,11 +122,11 @@ def test_it_shows_the_page_in_a_fixed_number_of_queries(
     login, director_a, django_assert_num_queries
 ):
     client = login(director_a)
-    # (session from the cache, TOTP remembered in it) user, memberships (then cached), guardianships
-    # (roles for the menu), protocol banner (confirmed the current version?), schools
-    # offered in the form twice (the select widget reads the first choice for its
+    # (session from the cache, TOTP remembered in it) user (with "any guardianship?" for
+    # the menu's roles), memberships (then cached), protocol banner (confirmed the current
+    # version?), schools offered in the form twice (the select widget reads the first choice for its
     # required attribute, then renders all), open takedown tasks (menu badge)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(URL).status_code == 200
 
 
@@ -136,11 +136,11 @@ def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(
 ):
     client = login(director_a)
     text = csv_text(many_rows(count))
-    # request: user, memberships, school by code, school for the
-    # form; import: savepoint, lock school, groups, pupils, users, guardianships; insert
-    # groups, pupils, users; select new users; insert e-mail addresses, guardianships;
-    # release savepoint; page: guardianships (menu roles), protocol banner, schools
-    # offered twice, open takedown tasks (menu badge)
-    with django_assert_num_queries(22):
+    # request: user (with "any guardianship?" for the menu's roles), memberships, school
+    # by code, school for the form; import: savepoint, lock school, groups, pupils,
+    # users, guardianships; insert groups, pupils, users; select new users; insert e-mail
+    # addresses, guardianships; release savepoint; page: protocol banner, schools offered
+    # twice, open takedown tasks (menu badge)
+    with django_assert_num_queries(21):
         response = post(client, text=text)
     assert response.context["report"].created == count
