@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.web import goals, measure  # noqa: E402
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 PYTHON = sys.executable
 
 
