@@ -2,7 +2,8 @@
 
     python bench/monitoring_pipeline.py
 
-Runs on a throwaway SQLite database; prints items per second. Goals: parsing a feed at
+Runs on a throwaway SQLite database; prints items per CPU second of the process (and per
+wall second, which depends on the machine's load). Goals: parsing a feed at
 2,000 items/s or more, ingesting 100 new posts/s or more (store, classify, flag, open or
 join cases) on one core. A source yields tens of posts per run, so this is a wide margin.
 """
@@ -64,23 +65,38 @@ def main() -> int:
     ):
         School.objects.create(code=code, name=name, aliases=[alias])
     data = rss(2000)
-    start = time.perf_counter()
-    posts = feeds.parse_feed(data)
-    parse_rate = len(posts) / (time.perf_counter() - start)
+    parse, posts = timed(lambda: feeds.parse_feed(data))
+    n = len(posts)
     source = Source.objects.create(kind="rss", name="bench", url="https://bench.example/rss")
-    start = time.perf_counter()
-    services.source_ingest(source=source, result=FetchResult(posts=posts))
-    ingest_rate = len(posts) / (time.perf_counter() - start)
-    start = time.perf_counter()
-    services.source_ingest(source=source, result=FetchResult(posts=posts))
-    duplicate_rate = len(posts) / (time.perf_counter() - start)
-    print(f"monitoring: parse {parse_rate:,.0f} items/s (goal {PARSE_GOAL:,})")
+    ingest, _ = timed(
+        lambda: services.source_ingest(source=source, result=FetchResult(posts=posts))
+    )
+    duplicate, _ = timed(
+        lambda: services.source_ingest(source=source, result=FetchResult(posts=posts))
+    )
+    # Per CPU second of this process (SQLite runs in it, so that is all the work) and per
+    # wall second; the goals are on one core, so they are judged on CPU time, which hardly
+    # depends on what else the machine runs.
+    print(f"monitoring: parse {rates(n, parse)}; goal {PARSE_GOAL:,} items/s")
     print(
-        f"monitoring: ingest {ingest_rate:,.0f} new posts/s (goal {INGEST_GOAL:,}); "
+        f"monitoring: ingest {rates(n, ingest)}; goal {INGEST_GOAL:,} new posts/s; "
         f"{Post.objects.count()} posts, {Flag.objects.count()} flags"
     )
-    print(f"monitoring: re-fetch {duplicate_rate:,.0f} duplicate posts/s")
-    return 0 if parse_rate >= PARSE_GOAL and ingest_rate >= INGEST_GOAL else 1
+    print(f"monitoring: re-fetch of duplicates {rates(n, duplicate)}")
+    print(f"monitoring: load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0 if n / parse[0] >= PARSE_GOAL and n / ingest[0] >= INGEST_GOAL else 1
+
+
+def timed(work) -> tuple[tuple[float, float], object]:
+    """Run work(); return ((CPU seconds of this process, wall seconds), its result)."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = work()
+    return (time.process_time() - cpu, time.perf_counter() - wall), result
+
+
+def rates(n: int, seconds: tuple[float, float]) -> str:
+    cpu, wall = seconds
+    return f"{n / cpu:,.0f} per CPU second ({n / wall:,.0f} per wall second)"
 
 
 if __name__ == "__main__":

@@ -3,11 +3,12 @@
     python bench/web_bench.py [--sizes small,large] [--national] [--rounds 3] [--duration 3]
 
 For each size a PostgreSQL database <prefix>_<size> is migrated and filled by
-bench/web/generate.py with COPY (seeded: the same rows every time; a database already
-filled by the same generator version is reused). Then gunicorn serves it as in production
-(DEBUG off, 2 sync workers, persistent database connections, Redis cache when REDIS_URL is
-set), and wrk, a second process, loads one page at a time. Rounds interleave every page
-with the bare view (an HttpResponse through every middleware, the ceiling).
+bench/web/generate.py inside PostgreSQL (INSERT … SELECT; seeded: the same rows every
+time; a database already filled by the same generator version is reused). Then gunicorn
+serves it as in production (DEBUG off, 2 sync workers, persistent database connections,
+Redis cache when REDIS_URL is set), and wrk, a second process, loads one page at a time.
+Rounds interleave every page with the bare view (an HttpResponse through every
+middleware, the ceiling).
 
 Main figure: CPU time per request of the gunicorn processes plus the PostgreSQL backends
 serving the bench database (from /proc, so other load on the machine does not count), the
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.web import goals, measure  # noqa: E402
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 PYTHON = sys.executable
 
 

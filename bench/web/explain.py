@@ -2,22 +2,30 @@
 
     DJANGO_SETTINGS_MODULE=bench.web.settings DATABASE_URL=.../opo_bench_large \\
         python -m bench.web.explain [--plans]
+        python -m bench.web.explain --page "director coverage" [--plans]
 
 Prints, per query, the execution time PostgreSQL reports (median of 5) and the indexes
 the plan uses; --plans prints the whole plans. The query-time budget lives here, not in
 a timed unit test (tests assert the plan uses the index: monitoring/tests/test_indexes.py).
+
+With --page, the queries are those one request of a bench page runs (a page name of
+bench/web/prepare.py, logged in as its user; the second request, as prepare.py counts
+them): every SELECT it sends is explained, slowest first.
 """
 
+import argparse
 import re
 import statistics
-import sys
 
 import django
 
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.web import prepare  # noqa: E402
 from bench.web.prepare import bench_cast  # noqa: E402
 from consent.views.teacher import _reachable_groups  # noqa: E402
 from monitoring import selectors  # noqa: E402
@@ -40,24 +48,59 @@ def queries(cast) -> dict:
     }
 
 
-def explain(queryset) -> tuple[float, str]:
-    sql, params = queryset.query.sql_with_params()
+def page_queries(name: str) -> dict:
+    """The SELECTs of one request of the bench page `name`, keyed by their order."""
+    page = next(p for p in prepare.pages(bench_cast()) if p["name"] == name)
+    client = Client()
+    for part in (page["cookie"] or "").split("; "):
+        if "=" in part:
+            key, value = part.split("=", 1)
+            client.cookies[key] = value
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            if page["body"]:
+                client.post(
+                    page["path"], page["body"], content_type="application/x-www-form-urlencoded"
+                )
+            else:
+                client.get(page["path"])
+    return {
+        f"#{n} {q['sql'][:60]}": q["sql"]
+        for n, q in enumerate(captured.captured_queries, 1)
+        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "(SELECT"))
+    }
+
+
+def explain(query) -> tuple[float, str]:
+    if isinstance(query, str):
+        sql, params = query, None
+    else:
+        sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     return float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1)), plan
 
 
-def main(show_plans: bool) -> None:
-    for name, queryset in queries(bench_cast()).items():
-        runs = [explain(queryset) for _ in range(5)]
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plans", action="store_true", help="print the whole plans")
+    parser.add_argument("--page", help="explain the queries of this bench page instead")
+    args = parser.parse_args()
+    todo = page_queries(args.page) if args.page else queries(bench_cast())
+    results = []
+    for name, query in todo.items():
+        runs = [explain(query) for _ in range(5)]
         plan = runs[-1][1]
         used = sorted(set(re.findall(r"(?:using|Index Scan on) (\w+)", plan)))
-        median = statistics.median(ms for ms, _ in runs)
+        results.append((statistics.median(ms for ms, _ in runs), name, used, plan))
+    if args.page:
+        results.sort(key=lambda r: -r[0])
+    for median, name, used, plan in results:
         print(f"{name:32} {median:9.2f} ms  indexes: {', '.join(used) or '-'}")
-        if show_plans:
+        if args.plans:
             print(plan + "\n")
 
 
 if __name__ == "__main__":
-    main("--plans" in sys.argv)
+    main()

@@ -1,4 +1,4 @@
-"""A seeded, reproducible data set for the web benchmark, loaded with COPY.
+"""A seeded, reproducible data set for the web benchmark, generated inside PostgreSQL.
 
 Run with DJANGO_SETTINGS_MODULE=bench.web.settings and DATABASE_URL pointing at an empty,
 migrated PostgreSQL database (bench/web_bench.py does both). The demo data goes in first
@@ -6,23 +6,33 @@ migrated PostgreSQL database (bench/web_bench.py does both). The demo data goes 
 of a size: schools, groups of 30, pupils, two gezag parents per family, staff with TOTP,
 consent events, posts, flags and follow-up cases, protocol confirmations.
 
-Every random choice comes from random.Random(seed): the same size gives the same rows.
+The bulk rows are made by `INSERT … SELECT` over `generate_series`: no row passes through
+Python. Every "random" choice is a hash of the row's index and a salt
+(`hashint8extended(index, seed * 1000 + salt)`, PostgreSQL's portable int8 hash, the one
+hash partitioning relies on), so the same size and seed give the same rows, in any order
+of evaluation and with parallel workers. Around the load the foreign keys, unique
+constraints and secondary indexes of the filled tables are dropped and then recreated
+(recreating them validates every row), and the database is vacuumed and analyzed.
+
+Ids are laid out as before (generator version 2): consecutive from the first free id per
+table, schools then their groups, pupils school by school, parents before staff, and per
+school the director before the teachers of its groups; bench/web/prepare.py picks the same
+kind of users (the first bench school's first teacher, its director, a parent in that
+class, the board member).
 """
 
 import datetime
-import hashlib
-import io
-import random
+import math
+import time
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 PUPILS_PER_GROUP = 30
-PUPILS_PER_FAMILY = 1.5
 EVENT_COMBOS_PER_PUPIL = 5  # (purpose, media) pairs answered, by both parents
 FLAG_SHARE = 0.05  # share of posts that carry a flag
-CASE_SHARE = 0.2  # share of flags that opened a follow-up case
+CASE_SHARE = 0.2  # share of non-positive flags that opened a follow-up case
 OPEN_CASE_SHARE = 0.03  # share of cases still open
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC)
 SCHOOL_YEAR = "2026-2027"
@@ -53,6 +63,36 @@ WORDS = [
     "excursie",
     "ouderavond",
 ]
+WORDS_PER_POST = 12
+
+# The tables filled in bulk: their foreign keys, unique constraints and secondary indexes
+# are dropped before the load and recreated after it (primary keys and checks stay).
+BULK_TABLES = [
+    "accounts_user",
+    "schools_pupil",
+    "schools_guardianship",
+    "consent_consentevent",
+    "monitoring_post",
+    "monitoring_flag",
+    "monitoring_followup",
+    "policy_acknowledgement",
+]
+SEQUENCE_TABLES = [
+    "schools_school",
+    "schools_group",
+    "schools_pupil",
+    "schools_guardianship",
+    "schools_staffmembership",
+    "schools_staffmembership_groups",
+    "accounts_user",
+    "consent_consentevent",
+    "monitoring_source",
+    "monitoring_post",
+    "monitoring_flag",
+    "monitoring_followup",
+    "policy_acknowledgement",
+    "mfa_authenticator",
+]
 
 
 @dataclass(frozen=True)
@@ -70,225 +110,206 @@ SIZES = {
 }
 
 
-def _copy(table: str, columns: list[str], rows) -> int:
-    """COPY rows (tuples of str, None for NULL) into table; returns the row count."""
-    buffer = io.StringIO()
-    count = 0
-    for row in rows:
-        buffer.write("\t".join(r"\N" if v is None else str(v) for v in row))
-        buffer.write("\n")
-        count += 1
-        if buffer.tell() > 8_000_000:
-            _flush(table, columns, buffer)
-            buffer = io.StringIO()
-    _flush(table, columns, buffer)
-    return count
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
-def _flush(table, columns, buffer):
-    buffer.seek(0)
+def _sql_array(values, cast: str) -> str:
+    return f"ARRAY[{', '.join(_sql_text(str(v)) for v in values)}]::{cast}[]"
+
+
+def _execute(sql: str, params=None) -> int:
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _fetch(sql: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
 
 
 def _next_id(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
-        return cursor.fetchone()[0]
-
-
-def _reset_sequences(tables: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            )
-
-
-def _ts(rng: random.Random, days: float) -> str:
-    return (NOW - datetime.timedelta(seconds=rng.random() * days * 86400)).isoformat()
+    return _fetch(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")[0][0]
 
 
 class Generator:
     def __init__(self, size: Size, seed: int = 17):
         self.size = size
-        self.rng = random.Random(seed)
+        self.seed = seed
         self.password = make_password("bench-wachtwoord-2026", salt="benchsalt")
         self.counts: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
+        self.now = _sql_text(NOW.isoformat()) + "::timestamptz"
+        per_school = size.pupils // size.schools
+        self.per_school = per_school
+        self.groups_per_school = -(-per_school // PUPILS_PER_GROUP)
+        self.families = int(size.pupils / 1.5) + 1  # 1.5 children per family
+        self.staff = size.schools * (1 + self.groups_per_school) + 1  # + the board member
 
-    def run(self) -> dict:
+    def rnd(self, index: str, salt: int) -> str:
+        """SQL for a number in [0, 1) fixed by (index, seed, salt): 48 bits of a hash."""
+        return (
+            f"((hashint8extended(({index})::int8, {self.seed * 1000 + salt}) "
+            f"& 281474976710655)::float8 / 281474976710656.0)"
+        )
+
+    def pick(self, index: str, salt: int, n: int) -> str:
+        """SQL for an integer in [0, n) fixed by (index, seed, salt)."""
+        return f"floor({self.rnd(index, salt)} * {n})::int8"
+
+    def ago(self, index: str, salt: int, days: str) -> str:
+        """SQL for NOW minus a fixed share of `days` (an SQL expression) days."""
+        return f"({self.now} - {self.rnd(index, salt)} * ({days}) * interval '1 day')"
+
+    def step(self, name: str, sql: str, params=None) -> None:
+        started = time.perf_counter()
+        self.counts[name] = self.counts.get(name, 0) + _execute(sql, params)
+        self.seconds[name] = round(self.seconds.get(name, 0) + time.perf_counter() - started, 1)
+
+    def run(self, vacuum: bool = True) -> dict:
         from schools.demo import demo_load
 
+        started = time.perf_counter()
         demo_load(today=NOW.date())
+        self.seconds["demo"] = round(time.perf_counter() - started, 1)
         with transaction.atomic():
+            # Pending deferred FK checks (inside an outer transaction) would block ALTER TABLE.
+            _execute("SET CONSTRAINTS ALL IMMEDIATE")
+            _execute("SET LOCAL maintenance_work_mem = '512MB'")
+            _execute("SET LOCAL work_mem = '64MB'")
+            self.first = {table: _next_id(table) for table in SEQUENCE_TABLES}
+            recreate = self.drop_constraints_and_indexes()
             self.schools()
             self.people()
             self.consent_events()
             self.monitoring()
             self.acknowledgements()
-        _reset_sequences(
-            [
-                "schools_school",
-                "schools_group",
-                "schools_pupil",
-                "schools_guardianship",
-                "schools_staffmembership",
-                "accounts_user",
-                "consent_consentevent",
-                "monitoring_source",
-                "monitoring_post",
-                "monitoring_flag",
-                "monitoring_followup",
-                "policy_acknowledgement",
-                "mfa_authenticator",
-            ]
+            started = time.perf_counter()
+            for statement in recreate:
+                _execute(statement)
+            self.seconds["indexes and constraints"] = round(time.perf_counter() - started, 1)
+            for table in SEQUENCE_TABLES:
+                _execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+        started = time.perf_counter()
+        _execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
+        self.seconds["vacuum analyze"] = round(time.perf_counter() - started, 1)
+        return {**self.counts, "seconds": self.seconds}
+
+    def drop_constraints_and_indexes(self) -> list[str]:
+        """Drop the bulk tables' FKs, unique constraints and secondary indexes; return the
+        statements that recreate them (constraints after indexes: unique first, FKs last)."""
+        tables = ", ".join(f"'{t}'::regclass" for t in BULK_TABLES)
+        constraints = _fetch(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype "
+            f"FROM pg_constraint WHERE conrelid IN ({tables}) AND contype IN ('f', 'u') "
+            "ORDER BY contype DESC, conrelid::regclass::text, conname"
         )
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        return self.counts
+        indexes = _fetch(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+            f"FROM pg_index i WHERE i.indrelid IN ({tables}) AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid "
+            "AND c.conrelid = i.indrelid) ORDER BY 1"
+        )
+        for table, name, _definition, _kind in reversed(constraints):  # FKs first
+            _execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            _execute(f"DROP INDEX {name}")
+        return [definition for _name, definition in indexes] + [
+            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+            for table, name, definition, _kind in constraints
+        ]
 
     # --- schools, groups, pupils --------------------------------------------------------
 
     def schools(self):
-        size = self.size
-        first = _next_id("schools_school")
-        self.school_ids = list(range(first, first + size.schools))
-        self.counts["schools"] = _copy(
-            "schools_school",
-            ["id", "code", "name", "aliases"],
-            (
-                (sid, f"bench{n:05d}", f"OBS Bench {n:05d}", f'["Bench {n:05d}"]')
-                for n, sid in enumerate(self.school_ids)
-            ),
+        size, first = self.size, self.first
+        self.step(
+            "schools",
+            "INSERT INTO schools_school (id, code, name, aliases) "
+            f"SELECT {first['schools_school']} + n, 'bench' || lpad(n::text, 5, '0'), "
+            "'OBS Bench ' || lpad(n::text, 5, '0'), "
+            "jsonb_build_array('Bench ' || lpad(n::text, 5, '0')) "
+            f"FROM generate_series(0, {size.schools - 1}) n",
         )
-        per_school = size.pupils // size.schools
-        groups_per_school = -(-per_school // PUPILS_PER_GROUP)
-        first_group = _next_id("schools_group")
-        self.groups = []  # (group id, school id)
-        rows = []
-        for s_index, sid in enumerate(self.school_ids):
-            for g in range(groups_per_school):
-                gid = first_group + s_index * groups_per_school + g
-                self.groups.append((gid, sid))
-                rows.append((gid, sid, f"groep {g + 1}", SCHOOL_YEAR))
-        self.counts["groups"] = _copy(
-            "schools_group", ["id", "school_id", "name", "school_year"], rows
+        groups = self.groups_per_school
+        self.step(
+            "groups",
+            "INSERT INTO schools_group (id, school_id, name, school_year) "
+            f"SELECT {first['schools_group']} + s * {groups} + g, {first['schools_school']} + s, "
+            f"'groep ' || (g + 1), {_sql_text(SCHOOL_YEAR)} "
+            f"FROM generate_series(0, {size.schools - 1}) s, "
+            f"generate_series(0, {groups - 1}) g ORDER BY 1",
         )
-        first_pupil = _next_id("schools_pupil")
-        self.pupils = []  # (pupil id, school id, group id)
-        for index in range(size.pupils):
-            s_index = min(index // per_school, size.schools - 1)
-            g_local = min((index % per_school) // PUPILS_PER_GROUP, groups_per_school - 1)
-            gid, sid = self.groups[s_index * groups_per_school + g_local]
-            self.pupils.append((first_pupil + index, sid, gid))
-        rng = self.rng
-        self.counts["pupils"] = _copy(
-            "schools_pupil",
-            [
-                "id",
-                "school_id",
-                "leerlingnummer",
-                "first_name",
-                "name_prefix",
-                "last_name",
-                "birth_date",
-                "group_id",
-                "left_on",
-                "not_in_picture",
-            ],
-            (
-                (
-                    pid,
-                    sid,
-                    f"B{pid:08d}",
-                    f"Kind{pid}",
-                    "",
-                    f"Bench{pid % 997}",
-                    f"{2015 + rng.randrange(8)}-{1 + rng.randrange(12):02d}-15",
-                    gid,
-                    None,
-                    "t" if rng.random() < 0.005 else "f",
-                )
-                for pid, sid, gid in self.pupils
-            ),
+        per_school, pupil = self.per_school, f"({first['schools_pupil']} + i)"
+        self.step(
+            "pupils",
+            "INSERT INTO schools_pupil (id, school_id, leerlingnummer, first_name, "
+            "name_prefix, last_name, birth_date, group_id, left_on, not_in_picture) "
+            f"SELECT {pupil}, {first['schools_school']} + x.s, "
+            f"'B' || lpad({pupil}::text, greatest(8, length({pupil}::text)), '0'), "
+            f"'Kind' || {pupil}, '', 'Bench' || mod({pupil}, 997), "
+            f"make_date(2015 + {self.pick('i', 1, 8)}::int, 1 + {self.pick('i', 2, 12)}::int, 15), "
+            f"{first['schools_group']} + x.s * {groups} + x.g, NULL, {self.rnd('i', 3)} < 0.005 "
+            f"FROM generate_series(0::int8, {size.pupils - 1}) i, LATERAL (SELECT "
+            f"least(i / {per_school}, {size.schools - 1}) AS s, "
+            f"least(mod(i, {per_school}) / {PUPILS_PER_GROUP}, {groups - 1}) AS g) x",
         )
 
     # --- users: parents, staff ---------------------------------------------------------
 
     def people(self):
-        first_user = _next_id("accounts_user")
-        families = int(self.size.pupils / PUPILS_PER_FAMILY) + 1
-        self.parent_ids = list(range(first_user, first_user + 2 * families))
-        user = first_user + 2 * families
-        self.staff = []  # (user id, school id or None, role, group id or None)
-        groups_by_school: dict[int, list[int]] = {}
-        for gid, sid in self.groups:
-            groups_by_school.setdefault(sid, []).append(gid)
-        for sid in self.school_ids:
-            self.staff.append((user, sid, "director", None))
-            user += 1
-            for gid in groups_by_school[sid]:
-                self.staff.append((user, sid, "teacher", gid))
-                user += 1
-        self.staff.append((user, None, "board", None))
-        user += 1
-        users = [(uid, f"ouder{uid}@bench.opo.example", "f") for uid in self.parent_ids]
-        users += [(uid, f"staf{uid}@bench.opo.example", "f") for uid, *_ in self.staff]
-        joined = NOW.isoformat()
-        self.counts["users"] = _copy(
-            "accounts_user",
-            [
-                "id",
-                "password",
-                "email",
-                "full_name",
-                "is_staff",
-                "is_active",
-                "date_joined",
-                "is_superuser",
-            ],
-            (
-                (uid, self.password, email, f"Bench {uid}", st, "t", joined, "f")
-                for uid, email, st in users
-            ),
+        first, families = self.first, self.families
+        user = first["accounts_user"]
+        self.first_staff_user = user + 2 * families
+        self.step(
+            "users",
+            "INSERT INTO accounts_user (id, password, email, full_name, is_staff, is_active, "
+            "date_joined, is_superuser) "
+            f"SELECT u, %s, CASE WHEN u < {self.first_staff_user} THEN 'ouder' ELSE 'staf' "
+            f"END || u || '@bench.opo.example', 'Bench ' || u, false, true, {self.now}, false "
+            f"FROM generate_series({user}::int8, {self.first_staff_user + self.staff - 1}) u",
+            [self.password],
         )
-        self._guardianships(families)
-        self._staff_rows()
-
-    def _guardianships(self, families):
-        first = _next_id("schools_guardianship")
-        self.holders: dict[int, tuple[int, int]] = {}
-        rows = []
-        for index, (pid, _sid, _gid) in enumerate(self.pupils):
-            family = int(index / PUPILS_PER_FAMILY)
-            pair = (self.parent_ids[2 * family], self.parent_ids[2 * family + 1])
-            self.holders[pid] = pair
-            rows.append((first + len(rows), pair[0], pid, "t"))
-            rows.append((first + len(rows), pair[1], pid, "t"))
-        self.counts["guardianships"] = _copy(
-            "schools_guardianship", ["id", "user_id", "pupil_id", "has_parental_authority"], rows
+        # Guardianships: pupil i is in family floor(i / 1.5); both parents hold gezag.
+        self.step(
+            "guardianships",
+            "INSERT INTO schools_guardianship (id, user_id, pupil_id, has_parental_authority) "
+            f"SELECT {first['schools_guardianship']} + 2 * i + k, "
+            f"{user} + 2 * ((2 * i) / 3) + k, {first['schools_pupil']} + i, true "
+            f"FROM generate_series(0::int8, {self.size.pupils - 1}) i, "
+            "generate_series(0, 1) k ORDER BY 1",
         )
-
-    def _staff_rows(self):
-        first = _next_id("schools_staffmembership")
-        memberships = [
-            (first + i, uid, sid, role) for i, (uid, sid, role, _g) in enumerate(self.staff)
-        ]
-        _copy("schools_staffmembership", ["id", "user_id", "school_id", "role"], memberships)
-        taught = [
-            (mid, gid) for (mid, *_), (*_, gid) in zip(memberships, self.staff, strict=True) if gid
-        ]
-        _copy("schools_staffmembership_groups", ["staffmembership_id", "group_id"], taught)
-        self.counts["staff"] = len(memberships)
-        first_auth = _next_id("mfa_authenticator")
-        _copy(
-            "mfa_authenticator",
-            ["id", "user_id", "type", "data", "created_at"],
-            (
-                (first_auth + i, uid, "totp", '{"secret": "bench"}', NOW.isoformat())
-                for i, (uid, *_rest) in enumerate(self.staff)
-            ),
+        # Staff j: per school a director (k = 0) then a teacher per group; the board last.
+        per_school = 1 + self.groups_per_school
+        board = self.staff - 1
+        self.step(
+            "staff",
+            "INSERT INTO schools_staffmembership (id, user_id, school_id, role) "
+            f"SELECT {first['schools_staffmembership']} + j, {self.first_staff_user} + j, "
+            f"CASE WHEN j < {board} THEN {first['schools_school']} + j / {per_school} END, "
+            f"CASE WHEN j = {board} THEN 'board' WHEN mod(j, {per_school}) = 0 "
+            "THEN 'director' ELSE 'teacher' END "
+            f"FROM generate_series(0::int8, {board}) j",
+        )
+        self.step(
+            "taught groups",
+            "INSERT INTO schools_staffmembership_groups (staffmembership_id, group_id) "
+            f"SELECT {first['schools_staffmembership']} + j, "
+            f"{first['schools_group']} + (j / {per_school}) * {self.groups_per_school} "
+            f"+ mod(j, {per_school}) - 1 "
+            f"FROM generate_series(0::int8, {board - 1}) j WHERE mod(j, {per_school}) <> 0",
+        )
+        self.step(
+            "authenticators",
+            "INSERT INTO mfa_authenticator (id, user_id, type, data, created_at) "
+            f"SELECT {first['mfa_authenticator']} + j, {self.first_staff_user} + j, 'totp', "
+            f'\'{{"secret": "bench"}}\'::jsonb, {self.now} '
+            f"FROM generate_series(0::int8, {board}) j",
         )
 
     # --- consent ------------------------------------------------------------------------
@@ -301,216 +322,114 @@ class Generator:
             versions[version.purpose_id] = version  # the latest wins
         combos = [
             (pid, media)
-            for pid in Purpose.objects.filter(active=True).values_list("id", flat=True)
+            for pid in Purpose.objects.filter(active=True)
+            .order_by("id")
+            .values_list("id", flat=True)
             for media in ("photo", "video", "audio")
             if pid in versions
         ]
-        rng = self.rng
-        first = _next_id("consent_consentevent")
-        counter = iter(range(first, first + 10**9))
-
-        def rows():
-            for pupil_id, *_ in self.pupils:
-                for purpose_id, media in rng.sample(
-                    combos, min(EVENT_COMBOS_PER_PUPIL, len(combos))
-                ):
-                    version = versions[purpose_id]
-                    for guardian in self.holders[pupil_id]:
-                        granted = "t" if rng.random() < 0.8 else "f"
-                        yield (
-                            next(counter),
-                            pupil_id,
-                            guardian,
-                            purpose_id,
-                            version.id,
-                            version.text_hash,
-                            media,
-                            granted,
-                            "portal",
-                            None,
-                            _ts(rng, 300),
-                        )
-
-        self.counts["consent_events"] = _copy(
-            "consent_consentevent",
-            [
-                "id",
-                "pupil_id",
-                "guardian_id",
-                "purpose_id",
-                "purpose_version_id",
-                "text_hash",
-                "media_type",
-                "granted",
-                "method",
-                "recorded_by_id",
-                "created_at",
-            ],
-            rows(),
+        n = len(combos)
+        per_pupil = min(EVENT_COMBOS_PER_PUPIL, n)
+        # Pupil i answers combos (a + k * b) mod n, k < per_pupil: b is a unit mod n, so
+        # the combos are distinct; a and b are fixed by the pupil's index.
+        units = [b for b in range(1, n) if math.gcd(b, n) == 1] or [1]
+        purpose_ids = _sql_array([p for p, _m in combos], "int8")
+        media = _sql_array([m for _p, m in combos], "text")
+        version_ids = _sql_array([versions[p].id for p, _m in combos], "int8")
+        hashes = _sql_array([versions[p].text_hash for p, _m in combos], "text")
+        units_sql = _sql_array(units, "int8")
+        first = self.first
+        event = f"((i * {per_pupil} + k) * 2 + g)"
+        self.step(
+            "consent_events",
+            "INSERT INTO consent_consentevent (id, pupil_id, guardian_id, purpose_id, "
+            "purpose_version_id, text_hash, media_type, granted, method, recorded_by_id, "
+            "created_at) "
+            f"SELECT {first['consent_consentevent']} + {event}, {first['schools_pupil']} + i, "
+            f"{first['accounts_user']} + 2 * ((2 * i) / 3) + g, "
+            f"({purpose_ids})[c.c + 1], ({version_ids})[c.c + 1], ({hashes})[c.c + 1], "
+            f"({media})[c.c + 1], {self.rnd(event, 12)} < 0.8, 'portal', NULL, "
+            f"{self.ago(event, 13, '300')} "
+            f"FROM generate_series(0::int8, {self.size.pupils - 1}) i "
+            f"CROSS JOIN LATERAL (SELECT {self.pick('i', 10, n)} AS a, "
+            f"({units_sql})[1 + {self.pick('i', 11, len(units))}] AS b) p "
+            f"CROSS JOIN LATERAL generate_series(0::int8, {per_pupil - 1}) k "
+            "CROSS JOIN LATERAL generate_series(0::int8, 1) g "
+            f"CROSS JOIN LATERAL (SELECT mod(p.a + k * p.b, {n}) AS c) c",
         )
 
     # --- monitoring ---------------------------------------------------------------------
 
     def monitoring(self):
-        first_source = _next_id("monitoring_source")
-        sources = [(first_source + i, sid) for i, sid in enumerate(self.school_ids)]
-        _copy(
-            "monitoring_source",
-            [
-                "id",
-                "kind",
-                "name",
-                "url",
-                "school_id",
-                "settings",
-                "interval_minutes",
-                "etag",
-                "last_modified",
-                "cursor",
-                "consecutive_failures",
-                "needs_attention",
-                "active",
-                "claim_token",
-                "created_at",
-            ],
-            (
-                (
-                    src,
-                    "rss",
-                    f"Bench feed {src}",
-                    f"https://feed{src}.example/rss",
-                    sid,
-                    "{}",
-                    30,
-                    "",
-                    "",
-                    "",
-                    0,
-                    "f",
-                    "f",
-                    "",
-                    NOW.isoformat(),
-                )
-                for src, sid in sources
-            ),
+        first, size = self.first, self.size
+        self.step(
+            "sources",
+            "INSERT INTO monitoring_source (id, kind, name, url, school_id, settings, "
+            "interval_minutes, etag, last_modified, cursor, consecutive_failures, "
+            "needs_attention, active, claim_token, created_at) "
+            f"SELECT {first['monitoring_source']} + s, 'rss', "
+            f"'Bench feed ' || ({first['monitoring_source']} + s), "
+            f"'https://feed' || ({first['monitoring_source']} + s) || '.example/rss', "
+            f"{first['schools_school']} + s, '{{}}'::jsonb, 30, '', '', '', 0, false, false, "
+            f"'', {self.now} FROM generate_series(0, {size.schools - 1}) s",
         )
-        self._posts(sources)
-
-    def _posts(self, sources):
-        rng = self.rng
-        first_post = _next_id("monitoring_post")
-        first_flag = _next_id("monitoring_flag")
-        first_case = _next_id("monitoring_followup")
-        flags, cases = [], []
-
-        def posts():
-            for index in range(self.size.posts):
-                pid = first_post + index
-                src, sid = sources[rng.randrange(len(sources))]
-                text = " ".join(rng.choice(WORDS) for _ in range(12)) + f" #{pid}"
-                fetched = _ts(rng, 365 * (index / self.size.posts) + 1)
-                if rng.random() < FLAG_SHARE:
-                    self._flag(
-                        rng, pid, sid, fetched, first_flag + len(flags), first_case, flags, cases
-                    )
-                yield (
-                    pid,
-                    src,
-                    f"bench-{pid}",
-                    f"https://feed{src}.example/p/{pid}",
-                    f"@lezer{pid % 5000}",
-                    text,
-                    "f",
-                    fetched,
-                    hashlib.sha256(text.encode()).hexdigest(),
-                    fetched,
-                    fetched,
-                    None,
-                )
-
-        self.counts["posts"] = _copy(
-            "monitoring_post",
-            [
-                "id",
-                "source_id",
-                "external_id",
-                "url",
-                "author_handle",
-                "text",
-                "has_media",
-                "published_at",
-                "content_hash",
-                "fetched_at",
-                "classified_at",
-                "reported_by_id",
-            ],
-            posts(),
+        # Post i: a source (so a school) and a time within the last 365 * i / posts + 1 days.
+        words = _sql_array(WORDS, "text")
+        hash_ = f"hashint8extended(i, {self.seed * 1000 + 21})"
+        text = " || ' ' || ".join(
+            f"w.w[1 + mod(({hash_} >> {5 * j}) & 31, {len(WORDS)})]" for j in range(WORDS_PER_POST)
         )
-        self.counts["cases"] = _copy(
-            "monitoring_followup",
-            [
-                "id",
-                "school_id",
-                "status",
-                "priority",
-                "notes",
-                "opened_at",
-                "closed_at",
-                "shingles",
-            ],
-            cases,
+        source = f"{first['monitoring_source']} + {self.pick('i', 20, size.schools)}"
+        fetched = self.ago("i", 22, f"365.0 * i / {size.posts} + 1")
+        post = f"({first['monitoring_post']} + i)"
+        self.step(
+            "posts",
+            "INSERT INTO monitoring_post (id, source_id, external_id, url, author_handle, "
+            "text, has_media, published_at, content_hash, fetched_at, classified_at, "
+            "reported_by_id) "
+            "SELECT id, source, 'bench-' || id, "
+            "'https://feed' || source || '.example/p/' || id, '@lezer' || mod(id, 5000), "
+            "text, false, fetched, encode(sha256(convert_to(text, 'UTF8')), 'hex'), "
+            "fetched, fetched, NULL FROM ("
+            f"SELECT {post} AS id, {source} AS source, {fetched} AS fetched, "
+            f"{text} || ' #' || {post} AS text "
+            f"FROM generate_series(0::int8, {size.posts - 1}) i, (SELECT {words} AS w) w"
+            ") p",
         )
-        self.counts["flags"] = _copy(
-            "monitoring_flag",
-            [
-                "id",
-                "post_id",
-                "school_id",
-                "category",
-                "score",
-                "matched",
-                "rule_version",
-                "urgent",
-                "created_at",
-                "followup_id",
-                "dismissed_as_false_positive",
-            ],
-            flags,
+        # Flags on 5% of the posts; a fifth of the non-positive ones opened a case.
+        category = f"({_sql_array(CATEGORIES, 'text')})[1 + {self.pick('i', 24, 5)}]"
+        school = f"{first['schools_school']} + {self.pick('i', 20, size.schools)}"
+        _execute(
+            "CREATE TEMPORARY TABLE bench_flagged ON COMMIT DROP AS "
+            "SELECT *, row_number() OVER (ORDER BY i) - 1 AS flag_n, "
+            "CASE WHEN has_case THEN count(*) FILTER (WHERE has_case) "
+            "OVER (ORDER BY i) - 1 END AS case_n FROM ("
+            f"SELECT i, {post} AS post_id, {school} AS school_id, {fetched} AS at, "
+            f"category, category <> 'positive' AND {self.rnd('i', 25)} < {CASE_SHARE} "
+            "AS has_case "
+            f"FROM generate_series(0::int8, {size.posts - 1}) i, "
+            f"LATERAL (SELECT {category} AS category) c "
+            f"WHERE {self.rnd('i', 23)} < {FLAG_SHARE}) f"
         )
-
-    def _flag(self, rng, post_id, school_id, at, flag_id, first_case, flags, cases):
-        category = rng.choice(CATEGORIES)
-        followup = None
-        if category != "positive" and rng.random() < CASE_SHARE:
-            followup = first_case + len(cases)
-            is_open = rng.random() < OPEN_CASE_SHARE
-            cases.append(
-                (
-                    followup,
-                    school_id,
-                    "new" if is_open else "closed",
-                    rng.choice((0, 1)),
-                    "",
-                    at,
-                    None if is_open else at,
-                    "[]",
-                )
-            )
-        dismissed = "t" if rng.random() < 0.1 else "f"
-        flags.append(
-            (
-                flag_id,
-                post_id,
-                school_id,
-                category,
-                round(rng.random(), 3),
-                "[]",
-                "bench-1",
-                "t" if rng.random() < 0.05 else "f",
-                at,
-                followup,
-                dismissed,
-            )
+        is_open = f"{self.rnd('i', 26)} < {OPEN_CASE_SHARE}"
+        self.step(
+            "cases",
+            "INSERT INTO monitoring_followup (id, school_id, status, priority, notes, "
+            "opened_at, closed_at, shingles) "
+            f"SELECT {first['monitoring_followup']} + case_n, school_id, "
+            f"CASE WHEN {is_open} THEN 'new' ELSE 'closed' END, {self.pick('i', 27, 2)}, "
+            f"'', at, CASE WHEN {is_open} THEN NULL ELSE at END, '[]'::jsonb "
+            "FROM bench_flagged WHERE has_case ORDER BY case_n",
+        )
+        self.step(
+            "flags",
+            "INSERT INTO monitoring_flag (id, post_id, school_id, category, score, matched, "
+            "rule_version, urgent, created_at, followup_id, dismissed_as_false_positive) "
+            f"SELECT {first['monitoring_flag']} + flag_n, post_id, school_id, category, "
+            f"round({self.rnd('i', 30)}::numeric, 3), '[]'::jsonb, 'bench-1', "
+            f"{self.rnd('i', 29)} < 0.05, at, "
+            f"CASE WHEN has_case THEN {first['monitoring_followup']} + case_n END, "
+            f"{self.rnd('i', 28)} < 0.1 FROM bench_flagged ORDER BY flag_n",
         )
 
     # --- protocol confirmations ---------------------------------------------------------
@@ -521,14 +440,18 @@ class Generator:
         version = ProtocolVersion.objects.filter(status="published").order_by("-number").first()
         if version is None:
             return
-        rng = self.rng
-        users = [uid for uid, *_ in self.staff] + self.parent_ids[::3]
-        first = _next_id("policy_acknowledgement")
-        chosen = [uid for uid in users if rng.random() < 0.6]
-        self.counts["acknowledgements"] = _copy(
-            "policy_acknowledgement",
-            ["id", "version_id", "user_id", "confirmed_at"],
-            ((first + i, version.id, uid, _ts(rng, 60)) for i, uid in enumerate(chosen)),
+        # All staff, then every third parent; 60% of them confirmed.
+        parents = -(-2 * self.families // 3)
+        self.step(
+            "acknowledgements",
+            "INSERT INTO policy_acknowledgement (id, version_id, user_id, confirmed_at) "
+            f"SELECT {self.first['policy_acknowledgement']} - 1 + row_number() OVER "
+            f"(ORDER BY n), {version.id}, u, {self.ago('u', 41, '60')} FROM ("
+            f"SELECT j AS n, {self.first_staff_user} + j AS u "
+            f"FROM generate_series(0::int8, {self.staff - 1}) j UNION ALL "
+            f"SELECT {self.staff} + m, {self.first['accounts_user']} + 3 * m "
+            f"FROM generate_series(0::int8, {parents - 1}) m) x "
+            f"WHERE {self.rnd('u', 40)} < 0.6",
         )
 
 
