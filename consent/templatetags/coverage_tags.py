@@ -12,6 +12,7 @@ from html import escape
 
 from django import template
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -92,5 +93,39 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
             f"{escape(pupil.full_name)}</strong>{group}: {count}</summary>\n          <ul>"
             f"\n            {cells}\n          </ul>\n        </details>\n        {link}"
             "\n      </li>\n    "
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
+
+
+@register.simple_tag
+def attention_waiting_items(lines, school_code: str) -> SafeString:
+    """<li> per pupil with unanswered questions on the director's and the board's home
+    (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link or
+    the day they were reminded, and the paper form. Written like waiting_items."""
+    remind = escape(reverse("consent:remind", args=[school_code]))
+    before, after = _record_url()
+    paper = escape(_("Record a paper form"))
+    nobody = escape(_("no parent with parental authority known"))
+    reminded_text = _("%(name)s reminded on %(day)s")
+    remind_text = _("Remind %(name)s")
+    items = []
+    for line in lines:
+        n = line.open_questions
+        count = escape(ngettext("%(n)s open question", "%(n)s open questions", n) % {"n": n})
+        families = []
+        for family in line.families:
+            if family.reminded_on:
+                day = date_format(family.reminded_on, "j F")
+                families.append(f" · {escape(reminded_text % {'name': family.name, 'day': day})}")
+            else:
+                families.append(
+                    f' · <a href="{remind}?ouder={int(family.guardian_id)}">'
+                    f"{escape(remind_text % {'name': family.name})}</a>"
+                )
+        url = escape(f"{before}{int(line.pupil.pk)}{after}")
+        items.append(
+            f"\n          <li><strong>{escape(line.pupil.full_name)}</strong> · {count}"
+            f"\n            {''.join(families) or ' · ' + nobody}"
+            f'\n            · <a href="{url}">{paper}</a></li>\n        '
         )
     return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
