@@ -33,6 +33,30 @@ def _when(value) -> str:
     return escape(date_format(localtime(value), "j F Y H:i"))
 
 
+def _flag_memo(context) -> dict:
+    """What every flag of a page shares: URLs, the CSRF token, the fixed texts."""
+    texts = {
+        "urgent": _("Urgent"),
+        "complaints": _("resembles earlier complaints"),
+        "similar": _("resembles earlier posts of this kind"),
+        "weighed": _("words that weighed most:"),
+        "matched": _("matched:"),
+        "original": _("original post"),
+        "deleted": _("The post itself has been deleted (retention)."),
+        "dismissed": _("dismissed as false positive"),
+        "false_positive": _("False positive"),
+    }
+    return {
+        "case": _url_parts("monitoring:case"),
+        "dismiss": _url_parts("monitoring:flag_dismiss"),
+        "csrf": escape(get_token(context["request"])) if "request" in context else "",
+        "marked_by": _("marked by %(who)s on %(when)s"),
+        "dismissed_by": _("marked as a false positive by %(who)s on %(when)s"),
+        "case_number": _("Case #%(number)s"),
+        **{key: escape(text) for key, text in texts.items()},
+    }
+
+
 @register.simple_tag(takes_context=True)
 def flag_article(context, flag) -> SafeString:
     """One flag as an <article> (dashboard and case page), written in Python: as an
@@ -40,42 +64,35 @@ def flag_article(context, flag) -> SafeString:
     goes through escape; the texts and URLs shared by every flag are made once per page."""
     memo = context.render_context.get("monitoring_flag_article")
     if memo is None:
-        memo = context.render_context["monitoring_flag_article"] = {
-            "case": _url_parts("monitoring:case"),
-            "dismiss": _url_parts("monitoring:flag_dismiss"),
-            "csrf": escape(get_token(context["request"])) if "request" in context else "",
-        }
+        memo = context.render_context["monitoring_flag_article"] = _flag_memo(context)
     in_case, can_act = context.get("in_case"), context.get("can_act")
     meta = []
     if flag.urgent:
         meta.append(
             '<strong class="mon-urgent"><span aria-hidden="true">⚠</span> '
-            f"{escape(_('Urgent'))}</strong> · "
+            f"{memo['urgent']}</strong> · "
         )
     meta.append(
         f"<strong>{escape(flag.category_label)}</strong> · {escape(flag.school.name)} · "
         f"{_when(flag.created_at)}"
     )
     if flag.marked_by_id:
-        text = _("marked by %(who)s on %(when)s") % {
+        text = memo["marked_by"] % {
             "who": escape(str(flag.marked_by)),
             "when": _when(flag.marked_at),
         }
         meta.append(f" · {text}")
     elif flag.is_learned:
-        if flag.category == "negative_experience":
-            text = escape(_("resembles earlier complaints"))
-        else:
-            text = escape(_("resembles earlier posts of this kind"))
+        text = memo["complaints" if flag.category == "negative_experience" else "similar"]
         if flag.learned_words:
             words = escape(", ".join(str(w) for w in flag.learned_words))
-            text += f" ({escape(_('words that weighed most:'))} {words})"
+            text += f" ({memo['weighed']} {words})"
         meta.append(f" · {text}")
     elif flag.matched:
         words = escape(", ".join(str(w) for w in flag.matched))
-        meta.append(f" · {escape(_('matched:'))} {words}")
+        meta.append(f" · {memo['matched']} {words}")
     if flag.dismissed_as_false_positive and flag.dismissed_by_id:
-        text = _("marked as a false positive by %(who)s on %(when)s") % {
+        text = memo["dismissed_by"] % {
             "who": escape(str(flag.dismissed_by)),
             "when": _when(flag.dismissed_at),
         }
@@ -89,24 +106,22 @@ def flag_article(context, flag) -> SafeString:
         if link:
             source += (
                 f' · <a href="{escape(link)}" rel="noopener noreferrer nofollow">'
-                f"{escape(_('original post'))}</a>"
+                f"{memo['original']}</a>"
             )
         body = (
             f'<blockquote class="mon-post">{linebreaksbr(post.text, autoescape=True)}'
             f'</blockquote>\n    <p class="mon-flag__source">{source}</p>'
         )
     else:
-        body = (
-            f'<p class="mon-muted">{escape(_("The post itself has been deleted (retention)."))}</p>'
-        )
+        body = f'<p class="mon-muted">{memo["deleted"]}</p>'
     actions = ""
     if flag.followup_id and not in_case:
         before, after = memo["case"]
-        number = escape(_("Case #%(number)s") % {"number": flag.followup_id})
+        number = escape(memo["case_number"] % {"number": flag.followup_id})
         actions += f'<a href="{before}{int(flag.followup_id)}{after}">{number}</a>'
     if can_act:
         if flag.dismissed_as_false_positive:
-            actions += f"<span>✓ {escape(_('dismissed as false positive'))}</span>"
+            actions += f"<span>✓ {memo['dismissed']}</span>"
         else:
             before, after = memo["dismiss"]
             hidden = '<input type="hidden" name="from_case" value="1">' if in_case else ""
@@ -114,7 +129,7 @@ def flag_article(context, flag) -> SafeString:
                 f'<form method="post" action="{before}{int(flag.pk)}{after}">'
                 f'<input type="hidden" name="csrfmiddlewaretoken" value="{memo["csrf"]}">'
                 f'{hidden}<button type="submit" class="secondary">'
-                f"{escape(_('False positive'))}</button></form>"
+                f"{memo['false_positive']}</button></form>"
             )
     urgent = " mon-flag--urgent" if flag.urgent else ""
     html = (
@@ -126,16 +141,15 @@ def flag_article(context, flag) -> SafeString:
 
 @register.simple_tag
 def mention_links(schools) -> SafeString:
-    """ " · Mentions: <school>" per school: board staff see every school of the foundation,
-    so the links are written in Python with one reverse (a template loop with a {% url %}
-    per school grew with the foundation, issue 17)."""
+    """A link to the mentions per school, from (code, name) pairs: board staff see every
+    school of the foundation, so the links are written in Python with one reverse (a
+    template loop with a {% url %} per school grew with the foundation, issue 17)."""
     before, after = reverse("monitoring:mentions", args=["-code-"]).split("-code-")
     text = _("Mentions: %(school)s")
     return mark_safe(  # noqa: S308 (every value below went through escape)
         "".join(
-            f' · <a href="{escape(before + school.code + after)}">'
-            f"{escape(text % {'school': school.name})}</a>"
-            for school in schools
+            f' · <a href="{escape(before + code + after)}">{escape(text % {"school": name})}</a>'
+            for code, name in schools
         )
     )
 
