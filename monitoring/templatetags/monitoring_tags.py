@@ -29,8 +29,9 @@ def _url_parts(name: str) -> tuple[str, str]:
     return before, after
 
 
-def _when(value) -> str:
-    return escape(date_format(localtime(value), "j F Y H:i"))
+def _when(value, fmt: str = "j F Y H:i") -> str:
+    """As the template's date filter: "" for no value (localtime(None) would be now)."""
+    return escape(date_format(localtime(value), fmt)) if value else ""
 
 
 def _flag_memo(context) -> dict:
@@ -168,7 +169,7 @@ def case_rows(cases) -> SafeString:
     rows = []
     for case in cases:
         assigned = escape(str(case.assigned_to)) if case.assigned_to else nobody
-        opened = escape(date_format(localtime(case.opened_at), "j F Y"))
+        opened = _when(case.opened_at, "j F Y")
         pk = int(case.pk)
         rows.append(
             f'\n    <tr>\n      <td><a href="{before}{pk}{after}">#{pk}</a></td>'
