@@ -1,7 +1,8 @@
 """Read-only views over consent for directors, the board and parents (no workflows here)."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -13,7 +14,7 @@ from consent.models import (
     PublicationCheck,
     ReviewConfirmation,
 )
-from consent.rules import State, consent_table, purpose_infos
+from consent.rules import ConsentTable, Decision, Key, PurposeInfo, State, purpose_infos
 from schools.models import Guardianship, Pupil, School
 
 
@@ -64,20 +65,20 @@ class GroupCoverage:
     def not_in_picture(self) -> int:
         return self.counts[State.NOT_IN_PICTURE]
 
-    # Per pupil, next to the per-cell counts above.
-    @property
+    # Per pupil, next to the per-cell counts above; the page reads each several times.
+    @cached_property
     def pupils_complete(self) -> int:
         return sum(1 for r in self.rows if r.complete and not r.not_in_picture)
 
-    @property
+    @cached_property
     def pupils_waiting(self) -> list[PupilCoverage]:
         return [r for r in self.rows if r.unanswered]
 
-    @property
+    @cached_property
     def pupils_in_conflict(self) -> list[PupilCoverage]:
         return [r for r in self.rows if r.conflicts]
 
-    @property
+    @cached_property
     def pupils_never_in_picture(self) -> list[PupilCoverage]:
         return [r for r in self.rows if r.not_in_picture]
 
@@ -128,57 +129,128 @@ def gezag_names(pupil_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, 
     return per_pupil, names
 
 
-def pupil_coverage(pupil, infos, table, guardians) -> tuple[PupilCoverage, list]:
-    """The pupil's row and the states of its cells as (info, media, state)."""
-    row = PupilCoverage(pupil=pupil, not_in_picture=pupil.not_in_picture, guardians=guardians)
-    cells = []
-    for info in infos:
-        missing = []
-        for media in MediaType:
-            state = table.state(pupil.pk, info.purpose.pk, media)
-            cells.append((info, media, state))
-            if state == State.UNANSWERED:
-                missing.append(media.label)
-            elif state == State.CONFLICT:
-                row.conflicts.append((info.purpose.name, media.label))
-        if missing:
-            row.unanswered.append((info.purpose.name, missing))
-    return row, cells
+@dataclass
+class CoverageInputs:
+    """What the coverage page, its chart and its export read, loaded once per request."""
+
+    pupils: list[Pupil]
+    infos: list[PurposeInfo]
+    table: ConsentTable
+    guardians: dict[int, list[tuple[int, str]]]  # pupil id -> gezag-holders (id, name)
+    names: dict[int, str]  # gezag-holder id -> name
+
+    @cached_property
+    def cells(self) -> list[tuple[PurposeInfo, str, str]]:
+        """(purpose info, media type, media label) in the page's order."""
+        media = [(value, str(label)) for value, label in MediaType.choices]
+        return [(info, value, label) for info in self.infos for value, label in media]
+
+    def states(self, pupil: Pupil) -> list[State]:
+        """The pupil's state per cell (self.cells order). A cell nobody answered is
+        unanswered without asking the rules: `effective_state` of no decisions."""
+        if pupil.not_in_picture:
+            return [State.NOT_IN_PICTURE] * len(self.cells)
+        decided, state, pk = self.table.decisions, self.table.state, pupil.pk
+        return [
+            state(pk, purpose_id, media) if (pk, purpose_id, media) in decided else UNANSWERED
+            for purpose_id, media in self.cell_keys
+        ]
+
+    @cached_property
+    def cell_keys(self) -> list[tuple[int, str]]:
+        return [(info.purpose.pk, media) for info, media, _label in self.cells]
 
 
-def school_coverage(school: School) -> SchoolCoverage:
-    """Per group the cell counts (pupil × purpose × media type) and a row per pupil with
-    names. A constant number of queries: pupils, purposes, holders, events, names."""
+UNANSWERED = State.UNANSWERED
+
+
+def coverage_inputs(school: School) -> CoverageInputs:
+    """Pupils, purposes, gezag-holders with names and decisions: 4 queries.
+
+    The gezag-holders are read once, with their names, for both the rules and the
+    reminder links (consent_table would read them a second time without names)."""
     pupils = school_pupils(school)
     infos = purpose_infos()
-    table = consent_table(pupils, infos)
-    guardians, names = gezag_names([p.pk for p in pupils])
+    # the same pupils as a subquery: PostgreSQL joins, Django need not bind hundreds of ids
+    pupil_ids = Pupil.objects.current().filter(school=school).values("id")
+    guardians, names = gezag_names(pupil_ids)
+    holders = {pupil_id: {uid for uid, _name in rows} for pupil_id, rows in guardians.items()}
+    table = ConsentTable(
+        pupils={p.pk: p for p in pupils},
+        purposes={info.purpose.pk: info for info in infos},
+        holders=holders,
+        decisions=_decisions(pupil_ids, infos),
+    )
+    return CoverageInputs(pupils, infos, table, guardians, names)
+
+
+def _decisions(pupil_ids, infos) -> dict[Key, list[Decision]]:
+    """Every consent event of these pupils for these purposes, as the rules read them (the
+    same rows as consent.rules.consent_table)."""
+    decisions: dict[Key, list[Decision]] = defaultdict(list)
+    rows = ConsentEvent.objects.filter(
+        pupil_id__in=pupil_ids,
+        purpose_id__in=[info.purpose.pk for info in infos],
+        media_type__in=MediaType.values,
+    ).values_list(
+        "pupil_id",
+        "purpose_id",
+        "media_type",
+        "guardian_id",
+        "purpose_version__number",
+        "granted",
+        "created_at",
+        "id",
+    )
+    for pupil_id, purpose_id, media, guardian_id, number, granted, at, seq in rows:
+        decisions[(pupil_id, purpose_id, media)].append(
+            Decision(guardian_id, number, granted, at, seq)
+        )
+    return dict(decisions)
+
+
+def school_coverage(school: School, inputs: CoverageInputs | None = None) -> SchoolCoverage:
+    """Per group the cell counts (pupil × purpose × media type) and a row per pupil with
+    names. A constant number of queries (coverage_inputs), none when given the inputs."""
+    inputs = inputs or coverage_inputs(school)
+    table, cells = inputs.table, inputs.cells
     groups: dict[str, GroupCoverage] = {}
     total = GroupCoverage(name="")
     conflicts = []
-    for pupil in pupils:
+    for pupil in inputs.pupils:
         name = pupil.group.name if pupil.group else "—"
-        group = groups.setdefault(name, GroupCoverage(name=name, group_id=pupil.group_id))
-        row, cells = pupil_coverage(pupil, infos, table, guardians.get(pupil.pk, []))
+        group = groups.get(name)
+        if group is None:
+            group = groups[name] = GroupCoverage(name=name, group_id=pupil.group_id)
+        row = PupilCoverage(
+            pupil=pupil,
+            not_in_picture=pupil.not_in_picture,
+            guardians=inputs.guardians.get(pupil.pk, []),
+        )
+        states = inputs.states(pupil)
+        group.counts.update(states)
         group.rows.append(row)
-        total.rows.append(row)
         group.pupils += 1
-        total.pupils += 1
-        for info, media, state in cells:
-            group.counts[state] += 1
-            total.counts[state] += 1
-            if state == State.CONFLICT:
+        missing: dict[str, list[str]] = {}
+        for (info, media, label), state in zip(cells, states, strict=True):
+            if state == State.UNANSWERED:
+                missing.setdefault(info.purpose.name, []).append(label)
+            elif state == State.CONFLICT:
+                row.conflicts.append((info.purpose.name, label))
                 latest = table.latest_by_guardian(pupil.pk, info.purpose.pk, media)
-                answers = [(names.get(gid) or "—", d.granted) for gid, d in latest.items()]
-                conflicts.append(Conflict(pupil, info.purpose.name, media.label, answers))
+                answers = [(inputs.names.get(gid) or "—", d.granted) for gid, d in latest.items()]
+                conflicts.append(Conflict(pupil, info.purpose.name, label, answers))
+        row.unanswered = list(missing.items())
+    for group in groups.values():
+        total.counts.update(group.counts)
+        total.rows.extend(group.rows)
+        total.pupils += group.pupils
     return SchoolCoverage(school, list(groups.values()), total, conflicts)
 
 
 def coverage_table(school: School) -> tuple[list[str], list[list]]:
     """One row per pupil × channel × media type, in Dutch words (shared CSV/xlsx writer)."""
-    pupils = school_pupils(school)
-    infos = purpose_infos()
-    table = consent_table(pupils, infos)
+    inputs = coverage_inputs(school)
     headers = [
         _("School"),
         _("Group"),
@@ -189,23 +261,24 @@ def coverage_table(school: School) -> tuple[list[str], list[list]]:
         _("Media type"),
         _("Status"),
     ]
+    words = {state: str(word) for state, word in EXPORT_STATES.items()}
     rows = []
-    for pupil in pupils:
-        for info in infos:
-            for media in MediaType:
-                state = table.state(pupil.pk, info.purpose.pk, media)
-                rows.append(
-                    [
-                        school.name,
-                        pupil.group.name if pupil.group else "",
-                        pupil.leerlingnummer,
-                        pupil.first_name,
-                        " ".join(p for p in (pupil.name_prefix, pupil.last_name) if p),
-                        info.purpose.name,
-                        str(media.label),
-                        str(EXPORT_STATES[state]),
-                    ]
-                )
+    for pupil in inputs.pupils:
+        group = pupil.group.name if pupil.group else ""
+        surname = " ".join(p for p in (pupil.name_prefix, pupil.last_name) if p)
+        for (info, _media, label), state in zip(inputs.cells, inputs.states(pupil), strict=True):
+            rows.append(
+                [
+                    school.name,
+                    group,
+                    pupil.leerlingnummer,
+                    pupil.first_name,
+                    surname,
+                    info.purpose.name,
+                    label,
+                    words[state],
+                ]
+            )
     return headers, rows
 
 

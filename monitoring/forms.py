@@ -1,9 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
+from monitoring.models import CATEGORY_LABELS, FollowUp, Mention, Source, WatchTerm
 from monitoring.sources import bluesky, mastodon
 from schools.models import School
 
@@ -161,10 +162,21 @@ class MentionFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("all")), *CATEGORY_LABELS.items()]
-        self.fields["source"].queryset = Source.objects.order_by("name")
+        self.fields["source"].queryset = mention_sources(school)
+
+
+def mention_sources(school):
+    """The sources worth filtering the school's mentions by: those that brought a post
+    naming the school, the school's own and the foundation's. Not every source of the
+    foundation: that list grew with the schools (issue 17) and named other schools' feeds.
+    """
+    brought = Mention.objects.filter(school=school).values("post__source_id")
+    return Source.objects.filter(
+        Q(pk__in=brought) | Q(school=school) | Q(school__isnull=True)
+    ).order_by("name")
 
 
 class MarkForm(forms.Form):

@@ -44,7 +44,8 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def dashboard(request):
     access.require_monitoring(request.user)
-    schools = access.monitored_schools(request.user)
+    # (code, name) pairs: board staff get every school, no model instances needed
+    schools = access.monitored_schools(request.user).values_list("code", "name")
     context = {
         "cases": selectors.open_cases(request.user, limit=DASHBOARD_LIMIT),
         "flags": selectors.recent_flags(request.user, limit=DASHBOARD_LIMIT),
@@ -72,12 +73,20 @@ def flag_dismiss(request, pk):
 MENTIONS_PER_PAGE = 50
 
 
+def _other_schools_nav(user, school):
+    """The schools to switch between; no query for a director of this one school only."""
+    ids = access.monitored_school_ids(user)
+    if ids == [school.pk]:
+        return [school]  # the template shows no nav for one school
+    return access.monitored_schools(user)
+
+
 @never_cache
 @login_required
 @require_GET
 def mentions(request, code):
     school = access.get_monitored_school(request.user, code)
-    form = MentionFilterForm(request.GET or None)
+    form = MentionFilterForm(request.GET or None, school=school)
     if form.is_bound and not form.is_valid():
         rows = Mention.objects.none()
     else:
@@ -93,7 +102,7 @@ def mentions(request, code):
     query.pop("page", None)
     context = {
         "school": school,
-        "schools": access.monitored_schools(request.user),
+        "schools": _other_schools_nav(request.user, school),
         "form": form,
         "page": page,
         "query": query.urlencode(),

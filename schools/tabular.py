@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
-from schools.csv_safety import safe_row
+from schools.csv_safety import safe_cell, safe_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,8 +25,21 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(safe_row([str(h) for h in headers]))
+    # Exports repeat their values (a school name, a channel, a state on every row):
+    # each distinct value is made safe once per file (keyed with its type: True == 1).
+    safe: dict = {}
     for row in rows:
-        writer.writerow(safe_row([_text(v) for v in row]))
+        cells = []
+        for value in row:
+            key = (value.__class__, value)
+            try:
+                cell = safe[key]
+            except KeyError:
+                cell = safe[key] = safe_cell(_text(value))
+            except TypeError:  # unhashable: never the case for our exports, but allowed
+                cell = safe_cell(_text(value))
+            cells.append(cell)
+        writer.writerow(cells)
     return "\ufeff" + out.getvalue()
 
 

@@ -3,11 +3,14 @@
     DJANGO_SETTINGS_MODULE=bench.web.settings DATABASE_URL=... python -m bench.web.prepare
 
 Prints one JSON object: the pages (path, method, body, cookie, queries per request).
+BENCH_PAGES (optional, names separated by commas) measures only those pages beside the
+bare view, for a quicker look at one page while working on it.
 Sessions are created through the configured session engine, so gunicorn (same settings,
 same SECRET_KEY) accepts the cookies.
 """
 
 import json
+import os
 import sys
 from importlib import import_module
 from urllib.parse import urlencode
@@ -29,6 +32,7 @@ from consent.models import MediaType  # noqa: E402
 from consent.rules import purpose_infos  # noqa: E402
 from schools.models import Guardianship, StaffMembership  # noqa: E402
 
+BARE = "bare, anonymous"
 CSRF_TOKEN = get_random_string(32, allowed_chars=CSRF_ALLOWED_CHARS)
 
 
@@ -97,7 +101,7 @@ def pages(cast) -> list[dict]:
     cookies["parent"] = session_cookie(cast["parent"])
     code, child, group = cast["school"].code, cast["child"], cast["group"]
     table = [
-        ("bare, anonymous", "/bench/bare/", None),
+        (BARE, "/bench/bare/", None),
         ("bare, teacher's cookie", "/bench/bare/", "teacher"),
         ("teacher class overview", reverse("consent:group", args=[group.pk]), "teacher"),
         ("parent's child page", reverse("consent:child", args=[child.pk]), "parent"),
@@ -112,7 +116,7 @@ def pages(cast) -> list[dict]:
         ("director coverage CSV", reverse("consent:coverage_export", args=[code]), "director"),
         ("board monitoring dashboard", reverse("monitoring:dashboard"), "board"),
         ("board protocol confirmations", reverse("policy:confirmations"), "board"),
-        ("monitoring mentions", optional("monitoring:mentions"), "director"),
+        ("monitoring mentions", optional("monitoring:mentions", code), "director"),
     ]
     result = []
     for name, path, role in table:
@@ -127,7 +131,18 @@ def pages(cast) -> list[dict]:
         body=consent_post_body(child),
     )
     result.insert(4, post)
-    return result
+    return chosen(result, os.environ.get("BENCH_PAGES", ""))
+
+
+def chosen(result: list[dict], names: str) -> list[dict]:
+    """The pages named in BENCH_PAGES (all when empty), always with the bare view."""
+    wanted = {name.strip() for name in names.split(",") if name.strip()}
+    if not wanted:
+        return result
+    unknown = wanted - {p["name"] for p in result}
+    if unknown:
+        raise SystemExit(f"BENCH_PAGES: no page named {', '.join(sorted(unknown))}")
+    return [p for p in result if p["name"] in wanted or p["name"] == BARE]
 
 
 def page(name, path, cookie, body=None) -> dict:

@@ -3,13 +3,17 @@ who is never in the picture; counts per pupil and per cell; answers over time.""
 
 import datetime
 
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import make_user
 from consent.charts import coverage_history
-from consent.models import ReminderSent
+from consent.models import MediaType, ReminderSent, ReviewConfirmation, ReviewRound
+from consent.rules import State, consent_table, effective_state, purpose_infos
+from consent.services import current_school_year
 from consent.tests.helpers import decide
-from schools.models import Guardianship
+from schools.models import Guardianship, Pupil
 
 
 def coverage_html(client, school="vlindertuin"):
@@ -79,3 +83,77 @@ def test_it_renders_the_chart_accessibly_with_a_table(login, director_a, parent_
     assert '<svg class="cov-chart"' in html and 'role="img"' in html
     assert '<title id="cov-title-1">' in html and '<desc id="cov-desc-1">' in html
     assert '<caption id="history-caption">' in html
+
+
+def test_it_counts_the_review_rounds_confirmations_in_the_same_queries(
+    login, director_a, parent_a, pupil_a, school_a, django_assert_num_queries
+):
+    year = current_school_year(datetime.date.today())
+    review = ReviewRound.objects.create(school=school_a, school_year=year, opened_by=director_a)
+    ReviewConfirmation.objects.create(review_round=review, user=parent_a, pupil=pupil_a)
+    client = login(director_a)
+    url = reverse("consent:coverage", args=[school_a.code])
+    client.get(url)
+    # the same 12 as without a round (consent/tests/test_query_counts.py): the count of
+    # confirmations comes with the round, not as a query of its own
+    with django_assert_num_queries(12):
+        html = client.get(url).content.decode()
+    assert "1 bevestiging" in html
+
+
+def test_it_charts_the_same_shares_as_replaying_the_rules_week_by_week(
+    parent_a, pupil_a, pupil_a2, school_a
+):
+    """The chart takes each cell's first qualifying answer; replaying `effective_state`
+    with the decisions up to each week's end must give the same shares."""
+    today = datetime.date.today()
+    second_parent = make_user("tweede@example.org")
+    Guardianship.objects.create(user=second_parent, pupil=pupil_a, has_parental_authority=True)
+    Guardianship.objects.create(user=parent_a, pupil=pupil_a2, has_parental_authority=True)
+    outsider = make_user("geen-gezag@example.org")
+    Guardianship.objects.create(user=outsider, pupil=pupil_a2, has_parental_authority=False)
+    steps = [
+        (40, pupil_a, parent_a, "website", "photo", True),
+        (30, pupil_a, second_parent, "website", "photo", False),
+        (20, pupil_a, parent_a, "pers", "video", False),
+        (9, pupil_a, parent_a, "website", "photo", False),
+        (3, pupil_a2, parent_a, "schoolgids", "audio", True),
+    ]
+    for days, pupil, guardian, code, media, granted in steps:
+        with time_machine.travel(timezone.now() - datetime.timedelta(days=days), tick=False):
+            decide(pupil, guardian, code, media, granted)
+    # a decision of someone who is no longer a gezag-holder does not count
+    Guardianship.objects.filter(user=outsider).update(has_parental_authority=True)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=15), tick=False):
+        decide(pupil_a2, outsider, "website", "video", True)
+    Guardianship.objects.filter(user=outsider).update(has_parental_authority=False)
+
+    history = coverage_history(school_a, today=today)
+    infos = purpose_infos()
+    pupils = list(Pupil.objects.filter(school=school_a).select_related("group"))
+    table = consent_table(pupils, infos)
+    for series in history.groups:
+        members = [p for p in pupils if p.group.name == series.name]
+        expected = []
+        for week in history.weeks:
+            end = timezone.make_aware(datetime.datetime.combine(week, datetime.time.max))
+            answered = sum(
+                effective_state(
+                    gezag_holders=table.holders.get(p.pk, set()),
+                    decisions=[
+                        d
+                        for d in table.decisions.get((p.pk, info.purpose.pk, media), ())
+                        if d.at <= end
+                    ],
+                    baseline=info.baseline,
+                    not_in_picture=False,
+                )
+                != State.UNANSWERED
+                for p in members
+                for info in infos
+                for media in MediaType.values
+            )
+            expected.append(round(100 * answered / (len(members) * len(infos) * 3)))
+        assert series.shares == expected
+    # the weeks differ: the data exercises the replay, not only "all zero"
+    assert any(len(set(series.shares)) > 1 for series in history.groups)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from consent.charts import coverage_history
 from consent.forms import PaperForm
 from consent.models import ConsentEvent, ReviewRound
-from consent.reports import child_history, coverage_table, school_coverage
+from consent.reports import child_history, coverage_inputs, coverage_table, school_coverage
 from consent.rules import purpose_infos
 from consent.services import (
     consent_decide,
@@ -54,10 +55,13 @@ def coverage_index(request):
 def coverage(request, code):
     school = get_school_for_director(request.user, code)
     year = current_school_year(timezone.localdate())
+    inputs = coverage_inputs(school)  # the rules' inputs, read once for table and chart
     context = {
-        "coverage": school_coverage(school),
-        "history": coverage_history(school),
-        "review_round": ReviewRound.objects.filter(school=school, school_year=year).first(),
+        "coverage": school_coverage(school, inputs),
+        "history": coverage_history(school, inputs=inputs),
+        "review_round": ReviewRound.objects.filter(school=school, school_year=year)
+        .annotate(confirmation_count=Count("confirmations"))
+        .first(),
         "can_act": has_role(request.user, *ACTING),
     }
     return render(request, "consent/coverage.html", context)

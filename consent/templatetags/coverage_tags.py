@@ -1,0 +1,131 @@
+"""The coverage page's name lists, formatted in Python.
+
+A school's lists of pupils with open questions and of pupils whose parents disagree have
+a line per pupil, each with its channels and links: as template loops, {% url %} tags and
+then as format_html calls they were most of the page's time (issue 17). Here every text
+goes through `escape` (html.escape: the same entities as Django's escape) once, repeated
+texts once per page, and the lines are joined as plain strings. The HTML is the same as
+the template loops wrote.
+"""
+
+from html import escape
+
+from django import template
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+_PK = 987654321  # stands in for a pupil id: the record URL is reversed once per page
+
+
+def _record_url() -> tuple[str, str]:
+    """The paper form's URL before and after the pupil id."""
+    before, after = reverse("consent:record", args=[_PK]).split(str(_PK))
+    return before, after
+
+
+@register.simple_tag
+def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
+    """<li> per pupil with open questions (PupilCoverage rows): what is open and, for
+    staff who act, a reminder link per gezag-holder and the paper form."""
+    remind = escape(reverse("consent:remind", args=[school_code]))
+    before, after = _record_url()
+    paper = escape(_("Record a paper form"))
+    remind_text = _("Remind %(name)s")
+    texts: dict[str, str] = {}  # channel and media texts recur on every line
+
+    def text(value: str) -> str:
+        known = texts.get(value)
+        if known is None:
+            known = texts[value] = escape(value)
+        return known
+
+    items = []
+    for row in rows:
+        channels = "; ".join(
+            f"{text(channel)} ({text(', '.join(media))})" for channel, media in row.unanswered
+        )
+        actions = ""
+        if can_act:
+            links = "".join(
+                f'<a href="{remind}?ouder={int(guardian_id)}">'
+                f"{escape(remind_text % {'name': name})}</a> · "
+                for guardian_id, name in row.guardians
+            )
+            url = escape(f"{before}{int(row.pupil.pk)}{after}")
+            actions = f'<br>{links}<a href="{url}">{paper}</a>'
+        items.append(
+            f"\n            <li><strong>{escape(row.pupil.full_name)}</strong>: {channels}"
+            f"\n              {actions}</li>\n          "
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
+
+
+@register.simple_tag
+def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
+    """<li> per pupil whose parents disagree: per cell each parent's answer, and for staff
+    who act the link to record a decision (SchoolCoverage.conflicts_by_pupil)."""
+    before, after = _record_url()
+    answer_text = {True: escape("✓ " + _("yes")), False: escape("✗ " + _("no"))}
+    decide = escape(_("record a paper or phone decision"))
+    items = []
+    for pupil, conflicts in conflicts_by_pupil:
+        group = f" ({escape(pupil.group.name)})" if pupil.group else ""
+        n = len(conflicts)
+        count = escape(ngettext("%(n)s conflict", "%(n)s conflicts", n) % {"n": n})
+        cells = "".join(
+            f"\n              <li>{escape(c.purpose_name)}, {escape(c.media_label)} —"
+            "\n                "
+            + "; ".join(f"{escape(name)}: {answer_text[yes]}" for name, yes in c.answers)
+            + "</li>\n            "
+            for c in conflicts
+        )
+        link = ""
+        if can_act:
+            url = escape(f"{before}{int(pupil.pk)}{after}")
+            link = f'<a href="{url}">{decide}</a>'
+        items.append(
+            f"\n      <li>\n        <details>\n          <summary><strong>"
+            f"{escape(pupil.full_name)}</strong>{group}: {count}</summary>\n          <ul>"
+            f"\n            {cells}\n          </ul>\n        </details>\n        {link}"
+            "\n      </li>\n    "
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
+
+
+@register.simple_tag
+def attention_waiting_items(lines, school_code: str) -> SafeString:
+    """<li> per pupil with unanswered questions on the director's and the board's home
+    (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link or
+    the day they were reminded, and the paper form. Written like waiting_items."""
+    remind = escape(reverse("consent:remind", args=[school_code]))
+    before, after = _record_url()
+    paper = escape(_("Record a paper form"))
+    nobody = escape(_("no parent with parental authority known"))
+    reminded_text = _("%(name)s reminded on %(day)s")
+    remind_text = _("Remind %(name)s")
+    items = []
+    for line in lines:
+        n = line.open_questions
+        count = escape(ngettext("%(n)s open question", "%(n)s open questions", n) % {"n": n})
+        families = []
+        for family in line.families:
+            if family.reminded_on:
+                day = date_format(family.reminded_on, "j F")
+                families.append(f" · {escape(reminded_text % {'name': family.name, 'day': day})}")
+            else:
+                families.append(
+                    f' · <a href="{remind}?ouder={int(family.guardian_id)}">'
+                    f"{escape(remind_text % {'name': family.name})}</a>"
+                )
+        url = escape(f"{before}{int(line.pupil.pk)}{after}")
+        items.append(
+            f"\n          <li><strong>{escape(line.pupil.full_name)}</strong> · {count}"
+            f"\n            {''.join(families) or ' · ' + nobody}"
+            f'\n            · <a href="{url}">{paper}</a></li>\n        '
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)

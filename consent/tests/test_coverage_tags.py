@@ -1,0 +1,47 @@
+"""The coverage page's and the home pages' name lists, formatted in Python: escaped, and
+the same words as the template loops they replace."""
+
+import datetime
+
+from django.template import Context, Template
+from django.urls import reverse
+
+from accounts.attention import Family, WaitingPupil
+from consent.reports import PupilCoverage
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load coverage_tags %}" + source).render(Context(context))
+
+
+def test_it_escapes_names_and_channels_in_the_waiting_list(pupil_a):
+    pupil_a.first_name = "<b>Sem</b>"
+    row = PupilCoverage(
+        pupil=pupil_a,
+        unanswered=[("Web & app", ["foto", "film"])],
+        guardians=[(7, 'Ouder "A"')],
+    )
+    html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
+    assert "&lt;b&gt;Sem&lt;/b&gt;" in html and "<b>" not in html
+    assert "Web &amp; app (foto, film)" in html
+    assert f"{reverse('consent:remind', args=['vlindertuin'])}?ouder=7" in html
+    assert "Ouder &quot;A&quot; herinneren" in html
+    assert reverse("consent:record", args=[pupil_a.pk]) in html
+
+
+def test_it_leaves_out_the_links_for_staff_who_do_not_act(pupil_a):
+    row = PupilCoverage(pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[(7, "A")])
+    html = render("{% waiting_items rows code False %}", rows=[row], code="vlindertuin")
+    assert "Website (foto)" in html and "<a " not in html
+
+
+def test_it_says_when_no_gezag_holder_is_known_and_when_a_family_was_reminded(pupil_a):
+    lines = [
+        WaitingPupil(pupil_a, 3, []),
+        WaitingPupil(pupil_a, 1, [Family(5, "Ouder <A>", datetime.date(2026, 3, 2))]),
+    ]
+    html = render("{% attention_waiting_items lines code %}", lines=lines, code="vlindertuin")
+    assert "3 open vragen" in html and "1 open vraag" in html
+    assert "geen ouder met gezag bekend" in html
+    assert "Ouder &lt;A&gt; herinnerd op 2 maart" in html
+    assert "?ouder=5" not in html

@@ -1,0 +1,76 @@
+"""{% flag_article %}: a flag as the dashboard and the case page show it, written in
+Python. Every stored value is escaped; the texts are the template's."""
+
+import datetime
+
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from monitoring.models import Flag
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+
+
+def render(flag, **context) -> str:
+    request = RequestFactory().get("/")
+    flag = Flag.objects.select_related(
+        "school", "post__source", "followup", "marked_by", "dismissed_by"
+    ).get(pk=flag.pk)
+    template = Template("{% load monitoring_tags %}{% flag_article flag %}")
+    return template.render(Context({"flag": flag, "request": request, **context}))
+
+
+def test_it_escapes_the_post_and_keeps_its_line_breaks(school_a):
+    post = make_post(make_source(), "1", "<script>x</script> & meer\nregel twee")
+    html = render(make_flag(post, school_a, urgent=True), can_act=True)
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; meer<br>regel twee" in html
+    assert "<script>" not in html
+    assert 'class="mon-flag mon-flag--urgent"' in html and "Dringend" in html
+    assert "gevonden: boos" in html
+    assert reverse("monitoring:flag_dismiss", args=[post.flags.get().pk]) in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_it_links_only_http_urls_of_the_original_post(school_a):
+    source = make_source()
+    post = make_post(source, "1", "tekst", url="javascript:alert(1)")
+    assert "javascript:" not in render(make_flag(post, school_a))
+    post = make_post(source, "2", "tekst", url="https://example.org/a?b=1&c=2")
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in render(make_flag(post, school_a))
+
+
+def test_it_names_who_marked_or_dismissed_and_when(school_a, board):
+    at = timezone.make_aware(datetime.datetime(2026, 3, 2, 14, 5))
+    source = make_source()
+    post = make_post(source, "1", "tekst")
+    marked = make_flag(post, school_a, marked_by=board, marked_at=at)
+    assert "2 maart 2026 14:05" in render(marked)
+    dismissed = make_flag(
+        make_post(source, "2", "tekst"),
+        school_a,
+        dismissed_as_false_positive=True,
+        dismissed_by=board,
+        dismissed_at=at,
+    )
+    html = render(dismissed, can_act=True)
+    assert "2 maart 2026 14:05" in html and "<form" not in html
+
+
+def test_it_links_the_case_except_on_the_case_page_and_hides_actions_from_readers(school_a):
+    case = make_case(school_a)
+    flag = make_flag(make_post(make_source(), "1", "tekst"), school_a, case=case)
+    url = reverse("monitoring:case", args=[case.pk])
+    assert url in render(flag)
+    html = render(flag, in_case=True, can_act=True)
+    assert url not in html and 'name="from_case"' in html
+    assert "<form" not in render(flag, can_act=False)
+
+
+def test_it_says_when_the_post_was_deleted_and_explains_learned_flags(school_a):
+    flag = make_flag(make_post(make_source(), "1", "tekst"), school_a)
+    Flag.objects.filter(pk=flag.pk).update(matched=["learned:", "<b>juf</b>"])
+    html = render(flag)
+    assert "&lt;b&gt;juf&lt;/b&gt;" in html
+    Flag.objects.filter(pk=flag.pk).update(post=None)
+    assert 'class="mon-muted"' in render(flag)
