@@ -122,18 +122,29 @@ class PaperForm(forms.Form):
 
 
 class OverviewFilterForm(forms.Form):
-    purpose = forms.ModelChoiceField(
+    """Channel and media type of the class overview. The channels are the purposes the
+    view already loaded (no query of its own); `purpose` cleans to a purpose code."""
+
+    purpose = forms.ChoiceField(
         label=_("Channel"),
-        queryset=Purpose.objects.filter(active=True),
-        to_field_name="code",
         required=False,
-        empty_label=_("All channels"),
+        # the message the list of purposes had when it was a ModelChoiceField
+        error_messages={
+            "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+        },
     )
     media = forms.ChoiceField(
         label=_("Media type"),
         choices=[("", _("All media types")), *MediaType.choices],
         required=False,
     )
+
+    def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [
+            ("", _("All channels")),
+            *((info.purpose.code, info.purpose.name) for info in infos),
+        ]
 
 
 class CheckForm(forms.Form):

@@ -1,9 +1,11 @@
 from django import template
-from django.forms import RadioSelect
+from django.forms import HiddenInput, RadioSelect
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from consent.models import TakedownTask
+from consent.rules import State
 
 register = template.Library()
 
@@ -47,6 +49,24 @@ def state_badge(symbol, css, label):
     return format_html(STATE_HTML, css, symbol, label)
 
 
+# The effect for the school, in a parent's words (was consent/includes/parent_state.html)
+PARENT_STATES = {
+    State.GRANTED: ("✓", "granted", _("allowed")),
+    State.CONFLICT: ("!", "conflict", _("not allowed: the parents disagree")),
+    State.UNANSWERED: ("?", "unanswered", _("not answered: not allowed")),
+}
+PARENT_NOT_ALLOWED = ("✗", "refused", _("not allowed"))  # refused, or safeguarded
+
+
+@register.simple_tag
+def parent_state(state):
+    """A state as a parent reads it: refused and the safeguarding flag both read "not
+    allowed" (a parent of a safeguarded child is told elsewhere on the page, without the
+    reason)."""
+    symbol, css, label = PARENT_STATES.get(state, PARENT_NOT_ALLOWED)
+    return format_html(STATE_HTML, css, symbol, label)
+
+
 RADIO_HTML = (
     '<div>\n    <label for="{}_{}"><input type="radio" name="{}" value="{}" id="{}_{}"{}>\n'
     " {}</label>\n\n</div>"
@@ -81,3 +101,20 @@ def radio_choices(field):
         for index, (choice, label) in enumerate(field.field.choices)
     ]
     return format_html('<div id="{}">{}\n</div>', field.auto_id, mark_safe("".join(options)))  # noqa: S308
+
+
+@register.simple_tag
+def hidden_input(field):
+    """A HiddenInput field as Django renders it, without the widget template (the parent's
+    page has one per channel); anything unusual falls back to Django's own rendering."""
+    widget = field.field.widget
+    value = field.value()
+    unusual = widget.attrs or field.errors or not field.auto_id or value in ("", None)
+    if type(widget) is not HiddenInput or unusual:
+        return field.as_widget()
+    return format_html(
+        '<input type="hidden" name="{}" value="{}" id="{}">',
+        field.html_name,
+        widget.format_value(value),
+        field.auto_id,
+    )

@@ -35,3 +35,27 @@ def test_it_keeps_a_form_prefix_in_names_and_ids():
     html = TAG.render(Context({"field": field}))
     assert html == str(field)
     assert 'name="p-answer"' in html and 'id="id_p-answer_0"' in html
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, initial=12)
+    styled = forms.IntegerField(widget=forms.HiddenInput(attrs={"class": "x"}), initial=1)
+
+
+HIDDEN = Template("{% load consent_tags %}{% hidden_input field %}")
+
+
+@pytest.mark.parametrize(
+    ("data", "prefix"),
+    [(None, None), ({"version": "13"}, None), (None, "p"), ({"p-version": "<x"}, "p")],
+)
+def test_it_renders_a_hidden_input_as_the_widget_does(data, prefix):
+    field = VersionForm(data, prefix=prefix)["version"]
+    assert HIDDEN.render(Context({"field": field})) == str(field)
+
+
+def test_it_falls_back_to_the_widget_for_a_hidden_input_with_attributes_or_no_value():
+    form = VersionForm({"version": ""})
+    form.is_valid()
+    for field in (form["version"], VersionForm()["styled"]):
+        assert HIDDEN.render(Context({"field": field})) == str(field)
