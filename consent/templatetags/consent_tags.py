@@ -1,10 +1,14 @@
 from django import template
 from django.forms import HiddenInput, RadioSelect
-from django.utils.html import format_html
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import TakedownTask
+from consent.models import ConsentEvent, MediaType, TakedownTask
 from consent.rules import State
 
 register = template.Library()
@@ -86,21 +90,22 @@ def radio_choices(field):
         return field.as_widget()
     value = field.value()
     value = "" if value is None else str(value)
-    options = [
-        format_html(
-            RADIO_HTML,
-            field.auto_id,
+    auto_id, name = conditional_escape(field.auto_id), conditional_escape(field.html_name)
+    options = "".join(
+        RADIO_HTML.format(
+            auto_id,
             index,
-            field.html_name,
-            choice,
-            field.auto_id,
+            name,
+            conditional_escape(choice),
+            auto_id,
             index,
-            mark_safe(" checked") if str(choice) == value else "",  # noqa: S308
-            label,
+            " checked" if str(choice) == value else "",
+            conditional_escape(label),
         )
         for index, (choice, label) in enumerate(field.field.choices)
-    ]
-    return format_html('<div id="{}">{}\n</div>', field.auto_id, mark_safe("".join(options)))  # noqa: S308
+    )
+    # every piece is escaped above (str.format, not format_html: one escape per value)
+    return mark_safe(f'<div id="{auto_id}">{options}\n</div>')  # noqa: S308
 
 
 @register.simple_tag
@@ -118,3 +123,113 @@ def hidden_input(field):
         widget.format_value(value),
         field.auto_id,
     )
+
+
+HISTORY_ROW = (
+    '<tr>\n<td data-label="{}">{}</td>\n<td data-label="{}">{}</td>\n'
+    '<td data-label="{}">{} <small>({})</small></td>\n<td data-label="{}">{}</td>\n'
+    '<td data-label="{}">{}</td>\n<td data-label="{}">{}{}</td>\n</tr>\n'
+)
+
+
+def _blocktranslate(message: str, **values) -> str:
+    """`{% blocktranslate %}` in Python: the translation as is, the values escaped."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(gettext(message) % escaped)  # noqa: S308
+
+
+class _Escaped(dict):
+    """Escaped text per key, each made once per render: most rows of a history repeat
+    the same few dates, channels, versions and media types."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = conditional_escape(self.make(key))
+        return value
+
+
+@register.simple_tag
+def history_rows(events, user_id):
+    """The <tr>s of the parent's history table: one line per event, the other parent
+    named only as "the other parent". A child's history grows every year; the template
+    loop with its translations, filters and badges per row was a third of the page."""
+    words = ("When", "Who", "Channel", "Media type", "Decision", "How")
+    when, who, channel, media_type, decision, how = (conditional_escape(gettext(w)) for w in words)
+    you, other = conditional_escape(gettext("you")), conditional_escape(gettext("the other parent"))
+    yes = format_html(STATE_HTML, "granted", "✓", gettext("yes"))
+    no = format_html(STATE_HTML, "refused", "✗", gettext("no"))
+    media_names, methods = dict(MediaType.choices), dict(ConsentEvent.Method.choices)
+    dates = _Escaped(lambda at: date_filter(template_localtime(at), "j F Y H:i"))
+    versions = _Escaped(lambda n: _blocktranslate("text version %(n)s", n=n))
+    names = _Escaped(lambda name: name)
+    rows = []
+    for e in events:
+        recorder = ""
+        if e.recorded_by:
+            name = e.recorded_by.full_name or e.recorded_by.email
+            recorder = " — " + _blocktranslate("recorded by %(name)s", name=name)
+        rows.append(
+            HISTORY_ROW.format(
+                when,
+                dates[e.created_at],
+                who,
+                you if e.guardian_id == user_id else other,
+                channel,
+                names[e.purpose.name],
+                versions[e.purpose_version.number],
+                media_type,
+                names[media_names.get(e.media_type, e.media_type)],
+                decision,
+                yes if e.granted else no,
+                how,
+                names[methods.get(e.method, e.method)],
+                recorder,
+            )
+        )
+    # every piece above is escaped (or a translation, as {% blocktranslate %} leaves it)
+    return mark_safe("".join(rows))  # noqa: S308
+
+
+MEDIA_ROW_HTML = (
+    '<fieldset class="media-row">\n<legend class="visually-hidden">{}</legend>\n'
+    '<div class="media-row__line">\n<span class="media-row__name" aria-hidden="true">{}</span>\n'
+    '{}</div>\n<p class="media-row__now">\n{}\n{}\n{}\n</p>\n</fieldset>\n'
+)
+
+
+def _own_answer(answer) -> str:
+    when = date_filter(template_localtime(answer.at), "j F Y")
+    if answer.granted:
+        return _blocktranslate("Your answer: yes (since %(when)s).", when=when)
+    return _blocktranslate("Your answer: no (since %(when)s).", when=when)
+
+
+@register.simple_tag(takes_context=True)
+def media_row(context, row, can_decide):
+    """One media type of a channel on the parent's page: the yes/no radios (for a parent
+    with gezag), their own answer and the effect for the school. 18 per page: the words
+    and dates they share are translated, formatted and escaped once per page render."""
+    memo = context.render_context.setdefault("consent_media_row", {})
+
+    def once(key, make):
+        if key not in memo:
+            memo[key] = conditional_escape(make())
+        return memo[key]
+
+    media, answer, state = row["media"], row["own"], row["state"]
+    name = once(("media", media), lambda: capfirst(media.label))
+    choices = own = ""
+    if can_decide:
+        choices = f'<div class="choices">{radio_choices(row["field"])}</div>\n'
+        if answer is None:
+            own = once("unanswered", lambda: gettext("You have not answered yet."))
+        else:
+            own = once(("answer", answer.granted, answer.at), lambda: _own_answer(answer))
+    school = once("school", lambda: gettext("For the school:"))
+    badge = once(("state", state), lambda: parent_state(state))
+    # every piece is escaped, a translation as {% blocktranslate %} leaves it, or HTML
+    # built by format_html (the radios)
+    return mark_safe(MEDIA_ROW_HTML.format(name, name, choices, own, school, badge))  # noqa: S308

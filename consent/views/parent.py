@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from consent.access import get_child_and_holders
 from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
-from consent.models import MediaType, ReviewConfirmation, ReviewRound
-from consent.reports import child_history, personal_data, readable_personal_data
+from consent.models import ConsentEvent, MediaType, ReviewConfirmation, ReviewRound
+from consent.reports import personal_data, readable_personal_data
 from consent.rules import State, consent_table, purpose_infos
 from consent.services import (
     consent_decide,
@@ -126,7 +126,12 @@ def child_consent(request, pk):
         form = ChildConsentForm(request.POST, infos=infos)
         if form.is_valid():
             return _save(request, pupil, form, infos)
-    history = list(child_history(pupil))
+    # the history names the other parent only as "the other parent": no guardian rows
+    history = list(
+        ConsentEvent.objects.filter(pupil=pupil)
+        .select_related("purpose", "purpose_version", "recorded_by")
+        .order_by("-created_at", "-id")
+    )
     table = consent_table([pupil], infos, holders={pupil.pk: holders}, events=history)
     if can_decide and form is None:
         initial = _saved_answers(pupil, request.user, infos, table)
