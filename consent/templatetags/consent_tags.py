@@ -1,5 +1,5 @@
 from django import template
-from django.forms import HiddenInput, RadioSelect
+from django.forms import HiddenInput, RadioSelect, Select
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -233,3 +233,39 @@ def media_row(context, row, can_decide):
     # every piece is escaped, a translation as {% blocktranslate %} leaves it, or HTML
     # built by format_html (the radios)
     return mark_safe(MEDIA_ROW_HTML.format(name, name, choices, own, school, badge))  # noqa: S308
+
+
+@register.simple_tag
+def select_field(field):
+    """A labelled <select> as a form's `as_p` writes it inside its <p>, without the form
+    templates (the class overview's filters). Anything unusual (errors, help text, widget
+    attributes, another widget) falls back to Django's own rendering of the field."""
+    widget, choices = field.field.widget, field.field.choices
+    grouped = any(isinstance(label, list | tuple) for _choice, label in choices)
+    if type(widget) is not Select or widget.attrs or field.errors or field.help_text or grouped:
+        return field.as_field_group()
+    values = widget.format_value(field.value())
+    options, selected = [], False
+    for choice, label in choices:
+        mark = not selected and str(choice) in values
+        selected = selected or mark
+        options.append(
+            format_html(
+                '<option value="{}"{}>{}</option>', choice, " selected" if mark else "", label
+            )
+        )
+    required = (
+        field.field.required
+        and field.form.use_required_attribute
+        and widget.use_required_attribute(field.initial)
+    )
+    return format_html(
+        '<label for="{}">{}{}</label>\n<select name="{}"{} id="{}">\n{}\n</select>',
+        field.auto_id,
+        field.label,
+        field.form.label_suffix,
+        field.html_name,
+        " required" if required else "",
+        field.auto_id,
+        mark_safe("\n".join(options)),  # noqa: S308 - each option made by format_html
+    )

@@ -1,5 +1,7 @@
 """{% radio_choices %} renders a RadioSelect exactly as Django's widget templates do."""
 
+import re
+
 import pytest
 from django import forms
 from django.template import Context, Template
@@ -59,3 +61,38 @@ def test_it_falls_back_to_the_widget_for_a_hidden_input_with_attributes_or_no_va
     form.is_valid()
     for field in (form["version"], VersionForm()["styled"]):
         assert HIDDEN.render(Context({"field": field})) == str(field)
+
+
+class FilterForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="Kanaal", choices=[("", "Alle"), ("a", "A & co"), ("b", "B")], required=False
+    )
+    needed = forms.ChoiceField(label="Nodig", choices=[("", "Kies"), ("x", "X")])
+    grouped = forms.ChoiceField(label="Groep", choices=[("G", [("g", "g")])], required=False)
+    helped = forms.ChoiceField(label="Hulp", choices=[("h", "h")], help_text="uitleg")
+
+
+SELECT = Template("{% load consent_tags %}<p>{% select_field field %}</p>")
+
+
+def same_page(html: str) -> str:
+    """Whitespace collapsed, and dropped next to tags (where it does not render here)."""
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"channel": "a", "needed": "x"}, {"channel": "", "needed": "x"}]
+)
+def test_it_renders_a_labelled_select_as_the_form_does(data):
+    form = FilterForm(data)
+    for name in ("channel", "needed", "grouped", "helped"):
+        expected = same_page(form[name].as_field_group())
+        assert same_page(SELECT.render(Context({"field": form[name]}))) == f"<p>{expected}</p>"
+
+
+def test_it_falls_back_to_the_form_for_a_select_with_errors():
+    form = FilterForm({"channel": "nope"})
+    form.is_valid()
+    html = SELECT.render(Context({"field": form["channel"]}))
+    assert 'aria-invalid="true"' in html
+    assert 'value="a">A &amp; co</option>' in html
