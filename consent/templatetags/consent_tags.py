@@ -1,7 +1,7 @@
 from django import template
 from django.forms import HiddenInput, RadioSelect, Select
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
@@ -72,7 +72,7 @@ def parent_state(state):
 
 
 RADIO_HTML = (
-    '<div>\n    <label for="{}_{}"><input type="radio" name="{}" value="{}" id="{}_{}"{}>\n'
+    '<div>\n    <label for="{}_{}"><input type="radio" name="{}" value="{}"{} id="{}_{}"{}>\n'
     " {}</label>\n\n</div>"
 )
 
@@ -91,12 +91,18 @@ def radio_choices(field):
     value = field.value()
     value = "" if value is None else str(value)
     auto_id, name = conditional_escape(field.auto_id), conditional_escape(field.html_name)
+    required = (
+        field.field.required
+        and field.form.use_required_attribute
+        and widget.use_required_attribute(field.initial)
+    )
     options = "".join(
         RADIO_HTML.format(
             auto_id,
             index,
             name,
             conditional_escape(choice),
+            " required" if required else "",
             auto_id,
             index,
             " checked" if str(choice) == value else "",
@@ -269,3 +275,22 @@ def select_field(field):
         field.auto_id,
         mark_safe("\n".join(options)),  # noqa: S308 - each option made by format_html
     )
+
+
+@register.simple_tag
+def option_input(option):
+    """`{{ option.tag }}` of one checkbox or radio of a multiple-choice widget, as Django's
+    input and attrs templates write it, without the template engine (the photo check
+    lists a checkbox per pupil of the teacher's groups)."""
+    data = option.data
+    attrs = format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', value))
+            for name, value in data["attrs"].items()
+            if value is not False
+        ),
+    )
+    value = "" if data["value"] is None else format_html(' value="{}"', data["value"])
+    return format_html('<input type="{}" name="{}"{}{}>', data["type"], data["name"], value, attrs)

@@ -96,3 +96,27 @@ def test_it_falls_back_to_the_form_for_a_select_with_errors():
     html = SELECT.render(Context({"field": form["channel"]}))
     assert 'aria-invalid="true"' in html
     assert 'value="a">A &amp; co</option>' in html
+
+
+class RequiredForm(forms.Form):
+    media = forms.ChoiceField(
+        choices=[("photo", "foto"), ("video", "film")], widget=forms.RadioSelect
+    )
+    pupils = forms.MultipleChoiceField(
+        choices=[("1", "Sem <B>"), ("2", "Roos")], widget=forms.CheckboxSelectMultiple
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"media": "video"}])
+def test_it_marks_required_radios_as_the_widget_does(data):
+    field = RequiredForm(data)["media"]
+    html = TAG.render(Context({"field": field}))
+    assert html == str(field)
+    assert html.count(" required") == 2
+
+
+@pytest.mark.parametrize("data", [None, {"pupils": ["2"]}])
+def test_it_renders_each_option_input_as_its_tag(data):
+    option_tag = Template("{% load consent_tags %}{% option_input option %}")
+    for option in RequiredForm(data)["pupils"]:
+        assert option_tag.render(Context({"option": option})) == option.tag()
