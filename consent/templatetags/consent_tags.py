@@ -246,7 +246,8 @@ def select_field(field):
     """A labelled <select> as a form's `as_p` writes it inside its <p>, without the form
     templates (the class overview's filters). Anything unusual (errors, help text, widget
     attributes, another widget) falls back to Django's own rendering of the field."""
-    widget, choices = field.field.widget, list(field.field.choices)  # a model field: 1 query
+    # iter(): list() would ask a model field's choices for len() first, a COUNT query
+    widget, choices = field.field.widget, list(iter(field.field.choices))
     grouped = any(isinstance(label, list | tuple) for _choice, label in choices)
     if type(widget) is not Select or widget.attrs or field.errors or field.help_text or grouped:
         return field.as_field_group()
