@@ -77,3 +77,21 @@ def test_it_shows_coverage_in_a_fixed_number_of_queries(
     with django_assert_num_queries(17):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("pupils", [3, 30])
+def test_it_shows_the_check_before_posting_in_a_fixed_number_of_queries(
+    login, teacher_a, school_a, group_a1, pupils, django_assert_num_queries
+):
+    for number in range(pupils):
+        make_pupil(school_a, group_a1, f"C{number}", f"Kind{number}", "Test")
+    client = login(teacher_a)
+    url = reverse("consent:check_new") + f"?group={group_a1.pk}"
+    client.get(url)
+    # (session from the cache, TOTP remembered) 1 user, 2 memberships, 3 reachable groups
+    # with their schools, 4 the chosen group's pupils, 5 protocol banner, 6 menu:
+    # guardianships, 7 menu: open takedowns, 8 the channels (one plain SELECT, no
+    # server-side cursor). The count does not grow with the pupils.
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert response.content.decode().count('name="pupils"') == pupils
