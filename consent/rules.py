@@ -177,11 +177,12 @@ def consent_table(
     """
     pupil_ids = [p.pk for p in pupils]
     if holders is None:
-        holders = defaultdict(set)
+        found: dict[int, set[int]] = defaultdict(set)
         for pupil_id, user_id in Guardianship.objects.filter(
             pupil_id__in=pupil_ids, has_parental_authority=True
         ).values_list("pupil_id", "user_id"):
-            holders[pupil_id].add(user_id)
+            found[pupil_id].add(user_id)
+        holders = found
     purpose_ids = [info.purpose.pk for info in purposes]
     decisions: dict[Key, list[Decision]] = defaultdict(list)
     if events is None:
