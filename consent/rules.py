@@ -6,9 +6,10 @@ and applies it. Everything that shows or checks consent goes through here.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,8 +45,9 @@ def shown_state(state: State) -> str:
     return TEACHER_STATES[state][1]
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
+    """One guardian's answer. A named tuple: a class's worth of them is built per page."""
+
     guardian_id: int
     version_number: int
     granted: bool
@@ -163,29 +165,47 @@ def consent_table(
     pupils: Sequence[Pupil],
     purposes: Sequence[PurposeInfo],
     media_types: Collection[str] = tuple(MediaType.values),
+    *,
+    holders: Mapping[int, Collection[int]] | None = None,
+    events: Iterable[ConsentEvent] | None = None,
 ) -> ConsentTable:
-    """Load gezag-holders and decisions for these pupils in two queries."""
+    """Load gezag-holders and decisions for these pupils in two queries.
+
+    A caller that already read them passes them instead, one query fewer each: `holders`
+    (pupil id -> ids of its current gezag-holders, for every pupil) and `events` (the
+    pupils' consent events with `purpose_version` loaded; others are ignored here).
+    """
     pupil_ids = [p.pk for p in pupils]
-    holders: dict[int, set[int]] = defaultdict(set)
-    for pupil_id, user_id in Guardianship.objects.filter(
-        pupil_id__in=pupil_ids, has_parental_authority=True
-    ).values_list("pupil_id", "user_id"):
-        holders[pupil_id].add(user_id)
+    if holders is None:
+        found: dict[int, set[int]] = defaultdict(set)
+        for pupil_id, user_id in Guardianship.objects.filter(
+            pupil_id__in=pupil_ids, has_parental_authority=True
+        ).values_list("pupil_id", "user_id"):
+            found[pupil_id].add(user_id)
+        holders = found
+    purpose_ids = [info.purpose.pk for info in purposes]
     decisions: dict[Key, list[Decision]] = defaultdict(list)
-    rows = ConsentEvent.objects.filter(
-        pupil_id__in=pupil_ids,
-        purpose_id__in=[info.purpose.pk for info in purposes],
-        media_type__in=list(media_types),
-    ).values_list(
-        "pupil_id",
-        "purpose_id",
-        "media_type",
-        "guardian_id",
-        "purpose_version__number",
-        "granted",
-        "created_at",
-        "id",
-    )
+    if events is None:
+        rows: Iterable[tuple] = ConsentEvent.objects.filter(
+            pupil_id__in=pupil_ids, purpose_id__in=purpose_ids, media_type__in=list(media_types)
+        ).values_list(
+            "pupil_id",
+            "purpose_id",
+            "media_type",
+            "guardian_id",
+            "purpose_version__number",
+            "granted",
+            "created_at",
+            "id",
+        )
+    else:
+        wanted = (set(pupil_ids), set(purpose_ids), set(media_types))
+        rows = (
+            (e.pupil_id, e.purpose_id, e.media_type, e.guardian_id)
+            + (e.purpose_version.number, e.granted, e.created_at, e.pk)
+            for e in events
+            if e.pupil_id in wanted[0] and e.purpose_id in wanted[1] and e.media_type in wanted[2]
+        )
     for pupil_id, purpose_id, media, guardian_id, number, granted, at, seq in rows:
         decisions[(pupil_id, purpose_id, media)].append(
             Decision(guardian_id, number, granted, at, seq)
@@ -193,6 +213,6 @@ def consent_table(
     return ConsentTable(
         pupils={p.pk: p for p in pupils},
         purposes={info.purpose.pk: info for info in purposes},
-        holders=dict(holders),
+        holders={pupil_id: set(ids) for pupil_id, ids in holders.items()},
         decisions=dict(decisions),
     )

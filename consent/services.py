@@ -71,28 +71,32 @@ def consent_decide(
     seen_versions: Mapping[int, int] | None = None,
     method: str = ConsentEvent.Method.PORTAL,
     recorded_by=None,
+    infos: Sequence[PurposeInfo] | None = None,
 ) -> list[ConsentEvent]:
     """Record a guardian's answers; only answers that differ from their own current one
     become events. `seen_versions` (purpose id -> version id shown) refuses the whole save
-    when a purpose's text changed since the page was rendered.
+    when a purpose's text changed since the page was rendered. `infos`: the active
+    purposes (`purpose_infos()`) when the caller has already read them.
     """
-    if not has_gezag(guardian, pupil):
-        raise PermissionDenied(_("Only a parent with parental authority can decide."))
     if (method == ConsentEvent.Method.PORTAL) != (recorded_by is None):
         raise ValueError("staff record paper or phone decisions; parents use the portal")
-    infos = {info.purpose.pk: info for info in purpose_infos()}
+    lock_pupils([pupil.pk])
+    infos = purpose_infos() if infos is None else infos
+    table = consent_table([pupil], infos)
+    # gezag as read under the lock, with the decisions it decides over
+    if guardian.pk not in table.holders.get(pupil.pk, ()):
+        raise PermissionDenied(_("Only a parent with parental authority can decide."))
+    by_purpose = {info.purpose.pk: info for info in infos}
     answers = list(answers)
     for answer in answers:
-        if answer.purpose_id not in infos or answer.media_type not in MediaType.values:
+        if answer.purpose_id not in by_purpose or answer.media_type not in MediaType.values:
             raise ValidationError(_("Unknown purpose or media type."))
-        current = infos[answer.purpose_id].current_version.pk
+        current = by_purpose[answer.purpose_id].current_version.pk
         if seen_versions is not None and seen_versions.get(answer.purpose_id) != current:
             raise ValidationError(
                 _("The text of “%(purpose)s” has changed. Please read it and answer again.")
-                % {"purpose": infos[answer.purpose_id].purpose.name}
+                % {"purpose": by_purpose[answer.purpose_id].purpose.name}
             )
-    lock_pupils([pupil.pk])
-    table = consent_table([pupil], list(infos.values()))
     now = timezone.now()
     created = []
     notified = False
@@ -102,7 +106,7 @@ def consent_decide(
         if own is not None and own.granted == answer.granted:
             continue
         before = table.state(*key)
-        version = infos[answer.purpose_id].current_version
+        version = by_purpose[answer.purpose_id].current_version
         event = ConsentEvent.objects.create(
             pupil=pupil,
             guardian=guardian,

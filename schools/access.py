@@ -12,6 +12,9 @@ actions use the staff reach only (`pupils_for_staff`), parent pages the parent r
 their child's school through a staff page.
 """
 
+import operator
+from functools import reduce
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -134,14 +137,21 @@ def get_child_for_parent(user, pk) -> Pupil:
 
 
 def get_group_for_user(user, pk) -> Group:
-    """A group the user teaches, directs or (board) oversees."""
+    """A group the user teaches, directs or (board) oversees, with its school.
+
+    Reach from the memberships already loaded (no join over them, no DISTINCT).
+    """
+    groups = Group.objects.select_related("school")
     if sees_all_schools(user):
-        return get_object_or_404(Group, pk=pk)
+        return get_object_or_404(groups, pk=pk)
     director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    groups = Group.objects.filter(
-        Q(school_id__in=director_schools) | Q(teachers__user=user, teachers__role=Role.TEACHER)
-    ).distinct()
-    return get_object_or_404(groups, pk=pk)
+    taught = taught_group_ids(user)
+    arms = [Q(school_id__in=director_schools)] if director_schools else []
+    if taught is not None:
+        arms.append(Q(id__in=taught))
+    if not arms:
+        raise Http404
+    return get_object_or_404(groups.filter(reduce(operator.or_, arms)), pk=pk)
 
 
 def get_school_for_director(user, code: str) -> School:

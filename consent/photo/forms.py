@@ -1,11 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consent.forms import ListedChoices, PurposeChoiceField
 from consent.models import Purpose
 from consent.photo import cleaning
 
 
 class PupilChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListedChoices  # one plain SELECT, not a server-side cursor
+
     def label_from_instance(self, pupil):
         group = pupil.group.name if pupil.group else ""
         return f"{pupil.full_name} ({group})" if group else pupil.full_name
@@ -20,7 +23,7 @@ class PhotoForm(forms.Form):
         help_text=_("JPEG, PNG, WebP or HEIC (iPhone)."),
         widget=forms.FileInput(attrs={"accept": cleaning.ACCEPTED_CONTENT_TYPES}),
     )
-    channel = forms.ModelChoiceField(
+    channel = PurposeChoiceField(
         queryset=Purpose.objects.filter(active=True),
         label=_("Channel"),
         help_text=_("Where the photo will be published."),

@@ -1,9 +1,15 @@
 from django import template
-from django.forms import RadioSelect
-from django.utils.html import format_html
+from django.forms import HiddenInput, RadioSelect, Select
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from consent.models import TakedownTask
+from consent.models import ConsentEvent, MediaType, TakedownTask
+from consent.rules import State
 
 register = template.Library()
 
@@ -47,8 +53,26 @@ def state_badge(symbol, css, label):
     return format_html(STATE_HTML, css, symbol, label)
 
 
+# The effect for the school, in a parent's words (was consent/includes/parent_state.html)
+PARENT_STATES = {
+    State.GRANTED: ("✓", "granted", _("allowed")),
+    State.CONFLICT: ("!", "conflict", _("not allowed: the parents disagree")),
+    State.UNANSWERED: ("?", "unanswered", _("not answered: not allowed")),
+}
+PARENT_NOT_ALLOWED = ("✗", "refused", _("not allowed"))  # refused, or safeguarded
+
+
+@register.simple_tag
+def parent_state(state):
+    """A state as a parent reads it: refused and the safeguarding flag both read "not
+    allowed" (a parent of a safeguarded child is told elsewhere on the page, without the
+    reason)."""
+    symbol, css, label = PARENT_STATES.get(state, PARENT_NOT_ALLOWED)
+    return format_html(STATE_HTML, css, symbol, label)
+
+
 RADIO_HTML = (
-    '<div>\n    <label for="{}_{}"><input type="radio" name="{}" value="{}" id="{}_{}"{}>\n'
+    '<div>\n    <label for="{}_{}"><input type="radio" name="{}" value="{}"{} id="{}_{}"{}>\n'
     " {}</label>\n\n</div>"
 )
 
@@ -66,18 +90,208 @@ def radio_choices(field):
         return field.as_widget()
     value = field.value()
     value = "" if value is None else str(value)
-    options = [
-        format_html(
-            RADIO_HTML,
-            field.auto_id,
+    auto_id, name = conditional_escape(field.auto_id), conditional_escape(field.html_name)
+    required = (
+        field.field.required
+        and field.form.use_required_attribute
+        and widget.use_required_attribute(field.initial)
+    )
+    options = "".join(
+        RADIO_HTML.format(
+            auto_id,
             index,
-            field.html_name,
-            choice,
-            field.auto_id,
+            name,
+            conditional_escape(choice),
+            " required" if required else "",
+            auto_id,
             index,
-            mark_safe(" checked") if str(choice) == value else "",  # noqa: S308
-            label,
+            " checked" if str(choice) == value else "",
+            conditional_escape(label),
         )
         for index, (choice, label) in enumerate(field.field.choices)
-    ]
-    return format_html('<div id="{}">{}\n</div>', field.auto_id, mark_safe("".join(options)))  # noqa: S308
+    )
+    # every piece is escaped above (str.format, not format_html: one escape per value)
+    return mark_safe(f'<div id="{auto_id}">{options}\n</div>')  # noqa: S308
+
+
+@register.simple_tag
+def hidden_input(field):
+    """A HiddenInput field as Django renders it, without the widget template (the parent's
+    page has one per channel); anything unusual falls back to Django's own rendering."""
+    widget = field.field.widget
+    value = field.value()
+    unusual = widget.attrs or field.errors or not field.auto_id or value in ("", None)
+    if type(widget) is not HiddenInput or unusual:
+        return field.as_widget()
+    return format_html(
+        '<input type="hidden" name="{}" value="{}" id="{}">',
+        field.html_name,
+        widget.format_value(value),
+        field.auto_id,
+    )
+
+
+HISTORY_ROW = (
+    '<tr>\n<td data-label="{}">{}</td>\n<td data-label="{}">{}</td>\n'
+    '<td data-label="{}">{} <small>({})</small></td>\n<td data-label="{}">{}</td>\n'
+    '<td data-label="{}">{}</td>\n<td data-label="{}">{}{}</td>\n</tr>\n'
+)
+
+
+def _blocktranslate(message: str, **values) -> str:
+    """`{% blocktranslate %}` in Python: the translation as is, the values escaped."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(gettext(message) % escaped)  # noqa: S308
+
+
+class _Escaped(dict):
+    """Escaped text per key, each made once per render: most rows of a history repeat
+    the same few dates, channels, versions and media types."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = conditional_escape(self.make(key))
+        return value
+
+
+@register.simple_tag
+def history_rows(events, user_id):
+    """The <tr>s of the parent's history table: one line per event, the other parent
+    named only as "the other parent". A child's history grows every year; the template
+    loop with its translations, filters and badges per row was a third of the page."""
+    words = ("When", "Who", "Channel", "Media type", "Decision", "How")
+    when, who, channel, media_type, decision, how = (conditional_escape(gettext(w)) for w in words)
+    you, other = conditional_escape(gettext("you")), conditional_escape(gettext("the other parent"))
+    yes = format_html(STATE_HTML, "granted", "✓", gettext("yes"))
+    no = format_html(STATE_HTML, "refused", "✗", gettext("no"))
+    media_names, methods = dict(MediaType.choices), dict(ConsentEvent.Method.choices)
+    dates = _Escaped(lambda at: date_filter(template_localtime(at), "j F Y H:i"))
+    versions = _Escaped(lambda n: _blocktranslate("text version %(n)s", n=n))
+    names = _Escaped(lambda name: name)
+    rows = []
+    for e in events:
+        recorder = ""
+        if e.recorded_by:
+            name = e.recorded_by.full_name or e.recorded_by.email
+            recorder = " — " + _blocktranslate("recorded by %(name)s", name=name)
+        rows.append(
+            HISTORY_ROW.format(
+                when,
+                dates[e.created_at],
+                who,
+                you if e.guardian_id == user_id else other,
+                channel,
+                names[e.purpose.name],
+                versions[e.purpose_version.number],
+                media_type,
+                names[media_names.get(e.media_type, e.media_type)],
+                decision,
+                yes if e.granted else no,
+                how,
+                names[methods.get(e.method, e.method)],
+                recorder,
+            )
+        )
+    # every piece above is escaped (or a translation, as {% blocktranslate %} leaves it)
+    return mark_safe("".join(rows))  # noqa: S308
+
+
+MEDIA_ROW_HTML = (
+    '<fieldset class="media-row">\n<legend class="visually-hidden">{}</legend>\n'
+    '<div class="media-row__line">\n<span class="media-row__name" aria-hidden="true">{}</span>\n'
+    '{}</div>\n<p class="media-row__now">\n{}\n{}\n{}\n</p>\n</fieldset>\n'
+)
+
+
+def _own_answer(answer) -> str:
+    when = date_filter(template_localtime(answer.at), "j F Y")
+    if answer.granted:
+        return _blocktranslate("Your answer: yes (since %(when)s).", when=when)
+    return _blocktranslate("Your answer: no (since %(when)s).", when=when)
+
+
+@register.simple_tag(takes_context=True)
+def media_row(context, row, can_decide):
+    """One media type of a channel on the parent's page: the yes/no radios (for a parent
+    with gezag), their own answer and the effect for the school. 18 per page: the words
+    and dates they share are translated, formatted and escaped once per page render."""
+    memo = context.render_context.setdefault("consent_media_row", {})
+
+    def once(key, make):
+        if key not in memo:
+            memo[key] = conditional_escape(make())
+        return memo[key]
+
+    media, answer, state = row["media"], row["own"], row["state"]
+    name = once(("media", media), lambda: capfirst(media.label))
+    choices = own = ""
+    if can_decide:
+        choices = f'<div class="choices">{radio_choices(row["field"])}</div>\n'
+        if answer is None:
+            own = once("unanswered", lambda: gettext("You have not answered yet."))
+        else:
+            own = once(("answer", answer.granted, answer.at), lambda: _own_answer(answer))
+    school = once("school", lambda: gettext("For the school:"))
+    badge = once(("state", state), lambda: parent_state(state))
+    # every piece is escaped, a translation as {% blocktranslate %} leaves it, or HTML
+    # built by format_html (the radios)
+    return mark_safe(MEDIA_ROW_HTML.format(name, name, choices, own, school, badge))  # noqa: S308
+
+
+@register.simple_tag
+def select_field(field):
+    """A labelled <select> as a form's `as_p` writes it inside its <p>, without the form
+    templates (the class overview's filters). Anything unusual (errors, help text, widget
+    attributes, another widget) falls back to Django's own rendering of the field."""
+    # iter(): list() would ask a model field's choices for len() first, a COUNT query
+    widget, choices = field.field.widget, list(iter(field.field.choices))
+    grouped = any(isinstance(label, list | tuple) for _choice, label in choices)
+    if type(widget) is not Select or widget.attrs or field.errors or field.help_text or grouped:
+        return field.as_field_group()
+    values = widget.format_value(field.value())
+    options, selected = [], False
+    for choice, label in choices:
+        mark = not selected and str(choice) in values
+        selected = selected or mark
+        options.append(
+            format_html(
+                '<option value="{}"{}>{}</option>', choice, " selected" if mark else "", label
+            )
+        )
+    required = (
+        field.field.required
+        and field.form.use_required_attribute
+        and widget.use_required_attribute(field.initial)
+    )
+    return format_html(
+        '<label for="{}">{}{}</label>\n<select name="{}"{} id="{}">\n{}\n</select>',
+        field.auto_id,
+        field.label,
+        field.form.label_suffix,
+        field.html_name,
+        " required" if required else "",
+        field.auto_id,
+        mark_safe("\n".join(options)),  # noqa: S308 - each option made by format_html
+    )
+
+
+@register.simple_tag
+def option_input(option):
+    """`{{ option.tag }}` of one checkbox or radio of a multiple-choice widget, as Django's
+    input and attrs templates write it, without the template engine (the photo check
+    lists a checkbox per pupil of the teacher's groups)."""
+    data = option.data
+    attrs = format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', value))
+            for name, value in data["attrs"].items()
+            if value is not False
+        ),
+    )
+    value = "" if data["value"] is None else format_html(' value="{}"', data["value"])
+    return format_html('<input type="{}" name="{}"{}{}>', data["type"], data["name"], value, attrs)

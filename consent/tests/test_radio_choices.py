@@ -1,5 +1,7 @@
 """{% radio_choices %} renders a RadioSelect exactly as Django's widget templates do."""
 
+import re
+
 import pytest
 from django import forms
 from django.template import Context, Template
@@ -35,3 +37,86 @@ def test_it_keeps_a_form_prefix_in_names_and_ids():
     html = TAG.render(Context({"field": field}))
     assert html == str(field)
     assert 'name="p-answer"' in html and 'id="id_p-answer_0"' in html
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, initial=12)
+    styled = forms.IntegerField(widget=forms.HiddenInput(attrs={"class": "x"}), initial=1)
+
+
+HIDDEN = Template("{% load consent_tags %}{% hidden_input field %}")
+
+
+@pytest.mark.parametrize(
+    ("data", "prefix"),
+    [(None, None), ({"version": "13"}, None), (None, "p"), ({"p-version": "<x"}, "p")],
+)
+def test_it_renders_a_hidden_input_as_the_widget_does(data, prefix):
+    field = VersionForm(data, prefix=prefix)["version"]
+    assert HIDDEN.render(Context({"field": field})) == str(field)
+
+
+def test_it_falls_back_to_the_widget_for_a_hidden_input_with_attributes_or_no_value():
+    form = VersionForm({"version": ""})
+    form.is_valid()
+    for field in (form["version"], VersionForm()["styled"]):
+        assert HIDDEN.render(Context({"field": field})) == str(field)
+
+
+class FilterForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="Kanaal", choices=[("", "Alle"), ("a", "A & co"), ("b", "B")], required=False
+    )
+    needed = forms.ChoiceField(label="Nodig", choices=[("", "Kies"), ("x", "X")])
+    grouped = forms.ChoiceField(label="Groep", choices=[("G", [("g", "g")])], required=False)
+    helped = forms.ChoiceField(label="Hulp", choices=[("h", "h")], help_text="uitleg")
+
+
+SELECT = Template("{% load consent_tags %}<p>{% select_field field %}</p>")
+
+
+def same_page(html: str) -> str:
+    """Whitespace collapsed, and dropped next to tags (where it does not render here)."""
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"channel": "a", "needed": "x"}, {"channel": "", "needed": "x"}]
+)
+def test_it_renders_a_labelled_select_as_the_form_does(data):
+    form = FilterForm(data)
+    for name in ("channel", "needed", "grouped", "helped"):
+        expected = same_page(form[name].as_field_group())
+        assert same_page(SELECT.render(Context({"field": form[name]}))) == f"<p>{expected}</p>"
+
+
+def test_it_falls_back_to_the_form_for_a_select_with_errors():
+    form = FilterForm({"channel": "nope"})
+    form.is_valid()
+    html = SELECT.render(Context({"field": form["channel"]}))
+    assert 'aria-invalid="true"' in html
+    assert 'value="a">A &amp; co</option>' in html
+
+
+class RequiredForm(forms.Form):
+    media = forms.ChoiceField(
+        choices=[("photo", "foto"), ("video", "film")], widget=forms.RadioSelect
+    )
+    pupils = forms.MultipleChoiceField(
+        choices=[("1", "Sem <B>"), ("2", "Roos")], widget=forms.CheckboxSelectMultiple
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"media": "video"}])
+def test_it_marks_required_radios_as_the_widget_does(data):
+    field = RequiredForm(data)["media"]
+    html = TAG.render(Context({"field": field}))
+    assert html == str(field)
+    assert html.count(" required") == 2
+
+
+@pytest.mark.parametrize("data", [None, {"pupils": ["2"]}])
+def test_it_renders_each_option_input_as_its_tag(data):
+    option_tag = Template("{% load consent_tags %}{% option_input option %}")
+    for option in RequiredForm(data)["pupils"]:
+        assert option_tag.render(Context({"option": option})) == option.tag()

@@ -1,10 +1,11 @@
 """{% state_cells %} renders exactly what one {% include "consent/includes/state.html" %}
-per cell rendered, for every state a teacher can see."""
+per cell rendered, for every state a teacher can see; {% parent_state %} what the parent's
+include rendered."""
 
 from django.template import Context, Template
 from django.utils import translation
 
-from consent.rules import TEACHER_STATES
+from consent.rules import TEACHER_STATES, State
 
 INCLUDES = Template(
     '{% for symbol, css, label in cells %}<td>{% include "consent/includes/state.html" %}'
@@ -38,3 +39,33 @@ def test_it_renders_a_state_badge_like_the_include():
     badge = Template('{% load consent_tags %}{% state_badge "!" "conflict" x %}')
     context = {"x": "ouders <oneens>"}
     assert badge.render(Context(context)) == include.render(Context(context)).rstrip("\n")
+
+
+# consent/includes/parent_state.html as it was, before {% parent_state %} replaced it
+PARENT_INCLUDE = Template(
+    '{% load i18n %}{% if state == "granted" %}{% include "consent/includes/state.html" with '
+    'symbol="✓" css="granted" label=_("allowed") %}{% elif state == "conflict" %}{% include '
+    '"consent/includes/state.html" with symbol="!" css="conflict" label=_("not allowed: the '
+    'parents disagree") %}{% elif state == "unanswered" %}{% include "consent/includes/state'
+    '.html" with symbol="?" css="unanswered" label=_("not answered: not allowed") %}{% else %}'
+    '{% include "consent/includes/state.html" with symbol="✗" css="refused" label=_("not '
+    'allowed") %}{% endif %}'
+)
+
+
+def test_it_renders_a_parents_state_like_the_include():
+    tag = Template("{% load consent_tags %}{% parent_state state %}")
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for state in State:
+                context = {"state": state}
+                expected = PARENT_INCLUDE.render(Context(context)).rstrip("\n")
+                assert tag.render(Context(context)) == expected, (language, state)
+
+
+def test_it_never_shows_the_safeguarding_reason_to_a_parent():
+    html = Template("{% load consent_tags %}{% parent_state s %}").render(
+        Context({"s": State.NOT_IN_PICTURE})
+    )
+    assert "state--refused" in html
+    assert str(State.NOT_IN_PICTURE.label) not in html

@@ -13,9 +13,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from consent.access import get_child_and_holders
 from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
-from consent.models import MediaType, ReviewConfirmation, ReviewRound
-from consent.reports import child_history, personal_data, readable_personal_data
+from consent.models import ConsentEvent, MediaType, ReviewConfirmation, ReviewRound
+from consent.reports import personal_data, readable_personal_data
 from consent.rules import State, consent_table, purpose_infos
 from consent.services import (
     consent_decide,
@@ -45,9 +46,8 @@ def _open_review_round(pupil, user):
     return review_round, confirmed
 
 
-def _rows(pupil, user, infos, form):
+def _rows(pupil, user, infos, table, form):
     """Per purpose: its text and, per media type, the parent's own answer and the effect."""
-    table = consent_table([pupil], infos)
     rows = []
     for info in infos:
         media_rows = []
@@ -72,11 +72,10 @@ def _rows(pupil, user, infos, form):
     return rows
 
 
-def _saved_answers(pupil, user, infos) -> dict[str, str]:
+def _saved_answers(pupil, user, infos, table) -> dict[str, str]:
     """The parent's own current answers as form initial data: saved answers show as the
     selected radio; only questions the parent never answered (or must answer again after
     a change of meaning) are empty."""
-    table = consent_table([pupil], infos)
     initial = {}
     for info in infos:
         for media in MediaType.values:
@@ -116,35 +115,29 @@ def _director_contact(pupil) -> dict | None:
 @login_required
 @never_cache
 def child_consent(request, pk):
-    pupil = get_child_for_parent(request.user, pk)
-    can_decide = has_gezag(request.user, pupil)
+    # One read of the child's guardianships (reach, gezag) and one of its events (the
+    # history, and the rules' decisions): the rules are evaluated once per request.
+    pupil, holders = get_child_and_holders(request.user, pk)
+    can_decide = request.user.pk in holders
     infos = purpose_infos()
     form = None
-    if can_decide:
-        initial = _saved_answers(pupil, request.user, infos)
-        form = ChildConsentForm(request.POST or None, infos=infos, initial=initial)
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            events = consent_decide(
-                pupil=pupil,
-                guardian=request.user,
-                answers=form.answers(),
-                seen_versions=form.seen_versions(),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("consent:child", pk=pupil.pk)
-        if events:
-            messages.success(
-                request,
-                ngettext("Saved: %(n)d change.", "Saved: %(n)d changes.", len(events))
-                % {"n": len(events)},
-            )
-        else:
-            messages.info(request, _("Nothing changed."))
-        return redirect("consent:child", pk=pupil.pk)
+    if request.method == "POST" and can_decide:
+        # the saved answers only preset an unbound form: not read before validating
+        form = ChildConsentForm(request.POST, infos=infos)
+        if form.is_valid():
+            return _save(request, pupil, form, infos)
+    # the history names the other parent only as "the other parent": no guardian rows
+    history = list(
+        ConsentEvent.objects.filter(pupil=pupil)
+        .select_related("purpose", "purpose_version", "recorded_by")
+        .order_by("-created_at", "-id")
+    )
+    table = consent_table([pupil], infos, holders={pupil.pk: holders}, events=history)
+    if can_decide and form is None:
+        initial = _saved_answers(pupil, request.user, infos, table)
+        form = ChildConsentForm(infos=infos, initial=initial)
     review_round, confirmed = _open_review_round(pupil, request.user)
-    rows = _rows(pupil, request.user, infos, form)
+    rows = _rows(pupil, request.user, infos, table, form)
     context = {
         "pupil": pupil,
         "can_decide": can_decide,
@@ -152,12 +145,35 @@ def child_consent(request, pk):
         "rows": rows,
         "summary": _summary(rows),
         "contact": _director_contact(pupil) if pupil.not_in_picture else None,
-        "history": child_history(pupil),
+        "history": history,
         "review_round": review_round if can_decide else None,
         "review_confirmed": confirmed,
         "State": State,
     }
     return render(request, "consent/child.html", context)
+
+
+def _save(request, pupil, form, infos):
+    try:
+        events = consent_decide(
+            pupil=pupil,
+            guardian=request.user,
+            answers=form.answers(),
+            seen_versions=form.seen_versions(),
+            infos=infos,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("consent:child", pk=pupil.pk)
+    if events:
+        messages.success(
+            request,
+            ngettext("Saved: %(n)d change.", "Saved: %(n)d changes.", len(events))
+            % {"n": len(events)},
+        )
+    else:
+        messages.info(request, _("Nothing changed."))
+    return redirect("consent:child", pk=pupil.pk)
 
 
 @login_required

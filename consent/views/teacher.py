@@ -101,12 +101,12 @@ def group_appear(request, pk):
 @login_required
 def group_overview(request, pk):
     group = get_group_for_user(request.user, pk)
-    filters = OverviewFilterForm(request.GET or None)
     infos = purpose_infos()
+    filters = OverviewFilterForm(request.GET or None, infos=infos)
     media_types = list(MediaType)
     if filters.is_valid():
         if filters.cleaned_data["purpose"]:
-            infos = [i for i in infos if i.purpose == filters.cleaned_data["purpose"]]
+            infos = [i for i in infos if i.purpose.code == filters.cleaned_data["purpose"]]
         if filters.cleaned_data["media"]:
             media_types = [MediaType(filters.cleaned_data["media"])]
     pupils = list(group.pupils.current().order_by("first_name", "last_name"))
