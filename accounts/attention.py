@@ -114,16 +114,17 @@ def _recent_reminders(school_ids, now) -> dict[int, datetime.date]:
 
 def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
     """Pupils with open questions per group (with their families) and conflicts.
-    5 queries: pupils, purposes, gezag-holders, events, names; +1 recent reminders."""
+    4 queries: pupils, purposes, gezag-holders with their names (for the rules and the
+    reminder links alike), events; +1 recent reminders."""
+    current = Pupil.objects.current().filter(school_id__in=list(by_school))
     pupils = list(
-        Pupil.objects.current()
-        .filter(school_id__in=list(by_school))
-        .select_related("group")
-        .order_by("group__name", "first_name", "last_name")
+        current.select_related("group").order_by("group__name", "first_name", "last_name")
     )
     infos = purpose_infos()
-    table = consent_table(pupils, infos)
-    guardians, _names = gezag_names([p.pk for p in pupils])
+    # the same pupils as a subquery: PostgreSQL joins, Django need not bind their ids
+    guardians, _names = gezag_names(current.values("id"))
+    holders = {pupil_id: {uid for uid, _name in rows} for pupil_id, rows in guardians.items()}
+    table = consent_table(pupils, infos, holders=holders)
     reminded = _recent_reminders(list(by_school), now)
     groups: dict[tuple[int, str], GroupWaiting] = {}
     for pupil in pupils:

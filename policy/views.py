@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -180,6 +181,11 @@ def confirm(request):
 # --- Who has confirmed (directors: own school; board: all) ------------------------------
 
 
+# A board of many schools pages through them: the counts are worked out for one page of
+# schools, so the page costs the same for 10 schools or 6,000 (issue 17).
+SCHOOLS_PER_PAGE = 50
+
+
 @login_required
 def confirmations(request):
     require_role(request.user, Role.DIRECTOR, Role.BOARD)
@@ -187,7 +193,12 @@ def confirmations(request):
     if version is None:
         return render(request, "policy/none_published.html")
     schools = schools_with_confirmation_counts(directed_schools(request.user), version)
-    return render(request, "policy/confirmations.html", {"version": version, "schools": schools})
+    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "policy/confirmations.html",
+        {"version": version, "page": page, "schools": page.object_list},
+    )
 
 
 @login_required

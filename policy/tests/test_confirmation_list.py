@@ -192,6 +192,33 @@ def test_it_runs_the_same_queries_on_the_overview_for_1_and_10_schools(
     c = login(board)
     # (session from the cache, TOTP remembered in it)
     # 1. user, with "is the user a parent?" for the menu  2. memberships
-    # 3. current version  4. schools with counts  5. banner
-    with django_assert_num_queries(5):
+    # 3. current version  4. number of schools (paging)  5. one page of schools with
+    # their counts  6. banner
+    with django_assert_num_queries(6):
         c.get(reverse("policy:confirmations"))
+
+
+def test_it_pages_through_the_schools_of_a_large_board(
+    v1, login, board, teacher_a, director_a, director_b, monkeypatch
+):
+    from policy import views
+    from schools.models import School
+
+    monkeypatch.setattr(views, "SCHOOLS_PER_PAGE", 2)
+    School.objects.create(code="zz-last", name="Zuiderschool")
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    c = login(board)
+    url = reverse("policy:confirmations")
+    first = c.get(url)
+    assert [s.code for s in first.context["schools"]] == ["vlindertuin", "zwanenhof"]
+    html = first.content.decode()
+    assert "pagina 1 van 2" in html
+    assert 'href="?page=2"' in html
+    last = c.get(url, {"page": "2"})
+    assert [(s.code, s.staff_confirmed, s.staff_total) for s in last.context["schools"]] == [
+        ("zz-last", 0, 0)
+    ]
+    assert 'href="?page=1"' in last.content.decode()
+    # a page number out of range or not a number shows a page, never an error
+    assert c.get(url, {"page": "99"}).context["page"].number == 2
+    assert c.get(url, {"page": "x"}).context["page"].number == 1
