@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,16 +44,33 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def dashboard(request):
     access.require_monitoring(request.user)
-    # (code, name) pairs: board staff get every school, no model instances needed
-    schools = access.monitored_schools(request.user).values_list("code", "name")
+    schools, more_schools = _mention_schools(request.user, request.GET.get("school", ""))
     context = {
         "cases": selectors.open_cases(request.user, limit=DASHBOARD_LIMIT),
         "flags": selectors.recent_flags(request.user, limit=DASHBOARD_LIMIT),
         "can_act": has_role(request.user, *access.ACTING_ROLES),
         "is_board": has_role(request.user, Role.BOARD),
         "schools": schools,
+        "more_schools": more_schools,
+        "school_query": request.GET.get("school", "")[:100],
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+# A board of many schools finds one by name or code: the dashboard links to at most this
+# many schools' mentions, so it costs the same for 10 schools or 6,000 (issue 17).
+SCHOOL_LINKS_LIMIT = 20
+
+
+def _mention_schools(user, query: str) -> tuple[list[tuple[str, str]], bool]:
+    """(code, name) of the schools whose mentions the dashboard links to, and whether
+    more schools match than are shown (then the page offers a search)."""
+    schools = access.monitored_schools(user)
+    query = query.strip()[:100]
+    if query:
+        schools = schools.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    rows = list(schools.order_by("name").values_list("code", "name")[: SCHOOL_LINKS_LIMIT + 1])
+    return rows[:SCHOOL_LINKS_LIMIT], len(rows) > SCHOOL_LINKS_LIMIT
 
 
 @login_required

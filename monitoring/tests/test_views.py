@@ -485,3 +485,35 @@ def test_it_lets_only_board_staff_pause_sources_and_remove_terms(client, cast, s
     assert statuses(client, cast, "post", None, setup=term_url) == expected
     assert Source.objects.filter(active=False).count() == 1
     assert WatchTerm.objects.count() == len(ROLES) - 1
+
+
+def test_it_links_a_bounded_number_of_schools_and_finds_the_others(
+    login, board, school_a, school_b, monkeypatch
+):
+    from monitoring import views
+    from schools.models import School
+
+    monkeypatch.setattr(views, "SCHOOL_LINKS_LIMIT", 2)
+    School.objects.create(code="zuider", name="OBS Zuiderschool")
+    client = login(board)
+    url = reverse("monitoring:dashboard")
+    response = client.get(url)
+    assert response.context["schools"] == [
+        ("vlindertuin", "OBS De Vlindertuin"),
+        ("zwanenhof", "OBS Het Zwanenhof"),
+    ]
+    body = response.content.decode()
+    assert 'name="school"' in body and "Alleen de eerste 2 scholen" in body
+    assert reverse("monitoring:mentions", args=["zuider"]) not in body
+    found = client.get(url, {"school": "zuider"})
+    assert found.context["schools"] == [("zuider", "OBS Zuiderschool")]
+    assert reverse("monitoring:mentions", args=["zuider"]) in found.content.decode()
+    nothing = client.get(url, {"school": "<b>x</b>"}).content.decode()
+    assert "Geen school past bij deze zoekopdracht." in nothing
+    assert "<b>x</b>" not in nothing and "&lt;b&gt;x&lt;/b&gt;" in nothing
+
+
+def test_it_finds_only_schools_in_a_directors_reach(login, director_a, school_a, school_b):
+    response = login(director_a).get(reverse("monitoring:dashboard"), {"school": "zwanen"})
+    assert response.context["schools"] == []
+    assert reverse("monitoring:mentions", args=["zwanenhof"]) not in response.content.decode()
