@@ -44,7 +44,8 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def dashboard(request):
     access.require_monitoring(request.user)
-    schools, more_schools = _mention_schools(request.user, request.GET.get("school", ""))
+    school_query = request.GET.get("school", "").strip()[:100]
+    schools, more_schools = _mention_schools(request.user, school_query)
     context = {
         "cases": selectors.open_cases(request.user, limit=DASHBOARD_LIMIT),
         "flags": selectors.recent_flags(request.user, limit=DASHBOARD_LIMIT),
@@ -52,7 +53,7 @@ def dashboard(request):
         "is_board": has_role(request.user, Role.BOARD),
         "schools": schools,
         "more_schools": more_schools,
-        "school_query": request.GET.get("school", "")[:100],
+        "school_query": school_query,
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -66,7 +67,6 @@ def _mention_schools(user, query: str) -> tuple[list[tuple[str, str]], bool]:
     """(code, name) of the schools whose mentions the dashboard links to, and whether
     more schools match than are shown (then the page offers a search)."""
     schools = access.monitored_schools(user)
-    query = query.strip()[:100]
     if query:
         schools = schools.filter(Q(name__icontains=query) | Q(code__icontains=query))
     rows = list(schools.order_by("name").values_list("code", "name")[: SCHOOL_LINKS_LIMIT + 1])
