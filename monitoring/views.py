@@ -154,9 +154,9 @@ def mention_mark(request, code, post_pk):
 
 def _case_context(request, case, form=None, reply_form=None):
     flags = list(
-        case.flags.select_related("school", "post__source", "marked_by", "dismissed_by").order_by(
-            "-urgent", "created_at"
-        )
+        case.flags.select_related("school", "post__source")
+        .prefetch_related(*selectors.FLAG_PEOPLE)
+        .order_by("-urgent", "created_at")
     )
     staff = services.assignable_staff(case.school)
     initial = {
