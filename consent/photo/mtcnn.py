@@ -132,10 +132,21 @@ def _pnet_levels(rgb: np.ndarray, scales, settings: Settings) -> list[np.ndarray
     level's overlaps suppressed."""
     pnet = _nets().pnet
     height, width = rgb.shape[:2]
+    half = None
     found = []
     for scale in scales:
         size = (int(np.ceil(width * scale)), int(np.ceil(height * scale)))
-        level = _normalised(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
+        source = rgb
+        if scale <= 0.25:
+            # Levels of a quarter or less are resized from a half-size copy: reading a
+            # quarter of the pixels (about a third of the pyramid's time went into
+            # resizing), averaged over the same areas up to a pixel's rounding; the
+            # labelled set's recall and false positives are unchanged by it.
+            if half is None:
+                half_size = ((width + 1) // 2, (height + 1) // 2)
+                half = cv2.resize(rgb, half_size, interpolation=cv2.INTER_AREA)
+            source = half
+        level = _normalised(cv2.resize(source, size, interpolation=cv2.INTER_AREA))
         pnet.setInput(np.ascontiguousarray(level.transpose(1, 0, 2)[np.newaxis]))
         regression, probability = pnet.forward(["conv2d_4", "softmax"])
         # Outputs are (1, W', H', C): index [x, y].
