@@ -18,7 +18,8 @@ repetition, interleaved:
 Both portal rows call the page's own functions, not a copy. Prints the load average
 before and after, the median and best of each, the ratios to Pillow alone (goal: round
 trip <= 2.0, preview <= 1.0) and how many of the true faces were found.
-`--threads N` sets OpenCV's thread count (default: OpenCV's own, one per core).
+`--threads N` sets the threads one detection is split over (`consent/photo/threads.py`, default 2;
+OpenCV's own threading is off, `consent/photo/mtcnn.py`).
 """
 
 import argparse
@@ -79,9 +80,14 @@ def main() -> None:
     options = parser.parse_args()
     import cv2
 
+    from consent.photo import threads
+
     if options.threads is not None:
-        cv2.setNumThreads(options.threads)
-    print(f"OpenCV threads: {cv2.getNumThreads()}, cores: {os.cpu_count()}")
+        threads.WORKERS = options.threads
+    print(
+        f"threads: {threads.WORKERS}, OpenCV threads: {cv2.getNumThreads()}, "
+        f"cores: {os.cpu_count()}"
+    )
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
     data, truth = group_photo()

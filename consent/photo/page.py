@@ -8,9 +8,11 @@ page runs on every post.
 Speed: a JPEG is decoded by libjpeg at 1/2, 1/4 or 1/8 scale close to `PREVIEW_SIDE`
 (a 4032 × 3024 phone photo decodes as 1008 × 756, no resize needed), faces are detected
 on that same copy (it is within `faces.DETECT_SIDE`), the blur is applied inside the
-boxes only, and each preview is encoded once at phone size. The download is made from a
-separate, larger decode (`cleaning.clean_photo`); its faces come from this small decode,
-so the page and the download always number the same faces.
+boxes only, and each preview is encoded once at phone size. Detection, and then the
+working photo with its thumbnails beside the blurred result, run in two threads
+(`threads.run`). The download is made from a separate, larger decode
+(`cleaning.clean_photo`); its faces come from this small decode, so the page and the
+download always number the same faces.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from PIL import Image
 
-from consent.photo import cleaning, faces
+from consent.photo import cleaning, faces, threads
 
 # The previews are shown at phone width (22.5 rem, 360 CSS px): 1080 px is sharp at 3
 # device pixels per CSS pixel, and libjpeg's 1/4 scale of a 12 Mpx photo (1008 px) is
@@ -83,17 +85,22 @@ def page_images(
     the error; the result then blurs every face found, chosen or not. Uses up
     `prepared.decoded` (blurred in place)."""
     decoded, found = prepared.decoded, prepared.found
-    working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE)
-    working_encoded = _encoded(working, decoded)
-    thumbnails = tuple(_thumbnail(found, box, working) for box in found.boxes)
-    # Both are encoded before the blur: `working` may be the very pixels blurred next.
-    error = None
-    try:
-        result = result_image(decoded, [*rectangles, *faces.blur_boxes(found, keep)])
-    except cleaning.RectangleError as problem:
-        error = problem
-        decoded = decode_small(prepared.data, prepared.limits)  # some areas may be blurred
-        result = result_image(decoded, faces.blur_boxes(found))
+    # A copy: `downscale` may return the very pixels blurred next, in the other thread.
+    working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE).copy()
+
+    def unblurred():
+        thumbnails = tuple(_thumbnail(found, box, working) for box in found.boxes)
+        return _encoded(working, decoded), thumbnails
+
+    def blurred():
+        try:
+            return result_image(decoded, [*rectangles, *faces.blur_boxes(found, keep)]), None
+        except cleaning.RectangleError as problem:
+            again = decode_small(prepared.data, prepared.limits)  # some areas may be blurred
+            return result_image(again, faces.blur_boxes(found)), problem
+
+    # Pillow releases the GIL while it resizes and encodes: the two halves run side by side.
+    (working_encoded, thumbnails), (result, error) = threads.run([unblurred, blurred])
     return PageImages(found, working_encoded, thumbnails, result), error
 
 

@@ -89,6 +89,17 @@ def test_its_suppression_keeps_the_best_of_overlapping_boxes():
     assert mtcnn._nms(nested, 0.5, "min").tolist() == [1]
 
 
+def test_it_finds_the_same_boxes_with_threads_as_without():
+    from consent.photo import mtcnn
+
+    photo = faceset.build_photo(3, width=1600, height=1200)
+    rgb = np.asarray(photo.image.convert("RGB"))
+    settings = mtcnn.Settings(min_face=faces.MIN_FACE, thresholds=faces.THRESHOLDS)
+    threaded = mtcnn.detect(rgb, settings, workers=2)
+    assert len(threaded) >= 6  # the photo's faces from 40 px, at least
+    assert threaded == mtcnn.detect(rgb, settings, workers=1)
+
+
 def test_it_reads_the_models_from_the_installed_wheel():
     from consent.photo import mtcnn
 
