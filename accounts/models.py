@@ -69,3 +69,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class SchoolCounts(models.Model):
+    """One school's line on the board's home page as last counted: pupils, pupils with
+    unanswered questions, pupils whose parents disagree, staff who have not confirmed the
+    protocol. For a large foundation the board's page reads these instead of replaying the
+    consent rules for every pupil on every request (`accounts.board`, README "Board home").
+
+    `changes` goes up after every committed write that changes what is counted (signals in
+    `accounts.signals`); the school is counted again when it is above `counted_changes`,
+    and in any case within `settings.BOARD_COUNTS_CYCLE_SECONDS`."""
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, related_name="board_counts"
+    )
+    pupils = models.PositiveIntegerField(default=0)
+    waiting_pupils = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    protocol_missing = models.PositiveIntegerField(default=0)
+    changes = models.PositiveBigIntegerField(default=0)
+    counted_changes = models.PositiveBigIntegerField(default=0)
+    counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"counts of school {self.school_id} at {self.counted_at:%Y-%m-%d %H:%M}"

@@ -7,10 +7,13 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from accounts import board
 from accounts.middleware import TOTP_SESSION_KEY
 from accounts.roles import has_totp, requires_mfa
 from accounts.user_cache import forget_user, forget_users
-from schools.models import Guardianship, StaffMembership
+from consent.models import ConsentEvent, Purpose, PurposeVersion
+from policy.models import Acknowledgement, ProtocolVersion
+from schools.models import Guardianship, Pupil, StaffMembership
 from schools.signals import guardians_linked
 
 
@@ -65,3 +68,41 @@ def forget_previous_member(sender, instance, **kwargs):
 @receiver(guardians_linked)
 def forget_linked_parents(sender, user_ids, **kwargs):
     forget_users(user_ids)
+
+
+# --- The board's stored counts (accounts.board): mark what a committed write changed ---
+
+
+@receiver(post_save, sender=ConsentEvent)
+@receiver(post_delete, sender=ConsentEvent)
+@receiver(post_save, sender=Guardianship)
+@receiver(post_delete, sender=Guardianship)
+def count_pupils_school_again(sender, instance, **kwargs):
+    board.mark_changed(pupils=[instance.pupil_id])
+
+
+@receiver(post_save, sender=Pupil)
+@receiver(post_delete, sender=Pupil)
+def count_school_again(sender, instance, **kwargs):
+    board.mark_changed(schools=[instance.school_id])
+
+
+@receiver(post_save, sender=StaffMembership)
+@receiver(post_delete, sender=StaffMembership)
+def count_staff_school_again(sender, instance, **kwargs):
+    if instance.school_id:
+        board.mark_changed(schools=[instance.school_id])
+
+
+@receiver(post_save, sender=Acknowledgement)
+@receiver(post_delete, sender=Acknowledgement)
+def count_confirming_staff_again(sender, instance, **kwargs):
+    board.mark_changed(users=[instance.user_id])
+
+
+@receiver(post_save, sender=PurposeVersion)
+@receiver(post_save, sender=Purpose)
+@receiver(post_save, sender=ProtocolVersion)
+def count_every_school_again(sender, instance, **kwargs):
+    """A new text asks every parent (or all staff) again."""
+    board.mark_changed(everything=True)

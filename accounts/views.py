@@ -7,6 +7,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
 from accounts.attention import attention_overview
+from accounts.board import board_home
 from accounts.roles import home_url_name
 from schools.access import children_of, require_role, taught_groups
 from schools.models import School, StaffMembership
@@ -66,11 +67,12 @@ def home_director(request):
 @never_cache
 @login_required
 def home_board(request):
-    """Wat vraagt aandacht for the foundation: a line per school and the total; schools
-    without a director in full, because the board answers for them."""
+    """Wat vraagt aandacht for the foundation: a line per school (paged) and the total;
+    schools without a director in full, because the board answers for them. A large
+    foundation's consent and protocol numbers are the last counts (accounts.board)."""
     require_role(request.user, Role.BOARD)
-    overview = attention_overview(School.objects.all(), foundation=True)
-    return render(request, "accounts/home_board.html", {"overview": overview})
+    home = board_home(request.GET.get("page"))
+    return render(request, "accounts/home_board.html", {"home": home})
 
 
 @login_required

@@ -449,3 +449,14 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackend",
     "accounts.backends.AuthenticationBackend",
 ]
+# The board's home page (accounts.board): up to this many current pupils in the foundation
+# it counts every school live; above, it reads each school's last count, counted again
+# after every change and at least once per cycle by the task below (README "Board home").
+BOARD_LIVE_PUPILS = env_int("BOARD_LIVE_PUPILS", 1000, minimum=0)
+BOARD_COUNTS_CYCLE_SECONDS = env_int("BOARD_COUNTS_CYCLE_SECONDS", 900, minimum=60)
+BOARD_COUNTS_TASK_SECONDS = env_int("BOARD_COUNTS_TASK_SECONDS", 60, minimum=10)
+CELERY_BEAT_SCHEDULE["accounts-recount-schools"] = {
+    "task": "accounts.recount_schools",
+    "schedule": float(BOARD_COUNTS_TASK_SECONDS),
+    "options": {"expires": BOARD_COUNTS_TASK_SECONDS},
+}

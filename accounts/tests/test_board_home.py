@@ -1,0 +1,159 @@
+"""The board's home page at any size: paged schools, live counts for a small foundation,
+stored counts (counted again after changes) for a large one."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import board as counting
+from accounts.models import SchoolCounts
+from accounts.tests.test_attention import fill_school
+from consent.rules import purpose_infos
+from consent.tests.helpers import decide
+from schools.models import School
+
+URL = reverse("accounts:home_board")
+
+
+@pytest.fixture
+def large(settings):
+    """Every foundation with a pupil counts as large: the stored counts are read."""
+    settings.BOARD_LIVE_PUPILS = 0
+
+
+def rows(response):
+    return {row.school.code: row for row in response.context["home"].rows}
+
+
+def test_a_small_foundation_is_counted_live(login, board, school_a, director_a):
+    fill_school(school_a, 6)  # 2 of 6 answered everything
+    response = login(board).get(URL)
+    row = rows(response)["vlindertuin"]
+    assert (row.pupils, row.waiting_pupils) == (6, 4)
+    assert response.context["home"].counted_at is None
+    assert not SchoolCounts.objects.exists()  # nothing stored below the threshold
+
+
+def test_it_pages_the_schools_and_totals_the_whole_foundation(login, board, school_a):
+    School.objects.bulk_create(
+        School(code=f"school-{n:02}", name=f"OBS School {n:02}") for n in range(60)
+    )
+    fill_school(school_a, 3)
+    client = login(board)
+    first = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl")
+    assert len(first.context["home"].rows) == counting.SCHOOLS_PER_PAGE
+    assert "pagina 1 van 2" in first.content.decode()
+    second = client.get(URL, {"page": 2})
+    assert len(second.context["home"].rows) == 61 - counting.SCHOOLS_PER_PAGE
+    assert "vlindertuin" in rows(first)  # by name: "OBS De …" before "OBS School …"
+    assert first.context["home"].total["pupil_count"] == 3
+    assert client.get(URL, {"page": "x"}).status_code == 200  # a bad page: the first
+
+
+def test_a_large_foundation_reads_stored_counts_counted_on_first_view(
+    large, login, board, school_a, director_a
+):
+    fill_school(school_a, 6)
+    response = login(board).get(URL, HTTP_ACCEPT_LANGUAGE="nl")
+    row = rows(response)["vlindertuin"]
+    assert (row.counted, row.pupils, row.waiting_pupils) == (True, 6, 4)
+    stored = SchoolCounts.objects.get(school=school_a)
+    assert (stored.pupils, stored.waiting_pupils, stored.conflicts) == (6, 4, 0)
+    assert response.context["home"].counted_at == stored.counted_at
+    assert "zijn per school geteld" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_marks_the_school_and_the_next_view_counts_it_again(
+    large, login, board, school_a, director_a, pupil_a, parent_a
+):
+    """Real commits: the mark is made after the decision's transaction commits."""
+    client = login(board)
+    before = rows(client.get(URL))["vlindertuin"].waiting_pupils
+    assert before == 1  # pupil_a has not answered
+    stored = SchoolCounts.objects.get(school=school_a)
+    for info in purpose_infos():
+        for media in ("photo", "video", "audio"):
+            decide(pupil_a, parent_a, info.purpose.code, media, True)
+    stored.refresh_from_db()
+    assert stored.changes > stored.counted_changes  # marked after the commit
+    assert rows(client.get(URL))["vlindertuin"].waiting_pupils == 0
+    stored.refresh_from_db()
+    assert stored.changes == stored.counted_changes
+
+
+def test_a_change_during_counting_keeps_the_school_marked(large, school_a, pupil_a):
+    counting.recount([school_a.pk])
+    counts = SchoolCounts.objects.get(school=school_a)
+    seen = counts.changes
+    counting.mark_changed(schools=[school_a.pk])  # in the test's transaction: on commit
+    connection.run_on_commit[-1][1]()  # the commit's callback
+    counts.refresh_from_db()
+    assert counts.changes == seen + 1
+    assert counting.stale_school_ids(5) == [school_a.pk]
+    counting.recount([school_a.pk])
+    assert counting.stale_school_ids(5) == []
+
+
+def test_too_many_changed_schools_are_left_to_the_task(large, login, board, school_a):
+    schools = School.objects.bulk_create(
+        School(code=f"school-{n:02}", name=f"OBS School {n:02}")
+        for n in range(counting.RECOUNT_ON_REQUEST + 1)
+    )
+    fill_school(school_a, 3)
+    response = login(board).get(URL, HTTP_ACCEPT_LANGUAGE="nl")
+    assert not any(row.counted for row in response.context["home"].rows)
+    html = response.content.decode()
+    assert "nog niet geteld" in html
+    assert "Meer dan 10 scholen zijn gewijzigd en worden opnieuw geteld." in html
+    # every changed school (12), then this run's share of the oldest: 12 schools over
+    # 900 / 60 = 15 runs a cycle, 1
+    assert counting.recount_due() == len(schools) + 1 + 1
+    response = login(board).get(URL)
+    assert all(row.counted for row in response.context["home"].rows)
+    assert response.context["home"].total["pupil_count"] == 3
+
+
+def test_the_task_counts_every_school_once_per_cycle(large, settings, school_a, school_b):
+    fill_school(school_a, 3)
+    settings.BOARD_COUNTS_CYCLE_SECONDS, settings.BOARD_COUNTS_TASK_SECONDS = 120, 60
+    assert counting.recount_due() == 2 + 1  # both never counted, then this run's share (1 of 2)
+    SchoolCounts.objects.update(counted_at=timezone.now() - datetime.timedelta(hours=1))
+    SchoolCounts.objects.filter(school=school_b).update(counted_at=timezone.now())
+    assert counting.recount_due() == 1
+    assert SchoolCounts.objects.get(school=school_a).counted_at > timezone.now() - (
+        datetime.timedelta(minutes=1)
+    )
+
+
+def test_the_task_does_nothing_for_a_foundation_counted_live(school_a):
+    fill_school(school_a, 3)
+    assert counting.recount_due() == 0
+    assert not SchoolCounts.objects.exists()
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    return len(queries)
+
+
+def test_stored_counts_cost_the_same_for_2_or_62_schools_and_8_or_400_pupils(
+    large, login, board, school_a, director_a, school_b
+):
+    """School B has no director (shown in full, live) in both cases; the 60 schools
+    added have none either, but only the first 20 are shown in full."""
+    fill_school(school_a, 8)
+    client = login(board)
+    client.get(URL)  # counts the school, warms per-process caches
+    few = _queries(client)
+    School.objects.bulk_create(
+        School(code=f"school-{n:02}", name=f"OBS School {n:02}") for n in range(60)
+    )
+    fill_school(school_a, 392, start=8)
+    counting.recount_due()
+    assert _queries(client) == few
