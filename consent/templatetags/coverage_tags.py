@@ -74,7 +74,7 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
     decide = escape(_("record a paper or phone decision"))
     items = []
     for pupil, conflicts in conflicts_by_pupil:
-        group = f" ({escape(pupil.group.name)})" if pupil.group else ""
+        group = f" ({escape(pupil.group_name)})" if pupil.group_name else ""
         n = len(conflicts)
         count = escape(ngettext("%(n)s conflict", "%(n)s conflicts", n) % {"n": n})
         cells = "".join(

@@ -18,13 +18,14 @@ from consent.models import (
     ReviewConfirmation,
     ReviewRound,
 )
-from consent.reports import school_coverage
+from consent.reports import coverage_csv, coverage_table, school_coverage
 from consent.rules import State
 from consent.services import reminder_claim
 from consent.tests.helpers import decide, purpose, state_of
 from outbox.models import Duty
 from outbox.services import duties_sweep, duty_run
 from schools.models import Guardianship
+from schools.tabular import csv_text
 
 
 @pytest.fixture
@@ -95,6 +96,20 @@ def test_it_exports_csv_with_one_row_per_cell(login, director_a, parent_a, pupil
         ("1001", "Website van de school", "foto")
     ]
     assert {r["Achternaam"] for r in rows if r["Leerlingnummer"] == "1002"} == {"'=cmd()"}
+
+
+def test_it_writes_the_csv_from_the_same_table_as_the_spreadsheet(
+    parent_a, second_parent, pupil_a, pupil_a2
+):
+    pupil_a2.last_name = '=cmd("x;y")'
+    pupil_a2.name_prefix = "van"
+    pupil_a2.not_in_picture = True
+    pupil_a2.save()
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "audio", True)
+    decide(pupil_a, second_parent, "pers", "audio", False)
+    decide(pupil_a, parent_a, "website", "video", False)
+    assert coverage_csv(pupil_a.school) == csv_text(*coverage_table(pupil_a.school))
 
 
 def test_it_refuses_csv_to_another_schools_director(login, director_b, school_a):
