@@ -108,10 +108,15 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
     nobody = escape(_("no parent with parental authority known"))
     reminded_text = _("%(name)s reminded on %(day)s")
     remind_text = _("Remind %(name)s")
+    counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of lines
     items = []
     for line in lines:
         n = line.open_questions
-        count = escape(ngettext("%(n)s open question", "%(n)s open questions", n) % {"n": n})
+        count = counts.get(n)
+        if count is None:
+            count = counts[n] = escape(
+                ngettext("%(n)s open question", "%(n)s open questions", n) % {"n": n}
+            )
         families = []
         for family in line.families:
             if family.reminded_on:
@@ -127,5 +132,26 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
             f"\n          <li><strong>{escape(line.pupil.full_name)}</strong> · {count}"
             f"\n            {''.join(families) or ' · ' + nobody}"
             f'\n            · <a href="{url}">{paper}</a></li>\n        '
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
+
+
+@register.simple_tag
+def attention_conflict_items(conflicts) -> SafeString:
+    """<li> per pupil whose parents disagree on the director's and the board's home
+    (SchoolAttention.conflicts: (pupil, number of questions)): name, group, the count and
+    the paper form. Written like waiting_items."""
+    before, after = _record_url()
+    paper = escape(_("Record a paper form"))
+    counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of lines
+    items = []
+    for pupil, n in conflicts:
+        group = f" ({escape(pupil.group_name)})" if pupil.group_name else ""
+        count = counts.get(n)
+        if count is None:
+            count = counts[n] = escape(ngettext("%(n)s question", "%(n)s questions", n) % {"n": n})
+        url = escape(f"{before}{int(pupil.pk)}{after}")
+        items.append(
+            f'<li>{escape(pupil.full_name)}{group} · {count} · <a href="{url}">{paper}</a></li>'
         )
     return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)

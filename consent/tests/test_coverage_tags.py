@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from accounts.attention import Family, WaitingPupil
-from consent.reports import PupilCoverage
+from consent.reports import PupilCoverage, PupilRow
 
 
 def render(source: str, **context) -> str:
@@ -45,3 +45,18 @@ def test_it_says_when_no_gezag_holder_is_known_and_when_a_family_was_reminded(pu
     assert "geen ouder met gezag bekend" in html
     assert "Ouder &lt;A&gt; herinnerd op 2 maart" in html
     assert "?ouder=5" not in html
+
+
+def test_it_lists_pupils_whose_parents_disagree_with_their_group_escaped():
+    pupils = [
+        PupilRow(7, "<b>Sem</b>", "", "Bakker", "1001", 3, "Groep 5 & 6", False, 1),
+        PupilRow(8, "Zoë", "de", "Vries", "1002", None, None, False, 1),
+    ]
+    html = render(
+        "{% attention_conflict_items conflicts %}", conflicts=[(pupils[0], 2), (pupils[1], 1)]
+    )
+    assert "&lt;b&gt;Sem&lt;/b&gt; Bakker (Groep 5 &amp; 6) · 2 vragen" in html
+    assert "<b>" not in html
+    assert "Zoë de Vries · 1 vraag" in html
+    assert reverse("consent:record", args=[7]) in html
+    assert reverse("consent:record", args=[8]) in html
