@@ -2,11 +2,13 @@
 the same words as the template loops they replace."""
 
 import datetime
+from pathlib import Path
 
 from django.template import Context, Template
 from django.urls import reverse
 
 from accounts.attention import Family, WaitingPupil
+from consent.charts import bar_chart
 from consent.reports import PupilCoverage, PupilRow
 
 
@@ -60,3 +62,19 @@ def test_it_lists_pupils_whose_parents_disagree_with_their_group_escaped():
     assert "Zoë de Vries · 1 vraag" in html
     assert reverse("consent:record", args=[7]) in html
     assert reverse("consent:record", args=[8]) in html
+
+
+# The template the chart tag replaced, kept as the reference for its markup.
+CHART_TEMPLATE = (Path(__file__).parent / "reference_coverage_chart.svg").read_text()
+
+
+def test_it_draws_the_chart_as_the_template_did_with_reminders_and_odd_names():
+    weeks = [datetime.date(2026, 1, 5) + datetime.timedelta(days=7 * i) for i in range(8)]
+    shares = [0, 5, 17, 33, 40, 67, 95, 100]
+    chart = bar_chart(shares, weeks, [0, 1, 0, 0, 2, 0, 0, 1])
+    name = 'Groep "5" & <6>'
+    html = render("{% coverage_chart chart name 3 %}", chart=chart, name=name)
+    reference = Template(CHART_TEMPLATE).render(Context({"chart": chart, "name": name, "index": 3}))
+    assert html == reference
+    assert html.count("▲") == 3
+    assert "Groep &quot;5&quot; &amp; &lt;6&gt;" in html
