@@ -181,7 +181,7 @@ class CoverageInputs:
         return [(info, value, label) for info in self.infos for value, label in media]
 
     @cached_property
-    def _states_by_pupil(self) -> dict[int, dict[tuple[int, str], State]]:
+    def states_by_pupil(self) -> dict[int, dict[tuple[int, str], State]]:
         """The state of every answered cell, once per request: (purpose, media) per pupil."""
         by_pupil: dict[int, dict[tuple[int, str], State]] = {}
         for (pupil_id, purpose_id, media), answers in self.answers.items():
@@ -196,7 +196,7 @@ class CoverageInputs:
         current gezag-holder is unanswered (silence is never consent)."""
         if pupil.not_in_picture:
             return [State.NOT_IN_PICTURE] * len(self.cells)
-        known = self._states_by_pupil.get(pupil.pk)
+        known = self.states_by_pupil.get(pupil.pk)
         if known is None:
             return [UNANSWERED] * len(self.cells)
         return [known.get(cell, UNANSWERED) for cell in self.cell_keys]
@@ -251,9 +251,19 @@ def answer_rows(pupil_ids, infos, *, times: bool = False) -> list[tuple]:
 
 def school_coverage(school: School, inputs: CoverageInputs | None = None) -> SchoolCoverage:
     """Per group the cell counts (pupil × purpose × media type) and a row per pupil with
-    names. A constant number of queries (coverage_inputs), none when given the inputs."""
+    names. A constant number of queries (coverage_inputs), none when given the inputs.
+
+    Per pupil only its answered cells are looked at one by one: every other cell of the
+    pupil is unanswered (or never in the picture)."""
     inputs = inputs or coverage_inputs(school)
-    cells = inputs.cells
+    per_purpose: dict[int, tuple[PurposeInfo, list[tuple[str, str]]]] = {}
+    for info, media, label in inputs.cells:
+        per_purpose.setdefault(info.purpose.pk, (info, []))[1].append((media, label))
+    cell_count = len(inputs.cells)
+    everything_open: dict[str, list[str]] = {}
+    for info, media_labels in per_purpose.values():
+        everything_open.setdefault(info.purpose.name, []).extend(lab for _m, lab in media_labels)
+    states_of = inputs.states_by_pupil
     groups: dict[str, GroupCoverage] = {}
     total = GroupCoverage(name="")
     conflicts = []
@@ -267,19 +277,31 @@ def school_coverage(school: School, inputs: CoverageInputs | None = None) -> Sch
             not_in_picture=pupil.not_in_picture,
             guardians=inputs.guardians.get(pupil.pk, []),
         )
-        states = inputs.states(pupil)
-        group.counts.update(states)
         group.rows.append(row)
         group.pupils += 1
+        known = states_of.get(pupil.pk)
+        if pupil.not_in_picture:
+            group.counts[State.NOT_IN_PICTURE] += cell_count
+            continue
+        if not known:
+            group.counts[State.UNANSWERED] += cell_count
+            row.unanswered = [
+                (purpose, list(labels)) for purpose, labels in everything_open.items()
+            ]
+            continue
         missing: dict[str, list[str]] = {}
-        for (info, media, label), state in zip(cells, states, strict=True):
-            if state == State.UNANSWERED:
-                missing.setdefault(info.purpose.name, []).append(label)
-            elif state == State.CONFLICT:
-                row.conflicts.append((info.purpose.name, label))
-                latest = inputs.answers[(pupil.pk, info.purpose.pk, media)]
-                answers = [(inputs.names.get(gid) or "—", yes) for gid, yes in latest.items()]
-                conflicts.append(Conflict(pupil, info.purpose.name, label, answers))
+        for purpose_id, (info, media_labels) in per_purpose.items():
+            for media, label in media_labels:
+                state = known.get((purpose_id, media))
+                if state is None:
+                    missing.setdefault(info.purpose.name, []).append(label)
+                elif state == State.CONFLICT:
+                    row.conflicts.append((info.purpose.name, label))
+                    latest = inputs.answers[(pupil.pk, purpose_id, media)]
+                    answers = [(inputs.names.get(gid) or "—", yes) for gid, yes in latest.items()]
+                    conflicts.append(Conflict(pupil, info.purpose.name, label, answers))
+        group.counts[State.UNANSWERED] += cell_count - len(known)
+        group.counts.update(known.values())
         row.unanswered = list(missing.items())
     for group in groups.values():
         total.counts.update(group.counts)

@@ -73,6 +73,31 @@ def test_it_counts_cells_per_state_per_group(parent_a, second_parent, pupil_a, p
     assert coverage.total.unanswered == 2 * cells - 3
 
 
+def test_it_lists_per_pupil_what_is_open_in_conflict_or_never_in_the_picture(
+    parent_a, second_parent, pupil_a, pupil_a2, school_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "audio", True)
+    decide(pupil_a, second_parent, "pers", "audio", False)
+    coverage = school_coverage(school_a)
+    rows = {row.pupil.pk: row for row in coverage.total.rows}
+    answered = rows[pupil_a.pk]
+    assert answered.conflicts == [(purpose("pers").name, "geluid")]
+    open_website = dict(answered.unanswered)[purpose("website").name]
+    assert open_website == ["film", "geluid"]
+    assert sum(len(media) for _channel, media in answered.unanswered) == 6 * 3 - 2
+    silent = rows[pupil_a2.pk]
+    assert [media for _channel, media in silent.unanswered] == [["foto", "film", "geluid"]] * 6
+    assert not silent.conflicts
+    pupil_a2.not_in_picture = True
+    pupil_a2.save()
+    coverage = school_coverage(school_a)
+    never = next(row for row in coverage.total.rows if row.pupil.pk == pupil_a2.pk)
+    assert never.not_in_picture and not never.unanswered and not never.conflicts
+    assert coverage.total.not_in_picture == 6 * 3
+    assert coverage.total.unanswered == 6 * 3 - 2
+
+
 def test_it_lists_conflicts_with_the_parents_answers(
     login, director_a, parent_a, second_parent, pupil_a
 ):
