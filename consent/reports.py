@@ -209,19 +209,29 @@ class CoverageInputs:
 UNANSWERED = State.UNANSWERED
 
 
-def coverage_inputs(school: School, *, times: bool = False) -> CoverageInputs:
-    """Pupils, purposes, gezag-holders with names and everyone's latest answers: 4 queries.
-    With `times`, the events read (with their time) are kept for the chart.
+def coverage_inputs(school: School, *, times: bool = False, names: bool = True) -> CoverageInputs:
+    """Pupils, purposes, gezag-holders and everyone's latest answers: 4 queries. With
+    `times`, the events read (with their time) are kept for the chart; without `names`
+    (the export), the gezag-holders are read without their names.
 
-    The gezag-holders are read once, with their names, for both the rules and the
-    reminder links."""
+    With names, the gezag-holders are read once for both the rules and the reminder links."""
     current = Pupil.objects.current().filter(school=school)
     pupils = pupil_rows(current)
     infos = purpose_infos()
     # the same pupils as a subquery: PostgreSQL joins, Django need not bind hundreds of ids
     pupil_ids = current.values("id")
-    guardians, names = gezag_names(pupil_ids)
-    holders = {pupil_id: {uid for uid, _name in rows} for pupil_id, rows in guardians.items()}
+    guardians: dict[int, list[tuple[int, str]]] = {}
+    holder_names: dict[int, str] = {}
+    holders: dict[int, set[int]] = {}
+    if names:
+        guardians, holder_names = gezag_names(pupil_ids)
+        for pupil_id, rows in guardians.items():
+            holders[pupil_id] = {user_id for user_id, _name in rows}
+    else:
+        for pupil_id, user_id in Guardianship.objects.filter(
+            pupil_id__in=pupil_ids, has_parental_authority=True
+        ).values_list("pupil_id", "user_id"):
+            holders.setdefault(pupil_id, set()).add(user_id)
     events = answer_rows(pupil_ids, infos, times=times)
     answers = latest_answers(
         (row[:6] for row in events) if times else events,
@@ -229,7 +239,7 @@ def coverage_inputs(school: School, *, times: bool = False) -> CoverageInputs:
         baselines={info.purpose.pk: info.baseline for info in infos},
     )
     return CoverageInputs(
-        pupils, infos, holders, guardians, names, answers, events if times else []
+        pupils, infos, holders, guardians, holder_names, answers, events if times else []
     )
 
 
@@ -326,7 +336,7 @@ def coverage_parts(school: School):
     """The export's rows in two parts, as both writers read them: per pupil its first five
     cells (school, group, number, names) with its states per cell, and per cell and state
     the last three (channel, media type, state in words), which recur on every pupil."""
-    inputs = coverage_inputs(school)
+    inputs = coverage_inputs(school, names=False)
     words = {state: str(word) for state, word in EXPORT_STATES.items()}
     tails = [
         {state: (info.purpose.name, label, word) for state, word in words.items()}
