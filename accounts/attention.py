@@ -203,11 +203,18 @@ def _failing_sources(school_ids, *, foundation: bool) -> list[Source]:
     return list(failing.filter(where).order_by("-consecutive_failures", "name"))
 
 
-def attention_overview(schools, *, foundation: bool = False, now=None) -> Overview:
-    """What needs attention in these schools. `foundation` adds sources of no one school."""
+def attention_overview(
+    schools, *, foundation: bool = False, directed: bool = False, now=None
+) -> Overview:
+    """What needs attention in these schools. `foundation` adds sources of no one school;
+    `directed`: every school is known to have a director (the director's own home, whose
+    schools are those the logged-in, active user directs), one query fewer."""
     now = now or timezone.now()
     schools = list(schools)
-    with_director = directed_school_ids([s.pk for s in schools])
+    if directed:
+        with_director = {s.pk for s in schools}
+    else:
+        with_director = directed_school_ids([s.pk for s in schools])
     by_school = {s.pk: SchoolAttention(s, s.pk in with_director) for s in schools}
     overview = Overview(list(by_school.values()), [])
     if not schools:
