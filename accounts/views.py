@@ -60,7 +60,7 @@ def home_director(request):
     schools = School.objects.filter(
         memberships__user=request.user, memberships__role=Role.DIRECTOR
     ).distinct()
-    overview = attention_overview(schools)
+    overview = attention_overview(schools, directed=True)
     return render(request, "accounts/home_director.html", {"overview": overview})
 
 

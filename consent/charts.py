@@ -42,41 +42,35 @@ class CoverageHistory:
         ]
 
 
-def _first_answers(inputs: CoverageInputs, pupils) -> list[datetime.datetime]:
-    """When each of these pupils' cells was first answered, sorted (unanswered cells and
-    pupils never in the picture left out).
+def _first_answers(inputs: CoverageInputs) -> dict[int, list[datetime.datetime]]:
+    """Per pupil, when each of its cells was first answered (unanswered cells left out).
 
     A cell is answered at a moment when some current gezag-holder had a decision since the
     purpose's last change of meaning by then (`effective_state` is then not unanswered):
-    so from the earliest such decision on. One pass over the decisions, not one per week.
-    """
-    decisions = inputs.table.decisions
-    holders_of = inputs.table.holders
-    cells = [(info.purpose.pk, media, info.baseline) for info in inputs.infos for media in MEDIA]
-    firsts = []
-    for pupil in pupils:
-        if pupil.not_in_picture:
-            continue
-        pk = pupil.pk
-        holders = holders_of.get(pk, set())
-        for purpose_id, media, baseline in cells:
-            found = decisions.get((pk, purpose_id, media))
-            if not found:
-                continue
-            moments = [
-                d.at for d in found if d.guardian_id in holders and d.version_number >= baseline
-            ]
-            if moments:
-                firsts.append(min(moments))
-    return sorted(firsts)
+    so from the earliest such decision on. One pass over the events, in the order they
+    were made (coverage_inputs with `times`), not one per week."""
+    holders_of = inputs.holders
+    baselines = {info.purpose.pk: info.baseline for info in inputs.infos}
+    first: dict[tuple, datetime.datetime] = {}
+    nobody: tuple = ()
+    for pupil_id, purpose_id, media, guardian_id, number, _granted, at in inputs.events:
+        if number >= baselines[purpose_id] and guardian_id in holders_of.get(pupil_id, nobody):
+            first.setdefault((pupil_id, purpose_id, media), at)
+    per_pupil: dict[int, list[datetime.datetime]] = {}
+    for (pupil_id, _purpose, _media), at in first.items():
+        per_pupil.setdefault(pupil_id, []).append(at)
+    return per_pupil
 
 
-def _shares(inputs: CoverageInputs, pupils, ends) -> list[int]:
-    total = sum(not p.not_in_picture for p in pupils) * len(inputs.infos) * len(MEDIA)
+def _shares(inputs: CoverageInputs, pupils, firsts, ends) -> list[int]:
+    """Answered share at each end, of these pupils' cells (pupils never in the picture
+    left out)."""
+    counted = [p for p in pupils if not p.not_in_picture]
+    total = len(counted) * len(inputs.infos) * len(MEDIA)
     if not total:
         return [0] * len(ends)
-    firsts = _first_answers(inputs, pupils)
-    return [round(100 * bisect.bisect_right(firsts, end) / total) for end in ends]
+    moments = sorted(at for p in counted for at in firsts.get(p.pk, ()))
+    return [round(100 * bisect.bisect_right(moments, end) / total) for end in ends]
 
 
 def _reminders_per_week(school: School, weeks: list[datetime.date]) -> list[int]:
@@ -106,18 +100,19 @@ def coverage_history(
     inputs: CoverageInputs | None = None,
 ) -> CoverageHistory:
     """Answered share per group at the end of each of the last WEEKS weeks. 1 query with
-    the page's inputs (the reminders per day), 5 without."""
+    the page's inputs (the reminders per day; read with `times`), 5 without."""
     today = today or timezone.localdate()
     weeks = [today - datetime.timedelta(days=7 * (WEEKS - 1 - i)) for i in range(WEEKS)]
-    inputs = inputs or coverage_inputs(school)
+    inputs = inputs or coverage_inputs(school, times=True)
+    firsts = _first_answers(inputs)
     by_group: dict[str, list] = {}
     for pupil in inputs.pupils:
-        by_group.setdefault(pupil.group.name if pupil.group else "—", []).append(pupil)
+        by_group.setdefault(pupil.group_name or "—", []).append(pupil)
     ends = [timezone.make_aware(datetime.datetime.combine(w, datetime.time.max)) for w in weeks]
     reminders = _reminders_per_week(school, weeks)
     groups = []
     for name, members in by_group.items():
-        series = GroupSeries(name, _shares(inputs, members, ends))
+        series = GroupSeries(name, _shares(inputs, members, firsts, ends))
         series.chart = bar_chart(series.shares, weeks, reminders)
         groups.append(series)
     return CoverageHistory(weeks, reminders, groups)

@@ -1,10 +1,11 @@
 """Read-only views over consent for directors, the board and parents (no workflows here)."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from consent.models import (
@@ -14,15 +15,56 @@ from consent.models import (
     PublicationCheck,
     ReviewConfirmation,
 )
-from consent.rules import ConsentTable, Decision, Key, PurposeInfo, State, purpose_infos
+from consent.rules import Key, PurposeInfo, State, answers_state, latest_answers, purpose_infos
 from schools.models import Guardianship, Pupil, School
+from schools.tabular import csv_piece, csv_text_of_lines
+
+
+class PupilRow(NamedTuple):
+    """A current pupil as the school-wide pages read them: plain values, no model
+    instances (a school's pages read hundreds of pupils)."""
+
+    pk: int
+    first_name: str
+    name_prefix: str
+    last_name: str
+    leerlingnummer: str
+    group_id: int | None
+    group_name: str | None
+    not_in_picture: bool
+    school_id: int
+
+    full_name = Pupil.full_name  # the model's own property: it reads only the name fields
+
+    @property
+    def surname(self) -> str:
+        return " ".join(p for p in (self.name_prefix, self.last_name) if p)
+
+
+PUPIL_ROW_FIELDS = [
+    "id",
+    "first_name",
+    "name_prefix",
+    "last_name",
+    "leerlingnummer",
+    "group_id",
+    "group__name",
+    "not_in_picture",
+    "school_id",
+]
+
+
+def pupil_rows(pupils) -> list[PupilRow]:
+    """These pupils (a queryset) ordered by group name and name, as PupilRow. One query."""
+    rows = pupils.order_by("group__name", "first_name", "last_name").values_list(*PUPIL_ROW_FIELDS)
+    return list(map(PupilRow._make, rows))
 
 
 @dataclass
 class PupilCoverage:
     """One pupil's answers in short: what is still open, and who can answer it."""
 
-    pupil: Pupil
+    pupil: PupilRow
     unanswered: list[tuple[str, list[str]]] = field(default_factory=list)  # (channel, media)
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (channel, media)
     not_in_picture: bool = False
@@ -85,7 +127,7 @@ class GroupCoverage:
 
 @dataclass
 class Conflict:
-    pupil: Pupil
+    pupil: PupilRow
     purpose_name: str
     media_label: str
     answers: list[tuple[str, bool]]  # (guardian name, granted)
@@ -98,20 +140,11 @@ class SchoolCoverage:
     total: GroupCoverage
     conflicts: list[Conflict]
 
-    def conflicts_by_pupil(self) -> list[tuple[Pupil, list[Conflict]]]:
-        grouped: dict[int, tuple[Pupil, list[Conflict]]] = {}
+    def conflicts_by_pupil(self) -> list[tuple[PupilRow, list[Conflict]]]:
+        grouped: dict[int, tuple[PupilRow, list[Conflict]]] = {}
         for conflict in self.conflicts:
             grouped.setdefault(conflict.pupil.pk, (conflict.pupil, []))[1].append(conflict)
         return list(grouped.values())
-
-
-def school_pupils(school: School) -> list[Pupil]:
-    return list(
-        Pupil.objects.current()
-        .filter(school=school)
-        .select_related("group")
-        .order_by("group__name", "first_name", "last_name")
-    )
 
 
 def gezag_names(pupil_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
@@ -133,11 +166,13 @@ def gezag_names(pupil_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, 
 class CoverageInputs:
     """What the coverage page, its chart and its export read, loaded once per request."""
 
-    pupils: list[Pupil]
+    pupils: list[PupilRow]
     infos: list[PurposeInfo]
-    table: ConsentTable
+    holders: dict[int, set[int]]  # pupil id -> ids of its gezag-holders
     guardians: dict[int, list[tuple[int, str]]]  # pupil id -> gezag-holders (id, name)
     names: dict[int, str]  # gezag-holder id -> name
+    answers: dict[Key, dict[int, bool]]  # consent.rules.latest_answers
+    events: list[tuple]  # the rows read, with their time last (only when asked for)
 
     @cached_property
     def cells(self) -> list[tuple[PurposeInfo, str, str]]:
@@ -145,16 +180,26 @@ class CoverageInputs:
         media = [(value, str(label)) for value, label in MediaType.choices]
         return [(info, value, label) for info in self.infos for value, label in media]
 
-    def states(self, pupil: Pupil) -> list[State]:
-        """The pupil's state per cell (self.cells order). A cell nobody answered is
-        unanswered without asking the rules: `effective_state` of no decisions."""
+    @cached_property
+    def states_by_pupil(self) -> dict[int, dict[tuple[int, str], State]]:
+        """The state of every answered cell, once per request: (purpose, media) per pupil."""
+        by_pupil: dict[int, dict[tuple[int, str], State]] = {}
+        for (pupil_id, purpose_id, media), answers in self.answers.items():
+            states = by_pupil.get(pupil_id)
+            if states is None:
+                states = by_pupil[pupil_id] = {}
+            states[(purpose_id, media)] = answers_state(answers.values())
+        return by_pupil
+
+    def states(self, pupil: PupilRow) -> list[State]:
+        """The pupil's state per cell (self.cells order). A cell without an answer of a
+        current gezag-holder is unanswered (silence is never consent)."""
         if pupil.not_in_picture:
             return [State.NOT_IN_PICTURE] * len(self.cells)
-        decided, state, pk = self.table.decisions, self.table.state, pupil.pk
-        return [
-            state(pk, purpose_id, media) if (pk, purpose_id, media) in decided else UNANSWERED
-            for purpose_id, media in self.cell_keys
-        ]
+        known = self.states_by_pupil.get(pupil.pk)
+        if known is None:
+            return [UNANSWERED] * len(self.cells)
+        return [known.get(cell, UNANSWERED) for cell in self.cell_keys]
 
     @cached_property
     def cell_keys(self) -> list[tuple[int, str]]:
@@ -164,61 +209,76 @@ class CoverageInputs:
 UNANSWERED = State.UNANSWERED
 
 
-def coverage_inputs(school: School) -> CoverageInputs:
-    """Pupils, purposes, gezag-holders with names and decisions: 4 queries.
+def coverage_inputs(school: School, *, times: bool = False, names: bool = True) -> CoverageInputs:
+    """Pupils, purposes, gezag-holders and everyone's latest answers: 4 queries. With
+    `times`, the events read (with their time) are kept for the chart; without `names`
+    (the export), the gezag-holders are read without their names.
 
-    The gezag-holders are read once, with their names, for both the rules and the
-    reminder links (consent_table would read them a second time without names)."""
-    pupils = school_pupils(school)
+    With names, the gezag-holders are read once for both the rules and the reminder links."""
+    current = Pupil.objects.current().filter(school=school)
+    pupils = pupil_rows(current)
     infos = purpose_infos()
     # the same pupils as a subquery: PostgreSQL joins, Django need not bind hundreds of ids
-    pupil_ids = Pupil.objects.current().filter(school=school).values("id")
-    guardians, names = gezag_names(pupil_ids)
-    holders = {pupil_id: {uid for uid, _name in rows} for pupil_id, rows in guardians.items()}
-    table = ConsentTable(
-        pupils={p.pk: p for p in pupils},
-        purposes={info.purpose.pk: info for info in infos},
+    pupil_ids = current.values("id")
+    guardians: dict[int, list[tuple[int, str]]] = {}
+    holder_names: dict[int, str] = {}
+    holders: dict[int, set[int]] = {}
+    if names:
+        guardians, holder_names = gezag_names(pupil_ids)
+        for pupil_id, rows in guardians.items():
+            holders[pupil_id] = {user_id for user_id, _name in rows}
+    else:
+        for pupil_id, user_id in Guardianship.objects.filter(
+            pupil_id__in=pupil_ids, has_parental_authority=True
+        ).values_list("pupil_id", "user_id"):
+            holders.setdefault(pupil_id, set()).add(user_id)
+    events = answer_rows(pupil_ids, infos, times=times)
+    answers = latest_answers(
+        (row[:6] for row in events) if times else events,
         holders=holders,
-        decisions=_decisions(pupil_ids, infos),
+        baselines={info.purpose.pk: info.baseline for info in infos},
     )
-    return CoverageInputs(pupils, infos, table, guardians, names)
+    return CoverageInputs(
+        pupils, infos, holders, guardians, holder_names, answers, events if times else []
+    )
 
 
-def _decisions(pupil_ids, infos) -> dict[Key, list[Decision]]:
-    """Every consent event of these pupils for these purposes, as the rules read them (the
-    same rows as consent.rules.consent_table)."""
-    decisions: dict[Key, list[Decision]] = defaultdict(list)
-    rows = ConsentEvent.objects.filter(
-        pupil_id__in=pupil_ids,
-        purpose_id__in=[info.purpose.pk for info in infos],
-        media_type__in=MediaType.values,
-    ).values_list(
-        "pupil_id",
-        "purpose_id",
-        "media_type",
-        "guardian_id",
-        "purpose_version__number",
-        "granted",
-        "created_at",
-        "id",
-    )
-    for pupil_id, purpose_id, media, guardian_id, number, granted, at, seq in rows:
-        decisions[(pupil_id, purpose_id, media)].append(
-            Decision(guardian_id, number, granted, at, seq)
+def answer_rows(pupil_ids, infos, *, times: bool = False) -> list[tuple]:
+    """These pupils' consent events for these purposes as consent.rules.latest_answers
+    reads them, in the order they were made; with `times`, each with its time last."""
+    fields = ["pupil_id", "purpose_id", "media_type", "guardian_id", "purpose_version__number"]
+    fields += ["granted", "created_at"] if times else ["granted"]
+    return list(
+        ConsentEvent.objects.filter(
+            pupil_id__in=pupil_ids,
+            purpose_id__in=[info.purpose.pk for info in infos],
+            media_type__in=MediaType.values,
         )
-    return dict(decisions)
+        .order_by("created_at", "id")
+        .values_list(*fields)
+    )
 
 
 def school_coverage(school: School, inputs: CoverageInputs | None = None) -> SchoolCoverage:
     """Per group the cell counts (pupil × purpose × media type) and a row per pupil with
-    names. A constant number of queries (coverage_inputs), none when given the inputs."""
+    names. A constant number of queries (coverage_inputs), none when given the inputs.
+
+    Per pupil only its answered cells are looked at one by one: every other cell of the
+    pupil is unanswered (or never in the picture)."""
     inputs = inputs or coverage_inputs(school)
-    table, cells = inputs.table, inputs.cells
+    per_purpose: dict[int, tuple[PurposeInfo, list[tuple[str, str]]]] = {}
+    for info, media, label in inputs.cells:
+        per_purpose.setdefault(info.purpose.pk, (info, []))[1].append((media, label))
+    cell_count = len(inputs.cells)
+    everything_open: dict[str, list[str]] = {}
+    for info, media_labels in per_purpose.values():
+        everything_open.setdefault(info.purpose.name, []).extend(lab for _m, lab in media_labels)
+    states_of = inputs.states_by_pupil
     groups: dict[str, GroupCoverage] = {}
     total = GroupCoverage(name="")
     conflicts = []
     for pupil in inputs.pupils:
-        name = pupil.group.name if pupil.group else "—"
+        name = pupil.group_name or "—"
         group = groups.get(name)
         if group is None:
             group = groups[name] = GroupCoverage(name=name, group_id=pupil.group_id)
@@ -227,19 +287,31 @@ def school_coverage(school: School, inputs: CoverageInputs | None = None) -> Sch
             not_in_picture=pupil.not_in_picture,
             guardians=inputs.guardians.get(pupil.pk, []),
         )
-        states = inputs.states(pupil)
-        group.counts.update(states)
         group.rows.append(row)
         group.pupils += 1
+        known = states_of.get(pupil.pk)
+        if pupil.not_in_picture:
+            group.counts[State.NOT_IN_PICTURE] += cell_count
+            continue
+        if not known:
+            group.counts[State.UNANSWERED] += cell_count
+            row.unanswered = [
+                (purpose, list(labels)) for purpose, labels in everything_open.items()
+            ]
+            continue
         missing: dict[str, list[str]] = {}
-        for (info, media, label), state in zip(cells, states, strict=True):
-            if state == State.UNANSWERED:
-                missing.setdefault(info.purpose.name, []).append(label)
-            elif state == State.CONFLICT:
-                row.conflicts.append((info.purpose.name, label))
-                latest = table.latest_by_guardian(pupil.pk, info.purpose.pk, media)
-                answers = [(inputs.names.get(gid) or "—", d.granted) for gid, d in latest.items()]
-                conflicts.append(Conflict(pupil, info.purpose.name, label, answers))
+        for purpose_id, (info, media_labels) in per_purpose.items():
+            for media, label in media_labels:
+                state = known.get((purpose_id, media))
+                if state is None:
+                    missing.setdefault(info.purpose.name, []).append(label)
+                elif state == State.CONFLICT:
+                    row.conflicts.append((info.purpose.name, label))
+                    latest = inputs.answers[(pupil.pk, purpose_id, media)]
+                    answers = [(inputs.names.get(gid) or "—", yes) for gid, yes in latest.items()]
+                    conflicts.append(Conflict(pupil, info.purpose.name, label, answers))
+        group.counts[State.UNANSWERED] += cell_count - len(known)
+        group.counts.update(known.values())
         row.unanswered = list(missing.items())
     for group in groups.values():
         total.counts.update(group.counts)
@@ -248,38 +320,59 @@ def school_coverage(school: School, inputs: CoverageInputs | None = None) -> Sch
     return SchoolCoverage(school, list(groups.values()), total, conflicts)
 
 
+COVERAGE_HEADERS = [
+    _("School"),
+    _("Group"),
+    _("Pupil number"),
+    _("First name"),
+    _("Surname"),
+    _("Channel"),
+    _("Media type"),
+    _("Status"),
+]
+
+
+def coverage_parts(school: School):
+    """The export's rows in two parts, as both writers read them: per pupil its first five
+    cells (school, group, number, names) with its states per cell, and per cell and state
+    the last three (channel, media type, state in words), which recur on every pupil."""
+    inputs = coverage_inputs(school, names=False)
+    words = {state: str(word) for state, word in EXPORT_STATES.items()}
+    tails = [
+        {state: (info.purpose.name, label, word) for state, word in words.items()}
+        for info, _media, label in inputs.cells
+    ]
+    heads = [
+        (
+            (school.name, p.group_name or "", p.leerlingnummer, p.first_name, p.surname),
+            inputs.states(p),
+        )
+        for p in inputs.pupils
+    ]
+    return [str(h) for h in COVERAGE_HEADERS], heads, tails
+
+
 def coverage_table(school: School) -> tuple[list[str], list[list]]:
     """One row per pupil × channel × media type, in Dutch words (shared CSV/xlsx writer)."""
-    inputs = coverage_inputs(school)
-    headers = [
-        _("School"),
-        _("Group"),
-        _("Pupil number"),
-        _("First name"),
-        _("Surname"),
-        _("Channel"),
-        _("Media type"),
-        _("Status"),
+    headers, heads, tails = coverage_parts(school)
+    rows = [
+        [*head, *tail[state]]
+        for head, states in heads
+        for tail, state in zip(tails, states, strict=True)
     ]
-    words = {state: str(word) for state, word in EXPORT_STATES.items()}
-    rows = []
-    for pupil in inputs.pupils:
-        group = pupil.group.name if pupil.group else ""
-        surname = " ".join(p for p in (pupil.name_prefix, pupil.last_name) if p)
-        for (info, _media, label), state in zip(inputs.cells, inputs.states(pupil), strict=True):
-            rows.append(
-                [
-                    school.name,
-                    group,
-                    pupil.leerlingnummer,
-                    pupil.first_name,
-                    surname,
-                    info.purpose.name,
-                    label,
-                    words[state],
-                ]
-            )
     return headers, rows
+
+
+def coverage_csv(school: School) -> str:
+    """coverage_table as CSV text (schools.tabular.csv_text), written from its parts: each
+    recurring part is made safe and quoted once, each line is two strings joined."""
+    headers, heads, tails = coverage_parts(school)
+    tail_text = [{state: csv_piece(cells) for state, cells in tail.items()} for tail in tails]
+    lines = []
+    for head, states in heads:
+        start = csv_piece(head) + ";"
+        lines += [start + tail[state] for tail, state in zip(tail_text, states, strict=True)]
+    return csv_text_of_lines(headers, lines)
 
 
 EXPORT_STATES = {

@@ -45,6 +45,9 @@ def shown_state(state: State) -> str:
     return TEACHER_STATES[state][1]
 
 
+Key = tuple[int, int, str]  # (pupil id, purpose id, media type)
+
+
 class Decision(NamedTuple):
     """One guardian's answer. A named tuple: a class's worth of them is built per page."""
 
@@ -94,14 +97,50 @@ def effective_state(
     if not_in_picture:
         return State.NOT_IN_PICTURE
     latest = latest_decisions(gezag_holders=gezag_holders, decisions=decisions, baseline=baseline)
-    answers = {decision.granted for decision in latest.values()}
+    return answers_state({decision.granted for decision in latest.values()})
+
+
+def answers_state(answers: Collection[bool]) -> State:
+    """The state from the current gezag-holders' latest answers (`latest_decisions`), for
+    a pupil who is not kept out of the picture."""
     if not answers:
         return State.UNANSWERED
-    if answers == {True}:
-        return State.GRANTED
-    if answers == {False}:
-        return State.REFUSED
-    return State.CONFLICT
+    if True in answers:
+        return State.CONFLICT if False in answers else State.GRANTED
+    return State.REFUSED
+
+
+AnswerRow = tuple[
+    int, int, str, int, int, bool
+]  # pupil, purpose, media, guardian, version, granted
+
+
+def latest_answers(
+    rows: Iterable[AnswerRow],
+    *,
+    holders: Mapping[int, Collection[int]],
+    baselines: Mapping[int, int],
+) -> dict[Key, dict[int, bool]]:
+    """`latest_decisions` for many cells in one pass: per (pupil, purpose, media type) each
+    current gezag-holder's latest answer (guardian id -> granted) since the purpose's last
+    change of meaning (`baselines`: purpose id -> `meaning_baseline`). Cells without such
+    an answer are left out: they are unanswered.
+
+    `rows` must come in the order the decisions were made, (created_at, id) ascending as
+    ConsentEvent's ordering: a later answer replaces an earlier one. Plain tuples, no
+    Decision per event: the pages about a whole school read thousands of them."""
+    latest: dict[Key, dict[int, bool]] = {}
+    nobody: tuple = ()
+    for pupil_id, purpose_id, media, guardian_id, number, granted in rows:
+        if number < baselines[purpose_id] or guardian_id not in holders.get(pupil_id, nobody):
+            continue
+        key = (pupil_id, purpose_id, media)
+        answers = latest.get(key)
+        if answers is None:
+            latest[key] = {guardian_id: granted}
+        else:
+            answers[guardian_id] = granted
+    return latest
 
 
 @dataclass(frozen=True)
@@ -131,9 +170,6 @@ def purpose_infos(*, codes: Collection[str] | None = None) -> list[PurposeInfo]:
         )
         for items in by_purpose.values()
     ]
-
-
-Key = tuple[int, int, str]  # (pupil id, purpose id, media type)
 
 
 @dataclass

@@ -43,6 +43,31 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
     return "\ufeff" + out.getvalue()
 
 
+def csv_piece(values: Sequence) -> str:
+    """Two or more cells as csv_text writes them within a line (safe, quoted where needed,
+    `;` between them, no line end): an export whose lines repeat the same runs of cells
+    writes each run once and joins the pieces of a line with `;` (csv_text_of_lines).
+    A lone cell is refused: csv.writer writes a line of one empty cell as `""`."""
+    if len(values) < 2:
+        raise ValueError("a piece has two or more cells")
+    out = io.StringIO()
+    # the line end as csv_text's: csv.writer quotes a cell that contains one of its characters
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(
+        [safe_cell(_text(value)) for value in values]
+    )
+    return out.getvalue()[:-2]
+
+
+def csv_text_of_lines(headers: Sequence[str], lines: Iterable[str]) -> str:
+    """csv_text from lines already written (csv_piece): the same text, BOM and header."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(
+        safe_row([str(h) for h in headers])
+    )
+    body = "".join(line + "\r\n" for line in lines)
+    return "\ufeff" + out.getvalue() + body
+
+
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) -> bytes:
     """The table as one worksheet. Text cells are formula-safe as in the CSV."""
     from openpyxl import Workbook
@@ -64,7 +89,12 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    response = HttpResponse(csv_text(headers, rows), content_type="text/csv; charset=utf-8")
+    return csv_text_response(filename, csv_text(headers, rows))
+
+
+def csv_text_response(filename: str, text: str) -> HttpResponse:
+    """A CSV file already written (csv_text, csv_text_of_lines) as a download."""
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     return _attachment(response, filename)
 
 

@@ -72,11 +72,14 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
     before, after = _record_url()
     answer_text = {True: escape("✓ " + _("yes")), False: escape("✗ " + _("no"))}
     decide = escape(_("record a paper or phone decision"))
+    counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of pupils
     items = []
     for pupil, conflicts in conflicts_by_pupil:
-        group = f" ({escape(pupil.group.name)})" if pupil.group else ""
+        group = f" ({escape(pupil.group_name)})" if pupil.group_name else ""
         n = len(conflicts)
-        count = escape(ngettext("%(n)s conflict", "%(n)s conflicts", n) % {"n": n})
+        count = counts.get(n)
+        if count is None:
+            count = counts[n] = escape(ngettext("%(n)s conflict", "%(n)s conflicts", n) % {"n": n})
         cells = "".join(
             f"\n              <li>{escape(c.purpose_name)}, {escape(c.media_label)} —"
             "\n                "
@@ -108,10 +111,15 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
     nobody = escape(_("no parent with parental authority known"))
     reminded_text = _("%(name)s reminded on %(day)s")
     remind_text = _("Remind %(name)s")
+    counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of lines
     items = []
     for line in lines:
         n = line.open_questions
-        count = escape(ngettext("%(n)s open question", "%(n)s open questions", n) % {"n": n})
+        count = counts.get(n)
+        if count is None:
+            count = counts[n] = escape(
+                ngettext("%(n)s open question", "%(n)s open questions", n) % {"n": n}
+            )
         families = []
         for family in line.families:
             if family.reminded_on:
@@ -129,3 +137,68 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
             f'\n            · <a href="{url}">{paper}</a></li>\n        '
         )
     return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
+
+
+@register.simple_tag
+def attention_conflict_items(conflicts) -> SafeString:
+    """<li> per pupil whose parents disagree on the director's and the board's home
+    (SchoolAttention.conflicts: (pupil, number of questions)): name, group, the count and
+    the paper form. Written like waiting_items."""
+    before, after = _record_url()
+    paper = escape(_("Record a paper form"))
+    counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of lines
+    items = []
+    for pupil, n in conflicts:
+        group = f" ({escape(pupil.group_name)})" if pupil.group_name else ""
+        count = counts.get(n)
+        if count is None:
+            count = counts[n] = escape(ngettext("%(n)s question", "%(n)s questions", n) % {"n": n})
+        url = escape(f"{before}{int(pupil.pk)}{after}")
+        items.append(
+            f'<li>{escape(pupil.full_name)}{group} · {count} · <a href="{url}">{paper}</a></li>'
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
+
+
+@register.simple_tag
+def coverage_chart(chart: dict, name: str, index: int) -> SafeString:
+    """A group's bar chart (consent.charts.bar_chart) as SVG, with its caption: what the
+    template consent/_coverage_chart.svg wrote per group, eight bars of four elements each,
+    without a template variable per attribute. Numbers are written unlocalised ("40.5")."""
+    title = escape(_("Answered share in %(group)s per week") % {"group": name})
+    desc = escape(
+        _(
+            "Bar chart: per week the percentage of questions answered, written above each "
+            "bar; a triangle under a week means reminders were sent. The table below gives "
+            "the same numbers."
+        )
+    )
+    width, height, baseline = chart["width"], chart["height"], chart["baseline"]
+    axis_y, marker_y = chart["axis_label_y"], chart["marker_y"]
+    bars = []
+    for bar in chart["bars"]:
+        x = bar["label_x"]
+        marker = (
+            f'<text x="{x}" y="{marker_y}" text-anchor="middle" font-size="10">▲</text>'
+            if bar["reminded"]
+            else ""
+        )
+        bars.append(
+            f'\n    <rect x="{bar["x"]}" y="{bar["y"]}" width="{bar["width"]}" '
+            f'height="{bar["height"]}" fill="#1f5f8b"/>'
+            f'\n    <text x="{x}" y="{bar["label_y"]}" text-anchor="middle" font-size="11">'
+            f"{int(bar['value'])}%</text>"
+            f'\n    <text x="{x}" y="{axis_y}" text-anchor="middle" font-size="10">'
+            f"{escape(bar['week'])}</text>"
+            f"\n    {marker}\n  "
+        )
+    svg = (
+        f'<svg class="cov-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="cov-title-{int(index)} cov-desc-{int(index)}" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        f'\n  <title id="cov-title-{int(index)}">{title}</title>'
+        f'\n  <desc id="cov-desc-{int(index)}">{desc}</desc>'
+        f'\n  <line x1="0" y1="{baseline}" x2="{width}" y2="{baseline}" stroke="#333"/>'
+        f"\n  {''.join(bars)}\n</svg>\n<figcaption>{escape(name)}</figcaption>\n"
+    )
+    return mark_safe(svg)  # noqa: S308 (texts went through escape; numbers are numbers)

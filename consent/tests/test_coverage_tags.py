@@ -2,12 +2,14 @@
 the same words as the template loops they replace."""
 
 import datetime
+from pathlib import Path
 
 from django.template import Context, Template
 from django.urls import reverse
 
 from accounts.attention import Family, WaitingPupil
-from consent.reports import PupilCoverage
+from consent.charts import bar_chart
+from consent.reports import PupilCoverage, PupilRow
 
 
 def render(source: str, **context) -> str:
@@ -45,3 +47,34 @@ def test_it_says_when_no_gezag_holder_is_known_and_when_a_family_was_reminded(pu
     assert "geen ouder met gezag bekend" in html
     assert "Ouder &lt;A&gt; herinnerd op 2 maart" in html
     assert "?ouder=5" not in html
+
+
+def test_it_lists_pupils_whose_parents_disagree_with_their_group_escaped():
+    pupils = [
+        PupilRow(7, "<b>Sem</b>", "", "Bakker", "1001", 3, "Groep 5 & 6", False, 1),
+        PupilRow(8, "Zoë", "de", "Vries", "1002", None, None, False, 1),
+    ]
+    html = render(
+        "{% attention_conflict_items conflicts %}", conflicts=[(pupils[0], 2), (pupils[1], 1)]
+    )
+    assert "&lt;b&gt;Sem&lt;/b&gt; Bakker (Groep 5 &amp; 6) · 2 vragen" in html
+    assert "<b>" not in html
+    assert "Zoë de Vries · 1 vraag" in html
+    assert reverse("consent:record", args=[7]) in html
+    assert reverse("consent:record", args=[8]) in html
+
+
+# The template the chart tag replaced, kept as the reference for its markup.
+CHART_TEMPLATE = (Path(__file__).parent / "reference_coverage_chart.svg").read_text()
+
+
+def test_it_draws_the_chart_as_the_template_did_with_reminders_and_odd_names():
+    weeks = [datetime.date(2026, 1, 5) + datetime.timedelta(days=7 * i) for i in range(8)]
+    shares = [0, 5, 17, 33, 40, 67, 95, 100]
+    chart = bar_chart(shares, weeks, [0, 1, 0, 0, 2, 0, 0, 1])
+    name = 'Groep "5" & <6>'
+    html = render("{% coverage_chart chart name 3 %}", chart=chart, name=name)
+    reference = Template(CHART_TEMPLATE).render(Context({"chart": chart, "name": name, "index": 3}))
+    assert html == reference
+    assert html.count("▲") == 3
+    assert "Groep &quot;5&quot; &amp; &lt;6&gt;" in html

@@ -18,13 +18,14 @@ from consent.models import (
     ReviewConfirmation,
     ReviewRound,
 )
-from consent.reports import school_coverage
+from consent.reports import coverage_csv, coverage_table, school_coverage
 from consent.rules import State
 from consent.services import reminder_claim
 from consent.tests.helpers import decide, purpose, state_of
 from outbox.models import Duty
 from outbox.services import duties_sweep, duty_run
 from schools.models import Guardianship
+from schools.tabular import csv_text
 
 
 @pytest.fixture
@@ -72,6 +73,31 @@ def test_it_counts_cells_per_state_per_group(parent_a, second_parent, pupil_a, p
     assert coverage.total.unanswered == 2 * cells - 3
 
 
+def test_it_lists_per_pupil_what_is_open_in_conflict_or_never_in_the_picture(
+    parent_a, second_parent, pupil_a, pupil_a2, school_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "audio", True)
+    decide(pupil_a, second_parent, "pers", "audio", False)
+    coverage = school_coverage(school_a)
+    rows = {row.pupil.pk: row for row in coverage.total.rows}
+    answered = rows[pupil_a.pk]
+    assert answered.conflicts == [(purpose("pers").name, "geluid")]
+    open_website = dict(answered.unanswered)[purpose("website").name]
+    assert open_website == ["film", "geluid"]
+    assert sum(len(media) for _channel, media in answered.unanswered) == 6 * 3 - 2
+    silent = rows[pupil_a2.pk]
+    assert [media for _channel, media in silent.unanswered] == [["foto", "film", "geluid"]] * 6
+    assert not silent.conflicts
+    pupil_a2.not_in_picture = True
+    pupil_a2.save()
+    coverage = school_coverage(school_a)
+    never = next(row for row in coverage.total.rows if row.pupil.pk == pupil_a2.pk)
+    assert never.not_in_picture and not never.unanswered and not never.conflicts
+    assert coverage.total.not_in_picture == 6 * 3
+    assert coverage.total.unanswered == 6 * 3 - 2
+
+
 def test_it_lists_conflicts_with_the_parents_answers(
     login, director_a, parent_a, second_parent, pupil_a
 ):
@@ -95,6 +121,20 @@ def test_it_exports_csv_with_one_row_per_cell(login, director_a, parent_a, pupil
         ("1001", "Website van de school", "foto")
     ]
     assert {r["Achternaam"] for r in rows if r["Leerlingnummer"] == "1002"} == {"'=cmd()"}
+
+
+def test_it_writes_the_csv_from_the_same_table_as_the_spreadsheet(
+    parent_a, second_parent, pupil_a, pupil_a2
+):
+    pupil_a2.last_name = '=cmd("x;y")'
+    pupil_a2.name_prefix = "van"
+    pupil_a2.not_in_picture = True
+    pupil_a2.save()
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "audio", True)
+    decide(pupil_a, second_parent, "pers", "audio", False)
+    decide(pupil_a, parent_a, "website", "video", False)
+    assert coverage_csv(pupil_a.school) == csv_text(*coverage_table(pupil_a.school))
 
 
 def test_it_refuses_csv_to_another_schools_director(login, director_b, school_a):

@@ -5,23 +5,29 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consent.rules import Decision, State, effective_state, is_allowed, meaning_baseline
+from consent.rules import (
+    Decision,
+    State,
+    answers_state,
+    effective_state,
+    is_allowed,
+    latest_answers,
+    latest_decisions,
+    meaning_baseline,
+)
 
 T0 = datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC)
 GUARDIANS = [1, 2, 3]
 
-decisions = st.lists(
-    st.builds(
-        Decision,
-        guardian_id=st.sampled_from(GUARDIANS),
-        version_number=st.integers(min_value=1, max_value=4),
-        granted=st.booleans(),
-        at=st.integers(min_value=0, max_value=20).map(lambda m: T0 + datetime.timedelta(minutes=m)),
-        seq=st.integers(min_value=1, max_value=10_000),
-    ),
-    max_size=12,
-    unique_by=lambda d: d.seq,
+one_decision = st.builds(
+    Decision,
+    guardian_id=st.sampled_from(GUARDIANS),
+    version_number=st.integers(min_value=1, max_value=4),
+    granted=st.booleans(),
+    at=st.integers(min_value=0, max_value=20).map(lambda m: T0 + datetime.timedelta(minutes=m)),
+    seq=st.integers(min_value=1, max_value=10_000),
 )
+decisions = st.lists(one_decision, max_size=12, unique_by=lambda d: d.seq)
 holders = st.sets(st.sampled_from(GUARDIANS))
 baselines = st.integers(min_value=1, max_value=4)
 
@@ -140,3 +146,38 @@ def test_it_counts_a_decision_on_a_correction_before_a_later_correction():
         gezag_holders={1}, decisions=[yes], baseline=baseline, not_in_picture=False
     )
     assert state == State.GRANTED
+
+
+# latest_answers: the same rules for many cells in one pass over rows in the order made.
+cells = st.sampled_from([(10, 1, "photo"), (10, 1, "video"), (10, 2, "photo"), (11, 1, "photo")])
+histories = st.lists(
+    st.tuples(cells, one_decision),
+    max_size=30,
+    unique_by=lambda pair: pair[1].seq,
+)
+
+
+@given(
+    histories,
+    st.fixed_dictionaries({10: holders, 11: holders}),
+    st.fixed_dictionaries({1: baselines, 2: baselines}),
+)
+def test_it_finds_the_same_latest_answers_for_many_cells(history, holders_of, purpose_baselines):
+    made = sorted(history, key=lambda pair: (pair[1].at, pair[1].seq))
+    rows = [(*cell, d.guardian_id, d.version_number, d.granted) for cell, d in made]
+    found = latest_answers(rows, holders=holders_of, baselines=purpose_baselines)
+    for cell in {cell for cell, _d in history} | set(found):
+        pupil_id, purpose_id, _media = cell
+        kept = dict(found.get(cell, {}))
+        expected = latest_decisions(
+            gezag_holders=holders_of[pupil_id],
+            decisions=[d for c, d in history if c == cell],
+            baseline=purpose_baselines[purpose_id],
+        )
+        assert kept == {gid: d.granted for gid, d in expected.items()}
+        assert answers_state(kept.values()) == reference(
+            holders_of[pupil_id],
+            [d for c, d in history if c == cell],
+            purpose_baselines[purpose_id],
+            False,
+        )

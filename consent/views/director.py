@@ -18,7 +18,13 @@ from django.views.decorators.cache import never_cache
 from consent.charts import coverage_history
 from consent.forms import PaperForm
 from consent.models import ConsentEvent, ReviewRound
-from consent.reports import child_history, coverage_inputs, coverage_table, school_coverage
+from consent.reports import (
+    child_history,
+    coverage_csv,
+    coverage_inputs,
+    coverage_table,
+    school_coverage,
+)
 from consent.rules import purpose_infos
 from consent.services import (
     consent_decide,
@@ -36,7 +42,7 @@ from schools.access import (
     require_role,
 )
 from schools.models import Group, StaffMembership
-from schools.tabular import csv_response, xlsx_response
+from schools.tabular import csv_text_response, xlsx_response
 
 Role = StaffMembership.Role
 ACTING = (Role.DIRECTOR, Role.BOARD)
@@ -55,7 +61,7 @@ def coverage_index(request):
 def coverage(request, code):
     school = get_school_for_director(request.user, code)
     year = current_school_year(timezone.localdate())
-    inputs = coverage_inputs(school)  # the rules' inputs, read once for table and chart
+    inputs = coverage_inputs(school, times=True)  # read once for table and chart
     context = {
         "coverage": school_coverage(school, inputs),
         "history": coverage_history(school, inputs=inputs),
@@ -74,8 +80,7 @@ def _export_name(school, ext: str) -> str:
 @login_required
 def coverage_export(request, code):
     school = get_school_for_director(request.user, code)
-    headers, rows = coverage_table(school)
-    return csv_response(_export_name(school, "csv"), headers, rows)
+    return csv_text_response(_export_name(school, "csv"), coverage_csv(school))
 
 
 @login_required

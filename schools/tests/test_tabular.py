@@ -4,12 +4,13 @@ import csv
 import datetime
 import io
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from consent.tests.helpers import decide
 from monitoring.tests.helpers import make_flag, make_post, make_source
-from schools.tabular import csv_text, xlsx_bytes
+from schools.tabular import csv_piece, csv_text, csv_text_of_lines, xlsx_bytes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -31,6 +32,23 @@ def test_it_writes_semicolons_a_bom_and_neutralised_formulas():
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows == [["Naam", "Getal"], ["Zoë", "3"], ["'=1+1", ""], ["a;b", "4"]]
+
+
+def test_it_writes_the_same_text_from_pieces():
+    rows = [
+        ["Zoë", 3, None, "a;b", 'zei "ja"'],
+        ["=1+1", "", "", "regel\nerbij", "-2"],
+        ["", "", "", "", ""],
+    ]
+    lines = [csv_piece(row[:2]) + ";" + csv_piece(row[2:]) for row in rows]
+    assert csv_text_of_lines(["Naam", "Getal", "A", "B", "C"], lines) == csv_text(
+        ["Naam", "Getal", "A", "B", "C"], rows
+    )
+
+
+def test_it_refuses_a_piece_of_one_cell():
+    with pytest.raises(ValueError):
+        csv_piece([""])
 
 
 def test_it_writes_an_xlsx_with_the_same_safe_cells():
