@@ -279,6 +279,22 @@ def select_field(field):
 
 
 @register.simple_tag
+def select_options(field):
+    """The <option>s of a select written by hand in a template (the photo check's
+    channel): one per choice, `selected` where its text equals the field's value. A
+    template {% for %} over a model field's choices asks len() first, a COUNT query."""
+    current = str(field.value())
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if str(value) == current else "", label)
+            for value, label in iter(field.field.choices)
+        ),
+    )
+
+
+@register.simple_tag
 def option_input(option):
     """`{{ option.tag }}` of one checkbox or radio of a multiple-choice widget, as Django's
     input and attrs templates write it, without the template engine (the photo check

@@ -210,3 +210,34 @@ def test_it_writes_the_checks_pupils_as_the_template_loop_did(pupil_a, pupil_b, 
     assert new == OLD_PICKS.render(Context(context)).rstrip("\n")
     assert "Roos &lt;&amp;&gt;" in new and new.count(" checked") == 1
     assert (f"({pupil_a.group.name})" in new) is bool(query)
+
+
+# {% select_options %}: the photo check's channel options, against the template loop
+OLD_OPTIONS = Template(
+    "{% for value, label in field.field.choices %}"
+    '<option value="{{ value }}"{% if value|stringformat:"s" == field.value|stringformat:"s" %}'
+    " selected{% endif %}>{{ label }}</option>\n{% endfor %}"
+)
+OPTIONS = Template("{% load consent_tags %}{% select_options field %}")
+
+
+@pytest.mark.parametrize("data", [None, {"channel": "b"}, {"channel": "nope"}])
+def test_it_writes_the_options_as_the_template_loop_did(data):
+    form = FilterForm(data)
+    form.is_valid()
+    context = Context({"field": form["channel"]})
+    new = OPTIONS.render(context)
+    assert new == OLD_OPTIONS.render(context).rstrip("\n")
+    assert new.count(" selected") == (data == {"channel": "b"})
+    assert "A &amp; co" in new
+
+
+def test_it_reads_a_model_fields_options_without_counting_them(db, django_assert_num_queries):
+    from consent.photo.forms import PhotoForm
+    from schools.models import Pupil
+
+    field = PhotoForm(pupils=Pupil.objects.none())["channel"]
+    with django_assert_num_queries(1):  # the active purposes, no COUNT first
+        new = OPTIONS.render(Context({"field": field}))
+    assert new.startswith('<option value="">---------</option>')
+    assert new == OLD_OPTIONS.render(Context({"field": field})).rstrip("\n")
