@@ -1,6 +1,7 @@
 from django import template
 from django.forms import CheckboxSelectMultiple, HiddenInput, RadioSelect, Select
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -45,6 +46,33 @@ def state_cells(context, cells):
             known = memo[id(cell)] = (cell, format_html(STATE_HTML, cell[1], cell[0], cell[2]))
         html.append(known[1])
     return mark_safe("<td>" + "</td><td>".join(html) + "</td>" if html else "")  # noqa: S308
+
+
+OVERVIEW_ROW = '<tr><th scope="row">{}{}</th>{}</tr>'
+RECORD_LINK = ' <a class="no-print" href="{}{}{}">{}</a>'
+_RECORD_PK = 987654321  # stands in for a pupil's id: the URL is reversed once per page
+
+
+@register.simple_tag(takes_context=True)
+def overview_rows(context, rows, can_record):
+    """The class overview's <tr>s: the pupil's name (with a "record" link for those who
+    may record a paper form) and the state cells. One row per pupil of the class; the
+    template loop around {% state_cells %} was the larger part of the page's rendering."""
+    record = None
+    if can_record:
+        before, after = reverse("consent:record", args=[_RECORD_PK]).split(str(_RECORD_PK))
+        record = (conditional_escape(before), conditional_escape(after), gettext("record"))
+    html = []
+    for row in rows:
+        pupil = row["pupil"]
+        action = RECORD_LINK.format(record[0], pupil.pk, *record[1:]) if record else ""
+        html.append(
+            OVERVIEW_ROW.format(
+                conditional_escape(pupil.full_name), action, state_cells(context, row["cells"])
+            )
+        )
+    # names escaped; the link's parts escaped or a translation; cells built by format_html
+    return mark_safe("\n".join(html))  # noqa: S308
 
 
 @register.simple_tag
