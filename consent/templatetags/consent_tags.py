@@ -106,12 +106,14 @@ RADIO_HTML = (
 
 
 @register.simple_tag
-def radio_choices(field):
+def radio_choices(field, labels=None):
     """A RadioSelect field as Django renders it, without the form-template machinery.
 
     The parent's page shows 18 yes/no questions; rendering each through the widget
     templates was a large share of the page's time (see README). Anything unusual (errors,
     extra widget attributes, another widget) falls back to Django's own rendering.
+    `labels`, a dict kept for one page render, holds each escaped label once: the 18
+    questions share two lazily translated words.
     """
     widget = field.field.widget
     if type(widget) is not RadioSelect or widget.attrs or field.errors or not field.auto_id:
@@ -134,12 +136,22 @@ def radio_choices(field):
             auto_id,
             index,
             " checked" if str(choice) == value else "",
-            conditional_escape(label),
+            _escaped_label(labels, label),
         )
         for index, (choice, label) in enumerate(field.field.choices)
     )
     # every piece is escaped above (str.format, not format_html: one escape per value)
     return mark_safe(f'<div id="{auto_id}">{options}\n</div>')  # noqa: S308
+
+
+def _escaped_label(labels, label):
+    if labels is None:
+        return conditional_escape(label)
+    # by id: hashing a lazy translation translates it; the memo keeps the label alive
+    known = labels.get(id(label))
+    if known is None or known[0] is not label:
+        known = labels[id(label)] = (label, conditional_escape(label))
+    return known[1]
 
 
 @register.simple_tag
@@ -195,7 +207,10 @@ def history_rows(events, user_id):
     you, other = conditional_escape(gettext("you")), conditional_escape(gettext("the other parent"))
     yes = format_html(STATE_HTML, "granted", "✓", gettext("yes"))
     no = format_html(STATE_HTML, "refused", "✗", gettext("no"))
-    media_names, methods = dict(MediaType.choices), dict(ConsentEvent.Method.choices)
+    # each code's word escaped once per call, looked up by code (hashing a lazy
+    # translation would translate it again for every row)
+    media_names = _Escaped(lambda code: dict(MediaType.choices).get(code, code))
+    methods = _Escaped(lambda code: dict(ConsentEvent.Method.choices).get(code, code))
     dates = _Escaped(lambda at: date_filter(template_localtime(at), "j F Y H:i"))
     versions = _Escaped(lambda n: _blocktranslate("text version %(n)s", n=n))
     names = _Escaped(lambda name: name)
@@ -215,11 +230,11 @@ def history_rows(events, user_id):
                 names[e.purpose.name],
                 versions[e.purpose_version.number],
                 media_type,
-                names[media_names.get(e.media_type, e.media_type)],
+                media_names[e.media_type],
                 decision,
                 yes if e.granted else no,
                 how,
-                names[methods.get(e.method, e.method)],
+                methods[e.method],
                 recorder,
             )
         )
@@ -257,7 +272,8 @@ def media_row(context, row, can_decide):
     name = once(("media", media), lambda: capfirst(media.label))
     choices = own = ""
     if can_decide:
-        choices = f'<div class="choices">{radio_choices(row["field"])}</div>\n'
+        labels = context.render_context.setdefault("consent_radio_labels", {})
+        choices = f'<div class="choices">{radio_choices(row["field"], labels)}</div>\n'
         if answer is None:
             own = once("unanswered", lambda: gettext("You have not answered yet."))
         else:

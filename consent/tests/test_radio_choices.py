@@ -241,3 +241,21 @@ def test_it_reads_a_model_fields_options_without_counting_them(db, django_assert
         new = OPTIONS.render(Context({"field": field}))
     assert new.startswith('<option value="">---------</option>')
     assert new == OLD_OPTIONS.render(Context({"field": field})).rstrip("\n")
+
+
+def test_it_renders_the_same_with_a_shared_label_memo():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from consent.templatetags.consent_tags import radio_choices
+
+    class Lazy(forms.Form):
+        a = forms.ChoiceField(choices=[("yes", gettext_lazy("yes"))], widget=forms.RadioSelect)
+        b = forms.ChoiceField(choices=[("yes", gettext_lazy("yes"))], widget=forms.RadioSelect)
+
+    labels = {}
+    with translation.override("nl"):
+        form = Lazy()
+        for name in ("a", "b", "a"):
+            assert radio_choices(form[name], labels) == str(form[name])
+        assert "\n ja</label>" in radio_choices(form["b"], labels)
