@@ -43,22 +43,27 @@ def _link(label, url_name) -> dict:
 # (resolver, script prefix, url name) -> path. The menu's dozen reverse() calls were a
 # tenth of a millisecond each on every page; a URL without arguments only changes with the
 # URLconf (a new resolver after clear_url_caches) or the script prefix, both in the key.
-_MENU_URLS: dict[tuple, str] = {}
+_URLS: dict[tuple, str] = {}
+
+
+def url_for(url_name: str) -> str:
+    """reverse(url_name) of a URL without arguments, remembered (NoReverseMatch as ever)."""
+    key = (get_resolver(get_urlconf()), get_script_prefix(), url_name)
+    url = _URLS.get(key)
+    if url is None:
+        url = reverse(url_name)
+        if len(_URLS) > 1000:  # resolvers replaced by tests' URLconfs
+            _URLS.clear()
+        _URLS[key] = url
+    return url
 
 
 def menu_url(url_name: str) -> str:
-    """reverse(url_name) of a URL without arguments, remembered; "#" if it does not exist."""
-    key = (get_resolver(get_urlconf()), get_script_prefix(), url_name)
-    url = _MENU_URLS.get(key)
-    if url is None:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            url = "#"
-        if len(_MENU_URLS) > 1000:  # resolvers replaced by tests' URLconfs
-            _MENU_URLS.clear()
-        _MENU_URLS[key] = url
-    return url
+    """url_for(url_name), or "#" for a page that does not exist (an app left out)."""
+    try:
+        return url_for(url_name)
+    except NoReverseMatch:
+        return "#"
 
 
 # Monitoring (monitoring app)

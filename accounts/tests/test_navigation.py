@@ -21,3 +21,17 @@ def test_it_follows_the_script_prefix():
         assert menu_url("policy:current") == "/portaal" + plain
     finally:
         set_script_prefix("/")
+
+
+def test_it_reverses_the_base_pages_links_as_the_url_tag_does():
+    import pytest
+    from django.template import Context, Template
+    from django.urls import NoReverseMatch
+
+    from accounts.navigation import url_for
+
+    for name in ("home", "account_email", "account_logout", "account_login", "set_language"):
+        tag = Template("{% load navigation %}{% url_for name %}").render(Context({"name": name}))
+        assert tag == url_for(name) == reverse(name)
+    with pytest.raises(NoReverseMatch):
+        url_for("no-such-page")
