@@ -99,6 +99,26 @@ def parent_state(state):
     return format_html(STATE_HTML, css, symbol, label)
 
 
+@register.simple_tag
+def summary_items(summary):
+    """The <li>s of "In short" on the parent's page: per channel, each media type with its
+    effect (as {% parent_state %}). The words and badges are the same few on every line:
+    each is translated and formatted once per call."""
+    labels, badges, items = {}, {}, []
+    for line in summary:
+        parts = []
+        for media, state in line["media"]:
+            if media not in labels:
+                labels[media] = conditional_escape(media.label)
+            if state not in badges:
+                badges[state] = parent_state(state)
+            parts.append(f"{labels[media]} {badges[state]}")
+        name = conditional_escape(line["name"])
+        items.append(f"<li><strong>{name}</strong>: {' · '.join(parts)}</li>")
+    # the names and words escaped, the badges built by format_html
+    return mark_safe("\n".join(items))  # noqa: S308
+
+
 RADIO_HTML = (
     '<div>\n    <label for="{}_{}"><input type="radio" name="{}" value="{}"{} id="{}_{}"{}>\n'
     " {}</label>\n\n</div>"
