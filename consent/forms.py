@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from consent.models import Appearance, ConsentEvent, MediaType, Purpose, PurposeVersion
 from consent.rules import PurposeInfo
 from consent.services import Answer
+from schools.forms import ListedChoices
 
 YES_NO = [
     ("yes", pgettext_lazy("consent answer", "Yes")),
@@ -145,18 +146,6 @@ class OverviewFilterForm(forms.Form):
             ("", _("All channels")),
             *((info.purpose.code, info.purpose.name) for info in infos),
         ]
-
-
-class ListedChoices(forms.models.ModelChoiceIterator):
-    """A model choice field's choices read with one plain SELECT. Django's own iterator
-    reads them through a server-side cursor, on PostgreSQL a DECLARE … WITH HOLD, FETCH
-    and CLOSE (three round trips and a materialised result) for a few dozen rows."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
 
 
 class PurposeChoiceField(forms.ModelChoiceField):

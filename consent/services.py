@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -357,9 +357,19 @@ def pupil_safeguarding_set(*, pupil: Pupil, not_in_picture: bool) -> list[Takedo
     )
 
 
+# TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).count(), written
+# out: it runs on every teacher's and director's page, and building it through the ORM
+# cost more CPU than running it (tests compare the two).
+OPEN_TAKEDOWNS_SQL = (
+    "SELECT COUNT(*) FROM consent_takedowntask WHERE assigned_to_id = %s AND done_at IS NULL"
+)
+
+
 def open_takedown_count(user) -> int:
     """The menu's number next to "Take down": this user's open tasks. One query."""
-    return TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).count()
+    with connection.cursor() as cursor:
+        cursor.execute(OPEN_TAKEDOWNS_SQL, [user.pk])
+        return cursor.fetchone()[0]
 
 
 def takedown_complete(*, task: TakedownTask) -> None:

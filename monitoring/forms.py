@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import CATEGORY_LABELS, FollowUp, Mention, Source, WatchTerm
 from monitoring.sources import bluesky, mastodon
+from schools.forms import ListedChoices
 from schools.models import School
 
 
@@ -143,13 +144,15 @@ class ReportForm(forms.Form):
         self.fields["school"].queryset = schools
 
 
+class SourceChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoices  # one plain SELECT, not a server-side cursor
+
+
 class MentionFilterForm(forms.Form):
     """Filters of the "Vermeldingen" list; unknown values are refused, never a 500."""
 
     category = forms.ChoiceField(label=_("category"), required=False)
-    source = forms.ModelChoiceField(
-        label=_("source"), queryset=Source.objects.none(), required=False
-    )
+    source = SourceChoiceField(label=_("source"), queryset=Source.objects.none(), required=False)
     status = forms.ChoiceField(
         label=_("status"),
         required=False,

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consent.forms import ListedChoices, PurposeChoiceField
+from consent.forms import PurposeChoiceField
 from consent.models import Purpose
 from consent.photo import cleaning
+from schools.forms import ListedChoices
 
 
 class PupilChoiceField(forms.ModelMultipleChoiceField):

@@ -1,6 +1,8 @@
 from django import template
-from django.forms import HiddenInput, RadioSelect, Select
+from django.forms import CheckboxSelectMultiple, HiddenInput, RadioSelect, Select
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -47,6 +49,33 @@ def state_cells(context, cells):
     return mark_safe("<td>" + "</td><td>".join(html) + "</td>" if html else "")  # noqa: S308
 
 
+OVERVIEW_ROW = '<tr><th scope="row">{}{}</th>{}</tr>'
+RECORD_LINK = ' <a class="no-print" href="{}{}{}">{}</a>'
+_RECORD_PK = 987654321  # stands in for a pupil's id: the URL is reversed once per page
+
+
+@register.simple_tag(takes_context=True)
+def overview_rows(context, rows, can_record):
+    """The class overview's <tr>s: the pupil's name (with a "record" link for those who
+    may record a paper form) and the state cells. One row per pupil of the class; the
+    template loop around {% state_cells %} was the larger part of the page's rendering."""
+    record = None
+    if can_record:
+        before, after = reverse("consent:record", args=[_RECORD_PK]).split(str(_RECORD_PK))
+        record = (conditional_escape(before), conditional_escape(after), gettext("record"))
+    html = []
+    for row in rows:
+        pupil = row["pupil"]
+        action = RECORD_LINK.format(record[0], pupil.pk, *record[1:]) if record else ""
+        html.append(
+            OVERVIEW_ROW.format(
+                conditional_escape(pupil.full_name), action, state_cells(context, row["cells"])
+            )
+        )
+    # names escaped; the link's parts escaped or a translation; cells built by format_html
+    return mark_safe("\n".join(html))  # noqa: S308
+
+
 @register.simple_tag
 def state_badge(symbol, css, label):
     """One state as symbol + word: consent/includes/state.html without an include."""
@@ -71,6 +100,26 @@ def parent_state(state):
     return format_html(STATE_HTML, css, symbol, label)
 
 
+@register.simple_tag
+def summary_items(summary):
+    """The <li>s of "In short" on the parent's page: per channel, each media type with its
+    effect (as {% parent_state %}). The words and badges are the same few on every line:
+    each is translated and formatted once per call."""
+    labels, badges, items = {}, {}, []
+    for line in summary:
+        parts = []
+        for media, state in line["media"]:
+            if media not in labels:
+                labels[media] = conditional_escape(media.label)
+            if state not in badges:
+                badges[state] = parent_state(state)
+            parts.append(f"{labels[media]} {badges[state]}")
+        name = conditional_escape(line["name"])
+        items.append(f"<li><strong>{name}</strong>: {' · '.join(parts)}</li>")
+    # the names and words escaped, the badges built by format_html
+    return mark_safe("\n".join(items))  # noqa: S308
+
+
 RADIO_HTML = (
     '<div>\n    <label for="{}_{}"><input type="radio" name="{}" value="{}"{} id="{}_{}"{}>\n'
     " {}</label>\n\n</div>"
@@ -78,12 +127,14 @@ RADIO_HTML = (
 
 
 @register.simple_tag
-def radio_choices(field):
+def radio_choices(field, labels=None):
     """A RadioSelect field as Django renders it, without the form-template machinery.
 
     The parent's page shows 18 yes/no questions; rendering each through the widget
     templates was a large share of the page's time (see README). Anything unusual (errors,
     extra widget attributes, another widget) falls back to Django's own rendering.
+    `labels`, a dict kept for one page render, holds each escaped label once: the 18
+    questions share two lazily translated words.
     """
     widget = field.field.widget
     if type(widget) is not RadioSelect or widget.attrs or field.errors or not field.auto_id:
@@ -106,12 +157,22 @@ def radio_choices(field):
             auto_id,
             index,
             " checked" if str(choice) == value else "",
-            conditional_escape(label),
+            _escaped_label(labels, label),
         )
         for index, (choice, label) in enumerate(field.field.choices)
     )
     # every piece is escaped above (str.format, not format_html: one escape per value)
     return mark_safe(f'<div id="{auto_id}">{options}\n</div>')  # noqa: S308
+
+
+def _escaped_label(labels, label):
+    if labels is None:
+        return conditional_escape(label)
+    # by id: hashing a lazy translation translates it; the memo keeps the label alive
+    known = labels.get(id(label))
+    if known is None or known[0] is not label:
+        known = labels[id(label)] = (label, conditional_escape(label))
+    return known[1]
 
 
 @register.simple_tag
@@ -167,7 +228,10 @@ def history_rows(events, user_id):
     you, other = conditional_escape(gettext("you")), conditional_escape(gettext("the other parent"))
     yes = format_html(STATE_HTML, "granted", "✓", gettext("yes"))
     no = format_html(STATE_HTML, "refused", "✗", gettext("no"))
-    media_names, methods = dict(MediaType.choices), dict(ConsentEvent.Method.choices)
+    # each code's word escaped once per call, looked up by code (hashing a lazy
+    # translation would translate it again for every row)
+    media_names = _Escaped(lambda code: dict(MediaType.choices).get(code, code))
+    methods = _Escaped(lambda code: dict(ConsentEvent.Method.choices).get(code, code))
     dates = _Escaped(lambda at: date_filter(template_localtime(at), "j F Y H:i"))
     versions = _Escaped(lambda n: _blocktranslate("text version %(n)s", n=n))
     names = _Escaped(lambda name: name)
@@ -187,11 +251,11 @@ def history_rows(events, user_id):
                 names[e.purpose.name],
                 versions[e.purpose_version.number],
                 media_type,
-                names[media_names.get(e.media_type, e.media_type)],
+                media_names[e.media_type],
                 decision,
                 yes if e.granted else no,
                 how,
-                names[methods.get(e.method, e.method)],
+                methods[e.method],
                 recorder,
             )
         )
@@ -229,7 +293,8 @@ def media_row(context, row, can_decide):
     name = once(("media", media), lambda: capfirst(media.label))
     choices = own = ""
     if can_decide:
-        choices = f'<div class="choices">{radio_choices(row["field"])}</div>\n'
+        labels = context.render_context.setdefault("consent_radio_labels", {})
+        choices = f'<div class="choices">{radio_choices(row["field"], labels)}</div>\n'
         if answer is None:
             own = once("unanswered", lambda: gettext("You have not answered yet."))
         else:
@@ -239,6 +304,48 @@ def media_row(context, row, can_decide):
     # every piece is escaped, a translation as {% blocktranslate %} leaves it, or HTML
     # built by format_html (the radios)
     return mark_safe(MEDIA_ROW_HTML.format(name, name, choices, own, school, badge))  # noqa: S308
+
+
+SET_ALL_HTML = (
+    '<p class="set-all" data-set-all-group hidden>\n'
+    '<button type="button" class="secondary" data-set-all="yes">{}</button>\n'
+    '<button type="button" class="secondary" data-set-all="no">{}</button>\n</p>\n'
+)
+
+
+@register.simple_tag(takes_context=True)
+def purpose_fieldsets(context, rows, can_decide):
+    """The parent's page per channel: its text, "answer again" after a change of meaning,
+    the hidden version field and the "yes/no to everything" buttons (for a parent with
+    gezag), and a {% media_row %} per media type. Six channels of 18 questions: the
+    template loop around the rows was a third of the page's rendering."""
+    again = None
+    html = []
+    for row in rows:
+        purpose = row["info"].purpose
+        name = conditional_escape(purpose.name)
+        text = linebreaksbr(row["info"].current_version.text, autoescape=True)
+        html.append(f'<fieldset class="purpose">\n<legend>{name}</legend>\n')
+        html.append(f'<p class="purpose__text">{text}</p>\n')
+        if row["asked_again"]:
+            if again is None:
+                again = gettext("This text has changed in meaning. Please answer again.")
+            html.append(f'<p class="purpose__again">{conditional_escape(again)}</p>\n')
+        if row["version_field"]:
+            html.append(hidden_input(row["version_field"]) + "\n")
+            yes_all = _blocktranslate(
+                'Yes to everything<span class="visually-hidden"> for %(channel)s</span>',
+                channel=purpose.name,
+            )
+            no_all = _blocktranslate(
+                'No to everything<span class="visually-hidden"> for %(channel)s</span>',
+                channel=purpose.name,
+            )
+            html.append(SET_ALL_HTML.format(yes_all, no_all))
+        html.extend(media_row(context, media, can_decide) for media in row["media_rows"])
+        html.append("</fieldset>\n")
+    # every piece escaped, a translation as {% blocktranslate %} leaves it, or a tag's HTML
+    return mark_safe("".join(html))  # noqa: S308
 
 
 @register.simple_tag
@@ -279,6 +386,22 @@ def select_field(field):
 
 
 @register.simple_tag
+def select_options(field):
+    """The <option>s of a select written by hand in a template (the photo check's
+    channel): one per choice, `selected` where its text equals the field's value. A
+    template {% for %} over a model field's choices asks len() first, a COUNT query."""
+    current = str(field.value())
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if str(value) == current else "", label)
+            for value, label in iter(field.field.choices)
+        ),
+    )
+
+
+@register.simple_tag
 def option_input(option):
     """`{{ option.tag }}` of one checkbox or radio of a multiple-choice widget, as Django's
     input and attrs templates write it, without the template engine (the photo check
@@ -295,3 +418,64 @@ def option_input(option):
     )
     value = "" if data["value"] is None else format_html(' value="{}"', data["value"])
     return format_html('<input type="{}" name="{}"{}{}>', data["type"], data["name"], value, attrs)
+
+
+CHECKBOX_ITEM = '<li><label for="{}">{} {}</label></li>'
+
+
+@register.simple_tag
+def checkbox_items(field, empty):
+    """A CheckboxSelectMultiple as `<li><label for=…><input …> label</label></li>` items
+    (the photo check lists every pupil of the teacher's groups), or one `<li>` saying
+    `empty`. The options are written straight from the field's choices, without the
+    widget's optgroups and a BoundWidget per option; anything unusual (errors, widget
+    attributes, disabled, help text, grouped choices) goes through Django's subwidgets."""
+    widget = field.field.widget
+    usual = (
+        type(widget) is CheckboxSelectMultiple
+        and not (widget.attrs or field.errors or field.field.disabled or field.help_text)
+        and field.auto_id
+    )
+    # iter(): list() would ask a model field's choices for len() first, a COUNT query
+    choices = list(iter(field.field.choices)) if usual else []
+    if not usual or any(isinstance(label, list | tuple) for _value, label in choices):
+        items = [
+            format_html(CHECKBOX_ITEM, o.id_for_label, option_input(o), o.choice_label)
+            for o in field
+        ]
+    else:
+        chosen = set(widget.format_value(field.value()))
+        auto_id, name = conditional_escape(field.auto_id), conditional_escape(field.html_name)
+        items = [
+            CHECKBOX_ITEM.format(
+                f"{auto_id}_{index}",
+                f'<input type="checkbox" name="{name}" value="{conditional_escape(value)}"'
+                f' id="{auto_id}_{index}"{" checked" if str(value) in chosen else ""}>',
+                conditional_escape(label),
+            )
+            for index, (value, label) in enumerate(choices)
+        ]
+    if not items:
+        return format_html("<li>{}</li>", empty)
+    # every value is escaped above (str.format, not format_html: one escape per value)
+    return mark_safe("\n".join(items))  # noqa: S308
+
+
+PUPIL_PICK = '<li><label><input type="checkbox" name="pupils" value="{}"{}> {}{}</label></li>'
+
+
+@register.simple_tag
+def pupil_picks(pupils, chosen, with_group):
+    """The check's pupil checkboxes, `<li><label><input …> name (group)</label></li>`:
+    the template loop with its filter per pupil was a third of the page's rendering."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "\n".join(
+            PUPIL_PICK.format(
+                pupil.pk,
+                " checked" if str(pupil.pk) in chosen else "",
+                conditional_escape(pupil.full_name),
+                f" ({conditional_escape(pupil.group.name)})" if with_group and pupil.group else "",
+            )
+            for pupil in pupils
+        )
+    )

@@ -105,3 +105,48 @@ def test_it_renders_media_rows_as_the_template_loop_did(language, can_decide, db
         new = NEW_MEDIA_ROW.render(Context(context))
         assert same_page(new) == same_page(OLD_MEDIA_ROW.render(Context(context)))
     assert new.count('type="radio"') == (12 if can_decide else 0)
+
+
+OLD_FIELDSETS = Template(
+    """{% load i18n consent_tags %}{% for row in rows %}
+    <fieldset class="purpose">
+      <legend>{{ row.info.purpose.name }}</legend>
+      <p class="purpose__text">{{ row.info.current_version.text|linebreaksbr }}</p>
+      {% if row.asked_again %}<p class="purpose__again">{% translate "This text has changed in meaning. Please answer again." %}</p>{% endif %}
+      {% if row.version_field %}{% hidden_input row.version_field %}
+        <p class="set-all" data-set-all-group hidden>
+          <button type="button" class="secondary" data-set-all="yes">{% blocktranslate trimmed with channel=row.info.purpose.name %}Yes to everything<span class="visually-hidden"> for {{ channel }}</span>{% endblocktranslate %}</button>
+          <button type="button" class="secondary" data-set-all="no">{% blocktranslate trimmed with channel=row.info.purpose.name %}No to everything<span class="visually-hidden"> for {{ channel }}</span>{% endblocktranslate %}</button>
+        </p>
+      {% endif %}
+      {% for m in row.media_rows %}{% media_row m can_decide %}{% endfor %}
+    </fieldset>
+{% endfor %}"""  # noqa: E501
+)
+NEW_FIELDSETS = Template("{% load consent_tags %}{% purpose_fieldsets rows can_decide %}")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("can_decide", [True, False])
+def test_it_renders_the_channels_as_the_template_loop_did(language, can_decide, db):
+    from consent.rules import consent_table
+    from consent.views.parent import _rows
+
+    infos = purpose_infos()
+    infos[0].purpose.name = "Website & <nieuws>"
+    infos[0].current_version.text = "Eerste regel\nTweede <regel>"
+    form = ChildConsentForm(infos=infos) if can_decide else None
+
+    class Pupil:
+        pk, not_in_picture = 1, False
+
+    table = consent_table([Pupil()], infos, holders={1: set()}, events=[])
+    rows = _rows(Pupil(), make_user("ouder.x@example.org"), infos, table, form)
+    rows[1]["asked_again"] = True
+    context = {"rows": rows, "can_decide": can_decide}
+    with translation.override(language):
+        new = NEW_FIELDSETS.render(Context(context))
+        assert same_page(new) == same_page(OLD_FIELDSETS.render(Context(context)))
+    assert "Website &amp; &lt;nieuws&gt;" in new and "Eerste regel<br>Tweede &lt;regel&gt;" in new
+    assert new.count('data-set-all="yes"') == (len(infos) if can_decide else 0)
+    assert new.count('class="purpose__again"') == 1

@@ -120,3 +120,142 @@ def test_it_renders_each_option_input_as_its_tag(data):
     option_tag = Template("{% load consent_tags %}{% option_input option %}")
     for option in RequiredForm(data)["pupils"]:
         assert option_tag.render(Context({"option": option})) == option.tag()
+
+
+# {% checkbox_items %}: the photo check's pupil list, against the template loop it replaces
+OLD_CHECKBOXES = Template(
+    "{% load consent_tags %}{% for checkbox in field %}"
+    '<li><label for="{{ checkbox.id_for_label }}">{% option_input checkbox %} '
+    "{{ checkbox.choice_label }}</label></li>\n"
+    "{% empty %}<li>{{ empty }}</li>\n{% endfor %}"
+)
+CHECKBOXES = Template("{% load consent_tags %}{% checkbox_items field empty %}")
+
+
+def both_checkbox_lists(field, empty="Geen <leerlingen>"):
+    context = {"field": field, "empty": empty}
+    return (
+        CHECKBOXES.render(Context(context)),
+        OLD_CHECKBOXES.render(Context(context)).rstrip("\n"),
+    )
+
+
+class PupilsForm(forms.Form):
+    pupils = forms.MultipleChoiceField(
+        choices=[("1", "Sem <B>"), ("2", "Roos & Lin"), ("3", "Noor")],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    styled = forms.MultipleChoiceField(
+        choices=[("1", "Sem")], widget=forms.CheckboxSelectMultiple(attrs={"class": "x"})
+    )
+    nobody = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
+
+
+@pytest.mark.parametrize("data", [None, {"pupils": ["2"]}, {"pupils": ["1", "3"]}])
+def test_it_writes_the_checkbox_list_as_the_template_loop_did(data):
+    new, old = both_checkbox_lists(PupilsForm(data)["pupils"])
+    assert new == old
+    assert 'value="1" id="id_pupils_0"' in new and "Sem &lt;B&gt;" in new
+
+
+def test_it_writes_the_checkbox_list_with_a_prefix_and_the_empty_line():
+    new, old = both_checkbox_lists(PupilsForm(prefix="p")["pupils"])
+    assert new == old and 'name="p-pupils"' in new
+    new, old = both_checkbox_lists(PupilsForm()["nobody"])
+    assert new == old == "<li>Geen &lt;leerlingen&gt;</li>"
+
+
+def test_it_falls_back_to_the_subwidgets_for_errors_and_attributes():
+    form = PupilsForm({"pupils": ["9"], "styled": ["1"]})
+    form.is_valid()
+    for name in ("pupils", "styled"):
+        new, old = both_checkbox_lists(form[name])
+        assert new == old
+    assert 'aria-invalid="true"' in both_checkbox_lists(form["pupils"])[0]
+    assert 'class="x"' in both_checkbox_lists(form["styled"])[0]
+
+
+def test_it_writes_the_photo_checks_pupils_in_one_query(
+    pupil_a, pupil_b, django_assert_num_queries
+):
+    from consent.photo.forms import PhotoForm
+    from schools.models import Pupil
+
+    pupils = Pupil.objects.filter(pk__in=[pupil_a.pk, pupil_b.pk]).select_related("group")
+    form = PhotoForm({"pupils": [str(pupil_b.pk)]}, pupils=pupils.order_by("pk"))
+    form.is_valid()
+    with django_assert_num_queries(1):  # the pupils, one plain SELECT
+        new = CHECKBOXES.render(Context({"field": form["pupils"], "empty": "-"}))
+    assert new == both_checkbox_lists(form["pupils"], "-")[1]
+    assert f'value="{pupil_b.pk}" id="id_pupils_1" checked>' in new
+
+
+# {% pupil_picks %}: the check's pupil list, against the template loop it replaces
+OLD_PICKS = Template(
+    "{% for pupil in candidates %}"
+    '<li><label><input type="checkbox" name="pupils" value="{{ pupil.pk }}"'
+    '{% if pupil.pk|stringformat:"d" in chosen %} checked{% endif %}> {{ pupil.full_name }}'
+    "{% if query and pupil.group %} ({{ pupil.group.name }}){% endif %}</label></li>\n"
+    "{% endfor %}"
+)
+PICKS = Template("{% load consent_tags %}{% pupil_picks candidates chosen query %}")
+
+
+@pytest.mark.parametrize("query", ["", "se"])
+def test_it_writes_the_checks_pupils_as_the_template_loop_did(pupil_a, pupil_b, query):
+    pupil_b.first_name = "Roos <&>"
+    context = {"candidates": [pupil_a, pupil_b], "chosen": {str(pupil_b.pk)}, "query": query}
+    new = PICKS.render(Context(context))
+    assert new == OLD_PICKS.render(Context(context)).rstrip("\n")
+    assert "Roos &lt;&amp;&gt;" in new and new.count(" checked") == 1
+    assert (f"({pupil_a.group.name})" in new) is bool(query)
+
+
+# {% select_options %}: the photo check's channel options, against the template loop
+OLD_OPTIONS = Template(
+    "{% for value, label in field.field.choices %}"
+    '<option value="{{ value }}"{% if value|stringformat:"s" == field.value|stringformat:"s" %}'
+    " selected{% endif %}>{{ label }}</option>\n{% endfor %}"
+)
+OPTIONS = Template("{% load consent_tags %}{% select_options field %}")
+
+
+@pytest.mark.parametrize("data", [None, {"channel": "b"}, {"channel": "nope"}])
+def test_it_writes_the_options_as_the_template_loop_did(data):
+    form = FilterForm(data)
+    form.is_valid()
+    context = Context({"field": form["channel"]})
+    new = OPTIONS.render(context)
+    assert new == OLD_OPTIONS.render(context).rstrip("\n")
+    assert new.count(" selected") == (data == {"channel": "b"})
+    assert "A &amp; co" in new
+
+
+def test_it_reads_a_model_fields_options_without_counting_them(db, django_assert_num_queries):
+    from consent.photo.forms import PhotoForm
+    from schools.models import Pupil
+
+    field = PhotoForm(pupils=Pupil.objects.none())["channel"]
+    with django_assert_num_queries(1):  # the active purposes, no COUNT first
+        new = OPTIONS.render(Context({"field": field}))
+    assert new.startswith('<option value="">---------</option>')
+    assert new == OLD_OPTIONS.render(Context({"field": field})).rstrip("\n")
+
+
+def test_it_renders_the_same_with_a_shared_label_memo():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from consent.templatetags.consent_tags import radio_choices
+
+    class Lazy(forms.Form):
+        a = forms.ChoiceField(choices=[("yes", gettext_lazy("yes"))], widget=forms.RadioSelect)
+        b = forms.ChoiceField(choices=[("yes", gettext_lazy("yes"))], widget=forms.RadioSelect)
+
+    labels = {}
+    with translation.override("nl"):
+        form = Lazy()
+        for name in ("a", "b", "a"):
+            assert radio_choices(form[name], labels) == str(form[name])
+        assert "\n ja</label>" in radio_choices(form["b"], labels)

@@ -69,3 +69,53 @@ def test_it_never_shows_the_safeguarding_reason_to_a_parent():
     )
     assert "state--refused" in html
     assert str(State.NOT_IN_PICTURE.label) not in html
+
+
+# the class overview's rows as the template wrote them before {% overview_rows %}
+OLD_ROWS = Template(
+    "{% load i18n consent_tags %}{% for row in rows %}"
+    '<tr><th scope="row">{{ row.pupil.full_name }}{% if can_record %} <a class="no-print" '
+    'href="{% url \'consent:record\' row.pupil.pk %}">{% translate "record" %}</a>{% endif %}'
+    "</th>{% state_cells row.cells %}</tr>\n{% endfor %}"
+)
+ROWS = Template("{% load consent_tags %}{% overview_rows rows can_record %}")
+
+
+def test_it_writes_the_overview_rows_as_the_template_loop_did(pupil_a, pupil_b):
+    pupil_b.first_name = "Roos <&>"
+    cells = list(TEACHER_STATES.values())
+    rows = [{"pupil": pupil_a, "cells": cells}, {"pupil": pupil_b, "cells": cells[::-1]}]
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for can_record in (False, True):
+                context = {"rows": rows, "can_record": can_record}
+                new = ROWS.render(Context(context))
+                assert new == OLD_ROWS.render(Context(context)).rstrip("\n")
+                assert "Roos &lt;&amp;&gt;" in new
+                assert ("/vastleggen/" in new) is can_record
+
+
+# "In short" on the parent's page as the template wrote it before {% summary_items %}
+OLD_SUMMARY = Template(
+    "{% load consent_tags %}{% for line in summary %}"
+    "<li><strong>{{ line.name }}</strong>: {% for media, state in line.media %}"
+    "{{ media.label }} {% parent_state state %}{% if not forloop.last %} · {% endif %}"
+    "{% endfor %}</li>\n{% endfor %}"
+)
+SUMMARY = Template("{% load consent_tags %}{% summary_items summary %}")
+
+
+def test_it_writes_the_summary_as_the_template_loop_did():
+    from consent.models import MediaType
+
+    states = list(State)
+    summary = [
+        {"name": "Website & <nieuws>", "media": list(zip(MediaType, states, strict=False))},
+        {"name": "Schoolgids", "media": list(zip(MediaType, states[::-1], strict=False))},
+    ]
+    for language in ("nl", "en"):
+        with translation.override(language):
+            new = SUMMARY.render(Context({"summary": summary}))
+            assert new == OLD_SUMMARY.render(Context({"summary": summary})).rstrip("\n")
+            assert "Website &amp; &lt;nieuws&gt;" in new
+    assert SUMMARY.render(Context({"summary": []})) == ""

@@ -87,6 +87,22 @@ def test_it_lists_open_tasks_on_the_teacher_home(login, published, teacher_a, pa
     assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in menu
 
 
+def test_it_counts_open_tasks_as_the_orm_query_would(
+    published, teacher_a, other_teacher, parent_a, pupil_a
+):
+    """The menu's count is written out in SQL (consent.services.OPEN_TAKEDOWNS_SQL)."""
+    from consent.services import open_takedown_count, takedown_complete
+
+    def orm(user):
+        return TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).count()
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    assert open_takedown_count(teacher_a) == orm(teacher_a) == 1
+    assert open_takedown_count(other_teacher) == orm(other_teacher) == 0
+    takedown_complete(task=TakedownTask.objects.get())
+    assert open_takedown_count(teacher_a) == orm(teacher_a) == 0
+
+
 def test_it_marks_a_task_done_by_its_teacher_only(
     login, published, teacher_a, other_teacher, parent_a, pupil_a
 ):

@@ -60,6 +60,31 @@ def test_it_decides_the_banner_in_one_query(v1, teacher_a, django_assert_num_que
         banner_for(teacher_a)
 
 
+def test_it_decides_the_banner_as_the_orm_query_would(v1, teacher_a, board):
+    """The banner's query is written out in SQL (policy.banners.CURRENT_SQL); it answers
+    what the ORM form answers, with a draft and confirmations of older versions around."""
+    from policy.models import ProtocolVersion
+
+    def orm(user):
+        return (
+            ProtocolVersion.objects.published()
+            .with_confirmation_of(user)
+            .order_by("-number")
+            .values_list("number", "confirmed")
+            .first()
+        )
+
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    v2 = publish_new_version(board)
+    services.acknowledgement_record(user=board, version=v2)
+    services.version_draft_start(by=board)  # a newer draft changes nothing
+    assert orm(teacher_a) == (v2.number, False)
+    [banner] = banner_for(teacher_a)
+    assert f"(versie {v2.number})" in banner["text"]
+    assert orm(board) == (v2.number, True)
+    assert banner_for(board) == []
+
+
 def test_it_shows_the_banner_on_every_page(v1, login, teacher_a):
     page = login(teacher_a).get(reverse("home"), follow=True).content.decode()
     assert 'class="banner"' in page
