@@ -46,3 +46,15 @@ def test_it_finds_the_same_pupils_as_each_role_reaches(
     assert set(pupils_for_staff(director_a)) == {pupil_a, pupil_a2}
     assert set(pupils_for_staff(parent_a)) == set()
     assert set(children_of(parent_a)) == {pupil_a}
+
+
+def test_it_reads_a_schools_gezag_holders_from_their_own_index(postgres, parent_a, pupil_a):
+    """`gezag_names` and the consent rules' holders: the school's pupils, then per pupil
+    its gezag-holders from `guardianship_gezag_pupil` alone."""
+    from consent.reports import gezag_names
+    from schools.models import Guardianship, Pupil
+
+    pupils = Pupil.objects.current().filter(school=pupil_a.school).values("id")
+    holders = Guardianship.objects.filter(pupil_id__in=pupils, has_parental_authority=True)
+    assert "guardianship_gezag_pupil" in plan(holders.values_list("pupil_id", "user_id"))
+    assert gezag_names(pupils)[0] == {pupil_a.pk: [(parent_a.pk, parent_a.full_name)]}
