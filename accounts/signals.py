@@ -14,7 +14,7 @@ from accounts.user_cache import forget_user, forget_users
 from consent.models import ConsentEvent, Purpose, PurposeVersion
 from policy.models import Acknowledgement, ProtocolVersion
 from schools.models import Guardianship, Pupil, StaffMembership
-from schools.signals import guardians_linked
+from schools.signals import guardians_linked, pupils_written_in_bulk
 
 
 @receiver(user_logged_in)
@@ -85,6 +85,12 @@ def count_pupils_school_again(sender, instance, **kwargs):
 @receiver(post_delete, sender=Pupil)
 def count_school_again(sender, instance, **kwargs):
     board.mark_changed(schools=[instance.school_id])
+
+
+@receiver(pupils_written_in_bulk)
+def count_imported_school_again(sender, school_ids, **kwargs):
+    """The pupil import writes in bulk (no model signals): its school is marked too."""
+    board.mark_changed(schools=school_ids)
 
 
 @receiver(post_save, sender=StaffMembership)

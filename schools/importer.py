@@ -38,7 +38,7 @@ from schools.importfile import (
     read_text,
 )
 from schools.models import Group, Guardianship, Pupil, School
-from schools.signals import guardians_linked
+from schools.signals import guardians_linked, pupils_written_in_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -301,6 +301,7 @@ def pupils_import(
         report.guardianships_updated = len(plan.changed_links)
         if not dry_run:
             _apply(plan, today)
+            pupils_written_in_bulk.send(sender=Pupil, school_ids=[school.pk])
             report.applied = True
     logger.info(
         "pupil import: school=%s dry_run=%s rows=%d created=%d updated=%d unchanged=%d "

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent after guardianships were created in bulk (the pupil import), with user_ids: the
 # parents who gained a child. accounts.user_cache drops what it knows about them.
 guardians_linked = Signal()
+
+# Sent after a school's pupils or guardianships were written in bulk (the pupil import),
+# with school_ids. accounts.board counts those schools again for the board's home page.
+pupils_written_in_bulk = Signal()

@@ -157,3 +157,19 @@ def test_stored_counts_cost_the_same_for_2_or_62_schools_and_8_or_400_pupils(
     fill_school(school_a, 392, start=8)
     counting.recount_due()
     assert _queries(client) == few
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pupil_import_marks_its_school(large, login, board, school_a, director_a, pupil_a):
+    """The import writes in bulk, past the model signals: it marks its school itself."""
+    from schools.importer import pupils_import
+    from schools.tests.importfiles import csv_text, pupil_row
+
+    client = login(board)
+    assert rows(client.get(URL))["vlindertuin"].pupils == 1
+    three = [pupil_row(number=n, parent1=("", f"ouder{n}@example.org", "ja")) for n in "123"]
+    pupils_import(school=school_a, text=csv_text(three))
+    assert counting.stale_school_ids(5) == [school_a.pk]
+    # pupil_a is not in the file (leaves); the three in it come
+    assert rows(client.get(URL))["vlindertuin"].pupils == 3
+    assert counting.stale_school_ids(5) == []
