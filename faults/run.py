@@ -384,17 +384,29 @@ def two_beats(stack: Stack, world: World, reduced: bool) -> Result:
         took is not None,
         f"standby beat took over {took and round(took, 1)} s after the holder was killed",
     )
-    before = stack.smtp.count(world.director.email)
     send_monthly_digest.delay()
     send_monthly_digest.delay()  # as a second beat on the 1st of the month would
-    harness.wait_until(lambda: stack.smtp.count(world.director.email) > before, 60)
+    # Counted over the whole run: on the 1st at 07:00 the beats' own schedule sends the
+    # digest too (a run crossing that minute saw it before the two above), and the month
+    # is still claimed once: exactly one digest e-mail in the run either way.
+    harness.wait_until(lambda: _digests(stack, world) >= 1, 60)
     time.sleep(3)
-    digests = stack.smtp.count(world.director.email) - before
-    result.check(digests == 1, f"digest e-mails to the director from two runs: {digests} (want 1)")
+    digests = _digests(stack, world)
+    result.check(digests == 1, f"digest e-mails to the director in this run: {digests} (want 1)")
     stack.beat = standby
     second_dead = holder
     second_dead.stop()
     return result
+
+
+def _digests(stack: Stack, world: World) -> int:
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Monitoring digest %(month)s: %(school)s").split("%(")[0]
+    return stack.smtp.count(world.director.email, subject)
 
 
 def _sweeps_received(stack: Stack) -> int:
