@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from accounts import page_scalars
 from accounts.navigation import navigation_for
 
 
@@ -9,7 +10,7 @@ def navigation(request) -> dict:
 
     Each entry of settings.PORTAL_BANNER_PROVIDERS is a function(request) returning a
     list of {"text", "url", "link_text"} dicts, so apps add banners without this app
-    importing them.
+    importing them. The numbers both show come from one query (accounts.page_scalars).
     """
     if not hasattr(request, "user"):
         # An error page for a request stopped before authentication (a bad Host: 400).
@@ -17,4 +18,5 @@ def navigation(request) -> dict:
     banners = []
     for dotted_path in settings.PORTAL_BANNER_PROVIDERS:
         banners.extend(import_string(dotted_path)(request))
-    return {"nav_items": navigation_for(request.user), "site_banners": banners}
+    scalars = page_scalars.for_request(request)
+    return {"nav_items": navigation_for(request.user, scalars), "site_banners": banners}

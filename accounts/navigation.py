@@ -1,9 +1,11 @@
 """The menu each role sees. Apps add their entries here, by URL name."""
 
+from collections.abc import Mapping
+
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from accounts import page_scalars
 from schools.access import roles_of
 
 # (label, url name, roles that see it; "any" means every logged-in user)
@@ -25,14 +27,17 @@ NAV_ITEMS = [
 ]
 
 
-def navigation_for(user) -> list[dict]:
+def navigation_for(user, scalars: Mapping[str, object] | None = None) -> list[dict]:
+    """The user's menu; badges from `scalars` (accounts.page_scalars, read when not given)."""
     if not user.is_authenticated:
         return [_link(label, name) for label, name, roles in NAV_ITEMS if "public" in roles]
     roles = roles_of(user) | {"any"}
     items = [_link(label, name) for label, name, allowed in NAV_ITEMS if roles & allowed]
     for item in items:
         if item["name"] in NAV_BADGES:
-            item["badge"] = import_string(NAV_BADGES[item["name"]])(user)
+            if scalars is None:
+                scalars = page_scalars.values(user)
+            item["badge"] = scalars.get(NAV_BADGES[item["name"]]) or 0
     return items
 
 
@@ -74,10 +79,11 @@ NAV_ITEMS += [
 ]
 
 
-# Counts shown next to a menu item: url name -> dotted path of a function(user) -> int.
-# Dotted paths, so this app does not import the apps that own the counts.
+# Counts shown next to a menu item: url name -> name of a page scalar (settings.
+# PORTAL_PAGE_SCALARS, accounts.page_scalars), so this app does not import the apps that
+# own the counts.
 NAV_BADGES: dict[str, str] = {}
 
 # consent (issue 12): takedown tasks are in the menu, with the number still open
 NAV_ITEMS += [(_("Take down"), "consent:takedowns", {"teacher", "director"})]
-NAV_BADGES["consent:takedowns"] = "consent.services.open_takedown_count"
+NAV_BADGES["consent:takedowns"] = "open_takedowns"

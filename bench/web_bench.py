@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.web import goals, measure  # noqa: E402
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 PYTHON = sys.executable
 
 

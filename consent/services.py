@@ -34,7 +34,7 @@ from consent.rules import (
     shown_state,
 )
 from outbox.services import duty_enqueue
-from schools.access import pupils_for_staff
+from schools.access import is_staff_member, pupils_for_staff
 from schools.leaders import leader_ids
 from schools.models import Guardianship, Pupil, School
 
@@ -365,8 +365,16 @@ OPEN_TAKEDOWNS_SQL = (
 )
 
 
+def open_takedowns_query(user) -> tuple[str, list] | None:
+    """The menu's number next to "Take down" (a page scalar, settings.PORTAL_PAGE_SCALARS):
+    this staff member's open tasks. Read with the other page scalars in one query."""
+    if not is_staff_member(user):
+        return None
+    return OPEN_TAKEDOWNS_SQL, [user.pk]
+
+
 def open_takedown_count(user) -> int:
-    """The menu's number next to "Take down": this user's open tasks. One query."""
+    """The same number on its own. One query."""
     with connection.cursor() as cursor:
         cursor.execute(OPEN_TAKEDOWNS_SQL, [user.pk])
         return cursor.fetchone()[0]

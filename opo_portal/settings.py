@@ -230,6 +230,9 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET:
 
 # Functions(request) -> list of banners shown on every page; see accounts.context_processors.
 PORTAL_BANNER_PROVIDERS: list[str] = []
+# Numbers about the user that banners and menu badges show: name -> function(user) ->
+# (sql, params) | None, all read in one query per page (accounts.page_scalars).
+PORTAL_PAGE_SCALARS: dict[str, str] = {}
 
 # Functions() that add each app's demo data; `load_demo` calls them in order after the
 # foundation's schools, groups, pupils and accounts exist.
@@ -238,6 +241,7 @@ PORTAL_DEMO_LOADERS: list[str] = []
 # --- policy: the social media protocol ----------------------------------------------
 # Staff who have not confirmed the current protocol version see a banner on every page.
 PORTAL_BANNER_PROVIDERS += ["policy.banners.unread_protocol_banner"]
+PORTAL_PAGE_SCALARS["unread_protocol"] = "policy.banners.unread_protocol_query"
 
 # --- Photo check (consent.photo) ---------------------------------------------
 # Uploads larger than PHOTO_MAX_BYTES are refused (and never held in memory beyond it);
@@ -249,6 +253,8 @@ PHOTO_MAX_SIDE = env_int("PHOTO_MAX_SIDE", 2048, minimum=16)
 
 # --- consent ----------------------------------------------------------------
 PORTAL_DEMO_LOADERS.append("consent.demo.load")
+# The menu's number of open takedown tasks (accounts.navigation.NAV_BADGES)
+PORTAL_PAGE_SCALARS["open_takedowns"] = "consent.services.open_takedowns_query"
 
 # --- Monitoring (monitoring app) ---------------------------------------------
 from celery.schedules import crontab  # noqa: E402

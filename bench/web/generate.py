@@ -15,7 +15,8 @@ constraints and secondary indexes of the filled tables are dropped and then recr
 (recreating them validates every row), and the database is vacuumed and analyzed.
 
 Ids are laid out as before (generator version 2): consecutive from the first free id per
-table, schools then their groups, pupils school by school, parents before staff, and per
+table, schools then their groups, pupils school by school (since version 4 the first
+school has 250 pupils at every size, the others share the rest), parents before staff, and per
 school the director before the teachers of its groups; bench/web/prepare.py picks the same
 kind of users (the first bench school's first teacher, its director, a parent in that
 class, the board member).
@@ -30,6 +31,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 PUPILS_PER_GROUP = 30
+# The first school, whose director's pages are measured, has this many pupils at every
+# size (the small size's schools all do): its pages then compare like with like, and
+# what grows between sizes is the foundation around it, not the school measured.
+MEASURED_SCHOOL_PUPILS = 250
 EVENT_COMBOS_PER_PUPIL = 5  # (purpose, media) pairs answered, by both parents
 FLAG_SHARE = 0.05  # share of posts that carry a flag
 CASE_SHARE = 0.2  # share of non-positive flags that opened a follow-up case
@@ -101,6 +106,7 @@ class Size:
     schools: int
     pupils: int
     posts: int
+    measured_school: int = MEASURED_SCHOOL_PUPILS  # pupils of the first school
 
 
 SIZES = {
@@ -142,9 +148,12 @@ class Generator:
         self.counts: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
         self.now = _sql_text(NOW.isoformat()) + "::timestamptz"
-        per_school = size.pupils // size.schools
-        self.per_school = per_school
-        self.groups_per_school = -(-per_school // PUPILS_PER_GROUP)
+        # pupils per school after the first (the last school also takes the remainder)
+        self.per_school = (size.pupils - size.measured_school) // (size.schools - 1)
+        self.first_groups = -(-size.measured_school // PUPILS_PER_GROUP)
+        self.other_groups = -(-self.per_school // PUPILS_PER_GROUP)
+        # group ids are laid out as if every school had this many (the unused are skipped)
+        self.groups_per_school = max(self.first_groups, self.other_groups)
         self.families = int(size.pupils / 1.5) + 1  # 1.5 children per family
         self.staff = size.schools * (1 + self.groups_per_school) + 1  # + the board member
 
@@ -243,9 +252,10 @@ class Generator:
             f"SELECT {first['schools_group']} + s * {groups} + g, {first['schools_school']} + s, "
             f"'groep ' || (g + 1), {_sql_text(SCHOOL_YEAR)} "
             f"FROM generate_series(0, {size.schools - 1}) s, "
-            f"generate_series(0, {groups - 1}) g ORDER BY 1",
+            f"generate_series(0, {groups - 1}) g WHERE g < {self.groups_in('s')} ORDER BY 1",
         )
         per_school, pupil = self.per_school, f"({first['schools_pupil']} + i)"
+        first_school = size.measured_school
         self.step(
             "pupils",
             "INSERT INTO schools_pupil (id, school_id, leerlingnummer, first_name, "
@@ -256,9 +266,16 @@ class Generator:
             f"make_date(2015 + {self.pick('i', 1, 8)}::int, 1 + {self.pick('i', 2, 12)}::int, 15), "
             f"{first['schools_group']} + x.s * {groups} + x.g, NULL, {self.rnd('i', 3)} < 0.005 "
             f"FROM generate_series(0::int8, {size.pupils - 1}) i, LATERAL (SELECT "
-            f"least(i / {per_school}, {size.schools - 1}) AS s, "
-            f"least(mod(i, {per_school}) / {PUPILS_PER_GROUP}, {groups - 1}) AS g) x",
+            f"CASE WHEN i < {first_school} THEN 0 "
+            f"ELSE 1 + least((i - {first_school}) / {per_school}, {size.schools - 2}) END AS s, "
+            f"CASE WHEN i < {first_school} THEN i / {PUPILS_PER_GROUP} "
+            f"ELSE least(mod(i - {first_school}, {per_school}) / {PUPILS_PER_GROUP}, "
+            f"{self.other_groups - 1}) END AS g) x",
         )
+
+    def groups_in(self, school: str) -> str:
+        """SQL for the number of groups of the school with this index."""
+        return f"(CASE WHEN {school} = 0 THEN {self.first_groups} ELSE {self.other_groups} END)"
 
     # --- users: parents, staff ---------------------------------------------------------
 
@@ -284,7 +301,8 @@ class Generator:
             f"FROM generate_series(0::int8, {self.size.pupils - 1}) i, "
             "generate_series(0, 1) k ORDER BY 1",
         )
-        # Staff j: per school a director (k = 0) then a teacher per group; the board last.
+        # Staff j: per school a director (k = 0) then a teacher per group of the id layout
+        # (groups_per_school; one whose group the school lacks teaches none); the board last.
         per_school = 1 + self.groups_per_school
         board = self.staff - 1
         self.step(
@@ -302,7 +320,8 @@ class Generator:
             f"SELECT {first['schools_staffmembership']} + j, "
             f"{first['schools_group']} + (j / {per_school}) * {self.groups_per_school} "
             f"+ mod(j, {per_school}) - 1 "
-            f"FROM generate_series(0::int8, {board - 1}) j WHERE mod(j, {per_school}) <> 0",
+            f"FROM generate_series(0::int8, {board - 1}) j WHERE mod(j, {per_school}) <> 0 "
+            f"AND mod(j, {per_school}) <= {self.groups_in(f'j / {per_school}')}",
         )
         self.step(
             "authenticators",

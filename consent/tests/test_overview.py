@@ -83,9 +83,8 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
     # (session from the cache, TOTP remembered in it) 1 user (with "any guardianship?"
     # for the menu), 2 memberships, 3 group by reach with its school, 4 purpose versions
     # (also the filter's channels), 5 pupils, 6 gezag-holders, 7 events, 8 protocol banner
-    # (policy), 9 open takedowns count for the menu badge. Above 8: the consent rules
-    # need versions, pupils, holders and events (4 of the 9) and every staff page pays
-    # the banner and the menu (2); the count does not grow.
-    with django_assert_num_queries(9):
+    # (policy) with the open takedowns count for the menu badge (accounts.page_scalars).
+    # The count does not grow.
+    with django_assert_num_queries(8):
         response = client.get(url(group_a1), {"purpose": "website"})
     assert response.content.decode().count("state--granted") == (size + 1) // 2

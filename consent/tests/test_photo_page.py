@@ -135,9 +135,10 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
     client = login(teacher_a)
     # (session from the cache, TOTP remembered in it) user (with "any guardianship?" for
     # the menu), memberships (MFA middleware, cached for the role check), unread protocol
-    # (policy banner), the active purposes (channels; no COUNT before them since
-    # {% select_options %}), pupils with their groups, open takedown tasks (menu badge)
-    with django_assert_num_queries(6):
+    # (policy banner) with open takedown tasks (menu badge) in one query, the active
+    # purposes (channels; no COUNT before them since {% select_options %}), pupils with
+    # their groups
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.content.decode().count('name="pupils"') == count
 

@@ -198,11 +198,10 @@ def test_it_runs_the_same_queries_for_a_director(
     client.get(url(school_a))
     # (session from the cache, TOTP remembered) 1 user (with "any guardianship?" for the
     # menu), 2 memberships, 3 the school, 4 the sources for the filter, 5 the count, 6 the
-    # page of mentions (post, source), 7 their flags for this school, 8 protocol banner,
-    # 9 menu: open takedowns. No query for the schools to switch between: a director of
-    # one school has none (from the memberships). Above 8: the filters, the count, the
-    # page and its flags are separate reads, and three are the login and the menu every
-    # page pays. The count does not grow with the posts.
-    with django_assert_num_queries(9):
+    # page of mentions (post, source), 7 their flags for this school, 8 protocol banner
+    # with the menu's open takedowns (accounts.page_scalars). No query for the schools to
+    # switch between: a director of one school has none (from the memberships). The
+    # count does not grow with the posts.
+    with django_assert_num_queries(8):
         response = client.get(url(school_a))
     assert len(rows(response)) == count

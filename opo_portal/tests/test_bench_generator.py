@@ -8,12 +8,15 @@ fixed by the seed. Its speed is measured in bench/ (README, "Performance").
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
 from bench.web.generate import EVENT_COMBOS_PER_PUPIL, Generator, Size
 from conftest import require_service
 from schools.models import Guardianship, Pupil, StaffMembership
 
-TINY = Size("tiny", schools=3, pupils=200, posts=600)
+# The first school smaller than the others, as the first (measured) school of the large
+# size is: 50 pupils in 2 groups, then 75 in 3 groups each.
+TINY = Size("tiny", schools=3, pupils=200, posts=600, measured_school=50)
 
 
 @pytest.fixture
@@ -71,14 +74,19 @@ def check_counts(counts):
     assert counts["posts"] == 600
     assert 0 < counts["flags"] < 600 * 0.2
     assert counts["cases"] < counts["flags"]
-    # 66 pupils per school: groups of 30 make 3 groups, so 3 teachers and a director each.
-    assert counts["groups"] == 9
+    # Ids laid out for 3 groups of 30 per school, so 3 teachers and a director each; the
+    # first school has 2 groups (its third teacher teaches none).
+    assert counts["groups"] == 2 + 3 + 3
     assert counts["staff"] == 3 * 4 + 1
 
 
 def check_shape():
     bench = Pupil.objects.filter(school__code__startswith="bench")
     assert bench.count() == 200
+    per_school = bench.order_by("school__code").values_list("school__code").annotate(n=Count("id"))
+    assert [n for _code, n in per_school] == [50, 75, 75]
+    per_group = bench.values_list("group").annotate(n=Count("id")).order_by("group")
+    assert [n for _group, n in per_group] == [30, 20, 30, 30, 15, 30, 30, 15]
     # Two gezag parents per pupil; siblings share them (1.5 children per family).
     per_pupil = rows(
         "SELECT count(*) FROM schools_guardianship g JOIN schools_pupil p ON p.id = g.pupil_id "
@@ -108,8 +116,10 @@ def check_shape():
     # Every teacher teaches one group of their own school; one director per school.
     teachers = StaffMembership.objects.filter(role="teacher", school__code__startswith="bench")
     assert teachers.count() == 9
-    for membership in teachers.prefetch_related("groups"):
-        assert [g.school_id for g in membership.groups.all()] == [membership.school_id]
+    taught = [list(m.groups.all()) for m in teachers.prefetch_related("groups").order_by("id")]
+    assert [len(groups) for groups in taught] == [1, 1, 0, 1, 1, 1, 1, 1, 1]
+    for membership, groups in zip(teachers.order_by("id"), taught, strict=True):
+        assert [g.school_id for g in groups] in ([membership.school_id], [])
     directors = StaffMembership.objects.filter(role="director", school__code__startswith="bench")
     assert sorted(directors.values_list("school__code", flat=True)) == [
         "bench00000",

@@ -55,13 +55,14 @@ def test_it_shows_no_banner_to_anonymous_visitors(v1):
 
 def test_it_decides_the_banner_in_one_query(v1, teacher_a, django_assert_num_queries):
     is_staff_member(teacher_a)  # memberships: loaded once per request, shared with the menu
-    # 1. SELECT current version number and EXISTS(confirmation by this user)
+    # 1. SELECT the current version number unless this user confirmed it, with the
+    #    menu's open takedown count (accounts.page_scalars)
     with django_assert_num_queries(1):
         banner_for(teacher_a)
 
 
 def test_it_decides_the_banner_as_the_orm_query_would(v1, teacher_a, board):
-    """The banner's query is written out in SQL (policy.banners.CURRENT_SQL); it answers
+    """The banner's query is written out in SQL (policy.banners.UNREAD_SQL); it answers
     what the ORM form answers, with a draft and confirmations of older versions around."""
     from policy.models import ProtocolVersion
 
