@@ -1,0 +1,102 @@
+"""The rules' reads written out in SQL (consent.rules) answer what their ORM forms answer."""
+
+from django.forms.models import model_to_dict
+
+from conftest import make_user
+from consent.models import ConsentEvent, Purpose, PurposeVersion
+from consent.rules import (
+    DECISIONS_SQL,
+    GEZAG_HOLDERS_SQL,
+    PURPOSE_FIELDS,
+    VERSION_FIELDS,
+    _fetch,
+    meaning_baseline,
+    purpose_infos,
+)
+from consent.services import purpose_version_publish
+from consent.tests.helpers import decide, purpose
+from schools.models import Guardianship
+
+
+def orm_purpose_infos(codes=None):
+    """consent.rules.purpose_infos as it was built with the ORM."""
+    versions = PurposeVersion.objects.select_related("purpose").order_by(
+        "purpose__ordering", "purpose__code", "number"
+    )
+    if codes is None:
+        versions = versions.filter(purpose__active=True)
+    else:
+        versions = versions.filter(purpose__code__in=codes)
+    by_purpose = {}
+    for version in versions:
+        by_purpose.setdefault(version.purpose_id, []).append(version)
+    return [
+        (
+            model_to_dict(items[-1].purpose),
+            model_to_dict(items[-1]),
+            meaning_baseline((v.number, v.kind) for v in items),
+        )
+        for items in by_purpose.values()
+    ]
+
+
+def as_dicts(infos):
+    return [(model_to_dict(i.purpose), model_to_dict(i.current_version), i.baseline) for i in infos]
+
+
+def test_it_reads_every_field_of_both_models():
+    assert [f.attname for f in Purpose._meta.concrete_fields] == PURPOSE_FIELDS
+    assert [f.attname for f in PurposeVersion._meta.concrete_fields] == VERSION_FIELDS
+
+
+def test_it_reads_purposes_as_the_orm_query_would(board):
+    purpose_version_publish(
+        user=board, purpose=purpose("website"), text="Nieuwe tekst.", kind="change_of_meaning"
+    )
+    purpose_version_publish(
+        user=board, purpose=purpose("website"), text="Nieuwe tekst!", kind="correction"
+    )
+    Purpose.objects.filter(code="nieuwsbrief").update(active=False)
+    assert as_dicts(purpose_infos()) == orm_purpose_infos()
+    assert "nieuwsbrief" not in {i.purpose.code for i in purpose_infos()}
+    codes = ["nieuwsbrief", "website"]
+    assert as_dicts(purpose_infos(codes=codes)) == orm_purpose_infos(codes)
+    assert [i.purpose.code for i in purpose_infos(codes=codes)] == [
+        d[0]["code"] for d in orm_purpose_infos(codes)
+    ]
+    assert purpose_infos(codes=[]) == []
+    website = next(i for i in purpose_infos() if i.purpose.code == "website")
+    assert website.current_version.purpose is website.purpose
+    assert website.baseline == website.current_version.number - 1
+
+
+def test_it_reads_holders_and_decisions_as_the_orm_queries_would(
+    parent_a, pupil_a, pupil_a2, pupil_b, parent_b
+):
+    second = make_user("ouder.a2@example.org")
+    Guardianship.objects.create(user=second, pupil=pupil_a, has_parental_authority=False)
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "website", "video", False)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    decide(pupil_b, parent_b, "nieuwsbrief", "audio", True)
+    pupils = [pupil_a.pk, pupil_a2.pk, pupil_b.pk]
+    holders = Guardianship.objects.filter(pupil_id__in=pupils, has_parental_authority=True)
+    assert sorted(_fetch(GEZAG_HOLDERS_SQL, [pupils])) == sorted(
+        holders.values_list("pupil_id", "user_id")
+    )
+    purposes = [purpose("website").pk, purpose("nieuwsbrief").pk]
+    for media in (["photo"], ["photo", "video", "audio"]):
+        events = ConsentEvent.objects.filter(
+            pupil_id__in=pupils, purpose_id__in=purposes, media_type__in=media
+        ).values_list(
+            "pupil_id",
+            "purpose_id",
+            "media_type",
+            "guardian_id",
+            "purpose_version__number",
+            "granted",
+            "created_at",
+            "id",
+        )
+        found = _fetch(DECISIONS_SQL, [pupils, purposes, media])
+        assert found and sorted(found) == sorted(events)
