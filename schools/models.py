@@ -18,6 +18,9 @@ class School(models.Model):
         verbose_name = _("school")
         verbose_name_plural = _("schools")
         ordering = ["name"]
+        # Board pages list schools by name, a page at a time: read in order from the
+        # index, not sorted from all 6,000 (1.5 -> 0.05 ms at national size, bench/web).
+        indexes = [models.Index(fields=["name"], name="school_name")]
 
     def __str__(self) -> str:
         return self.name

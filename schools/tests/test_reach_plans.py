@@ -58,3 +58,16 @@ def test_it_reads_a_schools_gezag_holders_from_their_own_index(postgres, parent_
     holders = Guardianship.objects.filter(pupil_id__in=pupils, has_parental_authority=True)
     assert "guardianship_gezag_pupil" in plan(holders.values_list("pupil_id", "user_id"))
     assert gezag_names(pupils)[0] == {pupil_a.pk: [(parent_a.pk, parent_a.full_name)]}
+
+
+def test_it_reads_a_page_of_schools_in_name_order_from_the_index(postgres, school_a, school_b):
+    """Board pages list schools by name a page at a time (monitoring's school links, the
+    board home): the first rows of `school_name`, not a sort of every school."""
+    from schools.models import School
+
+    first_page = School.objects.order_by("name").values_list("code", "name")[:21]
+    text = plan(first_page)
+    assert "school_name" in text
+    assert "Sort" not in text
+    names = [name for _code, name in first_page]
+    assert names == sorted(names) and len(names) == 2
