@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum, Window
 from django.utils import timezone
 
 from accounts.attention import SchoolAttention, _failing_sources, attention_overview
@@ -144,7 +144,9 @@ def _stored(page: Page, *, still_counting: int) -> BoardHome:
     ids = [school.pk for school in schools]
     with_director = directed_school_ids(ids)
     counts = {c.school_id: c for c in SchoolCounts.objects.filter(school_id__in=ids)}
-    work = _open_work(ids)
+    # every failing source of the foundation, read once for the rows, total and list
+    failing = _failing_sources(School.objects.values("pk"), foundation=True)
+    work = _open_work(ids, failing)
     rows = []
     for school in schools:
         stored = counts.get(school.pk)
@@ -154,8 +156,14 @@ def _stored(page: Page, *, still_counting: int) -> BoardHome:
                 setattr(row, name, getattr(stored, name))
         row.takedowns, row.cases, row.urgent_cases, row.sources_failing = work[school.pk]
         rows.append(row)
-    without = School.objects.exclude(pk__in=_directed_ids_subquery()).order_by("name", "pk")
+    # the first schools without a director, each with how many there are (one read)
+    without = (
+        School.objects.exclude(pk__in=_directed_ids_subquery())
+        .annotate(without_director=Window(Count("pk")))
+        .order_by("name", "pk")
+    )
     shown_without = list(without[:WITHOUT_DIRECTOR_IN_FULL])
+    all_without = shown_without[0].without_director if shown_without else 0
     in_full = attention_overview(shown_without)
     totals = SchoolCounts.objects.aggregate(
         **{name: Sum(name) for name in COUNTED}, oldest=Min("counted_at")
@@ -163,10 +171,10 @@ def _stored(page: Page, *, still_counting: int) -> BoardHome:
     return BoardHome(
         page=page,
         rows=rows,
-        total=_total(totals),
+        total=_total(totals, failing),
         without_director=in_full.schools,
-        more_without_director=without.count() - len(shown_without),
-        foundation_sources=[s for s in _failing_sources([], foundation=True) if not s.school_id],
+        more_without_director=all_without - len(shown_without),
+        foundation_sources=[source for source in failing if not source.school_id],
         counted_at=totals["oldest"],
         still_counting=still_counting,
     )
@@ -178,7 +186,7 @@ def _directed_ids_subquery():
     return StaffMembership.objects.filter(role=StaffMembership.Role.DIRECTOR).values("school_id")
 
 
-def _open_work(ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
+def _open_work(ids: list[int], failing: list[Source]) -> dict[int, tuple[int, int, int, int]]:
     """Per school id: open takedowns, open cases, urgent open cases, failing sources."""
     work = {pk: [0, 0, 0, 0] for pk in ids}
     takedowns = (
@@ -197,17 +205,17 @@ def _open_work(ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
     )
     for school_id, n, urgent in cases:
         work[school_id][1:3] = [n, urgent]
-    for source in _failing_sources(ids, foundation=False):
-        work[source.school_id][3] += 1
+    for source in failing:
+        if source.school_id in work:
+            work[source.school_id][3] += 1
     return {pk: (a, b, c, d) for pk, (a, b, c, d) in work.items()}
 
 
-def _total(totals: dict) -> dict:
+def _total(totals: dict, failing: list[Source]) -> dict:
     takedowns = TakedownTask.objects.filter(done_at__isnull=True).count()
     cases = FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES).aggregate(
         n=Count("pk"), urgent=Count("pk", filter=URGENT)
     )
-    sources = len(_failing_sources(School.objects.values("pk"), foundation=True))
     return {
         "pupil_count": totals["pupils"] or 0,
         "waiting_pupils": totals["waiting_pupils"] or 0,
@@ -216,7 +224,7 @@ def _total(totals: dict) -> dict:
         "cases": cases["n"],
         "urgent_cases": cases["urgent"],
         "protocol_missing": totals["protocol_missing"] or 0,
-        "sources_failing": sources,
+        "sources_failing": len(failing),
     }
 
 

@@ -173,3 +173,56 @@ def test_the_pupil_import_marks_its_school(large, login, board, school_a, direct
     # pupil_a is not in the file (leaves); the three in it come
     assert rows(client.get(URL))["vlindertuin"].pupils == 3
     assert counting.stale_school_ids(5) == []
+
+
+def test_it_shows_the_first_schools_without_a_director_and_counts_the_rest(
+    large, login, board, school_a, director_a, school_b
+):
+    School.objects.bulk_create(
+        School(code=f"school-{n:02}", name=f"OBS School {n:02}") for n in range(30)
+    )
+    home = login(board).get(URL).context["home"]
+    shown = [item.school.code for item in home.without_director]
+    assert len(shown) == counting.WITHOUT_DIRECTOR_IN_FULL
+    assert school_a.code not in shown
+    assert home.more_without_director == 31 - counting.WITHOUT_DIRECTOR_IN_FULL
+
+
+def test_stored_counts_show_failing_sources_per_school_and_for_the_foundation(
+    large, login, board, school_a, director_a, school_b
+):
+    from monitoring.tests.helpers import make_source
+
+    make_source("https://a.example/rss", school=school_a, consecutive_failures=3)
+    make_source("https://a.example/ok", school=school_a)
+    make_source("https://b.example/rss", school=school_b, needs_attention=True)
+    everyone = make_source("https://all.example/rss", consecutive_failures=1)
+    home = login(board).get(URL).context["home"]
+    by_code = {row.school.code: row for row in home.rows}
+    assert by_code[school_a.code].sources_failing == 1
+    assert by_code[school_b.code].sources_failing == 1
+    assert home.total["sources_failing"] == 3
+    assert home.foundation_sources == [everyone]
+
+
+def test_stored_counts_take_a_fixed_number_of_queries(
+    large, login, board, school_a, director_a, school_b, django_assert_num_queries
+):
+    fill_school(school_a, 8)
+    client = login(board)
+    client.get(URL)  # counts both schools once
+    # (session from the cache) 1 user, 2 memberships; the page: 3 number of schools
+    # (pager), 4 large? (one pupil id past BOARD_LIVE_PUPILS), 5 schools changed since
+    # counted, 6 the page of schools, 7 which have a director, 8 their stored counts,
+    # 9 every failing source (rows, total and the foundation's own), 10–11 open takedowns
+    # and cases per school; schools without a director, in full and live: 12 the first
+    # ones with how many, 13 which have a director, 14 pupils, 15 purposes, 16 gezag-
+    # holders, 17 decisions, 18 reminders this week, 19 takedowns, 20 cases, 21 protocol
+    # version, 22 confirmations, 23 failing sources; 24 totals of the stored counts,
+    # 25–26 open takedowns and cases of the whole foundation; 27 protocol banner;
+    # 28 cases assigned to this board member. Above 8: the board home gathers every
+    # app's open work for a foundation of any size, one read per kind of thing, the
+    # schools without a director counted live as the director's home counts a school.
+    # The count does not grow with schools or pupils (the test above).
+    with django_assert_num_queries(28):
+        assert client.get(URL).status_code == 200
