@@ -206,11 +206,17 @@ class ConsentTable:
     decisions: dict[Key, list[Decision]]
 
     def state(self, pupil_id: int, purpose_id: int, media_type: str) -> State:
+        not_in_picture = self.pupils[pupil_id].not_in_picture
+        decisions = self.decisions.get((pupil_id, purpose_id, media_type))
+        if not decisions and not not_in_picture:
+            # what effective_state gives without a decision, without its calls: most
+            # cells of a class are unanswered, and a page asks for hundreds
+            return State.UNANSWERED
         return effective_state(
             gezag_holders=self.holders.get(pupil_id, set()),
-            decisions=self.decisions.get((pupil_id, purpose_id, media_type), ()),
+            decisions=decisions or (),
             baseline=self.purposes[purpose_id].baseline,
-            not_in_picture=self.pupils[pupil_id].not_in_picture,
+            not_in_picture=not_in_picture,
         )
 
     def latest_by_guardian(self, pupil_id: int, purpose_id: int, media_type: str):
