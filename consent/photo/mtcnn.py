@@ -4,9 +4,10 @@ The three networks (P-Net, R-Net, O-Net) are the ONNX files inside the `mtcnn-op
 wheel (MIT licence, 2 MB, no dependencies of its own); they are read from the installed
 package folder and nothing is downloaded. The package's own Python code is not used: it
 crops and resizes candidate by candidate and compiles with warnings; this module batches
-R-Net and O-Net and uses OpenCV's non-maximum suppression, and splits one detection over
-two threads (`threads.run`: the largest pyramid level beside the others, each batch in
-halves; OpenCV's own threading is off), with the same boxes as in one thread.
+R-Net and O-Net and uses OpenCV's non-maximum suppression, runs P-Net over strips of
+each pyramid level (`_strips`), and splits one detection over two threads (`threads.run`:
+the largest pyramid level resized beside the others, the strips shared out by size, each
+batch in halves; OpenCV's own threading is off), with the same boxes as in one thread.
 
 The networks are the Keras port of the original Caffe models, so images go in as NHWC
 with width and height swapped, pixels scaled to [-1, 1].
@@ -29,6 +30,7 @@ import numpy as np
 from consent.photo import threads
 
 PNET_CELL, PNET_STRIDE = 12, 2
+STRIP_PIXELS = 30_000  # P-Net's input per pass, at most (`_strips`)
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,9 @@ def _nets() -> _Nets:
 
 DEFAULT = Settings()
 # OpenCV's own threading of these small layers leaves the second core mostly idle, and on
-# top of ours (`threads.run`: pyramid levels in two groups, R- and O-Net's batches in
-# halves, each thread with its own networks) it slows detection down (README, "Speed").
+# top of ours (`threads.run`: pyramid levels and P-Net's strips in two groups, R- and
+# O-Net's batches in halves, each thread with its own networks) it slows detection down
+# (README, "Speed").
 cv2.setNumThreads(1)
 
 
@@ -108,10 +111,30 @@ def _stage1(rgb: np.ndarray, settings: Settings, workers: int) -> np.ndarray:
         scale *= settings.scale_step
     # The largest level has about as many pixels as all the others (step² ≈ 0.5).
     groups = [scales[:1], scales[1:]] if workers > 1 else [scales]
-    found = threads.run(
-        [lambda group=group: _pnet_levels(rgb, group, settings) for group in groups], workers
+    levels = [
+        level
+        for group in threads.run(
+            [lambda group=group: _pyramid(rgb, group) for group in groups], workers
+        )
+        for level in group
+    ]
+    strips = [(index, *strip) for index, level in enumerate(levels) for strip in _strips(level)]
+    shares = _shares(strips, [levels[i].shape[2] * (b - a) for i, a, b in strips], workers)
+    outputs = threads.run(
+        [lambda share=share: [_pnet(levels[i], a, b) for i, a, b in share] for share in shares],
+        workers,
     )
-    candidates = [boxes for group in found for boxes in group if len(boxes)]
+    done = dict(zip([strip for share in shares for strip in share], sum(outputs, []), strict=True))
+    candidates = []
+    for index, scale in enumerate(scales):
+        # Outputs are (1, W', H', C): index [x, y]; each strip's columns in turn.
+        regression, probability = (
+            np.concatenate([done[strip][n] for strip in strips if strip[0] == index], axis=1)
+            for n in (0, 1)
+        )
+        boxes = _pnet_boxes(regression, probability, scale, settings)
+        if len(boxes):
+            candidates.append(boxes[_nms(boxes, settings.overlaps[0])])
     if not candidates:
         return np.empty((0, 5))
     boxes = np.concatenate(candidates)
@@ -129,13 +152,11 @@ def _stage1(rgb: np.ndarray, settings: Settings, workers: int) -> np.ndarray:
     return _square(calibrated)
 
 
-def _pnet_levels(rgb: np.ndarray, scales, settings: Settings) -> list[np.ndarray]:
-    """P-Net's boxes per pyramid level (x1, y1, x2, y2, score, 4 × regression), each
-    level's overlaps suppressed."""
-    pnet = _nets().pnet
+def _pyramid(rgb: np.ndarray, scales) -> list[np.ndarray]:
+    """The image at each scale, normalised, as P-Net takes it: (1, W, H, 3)."""
     height, width = rgb.shape[:2]
     half = None
-    found = []
+    levels = []
     for scale in scales:
         size = (int(np.ceil(width * scale)), int(np.ceil(height * scale)))
         source = rgb
@@ -149,21 +170,59 @@ def _pnet_levels(rgb: np.ndarray, scales, settings: Settings) -> list[np.ndarray
                 half = cv2.resize(rgb, half_size, interpolation=cv2.INTER_AREA)
             source = half
         level = _normalised(cv2.resize(source, size, interpolation=cv2.INTER_AREA))
-        pnet.setInput(np.ascontiguousarray(level.transpose(1, 0, 2)[np.newaxis]))
-        regression, probability = pnet.forward(["conv2d_4", "softmax"])
-        # Outputs are (1, W', H', C): index [x, y].
-        score = probability[0, :, :, 1]
-        xs, ys = np.nonzero(score >= settings.thresholds[0])
-        if not len(xs):
-            continue
-        reg = regression[0, xs, ys, :]
-        x1 = np.fix((PNET_STRIDE * xs + 1) / scale)
-        y1 = np.fix((PNET_STRIDE * ys + 1) / scale)
-        x2 = np.fix((PNET_STRIDE * xs + PNET_CELL) / scale)
-        y2 = np.fix((PNET_STRIDE * ys + PNET_CELL) / scale)
-        boxes = np.column_stack([x1, y1, x2, y2, score[xs, ys], reg])
-        found.append(boxes[_nms(boxes, settings.overlaps[0])])
-    return found
+        levels.append(np.ascontiguousarray(level.transpose(1, 0, 2)[np.newaxis]))
+    return levels
+
+
+def _strips(level: np.ndarray) -> list[tuple[int, int]]:
+    """Column ranges [a, b) that P-Net runs on one at a time: a pass over a whole large
+    level is slower than over strips of it (its layers' outputs no longer fit in the
+    cache; 12 Mpx photo: level 0 in 8 strips ~40 ms instead of ~75). Strips start at even
+    columns and overlap by the cell less one step, so together they give the level's own
+    outputs; the last runs to the edge, where the pooling may use a partial window."""
+    width, height = level.shape[1:3]
+    step = max(PNET_STRIDE, (STRIP_PIXELS // height) // PNET_STRIDE * PNET_STRIDE)
+    overlap = PNET_CELL - PNET_STRIDE
+    strips, start = [], 0
+    while start + step + overlap < width:
+        strips.append((start, start + step + overlap))
+        start += step
+    return [*strips, (start, width)]
+
+
+def _shares(strips: list, costs: list[int], workers: int) -> list[list]:
+    """The strips split over `workers` threads in about equal costs, largest first."""
+    shares: list[list] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for cost, strip in sorted(zip(costs, strips, strict=True), reverse=True):
+        emptiest = loads.index(min(loads))
+        shares[emptiest].append(strip)
+        loads[emptiest] += cost
+    return [share for share in shares if share]
+
+
+def _pnet(level: np.ndarray, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    """P-Net's box regression and face probability for the level's columns [start, end):
+    the output columns whose cells lie inside them (all of them at the level's edge)."""
+    pnet = _nets().pnet
+    pnet.setInput(level[:, start:end])
+    regression, probability = pnet.forward(["conv2d_4", "softmax"])
+    if end < level.shape[1]:
+        inside = (end - start - PNET_CELL) // PNET_STRIDE + 1
+        regression, probability = regression[:, :inside], probability[:, :inside]
+    return regression, probability
+
+
+def _pnet_boxes(regression, probability, scale: float, settings: Settings) -> np.ndarray:
+    """A level's boxes (x1, y1, x2, y2, score, 4 × regression) above P-Net's threshold."""
+    score = probability[0, :, :, 1]
+    xs, ys = np.nonzero(score >= settings.thresholds[0])
+    reg = regression[0, xs, ys, :]
+    x1 = np.fix((PNET_STRIDE * xs + 1) / scale)
+    y1 = np.fix((PNET_STRIDE * ys + 1) / scale)
+    x2 = np.fix((PNET_STRIDE * xs + PNET_CELL) / scale)
+    y2 = np.fix((PNET_STRIDE * ys + PNET_CELL) / scale)
+    return np.column_stack([x1, y1, x2, y2, score[xs, ys], reg])
 
 
 @dataclass(frozen=True)
