@@ -302,12 +302,13 @@ def downscale(image: Image.Image, max_side: int) -> Image.Image:
     return image.resize(size, Image.Resampling.LANCZOS)
 
 
-def encode_jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
-    """Encode the pixels only: a new image carries no info, EXIF, XMP, comment or ICC."""
+def encode_jpeg(image: Image.Image, quality: int = JPEG_QUALITY, *, optimize: bool = True) -> bytes:
+    """Encode the pixels only: a new image carries no info, EXIF, XMP, comment or ICC.
+    `optimize` computes Huffman tables for the image: a second pass, a little smaller."""
     fresh = Image.new("RGB", image.size)
     fresh.paste(image)
     buffer = BytesIO()
-    fresh.save(buffer, format="JPEG", quality=quality, optimize=True)
+    fresh.save(buffer, format="JPEG", quality=quality, optimize=optimize)
     return buffer.getvalue()
 
 

@@ -113,7 +113,10 @@ def result_image(decoded: cleaning.Decoded, areas) -> Encoded:
 
 def _encoded(image: Image.Image, decoded: cleaning.Decoded) -> Encoded:
     return Encoded(
-        url=_data_url(image),
+        # Without Huffman optimisation a preview's encoding takes half the time, for 1-2%
+        # more bytes (12 Mpx group photo at 1008 × 756: 3.4 against 7.4 ms, 150 against
+        # 148 kB); thumbnails keep it (without: 15% more bytes).
+        url=_data_url(image, optimize=False),
         width=image.width,
         height=image.height,
         source_width=decoded.source_width,
@@ -121,8 +124,9 @@ def _encoded(image: Image.Image, decoded: cleaning.Decoded) -> Encoded:
     )
 
 
-def _data_url(image: Image.Image) -> str:
-    return "data:image/jpeg;base64," + base64.b64encode(cleaning.encode_jpeg(image)).decode()
+def _data_url(image: Image.Image, *, optimize: bool = True) -> str:
+    encoded = cleaning.encode_jpeg(image, optimize=optimize)
+    return "data:image/jpeg;base64," + base64.b64encode(encoded).decode()
 
 
 def _thumbnail(found: faces.Faces, box: cleaning.Rect, working: Image.Image) -> str:

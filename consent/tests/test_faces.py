@@ -94,10 +94,45 @@ def test_it_finds_the_same_boxes_with_threads_as_without():
 
     photo = faceset.build_photo(3, width=1600, height=1200)
     rgb = np.asarray(photo.image.convert("RGB"))
-    settings = mtcnn.Settings(min_face=faces.MIN_FACE, thresholds=faces.THRESHOLDS)
+    settings = mtcnn.Settings(
+        min_face=faces.MIN_FACE,
+        thresholds=faces.THRESHOLDS,
+        overlaps=faces.OVERLAPS,
+        sure=faces.SURE,
+    )
     threaded = mtcnn.detect(rgb, settings, workers=2)
     assert len(threaded) >= 6  # the photo's faces from 40 px, at least
     assert threaded == mtcnn.detect(rgb, settings, workers=1)
+
+
+def test_its_p_net_strips_give_the_outputs_of_the_whole_level():
+    from consent.photo import mtcnn
+
+    # An odd width: the last strip ends in a partial pooling window, as the level does.
+    noise = np.random.default_rng(0).integers(0, 256, (1, 901, 100, 3)).astype(np.float32)
+    level = (noise - 127.5) * 0.0078125
+    strips = mtcnn._strips(level)
+    assert len(strips) > 1 and strips[0][0] == 0 and strips[-1][1] == 901
+    whole = mtcnn._pnet(level, 0, 901)
+    parts = [mtcnn._pnet(level, start, end) for start, end in strips]
+    for n in (0, 1):  # box regression, face probability
+        stitched = np.concatenate([part[n] for part in parts], axis=1)
+        assert stitched.shape == whole[n].shape
+        assert np.allclose(stitched, whole[n], atol=1e-5)
+
+
+def test_it_keeps_a_box_r_net_is_sure_of_without_o_net():
+    from consent.photo import mtcnn
+
+    # A blank image: O-Net finds no face in it, so what is kept was not checked by O-Net.
+    blank = np.zeros((200, 200, 3), np.uint8)
+    sure = [20.0, 20.0, 80.0, 84.0, 0.995]
+    covered = [24.0, 22.0, 82.0, 80.0, 0.6]  # inside the sure box: skipped with it
+    apart = [120.0, 120.0, 180.0, 180.0, 0.6]  # elsewhere: O-Net decides, and refuses
+    boxes = np.array([sure, covered, apart])
+    kept = mtcnn._stage3(blank, boxes, mtcnn.Settings(sure=0.99), workers=1)
+    assert kept.tolist() == [sure]
+    assert len(mtcnn._stage3(blank, boxes, mtcnn.Settings(), workers=1)) == 0
 
 
 def test_it_reads_the_models_from_the_installed_wheel():
