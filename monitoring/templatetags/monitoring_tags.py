@@ -35,6 +35,24 @@ def _when(value, fmt: str = "j F Y H:i") -> str:
     return escape(date_format(localtime(value), fmt)) if value else ""
 
 
+def _day_formatter():
+    """`_when(value, "j F Y")` with each local day formatted once (a page of cases opened
+    over a few weeks formats each day's date once, not once per case)."""
+    memo: dict = {}
+
+    def day(value) -> str:
+        if not value:
+            return ""
+        local = localtime(value)
+        key = (local.year, local.month, local.day)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = escape(date_format(local, "j F Y"))
+        return text
+
+    return day
+
+
 def _flag_memo(context) -> dict:
     """What every flag of a page shares: URLs, the CSRF token, the fixed texts."""
     texts = {
@@ -167,16 +185,21 @@ def case_rows(cases) -> SafeString:
     )
     normal = escape(_("normal"))
     nobody = f'<span class="mon-muted">{escape(_("nobody yet"))}</span>'
+    day = _day_formatter()
+    statuses: dict[str, str] = {}  # a handful of statuses over 50 rows: each worded once
     rows = []
     for case in cases:
         assigned = escape(str(case.assigned_to)) if case.assigned_to else nobody
-        opened = _when(case.opened_at, "j F Y")
+        opened = day(case.opened_at)
+        status = statuses.get(case.status)
+        if status is None:
+            status = statuses[case.status] = escape(str(case.get_status_display()))
         pk = int(case.pk)
         rows.append(
             f'\n    <tr>\n      <td><a href="{before}{pk}{after}">#{pk}</a></td>'
             f"\n      <td>{urgent if case.is_urgent else normal}</td>"
             f"\n      <td>{escape(case.school.name)}</td>"
-            f"\n      <td>{escape(str(case.get_status_display()))}</td>"
+            f"\n      <td>{status}</td>"
             f"\n      <td>{assigned}</td>\n      <td>{int(case.flag_count)}</td>"
             f"\n      <td>{opened}</td>\n    </tr>"
         )
