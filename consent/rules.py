@@ -171,7 +171,7 @@ def purpose_infos(*, codes: Collection[str] | None = None) -> list[PurposeInfo]:
     """Active purposes (or the given codes, active or not) with current version. One query."""
     # active purposes: (active) AND (true); given codes: (active OR code) AND (code)
     chosen = list(codes or ())
-    params = [chosen, codes is None, chosen]
+    params: list = [chosen, codes is None, chosen]
     by_purpose: dict[int, list[PurposeVersion]] = defaultdict(list)
     purposes: dict[int, Purpose] = {}
     split = len(PURPOSE_FIELDS)
