@@ -35,11 +35,12 @@ FLAG_PEOPLE = ("marked_by", "dismissed_by")
 
 def recent_flags(user, *, limit: int):
     """Open, non-positive flags, urgent and newest first. Open flags were never dismissed,
-    so who dismissed one is not read."""
+    so who dismissed one is not read; of the case only its number is shown (followup_id),
+    so the case is not joined."""
     flags = Flag.objects.filter(OPEN_FLAG)
     return (
         access.in_monitored_schools(flags, user)
-        .select_related("school", "post__source", "followup")
+        .select_related("school", "post__source")
         .prefetch_related("marked_by")
         .order_by("-urgent", "-created_at")[:limit]
     )

@@ -53,6 +53,11 @@ def _day_formatter():
     return day
 
 
+def _moment(day, value) -> str:
+    """`_when(value)` ("j F Y H:i") with the day from a `_day_formatter`."""
+    return f"{day(value)} {localtime(value):%H:%M}" if value else ""
+
+
 def _flag_memo(context) -> dict:
     """What every flag of a page shares: URLs, the CSRF token, the fixed texts."""
     texts = {
@@ -72,6 +77,7 @@ def _flag_memo(context) -> dict:
         "csrf": escape(get_token(context["request"])) if "request" in context else "",
         "marked_by": _("marked by %(who)s on %(when)s"),
         "dismissed_by": _("marked as a false positive by %(who)s on %(when)s"),
+        "day": _day_formatter(),
         "case_number": _("Case #%(number)s"),
         **{key: escape(text) for key, text in texts.items()},
     }
@@ -94,7 +100,7 @@ def flag_article(context, flag) -> SafeString:
         )
     meta.append(
         f"<strong>{escape(flag.category_label)}</strong> · {escape(flag.school.name)} · "
-        f"{_when(flag.created_at)}"
+        f"{_moment(memo['day'], flag.created_at)}"
     )
     if flag.marked_by_id:
         text = memo["marked_by"] % {
