@@ -175,17 +175,15 @@ def purpose_infos(*, codes: Collection[str] | None = None) -> list[PurposeInfo]:
     by_purpose: dict[int, list[PurposeVersion]] = defaultdict(list)
     purposes: dict[int, Purpose] = {}
     split = len(PURPOSE_FIELDS)
-    with connection.cursor() as cursor:
-        cursor.execute(PURPOSE_INFOS_SQL, params)
-        for row in cursor.fetchall():
-            purpose = purposes.get(row[0])
-            if purpose is None:
-                purpose = purposes[row[0]] = Purpose.from_db(
-                    connection.alias, PURPOSE_FIELDS, row[:split]
-                )
-            version = PurposeVersion.from_db(connection.alias, VERSION_FIELDS, row[split:])
-            version.purpose = purpose
-            by_purpose[purpose.pk].append(version)
+    for row in _fetch(PURPOSE_INFOS_SQL, params):
+        purpose = purposes.get(row[0])
+        if purpose is None:
+            purpose = purposes[row[0]] = Purpose.from_db(
+                connection.alias, PURPOSE_FIELDS, row[:split]
+            )
+        version = PurposeVersion.from_db(connection.alias, VERSION_FIELDS, row[split:])
+        version.purpose = purpose
+        by_purpose[purpose.pk].append(version)
     return [
         PurposeInfo(
             purpose=items[-1].purpose,

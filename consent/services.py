@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -371,13 +371,6 @@ def open_takedowns_query(user) -> tuple[str, list] | None:
     if not is_staff_member(user):
         return None
     return OPEN_TAKEDOWNS_SQL, [user.pk]
-
-
-def open_takedown_count(user) -> int:
-    """The same number on its own. One query."""
-    with connection.cursor() as cursor:
-        cursor.execute(OPEN_TAKEDOWNS_SQL, [user.pk])
-        return cursor.fetchone()[0]
 
 
 def takedown_complete(*, task: TakedownTask) -> None:
