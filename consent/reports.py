@@ -60,14 +60,19 @@ def pupil_rows(pupils) -> list[PupilRow]:
 
     The group's name is a subquery per pupil (its primary key), not a join: for the pupils
     of a few schools PostgreSQL chose to hash every group of the foundation instead (12 ms
-    at national size for 64 pupils; bench/web/explain.py, board home)."""
-    group_name = Group.objects.filter(pk=OuterRef("group_id")).values("name")
-    rows = (
+    at national size for 64 pupils; bench/web/explain.py, board home). The subquery is
+    unordered: Group's default ordering would join every school into it, for each pupil."""
+    return list(map(PupilRow._make, pupil_rows_query(pupils)))
+
+
+def pupil_rows_query(pupils):
+    """pupil_rows' query: the fields of PupilRow, in its order."""
+    group_name = Group.objects.filter(pk=OuterRef("group_id")).order_by().values("name")
+    return (
         pupils.annotate(group_name=Subquery(group_name))
         .order_by("group_name", "first_name", "last_name")
         .values_list(*PUPIL_ROW_FIELDS)
     )
-    return list(map(PupilRow._make, rows))
 
 
 @dataclass
