@@ -7,16 +7,17 @@ here.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
 from django.db import connection, models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion
-from schools.models import Pupil
+from schools.models import Guardianship, Pupil
 
 
 class State(models.TextChoices):
@@ -175,7 +176,7 @@ def purpose_infos(*, codes: Collection[str] | None = None) -> list[PurposeInfo]:
     by_purpose: dict[int, list[PurposeVersion]] = defaultdict(list)
     purposes: dict[int, Purpose] = {}
     split = len(PURPOSE_FIELDS)
-    for row in _fetch(PURPOSE_INFOS_SQL, params):
+    for row in _rows(PURPOSE_INFOS_SQL, params, purpose_info_rows_orm):
         purpose = purposes.get(row[0])
         if purpose is None:
             purpose = purposes[row[0]] = Purpose.from_db(
@@ -250,6 +251,43 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _rows(sql: str, params: list, orm_rows: Callable[..., Iterable[tuple]]) -> list[tuple]:
+    """The rows of one of the reads above. PostgreSQL runs the SQL; another database (the
+    embedded SQLite of `make run`, which knows no `= ANY(%s)` and hands a raw query its
+    times unconverted) reads the same rows through the read's ORM form, `orm_rows(*params)`.
+    Tests compare the two on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return _fetch(sql, params)
+    return list(orm_rows(*params))
+
+
+def purpose_info_rows_orm(chosen: list[str], all_active: bool, codes: list[str]):
+    """PURPOSE_INFOS_SQL's rows through the ORM."""
+    versions = PurposeVersion.objects.filter(Q(purpose__active=True) | Q(purpose__code__in=chosen))
+    if not all_active:
+        versions = versions.filter(purpose__code__in=codes)
+    fields = [f"purpose__{name}" for name in PURPOSE_FIELDS] + VERSION_FIELDS
+    return versions.order_by("purpose__ordering", "purpose__code", "number").values_list(*fields)
+
+
+def gezag_holder_rows_orm(pupil_ids: list[int]):
+    """GEZAG_HOLDERS_SQL's rows through the ORM."""
+    return Guardianship.objects.filter(
+        pupil_id__in=pupil_ids, has_parental_authority=True
+    ).values_list("pupil_id", "user_id")
+
+
+def decision_rows_orm(pupil_ids: list[int], purpose_ids: list[int], media_types: list[str]):
+    """DECISIONS_SQL's rows through the ORM."""
+    return ConsentEvent.objects.filter(
+        pupil_id__in=pupil_ids, purpose_id__in=purpose_ids, media_type__in=media_types
+    ).values_list(*DECISION_FIELDS)
+
+
+DECISION_FIELDS = ["pupil_id", "purpose_id", "media_type", "guardian_id"]
+DECISION_FIELDS += ["purpose_version__number", "granted", "created_at", "id"]
+
+
 def consent_table(
     pupils: Sequence[Pupil],
     purposes: Sequence[PurposeInfo],
@@ -267,13 +305,14 @@ def consent_table(
     pupil_ids = [p.pk for p in pupils]
     if holders is None:
         found: dict[int, set[int]] = defaultdict(set)
-        for pupil_id, user_id in _fetch(GEZAG_HOLDERS_SQL, [pupil_ids]):
+        for pupil_id, user_id in _rows(GEZAG_HOLDERS_SQL, [pupil_ids], gezag_holder_rows_orm):
             found[pupil_id].add(user_id)
         holders = found
     purpose_ids = [info.purpose.pk for info in purposes]
     decisions: dict[Key, list[Decision]] = defaultdict(list)
     if events is None:
-        rows: Iterable[tuple] = _fetch(DECISIONS_SQL, [pupil_ids, purpose_ids, list(media_types)])
+        params = [pupil_ids, purpose_ids, list(media_types)]
+        rows: Iterable[tuple] = _rows(DECISIONS_SQL, params, decision_rows_orm)
     else:
         wanted = (set(pupil_ids), set(purpose_ids), set(media_types))
         rows = (

@@ -20,6 +20,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\u2212")
 
 
 def is_formula_like(text: str) -> bool:
+    first = text[:1]
+    if first.isascii() and first.isalnum():
+        # NFKC keeps an ASCII letter or digit as it is (it composes only with marks, into
+        # a letter): no formula can start here. Most cells, so they skip normalising.
+        return False
     return unicodedata.normalize("NFKC", text[:4]).startswith(FORMULA_STARTS)
 
 

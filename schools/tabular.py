@@ -50,12 +50,25 @@ def csv_piece(values: Sequence) -> str:
     A lone cell is refused: csv.writer writes a line of one empty cell as `""`."""
     if len(values) < 2:
         raise ValueError("a piece has two or more cells")
+    cells = [safe_cell(_text(value)) for value in values]
+    if all(_plain(cell) for cell in cells):
+        return ";".join([cell if cell.__class__ is str else str(cell) for cell in cells])
     out = io.StringIO()
     # the line end as csv_text's: csv.writer quotes a cell that contains one of its characters
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(
-        [safe_cell(_text(value)) for value in values]
-    )
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(cells)
     return out.getvalue()[:-2]
+
+
+# characters for which csv.writer (QUOTE_MINIMAL, `;`) quotes a cell
+_QUOTED = frozenset(';"\r\n')
+
+
+def _plain(cell) -> bool:
+    """A cell csv.writer writes as it is: text without a character it quotes for, or an
+    int (bools, floats and other types go through the writer)."""
+    if cell.__class__ is str:
+        return _QUOTED.isdisjoint(cell)
+    return cell.__class__ is int
 
 
 def csv_text_of_lines(headers: Sequence[str], lines: Iterable[str]) -> str:

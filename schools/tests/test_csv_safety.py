@@ -1,7 +1,10 @@
 import csv
 import io
+import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schools.csv_safety import safe_cell, safe_row
 
@@ -52,3 +55,15 @@ def test_it_neutralises_a_whole_row_for_csv_writer():
 )
 def test_it_prefixes_formula_look_alikes(value):
     assert safe_cell(value) == "'" + value
+
+
+@given(st.text(max_size=5))
+def test_its_shortcut_for_ascii_letters_and_digits_agrees_with_nfkc(text):
+    """is_formula_like skips normalising a cell that starts with an ASCII letter or digit;
+    the answer must be the one NFKC gives, whatever follows (marks included)."""
+    from schools.csv_safety import FORMULA_STARTS, is_formula_like
+
+    for first in ("a", "Z", "7"):
+        value = first + text
+        expected = unicodedata.normalize("NFKC", value[:4]).startswith(FORMULA_STARTS)
+        assert is_formula_like(value) is expected
