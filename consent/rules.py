@@ -7,7 +7,7 @@ here.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion
+from opo_portal import sql
 from schools.models import Guardianship, Pupil
 
 
@@ -245,20 +246,8 @@ DECISIONS_SQL = (
 )
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _rows(sql: str, params: list, orm_rows: Callable[..., Iterable[tuple]]) -> list[tuple]:
-    """The rows of one of the reads above. PostgreSQL runs the SQL; another database (the
-    embedded SQLite of `make run`, which knows no `= ANY(%s)` and hands a raw query its
-    times unconverted) reads the same rows through the read's ORM form, `orm_rows(*params)`.
-    Tests compare the two on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        return _fetch(sql, params)
-    return list(orm_rows(*params))
+_fetch = sql.fetch
+_rows = sql.rows  # PostgreSQL runs the SQL, another database its ORM form (opo_portal.sql)
 
 
 def purpose_info_rows_orm(chosen: list[str], all_active: bool, codes: list[str]):
