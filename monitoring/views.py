@@ -47,8 +47,8 @@ def dashboard(request):
     school_query = request.GET.get("school", "").strip()[:100]
     schools, more_schools = _mention_schools(request.user, school_query)
     context = {
-        "cases": selectors.open_cases(request.user, limit=DASHBOARD_LIMIT),
-        "flags": selectors.recent_flags(request.user, limit=DASHBOARD_LIMIT),
+        "cases": selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT),
+        "flags": selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT),
         "can_act": has_role(request.user, *access.ACTING_ROLES),
         "is_board": has_role(request.user, Role.BOARD),
         "schools": schools,

@@ -30,6 +30,15 @@ def plan(queryset) -> str:
         return queryset.explain()
 
 
+def plan_sql(query: tuple[str, list]) -> str:
+    """The plan of a read written in SQL (selectors.flag_rows_query, case_rows_query)."""
+    sql, params = query
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def indexes_used(text: str) -> set[str]:
     return set(re.findall(r"(?:using|Index Scan on) (\w+)", text))
 
@@ -58,6 +67,22 @@ def test_it_reads_a_directors_recent_flags_from_the_school_index(postgres, flags
 
 def test_it_reads_open_cases_from_the_partial_index(postgres, flags, board):
     text = plan(selectors.open_cases(board, limit=50))
+    assert "followup_open_order" in indexes_used(text)
+
+
+def test_the_dashboards_sql_reads_flags_from_the_partial_indexes(
+    postgres, flags, board, director_a
+):
+    text = plan_sql(selectors.flag_rows_query(board, limit=50))
+    assert "flag_open_recent" in indexes_used(text)
+    assert "Sort" not in text
+    text = plan_sql(selectors.flag_rows_query(director_a, limit=50))
+    assert "flag_open_recent_school" in indexes_used(text)
+    assert "Sort" not in text
+
+
+def test_the_dashboards_sql_reads_open_cases_from_the_partial_index(postgres, flags, board):
+    text = plan_sql(selectors.case_rows_query(board, limit=50))
     assert "followup_open_order" in indexes_used(text)
 
 
