@@ -1,10 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import CATEGORY_LABELS, FollowUp, Mention, Source, WatchTerm
+from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
 from monitoring.sources import bluesky, mastodon
 from schools.forms import ListedChoices
 from schools.models import School
@@ -171,15 +171,24 @@ class MentionFilterForm(forms.Form):
         self.fields["source"].queryset = mention_sources(school)
 
 
+# Each arm from an index: as an OR of the three (id IN brought OR school = … OR school IS
+# NULL) PostgreSQL read every source of the foundation, one per school (1.2 ms at 6,000
+# schools, 0.09 ms as a UNION; tests/test_mentions_sql.py compares it with the OR).
+SOURCES_SQL = (
+    "SELECT p.source_id FROM monitoring_mention m JOIN monitoring_post p ON p.id = m.post_id"
+    " WHERE m.school_id = %s"
+    " UNION ALL SELECT s.id FROM monitoring_source s WHERE s.school_id = %s"
+    " UNION ALL SELECT s.id FROM monitoring_source s WHERE s.school_id IS NULL"
+)
+
+
 def mention_sources(school):
     """The sources worth filtering the school's mentions by: those that brought a post
     naming the school, the school's own and the foundation's. Not every source of the
     foundation: that list grew with the schools (issue 17) and named other schools' feeds.
     """
-    brought = Mention.objects.filter(school=school).values("post__source_id")
-    return Source.objects.filter(
-        Q(pk__in=brought) | Q(school=school) | Q(school__isnull=True)
-    ).order_by("name")
+    ids = RawSQL(SOURCES_SQL, [school.pk, school.pk])  # noqa: S611 (constant SQL, bound values)
+    return Source.objects.filter(pk__in=ids).order_by("name")
 
 
 class MarkForm(forms.Form):

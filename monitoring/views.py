@@ -24,7 +24,7 @@ from monitoring.forms import (
     SourceForm,
     WatchTermForm,
 )
-from monitoring.mentions import mentions_for_school
+from monitoring.mentions import MentionList
 from monitoring.models import FetchRun, Mention, PublicReply, Source, WatchTerm
 from schools.access import has_role, require_role
 from schools.tabular import csv_response
@@ -108,7 +108,7 @@ def mentions(request, code):
         rows = Mention.objects.none()
     else:
         data = form.cleaned_data if form.is_bound else {}
-        rows = mentions_for_school(
+        rows = MentionList(
             school=school,
             category=data.get("category", ""),
             source_id=getattr(data.get("source"), "pk", None),

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from conftest import require_service
 from monitoring import selectors
+from monitoring.forms import mention_sources
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 
@@ -94,3 +95,11 @@ def test_it_lists_only_open_non_positive_flags_newest_urgent_first(db, flags, bo
     cases = list(selectors.open_cases(board, limit=50))
     assert [c.priority for c in cases] == sorted(c.priority for c in cases)
     assert all(c.flag_count == 1 and c.status in FollowUp.OPEN_STATUSES for c in cases)
+
+
+def test_the_mentions_filter_reads_its_sources_from_indexes(postgres, flags, school_a):
+    """As an OR (brought a post, the school's own, the foundation's) PostgreSQL read every
+    source of the foundation, one per school; each arm of the UNION has an index."""
+    text = plan(mention_sources(school_a))
+    assert "Seq Scan on monitoring_source" not in text
+    assert "monitoring_source_school_id" in " ".join(indexes_used(text))
