@@ -1,18 +1,26 @@
 """The mentions list's reads written in SQL give what their ORM forms give: the count
-(mentions.mention_count against mentions_for_school(...).count()) for every filter, and
-the sources offered by the filter (forms.mention_sources against the OR it replaced)."""
+(mentions.mention_count against mentions_for_school(...).count()) for every filter, the
+sources offered by the filter (forms.mention_sources against the OR it replaced, and the
+choices as the queryset gives them) and the school in reach (access.get_monitored_school
+against get_object_or_404 over schools_for_staff) for every role."""
 
 import itertools
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from monitoring.forms import mention_sources
+from monitoring.access import get_monitored_school
+from monitoring.forms import MentionFilterForm, mention_sources
 from monitoring.mentions import STATUS_FILTERS, MentionList, mention_count, mentions_for_school
 from monitoring.models import Mention, Source
 from monitoring.tests.helpers import make_flag, make_post, make_source
+from schools.access import schools_for_staff
+from schools.models import School
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +88,36 @@ def test_it_offers_the_sources_the_or_offered(mentions, school_a, school_b):
             Q(pk__in=brought) | Q(school=school) | Q(school__isnull=True)
         ).order_by("name")
         assert list(mention_sources(school)) == list(expected)
+
+
+def test_it_lists_the_sources_as_the_queryset_would(mentions, school_a, school_b):
+    for school in (school_a, school_b):
+        field = MentionFilterForm(school=school).fields["source"]
+        expected = [("", field.empty_label)] + [(s.pk, str(s)) for s in mention_sources(school)]
+        assert list(field.choices) == expected
+        assert len(expected) > 3
+
+
+@pytest.mark.parametrize(
+    "who", ["board", "privacy_officer", "director_a", "director_b", "teacher_a", "outsider"]
+)
+def test_it_finds_the_school_as_the_orm_would(request, school_a, school_b, who):
+    user = request.getfixturevalue(who)
+    school_a.aliases = ["De Vlinder", "#vlindertuin"]
+    school_a.save()
+    for code in (school_a.code, school_b.code, "onbekend"):
+        try:
+            expected = get_object_or_404(schools_for_staff(user, "director"), code=code)
+        except Http404:
+            expected = None
+        except PermissionDenied:
+            with pytest.raises(PermissionDenied):
+                get_monitored_school(user, code)
+            continue
+        if expected is None:
+            with pytest.raises(Http404):
+                get_monitored_school(user, code)
+        else:
+            got = get_monitored_school(user, code)
+            fields = [f.attname for f in School._meta.concrete_fields]
+            assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
