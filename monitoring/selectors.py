@@ -225,3 +225,19 @@ def open_case_rows(user, *, limit: int) -> list[CaseRow]:
             case_rows_query(user, limit=limit)
         )
     ]
+
+
+# The dashboard's links to the schools' mentions without a search: the first by name
+# (a plain query; the school_name index gives them in order for the board).
+SCHOOL_LINKS_SQL = "SELECT code, name FROM schools_school ORDER BY name LIMIT %s"
+SCHOOL_LINKS_IN_REACH_SQL = (
+    "SELECT code, name FROM schools_school WHERE id = ANY(%s) ORDER BY name LIMIT %s"
+)
+
+
+def school_links(user, *, limit: int) -> list[tuple[str, str]]:
+    """monitored_schools(user).order_by("name").values_list("code", "name")[:limit]."""
+    ids = access.monitored_school_ids(user)
+    if ids is None:
+        return _fetch((SCHOOL_LINKS_SQL, [limit]))
+    return _fetch((SCHOOL_LINKS_IN_REACH_SQL, [ids, limit]))

@@ -66,10 +66,12 @@ SCHOOL_LINKS_LIMIT = 20
 def _mention_schools(user, query: str) -> tuple[list[tuple[str, str]], bool]:
     """(code, name) of the schools whose mentions the dashboard links to, and whether
     more schools match than are shown (then the page offers a search)."""
-    schools = access.monitored_schools(user)
     if query:
+        schools = access.monitored_schools(user)
         schools = schools.filter(Q(name__icontains=query) | Q(code__icontains=query))
-    rows = list(schools.order_by("name").values_list("code", "name")[: SCHOOL_LINKS_LIMIT + 1])
+        rows = list(schools.order_by("name").values_list("code", "name")[: SCHOOL_LINKS_LIMIT + 1])
+    else:
+        rows = selectors.school_links(user, limit=SCHOOL_LINKS_LIMIT + 1)
     return rows[:SCHOOL_LINKS_LIMIT], len(rows) > SCHOOL_LINKS_LIMIT
 
 

@@ -3,7 +3,6 @@ from html import escape
 
 from django import forms, template
 from django.middleware.csrf import get_token
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.dates import MONTHS
@@ -65,6 +64,12 @@ def _moment(day: _day_formatter, value) -> str:
         return ""
     local, text = day.local(value)
     return f"{text} {local:%H:%M}"
+
+
+def _lines(text: str) -> str:
+    """The linebreaksbr filter of a plain (not safe) string: newlines normalised, escaped,
+    each newline a <br> (without the filter's decorators, 50 times per dashboard)."""
+    return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
 
 
 def _flag_memo(context) -> dict:
@@ -148,7 +153,7 @@ def flag_article(context, flag) -> SafeString:
                 f"{memo['original']}</a>"
             )
         body = (
-            f'<blockquote class="mon-post">{linebreaksbr(post.text, autoescape=True)}'
+            f'<blockquote class="mon-post">{_lines(str(post.text))}'
             f'</blockquote>\n    <p class="mon-flag__source">{source}</p>'
         )
     else:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import make_user
-from monitoring import selectors
+from monitoring import access, selectors
 from monitoring.models import Flag, FollowUp
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 
@@ -109,3 +109,11 @@ def test_it_reads_the_flags_and_cases_the_orm_reads(request, history, who, limit
     if who == "board" and limit == 50:
         assert len(rows) == 10 and len(cases) == 4  # open, not positive; open
         assert any(row.post is None for row in rows) and any(row.is_learned for row in rows)
+
+
+@pytest.mark.parametrize("who", ["board", "privacy_officer", "director_a", "teacher_a"])
+def test_it_links_the_schools_the_orm_links(request, school_a, school_b, who):
+    user = request.getfixturevalue(who)
+    for limit in (1, 21):
+        expected = access.monitored_schools(user).order_by("name").values_list("code", "name")
+        assert selectors.school_links(user, limit=limit) == list(expected[:limit])

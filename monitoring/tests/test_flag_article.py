@@ -92,3 +92,12 @@ def test_flag_articles_writes_what_the_loop_wrote(school_a, board):
     expected = token.sub("", loop.render(Context(context)))
     assert expected.count("<article") == 4 and expected.count("<form") == 4
     assert token.sub("", tag.render(Context(context))) == expected
+
+
+def test_its_line_breaks_are_the_filters():
+    from django.template.defaultfilters import linebreaksbr
+
+    from monitoring.templatetags.monitoring_tags import _lines
+
+    for text in ["", "a\r\nb\rc\nd", "\r\r\n\n<b>'\"&amp;</b>\r", "één\u2028twee"]:
+        assert _lines(text) == linebreaksbr(text, autoescape=True)

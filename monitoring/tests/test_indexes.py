@@ -103,3 +103,9 @@ def test_the_mentions_filter_reads_its_sources_from_indexes(postgres, flags, sch
     text = plan(mention_sources(school_a))
     assert "Seq Scan on monitoring_source" not in text
     assert "monitoring_source_school_id" in " ".join(indexes_used(text))
+
+
+def test_the_dashboards_school_links_come_in_order_from_the_name_index(postgres, flags):
+    text = plan_sql((selectors.SCHOOL_LINKS_SQL, [21]))
+    assert "school_name" in indexes_used(text)
+    assert "Sort" not in text
