@@ -5,6 +5,8 @@ The privacy officer audits: read-only (403 on changes). Teachers have no monitor
 except the manual report form.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -71,7 +73,8 @@ def get_monitored_school(user, code: str) -> School:
         row = cursor.fetchone()
     if row is None:
         raise Http404("No school in reach matches the given query.")
-    aliases = School._meta.get_field("aliases").from_db_value(row[3], None, connection)
+    # a JSONField's from_db_value: PostgreSQL's json comes as text through Django's psycopg
+    aliases = json.loads(row[3]) if isinstance(row[3], str) else row[3]
     return School.from_db(connection.alias, SCHOOL_FIELDS, (*row[:3], aliases))
 
 
