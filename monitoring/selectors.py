@@ -57,9 +57,11 @@ def recent_flags(user, *, limit: int):
 # making some 300 model instances per request (flags with school, post and source; cases
 # with school and assignee; the cases' shingles and the sources' settings decoded as JSON,
 # never shown) cost more CPU than PostgreSQL running them (issue 17, README "Fifth pass":
-# flags 5.1 -> 0.6 ms, cases 2.1 -> 0.4 ms in process). The names come as scalar
-# subqueries, which PostgreSQL plans once per column instead of searching orders for a
-# join (planning 0.57 -> 0.19 ms at national size); the partial indexes and their order are
+# flags 3.8-5.1 -> 0.5 ms, cases 2.3-3.7 -> 0.1-0.3 ms of Python). The people's and the
+# source's names are scalar subqueries, which PostgreSQL plans once per column instead of
+# searching orders for a join of five tables (planning 0.57 -> 0.35 ms at national size);
+# the school is joined: as a subquery PostgreSQL chose to read the 303 schools of the
+# large size once per row (1.6 against 0.5 ms). The partial indexes and their order are
 # the querysets' (tests/test_indexes.py). tests/test_dashboard_sql.py compares each read
 # with its ORM form above.
 
@@ -69,23 +71,22 @@ FLAG_ROWS_SQL = (
     # str(user), as User.__str__: the full name, else the e-mail address
     " (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM accounts_user u"
     "  WHERE u.id = f.marked_by_id),"
-    " (SELECT s.name FROM schools_school s WHERE s.id = f.school_id),"
-    " p.id, p.url, p.author_handle, p.text,"
+    " s.name, p.id, p.url, p.author_handle, p.text,"
     " (SELECT src.name FROM monitoring_source src WHERE src.id = p.source_id)"
-    " FROM monitoring_flag f LEFT JOIN monitoring_post p ON p.id = f.post_id"
+    " FROM monitoring_flag f JOIN schools_school s ON s.id = f.school_id"
+    " LEFT JOIN monitoring_post p ON p.id = f.post_id"
     # OPEN_FLAG, the condition of the partial indexes flag_open_recent(_school)
     " WHERE NOT f.dismissed_as_false_positive AND NOT (f.category = 'positive'){schools}"
     " ORDER BY f.urgent DESC, f.created_at DESC LIMIT %s"
 )
 
 CASE_ROWS_SQL = (
-    "SELECT c.id, c.status, c.priority, c.opened_at,"
-    " (SELECT s.name FROM schools_school s WHERE s.id = c.school_id),"
+    "SELECT c.id, c.status, c.priority, c.opened_at, s.name,"
     " (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM accounts_user u"
     "  WHERE u.id = c.assigned_to_id),"
     " (SELECT count(*) FROM monitoring_flag f"
     "  WHERE f.followup_id = c.id AND NOT f.dismissed_as_false_positive)"
-    " FROM monitoring_followup c"
+    " FROM monitoring_followup c JOIN schools_school s ON s.id = c.school_id"
     # FollowUp.OPEN_STATUSES, the condition of the partial index followup_open_order
     " WHERE c.status IN ('new', 'conversation_planned', 'conversation_held'){schools}"
     " ORDER BY c.priority, c.opened_at DESC LIMIT %s"
