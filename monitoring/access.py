@@ -5,8 +5,12 @@ The privacy officer audits: read-only (403 on changes). Teachers have no monitor
 except the manual report form.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from monitoring.models import Flag, FollowUp, PublicReply, Source, WatchTerm
@@ -50,9 +54,28 @@ def reporting_schools(user) -> QuerySet[School]:
     return schools_for_staff(user, *REPORTING_ROLES)
 
 
+# get_object_or_404(monitored_schools(user), code=code) in one plain query: building the
+# ORM's get cost more CPU than running it (issue 17; tests/test_mentions_sql.py compares).
+SCHOOL_SQL = "SELECT id, code, name, aliases FROM schools_school WHERE code = %s"
+SCHOOL_IN_REACH_SQL = SCHOOL_SQL + " AND id = ANY(%s)"
+SCHOOL_FIELDS = ("id", "code", "name", "aliases")
+
+
 def get_monitored_school(user, code: str) -> School:
+    """The school of this code among the user's monitored schools; else 404."""
     require_monitoring(user)
-    return get_object_or_404(monitored_schools(user), code=code)
+    ids = monitored_school_ids(user)
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute(SCHOOL_SQL, [code])
+        else:
+            cursor.execute(SCHOOL_IN_REACH_SQL, [code, ids])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No school in reach matches the given query.")
+    # a JSONField's from_db_value: PostgreSQL's json comes as text through Django's psycopg
+    aliases = json.loads(row[3]) if isinstance(row[3], str) else row[3]
+    return School.from_db(connection.alias, SCHOOL_FIELDS, (*row[:3], aliases))
 
 
 def cases_assigned_to(user) -> QuerySet[FollowUp]:

@@ -2,6 +2,11 @@
 (monitoring.models: flag_open_recent, flag_open_recent_school, followup_open_order) and
 their cost does not grow with the number of posts and flags kept."""
 
+import datetime
+import json
+from typing import NamedTuple
+
+from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -44,3 +49,196 @@ def recent_flags(user, *, limit: int):
         .prefetch_related("marked_by")
         .order_by("-urgent", "-created_at")[:limit]
     )
+
+
+# --- The dashboard's lists in SQL --------------------------------------------------------
+#
+# The dashboard reads the two lists above written out in SQL: compiling the querysets and
+# making some 300 model instances per request (flags with school, post and source; cases
+# with school and assignee; the cases' shingles and the sources' settings decoded as JSON,
+# never shown) cost more CPU than PostgreSQL running them (issue 17, README "Fifth pass":
+# flags 3.8-5.1 -> 0.5 ms, cases 2.3-3.7 -> 0.1-0.3 ms of Python). The people's and the
+# source's names are scalar subqueries, which PostgreSQL plans once per column instead of
+# searching orders for a join of five tables (planning 0.57 -> 0.35 ms at national size);
+# the school is joined: as a subquery PostgreSQL chose to read the 303 schools of the
+# large size once per row (1.6 against 0.5 ms). The partial indexes and their order are
+# the querysets' (tests/test_indexes.py). tests/test_dashboard_sql.py compares each read
+# with its ORM form above.
+
+FLAG_ROWS_SQL = (
+    "SELECT f.id, f.category, f.matched, f.urgent, f.created_at, f.followup_id,"
+    " f.marked_by_id, f.marked_at,"
+    # str(user), as User.__str__: the full name, else the e-mail address
+    " (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM accounts_user u"
+    "  WHERE u.id = f.marked_by_id),"
+    " s.name, p.id, p.url, p.author_handle, p.text,"
+    " (SELECT src.name FROM monitoring_source src WHERE src.id = p.source_id)"
+    " FROM monitoring_flag f JOIN schools_school s ON s.id = f.school_id"
+    " LEFT JOIN monitoring_post p ON p.id = f.post_id"
+    # OPEN_FLAG, the condition of the partial indexes flag_open_recent(_school)
+    " WHERE NOT f.dismissed_as_false_positive AND NOT (f.category = 'positive'){schools}"
+    " ORDER BY f.urgent DESC, f.created_at DESC LIMIT %s"
+)
+
+CASE_ROWS_SQL = (
+    "SELECT c.id, c.status, c.priority, c.opened_at, s.name,"
+    " (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM accounts_user u"
+    "  WHERE u.id = c.assigned_to_id),"
+    " (SELECT count(*) FROM monitoring_flag f"
+    "  WHERE f.followup_id = c.id AND NOT f.dismissed_as_false_positive)"
+    " FROM monitoring_followup c JOIN schools_school s ON s.id = c.school_id"
+    # FollowUp.OPEN_STATUSES, the condition of the partial index followup_open_order
+    " WHERE c.status IN ('new', 'conversation_planned', 'conversation_held'){schools}"
+    " ORDER BY c.priority, c.opened_at DESC LIMIT %s"
+)
+
+
+class Named(NamedTuple):
+    """A school, source or person of a row, by its name (str() as the model's)."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FlagPost(NamedTuple):
+    pk: int
+    url: str
+    author_handle: str
+    text: str
+    source: Named
+
+
+class FlagRow(NamedTuple):
+    """An open flag with what {% flag_article %} shows of a Flag: the school's and the
+    marking person's names, the post and its source's name."""
+
+    pk: int
+    category: str
+    matched: list
+    urgent: bool
+    created_at: datetime.datetime
+    followup_id: int | None
+    marked_by_id: int | None
+    marked_at: datetime.datetime | None
+    marked_by: Named | None
+    school: Named
+    post: FlagPost | None
+
+    # open flags were never dismissed (OPEN_FLAG)
+    dismissed_as_false_positive = False
+    dismissed_by_id = None
+    dismissed_by = None
+    dismissed_at = None
+    category_label = Flag.category_label
+    is_learned = Flag.is_learned
+    learned_words = Flag.learned_words
+
+
+class CaseRow(NamedTuple):
+    """An open case with what the dashboard's table shows of a FollowUp."""
+
+    pk: int
+    status: str
+    priority: int
+    opened_at: datetime.datetime
+    school: Named
+    assigned_to: Named | None
+    flag_count: int
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority == FollowUp.Priority.URGENT
+
+    def get_status_display(self) -> str:
+        return _STATUS_LABELS.get(self.status, self.status)
+
+
+_STATUS_LABELS = dict(FollowUp.Status.choices)
+
+
+def _query(sql: str, user, column: str, limit: int) -> tuple[str, list] | None:
+    """`sql` limited to the user's monitored schools (no filter for every school: index-
+    friendly), with its parameters; None when the user monitors no school."""
+    ids = access.monitored_school_ids(user)
+    if ids is None:
+        return sql.format(schools=""), [limit]
+    if not ids:
+        return None
+    return sql.format(schools=f" AND {column} IN ({', '.join(['%s'] * len(ids))})"), [*ids, limit]
+
+
+def flag_rows_query(user, *, limit: int) -> tuple[str, list] | None:
+    return _query(FLAG_ROWS_SQL, user, "f.school_id", limit)
+
+
+def case_rows_query(user, *, limit: int) -> tuple[str, list] | None:
+    return _query(CASE_ROWS_SQL, user, "c.school_id", limit)
+
+
+def _fetch(query: tuple[str, list] | None) -> list[tuple]:
+    if query is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        return cursor.fetchall()
+
+
+def recent_flag_rows(user, *, limit: int) -> list[FlagRow]:
+    """recent_flags(user, limit=limit) in one query, as FlagRow."""
+    rows = []
+    for row in _fetch(flag_rows_query(user, limit=limit)):
+        post = None
+        if row[10] is not None:
+            post = FlagPost(row[10], row[11], row[12], row[13], Named(row[14]))
+        rows.append(
+            FlagRow(
+                row[0],
+                row[1],
+                json.loads(row[2]) if isinstance(row[2], str) else row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+                None if row[8] is None else Named(row[8]),
+                Named(row[9]),
+                post,
+            )
+        )
+    return rows
+
+
+def open_case_rows(user, *, limit: int) -> list[CaseRow]:
+    """open_cases(user, limit=limit) in one query, as CaseRow."""
+    return [
+        CaseRow(
+            pk,
+            status,
+            priority,
+            opened,
+            Named(school),
+            None if assignee is None else Named(assignee),
+            n,
+        )
+        for pk, status, priority, opened, school, assignee, n in _fetch(
+            case_rows_query(user, limit=limit)
+        )
+    ]
+
+
+# The dashboard's links to the schools' mentions without a search: the first by name
+# (a plain query; the school_name index gives them in order for the board).
+SCHOOL_LINKS_SQL = "SELECT code, name FROM schools_school ORDER BY name LIMIT %s"
+SCHOOL_LINKS_IN_REACH_SQL = (
+    "SELECT code, name FROM schools_school WHERE id = ANY(%s) ORDER BY name LIMIT %s"
+)
+
+
+def school_links(user, *, limit: int) -> list[tuple[str, str]]:
+    """monitored_schools(user).order_by("name").values_list("code", "name")[:limit]."""
+    ids = access.monitored_school_ids(user)
+    if ids is None:
+        return _fetch((SCHOOL_LINKS_SQL, [limit]))
+    return _fetch((SCHOOL_LINKS_IN_REACH_SQL, [ids, limit]))

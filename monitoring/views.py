@@ -24,7 +24,7 @@ from monitoring.forms import (
     SourceForm,
     WatchTermForm,
 )
-from monitoring.mentions import mentions_for_school
+from monitoring.mentions import MentionList
 from monitoring.models import FetchRun, Mention, PublicReply, Source, WatchTerm
 from schools.access import has_role, require_role
 from schools.tabular import csv_response
@@ -47,8 +47,8 @@ def dashboard(request):
     school_query = request.GET.get("school", "").strip()[:100]
     schools, more_schools = _mention_schools(request.user, school_query)
     context = {
-        "cases": selectors.open_cases(request.user, limit=DASHBOARD_LIMIT),
-        "flags": selectors.recent_flags(request.user, limit=DASHBOARD_LIMIT),
+        "cases": selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT),
+        "flags": selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT),
         "can_act": has_role(request.user, *access.ACTING_ROLES),
         "is_board": has_role(request.user, Role.BOARD),
         "schools": schools,
@@ -66,10 +66,12 @@ SCHOOL_LINKS_LIMIT = 20
 def _mention_schools(user, query: str) -> tuple[list[tuple[str, str]], bool]:
     """(code, name) of the schools whose mentions the dashboard links to, and whether
     more schools match than are shown (then the page offers a search)."""
-    schools = access.monitored_schools(user)
     if query:
+        schools = access.monitored_schools(user)
         schools = schools.filter(Q(name__icontains=query) | Q(code__icontains=query))
-    rows = list(schools.order_by("name").values_list("code", "name")[: SCHOOL_LINKS_LIMIT + 1])
+        rows = list(schools.order_by("name").values_list("code", "name")[: SCHOOL_LINKS_LIMIT + 1])
+    else:
+        rows = selectors.school_links(user, limit=SCHOOL_LINKS_LIMIT + 1)
     return rows[:SCHOOL_LINKS_LIMIT], len(rows) > SCHOOL_LINKS_LIMIT
 
 
@@ -108,7 +110,7 @@ def mentions(request, code):
         rows = Mention.objects.none()
     else:
         data = form.cleaned_data if form.is_bound else {}
-        rows = mentions_for_school(
+        rows = MentionList(
             school=school,
             category=data.get("category", ""),
             source_id=getattr(data.get("source"), "pk", None),

@@ -1,10 +1,13 @@
 """What every source returns, and the ways a fetch can fail."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 LINK_SCHEMES = ("http", "https")
+# whitespace and control characters: ord(ch) <= 0x20 or ord(ch) == 0x7F
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def http_url_or_empty(value: str | None) -> str:
@@ -15,7 +18,7 @@ def http_url_or_empty(value: str | None) -> str:
     anywhere are refused too, since browsers drop some of them ("java\tscript:").
     """
     value = (value or "").strip()
-    if not value or any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in value):
+    if not value or _UNSAFE.search(value):
         return ""
     try:
         parts = urlsplit(value)

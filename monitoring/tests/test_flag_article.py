@@ -2,6 +2,7 @@
 Python. Every stored value is escaped; the texts are the template's."""
 
 import datetime
+import re
 
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -74,3 +75,29 @@ def test_it_says_when_the_post_was_deleted_and_explains_learned_flags(school_a):
     assert "&lt;b&gt;juf&lt;/b&gt;" in html
     Flag.objects.filter(pk=flag.pk).update(post=None)
     assert 'class="mon-muted"' in render(flag)
+
+
+def test_flag_articles_writes_what_the_loop_wrote(school_a, board):
+    source = make_source()
+    case = make_case(school_a)
+    for number in range(4):
+        make_flag(make_post(source, str(number), f"tekst {number}"), school_a, case=case)
+    flags = list(Flag.objects.select_related("school", "post__source", "marked_by", "dismissed_by"))
+    context = {"flags": flags, "request": RequestFactory().get("/"), "can_act": True}
+    loop = Template(
+        "{% load monitoring_tags %}{% for flag in flags %}{% flag_article flag %}{% endfor %}"
+    )
+    tag = Template("{% load monitoring_tags %}{% flag_articles flags %}")
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew per page
+    expected = token.sub("", loop.render(Context(context)))
+    assert expected.count("<article") == 4 and expected.count("<form") == 4
+    assert token.sub("", tag.render(Context(context))) == expected
+
+
+def test_its_line_breaks_are_the_filters():
+    from django.template.defaultfilters import linebreaksbr
+
+    from monitoring.templatetags.monitoring_tags import _lines
+
+    for text in ["", "a\r\nb\rc\nd", "\r\r\n\n<b>'\"&amp;</b>\r", "één\u2028twee"]:
+        assert _lines(text) == linebreaksbr(text, autoescape=True)

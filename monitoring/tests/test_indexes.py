@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from conftest import require_service
 from monitoring import selectors
+from monitoring.forms import mention_sources
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 
@@ -28,6 +29,15 @@ def plan(queryset) -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         return queryset.explain()
+
+
+def plan_sql(query: tuple[str, list]) -> str:
+    """The plan of a read written in SQL (selectors.flag_rows_query, case_rows_query)."""
+    sql, params = query
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def indexes_used(text: str) -> set[str]:
@@ -61,6 +71,22 @@ def test_it_reads_open_cases_from_the_partial_index(postgres, flags, board):
     assert "followup_open_order" in indexes_used(text)
 
 
+def test_the_dashboards_sql_reads_flags_from_the_partial_indexes(
+    postgres, flags, board, director_a
+):
+    text = plan_sql(selectors.flag_rows_query(board, limit=50))
+    assert "flag_open_recent" in indexes_used(text)
+    assert "Sort" not in text
+    text = plan_sql(selectors.flag_rows_query(director_a, limit=50))
+    assert "flag_open_recent_school" in indexes_used(text)
+    assert "Sort" not in text
+
+
+def test_the_dashboards_sql_reads_open_cases_from_the_partial_index(postgres, flags, board):
+    text = plan_sql(selectors.case_rows_query(board, limit=50))
+    assert "followup_open_order" in indexes_used(text)
+
+
 def test_it_lists_only_open_non_positive_flags_newest_urgent_first(db, flags, board):
     listed = list(selectors.recent_flags(board, limit=50))
     assert len(listed) == 6
@@ -69,3 +95,17 @@ def test_it_lists_only_open_non_positive_flags_newest_urgent_first(db, flags, bo
     cases = list(selectors.open_cases(board, limit=50))
     assert [c.priority for c in cases] == sorted(c.priority for c in cases)
     assert all(c.flag_count == 1 and c.status in FollowUp.OPEN_STATUSES for c in cases)
+
+
+def test_the_mentions_filter_reads_its_sources_from_indexes(postgres, flags, school_a):
+    """As an OR (brought a post, the school's own, the foundation's) PostgreSQL read every
+    source of the foundation, one per school; each arm of the UNION has an index."""
+    text = plan(mention_sources(school_a))
+    assert "Seq Scan on monitoring_source" not in text
+    assert "monitoring_source_school_id" in " ".join(indexes_used(text))
+
+
+def test_the_dashboards_school_links_come_in_order_from_the_name_index(postgres, flags):
+    text = plan_sql((selectors.SCHOOL_LINKS_SQL, [21]))
+    assert "school_name" in indexes_used(text)
+    assert "Sort" not in text

@@ -168,3 +168,10 @@ def test_it_links_outside_only_through_the_outside_url_filter():
                 continue
             offenders.append(f"{path.name}: {expr}")
     assert offenders == [], "link outside addresses with {% with link=x|outside_url %}"
+
+
+def test_it_refuses_exactly_whitespace_and_control_characters_anywhere():
+    for code in range(0x250):
+        url = f"https://example.org/a{chr(code)}b"
+        refused = code <= 0x20 or code == 0x7F
+        assert (http_url_or_empty(url) == "") == refused, hex(code)
