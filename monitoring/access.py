@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from monitoring.models import Flag, FollowUp, PublicReply, Source, WatchTerm
+from opo_portal import sql
 from schools.access import has_role, require_role, school_ids_for_staff, schools_for_staff
 from schools.models import School, StaffMembership
 
@@ -65,17 +66,24 @@ def get_monitored_school(user, code: str) -> School:
     """The school of this code among the user's monitored schools; else 404."""
     require_monitoring(user)
     ids = monitored_school_ids(user)
-    with connection.cursor() as cursor:
-        if ids is None:
-            cursor.execute(SCHOOL_SQL, [code])
-        else:
-            cursor.execute(SCHOOL_IN_REACH_SQL, [code, ids])
-        row = cursor.fetchone()
-    if row is None:
+    if ids is None:
+        found = sql.rows(SCHOOL_SQL, [code], _school_rows_orm)
+    else:
+        found = sql.rows(SCHOOL_IN_REACH_SQL, [code, ids], _school_rows_orm)
+    if not found:
         raise Http404("No school in reach matches the given query.")
+    row = found[0]
     # a JSONField's from_db_value: PostgreSQL's json comes as text through Django's psycopg
     aliases = json.loads(row[3]) if isinstance(row[3], str) else row[3]
     return School.from_db(connection.alias, SCHOOL_FIELDS, (*row[:3], aliases))
+
+
+def _school_rows_orm(code: str, ids: list[int] | None = None):
+    """SCHOOL_SQL's and SCHOOL_IN_REACH_SQL's row through the ORM (opo_portal.sql)."""
+    schools = School.objects.filter(code=code)
+    if ids is not None:
+        schools = schools.filter(id__in=ids)
+    return schools.values_list(*SCHOOL_FIELDS)
 
 
 def cases_assigned_to(user) -> QuerySet[FollowUp]:

@@ -4,14 +4,16 @@ their cost does not grow with the number of posts and flags kept."""
 
 import datetime
 import json
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from monitoring import access
 from monitoring.models import OPEN_FLAG, Flag, FollowUp
+from opo_portal import sql
 
 
 def open_cases(user, *, limit: int):
@@ -177,18 +179,57 @@ def case_rows_query(user, *, limit: int) -> tuple[str, list] | None:
     return _query(CASE_ROWS_SQL, user, "c.school_id", limit)
 
 
-def _fetch(query: tuple[str, list] | None) -> list[tuple]:
+def _fetch(query: tuple[str, list] | None, orm_rows: Callable[[], Iterable[tuple]]) -> list[tuple]:
+    """The query's rows: on PostgreSQL the SQL, elsewhere its ORM form (opo_portal.sql)."""
     if query is None:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(*query)
-        return cursor.fetchall()
+    return sql.rows(*query, lambda *_params: orm_rows())
+
+
+def _flag_rows_orm(user, limit: int):
+    """FLAG_ROWS_SQL's rows through the ORM (recent_flags, with who marked it joined as
+    the SQL's subquery reads it: no query of its own)."""
+    for flag in recent_flags(user, limit=limit).select_related("marked_by"):
+        post = flag.post
+        yield (
+            flag.pk,
+            flag.category,
+            flag.matched,
+            flag.urgent,
+            flag.created_at,
+            flag.followup_id,
+            flag.marked_by_id,
+            flag.marked_at,
+            None if flag.marked_by is None else str(flag.marked_by),
+            flag.school.name,
+            *(
+                (None,) * 5
+                if post is None
+                else (post.pk, post.url, post.author_handle, post.text, post.source.name)
+            ),
+        )
+
+
+def _case_rows_orm(user, limit: int):
+    """CASE_ROWS_SQL's rows through the ORM (open_cases)."""
+    for case in open_cases(user, limit=limit):
+        assignee = None if case.assigned_to is None else str(case.assigned_to)
+        yield (
+            case.pk,
+            case.status,
+            case.priority,
+            case.opened_at,
+            case.school.name,
+            assignee,
+            case.flag_count,
+        )
 
 
 def recent_flag_rows(user, *, limit: int) -> list[FlagRow]:
     """recent_flags(user, limit=limit) in one query, as FlagRow."""
     rows = []
-    for row in _fetch(flag_rows_query(user, limit=limit)):
+    orm_rows = partial(_flag_rows_orm, user, limit)
+    for row in _fetch(flag_rows_query(user, limit=limit), orm_rows):
         post = None
         if row[10] is not None:
             post = FlagPost(row[10], row[11], row[12], row[13], Named(row[14]))
@@ -223,7 +264,7 @@ def open_case_rows(user, *, limit: int) -> list[CaseRow]:
             n,
         )
         for pk, status, priority, opened, school, assignee, n in _fetch(
-            case_rows_query(user, limit=limit)
+            case_rows_query(user, limit=limit), partial(_case_rows_orm, user, limit)
         )
     ]
 
@@ -239,6 +280,10 @@ SCHOOL_LINKS_IN_REACH_SQL = (
 def school_links(user, *, limit: int) -> list[tuple[str, str]]:
     """monitored_schools(user).order_by("name").values_list("code", "name")[:limit]."""
     ids = access.monitored_school_ids(user)
+
+    def orm_rows():
+        return access.monitored_schools(user).order_by("name").values_list("code", "name")[:limit]
+
     if ids is None:
-        return _fetch((SCHOOL_LINKS_SQL, [limit]))
-    return _fetch((SCHOOL_LINKS_IN_REACH_SQL, [ids, limit]))
+        return _fetch((SCHOOL_LINKS_SQL, [limit]), orm_rows)
+    return _fetch((SCHOOL_LINKS_IN_REACH_SQL, [ids, limit]), orm_rows)

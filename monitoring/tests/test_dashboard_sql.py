@@ -3,6 +3,7 @@ their ORM forms (recent_flags, open_cases) give, for every role and with what th
 shows of each flag and case: names, posts, marks, learned words, counts, order, limit."""
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -117,3 +118,26 @@ def test_it_links_the_schools_the_orm_links(request, school_a, school_b, who):
     for limit in (1, 21):
         expected = access.monitored_schools(user).order_by("name").values_list("code", "name")
         assert selectors.school_links(user, limit=limit) == list(expected[:limit])
+
+
+@pytest.mark.parametrize("who", ["board", "director_a", "teacher_a"])
+def test_its_sql_and_orm_forms_read_the_same_rows(request, history, who):
+    """On PostgreSQL the page reads the SQL; other databases read its ORM form
+    (opo_portal.sql.rows, the embedded SQLite): both must give the same rows."""
+    from django.db import connection
+
+    from opo_portal import sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL is PostgreSQL's")
+    user = request.getfixturevalue(who)
+    for limit in (50, 3):
+        query = selectors.flag_rows_query(user, limit=limit)
+        if query is None:
+            assert selectors.recent_flag_rows(user, limit=limit) == []
+            continue
+        found = sql.fetch(*query)
+        decoded = [(*row[:2], json.loads(row[2]), *row[3:]) for row in found]  # json as text
+        assert decoded == list(selectors._flag_rows_orm(user, limit))
+        cases = sql.fetch(*selectors.case_rows_query(user, limit=limit))
+        assert cases == list(selectors._case_rows_orm(user, limit))

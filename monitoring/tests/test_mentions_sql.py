@@ -121,3 +121,31 @@ def test_it_finds_the_school_as_the_orm_would(request, school_a, school_b, who):
             got = get_monitored_school(user, code)
             fields = [f.attname for f in School._meta.concrete_fields]
             assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
+
+
+def test_its_school_sql_and_orm_form_read_the_same_row(school_a, school_b):
+    """Other databases than PostgreSQL read the school through the ORM form
+    (opo_portal.sql.rows): the same row as the SQL, aliases included."""
+    import json
+
+    from django.db import connection
+
+    from monitoring import access
+    from opo_portal import sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL is PostgreSQL's")
+    school_a.aliases = ["De Vlinder", "#vlindertuin"]
+    school_a.save()
+
+    def decoded(rows):
+        return [
+            (*row[:3], json.loads(row[3]) if isinstance(row[3], str) else row[3]) for row in rows
+        ]
+
+    for code in (school_a.code, school_b.code, "onbekend"):
+        assert decoded(sql.fetch(access.SCHOOL_SQL, [code])) == list(access._school_rows_orm(code))
+        ids = [school_a.pk]
+        assert decoded(sql.fetch(access.SCHOOL_IN_REACH_SQL, [code, ids])) == list(
+            access._school_rows_orm(code, ids)
+        )

@@ -370,6 +370,8 @@ def test_the_dashboard_names_who_marked_a_flag_without_joining_the_users(
     with django_assert_num_queries(6), CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("monitoring:dashboard"))
     assert "Dirk Directeur" in response.content.decode()
+    if connection.vendor != "postgresql":
+        return  # other databases read the ORM form of the SQL (opo_portal.sql)
     flag_queries = [q["sql"] for q in queries if "FROM monitoring_flag f JOIN" in q["sql"]]
     assert len(flag_queries) == 1
     assert "JOIN accounts_user" not in flag_queries[0]
