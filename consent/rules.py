@@ -217,6 +217,19 @@ class ConsentTable:
             not_in_picture=not_in_picture,
         )
 
+    def row_states(self, pupil_id: int, cells: Sequence[tuple[int, str]]) -> list[State]:
+        """`state` of one pupil's cells, (purpose id, media type) pairs, in their order: a
+        class overview asks for 540 cells, most of them without any decision."""
+        if self.pupils[pupil_id].not_in_picture:
+            return [State.NOT_IN_PICTURE] * len(cells)
+        decisions, unanswered = self.decisions, State.UNANSWERED
+        return [
+            self.state(pupil_id, purpose_id, media)
+            if (pupil_id, purpose_id, media) in decisions
+            else unanswered
+            for purpose_id, media in cells
+        ]
+
     def latest_by_guardian(self, pupil_id: int, purpose_id: int, media_type: str):
         return latest_decisions(
             gezag_holders=self.holders.get(pupil_id, set()),

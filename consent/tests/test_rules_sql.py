@@ -10,6 +10,7 @@ from consent.rules import (
     PURPOSE_FIELDS,
     VERSION_FIELDS,
     _fetch,
+    consent_table,
     meaning_baseline,
     purpose_infos,
 )
@@ -100,3 +101,21 @@ def test_it_reads_holders_and_decisions_as_the_orm_queries_would(
         )
         found = _fetch(DECISIONS_SQL, [pupils, purposes, media])
         assert found and sorted(found) == sorted(events)
+
+
+def test_it_gives_a_rows_states_as_state_gives_each_cell(
+    parent_a, pupil_a, pupil_a2, pupil_b, parent_b
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "website", "video", False)
+    decide(pupil_b, parent_b, "nieuwsbrief", "audio", True)
+    pupil_b.not_in_picture = True
+    pupil_b.save()
+    infos = purpose_infos()
+    cells = [(i.purpose.pk, media) for i in infos for media in ("photo", "video", "audio")]
+    table = consent_table([pupil_a, pupil_a2, pupil_b], infos)
+    for pupil in (pupil_a, pupil_a2, pupil_b):
+        expected = [table.state(pupil.pk, purpose_id, media) for purpose_id, media in cells]
+        assert table.row_states(pupil.pk, cells) == expected
+    assert set(table.row_states(pupil_a.pk, cells)) == {"granted", "refused", "unanswered"}
+    assert set(table.row_states(pupil_b.pk, cells)) == {"not_in_picture"}

@@ -21,6 +21,7 @@ from consent.services import (
 )
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import (
+    current_pupils_of,
     directed_schools,
     get_group_for_user,
     has_role,
@@ -81,7 +82,7 @@ def group_appear(request, pk):
         media = form.cleaned_data["media"]
     elif form.is_bound:
         status = 400
-    pupils = list(group.pupils.current().order_by("first_name", "last_name"))
+    pupils = current_pupils_of(group)
     table = consent_table(pupils, [info], [media])
     may, may_not = [], []
     for pupil in pupils:
@@ -109,17 +110,12 @@ def group_overview(request, pk):
             infos = [i for i in infos if i.purpose.code == filters.cleaned_data["purpose"]]
         if filters.cleaned_data["media"]:
             media_types = [MediaType(filters.cleaned_data["media"])]
-    pupils = list(group.pupils.current().order_by("first_name", "last_name"))
+    pupils = current_pupils_of(group)
     table = consent_table(pupils, infos, [m.value for m in media_types])
+    cells = [(info.purpose.pk, media.value) for info in infos for media in media_types]
+    shown = TEACHER_STATES
     rows = [
-        {
-            "pupil": pupil,
-            "cells": [
-                TEACHER_STATES[table.state(pupil.pk, info.purpose.pk, media)]
-                for info in infos
-                for media in media_types
-            ],
-        }
+        {"pupil": pupil, "cells": [shown[state] for state in table.row_states(pupil.pk, cells)]}
         for pupil in pupils
     ]
     context = {
@@ -148,7 +144,7 @@ def _candidates(request, reachable, groups):
         )
     group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
     group = group or (groups[0] if groups else None)
-    pupils = list(group.pupils.current().order_by("first_name", "last_name")) if group else []
+    pupils = current_pupils_of(group) if group else []
     return query, group, pupils
 
 
