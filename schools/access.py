@@ -149,7 +149,8 @@ GROUP_IN_REACH_SQL = (
 )
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def fetch_rows(sql: str, params: list) -> list[tuple]:
+    """The rows of one raw SELECT (reads written out in SQL, here and in consent)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -165,24 +166,30 @@ def get_group_for_user(user, pk) -> Group:
     teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
     if not (every or directed or teaching):
         raise Http404
-    rows = _fetch(GROUP_IN_REACH_SQL, [int(pk), every, directed, teaching])
+    rows = fetch_rows(GROUP_IN_REACH_SQL, [int(pk), every, directed, teaching])
     if not rows:
         raise Http404("No Group matches the given query.")
     row, split = rows[0], len(GROUP_FIELDS)
     group = Group.from_db(connection.alias, GROUP_FIELDS, row[:split])
-    school = list(row[split:])
-    school[3] = _ALIASES.from_db_value(school[3], None, connection)
-    group.school = School.from_db(connection.alias, SCHOOL_FIELDS, school)
+    group.school = school_from_row(row[split:])
     return group
 
 
 _ALIASES = School._meta.get_field("aliases")
 
+
+def school_from_row(row) -> School:
+    """A School from the SCHOOL_FIELDS columns of a raw row (aliases as the ORM reads them)."""
+    values = list(row)
+    values[3] = _ALIASES.from_db_value(values[3], None, connection)
+    return School.from_db(connection.alias, SCHOOL_FIELDS, values)
+
+
 PUPIL_FIELDS = ["id", "school_id", "leerlingnummer", "first_name", "name_prefix", "last_name"]
 PUPIL_FIELDS += ["birth_date", "group_id", "left_on", "not_in_picture"]
 # group.pupils.current().order_by("first_name", "last_name"), written out (as above).
 GROUP_PUPILS_SQL = (
-    f"SELECT {', '.join(PUPIL_FIELDS)} FROM schools_pupil"
+    f"SELECT {', '.join(PUPIL_FIELDS)} FROM schools_pupil"  # noqa: S608
     " WHERE group_id = %s AND left_on IS NULL ORDER BY first_name, last_name"
 )
 
@@ -191,7 +198,7 @@ def current_pupils_of(group: Group) -> list[Pupil]:
     """The group's current pupils (not left) by first and last name, each with `group`
     set to this group: the class pages' list."""
     pupils = []
-    for row in _fetch(GROUP_PUPILS_SQL, [group.pk]):
+    for row in fetch_rows(GROUP_PUPILS_SQL, [group.pk]):
         pupil = Pupil.from_db(connection.alias, PUPIL_FIELDS, row)
         pupil.group = group
         pupils.append(pupil)
