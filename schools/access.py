@@ -175,6 +175,38 @@ def get_group_for_user(user, pk) -> Group:
     return group
 
 
+# Group.objects.select_related("school").order_by("school__name", "name") filtered as
+# GROUP_IN_REACH_SQL, for every group in reach: the class list and the check's groups.
+GROUPS_IN_REACH_SQL = (
+    "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
+    " FROM schools_group g JOIN schools_school s ON s.id = g.school_id"
+    " WHERE %s OR g.school_id = ANY(%s) OR g.id IN"
+    " (SELECT group_id FROM schools_staffmembership_groups"
+    " WHERE staffmembership_id = ANY(%s))"
+    " ORDER BY s.name, g.name"
+)
+
+
+def groups_in_reach(user) -> list[Group]:
+    """Groups the user teaches, directs (director) or oversees (board, privacy officer),
+    by school name and name, each with its school. From the memberships already loaded."""
+    every = sees_all_schools(user)
+    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
+    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
+    if not (every or directed or teaching):
+        return []
+    groups, split = [], len(GROUP_FIELDS)
+    schools: dict[int, School] = {}
+    for row in fetch_rows(GROUPS_IN_REACH_SQL, [every, directed, teaching]):
+        group = Group.from_db(connection.alias, GROUP_FIELDS, row[:split])
+        school = schools.get(group.school_id)
+        if school is None:
+            school = schools[group.school_id] = school_from_row(row[split:])
+        group.school = school
+        groups.append(group)
+    return groups
+
+
 _ALIASES = School._meta.get_field("aliases")
 
 

@@ -24,6 +24,7 @@ from schools.access import (
     current_pupils_of,
     directed_schools,
     get_group_for_user,
+    groups_in_reach,
     has_role,
     is_staff_member,
     pupils_for_staff,
@@ -31,13 +32,14 @@ from schools.access import (
     sees_all_schools,
     taught_group_ids,
 )
-from schools.models import Group, StaffMembership
+from schools.models import Group, Pupil, StaffMembership
 
 Role = StaffMembership.Role
 
 
 def _reachable_groups(user):
-    """Groups the user teaches, directs (director) or oversees (board, privacy officer).
+    """The ORM form of `schools.access.groups_in_reach` (the pages read that one, in SQL):
+    kept as its reference for the tests and for `bench/web/explain.py`'s plans.
 
     By ids from the memberships already loaded: no OR over two join chains, no DISTINCT.
     """
@@ -59,7 +61,7 @@ def _reachable_groups(user):
 def overview(request):
     if not is_staff_member(request.user):
         raise Http404
-    return render(request, "consent/overview.html", {"groups": _reachable_groups(request.user)})
+    return render(request, "consent/overview.html", {"groups": groups_in_reach(request.user)})
 
 
 @login_required
@@ -129,10 +131,11 @@ def group_overview(request, pk):
     return render(request, "consent/group_overview.html", context)
 
 
-def _candidates(request, reachable, groups):
+def _candidates(request, groups):
     """The class list of the chosen group, or the pupils whose name matches the search."""
     query = request.GET.get("q", "").strip()
     if query:
+        reachable = pupils_for_staff(request.user).current()
         return (
             query,
             None,
@@ -151,9 +154,13 @@ def _candidates(request, reachable, groups):
 @login_required
 def check_new(request):
     require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
-    reachable = pupils_for_staff(request.user).current()
+    # The reach is built where it is read, a POST or a search: building its queryset (a
+    # UNION of two arms) cost more CPU than reading a class list. An unbound form's
+    # pupils are shown from the class list or the search, never read from its field.
+    posting = request.method == "POST"
+    reachable = pupils_for_staff(request.user).current() if posting else Pupil.objects.none()
     form = CheckForm(request.POST or None, pupils=reachable, initial=request.GET)
-    if request.method == "POST" and form.is_valid():
+    if posting and form.is_valid():
         try:
             check = publication_check_create(
                 user=request.user,
@@ -166,8 +173,8 @@ def check_new(request):
             form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
         else:
             return redirect("consent:check", pk=check.pk)
-    groups = list(_reachable_groups(request.user))  # once per request
-    query, group, candidates = _candidates(request, reachable, groups)
+    groups = groups_in_reach(request.user)  # once per request
+    query, group, candidates = _candidates(request, groups)
     chosen = {str(v) for v in (form["pupils"].value() or [])}
     context = {
         "form": form,

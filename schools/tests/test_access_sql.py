@@ -18,6 +18,7 @@ from schools.access import (
     SCHOOL_FIELDS,
     current_pupils_of,
     get_group_for_user,
+    groups_in_reach,
 )
 from schools.models import Group, Pupil, School, StaffMembership
 
@@ -113,3 +114,35 @@ def test_it_lists_the_current_pupils_as_the_orm_query_would(pupil_a, group_a1, g
     assert all(p.group is group_a1 for p in found)
     empty = Group.objects.create(school=school, name="leeg", school_year="2026-2027")
     assert current_pupils_of(empty) == []
+
+
+def orm_groups_in_reach(user):
+    """schools.access.groups_in_reach as it was built with the ORM (the class list's and
+    the check's groups; consent.views.teacher._reachable_groups keeps it for the plans)."""
+    groups = Group.objects.select_related("school").order_by("school__name", "name")
+    memberships = list(user.memberships.all())
+    if any(m.role in ALL_SCHOOL_ROLES for m in memberships):
+        return groups
+    directed = [m.school_id for m in memberships if m.role == Role.DIRECTOR]
+    teaching = [m.pk for m in memberships if m.role == Role.TEACHER]
+    through = StaffMembership.groups.through.objects
+    taught = through.filter(staffmembership_id__in=teaching).values("group_id")
+    return groups.filter(Q(id__in=taught) | Q(school_id__in=directed))
+
+
+@pytest.mark.parametrize("member", CAST)
+def test_it_lists_the_groups_in_reach_as_the_orm_query_would(
+    request, member, group_a1, group_a2, group_b1
+):
+    user = request.getfixturevalue(member)
+    found = groups_in_reach(user)
+    expected = list(orm_groups_in_reach(user))
+    assert [(model_to_dict(g), model_to_dict(g.school)) for g in found] == [
+        (model_to_dict(g), model_to_dict(g.school)) for g in expected
+    ]
+
+
+def test_it_lists_each_roles_groups(teacher_a, director_b, board, group_a1, group_a2, group_b1):
+    assert groups_in_reach(teacher_a) == [group_a1]
+    assert groups_in_reach(director_b) == [group_b1]
+    assert set(groups_in_reach(board)) == {group_a1, group_a2, group_b1}
