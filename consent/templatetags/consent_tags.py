@@ -77,6 +77,24 @@ def overview_rows(context, rows, can_record):
 
 
 @register.simple_tag
+def overview_head(infos, media_types):
+    """The class overview's two header rows: per channel a column group, per media type a
+    column (the template's nested loops looked up the same few words 18 times)."""
+    pupil = conditional_escape(gettext("Pupil"))
+    span = len(media_types)
+    names = "".join(
+        f'<th scope="colgroup" colspan="{span}">{conditional_escape(info.purpose.name)}</th>'
+        for info in infos
+    )
+    labels = "".join(f'<th scope="col">{conditional_escape(m.label)}</th>' for m in media_types)
+    # the names and words escaped
+    return mark_safe(  # noqa: S308
+        f'<tr><th scope="col" rowspan="2">{pupil}</th>\n{names}\n</tr>\n'
+        f"<tr>{labels * len(infos)}</tr>"
+    )
+
+
+@register.simple_tag
 def state_badge(symbol, css, label):
     """One state as symbol + word: consent/includes/state.html without an include."""
     return format_html(STATE_HTML, css, symbol, label)
