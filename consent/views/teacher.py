@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from consent.access import get_check_for_user, get_takedown_for_user
 from consent.forms import AppearanceForm, AppearQuestionForm, CheckForm, OverviewFilterForm
 from consent.models import MediaType, PublicationCheck, TakedownTask
-from consent.rules import TEACHER_STATES, consent_table, is_allowed, purpose_infos
+from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
 from consent.services import (
     publication_check_adjust,
     publication_check_create,
@@ -113,11 +113,11 @@ def group_overview(request, pk):
         if filters.cleaned_data["media"]:
             media_types = [MediaType(filters.cleaned_data["media"])]
     pupils = current_pupils_of(group)
-    table = consent_table(pupils, infos, [m.value for m in media_types])
+    states = cell_states(pupils, infos, [m.value for m in media_types])
     cells = [(info.purpose.pk, media.value) for info in infos for media in media_types]
     shown = TEACHER_STATES
     rows = [
-        {"pupil": pupil, "cells": [shown[state] for state in table.row_states(pupil.pk, cells)]}
+        {"pupil": pupil, "cells": [shown[state] for state in states.row(pupil.pk, cells)]}
         for pupil in pupils
     ]
     context = {
