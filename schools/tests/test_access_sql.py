@@ -16,9 +16,11 @@ from schools.access import (
     GROUP_FIELDS,
     PUPIL_FIELDS,
     SCHOOL_FIELDS,
+    current_pupils_for_staff,
     current_pupils_of,
     get_group_for_user,
     groups_in_reach,
+    pupils_for_staff,
 )
 from schools.models import Group, Pupil, School, StaffMembership
 
@@ -146,3 +148,48 @@ def test_it_lists_each_roles_groups(teacher_a, director_b, board, group_a1, grou
     assert groups_in_reach(teacher_a) == [group_a1]
     assert groups_in_reach(director_b) == [group_b1]
     assert set(groups_in_reach(board)) == {group_a1, group_a2, group_b1}
+
+
+def orm_pupils_for_staff(user):
+    """schools.access.current_pupils_for_staff as the photo check read it with the ORM."""
+    return (
+        pupils_for_staff(user)
+        .current()
+        .select_related("group")
+        .order_by("group__name", "first_name")
+    )
+
+
+@pytest.mark.parametrize("member", CAST)
+def test_it_lists_the_pupils_in_staff_reach_as_the_orm_query_would(
+    request, member, pupil_a, pupil_a2, pupil_b
+):
+    user = request.getfixturevalue(member)
+    school = pupil_a.school
+    make_pupil(school, pupil_a.group, "A-9", "Anna", "Zwart")
+    left = make_pupil(school, pupil_a.group, "A-7", "Bram", "Weg")
+    left.left_on = datetime.date(2026, 7, 1)
+    left.save()
+    lonely = make_pupil(school, pupil_a.group, "A-6", "Cor", "Zonder")
+    lonely.group = None
+    lonely.save()
+    found = current_pupils_for_staff(user)
+    expected = list(orm_pupils_for_staff(user))
+    assert [(model_to_dict(p), p.group and model_to_dict(p.group)) for p in found] == [
+        (model_to_dict(p), p.group and model_to_dict(p.group)) for p in expected
+    ]
+    if member == "director_a":
+        assert {p.pk for p in found} >= {pupil_a.pk, pupil_a2.pk, lonely.pk}
+        assert left.pk not in {p.pk for p in found}
+
+
+def test_it_lists_a_directors_and_teachers_pupils_once(school_a, pupil_a, pupil_a2, pupil_b):
+    both = make_staff("beide@example.org", Role.TEACHER, pupil_b.school, groups=[pupil_b.group])
+    StaffMembership.objects.create(user=both, school=school_a, role=Role.DIRECTOR)
+    # a teacher of a group in the school they direct: the pupil is in both arms
+    StaffMembership.objects.create(user=both, school=school_a, role=Role.TEACHER).groups.set(
+        [pupil_a.group]
+    )
+    found = current_pupils_for_staff(both)
+    assert [p.pk for p in found] == [p.pk for p in orm_pupils_for_staff(both)]
+    assert sorted(p.pk for p in found) == sorted({pupil_a.pk, pupil_a2.pk, pupil_b.pk})

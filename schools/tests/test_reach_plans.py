@@ -71,3 +71,21 @@ def test_it_reads_a_page_of_schools_in_name_order_from_the_index(postgres, schoo
     assert "Sort" not in text
     names = [name for _code, name in first_page]
     assert names == sorted(names) and len(names) == 2
+
+
+@pytest.mark.parametrize("who", ["teacher_a", "director_a"])
+def test_it_lists_the_photo_checks_pupils_without_reading_every_pupil(
+    request, postgres, pupil_a, who
+):
+    """`current_pupils_for_staff`, the ORM query above written out in SQL."""
+    from schools.access import STAFF_PUPILS_SQL, Role, _memberships
+
+    user = request.getfixturevalue(who)
+    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
+    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql = STAFF_PUPILS_SQL[bool(directed), bool(teaching)]
+        cursor.execute("EXPLAIN " + sql, [ids for ids in (directed, teaching) if ids])
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    assert unbounded_pupil_scans(text) == []
