@@ -177,14 +177,24 @@ def get_group_for_user(user, pk) -> Group:
 
 # Group.objects.select_related("school").order_by("school__name", "name") filtered as
 # GROUP_IN_REACH_SQL, for every group in reach: the class list and the check's groups.
-GROUPS_IN_REACH_SQL = (
+# Only the user's own conditions: one for no ids at all made PostgreSQL read every group.
+_GROUPS = (
     "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
-    " FROM schools_group g JOIN schools_school s ON s.id = g.school_id"
-    " WHERE %s OR g.school_id = ANY(%s) OR g.id IN"
-    " (SELECT group_id FROM schools_staffmembership_groups"
-    " WHERE staffmembership_id = ANY(%s))"
+    " FROM schools_group g JOIN schools_school s ON s.id = g.school_id{}"
     " ORDER BY s.name, g.name"
 )
+_DIRECTED_GROUPS = "g.school_id = ANY(%s)"
+_TAUGHT_GROUPS = (
+    "g.id IN (SELECT group_id FROM schools_staffmembership_groups"
+    " WHERE staffmembership_id = ANY(%s))"
+)
+# (directs a school, teaches a group) -> the query; board staff: every group
+GROUPS_IN_REACH_SQL = {
+    (False, False): _GROUPS.format(""),
+    (True, False): _GROUPS.format(f" WHERE {_DIRECTED_GROUPS}"),
+    (False, True): _GROUPS.format(f" WHERE {_TAUGHT_GROUPS}"),
+    (True, True): _GROUPS.format(f" WHERE {_DIRECTED_GROUPS} OR {_TAUGHT_GROUPS}"),
+}
 
 
 def groups_in_reach(user) -> list[Group]:
@@ -197,7 +207,12 @@ def groups_in_reach(user) -> list[Group]:
         return []
     groups, split = [], len(GROUP_FIELDS)
     schools: dict[int, School] = {}
-    for row in fetch_rows(GROUPS_IN_REACH_SQL, [every, directed, teaching]):
+    if every:
+        rows = fetch_rows(GROUPS_IN_REACH_SQL[False, False], [])
+    else:
+        arms = [ids for ids in (directed, teaching) if ids]
+        rows = fetch_rows(GROUPS_IN_REACH_SQL[bool(directed), bool(teaching)], arms)
+    for row in rows:
         group = Group.from_db(connection.alias, GROUP_FIELDS, row[:split])
         school = schools.get(group.school_id)
         if school is None:
