@@ -11,8 +11,7 @@ from consent.services import lock_pupils
 def locked_ids(ids) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM schools_pupil WHERE id = ANY(%s)"
-            " AND xmax = pg_current_xact_id()::xid",
+            "SELECT id FROM schools_pupil WHERE id = ANY(%s) AND xmax = pg_current_xact_id()::xid",
             [list(ids)],
         )
         return {row[0] for row in cursor.fetchall()}
