@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -14,6 +15,24 @@ YES_NO = [
     ("yes", pgettext_lazy("consent answer", "Yes")),
     ("no", pgettext_lazy("consent answer", "No")),
 ]
+
+
+class NormalChoices(BaseChoiceIterator):
+    """Choices already in Django's normal form, taken as they are: a plain list is
+    normalised again by every field and widget it is given to (three times per field,
+    most of the time it takes to build the parent's form of 18 questions)."""
+
+    def __init__(self, choices):
+        self.choices = normalize_choices(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+
+YES_NO_CHOICES = NormalChoices(YES_NO)
 
 
 def answer_field_name(purpose_id: int, media_type: str) -> str:
@@ -36,7 +55,7 @@ class ChildConsentForm(forms.Form):
             for media in MediaType:
                 self.fields[answer_field_name(pid, media)] = forms.ChoiceField(
                     label=media.label,
-                    choices=YES_NO,
+                    choices=YES_NO_CHOICES,
                     required=False,
                     widget=forms.RadioSelect,
                 )
