@@ -38,8 +38,9 @@ Role = StaffMembership.Role
 
 
 def _reachable_groups(user):
-    """The ORM form of `schools.access.groups_in_reach` (the pages read that one, in SQL):
-    kept as its reference for the tests and for `bench/web/explain.py`'s plans.
+    """The ORM form of `schools.access.groups_in_reach` (the pages read that one, in SQL),
+    kept for `bench/web/explain.py`'s plans (schools/tests/test_access_sql.py compares the
+    SQL with this query).
 
     By ids from the memberships already loaded: no OR over two join chains, no DISTINCT.
     """
