@@ -12,10 +12,8 @@ actions use the staff reach only (`pupils_for_staff`), parent pages the parent r
 their child's school through a staff page.
 """
 
-import operator
-from functools import reduce
-
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -136,22 +134,123 @@ def get_child_for_parent(user, pk) -> Pupil:
     return get_object_or_404(children_of(user).select_related("school", "group"), pk=pk)
 
 
+GROUP_FIELDS = ["id", "school_id", "name", "school_year"]
+SCHOOL_FIELDS = ["id", "code", "name", "aliases"]
+# Group.objects.select_related("school").filter(Q(school_id__in=<directed>) |
+# Q(id__in=<taught>)) for one pk, written out: every class page runs it, and building it
+# through the ORM (with get_object_or_404) cost more CPU than running it (tests compare
+# the two, and these fields with the models'). Board staff pass true and see every group.
+GROUP_IN_REACH_SQL = (
+    "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
+    " FROM schools_group g JOIN schools_school s ON s.id = g.school_id"
+    " WHERE g.id = %s AND (%s OR g.school_id = ANY(%s) OR g.id IN"
+    " (SELECT group_id FROM schools_staffmembership_groups"
+    " WHERE staffmembership_id = ANY(%s)))"
+)
+
+
+def fetch_rows(sql: str, params: list) -> list[tuple]:
+    """The rows of one raw SELECT (reads written out in SQL, here and in consent)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def get_group_for_user(user, pk) -> Group:
     """A group the user teaches, directs or (board) oversees, with its school.
 
     Reach from the memberships already loaded (no join over them, no DISTINCT).
     """
-    groups = Group.objects.select_related("school")
-    if sees_all_schools(user):
-        return get_object_or_404(groups, pk=pk)
-    director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    taught = taught_group_ids(user)
-    arms = [Q(school_id__in=director_schools)] if director_schools else []
-    if taught is not None:
-        arms.append(Q(id__in=taught))
-    if not arms:
+    every = sees_all_schools(user)
+    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
+    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
+    if not (every or directed or teaching):
         raise Http404
-    return get_object_or_404(groups.filter(reduce(operator.or_, arms)), pk=pk)
+    rows = fetch_rows(GROUP_IN_REACH_SQL, [int(pk), every, directed, teaching])
+    if not rows:
+        raise Http404("No Group matches the given query.")
+    row, split = rows[0], len(GROUP_FIELDS)
+    group = Group.from_db(connection.alias, GROUP_FIELDS, row[:split])
+    group.school = school_from_row(row[split:])
+    return group
+
+
+# Group.objects.select_related("school").order_by("school__name", "name") filtered as
+# GROUP_IN_REACH_SQL, for every group in reach: the class list and the check's groups.
+# Only the user's own conditions: one for no ids at all made PostgreSQL read every group.
+_GROUPS = (
+    "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
+    " FROM schools_group g JOIN schools_school s ON s.id = g.school_id{}"
+    " ORDER BY s.name, g.name"
+)
+_DIRECTED_GROUPS = "g.school_id = ANY(%s)"
+_TAUGHT_GROUPS = (
+    "g.id IN (SELECT group_id FROM schools_staffmembership_groups"
+    " WHERE staffmembership_id = ANY(%s))"
+)
+# (directs a school, teaches a group) -> the query; board staff: every group
+GROUPS_IN_REACH_SQL = {
+    (False, False): _GROUPS.format(""),
+    (True, False): _GROUPS.format(f" WHERE {_DIRECTED_GROUPS}"),
+    (False, True): _GROUPS.format(f" WHERE {_TAUGHT_GROUPS}"),
+    (True, True): _GROUPS.format(f" WHERE {_DIRECTED_GROUPS} OR {_TAUGHT_GROUPS}"),
+}
+
+
+def groups_in_reach(user) -> list[Group]:
+    """Groups the user teaches, directs (director) or oversees (board, privacy officer),
+    by school name and name, each with its school. From the memberships already loaded."""
+    every = sees_all_schools(user)
+    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
+    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
+    if not (every or directed or teaching):
+        return []
+    groups, split = [], len(GROUP_FIELDS)
+    schools: dict[int, School] = {}
+    if every:
+        rows = fetch_rows(GROUPS_IN_REACH_SQL[False, False], [])
+    else:
+        arms = [ids for ids in (directed, teaching) if ids]
+        rows = fetch_rows(GROUPS_IN_REACH_SQL[bool(directed), bool(teaching)], arms)
+    for row in rows:
+        group = Group.from_db(connection.alias, GROUP_FIELDS, row[:split])
+        school = schools.get(group.school_id)
+        if school is None:
+            school = schools[group.school_id] = school_from_row(row[split:])
+        group.school = school
+        groups.append(group)
+    return groups
+
+
+_ALIASES = School._meta.get_field("aliases")
+
+
+def school_from_row(row) -> School:
+    """A School from the SCHOOL_FIELDS columns of a raw row (aliases as the ORM reads them)."""
+    values = list(row)
+    # no expression: the JSON field only looks at one to leave key transforms' values be
+    values[3] = _ALIASES.from_db_value(values[3], None, connection)  # type: ignore[arg-type]
+    return School.from_db(connection.alias, SCHOOL_FIELDS, values)
+
+
+PUPIL_FIELDS = ["id", "school_id", "leerlingnummer", "first_name", "name_prefix", "last_name"]
+PUPIL_FIELDS += ["birth_date", "group_id", "left_on", "not_in_picture"]
+# group.pupils.current().order_by("first_name", "last_name"), written out (as above).
+GROUP_PUPILS_SQL = (
+    f"SELECT {', '.join(PUPIL_FIELDS)} FROM schools_pupil"  # noqa: S608
+    " WHERE group_id = %s AND left_on IS NULL ORDER BY first_name, last_name"
+)
+
+
+def current_pupils_of(group: Group) -> list[Pupil]:
+    """The group's current pupils (not left) by first and last name, each with `group`
+    set to this group: the class pages' list."""
+    pupils = []
+    for row in fetch_rows(GROUP_PUPILS_SQL, [group.pk]):
+        pupil = Pupil.from_db(connection.alias, PUPIL_FIELDS, row)
+        pupil.group = group
+        pupils.append(pupil)
+    return pupils
 
 
 def get_school_for_director(user, code: str) -> School:
@@ -179,3 +278,60 @@ def schools_for_import(user) -> QuerySet[School]:
 
 def get_school_for_import(user, code: str) -> School:
     return get_object_or_404(schools_for_import(user), code=code)
+
+
+# pupils_for_staff(user).current().select_related("group").order_by("group__name",
+# "first_name"), written out (the photo check lists them on every GET; building the ORM
+# query cost more CPU than running it). As there, the reach is a UNION of the arms the
+# user has (directed schools, taught groups), each read from its index: an arm for no
+# ids at all made PostgreSQL hash every pupil instead.
+_DIRECTED_ARM = "SELECT id FROM schools_pupil WHERE school_id = ANY(%s)"
+_TAUGHT_ARM = (
+    "SELECT id FROM schools_pupil WHERE group_id IN (SELECT group_id"
+    " FROM schools_staffmembership_groups WHERE staffmembership_id = ANY(%s))"
+)
+_STAFF_PUPILS = (
+    "SELECT p.id, p.school_id, p.leerlingnummer, p.first_name, p.name_prefix, p.last_name,"
+    " p.birth_date, p.group_id, p.left_on, p.not_in_picture,"
+    " g.id, g.school_id, g.name, g.school_year"
+    " FROM schools_pupil p LEFT JOIN schools_group g ON g.id = p.group_id"
+    " WHERE p.left_on IS NULL{} ORDER BY g.name, p.first_name"
+)
+# (directs a school, teaches a group) -> the query; board staff: every current pupil
+STAFF_PUPILS_SQL = {
+    (False, False): _STAFF_PUPILS.format(""),
+    (True, False): _STAFF_PUPILS.format(f" AND p.id IN ({_DIRECTED_ARM})"),
+    (False, True): _STAFF_PUPILS.format(f" AND p.id IN ({_TAUGHT_ARM})"),
+    (True, True): _STAFF_PUPILS.format(f" AND p.id IN ({_DIRECTED_ARM} UNION ALL {_TAUGHT_ARM})"),
+}
+
+
+def current_pupils_for_staff(user) -> list[Pupil]:
+    """The current pupils the user reaches as staff (pupils_for_staff), each with its
+    group, by group name and first name."""
+    if not user.is_authenticated:
+        return []
+    every = sees_all_schools(user)
+    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
+    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
+    if not (every or directed or teaching):
+        return []
+    pupils, split = [], len(PUPIL_FIELDS)
+    groups: dict[int, Group] = {}
+    if every:
+        rows = fetch_rows(STAFF_PUPILS_SQL[False, False], [])
+    else:
+        arms = [ids for ids in (directed, teaching) if ids]
+        rows = fetch_rows(STAFF_PUPILS_SQL[bool(directed), bool(teaching)], arms)
+    for row in rows:
+        pupil = Pupil.from_db(connection.alias, PUPIL_FIELDS, row[:split])
+        group = None
+        if row[split] is not None:
+            group = groups.get(row[split])
+            if group is None:
+                group = groups[row[split]] = Group.from_db(
+                    connection.alias, GROUP_FIELDS, row[split:]
+                )
+        pupil.group = group
+        pupils.append(pupil)
+    return pupils

@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consent.forms import PurposeChoiceField
-from consent.models import Purpose
 from consent.photo import cleaning
 from schools.forms import ListedChoices
 
@@ -25,7 +24,6 @@ class PhotoForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": cleaning.ACCEPTED_CONTENT_TYPES}),
     )
     channel = PurposeChoiceField(
-        queryset=Purpose.objects.filter(active=True),
         label=_("Channel"),
         help_text=_("Where the photo will be published."),
     )

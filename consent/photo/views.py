@@ -30,8 +30,8 @@ from consent.photo.uploads import PhotoMemoryUploadHandler
 from consent.rules import purpose_infos
 from consent.services import check_results, publication_check_adjust, publication_check_create
 from consent.verdict import pupil_verdicts, verdict_text
-from schools.access import pupils_for_staff, require_role
-from schools.models import StaffMembership
+from schools.access import current_pupils_for_staff, pupils_for_staff, require_role
+from schools.models import Pupil, StaffMembership
 
 Role = StaffMembership.Role
 TEMPLATE = "consent/photo_check.html"
@@ -93,9 +93,15 @@ def photo_check(request):
 
 @csrf_protect
 def _photo_check(request, limits: cleaning.Limits):
-    pupils = _pupil_choices(request.user)
     if request.method != "POST":
-        return render(request, TEMPLATE, {"form": PhotoForm(pupils=pupils)})
+        # the choices read in SQL (the form's queryset only validates a POST)
+        form = PhotoForm(pupils=Pupil.objects.none())
+        field = form.fields["pupils"]
+        field.choices = [
+            (p.pk, field.label_from_instance(p)) for p in current_pupils_for_staff(request.user)
+        ]
+        return render(request, TEMPLATE, {"form": form})
+    pupils = _pupil_choices(request.user)
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
     valid = form.is_valid()
     photo = form.cleaned_data.get("photo")  # present whenever that field is valid

@@ -1,8 +1,8 @@
 from django import template
 from django.forms import CheckboxSelectMultiple, HiddenInput, RadioSelect, Select
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -74,6 +74,24 @@ def overview_rows(context, rows, can_record):
         )
     # names escaped; the link's parts escaped or a translation; cells built by format_html
     return mark_safe("\n".join(html))  # noqa: S308
+
+
+@register.simple_tag
+def overview_head(infos, media_types):
+    """The class overview's two header rows: per channel a column group, per media type a
+    column (the template's nested loops looked up the same few words 18 times)."""
+    pupil = conditional_escape(gettext("Pupil"))
+    span = len(media_types)
+    names = "".join(
+        f'<th scope="colgroup" colspan="{span}">{conditional_escape(info.purpose.name)}</th>'
+        for info in infos
+    )
+    labels = "".join(f'<th scope="col">{conditional_escape(m.label)}</th>' for m in media_types)
+    # the names and words escaped
+    return mark_safe(  # noqa: S308
+        f'<tr><th scope="col" rowspan="2">{pupil}</th>\n{names}\n</tr>\n'
+        f"<tr>{labels * len(infos)}</tr>"
+    )
 
 
 @register.simple_tag
@@ -218,6 +236,17 @@ class _Escaped(dict):
         return value
 
 
+def _day(local) -> str:
+    """The date filter's "j F Y" ("1 december 2026") without its format parser: the
+    parent's page writes a date per answer and per line of history (tested against it)."""
+    return f"{local.day} {MONTHS[local.month]} {local.year:04d}"
+
+
+def _day_and_time(local) -> str:
+    """The date filter's "j F Y H:i", as `_day`."""
+    return f"{_day(local)} {local.hour:02d}:{local.minute:02d}"
+
+
 @register.simple_tag
 def history_rows(events, user_id):
     """The <tr>s of the parent's history table: one line per event, the other parent
@@ -232,7 +261,7 @@ def history_rows(events, user_id):
     # translation would translate it again for every row)
     media_names = _Escaped(lambda code: dict(MediaType.choices).get(code, code))
     methods = _Escaped(lambda code: dict(ConsentEvent.Method.choices).get(code, code))
-    dates = _Escaped(lambda at: date_filter(template_localtime(at), "j F Y H:i"))
+    dates = _Escaped(lambda at: _day_and_time(template_localtime(at)))
     versions = _Escaped(lambda n: _blocktranslate("text version %(n)s", n=n))
     names = _Escaped(lambda name: name)
     rows = []
@@ -271,7 +300,7 @@ MEDIA_ROW_HTML = (
 
 
 def _own_answer(answer) -> str:
-    when = date_filter(template_localtime(answer.at), "j F Y")
+    when = _day(template_localtime(answer.at))
     if answer.granted:
         return _blocktranslate("Your answer: yes (since %(when)s).", when=when)
     return _blocktranslate("Your answer: no (since %(when)s).", when=when)

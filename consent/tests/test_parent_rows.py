@@ -1,16 +1,20 @@
 """{% history_rows %} and {% media_row %} render what the parent page's template loops
 rendered (the loops are kept here as the reference), up to whitespace between tags."""
 
+import datetime
 import re
 
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
+from django.utils.timezone import template_localtime
 
 from conftest import make_user
 from consent.forms import ChildConsentForm, answer_field_name
 from consent.models import ConsentEvent, MediaType
 from consent.rules import Decision, State, purpose_infos
+from consent.templatetags.consent_tags import _day, _day_and_time
 from consent.tests.helpers import decide
 from schools.models import Guardianship
 
@@ -150,3 +154,16 @@ def test_it_renders_the_channels_as_the_template_loop_did(language, can_decide, 
     assert "Website &amp; &lt;nieuws&gt;" in new and "Eerste regel<br>Tweede &lt;regel&gt;" in new
     assert new.count('data-set-all="yes"') == (len(infos) if can_decide else 0)
     assert new.count('class="purpose__again"') == 1
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_writes_dates_as_the_date_filter_does(language):
+    start = datetime.datetime(2026, 1, 1, 0, 7, tzinfo=datetime.UTC)
+    moments = [start + datetime.timedelta(days=n * 17, hours=n * 5) for n in range(40)]
+    moments += [datetime.datetime(2026, 3, 29, 0, 59, 59, tzinfo=datetime.UTC)]  # DST
+    moments += [datetime.datetime(999, 12, 31, 23, 0, tzinfo=datetime.UTC)]
+    with translation.override(language):
+        for moment in moments:
+            local = template_localtime(moment)
+            assert _day(local) == date_filter(local, "j F Y")
+            assert _day_and_time(local) == date_filter(local, "j F Y H:i")

@@ -24,7 +24,8 @@ def test_it_shows_the_child_page_in_a_fixed_number_of_queries(
     # (session from the cache) 1 user (with "any guardianship?" for the menu),
     # 2 memberships (menu, MFA check), 3 the child's guardianships with the child, school
     # and group (reach, gezag, the rules' holders), 4 purposes with versions, 5 the child's
-    # events (history, and the rules' decisions: read once), 6 the open review round.
+    # events (history, and the rules' decisions: read once), 6 the open review round with
+    # whether this parent confirmed it for this child.
     # The count does not grow with the decisions shown.
     with django_assert_num_queries(6):
         response = client.get(url)

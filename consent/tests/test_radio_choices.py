@@ -5,6 +5,9 @@ import re
 import pytest
 from django import forms
 from django.template import Context, Template
+from django.utils import translation
+
+from consent.forms import YES_NO, YES_NO_CHOICES
 
 TAG = Template("{% load consent_tags %}{% radio_choices field %}")
 
@@ -259,3 +262,27 @@ def test_it_renders_the_same_with_a_shared_label_memo():
         for name in ("a", "b", "a"):
             assert radio_choices(form[name], labels) == str(form[name])
         assert "\n ja</label>" in radio_choices(form["b"], labels)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_builds_the_yes_no_field_as_from_the_plain_list(language):
+    """The parent's questions take consent.forms.YES_NO_CHOICES, normalised once: the same
+    choices, widget HTML and validation as the plain YES_NO list."""
+
+    def form_with(choices):
+        class OneQuestion(forms.Form):
+            q = forms.ChoiceField(
+                label="Foto", choices=choices, required=False, widget=forms.RadioSelect
+            )
+
+        return OneQuestion
+
+    plain, normal = form_with(YES_NO), form_with(YES_NO_CHOICES)
+    with translation.override(language):
+        assert list(normal.base_fields["q"].choices) == list(plain.base_fields["q"].choices)
+        for data in ({}, {"q": "yes"}, {"q": "no"}, {"q": "maybe"}):
+            for bound in (True, False):
+                a = plain(data) if bound else plain(initial=data)
+                b = normal(data) if bound else normal(initial=data)
+                assert str(b["q"]) == str(a["q"])
+                assert b.is_valid() == a.is_valid() and b.errors == a.errors

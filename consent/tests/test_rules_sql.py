@@ -13,6 +13,8 @@ from consent.rules import (
     PURPOSE_INFOS_SQL,
     VERSION_FIELDS,
     _fetch,
+    cell_states,
+    consent_table,
     decision_rows_orm,
     gezag_holder_rows_orm,
     meaning_baseline,
@@ -125,3 +127,40 @@ def test_it_reads_holders_and_decisions_as_the_orm_queries_would(
         found = _fetch(DECISIONS_SQL, [pupils, purposes, media])
         assert found and sorted(found) == sorted(events)
         assert sorted(decision_rows_orm(pupils, purposes, media)) == sorted(found)
+
+
+def test_it_gives_the_cell_states_consent_table_gives(
+    board, parent_a, pupil_a, pupil_a2, pupil_b, parent_b
+):
+    second = make_user("ouder.a2@example.org")
+    Guardianship.objects.create(user=second, pupil=pupil_a, has_parental_authority=True)
+    stepparent = make_user("stief.a@example.org")
+    Guardianship.objects.create(user=stepparent, pupil=pupil_a, has_parental_authority=False)
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, second, "website", "photo", False)  # conflict
+    decide(pupil_a, parent_a, "website", "video", False)
+    decide(pupil_a, parent_a, "website", "video", True)  # the later answer counts
+    decide(pupil_a, parent_a, "pers", "photo", True)
+    purpose_version_publish(
+        user=board, purpose=purpose("pers"), text="Nieuwe betekenis.", kind="change_of_meaning"
+    )
+    decide(pupil_a, parent_a, "nieuwsbrief", "audio", True)
+    purpose_version_publish(
+        user=board, purpose=purpose("nieuwsbrief"), text="Verbeterd.", kind="correction"
+    )
+    decide(pupil_b, parent_b, "nieuwsbrief", "audio", True)
+    pupil_b.not_in_picture = True
+    pupil_b.save()
+    infos = purpose_infos()
+    for media_types in (["photo", "video", "audio"], ["video"]):
+        cells = [(i.purpose.pk, media) for i in infos for media in media_types]
+        pupils = [pupil_a, pupil_a2, pupil_b]
+        table = consent_table(pupils, infos, media_types)
+        states = cell_states(pupils, infos, media_types)
+        for pupil in pupils:
+            expected = [table.state(pupil.pk, purpose_id, media) for purpose_id, media in cells]
+            assert states.row(pupil.pk, cells) == expected
+    cells = [(i.purpose.pk, media) for i in infos for media in ("photo", "video", "audio")]
+    states = cell_states([pupil_a, pupil_b], infos, ["photo", "video", "audio"])
+    assert set(states.row(pupil_a.pk, cells)) == {"granted", "conflict", "unanswered"}
+    assert set(states.row(pupil_b.pk, cells)) == {"not_in_picture"}

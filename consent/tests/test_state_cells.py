@@ -2,9 +2,13 @@
 per cell rendered, for every state a teacher can see; {% parent_state %} what the parent's
 include rendered."""
 
-from django.template import Context, Template
+from types import SimpleNamespace
+
+import pytest
+from django.template import Context, Template, engines
 from django.utils import translation
 
+from consent.models import MediaType
 from consent.rules import TEACHER_STATES, State
 
 INCLUDES = Template(
@@ -119,3 +123,28 @@ def test_it_writes_the_summary_as_the_template_loop_did():
             assert new == OLD_SUMMARY.render(Context({"summary": summary})).rstrip("\n")
             assert "Website &amp; &lt;nieuws&gt;" in new
     assert SUMMARY.render(Context({"summary": []})) == ""
+
+
+OLD_HEAD = (
+    '{% load i18n %}<tr><th scope="col" rowspan="2">{% translate "Pupil" %}</th>\n'
+    '{% for info in infos %}<th scope="colgroup" colspan="{{ media_types|length }}">'
+    "{{ info.purpose.name }}</th>{% endfor %}\n</tr>\n<tr>{% for info in infos %}"
+    '{% for media in media_types %}<th scope="col">{{ media.label }}</th>{% endfor %}'
+    "{% endfor %}</tr>"
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("media_count", [3, 1])
+def test_it_writes_the_overview_head_as_the_template_loops_did(language, media_count):
+    infos = [
+        SimpleNamespace(purpose=SimpleNamespace(name=name))
+        for name in ("Website", "Nieuwsbrief & <pers>", "Sociale media")
+    ]
+    context = {"infos": infos, "media_types": list(MediaType)[:media_count]}
+    engine = engines["django"]
+    new = "{% load consent_tags %}{% overview_head infos media_types %}"
+    with translation.override(language):
+        old = engine.from_string(OLD_HEAD).render(context)
+        assert engine.from_string(new).render(context) == old
+    assert "&amp; &lt;pers&gt;" in old

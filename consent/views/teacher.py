@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from consent.access import get_check_for_user, get_takedown_for_user
 from consent.forms import AppearanceForm, AppearQuestionForm, CheckForm, OverviewFilterForm
 from consent.models import MediaType, PublicationCheck, TakedownTask
-from consent.rules import TEACHER_STATES, consent_table, is_allowed, purpose_infos
+from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
 from consent.services import (
     publication_check_adjust,
     publication_check_create,
@@ -21,8 +21,10 @@ from consent.services import (
 )
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import (
+    current_pupils_of,
     directed_schools,
     get_group_for_user,
+    groups_in_reach,
     has_role,
     is_staff_member,
     pupils_for_staff,
@@ -30,13 +32,15 @@ from schools.access import (
     sees_all_schools,
     taught_group_ids,
 )
-from schools.models import Group, StaffMembership
+from schools.models import Group, Pupil, StaffMembership
 
 Role = StaffMembership.Role
 
 
 def _reachable_groups(user):
-    """Groups the user teaches, directs (director) or oversees (board, privacy officer).
+    """The ORM form of `schools.access.groups_in_reach` (the pages read that one, in SQL),
+    kept for `bench/web/explain.py`'s plans (schools/tests/test_access_sql.py compares the
+    SQL with this query).
 
     By ids from the memberships already loaded: no OR over two join chains, no DISTINCT.
     """
@@ -58,7 +62,7 @@ def _reachable_groups(user):
 def overview(request):
     if not is_staff_member(request.user):
         raise Http404
-    return render(request, "consent/overview.html", {"groups": _reachable_groups(request.user)})
+    return render(request, "consent/overview.html", {"groups": groups_in_reach(request.user)})
 
 
 @login_required
@@ -81,7 +85,7 @@ def group_appear(request, pk):
         media = form.cleaned_data["media"]
     elif form.is_bound:
         status = 400
-    pupils = list(group.pupils.current().order_by("first_name", "last_name"))
+    pupils = current_pupils_of(group)
     table = consent_table(pupils, [info], [media])
     may, may_not = [], []
     for pupil in pupils:
@@ -109,17 +113,12 @@ def group_overview(request, pk):
             infos = [i for i in infos if i.purpose.code == filters.cleaned_data["purpose"]]
         if filters.cleaned_data["media"]:
             media_types = [MediaType(filters.cleaned_data["media"])]
-    pupils = list(group.pupils.current().order_by("first_name", "last_name"))
-    table = consent_table(pupils, infos, [m.value for m in media_types])
+    pupils = current_pupils_of(group)
+    states = cell_states(pupils, infos, [m.value for m in media_types])
+    cells = [(info.purpose.pk, media.value) for info in infos for media in media_types]
+    shown = TEACHER_STATES
     rows = [
-        {
-            "pupil": pupil,
-            "cells": [
-                TEACHER_STATES[table.state(pupil.pk, info.purpose.pk, media)]
-                for info in infos
-                for media in media_types
-            ],
-        }
+        {"pupil": pupil, "cells": [shown[state] for state in states.row(pupil.pk, cells)]}
         for pupil in pupils
     ]
     context = {
@@ -133,10 +132,11 @@ def group_overview(request, pk):
     return render(request, "consent/group_overview.html", context)
 
 
-def _candidates(request, reachable, groups):
+def _candidates(request, groups):
     """The class list of the chosen group, or the pupils whose name matches the search."""
     query = request.GET.get("q", "").strip()
     if query:
+        reachable = pupils_for_staff(request.user).current()
         return (
             query,
             None,
@@ -148,16 +148,20 @@ def _candidates(request, reachable, groups):
         )
     group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
     group = group or (groups[0] if groups else None)
-    pupils = list(group.pupils.current().order_by("first_name", "last_name")) if group else []
+    pupils = current_pupils_of(group) if group else []
     return query, group, pupils
 
 
 @login_required
 def check_new(request):
     require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
-    reachable = pupils_for_staff(request.user).current()
+    # The reach is built where it is read, a POST or a search: building its queryset (a
+    # UNION of two arms) cost more CPU than reading a class list. An unbound form's
+    # pupils are shown from the class list or the search, never read from its field.
+    posting = request.method == "POST"
+    reachable = pupils_for_staff(request.user).current() if posting else Pupil.objects.none()
     form = CheckForm(request.POST or None, pupils=reachable, initial=request.GET)
-    if request.method == "POST" and form.is_valid():
+    if posting and form.is_valid():
         try:
             check = publication_check_create(
                 user=request.user,
@@ -170,8 +174,8 @@ def check_new(request):
             form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
         else:
             return redirect("consent:check", pk=check.pk)
-    groups = list(_reachable_groups(request.user))  # once per request
-    query, group, candidates = _candidates(request, reachable, groups)
+    groups = groups_in_reach(request.user)  # once per request
+    query, group, candidates = _candidates(request, groups)
     chosen = {str(v) for v in (form["pupils"].value() or [])}
     context = {
         "form": form,

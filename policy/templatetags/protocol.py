@@ -10,9 +10,9 @@ section headings of the shipped text (read once per process), so citing costs no
 from functools import cache
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.navigation import url_for
 from policy.text import load_seed
 
 register = template.Library()
@@ -38,7 +38,7 @@ def article_label(anchor: str) -> str:
 
 @register.simple_tag
 def cite_protocol(anchor: str, label: str = "") -> str:
-    url = reverse("policy:current") + "#" + anchor
+    url = url_for("policy:current") + "#" + anchor  # reversed once (pages cite twice)
     return format_html(
         '<a class="protocol-cite" href="{}">{} {}</a>',
         url,
