@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from opo_portal import sql
 from schools.models import Group, Pupil, School, StaffMembership
 
 Role = StaffMembership.Role
@@ -149,11 +150,7 @@ GROUP_IN_REACH_SQL = (
 )
 
 
-def fetch_rows(sql: str, params: list) -> list[tuple]:
-    """The rows of one raw SELECT (reads written out in SQL, here and in consent)."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+fetch_rows = sql.fetch  # reads written out in SQL, here and in consent (opo_portal.sql)
 
 
 def get_group_for_user(user, pk) -> Group:

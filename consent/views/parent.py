@@ -59,7 +59,8 @@ def _open_review_round(pupil, user):
     if not rows:
         return None, False
     *fields, confirmed = rows[0]
-    return ReviewRound.from_db(connection.alias, REVIEW_ROUND_FIELDS, fields), confirmed
+    # bool(): SQLite gives an EXISTS as 0 or 1 (make run)
+    return ReviewRound.from_db(connection.alias, REVIEW_ROUND_FIELDS, fields), bool(confirmed)
 
 
 def _rows(pupil, user, infos, table, form):
