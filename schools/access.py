@@ -12,6 +12,8 @@ actions use the staff reach only (`pupils_for_staff`), parent pages the parent r
 their child's school through a staff page.
 """
 
+from typing import NamedTuple
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
@@ -153,17 +155,45 @@ GROUP_IN_REACH_SQL = (
 fetch_rows = sql.fetch  # reads written out in SQL, here and in consent (opo_portal.sql)
 
 
+class StaffReach(NamedTuple):
+    """What the reads written out in SQL need of a user's staff reach, from the
+    memberships already loaded: every school (board, privacy officer), the schools they
+    direct, the memberships through which they teach groups."""
+
+    every: bool
+    directed: list[int | None]  # a director membership always has its school
+    teaching: list[int]
+
+    @property
+    def none(self) -> bool:
+        return not (self.every or self.directed or self.teaching)
+
+    def rows(self, queries: dict[tuple[bool, bool], str]) -> list[tuple]:
+        """The rows of the query for this reach: only the user's own conditions (one for
+        no ids at all made PostgreSQL read every row), `queries[False, False]` for all."""
+        if self.every:
+            return fetch_rows(queries[False, False], [])
+        arms = [ids for ids in (self.directed, self.teaching) if ids]
+        return fetch_rows(queries[bool(self.directed), bool(self.teaching)], arms)
+
+
+def staff_reach(user) -> StaffReach:
+    return StaffReach(
+        sees_all_schools(user),
+        [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR],
+        [m.pk for m in _memberships(user) if m.role == Role.TEACHER],
+    )
+
+
 def get_group_for_user(user, pk) -> Group:
     """A group the user teaches, directs or (board) oversees, with its school.
 
     Reach from the memberships already loaded (no join over them, no DISTINCT).
     """
-    every = sees_all_schools(user)
-    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
-    if not (every or directed or teaching):
+    reach = staff_reach(user)
+    if reach.none:
         raise Http404
-    rows = fetch_rows(GROUP_IN_REACH_SQL, [int(pk), every, directed, teaching])
+    rows = fetch_rows(GROUP_IN_REACH_SQL, [int(pk), *reach])
     if not rows:
         raise Http404("No Group matches the given query.")
     row, split = rows[0], len(GROUP_FIELDS)
@@ -197,19 +227,12 @@ GROUPS_IN_REACH_SQL = {
 def groups_in_reach(user) -> list[Group]:
     """Groups the user teaches, directs (director) or oversees (board, privacy officer),
     by school name and name, each with its school. From the memberships already loaded."""
-    every = sees_all_schools(user)
-    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
-    if not (every or directed or teaching):
+    reach = staff_reach(user)
+    if reach.none:
         return []
     groups, split = [], len(GROUP_FIELDS)
     schools: dict[int, School] = {}
-    if every:
-        rows = fetch_rows(GROUPS_IN_REACH_SQL[False, False], [])
-    else:
-        arms = [ids for ids in (directed, teaching) if ids]
-        rows = fetch_rows(GROUPS_IN_REACH_SQL[bool(directed), bool(teaching)], arms)
-    for row in rows:
+    for row in reach.rows(GROUPS_IN_REACH_SQL):
         group = Group.from_db(connection.alias, GROUP_FIELDS, row[:split])
         school = schools.get(group.school_id)
         if school is None:
@@ -308,19 +331,12 @@ def current_pupils_for_staff(user) -> list[Pupil]:
     group, by group name and first name."""
     if not user.is_authenticated:
         return []
-    every = sees_all_schools(user)
-    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
-    if not (every or directed or teaching):
+    reach = staff_reach(user)
+    if reach.none:
         return []
     pupils, split = [], len(PUPIL_FIELDS)
     groups: dict[int, Group] = {}
-    if every:
-        rows = fetch_rows(STAFF_PUPILS_SQL[False, False], [])
-    else:
-        arms = [ids for ids in (directed, teaching) if ids]
-        rows = fetch_rows(STAFF_PUPILS_SQL[bool(directed), bool(teaching)], arms)
-    for row in rows:
+    for row in reach.rows(STAFF_PUPILS_SQL):
         pupil = Pupil.from_db(connection.alias, PUPIL_FIELDS, row[:split])
         group = None
         if row[split] is not None:

@@ -31,9 +31,3 @@ def test_it_locks_the_pupils_rows_and_no_others(postgres, pupil_a, pupil_a2, pup
     assert locked_ids(every) == set()
     lock_pupils([pupil_b.pk, pupil_a.pk])
     assert locked_ids(every) == {pupil_a.pk, pupil_b.pk}
-
-
-def test_it_takes_no_lock_on_other_databases_and_reads_nothing(pupil_a):
-    """On SQLite (make run) the lock is left out, and the query still runs."""
-    lock_pupils([pupil_a.pk])
-    lock_pupils([])

@@ -91,21 +91,26 @@ def test_it_names_each_pupils_group_without_reading_the_schools(postgres, pupil_
     }
 
 
+def reach_plan(user, queries) -> str:
+    """The plan of the query that `StaffReach.rows` sends for this user."""
+    from schools.access import staff_reach
+
+    reach = staff_reach(user)
+    arms = [ids for ids in (reach.directed, reach.teaching) if ids]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + queries[bool(reach.directed), bool(reach.teaching)], arms)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 @pytest.mark.parametrize("who", ["teacher_a", "director_a"])
 def test_it_lists_the_photo_checks_pupils_without_reading_every_pupil(
     request, postgres, pupil_a, who
 ):
     """`current_pupils_for_staff`, the ORM query above written out in SQL."""
-    from schools.access import STAFF_PUPILS_SQL, Role, _memberships
+    from schools.access import STAFF_PUPILS_SQL
 
-    user = request.getfixturevalue(who)
-    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql = STAFF_PUPILS_SQL[bool(directed), bool(teaching)]
-        cursor.execute("EXPLAIN " + sql, [ids for ids in (directed, teaching) if ids])
-        text = "\n".join(row[0] for row in cursor.fetchall())
+    text = reach_plan(request.getfixturevalue(who), STAFF_PUPILS_SQL)
     assert unbounded_pupil_scans(text) == []
 
 
@@ -115,15 +120,9 @@ def test_it_lists_the_groups_in_reach_without_reading_every_group(
 ):
     """`groups_in_reach` (the class list, the check's groups) asks only the user's own
     conditions: a condition for no ids at all read every group of the foundation."""
-    from schools.access import GROUPS_IN_REACH_SQL, Role, _memberships, groups_in_reach
+    from schools.access import GROUPS_IN_REACH_SQL, groups_in_reach
 
     user = request.getfixturevalue(who)
-    directed = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
-    teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql = GROUPS_IN_REACH_SQL[bool(directed), bool(teaching)]
-        cursor.execute("EXPLAIN " + sql, [ids for ids in (directed, teaching) if ids])
-        nodes = "\n".join(row[0] for row in cursor.fetchall()).split("->")
+    nodes = reach_plan(user, GROUPS_IN_REACH_SQL).split("->")
     assert [n for n in nodes if " on schools_group " in n and "Cond" not in n] == []
     assert groups_in_reach(user)
