@@ -42,8 +42,9 @@ class CoverageHistory:
         ]
 
 
-def _first_answers(inputs: CoverageInputs) -> dict[int, list[datetime.datetime]]:
-    """Per pupil, when each of its cells was first answered (unanswered cells left out).
+def _first_answers(inputs: CoverageInputs) -> dict[int, list[float]]:
+    """Per pupil, when each of its cells was first answered, in seconds since 1970
+    (unanswered cells left out).
 
     A cell is answered at a moment when some current gezag-holder had a decision since the
     purpose's last change of meaning by then (`effective_state` is then not unanswered):
@@ -51,12 +52,12 @@ def _first_answers(inputs: CoverageInputs) -> dict[int, list[datetime.datetime]]
     were made (coverage_inputs with `times`), not one per week."""
     holders_of = inputs.holders
     baselines = {info.purpose.pk: info.baseline for info in inputs.infos}
-    first: dict[tuple, datetime.datetime] = {}
+    first: dict[tuple, float] = {}
     nobody: tuple = ()
     for pupil_id, purpose_id, media, guardian_id, number, _granted, at in inputs.events:
         if number >= baselines[purpose_id] and guardian_id in holders_of.get(pupil_id, nobody):
             first.setdefault((pupil_id, purpose_id, media), at)
-    per_pupil: dict[int, list[datetime.datetime]] = {}
+    per_pupil: dict[int, list[float]] = {}
     for (pupil_id, _purpose, _media), at in first.items():
         per_pupil.setdefault(pupil_id, []).append(at)
     return per_pupil
@@ -108,7 +109,10 @@ def coverage_history(
     by_group: dict[str, list] = {}
     for pupil in inputs.pupils:
         by_group.setdefault(pupil.group_name or "—", []).append(pupil)
-    ends = [timezone.make_aware(datetime.datetime.combine(w, datetime.time.max)) for w in weeks]
+    ends = [
+        timezone.make_aware(datetime.datetime.combine(w, datetime.time.max)).timestamp()
+        for w in weeks
+    ]
     reminders = _reminders_per_week(school, weeks)
     groups = []
     for name, members in by_group.items():

@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
@@ -17,6 +17,7 @@ from consent.models import (
     ReviewConfirmation,
 )
 from consent.rules import Key, PurposeInfo, State, answers_state, latest_answers, purpose_infos
+from opo_portal import sql
 from schools.models import Group, Guardianship, Pupil, School
 from schools.tabular import csv_piece, csv_text_of_lines
 
@@ -164,17 +165,11 @@ class SchoolCoverage:
 
 def gezag_names(pupil_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
     """Per pupil its gezag-holders as (user id, name), and every holder's name. One query."""
-    per_pupil: dict[int, list[tuple[int, str]]] = {}
-    names: dict[int, str] = {}
-    rows = (
+    return _named_holders(
         Guardianship.objects.filter(pupil_id__in=pupil_ids, has_parental_authority=True)
         .order_by("user__full_name", "user__email")
         .values_list("pupil_id", "user_id", "user__full_name", "user__email")
     )
-    for pupil_id, user_id, full_name, email in rows:
-        names[user_id] = full_name or email
-        per_pupil.setdefault(pupil_id, []).append((user_id, names[user_id]))
-    return per_pupil, names
 
 
 @dataclass
@@ -226,28 +221,27 @@ UNANSWERED = State.UNANSWERED
 
 def coverage_inputs(school: School, *, times: bool = False, names: bool = True) -> CoverageInputs:
     """Pupils, purposes, gezag-holders and everyone's latest answers: 4 queries. With
-    `times`, the events read (with their time) are kept for the chart; without `names`
-    (the export), the gezag-holders are read without their names.
+    `times`, the events read (their time last, in seconds since 1970) are kept for the
+    chart; without `names` (the export), the gezag-holders are read without their names.
 
-    With names, the gezag-holders are read once for both the rules and the reminder links."""
-    current = Pupil.objects.current().filter(school=school)
-    pupils = pupil_rows(current)
+    With names, the gezag-holders are read once for both the rules and the reminder links.
+    The school's pupils, holders and events are read as written out below (SCHOOL_*_SQL):
+    through the ORM, building and reading them cost more CPU than PostgreSQL spent."""
+    pupils = list(map(PupilRow._make, sql.rows(SCHOOL_PUPILS_SQL, [school.pk], _pupils_orm)))
     infos = purpose_infos()
-    # the same pupils as a subquery: PostgreSQL joins, Django need not bind hundreds of ids
-    pupil_ids = current.values("id")
     guardians: dict[int, list[tuple[int, str]]] = {}
     holder_names: dict[int, str] = {}
     holders: dict[int, set[int]] = {}
     if names:
-        guardians, holder_names = gezag_names(pupil_ids)
+        guardians, holder_names = _named_holders(
+            sql.rows(SCHOOL_HOLDERS_SQL, [school.pk], _holders_orm)
+        )
         for pupil_id, rows in guardians.items():
             holders[pupil_id] = {user_id for user_id, _name in rows}
     else:
-        for pupil_id, user_id in Guardianship.objects.filter(
-            pupil_id__in=pupil_ids, has_parental_authority=True
-        ).values_list("pupil_id", "user_id"):
+        for pupil_id, user_id, *_names in sql.rows(SCHOOL_HOLDERS_SQL, [school.pk], _holders_orm):
             holders.setdefault(pupil_id, set()).add(user_id)
-    events = answer_rows(pupil_ids, infos, times=times)
+    events = school_answer_rows(school, infos, times=times)
     answers = latest_answers(
         (row[:6] for row in events) if times else events,
         holders=holders,
@@ -256,6 +250,86 @@ def coverage_inputs(school: School, *, times: bool = False, names: bool = True) 
     return CoverageInputs(
         pupils, infos, holders, guardians, holder_names, answers, events if times else []
     )
+
+
+# coverage_inputs' reads of one school's current pupils, written out (opo_portal.sql);
+# each one's ORM form below reads the same rows (tests compare them).
+SCHOOL_PUPILS_SQL = (  # pupil_rows: the group's name a subquery, as there
+    "SELECT p.id, p.first_name, p.name_prefix, p.last_name, p.leerlingnummer, p.group_id,"
+    " (SELECT g.name FROM schools_group g WHERE g.id = p.group_id) AS group_name,"
+    " p.not_in_picture, p.school_id"
+    " FROM schools_pupil p WHERE p.school_id = %s AND p.left_on IS NULL"
+    " ORDER BY group_name, p.first_name, p.last_name"
+)
+SCHOOL_HOLDERS_SQL = (  # gezag_names' rows
+    "SELECT h.pupil_id, h.user_id, u.full_name, u.email FROM schools_guardianship h"
+    " JOIN schools_pupil p ON p.id = h.pupil_id JOIN accounts_user u ON u.id = h.user_id"
+    " WHERE p.school_id = %s AND p.left_on IS NULL AND h.has_parental_authority"
+    " ORDER BY u.full_name, u.email"
+)
+# answer_rows' rows; with times, the time as seconds since 1970 (a float is read faster
+# than a timestamp: 2,500 events of a school)
+SCHOOL_EVENTS_SQL = (
+    "SELECT e.pupil_id, e.purpose_id, e.media_type, e.guardian_id, v.number, e.granted{time}"
+    " FROM consent_consentevent e"
+    " JOIN consent_purposeversion v ON v.id = e.purpose_version_id"
+    " WHERE e.pupil_id IN (SELECT p.id FROM schools_pupil p"
+    " WHERE p.school_id = %s AND p.left_on IS NULL)"
+    " AND e.purpose_id = ANY(%s) AND e.media_type = ANY(%s)"
+    " ORDER BY e.created_at, e.id"
+)
+EVENT_TIME = ", EXTRACT(EPOCH FROM e.created_at)::float8"
+
+
+def _current_of(school_id: int):
+    return Pupil.objects.current().filter(school_id=school_id)
+
+
+def _pupils_orm(school_id: int):
+    return pupil_rows_query(_current_of(school_id))
+
+
+def _holders_orm(school_id: int):
+    return (
+        Guardianship.objects.filter(
+            pupil_id__in=_current_of(school_id).values("id"), has_parental_authority=True
+        )
+        .order_by("user__full_name", "user__email")
+        .values_list("pupil_id", "user_id", "user__full_name", "user__email")
+    )
+
+
+def _events_orm(school_id: int, purpose_ids, media, *, times: bool = False):
+    fields = ["pupil_id", "purpose_id", "media_type", "guardian_id", "purpose_version__number"]
+    fields += ["granted", "created_at"] if times else ["granted"]
+    rows = (
+        ConsentEvent.objects.filter(
+            pupil_id__in=_current_of(school_id).values("id"),
+            purpose_id__in=purpose_ids,
+            media_type__in=media,
+        )
+        .order_by("created_at", "id")
+        .values_list(*fields)
+    )
+    return [(*row[:-1], row[-1].timestamp()) for row in rows] if times else rows
+
+
+def school_answer_rows(school: School, infos, *, times: bool = False) -> list[tuple]:
+    """answer_rows for the school's current pupils; with `times`, each row's time last
+    as seconds since 1970."""
+    params = [school.pk, [info.purpose.pk for info in infos], MediaType.values]
+    text = SCHOOL_EVENTS_SQL.format(time=EVENT_TIME if times else "")
+    return sql.rows(text, params, partial(_events_orm, times=times))
+
+
+def _named_holders(rows) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
+    """gezag_names from its rows: (pupil id, user id, full name, e-mail)."""
+    per_pupil: dict[int, list[tuple[int, str]]] = {}
+    names: dict[int, str] = {}
+    for pupil_id, user_id, full_name, email in rows:
+        names[user_id] = full_name or email
+        per_pupil.setdefault(pupil_id, []).append((user_id, names[user_id]))
+    return per_pupil, names
 
 
 def answer_rows(pupil_ids, infos, *, times: bool = False) -> list[tuple]:

@@ -1,0 +1,129 @@
+"""The coverage page's reads of one school written out in SQL (consent.reports SCHOOL_*)
+answer what their ORM forms and the reads over any pupils answer."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from conftest import make_pupil, make_user, require_service
+from consent import reports
+from consent.charts import coverage_history
+from consent.reports import (
+    SCHOOL_HOLDERS_SQL,
+    SCHOOL_PUPILS_SQL,
+    _events_orm,
+    _holders_orm,
+    _pupils_orm,
+    answer_rows,
+    coverage_inputs,
+    gezag_names,
+    pupil_rows,
+    school_answer_rows,
+)
+from consent.rules import purpose_infos
+from consent.tests.helpers import decide
+from opo_portal.sql import fetch
+from schools.models import Guardianship, Pupil
+
+
+@pytest.fixture
+def postgres(db):
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def school_with_history(school_a, school_b, group_a1, pupil_a, pupil_a2, parent_a, pupil_b):
+    """Two gezag-holders who answer, one guardian without gezag, a pupil who left, a pupil
+    without a group, a pupil of another school, and answers in a known order."""
+    second = make_user("tweede@example.org", full_name="")  # a holder without a name
+    Guardianship.objects.create(user=second, pupil=pupil_a, has_parental_authority=True)
+    no_gezag = make_user("geen@example.org", full_name="Geen Gezag")
+    Guardianship.objects.create(user=no_gezag, pupil=pupil_a, has_parental_authority=True)
+    left = make_pupil(school_a, group_a1, "9", "Weg", "Gegaan")
+    Guardianship.objects.create(user=second, pupil=left, has_parental_authority=True)
+    groupless = make_pupil(school_a, group_a1, "10", "Zonder", "Groep")
+    Pupil.objects.filter(pk=groupless.pk).update(group=None)
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, second, "website", "photo", False)
+    decide(pupil_a, no_gezag, "pers", "video", True)
+    decide(left, second, "website", "audio", True)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    Guardianship.objects.filter(user=no_gezag).update(has_parental_authority=False)
+    Pupil.objects.filter(pk=left.pk).update(left_on=datetime.date(2026, 1, 1))
+    return school_a
+
+
+def test_it_reads_a_schools_pupils_as_pupil_rows_does(postgres, school_with_history):
+    school = school_with_history
+    from_sql = fetch(SCHOOL_PUPILS_SQL, [school.pk])
+    assert from_sql == list(_pupils_orm(school.pk))
+    assert [reports.PupilRow._make(r) for r in from_sql] == pupil_rows(
+        Pupil.objects.current().filter(school=school)
+    )
+    names = {row[1] for row in from_sql}
+    assert "Weg" not in names and "Zonder" in names
+
+
+def test_it_reads_a_schools_gezag_holders_as_gezag_names_does(postgres, school_with_history):
+    school = school_with_history
+    from_sql = fetch(SCHOOL_HOLDERS_SQL, [school.pk])
+    assert sorted(from_sql) == sorted(_holders_orm(school.pk))
+    current = Pupil.objects.current().filter(school=school).values("id")
+    assert reports._named_holders(from_sql) == gezag_names(current)
+    assert "geen@example.org" not in {row[3] for row in from_sql}
+
+
+def test_it_reads_a_schools_answers_in_order_with_their_times(postgres, school_with_history):
+    school = school_with_history
+    infos = purpose_infos()
+    current = Pupil.objects.current().filter(school=school).values("id")
+    with_times = answer_rows(current, infos, times=True)
+    read = school_answer_rows(school, infos, times=True)
+    assert [row[:-1] for row in read] == [row[:-1] for row in with_times]
+    for row, original in zip(read, with_times, strict=True):
+        assert row[-1] == pytest.approx(original[-1].timestamp(), abs=1e-6)
+    assert school_answer_rows(school, infos) == answer_rows(current, infos)
+    params = [school.pk, [i.purpose.pk for i in infos], ["photo", "video", "audio"]]
+    assert read == pytest.approx(_events_orm(*params, times=True))
+    assert len(read) == 4  # the pupil who left is not read; the answers of pupil_a are
+
+
+def test_the_inputs_are_the_same_on_both_forms(postgres, school_with_history, monkeypatch):
+    """The whole of coverage_inputs read through SQL and through the ORM forms."""
+    school = school_with_history
+    from_sql = coverage_inputs(school, times=True)
+    monkeypatch.setattr(connection, "vendor", "other")  # opo_portal.sql.rows: the ORM forms
+    from_orm = coverage_inputs(school, times=True)
+    monkeypatch.undo()
+    assert from_sql.pupils == from_orm.pupils
+    assert from_sql.holders == from_orm.holders
+    assert from_sql.guardians == from_orm.guardians
+    assert from_sql.names == from_orm.names
+    assert from_sql.answers == from_orm.answers
+    assert from_sql.events == pytest.approx(from_orm.events)
+    assert from_sql.answers  # there is something to compare
+
+
+def test_the_chart_counts_an_answer_in_the_week_it_was_given(pupil_a, parent_a):
+    """Times are read as seconds since 1970: an answer given in the last second of a week
+    counts in that week, one a second later only in the next."""
+    today = timezone.localdate()
+    last_second = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time(23, 59, 59))
+    )
+    moments = (
+        (last_second - datetime.timedelta(minutes=1), "photo"),
+        (last_second, "video"),
+        (last_second + datetime.timedelta(seconds=1), "audio"),
+    )
+    for at, media in moments:
+        with time_machine.travel(at, tick=False):
+            decide(pupil_a, parent_a, "website", media, True)
+    shares = coverage_history(pupil_a.school, today=today).groups[0].shares
+    cells = len(purpose_infos()) * 3
+    assert shares[-2] == round(100 * 2 / cells)
+    assert shares[-1] == round(100 * 3 / cells)
