@@ -239,7 +239,7 @@ def coverage_inputs(school: School, *, times: bool = False, names: bool = True) 
         for pupil_id, rows in guardians.items():
             holders[pupil_id] = {user_id for user_id, _name in rows}
     else:
-        for pupil_id, user_id, *_names in sql.rows(SCHOOL_HOLDERS_SQL, [school.pk], _holders_orm):
+        for pupil_id, user_id in sql.rows(SCHOOL_HOLDER_IDS_SQL, [school.pk], _holder_ids_orm):
             holders.setdefault(pupil_id, set()).add(user_id)
     events = school_answer_rows(school, infos, times=times)
     answers = latest_answers(
@@ -266,6 +266,11 @@ SCHOOL_HOLDERS_SQL = (  # gezag_names' rows
     " JOIN schools_pupil p ON p.id = h.pupil_id JOIN accounts_user u ON u.id = h.user_id"
     " WHERE p.school_id = %s AND p.left_on IS NULL AND h.has_parental_authority"
     " ORDER BY u.full_name, u.email"
+)
+SCHOOL_HOLDER_IDS_SQL = (  # the same without names: no user is read
+    "SELECT h.pupil_id, h.user_id FROM schools_guardianship h"
+    " JOIN schools_pupil p ON p.id = h.pupil_id"
+    " WHERE p.school_id = %s AND p.left_on IS NULL AND h.has_parental_authority"
 )
 # answer_rows' rows; with times, the time as seconds since 1970 (a float is read faster
 # than a timestamp: 2,500 events of a school)
@@ -297,6 +302,12 @@ def _holders_orm(school_id: int):
         .order_by("user__full_name", "user__email")
         .values_list("pupil_id", "user_id", "user__full_name", "user__email")
     )
+
+
+def _holder_ids_orm(school_id: int):
+    return Guardianship.objects.filter(
+        pupil_id__in=_current_of(school_id).values("id"), has_parental_authority=True
+    ).values_list("pupil_id", "user_id")
 
 
 def _events_orm(school_id: int, purpose_ids, media, *, times: bool = False):
@@ -426,11 +437,7 @@ def coverage_parts(school: School):
     cells (school, group, number, names) with its states per cell, and per cell and state
     the last three (channel, media type, state in words), which recur on every pupil."""
     inputs = coverage_inputs(school, names=False)
-    words = {state: str(word) for state, word in EXPORT_STATES.items()}
-    tails = [
-        {state: (info.purpose.name, label, word) for state, word in words.items()}
-        for info, _media, label in inputs.cells
-    ]
+    tails = _export_tails(inputs)
     heads = [
         (
             (school.name, p.group_name or "", p.leerlingnummer, p.first_name, p.surname),
@@ -439,6 +446,15 @@ def coverage_parts(school: School):
         for p in inputs.pupils
     ]
     return [str(h) for h in COVERAGE_HEADERS], heads, tails
+
+
+def _export_tails(inputs: CoverageInputs) -> list[dict[State, tuple[str, str, str]]]:
+    """Per cell (inputs.cells order), per state its last three export cells."""
+    words = {state: str(word) for state, word in EXPORT_STATES.items()}
+    return [
+        {state: (info.purpose.name, label, word) for state, word in words.items()}
+        for info, _media, label in inputs.cells
+    ]
 
 
 def coverage_table(school: School) -> tuple[list[str], list[list]]:
@@ -453,15 +469,24 @@ def coverage_table(school: School) -> tuple[list[str], list[list]]:
 
 
 def coverage_csv(school: School) -> str:
-    """coverage_table as CSV text (schools.tabular.csv_text), written from its parts: each
-    recurring part is made safe and quoted once, each line is two strings joined."""
-    headers, heads, tails = coverage_parts(school)
-    tail_text = [{state: csv_piece(cells) for state, cells in tail.items()} for tail in tails]
-    lines = []
-    for head, states in heads:
-        start = csv_piece(head) + ";"
-        lines += [start + tail[state] for tail, state in zip(tail_text, states, strict=True)]
-    return csv_text_of_lines(headers, lines)
+    """coverage_table as CSV text (schools.tabular.csv_text), written in pieces: each
+    recurring run of cells (school and group; channel, media type and state) is made safe
+    and quoted once, and a pupil's lines are one join of its cells' pieces."""
+    inputs = coverage_inputs(school, names=False)
+    tails = [
+        {state: csv_piece(cells) for state, cells in tail.items()} for tail in _export_tails(inputs)
+    ]
+    of_group: dict[str | None, str] = {}
+    blocks = []
+    for pupil in inputs.pupils if tails else ():  # no channel: no line
+        start = of_group.get(pupil.group_name)
+        if start is None:
+            start = of_group[pupil.group_name] = csv_piece((school.name, pupil.group_name or ""))
+        start += ";" + csv_piece((pupil.leerlingnummer, pupil.first_name, pupil.surname)) + ";"
+        states = inputs.states(pupil)
+        cells = [tail[state] for tail, state in zip(tails, states, strict=True)]
+        blocks.append(start + ("\r\n" + start).join(cells))
+    return csv_text_of_lines([str(h) for h in COVERAGE_HEADERS], blocks)
 
 
 EXPORT_STATES = {

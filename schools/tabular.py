@@ -72,7 +72,8 @@ def _plain(cell) -> bool:
 
 
 def csv_text_of_lines(headers: Sequence[str], lines: Iterable[str]) -> str:
-    """csv_text from lines already written (csv_piece): the same text, BOM and header."""
+    """csv_text from lines already written (csv_piece): the same text, BOM and header.
+    An item may hold several lines joined with "\\r\\n" (no line end after the last)."""
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(
         safe_row([str(h) for h in headers])

@@ -12,9 +12,11 @@ from conftest import make_pupil, make_user, require_service
 from consent import reports
 from consent.charts import coverage_history
 from consent.reports import (
+    SCHOOL_HOLDER_IDS_SQL,
     SCHOOL_HOLDERS_SQL,
     SCHOOL_PUPILS_SQL,
     _events_orm,
+    _holder_ids_orm,
     _holders_orm,
     _pupils_orm,
     answer_rows,
@@ -75,6 +77,8 @@ def test_it_reads_a_schools_gezag_holders_as_gezag_names_does(postgres, school_w
     current = Pupil.objects.current().filter(school=school).values("id")
     assert reports._named_holders(from_sql) == gezag_names(current)
     assert "geen@example.org" not in {row[3] for row in from_sql}
+    ids = fetch(SCHOOL_HOLDER_IDS_SQL, [school.pk])
+    assert sorted(ids) == sorted(_holder_ids_orm(school.pk)) == sorted(r[:2] for r in from_sql)
 
 
 def test_it_reads_a_schools_answers_in_order_with_their_times(postgres, school_with_history):
@@ -106,6 +110,8 @@ def test_the_inputs_are_the_same_on_both_forms(postgres, school_with_history, mo
     assert from_sql.answers == from_orm.answers
     assert from_sql.events == pytest.approx(from_orm.events)
     assert from_sql.answers  # there is something to compare
+    export = coverage_inputs(school, names=False)
+    assert (export.holders, export.answers) == (from_sql.holders, from_sql.answers)
 
 
 def test_the_chart_counts_an_answer_in_the_week_it_was_given(pupil_a, parent_a):

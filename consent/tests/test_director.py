@@ -14,6 +14,7 @@ from consent.duties import reminders_fan_out, review_round_fan_out
 from consent.models import (
     ConflictNotice,
     ConsentEvent,
+    Purpose,
     ReminderSent,
     ReviewConfirmation,
     ReviewRound,
@@ -24,7 +25,7 @@ from consent.services import reminder_claim
 from consent.tests.helpers import decide, purpose, state_of
 from outbox.models import Duty
 from outbox.services import duties_sweep, duty_run
-from schools.models import Guardianship
+from schools.models import Group, Guardianship, Pupil
 from schools.tabular import csv_text
 
 
@@ -317,3 +318,20 @@ def test_it_tells_the_board_about_a_conflict_when_the_school_has_no_director(
         decide(pupil_b, other, "pers", "photo", False)
     assert [m.to for m in mail.outbox] == [[board.email]]
     assert "Bram" not in mail.outbox[0].body
+
+
+def test_the_csv_and_the_spreadsheet_agree_on_odd_names_groups_and_no_channels(
+    parent_a, pupil_a, pupil_a2
+):
+    """Pieces written once per group and joined per pupil (coverage_csv) give the text
+    csv_text writes: a group name with `;` and quotes, a pupil without a group, a first
+    name that looks like a formula; and no line at all when there is no channel."""
+    Group.objects.filter(pk=pupil_a.group_id).update(name='Groep "8;a"')
+    Pupil.objects.filter(pk=pupil_a2.pk).update(group=None, first_name="+31 6")
+    decide(pupil_a, parent_a, "website", "photo", True)
+    text = coverage_csv(pupil_a.school)
+    assert text == csv_text(*coverage_table(pupil_a.school))
+    assert '"Groep ""8;a"""' in text and "'+31 6" in text
+    Purpose.objects.update(active=False)
+    assert coverage_csv(pupil_a.school) == csv_text(*coverage_table(pupil_a.school))
+    assert coverage_csv(pupil_a.school).count("\r\n") == 1  # the header alone
