@@ -366,58 +366,65 @@ def school_coverage(school: School, inputs: CoverageInputs | None = None) -> Sch
     Per pupil only its answered cells are looked at one by one: every other cell of the
     pupil is unanswered (or never in the picture)."""
     inputs = inputs or coverage_inputs(school)
-    per_purpose: dict[int, tuple[PurposeInfo, list[tuple[str, str]]]] = {}
-    for info, media, label in inputs.cells:
-        per_purpose.setdefault(info.purpose.pk, (info, []))[1].append((media, label))
-    cell_count = len(inputs.cells)
+    cells = [
+        ((info.purpose.pk, media), info.purpose.name, label) for info, media, label in inputs.cells
+    ]
+    cell_count = len(cells)
     everything_open: dict[str, list[str]] = {}
-    for info, media_labels in per_purpose.values():
-        everything_open.setdefault(info.purpose.name, []).extend(lab for _m, lab in media_labels)
+    for _key, name, label in cells:
+        everything_open.setdefault(name, []).append(label)
     states_of = inputs.states_by_pupil
     groups: dict[str, GroupCoverage] = {}
-    total = GroupCoverage(name="")
-    conflicts = []
+    conflicts: list[Conflict] = []
     for pupil in inputs.pupils:
         name = pupil.group_name or "—"
         group = groups.get(name)
         if group is None:
             group = groups[name] = GroupCoverage(name=name, group_id=pupil.group_id)
-        row = PupilCoverage(
-            pupil=pupil,
-            not_in_picture=pupil.not_in_picture,
-            guardians=inputs.guardians.get(pupil.pk, []),
-        )
+        row = PupilCoverage(pupil, [], [], pupil.not_in_picture, inputs.guardians.get(pupil.pk, []))
         group.rows.append(row)
         group.pupils += 1
         known = states_of.get(pupil.pk)
         if pupil.not_in_picture:
             group.counts[State.NOT_IN_PICTURE] += cell_count
-            continue
-        if not known:
+        elif not known:
             group.counts[State.UNANSWERED] += cell_count
             row.unanswered = [
                 (purpose, list(labels)) for purpose, labels in everything_open.items()
             ]
-            continue
-        missing: dict[str, list[str]] = {}
-        for purpose_id, (info, media_labels) in per_purpose.items():
-            for media, label in media_labels:
-                state = known.get((purpose_id, media))
-                if state is None:
-                    missing.setdefault(info.purpose.name, []).append(label)
-                elif state == State.CONFLICT:
-                    row.conflicts.append((info.purpose.name, label))
-                    latest = inputs.answers[(pupil.pk, purpose_id, media)]
-                    answers = [(inputs.names.get(gid) or "—", yes) for gid, yes in latest.items()]
-                    conflicts.append(Conflict(pupil, info.purpose.name, label, answers))
-        group.counts[State.UNANSWERED] += cell_count - len(known)
-        group.counts.update(known.values())
-        row.unanswered = list(missing.items())
+        else:
+            _add_answered(row, known, cells, inputs, conflicts)
+            group.counts[State.UNANSWERED] += cell_count - len(known)
+            group.counts.update(known.values())
+    total = GroupCoverage(name="")
     for group in groups.values():
         total.counts.update(group.counts)
         total.rows.extend(group.rows)
         total.pupils += group.pupils
     return SchoolCoverage(school, list(groups.values()), total, conflicts)
+
+
+def _add_answered(row: PupilCoverage, known, cells, inputs: CoverageInputs, conflicts) -> None:
+    """A pupil's open cells per channel, and its conflicts with each parent's answer."""
+    missing: dict[str, list[str]] = {}
+    pupil = row.pupil
+    for key, purpose_name, label in cells:
+        state = known.get(key)
+        if state is None:
+            labels = missing.get(purpose_name)
+            if labels is None:
+                missing[purpose_name] = [label]
+            else:
+                labels.append(label)
+        elif state is CONFLICT:
+            row.conflicts.append((purpose_name, label))
+            latest = inputs.answers[(pupil.pk, *key)]
+            answers = [(inputs.names.get(gid) or "—", yes) for gid, yes in latest.items()]
+            conflicts.append(Conflict(pupil, purpose_name, label, answers))
+    row.unanswered = list(missing.items())
+
+
+CONFLICT = State.CONFLICT
 
 
 COVERAGE_HEADERS = [
