@@ -18,7 +18,9 @@ from schools.access import (
     SCHOOL_FIELDS,
     current_pupils_for_staff,
     current_pupils_of,
+    directed_schools,
     get_group_for_user,
+    get_school_for_director,
     groups_in_reach,
     pupils_for_staff,
 )
@@ -193,3 +195,20 @@ def test_it_lists_a_directors_and_teachers_pupils_once(school_a, pupil_a, pupil_
     found = current_pupils_for_staff(both)
     assert [p.pk for p in found] == [p.pk for p in orm_pupils_for_staff(both)]
     assert sorted(p.pk for p in found) == sorted({pupil_a.pk, pupil_a2.pk, pupil_b.pk})
+
+
+@pytest.mark.parametrize("member", CAST)
+def test_it_finds_a_directed_school_as_the_orm_query_does(request, member, school_a, school_b):
+    """get_school_for_director, written out, against get_object_or_404(directed_schools)."""
+    user = request.getfixturevalue(member)
+    School.objects.filter(pk=school_a.pk).update(aliases=["#vlinder", "@tuin"])
+    for code in (school_a.code, school_b.code, "bestaat-niet"):
+        try:
+            expected = model_to_dict(get_object_or_404(directed_schools(user), code=code))
+        except Http404:
+            expected = None
+        try:
+            found = model_to_dict(get_school_for_director(user, code))
+        except Http404:
+            found = None
+        assert found == expected, (member, code)
