@@ -42,8 +42,8 @@ class CoverageHistory:
         ]
 
 
-def _first_answers(inputs: CoverageInputs) -> dict[int, list[float]]:
-    """Per pupil, when each of its cells was first answered, in seconds since 1970
+def _first_answers(inputs: CoverageInputs) -> dict[int, list[int]]:
+    """Per pupil, when each of its cells was first answered, in whole seconds since 1970
     (unanswered cells left out).
 
     A cell is answered at a moment when some current gezag-holder had a decision since the
@@ -52,12 +52,12 @@ def _first_answers(inputs: CoverageInputs) -> dict[int, list[float]]:
     were made (coverage_inputs with `times`), not one per week."""
     holders_of = inputs.holders
     baselines = {info.purpose.pk: info.baseline for info in inputs.infos}
-    first: dict[tuple, float] = {}
+    first: dict[tuple, int] = {}
     nobody: tuple = ()
     for pupil_id, purpose_id, media, guardian_id, number, _granted, at in inputs.events:
         if number >= baselines[purpose_id] and guardian_id in holders_of.get(pupil_id, nobody):
             first.setdefault((pupil_id, purpose_id, media), at)
-    per_pupil: dict[int, list[float]] = {}
+    per_pupil: dict[int, list[int]] = {}
     for (pupil_id, _purpose, _media), at in first.items():
         per_pupil.setdefault(pupil_id, []).append(at)
     return per_pupil
