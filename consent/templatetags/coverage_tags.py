@@ -13,6 +13,7 @@ from html import escape
 from django import template
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,6 +64,58 @@ def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
             f"\n              {actions}</li>\n          "
         )
     return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
+
+
+@register.simple_tag
+def group_sections(coverage, can_act: bool) -> SafeString:
+    """A <section> per group (consent.reports.SchoolCoverage.groups): its counts per pupil,
+    the reminder button for staff who act, who has open questions (waiting_items) and
+    who is never in the picture. What the template loop wrote, as one pass in Python;
+    the words are the template's own messages."""
+    code = coverage.school.code
+    remind = escape(reverse("consent:remind", args=[code]))
+    never = escape(_("Never in the picture:"))
+    sections = []
+    for number, group in enumerate(coverage.groups, start=1):
+        waiting = group.pupils_waiting
+        counts = _(
+            "%(complete)s of %(total)s pupils fully answered · %(waiting)s with open "
+            "questions · %(conflicts)s with parents who disagree"
+        ) % {
+            "complete": localize(group.pupils_complete),
+            "total": localize(group.pupils),
+            "waiting": localize(len(waiting)),
+            "conflicts": localize(len(group.pupils_in_conflict)),
+        }
+        button = ""
+        if can_act and group.group_id and waiting:
+            words = _("Remind the parents of %(group)s") % {"group": escape(group.name)}
+            button = (
+                f'<p><a class="button secondary" href="{remind}?groep={int(group.group_id)}">'
+                f"{words}</a></p>"
+            )
+        names = ""
+        if waiting:
+            summary = ngettext(
+                "%(n)s pupil with open questions", "%(n)s pupils with open questions", len(waiting)
+            ) % {"n": localize(len(waiting))}
+            names = (
+                f"\n      <details><summary>{summary}</summary>"
+                '\n        <ul class="name-list">'
+                f"\n          {waiting_items(waiting, code, can_act)}"
+                "\n        </ul>\n      </details>\n    "
+            )
+        outside = group.pupils_never_in_picture
+        kept_out = ""
+        if outside:
+            listed = ", ".join(escape(row.pupil.full_name) for row in outside)
+            kept_out = f"<p>{never} {listed}</p>"
+        sections.append(
+            f'\n  <section class="group-names" aria-labelledby="group-{number}">'
+            f'\n    <h3 id="group-{number}">{escape(group.name)}</h3>'
+            f"\n    <p>{counts}</p>\n    {button}\n    {names}\n    {kept_out}\n  </section>\n"
+        )
+    return mark_safe("".join(sections))  # noqa: S308 (every value above went through escape)
 
 
 @register.simple_tag

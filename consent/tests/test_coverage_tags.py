@@ -6,10 +6,14 @@ from pathlib import Path
 
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.attention import Family, WaitingPupil
+from conftest import make_pupil, make_user
 from consent.charts import bar_chart
-from consent.reports import PupilCoverage, PupilRow
+from consent.reports import PupilCoverage, PupilRow, school_coverage
+from consent.tests.helpers import decide
+from schools.models import Group, Guardianship, Pupil
 
 
 def render(source: str, **context) -> str:
@@ -78,3 +82,36 @@ def test_it_draws_the_chart_as_the_template_did_with_reminders_and_odd_names():
     assert html == reference
     assert html.count("▲") == 3
     assert "Groep &quot;5&quot; &amp; &lt;6&gt;" in html
+
+
+# The loop the group sections tag replaced, kept as the reference for its markup (the
+# file's last line end is not part of it).
+GROUPS_TEMPLATE = (Path(__file__).parent / "reference_group_sections.html").read_text()[:-1]
+
+
+def test_it_writes_the_group_sections_as_the_template_did(
+    parent_a, pupil_a, pupil_a2, school_a, group_a1
+):
+    """Odd group and pupil names, a pupil without a group, one never in the picture, a
+    conflict and open questions; for staff who act and who do not, in Dutch and English."""
+    Group.objects.filter(pk=group_a1.pk).update(name='Groep "5" & <6>')
+    Pupil.objects.filter(pk=pupil_a2.pk).update(group=None, first_name="<i>Roos</i>")
+    third = make_pupil(school_a, group_a1, "1003", "Zoë", "de Wit")
+    Pupil.objects.filter(pk=third.pk).update(not_in_picture=True)
+    second_parent = make_user("tweede@example.org", full_name="Ouder <Twee>")
+    Guardianship.objects.create(user=second_parent, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, parent_a, "pers", "photo", True)
+    decide(pupil_a, second_parent, "pers", "photo", False)
+    coverage = school_coverage(school_a)
+    assert {g.name for g in coverage.groups} == {'Groep "5" & <6>', "—"}
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for can_act in (True, False):
+                context = {"coverage": coverage, "can_act": can_act}
+                html = render("{% group_sections coverage can_act %}", **context)
+                assert html == Template(GROUPS_TEMPLATE).render(Context(context))
+    with translation.override("nl"):
+        html = render("{% group_sections coverage True %}", coverage=coverage, can_act=True)
+    assert "Groep &quot;5&quot; &amp; &lt;6&gt;" in html and "&lt;i&gt;Roos" in html
+    assert "Nooit in beeld: Zoë de Wit" in html
+    assert "?groep=" in html
