@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from conftest import make_pupil, make_user, require_service
 from consent import reports
-from consent.charts import coverage_history
+from consent.charts import REMINDER_DAYS_SQL, _reminder_days_orm, coverage_history
+from consent.models import ReminderSent
 from consent.reports import (
     SCHOOL_HOLDER_IDS_SQL,
     SCHOOL_HOLDERS_SQL,
@@ -135,3 +136,28 @@ def test_the_chart_counts_an_answer_in_the_week_it_was_given(pupil_a, parent_a):
     cells = len(purpose_infos()) * 3
     assert shares[-2] == round(100 * 2 / cells)
     assert shares[-1] == round(100 * 3 / cells)
+
+
+def test_it_counts_reminders_per_local_day_as_the_orm_query_does(
+    postgres, school_a, school_b, pupil_a, pupil_a2, parent_a, parent_b
+):
+    """A parent of two pupils counted once a reminder; 23:30 UTC is the next day in
+    Amsterdam; another school's parents are not counted."""
+    Guardianship.objects.create(user=parent_a, pupil=pupil_a2, has_parental_authority=True)
+    late = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=datetime.UTC)
+    reminders = [
+        (parent_a, late, "2026-W10"),
+        (parent_a, late - datetime.timedelta(hours=2), "2026-W09"),
+        (parent_b, late, "2026-W10"),
+    ]
+    for user, at, week in reminders:
+        sent = ReminderSent.objects.create(user=user, week=week)
+        ReminderSent.objects.filter(pk=sent.pk).update(sent_at=at)
+    start = datetime.date(2026, 2, 1)
+    for school in (school_a, school_b):
+        zone = timezone.get_current_timezone_name()
+        params = [zone, school.pk, zone, start]
+        assert sorted(fetch(REMINDER_DAYS_SQL, params)) == sorted(_reminder_days_orm(*params))
+    zone = timezone.get_current_timezone_name()
+    days = dict(fetch(REMINDER_DAYS_SQL, [zone, school_a.pk, zone, start]))
+    assert days == {datetime.date(2026, 3, 2): 1, datetime.date(2026, 3, 3): 1}
