@@ -6,6 +6,7 @@ from django.db import connection
 from accounts.models import User
 from consent.models import ConsentEvent, Purpose, PurposeVersion
 from consent.rules import PURPOSE_FIELDS, VERSION_FIELDS
+from opo_portal.sql import prepared
 from schools.access import fetch_rows
 
 EVENT_FIELDS = ["id", "pupil_id", "guardian_id", "purpose_id", "purpose_version_id"]
@@ -18,7 +19,7 @@ USER_FIELDS += ["is_staff", "is_active", "date_joined"]
 # on every request, and building it and its four model instances per event through the
 # ORM cost more CPU than running it (tests compare the two, and these fields with the
 # models'). Each purpose, version and recorder is one instance, shared by its events.
-CHILD_EVENTS_SQL = (
+CHILD_EVENTS_SQL = prepared(
     f"SELECT {', '.join('e.' + f for f in EVENT_FIELDS)},"  # noqa: S608
     f" {', '.join('p.' + f for f in PURPOSE_FIELDS)},"
     f" {', '.join('v.' + f for f in VERSION_FIELDS)},"

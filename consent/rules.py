@@ -160,7 +160,7 @@ VERSION_FIELDS += ["created_by_id", "parents_emailed_at"]
 # "purpose__code", "number"), filtered on active purposes or on codes, written out: every
 # consent page runs it, and building it through the ORM cost more CPU than running it
 # (tests compare the two, and these fields with the models').
-PURPOSE_INFOS_SQL = (
+PURPOSE_INFOS_SQL = sql.prepared(
     "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"
     " v.text, v.text_hash, v.kind, v.published_at, v.created_by_id, v.parents_emailed_at"
     " FROM consent_purposeversion v JOIN consent_purpose p ON p.id = v.purpose_id"
@@ -234,11 +234,11 @@ class ConsentTable:
 # "guardian_id", "purpose_version__number", "granted", "created_at", "id"). Every consent
 # page runs both; building them cost three times the CPU of running them (2 → 0.7 ms for
 # a class in process; tests compare each with its ORM form).
-GEZAG_HOLDERS_SQL = (
+GEZAG_HOLDERS_SQL = sql.prepared(
     "SELECT pupil_id, user_id FROM schools_guardianship"
     " WHERE has_parental_authority AND pupil_id = ANY(%s)"
 )
-DECISIONS_SQL = (
+DECISIONS_SQL = sql.prepared(
     "SELECT e.pupil_id, e.purpose_id, e.media_type, e.guardian_id, v.number, e.granted,"
     " e.created_at, e.id FROM consent_consentevent e"
     " JOIN consent_purposeversion v ON v.id = e.purpose_version_id"
@@ -325,7 +325,7 @@ def consent_table(
 # DECISIONS_SQL without the times, in the order the decisions were made, as
 # latest_answers reads them: psycopg2's parsing of 300 timestamps and a Decision per event
 # were most of a class overview's rules (tests compare it with consent_table's states).
-ANSWERS_SQL = (
+ANSWERS_SQL = sql.prepared(
     "SELECT e.pupil_id, e.purpose_id, e.media_type, e.guardian_id, v.number, e.granted"
     " FROM consent_consentevent e"
     " JOIN consent_purposeversion v ON v.id = e.purpose_version_id"
