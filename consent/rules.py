@@ -16,6 +16,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consent.history import HistoryEvent
 from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion
 from opo_portal import sql
 from schools.models import Guardianship, Pupil
@@ -283,13 +284,13 @@ def consent_table(
     media_types: Collection[str] = tuple(MediaType.values),
     *,
     holders: Mapping[int, Collection[int]] | None = None,
-    events: Iterable[ConsentEvent] | None = None,
+    events: Iterable[HistoryEvent] | None = None,
 ) -> ConsentTable:
     """Load gezag-holders and decisions for these pupils in two queries.
 
     A caller that already read them passes them instead, one query fewer each: `holders`
     (pupil id -> ids of its current gezag-holders, for every pupil) and `events` (the
-    pupils' consent events with `purpose_version` loaded; others are ignored here).
+    pupils' consent events as consent.history reads them; others are ignored here).
     """
     pupil_ids = [p.pk for p in pupils]
     if holders is None:
@@ -306,7 +307,7 @@ def consent_table(
         wanted = (set(pupil_ids), set(purpose_ids), set(media_types))
         rows = (
             (e.pupil_id, e.purpose_id, e.media_type, e.guardian_id)
-            + (e.purpose_version.number, e.granted, e.created_at, e.pk)
+            + (e.version_number, e.granted, e.created_at, e.id)
             for e in events
             if e.pupil_id in wanted[0] and e.purpose_id in wanted[1] and e.media_type in wanted[2]
         )

@@ -249,7 +249,8 @@ def _day_and_time(local) -> str:
 
 @register.simple_tag
 def history_rows(events, user_id):
-    """The <tr>s of the parent's history table: one line per event, the other parent
+    """The <tr>s of the parent's history table: one line per event (consent.history's
+    HistoryEvent), the other parent
     named only as "the other parent". A child's history grows every year; the template
     loop with its translations, filters and badges per row was a third of the page."""
     words = ("When", "Who", "Channel", "Media type", "Decision", "How")
@@ -267,9 +268,8 @@ def history_rows(events, user_id):
     rows = []
     for e in events:
         recorder = ""
-        if e.recorded_by:
-            name = e.recorded_by.full_name or e.recorded_by.email
-            recorder = " — " + _blocktranslate("recorded by %(name)s", name=name)
+        if e.recorder:
+            recorder = " — " + _blocktranslate("recorded by %(name)s", name=e.recorder)
         rows.append(
             HISTORY_ROW.format(
                 when,
@@ -277,8 +277,8 @@ def history_rows(events, user_id):
                 who,
                 you if e.guardian_id == user_id else other,
                 channel,
-                names[e.purpose.name],
-                versions[e.purpose_version.number],
+                names[e.purpose_name],
+                versions[e.version_number],
                 media_type,
                 media_names[e.media_type],
                 decision,
