@@ -9,8 +9,9 @@ imports none of them.
 """
 
 from django.conf import settings
-from django.db import connection
 from django.utils.module_loading import import_string
+
+from opo_portal import sql
 
 
 def values(user) -> dict[str, object]:
@@ -20,15 +21,16 @@ def values(user) -> dict[str, object]:
         query = import_string(dotted_path)(user)
         if query is None:
             continue
-        sql, query_params = query
-        parts.append(f"({sql})")
+        text, query_params = query
+        parts.append(f"({text})")
         params.extend(query_params)
         names.append(name)
     if not parts:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return dict(zip(names, cursor.fetchone(), strict=True))
+    # prepared: one statement per combination of scalars (a role's), planned once per
+    # connection (opo_portal.sql)
+    [row] = sql.fetch(sql.prepared("SELECT " + ", ".join(parts)), params)
+    return dict(zip(names, row, strict=True))
 
 
 def for_request(request) -> dict[str, object]:

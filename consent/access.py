@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from consent.models import PublicationCheck, TakedownTask
+from opo_portal.sql import prepared
 from schools.access import (
     GROUP_FIELDS,
     PUPIL_FIELDS,
@@ -36,7 +37,7 @@ def get_takedown_for_user(user, pk) -> TakedownTask:
 # Guardianship.objects.filter(pupil_id=pk).select_related("pupil__school", "pupil__group"),
 # written out: every request of the parent's page runs it, and building it through the
 # ORM cost more CPU than running it (tests compare the two for the whole cast).
-CHILD_SQL = (
+CHILD_SQL = prepared(
     "SELECT g.user_id, g.has_parental_authority,"  # noqa: S608
     f" {', '.join('p.' + f for f in PUPIL_FIELDS)},"
     f" {', '.join('s.' + f for f in SCHOOL_FIELDS)},"

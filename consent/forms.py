@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from consent.models import Appearance, ConsentEvent, MediaType, Purpose, PurposeVersion
 from consent.rules import PURPOSE_FIELDS, PurposeInfo
 from consent.services import Answer
+from opo_portal.sql import prepared
 from schools.access import fetch_rows
 from schools.forms import ListedChoices
 
@@ -171,7 +172,7 @@ class OverviewFilterForm(forms.Form):
 
 # Purpose.objects.filter(active=True) in the model's order, written out: the check and
 # the photo check list the channels on every request (tests compare it with the ORM's).
-ACTIVE_PURPOSES_SQL = (
+ACTIVE_PURPOSES_SQL = prepared(
     "SELECT id, code, name, ordering, active FROM consent_purpose WHERE active"
     " ORDER BY ordering, code"
 )

@@ -85,6 +85,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The hot reads as server-side prepared statements on PostgreSQL (opo_portal.sql); false
+# behind a pooler in transaction mode (PgBouncer), which shares sessions between clients.
+DATABASE_PREPARED_READS = env_bool("DATABASE_PREPARED_READS", default=True)
 
 # --- Redis: cache and Celery broker --------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))

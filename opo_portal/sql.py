@@ -14,9 +14,19 @@ makes the times aware as Django's SQLite backend does for a DateTimeField:
 
 `rows` instead reads another database through the read's own ORM form, where one exists.
 CI runs the suite on both databases; each read's tests compare it with its ORM form.
+
+A read marked `prepared(...)` runs on PostgreSQL as a server-side prepared statement: each
+connection PREPAREs it once and then EXECUTEs it, so PostgreSQL parses and plans it once
+per connection (after five runs it keeps a generic plan when that costs no more than a
+custom one). For the parent's page PostgreSQL spent more CPU planning its reads than
+running them (README, Performance). The statements live as long as the connection: a new
+connection (after a restart, a failover or `conn_max_age`) prepares them again. A pooler
+in transaction mode (PgBouncer) hands a session's statements to other clients: set
+DATABASE_PREPARED_READS=false there (then every read is sent as plain SQL).
 """
 
 import datetime
+import weakref
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -24,6 +34,19 @@ from django.db import connection
 from django.utils import timezone
 
 ANY = "= ANY("
+MAX_PREPARED = 100  # statements per connection; the marked reads are a few dozen
+# per driver connection, the name each marked read is prepared under: forgotten with the
+# connection, so a replaced connection (restart, failover, conn_max_age) starts empty
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class Prepared(str):
+    """SQL that `fetch` runs as a server-side prepared statement on PostgreSQL."""
+
+
+def prepared(sql: str) -> Prepared:
+    """`sql` marked to be prepared once per connection (see the module docstring)."""
+    return Prepared(sql)
 
 
 def fetch(sql: str, params: list) -> list[tuple]:
@@ -32,11 +55,44 @@ def fetch(sql: str, params: list) -> list[tuple]:
     if portable:
         sql, params = for_other_databases(sql, params)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        name = _statement(sql) if isinstance(sql, Prepared) else None
+        if name is None:
+            cursor.execute(sql, params)
+        else:
+            cursor.execute(_execute(name, len(params)), params)
         found = cursor.fetchall()
     if portable and settings.USE_TZ:
         return [tuple(_aware(value) for value in row) for row in found]
     return found
+
+
+def _statement(sql: Prepared) -> str | None:
+    """The name `sql` is prepared under on this connection (prepared now if it is new),
+    or None to send it as plain SQL."""
+    if not settings.DATABASE_PREPARED_READS:
+        return None
+    raw = connection.connection
+    names = _prepared.get(raw)
+    if names is None:  # a new connection has none of them
+        names = _prepared[raw] = {}
+    if sql not in names and len(names) < MAX_PREPARED:
+        name = f"opo_read_{len(names)}"
+        # on the driver's own cursor: connection set-up, not one of the page's queries
+        # (tests count those), as Django sets the connection's time zone
+        with connection.wrap_database_errors, raw.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
+        names[sql] = name
+    return names.get(sql)
+
+
+def _execute(name: str, count: int) -> str:
+    return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+
+
+def _numbered(sql: str) -> str:
+    """`sql` with PostgreSQL's $1, $2, … for psycopg's %s (and % for its %%)."""
+    pieces = [piece.replace("%%", "%") for piece in sql.split("%s")]
+    return pieces[0] + "".join(f"${n}{piece}" for n, piece in enumerate(pieces[1:], 1))
 
 
 def rows(sql: str, params: list, orm_rows: Callable[..., Iterable[tuple]]) -> list[tuple]:

@@ -143,12 +143,14 @@ SCHOOL_FIELDS = ["id", "code", "name", "aliases"]
 # Q(id__in=<taught>)) for one pk, written out: every class page runs it, and building it
 # through the ORM (with get_object_or_404) cost more CPU than running it (tests compare
 # the two, and these fields with the models'). Board staff pass true and see every group.
-GROUP_IN_REACH_SQL = (
+# EXISTS, not IN: prepared (opo_portal.sql), PostgreSQL keeps a generic plan for it, where
+# it planned the IN's hashed subquery anew on every request.
+GROUP_IN_REACH_SQL = sql.prepared(
     "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
     " FROM schools_group g JOIN schools_school s ON s.id = g.school_id"
-    " WHERE g.id = %s AND (%s OR g.school_id = ANY(%s) OR g.id IN"
-    " (SELECT group_id FROM schools_staffmembership_groups"
-    " WHERE staffmembership_id = ANY(%s)))"
+    " WHERE g.id = %s AND (%s OR g.school_id = ANY(%s) OR EXISTS(SELECT 1"
+    " FROM schools_staffmembership_groups m WHERE m.group_id = g.id"
+    " AND m.staffmembership_id = ANY(%s)))"
 )
 
 
@@ -256,7 +258,7 @@ def school_from_row(row) -> School:
 PUPIL_FIELDS = ["id", "school_id", "leerlingnummer", "first_name", "name_prefix", "last_name"]
 PUPIL_FIELDS += ["birth_date", "group_id", "left_on", "not_in_picture"]
 # group.pupils.current().order_by("first_name", "last_name"), written out (as above).
-GROUP_PUPILS_SQL = (
+GROUP_PUPILS_SQL = sql.prepared(
     f"SELECT {', '.join(PUPIL_FIELDS)} FROM schools_pupil"  # noqa: S608
     " WHERE group_id = %s AND left_on IS NULL ORDER BY first_name, last_name"
 )

@@ -23,7 +23,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from bench.web import prepare  # noqa: E402
 from bench.web.prepare import bench_cast  # noqa: E402
@@ -56,6 +56,17 @@ def page_queries(name: str) -> dict:
         if "=" in part:
             key, value = part.split("=", 1)
             client.cookies[key] = value
+    # the reads as plain SQL: a prepared one is captured as EXECUTE, which has no text
+    with override_settings(DATABASE_PREPARED_READS=False):
+        captured = _second_request(client, page)
+    return {
+        f"#{n} {q['sql'][:60]}": q["sql"]
+        for n, q in enumerate(captured.captured_queries, 1)
+        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "(SELECT"))
+    }
+
+
+def _second_request(client, page) -> CaptureQueriesContext:
     for _ in range(2):
         with CaptureQueriesContext(connection) as captured:
             if page["body"]:
@@ -64,11 +75,7 @@ def page_queries(name: str) -> dict:
                 )
             else:
                 client.get(page["path"])
-    return {
-        f"#{n} {q['sql'][:60]}": q["sql"]
-        for n, q in enumerate(captured.captured_queries, 1)
-        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "(SELECT"))
-    }
+    return captured
 
 
 def explain(query) -> tuple[float, str]:

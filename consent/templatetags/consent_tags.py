@@ -58,22 +58,35 @@ _RECORD_PK = 987654321  # stands in for a pupil's id: the URL is reversed once p
 def overview_rows(context, rows, can_record):
     """The class overview's <tr>s: the pupil's name (with a "record" link for those who
     may record a paper form) and the state cells. One row per pupil of the class; the
-    template loop around {% state_cells %} was the larger part of the page's rendering."""
+    template loop around {% state_cells %} was the larger part of the page's rendering,
+    and a {% state_cells %} per row half of this tag's."""
     record = None
     if can_record:
         before, after = reverse("consent:record", args=[_RECORD_PK]).split(str(_RECORD_PK))
         record = (conditional_escape(before), conditional_escape(after), gettext("record"))
-    html = []
+    tds, html = _StateTds(), []
     for row in rows:
         pupil = row["pupil"]
         action = RECORD_LINK.format(record[0], pupil.pk, *record[1:]) if record else ""
-        html.append(
-            OVERVIEW_ROW.format(
-                conditional_escape(pupil.full_name), action, state_cells(context, row["cells"])
-            )
-        )
+        cells = "".join([tds.get(id(cell)) or tds.add(cell) for cell in row["cells"]])
+        html.append(OVERVIEW_ROW.format(conditional_escape(pupil.full_name), action, cells))
     # names escaped; the link's parts escaped or a translation; cells built by format_html
     return mark_safe("\n".join(html))  # noqa: S308
+
+
+class _StateTds(dict):
+    """A <td> per state cell (as {% state_cells %} writes it) by the cell's id, each
+    formatted once per call: a class repeats a handful of cells. `cells` keeps them
+    alive, so no other object takes an id while it is a key."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: list = []
+
+    def add(self, cell) -> str:
+        self.cells.append(cell)
+        html = self[id(cell)] = f"<td>{format_html(STATE_HTML, cell[1], cell[0], cell[2])}</td>"
+        return html
 
 
 @register.simple_tag
@@ -249,7 +262,8 @@ def _day_and_time(local) -> str:
 
 @register.simple_tag
 def history_rows(events, user_id):
-    """The <tr>s of the parent's history table: one line per event, the other parent
+    """The <tr>s of the parent's history table: one line per event (consent.history's
+    HistoryEvent), the other parent
     named only as "the other parent". A child's history grows every year; the template
     loop with its translations, filters and badges per row was a third of the page."""
     words = ("When", "Who", "Channel", "Media type", "Decision", "How")
@@ -267,9 +281,8 @@ def history_rows(events, user_id):
     rows = []
     for e in events:
         recorder = ""
-        if e.recorded_by:
-            name = e.recorded_by.full_name or e.recorded_by.email
-            recorder = " — " + _blocktranslate("recorded by %(name)s", name=name)
+        if e.recorder:
+            recorder = " — " + _blocktranslate("recorded by %(name)s", name=e.recorder)
         rows.append(
             HISTORY_ROW.format(
                 when,
@@ -277,8 +290,8 @@ def history_rows(events, user_id):
                 who,
                 you if e.guardian_id == user_id else other,
                 channel,
-                names[e.purpose.name],
-                versions[e.purpose_version.number],
+                names[e.purpose_name],
+                versions[e.version_number],
                 media_type,
                 media_names[e.media_type],
                 decision,

@@ -27,6 +27,7 @@ from consent.services import (
     has_gezag,
     review_confirm_unchanged,
 )
+from opo_portal.sql import prepared
 from schools.access import children_of, fetch_rows, get_child_for_parent
 from schools.models import StaffMembership
 
@@ -42,7 +43,7 @@ REVIEW_ROUND_FIELDS += ["emailed_at"]
 # ReviewRound.objects.filter(school_id=…, school_year=…).first() (one at most: unique per
 # school and year) and whether this user confirmed it for this child, in one query
 # written out (tests compare it with the two ORM queries).
-REVIEW_ROUND_SQL = (
+REVIEW_ROUND_SQL = prepared(
     f"SELECT {', '.join('r.' + f for f in REVIEW_ROUND_FIELDS)}, EXISTS(SELECT 1"  # noqa: S608
     " FROM consent_reviewconfirmation c WHERE c.review_round_id = r.id"
     " AND c.user_id = %s AND c.pupil_id = %s)"
