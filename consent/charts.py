@@ -119,7 +119,7 @@ def coverage_history(
 # The reminders sent per local day to the school's parents (a parent of two pupils
 # counted once), written out (opo_portal.sql): the ORM query cost more CPU to build than
 # to run. Its ORM form below reads the same rows (tests compare them).
-REMINDER_DAYS_SQL = (
+REMINDER_DAYS_SQL = sql.prepared(
     "SELECT (r.sent_at AT TIME ZONE %s)::date AS day, COUNT(DISTINCT r.id)"
     " FROM consent_remindersent r"
     " JOIN schools_guardianship g ON g.user_id = r.user_id"

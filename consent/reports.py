@@ -255,27 +255,27 @@ def coverage_inputs(school: School, *, times: bool = False, names: bool = True) 
 
 # coverage_inputs' reads of one school's current pupils, written out (opo_portal.sql);
 # each one's ORM form below reads the same rows (tests compare them).
-SCHOOL_PUPILS_SQL = (  # pupil_rows: the group's name a subquery, as there
+SCHOOL_PUPILS_SQL = sql.prepared(  # pupil_rows: the group's name a subquery, as there
     "SELECT p.id, p.first_name, p.name_prefix, p.last_name, p.leerlingnummer, p.group_id,"
     " (SELECT g.name FROM schools_group g WHERE g.id = p.group_id) AS group_name,"
     " p.not_in_picture, p.school_id"
     " FROM schools_pupil p WHERE p.school_id = %s AND p.left_on IS NULL"
     " ORDER BY group_name, p.first_name, p.last_name"
 )
-SCHOOL_HOLDERS_SQL = (  # gezag_names' rows
+SCHOOL_HOLDERS_SQL = sql.prepared(  # gezag_names' rows
     "SELECT h.pupil_id, h.user_id, u.full_name, u.email FROM schools_guardianship h"
     " JOIN schools_pupil p ON p.id = h.pupil_id JOIN accounts_user u ON u.id = h.user_id"
     " WHERE p.school_id = %s AND p.left_on IS NULL AND h.has_parental_authority"
     " ORDER BY u.full_name, u.email"
 )
-SCHOOL_HOLDER_IDS_SQL = (  # the same without names: no user is read
+SCHOOL_HOLDER_IDS_SQL = sql.prepared(  # the same without names: no user is read
     "SELECT h.pupil_id, h.user_id FROM schools_guardianship h"
     " JOIN schools_pupil p ON p.id = h.pupil_id"
     " WHERE p.school_id = %s AND p.left_on IS NULL AND h.has_parental_authority"
 )
 # answer_rows' rows; with times, the time as whole seconds since 1970, rounded down (an
 # integer is written and read faster than a timestamp or a float: 2,500 events a school)
-SCHOOL_EVENTS_SQL = (
+SCHOOL_EVENTS = (
     "SELECT e.pupil_id, e.purpose_id, e.media_type, e.guardian_id, v.number, e.granted{time}"
     " FROM consent_consentevent e"
     " JOIN consent_purposeversion v ON v.id = e.purpose_version_id"
@@ -285,6 +285,8 @@ SCHOOL_EVENTS_SQL = (
     " ORDER BY e.created_at, e.id"
 )
 EVENT_TIME = ", floor(date_part('epoch', e.created_at))::bigint"
+SCHOOL_EVENTS_SQL = sql.prepared(SCHOOL_EVENTS.format(time=""))
+SCHOOL_EVENTS_WITH_TIMES_SQL = sql.prepared(SCHOOL_EVENTS.format(time=EVENT_TIME))
 
 
 def _current_of(school_id: int):
@@ -330,7 +332,7 @@ def school_answer_rows(school: School, infos, *, times: bool = False) -> list[tu
     """answer_rows for the school's current pupils; with `times`, each row's time last
     as whole seconds since 1970 (rounded down)."""
     params = [school.pk, [info.purpose.pk for info in infos], MediaType.values]
-    text = SCHOOL_EVENTS_SQL.format(time=EVENT_TIME if times else "")
+    text = SCHOOL_EVENTS_WITH_TIMES_SQL if times else SCHOOL_EVENTS_SQL
     return sql.rows(text, params, partial(_events_orm, times=times))
 
 

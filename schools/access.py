@@ -289,7 +289,9 @@ def get_school_for_director(user, code: str) -> School:
     return school_from_row(found[0])
 
 
-SCHOOL_BY_CODE_SQL = "SELECT id, code, name, aliases FROM schools_school WHERE code = %s"
+SCHOOL_BY_CODE_SQL = sql.prepared(
+    "SELECT id, code, name, aliases FROM schools_school WHERE code = %s"
+)
 
 
 def require_role(user, *roles: str) -> None:
