@@ -166,7 +166,12 @@ class SchoolCoverage:
 
 def gezag_names(pupil_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
     """Per pupil its gezag-holders as (user id, name), and every holder's name. One query."""
-    return _named_holders(
+    return _named_holders(_holder_name_rows(pupil_ids))
+
+
+def _holder_name_rows(pupil_ids):
+    """(pupil id, user id, full name, e-mail) of these pupils' gezag-holders, by name."""
+    return (
         Guardianship.objects.filter(pupil_id__in=pupil_ids, has_parental_authority=True)
         .order_by("user__full_name", "user__email")
         .values_list("pupil_id", "user_id", "user__full_name", "user__email")
@@ -298,13 +303,7 @@ def _pupils_orm(school_id: int):
 
 
 def _holders_orm(school_id: int):
-    return (
-        Guardianship.objects.filter(
-            pupil_id__in=_current_of(school_id).values("id"), has_parental_authority=True
-        )
-        .order_by("user__full_name", "user__email")
-        .values_list("pupil_id", "user_id", "user__full_name", "user__email")
-    )
+    return _holder_name_rows(_current_of(school_id).values("id"))
 
 
 def _holder_ids_orm(school_id: int):
@@ -314,17 +313,7 @@ def _holder_ids_orm(school_id: int):
 
 
 def _events_orm(school_id: int, purpose_ids, media, *, times: bool = False):
-    fields = ["pupil_id", "purpose_id", "media_type", "guardian_id", "purpose_version__number"]
-    fields += ["granted", "created_at"] if times else ["granted"]
-    rows = (
-        ConsentEvent.objects.filter(
-            pupil_id__in=_current_of(school_id).values("id"),
-            purpose_id__in=purpose_ids,
-            media_type__in=media,
-        )
-        .order_by("created_at", "id")
-        .values_list(*fields)
-    )
+    rows = _answer_query(_current_of(school_id).values("id"), purpose_ids, media, times=times)
     return [(*row[:-1], math.floor(row[-1].timestamp())) for row in rows] if times else rows
 
 
@@ -349,13 +338,16 @@ def _named_holders(rows) -> tuple[dict[int, list[tuple[int, str]]], dict[int, st
 def answer_rows(pupil_ids, infos, *, times: bool = False) -> list[tuple]:
     """These pupils' consent events for these purposes as consent.rules.latest_answers
     reads them, in the order they were made; with `times`, each with its time last."""
+    purpose_ids = [info.purpose.pk for info in infos]
+    return list(_answer_query(pupil_ids, purpose_ids, MediaType.values, times=times))
+
+
+def _answer_query(pupil_ids, purpose_ids, media, *, times: bool = False):
     fields = ["pupil_id", "purpose_id", "media_type", "guardian_id", "purpose_version__number"]
     fields += ["granted", "created_at"] if times else ["granted"]
-    return list(
+    return (
         ConsentEvent.objects.filter(
-            pupil_id__in=pupil_ids,
-            purpose_id__in=[info.purpose.pk for info in infos],
-            media_type__in=MediaType.values,
+            pupil_id__in=pupil_ids, purpose_id__in=purpose_ids, media_type__in=media
         )
         .order_by("created_at", "id")
         .values_list(*fields)
