@@ -1,0 +1,53 @@
+"""The web worker freezes the objects alive after its first request (opo_portal.gc_freeze)."""
+
+import gc
+import importlib
+
+import pytest
+from django.core.signals import request_finished
+
+from opo_portal import gc_freeze
+
+
+@pytest.fixture
+def unfrozen():
+    """Leave the test process as it was: nothing frozen, the handler disconnected."""
+    gc.unfreeze()
+    yield
+    request_finished.disconnect(gc_freeze.freeze_after_first_request)
+    gc.unfreeze()
+
+
+def test_the_first_finished_request_freezes_and_the_second_does_not(unfrozen):
+    gc_freeze.install()
+    assert gc.get_freeze_count() == 0
+    request_finished.send(sender=None)
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000  # Django, the apps and their modules
+    made_later = []
+    request_finished.send(sender=None)
+    assert gc.get_freeze_count() == frozen  # once per process
+    collectable = {id(thing) for thing in gc.get_objects()}  # the frozen are not listed
+    assert id(made_later) in collectable
+    assert id(gc_freeze) not in collectable
+
+
+def test_cycles_made_after_the_freeze_are_still_collected(unfrozen):
+    gc_freeze.install()
+    request_finished.send(sender=None)
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node
+    del node
+    assert gc.collect() >= 1
+
+
+def test_the_wsgi_application_installs_it(unfrozen):
+    import opo_portal.wsgi
+
+    request_finished.disconnect(gc_freeze.freeze_after_first_request)
+    importlib.reload(opo_portal.wsgi)
+    assert request_finished.disconnect(gc_freeze.freeze_after_first_request)
