@@ -5,15 +5,20 @@ import importlib
 
 import pytest
 from django.core.signals import request_finished
+from django.db import close_old_connections
 
 from opo_portal import gc_freeze
 
 
 @pytest.fixture
 def unfrozen():
-    """Leave the test process as it was: nothing frozen, the handler disconnected."""
+    """Leave the test process as it was: nothing frozen, the handler disconnected.
+    Django's own closing of old connections is off meanwhile, as the test client does
+    around a request (these tests use no database)."""
     gc.unfreeze()
+    request_finished.disconnect(close_old_connections)
     yield
+    request_finished.connect(close_old_connections)
     request_finished.disconnect(gc_freeze.freeze_after_first_request)
     gc.unfreeze()
 
@@ -26,7 +31,9 @@ def test_the_first_finished_request_freezes_and_the_second_does_not(unfrozen):
     assert frozen > 10_000  # Django, the apps and their modules
     made_later = []
     request_finished.send(sender=None)
-    assert gc.get_freeze_count() == frozen  # once per process
+    # once per process: nothing more frozen (frozen objects that died meanwhile are
+    # freed by reference counting, so the count may only fall)
+    assert gc.get_freeze_count() <= frozen
     collectable = {id(thing) for thing in gc.get_objects()}  # the frozen are not listed
     assert id(made_later) in collectable
     assert id(gc_freeze) not in collectable
