@@ -16,7 +16,7 @@ from consent.models import MediaType, ReminderSent, TakedownTask
 from consent.reports import PupilRow, answer_rows, gezag_names, pupil_rows
 from consent.rules import State, answers_state, latest_answers, purpose_infos
 from consent.services import REMINDER_PAUSE
-from monitoring.models import FollowUp, Source
+from monitoring.models import SOURCE_FAILING, FollowUp, Source
 from policy.models import ProtocolVersion
 from policy.selectors import schools_with_confirmation_counts
 from schools.leaders import directed_school_ids
@@ -194,13 +194,20 @@ def _add_protocol(by_school: dict[int, SchoolAttention]) -> None:
 
 
 def _failing_sources(school_ids, *, foundation: bool) -> list[Source]:
-    failing = Source.objects.filter(active=True).filter(
-        Q(needs_attention=True) | Q(consecutive_failures__gt=0)
-    )
-    where = Q(school_id__in=school_ids)
-    if foundation:
-        where |= Q(school__isnull=True)
-    return list(failing.filter(where).order_by("-consecutive_failures", "name"))
+    return list(failing_sources(school_ids, foundation=foundation))
+
+
+def failing_sources(school_ids, *, foundation: bool):
+    """Failing sources of these schools (`foundation`: and those of no one school), most
+    failures first; with `school_ids` None, of every school: the foundation's, read from
+    the partial index of failing sources (monitoring.Source, `source_failing`)."""
+    failing = Source.objects.filter(SOURCE_FAILING)
+    if school_ids is not None:
+        where = Q(school_id__in=school_ids)
+        if foundation:
+            where |= Q(school__isnull=True)
+        failing = failing.filter(where)
+    return failing.order_by("-consecutive_failures", "name")
 
 
 def attention_overview(

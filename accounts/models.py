@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,16 @@ class SchoolCounts(models.Model):
     changes = models.PositiveBigIntegerField(default=0)
     counted_changes = models.PositiveBigIntegerField(default=0)
     counted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # the changed schools, read on every view of the board's home
+            models.Index(
+                fields=["school"],
+                condition=Q(changes__gt=F("counted_changes")),
+                name="schoolcounts_changed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"counts of school {self.school_id} at {self.counted_at:%Y-%m-%d %H:%M}"

@@ -26,6 +26,11 @@ LEARNED_PREFIX = "learned:"
 OPEN_FLAG = Q(dismissed_as_false_positive=False) & ~Q(category="positive")
 
 
+# A source a person should look at: active, and failing or marked (the homes' "sources
+# failing"). Its partial index keeps that read small however many sources there are.
+SOURCE_FAILING = Q(active=True) & (Q(needs_attention=True) | Q(consecutive_failures__gt=0))
+
+
 class Source(models.Model):
     class Kind(models.TextChoices):
         RSS = "rss", _("RSS or Atom feed")
@@ -73,6 +78,14 @@ class Source(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="manual") | ~Q(url=""), name="fetched_sources_have_url"
             ),
+        ]
+        indexes = [
+            models.Index(
+                F("consecutive_failures").desc(),
+                "name",
+                condition=SOURCE_FAILING,
+                name="source_failing",
+            )
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -212,17 +213,55 @@ def test_stored_counts_take_a_fixed_number_of_queries(
     client = login(board)
     client.get(URL)  # counts both schools once
     # (session from the cache) 1 user, 2 memberships; the page: 3 number of schools
-    # (pager), 4 large? (one pupil id past BOARD_LIVE_PUPILS), 5 schools changed since
-    # counted, 6 the page of schools, 7 which have a director, 8 their stored counts,
-    # 9 every failing source (rows, total and the foundation's own), 10–11 open takedowns
-    # and cases per school; schools without a director, in full and live: 12 the first
-    # ones with how many, 13 which have a director, 14 pupils, 15 purposes, 16 gezag-
-    # holders, 17 decisions, 18 reminders this week, 19 takedowns, 20 cases, 21 protocol
-    # version, 22 confirmations, 23 failing sources; 24 totals of the stored counts,
-    # 25–26 open takedowns and cases of the whole foundation; 27 protocol banner;
-    # 28 cases assigned to this board member. Above 8: the board home gathers every
+    # (pager), 4 large? (one pupil id past BOARD_LIVE_PUPILS), 5 totals of the stored
+    # counts (and how many schools have them), 6 schools changed since counted (every
+    # school has counts: their partial index only), 7 the page of schools with their
+    # stored counts, 8 which have a director, 9 every failing source (rows, total and
+    # the foundation's own), 10–11 open takedowns and cases per school; schools without
+    # a director, in full and live: 12 the first ones with how many, 13 which have a
+    # director, 14 pupils, 15 purposes, 16 gezag-holders, 17 decisions, 18 reminders this
+    # week, 19 takedowns, 20 cases, 21 protocol version, 22 confirmations, 23 failing
+    # sources; 24–25 open takedowns and cases of the whole foundation; 26 protocol banner;
+    # 27 cases assigned to this board member. Above 8: the board home gathers every
     # app's open work for a foundation of any size, one read per kind of thing, the
     # schools without a director counted live as the director's home counts a school.
     # The count does not grow with schools or pupils (the test above).
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(27):
         assert client.get(URL).status_code == 200
+
+
+def test_it_says_schools_are_being_counted_only_when_more_than_it_counts_changed(
+    large, login, board, school_a, director_a
+):
+    fill_school(school_a, 3)
+    client = login(board)
+    client.get(URL)  # counts the school
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.context["home"].still_counting == 0
+    assert "Meer dan" not in response.content.decode()
+
+
+def test_a_school_added_after_every_school_was_counted_is_counted_on_the_next_view(
+    large, login, board, school_a, director_a
+):
+    fill_school(school_a, 3)
+    client = login(board)
+    client.get(URL)
+    School.objects.create(code="nieuw", name="OBS Nieuw")  # no stored counts yet
+    home = client.get(URL).context["home"]
+    assert all(row.counted for row in home.rows)
+    assert {row.school.code for row in home.rows} == {school_a.code, "nieuw"}
+    assert SchoolCounts.objects.count() == School.objects.count()
+
+
+def test_counts_changed_after_the_totals_were_read_are_in_the_totals_shown(
+    large, login, board, school_a, director_a, pupil_a, parent_a
+):
+    """A changed school is counted before the page is shown, and the totals read again."""
+    client = login(board)
+    assert client.get(URL).context["home"].total["waiting_pupils"] == 1
+    for info in purpose_infos():
+        for media in ("photo", "video", "audio"):
+            decide(pupil_a, parent_a, info.purpose.code, media, True)
+    SchoolCounts.objects.update(changes=F("changes") + 1)  # as the commit's mark does
+    assert client.get(URL).context["home"].total["waiting_pupils"] == 0
