@@ -7,8 +7,9 @@ bench/web/generate.py inside PostgreSQL (INSERT … SELECT; seeded: the same row
 time; a database already filled by the same generator version is reused). Then gunicorn
 serves it as in production (DEBUG off, 2 sync workers, persistent database connections,
 Redis cache when REDIS_URL is set), and wrk, a second process, loads one page at a time.
-Rounds interleave every page with the bare view (an HttpResponse through every
-middleware, the ceiling).
+Every size is served at once (a gunicorn each); a round loads each page at every size
+back to back, then the next page, the bare view (an HttpResponse through every
+middleware, the ceiling) among them: sizes and pages are measured in the same minutes.
 
 Main figure: CPU time per request of the gunicorn processes plus the PostgreSQL backends
 serving the bench database (from /proc, so other load on the machine does not count), the
@@ -46,7 +47,7 @@ def main() -> None:
     prefix = os.environ.get("BENCH_DB_PREFIX", "opo_bench")
     sizes = args.sizes.split(",") + (["national"] if args.national else [])
     load_before = os.getloadavg()
-    results = {}
+    prepared = {}
     for size in sizes:
         db_url = f"{pg_url}/{prefix}_{size}"
         env = bench_env(db_url)
@@ -55,9 +56,10 @@ def main() -> None:
             continue
         run_django(["manage.py", "collectstatic", "--noinput", "-v0"], env)  # as in production
         pages = json.loads(run_django(["-m", "bench.web.prepare"], env))["pages"]
-        results[size] = measure.run_size(size, pages, env, db_url, args.rounds, args.duration)
+        prepared[size] = (pages, env, db_url)
     if args.generate_only:
         return
+    results = measure.run_sizes(prepared, args.rounds, args.duration)
     report = {
         "machine": machine(load_before),
         "command": " ".join(["python bench/web_bench.py", *sys.argv[1:]]),

@@ -187,23 +187,56 @@ def run_seconds(rps: float, duration: float) -> int:
     return math.ceil(min(MAX_SECONDS, max(duration, MIN_REQUESTS / max(rps, 0.1))))
 
 
-def run_size(size, pages, env, db_url, rounds, duration) -> dict:
-    measured = [p for p in pages if "skipped" not in p]
-    runs: dict[str, list[dict]] = {p["name"]: [] for p in measured}
-    server = Server(env)
-    backends = Backends(db_url)
+def run_sizes(sizes: dict[str, tuple[list, dict, str]], rounds: int, duration: float) -> dict:
+    """Measure every size in the same rounds: size -> (pages, env, database URL).
+
+    Each size has its own gunicorn and its own backends, all started first. Within a round
+    a page is loaded at every size back to back, then the next page: a drift of the
+    machine's speed (another process, the CPU's clock) then falls on every size alike, and
+    "large ÷ small" compares like with like (run one size after the other, the bare view
+    itself once came out 1.28 × dearer at large than at small)."""
+    servers: dict[str, Server] = {}
+    backends: dict[str, Backends] = {}
+    runs: dict[str, dict[str, list[dict]]] = {}
     try:
-        durations = {}
-        for page in measured:  # warm up (caches, connections) and size each page's run
-            warm = load(server, backends, page, 2)
-            durations[page["name"]] = run_seconds(warm["rps"], duration)
+        for size, (pages, env, db_url) in sizes.items():
+            servers[size] = Server(env)
+            backends[size] = Backends(db_url)
+            runs[size] = {p["name"]: [] for p in pages if "skipped" not in p}
+        durations = _warm_up(sizes, servers, backends, duration)
+        names = list(dict.fromkeys(name for size in runs for name in runs[size]))
         for number in range(rounds):
-            print(f"[{size}] round {number + 1}/{rounds}", file=sys.stderr)
-            for page in measured:
-                runs[page["name"]].append(load(server, backends, page, durations[page["name"]]))
+            print(f"[{', '.join(sizes)}] round {number + 1}/{rounds}", file=sys.stderr)
+            for name in names:
+                for size, (pages, _env, _url) in sizes.items():
+                    if name in runs[size]:
+                        page = _named(pages, name)
+                        seconds = durations[size, name]
+                        runs[size][name].append(load(servers[size], backends[size], page, seconds))
     finally:
-        backends.close()
-        server.stop()
+        for each in backends.values():
+            each.close()
+        for server in servers.values():
+            server.stop()
+    return {size: _summary(pages, runs[size]) for size, (pages, _env, _url) in sizes.items()}
+
+
+def _named(pages: list[dict], name: str) -> dict:
+    return next(page for page in pages if page["name"] == name)
+
+
+def _warm_up(sizes, servers, backends, duration) -> dict[tuple[str, str], int]:
+    """Warm every page up (caches, connections) and size each page's run."""
+    durations = {}
+    for size, (pages, _env, _url) in sizes.items():
+        for page in pages:
+            if "skipped" not in page:
+                warm = load(servers[size], backends[size], page, 2)
+                durations[size, page["name"]] = run_seconds(warm["rps"], duration)
+    return durations
+
+
+def _summary(pages: list[dict], runs: dict[str, list[dict]]) -> dict:
     result = {}
     for page in pages:
         if "skipped" in page:
