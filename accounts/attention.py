@@ -193,10 +193,6 @@ def _add_protocol(by_school: dict[int, SchoolAttention]) -> None:
         by_school[school.pk].protocol_missing = school.staff_total - school.staff_confirmed
 
 
-def _failing_sources(school_ids, *, foundation: bool) -> list[Source]:
-    return list(failing_sources(school_ids, foundation=foundation))
-
-
 def failing_sources(school_ids, *, foundation: bool):
     """Failing sources of these schools (`foundation`: and those of no one school), most
     failures first; with `school_ids` None, of every school: the foundation's, read from
@@ -229,7 +225,7 @@ def attention_overview(
     _add_consent(by_school, now)
     _add_work(by_school)
     _add_protocol(by_school)
-    for source in _failing_sources(list(by_school), foundation=foundation):
+    for source in failing_sources(list(by_school), foundation=foundation):
         if source.school_id is None:
             overview.foundation_sources.append(source)
         else:

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
 from django.utils import timezone
 
-from accounts.attention import SchoolAttention, _failing_sources, attention_overview
+from accounts.attention import SchoolAttention, attention_overview, failing_sources
 from accounts.models import SchoolCounts
 from consent.models import TakedownTask
 from monitoring.models import FollowUp, Source
@@ -157,7 +157,7 @@ def _stored(page: Page, totals: dict, *, still_counting: int) -> BoardHome:
     ids = [school.pk for school in schools]
     with_director = directed_school_ids(ids)
     # every failing source of the foundation, read once for the rows, total and list
-    failing = _failing_sources(None, foundation=True)
+    failing = list(failing_sources(None, foundation=True))
     work = _open_work(ids, failing)
     rows = []
     for school in schools:
