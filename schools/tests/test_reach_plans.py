@@ -126,3 +126,38 @@ def test_it_lists_the_groups_in_reach_without_reading_every_group(
     nodes = reach_plan(user, GROUPS_IN_REACH_SQL).split("->")
     assert [n for n in nodes if " on schools_group " in n and "Cond" not in n] == []
     assert groups_in_reach(user)
+
+
+def sql_plan(text: str, params: list) -> list[str]:
+    """The plan nodes of SQL written out (opo_portal.sql), seq scans turned off."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + text, params)
+        return "\n".join(row[0] for row in cursor.fetchall()).split("->")
+
+
+def unbounded_scans(nodes: list[str], table: str) -> list[str]:
+    return [n for n in nodes if f" on {table} " in n and "Cond" not in n]
+
+
+def test_coverage_names_the_groups_from_the_schools_own_groups(postgres, pupil_a, pupil_a2):
+    """Coverage and its export join each pupil's group from the school's groups: not a
+    subquery per pupil (a seq scan of a small foundation's groups per pupil) nor a hash of
+    every group of a large one."""
+    from consent.reports import SCHOOL_PUPILS_SQL
+
+    nodes = sql_plan(SCHOOL_PUPILS_SQL, [pupil_a.school_id])
+    assert unbounded_scans(nodes, "schools_group") == []
+    assert unbounded_scans(nodes, "schools_pupil") == []
+    assert not any("SubPlan" in n for n in nodes)
+
+
+@pytest.mark.parametrize("query", ["SCHOOL_HOLDERS_SQL", "SCHOOL_HOLDER_IDS_SQL"])
+def test_coverage_reads_the_gezag_holders_per_pupil(postgres, parent_a, pupil_a, query):
+    """The gezag-holders of a school's pupils by an index condition on the pupils' ids,
+    never every guardianship of the foundation."""
+    from consent import reports
+
+    nodes = sql_plan(getattr(reports, query), [pupil_a.school_id])
+    assert unbounded_scans(nodes, "schools_guardianship") == []
+    assert any(" on schools_guardianship " in n for n in nodes)
