@@ -12,8 +12,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Recycle workers now and then, so a slow leak never grows for weeks.
-max_requests = 2000
+# Recycle workers now and then, so a slow leak never grows for weeks (0: never; the web
+# bench reads each worker's CPU from /proc, which a recycled worker takes with it).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 # Worker heartbeat files in memory: a slow container disk never looks like a hung worker.
 SHM = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, no data

@@ -98,19 +98,29 @@ class Backends:
         self.conn.close()
 
 
+def production_overrides(port: int) -> dict:
+    """deploy/gunicorn.conf.py as `make prod` runs it, but for the port, the number of
+    workers and their recycling: a recycled worker's CPU leaves /proc with it."""
+    return {
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(WORKERS),
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+
+
 class Server:
     def __init__(self, env: dict):
         self.port = free_port()
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
-                "opo_portal.wsgi:application",
-                f"--workers={WORKERS}",
-                f"--bind=127.0.0.1:{self.port}",
+                f"--config={ROOT / 'deploy' / 'gunicorn.conf.py'}",
                 "--log-level=warning",
+                "opo_portal.wsgi:application",
             ],
-            env=env,
+            env={**env, **production_overrides(self.port)},
             cwd=ROOT,
+            stdout=subprocess.DEVNULL,  # the access log, written as in production
         )
         self.url = f"http://127.0.0.1:{self.port}"
         self._wait()

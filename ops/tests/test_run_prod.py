@@ -62,3 +62,9 @@ def test_it_trusts_the_forwarded_proto_of_the_proxy_only(monkeypatch):
     config = gunicorn_config(monkeypatch)
     assert config["secure_scheme_headers"] == {"X-FORWARDED-PROTO": "https"}
     assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def test_it_recycles_workers_unless_told_not_to(monkeypatch):
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    assert gunicorn_config(monkeypatch)["max_requests"] == 2000
+    assert gunicorn_config(monkeypatch, GUNICORN_MAX_REQUESTS="0")["max_requests"] == 0
