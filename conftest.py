@@ -12,12 +12,22 @@ import os
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
 Role = StaffMembership.Role
 SCHOOL_YEAR = "2026-2027"
+
+# Property tests check what the code answers, never how fast: Hypothesis' default 200 ms
+# deadline per example (and its too-slow health check) made a rules property test fail
+# once while the machine was busy filling a bench database. Timing lives in bench/.
+hypothesis_settings.register_profile(
+    "opo", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("opo")
 
 
 def pytest_sessionstart(session):
