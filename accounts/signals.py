@@ -12,6 +12,7 @@ from accounts.middleware import TOTP_SESSION_KEY
 from accounts.roles import has_totp, requires_mfa
 from accounts.user_cache import forget_user, forget_users
 from consent.models import ConsentEvent, Purpose, PurposeVersion
+from consent.signals import events_written_in_bulk
 from policy.models import Acknowledgement, ProtocolVersion
 from schools.models import Guardianship, Pupil, StaffMembership
 from schools.signals import guardians_linked, pupils_written_in_bulk
@@ -79,6 +80,12 @@ def forget_linked_parents(sender, user_ids, **kwargs):
 @receiver(post_delete, sender=Guardianship)
 def count_pupils_school_again(sender, instance, **kwargs):
     board.mark_changed(pupils=[instance.pupil_id])
+
+
+@receiver(events_written_in_bulk)
+def count_decided_pupils_school_again(sender, pupil_ids, **kwargs):
+    """A save of several answers writes its events in bulk (no model signals)."""
+    board.mark_changed(pupils=pupil_ids)
 
 
 @receiver(post_save, sender=Pupil)

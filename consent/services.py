@@ -33,6 +33,7 @@ from consent.rules import (
     purpose_infos,
     shown_state,
 )
+from consent.signals import events_written_in_bulk
 from outbox.services import duty_enqueue
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
 from schools.leaders import leader_ids
@@ -68,6 +69,11 @@ def has_gezag(user, pupil: Pupil) -> bool:
 # --- Decisions ---------------------------------------------------------------
 
 
+# The order of a decision made in this save but not yet stored: after every stored event
+# (ids stay far below), and in the order of the answers among themselves.
+UNSAVED_SEQ = 2**62
+
+
 @transaction.atomic
 def consent_decide(
     *,
@@ -94,18 +100,10 @@ def consent_decide(
         raise PermissionDenied(_("Only a parent with parental authority can decide."))
     by_purpose = {info.purpose.pk: info for info in infos}
     answers = list(answers)
-    for answer in answers:
-        if answer.purpose_id not in by_purpose or answer.media_type not in MediaType.values:
-            raise ValidationError(_("Unknown purpose or media type."))
-        current = by_purpose[answer.purpose_id].current_version.pk
-        if seen_versions is not None and seen_versions.get(answer.purpose_id) != current:
-            raise ValidationError(
-                _("The text of “%(purpose)s” has changed. Please read it and answer again.")
-                % {"purpose": by_purpose[answer.purpose_id].purpose.name}
-            )
+    _refuse_unknown_or_stale(answers, by_purpose, seen_versions)
     now = timezone.now()
-    created = []
-    notified = False
+    created: list[ConsentEvent] = []
+    conflict_cause = None  # the first answer of this save that made parents disagree
     for answer in answers:
         key = (pupil.pk, answer.purpose_id, answer.media_type)
         own = table.latest_by_guardian(*key).get(guardian.pk)
@@ -113,7 +111,7 @@ def consent_decide(
             continue
         before = table.state(*key)
         version = by_purpose[answer.purpose_id].current_version
-        event = ConsentEvent.objects.create(
+        event = ConsentEvent(
             pupil=pupil,
             guardian=guardian,
             purpose_id=answer.purpose_id,
@@ -125,16 +123,41 @@ def consent_decide(
             recorded_by=recorded_by,
             created_at=now,
         )
+        seq = UNSAVED_SEQ + len(created)
         created.append(event)
         table.decisions.setdefault(key, []).append(
-            Decision(guardian.pk, version.number, answer.granted, now, event.pk)
+            Decision(guardian.pk, version.number, answer.granted, now, seq)
         )
-        if before != State.CONFLICT and table.state(*key) == State.CONFLICT and not notified:
-            conflict_notice_create(event=event)  # one notice per save, however many cells
-            notified = True
-        if not event.granted:
-            takedowns_create_for(event=event)
+        now_in_conflict = before != State.CONFLICT and table.state(*key) == State.CONFLICT
+        if now_in_conflict and conflict_cause is None:
+            conflict_cause = event
+    # One INSERT for every changed answer, one takedown lookup for every "no".
+    ConsentEvent.objects.bulk_create(created)
+    if created:
+        events_written_in_bulk.send(sender=ConsentEvent, pupil_ids=[pupil.pk])
+    if conflict_cause is not None:
+        conflict_notice_create(event=conflict_cause)  # one notice per save, however many cells
+    withdrawn = [event for event in created if not event.granted]
+    if withdrawn:
+        takedowns_create_for(events=withdrawn)
     return created
+
+
+def _refuse_unknown_or_stale(
+    answers: Sequence[Answer],
+    by_purpose: Mapping[int, PurposeInfo],
+    seen_versions: Mapping[int, int] | None,
+) -> None:
+    """The whole save is refused for an unknown cell or a text changed since it was shown."""
+    for answer in answers:
+        if answer.purpose_id not in by_purpose or answer.media_type not in MediaType.values:
+            raise ValidationError(_("Unknown purpose or media type."))
+        current = by_purpose[answer.purpose_id].current_version.pk
+        if seen_versions is not None and seen_versions.get(answer.purpose_id) != current:
+            raise ValidationError(
+                _("The text of “%(purpose)s” has changed. Please read it and answer again.")
+                % {"purpose": by_purpose[answer.purpose_id].purpose.name}
+            )
 
 
 def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
@@ -287,15 +310,18 @@ def check_results(*, info: PurposeInfo, media_type: str, pupils: Sequence[Pupil]
     return results
 
 
-def takedowns_create_for(*, event: ConsentEvent) -> list[TakedownTask]:
-    """A "no" for a pupil who appears in checks on that channel and media: take them down."""
+def takedowns_create_for(*, events: Sequence[ConsentEvent]) -> list[TakedownTask]:
+    """ "No" answers (consent events with granted False) for pupils who appear in checks on
+    that channel and media: take them down. One lookup for all of them; each task names
+    the answer that caused it."""
+    causes = {(e.pupil_id, e.purpose_id, e.media_type): e for e in events}
     return takedowns_create(
-        pupil_ids=[event.pupil_id],
-        purpose_ids=[event.purpose_id],
-        media_types=[event.media_type],
-        before=event.created_at,
+        pupil_ids={e.pupil_id for e in events},
+        purpose_ids={e.purpose_id for e in events},
+        media_types={e.media_type for e in events},
+        before=max(e.created_at for e in events),
         reason=TakedownTask.Reason.ANSWER,
-        event=event,
+        causes=causes,
     )
 
 
@@ -306,11 +332,15 @@ def takedowns_create(
     media_types: Collection[str],
     before: datetime.datetime,
     reason: str,
-    event: ConsentEvent | None = None,
+    causes: Mapping[tuple[int, int, str], ConsentEvent] | None = None,
 ) -> list[TakedownTask]:
     """Consent for these pupils stopped being granted: every check made before, not
     replaced, in which such a pupil *appears* becomes a takedown task for the teacher who
     made it, whatever the check's verdict was.
+
+    With `causes` ((pupil, purpose, media type) -> the answer that withdrew it), only the
+    checks of those cells, each made before its answer, and each task names its answer;
+    the lookup reads the cross product of the ids and the cells are picked here.
 
     Idempotent: one task per (check, pupil); e-mails are queued once the row is committed.
     """
@@ -325,11 +355,17 @@ def takedowns_create(
         rows = rows.filter(publication_check__purpose_id__in=list(purpose_ids))
     tasks = []
     for row in rows:
+        check = row.publication_check
+        event = None
+        if causes is not None:
+            event = causes.get((row.pupil_id, check.purpose_id, check.media_type))
+            if event is None or check.created_at > event.created_at:
+                continue
         task, created = TakedownTask.objects.get_or_create(
-            publication_check=row.publication_check,
+            publication_check=check,
             pupil_id=row.pupil_id,
             defaults={
-                "assigned_to_id": row.publication_check.checked_by_id,
+                "assigned_to_id": check.checked_by_id,
                 "caused_by": event,
                 "reason": reason,
             },

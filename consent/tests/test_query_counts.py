@@ -9,7 +9,7 @@ from django.urls import reverse
 from conftest import make_pupil
 from consent.models import ConsentEvent
 from consent.rules import purpose_infos
-from consent.tests.helpers import decide, purpose
+from consent.tests.helpers import decide
 
 
 @pytest.mark.parametrize("decisions", [1, 12])
@@ -32,30 +32,64 @@ def test_it_shows_the_child_page_in_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("changes", [0, 1])
+MEDIA = ("photo", "video", "audio")
+
+
+def _saved_child_page(login, parent, pupil, answer: str):
+    """Every cell of the child saved by the parent as `answer` ("yes" or "no"); then the
+    parent's client after a visit of the child page, its URL and the events so far."""
+    for info in purpose_infos():
+        for media in MEDIA:
+            decide(pupil, parent, info.purpose.code, media, answer == "yes")
+    client = login(parent)
+    url = reverse("consent:child", args=[pupil.pk])
+    client.get(url)
+    return client, url, ConsentEvent.objects.count()
+
+
+def _child_page_answers(answer: str, changed: int) -> dict:
+    """The child page's form: every cell answered `answer`, but the first `changed` cells
+    answered the other way."""
+    other = "no" if answer == "yes" else "yes"
+    infos = purpose_infos()
+    data = {f"v-{info.purpose.pk}": info.current_version.pk for info in infos}
+    cells = [(info.purpose.pk, media) for info in infos for media in MEDIA]
+    for number, (purpose_id, media) in enumerate(cells):
+        data[f"c-{purpose_id}-{media}"] = other if number < changed else answer
+    return data
+
+
+@pytest.mark.parametrize("changes", [0, 1, 18])
 def test_it_saves_the_child_page_in_a_fixed_number_of_queries(
     login, parent_a, pupil_a, changes, django_assert_num_queries
 ):
-    infos = purpose_infos()
-    decide(pupil_a, parent_a, "website", "photo", True)
-    website = purpose("website").pk
-    data = {f"v-{info.purpose.pk}": info.current_version.pk for info in infos}
-    data[f"c-{website}-photo"] = "yes"  # the saved answer: no new event
-    if changes:
-        data[f"c-{website}-video"] = "yes"
-    client = login(parent_a)
-    url = reverse("consent:child", args=[pupil_a.pk])
-    client.get(url)
-    before = ConsentEvent.objects.count()
+    """Grants: every cell was "no", `changes` of them become "yes"."""
+    client, url, before = _saved_child_page(login, parent_a, pupil_a, "no")
     # (session from the cache) 1 user, 2 memberships, 3 the child's guardianships (reach,
     # gezag), 4 purposes with versions, 5 savepoint of the save's transaction, 6 the
-    # child's row lock, 7 gezag-holders and 8 events under the lock, then per changed
-    # answer its event, 9 savepoint released. Above 8: the two transaction statements;
-    # the decisions and gezag are read once, under the lock (the page's own read of them
-    # is not done for a valid POST). A changed answer adds only its INSERT.
-    with django_assert_num_queries(9 + changes):
-        response = client.post(url, data)
+    # child's row lock, 7 gezag-holders and 8 events under the lock, then one INSERT for
+    # every changed answer together, 9 savepoint released. Above 8: the two transaction
+    # statements; the decisions and gezag are read once, under the lock (the page's own
+    # read of them is not done for a valid POST). 1 or 18 changed answers: the same count.
+    with django_assert_num_queries(9 + (changes > 0)):
+        response = client.post(url, _child_page_answers("no", changes))
     assert response.status_code == 302
+    assert ConsentEvent.objects.count() == before + changes
+
+
+@pytest.mark.parametrize("changes", [1, 18])
+def test_it_saves_withdrawals_on_the_child_page_in_a_fixed_number_of_queries(
+    login, parent_a, pupil_a, changes, django_assert_num_queries
+):
+    """Withdrawals: every cell was "yes", `changes` of them become "no"."""
+    client, url, before = _saved_child_page(login, parent_a, pupil_a, "yes")
+    # The grants' 10 (above) and one lookup of the checks in which the child appears on
+    # any withdrawn cell, for all of them together (consent.services.takedowns_create_for;
+    # no check here, so no task). 1 or 18 withdrawals: the same count.
+    with django_assert_num_queries(11):
+        response = client.post(url, _child_page_answers("yes", changes))
+    assert response.status_code == 302
+    assert ConsentEvent.objects.filter(granted=False).count() == changes
     assert ConsentEvent.objects.count() == before + changes
 
 

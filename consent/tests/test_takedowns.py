@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from consent.models import TakedownTask
-from consent.services import publication_check_create
+from consent.services import Answer, consent_decide, publication_check_create
 from consent.tests.helpers import decide, purpose
 from outbox.models import Duty
 from outbox.services import duty_run
@@ -121,3 +121,28 @@ def test_it_marks_a_task_done_by_its_teacher_only(
     html = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
     assert 'id="takedowns-heading"' not in html  # the box on the home page is gone
     assert '<span class="badge">' not in html  # and the menu shows no open count
+
+
+def test_one_save_takes_down_each_withdrawn_cell_and_names_its_own_answer(
+    teacher_a, parent_a, pupil_a
+):
+    """A parent's save with several "no" answers: one task per check of a withdrawn cell,
+    caused by that cell's answer; a check of a cell the save left alone stays."""
+    cells = [("sociale-media", "photo"), ("website", "video"), ("website", "photo")]
+    checks = {}
+    for code, media in cells:
+        decide(pupil_a, parent_a, code, media, True)
+        checks[(code, media)] = publication_check_create(
+            user=teacher_a, purpose=purpose(code), media_type=media, pupils=[pupil_a]
+        )
+    withdrawn = [("sociale-media", "photo"), ("website", "video")]
+    events = consent_decide(
+        pupil=pupil_a,
+        guardian=parent_a,
+        answers=[Answer(purpose(code).pk, media, False) for code, media in withdrawn],
+    )
+    assert len(events) == 2 and all(event.pk for event in events)
+    tasks = {task.publication_check_id: task for task in TakedownTask.objects.all()}
+    assert set(tasks) == {checks[cell].pk for cell in withdrawn}
+    for event, cell in zip(events, withdrawn, strict=True):
+        assert tasks[checks[cell].pk].caused_by_id == event.pk
