@@ -65,6 +65,7 @@ def test_it_saves_the_child_page_in_a_fixed_number_of_queries(
 ):
     """Grants: every cell was "no", `changes` of them become "yes"."""
     client, url, before = _saved_child_page(login, parent_a, pupil_a, "no")
+    data = _child_page_answers("no", changes)
     # (session from the cache) 1 user, 2 memberships, 3 the child's guardianships (reach,
     # gezag), 4 purposes with versions, 5 savepoint of the save's transaction, 6 the
     # child's row lock, 7 gezag-holders and 8 events under the lock, then one INSERT for
@@ -72,7 +73,7 @@ def test_it_saves_the_child_page_in_a_fixed_number_of_queries(
     # statements; the decisions and gezag are read once, under the lock (the page's own
     # read of them is not done for a valid POST). 1 or 18 changed answers: the same count.
     with django_assert_num_queries(9 + (changes > 0)):
-        response = client.post(url, _child_page_answers("no", changes))
+        response = client.post(url, data)
     assert response.status_code == 302
     assert ConsentEvent.objects.count() == before + changes
 
@@ -83,11 +84,12 @@ def test_it_saves_withdrawals_on_the_child_page_in_a_fixed_number_of_queries(
 ):
     """Withdrawals: every cell was "yes", `changes` of them become "no"."""
     client, url, before = _saved_child_page(login, parent_a, pupil_a, "yes")
+    data = _child_page_answers("yes", changes)
     # The grants' 10 (above) and one lookup of the checks in which the child appears on
     # any withdrawn cell, for all of them together (consent.services.takedowns_create_for;
     # no check here, so no task). 1 or 18 withdrawals: the same count.
     with django_assert_num_queries(11):
-        response = client.post(url, _child_page_answers("yes", changes))
+        response = client.post(url, data)
     assert response.status_code == 302
     assert ConsentEvent.objects.filter(granted=False).count() == changes
     assert ConsentEvent.objects.count() == before + changes
