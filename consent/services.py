@@ -34,7 +34,7 @@ from consent.rules import (
     shown_state,
 )
 from consent.signals import events_written_in_bulk
-from outbox.services import duty_enqueue
+from outbox.services import duties_enqueue_many, duty_enqueue
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
 from schools.leaders import leader_ids
 from schools.models import Guardianship, Pupil, School
@@ -353,7 +353,7 @@ def takedowns_create(
     ).select_related("publication_check")
     if purpose_ids is not None:
         rows = rows.filter(publication_check__purpose_id__in=list(purpose_ids))
-    tasks = []
+    wanted: dict[tuple[int, int], TakedownTask] = {}  # (check, pupil) -> its task
     for row in rows:
         check = row.publication_check
         event = None
@@ -361,23 +361,65 @@ def takedowns_create(
             event = causes.get((row.pupil_id, check.purpose_id, check.media_type))
             if event is None or check.created_at > event.created_at:
                 continue
-        task, created = TakedownTask.objects.get_or_create(
+        wanted[(check.pk, row.pupil_id)] = TakedownTask(
             publication_check=check,
             pupil_id=row.pupil_id,
-            defaults={
-                "assigned_to_id": check.checked_by_id,
-                "caused_by": event,
-                "reason": reason,
-            },
+            assigned_to_id=check.checked_by_id,
+            caused_by=event,
+            reason=reason,
         )
-        if created:
-            tasks.append(task)
-            duty_enqueue(
-                key=f"takedown-email:{task.pk}",
-                handler="consent.duties.takedown_email_send",
-                payload={"task_id": task.pk},
-            )
+    return _takedown_tasks_create(wanted, _takedowns_made(wanted))
+
+
+def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> set[tuple[int, int]]:
+    """Which of these (check, pupil) already have their task. One query."""
+    if not wanted:
+        return set()
+    return set(
+        TakedownTask.objects.filter(
+            publication_check_id__in={check_id for check_id, _pupil in wanted},
+            pupil_id__in={pupil_id for _check, pupil_id in wanted},
+        ).values_list("publication_check_id", "pupil_id")
+    )
+
+
+def _takedown_tasks_create(
+    wanted: Mapping[tuple[int, int], TakedownTask], made: set[tuple[int, int]]
+) -> list[TakedownTask]:
+    """The wanted tasks not `made` before, in one INSERT, and their e-mails as outbox
+    duties in another. A task made meanwhile by a change of meaning (which takes no pupil
+    lock) makes the INSERT fail: then each is made, or found, one by one."""
+    tasks = [task for key, task in wanted.items() if key not in made]
+    if not tasks:
+        return []
+    try:
+        with transaction.atomic():
+            TakedownTask.objects.bulk_create(tasks)
+    except IntegrityError:
+        tasks = [task for task in map(_takedown_task_get_or_create, tasks) if task is not None]
+    duties_enqueue_many(
+        duties=[
+            (f"takedown-email:{task.pk}", TAKEDOWN_EMAIL, {"task_id": task.pk}) for task in tasks
+        ]
+    )
     return tasks
+
+
+TAKEDOWN_EMAIL = "consent.duties.takedown_email_send"
+
+
+def _takedown_task_get_or_create(task: TakedownTask) -> TakedownTask | None:
+    """`task` saved, or None when its (check, pupil) already has one."""
+    saved, created = TakedownTask.objects.get_or_create(
+        publication_check=task.publication_check,
+        pupil_id=task.pupil_id,
+        defaults={
+            "assigned_to_id": task.assigned_to_id,
+            "caused_by": task.caused_by,
+            "reason": task.reason,
+        },
+    )
+    return saved if created else None
 
 
 @transaction.atomic

@@ -7,7 +7,12 @@ from django.core import mail
 from django.urls import reverse
 
 from consent.models import TakedownTask
-from consent.services import Answer, consent_decide, publication_check_create
+from consent.services import (
+    Answer,
+    _takedown_tasks_create,
+    consent_decide,
+    publication_check_create,
+)
 from consent.tests.helpers import decide, purpose
 from outbox.models import Duty
 from outbox.services import duty_run
@@ -146,3 +151,54 @@ def test_one_save_takes_down_each_withdrawn_cell_and_names_its_own_answer(
     assert set(tasks) == {checks[cell].pk for cell in withdrawn}
     for event, cell in zip(events, withdrawn, strict=True):
         assert tasks[checks[cell].pk].caused_by_id == event.pk
+
+
+@pytest.mark.parametrize("checks", [2, 12])
+def test_a_withdrawal_takes_down_every_check_in_a_fixed_number_of_queries(
+    teacher_a, parent_a, pupil_a, checks, django_assert_num_queries
+):
+    """However many posts the child is in: one lookup, one INSERT of the tasks, one of
+    their e-mails (consent.services.takedowns_create)."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    made = [
+        publication_check_create(
+            user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+        )
+        for _ in range(checks)
+    ]
+    # 1 the test helper's purpose, 2 savepoint, 3 the child's row lock, 4 purposes with
+    # versions, 5 gezag-holders, 6 events, 7 the "no", 8 the checks the child appears in,
+    # 9 which of them have a task, 10-12 the tasks (savepoint, one INSERT, release),
+    # 13 their e-mails' duties (one INSERT), 14 savepoint released. The same for 2 or 12.
+    with django_assert_num_queries(14):
+        decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    tasks = TakedownTask.objects.all()
+    assert {task.publication_check_id for task in tasks} == {check.pk for check in made}
+    assert Duty.objects.filter(key__startswith="takedown-email:").count() == checks
+
+
+def test_a_task_made_meanwhile_is_not_made_again_nor_mailed_twice(teacher_a, parent_a, pupil_a):
+    """A change of meaning takes no pupil lock: when it made one of the tasks between the
+    lookup and the INSERT, the others are still made, each with one e-mail."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    checks = [
+        publication_check_create(
+            user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+        )
+        for _ in range(3)
+    ]
+    first = TakedownTask.objects.create(
+        publication_check=checks[0], pupil=pupil_a, assigned_to=teacher_a, reason="answer"
+    )
+    wanted = {
+        (check.pk, pupil_a.pk): TakedownTask(
+            publication_check=check, pupil=pupil_a, assigned_to=teacher_a, reason="answer"
+        )
+        for check in checks
+    }
+    made = _takedown_tasks_create(wanted, made=set())  # as if the lookup had missed `first`
+    assert {task.publication_check_id for task in made} == {checks[1].pk, checks[2].pk}
+    assert TakedownTask.objects.count() == 3
+    assert TakedownTask.objects.get(publication_check=checks[0]).pk == first.pk
+    keys = set(Duty.objects.filter(key__startswith="takedown-email:").values_list("key", flat=True))
+    assert keys == {f"takedown-email:{task.pk}" for task in made}
