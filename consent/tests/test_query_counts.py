@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_pupil
-from consent.models import ConsentEvent
+from consent.models import ConsentEvent, MediaType
 from consent.rules import purpose_infos
 from consent.tests.helpers import decide
 
@@ -32,14 +32,11 @@ def test_it_shows_the_child_page_in_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
-MEDIA = ("photo", "video", "audio")
-
-
 def _saved_child_page(login, parent, pupil, answer: str):
     """Every cell of the child saved by the parent as `answer` ("yes" or "no"); then the
     parent's client after a visit of the child page, its URL and the events so far."""
     for info in purpose_infos():
-        for media in MEDIA:
+        for media in MediaType.values:
             decide(pupil, parent, info.purpose.code, media, answer == "yes")
     client = login(parent)
     url = reverse("consent:child", args=[pupil.pk])
@@ -53,7 +50,7 @@ def _child_page_answers(answer: str, changed: int) -> dict:
     other = "no" if answer == "yes" else "yes"
     infos = purpose_infos()
     data = {f"v-{info.purpose.pk}": info.current_version.pk for info in infos}
-    cells = [(info.purpose.pk, media) for info in infos for media in MEDIA]
+    cells = [(info.purpose.pk, media) for info in infos for media in MediaType.values]
     for number, (purpose_id, media) in enumerate(cells):
         data[f"c-{purpose_id}-{media}"] = other if number < changed else answer
     return data
