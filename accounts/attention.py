@@ -18,7 +18,7 @@ from consent.rules import State, answers_state, latest_answers, purpose_infos
 from consent.services import REMINDER_PAUSE
 from monitoring.models import SOURCE_FAILING, FollowUp, Source
 from policy.models import ProtocolVersion
-from policy.selectors import schools_with_confirmation_counts
+from policy.selectors import confirmation_counts
 from schools.leaders import directed_school_ids
 from schools.models import Guardianship, Pupil, School
 
@@ -186,11 +186,10 @@ def _add_protocol(by_school: dict[int, SchoolAttention]) -> None:
     version = ProtocolVersion.objects.current()
     if version is None:
         return
-    counted = schools_with_confirmation_counts(
-        School.objects.filter(pk__in=list(by_school)), version
-    )
-    for school in counted:
-        by_school[school.pk].protocol_missing = school.staff_total - school.staff_confirmed
+    counts = confirmation_counts(list(by_school), version)
+    for school_id, attention in by_school.items():
+        total, confirmed = counts.get(school_id, (0, 0))
+        attention.protocol_missing = total - confirmed
 
 
 def failing_sources(school_ids, *, foundation: bool):

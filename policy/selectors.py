@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Subquery
 
 from accounts.models import User
+from opo_portal import sql
 from policy.models import Acknowledgement, ProtocolVersion
 from schools.models import School, StaffMembership
 
@@ -73,27 +74,62 @@ def parent_confirmations(*, school: School, version: ProtocolVersion) -> list[Co
     ]
 
 
-def schools_with_confirmation_counts(
-    schools: QuerySet[School], version: ProtocolVersion
-) -> QuerySet[School]:
-    """Annotate staff_total and staff_confirmed per school (one query for all schools).
+# Per school, its active teachers and directors and how many of them confirmed a version:
+# per listed school (a loop over the ids, so the plan stays an index lookup per school
+# whatever PostgreSQL estimates for a list of ids) its memberships, each confirmation
+# looked up in the (version, user) unique index (as a join, small foundations got a
+# read of every confirmation per school). Written out and prepared: as two
+# correlated subqueries through the ORM, PostgreSQL spent more CPU planning the board's
+# page than running it, and building them cost the page ~1 ms of Python (issue 17).
+CONFIRMATION_COUNTS_SQL = sql.prepared(
+    "SELECT s.id, c.total, c.done FROM unnest(%s::bigint[]) AS s(id), LATERAL ("
+    " SELECT COUNT(DISTINCT m.user_id) AS total, COUNT(DISTINCT m.user_id) FILTER (WHERE"
+    " EXISTS (SELECT 1 FROM policy_acknowledgement a"
+    " WHERE a.user_id = m.user_id AND a.version_id = %s)) AS done"
+    " FROM schools_staffmembership m JOIN accounts_user u ON u.id = m.user_id AND u.is_active"
+    " WHERE m.school_id = s.id AND m.role = ANY(%s)) c"
+    " WHERE c.total > 0"
+)
 
-    Two correlated counts per school over that school's memberships, each confirmation
-    found through the (version, user) unique index: no pass over every user or every
-    confirmation of the foundation, so the cost follows the schools listed.
-    """
-    staff = StaffMembership.objects.filter(
-        school=OuterRef("pk"), role__in=SCHOOL_STAFF_ROLES, user__is_active=True
-    )
-    confirmed = Acknowledgement.objects.filter(version=version, user=OuterRef("user_id"))
-    return schools.annotate(
-        staff_total=_count_users(staff),
-        staff_confirmed=_count_users(staff.filter(Exists(confirmed))),
-    ).order_by("name")
+
+def confirmation_counts(school_ids, version: ProtocolVersion) -> dict[int, tuple[int, int]]:
+    """school id -> (staff, staff who confirmed `version`) for these schools; a school
+    without active staff is left out. One query, whatever the size of the foundation."""
+    params = [list(school_ids), version.pk, list(SCHOOL_STAFF_ROLES)]
+    found = sql.rows(CONFIRMATION_COUNTS_SQL, params, confirmation_count_rows_orm)
+    return {school: (total, done) for school, total, done in found}
 
 
-def _count_users(memberships: QuerySet[StaffMembership]) -> Coalesce:
+class SchoolConfirmations(NamedTuple):
+    code: str
+    name: str
+    staff_confirmed: int
+    staff_total: int
+
+
+def with_confirmation_counts(schools, version: ProtocolVersion) -> list[SchoolConfirmations]:
+    """A row per school of `schools` ((id, code, name) tuples) with its counts. One query."""
+    schools = list(schools)
+    counts = confirmation_counts([school_id for school_id, _code, _name in schools], version)
+    rows = []
+    for school_id, code, name in schools:
+        total, done = counts.get(school_id, (0, 0))
+        rows.append(SchoolConfirmations(code, name, done, total))
+    return rows
+
+
+def confirmation_count_rows_orm(school_ids, version_id: int, roles) -> list[tuple[int, int, int]]:
+    """CONFIRMATION_COUNTS_SQL's rows through the ORM (SQLite; the tests compare them)."""
+    confirmed = Acknowledgement.objects.filter(version_id=version_id, user=OuterRef("user_id"))
     counted = (
-        memberships.order_by().values("school").annotate(n=Count("user", distinct=True)).values("n")
+        StaffMembership.objects.filter(
+            school_id__in=school_ids, role__in=roles, user__is_active=True
+        )
+        .order_by()
+        .values("school")
+        .annotate(
+            total=Count("user", distinct=True),
+            done=Count("user", distinct=True, filter=Exists(confirmed)),
+        )
     )
-    return Coalesce(Subquery(counted), 0)
+    return [(row["school"], row["total"], row["done"]) for row in counted]

@@ -23,8 +23,8 @@ from policy.forms import (
 from policy.models import Acknowledgement, Article, ProtocolVersion, Release, Section
 from policy.selectors import (
     parent_confirmations,
-    schools_with_confirmation_counts,
     staff_confirmations,
+    with_confirmation_counts,
 )
 from schools.access import (
     directed_schools,
@@ -192,12 +192,11 @@ def confirmations(request):
     version = ProtocolVersion.objects.current()
     if version is None:
         return render(request, "policy/none_published.html")
-    schools = schools_with_confirmation_counts(directed_schools(request.user), version)
+    schools = directed_schools(request.user).order_by("name").values_list("pk", "code", "name")
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = with_confirmation_counts(page.object_list, version)
     return render(
-        request,
-        "policy/confirmations.html",
-        {"version": version, "page": page, "schools": page.object_list},
+        request, "policy/confirmations.html", {"version": version, "page": page, "schools": rows}
     )
 
 

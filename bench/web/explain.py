@@ -30,7 +30,8 @@ from bench.web.prepare import bench_cast  # noqa: E402
 from consent.views.teacher import _reachable_groups  # noqa: E402
 from monitoring import selectors  # noqa: E402
 from policy.models import ProtocolVersion  # noqa: E402
-from policy.selectors import schools_with_confirmation_counts  # noqa: E402
+from policy.selectors import CONFIRMATION_COUNTS_SQL, SCHOOL_STAFF_ROLES  # noqa: E402
+from policy.views import SCHOOLS_PER_PAGE  # noqa: E402
 from schools.access import directed_schools, pupils_for_staff  # noqa: E402
 
 
@@ -40,12 +41,18 @@ def queries(cast) -> dict:
         "recent flags, board": selectors.recent_flags(cast["board"], limit=50),
         "recent flags, director": selectors.recent_flags(cast["director"], limit=50),
         "open cases, board": selectors.open_cases(cast["board"], limit=50),
-        "confirmation counts, board": schools_with_confirmation_counts(
-            directed_schools(cast["board"]), version
+        "confirmation counts, board": (
+            CONFIRMATION_COUNTS_SQL,
+            [_first_page(directed_schools(cast["board"])), version.pk, list(SCHOOL_STAFF_ROLES)],
         ),
         "pupils in reach, teacher": pupils_for_staff(cast["teacher"]).current(),
         "reachable groups, director": _reachable_groups(cast["director"]),
     }
+
+
+def _first_page(schools) -> list[int]:
+    """The ids of the first page of the board's confirmations page."""
+    return list(schools.order_by("name").values_list("pk", flat=True)[:SCHOOLS_PER_PAGE])
 
 
 def page_queries(name: str) -> dict:
@@ -81,6 +88,8 @@ def _second_request(client, page) -> CaptureQueriesContext:
 def explain(query) -> tuple[float, str]:
     if isinstance(query, str):
         sql, params = query, None
+    elif isinstance(query, tuple):
+        sql, params = query
     else:
         sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:

@@ -83,6 +83,38 @@ def test_it_counts_confirmed_staff_per_school_in_the_overview(
     }
 
 
+def test_its_counts_match_their_orm_form_for_every_kind_of_staff(
+    v1, school_a, school_b, teacher_a, other_teacher, director_a, director_b
+):
+    from policy.selectors import (
+        SCHOOL_STAFF_ROLES,
+        confirmation_count_rows_orm,
+        confirmation_counts,
+    )
+    from schools.models import School
+
+    # teacher and director of the same school: one person; an inactive teacher: none;
+    # a confirmation of another version: not one of this version; a board member: no school
+    StaffMembership.objects.create(user=teacher_a, role=Role.DIRECTOR, school=school_a)
+    gone = make_staff("weg@example.org", Role.TEACHER, school_a)
+    services.acknowledgement_record(user=gone, version=v1)
+    gone.is_active = False
+    gone.save()
+    make_staff("bestuur@example.org", Role.BOARD)
+    empty = School.objects.create(code="leeg", name="Lege school")
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    services.acknowledgement_record(user=director_b, version=v1)
+    v2 = publish_new_version(director_a)
+    services.acknowledgement_record(user=other_teacher, version=v2)
+    ids = [school_a.pk, school_b.pk, empty.pk]
+    assert confirmation_counts(ids, v1) == {school_a.pk: (3, 1), school_b.pk: (1, 1)}
+    assert confirmation_counts(ids, v2) == {school_a.pk: (3, 1), school_b.pk: (1, 0)}
+    for version in (v1, v2):
+        orm = confirmation_count_rows_orm(ids, version.pk, SCHOOL_STAFF_ROLES)
+        assert confirmation_counts(ids, version) == {row[0]: row[1:] for row in orm}
+    assert confirmation_counts([], v1) == {}
+
+
 def test_it_exports_the_staff_list_as_csv(v1, login, director_a, teacher_a, other_teacher):
     services.acknowledgement_record(user=teacher_a, version=v1)
     response = login(director_a).get(reverse("policy:confirmation_csv", args=["vlindertuin"]))
@@ -192,9 +224,9 @@ def test_it_runs_the_same_queries_on_the_overview_for_1_and_10_schools(
     c = login(board)
     # (session from the cache, TOTP remembered in it)
     # 1. user, with "is the user a parent?" for the menu  2. memberships
-    # 3. current version  4. number of schools (paging)  5. one page of schools with
-    # their counts  6. banner
-    with django_assert_num_queries(6):
+    # 3. current version  4. number of schools (paging)  5. one page of schools
+    # 6. their counts (policy.selectors.CONFIRMATION_COUNTS_SQL)  7. banner
+    with django_assert_num_queries(7):
         c.get(reverse("policy:confirmations"))
 
 

@@ -1,0 +1,34 @@
+"""The board's confirmation counts look each listed school up in its indexes (PostgreSQL
+only; sequential scans turned off as in monitoring/tests/test_indexes.py). Given the ids
+as one list, PostgreSQL once chose a parallel read of every membership of a national
+foundation for them (9 ms instead of 1, bench/web/explain.py); a loop over the ids keeps
+the plan a lookup per school."""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+
+from conftest import require_service
+from policy.selectors import CONFIRMATION_COUNTS_SQL, SCHOOL_STAFF_ROLES
+
+
+@pytest.fixture
+def postgres(db):
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+
+
+def test_it_counts_per_school_through_the_membership_and_confirmation_indexes(
+    postgres, v1, school_a, school_b, teacher_a, director_b
+):
+    params = [[school_a.pk, school_b.pk], v1.pk, list(SCHOOL_STAFF_ROLES)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + CONFIRMATION_COUNTS_SQL, params)
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    used = set(re.findall(r"(?:using|Index Scan on) (\w+)", text))
+    assert {"schools_staffmembership_school_id_8d041841", "accounts_user_pkey"} <= used
+    assert "one_confirmation_per_user_per_version" in used
+    assert "Function Scan on unnest" in text
+    assert "Parallel" not in text
