@@ -101,6 +101,7 @@ def confirmation_counts(school_ids, version: ProtocolVersion) -> dict[int, tuple
 
 
 class SchoolConfirmations(NamedTuple):
+    pk: int
     code: str
     name: str
     staff_confirmed: int
@@ -114,7 +115,7 @@ def with_confirmation_counts(schools, version: ProtocolVersion) -> list[SchoolCo
     rows = []
     for school_id, code, name in schools:
         total, done = counts.get(school_id, (0, 0))
-        rows.append(SchoolConfirmations(code, name, done, total))
+        rows.append(SchoolConfirmations(school_id, code, name, done, total))
     return rows
 
 

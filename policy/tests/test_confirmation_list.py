@@ -72,11 +72,12 @@ def test_it_shows_status_with_a_symbol_and_words_not_colour_alone(v1, login, dir
 
 
 def test_it_counts_confirmed_staff_per_school_in_the_overview(
-    v1, login, board, teacher_a, other_teacher, director_a, director_b
+    v1, login, board, school_a, school_b, teacher_a, other_teacher, director_a, director_b
 ):
     services.acknowledgement_record(user=teacher_a, version=v1)
     services.acknowledgement_record(user=director_b, version=v1)
     schools = login(board).get(reverse("policy:confirmations")).context["schools"]
+    assert {s.pk for s in schools} == {school_a.pk, school_b.pk}
     assert {(s.code, s.staff_confirmed, s.staff_total) for s in schools} == {
         ("vlindertuin", 1, 3),
         ("zwanenhof", 1, 1),
