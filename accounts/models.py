@@ -53,6 +53,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        indexes = [
+            # The few deactivated accounts: the board's confirmation counts ask of each
+            # staff member only "not deactivated?", a probe of this small index instead of
+            # a read of the user's row (policy.selectors.CONFIRMATION_COUNTS_SQL).
+            models.Index(fields=["id"], condition=Q(is_active=False), name="inactive_user"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

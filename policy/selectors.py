@@ -81,13 +81,17 @@ def parent_confirmations(*, school: School, version: ProtocolVersion) -> list[Co
 # read of every confirmation per school). Written out and prepared: as two
 # correlated subqueries through the ORM, PostgreSQL spent more CPU planning the board's
 # page than running it, and building them cost the page ~1 ms of Python (issue 17).
+# "Active" is asked as "not deactivated", in the small partial index of deactivated
+# accounts (accounts.User, inactive_user): joining each member's row through the primary
+# key was 40 % of the query (1.42 → 0.98 ms for 50 schools at the bench's large size).
 CONFIRMATION_COUNTS_SQL = sql.prepared(
     "SELECT s.id, c.total, c.done FROM unnest(%s::bigint[]) AS s(id), LATERAL ("
     " SELECT COUNT(DISTINCT m.user_id) AS total, COUNT(DISTINCT m.user_id) FILTER (WHERE"
     " EXISTS (SELECT 1 FROM policy_acknowledgement a"
     " WHERE a.user_id = m.user_id AND a.version_id = %s)) AS done"
-    " FROM schools_staffmembership m JOIN accounts_user u ON u.id = m.user_id AND u.is_active"
-    " WHERE m.school_id = s.id AND m.role = ANY(%s)) c"
+    " FROM schools_staffmembership m"
+    " WHERE m.school_id = s.id AND m.role = ANY(%s) AND NOT EXISTS (SELECT 1"
+    " FROM accounts_user u WHERE u.id = m.user_id AND NOT u.is_active)) c"
     " WHERE c.total > 0"
 )
 
