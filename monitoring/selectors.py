@@ -58,14 +58,14 @@ def recent_flags(user, *, limit: int):
 # The dashboard reads the two lists above written out in SQL: compiling the querysets and
 # making some 300 model instances per request (flags with school, post and source; cases
 # with school and assignee; the cases' shingles and the sources' settings decoded as JSON,
-# never shown) cost more CPU than PostgreSQL running them (issue 17, README "Fifth pass":
-# flags 3.8-5.1 -> 0.5 ms, cases 2.3-3.7 -> 0.1-0.3 ms of Python). The people's and the
-# source's names are scalar subqueries, which PostgreSQL plans once per column instead of
-# searching orders for a join of five tables (planning 0.57 -> 0.35 ms at national size);
-# the school is joined: as a subquery PostgreSQL chose to read the 303 schools of the
-# large size once per row (1.6 against 0.5 ms). The partial indexes and their order are
-# the querysets' (tests/test_indexes.py). tests/test_dashboard_sql.py compares each read
-# with its ORM form above.
+# never shown) cost more CPU than PostgreSQL running them (issue 17, bench/PASSES.md,
+# "Fifth pass": flags 3.8-5.1 -> 0.5 ms, cases 2.3-3.7 -> 0.1-0.3 ms of Python). The
+# people's and the source's names are scalar subqueries, which PostgreSQL plans once per
+# column instead of searching orders for a join of five tables (planning 0.57 -> 0.35 ms at
+# national size); the school is joined: as a subquery PostgreSQL chose to read the 303
+# schools of the large size once per row (1.6 against 0.5 ms). The partial indexes and
+# their order are the querysets' (tests/test_indexes.py). tests/test_dashboard_sql.py
+# compares each read with its ORM form above.
 
 FLAG_ROWS_SQL = (
     "SELECT f.id, f.category, f.matched, f.urgent, f.created_at, f.followup_id,"

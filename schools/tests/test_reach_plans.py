@@ -154,7 +154,7 @@ def test_coverage_reads_the_gezag_holders_per_pupil(postgres, parent_a, pupil_a,
     """The gezag-holders of a school's pupils by an index condition on the pupils' ids,
     never every guardianship of the foundation. A guard only: on the test database's few
     rows the old join was also planned by index; the hash of every guardianship showed at
-    the bench's small size (README, ninth pass)."""
+    the bench's small size (bench/PASSES.md, ninth pass)."""
     from consent import reports
 
     nodes = sql_plan(getattr(reports, query), [pupil_a.school_id])
