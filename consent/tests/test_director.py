@@ -335,3 +335,16 @@ def test_the_csv_and_the_spreadsheet_agree_on_odd_names_groups_and_no_channels(
     Purpose.objects.update(active=False)
     assert coverage_csv(pupil_a.school) == csv_text(*coverage_table(pupil_a.school))
     assert coverage_csv(pupil_a.school).count("\r\n") == 1  # the header alone
+
+
+def test_the_csv_writes_never_in_picture_over_earlier_answers(parent_a, pupil_a, pupil_a2):
+    """coverage_csv fills in only the answered cells of a pupil; a pupil kept out of the
+    picture after its parents answered is "never in picture" in every cell all the same."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "audio", False)
+    Pupil.objects.filter(pk=pupil_a.pk).update(not_in_picture=True)
+    text = coverage_csv(pupil_a.school)
+    assert text == csv_text(*coverage_table(pupil_a.school))
+    lines = [line for line in text.split("\r\n") if f";{pupil_a.leerlingnummer};" in line]
+    assert len(lines) == 18
+    assert all(line.endswith(";nooit in beeld") for line in lines)
