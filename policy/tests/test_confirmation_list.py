@@ -231,6 +231,19 @@ def test_it_runs_the_same_queries_on_the_overview_for_1_and_10_schools(
         c.get(reverse("policy:confirmations"))
 
 
+def test_a_board_sees_twenty_five_schools_a_page(v1, login, board):
+    from schools.models import School
+
+    School.objects.bulk_create(
+        [School(code=f"extra-{n:02}", name=f"Extra school {n:02}") for n in range(30)]
+    )
+    c = login(board)
+    url = reverse("policy:confirmations")
+    assert len(c.get(url).context["schools"]) == 25
+    rest = c.get(url, {"page": "2"}).context["schools"]
+    assert len(rest) == School.objects.count() - 25
+
+
 def test_it_pages_through_the_schools_of_a_large_board(
     v1, login, board, teacher_a, director_a, director_b, monkeypatch
 ):
