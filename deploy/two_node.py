@@ -337,6 +337,11 @@ def main() -> None:
         )
         base = f"http://127.0.0.1:{port}"
         client = Client(base)
+        # Both gunicorns listen before nginx is asked anything: a node that refuses nginx's
+        # first connection is taken out of the rotation for 10 s (nginx's fail_timeout),
+        # and the session check below would then see one node only.
+        for name, web_port in (("web-a", web_a), ("web-b", web_b)):
+            wait_until(f"{name} listens", lambda web_port=web_port: _listening(web_port))
         wait_until("/health/ready through the proxy", lambda: _ready(client))
         check(True, "two web nodes, two workers and one beat are ready behind nginx")
         check_sessions(client)
@@ -357,6 +362,12 @@ def main() -> None:
         connections.close_all()
         subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", db])  # noqa: S603, S607
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _ready(client: Client) -> bool:
