@@ -209,15 +209,43 @@ class CoverageInputs:
             states[(purpose_id, media)] = answers_state(answers.values())
         return by_pupil
 
+    @cached_property
+    def answered_cells(self) -> dict[int, list[tuple[int, State]]]:
+        """Per pupil with an answer, its answered cells as (index in self.cells, state):
+        the exports visit only these (issue 17: a school of 250 pupils has 4,500 cells,
+        ~1,300 of them answered)."""
+        index_of = {key: index for index, key in enumerate(self.cell_keys)}
+        by_pupil: dict[int, list[tuple[int, State]]] = {}
+        for (pupil_id, purpose_id, media), answers in self.answers.items():
+            cell = (index_of[(purpose_id, media)], answers_state(answers.values()))
+            cells = by_pupil.get(pupil_id)
+            if cells is None:
+                by_pupil[pupil_id] = [cell]
+            else:
+                cells.append(cell)
+        return by_pupil
+
     def states(self, pupil: PupilRow) -> list[State]:
         """The pupil's state per cell (self.cells order). A cell without an answer of a
         current gezag-holder is unanswered (silence is never consent)."""
+        count = len(self.cell_keys)
+        return self.filled(
+            pupil, [UNANSWERED] * count, [State.NOT_IN_PICTURE] * count, lambda _i, state: state
+        )
+
+    def filled(self, pupil: PupilRow, unanswered: list, never: list, answered) -> list:
+        """`states` in other values (the CSV's pieces): `never` for a pupil kept out of the
+        picture, else `unanswered` (a value per cell) with `answered(index, state)` in each
+        answered cell. The lists given are returned as they are when nothing changes."""
         if pupil.not_in_picture:
-            return [State.NOT_IN_PICTURE] * len(self.cells)
-        known = self.states_by_pupil.get(pupil.pk)
-        if known is None:
-            return [UNANSWERED] * len(self.cells)
-        return [known.get(cell, UNANSWERED) for cell in self.cell_keys]
+            return never
+        cells = self.answered_cells.get(pupil.pk)
+        if cells is None:
+            return unanswered
+        values = unanswered.copy()
+        for index, state in cells:
+            values[index] = answered(index, state)
+        return values
 
     @cached_property
     def cell_keys(self) -> list[tuple[int, str]]:
@@ -487,8 +515,7 @@ def coverage_csv(school: School) -> str:
         {state: csv_piece(cells) for state, cells in tail.items()} for tail in _export_tails(inputs)
     ]
     open_line = [tail[UNANSWERED] for tail in tails]
-    never_line = [tail[NOT_IN_PICTURE] for tail in tails]
-    answered = _answered_lines(inputs, tails, open_line)
+    never_line = [tail[State.NOT_IN_PICTURE] for tail in tails]
     of_group: dict[str | None, str] = {}
     blocks = []
     for pupil in inputs.pupils if tails else ():  # no channel: no line
@@ -496,28 +523,9 @@ def coverage_csv(school: School) -> str:
         if start is None:
             start = of_group[pupil.group_name] = csv_piece((school.name, pupil.group_name or ""))
         start += ";" + csv_piece((pupil.leerlingnummer, pupil.first_name, pupil.surname)) + ";"
-        cells = never_line if pupil.not_in_picture else answered.get(pupil.pk, open_line)
+        cells = inputs.filled(pupil, open_line, never_line, lambda i, state: tails[i][state])
         blocks.append(start + ("\r\n" + start).join(cells))
     return csv_text_of_lines([str(h) for h in COVERAGE_HEADERS], blocks)
-
-
-def _answered_lines(inputs: CoverageInputs, tails, open_line: list[str]) -> dict[int, list]:
-    """Per pupil with an answer, the last three export cells of each of its cells (tails'
-    order), as CoverageInputs.states gives the states. Only the answered cells are
-    visited, the rest stay open (issue 17: a school of 250 pupils has 4,500 cells in the
-    export and ~1,300 of them answered)."""
-    index_of = {key: index for index, key in enumerate(inputs.cell_keys)}
-    lines: dict[int, list] = {}
-    for (pupil_id, purpose_id, media), answers in inputs.answers.items():
-        index = index_of[(purpose_id, media)]
-        line = lines.get(pupil_id)
-        if line is None:
-            line = lines[pupil_id] = open_line.copy()
-        line[index] = tails[index][answers_state(answers.values())]
-    return lines
-
-
-NOT_IN_PICTURE = State.NOT_IN_PICTURE
 
 
 EXPORT_STATES = {
