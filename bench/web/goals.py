@@ -104,6 +104,11 @@ def table(report: dict) -> str:
         f"{machine['when']}; command: {report['command']}"
     )
     rows.append("")
+    if report.get("floor"):
+        rows.append(
+            f"A floor run (BENCH_FLOOR={report['floor']}): the {report['floor']} page's data "
+            "worked out once per worker (bench/web/floor.py); no goal judged."
+        )
     for goal in report["goals"]:
         mark = "met" if goal["met"] else "NOT met"
         rows.append(f"- [{mark}] {goal['goal']}: {goal['value']}")

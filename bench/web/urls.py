@@ -1,5 +1,12 @@
+import os
+
 from django.http import HttpResponse
 from django.urls import include, path
+
+if os.environ.get("BENCH_FLOOR"):  # a floor run (bench/web/floor.py), never in production
+    from bench.web import floor
+
+    floor.install(os.environ["BENCH_FLOOR"])
 
 
 def bare(request):
