@@ -1,11 +1,14 @@
 """bench/web/floor.py: a floor run works out the coverage page's data once per school and
 worker, and says so in its table instead of judging the goals."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from bench.web import floor, goals
+from consent.tests.helpers import decide
 from consent.views import director
 
 
@@ -54,3 +57,23 @@ def test_a_floor_runs_table_judges_no_goal():
     text = goals.table(report)
     assert "A floor run (BENCH_FLOOR=coverage)" in text
     assert "[met]" not in text and "NOT met" not in text
+
+
+def test_a_floor_serves_the_same_page(monkeypatch, login, director_a, school_a, pupil_a, parent_a):
+    """What the floor measures is the page as served: the same HTML, its data kept."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    url = reverse("consent:coverage", args=[school_a.code])
+    client = login(director_a)
+    served = client.get(url)
+    for name in floor.DATA:
+        monkeypatch.setattr(director, name, getattr(director, name))  # put back after
+    floor.install("coverage")
+    assert without_tokens(client.get(url)) == without_tokens(served)
+    assert without_tokens(client.get(url)) == without_tokens(served)  # from what was kept
+    assert "Sem Bakker" in served.content.decode()  # the name lists are on the page
+
+
+def without_tokens(response) -> str:
+    """The page without what differs from request to request (the CSRF form tokens)."""
+    assert response.status_code == 200
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
