@@ -2,9 +2,10 @@
 
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from consent.models import (
 from consent.rules import Key, PurposeInfo, State, answers_state, latest_answers, purpose_infos
 from opo_portal import sql
 from schools.models import Group, Guardianship, Pupil, School
-from schools.tabular import csv_piece, csv_text_of_lines
+from schools.tabular import csv_bytes_of_lines, csv_piece, csv_text_of_lines
 
 
 class PupilRow(NamedTuple):
@@ -209,43 +210,29 @@ class CoverageInputs:
             states[(purpose_id, media)] = answers_state(answers.values())
         return by_pupil
 
-    @cached_property
-    def answered_cells(self) -> dict[int, list[tuple[int, State]]]:
-        """Per pupil with an answer, its answered cells as (index in self.cells, state):
-        the exports visit only these (issue 17: a school of 250 pupils has 4,500 cells,
-        ~1,300 of them answered)."""
+    def answered_rows(self, unanswered: list, values: Sequence[Mapping[State, Any]]) -> dict:
+        """Per pupil with an answer: `unanswered` (a value per cell, self.cells order) with
+        `values[index][state]` in each answered cell. One pass over the answered cells, the
+        only ones an export visits one by one (issue 17: a school of 250 pupils has 4,500
+        cells, ~1,300 of them answered). A pupil kept out of the picture is not left out
+        here: `row` gives its value."""
         index_of = {key: index for index, key in enumerate(self.cell_keys)}
-        by_pupil: dict[int, list[tuple[int, State]]] = {}
+        rows: dict[int, list] = {}
         for (pupil_id, purpose_id, media), answers in self.answers.items():
-            cell = (index_of[(purpose_id, media)], answers_state(answers.values()))
-            cells = by_pupil.get(pupil_id)
-            if cells is None:
-                by_pupil[pupil_id] = [cell]
-            else:
-                cells.append(cell)
-        return by_pupil
+            index = index_of[(purpose_id, media)]
+            row = rows.get(pupil_id)
+            if row is None:
+                row = rows[pupil_id] = unanswered.copy()
+            row[index] = values[index][answers_state(answers.values())]
+        return rows
 
-    def states(self, pupil: PupilRow) -> list[State]:
-        """The pupil's state per cell (self.cells order). A cell without an answer of a
-        current gezag-holder is unanswered (silence is never consent)."""
-        count = len(self.cell_keys)
-        return self.filled(
-            pupil, [UNANSWERED] * count, [State.NOT_IN_PICTURE] * count, lambda _i, state: state
-        )
-
-    def filled(self, pupil: PupilRow, unanswered: list, never: list, answered) -> list:
-        """`states` in other values (the CSV's pieces): `never` for a pupil kept out of the
-        picture, else `unanswered` (a value per cell) with `answered(index, state)` in each
-        answered cell. The lists given are returned as they are when nothing changes."""
+    @staticmethod
+    def row(pupil: PupilRow, rows: dict, unanswered: list, never: list) -> list:
+        """The pupil's line of `answered_rows`: `never` for a pupil kept out of the
+        picture, `unanswered` for one without an answer (silence is never consent)."""
         if pupil.not_in_picture:
             return never
-        cells = self.answered_cells.get(pupil.pk)
-        if cells is None:
-            return unanswered
-        values = unanswered.copy()
-        for index, state in cells:
-            values[index] = answered(index, state)
-        return values
+        return rows.get(pupil.pk, unanswered)
 
     @cached_property
     def cell_keys(self) -> list[tuple[int, str]]:
@@ -253,6 +240,7 @@ class CoverageInputs:
 
 
 UNANSWERED = State.UNANSWERED
+STATE_ITSELF = {state: state for state in State}  # answered_rows' values for the states
 
 
 def coverage_inputs(school: School, *, times: bool = False, names: bool = True) -> CoverageInputs:
@@ -476,10 +464,13 @@ def coverage_parts(school: School):
     the last three (channel, media type, state in words), which recur on every pupil."""
     inputs = coverage_inputs(school, names=False)
     tails = _export_tails(inputs)
+    count = len(inputs.cells)
+    unanswered, never = [UNANSWERED] * count, [State.NOT_IN_PICTURE] * count
+    rows = inputs.answered_rows(unanswered, [STATE_ITSELF] * count)
     heads = [
         (
             (school.name, p.group_name or "", p.leerlingnummer, p.first_name, p.surname),
-            inputs.states(p),
+            inputs.row(p, rows, unanswered, never),
         )
         for p in inputs.pupils
     ]
@@ -507,15 +498,26 @@ def coverage_table(school: School) -> tuple[list[str], list[list]]:
 
 
 def coverage_csv(school: School) -> str:
-    """coverage_table as CSV text (schools.tabular.csv_text), written in pieces: each
-    recurring run of cells (school and group; channel, media type and state) is made safe
-    and quoted once, and a pupil's lines are one join of its cells' pieces."""
+    """coverage_table as CSV text (schools.tabular.csv_text)."""
+    return csv_text_of_lines([str(h) for h in COVERAGE_HEADERS], _coverage_blocks(school))
+
+
+def coverage_csv_bytes(school: School) -> bytes:
+    """coverage_csv as the UTF-8 bytes the download sends (csv_bytes_of_lines)."""
+    return csv_bytes_of_lines([str(h) for h in COVERAGE_HEADERS], _coverage_blocks(school))
+
+
+def _coverage_blocks(school: School) -> list[str]:
+    """coverage_csv's lines, a block per pupil, written in pieces: each recurring run of
+    cells (school and group; channel, media type and state) is made safe and quoted once,
+    and a pupil's lines are one join of its cells' pieces."""
     inputs = coverage_inputs(school, names=False)
     tails = [
         {state: csv_piece(cells) for state, cells in tail.items()} for tail in _export_tails(inputs)
     ]
     open_line = [tail[UNANSWERED] for tail in tails]
     never_line = [tail[State.NOT_IN_PICTURE] for tail in tails]
+    rows = inputs.answered_rows(open_line, tails)
     of_group: dict[str | None, str] = {}
     blocks = []
     for pupil in inputs.pupils if tails else ():  # no channel: no line
@@ -523,9 +525,9 @@ def coverage_csv(school: School) -> str:
         if start is None:
             start = of_group[pupil.group_name] = csv_piece((school.name, pupil.group_name or ""))
         start += ";" + csv_piece((pupil.leerlingnummer, pupil.first_name, pupil.surname)) + ";"
-        cells = inputs.filled(pupil, open_line, never_line, lambda i, state: tails[i][state])
+        cells = inputs.row(pupil, rows, open_line, never_line)
         blocks.append(start + ("\r\n" + start).join(cells))
-    return csv_text_of_lines([str(h) for h in COVERAGE_HEADERS], blocks)
+    return blocks
 
 
 EXPORT_STATES = {

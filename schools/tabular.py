@@ -11,9 +11,11 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
-from schools.csv_safety import safe_cell, safe_row
+from schools.csv_safety import is_formula_like, safe_cell, safe_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"  # so Excel reads the file as UTF-8
+UTF8_BOM = BOM.encode()
 
 
 def _text(value):
@@ -40,7 +42,7 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
                 cell = safe_cell(_text(value))
             cells.append(cell)
         writer.writerow(cells)
-    return "\ufeff" + out.getvalue()
+    return BOM + out.getvalue()
 
 
 def csv_piece(values: Sequence) -> str:
@@ -50,6 +52,8 @@ def csv_piece(values: Sequence) -> str:
     A lone cell is refused: csv.writer writes a line of one empty cell as `""`."""
     if len(values) < 2:
         raise ValueError("a piece has two or more cells")
+    if all(_plain_text(value) for value in values):  # most pieces: names, numbers, words
+        return ";".join(values)
     cells = [safe_cell(_text(value)) for value in values]
     if all(_plain(cell) for cell in cells):
         return ";".join([cell if cell.__class__ is str else str(cell) for cell in cells])
@@ -63,6 +67,15 @@ def csv_piece(values: Sequence) -> str:
 _QUOTED = frozenset(';"\r\n')
 
 
+def _plain_text(value) -> bool:
+    """Text that csv_text writes as it is: nothing to quote, and no formula to neutralise
+    (a letter or digit first, as is_formula_like's own shortcut, or is_formula_like)."""
+    if value.__class__ is not str or not _QUOTED.isdisjoint(value):
+        return False
+    first = value[:1]
+    return (first.isascii() and first.isalnum()) or not is_formula_like(value)
+
+
 def _plain(cell) -> bool:
     """A cell csv.writer writes as it is: text without a character it quotes for, or an
     int (bools, floats and other types go through the writer)."""
@@ -74,12 +87,23 @@ def _plain(cell) -> bool:
 def csv_text_of_lines(headers: Sequence[str], lines: Iterable[str]) -> str:
     """csv_text from lines already written (csv_piece): the same text, BOM and header.
     An item may hold several lines joined with "\\r\\n" (no line end after the last)."""
+    return BOM + _header_and_lines(headers, lines)
+
+
+def csv_bytes_of_lines(headers: Sequence[str], lines: Iterable[str]) -> bytes:
+    """csv_text_of_lines as the UTF-8 bytes a response sends. The BOM is added as bytes:
+    a str that holds U+FEFF is stored with two bytes per character, so putting it in front
+    of a whole export copies the export wider and makes encoding it slow (issue 17: about
+    0.6 ms of a school's 400 kB coverage export; its plain text encodes as one copy)."""
+    return UTF8_BOM + _header_and_lines(headers, lines).encode()
+
+
+def _header_and_lines(headers: Sequence[str], lines: Iterable[str]) -> str:
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(
         safe_row([str(h) for h in headers])
     )
-    body = "".join(line + "\r\n" for line in lines)
-    return "\ufeff" + out.getvalue() + body
+    return out.getvalue() + "".join([line + "\r\n" for line in lines])
 
 
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) -> bytes:
@@ -106,8 +130,9 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
     return csv_text_response(filename, csv_text(headers, rows))
 
 
-def csv_text_response(filename: str, text: str) -> HttpResponse:
-    """A CSV file already written (csv_text, csv_text_of_lines) as a download."""
+def csv_text_response(filename: str, text: str | bytes) -> HttpResponse:
+    """A CSV file already written (csv_text, csv_text_of_lines; or csv_bytes_of_lines,
+    already encoded as UTF-8) as a download."""
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     return _attachment(response, filename)
 

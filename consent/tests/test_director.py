@@ -19,7 +19,7 @@ from consent.models import (
     ReviewConfirmation,
     ReviewRound,
 )
-from consent.reports import coverage_csv, coverage_table, school_coverage
+from consent.reports import coverage_csv, coverage_csv_bytes, coverage_table, school_coverage
 from consent.rules import State
 from consent.services import reminder_claim
 from consent.tests.helpers import decide, purpose, state_of
@@ -136,6 +136,21 @@ def test_it_writes_the_csv_from_the_same_table_as_the_spreadsheet(
     decide(pupil_a, second_parent, "pers", "audio", False)
     decide(pupil_a, parent_a, "website", "video", False)
     assert coverage_csv(pupil_a.school) == csv_text(*coverage_table(pupil_a.school))
+
+
+@pytest.mark.parametrize("first_name", ["Bram", "Zoë", "Łukasz"])
+def test_the_download_sends_the_csv_text_as_utf8_with_a_bom(
+    login, director_a, parent_a, pupil_a, first_name
+):
+    """The download is written as bytes with the BOM put in front as bytes (issue 17): the
+    same bytes as the CSV text encoded, for plain, Latin-1 and other names alike."""
+    Pupil.objects.filter(pk=pupil_a.pk).update(first_name=first_name)
+    decide(pupil_a, parent_a, "website", "photo", True)
+    text = coverage_csv(pupil_a.school)
+    assert coverage_csv_bytes(pupil_a.school) == text.encode("utf-8")
+    response = login(director_a).get(reverse("consent:coverage_export", args=["vlindertuin"]))
+    assert response.content == text.encode("utf-8")
+    assert response.content.startswith(b"\xef\xbb\xbf") and first_name in text
 
 
 def test_it_refuses_csv_to_another_schools_director(login, director_b, school_a):

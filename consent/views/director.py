@@ -20,7 +20,7 @@ from consent.forms import PaperForm
 from consent.models import ConsentEvent, ReviewRound
 from consent.reports import (
     child_history,
-    coverage_csv,
+    coverage_csv_bytes,
     coverage_inputs,
     coverage_table,
     school_coverage,
@@ -80,7 +80,7 @@ def _export_name(school, ext: str) -> str:
 @login_required
 def coverage_export(request, code):
     school = get_school_for_director(request.user, code)
-    return csv_text_response(_export_name(school, "csv"), coverage_csv(school))
+    return csv_text_response(_export_name(school, "csv"), coverage_csv_bytes(school))
 
 
 @login_required

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from consent.tests.helpers import decide
 from monitoring.tests.helpers import make_flag, make_post, make_source
 from schools.csv_safety import safe_cell
-from schools.tabular import csv_piece, csv_text, csv_text_of_lines, xlsx_bytes
+from schools.tabular import csv_bytes_of_lines, csv_piece, csv_text, csv_text_of_lines, xlsx_bytes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -67,6 +67,15 @@ def test_a_piece_is_what_the_csv_writer_writes(cells):
         [safe_cell("" if cell is None else cell) for cell in cells]
     )
     assert csv_piece(cells) == out.getvalue()[:-2]
+
+
+@given(st.lists(st.lists(CELLS, min_size=2, max_size=4), max_size=4))
+def test_the_bytes_are_the_text_encoded(rows):
+    """csv_bytes_of_lines puts the BOM in front as bytes: the same bytes as the text."""
+    lines = [csv_piece(row) for row in rows] + [csv_piece(["Łukasz", "Zoë"])]
+    text = csv_text_of_lines(["Naam", "Ł"], lines)
+    assert csv_bytes_of_lines(["Naam", "Ł"], lines) == text.encode("utf-8")
+    assert text.startswith("\ufeff") and text.encode("utf-8").startswith(BOM)
 
 
 def test_it_refuses_a_piece_of_one_cell():
