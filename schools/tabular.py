@@ -24,6 +24,10 @@ def _text(value):
 
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
     """The table as CSV text with a leading BOM."""
+    return BOM + _csv_without_bom(headers, rows)
+
+
+def _csv_without_bom(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(safe_row([str(h) for h in headers]))
@@ -42,7 +46,7 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
                 cell = safe_cell(_text(value))
             cells.append(cell)
         writer.writerow(cells)
-    return BOM + out.getvalue()
+    return out.getvalue()
 
 
 def csv_piece(values: Sequence) -> str:
@@ -127,7 +131,9 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    return csv_text_response(filename, csv_text(headers, rows))
+    """csv_text as a download, encoded with the BOM put in front as bytes (as
+    csv_bytes_of_lines)."""
+    return csv_text_response(filename, UTF8_BOM + _csv_without_bom(headers, rows).encode())
 
 
 def csv_text_response(filename: str, text: str | bytes) -> HttpResponse:

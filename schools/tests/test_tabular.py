@@ -13,7 +13,14 @@ from openpyxl import load_workbook
 from consent.tests.helpers import decide
 from monitoring.tests.helpers import make_flag, make_post, make_source
 from schools.csv_safety import safe_cell
-from schools.tabular import csv_bytes_of_lines, csv_piece, csv_text, csv_text_of_lines, xlsx_bytes
+from schools.tabular import (
+    csv_bytes_of_lines,
+    csv_piece,
+    csv_response,
+    csv_text,
+    csv_text_of_lines,
+    xlsx_bytes,
+)
 
 BOM = b"\xef\xbb\xbf"
 
@@ -76,6 +83,14 @@ def test_the_bytes_are_the_text_encoded(rows):
     text = csv_text_of_lines(["Naam", "Ł"], lines)
     assert csv_bytes_of_lines(["Naam", "Ł"], lines) == text.encode("utf-8")
     assert text.startswith("\ufeff") and text.encode("utf-8").startswith(BOM)
+
+
+def test_a_download_is_the_text_encoded():
+    """csv_response writes the BOM as bytes: the same bytes as csv_text, encoded."""
+    rows = [["Zoë", 3], ["Łukasz", None], ["=1+1", "a;b"]]
+    response = csv_response("export.csv", ["Naam", "Getal"], rows)
+    assert response.content == csv_text(["Naam", "Getal"], rows).encode("utf-8")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
 def test_it_refuses_a_piece_of_one_cell():
