@@ -72,12 +72,8 @@ _QUOTED = frozenset(';"\r\n')
 
 
 def _plain_text(value) -> bool:
-    """Text that csv_text writes as it is: nothing to quote, and no formula to neutralise
-    (a letter or digit first, as is_formula_like's own shortcut, or is_formula_like)."""
-    if value.__class__ is not str or not _QUOTED.isdisjoint(value):
-        return False
-    first = value[:1]
-    return (first.isascii() and first.isalnum()) or not is_formula_like(value)
+    """Text that csv_text writes as it is: nothing to quote, and no formula to neutralise."""
+    return value.__class__ is str and _QUOTED.isdisjoint(value) and not is_formula_like(value)
 
 
 def _plain(cell) -> bool:
