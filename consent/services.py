@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -333,6 +333,7 @@ def takedowns_create(
     before: datetime.datetime,
     reason: str,
     causes: Mapping[tuple[int, int, str], ConsentEvent] | None = None,
+    cells: Collection[tuple[int, int, str]] | None = None,
 ) -> list[TakedownTask]:
     """Consent for these pupils stopped being granted: every check made before, not
     replaced, in which such a pupil *appears* becomes a takedown task for the teacher who
@@ -340,7 +341,8 @@ def takedowns_create(
 
     With `causes` ((pupil, purpose, media type) -> the answer that withdrew it), only the
     checks of those cells, each made before its answer, and each task names its answer;
-    the lookup reads the cross product of the ids and the cells are picked here.
+    with `cells`, only the checks of those (pupil, purpose, media type). The lookup reads
+    the cross product of the ids and the cells are picked here.
 
     Idempotent: one task per (check, pupil); e-mails are queued once the row is committed.
     """
@@ -356,6 +358,8 @@ def takedowns_create(
     wanted: dict[tuple[int, int], TakedownTask] = {}  # (check, pupil) -> its task
     for row in rows:
         check = row.publication_check
+        if cells is not None and (row.pupil_id, check.purpose_id, check.media_type) not in cells:
+            continue
         event = None
         if causes is not None:
             event = causes.get((row.pupil_id, check.purpose_id, check.media_type))
@@ -420,6 +424,41 @@ def _takedown_task_get_or_create(task: TakedownTask) -> TakedownTask | None:
         },
     )
     return saved if created else None
+
+
+@transaction.atomic
+def takedowns_for_lost_authority(*, lost: Mapping[int, Collection[int]]) -> list[TakedownTask]:
+    """Parents lost gezag over pupils (`lost`: pupil id -> those parents' user ids, already
+    written): only current gezag-holders decide, so their answers stop counting. Every
+    channel and media type that was granted with them and is not without them is taken
+    down, as a withdrawal would be. Pupils who left keep their past publications (their
+    guardianships go when their record is erased, which withdraws nothing)."""
+    pupils = list(Pupil.objects.filter(pk__in=list(lost), left_on__isnull=True))
+    if not pupils:
+        return []
+    lock_pupils([pupil.pk for pupil in pupils])
+    now_table = consent_table(pupils, purpose_infos())
+    holders = {pupil.pk: now_table.holders.get(pupil.pk, set()) for pupil in pupils}
+    then_table = replace(
+        now_table, holders={pk: ids | set(lost[pk]) for pk, ids in holders.items()}
+    )
+    cells = {
+        key
+        for key in now_table.decisions
+        if key[1] in now_table.purposes
+        and is_allowed(then_table.state(*key))
+        and not is_allowed(now_table.state(*key))
+    }
+    if not cells:
+        return []
+    return takedowns_create(
+        pupil_ids={pupil_id for pupil_id, _purpose, _media in cells},
+        purpose_ids={purpose_id for _pupil, purpose_id, _media in cells},
+        media_types={media for _pupil, _purpose, media in cells},
+        before=timezone.now(),
+        reason=TakedownTask.Reason.AUTHORITY,
+        cells=cells,
+    )
 
 
 @transaction.atomic

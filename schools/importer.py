@@ -38,7 +38,7 @@ from schools.importfile import (
     read_text,
 )
 from schools.models import Group, Guardianship, Pupil, School
-from schools.signals import guardians_linked, pupils_written_in_bulk
+from schools.signals import gezag_lost, guardians_linked, pupils_written_in_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +252,12 @@ def _apply(plan: _Plan, today: datetime.date) -> None:
     if plan.new_links:
         user_ids = {plan.users[email].pk for email, _number, _authority in plan.new_links}
         guardians_linked.send(sender=Guardianship, user_ids=user_ids)
+    lost: dict[int, set[int]] = {}
+    for link in plan.changed_links:
+        if not link.has_parental_authority:
+            lost.setdefault(link.pupil_id, set()).add(link.user_id)
+    if lost:
+        gezag_lost.send(sender=Guardianship, lost=lost)
 
 
 def pupils_import(

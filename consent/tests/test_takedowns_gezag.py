@@ -1,0 +1,108 @@
+"""A parent who loses gezag no longer decides (DESIGN, Consent): what only their "yes"
+allowed is taken down, as a withdrawal would be, whichever way the gezag ends."""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from conftest import make_user
+from consent.models import TakedownTask
+from consent.services import publication_check_create
+from consent.tests.helpers import decide, purpose
+from schools.importer import pupils_import
+from schools.models import Guardianship
+from schools.services import pupil_erase
+from schools.tests.importfiles import csv_text, pupil_row
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture
+def published(teacher_a, parent_a, pupil_a):
+    """Sem appears in a social-media photo his one gezag-holder allowed."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    return publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+
+
+def _sem_row(gezag: str) -> list[str]:
+    """Sem's row in the school's import file, with parent A's gezag as given."""
+    return pupil_row(
+        number="1001", first="Sem", last="Bakker", parent1=("Ouder A", "ouder.a@example.org", gezag)
+    )
+
+
+def _import(school, gezag: str, **kwargs):
+    return pupils_import(school=school, text=csv_text([_sem_row(gezag)]), today=TODAY, **kwargs)
+
+
+def test_an_import_that_ends_the_consenting_parents_gezag_takes_the_picture_down(
+    eager_tasks, django_capture_on_commit_callbacks, school_a, published, teacher_a, pupil_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _import(school_a, "nee")
+    assert report.applied and report.guardianships_updated == 1
+    task = TakedownTask.objects.get()
+    assert (task.publication_check, task.pupil, task.assigned_to) == (published, pupil_a, teacher_a)
+    assert task.reason == TakedownTask.Reason.AUTHORITY
+    assert [message.to for message in mail.outbox] == [[teacher_a.email]]
+    assert "Sem" not in mail.outbox[0].body and "Bakker" not in mail.outbox[0].body
+
+
+def test_an_import_that_keeps_the_gezag_takes_nothing_down(school_a, published):
+    _import(school_a, "ja")
+    assert not TakedownTask.objects.exists()
+
+
+def test_a_dry_run_takes_nothing_down(school_a, published):
+    report = _import(school_a, "nee", dry_run=True)
+    assert report.guardianships_updated == 1 and not report.applied
+    assert not TakedownTask.objects.exists()
+
+
+def test_the_other_parents_yes_keeps_the_picture_up(school_a, published, pupil_a):
+    other = make_user("ouder.a2@example.org", full_name="Ouder A2")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, "sociale-media", "photo", True)
+    _import(school_a, "nee")
+    assert not TakedownTask.objects.exists()
+
+
+def test_only_what_the_parent_had_allowed_is_taken_down(school_a, teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    allowed = publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    # never allowed: the website photo was not taken down when it was made, nor now
+    publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+    )
+    _import(school_a, "nee")
+    assert list(TakedownTask.objects.values_list("publication_check", flat=True)) == [allowed.pk]
+
+
+def test_ending_gezag_in_the_admin_takes_the_picture_down(published, parent_a, pupil_a):
+    link = Guardianship.objects.get(user=parent_a, pupil=pupil_a)
+    link.has_parental_authority = False
+    link.save()
+    assert TakedownTask.objects.get().reason == TakedownTask.Reason.AUTHORITY
+
+
+def test_saving_a_link_unchanged_takes_nothing_down(published, parent_a, pupil_a):
+    Guardianship.objects.get(user=parent_a, pupil=pupil_a).save()
+    assert not TakedownTask.objects.exists()
+
+
+def test_removing_a_consenting_parents_link_takes_the_picture_down(published, parent_a, pupil_a):
+    Guardianship.objects.get(user=parent_a, pupil=pupil_a).delete()
+    assert TakedownTask.objects.get().pupil == pupil_a
+
+
+def test_erasing_a_pupil_who_left_takes_nothing_down(published, pupil_a):
+    pupil_a.left_on = datetime.date(2024, 7, 15)
+    pupil_a.save()
+    pupil_erase(pupil=pupil_a)
+    assert not Guardianship.objects.filter(pupil=pupil_a).exists()
+    assert not TakedownTask.objects.exists()
