@@ -1,10 +1,11 @@
-"""What consent does when other apps change who decides for a pupil."""
+"""What consent does when other apps change who decides for a pupil, or who takes down."""
 
+from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from consent.services import takedowns_for_lost_authority
-from schools.models import Guardianship
+from consent.services import takedowns_for_lost_authority, takedowns_hand_over
+from schools.models import Guardianship, StaffMembership
 from schools.signals import gezag_lost
 
 
@@ -40,3 +41,17 @@ def take_down_after_gezag_deleted(sender, instance, **kwargs):
     """A gezag-holder's link removed (a parent linked by mistake, say)."""
     if instance.has_parental_authority:
         takedowns_for_lost_authority(lost={instance.pupil_id: {instance.user_id}})
+
+
+@receiver(post_delete, sender=StaffMembership)
+@receiver(post_save, sender=StaffMembership)
+def hand_over_takedowns_of_membership(sender, instance, created=False, raw=False, **kwargs):
+    """A membership ended or changed role: takedowns at schools the person no longer serves."""
+    if not (created or raw):
+        takedowns_hand_over(user_id=instance.user_id)
+
+
+@receiver(post_save, sender=get_user_model())
+def hand_over_takedowns_of_deactivated(sender, instance, raw=False, **kwargs):
+    if not (instance.is_active or raw):
+        takedowns_hand_over(user_id=instance.pk)

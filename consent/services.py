@@ -36,7 +36,7 @@ from consent.rules import (
 from consent.signals import events_written_in_bulk
 from outbox.services import duties_enqueue_many, duty_enqueue
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
-from schools.leaders import leader_ids
+from schools.leaders import acting_pairs, leader_ids
 from schools.models import Guardianship, Pupil, School
 
 
@@ -372,7 +372,66 @@ def takedowns_create(
             caused_by=event,
             reason=reason,
         )
+    assignees = _takedown_assignees({task.publication_check for task in wanted.values()})
+    for task in wanted.values():
+        task.assigned_to_id = assignees[task.publication_check.pk]
     return _takedown_tasks_create(wanted, _takedowns_made(wanted))
+
+
+def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
+    """Check id -> who takes it down: the teacher who made it while they still teach or
+    direct at its school, else the school's leaders' first (its directors, or the board;
+    with neither, still its maker). One query for the makers, one per school whose maker
+    left."""
+    if not checks:
+        return {}
+    acting = acting_pairs(
+        {check.checked_by_id for check in checks}, {check.school_id for check in checks}
+    )
+    leaders: dict[int, list[int]] = {}
+    assignees = {}
+    for check in checks:
+        if (check.checked_by_id, check.school_id) in acting:
+            assignees[check.pk] = check.checked_by_id
+            continue
+        if check.school_id not in leaders:
+            leaders[check.school_id] = leader_ids(check.school_id)
+        assignees[check.pk] = next(iter(leaders[check.school_id]), check.checked_by_id)
+    return assignees
+
+
+def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
+    """This staff member's open takedowns at schools where they no longer teach or direct
+    (a membership ended, the account was deactivated) go to each school's leaders' first,
+    each with its e-mail: a picture is not left up for someone who cannot take it down."""
+    tasks = list(
+        TakedownTask.objects.filter(assigned_to_id=user_id, done_at__isnull=True).select_related(
+            "publication_check"
+        )
+    )
+    checks = {task.publication_check for task in tasks}
+    still = {school for _user, school in acting_pairs([user_id], {c.school_id for c in checks})}
+    assignees = _takedown_assignees({check for check in checks if check.school_id not in still})
+    moved = []
+    for task in tasks:
+        assignee = assignees.get(task.publication_check_id, user_id)
+        if assignee != user_id:
+            task.assigned_to_id = assignee
+            moved.append(task)
+    if not moved:
+        return []
+    TakedownTask.objects.bulk_update(moved, ["assigned_to"])
+    duties_enqueue_many(
+        duties=[
+            (
+                f"takedown-email:{task.pk}:to:{task.assigned_to_id}",
+                TAKEDOWN_EMAIL,
+                {"task_id": task.pk},
+            )
+            for task in moved
+        ]
+    )
+    return moved
 
 
 def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> set[tuple[int, int]]:

@@ -7,4 +7,5 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self):
-        from monitoring import checks  # noqa: F401 - registers the deploy checks
+        # registers the deploy checks; connects the signal receivers
+        from monitoring import checks, receivers  # noqa: F401

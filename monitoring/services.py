@@ -36,7 +36,7 @@ from monitoring.models import (
 )
 from monitoring.similarity import jaccard, normalise, shingles
 from monitoring.sources.base import FetchedPost, FetchError, FetchResult, RateLimited
-from schools.leaders import leads_school
+from schools.leaders import acting_pairs, directors_of, leads_school
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -622,6 +622,24 @@ def followup_update(
     if newly_assigned:
         notifications.case_assignment_announce(case=case, assignee=assigned_to)
     return case
+
+
+@transaction.atomic
+def followups_hand_over(*, user_id: int) -> list[FollowUp]:
+    """This staff member's open cases at schools where they no longer teach or direct (a
+    membership ended, the account was deactivated) go to a director of the school, who is
+    e-mailed as for any assignment; at a school without a director the case is left
+    unassigned, on the board's home page with the school's other open cases."""
+    cases = list(FollowUp.objects.filter(assigned_to_id=user_id, status__in=FollowUp.OPEN_STATUSES))
+    still = {school for _user, school in acting_pairs([user_id], {c.school_id for c in cases})}
+    moved = [case for case in cases if case.school_id not in still]
+    directors = {case.school_id: directors_of(case.school_id) for case in moved}
+    for case in moved:
+        case.assigned_to_id = next(iter(directors[case.school_id]), None)
+        case.save(update_fields=["assigned_to"])
+        if case.assigned_to_id is not None:
+            notifications.case_assignment_announce(case=case, assignee=case.assigned_to)
+    return moved
 
 
 def _check_held_on(

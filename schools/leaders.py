@@ -48,3 +48,29 @@ def leads_school(user, school: School) -> bool:
 def leader_ids(school_id: int) -> list[int]:
     """User ids of `leaders_of(school_id)`, sorted (one duty per recipient)."""
     return sorted(leaders_of(school_id).values_list("pk", flat=True))
+
+
+ACTING_ROLES = (Role.TEACHER, Role.DIRECTOR)
+
+
+def acting_pairs(user_ids, school_ids) -> set[tuple[int, int]]:
+    """The (user id, school id) pairs among these in which an active account still teaches
+    or directs: someone who left a school cannot take down or follow up anything there.
+    One query."""
+    return set(
+        StaffMembership.objects.filter(
+            user_id__in=list(user_ids),
+            school_id__in=list(school_ids),
+            role__in=ACTING_ROLES,
+            user__is_active=True,
+        ).values_list("user_id", "school_id")
+    )
+
+
+def directors_of(school_id: int) -> list[int]:
+    """User ids of the school's active directors, sorted."""
+    return sorted(
+        StaffMembership.objects.filter(
+            school_id=school_id, role=Role.DIRECTOR, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )

@@ -168,9 +168,10 @@ def test_a_withdrawal_takes_down_every_check_in_a_fixed_number_of_queries(
     ]
     # 1 the test helper's purpose, 2 savepoint, 3 the child's row lock, 4 purposes with
     # versions, 5 gezag-holders, 6 events, 7 the "no", 8 the checks the child appears in,
-    # 9 which of them have a task, 10-12 the tasks (savepoint, one INSERT, release),
-    # 13 their e-mails' duties (one INSERT), 14 savepoint released. The same for 2 or 12.
-    with django_assert_num_queries(14):
+    # 9 whether their makers still teach at the school (who takes them down), 10 which of
+    # them have a task, 11-13 the tasks (savepoint, one INSERT, release), 14 their e-mails'
+    # duties (one INSERT), 15 savepoint released. The same for 2 or 12.
+    with django_assert_num_queries(15):
         decide(pupil_a, parent_a, "sociale-media", "photo", False)
     tasks = TakedownTask.objects.all()
     assert {task.publication_check_id for task in tasks} == {check.pk for check in made}

@@ -158,3 +158,43 @@ def test_it_shows_a_clear_message_for_a_future_date_and_changes_nothing(login, c
     assert "toekomst" in response.content.decode()
     case_a.refresh_from_db()
     assert case_a.status == "new"
+
+
+def test_it_hands_the_case_to_the_director_when_the_assignee_leaves(
+    django_capture_on_commit_callbacks, case_a, teacher_a, director_a
+):
+    assign(case_a, teacher_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == director_a
+    assert [m.to for m in mail.outbox] == [[director_a.email]]
+    assert "Daan" not in mail.outbox[0].body
+
+
+def test_it_hands_the_case_over_when_the_assignee_is_deactivated(case_a, teacher_a, director_a):
+    assign(case_a, teacher_a)
+    teacher_a.is_active = False
+    teacher_a.save()
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == director_a
+
+
+def test_it_leaves_the_case_unassigned_for_the_board_at_a_school_without_director(
+    login, case_a, teacher_a, board
+):
+    assign(case_a, teacher_a)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    case_a.refresh_from_db()
+    assert case_a.assigned_to is None
+    assert login(board).get(reverse("monitoring:case", args=[case_a.pk])).status_code == 200
+
+
+def test_it_keeps_a_closed_case_with_whoever_held_the_conversation(case_a, teacher_a, director_a):
+    today = timezone.localdate()
+    assign(case_a, teacher_a)
+    for status in (FollowUp.Status.CONVERSATION_HELD, FollowUp.Status.CLOSED):
+        services.followup_update(case=case_a, status=status, assigned_to=teacher_a, held_on=today)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == teacher_a

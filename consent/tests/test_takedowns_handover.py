@@ -1,0 +1,119 @@
+"""A takedown reaches someone who can still take the picture down: the teacher who made
+the check while they teach or direct at its school, else the school's director (or the
+board when the school has none)."""
+
+import pytest
+from django.core import mail
+
+from consent.models import TakedownTask
+from consent.services import publication_check_create
+from consent.tests.helpers import decide, purpose
+from schools.models import StaffMembership
+
+
+@pytest.fixture
+def published(teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    return publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+
+
+def _withdraw(parent, pupil, callbacks):
+    with callbacks(execute=True):
+        decide(pupil, parent, "sociale-media", "photo", False)
+
+
+def test_a_withdrawal_after_the_teacher_left_goes_to_the_director(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    published,
+    teacher_a,
+    director_a,
+    parent_a,
+    pupil_a,
+):
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    assert TakedownTask.objects.get().assigned_to == director_a
+    assert [message.to for message in mail.outbox] == [[director_a.email]]
+
+
+def test_a_withdrawal_after_the_teacher_was_deactivated_goes_to_the_director(
+    published, teacher_a, director_a, parent_a, pupil_a
+):
+    teacher_a.is_active = False
+    teacher_a.save()
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    assert TakedownTask.objects.get().assigned_to == director_a
+
+
+def test_without_a_director_the_board_takes_it_down(published, teacher_a, board, parent_a, pupil_a):
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    assert TakedownTask.objects.get().assigned_to == board
+
+
+def test_the_teacher_who_stays_keeps_the_task(published, teacher_a, director_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+
+
+def test_an_open_task_moves_to_the_director_when_the_teacher_leaves(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    published,
+    teacher_a,
+    director_a,
+    parent_a,
+    pupil_a,
+):
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    assert TakedownTask.objects.get().assigned_to == director_a
+    assert [message.to for message in mail.outbox] == [[director_a.email]]
+    assert "Sem" not in mail.outbox[0].body
+
+
+def test_an_open_task_moves_when_the_teacher_is_deactivated(
+    published, teacher_a, director_a, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    teacher_a.is_active = False
+    teacher_a.save()
+    assert TakedownTask.objects.get().assigned_to == director_a
+
+
+def test_a_done_task_stays_with_the_teacher(published, teacher_a, director_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    TakedownTask.objects.update(done_at="2026-11-30T10:00Z")
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+
+
+def test_leaving_another_school_keeps_this_schools_tasks(
+    published, teacher_a, director_a, school_b, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    elsewhere = StaffMembership.objects.create(
+        user=teacher_a, role=StaffMembership.Role.TEACHER, school=school_b
+    )
+    elsewhere.delete()
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+
+
+def test_the_director_can_mark_a_handed_over_task_done(
+    login, published, teacher_a, director_a, parent_a, pupil_a
+):
+    from django.urls import reverse
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    task = TakedownTask.objects.get()
+    client = login(director_a)
+    assert "Sem" in client.get(reverse("consent:takedowns")).content.decode()
+    client.post(reverse("consent:takedown_done", args=[task.pk]))
+    task.refresh_from_db()
+    assert task.done_at is not None
