@@ -132,6 +132,21 @@ def get_pupil_for_staff(user, pk) -> Pupil:
     return get_object_or_404(pupils_for_staff(user), pk=pk)
 
 
+def acting_school_ids(user) -> list[int] | None:
+    """The schools where the user may change a pupil's record (paper and phone decisions):
+    board staff every school (None), a director the schools they direct. Not the staff
+    reach: a director here who teaches a group elsewhere is only a teacher there."""
+    if has_role(user, Role.BOARD):
+        return None
+    return [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR and m.school_id]
+
+
+def get_pupil_for_acting(user, pk) -> Pupil:
+    ids = acting_school_ids(user)
+    pupils = Pupil.objects.all() if ids is None else Pupil.objects.filter(school_id__in=ids)
+    return get_object_or_404(pupils, pk=pk)
+
+
 def get_child_for_parent(user, pk) -> Pupil:
     # school and group come along: every page about a child names them
     return get_object_or_404(children_of(user).select_related("school", "group"), pk=pk)

@@ -36,7 +36,7 @@ from consent.services import (
 )
 from schools.access import (
     directed_schools,
-    get_pupil_for_staff,
+    get_pupil_for_acting,
     get_school_for_director,
     has_role,
     require_role,
@@ -203,7 +203,7 @@ def record(request, pk):
     """Staff type in a whole paper form (or phone call) and submit once; the events name
     the method and the staff member who recorded them."""
     require_role(request.user, *ACTING)
-    pupil = get_pupil_for_staff(request.user, pk)
+    pupil = get_pupil_for_acting(request.user, pk)
     guardians = get_user_model().objects.filter(
         guardianships__pupil=pupil, guardianships__has_parental_authority=True
     )
