@@ -15,7 +15,13 @@ from django.shortcuts import get_object_or_404
 
 from monitoring.models import Flag, FollowUp, PublicReply, Source, WatchTerm
 from opo_portal import sql
-from schools.access import has_role, require_role, school_ids_for_staff, schools_for_staff
+from schools.access import (
+    has_role,
+    require_role,
+    school_ids_for_staff,
+    schools_for_staff,
+    staff_reach,
+)
 from schools.models import School, StaffMembership
 
 Role = StaffMembership.Role
@@ -105,8 +111,16 @@ def get_case_for_user(user, pk) -> FollowUp:
     return get_object_or_404(cases, pk=pk)
 
 
+def acts_for_school(user, school_id: int) -> bool:
+    """Board staff act on every school's cases, a director on their own school's. A
+    director here who teaches elsewhere is only the assignee there: never the union."""
+    return has_role(user, Role.BOARD) or school_id in staff_reach(user).directed
+
+
 def may_update_case(user, case: FollowUp) -> bool:
-    return has_role(user, *ACTING_ROLES) or cases_assigned_to(user).filter(pk=case.pk).exists()
+    return (
+        acts_for_school(user, case.school_id) or cases_assigned_to(user).filter(pk=case.pk).exists()
+    )
 
 
 def get_case_for_update(user, pk) -> FollowUp:

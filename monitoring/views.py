@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
@@ -169,7 +169,7 @@ def _case_context(request, case, form=None, reply_form=None):
         "notes": case.notes,
     }
     user = request.user
-    can_assign = has_role(user, *access.ACTING_ROLES)
+    can_assign = access.acts_for_school(user, case.school_id)
     return {
         "case": case,
         "flags": flags,
@@ -198,7 +198,7 @@ def case_detail(request, pk):
 @require_POST
 def case_update(request, pk):
     case = access.get_case_for_update(request.user, pk)
-    can_assign = has_role(request.user, *access.ACTING_ROLES)
+    can_assign = access.acts_for_school(request.user, case.school_id)
     form = FollowUpForm(
         request.POST, staff=services.assignable_staff(case.school), can_assign=can_assign
     )
@@ -222,6 +222,8 @@ def case_update(request, pk):
 def reply_draft(request, pk):
     access.require_acting(request.user)
     case = access.get_case_for_user(request.user, pk)
+    if not access.acts_for_school(request.user, case.school_id):
+        raise PermissionDenied  # reached as the assignee only
     form = ReplyDraftForm(request.POST)
     if form.is_valid():
         try:
