@@ -141,6 +141,20 @@ def acting_school_ids(user) -> list[int] | None:
     return [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR and m.school_id]
 
 
+def acts_for_school(user, school_id: int) -> bool:
+    ids = acting_school_ids(user)
+    return ids is None or school_id in ids
+
+
+def get_school_for_acting(user, code: str) -> School:
+    """A school where the user may act (reminders, the yearly review): board staff any,
+    a director their own. Not get_school_for_director: the privacy officer's reach of
+    every school is for reading, also when they direct a school as well."""
+    ids = acting_school_ids(user)
+    schools = School.objects.all() if ids is None else School.objects.filter(id__in=ids)
+    return get_object_or_404(schools, code=code)
+
+
 def get_pupil_for_acting(user, pk) -> Pupil:
     ids = acting_school_ids(user)
     pupils = Pupil.objects.all() if ids is None else Pupil.objects.filter(school_id__in=ids)
