@@ -113,8 +113,16 @@ def get_case_for_user(user, pk) -> FollowUp:
 
 def acts_for_school(user, school_id: int) -> bool:
     """Board staff act on every school's cases, a director on their own school's. A
-    director here who teaches elsewhere is only the assignee there: never the union."""
+    director here who teaches elsewhere is only the assignee there, a director here who
+    is the privacy officer only reads there: never the union."""
     return has_role(user, Role.BOARD) or school_id in staff_reach(user).directed
+
+
+def require_acting_for(user, school_id: int) -> None:
+    """A change to a school's monitoring: 403 where the user only reads (require_acting
+    asks whether they act anywhere; this asks about this school)."""
+    if not acts_for_school(user, school_id):
+        raise PermissionDenied
 
 
 def may_update_case(user, case: FollowUp) -> bool:

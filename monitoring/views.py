@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
@@ -80,6 +80,7 @@ def _mention_schools(user, query: str) -> tuple[list[tuple[str, str]], bool]:
 def flag_dismiss(request, pk):
     access.require_acting(request.user)
     flag = access.get_flag_for_user(request.user, pk)
+    access.require_acting_for(request.user, flag.school_id)
     services.flag_dismiss(flag=flag, user=request.user)
     messages.success(request, _("Flag dismissed as a false positive."))
     if request.POST.get("from_case") and flag.followup_id:
@@ -136,6 +137,7 @@ def mentions(request, code):
 def mention_mark(request, code, post_pk):
     access.require_acting(request.user)
     school = access.get_monitored_school(request.user, code)
+    access.require_acting_for(request.user, school.pk)
     mention = get_object_or_404(Mention.objects.select_related("post"), school=school, post=post_pk)
     form = MarkForm(request.POST)
     if not form.is_valid():
@@ -222,8 +224,7 @@ def case_update(request, pk):
 def reply_draft(request, pk):
     access.require_acting(request.user)
     case = access.get_case_for_user(request.user, pk)
-    if not access.acts_for_school(request.user, case.school_id):
-        raise PermissionDenied  # reached as the assignee only
+    access.require_acting_for(request.user, case.school_id)  # not as the assignee only
     form = ReplyDraftForm(request.POST)
     if form.is_valid():
         try:
@@ -252,6 +253,7 @@ def reply_approve(request, pk):
 def reply_posted(request, pk):
     access.require_acting(request.user)
     reply = access.get_reply_for_user(request.user, pk)
+    access.require_acting_for(request.user, reply.followup.school_id)
     form = ReplyPostedForm(request.POST)
     url = form.cleaned_data["posted_url"] if form.is_valid() else ""
     return _reply_step(
