@@ -97,7 +97,9 @@ def pupils_for_staff(user) -> QuerySet[Pupil]:
     """
     if not user.is_authenticated:
         return Pupil.objects.none()
-    if sees_all_schools(user):
+    # board staff: every pupil; the privacy officer's reach of every school is for reading
+    # (audit), so a privacy officer who teaches gets only their groups' pupils here
+    if has_role(user, Role.BOARD):
         return Pupil.objects.all()
     arms = []
     director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
@@ -376,7 +378,7 @@ def current_pupils_for_staff(user) -> list[Pupil]:
     group, by group name and first name."""
     if not user.is_authenticated:
         return []
-    reach = staff_reach(user)
+    reach = staff_reach(user)._replace(every=has_role(user, Role.BOARD))  # as pupils_for_staff
     if reach.none:
         return []
     pupils, split = [], len(PUPIL_FIELDS)

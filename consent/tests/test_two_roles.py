@@ -111,3 +111,37 @@ def test_it_offers_the_record_link_only_in_the_school_the_user_directs(
     assert taught.count("/vastleggen/") == 0
     directed = client.get(reverse("consent:group", args=[group_a1.pk])).content.decode()
     assert reverse("consent:record", args=[pupil_a.pk]) in directed
+
+
+@pytest.fixture
+def privacy_officer_teacher(privacy_officer, school_b, group_b1):
+    """The privacy officer (every school, read-only) who also teaches group B1."""
+    from schools.models import StaffMembership
+
+    teaching = StaffMembership.objects.create(
+        user=privacy_officer, role=StaffMembership.Role.TEACHER, school=school_b
+    )
+    teaching.groups.set([group_b1])
+    return privacy_officer
+
+
+def test_it_gives_a_teaching_privacy_officer_the_teacher_reach_when_publishing(
+    login, privacy_officer_teacher, pupil_a, pupil_b
+):
+    client = login(privacy_officer_teacher)
+    html = client.get(reverse("photo:check")).content.decode()
+    assert "Bram Visser" in html
+    assert "Sem Bakker" not in html
+    response = client.post(
+        reverse("consent:check_new"),
+        {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk]},
+    )
+    assert response.status_code == 200
+    assert PublicationCheck.objects.count() == 0
+    with pytest.raises(PermissionDenied):
+        publication_check_create(
+            user=privacy_officer_teacher,
+            purpose=purpose("website"),
+            media_type="photo",
+            pupils=[pupil_a],
+        )
