@@ -148,13 +148,18 @@ def acts_for_school(user, school_id: int) -> bool:
     return ids is None or school_id in ids
 
 
+def acting_schools(user) -> QuerySet[School]:
+    """The schools of acting_school_ids: the reach of pages for directors and board staff
+    only (the privacy officer's reach of every school does not count there)."""
+    ids = acting_school_ids(user)
+    return School.objects.all() if ids is None else School.objects.filter(id__in=ids)
+
+
 def get_school_for_acting(user, code: str) -> School:
     """A school where the user may act (reminders, the yearly review): board staff any,
     a director their own. Not get_school_for_director: the privacy officer's reach of
     every school is for reading, also when they direct a school as well."""
-    ids = acting_school_ids(user)
-    schools = School.objects.all() if ids is None else School.objects.filter(id__in=ids)
-    return get_object_or_404(schools, code=code)
+    return get_object_or_404(acting_schools(user), code=code)
 
 
 def get_pupil_for_acting(user, pk) -> Pupil:
