@@ -58,7 +58,13 @@ def in_monitored_schools(queryset: QuerySet, user, field: str = "school_id") -> 
 
 
 def reporting_schools(user) -> QuerySet[School]:
-    return schools_for_staff(user, *REPORTING_ROLES)
+    """Board staff every school, teachers and directors their own. Not schools_for_staff:
+    it gives the privacy officer every school, who reports nothing (a privacy officer who
+    teaches somewhere reports for that school only)."""
+    if has_role(user, Role.BOARD):
+        return School.objects.all()
+    own = StaffMembership.objects.filter(user=user, role__in=REPORTING_ROLES)
+    return School.objects.filter(id__in=own.values("school_id"))
 
 
 # get_object_or_404(monitored_schools(user), code=code) in one plain query: building the
