@@ -15,7 +15,13 @@ from django.shortcuts import get_object_or_404
 
 from monitoring.models import Flag, FollowUp, PublicReply, Source, WatchTerm
 from opo_portal import sql
-from schools.access import has_role, require_role, school_ids_for_staff, schools_for_staff
+from schools.access import (
+    has_role,
+    require_role,
+    school_ids_for_staff,
+    schools_for_staff,
+    staff_reach,
+)
 from schools.models import School, StaffMembership
 
 Role = StaffMembership.Role
@@ -52,7 +58,13 @@ def in_monitored_schools(queryset: QuerySet, user, field: str = "school_id") -> 
 
 
 def reporting_schools(user) -> QuerySet[School]:
-    return schools_for_staff(user, *REPORTING_ROLES)
+    """Board staff every school, teachers and directors their own. Not schools_for_staff:
+    it gives the privacy officer every school, who reports nothing (a privacy officer who
+    teaches somewhere reports for that school only)."""
+    if has_role(user, Role.BOARD):
+        return School.objects.all()
+    own = StaffMembership.objects.filter(user=user, role__in=REPORTING_ROLES)
+    return School.objects.filter(id__in=own.values("school_id"))
 
 
 # get_object_or_404(monitored_schools(user), code=code) in one plain query: building the
@@ -105,8 +117,24 @@ def get_case_for_user(user, pk) -> FollowUp:
     return get_object_or_404(cases, pk=pk)
 
 
+def acts_for_school(user, school_id: int) -> bool:
+    """Board staff act on every school's cases, a director on their own school's. A
+    director here who teaches elsewhere is only the assignee there, a director here who
+    is the privacy officer only reads there: never the union."""
+    return has_role(user, Role.BOARD) or school_id in staff_reach(user).directed
+
+
+def require_acting_for(user, school_id: int) -> None:
+    """A change to a school's monitoring: 403 where the user only reads (require_acting
+    asks whether they act anywhere; this asks about this school)."""
+    if not acts_for_school(user, school_id):
+        raise PermissionDenied
+
+
 def may_update_case(user, case: FollowUp) -> bool:
-    return has_role(user, *ACTING_ROLES) or cases_assigned_to(user).filter(pk=case.pk).exists()
+    return (
+        acts_for_school(user, case.school_id) or cases_assigned_to(user).filter(pk=case.pk).exists()
+    )
 
 
 def get_case_for_update(user, pk) -> FollowUp:

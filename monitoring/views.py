@@ -80,6 +80,7 @@ def _mention_schools(user, query: str) -> tuple[list[tuple[str, str]], bool]:
 def flag_dismiss(request, pk):
     access.require_acting(request.user)
     flag = access.get_flag_for_user(request.user, pk)
+    access.require_acting_for(request.user, flag.school_id)
     services.flag_dismiss(flag=flag, user=request.user)
     messages.success(request, _("Flag dismissed as a false positive."))
     if request.POST.get("from_case") and flag.followup_id:
@@ -136,6 +137,7 @@ def mentions(request, code):
 def mention_mark(request, code, post_pk):
     access.require_acting(request.user)
     school = access.get_monitored_school(request.user, code)
+    access.require_acting_for(request.user, school.pk)
     mention = get_object_or_404(Mention.objects.select_related("post"), school=school, post=post_pk)
     form = MarkForm(request.POST)
     if not form.is_valid():
@@ -169,7 +171,7 @@ def _case_context(request, case, form=None, reply_form=None):
         "notes": case.notes,
     }
     user = request.user
-    can_assign = has_role(user, *access.ACTING_ROLES)
+    can_assign = access.acts_for_school(user, case.school_id)
     return {
         "case": case,
         "flags": flags,
@@ -198,7 +200,7 @@ def case_detail(request, pk):
 @require_POST
 def case_update(request, pk):
     case = access.get_case_for_update(request.user, pk)
-    can_assign = has_role(request.user, *access.ACTING_ROLES)
+    can_assign = access.acts_for_school(request.user, case.school_id)
     form = FollowUpForm(
         request.POST, staff=services.assignable_staff(case.school), can_assign=can_assign
     )
@@ -222,6 +224,7 @@ def case_update(request, pk):
 def reply_draft(request, pk):
     access.require_acting(request.user)
     case = access.get_case_for_user(request.user, pk)
+    access.require_acting_for(request.user, case.school_id)  # not as the assignee only
     form = ReplyDraftForm(request.POST)
     if form.is_valid():
         try:
@@ -250,6 +253,7 @@ def reply_approve(request, pk):
 def reply_posted(request, pk):
     access.require_acting(request.user)
     reply = access.get_reply_for_user(request.user, pk)
+    access.require_acting_for(request.user, reply.followup.school_id)
     form = ReplyPostedForm(request.POST)
     url = form.cleaned_data["posted_url"] if form.is_valid() else ""
     return _reply_step(

@@ -27,8 +27,8 @@ from policy.selectors import (
     with_confirmation_counts,
 )
 from schools.access import (
-    directed_schools,
-    get_school_for_director,
+    acting_schools,
+    get_school_for_acting,
     require_role,
     roles_of,
 )
@@ -67,9 +67,10 @@ def _draft_url(draft: ProtocolVersion, anchor: str) -> str:
 
 
 def _confirmation_school(user, code: str):
-    """Directors reach their own school's list, board staff every school's; others 404."""
+    """Directors reach their own school's list, board staff every school's; others 404
+    (a privacy officer who directs a school too: that school only)."""
     require_role(user, Role.DIRECTOR, Role.BOARD)
-    return get_school_for_director(user, code)
+    return get_school_for_acting(user, code)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -194,7 +195,7 @@ def confirmations(request):
     version = ProtocolVersion.objects.current()
     if version is None:
         return render(request, "policy/none_published.html")
-    schools = directed_schools(request.user).order_by("name").values_list("pk", "code", "name")
+    schools = acting_schools(request.user).order_by("name").values_list("pk", "code", "name")
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     rows = with_confirmation_counts(page.object_list, version)
     return render(

@@ -97,7 +97,9 @@ def pupils_for_staff(user) -> QuerySet[Pupil]:
     """
     if not user.is_authenticated:
         return Pupil.objects.none()
-    if sees_all_schools(user):
+    # board staff: every pupil; the privacy officer's reach of every school is for reading
+    # (audit), so a privacy officer who teaches gets only their groups' pupils here
+    if has_role(user, Role.BOARD):
         return Pupil.objects.all()
     arms = []
     director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
@@ -130,6 +132,40 @@ def children_of(user) -> QuerySet[Pupil]:
 
 def get_pupil_for_staff(user, pk) -> Pupil:
     return get_object_or_404(pupils_for_staff(user), pk=pk)
+
+
+def acting_school_ids(user) -> list[int] | None:
+    """The schools where the user may change a pupil's record (paper and phone decisions):
+    board staff every school (None), a director the schools they direct. Not the staff
+    reach: a director here who teaches a group elsewhere is only a teacher there."""
+    if has_role(user, Role.BOARD):
+        return None
+    return [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR and m.school_id]
+
+
+def acts_for_school(user, school_id: int) -> bool:
+    ids = acting_school_ids(user)
+    return ids is None or school_id in ids
+
+
+def acting_schools(user) -> QuerySet[School]:
+    """The schools of acting_school_ids: the reach of pages for directors and board staff
+    only (the privacy officer's reach of every school does not count there)."""
+    ids = acting_school_ids(user)
+    return School.objects.all() if ids is None else School.objects.filter(id__in=ids)
+
+
+def get_school_for_acting(user, code: str) -> School:
+    """A school where the user may act (reminders, the yearly review): board staff any,
+    a director their own. Not get_school_for_director: the privacy officer's reach of
+    every school is for reading, also when they direct a school as well."""
+    return get_object_or_404(acting_schools(user), code=code)
+
+
+def get_pupil_for_acting(user, pk) -> Pupil:
+    ids = acting_school_ids(user)
+    pupils = Pupil.objects.all() if ids is None else Pupil.objects.filter(school_id__in=ids)
+    return get_object_or_404(pupils, pk=pk)
 
 
 def get_child_for_parent(user, pk) -> Pupil:
@@ -347,7 +383,7 @@ def current_pupils_for_staff(user) -> list[Pupil]:
     group, by group name and first name."""
     if not user.is_authenticated:
         return []
-    reach = staff_reach(user)
+    reach = staff_reach(user)._replace(every=has_role(user, Role.BOARD))  # as pupils_for_staff
     if reach.none:
         return []
     pupils, split = [], len(PUPIL_FIELDS)

@@ -148,3 +148,22 @@ def test_it_previews_the_review_round_then_opens_it_and_reports(
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
     again = client.get(url).content.decode()
     assert "er wordt niets meer verstuurd" in again
+
+
+@pytest.mark.parametrize("url_name", ["consent:remind", "consent:review_round"])
+def test_it_keeps_a_privacy_officer_who_directs_elsewhere_to_their_own_school(
+    login, privacy_officer, school_a, school_b, parent_a, url_name
+):
+    """Directing school B gives no director powers over school A; auditing every school
+    gives no powers at all (each role its own reach, never the union)."""
+    from schools.models import StaffMembership
+
+    StaffMembership.objects.create(
+        user=privacy_officer, role=StaffMembership.Role.DIRECTOR, school=school_b
+    )
+    client = login(privacy_officer)
+    url = reverse(url_name, args=[school_a.code])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert not ReminderSent.objects.exists() and not ReviewRound.objects.exists()
+    assert client.get(reverse(url_name, args=[school_b.code])).status_code == 200

@@ -69,3 +69,79 @@ def test_it_keeps_the_photo_check_list_to_staff_reach(login, teacher_parent, pup
 def test_it_still_shows_a_parent_page_for_their_own_child(login, teacher_parent, pupil_a):
     response = login(teacher_parent).get(reverse("consent:child", args=[pupil_a.pk]))
     assert response.status_code == 200
+
+
+@pytest.fixture
+def director_teacher(school_a, school_b, group_b1):
+    """Directs school A and teaches group B1 at school B: a teacher only at school B."""
+    from conftest import make_staff
+    from schools.models import StaffMembership
+
+    user = make_staff("directeur.juf@example.org", StaffMembership.Role.DIRECTOR, school_a)
+    teaching = StaffMembership.objects.create(
+        user=user, role=StaffMembership.Role.TEACHER, school=school_b
+    )
+    teaching.groups.set([group_b1])
+    return user
+
+
+def test_it_hides_the_record_page_of_a_pupil_taught_where_the_director_only_teaches(
+    login, director_teacher, pupil_b, parent_b
+):
+    client = login(director_teacher)
+    url = reverse("consent:record", args=[pupil_b.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(
+        url,
+        {
+            "guardian": parent_b.pk,
+            "method": "phone",
+            f"c-{purpose('website').pk}-photo": "yes",
+        },
+    )
+    assert response.status_code == 404
+    assert ConsentEvent.objects.count() == 0
+
+
+def test_it_offers_the_record_link_only_in_the_school_the_user_directs(
+    login, director_teacher, pupil_a, pupil_b, group_a1, group_b1
+):
+    client = login(director_teacher)
+    taught = client.get(reverse("consent:group", args=[group_b1.pk])).content.decode()
+    assert taught.count("/vastleggen/") == 0
+    directed = client.get(reverse("consent:group", args=[group_a1.pk])).content.decode()
+    assert reverse("consent:record", args=[pupil_a.pk]) in directed
+
+
+@pytest.fixture
+def privacy_officer_teacher(privacy_officer, school_b, group_b1):
+    """The privacy officer (every school, read-only) who also teaches group B1."""
+    from schools.models import StaffMembership
+
+    teaching = StaffMembership.objects.create(
+        user=privacy_officer, role=StaffMembership.Role.TEACHER, school=school_b
+    )
+    teaching.groups.set([group_b1])
+    return privacy_officer
+
+
+def test_it_gives_a_teaching_privacy_officer_the_teacher_reach_when_publishing(
+    login, privacy_officer_teacher, pupil_a, pupil_b
+):
+    client = login(privacy_officer_teacher)
+    html = client.get(reverse("photo:check")).content.decode()
+    assert "Bram Visser" in html
+    assert "Sem Bakker" not in html
+    response = client.post(
+        reverse("consent:check_new"),
+        {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk]},
+    )
+    assert response.status_code == 200
+    assert PublicationCheck.objects.count() == 0
+    with pytest.raises(PermissionDenied):
+        publication_check_create(
+            user=privacy_officer_teacher,
+            purpose=purpose("website"),
+            media_type="photo",
+            pupils=[pupil_a],
+        )

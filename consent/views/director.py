@@ -35,10 +35,11 @@ from consent.services import (
     review_round_open,
 )
 from schools.access import (
+    acts_for_school,
     directed_schools,
-    get_pupil_for_staff,
+    get_pupil_for_acting,
+    get_school_for_acting,
     get_school_for_director,
-    has_role,
     require_role,
 )
 from schools.models import Group, StaffMembership
@@ -68,7 +69,7 @@ def coverage(request, code):
         "review_round": ReviewRound.objects.filter(school=school, school_year=year)
         .annotate(confirmation_count=Count("confirmations"))
         .first(),
-        "can_act": has_role(request.user, *ACTING),
+        "can_act": acts_for_school(request.user, school.pk),
     }
     return render(request, "consent/coverage.html", context)
 
@@ -138,7 +139,7 @@ def _reminder_report(plan) -> str:
 @login_required
 def remind(request, code):
     require_role(request.user, *ACTING)
-    school = get_school_for_director(request.user, code)
+    school = get_school_for_acting(request.user, code)
     group, parent = _reminder_scope(request, school)
     scope = {"group_id": group.pk if group else None, "guardian_id": parent.pk if parent else None}
     if request.method == "POST":
@@ -158,7 +159,7 @@ def remind(request, code):
 @login_required
 def review_round(request, code):
     require_role(request.user, *ACTING)
-    school = get_school_for_director(request.user, code)
+    school = get_school_for_acting(request.user, code)
     if request.method == "POST":
         try:
             review_round_open(school=school, user=request.user)
@@ -203,7 +204,7 @@ def record(request, pk):
     """Staff type in a whole paper form (or phone call) and submit once; the events name
     the method and the staff member who recorded them."""
     require_role(request.user, *ACTING)
-    pupil = get_pupil_for_staff(request.user, pk)
+    pupil = get_pupil_for_acting(request.user, pk)
     guardians = get_user_model().objects.filter(
         guardianships__pupil=pupil, guardianships__has_parental_authority=True
     )

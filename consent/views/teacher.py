@@ -21,6 +21,7 @@ from consent.services import (
 )
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import (
+    acting_school_ids,
     current_pupils_of,
     directed_schools,
     get_group_for_user,
@@ -127,9 +128,15 @@ def group_overview(request, pk):
         "infos": infos,
         "media_types": media_types,
         "rows": rows,
-        "can_record": has_role(request.user, Role.DIRECTOR, Role.BOARD),
+        "can_record": _can_record(request.user, group),
     }
     return render(request, "consent/group_overview.html", context)
+
+
+def _can_record(user, group) -> bool:
+    """The paper-form link: only where the user directs the school (board: everywhere)."""
+    ids = acting_school_ids(user)
+    return ids is None or group.school_id in ids
 
 
 def _candidates(request, groups):

@@ -198,3 +198,35 @@ def test_it_keeps_a_closed_case_with_whoever_held_the_conversation(case_a, teach
     StaffMembership.objects.filter(user=teacher_a).delete()
     case_a.refresh_from_db()
     assert case_a.assigned_to == teacher_a
+
+
+@pytest.fixture
+def director_b_teaching_a(school_a, school_b, group_a1):
+    """Directs school B and teaches group A1 at school A: a teacher only at school A."""
+    from conftest import make_staff
+
+    user = make_staff("directeur.b.juf.a@example.org", StaffMembership.Role.DIRECTOR, school_b)
+    teaching = StaffMembership.objects.create(
+        user=user, role=StaffMembership.Role.TEACHER, school=school_a
+    )
+    teaching.groups.set([group_a1])
+    return user
+
+
+def test_it_gives_a_director_elsewhere_only_the_assignee_reach_on_a_case_here(
+    login, case_a, director_b_teaching_a, other_teacher
+):
+    make_flag(case_a.flags.get().post, case_a.school, category="verify_fact", case=case_a)
+    assign(case_a, director_b_teaching_a)
+    client = login(director_b_teaching_a)
+    client.post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "new", "assigned_to": other_teacher.pk},
+    )
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == director_b_teaching_a
+    response = client.post(reverse("monitoring:reply_draft", args=[case_a.pk]), {"text": "Onjuist"})
+    assert response.status_code == 403
+    assert not case_a.replies.exists()
+    page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
+    assert 'name="assigned_to"' not in page

@@ -205,3 +205,31 @@ def test_it_runs_the_same_queries_for_a_director(
     with django_assert_num_queries(8):
         response = client.get(url(school_a))
     assert len(rows(response)) == count
+
+
+def test_it_gives_a_privacy_officer_who_directs_elsewhere_no_powers_here(
+    login, privacy_officer, school_a, school_b, posts
+):
+    """Directing school B gives no director powers over school A; the privacy officer's
+    reach of school A is for reading (403 on changes), never the union of the two."""
+    from schools.models import StaffMembership
+
+    StaffMembership.objects.create(
+        user=privacy_officer, role=StaffMembership.Role.DIRECTOR, school=school_b
+    )
+    client = login(privacy_officer)
+    flag = Flag.objects.get(post=posts["double"], category="insult")
+    response = client.post(reverse("monitoring:flag_dismiss", args=[flag.pk]))
+    assert response.status_code == 403
+    response = client.post(
+        reverse("monitoring:mention_mark", args=[school_a.code, posts["plain"].pk]),
+        {"category": "insult"},
+    )
+    assert response.status_code == 403
+    assert not Flag.objects.filter(post=posts["plain"]).exists()
+    assert not Flag.objects.filter(dismissed_as_false_positive=True).exists()
+    response = client.post(
+        reverse("monitoring:mention_mark", args=[school_b.code, posts["other"].pk]),
+        {"category": "insult"},
+    )
+    assert response.status_code == 302

@@ -274,6 +274,23 @@ def test_it_refuses_a_manual_report_for_a_school_out_of_reach(login, teacher_a, 
     assert Post.objects.count() == 0
 
 
+def test_it_refuses_a_teaching_privacy_officer_a_report_for_another_school(
+    login, privacy_officer, school_a, school_b, group_b1
+):
+    """A privacy officer who teaches at school B reports for school B only: the privacy
+    officer alone reports nothing (each role its own reach, never the union)."""
+    from schools.models import StaffMembership
+
+    teaching = StaffMembership.objects.create(
+        user=privacy_officer, role=StaffMembership.Role.TEACHER, school=school_b
+    )
+    teaching.groups.set([group_b1])
+    data = {"school": school_a.pk, "url": "https://social.example/p/1", "text": "tekst"}
+    response = login(privacy_officer).post(reverse("monitoring:report_post"), data)
+    assert response.status_code == 200 and "school" in response.context["form"].errors
+    assert Post.objects.count() == 0
+
+
 def test_it_lets_only_board_staff_manage_sources(client, cast):
     got = statuses(client, cast, "get", reverse("monitoring:sources"))
     assert got == {

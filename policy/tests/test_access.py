@@ -190,3 +190,22 @@ def test_it_says_so_when_no_version_is_published_yet(request, client, login, sch
     if role != "anonymous":
         assert c.get(reverse("policy:confirmations")).status_code == 200
         assert c.get(reverse("policy:confirmation_list", args=["vlindertuin"])).status_code == 404
+
+
+def test_it_keeps_a_privacy_officer_who_directs_elsewhere_to_their_own_school(
+    login, world, privacy_officer, school_b
+):
+    """The privacy officer has no confirmation lists; directing school B gives school B's
+    list only (each role its own reach, never the union)."""
+    from schools.models import StaffMembership
+
+    StaffMembership.objects.create(
+        user=privacy_officer, role=StaffMembership.Role.DIRECTOR, school=school_b
+    )
+    client = login(privacy_officer)
+    for name in ("policy:confirmation_list", "policy:confirmation_csv"):
+        assert client.get(reverse(name, args=["vlindertuin"])).status_code == 404
+        assert client.get(reverse(name, args=["zwanenhof"])).status_code == 200
+    page = client.get(reverse("policy:confirmations")).content.decode()
+    assert reverse("policy:confirmation_list", args=["zwanenhof"]) in page
+    assert reverse("policy:confirmation_list", args=["vlindertuin"]) not in page
