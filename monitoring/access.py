@@ -16,11 +16,11 @@ from django.shortcuts import get_object_or_404
 from monitoring.models import Flag, FollowUp, PublicReply, Source, WatchTerm
 from opo_portal import sql
 from schools.access import (
+    acts_for_school,
     has_role,
     require_role,
     school_ids_for_staff,
     schools_for_staff,
-    staff_reach,
 )
 from schools.models import School, StaffMembership
 
@@ -115,13 +115,6 @@ def get_case_for_user(user, pk) -> FollowUp:
         reach |= Q(school__in=monitored_schools(user))
     cases = FollowUp.objects.filter(reach).select_related("school", "assigned_to")
     return get_object_or_404(cases, pk=pk)
-
-
-def acts_for_school(user, school_id: int) -> bool:
-    """Board staff act on every school's cases, a director on their own school's. A
-    director here who teaches elsewhere is only the assignee there, a director here who
-    is the privacy officer only reads there: never the union."""
-    return has_role(user, Role.BOARD) or school_id in staff_reach(user).directed
 
 
 def require_acting_for(user, school_id: int) -> None:

@@ -144,6 +144,9 @@ def acting_school_ids(user) -> list[int] | None:
 
 
 def acts_for_school(user, school_id: int) -> bool:
+    """Board staff act on every school, a director on their own: a director here who
+    teaches elsewhere is only a teacher (or a case's assignee) there, a director here who
+    is the privacy officer only reads there. Never the union."""
     ids = acting_school_ids(user)
     return ids is None or school_id in ids
 
