@@ -86,6 +86,13 @@ def test_it_refuses_a_wrong_password_in_formal_dutch(client, parent_a, fresh_lim
     assert not INFORMAL.search(html), INFORMAL.search(html)
 
 
+def test_it_explains_a_too_short_password_in_dutch(login, parent_a):
+    data = {"oldpassword": "correct horse 42", "password1": "kort-9", "password2": "kort-9"}
+    html = login(parent_a).post(reverse("account_change_password"), data).content.decode()
+    assert "Dit wachtwoord is te kort. Het moet minstens 10 tekens bevatten." in html
+    assert "too short" not in html
+
+
 def test_it_asks_to_confirm_a_new_address_in_formal_dutch(login, parent_a, fresh_limits):
     from allauth.account.models import EmailAddress
 
