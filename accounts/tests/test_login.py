@@ -1,6 +1,8 @@
 import re
 
+import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from conftest import give_totp, make_user
@@ -66,3 +68,52 @@ def test_it_rate_limits_failed_logins(client, parent_a):
     response = client.post(url, {"login": parent_a.email, "password": "correct horse 42"})
     assert "Te veel inlogpogingen" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jullie)\b", re.IGNORECASE)
+
+
+@pytest.fixture
+def fresh_limits():
+    """Failed logins and mails sent by earlier tests (a shared cache) must not count here."""
+    cache.clear()
+
+
+def test_it_refuses_a_wrong_password_in_formal_dutch(client, parent_a, fresh_limits):
+    response = client.post(reverse("account_login"), {"login": parent_a.email, "password": "x"})
+    html = response.content.decode()
+    assert "Het e-mailadres en/of wachtwoord klopt niet." in html
+    assert not INFORMAL.search(html), INFORMAL.search(html)
+
+
+def test_it_explains_a_too_short_password_in_dutch(login, parent_a):
+    data = {"oldpassword": "correct horse 42", "password1": "kort-9", "password2": "kort-9"}
+    html = login(parent_a).post(reverse("account_change_password"), data).content.decode()
+    assert "Dit wachtwoord is te kort. Het moet minstens 10 tekens bevatten." in html
+    assert "too short" not in html
+
+
+def test_it_asks_to_confirm_a_new_address_in_formal_dutch(login, parent_a, fresh_limits):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    data = {"action_add": "", "email": "tweede.adres@example.org"}
+    login(parent_a).post(reverse("account_email"), data)
+    body = mail.outbox[-1].body
+    assert mail.outbox[-1].to == ["tweede.adres@example.org"]
+    assert "U ontvangt deze e-mail omdat" in body
+    assert not INFORMAL.search(body), INFORMAL.search(body)
+
+
+def test_its_account_already_exists_e_mail_says_u(rf):
+    # allauth sends it only on signup, which is closed here: rendered directly, in case.
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    context = {"email": "x@example.org", "password_reset_url": "https://portal/reset/"}
+    with translation.override("nl"):
+        body = render_to_string(
+            "account/email/account_already_exists_message.txt", context, request=rf.get("/")
+        )
+    assert "U ontvangt deze e-mail omdat" in body
+    assert not INFORMAL.search(body), INFORMAL.search(body)

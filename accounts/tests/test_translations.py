@@ -4,10 +4,13 @@ import ast
 import re
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.utils.translation import trans_real
 from django.utils.translation.template import templatize
+
+from accounts.management.commands.compile_translations import project_catalogues
 
 ROOT = Path(settings.BASE_DIR)
 OUR_APPS = ["accounts", "schools", "policy", "consent", "monitoring", "opo_portal", "ops"]
@@ -84,3 +87,9 @@ def test_it_has_a_dutch_translation_for_every_marked_string(dutch_catalog):
             if m not in dutch_catalog
         ]
     assert not missing, "missing Dutch translations:\n" + "\n".join(missing)
+
+
+def test_no_catalogue_defines_a_message_twice():
+    # GNU msgmerge (makemessages) stops at a duplicate definition; polib only compiles it.
+    for path in project_catalogues(ROOT):
+        polib.pofile(str(path), check_for_duplicates=True)

@@ -1,6 +1,7 @@
 """Monitoring pages, walked by every role."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -569,3 +570,21 @@ def test_it_finds_only_schools_in_a_directors_reach(login, director_a, school_a,
     response = login(director_a).get(reverse("monitoring:dashboard"), {"school": "zwanen"})
     assert response.context["schools"] == []
     assert reverse("monitoring:mentions", args=["zwanenhof"]) not in response.content.decode()
+
+
+INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jullie)\b", re.IGNORECASE)
+
+
+def test_it_addresses_readers_as_u_on_the_privacy_and_report_pages(
+    client, login, teacher_a, school_a
+):
+    privacy = client.get(reverse("monitoring:privacy")).content.decode()
+    assert "de directeur van uw school" in privacy
+    teacher = login(teacher_a)
+    form = teacher.get(reverse("monitoring:report_post")).content.decode()
+    assert "Zag u een openbaar bericht" in form
+    data = {"school": school_a.pk, "url": "https://social.example/p/1", "text": "Open dag"}
+    done = teacher.post(reverse("monitoring:report_post"), data, follow=True).content.decode()
+    assert "Dank u wel. Het bericht is aan de monitoring toegevoegd." in done
+    for page in (privacy, form, done):
+        assert not INFORMAL.search(page), INFORMAL.search(page)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -145,3 +147,17 @@ def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(
     with django_assert_num_queries(20):
         response = post(client, text=text)
     assert response.context["report"].created == count
+
+
+def test_it_addresses_the_director_as_u_in_dutch(login, director_a, settings):
+    settings.LANGUAGE_CODE = "nl"
+    client = login(director_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    with translation.override("nl"):
+        page = client.get(URL).content.decode()
+        file = SimpleUploadedFile("leerlingen.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00")
+        refused = post(client, file=file).content.decode()
+    assert "uit uw spreadsheet of administratie" in page
+    assert "Kies in uw spreadsheet Opslaan als… CSV." in refused
+    for html in (page, refused):
+        assert not re.search(r"\b(je|jij|jouw|jullie)\b", html, re.IGNORECASE)
