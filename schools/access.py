@@ -265,10 +265,16 @@ GROUPS_IN_REACH_SQL = {
 }
 
 
-def groups_in_reach(user) -> list[Group]:
+def groups_in_reach(user, *, publishing: bool = False) -> list[Group]:
     """Groups the user teaches, directs (director) or oversees (board, privacy officer),
-    by school name and name, each with its school. From the memberships already loaded."""
+    by school name and name, each with its school. From the memberships already loaded.
+
+    `publishing`: the groups whose pupils the user may put in a publication check, as
+    pupils_for_staff: the privacy officer's reach of every school is for reading, so a
+    privacy officer who teaches gets their own groups there."""
     reach = staff_reach(user)
+    if publishing:
+        reach = reach._replace(every=has_role(user, Role.BOARD))
     if reach.none:
         return []
     groups, split = [], len(GROUP_FIELDS)

@@ -145,3 +145,14 @@ def test_it_gives_a_teaching_privacy_officer_the_teacher_reach_when_publishing(
             media_type="photo",
             pupils=[pupil_a],
         )
+
+
+def test_it_lists_only_a_teaching_privacy_officers_own_groups_on_the_check_page(
+    login, privacy_officer_teacher, group_a1, group_b1, pupil_a, pupil_b
+):
+    client = login(privacy_officer_teacher)
+    html = client.get(reverse("consent:check_new")).content.decode()
+    assert f'value="{group_b1.pk}"' in html or f"group={group_b1.pk}" in html
+    assert f"group={group_a1.pk}" not in html and "Sem" not in html
+    other = client.get(reverse("consent:check_new"), {"group": group_a1.pk}).content.decode()
+    assert "Sem" not in other and "Bram" in other

@@ -181,7 +181,7 @@ def check_new(request):
             form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
         else:
             return redirect("consent:check", pk=check.pk)
-    groups = groups_in_reach(request.user)  # once per request
+    groups = groups_in_reach(request.user, publishing=True)  # once per request
     query, group, candidates = _candidates(request, groups)
     chosen = {str(v) for v in (form["pupils"].value() or [])}
     context = {
