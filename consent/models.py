@@ -272,7 +272,7 @@ class TakedownTask(models.Model):
         ANSWER = "answer", _("a parent withdrew or refused")
         CHANGE_OF_MEANING = "change_of_meaning", _("the channel's text changed in meaning")
         SAFEGUARDING = "safeguarding", _("the pupil may no longer be shown")
-        AUTHORITY = "authority", _("a parent who had consented no longer has parental authority")
+        AUTHORITY = "authority", _("who has parental authority (gezag) changed")
 
     publication_check = models.ForeignKey(
         PublicationCheck, on_delete=models.CASCADE, related_name="takedowns"

@@ -4,14 +4,15 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from consent.services import takedowns_for_lost_authority, takedowns_hand_over
+from consent.models import ConsentEvent
+from consent.services import takedowns_for_gezag_change, takedowns_hand_over
 from schools.models import Guardianship, StaffMembership
-from schools.signals import gezag_lost
+from schools.signals import gezag_changed
 
 
-@receiver(gezag_lost)
-def take_down_after_lost_gezag(sender, lost, **kwargs):
-    takedowns_for_lost_authority(lost=lost)
+@receiver(gezag_changed)
+def take_down_after_gezag_changed(sender, lost, gained, **kwargs):
+    takedowns_for_gezag_change(lost=lost, gained=gained)
 
 
 @receiver(pre_save, sender=Guardianship)
@@ -25,22 +26,30 @@ def remember_gezag_before_save(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Guardianship)
-def take_down_after_gezag_saved_away(sender, instance, raw=False, **kwargs):
-    """An edit (the admin) that ends a parent's gezag, or moves the link elsewhere."""
+def take_down_after_gezag_saved(sender, instance, raw=False, **kwargs):
+    """An edit (the admin) that ends a parent's gezag, moves the link elsewhere, or gives
+    gezag to a parent who answered for the pupil before (their answers count again)."""
+    if raw:
+        return
     before = getattr(instance, "_gezag_before", None)
-    if raw or before is None:
+    now = (instance.pupil_id, instance.user_id) if instance.has_parental_authority else None
+    if before == now:
         return
-    if instance.has_parental_authority and before == (instance.pupil_id, instance.user_id):
-        return
-    pupil_id, user_id = before
-    takedowns_for_lost_authority(lost={pupil_id: {user_id}})
+    lost = {before[0]: {before[1]}} if before else {}
+    gained = {now[0]: {now[1]}} if now and _has_answered(*now) else {}
+    if lost or gained:
+        takedowns_for_gezag_change(lost=lost, gained=gained)
+
+
+def _has_answered(pupil_id: int, user_id: int) -> bool:
+    return ConsentEvent.objects.filter(pupil_id=pupil_id, guardian_id=user_id).exists()
 
 
 @receiver(post_delete, sender=Guardianship)
 def take_down_after_gezag_deleted(sender, instance, **kwargs):
     """A gezag-holder's link removed (a parent linked by mistake, say)."""
     if instance.has_parental_authority:
-        takedowns_for_lost_authority(lost={instance.pupil_id: {instance.user_id}})
+        takedowns_for_gezag_change(lost={instance.pupil_id: {instance.user_id}})
 
 
 @receiver(post_delete, sender=StaffMembership)

@@ -486,21 +486,29 @@ def _takedown_task_get_or_create(task: TakedownTask) -> TakedownTask | None:
 
 
 @transaction.atomic
-def takedowns_for_lost_authority(*, lost: Mapping[int, Collection[int]]) -> list[TakedownTask]:
-    """Parents lost gezag over pupils (`lost`: pupil id -> those parents' user ids, already
-    written): only current gezag-holders decide, so their answers stop counting. Every
-    channel and media type that was granted with them and is not without them is taken
-    down, as a withdrawal would be. Pupils who left keep their past publications (their
-    guardianships go when their record is erased, which withdraws nothing)."""
-    pupils = list(Pupil.objects.filter(pk__in=list(lost), left_on__isnull=True))
+def takedowns_for_gezag_change(
+    *,
+    lost: Mapping[int, Collection[int]] | None = None,
+    gained: Mapping[int, Collection[int]] | None = None,
+) -> list[TakedownTask]:
+    """Who holds gezag over pupils changed (already written; pupil id -> the parents' user
+    ids who `lost` or `gained` it). Only current gezag-holders decide: a parent who lost it
+    no longer counts, one who gained it back counts with their earlier answers. Every
+    channel and media type that was granted before the change and is not after it is
+    taken down, as a withdrawal would be. Pupils who left keep their past publications
+    (their guardianships go when their record is erased, which withdraws nothing)."""
+    lost, gained = lost or {}, gained or {}
+    pupils = list(Pupil.objects.filter(pk__in=[*lost, *gained], left_on__isnull=True))
     if not pupils:
         return []
     lock_pupils([pupil.pk for pupil in pupils])
     now_table = consent_table(pupils, purpose_infos())
-    holders = {pupil.pk: now_table.holders.get(pupil.pk, set()) for pupil in pupils}
-    then_table = replace(
-        now_table, holders={pk: ids | set(lost[pk]) for pk, ids in holders.items()}
-    )
+    then_holders = {
+        pupil.pk: (now_table.holders.get(pupil.pk, set()) - set(gained.get(pupil.pk, ())))
+        | set(lost.get(pupil.pk, ()))
+        for pupil in pupils
+    }
+    then_table = replace(now_table, holders=then_holders)
     cells = {
         key
         for key in now_table.decisions

@@ -38,7 +38,7 @@ from schools.importfile import (
     read_text,
 )
 from schools.models import Group, Guardianship, Pupil, School
-from schools.signals import gezag_lost, guardians_linked, pupils_written_in_bulk
+from schools.signals import gezag_changed, guardians_linked, pupils_written_in_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +202,13 @@ def _unusable_password() -> str:
 
 
 def _apply(plan: _Plan, today: datetime.date) -> None:
+    # links of a parent and a pupil who existed before: the parent may have answered for
+    # the pupil under an earlier link, and those answers count again
+    relinked = [
+        (email, number)
+        for email, number, authority in plan.new_links
+        if authority and email not in plan.new_users and plan.pupils[number].pk is not None
+    ]
     Group.objects.bulk_create(plan.new_groups.values(), batch_size=BATCH_SIZE)
     for number, group_key in plan.pupil_groups.items():
         plan.pupils[number].group = plan.groups[group_key]
@@ -252,12 +259,19 @@ def _apply(plan: _Plan, today: datetime.date) -> None:
     if plan.new_links:
         user_ids = {plan.users[email].pk for email, _number, _authority in plan.new_links}
         guardians_linked.send(sender=Guardianship, user_ids=user_ids)
+    _send_gezag_changed(plan, relinked)
+
+
+def _send_gezag_changed(plan: _Plan, relinked: list[tuple[str, str]]) -> None:
     lost: dict[int, set[int]] = {}
+    gained: dict[int, set[int]] = {}
     for link in plan.changed_links:
-        if not link.has_parental_authority:
-            lost.setdefault(link.pupil_id, set()).add(link.user_id)
-    if lost:
-        gezag_lost.send(sender=Guardianship, lost=lost)
+        changed = gained if link.has_parental_authority else lost
+        changed.setdefault(link.pupil_id, set()).add(link.user_id)
+    for email, number in relinked:
+        gained.setdefault(plan.pupils[number].pk, set()).add(plan.users[email].pk)
+    if lost or gained:
+        gezag_changed.send(sender=Guardianship, lost=lost, gained=gained)
 
 
 def pupils_import(

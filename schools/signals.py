@@ -10,7 +10,8 @@ guardians_linked = Signal()
 # with school_ids. accounts.board counts those schools again for the board's home page.
 pupils_written_in_bulk = Signal()
 
-# Sent inside the transaction that took gezag away from parents, with `lost`: pupil id ->
-# the user ids who no longer hold it (the pupil import's bulk update, and model saves and
-# deletes). consent.receivers takes down what only their answers allowed.
-gezag_lost = Signal()
+# Sent inside the transaction that changed who holds gezag over pupils in bulk (the pupil
+# import), with `lost` and `gained`: pupil id -> the user ids who lost or gained it (a
+# parent linked to a pupil they had answered for before counts as gaining it).
+# consent.receivers takes down what the change stopped allowing.
+gezag_changed = Signal()

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='takedowntask',
             name='reason',
-            field=models.CharField(choices=[('answer', 'a parent withdrew or refused'), ('change_of_meaning', "the channel's text changed in meaning"), ('safeguarding', 'the pupil may no longer be shown'), ('authority', 'a parent who had consented no longer has parental authority')], default='answer', max_length=20, verbose_name='reason'),
+            field=models.CharField(choices=[('answer', 'a parent withdrew or refused'), ('change_of_meaning', "the channel's text changed in meaning"), ('safeguarding', 'the pupil may no longer be shown'), ('authority', 'who has parental authority (gezag) changed')], default='answer', max_length=20, verbose_name='reason'),
         ),
     ]

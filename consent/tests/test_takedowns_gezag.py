@@ -1,5 +1,7 @@
-"""A parent who loses gezag no longer decides (DESIGN, Consent): what only their "yes"
-allowed is taken down, as a withdrawal would be, whichever way the gezag ends."""
+"""Only current gezag-holders decide (DESIGN, Consent): when gezag changes, what was
+granted and is not any more is taken down, as a withdrawal would be: a parent who loses
+gezag no longer keeps a picture up with their "yes", one who gets it back counts with their
+earlier "no"; by the import, the admin's edit or its removal of a link."""
 
 import datetime
 
@@ -105,4 +107,58 @@ def test_erasing_a_pupil_who_left_takes_nothing_down(published, pupil_a):
     pupil_a.save()
     pupil_erase(pupil=pupil_a)
     assert not Guardianship.objects.filter(pupil=pupil_a).exists()
+    assert not TakedownTask.objects.exists()
+
+
+def _second_parent_who_said_no_then_lost_gezag(pupil):
+    other = make_user("ouder.a2@example.org", full_name="Ouder A2")
+    link = Guardianship.objects.create(user=other, pupil=pupil, has_parental_authority=True)
+    decide(pupil, other, "sociale-media", "photo", False)
+    link.has_parental_authority = False
+    link.save()
+    return link
+
+
+def test_gezag_given_back_to_a_parent_who_said_no_takes_the_picture_down(
+    teacher_a, parent_a, pupil_a
+):
+    link = _second_parent_who_said_no_then_lost_gezag(pupil_a)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    link.has_parental_authority = True
+    link.save()
+    assert TakedownTask.objects.get().reason == TakedownTask.Reason.AUTHORITY
+
+
+def test_an_import_that_gives_gezag_back_takes_the_picture_down(
+    school_a, teacher_a, parent_a, pupil_a
+):
+    _second_parent_who_said_no_then_lost_gezag(pupil_a)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    row = pupil_row(
+        number="1001",
+        first="Sem",
+        last="Bakker",
+        parent1=("Ouder A", "ouder.a@example.org", "ja"),
+        parent2=("Ouder A2", "ouder.a2@example.org", "ja"),
+    )
+    pupils_import(school=school_a, text=csv_text([row]), today=TODAY)
+    assert TakedownTask.objects.get().reason == TakedownTask.Reason.AUTHORITY
+
+
+def test_a_new_parent_without_answers_keeps_the_picture_up(school_a, published, pupil_a):
+    row = pupil_row(
+        number="1001",
+        first="Sem",
+        last="Bakker",
+        parent1=("Ouder A", "ouder.a@example.org", "ja"),
+        parent2=("Nieuwe Ouder", "nieuw@example.org", "ja"),
+    )
+    pupils_import(school=school_a, text=csv_text([row]), today=TODAY)
+    assert Guardianship.objects.filter(pupil=pupil_a, has_parental_authority=True).count() == 2
     assert not TakedownTask.objects.exists()

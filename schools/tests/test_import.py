@@ -405,7 +405,7 @@ def test_it_updates_pupils_in_a_fixed_number_of_queries(school_a, django_assert_
     text = csv_text(rows[1:])
     # savepoint, lock school, groups, pupils, users, guardianships; update pupils,
     # mark the missing pupil left, update guardianships; then, as every parent lost gezag,
-    # what only their answers allowed (consent.services.takedowns_for_lost_authority:
+    # what only their answers allowed (consent.services.takedowns_for_gezag_change:
     # savepoint, pupils, lock them, purposes, gezag-holders, answers, release; none of them
     # answered, so no check is read); release savepoint
     with django_assert_num_queries(17):
