@@ -200,6 +200,15 @@ def test_it_puts_off_a_rate_limited_source_until_retry_after(rss, feed_server):
     assert FetchRun.objects.get().status == FetchRun.Status.FAILED
 
 
+def test_it_records_a_rate_limited_fetch_whose_retry_after_is_absurdly_long(rss, feed_server):
+    feed_server.route("/feed.rss", status=429, headers={"Retry-After": "99999999999999999999"})
+    with pytest.raises(RateLimited):
+        services.source_poll(source_id=rss.pk)
+    rss.refresh_from_db()
+    assert rss.next_run_at <= timezone.now() + datetime.timedelta(days=7)
+    assert FetchRun.objects.get().status == FetchRun.Status.FAILED
+
+
 def test_it_records_a_failing_fetch_without_raising_in_eager_mode(rss, feed_server):
     # Eager mode cannot wait for a retry; the next dispatch tries again.
     feed_server.route("/feed.rss", status=503)
