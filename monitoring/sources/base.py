@@ -42,6 +42,16 @@ class FetchedPost:
 
     def __post_init__(self):
         object.__setattr__(self, "url", http_url_or_empty(self.url))
+        # JSON sources may send what PostgreSQL cannot store: a NUL, a lone surrogate, an
+        # id longer than the column. Such a post once stopped the whole fetch.
+        object.__setattr__(self, "external_id", storable_text(self.external_id)[:500])
+        object.__setattr__(self, "text", storable_text(self.text))
+        object.__setattr__(self, "author_handle", storable_text(self.author_handle)[:200])
+
+
+def storable_text(value: str) -> str:
+    """`value` without NUL characters, a lone surrogate replaced by "?"."""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 @dataclass

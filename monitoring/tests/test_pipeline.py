@@ -1,6 +1,8 @@
 """Fetch → store → classify → flag → case, through the real HTTP client and services."""
 
+import copy
 import datetime
+import json
 
 import pytest
 from django.core import mail
@@ -19,6 +21,8 @@ from monitoring.sources.base import (
 from monitoring.tasks import fetch_source
 from monitoring.tests.conftest import fixture_bytes
 from monitoring.tests.helpers import make_source
+from monitoring.tests.mastodon_fake import PATH as MASTODON_PATH
+from monitoring.tests.mastodon_fake import recorded_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +280,26 @@ def test_it_runs_dispatch_then_fetch_end_to_end_in_eager_mode(
         assert fetch_source.app.tasks["monitoring.dispatch_due_sources"].delay().get() == 1
     assert Post.objects.filter(source=rss).count() == 2
     assert FetchRun.objects.get().status == FetchRun.Status.SUCCEEDED
+
+
+def test_it_stores_mastodon_statuses_with_nul_characters_surrogates_and_long_ids(
+    feed_server, school_a
+):
+    # JSON may carry what PostgreSQL cannot store (\u0000, a lone \ud800) and ids of any
+    # length; such a status from a stranger's server once stopped the whole fetch.
+    statuses = [copy.deepcopy(recorded_statuses()[0]) for _ in range(3)]
+    statuses[0].update(id="1" * 600, content="<p>Juf\u0000 van De Vlindertuin</p>")
+    statuses[0]["account"]["acct"] = "ouder\u0000@m.example"
+    statuses[1].update(id="12\u00003", spoiler_text="\u0000", content="<p>\ud800 Vlindertuin</p>")
+    statuses[2].update(id="7")
+    feed_server.route(
+        MASTODON_PATH,
+        headers={"Content-Type": "application/json"},
+        body=json.dumps(statuses).encode(),
+    )
+    source = make_source(url=feed_server.url("/tags/vlindertuin"), kind="mastodon")
+    run = services.source_poll(source_id=source.pk)
+    assert (run.status, run.new_count) == (FetchRun.Status.SUCCEEDED, 3)
+    posts = Post.objects.filter(source=source)
+    assert not any("\x00" in p.text + p.author_handle + p.external_id for p in posts)
+    assert posts.get(text__startswith="Juf").author_handle == "ouder@m.example"
