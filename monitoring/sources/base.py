@@ -47,6 +47,11 @@ class FetchedPost:
         object.__setattr__(self, "external_id", storable_text(self.external_id)[:500])
         object.__setattr__(self, "text", storable_text(self.text))
         object.__setattr__(self, "author_handle", storable_text(self.author_handle)[:200])
+        if self.published_at is not None and self.published_at.tzinfo is not None:
+            try:  # 9999-12-31T23:59-12:00 is stored as year 10000 and cannot be read back
+                self.published_at.astimezone(datetime.UTC)
+            except OverflowError:
+                object.__setattr__(self, "published_at", None)
 
 
 def storable_text(value: str) -> str:

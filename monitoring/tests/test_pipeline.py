@@ -303,3 +303,18 @@ def test_it_stores_mastodon_statuses_with_nul_characters_surrogates_and_long_ids
     posts = Post.objects.filter(source=source)
     assert not any("\x00" in p.text + p.author_handle + p.external_id for p in posts)
     assert posts.get(text__startswith="Juf").author_handle == "ouder@m.example"
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_it_drops_a_published_time_that_is_out_of_range_in_utc(feed_server, school_a, when):
+    # Stored as is, such a time could not be read back: every page listing the post failed.
+    status = copy.deepcopy(recorded_statuses()[0])
+    status["created_at"] = when
+    feed_server.route(
+        MASTODON_PATH,
+        headers={"Content-Type": "application/json"},
+        body=json.dumps([status]).encode(),
+    )
+    source = make_source(url=feed_server.url("/tags/vlindertuin"), kind="mastodon")
+    services.source_poll(source_id=source.pk)
+    assert Post.objects.get(source=source).published_at is None
