@@ -89,7 +89,7 @@ class WithdrawForm(forms.Form):
         if target == "all":
             return None, None
         purpose_id, _sep, media = target.partition(":")
-        if not purpose_id.isdigit() or media not in MediaType.values:
+        if not (purpose_id.isascii() and purpose_id.isdigit()) or media not in MediaType.values:
             raise forms.ValidationError(_("Unknown choice."))
         return int(purpose_id), media
 

@@ -144,6 +144,13 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
 
+    def clean_month(self):
+        # The report reaches months back and one ahead: year 1 or 9999 overflowed (a 500).
+        month = self.cleaned_data["month"]
+        if not 2000 <= month.year <= 2100:
+            raise ValidationError(_("Choose a month from 2000 to 2100."))
+        return month
+
 
 class SourceChoices(ListedChoices):
     """The mention filter's sources as (id, name), read by mention_source_choices in one

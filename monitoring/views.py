@@ -44,7 +44,8 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def dashboard(request):
     access.require_monitoring(request.user)
-    school_query = request.GET.get("school", "").strip()[:100]
+    # PostgreSQL refuses a NUL character in a query; no school name has one.
+    school_query = request.GET.get("school", "").replace("\x00", "").strip()[:100]
     schools, more_schools = _mention_schools(request.user, school_query)
     context = {
         "cases": selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT),

@@ -54,4 +54,10 @@ def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
     if parsed.scheme not in schemes:
         allowed = ", ".join(schemes)
         raise ImproperlyConfigured(f"{name} must start with one of: {allowed}; got {raw!r}")
+    try:
+        parsed.port  # noqa: B018 - reading it checks it (a ValueError from deep in startup)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} has a port that is not a number from 0 to 65535"
+        ) from None
     return raw

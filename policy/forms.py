@@ -52,6 +52,12 @@ class SectionAddForm(SectionForm):
         slug = cleaned.get("slug") or slugify(cleaned.get("heading", ""))
         if not slug:
             self.add_error("slug", _("Choose an anchor name."))
+        elif len(slug) > self.fields["slug"].max_length:  # derived from a long heading
+            self.add_error(
+                "slug",
+                _("This anchor name is longer than %(max)s characters; choose a shorter one.")
+                % {"max": self.fields["slug"].max_length},
+            )
         elif slug in RESERVED_SLUGS or re.search(r"-\d+$", slug):
             self.add_error(
                 "slug", _("This anchor name is reserved or ends in a number; choose another.")

@@ -358,6 +358,8 @@ def schools_for_import(user) -> QuerySet[School]:
 
 
 def get_school_for_import(user, code: str) -> School:
+    if "\x00" in code:  # PostgreSQL refuses a NUL character in a query; no code has one
+        raise Http404
     return get_object_or_404(schools_for_import(user), code=code)
 
 

@@ -109,12 +109,17 @@ def _header_and_lines(headers: Sequence[str], lines: Iterable[str]) -> str:
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) -> bytes:
     """The table as one worksheet. Text cells are formula-safe as in the CSV."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def _storable(value):
+        # openpyxl refuses control characters (a name pasted in the admin may hold one).
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(safe_row([str(h) for h in headers]))
     for row in rows:
-        sheet.append(safe_row([_text(v) for v in row]))
+        sheet.append(safe_row([_storable(_text(v)) for v in row]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -108,6 +108,14 @@ def test_it_does_not_find_pupils_of_other_groups_for_a_teacher(login, teacher_a,
     assert "Roos" not in html
 
 
+def test_it_searches_past_a_nul_character_in_the_name(login, director_a, pupil_a2):
+    client = login(director_a)
+    client.raise_request_exception = False
+    response = client.get(reverse("consent:check_new"), {"q": "ro\x00os"})
+    assert response.status_code == 200
+    assert "Roos Vries" in response.content.decode()
+
+
 def test_it_rejects_a_posted_pupil_out_of_reach(login, teacher_a, pupil_a2):
     response = login(teacher_a).post(
         reverse("consent:check_new"),

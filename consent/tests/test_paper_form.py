@@ -62,3 +62,15 @@ def test_it_links_the_form_from_coverage_and_the_class_overview(
     coverage = client.get(reverse("consent:coverage", args=["vlindertuin"])).content.decode()
     overview = client.get(reverse("consent:group", args=[pupil_a.group_id])).content.decode()
     assert record in coverage and record in overview
+
+
+def test_it_ignores_a_parent_number_in_the_address_that_is_not_a_number(
+    login, director_a, parent_a, pupil_a
+):
+    client = login(director_a)
+    client.raise_request_exception = False
+    url = reverse("consent:record", args=[pupil_a.pk])
+    for value in ("²", "99999999999999999999", "-1"):
+        response = client.get(url, {"ouder": value})
+        assert response.status_code == 200
+        assert f'<option value="{parent_a.pk}" selected>' not in response.content.decode()

@@ -264,3 +264,16 @@ def test_it_lists_only_own_children(login, parent_a, pupil_a, pupil_b):
     html = login(parent_a).get(reverse("consent:my_children")).content.decode()
     assert page(pupil_a) in html
     assert page(pupil_b) not in html
+
+
+@pytest.mark.parametrize("target", ["²:photo", "1²:video", "abc:photo", "1:x"])
+def test_it_refuses_an_unknown_withdraw_target_and_changes_nothing(
+    login, parent_a, pupil_a, target
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(parent_a)
+    client.raise_request_exception = False
+    response = client.post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": target})
+    assert response.status_code == 302
+    assert ConsentEvent.objects.count() == 1
+    assert state_of(pupil_a, "website", "photo") == State.GRANTED

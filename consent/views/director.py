@@ -193,7 +193,7 @@ def review_round(request, code):
 def _initial_guardian(request, guardians):
     """Keep the parent chosen last time (?ouder=), if they are a gezag-holder of the pupil."""
     value = request.GET.get("ouder", "")
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return guardians.filter(pk=int(value)).first()
     return None
 

@@ -141,7 +141,8 @@ def _can_record(user, group) -> bool:
 
 def _candidates(request, groups):
     """The class list of the chosen group, or the pupils whose name matches the search."""
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL refuses a NUL character in a query; no name has one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         reachable = pupils_for_staff(request.user).current()
         return (

@@ -95,6 +95,12 @@ def context_from_file(path) -> Context:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ContextError(f"cannot read context {path}: {exc}") from exc
+    except RecursionError as exc:
+        raise ContextError(f"cannot read context {path}: nested too deeply") from exc
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (\ud800): valid JSON, but no text
+        raise ContextError(f"context {path} is not valid Unicode ({exc.reason})") from exc
     if not isinstance(data, dict):
         raise ContextError(f"context {path} is not a JSON object")
     return context_from_dict(data)

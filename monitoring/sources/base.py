@@ -42,6 +42,21 @@ class FetchedPost:
 
     def __post_init__(self):
         object.__setattr__(self, "url", http_url_or_empty(self.url))
+        # JSON sources may send what PostgreSQL cannot store: a NUL, a lone surrogate, an
+        # id longer than the column. Such a post once stopped the whole fetch.
+        object.__setattr__(self, "external_id", storable_text(self.external_id)[:500])
+        object.__setattr__(self, "text", storable_text(self.text))
+        object.__setattr__(self, "author_handle", storable_text(self.author_handle)[:200])
+        if self.published_at is not None and self.published_at.tzinfo is not None:
+            try:  # 9999-12-31T23:59-12:00 is stored as year 10000 and cannot be read back
+                self.published_at.astimezone(datetime.UTC)
+            except OverflowError:
+                object.__setattr__(self, "published_at", None)
+
+
+def storable_text(value: str) -> str:
+    """`value` without NUL characters, a lone surrogate replaced by "?"."""
+    return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 @dataclass

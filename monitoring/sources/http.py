@@ -150,13 +150,18 @@ class GuardedTransport(httpx.HTTPTransport):
         )
 
 
+# A server asking for a longer wait gets this: a larger one overflowed the next-run time.
+MAX_RETRY_AFTER = 7 * 24 * 3600
+
+
 def parse_retry_after(value: str | None, now: datetime.datetime | None = None) -> int | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), or None."""
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date, at most a
+    week), or None."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return int(value)
+    if value.isascii() and value.isdigit():
+        return min(int(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -164,7 +169,7 @@ def parse_retry_after(value: str | None, now: datetime.datetime | None = None) -
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.UTC)
     now = now or datetime.datetime.now(datetime.UTC)
-    return max(0, int((when - now).total_seconds()))
+    return min(max(0, int((when - now).total_seconds())), MAX_RETRY_AFTER)
 
 
 def request(

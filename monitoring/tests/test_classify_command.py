@@ -118,3 +118,33 @@ def test_it_reads_schools_and_current_pupils_in_two_queries(
         ("Sem", "Bakker", "vlindertuin"),
         ("Roos", "de Vries", "vlindertuin"),
     }
+
+
+def test_it_names_the_line_that_is_nested_too_deeply(tmp_path):
+    path = write(tmp_path, json.dumps({"text": "ok"}), "[" * 100_000 + "]" * 100_000)
+    out = StringIO()
+    with pytest.raises(CommandError, match="line 2: not valid JSON"):
+        call_command("classify_posts", path, "--context", str(DEVSET / "context.json"), stdout=out)
+    assert out.getvalue() == ""
+
+
+def test_it_reports_a_context_file_nested_too_deeply(tmp_path):
+    context = tmp_path / "context.json"
+    context.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(CommandError, match="cannot read context"):
+        run(write(tmp_path, json.dumps({"text": "x"})), "--context", str(context))
+
+
+def test_it_names_the_line_with_a_lone_surrogate(tmp_path):
+    path = write(tmp_path, json.dumps({"text": "ok"}), '{"id": "\\udc00", "text": "x \\ud800"}')
+    out = StringIO()
+    with pytest.raises(CommandError, match="line 2: not valid Unicode"):
+        call_command("classify_posts", path, "--context", str(DEVSET / "context.json"), stdout=out)
+    assert out.getvalue() == ""
+
+
+def test_it_reports_a_context_file_with_a_lone_surrogate(tmp_path):
+    context = tmp_path / "context.json"
+    context.write_text('{"schools": [{"code": "\\udc00", "name": "x"}]}', encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid Unicode"):
+        run(write(tmp_path, json.dumps({"text": "x"})), "--context", str(context))

@@ -1,6 +1,8 @@
 """Fetch → store → classify → flag → case, through the real HTTP client and services."""
 
+import copy
 import datetime
+import json
 
 import pytest
 from django.core import mail
@@ -19,6 +21,8 @@ from monitoring.sources.base import (
 from monitoring.tasks import fetch_source
 from monitoring.tests.conftest import fixture_bytes
 from monitoring.tests.helpers import make_source
+from monitoring.tests.mastodon_fake import PATH as MASTODON_PATH
+from monitoring.tests.mastodon_fake import recorded_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +204,15 @@ def test_it_puts_off_a_rate_limited_source_until_retry_after(rss, feed_server):
     assert FetchRun.objects.get().status == FetchRun.Status.FAILED
 
 
+def test_it_records_a_rate_limited_fetch_whose_retry_after_is_absurdly_long(rss, feed_server):
+    feed_server.route("/feed.rss", status=429, headers={"Retry-After": "99999999999999999999"})
+    with pytest.raises(RateLimited):
+        services.source_poll(source_id=rss.pk)
+    rss.refresh_from_db()
+    assert rss.next_run_at <= timezone.now() + datetime.timedelta(days=7)
+    assert FetchRun.objects.get().status == FetchRun.Status.FAILED
+
+
 def test_it_records_a_failing_fetch_without_raising_in_eager_mode(rss, feed_server):
     # Eager mode cannot wait for a retry; the next dispatch tries again.
     feed_server.route("/feed.rss", status=503)
@@ -267,3 +280,41 @@ def test_it_runs_dispatch_then_fetch_end_to_end_in_eager_mode(
         assert fetch_source.app.tasks["monitoring.dispatch_due_sources"].delay().get() == 1
     assert Post.objects.filter(source=rss).count() == 2
     assert FetchRun.objects.get().status == FetchRun.Status.SUCCEEDED
+
+
+def test_it_stores_mastodon_statuses_with_nul_characters_surrogates_and_long_ids(
+    feed_server, school_a
+):
+    # JSON may carry what PostgreSQL cannot store (\u0000, a lone \ud800) and ids of any
+    # length; such a status from a stranger's server once stopped the whole fetch.
+    statuses = [copy.deepcopy(recorded_statuses()[0]) for _ in range(3)]
+    statuses[0].update(id="1" * 600, content="<p>Juf\u0000 van De Vlindertuin</p>")
+    statuses[0]["account"]["acct"] = "ouder\u0000@m.example"
+    statuses[1].update(id="12\u00003", spoiler_text="\u0000", content="<p>\ud800 Vlindertuin</p>")
+    statuses[2].update(id="7")
+    feed_server.route(
+        MASTODON_PATH,
+        headers={"Content-Type": "application/json"},
+        body=json.dumps(statuses).encode(),
+    )
+    source = make_source(url=feed_server.url("/tags/vlindertuin"), kind="mastodon")
+    run = services.source_poll(source_id=source.pk)
+    assert (run.status, run.new_count) == (FetchRun.Status.SUCCEEDED, 3)
+    posts = Post.objects.filter(source=source)
+    assert not any("\x00" in p.text + p.author_handle + p.external_id for p in posts)
+    assert posts.get(text__startswith="Juf").author_handle == "ouder@m.example"
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_it_drops_a_published_time_that_is_out_of_range_in_utc(feed_server, school_a, when):
+    # Stored as is, such a time could not be read back: every page listing the post failed.
+    status = copy.deepcopy(recorded_statuses()[0])
+    status["created_at"] = when
+    feed_server.route(
+        MASTODON_PATH,
+        headers={"Content-Type": "application/json"},
+        body=json.dumps([status]).encode(),
+    )
+    source = make_source(url=feed_server.url("/tags/vlindertuin"), kind="mastodon")
+    services.source_poll(source_id=source.pk)
+    assert Post.objects.get(source=source).published_at is None

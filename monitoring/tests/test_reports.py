@@ -120,6 +120,17 @@ def test_it_rejects_a_bad_month(login, director_a, history):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("month", ["0001-01", "1999-12", "2101-01", "9999-12"])
+@pytest.mark.parametrize("name", ["monitoring:report", "monitoring:report_csv"])
+def test_it_rejects_a_month_out_of_range(login, director_a, history, name, month):
+    client = login(director_a)
+    client.raise_request_exception = False
+    response = client.get(reverse(name), {"school": "vlindertuin", "month": month})
+    assert response.status_code == 400
+    if name == "monitoring:report":
+        assert "Kies een maand van 2000 tot en met 2100." in response.content.decode()
+
+
 def test_it_sends_each_director_a_digest_without_post_text(history, director_a, director_b):
     from outbox.services import duties_sweep
 

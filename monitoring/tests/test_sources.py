@@ -82,6 +82,13 @@ def test_it_reads_retry_after_as_an_http_date():
     assert parse_retry_after("Mon, 02 Nov 2026 10:01:30 GMT", now) == 90
 
 
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_it_reads_a_hostile_retry_after_as_at_most_a_week(value):
+    now = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
+    wait = parse_retry_after(value, now)
+    assert wait is None or 0 <= wait <= 7 * 24 * 3600
+
+
 def test_it_treats_server_errors_as_retryable(feed_server):
     feed_server.route("/feed.rss", status=503)
     with pytest.raises(FetchError) as caught:

@@ -566,6 +566,14 @@ def test_it_links_a_bounded_number_of_schools_and_finds_the_others(
     assert "<b>x</b>" not in nothing and "&lt;b&gt;x&lt;/b&gt;" in nothing
 
 
+def test_it_searches_schools_past_a_nul_character(login, board, school_a, school_b):
+    client = login(board)
+    client.raise_request_exception = False
+    response = client.get(reverse("monitoring:dashboard"), {"school": "zwanen\x00"})
+    assert response.status_code == 200
+    assert response.context["schools"] == [("zwanenhof", "OBS Het Zwanenhof")]
+
+
 def test_it_finds_only_schools_in_a_directors_reach(login, director_a, school_a, school_b):
     response = login(director_a).get(reverse("monitoring:dashboard"), {"school": "zwanen"})
     assert response.context["schools"] == []

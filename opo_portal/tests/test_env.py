@@ -37,6 +37,16 @@ def test_it_rejects_a_url_with_the_wrong_scheme(monkeypatch):
         env_url("DATABASE_URL", schemes=("postgres",))
 
 
+@pytest.mark.parametrize(
+    "url", ["smtp://mail.example:abc", "postgres://u:p@db:notaport/opo", "redis://r:99999/0"]
+)
+def test_it_rejects_a_url_with_a_port_that_is_not_a_port(monkeypatch, url):
+    monkeypatch.setenv("SOME_URL", url)
+    with pytest.raises(ImproperlyConfigured, match="SOME_URL has a port") as caught:
+        env_url("SOME_URL", schemes=("smtp", "postgres", "redis"))
+    assert ":p@" not in str(caught.value)  # the password stays out of the message
+
+
 def test_it_refuses_the_development_secret_in_production(monkeypatch):
     import subprocess
     import sys

@@ -76,6 +76,19 @@ def test_it_refuses_a_section_anchor_that_would_clash(login, v1, board):
         assert response.context["form"].errors, slug
 
 
+def test_it_refuses_a_heading_whose_anchor_would_be_too_long(login, v1, board):
+    c = login(board)
+    c.raise_request_exception = False
+    c.post(reverse("policy:draft_start"))
+    response = c.post(
+        reverse("policy:section_add", args=[2]),
+        {"heading": "Afspraken " * 15, "kind": "text", "slug": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["slug"]
+    assert not ProtocolVersion.objects.get(number=2).sections.filter(heading__startswith="Afs")
+
+
 def test_it_shows_an_error_when_removing_an_article_in_the_middle(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))

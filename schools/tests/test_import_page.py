@@ -60,6 +60,14 @@ def test_it_hides_another_school_from_a_director(login, director_a, school_b):
     assert not Pupil.objects.exists()
 
 
+def test_it_answers_a_school_code_with_a_nul_character_with_404(login, director_a):
+    client = login(director_a)
+    client.raise_request_exception = False
+    assert client.get(URL, {"school": "vlinder\x00tuin"}).status_code == 404
+    assert post(client, school="vlinder\x00tuin").status_code == 404
+    assert not Pupil.objects.exists()
+
+
 def test_it_preselects_the_school_from_the_director_home_link(login, director_a):
     response = login(director_a).get(URL, {"school": "vlindertuin"})
     assert 'value="vlindertuin" selected' in response.content.decode()

@@ -109,6 +109,18 @@ def test_it_writes_an_xlsx_with_the_same_safe_cells():
     ]
 
 
+def test_it_writes_an_xlsx_of_names_with_control_characters():
+    # The admin accepts a name pasted with a vertical tab (Word's line break); openpyxl
+    # refuses such characters, which made the export a 500.
+    data = xlsx_bytes(["Naam"], [["Sem\x0bvan"], ["groep\x015"]], title="Toestemming")
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Naam"],
+        ["Semvan"],
+        ["groep5"],
+    ]
+
+
 def test_it_exports_coverage_for_dutch_excel(login, director_a, parent_a, pupil_a):
     pupil_a.first_name = "Zoë"
     pupil_a.save()

@@ -58,7 +58,14 @@ def read_posts(path: Path) -> list[dict]:
             post = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CommandError(f"{path} line {number}: not valid JSON ({exc.msg})") from exc
+        except RecursionError as exc:
+            raise CommandError(f"{path} line {number}: not valid JSON (nested too deeply)") from exc
         if not isinstance(post, dict) or not isinstance(post.get("text"), str):
             raise CommandError(f"{path} line {number}: expected an object with a 'text' string")
+        try:
+            json.dumps(post, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # A lone surrogate (\ud800) is valid JSON but no text; it cannot be written out.
+            raise CommandError(f"{path} line {number}: not valid Unicode ({exc.reason})") from exc
         posts.append(post)
     return posts
