@@ -80,6 +80,15 @@ def make_staff(email: str, role: str, school: School | None = None, groups=()) -
     return user
 
 
+def add_teaching(user: User, school: School, groups) -> User:
+    """A second role for `user`: teacher of `groups` at `school` (two-role tests)."""
+    membership = StaffMembership.objects.create(
+        user=user, role=StaffMembership.Role.TEACHER, school=school
+    )
+    membership.groups.set(groups)
+    return user
+
+
 def make_pupil(school: School, group: Group, number: str, first: str, last: str) -> Pupil:
     return Pupil.objects.create(
         school=school,

@@ -400,6 +400,7 @@ def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
     return assignees
 
 
+@transaction.atomic
 def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
     """This staff member's open takedowns at schools where they no longer teach or direct
     (a membership ended, the account was deactivated) go to each school's leaders' first,

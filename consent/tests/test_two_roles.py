@@ -74,15 +74,11 @@ def test_it_still_shows_a_parent_page_for_their_own_child(login, teacher_parent,
 @pytest.fixture
 def director_teacher(school_a, school_b, group_b1):
     """Directs school A and teaches group B1 at school B: a teacher only at school B."""
-    from conftest import make_staff
+    from conftest import add_teaching, make_staff
     from schools.models import StaffMembership
 
     user = make_staff("directeur.juf@example.org", StaffMembership.Role.DIRECTOR, school_a)
-    teaching = StaffMembership.objects.create(
-        user=user, role=StaffMembership.Role.TEACHER, school=school_b
-    )
-    teaching.groups.set([group_b1])
-    return user
+    return add_teaching(user, school_b, [group_b1])
 
 
 def test_it_hides_the_record_page_of_a_pupil_taught_where_the_director_only_teaches(
@@ -116,13 +112,9 @@ def test_it_offers_the_record_link_only_in_the_school_the_user_directs(
 @pytest.fixture
 def privacy_officer_teacher(privacy_officer, school_b, group_b1):
     """The privacy officer (every school, read-only) who also teaches group B1."""
-    from schools.models import StaffMembership
+    from conftest import add_teaching
 
-    teaching = StaffMembership.objects.create(
-        user=privacy_officer, role=StaffMembership.Role.TEACHER, school=school_b
-    )
-    teaching.groups.set([group_b1])
-    return privacy_officer
+    return add_teaching(privacy_officer, school_b, [group_b1])
 
 
 def test_it_gives_a_teaching_privacy_officer_the_teacher_reach_when_publishing(

@@ -203,14 +203,10 @@ def test_it_keeps_a_closed_case_with_whoever_held_the_conversation(case_a, teach
 @pytest.fixture
 def director_b_teaching_a(school_a, school_b, group_a1):
     """Directs school B and teaches group A1 at school A: a teacher only at school A."""
-    from conftest import make_staff
+    from conftest import add_teaching, make_staff
 
     user = make_staff("directeur.b.juf.a@example.org", StaffMembership.Role.DIRECTOR, school_b)
-    teaching = StaffMembership.objects.create(
-        user=user, role=StaffMembership.Role.TEACHER, school=school_a
-    )
-    teaching.groups.set([group_a1])
-    return user
+    return add_teaching(user, school_a, [group_a1])
 
 
 def test_it_gives_a_director_elsewhere_only_the_assignee_reach_on_a_case_here(
