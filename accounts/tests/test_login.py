@@ -117,3 +117,15 @@ def test_its_account_already_exists_e_mail_says_u(rf):
         )
     assert "U ontvangt deze e-mail omdat" in body
     assert not INFORMAL.search(body), INFORMAL.search(body)
+
+
+@pytest.mark.parametrize("flow", ["account_reset_password", "account_request_login_code"])
+def test_an_unknown_address_is_told_to_ask_the_school_not_to_sign_up(client, db, flow):
+    """Signup is closed: the unknown-account e-mail sends nobody to it."""
+    client.post(reverse(flow), {"email": "nobody@example.org"})
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "Bij dit adres is geen account bekend." in body
+    assert "Vraag de administratie van de school welk e-mailadres" in body
+    assert reverse("account_signup") not in body
+    assert "http" not in body.split("Vraag de administratie")[1].split("\n\n")[0]
