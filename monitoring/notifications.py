@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from monitoring import reports
-from monitoring.models import FollowUp, Source
+from monitoring.models import FetchRun, FollowUp, Source
+from monitoring.sources.explain import fetch_error_explained
 from outbox.models import Duty
 from outbox.services import duties_enqueue_many, duty_enqueue
 from schools.leaders import leader_ids
@@ -106,13 +107,22 @@ def source_failing_queue(*, source_id: int, since: datetime.datetime) -> None:
 def source_failing_email_send(*, source_id: int, user_id: int) -> None:
     source = Source.objects.get(pk=source_id)
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"source": source, "url": settings.SITE_URL + reverse("monitoring:sources")}
+        context = {
+            "source": source,
+            "url": settings.SITE_URL + reverse("monitoring:sources"),
+            "problem": fetch_error_explained(_last_error(source)),
+        }
         _send(
             _("Monitoring source “%(name)s” keeps failing") % {"name": source.name},
             "monitoring/email/source_failing.txt",
             context,
             user_id,
         )
+
+
+def _last_error(source: Source) -> str:
+    run = source.runs.filter(status=FetchRun.Status.FAILED).order_by("-started_at").first()
+    return run.error if run else ""
 
 
 # --- Monthly digest ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 
 from monitoring import services
+from monitoring.sources.explain import fetch_error_explained
 from monitoring.templatetags.outside_links import outside_url
 
 register = template.Library()
@@ -262,3 +263,9 @@ def select_widget(field):
     name, auto_id = conditional_escape(field.html_name), conditional_escape(field.auto_id)
     # every value escaped above
     return mark_safe(f'<select name="{name}" id="{auto_id}">{"".join(options)}\n</select>')  # noqa: S308
+
+
+@register.filter
+def fetch_error_in_words(error: str) -> str:
+    """The board's sentence for a failed fetch's stored (technical) error."""
+    return fetch_error_explained(error)
