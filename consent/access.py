@@ -31,7 +31,25 @@ def get_check_for_user(user, pk) -> PublicationCheck:
 
 
 def get_takedown_for_user(user, pk) -> TakedownTask:
-    return get_object_or_404(TakedownTask.objects.filter(assigned_to=user), pk=pk)
+    """The user's own task, or any task of a school the user directs: a director can see
+    a picture taken down when the teacher it was given to is away."""
+    tasks = TakedownTask.objects.filter(
+        Q(assigned_to=user) | Q(publication_check__school__in=directed_schools(user))
+    )
+    return get_object_or_404(tasks, pk=pk)
+
+
+def takedowns_of_colleagues(user):
+    """Open tasks of the schools the user directs that are given to someone else."""
+    return (
+        TakedownTask.objects.filter(
+            publication_check__school__in=directed_schools(user), done_at__isnull=True
+        )
+        .exclude(assigned_to=user)
+        .select_related("publication_check__purpose", "publication_check__school", "pupil")
+        .select_related("assigned_to")
+        .order_by("created_at", "id")
+    )
 
 
 # Guardianship.objects.filter(pupil_id=pk).select_related("pupil__school", "pupil__group"),

@@ -290,6 +290,14 @@ class TakedownTask(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
 
     class Meta:
         verbose_name = _("takedown task")

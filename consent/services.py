@@ -564,8 +564,11 @@ def open_takedowns_query(user) -> tuple[str, list] | None:
     return OPEN_TAKEDOWNS_SQL, [user.pk]
 
 
-def takedown_complete(*, task: TakedownTask) -> None:
-    TakedownTask.objects.filter(pk=task.pk, done_at__isnull=True).update(done_at=timezone.now())
+def takedown_complete(*, task: TakedownTask, user=None) -> None:
+    """Mark the task done (once: a second click changes nothing), by `user`."""
+    TakedownTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=user
+    )
 
 
 # --- Purposes (board) ------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from consent.access import get_check_for_user, get_takedown_for_user
+from consent.access import get_check_for_user, get_takedown_for_user, takedowns_of_colleagues
 from consent.forms import AppearanceForm, AppearQuestionForm, CheckForm, OverviewFilterForm
 from consent.models import MediaType, PublicationCheck, TakedownTask
 from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
@@ -240,16 +240,17 @@ def takedowns(request):
     require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
     tasks = (
         TakedownTask.objects.filter(assigned_to=request.user)
-        .select_related("publication_check__purpose", "pupil")
+        .select_related("publication_check__purpose", "pupil", "done_by")
         .order_by("done_at", "-created_at")
     )
-    return render(request, "consent/takedowns.html", {"tasks": tasks})
+    context = {"tasks": tasks, "colleagues": takedowns_of_colleagues(request.user)}
+    return render(request, "consent/takedowns.html", context)
 
 
 @login_required
 @require_POST
 def takedown_done(request, pk):
     task = get_takedown_for_user(request.user, pk)
-    takedown_complete(task=task)
+    takedown_complete(task=task, user=request.user)
     messages.success(request, _("Marked as taken down."))
     return redirect("consent:takedowns")
