@@ -12,6 +12,8 @@ import os
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings as django_settings
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -52,6 +54,15 @@ def require_service(env_name: str) -> str:
     if os.environ.get("OPO_REQUIRE_SERVICES") == "1":
         pytest.fail(f"{env_name} is not set but CI requires it")
     pytest.skip(f"{env_name} not set")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request that switched to
+    English leaves English active in the thread (LocaleMiddleware activates, never resets)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
