@@ -16,6 +16,7 @@ from schools.access import (
     SCHOOL_FIELDS,
     directed_schools,
     fetch_rows,
+    own_directed_school_ids,
     school_from_row,
     sees_all_schools,
 )
@@ -32,9 +33,11 @@ def get_check_for_user(user, pk) -> PublicationCheck:
 
 def get_takedown_for_user(user, pk) -> TakedownTask:
     """The user's own task, or any task of a school the user directs: a director can see
-    a picture taken down when the teacher it was given to is away."""
+    a picture taken down when the teacher it was given to is away. Directors by
+    membership only: the board's and the privacy officer's reach of every school does not
+    make every school's tasks theirs."""
     tasks = TakedownTask.objects.filter(
-        Q(assigned_to=user) | Q(publication_check__school__in=directed_schools(user))
+        Q(assigned_to=user) | Q(publication_check__school_id__in=own_directed_school_ids(user))
     )
     return get_object_or_404(tasks, pk=pk)
 
@@ -43,7 +46,8 @@ def takedowns_of_colleagues(user):
     """Open tasks of the schools the user directs that are given to someone else."""
     return (
         TakedownTask.objects.filter(
-            publication_check__school__in=directed_schools(user), done_at__isnull=True
+            publication_check__school_id__in=own_directed_school_ids(user),
+            done_at__isnull=True,
         )
         .exclude(assigned_to=user)
         .select_related("publication_check__purpose", "publication_check__school", "pupil")

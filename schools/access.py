@@ -140,6 +140,12 @@ def acting_school_ids(user) -> list[int] | None:
     reach: a director here who teaches a group elsewhere is only a teacher there."""
     if has_role(user, Role.BOARD):
         return None
+    return own_directed_school_ids(user)
+
+
+def own_directed_school_ids(user) -> list[int]:
+    """The schools the user directs by membership: never every school, whatever other role
+    (board, privacy officer) the user also holds."""
     return [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR and m.school_id]
 
 

@@ -79,3 +79,26 @@ def test_a_teacher_colleague_at_the_same_school_cannot_mark_it(login, task, othe
     assert "bij een collega" not in client.get(reverse("consent:takedowns")).content.decode()
     task.refresh_from_db()
     assert task.done_at is None
+
+
+@pytest.mark.parametrize("who", ["board", "privacy_officer"])
+def test_the_board_and_the_privacy_officer_do_not_take_over_the_schools_tasks(
+    request, login, task, who
+):
+    """Their reach of every school is not a director's: no list of every school's tasks,
+    and the privacy officer, who only reads, marks nothing done."""
+    client = login(request.getfixturevalue(who))
+    assert "bij een collega" not in client.get(reverse("consent:takedowns")).content.decode()
+    assert client.post(reverse("consent:takedown_done", args=[task.pk])).status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
+
+
+def test_a_privacy_officer_who_directs_another_school_reaches_only_that_schools_tasks(
+    login, task, privacy_officer, school_b
+):
+    StaffMembership.objects.create(
+        user=privacy_officer, role=StaffMembership.Role.DIRECTOR, school=school_b
+    )
+    client = login(privacy_officer)
+    assert client.post(reverse("consent:takedown_done", args=[task.pk])).status_code == 404
