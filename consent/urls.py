@@ -7,20 +7,20 @@ app_name = "consent"
 urlpatterns = [
     # Parents: their children's choices and their own data
     path("kinderen/", parent.my_children, name="my_children"),
-    path("kind/<int:pk>/", parent.child_consent, name="child"),
-    path("kind/<int:pk>/intrekken/", parent.withdraw, name="withdraw"),
-    path("kind/<int:pk>/ongewijzigd/", parent.review_unchanged, name="review_unchanged"),
+    path("kind/<id:pk>/", parent.child_consent, name="child"),
+    path("kind/<id:pk>/intrekken/", parent.withdraw, name="withdraw"),
+    path("kind/<id:pk>/ongewijzigd/", parent.review_unchanged, name="review_unchanged"),
     path("mijn-gegevens/", parent.my_data, name="my_data"),
     path("mijn-gegevens.json", parent.my_data_json, name="my_data_json"),
     # Teachers: class overview, check before posting, takedowns
     path("klassen/", teacher.overview, name="overview"),
-    path("klassen/<int:pk>/wie-mag/", teacher.group_appear, name="group_appear"),
-    path("klassen/<int:pk>/", teacher.group_overview, name="group"),
+    path("klassen/<id:pk>/wie-mag/", teacher.group_appear, name="group_appear"),
+    path("klassen/<id:pk>/", teacher.group_overview, name="group"),
     path("controle/", teacher.check_new, name="check_new"),
-    path("controle/<int:pk>/", teacher.check_detail, name="check"),
-    path("controle/<int:pk>/aanpassen/", teacher.check_adjust, name="check_adjust"),
+    path("controle/<id:pk>/", teacher.check_detail, name="check"),
+    path("controle/<id:pk>/aanpassen/", teacher.check_adjust, name="check_adjust"),
     path("verwijderen/", teacher.takedowns, name="takedowns"),
-    path("verwijderen/<int:pk>/klaar/", teacher.takedown_done, name="takedown_done"),
+    path("verwijderen/<id:pk>/klaar/", teacher.takedown_done, name="takedown_done"),
     # Directors: coverage, conflicts, reminders, yearly review, paper/phone decisions
     path("dekking/", director.coverage_index, name="coverage_index"),
     path("dekking/<slug:code>/", director.coverage, name="coverage"),
@@ -32,8 +32,8 @@ urlpatterns = [
     ),
     path("dekking/<slug:code>/herinnering/", director.remind, name="remind"),
     path("dekking/<slug:code>/jaarronde/", director.review_round, name="review_round"),
-    path("leerling/<int:pk>/vastleggen/", director.record, name="record"),
+    path("leerling/<id:pk>/vastleggen/", director.record, name="record"),
     # Board: purposes and their texts
     path("doelen/", board.purposes, name="purposes"),
-    path("doelen/<int:pk>/tekst/", board.purpose_text, name="purpose_text"),
+    path("doelen/<id:pk>/tekst/", board.purpose_text, name="purpose_text"),
 ]

@@ -1,12 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from accounts import views as account_views
+from opo_portal.converters import IdConverter
 from ops import views as ops_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "OPO Portal"
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     # Landing and health

@@ -8,9 +8,9 @@ urlpatterns = [
     # The protocol, readable by anyone
     path("", views.current, name="current"),
     path("versies/", views.history, name="history"),
-    path("versie/<int:number>/", views.version_detail, name="version"),
+    path("versie/<id:number>/", views.version_detail, name="version"),
     path("verschil/", views.diff_choose, name="diff_choose"),
-    path("verschil/<int:old>/<int:new>/", views.diff, name="diff"),
+    path("verschil/<id:old>/<id:new>/", views.diff, name="diff"),
     # Confirming the current version (staff and parents)
     path("bevestigen/", views.confirm, name="confirm"),
     # Who has confirmed (directors: own school; board: all schools)
@@ -20,21 +20,21 @@ urlpatterns = [
     # Drafting and publishing (board staff)
     path("concepten/", views.drafts, name="drafts"),
     path("concepten/nieuw/", views.draft_start, name="draft_start"),
-    path("concepten/<int:number>/", views.draft_edit, name="draft_edit"),
-    path("concepten/<int:number>/voorbeeld/", views.draft_preview, name="draft_preview"),
-    path("concepten/<int:number>/publiceren/", views.draft_publish, name="draft_publish"),
-    path("concepten/<int:number>/weggooien/", views.draft_discard, name="draft_discard"),
-    path("concepten/<int:number>/sectie/", views.section_add, name="section_add"),
-    path("concepten/<int:number>/sectie/<int:pk>/", views.section_edit, name="section_edit"),
+    path("concepten/<id:number>/", views.draft_edit, name="draft_edit"),
+    path("concepten/<id:number>/voorbeeld/", views.draft_preview, name="draft_preview"),
+    path("concepten/<id:number>/publiceren/", views.draft_publish, name="draft_publish"),
+    path("concepten/<id:number>/weggooien/", views.draft_discard, name="draft_discard"),
+    path("concepten/<id:number>/sectie/", views.section_add, name="section_add"),
+    path("concepten/<id:number>/sectie/<id:pk>/", views.section_edit, name="section_edit"),
     path(
-        "concepten/<int:number>/sectie/<int:pk>/verwijderen/",
+        "concepten/<id:number>/sectie/<id:pk>/verwijderen/",
         views.section_remove,
         name="section_remove",
     ),
-    path("concepten/<int:number>/sectie/<int:pk>/artikel/", views.article_add, name="article_add"),
-    path("concepten/<int:number>/artikel/<int:pk>/", views.article_edit, name="article_edit"),
+    path("concepten/<id:number>/sectie/<id:pk>/artikel/", views.article_add, name="article_add"),
+    path("concepten/<id:number>/artikel/<id:pk>/", views.article_edit, name="article_edit"),
     path(
-        "concepten/<int:number>/artikel/<int:pk>/verwijderen/",
+        "concepten/<id:number>/artikel/<id:pk>/verwijderen/",
         views.article_remove,
         name="article_remove",
     ),
