@@ -124,6 +124,15 @@ class ManualReportForm(forms.Form):
         label=_("text of the post"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
     )
     has_media = forms.BooleanField(label=_("the post shows photos or video"), required=False)
+    category = forms.ChoiceField(
+        label=_("what it is about"),
+        required=False,
+        choices=[("", _("I am not sure: let the portal judge"))] + list(CATEGORY_LABELS.items()),
+        help_text=_(
+            "A complaint, an insult, a pupil's privacy or a claim to check opens a case for "
+            "the school's director, whatever the portal reads in it."
+        ),
+    )
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)

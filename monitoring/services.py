@@ -489,8 +489,13 @@ def manual_source_for(*, school: School) -> Source:
     return source
 
 
-def post_report(*, school: School, url: str, text: str, has_media: bool, user) -> Post:
-    """Staff paste a post they saw; it is stored and classified like any fetched post."""
+def post_report(
+    *, school: School, url: str, text: str, has_media: bool, user, category: str = ""
+) -> Post:
+    """Staff paste a post they saw; it is stored and classified like any fetched post.
+
+    With a `category` the reporter's judgement counts as a staff mark (post_mark): a case
+    category opens or joins a case even when the classifier reads nothing in the post."""
     with transaction.atomic():
         source = manual_source_for(school=school)
         now = timezone.now()
@@ -506,7 +511,16 @@ def post_report(*, school: School, url: str, text: str, has_media: bool, user) -
             reported_by=user,
         )
         posts_classify(posts=[post], now=now)
+        if category:
+            post_mark(post=post, school=school, category=category, user=user, now=now)
     return post
+
+
+def post_has_open_case(*, post: Post, school: School) -> bool:
+    """Whether the post is part of an open follow-up case of the school."""
+    return FollowUp.objects.filter(
+        flags__post=post, school=school, status__in=FollowUp.OPEN_STATUSES
+    ).exists()
 
 
 # --- Flags and cases -----------------------------------------------------------------

@@ -285,16 +285,28 @@ def report_post(request):
     form = ManualReportForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.post_report(
+        post = services.post_report(
             school=data["school"],
             url=data["url"],
             text=data["text"],
             has_media=data["has_media"],
             user=request.user,
+            category=data["category"],
         )
         messages.success(request, _("Thank you. The post was added to monitoring."))
+        messages.info(request, _report_outcome(post, data["school"]))
         return redirect("monitoring:report_post")
     return render(request, "monitoring/report_post.html", {"form": form})
+
+
+def _report_outcome(post, school) -> str:
+    """What became of a staff report, so the reporter knows whether it reached someone."""
+    if services.post_has_open_case(post=post, school=school):
+        return _("It is part of a case for the school's director, who follows it up in person.")
+    return _(
+        "The portal saw no reason for a case; the school's director sees the post among the "
+        "mentions. Does it need following up? Report it again and choose what it is about."
+    )
 
 
 # --- Reports ---------------------------------------------------------------------------
