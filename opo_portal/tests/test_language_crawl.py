@@ -213,8 +213,11 @@ DUTCH = _words(
     "uitloggen", "wachtwoord", "januari", "februari", "maart", "mei", "juni", "juli",
     "augustus", "oktober", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
     "zaterdag", "zondag", "geleden", "nieuw", "onbekend", "mislukt", "fout", "jaar",
-    "schooljaar", "groep", "zaak", "zaken", "bron", "bronnen", "signaal", "signalen",
+    "schooljaar", "groep", "zaak", "zaken", "bron", "bronnen", "signaal", "signalen", "rij",
 )  # fmt: skip
+# The pupil import names a bad row "rij N" in every language, on purpose: it is the form
+# schools know from their spreadsheets (schools.importfile._bad).
+IMPORT_ROW = re.compile(r"^rij \d+: ")
 
 # The language switch names the other language in that language, by design.
 SWITCH_LABELS = {"English", "Nederlands"}
@@ -226,7 +229,7 @@ def leftovers(html: str, pattern: re.Pattern, data: list[str]) -> list[str]:
     for chunk in visible_chunks(html):
         if chunk in SWITCH_LABELS:
             continue
-        rest = chunk
+        rest = IMPORT_ROW.sub(" ", chunk)
         for value in data:
             if value.lower() in rest.lower():
                 rest = re.sub(re.escape(value), " ", rest, flags=re.IGNORECASE)
