@@ -173,7 +173,7 @@ def _read_guardian(
         errors.append(
             _bad(
                 number,
-                _("%(field)s “%(value)s” must be ja or nee")
+                _("%(field)s “%(value)s” must be “ja” or “nee”")
                 % {"field": field_name, "value": values[field_name]},
             )
         )
@@ -203,7 +203,7 @@ def _read_guardian(
         errors.append(
             _bad(
                 number,
-                _("%(field)s is empty; fill in ja or nee for a parent with an e-mail address")
+                _("%(field)s is empty; fill in “ja” or “nee” for a parent with an e-mail address")
                 % {"field": f"{prefix}_gezag"},
             )
         )

@@ -139,11 +139,12 @@ def test_it_reads_both_date_formats(school_a, born):
         (pupil_row(born="01-01-2030"), "rij 3: geboortedatum “01-01-2030” lies in the future"),
         (
             pupil_row(parent1=("Eva", "eva@example.org", "misschien")),
-            "rij 3: ouder1_gezag “misschien” must be ja or nee",
+            "rij 3: ouder1_gezag “misschien” must be “ja” or “nee”",
         ),
         (
             pupil_row(parent1=("Eva", "eva@example.org", "")),
-            "rij 3: ouder1_gezag is empty; fill in ja or nee for a parent with an e-mail address",
+            "rij 3: ouder1_gezag is empty; fill in “ja” or “nee” for a parent with an e-mail"
+            " address",
         ),
         (
             pupil_row(parent2=("Piet", "piet@@example", "nee")),

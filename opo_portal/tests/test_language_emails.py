@@ -1,0 +1,162 @@
+"""Every e-mail the portal sends is Dutch with "u", whatever language the person who caused
+it was using: each is triggered through the real service (or allauth's own flow), its
+duties run in-process, and subject and body are checked with the crawl's stop-lists.
+
+The portal's own e-mails are always Dutch (the duties render in settings.LANGUAGE_CODE);
+allauth's e-mails follow the language of the request that asks for them, so they are
+checked in both languages.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from conftest import make_user
+from consent.models import ConflictNotice, PurposeVersion
+from consent.services import (
+    publication_check_create,
+    purpose_version_publish,
+    reminders_send,
+    review_round_open,
+)
+from consent.tests.helpers import decide, purpose
+from monitoring import notifications
+from monitoring.models import FetchRun
+from monitoring.services import followup_update
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+from opo_portal.celery import app
+from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings
+from policy import services as policy_services
+from schools.models import Guardianship
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run queued tasks in-process even with REDIS_URL set (as consent's tests do)."""
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    """E-mails sent by earlier tests (a shared cache) must not count against allauth's limits."""
+    cache.clear()
+
+
+def leftovers(message, checks) -> list[str]:
+    """Lines of subject and body with a stop-list word once the cast's data and the links
+    (addresses, not prose: `?month=`) are removed."""
+    data = data_strings()
+    found = []
+    for line in [message.subject, *message.body.splitlines()]:
+        rest = re.sub(r"https?://\S+", " ", line)
+        for value in data:
+            rest = rest.replace(value, " ")
+        for label, pattern in checks:
+            match = pattern.search(rest)
+            if match:
+                found.append(f"{message.subject!r} [{label}] {match.group(0)!r} in {line!r}")
+    return found
+
+
+def assert_all_dutch(messages):
+    problems = [p for m in messages for p in leftovers(m, [("English", ENGLISH), ("je", INFORMAL)])]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_portals_own_e_mails_are_formal_dutch_even_when_sent_from_english(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    school_a,
+    pupil_a,
+    parent_a,
+    teacher_a,
+    director_a,
+    board,
+):
+    second_parent = make_user("ouder.a2@example.org", full_name="Tweede Ouder")
+    Guardianship.objects.create(user=second_parent, pupil=pupil_a, has_parental_authority=True)
+    source = make_source(url="https://nieuws.example/feed.rss", school=school_a)
+    case = make_case(school_a)
+    make_flag(make_post(source, text="Boos over De Vlindertuin"), school_a, case=case)
+    now = timezone.now()
+    for error in ("HTTP 503", "timed out"):
+        FetchRun.objects.create(source=source, started_at=now, status="failed", error=error)
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        # consent: parents disagree (conflict), a takedown, reminders, the yearly review,
+        # a purpose whose meaning changed
+        decide(pupil_a, parent_a, "sociale-media", "photo", True)
+        publication_check_create(
+            user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+        )
+        decide(pupil_a, second_parent, "sociale-media", "photo", False)
+        decide(pupil_a, parent_a, "sociale-media", "photo", False)
+        reminders_send(school=school_a)
+        review_round_open(school=school_a, user=director_a)
+        purpose_version_publish(
+            user=board,
+            purpose=purpose("website"),
+            text="Wij plaatsen foto's op de website van de school.",
+            kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
+        )
+        # policy: a new version of the protocol
+        draft = policy_services.version_draft_start(by=board)
+        policy_services.version_update_summary(version=draft, summary="Kleine correctie")
+        policy_services.version_publish(version=draft, by=board)
+        # monitoring: an urgent case, an assignment, a failing source, the monthly digest
+        notifications.urgent_case_queue(case=case)
+        followup_update(case=case, status=case.status, assigned_to=director_a)
+        notifications.source_failing_queue(source_id=source.pk, since=now)
+        notifications.monthly_digest_send()
+
+    subjects = {m.subject for m in mail.outbox}
+    assert ConflictNotice.objects.exists()
+    assert len(subjects) >= 9, sorted(subjects)  # every kind of e-mail above went out
+    assert_all_dutch(mail.outbox)
+
+
+@pytest.mark.parametrize(
+    "flow, email",
+    [
+        ("account_request_login_code", "ouder.a@example.org"),
+        ("account_reset_password", "ouder.a@example.org"),
+        ("account_request_login_code", "onbekend@example.org"),
+        ("account_reset_password", "onbekend@example.org"),
+    ],
+)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_allauths_e_mails_speak_the_askers_language(client, parent_a, flow, email, language):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    client.post(reverse(flow), {"email": email})
+    assert len(mail.outbox) == 1
+    if language == "nl":
+        assert_all_dutch(mail.outbox)
+    else:
+        problems = leftovers(mail.outbox[0], [("Dutch", DUTCH)])
+        assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_e_mail_verification_speaks_the_askers_language(login, parent_a, language):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    client = login(parent_a)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    client.post(reverse("account_email"), {"action_add": "", "email": "tweede@example.org"})
+    assert len(mail.outbox) == 1
+    if language == "nl":
+        assert_all_dutch(mail.outbox)
+    else:
+        problems = leftovers(mail.outbox[0], [("Dutch", DUTCH)])
+        assert not problems, "\n".join(problems)
