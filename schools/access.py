@@ -410,12 +410,14 @@ STAFF_PUPILS_SQL = {
 }
 
 
-def current_pupils_for_staff(user) -> list[Pupil]:
+def current_pupils_for_staff(user, *, own_only: bool = False) -> list[Pupil]:
     """The current pupils the user reaches as staff (pupils_for_staff), each with its
-    group, by group name and first name."""
+    group, by group name and first name. `own_only`: those of the groups they teach and
+    the schools they direct only, not board staff's every pupil of the foundation."""
     if not user.is_authenticated:
         return []
-    reach = staff_reach(user)._replace(every=has_role(user, Role.BOARD))  # as pupils_for_staff
+    every = has_role(user, Role.BOARD) and not own_only  # as pupils_for_staff
+    reach = staff_reach(user)._replace(every=every)
     if reach.none:
         return []
     pupils, split = [], len(PUPIL_FIELDS)

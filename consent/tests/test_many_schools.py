@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import SCHOOL_YEAR, add_teaching, make_staff
+from consent.models import PublicationCheck, Purpose
 from consent.views.director import COVERAGE_SCHOOLS_PER_PAGE
 from schools.models import Group, School, StaffMembership
 from schools.search import SCHOOLS_PER_PAGE, SELECT_LIMIT
@@ -248,3 +249,75 @@ def test_it_does_not_let_a_chosen_school_widen_a_directors_reach(
     many_schools(SELECT_LIMIT + 1)
     html = login(director_a).get(CHECK, {"school": "zwanenhof", "q": "bram"}).content.decode()
     assert f'value="{pupil_b.pk}"' not in html
+
+
+# --- The photo check of board staff who teach ----------------------------------------------
+
+PHOTO = reverse("photo:check")
+
+
+@pytest.fixture
+def board_teacher(board, school_a, group_a1):
+    """Board staff who teach group A1: the photo check opens for the teacher."""
+    return add_teaching(board, school_a, [group_a1])
+
+
+def test_it_lists_a_teaching_board_member_their_own_pupils_first_in_a_large_foundation(
+    login, board_teacher, pupil_a, pupil_a2, pupil_b
+):
+    many_schools(SELECT_LIMIT + 1)
+    client = login(board_teacher)
+    html = client.get(PHOTO).content.decode()
+    assert f'value="{pupil_a.pk}"' in html and 'name="zoek"' in html
+    assert f'value="{pupil_a2.pk}"' not in html and f'value="{pupil_b.pk}"' not in html
+    assert "?school=zwanenhof" in client.get(PHOTO, {"zoek": "zwanen"}).content.decode()
+    other = client.get(PHOTO, {"school": "zwanenhof"}).content.decode()
+    assert f'value="{pupil_b.pk}"' in other and f'value="{pupil_a.pk}"' not in other
+
+
+def test_it_checks_a_photo_of_the_chosen_school(login, board_teacher, pupil_b):
+    from consent.photo import testkit
+    from consent.tests.test_photo_page import upload
+
+    many_schools(SELECT_LIMIT + 1)
+    client = login(board_teacher)
+    purpose = Purpose.objects.get(code="website")
+    data = {
+        "photo": upload(testkit.camera_jpeg()),
+        "action": "preview",
+        "channel": purpose.pk,
+        "pupils": [pupil_b.pk],
+    }
+    response = client.post(PHOTO + "?school=zwanenhof", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'value="{pupil_b.pk}"' in html and "groep 3" not in html
+    assert PublicationCheck.objects.get().school == pupil_b.school
+
+
+def test_it_reads_the_photo_check_of_board_staff_in_the_same_queries_for_more_schools(
+    login, board_teacher, pupil_b
+):
+    client = login(board_teacher)
+    many_schools(SELECT_LIMIT + 1)
+    url = PHOTO + "?school=zwanenhof"
+    client.get(url)
+    few, _html = _queries(client, url)
+    many_schools(400, start=1000)
+    many, _html = _queries(client, url)
+    assert few == many
+
+
+def test_it_keeps_the_photo_check_of_a_teaching_board_member_of_a_small_foundation(
+    login, board_teacher, pupil_a, pupil_b
+):
+    html = login(board_teacher).get(PHOTO).content.decode()
+    assert f'value="{pupil_a.pk}"' in html and f'value="{pupil_b.pk}"' in html
+    assert 'name="zoek"' not in html
+
+
+def test_it_keeps_a_teachers_photo_check_in_a_large_foundation(login, teacher_a, pupil_a, pupil_b):
+    many_schools(SELECT_LIMIT + 1)
+    html = login(teacher_a).get(PHOTO, {"school": "zwanenhof"}).content.decode()
+    assert f'value="{pupil_a.pk}"' in html and f'value="{pupil_b.pk}"' not in html
+    assert 'name="zoek"' not in html
