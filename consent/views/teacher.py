@@ -65,7 +65,7 @@ def _reachable_groups(user):
 def overview(request):
     """The user's groups; for board staff and the privacy officer (every school) a page of
     schools at a time with their groups, searchable by school name or code: the whole
-    foundation's groups were 54,000 at national size. Teachers and directors see all their
+    foundation's groups were 48,000 at national size. Teachers and directors see all their
     groups on one page, as always."""
     if not is_staff_member(request.user):
         raise Http404
@@ -177,7 +177,7 @@ def _candidates(request, groups, school=None):
 def _check_school_first(request) -> tuple[bool, School | None, SchoolSearch | None]:
     """Board staff publish for every school: beyond SELECT_LIMIT schools the check asks
     for the school first (a search by name or code), and lists that school's groups and
-    searches that school's pupils, instead of every group of the foundation (54,000 at
+    searches that school's pupils, instead of every group of the foundation (48,000 at
     national size) and a name search over every pupil. (asks, the school, its search)."""
     if not has_role(request.user, Role.BOARD):
         return False, None, None
