@@ -9,6 +9,7 @@ from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
 from monitoring.sources import bluesky, mastodon
 from schools.forms import ListedChoices
 from schools.models import School
+from schools.search import school_field_choice
 
 
 class HttpURLField(forms.URLField):
@@ -49,6 +50,10 @@ class SourceForm(forms.ModelForm):
         model = Source
         fields = ["kind", "name", "url", "school", "interval_minutes"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asks_code = school_field_choice(self.fields["school"], School.objects.all())
+
     def clean(self):
         data = super().clean()
         if data.get("kind") and data.get("url"):
@@ -63,6 +68,10 @@ class WatchTermForm(forms.ModelForm):
     class Meta:
         model = WatchTerm
         fields = ["school", "term"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asks_code = school_field_choice(self.fields["school"], School.objects.all())
 
     def clean_term(self):
         term = " ".join(self.cleaned_data["term"].split())
@@ -136,7 +145,7 @@ class ManualReportForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        self.asks_code = school_field_choice(self.fields["school"], schools)
 
 
 class ReportForm(forms.Form):
@@ -151,7 +160,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        self.asks_code = school_field_choice(self.fields["school"], schools)
 
     def clean_month(self):
         # The report reaches months back and one ahead: year 1 or 9999 overflowed (a 500).

@@ -27,6 +27,8 @@ from monitoring.forms import (
 from monitoring.mentions import MentionList
 from monitoring.models import FetchRun, Mention, PublicReply, Source, WatchTerm
 from schools.access import has_role, require_role
+from schools.models import School
+from schools.search import school_search, search_text
 from schools.tabular import csv_response
 
 DASHBOARD_LIMIT = 50
@@ -95,11 +97,17 @@ MENTIONS_PER_PAGE = 50
 
 
 def _other_schools_nav(user, school):
-    """The schools to switch between; no query for a director of this one school only."""
+    """The schools to switch between; no query for a director of this one school only.
+    None when the user reaches more than SCHOOL_LINKS_LIMIT schools (board staff and the
+    privacy officer: every school, 6,000 at national size): the page then offers the
+    dashboard's search for another school instead of a link to each."""
     ids = access.monitored_school_ids(user)
     if ids == [school.pk]:
         return [school]  # the template shows no nav for one school
-    return access.monitored_schools(user)
+    if ids is not None and len(ids) <= SCHOOL_LINKS_LIMIT:
+        return access.monitored_schools(user)
+    listed = list(access.monitored_schools(user)[: SCHOOL_LINKS_LIMIT + 1])
+    return listed if len(listed) <= SCHOOL_LINKS_LIMIT else None
 
 
 @never_cache
@@ -282,7 +290,9 @@ def _reply_step(request, reply: PublicReply, step, success: str):
 def report_post(request):
     require_role(request.user, *access.REPORTING_ROLES)
     schools = access.reporting_schools(request.user)
-    form = ManualReportForm(request.POST or None, schools=schools)
+    form = ManualReportForm(
+        request.POST or None, schools=schools, initial={"school": _chosen_school(request, schools)}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         post = services.post_report(
@@ -296,7 +306,19 @@ def report_post(request):
         messages.success(request, _("Thank you. The post was added to monitoring."))
         messages.info(request, _report_outcome(post, data["school"]))
         return redirect("monitoring:report_post")
-    return render(request, "monitoring/report_post.html", {"form": form})
+    context = {"form": form, "search": _search_if(form.asks_code, schools, request)}
+    return render(request, "monitoring/report_post.html", context)
+
+
+def _chosen_school(request, schools) -> School | None:
+    """The school of `?school=<code>` among `schools` (a found school's link), else None."""
+    code = request.GET.get("school", "").replace("\x00", "")
+    return schools.filter(code=code).first() if code else None
+
+
+def _search_if(asks_code: bool, schools, request, keep: tuple[str, ...] = (), param="zoek"):
+    """A search for the school when the form asks for its code (too many to list)."""
+    return school_search(schools, request.GET, keep=keep, param=param) if asks_code else None
 
 
 def _report_outcome(post, school) -> str:
@@ -333,10 +355,12 @@ def _report_from_request(request):
 @require_GET
 def report(request):
     form, school_report = _report_from_request(request)
+    schools = form.fields["school"].queryset
     context = {
         "form": form,
         "report": school_report,
         "chart": reports.trend_chart(school_report.trend) if school_report else None,
+        "search": _search_if(form.asks_code, schools, request, keep=("month",)),
     }
     if school_report:
         cases = reports.cases_per_category(school=school_report.school, month=school_report.month)
@@ -363,28 +387,55 @@ def report_csv(request):
 
 # --- Sources and watch terms (board) ------------------------------------------------------
 
+# Sources and watch terms grow with the schools (a feed per school): a page at a time,
+# searchable (issue 17's national size: 6,000 sources).
+BOARD_LIST_PER_PAGE = 50
+
 
 @login_required
 def sources(request):
     require_role(request.user, Role.BOARD)
-    form = SourceForm(request.POST or None)
+    form = SourceForm(
+        request.POST or None, initial={"school": _chosen_school(request, School.objects.all())}
+    )
     if request.method == "POST" and form.is_valid():
         source = form.save(commit=False)
         source.next_run_at = timezone.now()
         source.save()
         messages.success(request, _("Source added."))
         return redirect("monitoring:sources")
+    # A page of ids first, then the last run of those 50 only: annotated before the
+    # OFFSET, PostgreSQL looked up the last run of every source before the page's.
+    ordered = Source.objects.order_by("-needs_attention", "name", "id")
+    query = search_text(request.GET)
+    if query:
+        ordered = ordered.filter(
+            Q(name__icontains=query)
+            | Q(url__icontains=query)
+            | Q(school__name__icontains=query)
+            | Q(school__code__icontains=query)
+        )
+    page = Paginator(ordered.values_list("pk", flat=True), BOARD_LIST_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     last_run = FetchRun.objects.filter(source=OuterRef("pk")).order_by("-started_at")
     listing = (
-        Source.objects.select_related("school")
+        Source.objects.filter(pk__in=list(page.object_list))
+        .select_related("school")
         .annotate(
             last_status=Subquery(last_run.values("status")[:1]),
             last_error=Subquery(last_run.values("error")[:1]),
             last_run_at=Subquery(last_run.values("started_at")[:1]),
         )
-        .order_by("-needs_attention", "name")
+        .order_by("-needs_attention", "name", "id")
     )
-    context = {"form": form, "sources": listing}
+    context = {
+        "form": form,
+        "sources": listing,
+        "page": page,
+        "query": query,
+        "search": _search_if(form.asks_code, School.objects.all(), request, param="schoolzoek"),
+    }
     return render(request, "monitoring/sources.html", context, status=400 if form.errors else 200)
 
 
@@ -402,13 +453,29 @@ def source_toggle(request, pk):
 @login_required
 def watch_terms(request):
     require_role(request.user, Role.BOARD)
-    form = WatchTermForm(request.POST or None)
+    form = WatchTermForm(
+        request.POST or None, initial={"school": _chosen_school(request, School.objects.all())}
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Watch term added."))
         return redirect("monitoring:watch_terms")
-    terms = WatchTerm.objects.select_related("school")
-    context = {"form": form, "terms": terms}
+    terms = WatchTerm.objects.select_related("school").order_by("school__name", "term", "id")
+    query = search_text(request.GET)
+    if query:
+        terms = terms.filter(
+            Q(term__icontains=query)
+            | Q(school__name__icontains=query)
+            | Q(school__code__icontains=query)
+        )
+    page = Paginator(terms, BOARD_LIST_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "terms": page.object_list,
+        "page": page,
+        "query": query,
+        "search": _search_if(form.asks_code, School.objects.all(), request, param="schoolzoek"),
+    }
     return render(
         request, "monitoring/watch_terms.html", context, status=400 if form.errors else 200
     )

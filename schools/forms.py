@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schools.importer import NotTextError, read_text
 from schools.models import School
+from schools.search import school_field_choice
 
 
 class ListedChoices(forms.models.ModelChoiceIterator):
@@ -34,7 +35,7 @@ class PupilImportForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        self.asks_code = school_field_choice(self.fields["school"], schools)
 
     def clean_file(self) -> str:
         """The decoded text of the uploaded file."""

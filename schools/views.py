@@ -5,6 +5,7 @@ from schools.access import get_school_for_import, require_role, schools_for_impo
 from schools.forms import PupilImportForm
 from schools.importer import COLUMNS, REQUIRED_COLUMNS, pupils_import
 from schools.models import StaffMembership
+from schools.search import school_search
 
 Role = StaffMembership.Role
 
@@ -29,6 +30,9 @@ def import_pupils(request):
             dry_run=form.cleaned_data["dry_run"],
         )
     context = {
+        "search": school_search(form.fields["school"].queryset, request.GET)
+        if form.asks_code
+        else None,
         "form": form,
         "report": report,
         "columns": COLUMNS,

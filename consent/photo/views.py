@@ -15,6 +15,8 @@ page loads (the teacher then picks the file again for step 2). Uploads stay in m
 (`PhotoMemoryUploadHandler`), and every response is `Cache-Control: no-store`.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -30,8 +32,9 @@ from consent.photo.uploads import PhotoMemoryUploadHandler
 from consent.rules import purpose_infos
 from consent.services import check_results, publication_check_adjust, publication_check_create
 from consent.verdict import pupil_verdicts, verdict_text
-from schools.access import current_pupils_for_staff, pupils_for_staff, require_role
-from schools.models import Pupil, StaffMembership
+from schools.access import current_pupils_for_staff, has_role, pupils_for_staff, require_role
+from schools.models import Pupil, School, StaffMembership
+from schools.search import SELECT_LIMIT, SchoolSearch, school_search
 
 Role = StaffMembership.Role
 TEMPLATE = "consent/photo_check.html"
@@ -96,13 +99,14 @@ def _photo_check(request, limits: cleaning.Limits):
     if request.method != "POST":
         # the choices read in SQL (the form's queryset only validates a POST)
         form = PhotoForm(pupils=Pupil.objects.none())
-        field = form.fields["pupils"]
-        field.choices = [
-            (p.pk, field.label_from_instance(p)) for p in current_pupils_for_staff(request.user)
-        ]
-        return render(request, TEMPLATE, {"form": form})
+        listing = _listing(request)
+        _list_pupils(form, listing.pupils if listing else current_pupils_for_staff(request.user))
+        return render(request, TEMPLATE, {"form": form, "listing": listing})
     pupils = _pupil_choices(request.user)
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
+    listing = _listing(request)
+    if listing is not None:  # the reach validates the ticks; the page lists one school's
+        _list_pupils(form, listing.pupils)
     valid = form.is_valid()
     photo = form.cleaned_data.get("photo")  # present whenever that field is valid
     data = photo.read() if photo is not None else b""
@@ -113,7 +117,7 @@ def _photo_check(request, limits: cleaning.Limits):
         except cleaning.PhotoError as error:
             form.add_error("photo", error.message)
     if prepared is None:
-        return render(request, TEMPLATE, {"form": form}, status=400)
+        return render(request, TEMPLATE, {"form": form, "listing": listing}, status=400)
     found = prepared.found
     results = _consent_results(form)
     faces_form = FacesForm(request.POST, count=len(found.boxes), allowed=_allowed(form, results))
@@ -130,10 +134,10 @@ def _photo_check(request, limits: cleaning.Limits):
             form.add_error("rectangles", error.message)
         except cleaning.PhotoError as error:  # pragma: no cover - it decoded small already
             form.add_error("photo", error.message)
-    return _page(request, form, faces_form, prepared, keep, results)
+    return _page(request, form, faces_form, prepared, keep, results, listing)
 
 
-def _page(request, form, faces_form, prepared, keep, results):
+def _page(request, form, faces_form, prepared, keep, results, listing=None):
     """The page with the photo, its faces and the real result: shown whenever the photo
     can be read, even next to other errors, so the teacher can correct without starting
     again."""
@@ -161,6 +165,7 @@ def _page(request, form, faces_form, prepared, keep, results):
         "found": found,
         "refused": [v for v in results or () if not v.allowed],
         "result": images.result,
+        "listing": listing,
     }
     action = request.POST.get("action")
     if not form.errors and action in ("preview", "update"):
@@ -235,6 +240,40 @@ def _download(data, rectangles, found, keep, limits: cleaning.Limits) -> HttpRes
     response = HttpResponse(result.data, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}"'
     return response
+
+
+@dataclass
+class Listing:
+    """The pupils the page lists for board staff of a large foundation (a school at a
+    time), the school chosen (None: their own groups' and schools') and its search."""
+
+    pupils: list[Pupil]
+    school: School | None
+    search: SchoolSearch
+
+
+def _listing(request) -> Listing | None:
+    """Board staff reach every pupil (1.4M at national size: the page was 214 MB). Beyond
+    SELECT_LIMIT schools the page lists the pupils of one school, chosen by a search
+    (`?school=<code>`), and at first those of the groups they teach and the schools they
+    direct. None: the page lists the whole reach, as for every teacher and director."""
+    user = request.user
+    if not has_role(user, Role.BOARD):
+        return None
+    if School.objects.order_by()[SELECT_LIMIT : SELECT_LIMIT + 1].count() == 0:
+        return None
+    code = request.GET.get("school", "").replace("\x00", "")
+    school = School.objects.filter(code=code).first() if code else None
+    if school is None:
+        pupils = current_pupils_for_staff(user, own_only=True)
+    else:
+        pupils = list(_pupil_choices(user).filter(school=school))
+    return Listing(pupils, school, school_search(School.objects.all(), request.GET))
+
+
+def _list_pupils(form, pupils) -> None:
+    field = form.fields["pupils"]
+    field.choices = [(p.pk, field.label_from_instance(p)) for p in pupils]
 
 
 def _pupil_choices(user):

@@ -43,17 +43,29 @@ from schools.access import (
     require_role,
 )
 from schools.models import Group, StaffMembership
+from schools.search import paged_schools, search_text
 from schools.tabular import csv_text_response, xlsx_response
 
 Role = StaffMembership.Role
 ACTING = (Role.DIRECTOR, Role.BOARD)
 
 
+# Board staff and the privacy officer reach every school (6,000 at national size): the
+# index shows a page of them, searchable by name or code; a director's few fit one page.
+COVERAGE_SCHOOLS_PER_PAGE = 50
+
+
 @login_required
 def coverage_index(request):
     require_role(request.user, Role.DIRECTOR, Role.BOARD, Role.PRIVACY_OFFICER)
+    query = search_text(request.GET)
+    page = paged_schools(
+        directed_schools(request.user), query, request.GET.get("page"), COVERAGE_SCHOOLS_PER_PAGE
+    )
     return render(
-        request, "consent/coverage_index.html", {"schools": directed_schools(request.user)}
+        request,
+        "consent/coverage_index.html",
+        {"schools": page.object_list, "page": page, "query": query},
     )
 
 

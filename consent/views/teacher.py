@@ -26,6 +26,7 @@ from schools.access import (
     directed_schools,
     get_group_for_user,
     groups_in_reach,
+    groups_of_schools,
     has_role,
     is_staff_member,
     pupils_for_staff,
@@ -33,7 +34,8 @@ from schools.access import (
     sees_all_schools,
     taught_group_ids,
 )
-from schools.models import Group, Pupil, StaffMembership
+from schools.models import Group, Pupil, School, StaffMembership
+from schools.search import SELECT_LIMIT, SchoolSearch, paged_schools, school_search, search_text
 
 Role = StaffMembership.Role
 
@@ -61,9 +63,18 @@ def _reachable_groups(user):
 
 @login_required
 def overview(request):
+    """The user's groups; for board staff and the privacy officer (every school) a page of
+    schools at a time with their groups, searchable by school name or code: the whole
+    foundation's groups were 48,000 at national size. Teachers and directors see all their
+    groups on one page, as always."""
     if not is_staff_member(request.user):
         raise Http404
-    return render(request, "consent/overview.html", {"groups": groups_in_reach(request.user)})
+    if not sees_all_schools(request.user):
+        return render(request, "consent/overview.html", {"groups": groups_in_reach(request.user)})
+    query = search_text(request.GET)
+    page = paged_schools(School.objects.all(), query, request.GET.get("page"))
+    context = {"groups": groups_of_schools(list(page.object_list)), "page": page, "query": query}
+    return render(request, "consent/overview.html", context)
 
 
 @login_required
@@ -139,12 +150,15 @@ def _can_record(user, group) -> bool:
     return ids is None or group.school_id in ids
 
 
-def _candidates(request, groups):
-    """The class list of the chosen group, or the pupils whose name matches the search."""
+def _candidates(request, groups, school=None):
+    """The class list of the chosen group, or the pupils whose name matches the search
+    (within `school` when the page asked for a school first)."""
     # PostgreSQL refuses a NUL character in a query; no name has one.
     query = request.GET.get("q", "").replace("\x00", "").strip()
     if query:
         reachable = pupils_for_staff(request.user).current()
+        if school is not None:
+            reachable = reachable.filter(school=school)
         return (
             query,
             None,
@@ -158,6 +172,20 @@ def _candidates(request, groups):
     group = group or (groups[0] if groups else None)
     pupils = current_pupils_of(group) if group else []
     return query, group, pupils
+
+
+def _check_school_first(request) -> tuple[bool, School | None, SchoolSearch | None]:
+    """Board staff publish for every school: beyond SELECT_LIMIT schools the check asks
+    for the school first (a search by name or code), and lists that school's groups and
+    searches that school's pupils, instead of every group of the foundation (48,000 at
+    national size) and a name search over every pupil. (asks, the school, its search)."""
+    if not has_role(request.user, Role.BOARD):
+        return False, None, None
+    if School.objects.order_by()[SELECT_LIMIT : SELECT_LIMIT + 1].count() == 0:
+        return False, None, None
+    code = request.GET.get("school", "").replace("\x00", "")
+    school = School.objects.filter(code=code).first() if code else None
+    return True, school, school_search(School.objects.all(), request.GET)
 
 
 @login_required
@@ -182,8 +210,15 @@ def check_new(request):
             form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
         else:
             return redirect("consent:check", pk=check.pk)
-    groups = groups_in_reach(request.user, publishing=True)  # once per request
-    query, group, candidates = _candidates(request, groups)
+    school_first, school, search = _check_school_first(request)
+    if not school_first:
+        groups = groups_in_reach(request.user, publishing=True)  # once per request
+    else:
+        groups = groups_of_schools([school]) if school else []
+    if school_first and school is None:
+        query, group, candidates = "", None, []
+    else:
+        query, group, candidates = _candidates(request, groups, school)
     chosen = {str(v) for v in (form["pupils"].value() or [])}
     context = {
         "form": form,
@@ -192,6 +227,9 @@ def check_new(request):
         "groups": groups,
         "candidates": candidates,
         "chosen": chosen,
+        "school_first": school_first,
+        "school": school,
+        "search": search,
     }
     return render(request, "consent/check_new.html", context)
 

@@ -418,9 +418,9 @@ def test_it_shows_the_last_run_of_each_source_in_a_constant_number_of_queries(
         )
     client = login(board)
     # (session from the cache, TOTP remembered in it) user (with the menu's guardianship
-    # check), memberships, the protocol banner's check, sources with school and last run,
-    # schools for the form's select
-    with django_assert_num_queries(5):
+    # check), memberships, the protocol banner's check, schools for the form's select, the
+    # number of sources, a page of their ids, that page's sources with school and last run
+    with django_assert_num_queries(7):
         response = client.get(reverse("monitoring:sources"))
     assert response.content.decode().count("HTTP 503") == 5
 
