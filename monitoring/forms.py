@@ -50,9 +50,14 @@ class SourceForm(forms.ModelForm):
         model = Source
         fields = ["kind", "name", "url", "school", "interval_minutes"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choosing_on_a_page: bool = False, **kwargs):
+        """`choosing_on_a_page`: the board's page, where the school is chosen from a list
+        (or by its code beyond SELECT_LIMIT schools). The add_source command gives a
+        school's pk and needs no list read before the input is checked."""
         super().__init__(*args, **kwargs)
-        self.asks_code = school_field_choice(self.fields["school"], School.objects.all())
+        self.asks_code = choosing_on_a_page and school_field_choice(
+            self.fields["school"], School.objects.all()
+        )
 
     def clean(self):
         data = super().clean()
@@ -69,9 +74,14 @@ class WatchTermForm(forms.ModelForm):
         model = WatchTerm
         fields = ["school", "term"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choosing_on_a_page: bool = False, **kwargs):
+        """`choosing_on_a_page`: the board's page, where the school is chosen from a list
+        (or by its code beyond SELECT_LIMIT schools). The add_source command gives a
+        school's pk and needs no list read before the input is checked."""
         super().__init__(*args, **kwargs)
-        self.asks_code = school_field_choice(self.fields["school"], School.objects.all())
+        self.asks_code = choosing_on_a_page and school_field_choice(
+            self.fields["school"], School.objects.all()
+        )
 
     def clean_term(self):
         term = " ".join(self.cleaned_data["term"].split())

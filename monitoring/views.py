@@ -396,7 +396,9 @@ BOARD_LIST_PER_PAGE = 50
 def sources(request):
     require_role(request.user, Role.BOARD)
     form = SourceForm(
-        request.POST or None, initial={"school": _chosen_school(request, School.objects.all())}
+        request.POST or None,
+        initial={"school": _chosen_school(request, School.objects.all())},
+        choosing_on_a_page=True,
     )
     if request.method == "POST" and form.is_valid():
         source = form.save(commit=False)
@@ -454,7 +456,9 @@ def source_toggle(request, pk):
 def watch_terms(request):
     require_role(request.user, Role.BOARD)
     form = WatchTermForm(
-        request.POST or None, initial={"school": _chosen_school(request, School.objects.all())}
+        request.POST or None,
+        initial={"school": _chosen_school(request, School.objects.all())},
+        choosing_on_a_page=True,
     )
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -33,6 +33,30 @@ def test_it_adds_a_validated_source_for_a_school(school_a):
     assert source.next_run_at is not None
 
 
+def test_it_adds_a_source_for_a_school_of_a_foundation_with_many_schools(school_a):
+    """The board's page asks for a school's code beyond SELECT_LIMIT schools; the command
+    gives the school it looked up and is not affected."""
+    from schools.models import School
+    from schools.search import SELECT_LIMIT
+
+    School.objects.bulk_create(
+        School(code=f"extra-{n}", name=f"OBS Extra {n}") for n in range(SELECT_LIMIT + 1)
+    )
+    call_command(
+        "add_source",
+        "--kind",
+        "rss",
+        "--url",
+        "https://f.example/rss",
+        "--name",
+        "Feed",
+        "--school",
+        "vlindertuin",
+        stdout=StringIO(),
+    )
+    assert Source.objects.get().school == school_a
+
+
 @pytest.mark.parametrize(
     "args",
     [
