@@ -321,3 +321,24 @@ def test_it_keeps_a_teachers_photo_check_in_a_large_foundation(login, teacher_a,
     html = login(teacher_a).get(PHOTO, {"school": "zwanenhof"}).content.decode()
     assert f'value="{pupil_a.pk}"' in html and f'value="{pupil_b.pk}"' not in html
     assert 'name="zoek"' not in html
+
+
+@pytest.mark.parametrize("member", ["board", "privacy_officer"])
+def test_a_member_who_teaches_finds_their_own_groups_first(request, login, member, group_b1):
+    """Their own class above the foundation's pages, whichever page or search is shown."""
+    user = add_teaching(request.getfixturevalue(member), group_b1.school, [group_b1])
+    many_schools(SCHOOLS_PER_PAGE + 5)
+    client = login(user)
+    for data in ({}, {"page": 2}, {"zoek": "School 0001"}):
+        html = client.get(OVERVIEW, data).content.decode()
+        own = html.index("De groepen waaraan u lesgeeft")
+        assert (
+            own
+            < html.index(reverse("consent:group_appear", args=[group_b1.pk]))
+            < html.index("De groepen van alle scholen")
+        )
+
+
+def test_without_teaching_there_is_no_own_groups_heading(login, board, group_b1):
+    many_schools(3)
+    assert "De groepen waaraan u lesgeeft" not in login(board).get(OVERVIEW).content.decode()

@@ -73,8 +73,23 @@ def overview(request):
         return render(request, "consent/overview.html", {"groups": groups_in_reach(request.user)})
     query = search_text(request.GET)
     page = paged_schools(School.objects.all(), query, request.GET.get("page"))
-    context = {"groups": groups_of_schools(list(page.object_list)), "page": page, "query": query}
+    context = {
+        "groups": groups_of_schools(list(page.object_list)),
+        "page": page,
+        "query": query,
+        "own_groups": _own_taught_groups(request.user),
+    }
     return render(request, "consent/overview.html", context)
+
+
+def _own_taught_groups(user) -> list[Group]:
+    """The groups a board member or privacy officer teaches themselves, shown first so a
+    teacher in a hurry need not search the foundation for their own class. No query for
+    someone who teaches nothing."""
+    taught = taught_group_ids(user)
+    if taught is None:
+        return []
+    return list(Group.objects.filter(id__in=taught).select_related("school").order_by("name"))
 
 
 @login_required
