@@ -39,16 +39,8 @@ def validate_source_url(kind: str, url: str) -> None:
             ) from None
 
 
-class SourceForm(forms.ModelForm):
-    kind = forms.ChoiceField(
-        label=_("kind"),
-        choices=[(k, label) for k, label in Source.Kind.choices if k != Source.Kind.MANUAL],
-    )
-    url = forms.URLField(label=_("address"), max_length=500, assume_scheme="https")
-
-    class Meta:
-        model = Source
-        fields = ["kind", "name", "url", "school", "interval_minutes"]
+class SchoolOfTheFoundation(forms.ModelForm):
+    """A board form with a `school` field of every school of the foundation."""
 
     def __init__(self, *args, choosing_on_a_page: bool = False, **kwargs):
         """`choosing_on_a_page`: the board's page, where the school is chosen from a list
@@ -58,6 +50,18 @@ class SourceForm(forms.ModelForm):
         self.asks_code = choosing_on_a_page and school_field_choice(
             self.fields["school"], School.objects.all()
         )
+
+
+class SourceForm(SchoolOfTheFoundation):
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[(k, label) for k, label in Source.Kind.choices if k != Source.Kind.MANUAL],
+    )
+    url = forms.URLField(label=_("address"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = ["kind", "name", "url", "school", "interval_minutes"]
 
     def clean(self):
         data = super().clean()
@@ -69,19 +73,10 @@ class SourceForm(forms.ModelForm):
         return data
 
 
-class WatchTermForm(forms.ModelForm):
+class WatchTermForm(SchoolOfTheFoundation):
     class Meta:
         model = WatchTerm
         fields = ["school", "term"]
-
-    def __init__(self, *args, choosing_on_a_page: bool = False, **kwargs):
-        """`choosing_on_a_page`: the board's page, where the school is chosen from a list
-        (or by its code beyond SELECT_LIMIT schools). The add_source command gives a
-        school's pk and needs no list read before the input is checked."""
-        super().__init__(*args, **kwargs)
-        self.asks_code = choosing_on_a_page and school_field_choice(
-            self.fields["school"], School.objects.all()
-        )
 
     def clean_term(self):
         term = " ".join(self.cleaned_data["term"].split())
