@@ -1,18 +1,31 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from schools.access import get_school_for_import, require_role, schools_for_import
 from schools.forms import PupilImportForm
 from schools.importer import COLUMNS, REQUIRED_COLUMNS, pupils_import
 from schools.models import StaffMembership
 from schools.search import school_search
+from schools.uploads import MemoryUploadHandler
 
 Role = StaffMembership.Role
 
 
+@csrf_exempt  # only to swap the upload handler first; _import_pupils is csrf_protect-ed
 @login_required
 def import_pupils(request):
     require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    # A pupil list stays in memory, and no more of it than the limit (the form refuses it).
+    request.upload_handlers = [
+        MemoryUploadHandler(request, field="file", max_bytes=settings.PUPIL_IMPORT_MAX_BYTES)
+    ]
+    return _import_pupils(request)
+
+
+@csrf_protect
+def _import_pupils(request):
     code = request.POST.get("school") or request.GET.get("school")
     school = get_school_for_import(request.user, code) if code else None
     posted = request.method == "POST"

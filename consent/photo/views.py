@@ -12,7 +12,7 @@ it from); step 2 ("download") posts the same file with the rectangles and gets t
 cleaned JPEG back as an attachment. static/js/photo.js sends both steps with fetch() so
 the page, and the chosen file, stay put; without scripts the same form works with full
 page loads (the teacher then picks the file again for step 2). Uploads stay in memory
-(`PhotoMemoryUploadHandler`), and every response is `Cache-Control: no-store`.
+(`schools.uploads.MemoryUploadHandler`), and every response is `Cache-Control: no-store`.
 """
 
 from dataclasses import dataclass
@@ -28,13 +28,13 @@ from consent.access import get_check_for_user
 from consent.models import Appearance, MediaType, PublicationCheck
 from consent.photo import cleaning, faces, page
 from consent.photo.forms import FacesForm, PhotoForm
-from consent.photo.uploads import PhotoMemoryUploadHandler
 from consent.rules import purpose_infos
 from consent.services import check_results, publication_check_adjust, publication_check_create
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import current_pupils_for_staff, has_role, pupils_for_staff, require_role
 from schools.models import Pupil, School, StaffMembership
 from schools.search import SELECT_LIMIT, SchoolSearch, school_search
+from schools.uploads import MemoryUploadHandler
 
 Role = StaffMembership.Role
 TEMPLATE = "consent/photo_check.html"
@@ -89,7 +89,7 @@ def photo_check(request):
     require_role(request.user, Role.TEACHER, Role.DIRECTOR)
     limits = cleaning.limits_from_settings()
     request.upload_handlers = [
-        PhotoMemoryUploadHandler(request, field="photo", max_bytes=limits.max_bytes)
+        MemoryUploadHandler(request, field="photo", max_bytes=limits.max_bytes)
     ]
     return _photo_check(request, limits)
 

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -117,6 +118,33 @@ def test_it_refuses_a_file_larger_than_the_limit(login, director_a, settings):
     assert response.context["form"].errors["file"] == [
         "The file is larger than 1 kB. Split it or leave out other columns."
     ]
+    assert not Pupil.objects.exists()
+
+
+def test_it_never_writes_the_upload_to_disk(login, director_a, settings, tmp_path):
+    # Django would spill any upload over 1 byte to a temporary file in a missing directory.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "missing")
+    response = post(login(director_a), text=csv_text(many_rows(3)))
+    assert response.status_code == 200
+    assert Pupil.objects.filter(school__code="vlindertuin").count() == 3
+
+
+def test_it_refuses_a_large_file_without_writing_it_to_disk(login, director_a, settings, tmp_path):
+    settings.PUPIL_IMPORT_MAX_BYTES = 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "missing")
+    response = post(login(director_a), text=csv_text(many_rows(300)))
+    assert response.context["form"].errors["file"] == [
+        "The file is larger than 1 kB. Split it or leave out other columns."
+    ]
+    assert not Pupil.objects.exists()
+
+
+def test_it_checks_the_csrf_token(director_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(director_a)
+    assert post(client).status_code == 403
     assert not Pupil.objects.exists()
 
 

@@ -1,14 +1,14 @@
-"""The upload handler keeps one photo in memory, and no more of it than the limit."""
+"""The upload handler keeps one file in memory, and no more of it than the limit."""
 
 from django.core.files.uploadhandler import StopFutureHandlers
 from django.test import RequestFactory
 
-from consent.photo.uploads import PhotoMemoryUploadHandler
+from schools.uploads import MemoryUploadHandler
 
 
-def handler(max_bytes: int) -> PhotoMemoryUploadHandler:
+def handler(max_bytes: int) -> MemoryUploadHandler:
     request = RequestFactory().post("/foto/")
-    return PhotoMemoryUploadHandler(request, field="photo", max_bytes=max_bytes)
+    return MemoryUploadHandler(request, field="photo", max_bytes=max_bytes)
 
 
 def catch_stop(function, *args):

@@ -1,4 +1,5 @@
-"""An upload handler that keeps the photo in memory and never on disk."""
+"""An upload handler that keeps one file in memory and never on disk: the photo check's
+photo (`consent.photo.views`) and the pupil import's file (`schools.views`) hold pupils."""
 
 from io import BytesIO
 
@@ -6,13 +7,13 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 
 
-class PhotoMemoryUploadHandler(FileUploadHandler):
+class MemoryUploadHandler(FileUploadHandler):
     """Hold one file, of field `field`, in memory: at most `max_bytes` + 1 bytes of it.
 
     Django's default handlers write uploads over 2.5 MB to a temporary file; a photo of
-    pupils must not touch the disk. Bytes past the limit are read and dropped, while the
-    reported size still counts them, so the form can say "too large" without holding a
-    huge upload. Other file fields, and a second file, are dropped.
+    pupils or a pupil list must not touch the disk. Bytes past the limit are read and
+    dropped, while the reported size still counts them, so the form can say "too large"
+    without holding a huge upload. Other file fields, and a second file, are dropped.
     """
 
     def __init__(self, request, *, field: str, max_bytes: int):
