@@ -213,6 +213,27 @@ def _read_guardian(
     return GuardianRow(email=email, name=name, has_parental_authority=_GEZAG[gezag])
 
 
+def _line_break(number: int, cells: list[str], header: list[str]) -> str | None:
+    """The problem of a row with a cell running over several lines, else None.
+
+    No value the import reads holds a line break; a cell that does most likely starts
+    with a `"` that is never closed, and has swallowed the rows after it (in a column the
+    import ignores, silently: those pupils would be marked as left)."""
+    for index, cell in enumerate(cells):
+        if "\n" in cell.strip() or "\r" in cell.strip():
+            name = _clean(header[index]) if index < len(header) else ""
+            return _bad(
+                number,
+                _(
+                    "the cell in column %(field)s runs over more than one line. Is there a "
+                    '" at the start of a cell without a closing "? The rows after it are '
+                    "then read as part of that cell."
+                )
+                % {"field": name or index + 1},
+            )
+    return None
+
+
 def _read_row(
     number: int,
     cells: list[str],
@@ -327,9 +348,13 @@ def parse_pupil_file(
     seen: dict[str, int] = {}
     parsed.total = len(numbered) - 1
     for done, (number, cells) in enumerate(numbered[1:], start=1):
-        row = _read_row(number, cells, columns, len(header), seen, today, parsed)
-        if row is not None:
-            parsed.rows.append(row)
+        problem = _line_break(number, cells, header)
+        if problem is not None:
+            parsed.errors.append(problem)
+        else:
+            row = _read_row(number, cells, columns, len(header), seen, today, parsed)
+            if row is not None:
+                parsed.rows.append(row)
         if progress and (done % PROGRESS_EVERY == 0 or done == parsed.total):
             progress(done, parsed.total)
     return parsed

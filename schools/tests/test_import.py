@@ -204,6 +204,39 @@ def test_it_refuses_a_header_with_a_column_twice(school_a):
     assert report.errors == ["rij 1: column voornaam appears twice"]
 
 
+# A `"` at the start of a cell opens a quoted cell that runs until the next `"`: in a
+# column the import ignores, an unclosed one would silently swallow the rows after it.
+def remark_file(remarks: list[str]) -> str:
+    rows = [pupil_row(number=str(3001 + i)) + [remark] for i, remark in enumerate(remarks)]
+    return csv_text([*rows, pupil_row(number="1001") + [""]], header=[*HEADER, "opmerking"])
+
+
+LINE_BREAK = (
+    'rij 3: the cell in column opmerking runs over more than one line. Is there a " '
+    'at the start of a cell without a closing "? The rows after it are then read as '
+    "part of that cell."
+)
+
+
+@pytest.mark.parametrize(
+    "remarks",
+    [["", '"zie dossier', "", ""], ["", '"zie dossier', "", '"ok"']],
+    ids=["never-closed", "closed-rows-later"],
+)
+def test_it_refuses_a_quote_that_swallows_the_rows_after_it(school_a, pupil_a, remarks):
+    report = run(school_a, remark_file(remarks))
+    assert report.errors == [LINE_BREAK]
+    assert not Pupil.objects.exclude(pk=pupil_a.pk).exists()
+    pupil_a.refresh_from_db()
+    assert pupil_a.left_on is None
+
+
+def test_it_reads_quotes_inside_a_cell_as_text(school_a, pupil_a):
+    report = run(school_a, remark_file(["", 'zie "dossier', "", '"ok"']))
+    assert report.errors == []
+    assert report.created == 4
+
+
 def test_it_refuses_an_empty_file(school_a):
     assert run(school_a, "\r\n").errors == ["rij 1: the file is empty"]
 
