@@ -151,6 +151,16 @@ def gif_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def jpeg_with_scans(extra: int, size: int = 400) -> bytes:
+    """A progressive JPEG whose last scan is repeated `extra` times: a few bytes a scan,
+    and libjpeg works through the whole image for each of them (a CPU bomb)."""
+    buffer = BytesIO()
+    noisy_photo(size, size).save(buffer, "JPEG", progressive=True, quality=90)
+    data = buffer.getvalue()
+    last_scan, end = data.rfind(b"\xff\xda"), data.rfind(b"\xff\xd9")
+    return data[:end] + data[last_scan:end] * extra + data[end:]
+
+
 def png_declaring(width: int, height: int) -> bytes:
     """A tiny PNG whose header declares width × height pixels (a decompression bomb)."""
 

@@ -216,6 +216,26 @@ def test_it_refuses_a_bomb_even_when_pillow_warnings_are_ignored():
     assert caught.value.code == "too_many_pixels"
 
 
+def test_it_refuses_a_jpeg_of_more_scans_than_libjpeg_should_work_through():
+    data = testkit.jpeg_with_scans(cleaning.MAX_JPEG_SCANS)
+    with pytest.raises(PhotoError) as caught:
+        clean_photo(data)
+    assert caught.value.code == "too_many_scans"
+
+
+def test_it_reads_a_progressive_jpeg_with_a_normal_number_of_scans():
+    data = testkit.jpeg_with_scans(0)
+    assert data.count(b"\xff\xda") > 5
+    assert clean_photo(data).width == 400
+
+
+def test_it_counts_only_the_scans_of_the_image_itself():
+    # The marker bytes inside a metadata segment are no scans (an EXIF thumbnail has one).
+    filler = testkit.jpeg_segment(0xE1, b"\xff\xda" * (cleaning.MAX_JPEG_SCANS + 1))
+    data = testkit.splice_after_soi(testkit.camera_jpeg(), filler)
+    assert_pixels_only_jpeg(clean_photo(data).data)
+
+
 @translation.override("en")
 def test_it_says_why_in_words():
     with pytest.raises(PhotoError) as caught:

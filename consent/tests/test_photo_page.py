@@ -244,8 +244,9 @@ def test_it_never_writes_the_upload_to_disk(login, teacher_a, settings, tmp_path
         (b"Dit is geen foto.\n", "unsupported", {}),
         (testkit.gif_bytes(), "unsupported", {}),
         (testkit.png_declaring(20000, 20000), "too_many_pixels", {"limit": "50"}),
+        (testkit.jpeg_with_scans(100, size=64), "too_many_scans", {"limit": 100}),
     ],
-    ids=["empty", "text-named-jpg", "gif", "bomb"],
+    ids=["empty", "text-named-jpg", "gif", "bomb", "scan-bomb"],
 )
 @pytest.mark.parametrize("action", ["preview", "download"])
 def test_it_explains_a_bad_photo_in_the_page(login, teacher_a, data, code, params, action):
