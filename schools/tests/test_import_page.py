@@ -146,6 +146,12 @@ def test_it_checks_the_csrf_token(director_a):
     client.force_login(director_a)
     assert post(client).status_code == 403
     assert not Pupil.objects.exists()
+    client.get(URL)  # the form's page sets the token
+    token = client.cookies["csrftoken"].value
+    data = {"school": "vlindertuin", "file": upload(csv_text([pupil_row()]))}
+    response = client.post(URL, {**data, "csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert Pupil.objects.count() == 1
 
 
 def test_it_refuses_a_file_that_is_not_text(login, director_a):
