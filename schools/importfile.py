@@ -213,25 +213,38 @@ def _read_guardian(
     return GuardianRow(email=email, name=name, has_parental_authority=_GEZAG[gezag])
 
 
-def _line_break(number: int, cells: list[str], header: list[str]) -> str | None:
-    """The problem of a row with a cell running over several lines, else None.
+def _line_break(
+    number: int, cells: list[str], header: list[str], read: set[int], delimiter: str
+) -> str | None:
+    """The problem of a row with a cell that swallowed the rows after it, else None.
 
-    No value the import reads holds a line break; a cell that does most likely starts
-    with a `"` that is never closed, and has swallowed the rows after it (in a column the
-    import ignores, silently: those pupils would be marked as left)."""
+    A `"` at the start of a cell that is never closed (or closed rows later) makes the
+    following lines part of that cell; in a column the import ignores that would go
+    unnoticed, and those pupils would be marked as left. No value the import reads holds a
+    line break, so there any break is refused; in an ignored column (a remark written over
+    two lines in Excel) only a line that looks like a row of the file (as many separators
+    as the header) is."""
+    row_like = max(1, len(header) - 1)
     for index, cell in enumerate(cells):
-        if "\n" in cell.strip() or "\r" in cell.strip():
-            name = _clean(header[index]) if index < len(header) else ""
-            return _bad(
-                number,
-                _(
-                    "the cell in column %(field)s runs over more than one line. Is there a "
-                    '" at the start of a cell without a closing "? The rows after it are '
-                    "then read as part of that cell."
-                )
-                % {"field": name or index + 1},
-            )
+        lines = cell.strip().splitlines()
+        if len(lines) < 2:
+            continue
+        if index in read or any(line.count(delimiter) >= row_like for line in lines[1:]):
+            return _swallowed(number, header, index)
     return None
+
+
+def _swallowed(number: int, header: list[str], index: int) -> str:
+    name = _clean(header[index]) if index < len(header) else ""
+    return _bad(
+        number,
+        _(
+            "the cell in column %(field)s runs over more than one line. Is there a "
+            '" at the start of a cell without a closing "? The rows after it are '
+            "then read as part of that cell."
+        )
+        % {"field": name or index + 1},
+    )
 
 
 def _read_row(
@@ -325,7 +338,8 @@ def parse_pupil_file(
 ) -> ParsedFile:
     """Read and check every row; nothing touches the database."""
     parsed = ParsedFile()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_detect_delimiter(text))
+    delimiter = _detect_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error:
@@ -346,9 +360,10 @@ def parse_pupil_file(
         parsed.errors.append(_bad(header_number + 1, _("the file has no pupils")))
         return parsed
     seen: dict[str, int] = {}
+    read = set(columns.values())
     parsed.total = len(numbered) - 1
     for done, (number, cells) in enumerate(numbered[1:], start=1):
-        problem = _line_break(number, cells, header)
+        problem = _line_break(number, cells, header, read, delimiter)
         if problem is not None:
             parsed.errors.append(problem)
         else:

@@ -237,6 +237,20 @@ def test_it_reads_quotes_inside_a_cell_as_text(school_a, pupil_a):
     assert report.created == 4
 
 
+def test_it_reads_a_remark_written_over_two_lines(school_a, pupil_a):
+    # Alt+Enter in Excel: a quoted remark over two lines, no row swallowed.
+    report = run(school_a, remark_file(["", '"allergisch voor noten,\r\nzie dossier"', "", ""]))
+    assert report.errors == []
+    assert report.created == 4
+
+
+def test_it_refuses_a_line_break_in_a_column_it_reads(school_a):
+    rows = [pupil_row(), pupil_row(number="3002", first='"Daan\r\nPiet"')]
+    report = run(school_a, csv_text(rows))
+    assert report.errors == [LINE_BREAK.replace("opmerking", "voornaam")]
+    assert not Pupil.objects.exists()
+
+
 def test_it_refuses_an_empty_file(school_a):
     assert run(school_a, "\r\n").errors == ["rij 1: the file is empty"]
 
