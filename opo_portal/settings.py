@@ -221,6 +221,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Pillow logs every metadata tag of an uploaded photo at DEBUG (captions, names, GPS,
+    # serial numbers): LOG_LEVEL=DEBUG must not write them to the logs.
+    "loggers": {"PIL": {"level": "INFO"}},
 }
 
 # --- Portal-specific --------------------------------------------------------
