@@ -219,8 +219,13 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Exceptions keep their type and stack but not their message (ops/logs.py says why).
+    "formatters": {"text": {"()": "ops.logs.TextFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "text"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Pillow logs every metadata tag of an uploaded photo at DEBUG (captions, names, GPS,
+    # serial numbers): LOG_LEVEL=DEBUG must not write them to the logs.
+    "loggers": {"PIL": {"level": "INFO"}},
 }
 
 # --- Portal-specific --------------------------------------------------------
@@ -386,7 +391,7 @@ if LOG_FORMAT not in ("text", "json"):
 
     raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'")
 if LOG_FORMAT == "json":
-    LOGGING["formatters"] = {"json": {"()": "ops.logs.JsonFormatter"}}
+    LOGGING["formatters"]["json"] = {"()": "ops.logs.JsonFormatter"}
     LOGGING["handlers"]["console"]["formatter"] = "json"
     # Celery workers and beat log through the same root handler instead of their own format.
     CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,5 +1,6 @@
 """The image pipeline, fed camera-like files and checked by parsing the output bytes."""
 
+import logging
 import warnings
 from io import BytesIO
 
@@ -64,6 +65,16 @@ def test_it_leaves_no_planted_secret_in_the_bytes(kind):
     data = clean_photo(SAMPLES[kind]()).data
     found = [secret for secret in testkit.SECRETS if secret in data]
     assert found == []
+
+
+@pytest.mark.parametrize("kind", SAMPLES)
+def test_it_keeps_the_metadata_out_of_debug_logs(kind, caplog):
+    # LOG_LEVEL=DEBUG sets the root logger; Pillow's plugins would log every tag's value.
+    caplog.set_level(logging.DEBUG)
+    clean_photo(SAMPLES[kind]())
+    logged = caplog.text + repr([record.args for record in caplog.records])
+    planted = [b"Sem Bakker", b"SERIAL-0042", *testkit.SECRETS]
+    assert [secret for secret in planted if secret.decode() in logged] == []
 
 
 @pytest.mark.parametrize("kind", SAMPLES)

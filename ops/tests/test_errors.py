@@ -95,3 +95,36 @@ def test_it_removes_addresses_from_breadcrumbs_and_drops_request_data():
 def test_it_stays_off_without_a_dsn(settings):
     assert settings.SENTRY_DSN == "" or settings.SENTRY_DSN is None
     assert sentry_sdk.get_client().transport is None  # nothing can be sent
+
+
+def test_it_reports_a_failing_pupil_search_without_the_name(
+    sentry_capture, teacher_a, pupil_a, monkeypatch
+):
+    # A real page: the name is a SQL parameter (breadcrumb), in the query string and, on
+    # PostgreSQL, in the constraint error's "Failing row contains (…)".
+    from django.db import IntegrityError, transaction
+
+    from consent.views import teacher
+    from schools.models import Pupil
+
+    original = teacher._candidates
+
+    def failing(request, groups, school=None):
+        found = original(request, groups, school)
+        try:
+            with transaction.atomic():
+                Pupil.objects.filter(pk=pupil_a.pk).update(first_name=None)
+        except IntegrityError as error:
+            raise ValueError(f"could not save {pupil_a.full_name}") from error
+        return found
+
+    monkeypatch.setattr(teacher, "_candidates", failing)
+    client = Client(raise_request_exception=False)
+    client.force_login(teacher_a)
+    assert client.get("/toestemming/controle/?q=Sem").status_code == 500
+    sentry_sdk.flush(timeout=5)
+    sent = events(sentry_capture)
+    text = json.dumps(sent)
+    assert any(e.get("exception") for e in sent) and "IntegrityError" in text
+    assert "schools_pupil" in text  # the SQL breadcrumbs were sent, without their values
+    assert [word for word in ("Sem", "Bakker", "2018-05-04") if word in text] == []

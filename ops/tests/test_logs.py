@@ -5,7 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.utils.module_loading import import_string
+
+from consent.views import teacher
 from ops.logs import JsonFormatter
+from schools.models import Pupil
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,12 +26,60 @@ def test_it_writes_one_json_object_per_record():
 
 
 def test_it_includes_the_traceback_in_the_same_line():
+    message = "boom"
     try:
-        raise RuntimeError("boom")
+        raise RuntimeError(message)
     except RuntimeError:
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     entry = json.loads(JsonFormatter().format(record))
-    assert "RuntimeError: boom" in entry["exception"]
+    assert "RuntimeError" in entry["exception"] and "test_logs.py" in entry["exception"]
+    assert "boom" not in entry["exception"]  # messages can quote a pupil's row
+
+
+def console_formatter() -> logging.Formatter:
+    """The formatter settings.LOGGING gives the one handler (text unless LOG_FORMAT=json)."""
+    name = settings.LOGGING["handlers"]["console"].get("formatter")
+    if name is None:
+        return logging.Formatter()
+    return import_string(settings.LOGGING["formatters"][name]["()"])()
+
+
+def test_it_logs_a_failing_pupil_page_without_the_pupils_row(teacher_a, pupil_a, monkeypatch):
+    original = teacher._candidates
+
+    def failing(request, groups, school=None):
+        found = original(request, groups, school)
+        try:  # a real constraint error: PostgreSQL quotes the row ("Failing row contains")
+            with transaction.atomic():
+                Pupil.objects.filter(pk=pupil_a.pk).update(first_name=None)
+        except IntegrityError as error:
+            raise ValueError(f"could not save {pupil_a.full_name}") from error
+        return found
+
+    monkeypatch.setattr(teacher, "_candidates", failing)
+    client = Client(raise_request_exception=False)
+    client.force_login(teacher_a)
+    handler = Capture()
+    logging.getLogger("django.request").addHandler(handler)
+    try:
+        assert client.get("/toestemming/controle/?q=Sem").status_code == 500
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+    [record] = handler.records
+    for formatter in (console_formatter(), JsonFormatter()):
+        text = formatter.format(record)
+        assert "IntegrityError" in text and "ValueError" in text
+        assert "/toestemming/controle/" in text and "_candidates" in text
+        assert [word for word in ("Sem", "Bakker", "2018-05-04") if word in text] == []
+
+
+class Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
 
 
 def test_it_switches_django_logging_to_json_with_log_format():
