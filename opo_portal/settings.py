@@ -251,6 +251,12 @@ PORTAL_DEMO_LOADERS: list[str] = []
 PORTAL_BANNER_PROVIDERS += ["policy.banners.unread_protocol_banner"]
 PORTAL_PAGE_SCALARS["unread_protocol"] = "policy.banners.unread_protocol_query"
 
+# No upload is ever written to disk. The photo check and the pupil import hold their one
+# file in memory (schools.uploads.MemoryUploadHandler, set per request); a file sent to any
+# other page is kept in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) and beyond that
+# dropped, where Django's default would spill it to a temporary file.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
 # --- Photo check (consent.photo) ---------------------------------------------
 # Uploads larger than PHOTO_MAX_BYTES are refused (and never held in memory beyond it);
 # headers declaring more than PHOTO_MAX_PIXELS are refused before decoding. Pillow itself
