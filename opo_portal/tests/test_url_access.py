@@ -414,3 +414,19 @@ def test_it_answers_junk_in_every_parameter_without_a_server_error(
         client.force_login(cast[role])
         statuses = _junk_statuses(client, url, keys_read)
         assert {key: s for key, s in statuses.items() if s >= 500} == {}, (role, url, keys_read)
+
+
+@pytest.mark.parametrize("url_name", sorted(ACCESS))
+def test_it_refuses_methods_no_form_sends(client, cast, url_name):
+    """PUT, PATCH, DELETE and the like rendered the GET page (a 200 with the page's data);
+    the portal's forms send GET and POST only, so anything else is a 405."""
+    kwargs_from, _ = ACCESS[url_name]
+    url = reverse(url_name, kwargs=kwargs_from(cast) if kwargs_from else None)
+    for role in ("anonymous", "director"):
+        if role != "anonymous":
+            client.force_login(cast[role])
+        for method in ("PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND"):
+            response = client.generic(method, url)
+            assert response.status_code == 405, (role, method, url, response.status_code)
+            assert response["Allow"] == "GET, HEAD, POST"
+            assert "Content-Security-Policy" in response and response.content == b""
