@@ -15,6 +15,8 @@ huge and negative numbers and 10 kB values in every parameter its view reads; al
 pages (anonymous and a parent) and the admin's lists and add forms (a superuser) get it too.
 """
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -318,12 +320,24 @@ def cast(
 
 
 def assert_security_headers(response, *, signed_in: bool) -> None:
-    """Issue 10: a CSP on every response; pages of signed-in people are never cached."""
+    """Issue 10: a CSP on every response; pages of signed-in people are never cached; no
+    page makes the browser fetch anything from another origin (route audit, 2026-12-03)."""
     csp = response.headers.get("Content-Security-Policy", "")
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp, csp
     assert "frame-ancestors 'none'" in csp
     if signed_in:
         assert "no-store" in response.headers.get("Cache-Control", ""), response.request
+    if "html" in response.headers.get("Content-Type", ""):
+        loads = OTHER_ORIGIN.findall(response.content.decode())
+        assert loads == [], ("the page loads from another origin", loads, response.request)
+
+
+# What makes a browser fetch from elsewhere by itself (a plain <a href> is the user's click).
+OTHER_ORIGIN = re.compile(
+    r"""\b(?:src|srcset|action|formaction|poster|data)\s*=\s*["']?\s*(?:[a-z]+:)?//"""
+    r"""|<link\b[^>]*\bhref\s*=\s*["']?\s*(?:[a-z]+:)?//|url\(\s*["']?\s*(?:[a-z]+:)?//""",
+    re.IGNORECASE,
+)
 
 
 @pytest.mark.parametrize("url_name", sorted(ACCESS))
