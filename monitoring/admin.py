@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from monitoring.models import FetchRun, Source, WatchTerm
 
@@ -7,6 +8,9 @@ from monitoring.models import FetchRun, Source, WatchTerm
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "school", "active", "needs_attention", "consecutive_failures"]
     list_filter = ["kind", "active", "needs_attention"]
+    # As the portal's own source form: an address typed without a scheme is https (Django 6's
+    # default; until then Django warns on every add or change page of a source).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(WatchTerm)

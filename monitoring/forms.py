@@ -127,7 +127,10 @@ class ReplyDraftForm(forms.Form):
 
 class ReplyPostedForm(forms.Form):
     posted_url = HttpURLField(
-        label=_("address of the posted reply"), required=False, assume_scheme="https"
+        label=_("address of the posted reply"),
+        required=False,
+        max_length=1000,  # PublicReply.posted_url
+        assume_scheme="https",
     )
 
 

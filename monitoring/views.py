@@ -264,7 +264,10 @@ def reply_posted(request, pk):
     reply = access.get_reply_for_user(request.user, pk)
     access.require_acting_for(request.user, reply.followup.school_id)
     form = ReplyPostedForm(request.POST)
-    url = form.cleaned_data["posted_url"] if form.is_valid() else ""
+    if not form.is_valid():  # a typo is not recorded as "posted without an address"
+        messages.error(request, " ".join(form.errors["posted_url"]))
+        return redirect("monitoring:case", reply.followup_id)
+    url = form.cleaned_data["posted_url"]
     return _reply_step(
         request,
         reply,

@@ -4,6 +4,9 @@ ServiceUnavailableMiddleware: a queue or cache outage that reaches a view become
 "try again" page, never a 500.
 
 CSPMiddleware: django-csp's, with the policy header built once instead of on every response.
+
+FormMethodsMiddleware: the portal's pages and forms use GET, HEAD and POST only; any other
+method is a 405 before a view runs (function views rendered their GET page for a DELETE).
 """
 
 import logging
@@ -11,7 +14,7 @@ import logging
 from csp import middleware as csp_middleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
@@ -36,6 +39,19 @@ class ServiceUnavailableMiddleware:
         response["Retry-After"] = "60"
         response["Cache-Control"] = "no-store"
         return response
+
+
+FORM_METHODS = ("GET", "HEAD", "POST")
+
+
+class FormMethodsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in FORM_METHODS:
+            return HttpResponseNotAllowed(FORM_METHODS)
+        return self.get_response(request)
 
 
 # Response attributes set by django-csp's decorators (a per-view policy, or none at all).

@@ -329,6 +329,11 @@ MIDDLEWARE.insert(
     "accounts.security_middleware.SessionLimitsMiddleware",
 )
 MIDDLEWARE.insert(1, "accounts.security_middleware.NoStoreMiddleware")
+# After the CSP (its header goes on the 405 too), before sessions are read.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("opo_portal.middleware.CSPMiddleware") + 1,
+    "opo_portal.middleware.FormMethodsMiddleware",
+)
 # No inline script or style anywhere: scripts are files under static/js/.
 # img-src allows data: for the TOTP QR code allauth renders as a data: URI.
 CONTENT_SECURITY_POLICY = {

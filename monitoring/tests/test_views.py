@@ -219,6 +219,33 @@ def test_it_walks_a_correction_from_draft_to_approval_to_posted(login, director_
     assert reply.approved_by == director_a and reply.is_posted
 
 
+@pytest.mark.parametrize(
+    ("posted_url", "message"),
+    [
+        ("javascript:alert(1)", "Voer een geldige URL in."),
+        ("https://x.example/" + "a" * 1000, "niet meer dan 1000 tekens"),
+        ("https://x.example/\x00", "Null-tekens zijn niet toegestaan."),
+    ],
+    ids=["script", "too-long", "nul"],
+)
+def test_it_refuses_a_bad_address_of_the_posted_reply_and_records_nothing(
+    login, director_a, case_a, posted_url, message
+):
+    """A typo or a script address once recorded the posting without its address, and one
+    longer than the column failed with a 500; now a clear message, and nothing changes."""
+    reply = _reply(case_a, director_a, approved=True)
+    client = login(director_a)
+    response = client.post(
+        reverse("monitoring:reply_posted", args=[reply.pk]), {"posted_url": posted_url}
+    )
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert not reply.is_posted and reply.posted_url == ""
+    page = client.get(response.url).content.decode()
+    errors = re.findall(r'class="message message--error">([^<]+)<', page)
+    assert len(errors) == 1 and message in errors[0], errors
+
+
 def test_it_does_not_let_board_staff_approve_a_reply(login, board, case_a, director_a):
     from monitoring import services
 

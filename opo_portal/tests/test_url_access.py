@@ -9,7 +9,13 @@ and holds gezag over pupil_a. On a URL about school A's objects they are parents
 they get the parent's status there; elsewhere they get their staff role's status (or the
 parent's, where that is better). An entry may state their statuses explicitly instead.
 Allauth's and the admin's routes are theirs, covered by their own tests.
+
+The same table drives the junk walk: every route, as four roles, gets NUL bytes, %ff,
+huge and negative numbers and 10 kB values in every parameter its view reads; allauth's
+pages (anonymous and a parent) and the admin's lists and add forms (a superuser) get it too.
 """
+
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -180,35 +186,76 @@ def _monitoring_case(cast):
     return {"pk": FollowUp.objects.create(school=school, opened_at=timezone.now()).pk}
 
 
+def _monitoring_flag_on_case(cast):
+    """A fact to verify on a case at school A, with an approved reply: the forms behind the
+    POST-only routes of a case get real rows, so junk reaches them (see the junk test)."""
+    from django.utils import timezone
+
+    from monitoring.models import Mention, PublicReply
+    from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+
+    school = cast["director"].memberships.get().school
+    case, post = make_case(school), make_post(make_source())
+    Mention.objects.create(post=post, school=school, created_at=timezone.now())
+    flag = make_flag(post, school, "verify_fact", case)
+    reply = PublicReply.objects.create(
+        followup=case, text="Klopt niet.", drafted_at=timezone.now(), approved_at=timezone.now()
+    )
+    return {"case": case.pk, "flag": flag.pk, "reply": reply.pk, "post": post.pk}
+
+
+def _on_case(part: str):
+    def kwargs(cast):
+        return {"pk": _monitoring_flag_on_case(cast)[part]}
+
+    return kwargs
+
+
+def _mention(cast):
+    return {"code": "vlindertuin", "post_pk": _monitoring_flag_on_case(cast)["post"]}
+
+
+def _source(cast):
+    from monitoring.tests.helpers import make_source
+
+    return {"pk": make_source().pk}
+
+
+def _watch_term(cast):
+    from monitoring.models import WatchTerm
+
+    school = cast["director"].memberships.get().school
+    return {"pk": WatchTerm.objects.create(school=school, term="schoolreis").pk}
+
+
+_case, _flag, _reply = _on_case("case"), _on_case("flag"), _on_case("reply")
 _POST_ONLY = logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))
 ACCESS.update(
     {
         "monitoring:dashboard": (None, staff_only("director", "board")),
         "monitoring:case": (_monitoring_case, staff_only("director", "board")),
-        "monitoring:case_update": (lambda cast: {"pk": 1}, _POST_ONLY),
-        "monitoring:flag_dismiss": (lambda cast: {"pk": 1}, _POST_ONLY),
-        "monitoring:reply_draft": (lambda cast: {"pk": 1}, _POST_ONLY),
-        "monitoring:reply_approve": (lambda cast: {"pk": 1}, _POST_ONLY),
-        "monitoring:reply_posted": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:case_update": (_case, _POST_ONLY),
+        "monitoring:flag_dismiss": (_flag, _POST_ONLY),
+        "monitoring:reply_draft": (_case, _POST_ONLY),
+        "monitoring:reply_approve": (_reply, _POST_ONLY),
+        "monitoring:reply_posted": (_reply, _POST_ONLY),
         "monitoring:report_post": (None, staff_only("teacher", "director", "board")),
         "monitoring:report": (None, staff_only("director", "board")),
         "monitoring:report_csv": (None, staff_only("director", "board")),
         "monitoring:sources": (None, staff_only("board")),
-        "monitoring:source_toggle": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:source_toggle": (_source, _POST_ONLY),
         "monitoring:watch_terms": (None, staff_only("board")),
-        "monitoring:watch_term_delete": (lambda cast: {"pk": 1}, _POST_ONLY),
+        "monitoring:watch_term_delete": (_watch_term, _POST_ONLY),
         "monitoring:privacy": (None, everyone(OK)),
         "monitoring:mentions": (_school_a, staff_only("director", "board")),
-        "monitoring:mention_mark": (
-            lambda cast: {"code": "vlindertuin", "post_pk": 1},
-            _POST_ONLY,
-        ),
+        "monitoring:mention_mark": (_mention, _POST_ONLY),
     }
 )
 
 
 # URLs whose kwargs name an object at school A, where the two-role users are parents only.
 AT_SCHOOL_A = {_school_a, _consent_pupil, _consent_group, _consent_check, _monitoring_case}
+AT_SCHOOL_A |= {_case, _flag, _reply, _mention, _watch_term}  # the POST-only routes' rows
 
 
 def expected_statuses(url_name: str) -> dict:
@@ -273,12 +320,24 @@ def cast(
 
 
 def assert_security_headers(response, *, signed_in: bool) -> None:
-    """Issue 10: a CSP on every response; pages of signed-in people are never cached."""
+    """Issue 10: a CSP on every response; pages of signed-in people are never cached; no
+    page makes the browser fetch anything from another origin (route audit, 2026-12-03)."""
     csp = response.headers.get("Content-Security-Policy", "")
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp, csp
     assert "frame-ancestors 'none'" in csp
     if signed_in:
         assert "no-store" in response.headers.get("Cache-Control", ""), response.request
+    if "html" in response.headers.get("Content-Type", ""):
+        loads = OTHER_ORIGIN.findall(response.content.decode())
+        assert loads == [], ("the page loads from another origin", loads, response.request)
+
+
+# What makes a browser fetch from elsewhere by itself (a plain <a href> is the user's click).
+OTHER_ORIGIN = re.compile(
+    r"""\b(?:src|srcset|action|formaction|poster|data)\s*=\s*["']?\s*(?:[a-z]+:)?//"""
+    r"""|<link\b[^>]*\bhref\s*=\s*["']?\s*(?:[a-z]+:)?//|url\(\s*["']?\s*(?:[a-z]+:)?//""",
+    re.IGNORECASE,
+)
 
 
 @pytest.mark.parametrize("url_name", sorted(ACCESS))
@@ -298,3 +357,129 @@ def test_it_gives_each_role_the_declared_status(client, cast, url_name):
             assert response.url.startswith(reverse("account_login")), (role, url)
         else:
             assert response.status_code == want, (role, url, response.status_code)
+
+
+# --- Junk in query strings and forms (route audit, 2026-12-03) -----------------------------
+# What a scanner or a mistyped link sends. PostgreSQL refuses a NUL character in a string
+# (a 500 wherever one reaches a query); %ff is no UTF-8; the rest are page numbers and sizes.
+JUNK = {
+    "nul": "%00",
+    "nul inside": "1%00x",
+    "bad utf-8": "%ff",
+    "beyond bigint": "1" + "0" * 30,
+    "10 kB": "a" * 10_000,
+}
+JUNK_PAGES = {"word": "abc", "negative": "-1", "zero": "0"}  # in query strings only
+JUNK_ROLES = ["parent", "teacher", "director", "board"]
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def keys_read(monkeypatch):
+    """Every name a view looks up in request.GET or request.POST: a route added later gets
+    junk in exactly the parameters it reads, without a list to keep up to date."""
+    from django.http import QueryDict
+
+    keys: set[str] = set()
+    for method in ("get", "getlist", "__getitem__", "__contains__"):
+        monkeypatch.setattr(QueryDict, method, _recording(getattr(QueryDict, method), keys))
+    return keys
+
+
+def _recording(original, keys: set):
+    def recording(self, key, *args, **kwargs):
+        keys.add(key)
+        return original(self, key, *args, **kwargs)
+
+    return recording
+
+
+def _junk_body(keys, value: str, *, repeated=False) -> str:
+    """Every key set to the (already percent-encoded) value; repeated: after a valid 1."""
+    from urllib.parse import quote
+
+    pairs = [f"{quote(key)}={value}" for key in sorted(keys)]
+    if repeated:
+        pairs = [f"{quote(key)}=1" for key in sorted(keys)] + pairs
+    return "&".join(pairs)
+
+
+def _junk_statuses(client, url, keys) -> dict:
+    """Status per (method, junk). One plain request of each method first shows which keys
+    the view reads; the lone extra key makes `request.GET or None` forms bound."""
+    client.get(url + "?_=1")
+    client.post(url, "_=1", content_type=FORM)
+    statuses = {
+        ("get", name): client.get(f"{url}?{_junk_body(keys, value)}").status_code
+        for name, value in {**JUNK, **JUNK_PAGES}.items()
+    }
+    statuses["get", "repeated"] = client.get(f"{url}?{_junk_body(keys, '%00', repeated=True)}")
+    for name, value in JUNK.items():
+        statuses["post", name] = client.post(url, _junk_body(keys, value), content_type=FORM)
+    return {key: getattr(s, "status_code", s) for key, s in statuses.items()}
+
+
+@pytest.mark.parametrize("url_name", sorted(ACCESS))
+def test_it_answers_junk_in_every_parameter_without_a_server_error(
+    client, cast, keys_read, url_name
+):
+    kwargs_from, _ = ACCESS[url_name]
+    url = reverse(url_name, kwargs=kwargs_from(cast) if kwargs_from else None)
+    for role in JUNK_ROLES:
+        client.force_login(cast[role])
+        statuses = _junk_statuses(client, url, keys_read)
+        assert {key: s for key, s in statuses.items() if s >= 500} == {}, (role, url, keys_read)
+
+
+@pytest.mark.parametrize("url_name", sorted(ACCESS))
+def test_it_refuses_methods_no_form_sends(client, cast, url_name):
+    """PUT, PATCH, DELETE and the like rendered the GET page (a 200 with the page's data);
+    the portal's forms send GET and POST only, so anything else is a 405."""
+    kwargs_from, _ = ACCESS[url_name]
+    url = reverse(url_name, kwargs=kwargs_from(cast) if kwargs_from else None)
+    for role in ("anonymous", "director"):
+        if role != "anonymous":
+            client.force_login(cast[role])
+        for method in ("PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND"):
+            response = client.generic(method, url)
+            assert response.status_code == 405, (role, method, url, response.status_code)
+            assert response["Allow"] == "GET, HEAD, POST"
+            assert "Content-Security-Policy" in response and response.content == b""
+
+
+def _other_routes(patterns=None, namespace=""):
+    """(name, kwargs) of the named routes outside ACCESS: allauth's, and the admin's lists
+    and add forms (the pages that read parameters); "1" fills any part of the path."""
+    from django.urls import NoReverseMatch
+
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _other_routes(entry.url_patterns, ns)
+            continue
+        name = f"{namespace}{entry.name}"
+        # health_ready answers 503 by design while no Celery worker runs (ops/tests cover it)
+        skipped = not entry.name or name in ACCESS or name in ("account_logout", "health_ready")
+        admin_page = name.startswith("admin:") and not name.endswith(("_changelist", "_add"))
+        if skipped or admin_page:
+            continue
+        kwargs = dict.fromkeys(entry.pattern.regex.groupindex, "1")
+        try:
+            yield name, reverse(name, kwargs=kwargs)
+        except NoReverseMatch:  # a part only some words match (the admin's app labels)
+            continue
+
+
+@pytest.mark.parametrize(("url_name", "url"), sorted(_other_routes()))
+def test_it_answers_junk_on_allauth_and_admin_pages_without_a_server_error(
+    client, parent_a, keys_read, url_name, url
+):
+    from conftest import give_totp, make_user
+
+    admin = give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True))
+    for user in (None, admin if url_name.startswith("admin:") else parent_a):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        statuses = _junk_statuses(client, url, keys_read)
+        assert {key: s for key, s in statuses.items() if s >= 500} == {}, (user, url, keys_read)
