@@ -14,6 +14,7 @@ import sentry_sdk
 from django.test import Client
 
 from ops.errors import scrub_event
+from ops.tests.failing_search import SEARCH, break_the_pupil_search, teacher_client
 
 PERSONAL = ["Sem", "Bakker", "ouder.a@example.org", "Ouder A", "secret-body", "zoekterm"]
 
@@ -102,26 +103,9 @@ def test_it_reports_a_failing_pupil_search_without_the_name(
 ):
     # A real page: the name is a SQL parameter (breadcrumb), in the query string and, on
     # PostgreSQL, in the constraint error's "Failing row contains (…)".
-    from django.db import IntegrityError, transaction
-
-    from consent.views import teacher
-    from schools.models import Pupil
-
-    original = teacher._candidates
-
-    def failing(request, groups, school=None):
-        found = original(request, groups, school)
-        try:
-            with transaction.atomic():
-                Pupil.objects.filter(pk=pupil_a.pk).update(first_name=None)
-        except IntegrityError as error:
-            raise ValueError(f"could not save {pupil_a.full_name}") from error
-        return found
-
-    monkeypatch.setattr(teacher, "_candidates", failing)
-    client = Client(raise_request_exception=False)
-    client.force_login(teacher_a)
-    assert client.get("/toestemming/controle/?q=Sem").status_code == 500
+    break_the_pupil_search(monkeypatch, pupil_a)
+    client = teacher_client(teacher_a)
+    assert client.get(SEARCH).status_code == 500
     sentry_sdk.flush(timeout=5)
     sent = events(sentry_capture)
     text = json.dumps(sent)

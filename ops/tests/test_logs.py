@@ -6,13 +6,10 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.test import Client
 from django.utils.module_loading import import_string
 
-from consent.views import teacher
 from ops.logs import JsonFormatter
-from schools.models import Pupil
+from ops.tests.failing_search import SEARCH, break_the_pupil_search, teacher_client
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,24 +42,12 @@ def console_formatter() -> logging.Formatter:
 
 
 def test_it_logs_a_failing_pupil_page_without_the_pupils_row(teacher_a, pupil_a, monkeypatch):
-    original = teacher._candidates
-
-    def failing(request, groups, school=None):
-        found = original(request, groups, school)
-        try:  # a real constraint error: PostgreSQL quotes the row ("Failing row contains")
-            with transaction.atomic():
-                Pupil.objects.filter(pk=pupil_a.pk).update(first_name=None)
-        except IntegrityError as error:
-            raise ValueError(f"could not save {pupil_a.full_name}") from error
-        return found
-
-    monkeypatch.setattr(teacher, "_candidates", failing)
-    client = Client(raise_request_exception=False)
-    client.force_login(teacher_a)
+    break_the_pupil_search(monkeypatch, pupil_a)
+    client = teacher_client(teacher_a)
     handler = Capture()
     logging.getLogger("django.request").addHandler(handler)
     try:
-        assert client.get("/toestemming/controle/?q=Sem").status_code == 500
+        assert client.get(SEARCH).status_code == 500
     finally:
         logging.getLogger("django.request").removeHandler(handler)
     [record] = handler.records
