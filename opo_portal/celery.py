@@ -2,7 +2,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import before_task_publish
+from celery.signals import after_setup_logger, after_setup_task_logger, before_task_publish
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
 
@@ -28,3 +28,12 @@ def _note_beat_alive(sender=None, **kwargs):
         record("beat")
     except Exception:  # the publish itself decides whether beat is healthy
         logging.getLogger(__name__).exception("could not record the beat heartbeat")
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _log_without_exception_messages(logger=None, **kwargs):
+    """LOG_FORMAT=text: Celery's own handlers drop exception messages as ours do (ops.logs)."""
+    from ops.logs import celery_handlers_without_messages
+
+    celery_handlers_without_messages(logger)

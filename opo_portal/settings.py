@@ -221,7 +221,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Exceptions keep their type and stack but not their message (ops/logs.py says why).
     "formatters": {"text": {"()": "ops.logs.TextFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "text"}},
+    "filters": {"task_lines": {"()": "ops.logs.TaskLinesWithoutMessages"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text",
+            "filters": ["task_lines"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Pillow logs every metadata tag of an uploaded photo at DEBUG (captions, names, GPS,
     # serial numbers): LOG_LEVEL=DEBUG must not write them to the logs.

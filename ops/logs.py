@@ -9,7 +9,9 @@ do (ops/errors.py).
 import datetime
 import json
 import logging
+import re
 import traceback
+from collections.abc import Mapping
 
 CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
 CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
@@ -43,6 +45,34 @@ def exception_without_messages(exc_info) -> str:
         frames = "".join(traceback.format_tb(error.__traceback__))
         parts.append(f"Traceback (most recent call last):\n{frames}{name}\n{leads_on}")
     return "".join(parts).rstrip("\n")
+
+
+def _exception_kind(record: logging.LogRecord, shown) -> str:
+    """The type of the exception a Celery line shows, without what it says."""
+    if record.exc_info and record.exc_info[1] is not None:
+        return type(record.exc_info[1]).__name__
+    # A retry shows "Retry in 5s: ValueError('…')"; a failure without traceback "Kind('…')".
+    return re.split(r"[(:]", str(shown), maxsplit=1)[0].strip()
+
+
+class TaskLinesWithoutMessages(logging.Filter):
+    """Celery's task failure and retry lines ("Task … raised unexpected: %(exc)s") put the
+    exception's repr, message and all, into the line itself: keep its type only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name == "celery.app.trace" and isinstance(args, Mapping) and "exc" in args:
+            record.args = {**args, "exc": _exception_kind(record, args["exc"])}
+        return True
+
+
+def celery_handlers_without_messages(logger: logging.Logger) -> None:
+    """For the worker's and beat's own text log (LOG_FORMAT=text, where Celery sets up the
+    handlers and its format): the same rules as ours, exceptions by type and stack."""
+    for handler in logger.handlers:
+        handler.addFilter(TaskLinesWithoutMessages())
+        if handler.formatter is not None:
+            handler.formatter.formatException = exception_without_messages  # type: ignore[method-assign]
 
 
 class TextFormatter(logging.Formatter):

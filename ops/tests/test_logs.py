@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -96,3 +97,41 @@ def test_it_lets_celery_log_through_the_json_handler():
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# A worker's task that fails, and one that retries, with a pupil's name in the exception.
+CELERY_TASKS = """
+import os
+import django
+django.setup()
+from celery.app.trace import build_tracer
+from opo_portal.celery import app
+app.log.setup_logging_subsystem(loglevel="INFO", colorize=False)  # as `celery worker` does
+
+@app.task(name="erase")
+def erase(pupil_id):
+    raise ValueError("could not erase " + os.environ["PUPIL"])
+
+@app.task(bind=True, name="fetch")
+def fetch(self, pupil_id):
+    raise self.retry(exc=ValueError("gave up on " + os.environ["PUPIL"]), countdown=5)
+
+for task in (erase, fetch):
+    request = {"id": "1", "task": task.name, "args": [7], "kwargs": {}, "is_eager": True,
+               "hostname": "worker", "delivery_info": {}}
+    build_tracer(task.name, task, eager=True, propagate=False, app=app)("1", [7], {}, request)
+"""
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_workers_task_lines_carry_no_exception_message(log_format):
+    # LOG_FORMAT=text: Celery sets up its own handler and format; json: ours.
+    env = {**os.environ, "LOG_FORMAT": log_format, "PUPIL": "Sem Bakker"}
+    env["DJANGO_SETTINGS_MODULE"] = "opo_portal.settings"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", CELERY_TASKS], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    output = result.stdout + result.stderr
+    assert "Task erase[1] raised unexpected: ValueError" in output, output
+    assert "Task fetch[1] retry: Retry in 5s" in output, output
+    assert "Sem" not in output and "Bakker" not in output
