@@ -56,14 +56,17 @@ _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class NotTextError(ValueError):
-    """The bytes are not a text file in UTF-8 or Windows-1252."""
+    """The bytes are not a text file in UTF-8, UTF-16 (with BOM) or Windows-1252."""
 
 
 def read_text(data: bytes) -> str:
-    """Decode an uploaded file: UTF-8 with or without BOM, else Windows-1252."""
+    """Decode an uploaded file: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
+    "Unicode text"), else Windows-1252."""
     try:
         if data.startswith(codecs.BOM_UTF8):
             text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")  # the BOM says which byte order, and is dropped
         else:
             try:
                 text = data.decode("utf-8")
@@ -122,8 +125,9 @@ def _clean(cell: str) -> str:
 
 
 def _detect_delimiter(text: str) -> str:
+    """The header's separator: `;` (Dutch Excel's CSV), `,`, or a tab (Unicode text)."""
     first_line = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+    return max((",", ";", "\t"), key=first_line.count)
 
 
 def _parse_date(value: str) -> datetime.date | None:

@@ -1,3 +1,4 @@
+import codecs
 import datetime
 
 import pytest
@@ -62,6 +63,25 @@ def test_it_reads_utf8_with_and_without_bom_and_windows_1252(school_a, encoding)
     run(school_a, read_text(data))
     pupil = Pupil.objects.get(leerlingnummer="3001")
     assert (pupil.first_name, pupil.last_name) == ("Zoë", "Hé")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_it_reads_excels_unicode_text_utf16_with_tabs(school_a, encoding):
+    # Excel's "Opslaan als: Unicode-tekst": UTF-16 with a byte order mark, tab-separated.
+    text = csv_text([pupil_row(first="Zoë", last="Hé")], delimiter="\t")
+    data = (
+        (codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+        if encoding == "utf-16-be"
+        else text.encode("utf-16")
+    )
+    assert run(school_a, read_text(data)).errors == []
+    pupil = Pupil.objects.get(leerlingnummer="3001")
+    assert (pupil.first_name, pupil.last_name) == ("Zoë", "Hé")
+
+
+def test_it_refuses_utf16_without_a_byte_order_mark():
+    with pytest.raises(NotTextError):
+        read_text(csv_text([pupil_row()]).encode("utf-16-le"))
 
 
 def test_it_drops_the_bom_before_the_first_column_name(school_a):
