@@ -10,7 +10,7 @@ from consent.rules import PURPOSE_FIELDS, PurposeInfo
 from consent.services import Answer
 from opo_portal.sql import prepared
 from schools.access import fetch_rows
-from schools.forms import ListedChoices
+from schools.forms import ListedChoices, RowsField
 
 YES_NO = [
     ("yes", pgettext_lazy("consent answer", "Yes")),
@@ -208,7 +208,7 @@ class CheckForm(forms.Form):
     media_type = forms.ChoiceField(
         label=_("Media type"), choices=MediaType.choices, widget=forms.RadioSelect
     )
-    pupils = forms.ModelMultipleChoiceField(
+    pupils = RowsField(
         label=_("Pupils in view"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from opo_portal.converters import BIGINT_MAX
 from schools.importer import NotTextError, read_text
 from schools.models import School
 from schools.search import school_field_choice
@@ -17,6 +18,29 @@ class ListedChoices(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():
             yield self.choice(obj)
+
+
+class RowsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses an id no row can have before it
+    queries: SQLite raises OverflowError for a number beyond 64 bits (a 500 under
+    `make run`), where the answer is the field's own "not one of the choices"."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if _beyond_any_row(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+def _beyond_any_row(pk) -> bool:
+    try:
+        return abs(int(str(pk))) > BIGINT_MAX
+    except ValueError:
+        return False  # not a number: the field's own check says so
 
 
 class PupilImportForm(forms.Form):

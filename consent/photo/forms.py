@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.forms import PurposeChoiceField
 from consent.photo import cleaning
-from schools.forms import ListedChoices
+from schools.forms import ListedChoices, RowsField
 
 
-class PupilChoiceField(forms.ModelMultipleChoiceField):
+class PupilChoiceField(RowsField):
     iterator = ListedChoices  # one plain SELECT, not a server-side cursor
 
     def label_from_instance(self, pupil):
