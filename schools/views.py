@@ -48,7 +48,25 @@ def _import_pupils(request):
         else None,
         "form": form,
         "report": report,
+        **_shown_of(report),
         "columns": COLUMNS,
         "required_columns": REQUIRED_COLUMNS,
     }
     return render(request, "schools/import_pupils.html", context)
+
+
+# A wrong file (another export, a shifted column) can give a problem on every one of
+# thousands of rows: the page lists the first ones and says how many more there are.
+PROBLEMS_SHOWN = 200
+IGNORED_COLUMNS_SHOWN = 50
+
+
+def _shown_of(report) -> dict:
+    if report is None:
+        return {}
+    return {
+        "errors_shown": report.errors[:PROBLEMS_SHOWN],
+        "errors_more": max(0, len(report.errors) - PROBLEMS_SHOWN),
+        "ignored_shown": report.ignored_columns[:IGNORED_COLUMNS_SHOWN],
+        "ignored_more": max(0, len(report.ignored_columns) - IGNORED_COLUMNS_SHOWN),
+    }

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from schools.models import Pupil
-from schools.tests.importfiles import csv_text, many_rows, pupil_row
+from schools.tests.importfiles import HEADER, csv_text, many_rows, pupil_row
 
 URL = reverse("schools:import_pupils")
 
@@ -202,3 +202,31 @@ def test_it_addresses_the_director_as_u_in_dutch(login, director_a, settings):
     assert "Kies in uw spreadsheet Opslaan als… CSV." in refused
     for html in (page, refused):
         assert not re.search(r"\b(je|jij|jouw|jullie)\b", html, re.IGNORECASE)
+
+
+def test_it_lists_the_first_200_problems_and_counts_the_rest(login, director_a):
+    # Another export by mistake: a wrong birth date on each of 250 rows.
+    rows = [pupil_row(number=str(5000 + i), born="31-13-2018") for i in range(250)]
+    response = post(login(director_a), text=csv_text(rows))
+    page = response.content.decode()
+    listed = re.search(r'<ul class="errorlist" id="import-errors">(.*?)</ul>', page, re.S)
+    assert listed.group(1).count("<li>") == 200
+    assert "rij 201:" in page and "rij 202:" not in page  # the header is row 1
+    assert "Fix these 250 problems" in page
+    assert "… and 50 more problems. Fix the ones above" in page
+    assert not Pupil.objects.exists()
+
+
+def test_it_lists_the_first_50_ignored_columns(login, director_a):
+    extra = [f"kolom{i}" for i in range(60)]
+    rows = [pupil_row() + [""] * 60]
+    response = post(login(director_a), text=csv_text(rows, header=[*HEADER, *extra]))
+    page = response.content.decode()
+    assert "kolom49" in page and "kolom50" not in page
+    assert "kolom49 and 10 more" in page
+
+
+def test_a_short_report_says_nothing_of_more(login, director_a):
+    rows = [pupil_row(number="3001", born="31-13-2018")]
+    page = post(login(director_a), text=csv_text(rows)).content.decode()
+    assert "more problem" not in page and 'id="import-errors-more"' not in page
