@@ -1,6 +1,7 @@
-"""Browser crawl: every GET page a parent, teacher, director or board member can reach and
-that no journey passes through is checked by axe (WCAG 2.1 AA) with the journeys' own
-checks (Browser.check_page). The journeys cover the rest; this only fills the gaps.
+"""Browser crawl: every GET page a parent, teacher, director or board member (or someone
+without a role yet) can reach and that no journey passes through is checked by axe
+(WCAG 2.1 AA) with the journeys' own checks (Browser.check_page). The journeys cover the
+rest; this only fills the gaps.
 
 Logging in is not the point here (test_e2e_staff and test_e2e_parent do it), so each
 browser starts with a session cookie.
@@ -99,13 +100,26 @@ def test_it_finds_the_public_protocol_and_privacy_pages_accessible_on_a_phone(
             ("protocol-diff-choose", "/protocol/verschil/"),
             ("protocol-diff", f"/protocol/verschil/{previous.number}/{draft.number}/"),
             ("monitoring-privacy", "/monitoring/privacy/"),
+            ("my-account", "/accounts/email/"),
         ],
     )
 
 
 def test_it_finds_the_teachers_report_form_accessible(open_browser, teacher_a):
     browser = open_as(open_browser, teacher_a, DESKTOP, "crawl-teacher")
-    crawl(browser, [("report-post", "/monitoring/melden/")])
+    crawl(
+        browser,
+        [
+            ("report-post", "/monitoring/melden/"),
+            ("two-factor", "/accounts/2fa/"),
+            ("password-change", "/accounts/password/change/"),
+        ],
+    )
+
+
+def test_it_finds_the_welcome_page_for_someone_without_a_role_accessible(open_browser, outsider):
+    browser = open_as(open_browser, outsider, PHONE, "crawl-no-role")
+    crawl(browser, [("welcome", "/start/welkom/")])
 
 
 def test_it_finds_the_directors_other_pages_accessible(
