@@ -235,3 +235,19 @@ def teacher_parent(school_b, group_b1, pupil_a):
     user = make_staff("juf.ouder@example.org", Role.TEACHER, school_b, [group_b1])
     Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
     return user
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run queued tasks in-process even when REDIS_URL points at a real broker.
+
+    These tests check what our tasks do, not the broker; with REDIS_URL set there is no
+    worker consuming this test database's tasks.
+    """
+    from opo_portal.celery import app
+
+    # The app reads Django settings with the CELERY namespace, so set the namespaced key.
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = previous

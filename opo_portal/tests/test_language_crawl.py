@@ -413,18 +413,12 @@ def flows(client, cast, role):
         response = client.post(reverse("account_confirm_login_code"), {"code": "XXXXXX"})
         yield "login code wrong", response.content.decode()
         _logout(client)
-        response = client.post(
-            reverse("account_login"), {"login": cast["director"].email, "password": password},
-            follow=True,
-        )  # fmt: skip
-        yield "staff login, TOTP step", response.content.decode()
-        _logout(client)
-        response = client.post(
-            reverse("account_login"), {"login": cast["newcomer"].email, "password": password},
-            follow=True,
-        )  # fmt: skip
-        yield "first staff login, TOTP set-up", response.content.decode()
-        _logout(client)
+        for who, page in (("director", "staff login, TOTP step"),
+                          ("newcomer", "first staff login, TOTP set-up")):  # fmt: skip
+            login = {"login": cast[who].email, "password": password}
+            response = client.post(reverse("account_login"), login, follow=True)
+            yield page, response.content.decode()
+            _logout(client)
     elif role in ("director", "board"):
         client.force_login(cast[role])
         rows = (

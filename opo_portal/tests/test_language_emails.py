@@ -28,19 +28,9 @@ from monitoring import notifications
 from monitoring.models import FetchRun
 from monitoring.services import followup_update
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
-from opo_portal.celery import app
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings
 from policy import services as policy_services
 from schools.models import Guardianship
-
-
-@pytest.fixture
-def eager_tasks():
-    """Run queued tasks in-process even with REDIS_URL set (as consent's tests do)."""
-    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
-    app.conf.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    app.conf.CELERY_TASK_ALWAYS_EAGER = previous
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +112,15 @@ def test_the_portals_own_e_mails_are_formal_dutch_even_when_sent_from_english(
     assert_all_dutch(mail.outbox)
 
 
+def assert_one_e_mail_in(language: str) -> None:
+    assert len(mail.outbox) == 1
+    if language == "nl":
+        assert_all_dutch(mail.outbox)
+    else:
+        problems = leftovers(mail.outbox[0], [("Dutch", DUTCH)])
+        assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize(
     "flow, email",
     [
@@ -138,12 +137,7 @@ def test_allauths_e_mails_speak_the_askers_language(client, parent_a, flow, emai
     EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
     client.post(reverse(flow), {"email": email})
-    assert len(mail.outbox) == 1
-    if language == "nl":
-        assert_all_dutch(mail.outbox)
-    else:
-        problems = leftovers(mail.outbox[0], [("Dutch", DUTCH)])
-        assert not problems, "\n".join(problems)
+    assert_one_e_mail_in(language)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -154,9 +148,4 @@ def test_the_e_mail_verification_speaks_the_askers_language(login, parent_a, lan
     client = login(parent_a)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
     client.post(reverse("account_email"), {"action_add": "", "email": "tweede@example.org"})
-    assert len(mail.outbox) == 1
-    if language == "nl":
-        assert_all_dutch(mail.outbox)
-    else:
-        problems = leftovers(mail.outbox[0], [("Dutch", DUTCH)])
-        assert not problems, "\n".join(problems)
+    assert_one_e_mail_in(language)

@@ -4,19 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from opo_portal.celery import app
 from outbox.services import duties_sweep
 from policy import services
 from policy.models import Acknowledgement, ProtocolVersion, Release
-
-
-@pytest.fixture
-def eager_tasks():
-    """Run queued tasks in-process even with REDIS_URL set (as consent's tests do)."""
-    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
-    app.conf.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    app.conf.CELERY_TASK_ALWAYS_EAGER = previous
 
 
 def _draft(board, *, anchor="communiceren-2", text="Tekst met een verbeterde spelling."):
