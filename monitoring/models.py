@@ -52,6 +52,9 @@ class Source(models.Model):
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     interval_minutes = models.PositiveIntegerField(_("interval in minutes"), default=30)
     next_run_at = models.DateTimeField(_("next run at"), null=True, blank=True)
+    # When the dispatcher queued a fetch that has not started yet: a fetch queued long ago
+    # and never started was lost with the broker and is queued again (services.sources_dispatch).
+    queued_at = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     cursor = models.CharField(max_length=500, blank=True)

@@ -91,32 +91,49 @@ def _setting(name: str, default):
 
 
 def sources_dispatch(*, now: datetime.datetime | None = None) -> list[int]:
-    """Queue one fetch per due source and move its next run on (interval ± 10 % jitter).
+    """Queue one fetch per due source and move its next run on (interval ± 10 % jitter);
+    queue again a fetch that was queued but has not started within
+    MONITORING_REQUEUE_AFTER_SECONDS (its message lost with the broker, e.g. a Redis
+    restarted without AOF), so the source does not wait a whole interval.
 
     Safe with several beats or a re-run: each source is moved on by a conditional UPDATE,
-    so only one dispatcher queues it.
+    so only one dispatcher queues it. A fetch that was only late, not lost, then runs twice;
+    the second stores nothing twice (posts are unique per source).
     """
-    from monitoring.tasks import fetch_source
-
     now = now or timezone.now()
-    due = (
-        Source.objects.filter(active=True)
-        .exclude(kind=Source.Kind.MANUAL)
-        .filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
-        .values_list("id", "next_run_at", "interval_minutes")
+    lost_before = now - datetime.timedelta(
+        seconds=_setting("MONITORING_REQUEUE_AFTER_SECONDS", 600)
     )
+    fetched = Source.objects.filter(active=True).exclude(kind=Source.Kind.MANUAL)
+    due = fetched.filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
+    lost = fetched.filter(queued_at__lte=lost_before)  # read after `due` was queued
     queued = []
-    for source_id, next_run_at, interval in due:
+    for source_id, next_run_at, interval in due.values_list(
+        "id", "next_run_at", "interval_minutes"
+    ):
         jitter = random.uniform(-0.1, 0.1) * interval * 60  # noqa: S311 - not security
         later = now + datetime.timedelta(seconds=interval * 60 + jitter)
-        with transaction.atomic():
-            moved = Source.objects.filter(pk=source_id, next_run_at=next_run_at).update(
-                next_run_at=later
+        if _queue_fetch(source_id, Q(next_run_at=next_run_at), now, next_run_at=later):
+            queued.append(source_id)
+    for source_id, queued_at in lost.values_list("id", "queued_at"):
+        if _queue_fetch(source_id, Q(queued_at=queued_at), now):
+            log.warning(
+                "monitoring source %s: a queued fetch never started; queued again", source_id
             )
-            if moved:
-                transaction.on_commit(partial(fetch_source.delay, source_id))
-                queued.append(source_id)
+            queued.append(source_id)
     return queued
+
+
+def _queue_fetch(source_id: int, unchanged: Q, now: datetime.datetime, **updates) -> bool:
+    """Mark the source queued (with `updates`) if it is `unchanged` since it was read, and
+    send its fetch once that is committed; False when another dispatcher got there first."""
+    from monitoring.tasks import fetch_source
+
+    with transaction.atomic():
+        moved = Source.objects.filter(unchanged, pk=source_id).update(queued_at=now, **updates)
+        if moved:
+            transaction.on_commit(partial(fetch_source.delay, source_id))
+    return bool(moved)
 
 
 def _lease_seconds() -> int:
@@ -131,7 +148,9 @@ def source_claim(*, source_id: int, token: str, now: datetime.datetime) -> Sourc
     """
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claim_token=token)
     taken = Source.objects.filter(free, pk=source_id, active=True).update(
-        claim_token=token, claimed_until=now + datetime.timedelta(seconds=_lease_seconds())
+        claim_token=token,
+        claimed_until=now + datetime.timedelta(seconds=_lease_seconds()),
+        queued_at=None,  # what was queued has started
     )
     return Source.objects.get(pk=source_id) if taken else None
 

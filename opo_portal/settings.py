@@ -286,6 +286,10 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int(
     "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60, minimum=1
 )
+# How often beat looks for due sources, and how long a queued fetch may wait before it is
+# taken as lost with the broker (a Redis restarted without AOF) and queued again.
+MONITORING_DISPATCH_SECONDS = env_int("MONITORING_DISPATCH_SECONDS", 60, minimum=1)
+MONITORING_REQUEUE_AFTER_SECONDS = env_int("MONITORING_REQUEUE_AFTER_SECONDS", 600, minimum=1)
 MONITORING_USER_AGENT = env_str(
     "MONITORING_USER_AGENT", "OPO-Portal-monitoring/1.0 (+https://opo-borger-odoorn.example)"
 )
@@ -307,7 +311,10 @@ MONITORING_BLUESKY_HANDLE = env_str("MONITORING_BLUESKY_HANDLE")
 MONITORING_BLUESKY_APP_PASSWORD = env_str("MONITORING_BLUESKY_APP_PASSWORD")
 CELERY_BEAT_SCHEDULE.update(
     {
-        "monitoring-dispatch": {"task": "monitoring.dispatch_due_sources", "schedule": 60.0},
+        "monitoring-dispatch": {
+            "task": "monitoring.dispatch_due_sources",
+            "schedule": float(MONITORING_DISPATCH_SECONDS),
+        },
         "monitoring-retention": {
             "task": "monitoring.apply_retention",
             "schedule": crontab(hour=3, minute=17),

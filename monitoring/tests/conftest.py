@@ -8,6 +8,7 @@
 Every request is recorded in feed_server.requests as (path, query dict, headers dict).
 """
 
+import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -86,8 +87,9 @@ def _make_handler(server: FeedServer):
     return Handler
 
 
-@pytest.fixture
-def feed_server():
+@contextlib.contextmanager
+def running_feed_server():
+    """A FeedServer on a free loopback port, for tests and the fault run (faults/run.py)."""
     server = FeedServer()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(server))
     httpd.daemon_threads = True
@@ -96,10 +98,18 @@ def feed_server():
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.start()
-    yield server
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    try:
+        yield server
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def feed_server():
+    with running_feed_server() as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

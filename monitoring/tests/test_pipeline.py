@@ -159,6 +159,43 @@ def test_it_queues_each_due_source_once_and_moves_its_next_run(rss, monkeypatch)
     assert 54 <= minutes <= 66
 
 
+def test_it_queues_again_a_fetch_whose_message_was_lost(
+    rss, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    # The broker lost the message (a Redis restarted without AOF): nothing ever started it.
+    settings.MONITORING_REQUEUE_AFTER_SECONDS = 600
+    lost = []
+    monkeypatch.setattr(fetch_source, "delay", lost.append)
+    now = timezone.now()
+    Source.objects.filter(pk=rss.pk).update(next_run_at=now, interval_minutes=60)
+
+    def dispatch(minutes: int) -> list[int]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.sources_dispatch(now=now + datetime.timedelta(minutes=minutes))
+
+    first = dispatch(0)
+    rss.refresh_from_db()
+    next_run_at = rss.next_run_at
+    waiting = dispatch(9)
+    again, twice = dispatch(11), dispatch(11)
+    later = now + datetime.timedelta(minutes=11)
+    rss.refresh_from_db()
+    assert (first, waiting, again, twice) == ([rss.pk], [], [rss.pk], [])
+    assert lost == [rss.pk, rss.pk]
+    assert (rss.queued_at, rss.next_run_at) == (later, next_run_at)
+
+
+def test_it_does_not_queue_again_a_fetch_that_started(rss, monkeypatch):
+    monkeypatch.setattr(fetch_source, "delay", lambda source_id: None)
+    now = timezone.now()
+    Source.objects.filter(pk=rss.pk).update(next_run_at=now, interval_minutes=60)
+    services.sources_dispatch(now=now)
+    services.source_poll(source_id=rss.pk, now=now + datetime.timedelta(minutes=1))
+    rss.refresh_from_db()
+    assert rss.queued_at is None
+    assert services.sources_dispatch(now=now + datetime.timedelta(minutes=30)) == []
+
+
 def test_it_does_not_queue_paused_manual_or_not_yet_due_sources(school_a, monkeypatch):
     monkeypatch.setattr(fetch_source, "delay", lambda *a: None)
     now = timezone.now()
