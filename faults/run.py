@@ -91,6 +91,7 @@ class World:
 
 def seed(parents: int) -> World:
     from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
@@ -109,6 +110,7 @@ def seed(parents: int) -> World:
         return account
 
     teacher = user("juf@faults.example", full_name="Juf")
+    TOTP.activate(teacher, generate_totp_secret())  # staff log in with a code, as in production
     StaffMembership.objects.create(user=teacher, role=Role.TEACHER, school=school).groups.set(
         [group]
     )
@@ -174,6 +176,16 @@ class Browser:
         return self.client.post(
             "/accounts/login/",
             data={"csrfmiddlewaretoken": self.csrf(), "login": self.email, "password": PASSWORD},
+        )
+
+    def authenticate(self, user):
+        """The second step of a staff login: the authenticator app's current code."""
+        from opo_portal.tests.e2e_support import current_totp_code
+
+        self.client.get("/accounts/2fa/authenticate/")
+        return self.client.post(
+            "/accounts/2fa/authenticate/",
+            data={"csrfmiddlewaretoken": self.csrf(), "code": current_totp_code(user)},
         )
 
     def child_page(self, pupil_pk: int):
@@ -268,6 +280,46 @@ def redis_down_parent_says_no(stack: Stack, world: World, reduced: bool) -> Resu
     return result
 
 
+def redis_down_staff_confirm(stack: Stack, world: World, reduced: bool) -> Result:
+    from policy.models import Acknowledgement, ProtocolVersion
+
+    result = Result(
+        "redis-down-staff-confirms",
+        "Redis kill -9, then a teacher logs in with password and TOTP and confirms the protocol",
+    )
+    version = ProtocolVersion.objects.current()
+    teacher = Browser(stack.base, world.teacher.email)
+    stack.redis.proc.kill9()
+    login = teacher.login()
+    second = teacher.authenticate(world.teacher)
+    result.check(
+        login.headers.get("location") == "/accounts/2fa/authenticate/"
+        and second.status_code == 302,
+        f"login with Redis down: {login.status_code} to {login.headers.get('location')}, "
+        f"then the code: {second.status_code} (want 302 to the code, then 302)",
+    )
+    protocol = teacher.client.get("/protocol/")
+    confirm = teacher.client.post(
+        "/protocol/bevestigen/",
+        data={"csrfmiddlewaretoken": teacher.csrf(), "version": version.number},
+    )
+    saved = Acknowledgement.objects.filter(user=world.teacher, version=version).count()
+    result.check(
+        (protocol.status_code, confirm.status_code, saved) == (200, 302, 1),
+        f"protocol page {protocol.status_code}, confirm {confirm.status_code}, "
+        f"confirmations saved {saved} (want 200, 302, 1)",
+    )
+    stack.redis.start()
+    again = teacher.client.get("/protocol/")
+    shown = 'class="status-yes"' in again.text
+    result.check(
+        again.status_code == 200 and shown,
+        f"with Redis back, still logged in: protocol page {again.status_code}, "
+        f"shows the confirmation: {shown}",
+    )
+    return result
+
+
 def smtp_down_then_up(stack: Stack, world: World, reduced: bool) -> Result:
     from outbox.models import Duty
 
@@ -307,12 +359,12 @@ def smtp_down_then_up(stack: Stack, world: World, reduced: bool) -> Result:
     return result
 
 
-def _queued_run_duty(redis: harness.Redis) -> int:
+def _queued(redis: harness.Redis, task: str = "outbox.run_duty") -> int:
     import json
 
     raw = redis.cli("--raw", "LRANGE", "celery", "0", "-1")
     messages = [json.loads(line) for line in raw.splitlines() if line.startswith("{")]
-    return sum(1 for m in messages if m.get("headers", {}).get("task") == "outbox.run_duty")
+    return sum(1 for m in messages if m.get("headers", {}).get("task") == task)
 
 
 def redis_kill(stack: Stack, world: World, reduced: bool, *, aof: bool) -> Result:
@@ -339,10 +391,10 @@ def redis_kill(stack: Stack, world: World, reduced: bool, *, aof: bool) -> Resul
                 handler="consent.duties.reminder_email_send",
                 payload={"user_id": recipient.pk},
             )
-    queued = _queued_run_duty(stack.redis)
+    queued = _queued(stack.redis)
     stack.redis.proc.kill9()
     stack.redis.start()
-    survived = _queued_run_duty(stack.redis)
+    survived = _queued(stack.redis)
     want = n if aof else 0
     result.check(
         queued == n and survived == want,
@@ -357,6 +409,50 @@ def redis_kill(stack: Stack, world: World, reduced: bool, *, aof: bool) -> Resul
         f"e-mails delivered {sent}/{n} in {waited and round(waited, 1)} s "
         f"({'from the queue' if aof else 'by the outbox sweeper'}), none twice",
     )
+    return result
+
+
+def fetch_lost_with_redis(stack: Stack, world: World, reduced: bool) -> Result:
+    from monitoring import services
+    from monitoring.models import FetchRun, Post, Source
+    from monitoring.tests.conftest import running_feed_server
+
+    result = Result(
+        "fetch-lost", "Redis kill -9 without AOF with a feed fetch queued and no worker running"
+    )
+    requeue = int(stack.env["MONITORING_REQUEUE_AFTER_SECONDS"])
+    with running_feed_server() as feeds:
+        feeds.route("/school.rss", fixture="feed.rss")
+        stack.worker.stop()
+        stack.redis = harness.Redis.restart_as(stack.redis, aof=False)
+        source = Source.objects.create(
+            kind=Source.Kind.RSS, name="faults feed", url=feeds.url("/school.rss")
+        )
+        services.sources_dispatch()
+        queued = _queued(stack.redis, "monitoring.fetch_source")
+        stack.redis.proc.kill9()
+        stack.redis.start()
+        survived = _queued(stack.redis, "monitoring.fetch_source")
+        result.check(
+            queued == 1 and survived == 0,
+            f"fetch messages queued {queued}, after the restart {survived} (want 1, then 0)",
+        )
+        stack.worker.start()
+        runs = FetchRun.objects.filter(source=source, status=FetchRun.Status.SUCCEEDED)
+        waited = harness.wait_until(runs.exists, requeue + 60)
+        result.check(
+            waited is not None,
+            f"the lost fetch ran {waited and round(waited, 1)} s after the worker started "
+            f"(want within {requeue + 60} s, not the source's next run in "
+            f"{source.interval_minutes} minutes)",
+        )
+        time.sleep(requeue + (5 if reduced else 20))  # long enough for a needless requeue
+        fetched = len(feeds.hits("/school.rss"))
+        posts = Post.objects.filter(source=source).count()
+        result.check(
+            (runs.count(), fetched) == (1, 1) and posts > 0,
+            f"runs {runs.count()}, requests to the feed {fetched} (want 1 and 1); posts {posts}",
+        )
     return result
 
 
@@ -444,9 +540,11 @@ def database_connections_dropped(stack: Stack, world: World, reduced: bool) -> R
 
 SCENARIOS = [
     ("redis-down-parent-no", redis_down_parent_says_no),
+    ("redis-down-staff-confirms", redis_down_staff_confirm),
     ("smtp-down-then-up", smtp_down_then_up),
     ("redis-kill-no-aof", lambda s, w, r: redis_kill(s, w, r, aof=False)),
     ("redis-kill-aof", lambda s, w, r: redis_kill(s, w, r, aof=True)),
+    ("fetch-lost", fetch_lost_with_redis),
     ("two-beats", two_beats),
     ("db-connections-dropped", database_connections_dropped),
 ]
@@ -487,6 +585,9 @@ def stack_up(*, parents: int, web_args: tuple = ()):
             "OUTBOX_SWEEP_SECONDS": "2",
             "OUTBOX_RETRY_SECONDS": "2",
             "BEAT_LOCK_TTL": "6",
+            "MONITORING_DISPATCH_SECONDS": "3",
+            "MONITORING_REQUEUE_AFTER_SECONDS": "10",
+            "MONITORING_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
             "EMAIL_TIMEOUT": "5",
             "LOG_LEVEL": "INFO",
             "DJANGO_SETTINGS_MODULE": "opo_portal.settings",
