@@ -5,6 +5,7 @@ heartbeat task, a worker when it runs it. Redis is read directly, not through th
 cache, so a cache that degrades to memory never hides a dead Redis.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+log = logging.getLogger(__name__)
 HEARTBEAT_TASK = "ops.heartbeat"
 KEYS = {"beat": "opo:health:beat", "worker": "opo:health:worker"}
 
@@ -93,7 +95,12 @@ def check_worker(now: float, *, ping: bool = True) -> Check:
         return result
     from opo_portal.celery import app
 
-    if app.control.ping(timeout=1.0):
+    try:
+        answered = app.control.ping(timeout=1.0)
+    except Exception as exc:  # noqa: BLE001 - a broker connection lost with a Redis restart
+        log.warning("health: worker ping failed (%s)", type(exc).__name__)
+        answered = []
+    if answered:
         record("worker", now)
         return Check("worker", True, _("answered a ping just now"))
     return result

@@ -90,6 +90,27 @@ def test_it_names_a_worker_that_never_answered(db, redis_health, settings, monke
 
 
 @pytest.mark.services
+def test_it_names_the_worker_when_the_ping_loses_its_broker_connection(
+    client, db, redis_health, monkeypatch
+):
+    # After a Redis restart the web process's pooled broker connection is dead: the first
+    # ping raises. /health/ready still answers in JSON and names the worker.
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from opo_portal.celery import app
+
+    def ping(timeout):
+        raise RedisConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(app.control, "ping", ping)
+    health.record("beat")
+    status, body = ready(client)
+    assert status == 503
+    assert body["checks"]["worker"] == {"ok": False, "detail": "no worker has answered"}
+    assert body["checks"]["beat"]["ok"] is True
+
+
+@pytest.mark.services
 def test_it_marks_beat_alive_when_beat_publishes_the_heartbeat(db, redis_health):
     assert health.last_seen("beat") is None
     _note_beat_alive(sender="monitoring.dispatch_due_sources")
