@@ -241,6 +241,29 @@ def takedown_duty(check):
     return task and Duty.objects.filter(key=f"takedown-email:{task.pk}").first()
 
 
+NOT_JSON = "(not JSON: no part named)"
+
+
+def ready(stack: Stack) -> tuple[int, set[str]]:
+    """/health/ready as the IT partner's monitoring reads it: the status and the parts down."""
+    import httpx
+
+    response = httpx.get(f"{stack.base}/health/ready", timeout=10)
+    if response.headers.get("content-type") != "application/json":
+        return response.status_code, {NOT_JSON}
+    checks = response.json()["checks"]
+    return response.status_code, {name for name, check in checks.items() if not check["ok"]}
+
+
+def ready_again(stack: Stack, result: Result, after: str) -> None:
+    waited = harness.wait_until(lambda: ready(stack)[0] == 200, 60)
+    result.check(
+        waited is not None,
+        f"/health/ready 200 again {waited and round(waited, 1)} s after {after} "
+        f"(want within 60 s; now {ready(stack)})",
+    )
+
+
 # --- Scenarios --------------------------------------------------------------------------------
 
 
@@ -252,6 +275,12 @@ def redis_down_parent_says_no(stack: Stack, world: World, reduced: bool) -> Resu
     parent.login()
     before = teacher_mails(stack, world)
     stack.redis.proc.kill9()
+    status, down = ready(stack)
+    result.check(
+        (status, down) == (503, {"redis", "worker", "beat"}),
+        f"/health/ready with Redis down: {status}, names {sorted(down)} "
+        "(want 503: redis, and worker and beat unknown)",
+    )
     response, seconds = parent.answer(world.pupils[0].pk, world.purpose.pk, "no")
     result.check(
         response.status_code == 302 and seconds < 2,
@@ -277,6 +306,7 @@ def redis_down_parent_says_no(stack: Stack, world: World, reduced: bool) -> Resu
     time.sleep(3)
     sent = teacher_mails(stack, world) - before
     result.check(sent == 1, f"takedown e-mails to the teacher: {sent} (want 1)")
+    ready_again(stack, result, "Redis returned")
     return result
 
 
@@ -400,6 +430,18 @@ def redis_kill(stack: Stack, world: World, reduced: bool, *, aof: bool) -> Resul
         queued == n and survived == want,
         f"run_duty messages queued {queued}, after restart {survived} (want {want})",
     )
+    stale = int(stack.env["HEALTH_WORKER_STALE_SECONDS"])
+    answers = []  # every answer, JSON or not: a dead pooled broker connection once gave HTML
+    named = harness.wait_until(
+        lambda: answers.append(ready(stack)) or answers[-1] == (503, {"worker"}), stale + 30
+    )
+    unnamed = sum(1 for _status, down in answers if down == {NOT_JSON})
+    result.check(
+        named is not None and not unnamed,
+        f"/health/ready names the stopped worker, and only it, after "
+        f"{named and round(named, 1)} s (want within {stale + 30} s; last {answers[-1]}); "
+        f"answers without JSON {unnamed} (want 0)",
+    )
     stack.worker.start()
     waited = harness.wait_until(lambda: stack.smtp.count(recipient.email) - before >= n, 120)
     time.sleep(2)
@@ -409,6 +451,7 @@ def redis_kill(stack: Stack, world: World, reduced: bool, *, aof: bool) -> Resul
         f"e-mails delivered {sent}/{n} in {waited and round(waited, 1)} s "
         f"({'from the queue' if aof else 'by the outbox sweeper'}), none twice",
     )
+    ready_again(stack, result, "the worker started")
     return result
 
 
@@ -586,6 +629,9 @@ def stack_up(*, parents: int, web_args: tuple = ()):
             "OUTBOX_RETRY_SECONDS": "2",
             "BEAT_LOCK_TTL": "6",
             "MONITORING_DISPATCH_SECONDS": "3",
+            "HEALTH_HEARTBEAT_SECONDS": "2",
+            "HEALTH_BEAT_STALE_SECONDS": "8",
+            "HEALTH_WORKER_STALE_SECONDS": "8",
             "MONITORING_REQUEUE_AFTER_SECONDS": "10",
             "MONITORING_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
             "EMAIL_TIMEOUT": "5",
