@@ -132,7 +132,9 @@ def _queue_fetch(source_id: int, unchanged: Q, now: datetime.datetime, **updates
     with transaction.atomic():
         moved = Source.objects.filter(unchanged, pk=source_id).update(queued_at=now, **updates)
         if moved:
-            transaction.on_commit(partial(fetch_source.delay, source_id))
+            # The mark goes with the message: of several messages for one source (piled
+            # up while no worker ran, or a late one and its requeue) only one fetches.
+            transaction.on_commit(partial(fetch_source.delay, source_id, now.isoformat()))
     return bool(moved)
 
 
@@ -140,13 +142,24 @@ def _lease_seconds() -> int:
     return _setting("CELERY_TASK_TIME_LIMIT", 300) + 60
 
 
-def source_claim(*, source_id: int, token: str, now: datetime.datetime) -> Source | None:
+def source_claim(
+    *,
+    source_id: int,
+    token: str,
+    now: datetime.datetime,
+    queued_at: datetime.datetime | None = None,
+) -> Source | None:
     """Take the source's lock for one run, or None when another run holds it.
 
     A conditional UPDATE on the row (works on SQLite and PostgreSQL). The same token may
-    take it again: Celery redelivers a task killed mid-run with the same id.
+    take it again: Celery redelivers a task killed mid-run with the same id. With
+    `queued_at` (the dispatcher's mark this message was sent for), only while that mark is
+    still the source's: a message superseded by a later one, or sent for a fetch that
+    already ran, finds nothing to do.
     """
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claim_token=token)
+    if queued_at is not None:
+        free &= Q(queued_at=queued_at) | Q(claim_token=token)
     taken = Source.objects.filter(free, pk=source_id, active=True).update(
         claim_token=token,
         claimed_until=now + datetime.timedelta(seconds=_lease_seconds()),
@@ -165,18 +178,24 @@ def source_release(*, source_id: int, token: str) -> None:
 
 
 def source_poll(
-    *, source_id: int, token: str = "", now: datetime.datetime | None = None, classifier=None
+    *,
+    source_id: int,
+    token: str = "",
+    now: datetime.datetime | None = None,
+    classifier=None,
+    queued_at: datetime.datetime | None = None,
 ) -> FetchRun | None:
     """Fetch one source once and ingest what it returned.
 
-    Returns the FetchRun, or None when another run holds the source. A failed fetch is
+    Returns the FetchRun, or None when another run holds the source (or, with `queued_at`,
+    when that queued fetch was superseded or already done: source_claim). A failed fetch is
     recorded as a failed run and re-raised (FetchError) so the caller can decide to retry.
     """
     token = token or f"poll-{uuid.uuid4()}"
     now = now or timezone.now()
-    source = source_claim(source_id=source_id, token=token, now=now)
+    source = source_claim(source_id=source_id, token=token, now=now, queued_at=queued_at)
     if source is None:
-        log.info("monitoring source %s is being fetched elsewhere; skipped", source_id)
+        log.info("monitoring source %s: fetched elsewhere or nothing queued; skipped", source_id)
         return None
     try:
         FetchRun.objects.filter(source=source, status=FetchRun.Status.RUNNING).update(

@@ -1,5 +1,6 @@
 """Thin Celery tasks: ids in, a service call, safe to run twice."""
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -17,11 +18,17 @@ def dispatch_due_sources() -> int:
 
 
 @shared_task(bind=True, name="monitoring.fetch_source", max_retries=MAX_FETCH_RETRIES)
-def fetch_source(self, source_id: int) -> None:
+def fetch_source(self, source_id: int, queued_at: str | None = None) -> None:
     # The task id is the claim token: a task redelivered after a crashed worker keeps its id
-    # and may take its own claim again.
+    # and may take its own claim again. `queued_at` is the dispatcher's mark (ISO time): a
+    # first attempt runs only while it is still the source's; a retry always runs.
+    only_if = None
+    if queued_at and not self.request.retries:
+        only_if = datetime.datetime.fromisoformat(queued_at)
     try:
-        services.source_poll(source_id=source_id, token=f"task-{self.request.id}")
+        services.source_poll(
+            source_id=source_id, token=f"task-{self.request.id}", queued_at=only_if
+        )
     except FetchError as error:
         countdown = services.retry_countdown(error=error, retries=self.request.retries)
         # Eager mode (development without Redis) cannot wait: the next dispatch tries again.

@@ -165,7 +165,7 @@ def test_it_queues_again_a_fetch_whose_message_was_lost(
     # The broker lost the message (a Redis restarted without AOF): nothing ever started it.
     settings.MONITORING_REQUEUE_AFTER_SECONDS = 600
     lost = []
-    monkeypatch.setattr(fetch_source, "delay", lost.append)
+    monkeypatch.setattr(fetch_source, "delay", lambda source_id, mark: lost.append(source_id))
     now = timezone.now()
     Source.objects.filter(pk=rss.pk).update(next_run_at=now, interval_minutes=60)
 
@@ -186,7 +186,7 @@ def test_it_queues_again_a_fetch_whose_message_was_lost(
 
 
 def test_it_does_not_queue_again_a_fetch_that_started(rss, monkeypatch):
-    monkeypatch.setattr(fetch_source, "delay", lambda source_id: None)
+    monkeypatch.setattr(fetch_source, "delay", lambda *args: None)
     now = timezone.now()
     Source.objects.filter(pk=rss.pk).update(next_run_at=now, interval_minutes=60)
     services.sources_dispatch(now=now)
@@ -194,6 +194,46 @@ def test_it_does_not_queue_again_a_fetch_that_started(rss, monkeypatch):
     rss.refresh_from_db()
     assert rss.queued_at is None
     assert services.sources_dispatch(now=now + datetime.timedelta(minutes=30)) == []
+
+
+def _dispatched(rss, monkeypatch, capture, *minutes: int) -> list[tuple]:
+    """The messages the dispatcher sends at these minutes after a due time, none of them
+    run (no worker): (source id, mark) each."""
+    sent = []
+    monkeypatch.setattr(fetch_source, "delay", lambda *args: sent.append(args))
+    now = timezone.now()
+    Source.objects.filter(pk=rss.pk).update(next_run_at=now, interval_minutes=30)
+    for minute in minutes:
+        with capture(execute=True):
+            services.sources_dispatch(now=now + datetime.timedelta(minutes=minute))
+    return sent
+
+
+def test_it_fetches_once_for_the_messages_that_piled_up_while_no_worker_ran(
+    rss, feed_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    piled = _dispatched(rss, monkeypatch, django_capture_on_commit_callbacks, 0, 40, 80)
+    for args in piled:  # the worker is back: the queue drains in order
+        fetch_source.apply(args=args)
+    assert len(piled) == 3
+    assert FetchRun.objects.count() == 1
+    assert len(feed_server.hits("/feed.rss")) == 1
+
+
+def test_it_runs_a_retry_and_a_redelivered_message_but_not_a_used_mark_again(
+    rss, monkeypatch, django_capture_on_commit_callbacks
+):
+    [message] = _dispatched(rss, monkeypatch, django_capture_on_commit_callbacks, 0)
+    fetch_source.apply(args=message, task_id="first")
+    fetch_source.apply(args=message, task_id="duplicate")  # the same message again: nothing
+    assert FetchRun.objects.count() == 1
+    fetch_source.apply(args=message, task_id="first", retries=1)  # a retry always runs
+    assert FetchRun.objects.count() == 2
+    # Its worker died mid-run: the claim is still its own, and Redis hands the message out
+    # again with the same task id.
+    Source.objects.filter(pk=rss.pk).update(claim_token="task-crashed")
+    fetch_source.apply(args=message, task_id="crashed")
+    assert FetchRun.objects.count() == 3
 
 
 def test_it_does_not_queue_paused_manual_or_not_yet_due_sources(school_a, monkeypatch):
