@@ -496,7 +496,33 @@ def fetch_lost_with_redis(stack: Stack, world: World, reduced: bool) -> Result:
             (runs.count(), fetched) == (1, 1) and posts > 0,
             f"runs {runs.count()}, requests to the feed {fetched} (want 1 and 1); posts {posts}",
         )
+        piled = _fetches_pile_up(stack, source, intervals=3)
+        waited = harness.wait_until(lambda: runs.count() >= 2, 60)
+        time.sleep(5)
+        fetched = len(feeds.hits("/school.rss"))
+        result.check(
+            piled == 3 and waited is not None and (runs.count(), fetched) == (2, 2),
+            f"then {piled} intervals' messages piled up with no worker (want 3); once it ran: "
+            f"runs {runs.count()}, requests {fetched} (want 2 and 2: one fetch for the pile)",
+        )
     return result
+
+
+def _fetches_pile_up(stack: Stack, source, *, intervals: int) -> int:
+    """Stop the worker and let the source fall due `intervals` times, as beat would while no
+    worker runs; start the worker again. The number of fetch messages that piled up."""
+    from django.utils import timezone
+
+    from monitoring import services
+    from monitoring.models import Source
+
+    stack.worker.stop()
+    for _ in range(intervals):
+        Source.objects.filter(pk=source.pk).update(next_run_at=timezone.now())
+        services.sources_dispatch()
+    piled = _queued(stack.redis, "monitoring.fetch_source")
+    stack.worker.start()
+    return piled
 
 
 def two_beats(stack: Stack, world: World, reduced: bool) -> Result:
