@@ -97,8 +97,8 @@ def sources_dispatch(*, now: datetime.datetime | None = None) -> list[int]:
     restarted without AOF), so the source does not wait a whole interval.
 
     Safe with several beats or a re-run: each source is moved on by a conditional UPDATE,
-    so only one dispatcher queues it. A fetch that was only late, not lost, then runs twice;
-    the second stores nothing twice (posts are unique per source).
+    so only one dispatcher queues it. A fetch that was only late, not lost, then finds its
+    mark superseded by the requeue's and does not fetch (source_claim).
     """
     now = now or timezone.now()
     lost_before = now - datetime.timedelta(

@@ -314,6 +314,8 @@ CELERY_BEAT_SCHEDULE.update(
         "monitoring-dispatch": {
             "task": "monitoring.dispatch_due_sources",
             "schedule": float(MONITORING_DISPATCH_SECONDS),
+            # A tick no worker took in time is dropped: the next one does the same work.
+            "options": {"expires": MONITORING_DISPATCH_SECONDS},
         },
         "monitoring-retention": {
             "task": "monitoring.apply_retention",
@@ -442,6 +444,7 @@ OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
     "task": "outbox.sweep",
     "schedule": float(OUTBOX_SWEEP_SECONDS),
+    "options": {"expires": OUTBOX_SWEEP_SECONDS},  # as the dispatch: ticks never pile up
 }
 # Fire-and-forget: no task waits on the result backend (a Redis outage cost 19 s per
 # .delay() while the backend retried). Tasks whose result is read set ignore_result=False.

@@ -70,3 +70,16 @@ def test_it_aligns_the_visibility_timeout_with_the_fetch_claim_lease(monkeypatch
     monkeypatch.delenv("CELERY_VISIBILITY_TIMEOUT", raising=False)
     assert app.conf.broker_transport_options["visibility_timeout"] >= _lease_seconds()
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= 600
+
+
+def test_every_repeating_beat_entry_expires_within_its_interval(settings):
+    # While no worker runs, beat still sends every tick; without an expiry they all run,
+    # one after another, when a worker returns (a day of 30 s sweeps: 2,880 of them).
+    repeating = {
+        name: entry
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if isinstance(entry["schedule"], float | int)
+    }
+    assert {"outbox-sweep", "monitoring-dispatch", "ops-heartbeat"} <= set(repeating)
+    for name, entry in repeating.items():
+        assert 0 < entry.get("options", {}).get("expires", 0) <= entry["schedule"], name
