@@ -7,14 +7,13 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
-from outbox.services import duties_enqueue_many
+from outbox.services import duties_enqueue_many, duty_mail
 from schools.models import Guardianship, School
 
 logger = logging.getLogger(__name__)
@@ -25,7 +24,7 @@ def _mail(template: str, subject, user_id: int, context: dict) -> None:
     email = get_user_model().objects.values_list("email", flat=True).get(pk=user_id)
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-        send_mail(str(subject), body, None, [email])
+        duty_mail(str(subject), body, email)
 
 
 def takedown_email_send(*, task_id: int) -> None:

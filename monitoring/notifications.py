@@ -10,7 +10,6 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,7 +20,7 @@ from monitoring import reports
 from monitoring.models import FetchRun, FollowUp, Source
 from monitoring.sources.explain import fetch_error_explained
 from outbox.models import Duty
-from outbox.services import duties_enqueue_many, duty_enqueue
+from outbox.services import duties_enqueue_many, duty_enqueue, duty_mail
 from schools.leaders import leader_ids
 from schools.models import School, StaffMembership
 
@@ -42,7 +41,7 @@ def _board() -> list[int]:
 
 def _send(subject: str, template: str, context: dict, user_id: int) -> None:
     email = User.objects.values_list("email", flat=True).get(pk=user_id)
-    send_mail(subject, render_to_string(template, context), None, [email])
+    duty_mail(subject, render_to_string(template, context), email)
 
 
 # --- Urgent case -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ How to use it (e-mails, notifications, follow-up tasks):
 
        def takedown_email_send(*, task_id: int) -> None:
            ...
-           send_mail(...)          # raises if the SMTP server did not accept it
+           duty_mail(...)          # raises if the SMTP server did not accept it (step 3)
 
 2. In the service that makes the decision, inside its transaction, enqueue the duty with
    an idempotency key that names the effect (a second enqueue with the same key is a
@@ -34,13 +34,23 @@ exponential backoff; the beat sweeper (``outbox.sweep``) re-dispatches every pen
 whose time has come, so duties written while Redis was down go out once it is back.
 Delivery is at least once; the key and the claim make the effect once in practice.
 In development without Redis (eager Celery) duties run right after the commit.
+
+3. Send e-mail from a handler with ``duty_mail``: its Message-ID is made from the duty's
+   key. The one case the claim cannot cover is a worker that dies after the SMTP server
+   accepted the e-mail and before the duty was marked done; the retry after the lease then
+   sends the same e-mail again, with the same Message-ID, so the recipient's mail system
+   can recognise it as one message (Gmail, for one, keeps a single copy).
 """
 
 import datetime
+import hashlib
 import logging
 from collections.abc import Iterable
+from contextvars import ContextVar
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -49,6 +59,8 @@ from django.utils.module_loading import import_string
 from outbox.models import Duty
 
 log = logging.getLogger(__name__)
+
+_running_key: ContextVar[str | None] = ContextVar("outbox_running_key", default=None)
 
 
 def _seconds(name: str, default: int) -> datetime.timedelta:
@@ -128,6 +140,7 @@ def duty_run(*, duty_id: int) -> bool:
     if not claimed:
         return False
     duty = Duty.objects.get(pk=duty_id)
+    running = _running_key.set(duty.key)
     try:
         with transaction.atomic():
             import_string(duty.handler)(**duty.payload)
@@ -137,7 +150,27 @@ def duty_run(*, duty_id: int) -> bool:
     except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
         _record_failure(duty, error)
         return False
+    finally:
+        _running_key.reset(running)
     return True
+
+
+def duty_mail(subject: str, body: str, recipient: str) -> None:
+    """Send one plain-text e-mail from a duty handler; raises unless the SMTP server
+    accepted it. Every attempt of one duty sends it with the same Message-ID."""
+    headers = {"Message-ID": duty_message_id()}
+    EmailMessage(str(subject), body, None, [recipient], headers=headers).send()
+
+
+def duty_message_id() -> str:
+    """The running duty's Message-ID: a digest of its key (ids only, and not shown) at the
+    sender's domain. Outside a duty, a new one each time."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or None
+    key = _running_key.get()
+    if key is None:
+        return make_msgid(domain=domain)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<duty.{digest}@{domain or 'localhost'}>"
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

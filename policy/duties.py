@@ -5,12 +5,12 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from outbox.services import duty_mail
 from policy.models import Release
 
 logger = logging.getLogger(__name__)
@@ -34,5 +34,5 @@ def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
             "policy/email/published.txt",
             {"version": release.version, "url": settings.SITE_URL + reverse("policy:current")},
         )
-        send_mail(subject, body, None, [email])
+        duty_mail(subject, body, email)
     logger.info("protocol release %s e-mailed to user %s", release_id, user_id)

@@ -36,6 +36,7 @@ def test_it_creates_a_task_for_the_teacher_on_withdrawal(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [teacher_a.email]
     assert "Sem" not in mail.outbox[0].body
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith("<duty.")  # resent as one
 
 
 def test_it_queues_the_email_only_after_commit(

@@ -36,6 +36,7 @@ def test_it_emails_the_assignee_once_without_post_text(
     with django_capture_on_commit_callbacks(execute=True):
         assign(case_a, teacher_a, notes="nog steeds van de juf")
     assert [m.to for m in mail.outbox] == [[teacher_a.email]]
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith("<duty.")
     body = mail.outbox[0].subject + mail.outbox[0].body
     assert reverse("monitoring:case", args=[case_a.pk]) in body
     assert "Daan" not in body and "Visser" not in body and "huilend" not in body

@@ -1,6 +1,6 @@
 """Duty handlers used by the outbox tests."""
 
-from django.core.mail import send_mail
+from outbox.services import duty_mail
 
 calls: list[int] = []
 
@@ -10,4 +10,4 @@ def record(*, n: int) -> None:
 
 
 def mail(*, to: str) -> None:
-    send_mail("Onderwerp", "Tekst", None, [to])
+    duty_mail("Onderwerp", "Tekst", to)

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from opo_portal.celery import app
 from outbox.models import Duty
-from outbox.services import duties_enqueue_many, duties_sweep, duty_enqueue, duty_run, retry_delay
+from outbox.services import (
+    duties_enqueue_many,
+    duties_sweep,
+    duty_enqueue,
+    duty_mail,
+    duty_run,
+    retry_delay,
+)
 from outbox.tests import handlers
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +83,32 @@ def test_it_keeps_the_email_pending_while_smtp_is_down_and_sends_it_later(settin
     assert duties_sweep() == 1
     duty.refresh_from_db()
     assert (duty.status, duty.attempts, len(mail.outbox)) == (Duty.Status.DONE, 2, 1)
+
+
+def test_a_resent_email_keeps_its_message_id_so_mail_systems_see_one_message(settings):
+    """A worker killed after the SMTP server accepted the e-mail, before the duty was
+    marked done: the lease ends, the duty runs again and the e-mail goes out again. Both
+    copies carry one Message-ID, at the sender's domain, naming neither key nor id."""
+    settings.DEFAULT_FROM_EMAIL = "OPO Portal <noreply@opo.example>"
+    duty = Duty.objects.create(key="takedown-email:41", handler=MAIL, payload={"to": "a@b.nl"})
+    other = Duty.objects.create(key="takedown-email:42", handler=MAIL, payload={"to": "a@b.nl"})
+    assert duty_run(duty_id=duty.pk)
+    Duty.objects.filter(pk=duty.pk).update(status=Duty.Status.PENDING)  # as if never marked
+    assert duty_run(duty_id=duty.pk)
+    assert duty_run(duty_id=other.pk)
+    first, again, second = (message.extra_headers["Message-ID"] for message in mail.outbox)
+    assert first == again != second
+    assert first.startswith("<duty.") and first.endswith("@opo.example>")
+    assert "41" not in first.partition("@")[0]
+    assert "Message-ID: " + first in mail.outbox[1].message().as_string()
+
+
+def test_an_email_sent_outside_a_duty_gets_a_fresh_message_id(settings):
+    settings.DEFAULT_FROM_EMAIL = "noreply@opo.example"
+    duty_mail("Onderwerp", "Tekst", "a@b.nl")
+    duty_mail("Onderwerp", "Tekst", "a@b.nl")
+    ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
+    assert ids[0] != ids[1] and all(i.endswith("@opo.example>") for i in ids)
 
 
 def test_it_backs_off_exponentially_up_to_an_hour():

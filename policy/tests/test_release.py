@@ -41,6 +41,7 @@ def test_it_emails_every_staff_member_once_when_a_new_version_is_published(
     draft.release.refresh_from_db()
     assert draft.release.staff_emailed_at is not None
     assert "versie 2" in mail.outbox[0].subject
+    assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 3  # one per duty
 
 
 def test_it_keeps_confirmations_for_a_correction_and_emails_nobody(
