@@ -136,6 +136,14 @@ class SmtpSink:
         wait_port(self.port)
         return self
 
+    def stall(self, on: bool) -> None:
+        """While on, a message is kept as it arrives and answered only once it is off."""
+        flag = self.path.with_name(self.path.name + ".stall")
+        if on:
+            flag.touch()
+        else:
+            flag.unlink(missing_ok=True)
+
     def messages(self) -> list[dict]:
         lines = self.path.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]

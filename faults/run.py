@@ -455,6 +455,58 @@ def redis_kill(stack: Stack, world: World, reduced: bool, *, aof: bool) -> Resul
     return result
 
 
+def worker_killed_mid_send(stack: Stack, world: World, reduced: bool) -> Result:
+    """The one gap the outbox's claim leaves: the SMTP server has the e-mail, the worker dies
+    before it hears "250" and before the duty is marked done. The lease ends, the duty runs
+    again and the e-mail goes out twice, as one message to the recipient's mail system."""
+    from django.db import transaction
+
+    from outbox.models import Duty
+    from outbox.services import duty_enqueue
+
+    result = Result(
+        "worker-killed-mid-send",
+        "worker kill -9 after the SMTP server has the e-mail, before it answered",
+    )
+    recipient = world.parents[5]
+    stack.smtp.stall(True)
+    try:
+        with transaction.atomic():
+            duty = duty_enqueue(
+                key="faults-mid-send",
+                handler="consent.duties.reminder_email_send",
+                payload={"user_id": recipient.pk},
+            )
+        arrived = harness.wait_until(lambda: stack.smtp.count(recipient.email) == 1, 30)
+        stack.worker.kill9()
+    finally:
+        stack.smtp.stall(False)
+    duty.refresh_from_db()
+    result.check(
+        arrived is not None and duty.status == Duty.Status.PENDING and duty.claimed_until,
+        f"the sink has the e-mail after {arrived and round(arrived, 1)} s; worker killed; "
+        f"duty {duty.status}, claimed until its lease ends",
+    )
+    stack.worker.start()
+    lease = int(stack.env["OUTBOX_LEASE_SECONDS"])
+    again = harness.wait_until(lambda: stack.smtp.count(recipient.email) >= 2, lease + 60)
+    time.sleep(3)
+    duty.refresh_from_db()
+    copies = [m for m in stack.smtp.messages() if recipient.email in m["to"]]
+    ids = {m["message_id"] for m in copies}
+    result.check(
+        len(copies) == 2 and duty.status == Duty.Status.DONE and duty.attempts == 2,
+        f"sent again {again and round(again, 1)} s after the worker started (lease {lease} s): "
+        f"{len(copies)} copies (want 2, not more); duty {duty.status} after {duty.attempts} "
+        "attempts",
+    )
+    result.check(
+        len(ids) == 1 and next(iter(ids)).startswith("<duty."),
+        f"both copies carry one Message-ID, so mail systems see one message: {sorted(ids)}",
+    )
+    return result
+
+
 def fetch_lost_with_redis(stack: Stack, world: World, reduced: bool) -> Result:
     from monitoring import services
     from monitoring.models import FetchRun, Post, Source
@@ -613,6 +665,7 @@ SCENARIOS = [
     ("smtp-down-then-up", smtp_down_then_up),
     ("redis-kill-no-aof", lambda s, w, r: redis_kill(s, w, r, aof=False)),
     ("redis-kill-aof", lambda s, w, r: redis_kill(s, w, r, aof=True)),
+    ("worker-killed-mid-send", worker_killed_mid_send),
     ("fetch-lost", fetch_lost_with_redis),
     ("two-beats", two_beats),
     ("db-connections-dropped", database_connections_dropped),
@@ -653,6 +706,7 @@ def stack_up(*, parents: int, web_args: tuple = ()):
             "OUTBOX_GRACE_SECONDS": "3",
             "OUTBOX_SWEEP_SECONDS": "2",
             "OUTBOX_RETRY_SECONDS": "2",
+            "OUTBOX_LEASE_SECONDS": "10",
             "BEAT_LOCK_TTL": "6",
             "MONITORING_DISPATCH_SECONDS": "3",
             "HEALTH_HEARTBEAT_SECONDS": "2",

@@ -1,7 +1,13 @@
 """A local SMTP sink: `python faults/smtp_sink.py PORT FILE` appends one JSON line per
-accepted message ({"to": [...], "subject": "..."}) until it is killed."""
+accepted message ({"to": [...], "subject": "...", "message_id": "..."}) until it is killed.
 
+While a file FILE.stall exists, a message is written to FILE as it arrives, but the sink
+answers "250" only once that file is gone: as a mail server that has the message and has
+not yet said so (the window in which a sender can die and send again)."""
+
+import asyncio
 import json
+import os
 import sys
 import time
 from email import message_from_bytes
@@ -17,8 +23,11 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
         message = message_from_bytes(envelope.original_content)
         subject = str(make_header(decode_header(message.get("Subject", ""))))
+        line = {"to": envelope.rcpt_tos, "subject": subject, "message_id": message["Message-ID"]}
         with open(self.path, "a", encoding="utf-8") as out:
-            out.write(json.dumps({"to": envelope.rcpt_tos, "subject": subject}) + "\n")
+            out.write(json.dumps(line) + "\n")
+        while os.path.exists(self.path + ".stall"):
+            await asyncio.sleep(0.1)
         return "250 Message accepted for delivery"
 
 
