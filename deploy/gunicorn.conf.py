@@ -30,6 +30,9 @@ secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 # proxy's, no referrer, no user agent.
 accesslog = "-"
 errorlog = "-"
+# Every value escaped for the format, so a path with %0A or %5C is still one line, and in
+# LOG_FORMAT=json one object that parses (ops/access_log.py).
+logger_class = "ops.access_log.AccessLogger"
 if os.environ.get("LOG_FORMAT") == "json":
     access_log_format = (
         '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '

@@ -1,0 +1,92 @@
+"""gunicorn's access log (deploy/gunicorn.conf.py, ops/access_log.py) under hostile paths:
+real gunicorn, real requests, one line per request and every JSON line an object."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ops.access_log import json_escaped, text_escaped
+
+REPO = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+FORGED = "127.0.0.1 - forged"
+# As sent on the wire, and as gunicorn decodes them into PATH_INFO.
+HOSTILE = {
+    "/x%0A127.0.0.1%20-%20forged": f"/x\n{FORGED}",  # a line break starts a forged line
+    "/y%5C": "/y\\",  # a backslash before the closing quote
+    "/z%22%2C%22status%22%3A200": '/z","status":200',  # a quote opens a forged field
+    "/caf%C3%A9": "/café",
+}
+
+
+def _request(sock_path: Path, path: str) -> bytes:
+    with socket.socket(socket.AF_UNIX) as client:
+        client.connect(str(sock_path))
+        request = f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        client.sendall(request.encode())
+        return client.recv(64)
+
+
+def _served_log(tmp_path: Path, log_format: str) -> list[str]:
+    """gunicorn's output after one request for each hostile path."""
+    sock_path, out = tmp_path / "gunicorn.sock", tmp_path / "gunicorn.log"
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "BIND": f"unix:{sock_path}",
+        "WEB_CONCURRENCY": "1",
+        "LOG_FORMAT": log_format,
+    }
+    command = [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "opo_portal.wsgi"]
+    with out.open("w") as log:
+        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            if sock_path.exists():
+                break
+            time.sleep(0.05)
+        answers = [_request(sock_path, path) for path in HOSTILE]
+        assert all(answer.startswith(b"HTTP/1.1 404") for answer in answers), answers
+        time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return out.read_text(encoding="utf-8").splitlines()
+
+
+def test_every_json_access_line_parses_and_keeps_the_path(tmp_path):
+    lines = _served_log(tmp_path, "json")
+    access = [line for line in lines if line.startswith('{"time": "[')]
+    entries = [json.loads(line) for line in access]
+    assert [(entry["path"], entry["status"]) for entry in entries] == [
+        (path, 404) for path in HOSTILE.values()
+    ]
+    assert not any(line.startswith(FORGED) for line in lines)
+
+
+def test_every_text_access_line_is_one_line(tmp_path):
+    lines = _served_log(tmp_path, "text")
+    access = [line for line in lines if '"GET ' in line]
+    assert len(access) == len(HOSTILE) and all('" 404 ' in line for line in access)
+    assert "/x\\n127.0.0.1 - forged" in access[0]
+    assert not any(line.startswith(FORGED) for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "inside_json"),
+    [
+        ("/toestemming/kind/3/", "/toestemming/kind/3/", "/toestemming/kind/3/"),
+        ("a\nb", "a\\nb", "a\\nb"),
+        ("a\\", "a\\\\", "a\\\\"),
+        ('a"b', 'a\\"b', 'a\\"b'),
+        ("é", "\\xe9", "\\u00e9"),
+    ],
+)
+def test_it_escapes_for_each_format(value, text, inside_json):
+    assert (text_escaped(value), json_escaped(value)) == (text, inside_json)
