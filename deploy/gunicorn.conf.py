@@ -31,8 +31,8 @@ secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 accesslog = "-"
 errorlog = "-"
 # Every value escaped for the format, so a path with %0A or %5C is still one line, and in
-# LOG_FORMAT=json one object that parses (ops/access_log.py).
-logger_class = "ops.access_log.AccessLogger"
+# LOG_FORMAT=json one object that parses; the error log in JSON too (ops/access_log.py).
+logger_class = "ops.access_log.GunicornLogger"
 if os.environ.get("LOG_FORMAT") == "json":
     access_log_format = (
         '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '

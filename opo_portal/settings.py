@@ -232,7 +232,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Pillow logs every metadata tag of an uploaded photo at DEBUG (captions, names, GPS,
     # serial numbers): LOG_LEVEL=DEBUG must not write them to the logs.
-    "loggers": {"PIL": {"level": "INFO"}},
+    "loggers": {
+        "PIL": {"level": "INFO"},
+        # Django's own console handler (DEBUG only) wrote its lines a second time, in
+        # neither of our formats: the root handler alone writes them.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # --- Portal-specific --------------------------------------------------------
