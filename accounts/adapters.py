@@ -1,4 +1,6 @@
 import datetime
+import logging
+import smtplib
 import time
 
 from allauth.account import app_settings as account_settings
@@ -11,12 +13,29 @@ from allauth.core import context
 from allauth.mfa.models import Authenticator
 from django.shortcuts import resolve_url
 
+log = logging.getLogger(__name__)
+
+
+class MailNotSent(Exception):
+    """allauth could not hand an e-mail (a login code, a password reset link, an address
+    check) to the SMTP server; accounts.middleware.MailNotSentMiddleware tells the user."""
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Accounts are created by the school (pupil import, admin); nobody signs up."""
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails are sent during the request: an SMTP outage becomes MailNotSent
+        (logged by type, without the address) instead of a 500. allauth stores a login code
+        only after it was sent, so nothing is left half-done."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as error:
+            log.warning("account e-mail %s not sent: %s", template_prefix, type(error).__name__)
+            raise MailNotSent from error
 
     def get_login_redirect_url(self, request) -> str:
         return resolve_url("home")

@@ -1,5 +1,10 @@
+from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
+from accounts.adapters import MailNotSent
 from accounts.roles import has_totp, requires_mfa
 
 # Paths a staff member without TOTP may still reach: logging in and out, setting up
@@ -38,3 +43,31 @@ def session_has_totp(request) -> bool:
         return False
     request.session[TOTP_SESSION_KEY] = request.user.pk
     return True
+
+
+class MailNotSentMiddleware:
+    """An account e-mail that could not be sent (accounts.adapters.MailNotSent): a form is
+    shown again with a message saying so, anything else gets the "try again" page (503)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, MailNotSent):
+            return None
+        if request.method == "POST":
+            messages.error(request, MAIL_NOT_SENT)
+            return redirect(request.get_full_path())
+        response = HttpResponse(render_to_string("service_unavailable.html"), status=503)
+        response["Retry-After"] = "60"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+MAIL_NOT_SENT = _(
+    "We could not send you an e-mail just now, so nothing has changed. "
+    "Please try again in a few minutes."
+)

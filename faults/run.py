@@ -161,6 +161,9 @@ class _Hidden(HTMLParser):
             self.fields[attrs["name"]] = attrs.get("value", "")
 
 
+LOGIN_CODE = "/accounts/login/code/"
+
+
 class Browser:
     def __init__(self, base: str, email: str):
         import httpx
@@ -176,6 +179,13 @@ class Browser:
         return self.client.post(
             "/accounts/login/",
             data={"csrfmiddlewaretoken": self.csrf(), "login": self.email, "password": PASSWORD},
+        )
+
+    def request_login_code(self):
+        """The first step of a parent's login by e-mailed code."""
+        self.client.get(LOGIN_CODE)
+        return self.client.post(
+            LOGIN_CODE, data={"csrfmiddlewaretoken": self.csrf(), "email": self.email}
         )
 
     def authenticate(self, user):
@@ -353,7 +363,10 @@ def redis_down_staff_confirm(stack: Stack, world: World, reduced: bool) -> Resul
 def smtp_down_then_up(stack: Stack, world: World, reduced: bool) -> Result:
     from outbox.models import Duty
 
-    result = Result("smtp-down-then-up", "SMTP sink killed, a parent saves 'no', SMTP back")
+    result = Result(
+        "smtp-down-then-up",
+        "SMTP sink killed, a parent saves 'no', another asks for a login code, SMTP back",
+    )
     check = allowed_check(world, 2)
     parent = Browser(stack.base, world.parents[2].email)
     parent.login()
@@ -361,6 +374,15 @@ def smtp_down_then_up(stack: Stack, world: World, reduced: bool) -> Result:
     stack.smtp.proc.kill9()
     response, _seconds = parent.answer(world.pupils[2].pk, world.purpose.pk, "no")
     result.check(response.status_code == 302, f"save 'no' with SMTP down: {response.status_code}")
+    other = Browser(stack.base, world.parents[1].email)
+    asked = other.request_login_code()
+    back = asked.headers.get("location")
+    told = "We konden u zojuist geen e-mail sturen" in other.client.get(LOGIN_CODE).text
+    result.check(
+        asked.status_code == 302 and back == LOGIN_CODE and told,
+        f"login code asked with SMTP down: {asked.status_code} back to the form, "
+        f"the parent is told no e-mail went out: {told}",
+    )
 
     def failed_once():
         duty = takedown_duty(check)
@@ -385,6 +407,14 @@ def smtp_down_then_up(stack: Stack, world: World, reduced: bool) -> Result:
     result.check(
         sent == 1 and duty.status == Duty.Status.DONE,
         f"e-mails: {sent} (want 1); duty {duty.status} after {duty.attempts} attempts",
+    )
+    codes = stack.smtp.count(other.email)
+    asked = other.request_login_code()
+    result.check(
+        asked.headers.get("location") == "/accounts/login/code/confirm/"
+        and stack.smtp.count(other.email) == codes + 1 == 1,
+        f"with SMTP back the login code is sent: {asked.status_code} to "
+        f"{asked.headers.get('location')}, codes e-mailed {stack.smtp.count(other.email)} (want 1)",
     )
     return result
 

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
+    "accounts.middleware.MailNotSentMiddleware",
 ]
 
 ROOT_URLCONF = "opo_portal.urls"
