@@ -1,11 +1,10 @@
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.adapters import MailNotSent
 from accounts.roles import has_totp, requires_mfa
+from opo_portal.middleware import service_unavailable
 
 # Paths a staff member without TOTP may still reach: logging in and out, setting up
 # TOTP itself, static files, the language switch and the health check.
@@ -61,10 +60,7 @@ class MailNotSentMiddleware:
         if request.method == "POST":
             messages.error(request, MAIL_NOT_SENT)
             return redirect(request.get_full_path())
-        response = HttpResponse(render_to_string("service_unavailable.html"), status=503)
-        response["Retry-After"] = "60"
-        response["Cache-Control"] = "no-store"
-        return response
+        return service_unavailable()
 
 
 MAIL_NOT_SENT = _(

@@ -1,6 +1,8 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -13,13 +15,19 @@ from schools.access import children_of, require_role, taught_groups
 from schools.models import School, StaffMembership
 
 Role = StaffMembership.Role
+log = logging.getLogger(__name__)
 
 
 @never_cache
 def health(request):
-    """For load balancers: the process answers and the database responds."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers: the process answers and the database responds (503 if not,
+    logged as a warning by type, without a traceback every few seconds)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        log.warning("health: the database does not respond (%s)", type(error).__name__)
+        return JsonResponse({"status": "fail"}, status=503)
     return JsonResponse({"status": "ok"})
 
 

@@ -1,7 +1,8 @@
 """Middleware of the project as a whole.
 
 ServiceUnavailableMiddleware: a queue or cache outage that reaches a view becomes a Dutch
-"try again" page, never a 500.
+"try again" page, never a 500. `server_error` (handler500) gives the same page for an
+outage that ends a request anywhere else, the database's included.
 
 CSPMiddleware: django-csp's, with the policy header built once instead of on every response.
 
@@ -10,17 +11,42 @@ method is a 405 before a view runs (function views rendered their GET page for a
 """
 
 import logging
+import sys
 
 from csp import middleware as csp_middleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.db import InterfaceError
+from django.db import OperationalError as DatabaseUnreachable
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+from django.views import defaults
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 OUTAGES = (RedisError, OperationalError)
+# Errors of a database that cannot be reached or dropped the connection (a restart, a
+# failover): also outages, but only in handler500, after Django has logged them as errors.
+DATABASE_OUTAGES = (DatabaseUnreachable, InterfaceError)
+
+
+def service_unavailable() -> HttpResponse:
+    """The Dutch "try again in a minute" page: 503 with Retry-After."""
+    body = render_to_string("service_unavailable.html", request=None)
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request):
+    """handler500: the "try again" page (503) when the request failed on an outage of
+    PostgreSQL, Redis or the broker, anywhere (middleware included); Django's 500 page
+    for everything else. Django has logged the error by then, and error reports have it."""
+    if isinstance(sys.exc_info()[1], OUTAGES + DATABASE_OUTAGES):
+        return service_unavailable()
+    return defaults.server_error(request)
 
 
 class ServiceUnavailableMiddleware:
@@ -34,11 +60,7 @@ class ServiceUnavailableMiddleware:
         if not isinstance(exception, OUTAGES):
             return None
         log.warning("service unavailable on %s: %s", request.path, type(exception).__name__)
-        body = render_to_string("service_unavailable.html", request=None)
-        response = HttpResponse(body, status=503)
-        response["Retry-After"] = "60"
-        response["Cache-Control"] = "no-store"
-        return response
+        return service_unavailable()
 
 
 FORM_METHODS = ("GET", "HEAD", "POST")

@@ -11,6 +11,9 @@ admin.site.site_header = "OPO Portal"
 
 register_converter(IdConverter, "id")
 
+# An outage of PostgreSQL or Redis anywhere in a request: the "try again" page, 503.
+handler500 = "opo_portal.middleware.server_error"
+
 urlpatterns = [
     # Landing and health
     path("", account_views.home, name="home"),

@@ -14,3 +14,4 @@ def boom(request):
 
 
 urlpatterns = [path("boom/", boom)]
+handler500 = "opo_portal.middleware.server_error"  # as opo_portal.urls

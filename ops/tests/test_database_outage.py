@@ -1,0 +1,60 @@
+"""PostgreSQL out of reach, for real (the connection pointed at a closed port): the health
+check answers 503 in JSON, a page the "try again" page (503) instead of the 500 page, and
+both work again once the database is back. Any other error keeps the 500 page."""
+
+import contextlib
+import logging
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TRY_AGAIN = "Probeer het over een minuut opnieuw"
+
+
+@pytest.fixture
+def database_down():
+    """A context manager: the default connection points at a port where nothing listens."""
+    if connection.vendor != "postgresql":
+        pytest.skip("an in-memory SQLite test database cannot be taken away")
+
+    @contextlib.contextmanager
+    def down():
+        saved = dict(connection.settings_dict)
+        connection.close()
+        connection.settings_dict.update({"HOST": "127.0.0.1", "PORT": "1"})
+        try:
+            yield
+        finally:
+            connection.close()
+            connection.settings_dict.update(saved)
+
+    return down
+
+
+def test_health_answers_503_in_json_while_the_database_is_down(database_down, caplog):
+    client = Client(raise_request_exception=False)
+    with database_down(), caplog.at_level(logging.WARNING):
+        response = client.get("/health/")
+    assert (response.status_code, response.json()) == (503, {"status": "fail"})
+    assert "OperationalError" in caplog.text and "Traceback" not in caplog.text
+    assert client.get("/health/").json() == {"status": "ok"}
+
+
+def test_a_page_gets_the_try_again_page_while_the_database_is_down(database_down, parent_a):
+    client = Client(raise_request_exception=False)
+    client.force_login(parent_a)
+    with database_down():
+        down = client.get("/toestemming/kinderen/")
+    assert down.status_code == 503 and down["Retry-After"] == "60"
+    assert TRY_AGAIN in down.content.decode()
+    assert client.get("/toestemming/kinderen/").status_code == 200
+
+
+def test_any_other_error_keeps_the_500_page(settings, parent_a):
+    settings.ROOT_URLCONF = "ops.tests.urls_boom"
+    client = Client(raise_request_exception=False)
+    client.force_login(parent_a)
+    response = client.get("/boom/")
+    assert response.status_code == 500 and TRY_AGAIN not in response.content.decode()
