@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -46,21 +47,37 @@ def session_has_totp(request) -> bool:
 
 class MailNotSentMiddleware:
     """An account e-mail that could not be sent (accounts.adapters.MailNotSent): a form is
-    shown again with a message saying so, anything else gets the "try again" page (503)."""
+    shown again with a message saying so, anything else gets the "try again" page (503).
+
+    A form of allauth's posted runs in one transaction, rolled back when its e-mail could
+    not be sent: adding an address writes the address before it mails the check, and the
+    message says nothing has changed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if _posted_account_form(request):
+            with transaction.atomic():
+                return self.get_response(request)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, MailNotSent):
             return None
+        if _posted_account_form(request):
+            transaction.set_rollback(True)  # the transaction __call__ opened
         if request.method == "POST":
             messages.error(request, MAIL_NOT_SENT)
             return redirect(request.get_full_path())
         return service_unavailable()
+
+
+ACCOUNT_PAGES = "/accounts/"  # allauth's, as opo_portal/urls.py includes them
+
+
+def _posted_account_form(request) -> bool:
+    return request.method == "POST" and request.path.startswith(ACCOUNT_PAGES)
 
 
 MAIL_NOT_SENT = _(

@@ -4,7 +4,9 @@ with a message in Dutch, nothing stored, never a 500; with SMTP back it works as
 import logging
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
@@ -14,6 +16,12 @@ from accounts.middleware import MailNotSentMiddleware
 pytestmark = pytest.mark.django_db
 SAID = "We konden u zojuist geen e-mail sturen; er is niets veranderd."
 LOGIN_CODE, RESET = "/accounts/login/code/", "/accounts/password/reset/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts login code requests per address in the cache (3 a minute)."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -47,6 +55,15 @@ def test_it_keeps_no_login_code_it_could_not_send(smtp_down, parent_a):
     again = client.post(LOGIN_CODE, {"email": parent_a.email})
     assert again.status_code == 302 and again["Location"] == "/accounts/login/code/confirm/"
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
+
+
+def test_an_address_added_without_its_check_being_sent_is_not_kept(smtp_down, parent_a):
+    client = Client(raise_request_exception=False)
+    client.force_login(parent_a)
+    response = client.post("/accounts/email/", {"action_add": "", "email": "nieuw@example.org"})
+    assert (response.status_code, response["Location"]) == (302, "/accounts/email/")
+    assert SAID in client.get("/accounts/email/").content.decode()
+    assert not EmailAddress.objects.filter(email="nieuw@example.org").exists()
 
 
 def test_an_unknown_address_reads_the_same(smtp_down):
