@@ -75,9 +75,19 @@ def celery_handlers_without_messages(logger: logging.Logger) -> None:
             handler.formatter.formatException = exception_without_messages  # type: ignore[method-assign]
 
 
+# A line break or other control character in a message (a requested path, a feed's title)
+# would start a line of the attacker's own: written as its escape instead (as Django writes
+# the request paths it logs).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _escaped_control(match: re.Match) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        text = record.getMessage()
+        text = _CONTROL.sub(_escaped_control, record.getMessage())
         if record.exc_info:  # never record.exc_text: another handler may have cached it whole
             text += "\n" + exception_without_messages(record.exc_info)
         return text

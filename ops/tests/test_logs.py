@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from ops.logs import JsonFormatter
+from ops.logs import JsonFormatter, TextFormatter
 from ops.tests.failing_search import SEARCH, break_the_pupil_search, teacher_client
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,6 +32,12 @@ def test_it_includes_the_traceback_in_the_same_line():
     entry = json.loads(JsonFormatter().format(record))
     assert "RuntimeError" in entry["exception"] and "test_logs.py" in entry["exception"]
     assert "boom" not in entry["exception"]  # messages can quote a pupil's row
+
+
+def test_a_text_line_cannot_be_split_by_what_it_quotes():
+    path = "/x\n[WARNING] forged\r\t"
+    record = logging.LogRecord("opo", logging.WARNING, __file__, 1, "on %s", (path,), None)
+    assert TextFormatter().format(record) == "on /x\\n[WARNING] forged\\r\\t"
 
 
 def console_formatter() -> logging.Formatter:
