@@ -217,6 +217,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # --- Logging: no pupil names, ever; log ids only -----------------------------
+LOGGING_CONFIG = "ops.logs.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,6 +9,7 @@ do (ops/errors.py).
 import datetime
 import json
 import logging
+import logging.config
 import re
 import traceback
 from collections.abc import Mapping
@@ -104,3 +105,12 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = exception_without_messages(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(config: dict) -> None:
+    """settings.LOGGING_CONFIG: Django's dictConfig and, when the one handler writes JSON,
+    Python's warnings through it too (a warning, such as Celery's about running as root,
+    is otherwise printed to stderr as plain text, in no JSON object)."""
+    logging.config.dictConfig(config)
+    if config["handlers"]["console"].get("formatter") == "json":
+        logging.captureWarnings(True)

@@ -3,12 +3,15 @@ import logging
 import os
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from conftest import require_service
 from ops.logs import JsonFormatter, TextFormatter
 from ops.tests.failing_search import SEARCH, break_the_pupil_search, teacher_client
 
@@ -94,6 +97,52 @@ def test_it_refuses_an_unknown_log_format():
         text=True,
     )
     assert result.returncode != 0 and "LOG_FORMAT" in result.stderr
+
+
+def _production_lines(role: str, env: dict, started: str) -> list[str]:
+    """What `deploy/run-prod <role>` writes until a line holds `started`, then stopped."""
+    process = subprocess.Popen(  # noqa: S603 - our own script
+        [str(REPO / "deploy" / "run-prod"), role],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and not any(started in line for line in lines):
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        process.stdout.close()
+    return lines
+
+
+@pytest.mark.services
+@pytest.mark.parametrize(("role", "started"), [("worker", " ready."), ("beat", "Starting")])
+def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp_path):
+    """No start-up banner and no plain warning (Celery's about running as root) among them."""
+    redis_url = require_service("REDIS_URL").rsplit("/", 1)[0] + "/13"  # a beat lock of its own
+    env = {
+        **os.environ,
+        "LOG_FORMAT": "json",
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgres://x@127.0.0.1/x",
+        "SECRET_KEY": "k" * 50,
+        "ALLOWED_HOSTS": "localhost",
+        "CELERY_CONCURRENCY": "1",
+        "CELERY_QUEUES": f"logs-{uuid.uuid4().hex[:8]}",
+        "CELERY_BEAT_DIR": str(tmp_path),
+    }
+    lines = _production_lines(role, env, started)
+    messages = [json.loads(line)["message"] for line in lines]
+    assert any(started in message for message in messages), lines
 
 
 def test_it_lets_celery_log_through_the_json_handler():
