@@ -9,10 +9,16 @@ object the IT partner's log shipper reads (a backslash before the closing quote 
 next field). Here a text line gets Python's escapes (as Django's own request log does since
 CVE-2025-48432) and a JSON line JSON's, so every request is exactly one line and every JSON
 line parses. `deploy/gunicorn.conf.py` sets `logger_class` to `GunicornLogger`.
+
+What the logs leave out: the query string (the access log writes the path only, and
+gunicorn's own lines about a malformed request line lose theirs) and the key of a password
+reset or address check link, which works as a password until it is used.
 """
 
 import json
+import logging
 import os
+import re
 
 from gunicorn import glogging
 
@@ -45,13 +51,36 @@ class JsonAtoms(TextAtoms):
     escape = staticmethod(json_escaped)
 
 
+# allauth's links with a key in the path (account/urls.py): the key is written as "*".
+_KEYED_PATH = re.compile(r"(/accounts/(?:password/reset/key|confirm-email)/)[^/\s'\"]+")
+_QUERY = re.compile(r"\?[^\s'\"]+")
+
+
+def without_secrets(text: str) -> str:
+    """The text with link keys and query strings written as "*"."""
+    return _QUERY.sub("?*", _KEYED_PATH.sub(r"\1*", text))
+
+
+class _SecretsOut(logging.Filter):
+    """For gunicorn's own lines: "Invalid HTTP request line: 'GET /x?code=…'", "Error
+    handling request /x?q=…" quote the request as it came."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = without_secrets(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
 def _json_lines() -> bool:
     return os.environ.get("LOG_FORMAT") == "json"
 
 
 class GunicornLogger(glogging.Logger):
-    """gunicorn's Logger, with the atoms escaped for LOG_FORMAT (text unless "json") and,
-    for JSON, the error log written by ops.logs.JsonFormatter."""
+    """gunicorn's Logger, with the atoms escaped for LOG_FORMAT (text unless "json"), link
+    keys and query strings left out, and for JSON the error log written by
+    ops.logs.JsonFormatter."""
 
     def __init__(self, cfg):
         super().__init__(cfg)
@@ -59,6 +88,13 @@ class GunicornLogger(glogging.Logger):
 
     def setup(self, cfg):
         super().setup(cfg)
-        if _json_lines():
-            for handler in self.error_log.handlers:
+        for handler in self.error_log.handlers:
+            handler.addFilter(_SecretsOut())
+            if _json_lines():
                 handler.setFormatter(JsonFormatter())
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        if atoms.get("U"):
+            atoms["U"] = _KEYED_PATH.sub(r"\1*", atoms["U"])
+        return atoms

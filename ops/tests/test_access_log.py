@@ -27,6 +27,12 @@ HOSTILE = {
 
 
 BAD_REQUEST_LINE = b"G\x00ET /x HTTP/1.1\r\n\r\n"  # refused by gunicorn, logged as a warning
+# Refused too, and gunicorn's warning quotes the line, query string and all.
+NO_VERSION = b"GET /toestemming/controle/?q=SECRET-Sem-Bakker\r\n\r\n"
+# A password reset link's key works as a password until used (without its slash: a
+# redirect, so the link is logged without a database behind the test server).
+RESET_LINK = "/accounts/password/reset/key/3-SECRETKEY"
+RESET_LOGGED = "/accounts/password/reset/key/*"
 
 
 def _send(sock_path: Path, raw: bytes) -> bytes:
@@ -62,6 +68,8 @@ def _served_log(tmp_path: Path, log_format: str) -> list[str]:
         answers = [_request(sock_path, path) for path in HOSTILE]
         assert all(answer.startswith(b"HTTP/1.1 404") for answer in answers), answers
         assert _send(sock_path, BAD_REQUEST_LINE).startswith(b"HTTP/1.1 400")
+        assert _send(sock_path, NO_VERSION).startswith(b"HTTP/1.1 400")
+        assert _request(sock_path, RESET_LINK).startswith(b"HTTP/1.1 301")
         time.sleep(0.3)
     finally:
         server.terminate()
@@ -73,20 +81,25 @@ def test_every_json_line_parses_and_the_access_lines_keep_the_path(tmp_path):
     entries = [json.loads(line) for line in _served_log(tmp_path, "json")]
     access = [entry for entry in entries if "path" in entry]
     assert [(entry["path"], entry["status"]) for entry in access] == [
-        (path, 404) for path in HOSTILE.values()
+        *((path, 404) for path in HOSTILE.values()),
+        (RESET_LOGGED, 301),
     ]
     messages = [entry.get("message", "") for entry in entries]
     assert any(m.startswith("Starting gunicorn") for m in messages)
     assert any("Invalid HTTP method" in m for m in messages)
+    assert any("Invalid HTTP request line: 'GET /toestemming/controle/?*'" in m for m in messages)
+    assert not any("SECRET" in m for m in messages)
     assert sum(m.startswith("Not Found: ") for m in messages) == len(HOSTILE)  # once each
 
 
 def test_every_text_access_line_is_one_line(tmp_path):
     lines = _served_log(tmp_path, "text")
     access = [line for line in lines if '"GET ' in line]
-    assert len(access) == len(HOSTILE) and all('" 404 ' in line for line in access)
+    assert len(access) == len(HOSTILE) + 1 and all('" 404 ' in line for line in access[:-1])
     assert "/x\\n127.0.0.1 - forged" in access[0]
+    assert f'"GET {RESET_LOGGED}" 301 ' in access[-1]
     assert not any(line.startswith(FORGED) for line in lines)
+    assert not any("SECRET" in line for line in lines)
 
 
 @pytest.mark.parametrize(
