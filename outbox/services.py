@@ -45,6 +45,7 @@ In development without Redis (eager Celery) duties run right after the commit.
 import datetime
 import hashlib
 import logging
+import re
 from collections.abc import Iterable
 from contextvars import ContextVar
 from email.utils import make_msgid, parseaddr
@@ -173,6 +174,15 @@ def duty_message_id() -> str:
     return f"<duty.{digest}@{domain or 'localhost'}>"
 
 
+# An SMTP server's refusal quotes the recipient ("{'ouder@…': (550, …)}"): the admin shows
+# the error, not whom it was for.
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def without_addresses(text: str) -> str:
+    return _ADDRESS.sub("<e-mail address>", text)
+
+
 def retry_delay(attempts: int) -> datetime.timedelta:
     """Exponential backoff after the n-th failed attempt, capped at an hour."""
     base = getattr(settings, "OUTBOX_RETRY_SECONDS", 30)
@@ -186,7 +196,7 @@ def _record_failure(duty: Duty, error: Exception) -> None:
         status=Duty.Status.FAILED if gave_up else Duty.Status.PENDING,
         claimed_until=None,
         next_attempt_at=timezone.now() + retry_delay(attempts),
-        last_error=f"{type(error).__name__}: {error}"[:500],
+        last_error=without_addresses(f"{type(error).__name__}: {error}")[:500],
     )
     level = logging.ERROR if gave_up else logging.WARNING
     log.log(

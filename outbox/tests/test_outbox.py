@@ -111,6 +111,16 @@ def test_an_email_sent_outside_a_duty_gets_a_fresh_message_id(settings):
     assert ids[0] != ids[1] and all(i.endswith("@opo.example>") for i in ids)
 
 
+def test_it_records_a_refusal_without_the_recipients_address():
+    duty = Duty.objects.create(
+        key="k", handler="outbox.tests.handlers.refused", payload={"to": "ouder.a@example.org"}
+    )
+    assert duty_run(duty_id=duty.pk) is False
+    duty.refresh_from_db()
+    assert duty.last_error.startswith("SMTPRecipientsRefused: ")
+    assert "550" in duty.last_error and "ouder.a" not in duty.last_error
+
+
 def test_it_backs_off_exponentially_up_to_an_hour():
     delays = [retry_delay(n).total_seconds() for n in (1, 2, 3, 12)]
     assert delays == [30, 60, 120, 3600]
