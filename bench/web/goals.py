@@ -47,13 +47,28 @@ def growth(sizes: dict, size: str, name: str) -> float | None:
     return page["cpu_ms"] / small["cpu_ms"]
 
 
+def round_spread(numerators: dict, denominators: dict) -> tuple[float, float] | None:
+    """The least and the greatest of the rounds' own quotients (round i's figure of
+    `numerators` ÷ round i's of `denominators`), or None where the rounds do not pair.
+    The goals judge the median; the spread shows how far a single round strays, so that
+    a goal met or missed by less than that reads as what it is."""
+    tops, bottoms = numerators.get("cpu_ms_rounds", []), denominators.get("cpu_ms_rounds", [])
+    if not tops or len(tops) != len(bottoms) or not all(b > 0 for b in bottoms):
+        return None
+    quotients = [a / b for a, b in zip(tops, bottoms, strict=True)]
+    return min(quotients), max(quotients)
+
+
 def evaluate(sizes: dict) -> list[dict]:
     goals = []
     for size in sizes:
+        bare = sizes[size][BARE]
         for name, least in RATIO_GOALS.items():
             value = ratio(sizes, size, name)
             if value is not None:
-                goals.append(_goal(f"{name} ≥ {least}× bare ({size})", value, value >= least))
+                text = f"{name} ≥ {least}× bare ({size})"
+                spread = round_spread(bare, sizes[size][name])
+                goals.append(_goal(text, value, value >= least, spread))
     if "small" in sizes:
         for size, most in FLAT_GOALS.items():
             if size not in sizes:
@@ -61,7 +76,9 @@ def evaluate(sizes: dict) -> list[dict]:
             for name in sizes[size]:
                 value = growth(sizes, size, name)
                 if value is not None:
-                    goals.append(_goal(f"{name} {size} ÷ small ≤ {most}", value, value <= most))
+                    text = f"{name} {size} ÷ small ≤ {most}"
+                    spread = round_spread(sizes[size][name], sizes["small"][name])
+                    goals.append(_goal(text, value, value <= most, spread))
     for size in sizes:
         for name, page in sizes[size].items():
             if page.get("queries", 0) > MAX_QUERIES:
@@ -77,8 +94,11 @@ def _query_goal(name: str, queries: int, size: str) -> dict:
     return _goal(f"{name} ≤ {MAX_QUERIES} queries ({size})", queries, False)
 
 
-def _goal(text, value, met) -> dict:
-    return {"goal": text, "value": round(value, 3), "met": bool(met)}
+def _goal(text, value, met, spread: tuple[float, float] | None = None) -> dict:
+    goal = {"goal": text, "value": round(value, 3), "met": bool(met)}
+    if spread is not None:
+        goal["rounds"] = [round(spread[0], 3), round(spread[1], 3)]
+    return goal
 
 
 def table(report: dict) -> str:
@@ -111,7 +131,9 @@ def table(report: dict) -> str:
         )
     for goal in report["goals"]:
         mark = "met" if goal["met"] else "NOT met"
-        rows.append(f"- [{mark}] {goal['goal']}: {goal['value']}")
+        rounds = goal.get("rounds")
+        spread = f" (rounds {rounds[0]}–{rounds[1]})" if rounds else ""
+        rows.append(f"- [{mark}] {goal['goal']}: {goal['value']}{spread}")
     return "\n".join(rows)
 
 
