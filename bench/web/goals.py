@@ -41,22 +41,27 @@ def growth(sizes: dict, size: str, name: str) -> float | None:
     page, small = sizes[size].get(name, {}), sizes["small"].get(name, {})
     if "cpu_ms" not in page or "cpu_ms" not in small:
         return None
-    pairs = list(zip(page.get("cpu_ms_rounds", []), small.get("cpu_ms_rounds", []), strict=False))
-    if pairs and len(pairs) == len(small["cpu_ms_rounds"]) and all(b > 0 for _a, b in pairs):
-        return statistics.median(a / b for a, b in pairs)
+    quotients = round_quotients(page, small)
+    if quotients:
+        return statistics.median(quotients)
     return page["cpu_ms"] / small["cpu_ms"]
 
 
-def round_spread(numerators: dict, denominators: dict) -> tuple[float, float] | None:
-    """The least and the greatest of the rounds' own quotients (round i's figure of
-    `numerators` ÷ round i's of `denominators`), or None where the rounds do not pair.
-    The goals judge the median; the spread shows how far a single round strays, so that
-    a goal met or missed by less than that reads as what it is."""
+def round_quotients(numerators: dict, denominators: dict) -> list[float]:
+    """Each round's own quotient: round i's CPU figure of `numerators` ÷ round i's of
+    `denominators`; empty where the rounds do not pair."""
     tops, bottoms = numerators.get("cpu_ms_rounds", []), denominators.get("cpu_ms_rounds", [])
     if not tops or len(tops) != len(bottoms) or not all(b > 0 for b in bottoms):
-        return None
-    quotients = [a / b for a, b in zip(tops, bottoms, strict=True)]
-    return min(quotients), max(quotients)
+        return []
+    return [a / b for a, b in zip(tops, bottoms, strict=True)]
+
+
+def round_spread(numerators: dict, denominators: dict) -> tuple[float, float] | None:
+    """The least and the greatest of `round_quotients`, or None where the rounds do not
+    pair. The goals judge the median; the spread shows how far a single round strays, so
+    that a goal met or missed by less than that reads as what it is."""
+    quotients = round_quotients(numerators, denominators)
+    return (min(quotients), max(quotients)) if quotients else None
 
 
 def evaluate(sizes: dict) -> list[dict]:
