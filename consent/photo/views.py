@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -125,11 +126,15 @@ def _photo_check(request, limits: cleaning.Limits):
     keep = set(faces_form.assigned()) if faces_valid else set()
     if valid and faces_valid and request.POST.get("action") == "download":
         try:
+            if not _check_covers(user=request.user, form=form):
+                raise ValidationError(CHECK_AGAIN)
             response = _download(data, form.cleaned_data["rectangles"], found, keep, limits)
             _record_appearances(
                 user=request.user, form=form, shown=faces_form.assigned(), results=results
             )
             return response
+        except ValidationError as error:
+            form.add_error(None, error)
         except cleaning.RectangleError as error:
             form.add_error("rectangles", error.message)
         except cleaning.PhotoError as error:  # pragma: no cover - it decoded small already
@@ -209,6 +214,38 @@ def _allowed(form, verdicts):
     return form.fields["pupils"].queryset.filter(pk__in=ids)
 
 
+CHECK_AGAIN = _(
+    "The check does not match the channel and the pupils you chose now. Press “Check and "
+    "show the photo” again before you download."
+)
+
+
+def _check_covers(*, user, form) -> bool:
+    """Whether the stored check of step 1 is about this download: the user's own photo
+    check, on the channel chosen now, with every pupil ticked now. Channel and ticks stay
+    editable after step 1; a photo downloaded with a pupil no stored check names would
+    never be taken down when that pupil's parent withdraws."""
+    ticked = {pupil.pk for pupil in form.cleaned_data["pupils"]}
+    if not ticked:
+        return True  # nobody to check (as _consent_verdict)
+    if not form.cleaned_data.get("check"):
+        return False
+    check = _newest(get_check_for_user(user, form.cleaned_data["check"]))
+    checked = set(check.checked_pupils.values_list("pupil_id", flat=True))
+    return (
+        check.checked_by_id == user.pk
+        and check.purpose_id == form.cleaned_data["channel"].pk
+        and check.media_type == MediaType.PHOTO
+        and ticked <= checked
+    )
+
+
+def _newest(check: PublicationCheck) -> PublicationCheck:
+    while (newer := PublicationCheck.objects.filter(replaces=check).first()) is not None:
+        check = newer  # a second download of the same photo adjusts the newest check
+    return check
+
+
 def _record_appearances(*, user, form, shown: dict, results) -> None:
     """Store who appears. A pupil who may not appear could not be given a face, so every
     face of theirs was blurred: made unrecognisable. Every other ticked pupil appears,
@@ -217,9 +254,7 @@ def _record_appearances(*, user, form, shown: dict, results) -> None:
     step-1 check."""
     if not form.cleaned_data.get("check"):
         return
-    check = get_check_for_user(user, form.cleaned_data["check"])
-    while (newer := PublicationCheck.objects.filter(replaces=check).first()) is not None:
-        check = newer  # a second download of the same photo adjusts the newest check
+    check = _newest(get_check_for_user(user, form.cleaned_data["check"]))
     visible = {pupil.pk for pupil in shown.values()}
     hidden = {v.pupil.pk for v in results or () if not v.allowed} - visible
     current = dict(check.checked_pupils.values_list("pupil_id", "appearance"))

@@ -233,6 +233,105 @@ def test_it_records_the_pupils_blurred_on_the_photo_page(login, teacher_a, levi_
     ]
 
 
+def _photo():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from consent.photo import faceset
+
+    group_photo = faceset.jpeg_bytes(
+        faceset.build_photo(0, width=1040, height=780, sizes=(96, 128), distractors=0).image
+    )
+    return SimpleUploadedFile("IMG.JPG", group_photo, content_type="image/jpeg")
+
+
+def _download_refused(response) -> bool:
+    """The photo is not handed out; the page asks for a new check."""
+    return (
+        response.status_code == 400
+        and response["Content-Type"].startswith("text/html")
+        and "Klik opnieuw op “Controleer en toon de foto”" in response.content.decode()
+    )
+
+
+def test_it_refuses_a_download_with_a_pupil_ticked_after_the_check(
+    login, teacher_a, levi_gijs_mila
+):
+    """Step 1 checked Levi only; Gijs, ticked afterwards and given a face, would be in the
+    photo without any stored check: his parent's "no" would take nothing down."""
+    (levi, _), (gijs, gijs_parent), _mila = levi_gijs_mila
+    client = login(teacher_a)
+    channel = purpose("sociale-media").pk
+    step1 = {"action": "preview", "channel": channel, "pupils": [levi.pk]}
+    client.post("/foto/", {"photo": _photo(), **step1})
+    first = PublicationCheck.objects.get()
+    download = {
+        "photo": _photo(),
+        "action": "download",
+        "channel": channel,
+        "pupils": [levi.pk, gijs.pk],
+        "check": first.pk,
+        "face_1": gijs.pk,
+    }
+    assert _download_refused(client.post("/foto/", download))
+    assert list(PublicationCheck.objects.all()) == [first]
+    step1["pupils"] = [levi.pk, gijs.pk]
+    preview = client.post("/foto/", {"photo": _photo(), **step1})
+    second = PublicationCheck.objects.latest("id")
+    assert f'name="check" value="{second.pk}"' in preview.content.decode()
+    download.update(photo=_photo(), check=second.pk)
+    assert client.post("/foto/", download)["Content-Type"] == "image/jpeg"
+    decide(gijs, gijs_parent, "sociale-media", "photo", False)
+    assert TakedownTask.objects.get().pupil == gijs
+
+
+def test_it_refuses_a_download_of_ticked_pupils_without_a_check(login, teacher_a, levi_gijs_mila):
+    """Step 1 without ticks stores no check; pupils ticked afterwards need one."""
+    _levi, (gijs, _), _mila = levi_gijs_mila
+    client = login(teacher_a)
+    channel = purpose("sociale-media").pk
+    client.post("/foto/", {"photo": _photo(), "action": "preview", "channel": channel})
+    download = {"action": "download", "channel": channel, "pupils": [gijs.pk], "face_1": gijs.pk}
+    assert _download_refused(client.post("/foto/", {"photo": _photo(), **download}))
+    assert PublicationCheck.objects.count() == 0
+
+
+def test_it_refuses_a_download_on_another_channel_than_the_check(login, teacher_a, levi_gijs_mila):
+    _levi, (gijs, gijs_parent), _mila = levi_gijs_mila
+    decide(gijs, gijs_parent, "website", "photo", True)
+    client = login(teacher_a)
+    step1 = {"action": "preview", "channel": purpose("website").pk, "pupils": [gijs.pk]}
+    client.post("/foto/", {"photo": _photo(), **step1})
+    first = PublicationCheck.objects.get()
+    download = {
+        "photo": _photo(),
+        "action": "download",
+        "channel": purpose("sociale-media").pk,
+        "pupils": [gijs.pk],
+        "check": first.pk,
+        "face_1": gijs.pk,
+    }
+    assert _download_refused(client.post("/foto/", download))
+    assert list(PublicationCheck.objects.all()) == [first]
+
+
+def test_it_refuses_a_download_with_a_colleagues_check_as_a_form_error(
+    login, teacher_a, director_a, levi_gijs_mila
+):
+    """A director reaches the teacher's check but cannot record a download in it."""
+    _levi, (gijs, _), _mila = levi_gijs_mila
+    first = _check(teacher_a, [gijs])
+    download = {
+        "photo": _photo(),
+        "action": "download",
+        "channel": purpose("sociale-media").pk,
+        "pupils": [gijs.pk],
+        "check": first.pk,
+        "face_1": gijs.pk,
+    }
+    assert _download_refused(login(director_a).post("/foto/", download))
+    assert list(PublicationCheck.objects.all()) == [first]
+
+
 def test_it_takes_down_when_the_admin_sets_the_safeguarding_flag(client, teacher_a, levi_gijs_mila):
     from conftest import give_totp
 

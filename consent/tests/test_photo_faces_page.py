@@ -60,6 +60,14 @@ def post(client, data: bytes, action: str = "preview", **fields):
     return client.post(URL, {"photo": upload, "action": action, **fields})
 
 
+def checked(client, data: bytes, pupils) -> int:
+    """Step 1 for these pupils: the id of the stored check a download records in."""
+    from consent.models import PublicationCheck
+
+    post(client, data, pupils=pupils)
+    return PublicationCheck.objects.latest("id").pk
+
+
 def images(response) -> list[Image.Image]:
     found = re.findall(r'src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', response.content.decode())
     return [Image.open(BytesIO(base64.b64decode(data))) for data in found]
@@ -116,7 +124,9 @@ def test_it_shows_the_faces_of_pupils_who_may_appear(login, teacher_a, group_pho
     real = true_faces(found, truth)
     one, four = list(real)[0], list(real)[3]
     fields = {"pupils": [first.pk, second.pk], f"face_{one}": first.pk, f"face_{four}": second.pk}
-    response = post(login(teacher_a), data, action="download", **fields)
+    client = login(teacher_a)
+    fields["check"] = checked(client, data, fields["pupils"])
+    response = post(client, data, action="download", **fields)
     assert response.status_code == 200
     image = Image.open(BytesIO(response.content))
     original = Image.open(BytesIO(data))
@@ -169,7 +179,9 @@ def test_it_keeps_the_areas_drawn_besides_the_faces(login, teacher_a, group_phot
         "face_1": first.pk,
         "rectangles": f"{box.x},{box.y},{box.w},{box.h}",
     }
-    image = Image.open(BytesIO(post(login(teacher_a), data, action="download", **fields).content))
+    client = login(teacher_a)
+    fields["check"] = checked(client, data, fields["pupils"])
+    image = Image.open(BytesIO(post(client, data, action="download", **fields).content))
     assert spread(image, box) < 20
 
 
