@@ -627,8 +627,11 @@ def post_mark(
 def assignable_staff(school: School):
     from accounts.models import User
 
+    # an inactive account cannot log in: a case assigned to it would reach nobody
     return User.objects.filter(
-        memberships__school=school, memberships__role__in=[Role.TEACHER, Role.DIRECTOR]
+        is_active=True,
+        memberships__school=school,
+        memberships__role__in=[Role.TEACHER, Role.DIRECTOR],
     ).distinct()
 
 
