@@ -282,6 +282,7 @@ def source_ingest(
         run.status = FetchRun.Status.SUCCEEDED
         run.new_count, run.updated_count = len(new), len(changed)
         run.duplicate_count = duplicates
+        run.error = sources.base.unreadable_items_note(result.skipped)
     run.finished_at = now
     run.save()
     Source.objects.filter(pk=source.pk).update(
