@@ -282,6 +282,7 @@ def source_ingest(
         run.status = FetchRun.Status.SUCCEEDED
         run.new_count, run.updated_count = len(new), len(changed)
         run.duplicate_count = duplicates
+        run.error = sources.base.unreadable_items_note(result.skipped)
     run.finished_at = now
     run.save()
     Source.objects.filter(pk=source.pk).update(
@@ -627,8 +628,11 @@ def post_mark(
 def assignable_staff(school: School):
     from accounts.models import User
 
+    # an inactive account cannot log in: a case assigned to it would reach nobody
     return User.objects.filter(
-        memberships__school=school, memberships__role__in=[Role.TEACHER, Role.DIRECTOR]
+        is_active=True,
+        memberships__school=school,
+        memberships__role__in=[Role.TEACHER, Role.DIRECTOR],
     ).distinct()
 
 

@@ -129,7 +129,7 @@ class SchoolFinder:
         strong: dict[str, list[str]] = {}
         ambiguous: list[tuple[int, _SchoolTerm]] = []
         mentioned: set[int] = set()  # word indexes
-        for start, end, _pattern, term in self._automaton.finditer(post.words):
+        for start, end, _pattern, term in self._automaton.finditer(_name_forms(post.words)):
             if sentences[start] != sentences[end - 1]:
                 continue
             if term.strong:
@@ -188,6 +188,21 @@ class SchoolFinder:
         if after[:1] == ["van"] and after[1:] and after[1] in lx.POSSESSIVES:
             return False  # "de vlindertuin van mijn oma"
         return _has_school_context(post)
+
+
+def _name_forms(words: list[str]) -> list[str]:
+    """The words as school names are matched, one form per word (indexes stay): a handle
+    or hashtag without its server and underscores ("@vlindertuin_exloo@mastodon" ->
+    "@vlindertuinexloo", as the forms generated from the names), a name without a
+    possessive "'s" ("Vlindertuin's juf")."""
+    forms = []
+    for word in words:
+        if word[0] in "#@":
+            word = word[0] + word[1:].split("@", 1)[0].replace("_", "")
+        if word.endswith("'s") and len(word) > 3:
+            word = word[:-2]
+        forms.append(word)
+    return forms
 
 
 def _other_town(post: Prepared, index: int, towns: set[str]) -> bool:

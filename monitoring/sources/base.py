@@ -66,6 +66,14 @@ class FetchResult:
     etag: str = ""
     last_modified: str = ""
     cursor: str = ""
+    # items of a JSON source that could not be read (a null, a number for a text): skipped,
+    # so one odd item does not lose the others (see unreadable_items_note)
+    skipped: int = 0
+
+
+def unreadable_items_note(skipped: int) -> str:
+    """What a successful run records about the items it skipped ("" for none)."""
+    return f"{skipped} unreadable item(s) skipped" if skipped else ""
 
 
 class FetchError(Exception):

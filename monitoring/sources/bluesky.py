@@ -68,10 +68,16 @@ def fetch(source) -> FetchResult:
         params = {"q": value, "limit": PAGE_SIZE, "sort": "latest"}
     known = _iso(source.cursor)
     posts: list[FetchedPost] = []
+    skipped = 0
     for _page in range(MAX_PAGES):
         data = http.get(url, params=params, headers=headers).json()
         items = _list(data, key)
-        page = [parse_post(_feed_post(item) if key == "feed" else item) for item in items]
+        page = []
+        for item in items:
+            try:
+                page.append(parse_post(_feed_post(item) if key == "feed" else item))
+            except MalformedFeed:
+                skipped += 1  # one odd post does not lose the others
         posts += page
         next_cursor = data.get("cursor")
         # The last item is the oldest of the page (a pinned post may head the first page).
@@ -81,10 +87,12 @@ def fetch(source) -> FetchResult:
         if known and oldest and oldest <= known:
             break
         params = {**params, "cursor": next_cursor}
+    if skipped and not posts:
+        raise MalformedFeed("unexpected Bluesky post shape")
     newest = max((p.published_at for p in posts if p.published_at), default=None)
     if newest is None or (known and newest <= known):
-        return FetchResult(posts=posts, cursor=source.cursor)
-    return FetchResult(posts=posts, cursor=newest.isoformat())
+        return FetchResult(posts=posts, cursor=source.cursor, skipped=skipped)
+    return FetchResult(posts=posts, cursor=newest.isoformat(), skipped=skipped)
 
 
 def create_session() -> str:

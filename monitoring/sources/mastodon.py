@@ -58,6 +58,7 @@ def fetch(source) -> FetchResult:
         params["min_id"] = source.cursor
     follow = "prev" if source.cursor else "next"
     posts: list[FetchedPost] = []
+    skipped = 0
     newest, page_url = source.cursor, url
     for _page in range(MAX_PAGES):
         resp = http.get(page_url, params=params)
@@ -67,7 +68,11 @@ def fetch(source) -> FetchResult:
         if not statuses:
             break
         for status in statuses:
-            post = parse_status(status)
+            try:
+                post = parse_status(status)
+            except MalformedFeed:
+                skipped += 1  # one odd status does not lose the others
+                continue
             posts.append(post)
             if _id_key(post.external_id) > _id_key(newest):
                 newest = post.external_id
@@ -75,7 +80,9 @@ def fetch(source) -> FetchResult:
         if not link or not _same_timeline(link, url):
             break
         page_url, params = link, None
-    return FetchResult(posts=posts, cursor=newest)
+    if skipped and not posts:
+        raise MalformedFeed("unexpected Mastodon status shape")
+    return FetchResult(posts=posts, cursor=newest, skipped=skipped)
 
 
 def _id_key(status_id: str) -> tuple[int, str]:
@@ -85,7 +92,10 @@ def _id_key(status_id: str) -> tuple[int, str]:
 
 def parse_status(status: dict) -> FetchedPost:
     try:
-        status_id = str(status["id"])
+        status_id = status["id"]
+        if not isinstance(status_id, str | int) or isinstance(status_id, bool) or status_id == "":
+            raise TypeError("a status id is a string")
+        status_id = str(status_id)
         account = status.get("account") or {}
         spoiler = status.get("spoiler_text") or ""
         text = html_to_text(status.get("content") or "")
@@ -103,6 +113,9 @@ def parse_status(status: dict) -> FetchedPost:
 
 def _iso(value: str) -> datetime.datetime | None:
     try:
-        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+        when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
     except ValueError:
         return None
+    if when and when.tzinfo is None:  # Mastodon sends UTC
+        when = when.replace(tzinfo=datetime.UTC)
+    return when

@@ -181,6 +181,28 @@ def test_it_hands_the_case_over_when_the_assignee_is_deactivated(case_a, teacher
     assert case_a.assigned_to == director_a
 
 
+def test_it_refuses_to_assign_a_case_to_a_deactivated_account(
+    django_capture_on_commit_callbacks, login, case_a, teacher_a, director_a
+):
+    # The account keeps its membership but cannot log in: the case would reach nobody.
+    teacher_a.is_active = False
+    teacher_a.save()
+    client = login(director_a)
+    page = client.get(reverse("monitoring:case", args=[case_a.pk]))
+    assert teacher_a not in page.context["form"].fields["assigned_to"].queryset
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("monitoring:case_update", args=[case_a.pk]),
+            {"status": "new", "assigned_to": teacher_a.pk},
+        )
+    assert response.status_code == 400
+    case_a.refresh_from_db()
+    assert case_a.assigned_to is None
+    assert mail.outbox == []
+    with pytest.raises(ValidationError):
+        assign(case_a, teacher_a)
+
+
 def test_it_leaves_the_case_unassigned_for_the_board_at_a_school_without_director(
     login, case_a, teacher_a, board
 ):

@@ -1,11 +1,13 @@
 """The "Vermeldingen" list per school and staff marks (who and when)."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from monitoring import services
-from monitoring.models import Flag, FollowUp, Mention
+from monitoring.models import Flag, FollowUp, Mention, Source, WatchTerm
 from monitoring.tests.helpers import make_flag, make_post, make_source
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,27 @@ def test_it_records_a_mention_for_every_post_that_names_a_school(school_a):
     post = make_post(make_source(), "1", "Vandaag de nieuwsbrief van De Vlindertuin gelezen.")
     services.posts_classify(posts=[post], now=timezone.now())
     assert list(Mention.objects.values_list("post", "school")) == [(post.pk, school_a.pk)]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # a fediverse handle written out with its server
+        "<p>@vlindertuin@mastodon.example waarom belt niemand terug?</p>",
+        # the board's watch term, a handle with an underscore
+        "<p>Waarom belt niemand terug, @vlindertuin_exloo?</p>",
+        "<p>De Vlindertuin&#39;s juf belt nooit terug</p>",
+    ],
+)
+def test_it_shows_a_post_naming_the_school_by_its_handle_or_a_possessive(
+    feed_server, login, director_a, school_a, content
+):
+    WatchTerm.objects.create(school=school_a, term="@vlindertuin_exloo")
+    status = {"id": "7", "content": content, "account": {"acct": "ouder@m.example"}}
+    feed_server.route("/api/v1/timelines/tag/ouders", body=json.dumps([status]).encode())
+    source = make_source(url=feed_server.url("/tags/ouders"), kind=Source.Kind.MASTODON)
+    services.source_poll(source_id=source.pk)
+    assert rows(login(director_a).get(url(school_a))) == ["7"]
 
 
 def test_it_lists_every_post_once_flagged_first(login, director_a, school_a, posts):

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from monitoring import services
-from monitoring.models import FetchRun, Flag, FollowUp, Post, Source, WatchTerm
+from monitoring.models import FetchRun, Flag, FollowUp, Mention, Post, Source, WatchTerm
 from monitoring.sources.base import (
     AuthError,
     FetchedPost,
@@ -395,3 +395,19 @@ def test_it_drops_a_published_time_that_is_out_of_range_in_utc(feed_server, scho
     source = make_source(url=feed_server.url("/tags/vlindertuin"), kind="mastodon")
     services.source_poll(source_id=source.pk)
     assert Post.objects.get(source=source).published_at is None
+
+
+def test_it_stores_the_other_statuses_and_records_the_one_it_could_not_read(feed_server, school_a):
+    # One status of an odd shape (a number for its text) once failed the whole fetch, run
+    # after run: every later post about the school behind it was never seen.
+    statuses = [copy.deepcopy(recorded_statuses()[0]) for _ in range(3)]
+    statuses[0].update(id="7", content="<p>Niemand belt terug, De Vlindertuin</p>")
+    statuses[1].update(id="8", content=42)
+    statuses[2].update(id="9")
+    feed_server.route(MASTODON_PATH, body=json.dumps(statuses).encode())
+    source = make_source(url=feed_server.url("/tags/vlindertuin"), kind="mastodon")
+    run = services.source_poll(source_id=source.pk)
+    assert (run.status, run.new_count) == (FetchRun.Status.SUCCEEDED, 2)
+    assert run.error == "1 unreadable item(s) skipped"
+    assert FetchRun.objects.count() == 1
+    assert Mention.objects.filter(post__external_id="7", school=school_a).exists()

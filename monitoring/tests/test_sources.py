@@ -291,6 +291,40 @@ def test_it_rejects_a_mastodon_answer_that_is_not_a_list(feed_server):
         mastodon.fetch(mastodon_source(feed_server))
 
 
+ODD_STATUSES = [
+    None,
+    {"id": None, "content": "<p>De Vlindertuin</p>"},
+    {"content": "<p>geen id</p>"},
+    {"id": "1", "content": 5},
+    {"id": "2", "created_at": 1700000000},
+    {"id": "3", "url": 12345},
+    {"id": "4", "account": "ouder"},
+]
+
+
+@pytest.mark.parametrize("odd", ODD_STATUSES)
+def test_it_keeps_the_other_statuses_when_one_has_an_odd_shape(feed_server, odd):
+    good = recorded_statuses()[:2]
+    feed_server.route(MASTODON_PATH, body=json.dumps([good[0], odd, good[1]]).encode())
+    result = mastodon.fetch(mastodon_source(feed_server))
+    assert [p.external_id for p in result.posts] == [good[0]["id"], good[1]["id"]]
+    assert result.skipped == 1
+    assert result.cursor == good[0]["id"]
+
+
+def test_it_reads_a_mastodon_time_without_offset_as_utc(feed_server):
+    status = {**recorded_statuses()[0], "created_at": "2026-11-06T10:45:00"}
+    feed_server.route(MASTODON_PATH, body=json.dumps([status]).encode())
+    post = mastodon.fetch(mastodon_source(feed_server)).posts[0]
+    assert post.published_at == datetime.datetime(2026, 11, 6, 10, 45, tzinfo=datetime.UTC)
+
+
+def test_it_rejects_a_mastodon_page_of_nothing_but_odd_statuses(feed_server):
+    feed_server.route(MASTODON_PATH, body=b'[null, {"id": null}]')
+    with pytest.raises(MalformedFeed):
+        mastodon.fetch(mastodon_source(feed_server))
+
+
 # --- Bluesky --------------------------------------------------------------------------
 
 
@@ -410,6 +444,21 @@ def test_it_rejects_a_bluesky_feed_of_the_wrong_shape(feed_server, settings):
     source = Source(kind="bluesky", name="b", url="https://bsky.app/profile/ouder.bsky.social")
     with pytest.raises(MalformedFeed):
         bluesky.fetch(source)
+
+
+def test_it_keeps_the_other_bluesky_posts_when_one_has_an_odd_shape(feed_server, settings):
+    settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
+    feed = json.loads(fixture_bytes("bluesky_author_feed.json"))
+    feed["feed"].insert(1, {"post": {"uri": 42}})
+    page = json.dumps(feed).encode()
+    feed_server.route(
+        "/xrpc/app.bsky.feed.getAuthorFeed",
+        handler=lambda r: (200, {}, b'{"feed": []}' if r.query.get("cursor") else page),
+    )
+    source = Source(kind="bluesky", name="b", url="https://bsky.app/profile/ouder.bsky.social")
+    result = bluesky.fetch(source)
+    assert len(result.posts) == 2
+    assert result.skipped == 1
 
 
 def test_it_reports_a_bluesky_429_with_retry_after_without_waiting(feed_server, settings):
