@@ -6,7 +6,9 @@ consent, e-mail addresses, CSV exports), so no browser or proxy may keep a copy.
 SessionLimitsMiddleware: staff sessions end after STAFF_SESSION_MAX_SECONDS (12 h) and
 after STAFF_SESSION_IDLE_SECONDS (30 min) without a request; a parent's after
 PARENT_SESSION_MAX_SECONDS (12 h), or PARENT_REMEMBERED_MAX_SECONDS (30 days) when they
-ticked "remember me" on the login form. A person who is staff anywhere gets the staff rule.
+ticked "remember me" on the login form. A person who is staff anywhere gets the staff rule,
+and so does an admin user (who reads every pupil in the admin): the people who must use
+TOTP (accounts.roles.requires_mfa).
 """
 
 import time
@@ -19,7 +21,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from schools.access import is_staff_member
+from accounts.roles import requires_mfa
 
 STARTED, SEEN = "opo_session_started", "opo_session_seen"
 # Write "last seen" at most once a minute: idle time is measured to that precision.
@@ -77,7 +79,7 @@ def session_start(*, request, user) -> None:
     """Stamp a new login (receiver of user_logged_in): no extra write on later requests."""
     now = time.time()
     request.session[STARTED] = request.session[SEEN] = now
-    if is_staff_member(user):
+    if requires_mfa(user):
         request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
 
 
@@ -88,7 +90,7 @@ class SessionLimitsMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
-            staff = is_staff_member(request.user)
+            staff = requires_mfa(request.user)
             if session_expired(session=request.session, staff=staff, now=now):
                 logout(request)
                 messages.info(request, _("Your session has ended. Please log in again."))

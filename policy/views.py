@@ -86,7 +86,9 @@ def current(request):
         return render(request, "policy/none_published.html")
     can_confirm = bool(roles_of(request.user))
     acknowledgement = (
-        Acknowledgement.objects.filter(user=request.user, version=version).first()
+        Acknowledgement.objects.filter(user=request.user, version=version)
+        .select_related("carried_from")
+        .first()
         if can_confirm
         else None
     )

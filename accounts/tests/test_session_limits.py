@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.security_middleware import SEEN, STARTED
+from conftest import give_totp, make_user
 
 HOUR = 3600
 
@@ -79,6 +80,18 @@ def test_it_applies_the_staff_rule_to_a_person_who_is_also_a_parent(login, teach
     assert _signed_in(client)
     _age(client, started_ago=HOUR, seen_ago=31 * 60)
     assert not _signed_in(client)
+
+
+def test_it_applies_the_staff_rule_to_an_admin_user(login, db):
+    # SECURITY.md counts admin users as staff: they read every pupil in the admin.
+    admin = give_totp(make_user("admin@example.org", is_staff=True, is_superuser=True))
+    client = login(admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.session.get_expiry_age() == 30 * 60
+    _age(client, started_ago=HOUR, seen_ago=31 * 60)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.parametrize(("started_ago", "kept"), [(11 * HOUR, True), (12 * HOUR + 60, False)])

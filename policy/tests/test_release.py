@@ -92,3 +92,11 @@ def test_it_labels_edit_buttons_by_article(login, v1, board, anchor, label):
     html = login(board).get(reverse("policy:draft_edit", args=[draft.number])).content.decode()
     assert label in html
     assert "communiceren-2 bewerken" not in html
+
+
+def test_it_names_the_version_actually_read_after_a_correction(login, v1, board, teacher_a):
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    services.version_publish(version=_draft(board), by=board, kind="correction")
+    html = login(teacher_a).get(reverse("policy:current")).content.decode()
+    assert "dat u versie 1 hebt gelezen" in html
+    assert "dat u versie 2 hebt gelezen" not in html  # never read, only corrected
