@@ -18,16 +18,23 @@ from schools.access import (
     fetch_rows,
     own_directed_school_ids,
     school_from_row,
+    school_ids_for_staff,
     sees_all_schools,
 )
-from schools.models import Group, Pupil
+from schools.models import Group, Pupil, StaffMembership
 
 
 def get_check_for_user(user, pk) -> PublicationCheck:
-    """The teacher who made it, directors of its school, board and privacy officer."""
+    """The teacher who made it while they teach or direct at its school, directors of its
+    school, board and privacy officer. A teacher who left the school (or is now only a
+    parent there) no longer reads its pupils' names in their old checks; their open
+    takedowns moved to someone who is still there."""
     checks = PublicationCheck.objects.select_related("purpose", "school", "checked_by")
     if not sees_all_schools(user):
-        checks = checks.filter(Q(checked_by=user) | Q(school__in=directed_schools(user)))
+        working_at = school_ids_for_staff(user, *StaffMembership.SCHOOL_ROLES) or []
+        checks = checks.filter(
+            Q(checked_by=user, school_id__in=working_at) | Q(school__in=directed_schools(user))
+        )
     return get_object_or_404(checks, pk=pk)
 
 

@@ -6,12 +6,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from conftest import make_pupil, make_user
+from conftest import add_teaching, make_pupil, make_user
 from consent.models import PublicationCheck
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
 from consent.verdict import pupil_verdicts, verdict_text
-from schools.models import Guardianship
+from schools.models import Guardianship, StaffMembership
 
 
 @pytest.fixture
@@ -144,6 +144,41 @@ def test_it_shows_a_saved_check_to_its_author_and_school_leaders(
     )
     user = request.getfixturevalue(cast_member)
     assert login(user).get(reverse("consent:check", args=[check.pk])).status_code == status
+
+
+def _check_by(teacher, pupil) -> PublicationCheck:
+    return publication_check_create(
+        user=teacher, purpose=purpose("website"), media_type="photo", pupils=[pupil]
+    )
+
+
+def test_its_author_no_longer_reads_it_after_leaving_the_school(
+    login, teacher_a, pupil_a, school_a, school_b, group_b1
+):
+    check = _check_by(teacher_a, pupil_a)
+    add_teaching(teacher_a, school_b, [group_b1])  # now teaches at school B only
+    StaffMembership.objects.filter(user=teacher_a, school=school_a).delete()
+    client = login(teacher_a)
+    assert client.get(reverse("consent:check", args=[check.pk])).status_code == 404
+    adjust = client.post(reverse("consent:check_adjust", args=[check.pk]), {})
+    assert adjust.status_code == 404
+    assert PublicationCheck.objects.count() == 1
+
+
+def test_its_author_without_any_staff_role_gets_a_404(login, teacher_a, pupil_a):
+    check = _check_by(teacher_a, pupil_a)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    page = login(teacher_a).get(reverse("consent:check", args=[check.pk]))
+    assert page.status_code == 404
+    assert pupil_a.first_name not in page.content.decode()
+
+
+def test_its_author_still_reads_it_when_teaching_another_group_of_the_school(
+    login, teacher_a, pupil_a, group_a2
+):
+    check = _check_by(teacher_a, pupil_a)
+    StaffMembership.objects.get(user=teacher_a).groups.set([group_a2])
+    assert login(teacher_a).get(reverse("consent:check", args=[check.pk])).status_code == 200
 
 
 def test_it_shows_the_verdict_with_symbol(login, teacher_a, parent_a, pupil_a):
