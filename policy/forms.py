@@ -8,6 +8,7 @@ from policy.models import Release, Section
 from policy.text import normalise_article_text
 
 # Page ids the protocol page uses itself; a section may not take them.
+# anchors the page has already; "<anchor>-title" is the id of every section heading
 RESERVED_SLUGS = {"inhoud", "bevestigen", "main"}
 
 
@@ -58,7 +59,7 @@ class SectionAddForm(SectionForm):
                 _("This anchor name is longer than %(max)s characters; choose a shorter one.")
                 % {"max": self.fields["slug"].max_length},
             )
-        elif slug in RESERVED_SLUGS or re.search(r"-\d+$", slug):
+        elif slug in RESERVED_SLUGS or re.search(r"-\d+$", slug) or slug.endswith("-title"):
             self.add_error(
                 "slug", _("This anchor name is reserved or ends in a number; choose another.")
             )

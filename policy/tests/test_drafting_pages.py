@@ -68,7 +68,8 @@ def test_it_adds_a_section_and_an_article(login, v1, board):
 def test_it_refuses_a_section_anchor_that_would_clash(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))
-    for slug in ("leren", "bevestigen", "leren-9"):
+    # "-title" is the suffix of every heading's id: "inhoud-title" is the contents' heading
+    for slug in ("leren", "bevestigen", "leren-9", "inhoud-title", "leren-title", "nieuw-title"):
         response = c.post(
             reverse("policy:section_add", args=[2]), {"heading": "X", "kind": "text", "slug": slug}
         )
