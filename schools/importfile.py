@@ -21,7 +21,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from schools.models import Group, Pupil
+from schools.models import ERASED_PREFIX, Group, Pupil
 
 REQUIRED_COLUMNS = ("leerlingnummer", "voornaam", "achternaam", "geboortedatum", "groep")
 OPTIONAL_COLUMNS = (
@@ -274,6 +274,19 @@ def _read_row(
         if not values[column]:
             errors.append(_bad(number, _("%(field)s is empty") % {"field": column}))
     leerlingnummer = values["leerlingnummer"]
+    if leerlingnummer.casefold().startswith(ERASED_PREFIX):
+        # The retention task's mark (schools.services.pupil_erase): such a row would give an
+        # erased record a name again, and a pupil with it is never erased after leaving.
+        errors.append(
+            _bad(
+                number,
+                _(
+                    "leerlingnummer %(value)s starts with “%(prefix)s”, which the portal keeps for "
+                    "erased pupils"
+                )
+                % {"value": leerlingnummer, "prefix": ERASED_PREFIX},
+            )
+        )
     if leerlingnummer:
         earlier = seen.setdefault(leerlingnummer, number)
         if earlier != number:

@@ -8,6 +8,7 @@ from django.utils import translation
 from accounts.models import User
 from schools.importer import NotTextError, pupils_import, read_text, school_year_for
 from schools.models import Group, Guardianship, Pupil
+from schools.services import pupil_erase
 from schools.tests.importfiles import HEADER, csv_text, many_rows, pupil_row
 
 TODAY = datetime.date(2026, 11, 24)
@@ -377,6 +378,29 @@ def test_it_clears_the_leaving_date_of_a_pupil_who_returns(school_a, pupil_a):
     pupil_a.refresh_from_db()
     assert pupil_a.left_on is None
     assert (report.updated, report.returned) == (1, 1)
+
+
+def test_it_refuses_the_number_of_an_erased_pupil_and_leaves_the_record_erased(school_a, pupil_a):
+    # An erased pupil's row stays as the anchor of the consent events; a row with its
+    # number gave the row a child's name again, current, with the old answers and checks.
+    Pupil.objects.filter(pk=pupil_a.pk).update(left_on=datetime.date(2020, 7, 1))
+    pupil_erase(pupil=pupil_a)
+    number = f"erased-{pupil_a.pk}"
+    report = run(school_a, csv_text([pupil_row(number=number)]))
+    assert report.errors == [
+        f"rij 2: leerlingnummer {number} starts with “erased-”, which the portal keeps for"
+        " erased pupils"
+    ]
+    pupil_a.refresh_from_db()
+    assert (pupil_a.first_name, pupil_a.left_on) == ("", datetime.date(2020, 7, 1))
+
+
+@pytest.mark.parametrize("number", ["erased-99999", "Erased-7"])
+def test_it_refuses_a_new_pupil_number_that_retention_would_never_erase(school_a, number):
+    # The retention task skips numbers that start with "erased-" (already erased): such a
+    # pupil's name would be kept for ever after leaving.
+    report = run(school_a, csv_text([pupil_row(number=number)]))
+    assert not report.ok and not Pupil.objects.exists()
 
 
 def test_it_moves_a_pupil_to_the_group_of_this_school_year(school_a, pupil_a):
