@@ -231,6 +231,16 @@ def counts_table(report: SchoolReport) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
+def _excel_number(value: float | None) -> int | str:
+    """A median (a whole or half number of days) as Dutch Excel reads a number: with a
+    decimal comma ("5,5"); "5.5" is no number there. None is an empty cell."""
+    if value is None:
+        return ""
+    if value == int(value):
+        return int(value)
+    return str(value).replace(".", ",")
+
+
 def measures_table(report: SchoolReport) -> tuple[list[str], list[list]]:
     """The month's key figures, one per row."""
     median = report.median_days_to_conversation
@@ -238,7 +248,7 @@ def measures_table(report: SchoolReport) -> tuple[list[str], list[list]]:
     measures = [
         (_("open cases"), report.open_cases),
         (_("conversations held"), report.conversations_held),
-        (_("median days from flag to conversation"), "" if median is None else median),
+        (_("median days from flag to conversation"), _excel_number(median)),
         (_("flags"), report.flags_total),
         (_("false positives"), report.false_positives),
     ]

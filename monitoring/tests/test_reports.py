@@ -96,6 +96,20 @@ def test_it_exports_the_report_as_csv(login, director_a, history):
     assert "mediaan dagen van signaal tot gesprek;4" in measures
 
 
+def test_it_exports_a_half_day_median_as_dutch_excel_reads_a_number(login, director_a, history):
+    # A fourth conversation (after 7 days) makes the median 5.5: written as "5.5", Dutch
+    # Excel (decimal comma) does not read it as the number the report page shows ("5,5").
+    make_case(
+        history,
+        opened_at=at(2026, 11, 3),
+        held_on=datetime.date(2026, 11, 10),
+        status="conversation_held",
+    )
+    url = reverse("monitoring:report_csv") + "?school=vlindertuin&month=2026-11&tabel=kengetallen"
+    measures = login(director_a).get(url).content.decode("utf-8-sig")
+    assert "mediaan dagen van signaal tot gesprek;5,5\r\n" in measures
+
+
 def test_it_renders_an_accessible_svg_chart_with_a_data_table(login, director_a, history):
     response = login(director_a).get(
         reverse("monitoring:report") + "?school=vlindertuin&month=2026-11"
