@@ -250,18 +250,20 @@ def _record_appearances(*, user, form, shown: dict, results) -> None:
     """Store who appears. A pupil who may not appear could not be given a face, so every
     face of theirs was blurred: made unrecognisable. Every other ticked pupil appears,
     given a face or not: the detector may have missed their face, and counting them as
-    visible errs towards a takedown, never away from one. A new check replaces the
+    visible errs towards a takedown, never away from one; also when the check said
+    "left out" (that stays only for pupils not ticked now). A new check replaces the
     step-1 check."""
     if not form.cleaned_data.get("check"):
         return
     check = _newest(get_check_for_user(user, form.cleaned_data["check"]))
+    ticked = {pupil.pk for pupil in form.cleaned_data["pupils"]}
     visible = {pupil.pk for pupil in shown.values()}
     hidden = {v.pupil.pk for v in results or () if not v.allowed} - visible
     current = dict(check.checked_pupils.values_list("pupil_id", "appearance"))
     wanted = {
         pk: Appearance.UNRECOGNISABLE.value
         if pk in hidden
-        else (old if old == Appearance.LEFT_OUT else Appearance.APPEARS.value)
+        else (old if old == Appearance.LEFT_OUT and pk not in ticked else Appearance.APPEARS.value)
         for pk, old in current.items()
     }
     if wanted != current:

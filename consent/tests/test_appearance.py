@@ -332,6 +332,26 @@ def test_it_refuses_a_download_with_a_colleagues_check_as_a_form_error(
     assert list(PublicationCheck.objects.all()) == [first]
 
 
+def test_it_records_a_pupil_given_a_face_as_appearing_after_a_left_out_adjustment(
+    login, teacher_a, levi_gijs_mila
+):
+    """Gijs was marked "left out" in the step-1 check (check page), then ticked and given
+    a face on download: he is in the photo, so his parent's "no" must take it down."""
+    _levi, (gijs, gijs_parent), _mila = levi_gijs_mila
+    client = login(teacher_a)
+    channel = purpose("sociale-media").pk
+    step1 = {"action": "preview", "channel": channel, "pupils": [gijs.pk]}
+    client.post("/foto/", {"photo": _photo(), **step1})
+    first = PublicationCheck.objects.get()
+    client.post(reverse("consent:check_adjust", args=[first.pk]), {f"a-{gijs.pk}": "left_out"})
+    download = {**step1, "action": "download", "check": first.pk, "face_1": gijs.pk}
+    assert client.post("/foto/", {"photo": _photo(), **download})["Content-Type"] == "image/jpeg"
+    newest = PublicationCheck.objects.latest("id")
+    assert dict(newest.checked_pupils.values_list("pupil_id", "appearance")) == {gijs.pk: "appears"}
+    decide(gijs, gijs_parent, "sociale-media", "photo", False)
+    assert TakedownTask.objects.get().publication_check == newest
+
+
 def test_it_takes_down_when_the_admin_sets_the_safeguarding_flag(client, teacher_a, levi_gijs_mila):
     from conftest import give_totp
 

@@ -245,8 +245,13 @@ def test_it_never_writes_the_upload_to_disk(login, teacher_a, settings, tmp_path
         (testkit.gif_bytes(), "unsupported", {}),
         (testkit.png_declaring(20000, 20000), "too_many_pixels", {"limit": "50"}),
         (testkit.jpeg_with_scans(100, size=64), "too_many_scans", {"limit": 100}),
+        (
+            testkit.splice_after_soi(testkit.camera_jpeg(), b"\xff\xe5\x00\x02" * 2000),
+            "too_many_parts",
+            {},
+        ),
     ],
-    ids=["empty", "text-named-jpg", "gif", "bomb", "scan-bomb"],
+    ids=["empty", "text-named-jpg", "gif", "bomb", "scan-bomb", "segment-bomb"],
 )
 @pytest.mark.parametrize("action", ["preview", "download"])
 def test_it_explains_a_bad_photo_in_the_page(login, teacher_a, data, code, params, action):
