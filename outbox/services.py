@@ -186,6 +186,19 @@ def duty_mail(subject: str, body: str, recipient: str) -> None:
     EmailMessage(str(subject), body, None, [recipient], headers=headers).send()
 
 
+def recipient_email(user_id: int) -> str | None:
+    """A user's e-mail address for a duty, or None when the account was deactivated or
+    deleted since the duty was written: nothing is sent to someone who is gone, and the
+    duty is done instead of retried."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk=user_id, is_active=True)
+    email = users.values_list("email", flat=True).first()
+    if email is None:
+        log.info("outbox: user %s is inactive or gone; no e-mail sent", user_id)
+    return email
+
+
 def duty_message_id() -> str:
     """The running duty's Message-ID: a digest of its key (ids only, and not shown) at the
     sender's domain. Outside a duty, a new one each time."""

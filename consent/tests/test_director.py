@@ -326,6 +326,21 @@ def test_it_tells_the_directors_when_parents_start_to_disagree(
     assert "Sem" not in mail.outbox[0].body
 
 
+def test_a_pending_notice_to_a_director_deactivated_meanwhile_is_not_sent(
+    eager_tasks, director_a, parent_a, second_parent, pupil_a
+):
+    """The notice waited (Redis or SMTP down) while the director left: the e-mail does
+    not go to an account that can no longer log in, and the duty does not retry."""
+    decide(pupil_a, parent_a, "pers", "photo", True)
+    decide(pupil_a, second_parent, "pers", "photo", False)  # not dispatched: no commit
+    director_a.is_active = False
+    director_a.save()
+    Duty.objects.update(next_attempt_at=timezone.now())
+    duties_sweep()
+    assert mail.outbox == []
+    assert Duty.objects.get(key__startswith="conflict-notice:").status == Duty.Status.DONE
+
+
 def test_it_tells_the_directors_once_per_conflict(
     eager_tasks, django_capture_on_commit_callbacks, director_a, parent_a, second_parent, pupil_a
 ):
