@@ -6,35 +6,44 @@ name no pupil either: the portal shows who and what after login.
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
-from outbox.services import duties_enqueue_many, duty_mail
+from outbox.services import duties_enqueue_many, duty_mail, recipient_email
 from schools.models import Guardianship, School
 
 logger = logging.getLogger(__name__)
 
 
-def _mail(template: str, subject, user_id: int, context: dict) -> None:
-    """Send one e-mail; raises unless the SMTP server accepted it (the duty then retries)."""
-    email = get_user_model().objects.values_list("email", flat=True).get(pk=user_id)
+def _mail(template: str, subject, user_id: int, context: dict) -> bool:
+    """Send one e-mail; raises unless the SMTP server accepted it (the duty then retries).
+    False when the account is no longer active: nothing is sent."""
+    email = recipient_email(user_id)
+    if email is None:
+        return False
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
         duty_mail(str(subject), body, email)
+    return True
 
 
-def takedown_email_send(*, task_id: int) -> None:
+def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
+    """E-mail `user_id`, the assignee when the duty was written. A task handed over before
+    this went out sends nothing: the hand-over wrote the new assignee's own duty."""
     task = TakedownTask.objects.select_related("publication_check__purpose").get(pk=task_id)
-    _mail(
+    if user_id is not None and task.assigned_to_id != user_id:
+        logger.info("takedown task %s was handed over; its earlier e-mail is not sent", task_id)
+        return
+    if not _mail(
         "consent/email/takedown.txt",
         _("Take down a publication"),
         task.assigned_to_id,
         {"task": task, "url": reverse("consent:takedowns")},
-    )
+    ):
+        return
     TakedownTask.objects.filter(pk=task_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
@@ -44,12 +53,13 @@ def takedown_email_send(*, task_id: int) -> None:
 def conflict_email_send(*, notice_id: int, user_id: int) -> None:
     notice = ConflictNotice.objects.select_related("pupil__school", "purpose").get(pk=notice_id)
     school = notice.pupil.school
-    _mail(
+    if not _mail(
         "consent/email/conflict.txt",
         _("Parents disagree about consent"),
         user_id,
         {"notice": notice, "url": reverse("consent:coverage", args=[school.code])},
-    )
+    ):
+        return
     ConflictNotice.objects.filter(pk=notice_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )

@@ -427,7 +427,7 @@ def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
             (
                 f"takedown-email:{task.pk}:to:{task.assigned_to_id}",
                 TAKEDOWN_EMAIL,
-                {"task_id": task.pk},
+                {"task_id": task.pk, "user_id": task.assigned_to_id},
             )
             for task in moved
         ]
@@ -463,7 +463,12 @@ def _takedown_tasks_create(
         tasks = [task for task in map(_takedown_task_get_or_create, tasks) if task is not None]
     duties_enqueue_many(
         duties=[
-            (f"takedown-email:{task.pk}", TAKEDOWN_EMAIL, {"task_id": task.pk}) for task in tasks
+            (
+                f"takedown-email:{task.pk}",
+                TAKEDOWN_EMAIL,
+                {"task_id": task.pk, "user_id": task.assigned_to_id},
+            )
+            for task in tasks
         ]
     )
     return tasks

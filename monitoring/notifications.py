@@ -15,12 +15,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from monitoring import reports
 from monitoring.models import FetchRun, FollowUp, Source
 from monitoring.sources.explain import fetch_error_explained
 from outbox.models import Duty
-from outbox.services import duties_enqueue_many, duty_enqueue, duty_mail
+from outbox.services import duties_enqueue_many, duty_enqueue, duty_mail, recipient_email
 from schools.leaders import leader_ids
 from schools.models import School, StaffMembership
 
@@ -40,8 +39,9 @@ def _board() -> list[int]:
 
 
 def _send(subject: str, template: str, context: dict, user_id: int) -> None:
-    email = User.objects.values_list("email", flat=True).get(pk=user_id)
-    duty_mail(subject, render_to_string(template, context), email)
+    email = recipient_email(user_id)
+    if email is not None:
+        duty_mail(subject, render_to_string(template, context), email)
 
 
 # --- Urgent case -------------------------------------------------------------------------

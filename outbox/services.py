@@ -46,6 +46,7 @@ import datetime
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Iterable
 from contextvars import ContextVar
 from email.utils import make_msgid, parseaddr
@@ -56,6 +57,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from outbox.models import Duty
 
@@ -102,22 +104,43 @@ def duties_enqueue_many(*, duties: Iterable[tuple[str, str, dict]]) -> int:
     return len(rows)
 
 
+# After a failed publish the broker is left alone this long (as opo_portal.cache does for
+# Redis): a Redis that hangs instead of refusing costs every publish the socket timeout
+# (5 s), and one commit may queue a duty per recipient. What is skipped stays pending for
+# the sweeper.
+BROKER_RETRY_AFTER = 5.0
+_broker_down_until = 0.0
+
+
+def _publish(task, args: tuple = ()) -> Exception | None:
+    """Send a task without waiting; the error instead of raising, or None when sent."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return BrokerUnavailable("skipped after a recent broker error")
+    try:
+        task.apply_async(args, retry=False, ignore_result=True)
+    except BrokerUnavailable as error:
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
+        return error
+    except Exception as error:  # noqa: BLE001 - a queue outage must not fail the request
+        return error
+    return None
+
+
 def duty_dispatch(*, duty_id: int) -> None:
     """Hand one duty to Celery. Never raises: the sweeper retries what did not get through."""
     from outbox.tasks import run_duty
 
-    try:
-        run_duty.apply_async((duty_id,), retry=False, ignore_result=True)
-    except Exception as error:  # noqa: BLE001 - a queue outage must not fail the request
+    error = _publish(run_duty, (duty_id,))
+    if error is not None:
         log.warning("outbox: duty %s not dispatched (%s); the sweeper will retry", duty_id, error)
 
 
 def _sweep_dispatch() -> None:
     from outbox.tasks import sweep
 
-    try:
-        sweep.apply_async(retry=False, ignore_result=True)
-    except Exception as error:  # noqa: BLE001
+    error = _publish(sweep)
+    if error is not None:
         log.warning("outbox: sweep not dispatched (%s); beat will run it", error)
 
 
@@ -161,6 +184,19 @@ def duty_mail(subject: str, body: str, recipient: str) -> None:
     accepted it. Every attempt of one duty sends it with the same Message-ID."""
     headers = {"Message-ID": duty_message_id()}
     EmailMessage(str(subject), body, None, [recipient], headers=headers).send()
+
+
+def recipient_email(user_id: int) -> str | None:
+    """A user's e-mail address for a duty, or None when the account was deactivated or
+    deleted since the duty was written: nothing is sent to someone who is gone, and the
+    duty is done instead of retried."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk=user_id, is_active=True)
+    email = users.values_list("email", flat=True).first()
+    if email is None:
+        log.info("outbox: user %s is inactive or gone; no e-mail sent", user_id)
+    return email
 
 
 def duty_message_id() -> str:

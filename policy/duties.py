@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from outbox.services import duty_mail
+from outbox.services import duty_mail, recipient_email
 from policy.models import Release
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,9 @@ def staff_ids() -> list[int]:
 def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
     """A new protocol version needs reading: tell one staff member."""
     release = Release.objects.select_related("version").get(pk=release_id)
-    email = get_user_model().objects.values_list("email", flat=True).get(pk=user_id)
+    email = recipient_email(user_id)
+    if email is None:
+        return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Please read version %(number)s of the social media protocol") % {
             "number": release.version.number

@@ -204,6 +204,43 @@ def test_it_queues_reminders_from_the_coverage_page(
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
 
 
+def test_reminders_with_a_hanging_broker_are_saved_and_sent_later(
+    eager_tasks,
+    login,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    director_a,
+    parent_a,
+    second_parent,
+    pupil_a,
+    school_a,
+):
+    """Each publish to a Redis that hangs waits for the socket timeout (5 s): one per parent
+    ran a school's reminders past gunicorn's timeout, after they were saved."""
+    from kombu.exceptions import OperationalError
+
+    from outbox import services
+    from outbox.tasks import run_duty
+
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)
+    publishes = []
+
+    def hanging(*args, **kwargs):
+        publishes.append(args)
+        raise OperationalError("Timeout reading from 127.0.0.1:6379")
+
+    monkeypatch.setattr(run_duty, "apply_async", hanging)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(director_a).post(reverse("consent:remind", args=[school_a.code]))
+    assert response.status_code == 302 and len(publishes) == 1
+    assert Duty.objects.filter(status=Duty.Status.PENDING).count() == 2
+
+    monkeypatch.undo()
+    Duty.objects.update(next_attempt_at=timezone.now())
+    duties_sweep()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([parent_a.email, second_parent.email])
+
+
 def test_it_hides_reminders_from_the_privacy_officer(login, privacy_officer, school_a):
     response = login(privacy_officer).post(reverse("consent:remind", args=[school_a.code]))
     assert response.status_code == 404
@@ -287,6 +324,21 @@ def test_it_tells_the_directors_when_parents_start_to_disagree(
         decide(pupil_a, second_parent, "pers", "photo", False)
     assert [m.to for m in mail.outbox] == [[director_a.email]]
     assert "Sem" not in mail.outbox[0].body
+
+
+def test_a_pending_notice_to_a_director_deactivated_meanwhile_is_not_sent(
+    eager_tasks, director_a, parent_a, second_parent, pupil_a
+):
+    """The notice waited (Redis or SMTP down) while the director left: the e-mail does
+    not go to an account that can no longer log in, and the duty does not retry."""
+    decide(pupil_a, parent_a, "pers", "photo", True)
+    decide(pupil_a, second_parent, "pers", "photo", False)  # not dispatched: no commit
+    director_a.is_active = False
+    director_a.save()
+    Duty.objects.update(next_attempt_at=timezone.now())
+    duties_sweep()
+    assert mail.outbox == []
+    assert Duty.objects.get(key__startswith="conflict-notice:").status == Duty.Status.DONE
 
 
 def test_it_tells_the_directors_once_per_conflict(

@@ -117,3 +117,21 @@ def test_the_director_can_mark_a_handed_over_task_done(
     client.post(reverse("consent:takedown_done", args=[task.pk]))
     task.refresh_from_db()
     assert task.done_at is not None
+
+
+def test_a_task_handed_over_before_its_email_went_out_is_emailed_once(
+    eager_tasks, published, teacher_a, director_a, parent_a, pupil_a
+):
+    """The teacher's e-mail was still waiting (Redis or SMTP down) when they left: the
+    director gets the hand-over's e-mail, and the teacher's pending one sends nothing."""
+    from django.utils import timezone
+
+    from outbox.models import Duty
+    from outbox.services import duties_sweep
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)  # not dispatched: no commit
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    Duty.objects.update(next_attempt_at=timezone.now())
+    duties_sweep()
+    assert not Duty.objects.exclude(status=Duty.Status.DONE).exists()
+    assert [message.to for message in mail.outbox] == [[director_a.email]]

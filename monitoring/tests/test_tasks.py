@@ -46,6 +46,19 @@ def test_it_sends_the_urgent_mail_once_when_queued_twice(school_a, director_a):
     assert [m.to for m in mail.outbox] == [[director_a.email]]
 
 
+def test_an_urgent_mail_waiting_for_a_director_who_left_is_not_sent(school_a, director_a):
+    from monitoring.notifications import urgent_case_queue
+    from outbox.models import Duty
+    from outbox.services import duties_sweep
+
+    urgent_case_queue(case=make_case(school_a, priority=0))  # waits: Redis or SMTP down
+    director_a.is_active = False
+    director_a.save()
+    assert duties_sweep() == 1
+    assert mail.outbox == []
+    assert Duty.objects.get().status == Duty.Status.DONE
+
+
 def test_it_applies_retention_from_the_beat_task(db):
     from django.utils import timezone
 

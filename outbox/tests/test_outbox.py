@@ -183,3 +183,37 @@ def test_it_sweeps_from_the_command_line():
     call_command("outbox_sweep", stdout=out)
     assert out.getvalue().strip() == "1 duties dispatched"
     assert handlers.calls == [5]
+
+
+def test_a_broker_that_hangs_costs_a_commit_one_attempt_not_one_per_duty(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """A Redis that hangs (a host gone, not a refused port) makes each publish wait for the
+    socket timeout (5 s): a request that queued one duty per recipient (reminders to a
+    school's parents, a conflict notice to the board) took minutes and died at gunicorn's
+    timeout after its decision was saved. After one failure the broker is left alone for
+    a few seconds; the sweeper sends the rest."""
+    from kombu.exceptions import OperationalError
+
+    from outbox import services
+    from outbox.tasks import run_duty
+
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)
+    attempts = []
+
+    def hanging(*args, **kwargs):
+        attempts.append(args)
+        raise OperationalError("Timeout reading from 127.0.0.1:6379")
+
+    monkeypatch.setattr(run_duty, "apply_async", hanging)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            duty_enqueue(key=f"k{n}", handler=RECORD, payload={"n": n})
+        duties_enqueue_many(duties=[("bulk", RECORD, {"n": 5})])
+    assert len(attempts) == 1
+    assert Duty.objects.filter(status=Duty.Status.PENDING).count() == 6
+
+    monkeypatch.undo()  # the broker is back, and the pause is over
+    Duty.objects.update(next_attempt_at=timezone.now())
+    assert duties_sweep() == 6
+    assert sorted(handlers.calls) == [0, 1, 2, 3, 4, 5]
