@@ -66,6 +66,18 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _broker_not_skipped():
+    """Each test starts with the outbox willing to publish: a test that reached a broker
+    that was down would otherwise make the next tests' duties wait for the sweeper
+    (outbox.services.BROKER_RETRY_AFTER)."""
+    from outbox import services
+
+    services._broker_down_until = 0.0
+    yield
+    services._broker_down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
