@@ -648,7 +648,11 @@ def current_school_year(day: datetime.date) -> str:
 
 
 def _waiting_holders(pupils: Sequence[Pupil]) -> tuple[set[int], set[int]]:
-    """(every gezag-holder of these pupils, those who left some question unanswered)."""
+    """(every gezag-holder of these pupils, those who left some question unanswered).
+
+    A pupil never in the picture has no open question (the homes and coverage say so):
+    their parents are neither counted nor reminded for them."""
+    pupils = [pupil for pupil in pupils if not pupil.not_in_picture]
     infos = purpose_infos()
     table = consent_table(pupils, infos)
     holders: set[int] = set()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from consent.models import ReminderSent, ReviewRound
-from consent.services import reminder_plan
+from consent.services import parents_without_answers, reminder_plan
 from consent.tests.helpers import decide
 from schools.models import Guardianship
 
@@ -167,3 +167,17 @@ def test_it_keeps_a_privacy_officer_who_directs_elsewhere_to_their_own_school(
     assert client.post(url).status_code == 404
     assert not ReminderSent.objects.exists() and not ReviewRound.objects.exists()
     assert client.get(reverse(url_name, args=[school_b.code])).status_code == 200
+
+
+def test_it_reminds_no_parent_about_a_pupil_never_in_the_picture(
+    login, director_a, school_a, pupil_a, parent_a
+):
+    """A safeguarded pupil has no open question (home and coverage say so): the preview
+    and the task must not e-mail their parent "the school has not received your choices"."""
+    pupil_a.not_in_picture = True
+    pupil_a.save()
+    assert reminder_plan(school=school_a).to_send == ()
+    assert reminder_plan(school=school_a, group_id=pupil_a.group_id).to_send == ()
+    html = login(director_a).get(remind_url(school_a, ouder=parent_a.pk)).content.decode()
+    assert "0 ouders krijgen een herinnering per e-mail." in html
+    assert parents_without_answers(school=school_a) == set()
