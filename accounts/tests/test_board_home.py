@@ -189,6 +189,25 @@ def test_it_shows_the_first_schools_without_a_director_and_counts_the_rest(
     assert home.more_without_director == 31 - counting.WITHOUT_DIRECTOR_IN_FULL
 
 
+@pytest.mark.parametrize("size", ["live", "stored"])
+def test_a_school_whose_only_director_was_deactivated_is_shown_in_full(
+    settings, login, board, school_a, director_a, school_b, director_b, size
+):
+    """A director who left (account deactivated) no longer answers for the school: the
+    board does (schools.leaders), so the board's home lists the school in full at any
+    size, as its row says."""
+    if size == "stored":
+        settings.BOARD_LIVE_PUPILS = 0
+    fill_school(school_a, 2)
+    director_a.is_active = False
+    director_a.save()
+    home = login(board).get(URL).context["home"]
+    [row] = [row for row in home.rows if row.school == school_a]
+    assert not row.has_director
+    assert [item.school.code for item in home.without_director] == ["vlindertuin"]
+    assert home.more_without_director == 0
+
+
 def test_stored_counts_show_failing_sources_per_school_and_for_the_foundation(
     large, login, board, school_a, director_a, school_b
 ):
