@@ -810,9 +810,16 @@ def purpose_change_families() -> int:
 @transaction.atomic
 def review_round_open(*, school: School, user, today: datetime.date | None = None) -> ReviewRound:
     year = current_school_year(today or timezone.localdate())
+    already_open = ValidationError(_("The review round for this school year is already open."))
     if ReviewRound.objects.filter(school=school, school_year=year).exists():
-        raise ValidationError(_("The review round for this school year is already open."))
-    review_round = ReviewRound.objects.create(school=school, school_year=year, opened_by=user)
+        raise already_open
+    try:
+        with transaction.atomic():
+            review_round = ReviewRound.objects.create(
+                school=school, school_year=year, opened_by=user
+            )
+    except IntegrityError:  # a second click that found no round yet: the first opened it
+        raise already_open from None
     duty_enqueue(
         key=f"review-round:{review_round.pk}",
         handler="consent.duties.review_round_fan_out",

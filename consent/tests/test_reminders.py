@@ -181,3 +181,24 @@ def test_it_reminds_no_parent_about_a_pupil_never_in_the_picture(
     html = login(director_a).get(remind_url(school_a, ouder=parent_a.pk)).content.decode()
     assert "0 ouders krijgen een herinnering per e-mail." in html
     assert parents_without_answers(school=school_a) == set()
+
+
+def test_a_second_click_racing_the_first_to_open_the_review_round_gets_a_message(
+    login, director_a, school_a, parent_a
+):
+    """Two clicks at once both find no round yet; the unique (school, year) row refuses
+    the second. It is told the round is open, not shown a server error."""
+    from unittest import mock
+
+    client = login(director_a)
+    url = reverse("consent:review_round", args=[school_a.code])
+    client.post(url)
+    before_the_first_committed = mock.patch.object(
+        ReviewRound.objects, "filter", return_value=ReviewRound.objects.none()
+    )
+    with before_the_first_committed:
+        response = client.post(url)
+    assert response.status_code == 302
+    assert ReviewRound.objects.count() == 1
+    page = client.get(response.url).content.decode()
+    assert "De controleronde voor dit schooljaar is al geopend." in page
