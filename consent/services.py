@@ -581,10 +581,15 @@ def takedown_complete(*, task: TakedownTask, user=None) -> None:
 
 @transaction.atomic
 def purpose_create(*, user, code: str, name: str, text: str) -> Purpose:
+    taken = ValidationError(_("A purpose with this code already exists."))
     if Purpose.objects.filter(code=code).exists():
-        raise ValidationError(_("A purpose with this code already exists."))
+        raise taken
     last = Purpose.objects.order_by("-ordering").values_list("ordering", flat=True).first()
-    purpose = Purpose.objects.create(code=code, name=name, ordering=(last or 0) + 10)
+    try:
+        with transaction.atomic():
+            purpose = Purpose.objects.create(code=code, name=name, ordering=(last or 0) + 10)
+    except IntegrityError:  # a second click that found no such purpose yet
+        raise taken from None
     PurposeVersion.objects.create(
         purpose=purpose,
         number=1,

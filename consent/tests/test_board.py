@@ -50,6 +50,24 @@ def test_it_refuses_a_duplicate_code(login, board):
     assert Purpose.objects.filter(code="website").count() == 1
 
 
+def test_a_second_click_racing_the_first_to_add_a_purpose_gets_a_form_error(login, board):
+    """Both clicks find no purpose with the code yet; the unique code refuses the second,
+    which is told so on the form instead of getting a server error."""
+    from unittest import mock
+
+    client = login(board)
+    data = {"code": "kalender", "name": "Jaarkalender", "text": "Foto's in de jaarkalender."}
+    client.post(reverse("consent:purposes"), data)
+    before_the_first_committed = mock.patch.object(
+        Purpose.objects, "filter", return_value=Purpose.objects.none()
+    )
+    with before_the_first_committed:
+        response = client.post(reverse("consent:purposes"), data)
+    assert response.status_code == 200
+    assert "Er bestaat al een doel met deze code." in response.content.decode()
+    assert Purpose.objects.filter(code="kalender").count() == 1
+
+
 def test_it_keeps_answers_after_a_correction_over_http(login, board, parent_a, pupil_a):
     decide(pupil_a, parent_a, "website", "photo", True)
     url = reverse("consent:purpose_text", args=[purpose("website").pk])
