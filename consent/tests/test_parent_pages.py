@@ -179,6 +179,37 @@ def test_it_withdraws_all_permissions_in_one_action(login, parent_a, pupil_a):
     assert state_of(pupil_a, "nieuwsbrief", "audio") == State.REFUSED
 
 
+def submitted(html: str) -> dict[str, str]:
+    """What the browser sends for the rendered form: its hidden fields and checked radios."""
+    data = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(checked_radios(html))
+    return data
+
+
+def test_an_older_tab_does_not_undo_a_withdrawal_made_since(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(parent_a)
+    older_tab = submitted(client.get(page(pupil_a)).content.decode())
+    client.post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"})
+    older_tab[field("pers", "audio")] = "no"  # the one answer changed in the older tab
+    client.post(page(pupil_a), older_tab)
+    assert state_of(pupil_a, "website", "photo") == State.REFUSED
+    assert state_of(pupil_a, "pers", "audio") == State.REFUSED
+    assert ConsentEvent.objects.count() == 3
+
+
+def test_an_older_tab_still_saves_an_answer_changed_in_it(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", False)
+    client = login(parent_a)
+    older_tab = submitted(client.get(page(pupil_a)).content.decode())
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    older_tab[field("website", "photo")] = "yes"
+    client.post(page(pupil_a), older_tab)
+    assert state_of(pupil_a, "website", "photo") == State.GRANTED
+
+
 def test_it_refuses_a_save_when_the_text_changed_meanwhile(login, parent_a, pupil_a, board):
     client = login(parent_a)
     data = form_data(client, pupil_a, **{field("website", "photo"): "yes"})

@@ -149,6 +149,7 @@ def child_consent(request, pk):
     table = consent_table([pupil], infos, holders={pupil.pk: holders}, events=history)
     if can_decide and form is None:
         initial = _saved_answers(pupil, request.user, infos, table)
+        initial["seen"] = max((event.id for event in history), default=0)
         form = ChildConsentForm(infos=infos, initial=initial)
     review_round, confirmed = _open_review_round(pupil, request.user)
     rows = _rows(pupil, request.user, infos, table, form)
@@ -174,6 +175,7 @@ def _save(request, pupil, form, infos):
             guardian=request.user,
             answers=form.answers(),
             seen_versions=form.seen_versions(),
+            seen_event=form.seen_event(),
             infos=infos,
         )
     except ValidationError as error:
