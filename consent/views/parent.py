@@ -148,7 +148,7 @@ def child_consent(request, pk):
     history = child_events(pupil.pk)
     table = consent_table([pupil], infos, holders={pupil.pk: holders}, events=history)
     if can_decide and form is None:
-        initial = _saved_answers(pupil, request.user, infos, table)
+        initial: dict[str, object] = {**_saved_answers(pupil, request.user, infos, table)}
         initial["seen"] = max((event.id for event in history), default=0)
         form = ChildConsentForm(infos=infos, initial=initial)
     review_round, confirmed = _open_review_round(pupil, request.user)
