@@ -202,7 +202,10 @@ def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
 def consent_withdraw(
     *, pupil: Pupil, guardian, purpose_id: int | None = None, media_type: str | None = None
 ) -> list[ConsentEvent]:
-    """Turn the guardian's own "yes" answers into "no": one, one purpose, or all of them."""
+    """Make the guardian's answer "no": one, one purpose, or all of them. Every answer that
+    is not "no" yet becomes "no", a question never answered too: after withdrawing, the
+    answer is "no" everywhere (as the page promises), so another gezag-holder's "yes"
+    no longer lets the school publish on a channel this guardian left open."""
     infos = purpose_infos()
     table = consent_table([pupil], infos)
     answers = []
@@ -213,7 +216,7 @@ def consent_withdraw(
             if media_type is not None and media != media_type:
                 continue
             own = table.latest_by_guardian(pupil.pk, info.purpose.pk, media).get(guardian.pk)
-            if own is not None and own.granted:
+            if own is None or own.granted:
                 answers.append(Answer(info.purpose.pk, media, False))
     return consent_decide(pupil=pupil, guardian=guardian, answers=answers)
 
