@@ -54,8 +54,10 @@ class ChildConsentForm(forms.Form):
         self.infos = infos
         for info in infos:
             pid = info.purpose.pk
+            # not required: a channel added since the page was shown has no version field;
+            # an answer on it without one is refused as a text not shown (services)
             self.fields[f"v-{pid}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=info.current_version.pk
+                widget=forms.HiddenInput, initial=info.current_version.pk, required=False
             )
             for media in MediaType:
                 self.fields[answer_field_name(pid, media)] = forms.ChoiceField(

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from conftest import make_user
 from consent.models import ConsentEvent, Purpose, PurposeVersion
 from consent.rules import State
-from consent.services import purpose_version_publish
+from consent.services import purpose_create, purpose_version_publish
 from consent.tests.helpers import decide, purpose, state_of
 from schools.models import Guardianship
 
@@ -239,6 +239,27 @@ def test_it_refuses_a_save_when_the_text_changed_meanwhile(login, parent_a, pupi
         user=board, purpose=purpose("website"), text="Changed.", kind="change_of_meaning"
     )
     client.post(page(pupil_a), data)
+    assert ConsentEvent.objects.count() == 0
+
+
+def test_it_saves_a_page_shown_before_the_board_added_a_channel(login, parent_a, pupil_a, board):
+    client = login(parent_a)
+    older = submitted(client.get(page(pupil_a)).content.decode())
+    purpose_create(user=board, code="vlog", name="Vlog", text="Een vlog van de klas.")
+    older[field("website", "photo")] = "yes"
+    client.post(page(pupil_a), older)
+    assert state_of(pupil_a, "website", "photo") == State.GRANTED
+    assert state_of(pupil_a, "vlog", "photo") == State.UNANSWERED
+
+
+def test_it_refuses_an_answer_on_a_channel_whose_text_the_page_did_not_show(
+    login, parent_a, pupil_a, board
+):
+    client = login(parent_a)
+    older = submitted(client.get(page(pupil_a)).content.decode())
+    purpose_create(user=board, code="vlog", name="Vlog", text="Een vlog van de klas.")
+    older[field("vlog", "photo")] = "yes"  # forged: the page had no such question
+    client.post(page(pupil_a), older)
     assert ConsentEvent.objects.count() == 0
 
 
