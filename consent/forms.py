@@ -45,13 +45,19 @@ class ChildConsentForm(forms.Form):
     is simply not answered, so saving never re-submits a default.
     """
 
+    # The child's latest consent event when the page was shown: a radio sent as the page
+    # showed it is no decision, so an older page (a second tab) cannot undo a newer answer.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
         super().__init__(*args, **kwargs)
         self.infos = infos
         for info in infos:
             pid = info.purpose.pk
+            # not required: a channel added since the page was shown has no version field;
+            # an answer on it without one is refused as a text not shown (services)
             self.fields[f"v-{pid}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=info.current_version.pk
+                widget=forms.HiddenInput, initial=info.current_version.pk, required=False
             )
             for media in MediaType:
                 self.fields[answer_field_name(pid, media)] = forms.ChoiceField(
@@ -77,6 +83,9 @@ class ChildConsentForm(forms.Form):
         return {
             info.purpose.pk: self.cleaned_data.get(f"v-{info.purpose.pk}") for info in self.infos
         }
+
+    def seen_event(self) -> int | None:
+        return self.cleaned_data.get("seen")
 
 
 class WithdrawForm(forms.Form):

@@ -30,6 +30,7 @@ from consent.rules import (
     State,
     consent_table,
     is_allowed,
+    latest_decisions,
     purpose_infos,
     shown_state,
 )
@@ -81,14 +82,18 @@ def consent_decide(
     guardian,
     answers: Iterable[Answer],
     seen_versions: Mapping[int, int] | None = None,
+    seen_event: int | None = None,
     method: str = ConsentEvent.Method.PORTAL,
     recorded_by=None,
     infos: Sequence[PurposeInfo] | None = None,
 ) -> list[ConsentEvent]:
     """Record a guardian's answers; only answers that differ from their own current one
     become events. `seen_versions` (purpose id -> version id shown) refuses the whole save
-    when a purpose's text changed since the page was rendered. `infos`: the active
-    purposes (`purpose_infos()`) when the caller has already read them.
+    when a purpose's text changed since the page was rendered. `seen_event` (the id of
+    the pupil's latest event when the page was rendered) skips an answer that is the
+    guardian's own answer as the page showed it: an older page re-sends its selected
+    radios, and must not undo an answer given since (in another tab, say). `infos`: the
+    active purposes (`purpose_infos()`) when the caller has already read them.
     """
     if (method == ConsentEvent.Method.PORTAL) != (recorded_by is None):
         raise ValueError("staff record paper or phone decisions; parents use the portal")
@@ -109,6 +114,10 @@ def consent_decide(
         own = table.latest_by_guardian(*key).get(guardian.pk)
         if own is not None and own.granted == answer.granted:
             continue
+        if seen_event is not None and _shown_answer(table, key, guardian.pk, seen_event) == (
+            answer.granted
+        ):
+            continue  # the page showed this answer; a newer one was given since
         before = table.state(*key)
         version = by_purpose[answer.purpose_id].current_version
         event = ConsentEvent(
@@ -141,6 +150,18 @@ def consent_decide(
     if withdrawn:
         takedowns_create_for(events=withdrawn)
     return created
+
+
+def _shown_answer(table, key: tuple[int, int, str], guardian_id: int, seen_event: int):
+    """The guardian's own answer (True/False, None when open) as a page showed it whose
+    pupil's latest event was `seen_event`."""
+    decisions = [d for d in table.decisions.get(key, ()) if d.seq <= seen_event]
+    shown = latest_decisions(
+        gezag_holders={guardian_id},
+        decisions=decisions,
+        baseline=table.purposes[key[1]].baseline,
+    ).get(guardian_id)
+    return None if shown is None else shown.granted
 
 
 def _refuse_unknown_or_stale(
@@ -181,7 +202,10 @@ def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
 def consent_withdraw(
     *, pupil: Pupil, guardian, purpose_id: int | None = None, media_type: str | None = None
 ) -> list[ConsentEvent]:
-    """Turn the guardian's own "yes" answers into "no": one, one purpose, or all of them."""
+    """Make the guardian's answer "no": one, one purpose, or all of them. Every answer that
+    is not "no" yet becomes "no", a question never answered too: after withdrawing, the
+    answer is "no" everywhere (as the page promises), so another gezag-holder's "yes"
+    no longer lets the school publish on a channel this guardian left open."""
     infos = purpose_infos()
     table = consent_table([pupil], infos)
     answers = []
@@ -192,7 +216,7 @@ def consent_withdraw(
             if media_type is not None and media != media_type:
                 continue
             own = table.latest_by_guardian(pupil.pk, info.purpose.pk, media).get(guardian.pk)
-            if own is not None and own.granted:
+            if own is None or own.granted:
                 answers.append(Answer(info.purpose.pk, media, False))
     return consent_decide(pupil=pupil, guardian=guardian, answers=answers)
 

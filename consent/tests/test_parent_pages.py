@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from conftest import make_user
-from consent.models import ConsentEvent, PurposeVersion
+from consent.models import ConsentEvent, Purpose, PurposeVersion
 from consent.rules import State
-from consent.services import purpose_version_publish
+from consent.services import purpose_create, purpose_version_publish
 from consent.tests.helpers import decide, purpose, state_of
 from schools.models import Guardianship
 
@@ -174,9 +174,62 @@ def test_it_withdraws_all_permissions_in_one_action(login, parent_a, pupil_a):
     decide(pupil_a, parent_a, "nieuwsbrief", "audio", True)
     decide(pupil_a, parent_a, "pers", "video", False)
     login(parent_a).post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"})
-    assert ConsentEvent.objects.count() == 5
+    # "no" everywhere: each question not answered "no" yet gets its "no"
+    cells = 3 * Purpose.objects.filter(active=True).count()
+    assert ConsentEvent.objects.count() == 3 + cells - 1
+    assert ConsentEvent.objects.filter(granted=False).count() == cells
     assert state_of(pupil_a, "website", "photo") == State.REFUSED
     assert state_of(pupil_a, "nieuwsbrief", "audio") == State.REFUSED
+
+
+def submitted(html: str) -> dict[str, str]:
+    """What the browser sends for the rendered form: its hidden fields and checked radios."""
+    data = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(checked_radios(html))
+    return data
+
+
+def test_an_older_tab_does_not_undo_a_withdrawal_made_since(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(parent_a)
+    older_tab = submitted(client.get(page(pupil_a)).content.decode())
+    withdraw = reverse("consent:withdraw", args=[pupil_a.pk])
+    client.post(withdraw, {"target": f"{purpose('website').pk}:photo"})
+    older_tab[field("pers", "audio")] = "no"  # the one answer changed in the older tab
+    client.post(page(pupil_a), older_tab)
+    assert state_of(pupil_a, "website", "photo") == State.REFUSED
+    assert state_of(pupil_a, "pers", "audio") == State.REFUSED
+    assert ConsentEvent.objects.count() == 3
+
+
+def test_an_older_tab_still_saves_an_answer_changed_in_it(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", False)
+    client = login(parent_a)
+    older_tab = submitted(client.get(page(pupil_a)).content.decode())
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    older_tab[field("website", "photo")] = "yes"
+    client.post(page(pupil_a), older_tab)
+    assert state_of(pupil_a, "website", "photo") == State.GRANTED
+
+
+def test_withdrawing_everything_leaves_no_channel_the_other_parents_yes_keeps_open(
+    login, parent_a, pupil_a
+):
+    # the page promises: afterwards your answer is "no" everywhere, nothing new is published
+    other = make_user("ouder2.a@example.org", full_name="Tweede Ouder")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, other, "nieuwsbrief", "photo", True)  # never answered by parent_a
+    client = login(parent_a)
+    client.post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"})
+    assert state_of(pupil_a, "website", "photo") == State.REFUSED
+    assert state_of(pupil_a, "nieuwsbrief", "photo") == State.CONFLICT
+    html = client.get(page(pupil_a)).content.decode()
+    assert "Ingetrokken: 1 toestemming." in html
+    assert all(value == "no" for _name, value in checked_radios(html))
+    assert len(checked_radios(html)) == 3 * len(re.findall(r"<legend>", html))
 
 
 def test_it_refuses_a_save_when_the_text_changed_meanwhile(login, parent_a, pupil_a, board):
@@ -186,6 +239,27 @@ def test_it_refuses_a_save_when_the_text_changed_meanwhile(login, parent_a, pupi
         user=board, purpose=purpose("website"), text="Changed.", kind="change_of_meaning"
     )
     client.post(page(pupil_a), data)
+    assert ConsentEvent.objects.count() == 0
+
+
+def test_it_saves_a_page_shown_before_the_board_added_a_channel(login, parent_a, pupil_a, board):
+    client = login(parent_a)
+    older = submitted(client.get(page(pupil_a)).content.decode())
+    purpose_create(user=board, code="vlog", name="Vlog", text="Een vlog van de klas.")
+    older[field("website", "photo")] = "yes"
+    client.post(page(pupil_a), older)
+    assert state_of(pupil_a, "website", "photo") == State.GRANTED
+    assert state_of(pupil_a, "vlog", "photo") == State.UNANSWERED
+
+
+def test_it_refuses_an_answer_on_a_channel_whose_text_the_page_did_not_show(
+    login, parent_a, pupil_a, board
+):
+    client = login(parent_a)
+    older = submitted(client.get(page(pupil_a)).content.decode())
+    purpose_create(user=board, code="vlog", name="Vlog", text="Een vlog van de klas.")
+    older[field("vlog", "photo")] = "yes"  # forged: the page had no such question
+    client.post(page(pupil_a), older)
     assert ConsentEvent.objects.count() == 0
 
 

@@ -148,7 +148,8 @@ def child_consent(request, pk):
     history = child_events(pupil.pk)
     table = consent_table([pupil], infos, holders={pupil.pk: holders}, events=history)
     if can_decide and form is None:
-        initial = _saved_answers(pupil, request.user, infos, table)
+        initial: dict[str, object] = {**_saved_answers(pupil, request.user, infos, table)}
+        initial["seen"] = max((event.id for event in history), default=0)
         form = ChildConsentForm(infos=infos, initial=initial)
     review_round, confirmed = _open_review_round(pupil, request.user)
     rows = _rows(pupil, request.user, infos, table, form)
@@ -174,6 +175,7 @@ def _save(request, pupil, form, infos):
             guardian=request.user,
             answers=form.answers(),
             seen_versions=form.seen_versions(),
+            seen_event=form.seen_event(),
             infos=infos,
         )
     except ValidationError as error:
@@ -208,25 +210,31 @@ def withdraw(request, pk):
         messages.error(request, _("Unknown choice."))
         return redirect("consent:child", pk=pupil.pk)
     purpose_id, media_type = form.cleaned_data["target"]
-    events = consent_withdraw(
+    # the permissions given before: questions left open are answered "no" too, but were
+    # no permission to withdraw
+    granted = _granted_count(pupil, request.user, purpose_id, media_type)
+    consent_withdraw(
         pupil=pupil, guardian=request.user, purpose_id=purpose_id, media_type=media_type
     )
     messages.success(
         request,
-        ngettext("Withdrawn: %(n)d permission.", "Withdrawn: %(n)d permissions.", len(events))
-        % {"n": len(events)},
+        ngettext("Withdrawn: %(n)d permission.", "Withdrawn: %(n)d permissions.", granted)
+        % {"n": granted},
     )
     return redirect("consent:child", pk=pupil.pk)
 
 
-def _granted_count(pupil, user) -> int:
+def _granted_count(pupil, user, purpose_id=None, media_type=None) -> int:
+    """The user's own "yes" answers for the child: all, or one purpose's, or one cell."""
     infos = purpose_infos()
     table = consent_table([pupil], infos)
     return sum(
         1
         for info in infos
         for media in MediaType.values
-        if getattr(
+        if purpose_id in (None, info.purpose.pk)
+        and media_type in (None, media)
+        and getattr(
             table.latest_by_guardian(pupil.pk, info.purpose.pk, media).get(user.pk),
             "granted",
             False,
