@@ -681,15 +681,19 @@ def followup_update(
 
 
 @transaction.atomic
-def followups_hand_over(*, user_id: int) -> list[FollowUp]:
+def followups_hand_over(*, user_id: int, leaving: bool = False) -> list[FollowUp]:
     """This staff member's open cases at schools where they no longer teach or direct (a
-    membership ended, the account was deactivated) go to a director of the school, who is
-    e-mailed as for any assignment; at a school without a director the case is left
-    unassigned, on the board's home page with the school's other open cases."""
+    membership ended, the account was deactivated; with `leaving`, at every school: the
+    account is being deleted) go to a director of the school, who is e-mailed as for any
+    assignment; at a school without a director the case is left unassigned, on the board's
+    home page with the school's other open cases."""
     cases = list(FollowUp.objects.filter(assigned_to_id=user_id, status__in=FollowUp.OPEN_STATUSES))
-    still = {school for _user, school in acting_pairs([user_id], {c.school_id for c in cases})}
+    schools = {c.school_id for c in cases}
+    still = set() if leaving else {school for _user, school in acting_pairs([user_id], schools)}
     moved = [case for case in cases if case.school_id not in still]
-    directors = {case.school_id: directors_of(case.school_id) for case in moved}
+    directors = {
+        case.school_id: [d for d in directors_of(case.school_id) if d != user_id] for case in moved
+    }
     for case in moved:
         case.assigned_to_id = next(iter(directors[case.school_id]), None)
         case.save(update_fields=["assigned_to"])

@@ -86,6 +86,17 @@ def test_an_open_task_moves_when_the_teacher_is_deactivated(
     assert TakedownTask.objects.get().assigned_to == director_a
 
 
+def test_an_open_task_moves_when_the_membership_is_given_to_someone_else(
+    published, teacher_a, director_a, outsider, parent_a, pupil_a
+):
+    # The admin's membership page lets the user be changed: the teacher left all the same.
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    membership = StaffMembership.objects.get(user=teacher_a)
+    membership.user = outsider
+    membership.save()
+    assert TakedownTask.objects.get().assigned_to == director_a
+
+
 def test_a_done_task_stays_with_the_teacher(published, teacher_a, director_a, parent_a, pupil_a):
     decide(pupil_a, parent_a, "sociale-media", "photo", False)
     TakedownTask.objects.update(done_at="2026-11-30T10:00Z")

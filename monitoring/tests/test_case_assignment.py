@@ -181,6 +181,35 @@ def test_it_hands_the_case_over_when_the_assignee_is_deactivated(case_a, teacher
     assert case_a.assigned_to == director_a
 
 
+def test_it_hands_the_case_over_when_the_membership_is_given_to_someone_else(
+    case_a, teacher_a, director_a, outsider
+):
+    assign(case_a, teacher_a)
+    membership = StaffMembership.objects.get(user=teacher_a)
+    membership.user = outsider
+    membership.save()
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == director_a
+
+
+def test_it_hands_the_case_to_the_director_when_the_admin_deletes_the_assignee(
+    django_capture_on_commit_callbacks, client, case_a, other_teacher, director_a
+):
+    from conftest import give_totp, make_user
+
+    assign(case_a, other_teacher)
+    mail.outbox.clear()
+    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_delete", args=[other_teacher.pk]), {"post": "yes"}
+        )
+    assert response.status_code == 302
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == director_a
+    assert [m.to for m in mail.outbox] == [[director_a.email]]
+
+
 def test_it_refuses_to_assign_a_case_to_a_deactivated_account(
     django_capture_on_commit_callbacks, login, case_a, teacher_a, director_a
 ):
