@@ -1,12 +1,39 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
 
+class OneAccountPerAddress:
+    """An address is stored in small letters (as UserManager and the pupil import store it)
+    and belongs to one account whatever its capitals: the unique index compares capitals,
+    and a second account for a parent's address would split their children between two
+    logins (the import links them to either)."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("Another account already uses this e-mail address."), code="unique"
+            )
+        return email
+
+
+class UserAddForm(OneAccountPerAddress, AdminUserCreationForm):
+    pass
+
+
+class UserEditForm(OneAccountPerAddress, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserEditForm
+    add_form = UserAddForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active"]
     search_fields = ["email", "full_name"]
