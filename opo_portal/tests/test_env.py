@@ -38,6 +38,16 @@ def test_it_rejects_a_url_with_the_wrong_scheme(monkeypatch):
 
 
 @pytest.mark.parametrize(
+    "url", ["mysql://opo:hunter2@db/opo", "postgress://opo:hunter2@db/opo", "opo:hunter2@db/opo"]
+)
+def test_it_keeps_the_password_of_a_url_with_the_wrong_scheme_out_of_the_message(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with") as caught:
+        env_url("DATABASE_URL", schemes=("postgres", "postgresql"))
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
     "url", ["smtp://mail.example:abc", "postgres://u:p@db:notaport/opo", "redis://r:99999/0"]
 )
 def test_it_rejects_a_url_with_a_port_that_is_not_a_port(monkeypatch, url):
