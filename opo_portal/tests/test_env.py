@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -76,6 +79,28 @@ def test_it_refuses_the_development_secret_in_production(monkeypatch):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def _setup(**env) -> subprocess.CompletedProcess:
+    code = (
+        "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='opo_portal.settings';django.setup()"
+    )
+    env = {"PATH": "/usr/bin:/bin", **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("level", ["info", "Warning", "DEBUG"])
+def test_it_takes_a_log_level_in_any_case(level):
+    result = _setup(LOG_LEVEL=level)
+    assert result.returncode == 0, result.stderr[-300:]
+
+
+def test_it_refuses_an_unknown_log_level_naming_the_setting():
+    result = _setup(LOG_LEVEL="verbose")
+    assert result.returncode != 0
+    assert "LOG_LEVEL must be DEBUG, INFO" in result.stderr
 
 
 def test_it_documents_every_setting_in_env_example():
