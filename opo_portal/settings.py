@@ -255,6 +255,10 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
+if not DEBUG and len(SECRET_KEY) < 50:  # .env.example's "change-me" would sign every session
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters when DEBUG is false")
 
 # Functions(request) -> list of banners shown on every page; see accounts.context_processors.
 PORTAL_BANNER_PROVIDERS: list[str] = []

@@ -91,6 +91,13 @@ def _setup(**env) -> subprocess.CompletedProcess:
     )
 
 
+def test_it_refuses_a_short_secret_in_production():
+    result = _setup(DEBUG="false", SECRET_KEY="change-me")  # as in .env.example
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+    assert _setup(DEBUG="false", SECRET_KEY="k" * 50).returncode == 0
+
+
 @pytest.mark.parametrize("level", ["info", "Warning", "DEBUG"])
 def test_it_takes_a_log_level_in_any_case(level):
     result = _setup(LOG_LEVEL=level)
