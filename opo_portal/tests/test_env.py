@@ -121,3 +121,27 @@ def test_it_documents_every_setting_in_env_example():
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
     assert read
     assert sorted(read - documented) == []
+
+
+def test_env_example_loads_in_the_shell_as_the_readme_says(tmp_path):
+    """README step 4: `set -a; . ./.env; set +a`. A value bash cannot parse stops the file
+    there, silently: every variable after it (BIND, LOG_FORMAT, ...) was never set."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    # Also every commented example, as someone uncommenting it would load it.
+    text = re.sub(r"^# ?([A-Z_]+=)", r"\1", text, flags=re.M)
+    env_file = tmp_path / ".env"
+    env_file.write_text(text)
+    result = subprocess.run(
+        ["bash", "-c", 'set -a; . "$0"; set +a; env', str(env_file)],
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stderr == ""
+    loaded = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert sorted(set(re.findall(r"^([A-Z_]+)=", text, re.M)) - set(loaded)) == []
+    assert loaded["DEFAULT_FROM_EMAIL"] == "OPO Portal <noreply@opo-borger-odoorn.nl>"
