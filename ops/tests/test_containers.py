@@ -68,7 +68,7 @@ def test_it_validates_with_docker_compose_when_available(tmp_path):
     if not docker or subprocess.run([docker, "compose", "version"], capture_output=True).returncode:  # noqa: S603
         pytest.skip("the docker CLI has no compose plugin here")
     env_file = tmp_path / ".env"
-    env_file.write_text("SECRET_KEY=x\nALLOWED_HOSTS=x\nPOSTGRES_PASSWORD=x\n")
+    env_file.write_text("SECRET_KEY=x\nALLOWED_HOSTS=x\nPOSTGRES_PASSWORD=x\nEMAIL_URL=x\n")
     subprocess.run(  # noqa: S603
         [
             docker,
