@@ -60,7 +60,17 @@ def test_it_enters_the_image_through_run_prod():
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
     # Nothing but installing and copying: no other start or setup than run-prod's.
     runs = re.findall(r"^RUN (.+)$", dockerfile, flags=re.MULTILINE)
-    assert all(re.match(r"(apt-get|python -m venv|/opt/venv/bin/pip|useradd)", r) for r in runs)
+    allowed = r"(apt-get|python -m venv|/opt/venv/bin/pip|useradd|/opt/venv/bin/python manage)"
+    assert all(re.match(allowed, r) for r in runs)
+
+
+def test_the_image_holds_what_release_writes_for_web_and_worker():
+    """compose runs release in a container of its own: what it writes to its filesystem
+    (compiled catalogues, collected static files) never reaches web, worker or beat."""
+    dockerfile = (REPO / "Dockerfile").read_text().replace("\\\n", " ")
+    runs = " ".join(re.findall(r"^RUN (.+)$", dockerfile, flags=re.MULTILINE))
+    assert "manage.py compile_translations" in runs
+    assert "manage.py collectstatic --noinput" in runs
 
 
 def test_it_validates_with_docker_compose_when_available(tmp_path):
