@@ -54,6 +54,13 @@ def test_it_sets_redis_for_every_portal_service(compose):
         assert env["REDIS_URL"].startswith("redis://") and env["DATABASE_URL"]
 
 
+def test_it_passes_every_setting_of_the_env_file_to_the_portal(compose):
+    """`environment` names a few variables; the rest of .env (DEFAULT_FROM_EMAIL,
+    ALLAUTH_TRUSTED_PROXY_COUNT, PUPIL_RETENTION_SCHOOL_YEARS, ...) must reach them too."""
+    for name in PORTAL_SERVICES:
+        assert compose["services"][name].get("env_file") in (".env", [".env"])
+
+
 def test_it_enters_the_image_through_run_prod():
     dockerfile = (REPO / "Dockerfile").read_text()
     assert 'ENTRYPOINT ["deploy/run-prod"]' in dockerfile
@@ -85,6 +92,8 @@ def test_it_validates_with_docker_compose_when_available(tmp_path):
             "compose",
             "--env-file",
             str(env_file),
+            "--project-directory",  # env_file: .env is read from there
+            str(tmp_path),
             "-f",
             str(REPO / "compose.yaml"),
             "config",
