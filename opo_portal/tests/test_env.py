@@ -121,6 +121,12 @@ def test_it_documents_every_setting_in_env_example():
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
     assert read
     assert sorted(read - documented) == []
+    # The production start reads its own: gunicorn's config and deploy/run-prod.
+    gunicorn = (root / "deploy/gunicorn.conf.py").read_text()
+    started = set(re.findall(r'os\.environ\.get\(\s*"([A-Z_]+)"', gunicorn))
+    started |= set(re.findall(r"\$\{([A-Z_]+)(?::-|\})", (root / "deploy/run-prod").read_text()))
+    assert {"BIND", "CELERY_QUEUES"} <= started
+    assert sorted(started - documented) == []
 
 
 def test_env_example_loads_in_the_shell_as_the_readme_says(tmp_path):
