@@ -19,6 +19,12 @@ COPY requirements.txt .
 RUN /opt/venv/bin/pip install --no-cache-dir -r requirements.txt
 
 COPY . .
+# Each compose service is a container of its own: the catalogues and static files the
+# release role writes stay in the release container, so web and worker get them from the
+# image (the same commands; release finds them up to date). Without, every page was a 500
+# ("Missing staticfiles manifest entry") while /health/ said ok, and e-mails were English.
+RUN /opt/venv/bin/python manage.py compile_translations \
+    && /opt/venv/bin/python manage.py collectstatic --noinput --verbosity 0
 # The release role writes var/ (static files, beat schedule) and the compiled catalogues.
 RUN useradd --system --uid 10001 --home /app opo && mkdir -p var && chown -R opo var \
     && find . -path '*/locale/*/LC_MESSAGES' -type d -exec chown -R opo {} +

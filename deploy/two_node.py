@@ -300,7 +300,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": database_url.rsplit("/", 1)[0] + "/" + db,
         "REDIS_URL": redis_url,
-        "SECRET_KEY": "two-node-" + os.urandom(16).hex(),
+        "SECRET_KEY": "two-node-" + os.urandom(32).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"https://127.0.0.1:{port}",
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.server_address[1]}?tls=0",

@@ -53,7 +53,10 @@ def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
     parsed = urlparse(raw)
     if parsed.scheme not in schemes:
         allowed = ", ".join(schemes)
-        raise ImproperlyConfigured(f"{name} must start with one of: {allowed}; got {raw!r}")
+        # The scheme only: the rest of the URL may hold a password.
+        raise ImproperlyConfigured(
+            f"{name} must start with one of: {allowed}; got {parsed.scheme!r}"
+        )
     try:
         parsed.port  # noqa: B018 - reading it checks it (a ValueError from deep in startup)
     except ValueError:

@@ -217,6 +217,12 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # --- Logging: no pupil names, ever; log ids only -----------------------------
+# Any case, as Celery's --loglevel takes it (deploy/run-prod passes LOG_LEVEL there too).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
 LOGGING_CONFIG = "ops.logs.configure_logging"
 LOGGING = {
     "version": 1,
@@ -231,7 +237,7 @@ LOGGING = {
             "filters": ["task_lines"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Pillow logs every metadata tag of an uploaded photo at DEBUG (captions, names, GPS,
     # serial numbers): LOG_LEVEL=DEBUG must not write them to the logs.
     "loggers": {
@@ -249,6 +255,10 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
+if not DEBUG and len(SECRET_KEY) < 50:  # .env.example's "change-me" would sign every session
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters when DEBUG is false")
 
 # Functions(request) -> list of banners shown on every page; see accounts.context_processors.
 PORTAL_BANNER_PROVIDERS: list[str] = []

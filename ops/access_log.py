@@ -22,7 +22,7 @@ import re
 
 from gunicorn import glogging
 
-from ops.logs import JsonFormatter
+from ops.logs import JsonFormatter, exception_without_messages
 
 
 def text_escaped(value: str) -> str:
@@ -92,6 +92,8 @@ class GunicornLogger(glogging.Logger):
             handler.addFilter(_SecretsOut())
             if _json_lines():
                 handler.setFormatter(JsonFormatter())
+            elif handler.formatter is not None:  # "Error handling request": types, no messages
+                handler.formatter.formatException = exception_without_messages
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

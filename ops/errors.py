@@ -8,6 +8,8 @@ query strings, headers other than a few technical ones, e-mail addresses.
 
 import re
 
+from ops.access_log import without_secrets
+
 EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[A-Za-z]{2,}")
 KEPT_HEADERS = {"Host", "Content-Type", "Content-Length", "X-Forwarded-Proto"}
 REMOVED = "[removed]"
@@ -21,7 +23,7 @@ def _scrub_request(request: dict) -> dict:
     headers = request.get("headers") or {}
     return {
         "method": request.get("method"),
-        "url": _scrub_text(request.get("url")),
+        "url": _scrub_text(without_secrets(url) if (url := request.get("url")) else url),
         "headers": {k: v for k, v in headers.items() if k in KEPT_HEADERS},
     }
 

@@ -4,7 +4,10 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 
 from schools.models import ERASED_PREFIX, Guardianship, Pupil
 
@@ -49,6 +52,7 @@ def pupil_erase(*, pupil: Pupil) -> None:
     Consent events (who decided what, when, on which text) are append-only evidence of
     consent; publication checks, takedowns and notices refer to the pupil by id only.
     """
+    _erase_admin_history(pupil)
     Guardianship.objects.filter(pupil=pupil).delete()
     Pupil.objects.filter(pk=pupil.pk).exclude(leerlingnummer__startswith=ERASED_PREFIX).update(
         first_name="",
@@ -69,3 +73,15 @@ def pupils_erase_left(*, today: datetime.date) -> int:
         count += 1
     logger.info("retention: erased %d pupils who left", count)
     return count
+
+
+def _erase_admin_history(pupil: Pupil) -> None:
+    """The admin's history names each object (the pupil's full name; a parent link as
+    "parent → pupil id", also one removed earlier) and what was changed: the entries stay,
+    as who did what when, without them."""
+    links = Q(object_id__in=[str(pk) for pk in pupil.guardianships.values_list("pk", flat=True)])
+    links |= Q(object_repr__endswith=f" → {pupil.pk}")
+    LogEntry.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(Pupil), object_id=str(pupil.pk))
+        | Q(links, content_type=ContentType.objects.get_for_model(Guardianship))
+    ).update(object_repr=f"{ERASED_PREFIX}{pupil.pk}", change_message="")

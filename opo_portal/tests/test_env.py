@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,6 +41,16 @@ def test_it_rejects_a_url_with_the_wrong_scheme(monkeypatch):
 
 
 @pytest.mark.parametrize(
+    "url", ["mysql://opo:hunter2@db/opo", "postgress://opo:hunter2@db/opo", "opo:hunter2@db/opo"]
+)
+def test_it_keeps_the_password_of_a_url_with_the_wrong_scheme_out_of_the_message(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with") as caught:
+        env_url("DATABASE_URL", schemes=("postgres", "postgresql"))
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
     "url", ["smtp://mail.example:abc", "postgres://u:p@db:notaport/opo", "redis://r:99999/0"]
 )
 def test_it_rejects_a_url_with_a_port_that_is_not_a_port(monkeypatch, url):
@@ -68,6 +81,35 @@ def test_it_refuses_the_development_secret_in_production(monkeypatch):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def _setup(**env) -> subprocess.CompletedProcess:
+    code = (
+        "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='opo_portal.settings';django.setup()"
+    )
+    env = {"PATH": "/usr/bin:/bin", **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_it_refuses_a_short_secret_in_production():
+    result = _setup(DEBUG="false", SECRET_KEY="change-me")  # as in .env.example
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+    assert _setup(DEBUG="false", SECRET_KEY="k" * 50).returncode == 0
+
+
+@pytest.mark.parametrize("level", ["info", "Warning", "DEBUG"])
+def test_it_takes_a_log_level_in_any_case(level):
+    result = _setup(LOG_LEVEL=level)
+    assert result.returncode == 0, result.stderr[-300:]
+
+
+def test_it_refuses_an_unknown_log_level_naming_the_setting():
+    result = _setup(LOG_LEVEL="verbose")
+    assert result.returncode != 0
+    assert "LOG_LEVEL must be DEBUG, INFO" in result.stderr
+
+
 def test_it_documents_every_setting_in_env_example():
     import re
     from pathlib import Path
@@ -79,3 +121,33 @@ def test_it_documents_every_setting_in_env_example():
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
     assert read
     assert sorted(read - documented) == []
+    # The production start reads its own: gunicorn's config and deploy/run-prod.
+    gunicorn = (root / "deploy/gunicorn.conf.py").read_text()
+    started = set(re.findall(r'os\.environ\.get\(\s*"([A-Z_]+)"', gunicorn))
+    started |= set(re.findall(r"\$\{([A-Z_]+)(?::-|\})", (root / "deploy/run-prod").read_text()))
+    assert {"BIND", "CELERY_QUEUES"} <= started
+    assert sorted(started - documented) == []
+
+
+def test_env_example_loads_in_the_shell_as_the_readme_says(tmp_path):
+    """README step 4: `set -a; . ./.env; set +a`. A value bash cannot parse stops the file
+    there, silently: every variable after it (BIND, LOG_FORMAT, ...) was never set."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    # Also every commented example, as someone uncommenting it would load it.
+    text = re.sub(r"^# ?([A-Z_]+=)", r"\1", text, flags=re.M)
+    env_file = tmp_path / ".env"
+    env_file.write_text(text)
+    result = subprocess.run(
+        ["bash", "-c", 'set -a; . "$0"; set +a; env', str(env_file)],
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stderr == ""
+    loaded = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert sorted(set(re.findall(r"^([A-Z_]+)=", text, re.M)) - set(loaded)) == []
+    assert loaded["DEFAULT_FROM_EMAIL"] == "OPO Portal <noreply@opo-borger-odoorn.nl>"

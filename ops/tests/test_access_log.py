@@ -114,3 +114,28 @@ def test_every_text_access_line_is_one_line(tmp_path):
 )
 def test_it_escapes_for_each_format(value, text, inside_json):
     assert (text_escaped(value), json_escaped(value)) == (text, inside_json)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_gunicorns_own_tracebacks_keep_the_type_not_the_message(monkeypatch, log_format):
+    """ "Error handling request" (the error page itself failed) writes the exceptions that
+    led there: their messages can quote a pupil's row, as Django's lines would."""
+    import io
+
+    from gunicorn.config import Config
+
+    from ops.access_log import GunicornLogger
+
+    monkeypatch.setenv("LOG_FORMAT", log_format)
+    logger = GunicornLogger(Config())
+    stream = io.StringIO()
+    for handler in logger.error_log.handlers:
+        handler.setStream(stream)
+    surname = "Bakker"
+    try:
+        raise ValueError(f"Failing row contains (7, Sem, {surname}, 2018-05-04)")
+    except ValueError:
+        logger.exception("Error handling request /toestemming/")
+    written = stream.getvalue()
+    assert "ValueError" in written and "Error handling request" in written
+    assert "Bakker" not in written

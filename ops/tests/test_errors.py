@@ -93,6 +93,13 @@ def test_it_removes_addresses_from_breadcrumbs_and_drops_request_data():
     assert scrubbed["user"] == {"id": 4} and "extra" not in scrubbed
 
 
+def test_it_sends_a_reset_or_confirmation_link_without_its_key():
+    """The key works as a password until it is used; the access logs write it as "*"."""
+    for path in ("/accounts/password/reset/key/4-abc-s3cr3t/", "/accounts/confirm-email/s3cr3t/"):
+        scrubbed = scrub_event({"request": {"url": "https://portal.example" + path}})
+        assert "s3cr3t" not in scrubbed["request"]["url"]
+
+
 def test_it_stays_off_without_a_dsn(settings):
     assert settings.SENTRY_DSN == "" or settings.SENTRY_DSN is None
     assert sentry_sdk.get_client().transport is None  # nothing can be sent

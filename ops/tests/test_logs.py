@@ -136,6 +136,7 @@ def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp
         "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgres://x@127.0.0.1/x",
         "SECRET_KEY": "k" * 50,
         "ALLOWED_HOSTS": "localhost",
+        "EMAIL_URL": "console://",
         "CELERY_CONCURRENCY": "1",
         "CELERY_QUEUES": f"logs-{uuid.uuid4().hex[:8]}",
         "CELERY_BEAT_DIR": str(tmp_path),

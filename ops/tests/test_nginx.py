@@ -34,6 +34,16 @@ def test_it_logs_every_request_in_a_format_without_query_or_referrer():
         assert variables & LEAKY == set() and not any(v.startswith("arg_") for v in variables)
 
 
+def test_env_example_counts_this_proxy_for_the_login_rate_limits():
+    """nginx appends the client to X-Forwarded-For; with ALLAUTH_TRUSTED_PROXY_COUNT at its
+    default 0 allauth counts failed logins per REMOTE_ADDR, nginx's: one guesser's 10 a
+    minute would lock every parent out, and all of them share 30 logins a minute."""
+    headers = directives("proxy_set_header")
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in headers
+    env_example = (REPO / ".env.example").read_text()
+    assert re.search(r"^ALLAUTH_TRUSTED_PROXY_COUNT=1$", env_example, re.MULTILINE)
+
+
 def test_it_keeps_request_lines_out_of_the_error_log():
     assert directives("error_log") and all(v.split()[-1] == "crit" for v in directives("error_log"))
 

@@ -12,6 +12,7 @@ REQUIRED = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SECRET_KEY": "k" * 50,
     "ALLOWED_HOSTS": "portal.example.org",
+    "EMAIL_URL": "smtp://mail.example.org:587",
 }
 
 
@@ -19,8 +20,9 @@ REQUIRED = {
 def test_it_refuses_to_start_without_a_required_setting(missing):
     env = {k: v for k, v in os.environ.items() if k not in REQUIRED}
     env.update({k: v for k, v in REQUIRED.items() if k != missing})
+    # A role that does not exist: were the check missing, nothing would start (no gunicorn).
     result = subprocess.run(
-        [str(REPO / "deploy" / "run-prod"), "web"], env=env, capture_output=True, text=True
+        [str(REPO / "deploy" / "run-prod"), "no-role"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 2
     assert f"{missing} must be set" in result.stderr

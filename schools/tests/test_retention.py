@@ -64,6 +64,25 @@ def test_it_erases_what_identifies_the_pupil_on_the_first_day_after_the_term(lef
     assert not Guardianship.objects.filter(pupil=left_pupil).exists()
 
 
+def test_it_erases_the_name_from_the_admin_history(left_pupil, rf, admin_user):
+    from django.contrib import admin
+    from django.contrib.admin.models import LogEntry
+
+    request = rf.post("/admin/")
+    request.user = admin_user
+    guardianship = Guardianship.objects.filter(pupil=left_pupil).first()
+    model_admin = admin.site._registry[Pupil]
+    model_admin.log_change(request, left_pupil, [{"changed": {"fields": ["not_in_picture"]}}])
+    admin.site._registry[Guardianship].log_change(request, guardianship, "changed")
+    admin.site._registry[Guardianship].log_deletions(request, [guardianship])
+    with at("2026-08-01"):
+        erase_left_pupils.apply()
+    logged = list(LogEntry.objects.values_list("object_repr", "change_message"))
+    assert len(logged) == 3
+    assert not any("Bakker" in repr(entry) or "not_in_picture" in repr(entry) for entry in logged)
+    assert not any(str(guardianship.user) in repr(entry) for entry in logged)
+
+
 def test_it_keeps_the_consent_events_and_their_hashes_as_proof(left_pupil):
     before = list(ConsentEvent.objects.values_list("pk", "text_hash", "granted", "guardian"))
     with at("2027-01-01"):
