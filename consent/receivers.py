@@ -52,16 +52,6 @@ def take_down_after_gezag_deleted(sender, instance, **kwargs):
         takedowns_for_gezag_change(lost={instance.pupil_id: {instance.user_id}})
 
 
-@receiver(pre_save, sender=StaffMembership)
-def remember_member_before_save(sender, instance, raw=False, **kwargs):
-    """The stored user of a membership, for the save's after-effects: the admin can give a
-    membership to someone else, and the person it was taken from has left that school."""
-    instance._takedowns_user_before = None
-    if instance.pk is not None and not raw:
-        stored = sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True)
-        instance._takedowns_user_before = stored.first()
-
-
 @receiver(post_delete, sender=StaffMembership)
 @receiver(post_save, sender=StaffMembership)
 def hand_over_takedowns_of_membership(sender, instance, created=False, raw=False, **kwargs):
@@ -69,8 +59,7 @@ def hand_over_takedowns_of_membership(sender, instance, created=False, raw=False
     person (or the one it was taken from) no longer serves."""
     if created or raw:
         return
-    before = getattr(instance, "_takedowns_user_before", None)
-    for user_id in {instance.user_id, before} - {None}:
+    for user_id in instance.people_concerned():
         takedowns_hand_over(user_id=user_id)
 
 

@@ -1,21 +1,11 @@
 """What monitoring does when a staff member leaves a school."""
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from monitoring.services import followups_hand_over
 from schools.models import StaffMembership
-
-
-@receiver(pre_save, sender=StaffMembership)
-def remember_member_before_save(sender, instance, raw=False, **kwargs):
-    """The stored user of a membership, for the save's after-effects: the admin can give a
-    membership to someone else, and the person it was taken from has left that school."""
-    instance._cases_user_before = None
-    if instance.pk is not None and not raw:
-        stored = sender.objects.filter(pk=instance.pk).values_list("user_id", flat=True)
-        instance._cases_user_before = stored.first()
 
 
 @receiver(post_delete, sender=StaffMembership)
@@ -25,8 +15,7 @@ def hand_over_cases_of_membership(sender, instance, created=False, raw=False, **
     person (or the one it was taken from) no longer serves."""
     if created or raw:
         return
-    before = getattr(instance, "_cases_user_before", None)
-    for user_id in {instance.user_id, before} - {None}:
+    for user_id in instance.people_concerned():
         followups_hand_over(user_id=user_id)
 
 

@@ -177,3 +177,15 @@ class StaffMembership(models.Model):
     def __str__(self) -> str:
         where = self.school.name if self.school_id else _("all schools")
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        membership = super().from_db(db, field_names, values)
+        membership._loaded_user_id = membership.__dict__.get("user_id")
+        return membership
+
+    def people_concerned(self) -> set[int]:
+        """Its user, and the user it was read with when the admin gave it to someone else:
+        the one it was taken from has left that school too (consent and monitoring hand
+        over what they leave)."""
+        return {self.user_id, getattr(self, "_loaded_user_id", None)} - {None}
