@@ -77,6 +77,28 @@ def _broker_not_skipped():
     services._broker_down_until = 0.0
 
 
+@pytest.fixture
+def hanging_broker(monkeypatch):
+    """Every hand-off of a duty to Celery fails as against a Redis that hangs (a host gone,
+    not a refused port); the list of attempts. `monkeypatch.undo()` brings the broker back
+    and ends the outbox's pause after a failed publish."""
+    from kombu.exceptions import OperationalError
+
+    from outbox import services
+    from outbox.tasks import run_duty
+
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)  # undo() puts this back
+
+    attempts = []
+
+    def hanging(*args, **kwargs):
+        attempts.append(args)
+        raise OperationalError("Timeout reading from 127.0.0.1:6379")
+
+    monkeypatch.setattr(run_duty, "apply_async", hanging)
+    return attempts
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -208,6 +208,7 @@ def test_reminders_with_a_hanging_broker_are_saved_and_sent_later(
     eager_tasks,
     login,
     monkeypatch,
+    hanging_broker,
     django_capture_on_commit_callbacks,
     director_a,
     parent_a,
@@ -217,19 +218,7 @@ def test_reminders_with_a_hanging_broker_are_saved_and_sent_later(
 ):
     """Each publish to a Redis that hangs waits for the socket timeout (5 s): one per parent
     ran a school's reminders past gunicorn's timeout, after they were saved."""
-    from kombu.exceptions import OperationalError
-
-    from outbox import services
-    from outbox.tasks import run_duty
-
-    monkeypatch.setattr(services, "_broker_down_until", 0.0)
-    publishes = []
-
-    def hanging(*args, **kwargs):
-        publishes.append(args)
-        raise OperationalError("Timeout reading from 127.0.0.1:6379")
-
-    monkeypatch.setattr(run_duty, "apply_async", hanging)
+    publishes = hanging_broker
     with django_capture_on_commit_callbacks(execute=True):
         response = login(director_a).post(reverse("consent:remind", args=[school_a.code]))
     assert response.status_code == 302 and len(publishes) == 1

@@ -186,26 +186,14 @@ def test_it_sweeps_from_the_command_line():
 
 
 def test_a_broker_that_hangs_costs_a_commit_one_attempt_not_one_per_duty(
-    monkeypatch, django_capture_on_commit_callbacks
+    monkeypatch, hanging_broker, django_capture_on_commit_callbacks
 ):
     """A Redis that hangs (a host gone, not a refused port) makes each publish wait for the
     socket timeout (5 s): a request that queued one duty per recipient (reminders to a
     school's parents, a conflict notice to the board) took minutes and died at gunicorn's
     timeout after its decision was saved. After one failure the broker is left alone for
     a few seconds; the sweeper sends the rest."""
-    from kombu.exceptions import OperationalError
-
-    from outbox import services
-    from outbox.tasks import run_duty
-
-    monkeypatch.setattr(services, "_broker_down_until", 0.0)
-    attempts = []
-
-    def hanging(*args, **kwargs):
-        attempts.append(args)
-        raise OperationalError("Timeout reading from 127.0.0.1:6379")
-
-    monkeypatch.setattr(run_duty, "apply_async", hanging)
+    attempts = hanging_broker
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(5):
             duty_enqueue(key=f"k{n}", handler=RECORD, payload={"n": n})
