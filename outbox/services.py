@@ -186,14 +186,20 @@ def duty_mail(subject: str, body: str, recipient: str) -> None:
     EmailMessage(str(subject), body, None, [recipient], headers=headers).send()
 
 
+def emailed_users():
+    """The accounts a duty e-mail reaches: active ones. The one definition of "who is
+    e-mailed": `recipient_email` sends only to these, and every preview that says how
+    many will get an e-mail counts only these, so its number is what the send does."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True)
+
+
 def recipient_email(user_id: int) -> str | None:
     """A user's e-mail address for a duty, or None when the account was deactivated or
     deleted since the duty was written: nothing is sent to someone who is gone, and the
     duty is done instead of retried."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(pk=user_id, is_active=True)
-    email = users.values_list("email", flat=True).first()
+    email = emailed_users().filter(pk=user_id).values_list("email", flat=True).first()
     if email is None:
         log.info("outbox: user %s is inactive or gone; no e-mail sent", user_id)
     return email

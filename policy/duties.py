@@ -4,21 +4,20 @@ staff member each, marked done only after the SMTP server accepted it."""
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from outbox.services import duty_mail, recipient_email
+from outbox.services import duty_mail, emailed_users, recipient_email
 from policy.models import Release
 
 logger = logging.getLogger(__name__)
 
 
 def staff_ids() -> list[int]:
-    """Every active staff member, once, whatever their roles."""
-    users = get_user_model().objects.filter(is_active=True, memberships__isnull=False)
+    """Every staff member an e-mail reaches (active), once, whatever their roles."""
+    users = emailed_users().filter(memberships__isnull=False)
     return sorted(set(users.values_list("pk", flat=True)))
 
 
