@@ -108,15 +108,16 @@ def _gezag_parents(**pupil_filter) -> list[int]:
 
 
 def reminders_fan_out(*, school_id: int) -> int:
-    """A reminder duty per parent who has not answered and had none in the last 7 days."""
-    from consent.services import iso_week, parents_without_answers, reminder_claim
+    """A reminder duty per parent the coverage page's preview counts: open questions, an
+    account an e-mail reaches, and no reminder in the last 7 days."""
+    from consent.services import iso_week, reminder_claim, reminder_plan
 
     school = School.objects.get(pk=school_id)
     week = iso_week(timezone.localdate())
     handler = "consent.duties.reminder_email_send"
     duties = [
         (f"consent-reminder:{user_id}:{week}", handler, {"user_id": user_id})
-        for user_id in sorted(parents_without_answers(school=school))
+        for user_id in reminder_plan(school=school).to_send
         if reminder_claim(user_id=user_id)
     ]
     duties_enqueue_many(duties=duties)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ from consent.rules import (
     shown_state,
 )
 from consent.signals import events_written_in_bulk
-from outbox.services import duties_enqueue_many, duty_enqueue
+from outbox.services import duties_enqueue_many, duty_enqueue, emailed_users
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
 from schools.leaders import acting_pairs, leader_ids
 from schools.models import Guardianship, Pupil, School
@@ -714,6 +715,7 @@ class ReminderPlan:
     to_send: tuple[int, ...]
     recently_reminded: int
     all_answered: int
+    deactivated: int  # open questions, but no e-mail reaches them (account deactivated)
 
 
 def reminder_plan(
@@ -725,7 +727,9 @@ def reminder_plan(
 ) -> ReminderPlan:
     """The reminders one click would send, for the school, one group or one parent.
 
-    A constant number of queries (pupils, purposes, gezag-holders, events, recent reminders).
+    A constant number of queries (pupils, purposes, gezag-holders, events, and the waiting
+    parents an e-mail reaches with their recent reminders). Only parents the send e-mails
+    (`outbox.services.emailed_users`) are in `to_send`: the preview counts what is sent.
     """
     now = now or timezone.now()
     pupils = Pupil.objects.current().filter(school=school)
@@ -739,17 +743,23 @@ def reminder_plan(
     if guardian_id is not None:
         holders &= {guardian_id}
         waiting &= {guardian_id}
-    recent = set(
-        ReminderSent.objects.filter(
-            user_id__in=waiting, sent_at__gt=now - REMINDER_PAUSE
-        ).values_list("user_id", flat=True)
-    )
+    reachable = _reminded_lately(waiting, now)
+    recent = {user_id for user_id, reminded in reachable.items() if reminded}
     return ReminderPlan(
         parents=len(holders),
-        to_send=tuple(sorted(waiting - recent)),
-        recently_reminded=len(waiting & recent),
+        to_send=tuple(sorted(reachable.keys() - recent)),
+        recently_reminded=len(recent),
         all_answered=len(holders - waiting),
+        deactivated=len(waiting - reachable.keys()),
     )
+
+
+def _reminded_lately(user_ids: set[int], now: datetime.datetime) -> dict[int, bool]:
+    """Of these parents, those an e-mail reaches, each with whether a reminder went out to
+    them in the last 7 days. One query (none for nobody)."""
+    lately = ReminderSent.objects.filter(user_id=OuterRef("pk"), sent_at__gt=now - REMINDER_PAUSE)
+    users = emailed_users().filter(pk__in=user_ids).annotate(reminded=Exists(lately))
+    return dict(users.order_by().values_list("pk", "reminded"))
 
 
 @transaction.atomic
@@ -785,11 +795,10 @@ def reminders_send(
             handler="consent.duties.reminder_email_send",
             payload={"user_id": user_id},
         )
-    return ReminderPlan(
-        parents=plan.parents,
+    return replace(
+        plan,
         to_send=claimed,
         recently_reminded=plan.recently_reminded + len(plan.to_send) - len(claimed),
-        all_answered=plan.all_answered,
     )
 
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_user
+from conftest import make_pupil, make_user
 from consent.models import ReminderSent, ReviewRound
 from consent.services import parents_without_answers, reminder_plan
 from consent.tests.helpers import decide
@@ -37,6 +37,15 @@ def reminded_parent(pupil_a):
     ReminderSent.objects.create(
         user=user, week="2026-W01", sent_at=timezone.now() - datetime.timedelta(days=2)
     )
+    return user
+
+
+@pytest.fixture
+def deactivated_parent(pupil_a2):
+    """A gezag-holder with open questions whose account was deactivated: the outbox sends
+    them nothing (outbox.services.recipient_email)."""
+    user = make_user("uit@example.org", full_name="Ouder Uit", is_active=False)
+    Guardianship.objects.create(user=user, pupil=pupil_a2, has_parental_authority=True)
     return user
 
 
@@ -202,3 +211,52 @@ def test_a_second_click_racing_the_first_to_open_the_review_round_gets_a_message
     assert ReviewRound.objects.count() == 1
     page = client.get(response.url).content.decode()
     assert "De controleronde voor dit schooljaar is al geopend." in page
+
+
+def test_the_reminder_preview_counts_only_the_parents_the_send_emails(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    director_a,
+    school_a,
+    parent_a,
+    deactivated_parent,
+):
+    """The outbox sends a deactivated account nothing: the preview does not count them as
+    getting a reminder but says why they do not, and the send claims no reminder for them."""
+    client = login(director_a)
+    preview = client.get(remind_url(school_a)).content.decode()
+    assert "1 ouder krijgt een herinnering per e-mail." in preview
+    assert "1 ouder krijgt er geen: account uitgeschakeld — neem contact op via papier." in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remind_url(school_a), follow=True)
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+    report = response.content.decode()
+    assert "1 herinnering is verstuurd." in report
+    assert "1 ouder krijgt geen e-mail: het account is uitgeschakeld" in report
+    assert not ReminderSent.objects.filter(user=deactivated_parent).exists()
+
+
+def test_a_reminder_to_one_deactivated_parent_is_not_offered(
+    login, director_a, school_a, deactivated_parent
+):
+    html = login(director_a).get(remind_url(school_a, ouder=deactivated_parent.pk)).content
+    html = html.decode()
+    assert "0 ouders krijgen een herinnering per e-mail." in html
+    assert "Er is nu niemand om te herinneren." in html
+
+
+@pytest.mark.parametrize("families", [1, 20])
+def test_the_reminder_preview_runs_the_same_queries_for_few_and_many_parents(
+    school_a, group_a1, families, django_assert_num_queries
+):
+    for number in range(families):
+        pupil = make_pupil(school_a, group_a1, f"R{number}", f"Kind{number}", "Test")
+        user = make_user(f"r{number}@example.org", is_active=number % 2 == 0)
+        Guardianship.objects.create(user=user, pupil=pupil, has_parental_authority=True)
+    # 1 pupils, 2 purposes with versions, 3 gezag-holders, 4 events (consent_table),
+    # 5 the waiting parents an e-mail reaches, each with "reminded in the last 7 days?"
+    # (outbox.services.emailed_users; it replaced the read of recent reminders alone)
+    with django_assert_num_queries(5):
+        plan = reminder_plan(school=school_a)
+    assert (len(plan.to_send), plan.deactivated) == ((families + 1) // 2, families // 2)

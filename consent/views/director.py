@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from consent.charts import coverage_history
 from consent.forms import PaperForm
 from consent.models import ConsentEvent, ReviewRound
+from consent.recipients import deactivated_sentences
 from consent.reports import (
     child_history,
     coverage_csv_bytes,
@@ -144,7 +145,7 @@ def _reminder_report(plan) -> str:
     skipped = _(
         "Not sent: %(recent)s reminded in the last 7 days, %(done)s answered everything."
     ) % {"recent": plan.recently_reminded, "done": plan.all_answered}
-    return f"{sent} {skipped}"
+    return " ".join([sent, skipped, *deactivated_sentences(plan.deactivated)])
 
 
 @never_cache
