@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
+from consent.recipients import purpose_change_parents, review_round_parents
 from outbox.services import duties_enqueue_many, duty_mail, recipient_email
-from schools.models import Guardianship, School
+from schools.models import School
 
 logger = logging.getLogger(__name__)
 
@@ -97,16 +98,6 @@ def purpose_changed_email_send(*, version_id: int, user_id: int) -> None:
 # --- Fan-outs: one duty per recipient ---------------------------------------------------
 
 
-def _gezag_parents(**pupil_filter) -> list[int]:
-    return sorted(
-        set(
-            Guardianship.objects.filter(
-                pupil__left_on__isnull=True, has_parental_authority=True, **pupil_filter
-            ).values_list("user_id", flat=True)
-        )
-    )
-
-
 def reminders_fan_out(*, school_id: int) -> int:
     """A reminder duty per parent the coverage page's preview counts: open questions, an
     account an e-mail reaches, and no reminder in the last 7 days."""
@@ -130,7 +121,7 @@ def review_round_fan_out(*, round_id: int) -> int:
     handler = "consent.duties.review_email_send"
     duties = [
         (f"review-round:{round_id}:parent:{uid}", handler, {"round_id": round_id, "user_id": uid})
-        for uid in _gezag_parents(pupil__school_id=review_round.school_id)
+        for uid in review_round_parents(school_id=review_round.school_id)
     ]
     duties_enqueue_many(duties=duties)
     ReviewRound.objects.filter(pk=round_id, emailed_at__isnull=True).update(
@@ -149,7 +140,7 @@ def purpose_changed_fan_out(*, version_id: int) -> int:
             handler,
             {"version_id": version_id, "user_id": uid},
         )
-        for uid in _gezag_parents()
+        for uid in purpose_change_parents()
     ]
     duties_enqueue_many(duties=duties)
     PurposeVersion.objects.filter(pk=version_id, parents_emailed_at__isnull=True).update(

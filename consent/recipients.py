@@ -1,11 +1,73 @@
-"""Who a mass e-mail to parents reaches, and what a report says about those it does not.
+"""Who a mass e-mail to parents reaches (the review round's, a change of meaning's), and
+what a report says about those it does not.
 
-Whom an e-mail reaches is decided by `outbox.services.emailed_users` alone, which the
-send's `recipient_email` uses too: a parent whose account is deactivated is counted
-apart, never as e-mailed.
+The preview (how many will get it) and the send (one duty per parent) read the same
+pupils and the same people here, and whom an e-mail reaches is decided by
+`outbox.services.emailed_users` alone, which the send's `recipient_email` uses too: a
+parent whose account is deactivated is counted apart, never as e-mailed.
 """
 
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from django.utils.translation import ngettext
+
+from outbox.services import emailed_users
+from schools.models import Guardianship, Pupil
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """A preview's numbers: parents who get the e-mail, and those who do not because
+    their account is deactivated."""
+
+    emailed: int
+    deactivated: int
+
+
+def _gezag_holder_ids(pupils):
+    return Guardianship.objects.filter(pupil__in=pupils, has_parental_authority=True).values(
+        "user_id"
+    )
+
+
+def gezag_holders_emailed(pupils) -> list[int]:
+    """Ids of the gezag-holders of these pupils whom an e-mail reaches, each once."""
+    users = emailed_users().filter(pk__in=_gezag_holder_ids(pupils))
+    return sorted(users.values_list("pk", flat=True))
+
+
+def gezag_holders_counted(pupils) -> Recipients:
+    """`gezag_holders_emailed` counted, and the gezag-holders it leaves out. One query."""
+    counts = (
+        get_user_model()
+        .objects.filter(pk__in=_gezag_holder_ids(pupils))
+        .aggregate(everyone=Count("pk"), emailed=Count("pk", filter=Q(pk__in=emailed_users())))
+    )
+    return Recipients(counts["emailed"], counts["everyone"] - counts["emailed"])
+
+
+def review_round_pupils(school_id: int):
+    """The pupils whose gezag-holders the yearly review round e-mails."""
+    return Pupil.objects.current().filter(school_id=school_id)
+
+
+def review_round_parents(*, school_id: int) -> list[int]:
+    return gezag_holders_emailed(review_round_pupils(school_id))
+
+
+def review_round_families(*, school_id: int) -> Recipients:
+    return gezag_holders_counted(review_round_pupils(school_id))
+
+
+def purpose_change_parents() -> list[int]:
+    """A purpose's meaning changed: every gezag-holder of a current pupil is asked again."""
+    return gezag_holders_emailed(Pupil.objects.current())
+
+
+def purpose_change_families() -> Recipients:
+    return gezag_holders_counted(Pupil.objects.current())
 
 
 def deactivated_sentences(n: int) -> list[str]:

@@ -823,28 +823,6 @@ def reminder_claim(*, user_id: int, now: datetime.datetime | None = None) -> boo
     return True
 
 
-def review_round_families(*, school: School) -> int:
-    """How many parents (gezag-holders of current pupils) the review round e-mails."""
-    return (
-        Guardianship.objects.filter(
-            pupil__school=school, pupil__left_on__isnull=True, has_parental_authority=True
-        )
-        .values("user_id")
-        .distinct()
-        .count()
-    )
-
-
-def purpose_change_families() -> int:
-    """How many parents a change of meaning in a purpose text asks again."""
-    return (
-        Guardianship.objects.filter(pupil__left_on__isnull=True, has_parental_authority=True)
-        .values("user_id")
-        .distinct()
-        .count()
-    )
-
-
 @transaction.atomic
 def review_round_open(*, school: School, user, today: datetime.date | None = None) -> ReviewRound:
     year = current_school_year(today or timezone.localdate())

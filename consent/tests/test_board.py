@@ -111,3 +111,27 @@ def test_it_shows_how_many_parents_a_change_of_meaning_emails_before_publishing(
     assert purpose("website").versions.count() == 2
     assert len(mail.outbox) == 2
     assert "2 ouders krijgen een e-mail om opnieuw te antwoorden" in response.content.decode()
+
+
+def test_a_change_of_meaning_counts_only_the_parents_it_emails(
+    eager_tasks, django_capture_on_commit_callbacks, login, board, parent_a, parent_b
+):
+    """The outbox sends a deactivated account nothing: the preview and the report count
+    them apart, and the send writes no e-mail duty for them."""
+    from outbox.models import Duty
+
+    parent_b.is_active = False
+    parent_b.save()
+    url = reverse("consent:purpose_text", args=[purpose("website").pk])
+    data = {"text": "Nieuwe betekenis.", "kind": "change_of_meaning"}
+    client = login(board)
+    preview = client.post(url, data).content.decode()
+    assert "1 ouder met gezag krijgt een e-mail" in preview
+    assert "1 ouder met gezag krijgt geen e-mail: het account is uitgeschakeld." in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "confirmed": "1"}, follow=True)
+    report = response.content.decode()
+    assert "1 ouder krijgt een e-mail om opnieuw te antwoorden" in report
+    assert "1 ouder krijgt geen e-mail: het account is uitgeschakeld" in report
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+    assert Duty.objects.filter(handler="consent.duties.purpose_changed_email_send").count() == 1

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from conftest import make_pupil, make_user
 from consent.models import ReminderSent, ReviewRound
+from consent.recipients import purpose_change_families, review_round_families
 from consent.services import parents_without_answers, reminder_plan
 from consent.tests.helpers import decide
+from outbox.models import Duty
 from schools.models import Guardianship
 
 ALL = [
@@ -244,6 +246,46 @@ def test_a_reminder_to_one_deactivated_parent_is_not_offered(
     html = html.decode()
     assert "0 ouders krijgen een herinnering per e-mail." in html
     assert "Er is nu niemand om te herinneren." in html
+
+
+def test_the_review_round_preview_counts_only_the_parents_it_emails(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    director_a,
+    school_a,
+    parent_a,
+    deactivated_parent,
+):
+    client = login(director_a)
+    url = reverse("consent:review_round", args=[school_a.code])
+    preview = client.get(url).content.decode()
+    assert "1 ouder met gezag krijgt een e-mail" in preview
+    assert "1 ouder met gezag krijgt geen e-mail: het account is uitgeschakeld." in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    report = response.content.decode()
+    assert "De jaarronde is geopend; 1 ouder krijgt een e-mail." in report
+    assert "1 ouder krijgt geen e-mail: het account is uitgeschakeld" in report
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+    assert Duty.objects.filter(handler="consent.duties.review_email_send").count() == 1
+
+
+@pytest.mark.parametrize("families", [1, 20])
+def test_the_mass_email_previews_count_in_one_query_each(
+    school_a, group_a1, families, django_assert_num_queries
+):
+    """The review round's and a change of meaning's previews: one aggregate each, whatever
+    the number of parents, deactivated or not."""
+    for number in range(families):
+        pupil = make_pupil(school_a, group_a1, f"R{number}", f"Kind{number}", "Test")
+        user = make_user(f"r{number}@example.org", is_active=number % 2 == 0)
+        Guardianship.objects.create(user=user, pupil=pupil, has_parental_authority=True)
+    with django_assert_num_queries(1):  # gezag-holders' accounts, counted and filtered
+        parents = review_round_families(school_id=school_a.pk)
+    with django_assert_num_queries(1):
+        assert purpose_change_families() == parents
+    assert (parents.emailed, parents.deactivated) == ((families + 1) // 2, families // 2)
 
 
 @pytest.mark.parametrize("families", [1, 20])

@@ -10,7 +10,8 @@ from django.views.decorators.cache import never_cache
 
 from consent.forms import PurposeForm, PurposeTextForm
 from consent.models import Purpose, PurposeVersion
-from consent.services import purpose_change_families, purpose_create, purpose_version_publish
+from consent.recipients import deactivated_sentences, purpose_change_families
+from consent.services import purpose_create, purpose_version_publish
 from schools.access import require_role
 from schools.models import StaffMembership
 
@@ -41,12 +42,13 @@ def purposes(request):
 def _published_report(asks_again: bool) -> str:
     if not asks_again:
         return _("The new text is published as a correction; answers stay valid.")
-    n = purpose_change_families()
-    return ngettext(
+    parents = purpose_change_families()
+    published = ngettext(
         "The new text is published; %(n)s parent is being e-mailed to answer again.",
         "The new text is published; %(n)s parents are being e-mailed to answer again.",
-        n,
-    ) % {"n": n}
+        parents.emailed,
+    ) % {"n": parents.emailed}
+    return " ".join([published, *deactivated_sentences(parents.deactivated)])
 
 
 @never_cache

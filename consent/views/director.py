@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from consent.charts import coverage_history
 from consent.forms import PaperForm
 from consent.models import ConsentEvent, ReviewRound
-from consent.recipients import deactivated_sentences
+from consent.recipients import deactivated_sentences, review_round_families
 from consent.reports import (
     child_history,
     coverage_csv_bytes,
@@ -32,7 +32,6 @@ from consent.services import (
     current_school_year,
     reminder_plan,
     reminders_send,
-    review_round_families,
     review_round_open,
 )
 from schools.access import (
@@ -168,6 +167,16 @@ def remind(request, code):
     return render(request, "consent/remind_confirm.html", context)
 
 
+def _review_round_report(school) -> str:
+    parents = review_round_families(school_id=school.pk)
+    opened = ngettext(
+        "The review round is open; %(n)s parent is being e-mailed.",
+        "The review round is open; %(n)s parents are being e-mailed.",
+        parents.emailed,
+    ) % {"n": parents.emailed}
+    return " ".join([opened, *deactivated_sentences(parents.deactivated)])
+
+
 @never_cache
 @login_required
 def review_round(request, code):
@@ -179,23 +188,14 @@ def review_round(request, code):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            n = review_round_families(school=school)
-            messages.success(
-                request,
-                ngettext(
-                    "The review round is open; %(n)s parent is being e-mailed.",
-                    "The review round is open; %(n)s parents are being e-mailed.",
-                    n,
-                )
-                % {"n": n},
-            )
+            messages.success(request, _review_round_report(school))
         return redirect("consent:coverage", code=school.code)
     year = current_school_year(timezone.localdate())
     context = {
         "school": school,
         "year": year,
         "already_open": ReviewRound.objects.filter(school=school, school_year=year).first(),
-        "parents": review_round_families(school=school),
+        "parents": review_round_families(school_id=school.pk),
     }
     return render(request, "consent/review_round_confirm.html", context)
 
