@@ -28,6 +28,7 @@ class Family:
     guardian_id: int
     name: str
     reminded_on: datetime.date | None  # a reminder in the last 7 days
+    active: bool  # False: account deactivated, no reminder reaches them
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
     # the same pupils as a subquery: PostgreSQL joins, Django need not bind their ids
     pupil_ids = current.values("id")
     guardians, _names = gezag_names(pupil_ids)
-    holders = {pupil_id: {uid for uid, _name in rows} for pupil_id, rows in guardians.items()}
+    holders = {pupil_id: {h.user_id for h in rows} for pupil_id, rows in guardians.items()}
     answers = latest_answers(
         answer_rows(pupil_ids, infos),
         holders=holders,
@@ -157,7 +158,8 @@ def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
             groups[key] = GroupWaiting(name, pupil.group_id)
             item.groups.append(groups[key])
         families = [
-            Family(gid, gname, reminded.get(gid)) for gid, gname in guardians.get(pupil.pk, [])
+            Family(h.user_id, h.name, reminded.get(h.user_id), h.active)
+            for h in guardians.get(pupil.pk, [])
         ]
         groups[key].pupils.append(WaitingPupil(pupil, open_questions, families))
 

@@ -80,6 +80,14 @@ def pupil_rows_query(pupils):
     )
 
 
+class Holder(NamedTuple):
+    """A gezag-holder as the name lists show them (reminder links, the paper form)."""
+
+    user_id: int
+    name: str
+    active: bool  # False: the account is deactivated; no reminder e-mail reaches them
+
+
 @dataclass
 class PupilCoverage:
     """One pupil's answers in short: what is still open, and who can answer it."""
@@ -88,7 +96,7 @@ class PupilCoverage:
     unanswered: list[tuple[str, list[str]]] = field(default_factory=list)  # (channel, media)
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (channel, media)
     not_in_picture: bool = False
-    guardians: list[tuple[int, str]] = field(default_factory=list)  # gezag-holders (id, name)
+    guardians: list[Holder] = field(default_factory=list)  # gezag-holders
 
     @property
     def complete(self) -> bool:
@@ -167,17 +175,18 @@ class SchoolCoverage:
         return list(grouped.values())
 
 
-def gezag_names(pupil_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
-    """Per pupil its gezag-holders as (user id, name), and every holder's name. One query."""
+def gezag_names(pupil_ids) -> tuple[dict[int, list[Holder]], dict[int, str]]:
+    """Per pupil its gezag-holders (Holder), and every holder's name. One query."""
     return _named_holders(_holder_name_rows(pupil_ids))
 
 
 def _holder_name_rows(pupil_ids):
-    """(pupil id, user id, full name, e-mail) of these pupils' gezag-holders, by name."""
+    """(pupil id, user id, full name, e-mail, active) of these pupils' gezag-holders, by
+    name."""
     return (
         Guardianship.objects.filter(pupil_id__in=pupil_ids, has_parental_authority=True)
         .order_by("user__full_name", "user__email")
-        .values_list("pupil_id", "user_id", "user__full_name", "user__email")
+        .values_list("pupil_id", "user_id", "user__full_name", "user__email", "user__is_active")
     )
 
 
@@ -188,7 +197,7 @@ class CoverageInputs:
     pupils: list[PupilRow]
     infos: list[PurposeInfo]
     holders: dict[int, set[int]]  # pupil id -> ids of its gezag-holders
-    guardians: dict[int, list[tuple[int, str]]]  # pupil id -> gezag-holders (id, name)
+    guardians: dict[int, list[Holder]]  # pupil id -> gezag-holders
     names: dict[int, str]  # gezag-holder id -> name
     answers: dict[Key, dict[int, bool]]  # consent.rules.latest_answers
     events: list[tuple]  # the rows read, with their time last (only when asked for)
@@ -253,7 +262,7 @@ def coverage_inputs(school: School, *, times: bool = False, names: bool = True) 
     through the ORM, building and reading them cost more CPU than PostgreSQL spent."""
     pupils = list(map(PupilRow._make, sql.rows(SCHOOL_PUPILS_SQL, [school.pk], _pupils_orm)))
     infos = purpose_infos()
-    guardians: dict[int, list[tuple[int, str]]] = {}
+    guardians: dict[int, list[Holder]] = {}
     holder_names: dict[int, str] = {}
     holders: dict[int, set[int]] = {}
     if names:
@@ -261,7 +270,7 @@ def coverage_inputs(school: School, *, times: bool = False, names: bool = True) 
             sql.rows(SCHOOL_HOLDERS_SQL, [school.pk], _holders_orm)
         )
         for pupil_id, rows in guardians.items():
-            holders[pupil_id] = {user_id for user_id, _name in rows}
+            holders[pupil_id] = {holder.user_id for holder in rows}
     else:
         for pupil_id, user_id in sql.rows(SCHOOL_HOLDER_IDS_SQL, [school.pk], _holder_ids_orm):
             holders.setdefault(pupil_id, set()).add(user_id)
@@ -291,7 +300,8 @@ SCHOOL_PUPILS_SQL = sql.prepared(
 # The gezag-holders of the pupils as an array of ids: joined to the pupils, PostgreSQL
 # hashed every guardianship of a small foundation (2.0 ms for 250 pupils, 1.0 as below).
 SCHOOL_HOLDERS_SQL = sql.prepared(  # gezag_names' rows
-    "SELECT h.pupil_id, h.user_id, u.full_name, u.email FROM schools_guardianship h"
+    "SELECT h.pupil_id, h.user_id, u.full_name, u.email, u.is_active"
+    " FROM schools_guardianship h"
     " JOIN accounts_user u ON u.id = h.user_id"
     " WHERE h.pupil_id = ANY(ARRAY(SELECT p.id FROM schools_pupil p"
     " WHERE p.school_id = %s AND p.left_on IS NULL)) AND h.has_parental_authority"
@@ -349,13 +359,13 @@ def school_answer_rows(school: School, infos, *, times: bool = False) -> list[tu
     return sql.rows(text, params, partial(_events_orm, times=times))
 
 
-def _named_holders(rows) -> tuple[dict[int, list[tuple[int, str]]], dict[int, str]]:
-    """gezag_names from its rows: (pupil id, user id, full name, e-mail)."""
-    per_pupil: dict[int, list[tuple[int, str]]] = {}
+def _named_holders(rows) -> tuple[dict[int, list[Holder]], dict[int, str]]:
+    """gezag_names from its rows: (pupil id, user id, full name, e-mail, active)."""
+    per_pupil: dict[int, list[Holder]] = {}
     names: dict[int, str] = {}
-    for pupil_id, user_id, full_name, email in rows:
+    for pupil_id, user_id, full_name, email, active in rows:
         names[user_id] = full_name or email
-        per_pupil.setdefault(pupil_id, []).append((user_id, names[user_id]))
+        per_pupil.setdefault(pupil_id, []).append(Holder(user_id, names[user_id], active))
     return per_pupil, names
 
 

@@ -106,6 +106,16 @@ def test_it_shows_a_family_reminded_this_week_instead_of_a_link(
     assert "Ouder A herinnerd op" in html
 
 
+def test_it_shows_a_family_whose_account_is_deactivated_instead_of_a_link(
+    login, director_a, parent_a, pupil_a
+):
+    parent_a.is_active = False
+    parent_a.save()
+    html = director_home(login, director_a).content.decode()
+    assert f"?ouder={parent_a.pk}" not in html
+    assert "Ouder A: account uitgeschakeld — neem contact op via papier" in html
+
+
 def test_it_lists_conflicts_takedowns_cases_protocol_and_sources(
     login, director_a, teacher_a, parent_a, pupil_a, school_a
 ):

@@ -29,10 +29,16 @@ def _record_url() -> tuple[str, str]:
     return before, after
 
 
+def _deactivated(name: str) -> str:
+    """In place of a reminder link: no e-mail reaches a parent whose account is deactivated."""
+    return escape(_("%(name)s: account deactivated — contact them on paper") % {"name": name})
+
+
 @register.simple_tag
 def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
     """<li> per pupil with open questions (PupilCoverage rows): what is open and, for
-    staff who act, a reminder link per gezag-holder and the paper form."""
+    staff who act, a reminder link per gezag-holder (or that their account is
+    deactivated) and the paper form."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
@@ -53,9 +59,11 @@ def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
         actions = ""
         if can_act:
             links = "".join(
-                f'<a href="{remind}?ouder={int(guardian_id)}">'
-                f"{escape(remind_text % {'name': name})}</a> · "
-                for guardian_id, name in row.guardians
+                f'<a href="{remind}?ouder={int(holder.user_id)}">'
+                f"{escape(remind_text % {'name': holder.name})}</a> · "
+                if holder.active
+                else f"{_deactivated(holder.name)} · "
+                for holder in row.guardians
             )
             url = escape(f"{before}{int(row.pupil.pk)}{after}")
             actions = f'<br>{links}<a href="{url}">{paper}</a>'
@@ -156,8 +164,9 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
 @register.simple_tag
 def attention_waiting_items(lines, school_code: str) -> SafeString:
     """<li> per pupil with unanswered questions on the director's and the board's home
-    (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link or
-    the day they were reminded, and the paper form. Written like waiting_items."""
+    (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link,
+    the day they were reminded or that their account is deactivated, and the paper form.
+    Written like waiting_items."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
@@ -175,7 +184,9 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
             )
         families = []
         for family in line.families:
-            if family.reminded_on:
+            if not family.active:
+                families.append(f" · {_deactivated(family.name)}")
+            elif family.reminded_on:
                 day = date_format(family.reminded_on, "j F")
                 families.append(f" · {escape(reminded_text % {'name': family.name, 'day': day})}")
             else:

@@ -54,6 +54,19 @@ def test_it_names_conflicts_and_pupils_never_in_the_picture(
     assert "Nooit in beeld: Roos Vries" in html
 
 
+def test_it_says_a_parent_whose_account_is_deactivated_is_reached_on_paper(
+    login, director_a, parent_a, pupil_a
+):
+    """No reminder e-mail reaches a deactivated account: instead of a link that would send
+    nothing, the line says so; the paper form is still there."""
+    parent_a.is_active = False
+    parent_a.save()
+    html = coverage_html(login(director_a))
+    assert "Ouder A: account uitgeschakeld — neem contact op via papier" in html
+    assert f"?ouder={parent_a.pk}" not in html
+    assert reverse("consent:record", args=[pupil_a.pk]) in html
+
+
 def test_it_hides_reminder_links_from_the_privacy_officer(login, privacy_officer, parent_a):
     html = coverage_html(login(privacy_officer))
     assert "Sem Bakker" in html

@@ -11,7 +11,7 @@ from django.utils import translation
 from accounts.attention import Family, WaitingPupil
 from conftest import make_pupil, make_user
 from consent.charts import bar_chart
-from consent.reports import PupilCoverage, PupilRow, school_coverage
+from consent.reports import Holder, PupilCoverage, PupilRow, school_coverage
 from consent.tests.helpers import decide
 from schools.models import Group, Guardianship, Pupil
 
@@ -25,7 +25,7 @@ def test_it_escapes_names_and_channels_in_the_waiting_list(pupil_a):
     row = PupilCoverage(
         pupil=pupil_a,
         unanswered=[("Web & app", ["foto", "film"])],
-        guardians=[(7, 'Ouder "A"')],
+        guardians=[Holder(7, 'Ouder "A"', True)],
     )
     html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
     assert "&lt;b&gt;Sem&lt;/b&gt;" in html and "<b>" not in html
@@ -36,7 +36,9 @@ def test_it_escapes_names_and_channels_in_the_waiting_list(pupil_a):
 
 
 def test_it_leaves_out_the_links_for_staff_who_do_not_act(pupil_a):
-    row = PupilCoverage(pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[(7, "A")])
+    row = PupilCoverage(
+        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "A", True)]
+    )
     html = render("{% waiting_items rows code False %}", rows=[row], code="vlindertuin")
     assert "Website (foto)" in html and "<a " not in html
 
@@ -44,13 +46,22 @@ def test_it_leaves_out_the_links_for_staff_who_do_not_act(pupil_a):
 def test_it_says_when_no_gezag_holder_is_known_and_when_a_family_was_reminded(pupil_a):
     lines = [
         WaitingPupil(pupil_a, 3, []),
-        WaitingPupil(pupil_a, 1, [Family(5, "Ouder <A>", datetime.date(2026, 3, 2))]),
+        WaitingPupil(pupil_a, 1, [Family(5, "Ouder <A>", datetime.date(2026, 3, 2), True)]),
     ]
     html = render("{% attention_waiting_items lines code %}", lines=lines, code="vlindertuin")
     assert "3 open vragen" in html and "1 open vraag" in html
     assert "geen ouder met gezag bekend" in html
     assert "Ouder &lt;A&gt; herinnerd op 2 maart" in html
     assert "?ouder=5" not in html
+
+
+def test_it_names_a_deactivated_parent_escaped_without_a_reminder_link(pupil_a):
+    row = PupilCoverage(
+        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "<A>", False)]
+    )
+    html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
+    assert "&lt;A&gt;: account uitgeschakeld — neem contact op via papier" in html
+    assert "?ouder=7" not in html
 
 
 def test_it_lists_pupils_whose_parents_disagree_with_their_group_escaped():
