@@ -51,6 +51,14 @@ def deactivated_parent(pupil_a2):
     return user
 
 
+def add_families(school, group, n: int) -> None:
+    """`n` pupils with one gezag-holder each; every second holder's account deactivated."""
+    for number in range(n):
+        pupil = make_pupil(school, group, f"R{number}", f"Kind{number}", "Test")
+        user = make_user(f"r{number}@example.org", is_active=number % 2 == 0)
+        Guardianship.objects.create(user=user, pupil=pupil, has_parental_authority=True)
+
+
 def remind_url(school, **query):
     url = reverse("consent:remind", args=[school.code])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
@@ -257,17 +265,16 @@ def test_the_review_round_preview_counts_only_the_parents_it_emails(
     parent_a,
     deactivated_parent,
 ):
-    client = login(director_a)
+    """The deactivated parent is counted apart in the preview and the report, and the
+    round writes no e-mail duty for them (the outbox would send nothing)."""
     url = reverse("consent:review_round", args=[school_a.code])
+    client = login(director_a)
     preview = client.get(url).content.decode()
-    assert "1 ouder met gezag krijgt een e-mail" in preview
     assert "1 ouder met gezag krijgt geen e-mail: het account is uitgeschakeld." in preview
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, follow=True)
-    report = response.content.decode()
+        report = client.post(url, follow=True).content.decode()
     assert "De jaarronde is geopend; 1 ouder krijgt een e-mail." in report
     assert "1 ouder krijgt geen e-mail: het account is uitgeschakeld" in report
-    assert [m.to for m in mail.outbox] == [[parent_a.email]]
     assert Duty.objects.filter(handler="consent.duties.review_email_send").count() == 1
 
 
@@ -277,10 +284,7 @@ def test_the_mass_email_previews_count_in_one_query_each(
 ):
     """The review round's and a change of meaning's previews: one aggregate each, whatever
     the number of parents, deactivated or not."""
-    for number in range(families):
-        pupil = make_pupil(school_a, group_a1, f"R{number}", f"Kind{number}", "Test")
-        user = make_user(f"r{number}@example.org", is_active=number % 2 == 0)
-        Guardianship.objects.create(user=user, pupil=pupil, has_parental_authority=True)
+    add_families(school_a, group_a1, families)
     with django_assert_num_queries(1):  # gezag-holders' accounts, counted and filtered
         parents = review_round_families(school_id=school_a.pk)
     with django_assert_num_queries(1):
@@ -292,10 +296,7 @@ def test_the_mass_email_previews_count_in_one_query_each(
 def test_the_reminder_preview_runs_the_same_queries_for_few_and_many_parents(
     school_a, group_a1, families, django_assert_num_queries
 ):
-    for number in range(families):
-        pupil = make_pupil(school_a, group_a1, f"R{number}", f"Kind{number}", "Test")
-        user = make_user(f"r{number}@example.org", is_active=number % 2 == 0)
-        Guardianship.objects.create(user=user, pupil=pupil, has_parental_authority=True)
+    add_families(school_a, group_a1, families)
     # 1 pupils, 2 purposes with versions, 3 gezag-holders, 4 events (consent_table),
     # 5 the waiting parents an e-mail reaches, each with "reminded in the last 7 days?"
     # (outbox.services.emailed_users; it replaced the read of recent reminders alone)
