@@ -133,3 +133,11 @@ def test_it_erases_notes_in_one_query_each(
     with django_assert_num_queries(1):
         assert check_notes_erase_before(day=datetime.date(2024, 8, 1), today=today) == 1
 
+
+def test_it_asks_the_teacher_not_to_type_pupils_names_in_the_note(login, teacher_a):
+    html = login(teacher_a).get(reverse("consent:check_new")).content.decode()
+    assert 'aria-describedby="id_note_helptext"' in html
+    assert (
+        '<p class="help" id="id_note_helptext">Typ hier geen namen van leerlingen: wie erop'
+        " staat, kiest u hierboven." in html
+    )
