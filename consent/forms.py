@@ -221,7 +221,15 @@ class CheckForm(forms.Form):
         label=_("Pupils in view"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(
-        label=_("What are you publishing? (optional)"), max_length=200, required=False
+        label=_("What are you publishing? (optional)"),
+        max_length=200,
+        required=False,
+        # The note is kept with the check as evidence: a pupil's name in it would outlive
+        # the pupil's record until retention empties it.
+        help_text=_(
+            "Do not type pupils' names: you choose who is in it above. For example:"
+            " “musical groep 8”."
+        ),
     )
 
     def __init__(self, *args, pupils, **kwargs):

@@ -209,6 +209,9 @@ class PublicationCheck(models.Model):
     allowed = models.BooleanField(_("may be published"))
     results = models.JSONField(_("result per pupil"), default=list)
     note = models.CharField(_("what is being published"), max_length=200, blank=True)
+    # The teacher's free text may name a pupil: retention empties it (services
+    # check_notes_erase_*) and records the day, so pages can say why it is gone.
+    note_erased_on = models.DateField(_("note erased on"), null=True, blank=True)
     replaces = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -222,6 +225,10 @@ class PublicationCheck(models.Model):
         verbose_name = _("publication check")
         verbose_name_plural = _("publication checks")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # Retention's daily look for notes past the term reads only the notes left.
+            models.Index(fields=["created_at"], condition=~Q(note=""), name="check_note_kept"),
+        ]
 
     def __str__(self) -> str:
         return f"check {self.pk}"

@@ -1,13 +1,20 @@
-"""What consent does when other apps change who decides for a pupil, or who takes down."""
+"""What consent does when other apps change who decides for a pupil or who takes down, or
+erase a pupil's record."""
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from consent.models import ConsentEvent
-from consent.services import takedowns_for_gezag_change, takedowns_hand_over
+from consent.services import (
+    check_notes_erase_before,
+    check_notes_erase_for_pupil,
+    takedowns_for_gezag_change,
+    takedowns_hand_over,
+)
 from schools.models import Guardianship, StaffMembership
-from schools.signals import gezag_changed
+from schools.signals import gezag_changed, pupil_erased, retention_term_passed
 
 
 @receiver(gezag_changed)
@@ -67,3 +74,13 @@ def hand_over_takedowns_of_membership(sender, instance, created=False, raw=False
 def hand_over_takedowns_of_deactivated(sender, instance, raw=False, **kwargs):
     if not (instance.is_active or raw):
         takedowns_hand_over(user_id=instance.pk)
+
+
+@receiver(pupil_erased)
+def erase_check_notes_of_erased_pupil(sender, pupil_id, **kwargs):
+    check_notes_erase_for_pupil(pupil_id=pupil_id, today=timezone.localdate())
+
+
+@receiver(retention_term_passed)
+def erase_check_notes_past_the_term(sender, kept_from, today, **kwargs):
+    check_notes_erase_before(day=kept_from, today=today)

@@ -323,6 +323,26 @@ def publication_check_adjust(
     )
 
 
+def check_notes_erase_for_pupil(*, pupil_id: int, today: datetime.date) -> int:
+    """The pupil's record was erased: empty the notes of the checks that recorded the pupil
+    (any appearance), which may name them. The checks and their rows stay, so a later
+    "no" for another pupil in the same publication still takes it down."""
+    checks = PublicationCheck.objects.filter(checked_pupils__pupil_id=pupil_id)
+    return _check_notes_erase(checks, today=today)
+
+
+def check_notes_erase_before(*, day: datetime.date, today: datetime.date) -> int:
+    """Empty the notes of checks made before `day`, the first day whose records retention
+    keeps. A note may name a pupil the check does not record (not ticked); such a pupil,
+    at school when the check was made, is erased on this day at the earliest."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return _check_notes_erase(PublicationCheck.objects.filter(created_at__lt=start), today=today)
+
+
+def _check_notes_erase(checks, *, today: datetime.date) -> int:
+    return checks.exclude(note="").update(note="", note_erased_on=today)
+
+
 def check_results(*, info: PurposeInfo, media_type: str, pupils: Sequence[Pupil]) -> list[dict]:
     """Per pupil: the state a teacher may see and whether it allows publishing. 2 queries."""
     table = consent_table(pupils, [info], [media_type])

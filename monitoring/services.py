@@ -792,13 +792,15 @@ def public_reply_record_posted(*, reply: PublicReply, user, posted_url: str = ""
 class RetentionResult:
     unflagged_deleted: int
     flagged_deleted: int
+    case_notes_erased: int
 
 
 @transaction.atomic
 def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionResult:
-    """Unflagged posts go after 30 days; flagged ones a set time after their case closed.
+    """Unflagged posts go after 30 days; flagged ones a set time after their case closed,
+    and so do the notes of that case (they may name a pupil or a parent).
 
-    Flags stay (without the post) so reports keep their counts.
+    Flags and cases stay (without the post and notes) so reports keep their counts.
     """
     now = now or timezone.now()
     unflagged_days = _setting("MONITORING_UNFLAGGED_RETENTION_DAYS", 30)
@@ -819,9 +821,11 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     flagged = Post.objects.filter(flags__isnull=False).exclude(pk__in=keep).distinct()
     flagged_ids = list(flagged.values_list("pk", flat=True))
     flagged_count = Post.objects.filter(pk__in=flagged_ids).delete()[1].get("monitoring.Post", 0)
+    notes_count = FollowUp.objects.filter(closed_at__lt=cutoff).exclude(notes="").update(notes="")
     log.info(
-        "monitoring retention: %s unflagged, %s flagged posts deleted",
+        "monitoring retention: %s unflagged, %s flagged posts deleted, %s case notes erased",
         unflagged_count,
         flagged_count,
+        notes_count,
     )
-    return RetentionResult(unflagged_count, flagged_count)
+    return RetentionResult(unflagged_count, flagged_count, notes_count)

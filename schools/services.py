@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from schools.models import ERASED_PREFIX, Guardianship, Pupil
+from schools.signals import pupil_erased, retention_term_passed
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +35,20 @@ def erase_after(left_on: datetime.date, *, school_years: int | None = None) -> d
     return datetime.date(end.year + years, 8, 1)
 
 
+def retention_kept_from(*, today: datetime.date) -> datetime.date:
+    """The first day whose records retention keeps: a pupil who left before it is erased
+    (erase_after(left_on) <= today), and so is anything recorded before it."""
+    # The school year of leaving ended at least `years` school years before the current
+    # one started.
+    current_start = school_year_end(today).year - 1
+    return datetime.date(current_start - settings.PUPIL_RETENTION_SCHOOL_YEARS, 8, 1)
+
+
 def pupils_due_for_erasure(*, today: datetime.date):
     """Pupils who left and whose retention term has passed, not yet erased."""
-    # Due when erase_after(left_on) <= today: the school year of leaving ended at least
-    # `years` school years before the current one started.
-    current_start = school_year_end(today).year - 1
-    first_kept = datetime.date(current_start - settings.PUPIL_RETENTION_SCHOOL_YEARS, 8, 1)
-    return Pupil.objects.filter(left_on__isnull=False, left_on__lt=first_kept).exclude(
-        leerlingnummer__startswith=ERASED_PREFIX
-    )
+    return Pupil.objects.filter(
+        left_on__isnull=False, left_on__lt=retention_kept_from(today=today)
+    ).exclude(leerlingnummer__startswith=ERASED_PREFIX)
 
 
 @transaction.atomic
@@ -50,7 +56,9 @@ def pupil_erase(*, pupil: Pupil) -> None:
     """Remove what identifies the pupil; keep the row and its consent events as proof.
 
     Consent events (who decided what, when, on which text) are append-only evidence of
-    consent; publication checks, takedowns and notices refer to the pupil by id only.
+    consent; publication checks, takedowns and notices refer to the pupil by id only, and
+    the receivers of `pupil_erased` remove free text that may name the pupil (the notes of
+    the pupil's publication checks).
     """
     _erase_admin_history(pupil)
     Guardianship.objects.filter(pupil=pupil).delete()
@@ -63,6 +71,7 @@ def pupil_erase(*, pupil: Pupil) -> None:
         group=None,
         not_in_picture=False,
     )
+    pupil_erased.send(sender=Pupil, pupil_id=pupil.pk)
 
 
 def pupils_erase_left(*, today: datetime.date) -> int:
@@ -71,6 +80,9 @@ def pupils_erase_left(*, today: datetime.date) -> int:
     for pupil in pupils_due_for_erasure(today=today).order_by("pk"):
         pupil_erase(pupil=pupil)
         count += 1
+    retention_term_passed.send(
+        sender=Pupil, kept_from=retention_kept_from(today=today), today=today
+    )
     logger.info("retention: erased %d pupils who left", count)
     return count
 

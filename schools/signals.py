@@ -15,3 +15,12 @@ pupils_written_in_bulk = Signal()
 # parent linked to a pupil they had answered for before counts as gaining it).
 # consent.receivers takes down what the change stopped allowing.
 gezag_changed = Signal()
+
+# Sent inside the transaction that erased a pupil who left (schools.services.pupil_erase),
+# with pupil_id. consent.receivers empties the notes of checks that recorded the pupil.
+pupil_erased = Signal()
+
+# Sent by the retention task after erasing (schools.services.pupils_erase_left), with
+# `kept_from`: the first day whose records are kept (anything recorded before it is past the
+# term) and `today`. consent.receivers empties the notes of checks made before it.
+retention_term_passed = Signal()

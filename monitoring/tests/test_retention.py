@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from monitoring import services
-from monitoring.models import Flag, Post
+from monitoring.models import Flag, FollowUp, Post
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,21 @@ def test_it_keeps_a_post_while_any_of_its_cases_is_open(source, school_a, school
     services.posts_apply_retention(now=NOW)
     assert Post.objects.filter(pk=post.pk).exists()
     assert Flag.objects.filter(post=post).count() == 2
+
+
+def test_it_erases_the_notes_of_a_case_the_set_time_after_it_closed(school_a, settings):
+    # Notes of a conversation name people ("moeder van Sanne"); the case stays for reports.
+    settings.MONITORING_FLAGGED_RETENTION_DAYS = 180
+    note = "Gesprek met de moeder van Sanne (groep 5) gevoerd."
+    expired, recent, no_action = (
+        make_case(school_a, opened_at=days_ago(400), status=status, closed_at=days_ago(ago))
+        for status, ago in (("closed", 181), ("closed", 179), ("no_action", 300))
+    )
+    still_open = make_case(school_a, opened_at=days_ago(400), status="conversation_planned")
+    for case in (expired, recent, no_action, still_open):
+        case.notes = note
+        case.save(update_fields=["notes"])
+    result = services.posts_apply_retention(now=NOW)
+    notes = {case.pk: case.notes for case in FollowUp.objects.all()}
+    assert notes == {expired.pk: "", recent.pk: note, no_action.pk: "", still_open.pk: note}
+    assert result.case_notes_erased == 2

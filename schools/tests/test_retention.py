@@ -126,3 +126,10 @@ def test_it_states_the_term_on_the_public_transparency_page(client, db, settings
     assert page.status_code == 200
     assert "Leerlingen die de school verlaten hebben" in text
     assert "nog 3 schooljaren" in text
+
+
+def test_it_tells_parents_that_teachers_notes_on_publications_go_too(client, db):
+    page = client.get(reverse("monitoring:privacy"), HTTP_ACCEPT_LANGUAGE="nl")
+    text = page.content.decode()
+    assert "Wat een leraar bij de controle vóór het publiceren" in text
+    assert "Wat medewerkers over dat gesprek noteerden, wordt op hetzelfde moment gewist." in text
