@@ -457,6 +457,8 @@ OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 60, minimum=1)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=5)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
+# Times a duty's worker may die during its handler (killed, out of memory) before it fails.
+OUTBOX_MAX_LOST_ATTEMPTS = env_int("OUTBOX_MAX_LOST_ATTEMPTS", 5, minimum=1)
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
     "task": "outbox.sweep",
