@@ -415,6 +415,8 @@ if not DEBUG:  # load balancers probe plain HTTP
 HEALTH_HEARTBEAT_SECONDS = env_int("HEALTH_HEARTBEAT_SECONDS", 30, minimum=1)
 HEALTH_BEAT_STALE_SECONDS = env_int("HEALTH_BEAT_STALE_SECONDS", 180, minimum=1)
 HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 180, minimum=1)
+# /health/ready says `"outbox": {..., "stuck": true}` once the oldest pending duty is older.
+HEALTH_OUTBOX_STUCK_SECONDS = env_int("HEALTH_OUTBOX_STUCK_SECONDS", 900, minimum=1)
 CELERY_BEAT_SCHEDULE["ops-heartbeat"] = {
     "task": "ops.heartbeat",
     "schedule": float(HEALTH_HEARTBEAT_SECONDS),

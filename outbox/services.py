@@ -52,12 +52,13 @@ import re
 import time
 from collections.abc import Iterable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import ngettext
@@ -289,6 +290,27 @@ def _record_failure(duty: Duty, error: Exception) -> None:
         ", giving up" if gave_up else "",
         type(error).__name__,
     )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest_seconds: int | None  # None when nothing is pending
+
+
+def duties_backlog() -> Backlog:
+    """Pending duties and how long the oldest has waited since it was written.
+
+    One aggregate over the pending rows only (the partial index `outbox_duty_pending_idx`
+    holds just those), however many done duties the table keeps.
+    """
+    row = Duty.objects.filter(status=Duty.Status.PENDING).aggregate(
+        pending=Count("*"), oldest=Min("created_at")
+    )
+    if row["oldest"] is None:
+        return Backlog(pending=row["pending"], oldest_seconds=None)
+    waited = (timezone.now() - row["oldest"]).total_seconds()
+    return Backlog(pending=row["pending"], oldest_seconds=max(0, int(waited)))
 
 
 def duties_sweep(*, limit: int = 500) -> int:
