@@ -7,12 +7,18 @@ director_b school B; board and privacy_officer see all; outsider has no role.
 Staff users have TOTP set up, as the portal requires.
 """
 
+import contextlib
 import datetime
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings as django_settings
+from django.db import connection
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -54,6 +60,77 @@ def require_service(env_name: str) -> str:
     if os.environ.get("OPO_REQUIRE_SERVICES") == "1":
         pytest.fail(f"{env_name} is not set but CI requires it")
     pytest.skip(f"{env_name} not set")
+
+
+@pytest.fixture
+def services_up():
+    """Real PostgreSQL and Redis, and tasks sent to the broker instead of run eagerly."""
+    from opo_portal.celery import app
+
+    require_service("REDIS_URL")
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    # With the CELERY namespace the writable key is the settings name.
+    before = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = before
+
+
+def _worker_env(**extra) -> dict:
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    env.update(extra)
+    return env
+
+
+@contextlib.contextmanager
+def worker(queue: str, *, pool: str = "solo", **env):
+    """A real Celery worker on the test database, consuming only `queue`; `env` overrides
+    settings. With pool="prefork" a child killed mid-task is replaced and the worker lives."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "opo_portal",
+            "worker",
+            f"--pool={pool}",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=django_settings.BASE_DIR,
+        env=_worker_env(**env),
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for(condition, timeout=90.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return False
 
 
 @pytest.fixture(autouse=True)

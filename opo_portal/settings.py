@@ -415,6 +415,8 @@ if not DEBUG:  # load balancers probe plain HTTP
 HEALTH_HEARTBEAT_SECONDS = env_int("HEALTH_HEARTBEAT_SECONDS", 30, minimum=1)
 HEALTH_BEAT_STALE_SECONDS = env_int("HEALTH_BEAT_STALE_SECONDS", 180, minimum=1)
 HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 180, minimum=1)
+# /health/ready says `"outbox": {..., "stuck": true}` once the oldest pending duty is older.
+HEALTH_OUTBOX_STUCK_SECONDS = env_int("HEALTH_OUTBOX_STUCK_SECONDS", 900, minimum=1)
 CELERY_BEAT_SCHEDULE["ops-heartbeat"] = {
     "task": "ops.heartbeat",
     "schedule": float(HEALTH_HEARTBEAT_SECONDS),
@@ -457,6 +459,8 @@ OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 60, minimum=1)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=5)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
+# Times a duty's worker may die during its handler (killed, out of memory) before it fails.
+OUTBOX_MAX_LOST_ATTEMPTS = env_int("OUTBOX_MAX_LOST_ATTEMPTS", 5, minimum=1)
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
     "task": "outbox.sweep",

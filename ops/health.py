@@ -3,6 +3,9 @@
 The worker and beat leave timestamps in Redis (see `record`): beat when it publishes the
 heartbeat task, a worker when it runs it. Redis is read directly, not through the Django
 cache, so a cache that degrades to memory never hides a dead Redis.
+
+The outbox backlog is reported beside the checks, never as one: readiness that failed on
+it would take web nodes out of the load balancer, and no web node can clear a backlog.
 """
 
 import logging
@@ -10,8 +13,10 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
+
+from outbox.services import duties_backlog
 
 log = logging.getLogger(__name__)
 HEARTBEAT_TASK = "ops.heartbeat"
@@ -126,3 +131,29 @@ def stale_parts(*, now: float | None = None) -> list[Check]:
     except Exception:  # noqa: BLE001 - Redis itself is down
         return [Check("redis", False, _("not reachable"))]
     return [c for c in checks if not c.ok]
+
+
+def passed(checks: list[Check], name: str) -> bool:
+    return any(c.name == name and c.ok for c in checks)
+
+
+def outbox_backlog() -> dict | None:
+    """Pending duties, the oldest one's age in seconds, and `stuck` once that age passes
+    HEALTH_OUTBOX_STUCK_SECONDS; None when the database does not answer."""
+    try:
+        backlog = duties_backlog()
+    except DatabaseError as exc:
+        log.warning("health: outbox backlog not read (%s)", type(exc).__name__)
+        return None
+    oldest = backlog.oldest_seconds
+    stuck = oldest is not None and oldest > settings.HEALTH_OUTBOX_STUCK_SECONDS
+    return {"pending": backlog.pending, "oldest_seconds": oldest, "stuck": stuck}
+
+
+def describe_outbox(outbox: dict) -> str:
+    if not outbox["pending"]:
+        return _("nothing pending")
+    return _("%(pending)d pending, the oldest for %(seconds)d s") % {
+        "pending": outbox["pending"],
+        "seconds": outbox["oldest_seconds"],
+    }

@@ -1,16 +1,19 @@
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from ops.health import readiness
+from ops.health import outbox_backlog, passed, readiness
 
 
 @never_cache
 def ready(request):
-    """For monitoring and orchestrators: every part, and which one is down (503 then)."""
+    """For monitoring and orchestrators: every part, and which one is down (503 then);
+    beside them the outbox backlog, for alerting on `outbox.stuck`."""
     checks = readiness()
     ok = all(c.ok for c in checks)
     body = {
         "status": "ok" if ok else "fail",
         "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
+        # Not a check: a backlog never makes this 503 (ops.health says why).
+        "outbox": outbox_backlog() if passed(checks, "database") else None,
     }
     return JsonResponse(body, status=200 if ok else 503)

@@ -18,6 +18,9 @@ class Duty(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Attempts whose worker stopped mid-handler (killed, out of memory) and so recorded no
+    # outcome; the next claim counts one when it finds such a lease run out.
+    lost_attempts = models.PositiveIntegerField(_("lost attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # The sweeper (re)dispatches a pending duty once this moment has passed.
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)

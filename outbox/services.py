@@ -30,8 +30,11 @@ dispatcher hands it to Celery (``outbox.run_duty``, no result stored, no publish
 short broker timeouts); a broker outage is logged, never raised into the request. A worker
 claims the duty with a lease, runs the handler and marks it done only when the handler
 returned (for e-mail: after the SMTP server accepted it). A failure is retried with
-exponential backoff; the beat sweeper (``outbox.sweep``) re-dispatches every pending duty
-whose time has come, so duties written while Redis was down go out once it is back.
+exponential backoff (``OUTBOX_MAX_ATTEMPTS`` in all). A worker that dies during the handler
+(killed, out of memory) records nothing; the duty runs again when its lease ends, and after
+``OUTBOX_MAX_LOST_ATTEMPTS`` such deaths it is marked failed instead. The beat sweeper
+(``outbox.sweep``) re-dispatches every pending duty whose time has come, so duties written
+while Redis was down go out once it is back.
 Delivery is at least once; the key and the claim make the effect once in practice.
 In development without Redis (eager Celery) duties run right after the commit.
 
@@ -49,14 +52,16 @@ import re
 import time
 from collections.abc import Iterable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from outbox.models import Duty
@@ -155,15 +160,15 @@ def duty_run(*, duty_id: int) -> bool:
 
     The claim is a conditional UPDATE with a lease, so a duplicate message or a second
     worker finds nothing to do. The handler and the "done" mark share one transaction.
+    A duty whose worker died mid-handler ``OUTBOX_MAX_LOST_ATTEMPTS`` times is marked
+    failed instead of run again.
     """
-    now = timezone.now()
-    lease = now + _seconds("OUTBOX_LEASE_SECONDS", 300)
-    claimed = Duty.objects.filter(_claimable(now), pk=duty_id).update(
-        claimed_until=lease, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    duty = _claim(duty_id)
+    if duty is None:
         return False
-    duty = Duty.objects.get(pk=duty_id)
+    if duty.lost_attempts >= getattr(settings, "OUTBOX_MAX_LOST_ATTEMPTS", 5):
+        _give_up_after_lost_attempts(duty)
+        return False
     running = _running_key.set(duty.key)
     try:
         with transaction.atomic():
@@ -177,6 +182,47 @@ def duty_run(*, duty_id: int) -> bool:
     finally:
         _running_key.reset(running)
     return True
+
+
+def _claim(duty_id: int) -> Duty | None:
+    """Take the duty for one lease, or None when it is not claimable now.
+
+    The attempt is counted (and committed: a worker runs in autocommit) before the handler
+    runs, so a worker killed mid-handler still leaves its count. Every outcome clears the
+    lease; one found still set, and run out, is an attempt that never came back.
+    """
+    now = timezone.now()
+    lost_before = Case(When(claimed_until__isnull=False, then=Value(1)), default=Value(0))
+    claimed = Duty.objects.filter(_claimable(now), pk=duty_id).update(
+        claimed_until=now + _seconds("OUTBOX_LEASE_SECONDS", 300),
+        attempts=F("attempts") + 1,
+        lost_attempts=F("lost_attempts") + lost_before,
+    )
+    return Duty.objects.get(pk=duty_id) if claimed else None
+
+
+def _give_up_after_lost_attempts(duty: Duty) -> None:
+    """A handler that kills its worker every time (out of memory, a crash in C code) would
+    otherwise run again after every lease, forever, taking a worker down each time."""
+    lost = duty.lost_attempts
+    reason = ngettext(
+        "Its worker stopped during the handler %(count)d time (killed, out of memory?); "
+        "not tried again.",
+        "Its worker stopped during the handler %(count)d times (killed, out of memory?); "
+        "not tried again.",
+        lost,
+    ) % {"count": lost}
+    Duty.objects.filter(pk=duty.pk).update(
+        status=Duty.Status.FAILED, claimed_until=None, last_error=reason[:500]
+    )
+    log.error(
+        "outbox: duty %s (%s) failed on attempt %s, giving up: its worker stopped "
+        "mid-handler %s times",
+        duty.pk,
+        duty.handler,
+        duty.attempts,
+        lost,
+    )
 
 
 def duty_mail(subject: str, body: str, recipient: str) -> None:
@@ -250,6 +296,27 @@ def _record_failure(duty: Duty, error: Exception) -> None:
         ", giving up" if gave_up else "",
         type(error).__name__,
     )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest_seconds: int | None  # None when nothing is pending
+
+
+def duties_backlog() -> Backlog:
+    """Pending duties and how long the oldest has waited since it was written.
+
+    One aggregate over the pending rows only (the partial index `outbox_duty_pending_idx`
+    holds just those), however many done duties the table keeps.
+    """
+    row = Duty.objects.filter(status=Duty.Status.PENDING).aggregate(
+        pending=Count("*"), oldest=Min("created_at")
+    )
+    if row["oldest"] is None:
+        return Backlog(pending=row["pending"], oldest_seconds=None)
+    waited = (timezone.now() - row["oldest"]).total_seconds()
+    return Backlog(pending=row["pending"], oldest_seconds=max(0, int(waited)))
 
 
 def duties_sweep(*, limit: int = 500) -> int:

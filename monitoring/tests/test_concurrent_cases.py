@@ -11,11 +11,11 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from conftest import wait_for, worker
 from monitoring import services
 from monitoring.models import Flag, FollowUp
 from monitoring.tasks import fetch_source
 from monitoring.tests.helpers import make_source
-from monitoring.tests.test_worker import services_up, wait_for, worker  # noqa: F401
 from outbox.models import Duty
 
 STORIES = [
@@ -70,7 +70,7 @@ def test_it_opens_one_case_per_story_when_ingested_in_turn(feed_server, school_a
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_it_opens_one_case_per_story_with_two_workers_at_once(
-    services_up,  # noqa: F811
+    services_up,
     feed_server,
     school_a,
     director_a,

@@ -5,93 +5,20 @@ from the local test server. A task delivered twice, or a worker killed mid-run (
 and started again, still leaves exactly one row per post.
 """
 
-import contextlib
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
-from conftest import require_service
+from conftest import wait_for, worker
 from monitoring.models import FetchRun, Post
 from monitoring.tasks import fetch_source
 from monitoring.tests.conftest import fixture_bytes
 from monitoring.tests.helpers import make_source
-from opo_portal.celery import app
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def services_up():
-    require_service("REDIS_URL")
-    require_service("DATABASE_URL")
-    assert connection.vendor == "postgresql"
-    # With the CELERY namespace the writable key is the settings name.
-    before = app.conf.CELERY_TASK_ALWAYS_EAGER
-    app.conf.CELERY_TASK_ALWAYS_EAGER = False
-    yield
-    app.conf.CELERY_TASK_ALWAYS_EAGER = before
-
-
-def _worker_env(**extra) -> dict:
-    db = connection.settings_dict
-    env = dict(os.environ)
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    env.update(extra)
-    return env
-
-
-@contextlib.contextmanager
-def worker(queue: str, **env):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "opo_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=settings.BASE_DIR,
-        env=_worker_env(**env),
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_for(condition, timeout=90.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def test_it_ingests_a_feed_on_a_real_worker_once_even_when_sent_twice(

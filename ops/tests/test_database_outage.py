@@ -42,6 +42,19 @@ def test_health_answers_503_in_json_while_the_database_is_down(database_down, ca
     assert client.get("/health/").json() == {"status": "ok"}
 
 
+def test_readiness_answers_503_in_json_without_the_outbox_while_the_database_is_down(
+    database_down, settings
+):
+    settings.REDIS_URL = ""
+    client = Client(raise_request_exception=False)
+    with database_down():
+        response = client.get("/health/ready")
+    body = response.json()
+    assert response.status_code == 503 and body["checks"]["database"]["ok"] is False
+    assert body["outbox"] is None  # not asked: the database check already failed
+    assert client.get("/health/ready").json()["outbox"]["pending"] == 0
+
+
 def test_a_page_gets_the_try_again_page_while_the_database_is_down(database_down, parent_a):
     client = Client(raise_request_exception=False)
     client.force_login(parent_a)

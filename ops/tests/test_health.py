@@ -1,5 +1,6 @@
 """/health/ready and `manage.py health`: every part, and which one is down."""
 
+import datetime
 import json
 import socket
 import time
@@ -7,12 +8,16 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import require_service
 from opo_portal.celery import _note_beat_alive
 from ops import health
 from ops.tasks import heartbeat
+from outbox.models import Duty
 
 
 def closed_port() -> int:
@@ -132,3 +137,72 @@ def test_it_sends_the_heartbeat_from_beat_often(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["ops-heartbeat"]
     assert entry["task"] == health.HEARTBEAT_TASK
     assert entry["schedule"] < settings.HEALTH_BEAT_STALE_SECONDS
+
+
+def duty(key: str, *, age_seconds: int, status=Duty.Status.PENDING) -> Duty:
+    created = timezone.now() - datetime.timedelta(seconds=age_seconds)
+    return Duty.objects.create(key=key, handler="h", status=status, created_at=created)
+
+
+def test_it_reports_the_outbox_backlog_and_stays_ready_when_it_is_stuck(client, db, settings):
+    """A backlog is no reason to take a web node out of the load balancer (it cannot clear
+    it): /health/ready stays 200 and says `stuck` for monitoring to alert on."""
+    settings.REDIS_URL = ""
+    settings.HEALTH_OUTBOX_STUCK_SECONDS = 900
+    duty("old", age_seconds=1200)
+    duty("new", age_seconds=5)
+    duty("older-but-done", age_seconds=5000, status=Duty.Status.DONE)
+    duty("older-but-failed", age_seconds=5000, status=Duty.Status.FAILED)
+    status, body = ready(client)
+    assert status == 200 and body["status"] == "ok"
+    assert body["outbox"]["pending"] == 2 and body["outbox"]["stuck"] is True
+    assert 1200 <= body["outbox"]["oldest_seconds"] < 1200 + 60
+    assert set(body["checks"]) == {"database", "redis", "worker", "beat"}
+
+
+def test_it_reports_a_young_backlog_as_not_stuck(client, db, settings):
+    settings.REDIS_URL = ""
+    settings.HEALTH_OUTBOX_STUCK_SECONDS = 900
+    _, body = ready(client)
+    assert body["outbox"] == {"pending": 0, "oldest_seconds": None, "stuck": False}
+    duty("new", age_seconds=60)
+    _, body = ready(client)
+    assert body["outbox"]["pending"] == 1 and body["outbox"]["stuck"] is False
+
+
+def test_it_reads_the_backlog_in_one_query(db):
+    duty("a", age_seconds=1)
+    duty("b", age_seconds=2)
+    with CaptureQueriesContext(connection) as queries:
+        health.outbox_backlog()
+    # SELECT COUNT(*), MIN(created_at) FROM outbox_duty WHERE status = 'pending'
+    assert len(queries) == 1
+
+
+@pytest.mark.services
+def test_it_reads_the_backlog_from_the_partial_index_of_pending_duties(db):
+    """The table keeps every done duty; the count reads the pending ones only. With a few
+    rows PostgreSQL rightly scans the table, so sequential scans are off: what this checks
+    is that the index applies to the query as written."""
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    with CaptureQueriesContext(connection) as queries:
+        health.outbox_backlog()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "outbox_duty_pending_idx" in plan, plan
+
+
+@pytest.mark.services
+def test_it_shows_a_stuck_outbox_from_the_command_without_failing_it(
+    db, redis_health, settings, capsys
+):
+    settings.HEALTH_OUTBOX_STUCK_SECONDS = 900
+    health.record("worker")
+    health.record("beat")
+    duty("old", age_seconds=1200)
+    call_command("health")  # exit 0: worker and beat are up
+    out = capsys.readouterr().out
+    assert "ok   worker" in out and "STUCK outbox: 1 " in out

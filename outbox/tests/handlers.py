@@ -1,5 +1,7 @@
 """Duty handlers used by the outbox tests."""
 
+import os
+import signal
 import smtplib
 
 from outbox.services import duty_mail
@@ -18,3 +20,21 @@ def mail(*, to: str) -> None:
 def refused(*, to: str) -> None:
     """As Django's SMTP backend raises when the server refuses the recipient."""
     raise smtplib.SMTPRecipientsRefused({to: (550, b"5.1.1 <" + to.encode() + b">: no such user")})
+
+
+class WorkerStopped(BaseException):
+    """Raised in-process where a real worker would die: like SIGKILL, no ``except
+    Exception`` sees it, so the duty gets no outcome and keeps its lease."""
+
+
+def stops(*, n: int) -> None:
+    calls.append(n)
+    raise WorkerStopped
+
+
+def kills_its_worker(*, path: str) -> None:
+    """As a handler that runs a worker out of memory: the process dies mid-handler. Each
+    run leaves a line in `path`, so a test can count the runs across processes."""
+    with open(path, "a") as runs:
+        runs.write("ran\n")
+    os.kill(os.getpid(), signal.SIGKILL)

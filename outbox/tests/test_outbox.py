@@ -138,6 +138,67 @@ def test_it_gives_up_after_the_last_attempt(settings):
     assert duties_sweep() == 0
 
 
+def lease_runs_out(duty: Duty) -> None:
+    Duty.objects.filter(pk=duty.pk).update(claimed_until=timezone.now() - datetime.timedelta(1))
+
+
+def test_it_gives_up_on_a_duty_whose_worker_dies_every_time(settings, caplog):
+    """A handler that kills its worker (out of memory, kill -9) records no outcome. Before,
+    the duty was claimed again after every lease, forever; now the claim counts the lost
+    attempt and, after OUTBOX_MAX_LOST_ATTEMPTS, marks the duty failed unrun."""
+    settings.OUTBOX_MAX_LOST_ATTEMPTS = 3
+    duty = Duty.objects.create(key="k", handler="outbox.tests.handlers.stops", payload={"n": 1})
+    for _ in range(3):
+        with pytest.raises(handlers.WorkerStopped):
+            duty_run(duty_id=duty.pk)
+        lease_runs_out(duty)
+
+    assert duty_run(duty_id=duty.pk) is False
+    duty.refresh_from_db()
+    assert (duty.status, duty.attempts, duty.lost_attempts) == (Duty.Status.FAILED, 4, 3)
+    assert duty.claimed_until is None and handlers.calls == [1, 1, 1]
+    assert duty.last_error == (
+        "Het werkproces stopte 3 keer tijdens de afhandeling (afgebroken, geheugen vol?); "
+        "er volgt geen nieuwe poging."
+    )
+    assert duties_sweep() == 0
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "giving up" in record.getMessage()
+
+
+def test_it_counts_an_attempt_before_the_handler_runs():
+    duty = Duty.objects.create(key="k", handler="outbox.tests.handlers.stops", payload={"n": 1})
+    with pytest.raises(handlers.WorkerStopped):
+        duty_run(duty_id=duty.pk)
+    duty.refresh_from_db()
+    assert (duty.status, duty.attempts, duty.lost_attempts) == (Duty.Status.PENDING, 1, 0)
+    assert duty.claimed_until > timezone.now()  # nobody runs it again before the lease ends
+
+
+def test_it_runs_a_duty_again_after_a_lost_attempt_below_the_limit(settings):
+    settings.OUTBOX_MAX_LOST_ATTEMPTS = 2
+    duty = Duty.objects.create(key="k", handler="outbox.tests.handlers.stops", payload={"n": 1})
+    with pytest.raises(handlers.WorkerStopped):
+        duty_run(duty_id=duty.pk)
+    lease_runs_out(duty)
+    Duty.objects.filter(pk=duty.pk).update(handler=RECORD)  # the next run gets through
+    assert duty_run(duty_id=duty.pk) is True
+    duty.refresh_from_db()
+    assert (duty.status, duty.attempts, duty.lost_attempts) == (Duty.Status.DONE, 2, 1)
+
+
+def test_a_handler_that_raises_is_retried_as_before_and_no_attempt_counts_as_lost(settings):
+    smtp_down(settings)
+    settings.OUTBOX_MAX_LOST_ATTEMPTS = 1
+    duty = Duty.objects.create(key="k", handler=MAIL, payload={"to": "juf@example.org"})
+    for _ in range(3):
+        assert duty_run(duty_id=duty.pk) is False
+        Duty.objects.filter(pk=duty.pk).update(next_attempt_at=timezone.now())
+    duty.refresh_from_db()
+    assert (duty.status, duty.attempts, duty.lost_attempts) == (Duty.Status.PENDING, 3, 0)
+    assert "ConnectionRefused" in duty.last_error
+
+
 def test_it_leaves_a_claimed_duty_to_its_worker_until_the_lease_ends():
     later = timezone.now() + datetime.timedelta(minutes=5)
     duty = Duty.objects.create(key="k", handler=RECORD, payload={"n": 1}, claimed_until=later)

@@ -1,16 +1,23 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ops.health import readiness
+from ops.health import describe_outbox, outbox_backlog, passed, readiness
 
 
 class Command(BaseCommand):
-    help = "Check database, Redis, worker and beat; exit 1 and name the part that is down."
+    help = (
+        "Check database, Redis, worker and beat; exit 1 and name the part that is down. "
+        "Also shows the outbox backlog (STUCK when the oldest pending duty is too old)."
+    )
 
     def handle(self, *args, **options):
         checks = readiness()
         for check in checks:
             mark = "ok  " if check.ok else "DOWN"
             self.stdout.write(f"{mark} {check.name}: {check.detail}")
+        outbox = outbox_backlog() if passed(checks, "database") else None
+        if outbox is not None:  # reported, never a reason to fail (ops.health says why)
+            mark = "STUCK" if outbox["stuck"] else "ok  "
+            self.stdout.write(f"{mark} outbox: {describe_outbox(outbox)}")
         down = [c.name for c in checks if not c.ok]
         if down:
             raise CommandError("down: " + ", ".join(down))
