@@ -283,6 +283,8 @@ def source_ingest(
         run.new_count, run.updated_count = len(new), len(changed)
         run.duplicate_count = duplicates
         run.error = sources.base.unreadable_items_note(result.skipped)
+        if result.skipped:  # a count only: what the items held stays out of the log
+            log.warning("monitoring source %s: %s", source.pk, run.error)
     run.finished_at = now
     run.save()
     Source.objects.filter(pk=source.pk).update(
