@@ -433,3 +433,18 @@ def test_it_moves_past_a_new_status_it_cannot_read_instead_of_failing_every_run(
     assert feed_server.hits(MASTODON_PATH)[-1].query["min_id"] == odd_id
     assert f"monitoring source {source.pk}: 1 unreadable item(s) skipped" in caplog.messages
     assert "Juf Anne" not in caplog.text
+
+
+def test_it_stores_a_feed_entry_whose_time_is_out_of_range_and_remembers_the_etag(
+    feed_server, school_a
+):
+    # Year 10000 in UTC failed every run of the feed ("unexpected error: ValueError") while
+    # the entry stayed in it; the ETag was never stored, so each run read it all again.
+    atom = fixture_bytes("feed.atom").replace(b"2026-11-02T08:00:00Z", b"9999-12-31T23:59:59-12:00")
+    feed_server.route("/feed.atom", body=atom, headers={"ETag": '"v1"'})
+    source = make_source(url=feed_server.url("/feed.atom"))
+    run = services.source_poll(source_id=source.pk)
+    assert (run.status, run.new_count) == (FetchRun.Status.SUCCEEDED, 2)
+    assert Post.objects.get(external_id="urn:uuid:entry-2").published_at is None
+    source.refresh_from_db()
+    assert (source.etag, source.consecutive_failures) == ('"v1"', 0)

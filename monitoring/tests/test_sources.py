@@ -176,6 +176,16 @@ def test_it_reads_utf8_bytes_that_claim_to_be_cp1252(feed_server):
     assert post.text == "Leuk café-ochtend bij De Vlindertuin – échte koffie"
 
 
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-12:00", "0000-01-01T00:00:00Z"])
+def test_it_reads_an_entry_whose_time_is_out_of_range_without_its_time(feed_server, when):
+    # Year 10000 (or 0) in UTC failed the whole feed, run after run, while the entry stayed.
+    atom = fixture_bytes("feed.atom").replace(b"2026-11-02T08:00:00Z", when.encode())
+    feed_server.route("/feed.atom", body=atom)
+    posts = feeds.fetch(rss_source(feed_server.url("/feed.atom"))).posts
+    assert [p.external_id for p in posts] == ["urn:uuid:entry-1", "urn:uuid:entry-2"]
+    assert posts[1].published_at is None
+
+
 def test_it_rejects_xml_that_is_not_a_feed():
     with pytest.raises(MalformedFeed, match="not an RSS or Atom"):
         feeds.parse_feed(b"<html><body>hallo</body></html>")
