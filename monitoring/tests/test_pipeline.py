@@ -448,3 +448,17 @@ def test_it_stores_a_feed_entry_whose_time_is_out_of_range_and_remembers_the_eta
     assert Post.objects.get(external_id="urn:uuid:entry-2").published_at is None
     source.refresh_from_db()
     assert (source.etag, source.consecutive_failures) == ('"v1"', 0)
+
+
+@pytest.mark.parametrize("header", [("ETag", '"' + "e" * 600 + '"'), ("Last-Modified", "x" * 101)])
+def test_it_stores_the_feed_when_its_etag_or_last_modified_is_longer_than_kept(
+    feed_server, school_a, header
+):
+    # Too long for its column: every run of the feed ended in a DataError, left "running"
+    # (so no failure was counted and the board never told), and the feed was never read.
+    feed_server.route("/feed.rss", fixture="feed.rss", headers=dict([header]))
+    source = make_source(url=feed_server.url("/feed.rss"))
+    run = services.source_poll(source_id=source.pk)
+    assert (run.status, run.new_count) == (FetchRun.Status.SUCCEEDED, 2)
+    source.refresh_from_db()
+    assert (source.etag, source.last_modified) == ("", "")
