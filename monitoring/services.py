@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -283,17 +283,29 @@ def source_ingest(
         run.new_count, run.updated_count = len(new), len(changed)
         run.duplicate_count = duplicates
         run.error = sources.base.unreadable_items_note(result.skipped)
+        if result.skipped:  # a count only: what the items held stays out of the log
+            log.warning("monitoring source %s: %s", source.pk, run.error)
     run.finished_at = now
     run.save()
     Source.objects.filter(pk=source.pk).update(
-        etag=result.etag or source.etag,
-        last_modified=result.last_modified or source.last_modified,
+        etag=_fits_column("etag", result.etag) or source.etag,
+        last_modified=_fits_column("last_modified", result.last_modified) or source.last_modified,
         cursor=result.cursor or source.cursor,
         consecutive_failures=0,
         needs_attention=False,
         failure_notified_at=None,
     )
     return run
+
+
+def _fits_column(name: str, value: str) -> str:
+    """`value`, or "" when it is longer than the Source column `name`: a feed's ETag or
+    Last-Modified that long failed the run on PostgreSQL, and every later run of the feed
+    (each left "running", so the board was never told); a validator cut short never
+    matches, so it is not kept at all."""
+    column = Source._meta.get_field(name)
+    limit = column.max_length if isinstance(column, CharField) else None
+    return value if limit is None or len(value) <= limit else ""
 
 
 def posts_store(

@@ -52,7 +52,11 @@ def parse_source_url(url: str) -> tuple[str, str]:
 def fetch(source) -> FetchResult:
     """Newest first, page by page with the API's `cursor`, until a page reaches a post we
     already have (published at or before the source's cursor), the API has no more pages,
-    or MAX_PAGES pages were read. The source's cursor becomes the newest post's time."""
+    or MAX_PAGES pages were read. The source's cursor becomes the newest post's time.
+
+    A post that cannot be read is skipped and counted; a fetch of nothing but such posts
+    is a successful run that stores nothing (it used to fail, run after run). Every run
+    starts at the newest post, so the cursor only decides how far back to page."""
     try:
         mode, value = parse_source_url(source.url)
     except ValueError as exc:
@@ -87,8 +91,6 @@ def fetch(source) -> FetchResult:
         if known and oldest and oldest <= known:
             break
         params = {**params, "cursor": next_cursor}
-    if skipped and not posts:
-        raise MalformedFeed("unexpected Bluesky post shape")
     newest = max((p.published_at for p in posts if p.published_at), default=None)
     if newest is None or (known and newest <= known):
         return FetchResult(posts=posts, cursor=source.cursor, skipped=skipped)

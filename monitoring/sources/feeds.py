@@ -117,7 +117,12 @@ def _hash_id(*parts: str) -> str:
 
 
 def _utc(when) -> datetime.datetime | None:
-    """feedparser's parsed dates are UTC struct_time tuples."""
+    """feedparser's parsed dates are UTC struct_time tuples; None for none or one out of
+    range (9999-12-31T23:59-12:00 is year 10000 in UTC): such an entry once failed the
+    whole feed, run after run, for as long as it stayed in it."""
     if not when:
         return None
-    return datetime.datetime.fromtimestamp(calendar.timegm(when), tz=datetime.UTC)
+    try:
+        return datetime.datetime.fromtimestamp(calendar.timegm(when), tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None

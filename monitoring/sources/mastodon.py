@@ -8,14 +8,20 @@ page is empty. A burst larger than one run reads is therefore continued by the n
 from where this one stopped: the cursor only moves past what was read. Servers may return
 fewer statuses per page than asked; the Link header, not the page size, says whether more
 follow. Links to another host or path are not followed.
+
+A status that cannot be read (a null, a number for its text, no id) is skipped and
+counted, and the cursor moves past it all the same: past its id when it has one, and past
+the `min_id` of the page's own `rel="prev"` link, where the server says the page ends. A
+fetch of nothing but such statuses is a successful run that stores nothing; it used to
+fail, and so did every later run, which asked for the same statuses again.
 """
 
 import datetime
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from monitoring.sources import http
-from monitoring.sources.base import FetchedPost, FetchResult, MalformedFeed
+from monitoring.sources.base import FetchedPost, FetchResult, MalformedFeed, storable_text
 from monitoring.sources.text import html_to_text
 
 PAGE_SIZE = 40
@@ -69,20 +75,25 @@ def fetch(source) -> FetchResult:
             break
         for status in statuses:
             try:
-                post = parse_status(status)
+                posts.append(parse_status(status))
             except MalformedFeed:
                 skipped += 1  # one odd status does not lose the others
-                continue
-            posts.append(post)
-            if _id_key(post.external_id) > _id_key(newest):
-                newest = post.external_id
-        link = parse_links(resp.headers.get("Link", "")).get(follow)
+        links = parse_links(resp.headers.get("Link", ""))
+        newest = max([newest, *_page_ids(statuses, links.get("prev"), url)], key=_id_key)
+        link = links.get(follow)
         if not link or not _same_timeline(link, url):
             break
         page_url, params = link, None
-    if skipped and not posts:
-        raise MalformedFeed("unexpected Mastodon status shape")
     return FetchResult(posts=posts, cursor=newest, skipped=skipped)
+
+
+def _page_ids(statuses: list, prev_link: str | None, url: str) -> list[str]:
+    """The ids of a page's statuses, read or skipped, and the id its `prev` link starts
+    after: the cursor moves past all of them, so a skipped status is not asked for again."""
+    ids = [_status_id(status) for status in statuses]
+    if prev_link and _same_timeline(prev_link, url):
+        ids.append(_usable_id(parse_qs(urlsplit(prev_link).query).get("min_id", [""])[0]))
+    return [status_id for status_id in ids if status_id]
 
 
 def _id_key(status_id: str) -> tuple[int, str]:
@@ -90,12 +101,22 @@ def _id_key(status_id: str) -> tuple[int, str]:
     return (len(status_id), status_id)
 
 
+def _status_id(status) -> str | None:
+    return _usable_id(status.get("id") if isinstance(status, dict) else None)
+
+
+def _usable_id(value) -> str | None:
+    """A status id as it is stored (FetchedPost), or None for a value that is no id."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return storable_text(str(value))[:500] or None
+
+
 def parse_status(status: dict) -> FetchedPost:
     try:
-        status_id = status["id"]
-        if not isinstance(status_id, str | int) or isinstance(status_id, bool) or status_id == "":
-            raise TypeError("a status id is a string")
-        status_id = str(status_id)
+        status_id = _status_id(status)
+        if status_id is None:
+            raise TypeError("a status has an id")
         account = status.get("account") or {}
         spoiler = status.get("spoiler_text") or ""
         text = html_to_text(status.get("content") or "")

@@ -68,6 +68,34 @@ def test_the_failure_e_mail_says_what_went_wrong(
 
 
 @pytest.mark.parametrize(
+    ("path", "route", "kind"),
+    [
+        ("/feed.rss", {"status": 503}, "De bron heeft een storing aan haar kant."),
+        ("/closed", None, "De bron was niet bereikbaar."),
+        ("/feed.rss", {"body": b"<html>geen feed</html>"}, "Wat de bron stuurde is geen feed"),
+    ],
+)
+def test_the_failure_e_mail_gives_the_advice_of_the_kind_of_failure(
+    feed_server, board, settings, django_capture_on_commit_callbacks, path, route, kind
+):
+    # It told the board to check the address or the access whatever had gone wrong, also
+    # beside "the portal tries again by itself".
+    settings.MONITORING_FAILURE_NOTIFY_AFTER = 2
+    if route:
+        feed_server.route(path, **route)
+    url = feed_server.url(path) if route else "http://127.0.0.1:9/closed"
+    source = make_source(url=url)
+    for _ in range(2):
+        with pytest.raises(FetchError), django_capture_on_commit_callbacks(execute=True):
+            services.source_poll(source_id=source.pk)
+    (message,) = mail.outbox
+    problem = message.body.split("Laatste fout: ", 1)[1].split("\n", 1)[0]
+    assert problem.startswith(kind)
+    assert ("Controleer het adres" in message.body) == ("Controleer het adres" in problem)
+    assert "is 2 keer op rij mislukt." in message.body
+
+
+@pytest.mark.parametrize(
     ("error", "start"),
     [
         ("timeout: ReadTimeout", "De bron antwoordde niet op tijd."),

@@ -22,7 +22,7 @@ from monitoring.tasks import fetch_source
 from monitoring.tests.conftest import fixture_bytes
 from monitoring.tests.helpers import make_source
 from monitoring.tests.mastodon_fake import PATH as MASTODON_PATH
-from monitoring.tests.mastodon_fake import recorded_statuses
+from monitoring.tests.mastodon_fake import MastodonTimeline, recorded_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -411,3 +411,54 @@ def test_it_stores_the_other_statuses_and_records_the_one_it_could_not_read(feed
     assert run.error == "1 unreadable item(s) skipped"
     assert FetchRun.objects.count() == 1
     assert Mention.objects.filter(post__external_id="7", school=school_a).exists()
+
+
+def test_it_moves_past_a_new_status_it_cannot_read_instead_of_failing_every_run(
+    feed_server, school_a, caplog
+):
+    # The only new status unreadable: the run failed, and every later run asked for it again
+    # and failed too, until the board was told to check an address that was fine.
+    timeline = MastodonTimeline(recorded_statuses())
+    (odd_id,) = timeline.publish(1, first_id=110000000000000047)
+    timeline.statuses[0]["content"] = {"text": "Juf Anne van De Vlindertuin"}
+    feed_server.route(MASTODON_PATH, handler=timeline)
+    source = make_source(
+        url=feed_server.url("/tags/vlindertuin"), kind="mastodon", cursor="110000000000000046"
+    )
+    runs = [services.source_poll(source_id=source.pk) for _ in range(2)]
+    assert [(r.status, r.new_count) for r in runs] == [(FetchRun.Status.SUCCEEDED, 0)] * 2
+    assert [r.error for r in runs] == ["1 unreadable item(s) skipped", ""]
+    source.refresh_from_db()
+    assert (source.cursor, source.consecutive_failures) == (odd_id, 0)
+    assert feed_server.hits(MASTODON_PATH)[-1].query["min_id"] == odd_id
+    assert f"monitoring source {source.pk}: 1 unreadable item(s) skipped" in caplog.messages
+    assert "Juf Anne" not in caplog.text
+
+
+def test_it_stores_a_feed_entry_whose_time_is_out_of_range_and_remembers_the_etag(
+    feed_server, school_a
+):
+    # Year 10000 in UTC failed every run of the feed ("unexpected error: ValueError") while
+    # the entry stayed in it; the ETag was never stored, so each run read it all again.
+    atom = fixture_bytes("feed.atom").replace(b"2026-11-02T08:00:00Z", b"9999-12-31T23:59:59-12:00")
+    feed_server.route("/feed.atom", body=atom, headers={"ETag": '"v1"'})
+    source = make_source(url=feed_server.url("/feed.atom"))
+    run = services.source_poll(source_id=source.pk)
+    assert (run.status, run.new_count) == (FetchRun.Status.SUCCEEDED, 2)
+    assert Post.objects.get(external_id="urn:uuid:entry-2").published_at is None
+    source.refresh_from_db()
+    assert (source.etag, source.consecutive_failures) == ('"v1"', 0)
+
+
+@pytest.mark.parametrize("header", [("ETag", '"' + "e" * 600 + '"'), ("Last-Modified", "x" * 101)])
+def test_it_stores_the_feed_when_its_etag_or_last_modified_is_longer_than_kept(
+    feed_server, school_a, header
+):
+    # Too long for its column: every run of the feed ended in a DataError, left "running"
+    # (so no failure was counted and the board never told), and the feed was never read.
+    feed_server.route("/feed.rss", fixture="feed.rss", headers=dict([header]))
+    source = make_source(url=feed_server.url("/feed.rss"))
+    run = services.source_poll(source_id=source.pk)
+    assert (run.status, run.new_count) == (FetchRun.Status.SUCCEEDED, 2)
+    source.refresh_from_db()
+    assert (source.etag, source.last_modified) == ("", "")

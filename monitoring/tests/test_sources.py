@@ -176,6 +176,16 @@ def test_it_reads_utf8_bytes_that_claim_to_be_cp1252(feed_server):
     assert post.text == "Leuk café-ochtend bij De Vlindertuin – échte koffie"
 
 
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-12:00", "0000-01-01T00:00:00Z"])
+def test_it_reads_an_entry_whose_time_is_out_of_range_without_its_time(feed_server, when):
+    # Year 10000 (or 0) in UTC failed the whole feed, run after run, while the entry stayed.
+    atom = fixture_bytes("feed.atom").replace(b"2026-11-02T08:00:00Z", when.encode())
+    feed_server.route("/feed.atom", body=atom)
+    posts = feeds.fetch(rss_source(feed_server.url("/feed.atom"))).posts
+    assert [p.external_id for p in posts] == ["urn:uuid:entry-1", "urn:uuid:entry-2"]
+    assert posts[1].published_at is None
+
+
 def test_it_rejects_xml_that_is_not_a_feed():
     with pytest.raises(MalformedFeed, match="not an RSS or Atom"):
         feeds.parse_feed(b"<html><body>hallo</body></html>")
@@ -319,10 +329,34 @@ def test_it_reads_a_mastodon_time_without_offset_as_utc(feed_server):
     assert post.published_at == datetime.datetime(2026, 11, 6, 10, 45, tzinfo=datetime.UTC)
 
 
-def test_it_rejects_a_mastodon_page_of_nothing_but_odd_statuses(feed_server):
-    feed_server.route(MASTODON_PATH, body=b'[null, {"id": null}]')
-    with pytest.raises(MalformedFeed):
-        mastodon.fetch(mastodon_source(feed_server))
+def test_it_moves_the_cursor_past_new_statuses_it_cannot_read(feed_server):
+    # The only new status unreadable: the fetch failed, and every later one asked for it again.
+    timeline = serve_timeline(feed_server)
+    (odd_id,) = timeline.publish(1, first_id=110000000000000047)
+    timeline.statuses[0]["content"] = 42
+    result = mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000046"))
+    assert (result.posts, result.skipped, result.cursor) == ([], 1, odd_id)
+
+
+def test_it_moves_the_cursor_to_the_prev_link_past_statuses_without_an_id(feed_server):
+    page_end = "110000000000000050"
+    link = f'<{feed_server.url(MASTODON_PATH)}?limit=40&min_id={page_end}>; rel="prev"'
+    feed_server.route(
+        MASTODON_PATH,
+        handler=lambda r: (
+            (200, {}, b"[]") if r.query["min_id"] == page_end else (200, {"Link": link}, b"[null]")
+        ),
+    )
+    result = mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000046"))
+    assert (result.posts, result.skipped, result.cursor) == ([], 1, page_end)
+
+
+def test_it_trusts_no_prev_link_to_another_host_with_the_cursor(feed_server):
+    elsewhere = "https://elsewhere.example" + MASTODON_PATH
+    link = f'<{elsewhere}?min_id=999999999999999999>; rel="prev"'
+    feed_server.route(MASTODON_PATH, body=b"[null]", headers={"Link": link})
+    result = mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000046"))
+    assert (result.skipped, result.cursor) == (1, "110000000000000046")
 
 
 # --- Bluesky --------------------------------------------------------------------------
@@ -440,10 +474,24 @@ def test_it_keeps_the_bluesky_cursor_when_nothing_is_new(feed_server, settings):
 
 def test_it_rejects_a_bluesky_feed_of_the_wrong_shape(feed_server, settings):
     settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
-    feed_server.route("/xrpc/app.bsky.feed.getAuthorFeed", body=b'{"feed": ["x", 3]}')
+    feed_server.route("/xrpc/app.bsky.feed.getAuthorFeed", body=b'{"feed": "x"}')
     source = Source(kind="bluesky", name="b", url="https://bsky.app/profile/ouder.bsky.social")
     with pytest.raises(MalformedFeed):
         bluesky.fetch(source)
+
+
+def test_it_reads_a_bluesky_feed_of_nothing_but_odd_posts_as_nothing_new(feed_server, settings):
+    # It failed, and so did every later run while the odd posts were the newest.
+    settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
+    feed_server.route("/xrpc/app.bsky.feed.getAuthorFeed", body=b'{"feed": ["x", 3]}')
+    source = Source(
+        kind="bluesky",
+        name="b",
+        url="https://bsky.app/profile/ouder.bsky.social",
+        cursor="2026-11-01T00:00:00+00:00",
+    )
+    result = bluesky.fetch(source)
+    assert (result.posts, result.skipped, result.cursor) == ([], 2, source.cursor)
 
 
 def test_it_keeps_the_other_bluesky_posts_when_one_has_an_odd_shape(feed_server, settings):
