@@ -123,9 +123,9 @@ def test_it_documents_every_setting_in_env_example():
     assert sorted(read - documented) == []
     # The production start reads its own: gunicorn's config and deploy/run-prod.
     gunicorn = (root / "deploy/gunicorn.conf.py").read_text()
-    started = set(re.findall(r'os\.environ\.get\(\s*"([A-Z_]+)"', gunicorn))
+    started = set(re.findall(r'(?:os\.environ\.get|env_\w+)\(\s*"([A-Z_]+)"', gunicorn))
     started |= set(re.findall(r"\$\{([A-Z_]+)(?::-|\})", (root / "deploy/run-prod").read_text()))
-    assert {"BIND", "CELERY_QUEUES"} <= started
+    assert {"BIND", "WEB_CONCURRENCY", "CELERY_QUEUES"} <= started
     assert sorted(started - documented) == []
 
 
