@@ -29,6 +29,22 @@ BAD_CONFIGURATIONS = [
         {"EMAIL_URL": "smtp://mail.example:abc"},
         "EMAIL_URL has a port that is not a number from 0 to 65535",
     ),
+    (
+        {"ALLOWED_HOSTS": ","},
+        "ALLOWED_HOSTS must name at least one value (comma-separated), got ','",
+    ),
+    (
+        {"ALLOWED_HOSTS": " , "},
+        "ALLOWED_HOSTS must name at least one value (comma-separated), got ' , '",
+    ),
+    (
+        {"ALLOWED_HOSTS": ""},
+        "ALLOWED_HOSTS must name at least one value (comma-separated), got ''",
+    ),
+    (
+        {"CSRF_TRUSTED_ORIGINS": ","},
+        "CSRF_TRUSTED_ORIGINS must name at least one value (comma-separated), got ','",
+    ),
 ]
 
 
@@ -79,7 +95,7 @@ def test_checkconfig_names_a_bad_setting_in_one_line(env, message):
 
 def test_checkconfig_is_silent_on_a_good_configuration():
     env = {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "portal.example.org"}
-    result = _run("-m", "opo_portal.checkconfig", **env)
+    result = _run("-m", "opo_portal.checkconfig", **env, CSRF_TRUSTED_ORIGINS="")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 

@@ -34,6 +34,20 @@ def test_it_splits_lists(monkeypatch):
     assert env_list("HOSTS") == ["a.example", "b.example"]
 
 
+@pytest.mark.parametrize("raw", [",", " , ", ",,"])
+def test_it_refuses_a_list_of_commas_only(monkeypatch, raw):
+    monkeypatch.setenv("HOSTS", raw)
+    with pytest.raises(ImproperlyConfigured, match="HOSTS must name at least one value"):
+        env_list("HOSTS", ["default.example"])
+
+
+def test_it_reads_a_blank_list_as_empty_unless_told_otherwise(monkeypatch):
+    monkeypatch.setenv("HOSTS", " ")
+    assert env_list("HOSTS", ["default.example"]) == []
+    with pytest.raises(ImproperlyConfigured, match="HOSTS must name at least one value"):
+        env_list("HOSTS", ["default.example"], blank=False)
+
+
 def test_it_rejects_a_url_with_the_wrong_scheme(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "mysql://x@y/z")
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with"):

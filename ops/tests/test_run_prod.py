@@ -93,6 +93,22 @@ def test_it_refuses_a_bad_setting_in_one_line_in_every_role(role):
             {"SECURE_SSL_REDIRECT": "maybe"},
             "SECURE_SSL_REDIRECT must be a boolean (true/false), got 'maybe'",
         ),
+        (
+            {"ALLOWED_HOSTS": ","},
+            "ALLOWED_HOSTS must name at least one value (comma-separated), got ','",
+        ),
+        (
+            {"ALLOWED_HOSTS": " , "},
+            "ALLOWED_HOSTS must name at least one value (comma-separated), got ' , '",
+        ),
+        (
+            {"ALLOWED_HOSTS": "   "},
+            "ALLOWED_HOSTS must name at least one value (comma-separated), got '   '",
+        ),
+        (
+            {"CSRF_TRUSTED_ORIGINS": ","},
+            "CSRF_TRUSTED_ORIGINS must name at least one value (comma-separated), got ','",
+        ),
         ({"GUNICORN_TIMEOUT": "soon"}, "GUNICORN_TIMEOUT must be a whole number, got 'soon'"),
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
     ],
