@@ -6,15 +6,19 @@ Every value can be overridden from the environment; the defaults suit one machin
 import multiprocessing
 import os
 
+from opo_portal.env import env_int
+
+# deploy/run-prod reads this file once before gunicorn does (opo_portal.checkconfig), so a
+# bad number below is one line on stderr, not gunicorn's traceback of this file.
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # The usual 2 × CPU + 1 sync workers, capped so a big machine does not exhaust PostgreSQL.
-workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12)))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+workers = env_int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12), minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=0)
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=0)
+keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
 # Recycle workers now and then, so a slow leak never grows for weeks (0: never; the web
 # bench reads each worker's CPU from /proc, which a recycled worker takes with it).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000, minimum=0)
 max_requests_jitter = 200
 # Worker heartbeat files in memory: a slow container disk never looks like a hung worker.
 SHM = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, no data

@@ -38,11 +38,21 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
+def env_list(name: str, default: list[str] | None = None, *, blank: bool = True) -> list[str]:
+    """Comma-separated values; spaces and empty entries are dropped.
+
+    A value of commas only ("," or " , ") names nothing where something was meant, and is
+    refused; so is a blank one with blank=False.
+    """
     raw = os.environ.get(name)
     if raw is None:
         return list(default or [])
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    values = [item.strip() for item in raw.split(",") if item.strip()]
+    if not values and (raw.strip() or not blank):
+        raise ImproperlyConfigured(
+            f"{name} must name at least one value (comma-separated), got {raw!r}"
+        )
+    return values
 
 
 def env_url(name: str, *, schemes: tuple[str, ...]) -> str:

@@ -19,7 +19,8 @@ VAR_DIR = BASE_DIR / "var"
 DEVELOPMENT_SECRET = "dev-only-insecure-secret-key-change-me-0123456789"  # noqa: S105 - refused with DEBUG=false
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET)
 DEBUG = env_bool("DEBUG", default=True)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# Set, it names a host: an empty list answers every request with 400 when DEBUG is false.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], blank=False)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

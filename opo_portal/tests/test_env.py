@@ -34,6 +34,20 @@ def test_it_splits_lists(monkeypatch):
     assert env_list("HOSTS") == ["a.example", "b.example"]
 
 
+@pytest.mark.parametrize("raw", [",", " , ", ",,"])
+def test_it_refuses_a_list_of_commas_only(monkeypatch, raw):
+    monkeypatch.setenv("HOSTS", raw)
+    with pytest.raises(ImproperlyConfigured, match="HOSTS must name at least one value"):
+        env_list("HOSTS", ["default.example"])
+
+
+def test_it_reads_a_blank_list_as_empty_unless_told_otherwise(monkeypatch):
+    monkeypatch.setenv("HOSTS", " ")
+    assert env_list("HOSTS", ["default.example"]) == []
+    with pytest.raises(ImproperlyConfigured, match="HOSTS must name at least one value"):
+        env_list("HOSTS", ["default.example"], blank=False)
+
+
 def test_it_rejects_a_url_with_the_wrong_scheme(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "mysql://x@y/z")
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with"):
@@ -123,9 +137,9 @@ def test_it_documents_every_setting_in_env_example():
     assert sorted(read - documented) == []
     # The production start reads its own: gunicorn's config and deploy/run-prod.
     gunicorn = (root / "deploy/gunicorn.conf.py").read_text()
-    started = set(re.findall(r'os\.environ\.get\(\s*"([A-Z_]+)"', gunicorn))
+    started = set(re.findall(r'(?:os\.environ\.get|env_\w+)\(\s*"([A-Z_]+)"', gunicorn))
     started |= set(re.findall(r"\$\{([A-Z_]+)(?::-|\})", (root / "deploy/run-prod").read_text()))
-    assert {"BIND", "CELERY_QUEUES"} <= started
+    assert {"BIND", "WEB_CONCURRENCY", "CELERY_QUEUES"} <= started
     assert sorted(started - documented) == []
 
 

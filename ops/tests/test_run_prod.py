@@ -1,6 +1,7 @@
 """deploy/run-prod refuses to start production without its settings, naming the missing one."""
 
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -34,6 +35,86 @@ def test_it_names_its_roles_when_given_an_unknown_one():
         [str(REPO / "deploy" / "run-prod"), "webserver"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 2 and "release|web|worker|beat|all" in result.stderr
+
+
+# Addresses nothing listens on: a role that started anyway would reach no shared service.
+NOWHERE = {
+    "DATABASE_URL": "postgres://x@127.0.0.1:1/x",
+    "REDIS_URL": "redis://127.0.0.1:1/0",
+    "BIND": "127.0.0.1:0",
+}
+SHORT_SECRET_LINE = (
+    "configuration error: SECRET_KEY must be at least 50 characters when DEBUG is false"
+)
+
+
+def run_prod(role: str, **env: str) -> subprocess.CompletedProcess:
+    """deploy/run-prod ROLE; should the role start serving instead of refusing, it is
+    stopped after a minute with everything it started, and the test fails."""
+    env = {**os.environ, **REQUIRED, **NOWHERE, **env}
+    command = [str(REPO / "deploy" / "run-prod"), role]
+    with subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(f"run-prod {role} started instead of refusing its configuration")
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def assert_one_line(result: subprocess.CompletedProcess, line: str) -> None:
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [line]
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize("role", ["release", "web", "worker", "beat", "all"])
+def test_it_refuses_a_bad_setting_in_one_line_in_every_role(role):
+    assert_one_line(run_prod(role, SECRET_KEY="change-me"), SHORT_SECRET_LINE)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+        (
+            {"DATABASE_URL": "mysql://opo:hunter2@db/opo"},
+            "DATABASE_URL must start with one of: postgres, postgresql, sqlite; got 'mysql'",
+        ),
+        (
+            {"SECURE_SSL_REDIRECT": "maybe"},
+            "SECURE_SSL_REDIRECT must be a boolean (true/false), got 'maybe'",
+        ),
+        (
+            {"ALLOWED_HOSTS": ","},
+            "ALLOWED_HOSTS must name at least one value (comma-separated), got ','",
+        ),
+        (
+            {"ALLOWED_HOSTS": " , "},
+            "ALLOWED_HOSTS must name at least one value (comma-separated), got ' , '",
+        ),
+        (
+            {"ALLOWED_HOSTS": "   "},
+            "ALLOWED_HOSTS must name at least one value (comma-separated), got '   '",
+        ),
+        (
+            {"CSRF_TRUSTED_ORIGINS": ","},
+            "CSRF_TRUSTED_ORIGINS must name at least one value (comma-separated), got ','",
+        ),
+        ({"GUNICORN_TIMEOUT": "soon"}, "GUNICORN_TIMEOUT must be a whole number, got 'soon'"),
+        ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
+    ],
+)
+def test_web_refuses_a_bad_setting_in_one_line(env, message):
+    assert_one_line(run_prod("web", **env), f"configuration error: {message}")
 
 
 def gunicorn_config(monkeypatch, **env) -> dict:

@@ -1,0 +1,114 @@
+"""A configuration error is one line on stderr and exit 2, never a traceback (issue 16).
+
+Each case runs manage.py or `python -m opo_portal.checkconfig` in a fresh process, so
+settings.py reads the environment as in production. None of them reaches a database.
+deploy/run-prod's roles (gunicorn, Celery) are tested in ops/tests/test_run_prod.py.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHORT_SECRET = {"DEBUG": "false", "SECRET_KEY": "change-me"}  # as in .env.example
+SHORT_SECRET_MESSAGE = "SECRET_KEY must be at least 50 characters when DEBUG is false"
+
+BAD_CONFIGURATIONS = [
+    (SHORT_SECRET, SHORT_SECRET_MESSAGE),
+    ({"DEBUG": "false"}, "SECRET_KEY must be set when DEBUG is false"),
+    ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+    (
+        {"DATABASE_URL": "mysql://opo:hunter2@db/opo"},
+        "DATABASE_URL must start with one of: postgres, postgresql, sqlite; got 'mysql'",
+    ),
+    ({"DEBUG": "maybe"}, "DEBUG must be a boolean (true/false), got 'maybe'"),
+    ({"PHOTO_MAX_SIDE": "big"}, "PHOTO_MAX_SIDE must be a whole number, got 'big'"),
+    (
+        {"EMAIL_URL": "smtp://mail.example:abc"},
+        "EMAIL_URL has a port that is not a number from 0 to 65535",
+    ),
+    (
+        {"ALLOWED_HOSTS": ","},
+        "ALLOWED_HOSTS must name at least one value (comma-separated), got ','",
+    ),
+    (
+        {"ALLOWED_HOSTS": " , "},
+        "ALLOWED_HOSTS must name at least one value (comma-separated), got ' , '",
+    ),
+    (
+        {"ALLOWED_HOSTS": ""},
+        "ALLOWED_HOSTS must name at least one value (comma-separated), got ''",
+    ),
+    (
+        {"CSRF_TRUSTED_ORIGINS": ","},
+        "CSRF_TRUSTED_ORIGINS must name at least one value (comma-separated), got ','",
+    ),
+]
+
+
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return _run(str(ROOT / "manage.py"), *args, **env)
+
+
+def assert_one_line(result: subprocess.CompletedProcess, message: str) -> None:
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [f"configuration error: {message}"]
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize(("env", "message"), BAD_CONFIGURATIONS)
+def test_it_names_a_bad_setting_in_one_line(env, message):
+    assert_one_line(_manage("check", **env), message)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["migrate", "--noinput"],
+        ["compile_translations"],
+        ["health"],
+        ["shell", "-c", "from schools.models import Pupil"],
+    ],
+)
+def test_it_names_a_bad_setting_in_one_line_for_every_command(command):
+    assert_one_line(_manage(*command, **SHORT_SECRET), SHORT_SECRET_MESSAGE)
+
+
+@pytest.mark.parametrize(("env", "message"), BAD_CONFIGURATIONS)
+def test_checkconfig_names_a_bad_setting_in_one_line(env, message):
+    assert_one_line(_run("-m", "opo_portal.checkconfig", **env), message)
+
+
+def test_checkconfig_is_silent_on_a_good_configuration():
+    env = {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "portal.example.org"}
+    result = _run("-m", "opo_portal.checkconfig", **env, CSRF_TRUSTED_ORIGINS="")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_it_keeps_the_traceback_of_an_error_in_code():
+    """Raised after the settings were read, ImproperlyConfigured is a bug, not the environment."""
+    code = "from django.core.exceptions import ImproperlyConfigured as E; raise E('from code')"
+    result = _manage("shell", "-c", code)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+    assert "configuration error" not in result.stderr
+
+
+def test_it_keeps_the_traceback_of_other_exceptions():
+    result = _manage("shell", "-c", "1 / 0")
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
