@@ -109,8 +109,18 @@ def _fast_and_quiet(settings):
     }
 
 
+PASSWORD = "correct horse 42"  # every user of the cast
+
+
 def make_user(email: str, **extra) -> User:
-    return User.objects.create_user(email=email, password="correct horse 42", **extra)
+    return User.objects.create_user(email=email, password=PASSWORD, **extra)
+
+
+def reauthenticate(client, next_url: str = "", password: str = PASSWORD):
+    """Confirm the password again, as allauth asks before an account change (README
+    "Accounts"). With the `next` allauth redirected to, the response is the change that
+    asked for it, resumed."""
+    return client.post("/accounts/reauthenticate/", {"password": password, "next": next_url})
 
 
 def give_totp(user: User) -> User:
