@@ -10,10 +10,18 @@ from allauth.account.adapter import DefaultAccountAdapter
 # authenticated. Read only, to see whether the user has just logged in.
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.models import Authenticator
 from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import reauthentication
 
 log = logging.getLogger(__name__)
+
+
+CODE_METHOD = _("Use a code sent by e-mail")
 
 
 class MailNotSent(Exception):
@@ -44,11 +52,26 @@ class AccountAdapter(DefaultAccountAdapter):
         """A staff member who has just logged in is sent to set up TOTP and then shown the
         recovery codes; asking for the password again there would be asking it twice. Only
         that first set-up is spared: with an authenticator from before this login, or after
-        the reauthentication timeout, allauth asks as usual."""
+        the reauthentication timeout, allauth asks as usual.
+
+        An account allauth has no way to ask (no password, no authenticator: a parent who
+        logs in by code) it would let through; it is asked for an e-mailed code instead
+        (accounts.reauthentication)."""
         required = super().is_reauthentication_required(app=app, **kwargs)
         if required and app == "allauth.mfa" and _just_logged_in_without_mfa():
             return False
+        if required and context.request and reauthentication.code_is_due(context.request):
+            # allauth's middleware suspends the request and sends this on to the first
+            # method below: the e-mailed code.
+            raise ReauthenticationRequired
         return required
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        methods = super().get_reauthentication_methods(user)
+        if reauthentication.offers_code(user):
+            url = reverse("account_reauthenticate_by_code")
+            methods.append({"id": "code", "description": CODE_METHOD, "url": url})
+        return methods
 
 
 def _just_logged_in_without_mfa() -> bool:

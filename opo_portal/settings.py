@@ -156,9 +156,9 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OPO Portal] "
-# Adding, removing or choosing the main e-mail address asks again who you are (password
-# or TOTP) unless that happened in the last five minutes. A stolen session alone cannot
-# move the account.
+# Adding, removing or choosing the main e-mail address asks again who you are (password,
+# TOTP, or for an account with neither an e-mailed code: accounts.reauthentication) unless
+# that happened in the last five minutes. A stolen session alone cannot move the account.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

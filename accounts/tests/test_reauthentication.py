@@ -1,8 +1,9 @@
 """Adding, removing or choosing the main e-mail address asks again who you are, through
-allauth's real views: a password, TOTP or the password for staff. A stolen session alone
-cannot move an account to another address."""
+allauth's real views: a password, an e-mailed code for an account without one, TOTP or
+the password for staff. A stolen session alone cannot move an account to another address."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -16,10 +17,13 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.models import User
 from conftest import reauthenticate
+from schools.models import Guardianship
 
 EMAIL = "/accounts/email/"
 PASSWORD_STEP = "/accounts/reauthenticate/?next=%2Faccounts%2Femail%2F"
+CODE_STEP = "/accounts/reauthenticate/code/?next=%2Faccounts%2Femail%2F"
 TOTP_STEP = "/accounts/2fa/reauthenticate/?next=%2Faccounts%2Femail%2F"
 NEW = "nieuw.adres@example.org"
 ADD = {"action_add": "", "email": NEW}
@@ -36,8 +40,21 @@ def confirmed(user, email=None, primary=True) -> EmailAddress:
     return EmailAddress.objects.create(user=user, email=email, verified=True, primary=primary)
 
 
+@pytest.fixture
+def code_parent(pupil_a):
+    """A parent as the pupil import makes them: no password, logs in by e-mailed code."""
+    user = User.objects.create_user(email="ouder.code@example.org", full_name="Ouder Code")
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
+    confirmed(user)
+    return user
+
+
 def added() -> bool:
     return EmailAddress.objects.filter(email=NEW).exists()
+
+
+def mailed_code() -> str:
+    return re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
 
 
 # --- A password ---------------------------------------------------------------------------
@@ -67,6 +84,7 @@ def test_it_adds_the_address_once_the_password_is_confirmed(login, parent_a):
     client.post(EMAIL, ADD)
     page = client.get(PASSWORD_STEP).content.decode()
     assert "Bevestig voor de veiligheid van uw account nog eens wie u bent." in page
+    assert "Gebruik een code die we u e-mailen" in page  # a parent may use a code instead
     response = reauthenticate(client, EMAIL)
     assert (response.status_code, response["Location"]) == (302, EMAIL)
     assert added() and [m.to for m in mail.outbox] == [[NEW]]  # the new address's check
@@ -96,6 +114,61 @@ def test_it_does_not_ask_twice_within_the_timeout(login, parent_a):
     assert client.post(EMAIL, ADD)["Location"] == EMAIL and added()
 
 
+# --- An e-mailed code (no password) ---------------------------------------------------------
+def test_it_asks_a_parent_without_a_password_for_an_e_mailed_code(login, code_parent):
+    response = login(code_parent).post(EMAIL, ADD)
+    assert (response.status_code, response["Location"]) == (302, CODE_STEP)
+    assert not added() and mail.outbox == []
+
+
+def test_it_adds_the_address_once_the_e_mailed_code_is_confirmed(login, code_parent):
+    client = login(code_parent)
+    client.post(EMAIL, ADD)
+    page = client.get(CODE_STEP).content.decode()
+    assert "Stuur mij een code" in page and "ouder.code@example.org" in page
+    assert mail.outbox == []  # only a click sends one
+    sent = client.post(CODE_STEP, {"action_send": ""})
+    assert (sent.status_code, sent["Location"]) == (302, CODE_STEP)
+    [message] = mail.outbox
+    assert message.to == [code_parent.email]
+    assert message.subject == "[OPO Portal] Uw code om te bevestigen dat u het bent"
+    assert "Code uit de e-mail" in client.get(CODE_STEP).content.decode()
+    response = client.post(CODE_STEP, {"code": mailed_code()})
+    assert (response.status_code, response["Location"]) == (302, EMAIL)
+    assert added() and mail.outbox[-1].to == [NEW]
+
+
+def test_it_forgets_the_code_after_three_wrong_ones(login, code_parent):
+    client = login(code_parent)
+    client.post(EMAIL, ADD)
+    client.post(CODE_STEP, {"action_send": ""})
+    code = mailed_code()
+    for _ in range(2):
+        assert client.post(CODE_STEP, {"code": "AAAA-AAAA"}).status_code == 200
+    third = client.post(CODE_STEP, {"code": "AAAA-AAAA"})
+    assert (third.status_code, third["Location"]) == (302, CODE_STEP)
+    assert "te vaak onjuist" in client.get(CODE_STEP).content.decode()
+    assert client.post(CODE_STEP, {"code": code}).status_code == 200  # the right one, too late
+    assert not added()
+
+
+def test_a_code_expires(login, code_parent):
+    client = login(code_parent)
+    client.post(EMAIL, ADD)
+    client.post(CODE_STEP, {"action_send": ""})
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):
+        assert client.post(CODE_STEP, {"code": mailed_code()}).status_code == 200
+    assert not added()
+
+
+def test_it_limits_the_codes_sent_to_one_address(login, code_parent):
+    client = login(code_parent)
+    for _ in range(4):
+        client.post(CODE_STEP, {"action_send": ""})
+    assert len(mail.outbox) == 3  # allauth's login-code limit: 3 a minute per address
+    assert "Wacht een minuut" in client.get(CODE_STEP).content.decode()
+
+
 # --- Staff: TOTP or password, never a code --------------------------------------------------
 # (allauth refuses a new address on an account with TOTP outright; staff can still remove
 # one or choose another main address, e.g. one the admin added.)
@@ -120,11 +193,13 @@ def main_address() -> str:
     return EmailAddress.objects.get(primary=True).email
 
 
-def test_it_lets_staff_confirm_with_totp(login, teacher_with_two_addresses):
+def test_it_lets_staff_confirm_with_totp_and_offers_no_code(login, teacher_with_two_addresses):
     client = login(teacher_with_two_addresses)
     assert client.post(EMAIL, CHOOSE)["Location"] == PASSWORD_STEP
     page = client.get(PASSWORD_STEP).content.decode()
     assert "Gebruik uw inlogcode-app of een herstelcode" in page
+    assert "e-mailen" not in page
+    assert client.get(CODE_STEP)["Location"] == PASSWORD_STEP  # no code for staff
     assert main_address() == "juf.a@example.org"
     with time_machine.travel(timezone.now(), tick=False):
         response = client.post(TOTP_STEP, {"code": totp_code(teacher_with_two_addresses)})
