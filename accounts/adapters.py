@@ -12,16 +12,19 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.models import Authenticator
+from django.contrib.sites.shortcuts import get_current_site
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import reauthentication
+from accounts import notices, reauthentication
 
 log = logging.getLogger(__name__)
 
 
 CODE_METHOD = _("Use a code sent by e-mail")
+USER_AGENT_SHOWN = 200  # characters of the browser's name a notice quotes, as allauth's
 
 
 class MailNotSent(Exception):
@@ -72,6 +75,28 @@ class AccountAdapter(DefaultAccountAdapter):
             url = reverse("account_reauthenticate_by_code")
             methods.append({"id": "code", "description": CODE_METHOD, "url": url})
         return methods
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """allauth's security notices (ACCOUNT_EMAIL_NOTIFICATIONS) go to every confirmed
+        address of the account through the outbox (accounts.notices), not to one address
+        during the request."""
+        if not account_settings.EMAIL_NOTIFICATIONS:
+            return
+        request = self.request
+        facts = {
+            "request": request,
+            "current_site": get_current_site(request),
+            "timestamp": timezone.now(),
+            "ip": self.get_client_ip(request),
+            "user_agent": self.get_http_user_agent(request)[:USER_AGENT_SHOWN],
+        }
+        notices.notices_queue(
+            adapter=self,
+            template_prefix=template_prefix,
+            user=user,
+            context={**facts, **(context or {})},
+            email=email,
+        )
 
 
 def _just_logged_in_without_mfa() -> bool:

@@ -161,6 +161,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OPO Portal] "
 # that happened in the last five minutes. A stolen session alone cannot move the account.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# A notice to the account's confirmed addresses after a change of addresses, password or
+# TOTP; sent through the outbox (accounts.adapters.AccountAdapter.send_notification_mail).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "OPO Portal"
 

@@ -17,9 +17,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.models import User
 from conftest import reauthenticate
-from schools.models import Guardianship
 
 EMAIL = "/accounts/email/"
 PASSWORD_STEP = "/accounts/reauthenticate/?next=%2Faccounts%2Femail%2F"
@@ -38,15 +36,6 @@ def _fresh_limits():
 def confirmed(user, email=None, primary=True) -> EmailAddress:
     email = email or user.email
     return EmailAddress.objects.create(user=user, email=email, verified=True, primary=primary)
-
-
-@pytest.fixture
-def code_parent(pupil_a):
-    """A parent as the pupil import makes them: no password, logs in by e-mailed code."""
-    user = User.objects.create_user(email="ouder.code@example.org", full_name="Ouder Code")
-    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
-    confirmed(user)
-    return user
 
 
 def added() -> bool:
