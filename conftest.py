@@ -1,7 +1,8 @@
 """The small cast of users shared by all tests (STYLE.md point 9).
 
 School A (vlindertuin) has groups A1 and A2; school B (zwanenhof) has group B1.
-parent_a is a gezag-holding parent of pupil_a (A1); parent_b of pupil_b (B1).
+parent_a is a gezag-holding parent of pupil_a (A1); parent_b of pupil_b (B1);
+code_parent, pupil_a's other parent, has no password and logs in by e-mailed code.
 teacher_a teaches A1, other_teacher teaches A2; director_a directs school A,
 director_b school B; board and privacy_officer see all; outsider has no role.
 Staff users have TOTP set up, as the portal requires.
@@ -186,8 +187,18 @@ def _fast_and_quiet(settings):
     }
 
 
+PASSWORD = "correct horse 42"  # every user of the cast
+
+
 def make_user(email: str, **extra) -> User:
-    return User.objects.create_user(email=email, password="correct horse 42", **extra)
+    return User.objects.create_user(email=email, password=PASSWORD, **extra)
+
+
+def reauthenticate(client, next_url: str = "", password: str = PASSWORD):
+    """Confirm the password again, as allauth asks before an account change (README
+    "Accounts"). With the `next` allauth redirected to, the response is the change that
+    asked for it, resumed."""
+    return client.post("/accounts/reauthenticate/", {"password": password, "next": next_url})
 
 
 def give_totp(user: User) -> User:
@@ -277,6 +288,18 @@ def parent_a(pupil_a):
 def parent_b(pupil_b):
     user = make_user("ouder.b@example.org", full_name="Ouder B")
     Guardianship.objects.create(user=user, pupil=pupil_b, has_parental_authority=True)
+    return user
+
+
+@pytest.fixture
+def code_parent(pupil_a):
+    """A parent as the pupil import makes them: no password, a confirmed address, logs in
+    by e-mailed code."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(email="ouder.code@example.org", full_name="Ouder Code")
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
 

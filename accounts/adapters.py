@@ -10,10 +10,21 @@ from allauth.account.adapter import DefaultAccountAdapter
 # authenticated. Read only, to see whether the user has just logged in.
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.models import Authenticator
+from django.contrib.sites.shortcuts import get_current_site
 from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import notices, reauthentication
 
 log = logging.getLogger(__name__)
+
+
+CODE_METHOD = _("Use a code sent by e-mail")
+USER_AGENT_SHOWN = 200  # characters of the browser's name a notice quotes, as allauth's
 
 
 class MailNotSent(Exception):
@@ -44,11 +55,48 @@ class AccountAdapter(DefaultAccountAdapter):
         """A staff member who has just logged in is sent to set up TOTP and then shown the
         recovery codes; asking for the password again there would be asking it twice. Only
         that first set-up is spared: with an authenticator from before this login, or after
-        the reauthentication timeout, allauth asks as usual."""
+        the reauthentication timeout, allauth asks as usual.
+
+        An account allauth has no way to ask (no password, no authenticator: a parent who
+        logs in by code) it would let through; it is asked for an e-mailed code instead
+        (accounts.reauthentication)."""
         required = super().is_reauthentication_required(app=app, **kwargs)
         if required and app == "allauth.mfa" and _just_logged_in_without_mfa():
             return False
+        if required and context.request and reauthentication.code_is_due(context.request):
+            # allauth's middleware suspends the request and sends this on to the first
+            # method below: the e-mailed code.
+            raise ReauthenticationRequired
         return required
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        methods = super().get_reauthentication_methods(user)
+        if reauthentication.offers_code(user):
+            url = reverse("account_reauthenticate_by_code")
+            methods.append({"id": "code", "description": CODE_METHOD, "url": url})
+        return methods
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """allauth's security notices (ACCOUNT_EMAIL_NOTIFICATIONS) go to every confirmed
+        address of the account through the outbox (accounts.notices), not to one address
+        during the request."""
+        if not account_settings.EMAIL_NOTIFICATIONS:
+            return
+        request = self.request
+        facts = {
+            "request": request,
+            "current_site": get_current_site(request),
+            "timestamp": timezone.now(),
+            "ip": self.get_client_ip(request),
+            "user_agent": self.get_http_user_agent(request)[:USER_AGENT_SHOWN],
+        }
+        notices.notices_queue(
+            adapter=self,
+            template_prefix=template_prefix,
+            user=user,
+            context={**facts, **(context or {})},
+            email=email,
+        )
 
 
 def _just_logged_in_without_mfa() -> bool:

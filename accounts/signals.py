@@ -1,6 +1,9 @@
 """Keep what sessions remember in step with the user: the TOTP check (accounts.middleware)
-and the cached user with their memberships (accounts.user_cache)."""
+and the cached user with their memberships (accounts.user_cache). And the one security
+notice allauth has no call for: an address added (accounts.notices)."""
 
+from allauth.account.adapter import get_adapter
+from allauth.account.signals import email_added
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
@@ -38,6 +41,14 @@ def forget_totp(sender, request=None, **kwargs):
     session = getattr(request, "session", None)
     if session is not None:
         session.pop(TOTP_SESSION_KEY, None)
+
+
+@receiver(email_added)
+def notify_address_added(sender, request=None, user=None, email_address=None, **kwargs):
+    """allauth sends a notice when an address is removed or made the main one, and none
+    when one is added (its check goes to the new address only)."""
+    context = {"added_email": email_address.email}
+    get_adapter(request).send_notification_mail("account/email/email_added", user, context)
 
 
 @receiver(post_save, sender=get_user_model())

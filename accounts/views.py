@@ -1,13 +1,21 @@
 import logging
 
+from allauth.account import app_settings as account_settings
+from allauth.account.forms import ConfirmLoginCodeForm
+from allauth.account.views import BaseReauthenticateView
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from accounts import reauthentication
 from accounts.attention import attention_overview
 from accounts.board import board_home
 from accounts.roles import home_url_name
@@ -92,3 +100,62 @@ def home_privacy(request):
 @login_required
 def home_none(request):
     return render(request, "accounts/home_none.html")
+
+
+# --- Reauthentication by e-mailed code (accounts.reauthentication) ------------------------
+
+CODE_SENT = _("We have sent a code to %(address)s. It works for %(minutes)s minutes.")
+TOO_MANY_CODES = _("You asked for several codes just now. Wait a minute, then ask for a new code.")
+TOO_MANY_WRONG = _("That code was wrong too often. Ask for a new code.")
+
+
+@method_decorator(login_required, name="dispatch")
+class ReauthenticateByCodeView(BaseReauthenticateView):
+    """allauth's reauthentication step, with a code mailed to the account's main address.
+    "Send me a code" mails one; the right code resumes what asked for it (adding an
+    address, say), as allauth's password and TOTP steps do. allauth's base view sends
+    accounts not offered a code (staff) to their first method, and limits the requests."""
+
+    form_class = ConfirmLoginCodeForm
+    template_name = "account/reauthenticate_code.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "code": reauthentication.pending_code(self.request)}
+
+    def post(self, request, *args, **kwargs):
+        if "action_send" in request.POST:
+            return self._send_code()
+        return super().post(request, *args, **kwargs)
+
+    def _send_code(self):
+        if reauthentication.code_send(self.request):
+            address = reauthentication.code_address(self.request.user)
+            minutes = account_settings.LOGIN_BY_CODE_TIMEOUT // 60
+            messages.success(self.request, CODE_SENT % {"address": address, "minutes": minutes})
+        else:
+            messages.error(self.request, TOO_MANY_CODES)
+        return self._again()
+
+    def form_valid(self, form):
+        reauthentication.code_accepted(self.request)
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        if reauthentication.code_rejected(self.request):  # that was the last try
+            messages.error(self.request, TOO_MANY_WRONG)
+            return self._again()
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "code_sent": bool(reauthentication.pending_code(self.request)),
+            "address": reauthentication.code_address(self.request.user),
+            "minutes": account_settings.REAUTHENTICATION_TIMEOUT // 60,
+        }
+
+    def _again(self):
+        return redirect(self.passthrough_next_url(reverse("account_reauthenticate_by_code")))
+
+
+reauthenticate_by_code = ReauthenticateByCodeView.as_view()

@@ -157,6 +157,14 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OPO Portal] "
+# Adding, removing or choosing the main e-mail address asks again who you are (password,
+# TOTP, or for an account with neither an e-mailed code: accounts.reauthentication) unless
+# that happened in the last five minutes. A stolen session alone cannot move the account.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# A notice to the account's confirmed addresses after a change of addresses, password or
+# TOTP; sent through the outbox (accounts.adapters.AccountAdapter.send_notification_mail).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "OPO Portal"
 

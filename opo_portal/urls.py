@@ -22,6 +22,11 @@ urlpatterns = [
     path("favicon.ico", account_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Accounts (allauth) and role home pages
+    path(
+        "accounts/reauthenticate/code/",
+        account_views.reauthenticate_by_code,
+        name="account_reauthenticate_by_code",
+    ),
     path("accounts/", include("allauth.urls")),
     path("start/", include("accounts.urls")),
     # Apps

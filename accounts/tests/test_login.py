@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from conftest import give_totp, make_user
+from conftest import give_totp, make_user, reauthenticate
 
 
 def test_it_speaks_dutch_by_default(client, db):
@@ -98,7 +98,9 @@ def test_it_asks_to_confirm_a_new_address_in_formal_dutch(login, parent_a, fresh
 
     EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
     data = {"action_add": "", "email": "tweede.adres@example.org"}
-    login(parent_a).post(reverse("account_email"), data)
+    client = login(parent_a)
+    reauthenticate(client)
+    client.post(reverse("account_email"), data)
     body = mail.outbox[-1].body
     assert mail.outbox[-1].to == ["tweede.adres@example.org"]
     assert "U ontvangt deze e-mail omdat" in body

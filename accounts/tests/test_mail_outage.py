@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 
 from accounts.adapters import MailNotSent
 from accounts.middleware import MailNotSentMiddleware
+from conftest import reauthenticate
 
 pytestmark = pytest.mark.django_db
 SAID = "We konden u zojuist geen e-mail sturen; er is niets veranderd."
@@ -60,6 +61,7 @@ def test_it_keeps_no_login_code_it_could_not_send(smtp_down, parent_a):
 def test_an_address_added_without_its_check_being_sent_is_not_kept(smtp_down, parent_a):
     client = Client(raise_request_exception=False)
     client.force_login(parent_a)
+    reauthenticate(client)
     response = client.post("/accounts/email/", {"action_add": "", "email": "nieuw@example.org"})
     assert (response.status_code, response["Location"]) == (302, "/accounts/email/")
     assert SAID in client.get("/accounts/email/").content.decode()

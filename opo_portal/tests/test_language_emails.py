@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from conftest import make_user
+from conftest import make_user, reauthenticate
 from consent.models import ConflictNotice, PurposeVersion
 from consent.services import (
     publication_check_create,
@@ -147,5 +147,6 @@ def test_the_e_mail_verification_speaks_the_askers_language(login, parent_a, lan
     EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
     client = login(parent_a)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
+    reauthenticate(client)
     client.post(reverse("account_email"), {"action_add": "", "email": "tweede@example.org"})
     assert_one_e_mail_in(language)

@@ -84,6 +84,15 @@ ACCESS = {
     "health": (None, everyone(OK)),
     "favicon": (None, everyone(OK)),
     "set_language": (None, everyone(REDIRECT)),
+    # Parents confirm an account change by e-mailed code; staff go to the password step.
+    "account_reauthenticate_by_code": (
+        None,
+        logged_in(
+            parent=OK,
+            outsider=OK,
+            **dict.fromkeys(["teacher", "director", "board", *TWO_ROLES], REDIRECT),
+        ),
+    ),
     "accounts:home_parent": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "accounts:home_teacher": (None, staff_only("teacher")),
     "accounts:home_director": (None, staff_only("director")),
