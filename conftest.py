@@ -10,6 +10,7 @@ Staff users have TOTP set up, as the portal requires.
 
 import contextlib
 import datetime
+import importlib
 import os
 import signal
 import subprocess
@@ -141,6 +142,37 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    asked = {"transactional_db", "live_server"} & set(request.fixturenames)
+    return bool(asked or (marker and marker.kwargs.get("transaction")))
+
+
+# Data migrations that seed rows every installation has (the six channels, protocol
+# version 1). A transactional test's flush removes them; they are idempotent.
+SEED_MIGRATIONS = [
+    ("policy.migrations.0003_load_protocol_v1", "load_v1"),
+    ("consent.migrations.0002_seed_purposes", "seed"),
+]
+
+
+def seed_as_migrated() -> None:
+    from django.apps import apps
+
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_after_flush(request):
+    """A transactional test starts with what the data migrations seed, whichever tests ran
+    before it: without this, a transactional test that ran after another one found no
+    channels and no protocol."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        seed_as_migrated()
 
 
 @pytest.fixture(autouse=True)

@@ -1,31 +1,20 @@
 """Fixtures for the browser journeys (test_e2e_*.py); helpers live in e2e_support.py."""
 
-import importlib
-
 import pytest
 from allauth.account.models import EmailAddress
-from django.apps import apps as django_apps
 
 from opo_portal.celery import app as celery_app
 from opo_portal.tests.e2e_support import Browser, start_browser, stop_browser
 
-# Data migrations that seed rows every installation has. The live server's transactional
-# tests flush the database afterwards, so the journeys run them again (they are idempotent).
-SEED_MIGRATIONS = [
-    ("policy.migrations.0003_load_protocol_v1", "load_v1"),
-    ("consent.migrations.0002_seed_purposes", "seed"),
-]
-
 
 @pytest.fixture
 def e2e_portal(live_server, settings):
-    """The live server as a person meets it: the seeded protocol and purposes are there,
+    """The live server as a person meets it: the seeded protocol and purposes are there
+    (root conftest's `_seeded_after_flush`),
     Celery runs eagerly so a journey sees the outcome of its clicks without a worker, and
     the cache is this process's own, so rate limits and used TOTP codes never leak between
     runs through a shared Redis.
     """
-    for module, function in SEED_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(django_apps, None)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # With the CELERY namespace the writable key is the settings name (see test_celery.py).
     before = celery_app.conf.CELERY_TASK_ALWAYS_EAGER
