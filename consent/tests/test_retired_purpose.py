@@ -1,0 +1,158 @@
+"""A channel switched off in the admin (`Purpose.active = False`, "retired") takes no new
+checks and no new "yes", but a withdrawal on it still reaches what was published.
+
+The story: Sem's parent said yes to photos on social media, teacher A published one
+(a stored check), then the board switched social media off. The parent withdraws on the
+child page: the teacher gets a takedown task, as on any channel.
+"""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from conftest import make_user
+from consent.models import ConsentEvent, Purpose, TakedownTask
+from consent.rules import purpose_infos
+from consent.services import (
+    Answer,
+    consent_decide,
+    publication_check_create,
+)
+from consent.tests.helpers import decide, purpose
+from schools.models import Guardianship
+
+SOCIAL = "sociale-media"
+RETIRED_NOTE = "Niet meer in gebruik voor nieuwe berichten — u kunt uw toestemming nog intrekken."
+
+
+@pytest.fixture
+def published(teacher_a, parent_a, pupil_a):
+    """Sem's parent said yes to photos on social media; teacher A published one."""
+    decide(pupil_a, parent_a, SOCIAL, "photo", True)
+    return publication_check_create(
+        user=teacher_a, purpose=purpose(SOCIAL), media_type="photo", pupils=[pupil_a]
+    )
+
+
+def retire(code: str) -> Purpose:
+    Purpose.objects.filter(code=code).update(active=False)
+    return purpose(code)
+
+
+def child_page_post(channel: Purpose, **answers) -> dict:
+    """The child page's form with answers on one channel: {"photo": "no"}."""
+    data = {f"v-{channel.pk}": channel.versions.get().pk}
+    data.update({f"c-{channel.pk}-{media}": value for media, value in answers.items()})
+    return data
+
+
+def radios(html: str, channel: Purpose, media: str = "photo") -> set[str]:
+    name = f"c-{channel.pk}-{media}"
+    return {value for value in ("yes", "no") if f'name="{name}" value="{value}"' in html}
+
+
+# --- the parent's child page --------------------------------------------------------------
+
+
+def test_it_hides_a_retired_channel_without_a_yes_or_anything_published(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "pers", "photo", False)
+    pers = retire("pers")
+    page = login(parent_a).get(reverse("consent:child", args=[pupil_a.pk])).content.decode()
+    assert radios(page, pers) == set()
+    assert "<legend>Lokale pers</legend>" not in page
+    assert RETIRED_NOTE not in page
+
+
+def test_it_shows_a_retired_channel_where_the_child_appears_without_a_yes(
+    login, teacher_a, parent_a, pupil_a
+):
+    """Nobody answered, yet the child appears in a check that said "may not": a "no"
+    takes it down (as on an active channel), so the parent is offered it."""
+    publication_check_create(
+        user=teacher_a, purpose=purpose("pers"), media_type="video", pupils=[pupil_a]
+    )
+    pers = retire("pers")
+    client = login(parent_a)
+    url = reverse("consent:child", args=[pupil_a.pk])
+    page = client.get(url).content.decode()
+    assert RETIRED_NOTE in page and radios(page, pers, "video") == {"no"}
+    client.post(url, child_page_post(pers, video="no"))
+    assert TakedownTask.objects.get().pupil == pupil_a
+
+
+def test_it_shows_a_retired_channel_where_the_other_parent_said_yes(
+    login, teacher_a, parent_a, pupil_a
+):
+    """The other parent's "yes" keeps the photo up; this parent's "no" makes a conflict
+    and takes it down."""
+    other = make_user("ouder2.sem@example.org")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, SOCIAL, "photo", True)
+    publication_check_create(
+        user=teacher_a, purpose=purpose(SOCIAL), media_type="photo", pupils=[pupil_a]
+    )
+    social = retire(SOCIAL)
+    client = login(parent_a)
+    url = reverse("consent:child", args=[pupil_a.pk])
+    assert radios(client.get(url).content.decode(), social) == {"no"}
+    client.post(url, child_page_post(social, photo="no"))
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+
+
+def test_it_refuses_a_new_yes_on_a_retired_channel_and_saves_nothing(
+    login, parent_a, pupil_a, published
+):
+    """A page shown before the channel was switched off still has its "yes" radios."""
+    social = retire(SOCIAL)
+    before = ConsentEvent.objects.count()
+    data = child_page_post(social, video="yes", photo="no")
+    response = login(parent_a).post(reverse("consent:child", args=[pupil_a.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "“Sociale media van de school” is niet meer in gebruik voor nieuwe berichten: u kunt"
+        " daar uw toestemming alleen nog intrekken, niet geven." in page
+    )
+    assert ConsentEvent.objects.count() == before
+    assert TakedownTask.objects.count() == 0
+
+
+def test_the_service_refuses_a_yes_on_a_retired_channel(parent_a, pupil_a, published):
+    social = retire(SOCIAL)
+    infos = purpose_infos(codes=list(Purpose.objects.values_list("code", flat=True)))
+    with pytest.raises(ValidationError, match="niet meer in gebruik"):
+        consent_decide(
+            pupil=pupil_a,
+            guardian=parent_a,
+            answers=[Answer(social.pk, "video", True)],
+            infos=infos,
+        )
+    assert ConsentEvent.objects.filter(purpose=social, media_type="video").count() == 0
+
+
+def test_withdrawing_everything_covers_retired_channels(login, published, parent_a, pupil_a):
+    social = retire(SOCIAL)
+    client = login(parent_a)
+    url = reverse("consent:withdraw", args=[pupil_a.pk])
+    page = client.get(url).content.decode()
+    assert "U geeft nu toestemming voor 1 kanaal en mediasoort." in page
+    assert "kunt u geen toestemming meer geven" in page
+    client.post(url, {"target": "all"})
+    latest = ConsentEvent.objects.filter(purpose=social, media_type="photo").latest("id")
+    assert latest.granted is False
+    assert TakedownTask.objects.get().caused_by == latest
+
+
+def test_the_child_page_with_a_retired_channel_runs_the_same_queries(
+    login, published, parent_a, pupil_a, django_assert_num_queries
+):
+    """The retired channels and whether the child still appears on them come with the
+    purposes' one query (consent.rules.CHILD_PURPOSE_INFOS_SQL): still 6, as
+    test_query_counts.py lists them."""
+    retire(SOCIAL)
+    client = login(parent_a)
+    url = reverse("consent:child", args=[pupil_a.pk])
+    client.get(url)
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    assert RETIRED_NOTE in page
