@@ -165,16 +165,22 @@ PURPOSE_INFOS_SQL = sql.prepared(
     "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"
     " v.text, v.text_hash, v.kind, v.published_at, v.created_by_id, v.parents_emailed_at"
     " FROM consent_purposeversion v JOIN consent_purpose p ON p.id = v.purpose_id"
-    " WHERE (p.active OR p.code = ANY(%s)) AND (%s OR p.code = ANY(%s))"
+    " WHERE (p.active OR %s OR p.code = ANY(%s)) AND (%s OR p.code = ANY(%s))"
     " ORDER BY p.ordering, p.code, v.number"
 )
 
 
-def purpose_infos(*, codes: Collection[str] | None = None) -> list[PurposeInfo]:
-    """Active purposes (or the given codes, active or not) with current version. One query."""
-    # active purposes: (active) AND (true); given codes: (active OR code) AND (code)
+def purpose_infos(
+    *, codes: Collection[str] | None = None, retired: bool = False
+) -> list[PurposeInfo]:
+    """Active purposes (or the given codes, active or not) with current version. One query.
+
+    With `retired`, the retired ones (switched off in the admin) too: a change that
+    takes down must reach what was published on them."""
+    # active purposes: (active) AND (true); given codes: (active OR code) AND (code);
+    # retired too: (true) AND (true)
     chosen = list(codes or ())
-    params: list = [chosen, codes is None, chosen]
+    params: list = [retired, chosen, codes is None, chosen]
     return _infos(_rows(PURPOSE_INFOS_SQL, params, purpose_info_rows_orm))
 
 
@@ -309,9 +315,11 @@ _fetch = sql.fetch
 _rows = sql.rows  # PostgreSQL runs the SQL, another database its ORM form (opo_portal.sql)
 
 
-def purpose_info_rows_orm(chosen: list[str], all_active: bool, codes: list[str]):
+def purpose_info_rows_orm(retired: bool, chosen: list[str], all_active: bool, codes: list[str]):
     """PURPOSE_INFOS_SQL's rows through the ORM."""
-    versions = PurposeVersion.objects.filter(Q(purpose__active=True) | Q(purpose__code__in=chosen))
+    versions = PurposeVersion.objects.all()
+    if not retired:
+        versions = versions.filter(Q(purpose__active=True) | Q(purpose__code__in=chosen))
     if not all_active:
         versions = versions.filter(purpose__code__in=codes)
     fields = [f"purpose__{name}" for name in PURPOSE_FIELDS] + VERSION_FIELDS

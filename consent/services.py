@@ -556,7 +556,8 @@ def takedowns_for_gezag_change(
     if not pupils:
         return []
     lock_pupils([pupil.pk for pupil in pupils])
-    now_table = consent_table(pupils, purpose_infos())
+    # retired channels too: what was published on them stays up until taken down
+    now_table = consent_table(pupils, purpose_infos(retired=True))
     then_holders = {
         pupil.pk: (now_table.holders.get(pupil.pk, set()) - set(gained.get(pupil.pk, ())))
         | set(lost.get(pupil.pk, ()))

@@ -17,6 +17,7 @@ from consent.services import (
     Answer,
     consent_decide,
     publication_check_create,
+    takedowns_for_gezag_change,
 )
 from consent.tests.helpers import decide, purpose
 from schools.models import Guardianship
@@ -156,3 +157,15 @@ def test_the_child_page_with_a_retired_channel_runs_the_same_queries(
     with django_assert_num_queries(6):
         page = client.get(url).content.decode()
     assert RETIRED_NOTE in page
+
+
+# --- gezag changes ----------------------------------------------------------------------
+
+
+def test_a_parent_losing_gezag_takes_down_on_a_retired_channel(published, parent_a, pupil_a):
+    """Only current gezag-holders decide: the "yes" of a parent who lost gezag no longer
+    keeps the photo up, on a retired channel as on any other."""
+    retire(SOCIAL)
+    Guardianship.objects.filter(user=parent_a, pupil=pupil_a).update(has_parental_authority=False)
+    tasks = takedowns_for_gezag_change(lost={pupil_a.pk: [parent_a.pk]})
+    assert [(t.pupil_id, t.reason) for t in tasks] == [(pupil_a.pk, "authority")]

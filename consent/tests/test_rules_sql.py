@@ -97,9 +97,18 @@ def test_its_purpose_sql_reads_the_rows_of_its_orm_form(postgres, board):
         user=board, purpose=purpose("website"), text="Nieuwe tekst.", kind="change_of_meaning"
     )
     Purpose.objects.filter(code="nieuwsbrief").update(active=False)
-    for params in ([[], True, []], [["nieuwsbrief", "website"], False, ["nieuwsbrief", "website"]]):
+    codes = ["nieuwsbrief", "website"]
+    for params in ([False, [], True, []], [False, codes, False, codes], [True, [], True, []]):
         found = _fetch(PURPOSE_INFOS_SQL, params)
         assert found and found == list(purpose_info_rows_orm(*params))
+
+
+def test_it_reads_retired_purposes_when_asked(board):
+    Purpose.objects.filter(code="nieuwsbrief").update(active=False)
+    assert as_dicts(purpose_infos(retired=True)) == orm_purpose_infos(
+        list(Purpose.objects.values_list("code", flat=True))
+    )
+    assert "nieuwsbrief" in {i.purpose.code for i in purpose_infos(retired=True)}
 
 
 def test_it_reads_where_a_child_still_appears_on_retired_channels(
