@@ -7,15 +7,17 @@ child page: the teacher gets a takedown task, as on any channel.
 """
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conftest import make_user
+from conftest import give_totp, make_user
 from consent.models import ConsentEvent, Purpose, TakedownTask
 from consent.rules import purpose_infos
 from consent.services import (
     Answer,
     consent_decide,
+    publication_check_adjust,
     publication_check_create,
     takedowns_for_gezag_change,
 )
@@ -169,3 +171,107 @@ def test_a_parent_losing_gezag_takes_down_on_a_retired_channel(published, parent
     Guardianship.objects.filter(user=parent_a, pupil=pupil_a).update(has_parental_authority=False)
     tasks = takedowns_for_gezag_change(lost={pupil_a.pk: [parent_a.pk]})
     assert [(t.pupil_id, t.reason) for t in tasks] == [(pupil_a.pk, "authority")]
+
+
+# --- the admin, and the whole story through the real pages ------------------------------
+
+
+@pytest.fixture
+def admin_user(db):
+    return give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True))
+
+
+def switch_off_in_the_admin(client, channel: Purpose, active: bool = False):
+    """The admin's change form of the channel, saved with `active` as given."""
+    version = channel.versions.get()
+    form = {
+        "code": channel.code,
+        "name": channel.name,
+        "ordering": channel.ordering,
+        "versions-TOTAL_FORMS": "1",
+        "versions-INITIAL_FORMS": "1",
+        "versions-MIN_NUM_FORMS": "0",
+        "versions-MAX_NUM_FORMS": "1000",
+        "versions-0-id": version.pk,
+        "versions-0-purpose": channel.pk,
+    }
+    if active:
+        form["active"] = "on"
+    url = reverse("admin:consent_purpose_change", args=[channel.pk])
+    return client.post(url, form, follow=True)
+
+
+def switched_off_messages(response) -> list[str]:
+    """The admin's message about switching a channel off (besides Django's "changed")."""
+    return [str(m) for m in response.context["messages"] if "staat uit" in str(m)]
+
+
+def test_a_withdrawal_on_a_channel_switched_off_in_the_admin_reaches_the_teacher(
+    client,
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    admin_user,
+    published,
+    teacher_a,
+    parent_a,
+    pupil_a,
+):
+    social = purpose(SOCIAL)
+    client.force_login(admin_user)
+    response = switch_off_in_the_admin(client, social)
+    assert response.status_code == 200
+    assert Purpose.objects.get(pk=social.pk).active is False
+    [message] = switched_off_messages(response)
+    assert "Er staat nog 1 leerling zichtbaar in wat erop gepubliceerd is" in message
+    assert "nu niets verwijderd" in message
+    assert TakedownTask.objects.count() == 0  # switching off takes nothing down
+
+    client.force_login(parent_a)
+    url = reverse("consent:child", args=[pupil_a.pk])
+    page = client.get(url).content.decode()
+    assert RETIRED_NOTE in page
+    assert "Sociale media van de school</strong> <small>(niet meer in gebruik)</small>" in page
+    assert radios(page, social) == {"no"}  # withdraw only, no new "yes"
+    fieldset = page.split("<legend>Sociale media van de school")[1].split(
+        "</fieldset>\n</fieldset>"
+    )[0]
+    assert 'data-set-all="no"' in fieldset and 'data-set-all="yes"' not in fieldset
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, child_page_post(social, photo="no"))
+    assert response.status_code == 302
+
+    task = TakedownTask.objects.get()
+    assert (task.publication_check, task.pupil, task.assigned_to) == (published, pupil_a, teacher_a)
+    assert task.reason == TakedownTask.Reason.ANSWER
+    assert task.caused_by == ConsentEvent.objects.get(purpose=social, granted=False)
+    [email] = mail.outbox
+    assert email.to == [teacher_a.email]
+    assert "Sem" not in email.body and "Sem" not in email.subject
+    client.force_login(teacher_a)
+    takedowns = client.get(reverse("consent:takedowns")).content.decode()
+    assert reverse("consent:takedown_done", args=[task.pk]) in takedowns
+
+
+def test_the_admin_counts_only_what_is_still_published(
+    client, admin_user, published, teacher_a, parent_a, pupil_a
+):
+    """The photo counts; a video check replaced by one that leaves Sem out and a sound
+    recording already taken down do not. Switching the channel on again says nothing."""
+    adjusted = publication_check_create(
+        user=teacher_a, purpose=purpose(SOCIAL), media_type="video", pupils=[pupil_a]
+    )
+    publication_check_adjust(user=teacher_a, check=adjusted, appearances={pupil_a.pk: "left_out"})
+    decide(pupil_a, parent_a, SOCIAL, "audio", True)
+    audio = publication_check_create(
+        user=teacher_a, purpose=purpose(SOCIAL), media_type="audio", pupils=[pupil_a]
+    )
+    decide(pupil_a, parent_a, SOCIAL, "audio", False)  # taken down
+    assert TakedownTask.objects.get().publication_check == audio
+    client.force_login(admin_user)
+    response = switch_off_in_the_admin(client, purpose(SOCIAL))
+    [message] = switched_off_messages(response)
+    assert "nog 1 leerling zichtbaar" in message
+    response = switch_off_in_the_admin(client, purpose(SOCIAL), active=True)
+    assert switched_off_messages(response) == []
+    assert Purpose.objects.get(code=SOCIAL).active is True
