@@ -12,13 +12,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from conftest import give_totp, make_user
-from consent.models import ConsentEvent, Purpose, TakedownTask
-from consent.rules import purpose_infos
+from consent.models import ConsentEvent, PublicationCheck, Purpose, TakedownTask
+from consent.reports import school_coverage
+from consent.rules import State, purpose_infos
 from consent.services import (
     Answer,
     consent_decide,
     publication_check_adjust,
     publication_check_create,
+    reminder_plan,
     takedowns_for_gezag_change,
 )
 from consent.tests.helpers import decide, purpose
@@ -275,3 +277,67 @@ def test_the_admin_counts_only_what_is_still_published(
     response = switch_off_in_the_admin(client, purpose(SOCIAL), active=True)
     assert switched_off_messages(response) == []
     assert Purpose.objects.get(code=SOCIAL).active is True
+
+
+# --- teachers: no new checks on a retired channel ---------------------------------------
+
+
+def test_a_check_cannot_choose_a_retired_channel(login, teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, SOCIAL, "photo", True)
+    social = retire(SOCIAL)
+    with pytest.raises(ValidationError):
+        publication_check_create(
+            user=teacher_a, purpose=social, media_type="photo", pupils=[pupil_a]
+        )
+    client = login(teacher_a)
+    page = client.get(reverse("consent:check_new")).content.decode()
+    assert f'value="{SOCIAL}"' not in page
+    data = {"purpose": SOCIAL, "media_type": "photo", "pupils": [pupil_a.pk]}
+    response = client.post(reverse("consent:check_new"), data)
+    assert response.status_code == 200
+    assert response.context["form"].has_error("purpose")
+    assert PublicationCheck.objects.count() == 0
+
+
+def test_the_photo_check_cannot_choose_or_download_on_a_retired_channel(
+    login, teacher_a, parent_a, pupil_a
+):
+    from consent.tests.test_appearance import _photo
+
+    decide(pupil_a, parent_a, SOCIAL, "photo", True)
+    social = purpose(SOCIAL)
+    client = login(teacher_a)
+    step1 = {"action": "preview", "channel": social.pk, "pupils": [pupil_a.pk]}
+    client.post("/foto/", {"photo": _photo(), **step1})
+    first = PublicationCheck.objects.get()
+    retire(SOCIAL)
+    assert f'value="{social.pk}"' not in client.get("/foto/").content.decode()
+    preview = client.post("/foto/", {"photo": _photo(), **step1})
+    assert preview.status_code == 400
+    download = {**step1, "action": "download", "check": first.pk, "face_1": pupil_a.pk}
+    response = client.post("/foto/", {"photo": _photo(), **download})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert list(PublicationCheck.objects.all()) == [first]
+
+
+# --- directors: no open questions on a retired channel ----------------------------------
+
+
+def _answer_every_active_channel(pupil, parent):
+    for code in Purpose.objects.filter(active=True).values_list("code", flat=True):
+        for media in ("photo", "video", "audio"):
+            decide(pupil, parent, code, media, True)
+
+
+def test_coverage_and_reminders_ask_nothing_on_a_retired_channel(
+    school_a, parent_a, pupil_a, pupil_a2
+):
+    pupil_a2.delete()  # one pupil: Sem
+    retire("pers")
+    _answer_every_active_channel(pupil_a, parent_a)
+    coverage = school_coverage(school_a)
+    assert coverage.total.counts[State.UNANSWERED] == 0
+    assert "Lokale pers" not in {name for name, _labels in coverage.total.rows[0].unanswered}
+    plan = reminder_plan(school=school_a)
+    assert (plan.to_send, plan.all_answered) == ((), 1)
