@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from consent.models import (
+    CheckedPupil,
     ConsentEvent,
     PublicationCheck,
     Purpose,
@@ -39,6 +42,14 @@ class PurposeVersionInline(admin.TabularInline):
         return False
 
 
+ACTIVE_HELP = _(
+    "Switched off, a channel is no longer used for new posts: teachers cannot choose it "
+    "in a check and parents cannot give a new yes. What was published on it stays up; "
+    "parents who said yes still see it on their child's page and can withdraw, which "
+    "creates a takedown task as on any channel."
+)
+
+
 @admin.register(Purpose)
 class PurposeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "ordering", "active"]
@@ -46,6 +57,34 @@ class PurposeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = {"active": ACTIVE_HELP}
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "active" in form.changed_data and not obj.active:
+            self.message_user(request, switched_off_message(obj), messages.WARNING)
+
+
+def switched_off_message(purpose: Purpose) -> str:
+    """What switching a channel off leaves behind. Nothing is taken down: whether
+    retiring a channel should take down everything on it is the foundation's decision."""
+    count = (
+        CheckedPupil.objects.still_published().filter(publication_check__purpose=purpose).count()
+    )
+    return ngettext(
+        "“%(channel)s” is switched off: no new checks or new permissions on it. "
+        "%(count)d published appearance of a pupil remains on it; nothing is taken down "
+        "now. Parents can still withdraw their permission for it on their child's page, "
+        "and a withdrawal creates a takedown task as on any other channel.",
+        "“%(channel)s” is switched off: no new checks or new permissions on it. "
+        "%(count)d published appearances of pupils remain on it; nothing is taken down "
+        "now. Parents can still withdraw their permission for it on their child's page, "
+        "and a withdrawal creates a takedown task as on any other channel.",
+        count,
+    ) % {"channel": purpose.name, "count": count}
 
 
 @admin.register(ConsentEvent)

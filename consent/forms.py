@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from consent.models import Appearance, ConsentEvent, MediaType, Purpose, PurposeVersion
 from consent.rules import PURPOSE_FIELDS, PurposeInfo
-from consent.services import Answer
+from consent.services import Answer, retired_yes_message
 from opo_portal.sql import prepared
 from schools.access import fetch_rows
 from schools.forms import ListedChoices, RowsField
@@ -34,6 +34,8 @@ class NormalChoices(BaseChoiceIterator):
 
 
 YES_NO_CHOICES = NormalChoices(YES_NO)
+# A retired channel (switched off in the admin) takes a withdrawal, never a new "yes".
+NO_ONLY_CHOICES = NormalChoices(YES_NO[1:])
 
 
 def answer_field_name(purpose_id: int, media_type: str) -> str:
@@ -60,12 +62,34 @@ class ChildConsentForm(forms.Form):
                 widget=forms.HiddenInput, initial=info.current_version.pk, required=False
             )
             for media in MediaType:
-                self.fields[answer_field_name(pid, media)] = forms.ChoiceField(
-                    label=media.label,
-                    choices=YES_NO_CHOICES,
-                    required=False,
-                    widget=forms.RadioSelect,
-                )
+                self.fields[answer_field_name(pid, media)] = self._answer_field(info, media)
+
+    @staticmethod
+    def _answer_field(info: PurposeInfo, media: MediaType) -> forms.ChoiceField:
+        if info.purpose.active:
+            return forms.ChoiceField(
+                label=media.label, choices=YES_NO_CHOICES, required=False, widget=forms.RadioSelect
+            )
+        return forms.ChoiceField(
+            label=media.label,
+            choices=NO_ONLY_CHOICES,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": retired_yes_message(info.purpose.name)},
+        )
+
+    def retired_errors(self) -> list[str]:
+        """Why a "yes" on a retired channel was refused (a page shown before the channel
+        was switched off), once per channel."""
+        messages: list[str] = []
+        for info in self.infos:
+            if info.purpose.active:
+                continue
+            for media in MediaType.values:
+                for message in self.errors.get(answer_field_name(info.purpose.pk, media), []):
+                    if message not in messages:
+                        messages.append(message)
+        return messages
 
     def answers(self) -> list[Answer]:
         return [

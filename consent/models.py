@@ -234,6 +234,19 @@ class PublicationCheck(models.Model):
         return f"check {self.pk}"
 
 
+class CheckedPupilQuerySet(models.QuerySet):
+    def still_published(self):
+        """Pupils who appear in a check not replaced by a newer one and have no takedown
+        task for it yet: what a "no" for that channel and media would take down."""
+        takedown = TakedownTask.objects.filter(
+            publication_check_id=models.OuterRef("publication_check_id"),
+            pupil_id=models.OuterRef("pupil_id"),
+        )
+        return self.filter(
+            appearance=Appearance.APPEARS, publication_check__replaced_by__isnull=True
+        ).exclude(models.Exists(takedown))
+
+
 class CheckedPupil(models.Model):
     """One pupil of a publication check: how the pupil is in the publication, and whether
     consent allowed it at the time of the check (the shown state, never a reason)."""
@@ -247,6 +260,8 @@ class CheckedPupil(models.Model):
     )
     state = models.CharField(_("consent shown"), max_length=20)
     allowed = models.BooleanField(_("consent allowed it"))
+
+    objects = CheckedPupilQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("checked pupil")

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from consent.history import HistoryEvent
-from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion
+from consent.models import CheckedPupil, ConsentEvent, MediaType, Purpose, PurposeVersion
 from opo_portal import sql
 from schools.models import Guardianship, Pupil
 
@@ -165,20 +165,75 @@ PURPOSE_INFOS_SQL = sql.prepared(
     "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"
     " v.text, v.text_hash, v.kind, v.published_at, v.created_by_id, v.parents_emailed_at"
     " FROM consent_purposeversion v JOIN consent_purpose p ON p.id = v.purpose_id"
-    " WHERE (p.active OR p.code = ANY(%s)) AND (%s OR p.code = ANY(%s))"
+    " WHERE (p.active OR %s OR p.code = ANY(%s)) AND (%s OR p.code = ANY(%s))"
     " ORDER BY p.ordering, p.code, v.number"
 )
 
 
-def purpose_infos(*, codes: Collection[str] | None = None) -> list[PurposeInfo]:
-    """Active purposes (or the given codes, active or not) with current version. One query."""
-    # active purposes: (active) AND (true); given codes: (active OR code) AND (code)
+def purpose_infos(
+    *, codes: Collection[str] | None = None, retired: bool = False
+) -> list[PurposeInfo]:
+    """Active purposes (or the given codes, active or not) with current version. One query.
+
+    With `retired`, the retired ones (switched off in the admin) too: a change that
+    takes down must reach what was published on them."""
+    # active purposes: (active) AND (true); given codes: (active OR code) AND (code);
+    # retired too: (true) AND (true)
     chosen = list(codes or ())
-    params: list = [chosen, codes is None, chosen]
+    params: list = [retired, chosen, codes is None, chosen]
+    return _infos(_rows(PURPOSE_INFOS_SQL, params, purpose_info_rows_orm))
+
+
+# Every purpose with its versions as PURPOSE_INFOS_SQL reads them, and per version row
+# whether the pupil still appears in something published on a retired purpose
+# (CheckedPupil.objects.still_published: in a check not replaced, without a takedown task
+# for it yet). The parent's page runs it instead of PURPOSE_INFOS_SQL: the same one query.
+CHILD_PURPOSE_INFOS_SQL = sql.prepared(
+    "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"
+    " v.text, v.text_hash, v.kind, v.published_at, v.created_by_id, v.parents_emailed_at,"
+    " CASE WHEN p.active THEN FALSE ELSE EXISTS(SELECT 1 FROM consent_checkedpupil c"
+    " JOIN consent_publicationcheck k ON k.id = c.publication_check_id"
+    " WHERE c.pupil_id = %s AND c.appearance = 'appears' AND k.purpose_id = p.id"
+    " AND NOT EXISTS(SELECT 1 FROM consent_publicationcheck r WHERE r.replaces_id = k.id)"
+    " AND NOT EXISTS(SELECT 1 FROM consent_takedowntask t"
+    " WHERE t.publication_check_id = k.id AND t.pupil_id = c.pupil_id)) END"
+    " FROM consent_purposeversion v JOIN consent_purpose p ON p.id = v.purpose_id"
+    " ORDER BY p.ordering, p.code, v.number"
+)
+
+
+def child_purpose_infos(pupil_id: int) -> tuple[list[PurposeInfo], set[int]]:
+    """Every purpose, retired ones too, with current version, and the ids of the retired
+    ones on which this pupil still appears in something published. One query;
+    `purposes_for_parent` picks the ones the parent's page shows."""
+    rows = _rows(CHILD_PURPOSE_INFOS_SQL, [pupil_id], child_purpose_info_rows_orm)
+    appearing = {row[0] for row in rows if row[-1]}
+    return _infos([row[:-1] for row in rows]), appearing
+
+
+def purposes_for_parent(
+    infos: Sequence[PurposeInfo], *, table: "ConsentTable", pupil_id: int, appearing: set[int]
+) -> list[PurposeInfo]:
+    """The channels a parent answers on for this child: every active one, and each
+    retired one on which a current gezag-holder's "yes" still stands or the child still
+    appears in something published (`appearing`). There a parent can only withdraw, and
+    the withdrawal takes down what was published, as on any channel."""
+    return [
+        info
+        for info in infos
+        if info.purpose.active
+        or info.purpose.pk in appearing
+        or table.has_standing_yes(pupil_id, info.purpose.pk)
+    ]
+
+
+def _infos(rows: Iterable[Sequence]) -> list[PurposeInfo]:
+    """Purposes with current version and baseline from rows of PURPOSE_FIELDS +
+    VERSION_FIELDS, ordered by purpose and version number."""
     by_purpose: dict[int, list[PurposeVersion]] = defaultdict(list)
     purposes: dict[int, Purpose] = {}
     split = len(PURPOSE_FIELDS)
-    for row in _rows(PURPOSE_INFOS_SQL, params, purpose_info_rows_orm):
+    for row in rows:
         purpose = purposes.get(row[0])
         if purpose is None:
             purpose = purposes[row[0]] = Purpose.from_db(
@@ -227,6 +282,15 @@ class ConsentTable:
             baseline=self.purposes[purpose_id].baseline,
         )
 
+    def has_standing_yes(self, pupil_id: int, purpose_id: int) -> bool:
+        """Whether a current gezag-holder's latest answer on this purpose is "yes", for
+        some media type."""
+        return any(
+            decision.granted
+            for media in MediaType.values
+            for decision in self.latest_by_guardian(pupil_id, purpose_id, media).values()
+        )
+
 
 # The two reads of consent_table, written out: the ORM's
 # Guardianship.objects.filter(pupil_id__in=…, has_parental_authority=True)
@@ -251,13 +315,33 @@ _fetch = sql.fetch
 _rows = sql.rows  # PostgreSQL runs the SQL, another database its ORM form (opo_portal.sql)
 
 
-def purpose_info_rows_orm(chosen: list[str], all_active: bool, codes: list[str]):
+def purpose_info_rows_orm(retired: bool, chosen: list[str], all_active: bool, codes: list[str]):
     """PURPOSE_INFOS_SQL's rows through the ORM."""
-    versions = PurposeVersion.objects.filter(Q(purpose__active=True) | Q(purpose__code__in=chosen))
+    versions = PurposeVersion.objects.all()
+    if not retired:
+        versions = versions.filter(Q(purpose__active=True) | Q(purpose__code__in=chosen))
     if not all_active:
         versions = versions.filter(purpose__code__in=codes)
     fields = [f"purpose__{name}" for name in PURPOSE_FIELDS] + VERSION_FIELDS
     return versions.order_by("purpose__ordering", "purpose__code", "number").values_list(*fields)
+
+
+def child_purpose_info_rows_orm(pupil_id: int):
+    """CHILD_PURPOSE_INFOS_SQL's rows through the ORM."""
+    published = CheckedPupil.objects.still_published().filter(
+        pupil_id=pupil_id, publication_check__purpose_id=OuterRef("purpose_id")
+    )
+    appears = Case(
+        When(purpose__active=True, then=Value(False)),
+        default=Exists(published),
+        output_field=models.BooleanField(),
+    )
+    fields = [f"purpose__{name}" for name in PURPOSE_FIELDS] + VERSION_FIELDS + ["appears"]
+    return (
+        PurposeVersion.objects.annotate(appears=appears)
+        .order_by("purpose__ordering", "purpose__code", "number")
+        .values_list(*fields)
+    )
 
 
 def gezag_holder_rows_orm(pupil_ids: list[int]):

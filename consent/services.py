@@ -26,13 +26,16 @@ from consent.models import (
     text_hash,
 )
 from consent.rules import (
+    ConsentTable,
     Decision,
     PurposeInfo,
     State,
+    child_purpose_infos,
     consent_table,
     is_allowed,
     latest_decisions,
     purpose_infos,
+    purposes_for_parent,
     shown_state,
 )
 from consent.signals import events_written_in_bulk
@@ -94,7 +97,8 @@ def consent_decide(
     the pupil's latest event when the page was rendered) skips an answer that is the
     guardian's own answer as the page showed it: an older page re-sends its selected
     radios, and must not undo an answer given since (in another tab, say). `infos`: the
-    active purposes (`purpose_infos()`) when the caller has already read them.
+    purposes answered on, when the caller has already read them (default: the active
+    ones, `purpose_infos()`); a retired one among them takes a "no" but never a "yes".
     """
     if (method == ConsentEvent.Method.PORTAL) != (recorded_by is None):
         raise ValueError("staff record paper or phone decisions; parents use the portal")
@@ -174,12 +178,22 @@ def _refuse_unknown_or_stale(
     for answer in answers:
         if answer.purpose_id not in by_purpose or answer.media_type not in MediaType.values:
             raise ValidationError(_("Unknown purpose or media type."))
+        purpose = by_purpose[answer.purpose_id].purpose
+        if answer.granted and not purpose.active:
+            raise ValidationError(retired_yes_message(purpose.name))
         current = by_purpose[answer.purpose_id].current_version.pk
         if seen_versions is not None and seen_versions.get(answer.purpose_id) != current:
             raise ValidationError(
                 _("The text of “%(purpose)s” has changed. Please read it and answer again.")
-                % {"purpose": by_purpose[answer.purpose_id].purpose.name}
+                % {"purpose": purpose.name}
             )
+
+
+def retired_yes_message(channel: str) -> str:
+    return _(
+        "“%(channel)s” is no longer used for new posts: you can only withdraw your "
+        "permission there, not give it."
+    ) % {"channel": channel}
 
 
 def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
@@ -200,15 +214,25 @@ def conflict_notice_create(*, event: ConsentEvent) -> ConflictNotice:
     return notice
 
 
+def parent_purposes(pupil: Pupil) -> tuple[list[PurposeInfo], ConsentTable]:
+    """The channels a parent answers on for this child (`purposes_for_parent`: the active
+    ones, and the retired ones where a "yes" stands or the child still appears in
+    something published), with the child's consent table. 3 queries."""
+    infos, appearing = child_purpose_infos(pupil.pk)
+    table = consent_table([pupil], infos)
+    shown = purposes_for_parent(infos, table=table, pupil_id=pupil.pk, appearing=appearing)
+    return shown, table
+
+
 def consent_withdraw(
     *, pupil: Pupil, guardian, purpose_id: int | None = None, media_type: str | None = None
 ) -> list[ConsentEvent]:
     """Make the guardian's answer "no": one, one purpose, or all of them. Every answer that
     is not "no" yet becomes "no", a question never answered too: after withdrawing, the
     answer is "no" everywhere (as the page promises), so another gezag-holder's "yes"
-    no longer lets the school publish on a channel this guardian left open."""
-    infos = purpose_infos()
-    table = consent_table([pupil], infos)
+    no longer lets the school publish on a channel this guardian left open. That includes
+    the retired channels the child's page shows (`parent_purposes`)."""
+    infos, table = parent_purposes(pupil)
     answers = []
     for info in infos:
         if purpose_id is not None and info.purpose.pk != purpose_id:
@@ -219,7 +243,7 @@ def consent_withdraw(
             own = table.latest_by_guardian(pupil.pk, info.purpose.pk, media).get(guardian.pk)
             if own is None or own.granted:
                 answers.append(Answer(info.purpose.pk, media, False))
-    return consent_decide(pupil=pupil, guardian=guardian, answers=answers)
+    return consent_decide(pupil=pupil, guardian=guardian, answers=answers, infos=infos)
 
 
 # --- Publication checks and takedowns ------------------------------------------
@@ -553,7 +577,8 @@ def takedowns_for_gezag_change(
     if not pupils:
         return []
     lock_pupils([pupil.pk for pupil in pupils])
-    now_table = consent_table(pupils, purpose_infos())
+    # retired channels too: what was published on them stays up until taken down
+    now_table = consent_table(pupils, purpose_infos(retired=True))
     then_holders = {
         pupil.pk: (now_table.holders.get(pupil.pk, set()) - set(gained.get(pupil.pk, ())))
         | set(lost.get(pupil.pk, ()))

@@ -145,8 +145,10 @@ def summary_items(summary):
             if state not in badges:
                 badges[state] = parent_state(state)
             parts.append(f"{labels[media]} {badges[state]}")
-        name = conditional_escape(line["name"])
-        items.append(f"<li><strong>{name}</strong>: {' · '.join(parts)}</li>")
+        name = f"<strong>{conditional_escape(line['name'])}</strong>"
+        if line.get("retired"):
+            name += f" <small>({conditional_escape(gettext('no longer in use'))})</small>"
+        items.append(f"<li>{name}: {' · '.join(parts)}</li>")
     # the names and words escaped, the badges built by format_html
     return mark_safe("\n".join(items))  # noqa: S308
 
@@ -353,6 +355,14 @@ SET_ALL_HTML = (
     '<button type="button" class="secondary" data-set-all="yes">{}</button>\n'
     '<button type="button" class="secondary" data-set-all="no">{}</button>\n</p>\n'
 )
+NO_TO_ALL_HTML = (
+    '<p class="set-all" data-set-all-group hidden>\n'
+    '<button type="button" class="secondary" data-set-all="no">{}</button>\n</p>\n'
+)
+RETIRED_NOTE = _(
+    "No longer used for new posts — you can still withdraw your permission. What was "
+    "already published with a yes is then taken down."
+)
 
 
 @register.simple_tag(takes_context=True)
@@ -373,21 +383,29 @@ def purpose_fieldsets(context, rows, can_decide):
             if again is None:
                 again = gettext("This text has changed in meaning. Please answer again.")
             html.append(f'<p class="purpose__again">{conditional_escape(again)}</p>\n')
+        if row["retired"]:
+            html.append(f'<p class="purpose__retired">{conditional_escape(RETIRED_NOTE)}</p>\n')
         if row["version_field"]:
             html.append(hidden_input(row["version_field"]) + "\n")
-            yes_all = _blocktranslate(
-                'Yes to everything<span class="visually-hidden"> for %(channel)s</span>',
-                channel=purpose.name,
-            )
-            no_all = _blocktranslate(
-                'No to everything<span class="visually-hidden"> for %(channel)s</span>',
-                channel=purpose.name,
-            )
-            html.append(SET_ALL_HTML.format(yes_all, no_all))
+            html.append(_set_all_buttons(purpose.name, retired=row["retired"]))
         html.extend(media_row(context, media, can_decide) for media in row["media_rows"])
         html.append("</fieldset>\n")
     # every piece escaped, a translation as {% blocktranslate %} leaves it, or a tag's HTML
     return mark_safe("".join(html))  # noqa: S308
+
+
+def _set_all_buttons(channel: str, *, retired: bool) -> str:
+    """ "Yes to everything" and "No to everything" for a channel; only the second for a
+    retired one, which takes no new "yes"."""
+    no_all = _blocktranslate(
+        'No to everything<span class="visually-hidden"> for %(channel)s</span>', channel=channel
+    )
+    if retired:
+        return NO_TO_ALL_HTML.format(no_all)
+    yes_all = _blocktranslate(
+        'Yes to everything<span class="visually-hidden"> for %(channel)s</span>', channel=channel
+    )
+    return SET_ALL_HTML.format(yes_all, no_all)
 
 
 @register.simple_tag

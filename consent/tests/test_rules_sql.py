@@ -7,6 +7,7 @@ from django.forms.models import model_to_dict
 from conftest import make_user, require_service
 from consent.models import ConsentEvent, Purpose, PurposeVersion
 from consent.rules import (
+    CHILD_PURPOSE_INFOS_SQL,
     DECISIONS_SQL,
     GEZAG_HOLDERS_SQL,
     PURPOSE_FIELDS,
@@ -14,6 +15,8 @@ from consent.rules import (
     VERSION_FIELDS,
     _fetch,
     cell_states,
+    child_purpose_info_rows_orm,
+    child_purpose_infos,
     consent_table,
     decision_rows_orm,
     gezag_holder_rows_orm,
@@ -21,7 +24,11 @@ from consent.rules import (
     purpose_info_rows_orm,
     purpose_infos,
 )
-from consent.services import purpose_version_publish
+from consent.services import (
+    publication_check_adjust,
+    publication_check_create,
+    purpose_version_publish,
+)
 from consent.tests.helpers import decide, purpose
 from schools.models import Guardianship
 
@@ -90,9 +97,54 @@ def test_its_purpose_sql_reads_the_rows_of_its_orm_form(postgres, board):
         user=board, purpose=purpose("website"), text="Nieuwe tekst.", kind="change_of_meaning"
     )
     Purpose.objects.filter(code="nieuwsbrief").update(active=False)
-    for params in ([[], True, []], [["nieuwsbrief", "website"], False, ["nieuwsbrief", "website"]]):
+    codes = ["nieuwsbrief", "website"]
+    for params in ([False, [], True, []], [False, codes, False, codes], [True, [], True, []]):
         found = _fetch(PURPOSE_INFOS_SQL, params)
         assert found and found == list(purpose_info_rows_orm(*params))
+
+
+def test_it_reads_retired_purposes_when_asked(board):
+    Purpose.objects.filter(code="nieuwsbrief").update(active=False)
+    assert as_dicts(purpose_infos(retired=True)) == orm_purpose_infos(
+        list(Purpose.objects.values_list("code", flat=True))
+    )
+    assert "nieuwsbrief" in {i.purpose.code for i in purpose_infos(retired=True)}
+
+
+def test_it_reads_where_a_child_still_appears_on_retired_channels(
+    director_a, parent_a, pupil_a, pupil_a2
+):
+    """Social media: Sem appears (counted). Press: replaced by a check that leaves him out.
+    Parent app: already taken down. Newsletter: only Roos appears. Website: active, so
+    nothing to say. Every purpose is read, retired ones too."""
+
+    def check(code, pupils, media="photo"):
+        return publication_check_create(
+            user=director_a, purpose=purpose(code), media_type=media, pupils=pupils
+        )
+
+    check("sociale-media", [pupil_a])
+    publication_check_adjust(
+        user=director_a, check=check("pers", [pupil_a]), appearances={pupil_a.pk: "left_out"}
+    )
+    decide(pupil_a, parent_a, "ouderapp", "photo", True)
+    check("ouderapp", [pupil_a])
+    decide(pupil_a, parent_a, "ouderapp", "photo", False)
+    check("nieuwsbrief", [pupil_a2])
+    check("website", [pupil_a])
+    codes = ["sociale-media", "pers", "ouderapp", "nieuwsbrief"]
+    Purpose.objects.filter(code__in=codes).update(active=False)
+    infos, appearing = child_purpose_infos(pupil_a.pk)
+    assert appearing == {purpose("sociale-media").pk}
+    assert {i.purpose.code for i in infos} == set(Purpose.objects.values_list("code", flat=True))
+    assert as_dicts(infos) == orm_purpose_infos(
+        list(Purpose.objects.values_list("code", flat=True))
+    )
+    for pupil in (pupil_a, pupil_a2):
+        rows = list(child_purpose_info_rows_orm(pupil.pk))
+        if connection.vendor == "postgresql":
+            assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil.pk]) == rows
+    assert child_purpose_infos(pupil_a2.pk)[1] == {purpose("nieuwsbrief").pk}
 
 
 def test_it_reads_holders_and_decisions_as_the_orm_queries_would(

@@ -19,12 +19,13 @@ from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
 from consent.history import child_events
 from consent.models import MediaType, ReviewRound
 from consent.reports import personal_data, readable_personal_data
-from consent.rules import State, consent_table, purpose_infos
+from consent.rules import State, child_purpose_infos, consent_table, purposes_for_parent
 from consent.services import (
     consent_decide,
     consent_withdraw,
     current_school_year,
     has_gezag,
+    parent_purposes,
     review_confirm_unchanged,
 )
 from opo_portal.sql import prepared
@@ -85,6 +86,7 @@ def _rows(pupil, user, infos, table, form):
                 "version_field": form[f"v-{info.purpose.pk}"] if form else None,
                 "media_rows": media_rows,
                 "asked_again": info.baseline > 1 and all(r["own"] is None for r in media_rows),
+                "retired": not info.purpose.active,
             }
         )
     return rows
@@ -109,6 +111,7 @@ def _summary(rows) -> list[dict]:
         {
             "name": row["info"].purpose.name,
             "media": [(m["media"], m["state"]) for m in row["media_rows"]],
+            "retired": row["retired"],
         }
         for row in rows
     ]
@@ -137,7 +140,9 @@ def child_consent(request, pk):
     # history, and the rules' decisions): the rules are evaluated once per request.
     pupil, holders = get_child_and_holders(request.user, pk)
     can_decide = request.user.pk in holders
-    infos = purpose_infos()
+    # every channel, retired ones too: a retired one is shown where a "yes" stands or the
+    # child still appears in something published, and a save may withdraw on any of them
+    infos, appearing = child_purpose_infos(pupil.pk)
     form = None
     if request.method == "POST" and can_decide:
         # the saved answers only preset an unbound form: not read before validating
@@ -147,6 +152,7 @@ def child_consent(request, pk):
     # the history names the other parent only as "the other parent": no guardian rows
     history = child_events(pupil.pk)
     table = consent_table([pupil], infos, holders={pupil.pk: holders}, events=history)
+    infos = purposes_for_parent(infos, table=table, pupil_id=pupil.pk, appearing=appearing)
     if can_decide and form is None:
         initial: dict[str, object] = {**_saved_answers(pupil, request.user, infos, table)}
         initial["seen"] = max((event.id for event in history), default=0)
@@ -201,10 +207,13 @@ def withdraw(request, pk):
         messages.error(request, _("Only a parent with parental authority can decide."))
         return redirect("consent:child", pk=pupil.pk)
     if request.method != "POST":
-        granted = _granted_count(pupil, request.user)
-        return render(
-            request, "consent/withdraw_confirm.html", {"pupil": pupil, "granted": granted}
-        )
+        granted = _granted_channels(pupil, request.user)
+        context = {
+            "pupil": pupil,
+            "granted": len(granted),
+            "retired": any(not purpose.active for purpose in granted),
+        }
+        return render(request, "consent/withdraw_confirm.html", context)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown choice."))
@@ -212,7 +221,7 @@ def withdraw(request, pk):
     purpose_id, media_type = form.cleaned_data["target"]
     # the permissions given before: questions left open are answered "no" too, but were
     # no permission to withdraw
-    granted = _granted_count(pupil, request.user, purpose_id, media_type)
+    granted = len(_granted_channels(pupil, request.user, purpose_id, media_type))
     consent_withdraw(
         pupil=pupil, guardian=request.user, purpose_id=purpose_id, media_type=media_type
     )
@@ -224,12 +233,13 @@ def withdraw(request, pk):
     return redirect("consent:child", pk=pupil.pk)
 
 
-def _granted_count(pupil, user, purpose_id=None, media_type=None) -> int:
-    """The user's own "yes" answers for the child: all, or one purpose's, or one cell."""
-    infos = purpose_infos()
-    table = consent_table([pupil], infos)
-    return sum(
-        1
+def _granted_channels(pupil, user, purpose_id=None, media_type=None) -> list:
+    """The channel of each of the user's own "yes" answers for the child: all, or one
+    purpose's, or one cell, on the channels the child's page shows (retired ones where a
+    "yes" stands too)."""
+    infos, table = parent_purposes(pupil)
+    return [
+        info.purpose
         for info in infos
         for media in MediaType.values
         if purpose_id in (None, info.purpose.pk)
@@ -239,7 +249,7 @@ def _granted_count(pupil, user, purpose_id=None, media_type=None) -> int:
             "granted",
             False,
         )
-    )
+    ]
 
 
 @login_required
