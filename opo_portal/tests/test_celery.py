@@ -1,20 +1,14 @@
 import os
-import signal
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from celery.app.defaults import NAMESPACES, flatten
 from django.conf import settings
-from django.db import connection
 
-from conftest import require_service
+from conftest import require_service, worker
 from opo_portal.celery import app, ping
 
 KNOWN_CELERY_SETTINGS = {key for key, _ in flatten(NAMESPACES)}
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_it_knows_every_celery_setting_we_set():
@@ -40,48 +34,14 @@ def test_it_takes_eager_mode_from_the_settings():
     assert settings.CELERY_TASK_ALWAYS_EAGER is (not os.environ.get("REDIS_URL"))
 
 
-def _worker_env(queue: str) -> dict:
-    db = connection.settings_dict
-    env = dict(os.environ)
-    if db["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    env["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    return env
-
-
 @pytest.mark.services
 def test_it_runs_a_task_on_a_real_worker_through_redis():
     require_service("REDIS_URL")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "opo_portal",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=REPO,
-        env=_worker_env(queue),
-    )
-    try:
-        app.conf.CELERY_TASK_ALWAYS_EAGER = False
-        result = ping.apply_async(queue=queue)
-        assert result.get(timeout=60) == "pong"
-    finally:
-        app.conf.CELERY_TASK_ALWAYS_EAGER = settings.CELERY_TASK_ALWAYS_EAGER
-        worker.send_signal(signal.SIGTERM)
+    with worker(queue):
         try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+            app.conf.CELERY_TASK_ALWAYS_EAGER = False
+            result = ping.apply_async(queue=queue)
+            assert result.get(timeout=60) == "pong"
+        finally:
+            app.conf.CELERY_TASK_ALWAYS_EAGER = settings.CELERY_TASK_ALWAYS_EAGER
