@@ -98,3 +98,13 @@ def test_it_sends_an_account_with_a_password_to_the_change_page(login, parent_a)
     response = client.post(SET, PASSWORDS)
     assert (response.status_code, response["Location"]) == (302, CHANGE)
     assert not parent_a.check_password(NEW_PASSWORD)
+
+
+def test_it_asks_staff_without_a_password_or_totp_for_a_code(login, new_teacher):
+    client = login(new_teacher)
+    response = client.post(SET, PASSWORDS, follow=True)
+    assert response.redirect_chain == [(SET, 302), (CODE_STEP, 302)]
+    assert "Stuur mij een code" in response.content.decode()
+    assert not has_password(new_teacher)
+    confirm_by_code(client)
+    assert client.post(SET, PASSWORDS).status_code == 302 and has_password(new_teacher)
