@@ -2,7 +2,8 @@
 
 School A (vlindertuin) has groups A1 and A2; school B (zwanenhof) has group B1.
 parent_a is a gezag-holding parent of pupil_a (A1); parent_b of pupil_b (B1);
-code_parent, pupil_a's other parent, has no password and logs in by e-mailed code.
+code_parent, pupil_a's other parent, has no password and logs in by e-mailed code;
+new_teacher is that parent made teacher of A2, before setting up TOTP.
 teacher_a teaches A1, other_teacher teaches A2; director_a directs school A,
 director_b school B; board and privacy_officer see all; outsider has no role.
 Staff users have TOTP set up, as the portal requires.
@@ -333,6 +334,17 @@ def code_parent(pupil_a):
     Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=True)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+@pytest.fixture
+def new_teacher(code_parent, school_a, group_a2):
+    """code_parent made a teacher, before they set up TOTP: no password, no authenticator,
+    so allauth has nothing to ask them again (accounts.reauthentication)."""
+    membership = StaffMembership.objects.create(
+        user=code_parent, role=Role.TEACHER, school=school_a
+    )
+    membership.groups.set([group_a2])
+    return code_parent
 
 
 @pytest.fixture

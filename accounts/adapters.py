@@ -58,8 +58,8 @@ class AccountAdapter(DefaultAccountAdapter):
         the reauthentication timeout, allauth asks as usual.
 
         An account allauth has no way to ask (no password, no authenticator: a parent who
-        logs in by code) it would let through; it is asked for an e-mailed code instead
-        (accounts.reauthentication)."""
+        logs in by code, or staff before they set up TOTP) it would let through; it is
+        asked for an e-mailed code instead (accounts.reauthentication)."""
         required = super().is_reauthentication_required(app=app, **kwargs)
         if required and app == "allauth.mfa" and _just_logged_in_without_mfa():
             return False

@@ -6,8 +6,12 @@ parent who logs in by e-mailed code) it lets through without asking
 (`did_recently_reauthenticate` in allauth.account.internal.flows.reauthentication), so a
 stolen session could move such an account to another address. Such an account confirms
 with a code mailed to its main address instead; a parent who did set a password may use
-either. Staff are never offered a code: they confirm with TOTP or their password, as allauth
-allows, since an e-mailed code is weaker than the second factor they log in with.
+either. Staff are not offered a code: they confirm with TOTP or their password, as allauth
+allows, since an e-mailed code is weaker than the second factor they log in with; only a
+staff member with neither (not yet set up) confirms by code, rather than not at all.
+
+Setting a password on an account without one asks the same way (accounts.views
+.PasswordSetView), and so do allauth's TOTP and recovery code pages.
 """
 
 import time
@@ -32,8 +36,13 @@ CODE_TEMPLATE = "account/email/reauthentication_code"
 
 
 def offers_code(user) -> bool:
-    """Parents confirm by code; staff and anyone with an authenticator do not."""
-    return user.is_authenticated and not requires_mfa(user) and not is_mfa_enabled(user)
+    """Parents confirm by code; anyone with an authenticator does not, nor does staff with
+    a password. Staff with neither (a parent from the pupil import made a teacher, before
+    setting up TOTP) logged in by code and have nothing else to give; allauth would ask
+    them nothing at all."""
+    if not user.is_authenticated or is_mfa_enabled(user):
+        return False
+    return not requires_mfa(user) or not user.has_usable_password()
 
 
 def code_is_due(request) -> bool:

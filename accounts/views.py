@@ -1,8 +1,11 @@
 import logging
 
 from allauth.account import app_settings as account_settings
+from allauth.account import views as allauth_views
+from allauth.account.decorators import reauthentication_required
 from allauth.account.forms import ConfirmLoginCodeForm
 from allauth.account.views import BaseReauthenticateView
+from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -159,3 +162,41 @@ class ReauthenticateByCodeView(BaseReauthenticateView):
 
 
 reauthenticate_by_code = ReauthenticateByCodeView.as_view()
+
+
+# --- Setting a password (allauth's page, asked again first) -------------------------------
+
+SET_AFTER_CONFIRMING = _(
+    "Your password has not been set yet. Confirm who you are first, then enter it again."
+)
+
+
+@method_decorator(login_required, name="dispatch")
+class PasswordSetView(allauth_views.PasswordSetView):
+    """allauth's "set a password" page, for an account without one (a parent who logs in
+    by e-mailed code), asks again who you are first, as an e-mail change does: a password
+    is a lasting way in, so a stolen session alone must not be able to add one. An account
+    with a password is sent on to the change page, which asks for the old one.
+
+    The form itself is never kept for after the confirmation (allauth would keep a posted
+    form in the session and resume it): that would store the new password in plain text
+    in the session, in Redis and in the database's backups. A form posted too late is
+    dropped; the parent confirms and types the password again."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.has_usable_password():
+            return super().dispatch(request, *args, **kwargs)
+        try:
+            return self._dispatch_confirmed(request, *args, **kwargs)
+        except ReauthenticationRequired:
+            if request.method != "POST":
+                raise  # allauth's middleware sends it to the confirmation step
+            messages.warning(request, SET_AFTER_CONFIRMING)
+            return redirect(request.get_full_path())
+
+    @method_decorator(reauthentication_required(app="allauth.account"))
+    def _dispatch_confirmed(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+password_set = PasswordSetView.as_view()

@@ -27,6 +27,7 @@ urlpatterns = [
         account_views.reauthenticate_by_code,
         name="account_reauthenticate_by_code",
     ),
+    path("accounts/password/set/", account_views.password_set, name="account_set_password"),
     path("accounts/", include("allauth.urls")),
     path("start/", include("accounts.urls")),
     # Apps

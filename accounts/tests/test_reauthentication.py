@@ -202,3 +202,21 @@ def test_it_lets_staff_confirm_with_the_password(login, teacher_with_two_address
     assert main_address() == "juf.a@example.org"
     assert reauthenticate(client, EMAIL)["Location"] == EMAIL
     assert main_address() == "juf.thuis@example.org"
+
+
+# --- Staff with neither password nor TOTP: a code, as for a parent ------------------------
+ACTIVATE_TOTP = "/accounts/2fa/totp/activate/"
+ACTIVATE_TOTP_CODE_STEP = (
+    "/accounts/reauthenticate/code/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+)
+
+
+def test_it_asks_staff_without_a_password_or_totp_for_a_code(login, new_teacher):
+    """allauth has nothing to ask them and would let a stolen session change the account,
+    tie its own authenticator app to it, say. (Right after the login, setting up TOTP is
+    not asked again: AccountAdapter.is_reauthentication_required.)"""
+    client = login(new_teacher)
+    response = client.get(ACTIVATE_TOTP)
+    assert (response.status_code, response["Location"]) == (302, ACTIVATE_TOTP_CODE_STEP)
+    assert client.post(EMAIL, ADD)["Location"] == CODE_STEP and not added()
+    assert "Stuur mij een code" in client.get(ACTIVATE_TOTP_CODE_STEP).content.decode()

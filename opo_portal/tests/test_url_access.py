@@ -93,6 +93,9 @@ ACCESS = {
             **dict.fromkeys(["teacher", "director", "board", *TWO_ROLES], REDIRECT),
         ),
     ),
+    # allauth's "set a password", asked again first (accounts.views.PasswordSetView); the
+    # cast all have a password, so they are sent on to the change page.
+    "account_set_password": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], REDIRECT))),
     "accounts:home_parent": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "accounts:home_teacher": (None, staff_only("teacher")),
     "accounts:home_director": (None, staff_only("director")),
