@@ -1,6 +1,5 @@
 """The real HTTP client and parsers against a local server serving recorded fixtures."""
 
-import copy
 import datetime
 import json
 
@@ -10,6 +9,7 @@ from monitoring.models import Source
 from monitoring.sources import bluesky, feeds, mastodon
 from monitoring.sources.base import AuthError, FetchError, MalformedFeed, RateLimited
 from monitoring.sources.http import parse_retry_after
+from monitoring.tests.bluesky_fake import serve_bluesky
 from monitoring.tests.conftest import fixture_bytes
 from monitoring.tests.mastodon_fake import PATH as MASTODON_PATH
 from monitoring.tests.mastodon_fake import MastodonTimeline, recorded_statuses
@@ -401,43 +401,6 @@ def test_it_refuses_bluesky_search_without_an_app_password(settings):
     source = Source(kind="bluesky", name="b", url="https://bsky.app/search?q=zwanenhof")
     with pytest.raises(AuthError):
         bluesky.fetch(source)
-
-
-class BlueskyFeed:
-    """An author feed, newest first, paged by an opaque `cursor` like the AppView pages it;
-    posts are copies of a recorded one."""
-
-    def __init__(self):
-        self.posts: list[dict] = []
-        self.template = json.loads(fixture_bytes("bluesky_author_feed.json"))["feed"][0]
-
-    def publish(self, count: int, start: datetime.datetime) -> list[str]:
-        uris, base = [], len(self.posts)
-        for n in range(count):
-            item = copy.deepcopy(self.template)
-            when = start + datetime.timedelta(minutes=n)
-            item["post"]["uri"] = f"at://did:plc:abc/app.bsky.feed.post/p{base + n}"
-            item["post"]["record"]["createdAt"] = when.isoformat().replace("+00:00", "Z")
-            uris.append(item["post"]["uri"])
-            self.posts.append(item)
-        self.posts.sort(key=lambda i: i["post"]["record"]["createdAt"], reverse=True)
-        return uris
-
-    def __call__(self, request):
-        offset = int(request.query.get("cursor") or 0)
-        limit = min(int(request.query["limit"]), 50)
-        page = self.posts[offset : offset + limit]
-        body = {"feed": page}
-        if offset + limit < len(self.posts):
-            body["cursor"] = str(offset + limit)
-        return 200, {}, json.dumps(body).encode()
-
-
-def serve_bluesky(feed_server, settings) -> BlueskyFeed:
-    settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
-    feed = BlueskyFeed()
-    feed_server.route("/xrpc/app.bsky.feed.getAuthorFeed", handler=feed)
-    return feed
 
 
 def test_it_pages_a_bluesky_feed_by_cursor(feed_server, settings):
