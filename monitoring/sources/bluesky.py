@@ -58,6 +58,7 @@ def fetch(source) -> FetchResult:
     Both decisions use when the AppView indexed a post (`indexed_time`), never the post's
     own `createdAt`: its author's app writes that, and one post dated 2099 (as cursor) or
     2001 (ending a page) stopped the paging early, so a burst of new posts went unseen.
+    A cursor later than now (stored from a createdAt before this was so) is not trusted.
 
     A post that cannot be read is skipped and counted; a fetch of nothing but such posts
     is a successful run that stores nothing (it used to fail, run after run). Every run
@@ -118,8 +119,9 @@ def _read_page(
 
 
 def _cursor_time(cursor: str, now: datetime.datetime) -> datetime.datetime | None:
-    """The source's cursor as a time; None for none."""
-    return _iso(cursor)
+    """The source's cursor as a time; None for none, and for one later than now."""
+    when = _iso(cursor)
+    return when if when and when <= now else None
 
 
 def create_session() -> str:

@@ -483,3 +483,18 @@ def test_it_stores_every_post_of_a_bluesky_burst_after_a_post_dated_2099(
     run = services.source_poll(source_id=source.pk)
     assert run.new_count == bluesky.PAGE_SIZE + 20
     assert Post.objects.filter(source=source, external_id__in=burst).count() == len(burst)
+
+
+def test_it_reads_past_a_bluesky_cursor_dated_2099_that_an_earlier_run_stored(
+    feed_server, settings, school_a
+):
+    # Sources polled before the fix keep the 2099 cursor they stored; it is not trusted.
+    feed = serve_bluesky(feed_server, settings)
+    posts = feed.publish(
+        bluesky.PAGE_SIZE + 20, datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    )
+    source = make_source(url=PROFILE_URL, kind="bluesky", cursor="2099-01-01T00:00:00+00:00")
+    run = services.source_poll(source_id=source.pk)
+    assert run.new_count == len(posts)
+    source.refresh_from_db()
+    assert source.cursor == "2026-11-01T01:09:00+00:00"
