@@ -18,6 +18,9 @@ from monitoring.sources.base import AuthError, FetchedPost, FetchResult, Malform
 
 PAGE_SIZE = 50
 MAX_PAGES = 10
+# Clocks differ by seconds or minutes, not hours: a createdAt up to this far past the time
+# the AppView indexed the post is still shown as the post's time (a phone running fast).
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 def appview_base() -> str:
@@ -167,7 +170,7 @@ def parse_post(post: dict, now: datetime.datetime) -> tuple[FetchedPost, datetim
             url=f"https://bsky.app/profile/{handle}/post/{rkey}"[:1000],
             author_handle=handle[:200],
             has_media=has_media,
-            published_at=_iso(record.get("createdAt") or post.get("indexedAt") or ""),
+            published_at=shown_time(created, indexed),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise MalformedFeed("unexpected Bluesky post shape") from exc
@@ -184,6 +187,16 @@ def indexed_time(
     createdAt stands in, capped at now all the same."""
     when = indexed_at or created_at
     return min(when, now) if when else None
+
+
+def shown_time(
+    created_at: datetime.datetime | None, indexed: datetime.datetime | None
+) -> datetime.datetime | None:
+    """The post's time as shown: its own createdAt, unless that is more than CLOCK_SKEW
+    past when it was indexed (a post dated 2099): then the indexing time (`indexed_time`)."""
+    if created_at is None or (indexed is not None and created_at - indexed > CLOCK_SKEW):
+        return indexed
+    return created_at
 
 
 def _iso(value: str) -> datetime.datetime | None:

@@ -465,12 +465,30 @@ def test_it_reads_past_a_back_dated_bluesky_post_that_ends_a_page(feed_server, s
     assert set(new) <= {p.external_id for p in second.posts}
 
 
+@pytest.mark.parametrize(
+    ("created_at", "shown"),
+    [
+        (FAR_FUTURE, START),
+        (START + datetime.timedelta(minutes=2), START + datetime.timedelta(minutes=2)),
+    ],
+)
+def test_it_shows_a_bluesky_post_at_its_own_date_unless_that_is_ahead_of_its_indexing(
+    feed_server, settings, created_at, shown
+):
+    # A phone's clock a minute or two fast is kept; a post dated 2099 headed the mentions.
+    feed = serve_bluesky(feed_server, settings)
+    feed.publish(1, START, created_at=created_at)
+    (post,) = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL)).posts
+    assert post.published_at == shown
+
+
 def test_it_never_moves_the_bluesky_cursor_past_the_clock(feed_server, settings):
     # An AppView whose indexedAt is in 2099 (a wrong clock, or not bsky.app at all).
     feed = serve_bluesky(feed_server, settings, sorted_at=False)
     feed.publish(1, FAR_FUTURE)
     result = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL))
     assert START < datetime.datetime.fromisoformat(result.cursor) <= timezone.now()
+    assert START < result.posts[0].published_at <= timezone.now()
 
 
 def test_it_reads_a_bluesky_post_without_indexed_at_by_its_own_date_up_to_now(
@@ -483,6 +501,7 @@ def test_it_reads_a_bluesky_post_without_indexed_at_by_its_own_date_up_to_now(
         del item["post"]["indexedAt"]
     result = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL))
     assert START < datetime.datetime.fromisoformat(result.cursor) <= timezone.now()
+    assert [p.published_at <= timezone.now() for p in result.posts] == [True, True]
 
 
 def test_it_rejects_a_bluesky_feed_of_the_wrong_shape(feed_server, settings):
