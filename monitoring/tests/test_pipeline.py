@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from monitoring import services
 from monitoring.models import FetchRun, Flag, FollowUp, Mention, Post, Source, WatchTerm
+from monitoring.sources import bluesky
 from monitoring.sources.base import (
     AuthError,
     FetchedPost,
@@ -19,12 +20,14 @@ from monitoring.sources.base import (
     RateLimited,
 )
 from monitoring.tasks import fetch_source
+from monitoring.tests.bluesky_fake import PROFILE_URL, serve_bluesky
 from monitoring.tests.conftest import fixture_bytes
 from monitoring.tests.helpers import make_source
 from monitoring.tests.mastodon_fake import PATH as MASTODON_PATH
 from monitoring.tests.mastodon_fake import MastodonTimeline, recorded_statuses
 
 pytestmark = pytest.mark.django_db
+FAR_FUTURE = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -462,3 +465,36 @@ def test_it_stores_the_feed_when_its_etag_or_last_modified_is_longer_than_kept(
     assert (run.status, run.new_count) == (FetchRun.Status.SUCCEEDED, 2)
     source.refresh_from_db()
     assert (source.etag, source.last_modified) == ("", "")
+
+
+def test_it_stores_every_post_of_a_bluesky_burst_after_a_post_dated_2099(
+    feed_server, settings, school_a
+):
+    # Anyone may date a post 2099. Its createdAt became the cursor, and from then on every
+    # run stopped after its first page: a burst of more than a page between two runs was
+    # never seen, so one post blinded the monitoring of a school.
+    feed = serve_bluesky(feed_server, settings)
+    start = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    feed.publish(3, start)
+    feed.publish(1, start + datetime.timedelta(hours=1), created_at=FAR_FUTURE)
+    source = make_source(url=PROFILE_URL, kind="bluesky")
+    services.source_poll(source_id=source.pk)
+    burst = feed.publish(bluesky.PAGE_SIZE + 20, start + datetime.timedelta(hours=2))
+    run = services.source_poll(source_id=source.pk)
+    assert run.new_count == bluesky.PAGE_SIZE + 20
+    assert Post.objects.filter(source=source, external_id__in=burst).count() == len(burst)
+
+
+def test_it_reads_past_a_bluesky_cursor_dated_2099_that_an_earlier_run_stored(
+    feed_server, settings, school_a
+):
+    # Sources polled before the fix keep the 2099 cursor they stored; it is not trusted.
+    feed = serve_bluesky(feed_server, settings)
+    posts = feed.publish(
+        bluesky.PAGE_SIZE + 20, datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    )
+    source = make_source(url=PROFILE_URL, kind="bluesky", cursor="2099-01-01T00:00:00+00:00")
+    run = services.source_poll(source_id=source.pk)
+    assert run.new_count == len(posts)
+    source.refresh_from_db()
+    assert source.cursor == "2026-11-01T01:09:00+00:00"

@@ -1,15 +1,16 @@
 """The real HTTP client and parsers against a local server serving recorded fixtures."""
 
-import copy
 import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from monitoring.models import Source
 from monitoring.sources import bluesky, feeds, mastodon
 from monitoring.sources.base import AuthError, FetchError, MalformedFeed, RateLimited
 from monitoring.sources.http import parse_retry_after
+from monitoring.tests.bluesky_fake import PROFILE_URL, serve_bluesky
 from monitoring.tests.conftest import fixture_bytes
 from monitoring.tests.mastodon_fake import PATH as MASTODON_PATH
 from monitoring.tests.mastodon_fake import MastodonTimeline, recorded_statuses
@@ -403,43 +404,6 @@ def test_it_refuses_bluesky_search_without_an_app_password(settings):
         bluesky.fetch(source)
 
 
-class BlueskyFeed:
-    """An author feed, newest first, paged by an opaque `cursor` like the AppView pages it;
-    posts are copies of a recorded one."""
-
-    def __init__(self):
-        self.posts: list[dict] = []
-        self.template = json.loads(fixture_bytes("bluesky_author_feed.json"))["feed"][0]
-
-    def publish(self, count: int, start: datetime.datetime) -> list[str]:
-        uris, base = [], len(self.posts)
-        for n in range(count):
-            item = copy.deepcopy(self.template)
-            when = start + datetime.timedelta(minutes=n)
-            item["post"]["uri"] = f"at://did:plc:abc/app.bsky.feed.post/p{base + n}"
-            item["post"]["record"]["createdAt"] = when.isoformat().replace("+00:00", "Z")
-            uris.append(item["post"]["uri"])
-            self.posts.append(item)
-        self.posts.sort(key=lambda i: i["post"]["record"]["createdAt"], reverse=True)
-        return uris
-
-    def __call__(self, request):
-        offset = int(request.query.get("cursor") or 0)
-        limit = min(int(request.query["limit"]), 50)
-        page = self.posts[offset : offset + limit]
-        body = {"feed": page}
-        if offset + limit < len(self.posts):
-            body["cursor"] = str(offset + limit)
-        return 200, {}, json.dumps(body).encode()
-
-
-def serve_bluesky(feed_server, settings) -> BlueskyFeed:
-    settings.MONITORING_BLUESKY_APPVIEW = feed_server.url("/xrpc/")
-    feed = BlueskyFeed()
-    feed_server.route("/xrpc/app.bsky.feed.getAuthorFeed", handler=feed)
-    return feed
-
-
 def test_it_pages_a_bluesky_feed_by_cursor(feed_server, settings):
     feed = serve_bluesky(feed_server, settings)
     uris = feed.publish(120, datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC))
@@ -470,6 +434,74 @@ def test_it_keeps_the_bluesky_cursor_when_nothing_is_new(feed_server, settings):
     first = bluesky.fetch(Source(kind="bluesky", name="b", url=url))
     again = bluesky.fetch(Source(kind="bluesky", name="b", url=url, cursor=first.cursor))
     assert again.cursor == first.cursor
+
+
+START = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+FAR_FUTURE = datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC)
+
+
+def test_it_moves_the_bluesky_cursor_to_when_a_post_was_indexed_not_the_date_it_claims(
+    feed_server, settings
+):
+    feed = serve_bluesky(feed_server, settings)
+    feed.publish(1, START, created_at=FAR_FUTURE)
+    result = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL))
+    assert result.cursor == START.isoformat()
+
+
+def test_it_reads_past_a_back_dated_bluesky_post_that_ends_a_page(feed_server, settings):
+    # An AppView that sorts by indexing time puts a post dated 2001 among the new ones;
+    # ending the first page, it stopped the paging as if everything after it was known.
+    feed = serve_bluesky(feed_server, settings, sorted_at=False)
+    feed.publish(5, START)
+    first = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL))
+    hour = datetime.timedelta(hours=1)
+    new = feed.publish(30, START + hour)
+    new += feed.publish(
+        1, START + 2 * hour, created_at=datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
+    )
+    new += feed.publish(bluesky.PAGE_SIZE - 1, START + 3 * hour)
+    second = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL, cursor=first.cursor))
+    assert set(new) <= {p.external_id for p in second.posts}
+
+
+@pytest.mark.parametrize(
+    ("created_at", "shown"),
+    [
+        (FAR_FUTURE, START),
+        (START + datetime.timedelta(minutes=2), START + datetime.timedelta(minutes=2)),
+    ],
+)
+def test_it_shows_a_bluesky_post_at_its_own_date_unless_that_is_ahead_of_its_indexing(
+    feed_server, settings, created_at, shown
+):
+    # A phone's clock a minute or two fast is kept; a post dated 2099 headed the mentions.
+    feed = serve_bluesky(feed_server, settings)
+    feed.publish(1, START, created_at=created_at)
+    (post,) = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL)).posts
+    assert post.published_at == shown
+
+
+def test_it_never_moves_the_bluesky_cursor_past_the_clock(feed_server, settings):
+    # An AppView whose indexedAt is in 2099 (a wrong clock, or not bsky.app at all).
+    feed = serve_bluesky(feed_server, settings, sorted_at=False)
+    feed.publish(1, FAR_FUTURE)
+    result = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL))
+    assert START < datetime.datetime.fromisoformat(result.cursor) <= timezone.now()
+    assert START < result.posts[0].published_at <= timezone.now()
+
+
+def test_it_reads_a_bluesky_post_without_indexed_at_by_its_own_date_up_to_now(
+    feed_server, settings
+):
+    feed = serve_bluesky(feed_server, settings)
+    feed.publish(1, START - datetime.timedelta(days=1))
+    feed.publish(1, START, created_at=FAR_FUTURE)
+    for item in feed.posts:
+        del item["post"]["indexedAt"]
+    result = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL))
+    assert START < datetime.datetime.fromisoformat(result.cursor) <= timezone.now()
+    assert [p.published_at <= timezone.now() for p in result.posts] == [True, True]
 
 
 def test_it_rejects_a_bluesky_feed_of_the_wrong_shape(feed_server, settings):
