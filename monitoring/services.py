@@ -308,6 +308,13 @@ def _fits_column(name: str, value: str) -> str:
     return value if limit is None or len(value) <= limit else ""
 
 
+def _not_after(published_at: datetime.datetime | None, now: datetime.datetime):
+    """A post's own time, but never later than the run that fetched it: anyone can date a
+    post 2099 (an RSS entry, a Mastodon status from another server), and it then sat at
+    the top of every list of mentions, ordered newest first, until 2099."""
+    return min(published_at, now) if published_at is not None else None
+
+
 def posts_store(
     *, source: Source, items: list[FetchedPost], now: datetime.datetime
 ) -> tuple[list[Post], list[Post], int]:
@@ -326,7 +333,7 @@ def posts_store(
             author_handle=item.author_handle,
             text=item.text,
             has_media=item.has_media,
-            published_at=item.published_at,
+            published_at=_not_after(item.published_at, now),
             content_hash=content_hash(item.text, item.has_media),
             fetched_at=now,
         )

@@ -453,6 +453,16 @@ def test_it_stores_a_feed_entry_whose_time_is_out_of_range_and_remembers_the_eta
     assert (source.etag, source.consecutive_failures) == ('"v1"', 0)
 
 
+def test_it_stores_an_entry_dated_in_the_future_at_the_time_it_was_fetched(feed_server, school_a):
+    # Dated 2099, it headed the school's mentions (newest first) until 2099.
+    atom = fixture_bytes("feed.atom").replace(b"2026-11-02T08:00:00Z", b"2099-01-01T00:00:00Z")
+    feed_server.route("/feed.atom", body=atom)
+    source = make_source(url=feed_server.url("/feed.atom"))
+    services.source_poll(source_id=source.pk)
+    post = Post.objects.get(external_id="urn:uuid:entry-2")
+    assert post.published_at == post.fetched_at
+
+
 @pytest.mark.parametrize("header", [("ETag", '"' + "e" * 600 + '"'), ("Last-Modified", "x" * 101)])
 def test_it_stores_the_feed_when_its_etag_or_last_modified_is_longer_than_kept(
     feed_server, school_a, header
