@@ -163,6 +163,58 @@ def test_the_child_page_with_a_retired_channel_runs_the_same_queries(
     assert RETIRED_NOTE in page
 
 
+def channel_fieldset(page: str, name: str) -> str:
+    """The child page's fieldset of one channel."""
+    return page.split(f"<legend>{name}")[1].split("</fieldset>\n</fieldset>")[0]
+
+
+ALLOWED = 'aria-hidden="true">✓</span> toegestaan'
+RETIRED_BY_YOU = (
+    "U gaf toestemming; het kanaal wordt niet meer gebruikt voor nieuwe berichten."
+    " Wat er al staat, blijft staan tot u intrekt."
+)
+
+
+def test_the_child_page_says_what_a_yes_on_a_retired_channel_still_does(
+    login, published, parent_a, pupil_a, django_assert_num_queries
+):
+    """Not "Voor de school: ✓ toegestaan", as if new posts were: the parent's "yes" keeps
+    up what was published, nothing new. An active channel's "yes" still reads
+    "toegestaan". The same 6 queries (test_query_counts.py lists them)."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    retire(SOCIAL)
+    client = login(parent_a)
+    url = reverse("consent:child", args=[pupil_a.pk])
+    client.get(url)
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    social = channel_fieldset(page, "Sociale media van de school")
+    assert RETIRED_BY_YOU in social
+    assert ALLOWED not in social and "Voor de school:" in social  # video, audio: unanswered
+    assert ALLOWED in channel_fieldset(page, "Website van de school")
+    summary = page.split('class="summary__list">')[1].split("</ul>")[0]
+    [line] = [li for li in summary.split("<li>") if "Sociale media" in li]
+    assert 'aria-hidden="true">✓</span> alleen wat er al staat' in line
+    assert ALLOWED not in line
+
+
+def test_the_child_page_says_whose_yes_stands_on_a_retired_channel(
+    login, teacher_a, parent_a, pupil_a
+):
+    """The other parent said yes: this parent's "nee" would take it down."""
+    other = make_user("ouder2.sem@example.org")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, SOCIAL, "photo", True)
+    retire(SOCIAL)
+    page = login(parent_a).get(reverse("consent:child", args=[pupil_a.pk])).content.decode()
+    social = channel_fieldset(page, "Sociale media van de school")
+    assert (
+        "De andere ouder gaf toestemming; het kanaal wordt niet meer gebruikt voor nieuwe"
+        " berichten. Wat er al staat, blijft staan tot een ouder met gezag nee kiest." in social
+    )
+    assert ALLOWED not in social and RETIRED_BY_YOU not in social
+
+
 # --- the director's paper and phone form -------------------------------------------------
 
 
