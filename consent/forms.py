@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -42,6 +44,24 @@ def answer_field_name(purpose_id: int, media_type: str) -> str:
     return f"c-{purpose_id}-{media_type}"
 
 
+def answer_field(
+    info: PurposeInfo, media: MediaType, *, refused_yes: Callable[[str], str]
+) -> forms.ChoiceField:
+    """Yes/no on an active channel; only "no" on a retired one, where a "yes" (sent by a
+    page shown before it was switched off) is refused with `refused_yes(channel name)`."""
+    if info.purpose.active:
+        return forms.ChoiceField(
+            label=media.label, choices=YES_NO_CHOICES, required=False, widget=forms.RadioSelect
+        )
+    return forms.ChoiceField(
+        label=media.label,
+        choices=NO_ONLY_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": refused_yes(info.purpose.name)},
+    )
+
+
 class ChildConsentForm(forms.Form):
     """Yes/no per purpose and media type. Nothing is pre-selected and an untouched question
     is simply not answered, so saving never re-submits a default.
@@ -62,21 +82,9 @@ class ChildConsentForm(forms.Form):
                 widget=forms.HiddenInput, initial=info.current_version.pk, required=False
             )
             for media in MediaType:
-                self.fields[answer_field_name(pid, media)] = self._answer_field(info, media)
-
-    @staticmethod
-    def _answer_field(info: PurposeInfo, media: MediaType) -> forms.ChoiceField:
-        if info.purpose.active:
-            return forms.ChoiceField(
-                label=media.label, choices=YES_NO_CHOICES, required=False, widget=forms.RadioSelect
-            )
-        return forms.ChoiceField(
-            label=media.label,
-            choices=NO_ONLY_CHOICES,
-            required=False,
-            widget=forms.RadioSelect,
-            error_messages={"invalid_choice": retired_yes_message(info.purpose.name)},
-        )
+                self.fields[answer_field_name(pid, media)] = answer_field(
+                    info, media, refused_yes=retired_yes_message
+                )
 
     def retired_errors(self) -> list[str]:
         """Why a "yes" on a retired channel was refused (a page shown before the channel
@@ -127,6 +135,13 @@ class WithdrawForm(forms.Form):
         return int(purpose_id), media
 
 
+def retired_yes_on_paper_message(channel: str) -> str:
+    return _(
+        "“%(channel)s” is no longer used for new posts: only a “no” (a withdrawal) can be "
+        "recorded there, not a “yes”. Nothing was recorded."
+    ) % {"channel": channel}
+
+
 class PaperForm(forms.Form):
     """A whole paper form (or phone call) at once: one parent, one child, every channel ×
     media type. A question left open stays unanswered; nothing is pre-selected.
@@ -145,20 +160,27 @@ class PaperForm(forms.Form):
     )
 
     def __init__(self, *args, guardians, infos: list[PurposeInfo], **kwargs):
+        """`infos`: the channels the child's page shows (`consent.services.parent_purposes`),
+        retired ones included, where only a "no" can be recorded."""
         super().__init__(*args, **kwargs)
         self.infos = infos
         self.fields["guardian"].queryset = guardians
         self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
         for info in infos:
             for media in MediaType:
-                self.fields[answer_field_name(info.purpose.pk, media)] = forms.ChoiceField(
-                    label=media.label, choices=YES_NO, required=False, widget=forms.RadioSelect
+                self.fields[answer_field_name(info.purpose.pk, media)] = answer_field(
+                    info, media, refused_yes=retired_yes_on_paper_message
                 )
 
     def rows(self):
-        """Per channel its name and its media fields, for the template."""
+        """Per channel its name, whether it is retired and its media fields, for the
+        template."""
         return [
-            (info.purpose.name, [self[answer_field_name(info.purpose.pk, m)] for m in MediaType])
+            (
+                info.purpose.name,
+                not info.purpose.active,
+                [self[answer_field_name(info.purpose.pk, m)] for m in MediaType],
+            )
             for info in self.infos
         ]
 

@@ -120,14 +120,29 @@ PARENT_STATES = {
     State.UNANSWERED: ("?", "unanswered", _("not answered: not allowed")),
 }
 PARENT_NOT_ALLOWED = ("✗", "refused", _("not allowed"))  # refused, or safeguarded
+# Granted on a retired channel (switched off in the admin): the school publishes nothing
+# new there, and what it published stays up until a parent withdraws. "allowed" would
+# read as if new posts were.
+RETIRED_GRANTED = ("✓", "retired", _("only what is already published"))
+RETIRED_GRANTED_BY_YOU = _(
+    "You gave permission; the channel is no longer used for new posts. What is already "
+    "published stays up until you withdraw."
+)
+RETIRED_GRANTED_BY_OTHER = _(
+    "The other parent gave permission; the channel is no longer used for new posts. What "
+    "is already published stays up until a parent with parental authority says no."
+)
 
 
 @register.simple_tag
-def parent_state(state):
+def parent_state(state, retired=False):
     """A state as a parent reads it: refused and the safeguarding flag both read "not
     allowed" (a parent of a safeguarded child is told elsewhere on the page, without the
-    reason)."""
-    symbol, css, label = PARENT_STATES.get(state, PARENT_NOT_ALLOWED)
+    reason); granted on a retired channel reads "only what is already published"."""
+    if retired and state == State.GRANTED:
+        symbol, css, label = RETIRED_GRANTED
+    else:
+        symbol, css, label = PARENT_STATES.get(state, PARENT_NOT_ALLOWED)
     return format_html(STATE_HTML, css, symbol, label)
 
 
@@ -139,14 +154,15 @@ def summary_items(summary):
     labels, badges, items = {}, {}, []
     for line in summary:
         parts = []
+        retired = bool(line.get("retired"))
         for media, state in line["media"]:
             if media not in labels:
                 labels[media] = conditional_escape(media.label)
-            if state not in badges:
-                badges[state] = parent_state(state)
-            parts.append(f"{labels[media]} {badges[state]}")
+            if (state, retired) not in badges:
+                badges[state, retired] = parent_state(state, retired)
+            parts.append(f"{labels[media]} {badges[state, retired]}")
         name = f"<strong>{conditional_escape(line['name'])}</strong>"
-        if line.get("retired"):
+        if retired:
             name += f" <small>({conditional_escape(gettext('no longer in use'))})</small>"
         items.append(f"<li>{name}: {' · '.join(parts)}</li>")
     # the names and words escaped, the badges built by format_html
@@ -343,11 +359,27 @@ def media_row(context, row, can_decide):
             own = once("unanswered", lambda: gettext("You have not answered yet."))
         else:
             own = once(("answer", answer.granted, answer.at), lambda: _own_answer(answer))
-    school = once("school", lambda: gettext("For the school:"))
-    badge = once(("state", state), lambda: parent_state(state))
+    school, badge = _effect(once, state, answer, retired=row.get("retired", False))
     # every piece is escaped, a translation as {% blocktranslate %} leaves it, or HTML
     # built by format_html (the radios)
     return mark_safe(MEDIA_ROW_HTML.format(name, name, choices, own, school, badge))  # noqa: S308
+
+
+def _effect(once, state, answer, *, retired: bool) -> tuple[str, str]:
+    """ "For the school:" and the state's badge; on a retired channel where a "yes" stands,
+    one sentence that says what it still does ("For the school: allowed" would read as if
+    new posts were)."""
+    if retired and state == State.GRANTED:
+        by_you = answer is not None and answer.granted
+        return "", once(("retired", by_you), lambda: _retired_granted(by_you=by_you))
+    school = once("school", lambda: gettext("For the school:"))
+    return school, once(("state", state), lambda: parent_state(state))
+
+
+def _retired_granted(*, by_you: bool) -> str:
+    """A "yes" that stands on a retired channel: the parent's own, or another gezag-holder's."""
+    label = RETIRED_GRANTED_BY_YOU if by_you else RETIRED_GRANTED_BY_OTHER
+    return format_html(STATE_HTML, RETIRED_GRANTED[1], RETIRED_GRANTED[0], label)
 
 
 SET_ALL_HTML = (

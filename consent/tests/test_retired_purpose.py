@@ -163,6 +163,156 @@ def test_the_child_page_with_a_retired_channel_runs_the_same_queries(
     assert RETIRED_NOTE in page
 
 
+def channel_fieldset(page: str, name: str) -> str:
+    """The child page's fieldset of one channel."""
+    return page.split(f"<legend>{name}")[1].split("</fieldset>\n</fieldset>")[0]
+
+
+ALLOWED = 'aria-hidden="true">✓</span> toegestaan'
+RETIRED_BY_YOU = (
+    "U gaf toestemming; het kanaal wordt niet meer gebruikt voor nieuwe berichten."
+    " Wat er al staat, blijft staan tot u intrekt."
+)
+
+
+def test_the_child_page_says_what_a_yes_on_a_retired_channel_still_does(
+    login, published, parent_a, pupil_a, django_assert_num_queries
+):
+    """Not "Voor de school: ✓ toegestaan", as if new posts were: the parent's "yes" keeps
+    up what was published, nothing new. An active channel's "yes" still reads
+    "toegestaan". The same 6 queries (test_query_counts.py lists them)."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    retire(SOCIAL)
+    client = login(parent_a)
+    url = reverse("consent:child", args=[pupil_a.pk])
+    client.get(url)
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    social = channel_fieldset(page, "Sociale media van de school")
+    assert RETIRED_BY_YOU in social
+    assert ALLOWED not in social and "Voor de school:" in social  # video, audio: unanswered
+    assert ALLOWED in channel_fieldset(page, "Website van de school")
+    summary = page.split('class="summary__list">')[1].split("</ul>")[0]
+    [line] = [li for li in summary.split("<li>") if "Sociale media" in li]
+    assert 'aria-hidden="true">✓</span> alleen wat er al staat' in line
+    assert ALLOWED not in line
+
+
+def test_the_child_page_says_whose_yes_stands_on_a_retired_channel(
+    login, teacher_a, parent_a, pupil_a
+):
+    """The other parent said yes: this parent's "nee" would take it down."""
+    other = make_user("ouder2.sem@example.org")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, SOCIAL, "photo", True)
+    retire(SOCIAL)
+    page = login(parent_a).get(reverse("consent:child", args=[pupil_a.pk])).content.decode()
+    social = channel_fieldset(page, "Sociale media van de school")
+    assert (
+        "De andere ouder gaf toestemming; het kanaal wordt niet meer gebruikt voor nieuwe"
+        " berichten. Wat er al staat, blijft staan tot een ouder met gezag nee kiest." in social
+    )
+    assert ALLOWED not in social and RETIRED_BY_YOU not in social
+
+
+# --- the director's paper and phone form -------------------------------------------------
+
+
+def paper_form(channel: Purpose, guardian, **answers) -> dict:
+    """The paper form of one parent, by phone, with answers on one channel."""
+    data = {"guardian": guardian.pk, "method": "phone"}
+    data.update({f"c-{channel.pk}-{media}": value for media, value in answers.items()})
+    return data
+
+
+def test_the_paper_form_offers_the_retired_channels_the_child_page_offers(
+    login, published, director_a, parent_a, pupil_a
+):
+    """Social media (a "ja" and a published photo) with only "nee"; local press (a "nee",
+    nothing published) not at all: the child page's rule."""
+    decide(pupil_a, parent_a, "pers", "photo", False)
+    social, pers = retire(SOCIAL), retire("pers")
+    record = login(director_a).get(reverse("consent:record", args=[pupil_a.pk])).content.decode()
+    child = login(parent_a).get(reverse("consent:child", args=[pupil_a.pk])).content.decode()
+    for page in (record, child):
+        assert [radios(page, social, media) for media in ("photo", "video", "audio")] == [
+            {"no"}
+        ] * 3
+        assert radios(page, pers) == set()
+    assert "alleen een intrekking (nee) kan nog worden vastgelegd" in record
+    assert "<legend>Lokale pers</legend>" not in record
+
+
+def test_a_withdrawal_by_phone_on_a_retired_channel_reaches_the_teacher(
+    login,
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    published,
+    director_a,
+    teacher_a,
+    parent_a,
+    pupil_a,
+):
+    """The parent phones the school: the director records "nee" for social media, which
+    was switched off after the photo went up. The teacher gets the task and its e-mail, as
+    after a withdrawal on the child page."""
+    social = retire(SOCIAL)
+    client = login(director_a)
+    url = reverse("consent:record", args=[pupil_a.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, paper_form(social, parent_a, photo="no"))
+    assert response.status_code == 302
+    event = ConsentEvent.objects.get(purpose=social, granted=False)
+    assert (event.guardian, event.method, event.recorded_by) == (parent_a, "phone", director_a)
+    task = TakedownTask.objects.get()
+    assert (task.publication_check, task.pupil, task.assigned_to) == (published, pupil_a, teacher_a)
+    assert (task.reason, task.caused_by) == (TakedownTask.Reason.ANSWER, event)
+    [email] = mail.outbox
+    assert email.to == [teacher_a.email]
+    assert "Sem" not in email.body and "Sem" not in email.subject
+    assert "1 antwoord is vastgelegd" in client.get(response.url).content.decode()
+
+
+def test_the_paper_form_refuses_a_yes_on_a_retired_channel_and_records_nothing(
+    login, published, director_a, parent_a, pupil_a
+):
+    """A "ja" on a retired channel (typed into an old form, say) refuses the whole form,
+    the "nee" and the active channel's answer with it."""
+    social = retire(SOCIAL)
+    before = ConsentEvent.objects.count()
+    data = paper_form(social, parent_a, photo="no", video="yes")
+    data[f"c-{purpose('website').pk}-photo"] = "yes"
+    response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].has_error(f"c-{social.pk}-video", "invalid_choice")
+    assert (
+        "“Sociale media van de school” is niet meer in gebruik voor nieuwe berichten: daar"
+        " kunt u alleen een nee (intrekking) vastleggen, geen ja. Er is niets vastgelegd."
+        in response.content.decode()
+    )
+    assert ConsentEvent.objects.count() == before
+    assert TakedownTask.objects.count() == 0
+
+
+def test_the_paper_form_runs_the_same_queries_with_a_retired_channel(
+    login, published, director_a, parent_a, pupil_a, django_assert_num_queries
+):
+    """9 queries, with or without a retired channel shown: the user and the director's
+    memberships (session), the pupil within reach, the channels with where the child
+    still appears on a retired one (CHILD_PURPOSE_INFOS_SQL), the gezag-holders and the
+    events (consent_table, for the standing "yes"), the protocol banner with the menu's
+    number of takedowns, the parents to choose from and the history."""
+    client = login(director_a)
+    url = reverse("consent:record", args=[pupil_a.pk])
+    client.get(url)
+    with django_assert_num_queries(9):
+        client.get(url)
+    social = retire(SOCIAL)
+    with django_assert_num_queries(9):
+        page = client.get(url).content.decode()
+    assert radios(page, social) == {"no"}
+
+
 # --- gezag changes ----------------------------------------------------------------------
 
 

@@ -26,10 +26,10 @@ from consent.reports import (
     coverage_table,
     school_coverage,
 )
-from consent.rules import purpose_infos
 from consent.services import (
     consent_decide,
     current_school_year,
+    parent_purposes,
     reminder_plan,
     reminders_send,
     review_round_open,
@@ -222,9 +222,11 @@ def record(request, pk):
         guardianships__pupil=pupil, guardianships__has_parental_authority=True
     )
     initial = {"guardian": _initial_guardian(request, guardians)}
-    form = PaperForm(
-        request.POST or None, guardians=guardians, infos=purpose_infos(), initial=initial
-    )
+    # the channels the child's page shows: the active ones, and the retired ones where a
+    # "yes" stands or the child still appears in something published (a withdrawal by
+    # phone or on paper must reach those too)
+    infos, _table = parent_purposes(pupil)
+    form = PaperForm(request.POST or None, guardians=guardians, infos=infos, initial=initial)
     if request.method == "POST" and form.is_valid():
         guardian = form.cleaned_data["guardian"]
         try:
@@ -234,6 +236,7 @@ def record(request, pk):
                 answers=form.answers(),
                 method=form.cleaned_data["method"],
                 recorded_by=request.user,
+                infos=infos,
             )
         except (ValidationError, PermissionDenied):
             form.add_error(None, _("This form could not be recorded; nothing was changed."))

@@ -70,6 +70,7 @@ def _rows(pupil, user, infos, table, form):
     rows = []
     for info in infos:
         media_rows = []
+        retired = not info.purpose.active
         for media in MediaType:
             latest = table.latest_by_guardian(pupil.pk, info.purpose.pk, media)
             media_rows.append(
@@ -78,6 +79,7 @@ def _rows(pupil, user, infos, table, form):
                     "field": form[answer_field_name(info.purpose.pk, media)] if form else None,
                     "own": latest.get(user.pk),
                     "state": table.state(pupil.pk, info.purpose.pk, media),
+                    "retired": retired,
                 }
             )
         rows.append(
@@ -86,7 +88,7 @@ def _rows(pupil, user, infos, table, form):
                 "version_field": form[f"v-{info.purpose.pk}"] if form else None,
                 "media_rows": media_rows,
                 "asked_again": info.baseline > 1 and all(r["own"] is None for r in media_rows),
-                "retired": not info.purpose.active,
+                "retired": retired,
             }
         )
     return rows
