@@ -32,7 +32,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
 from django.utils import timezone
 
 from accounts.attention import SchoolAttention, attention_overview, failing_sources
-from accounts.models import SchoolCounts
+from accounts.models import SchoolCounts, User
 from consent.models import TakedownTask
 from monitoring.models import FollowUp, Source
 from schools.leaders import directed_school_ids
@@ -190,14 +190,16 @@ def _stored(page: Page, totals: dict, *, still_counting: int) -> BoardHome:
 
 
 def _directors_of(school):
-    """NOT EXISTS, not NOT IN: PostgreSQL answers it with an anti-join of two indexes
-    (1.9 -> 1.0 ms at 6,000 schools)."""
+    """A school's active directors, as schools.leaders decides: one who left answers for
+    nothing. NOT EXISTS, not NOT IN: PostgreSQL answers it with an anti-join of two indexes
+    (1.9 -> 1.0 ms at 6,000 schools). "Active" is asked of the small partial index of
+    deactivated accounts, not of each director's row: the join to the users took the read
+    to 13-17 ms at 6,000 schools (the board home 1.4 x small at national), this 2.6 ms."""
     from schools.models import StaffMembership
 
-    # an active director, as schools.leaders decides: one who left answers for nothing
-    return StaffMembership.objects.filter(
-        role=StaffMembership.Role.DIRECTOR, school=school, user__is_active=True
-    )
+    left = User.objects.filter(pk=OuterRef("user_id"), is_active=False)
+    directors = StaffMembership.objects.filter(role=StaffMembership.Role.DIRECTOR, school=school)
+    return directors.exclude(Exists(left))
 
 
 def _open_work(ids: list[int], failing: list[Source]) -> dict[int, tuple[int, int, int, int]]:
