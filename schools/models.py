@@ -166,11 +166,14 @@ class StaffMembership(models.Model):
                 fields=["user", "school", "role"], name="unique_membership_per_role"
             ),
         ]
-        # "Schools without a director" (the board home) reads the directors' schools from
-        # this index alone, not from every membership (2 × 5 ms at national size).
+        # "Schools without a director" (the board home) reads the directors' schools, and
+        # whose account each is (to ask whether it was deactivated), from this index alone,
+        # not from every membership (2 × 5 ms at national size): 2.6 -> 2.3 ms at 6,000.
         indexes = [
             models.Index(
-                fields=["school"], condition=Q(role="director"), name="membership_director"
+                fields=["school", "user"],
+                condition=Q(role="director"),
+                name="membership_director_user",
             )
         ]
 
