@@ -148,6 +148,14 @@ def test_withdrawing_everything_covers_retired_channels(login, published, parent
     assert TakedownTask.objects.get().caused_by == latest
 
 
+def child_page_in_six_queries(client, pupil, django_assert_num_queries) -> str:
+    """The child page, as shown a second time: 6 queries (test_query_counts.py lists them)."""
+    url = reverse("consent:child", args=[pupil.pk])
+    client.get(url)
+    with django_assert_num_queries(6):
+        return client.get(url).content.decode()
+
+
 def test_the_child_page_with_a_retired_channel_runs_the_same_queries(
     login, published, parent_a, pupil_a, django_assert_num_queries
 ):
@@ -155,11 +163,7 @@ def test_the_child_page_with_a_retired_channel_runs_the_same_queries(
     purposes' one query (consent.rules.CHILD_PURPOSE_INFOS_SQL): still 6, as
     test_query_counts.py lists them."""
     retire(SOCIAL)
-    client = login(parent_a)
-    url = reverse("consent:child", args=[pupil_a.pk])
-    client.get(url)
-    with django_assert_num_queries(6):
-        page = client.get(url).content.decode()
+    page = child_page_in_six_queries(login(parent_a), pupil_a, django_assert_num_queries)
     assert RETIRED_NOTE in page
 
 
@@ -183,11 +187,7 @@ def test_the_child_page_says_what_a_yes_on_a_retired_channel_still_does(
     "toegestaan". The same 6 queries (test_query_counts.py lists them)."""
     decide(pupil_a, parent_a, "website", "photo", True)
     retire(SOCIAL)
-    client = login(parent_a)
-    url = reverse("consent:child", args=[pupil_a.pk])
-    client.get(url)
-    with django_assert_num_queries(6):
-        page = client.get(url).content.decode()
+    page = child_page_in_six_queries(login(parent_a), pupil_a, django_assert_num_queries)
     social = channel_fieldset(page, "Sociale media van de school")
     assert RETIRED_BY_YOU in social
     assert ALLOWED not in social and "Voor de school:" in social  # video, audio: unanswered
