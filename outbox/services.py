@@ -37,6 +37,8 @@ exponential backoff (``OUTBOX_MAX_ATTEMPTS`` in all). A worker that dies during 
 while Redis was down go out once it is back.
 Delivery is at least once; the key and the claim make the effect once in practice.
 In development without Redis (eager Celery) duties run right after the commit.
+A duty does not outlive its use: the daily retention run deletes done duties and empties,
+then deletes, failed ones (``duties_apply_retention``); a pending duty is never touched.
 
 3. Send e-mail from a handler with ``duty_mail``: its Message-ID is made from the duty's
    key. The one case the claim cannot cover is a worker that dies after the SMTP server
