@@ -471,6 +471,14 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, minimum=1)
 # Times a duty's worker may die during its handler (killed, out of memory) before it fails.
 OUTBOX_MAX_LOST_ATTEMPTS = env_int("OUTBOX_MAX_LOST_ATTEMPTS", 5, minimum=1)
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)
+# What duties carry (an account notice's text with an IP address, recipients' ids) is kept
+# only this long: done duties are deleted this many days after they were done, and a failed
+# duty's payload is emptied as long after it was written; the failed duty itself (key,
+# handler, last error) stays for the admin until the second term. The daily retention run
+# (schools.erase_left_pupils) applies both; pending duties are never touched. At least 7:
+# a deleted duty's key may be queued again, and a reminder's key claims its week.
+OUTBOX_DONE_RETENTION_DAYS = env_int("OUTBOX_DONE_RETENTION_DAYS", 30, minimum=7)
+OUTBOX_FAILED_RETENTION_DAYS = env_int("OUTBOX_FAILED_RETENTION_DAYS", 180, minimum=7)
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
     "task": "outbox.sweep",
     "schedule": float(OUTBOX_SWEEP_SECONDS),

@@ -37,6 +37,8 @@ exponential backoff (``OUTBOX_MAX_ATTEMPTS`` in all). A worker that dies during 
 while Redis was down go out once it is back.
 Delivery is at least once; the key and the claim make the effect once in practice.
 In development without Redis (eager Celery) duties run right after the commit.
+A duty does not outlive its use: the daily retention run deletes done duties and empties,
+then deletes, failed ones (``duties_apply_retention``); a pending duty is never touched.
 
 3. Send e-mail from a handler with ``duty_mail``: its Message-ID is made from the duty's
    key. The one case the claim cannot cover is a worker that dies after the SMTP server
@@ -340,3 +342,44 @@ def duties_sweep(*, limit: int = 500) -> int:
     if len(due) == limit:
         _sweep_dispatch()
     return len(due)
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutyRetention:
+    done_deleted: int
+    failed_emptied: int
+    failed_deleted: int
+
+
+@transaction.atomic
+def duties_apply_retention(*, now: datetime.datetime | None = None) -> DutyRetention:
+    """What a duty carries (an account notice's address and text with the IP address and
+    browser of whoever made the change; ids of recipients) is kept only as long as useful.
+
+    Done duties go ``OUTBOX_DONE_RETENTION_DAYS`` after they were done. A failed duty stays
+    for the admin to see (key, handler, last error) ``OUTBOX_FAILED_RETENTION_DAYS`` after
+    it was written, but its payload is emptied after the done term: nothing runs it again.
+    A pending duty is never touched: it is an e-mail still to go.
+    """
+    now = now or timezone.now()
+    done_cutoff = now - datetime.timedelta(days=settings.OUTBOX_DONE_RETENTION_DAYS)
+    failed_cutoff = now - datetime.timedelta(days=settings.OUTBOX_FAILED_RETENTION_DAYS)
+    done = Duty.objects.filter(status=Duty.Status.DONE, done_at__lt=done_cutoff)
+    failed = Duty.objects.filter(status=Duty.Status.FAILED)
+    result = DutyRetention(
+        done_deleted=done.delete()[0],
+        failed_deleted=failed.filter(created_at__lt=failed_cutoff).delete()[0],
+        failed_emptied=failed.filter(created_at__lt=done_cutoff)
+        .exclude(payload={})
+        .update(payload={}),
+    )
+    log.info(
+        "outbox retention: %s done duties deleted, %s failed deleted, %s failed emptied",
+        result.done_deleted,
+        result.failed_deleted,
+        result.failed_emptied,
+    )
+    return result

@@ -3,6 +3,8 @@ one, and after a password change: through the outbox, in Dutch with "u", to ever
 confirmed address (and to a removed one). The changes go through allauth's real views;
 the duties run in-process after the commit."""
 
+from datetime import timedelta
+
 import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -149,3 +151,22 @@ def test_it_tells_the_account_when_its_password_is_reset(client, parent_a, run_d
     parent_a.refresh_from_db()
     assert parent_a.check_password(NEW_PASSWORD)
     assert notices() == {"[OPO Portal] Nieuw wachtwoord": [HOME]}
+
+
+def test_the_notice_with_ip_and_browser_is_deleted_after_the_outbox_term(
+    parent, run_duties, settings
+):
+    """The sent notice's duty keeps the rendered text (IP address, browser) for the admin
+    only OUTBOX_DONE_RETENTION_DAYS; the daily retention task then deletes it."""
+    from schools.tasks import erase_left_pupils
+
+    settings.OUTBOX_DONE_RETENTION_DAYS = 30
+    with run_duties():
+        parent.post(reverse("account_change_password"), PASSWORDS)
+    [notice] = Duty.objects.filter(handler="accounts.duties.account_notice_send")
+    assert (notice.status, "IP-adres: 127.0.0.1" in notice.payload["body"]) == ("done", True)
+    erase_left_pupils.apply().get()
+    assert Duty.objects.filter(pk=notice.pk).exists()
+    Duty.objects.filter(pk=notice.pk).update(done_at=notice.done_at - timedelta(days=31))
+    erase_left_pupils.apply().get()
+    assert not Duty.objects.filter(pk=notice.pk).exists()
