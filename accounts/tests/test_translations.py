@@ -6,7 +6,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import trans_real
 from django.utils.translation.template import templatize
 
@@ -116,6 +119,28 @@ def test_it_checks_e_mail_and_chart_templates_too():
     checked = {path.relative_to(ROOT).as_posix() for path in our_templates()}
     assert "templates/policy/email/published.txt" in checked
     assert "templates/monitoring/_cases_chart.svg" in checked
+
+
+OUR_MODEL_APPS = ["accounts", "schools", "policy", "consent", "monitoring", "outbox"]
+
+
+def test_every_model_and_field_of_ours_has_a_dutch_name(dutch_catalog):
+    """The admin shows models and fields by their verbose names (column headers, labels,
+    filters): a field without one shows its English attribute name ("Pupil", "Group")."""
+    missing = []
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_MODEL_APPS:
+            continue
+        names = {"model": model._meta.original_attrs.get("verbose_name")}
+        for field in model._meta.get_fields():
+            if field.concrete and not field.auto_created:
+                names[field.name] = field.verbose_name
+        for name, verbose_name in names.items():
+            with translation.override(None):  # the msgid itself
+                msgid = str(verbose_name)
+            if not isinstance(verbose_name, Promise) or msgid not in dutch_catalog:
+                missing.append(f"{model._meta.label}.{name}: {msgid!r}")
+    assert not missing, "not translatable or no Dutch translation:\n" + "\n".join(missing)
 
 
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jullie|jezelf)\b", re.IGNORECASE)
