@@ -89,17 +89,22 @@ class SchoolCounts(models.Model):
     and in any case within `settings.BOARD_COUNTS_CYCLE_SECONDS`."""
 
     school = models.OneToOneField(
-        "schools.School", on_delete=models.CASCADE, related_name="board_counts"
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="board_counts",
+        verbose_name=_("school"),
     )
-    pupils = models.PositiveIntegerField(default=0)
-    waiting_pupils = models.PositiveIntegerField(default=0)
-    conflicts = models.PositiveIntegerField(default=0)
-    protocol_missing = models.PositiveIntegerField(default=0)
-    changes = models.PositiveBigIntegerField(default=0)
-    counted_changes = models.PositiveBigIntegerField(default=0)
-    counted_at = models.DateTimeField()
+    pupils = models.PositiveIntegerField(_("pupils"), default=0)
+    waiting_pupils = models.PositiveIntegerField(_("waiting pupils"), default=0)
+    conflicts = models.PositiveIntegerField(_("conflicts"), default=0)
+    protocol_missing = models.PositiveIntegerField(_("protocol missing"), default=0)
+    changes = models.PositiveBigIntegerField(_("changes"), default=0)
+    counted_changes = models.PositiveBigIntegerField(_("counted changes"), default=0)
+    counted_at = models.DateTimeField(_("counted at"))
 
     class Meta:
+        verbose_name = _("school counts")
+        verbose_name_plural = _("school counts")
         indexes = [
             # the changed schools, read on every view of the board's home
             models.Index(

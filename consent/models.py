@@ -51,7 +51,9 @@ class PurposeVersion(models.Model):
         CORRECTION = "correction", _("correction (answers stay valid)")
         CHANGE_OF_MEANING = "change_of_meaning", _("change of meaning (ask parents again)")
 
-    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="versions")
+    purpose = models.ForeignKey(
+        Purpose, on_delete=models.PROTECT, related_name="versions", verbose_name=_("purpose")
+    )
     number = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text shown to parents"))
     text_hash = models.CharField(_("text hash (SHA-256)"), max_length=64, editable=False)
@@ -114,7 +116,10 @@ class ConsentEvent(models.Model):
         PHONE = "phone", _("phone")
 
     pupil = models.ForeignKey(
-        "schools.Pupil", on_delete=models.PROTECT, related_name="consent_events"
+        "schools.Pupil",
+        on_delete=models.PROTECT,
+        related_name="consent_events",
+        verbose_name=_("pupil"),
     )
     guardian = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,9 +127,14 @@ class ConsentEvent(models.Model):
         related_name="consent_decisions",
         verbose_name=_("guardian"),
     )
-    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="events")
+    purpose = models.ForeignKey(
+        Purpose, on_delete=models.PROTECT, related_name="events", verbose_name=_("purpose")
+    )
     purpose_version = models.ForeignKey(
-        PurposeVersion, on_delete=models.PROTECT, related_name="events"
+        PurposeVersion,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("purpose version"),
     )
     text_hash = models.CharField(_("hash of the text shown"), max_length=64)
     media_type = models.CharField(_("media type"), max_length=10, choices=MediaType.choices)
@@ -196,11 +206,19 @@ class PublicationCheck(models.Model):
     )
     created_at = models.DateTimeField(_("checked at"), default=timezone.now, db_index=True)
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="publication_checks"
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="publication_checks",
+        verbose_name=_("school"),
     )
-    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="checks")
+    purpose = models.ForeignKey(
+        Purpose, on_delete=models.PROTECT, related_name="checks", verbose_name=_("purpose")
+    )
     purpose_version = models.ForeignKey(
-        PurposeVersion, on_delete=models.PROTECT, related_name="checks"
+        PurposeVersion,
+        on_delete=models.PROTECT,
+        related_name="checks",
+        verbose_name=_("purpose version"),
     )
     media_type = models.CharField(_("media type"), max_length=10, choices=MediaType.choices)
     pupils = models.ManyToManyField(
@@ -252,9 +270,17 @@ class CheckedPupil(models.Model):
     consent allowed it at the time of the check (the shown state, never a reason)."""
 
     publication_check = models.ForeignKey(
-        PublicationCheck, on_delete=models.CASCADE, related_name="checked_pupils"
+        PublicationCheck,
+        on_delete=models.CASCADE,
+        related_name="checked_pupils",
+        verbose_name=_("publication check"),
     )
-    pupil = models.ForeignKey("schools.Pupil", on_delete=models.PROTECT, related_name="checked_in")
+    pupil = models.ForeignKey(
+        "schools.Pupil",
+        on_delete=models.PROTECT,
+        related_name="checked_in",
+        verbose_name=_("pupil"),
+    )
     appearance = models.CharField(
         _("in the publication"), max_length=20, choices=Appearance.choices
     )
@@ -297,14 +323,27 @@ class TakedownTask(models.Model):
         AUTHORITY = "authority", _("who has parental authority (gezag) changed")
 
     publication_check = models.ForeignKey(
-        PublicationCheck, on_delete=models.CASCADE, related_name="takedowns"
+        PublicationCheck,
+        on_delete=models.CASCADE,
+        related_name="takedowns",
+        verbose_name=_("publication check"),
     )
-    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(
+        "schools.Pupil", on_delete=models.CASCADE, related_name="+", verbose_name=_("pupil")
+    )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="takedown_tasks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="takedown_tasks",
+        verbose_name=_("assigned to"),
     )
     caused_by = models.ForeignKey(
-        ConsentEvent, on_delete=models.PROTECT, related_name="takedowns", null=True, blank=True
+        ConsentEvent,
+        on_delete=models.PROTECT,
+        related_name="takedowns",
+        null=True,
+        blank=True,
+        verbose_name=_("caused by"),
     )
     reason = models.CharField(
         _("reason"), max_length=20, choices=Reason.choices, default=Reason.ANSWER
@@ -342,11 +381,18 @@ class TakedownTask(models.Model):
 class ConflictNotice(models.Model):
     """Parents started to disagree: the school's directors are told (once per causing event)."""
 
-    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
-    purpose = models.ForeignKey(Purpose, on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey(
+        "schools.Pupil", on_delete=models.CASCADE, related_name="+", verbose_name=_("pupil")
+    )
+    purpose = models.ForeignKey(
+        Purpose, on_delete=models.CASCADE, related_name="+", verbose_name=_("purpose")
+    )
     media_type = models.CharField(_("media type"), max_length=10, choices=MediaType.choices)
     caused_by = models.OneToOneField(
-        ConsentEvent, on_delete=models.PROTECT, related_name="conflict_notice"
+        ConsentEvent,
+        on_delete=models.PROTECT,
+        related_name="conflict_notice",
+        verbose_name=_("caused by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
@@ -363,7 +409,10 @@ class ReminderSent(models.Model):
     """A reminder e-mail to a parent who has not answered; `week` is the ISO week claimed."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consent_reminders",
+        verbose_name=_("user"),
     )
     week = models.CharField(_("ISO week"), max_length=8, help_text="2026-W48")
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
@@ -383,12 +432,18 @@ class ReviewRound(models.Model):
     """The yearly "review your choices" round of one school."""
 
     school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="review_rounds"
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="review_rounds",
+        verbose_name=_("school"),
     )
     school_year = models.CharField(_("school year"), max_length=9, help_text="2026-2027")
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opened by"),
     )
     emailed_at = models.DateTimeField(_("parents e-mailed at"), null=True, blank=True)
 
@@ -414,10 +469,17 @@ class ReviewConfirmation(models.Model):
     """
 
     review_round = models.ForeignKey(
-        ReviewRound, on_delete=models.CASCADE, related_name="confirmations"
+        ReviewRound,
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+        verbose_name=_("review round"),
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    pupil = models.ForeignKey("schools.Pupil", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    pupil = models.ForeignKey(
+        "schools.Pupil", on_delete=models.CASCADE, related_name="+", verbose_name=_("pupil")
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
 
     class Meta:

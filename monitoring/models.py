@@ -48,24 +48,25 @@ class Source(models.Model):
         blank=True,
         related_name="monitoring_sources",
         help_text=_("Posts of this source concern this school even when they do not name it."),
+        verbose_name=_("school"),
     )
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     interval_minutes = models.PositiveIntegerField(_("interval in minutes"), default=30)
     next_run_at = models.DateTimeField(_("next run at"), null=True, blank=True)
     # When the dispatcher queued a fetch that has not started yet: a fetch queued long ago
     # and never started was lost with the broker and is queued again (services.sources_dispatch).
-    queued_at = models.DateTimeField(null=True, blank=True)
-    etag = models.CharField(max_length=500, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
-    cursor = models.CharField(max_length=500, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    etag = models.CharField(_("etag"), max_length=500, blank=True)
+    last_modified = models.CharField(_("last modified"), max_length=100, blank=True)
+    cursor = models.CharField(_("cursor"), max_length=500, blank=True)
     consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
     needs_attention = models.BooleanField(_("needs attention"), default=False)
-    failure_notified_at = models.DateTimeField(null=True, blank=True)
+    failure_notified_at = models.DateTimeField(_("failure notified at"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
     # The claim: one fetch at a time per source (see services.source_claim).
-    claim_token = models.CharField(max_length=200, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    claim_token = models.CharField(_("claim token"), max_length=200, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("source")
@@ -101,9 +102,11 @@ class Source(models.Model):
 class WatchTerm(models.Model):
     """An extra name, hashtag or handle people use for a school (besides School.aliases)."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="watch_terms")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="watch_terms", verbose_name=_("school")
+    )
     term = models.CharField(_("term"), max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("watch term")
@@ -124,7 +127,9 @@ class FetchRun(models.Model):
         NOT_MODIFIED = "not_modified", _("not modified")
         FAILED = "failed", _("failed")
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="runs", verbose_name=_("source")
+    )
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -148,22 +153,25 @@ def content_hash(text: str, has_media: bool) -> str:
 
 
 class Post(models.Model):
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="posts")
-    external_id = models.CharField(max_length=500)
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="posts", verbose_name=_("source")
+    )
+    external_id = models.CharField(_("external id"), max_length=500)
     url = models.URLField(_("address"), max_length=1000, blank=True)
     author_handle = models.CharField(_("author"), max_length=200, blank=True)
     text = models.TextField(_("text"))
     has_media = models.BooleanField(_("has photos or video"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    content_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(_("content hash"), max_length=64)
     fetched_at = models.DateTimeField(_("fetched at"))
-    classified_at = models.DateTimeField(null=True, blank=True)
+    classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("reported by"),
     )
 
     class Meta:
@@ -203,7 +211,9 @@ class FollowUp(models.Model):
         Status.NO_ACTION: set(),
     }
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="followups")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="followups", verbose_name=_("school")
+    )
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default="new")
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
@@ -221,10 +231,10 @@ class FollowUp(models.Model):
     planned_for = models.DateField(_("conversation planned for"), null=True, blank=True)
     held_on = models.DateField(_("conversation held on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    urgent_notified_at = models.DateTimeField(null=True, blank=True)
+    urgent_notified_at = models.DateTimeField(_("urgent notified at"), null=True, blank=True)
     # Hashed word shingles of the first post: near-duplicates join this case without
     # keeping post text on the case.
-    shingles = models.JSONField(default=list, blank=True)
+    shingles = models.JSONField(_("shingles"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("follow-up case")
@@ -266,9 +276,16 @@ class Flag(models.Model):
     # A flag outlives its post: retention deletes the post (and its text), the anonymous
     # count stays for reports.
     post = models.ForeignKey(
-        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+        Post,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flags",
+        verbose_name=_("post"),
     )
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="flags")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="flags", verbose_name=_("school")
+    )
     category = models.CharField(_("category"), max_length=30)
     score = models.FloatField(_("score"))
     matched = models.JSONField(_("matched terms"), default=list)
@@ -276,7 +293,12 @@ class Flag(models.Model):
     urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(_("flagged at"))
     followup = models.ForeignKey(
-        FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+        FollowUp,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flags",
+        verbose_name=_("follow-up case"),
     )
     dismissed_as_false_positive = models.BooleanField(_("false positive"), default=False)
     dismissed_by = models.ForeignKey(
@@ -285,8 +307,9 @@ class Flag(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("dismissed by"),
     )
-    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True)
     # A flag a staff member set by hand ("dit is een klacht"): labelled data for the
     # learned layer, with who and when.
     marked_by = models.ForeignKey(
@@ -295,8 +318,9 @@ class Flag(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("marked by"),
     )
-    marked_at = models.DateTimeField(null=True, blank=True)
+    marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("flag")
@@ -347,9 +371,13 @@ class Mention(models.Model):
     """A post names a school: every such post is on the school's "Vermeldingen" list,
     flagged or not."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="mentions")
-    created_at = models.DateTimeField()
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("post")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("school")
+    )
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("mention")
@@ -372,10 +400,10 @@ class LearnedModel(models.Model):
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     trained_at = models.DateTimeField(_("trained at"))
-    training_digest = models.CharField(max_length=64)
+    training_digest = models.CharField(_("training digest"), max_length=64)
     examples = models.JSONField(_("training examples"), default=dict)
     evaluation = models.JSONField(_("evaluation"), default=dict)
-    parameters = models.JSONField(default=dict)
+    parameters = models.JSONField(_("parameters"), default=dict)
 
     class Meta:
         verbose_name = _("learned model")
@@ -389,27 +417,35 @@ class LearnedModel(models.Model):
 class PublicReply(models.Model):
     """The only online answer the protocol allows: a correction of an inaccuracy."""
 
-    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="replies")
+    followup = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="replies", verbose_name=_("follow-up case")
+    )
     text = models.TextField(_("reply text"))
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
     )
-    drafted_at = models.DateTimeField()
+    drafted_at = models.DateTimeField(_("drafted at"))
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    posted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("posted by"),
     )
     posted_url = models.URLField(_("address of the posted reply"), max_length=1000, blank=True)
 

@@ -112,7 +112,12 @@ class Section(models.Model):
         TEXT = "text", _("paragraphs")
         FUNCTION = "function", _("function (numbered articles)")
 
-    version = models.ForeignKey(ProtocolVersion, on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        ProtocolVersion,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("version"),
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     slug = models.SlugField(
@@ -148,8 +153,15 @@ class Section(models.Model):
 class Article(models.Model):
     """One numbered article (or paragraph) of a section, cited by its anchor."""
 
-    version = models.ForeignKey(ProtocolVersion, on_delete=models.CASCADE, related_name="articles")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="articles")
+    version = models.ForeignKey(
+        ProtocolVersion,
+        on_delete=models.CASCADE,
+        related_name="articles",
+        verbose_name=_("version"),
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="articles", verbose_name=_("section")
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     anchor = models.SlugField(_("anchor"), max_length=80)
     text = models.TextField(
@@ -187,10 +199,16 @@ class Acknowledgement(models.Model):
     """A user confirmed having read one published version. Per version: a new one asks again."""
 
     version = models.ForeignKey(
-        ProtocolVersion, on_delete=models.PROTECT, related_name="acknowledgements"
+        ProtocolVersion,
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+        verbose_name=_("version"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="protocol_confirmations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="protocol_confirmations",
+        verbose_name=_("user"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
     carried_from = models.ForeignKey(
@@ -229,7 +247,7 @@ class Release(models.Model):
         CORRECTION = "correction", _("correction of spelling: confirmations stay valid")
 
     version = models.OneToOneField(
-        ProtocolVersion, on_delete=models.PROTECT, related_name="release"
+        ProtocolVersion, on_delete=models.PROTECT, related_name="release", verbose_name=_("version")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     staff_emailed_at = models.DateTimeField(_("staff e-mailed at"), null=True, blank=True)

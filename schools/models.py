@@ -27,7 +27,9 @@ class School(models.Model):
 
 
 class Group(models.Model):
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="groups")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="groups", verbose_name=_("school")
+    )
     name = models.CharField(_("name"), max_length=50)
     school_year = models.CharField(_("school year"), max_length=9, help_text="2026-2027")
 
@@ -56,14 +58,21 @@ class PupilQuerySet(models.QuerySet):
 
 
 class Pupil(models.Model):
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
+    )
     leerlingnummer = models.CharField(_("pupil number"), max_length=30)
     first_name = models.CharField(_("first name"), max_length=100)
     name_prefix = models.CharField(_("surname prefix"), max_length=30, blank=True)
     last_name = models.CharField(_("surname"), max_length=100)
     birth_date = models.DateField(_("date of birth"))
     group = models.ForeignKey(
-        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="pupils"
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pupils",
+        verbose_name=_("group"),
     )
     left_on = models.DateField(_("left school on"), null=True, blank=True)
     not_in_picture = models.BooleanField(
@@ -103,9 +112,14 @@ class Pupil(models.Model):
 
 class Guardianship(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="guardianships",
+        verbose_name=_("user"),
     )
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardianships")
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="guardianships", verbose_name=_("pupil")
+    )
     has_parental_authority = models.BooleanField(_("has parental authority (gezag)"))
 
     class Meta:
@@ -139,7 +153,10 @@ class StaffMembership(models.Model):
     SCHOOL_ROLES = (Role.TEACHER, Role.DIRECTOR)
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     school = models.ForeignKey(
         School,
@@ -148,6 +165,7 @@ class StaffMembership(models.Model):
         blank=True,
         related_name="memberships",
         help_text=_("Required for teachers and directors; board and privacy officer see all."),
+        verbose_name=_("school"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     groups = models.ManyToManyField(

@@ -18,18 +18,21 @@ register = template.Library()
 
 
 @register.simple_tag
-def board_rows(rows) -> SafeString:
-    """<tr> per accounts.board.BoardRow; an empty page says there are no schools."""
+def board_rows(rows, in_full=()) -> SafeString:
+    """<tr> per accounts.board.BoardRow; an empty page says there are no schools. A school
+    links to its part of the page when it is shown there in full (`in_full`: the
+    SchoolAttention of the first schools without a director), else to its coverage."""
     if not rows:
         empty = escape(_("No schools yet."))
         return mark_safe(f'<tr><td colspan="9">{empty}</td></tr>')  # noqa: S308 (escaped)
     before, after = reverse("consent:coverage", args=["-code-"]).split("-code-")
     yes, none = escape(_("yes")), f"<strong>{escape(_('none: the board answers'))}</strong>"
     not_counted = f'<td colspan="3">{escape(_("not counted yet"))}</td>'
+    on_page = {item.school.code for item in in_full}
     html = []
     for row in rows:
         code = row.school.code
-        link = before + code + after if row.has_director else f"#school-{code}"
+        link = f"#school-{code}" if code in on_page else before + code + after
         counts = (
             f"<td>{row.pupils}</td><td>{row.waiting_pupils}</td><td>{row.conflicts}</td>"
             if row.counted

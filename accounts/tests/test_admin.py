@@ -52,3 +52,10 @@ def test_it_stores_a_typed_address_in_small_letters(admin_client, teacher_a):
     assert response.status_code == 302
     teacher_a.refresh_from_db()
     assert teacher_a.email == "juf.anna@example.org"
+
+
+def test_it_names_the_columns_in_dutch(admin_client, parent_a):
+    """A foreign key without a verbose name showed its attribute name: "User", "Pupil"."""
+    html = admin_client.get(reverse("admin:schools_guardianship_changelist")).content.decode()
+    assert "Gebruiker" in html and "Leerling" in html
+    assert ">User<" not in html and ">Pupil<" not in html

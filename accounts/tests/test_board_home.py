@@ -2,6 +2,7 @@
 stored counts (counted again after changes) for a large one."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -304,3 +305,24 @@ def test_counts_changed_after_the_totals_were_read_are_in_the_totals_shown(
             decide(pupil_a, parent_a, info.purpose.code, media, True)
     SchoolCounts.objects.update(changes=F("changes") + 1)  # as the commit's mark does
     assert client.get(URL).context["home"].total["waiting_pupils"] == 0
+
+
+def test_every_school_row_links_to_a_place_on_the_page_or_its_coverage(
+    login, board, school_a, director_a
+):
+    """A school without a director links to its part of the page, which shows only the
+    first WITHOUT_DIRECTOR_IN_FULL; the rest ("find them in the table above") linked to
+    an anchor that was not on the page."""
+    School.objects.bulk_create(
+        School(code=f"school-{n:02}", name=f"OBS School {n:02}") for n in range(25)
+    )
+    html = login(board).get(URL, {"page": 1}).content.decode()
+    links = re.findall(r'<th scope="row"><a href="([^"]+)">', html)
+    assert len(links) == 26
+    for link in links:
+        if link.startswith("#"):
+            assert f'id="{link[1:]}"' in html, link
+        else:
+            assert link.startswith("/toestemming/dekking/"), link
+    last = reverse("consent:coverage", args=["school-24"])
+    assert last in links

@@ -57,3 +57,16 @@ def test_it_cites_without_a_database_query(db, django_assert_num_queries):
     template = Template('{% load protocol %}{% cite_protocol "profileren-3" %}')
     with django_assert_num_queries(0):
         template.render(Context())
+
+
+def test_the_follow_up_case_page_cites_profileren_2_and_3(login, director_a, school_a, v1):
+    """Issue 3: monitoring follow-up cites PROFILEREN 2-3 (listen, then talk in person
+    rather than answer online), where the director handles the case, not only on the
+    privacy page."""
+    from monitoring.tests.helpers import make_case
+
+    case = make_case(school_a)
+    html = login(director_a).get(reverse("monitoring:case", args=[case.pk])).content.decode()
+    protocol = reverse("policy:current")
+    assert f'href="{protocol}#profileren-2"' in html
+    assert f'href="{protocol}#profileren-3"' in html
