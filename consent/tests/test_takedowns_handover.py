@@ -146,3 +146,38 @@ def test_a_task_handed_over_before_its_email_went_out_is_emailed_once(
     duties_sweep()
     assert not Duty.objects.exclude(status=Duty.Status.DONE).exists()
     assert [message.to for message in mail.outbox] == [[director_a.email]]
+
+
+def test_the_new_assignee_is_told_who_checked_it_and_why_it_is_theirs(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    published,
+    teacher_a,
+    director_a,
+    parent_a,
+    pupil_a,
+):
+    """The director did not check the publication: the e-mail and the page do not say "you
+    checked" but name the teacher who did (whom the director can ask where it was posted),
+    and still no pupil."""
+    from django.urls import reverse
+
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    [message] = mail.outbox
+    body = " ".join(message.body.split())
+    assert "die Juf.A op " in body and "Juf.A werkt niet meer op OBS De Vlindertuin" in body
+    assert "die u op" not in body and "Sem" not in body and "Bakker" not in body
+    page = " ".join(login(director_a).get(reverse("consent:takedowns")).content.decode().split())
+    assert "gecontroleerd door Juf.A op" in page
+
+
+def test_the_teacher_who_checked_it_reads_that_they_did(
+    eager_tasks, django_capture_on_commit_callbacks, published, parent_a, pupil_a
+):
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    [message] = mail.outbox
+    assert "die u op " in " ".join(message.body.split())
