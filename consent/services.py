@@ -471,9 +471,10 @@ def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
 
 @transaction.atomic
 def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
-    """This staff member's open takedowns at schools where they no longer teach or direct
-    (a membership ended, the account was deactivated) go to each school's leaders' first,
-    each with its e-mail: a picture is not left up for someone who cannot take it down."""
+    """This staff member's open takedowns at schools where they no longer teach, direct or
+    lead (a membership ended, the account was deactivated) go to each school's leaders'
+    first, each with its e-mail: a picture is not left up for someone who cannot take it
+    down. One query per school they do not teach or direct at."""
     tasks = list(
         TakedownTask.objects.filter(assigned_to_id=user_id, done_at__isnull=True).select_related(
             "publication_check"
@@ -481,6 +482,12 @@ def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
     )
     checks = {task.publication_check for task in tasks}
     still = {school for _user, school in acting_pairs([user_id], {c.school_id for c in checks})}
+    # the board member who took a school's tasks (it has no director) and still does
+    still |= {
+        school
+        for school in {c.school_id for c in checks} - still
+        if user_id in leader_ids(school)
+    }
     assignees = _takedown_assignees({check for check in checks if check.school_id not in still})
     moved = []
     for task in tasks:

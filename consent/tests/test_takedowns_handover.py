@@ -181,3 +181,24 @@ def test_the_teacher_who_checked_it_reads_that_they_did(
     _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
     [message] = mail.outbox
     assert "die u op " in " ".join(message.body.split())
+
+
+def test_a_board_member_who_still_leads_the_school_keeps_its_task(
+    eager_tasks, django_capture_on_commit_callbacks, published, teacher_a, parent_a, pupil_a
+):
+    """A school without a director: its task went to the board member. A colleague with an
+    older account joins the board, and the admin saves the first one's membership: they
+    still lead the school, so nothing moves and nobody is e-mailed."""
+    from conftest import make_staff, make_user
+
+    older = make_user("al.lang.in.dienst@example.org")
+    board_member = make_staff("bestuur@example.org", StaffMembership.Role.BOARD)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    assert TakedownTask.objects.get().assigned_to == board_member
+    StaffMembership.objects.create(user=older, role=StaffMembership.Role.BOARD)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        board_member.memberships.get().save()
+    assert TakedownTask.objects.get().assigned_to == board_member
+    assert mail.outbox == []
