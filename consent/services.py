@@ -449,13 +449,15 @@ def takedowns_create(
 
 def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
     """Check id -> who takes it down: the teacher who made it while they still teach or
-    direct at its school, else the school's leaders' first (its directors, or the board;
+    direct at its school (or, board staff, while on the board), else the school's leaders' first (its directors, or the board;
     with neither, still its maker). One query for the makers, one per school whose maker
     left."""
     if not checks:
         return {}
     acting = acting_pairs(
-        {check.checked_by_id for check in checks}, {check.school_id for check in checks}
+        {check.checked_by_id for check in checks},
+        {check.school_id for check in checks},
+        board_everywhere=True,
     )
     leaders: dict[int, list[int]] = {}
     assignees = {}
@@ -471,23 +473,18 @@ def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
 
 @transaction.atomic
 def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
-    """This staff member's open takedowns at schools where they no longer teach, direct or
-    lead (a membership ended, the account was deactivated) go to each school's leaders'
-    first, each with its e-mail: a picture is not left up for someone who cannot take it
-    down. One query per school they do not teach or direct at."""
+    """This staff member's open takedowns at schools where they no longer teach or direct,
+    and are not on the board (a membership ended, the account was deactivated), go to each
+    school's leaders' first, each with its e-mail: a picture is not left up for someone
+    who cannot take it down."""
     tasks = list(
         TakedownTask.objects.filter(assigned_to_id=user_id, done_at__isnull=True).select_related(
             "publication_check"
         )
     )
     checks = {task.publication_check for task in tasks}
-    still = {school for _user, school in acting_pairs([user_id], {c.school_id for c in checks})}
-    # the board member who took a school's tasks (it has no director) and still does
-    still |= {
-        school
-        for school in {c.school_id for c in checks} - still
-        if user_id in leader_ids(school)
-    }
+    schools = {check.school_id for check in checks}
+    still = {school for _user, school in acting_pairs([user_id], schools, board_everywhere=True)}
     assignees = _takedown_assignees({check for check in checks if check.school_id not in still})
     moved = []
     for task in tasks:

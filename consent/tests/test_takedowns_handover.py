@@ -202,3 +202,23 @@ def test_a_board_member_who_still_leads_the_school_keeps_its_task(
         board_member.memberships.get().save()
     assert TakedownTask.objects.get().assigned_to == board_member
     assert mail.outbox == []
+
+
+def test_a_board_member_who_checked_a_publication_takes_it_down_themselves(
+    eager_tasks, django_capture_on_commit_callbacks, board, director_a, parent_a, pupil_a
+):
+    """Board staff may check before posting (on the foundation's channels, say): the task
+    goes to them, who posted it, not to the school's director, who cannot reach that post;
+    and it stays with them while they are on the board."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    publication_check_create(
+        user=board, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    assert TakedownTask.objects.get().assigned_to == board
+    [message] = mail.outbox
+    assert message.to == [board.email] and "die u op " in " ".join(message.body.split())
+    board.memberships.get().save()
+    assert TakedownTask.objects.get().assigned_to == board
+    StaffMembership.objects.filter(user=board).delete()
+    assert TakedownTask.objects.get().assigned_to == director_a
