@@ -93,6 +93,21 @@ def test_it_lists_open_tasks_on_the_teacher_home(login, published, teacher_a, pa
     assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in menu
 
 
+def test_a_yes_given_again_leaves_the_open_task_for_the_teacher_to_close(
+    login, published, teacher_a, parent_a, pupil_a
+):
+    """The picture was up while consent was withdrawn and the teacher was told to take it
+    down: a later "yes" closes nothing behind their back. The task stays on their page and
+    in the menu's count until they mark it done."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    assert TakedownTask.objects.get().done_at is None
+    html = login(teacher_a).get(reverse("consent:takedowns")).content.decode()
+    assert "Te doen</span>" not in html and "Te doen: Sem Bakker</h2>" in html
+    menu = re.search(r'<a href="/toestemming/verwijderen/"[^>]*>(.*?)</a>', html)[1]
+    assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in menu
+
+
 def test_it_counts_open_tasks_as_the_orm_query_would(
     published, teacher_a, other_teacher, parent_a, pupil_a
 ):
