@@ -449,9 +449,9 @@ def takedowns_create(
 
 def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
     """Check id -> who takes it down: the teacher who made it while they still teach or
-    direct at its school (or, board staff, while on the board), else the school's leaders' first (its directors, or the board;
-    with neither, still its maker). One query for the makers, one per school whose maker
-    left."""
+    direct at its school (board staff: while on the board), else the school's leaders'
+    first (its directors, or the board; with neither, still its maker). One query for the
+    makers, one per school whose maker left."""
     if not checks:
         return {}
     acting = acting_pairs(
