@@ -65,7 +65,7 @@ def acting_pairs(user_ids, school_ids, *, board_everywhere=False) -> set[tuple[i
     rows = StaffMembership.objects.filter(
         acting, user_id__in=list(user_ids), user__is_active=True
     ).values_list("user_id", "school_id", "role")
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     for user_id, school_id, role in rows:
         schools = school_ids if role == Role.BOARD else [school_id]
         pairs.update((user_id, school) for school in schools)
