@@ -42,7 +42,7 @@ from consent.signals import events_written_in_bulk
 from outbox.services import duties_enqueue_many, duty_enqueue, emailed_users
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
 from schools.leaders import acting_pairs, leader_ids
-from schools.models import Guardianship, Pupil, School
+from schools.models import ERASED_PREFIX, Guardianship, Pupil, School
 
 
 @dataclass(frozen=True)
@@ -574,10 +574,15 @@ def takedowns_for_gezag_change(
     ids who `lost` or `gained` it). Only current gezag-holders decide: a parent who lost it
     no longer counts, one who gained it back counts with their earlier answers. Every
     channel and media type that was granted before the change and is not after it is
-    taken down, as a withdrawal would be. Pupils who left keep their past publications
-    (their guardianships go when their record is erased, which withdraws nothing)."""
+    taken down, as a withdrawal would be, also for a pupil who left (what was published
+    while they were at school is still up). Not for an erased pupil: erasing the record
+    after the retention term removes the guardianships and withdraws nothing."""
     lost, gained = lost or {}, gained or {}
-    pupils = list(Pupil.objects.filter(pk__in=[*lost, *gained], left_on__isnull=True))
+    pupils = list(
+        Pupil.objects.filter(pk__in=[*lost, *gained]).exclude(
+            leerlingnummer__startswith=ERASED_PREFIX
+        )
+    )
     if not pupils:
         return []
     lock_pupils([pupil.pk for pupil in pupils])

@@ -134,6 +134,20 @@ def test_removing_a_link_in_the_admin_with_its_gezag_box_unticked_takes_the_pict
     assert (task.pupil, task.reason) == (pupil_a, TakedownTask.Reason.AUTHORITY)
 
 
+def test_ending_gezag_of_a_pupil_who_left_still_takes_the_picture_down(
+    published, parent_a, pupil_a
+):
+    """Sem left last summer; his photo, posted while he was at school, is still up. Only
+    erasing his record withdraws nothing; until then his consent decides as it did."""
+    pupil_a.left_on = datetime.date(2026, 7, 15)
+    pupil_a.save()
+    link = Guardianship.objects.get(user=parent_a, pupil=pupil_a)
+    link.has_parental_authority = False
+    link.save()
+    task = TakedownTask.objects.get()
+    assert (task.pupil, task.reason) == (pupil_a, TakedownTask.Reason.AUTHORITY)
+
+
 def test_erasing_a_pupil_who_left_takes_nothing_down(published, pupil_a):
     pupil_a.left_on = datetime.date(2024, 7, 15)
     pupil_a.save()
