@@ -34,7 +34,11 @@ def _mail(template: str, subject, user_id: int, context: dict) -> bool:
 def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
     """E-mail `user_id`, the assignee when the duty was written. A task handed over before
     this went out sends nothing: the hand-over wrote the new assignee's own duty."""
-    task = TakedownTask.objects.select_related("publication_check__purpose").get(pk=task_id)
+    task = TakedownTask.objects.select_related(
+        "publication_check__purpose",
+        "publication_check__checked_by",
+        "publication_check__school",
+    ).get(pk=task_id)
     if user_id is not None and task.assigned_to_id != user_id:
         logger.info("takedown task %s was handed over; its earlier e-mail is not sent", task_id)
         return

@@ -2,7 +2,7 @@
 erase a pupil's record."""
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -22,9 +22,11 @@ def take_down_after_gezag_changed(sender, lost, gained, **kwargs):
     takedowns_for_gezag_change(lost=lost, gained=gained)
 
 
+@receiver(pre_delete, sender=Guardianship)
 @receiver(pre_save, sender=Guardianship)
-def remember_gezag_before_save(sender, instance, raw=False, **kwargs):
-    """The stored (pupil, user) that held gezag, if any, for the save's after-effects."""
+def remember_gezag_before(sender, instance, raw=False, **kwargs):
+    """The stored (pupil, user) that held gezag, if any, for the save's or the deletion's
+    after-effects: the row as stored, not as a form changed it before deleting it."""
     instance._gezag_before = None
     if instance.pk is None or raw:
         return
@@ -54,9 +56,12 @@ def _has_answered(pupil_id: int, user_id: int) -> bool:
 
 @receiver(post_delete, sender=Guardianship)
 def take_down_after_gezag_deleted(sender, instance, **kwargs):
-    """A gezag-holder's link removed (a parent linked by mistake, say)."""
-    if instance.has_parental_authority:
-        takedowns_for_gezag_change(lost={instance.pupil_id: {instance.user_id}})
+    """A gezag-holder's link removed (a parent linked by mistake, say). The admin's pupil
+    page deletes the row as its form left it: gezag unticked in the same save still ends
+    a gezag that was held."""
+    before = getattr(instance, "_gezag_before", None)
+    if before:
+        takedowns_for_gezag_change(lost={before[0]: {before[1]}})
 
 
 @receiver(post_delete, sender=StaffMembership)

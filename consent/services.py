@@ -42,7 +42,7 @@ from consent.signals import events_written_in_bulk
 from outbox.services import duties_enqueue_many, duty_enqueue, emailed_users
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
 from schools.leaders import acting_pairs, leader_ids
-from schools.models import Guardianship, Pupil, School
+from schools.models import ERASED_PREFIX, Guardianship, Pupil, School
 
 
 @dataclass(frozen=True)
@@ -449,13 +449,15 @@ def takedowns_create(
 
 def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
     """Check id -> who takes it down: the teacher who made it while they still teach or
-    direct at its school, else the school's leaders' first (its directors, or the board;
-    with neither, still its maker). One query for the makers, one per school whose maker
-    left."""
+    direct at its school (board staff: while on the board), else the school's leaders'
+    first (its directors, or the board; with neither, still its maker). One query for the
+    makers, one per school whose maker left."""
     if not checks:
         return {}
     acting = acting_pairs(
-        {check.checked_by_id for check in checks}, {check.school_id for check in checks}
+        {check.checked_by_id for check in checks},
+        {check.school_id for check in checks},
+        board_everywhere=True,
     )
     leaders: dict[int, list[int]] = {}
     assignees = {}
@@ -471,16 +473,18 @@ def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
 
 @transaction.atomic
 def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
-    """This staff member's open takedowns at schools where they no longer teach or direct
-    (a membership ended, the account was deactivated) go to each school's leaders' first,
-    each with its e-mail: a picture is not left up for someone who cannot take it down."""
+    """This staff member's open takedowns at schools where they no longer teach or direct,
+    and are not on the board (a membership ended, the account was deactivated), go to each
+    school's leaders' first, each with its e-mail: a picture is not left up for someone
+    who cannot take it down."""
     tasks = list(
         TakedownTask.objects.filter(assigned_to_id=user_id, done_at__isnull=True).select_related(
             "publication_check"
         )
     )
     checks = {task.publication_check for task in tasks}
-    still = {school for _user, school in acting_pairs([user_id], {c.school_id for c in checks})}
+    schools = {check.school_id for check in checks}
+    still = {school for _user, school in acting_pairs([user_id], schools, board_everywhere=True)}
     assignees = _takedown_assignees({check for check in checks if check.school_id not in still})
     moved = []
     for task in tasks:
@@ -570,10 +574,15 @@ def takedowns_for_gezag_change(
     ids who `lost` or `gained` it). Only current gezag-holders decide: a parent who lost it
     no longer counts, one who gained it back counts with their earlier answers. Every
     channel and media type that was granted before the change and is not after it is
-    taken down, as a withdrawal would be. Pupils who left keep their past publications
-    (their guardianships go when their record is erased, which withdraws nothing)."""
+    taken down, as a withdrawal would be, also for a pupil who left (what was published
+    while they were at school is still up). Not for an erased pupil: erasing the record
+    after the retention term removes the guardianships and withdraws nothing."""
     lost, gained = lost or {}, gained or {}
-    pupils = list(Pupil.objects.filter(pk__in=[*lost, *gained], left_on__isnull=True))
+    pupils = list(
+        Pupil.objects.filter(pk__in=[*lost, *gained]).exclude(
+            leerlingnummer__startswith=ERASED_PREFIX
+        )
+    )
     if not pupils:
         return []
     lock_pupils([pupil.pk for pupil in pupils])

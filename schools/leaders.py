@@ -5,7 +5,7 @@ replies to approve) goes through here, so nothing waits for someone who does not
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from schools.models import School, StaffMembership
 
@@ -53,18 +53,23 @@ def leader_ids(school_id: int) -> list[int]:
 ACTING_ROLES = (Role.TEACHER, Role.DIRECTOR)
 
 
-def acting_pairs(user_ids, school_ids) -> set[tuple[int, int]]:
+def acting_pairs(user_ids, school_ids, *, board_everywhere=False) -> set[tuple[int, int]]:
     """The (user id, school id) pairs among these in which an active account still teaches
     or directs: someone who left a school cannot take down or follow up anything there.
-    One query."""
-    return set(
-        StaffMembership.objects.filter(
-            user_id__in=list(user_ids),
-            school_id__in=list(school_ids),
-            role__in=ACTING_ROLES,
-            user__is_active=True,
-        ).values_list("user_id", "school_id")
-    )
+    With `board_everywhere`, an active board member acts at every one of these schools
+    (board staff post for any school, and take down what they posted). One query."""
+    school_ids = list(school_ids)
+    acting = Q(school_id__in=school_ids, role__in=ACTING_ROLES)
+    if board_everywhere:
+        acting |= Q(role=Role.BOARD)
+    rows = StaffMembership.objects.filter(
+        acting, user_id__in=list(user_ids), user__is_active=True
+    ).values_list("user_id", "school_id", "role")
+    pairs: set[tuple[int, int]] = set()
+    for user_id, school_id, role in rows:
+        schools = school_ids if role == Role.BOARD else [school_id]
+        pairs.update((user_id, school) for school in schools)
+    return pairs
 
 
 def directors_of(school_id: int) -> list[int]:

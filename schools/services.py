@@ -61,7 +61,6 @@ def pupil_erase(*, pupil: Pupil) -> None:
     the pupil's publication checks).
     """
     _erase_admin_history(pupil)
-    Guardianship.objects.filter(pupil=pupil).delete()
     Pupil.objects.filter(pk=pupil.pk).exclude(leerlingnummer__startswith=ERASED_PREFIX).update(
         first_name="",
         name_prefix="",
@@ -71,6 +70,9 @@ def pupil_erase(*, pupil: Pupil) -> None:
         group=None,
         not_in_picture=False,
     )
+    # after the record reads as erased: removing the links of an erased pupil withdraws
+    # nothing (consent.receivers), other changes of gezag do
+    Guardianship.objects.filter(pupil=pupil).delete()
     pupil_erased.send(sender=Pupil, pupil_id=pupil.pk)
 
 

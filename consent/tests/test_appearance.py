@@ -399,3 +399,54 @@ def test_it_mails_a_safeguarding_takedown_without_the_reason(
     [message] = mail.outbox
     assert "niet meer toe" in message.body
     assert "ouder" not in message.body.lower() and "Gijs" not in message.body
+
+
+def _no_from_the_parent(gijs, parent, board):
+    decide(gijs, parent, "sociale-media", "photo", False)
+
+
+def _no_from_a_second_parent(gijs, parent, board):
+    other = make_user("ouder2.gijs@example.org")
+    Guardianship.objects.create(user=other, pupil=gijs, has_parental_authority=True)
+    decide(gijs, other, "sociale-media", "photo", False)
+
+
+def _change_of_meaning(gijs, parent, board):
+    purpose_version_publish(
+        user=board, purpose=purpose("sociale-media"), text="Nieuw.", kind="change_of_meaning"
+    )
+
+
+def _safeguarding(gijs, parent, board):
+    pupil_safeguarding_set(pupil=gijs, not_in_picture=True)
+
+
+def _gezag_ended(gijs, parent, board):
+    link = Guardianship.objects.get(pupil=gijs, user=parent)
+    link.has_parental_authority = False
+    link.save()
+
+
+@pytest.mark.parametrize("appearance", [Appearance.UNRECOGNISABLE, Appearance.LEFT_OUT])
+@pytest.mark.parametrize(
+    "cause",
+    [
+        _no_from_the_parent,
+        _no_from_a_second_parent,
+        _change_of_meaning,
+        _safeguarding,
+        _gezag_ended,
+    ],
+)
+def test_a_pupil_blurred_or_left_out_is_taken_down_for_by_no_cause(
+    teacher_a, board, levi_gijs_mila, appearance, cause
+):
+    """Whatever stops Gijs's consent, only the pupils who appear are taken down for: Mila
+    (appears) gets a task when the cause reaches her channel, Gijs (blurred or left out)
+    never does."""
+    _levi, (gijs, gijs_parent), (mila, _) = levi_gijs_mila
+    _check(teacher_a, [gijs, mila], appearances={gijs.pk: appearance})
+    cause(gijs, gijs_parent, board)
+    assert not TakedownTask.objects.filter(pupil=gijs).exists()
+    expected = {mila.pk} if cause is _change_of_meaning else set()
+    assert set(TakedownTask.objects.values_list("pupil_id", flat=True)) == expected

@@ -135,3 +135,25 @@ def test_a_change_of_meaning_counts_only_the_parents_it_emails(
     assert "1 ouder krijgt geen e-mail: het account is uitgeschakeld" in report
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
     assert Duty.objects.filter(handler="consent.duties.purpose_changed_email_send").count() == 1
+
+
+def test_the_preview_of_a_change_of_meaning_says_what_it_takes_down(
+    login, board, teacher_a, parent_a, pupil_a
+):
+    """Publishing a change of meaning takes down what pupils appear in on that channel:
+    the board is told how many publications before it confirms."""
+    from consent.services import publication_check_create
+
+    decide(pupil_a, parent_a, "website", "photo", True)
+    for media in ("photo", "photo", "video"):
+        publication_check_create(
+            user=teacher_a, purpose=purpose("website"), media_type=media, pupils=[pupil_a]
+        )
+    publication_check_create(
+        user=teacher_a, purpose=purpose("pers"), media_type="photo", pupils=[pupil_a]
+    )
+    url = reverse("consent:purpose_text", args=[purpose("website").pk])
+    data = {"text": "Nieuwe betekenis.", "kind": "change_of_meaning"}
+    preview = " ".join(login(board).post(url, data).content.decode().split())
+    assert "3 publicaties op dit kanaal tonen leerlingen: die worden offline gehaald." in preview
+    assert "De leerkrachten die ze controleerden, krijgen een taak en een e-mail." in preview

@@ -141,3 +141,25 @@ def test_it_asks_the_teacher_not_to_type_pupils_names_in_the_note(login, teacher
         '<p class="help" id="id_note_helptext">Typ hier geen namen van leerlingen: wie erop'
         " staat, kiest u hierboven." in html
     )
+
+
+def test_an_open_task_of_an_erased_pupil_still_says_whom_it_is_about(
+    login, director_a, parent_a, pupil_a
+):
+    """Sem's parent withdrew and the photo is still up when Sem's record is erased: the
+    task stays open, and says it is about a pupil who left rather than an empty name."""
+    with at("2024-05-01"):
+        decide(pupil_a, parent_a, "website", "photo", True)
+    check_on("2024-05-01", director_a, [pupil_a])
+    with at("2024-06-01"):
+        decide(pupil_a, parent_a, "website", "photo", False)
+    leaves(pupil_a, "2024-07-15")
+    run_retention("2026-08-01")
+    assert TakedownTask.objects.get().done_at is None
+    page = " ".join(login(director_a).get(reverse("consent:takedowns")).content.decode().split())
+    assert "Te doen: een leerling die de school heeft verlaten (gegevens gewist)</h2>" in page
+    check = TakedownTask.objects.get().publication_check_id
+    detail = login(director_a).get(reverse("consent:check", args=[check])).content.decode()
+    assert '<th scope="row">een leerling die de school heeft verlaten (gegevens gewist)</th>' in (
+        detail
+    )

@@ -93,6 +93,21 @@ def test_it_lists_open_tasks_on_the_teacher_home(login, published, teacher_a, pa
     assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in menu
 
 
+def test_a_yes_given_again_leaves_the_open_task_for_the_teacher_to_close(
+    login, published, teacher_a, parent_a, pupil_a
+):
+    """The picture was up while consent was withdrawn and the teacher was told to take it
+    down: a later "yes" closes nothing behind their back. The task stays on their page and
+    in the menu's count until they mark it done."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    assert TakedownTask.objects.get().done_at is None
+    html = login(teacher_a).get(reverse("consent:takedowns")).content.decode()
+    assert "Te doen</span>" not in html and "Te doen: Sem Bakker</h2>" in html
+    menu = re.search(r'<a href="/toestemming/verwijderen/"[^>]*>(.*?)</a>', html)[1]
+    assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in menu
+
+
 def test_it_counts_open_tasks_as_the_orm_query_would(
     published, teacher_a, other_teacher, parent_a, pupil_a
 ):
@@ -204,3 +219,56 @@ def test_a_task_made_meanwhile_is_not_made_again_nor_mailed_twice(teacher_a, par
     assert TakedownTask.objects.get(publication_check=checks[0]).pk == first.pk
     keys = set(Duty.objects.filter(key__startswith="takedown-email:").values_list("key", flat=True))
     assert keys == {f"takedown-email:{task.pk}" for task in made}
+
+
+def _social_photo_no(**extra) -> dict:
+    social = purpose("sociale-media")
+    return {f"c-{social.pk}-photo": "no", **extra}
+
+
+def test_a_no_saved_on_the_child_page_takes_the_picture_down_and_mails_the_teacher(
+    eager_tasks, django_capture_on_commit_callbacks, login, published, teacher_a, parent_a, pupil_a
+):
+    social = purpose("sociale-media")
+    version = social.versions.get().pk
+    client = login(parent_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("consent:child", args=[pupil_a.pk]),
+            _social_photo_no(**{f"v-{social.pk}": version}),
+        )
+    assert response.status_code == 302
+    task = TakedownTask.objects.get()
+    assert (task.publication_check, task.assigned_to, task.reason) == (
+        published,
+        teacher_a,
+        "answer",
+    )
+    [message] = mail.outbox
+    assert message.to == [teacher_a.email] and "Sem" not in message.body
+    assert (
+        "Te doen: Sem Bakker" in login(teacher_a).get(reverse("consent:takedowns")).content.decode()
+    )
+
+
+def test_a_no_recorded_on_paper_by_the_director_takes_the_picture_down(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    published,
+    teacher_a,
+    director_a,
+    parent_a,
+    pupil_a,
+):
+    data = _social_photo_no(guardian=parent_a.pk, method="phone")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
+    assert response.status_code == 302
+    task = TakedownTask.objects.get()
+    assert (task.assigned_to, task.caused_by.method, task.caused_by.recorded_by) == (
+        teacher_a,
+        "phone",
+        director_a,
+    )
+    assert [message.to for message in mail.outbox] == [[teacher_a.email]]

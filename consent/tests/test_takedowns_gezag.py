@@ -7,8 +7,9 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
-from conftest import make_user
+from conftest import give_totp, make_user
 from consent.models import TakedownTask
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
@@ -100,6 +101,51 @@ def test_saving_a_link_unchanged_takes_nothing_down(published, parent_a, pupil_a
 def test_removing_a_consenting_parents_link_takes_the_picture_down(published, parent_a, pupil_a):
     Guardianship.objects.get(user=parent_a, pupil=pupil_a).delete()
     assert TakedownTask.objects.get().pupil == pupil_a
+
+
+def test_removing_a_link_in_the_admin_with_its_gezag_box_unticked_takes_the_picture_down(
+    client, published, parent_a, pupil_a
+):
+    """The admin's pupil page: the parent's row is deleted and its gezag box unticked in
+    the same save. The form hands the deletion the unticked row, but the parent held gezag
+    until then: their "yes" no longer keeps the picture up."""
+    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
+    link = Guardianship.objects.get(user=parent_a, pupil=pupil_a)
+    response = client.post(
+        reverse("admin:schools_pupil_change", args=[pupil_a.pk]),
+        {
+            "school": pupil_a.school_id,
+            "leerlingnummer": pupil_a.leerlingnummer,
+            "first_name": pupil_a.first_name,
+            "last_name": pupil_a.last_name,
+            "birth_date": pupil_a.birth_date.isoformat(),
+            "group": pupil_a.group_id,
+            "guardianships-TOTAL_FORMS": "1",
+            "guardianships-INITIAL_FORMS": "1",
+            "guardianships-0-id": link.pk,
+            "guardianships-0-pupil": pupil_a.pk,
+            "guardianships-0-user": parent_a.pk,
+            "guardianships-0-DELETE": "on",  # and has_parental_authority left unticked
+        },
+    )
+    assert response.status_code == 302
+    assert not Guardianship.objects.filter(pupil=pupil_a).exists()
+    task = TakedownTask.objects.get()
+    assert (task.pupil, task.reason) == (pupil_a, TakedownTask.Reason.AUTHORITY)
+
+
+def test_ending_gezag_of_a_pupil_who_left_still_takes_the_picture_down(
+    published, parent_a, pupil_a
+):
+    """Sem left last summer; his photo, posted while he was at school, is still up. Only
+    erasing his record withdraws nothing; until then his consent decides as it did."""
+    pupil_a.left_on = datetime.date(2026, 7, 15)
+    pupil_a.save()
+    link = Guardianship.objects.get(user=parent_a, pupil=pupil_a)
+    link.has_parental_authority = False
+    link.save()
+    task = TakedownTask.objects.get()
+    assert (task.pupil, task.reason) == (pupil_a, TakedownTask.Reason.AUTHORITY)
 
 
 def test_erasing_a_pupil_who_left_takes_nothing_down(published, pupil_a):

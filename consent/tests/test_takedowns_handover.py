@@ -146,3 +146,79 @@ def test_a_task_handed_over_before_its_email_went_out_is_emailed_once(
     duties_sweep()
     assert not Duty.objects.exclude(status=Duty.Status.DONE).exists()
     assert [message.to for message in mail.outbox] == [[director_a.email]]
+
+
+def test_the_new_assignee_is_told_who_checked_it_and_why_it_is_theirs(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    published,
+    teacher_a,
+    director_a,
+    parent_a,
+    pupil_a,
+):
+    """The director did not check the publication: the e-mail and the page do not say "you
+    checked" but name the teacher who did (whom the director can ask where it was posted),
+    and still no pupil."""
+    from django.urls import reverse
+
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    [message] = mail.outbox
+    body = " ".join(message.body.split())
+    assert "die Juf.A op " in body and "Juf.A werkt niet meer op OBS De Vlindertuin" in body
+    assert "die u op" not in body and "Sem" not in body and "Bakker" not in body
+    page = " ".join(login(director_a).get(reverse("consent:takedowns")).content.decode().split())
+    assert "gecontroleerd door Juf.A op" in page
+
+
+def test_the_teacher_who_checked_it_reads_that_they_did(
+    eager_tasks, django_capture_on_commit_callbacks, published, parent_a, pupil_a
+):
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    [message] = mail.outbox
+    assert "die u op " in " ".join(message.body.split())
+
+
+def test_a_board_member_who_still_leads_the_school_keeps_its_task(
+    eager_tasks, django_capture_on_commit_callbacks, published, teacher_a, parent_a, pupil_a
+):
+    """A school without a director: its task went to the board member. A colleague with an
+    older account joins the board, and the admin saves the first one's membership: they
+    still lead the school, so nothing moves and nobody is e-mailed."""
+    from conftest import make_staff, make_user
+
+    older = make_user("al.lang.in.dienst@example.org")
+    board_member = make_staff("bestuur@example.org", StaffMembership.Role.BOARD)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    assert TakedownTask.objects.get().assigned_to == board_member
+    StaffMembership.objects.create(user=older, role=StaffMembership.Role.BOARD)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        board_member.memberships.get().save()
+    assert TakedownTask.objects.get().assigned_to == board_member
+    assert mail.outbox == []
+
+
+def test_a_board_member_who_checked_a_publication_takes_it_down_themselves(
+    eager_tasks, django_capture_on_commit_callbacks, board, director_a, parent_a, pupil_a
+):
+    """Board staff may check before posting (on the foundation's channels, say): the task
+    goes to them, who posted it, not to the school's director, who cannot reach that post;
+    and it stays with them while they are on the board."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    publication_check_create(
+        user=board, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    _withdraw(parent_a, pupil_a, django_capture_on_commit_callbacks)
+    assert TakedownTask.objects.get().assigned_to == board
+    [message] = mail.outbox
+    assert message.to == [board.email] and "die u op " in " ".join(message.body.split())
+    board.memberships.get().save()
+    assert TakedownTask.objects.get().assigned_to == board
+    StaffMembership.objects.filter(user=board).delete()
+    assert TakedownTask.objects.get().assigned_to == director_a

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from consent.forms import PurposeForm, PurposeTextForm
-from consent.models import Purpose, PurposeVersion
+from consent.models import CheckedPupil, Purpose, PurposeVersion
 from consent.recipients import deactivated_sentences, purpose_change_families
 from consent.services import purpose_create, purpose_version_publish
 from schools.access import require_role
@@ -39,6 +39,13 @@ def purposes(request):
     return render(request, "consent/purposes.html", {"versions": latest.values(), "form": form})
 
 
+def _publications_taken_down(purpose: Purpose) -> int:
+    """The publications on this channel that a change of meaning takes down: pupils
+    appear in them, and nothing took them down yet. One query."""
+    appearances = CheckedPupil.objects.still_published().filter(publication_check__purpose=purpose)
+    return appearances.values("publication_check").distinct().count()
+
+
 def _published_report(asks_again: bool) -> str:
     if not asks_again:
         return _("The new text is published as a correction; answers stay valid.")
@@ -63,7 +70,12 @@ def purpose_text(request, pk):
         asks_again = data["kind"] == PurposeVersion.Kind.CHANGE_OF_MEANING
         if asks_again and not data["confirmed"]:
             # A change of meaning e-mails every parent: show how many, ask to confirm.
-            context = {"purpose": purpose, "form": form, "parents": purpose_change_families()}
+            context = {
+                "purpose": purpose,
+                "form": form,
+                "parents": purpose_change_families(),
+                "taken_down": _publications_taken_down(purpose),
+            }
             return render(request, "consent/purpose_text_confirm.html", context)
         try:
             purpose_version_publish(

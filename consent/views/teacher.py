@@ -293,7 +293,8 @@ def takedowns(request):
     require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
     tasks = (
         TakedownTask.objects.filter(assigned_to=request.user)
-        .select_related("publication_check__purpose", "pupil", "done_by")
+        .select_related("publication_check__purpose", "publication_check__checked_by")
+        .select_related("pupil", "done_by")
         .order_by("done_at", "-created_at")
     )
     context = {"tasks": tasks, "colleagues": takedowns_of_colleagues(request.user)}
