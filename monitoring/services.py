@@ -569,6 +569,9 @@ def post_report(
             reported_by=user,
         )
         posts_classify(posts=[post], now=now)
+        # The reporter says it concerns this school, also when it names only another one
+        # (that school's mention comes from the classifier): on its Vermeldingen, markable.
+        Mention.objects.get_or_create(post=post, school=school, defaults={"created_at": now})
         if category:
             post_mark(post=post, school=school, category=category, user=user, now=now)
     return post
