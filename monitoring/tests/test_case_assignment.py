@@ -11,6 +11,7 @@ from django.utils import timezone
 from monitoring import services
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+from conftest import add_teaching
 from schools.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +279,14 @@ def test_it_gives_a_director_elsewhere_only_the_assignee_reach_on_a_case_here(
     assert not case_a.replies.exists()
     page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
     assert 'name="assigned_to"' not in page
+
+
+def test_it_lists_the_case_on_the_home_page_of_a_privacy_officer_who_teaches(
+    login, case_a, school_a, group_a2, privacy_officer
+):
+    # a privacy officer's home is their own page: "Mijn zaken" was missing there
+    add_teaching(privacy_officer, school_a, [group_a2])
+    assign(case_a, privacy_officer)
+    page = login(privacy_officer).get(reverse("home"), follow=True).content.decode()
+    assert "Mijn zaken" in page
+    assert reverse("monitoring:case", args=[case_a.pk]) in page
