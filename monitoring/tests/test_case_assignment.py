@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import add_teaching
 from monitoring import services
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
-from conftest import add_teaching
 from schools.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
