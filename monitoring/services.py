@@ -798,6 +798,7 @@ def public_reply_approve(*, reply: PublicReply, user) -> PublicReply:
 
 @transaction.atomic
 def public_reply_record_posted(*, reply: PublicReply, user, posted_url: str = "") -> PublicReply:
+    _require_verify_fact(reply.followup)  # the claim may have been dismissed since approval
     if not reply.is_approved:
         raise ValidationError(_("A reply can only be posted after the director approved it."))
     if reply.is_posted:
