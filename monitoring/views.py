@@ -26,7 +26,7 @@ from monitoring.forms import (
 )
 from monitoring.mentions import MentionList
 from monitoring.models import FetchRun, Mention, PublicReply, Source, WatchTerm
-from schools.access import has_role, require_role
+from schools.access import acting_school_ids, has_role, require_role
 from schools.models import School
 from schools.search import school_search, search_text
 from schools.tabular import csv_response
@@ -53,6 +53,8 @@ def dashboard(request):
         "cases": selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT),
         "flags": selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT),
         "can_act": has_role(request.user, *access.ACTING_ROLES),
+        # per flag: a privacy officer who directs one school only reads the others' flags
+        "acting_school_ids": acting_school_ids(request.user),
         "is_board": has_role(request.user, Role.BOARD),
         "schools": schools,
         "more_schools": more_schools,
@@ -136,7 +138,8 @@ def mentions(request, code):
         "page": page,
         "query": query.urlencode(),
         "mark_form": MarkForm(),
-        "can_act": has_role(request.user, *access.ACTING_ROLES),
+        # this school's: a privacy officer who directs another school only reads here
+        "can_act": access.acts_for_school(request.user, school.pk),
     }
     return render(request, "monitoring/mentions.html", context, status=400 if form.errors else 200)
 
