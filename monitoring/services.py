@@ -658,6 +658,15 @@ def assignable_staff(school: School):
     ).distinct()
 
 
+def assignee_choices(case: FollowUp):
+    """Whom the case form offers: assignable_staff, and the case's own assignee, who may
+    have left since (a closed case keeps whoever held the conversation)."""
+    from accounts.models import User
+
+    staff = assignable_staff(case.school).values("pk")
+    return User.objects.filter(Q(pk__in=staff) | Q(pk=case.assigned_to_id))
+
+
 @transaction.atomic
 def followup_update(
     *,
@@ -671,10 +680,8 @@ def followup_update(
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates."""
     now = now or timezone.now()
-    if (
-        assigned_to is not None
-        and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists()
-    ):
+    newly_assigned = assigned_to is not None and assigned_to.pk != case.assigned_to_id
+    if newly_assigned and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists():
         raise ValidationError(_("Assign the case to a staff member of this school."))
     if status != case.status and not case.can_move_to(status):
         raise ValidationError(
@@ -688,7 +695,6 @@ def followup_update(
     ):
         raise ValidationError(_("Give the date the conversation was held."))
     _check_held_on(held_on, planned_for or case.planned_for, today=timezone.localdate(now))
-    newly_assigned = assigned_to is not None and assigned_to.pk != case.assigned_to_id
     case.status = status
     case.assigned_to = assigned_to
     case.notes = notes

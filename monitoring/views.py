@@ -174,7 +174,7 @@ def _case_context(request, case, form=None, reply_form=None):
         .prefetch_related(*selectors.FLAG_PEOPLE)
         .order_by("-urgent", "created_at")
     )
-    staff = services.assignable_staff(case.school)
+    staff = services.assignee_choices(case)
     initial = {
         "status": case.status,
         "assigned_to": case.assigned_to_id,
@@ -213,9 +213,7 @@ def case_detail(request, pk):
 def case_update(request, pk):
     case = access.get_case_for_update(request.user, pk)
     can_assign = access.acts_for_school(request.user, case.school_id)
-    form = FollowUpForm(
-        request.POST, staff=services.assignable_staff(case.school), can_assign=can_assign
-    )
+    form = FollowUpForm(request.POST, staff=services.assignee_choices(case), can_assign=can_assign)
     if form.is_valid():
         data = {"assigned_to": case.assigned_to, **form.cleaned_data}
         try:

@@ -290,3 +290,37 @@ def test_it_lists_the_case_on_the_home_page_of_a_privacy_officer_who_teaches(
     page = login(privacy_officer).get(reverse("home"), follow=True).content.decode()
     assert "Mijn zaken" in page
     assert reverse("monitoring:case", args=[case_a.pk]) in page
+
+
+def test_it_keeps_who_held_the_conversation_when_the_director_edits_the_closed_case(
+    login, case_a, teacher_a, director_a
+):
+    # the form offered only current staff: saving the notes emptied "assigned to"
+    today = timezone.localdate()
+    assign(case_a, teacher_a)
+    for status in (FollowUp.Status.CONVERSATION_HELD, FollowUp.Status.CLOSED):
+        services.followup_update(case=case_a, status=status, assigned_to=teacher_a, held_on=today)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    client = login(director_a)
+    page = client.get(reverse("monitoring:case", args=[case_a.pk]))
+    form = page.context["form"]
+    assert form["assigned_to"].value() == teacher_a.pk
+    assert teacher_a in form.fields["assigned_to"].queryset
+    response = client.post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "closed", "assigned_to": teacher_a.pk, "notes": "Nagesprek gevoerd"},
+    )
+    assert response.status_code == 302
+    case_a.refresh_from_db()
+    assert (case_a.assigned_to, case_a.notes) == (teacher_a, "Nagesprek gevoerd")
+
+
+def test_it_still_refuses_to_give_a_case_to_someone_who_left(login, case_a, teacher_a, director_a):
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    response = login(director_a).post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "new", "assigned_to": teacher_a.pk},
+    )
+    assert response.status_code == 400
+    case_a.refresh_from_db()
+    assert case_a.assigned_to is None
