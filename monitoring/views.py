@@ -90,6 +90,9 @@ def flag_dismiss(request, pk):
     messages.success(request, _("Flag dismissed as a false positive."))
     if request.POST.get("from_case") and flag.followup_id:
         return redirect("monitoring:case", flag.followup_id)
+    if request.POST.get("from_mentions") and flag.post_id:
+        mentions = reverse("monitoring:mentions", args=[flag.school.code])
+        return redirect(f"{mentions}#post-{flag.post_id}")
     return redirect("monitoring:dashboard")
 
 

@@ -280,3 +280,20 @@ def test_it_offers_a_privacy_officer_who_directs_elsewhere_no_buttons_here(
     dashboard = client.get(reverse("monitoring:dashboard")).content.decode()
     assert reverse("monitoring:flag_dismiss", args=[flag_a.pk]) not in dashboard
     assert reverse("monitoring:flag_dismiss", args=[flag_b.pk]) in dashboard
+
+
+def test_it_returns_to_the_post_on_vermeldingen_after_a_flag_is_marked_wrong_there(
+    login, director_a, school_a, posts
+):
+    # "Onterecht signaal" on Vermeldingen went to the dashboard, away from the list
+    flag = Flag.objects.get(post=posts["double"], category="insult")
+    client = login(director_a)
+    page = client.get(url(school_a)).content.decode()
+    form = page[page.index(reverse("monitoring:flag_dismiss", args=[flag.pk])) :]
+    assert 'name="from_mentions"' in form[: form.index("</form>")]
+    response = client.post(
+        reverse("monitoring:flag_dismiss", args=[flag.pk]), {"from_mentions": "1"}
+    )
+    assert response.url == url(school_a) + f"#post-{posts['double'].pk}"
+    flag.refresh_from_db()
+    assert (flag.dismissed_as_false_positive, flag.dismissed_by) == (True, director_a)
