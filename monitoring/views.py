@@ -453,7 +453,10 @@ def sources(request):
 def source_toggle(request, pk):
     source = access.get_source_for_board(request.user, pk)
     Source.objects.filter(pk=source.pk).update(
-        active=not source.active, needs_attention=False, consecutive_failures=0
+        active=not source.active,
+        needs_attention=False,
+        consecutive_failures=0,
+        failure_notified_at=None,  # a new streak of failures is told again
     )
     messages.success(request, _("Source updated."))
     return redirect("monitoring:sources")
