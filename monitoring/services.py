@@ -694,7 +694,9 @@ def followup_update(
         held_on or case.held_on
     ):
         raise ValidationError(_("Give the date the conversation was held."))
-    _check_held_on(held_on, planned_for or case.planned_for, today=timezone.localdate(now))
+    _check_held_on(
+        held_on or case.held_on, planned_for or case.planned_for, today=timezone.localdate(now)
+    )
     case.status = status
     case.assigned_to = assigned_to
     case.notes = notes

@@ -324,3 +324,24 @@ def test_it_still_refuses_to_give_a_case_to_someone_who_left(login, case_a, teac
     assert response.status_code == 400
     case_a.refresh_from_db()
     assert case_a.assigned_to is None
+
+
+def test_it_refuses_to_move_the_planned_date_after_the_conversation_was_held(
+    login, case_a, director_a
+):
+    # an emptied "held on" field skipped the check against the date already recorded
+    today = timezone.localdate()
+    services.followup_update(
+        case=case_a, status="conversation_planned", planned_for=today - datetime.timedelta(days=3)
+    )
+    services.followup_update(
+        case=case_a, status="conversation_held", held_on=today - datetime.timedelta(days=2)
+    )
+    response = login(director_a).post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "conversation_held", "planned_for": today.isoformat(), "held_on": ""},
+    )
+    assert response.status_code == 400
+    assert "vóór de datum waarop het gepland was" in response.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.planned_for == today - datetime.timedelta(days=3)
