@@ -141,7 +141,9 @@ def get_case_for_update(user, pk) -> FollowUp:
 
 def get_flag_for_user(user, pk) -> Flag:
     require_monitoring(user)
-    flags = Flag.objects.filter(school__in=monitored_schools(user)).select_related("followup")
+    flags = Flag.objects.filter(school__in=monitored_schools(user)).select_related(
+        "followup", "school"
+    )
     return get_object_or_404(flags, pk=pk)
 
 

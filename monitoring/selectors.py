@@ -74,7 +74,8 @@ FLAG_ROWS_SQL = (
     " (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM accounts_user u"
     "  WHERE u.id = f.marked_by_id),"
     " s.name, p.id, p.url, p.author_handle, p.text,"
-    " (SELECT src.name FROM monitoring_source src WHERE src.id = p.source_id)"
+    " (SELECT src.name FROM monitoring_source src WHERE src.id = p.source_id),"
+    " f.school_id"
     " FROM monitoring_flag f JOIN schools_school s ON s.id = f.school_id"
     " LEFT JOIN monitoring_post p ON p.id = f.post_id"
     # OPEN_FLAG, the condition of the partial indexes flag_open_recent(_school)
@@ -127,6 +128,7 @@ class FlagRow(NamedTuple):
     marked_by: Named | None
     school: Named
     post: FlagPost | None
+    school_id: int
 
     # open flags were never dismissed (OPEN_FLAG)
     dismissed_as_false_positive = False
@@ -207,6 +209,7 @@ def _flag_rows_orm(user, limit: int):
                 if post is None
                 else (post.pk, post.url, post.author_handle, post.text, post.source.name)
             ),
+            flag.school_id,
         )
 
 
@@ -246,6 +249,7 @@ def recent_flag_rows(user, *, limit: int) -> list[FlagRow]:
                 None if row[8] is None else Named(row[8]),
                 Named(row[9]),
                 post,
+                row[15],
             )
         )
     return rows

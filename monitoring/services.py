@@ -569,6 +569,9 @@ def post_report(
             reported_by=user,
         )
         posts_classify(posts=[post], now=now)
+        # The reporter says it concerns this school, also when it names only another one
+        # (that school's mention comes from the classifier): on its Vermeldingen, markable.
+        Mention.objects.get_or_create(post=post, school=school, defaults={"created_at": now})
         if category:
             post_mark(post=post, school=school, category=category, user=user, now=now)
     return post
@@ -655,6 +658,15 @@ def assignable_staff(school: School):
     ).distinct()
 
 
+def assignee_choices(case: FollowUp):
+    """Whom the case form offers: assignable_staff, and the case's own assignee, who may
+    have left since (a closed case keeps whoever held the conversation)."""
+    from accounts.models import User
+
+    staff = assignable_staff(case.school).values("pk")
+    return User.objects.filter(Q(pk__in=staff) | Q(pk=case.assigned_to_id))
+
+
 @transaction.atomic
 def followup_update(
     *,
@@ -668,10 +680,8 @@ def followup_update(
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates."""
     now = now or timezone.now()
-    if (
-        assigned_to is not None
-        and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists()
-    ):
+    newly_assigned = assigned_to is not None and assigned_to.pk != case.assigned_to_id
+    if newly_assigned and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists():
         raise ValidationError(_("Assign the case to a staff member of this school."))
     if status != case.status and not case.can_move_to(status):
         raise ValidationError(
@@ -684,8 +694,9 @@ def followup_update(
         held_on or case.held_on
     ):
         raise ValidationError(_("Give the date the conversation was held."))
-    _check_held_on(held_on, planned_for or case.planned_for, today=timezone.localdate(now))
-    newly_assigned = assigned_to is not None and assigned_to.pk != case.assigned_to_id
+    _check_held_on(
+        held_on or case.held_on, planned_for or case.planned_for, today=timezone.localdate(now)
+    )
     case.status = status
     case.assigned_to = assigned_to
     case.notes = notes
@@ -795,6 +806,7 @@ def public_reply_approve(*, reply: PublicReply, user) -> PublicReply:
 
 @transaction.atomic
 def public_reply_record_posted(*, reply: PublicReply, user, posted_url: str = "") -> PublicReply:
+    _require_verify_fact(reply.followup)  # the claim may have been dismissed since approval
     if not reply.is_approved:
         raise ValidationError(_("A reply can only be posted after the director approved it."))
     if reply.is_posted:

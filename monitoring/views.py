@@ -26,7 +26,7 @@ from monitoring.forms import (
 )
 from monitoring.mentions import MentionList
 from monitoring.models import FetchRun, Mention, PublicReply, Source, WatchTerm
-from schools.access import has_role, require_role
+from schools.access import acting_school_ids, has_role, require_role
 from schools.models import School
 from schools.search import school_search, search_text
 from schools.tabular import csv_response
@@ -53,6 +53,8 @@ def dashboard(request):
         "cases": selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT),
         "flags": selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT),
         "can_act": has_role(request.user, *access.ACTING_ROLES),
+        # per flag: a privacy officer who directs one school only reads the others' flags
+        "acting_school_ids": acting_school_ids(request.user),
         "is_board": has_role(request.user, Role.BOARD),
         "schools": schools,
         "more_schools": more_schools,
@@ -88,6 +90,9 @@ def flag_dismiss(request, pk):
     messages.success(request, _("Flag dismissed as a false positive."))
     if request.POST.get("from_case") and flag.followup_id:
         return redirect("monitoring:case", flag.followup_id)
+    if request.POST.get("from_mentions") and flag.post_id:
+        mentions = reverse("monitoring:mentions", args=[flag.school.code])
+        return redirect(f"{mentions}#post-{flag.post_id}")
     return redirect("monitoring:dashboard")
 
 
@@ -136,7 +141,8 @@ def mentions(request, code):
         "page": page,
         "query": query.urlencode(),
         "mark_form": MarkForm(),
-        "can_act": has_role(request.user, *access.ACTING_ROLES),
+        # this school's: a privacy officer who directs another school only reads here
+        "can_act": access.acts_for_school(request.user, school.pk),
     }
     return render(request, "monitoring/mentions.html", context, status=400 if form.errors else 200)
 
@@ -171,7 +177,7 @@ def _case_context(request, case, form=None, reply_form=None):
         .prefetch_related(*selectors.FLAG_PEOPLE)
         .order_by("-urgent", "created_at")
     )
-    staff = services.assignable_staff(case.school)
+    staff = services.assignee_choices(case)
     initial = {
         "status": case.status,
         "assigned_to": case.assigned_to_id,
@@ -210,9 +216,7 @@ def case_detail(request, pk):
 def case_update(request, pk):
     case = access.get_case_for_update(request.user, pk)
     can_assign = access.acts_for_school(request.user, case.school_id)
-    form = FollowUpForm(
-        request.POST, staff=services.assignable_staff(case.school), can_assign=can_assign
-    )
+    form = FollowUpForm(request.POST, staff=services.assignee_choices(case), can_assign=can_assign)
     if form.is_valid():
         data = {"assigned_to": case.assigned_to, **form.cleaned_data}
         try:
@@ -449,7 +453,10 @@ def sources(request):
 def source_toggle(request, pk):
     source = access.get_source_for_board(request.user, pk)
     Source.objects.filter(pk=source.pk).update(
-        active=not source.active, needs_attention=False, consecutive_failures=0
+        active=not source.active,
+        needs_attention=False,
+        consecutive_failures=0,
+        failure_notified_at=None,  # a new streak of failures is told again
     )
     messages.success(request, _("Source updated."))
     return redirect("monitoring:sources")

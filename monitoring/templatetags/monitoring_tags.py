@@ -108,6 +108,9 @@ def flag_article(context, flag) -> SafeString:
     if memo is None:
         memo = context.render_context["monitoring_flag_article"] = _flag_memo(context)
     in_case, can_act = context.get("in_case"), context.get("can_act")
+    acting = context.get("acting_school_ids")  # the dashboard's; None: every school
+    if acting is not None and flag.school_id not in acting:
+        can_act = False  # read only here (a privacy officer who directs another school)
     meta = []
     if flag.urgent:
         meta.append(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import add_teaching
 from monitoring import services
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
@@ -278,3 +279,69 @@ def test_it_gives_a_director_elsewhere_only_the_assignee_reach_on_a_case_here(
     assert not case_a.replies.exists()
     page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
     assert 'name="assigned_to"' not in page
+
+
+def test_it_lists_the_case_on_the_home_page_of_a_privacy_officer_who_teaches(
+    login, case_a, school_a, group_a2, privacy_officer
+):
+    # a privacy officer's home is their own page: "Mijn zaken" was missing there
+    add_teaching(privacy_officer, school_a, [group_a2])
+    assign(case_a, privacy_officer)
+    page = login(privacy_officer).get(reverse("home"), follow=True).content.decode()
+    assert "Mijn zaken" in page
+    assert reverse("monitoring:case", args=[case_a.pk]) in page
+
+
+def test_it_keeps_who_held_the_conversation_when_the_director_edits_the_closed_case(
+    login, case_a, teacher_a, director_a
+):
+    # the form offered only current staff: saving the notes emptied "assigned to"
+    today = timezone.localdate()
+    assign(case_a, teacher_a)
+    for status in (FollowUp.Status.CONVERSATION_HELD, FollowUp.Status.CLOSED):
+        services.followup_update(case=case_a, status=status, assigned_to=teacher_a, held_on=today)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    client = login(director_a)
+    page = client.get(reverse("monitoring:case", args=[case_a.pk]))
+    form = page.context["form"]
+    assert form["assigned_to"].value() == teacher_a.pk
+    assert teacher_a in form.fields["assigned_to"].queryset
+    response = client.post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "closed", "assigned_to": teacher_a.pk, "notes": "Nagesprek gevoerd"},
+    )
+    assert response.status_code == 302
+    case_a.refresh_from_db()
+    assert (case_a.assigned_to, case_a.notes) == (teacher_a, "Nagesprek gevoerd")
+
+
+def test_it_still_refuses_to_give_a_case_to_someone_who_left(login, case_a, teacher_a, director_a):
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    response = login(director_a).post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "new", "assigned_to": teacher_a.pk},
+    )
+    assert response.status_code == 400
+    case_a.refresh_from_db()
+    assert case_a.assigned_to is None
+
+
+def test_it_refuses_to_move_the_planned_date_after_the_conversation_was_held(
+    login, case_a, director_a
+):
+    # an emptied "held on" field skipped the check against the date already recorded
+    today = timezone.localdate()
+    services.followup_update(
+        case=case_a, status="conversation_planned", planned_for=today - datetime.timedelta(days=3)
+    )
+    services.followup_update(
+        case=case_a, status="conversation_held", held_on=today - datetime.timedelta(days=2)
+    )
+    response = login(director_a).post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {"status": "conversation_held", "planned_for": today.isoformat(), "held_on": ""},
+    )
+    assert response.status_code == 400
+    assert "vóór de datum waarop het gepland was" in response.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.planned_for == today - datetime.timedelta(days=3)

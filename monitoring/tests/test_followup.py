@@ -199,3 +199,22 @@ def test_it_enforces_approval_before_posting_in_the_database(fact_case, teacher_
             drafted_at=timezone.now(),
             posted_at=timezone.now(),
         )
+
+
+def test_it_records_no_reply_as_posted_once_the_factual_claim_was_dismissed(
+    login, fact_case, director_a
+):
+    from django.urls import reverse
+
+    reply = services.public_reply_draft(
+        case=fact_case, text="De school sluit niet.", user=director_a
+    )
+    services.public_reply_approve(reply=reply, user=director_a)
+    client = login(director_a)
+    client.post(reverse("monitoring:flag_dismiss", args=[fact_case.flags.get().pk]))
+    page = client.get(reverse("monitoring:case", args=[fact_case.pk])).content.decode()
+    assert reverse("monitoring:reply_posted", args=[reply.pk]) not in page
+    response = client.post(reverse("monitoring:reply_posted", args=[reply.pk]), follow=True)
+    assert "Een openbare reactie kan alleen om een feitelijke" in response.content.decode()
+    reply.refresh_from_db()
+    assert not reply.is_posted

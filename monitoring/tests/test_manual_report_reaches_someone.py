@@ -5,7 +5,7 @@ told what became of the report."""
 import pytest
 from django.urls import reverse
 
-from monitoring.models import Flag, FollowUp, Post
+from monitoring.models import Flag, FollowUp, Mention, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,30 @@ def test_the_form_asks_what_it_is_about_with_its_help_text(login, teacher_a):
     assert "Waar het over gaat" in page
     assert "Weet ik niet: laat het portaal het beoordelen" in page
     assert 'aria-describedby="id_category_helptext"' in page
+
+
+ABOUT_ZWANENHOF = "Op Het Zwanenhof is het echt een puinhoop, ik ben boos"
+
+
+def test_a_complaint_reported_for_one_school_that_names_another_reaches_both(
+    login, teacher_a, school_a, school_b
+):
+    # it was a 500 ("This post does not mention this school") and stored nothing
+    response = _report(login(teacher_a), school_a, ABOUT_ZWANENHOF, "negative_experience")
+    assert response.status_code == 200
+    assert CASE_SENTENCE in response.content.decode()
+    assert FollowUp.objects.filter(school=school_a).get().is_open
+    assert set(Mention.objects.values_list("school__code", flat=True)) == {
+        school_a.code,
+        school_b.code,
+    }
+
+
+def test_a_report_that_names_another_school_is_among_the_reported_school_mentions(
+    login, teacher_a, director_a, school_a, school_b
+):
+    page = _report(login(teacher_a), school_a, ABOUT_ZWANENHOF).content.decode()
+    assert "de directeur van de school ziet het bericht bij de vermeldingen" in page
+    post = Post.objects.get()
+    mentions = login(director_a).get(reverse("monitoring:mentions", args=[school_a.code]))
+    assert f'id="post-{post.pk}"' in mentions.content.decode()

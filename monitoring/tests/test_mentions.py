@@ -256,3 +256,44 @@ def test_it_gives_a_privacy_officer_who_directs_elsewhere_no_powers_here(
         {"category": "insult"},
     )
     assert response.status_code == 302
+
+
+def test_it_offers_a_privacy_officer_who_directs_elsewhere_no_buttons_here(
+    login, privacy_officer, school_a, school_b, posts
+):
+    """Where marking and dismissing are a 403 (school A, read only), the pages do not offer
+    them; at the school they direct (B) they do, on Vermeldingen and on the dashboard."""
+    from schools.models import StaffMembership
+
+    StaffMembership.objects.create(
+        user=privacy_officer, role=StaffMembership.Role.DIRECTOR, school=school_b
+    )
+    flag_a = Flag.objects.get(post=posts["double"], category="insult")
+    flag_b = make_flag(posts["other"], school_b, "insult")
+    client = login(privacy_officer)
+    page_a = client.get(url(school_a)).content.decode()
+    assert reverse("monitoring:mention_mark", args=[school_a.code, posts["plain"].pk]) not in page_a
+    assert reverse("monitoring:flag_dismiss", args=[flag_a.pk]) not in page_a
+    page_b = client.get(url(school_b)).content.decode()
+    assert reverse("monitoring:mention_mark", args=[school_b.code, posts["other"].pk]) in page_b
+    assert reverse("monitoring:flag_dismiss", args=[flag_b.pk]) in page_b
+    dashboard = client.get(reverse("monitoring:dashboard")).content.decode()
+    assert reverse("monitoring:flag_dismiss", args=[flag_a.pk]) not in dashboard
+    assert reverse("monitoring:flag_dismiss", args=[flag_b.pk]) in dashboard
+
+
+def test_it_returns_to_the_post_on_vermeldingen_after_a_flag_is_marked_wrong_there(
+    login, director_a, school_a, posts
+):
+    # "Onterecht signaal" on Vermeldingen went to the dashboard, away from the list
+    flag = Flag.objects.get(post=posts["double"], category="insult")
+    client = login(director_a)
+    page = client.get(url(school_a)).content.decode()
+    form = page[page.index(reverse("monitoring:flag_dismiss", args=[flag.pk])) :]
+    assert 'name="from_mentions"' in form[: form.index("</form>")]
+    response = client.post(
+        reverse("monitoring:flag_dismiss", args=[flag.pk]), {"from_mentions": "1"}
+    )
+    assert response.url == url(school_a) + f"#post-{posts['double'].pk}"
+    flag.refresh_from_db()
+    assert (flag.dismissed_as_false_positive, flag.dismissed_by) == (True, director_a)

@@ -104,6 +104,30 @@ def test_it_tells_the_board_once_after_n_failures_in_a_row(
     assert [m.to for m in mail.outbox] == [[board.email]]
 
 
+def test_it_tells_the_board_again_when_a_paused_and_resumed_source_keeps_failing(
+    rss, feed_server, board, settings, login, django_capture_on_commit_callbacks
+):
+    # pausing reset the count but not the "told" mark: the new streak went unreported
+    import time_machine
+    from django.urls import reverse
+
+    settings.MONITORING_FAILURE_NOTIFY_AFTER = 2
+    feed_server.route("/feed.rss", status=500)
+
+    def fail_twice():
+        for _ in range(2):
+            with pytest.raises(FetchError), django_capture_on_commit_callbacks(execute=True):
+                services.source_poll(source_id=rss.pk)
+
+    fail_twice()
+    client = login(board)
+    for _ in range(2):  # pause, resume
+        client.post(reverse("monitoring:source_toggle", args=[rss.pk]))
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):  # a later streak
+        fail_twice()
+    assert [m.to for m in mail.outbox] == [[board.email], [board.email]]
+
+
 def test_it_resets_the_failure_count_after_a_success(rss, feed_server):
     feed_server.route("/feed.rss", status=500)
     with pytest.raises(FetchError):
