@@ -105,6 +105,8 @@ def test_the_failure_e_mail_gives_the_advice_of_the_kind_of_failure(
         ("response larger than 5242880 bytes", "De bron stuurde meer"),
         ("unexpected error: KeyError", "Het portaal kon niet verwerken"),
         ("unexpected Mastodon status shape", "Wat de bron stuurde is geen feed"),
+        ("unexpected content encoding: br", "Wat de bron stuurde is geen feed"),
+        ("unexpected compressed data", "Wat de bron stuurde is geen feed"),
         ("HTTP 429", "De bron vroeg het portaal later terug te komen."),
         ("Bluesky search needs MONITORING_BLUESKY_APP_PASSWORD", "Zoeken op Bluesky"),
         ("interrupted", "Het ophalen werd onderbroken"),

@@ -1,0 +1,73 @@
+"""A feed host that answers with hostile bytes cannot exhaust the fetching worker.
+
+The response cap (MONITORING_MAX_RESPONSE_BYTES) holds for what the portal keeps in
+memory, decompressed, not only for what crosses the network: a small gzip "bomb" must be
+refused before it unpacks to its full size.
+"""
+
+import gzip
+import tracemalloc
+
+import pytest
+
+from monitoring.sources import feeds
+from monitoring.sources.base import FetchError
+from monitoring.tests.conftest import fixture_bytes
+from monitoring.tests.test_sources import rss_source
+
+CAP = 1024 * 1024
+UNPACKED = 100 * CAP  # what the bomb unpacks to
+
+
+def _bomb(layers: int) -> bytes:
+    body = bytes(UNPACKED)
+    for _layer in range(layers):
+        body = gzip.compress(body, compresslevel=9)
+    return body
+
+
+def _peak_memory_of(call) -> int:
+    tracemalloc.start()
+    try:
+        call()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize(("layers", "encoding"), [(1, "gzip"), (2, "gzip, gzip")])
+def test_it_refuses_a_gzip_bomb_before_unpacking_it(feed_server, settings, layers, encoding):
+    settings.MONITORING_MAX_RESPONSE_BYTES = CAP
+    body = _bomb(layers)
+    assert len(body) < CAP
+    feed_server.route("/feed.rss", body=body, headers={"Content-Encoding": encoding})
+
+    def fetch():
+        with pytest.raises(FetchError, match="larger than"):
+            feeds.fetch(rss_source(feed_server.url("/feed.rss")))
+
+    assert _peak_memory_of(fetch) < 10 * CAP
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "x-gzip", "deflate"])
+def test_it_still_reads_a_compressed_feed(feed_server, encoding):
+    import zlib
+
+    feed = fixture_bytes("feed.rss")
+    body = zlib.compress(feed) if encoding == "deflate" else gzip.compress(feed)
+    feed_server.route("/feed.rss", body=body, headers={"Content-Encoding": encoding})
+    posts = feeds.fetch(rss_source(feed_server.url("/feed.rss"))).posts
+    assert posts
+
+
+def test_it_refuses_an_encoding_it_cannot_unpack(feed_server):
+    feed_server.route("/feed.rss", body=b"\x8b\x00junk", headers={"Content-Encoding": "br"})
+    with pytest.raises(FetchError, match="content encoding"):
+        feeds.fetch(rss_source(feed_server.url("/feed.rss")))
+
+
+def test_it_refuses_compressed_data_that_is_broken(feed_server):
+    feed_server.route("/feed.rss", body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError):
+        feeds.fetch(rss_source(feed_server.url("/feed.rss")))
