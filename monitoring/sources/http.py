@@ -17,6 +17,7 @@ import email.utils
 import ipaddress
 import json as jsonlib
 import socket
+import time
 import zlib
 from dataclasses import dataclass
 
@@ -68,6 +69,12 @@ def user_agent() -> str:
 
 def _timeout() -> httpx.Timeout:
     return httpx.Timeout(getattr(settings, "MONITORING_HTTP_TIMEOUT", 10.0))
+
+
+def _total_seconds() -> float:
+    """The whole request, redirects and body included: the read timeout holds per read,
+    and a server sending a byte now and then would otherwise hold the worker for hours."""
+    return getattr(settings, "MONITORING_HTTP_TOTAL_SECONDS", 60)
 
 
 def _max_bytes() -> int:
@@ -199,7 +206,8 @@ def request(
     try:
         with _client() as client:
             req = client.build_request(method, url, params=params, headers=all_headers, json=json)
-            result = _send_following_redirects(client, req)
+            deadline = time.monotonic() + _total_seconds()
+            result = _send_following_redirects(client, req, deadline)
     except httpx.TimeoutException as exc:
         raise FetchError(f"timeout: {exc.__class__.__name__}") from exc
     except httpx.HTTPError as exc:
@@ -215,22 +223,30 @@ def _client() -> httpx.Client:
     )
 
 
-def _send_following_redirects(client: httpx.Client, req: httpx.Request) -> Response:
+def _send_following_redirects(
+    client: httpx.Client, req: httpx.Request, deadline: float
+) -> Response:
     """Follow redirects one hop at a time: each hop connects through the guard again."""
     for _hop in range(MAX_REDIRECTS + 1):
         if req.url.scheme not in LINK_SCHEMES:
             raise AddressNotAllowed()
+        _check_deadline(deadline)
         resp = client.send(req, stream=True)
         try:
             if not (resp.is_redirect and resp.next_request):
-                return _read(resp)
+                return _read(resp, deadline)
             req = resp.next_request
         finally:
             resp.close()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _read(resp: httpx.Response) -> Response:
+def _check_deadline(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise FetchError(f"timeout: no complete response within {_total_seconds()} s")
+
+
+def _read(resp: httpx.Response, deadline: float) -> Response:
     """The body as sent (raw, up to the cap), then unpacked layer by layer, each layer
     up to the cap too: httpx would unpack a whole network chunk at once, and a gzip "bomb"
     of a few kilobytes unpacks to gigabytes."""
@@ -239,6 +255,7 @@ def _read(resp: httpx.Response) -> Response:
         body.extend(chunk)
         if len(body) > _max_bytes():
             raise _too_large()
+        _check_deadline(deadline)
     content = bytes(body)
     for coding in reversed(_content_codings(resp.headers)):
         content = _unpacked(content, coding)

@@ -5,7 +5,11 @@ memory, decompressed, not only for what crosses the network: a small gzip "bomb"
 refused before it unpacks to its full size.
 """
 
+import contextlib
 import gzip
+import socket
+import threading
+import time
 import tracemalloc
 
 import pytest
@@ -71,3 +75,40 @@ def test_it_refuses_compressed_data_that_is_broken(feed_server):
     feed_server.route("/feed.rss", body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
     with pytest.raises(FetchError):
         feeds.fetch(rss_source(feed_server.url("/feed.rss")))
+
+
+@pytest.fixture
+def dripping_server():
+    """A server that answers with a valid header, then one byte of the body every 0.1 s:
+    each read is well within the read timeout, so only a deadline for the whole response
+    stops it."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 600\r\n\r\n")
+            for _byte in range(600):
+                if stop.wait(0.1):
+                    return
+                with contextlib.suppress(OSError):
+                    connection.sendall(b" ")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/feed.rss"
+    stop.set()
+    listener.close()
+    thread.join(timeout=5)
+
+
+def test_it_gives_up_on_a_response_that_never_ends(dripping_server, settings):
+    settings.MONITORING_HTTP_TIMEOUT = 1
+    settings.MONITORING_HTTP_TOTAL_SECONDS = 1
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="^timeout") as caught:
+        feeds.fetch(rss_source(dripping_server))
+    assert time.monotonic() - started < 5
+    assert caught.value.retryable is True
