@@ -50,6 +50,16 @@ class AddressNotAllowed(FetchError):
         super().__init__("adres niet toegestaan")
 
 
+class InsecureRedirect(FetchError):
+    """An https source redirects to plain http: anyone on the way could change what the
+    portal reads. A setting of the source, so trying again will not help."""
+
+    retryable = False
+
+    def __init__(self):
+        super().__init__("redirect from https to http refused")
+
+
 @dataclass(frozen=True)
 class Response:
     status_code: int
@@ -235,10 +245,16 @@ def _send_following_redirects(
         try:
             if not (resp.is_redirect and resp.next_request):
                 return _read(resp, deadline)
+            _refuse_downgrade(req, resp.next_request)
             req = resp.next_request
         finally:
             resp.close()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _refuse_downgrade(req: httpx.Request, next_req: httpx.Request) -> None:
+    if req.url.scheme == "https" and next_req.url.scheme != "https":
+        raise InsecureRedirect()
 
 
 def _check_deadline(deadline: float) -> None:

@@ -102,6 +102,7 @@ def test_the_failure_e_mail_gives_the_advice_of_the_kind_of_failure(
         ("network error: ConnectError", "De bron was niet bereikbaar."),
         ("adres niet toegestaan", "Het adres ligt in een netwerk"),
         ("more than 5 redirects", "De bron stuurt het portaal steeds door"),
+        ("redirect from https to http refused", "De bron stuurt het portaal door van een"),
         ("response larger than 5242880 bytes", "De bron stuurde meer"),
         ("unexpected error: KeyError", "Het portaal kon niet verwerken"),
         ("unexpected Mastodon status shape", "Wat de bron stuurde is geen feed"),

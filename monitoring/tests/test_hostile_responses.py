@@ -8,10 +8,15 @@ refused before it unpacks to its full size.
 import contextlib
 import gzip
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import tracemalloc
+import types
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
 from monitoring.sources import feeds
@@ -112,3 +117,63 @@ def test_it_gives_up_on_a_response_that_never_ends(dripping_server, settings):
         feeds.fetch(rss_source(dripping_server))
     assert time.monotonic() - started < 5
     assert caught.value.retryable is True
+
+
+@pytest.fixture
+def tls_redirect(tmp_path, monkeypatch):
+    """An https server on 127.0.0.1 (its certificate trusted by the fetcher for this test)
+    that redirects every request to the address `tls_redirect.target`."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    trusted = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(httpx, "create_ssl_context", lambda: trusted)
+    redirect = types.SimpleNamespace(target="", hits=0)
+
+    class Redirecting(BaseHTTPRequestHandler):
+        def do_GET(self):
+            redirect.hits += 1
+            self.send_response(302)
+            self.send_header("Location", redirect.target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    serving = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    serving.load_cert_chain(cert, key)
+    httpd.socket = serving.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    redirect.url = f"https://127.0.0.1:{httpd.server_address[1]}/feed.rss"
+    yield redirect
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+def test_it_reads_a_feed_over_https(tls_redirect, feed_server):
+    """The https fixture works: a redirect to another https address is followed."""
+    tls_redirect.target = tls_redirect.url.replace("/feed.rss", "/again")
+    with pytest.raises(FetchError, match="more than 5 redirects"):
+        feeds.fetch(rss_source(tls_redirect.url))
+    assert tls_redirect.hits == 6
+
+
+def test_it_refuses_a_redirect_from_https_to_http(tls_redirect, feed_server):
+    """A source configured with https is never read over plain http, where anyone on the
+    way could change what the portal reads (or see what it asks)."""
+    feed_server.route("/feed.rss", fixture="feed.rss")
+    tls_redirect.target = feed_server.url("/feed.rss")
+    with pytest.raises(FetchError, match="from https to http") as caught:
+        feeds.fetch(rss_source(tls_redirect.url))
+    assert caught.value.retryable is False
+    assert tls_redirect.hits == 1
+    assert feed_server.requests == []
