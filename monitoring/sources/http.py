@@ -82,8 +82,7 @@ def _timeout() -> httpx.Timeout:
 
 
 def _total_seconds() -> float:
-    """The whole request, redirects and body included: the read timeout holds per read,
-    and a server sending a byte now and then would otherwise hold the worker for hours."""
+    """The whole request, redirects, headers and body included (DeadlineStream)."""
     return getattr(settings, "MONITORING_HTTP_TOTAL_SECONDS", 60)
 
 
@@ -145,10 +144,51 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+class DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by `deadline`
+    (time.monotonic()): the timeout holds per read, and a server sending a byte now and
+    then, of its headers or its body, would otherwise hold the worker for hours."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+        self._stream, self._deadline = stream, deadline
+
+    def _within(self, timeout: float | None, error: type[Exception]) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise error(f"no complete response within {_total_seconds()} s")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes, timeout=None):
+        return self._stream.read(max_bytes, self._within(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer, timeout=None):
+        self._stream.write(buffer, self._within(timeout, httpcore.WriteTimeout))
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        timeout = self._within(timeout, httpcore.ConnectTimeout)
+        stream = self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return DeadlineStream(stream, self._deadline)
+
+    def close(self):
+        self._stream.close()
+
+    def get_extra_info(self, info):
+        return self._stream.get_extra_info(info)
+
+
 class GuardedBackend(httpcore.SyncBackend):
-    """Checks every address before connecting, and connects to exactly that address."""
+    """Checks every address before connecting, and connects to exactly that address;
+    the connection ends by `deadline`."""
+
+    def __init__(self, deadline: float):
+        self._deadline = deadline
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        return DeadlineStream(
+            self._connect(host, port, timeout, local_address, socket_options), self._deadline
+        )
+
+    def _connect(self, host, port, timeout, local_address, socket_options):
         allowed = _allowed_private_hosts()
         if _normal_host(host) in allowed:
             return super().connect_tcp(host, port, timeout, local_address, socket_options)
@@ -162,11 +202,11 @@ class GuardedBackend(httpcore.SyncBackend):
 
 
 class GuardedTransport(httpx.HTTPTransport):
-    def __init__(self):
+    def __init__(self, deadline: float):
         super().__init__(retries=0)
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
-            network_backend=GuardedBackend(),
+            network_backend=GuardedBackend(deadline),
             retries=0,
         )
 
@@ -216,8 +256,7 @@ def request(
     try:
         with _client() as client:
             req = client.build_request(method, url, params=params, headers=all_headers, json=json)
-            deadline = time.monotonic() + _total_seconds()
-            result = _send_following_redirects(client, req, deadline)
+            result = _send_following_redirects(client, req)
     except httpx.TimeoutException as exc:
         raise FetchError(f"timeout: {exc.__class__.__name__}") from exc
     except httpx.HTTPError as exc:
@@ -227,24 +266,23 @@ def request(
 
 
 def _client() -> httpx.Client:
-    # trust_env=False: no proxy from the environment may carry a request past the guard.
+    """A client for one request, its redirects included, which ends by the deadline.
+    trust_env=False: no proxy from the environment may carry a request past the guard."""
+    transport = GuardedTransport(deadline=time.monotonic() + _total_seconds())
     return httpx.Client(
-        timeout=_timeout(), follow_redirects=False, transport=GuardedTransport(), trust_env=False
+        timeout=_timeout(), follow_redirects=False, transport=transport, trust_env=False
     )
 
 
-def _send_following_redirects(
-    client: httpx.Client, req: httpx.Request, deadline: float
-) -> Response:
+def _send_following_redirects(client: httpx.Client, req: httpx.Request) -> Response:
     """Follow redirects one hop at a time: each hop connects through the guard again."""
     for _hop in range(MAX_REDIRECTS + 1):
         if req.url.scheme not in LINK_SCHEMES:
             raise AddressNotAllowed()
-        _check_deadline(deadline)
         resp = client.send(req, stream=True)
         try:
             if not (resp.is_redirect and resp.next_request):
-                return _read(resp, deadline)
+                return _read(resp)
             _refuse_downgrade(req, resp.next_request)
             req = resp.next_request
         finally:
@@ -257,12 +295,7 @@ def _refuse_downgrade(req: httpx.Request, next_req: httpx.Request) -> None:
         raise InsecureRedirect()
 
 
-def _check_deadline(deadline: float) -> None:
-    if time.monotonic() > deadline:
-        raise FetchError(f"timeout: no complete response within {_total_seconds()} s")
-
-
-def _read(resp: httpx.Response, deadline: float) -> Response:
+def _read(resp: httpx.Response) -> Response:
     """The body as sent (raw, up to the cap), then unpacked layer by layer, each layer
     up to the cap too: httpx would unpack a whole network chunk at once, and a gzip "bomb"
     of a few kilobytes unpacks to gigabytes."""
@@ -271,7 +304,6 @@ def _read(resp: httpx.Response, deadline: float) -> Response:
         body.extend(chunk)
         if len(body) > _max_bytes():
             raise _too_large()
-        _check_deadline(deadline)
     content = bytes(body)
     for coding in reversed(_content_codings(resp.headers)):
         content = _unpacked(content, coding)

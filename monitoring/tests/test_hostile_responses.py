@@ -82,11 +82,9 @@ def test_it_refuses_compressed_data_that_is_broken(feed_server):
         feeds.fetch(rss_source(feed_server.url("/feed.rss")))
 
 
-@pytest.fixture
-def dripping_server():
-    """A server that answers with a valid header, then one byte of the body every 0.1 s:
-    each read is well within the read timeout, so only a deadline for the whole response
-    stops it."""
+def _dripping_server(head: bytes):
+    """A server that sends `head`, then one byte every 0.1 s for a minute: each read is
+    well within the read timeout, so only a deadline for the whole request stops it."""
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
 
@@ -94,12 +92,12 @@ def dripping_server():
         connection, _address = listener.accept()
         with connection:
             connection.recv(65536)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 600\r\n\r\n")
+            connection.sendall(head)
             for _byte in range(600):
                 if stop.wait(0.1):
                     return
                 with contextlib.suppress(OSError):
-                    connection.sendall(b" ")
+                    connection.sendall(b"x")
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -109,12 +107,24 @@ def dripping_server():
     thread.join(timeout=5)
 
 
-def test_it_gives_up_on_a_response_that_never_ends(dripping_server, settings):
+@pytest.fixture
+def dripping_body():
+    yield from _dripping_server(b"HTTP/1.1 200 OK\r\nContent-Length: 600\r\n\r\n")
+
+
+@pytest.fixture
+def dripping_headers():
+    yield from _dripping_server(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+
+
+@pytest.mark.parametrize("server", ["dripping_body", "dripping_headers"])
+def test_it_gives_up_on_a_response_that_never_ends(request, server, settings):
+    url = request.getfixturevalue(server)
     settings.MONITORING_HTTP_TIMEOUT = 1
     settings.MONITORING_HTTP_TOTAL_SECONDS = 1
     started = time.monotonic()
     with pytest.raises(FetchError, match="^timeout") as caught:
-        feeds.fetch(rss_source(dripping_server))
+        feeds.fetch(rss_source(url))
     assert time.monotonic() - started < 5
     assert caught.value.retryable is True
 
