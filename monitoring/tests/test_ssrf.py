@@ -116,6 +116,7 @@ def test_it_fetches_a_host_named_in_the_allow_list(feed_server, settings):
         "::",
         "fe80::1",
         "fc00::1",
+        "fec0::1",  # site-local (deprecated, RFC 3879): still routed inside some networks
         "ff02::1",
         "::ffff:10.0.0.1",
         "2002:7f00:1::1",
