@@ -1,5 +1,10 @@
 """The one HTTP client every source uses: timeouts, conditional GET, a size cap.
 
+A hostile feed host gets no further: the size cap holds for the unpacked body too (gzip
+and deflate are unpacked here, never past it), the whole request has a deadline
+(DeadlineStream: a byte now and then does not keep it alive), and an https source is never
+followed to plain http.
+
 Status codes become results or errors the pipeline understands:
 304 -> NotModified; 401/403 -> AuthError; 429 -> RateLimited (with Retry-After);
 other 4xx/5xx and network trouble -> FetchError (retryable).
