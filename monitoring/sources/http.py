@@ -255,9 +255,9 @@ def request(
         "Accept-Encoding": ACCEPT_ENCODING,
         **(headers or {}),
     }
-    if etag:
+    if _sendable(etag):
         all_headers["If-None-Match"] = etag
-    if last_modified:
+    if _sendable(last_modified):
         all_headers["If-Modified-Since"] = last_modified
     try:
         with _client() as client:
@@ -269,6 +269,12 @@ def request(
         raise FetchError(f"network error: {exc.__class__.__name__}") from exc
     _raise_for_status(result)
     return result
+
+
+def _sendable(validator: str) -> bool:
+    """A server's ETag or Last-Modified as a request header takes ASCII only: one with
+    another byte was stored, and then failed every later run before anything was asked."""
+    return bool(validator) and validator.isascii()
 
 
 def _client() -> httpx.Client:

@@ -19,9 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from monitoring import services
+from monitoring.models import FetchRun
 from monitoring.sources import feeds
 from monitoring.sources.base import FetchError
 from monitoring.tests.conftest import fixture_bytes
+from monitoring.tests.helpers import make_source
 from monitoring.tests.test_sources import rss_source
 
 CAP = 1024 * 1024
@@ -187,3 +190,21 @@ def test_it_refuses_a_redirect_from_https_to_http(tls_redirect, feed_server):
     assert caught.value.retryable is False
     assert tls_redirect.hits == 1
     assert feed_server.requests == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "validators",
+    [{"ETag": '"v\u00e9"'}, {"Last-Modified": "Mon, 02 Nov 2026 10:00:00 GMT\u00e9"}],
+)
+def test_a_validator_that_cannot_be_sent_back_does_not_break_the_source(feed_server, validators):
+    """A server may send a byte beyond ASCII in its ETag or Last-Modified; the portal
+    stored it and then could not put it in a request header, so every later run failed
+    before asking anything ("unexpected error"), for good. Such a validator is not sent."""
+    feed_server.route("/feed.rss", fixture="feed.rss", headers=validators)
+    source = make_source(url=feed_server.url("/feed.rss"))
+    services.source_poll(source_id=source.pk)
+    second = services.source_poll(source_id=source.pk)
+    assert second.status == FetchRun.Status.SUCCEEDED
+    asked = feed_server.requests[1].headers
+    assert "if-none-match" not in asked and "if-modified-since" not in asked
