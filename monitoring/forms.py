@@ -13,7 +13,8 @@ from schools.search import school_field_choice
 
 
 class HttpURLField(forms.URLField):
-    """Only http(s): these addresses become links (Django's URLField also allows ftp)."""
+    """Only http(s): these addresses become links or are fetched (Django's URLField also
+    allows ftp)."""
 
     default_validators = [URLValidator(schemes=["http", "https"])]
 
@@ -57,7 +58,7 @@ class SourceForm(SchoolOfTheFoundation):
         label=_("kind"),
         choices=[(k, label) for k, label in Source.Kind.choices if k != Source.Kind.MANUAL],
     )
-    url = forms.URLField(label=_("address"), max_length=500, assume_scheme="https")
+    url = HttpURLField(label=_("address"), max_length=500, assume_scheme="https")
 
     class Meta:
         model = Source

@@ -320,6 +320,7 @@ MONITORING_USER_AGENT = env_str(
     "MONITORING_USER_AGENT", "OPO-Portal-monitoring/1.0 (+https://opo-borger-odoorn.example)"
 )
 MONITORING_HTTP_TIMEOUT = env_int("MONITORING_HTTP_TIMEOUT", 10, minimum=1)
+MONITORING_HTTP_TOTAL_SECONDS = env_int("MONITORING_HTTP_TOTAL_SECONDS", 60, minimum=1)
 # Host names or addresses the fetcher may reach although they are loopback/private/link-local
 # (tests, intranet feeds). Empty in production; `check --deploy` warns when set with DEBUG off.
 MONITORING_ALLOW_PRIVATE_HOSTS = env_list("MONITORING_ALLOW_PRIVATE_HOSTS")

@@ -21,6 +21,7 @@ _EXPLANATIONS = (
     (r"^network error\b|cannot resolve host", "unreachable"),
     (r"adres niet toegestaan", "not_allowed"),
     (r"more than \d+ redirects", "redirects"),
+    (r"from https to http", "insecure_redirect"),
     (r"response larger than", "too_large"),
     (UNREADABLE, "unreadable"),
     (r"^interrupted$", "interrupted"),
@@ -42,6 +43,12 @@ def _sentences() -> dict[str, str]:
         "unreachable": _("The source could not be reached.") + " " + again,
         "not_allowed": _("The address is on a network the portal may not reach.") + " " + check,
         "redirects": _("The source sends the portal on and on to other addresses.") + " " + check,
+        "insecure_redirect": _(
+            "The source sends the portal on from a secure (https) address to an insecure "
+            "(http) one."
+        )
+        + " "
+        + check,
         "too_large": _("The source sent more than the portal reads at once."),
         "unreadable": _("What the source sent is not a feed the portal can read.") + " " + check,
         "interrupted": _("The fetch was interrupted, for example by a restart.") + " " + again,

@@ -1,5 +1,10 @@
 """The one HTTP client every source uses: timeouts, conditional GET, a size cap.
 
+A hostile feed host gets no further: the size cap holds for the unpacked body too (gzip
+and deflate are unpacked here, never past it), the whole request has a deadline
+(DeadlineStream: a byte now and then does not keep it alive), and an https source is never
+followed to plain http.
+
 Status codes become results or errors the pipeline understands:
 304 -> NotModified; 401/403 -> AuthError; 429 -> RateLimited (with Retry-After);
 other 4xx/5xx and network trouble -> FetchError (retryable).
@@ -17,6 +22,8 @@ import email.utils
 import ipaddress
 import json as jsonlib
 import socket
+import time
+import zlib
 from dataclasses import dataclass
 
 import httpcore
@@ -33,6 +40,9 @@ from monitoring.sources.base import (
 )
 
 MAX_REDIRECTS = 5
+# Content-Encoding -> zlib's wbits; the portal unpacks these itself, never past the cap.
+ZLIB_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+ACCEPT_ENCODING = "gzip, deflate"
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -43,6 +53,16 @@ class AddressNotAllowed(FetchError):
 
     def __init__(self):
         super().__init__("adres niet toegestaan")
+
+
+class InsecureRedirect(FetchError):
+    """An https source redirects to plain http: anyone on the way could change what the
+    portal reads. A setting of the source, so trying again will not help."""
+
+    retryable = False
+
+    def __init__(self):
+        super().__init__("redirect from https to http refused")
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,11 @@ def user_agent() -> str:
 
 def _timeout() -> httpx.Timeout:
     return httpx.Timeout(getattr(settings, "MONITORING_HTTP_TIMEOUT", 10.0))
+
+
+def _total_seconds() -> float:
+    """The whole request, redirects, headers and body included (DeadlineStream)."""
+    return getattr(settings, "MONITORING_HTTP_TOTAL_SECONDS", 60)
 
 
 def _max_bytes() -> int:
@@ -112,6 +137,7 @@ def is_public_address(address: str) -> bool:
         or ip.is_multicast
         or ip.is_reserved
         or ip.is_unspecified
+        or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
     )
     return ip.is_global and not special
 
@@ -124,10 +150,51 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+class DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by `deadline`
+    (time.monotonic()): the timeout holds per read, and a server sending a byte now and
+    then, of its headers or its body, would otherwise hold the worker for hours."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+        self._stream, self._deadline = stream, deadline
+
+    def _within(self, timeout: float | None, error: type[Exception]) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise error(f"no complete response within {_total_seconds()} s")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes, timeout=None):
+        return self._stream.read(max_bytes, self._within(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer, timeout=None):
+        self._stream.write(buffer, self._within(timeout, httpcore.WriteTimeout))
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        timeout = self._within(timeout, httpcore.ConnectTimeout)
+        stream = self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return DeadlineStream(stream, self._deadline)
+
+    def close(self):
+        self._stream.close()
+
+    def get_extra_info(self, info):
+        return self._stream.get_extra_info(info)
+
+
 class GuardedBackend(httpcore.SyncBackend):
-    """Checks every address before connecting, and connects to exactly that address."""
+    """Checks every address before connecting, and connects to exactly that address;
+    the connection ends by `deadline`."""
+
+    def __init__(self, deadline: float):
+        self._deadline = deadline
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        return DeadlineStream(
+            self._connect(host, port, timeout, local_address, socket_options), self._deadline
+        )
+
+    def _connect(self, host, port, timeout, local_address, socket_options):
         allowed = _allowed_private_hosts()
         if _normal_host(host) in allowed:
             return super().connect_tcp(host, port, timeout, local_address, socket_options)
@@ -141,11 +208,11 @@ class GuardedBackend(httpcore.SyncBackend):
 
 
 class GuardedTransport(httpx.HTTPTransport):
-    def __init__(self):
+    def __init__(self, deadline: float):
         super().__init__(retries=0)
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
-            network_backend=GuardedBackend(),
+            network_backend=GuardedBackend(deadline),
             retries=0,
         )
 
@@ -183,10 +250,14 @@ def request(
     last_modified: str = "",
 ) -> Response:
     """Send one request; the response body is read in full (up to the size cap)."""
-    all_headers = {"User-Agent": user_agent(), **(headers or {})}
-    if etag:
+    all_headers = {
+        "User-Agent": user_agent(),
+        "Accept-Encoding": ACCEPT_ENCODING,
+        **(headers or {}),
+    }
+    if _sendable(etag):
         all_headers["If-None-Match"] = etag
-    if last_modified:
+    if _sendable(last_modified):
         all_headers["If-Modified-Since"] = last_modified
     try:
         with _client() as client:
@@ -200,10 +271,18 @@ def request(
     return result
 
 
+def _sendable(validator: str) -> bool:
+    """A server's ETag or Last-Modified as a request header takes ASCII only: one with
+    another byte was stored, and then failed every later run before anything was asked."""
+    return bool(validator) and validator.isascii()
+
+
 def _client() -> httpx.Client:
-    # trust_env=False: no proxy from the environment may carry a request past the guard.
+    """A client for one request, its redirects included, which ends by the deadline.
+    trust_env=False: no proxy from the environment may carry a request past the guard."""
+    transport = GuardedTransport(deadline=time.monotonic() + _total_seconds())
     return httpx.Client(
-        timeout=_timeout(), follow_redirects=False, transport=GuardedTransport(), trust_env=False
+        timeout=_timeout(), follow_redirects=False, transport=transport, trust_env=False
     )
 
 
@@ -216,19 +295,63 @@ def _send_following_redirects(client: httpx.Client, req: httpx.Request) -> Respo
         try:
             if not (resp.is_redirect and resp.next_request):
                 return _read(resp)
+            _refuse_downgrade(req, resp.next_request)
             req = resp.next_request
         finally:
             resp.close()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
+def _refuse_downgrade(req: httpx.Request, next_req: httpx.Request) -> None:
+    if req.url.scheme == "https" and next_req.url.scheme != "https":
+        raise InsecureRedirect()
+
+
 def _read(resp: httpx.Response) -> Response:
+    """The body as sent (raw, up to the cap), then unpacked layer by layer, each layer
+    up to the cap too: httpx would unpack a whole network chunk at once, and a gzip "bomb"
+    of a few kilobytes unpacks to gigabytes."""
     body = bytearray()
-    for chunk in resp.iter_bytes():
+    for chunk in resp.iter_raw():
         body.extend(chunk)
         if len(body) > _max_bytes():
-            raise FetchError(f"response larger than {_max_bytes()} bytes")
-    return Response(resp.status_code, resp.headers, bytes(body))
+            raise _too_large()
+    content = bytes(body)
+    for coding in reversed(_content_codings(resp.headers)):
+        content = _unpacked(content, coding)
+    return Response(resp.status_code, resp.headers, content)
+
+
+def _too_large() -> FetchError:
+    return FetchError(f"response larger than {_max_bytes()} bytes")
+
+
+def _content_codings(headers: httpx.Headers) -> list[str]:
+    codings = ",".join(headers.get_list("Content-Encoding")).lower().split(",")
+    return [coding.strip() for coding in codings if coding.strip() not in ("", "identity")]
+
+
+def _unpacked(content: bytes, coding: str) -> bytes:
+    wbits = ZLIB_WBITS.get(coding)
+    if wbits is None:
+        raise MalformedFeed(f"unexpected content encoding: {coding[:20]}")
+    try:
+        unpacked = _unpack(content, wbits)
+    except zlib.error:
+        if coding != "deflate":
+            raise MalformedFeed("unexpected compressed data") from None
+        try:  # some servers send "deflate" without the zlib header, as httpx allows
+            unpacked = _unpack(content, -zlib.MAX_WBITS)
+        except zlib.error:
+            raise MalformedFeed("unexpected compressed data") from None
+    if len(unpacked) > _max_bytes():
+        raise _too_large()
+    return unpacked
+
+
+def _unpack(content: bytes, wbits: int) -> bytes:
+    """At most one byte past the cap: enough to tell that the body is too large."""
+    return zlib.decompressobj(wbits).decompress(content, _max_bytes() + 1)
 
 
 def get(url: str, **kwargs) -> Response:

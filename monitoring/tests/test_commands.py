@@ -62,6 +62,8 @@ def test_it_adds_a_source_for_a_school_of_a_foundation_with_many_schools(school_
     [
         ["--kind", "mastodon", "--url", "https://m.example/@x", "--name", "n"],
         ["--kind", "rss", "--url", "not a url", "--name", "n"],
+        ["--kind", "rss", "--url", "ftp://f.example/feed.rss", "--name", "n"],
+        ["--kind", "rss", "--url", "ftps://f.example/feed.rss", "--name", "n"],
         ["--kind", "rss", "--url", "https://f.example/rss", "--name", "n", "--school", "nope"],
     ],
 )

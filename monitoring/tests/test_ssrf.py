@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from monitoring import services
 from monitoring.models import FetchRun
+from monitoring.sources.base import FetchError
 from monitoring.sources.http import AddressNotAllowed, is_public_address
 from monitoring.tests.helpers import make_source
 
@@ -40,6 +41,11 @@ def _poll_refused(url: str) -> FetchRun:
         "http://[::ffff:127.0.0.1]:{port}/feed.rss",
         "http://0.0.0.0:{port}/feed.rss",
         "http://2130706433:{port}/feed.rss",
+        "http://0x7f.0.0.1:{port}/feed.rss",
+        "http://127.1:{port}/feed.rss",
+        "http://[::ffff:7f00:1]:{port}/feed.rss",
+        "http://[0:0:0:0:0:ffff:127.0.0.1]:{port}/feed.rss",
+        "http://LOCALHOST:{port}/feed.rss",
     ],
 )
 def test_it_refuses_a_loopback_source_before_any_request(feed_server, no_private_hosts, address):
@@ -47,6 +53,19 @@ def test_it_refuses_a_loopback_source_before_any_request(feed_server, no_private
     port = feed_server.base.rsplit(":", 1)[1]
     run = _poll_refused(address.format(port=port))
     assert run.error == REFUSED
+    assert feed_server.requests == []
+
+
+@pytest.mark.parametrize(
+    "address", ["http://0177.0.0.1:{port}/feed.rss", "http://127.0.0.1.:{port}/feed.rss"]
+)
+def test_other_loopback_spellings_fail_before_any_request(feed_server, no_private_hosts, address):
+    """httpx refuses an octal address, and a trailing dot after an address does not resolve."""
+    feed_server.route("/feed.rss", fixture="feed.rss")
+    port = feed_server.base.rsplit(":", 1)[1]
+    source = make_source(url=address.format(port=port))
+    with pytest.raises(FetchError):
+        services.source_poll(source_id=source.pk)
     assert feed_server.requests == []
 
 
@@ -97,6 +116,7 @@ def test_it_fetches_a_host_named_in_the_allow_list(feed_server, settings):
         "::",
         "fe80::1",
         "fc00::1",
+        "fec0::1",  # site-local (deprecated, RFC 3879): still routed inside some networks
         "ff02::1",
         "::ffff:10.0.0.1",
         "2002:7f00:1::1",

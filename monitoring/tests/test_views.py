@@ -347,6 +347,17 @@ def test_it_adds_a_source_and_rejects_a_bad_mastodon_address(login, board):
     assert Source.objects.get().url == "https://m.example/tags/vlindertuin"
 
 
+@pytest.mark.parametrize("url", ["ftp://f.example/feed.rss", "ftps://f.example/feed.rss"])
+def test_it_refuses_a_source_the_fetcher_cannot_read(login, board, url):
+    """Only http(s): an ftp source was saved and then failed every run as "adres niet
+    toegestaan"."""
+    source = {"kind": "rss", "name": "f", "url": url, "interval_minutes": 30}
+    response = login(board).post(reverse("monitoring:sources"), source)
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
+    assert not Source.objects.exists()
+
+
 def test_it_pauses_a_source(login, board):
     source = make_source()
     login(board).post(reverse("monitoring:source_toggle", args=[source.pk]))
