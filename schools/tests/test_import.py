@@ -66,6 +66,18 @@ def test_it_reads_utf8_with_and_without_bom_and_windows_1252(school_a, encoding)
     assert (pupil.first_name, pupil.last_name) == ("Zoë", "Hé")
 
 
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_it_reads_a_file_with_rows_in_utf8_and_rows_in_windows_1252(school_a, bom):
+    """Two exports put together, or a row added in another program: read as Windows-1252
+    as a whole, every "Zoë" of the UTF-8 rows became "ZoÃ«" and those pupils were updated."""
+    header, utf8_row, _end = csv_text([pupil_row(first="Zoë", last="Hé")]).split("\r\n")
+    cp1252_row = csv_text([pupil_row(number="3002", first="Daniël", last="Çelik")]).split("\r\n")[1]
+    data = bom + f"{header}\r\n{utf8_row}\r\n".encode() + f"{cp1252_row}\r\n".encode("cp1252")
+    assert run(school_a, read_text(data)).errors == []
+    names = set(Pupil.objects.values_list("first_name", "last_name"))
+    assert names == {("Zoë", "Hé"), ("Daniël", "Çelik")}
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
 def test_it_reads_excels_unicode_text_utf16_with_tabs(school_a, encoding):
     # Excel's "Opslaan als: Unicode-tekst": UTF-16 with a byte order mark, tab-separated.
