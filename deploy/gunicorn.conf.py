@@ -6,20 +6,22 @@ Every value can be overridden from the environment; the defaults suit one machin
 import multiprocessing
 import os
 
+from opo_portal.checkconfig import configuration_errors_as_one_line
 from opo_portal.env import env_int
 
-# deploy/run-prod reads this file once before gunicorn does (opo_portal.checkconfig), so a
-# bad number below is one line on stderr, not gunicorn's traceback of this file.
+# deploy/run-prod reads this file once before gunicorn does (opo_portal.checkconfig); started
+# by hand, gunicorn reads it alone: either way a bad number below is one line on stderr
+# and exit 2, not gunicorn's traceback of this file.
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# The usual 2 × CPU + 1 sync workers, capped so a big machine does not exhaust PostgreSQL.
-workers = env_int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12), minimum=1)
-timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=0)
-graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=0)
-keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
-# Recycle workers now and then, so a slow leak never grows for weeks (0: never; the web
-# bench reads each worker's CPU from /proc, which a recycled worker takes with it).
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000, minimum=0)
-max_requests_jitter = 200
+with configuration_errors_as_one_line():
+    # The usual 2 × CPU + 1 sync workers, capped so a big machine does not exhaust PostgreSQL.
+    workers = env_int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12), minimum=1)
+    timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=0)
+    graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=0)
+    keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
+    # Recycle workers now and then, so a slow leak never grows for weeks (0: never; the web
+    # bench reads each worker's CPU from /proc, which a recycled worker takes with it).
+    max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000, minimum=0)
 # Worker heartbeat files in memory: a slow container disk never looks like a hung worker.
 SHM = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, no data
 worker_tmp_dir = SHM if os.path.isdir(SHM) else None

@@ -7,6 +7,22 @@ from celery.signals import after_setup_logger, after_setup_task_logger, before_t
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
 
 app = Celery("opo_portal")
+
+
+@app.on_configure.connect
+def _settings_errors_as_one_line(sender=None, **kwargs):
+    """Celery reads Django's settings when it first needs its own (a worker, beat or
+    `celery inspect` started by hand): a bad one is one line on stderr and exit 2, as from
+    manage.py, not a traceback through click and Celery."""
+    from django.conf import settings
+
+    # imported here: `python -m opo_portal.checkconfig` imports this package first
+    from opo_portal.checkconfig import configuration_errors_as_one_line
+
+    with configuration_errors_as_one_line():
+        settings.INSTALLED_APPS  # noqa: B018 - reading one setting reads them all
+
+
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

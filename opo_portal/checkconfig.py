@@ -2,7 +2,8 @@
 
 `python -m opo_portal.checkconfig [CONFIG_FILE ...]` reads the settings (and gunicorn's
 config file) and exits 2 naming the first problem; deploy/run-prod runs it before gunicorn
-or Celery starts. manage.py uses `configuration_errors_as_one_line` around its own start.
+or Celery starts. manage.py uses `configuration_errors_as_one_line` around its own start, and
+so do opo_portal/wsgi.py and opo_portal/celery.py for gunicorn and Celery started by hand.
 """
 
 import os
@@ -15,16 +16,19 @@ from typing import NoReturn
 from django.core.exceptions import ImproperlyConfigured
 
 EXIT_CODE = 2
+# gunicorn's arbiter stops when a worker exits with APP_LOAD_ERROR ("App failed to load");
+# any code it does not know (2 among them) and it boots a new worker, for ever.
+GUNICORN_APP_LOAD_ERROR = 4
 
 
-def exit_with_one_line(error: ImproperlyConfigured) -> NoReturn:
+def exit_with_one_line(error: ImproperlyConfigured, exit_code: int = EXIT_CODE) -> NoReturn:
     message = " ".join(str(error).splitlines())  # one line, whatever the message holds
     print(f"configuration error: {message}", file=sys.stderr)
-    raise SystemExit(EXIT_CODE)
+    raise SystemExit(exit_code)
 
 
 @contextmanager
-def configuration_errors_as_one_line() -> Iterator[None]:
+def configuration_errors_as_one_line(exit_code: int = EXIT_CODE) -> Iterator[None]:
     """ImproperlyConfigured raised before the settings were read is the environment's fault.
 
     Once the settings are read, an ImproperlyConfigured comes from code (an app or a
@@ -37,7 +41,7 @@ def configuration_errors_as_one_line() -> Iterator[None]:
     except ImproperlyConfigured as error:
         if settings.configured:
             raise
-        exit_with_one_line(error)
+        exit_with_one_line(error, exit_code)
 
 
 def main(config_files: list[str]) -> None:

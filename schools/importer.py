@@ -174,6 +174,7 @@ def _plan_guardians(plan: _Plan, school: School, rows: list[PupilRow]) -> None:
     emails = {guardian.email for row in rows for guardian in row.guardians}
     found = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
     plan.users = {user.email.lower(): user for user in found}
+    plan.users.update(_confirmed_owners(emails - plan.users.keys()))
     links = {
         (link.user_id, link.pupil_id): link
         for link in Guardianship.objects.filter(pupil__school=school)
@@ -193,6 +194,21 @@ def _plan_guardians(plan: _Plan, school: School, rows: list[PupilRow]) -> None:
             elif link.has_parental_authority != guardian.has_parental_authority:
                 link.has_parental_authority = guardian.has_parental_authority
                 plan.changed_links.append(link)
+
+
+def _confirmed_owners(emails: set[str]) -> dict[str, User]:
+    """The accounts that confirmed these addresses without having them as their main one: a
+    parent who made another address their main one on "Mijn account" keeps the old one,
+    which the school's export still has. Only a confirmed address counts: anyone can add
+    an address to their account, and would otherwise be linked to another parent's child."""
+    if not emails:
+        return {}
+    addresses = (
+        EmailAddress.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails, verified=True)
+        .select_related("user")
+    )
+    return {address.email.lower(): address.user for address in addresses}
 
 
 def _unusable_password() -> str:

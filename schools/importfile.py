@@ -61,22 +61,35 @@ class NotTextError(ValueError):
 
 def read_text(data: bytes) -> str:
     """Decode an uploaded file: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
-    "Unicode text"), else Windows-1252."""
+    "Unicode text"), else Windows-1252 line by line (see _utf8_or_cp1252)."""
     try:
-        if data.startswith(codecs.BOM_UTF8):
-            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = data.decode("utf-16")  # the BOM says which byte order, and is dropped
         else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")
+            text = _utf8_or_cp1252(data.removeprefix(codecs.BOM_UTF8))
     except UnicodeDecodeError as error:
         raise NotTextError from error
     if _BINARY.search(text):
         raise NotTextError
     return text
+
+
+def _utf8_or_cp1252(data: bytes) -> str:
+    """UTF-8; else each line as UTF-8 where it is valid and as Windows-1252 where not.
+
+    Two exports put together, or a row added in another program, give a file with both:
+    read as Windows-1252 as a whole, every "Zoë" of its UTF-8 lines became "ZoÃ«"."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "".join([_line_utf8_or_cp1252(line) for line in data.splitlines(keepends=True)])
+
+
+def _line_utf8_or_cp1252(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ settings.py reads the environment as in production. None of them reaches a datab
 deploy/run-prod's roles (gunicorn, Celery) are tested in ops/tests/test_run_prod.py.
 """
 
+import os
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +115,65 @@ def test_it_keeps_the_traceback_of_other_exceptions():
     result = _manage("shell", "-c", "1 / 0")
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
+
+
+# --- Started by hand, outside deploy/run-prod ----------------------------------------
+
+BIN = Path(sys.executable).parent
+GUNICORN_LOG_LINE = re.compile(r"\[[^]]+\] \[\d+\] \[[A-Z]+\] ")
+
+
+def _started_by_hand(*command: str, **env: str) -> subprocess.CompletedProcess:
+    """A process that keeps running (gunicorn respawning a worker that exits with a code
+    it does not know) is stopped after a minute with its children, and the test fails."""
+    with subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(f"{command[0]} kept running with a bad configuration")
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+@pytest.mark.parametrize("preload", [[], ["--preload"]])
+def test_gunicorn_started_by_hand_names_a_bad_setting_in_one_line(preload):
+    """The worker exits with gunicorn's "App failed to load" code (4), so the master stops
+    instead of booting a new worker for ever; gunicorn's own log lines stay."""
+    result = _started_by_hand(
+        str(BIN / "gunicorn"),
+        "--bind=127.0.0.1:0",
+        "--workers=2",
+        *preload,
+        "opo_portal.wsgi:application",
+        **SHORT_SECRET,
+    )
+    assert "Traceback" not in result.stderr
+    ours = [line for line in result.stderr.splitlines() if not GUNICORN_LOG_LINE.match(line)]
+    assert ours and set(ours) == {f"configuration error: {SHORT_SECRET_MESSAGE}"}
+    assert result.returncode == 4
+
+
+@pytest.mark.parametrize("command", [["worker"], ["beat"], ["inspect", "ping"]])
+def test_celery_started_by_hand_names_a_bad_setting_in_one_line(command):
+    result = _started_by_hand(str(BIN / "celery"), "-A", "opo_portal", *command, **SHORT_SECRET)
+    assert_one_line(result, SHORT_SECRET_MESSAGE)
+
+
+def test_gunicorn_started_by_hand_names_a_bad_number_of_its_config_file_in_one_line():
+    result = _started_by_hand(
+        str(BIN / "gunicorn"),
+        "--config=deploy/gunicorn.conf.py",
+        "--bind=127.0.0.1:0",
+        "opo_portal.wsgi:application",
+        GUNICORN_TIMEOUT="soon",
+    )
+    assert_one_line(result, "GUNICORN_TIMEOUT must be a whole number, got 'soon'")

@@ -66,6 +66,18 @@ def test_it_reads_utf8_with_and_without_bom_and_windows_1252(school_a, encoding)
     assert (pupil.first_name, pupil.last_name) == ("Zoë", "Hé")
 
 
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_it_reads_a_file_with_rows_in_utf8_and_rows_in_windows_1252(school_a, bom):
+    """Two exports put together, or a row added in another program: read as Windows-1252
+    as a whole, every "Zoë" of the UTF-8 rows became "ZoÃ«" and those pupils were updated."""
+    header, utf8_row, _end = csv_text([pupil_row(first="Zoë", last="Hé")]).split("\r\n")
+    cp1252_row = csv_text([pupil_row(number="3002", first="Daniël", last="Çelik")]).split("\r\n")[1]
+    data = bom + f"{header}\r\n{utf8_row}\r\n".encode() + f"{cp1252_row}\r\n".encode("cp1252")
+    assert run(school_a, read_text(data)).errors == []
+    names = set(Pupil.objects.values_list("first_name", "last_name"))
+    assert names == {("Zoë", "Hé"), ("Daniël", "Çelik")}
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
 def test_it_reads_excels_unicode_text_utf16_with_tabs(school_a, encoding):
     # Excel's "Opslaan als: Unicode-tekst": UTF-16 with a byte order mark, tab-separated.
@@ -450,6 +462,32 @@ def test_it_links_an_existing_account_instead_of_creating_one(school_a, parent_a
     assert parent_a.has_usable_password()
 
 
+def test_it_links_a_parent_who_made_another_address_their_main_one(school_a):
+    """On "Mijn account" a parent adds an address, confirms it and makes it the main one;
+    the school's next export still has the old one. That old address, confirmed, stays on
+    their account: the import used to make a second account for it, linked with gezag."""
+    run(school_a, csv_text([pupil_row()]))
+    eva = User.objects.get(email="eva.mulder@example.org")
+    EmailAddress.objects.filter(user=eva).update(verified=True)  # her first login by code
+    new = EmailAddress.objects.create(user=eva, email="eva@nieuw.example", verified=True)
+    new.set_as_primary()
+    report = run(school_a, csv_text([pupil_row(), pupil_row(number="3002", first="Sem")]))
+    assert (report.guardians_created, report.guardianships_created) == (0, 1)
+    assert not User.objects.filter(email="eva.mulder@example.org").exists()
+    assert set(Guardianship.objects.values_list("user", "pupil__leerlingnummer")) == {
+        (eva.pk, "3001"),
+        (eva.pk, "3002"),
+    }
+
+
+def test_it_does_not_link_to_an_address_another_account_added_without_confirming(school_a):
+    other = User.objects.create_user("iemand@example.org")
+    EmailAddress.objects.create(user=other, email="Eva.Mulder@example.org", verified=False)
+    run(school_a, csv_text([pupil_row()]))
+    assert not other.guardianships.exists()
+    assert Guardianship.objects.get().user.email == "eva.mulder@example.org"
+
+
 def test_it_updates_gezag_when_it_changes(school_a):
     run(school_a, csv_text([pupil_row()]))
     report = run(
@@ -480,9 +518,10 @@ def test_it_imports_new_pupils_in_a_fixed_number_of_queries(
     school_a, django_assert_num_queries, count
 ):
     text = csv_text(many_rows(count))
-    # savepoint, lock school, groups, pupils, users, guardianships; insert groups, pupils,
-    # users; select new users; insert e-mail addresses, guardianships; release savepoint
-    with django_assert_num_queries(13):
+    # savepoint, lock school, groups, pupils, users, confirmed addresses of the parents not
+    # found, guardianships; insert groups, pupils, users; select new users; insert e-mail
+    # addresses, guardianships; release savepoint
+    with django_assert_num_queries(14):
         report = run(school_a, text)
     assert report.created == count
 
