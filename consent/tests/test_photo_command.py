@@ -201,3 +201,18 @@ def test_it_refuses_a_heic_naming_an_item_in_bytes_that_are_not_utf8(tmp_path, n
     assert finished.returncode == 1, finished.stderr[-300:]
     assert "beschadigd of onvolledig" in finished.stderr  # the shell speaks Dutch
     assert not output.exists()
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, MemoryError])
+def test_it_removes_its_temporary_file_when_interrupted(camera_file, tmp_path, monkeypatch, stop):
+    """Ctrl-C during a batch (or any error that is not the disk's) must not leave the
+    cleaned photo of pupils behind in a hidden temporary file next to OUTPUT."""
+    from consent.management.commands import clean_photo
+
+    def interrupted(*args):
+        raise stop
+
+    monkeypatch.setattr(clean_photo.os, "replace", interrupted)
+    with pytest.raises(stop):
+        run(str(camera_file), str(tmp_path / "clean.jpg"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == [camera_file.name]
