@@ -58,6 +58,9 @@ MAX_JPEG_SCANS = 100
 MAX_JPEG_SEGMENTS = 1000
 MAX_JPEG_SKIPPED = 64 * 1024
 MAX_PNG_CHUNKS = 100_000
+# A HEIC from a phone holds a handful of top-level boxes and up to a few hundred items
+# (one per tile of a 48 Mpx photo); `heif_names_unreadable` walks no more boxes than this.
+MAX_HEIF_BOXES = 10_000
 PIXELATE_CELLS = 8
 DRAFT_MIN_SHARE = 0.9
 JPEG_QUALITY = 85
@@ -267,6 +270,55 @@ def _png_chunks_over(data: bytes, limit: int) -> bool:
     return False
 
 
+def heif_names_unreadable(data: bytes) -> bool:
+    """Whether a HEIF names an item's type or content type in bytes that are not UTF-8
+    (the item list: meta > iinf > infe boxes), or hides it behind more boxes than a photo
+    has. pillow_heif 1.1.1 crashes the whole process on such a name, before any Python
+    code can catch it (bigcat88/pillow_heif#478); the standard says they are UTF-8."""
+    budget = [MAX_HEIF_BOXES]
+    for meta, meta_end in _boxes_of(b"meta", data, 0, len(data), budget):
+        for iinf, iinf_end in _boxes_of(b"iinf", data, meta + 4, meta_end, budget):
+            if iinf >= iinf_end:
+                continue
+            entries = iinf + 4 + (2 if data[iinf] == 0 else 4)  # version, flags, count
+            for infe, infe_end in _boxes_of(b"infe", data, entries, iinf_end, budget):
+                if not _utf8(_infe_names(data, infe, infe_end)):
+                    return True
+    return budget[0] < 0
+
+
+def _boxes_of(kind: bytes, data: bytes, start: int, end: int, budget: list[int]):
+    """(body start, end) of each box of type `kind` between `start` and `end`; every box
+    walked takes one from `budget`, and the walk stops when it is spent."""
+    pos = start
+    while pos + 8 <= end and budget[0] >= 0:
+        budget[0] -= 1
+        size, body = int.from_bytes(data[pos : pos + 4], "big"), pos + 8
+        if size == 1:  # a 64-bit size follows the type
+            size, body = int.from_bytes(data[pos + 8 : pos + 16], "big"), pos + 16
+        elif size == 0:  # up to the end
+            size = end - pos
+        if size < body - pos:
+            return  # broken: libheif refuses the file itself
+        if data[pos + 4 : pos + 8] == kind:
+            yield body, min(pos + size, end)
+        pos += size
+
+
+def _infe_names(data: bytes, body: int, end: int) -> bytes:
+    """An item's type and names: what follows version, flags, item ID and protection."""
+    version = data[body] if body < end else 0
+    return data[body + 4 + (4 if version >= 3 else 2) + 2 : end]
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def open_photo(data: bytes, limits: Limits) -> Image.Image:
     """Open lazily and check size, format and declared pixel count before decoding."""
     if not data:
@@ -280,6 +332,8 @@ def open_photo(data: bytes, limits: Limits) -> Image.Image:
         raise PhotoError("too_many_scans", limit=MAX_JPEG_SCANS)
     if too_many_parts(data, declared):
         raise PhotoError("too_many_parts")
+    if declared == "HEIF" and heif_names_unreadable(data):
+        raise PhotoError("damaged")
     # Pillow warns above Image.MAX_IMAGE_PIXELS and raises above twice that; the warning
     # becomes an error here so a bomb is refused whatever the warning filters say. Other
     # warnings ("Corrupt EXIF data") are no reason to refuse a photo. (catch_warnings is

@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -121,10 +122,18 @@ def _photo_check(request, limits: cleaning.Limits):
         return render(request, TEMPLATE, {"form": form, "listing": listing}, status=400)
     found = prepared.found
     results = _consent_results(form)
-    faces_form = FacesForm(request.POST, count=len(found.boxes), allowed=_allowed(form, results))
+    key = photo_key(data)
+    same_photo = request.POST.get("photo_key", key) == key
+    faces_form = FacesForm(
+        request.POST if same_photo else _without_choices(request.POST),
+        count=len(found.boxes),
+        allowed=_allowed(form, results),
+    )
     faces_valid = faces_form.is_valid()
     keep = set(faces_form.assigned()) if faces_valid else set()
-    if valid and faces_valid and request.POST.get("action") == "download":
+    if not same_photo and request.POST.get("action") in ("download", "update"):
+        form.add_error(None, PHOTO_CHANGED)
+    elif valid and faces_valid and request.POST.get("action") == "download":
         try:
             if not _check_covers(user=request.user, form=form):
                 raise ValidationError(CHECK_AGAIN)
@@ -139,10 +148,33 @@ def _photo_check(request, limits: cleaning.Limits):
             form.add_error("rectangles", error.message)
         except cleaning.PhotoError as error:  # pragma: no cover - it decoded small already
             form.add_error("photo", error.message)
-    return _page(request, form, faces_form, prepared, keep, results, listing)
+    return _page(request, form, faces_form, prepared, keep, results, listing, key)
 
 
-def _page(request, form, faces_form, prepared, keep, results, listing=None):
+PHOTO_CHANGED = _(
+    "This is another photo than the one shown: the pupils chosen for the faces were for "
+    "that photo, so every face is blurred again. Press “Check and show the photo” and "
+    "choose the pupils for this photo before you download."
+)
+
+
+def photo_key(data: bytes) -> str:
+    """Which photo the page shows, for the form to post back: the pupils chosen for its
+    faces belong to it (without scripts the teacher picks the file again for step 2, and
+    may pick another). A keyed hash: it tells nobody anything about the photo, and
+    nothing is stored."""
+    return salted_hmac("consent.photo.views.photo_key", data, algorithm="sha256").hexdigest()
+
+
+def _without_choices(data):
+    """The posted form without the pupils chosen per face: they were for another photo."""
+    kept = data.copy()
+    for name in [name for name in kept if name.startswith("face_")]:
+        del kept[name]
+    return kept
+
+
+def _page(request, form, faces_form, prepared, keep, results, listing=None, key=""):
     """The page with the photo, its faces and the real result: shown whenever the photo
     can be read, even next to other errors, so the teacher can correct without starting
     again."""
@@ -171,6 +203,7 @@ def _page(request, form, faces_form, prepared, keep, results, listing=None):
         "refused": [v for v in results or () if not v.allowed],
         "result": images.result,
         "listing": listing,
+        "photo_key": key,
     }
     action = request.POST.get("action")
     if not form.errors and action in ("preview", "update"):

@@ -293,6 +293,22 @@ def test_it_reads_a_png_of_thousands_of_chunks():
     assert clean_photo(data).width == 96
 
 
+def heic_with_free_boxes(count: int) -> bytes:
+    """The HEIC sample with `count` empty 'free' boxes after its last box (at the end, so
+    the item locations, offsets in the file, stay right)."""
+    return testkit.heic_with_metadata() + b"\x00\x00\x00\x08free" * count
+
+
+def test_it_refuses_a_heic_of_more_boxes_than_its_names_are_checked_through():
+    with pytest.raises(PhotoError) as caught:
+        clean_photo(heic_with_free_boxes(cleaning.MAX_HEIF_BOXES + 1))
+    assert caught.value.code == "damaged"
+
+
+def test_it_reads_a_heic_of_hundreds_of_boxes():
+    assert clean_photo(heic_with_free_boxes(500)).width == 96
+
+
 @translation.override("en")
 def test_it_says_why_in_words():
     with pytest.raises(PhotoError) as caught:

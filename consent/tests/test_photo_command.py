@@ -173,3 +173,46 @@ def test_it_can_clean_a_file_in_place(camera_file):
     data = camera_file.read_bytes()
     assert [secret for secret in testkit.SECRETS if secret in data] == []
     assert sorted(path.name for path in camera_file.parent.iterdir()) == [camera_file.name]
+
+
+@pytest.mark.parametrize(
+    ("name", "garbled"),
+    [
+        (b"\x00\x00Exif\x00", b"\x00\x00Ex\xb5f\x00"),  # the EXIF item's type
+        (b"application/rdf+xml", b"applicati\xb5n/rdf+xml"),  # the XMP item's content type
+    ],
+)
+def test_it_refuses_a_heic_naming_an_item_in_bytes_that_are_not_utf8(tmp_path, name, garbled):
+    """pillow_heif 1.1.1 crashed the whole process on such a name (a segfault: on the
+    photo page the worker died, a teacher saw a 502): refused before decoding instead.
+    In a subprocess, so a crash fails this test instead of ending the test run."""
+    heic = testkit.heic_with_metadata()
+    assert name in heic
+    source = write(tmp_path, "IMG_0042.HEIC", heic.replace(name, garbled, 1))
+    output = tmp_path / "clean.jpg"
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "clean_photo", str(source), str(output)],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert finished.returncode == 1, finished.stderr[-300:]
+    assert "beschadigd of onvolledig" in finished.stderr  # the shell speaks Dutch
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, MemoryError])
+def test_it_removes_its_temporary_file_when_interrupted(camera_file, tmp_path, monkeypatch, stop):
+    """Ctrl-C during a batch (or any error that is not the disk's) must not leave the
+    cleaned photo of pupils behind in a hidden temporary file next to OUTPUT."""
+    from consent.management.commands import clean_photo
+
+    def interrupted(*args):
+        raise stop
+
+    monkeypatch.setattr(clean_photo.os, "replace", interrupted)
+    with pytest.raises(stop):
+        run(str(camera_file), str(tmp_path / "clean.jpg"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == [camera_file.name]

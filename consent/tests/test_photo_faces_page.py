@@ -13,6 +13,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageStat
 from conftest import make_pupil
 from consent.photo import cleaning, faceset, page
 from consent.photo.forms import NOT_ALLOWED
+from consent.photo.views import PHOTO_CHANGED
 
 URL = "/foto/"
 
@@ -229,3 +230,44 @@ def test_it_blurs_every_face_in_the_preview_when_an_area_is_wrong(
     original = Image.open(BytesIO(data))
     # The chosen face is blurred too while the areas are wrong: never fewer faces blurred.
     assert spread(result, box, result.width / found.width) < 0.35 * spread(original, box)
+
+
+def hidden_fields(response) -> dict[str, str]:
+    """The hidden inputs of the page, as a browser without scripts posts them again."""
+    html = response.content.decode()
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+
+
+def test_it_refuses_choices_made_for_another_photo(login, teacher_a, group_photo, two_allowed):
+    """Without scripts the teacher picks the file again for step 2; picking the next
+    photo of the roll must not give its faces the pupils chosen for the faces shown."""
+    from consent.models import PublicationCheck
+
+    data, found, _ = group_photo
+    first, second = two_allowed
+    pupils = [first.pk, second.pk]
+    client = login(teacher_a)
+    shown = post(client, data, pupils=pupils)
+    assert shown.status_code == 200
+    choices = {**hidden_fields(shown), "pupils": pupils, "face_1": first.pk, "face_2": second.pk}
+    checks = PublicationCheck.objects.count()
+    next_one = faceset.build_photo(3, width=1040, height=780, sizes=(96, 128))
+    other = faceset.jpeg_bytes(next_one.image)
+    other_found = page.find_faces(other, cleaning.DEFAULT_LIMITS)
+    assert len(other_found.boxes) >= 2 and other_found.boxes != found.boxes
+    response = post(client, other, action="download", **choices)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    with translation.override("en"):
+        assert escape(str(PHOTO_CHANGED)) in response.content.decode()
+    assert "selected>Sem" not in response.content.decode()  # the choices are not kept
+    assert PublicationCheck.objects.count() == checks
+    result = images(response)[-1]
+    original = Image.open(BytesIO(other))
+    scale = result.width / other_found.width
+    for box in other_found.boxes[:2]:  # the other photo's faces 1 and 2 stay blurred
+        assert spread(result, box, scale) < 0.35 * spread(original, box)
+    # The same photo again: the choices hold.
+    again = post(client, data, action="download", **choices)
+    assert again.status_code == 200
+    assert again["Content-Type"] == "image/jpeg"

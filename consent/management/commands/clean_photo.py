@@ -122,6 +122,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException as error:  # Ctrl-C too: never leave the photo behind
         Path(temporary).unlink(missing_ok=True)
-        raise CommandError(f"{path}: {error.strerror or error}") from None
+        if isinstance(error, OSError):
+            raise CommandError(f"{path}: {error.strerror or error}") from None
+        raise
