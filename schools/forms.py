@@ -56,6 +56,11 @@ class PupilImportForm(forms.Form):
         required=False,
         initial=True,
     )
+    allow_most_leaving = forms.BooleanField(
+        label=_("Import even when more than half of the school's pupils would be marked as left"),
+        help_text=_("Only when the file is right, for example after new pupil numbers."),
+        required=False,
+    )
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)

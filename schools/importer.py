@@ -120,6 +120,7 @@ class _Plan:
     new_links: list[tuple[str, str, bool]] = field(default_factory=list)
     changed_links: list[Guardianship] = field(default_factory=list)
     pupils: dict[str, Pupil] = field(default_factory=dict)
+    current: int = 0  # the school's pupils who had not left before this import
 
 
 def _plan_groups(plan: _Plan, school: School, school_year: str, rows: list[PupilRow]) -> None:
@@ -134,6 +135,7 @@ def _plan_groups(plan: _Plan, school: School, school_year: str, rows: list[Pupil
 
 def _plan_pupils(plan: _Plan, school: School, rows: list[PupilRow], report: ImportReport) -> None:
     plan.pupils = {pupil.leerlingnummer: pupil for pupil in Pupil.objects.filter(school=school)}
+    plan.current = sum(1 for pupil in plan.pupils.values() if pupil.left_on is None)
     in_file = set()
     for row in rows:
         in_file.add(row.leerlingnummer)
@@ -168,6 +170,24 @@ def _plan_pupils(plan: _Plan, school: School, rows: list[PupilRow], report: Impo
         for number, pupil in plan.pupils.items()
         if pupil.pk and pupil.left_on is None and number not in in_file
     ]
+
+
+# Below this many pupils (a new school) any share may leave without a question.
+MOST_LEAVING_FROM = 10
+
+
+def _most_would_leave(plan: _Plan) -> bool:
+    """More than half of the school's pupils missing from the file: a yearly export loses
+    one year group, not most of the school; another school's file loses all of them."""
+    return plan.current >= MOST_LEAVING_FROM and 2 * len(plan.leaving_ids) > plan.current
+
+
+def _most_leaving(school: School, plan: _Plan) -> str:
+    return _(
+        "%(left)s of the %(current)s pupils of %(school)s are not in this file and would be "
+        "marked as left. Is this the export of another school? If the file is right (for "
+        "example after new pupil numbers), choose to import it anyway."
+    ) % {"left": len(plan.leaving_ids), "current": plan.current, "school": school.name}
 
 
 def _plan_guardians(plan: _Plan, school: School, rows: list[PupilRow]) -> None:
@@ -297,8 +317,12 @@ def pupils_import(
     dry_run: bool = False,
     today: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    allow_most_leaving: bool = False,
 ) -> ImportReport:
     """Import a decoded CSV file into `school`: everything, or (on any error) nothing.
+
+    A file that would mark more than half of the school's pupils as left (another school's
+    export, chosen by mistake) is refused unless `allow_most_leaving`; a dry run warns.
 
     Groups are those of the current school year, created when missing. Pupils are matched
     on leerlingnummer; pupils of the school missing from the file are marked as left
@@ -327,6 +351,11 @@ def pupils_import(
         plan = _Plan()
         _plan_groups(plan, school, report.school_year, parsed.rows)
         _plan_pupils(plan, school, parsed.rows, report)
+        if _most_would_leave(plan) and not allow_most_leaving:
+            (report.warnings if dry_run else report.errors).append(_most_leaving(school, plan))
+            if not dry_run:
+                logger.info("pupil import refused: school=%s most pupils would leave", school.code)
+                return report
         _plan_guardians(plan, school, parsed.rows)
         report.created = len(plan.new_pupils)
         report.updated = len(plan.changed_pupils)

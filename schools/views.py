@@ -41,6 +41,7 @@ def _import_pupils(request):
             school=form.cleaned_data["school"],
             text=form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
+            allow_most_leaving=form.cleaned_data["allow_most_leaving"],
         )
     context = {
         "search": school_search(form.fields["school"].queryset, request.GET)

@@ -99,3 +99,13 @@ def test_it_refuses_a_binary_file(tmp_path, school_a):
     path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00")
     with pytest.raises(CommandError, match="is not a text"):
         import_pupils(str(path), "--school", "vlindertuin")
+
+
+def test_it_refuses_a_file_that_would_mark_most_pupils_as_left(tmp_path, school_a):
+    import_pupils(write(tmp_path, csv_text(many_rows(12))), "--school", "vlindertuin")
+    path = write(tmp_path, csv_text(many_rows(12, start=9000)))
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        import_pupils(path, "--school", "vlindertuin")
+    assert Pupil.objects.filter(school=school_a, left_on__isnull=True).count() == 12
+    out, _ = import_pupils(path, "--school", "vlindertuin", "--allow-most-leaving")
+    assert "Pupils marked as left: 12" in out

@@ -231,3 +231,34 @@ def test_a_short_report_says_nothing_of_more(login, director_a):
     rows = [pupil_row(number="3001", born="31-13-2018")]
     page = post(login(director_a), text=csv_text(rows)).content.decode()
     assert "more problem" not in page and 'id="import-errors-more"' not in page
+
+
+def test_it_refuses_a_file_that_would_mark_most_pupils_as_left(login, director_a, school_a):
+    """Another school's export, chosen by mistake: none of its pupils is one of ours, so
+    every pupil of the school would leave and strangers would be created in their place."""
+    client = login(director_a)
+    post(client, text=csv_text(many_rows(12)))
+    other_school = csv_text(many_rows(12, start=9000))
+    response = post(client, text=other_school)
+    page = response.content.decode()
+    assert "12 of the 12 pupils of" in page and "another school" in page
+    assert not Pupil.objects.filter(leerlingnummer__startswith="90").exists()
+    assert Pupil.objects.filter(school=school_a, left_on__isnull=True).count() == 12
+    dry = post(client, text=other_school, dry_run=True)
+    assert "another school" in dry.content.decode() and dry.context["report"].ok
+
+
+def test_it_imports_such_a_file_when_the_director_says_it_is_right(login, director_a, school_a):
+    client = login(director_a)
+    post(client, text=csv_text(many_rows(12)))
+    data = {"school": "vlindertuin", "file": upload(csv_text(many_rows(12, start=9000)))}
+    client.post(URL, {**data, "allow_most_leaving": "on"})
+    assert Pupil.objects.filter(school=school_a, left_on__isnull=True).count() == 12
+    assert Pupil.objects.filter(school=school_a, left_on__isnull=False).count() == 12
+
+
+def test_it_lets_a_year_group_leave_without_a_question(login, director_a, school_a):
+    client = login(director_a)
+    post(client, text=csv_text(many_rows(16)))
+    post(client, text=csv_text(many_rows(16)[:10]))  # six of sixteen leave
+    assert Pupil.objects.filter(school=school_a, left_on__isnull=False).count() == 6

@@ -19,8 +19,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would change; write nothing"
         )
+        parser.add_argument(
+            "--allow-most-leaving",
+            action="store_true",
+            help="import even when more than half of the school's pupils would be marked as left",
+        )
 
-    def handle(self, *args, file, school, dry_run, **options):
+    def handle(self, *args, file, school, dry_run, allow_most_leaving, **options):
         target = School.objects.filter(code=school).first()
         if target is None:
             raise CommandError(_("There is no school with code %(code)s.") % {"code": school})
@@ -33,7 +38,11 @@ class Command(BaseCommand):
         except NotTextError as error:
             raise CommandError(_("%(file)s is not a text (CSV) file.") % {"file": file}) from error
         report = pupils_import(
-            school=target, text=text, dry_run=dry_run, progress=self.show_progress
+            school=target,
+            text=text,
+            dry_run=dry_run,
+            progress=self.show_progress,
+            allow_most_leaving=allow_most_leaving,
         )
         for line in report.warnings:
             self.stdout.write(self.style.WARNING(line))
