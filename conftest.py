@@ -227,6 +227,15 @@ def make_user(email: str, **extra) -> User:
     return User.objects.create_user(email=email, password=PASSWORD, **extra)
 
 
+@pytest.fixture
+def fresh_rate_limits():
+    """allauth counts logins, codes and reauthentications per account in the cache: on
+    SQLite a later test's account gets an earlier one's id, and its counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def reauthenticate(client, next_url: str = "", password: str = PASSWORD):
     """Confirm the password again, as allauth asks before an account change (README
     "Accounts"). With the `next` allauth redirected to, the response is the change that

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import PASSWORD, reauthenticate
 
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+
 OFF_SITE = [
     "https://evil.example/",
     "//evil.example/",
