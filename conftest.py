@@ -227,6 +227,26 @@ def make_user(email: str, **extra) -> User:
     return User.objects.create_user(email=email, password=PASSWORD, **extra)
 
 
+def run_stopped_after_a_minute(command, *, failure: str, **popen) -> subprocess.CompletedProcess:
+    """Run `command` to its end (text output captured); one that keeps running is killed
+    after a minute with everything it started, and the test fails with `failure`."""
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **popen,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(failure)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
 @pytest.fixture
 def fresh_rate_limits():
     """allauth counts logins, codes and reauthentications per account in the cache: on

@@ -5,14 +5,14 @@ settings.py reads the environment as in production. None of them reaches a datab
 deploy/run-prod's roles (gunicorn, Celery) are tested in ops/tests/test_run_prod.py.
 """
 
-import os
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import run_stopped_after_a_minute
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT_SECRET = {"DEBUG": "false", "SECRET_KEY": "change-me"}  # as in .env.example
@@ -126,22 +126,12 @@ GUNICORN_LOG_LINE = re.compile(r"\[[^]]+\] \[\d+\] \[[A-Z]+\] ")
 def _started_by_hand(*command: str, **env: str) -> subprocess.CompletedProcess:
     """A process that keeps running (gunicorn respawning a worker that exits with a code
     it does not know) is stopped after a minute with its children, and the test fails."""
-    with subprocess.Popen(
+    return run_stopped_after_a_minute(
         command,
+        failure=f"{command[0]} kept running with a bad configuration",
         cwd=ROOT,
         env={"PATH": "/usr/bin:/bin", **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    ) as process:
-        try:
-            stdout, stderr = process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            pytest.fail(f"{command[0]} kept running with a bad configuration")
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    )
 
 
 @pytest.mark.parametrize("preload", [[], ["--preload"]])

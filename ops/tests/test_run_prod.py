@@ -1,11 +1,12 @@
 """deploy/run-prod refuses to start production without its settings, naming the missing one."""
 
 import os
-import signal
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import run_stopped_after_a_minute
 
 REPO = Path(__file__).resolve().parents[2]
 REQUIRED = {
@@ -53,21 +54,8 @@ def run_prod(role: str, **env: str) -> subprocess.CompletedProcess:
     stopped after a minute with everything it started, and the test fails."""
     env = {**os.environ, **REQUIRED, **NOWHERE, **env}
     command = [str(REPO / "deploy" / "run-prod"), role]
-    with subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    ) as process:
-        try:
-            stdout, stderr = process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            pytest.fail(f"run-prod {role} started instead of refusing its configuration")
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    failure = f"run-prod {role} started instead of refusing its configuration"
+    return run_stopped_after_a_minute(command, failure=failure, env=env)
 
 
 def assert_one_line(result: subprocess.CompletedProcess, line: str) -> None:
