@@ -120,7 +120,7 @@ class GuardianRow:
     email: str
     name: str
     has_parental_authority: bool
-    column_prefix: str = "ouder1"  # the file's columns: ouder1_… or ouder2_…
+    column_prefix: str  # the file's columns: ouder1_… or ouder2_…
 
 
 @dataclass(frozen=True)
