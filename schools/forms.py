@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.converters import BIGINT_MAX
-from schools.importer import NotTextError, read_text
+from schools.importer import NotTextError, WorkbookTooLargeError, read_text, too_large_workbook
 from schools.models import School
 from schools.search import school_field_choice
 
@@ -48,8 +48,11 @@ class PupilImportForm(forms.Form):
         label=_("School"), queryset=School.objects.none(), to_field_name="code", empty_label=None
     )
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Save the pupil list from your spreadsheet or administration as CSV."),
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "Save the pupil list from your spreadsheet or administration as CSV or as an "
+            "Excel workbook (.xlsx)."
+        ),
     )
     dry_run = forms.BooleanField(
         label=_("Dry run: only show what would change, save nothing"),
@@ -77,7 +80,12 @@ class PupilImportForm(forms.Form):
             )
         try:
             return read_text(upload.read())
+        except WorkbookTooLargeError as error:
+            raise forms.ValidationError(too_large_workbook()) from error
         except NotTextError as error:
             raise forms.ValidationError(
-                _("This is not a text file. In your spreadsheet, choose Save as… CSV.")
+                _(
+                    "This is neither a CSV file nor an Excel workbook (.xlsx). In your "
+                    "spreadsheet, choose Save as… CSV or Excel workbook."
+                )
             ) from error

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,12 +33,17 @@ from accounts.models import User
 from schools.importfile import (
     COLUMNS,
     REQUIRED_COLUMNS,
+    GuardianRow,
     NotTextError,
     PupilRow,
+    WorkbookTooLargeError,
+    bad_row,
     parse_pupil_file,
     read_text,
+    too_large_workbook,
 )
-from schools.models import Group, Guardianship, Pupil, School
+from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+from schools.pupilnumbers import numbers_without_zeros, renumbered_warning
 from schools.signals import gezag_changed, guardians_linked, pupils_written_in_bulk
 
 logger = logging.getLogger(__name__)
@@ -49,10 +55,12 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "ImportReport",
     "NotTextError",
+    "WorkbookTooLargeError",
     "parse_pupil_file",
     "pupils_import",
     "read_text",
     "school_year_for",
+    "too_large_workbook",
 ]
 
 
@@ -83,6 +91,8 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # (number in the file, number in the portal) of pupils matched without leading zeros
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
     applied: bool = False
 
     @property
@@ -136,6 +146,13 @@ def _plan_groups(plan: _Plan, school: School, school_year: str, rows: list[Pupil
 def _plan_pupils(plan: _Plan, school: School, rows: list[PupilRow], report: ImportReport) -> None:
     plan.pupils = {pupil.leerlingnummer: pupil for pupil in Pupil.objects.filter(school=school)}
     plan.current = sum(1 for pupil in plan.pupils.values() if pupil.left_on is None)
+    matches = numbers_without_zeros(plan.pupils, rows)
+    if matches.errors:
+        report.errors.extend(matches.errors)
+        return
+    for file_number, number in matches.renumbered:
+        plan.pupils[file_number] = plan.pupils.pop(number)
+    report.renumbered = matches.renumbered
     in_file = set()
     for row in rows:
         in_file.add(row.leerlingnummer)
@@ -190,9 +207,32 @@ def _most_leaving(school: School, plan: _Plan) -> str:
     ) % {"left": len(plan.leaving_ids), "current": plan.current, "school": school.name}
 
 
-def _plan_guardians(plan: _Plan, school: School, rows: list[PupilRow]) -> None:
+def _has_membership(user_field: str) -> Exists:
+    return Exists(StaffMembership.objects.filter(user=OuterRef(user_field)))
+
+
+def _staff_as_parent(row: PupilRow, guardian: GuardianRow) -> str:
+    """A staff member can be a parent at the school too (DESIGN: a person can hold several
+    roles), so the link is made; but a colleague's address typed into a parent column
+    would let them answer for a child that is not theirs, so the report says so."""
+    return bad_row(
+        row.row,
+        _(
+            "%(field)s is the address of a staff member's account. It is linked as a parent "
+            "of this pupil as well, so that account can give or refuse consent for the pupil. "
+            "If that is a mistake, correct the address in the file before you import it."
+        )
+        % {"field": f"{guardian.column_prefix}_email"},
+    )
+
+
+def _plan_guardians(
+    plan: _Plan, school: School, rows: list[PupilRow], report: ImportReport
+) -> None:
     emails = {guardian.email for row in rows for guardian in row.guardians}
-    found = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    found = User.objects.annotate(
+        email_lower=Lower("email"), is_staff_member=_has_membership("pk")
+    ).filter(email_lower__in=emails)
     plan.users = {user.email.lower(): user for user in found}
     plan.users.update(_confirmed_owners(emails - plan.users.keys()))
     links = {
@@ -211,6 +251,8 @@ def _plan_guardians(plan: _Plan, school: School, rows: list[PupilRow]) -> None:
                 plan.new_links.append(
                     (guardian.email, row.leerlingnummer, guardian.has_parental_authority)
                 )
+                if getattr(user, "is_staff_member", False):
+                    report.warnings.append(_staff_as_parent(row, guardian))
             elif link.has_parental_authority != guardian.has_parental_authority:
                 link.has_parental_authority = guardian.has_parental_authority
                 plan.changed_links.append(link)
@@ -224,11 +266,17 @@ def _confirmed_owners(emails: set[str]) -> dict[str, User]:
     if not emails:
         return {}
     addresses = (
-        EmailAddress.objects.annotate(email_lower=Lower("email"))
+        EmailAddress.objects.annotate(
+            email_lower=Lower("email"), is_staff_member=_has_membership("user_id")
+        )
         .filter(email_lower__in=emails, verified=True)
         .select_related("user")
     )
-    return {address.email.lower(): address.user for address in addresses}
+    owners = {}
+    for address in addresses:
+        address.user.is_staff_member = address.is_staff_member
+        owners[address.email.lower()] = address.user
+    return owners
 
 
 def _unusable_password() -> str:
@@ -310,6 +358,11 @@ def _send_gezag_changed(plan: _Plan, relinked: list[tuple[str, str]]) -> None:
         gezag_changed.send(sender=Guardianship, lost=lost, gained=gained)
 
 
+def _refused(school: School, report: ImportReport) -> ImportReport:
+    logger.info("pupil import refused: school=%s errors=%d", school.code, len(report.errors))
+    return report
+
+
 def pupils_import(
     *,
     school: School,
@@ -342,8 +395,7 @@ def pupils_import(
     report.warnings = parsed.warnings
     report.ignored_columns = parsed.ignored_columns
     if parsed.errors:
-        logger.info("pupil import refused: school=%s errors=%d", school.code, len(parsed.errors))
-        return report
+        return _refused(school, report)
     with transaction.atomic():
         if not dry_run:
             # Two imports into one school at once would race on the same pupils.
@@ -351,12 +403,16 @@ def pupils_import(
         plan = _Plan()
         _plan_groups(plan, school, report.school_year, parsed.rows)
         _plan_pupils(plan, school, parsed.rows, report)
+        if report.errors:
+            return _refused(school, report)
+        if report.renumbered:
+            report.warnings.append(renumbered_warning(report.renumbered))
         if _most_would_leave(plan) and not allow_most_leaving:
             (report.warnings if dry_run else report.errors).append(_most_leaving(school, plan))
             if not dry_run:
                 logger.info("pupil import refused: school=%s most pupils would leave", school.code)
                 return report
-        _plan_guardians(plan, school, parsed.rows)
+        _plan_guardians(plan, school, parsed.rows, report)
         report.created = len(plan.new_pupils)
         report.updated = len(plan.changed_pupils)
         report.left = len(plan.leaving_ids)

@@ -21,20 +21,19 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from schools.models import ERASED_PREFIX, Group, Pupil
-
-REQUIRED_COLUMNS = ("leerlingnummer", "voornaam", "achternaam", "geboortedatum", "groep")
-OPTIONAL_COLUMNS = (
-    "tussenvoegsel",
-    "ouder1_naam",
-    "ouder1_email",
-    "ouder1_gezag",
-    "ouder2_naam",
-    "ouder2_email",
-    "ouder2_gezag",
+from schools import spreadsheet
+from schools.importheader import (
+    COLUMNS,
+    GUARDIAN_PREFIXES,
+    REQUIRED_COLUMNS,
+    header_column,
+    is_date_header,
+    may_hold_parent_details,
+    same_header,
 )
-COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-GUARDIAN_PREFIXES = ("ouder1", "ouder2")
+from schools.models import ERASED_PREFIX, Group, Pupil
+from schools.spreadsheet import is_xlsx, xlsx_text
+
 MAX_LENGTHS = {
     "leerlingnummer": Pupil._meta.get_field("leerlingnummer").max_length,
     "voornaam": Pupil._meta.get_field("first_name").max_length,
@@ -48,20 +47,44 @@ MAX_LENGTHS = {
 }
 PROGRESS_EVERY = 500
 
-_DAY_FIRST = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
-_YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# Day first with "-", "/" or "." (Excel on Dutch Windows writes d-m-jjjj, other settings
+# dd/mm/jjjj), or year first; the same separator twice. A time of midnight after it is what
+# a spreadsheet writes for a date cell saved as date and time.
+_MIDNIGHT = r"(?:\s+0?0:00(?::00)?)?"
+_DAY_FIRST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})" + _MIDNIGHT)
+_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _MIDNIGHT)
 _GEZAG = {"ja": True, "nee": False}
 # Control characters other than tab, newline and carriage return do not occur in text.
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class NotTextError(ValueError):
-    """The bytes are not a text file in UTF-8, UTF-16 (with BOM) or Windows-1252."""
+    """The bytes are not a text file in UTF-8, UTF-16 (with BOM) or Windows-1252, nor an
+    .xlsx workbook."""
+
+
+class WorkbookTooLargeError(NotTextError):
+    """An .xlsx workbook whose first sheet has more rows or columns than a pupil list."""
+
+
+def too_large_workbook() -> str:
+    return _(
+        "The first sheet of the workbook has more than %(rows)s rows or %(columns)s columns. "
+        "Keep only the pupil list on the first sheet."
+    ) % {"rows": spreadsheet.MAX_ROWS, "columns": spreadsheet.MAX_COLUMNS}
 
 
 def read_text(data: bytes) -> str:
-    """Decode an uploaded file: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
-    "Unicode text"), else Windows-1252 line by line (see _utf8_or_cp1252)."""
+    """Decode an uploaded file: an .xlsx workbook (its first sheet, schools.spreadsheet),
+    UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else
+    Windows-1252 line by line (see _utf8_or_cp1252)."""
+    if is_xlsx(data):
+        try:
+            return xlsx_text(data, is_date_column=is_date_header)
+        except spreadsheet.WorkbookTooLargeError as error:
+            raise WorkbookTooLargeError from error
+        except spreadsheet.NotWorkbookError as error:
+            raise NotTextError from error
     try:
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = data.decode("utf-16")  # the BOM says which byte order, and is dropped
@@ -97,6 +120,7 @@ class GuardianRow:
     email: str
     name: str
     has_parental_authority: bool
+    column_prefix: str  # the file's columns: ouder1_… or ouder2_…
 
 
 @dataclass(frozen=True)
@@ -120,38 +144,54 @@ class ParsedFile:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def _bad(row: int, reason: str) -> str:
+def bad_row(row: int, reason: str) -> str:
     # "rij N" is the format schools know from the issue and their spreadsheets; the
     # reason is a whole translated sentence naming the column.
     return f"rij {row}: {reason}"
 
 
-def _normalise_header(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name).casefold()
+# Columns of numbers, dates and codes: fullwidth digits (a Japanese or Chinese input
+# method, text pasted from a PDF) and other compatibility forms read as their plain ones,
+# so "００１２３" is pupil 00123. Names keep their own characters.
+_PLAIN_FORM_COLUMNS = frozenset(
+    ["leerlingnummer", "geboortedatum"]
+    + [f"{prefix}_{name}" for prefix in GUARDIAN_PREFIXES for name in ("email", "gezag")]
+)
 
 
-_HEADER_KEYS = {_normalise_header(column): column for column in COLUMNS}
+def _clean(cell: str, form: str = "NFC") -> str:
+    return unicodedata.normalize(form, cell).strip()
 
 
-def _clean(cell: str) -> str:
-    return unicodedata.normalize("NFC", cell).strip()
+def _value(cells: list[str], columns: dict[str, int], column: str) -> str:
+    index = columns.get(column)
+    if index is None or index >= len(cells):
+        return ""
+    return _clean(cells[index], "NFKC" if column in _PLAIN_FORM_COLUMNS else "NFC")
 
 
 def _detect_delimiter(text: str) -> str:
-    """The header's separator: `;` (Dutch Excel's CSV), `,`, or a tab (Unicode text)."""
+    """The header's separator: `;` (Dutch Excel's CSV), `,`, or a tab (Unicode text): the
+    one that splits it into the most columns the import knows, then into the most cells;
+    counting the characters alone, a quoted "Opmerking, kort, lang, …" made it `,`."""
     first_line = next((line for line in text.splitlines() if line.strip()), "")
-    return max((",", ";", "\t"), key=first_line.count)
+
+    def fit(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader([first_line], delimiter=delimiter))
+        return sum(1 for cell in cells if header_column(cell)), len(cells)
+
+    return max((",", ";", "\t"), key=fit)
 
 
 def _parse_date(value: str) -> datetime.date | None:
     match = _DAY_FIRST.fullmatch(value)
     if match:
-        day, month, year = (int(part) for part in match.groups())
+        day, month, year = (int(part) for part in match.group(1, 3, 4))
     else:
         match = _YEAR_FIRST.fullmatch(value)
         if not match:
             return None
-        year, month, day = (int(part) for part in match.groups())
+        year, month, day = (int(part) for part in match.group(1, 3, 4))
     try:
         return datetime.date(year, month, day)
     except ValueError:
@@ -162,20 +202,46 @@ def _read_header(number: int, cells: list[str], parsed: ParsedFile) -> dict[str,
     columns: dict[str, int] = {}
     for index, cell in enumerate(cells):
         name = _clean(cell)
-        column = _HEADER_KEYS.get(_normalise_header(name))
+        column = header_column(name)
         if column is None:
             if name:
                 parsed.ignored_columns.append(name)
+                _warn_unknown_parent_column(number, name, parsed)
         elif column in columns:
-            parsed.errors.append(
-                _bad(number, _("column %(field)s appears twice") % {"field": column})
-            )
+            parsed.errors.append(_twice(number, column, _clean(cells[columns[column]]), name))
         else:
             columns[column] = index
     for column in REQUIRED_COLUMNS:
         if column not in columns:
-            parsed.errors.append(_bad(number, _("column %(field)s is missing") % {"field": column}))
+            parsed.errors.append(
+                bad_row(number, _("column %(field)s is missing") % {"field": column})
+            )
     return columns
+
+
+def _twice(number: int, column: str, first: str, second: str) -> str:
+    if same_header(first, second):
+        return bad_row(number, _("column %(field)s appears twice") % {"field": column})
+    return bad_row(
+        number,
+        _("columns “%(first)s” and “%(second)s” both stand for %(field)s; keep one of them")
+        % {"first": first, "second": second, "field": column},
+    )
+
+
+def _warn_unknown_parent_column(number: int, name: str, parsed: ParsedFile) -> None:
+    if may_hold_parent_details(name):
+        parsed.warnings.append(
+            bad_row(
+                number,
+                _(
+                    "column “%(column)s” is not one the import knows, so its values are not "
+                    "imported. If it holds a parent's details, name it ouder1_naam, "
+                    "ouder1_email or ouder1_gezag (ouder2_… for the second parent)."
+                )
+                % {"column": name},
+            )
+        )
 
 
 def _read_guardian(
@@ -188,7 +254,7 @@ def _read_guardian(
     if gezag and gezag not in _GEZAG:
         field_name = f"{prefix}_gezag"
         errors.append(
-            _bad(
+            bad_row(
                 number,
                 _("%(field)s “%(value)s” must be “ja” or “nee”")
                 % {"field": field_name, "value": values[field_name]},
@@ -198,7 +264,7 @@ def _read_guardian(
     if not email:
         if name or gezag:
             warnings.append(
-                _bad(
+                bad_row(
                     number,
                     _("%(field)s is empty, so this parent gets no account")
                     % {"field": f"{prefix}_email"},
@@ -209,7 +275,7 @@ def _read_guardian(
         validate_email(email)
     except ValidationError:
         errors.append(
-            _bad(
+            bad_row(
                 number,
                 _("%(field)s “%(value)s” is not a valid e-mail address")
                 % {"field": f"{prefix}_email", "value": values[f"{prefix}_email"]},
@@ -218,7 +284,7 @@ def _read_guardian(
         ok = False
     if not gezag:
         errors.append(
-            _bad(
+            bad_row(
                 number,
                 _("%(field)s is empty; fill in “ja” or “nee” for a parent with an e-mail address")
                 % {"field": f"{prefix}_gezag"},
@@ -227,7 +293,9 @@ def _read_guardian(
         ok = False
     if not ok:
         return None
-    return GuardianRow(email=email, name=name, has_parental_authority=_GEZAG[gezag])
+    return GuardianRow(
+        email=email, name=name, has_parental_authority=_GEZAG[gezag], column_prefix=prefix
+    )
 
 
 def _line_break(
@@ -253,7 +321,7 @@ def _line_break(
 
 def _swallowed(number: int, header: list[str], index: int) -> str:
     name = _clean(header[index]) if index < len(header) else ""
-    return _bad(
+    return bad_row(
         number,
         _(
             "the cell in column %(field)s runs over more than one line. Is there a "
@@ -275,23 +343,18 @@ def _read_row(
 ) -> PupilRow | None:
     """One data row, or None after adding its problems to parsed.errors."""
     errors: list[str] = []
-    values = {
-        column: _clean(cells[columns[column]])
-        if column in columns and columns[column] < len(cells)
-        else ""
-        for column in COLUMNS
-    }
+    values = {column: _value(cells, columns, column) for column in COLUMNS}
     if any(cell.strip() for cell in cells[header_width:]):
-        errors.append(_bad(number, _("the row has more values than the header has columns")))
+        errors.append(bad_row(number, _("the row has more values than the header has columns")))
     for column in REQUIRED_COLUMNS:
         if not values[column]:
-            errors.append(_bad(number, _("%(field)s is empty") % {"field": column}))
+            errors.append(bad_row(number, _("%(field)s is empty") % {"field": column}))
     leerlingnummer = values["leerlingnummer"]
     if leerlingnummer.casefold().startswith(ERASED_PREFIX):
         # The retention task's mark (schools.services.pupil_erase): such a row would give an
         # erased record a name again, and a pupil with it is never erased after leaving.
         errors.append(
-            _bad(
+            bad_row(
                 number,
                 _(
                     "leerlingnummer %(value)s starts with “%(prefix)s”, which the portal keeps for "
@@ -304,7 +367,7 @@ def _read_row(
         earlier = seen.setdefault(leerlingnummer, number)
         if earlier != number:
             errors.append(
-                _bad(
+                bad_row(
                     number,
                     _("leerlingnummer %(value)s is already used in rij %(other)s")
                     % {"value": leerlingnummer, "other": earlier},
@@ -313,7 +376,7 @@ def _read_row(
     for column, max_length in MAX_LENGTHS.items():
         if len(values[column]) > max_length:
             errors.append(
-                _bad(
+                bad_row(
                     number,
                     _("%(field)s is longer than %(max)s characters")
                     % {"field": column, "max": max_length},
@@ -324,15 +387,18 @@ def _read_row(
         birth_date = _parse_date(values["geboortedatum"])
         if birth_date is None:
             errors.append(
-                _bad(
+                bad_row(
                     number,
-                    _("geboortedatum “%(value)s” is not a date; use dd-mm-jjjj or jjjj-mm-dd")
+                    _(
+                        "geboortedatum “%(value)s” is not a date; use dd-mm-jjjj (also d-m-jjjj "
+                        "or dd/mm/jjjj) or jjjj-mm-dd"
+                    )
                     % {"value": values["geboortedatum"]},
                 )
             )
         elif birth_date > today:
             errors.append(
-                _bad(
+                bad_row(
                     number,
                     _("geboortedatum “%(value)s” lies in the future")
                     % {"value": values["geboortedatum"]},
@@ -344,7 +410,7 @@ def _read_row(
         if guardian is not None:
             guardians.append(guardian)
     if len(guardians) == 2 and guardians[0].email == guardians[1].email:
-        errors.append(_bad(number, _("ouder2_email is the same as ouder1_email")))
+        errors.append(bad_row(number, _("ouder2_email is the same as ouder1_email")))
     parsed.errors.extend(errors)
     if errors:
         return None
@@ -373,13 +439,13 @@ def parse_pupil_file(
     try:
         records = list(reader)
     except csv.Error:
-        parsed.errors.append(_bad(reader.line_num, _("the row cannot be read as CSV")))
+        parsed.errors.append(bad_row(reader.line_num, _("the row cannot be read as CSV")))
         return parsed
     numbered = [
         (n, cells) for n, cells in enumerate(records, start=1) if any(c.strip() for c in cells)
     ]
     if not numbered:
-        parsed.errors.append(_bad(1, _("the file is empty")))
+        parsed.errors.append(bad_row(1, _("the file is empty")))
         return parsed
     header_number, header = numbered[0]
     columns = _read_header(header_number, header, parsed)
@@ -387,7 +453,7 @@ def parse_pupil_file(
         return parsed
     if len(numbered) == 1:
         # An empty export would otherwise mark every pupil of the school as left.
-        parsed.errors.append(_bad(header_number + 1, _("the file has no pupils")))
+        parsed.errors.append(bad_row(header_number + 1, _("the file has no pupils")))
         return parsed
     seen: dict[str, int] = {}
     read = set(columns.values())

@@ -216,7 +216,7 @@ DUTCH = _words(
     "schooljaar", "groep", "zaak", "zaken", "bron", "bronnen", "signaal", "signalen", "rij",
 )  # fmt: skip
 # The pupil import names a bad row "rij N" in every language, on purpose: it is the form
-# schools know from their spreadsheets (schools.importfile._bad).
+# schools know from their spreadsheets (schools.importfile.bad_row).
 IMPORT_ROW = re.compile(r"^rij \d+: ")
 
 # The language switch names the other language in that language, by design.

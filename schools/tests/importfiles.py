@@ -45,3 +45,24 @@ def many_rows(count: int, start: int = 5000) -> list[list[str]]:
         )
         for i in range(count)
     ]
+
+
+def xlsx_file(rows, header=HEADER, *, mac_epoch=False, start_row=1) -> bytes:
+    """The rows as an .xlsx workbook written by openpyxl, as Excel saves one: values keep
+    their type (a number typed into a cell is an int, a date a datetime)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    workbook = Workbook()
+    if mac_epoch:
+        workbook.epoch = CALENDAR_MAC_1904
+    sheet = workbook.active
+    for offset, values in enumerate([header, *rows]):
+        for column, value in enumerate(values, start=1):
+            if value != "":
+                sheet.cell(row=start_row + offset, column=column, value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

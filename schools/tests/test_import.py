@@ -163,11 +163,13 @@ def test_it_reads_both_date_formats(school_a, born):
         (pupil_row(group=""), "rij 3: groep is empty"),
         (
             pupil_row(born="31-02-2018"),
-            "rij 3: geboortedatum “31-02-2018” is not a date; use dd-mm-jjjj or jjjj-mm-dd",
+            "rij 3: geboortedatum “31-02-2018” is not a date; use dd-mm-jjjj (also d-m-jjjj or "
+            "dd/mm/jjjj) or jjjj-mm-dd",
         ),
         (
-            pupil_row(born="04/05/2018"),
-            "rij 3: geboortedatum “04/05/2018” is not a date; use dd-mm-jjjj or jjjj-mm-dd",
+            pupil_row(born="04/05/18"),
+            "rij 3: geboortedatum “04/05/18” is not a date; use dd-mm-jjjj (also d-m-jjjj or "
+            "dd/mm/jjjj) or jjjj-mm-dd",
         ),
         (pupil_row(born="01-01-2030"), "rij 3: geboortedatum “01-01-2030” lies in the future"),
         (
@@ -208,7 +210,8 @@ def test_it_reports_every_bad_row(school_a):
     report = run(school_a, csv_text(rows))
     assert report.errors == [
         "rij 2: voornaam is empty",
-        "rij 4: geboortedatum “x” is not a date; use dd-mm-jjjj or jjjj-mm-dd",
+        "rij 4: geboortedatum “x” is not a date; use dd-mm-jjjj "
+        "(also d-m-jjjj or dd/mm/jjjj) or jjjj-mm-dd",
     ]
 
 

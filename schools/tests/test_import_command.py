@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -5,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from schools.models import Pupil
-from schools.tests.importfiles import csv_text, many_rows, pupil_row
+from schools.tests.importfiles import csv_text, many_rows, pupil_row, xlsx_file
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +51,8 @@ def test_it_fails_with_every_bad_row_on_stderr_and_writes_nothing(tmp_path, scho
             stderr=err,
         )
     assert err.getvalue().splitlines() == [
-        "rij 2: geboortedatum “gisteren” is not a date; use dd-mm-jjjj or jjjj-mm-dd",
+        "rij 2: geboortedatum “gisteren” is not a date; use dd-mm-jjjj "
+        "(also d-m-jjjj or dd/mm/jjjj) or jjjj-mm-dd",
         "rij 3: groep is empty",
     ]
     assert not Pupil.objects.exists()
@@ -97,7 +99,7 @@ def test_it_refuses_a_missing_file(tmp_path, school_a):
 def test_it_refuses_a_binary_file(tmp_path, school_a):
     path = tmp_path / "leerlingen.xlsx"
     path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00")
-    with pytest.raises(CommandError, match="is not a text"):
+    with pytest.raises(CommandError, match="is neither a text"):
         import_pupils(str(path), "--school", "vlindertuin")
 
 
@@ -109,3 +111,11 @@ def test_it_refuses_a_file_that_would_mark_most_pupils_as_left(tmp_path, school_
     assert Pupil.objects.filter(school=school_a, left_on__isnull=True).count() == 12
     out, _ = import_pupils(path, "--school", "vlindertuin", "--allow-most-leaving")
     assert "Pupils marked as left: 12" in out
+
+
+def test_it_imports_an_excel_workbook(tmp_path, school_a):
+    path = tmp_path / "leerlingen.xlsx"
+    path.write_bytes(xlsx_file([pupil_row(number=3001, born=datetime.datetime(2018, 5, 4))]))
+    out, _ = import_pupils(str(path), "--school", "vlindertuin")
+    assert "Pupils created: 1" in out
+    assert Pupil.objects.get(school=school_a).birth_date == datetime.date(2018, 5, 4)

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -6,8 +7,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from schools import spreadsheet
 from schools.models import Pupil
-from schools.tests.importfiles import HEADER, csv_text, many_rows, pupil_row
+from schools.tabular import XLSX_TYPE
+from schools.tests.importfiles import HEADER, csv_text, many_rows, pupil_row, xlsx_file
 
 URL = reverse("schools:import_pupils")
 
@@ -100,8 +103,8 @@ def test_it_shows_every_bad_row_and_writes_nothing(login, director_a):
     page = response.content.decode()
     assert "Nothing imported: the file has problems" in page
     assert (
-        "<li>rij 3: geboortedatum “31-13-2018” is not a date; use dd-mm-jjjj or jjjj-mm-dd</li>"
-        in page
+        "<li>rij 3: geboortedatum “31-13-2018” is not a date; use dd-mm-jjjj "
+        "(also d-m-jjjj or dd/mm/jjjj) or jjjj-mm-dd</li>" in page
     )
     assert not Pupil.objects.exists()
 
@@ -158,7 +161,8 @@ def test_it_refuses_a_file_that_is_not_text(login, director_a):
     file = SimpleUploadedFile("leerlingen.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00")
     response = post(login(director_a), file=file)
     assert response.context["form"].errors["file"] == [
-        "This is not a text file. In your spreadsheet, choose Save as… CSV."
+        "This is neither a CSV file nor an Excel workbook (.xlsx). In your "
+        "spreadsheet, choose Save as… CSV or Excel workbook."
     ]
 
 
@@ -200,7 +204,7 @@ def test_it_addresses_the_director_as_u_in_dutch(login, director_a, settings):
         file = SimpleUploadedFile("leerlingen.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00")
         refused = post(client, file=file).content.decode()
     assert "uit uw spreadsheet of administratie" in page
-    assert "Kies in uw spreadsheet Opslaan als… CSV." in refused
+    assert "Kies in uw spreadsheet Opslaan als… CSV of Excel-werkmap." in refused
     for html in (page, refused):
         assert not re.search(r"\b(je|jij|jouw|jullie)\b", html, re.IGNORECASE)
 
@@ -262,3 +266,23 @@ def test_it_lets_a_year_group_leave_without_a_question(login, director_a, school
     post(client, text=csv_text(many_rows(16)))
     post(client, text=csv_text(many_rows(16)[:10]))  # six of sixteen leave
     assert Pupil.objects.filter(school=school_a, left_on__isnull=False).count() == 6
+
+
+def test_it_imports_an_excel_workbook(login, director_a, school_a):
+    data = xlsx_file([pupil_row(number=3001, born=datetime.datetime(2018, 5, 4))])
+    file = SimpleUploadedFile("leerlingen.xlsx", data, content_type=XLSX_TYPE)
+    response = post(login(director_a), file=file)
+    assert response.context["report"].applied
+    pupil = Pupil.objects.get(school=school_a)
+    assert (pupil.leerlingnummer, pupil.birth_date) == ("3001", datetime.date(2018, 5, 4))
+
+
+def test_it_refuses_a_workbook_beyond_a_pupil_lists_size(login, director_a, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 1)
+    file = SimpleUploadedFile("leerlingen.xlsx", xlsx_file([pupil_row()]))
+    response = post(login(director_a), file=file)
+    assert response.context["form"].errors["file"] == [
+        "The first sheet of the workbook has more than 1 rows or 200 columns. Keep only the "
+        "pupil list on the first sheet."
+    ]
+    assert not Pupil.objects.exists()

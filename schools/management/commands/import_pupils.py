@@ -3,18 +3,27 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from schools.importer import NotTextError, pupils_import, read_text
+from schools.importer import (
+    NotTextError,
+    WorkbookTooLargeError,
+    pupils_import,
+    read_text,
+    too_large_workbook,
+)
 from schools.models import School
 
 
 class Command(BaseCommand):
     help = (
-        "Import pupils and their parents from a CSV file into one school: all rows or none. "
-        "Pupils of the school missing from the file are marked as left."
+        "Import pupils and their parents from a CSV or .xlsx file into one school: all rows "
+        "or none. Pupils of the school missing from the file are marked as left."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV file (UTF-8 or Windows-1252, ; or , separated)")
+        parser.add_argument(
+            "file",
+            help="CSV file (UTF-8, UTF-16 or Windows-1252; ; , or tab separated) or .xlsx workbook",
+        )
         parser.add_argument("--school", required=True, help="school code, e.g. vlindertuin")
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would change; write nothing"
@@ -35,8 +44,13 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
             ) from error
+        except WorkbookTooLargeError as error:
+            raise CommandError(too_large_workbook()) from error
         except NotTextError as error:
-            raise CommandError(_("%(file)s is not a text (CSV) file.") % {"file": file}) from error
+            raise CommandError(
+                _("%(file)s is neither a text (CSV) file nor an Excel workbook (.xlsx).")
+                % {"file": file}
+            ) from error
         report = pupils_import(
             school=target,
             text=text,

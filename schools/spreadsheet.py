@@ -1,0 +1,108 @@
+"""An .xlsx workbook read as the `;`-separated text the pupil import reads.
+
+A director may save the export as an Excel workbook instead of CSV. The first worksheet
+becomes one line per sheet row, blank rows included, so "rij N" is the row Excel shows.
+Cells keep what the workbook holds: a date cell is written as jjjj-mm-dd, a whole number
+without ".0" (a pupil number typed as a number lost its leading zeros already in Excel;
+the import matches it as it matches such a number in a CSV file), and in a date column a
+serial number (a date cell formatted as a number) is turned into its date with the
+workbook's own epoch, which a CSV file does not carry.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable, Iterable
+
+XLSX_SIGNATURE = b"PK\x03\x04"  # a zip archive; .xlsx is one
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+# Excel's day numbers run from 1 (1 January 1900) to 2958465 (31 December 9999).
+_SERIAL_DAYS = range(1, 2958466)
+
+
+class NotWorkbookError(ValueError):
+    """The bytes are not an .xlsx workbook openpyxl can read."""
+
+
+class WorkbookTooLargeError(ValueError):
+    """The first worksheet has more rows or columns than a pupil list can have."""
+
+
+def is_xlsx(data: bytes) -> bool:
+    return data.startswith(XLSX_SIGNATURE)
+
+
+def xlsx_text(data: bytes, *, is_date_column: Callable[[str], bool]) -> str:
+    """The first worksheet as CSV text; `is_date_column(header)` names the date columns."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return _sheet_text(workbook, is_date_column)
+        finally:
+            workbook.close()
+    except WorkbookTooLargeError:
+        raise
+    except Exception as error:  # any damage to the archive or its XML
+        raise NotWorkbookError from error
+
+
+def _sheet_text(workbook, is_date_column: Callable[[str], bool]) -> str:
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    date_columns: set[int] | None = None
+    for number, values in enumerate(rows, start=1):
+        if _beyond_limits(number, values):
+            raise WorkbookTooLargeError
+        if date_columns is None and any(value is not None for value in values):
+            date_columns = {i for i, value in enumerate(values) if is_date_column(_text(value))}
+        writer.writerow(_cells(values, date_columns or set(), workbook.epoch))
+    return out.getvalue()
+
+
+def _beyond_limits(number: int, values: tuple) -> bool:
+    if number > MAX_ROWS:
+        return any(value is not None for value in values)
+    return len(values) > MAX_COLUMNS and values[MAX_COLUMNS] is not None
+
+
+def _cells(values: Iterable, date_columns: set[int], epoch: datetime.datetime) -> list[str]:
+    cells = [
+        _date_text(value, epoch) if index in date_columns else _text(value)
+        for index, value in enumerate(values)
+    ]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _date_text(value, epoch: datetime.datetime) -> str:
+    if _is_day_number(value):
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(int(value), epoch).date().isoformat()
+    return _text(value)
+
+
+def _is_day_number(value) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and float(value).is_integer() and int(value) in _SERIAL_DAYS
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        # a date cell holds midnight; any other time is written out and refused as a date
+        return value.date().isoformat() if value.time() == datetime.time() else str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
