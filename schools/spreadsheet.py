@@ -14,11 +14,16 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Callable, Iterable
 
 XLSX_SIGNATURE = b"PK\x03\x04"  # a zip archive; .xlsx is one
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
+# What the workbook's parts may unpack to: a pupil list of MAX_ROWS rows is a few tens of
+# MB of XML at most; a zip bomb (kB packed, GB unpacked) is refused before openpyxl reads
+# its shared strings into memory. A zip member never yields more than its stated size.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Excel's day numbers run from 1 (1 January 1900) to 2958465 (31 December 9999).
 _SERIAL_DAYS = range(1, 2958466)
 
@@ -39,6 +44,7 @@ def xlsx_text(data: bytes, *, is_date_column: Callable[[str], bool]) -> str:
     """The first worksheet as CSV text; `is_date_column(header)` names the date columns."""
     from openpyxl import load_workbook
 
+    _refuse_unpacking_beyond_limit(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -49,6 +55,16 @@ def xlsx_text(data: bytes, *, is_date_column: Callable[[str], bool]) -> str:
         raise
     except Exception as error:  # any damage to the archive or its XML
         raise NotWorkbookError from error
+
+
+def _refuse_unpacking_beyond_limit(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise NotWorkbookError from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookTooLargeError
 
 
 def _sheet_text(workbook, is_date_column: Callable[[str], bool]) -> str:

@@ -278,6 +278,31 @@ def test_it_refuses_a_workbook_beyond_a_pupil_lists_size(monkeypatch, cell, limi
         read_text(out.getvalue())
 
 
+def _workbook_with_a_padded_part(padding: int) -> bytes:
+    """A valid workbook with one more part that unpacks to `padding` bytes of spaces
+    (a few kB packed): what a zip bomb looks like to the size check."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx_file([pupil_row()]))) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as padded,
+    ):
+        for item in original.infolist():
+            padded.writestr(item, original.read(item))
+        padded.writestr("xl/padding.xml", b" " * padding)
+    return out.getvalue()
+
+
+def test_it_refuses_a_workbook_that_unpacks_beyond_a_pupil_lists_size(monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    bomb = _workbook_with_a_padded_part(2 * 1024 * 1024)
+    assert len(bomb) < 20_000
+    with pytest.raises(WorkbookTooLargeError):
+        read_text(bomb)
+    assert read_text(_workbook_with_a_padded_part(1024)).startswith("leerlingnummer")
+
+
 # --- Header names ---------------------------------------------------------------------
 
 PARNASSYS_HEADER = [
