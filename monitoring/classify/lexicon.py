@@ -63,6 +63,11 @@ SCHOOL_TYPE_WORDS = frozenset(
     {"obs", "cbs", "pcbs", "rkbs", "ikc", "basisschool", "openbare", "school", "kindcentrum"}
 )
 NAME_ARTICLES = frozenset({"de", "het", "'t", "t"})
+# In a post that shouts, "BIJ DE VLINDERTUIN": a preposition and an article before a bare
+# name say "an institution" where capitals cannot ("in" is left out: in the garden).
+CAPS_NAME_PREPOSITIONS = frozenset({"bij", "op", "naar", "over", "tegen", "met", "aan", "van"})
+# Diminutives of a name ("de Esdoorntjes", the pupils; "ons Zwanenhofje"): read as the name.
+NAME_DIMINUTIVES = ("je", "jes", "tje", "tjes")
 # Spelling variants a reader still recognises: (written, also read as).
 SPELLING_VARIANTS = (
     ("oo", "o"), ("ee", "e"), ("aa", "a"), ("uu", "u"), ("ui", "uu"), ("ui", "uy"),

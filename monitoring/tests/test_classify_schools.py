@@ -102,3 +102,55 @@ def test_it_gives_no_categories_without_a_school(classifier):
 
 def test_it_ignores_capitals_when_a_post_shouts(classifier):
     assert schools(classifier, "DE ESDOORN IN DE TUIN IS PRACHTIG") == set()
+
+
+# --- How a parent writing a complaint spells the school (the 2026-12-04 audit) ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Slecht geregeld bij De Vlinder tuin, weer niks gehoord", "vlindertuin"),
+        ("Slecht geregeld bij De Vlinder-tuin, weer niks gehoord", "vlindertuin"),
+        ("Waarom zegt Het Zwanen-hof niks over de nieuwe juf?", "zwanenhof"),
+    ],
+)
+def test_it_finds_a_name_split_by_a_space_or_hyphen(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+def test_it_keeps_a_split_lowercase_name_an_ordinary_word(classifier):
+    assert schools(classifier, "Vlinders gespot in de vlinder tuin van het park") == set()
+
+
+def test_it_reads_a_name_hyphenated_by_an_invisible_soft_hyphen(classifier):
+    # Web pages and feeds hyphenate long words with U+00AD; copied text keeps it.
+    assert schools(classifier, "Wat een puinhoop bij De Vlinder\u00adtuin") == {"vlindertuin"}
+
+
+def test_it_reads_a_name_with_a_zero_width_space(classifier):
+    assert schools(classifier, "Wat een puinhoop bij De Esdo\u200born") == {"esdoorn"}
+
+
+def test_it_finds_the_bare_name_in_the_schools_own_town(classifier):
+    text = "heel slecht geregeld bij de vlindertuin in Exloo, niemand laat iets weten"
+    assert schools(classifier, text) == {"vlindertuin"}
+
+
+def test_it_finds_a_shouted_name_with_its_article(classifier):
+    text = "HEEL SLECHT GEREGELD BIJ DE VLINDERTUIN, NIEMAND LAAT IETS WETEN!!"
+    assert schools(classifier, text) == {"vlindertuin"}
+
+
+def test_it_does_not_take_a_shouted_garden_of_someone_for_the_school(classifier):
+    assert schools(classifier, "WAT EEN VLINDERS IN DE VLINDERTUIN VAN MIJN OMA") == set()
+
+
+def test_it_finds_the_name_compounded_with_school(classifier):
+    text = "Heel slecht geregeld bij de Vlindertuinschool, niemand laat iets weten"
+    assert schools(classifier, text) == {"vlindertuin"}
+
+
+def test_it_finds_a_diminutive_of_the_name_in_a_school_context(classifier):
+    text = "De Esdoorntjes van groep 3 werden weer eens vergeten bij het uitje"
+    assert schools(classifier, text) == {"esdoorn"}
