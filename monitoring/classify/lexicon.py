@@ -13,6 +13,8 @@ THRESHOLD = 0.45
 NEGATORS = frozenset(
     {"niet", "geen", "nooit", "allesbehalve", "nergens", "not", "no", "never", "isn't", "nt"}
 )
+# "allesbehalve goed" says more than "niet goed": weighed as an intensified negation.
+STRONG_NEGATORS = frozenset({"allesbehalve"})
 INTENSIFIERS = frozenset(
     {
         "heel", "super", "echt", "zo", "erg", "enorm", "ontzettend", "hartstikke", "mega",
@@ -229,13 +231,13 @@ NEGATABLE_POSITIVE = frozenset(
     {
         "fijn", "fijne", "leuk", "leuke", "prima", "tevreden", "top", "geweldig", "goed",
         "gezellig", "mooi", "ok", "oke", "okay", "acceptabel", "normaal", "netjes", "happy",
-        "blij",
+        "blij", "veilig", "veilige", "aardig", "vriendelijk",
     }
 )  # fmt: skip
 # Words that are not praise by themselves but say "bad" once negated: "niet oke".
 NEGATED_ONLY_POSITIVE = {
     "ok": 0.5, "oke": 0.5, "okay": 0.5, "acceptabel": 0.55, "normaal": 0.5, "goed": 0.4,
-    "netjes": 0.45,
+    "netjes": 0.45, "veilig": 0.55, "veilige": 0.55, "aardig": 0.5, "vriendelijk": 0.5,
 }  # fmt: skip
 POSITIVE_EMOJI = frozenset("❤♥💛💚💙💜🧡🤍🩷😍🥰👏🙌🔝👍💪🎉🥳⭐🌟🏆💯🤩😻")
 # Praise that names a staff member, the team or the school — kept when a pupil is named.
