@@ -547,34 +547,66 @@ def manual_source_for(*, school: School) -> Source:
     return source
 
 
+@dataclass(frozen=True)
+class Reported:
+    """What a staff report became: the post, and whether it was there before (reported or
+    fetched earlier: then no second post was made)."""
+
+    post: Post
+    earlier: bool
+
+
 def post_report(
     *, school: School, url: str, text: str, has_media: bool, user, category: str = ""
-) -> Post:
+) -> Reported:
     """Staff paste a post they saw; it is stored and classified like any fetched post.
 
-    With a `category` the reporter's judgement counts as a staff mark (post_mark): a case
-    category opens or joins a case even when the classifier reads nothing in the post."""
+    A post at the same address that is already stored (reported before, or fetched from a
+    source) is not stored again: the school gets its mention of that post, and the second
+    reporter's category is recorded on it. With a `category` the reporter's judgement counts
+    as a staff mark (post_mark): a case category opens or joins a case even when the
+    classifier reads nothing in the post."""
     with transaction.atomic():
         source = manual_source_for(school=school)
+        # one report at a time per school, so two people pasting the same link make one post
+        Source.objects.select_for_update().filter(pk=source.pk).exists()
         now = timezone.now()
-        post = Post.objects.create(
-            source=source,
-            external_id=f"manual-{uuid.uuid4()}",
-            url=url,
-            text=text,
-            has_media=has_media,
-            content_hash=content_hash(text, has_media),
-            fetched_at=now,
-            published_at=None,
-            reported_by=user,
-        )
-        posts_classify(posts=[post], now=now)
+        post = post_at_address(url=url, school=school)
+        earlier = post is not None
+        if post is None:
+            post = Post.objects.create(
+                source=source,
+                external_id=f"manual-{uuid.uuid4()}",
+                url=url,
+                text=text,
+                has_media=has_media,
+                content_hash=content_hash(text, has_media),
+                fetched_at=now,
+                published_at=None,
+                reported_by=user,
+            )
+            posts_classify(posts=[post], now=now)
         # The reporter says it concerns this school, also when it names only another one
         # (that school's mention comes from the classifier): on its Vermeldingen, markable.
         Mention.objects.get_or_create(post=post, school=school, defaults={"created_at": now})
         if category:
             post_mark(post=post, school=school, category=category, user=user, now=now)
-    return post
+    return Reported(post, earlier)
+
+
+def _same_address(url: str) -> list[str]:
+    """The forms of a post's address that name the same post: without a fragment
+    ("#reacties"), with or without a trailing slash."""
+    bare = url.split("#", 1)[0].rstrip("/")
+    return list(dict.fromkeys([url, bare, bare + "/"]))
+
+
+def post_at_address(*, url: str, school: School) -> Post | None:
+    """The stored post at this address: one among the school's mentions first, else any."""
+    if not url:
+        return None
+    posts = Post.objects.filter(url__in=_same_address(url)).order_by("pk")
+    return posts.filter(mentions__school=school).first() or posts.first()
 
 
 def post_has_open_case(*, post: Post, school: School) -> bool:
