@@ -49,9 +49,15 @@ def dashboard(request):
     # PostgreSQL refuses a NUL character in a query; no school name has one.
     school_query = request.GET.get("school", "").replace("\x00", "").strip()[:100]
     schools, more_schools = _mention_schools(request.user, school_query)
+    # one row past the limit tells that more are open than the page lists
+    cases = selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT + 1)
+    flags = selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT + 1)
     context = {
-        "cases": selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT),
-        "flags": selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT),
+        "cases": cases[:DASHBOARD_LIMIT],
+        "flags": flags[:DASHBOARD_LIMIT],
+        "more_cases": len(cases) > DASHBOARD_LIMIT,
+        "more_flags": len(flags) > DASHBOARD_LIMIT,
+        "limit": DASHBOARD_LIMIT,
         "can_act": has_role(request.user, *access.ACTING_ROLES),
         # per flag: a privacy officer who directs one school only reads the others' flags
         "acting_school_ids": acting_school_ids(request.user),

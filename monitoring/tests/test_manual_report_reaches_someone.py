@@ -110,9 +110,7 @@ def _report_at(client, school, url, text, category=""):
     return client.post(reverse("monitoring:report_post"), data, follow=True).content.decode()
 
 
-def test_a_post_reported_twice_is_one_post_and_one_mention(
-    login, teacher_a, director_a, school_a
-):
+def test_a_post_reported_twice_is_one_post_and_one_mention(login, teacher_a, director_a, school_a):
     _report_at(login(teacher_a), school_a, "https://social.example/@ouder/1", COMPLAINT)
     # the same address with a trailing slash and a fragment, pasted by someone else
     page = _report_at(
@@ -144,9 +142,7 @@ def test_the_second_reporters_category_is_recorded_on_the_one_post(
     )
 
 
-def test_a_fetched_post_that_staff_report_is_not_stored_again(
-    login, teacher_a, school_a
-):
+def test_a_fetched_post_that_staff_report_is_not_stored_again(login, teacher_a, school_a):
     from monitoring.models import Source
     from monitoring.services import posts_classify
     from monitoring.tests.helpers import make_post, make_source
