@@ -86,6 +86,7 @@ class SchoolFinder:
         self._towns: dict[str, set[str]] = {}
         self._compact: dict[str, set[str]] = {}
         self._split: dict[str, _SchoolTerm] = {}  # a bare name, read from two words
+        self._tags: dict[str, _SchoolTerm] = {}  # hashtag/handle bodies: "vlindertuinexloo"
         for school in context.schools:
             towns: set[str] = set()
             compact: set[str] = set()
@@ -105,9 +106,10 @@ class SchoolFinder:
                 if not core:
                     continue
                 compact.add("".join(core))
-                for mark in "#@":
-                    for form in {"".join(core), "".join(term.split())}:
-                        add(mark + form, True)
+                for form in {"".join(core), "".join(term.split())}:
+                    add("#" + form, True)
+                    add("@" + form, True)
+                    self._tags.setdefault(form, _SchoolTerm(school.code, True, "#" + form))
                 if typed or len(core) > 1 or core[0].endswith("school"):
                     add(term, True)
                     towns.update(core[1:])
@@ -141,6 +143,9 @@ class SchoolFinder:
                 mentioned.update(range(start, end))
             else:
                 ambiguous.append((start, term))
+        for index, term in self._prefixed_tags(post, mentioned):
+            strong.setdefault(term.school, []).append(term.term)
+            mentioned.add(index)
         ambiguous += self._split_names(post)
         ambiguous += self._typos(post, {i for i, _t in ambiguous})
         for code, hosts in self._websites(post):
@@ -167,6 +172,25 @@ class SchoolFinder:
                     continue  # "Esdoorns": a plural of the ordinary word, not a typo
                 if abs(len(word) - len(term.term)) <= 1 and _one_edit(word, term.term):
                     found.append((i, term))
+        return found
+
+    def _prefixed_tags(self, post: Prepared, taken: set[int]) -> list[tuple[int, _SchoolTerm]]:
+        """'#DeVlindertuinExloo', '@obs_het_zwanenhof_borger': a hashtag or handle that is a
+        school's tag behind articles or school-type words ("de", "obs", "basisschool")."""
+        found = []
+        for i, form in enumerate(_name_forms(post.words)):
+            if form[0] not in "#@" or i in taken:
+                continue
+            body, stripped = form[1:], True
+            while stripped:
+                stripped = False
+                for prefix in _TAG_PREFIXES:
+                    if body.startswith(prefix) and len(body) > len(prefix):
+                        body, stripped = body[len(prefix) :], True
+                        break
+                if body in self._tags:
+                    found.append((i, self._tags[body]))
+                    break
         return found
 
     def _split_names(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
@@ -227,6 +251,12 @@ def _name_forms(words: list[str]) -> list[str]:
             word = word[:-2]
         forms.append(word)
     return forms
+
+
+# Words a hashtag or handle may put before a school's name: #DeVlindertuin, @obshetzwanenhof
+_TAG_PREFIXES = tuple(
+    sorted((lx.NAME_ARTICLES | lx.SCHOOL_TYPE_WORDS) - {"'t"}, key=len, reverse=True)
+)
 
 
 def name_diminutives(core: str) -> set[str]:

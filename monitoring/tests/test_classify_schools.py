@@ -154,3 +154,19 @@ def test_it_finds_the_name_compounded_with_school(classifier):
 def test_it_finds_a_diminutive_of_the_name_in_a_school_context(classifier):
     text = "De Esdoorntjes van groep 3 werden weer eens vergeten bij het uitje"
     assert schools(classifier, text) == {"esdoorn"}
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Wat een chaos bij #DeVlindertuinExloo vandaag", "vlindertuin"),
+        ("@obs_het_zwanenhof@social.example waarom reageert niemand?", "zwanenhof"),
+        ("Weer geen antwoord #BasisschoolDeEsdoorn", "esdoorn"),
+    ],
+)
+def test_it_finds_a_tag_with_an_article_or_school_word_before_the_name(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+def test_it_does_not_strip_an_article_from_a_tag_that_is_no_school(classifier):
+    assert schools(classifier, "Mooie avond in #Deventer en #hetpark") == set()
