@@ -91,10 +91,11 @@ NEGATIVE = [
     ("reageert|reageren|reageerde|antwoordt niet", 0.5),
     ("niet|nooit gereageerd|beantwoord|teruggebeld|gebeld|geinformeerd|ingelicht", 0.5),
     ("geen reactie|antwoord|telefoontje|briefje|bericht|mail|uitleg|excuses|terugkoppeling", 0.5),
+    ("nul reactie|respons|antwoord|communicatie", 0.5),
     ("wachten|wacht|wachtten op antwoord|reactie|een|uitleg|bericht", 0.45),
     (
         "niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt|legt|helpt"
-        "|grijpt|pakt|zorgt|neemt|let|weet|weten|treedt",
+        "|grijpt|pakt|zorgt|neemt|let|weet|weten|treedt|belde|reageerde|meldde|liet",
         0.55,
     ),
     ("niemand die", 0.4),
@@ -119,7 +120,7 @@ NEGATIVE = [
     ("twee|drie|vier|vijf|<num> keer ~ aangevraagd|gevraagd|gebeld|gemaild|gemeld", 0.4),
     ("andere|wisselende invaller|invallers", 0.35),
     ("weer eens", 0.3),
-    ("niet serieus genomen", 0.6),
+    ("niet serieus genomen|neemt|nemen", 0.6),
     ("niet meer naar school", 0.5),
     ("nooit gezien|gehoord|meer", 0.3),
     ("nooit|niks|niets ~ van gehoord|vernomen", 0.5),
@@ -140,6 +141,8 @@ NEGATIVE = [
     ("naar huis gestuurd", 0.5),
     ("lesuitval|uitval|uitvalt|uitvallen|uitgevallen|vervalt, valt|vallen uit", 0.45),
     ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel|rommelig|ongeorganiseerd", 0.5),
+    ("drama|rampzalig, een ramp", 0.5),
+    ("klaar mee, spuugzat|kotsbeu", 0.55),
     ("onduidelijk|onduidelijke|onduidelijkheid", 0.35),
     ("niet uitgelegd|verantwoord", 0.45),
     # feelings and verdicts

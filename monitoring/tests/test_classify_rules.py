@@ -78,6 +78,20 @@ def test_it_reads_not_safe_and_not_kind_as_a_complaint(classifier, text):
     assert categories(classifier, text) == {"negative_experience"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OBS DE VLINDERTUIN IS EEN DRAMA MET DIE OVERBLIJF",
+        "Ik ben er helemaal klaar mee met De Vlindertuin en hun smoesjes",
+        "Onze zoon stond na het uitje alleen bij Het Zwanenhof. Niemand belde ons.",
+        "Drie keer gemaild naar Het Zwanenhof over de busregeling. Nul reactie.",
+        "Ik heb het gevoel dat de directeur van De Vlindertuin ons niet serieus neemt",
+    ],
+)
+def test_it_knows_everyday_complaint_idioms(classifier, text):
+    assert categories(classifier, text) == {"negative_experience"}
+
+
 def test_it_lets_an_intensifier_lift_a_weak_term_over_the_threshold(classifier):
     plain = "Onduidelijk hoe de overblijf bij De Vlindertuin werkt"
     strong = "Echt onduidelijk hoe de overblijf bij De Vlindertuin werkt"
