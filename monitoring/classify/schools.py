@@ -93,7 +93,11 @@ class SchoolFinder:
             cores: set[str] = set()
 
             def add(term: str, strong: bool, code: str = school.code) -> None:
-                patterns.setdefault(tuple(term.split()), _SchoolTerm(code, strong, term))
+                key = tuple(term.split())
+                known = patterns.get(key)
+                # an alias makes strong what the school's name gave as a bare name
+                if known is None or (strong and not known.strong and known.school == code):
+                    patterns[key] = _SchoolTerm(code, strong, term)
 
             for raw in (school.name, school.code, *school.aliases):
                 term = normalise(raw.replace("-", " ").replace("_", " "))
@@ -110,6 +114,10 @@ class SchoolFinder:
                     add("#" + form, True)
                     add("@" + form, True)
                     self._tags.setdefault(form, _SchoolTerm(school.code, True, "#" + form))
+                if typed and len(core) == 1 and not core[0].endswith("school"):
+                    cores.add(core[0])  # "OBS De Esdoorn" is mostly written "De Esdoorn"
+                elif typed:
+                    add(" ".join(core), core[0].endswith("school"))  # "De Zilveren Eik"
                 if typed or len(core) > 1 or core[0].endswith("school"):
                     add(term, True)
                     towns.update(core[1:])

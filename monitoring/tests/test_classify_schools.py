@@ -170,3 +170,35 @@ def test_it_finds_a_tag_with_an_article_or_school_word_before_the_name(classifie
 
 def test_it_does_not_strip_an_article_from_a_tag_that_is_no_school(classifier):
     assert schools(classifier, "Mooie avond in #Deventer en #hetpark") == set()
+
+
+# A school's code is often its BRIN number and the board may enter no aliases: the name
+# alone ("OBS De Esdoorn") must give the ways parents write it.
+NAME_ONLY = (
+    SchoolTerms("12ab", "OBS De Esdoorn", ()),
+    SchoolTerms("13cd", "OBS Noorderschool", ()),
+    SchoolTerms("14ef", "OBS De Kleine Wereld", ()),
+)
+
+
+@pytest.fixture(scope="module")
+def name_only():
+    return Classifier(Context(NAME_ONLY, ()))
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Slecht geregeld bij De Esdoorn, weer niks gehoord", "12ab"),
+        ("de juf van groep 5 op de esdoorn doet niks tegen pesten", "12ab"),
+        ("slecht geregeld bij de noorderschool, weer niks gehoord", "13cd"),
+        ("Slecht geregeld bij De Kleine Wereld, weer niks gehoord", "14ef"),
+    ],
+)
+def test_it_finds_a_school_by_its_name_without_obs_when_it_has_no_aliases(name_only, text, school):
+    assert schools(name_only, text) == {school}
+
+
+def test_a_name_without_obs_stays_an_ordinary_phrase_in_lower_case(name_only):
+    assert schools(name_only, "Het is ook een kleine wereld, kwam mijn buurman tegen") == set()
+    assert schools(name_only, "De esdoorn in de achtertuin wordt al rood") == set()
