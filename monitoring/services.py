@@ -562,8 +562,9 @@ def post_report(
     """Staff paste a post they saw; it is stored and classified like any fetched post.
 
     A post at the same address that is already stored (reported before, or fetched from a
-    source) is not stored again: the school gets its mention of that post, and the second
-    reporter's category is recorded on it. With a `category` the reporter's judgement counts
+    source) is not stored again: the school gets its mention of that post, the second
+    reporter's category is recorded on it, and "it shows photos or video" classifies it
+    again. With a `category` the reporter's judgement counts
     as a staff mark (post_mark): a case category opens or joins a case even when the
     classifier reads nothing in the post."""
     with transaction.atomic():
@@ -585,6 +586,12 @@ def post_report(
                 published_at=None,
                 reported_by=user,
             )
+            posts_classify(posts=[post], now=now)
+        elif has_media and not post.has_media:
+            # this reporter saw photos or video the earlier one did not say: a privacy
+            # matter may only show now (the content hash stays the source's)
+            post.has_media = True
+            post.save(update_fields=["has_media"])
             posts_classify(posts=[post], now=now)
         # The reporter says it concerns this school, also when it names only another one
         # (that school's mention comes from the classifier): on its Vermeldingen, markable.

@@ -175,3 +175,22 @@ def test_two_different_posts_stay_two_reports(login, teacher_a, school_a):
     page = _report_at(login(teacher_a), school_a, "https://social.example/@ouder/6", COMPLAINT)
     assert ALREADY_SENTENCE not in page
     assert Post.objects.count() == 2
+
+
+def test_a_second_report_that_says_it_shows_pupils_classifies_the_post_again(
+    login, teacher_a, director_a, school_a
+):
+    url = "https://social.example/@ouder/7"
+    text = "Groep 4 van De Vlindertuin bij de kinderboerderij, hier de foto van de hele klas 📸"
+    client = login(teacher_a)
+    client.post(
+        reverse("monitoring:report_post"), {"school": school_a.pk, "url": url, "text": text}
+    )
+    assert not Flag.objects.exists()
+    data = {"school": school_a.pk, "url": url, "text": text, "has_media": "on"}
+    page = login(director_a).post(reverse("monitoring:report_post"), data, follow=True)
+    assert ALREADY_SENTENCE in page.content.decode()
+    post = Post.objects.get()
+    assert post.has_media
+    flag = Flag.objects.get(post=post, school=school_a)
+    assert flag.category == "privacy" and flag.followup.is_open
