@@ -383,8 +383,13 @@ def build_classifier():
 
 
 @transaction.atomic
-def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None) -> list[Flag]:
+def posts_classify(
+    *, posts: list[Post], now: datetime.datetime, classifier=None, about: School | None = None
+) -> list[Flag]:
     """Classify posts and record flags; flagged stories open or join a follow-up case.
+
+    A post that names no school is read as about `about` (a staff report), else about its
+    source's school, if either is given.
 
     Case opening is serialised per school (CaseFinder.lock_schools): two workers ingesting
     the same story at once find each other's case instead of opening two.
@@ -401,7 +406,7 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
     classified = []
     for post in posts:
         result = classifier.classify(post.text, has_media=post.has_media)
-        school = post.source.school
+        school = about or post.source.school
         if not result.schools and school is not None:
             # A school's own source (its hashtag, a staff report for it) concerns that
             # school even when the post does not name it.
@@ -587,12 +592,13 @@ def post_report(
                 reported_by=user,
             )
             posts_classify(posts=[post], now=now)
-        elif has_media and not post.has_media:
-            # this reporter saw photos or video the earlier one did not say: a privacy
-            # matter may only show now (the content hash stays the source's)
-            post.has_media = True
+        elif (has_media and not post.has_media) or not post.mentions.exists():
+            # Read again: with the photos or video this reporter saw (a privacy matter may
+            # only show now; the content hash stays the source's), or, when it names no
+            # school, as about this one, as a fresh report would be.
+            post.has_media = post.has_media or has_media
             post.save(update_fields=["has_media"])
-            posts_classify(posts=[post], now=now)
+            posts_classify(posts=[post], now=now, about=school)
         # The reporter says it concerns this school, also when it names only another one
         # (that school's mention comes from the classifier): on its Vermeldingen, markable.
         Mention.objects.get_or_create(post=post, school=school, defaults={"created_at": now})

@@ -194,3 +194,20 @@ def test_a_second_report_that_says_it_shows_pupils_classifies_the_post_again(
     assert post.has_media
     flag = Flag.objects.get(post=post, school=school_a)
     assert flag.category == "privacy" and flag.followup.is_open
+
+
+def test_a_fetched_post_that_names_no_school_is_read_as_about_the_reported_school(
+    login, teacher_a, school_a
+):
+    # a local news item that names no school: the staff report says which one it is about,
+    # as a fresh report always did
+    from monitoring.models import Source
+    from monitoring.tests.helpers import make_post, make_source
+
+    source = make_source(kind=Source.Kind.RSS, url="https://nieuws.example/feed.rss")
+    text = "Weer geen juf voor groep 5 en niemand laat de ouders iets weten. Belachelijk."
+    fetched = make_post(source, text=text, url="https://nieuws.example/artikel/8")
+    page = _report_at(login(teacher_a), school_a, fetched.url, text)
+    assert CASE_SENTENCE in page
+    flag = Flag.objects.get(post=fetched, school=school_a)
+    assert flag.category == "negative_experience" and flag.marked_by is None
