@@ -8,28 +8,45 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Aggregate, CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from monitoring import access
-from monitoring.models import OPEN_FLAG, Flag, FollowUp
+from monitoring.models import CATEGORY_LABELS, OPEN_FLAG, Flag, FollowUp
 from opo_portal import sql
 
 
+class DistinctList(Aggregate):
+    """The distinct values, sorted, joined by commas (string_agg on PostgreSQL, as
+    CASE_ROWS_SQL reads them; group_concat on SQLite, in no order)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "STRING_AGG(DISTINCT %(expressions)s, ',' ORDER BY %(expressions)s)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def category_codes(categories: str | None) -> tuple[str, ...]:
+    """A case's categories as read ("insult,privacy"), in the order of CATEGORY_LABELS."""
+    found = set((categories or "").split(","))
+    return tuple(code for code in CATEGORY_LABELS if code in found)
+
+
 def open_cases(user, *, limit: int):
-    """Open cases, most urgent and newest first; the flag count per shown case only."""
-    flag_count = (
-        Flag.objects.filter(followup=OuterRef("pk"), dismissed_as_false_positive=False)
-        .order_by()
-        .values("followup")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
+    """Open cases, most urgent and newest first; the flag count and the categories of the
+    live flags per shown case only."""
+    live = Flag.objects.filter(followup=OuterRef("pk"), dismissed_as_false_positive=False)
+    per_case = live.order_by().values("followup")
+    flag_count = per_case.annotate(n=Count("*")).values("n")
+    categories = per_case.annotate(c=DistinctList("category")).values("c")
     cases = FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES)
     return (
         access.in_monitored_schools(cases, user)
         .select_related("school", "assigned_to")
-        .annotate(flag_count=Coalesce(Subquery(flag_count), 0))
+        .annotate(flag_count=Coalesce(Subquery(flag_count), 0), categories=Subquery(categories))
         .order_by("priority", "-opened_at")[:limit]
     )
 
@@ -88,6 +105,10 @@ CASE_ROWS_SQL = (
     " (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM accounts_user u"
     "  WHERE u.id = c.assigned_to_id),"
     " (SELECT count(*) FROM monitoring_flag f"
+    "  WHERE f.followup_id = c.id AND NOT f.dismissed_as_false_positive),"
+    # open_cases' DistinctList: what the case is about, for a complaint that has left the
+    # list of recent flags
+    " (SELECT string_agg(DISTINCT f.category, ',' ORDER BY f.category) FROM monitoring_flag f"
     "  WHERE f.followup_id = c.id AND NOT f.dismissed_as_false_positive)"
     " FROM monitoring_followup c JOIN schools_school s ON s.id = c.school_id"
     # FollowUp.OPEN_STATUSES, the condition of the partial index followup_open_order
@@ -150,6 +171,7 @@ class CaseRow(NamedTuple):
     school: Named
     assigned_to: Named | None
     flag_count: int
+    categories: str | None  # "insult,privacy", as read (category_codes)
 
     @property
     def is_urgent(self) -> bool:
@@ -225,6 +247,7 @@ def _case_rows_orm(user, limit: int):
             case.school.name,
             assignee,
             case.flag_count,
+            case.categories,
         )
 
 
@@ -266,8 +289,9 @@ def open_case_rows(user, *, limit: int) -> list[CaseRow]:
             Named(school),
             None if assignee is None else Named(assignee),
             n,
+            categories,
         )
-        for pk, status, priority, opened, school, assignee, n in _fetch(
+        for pk, status, priority, opened, school, assignee, n, categories in _fetch(
             case_rows_query(user, limit=limit), partial(_case_rows_orm, user, limit)
         )
     ]

@@ -383,8 +383,13 @@ def build_classifier():
 
 
 @transaction.atomic
-def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None) -> list[Flag]:
+def posts_classify(
+    *, posts: list[Post], now: datetime.datetime, classifier=None, about: School | None = None
+) -> list[Flag]:
     """Classify posts and record flags; flagged stories open or join a follow-up case.
+
+    A post that names no school is read as about `about` (a staff report), else about its
+    source's school, if either is given.
 
     Case opening is serialised per school (CaseFinder.lock_schools): two workers ingesting
     the same story at once find each other's case instead of opening two.
@@ -401,7 +406,7 @@ def posts_classify(*, posts: list[Post], now: datetime.datetime, classifier=None
     classified = []
     for post in posts:
         result = classifier.classify(post.text, has_media=post.has_media)
-        school = post.source.school
+        school = about or post.source.school
         if not result.schools and school is not None:
             # A school's own source (its hashtag, a staff report for it) concerns that
             # school even when the post does not name it.
@@ -547,34 +552,74 @@ def manual_source_for(*, school: School) -> Source:
     return source
 
 
+@dataclass(frozen=True)
+class Reported:
+    """What a staff report became: the post, and whether it was there before (reported or
+    fetched earlier: then no second post was made)."""
+
+    post: Post
+    earlier: bool
+
+
 def post_report(
     *, school: School, url: str, text: str, has_media: bool, user, category: str = ""
-) -> Post:
+) -> Reported:
     """Staff paste a post they saw; it is stored and classified like any fetched post.
 
-    With a `category` the reporter's judgement counts as a staff mark (post_mark): a case
-    category opens or joins a case even when the classifier reads nothing in the post."""
+    A post at the same address that is already stored (reported before, or fetched from a
+    source) is not stored again: the school gets its mention of that post, the second
+    reporter's category is recorded on it, and "it shows photos or video" classifies it
+    again. With a `category` the reporter's judgement counts
+    as a staff mark (post_mark): a case category opens or joins a case even when the
+    classifier reads nothing in the post."""
     with transaction.atomic():
         source = manual_source_for(school=school)
+        # one report at a time per school, so two people pasting the same link make one post
+        Source.objects.select_for_update().filter(pk=source.pk).exists()
         now = timezone.now()
-        post = Post.objects.create(
-            source=source,
-            external_id=f"manual-{uuid.uuid4()}",
-            url=url,
-            text=text,
-            has_media=has_media,
-            content_hash=content_hash(text, has_media),
-            fetched_at=now,
-            published_at=None,
-            reported_by=user,
-        )
-        posts_classify(posts=[post], now=now)
+        post = post_at_address(url=url, school=school)
+        earlier = post is not None
+        if post is None:
+            post = Post.objects.create(
+                source=source,
+                external_id=f"manual-{uuid.uuid4()}",
+                url=url,
+                text=text,
+                has_media=has_media,
+                content_hash=content_hash(text, has_media),
+                fetched_at=now,
+                published_at=None,
+                reported_by=user,
+            )
+            posts_classify(posts=[post], now=now)
+        elif (has_media and not post.has_media) or not post.mentions.exists():
+            # Read again: with the photos or video this reporter saw (a privacy matter may
+            # only show now; the content hash stays the source's), or, when it names no
+            # school, as about this one, as a fresh report would be.
+            post.has_media = post.has_media or has_media
+            post.save(update_fields=["has_media"])
+            posts_classify(posts=[post], now=now, about=school)
         # The reporter says it concerns this school, also when it names only another one
         # (that school's mention comes from the classifier): on its Vermeldingen, markable.
         Mention.objects.get_or_create(post=post, school=school, defaults={"created_at": now})
         if category:
             post_mark(post=post, school=school, category=category, user=user, now=now)
-    return post
+    return Reported(post, earlier)
+
+
+def _same_address(url: str) -> list[str]:
+    """The forms of a post's address that name the same post: without a fragment
+    ("#reacties"), with or without a trailing slash."""
+    bare = url.split("#", 1)[0].rstrip("/")
+    return list(dict.fromkeys([url, bare, bare + "/"]))
+
+
+def post_at_address(*, url: str, school: School) -> Post | None:
+    """The stored post at this address: one among the school's mentions first, else any."""
+    if not url:
+        return None
+    posts = Post.objects.filter(url__in=_same_address(url)).order_by("pk")
+    return posts.filter(mentions__school=school).first() or posts.first()
 
 
 def post_has_open_case(*, post: Post, school: School) -> bool:

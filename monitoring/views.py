@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +25,7 @@ from monitoring.forms import (
     WatchTermForm,
 )
 from monitoring.mentions import MentionList
-from monitoring.models import FetchRun, Mention, PublicReply, Source, WatchTerm
+from monitoring.models import CATEGORY_LABELS, FetchRun, Mention, PublicReply, Source, WatchTerm
 from schools.access import acting_school_ids, has_role, require_role
 from schools.models import School
 from schools.search import school_search, search_text
@@ -49,9 +49,15 @@ def dashboard(request):
     # PostgreSQL refuses a NUL character in a query; no school name has one.
     school_query = request.GET.get("school", "").replace("\x00", "").strip()[:100]
     schools, more_schools = _mention_schools(request.user, school_query)
+    # one row past the limit tells that more are open than the page lists
+    cases = selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT + 1)
+    flags = selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT + 1)
     context = {
-        "cases": selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT),
-        "flags": selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT),
+        "cases": cases[:DASHBOARD_LIMIT],
+        "flags": flags[:DASHBOARD_LIMIT],
+        "more_cases": len(cases) > DASHBOARD_LIMIT,
+        "more_flags": len(flags) > DASHBOARD_LIMIT,
+        "limit": DASHBOARD_LIMIT,
         "can_act": has_role(request.user, *access.ACTING_ROLES),
         # per flag: a privacy officer who directs one school only reads the others' flags
         "acting_school_ids": acting_school_ids(request.user),
@@ -302,7 +308,7 @@ def report_post(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        post = services.post_report(
+        reported = services.post_report(
             school=data["school"],
             url=data["url"],
             text=data["text"],
@@ -310,8 +316,11 @@ def report_post(request):
             user=request.user,
             category=data["category"],
         )
-        messages.success(request, _("Thank you. The post was added to monitoring."))
-        messages.info(request, _report_outcome(post, data["school"]))
+        if reported.earlier:
+            messages.info(request, _reported_earlier(reported.post, data["category"]))
+        else:
+            messages.success(request, _("Thank you. The post was added to monitoring."))
+        messages.info(request, _report_outcome(reported.post, data["school"]))
         return redirect("monitoring:report_post")
     context = {"form": form, "search": _search_if(form.asks_code, schools, request)}
     return render(request, "monitoring/report_post.html", context)
@@ -326,6 +335,18 @@ def _chosen_school(request, schools) -> School | None:
 def _search_if(asks_code: bool, schools, request, keep: tuple[str, ...] = (), param="zoek"):
     """A search for the school when the form asks for its code (too many to list)."""
     return school_search(schools, request.GET, keep=keep, param=param) if asks_code else None
+
+
+def _reported_earlier(post, category: str) -> str:
+    """A second report of a stored post: said so, and what was kept of this one."""
+    when = formats.date_format(timezone.localtime(post.fetched_at), "DATE_FORMAT")
+    text = _(
+        "This post was already reported or collected on %(date)s; no second report was made."
+    ) % {"date": when}
+    if category:
+        label = CATEGORY_LABELS[category]
+        text += " " + _("Your choice ‘%(category)s’ was added to the post.") % {"category": label}
+    return text
 
 
 def _report_outcome(post, school) -> str:

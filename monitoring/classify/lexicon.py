@@ -13,6 +13,8 @@ THRESHOLD = 0.45
 NEGATORS = frozenset(
     {"niet", "geen", "nooit", "allesbehalve", "nergens", "not", "no", "never", "isn't", "nt"}
 )
+# "allesbehalve goed" says more than "niet goed": weighed as an intensified negation.
+STRONG_NEGATORS = frozenset({"allesbehalve"})
 INTENSIFIERS = frozenset(
     {
         "heel", "super", "echt", "zo", "erg", "enorm", "ontzettend", "hartstikke", "mega",
@@ -63,6 +65,11 @@ SCHOOL_TYPE_WORDS = frozenset(
     {"obs", "cbs", "pcbs", "rkbs", "ikc", "basisschool", "openbare", "school", "kindcentrum"}
 )
 NAME_ARTICLES = frozenset({"de", "het", "'t", "t"})
+# In a post that shouts, "BIJ DE VLINDERTUIN": a preposition and an article before a bare
+# name say "an institution" where capitals cannot ("in" is left out: in the garden).
+CAPS_NAME_PREPOSITIONS = frozenset({"bij", "op", "naar", "over", "tegen", "met", "aan", "van"})
+# Diminutives of a name ("de Esdoorntjes", the pupils; "ons Zwanenhofje"): read as the name.
+NAME_DIMINUTIVES = ("je", "jes", "tje", "tjes")
 # Spelling variants a reader still recognises: (written, also read as).
 SPELLING_VARIANTS = (
     ("oo", "o"), ("ee", "e"), ("aa", "a"), ("uu", "u"), ("ui", "uu"), ("ui", "uy"),
@@ -84,10 +91,11 @@ NEGATIVE = [
     ("reageert|reageren|reageerde|antwoordt niet", 0.5),
     ("niet|nooit gereageerd|beantwoord|teruggebeld|gebeld|geinformeerd|ingelicht", 0.5),
     ("geen reactie|antwoord|telefoontje|briefje|bericht|mail|uitleg|excuses|terugkoppeling", 0.5),
+    ("nul reactie|respons|antwoord|communicatie", 0.5),
     ("wachten|wacht|wachtten op antwoord|reactie|een|uitleg|bericht", 0.45),
     (
         "niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt|legt|helpt"
-        "|grijpt|pakt|zorgt|neemt|let|weet|weten|treedt",
+        "|grijpt|pakt|zorgt|neemt|let|weet|weten|treedt|belde|reageerde|meldde|liet",
         0.55,
     ),
     ("niemand die", 0.4),
@@ -112,7 +120,7 @@ NEGATIVE = [
     ("twee|drie|vier|vijf|<num> keer ~ aangevraagd|gevraagd|gebeld|gemaild|gemeld", 0.4),
     ("andere|wisselende invaller|invallers", 0.35),
     ("weer eens", 0.3),
-    ("niet serieus genomen", 0.6),
+    ("niet serieus genomen|neemt|nemen", 0.6),
     ("niet meer naar school", 0.5),
     ("nooit gezien|gehoord|meer", 0.3),
     ("nooit|niks|niets ~ van gehoord|vernomen", 0.5),
@@ -133,6 +141,8 @@ NEGATIVE = [
     ("naar huis gestuurd", 0.5),
     ("lesuitval|uitval|uitvalt|uitvallen|uitgevallen|vervalt, valt|vallen uit", 0.45),
     ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel|rommelig|ongeorganiseerd", 0.5),
+    ("drama|rampzalig, een ramp", 0.5),
+    ("klaar mee, spuugzat|kotsbeu", 0.55),
     ("onduidelijk|onduidelijke|onduidelijkheid", 0.35),
     ("niet uitgelegd|verantwoord", 0.45),
     # feelings and verdicts
@@ -224,13 +234,13 @@ NEGATABLE_POSITIVE = frozenset(
     {
         "fijn", "fijne", "leuk", "leuke", "prima", "tevreden", "top", "geweldig", "goed",
         "gezellig", "mooi", "ok", "oke", "okay", "acceptabel", "normaal", "netjes", "happy",
-        "blij",
+        "blij", "veilig", "veilige", "aardig", "vriendelijk",
     }
 )  # fmt: skip
 # Words that are not praise by themselves but say "bad" once negated: "niet oke".
 NEGATED_ONLY_POSITIVE = {
     "ok": 0.5, "oke": 0.5, "okay": 0.5, "acceptabel": 0.55, "normaal": 0.5, "goed": 0.4,
-    "netjes": 0.45,
+    "netjes": 0.45, "veilig": 0.55, "veilige": 0.55, "aardig": 0.5, "vriendelijk": 0.5,
 }  # fmt: skip
 POSITIVE_EMOJI = frozenset("❤♥💛💚💙💜🧡🤍🩷😍🥰👏🙌🔝👍💪🎉🥳⭐🌟🏆💯🤩😻")
 # Praise that names a staff member, the team or the school — kept when a pupil is named.

@@ -14,7 +14,7 @@ from .patterns import Entry, Match, PatternSet
 from .schools import PupilHit
 from .text import Prepared, squeeze
 
-RULE_VERSION = "2026.11.1"
+RULE_VERSION = "2026.12.1"
 
 NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
@@ -42,7 +42,8 @@ def _entries(kind: str, table) -> list[Entry]:
 PATTERNS = PatternSet(
     _entries(NEG, lx.NEGATIVE)
     + _entries(POS, lx.POSITIVE)
-    + _entries(POS, [("ok|oke|okay|acceptabel|normaal|netjes|goed", 0.0)])
+    # not praise alone, but a complaint once negated ("niet oke", "niet veilig")
+    + _entries(POS, [("|".join(lx.NEGATED_ONLY_POSITIVE), 0.0)])
     + _entries(SARCASM, lx.SARCASM)
     + _entries(SARCASM_HINT, lx.SARCASM_HINTS)
     + _entries(INSULT, lx.INSULT_PHRASES)
@@ -107,10 +108,13 @@ def _longest(matches: list[Match]) -> list[Match]:
     return sorted(kept, key=lambda m: m.start)
 
 
-def _negator_before(post: Prepared, index: int) -> str | None:
+def _negator_before(post: Prepared, index: int, polar: frozenset[int] = frozenset()) -> str | None:
+    """The negation of the term at `index`, up to three words before it; a negation with
+    another polar term in between is that term's ("niet slecht hoor, prima": prima is
+    praise, not "niet prima")."""
     words, sentences = post.words, post.sentences
     for k in range(index - 1, max(-1, index - 4), -1):
-        if sentences[k] != sentences[index] or words[k] in {"maar", "but"}:
+        if sentences[k] != sentences[index] or words[k] in {"maar", "but"} or k in polar:
             return None
         if words[k] in lx.NEGATORS:
             return words[k]
@@ -128,6 +132,9 @@ def _intensified(post: Prepared, index: int) -> bool:
 def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> list[Match]:
     """Negative and positive terms, with negation and intensifiers; returns positive ones."""
     positives: list[Match] = []
+    polar = frozenset(
+        i for m in matches if m.entry.kind in (NEG, POS) for i in range(m.start, m.end)
+    )
     for m in matches:
         kind = m.entry.kind
         if kind not in (NEG, POS):
@@ -138,15 +145,15 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
         term = _span_text(post, m)
         weight = m.entry.weight * (_INTENSIFY if _intensified(post, m.start) else 1.0)
         negatable = first in lx.NEGATABLE_POSITIVE or first in lx.NEGATABLE_NEGATIVE
-        negator = _negator_before(post, m.start) if negatable else None
+        negator = _negator_before(post, m.start, polar) if negatable else None
         if negator:
             flipped = POS if kind == NEG else NEG
             if kind == NEG:
                 weight = lx.NEGATABLE_NEGATIVE.get(first, _FLIP_WEIGHT)
             else:
                 weight = lx.NEGATED_ONLY_POSITIVE.get(first, _FLIP_WEIGHT)
-            if _intensified(post, m.start):  # "geen enkel probleem"
-                weight *= _INTENSIFY
+            if _intensified(post, m.start) or negator in lx.STRONG_NEGATORS:
+                weight *= _INTENSIFY  # "geen enkel probleem", "allesbehalve goed"
             ev.add(flipped, f"{negator} {term}", weight)
             continue
         ev.add(kind, term, weight)

@@ -24,6 +24,7 @@ _NAME_PARTICLES = frozenset(
     {"de", "den", "der", "van", "het", "'t", "ter", "ten", "te", "op", "in"}
 )
 _FUZZY_MIN = 7  # names this long still read right with one typo
+_SPLIT_PART_MIN = 3  # "Zwanen hof": each part of a name written as two words
 _HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+)\.[a-z]{2,}", re.IGNORECASE)
 
 
@@ -84,13 +85,19 @@ class SchoolFinder:
         self._fuzzy: dict[str, list[_SchoolTerm]] = {}  # long cores by first letter
         self._towns: dict[str, set[str]] = {}
         self._compact: dict[str, set[str]] = {}
+        self._split: dict[str, _SchoolTerm] = {}  # a bare name, read from two words
+        self._tags: dict[str, _SchoolTerm] = {}  # hashtag/handle bodies: "vlindertuinexloo"
         for school in context.schools:
             towns: set[str] = set()
             compact: set[str] = set()
             cores: set[str] = set()
 
             def add(term: str, strong: bool, code: str = school.code) -> None:
-                patterns.setdefault(tuple(term.split()), _SchoolTerm(code, strong, term))
+                key = tuple(term.split())
+                known = patterns.get(key)
+                # an alias makes strong what the school's name gave as a bare name
+                if known is None or (strong and not known.strong and known.school == code):
+                    patterns[key] = _SchoolTerm(code, strong, term)
 
             for raw in (school.name, school.code, *school.aliases):
                 term = normalise(raw.replace("-", " ").replace("_", " "))
@@ -103,9 +110,14 @@ class SchoolFinder:
                 if not core:
                     continue
                 compact.add("".join(core))
-                for mark in "#@":
-                    for form in {"".join(core), "".join(term.split())}:
-                        add(mark + form, True)
+                for form in {"".join(core), "".join(term.split())}:
+                    add("#" + form, True)
+                    add("@" + form, True)
+                    self._tags.setdefault(form, _SchoolTerm(school.code, True, "#" + form))
+                if typed and len(core) == 1 and not core[0].endswith("school"):
+                    cores.add(core[0])  # "OBS De Esdoorn" is mostly written "De Esdoorn"
+                elif typed:
+                    add(" ".join(core), core[0].endswith("school"))  # "De Zilveren Eik"
                 if typed or len(core) > 1 or core[0].endswith("school"):
                     add(term, True)
                     towns.update(core[1:])
@@ -113,8 +125,10 @@ class SchoolFinder:
                 cores.add(core[0])
             for core in cores:
                 add(core, False)
-                for variant in spelling_variants(core):
+                add(core + "school", True)  # "de Vlindertuinschool", as "esdoornschool"
+                for variant in spelling_variants(core) | name_diminutives(core):
                     add(variant, False)
+                self._split.setdefault(core, _SchoolTerm(school.code, False, core))
                 if len(core) >= _FUZZY_MIN:
                     self._fuzzy.setdefault(core[0], []).append(
                         _SchoolTerm(school.code, False, core)
@@ -137,6 +151,10 @@ class SchoolFinder:
                 mentioned.update(range(start, end))
             else:
                 ambiguous.append((start, term))
+        for index, term in self._prefixed_tags(post, mentioned):
+            strong.setdefault(term.school, []).append(term.term)
+            mentioned.add(index)
+        ambiguous += self._split_names(post)
         ambiguous += self._typos(post, {i for i, _t in ambiguous})
         for code, hosts in self._websites(post):
             strong.setdefault(code, []).append(hosts)
@@ -164,6 +182,39 @@ class SchoolFinder:
                     found.append((i, term))
         return found
 
+    def _prefixed_tags(self, post: Prepared, taken: set[int]) -> list[tuple[int, _SchoolTerm]]:
+        """'#DeVlindertuinExloo', '@obs_het_zwanenhof_borger': a hashtag or handle that is a
+        school's tag behind articles or school-type words ("de", "obs", "basisschool")."""
+        found = []
+        for i, form in enumerate(_name_forms(post.words)):
+            if form[0] not in "#@" or i in taken:
+                continue
+            body, stripped = form[1:], True
+            while stripped:
+                stripped = False
+                for prefix in _TAG_PREFIXES:
+                    if body.startswith(prefix) and len(body) > len(prefix):
+                        body, stripped = body[len(prefix) :], True
+                        break
+                if body in self._tags:
+                    found.append((i, self._tags[body]))
+                    break
+        return found
+
+    def _split_names(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
+        """'De Vlinder tuin', 'Het Zwanen-hof': a bare name written as two words (a hyphen
+        splits words too). Read as the name itself, so it counts only where the name would."""
+        words, sentences = post.words, post.sentences
+        found = []
+        for i in range(len(words) - 1):
+            first, second = words[i], words[i + 1]
+            if min(len(first), len(second)) < _SPLIT_PART_MIN or sentences[i] != sentences[i + 1]:
+                continue
+            term = self._split.get(first + second)
+            if term is not None:
+                found.append((i, term))
+        return found
+
     def _websites(self, post: Prepared):
         for url in post.urls:
             host = _HOST.match(url)
@@ -178,8 +229,11 @@ class SchoolFinder:
         words, cased, sentences = post.words, post.cased, post.sentences
         before = words[index - 1] if index and sentences[index - 1] == sentences[index] else ""
         after = words[index + 1 : index + 3]
-        if _other_town(post, index, self._towns.get(school, set())):
+        towns = self._towns.get(school, set())
+        if _other_town(post, index, towns):
             return False
+        if _own_town(post, index, towns):
+            return True  # "de vlindertuin in Exloo", as the alias "Vlindertuin Exloo"
         # A capital in mid-sentence (or after an article) marks a proper noun.
         if not post.mostly_upper and cased[index][:1].isupper() and before:
             return True
@@ -187,6 +241,8 @@ class SchoolFinder:
             return False  # "onze esdoorn" in the garden
         if after[:1] == ["van"] and after[1:] and after[1] in lx.POSSESSIVES:
             return False  # "de vlindertuin van mijn oma"
+        if post.mostly_upper and _institution_before(post, index):
+            return True  # "BIJ DE VLINDERTUIN": shouting hides the capital
         return _has_school_context(post)
 
 
@@ -203,6 +259,36 @@ def _name_forms(words: list[str]) -> list[str]:
             word = word[:-2]
         forms.append(word)
     return forms
+
+
+# Words a hashtag or handle may put before a school's name: #DeVlindertuin, @obshetzwanenhof
+_TAG_PREFIXES = tuple(
+    sorted((lx.NAME_ARTICLES | lx.SCHOOL_TYPE_WORDS) - {"'t"}, key=len, reverse=True)
+)
+
+
+def name_diminutives(core: str) -> set[str]:
+    """'esdoorntje(s)', 'zwanenhofje': the name made small, as parents and pupils say it."""
+    return {core + suffix for suffix in lx.NAME_DIMINUTIVES}
+
+
+def _institution_before(post: Prepared, index: int) -> bool:
+    """'bij de', 'op het' right before the name, in its sentence."""
+    if index < 2 or post.sentences[index - 2] != post.sentences[index]:
+        return False
+    words = post.words
+    return words[index - 1] in lx.NAME_ARTICLES and words[index - 2] in lx.CAPS_NAME_PREPOSITIONS
+
+
+def _own_town(post: Prepared, index: int, towns: set[str]) -> bool:
+    """'de vlindertuin in Exloo': the name followed by the town of one of its aliases."""
+    words, k = post.words, index + 2
+    return (
+        k < len(words)
+        and post.sentences[k] == post.sentences[index]
+        and words[index + 1] in {"in", "te", "uit"}
+        and words[k] in towns
+    )
 
 
 def _other_town(post: Prepared, index: int, towns: set[str]) -> bool:

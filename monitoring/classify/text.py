@@ -29,7 +29,13 @@ _HAS_LETTER = re.compile(r"[a-z]")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe0e\ufe0f]+")
+# Combining accents, variation selectors, and the invisible characters a web page or feed
+# puts inside words (soft hyphen, zero-width space/joiners, word joiner, BOM): "Vlinder\u00ad
+# tuin" is one word to a reader and on screen.
+_MARKS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe0e\ufe0f"
+    "\u00ad\u200b-\u200d\u2060\ufeff]+"
+)
 _REPEATS = re.compile(r"(.)\1+")
 _NOT_UPPER = re.compile(r"[^A-Z]+")
 _NOT_LETTER = re.compile(r"[^A-Za-z]+")

@@ -11,7 +11,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 
-from monitoring import services
+from monitoring import selectors, services
+from monitoring.models import CATEGORY_LABELS
 from monitoring.sources.explain import fetch_error_explained
 from monitoring.templatetags.outside_links import outside_url
 
@@ -211,8 +212,8 @@ def mention_links(schools) -> SafeString:
 
 @register.simple_tag
 def case_rows(cases) -> SafeString:
-    """The dashboard's open cases as table rows (FollowUp with school, assigned_to and
-    flag_count), written in Python like flag_article."""
+    """The dashboard's open cases as table rows (selectors.CaseRow: school, assigned_to,
+    flag_count and categories), written in Python like flag_article."""
     before, after = _url_parts("monitoring:case")
     urgent = (
         '<strong class="mon-urgent"><span aria-hidden="true">⚠</span> '
@@ -222,6 +223,7 @@ def case_rows(cases) -> SafeString:
     nobody = f'<span class="mon-muted">{escape(_("nobody yet"))}</span>'
     day = _day_formatter()
     statuses: dict[str, str] = {}  # a handful of statuses over 50 rows: each worded once
+    labels = {code: escape(str(label)) for code, label in CATEGORY_LABELS.items()}
     rows = []
     for case in cases:
         assigned = escape(str(case.assigned_to)) if case.assigned_to else nobody
@@ -230,10 +232,12 @@ def case_rows(cases) -> SafeString:
         if status is None:
             status = statuses[case.status] = escape(str(case.get_status_display()))
         pk = int(case.pk)
+        about = ", ".join(labels[code] for code in selectors.category_codes(case.categories))
         rows.append(
             f'\n    <tr>\n      <td><a href="{before}{pk}{after}">#{pk}</a></td>'
             f"\n      <td>{urgent if case.is_urgent else normal}</td>"
             f"\n      <td>{escape(case.school.name)}</td>"
+            f"\n      <td>{about}</td>"
             f"\n      <td>{status}</td>"
             f"\n      <td>{assigned}</td>\n      <td>{int(case.flag_count)}</td>"
             f"\n      <td>{opened}</td>\n    </tr>"

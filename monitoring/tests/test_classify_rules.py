@@ -56,6 +56,42 @@ def test_it_reads_a_negated_positive_as_a_complaint(classifier):
     assert categories(classifier, text) == {"negative_experience"}
 
 
+def test_it_lets_one_negation_turn_only_the_nearest_term(classifier):
+    # "niet" belongs to "slecht"; "prima" after it is plain praise, not "niet prima"
+    text = "Het Zwanenhof is niet slecht hoor, prima school met fijne juffen"
+    assert categories(classifier, text) == {"positive"}
+
+
+def test_it_reads_allesbehalve_as_a_strong_negation(classifier):
+    text = "De overblijf bij Het Zwanenhof is allesbehalve goed geregeld"
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mijn dochter voelt zich al weken niet meer veilig op Het Zwanenhof",
+        "De invallers bij De Vlindertuin zijn niet aardig tegen de kleuters",
+    ],
+)
+def test_it_reads_not_safe_and_not_kind_as_a_complaint(classifier, text):
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OBS DE VLINDERTUIN IS EEN DRAMA MET DIE OVERBLIJF",
+        "Ik ben er helemaal klaar mee met De Vlindertuin en hun smoesjes",
+        "Onze zoon stond na het uitje alleen bij Het Zwanenhof. Niemand belde ons.",
+        "Drie keer gemaild naar Het Zwanenhof over de busregeling. Nul reactie.",
+        "Ik heb het gevoel dat de directeur van De Vlindertuin ons niet serieus neemt",
+    ],
+)
+def test_it_knows_everyday_complaint_idioms(classifier, text):
+    assert categories(classifier, text) == {"negative_experience"}
+
+
 def test_it_lets_an_intensifier_lift_a_weak_term_over_the_threshold(classifier):
     plain = "Onduidelijk hoe de overblijf bij De Vlindertuin werkt"
     strong = "Echt onduidelijk hoe de overblijf bij De Vlindertuin werkt"

@@ -102,3 +102,103 @@ def test_it_gives_no_categories_without_a_school(classifier):
 
 def test_it_ignores_capitals_when_a_post_shouts(classifier):
     assert schools(classifier, "DE ESDOORN IN DE TUIN IS PRACHTIG") == set()
+
+
+# --- How a parent writing a complaint spells the school (the 2026-12-04 audit) ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Slecht geregeld bij De Vlinder tuin, weer niks gehoord", "vlindertuin"),
+        ("Slecht geregeld bij De Vlinder-tuin, weer niks gehoord", "vlindertuin"),
+        ("Waarom zegt Het Zwanen-hof niks over de nieuwe juf?", "zwanenhof"),
+    ],
+)
+def test_it_finds_a_name_split_by_a_space_or_hyphen(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+def test_it_keeps_a_split_lowercase_name_an_ordinary_word(classifier):
+    assert schools(classifier, "Vlinders gespot in de vlinder tuin van het park") == set()
+
+
+def test_it_reads_a_name_hyphenated_by_an_invisible_soft_hyphen(classifier):
+    # Web pages and feeds hyphenate long words with U+00AD; copied text keeps it.
+    assert schools(classifier, "Wat een puinhoop bij De Vlinder\u00adtuin") == {"vlindertuin"}
+
+
+def test_it_reads_a_name_with_a_zero_width_space(classifier):
+    assert schools(classifier, "Wat een puinhoop bij De Esdo\u200born") == {"esdoorn"}
+
+
+def test_it_finds_the_bare_name_in_the_schools_own_town(classifier):
+    text = "heel slecht geregeld bij de vlindertuin in Exloo, niemand laat iets weten"
+    assert schools(classifier, text) == {"vlindertuin"}
+
+
+def test_it_finds_a_shouted_name_with_its_article(classifier):
+    text = "HEEL SLECHT GEREGELD BIJ DE VLINDERTUIN, NIEMAND LAAT IETS WETEN!!"
+    assert schools(classifier, text) == {"vlindertuin"}
+
+
+def test_it_does_not_take_a_shouted_garden_of_someone_for_the_school(classifier):
+    assert schools(classifier, "WAT EEN VLINDERS IN DE VLINDERTUIN VAN MIJN OMA") == set()
+
+
+def test_it_finds_the_name_compounded_with_school(classifier):
+    text = "Heel slecht geregeld bij de Vlindertuinschool, niemand laat iets weten"
+    assert schools(classifier, text) == {"vlindertuin"}
+
+
+def test_it_finds_a_diminutive_of_the_name_in_a_school_context(classifier):
+    text = "De Esdoorntjes van groep 3 werden weer eens vergeten bij het uitje"
+    assert schools(classifier, text) == {"esdoorn"}
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Wat een chaos bij #DeVlindertuinExloo vandaag", "vlindertuin"),
+        ("@obs_het_zwanenhof@social.example waarom reageert niemand?", "zwanenhof"),
+        ("Weer geen antwoord #BasisschoolDeEsdoorn", "esdoorn"),
+    ],
+)
+def test_it_finds_a_tag_with_an_article_or_school_word_before_the_name(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+def test_it_does_not_strip_an_article_from_a_tag_that_is_no_school(classifier):
+    assert schools(classifier, "Mooie avond in #Deventer en #hetpark") == set()
+
+
+# A school's code is often its BRIN number and the board may enter no aliases: the name
+# alone ("OBS De Esdoorn") must give the ways parents write it.
+NAME_ONLY = (
+    SchoolTerms("12ab", "OBS De Esdoorn", ()),
+    SchoolTerms("13cd", "OBS Noorderschool", ()),
+    SchoolTerms("14ef", "OBS De Kleine Wereld", ()),
+)
+
+
+@pytest.fixture(scope="module")
+def name_only():
+    return Classifier(Context(NAME_ONLY, ()))
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Slecht geregeld bij De Esdoorn, weer niks gehoord", "12ab"),
+        ("de juf van groep 5 op de esdoorn doet niks tegen pesten", "12ab"),
+        ("slecht geregeld bij de noorderschool, weer niks gehoord", "13cd"),
+        ("Slecht geregeld bij De Kleine Wereld, weer niks gehoord", "14ef"),
+    ],
+)
+def test_it_finds_a_school_by_its_name_without_obs_when_it_has_no_aliases(name_only, text, school):
+    assert schools(name_only, text) == {school}
+
+
+def test_a_name_without_obs_stays_an_ordinary_phrase_in_lower_case(name_only):
+    assert schools(name_only, "Het is ook een kleine wereld, kwam mijn buurman tegen") == set()
+    assert schools(name_only, "De esdoorn in de achtertuin wordt al rood") == set()

@@ -90,6 +90,7 @@ def case_shown(case) -> tuple:
         case.school.name,
         None if case.assigned_to is None else str(case.assigned_to),
         case.flag_count,
+        selectors.category_codes(case.categories),
         case.is_urgent,
         str(case.get_status_display()),
     )

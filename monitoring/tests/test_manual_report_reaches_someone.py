@@ -97,3 +97,117 @@ def test_a_report_that_names_another_school_is_among_the_reported_school_mention
     post = Post.objects.get()
     mentions = login(director_a).get(reverse("monitoring:mentions", args=[school_a.code]))
     assert f'id="post-{post.pk}"' in mentions.content.decode()
+
+
+# --- The same post reported twice: one post, one mention; the second reporter is told ------
+
+ALREADY_SENTENCE = "Dit bericht was al gemeld of gevonden op"
+COMPLAINT = "Weer niks gehoord van De Vlindertuin over de overblijf. Belachelijk geregeld."
+
+
+def _report_at(client, school, url, text, category=""):
+    data = {"school": school.pk, "url": url, "text": text, "category": category}
+    return client.post(reverse("monitoring:report_post"), data, follow=True).content.decode()
+
+
+def test_a_post_reported_twice_is_one_post_and_one_mention(login, teacher_a, director_a, school_a):
+    _report_at(login(teacher_a), school_a, "https://social.example/@ouder/1", COMPLAINT)
+    # the same address with a trailing slash and a fragment, pasted by someone else
+    page = _report_at(
+        login(director_a), school_a, "https://social.example/@ouder/1/#reacties", COMPLAINT
+    )
+    assert ALREADY_SENTENCE in page
+    assert "er is geen tweede melding van gemaakt" in page
+    assert Post.objects.count() == 1
+    assert Mention.objects.filter(school=school_a).count() == 1
+    mentions = login(director_a).get(reverse("monitoring:mentions", args=[school_a.code]))
+    assert mentions.content.decode().count('class="mon-post"') == 1
+
+
+def test_the_second_reporters_category_is_recorded_on_the_one_post(
+    login, teacher_a, director_a, school_a
+):
+    url = "https://social.example/@ouder/2"
+    _report_at(login(teacher_a), school_a, url, QUIET)
+    assert FollowUp.objects.count() == 0
+    page = _report_at(login(director_a), school_a, url, QUIET, "negative_experience")
+    assert ALREADY_SENTENCE in page
+    assert "Uw keuze ‘negatieve ervaring’ is aan het bericht toegevoegd." in page
+    assert CASE_SENTENCE in page
+    flag = Flag.objects.get()
+    assert (flag.post, flag.marked_by, flag.followup.school) == (
+        Post.objects.get(),
+        director_a,
+        school_a,
+    )
+
+
+def test_a_fetched_post_that_staff_report_is_not_stored_again(login, teacher_a, school_a):
+    from monitoring.models import Source
+    from monitoring.services import posts_classify
+    from monitoring.tests.helpers import make_post, make_source
+
+    source = make_source(kind=Source.Kind.MASTODON, url="https://social.example/tags/x")
+    fetched = make_post(source, text=COMPLAINT, url="https://social.example/@ouder/3")
+    posts_classify(posts=[fetched], now=fetched.fetched_at)
+    assert Mention.objects.filter(post=fetched, school=school_a).exists()
+    page = _report_at(login(teacher_a), school_a, "https://social.example/@ouder/3", COMPLAINT)
+    assert ALREADY_SENTENCE in page
+    assert list(Post.objects.all()) == [fetched]
+
+
+def test_a_fetched_post_the_classifier_missed_gets_the_reported_schools_mention(
+    login, teacher_a, school_a
+):
+    from monitoring.models import Source
+    from monitoring.tests.helpers import make_post, make_source
+
+    source = make_source(kind=Source.Kind.RSS, url="https://nieuws.example/feed.rss")
+    fetched = make_post(source, text=QUIET, url="https://nieuws.example/artikel/4")
+    page = _report_at(login(teacher_a), school_a, fetched.url, QUIET, "privacy")
+    assert ALREADY_SENTENCE in page
+    assert list(Post.objects.all()) == [fetched]
+    assert Flag.objects.get(post=fetched, school=school_a).marked_by == teacher_a
+
+
+def test_two_different_posts_stay_two_reports(login, teacher_a, school_a):
+    _report_at(login(teacher_a), school_a, "https://social.example/@ouder/5", COMPLAINT)
+    page = _report_at(login(teacher_a), school_a, "https://social.example/@ouder/6", COMPLAINT)
+    assert ALREADY_SENTENCE not in page
+    assert Post.objects.count() == 2
+
+
+def test_a_second_report_that_says_it_shows_pupils_classifies_the_post_again(
+    login, teacher_a, director_a, school_a
+):
+    url = "https://social.example/@ouder/7"
+    text = "Groep 4 van De Vlindertuin bij de kinderboerderij, hier de foto van de hele klas 📸"
+    client = login(teacher_a)
+    client.post(
+        reverse("monitoring:report_post"), {"school": school_a.pk, "url": url, "text": text}
+    )
+    assert not Flag.objects.exists()
+    data = {"school": school_a.pk, "url": url, "text": text, "has_media": "on"}
+    page = login(director_a).post(reverse("monitoring:report_post"), data, follow=True)
+    assert ALREADY_SENTENCE in page.content.decode()
+    post = Post.objects.get()
+    assert post.has_media
+    flag = Flag.objects.get(post=post, school=school_a)
+    assert flag.category == "privacy" and flag.followup.is_open
+
+
+def test_a_fetched_post_that_names_no_school_is_read_as_about_the_reported_school(
+    login, teacher_a, school_a
+):
+    # a local news item that names no school: the staff report says which one it is about,
+    # as a fresh report always did
+    from monitoring.models import Source
+    from monitoring.tests.helpers import make_post, make_source
+
+    source = make_source(kind=Source.Kind.RSS, url="https://nieuws.example/feed.rss")
+    text = "Weer geen juf voor groep 5 en niemand laat de ouders iets weten. Belachelijk."
+    fetched = make_post(source, text=text, url="https://nieuws.example/artikel/8")
+    page = _report_at(login(teacher_a), school_a, fetched.url, text)
+    assert CASE_SENTENCE in page
+    flag = Flag.objects.get(post=fetched, school=school_a)
+    assert flag.category == "negative_experience" and flag.marked_by is None
