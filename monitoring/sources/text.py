@@ -56,14 +56,17 @@ def _closed_constructs(html: str) -> str:
     close, so `<a <a <a …` or `<!--` repeated took minutes for 80 kB. One pass, each
     character looked at a few times: the next `>` is searched once and reused."""
     out: list[str] = []
-    start, close = 0, -1
+    start, close, comment_end = 0, -1, -2
     while (lt := html.find("<", start)) >= 0:
         out.append(html[start:lt])
         if html.startswith("<!--", lt):
-            end = html.find("-->", lt + 4)
-            if end >= 0:
-                out.append(html[lt : end + 3])
-                start = end + 3
+            # the first `-->` found from an earlier `<!--` is still the first after this one
+            # when it lies beyond it; none found then means none after this one either
+            if comment_end != -1 and comment_end < lt + 4:
+                comment_end = html.find("-->", lt + 4)
+            if comment_end >= 0:
+                out.append(html[lt : comment_end + 3])
+                start = comment_end + 3
                 continue
         else:
             if close != len(html) and close <= lt:
