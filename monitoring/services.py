@@ -615,11 +615,20 @@ def _same_address(url: str) -> list[str]:
 
 
 def post_at_address(*, url: str, school: School) -> Post | None:
-    """The stored post at this address: one among the school's mentions first, else any."""
+    """The stored post at this address: one among the school's mentions first, else any.
+
+    The posts at an address are a handful, read by the address index and ordered here: an
+    ORDER BY id LIMIT 1 let PostgreSQL walk the primary key instead, the whole table when
+    no post has the address (the usual case)."""
     if not url:
         return None
-    posts = Post.objects.filter(url__in=_same_address(url)).order_by("pk")
-    return posts.filter(mentions__school=school).first() or posts.first()
+    posts = sorted(Post.objects.filter(url__in=_same_address(url)), key=lambda post: post.pk)
+    if not posts:
+        return None
+    at_school = set(
+        Mention.objects.filter(school=school, post__in=posts).values_list("post_id", flat=True)
+    )
+    return next((post for post in posts if post.pk in at_school), posts[0])
 
 
 def post_has_open_case(*, post: Post, school: School) -> bool:

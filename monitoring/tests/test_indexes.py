@@ -11,11 +11,13 @@ import re
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from conftest import require_service
 from monitoring import selectors
 from monitoring.forms import mention_sources
 from monitoring.models import FollowUp
+from monitoring.services import post_at_address
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 
 
@@ -109,3 +111,32 @@ def test_the_dashboards_school_links_come_in_order_from_the_name_index(postgres,
     text = plan_sql((selectors.SCHOOL_LINKS_SQL, [21]))
     assert "school_name" in indexes_used(text)
     assert "Sort" not in text
+
+
+def _plans_of_reads(function) -> list[str]:
+    """The plan of every read `function()` makes, with sequential scans off."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        with CaptureQueriesContext(connection) as reads:
+            function()
+        plans = []
+        for read in reads.captured_queries:
+            cursor.execute(f"EXPLAIN {read['sql']}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_staff_report_finds_a_post_by_its_address_from_the_index(postgres, school_a, stored):
+    """Whether or not a post has the address: never a walk over every post (an ORDER BY
+    id LIMIT 1 read the primary key's whole index when none had it)."""
+    source = make_source()
+    for number in range(20):
+        url = f"https://social.example/@ouder/{number}"
+        make_post(source, str(number), url=url if stored or number != 1 else "")
+    plans = _plans_of_reads(
+        lambda: post_at_address(url="https://social.example/@ouder/1#x", school=school_a)
+    )
+    assert "monitoring_post_url_lookup" in indexes_used(plans[0]), plans[0]
+    assert "monitoring_post_pkey" not in indexes_used("\n".join(plans))
+    assert len(plans) == (2 if stored else 1)
