@@ -36,7 +36,7 @@ from monitoring.models import (
 )
 from monitoring.similarity import jaccard, normalise, shingles
 from monitoring.sources.base import FetchedPost, FetchError, FetchResult, RateLimited
-from schools.leaders import acting_pairs, directors_of, leads_school
+from schools.leaders import acting_pairs, leader_ids, leads_school
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -712,20 +712,22 @@ def followup_update(
 
 @transaction.atomic
 def followups_hand_over(*, user_id: int, leaving: bool = False) -> list[FollowUp]:
-    """This staff member's open cases at schools where they no longer teach or direct (a
-    membership ended, the account was deactivated; with `leaving`, at every school: the
-    account is being deleted) go to a director of the school, who is e-mailed as for any
-    assignment; at a school without a director the case is left unassigned, on the board's
-    home page with the school's other open cases."""
+    """This staff member's open cases at schools where they no longer teach or direct, and
+    are not on the board (a membership ended, the account was deactivated; with `leaving`,
+    at every school: the account is being deleted), go to the school's leaders' first
+    (schools.leaders: its director, or a board member when it has none), who is e-mailed
+    as for any assignment and finds the case under "Mijn zaken". Only when the school has
+    neither is the case left unassigned."""
     cases = list(FollowUp.objects.filter(assigned_to_id=user_id, status__in=FollowUp.OPEN_STATUSES))
     schools = {c.school_id for c in cases}
-    still = set() if leaving else {school for _user, school in acting_pairs([user_id], schools)}
-    moved = [case for case in cases if case.school_id not in still]
-    directors = {
-        case.school_id: [d for d in directors_of(case.school_id) if d != user_id] for case in moved
+    acting = set() if leaving else acting_pairs([user_id], schools, board_everywhere=True)
+    moved = [case for case in cases if (user_id, case.school_id) not in acting]
+    leaders = {
+        school_id: leader_ids(school_id, excluding=user_id)
+        for school_id in {case.school_id for case in moved}
     }
     for case in moved:
-        case.assigned_to_id = next(iter(directors[case.school_id]), None)
+        case.assigned_to_id = next(iter(leaders[case.school_id]), None)
         case.save(update_fields=["assigned_to"])
         if case.assigned_to_id is not None:
             notifications.case_assignment_announce(case=case, assignee=case.assigned_to)
