@@ -20,7 +20,7 @@ from monitoring.models import FetchRun, FollowUp, Source
 from monitoring.sources.explain import fetch_error_explained
 from outbox.models import Duty
 from outbox.services import duties_enqueue_many, duty_enqueue, duty_mail, recipient_email
-from schools.leaders import leader_ids
+from schools.leaders import acting_pairs, leader_ids
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -204,5 +204,41 @@ def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
             "monitoring/email/case_assigned.txt",
             context,
             assignee_id,
+        )
+    return True
+
+
+def case_reassignment_announce(*, case: FollowUp, previous_id: int) -> None:
+    """Inside the reassigning transaction: queue one e-mail telling the previous assignee
+    the case is no longer theirs, and who has it now."""
+    duty_enqueue(
+        key=f"case-reassigned:{case.pk}:{previous_id}:{uuid.uuid4().hex}",
+        handler="monitoring.notifications.case_reassigned_notify",
+        payload={"case_id": case.pk, "user_id": previous_id},
+    )
+
+
+def case_reassigned_notify(*, case_id: int, user_id: int) -> bool:
+    """E-mail the previous assignee who has the case now (the school and the case number,
+    no post text, no pupil names). Nothing is sent when the case came back to them
+    meanwhile, or when they no longer teach or direct at the school and are not on the
+    board: the case is none of their business any more."""
+    case = FollowUp.objects.select_related("school", "assigned_to").get(pk=case_id)
+    if case.assigned_to_id == user_id:
+        return False
+    if not acting_pairs([user_id], [case.school_id], board_everywhere=True):
+        log.info(
+            "monitoring case %s: user %s left its school; not told of its reassignment",
+            case_id,
+            user_id,
+        )
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            _("A monitoring case of %(school)s is no longer assigned to you")
+            % {"school": case.school.name},
+            "monitoring/email/case_reassigned.txt",
+            {"case": case, "assignee": case.assigned_to},
+            user_id,
         )
     return True

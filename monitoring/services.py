@@ -680,7 +680,8 @@ def followup_update(
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates."""
     now = now or timezone.now()
-    newly_assigned = assigned_to is not None and assigned_to.pk != case.assigned_to_id
+    previous_id = case.assigned_to_id
+    newly_assigned = assigned_to is not None and assigned_to.pk != previous_id
     if newly_assigned and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists():
         raise ValidationError(_("Assign the case to a staff member of this school."))
     if status != case.status and not case.can_move_to(status):
@@ -707,6 +708,8 @@ def followup_update(
     case.save()
     if newly_assigned:
         notifications.case_assignment_announce(case=case, assignee=assigned_to)
+    if previous_id is not None and previous_id != case.assigned_to_id:
+        notifications.case_reassignment_announce(case=case, previous_id=previous_id)
     return case
 
 
