@@ -14,8 +14,8 @@ from monitoring.tests.helpers import (
     make_post,
     make_source,
     my_cases_section,
-    run_due_duties,
 )
+from outbox.tests.helpers import run_due_duties
 from schools.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +58,7 @@ def test_it_hands_the_case_to_the_board_when_the_school_has_no_director(
     assert reverse("monitoring:case", args=[case_a.pk]) in my_cases_of(login, board)
 
 
-def test_it_hands_the_case_of_a_deactivated_only_director_to_the_board(
-    case_a, director_a, board
-):
+def test_it_hands_the_case_of_a_deactivated_only_director_to_the_board(case_a, director_a, board):
     assigned(case_a, director_a)
     director_a.is_active = False
     director_a.save()
@@ -122,9 +120,7 @@ def test_a_board_member_who_leaves_the_board_hands_the_case_to_the_new_director(
     assert [m.to for m in mail.outbox] == [[director.email]]
 
 
-def test_it_leaves_the_case_unassigned_only_when_nobody_answers_for_the_school(
-    case_a, teacher_a
-):
+def test_it_leaves_the_case_unassigned_only_when_nobody_answers_for_the_school(case_a, teacher_a):
     assigned(case_a, teacher_a)
     StaffMembership.objects.filter(user=teacher_a).delete()
     run_due_duties()

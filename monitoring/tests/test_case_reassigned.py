@@ -6,7 +6,8 @@ from django.core import mail
 
 from monitoring import services
 from monitoring.models import FollowUp
-from monitoring.tests.helpers import make_case, make_flag, make_post, make_source, run_due_duties
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+from outbox.tests.helpers import run_due_duties
 from schools.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +52,7 @@ def test_it_tells_the_previous_assignee_once_who_has_the_case_now(
     assert len(mail.outbox) == 2
 
 
-def test_it_tells_the_previous_assignee_when_nobody_has_the_case_now(
-    held_by_teacher, teacher_a
-):
+def test_it_tells_the_previous_assignee_when_nobody_has_the_case_now(held_by_teacher, teacher_a):
     services.followup_update(case=held_by_teacher, status="new", assigned_to=None)
     run_due_duties()
     [message] = told(teacher_a)
@@ -61,9 +60,7 @@ def test_it_tells_the_previous_assignee_when_nobody_has_the_case_now(
     assert mail.outbox == [message]
 
 
-def test_it_tells_nobody_on_a_first_assignment_or_an_unchanged_one(
-    held_by_teacher, teacher_a
-):
+def test_it_tells_nobody_on_a_first_assignment_or_an_unchanged_one(held_by_teacher, teacher_a):
     services.followup_update(
         case=held_by_teacher, status="new", assigned_to=teacher_a, notes="Gebeld"
     )
