@@ -74,4 +74,3 @@ def acting_pairs(user_ids, school_ids, *, board_everywhere=False) -> set[tuple[i
         schools = school_ids if role == Role.BOARD else [school_id]
         pairs.update((user_id, school) for school in schools)
     return pairs
-
