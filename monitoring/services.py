@@ -680,7 +680,7 @@ def followup_update(
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates."""
     now = now or timezone.now()
-    previous_id = case.assigned_to_id
+    previous_id = _stored_assignee_id(case)
     newly_assigned = assigned_to is not None and assigned_to.pk != previous_id
     if newly_assigned and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists():
         raise ValidationError(_("Assign the case to a staff member of this school."))
@@ -711,6 +711,15 @@ def followup_update(
     if previous_id is not None and previous_id != case.assigned_to_id:
         notifications.case_reassignment_announce(case=case, previous_id=previous_id)
     return case
+
+
+def _stored_assignee_id(case: FollowUp) -> int | None:
+    """The case's assignee as stored now, its row locked until the transaction ends: a
+    form read before another request (or a hand-over) changed the assignee is compared
+    with what is there, so each assignment is announced once and a case handed over
+    meanwhile is not quietly given back to someone who left."""
+    rows = FollowUp.objects.select_for_update().filter(pk=case.pk)
+    return rows.values_list("assigned_to_id", flat=True).get()
 
 
 @transaction.atomic

@@ -85,3 +85,26 @@ def test_it_tells_nothing_to_a_previous_assignee_who_left_the_school_meanwhile(
     run_due_duties()
     assert told(teacher_a) == []
     assert len(told(other_teacher)) == 1
+
+
+def test_two_directors_assigning_the_same_teacher_at_once_send_one_e_mail(case_a, teacher_a):
+    # each request read the unassigned case before the other saved: two e-mails
+    first, second = (FollowUp.objects.get(pk=case_a.pk) for _ in range(2))
+    assign(first, teacher_a)
+    assign(second, teacher_a)
+    run_due_duties()
+    assert [m.to for m in mail.outbox] == [[teacher_a.email]]
+
+
+def test_a_form_read_before_the_hand_over_does_not_give_the_case_back(
+    case_a, teacher_a, director_a
+):
+    from django.core.exceptions import ValidationError
+
+    assign(case_a, teacher_a)
+    stale = FollowUp.objects.get(pk=case_a.pk)
+    StaffMembership.objects.filter(user=teacher_a).delete()  # handed to the director
+    with pytest.raises(ValidationError):
+        services.followup_update(case=stale, status="new", assigned_to=teacher_a, notes="x")
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == director_a
