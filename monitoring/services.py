@@ -453,7 +453,12 @@ def _flag_post(post: Post, school_id: int, result, now, known: dict, cases) -> l
             Flag.objects.filter(pk=flag.pk).update(**values)
         flags.append(flag)
     unlinked = [f.pk for f in flags if f.category in CASE_CATEGORIES and f.followup_id is None]
-    if any(f.category in CASE_CATEGORIES for f in flags):
+    # An edited post whose flags all belong to a case joins it while it is open (it may
+    # become urgent); once that case is closed the edit opens none: it opened an empty
+    # case, without a flag or post, that nobody could follow up.
+    if unlinked or (
+        any(f.category in CASE_CATEGORIES for f in flags) and cases.own(school_id, post)
+    ):
         case = cases.open_or_join(school_id=school_id, post=post, urgent=urgent)
         if unlinked:
             Flag.objects.filter(pk__in=unlinked).update(followup=case)
@@ -494,7 +499,7 @@ class CaseFinder:
         """The open case this story belongs to: the post's own, a near-duplicate's, or new."""
         from monitoring.notifications import urgent_case_queue
 
-        case = self._own(school_id, post) or self._near_duplicate(school_id, post)
+        case = self.own(school_id, post) or self._near_duplicate(school_id, post)
         if case is None:
             case = FollowUp.objects.create(
                 school_id=school_id, opened_at=self.now, shingles=shingles(post.text)
@@ -507,7 +512,8 @@ class CaseFinder:
             case.urgent_notified_at = self.now
         return case
 
-    def _own(self, school_id: int, post: Post) -> FollowUp | None:
+    def own(self, school_id: int, post: Post) -> FollowUp | None:
+        """The open case of the school the post is part of, if any."""
         if post.classified_at is None:  # a new post has no case yet
             return None
         own = FollowUp.objects.filter(
