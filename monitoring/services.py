@@ -642,6 +642,7 @@ def post_mark(
         },
     )
     flag.marked_by, flag.marked_at = user, now
+    dismissed_case = flag.followup if flag.dismissed_as_false_positive else None
     flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = False, None, None
     if category in CASE_CATEGORIES and (flag.followup is None or not flag.followup.is_open):
         urgent = is_urgent(post.text, flag.matched)
@@ -649,8 +650,28 @@ def post_mark(
         flag.followup = CaseFinder(now=now).open_or_join(
             school_id=school.pk, post=post, urgent=urgent
         )
+        if dismissed_case is not None:
+            _assignee_back(flag.followup, dismissed_case)
     flag.save()
     return flag
+
+
+def _assignee_back(case: FollowUp, dismissed: FollowUp) -> None:
+    """A dismissal taken back: the story's case goes again to whoever had the case the
+    dismissal closed ("no action"), with the assignment e-mail, while they still teach or
+    direct at the school or are on the board (as followups_hand_over keeps cases). A case
+    the story joined that has its own assignee keeps them."""
+    previous_id = dismissed.assigned_to_id
+    if (
+        case.assigned_to_id is not None
+        or previous_id is None
+        or dismissed.status != FollowUp.Status.NO_ACTION
+        or not acting_pairs([previous_id], [case.school_id], board_everywhere=True)
+    ):
+        return
+    FollowUp.objects.filter(pk=case.pk).update(assigned_to_id=previous_id)
+    case.assigned_to_id = previous_id
+    notifications.case_assignment_announce(case=case, assignee=dismissed.assigned_to)
 
 
 def assignable_staff(school: School):
