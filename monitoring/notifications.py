@@ -67,7 +67,7 @@ def urgent_case_queue(*, case: FollowUp) -> bool:
             "monitoring case %s is urgent but school %s has no director", case.pk, case.school_id
         )
     duties_for_users(
-        key=f"urgent-case:{case.pk}",
+        key=_urgent_key(case.pk),
         handler=URGENT_CASE_EMAIL,
         payload={"case_id": case.pk},
         user_ids=recipients,
@@ -78,12 +78,16 @@ def urgent_case_queue(*, case: FollowUp) -> bool:
 URGENT_CASE_EMAIL = "monitoring.notifications.urgent_case_email_send"
 
 
+def _urgent_key(case_id: int) -> str:
+    return f"urgent-case:{case_id}"
+
+
 def urgent_case_email_send(*, case_id: int, user_id: int) -> None:
     """To a director of the case's school (or the board, when it has none) as they are now:
     one who left the school since is sent nothing, and whoever answers for it now is."""
     case = FollowUp.objects.select_related("school").get(pk=case_id)
     if duty_readdressed(
-        key=f"urgent-case:{case.pk}",
+        key=_urgent_key(case.pk),
         handler=URGENT_CASE_EMAIL,
         payload={"case_id": case.pk},
         user_id=user_id,
