@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
 from consent.recipients import purpose_change_parents, review_round_parents
-from outbox.services import duties_enqueue_many, duty_mail, recipient_email
+from outbox.services import duties_enqueue_many, duty_mail, duty_readdressed, recipient_email
+from schools.leaders import leader_ids
 from schools.models import School
 
 logger = logging.getLogger(__name__)
@@ -55,9 +56,23 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
     logger.info("takedown e-mail sent for task %s", task_id)
 
 
+CONFLICT_EMAIL = "consent.duties.conflict_email_send"
+
+
 def conflict_email_send(*, notice_id: int, user_id: int) -> None:
+    """To a director of the pupil's school (or the board, when it has none) as they are
+    now: one who left the school since is sent nothing, and whoever answers for it now is
+    (schools.leaders, as conflict_notice_create chose)."""
     notice = ConflictNotice.objects.select_related("pupil__school", "purpose").get(pk=notice_id)
     school = notice.pupil.school
+    if duty_readdressed(
+        key=f"conflict-notice:{notice.pk}",
+        handler=CONFLICT_EMAIL,
+        payload={"notice_id": notice.pk},
+        user_id=user_id,
+        recipients=leader_ids(school.pk),
+    ):
+        return
     if not _mail(
         "consent/email/conflict.txt",
         _("Parents disagree about consent"),

@@ -9,7 +9,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -99,12 +99,14 @@ def _school_rows_orm(code: str, ids: list[int] | None = None):
 
 
 def cases_assigned_to(user) -> QuerySet[FollowUp]:
-    """Cases assigned to the user at a school where they still teach or direct (any status,
-    so the assignee can still read a case after closing it)."""
+    """Cases assigned to the user at a school where they still teach or direct, or at any
+    school while they are on the board (a case of a school without a director is handed
+    to the board: monitoring.services.followups_hand_over). Any status, so the assignee
+    can still read a case after closing it."""
+    mine = StaffMembership.objects.filter(user=user)
+    acting = mine.filter(role__in=ASSIGNABLE_ROLES).values("school_id")
     return FollowUp.objects.filter(
-        assigned_to=user,
-        school__memberships__user=user,
-        school__memberships__role__in=ASSIGNABLE_ROLES,
+        Q(school_id__in=acting) | Q(Exists(mine.filter(role=Role.BOARD))), assigned_to=user
     )
 
 

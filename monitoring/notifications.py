@@ -19,8 +19,15 @@ from monitoring import reports
 from monitoring.models import FetchRun, FollowUp, Source
 from monitoring.sources.explain import fetch_error_explained
 from outbox.models import Duty
-from outbox.services import duties_enqueue_many, duty_enqueue, duty_mail, recipient_email
-from schools.leaders import leader_ids
+from outbox.services import (
+    duties_enqueue_many,
+    duties_for_users,
+    duty_enqueue,
+    duty_mail,
+    duty_readdressed,
+    recipient_email,
+)
+from schools.leaders import acting_pairs, leader_ids
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -59,18 +66,34 @@ def urgent_case_queue(*, case: FollowUp) -> bool:
         log.warning(
             "monitoring case %s is urgent but school %s has no director", case.pk, case.school_id
         )
-    handler = "monitoring.notifications.urgent_case_email_send"
-    duties_enqueue_many(
-        duties=[
-            (f"urgent-case:{case.pk}:user:{uid}", handler, {"case_id": case.pk, "user_id": uid})
-            for uid in recipients
-        ]
+    duties_for_users(
+        key=_urgent_key(case.pk),
+        handler=URGENT_CASE_EMAIL,
+        payload={"case_id": case.pk},
+        user_ids=recipients,
     )
     return True
 
 
+URGENT_CASE_EMAIL = "monitoring.notifications.urgent_case_email_send"
+
+
+def _urgent_key(case_id: int) -> str:
+    return f"urgent-case:{case_id}"
+
+
 def urgent_case_email_send(*, case_id: int, user_id: int) -> None:
+    """To a director of the case's school (or the board, when it has none) as they are now:
+    one who left the school since is sent nothing, and whoever answers for it now is."""
     case = FollowUp.objects.select_related("school").get(pk=case_id)
+    if duty_readdressed(
+        key=_urgent_key(case.pk),
+        handler=URGENT_CASE_EMAIL,
+        payload={"case_id": case.pk},
+        user_id=user_id,
+        recipients=_directors(case.school_id),
+    ):
+        return
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "case": case,
@@ -134,13 +157,12 @@ def monthly_digest_send(*, today: datetime.date | None = None) -> int:
     standby beat taking over queues nothing twice.
     """
     today = today or timezone.localdate()
-    month = reports.add_months(reports.month_start(today), -1)
-    handler = "monitoring.notifications.digest_email_send"
+    month = f"{reports.add_months(reports.month_start(today), -1):%Y-%m}"
     duties = [
         (
-            f"digest:{school_id}:{month:%Y-%m}:user:{uid}",
-            handler,
-            {"school_id": school_id, "month": f"{month:%Y-%m}", "user_id": uid},
+            f"{_digest_key(school_id, month)}:user:{uid}",
+            DIGEST_EMAIL,
+            {"school_id": school_id, "month": month, "user_id": uid},
         )
         for school_id in School.objects.order_by("pk").values_list("pk", flat=True)
         for uid in _directors(school_id)
@@ -151,8 +173,24 @@ def monthly_digest_send(*, today: datetime.date | None = None) -> int:
     return len(new)
 
 
+DIGEST_EMAIL = "monitoring.notifications.digest_email_send"
+
+
+def _digest_key(school_id: int, month: str) -> str:
+    return f"digest:{school_id}:{month}"
+
+
 def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
-    """Numbers only, no post text."""
+    """Numbers only, no post text; to the school's director (or the board) as they are now,
+    as urgent_case_email_send."""
+    if duty_readdressed(
+        key=_digest_key(school_id, month),
+        handler=DIGEST_EMAIL,
+        payload={"school_id": school_id, "month": month},
+        user_id=user_id,
+        recipients=_directors(school_id),
+    ):
+        return
     school = School.objects.get(pk=school_id)
     first = datetime.date.fromisoformat(f"{month}-01")
     report = reports.school_report(school=school, month=first)
@@ -204,5 +242,41 @@ def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
             "monitoring/email/case_assigned.txt",
             context,
             assignee_id,
+        )
+    return True
+
+
+def case_reassignment_announce(*, case: FollowUp, previous_id: int) -> None:
+    """Inside the reassigning transaction: queue one e-mail telling the previous assignee
+    the case is no longer theirs, and who has it now."""
+    duty_enqueue(
+        key=f"case-reassigned:{case.pk}:{previous_id}:{uuid.uuid4().hex}",
+        handler="monitoring.notifications.case_reassigned_notify",
+        payload={"case_id": case.pk, "user_id": previous_id},
+    )
+
+
+def case_reassigned_notify(*, case_id: int, user_id: int) -> bool:
+    """E-mail the previous assignee who has the case now (the school and the case number,
+    no post text, no pupil names). Nothing is sent when the case came back to them
+    meanwhile, or when they no longer teach or direct at the school and are not on the
+    board: the case is none of their business any more."""
+    case = FollowUp.objects.select_related("school", "assigned_to").get(pk=case_id)
+    if case.assigned_to_id == user_id:
+        return False
+    if not acting_pairs([user_id], [case.school_id], board_everywhere=True):
+        log.info(
+            "monitoring case %s: user %s left its school; not told of its reassignment",
+            case_id,
+            user_id,
+        )
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            _("A monitoring case of %(school)s is no longer assigned to you")
+            % {"school": case.school.name},
+            "monitoring/email/case_reassigned.txt",
+            {"case": case, "assignee": case.assigned_to},
+            user_id,
         )
     return True

@@ -36,7 +36,7 @@ from monitoring.models import (
 )
 from monitoring.similarity import jaccard, normalise, shingles
 from monitoring.sources.base import FetchedPost, FetchError, FetchResult, RateLimited
-from schools.leaders import acting_pairs, directors_of, leads_school
+from schools.leaders import acting_pairs, leader_ids, leads_school
 from schools.models import School, StaffMembership
 
 log = logging.getLogger(__name__)
@@ -458,7 +458,12 @@ def _flag_post(post: Post, school_id: int, result, now, known: dict, cases) -> l
             Flag.objects.filter(pk=flag.pk).update(**values)
         flags.append(flag)
     unlinked = [f.pk for f in flags if f.category in CASE_CATEGORIES and f.followup_id is None]
-    if any(f.category in CASE_CATEGORIES for f in flags):
+    # An edited post whose flags all belong to a case joins it while it is open (it may
+    # become urgent); once that case is closed the edit opens none: it opened an empty
+    # case, without a flag or post, that nobody could follow up.
+    if unlinked or (
+        any(f.category in CASE_CATEGORIES for f in flags) and cases.own(school_id, post)
+    ):
         case = cases.open_or_join(school_id=school_id, post=post, urgent=urgent)
         if unlinked:
             Flag.objects.filter(pk__in=unlinked).update(followup=case)
@@ -499,7 +504,7 @@ class CaseFinder:
         """The open case this story belongs to: the post's own, a near-duplicate's, or new."""
         from monitoring.notifications import urgent_case_queue
 
-        case = self._own(school_id, post) or self._near_duplicate(school_id, post)
+        case = self.own(school_id, post) or self._near_duplicate(school_id, post)
         if case is None:
             case = FollowUp.objects.create(
                 school_id=school_id, opened_at=self.now, shingles=shingles(post.text)
@@ -512,7 +517,8 @@ class CaseFinder:
             case.urgent_notified_at = self.now
         return case
 
-    def _own(self, school_id: int, post: Post) -> FollowUp | None:
+    def own(self, school_id: int, post: Post) -> FollowUp | None:
+        """The open case of the school the post is part of, if any."""
         if post.classified_at is None:  # a new post has no case yet
             return None
         own = FollowUp.objects.filter(
@@ -690,6 +696,7 @@ def post_mark(
         },
     )
     flag.marked_by, flag.marked_at = user, now
+    dismissed_case = flag.followup if flag.dismissed_as_false_positive else None
     flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = False, None, None
     if category in CASE_CATEGORIES and (flag.followup is None or not flag.followup.is_open):
         urgent = is_urgent(post.text, flag.matched)
@@ -697,8 +704,28 @@ def post_mark(
         flag.followup = CaseFinder(now=now).open_or_join(
             school_id=school.pk, post=post, urgent=urgent
         )
+        if dismissed_case is not None:
+            _assignee_back(flag.followup, dismissed_case)
     flag.save()
     return flag
+
+
+def _assignee_back(case: FollowUp, dismissed: FollowUp) -> None:
+    """A dismissal taken back: the story's case goes again to whoever had the case the
+    dismissal closed ("no action"), with the assignment e-mail, while they still teach or
+    direct at the school or are on the board (as followups_hand_over keeps cases). A case
+    the story joined that has its own assignee keeps them."""
+    previous_id = dismissed.assigned_to_id
+    if (
+        case.assigned_to_id is not None
+        or previous_id is None
+        or dismissed.status != FollowUp.Status.NO_ACTION
+        or not acting_pairs([previous_id], [case.school_id], board_everywhere=True)
+    ):
+        return
+    FollowUp.objects.filter(pk=case.pk).update(assigned_to_id=previous_id)
+    case.assigned_to_id = previous_id
+    notifications.case_assignment_announce(case=case, assignee=dismissed.assigned_to)
 
 
 def assignable_staff(school: School):
@@ -734,7 +761,8 @@ def followup_update(
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates."""
     now = now or timezone.now()
-    newly_assigned = assigned_to is not None and assigned_to.pk != case.assigned_to_id
+    previous_id = _stored_assignee_id(case)
+    newly_assigned = assigned_to is not None and assigned_to.pk != previous_id
     if newly_assigned and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists():
         raise ValidationError(_("Assign the case to a staff member of this school."))
     if status != case.status and not case.can_move_to(status):
@@ -761,25 +789,38 @@ def followup_update(
     case.save()
     if newly_assigned:
         notifications.case_assignment_announce(case=case, assignee=assigned_to)
+    if previous_id is not None and previous_id != case.assigned_to_id:
+        notifications.case_reassignment_announce(case=case, previous_id=previous_id)
     return case
+
+
+def _stored_assignee_id(case: FollowUp) -> int | None:
+    """The case's assignee as stored now, its row locked until the transaction ends: a
+    form read before another request (or a hand-over) changed the assignee is compared
+    with what is there, so each assignment is announced once and a case handed over
+    meanwhile is not quietly given back to someone who left."""
+    rows = FollowUp.objects.select_for_update().filter(pk=case.pk)
+    return rows.values_list("assigned_to_id", flat=True).get()
 
 
 @transaction.atomic
 def followups_hand_over(*, user_id: int, leaving: bool = False) -> list[FollowUp]:
-    """This staff member's open cases at schools where they no longer teach or direct (a
-    membership ended, the account was deactivated; with `leaving`, at every school: the
-    account is being deleted) go to a director of the school, who is e-mailed as for any
-    assignment; at a school without a director the case is left unassigned, on the board's
-    home page with the school's other open cases."""
+    """This staff member's open cases at schools where they no longer teach or direct, and
+    are not on the board (a membership ended, the account was deactivated; with `leaving`,
+    at every school: the account is being deleted), go to the school's leaders' first
+    (schools.leaders: its director, or a board member when it has none), who is e-mailed
+    as for any assignment and finds the case under "Mijn zaken". Only when the school has
+    neither is the case left unassigned."""
     cases = list(FollowUp.objects.filter(assigned_to_id=user_id, status__in=FollowUp.OPEN_STATUSES))
     schools = {c.school_id for c in cases}
-    still = set() if leaving else {school for _user, school in acting_pairs([user_id], schools)}
-    moved = [case for case in cases if case.school_id not in still]
-    directors = {
-        case.school_id: [d for d in directors_of(case.school_id) if d != user_id] for case in moved
+    acting = set() if leaving else acting_pairs([user_id], schools, board_everywhere=True)
+    moved = [case for case in cases if (user_id, case.school_id) not in acting]
+    leaders = {
+        school_id: leader_ids(school_id, excluding=user_id)
+        for school_id in {case.school_id for case in moved}
     }
     for case in moved:
-        case.assigned_to_id = next(iter(directors[case.school_id]), None)
+        case.assigned_to_id = next(iter(leaders[case.school_id]), None)
         case.save(update_fields=["assigned_to"])
         if case.assigned_to_id is not None:
             notifications.case_assignment_announce(case=case, assignee=case.assigned_to)

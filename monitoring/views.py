@@ -27,6 +27,7 @@ from monitoring.forms import (
 from monitoring.mentions import MentionList
 from monitoring.models import CATEGORY_LABELS, FetchRun, Mention, PublicReply, Source, WatchTerm
 from schools.access import acting_school_ids, has_role, require_role
+from schools.leaders import has_director
 from schools.models import School
 from schools.search import school_search, search_text
 from schools.tabular import csv_response
@@ -350,8 +351,21 @@ def _reported_earlier(post, category: str) -> str:
 
 
 def _report_outcome(post, school) -> str:
-    """What became of a staff report, so the reporter knows whether it reached someone."""
-    if services.post_has_open_case(post=post, school=school):
+    """What became of a staff report, so the reporter knows whether it reached someone:
+    the school's director, or the board when it has none (schools.leaders)."""
+    in_case = services.post_has_open_case(post=post, school=school)
+    if not has_director(school):
+        if in_case:
+            return _(
+                "It is part of a case for the board, which follows it up in person: the "
+                "school has no director."
+            )
+        return _(
+            "The portal saw no reason for a case; the board, which answers for the school "
+            "while it has no director, sees the post among the mentions. Does it need "
+            "following up? Report it again and choose what it is about."
+        )
+    if in_case:
         return _("It is part of a case for the school's director, who follows it up in person.")
     return _(
         "The portal saw no reason for a case; the school's director sees the post among the "

@@ -111,6 +111,38 @@ def duties_enqueue_many(*, duties: Iterable[tuple[str, str, dict]]) -> int:
     return len(rows)
 
 
+def duties_for_users(*, key: str, handler: str, payload: dict, user_ids: Iterable[int]) -> int:
+    """One duty per recipient, keyed ``<key>:user:<id>`` with ``user_id`` in its payload
+    (``duties_enqueue_many``): a recipient whose duty exists already is skipped."""
+    return duties_enqueue_many(
+        duties=[
+            (f"{key}:user:{user_id}", handler, {**payload, "user_id": user_id})
+            for user_id in user_ids
+        ]
+    )
+
+
+def duty_readdressed(
+    *, key: str, handler: str, payload: dict, user_id: int, recipients: list[int]
+) -> bool:
+    """For the handler of a ``duties_for_users`` duty, at send time: False while
+    ``user_id`` is still among whom it goes to now (``recipients``), so the handler sends.
+    Otherwise the person lost the reach it was written for (a director who left the
+    school): the same duty goes to each of today's recipients instead, once each (keys
+    present are skipped), or is dropped when there is nobody; True, and nothing is sent.
+    Logged with ids only."""
+    if user_id in recipients:
+        return False
+    if recipients:
+        duties_for_users(key=key, handler=handler, payload=payload, user_ids=recipients)
+        log.info(
+            "outbox: %s no longer reaches user %s; readdressed to its recipients", key, user_id
+        )
+    else:
+        log.warning("outbox: %s no longer reaches user %s, nor anyone else; dropped", key, user_id)
+    return True
+
+
 # After a failed publish the broker is left alone this long (as opo_portal.cache does for
 # Redis): a Redis that hangs instead of refusing costs every publish the socket timeout
 # (5 s), and one commit may queue a duty per recipient. What is skipped stays pending for

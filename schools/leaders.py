@@ -25,15 +25,19 @@ def has_director(school: School) -> bool:
     return bool(directed_school_ids([school.pk]))
 
 
-def leaders_of(school_id: int) -> QuerySet:
-    """The school's directors; board staff when the school has no director."""
+def leaders_of(school_id: int, *, excluding: int | None = None) -> QuerySet:
+    """The school's directors; board staff when the school has no director. `excluding`:
+    an account on its way out (deleted while still active) that counts as gone."""
     User = get_user_model()
-    directors = User.objects.filter(
-        is_active=True, memberships__school_id=school_id, memberships__role=Role.DIRECTOR
+    active = User.objects.filter(is_active=True)
+    if excluding is not None:
+        active = active.exclude(pk=excluding)
+    directors = active.filter(
+        memberships__school_id=school_id, memberships__role=Role.DIRECTOR
     ).distinct()
     if directors.exists():
         return directors
-    return User.objects.filter(is_active=True, memberships__role=Role.BOARD).distinct()
+    return active.filter(memberships__role=Role.BOARD).distinct()
 
 
 def leader_emails(school_id: int) -> list[str]:
@@ -45,9 +49,9 @@ def leads_school(user, school: School) -> bool:
     return leaders_of(school.pk).filter(pk=user.pk).exists()
 
 
-def leader_ids(school_id: int) -> list[int]:
+def leader_ids(school_id: int, *, excluding: int | None = None) -> list[int]:
     """User ids of `leaders_of(school_id)`, sorted (one duty per recipient)."""
-    return sorted(leaders_of(school_id).values_list("pk", flat=True))
+    return sorted(leaders_of(school_id, excluding=excluding).values_list("pk", flat=True))
 
 
 ACTING_ROLES = (Role.TEACHER, Role.DIRECTOR)
@@ -70,12 +74,3 @@ def acting_pairs(user_ids, school_ids, *, board_everywhere=False) -> set[tuple[i
         schools = school_ids if role == Role.BOARD else [school_id]
         pairs.update((user_id, school) for school in schools)
     return pairs
-
-
-def directors_of(school_id: int) -> list[int]:
-    """User ids of the school's active directors, sorted."""
-    return sorted(
-        StaffMembership.objects.filter(
-            school_id=school_id, role=Role.DIRECTOR, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )

@@ -40,3 +40,9 @@ def make_flag(post, school, category="negative_experience", case=None, created_a
         followup=case,
         **extra,
     )
+
+
+def my_cases_section(page: str) -> str:
+    """The "Mijn zaken" section of a home page ("" when it shows none)."""
+    start = page.find('<section aria-labelledby="my-cases-title">')
+    return page[start : page.index("</section>", start)] if start >= 0 else ""

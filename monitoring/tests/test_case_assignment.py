@@ -233,16 +233,6 @@ def test_it_refuses_to_assign_a_case_to_a_deactivated_account(
         assign(case_a, teacher_a)
 
 
-def test_it_leaves_the_case_unassigned_for_the_board_at_a_school_without_director(
-    login, case_a, teacher_a, board
-):
-    assign(case_a, teacher_a)
-    StaffMembership.objects.filter(user=teacher_a).delete()
-    case_a.refresh_from_db()
-    assert case_a.assigned_to is None
-    assert login(board).get(reverse("monitoring:case", args=[case_a.pk])).status_code == 200
-
-
 def test_it_keeps_a_closed_case_with_whoever_held_the_conversation(case_a, teacher_a, director_a):
     today = timezone.localdate()
     assign(case_a, teacher_a)

@@ -218,3 +218,44 @@ def test_it_records_no_reply_as_posted_once_the_factual_claim_was_dismissed(
     assert "Een openbare reactie kan alleen om een feitelijke" in response.content.decode()
     reply.refresh_from_db()
     assert not reply.is_posted
+
+
+# --- An edited post ----------------------------------------------------------------------
+
+COMPLAINT = "Op De Vlindertuin is het een puinhoop, ik ben echt boos en teleurgesteld over de juf"
+
+
+def _ingest(source, text: str) -> None:
+    from monitoring.sources.base import FetchedPost, FetchResult
+
+    item = FetchedPost(
+        external_id="e1",
+        url="https://buurt.example/e1",
+        author_handle="ouder",
+        text=text,
+        has_media=False,
+        published_at=timezone.now(),
+    )
+    services.source_ingest(source=source, result=FetchResult(posts=[item]))
+
+
+def test_an_edit_after_the_case_closed_opens_no_empty_case(source, school_a, teacher_a):
+    # a second case opened without a flag or post: nobody could tell what to follow up
+    _ingest(source, COMPLAINT)
+    case = FollowUp.objects.get()
+    today = timezone.localdate()
+    services.followup_update(case=case, status="conversation_held", held_on=today)
+    services.followup_update(case=case, status="closed")
+    _ingest(source, COMPLAINT + " en het is nog steeds niet opgelost")
+    assert list(FollowUp.objects.values_list("pk", "status")) == [(case.pk, "closed")]
+    assert not FollowUp.objects.filter(flags__isnull=True).exists()
+
+
+def test_an_edit_while_the_case_is_open_stays_in_it_and_can_make_it_urgent(
+    source, school_a, director_a
+):
+    _ingest(source, COMPLAINT)
+    _ingest(source, COMPLAINT + ", mijn zoon wordt gepest")
+    case = FollowUp.objects.get()
+    assert case.priority == FollowUp.Priority.URGENT
+    assert case.flags.exists()

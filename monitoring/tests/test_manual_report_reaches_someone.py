@@ -44,7 +44,7 @@ def test_without_a_category_and_without_a_signal_the_reporter_is_told_so(
     assert Post.objects.get().reported_by == teacher_a
 
 
-def test_without_a_category_the_classifier_still_decides(login, teacher_a, school_a):
+def test_without_a_category_the_classifier_still_decides(login, teacher_a, director_a, school_a):
     text = "De Vlindertuin sluit volgend jaar, las ik. Klopt dat?"
     page = _report(login(teacher_a), school_a, text).content.decode()
     assert CASE_SENTENCE in page
@@ -76,7 +76,7 @@ ABOUT_ZWANENHOF = "Op Het Zwanenhof is het echt een puinhoop, ik ben boos"
 
 
 def test_a_complaint_reported_for_one_school_that_names_another_reaches_both(
-    login, teacher_a, school_a, school_b
+    login, teacher_a, director_a, school_a, school_b
 ):
     # it was a 500 ("This post does not mention this school") and stored nothing
     response = _report(login(teacher_a), school_a, ABOUT_ZWANENHOF, "negative_experience")
@@ -197,7 +197,7 @@ def test_a_second_report_that_says_it_shows_pupils_classifies_the_post_again(
 
 
 def test_a_fetched_post_that_names_no_school_is_read_as_about_the_reported_school(
-    login, teacher_a, school_a
+    login, teacher_a, director_a, school_a
 ):
     # a local news item that names no school: the staff report says which one it is about,
     # as a fresh report always did
@@ -211,3 +211,25 @@ def test_a_fetched_post_that_names_no_school_is_read_as_about_the_reported_schoo
     assert CASE_SENTENCE in page
     flag = Flag.objects.get(post=fetched, school=school_a)
     assert flag.category == "negative_experience" and flag.marked_by is None
+
+
+BOARD_CASE_SENTENCE = "Het hoort bij een casus voor het bestuur, dat het persoonlijk opvolgt"
+
+
+def test_at_a_school_without_director_the_reporter_is_told_the_board_follows_it_up(
+    login, teacher_a, school_a, board
+):
+    # the reporter read that "the school's director" would follow it up: there is none
+    page = _report(login(teacher_a), school_a, QUIET, "negative_experience").content.decode()
+    assert BOARD_CASE_SENTENCE in page and CASE_SENTENCE not in page
+    case = FollowUp.objects.get(school=school_a)
+    home = login(board).get(reverse("home"), follow=True).content.decode()
+    assert reverse("monitoring:case", args=[case.pk]) in home
+
+
+def test_at_a_school_without_director_a_report_without_a_case_names_the_board(
+    login, teacher_a, school_a, board
+):
+    page = _report(login(teacher_a), school_a, QUIET).content.decode()
+    assert "het bestuur, dat voor de school opkomt zolang die geen directeur heeft" in page
+    assert NO_CASE_SENTENCE in page
