@@ -78,3 +78,12 @@ def test_it_says_where_the_address_confirmation_went(login, parent_a):
 
 def test_it_names_the_remember_me_box_for_what_it_does(client):
     assert "Aangemeld blijven op dit apparaat" in page_text(client.get("/accounts/login/"))
+
+
+def test_its_e_mails_greet_and_sign_as_a_letter_not_with_the_web_address(client, parent_a):
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    client.post("/accounts/password/reset/", {"email": parent_a.email})
+    body = mail.outbox[-1].body
+    assert body.startswith("Goedendag,\n")
+    assert body.rstrip().endswith("Met vriendelijke groet,\nOPO Portal, Stichting OPO Borger-Odoorn")
+    assert "testserver!" not in body  # allauth: "Hallo van testserver!"
