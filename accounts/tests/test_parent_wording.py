@@ -87,3 +87,8 @@ def test_its_e_mails_greet_and_sign_as_a_letter_not_with_the_web_address(client,
     assert body.startswith("Goedendag,\n")
     assert body.rstrip().endswith("Met vriendelijke groet,\nOPO Portal, Stichting OPO Borger-Odoorn")
     assert "testserver!" not in body  # allauth: "Hallo van testserver!"
+
+
+def test_it_offers_the_password_from_the_code_page_in_plain_words(client):
+    text = page_text(client.get("/accounts/login/code/"))
+    assert "Op een andere manier aanmelden" in text and "aanmeld-opties" not in text
