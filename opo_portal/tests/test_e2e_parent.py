@@ -184,8 +184,9 @@ def test_it_offers_a_skip_link_as_the_first_tab_stop(open_browser, parent_a):
 
 SMALL_PHONE = (360, 640)
 
-# Controls smaller than a fingertip: buttons and fields under 44 px high, and anything a
-# parent taps (a link standing on its own, a checkbox, a radio button) under 24 x 24 px
+# Controls smaller than a fingertip, the menu included: buttons and fields under 44 px high,
+# and anything else a parent taps (a link standing on its own, a checkbox, a radio button)
+# under 24 x 24 px
 # (WCAG 2.2, 2.5.8; a radio button or checkbox inside its label counts with the label). A
 # link inside a sentence is exempt, as WCAG has it.
 TOO_SMALL_TO_TAP = """
@@ -193,7 +194,7 @@ const standalone = a => a.parentElement.textContent.trim() === a.textContent.tri
 const size = e => e.getBoundingClientRect();
 const shown = e => size(e).width > 0 && getComputedStyle(e).visibility !== "hidden";
 const small = [];
-for (const e of document.querySelectorAll("main a[href], main button, main input, main select")) {
+for (const e of document.querySelectorAll("a[href]:not(.skip-link), button, input, select")) {
   if (!shown(e) || e.type === "hidden" || (e.tagName === "A" && !standalone(e))) continue;
   const target = e.matches("[type=checkbox], [type=radio]") ? e.closest("label") || e : e;
   const r = size(target), big = e.matches("button, input:not([type=checkbox]):not([type=radio]), select");
