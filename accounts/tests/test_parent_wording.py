@@ -73,7 +73,8 @@ def test_it_says_where_the_address_confirmation_went(login, parent_a):
         in shown_messages(response)
     )
     body = mail.outbox[-1].body
-    assert "Klopt dit? Bevestig het dan met deze link: http://testserver/accounts/confirm-email/" in body
+    link = "Klopt dit? Bevestig het dan met deze link: http://testserver/accounts/confirm-email/"
+    assert link in body
 
 
 def test_it_names_the_remember_me_box_for_what_it_does(client):
@@ -85,7 +86,8 @@ def test_its_e_mails_greet_and_sign_as_a_letter_not_with_the_web_address(client,
     client.post("/accounts/password/reset/", {"email": parent_a.email})
     body = mail.outbox[-1].body
     assert body.startswith("Goedendag,\n")
-    assert body.rstrip().endswith("Met vriendelijke groet,\nOPO Portal, Stichting OPO Borger-Odoorn")
+    signed = "Met vriendelijke groet,\nOPO Portal, Stichting OPO Borger-Odoorn"
+    assert body.rstrip().endswith(signed)
     assert "testserver!" not in body  # allauth: "Hallo van testserver!"
 
 

@@ -13,7 +13,9 @@ SIGNED = "Met vriendelijke groet,\nOPO Portal, Stichting OPO Borger-Odoorn"
 
 
 @pytest.fixture
-def parent_mails(eager_tasks, django_capture_on_commit_callbacks, school_a, pupil_a, parent_a, director_a, board):
+def parent_mails(
+    eager_tasks, django_capture_on_commit_callbacks, school_a, pupil_a, parent_a, director_a, board
+):
     decide(pupil_a, parent_a, "website", "photo", True)
     with django_capture_on_commit_callbacks(execute=True):
         reminders_send(school=school_a)

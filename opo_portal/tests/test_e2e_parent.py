@@ -186,9 +186,8 @@ SMALL_PHONE = (360, 640)
 
 # Controls smaller than a fingertip, the menu included: buttons and fields under 44 px high,
 # and anything else a parent taps (a link standing on its own, a checkbox, a radio button)
-# under 24 x 24 px
-# (WCAG 2.2, 2.5.8; a radio button or checkbox inside its label counts with the label). A
-# link inside a sentence is exempt, as WCAG has it.
+# under 24 x 24 px (WCAG 2.2, 2.5.8; a radio button or checkbox inside its label counts with
+# the label). A link inside a sentence is exempt, as WCAG has it.
 TOO_SMALL_TO_TAP = """
 const standalone = a => a.parentElement.textContent.trim() === a.textContent.trim();
 const size = e => e.getBoundingClientRect();
@@ -197,9 +196,11 @@ const small = [];
 for (const e of document.querySelectorAll("a[href]:not(.skip-link), button, input, select")) {
   if (!shown(e) || e.type === "hidden" || (e.tagName === "A" && !standalone(e))) continue;
   const target = e.matches("[type=checkbox], [type=radio]") ? e.closest("label") || e : e;
-  const r = size(target), big = e.matches("button, input:not([type=checkbox]):not([type=radio]), select");
+  const r = size(target);
+  const big = e.matches("button, select, input:not([type=checkbox]):not([type=radio])");
   if (r.width < 24 || r.height < (big ? 44 : 24)) {
-    small.push(`${e.tagName} ${e.name || e.textContent.trim()}: ${Math.round(r.width)}x${Math.round(r.height)}`);
+    const what = `${e.tagName} ${e.name || e.textContent.trim()}`;
+    small.push(`${what}: ${Math.round(r.width)}x${Math.round(r.height)}`);
   }
 }
 return small;
