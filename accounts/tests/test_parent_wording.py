@@ -94,3 +94,15 @@ def test_its_e_mails_greet_and_sign_as_a_letter_not_with_the_web_address(client,
 def test_it_offers_the_password_from_the_code_page_in_plain_words(client):
     text = page_text(client.get("/accounts/login/code/"))
     assert "Op een andere manier aanmelden" in text and "aanmeld-opties" not in text
+
+
+def test_it_offers_a_parent_without_a_password_to_set_one_not_to_change_it(login, code_parent):
+    html = login(code_parent).get("/accounts/email/").content.decode()
+    assert '<a class="action-link" href="/accounts/password/set/">Een wachtwoord instellen' in html
+    assert "Uw wachtwoord wijzigen" not in html
+
+
+def test_it_offers_a_parent_with_a_password_to_change_it(login, parent_a):
+    html = login(parent_a).get("/accounts/email/").content.decode()
+    assert '<a class="action-link" href="/accounts/password/change/">Uw wachtwoord wijzigen' in html
+    assert "/accounts/password/set/" not in html
