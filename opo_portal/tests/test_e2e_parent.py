@@ -180,3 +180,74 @@ def test_it_offers_a_skip_link_as_the_first_tab_stop(open_browser, parent_a):
     assert skip.get_attribute("href").endswith("#main")
     browser.press(Keys.ENTER)
     assert browser.focused.get_attribute("id") == "main"
+
+
+SMALL_PHONE = (360, 640)
+
+# Controls smaller than a fingertip, the menu included: buttons and fields under 44 px high,
+# and anything else a parent taps (a link standing on its own, a checkbox, a radio button)
+# under 24 x 24 px (WCAG 2.2, 2.5.8; a radio button or checkbox inside its label counts with
+# the label). A link inside a sentence is exempt, as WCAG has it.
+TOO_SMALL_TO_TAP = """
+const standalone = a => a.parentElement.textContent.trim() === a.textContent.trim();
+const size = e => e.getBoundingClientRect();
+const shown = e => size(e).width > 0 && getComputedStyle(e).visibility !== "hidden";
+const small = [];
+for (const e of document.querySelectorAll("a[href]:not(.skip-link), button, input, select")) {
+  if (!shown(e) || e.type === "hidden" || (e.tagName === "A" && !standalone(e))) continue;
+  const target = e.matches("[type=checkbox], [type=radio]") ? e.closest("label") || e : e;
+  const r = size(target);
+  const big = e.matches("button, select, input:not([type=checkbox]):not([type=radio])");
+  if (r.width < 24 || r.height < (big ? 44 : 24)) {
+    const what = `${e.tagName} ${e.name || e.textContent.trim()}`;
+    small.push(`${what}: ${Math.round(r.width)}x${Math.round(r.height)}`);
+  }
+}
+return small;
+"""
+
+
+def assert_fits_a_small_phone(browser: Browser, name: str) -> None:
+    width = browser.driver.execute_script("return document.documentElement.scrollWidth")
+    wide = browser.driver.execute_script(WIDER_THAN_SCREEN)
+    assert width <= SMALL_PHONE[0], f"{name} scrolls sideways at 360 px ({width} px): {wide}"
+    small = browser.driver.execute_script(TOO_SMALL_TO_TAP)
+    assert not small, f"{name} ({browser.path}) has controls too small to tap: {small}"
+
+
+def test_it_fits_every_account_page_a_parent_meets_on_a_small_phone(
+    open_browser, parent_a, pupil_a
+):
+    """At 360 x 640: no sideways scrolling and finger-sized controls on the pages around
+    logging in (where a parent without a password starts) and on their own pages."""
+    browser = open_browser(SMALL_PHONE, "parent-small-phone")
+    failures = []
+
+    def visit(name, path):
+        browser.open(path)
+        try:
+            browser.check_page(name)
+            assert_fits_a_small_phone(browser, name)
+        except AssertionError as error:
+            failures.append(str(error))
+
+    for name, path in [
+        ("login", "/accounts/login/"),
+        ("request-code", "/accounts/login/code/"),
+        ("reset-password", "/accounts/password/reset/"),
+        ("reset-link-used", "/accounts/password/reset/key/1-used-token/"),
+        ("address-link-expired", "/accounts/confirm-email/expired/"),
+    ]:
+        visit(name, path)
+    browser.driver.add_cookie(login_cookie(parent_a))
+    for name, path in [
+        ("home", "/start/ouder/"),
+        ("choices", f"/toestemming/kind/{pupil_a.pk}/"),
+        ("withdraw", f"/toestemming/kind/{pupil_a.pk}/intrekken/"),
+        ("my-account", "/accounts/email/"),
+        ("password-change", "/accounts/password/change/"),
+        ("confirm-access", "/accounts/reauthenticate/"),
+        ("log-out", "/accounts/logout/"),
+    ]:
+        visit(name, path)
+    assert not failures, "\n\n".join(failures)

@@ -51,3 +51,25 @@ def test_it_renders_403_and_500_in_dutch(production, db):
     assert error.status_code == 500
     html = error.content.decode()
     assert "Er ging bij ons iets mis" in html and 'class="site-header"' in html
+
+
+@pytest.mark.parametrize(
+    "language, expected", [("nl", "Wacht even"), ("en", "Please wait a moment")]
+)
+def test_it_asks_to_wait_in_the_layout_after_too_many_password_requests(
+    production, client, parent_a, language, expected
+):
+    """allauth answers a sixth request for a new password within a minute with a 429; a
+    parent who taps again and again sees why in their language, not allauth's bare page."""
+    from django.core.cache import cache
+
+    cache.clear()
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    for _ in range(5):
+        response = client.post("/accounts/password/reset/", {"email": parent_a.email})
+        assert response.status_code == 302
+    response = client.post("/accounts/password/reset/", {"email": parent_a.email})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert f"<h1>{expected}</h1>" in html
+    assert 'class="site-header"' in html and 'name="viewport"' in html
