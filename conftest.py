@@ -178,14 +178,16 @@ def _seeded_after_flush(request):
 
 @pytest.fixture(autouse=True)
 def _broker_not_skipped():
-    """Each test starts with the outbox willing to publish: a test that reached a broker
-    that was down would otherwise make the next tests' duties wait for the sweeper
-    (outbox.services.BROKER_RETRY_AFTER)."""
+    """Each test starts with the outbox willing to publish and the cache willing to ask
+    Redis: a test that reached a broker or cache that was down would otherwise make the next
+    tests' duties wait for the sweeper (outbox.services.BROKER_RETRY_AFTER,
+    opo_portal.cache.RETRY_AFTER)."""
+    from opo_portal.cache import ResilientRedisCache
     from outbox import services
 
-    services._broker_down_until = 0.0
+    services._broker_down_until = ResilientRedisCache._down_until = 0.0
     yield
-    services._broker_down_until = 0.0
+    services._broker_down_until = ResilientRedisCache._down_until = 0.0
 
 
 @pytest.fixture
@@ -195,10 +197,12 @@ def hanging_broker(monkeypatch):
     and ends the outbox's pause after a failed publish."""
     from kombu.exceptions import OperationalError
 
+    from opo_portal.cache import ResilientRedisCache
     from outbox import services
     from outbox.tasks import run_duty
 
-    monkeypatch.setattr(services, "_broker_down_until", 0.0)  # undo() puts this back
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)  # undo() puts these back
+    monkeypatch.setattr(ResilientRedisCache, "_down_until", 0.0)
 
     attempts = []
 
