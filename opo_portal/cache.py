@@ -109,5 +109,9 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys, version=None):
         self._call("delete_many", keys, version)
 
+    def delete_many_or_raise(self, keys, version=None):
+        """Without the pause and the fallback: for a duty that must know it reached Redis."""
+        super().delete_many(keys, version)
+
     def clear(self):
         return self._call("clear", fallback=False)
