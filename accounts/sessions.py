@@ -8,6 +8,7 @@ cache delete failed (Redis down or hanging then) queues the delete as an outbox 
 (accounts.cache_forget): a Redis that comes back with its data does not revive the session.
 """
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -24,6 +25,18 @@ def _cache_seconds() -> int:
 
 class SessionStore(cached_db.SessionStore):
     cache_key_prefix = "opo.session."
+
+    @property
+    def cache_key(self):
+        return self._cache_key_of(self._get_or_create_session_key())
+
+    @classmethod
+    def _cache_key_of(cls, session_key: str) -> str:
+        """A digest of the session key, not the key: a cached copy queued for a later drop
+        (accounts.cache_forget) names its cache key in the outbox, which the admin shows,
+        and that must not be a cookie that logs in while the copy lives."""
+        digest = hashlib.sha256(session_key.encode()).hexdigest()
+        return cls.cache_key_prefix + digest
 
     def load(self):
         try:
@@ -49,7 +62,7 @@ class SessionStore(cached_db.SessionStore):
         session_key = session_key or self.session_key
         if session_key is None:
             return
-        cache_key = self.cache_key_prefix + session_key
+        cache_key = self._cache_key_of(session_key)
         cache_keys_drop(self._cache.delete, cache_key, keys=[cache_key])
 
     def exists(self, session_key):

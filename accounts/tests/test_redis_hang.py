@@ -111,3 +111,18 @@ def test_the_duty_waits_while_redis_is_still_down(own_redis, teacher_a):
         own_redis.proc.resume()
     duty = Duty.objects.get(key__startswith="cache-forget:")
     assert (duty.status, duty.attempts) == (Duty.Status.PENDING, 1)
+
+
+def test_a_queued_drop_does_not_name_the_session_key(own_redis, login, parent_a):
+    """The outbox's payload is on the admin's duty page: the session key there would be a
+    cookie that logs in as the parent while the cached copy still lives."""
+    client = login(parent_a)
+    session_key = client.session.session_key
+
+    def logout_while_hanging():
+        cache.get("opo.session.x")  # the request's session read waits first
+        client.post(reverse("account_logout"))
+
+    _hang_then_return(own_redis, logout_while_hanging)
+    duty = Duty.objects.get(key__startswith="cache-forget:")
+    assert session_key not in str(duty.payload)
