@@ -13,6 +13,7 @@ import contextlib
 import datetime
 import importlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -188,6 +189,28 @@ def _broker_not_skipped():
     services._broker_down_until = ResilientRedisCache._down_until = 0.0
     yield
     services._broker_down_until = ResilientRedisCache._down_until = 0.0
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    """Our own redis-server (a free port, stopped after the test) as the cache, with the
+    production cache's options; `.proc.pause()` / `.proc.kill9()` hang or kill it."""
+    if not shutil.which("redis-server"):
+        if os.environ.get("OPO_REQUIRE_SERVICES") == "1":
+            pytest.fail("redis-server is not on PATH but CI requires it")
+        pytest.skip("redis-server not on PATH")
+    from faults.harness import Redis
+
+    redis = Redis(tmp_path, aof=False).start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "opo_portal.cache.ResilientRedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
+    yield redis
+    redis.proc.stop()
 
 
 @pytest.fixture

@@ -1,12 +1,8 @@
 """A Redis that hangs (kill -STOP) and comes back with its data: a change made meanwhile
 that had to drop a cached copy (a logout, a removed teacher) still counts afterwards.
 
-Each test runs its own redis-server on a free port and stops only that one."""
+Each test runs its own redis-server on a free port and stops only that one (`own_redis`)."""
 
-import os
-import shutil
-
-import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
@@ -17,27 +13,6 @@ from opo_portal.cache import ResilientRedisCache
 from outbox.models import Duty
 from outbox.services import duty_run
 from schools.models import StaffMembership
-
-
-@pytest.fixture
-def own_redis(tmp_path, settings):
-    """Our own redis-server as the cache, with the production cache's options."""
-    if not shutil.which("redis-server"):
-        if os.environ.get("OPO_REQUIRE_SERVICES") == "1":
-            pytest.fail("redis-server is not on PATH but CI requires it")
-        pytest.skip("redis-server not on PATH")
-    from faults.harness import Redis
-
-    redis = Redis(tmp_path, aof=False).start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "opo_portal.cache.ResilientRedisCache",
-            "LOCATION": redis.url,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    yield redis
-    redis.proc.stop()
 
 
 def _hang_then_return(redis, change) -> None:
