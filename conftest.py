@@ -13,6 +13,7 @@ import contextlib
 import datetime
 import importlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -178,14 +179,38 @@ def _seeded_after_flush(request):
 
 @pytest.fixture(autouse=True)
 def _broker_not_skipped():
-    """Each test starts with the outbox willing to publish: a test that reached a broker
-    that was down would otherwise make the next tests' duties wait for the sweeper
-    (outbox.services.BROKER_RETRY_AFTER)."""
+    """Each test starts with the outbox willing to publish and the cache willing to ask
+    Redis: a test that reached a broker or cache that was down would otherwise make the next
+    tests' duties wait for the sweeper (outbox.services.BROKER_RETRY_AFTER,
+    opo_portal.cache.RETRY_AFTER)."""
+    from opo_portal.cache import ResilientRedisCache
     from outbox import services
 
-    services._broker_down_until = 0.0
+    services._broker_down_until = ResilientRedisCache._down_until = 0.0
     yield
-    services._broker_down_until = 0.0
+    services._broker_down_until = ResilientRedisCache._down_until = 0.0
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    """Our own redis-server (a free port, stopped after the test) as the cache, with the
+    production cache's options; `.proc.pause()` / `.proc.kill9()` hang or kill it."""
+    if not shutil.which("redis-server"):
+        if os.environ.get("OPO_REQUIRE_SERVICES") == "1":
+            pytest.fail("redis-server is not on PATH but CI requires it")
+        pytest.skip("redis-server not on PATH")
+    from faults.harness import Redis
+
+    redis = Redis(tmp_path, aof=False).start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "opo_portal.cache.ResilientRedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
+    yield redis
+    redis.proc.stop()
 
 
 @pytest.fixture
@@ -195,10 +220,12 @@ def hanging_broker(monkeypatch):
     and ends the outbox's pause after a failed publish."""
     from kombu.exceptions import OperationalError
 
+    from opo_portal.cache import ResilientRedisCache
     from outbox import services
     from outbox.tasks import run_duty
 
-    monkeypatch.setattr(services, "_broker_down_until", 0.0)  # undo() puts this back
+    monkeypatch.setattr(services, "_broker_down_until", 0.0)  # undo() puts these back
+    monkeypatch.setattr(ResilientRedisCache, "_down_until", 0.0)
 
     attempts = []
 

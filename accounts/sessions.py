@@ -3,14 +3,18 @@
 Django's cached_db engine already logs a failed cache write on save, but a failed cache
 write after a database read (a cache miss) or a failed delete on logout still raises. Here
 every cache call is guarded, so with Redis down a logged-in request costs one extra query
-instead of an error. A cached copy lives at most SESSION_CACHE_SECONDS: a logout whose
-cache delete failed (Redis down then) cannot revive the session for longer than that.
+instead of an error. A cached copy lives at most SESSION_CACHE_SECONDS, and a logout whose
+cache delete failed (Redis down or hanging then) queues the delete as an outbox duty
+(accounts.cache_forget): a Redis that comes back with its data does not revive the session.
 """
 
+import hashlib
 import logging
 
 from django.conf import settings
 from django.contrib.sessions.backends import cached_db
+
+from accounts.cache_forget import cache_keys_drop
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +25,18 @@ def _cache_seconds() -> int:
 
 class SessionStore(cached_db.SessionStore):
     cache_key_prefix = "opo.session."
+
+    @property
+    def cache_key(self):
+        return self._cache_key_of(self._get_or_create_session_key())
+
+    @classmethod
+    def _cache_key_of(cls, session_key: str) -> str:
+        """A digest of the session key, not the key: a cached copy queued for a later drop
+        (accounts.cache_forget) names its cache key in the outbox, which the admin shows,
+        and that must not be a cookie that logs in while the copy lives."""
+        digest = hashlib.sha256(session_key.encode()).hexdigest()
+        return cls.cache_key_prefix + digest
 
     def load(self):
         try:
@@ -46,10 +62,8 @@ class SessionStore(cached_db.SessionStore):
         session_key = session_key or self.session_key
         if session_key is None:
             return
-        try:
-            self._cache.delete(self.cache_key_prefix + session_key)
-        except Exception:
-            logger.warning("session cache unavailable, could not drop a cached session")
+        cache_key = self._cache_key_of(session_key)
+        cache_keys_drop(self._cache.delete, cache_key, keys=[cache_key])
 
     def exists(self, session_key):
         # Only used when creating a key: the database is the authority.

@@ -20,9 +20,10 @@ of it, as every session already holds), and the cached user's password field is 
 so code that needs it (a password check) reads it from the database. The HMAC depends on
 SECRET_KEY: an entry made with another key is not used.
 
-Redis down: reads miss and writes are dropped (opo_portal.cache), so a tombstone written
-during an outage can be lost; an entry lives at most USER_CACHE_SECONDS, the same bound as
-a cached session (accounts.sessions).
+Redis down: reads miss and writes are dropped (opo_portal.cache). A tombstone that could
+not be written goes to the outbox (accounts.cache_forget): a Redis that hung and comes back
+with its data loses the stale entry once a worker runs the duty, instead of serving it for
+up to USER_CACHE_SECONDS.
 """
 
 import functools
@@ -35,6 +36,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.crypto import salted_hmac
 
+from accounts.cache_forget import cache_keys_drop
 from schools.models import Guardianship, StaffMembership
 
 logger = logging.getLogger(__name__)
@@ -108,7 +110,7 @@ def forget_users(user_ids) -> None:
 
 
 def _tombstone(keys: list[str]) -> None:
-    _guarded(cache.set_many, dict.fromkeys(keys, TOMBSTONE), TOMBSTONE_SECONDS)
+    cache_keys_drop(cache.set_many, dict.fromkeys(keys, TOMBSTONE), TOMBSTONE_SECONDS, keys=keys)
 
 
 def _guarded(call, *args):

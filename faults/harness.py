@@ -49,15 +49,15 @@ class Proc:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Proc":
-        out = open(self.log, "a")  # noqa: SIM115 - kept open for the child's life
-        self.process = subprocess.Popen(
-            self.cmd,
-            cwd=ROOT,
-            env=self.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.log, "a") as out:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                self.cmd,
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         return self
 
     @property
@@ -69,9 +69,19 @@ class Proc:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
+    def pause(self) -> None:
+        """kill -STOP: the process keeps its port and its data but answers nothing."""
+        if self.running:
+            os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.running:
+            os.killpg(self.process.pid, signal.SIGCONT)
+
     def stop(self, timeout: float = 15) -> None:
         if not self.running:
             return
+        self.resume()  # a stopped process cannot act on SIGTERM
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=timeout)

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from faults import harness  # noqa: E402
 
+RESILIENT_CACHE_PAUSE = 5  # opo_portal.cache.RETRY_AFTER
 PASSWORD = "faults-password-42"  # noqa: S105 - a throw-away database
 
 
@@ -360,6 +361,73 @@ def redis_down_staff_confirm(stack: Stack, world: World, reduced: bool) -> Resul
     return result
 
 
+def redis_hangs(stack: Stack, world: World, reduced: bool) -> Result:
+    """Redis stopped (kill -STOP), not dead: connections are accepted, nothing answers."""
+    result = Result(
+        "redis-hangs",
+        "Redis kill -STOP while a parent saves three answers and another logs out; kill -CONT; "
+        "then FLUSHALL",
+    )
+    check = allowed_check(world, 5)
+    parent = Browser(stack.base, world.parents[5].email)
+    parent.login()
+    leaving = Browser(stack.base, world.parents[1].email)
+    leaving.login()
+    stolen = dict(leaving.client.cookies)
+    before = teacher_mails(stack, world)
+    stack.redis.proc.pause()
+    try:
+        timings = []
+        for value in ("no", "yes", "no"):
+            response, seconds = parent.answer(world.pupils[5].pk, world.purpose.pk, value)
+            timings.append((response.status_code, round(seconds, 2)))
+        result.check(
+            all(status == 302 and seconds < 2 for status, seconds in timings),
+            f"three saves with Redis hanging (status, s): {timings} (want 302 within 2 s; "
+            "6.1 s for the first before the cache and the broker shared their pause)",
+        )
+        out = leaving.client.post("/accounts/logout/", data={"csrfmiddlewaretoken": leaving.csrf()})
+        result.check(out.status_code == 302, f"logout with Redis hanging: {out.status_code}")
+        duty = takedown_duty(check)
+        result.check(
+            duty is not None and duty.status == "pending",
+            f"takedown duty committed and pending: {duty and duty.status}",
+        )
+    finally:
+        stack.redis.proc.resume()
+    waited = harness.wait_until(lambda: teacher_mails(stack, world) > before, 120)
+    result.check(waited is not None, f"takedown e-mail {waited and round(waited, 1)} s after")
+    time.sleep(3)
+    sent = teacher_mails(stack, world) - before
+    result.check(sent == 1, f"takedown e-mails to the teacher: {sent} (want 1)")
+    forgotten = harness.wait_until(_cache_forget_duties_done, 60)
+    time.sleep(RESILIENT_CACHE_PAUSE + 1)  # every process asks Redis again
+    thief = Browser(stack.base, "")
+    thief.client.cookies.update(stolen)
+    page = thief.client.get(f"/toestemming/kind/{world.pupils[1].pk}/")
+    result.check(
+        forgotten is not None and page.status_code == 302,
+        f"the logout's cached session dropped by its duty: {forgotten is not None}; "
+        f"the old cookie then: {page.status_code} (want 302 to the login; 200 before)",
+    )
+    stack.redis.cli("FLUSHALL")
+    response, seconds = parent.answer(world.pupils[5].pk, world.purpose.pk, "yes")
+    page = parent.child_page(world.pupils[5].pk)
+    result.check(
+        (response.status_code, page.status_code) == (302, 200),
+        f"after FLUSHALL the parent is still logged in: save {response.status_code} in "
+        f"{seconds:.2f} s, child page {page.status_code} (want 302, 200)",
+    )
+    return result
+
+
+def _cache_forget_duties_done() -> bool:
+    from outbox.models import Duty
+
+    duties = Duty.objects.filter(key__startswith="cache-forget:")
+    return duties.exists() and not duties.exclude(status=Duty.Status.DONE).exists()
+
+
 def smtp_down_then_up(stack: Stack, world: World, reduced: bool) -> Result:
     from outbox.models import Duty
 
@@ -692,6 +760,7 @@ def database_connections_dropped(stack: Stack, world: World, reduced: bool) -> R
 SCENARIOS = [
     ("redis-down-parent-no", redis_down_parent_says_no),
     ("redis-down-staff-confirms", redis_down_staff_confirm),
+    ("redis-hangs", redis_hangs),
     ("smtp-down-then-up", smtp_down_then_up),
     ("redis-kill-no-aof", lambda s, w, r: redis_kill(s, w, r, aof=False)),
     ("redis-kill-aof", lambda s, w, r: redis_kill(s, w, r, aof=True)),

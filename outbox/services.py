@@ -66,6 +66,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from opo_portal.cache import redis_failed, redis_unavailable
 from outbox.models import Duty
 
 log = logging.getLogger(__name__)
@@ -151,15 +152,29 @@ BROKER_RETRY_AFTER = 5.0
 _broker_down_until = 0.0
 
 
+def _broker_is_redis() -> bool:
+    return str(getattr(settings, "CELERY_BROKER_URL", "")).startswith(("redis://", "rediss://"))
+
+
+def _broker_skipped() -> bool:
+    """After a recent broker error, or a cache error when the broker is that same Redis (a
+    save's session read found it hanging a moment ago: the publish would wait 5 s more)."""
+    if time.monotonic() < _broker_down_until:
+        return True
+    return _broker_is_redis() and redis_unavailable()
+
+
 def _publish(task, args: tuple = ()) -> Exception | None:
     """Send a task without waiting; the error instead of raising, or None when sent."""
     global _broker_down_until
-    if time.monotonic() < _broker_down_until:
-        return BrokerUnavailable("skipped after a recent broker error")
+    if _broker_skipped():
+        return BrokerUnavailable("skipped after a recent Redis error")
     try:
         task.apply_async(args, retry=False, ignore_result=True)
     except BrokerUnavailable as error:
         _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
+        if _broker_is_redis():
+            redis_failed()  # the cache's next call would wait on the same server
         return error
     except Exception as error:  # noqa: BLE001 - a queue outage must not fail the request
         return error

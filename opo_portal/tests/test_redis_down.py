@@ -9,6 +9,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from opo_portal import cache as resilient
 from opo_portal.middleware import ServiceUnavailableMiddleware
+from outbox.services import duty_enqueue
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"  # discard port: nothing listens on loopback
 
@@ -98,3 +99,43 @@ def test_it_reuses_one_redis_client_per_connection_pool():
     client = backend._cache.get_client(write=True)
     assert backend._cache.get_client("some-key") is client
     assert client.connection_pool is backend._cache._get_connection_pool(True)
+
+
+RECORD = "outbox.tests.handlers.record"
+
+
+def test_a_save_that_found_redis_hanging_leaves_the_broker_alone(
+    db, dead_cache, settings, hanging_broker, django_capture_on_commit_callbacks
+):
+    """A save's session read waits for the cache's socket timeout (1 s) on a Redis that
+    hangs; publishing its duty to that same Redis then waited the broker's (5 s) on top: a
+    parent's "no" took 6 s (fault scenario redis-hangs). The duty waits for the sweeper."""
+    from outbox.models import Duty
+
+    settings.CELERY_BROKER_URL = DEAD_REDIS
+    assert cache.get("opo.session.x") is None  # the read that found Redis gone
+    with django_capture_on_commit_callbacks(execute=True):
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+    assert hanging_broker == []
+    assert Duty.objects.get(key="k").status == Duty.Status.PENDING
+
+
+def test_a_failed_publish_makes_the_cache_leave_redis_alone(
+    db, dead_cache, settings, hanging_broker, django_capture_on_commit_callbacks, caplog
+):
+    settings.CELERY_BROKER_URL = DEAD_REDIS
+    with django_capture_on_commit_callbacks(execute=True):
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+    assert len(hanging_broker) == 1
+    assert cache.get("k", "missed") == "missed"
+    assert "Redis unavailable" not in caplog.text  # the cache did not wait on it again
+
+
+def test_the_cache_pause_holds_the_broker_only_when_the_broker_is_redis(
+    db, dead_cache, settings, hanging_broker, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = "memory://"  # development: no Redis broker
+    cache.get("k")
+    with django_capture_on_commit_callbacks(execute=True):
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+    assert len(hanging_broker) == 1

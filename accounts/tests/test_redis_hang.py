@@ -1,0 +1,103 @@
+"""A Redis that hangs (kill -STOP) and comes back with its data: a change made meanwhile
+that had to drop a cached copy (a logout, a removed teacher) still counts afterwards.
+
+Each test runs its own redis-server on a free port and stops only that one (`own_redis`)."""
+
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from accounts import user_cache
+from opo_portal.cache import ResilientRedisCache
+from outbox.models import Duty
+from outbox.services import duty_run
+from schools.models import StaffMembership
+
+
+def _hang_then_return(redis, change) -> None:
+    """`change` runs while Redis hangs; then Redis returns with every key it held.
+
+    A command sent to the stopped Redis still runs when it resumes (it waits in the socket),
+    but after the request's first timeout the cache sends nothing for a while."""
+    redis.proc.pause()
+    try:
+        change()
+    finally:
+        redis.proc.resume()
+    ResilientRedisCache._down_until = 0.0  # as once the pause after the error is over
+
+
+def _run_pending_duties() -> None:
+    """What the worker does once the sweeper (beat, through Redis) finds them."""
+    for duty_id in Duty.objects.filter(status=Duty.Status.PENDING).values_list("pk", flat=True):
+        duty_run(duty_id=duty_id)
+
+
+def test_a_logout_while_redis_hangs_stays_a_logout_when_redis_returns(
+    own_redis, login, parent_a, pupil_a
+):
+    child = reverse("consent:child", args=[pupil_a.pk])
+    client = login(parent_a)
+    assert client.get(child).status_code == 200  # the session is cached in Redis
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+    _hang_then_return(own_redis, lambda: client.post(reverse("account_logout")))
+    _run_pending_duties()
+
+    thief = Client()
+    thief.cookies[django_settings.SESSION_COOKIE_NAME] = cookie
+    assert thief.get(child).status_code == 302  # to the login page, not the child's answers
+
+
+def test_a_teacher_removed_while_redis_hangs_loses_their_reach_when_redis_returns(
+    own_redis, teacher_a
+):
+    key = user_cache._key(teacher_a.pk)
+    cache.delete(key)  # the tombstone of the teacher's creation, as a minute later
+    assert user_cache.load_user(teacher_a.pk)._opo_memberships
+    assert isinstance(cache.get(key), tuple)  # cached, with the class
+    membership = StaffMembership.objects.get(user=teacher_a)
+
+    def director_removes_the_teacher():
+        cache.get("opo.session.director")  # the request's session read waits first
+        membership.delete()
+
+    _hang_then_return(own_redis, director_removes_the_teacher)
+    _run_pending_duties()
+
+    assert user_cache.load_user(teacher_a.pk)._opo_memberships == []
+
+
+def test_nothing_is_queued_when_redis_answers(own_redis, login, parent_a, teacher_a):
+    login(parent_a).post(reverse("account_logout"))
+    StaffMembership.objects.filter(user=teacher_a).first().delete()
+    assert not Duty.objects.filter(key__startswith="cache-forget:").exists()
+
+
+def test_the_duty_waits_while_redis_is_still_down(own_redis, teacher_a):
+    user_cache.load_user(teacher_a.pk)
+    own_redis.proc.pause()
+    try:
+        cache.get("opo.session.director")
+        StaffMembership.objects.get(user=teacher_a).delete()
+        _run_pending_duties()
+    finally:
+        own_redis.proc.resume()
+    duty = Duty.objects.get(key__startswith="cache-forget:")
+    assert (duty.status, duty.attempts) == (Duty.Status.PENDING, 1)
+
+
+def test_a_queued_drop_does_not_name_the_session_key(own_redis, login, parent_a):
+    """The outbox's payload is on the admin's duty page: the session key there would be a
+    cookie that logs in as the parent while the cached copy still lives."""
+    client = login(parent_a)
+    session_key = client.session.session_key
+
+    def logout_while_hanging():
+        cache.get("opo.session.x")  # the request's session read waits first
+        client.post(reverse("account_logout"))
+
+    _hang_then_return(own_redis, logout_while_hanging)
+    duty = Duty.objects.get(key__startswith="cache-forget:")
+    assert session_key not in str(duty.payload)
