@@ -124,16 +124,27 @@ def _production_lines(role: str, env: dict, started: str) -> list[str]:
     return lines
 
 
+def _test_database_url() -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 @pytest.mark.services
 @pytest.mark.parametrize(("role", "started"), [("worker", " ready."), ("beat", "Starting")])
-def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp_path):
+def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp_path, db):
     """No start-up banner and no plain warning (Celery's about running as root) among them."""
     redis_url = require_service("REDIS_URL").rsplit("/", 1)[0] + "/13"  # a beat lock of its own
     env = {
         **os.environ,
         "LOG_FORMAT": "json",
         "REDIS_URL": redis_url,
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgres://x@127.0.0.1/x",
+        # run-prod starts a role on a migrated database only: the test database.
+        "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
         "SECRET_KEY": "k" * 50,
         "ALLOWED_HOSTS": "localhost",
         "EMAIL_URL": "console://",
