@@ -22,7 +22,8 @@ DEBUG = env_bool("DEBUG", default=True)
 # Set, it names a host: an empty list answers every request with 400 when DEBUG is false.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], blank=False)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The start of every link in an e-mail: http(s), without the slash that links add.
+SITE_URL = (env_url("SITE_URL", schemes=("http", "https")) or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -149,3 +149,16 @@ def test_compose_lets_web_and_worker_finish_what_they_are_doing(compose, monkeyp
     assert _seconds(services["web"]["stop_grace_period"]) > graceful
     task_limit = 300  # settings.CELERY_TASK_TIME_LIMIT's default: the longest a task runs
     assert _seconds(services["worker"]["stop_grace_period"]) > task_limit
+
+
+def test_compose_requires_what_run_prod_requires(compose):
+    """A setting run-prod must have is never passed on empty ("${X:-}"): compose stops with
+    the name of the one missing from .env instead."""
+    script = (REPO / "deploy" / "run-prod").read_text()
+    required = re.search(r"for name in ([A-Z_ ]+); do", script).group(1).split()
+    for name in PORTAL_SERVICES:
+        env = compose["services"][name]["environment"]
+        for variable in required:
+            value = env[variable]
+            uses = re.findall(rf"\$\{{{variable}(\W+)", value)
+            assert all(use.startswith(":?") for use in uses), (name, value)

@@ -148,6 +148,7 @@ def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp
         "SECRET_KEY": "k" * 50,
         "ALLOWED_HOSTS": "localhost",
         "EMAIL_URL": "console://",
+        "SITE_URL": "https://portal.example.org",
         "CELERY_CONCURRENCY": "1",
         "CELERY_QUEUES": f"logs-{uuid.uuid4().hex[:8]}",
         "CELERY_BEAT_DIR": str(tmp_path),

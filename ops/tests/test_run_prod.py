@@ -16,6 +16,8 @@ REQUIRED = {
     "SECRET_KEY": "k" * 50,
     "ALLOWED_HOSTS": "portal.example.org",
     "EMAIL_URL": "smtp://mail.example.org:587",
+    # Every link in an e-mail starts with it; unset, they pointed at http://127.0.0.1:8000.
+    "SITE_URL": "https://portal.example.org",
 }
 
 
