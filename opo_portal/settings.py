@@ -239,12 +239,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Exceptions keep their type and stack but not their message (ops/logs.py says why).
     "formatters": {"text": {"()": "ops.logs.TextFormatter"}},
-    "filters": {"task_lines": {"()": "ops.logs.TaskLinesWithoutMessages"}},
+    "filters": {
+        "task_lines": {"()": "ops.logs.TaskLinesWithoutMessages"},
+        "suspicious_requests": {"()": "ops.logs.SuspiciousRequestsAsWarnings"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "text",
-            "filters": ["task_lines"],
+            "filters": ["task_lines", "suspicious_requests"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

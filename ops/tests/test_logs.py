@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils.module_loading import import_string
 
 from conftest import require_service
@@ -203,3 +204,23 @@ def test_a_workers_task_lines_carry_no_exception_message(log_format):
     assert "Task erase[1] raised unexpected: ValueError" in output, output
     assert "Task fetch[1] retry: Retry in 5s" in output, output
     assert "Sem" not in output and "Bakker" not in output
+
+
+def test_a_request_for_a_host_not_served_is_one_warning_line(db, settings):
+    """Scanners ask a node by its address: Django logged each such request as an ERROR with
+    a traceback of 15 lines, the only multi-line entry of a quiet production log."""
+    settings.DEBUG = False
+    handler = Capture()
+    handler.setLevel(logging.INFO)
+    logger = logging.getLogger("django.security.DisallowedHost")
+    logger.addHandler(handler)
+    try:
+        assert Client(HTTP_HOST="198.51.100.7").get("/accounts/login/").status_code == 400
+    finally:
+        logger.removeHandler(handler)
+    [record] = handler.records
+    [console] = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    assert console.filter(record)
+    line = console.format(record)
+    assert record.levelname == "WARNING" and "\n" not in line
+    assert line.startswith("Invalid HTTP_HOST header: '198.51.100.7'")
