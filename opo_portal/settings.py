@@ -424,7 +424,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 if not DEBUG:  # load balancers probe plain HTTP
     SECURE_REDIRECT_EXEMPT += [r"^health/ready$"]
 # ... and by a node's address, not the portal's name: probes skip the host check.
-MIDDLEWARE.insert(0, "ops.middleware.HealthProbeMiddleware")
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.common.CommonMiddleware")] = (
+    "ops.middleware.CommonMiddleware"
+)
 
 # Beat publishes a heartbeat task; a worker runs it. /health/ready and `manage.py health`
 # call a part stale when its last sign of life is older than these.
