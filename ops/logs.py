@@ -70,7 +70,8 @@ class TaskLinesWithoutMessages(logging.Filter):
 class SuspiciousRequestsAsWarnings(logging.Filter):
     """Django logs a request it refuses as suspicious (a Host not in ALLOWED_HOSTS, too many
     fields) at ERROR with its traceback: scanners asking a node by its address filled the
-    log with 15-line entries. The line that names what was refused is enough: a warning."""
+    log with 15-line entries. The line that names what was refused is enough: a warning.
+    sentry-sdk reads a record after the handlers ran, so neither is it an error report."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.startswith("django.security.") and record.exc_info:
