@@ -26,7 +26,9 @@ COPY . .
 RUN /opt/venv/bin/python manage.py compile_translations \
     && /opt/venv/bin/python manage.py collectstatic --noinput --verbosity 0
 # The release role writes var/ (static files, beat schedule) and the compiled catalogues.
-RUN useradd --system --uid 10001 --home /app opo && mkdir -p var && chown -R opo var \
+# var/beat is compose's beat volume: a volume mounted where the image has no directory
+# starts owned by root, and beat could not write its schedule there.
+RUN useradd --system --uid 10001 --home /app opo && mkdir -p var/beat && chown -R opo var \
     && find . -path '*/locale/*/LC_MESSAGES' -type d -exec chown -R opo {} +
 USER opo
 

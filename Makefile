@@ -96,7 +96,7 @@ clean:
 	rm -rf $(VENV) var
 
 # --- Production (README "Production"): release steps, then gunicorn + worker + one beat.
-# Needs DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL; see deploy/run-prod.
+# Needs DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and SITE_URL; see deploy/run-prod.
 .PHONY: prod prod-smoke two-node backup-test
 prod: $(BIN)/.installed-run
 	deploy/run-prod all

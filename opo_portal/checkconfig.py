@@ -1,9 +1,10 @@
 """A configuration error ends a process with one line on stderr, not a traceback (issue 16).
 
-`python -m opo_portal.checkconfig [CONFIG_FILE ...]` reads the settings (and gunicorn's
-config file) and exits 2 naming the first problem; deploy/run-prod runs it before gunicorn
-or Celery starts. manage.py uses `configuration_errors_as_one_line` around its own start, and
-so do opo_portal/wsgi.py and opo_portal/celery.py for gunicorn and Celery started by hand.
+`python -m opo_portal.checkconfig [--migrated] [CONFIG_FILE ...]` reads the settings (and
+gunicorn's config file) and exits 2 naming the first problem; with --migrated it also
+refuses a database behind the code. deploy/run-prod runs it before gunicorn or Celery
+starts. manage.py uses `configuration_errors_as_one_line` around its own start, and so do
+opo_portal/wsgi.py and opo_portal/celery.py for gunicorn and Celery started by hand.
 """
 
 import os
@@ -44,9 +45,44 @@ def configuration_errors_as_one_line(exit_code: int = EXIT_CODE) -> Iterator[Non
         exit_with_one_line(error, exit_code)
 
 
-def main(config_files: list[str]) -> None:
+def unapplied_migrations() -> list[str] | None:
+    """The code's migrations the database has not applied, in order (`migrate --check`'s
+    plan); None when the database cannot be asked (the health checks report that)."""
+    import django
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    django.setup()
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return None
+    finally:
+        connection.close()
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
+def refuse_a_database_behind_the_code() -> None:
+    """Code newer than its database answers 500 on every page that reads what the new
+    migrations add, while /health/ says ok: web, worker and beat start only once `release`
+    has migrated."""
+    missing = unapplied_migrations()
+    if missing:
+        shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+        print(
+            f"database behind the code: {len(missing)} migration{'s' * (len(missing) != 1)} "
+            f"not applied ({shown}); "
+            "run `deploy/run-prod release` first",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_CODE)
+
+
+def main(config_files: list[str], *, migrated: bool = False) -> None:
     """Read the settings, then each config file given (deploy/gunicorn.conf.py): gunicorn
-    prints a traceback for a bad number in its config file, this one line."""
+    prints a traceback for a bad number in its config file, this one line. With
+    `migrated`, refuse a database on which the code's migrations have not all run."""
     from django.conf import settings
 
     with configuration_errors_as_one_line():
@@ -56,8 +92,11 @@ def main(config_files: list[str]) -> None:
             runpy.run_path(path)
         except ImproperlyConfigured as error:  # from the env readers it uses
             exit_with_one_line(error)
+    if migrated:
+        refuse_a_database_behind_the_code()
 
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
-    main(sys.argv[1:])
+    arguments = sys.argv[1:]
+    main([a for a in arguments if a != "--migrated"], migrated="--migrated" in arguments)

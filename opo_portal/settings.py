@@ -22,7 +22,8 @@ DEBUG = env_bool("DEBUG", default=True)
 # Set, it names a host: an empty list answers every request with 400 when DEBUG is false.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], blank=False)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The start of every link in an e-mail: http(s), without the slash that links add.
+SITE_URL = (env_url("SITE_URL", schemes=("http", "https")) or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -238,12 +239,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Exceptions keep their type and stack but not their message (ops/logs.py says why).
     "formatters": {"text": {"()": "ops.logs.TextFormatter"}},
-    "filters": {"task_lines": {"()": "ops.logs.TaskLinesWithoutMessages"}},
+    "filters": {
+        "task_lines": {"()": "ops.logs.TaskLinesWithoutMessages"},
+        "suspicious_requests": {"()": "ops.logs.SuspiciousRequestsAsWarnings"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "text",
-            "filters": ["task_lines"],
+            "filters": ["task_lines", "suspicious_requests"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -419,6 +423,10 @@ STORAGES = {
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 if not DEBUG:  # load balancers probe plain HTTP
     SECURE_REDIRECT_EXEMPT += [r"^health/ready$"]
+# ... and by a node's address, not the portal's name: probes skip the host check.
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.common.CommonMiddleware")] = (
+    "ops.middleware.CommonMiddleware"
+)
 
 # Beat publishes a heartbeat task; a worker runs it. /health/ready and `manage.py health`
 # call a part stale when its last sign of life is older than these.

@@ -67,6 +67,19 @@ class TaskLinesWithoutMessages(logging.Filter):
         return True
 
 
+class SuspiciousRequestsAsWarnings(logging.Filter):
+    """Django logs a request it refuses as suspicious (a Host not in ALLOWED_HOSTS, too many
+    fields) at ERROR with its traceback: scanners asking a node by its address filled the
+    log with 15-line entries. The line that names what was refused is enough: a warning.
+    sentry-sdk reads a record after the handlers ran, so neither is it an error report."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security.") and record.exc_info:
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def celery_handlers_without_messages(logger: logging.Logger) -> None:
     """For the worker's and beat's own text log (LOG_FORMAT=text, where Celery sets up the
     handlers and its format): the same rules as ours, exceptions by type and stack."""

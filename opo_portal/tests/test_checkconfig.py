@@ -45,6 +45,10 @@ BAD_CONFIGURATIONS = [
         "ALLOWED_HOSTS must name at least one value (comma-separated), got ''",
     ),
     (
+        {"SITE_URL": "portal.example.org"},  # e-mails would link to "portal.example.org/…"
+        "SITE_URL must start with one of: http, https; got ''",
+    ),
+    (
         {"CSRF_TRUSTED_ORIGINS": ","},
         "CSRF_TRUSTED_ORIGINS must name at least one value (comma-separated), got ','",
     ),

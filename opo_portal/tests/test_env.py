@@ -112,6 +112,23 @@ def test_it_refuses_a_short_secret_in_production():
     assert _setup(DEBUG="false", SECRET_KEY="k" * 50).returncode == 0
 
 
+def test_it_drops_the_slash_that_ends_the_site_url():
+    """Links add their own: "https://portal.example.org/" made "…org//monitoring/zaken/5/"."""
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "opo_portal.settings",
+            "SITE_URL": "https://portal.example.org/",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "https://portal.example.org"
+
+
 @pytest.mark.parametrize("level", ["info", "Warning", "DEBUG"])
 def test_it_takes_a_log_level_in_any_case(level):
     result = _setup(LOG_LEVEL=level)

@@ -101,3 +101,64 @@ def test_it_validates_with_docker_compose_when_available(tmp_path):
         ],
         check=True,
     )
+
+
+def _dockerfile_runs() -> str:
+    dockerfile = (REPO / "Dockerfile").read_text().replace("\\\n", " ")
+    return " && ".join(re.findall(r"^RUN (.+)$", dockerfile, flags=re.MULTILINE))
+
+
+def _words_after(command: str, runs: str) -> set[str]:
+    """The arguments of every `command ...` in the Dockerfile's RUN lines."""
+    found = re.findall(rf"{command} ([^&;]+)", runs)
+    return {word for args in found for word in args.split() if not word.startswith("-")}
+
+
+def test_the_image_gives_every_mounted_directory_to_its_user(compose):
+    """A named volume mounted where the image has no directory starts owned by root: beat
+    (user opo) could not write its schedule file to /app/var/beat and stopped, for ever."""
+    dockerfile = (REPO / "Dockerfile").read_text()
+    workdir = Path(re.search(r"^WORKDIR (\S+)$", dockerfile, flags=re.MULTILINE).group(1))
+    assert re.search(r"^USER opo$", dockerfile, flags=re.MULTILINE)
+    runs = _dockerfile_runs()
+    made = {Path(word) for word in _words_after("mkdir -p", runs)}
+    owned = {Path(word) for word in _words_after("chown -R opo", runs)}
+    for name in PORTAL_SERVICES:
+        for volume in compose["services"][name].get("volumes", []):
+            target = Path(volume.split(":")[1]).relative_to(workdir)
+            assert target in made, f"{name}: the image has no {target}"
+            assert owned & {target, *target.parents}, f"{name}: {target} is not opo's"
+
+
+def _seconds(duration: str) -> int:
+    """compose's durations as used here: "90s", "5m", "5m30s"."""
+    parts = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", duration)
+    assert parts and duration, duration
+    return int(parts.group(1) or 0) * 60 + int(parts.group(2) or 0)
+
+
+def test_compose_lets_web_and_worker_finish_what_they_are_doing(compose, monkeypatch):
+    """`docker compose stop` (a deploy) kills a container 10 s after SIGTERM unless told
+    otherwise: gunicorn's graceful 30 s and Celery's warm shutdown were cut short, a
+    request in flight got a reset and a running task waited for redelivery."""
+    from ops.tests.test_run_prod import gunicorn_config
+
+    monkeypatch.delenv("GUNICORN_GRACEFUL_TIMEOUT", raising=False)
+    graceful = gunicorn_config(monkeypatch)["graceful_timeout"]
+    services = compose["services"]
+    assert _seconds(services["web"]["stop_grace_period"]) > graceful
+    task_limit = 300  # settings.CELERY_TASK_TIME_LIMIT's default: the longest a task runs
+    assert _seconds(services["worker"]["stop_grace_period"]) > task_limit
+
+
+def test_compose_requires_what_run_prod_requires(compose):
+    """A setting run-prod must have is never passed on empty ("${X:-}"): compose stops with
+    the name of the one missing from .env instead."""
+    script = (REPO / "deploy" / "run-prod").read_text()
+    required = re.search(r"for name in ([A-Z_ ]+); do", script).group(1).split()
+    for name in PORTAL_SERVICES:
+        env = compose["services"][name]["environment"]
+        for variable in required:
+            value = env[variable]
+            uses = re.findall(rf"\$\{{{variable}(\W+)", value)
+            assert all(use.startswith(":?") for use in uses), (name, value)

@@ -119,3 +119,12 @@ def test_it_reports_a_failing_pupil_search_without_the_name(
     assert any(e.get("exception") for e in sent) and "IntegrityError" in text
     assert "schools_pupil" in text  # the SQL breadcrumbs were sent, without their values
     assert [word for word in ("Sem", "Bakker", "2018-05-04") if word in text] == []
+
+
+def test_it_reports_no_request_for_a_host_not_served(sentry_capture, db, settings):
+    """Scanners asking a node by its address: each was an error report (Django logs the
+    refusal at ERROR), filling the project's quota with noise; the log keeps one line."""
+    settings.DEBUG = False
+    assert Client(HTTP_HOST="198.51.100.7").get("/accounts/login/").status_code == 400
+    sentry_sdk.flush(timeout=5)
+    assert events(sentry_capture) == []

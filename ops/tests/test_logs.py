@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils.module_loading import import_string
 
 from conftest import require_service
@@ -124,19 +125,31 @@ def _production_lines(role: str, env: dict, started: str) -> list[str]:
     return lines
 
 
+def _test_database_url() -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 @pytest.mark.services
 @pytest.mark.parametrize(("role", "started"), [("worker", " ready."), ("beat", "Starting")])
-def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp_path):
+def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp_path, db):
     """No start-up banner and no plain warning (Celery's about running as root) among them."""
     redis_url = require_service("REDIS_URL").rsplit("/", 1)[0] + "/13"  # a beat lock of its own
     env = {
         **os.environ,
         "LOG_FORMAT": "json",
         "REDIS_URL": redis_url,
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgres://x@127.0.0.1/x",
+        # run-prod starts a role on a migrated database only: the test database.
+        "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
         "SECRET_KEY": "k" * 50,
         "ALLOWED_HOSTS": "localhost",
         "EMAIL_URL": "console://",
+        "SITE_URL": "https://portal.example.org",
         "CELERY_CONCURRENCY": "1",
         "CELERY_QUEUES": f"logs-{uuid.uuid4().hex[:8]}",
         "CELERY_BEAT_DIR": str(tmp_path),
@@ -191,3 +204,23 @@ def test_a_workers_task_lines_carry_no_exception_message(log_format):
     assert "Task erase[1] raised unexpected: ValueError" in output, output
     assert "Task fetch[1] retry: Retry in 5s" in output, output
     assert "Sem" not in output and "Bakker" not in output
+
+
+def test_a_request_for_a_host_not_served_is_one_warning_line(db, settings):
+    """Scanners ask a node by its address: Django logged each such request as an ERROR with
+    a traceback of 15 lines, the only multi-line entry of a quiet production log."""
+    settings.DEBUG = False
+    handler = Capture()
+    handler.setLevel(logging.INFO)
+    logger = logging.getLogger("django.security.DisallowedHost")
+    logger.addHandler(handler)
+    try:
+        assert Client(HTTP_HOST="198.51.100.7").get("/accounts/login/").status_code == 400
+    finally:
+        logger.removeHandler(handler)
+    [record] = handler.records
+    [console] = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    assert console.filter(record)
+    line = console.format(record)
+    assert record.levelname == "WARNING" and "\n" not in line
+    assert line.startswith("Invalid HTTP_HOST header: '198.51.100.7'")

@@ -2,11 +2,12 @@
 
 import os
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
 
-from conftest import run_stopped_after_a_minute
+from conftest import require_service, run_stopped_after_a_minute
 
 REPO = Path(__file__).resolve().parents[2]
 REQUIRED = {
@@ -15,6 +16,8 @@ REQUIRED = {
     "SECRET_KEY": "k" * 50,
     "ALLOWED_HOSTS": "portal.example.org",
     "EMAIL_URL": "smtp://mail.example.org:587",
+    # Every link in an e-mail starts with it; unset, they pointed at http://127.0.0.1:8000.
+    "SITE_URL": "https://portal.example.org",
 }
 
 
@@ -139,3 +142,39 @@ def test_it_recycles_workers_unless_told_not_to(monkeypatch):
     monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
     assert gunicorn_config(monkeypatch)["max_requests"] == 2000
     assert gunicorn_config(monkeypatch, GUNICORN_MAX_REQUESTS="0")["max_requests"] == 0
+
+
+@pytest.fixture
+def database_behind_the_code():
+    """A PostgreSQL database on which no migration ran: code newer than its database, as
+    when new code is started before `deploy/run-prod release` migrated."""
+    server = require_service("DATABASE_URL").rsplit("/", 1)[0]
+    name = f"opo_behind_{uuid.uuid4().hex[:8]}"
+    _on_the_server(server, f"CREATE DATABASE {name}")
+    yield f"{server}/{name}"
+    _on_the_server(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _on_the_server(server: str, statement: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(f"{server}/postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        connection.close()
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("role", ["web", "worker", "beat"])
+def test_it_refuses_to_start_on_a_database_behind_the_code(role, database_behind_the_code):
+    """Started anyway, web answered 500 on every page reading a table or column the
+    migrations add, while /health/ said ok; worker and beat failed their tasks."""
+    result = run_prod(role, DATABASE_URL=database_behind_the_code)
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("database behind the code: ") and "not applied" in line
+    assert line.endswith("run `deploy/run-prod release` first")
+    assert result.returncode == 2
