@@ -24,6 +24,17 @@ def make_post(source, external_id="1", text="Een bericht", fetched_at=None, **ex
     )
 
 
+# a post that names a pupil: what no e-mail about its case may carry
+PUPIL_TEXT = "Juf Anna liet Daan Visser uit groep 5 huilend op de gang staan bij De Vlindertuin"
+
+
+def make_pupil_case(school) -> FollowUp:
+    """A case at `school` about a post that names a pupil."""
+    case = make_case(school)
+    make_flag(make_post(make_source(), text=PUPIL_TEXT), school, case=case)
+    return case
+
+
 def make_case(school, opened_at=None, **extra) -> FollowUp:
     return FollowUp.objects.create(school=school, opened_at=opened_at or timezone.now(), **extra)
 

@@ -10,9 +10,7 @@ from monitoring import services
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import (
     make_case,
-    make_flag,
-    make_post,
-    make_source,
+    make_pupil_case,
     my_cases_section,
 )
 from outbox.tests.helpers import run_due_duties
@@ -20,14 +18,11 @@ from schools.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
 Role = StaffMembership.Role
-PUPIL_TEXT = "Juf Anna liet Daan Visser uit groep 5 huilend op de gang staan bij De Vlindertuin"
 
 
 @pytest.fixture
 def case_a(school_a):
-    case = make_case(school_a)
-    make_flag(make_post(make_source(), text=PUPIL_TEXT), school_a, case=case)
-    return case
+    return make_pupil_case(school_a)
 
 
 def assigned(case, user) -> FollowUp:

@@ -6,19 +6,18 @@ from django.core import mail
 
 from monitoring import services
 from monitoring.models import FollowUp
-from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+from monitoring.tests.helpers import (
+    make_pupil_case,
+)
 from outbox.tests.helpers import run_due_duties
 from schools.models import StaffMembership
 
 pytestmark = pytest.mark.django_db
-PUPIL_TEXT = "Juf Anna liet Daan Visser uit groep 5 huilend op de gang staan bij De Vlindertuin"
 
 
 @pytest.fixture
 def case_a(school_a):
-    case = make_case(school_a)
-    make_flag(make_post(make_source(), text=PUPIL_TEXT), school_a, case=case)
-    return case
+    return make_pupil_case(school_a)
 
 
 def assign(case, user) -> FollowUp:
