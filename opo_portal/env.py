@@ -15,8 +15,11 @@ def env_str(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
-        return default
+    return default if raw is None else bool_of(name, raw)
+
+
+def bool_of(name: str, raw: str) -> bool:
+    """`raw` read as true/false (1/0, yes/no, on/off), or one line naming `name`."""
     value = raw.strip().lower()
     if value in _TRUE:
         return True

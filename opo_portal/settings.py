@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from opo_portal.env import env_bool, env_int, env_list, env_str, env_url
+from opo_portal.env import bool_of, env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -189,8 +189,13 @@ def _email_settings(url: str) -> dict:
         "EMAIL_HOST_USER": unquote(parsed.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
         "EMAIL_USE_SSL": parsed.scheme == "smtps",
-        "EMAIL_USE_TLS": parsed.scheme == "smtp" and options.get("tls", ["1"])[0] != "0",
+        "EMAIL_USE_TLS": parsed.scheme == "smtp" and _starttls(options),
     }
+
+
+def _starttls(options: dict[str, list[str]]) -> bool:
+    """STARTTLS unless `?tls=` says otherwise (false/0/no/off; before, only 0 did)."""
+    return bool_of("EMAIL_URL's tls option", options["tls"][0]) if "tls" in options else True
 
 
 globals().update(_email_settings(EMAIL_URL))

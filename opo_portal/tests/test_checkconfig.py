@@ -33,6 +33,10 @@ BAD_CONFIGURATIONS = [
         "EMAIL_URL has a port that is not a number from 0 to 65535",
     ),
     (
+        {"EMAIL_URL": "smtp://mail.example:25?tls=maybe"},
+        "EMAIL_URL's tls option must be a boolean (true/false), got 'maybe'",
+    ),
+    (
         {"ALLOWED_HOSTS": ","},
         "ALLOWED_HOSTS must name at least one value (comma-separated), got ','",
     ),

@@ -115,18 +115,40 @@ def test_it_refuses_a_short_secret_in_production():
 def test_it_drops_the_slash_that_ends_the_site_url():
     """Links add their own: "https://portal.example.org/" made "…org//monitoring/zaken/5/"."""
     code = "from django.conf import settings; print(settings.SITE_URL)"
+    assert (
+        _settings_of(code, SITE_URL="https://portal.example.org/") == "https://portal.example.org"
+    )
+
+
+def _settings_of(code: str, **env: str) -> str:
+    """What `code` prints in a fresh process whose settings read `env`."""
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "opo_portal.settings",
-            "SITE_URL": "https://portal.example.org/",
-        },
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "opo_portal.settings", **env},
         capture_output=True,
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == "https://portal.example.org"
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("query", "starttls"),
+    [
+        ("", True),
+        ("?tls=1", True),
+        ("?tls=true", True),
+        ("?tls=0", False),
+        ("?tls=false", False),
+        ("?tls=no", False),
+        ("?tls=off", False),
+    ],
+)
+def test_it_reads_the_tls_option_of_the_mail_url_as_a_boolean(query, starttls):
+    """`?tls=false` turned STARTTLS on: only "0" counted as off."""
+    code = "from django.conf import settings; print(settings.EMAIL_USE_TLS)"
+    printed = _settings_of(code, EMAIL_URL=f"smtp://mail.example:25{query}")
+    assert printed == str(starttls)
 
 
 @pytest.mark.parametrize("level", ["info", "Warning", "DEBUG"])
