@@ -6,7 +6,6 @@ import logging
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
@@ -17,12 +16,6 @@ from conftest import reauthenticate
 pytestmark = pytest.mark.django_db
 SAID = "We konden u zojuist geen e-mail sturen; er is niets veranderd."
 LOGIN_CODE, RESET = "/accounts/login/code/", "/accounts/password/reset/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """allauth counts login code requests per address in the cache (3 a minute)."""
-    cache.clear()
 
 
 @pytest.fixture

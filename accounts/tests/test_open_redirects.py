@@ -10,8 +10,6 @@ import pytest
 
 from conftest import PASSWORD, reauthenticate
 
-pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
-
 OFF_SITE = [
     "https://evil.example/",
     "//evil.example/",
