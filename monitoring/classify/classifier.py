@@ -38,7 +38,8 @@ class Classifier:
 
     def classify(self, text: str, *, has_media: bool = False) -> Classification:
         post = Prepared(text or "", bool(has_media))
-        schools, school_terms, school_words = self._schools.find(post)
+        hits = self._schools.find(post)
+        schools, school_terms, school_words = hits.schools, hits.terms, hits.words
         school_sentences = frozenset(post.sentences[i] for i in school_words)
         if not schools:  # no school, no categories (LABELS.md)
             return Classification((), (), RULE_VERSION)

@@ -320,3 +320,8 @@ def test_it_finds_a_school_named_after_its_town_by_its_name(town_named, text, sc
 )
 def test_it_does_not_take_a_town_for_the_school_named_after_it(town_named, text):
     assert schools(town_named, text) == set()
+
+
+def test_it_reads_school_words_spelt_in_spaced_letters_as_school_context(classifier):
+    # f4-024 of the fresh set: a split lowercase name, the context in spaced letters
+    assert schools(classifier, "vlinder tuin = k u t s c h o o l") == {"vlindertuin"}
