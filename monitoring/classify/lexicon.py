@@ -78,7 +78,24 @@ PLACES = frozenset(
         "bronnegerveen", "ees", "eesergroen", "eeserveen", "exloerveen", "exloermond",
         "1e exloermond", "2e exloermond", "eerste exloermond", "tweede exloermond",
         "klijndijk", "odoornerveen", "ellertshaar", "westdorp", "zandberg", "nieuwediep",
-        "emmen", "stadskanaal", "gieten", "gasselte", "assen", "groningen",
+    }
+)  # fmt: skip
+# Towns outside the municipality: "OBS De Esdoorn in Emmen", vlindertuinemmen.nl is a
+# namesake there (in the municipality every public school is the foundation's).
+PLACES_ELSEWHERE = frozenset(
+    {
+        "emmen", "stadskanaal", "gieten", "gasselte", "assen", "groningen", "veendam",
+        "zuidlaren", "coevorden", "hoogeveen", "meppel", "beilen", "annen", "gieterveen",
+        "musselkanaal", "ter apel", "klazienaveen", "nieuw amsterdam", "zwolle",
+        "amsterdam", "rotterdam", "utrecht", "den haag", "eindhoven", "leeuwarden",
+    }
+)  # fmt: skip
+# "wij wonen aan de Zwanenhof": a street of the school's name, not the school
+ADDRESS_WORDS = frozenset(
+    {
+        "wonen", "woon", "woont", "woonde", "woonden", "gewoond", "verhuisd", "verhuizen",
+        "verhuist", "adres", "straat", "buurt", "buren", "huis", "huisnummer", "postcode",
+        "koop", "huur", "verkocht", "woning", "makelaar",
     }
 )  # fmt: skip
 # "de school in Exloo": the foundation's only school in that town. A definite article (or

@@ -97,7 +97,9 @@ class SchoolFinder:
         self._split: dict[str, _SchoolTerm] = {}  # a bare name, read from two words
         self._tags: dict[str, _SchoolTerm] = {}  # hashtag/handle bodies: "vlindertuinexloo"
         town_of = {school.code: _alias_towns(school) for school in context.schools}
-        places = lx.PLACES | {town for towns in town_of.values() for town in towns}
+        places = (
+            lx.PLACES | lx.PLACES_ELSEWHERE | {town for towns in town_of.values() for town in towns}
+        )
         for school in context.schools:
             towns: set[str] = set()
             compact: set[str] = set()
@@ -163,6 +165,8 @@ class SchoolFinder:
         for code, towns in town_of.items():
             for town in towns:
                 schools_in.setdefault(tuple(town.split()), set()).add(code)
+        self._elsewhere = {tuple(place.split()) for place in lx.PLACES_ELSEWHERE}
+        self._town_of = {code: {tuple(t.split()) for t in towns} for code, towns in town_of.items()}
         self._town_school = {
             town: _SchoolTerm(next(iter(codes)), True, " ".join(town))
             for town, codes in schools_in.items()
@@ -188,6 +192,8 @@ class SchoolFinder:
             if sentences[start] != sentences[end - 1]:
                 continue
             if term.strong:
+                if term.term[0] not in "#@" and self._in_another_place(post, term.school, end):
+                    continue  # "OBS De Esdoorn in Emmen": a namesake elsewhere
                 take(term, range(start, end))
             else:
                 ambiguous.append((start, term))
@@ -220,6 +226,20 @@ class SchoolFinder:
         terms = tuple(dict.fromkeys(t for code in schools for t in found[code]))
         positions = {code: frozenset(at.get(code, ())) for code in schools}
         return SchoolHits(schools, terms, frozenset(mentioned), positions)
+
+    def _in_another_place(self, post: Prepared, school: str, end: int) -> bool:
+        """The name followed by "in/te/uit" and a town outside the municipality that is
+        not the school's own."""
+        words = post.words
+        if end + 1 >= len(words) or words[end] not in {"in", "te", "uit"}:
+            return False
+        if post.sentences[end + 1] != post.sentences[end - 1]:
+            return False
+        own = self._town_of.get(school, set())
+        return any(
+            tuple(words[end + 1 : end + 1 + len(place)]) == place and place not in own
+            for place in self._elsewhere
+        )
 
     def _genitives(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
         """'Vlindertuins juffen', 'Esdoorns directeur': the bare name with a genitive s,
@@ -318,8 +338,16 @@ class SchoolFinder:
                 continue
             name = re.sub(r"[^a-z0-9]", "", host.group(1).lower())
             for code, compacts in self._compact.items():
-                if any(c in name for c in compacts):
+                if any(c in name for c in compacts) and not self._other_place_in(name, code):
                     yield _SchoolTerm(code, True, host.group(0).lower()), range(first, last)
+
+    def _other_place_in(self, host: str, school: str) -> bool:
+        """'vlindertuinemmen.example': the butterfly garden of another place."""
+        own = {"".join(town) for town in self._town_of.get(school, ())}
+        return any(
+            len(place) >= 5 and place in host and place not in own
+            for place in ("".join(p) for p in self._elsewhere)
+        )
 
     def _link_paths(self, post: Prepared):
         """'https://example.nl/nieuws/de-vlindertuin/', '.../obs-de-vlindertuin-exloo':
@@ -352,7 +380,7 @@ class SchoolFinder:
         before = words[index - 1] if index and sentences[index - 1] == sentences[index] else ""
         after = words[index + 1 : index + 3]
         towns = self._towns.get(school, set())
-        if _other_town(post, index, towns):
+        if _other_town(post, index, towns) or _address(post, index):
             return False
         if _own_town(post, index, towns):
             return True  # "de vlindertuin in Exloo", as the alias "Vlindertuin Exloo"
@@ -452,6 +480,34 @@ def _institution_before(post: Prepared, index: int) -> bool:
         return False
     words = post.words
     return words[index - 1] in lx.NAME_ARTICLES and words[index - 2] in lx.CAPS_NAME_PREPOSITIONS
+
+
+def _address(post: Prepared, index: int) -> bool:
+    """A street of the same name: 'te koop: De Esdoorn 12', 'wij wonen aan de Zwanenhof'
+    (a house number or "aan de" before it, with a word about living in the sentence; "Het
+    Zwanenhof 50 jaar" and "Schoolreisje De Vlindertuin: €45" stay the school)."""
+    words, sentences = post.words, post.sentences
+    sentence = sentences[index]
+    k = index + 1
+    numbered = (
+        k < len(words)
+        and sentences[k] == sentence
+        and bool(_HOUSE_NUMBER.fullmatch(words[k]))
+        and post.folded[post.offsets[index] + len(post.cased[index]) : post.offsets[k]].isspace()
+    )
+    living_at = (
+        index >= 2
+        and sentences[index - 2] == sentence
+        and words[index - 2] == "aan"
+        and words[index - 1] in lx.NAME_ARTICLES
+    )
+    if not (numbered or living_at):
+        return False
+    in_sentence = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
+    return bool(in_sentence & lx.ADDRESS_WORDS)
+
+
+_HOUSE_NUMBER = re.compile(r"\d{1,3}[a-z]?")
 
 
 def _own_town(post: Prepared, index: int, towns: set[str]) -> bool:

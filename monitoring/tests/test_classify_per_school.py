@@ -33,7 +33,7 @@ def per_school(classifier, text):
         "De Vlindertuin is echt top! Het Zwanenhof is slecht.",
         "Het Zwanenhof is slecht; De Vlindertuin is echt top",
         "Het Zwanenhof is slecht terwijl De Vlindertuin echt top is",
-        "Het Zwanenhof 👎 slecht 👎 en De Vlindertuin 👍 echt top",
+        "Het Zwanenhof slecht 👎 De Vlindertuin echt top 👍",
     ],
 )
 def test_it_gives_each_school_the_category_of_its_own_clause(classifier, text):
@@ -80,3 +80,11 @@ def test_it_opens_a_case_only_for_the_school_the_complaint_is_about(school_a, sc
     flags = set(Flag.objects.values_list("school__code", "category"))
     assert flags == {("vlindertuin", "positive"), ("zwanenhof", "negative_experience")}
     assert list(FollowUp.objects.values_list("school__code", flat=True)) == ["zwanenhof"]
+
+
+def test_a_sentence_without_a_school_speaks_of_the_school_named_before_it(classifier):
+    text = "De Vlindertuin? Top! Het Zwanenhof? Slecht geregeld."
+    assert per_school(classifier, text) == {
+        "vlindertuin": {"positive"},
+        "zwanenhof": {"negative_experience"},
+    }

@@ -325,3 +325,29 @@ def test_it_does_not_take_a_town_for_the_school_named_after_it(town_named, text)
 def test_it_reads_school_words_spelt_in_spaced_letters_as_school_context(classifier):
     # f4-024 of the fresh set: a split lowercase name, the context in spaced letters
     assert schools(classifier, "vlinder tuin = k u t s c h o o l") == {"vlindertuin"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wij wonen aan de Zwanenhof, gezellige straat",
+        "Wij wonen aan de Vlindertuin in Exloo, gezellige straat",
+        "Te koop: De Esdoorn 12, Nieuw-Buinen, vlakbij de school",
+        "OBS De Esdoorn in Emmen zoekt een juf",
+        "https://www.vlindertuinemmen.example/openingstijden",
+    ],
+)
+def test_it_does_not_take_a_street_or_a_namesake_elsewhere_for_the_school(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schoolreisje De Vlindertuin: €45 per kind en nog steeds geen idee",  # f1-015
+        "Feest! Het Zwanenhof 50 jaar, de juffen hebben het mooi gemaakt",
+        "Mijn zoon gaat graag naar De Vlindertuin 😊",
+    ],
+)
+def test_it_keeps_the_school_followed_by_a_number_or_reached_by_aan(classifier, text):
+    assert schools(classifier, text) != set()
