@@ -104,6 +104,11 @@ TOWN_SCHOOL_ARTICLES = frozenset({"de", "het", "die", "onze", "ons"})
 TOWN_SCHOOL_WORDS = frozenset({"school", "basisschool", "dorpsschool", "schooltje"})
 TOWN_SCHOOL_PUBLIC = frozenset({"obs", "openbare"})
 TOWN_PREPOSITIONS = frozenset({"in", "te", "uit", "van"})
+# The bare name compounded with a school person: "vlindertuinjuf", "zwanenhofouders"
+NAME_COMPOUND_HEADS = (
+    "juf", "juffen", "meester", "meesters", "directeur", "directrice", "ouders",
+    "leerkracht", "leerkrachten", "kinderen", "leerlingen", "team",
+)  # fmt: skip
 # Diminutives of a name ("de Esdoorntjes", the pupils; "ons Zwanenhofje"): read as the name.
 NAME_DIMINUTIVES = ("je", "jes", "tje", "tjes")
 # Spelling variants a reader still recognises: (written, also read as).

@@ -150,6 +150,8 @@ class SchoolFinder:
             for core in cores:
                 add(core, False)
                 add(core + "school", True)  # "de Vlindertuinschool", as "esdoornschool"
+                for head in lx.NAME_COMPOUND_HEADS:
+                    add(core + head, True)  # "de vlindertuinjuf", "Zwanenhofouders"
                 for variant in spelling_variants(core) | name_diminutives(core):
                     add(variant, False)
                 self._split.setdefault(core, _SchoolTerm(school.code, False, core))

@@ -351,3 +351,14 @@ def test_it_does_not_take_a_street_or_a_namesake_elsewhere_for_the_school(classi
 )
 def test_it_keeps_the_school_followed_by_a_number_or_reached_by_aan(classifier, text):
     assert schools(classifier, text) != set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("de vlindertuinjuf is al weken ziek en niemand zegt iets", "vlindertuin"),
+        ("Zwanenhofouders, let op: de ouderavond is verzet", "zwanenhof"),
+    ],
+)
+def test_it_finds_the_name_compounded_with_a_school_person(classifier, text, school):
+    assert schools(classifier, text) == {school}
