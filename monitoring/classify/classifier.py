@@ -142,7 +142,7 @@ def _per_school(
             mine = [
                 (t, w)
                 for t, w in items
-                if code in _term_owners(flag.category, t, ev, owners, every)
+                if code in _term_owners(post, flag.category, t, ev, owners, every)
             ]
             score = combine(w for _t, w in mine)
             if score >= lx.THRESHOLD:
@@ -176,6 +176,7 @@ def _clause_owners(post: Prepared, hits: SchoolHits) -> dict[int, frozenset[str]
 
 
 def _term_owners(
+    post: Prepared,
     category: str,
     term: str,
     ev: Evidence,
@@ -186,12 +187,11 @@ def _term_owners(
     photo of children, speaks of every school named)."""
     if term.startswith("register:pupil:") and term.split(":")[2] in every:
         return frozenset({term.split(":")[2]})  # the named pupil's school
-    clauses = ev.where.get((category, term), {None})
     found: set[str] = set()
-    for clause in clauses:
-        if clause is None:
+    for index in ev.where.get((category, term), {None}):
+        if index is None:
             return every
-        found |= owners.get(clause, every)
+        found |= owners.get(post.clauses[index], every)
     return frozenset(found)
 
 

@@ -260,7 +260,7 @@ class SchoolFinder:
     def _town_schools(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
         """'de school in Exloo', 'OBS Exloo', 'de openbare basisschool van Borger': the
         foundation's only school in that town."""
-        if not self._town_school:
+        if not self._town_school or post.word_set.isdisjoint(_TOWN_SCHOOL_TRIGGERS):
             return []
         words, sentences = post.words, post.sentences
         found = []
@@ -441,6 +441,7 @@ def _is_school_word(word: str) -> bool:
     )
 
 
+_TOWN_SCHOOL_TRIGGERS = lx.TOWN_SCHOOL_WORDS | lx.TOWN_SCHOOL_PUBLIC
 _GENITIVE_HEADS = frozenset({"kinderen", "team", "personeel", "nieuwsbrief", "website"})
 # Words a glued dot follows in a name: "De.Vlindertuin", "OBS.Het.Zwanenhof"
 _GLUE_BEFORE = lx.NAME_ARTICLES | lx.SCHOOL_TYPE_WORDS

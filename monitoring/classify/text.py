@@ -29,6 +29,7 @@ _LEET = str.maketrans(
 _HAS_LETTER = re.compile(r"[a-z]")
 # Between two tokens: a comma, colon, dash or an emoji (a symbol) ends a clause.
 _CLAUSE_BREAK = re.compile(r"[,:()\u2013\u2014]|\s-\s|[\u2600-\u27bf\U0001f000-\U0001faff]")
+_GLUED_DOT = re.compile(r"[A-Za-z]\.[A-Za-z]")
 _CONTRAST_WORDS = frozenset({"maar", "terwijl", "echter", "daarentegen", "but", "whereas"})
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 
@@ -159,11 +160,11 @@ class Prepared:
             clauses.append(clause)
         return clauses
 
-    def clause_at(self, offset: int) -> int:
-        """The clause of a character offset of `folded` (an emoji belongs to the clause
-        before it: "Het Zwanenhof 👎 De Vlindertuin 👍")."""
+    def token_before(self, offset: int) -> int | None:
+        """The last token starting before a character offset of `folded` (an emoji belongs
+        to the clause before it: "Het Zwanenhof 👎 De Vlindertuin 👍")."""
         index = bisect_right(self.offsets, offset) - 1
-        return self.clauses[index] if index >= 0 else 0
+        return index if index >= 0 else (0 if self.offsets else None)
 
     @cached_property
     def url_spans(self) -> list[tuple[str, int, int]]:
@@ -181,6 +182,8 @@ class Prepared:
         """The same post with "De.Vlindertuin" read as "De Vlindertuin": a dot right
         between one of the words `before` and the next word is no sentence end. The
         tokens stay the same (a dot is no word); only their sentence numbers change."""
+        if not _GLUED_DOT.search(self.folded):
+            return self
         glued = [
             i
             for i in range(1, len(self.words))
