@@ -157,22 +157,42 @@ def _per_school(
 
 def _clause_owners(post: Prepared, hits: SchoolHits) -> dict[int, frozenset[str]]:
     """Clause number -> the schools named in it, else in its sentence, else in the last
-    sentence before it that names one ("De Vlindertuin? Top!"), else all named."""
-    clauses, sentences = post.clauses, post.sentences
+    sentence before it that names one ("De Vlindertuin? Top!"), else all named. A clause
+    of names only ("De Vlindertuin, Het Zwanenhof en De Esdoorn gaan dicht") lends its
+    schools to the clause after it in the sentence."""
+    clauses, sentences, words = post.clauses, post.sentences, post.words
     in_clause: dict[int, set[str]] = {}
     in_sentence: dict[int, set[str]] = {}
+    naming: set[int] = set()
     for code, indexes in hits.positions.items():
+        naming.update(indexes)
         for i in indexes:
             in_clause.setdefault(clauses[i], set()).add(code)
             in_sentence.setdefault(sentences[i], set()).add(code)
+    names_only = set(in_clause)
+    for i, clause in enumerate(clauses):
+        if i not in naming and words[i] not in _LIST_WORDS:
+            names_only.discard(clause)
     topic: frozenset[str] = frozenset(hits.schools)  # before any name: the whole post
-    owners = {}
+    owners: dict[int, frozenset[str]] = {}
+    listed: set[str] = set()  # schools of the name-only clauses just before
     for i, clause in enumerate(clauses):
         if sentences[i] in in_sentence:
             topic = frozenset(in_sentence[sentences[i]])
-        if clause not in owners:
-            owners[clause] = frozenset(in_clause.get(clause) or topic)
+        if clause in owners:
+            continue
+        if i and sentences[i - 1] != sentences[i]:
+            listed = set()
+        own = in_clause.get(clause, set()) | listed
+        owners[clause] = frozenset(own or topic)
+        listed = listed | in_clause[clause] if clause in names_only else set()
     return owners
+
+
+# Words a list of school names may hold besides the names: "zowel De Vlindertuin als ..."
+_LIST_WORDS = lx.NAME_ARTICLES | lx.SCHOOL_TYPE_WORDS | {
+    "en", "of", "and", "or", "zowel", "als", "ook", "bij", "op", "van", "over", "naar",
+}  # fmt: skip
 
 
 def _term_owners(

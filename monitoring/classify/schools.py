@@ -216,11 +216,16 @@ class SchoolFinder:
                 mentioned.add(index)
             else:
                 later.append((index, term))
-        for index, term in later if found else ():
-            # "Vlindertuin top, Zwanenhof slecht": a capitalised first word, beside a school
-            if _capitalised_first_word(post, index) and not _other_town(
-                post, index, self._towns.get(term.school, set())
-            ):
+        firsts = [
+            (index, term)
+            for index, term in later
+            if _capitalised_first_word(post, index)
+            and not _other_town(post, index, self._towns.get(term.school, set()))
+        ]
+        if found or len({term.school for _i, term in firsts}) > 1:
+            # "Vlindertuin top, Zwanenhof slecht", "Zwanenhof: top. Esdoorn: waardeloos":
+            # a capitalised first word beside another school is that school too
+            for index, term in firsts:
                 found.setdefault(term.school, []).append(term.term)
                 at.setdefault(term.school, set()).add(index)
                 mentioned.add(index)

@@ -88,3 +88,20 @@ def test_a_sentence_without_a_school_speaks_of_the_school_named_before_it(classi
         "vlindertuin": {"positive"},
         "zwanenhof": {"negative_experience"},
     }
+
+
+def test_a_list_of_names_shares_the_clause_after_it(classifier):
+    text = "De Vlindertuin, Het Zwanenhof en De Esdoorn gaan allemaal dicht"
+    assert per_school(classifier, text) == {
+        "vlindertuin": {"verify_fact"},
+        "zwanenhof": {"verify_fact"},
+        "esdoorn": {"verify_fact"},
+    }
+
+
+def test_a_name_before_a_comma_or_colon_owns_the_clause_after_it(classifier):
+    text = "Het Zwanenhof: slecht geregeld. De Vlindertuin: echt top"
+    assert per_school(classifier, text) == {
+        "vlindertuin": {"positive"},
+        "zwanenhof": {"negative_experience"},
+    }

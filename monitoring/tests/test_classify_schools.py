@@ -362,3 +362,7 @@ def test_it_keeps_the_school_followed_by_a_number_or_reached_by_aan(classifier, 
 )
 def test_it_finds_the_name_compounded_with_a_school_person(classifier, text, school):
     assert schools(classifier, text) == {school}
+
+
+def test_it_finds_two_schools_each_named_first_in_its_sentence(classifier):
+    assert schools(classifier, "Zwanenhof: top. Esdoorn: waardeloos") == {"zwanenhof", "esdoorn"}
