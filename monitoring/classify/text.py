@@ -28,7 +28,9 @@ _LEET = str.maketrans(
 )
 _HAS_LETTER = re.compile(r"[a-z]")
 # Between two tokens: a comma, colon, dash or an emoji (a symbol) ends a clause.
-_CLAUSE_BREAK = re.compile(r"[,:()\u2013\u2014]|\s-\s|[\u2600-\u27bf\U0001f000-\U0001faff]")
+_CLAUSE_BREAK = re.compile(
+    r"[,:()\"\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014]|\s-\s|[\u2600-\u27bf\U0001f000-\U0001faff]"
+)
 _GLUED_DOT = re.compile(r"[A-Za-z]\.[A-Za-z]")
 _CONTRAST_WORDS = frozenset({"maar", "terwijl", "echter", "daarentegen", "but", "whereas"})
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
@@ -142,7 +144,7 @@ class Prepared:
 
     @cached_property
     def clauses(self) -> list[int]:
-        """The clause number of each token: a sentence end, a comma, colon, dash or emoji
+        """The clause number of each token: a sentence end, a comma, colon, quote, dash or emoji
         between two tokens, or a contrasting conjunction ("maar", "terwijl") starts a new
         clause. "en" does not: "De Vlindertuin en Het Zwanenhof zijn ..." is one clause."""
         words, sentences, folded = self.words, self.sentences, self.folded

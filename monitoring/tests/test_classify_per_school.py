@@ -105,3 +105,29 @@ def test_a_name_before_a_comma_or_colon_owns_the_clause_after_it(classifier):
         "vlindertuin": {"positive"},
         "zwanenhof": {"negative_experience"},
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "@vlindertuin top!! @zwanenhof wat een puinhoop 🤬",
+            {"vlindertuin": {"positive"}, "zwanenhof": {"negative_experience"}},
+        ),
+        (
+            'RT @ouder: "Bij #zwanenhof wordt mijn dochter gepest en niemand doet iets" '
+            "#vlindertuin veel beter geregeld 👍",
+            {"zwanenhof": {"negative_experience"}, "vlindertuin": set()},
+        ),
+        (
+            "Top juf bij de Vlindertuin! Maar op het Zwanenhof wordt mijn zoon gepest.",
+            {"vlindertuin": {"positive"}, "zwanenhof": {"negative_experience"}},
+        ),
+        (
+            "TOP JUF BIJ DE VLINDERTUIN! MAAR OP HET ZWANENHOF WORDT MIJN ZOON GEPEST.",
+            {"vlindertuin": {"positive"}, "zwanenhof": {"negative_experience"}},
+        ),
+    ],
+)
+def test_it_splits_informal_posts_by_school(classifier, text, expected):
+    assert per_school(classifier, text) == expected

@@ -366,3 +366,24 @@ def test_it_finds_the_name_compounded_with_a_school_person(classifier, text, sch
 
 def test_it_finds_two_schools_each_named_first_in_its_sentence(classifier):
     assert schools(classifier, "Zwanenhof: top. Esdoorn: waardeloos") == {"zwanenhof", "esdoorn"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De Vlinder in Emmen is een mooie school",  # a similar name outside the foundation
+        "Basisschool De Vlinder in Assen: slecht geregeld",
+        "De Vlindertuinstraat is afgesloten, kinderen moeten omlopen naar school",
+        "Zwanenhofweg afgesloten, kinderen moeten omlopen naar school",
+        "Vlindertuinen in Drenthe: de mooiste 10",
+        "Vlindertuins zijn mooi in de zomer",
+        "De Vlindertuin in Emmen is prachtig",
+        "Kermis in Exloo! #exloo",
+        "Mijn zoon zit op een school in Exloo, top daar",
+        "de scholen in Exloo zijn dicht",
+        "Ik zag de.esdoorn in de tuin",
+        "ESDOORNS LANGS DE WEG GEKAPT",
+    ],
+)
+def test_it_takes_no_adversarial_namesake_for_a_school(classifier, text):
+    assert schools(classifier, text) == set()
