@@ -359,7 +359,8 @@ class SchoolFinder:
     def _link_paths(self, post: Prepared):
         """'https://example.nl/nieuws/de-vlindertuin/', '.../obs-de-vlindertuin-exloo':
         a part of a link's path that is a school's name (a strong term anywhere in it, a
-        bare name only as the whole part, articles aside: 'de-esdoorn-snoeien' is a tree)."""
+        bare name only as the whole part, articles and numbers aside: 'de-esdoorn-snoeien'
+        is a tree)."""
         for url, first, last in post.url_spans:
             host = _HOST.match(url)
             path = url[host.end() :] if host else url
@@ -374,7 +375,7 @@ class SchoolFinder:
         found = []
         for start, end, _pattern, term in self._automaton.finditer(_name_forms(words)):
             rest = words[:start] + words[end:]
-            if term.strong or all(w in _TAG_PREFIXES_SET for w in rest):
+            if term.strong or all(w in _TAG_PREFIXES_SET or w.isdigit() for w in rest):
                 found.append(term)
         if not found and len(words) == 1:
             body = _without_prefixes(words[0])

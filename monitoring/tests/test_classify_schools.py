@@ -216,6 +216,7 @@ def test_a_name_without_obs_stays_an_ordinary_phrase_in_lower_case(name_only):
         ("https://krant.example/regio/het_zwanenhof?ref=fb", "zwanenhof"),
         ("kijk https://example.nl/scholen/devlindertuin", "vlindertuin"),
         ("https://example.nl/nieuws/esdoorn-nieuw-buinen", "esdoorn"),
+        ("https://krant.example/artikel/48213-het-zwanenhof", "zwanenhof"),
     ],
 )
 def test_it_finds_a_school_named_only_in_a_links_path(classifier, text, school):
