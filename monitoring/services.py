@@ -411,17 +411,21 @@ def posts_classify(
             # A school's own source (its hashtag, a staff report for it) concerns that
             # school even when the post does not name it.
             result = classifier.classify(f"{school.name}\n{post.text}", has_media=post.has_media)
-        classified.append(
-            (post, result, [school_ids[c] for c in result.schools if c in school_ids])
-        )
+        named = {school_ids[c]: result.flags_for(c) for c in result.schools if c in school_ids}
+        classified.append((post, result, named))
     cases.lock_schools(
-        {sid for _post, result, sids in classified if _opens_case(result) for sid in sids}
+        {
+            sid
+            for _post, _result, named in classified
+            for sid, school_flags in named.items()
+            if _opens_case(school_flags)
+        }
     )
     flags, mentions = [], []
-    for post, result, sids in classified:
-        for school_id in sids:
+    for post, result, named in classified:
+        for school_id, school_flags in named.items():
             mentions.append(Mention(post=post, school_id=school_id, created_at=now))
-            flags += _flag_post(post, school_id, result, now, known, cases)
+            flags += _flag_post(post, school_id, result, school_flags, now, known, cases)
     Mention.objects.bulk_create(mentions, ignore_conflicts=True, batch_size=500)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
     return flags
@@ -432,17 +436,18 @@ def is_urgent(text: str, matched_terms) -> bool:
     return any(f" {normalise(term)} " in haystack for term in URGENT_TERMS)
 
 
-def _opens_case(result) -> bool:
-    return any(fr.category in CASE_CATEGORIES for fr in result.flags)
+def _opens_case(school_flags) -> bool:
+    return any(fr.category in CASE_CATEGORIES for fr in school_flags)
 
 
-def _flag_post(post: Post, school_id: int, result, now, known: dict, cases) -> list[Flag]:
-    all_matched = [m for fr in result.flags for m in fr.matched]
-    urgent = is_urgent(post.text, all_matched) and any(
-        fr.category in CASE_CATEGORIES for fr in result.flags
-    )
+def _flag_post(
+    post: Post, school_id: int, result, school_flags, now, known: dict, cases
+) -> list[Flag]:
+    """The post's flags for one school (in a post naming two, what it says of this one)."""
+    all_matched = [m for fr in school_flags for m in fr.matched]
+    urgent = is_urgent(post.text, all_matched) and _opens_case(school_flags)
     flags = []
-    for fr in result.flags:
+    for fr in school_flags:
         values = {
             "score": fr.score,
             "matched": list(fr.matched),

@@ -11,6 +11,7 @@ from .rules import (
     RULE_VERSION,
     Evidence,
     _longest,
+    combine,
     emoji_evidence,
     insult_evidence,
     polarity_evidence,
@@ -20,7 +21,7 @@ from .rules import (
     sarcasm,
     verify_evidence,
 )
-from .schools import RegisterFinder, SchoolFinder
+from .schools import RegisterFinder, SchoolFinder, SchoolHits
 from .text import Prepared
 
 _REDACTED = "…"
@@ -38,7 +39,8 @@ class Classifier:
 
     def classify(self, text: str, *, has_media: bool = False) -> Classification:
         post = Prepared(text or "", bool(has_media))
-        schools, school_terms, school_words = self._schools.find(post)
+        hits = self._schools.find(post)
+        schools, school_terms, school_words = hits.schools, hits.terms, hits.words
         school_sentences = frozenset(post.sentences[i] for i in school_words)
         if not schools:  # no school, no categories (LABELS.md)
             return Classification((), (), RULE_VERSION)
@@ -64,11 +66,21 @@ class Classifier:
             for category in CATEGORIES
             if (score := ev.score(category)) >= lx.THRESHOLD
         )
+        per_school = _per_school(post, hits, ev, flags) if len(schools) > 1 else {}
         version = RULE_VERSION
         if self.learned is not None:
+            rules_only = flags
             flags = self._add_learned(text, flags, frozenset(" ".join(school_terms).split()))
+            learned = tuple(f for f in flags if f not in rules_only)
+            per_school = {code: _merged(own, learned) for code, own in per_school.items()}
             version = f"{RULE_VERSION}+learned-{self.learned.version}"
-        return Classification(schools, flags, version, self._redact(school_terms))
+        school_flags = tuple(
+            (code, tuple(self._redacted_flag(f) for f in own)) for code, own in per_school.items()
+        )
+        return Classification(schools, flags, version, self._redact(school_terms), school_flags)
+
+    def _redacted_flag(self, flag: FlagResult) -> FlagResult:
+        return FlagResult(flag.category, flag.score, self._redact(flag.matched))
 
     def _add_learned(
         self, text: str, flags: tuple[FlagResult, ...], school_words: frozenset[str]
@@ -111,3 +123,98 @@ class Classifier:
 def _school_word_count(post: Prepared, school_terms: tuple[str, ...]) -> int:
     school_words = set(" ".join(school_terms).split()) | lx.NAME_ARTICLES | lx.SCHOOL_TYPE_WORDS
     return sum(1 for w in post.words if w in school_words and w[:1] not in "#@")
+
+
+def _per_school(
+    post: Prepared, hits: SchoolHits, ev: Evidence, flags: tuple[FlagResult, ...]
+) -> dict[str, tuple[FlagResult, ...]]:
+    """Each school's flags in a post naming several: a flag's terms belong to the schools
+    named in their clause, else in their sentence, else to every school named (a pupil of
+    the register to the pupil's school). A school gets the flag when its own terms reach
+    the threshold; when no school's do, every school gets the post's flag."""
+    owners = _clause_owners(post, hits)
+    every = frozenset(hits.schools)
+    own: dict[str, list[FlagResult]] = {code: [] for code in hits.schools}
+    for flag in flags:
+        items = [(t, w) for t, w in ev.terms.get(flag.category, ()) if w > 0]
+        taken = []
+        for code in hits.schools:
+            mine = [
+                (t, w)
+                for t, w in items
+                if code in _term_owners(post, flag.category, t, ev, owners, every)
+            ]
+            score = combine(w for _t, w in mine)
+            if score >= lx.THRESHOLD:
+                matched = tuple(dict.fromkeys(t for t, _w in mine))
+                own[code].append(FlagResult(flag.category, score, matched))
+                taken.append(code)
+        if not taken:  # no school's own words say it: the whole post does
+            for code in hits.schools:
+                own[code].append(flag)
+    return {code: tuple(flags) for code, flags in own.items()}
+
+
+def _clause_owners(post: Prepared, hits: SchoolHits) -> dict[int, frozenset[str]]:
+    """Clause number -> the schools named in it, else in its sentence, else in the last
+    sentence before it that names one ("De Vlindertuin? Top!"), else all named. A clause
+    of names only ("De Vlindertuin, Het Zwanenhof en De Esdoorn gaan dicht") lends its
+    schools to the clause after it in the sentence."""
+    clauses, sentences, words = post.clauses, post.sentences, post.words
+    in_clause: dict[int, set[str]] = {}
+    in_sentence: dict[int, set[str]] = {}
+    naming: set[int] = set()
+    for code, indexes in hits.positions.items():
+        naming.update(indexes)
+        for i in indexes:
+            in_clause.setdefault(clauses[i], set()).add(code)
+            in_sentence.setdefault(sentences[i], set()).add(code)
+    names_only = set(in_clause)
+    for i, clause in enumerate(clauses):
+        if i not in naming and words[i] not in _LIST_WORDS:
+            names_only.discard(clause)
+    topic: frozenset[str] = frozenset(hits.schools)  # before any name: the whole post
+    owners: dict[int, frozenset[str]] = {}
+    listed: set[str] = set()  # schools of the name-only clauses just before
+    for i, clause in enumerate(clauses):
+        if sentences[i] in in_sentence:
+            topic = frozenset(in_sentence[sentences[i]])
+        if clause in owners:
+            continue
+        if i and sentences[i - 1] != sentences[i]:
+            listed = set()
+        own = in_clause.get(clause, set()) | listed
+        owners[clause] = frozenset(own or topic)
+        listed = listed | in_clause[clause] if clause in names_only else set()
+    return owners
+
+
+# Words a list of school names may hold besides the names: "zowel De Vlindertuin als ..."
+_LIST_WORDS = lx.NAME_ARTICLES | lx.SCHOOL_TYPE_WORDS | {
+    "en", "of", "and", "or", "zowel", "als", "ook", "bij", "op", "van", "over", "naar",
+}  # fmt: skip
+
+
+def _term_owners(
+    post: Prepared,
+    category: str,
+    term: str,
+    ev: Evidence,
+    owners: dict[int, frozenset[str]],
+    every: frozenset[str],
+) -> frozenset[str]:
+    """The schools a term speaks of: its clauses' schools (a term read in no clause, as a
+    photo of children, speaks of every school named)."""
+    if term.startswith("register:pupil:") and term.split(":")[2] in every:
+        return frozenset({term.split(":")[2]})  # the named pupil's school
+    found: set[str] = set()
+    for index in ev.where.get((category, term), {None}):
+        if index is None:
+            return every
+        found |= owners.get(post.clauses[index], every)
+    return frozenset(found)
+
+
+def _merged(own: tuple[FlagResult, ...], learned: tuple[FlagResult, ...]) -> tuple[FlagResult, ...]:
+    by_category = {f.category: f for f in own} | {f.category: f for f in learned}
+    return tuple(by_category[c] for c in CATEGORIES if c in by_category)

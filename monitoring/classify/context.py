@@ -41,6 +41,16 @@ class Classification:
     rule_version: str
     # Terms that identified the schools (aliases, hashtags); never pupil names.
     school_terms: tuple[str, ...] = ()
+    # Per school, the flags of what the post says of that school (a post naming two).
+    # Empty: every school named gets every flag.
+    school_flags: tuple[tuple[str, tuple[FlagResult, ...]], ...] = ()
+
+    def flags_for(self, school: str) -> tuple[FlagResult, ...]:
+        """The flags about one school: in "De Vlindertuin top, Het Zwanenhof slecht" the
+        praise is the Vlindertuin's and the complaint the Zwanenhof's."""
+        if school not in self.schools:
+            return ()
+        return dict(self.school_flags).get(school, self.flags)
 
     @property
     def categories(self) -> tuple[str, ...]:

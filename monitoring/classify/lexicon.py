@@ -68,6 +68,47 @@ NAME_ARTICLES = frozenset({"de", "het", "'t", "t"})
 # In a post that shouts, "BIJ DE VLINDERTUIN": a preposition and an article before a bare
 # name say "an institution" where capitals cannot ("in" is left out: in the garden).
 CAPS_NAME_PREPOSITIONS = frozenset({"bij", "op", "naar", "over", "tegen", "met", "aan", "van"})
+# Villages of the foundation's municipality and towns around it (normalised). A school
+# named after one ("OBS Exloo") is found by that name, never by the village alone; the
+# towns in the schools' aliases ("Vlindertuin Exloo") count as places too.
+PLACES = frozenset(
+    {
+        "borger", "odoorn", "exloo", "valthe", "valthermond", "buinen", "nieuw buinen",
+        "buinerveen", "drouwen", "drouwenermond", "drouwenerveen", "bronneger",
+        "bronnegerveen", "ees", "eesergroen", "eeserveen", "exloerveen", "exloermond",
+        "1e exloermond", "2e exloermond", "eerste exloermond", "tweede exloermond",
+        "klijndijk", "odoornerveen", "ellertshaar", "westdorp", "zandberg", "nieuwediep",
+    }
+)  # fmt: skip
+# Towns outside the municipality: "OBS De Esdoorn in Emmen", vlindertuinemmen.nl is a
+# namesake there (in the municipality every public school is the foundation's).
+PLACES_ELSEWHERE = frozenset(
+    {
+        "emmen", "stadskanaal", "gieten", "gasselte", "assen", "groningen", "veendam",
+        "zuidlaren", "coevorden", "hoogeveen", "meppel", "beilen", "annen", "gieterveen",
+        "musselkanaal", "ter apel", "klazienaveen", "nieuw amsterdam", "zwolle",
+        "amsterdam", "rotterdam", "utrecht", "den haag", "eindhoven", "leeuwarden",
+    }
+)  # fmt: skip
+# "wij wonen aan de Zwanenhof": a street of the school's name, not the school
+ADDRESS_WORDS = frozenset(
+    {
+        "wonen", "woon", "woont", "woonde", "woonden", "gewoond", "verhuisd", "verhuizen",
+        "verhuist", "adres", "straat", "buurt", "buren", "huis", "huisnummer", "postcode",
+        "koop", "huur", "verkocht", "woning", "makelaar",
+    }
+)  # fmt: skip
+# "de school in Exloo": the foundation's only school in that town. A definite article (or
+# a word that says "public school") is needed: "een school in Exloo" is any school there.
+TOWN_SCHOOL_ARTICLES = frozenset({"de", "het", "die", "onze", "ons"})
+TOWN_SCHOOL_WORDS = frozenset({"school", "basisschool", "dorpsschool", "schooltje"})
+TOWN_SCHOOL_PUBLIC = frozenset({"obs", "openbare"})
+TOWN_PREPOSITIONS = frozenset({"in", "te", "uit", "van"})
+# The bare name compounded with a school person: "vlindertuinjuf", "zwanenhofouders"
+NAME_COMPOUND_HEADS = (
+    "juf", "juffen", "meester", "meesters", "directeur", "directrice", "ouders",
+    "leerkracht", "leerkrachten", "kinderen", "leerlingen", "team",
+)  # fmt: skip
 # Diminutives of a name ("de Esdoorntjes", the pupils; "ons Zwanenhofje"): read as the name.
 NAME_DIMINUTIVES = ("je", "jes", "tje", "tjes")
 # Spelling variants a reader still recognises: (written, also read as).

@@ -14,7 +14,7 @@ from .patterns import Entry, Match, PatternSet
 from .schools import PupilHit
 from .text import Prepared, squeeze
 
-RULE_VERSION = "2026.12.1"
+RULE_VERSION = "2026.12.2"
 
 NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
@@ -80,9 +80,12 @@ def combine(weights) -> float:
 @dataclass
 class Evidence:
     terms: dict[str, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
+    # (category, term) -> the tokens it was read at; None: no place (a photo, shouting)
+    where: dict[tuple[str, str], set[int | None]] = field(default_factory=lambda: defaultdict(set))
 
-    def add(self, category: str, term: str, weight: float) -> None:
+    def add(self, category: str, term: str, weight: float, at: int | None = None) -> None:
         self.terms[category].append((term, min(weight, 0.95)))
+        self.where[(category, term)].add(at)
 
     def score(self, category: str) -> float:
         return combine(w for _t, w in self.terms.get(category, ()))
@@ -154,9 +157,9 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
                 weight = lx.NEGATED_ONLY_POSITIVE.get(first, _FLIP_WEIGHT)
             if _intensified(post, m.start) or negator in lx.STRONG_NEGATORS:
                 weight *= _INTENSIFY  # "geen enkel probleem", "allesbehalve goed"
-            ev.add(flipped, f"{negator} {term}", weight)
+            ev.add(flipped, f"{negator} {term}", weight, m.start)
             continue
-        ev.add(kind, term, weight)
+        ev.add(kind, term, weight, m.start)
         if kind == POS and weight > 0:
             positives.append(m)
     return positives
@@ -179,12 +182,21 @@ def emoji_evidence(post: Prepared, ev: Evidence, school_words: int) -> None:
     words = [w for w in post.words if w[:1] not in "#@" and not w.startswith("http")]
     emoji_only = len(words) - school_words <= 2
     for e in positive:
-        ev.add(POS, e, 0.6 if emoji_only else 0.3)
+        _add_emoji(post, ev, POS, e, 0.6 if emoji_only else 0.3)
     for e in negative:
-        ev.add(NEG, e, 0.3)
+        _add_emoji(post, ev, NEG, e, 0.3)
     for e, weight in lx.INSULT_EMOJI.items():
         if e in raw:
-            ev.add(INSULT, e, weight)
+            _add_emoji(post, ev, INSULT, e, weight)
+
+
+def _add_emoji(post: Prepared, ev: Evidence, category: str, emoji: str, weight: float) -> None:
+    """One term per emoji, read after each word it follows."""
+    raw = post.folded
+    start = raw.find(emoji)
+    ev.add(category, emoji, weight, post.token_before(start))
+    while (start := raw.find(emoji, start + 1)) != -1:
+        ev.where[(category, emoji)].add(post.token_before(start))
 
 
 def _star_forms(word: str) -> list[str]:
@@ -209,7 +221,7 @@ def insult_evidence(
     words = post.words
     for m in matches:
         if m.entry.kind == INSULT:
-            ev.add(INSULT, _span_text(post, m), m.entry.weight)
+            ev.add(INSULT, _span_text(post, m), m.entry.weight, m.start)
     for word, i, end in post.insult_words:
         for form in _star_forms(word) if "*" in word else (word,):
             if form[:3] not in _SQ_STARTS:
@@ -220,7 +232,7 @@ def insult_evidence(
                     break  # "ze is geen idioot"
                 if i and words[i - 1] in lx.INSULT_MODIFIERS:
                     weight += 0.1
-                ev.add(INSULT, words[i] if end == i + 1 else term, weight)
+                ev.add(INSULT, words[i] if end == i + 1 else term, weight, i)
                 break
             if form in _SQ_SWEARS:
                 if _is_disease(post, i, form):
@@ -229,18 +241,18 @@ def insult_evidence(
                 term, weight = _SQ_SWEARS[form]
                 nxt = _next_word(post, end - 1)
                 if nxt and (nxt in _SQ_PRAISE):
-                    ev.add(POS, f"{term} {words[end]}", 0.5)  # "fucking goed": praise
+                    ev.add(POS, f"{term} {words[end]}", 0.5, i)  # "fucking goed": praise
                 elif _aimed(post, i, nxt) or (form in _SQ_OBJECT_SWEARS and end in school_words):
-                    ev.add(INSULT, term, weight)
+                    ev.add(INSULT, term, weight, i)
                 break
             prefix = _SQ_PREFIXES.match(form)
             if prefix and len(form) - prefix.end() >= 2:
                 head = form[prefix.end() :]
                 term = words[i] if end == i + 1 else form
                 if _is_person(head) or head in _SQ_INSULTS:
-                    ev.add(INSULT, term, 0.9)
+                    ev.add(INSULT, term, 0.9, i)
                 elif head in _SQ_PRAISE:
-                    ev.add(POS, term, 0.5)  # "teringgezellig": an intensifier of praise
+                    ev.add(POS, term, 0.5, i)  # "teringgezellig": an intensifier of praise
                 break
     return disease
 
@@ -288,7 +300,7 @@ def privacy_evidence(
 ) -> None:
     for hit in pupils:
         weight = 0.9 if hit.full_name else 0.75
-        ev.add("privacy", f"register:pupil:{hit.school}", weight)
+        ev.add("privacy", f"register:pupil:{hit.school}", weight, hit.index)
     _media_evidence(post, pupils, ev)
     words = post.words
     for m in matches:
@@ -297,7 +309,7 @@ def privacy_evidence(
         if words[m.start] in ("kanker", "kenker") and m.start not in disease:
             continue  # the curse, not the disease
         if _about_someone_else(post, m, {h.index for h in pupils}):
-            ev.add("privacy", _span_text(post, m), m.entry.weight)
+            ev.add("privacy", _span_text(post, m), m.entry.weight, m.start)
 
 
 def _about_someone_else(post: Prepared, m: Match, pupil_tokens: set[int]) -> bool:
@@ -351,7 +363,7 @@ def verify_evidence(
     pupil_sentences = {sentences[h.index] for h in pupils}
     for m in matches:
         if m.entry.kind == EVENT_DATE and sentences[m.start] not in post.questions:
-            ev.add(VERIFY, _span_text(post, m), m.entry.weight)
+            ev.add(VERIFY, _span_text(post, m), m.entry.weight, m.start)
         if m.entry.kind != VERIFY:
             continue
         if words[m.start] in lx.VERIFY_SCHOOL_GUARDED:
@@ -371,7 +383,7 @@ def verify_evidence(
             people = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
             if sentence in pupil_sentences or people & lx.STAFF_TITLES or people & lx.FIRST_PERSON:
                 continue  # a person moving house, not the school
-        ev.add(VERIFY, _span_text(post, m), m.entry.weight)
+        ev.add(VERIFY, _span_text(post, m), m.entry.weight, m.start)
 
 
 def resolved(post: Prepared, matches: list[Match], ev: Evidence) -> None:
@@ -390,14 +402,14 @@ def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Ev
     """Praise with a wink: 'Super georganiseerd weer ...' among complaints."""
     explicit = [m for m in matches if m.entry.kind == SARCASM]
     for m in explicit:
-        ev.add(NEG, _span_text(post, m), m.entry.weight)
+        ev.add(NEG, _span_text(post, m), m.entry.weight, m.start)
     if explicit:
         return True
     if ev.score(NEG) < 0.3:
         return False
     hints = [m for m in matches if m.entry.kind == SARCASM_HINT]
     for m in hints:
-        ev.add(NEG, _span_text(post, m), m.entry.weight)
+        ev.add(NEG, _span_text(post, m), m.entry.weight, m.start)
     if hints:
         return True
     words, sentences = post.words, post.sentences

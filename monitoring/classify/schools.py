@@ -36,6 +36,15 @@ class _SchoolTerm:
 
 
 @dataclass(frozen=True)
+class SchoolHits:
+    schools: tuple[str, ...]  # codes, in the order found
+    terms: tuple[str, ...]  # the terms that named them
+    words: frozenset[int]  # indexes of the words naming a school in the text
+    # per school, the indexes of the words that name it, a link naming it included
+    positions: dict[str, frozenset[int]]
+
+
+@dataclass(frozen=True)
 class PupilHit:
     index: int  # first token
     school: str
@@ -87,6 +96,10 @@ class SchoolFinder:
         self._compact: dict[str, set[str]] = {}
         self._split: dict[str, _SchoolTerm] = {}  # a bare name, read from two words
         self._tags: dict[str, _SchoolTerm] = {}  # hashtag/handle bodies: "vlindertuinexloo"
+        town_of = {school.code: _alias_towns(school) for school in context.schools}
+        places = (
+            lx.PLACES | lx.PLACES_ELSEWHERE | {town for towns in town_of.values() for town in towns}
+        )
         for school in context.schools:
             towns: set[str] = set()
             compact: set[str] = set()
@@ -109,6 +122,17 @@ class SchoolFinder:
                 core, typed = _core(term.split())
                 if not core:
                     continue
+                if " ".join(core) in places:
+                    # "OBS Exloo": the village alone is no school, nor "#exloo"
+                    town_of[school.code].add(" ".join(core))
+                    if typed:
+                        add(term, True)
+                        form = "".join(term.split())
+                        compact.add(form)
+                        add("#" + form, True)
+                        add("@" + form, True)
+                        self._tags.setdefault(form, _SchoolTerm(school.code, True, "#" + form))
+                    continue
                 compact.add("".join(core))
                 for form in {"".join(core), "".join(term.split())}:
                     add("#" + form, True)
@@ -126,6 +150,8 @@ class SchoolFinder:
             for core in cores:
                 add(core, False)
                 add(core + "school", True)  # "de Vlindertuinschool", as "esdoornschool"
+                for head in lx.NAME_COMPOUND_HEADS:
+                    add(core + head, True)  # "de vlindertuinjuf", "Zwanenhofouders"
                 for variant in spelling_variants(core) | name_diminutives(core):
                     add(variant, False)
                 self._split.setdefault(core, _SchoolTerm(school.code, False, core))
@@ -136,36 +162,133 @@ class SchoolFinder:
             self._towns[school.code] = towns
             self._compact[school.code] = {c for c in compact if len(c) >= 5}
         self._automaton = Automaton(patterns.items())
+        # "de school in Exloo": towns with exactly one of the foundation's schools
+        schools_in: dict[tuple[str, ...], set[str]] = {}
+        for code, towns in town_of.items():
+            for town in towns:
+                schools_in.setdefault(tuple(town.split()), set()).add(code)
+        self._elsewhere = {tuple(place.split()) for place in lx.PLACES_ELSEWHERE}
+        self._town_of = {code: {tuple(t.split()) for t in towns} for code, towns in town_of.items()}
+        self._town_school = {
+            town: _SchoolTerm(next(iter(codes)), True, " ".join(town))
+            for town, codes in schools_in.items()
+            if len(codes) == 1
+        }
 
-    def find(self, post: Prepared) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[int]]:
-        """(school codes, terms that named them, indexes of the words naming a school)."""
+    def find(self, post: Prepared) -> SchoolHits:
+        """The schools a post names, the terms and the words that name them."""
+        post = post.with_glued_words_apart(_GLUE_BEFORE)  # "De.Vlindertuin"
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
+        at: dict[str, set[int]] = {}
         ambiguous: list[tuple[int, _SchoolTerm]] = []
         mentioned: set[int] = set()  # word indexes
+
+        def take(term: _SchoolTerm, indexes, in_text: bool = True) -> None:
+            strong.setdefault(term.school, []).append(term.term)
+            at.setdefault(term.school, set()).update(indexes)
+            if in_text:
+                mentioned.update(indexes)
+
         for start, end, _pattern, term in self._automaton.finditer(_name_forms(post.words)):
             if sentences[start] != sentences[end - 1]:
                 continue
             if term.strong:
-                strong.setdefault(term.school, []).append(term.term)
-                mentioned.update(range(start, end))
+                if term.term[0] not in "#@" and self._in_another_place(post, term.school, end):
+                    continue  # "OBS De Esdoorn in Emmen": a namesake elsewhere
+                take(term, range(start, end))
             else:
                 ambiguous.append((start, term))
         for index, term in self._prefixed_tags(post, mentioned):
-            strong.setdefault(term.school, []).append(term.term)
-            mentioned.add(index)
+            take(term, (index,))
+        for index, term in (*self._genitives(post), *self._town_schools(post)):
+            take(term, (index,))
         ambiguous += self._split_names(post)
         ambiguous += self._typos(post, {i for i, _t in ambiguous})
-        for code, hosts in self._websites(post):
-            strong.setdefault(code, []).append(hosts)
+        for term, span in (*self._websites(post), *self._link_paths(post)):
+            take(term, span, in_text=False)
         found = dict(strong)
+        later = []
         for index, term in ambiguous:
             if term.school in strong or self._is_school(post, index, term.school):
                 found.setdefault(term.school, []).append(term.term)
+                at.setdefault(term.school, set()).add(index)
+                mentioned.add(index)
+            else:
+                later.append((index, term))
+        firsts = [
+            (index, term)
+            for index, term in later
+            if _capitalised_first_word(post, index)
+            and not _other_town(post, index, self._towns.get(term.school, set()))
+        ]
+        if found or len({term.school for _i, term in firsts}) > 1:
+            # "Vlindertuin top, Zwanenhof slecht", "Zwanenhof: top. Esdoorn: waardeloos":
+            # a capitalised first word beside another school is that school too
+            for index, term in firsts:
+                found.setdefault(term.school, []).append(term.term)
+                at.setdefault(term.school, set()).add(index)
                 mentioned.add(index)
         schools = tuple(found)
         terms = tuple(dict.fromkeys(t for code in schools for t in found[code]))
-        return schools, terms, frozenset(mentioned)
+        positions = {code: frozenset(at.get(code, ())) for code in schools}
+        return SchoolHits(schools, terms, frozenset(mentioned), positions)
+
+    def _in_another_place(self, post: Prepared, school: str, end: int) -> bool:
+        """The name followed by "in/te/uit" and a town outside the municipality that is
+        not the school's own."""
+        words = post.words
+        if end + 1 >= len(words) or words[end] not in {"in", "te", "uit"}:
+            return False
+        if post.sentences[end + 1] != post.sentences[end - 1]:
+            return False
+        own = self._town_of.get(school, set())
+        return any(
+            tuple(words[end + 1 : end + 1 + len(place)]) == place and place not in own
+            for place in self._elsewhere
+        )
+
+    def _genitives(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
+        """'Vlindertuins juffen', 'Esdoorns directeur': the bare name with a genitive s,
+        followed by a school word (a plural of the tree is followed by none)."""
+        words, sentences = post.words, post.sentences
+        found = []
+        for i in range(len(words) - 1):
+            word = words[i]
+            if not word.endswith("s") or sentences[i + 1] != sentences[i]:
+                continue
+            term = self._split.get(word[:-1])
+            if term is not None and _is_school_word(words[i + 1]):
+                found.append((i, _SchoolTerm(term.school, True, word)))
+        return found
+
+    def _town_schools(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
+        """'de school in Exloo', 'OBS Exloo', 'de openbare basisschool van Borger': the
+        foundation's only school in that town."""
+        if not self._town_school or post.word_set.isdisjoint(_TOWN_SCHOOL_TRIGGERS):
+            return []
+        words, sentences = post.words, post.sentences
+        found = []
+        for i, word in enumerate(words):
+            if word not in lx.TOWN_SCHOOL_WORDS and word not in lx.TOWN_SCHOOL_PUBLIC:
+                continue
+            k = i - 1
+            public = word in lx.TOWN_SCHOOL_PUBLIC
+            if k >= 0 and words[k] == "openbare":
+                public, k = True, k - 1
+            definite = k >= 0 and words[k] in lx.TOWN_SCHOOL_ARTICLES
+            n = i + 1
+            if n < len(words) and words[n] in lx.TOWN_PREPOSITIONS:
+                n += 1
+            elif not public:
+                continue  # "de school Exloo" is not how one writes it
+            if not (public or definite):
+                continue  # "een school in Exloo": any school there
+            for town, term in self._town_school.items():
+                stop = n + len(town)
+                if tuple(words[n:stop]) == town and sentences[stop - 1] == sentences[i]:
+                    found.append((n, term))
+        return found
 
     def _typos(self, post: Prepared, taken: set[int]) -> list[tuple[int, _SchoolTerm]]:
         """'De Esdoorm': a capitalised word one typo away from a long name."""
@@ -216,21 +339,56 @@ class SchoolFinder:
         return found
 
     def _websites(self, post: Prepared):
-        for url in post.urls:
+        for url, first, last in post.url_spans:
             host = _HOST.match(url)
             if not host:
                 continue
             name = re.sub(r"[^a-z0-9]", "", host.group(1).lower())
             for code, compacts in self._compact.items():
-                if any(c in name for c in compacts):
-                    yield code, host.group(0).lower()
+                if any(c in name for c in compacts) and not self._other_place_in(name, code):
+                    yield _SchoolTerm(code, True, host.group(0).lower()), range(first, last)
+
+    def _other_place_in(self, host: str, school: str) -> bool:
+        """'vlindertuinemmen.example': the butterfly garden of another place."""
+        own = {"".join(town) for town in self._town_of.get(school, ())}
+        return any(
+            len(place) >= 5 and place in host and place not in own
+            for place in ("".join(p) for p in self._elsewhere)
+        )
+
+    def _link_paths(self, post: Prepared):
+        """'https://example.nl/nieuws/de-vlindertuin/', '.../obs-de-vlindertuin-exloo':
+        a part of a link's path that is a school's name (a strong term anywhere in it, a
+        bare name only as the whole part, articles and numbers aside: 'de-esdoorn-snoeien'
+        is a tree)."""
+        for url, first, last in post.url_spans:
+            host = _HOST.match(url)
+            path = url[host.end() :] if host else url
+            for part in re.split(r"[/?#&=]", path):
+                words = normalise(_LINK_WORD_BREAKS.sub(" ", _LINK_SUFFIX.sub("", part))).split()
+                if not words:
+                    continue
+                for term in self._path_names(words):
+                    yield _SchoolTerm(term.school, True, "/" + part.lower()), range(first, last)
+
+    def _path_names(self, words: list[str]) -> list[_SchoolTerm]:
+        found = []
+        for start, end, _pattern, term in self._automaton.finditer(_name_forms(words)):
+            rest = words[:start] + words[end:]
+            if term.strong or all(w in _TAG_PREFIXES_SET or w.isdigit() for w in rest):
+                found.append(term)
+        if not found and len(words) == 1:
+            body = _without_prefixes(words[0])
+            if body in self._tags:
+                found.append(self._tags[body])  # "devlindertuin", "obsdevlindertuin"
+        return found
 
     def _is_school(self, post: Prepared, index: int, school: str) -> bool:
         words, cased, sentences = post.words, post.cased, post.sentences
         before = words[index - 1] if index and sentences[index - 1] == sentences[index] else ""
         after = words[index + 1 : index + 3]
         towns = self._towns.get(school, set())
-        if _other_town(post, index, towns):
+        if _other_town(post, index, towns) or _address(post, index):
             return False
         if _own_town(post, index, towns):
             return True  # "de vlindertuin in Exloo", as the alias "Vlindertuin Exloo"
@@ -244,6 +402,58 @@ class SchoolFinder:
         if post.mostly_upper and _institution_before(post, index):
             return True  # "BIJ DE VLINDERTUIN": shouting hides the capital
         return _has_school_context(post)
+
+
+def _alias_towns(school) -> set[str]:
+    """The towns in a school's aliases: "Vlindertuin Exloo" -> "exloo", where the alias is
+    a bare name of the school followed by more words."""
+    cores, rests = set(), []
+    for raw in (school.name, school.code, *school.aliases):
+        core, _typed = _core(normalise(raw.lstrip("#@").replace("-", " ")).split())
+        if len(core) == 1:
+            cores.add(core[0])
+        elif core:
+            rests.append(core)
+    return {" ".join(core[1:]) for core in rests if core[0] in cores}
+
+
+def _without_prefixes(body: str) -> str:
+    """'obsdevlindertuin' -> 'vlindertuin': articles and school-type words taken off."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in _TAG_PREFIXES:
+            if body.startswith(prefix) and len(body) > len(prefix):
+                body, stripped = body[len(prefix) :], True
+                break
+    return body
+
+
+def _capitalised_first_word(post: Prepared, index: int) -> bool:
+    return (
+        not post.mostly_upper
+        and post.cased[index][:1].isupper()
+        and (index == 0 or post.sentences[index - 1] != post.sentences[index])
+    )
+
+
+def _is_school_word(word: str) -> bool:
+    """A word about school things: 'juffen', 'directeur', 'ouderraad', 'schoolplein'."""
+    return (
+        word in lx.SCHOOL_CONTEXT_WORDS
+        or word in lx.STAFF_TITLES
+        or word in _GENITIVE_HEADS
+        or bool(_CONTEXT_PARTS.search(word))
+    )
+
+
+_TOWN_SCHOOL_TRIGGERS = lx.TOWN_SCHOOL_WORDS | lx.TOWN_SCHOOL_PUBLIC
+_GENITIVE_HEADS = frozenset({"kinderen", "team", "personeel", "nieuwsbrief", "website"})
+# Words a glued dot follows in a name: "De.Vlindertuin", "OBS.Het.Zwanenhof"
+_GLUE_BEFORE = lx.NAME_ARTICLES | lx.SCHOOL_TYPE_WORDS
+# A link's path part: words split at - _ + . and %20, an extension dropped
+_LINK_WORD_BREAKS = re.compile(r"[-_+.]+|%20")
+_LINK_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$", re.IGNORECASE)
 
 
 def _name_forms(words: list[str]) -> list[str]:
@@ -265,6 +475,7 @@ def _name_forms(words: list[str]) -> list[str]:
 _TAG_PREFIXES = tuple(
     sorted((lx.NAME_ARTICLES | lx.SCHOOL_TYPE_WORDS) - {"'t"}, key=len, reverse=True)
 )
+_TAG_PREFIXES_SET = frozenset(_TAG_PREFIXES)
 
 
 def name_diminutives(core: str) -> set[str]:
@@ -278,6 +489,34 @@ def _institution_before(post: Prepared, index: int) -> bool:
         return False
     words = post.words
     return words[index - 1] in lx.NAME_ARTICLES and words[index - 2] in lx.CAPS_NAME_PREPOSITIONS
+
+
+def _address(post: Prepared, index: int) -> bool:
+    """A street of the same name: 'te koop: De Esdoorn 12', 'wij wonen aan de Zwanenhof'
+    (a house number or "aan de" before it, with a word about living in the sentence; "Het
+    Zwanenhof 50 jaar" and "Schoolreisje De Vlindertuin: €45" stay the school)."""
+    words, sentences = post.words, post.sentences
+    sentence = sentences[index]
+    k = index + 1
+    numbered = (
+        k < len(words)
+        and sentences[k] == sentence
+        and bool(_HOUSE_NUMBER.fullmatch(words[k]))
+        and post.folded[post.offsets[index] + len(post.cased[index]) : post.offsets[k]].isspace()
+    )
+    living_at = (
+        index >= 2
+        and sentences[index - 2] == sentence
+        and words[index - 2] == "aan"
+        and words[index - 1] in lx.NAME_ARTICLES
+    )
+    if not (numbered or living_at):
+        return False
+    in_sentence = {w for w, s in zip(words, sentences, strict=True) if s == sentence}
+    return bool(in_sentence & lx.ADDRESS_WORDS)
+
+
+_HOUSE_NUMBER = re.compile(r"\d{1,3}[a-z]?")
 
 
 def _own_town(post: Prepared, index: int, towns: set[str]) -> bool:
@@ -311,8 +550,26 @@ _CONTEXT_PARTS = re.compile("|".join(lx.SCHOOL_CONTEXT_PARTS))
 
 
 def _has_school_context(post: Prepared) -> bool:
-    """School words, also inside compounds: teringschool, tyfusjuffen, ouderraad."""
-    return bool(post.word_set & lx.SCHOOL_CONTEXT_WORDS) or bool(_CONTEXT_PARTS.search(post.joined))
+    """School words, also inside compounds: teringschool, tyfusjuffen, ouderraad, and
+    spelt in s p a c e d letters ("k u t s c h o o l")."""
+    return (
+        bool(post.word_set & lx.SCHOOL_CONTEXT_WORDS)
+        or bool(_CONTEXT_PARTS.search(post.joined))
+        or any(_CONTEXT_PARTS.search(run) for run in _spaced_runs(post.words))
+    )
+
+
+def _spaced_runs(words: list[str]) -> list[str]:
+    """Runs of three or more single letters, joined: 'k u t s c h o o l' -> 'kutschool'."""
+    runs, run = [], []
+    for word in (*words, ""):
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        if len(run) >= 3:
+            runs.append("".join(run))
+        run = []
+    return runs
 
 
 class RegisterFinder:

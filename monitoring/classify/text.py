@@ -9,6 +9,7 @@ case (for "is this a proper noun?"), and the tokens with their sentence numbers.
 import html
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,6 +27,12 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _HAS_LETTER = re.compile(r"[a-z]")
+# Between two tokens: a comma, colon, dash or an emoji (a symbol) ends a clause.
+_CLAUSE_BREAK = re.compile(
+    r"[,:()\"\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014]|\s-\s|[\u2600-\u27bf\U0001f000-\U0001faff]"
+)
+_GLUED_DOT = re.compile(r"[A-Za-z]\.[A-Za-z]")
+_CONTRAST_WORDS = frozenset({"maar", "terwijl", "echter", "daarentegen", "but", "whereas"})
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
@@ -97,8 +104,10 @@ class Prepared:
         cased: list[str] = []
         sentences: list[int] = []
         questions: set[int] = set()
+        offsets: list[int] = []
         sentence = 0
-        for token in _TOKEN_ANY_CASE.findall(self.folded):
+        for match in _TOKEN_ANY_CASE.finditer(self.folded):
+            token = match.group()
             if token[0] in _SENTENCE_CHARS:
                 if "?" in token:
                     questions.add(sentence)
@@ -106,6 +115,8 @@ class Prepared:
             else:
                 cased.append(token)
                 sentences.append(sentence)
+                offsets.append(match.start())
+        self._offsets = offsets
         return [w.lower() for w in cased], cased, sentences, frozenset(questions)
 
     @property
@@ -124,6 +135,71 @@ class Prepared:
     def questions(self) -> frozenset[int]:
         """Sentences that end with a question mark."""
         return self._tokens[3]
+
+    @property
+    def offsets(self) -> list[int]:
+        """Where each token starts in `folded`."""
+        self._tokens  # noqa: B018 (computes the offsets with the tokens)
+        return self._offsets
+
+    @cached_property
+    def clauses(self) -> list[int]:
+        """The clause number of each token: a sentence end, a comma, colon, quote, dash or emoji
+        between two tokens, or a contrasting conjunction ("maar", "terwijl") starts a new
+        clause. "en" does not: "De Vlindertuin en Het Zwanenhof zijn ..." is one clause."""
+        words, sentences, folded = self.words, self.sentences, self.folded
+        clauses: list[int] = []
+        clause = 0
+        for i, word in enumerate(words):
+            if i and (
+                sentences[i] != sentences[i - 1]
+                or word in _CONTRAST_WORDS
+                or _CLAUSE_BREAK.search(
+                    folded, self.offsets[i - 1] + len(self.cased[i - 1]), self.offsets[i]
+                )
+            ):
+                clause += 1
+            clauses.append(clause)
+        return clauses
+
+    def token_before(self, offset: int) -> int | None:
+        """The last token starting before a character offset of `folded` (an emoji belongs
+        to the clause before it: "Het Zwanenhof 👎 De Vlindertuin 👍")."""
+        index = bisect_right(self.offsets, offset) - 1
+        return index if index >= 0 else (0 if self.offsets else None)
+
+    @cached_property
+    def url_spans(self) -> list[tuple[str, int, int]]:
+        """Each link with the first and one past the last token inside it."""
+        if "." not in self.folded:
+            return []
+        out = []
+        for match in _URL.finditer(self.folded):
+            first = bisect_left(self.offsets, match.start())
+            last = bisect_left(self.offsets, match.end())
+            out.append((match.group(), first, last))
+        return out
+
+    def with_glued_words_apart(self, before: frozenset[str]) -> "Prepared":
+        """The same post with "De.Vlindertuin" read as "De Vlindertuin": a dot right
+        between one of the words `before` and the next word is no sentence end. The
+        tokens stay the same (a dot is no word); only their sentence numbers change."""
+        if not _GLUED_DOT.search(self.folded):
+            return self
+        glued = [
+            i
+            for i in range(1, len(self.words))
+            if self.words[i - 1] in before
+            and self.folded[self.offsets[i] - 1 : self.offsets[i]] == "."
+            and self.offsets[i - 1] + len(self.cased[i - 1]) == self.offsets[i] - 1
+        ]
+        if not glued:
+            return self
+        text = list(self.folded)
+        for i in glued:
+            text[self.offsets[i] - 1] = " "
+        apart = Prepared("".join(text), self.has_media)
+        return apart if apart.words == self.words else self
 
     @cached_property
     def word_set(self) -> frozenset[str]:

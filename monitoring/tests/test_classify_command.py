@@ -32,7 +32,16 @@ def test_it_writes_one_line_per_post_of_the_devset():
     lines = run(str(DEVSET / "posts.jsonl"), "--context", str(DEVSET / "context.json"))
     assert len(lines) == 60
     assert lines[0]["id"] == "dev-001"
-    assert set(lines[0]) == {"id", "schools", "categories", "score", "matched"}
+    assert set(lines[0]) == {"id", "schools", "categories", "by_school", "score", "matched"}
+
+
+def test_it_writes_the_categories_of_each_school(tmp_path):
+    path = write(tmp_path, json.dumps({"text": "De Vlindertuin top, Het Zwanenhof slecht"}))
+    [line] = run(path, "--context", str(DEVSET / "context.json"))
+    assert line["by_school"] == {
+        "vlindertuin": ["positive"],
+        "zwanenhof": ["negative_experience"],
+    }
 
 
 def test_it_uses_the_database_without_context(tmp_path, pupil_a):

@@ -202,3 +202,189 @@ def test_it_finds_a_school_by_its_name_without_obs_when_it_has_no_aliases(name_o
 def test_a_name_without_obs_stays_an_ordinary_phrase_in_lower_case(name_only):
     assert schools(name_only, "Het is ook een kleine wereld, kwam mijn buurman tegen") == set()
     assert schools(name_only, "De esdoorn in de achtertuin wordt al rood") == set()
+
+
+# --- Misses of the classifier audit (names in links, glued or genitive names, towns) -------
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("https://example.nl/nieuws/de-vlindertuin/", "vlindertuin"),
+        ("https://example.nl/nieuws/obs-de-vlindertuin-exloo", "vlindertuin"),
+        ("Lees dit https://example.nl/nieuws/vlindertuin-exloo-krijgt-nieuwe-juf", "vlindertuin"),
+        ("https://krant.example/regio/het_zwanenhof?ref=fb", "zwanenhof"),
+        ("kijk https://example.nl/scholen/devlindertuin", "vlindertuin"),
+        ("https://example.nl/nieuws/esdoorn-nieuw-buinen", "esdoorn"),
+        ("https://krant.example/artikel/48213-het-zwanenhof", "zwanenhof"),
+    ],
+)
+def test_it_finds_a_school_named_only_in_a_links_path(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://natuur.example/tuin/de-esdoorn-snoeien-in-het-najaar",
+        "https://example.nl/uitjes/vlindertuinen-in-drenthe",
+        "https://example.nl/esdoornstraat-afgesloten",
+        "https://example.nl/de-vlindertuin-van-emmen-zoo",
+    ],
+)
+def test_it_does_not_take_an_ordinary_word_in_a_links_path_for_the_school(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("De.Vlindertuin is echt top", "vlindertuin"),
+        ("Weer niks gehoord van het.Zwanenhof", "zwanenhof"),
+        ("Vlindertuins juffen zijn top", "vlindertuin"),
+        ("Waarom zegt de Esdoorns directeur niks?", "esdoorn"),
+        ("wat een chaos, zwanenhofs ouderraad weet van niks", "zwanenhof"),
+    ],
+)
+def test_it_finds_a_name_glued_to_its_article_or_with_a_genitive_s(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prachtige esdoorns langs de Hoofdstraat in Nieuw-Buinen",
+        "De Esdoorns in de laan worden al rood",
+        "Klaar.Esdoorns snoeien is zwaar werk",
+    ],
+)
+def test_it_keeps_a_plural_of_the_tree_no_school(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+def test_it_finds_the_first_word_of_a_post_comparing_two_schools(classifier):
+    text = "Vlindertuin top, Zwanenhof slecht"
+    assert schools(classifier, text) == {"vlindertuin", "zwanenhof"}
+
+
+def test_it_finds_the_school_in_a_town_that_has_one_school(classifier):
+    # The devset's context: De Vlindertuin is the foundation's only school in Exloo.
+    assert schools(classifier, "De school in Exloo laat ons weer zitten") == {"vlindertuin"}
+    assert schools(classifier, "Waarom hoor je niks van de basisschool in Exloo?") == {
+        "vlindertuin"
+    }
+
+
+def test_it_does_not_take_a_school_in_a_town_for_the_foundations_school(classifier):
+    # d-014 of the ownset: "a school in Exloo" is any school there
+    assert schools(classifier, "De Esdoorn gaat fuseren met een school in Exloo") == {"esdoorn"}
+
+
+# A school named after its village ("OBS Exloo") next to another school in that village.
+TOWN_NAMED = (
+    *SCHOOLS,
+    SchoolTerms("exloo", "OBS Exloo", ()),
+    SchoolTerms("buinen", "Openbare Basisschool Nieuw-Buinen", ()),
+)
+
+
+@pytest.fixture(scope="module")
+def town_named():
+    return Classifier(Context(TOWN_NAMED, ()))
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("OBS Exloo is echt top", "exloo"),
+        ("Weer geen reactie van obs exloo", "exloo"),
+        ("Wat een chaos #obsexloo", "exloo"),
+        ("Slecht geregeld bij Openbare Basisschool Nieuw-Buinen", "buinen"),
+    ],
+)
+def test_it_finds_a_school_named_after_its_town_by_its_name(town_named, text, school):
+    assert schools(town_named, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik woon al tien jaar in Exloo, mooi dorp",
+        "De kinderen in Exloo zijn blij met de nieuwe speeltuin bij groep 3",
+        "Kermis #exloo dit weekend",
+        "Exloo wint de dorpsquiz, de juf van mijn zoon deed ook mee",
+        "Nieuw-Buinen krijgt een nieuwe bakker",
+        "Stichting OPO Borger-Odoorn zoekt een bestuurder",
+        # two of the foundation's schools are in Exloo: which one is meant?
+        "De school in Exloo laat ons weer zitten",
+    ],
+)
+def test_it_does_not_take_a_town_for_the_school_named_after_it(town_named, text):
+    assert schools(town_named, text) == set()
+
+
+def test_it_reads_school_words_spelt_in_spaced_letters_as_school_context(classifier):
+    # f4-024 of the fresh set: a split lowercase name, the context in spaced letters
+    assert schools(classifier, "vlinder tuin = k u t s c h o o l") == {"vlindertuin"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wij wonen aan de Zwanenhof, gezellige straat",
+        "Wij wonen aan de Vlindertuin in Exloo, gezellige straat",
+        "Te koop: De Esdoorn 12, Nieuw-Buinen, vlakbij de school",
+        "OBS De Esdoorn in Emmen zoekt een juf",
+        "https://www.vlindertuinemmen.example/openingstijden",
+    ],
+)
+def test_it_does_not_take_a_street_or_a_namesake_elsewhere_for_the_school(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schoolreisje De Vlindertuin: €45 per kind en nog steeds geen idee",  # f1-015
+        "Feest! Het Zwanenhof 50 jaar, de juffen hebben het mooi gemaakt",
+        "Mijn zoon gaat graag naar De Vlindertuin 😊",
+    ],
+)
+def test_it_keeps_the_school_followed_by_a_number_or_reached_by_aan(classifier, text):
+    assert schools(classifier, text) != set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("de vlindertuinjuf is al weken ziek en niemand zegt iets", "vlindertuin"),
+        ("Zwanenhofouders, let op: de ouderavond is verzet", "zwanenhof"),
+    ],
+)
+def test_it_finds_the_name_compounded_with_a_school_person(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+def test_it_finds_two_schools_each_named_first_in_its_sentence(classifier):
+    assert schools(classifier, "Zwanenhof: top. Esdoorn: waardeloos") == {"zwanenhof", "esdoorn"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De Vlinder in Emmen is een mooie school",  # a similar name outside the foundation
+        "Basisschool De Vlinder in Assen: slecht geregeld",
+        "De Vlindertuinstraat is afgesloten, kinderen moeten omlopen naar school",
+        "Zwanenhofweg afgesloten, kinderen moeten omlopen naar school",
+        "Vlindertuinen in Drenthe: de mooiste 10",
+        "Vlindertuins zijn mooi in de zomer",
+        "De Vlindertuin in Emmen is prachtig",
+        "Kermis in Exloo! #exloo",
+        "Mijn zoon zit op een school in Exloo, top daar",
+        "de scholen in Exloo zijn dicht",
+        "Ik zag de.esdoorn in de tuin",
+        "ESDOORNS LANGS DE WEG GEKAPT",
+    ],
+)
+def test_it_takes_no_adversarial_namesake_for_a_school(classifier, text):
+    assert schools(classifier, text) == set()

@@ -38,6 +38,10 @@ class Command(BaseCommand):
                 "id": post.get("id"),
                 "schools": list(result.schools),
                 "categories": list(result.categories),
+                "by_school": {
+                    code: [flag.category for flag in result.flags_for(code)]
+                    for code in result.schools
+                },
                 "score": result.score,
                 "matched": list(result.matched),
             }
