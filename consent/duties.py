@@ -104,7 +104,7 @@ def reminder_email_send(*, user_id: int) -> None:
 
 
 def review_email_send(*, round_id: int, user_id: int) -> None:
-    review_round = ReviewRound.objects.get(pk=round_id)
+    review_round = ReviewRound.objects.select_related("school").get(pk=round_id)
     _mail(
         "consent/email/review.txt",
         _("Please review your choices for this school year"),
