@@ -159,7 +159,10 @@ def child_consent(request, pk):
         initial: dict[str, object] = {**_saved_answers(pupil, request.user, infos, table)}
         initial["seen"] = max((event.id for event in history), default=0)
         form = ChildConsentForm(infos=infos, initial=initial)
-    review_round, confirmed = _open_review_round(pupil, request.user)
+    # a child who left is not asked about in the yearly review
+    review_round, confirmed = (None, False)
+    if pupil.left_on is None:
+        review_round, confirmed = _open_review_round(pupil, request.user)
     rows = _rows(pupil, request.user, infos, table, form)
     context = {
         "pupil": pupil,
