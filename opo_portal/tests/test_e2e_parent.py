@@ -207,7 +207,20 @@ return small;
 """
 
 
+# Headings that look bigger than the page's title: a phone's h1 was made smaller, h2 kept
+# the browser's 1.5em, so "Uw e-mailadres" outsized "Mijn account" above it.
+OUTSIZED_HEADINGS = """
+const size = e => parseFloat(getComputedStyle(e).fontSize);
+const h1 = document.querySelector("main h1");
+if (!h1) return [];
+return [...document.querySelectorAll("main h2, main h3")]
+  .filter(h => size(h) > size(h1)).map(h => `${h.textContent.trim()}: ${size(h)} > ${size(h1)}`);
+"""
+
+
 def assert_fits_a_small_phone(browser: Browser, name: str) -> None:
+    outsized = browser.driver.execute_script(OUTSIZED_HEADINGS)
+    assert not outsized, f"{name}: headings bigger than the page title: {outsized}"
     width = browser.driver.execute_script("return document.documentElement.scrollWidth")
     wide = browser.driver.execute_script(WIDER_THAN_SCREEN)
     assert width <= SMALL_PHONE[0], f"{name} scrolls sideways at 360 px ({width} px): {wide}"
