@@ -1,4 +1,4 @@
-""""Mijn account" offers the login code app (TOTP) to those who need it: staff must set
+""" "Mijn account" offers the login code app (TOTP) to those who need it: staff must set
 it up (README, "Demo logins"; accounts.roles.requires_mfa), parents log in with a
 password or an e-mailed code and are not pushed to an app they do not need. A parent
 who set one up anyway still finds it, to see their recovery codes or switch it off."""
