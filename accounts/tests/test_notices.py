@@ -173,7 +173,7 @@ def test_the_notice_with_ip_and_browser_is_deleted_after_the_outbox_term(
 
 
 def test_it_says_what_to_do_when_the_change_was_not_yours(parent, run_duties):
-    """"Beveilig dan direct uw account" left a parent who logs in by code without a step
+    """ "Beveilig dan direct uw account" left a parent who logs in by code without a step
     to take: the notice names one (a new password through "Wachtwoord vergeten?") and
     whom to tell."""
     with run_duties():
