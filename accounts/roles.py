@@ -28,6 +28,15 @@ def requires_mfa(user) -> bool:
     return user.is_authenticated and (user.is_staff or user.is_superuser or is_staff_member(user))
 
 
+def offers_login_code_app(user) -> bool:
+    """Whether "Mijn account" links to the login code app (TOTP) and recovery codes:
+    for those who must use it, and for anyone who set one up (to see or switch it off).
+    Parents log in with a password or an e-mailed code; the app is not pushed on them."""
+    from allauth.mfa.models import Authenticator
+
+    return requires_mfa(user) or Authenticator.objects.filter(user=user).exists()
+
+
 def has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 

@@ -86,16 +86,25 @@ def conflict_email_send(*, notice_id: int, user_id: int) -> None:
 
 
 def reminder_email_send(*, user_id: int) -> None:
+    """Names the schools where a child of the parent still has an open question, read
+    now: one reminder a week covers all their children. Nothing when all were answered
+    since it was queued (an outage, a retry)."""
+    from consent.services import open_question_schools
+
+    schools = open_question_schools(user_id=user_id)
+    if not schools:
+        logger.info("reminder for user %s not sent: no open question left", user_id)
+        return
     _mail(
         "consent/email/reminder.txt",
         _("Please record your choices about photos, video and sound"),
         user_id,
-        {"url": reverse("consent:my_children")},
+        {"url": reverse("consent:my_children"), "schools": schools},
     )
 
 
 def review_email_send(*, round_id: int, user_id: int) -> None:
-    review_round = ReviewRound.objects.get(pk=round_id)
+    review_round = ReviewRound.objects.select_related("school").get(pk=round_id)
     _mail(
         "consent/email/review.txt",
         _("Please review your choices for this school year"),

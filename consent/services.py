@@ -732,25 +732,50 @@ def current_school_year(day: datetime.date) -> str:
 
 
 def _waiting_holders(pupils: Sequence[Pupil]) -> tuple[set[int], set[int]]:
-    """(every gezag-holder of these pupils, those who left some question unanswered).
+    """(every gezag-holder of these pupils, those of a pupil with an open question).
 
-    A pupil never in the picture has no open question (the homes and coverage say so):
-    their parents are neither counted nor reminded for them."""
+    A question is open when no current gezag-holder answered it (DESIGN's "unanswered",
+    as the homes and coverage count it): each gezag-holder's answer counts, so once one
+    parent answered, the other is not reminded of it ("without an answer the school
+    publishes nothing" would be untrue). A pupil never in the picture has no open
+    question: their parents are neither counted nor reminded for them."""
     pupils = [pupil for pupil in pupils if not pupil.not_in_picture]
     infos = purpose_infos()
     table = consent_table(pupils, infos)
     holders: set[int] = set()
     waiting: set[int] = set()
     for pupil in pupils:
-        for holder in table.holders.get(pupil.pk, ()):
-            holders.add(holder)
-            if holder in waiting:
-                continue
-            for info in infos:
-                for media in MediaType.values:
-                    if holder not in table.latest_by_guardian(pupil.pk, info.purpose.pk, media):
-                        waiting.add(holder)
+        pupil_holders = table.holders.get(pupil.pk, ())
+        holders.update(pupil_holders)
+        if _has_open_question(table, pupil, infos):
+            waiting.update(pupil_holders)
     return holders, waiting
+
+
+def _has_open_question(table, pupil: Pupil, infos) -> bool:
+    return any(
+        table.state(pupil.pk, info.purpose.pk, media) == State.UNANSWERED
+        for info in infos
+        for media in MediaType.values
+    )
+
+
+def open_question_schools(*, user_id: int) -> list[str]:
+    """The names of the schools where a current child this parent holds gezag for has an
+    open question (the reminder names them). Three queries."""
+    pupils = list(
+        Pupil.objects.current()
+        .filter(
+            not_in_picture=False,
+            guardianships__user_id=user_id,
+            guardianships__has_parental_authority=True,
+        )
+        .select_related("school")
+    )
+    infos = purpose_infos()
+    table = consent_table(pupils, infos)
+    names = {pupil.school.name for pupil in pupils if _has_open_question(table, pupil, infos)}
+    return sorted(names)
 
 
 def parents_without_answers(*, school: School) -> set[int]:

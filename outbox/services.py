@@ -276,9 +276,18 @@ def _give_up_after_lost_attempts(duty: Duty) -> None:
 
 def duty_mail(subject: str, body: str, recipient: str) -> None:
     """Send one plain-text e-mail from a duty handler; raises unless the SMTP server
-    accepted it. Every attempt of one duty sends it with the same Message-ID."""
+    accepted it. Every attempt of one duty sends it with the same Message-ID. The subject
+    starts with the portal's name, as allauth's e-mails do."""
     headers = {"Message-ID": duty_message_id()}
-    EmailMessage(str(subject), body, None, [recipient], headers=headers).send()
+    EmailMessage(portal_subject(subject), body, None, [recipient], headers=headers).send()
+
+
+def portal_subject(subject) -> str:
+    """`subject` with allauth's ACCOUNT_EMAIL_SUBJECT_PREFIX ("[OPO Portal] ") once: a
+    security notice rendered by allauth has it already."""
+    prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+    subject = str(subject)
+    return subject if subject.startswith(prefix) else prefix + subject
 
 
 def emailed_users():

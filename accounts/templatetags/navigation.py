@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from accounts.navigation import url_for
+from accounts.roles import offers_login_code_app
 
 register = template.Library()
 
@@ -14,6 +15,12 @@ register = template.Library()
 def url_for_tag(url_name: str) -> str:
     """{% url name %} for a URL without arguments, reversed once (the base page's links)."""
     return url_for(url_name)
+
+
+@register.filter
+def uses_login_code_app(user) -> bool:
+    """{% if user|uses_login_code_app %}: see accounts.roles.offers_login_code_app."""
+    return offers_login_code_app(user)
 
 
 NAV_LINK = '<li><a href="{}"{}>{}{}</a></li>'

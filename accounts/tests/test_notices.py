@@ -170,3 +170,14 @@ def test_the_notice_with_ip_and_browser_is_deleted_after_the_outbox_term(
     Duty.objects.filter(pk=notice.pk).update(done_at=notice.done_at - timedelta(days=31))
     erase_left_pupils.apply().get()
     assert not Duty.objects.filter(pk=notice.pk).exists()
+
+
+def test_it_says_what_to_do_when_the_change_was_not_yours(parent, run_duties):
+    """ "Beveilig dan direct uw account" left a parent who logs in by code without a step
+    to take: the notice names one (a new password through "Wachtwoord vergeten?") and
+    whom to tell."""
+    with run_duties():
+        parent.post(reverse("account_change_password"), PASSWORDS)
+    [message] = [m for m in mail.outbox if "gewijzigd" in m.subject]
+    assert "Wachtwoord vergeten?" in message.body
+    assert "neem contact op met de school" in message.body

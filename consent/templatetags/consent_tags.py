@@ -3,11 +3,12 @@ from django.forms import CheckboxSelectMultiple, HiddenInput, RadioSelect, Selec
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.dates import MONTHS
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentEvent, MediaType, TakedownTask
@@ -146,27 +147,85 @@ def parent_state(state, retired=False):
     return format_html(STATE_HTML, css, symbol, label)
 
 
+# "In short" on the parent's page (consent/child.html): per state how many questions are
+# in it, then a channel x medium table whose cells carry the state's symbol and one short
+# word. Each state's meaning is said once, in its count, not in every cell: on a phone
+# the earlier one line per channel repeated "? not answered: not allowed" up to 18 times.
+# (key, symbol, css, short word in a cell, the count's sentence), by key: a State's value
+# (TextChoices compare as their value), or "retired" and "not_allowed".
+SUMMARY_STATES = {
+    "granted": (
+        "granted", "✓", "granted", pgettext_lazy("the school may publish", "yes"),
+        _("Allowed: %(n)s"),
+    ),
+    "retired": (
+        "retired", "✓", "retired", RETIRED_GRANTED[2],
+        _("Only what is already published: %(n)s"),
+    ),
+    "not_allowed": (
+        "not_allowed", "✗", "refused", pgettext_lazy("the school may publish", "no"),
+        _("Not allowed: %(n)s"),
+    ),
+    "conflict": (
+        "conflict", "!", "conflict", pgettext_lazy("the school may publish", "disagree"),
+        _("The parents disagree, so not allowed: %(n)s"),
+    ),
+    "unanswered": (
+        "unanswered", "?", "unanswered", pgettext_lazy("the school may publish", "open"),
+        _("Not answered yet, so not allowed: %(n)s"),
+    ),
+}  # fmt: skip
+SUMMARY_ORDER = ["granted", "retired", "not_allowed", "conflict", "unanswered"]
+SUMMARY_COUNT = "<li>" + STATE_HTML + "</li>"
+
+
+def _summary_state(state, retired: bool) -> tuple:
+    """The summary's entry for a cell's state: refused and the safeguarding flag both
+    read "not allowed" (as {% parent_state %}); granted on a retired channel reads "only
+    what is already published"."""
+    if state == State.GRANTED and retired:
+        return SUMMARY_STATES["retired"]
+    return SUMMARY_STATES.get(state, SUMMARY_STATES["not_allowed"])
+
+
 @register.simple_tag
-def summary_items(summary):
-    """The <li>s of "In short" on the parent's page: per channel, each media type with its
-    effect (as {% parent_state %}). The words and badges are the same few on every line:
-    each is translated and formatted once per call."""
-    labels, badges, items = {}, {}, []
+def summary_table(summary, media_types=None):
+    """ "In short" on the parent's page: the counts per state (a <ul>) and the table, one
+    row per channel (`summary`: the view's lines, each a channel with (media, state) per
+    media type). Each word is translated and each badge formatted once per call."""
+    counts: dict[str, int] = {}
+    badges: dict[str, str] = {}
+    rows = []
     for line in summary:
-        parts = []
         retired = bool(line.get("retired"))
-        for media, state in line["media"]:
-            if media not in labels:
-                labels[media] = conditional_escape(media.label)
-            if (state, retired) not in badges:
-                badges[state, retired] = parent_state(state, retired)
-            parts.append(f"{labels[media]} {badges[state, retired]}")
-        name = f"<strong>{conditional_escape(line['name'])}</strong>"
+        tds = []
+        for _media, state in line["media"]:
+            key, symbol, css, word, _count = _summary_state(state, retired)
+            counts[key] = counts.get(key, 0) + 1
+            if key not in badges:
+                badges[key] = format_html(STATE_HTML, css, symbol, word)
+            tds.append(f"<td>{badges[key]}</td>")
+        name = conditional_escape(line["name"])
         if retired:
             name += f" <small>({conditional_escape(gettext('no longer in use'))})</small>"
-        items.append(f"<li>{name}: {' · '.join(parts)}</li>")
-    # the names and words escaped, the badges built by format_html
-    return mark_safe("\n".join(items))  # noqa: S308
+        rows.append(f'<tr><th scope="row">{name}</th>{"".join(tds)}</tr>')
+    items = []
+    for key in SUMMARY_ORDER:
+        if counts.get(key):
+            _key, symbol, css, _word, sentence = SUMMARY_STATES[key]
+            text = conditional_escape(str(sentence) % {"n": localize(counts[key])})
+            items.append(SUMMARY_COUNT.format(css, symbol, text))
+    media = media_types if media_types is not None else list(MediaType)
+    heads = "".join(f'<th scope="col">{conditional_escape(capfirst(m.label))}</th>' for m in media)
+    caption = conditional_escape(gettext("Per channel: photos, video and sound"))
+    channel = conditional_escape(gettext("Channel"))
+    # every piece escaped above, or a badge built by format_html
+    return mark_safe(  # noqa: S308
+        f'<ul class="summary__counts">\n{"".join(items)}\n</ul>\n'
+        f'<table class="summary__table">\n<caption class="visually-hidden">{caption}</caption>\n'
+        f'<thead><tr><th scope="col">{channel}</th>{heads}</tr></thead>\n'
+        f"<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+    )
 
 
 RADIO_HTML = (

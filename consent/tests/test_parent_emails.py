@@ -2,6 +2,8 @@
 read as a letter: a greeting, what to do, the link, and who sends it. A bare paragraph and
 a link from an unknown sender looks like phishing on a phone. They name no pupil."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -12,10 +14,21 @@ from consent.tests.helpers import decide, purpose
 SIGNED = "Met vriendelijke groet,\nOPO Portal, Stichting OPO Borger-Odoorn"
 
 
+SITE = "https://portaal.opo.example"
+
+
 @pytest.fixture
 def parent_mails(
-    eager_tasks, django_capture_on_commit_callbacks, school_a, pupil_a, parent_a, director_a, board
+    settings,
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    school_a,
+    pupil_a,
+    parent_a,
+    director_a,
+    board,
 ):
+    settings.SITE_URL = SITE
     decide(pupil_a, parent_a, "website", "photo", True)
     with django_capture_on_commit_callbacks(execute=True):
         reminders_send(school=school_a)
@@ -36,3 +49,24 @@ def test_it_greets_parents_and_signs_with_who_sends_it(parent_mails):
         assert message.body.rstrip().endswith(SIGNED), message.subject
         assert "/toestemming/kinderen/" in message.body
         assert "Sem" not in message.body
+
+
+def test_every_subject_names_the_portal_as_allauths_e_mails_do(parent_mails):
+    """allauth's e-mails (login code, new password) say "[OPO Portal] …"; the school's
+    own did not, so a parent could not tell them apart from an unknown sender's."""
+    for message in parent_mails:
+        assert message.subject.startswith("[OPO Portal] "), message.subject
+        assert message.subject.count("[OPO Portal]") == 1, message.subject
+
+
+def test_every_link_is_the_portals_own_address(parent_mails):
+    for message in parent_mails:
+        links = re.findall(r"https?://\S+", message.body)
+        assert links == [f"{SITE}/toestemming/kinderen/"], message.subject
+
+
+def test_each_says_why_the_parent_gets_it(parent_mails):
+    for message in parent_mails:
+        assert "U krijgt deze e-mail omdat u ouder met gezag bent" in message.body, message.subject
+    review = next(m for m in parent_mails if "schooljaar" in m.subject)
+    assert "OBS De Vlindertuin" in review.body

@@ -192,8 +192,9 @@ def test_the_child_page_says_what_a_yes_on_a_retired_channel_still_does(
     assert RETIRED_BY_YOU in social
     assert ALLOWED not in social and "Voor de school:" in social  # video, audio: unanswered
     assert ALLOWED in channel_fieldset(page, "Website van de school")
-    summary = page.split('class="summary__list">')[1].split("</ul>")[0]
-    [line] = [li for li in summary.split("<li>") if "Sociale media" in li]
+    summary = page.split('class="summary__table">')[1].split("</table>")[0]
+    [line] = [tr for tr in summary.split("<tr>") if "Sociale media" in tr]
+    assert "(niet meer in gebruik)" in line
     assert 'aria-hidden="true">✓</span> alleen wat er al staat' in line
     assert ALLOWED not in line
 
@@ -382,7 +383,9 @@ def test_a_withdrawal_on_a_channel_switched_off_in_the_admin_reaches_the_teacher
     url = reverse("consent:child", args=[pupil_a.pk])
     page = client.get(url).content.decode()
     assert RETIRED_NOTE in page
-    assert "Sociale media van de school</strong> <small>(niet meer in gebruik)</small>" in page
+    assert (
+        '<th scope="row">Sociale media van de school <small>(niet meer in gebruik)</small>' in page
+    )
     assert radios(page, social) == {"no"}  # withdraw only, no new "yes"
     fieldset = page.split("<legend>Sociale media van de school")[1].split(
         "</fieldset>\n</fieldset>"

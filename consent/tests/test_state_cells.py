@@ -99,30 +99,18 @@ def test_it_writes_the_overview_rows_as_the_template_loop_did(pupil_a, pupil_b):
                 assert ("/vastleggen/" in new) is can_record
 
 
-# "In short" on the parent's page as the template wrote it before {% summary_items %}
-OLD_SUMMARY = Template(
-    "{% load consent_tags %}{% for line in summary %}"
-    "<li><strong>{{ line.name }}</strong>: {% for media, state in line.media %}"
-    "{{ media.label }} {% parent_state state %}{% if not forloop.last %} · {% endif %}"
-    "{% endfor %}</li>\n{% endfor %}"
-)
-SUMMARY = Template("{% load consent_tags %}{% summary_items summary %}")
+SUMMARY = Template("{% load consent_tags %}{% summary_table summary %}")
 
 
-def test_it_writes_the_summary_as_the_template_loop_did():
+def test_it_escapes_channel_names_in_the_summary_table():
     from consent.models import MediaType
 
-    states = list(State)
-    summary = [
-        {"name": "Website & <nieuws>", "media": list(zip(MediaType, states, strict=False))},
-        {"name": "Schoolgids", "media": list(zip(MediaType, states[::-1], strict=False))},
-    ]
+    summary = [{"name": "Website & <nieuws>", "media": [(m, State.GRANTED) for m in MediaType]}]
     for language in ("nl", "en"):
         with translation.override(language):
-            new = SUMMARY.render(Context({"summary": summary}))
-            assert new == OLD_SUMMARY.render(Context({"summary": summary})).rstrip("\n")
-            assert "Website &amp; &lt;nieuws&gt;" in new
-    assert SUMMARY.render(Context({"summary": []})) == ""
+            html = SUMMARY.render(Context({"summary": summary}))
+            assert '<th scope="row">Website &amp; &lt;nieuws&gt;</th>' in html
+            assert html.count("<td>") == 3
 
 
 OLD_HEAD = (

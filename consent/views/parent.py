@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -159,7 +159,10 @@ def child_consent(request, pk):
         initial: dict[str, object] = {**_saved_answers(pupil, request.user, infos, table)}
         initial["seen"] = max((event.id for event in history), default=0)
         form = ChildConsentForm(infos=infos, initial=initial)
-    review_round, confirmed = _open_review_round(pupil, request.user)
+    # a child who left is not asked about in the yearly review
+    review_round, confirmed = (None, False)
+    if pupil.left_on is None:
+        review_round, confirmed = _open_review_round(pupil, request.user)
     rows = _rows(pupil, request.user, infos, table, form)
     context = {
         "pupil": pupil,
@@ -227,12 +230,22 @@ def withdraw(request, pk):
     consent_withdraw(
         pupil=pupil, guardian=request.user, purpose_id=purpose_id, media_type=media_type
     )
-    messages.success(
-        request,
-        ngettext("Withdrawn: %(n)d permission.", "Withdrawn: %(n)d permissions.", granted)
-        % {"n": granted},
-    )
+    message = ngettext("Withdrawn: %(n)d permission.", "Withdrawn: %(n)d permissions.", granted) % {
+        "n": granted
+    }
+    if purpose_id is None and media_type is None:
+        message += " " + ALL_WITHDRAWN
+    messages.success(request, message)
     return redirect("consent:child", pk=pupil.pk)
+
+
+# After "Withdraw all permissions": what it did, and what happens to what was published
+# (the confirmation page said it before; this says it happened). No name: messages
+# travel in a cookie or the session.
+ALL_WITHDRAWN = gettext_lazy(
+    "Your answer is now no everywhere: the school publishes nothing new of your child, "
+    "and what was already published with your permission, the school takes down."
+)
 
 
 def _granted_channels(pupil, user, purpose_id=None, media_type=None) -> list:

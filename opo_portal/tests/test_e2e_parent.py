@@ -207,7 +207,20 @@ return small;
 """
 
 
+# Headings that look bigger than the page's title: a phone's h1 was made smaller, h2 kept
+# the browser's 1.5em, so "Uw e-mailadres" outsized "Mijn account" above it.
+OUTSIZED_HEADINGS = """
+const size = e => parseFloat(getComputedStyle(e).fontSize);
+const h1 = document.querySelector("main h1");
+if (!h1) return [];
+return [...document.querySelectorAll("main h2, main h3")]
+  .filter(h => size(h) > size(h1)).map(h => `${h.textContent.trim()}: ${size(h)} > ${size(h1)}`);
+"""
+
+
 def assert_fits_a_small_phone(browser: Browser, name: str) -> None:
+    outsized = browser.driver.execute_script(OUTSIZED_HEADINGS)
+    assert not outsized, f"{name}: headings bigger than the page title: {outsized}"
     width = browser.driver.execute_script("return document.documentElement.scrollWidth")
     wide = browser.driver.execute_script(WIDER_THAN_SCREEN)
     assert width <= SMALL_PHONE[0], f"{name} scrolls sideways at 360 px ({width} px): {wide}"
@@ -251,3 +264,48 @@ def test_it_fits_every_account_page_a_parent_meets_on_a_small_phone(
     ]:
         visit(name, path)
     assert not failures, "\n\n".join(failures)
+
+
+# Per cell of "In het kort": the rendered height of its state against one line of text,
+# and whether symbol and word sit on one line.
+SUMMARY_CELLS = """
+const cells = [...document.querySelectorAll(".summary__table td .state")];
+const line = parseFloat(getComputedStyle(cells[0]).lineHeight);
+return cells.filter(c => c.getBoundingClientRect().height > line * 1.5).map(c => c.textContent);
+"""
+
+
+def test_it_sums_up_a_childs_choices_on_one_small_phone_screen(
+    open_browser, parent_a, pupil_a, verified_email
+):
+    """At 360 x 640 "In het kort" says each state once, with its count, and shows every
+    channel and medium in one table that fits the screen: before, each of 18 questions
+    repeated "? niet beantwoord: niet toegestaan" and the summary filled two screens."""
+    from consent.tests.helpers import decide
+
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    browser = open_browser(SMALL_PHONE, "parent-summary-small-phone")
+    browser.driver.get(browser.base_url + "/")
+    browser.driver.add_cookie(login_cookie(parent_a))
+    browser.open(f"/toestemming/kind/{pupil_a.pk}/")
+    browser.scroll_to(".summary")
+    browser.check_page("summary")
+    assert_fits_a_small_phone(browser, "summary")
+    summary = browser.find(".summary")
+    counts = [li.text for li in browser.find_all(".summary__counts li")]
+    assert counts == ["✓ Toegestaan: 1", "✗ Niet toegestaan: 1",
+                      "? Nog niet beantwoord, dus niet toegestaan: 16"]  # fmt: skip
+    assert summary.text.count("niet beantwoord") == 1
+    rows = browser.find_all(".summary__table tbody tr")
+    assert len(rows) == 6
+    website = [r for r in rows if r.text.startswith("Website")][0]
+    assert [td.text for td in website.find_elements("css selector", "td")] == [
+        "✓ ja", "? open", "? open"
+    ]  # fmt: skip
+    # one screen: the whole summary is visible at once, each cell's symbol and word on one line
+    height = browser.driver.execute_script("return arguments[0].getBoundingClientRect().height",
+                                           summary)  # fmt: skip
+    assert height <= SMALL_PHONE[1], f"the summary is {height} px high on a 640 px screen"
+    assert browser.driver.execute_script(SUMMARY_CELLS) == []
+    browser.screenshot("summary", full_page=False)

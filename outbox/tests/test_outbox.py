@@ -266,3 +266,18 @@ def test_a_broker_that_hangs_costs_a_commit_one_attempt_not_one_per_duty(
     Duty.objects.update(next_attempt_at=timezone.now())
     assert duties_sweep() == 6
     assert sorted(handlers.calls) == [0, 1, 2, 3, 4, 5]
+
+
+def test_duty_mail_names_the_portal_in_every_subject_once(settings):
+    """The subject prefix allauth's e-mails carry (ACCOUNT_EMAIL_SUBJECT_PREFIX), on every
+    e-mail the portal sends from a duty; a notice allauth rendered keeps its one prefix."""
+    from django.core import mail
+
+    from outbox.services import duty_mail
+
+    duty_mail("Verwijder een publicatie", "tekst", "leerkracht@example.org")
+    duty_mail("[OPO Portal] Wachtwoord gewijzigd", "tekst", "ouder@example.org")
+    assert [m.subject for m in mail.outbox] == [
+        "[OPO Portal] Verwijder een publicatie",
+        "[OPO Portal] Wachtwoord gewijzigd",
+    ]

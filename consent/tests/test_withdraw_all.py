@@ -1,0 +1,28 @@
+"""What a parent reads after "Alle toestemming intrekken": that it worked, that the
+school publishes nothing new, and what happens to what was already published."""
+
+from django.urls import reverse
+
+from consent.tests.helpers import decide
+
+
+def withdraw_all(client, pupil):
+    url = reverse("consent:withdraw", args=[pupil.pk])
+    return client.post(url, {"target": "all"}, follow=True).content.decode()
+
+
+def test_it_says_it_worked_and_what_happens_to_published_pictures(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "nieuwsbrief", "photo", True)
+    html = withdraw_all(login(parent_a), pupil_a)
+    assert "Ingetrokken: 2 toestemmingen." in html
+    assert "Uw antwoord is nu overal nee" in html
+    assert "wat al met uw toestemming gepubliceerd is, haalt de school offline" in html
+
+
+def test_the_summary_then_reads_not_allowed_everywhere(login, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    html = withdraw_all(login(parent_a), pupil_a)
+    summary = html[html.index('class="summary"') : html.index("</section>")]
+    assert "Toegestaan" not in summary and "open" not in summary
+    assert "Niet toegestaan: 18" in summary
