@@ -168,3 +168,27 @@ def test_no_drain_query_while_redis_stays_up(own_redis, db, django_assert_num_qu
     store = _cached_session(step="before")
     with django_assert_num_queries(0):  # the copy from Redis, nothing from the database
         assert SessionStore(store.session_key).load()["step"] == "before"
+
+
+def test_a_consent_state_changed_while_redis_hangs_is_never_shown_stale(
+    own_redis, login, parent_a, teacher_a, pupil_a, group_a1
+):
+    """Consent states are never cached: what a teacher sees the moment Redis returns with
+    its old keys, before any sweep and in a process that noticed nothing, is the database's."""
+    from consent.tests.helpers import decide, purpose
+
+    decide(pupil_a, parent_a, "website", "photo", True)
+    parent, teacher = login(parent_a), Client()
+    teacher.force_login(teacher_a)
+    overview = reverse("consent:group", args=[group_a1.pk])
+    query = {"purpose": "website", "media": "photo"}
+    assert "state--granted" in teacher.get(overview, query).content.decode()  # all cached
+    withdraw = reverse("consent:withdraw", args=[pupil_a.pk])
+    target = {"target": f"{purpose('website').pk}:photo"}
+    saved = []
+
+    _hang_then_return(own_redis, lambda: saved.append(parent.post(withdraw, target)))
+
+    assert saved[0].status_code == 302
+    html = teacher.get(overview, query).content.decode()
+    assert "state--refused" in html and "state--granted" not in html
