@@ -276,3 +276,19 @@ def test_it_calls_migrations_unknown_while_the_database_is_down(db, settings, mo
         checks = {c.name: c for c in health.readiness()}
     assert checks["migrations"].ok is False
     assert checks["migrations"].detail == "unknown while the database is down"
+
+
+# --- Through the public proxy: the status, not the details ------------------------------
+
+
+def test_it_tells_a_request_through_the_proxy_the_status_only(client, db, settings):
+    """nginx passes every path to gunicorn, so anyone could read which part is down, the
+    outbox's backlog (how many e-mails wait) and the code's missing migrations. A request
+    nginx forwarded (it always sets X-Forwarded-For) gets the status alone; monitoring
+    asks the node itself, as compose's healthcheck and `manage.py health` do."""
+    settings.REDIS_URL = ""
+    forget_applied("outbox", "0002_duty_lost_attempts")
+    response = client.get(reverse("health_ready"), HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert (response.status_code, json.loads(response.content)) == (503, {"status": "fail"})
+    status, body = ready(client)  # asked on the node
+    assert status == 503 and body["checks"]["migrations"]["ok"] is False
