@@ -52,6 +52,7 @@ class _ReusingClient(RedisCacheClient):
 
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # shared by all instances: the outage is the server's, not a thread's
+    _drain_after = 0.0  # the queued drops are not read before (the database was down)
 
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -66,7 +67,7 @@ class ResilientRedisCache(RedisCache):
         if time.monotonic() < ResilientRedisCache._down_until:
             return fallback
         try:
-            if ResilientRedisCache._down_until:
+            if ResilientRedisCache._down_until and time.monotonic() >= self._drain_after:
                 self._forget_queued_entries()
             return getattr(super(), method)(*args, **kwargs)
         except RedisError as error:
@@ -88,12 +89,16 @@ class ResilientRedisCache(RedisCache):
         OUTBOX_SWEEP_SECONDS later; every process that noticed the outage (each one that
         served a request meanwhile) drops them itself first. One query, only then."""
         from django.db import DatabaseError
+        from django.db.transaction import TransactionManagementError
 
         from accounts.cache_forget import queued_keys  # here: accounts imports this module
 
         try:
             keys = queued_keys()
-        except DatabaseError as error:  # the sweep will do it; reads stay as they were
+        except (DatabaseError, TransactionManagementError) as error:
+            # PostgreSQL down too: asked again after a pause, not on every cache call; the
+            # sweep drops them meanwhile once it runs.
+            ResilientRedisCache._drain_after = time.monotonic() + RETRY_AFTER
             log.warning("cache: queued drops not read (%s)", type(error).__name__)
             return
         if keys:

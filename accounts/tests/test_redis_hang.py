@@ -192,3 +192,25 @@ def test_a_consent_state_changed_while_redis_hangs_is_never_shown_stale(
     assert saved[0].status_code == 302
     html = teacher.get(overview, query).content.decode()
     assert "state--refused" in html and "state--granted" not in html
+
+
+def test_with_the_database_down_too_the_drops_are_asked_for_once_per_pause(
+    own_redis, db, monkeypatch
+):
+    """Every cache call would otherwise try the database again (a connection attempt each)."""
+    from django.db import OperationalError
+
+    from accounts import cache_forget
+
+    asked = []
+
+    def database_down():
+        asked.append(1)
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(cache_forget, "queued_keys", database_down)
+    monkeypatch.setattr(ResilientRedisCache, "_drain_after", 0.0)
+    ResilientRedisCache._down_until = time.monotonic()  # an outage noticed, now over
+    cache.set("opo.test.k", "v")
+    assert cache.get("opo.test.k") == "v"  # Redis answers; reads go on
+    assert len(asked) == 1
