@@ -31,6 +31,17 @@ def cache_keys_drop(call, *args, keys: list[str]) -> None:
         cache_keys_forget_later(keys)
 
 
+def queued_keys() -> list[str]:
+    """Every key a pending duty is to drop (opo_portal.cache drops them itself when it
+    finds Redis answering again, before the sweep). One query over the pending duties."""
+    from outbox.models import Duty
+
+    payloads = Duty.objects.filter(status=Duty.Status.PENDING, handler=HANDLER)
+    return [
+        key for payload in payloads.values_list("payload", flat=True) for key in payload["keys"]
+    ]
+
+
 def cache_keys_forget_later(keys: list[str]) -> None:
     from outbox.services import duties_enqueue_many
 

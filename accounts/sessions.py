@@ -6,6 +6,7 @@ every cache call is guarded, so with Redis down a logged-in request costs one ex
 instead of an error. A cached copy lives at most SESSION_CACHE_SECONDS, and a logout whose
 cache delete failed (Redis down or hanging then) queues the delete as an outbox duty
 (accounts.cache_forget): a Redis that comes back with its data does not revive the session.
+A save whose copy did not reach Redis queues the same, so the copy before it is not read.
 """
 
 import hashlib
@@ -55,7 +56,16 @@ class SessionStore(cached_db.SessionStore):
 
     def save(self, must_create=False):
         super(cached_db.SessionStore, self).save(must_create)  # the database row
-        self._cache_set(self._session, self.get_expiry_age())
+        if must_create:  # a new key (a login, cycle_key): no older copy anywhere
+            self._cache_set(self._session, self.get_expiry_age())
+            return
+        # A copy Redis did not take leaves the one before it there: with Redis back (a hang,
+        # an AOF restart) that older session was read, and written back by the next save,
+        # losing what was saved meanwhile (a re-authentication, a code asked for). Dropped
+        # later instead, as a logout's copy (accounts.cache_forget).
+        timeout = min(self.get_expiry_age(), _cache_seconds())
+        cache_key = self.cache_key
+        cache_keys_drop(self._cache.set, cache_key, self._session, timeout, keys=[cache_key])
 
     def delete(self, session_key=None):
         super(cached_db.SessionStore, self).delete(session_key)

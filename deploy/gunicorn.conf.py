@@ -39,10 +39,11 @@ errorlog = "-"
 # Every value escaped for the format, so a path with %0A or %5C is still one line, and in
 # LOG_FORMAT=json one object that parses; the error log in JSON too (ops/access_log.py).
 logger_class = "ops.access_log.GunicornLogger"
+# The time in UTC, ISO 8601 (GunicornLogger's %(t)s; in text its formatter writes it first).
 if os.environ.get("LOG_FORMAT") == "json":
     access_log_format = (
-        '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
-        '"bytes": "%(B)s", "ms": %(M)s}'
+        '{"time": "%(t)s", "level": "INFO", "logger": "gunicorn.access", "method": "%(m)s", '
+        '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "ms": %(M)s}'
     )
 else:
-    access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+    access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'

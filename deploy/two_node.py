@@ -259,7 +259,8 @@ def check_takedowns_and_emails(client: Client, sink: SmtpSink, topo: Topology) -
 
 
 def heartbeats_received(topo: Topology, since: datetime.datetime) -> int:
-    pattern = re.compile(r"^\[(\S+ \S+?),\d+: INFO/MainProcess\] Task ops\.heartbeat\[", re.M)
+    # ops.logs.TextFormatter: "<time in UTC> INFO <logger> [<pid>] Task ops.heartbeat[…] received"
+    pattern = re.compile(r"^(\S+) INFO \S+ \[\d+\] Task ops\.heartbeat\[[^\]]+\] received", re.M)
     count = 0
     for name in ("worker-1", "worker-2"):
         for stamp in pattern.findall(topo.log(name)):
@@ -271,7 +272,8 @@ def check_second_beat(topo: Topology) -> None:
     topo.role("beat-2", "beat", CELERY_BEAT_DIR=str(topo.tmp / "beat-2"))
     wait_until("the second beat starts", lambda: "beat: Starting" in topo.log("beat-2"))
     time.sleep(3)
-    since = datetime.datetime.now().replace(microsecond=0) + datetime.timedelta(seconds=1)
+    since = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    since += datetime.timedelta(seconds=1)
     window = 16
     time.sleep(window + 1)
     received = heartbeats_received(topo, since)

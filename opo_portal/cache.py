@@ -3,6 +3,9 @@ nothing (logged), so logins (allauth's rate limits), sessions (cached_db falls b
 database) and pages keep working. After an error the cache skips Redis for a few seconds
 (``RETRY_AFTER``) so an outage costs each request nothing, not a timeout per call.
 
+After a pause, the first call that reaches Redis drops what changes queued for dropping
+meanwhile (``_forget_queued_entries``) before anything else is read.
+
 The pause is the process's, for the server: the outbox's publisher (the broker is the same
 Redis) skips the broker while it lasts and starts it after a failed publish
 (``redis_unavailable``, ``redis_failed``). A Redis that hangs then costs a save one cache
@@ -49,6 +52,7 @@ class _ReusingClient(RedisCacheClient):
 
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # shared by all instances: the outage is the server's, not a thread's
+    _drain_after = 0.0  # the queued drops are not read before (the database was down)
 
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -63,6 +67,8 @@ class ResilientRedisCache(RedisCache):
         if time.monotonic() < ResilientRedisCache._down_until:
             return fallback
         try:
+            if ResilientRedisCache._down_until and time.monotonic() >= self._drain_after:
+                self._forget_queued_entries()
             return getattr(super(), method)(*args, **kwargs)
         except RedisError as error:
             redis_failed()
@@ -72,6 +78,33 @@ class ResilientRedisCache(RedisCache):
                 RETRY_AFTER,
             )
             return fallback
+
+    def _forget_queued_entries(self) -> None:
+        """The first call after this process found Redis down: drop every cached entry a
+        change queued for dropping meanwhile (accounts.cache_forget), before anything is read.
+
+        A Redis that hung, or restarted from its AOF, comes back with copies that changes
+        made meanwhile could not drop: a removed teacher's memberships, a logged-out or
+        since-saved session. The outbox's duty drops them at the next sweep, up to
+        OUTBOX_SWEEP_SECONDS later; every process that noticed the outage (each one that
+        served a request meanwhile) drops them itself first. One query, only then."""
+        from django.db import DatabaseError
+        from django.db.transaction import TransactionManagementError
+
+        from accounts.cache_forget import queued_keys  # here: accounts imports this module
+
+        try:
+            keys = queued_keys()
+        except (DatabaseError, TransactionManagementError) as error:
+            # PostgreSQL down too: asked again after a pause, not on every cache call; the
+            # sweep drops them meanwhile once it runs.
+            ResilientRedisCache._drain_after = time.monotonic() + RETRY_AFTER
+            log.warning("cache: queued drops not read (%s)", type(error).__name__)
+            return
+        if keys:
+            super().delete_many(keys)  # a RedisError: down again, tried after the next pause
+        ResilientRedisCache._down_until = 0.0
+        log.info("cache: Redis answers again; %s queued entries dropped", len(keys))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         # Consistent with a miss: the key was absent, so "added". allauth takes its rate-limit

@@ -48,8 +48,9 @@ def _note_beat_alive(sender=None, **kwargs):
 
 @after_setup_logger.connect
 @after_setup_task_logger.connect
-def _log_without_exception_messages(logger=None, **kwargs):
-    """LOG_FORMAT=text: Celery's own handlers drop exception messages as ours do (ops.logs)."""
-    from ops.logs import celery_handlers_without_messages
+def _log_in_our_format(logger=None, **kwargs):
+    """Celery's own handlers write our format (ops.logs): time in UTC, level, exceptions
+    without their messages."""
+    from ops.logs import celery_handlers_in_our_format
 
-    celery_handlers_without_messages(logger)
+    celery_handlers_in_our_format(logger)

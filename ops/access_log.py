@@ -19,10 +19,11 @@ import json
 import logging
 import os
 import re
+import time
 
 from gunicorn import glogging
 
-from ops.logs import JsonFormatter, exception_without_messages
+from ops.logs import TextFormatter, console_formatter, utc_time
 
 
 def text_escaped(value: str) -> str:
@@ -88,15 +89,20 @@ class GunicornLogger(glogging.Logger):
 
     def setup(self, cfg):
         super().setup(cfg)
+        # The master's and the workers' lines in the portal's format: time in UTC, level
+        # ("Error handling request": exception types, no messages). gunicorn's own format
+        # used local time, UTC in the master and Amsterdam time in the workers (Django sets
+        # TZ there).
         for handler in self.error_log.handlers:
             handler.addFilter(_SecretsOut())
-            if _json_lines():
-                handler.setFormatter(JsonFormatter())
-            elif handler.formatter is not None:  # "Error handling request": types, no messages
-                handler.formatter.formatException = exception_without_messages
+            handler.setFormatter(console_formatter())
+        if not _json_lines():  # a JSON access line is an object of its own (gunicorn.conf.py)
+            for handler in self.access_log.handlers:
+                handler.setFormatter(TextFormatter())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
+        atoms["t"] = utc_time(time.time())  # gunicorn's own: local time, in CLF
         if atoms.get("U"):
             atoms["U"] = _KEYED_PATH.sub(r"\1*", atoms["U"])
         return atoms

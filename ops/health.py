@@ -8,6 +8,7 @@ The outbox backlog is reported beside the checks, never as one: readiness that f
 it would take web nodes out of the load balancer, and no web node can clear a backlog.
 """
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -58,6 +59,57 @@ def check_database() -> Check:
             "database", False, _("not reachable (%(error)s)") % {"error": type(exc).__name__}
         )
     return Check("database", True, _("answers"))
+
+
+@functools.cache
+def _code_migrations() -> tuple[frozenset[tuple[str, str]], dict[tuple[str, str], tuple]]:
+    """The code's migrations (a squashed one instead of those it replaces) and, for each
+    squashed one, what it replaces. Read from disk once per process (8 ms measured; the
+    migration planner, which reads the database's graph too, cost 6-10 ms on every call and
+    90 ms on the first): the code does not change under a running process."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    replaces = {key: tuple(m.replaces) for key, m in loader.replacements.items()}
+    return frozenset(loader.graph.nodes), replaces
+
+
+def unapplied(applied: set[tuple[str, str]]) -> list[str]:
+    """The code's migrations missing from `applied` (rows of django_migrations), sorted."""
+    nodes, replaces = _code_migrations()
+    missing = [
+        key
+        for key in nodes
+        if key not in applied and not (key in replaces and set(replaces[key]) <= applied)
+    ]
+    return sorted(f"{app}.{name}" for app, name in missing)
+
+
+def check_migrations() -> Check:
+    """Is the database behind the code? A restore of an older backup, or code deployed
+    on this node before `release` ran elsewhere, answers 500 on every page that reads
+    what a missing migration adds, while every other check says ok. One query per probe
+    (django_migrations, ~100 rows); migrations the code does not know (the next release
+    migrated first, a rolling deploy) are not a failure: migrations add before they remove."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT app, name FROM django_migrations")
+            applied = {(app, name) for app, name in cursor.fetchall()}
+    except DatabaseError as exc:  # no table at all: a database never migrated
+        log.warning("health: migrations not read (%s)", type(exc).__name__)
+        return Check(
+            "migrations", False, _("not readable (%(error)s)") % {"error": type(exc).__name__}
+        )
+    missing = unapplied(applied)
+    if not missing:
+        return Check("migrations", True, _("all applied"))
+    shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+    return Check(
+        "migrations",
+        False,
+        _("database behind the code: %(count)d not applied (%(names)s)")
+        % {"count": len(missing), "names": shown},
+    )
 
 
 def check_redis() -> Check:
@@ -113,8 +165,14 @@ def check_worker(now: float, *, ping: bool = True) -> Check:
 
 def readiness(*, now: float | None = None) -> list[Check]:
     now = now or time.time()
+    database_check = check_database()
+    checks = [database_check]
+    if database_check.ok:
+        checks.append(check_migrations())
+    else:
+        checks.append(Check("migrations", False, _("unknown while the database is down")))
     redis_check = check_redis()
-    checks = [check_database(), redis_check]
+    checks.append(redis_check)
     if redis_check.ok:
         checks += [check_worker(now), check_beat(now)]
     else:

@@ -10,6 +10,7 @@ import datetime
 import json
 import logging
 import logging.config
+import os
 import re
 import traceback
 from collections.abc import Mapping
@@ -80,13 +81,21 @@ class SuspiciousRequestsAsWarnings(logging.Filter):
         return True
 
 
-def celery_handlers_without_messages(logger: logging.Logger) -> None:
-    """For the worker's and beat's own text log (LOG_FORMAT=text, where Celery sets up the
-    handlers and its format): the same rules as ours, exceptions by type and stack."""
+def console_formatter() -> logging.Formatter:
+    """The portal's formatter for LOG_FORMAT (the environment's: gunicorn's master reads no
+    Django settings)."""
+    return JsonFormatter() if os.environ.get("LOG_FORMAT") == "json" else TextFormatter()
+
+
+def celery_handlers_in_our_format(logger: logging.Logger) -> None:
+    """For the handlers Celery sets up itself (the worker's and beat's root logger with
+    LOG_FORMAT=text, the task loggers in either format): our format, time in UTC and level
+    first, instead of Celery's `[%(asctime)s: …]` in local (Amsterdam) time; exceptions by
+    type and stack, task lines without exception messages."""
     for handler in logger.handlers:
-        handler.addFilter(TaskLinesWithoutMessages())
-        if handler.formatter is not None:
-            handler.formatter.formatException = exception_without_messages  # type: ignore[method-assign]
+        if not any(isinstance(f, TaskLinesWithoutMessages) for f in handler.filters):
+            handler.addFilter(TaskLinesWithoutMessages())
+        handler.setFormatter(console_formatter())
 
 
 # A line break or other control character in a message (a requested path, a feed's title)
@@ -99,18 +108,30 @@ def _escaped_control(match: re.Match) -> str:
     return match.group().encode("unicode_escape").decode("ascii")
 
 
+def utc_time(created: float) -> str:
+    """A record's time in UTC, ISO 8601. Never local time: Django sets TZ to TIME_ZONE in
+    every process that loads it, so gunicorn's master (which does not) and its workers, the
+    Celery worker and beat wrote four clocks an hour apart half the year."""
+    return datetime.datetime.fromtimestamp(created, datetime.UTC).isoformat()
+
+
 class TextFormatter(logging.Formatter):
+    """`<time in UTC> <LEVEL> <logger> [<pid>] <message>` for every process: Django's lines,
+    gunicorn's master, worker and access lines (ops.access_log), the Celery worker and beat
+    (opo_portal.celery)."""
+
     def format(self, record: logging.LogRecord) -> str:
         text = _CONTROL.sub(_escaped_control, record.getMessage())
         if record.exc_info:  # never record.exc_text: another handler may have cached it whole
             text += "\n" + exception_without_messages(record.exc_info)
-        return text
+        when = utc_time(record.created)
+        return f"{when} {record.levelname} {record.name} [{record.process}] {text}"
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(),
+            "time": utc_time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -121,9 +142,8 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(config: dict) -> None:
-    """settings.LOGGING_CONFIG: Django's dictConfig and, when the one handler writes JSON,
-    Python's warnings through it too (a warning, such as Celery's about running as root,
-    is otherwise printed to stderr as plain text, in no JSON object)."""
+    """settings.LOGGING_CONFIG: Django's dictConfig and Python's warnings through it too (a
+    warning, such as Celery's about running as root, is otherwise printed to stderr as plain
+    text, without time or level, and in no JSON object)."""
     logging.config.dictConfig(config)
-    if config["handlers"]["console"].get("formatter") == "json":
-        logging.captureWarnings(True)
+    logging.captureWarnings(True)

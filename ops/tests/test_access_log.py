@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ops.access_log import json_escaped, text_escaped
+from ops.tests.test_logs import assert_time_and_level
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -100,6 +101,17 @@ def test_every_text_access_line_is_one_line(tmp_path):
     assert f'"GET {RESET_LOGGED}" 301 ' in access[-1]
     assert not any(line.startswith(FORGED) for line in lines)
     assert not any("SECRET" in line for line in lines)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_every_line_of_master_and_worker_carries_utc_time_and_level(tmp_path, log_format):
+    # The master logged in UTC, its workers (Django sets TZ) in Amsterdam time; Django's own
+    # lines ("Not Found: /x") and the access lines had no level, in text no time either.
+    lines = _served_log(tmp_path, log_format)
+    assert any("Starting gunicorn" in line for line in lines)  # the master
+    assert any("Not Found: " in line for line in lines)  # Django, in the worker
+    for line in lines:
+        assert_time_and_level(line)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import require_service
 from opo_portal.celery import _note_beat_alive
@@ -45,7 +45,7 @@ def test_it_is_ready_in_development_without_redis(client, db, settings):
     settings.REDIS_URL = ""
     status, body = ready(client)
     assert status == 200 and body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "redis", "worker", "beat"}
+    assert set(body["checks"]) == {"database", "migrations", "redis", "worker", "beat"}
 
 
 def test_it_names_redis_when_redis_is_down(client, db, settings):
@@ -157,7 +157,7 @@ def test_it_reports_the_outbox_backlog_and_stays_ready_when_it_is_stuck(client, 
     assert status == 200 and body["status"] == "ok"
     assert body["outbox"]["pending"] == 2 and body["outbox"]["stuck"] is True
     assert 1200 <= body["outbox"]["oldest_seconds"] < 1200 + 60
-    assert set(body["checks"]) == {"database", "redis", "worker", "beat"}
+    assert set(body["checks"]) == {"database", "migrations", "redis", "worker", "beat"}
 
 
 def test_it_reports_a_young_backlog_as_not_stuck(client, db, settings):
@@ -206,3 +206,89 @@ def test_it_shows_a_stuck_outbox_from_the_command_without_failing_it(
     call_command("health")  # exit 0: worker and beat are up
     out = capsys.readouterr().out
     assert "ok   worker" in out and "STUCK outbox: 1 " in out
+
+
+# --- Migrations: a database behind the code (a restore, another node's deploy) ----------
+
+
+def forget_applied(app: str, name: str) -> None:
+    """As after restoring a backup made before `app.name` was applied."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE app = %s AND name = %s", [app, name])
+
+
+def test_it_is_ready_when_the_database_has_every_migration_of_the_code(client, db, settings):
+    settings.REDIS_URL = ""
+    status, body = ready(client)
+    assert status == 200, body
+    assert body["checks"]["migrations"] == {"ok": True, "detail": "all applied"}
+
+
+def test_it_names_a_migration_the_database_has_not_applied(client, db, settings):
+    settings.REDIS_URL = ""
+    forget_applied("outbox", "0002_duty_lost_attempts")
+    status, body = ready(client)
+    assert status == 503 and body["status"] == "fail"
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["migrations"] == {
+        "ok": False,
+        "detail": "database behind the code: 1 not applied (outbox.0002_duty_lost_attempts)",
+    }
+
+
+def test_it_counts_every_missing_migration_and_names_the_first_three(client, db, settings):
+    settings.REDIS_URL = ""
+    for name in ("0002_duty_lost_attempts", "0001_initial"):
+        forget_applied("outbox", name)
+    forget_applied("monitoring", "0009_mentions_of_earlier_flags")
+    _, body = ready(client)
+    detail = body["checks"]["migrations"]["detail"]
+    assert detail.startswith("database behind the code: 3 not applied (")
+    assert "outbox.0001_initial" in detail and "outbox.0002_duty_lost_attempts" in detail
+
+
+def test_it_stays_ready_with_a_migration_newer_than_the_code(client, db, settings):
+    # A rolling deploy: the new release migrated first; this node's older code still works
+    # on the database (migrations add before they remove) until it is replaced.
+    settings.REDIS_URL = ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
+            ["outbox", "0099_from_the_next_release", timezone.now()],
+        )
+    status, body = ready(client)
+    assert status == 200, body
+    assert body["checks"]["migrations"]["ok"] is True
+
+
+def test_it_reads_the_applied_migrations_in_one_query_per_probe(db):
+    health.check_migrations()  # the code's migrations: read from disk once per process
+    with CaptureQueriesContext(connection) as queries:
+        check = health.check_migrations()
+    # SELECT app, name FROM django_migrations
+    assert check.ok and len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_it_calls_migrations_unknown_while_the_database_is_down(db, settings, monkeypatch):
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(health, "check_database", lambda: health.Check("database", False, "x"))
+    with translation.override("en"):
+        checks = {c.name: c for c in health.readiness()}
+    assert checks["migrations"].ok is False
+    assert checks["migrations"].detail == "unknown while the database is down"
+
+
+# --- Through the public proxy: the status, not the details ------------------------------
+
+
+def test_it_tells_a_request_through_the_proxy_the_status_only(client, db, settings):
+    """nginx passes every path to gunicorn, so anyone could read which part is down, the
+    outbox's backlog (how many e-mails wait) and the code's missing migrations. A request
+    nginx forwarded (it always sets X-Forwarded-For) gets the status alone; monitoring
+    asks the node itself, as compose's healthcheck and `manage.py health` do."""
+    settings.REDIS_URL = ""
+    forget_applied("outbox", "0002_duty_lost_attempts")
+    response = client.get(reverse("health_ready"), HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert (response.status_code, json.loads(response.content)) == (503, {"status": "fail"})
+    status, body = ready(client)  # asked on the node
+    assert status == 503 and body["checks"]["migrations"]["ok"] is False

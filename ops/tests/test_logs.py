@@ -1,6 +1,7 @@
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -41,7 +42,37 @@ def test_it_includes_the_traceback_in_the_same_line():
 def test_a_text_line_cannot_be_split_by_what_it_quotes():
     path = "/x\n[WARNING] forged\r\t"
     record = logging.LogRecord("opo", logging.WARNING, __file__, 1, "on %s", (path,), None)
-    assert TextFormatter().format(record) == "on /x\\n[WARNING] forged\\r\\t"
+    assert TextFormatter().format(record).endswith(" on /x\\n[WARNING] forged\\r\\t")
+
+
+# Every line of every process, text or JSON: the time in UTC and the level.
+TEXT_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00 (DEBUG|INFO|WARNING|ERROR|CRITICAL) "
+)
+
+
+def assert_time_and_level(line: str) -> None:
+    """One log line in either format carries its time in UTC and its level."""
+    if line.startswith("{"):
+        entry = json.loads(line)
+        assert entry["time"].endswith("+00:00") and entry["level"], line
+    else:
+        assert TEXT_LINE.match(line), line
+
+
+def test_a_text_line_starts_with_its_time_in_utc_and_its_level(monkeypatch):
+    # Django sets TZ to TIME_ZONE (Europe/Amsterdam) in every process that loads it: a
+    # formatter that used local time wrote gunicorn's master in UTC, its workers an hour on.
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    try:
+        record = logging.LogRecord("consent", logging.WARNING, __file__, 1, "saved", (), None)
+        record.created = 1796342400.25  # 2026-12-04 00:00:00.25 UTC, 01:00 in Amsterdam
+        line = TextFormatter().format(record)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert line == f"2026-12-04T00:00:00.250000+00:00 WARNING consent [{os.getpid()}] saved"
 
 
 def console_formatter() -> logging.Formatter:
@@ -136,13 +167,18 @@ def _test_database_url() -> str:
 
 
 @pytest.mark.services
+@pytest.mark.parametrize("log_format", ["json", "text"])
 @pytest.mark.parametrize(("role", "started"), [("worker", " ready."), ("beat", "Starting")])
-def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp_path, db):
-    """No start-up banner and no plain warning (Celery's about running as root) among them."""
+def test_the_production_worker_and_beat_lines_carry_time_and_level(
+    role, started, log_format, tmp_path, db
+):
+    """No start-up banner and no plain warning (Celery's about running as root) among them:
+    JSON objects, or text lines each starting with the time in UTC and the level (Celery's
+    own format wrote Amsterdam time, a banner and a warning without either)."""
     redis_url = require_service("REDIS_URL").rsplit("/", 1)[0] + "/13"  # a beat lock of its own
     env = {
         **os.environ,
-        "LOG_FORMAT": "json",
+        "LOG_FORMAT": log_format,
         "REDIS_URL": redis_url,
         # run-prod starts a role on a migrated database only: the test database.
         "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
@@ -155,8 +191,11 @@ def test_the_production_worker_and_beat_write_only_json_lines(role, started, tmp
         "CELERY_BEAT_DIR": str(tmp_path),
     }
     lines = _production_lines(role, env, started)
-    messages = [json.loads(line)["message"] for line in lines]
-    assert any(started in message for message in messages), lines
+    assert any(started in line for line in lines), lines
+    for line in lines:
+        assert_time_and_level(line)
+    if log_format == "json":
+        assert all(json.loads(line)["message"] for line in lines)
 
 
 def test_it_lets_celery_log_through_the_json_handler():
@@ -223,4 +262,4 @@ def test_a_request_for_a_host_not_served_is_one_warning_line(db, settings):
     assert console.filter(record)
     line = console.format(record)
     assert record.levelname == "WARNING" and "\n" not in line
-    assert line.startswith("Invalid HTTP_HOST header: '198.51.100.7'")
+    assert f"[{os.getpid()}] Invalid HTTP_HOST header: '198.51.100.7'" in line

@@ -38,3 +38,14 @@ def kills_its_worker(*, path: str) -> None:
     with open(path, "a") as runs:
         runs.write("ran\n")
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def outlives_its_lease(*, path: str, seconds: float) -> None:
+    """As a send to an SMTP server that answers slowly: 'started', a wait, then 'sent'."""
+    import time
+
+    with open(path, "a") as runs:
+        runs.write("started\n")
+    time.sleep(seconds)
+    with open(path, "a") as runs:
+        runs.write("sent\n")

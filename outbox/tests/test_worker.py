@@ -6,10 +6,11 @@ import time
 import uuid
 
 import pytest
+from django.test import override_settings
 
 from conftest import wait_for, worker
 from outbox.models import Duty
-from outbox.tasks import run_duty
+from outbox.tasks import _within_the_lease, run_duty
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -43,3 +44,29 @@ def test_it_fails_a_duty_whose_handler_kills_its_worker_every_time(services_up, 
     duty.refresh_from_db()
     assert failed, f"still {duty.status} after {duty.attempts} attempts"
     assert (duty.attempts, duty.lost_attempts, handler_runs()) == (3, 2, 2)
+
+
+def test_a_handler_never_sends_after_its_lease_ran_out(services_up, tmp_path):
+    """The lease is what keeps a second worker away; Celery's time limit (300 s by default,
+    CELERY_TASK_TIME_LIMIT) let a handler run on after a shorter OUTBOX_LEASE_SECONDS, or
+    the limit raised past it, while the sweeper handed the duty to another worker: the
+    same e-mail (a takedown notice) went twice. The handler stops at its lease."""
+    runs = tmp_path / "runs"
+    duty = Duty.objects.create(
+        key="outlives-its-lease",
+        handler="outbox.tests.handlers.outlives_its_lease",
+        payload={"path": str(runs), "seconds": LEASE + 3},
+    )
+    queue = f"test-outbox-{uuid.uuid4().hex[:8]}"
+    # The message carries its time limits from the sender (web, worker and beat share
+    # one environment): as dispatched with the same lease.
+    with override_settings(OUTBOX_LEASE_SECONDS=LEASE):
+        limits = _within_the_lease()
+    with worker(queue, pool="prefork", OUTBOX_LEASE_SECONDS=str(LEASE)) as process:
+        run_duty.apply_async((duty.pk,), queue=queue, **limits)
+        assert wait_for(lambda: runs.exists())
+        time.sleep(LEASE + 5)  # past the lease, and past the handler's own end
+        assert process.poll() is None, "the worker itself stays up"
+    assert runs.read_text().splitlines() == ["started"]
+    duty.refresh_from_db()
+    assert duty.status == Duty.Status.PENDING  # tried again after its backoff
