@@ -447,15 +447,18 @@ def takedowns_create(
     return _takedown_tasks_create(wanted, _takedowns_made(wanted))
 
 
-def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
+def _takedown_assignees(
+    checks: Collection[PublicationCheck], *, gone: int | None = None
+) -> dict[int, int]:
     """Check id -> who takes it down: the teacher who made it while they still teach or
     direct at its school (board staff: while on the board), else the school's leaders'
-    first (its directors, or the board; with neither, still its maker). One query for the
-    makers, one per school whose maker left."""
+    first (its directors, or the board; with neither, still its maker). `gone`: an account
+    being deleted, which counts as neither. One query for the makers, one per school
+    whose maker left."""
     if not checks:
         return {}
     acting = acting_pairs(
-        {check.checked_by_id for check in checks},
+        {check.checked_by_id for check in checks} - {gone},
         {check.school_id for check in checks},
         board_everywhere=True,
     )
@@ -466,26 +469,33 @@ def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
             assignees[check.pk] = check.checked_by_id
             continue
         if check.school_id not in leaders:
-            leaders[check.school_id] = leader_ids(check.school_id)
+            leaders[check.school_id] = leader_ids(check.school_id, excluding=gone)
         assignees[check.pk] = next(iter(leaders[check.school_id]), check.checked_by_id)
     return assignees
 
 
 @transaction.atomic
-def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
+def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[TakedownTask]:
     """This staff member's open takedowns at schools where they no longer teach or direct,
     and are not on the board (a membership ended, the account was deactivated), go to each
     school's leaders' first, each with its e-mail: a picture is not left up for someone
-    who cannot take it down."""
-    tasks = list(
-        TakedownTask.objects.filter(assigned_to_id=user_id, done_at__isnull=True).select_related(
-            "publication_check"
-        )
-    )
+    who cannot take it down. With `leaving` (the account is being deleted, and its tasks
+    with it) every task moves, at every school, and the done ones too, without an e-mail:
+    they are the record that the picture was taken down."""
+    tasks = TakedownTask.objects.filter(assigned_to_id=user_id).select_related("publication_check")
+    if not leaving:
+        tasks = tasks.filter(done_at__isnull=True)
+    tasks = list(tasks)
     checks = {task.publication_check for task in tasks}
     schools = {check.school_id for check in checks}
-    still = {school for _user, school in acting_pairs([user_id], schools, board_everywhere=True)}
-    assignees = _takedown_assignees({check for check in checks if check.school_id not in still})
+    still = set()
+    if not leaving:
+        acting = acting_pairs([user_id], schools, board_everywhere=True)
+        still = {school for _user, school in acting}
+    assignees = _takedown_assignees(
+        {check for check in checks if check.school_id not in still},
+        gone=user_id if leaving else None,
+    )
     moved = []
     for task in tasks:
         assignee = assignees.get(task.publication_check_id, user_id)
@@ -503,6 +513,7 @@ def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
                 {"task_id": task.pk, "user_id": task.assigned_to_id},
             )
             for task in moved
+            if task.is_open
         ]
     )
     return moved
