@@ -444,7 +444,7 @@ def takedowns_create(
     assignees = _takedown_assignees({task.publication_check for task in wanted.values()})
     for task in wanted.values():
         task.assigned_to_id = assignees[task.publication_check.pk]
-    return _takedown_tasks_create(wanted, _takedowns_made(wanted))
+    return _takedown_tasks_create(wanted, *_takedowns_made(wanted))
 
 
 def _takedown_assignees(
@@ -510,33 +510,44 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
             (
                 f"takedown-email:{task.pk}:to:{task.assigned_to_id}",
                 TAKEDOWN_EMAIL,
-                {"task_id": task.pk, "user_id": task.assigned_to_id},
+                _takedown_email_payload(task),
             )
-            for task in moved
-            if task.is_open
+            for task in _one_per_picture(task for task in moved if task.is_open)
         ]
     )
     return moved
 
 
-def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> set[tuple[int, int]]:
-    """Which of these (check, pupil) already have their task. One query."""
+def _takedowns_made(
+    wanted: Mapping[tuple[int, int], TakedownTask],
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Of these checks: which (check, pupil) already have their task, and which (check,
+    assignee) already have an open one. One query."""
     if not wanted:
-        return set()
-    return set(
-        TakedownTask.objects.filter(
-            publication_check_id__in={check_id for check_id, _pupil in wanted},
-            pupil_id__in={pupil_id for _check, pupil_id in wanted},
-        ).values_list("publication_check_id", "pupil_id")
-    )
+        return set(), set()
+    rows = TakedownTask.objects.filter(
+        publication_check_id__in={check_id for check_id, _pupil in wanted}
+    ).values_list("publication_check_id", "pupil_id", "assigned_to_id", "done_at")
+    made, told = set(), set()
+    for check_id, pupil_id, assignee_id, done_at in rows.order_by():
+        made.add((check_id, pupil_id))
+        if done_at is None:
+            told.add((check_id, assignee_id))
+    return made, told
 
 
 def _takedown_tasks_create(
-    wanted: Mapping[tuple[int, int], TakedownTask], made: set[tuple[int, int]]
+    wanted: Mapping[tuple[int, int], TakedownTask],
+    made: set[tuple[int, int]],
+    told: Collection[tuple[int, int]] = frozenset(),
 ) -> list[TakedownTask]:
     """The wanted tasks not `made` before, in one INSERT, and their e-mails as outbox
     duties in another. A task made meanwhile by a change of meaning (which takes no pupil
-    lock) makes the INSERT fail: then each is made, or found, one by one."""
+    lock) makes the INSERT fail: then each is made, or found, one by one.
+
+    One e-mail per picture: the new tasks of one check for one assignee share it, and a
+    check whose assignee has an open task on it already (`told`: (check, assignee)) gets
+    none: the picture is taken down once, whatever number of pupils it lost."""
     tasks = [task for key, task in wanted.items() if key not in made]
     if not tasks:
         return []
@@ -547,15 +558,24 @@ def _takedown_tasks_create(
         tasks = [task for task in map(_takedown_task_get_or_create, tasks) if task is not None]
     duties_enqueue_many(
         duties=[
-            (
-                f"takedown-email:{task.pk}",
-                TAKEDOWN_EMAIL,
-                {"task_id": task.pk, "user_id": task.assigned_to_id},
-            )
-            for task in tasks
+            (f"takedown-email:{task.pk}", TAKEDOWN_EMAIL, _takedown_email_payload(task))
+            for task in _one_per_picture(tasks)
+            if (task.publication_check_id, task.assigned_to_id) not in told
         ]
     )
     return tasks
+
+
+def _one_per_picture(tasks: Iterable[TakedownTask]) -> list[TakedownTask]:
+    """The first task of each (check, assignee): the one their e-mail is sent for."""
+    first: dict[tuple[int, int], TakedownTask] = {}
+    for task in sorted(tasks, key=lambda task: task.pk):
+        first.setdefault((task.publication_check_id, task.assigned_to_id), task)
+    return list(first.values())
+
+
+def _takedown_email_payload(task: TakedownTask) -> dict:
+    return {"task_id": task.pk, "user_id": task.assigned_to_id}
 
 
 TAKEDOWN_EMAIL = "consent.duties.takedown_email_send"

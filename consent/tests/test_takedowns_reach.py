@@ -60,3 +60,71 @@ def test_a_done_task_of_a_deleted_account_stays_as_the_record_without_an_email(
     task = TakedownTask.objects.get()
     assert (task.assigned_to, task.done_by, task.is_open) == (board, None, False)
     assert mail.outbox == []
+
+
+@pytest.fixture
+def class_photo(teacher_a, parent_a, pupil_a, group_a1):
+    """One photo of three pupils of the same family, all allowed."""
+    from conftest import make_pupil
+    from schools.models import Guardianship
+
+    twins = [
+        make_pupil(pupil_a.school, group_a1, f"20{n}", f"Tweeling{n}", "Jansen") for n in (1, 2)
+    ]
+    for twin in twins:
+        Guardianship.objects.create(user=parent_a, pupil=twin, has_parental_authority=True)
+    pupils = [pupil_a, *twins]
+    for pupil in pupils:
+        decide(pupil, parent_a, "sociale-media", "photo", True)
+    check = publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=pupils
+    )
+    return check, pupils
+
+
+def _takedown_mails():
+    return [m for m in mail.outbox if "/toestemming/verwijderen/" in m.body]
+
+
+def test_a_change_of_meaning_tells_the_teacher_once_per_picture_not_once_per_pupil(
+    eager_tasks, django_capture_on_commit_callbacks, class_photo, teacher_a, board
+):
+    from consent.services import purpose_version_publish
+
+    check, pupils = class_photo
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        purpose_version_publish(
+            user=board, purpose=check.purpose, text="Nieuwe tekst", kind="change_of_meaning"
+        )
+    assert TakedownTask.objects.filter(publication_check=check).count() == 3
+    assert [m.to for m in _takedown_mails()] == [[teacher_a.email]]
+    assert "3 leerlingen" in _takedown_mails()[0].body
+    assert not any(pupil.first_name in _takedown_mails()[0].body for pupil in pupils)
+    assert not TakedownTask.objects.filter(emailed_at=None).exists()
+
+
+def test_a_second_pupil_withdrawn_from_a_picture_still_to_take_down_sends_no_second_email(
+    eager_tasks, django_capture_on_commit_callbacks, class_photo, teacher_a, parent_a
+):
+    check, pupils = class_photo
+    mail.outbox.clear()
+    for pupil in pupils[:2]:
+        with django_capture_on_commit_callbacks(execute=True):
+            decide(pupil, parent_a, "sociale-media", "photo", False)
+    assert TakedownTask.objects.filter(publication_check=check).count() == 2
+    assert [m.to for m in _takedown_mails()] == [[teacher_a.email]]
+
+
+def test_a_pupil_withdrawn_from_a_picture_already_taken_down_is_told_again(
+    eager_tasks, django_capture_on_commit_callbacks, class_photo, teacher_a, parent_a
+):
+    # Marked done: the teacher may have put an edited photo back up; the safe side tells.
+    check, pupils = class_photo
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupils[0], parent_a, "sociale-media", "photo", False)
+    TakedownTask.objects.update(done_at="2026-11-30T10:00Z")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupils[1], parent_a, "sociale-media", "photo", False)
+    assert [m.to for m in _takedown_mails()] == [[teacher_a.email]]
