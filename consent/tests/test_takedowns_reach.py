@@ -128,3 +128,87 @@ def test_a_pupil_withdrawn_from_a_picture_already_taken_down_is_told_again(
     with django_capture_on_commit_callbacks(execute=True):
         decide(pupils[1], parent_a, "sociale-media", "photo", False)
     assert [m.to for m in _takedown_mails()] == [[teacher_a.email]]
+
+
+def _social_photo_no(**extra) -> dict:
+    social = purpose("sociale-media")
+    return {f"c-{social.pk}-photo": "no", f"v-{social.pk}": social.versions.get().pk, **extra}
+
+
+def _leave(pupil):
+    import datetime
+
+    from schools.models import Pupil
+
+    Pupil.objects.filter(pk=pupil.pk).update(left_on=datetime.date(2026, 7, 10))
+
+
+def test_a_parent_still_withdraws_for_a_child_who_left(
+    eager_tasks, django_capture_on_commit_callbacks, login, published, teacher_a, parent_a, pupil_a
+):
+    from django.urls import reverse
+
+    _leave(pupil_a)
+    client = login(parent_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("consent:child", args=[pupil_a.pk]), _social_photo_no())
+    assert response.status_code == 302
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+    assert [m.to for m in _takedown_mails()] == [[teacher_a.email]]
+
+
+def test_a_parent_withdraws_everything_for_a_child_who_left(
+    login, published, teacher_a, parent_a, pupil_a
+):
+    from django.urls import reverse
+
+    _leave(pupil_a)
+    response = login(parent_a).post(
+        reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"}
+    )
+    assert response.status_code == 302
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+
+
+def test_the_director_records_a_phone_no_for_a_child_who_left(
+    login, published, teacher_a, director_a, parent_a, pupil_a
+):
+    from django.urls import reverse
+
+    _leave(pupil_a)
+    data = _social_photo_no(guardian=parent_a.pk, method="phone")
+    response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
+    assert response.status_code == 302
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+
+
+def test_my_children_says_which_child_left_and_that_withdrawing_there_still_works(
+    login, parent_a, pupil_a
+):
+    from django.urls import reverse
+
+    _leave(pupil_a)
+    page = login(parent_a).get(reverse("consent:my_children")).content.decode()
+    assert "10 juli 2026" in page
+    assert "intrekken" in page
+
+
+def test_a_child_who_changed_school_is_withdrawn_for_per_record(
+    login, published, teacher_a, parent_a, pupil_a, school_b, group_b1
+):
+    # The import at the new school makes a new record; the old one is marked as left.
+    from django.urls import reverse
+
+    from conftest import make_pupil
+    from schools.models import Guardianship
+
+    _leave(pupil_a)
+    new_record = make_pupil(school_b, group_b1, "9001", pupil_a.first_name, pupil_a.last_name)
+    Guardianship.objects.create(user=parent_a, pupil=new_record, has_parental_authority=True)
+    client = login(parent_a)
+    client.post(reverse("consent:withdraw", args=[new_record.pk]), {"target": "all"})
+    assert not TakedownTask.objects.exists()  # the new school published nothing of the child
+    page = client.get(reverse("consent:my_children")).content.decode()
+    assert page.count("Keuzes voor Sem") == 2 and "10 juli 2026" in page
+    client.post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"})
+    assert TakedownTask.objects.get().assigned_to == teacher_a
