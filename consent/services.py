@@ -663,6 +663,19 @@ def pupil_safeguarding_set(*, pupil: Pupil, not_in_picture: bool) -> list[Takedo
     )
 
 
+def takedowns_for_erased_pupil(*, pupil_id: int) -> list[TakedownTask]:
+    """The pupil's record was erased after the retention term, their parents unlinked:
+    nobody can withdraw for them any more, so what is still published of them (on every
+    channel and medium) is taken down now instead of staying up for good."""
+    return takedowns_create(
+        pupil_ids=[pupil_id],
+        purpose_ids=None,
+        media_types=MediaType.values,
+        before=timezone.now(),
+        reason=TakedownTask.Reason.ERASED,
+    )
+
+
 # TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).count(), written
 # out: it runs on every teacher's and director's page, and building it through the ORM
 # cost more CPU than running it (tests compare the two).
