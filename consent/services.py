@@ -482,10 +482,10 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
     who cannot take it down. With `leaving` (the account is being deleted, and its tasks
     with it) every task moves, at every school, and the done ones too, without an e-mail:
     they are the record that the picture was taken down."""
-    tasks = TakedownTask.objects.filter(assigned_to_id=user_id).select_related("publication_check")
+    found = TakedownTask.objects.filter(assigned_to_id=user_id).select_related("publication_check")
     if not leaving:
-        tasks = tasks.filter(done_at__isnull=True)
-    tasks = list(tasks)
+        found = found.filter(done_at__isnull=True)
+    tasks = list(found)
     checks = {task.publication_check for task in tasks}
     schools = {check.school_id for check in checks}
     still = set()
@@ -676,27 +676,36 @@ def takedowns_for_erased_pupil(*, pupil_id: int) -> list[TakedownTask]:
     )
 
 
-# TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).count(), written
-# out: it runs on every teacher's and director's page, and building it through the ORM
-# cost more CPU than running it (tests compare the two).
+# The publications (checks) with an open task of the user: TakedownTask.objects.filter(
+# assigned_to=user, done_at__isnull=True).values("publication_check").distinct().count(),
+# written out: it runs on every teacher's and director's page, and building it through
+# the ORM cost more CPU than running it (tests compare the two).
 OPEN_TAKEDOWNS_SQL = (
-    "SELECT COUNT(*) FROM consent_takedowntask WHERE assigned_to_id = %s AND done_at IS NULL"
+    "SELECT COUNT(DISTINCT publication_check_id) FROM consent_takedowntask"
+    " WHERE assigned_to_id = %s AND done_at IS NULL"
 )
 
 
 def open_takedowns_query(user) -> tuple[str, list] | None:
     """The menu's number next to "Take down" (a page scalar, settings.PORTAL_PAGE_SCALARS):
-    this staff member's open tasks. Read with the other page scalars in one query."""
+    the publications this staff member still has to take down. Read with the other page
+    scalars in one query."""
     if not is_staff_member(user):
         return None
     return OPEN_TAKEDOWNS_SQL, [user.pk]
 
 
-def takedown_complete(*, task: TakedownTask, user=None) -> None:
-    """Mark the task done (once: a second click changes nothing), by `user`."""
-    TakedownTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=user
-    )
+def takedown_complete(*, task: TakedownTask, user=None, reach=None) -> int:
+    """Mark the task done (once: a second click changes nothing), by `user`. With `reach`
+    (the tasks the user may mark, `consent.access.takedowns_in_reach`), the picture is
+    taken down: every open task of the same check in reach, the other pupils in it too."""
+    tasks = TakedownTask.objects.filter(done_at__isnull=True)
+    if reach is None:
+        tasks = tasks.filter(pk=task.pk)
+    else:
+        same_picture = reach.filter(publication_check_id=task.publication_check_id)
+        tasks = tasks.filter(pk__in=same_picture.values("pk"))
+    return tasks.update(done_at=timezone.now(), done_by=user)
 
 
 # --- Purposes (board) ------------------------------------------------------------

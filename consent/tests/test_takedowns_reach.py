@@ -212,3 +212,52 @@ def test_a_child_who_changed_school_is_withdrawn_for_per_record(
     assert page.count("Keuzes voor Sem") == 2 and "10 juli 2026" in page
     client.post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"})
     assert TakedownTask.objects.get().assigned_to == teacher_a
+
+
+def _meaning_changed(check, board):
+    from consent.services import purpose_version_publish
+
+    purpose_version_publish(
+        user=board, purpose=check.purpose, text="Nieuwe tekst", kind="change_of_meaning"
+    )
+
+
+def _flat(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_a_picture_that_lost_three_pupils_is_one_thing_to_take_down(
+    login, class_photo, teacher_a, director_a, board
+):
+    import re
+
+    from django.urls import reverse
+
+    check, pupils = class_photo
+    _meaning_changed(check, board)
+    client = login(teacher_a)
+    page = _flat(client.get(reverse("consent:takedowns")))
+    assert page.count('<li class="card">') == 1
+    assert all(pupil.first_name in page for pupil in pupils)
+    menu = re.search(r'<a href="/toestemming/verwijderen/"[^>]*>(.*?)</a>', page)[1]
+    assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in menu
+    home = _flat(client.get(reverse("accounts:home_teacher")))
+    assert "1 publicatie offline halen" in home
+    director_home = _flat(login(director_a).get(reverse("accounts:home_director")))
+    assert "1 publicatie moet nog worden verwijderd" in director_home
+
+
+def test_taking_the_picture_down_closes_it_for_every_pupil_in_it(
+    login, class_photo, teacher_a, other_teacher, board
+):
+    from django.urls import reverse
+
+    check, pupils = class_photo
+    _meaning_changed(check, board)
+    first = TakedownTask.objects.filter(publication_check=check).first()
+    done = reverse("consent:takedown_done", args=[first.pk])
+    assert login(other_teacher).post(done).status_code == 404
+    assert TakedownTask.objects.filter(done_at=None).count() == 3
+    assert login(teacher_a).post(done).status_code == 302
+    assert not TakedownTask.objects.filter(done_at=None).exists()
+    assert set(TakedownTask.objects.values_list("done_by", flat=True)) == {teacher_a.pk}
