@@ -261,3 +261,19 @@ def test_taking_the_picture_down_closes_it_for_every_pupil_in_it(
     assert login(teacher_a).post(done).status_code == 302
     assert not TakedownTask.objects.filter(done_at=None).exists()
     assert set(TakedownTask.objects.values_list("done_by", flat=True)) == {teacher_a.pk}
+
+
+def test_the_director_records_a_no_for_a_parent_whose_account_was_deactivated(
+    login, published, teacher_a, director_a, parent_a, pupil_a
+):
+    # Deactivating an account withdraws nothing (its "ja" still counts); the parent, who
+    # cannot log in, withdraws by phone and the director records it.
+    from django.urls import reverse
+
+    parent_a.is_active = False
+    parent_a.save()
+    assert not TakedownTask.objects.exists()
+    data = _social_photo_no(guardian=parent_a.pk, method="phone")
+    response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
+    assert response.status_code == 302
+    assert TakedownTask.objects.get().assigned_to == teacher_a
