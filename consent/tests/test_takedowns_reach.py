@@ -277,3 +277,20 @@ def test_the_director_records_a_no_for_a_parent_whose_account_was_deactivated(
     response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
     assert response.status_code == 302
     assert TakedownTask.objects.get().assigned_to == teacher_a
+
+
+def test_the_pictures_still_to_take_down_come_first(
+    login, published, teacher_a, parent_a, pupil_a, pupil_a2
+):
+    # PostgreSQL sorts NULL last: ordered by done_at alone, the done ones came first.
+    from django.urls import reverse
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    TakedownTask.objects.update(done_at="2026-11-30T10:00Z", done_by=teacher_a)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    page = _flat(login(teacher_a).get(reverse("consent:takedowns")))
+    assert page.index("Te doen: Sem") < page.index("Afgehandeld: Sem")

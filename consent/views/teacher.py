@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -301,7 +301,8 @@ def takedowns(request):
         TakedownTask.objects.filter(assigned_to=request.user)
         .select_related("publication_check__purpose", "publication_check__checked_by")
         .select_related("pupil", "done_by")
-        .order_by("done_at", "-created_at")
+        # open first: PostgreSQL sorts NULL last in ascending order, SQLite first
+        .order_by(F("done_at").asc(nulls_first=True), "-created_at", "-id")
     )
     context = {
         "pictures": by_picture(tasks),
