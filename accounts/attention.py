@@ -172,8 +172,11 @@ def _add_work(by_school: dict[int, SchoolAttention]) -> None:
         .select_related("publication_check__purpose", "assigned_to")
         .order_by("created_at")
     )
+    pictures = set()  # one line per publication, however many pupils it lost
     for task in takedowns:
-        by_school[task.publication_check.school_id].takedowns.append(task)
+        if task.publication_check_id not in pictures:
+            pictures.add(task.publication_check_id)
+            by_school[task.publication_check.school_id].takedowns.append(task)
     cases = (
         FollowUp.objects.filter(school_id__in=ids, status__in=FollowUp.OPEN_STATUSES)
         .select_related("assigned_to")

@@ -209,7 +209,7 @@ def _open_work(ids: list[int], failing: list[Source]) -> dict[int, tuple[int, in
     takedowns = (
         TakedownTask.objects.filter(publication_check__school_id__in=ids, done_at__isnull=True)
         .values("publication_check__school_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("publication_check", distinct=True))
         .values_list("publication_check__school_id", "n")
     )
     for school_id, n in takedowns:

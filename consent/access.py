@@ -38,15 +38,28 @@ def get_check_for_user(user, pk) -> PublicationCheck:
     return get_object_or_404(checks, pk=pk)
 
 
-def get_takedown_for_user(user, pk) -> TakedownTask:
-    """The user's own task, or any task of a school the user directs: a director can see
-    a picture taken down when the teacher it was given to is away. Directors by
+def takedowns_in_reach(user):
+    """The user's own tasks, and every task of a school the user directs: a director can
+    see a picture taken down when the teacher it was given to is away. Directors by
     membership only: the board's and the privacy officer's reach of every school does not
     make every school's tasks theirs."""
-    tasks = TakedownTask.objects.filter(
+    return TakedownTask.objects.filter(
         Q(assigned_to=user) | Q(publication_check__school_id__in=own_directed_school_ids(user))
     )
-    return get_object_or_404(tasks, pk=pk)
+
+
+def get_takedown_for_user(user, pk) -> TakedownTask:
+    return get_object_or_404(takedowns_in_reach(user), pk=pk)
+
+
+def by_picture(tasks) -> list[list[TakedownTask]]:
+    """Tasks grouped per publication (check), open and done apart, in the order of each
+    group's first task: one card, and one "taken down", per picture however many pupils
+    it lost."""
+    groups: dict[tuple[int, bool], list[TakedownTask]] = {}
+    for task in tasks:
+        groups.setdefault((task.publication_check_id, task.is_open), []).append(task)
+    return list(groups.values())
 
 
 def takedowns_of_colleagues(user):

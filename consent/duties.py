@@ -33,8 +33,10 @@ def _mail(template: str, subject, user_id: int, context: dict) -> bool:
 
 
 def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
-    """E-mail `user_id`, the assignee when the duty was written. A task handed over before
-    this went out sends nothing: the hand-over wrote the new assignee's own duty."""
+    """E-mail `user_id`, the assignee when the duty was written, about the picture of
+    `task_id`: one e-mail for every pupil the picture lost that is open with them (the
+    tasks made with it, and since, share it). A task handed over before this went out
+    sends nothing: the hand-over wrote the new assignee's own duty."""
     task = TakedownTask.objects.select_related(
         "publication_check__purpose",
         "publication_check__checked_by",
@@ -43,17 +45,24 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
     if user_id is not None and task.assigned_to_id != user_id:
         logger.info("takedown task %s was handed over; its earlier e-mail is not sent", task_id)
         return
+    same_picture = TakedownTask.objects.filter(
+        publication_check_id=task.publication_check_id,
+        assigned_to_id=task.assigned_to_id,
+        done_at__isnull=True,
+    ).exclude(pk=task.pk)
+    pupils = 1 + same_picture.count()
     if not _mail(
         "consent/email/takedown.txt",
         _("Take down a publication"),
         task.assigned_to_id,
-        {"task": task, "url": reverse("consent:takedowns")},
+        {"task": task, "pupils": pupils, "url": reverse("consent:takedowns")},
     ):
         return
-    TakedownTask.objects.filter(pk=task_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
+    told = same_picture.filter(emailed_at__isnull=True) | TakedownTask.objects.filter(
+        pk=task_id, emailed_at__isnull=True
     )
-    logger.info("takedown e-mail sent for task %s", task_id)
+    told.update(emailed_at=timezone.now())
+    logger.info("takedown e-mail sent for task %s (%s pupils)", task_id, pupils)
 
 
 CONFLICT_EMAIL = "consent.duties.conflict_email_send"

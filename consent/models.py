@@ -321,6 +321,7 @@ class TakedownTask(models.Model):
         CHANGE_OF_MEANING = "change_of_meaning", _("the channel's text changed in meaning")
         SAFEGUARDING = "safeguarding", _("the pupil may no longer be shown")
         AUTHORITY = "authority", _("who has parental authority (gezag) changed")
+        ERASED = "erased", _("the pupil left and their record was erased")
 
     publication_check = models.ForeignKey(
         PublicationCheck,

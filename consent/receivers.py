@@ -10,6 +10,7 @@ from consent.models import ConsentEvent
 from consent.services import (
     check_notes_erase_before,
     check_notes_erase_for_pupil,
+    takedowns_for_erased_pupil,
     takedowns_for_gezag_change,
     takedowns_hand_over,
 )
@@ -81,9 +82,21 @@ def hand_over_takedowns_of_deactivated(sender, instance, raw=False, **kwargs):
         takedowns_hand_over(user_id=instance.pk)
 
 
+@receiver(pre_delete, sender=get_user_model())
+def hand_over_takedowns_of_deleted(sender, instance, **kwargs):
+    """An account deleted (the admin) would take its takedown tasks with it: they go to
+    whoever answers for each school first, the open ones with their e-mail."""
+    takedowns_hand_over(user_id=instance.pk, leaving=True)
+
+
 @receiver(pupil_erased)
 def erase_check_notes_of_erased_pupil(sender, pupil_id, **kwargs):
     check_notes_erase_for_pupil(pupil_id=pupil_id, today=timezone.localdate())
+
+
+@receiver(pupil_erased)
+def take_down_what_is_published_of_erased_pupil(sender, pupil_id, **kwargs):
+    takedowns_for_erased_pupil(pupil_id=pupil_id)
 
 
 @receiver(retention_term_passed)

@@ -444,18 +444,21 @@ def takedowns_create(
     assignees = _takedown_assignees({task.publication_check for task in wanted.values()})
     for task in wanted.values():
         task.assigned_to_id = assignees[task.publication_check.pk]
-    return _takedown_tasks_create(wanted, _takedowns_made(wanted))
+    return _takedown_tasks_create(wanted, *_takedowns_made(wanted))
 
 
-def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
+def _takedown_assignees(
+    checks: Collection[PublicationCheck], *, gone: int | None = None
+) -> dict[int, int]:
     """Check id -> who takes it down: the teacher who made it while they still teach or
     direct at its school (board staff: while on the board), else the school's leaders'
-    first (its directors, or the board; with neither, still its maker). One query for the
-    makers, one per school whose maker left."""
+    first (its directors, or the board; with neither, still its maker). `gone`: an account
+    being deleted, which counts as neither. One query for the makers, one per school
+    whose maker left."""
     if not checks:
         return {}
     acting = acting_pairs(
-        {check.checked_by_id for check in checks},
+        {check.checked_by_id for check in checks} - {gone},
         {check.school_id for check in checks},
         board_everywhere=True,
     )
@@ -466,26 +469,33 @@ def _takedown_assignees(checks: Collection[PublicationCheck]) -> dict[int, int]:
             assignees[check.pk] = check.checked_by_id
             continue
         if check.school_id not in leaders:
-            leaders[check.school_id] = leader_ids(check.school_id)
+            leaders[check.school_id] = leader_ids(check.school_id, excluding=gone)
         assignees[check.pk] = next(iter(leaders[check.school_id]), check.checked_by_id)
     return assignees
 
 
 @transaction.atomic
-def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
+def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[TakedownTask]:
     """This staff member's open takedowns at schools where they no longer teach or direct,
     and are not on the board (a membership ended, the account was deactivated), go to each
     school's leaders' first, each with its e-mail: a picture is not left up for someone
-    who cannot take it down."""
-    tasks = list(
-        TakedownTask.objects.filter(assigned_to_id=user_id, done_at__isnull=True).select_related(
-            "publication_check"
-        )
-    )
+    who cannot take it down. With `leaving` (the account is being deleted, and its tasks
+    with it) every task moves, at every school, and the done ones too, without an e-mail:
+    they are the record that the picture was taken down."""
+    found = TakedownTask.objects.filter(assigned_to_id=user_id).select_related("publication_check")
+    if not leaving:
+        found = found.filter(done_at__isnull=True)
+    tasks = list(found)
     checks = {task.publication_check for task in tasks}
     schools = {check.school_id for check in checks}
-    still = {school for _user, school in acting_pairs([user_id], schools, board_everywhere=True)}
-    assignees = _takedown_assignees({check for check in checks if check.school_id not in still})
+    still = set()
+    if not leaving:
+        acting = acting_pairs([user_id], schools, board_everywhere=True)
+        still = {school for _user, school in acting}
+    assignees = _takedown_assignees(
+        {check for check in checks if check.school_id not in still},
+        gone=user_id if leaving else None,
+    )
     moved = []
     for task in tasks:
         assignee = assignees.get(task.publication_check_id, user_id)
@@ -500,32 +510,44 @@ def takedowns_hand_over(*, user_id: int) -> list[TakedownTask]:
             (
                 f"takedown-email:{task.pk}:to:{task.assigned_to_id}",
                 TAKEDOWN_EMAIL,
-                {"task_id": task.pk, "user_id": task.assigned_to_id},
+                _takedown_email_payload(task),
             )
-            for task in moved
+            for task in _one_per_picture(task for task in moved if task.is_open)
         ]
     )
     return moved
 
 
-def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> set[tuple[int, int]]:
-    """Which of these (check, pupil) already have their task. One query."""
+def _takedowns_made(
+    wanted: Mapping[tuple[int, int], TakedownTask],
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """Of these checks: which (check, pupil) already have their task, and which (check,
+    assignee) already have an open one. One query."""
     if not wanted:
-        return set()
-    return set(
-        TakedownTask.objects.filter(
-            publication_check_id__in={check_id for check_id, _pupil in wanted},
-            pupil_id__in={pupil_id for _check, pupil_id in wanted},
-        ).values_list("publication_check_id", "pupil_id")
-    )
+        return set(), set()
+    rows = TakedownTask.objects.filter(
+        publication_check_id__in={check_id for check_id, _pupil in wanted}
+    ).values_list("publication_check_id", "pupil_id", "assigned_to_id", "done_at")
+    made, told = set(), set()
+    for check_id, pupil_id, assignee_id, done_at in rows.order_by():
+        made.add((check_id, pupil_id))
+        if done_at is None:
+            told.add((check_id, assignee_id))
+    return made, told
 
 
 def _takedown_tasks_create(
-    wanted: Mapping[tuple[int, int], TakedownTask], made: set[tuple[int, int]]
+    wanted: Mapping[tuple[int, int], TakedownTask],
+    made: set[tuple[int, int]],
+    told: Collection[tuple[int, int]] = frozenset(),
 ) -> list[TakedownTask]:
     """The wanted tasks not `made` before, in one INSERT, and their e-mails as outbox
     duties in another. A task made meanwhile by a change of meaning (which takes no pupil
-    lock) makes the INSERT fail: then each is made, or found, one by one."""
+    lock) makes the INSERT fail: then each is made, or found, one by one.
+
+    One e-mail per picture: the new tasks of one check for one assignee share it, and a
+    check whose assignee has an open task on it already (`told`: (check, assignee)) gets
+    none: the picture is taken down once, whatever number of pupils it lost."""
     tasks = [task for key, task in wanted.items() if key not in made]
     if not tasks:
         return []
@@ -536,15 +558,24 @@ def _takedown_tasks_create(
         tasks = [task for task in map(_takedown_task_get_or_create, tasks) if task is not None]
     duties_enqueue_many(
         duties=[
-            (
-                f"takedown-email:{task.pk}",
-                TAKEDOWN_EMAIL,
-                {"task_id": task.pk, "user_id": task.assigned_to_id},
-            )
-            for task in tasks
+            (f"takedown-email:{task.pk}", TAKEDOWN_EMAIL, _takedown_email_payload(task))
+            for task in _one_per_picture(tasks)
+            if (task.publication_check_id, task.assigned_to_id) not in told
         ]
     )
     return tasks
+
+
+def _one_per_picture(tasks: Iterable[TakedownTask]) -> list[TakedownTask]:
+    """The first task of each (check, assignee): the one their e-mail is sent for."""
+    first: dict[tuple[int, int], TakedownTask] = {}
+    for task in sorted(tasks, key=lambda task: task.pk):
+        first.setdefault((task.publication_check_id, task.assigned_to_id), task)
+    return list(first.values())
+
+
+def _takedown_email_payload(task: TakedownTask) -> dict:
+    return {"task_id": task.pk, "user_id": task.assigned_to_id}
 
 
 TAKEDOWN_EMAIL = "consent.duties.takedown_email_send"
@@ -632,27 +663,49 @@ def pupil_safeguarding_set(*, pupil: Pupil, not_in_picture: bool) -> list[Takedo
     )
 
 
-# TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).count(), written
-# out: it runs on every teacher's and director's page, and building it through the ORM
-# cost more CPU than running it (tests compare the two).
+def takedowns_for_erased_pupil(*, pupil_id: int) -> list[TakedownTask]:
+    """The pupil's record was erased after the retention term, their parents unlinked:
+    nobody can withdraw for them any more, so what is still published of them (on every
+    channel and medium) is taken down now instead of staying up for good."""
+    return takedowns_create(
+        pupil_ids=[pupil_id],
+        purpose_ids=None,
+        media_types=MediaType.values,
+        before=timezone.now(),
+        reason=TakedownTask.Reason.ERASED,
+    )
+
+
+# The publications (checks) with an open task of the user: TakedownTask.objects.filter(
+# assigned_to=user, done_at__isnull=True).values("publication_check").distinct().count(),
+# written out: it runs on every teacher's and director's page, and building it through
+# the ORM cost more CPU than running it (tests compare the two).
 OPEN_TAKEDOWNS_SQL = (
-    "SELECT COUNT(*) FROM consent_takedowntask WHERE assigned_to_id = %s AND done_at IS NULL"
+    "SELECT COUNT(DISTINCT publication_check_id) FROM consent_takedowntask"
+    " WHERE assigned_to_id = %s AND done_at IS NULL"
 )
 
 
 def open_takedowns_query(user) -> tuple[str, list] | None:
     """The menu's number next to "Take down" (a page scalar, settings.PORTAL_PAGE_SCALARS):
-    this staff member's open tasks. Read with the other page scalars in one query."""
+    the publications this staff member still has to take down. Read with the other page
+    scalars in one query."""
     if not is_staff_member(user):
         return None
     return OPEN_TAKEDOWNS_SQL, [user.pk]
 
 
-def takedown_complete(*, task: TakedownTask, user=None) -> None:
-    """Mark the task done (once: a second click changes nothing), by `user`."""
-    TakedownTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=user
-    )
+def takedown_complete(*, task: TakedownTask, user=None, reach=None) -> int:
+    """Mark the task done (once: a second click changes nothing), by `user`. With `reach`
+    (the tasks the user may mark, `consent.access.takedowns_in_reach`), the picture is
+    taken down: every open task of the same check in reach, the other pupils in it too."""
+    tasks = TakedownTask.objects.filter(done_at__isnull=True)
+    if reach is None:
+        tasks = tasks.filter(pk=task.pk)
+    else:
+        same_picture = reach.filter(publication_check_id=task.publication_check_id)
+        tasks = tasks.filter(pk__in=same_picture.values("pk"))
+    return tasks.update(done_at=timezone.now(), done_by=user)
 
 
 # --- Purposes (board) ------------------------------------------------------------

@@ -16,10 +16,12 @@ page loads (the teacher then picks the file again for step 2). Uploads stay in m
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +46,9 @@ DOWNLOAD_NAME = "foto-opgeschoond.jpg"
 
 
 # --- Consent verdict -------------------------------------------------------------------
-def _consent_verdict(*, user, form, results, store: bool) -> dict | None:
+def _consent_verdict(
+    *, user, form, results, store: bool, earlier: PublicationCheck | None = None
+) -> dict | None:
     """Store the check before posting as a PublicationCheck and describe its verdict;
     with `store` false (the teacher only updates the preview) describe it only.
 
@@ -62,13 +66,18 @@ def _consent_verdict(*, user, form, results, store: bool) -> dict | None:
             "verdicts": results,
             "text": verdict_text(purpose, MediaType.PHOTO, results),
         }
+    create = partial(
+        publication_check_create,
+        user=user,
+        purpose=form.cleaned_data["channel"],
+        media_type=MediaType.PHOTO,
+        pupils=pupils,
+    )
     try:
-        check = publication_check_create(
-            user=user,
-            purpose=form.cleaned_data["channel"],
-            media_type=MediaType.PHOTO,
-            pupils=pupils,
-        )
+        try:
+            check = create(replaces=earlier)
+        except IntegrityError:  # a second click replaced `earlier` first: stand alone
+            check = create()
     except ValidationError as error:
         form.add_error(None, error)
         return None
@@ -207,8 +216,13 @@ def _page(request, form, faces_form, prepared, keep, results, listing=None, key=
     }
     action = request.POST.get("action")
     if not form.errors and action in ("preview", "update"):
+        store = action == "preview"
         context["verdict"] = _consent_verdict(
-            user=request.user, form=form, results=results, store=action == "preview"
+            user=request.user,
+            form=form,
+            results=results,
+            store=store,
+            earlier=_checked_before(request, form, key) if store else None,
         )
     errors = form.errors or faces_form.errors
     return render(request, TEMPLATE, context, status=400 if errors else 200)
@@ -271,6 +285,28 @@ def _check_covers(*, user, form) -> bool:
         and check.media_type == MediaType.PHOTO
         and ticked <= checked
     )
+
+
+def _checked_before(request, form, key: str) -> PublicationCheck | None:
+    """The teacher's own earlier check of this same photo (its check and photo key posted
+    back), when the check made now stands in for it: same channel, and every pupil who
+    appears in it ticked now. Pressing "Check and show the photo" again (a pupil ticked
+    after the check) then replaces it, so one photo is one publication to take down, not
+    one per press. Otherwise None, and the earlier check keeps counting."""
+    pk = form.cleaned_data.get("check")
+    if not pk or request.POST.get("photo_key") != key:
+        return None
+    try:
+        check = _newest(get_check_for_user(request.user, pk))
+    except Http404:
+        return None
+    appearing = check.checked_pupils.filter(appearance=Appearance.APPEARS)
+    ticked = {pupil.pk for pupil in form.cleaned_data["pupils"]}
+    covered = check.checked_by_id == request.user.pk and check.media_type == MediaType.PHOTO
+    covered = covered and check.purpose_id == form.cleaned_data["channel"].pk
+    if not covered or not set(appearing.values_list("pupil_id", flat=True)) <= ticked:
+        return None
+    return check
 
 
 def _newest(check: PublicationCheck) -> PublicationCheck:

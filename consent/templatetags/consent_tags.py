@@ -11,6 +11,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from consent.access import by_picture
 from consent.models import ConsentEvent, MediaType, TakedownTask
 from consent.rules import State
 
@@ -19,11 +20,11 @@ register = template.Library()
 
 @register.inclusion_tag("consent/includes/teacher_takedowns.html")
 def open_takedowns(user):
-    """The teacher's open takedown tasks, for their home page."""
+    """The teacher's open takedowns, one per publication, for their home page."""
     tasks = TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).select_related(
         "publication_check__purpose"
     )
-    return {"takedowns": list(tasks)}
+    return {"takedowns": [picture[0] for picture in by_picture(tasks)]}
 
 
 STATE_HTML = (

@@ -450,3 +450,45 @@ def test_a_pupil_blurred_or_left_out_is_taken_down_for_by_no_cause(
     assert not TakedownTask.objects.filter(pupil=gijs).exists()
     expected = {mila.pk} if cause is _change_of_meaning else set()
     assert set(TakedownTask.objects.values_list("pupil_id", flat=True)) == expected
+
+
+def test_checking_the_same_photo_again_replaces_the_first_check(login, teacher_a, levi_gijs_mila):
+    """A pupil ticked after step 1 sends the teacher back to "Controleer en toon de foto":
+    the second check of the same photo replaces the first, so a later "no" takes that one
+    photo down once, not once per press."""
+    import re
+
+    _levi, (gijs, gijs_parent), (mila, _) = levi_gijs_mila
+    client = login(teacher_a)
+    channel = purpose("sociale-media").pk
+    step1 = {"action": "preview", "channel": channel, "pupils": [gijs.pk]}
+    page = client.post("/foto/", {"photo": _photo(), **step1}).content.decode()
+    first = PublicationCheck.objects.get()
+    key = re.search(r'name="photo_key" value="([0-9a-f]+)"', page)[1]
+    again = {**step1, "pupils": [gijs.pk, mila.pk], "check": first.pk, "photo_key": key}
+    client.post("/foto/", {"photo": _photo(), **again})
+    second = PublicationCheck.objects.latest("id")
+    assert second.replaces_id == first.pk
+    decide(gijs, gijs_parent, "sociale-media", "photo", False)
+    assert list(TakedownTask.objects.values_list("publication_check", flat=True)) == [second.pk]
+
+
+def test_checking_again_without_a_pupil_who_appears_keeps_the_first_check(
+    login, teacher_a, levi_gijs_mila
+):
+    """Mila may be in the photo as first checked: a check without her cannot stand in for
+    that one, or her parent's "no" would take nothing down."""
+    import re
+
+    _levi, (gijs, _), (mila, mila_parent) = levi_gijs_mila
+    client = login(teacher_a)
+    channel = purpose("sociale-media").pk
+    step1 = {"action": "preview", "channel": channel, "pupils": [gijs.pk, mila.pk]}
+    page = client.post("/foto/", {"photo": _photo(), **step1}).content.decode()
+    first = PublicationCheck.objects.get()
+    key = re.search(r'name="photo_key" value="([0-9a-f]+)"', page)[1]
+    again = {**step1, "pupils": [gijs.pk], "check": first.pk, "photo_key": key}
+    client.post("/foto/", {"photo": _photo(), **again})
+    assert PublicationCheck.objects.latest("id").replaces_id is None
+    decide(mila, mila_parent, "sociale-media", "photo", False)
+    assert list(TakedownTask.objects.values_list("publication_check", flat=True)) == [first.pk]

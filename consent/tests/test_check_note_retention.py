@@ -102,7 +102,8 @@ def test_it_keeps_the_check_and_its_rows_so_a_later_no_still_takes_the_photo_dow
     assert rows == {(check.pk, pupil_a.pk, "appears"), (check.pk, pupil_a2.pk, "appears")}
     with at("2026-09-01"):
         decide(pupil_a2, roos_parent, "website", "photo", False)
-    task = TakedownTask.objects.get()
+    # Sem's erasure took the photo down for him; Roos's "no" makes her own task on it
+    task = TakedownTask.objects.get(reason="answer")
     assert (task.publication_check_id, task.pupil_id) == (check.pk, pupil_a2.pk)
     client = login(director_a)
     takedowns = client.get(reverse("consent:takedowns")).content.decode()
@@ -163,3 +164,33 @@ def test_an_open_task_of_an_erased_pupil_still_says_whom_it_is_about(
     assert '<th scope="row">een leerling die de school heeft verlaten (gegevens gewist)</th>' in (
         detail
     )
+
+
+def test_erasing_a_pupil_takes_down_what_is_still_published_of_them(
+    eager_tasks, django_capture_on_commit_callbacks, login, director_a, parent_a, pupil_a, pupil_a2
+):
+    """After the erasure nobody can withdraw for the pupil (the parents are unlinked): a
+    picture still up would stay up for good, so the erasure takes it down."""
+    from django.core import mail
+
+    with at("2024-05-01"):
+        decide(pupil_a, parent_a, "website", "photo", True)
+    check = check_on("2024-05-01", director_a, [pupil_a, pupil_a2])
+    blurred = check_on(
+        "2024-05-02", director_a, [pupil_a], appearances={pupil_a.pk: Appearance.UNRECOGNISABLE}
+    )
+    leaves(pupil_a, "2024-07-15")
+    with django_capture_on_commit_callbacks(execute=True):
+        run_retention("2026-08-01")
+    task = TakedownTask.objects.get()
+    assert (task.publication_check_id, task.pupil_id, task.assigned_to_id, task.reason) == (
+        check.pk,
+        pupil_a.pk,
+        director_a.pk,
+        "erased",
+    )
+    assert blurred.pk != task.publication_check_id
+    [message] = mail.outbox
+    assert message.to == [director_a.email] and "Sem" not in message.body
+    page = " ".join(login(director_a).get(reverse("consent:takedowns")).content.decode().split())
+    assert "Te doen: een leerling die de school heeft verlaten (gegevens gewist)</h2>" in page

@@ -33,6 +33,7 @@ def test_it_asks_no_yearly_review_for_a_child_who_left(login, parent_a, pupil_a,
 def test_the_parents_lists_say_the_child_left(login, parent_a, pupil_a):
     left(pupil_a)
     client = login(parent_a)
-    for url in (reverse("accounts:home_parent"), reverse("consent:my_children")):
-        html = client.get(url).content.decode()
-        assert "Heeft de school verlaten op 10 juli 2026" in html, url
+    home = client.get(reverse("accounts:home_parent")).content.decode()
+    assert "Heeft de school verlaten op 10 juli 2026" in home
+    children = client.get(reverse("consent:my_children")).content.decode()
+    assert f"Heeft {pupil_a.school.name} verlaten op 10 juli 2026" in children

@@ -148,12 +148,15 @@ def test_ending_gezag_of_a_pupil_who_left_still_takes_the_picture_down(
     assert (task.pupil, task.reason) == (pupil_a, TakedownTask.Reason.AUTHORITY)
 
 
-def test_erasing_a_pupil_who_left_takes_nothing_down(published, pupil_a):
+def test_erasing_a_pupil_who_left_takes_down_as_erased_not_as_gezag_lost(published, pupil_a):
+    """The links removed by the erasure are no change of gezag; the erasure itself takes
+    down what is still published (nobody can withdraw for the pupil after it)."""
     pupil_a.left_on = datetime.date(2024, 7, 15)
     pupil_a.save()
     pupil_erase(pupil=pupil_a)
     assert not Guardianship.objects.filter(pupil=pupil_a).exists()
-    assert not TakedownTask.objects.exists()
+    task = TakedownTask.objects.get()
+    assert (task.publication_check, task.reason) == (published, TakedownTask.Reason.ERASED)
 
 
 def _second_parent_who_said_no_then_lost_gezag(pupil):

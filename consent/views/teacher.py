@@ -3,14 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from consent.access import get_check_for_user, get_takedown_for_user, takedowns_of_colleagues
+from consent.access import (
+    by_picture,
+    get_check_for_user,
+    get_takedown_for_user,
+    takedowns_in_reach,
+    takedowns_of_colleagues,
+)
 from consent.forms import AppearanceForm, AppearQuestionForm, CheckForm, OverviewFilterForm
 from consent.models import MediaType, PublicationCheck, TakedownTask
 from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
@@ -295,16 +301,21 @@ def takedowns(request):
         TakedownTask.objects.filter(assigned_to=request.user)
         .select_related("publication_check__purpose", "publication_check__checked_by")
         .select_related("pupil", "done_by")
-        .order_by("done_at", "-created_at")
+        # open first: PostgreSQL sorts NULL last in ascending order, SQLite first
+        .order_by(F("done_at").asc(nulls_first=True), "-created_at", "-id")
     )
-    context = {"tasks": tasks, "colleagues": takedowns_of_colleagues(request.user)}
+    context = {
+        "pictures": by_picture(tasks),
+        "colleagues": by_picture(takedowns_of_colleagues(request.user)),
+    }
     return render(request, "consent/takedowns.html", context)
 
 
 @login_required
 @require_POST
 def takedown_done(request, pk):
+    """The picture of this task is taken down: for every pupil in it the user may mark."""
     task = get_takedown_for_user(request.user, pk)
-    takedown_complete(task=task, user=request.user)
+    takedown_complete(task=task, user=request.user, reach=takedowns_in_reach(request.user))
     messages.success(request, _("Marked as taken down."))
     return redirect("consent:takedowns")
