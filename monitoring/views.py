@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -90,8 +90,8 @@ def _mention_schools(user, query: str) -> tuple[list[tuple[str, str]], bool]:
 @login_required
 @require_POST
 def flag_dismiss(request, pk):
+    flag = access.get_flag_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
-    flag = access.get_flag_for_user(request.user, pk)
     access.require_acting_for(request.user, flag.school_id)
     services.flag_dismiss(flag=flag, user=request.user)
     messages.success(request, _("Flag dismissed as a false positive."))
@@ -157,10 +157,11 @@ def mentions(request, code):
 @login_required
 @require_POST
 def mention_mark(request, code, post_pk):
-    access.require_acting(request.user)
+    # found first (out of reach: 404), then refused to someone who only reads it (403)
     school = access.get_monitored_school(request.user, code)
-    access.require_acting_for(request.user, school.pk)
     mention = get_object_or_404(Mention.objects.select_related("post"), school=school, post=post_pk)
+    access.require_acting(request.user)
+    access.require_acting_for(request.user, school.pk)
     form = MarkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a category."))
@@ -242,8 +243,8 @@ def case_update(request, pk):
 @login_required
 @require_POST
 def reply_draft(request, pk):
+    case = access.get_case_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
-    case = access.get_case_for_user(request.user, pk)
     access.require_acting_for(request.user, case.school_id)  # not as the assignee only
     form = ReplyDraftForm(request.POST)
     if form.is_valid():
@@ -263,16 +264,16 @@ def reply_draft(request, pk):
 @login_required
 @require_POST
 def reply_approve(request, pk):
+    reply = access.get_reply_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
-    reply = access.get_reply_for_user(request.user, pk)
     return _reply_step(request, reply, services.public_reply_approve, _("Reply approved."))
 
 
 @login_required
 @require_POST
 def reply_posted(request, pk):
+    reply = access.get_reply_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
-    reply = access.get_reply_for_user(request.user, pk)
     access.require_acting_for(request.user, reply.followup.school_id)
     form = ReplyPostedForm(request.POST)
     if not form.is_valid():  # a typo is not recorded as "posted without an address"
@@ -329,8 +330,21 @@ def report_post(request):
 
 def _chosen_school(request, schools) -> School | None:
     """The school of `?school=<code>` among `schools` (a found school's link), else None."""
-    code = request.GET.get("school", "").replace("\x00", "")
-    return schools.filter(code=code).first() if code else None
+    return _school_in_reach(request, schools)
+
+
+def _school_in_reach(request, schools) -> School | None:
+    """The school `?school=<code>` names among `schools`; None when the page names none.
+    A code of a school out of reach (or of none at all) is a 404, as in a page's path:
+    a director asking another school's report got a form error (a 400), and the report
+    form of a teacher silently fell back to their own school."""
+    code = request.GET.get("school", "")
+    if not code:
+        return None
+    school = None if "\x00" in code else schools.filter(code=code).first()
+    if school is None:
+        raise Http404("No school in reach matches the given query.")
+    return school
 
 
 def _search_if(asks_code: bool, schools, request, keep: tuple[str, ...] = (), param="zoek"):
@@ -380,8 +394,9 @@ def _report_from_request(request):
     access.require_monitoring(request.user)
     schools = access.monitored_schools(request.user)
     today = timezone.localdate()
+    asked = _school_in_reach(request, schools)
     data = {
-        "school": request.GET.get("school") or getattr(schools.first(), "code", ""),
+        "school": asked.code if asked else getattr(schools.first(), "code", ""),
         "month": request.GET.get("month") or f"{today:%Y-%m}",
     }
     form = ReportForm(data, schools=schools)

@@ -183,7 +183,10 @@ def _candidates(request, groups, school=None):
                 .order_by("first_name", "last_name")[:50]
             ),
         )
-    group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+    asked = request.GET.get("group", "")
+    group = next((g for g in groups if str(g.pk) == asked), None)
+    if asked and group is None:  # another school's group (or none): as in a path, a 404
+        raise Http404("No group in reach matches the given query.")
     group = group or (groups[0] if groups else None)
     pupils = current_pupils_of(group) if group else []
     return query, group, pupils

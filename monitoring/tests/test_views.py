@@ -544,7 +544,7 @@ def test_it_shows_reports_and_csv_to_directors_board_and_privacy_officer(client,
             "parent": 404,
             "teacher": 404,
             "director": 200,
-            "other_director": 400,
+            "other_director": 404,  # another school's report: out of reach, as in a path
             "board": 200,
             "privacy_officer": 200,
             "outsider": 404,
