@@ -27,6 +27,7 @@ from monitoring.forms import (
 from monitoring.mentions import MentionList
 from monitoring.models import CATEGORY_LABELS, FetchRun, Mention, PublicReply, Source, WatchTerm
 from schools.access import acting_school_ids, has_role, require_role
+from schools.forms import refuse_choices_out_of_reach
 from schools.leaders import has_director
 from schools.models import School
 from schools.search import school_search, search_text
@@ -129,6 +130,7 @@ def mentions(request, code):
     school = access.get_monitored_school(request.user, code)
     form = MentionFilterForm(request.GET or None, school=school)
     if form.is_bound and not form.is_valid():
+        refuse_choices_out_of_reach(form, "source")  # a source of another school's posts
         rows = Mention.objects.none()
     else:
         data = form.cleaned_data if form.is_bound else {}
@@ -308,6 +310,8 @@ def report_post(request):
     form = ManualReportForm(
         request.POST or None, schools=schools, initial={"school": _chosen_school(request, schools)}
     )
+    if request.method == "POST" and not form.is_valid():
+        refuse_choices_out_of_reach(form, "school")  # a school the user does not report for
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reported = services.post_report(

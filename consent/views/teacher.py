@@ -34,6 +34,7 @@ from schools.access import (
     sees_all_schools,
     taught_group_ids,
 )
+from schools.forms import refuse_choices_out_of_reach
 from schools.models import Group, Pupil, School, StaffMembership
 from schools.search import SELECT_LIMIT, SchoolSearch, paged_schools, school_search, search_text
 
@@ -215,6 +216,8 @@ def check_new(request):
     posting = request.method == "POST"
     reachable = pupils_for_staff(request.user).current() if posting else Pupil.objects.none()
     form = CheckForm(request.POST or None, pupils=reachable, initial=request.GET)
+    if posting and not form.is_valid():
+        refuse_choices_out_of_reach(form, "pupils")
     if posting and form.is_valid():
         try:
             check = publication_check_create(
