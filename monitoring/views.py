@@ -307,10 +307,10 @@ def _reply_step(request, reply: PublicReply, step, success: str):
 def report_post(request):
     require_role(request.user, *access.REPORTING_ROLES)
     schools = access.reporting_schools(request.user)
-    form = ManualReportForm(
-        request.POST or None, schools=schools, initial={"school": _chosen_school(request, schools)}
-    )
-    if request.method == "POST" and not form.is_valid():
+    every_school = has_role(request.user, Role.BOARD)
+    chosen = _chosen_school(request, schools, every_school=every_school)
+    form = ManualReportForm(request.POST or None, schools=schools, initial={"school": chosen})
+    if request.method == "POST" and not form.is_valid() and not every_school:
         refuse_choices_out_of_reach(form, "school")  # a school the user does not report for
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -332,21 +332,22 @@ def report_post(request):
     return render(request, "monitoring/report_post.html", context)
 
 
-def _chosen_school(request, schools) -> School | None:
+def _chosen_school(request, schools, *, every_school: bool = True) -> School | None:
     """The school of `?school=<code>` among `schools` (a found school's link), else None."""
-    return _school_in_reach(request, schools)
+    return _school_in_reach(request, schools, every_school=every_school)
 
 
-def _school_in_reach(request, schools) -> School | None:
-    """The school `?school=<code>` names among `schools`; None when the page names none.
-    A code of a school out of reach (or of none at all) is a 404, as in a page's path:
-    a director asking another school's report got a form error (a 400), and the report
-    form of a teacher silently fell back to their own school."""
+def _school_in_reach(request, schools, *, every_school: bool) -> School | None:
+    """The school `?school=<code>` names among `schools`; None when the page names none
+    (or, for someone who reaches `every_school`, a code of none: a typo the page's form
+    answers). For anyone else a code outside `schools` (another school's, or nobody's)
+    is a 404, as in a page's path: a director asking another school's report got a form
+    error (a 400), and the report form of a teacher silently fell back to their own."""
     code = request.GET.get("school", "")
     if not code:
         return None
     school = None if "\x00" in code else schools.filter(code=code).first()
-    if school is None:
+    if school is None and not every_school:
         raise Http404("No school in reach matches the given query.")
     return school
 
@@ -398,9 +399,10 @@ def _report_from_request(request):
     access.require_monitoring(request.user)
     schools = access.monitored_schools(request.user)
     today = timezone.localdate()
-    asked = _school_in_reach(request, schools)
+    every_school = access.monitored_school_ids(request.user) is None
+    _school_in_reach(request, schools, every_school=every_school)
     data = {
-        "school": asked.code if asked else getattr(schools.first(), "code", ""),
+        "school": request.GET.get("school") or getattr(schools.first(), "code", ""),
         "month": request.GET.get("month") or f"{today:%Y-%m}",
     }
     form = ReportForm(data, schools=schools)
