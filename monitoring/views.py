@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -27,6 +27,7 @@ from monitoring.forms import (
 from monitoring.mentions import MentionList
 from monitoring.models import CATEGORY_LABELS, FetchRun, Mention, PublicReply, Source, WatchTerm
 from schools.access import acting_school_ids, has_role, require_role
+from schools.forms import refuse_choices_out_of_reach
 from schools.leaders import has_director
 from schools.models import School
 from schools.search import school_search, search_text
@@ -90,8 +91,8 @@ def _mention_schools(user, query: str) -> tuple[list[tuple[str, str]], bool]:
 @login_required
 @require_POST
 def flag_dismiss(request, pk):
+    flag = access.get_flag_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
-    flag = access.get_flag_for_user(request.user, pk)
     access.require_acting_for(request.user, flag.school_id)
     services.flag_dismiss(flag=flag, user=request.user)
     messages.success(request, _("Flag dismissed as a false positive."))
@@ -129,6 +130,7 @@ def mentions(request, code):
     school = access.get_monitored_school(request.user, code)
     form = MentionFilterForm(request.GET or None, school=school)
     if form.is_bound and not form.is_valid():
+        refuse_choices_out_of_reach(form, "source")  # a source of another school's posts
         rows = Mention.objects.none()
     else:
         data = form.cleaned_data if form.is_bound else {}
@@ -157,10 +159,11 @@ def mentions(request, code):
 @login_required
 @require_POST
 def mention_mark(request, code, post_pk):
-    access.require_acting(request.user)
+    # found first (out of reach: 404), then refused to someone who only reads it (403)
     school = access.get_monitored_school(request.user, code)
-    access.require_acting_for(request.user, school.pk)
     mention = get_object_or_404(Mention.objects.select_related("post"), school=school, post=post_pk)
+    access.require_acting(request.user)
+    access.require_acting_for(request.user, school.pk)
     form = MarkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a category."))
@@ -242,8 +245,8 @@ def case_update(request, pk):
 @login_required
 @require_POST
 def reply_draft(request, pk):
+    case = access.get_case_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
-    case = access.get_case_for_user(request.user, pk)
     access.require_acting_for(request.user, case.school_id)  # not as the assignee only
     form = ReplyDraftForm(request.POST)
     if form.is_valid():
@@ -263,16 +266,16 @@ def reply_draft(request, pk):
 @login_required
 @require_POST
 def reply_approve(request, pk):
+    reply = access.get_reply_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
-    reply = access.get_reply_for_user(request.user, pk)
     return _reply_step(request, reply, services.public_reply_approve, _("Reply approved."))
 
 
 @login_required
 @require_POST
 def reply_posted(request, pk):
+    reply = access.get_reply_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
-    reply = access.get_reply_for_user(request.user, pk)
     access.require_acting_for(request.user, reply.followup.school_id)
     form = ReplyPostedForm(request.POST)
     if not form.is_valid():  # a typo is not recorded as "posted without an address"
@@ -304,9 +307,11 @@ def _reply_step(request, reply: PublicReply, step, success: str):
 def report_post(request):
     require_role(request.user, *access.REPORTING_ROLES)
     schools = access.reporting_schools(request.user)
-    form = ManualReportForm(
-        request.POST or None, schools=schools, initial={"school": _chosen_school(request, schools)}
-    )
+    every_school = has_role(request.user, Role.BOARD)
+    chosen = _chosen_school(request, schools, every_school=every_school)
+    form = ManualReportForm(request.POST or None, schools=schools, initial={"school": chosen})
+    if request.method == "POST" and not form.is_valid() and not every_school:
+        refuse_choices_out_of_reach(form, "school")  # a school the user does not report for
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reported = services.post_report(
@@ -327,10 +332,24 @@ def report_post(request):
     return render(request, "monitoring/report_post.html", context)
 
 
-def _chosen_school(request, schools) -> School | None:
+def _chosen_school(request, schools, *, every_school: bool = True) -> School | None:
     """The school of `?school=<code>` among `schools` (a found school's link), else None."""
-    code = request.GET.get("school", "").replace("\x00", "")
-    return schools.filter(code=code).first() if code else None
+    return _school_in_reach(request, schools, every_school=every_school)
+
+
+def _school_in_reach(request, schools, *, every_school: bool) -> School | None:
+    """The school `?school=<code>` names among `schools`; None when the page names none
+    (or, for someone who reaches `every_school`, a code of none: a typo the page's form
+    answers). For anyone else a code outside `schools` (another school's, or nobody's)
+    is a 404, as in a page's path: a director asking another school's report got a form
+    error (a 400), and the report form of a teacher silently fell back to their own."""
+    code = request.GET.get("school", "")
+    if not code:
+        return None
+    school = None if "\x00" in code else schools.filter(code=code).first()
+    if school is None and not every_school:
+        raise Http404("No school in reach matches the given query.")
+    return school
 
 
 def _search_if(asks_code: bool, schools, request, keep: tuple[str, ...] = (), param="zoek"):
@@ -380,6 +399,8 @@ def _report_from_request(request):
     access.require_monitoring(request.user)
     schools = access.monitored_schools(request.user)
     today = timezone.localdate()
+    every_school = access.monitored_school_ids(request.user) is None
+    _school_in_reach(request, schools, every_school=every_school)
     data = {
         "school": request.GET.get("school") or getattr(schools.first(), "code", ""),
         "month": request.GET.get("month") or f"{today:%Y-%m}",

@@ -416,9 +416,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0, minimum=
 # --- Production (issue 16): static files, health, logs, errors, pupil retention -------------
 INSTALLED_APPS.append("ops")
 # WhiteNoise serves collectstatic's hashed, compressed files with far-future cache headers,
-# from our own host (no CDN). It sits right after SecurityMiddleware, as its docs ask.
+# from our own host (no CDN). It sits near the top, as its docs ask, below the CSP.
+# Below the CSP: WhiteNoise answers /static/ itself, and those answers (an SVG opened on its
+# own is a document) carry the policy too.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    MIDDLEWARE.index("opo_portal.middleware.CSPMiddleware") + 1,
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
 STORAGES = {

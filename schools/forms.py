@@ -1,11 +1,26 @@
 from django import forms
 from django.conf import settings
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.converters import BIGINT_MAX
 from schools.importer import NotTextError, WorkbookTooLargeError, read_text, too_large_workbook
 from schools.models import School
 from schools.search import school_field_choice
+
+# What a choice field says of a value none of its choices has (Django's codes).
+NOT_A_CHOICE = ("invalid_choice", "invalid_pk_value")
+
+
+def refuse_choices_out_of_reach(form, *names: str) -> None:
+    """A 404 when a posted or asked field in `names` names an object outside the form's
+    choices: another school's pupil, school, parent or colleague, or an id of nothing.
+    As the same id in a page's path: a form error (a 200 or 400 with "not one of the
+    choices") was an answer of its own for what a person may not reach. Call it after
+    form.is_valid(); other errors of the form stay errors."""
+    for name in names:
+        if any(form.has_error(name, code) for code in NOT_A_CHOICE):
+            raise Http404("No object in reach matches the given form.")
 
 
 class ListedChoices(forms.models.ModelChoiceIterator):

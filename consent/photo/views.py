@@ -36,6 +36,7 @@ from consent.rules import purpose_infos
 from consent.services import check_results, publication_check_adjust, publication_check_create
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import current_pupils_for_staff, has_role, pupils_for_staff, require_role
+from schools.forms import refuse_choices_out_of_reach
 from schools.models import Pupil, School, StaffMembership
 from schools.search import SELECT_LIMIT, SchoolSearch, school_search
 from schools.uploads import MemoryUploadHandler
@@ -119,6 +120,7 @@ def _photo_check(request, limits: cleaning.Limits):
     if listing is not None:  # the reach validates the ticks; the page lists one school's
         _list_pupils(form, listing.pupils)
     valid = form.is_valid()
+    refuse_choices_out_of_reach(form, "pupils")
     photo = form.cleaned_data.get("photo")  # present whenever that field is valid
     data = photo.read() if photo is not None else b""
     prepared = None

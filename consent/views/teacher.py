@@ -40,6 +40,7 @@ from schools.access import (
     sees_all_schools,
     taught_group_ids,
 )
+from schools.forms import refuse_choices_out_of_reach
 from schools.models import Group, Pupil, School, StaffMembership
 from schools.search import SELECT_LIMIT, SchoolSearch, paged_schools, school_search, search_text
 
@@ -189,7 +190,10 @@ def _candidates(request, groups, school=None):
                 .order_by("first_name", "last_name")[:50]
             ),
         )
-    group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+    asked = request.GET.get("group", "")
+    group = next((g for g in groups if str(g.pk) == asked), None)
+    if asked and group is None:  # another school's group (or none): as in a path, a 404
+        raise Http404("No group in reach matches the given query.")
     group = group or (groups[0] if groups else None)
     pupils = current_pupils_of(group) if group else []
     return query, group, pupils
@@ -218,6 +222,8 @@ def check_new(request):
     posting = request.method == "POST"
     reachable = pupils_for_staff(request.user).current() if posting else Pupil.objects.none()
     form = CheckForm(request.POST or None, pupils=reachable, initial=request.GET)
+    if posting and not form.is_valid():
+        refuse_choices_out_of_reach(form, "pupils")
     if posting and form.is_valid():
         try:
             check = publication_check_create(

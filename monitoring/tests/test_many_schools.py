@@ -94,6 +94,9 @@ def test_it_asks_for_the_schools_code_in_the_report_of_a_large_foundation(
     assert 'href="?month=2026-11&amp;school=s0042"' in found
     response = client.get(REPORT, {"school": "s0042", "month": "2026-11"})
     assert response.status_code == 200 and response.context["report"].school.code == "s0042"
+    # a typed code of no school: every school is in reach, so a typo the form answers
+    typo = client.get(REPORT, {"school": "s9999", "month": "2026-11"})
+    assert typo.status_code == 400 and "school" in typo.context["form"].errors
 
 
 def test_it_reads_the_report_in_the_same_queries_for_more_schools(login, board, school_a):
@@ -112,7 +115,8 @@ def test_it_keeps_a_directors_report_as_before(login, director_a, school_b):
     client = login(director_a)
     html = client.get(REPORT, {"month": "2026-11"}).content.decode()
     assert "<select" in html and 'name="zoek"' not in html and "OBS School" not in html
-    assert client.get(REPORT, {"school": "zwanenhof", "month": "2026-11"}).status_code == 400
+    # another school's code: out of reach, a 404 as in a path (it was a 400 form error)
+    assert client.get(REPORT, {"school": "zwanenhof", "month": "2026-11"}).status_code == 404
 
 
 # --- The manual report form --------------------------------------------------------------

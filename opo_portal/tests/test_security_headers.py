@@ -131,3 +131,18 @@ def test_it_follows_a_changed_csp_setting_and_per_view_policies(settings):
     exempt = HttpResponse()
     exempt._csp_exempt = True  # what django-csp's @csp_exempt() sets
     assert "Content-Security-Policy" not in _through(CSPMiddleware, exempt)
+
+
+def test_it_sends_the_csp_with_static_files_too(settings, tmp_path, db):
+    """WhiteNoise answers /static/ before the CSP middleware ran: an SVG opened on its own
+    is a document that may run scripts, and it came without a policy."""
+    from django.test import Client
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    settings.STATIC_ROOT = tmp_path
+    response = Client().get("/static/img/favicon.svg")  # a new client: WhiteNoise reads the root
+    response.close()
+    assert response.status_code == 200
+    for directive in REQUIRED_CSP:
+        assert directive in _csp(response)

@@ -495,3 +495,19 @@ def test_it_answers_junk_on_allauth_and_admin_pages_without_a_server_error(
             client.force_login(user)
         statuses = _junk_statuses(client, url, keys_read)
         assert {key: s for key, s in statuses.items() if s >= 500} == {}, (user, url, keys_read)
+
+
+@pytest.mark.parametrize(("url_name", "url"), sorted(_other_routes()))
+def test_it_sends_the_security_headers_on_allauth_and_admin_pages(client, parent_a, url_name, url):
+    """allauth's and the admin's pages, outside ACCESS: a CSP on every answer, no-store for
+    a signed-in person, nothing fetched from another origin (2026-12-04 access audit)."""
+    from conftest import give_totp, make_user
+
+    admin = give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True))
+    for user in (None, admin if url_name.startswith("admin:") else parent_a):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code < 500, (url, response.status_code)
+        assert_security_headers(response, signed_in=user is not None)

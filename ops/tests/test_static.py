@@ -8,9 +8,15 @@ from django.core.management import call_command
 PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
-def test_it_configures_whitenoise_right_after_the_security_middleware():
+def test_it_configures_whitenoise_near_the_top_below_the_headers_every_response_gets():
+    """Right after SecurityMiddleware, as WhiteNoise asks, but for the two that only add
+    headers to a response: the CSP (a static SVG is a document too) and no-store."""
     security = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
-    assert settings.MIDDLEWARE[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+    assert settings.MIDDLEWARE[security + 1 : security + 4] == [
+        "accounts.security_middleware.NoStoreMiddleware",
+        "opo_portal.middleware.CSPMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    ]
 
 
 def test_it_collects_hashed_and_compressed_files(settings, tmp_path):
