@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -386,6 +386,11 @@ def _report_from_request(request):
     }
     form = ReportForm(data, schools=schools)
     if not form.is_valid():
+        code = request.GET.get("school")
+        if "school" in form.errors and code and School.objects.filter(code=code).exists():
+            # another school's report (its digest's link opened by someone else): out of
+            # reach is a 404; a code that names no school stays the form's message
+            raise Http404("No school in reach matches the given code.")
         return form, None
     report = reports.school_report(
         school=form.cleaned_data["school"], month=form.cleaned_data["month"]

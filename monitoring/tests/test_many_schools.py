@@ -112,7 +112,8 @@ def test_it_keeps_a_directors_report_as_before(login, director_a, school_b):
     client = login(director_a)
     html = client.get(REPORT, {"month": "2026-11"}).content.decode()
     assert "<select" in html and 'name="zoek"' not in html and "OBS School" not in html
-    assert client.get(REPORT, {"school": "zwanenhof", "month": "2026-11"}).status_code == 400
+    assert client.get(REPORT, {"school": "zwanenhof", "month": "2026-11"}).status_code == 404
+    assert client.get(REPORT, {"school": "geen-school", "month": "2026-11"}).status_code == 400
 
 
 # --- The manual report form --------------------------------------------------------------
