@@ -40,9 +40,9 @@ def _directors(school_id: int) -> list[int]:
 
 
 def _board() -> list[int]:
-    return sorted(
-        set(StaffMembership.objects.filter(role=Role.BOARD).values_list("user_id", flat=True))
-    )
+    """Active board members (an inactive account is e-mailed nothing: recipient_email)."""
+    members = StaffMembership.objects.filter(role=Role.BOARD, user__is_active=True)
+    return sorted(set(members.values_list("user_id", flat=True)))
 
 
 def _send(subject: str, template: str, context: dict, user_id: int) -> None:
@@ -110,24 +110,50 @@ def urgent_case_email_send(*, case_id: int, user_id: int) -> None:
 # --- A source keeps failing ------------------------------------------------------------
 
 
+SOURCE_FAILING_EMAIL = "monitoring.notifications.source_failing_email_send"
+
+
+def _source_failing_key(source_id: int, stamp: int) -> str:
+    return f"source-failing:{source_id}:{stamp}"
+
+
 def source_failing_queue(*, source_id: int, since: datetime.datetime) -> None:
     """Tell the board, once per failure streak (``since`` is the streak's claim time)."""
-    handler = "monitoring.notifications.source_failing_email_send"
     stamp = int(since.timestamp())
-    duties_enqueue_many(
-        duties=[
-            (
-                f"source-failing:{source_id}:{stamp}:user:{uid}",
-                handler,
-                {"source_id": source_id, "user_id": uid},
-            )
-            for uid in _board()
-        ]
+    duties_for_users(
+        key=_source_failing_key(source_id, stamp),
+        handler=SOURCE_FAILING_EMAIL,
+        payload={"source_id": source_id, "stamp": stamp},
+        user_ids=_board(),
     )
 
 
-def source_failing_email_send(*, source_id: int, user_id: int) -> None:
-    source = Source.objects.get(pk=source_id)
+def source_failing_email_send(*, source_id: int, user_id: int, stamp: int | None = None) -> None:
+    """To the board as it is now: someone who left it since the duty was written is sent
+    nothing, and whoever joined is (duty_readdressed). Nothing at all when the streak it
+    was written for is over: the source succeeded, was paused or removed meanwhile.
+    (``stamp`` None: a duty written before it was in the payload.)"""
+    source = Source.objects.filter(pk=source_id).first()
+    notified = source.failure_notified_at if source is not None else None
+    if (
+        source is None
+        or notified is None
+        or (stamp is not None and int(notified.timestamp()) != stamp)
+    ):
+        log.info("monitoring source %s: its failure streak is over; board not told", source_id)
+        return
+    board = _board()
+    if stamp is None:
+        if user_id not in board:
+            return
+    elif duty_readdressed(
+        key=_source_failing_key(source_id, stamp),
+        handler=SOURCE_FAILING_EMAIL,
+        payload={"source_id": source_id, "stamp": stamp},
+        user_id=user_id,
+        recipients=board,
+    ):
+        return
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "source": source,
