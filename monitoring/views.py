@@ -386,8 +386,8 @@ def _report_from_request(request):
     }
     form = ReportForm(data, schools=schools)
     if not form.is_valid():
-        code = request.GET.get("school")
-        if "school" in form.errors and code and School.objects.filter(code=code).exists():
+        code = request.GET.get("school", "")
+        if "school" in form.errors and _names_a_school(code):
             # another school's report (its digest's link opened by someone else): out of
             # reach is a 404; a code that names no school stays the form's message
             raise Http404("No school in reach matches the given code.")
@@ -396,6 +396,11 @@ def _report_from_request(request):
         school=form.cleaned_data["school"], month=form.cleaned_data["month"]
     )
     return form, report
+
+
+def _names_a_school(code: str) -> bool:
+    # junk (a NUL, which PostgreSQL cannot even compare) names no school
+    return bool(code) and "\x00" not in code and School.objects.filter(code=code).exists()
 
 
 @login_required
