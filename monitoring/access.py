@@ -115,7 +115,7 @@ def get_case_for_user(user, pk) -> FollowUp:
     reach = Q(pk__in=cases_assigned_to(user).values("pk"))
     if has_role(user, *MONITORING_ROLES):
         reach |= Q(school__in=monitored_schools(user))
-    cases = FollowUp.objects.filter(reach).select_related("school", "assigned_to")
+    cases = FollowUp.objects.filter(reach).select_related("school", "assigned_to", "closed_by")
     return get_object_or_404(cases, pk=pk)
 
 

@@ -202,13 +202,15 @@ class FollowUp(models.Model):
         NORMAL = 1, _("normal")
 
     OPEN_STATUSES = (Status.NEW, Status.CONVERSATION_PLANNED, Status.CONVERSATION_HELD)
-    # Which status may follow which; closing and "no action" are final.
+    FINISHED_STATUSES = (Status.CLOSED, Status.NO_ACTION)
+    # Which status may follow which. A finished case can be reopened where it was: a closed
+    # one after its conversation (its dates stand), "no action" before any conversation.
     TRANSITIONS = {
         Status.NEW: {Status.CONVERSATION_PLANNED, Status.CONVERSATION_HELD, Status.NO_ACTION},
         Status.CONVERSATION_PLANNED: {Status.CONVERSATION_HELD, Status.NO_ACTION},
         Status.CONVERSATION_HELD: {Status.CLOSED},
-        Status.CLOSED: set(),
-        Status.NO_ACTION: set(),
+        Status.CLOSED: {Status.CONVERSATION_HELD},
+        Status.NO_ACTION: {Status.NEW, Status.CONVERSATION_PLANNED},
     }
 
     school = models.ForeignKey(
@@ -231,6 +233,14 @@ class FollowUp(models.Model):
     planned_for = models.DateField(_("conversation planned for"), null=True, blank=True)
     held_on = models.DateField(_("conversation held on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
     urgent_notified_at = models.DateTimeField(_("urgent notified at"), null=True, blank=True)
     # Hashed word shingles of the first post: near-duplicates join this case without
     # keeping post text on the case.

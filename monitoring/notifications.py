@@ -40,9 +40,9 @@ def _directors(school_id: int) -> list[int]:
 
 
 def _board() -> list[int]:
-    return sorted(
-        set(StaffMembership.objects.filter(role=Role.BOARD).values_list("user_id", flat=True))
-    )
+    """Active board members (an inactive account is e-mailed nothing: recipient_email)."""
+    members = StaffMembership.objects.filter(role=Role.BOARD, user__is_active=True)
+    return sorted(set(members.values_list("user_id", flat=True)))
 
 
 def _send(subject: str, template: str, context: dict, user_id: int) -> None:
@@ -95,10 +95,7 @@ def urgent_case_email_send(*, case_id: int, user_id: int) -> None:
     ):
         return
     with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "case": case,
-            "url": settings.SITE_URL + reverse("monitoring:case", args=[case.pk]),
-        }
+        context = {"case": case, "url": _case_url(case)}
         _send(
             _("Urgent: a post about %(school)s needs attention") % {"school": case.school.name},
             "monitoring/email/urgent_case.txt",
@@ -110,24 +107,50 @@ def urgent_case_email_send(*, case_id: int, user_id: int) -> None:
 # --- A source keeps failing ------------------------------------------------------------
 
 
+SOURCE_FAILING_EMAIL = "monitoring.notifications.source_failing_email_send"
+
+
+def _source_failing_key(source_id: int, stamp: int) -> str:
+    return f"source-failing:{source_id}:{stamp}"
+
+
 def source_failing_queue(*, source_id: int, since: datetime.datetime) -> None:
     """Tell the board, once per failure streak (``since`` is the streak's claim time)."""
-    handler = "monitoring.notifications.source_failing_email_send"
     stamp = int(since.timestamp())
-    duties_enqueue_many(
-        duties=[
-            (
-                f"source-failing:{source_id}:{stamp}:user:{uid}",
-                handler,
-                {"source_id": source_id, "user_id": uid},
-            )
-            for uid in _board()
-        ]
+    duties_for_users(
+        key=_source_failing_key(source_id, stamp),
+        handler=SOURCE_FAILING_EMAIL,
+        payload={"source_id": source_id, "stamp": stamp},
+        user_ids=_board(),
     )
 
 
-def source_failing_email_send(*, source_id: int, user_id: int) -> None:
-    source = Source.objects.get(pk=source_id)
+def source_failing_email_send(*, source_id: int, user_id: int, stamp: int | None = None) -> None:
+    """To the board as it is now: someone who left it since the duty was written is sent
+    nothing, and whoever joined is (duty_readdressed). Nothing at all when the streak it
+    was written for is over: the source succeeded, was paused or removed meanwhile.
+    (``stamp`` None: a duty written before it was in the payload.)"""
+    source = Source.objects.filter(pk=source_id).first()
+    notified = source.failure_notified_at if source is not None else None
+    if (
+        source is None
+        or notified is None
+        or (stamp is not None and int(notified.timestamp()) != stamp)
+    ):
+        log.info("monitoring source %s: its failure streak is over; board not told", source_id)
+        return
+    board = _board()
+    if stamp is None:
+        if user_id not in board:
+            return
+    elif duty_readdressed(
+        key=_source_failing_key(source_id, stamp),
+        handler=SOURCE_FAILING_EMAIL,
+        payload={"source_id": source_id, "stamp": stamp},
+        user_id=user_id,
+        recipients=board,
+    ):
+        return
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "source": source,
@@ -213,35 +236,126 @@ def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
 # --- Case assignment -------------------------------------------------------------------
 
 
-def case_assignment_announce(*, case: FollowUp, assignee) -> None:
+def case_assignment_announce(*, case_id: int, assignee_id: int) -> None:
     """Inside the assigning transaction: queue one e-mail telling the assignee a case is theirs."""
     duty_enqueue(
-        key=f"case-assigned:{case.pk}:{assignee.pk}:{uuid.uuid4().hex}",
+        key=f"case-assigned:{case_id}:{assignee_id}:{uuid.uuid4().hex}",
         handler="monitoring.notifications.case_assigned_notify",
-        payload={"case_id": case.pk, "assignee_id": assignee.pk},
+        payload={"case_id": case_id, "assignee_id": assignee_id},
     )
 
 
 def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
     """E-mail the assignee a link to the case: the school and the case number, no post text,
-    no pupil names. Nothing is sent when the case went to someone else meanwhile."""
+    no pupil names. Nothing is sent when the case went to someone else meanwhile, or was
+    closed (assigned at closing, it records who held the conversation: case_closed_notify
+    tells them when someone else closed it)."""
     case = (
         FollowUp.objects.select_related("school", "assigned_to")
-        .filter(pk=case_id, assigned_to_id=assignee_id)
+        .filter(pk=case_id, assigned_to_id=assignee_id, status__in=FollowUp.OPEN_STATUSES)
         .first()
     )
     if case is None or not case.assigned_to.email:
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "case": case,
-            "url": settings.SITE_URL + reverse("monitoring:case", args=[case.pk]),
-        }
+        context = {"case": case, "url": _case_url(case)}
         _send(
             _("A monitoring case of %(school)s was assigned to you") % {"school": case.school.name},
             "monitoring/email/case_assigned.txt",
             context,
             assignee_id,
+        )
+    return True
+
+
+def _case_url(case: FollowUp) -> str:
+    return settings.SITE_URL + reverse("monitoring:case", args=[case.pk])
+
+
+def _still_acting(case: FollowUp, user_id: int) -> bool:
+    """Whether the user still teaches or directs at the case's school, or is on the board:
+    who left it is told nothing more about its cases (logged with ids)."""
+    if acting_pairs([user_id], [case.school_id], board_everywhere=True):
+        return True
+    log.info("monitoring case %s: user %s left its school; not told", case.pk, user_id)
+    return False
+
+
+# --- A case closed or reopened by someone else ------------------------------------------
+
+
+def case_closed_announce(*, case: FollowUp, by_id: int | None) -> None:
+    """Inside the closing transaction (a dismissal, "no action", "closed"): queue one e-mail
+    telling the assignee, unless they closed it themselves."""
+    if case.assigned_to_id is None or case.assigned_to_id == by_id:
+        return
+    duty_enqueue(
+        key=f"case-closed:{case.pk}:{case.assigned_to_id}:{uuid.uuid4().hex}",
+        handler="monitoring.notifications.case_closed_notify",
+        payload={"case_id": case.pk, "user_id": case.assigned_to_id},
+    )
+
+
+def case_closed_notify(*, case_id: int, user_id: int) -> bool:
+    """E-mail the assignee that their case was closed, by whom and how (no post text, no
+    pupil names, not the notes). Nothing when it was reopened or given to someone else
+    meanwhile, or they left the school."""
+    case = (
+        FollowUp.objects.select_related("school", "closed_by")
+        .filter(pk=case_id, assigned_to_id=user_id, status__in=FollowUp.FINISHED_STATUSES)
+        .first()
+    )
+    if case is None or not _still_acting(case, user_id):
+        return False
+    dismissed = (
+        case.status == FollowUp.Status.NO_ACTION
+        and case.flags.exists()
+        and not case.flags.filter(dismissed_as_false_positive=False).exists()
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"case": case, "dismissed": dismissed, "url": _case_url(case)}
+        _send(
+            _("A monitoring case of %(school)s assigned to you was closed")
+            % {"school": case.school.name},
+            "monitoring/email/case_closed.txt",
+            context,
+            user_id,
+        )
+    return True
+
+
+def case_reopened_announce(*, case: FollowUp, by_id: int | None) -> None:
+    """Inside the reopening transaction: queue one e-mail telling the assignee their case is
+    open again, unless they reopened it themselves."""
+    if case.assigned_to_id is None or case.assigned_to_id == by_id:
+        return
+    duty_enqueue(
+        key=f"case-reopened:{case.pk}:{case.assigned_to_id}:{uuid.uuid4().hex}",
+        handler="monitoring.notifications.case_reopened_notify",
+        payload={"case_id": case.pk, "user_id": case.assigned_to_id, "by_id": by_id},
+    )
+
+
+def case_reopened_notify(*, case_id: int, user_id: int, by_id: int | None = None) -> bool:
+    """E-mail the assignee that their case is open again and who reopened it. Nothing when
+    it was closed again or given to someone else meanwhile, or they left the school."""
+    from django.contrib.auth import get_user_model
+
+    case = (
+        FollowUp.objects.select_related("school")
+        .filter(pk=case_id, assigned_to_id=user_id, status__in=FollowUp.OPEN_STATUSES)
+        .first()
+    )
+    if case is None or not _still_acting(case, user_id):
+        return False
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"case": case, "by": by, "url": _case_url(case)}
+        _send(
+            _("A monitoring case of %(school)s is open again") % {"school": case.school.name},
+            "monitoring/email/case_reopened.txt",
+            context,
+            user_id,
         )
     return True
 
@@ -262,14 +376,7 @@ def case_reassigned_notify(*, case_id: int, user_id: int) -> bool:
     meanwhile, or when they no longer teach or direct at the school and are not on the
     board: the case is none of their business any more."""
     case = FollowUp.objects.select_related("school", "assigned_to").get(pk=case_id)
-    if case.assigned_to_id == user_id:
-        return False
-    if not acting_pairs([user_id], [case.school_id], board_everywhere=True):
-        log.info(
-            "monitoring case %s: user %s left its school; not told of its reassignment",
-            case_id,
-            user_id,
-        )
+    if case.assigned_to_id == user_id or not _still_acting(case, user_id):
         return False
     with translation.override(settings.LANGUAGE_CODE):
         _send(

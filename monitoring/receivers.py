@@ -1,10 +1,10 @@
-"""What monitoring does when a staff member leaves a school."""
+"""What monitoring does when a staff member leaves a school, or the board changes."""
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from monitoring.services import followups_hand_over
+from monitoring.services import followups_hand_over, followups_unassigned_reach
 from schools.models import StaffMembership
 
 
@@ -12,17 +12,22 @@ from schools.models import StaffMembership
 @receiver(post_save, sender=StaffMembership)
 def hand_over_cases_of_membership(sender, instance, created=False, raw=False, **kwargs):
     """A membership ended, changed role or went to someone else: cases at schools the
-    person (or the one it was taken from) no longer serves."""
-    if created or raw:
+    person (or the one it was taken from) no longer serves. Any change (a new board member
+    too) may leave a school without a director, or give the board its first member: open
+    cases nobody has there go to a board member."""
+    if raw:
         return
-    for user_id in instance.people_concerned():
-        followups_hand_over(user_id=user_id)
+    if not created:
+        for user_id in instance.people_concerned():
+            followups_hand_over(user_id=user_id)
+    followups_unassigned_reach()
 
 
 @receiver(post_save, sender=get_user_model())
 def hand_over_cases_of_deactivated(sender, instance, raw=False, **kwargs):
     if not (instance.is_active or raw):
         followups_hand_over(user_id=instance.pk)
+        followups_unassigned_reach()
 
 
 @receiver(pre_delete, sender=get_user_model())
@@ -30,3 +35,4 @@ def hand_over_cases_of_deleted(sender, instance, **kwargs):
     """An account deleted (the admin) leaves as a deactivated one does, before the deletion
     empties `assigned_to` of its cases: they go to a director, who is e-mailed."""
     followups_hand_over(user_id=instance.pk, leaving=True)
+    followups_unassigned_reach(excluding=instance.pk)

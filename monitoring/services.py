@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, F, Q
+from django.db.models import CharField, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -428,6 +428,7 @@ def posts_classify(
             flags += _flag_post(post, school_id, result, school_flags, now, known, cases)
     Mention.objects.bulk_create(mentions, ignore_conflicts=True, batch_size=500)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
+    followups_unassigned_reach(case_ids=cases.opened)
     return flags
 
 
@@ -482,6 +483,7 @@ class CaseFinder:
     def __init__(self, *, now: datetime.datetime):
         self.now = now
         self.by_school: dict[int, list[FollowUp]] = {}
+        self.opened: list[int] = []  # the cases this run opened
 
     def lock_schools(self, school_ids) -> None:
         """Hold these schools' rows until the transaction ends, in id order (no deadlock).
@@ -515,6 +517,7 @@ class CaseFinder:
                 school_id=school_id, opened_at=self.now, shingles=shingles(post.text)
             )
             self.candidates(school_id).append(case)
+            self.opened.append(case.pk)
         if urgent and case.priority != FollowUp.Priority.URGENT:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
@@ -548,7 +551,9 @@ def followup_open_or_join(
     with transaction.atomic():
         finder = CaseFinder(now=now)
         finder.lock_schools({school_id})
-        return finder.open_or_join(school_id=school_id, post=post, urgent=urgent)
+        case = finder.open_or_join(school_id=school_id, post=post, urgent=urgent)
+        followups_unassigned_reach(case_ids=finder.opened)
+        return case
 
 
 # --- Manual reports ---------------------------------------------------------------------
@@ -666,8 +671,9 @@ def flag_dismiss(*, flag: Flag, user) -> Flag:
         and case.status == FollowUp.Status.NEW
         and not case.flags.filter(dismissed_as_false_positive=False).exists()
     ):
-        case.status, case.closed_at = FollowUp.Status.NO_ACTION, now
-        case.save(update_fields=["status", "closed_at"])
+        case.status, case.closed_at, case.closed_by = FollowUp.Status.NO_ACTION, now, user
+        case.save(update_fields=["status", "closed_at", "closed_by"])
+        notifications.case_closed_announce(case=case, by_id=user.pk)
     return flag
 
 
@@ -711,6 +717,7 @@ def post_mark(
         )
         if dismissed_case is not None:
             _assignee_back(flag.followup, dismissed_case)
+        followups_unassigned_reach(case_ids=[flag.followup.pk])
     flag.save()
     return flag
 
@@ -730,7 +737,7 @@ def _assignee_back(case: FollowUp, dismissed: FollowUp) -> None:
         return
     FollowUp.objects.filter(pk=case.pk).update(assigned_to_id=previous_id)
     case.assigned_to_id = previous_id
-    notifications.case_assignment_announce(case=case, assignee=dismissed.assigned_to)
+    notifications.case_assignment_announce(case_id=case.pk, assignee_id=previous_id)
 
 
 def assignable_staff(school: School):
@@ -762,9 +769,12 @@ def followup_update(
     notes: str = "",
     planned_for: datetime.date | None = None,
     held_on: datetime.date | None = None,
+    user=None,
     now: datetime.datetime | None = None,
 ) -> FollowUp:
-    """Move a case along new → planned → held → closed (or no action), with its dates."""
+    """Move a case along new → planned → held → closed (or no action), with its dates; or
+    reopen a finished one. `user` is who does it: a closing records them, and the
+    assignee is told when it was someone else (so is a reopening)."""
     now = now or timezone.now()
     previous_id = _stored_assignee_id(case)
     newly_assigned = assigned_to is not None and assigned_to.pk != previous_id
@@ -784,19 +794,46 @@ def followup_update(
     _check_held_on(
         held_on or case.held_on, planned_for or case.planned_for, today=timezone.localdate(now)
     )
+    was_finished = case.status in FollowUp.FINISHED_STATUSES
+    finishing = status in FollowUp.FINISHED_STATUSES and not was_finished
+    reopening = was_finished and status not in FollowUp.FINISHED_STATUSES
+    if reopening and assigned_to is not None and not newly_assigned:
+        assigned_to = _reopened_assignee(case, assigned_to)
+        newly_assigned = assigned_to is not None and assigned_to.pk != previous_id
     case.status = status
     case.assigned_to = assigned_to
     case.notes = notes
     case.planned_for = planned_for or case.planned_for
     case.held_on = held_on or case.held_on
-    if status in (FollowUp.Status.CLOSED, FollowUp.Status.NO_ACTION) and case.closed_at is None:
-        case.closed_at = now
+    if finishing:
+        case.closed_at, case.closed_by = now, user
+    if reopening:
+        case.closed_at = case.closed_by = None
     case.save()
-    if newly_assigned:
-        notifications.case_assignment_announce(case=case, assignee=assigned_to)
+    by_id = user.pk if user is not None else None
+    if newly_assigned and not (finishing or assigned_to.pk == by_id):
+        notifications.case_assignment_announce(case_id=case.pk, assignee_id=assigned_to.pk)
     if previous_id is not None and previous_id != case.assigned_to_id:
         notifications.case_reassignment_announce(case=case, previous_id=previous_id)
+    if finishing:
+        notifications.case_closed_announce(case=case, by_id=by_id)
+    if reopening and not newly_assigned:
+        notifications.case_reopened_announce(case=case, by_id=by_id)
+    if reopening and case.assigned_to_id is None:
+        followups_unassigned_reach(case_ids=[case.pk])
     return case
+
+
+def _reopened_assignee(case: FollowUp, assignee):
+    """Who has a case that is reopened: whoever had it, while they still teach or direct at
+    the school or are on the board; else the school's leaders' first (a closed case keeps
+    whoever held the conversation, also after they left), or nobody."""
+    from accounts.models import User
+
+    if acting_pairs([assignee.pk], [case.school_id], board_everywhere=True):
+        return assignee
+    leader = next(iter(leader_ids(case.school_id)), None)
+    return User.objects.get(pk=leader) if leader is not None else None
 
 
 def _stored_assignee_id(case: FollowUp) -> int | None:
@@ -828,8 +865,49 @@ def followups_hand_over(*, user_id: int, leaving: bool = False) -> list[FollowUp
         case.assigned_to_id = next(iter(leaders[case.school_id]), None)
         case.save(update_fields=["assigned_to"])
         if case.assigned_to_id is not None:
-            notifications.case_assignment_announce(case=case, assignee=case.assigned_to)
+            notifications.case_assignment_announce(case_id=case.pk, assignee_id=case.assigned_to_id)
     return moved
+
+
+@transaction.atomic
+def followups_unassigned_reach(
+    *, case_ids: list[int] | None = None, excluding: int | None = None
+) -> list[int]:
+    """Open cases nobody has at a school without a director go to the school's leaders'
+    first (schools.leaders: a board member, the first by id, as a hand-over and a takedown
+    do), who is e-mailed and finds them under "Mijn zaken". At a school with a director
+    such a case is the director's to give (their dashboard and home list it); at a school
+    without one it was a count on the board's home that no one person was told of.
+
+    `case_ids`: only these (a case just opened); None: all. `excluding`: an account on
+    its way out that counts as gone (schools.leaders). Each case is taken with a
+    conditional UPDATE, so two callers at once announce it once. The ids given."""
+    directed = StaffMembership.objects.filter(
+        school_id=OuterRef("school_id"), role=Role.DIRECTOR, user__is_active=True
+    )
+    if excluding is not None:
+        directed = directed.exclude(user_id=excluding)
+    waiting = FollowUp.objects.filter(
+        status__in=FollowUp.OPEN_STATUSES, assigned_to__isnull=True
+    ).exclude(Exists(directed))
+    if case_ids is not None:
+        if not case_ids:
+            return []
+        waiting = waiting.filter(pk__in=case_ids)
+    given, leaders = [], {}
+    for case_id, school_id in waiting.values_list("pk", "school_id"):
+        if school_id not in leaders:
+            leaders[school_id] = next(iter(leader_ids(school_id, excluding=excluding)), None)
+        leader = leaders[school_id]
+        if leader is None:
+            continue
+        taken = FollowUp.objects.filter(
+            pk=case_id, assigned_to__isnull=True, status__in=FollowUp.OPEN_STATUSES
+        ).update(assigned_to_id=leader)
+        if taken:
+            notifications.case_assignment_announce(case_id=case_id, assignee_id=leader)
+            given.append(case_id)
+    return given
 
 
 def _check_held_on(

@@ -230,7 +230,7 @@ def case_update(request, pk):
     if form.is_valid():
         data = {"assigned_to": case.assigned_to, **form.cleaned_data}
         try:
-            services.followup_update(case=case, **data)
+            services.followup_update(case=case, user=request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -76,7 +76,9 @@ def test_it_hands_the_case_of_a_deleted_only_director_to_the_board(case_a, direc
 def test_it_lists_only_the_board_member_s_own_cases_under_my_cases(
     login, school_a, case_a, teacher_a, board
 ):
-    other_case = make_case(school_a)
+    # a colleague's: every open case at a school without a director is somebody's now
+    colleague = make_staff("bestuur.twee@example.org", Role.BOARD)
+    other_case = make_case(school_a, assigned_to=colleague)
     assigned(case_a, teacher_a)
     StaffMembership.objects.filter(user=teacher_a).delete()
     section = my_cases_of(login, board)
@@ -136,3 +138,33 @@ def test_a_board_member_who_also_teaches_keeps_the_case_after_the_teaching_ends(
     case_a.refresh_from_db()
     assert case_a.assigned_to == member
     assert mail.outbox == []
+
+
+def test_a_teacher_who_becomes_a_parent_only_no_longer_reaches_the_case(
+    login, case_a, teacher_a, director_a, pupil_a
+):
+    from schools.models import Guardianship
+
+    assigned(case_a, teacher_a)
+    Guardianship.objects.create(user=teacher_a, pupil=pupil_a, has_parental_authority=True)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    run_due_duties()
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == director_a
+    assert [m.to for m in mail.outbox] == [[director_a.email]]
+    # the link in the assignment e-mail they had is a 404 for them now
+    assert login(teacher_a).get(reverse("monitoring:case", args=[case_a.pk])).status_code == 404
+
+
+def test_a_teacher_who_moves_to_another_school_hands_the_case_over(
+    login, case_a, teacher_a, director_a, school_b
+):
+    assigned(case_a, teacher_a)
+    membership = teacher_a.memberships.get()
+    membership.school = school_b
+    membership.save()
+    run_due_duties()
+    case_a.refresh_from_db()
+    assert case_a.assigned_to == director_a
+    assert [m.to for m in mail.outbox] == [[director_a.email]]
+    assert login(teacher_a).get(reverse("monitoring:case", args=[case_a.pk])).status_code == 404

@@ -117,6 +117,8 @@ def test_it_keeps_a_directors_report_as_before(login, director_a, school_b):
     assert "<select" in html and 'name="zoek"' not in html and "OBS School" not in html
     # another school's code: out of reach, a 404 as in a path (it was a 400 form error)
     assert client.get(REPORT, {"school": "zwanenhof", "month": "2026-11"}).status_code == 404
+    # a code of no school: the same 404 (a director learns nothing of what exists)
+    assert client.get(REPORT, {"school": "geen-school", "month": "2026-11"}).status_code == 404
 
 
 # --- The manual report form --------------------------------------------------------------

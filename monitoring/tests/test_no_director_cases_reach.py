@@ -1,0 +1,190 @@
+"""A case at a school without a director reaches a person: a board member (schools.leaders,
+as urgent cases and takedowns do), e-mailed once and under their "Mijn zaken". It used to
+be nobody's, a count on the board's home, and no e-mail at all unless it was urgent."""
+
+import datetime
+import json
+import re
+import socket
+import uuid
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from conftest import make_staff, wait_for, worker
+from monitoring import notifications, services
+from monitoring.models import FollowUp
+from monitoring.tests.helpers import make_case, my_cases_section
+from outbox.tests.helpers import run_due_duties
+from schools.models import StaffMembership
+
+pytestmark = pytest.mark.django_db
+Role = StaffMembership.Role
+# Het Zwanenhof is school_b; it has no director unless a test gives it director_b.
+COMPLAINT = "Op Het Zwanenhof is het een puinhoop, ik ben echt boos en teleurgesteld over de juf"
+
+
+def report(school, user, text=COMPLAINT, url="https://buurt.example/1"):
+    return services.post_report(
+        school=school, url=url, text=text, has_media=False, user=user, category=""
+    ).post
+
+
+def test_a_new_case_at_a_school_without_director_goes_to_a_board_member(
+    login, school_b, board, teacher_a
+):
+    later = make_staff("bestuur.twee@example.org", Role.BOARD)
+    report(school_b, board)
+    run_due_duties()
+    case = FollowUp.objects.get()
+    assert case.priority == FollowUp.Priority.NORMAL
+    assert case.assigned_to == board  # the first by id, as takedowns and hand-overs
+    assert [m.to for m in mail.outbox] == [[board.email]]
+    body = mail.outbox[0].subject + mail.outbox[0].body
+    assert reverse("monitoring:case", args=[case.pk]) in body
+    assert "puinhoop" not in body and "juf" not in body
+    page = login(board).get(reverse("home"), follow=True).content.decode()
+    assert reverse("monitoring:case", args=[case.pk]) in my_cases_section(page)
+    assert later.email not in [a for m in mail.outbox for a in m.to]
+
+
+def test_a_new_case_at_a_school_with_a_director_waits_for_the_director(school_b, board, director_b):
+    report(school_b, board)
+    run_due_duties()
+    assert FollowUp.objects.get().assigned_to is None
+    assert mail.outbox == []
+
+
+def test_a_story_joining_an_open_case_is_not_announced_again(school_b, board):
+    report(school_b, board)
+    report(school_b, board, text="Doorgestuurd: " + COMPLAINT, url="https://buurt.example/2")
+    run_due_duties()
+    assert FollowUp.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_open_cases_nobody_has_go_to_a_board_member_when_the_director_leaves(
+    school_b, board, director_b
+):
+    case = make_case(school_b)
+    StaffMembership.objects.filter(user=director_b).delete()
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.assigned_to == board
+    assert [m.to for m in mail.outbox] == [[board.email]]
+
+
+def test_open_cases_nobody_has_go_to_a_board_member_when_the_director_is_deactivated(
+    school_b, board, director_b
+):
+    case = make_case(school_b)
+    director_b.is_active = False
+    director_b.save()
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.assigned_to == board
+
+
+def test_open_cases_nobody_has_go_to_the_first_board_member_appointed(school_b):
+    case = make_case(school_b)
+    member = make_staff("nieuw.bestuur@example.org", Role.BOARD)
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.assigned_to == member
+    assert [m.to for m in mail.outbox] == [[member.email]]
+
+
+def test_a_closed_case_nobody_has_stays_so(school_b, board):
+    case = make_case(
+        school_b, status="closed", closed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    )
+    StaffMembership.objects.filter(user=board).get().save()
+    make_staff("nieuw.bestuur@example.org", Role.BOARD)
+    case.refresh_from_db()
+    assert case.assigned_to is None
+
+
+def test_the_digest_of_a_school_without_director_reaches_the_board(school_b, board):
+    make_case(school_b, assigned_to=board)
+    notifications.monthly_digest_send()
+    run_due_duties()
+    assert [m.to for m in mail.outbox] == [[board.email]]
+    assert "Open zaken: 1" in mail.outbox[0].body or "1" in mail.outbox[0].body
+
+
+@pytest.fixture
+def smtp_sink(tmp_path):
+    """An SMTP server on loopback that writes one JSON line per message it accepts."""
+    from aiosmtpd.controller import Controller
+
+    path = tmp_path / "mail.jsonl"
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            line = {"to": envelope.rcpt_tos, "body": envelope.content.decode(errors="replace")}
+            with path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(line) + "\n")
+            return "250 Message accepted for delivery"
+
+    with socket.socket() as probe:  # a free port: the controller checks it can connect
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, path
+    finally:
+        controller.stop()
+
+
+def received(path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_fetched_complaint_at_a_school_without_director_reaches_a_board_member_by_e_mail(
+    services_up, feed_server, smtp_sink, school_b, board
+):
+    """The whole way through the broker: a worker fetches the feed and opens the case, the
+    outbox duty it writes goes through Redis to a worker that sends the e-mail over SMTP."""
+    from monitoring.tasks import fetch_source
+    from monitoring.tests.helpers import make_source
+
+    port, path = smtp_sink
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        "<link>https://buurt.example/</link><item><title>1</title>"
+        "<link>https://buurt.example/1</link><guid>https://buurt.example/1</guid>"
+        f"<description>{COMPLAINT}</description></item></channel></rss>"
+    ).encode()
+    feed_server.route("/feed.rss", body=feed)
+    source = make_source(url=feed_server.url("/feed.rss"))
+    queue = f"test-reach-{uuid.uuid4().hex[:8]}"
+    mail_settings = {"EMAIL_URL": f"smtp://127.0.0.1:{port}?tls=0", "OUTBOX_GRACE_SECONDS": "1"}
+    # the outbox's run_duty goes to Celery's default queue
+    with worker(f"{queue},celery", **mail_settings):
+        fetch_source.apply_async((source.pk,), queue=queue)
+        assert wait_for(lambda: any(m["to"] == [board.email] for m in received(path)), 120)
+    case = FollowUp.objects.get()
+    assert case.assigned_to_id == board.pk
+    messages = received(path)
+    assert [m["to"] for m in messages] == [[board.email]]
+    assert f"/monitoring/zaken/{case.pk}/" in messages[0]["body"]
+    assert "puinhoop" not in messages[0]["body"]
+
+
+def test_the_digest_link_opens_the_report_for_the_board_and_is_a_404_for_others(
+    login, settings, school_b, board, director_a, teacher_a
+):
+    settings.SITE_URL = "https://portaal.opo.example"
+    notifications.monthly_digest_send()
+    run_due_duties()
+    path = re.search(re.escape(settings.SITE_URL) + r"(\S+)", mail.outbox[0].body).group(1)
+    assert path.startswith(reverse("monitoring:report") + f"?school={school_b.code}")
+    assert login(board).get(path).status_code == 200
+    for someone in (director_a, teacher_a):
+        assert login(someone).get(path).status_code == 404
