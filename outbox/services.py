@@ -278,7 +278,13 @@ def duty_mail(subject: str, body: str, recipient: str) -> None:
     """Send one plain-text e-mail from a duty handler; raises unless the SMTP server
     accepted it. Every attempt of one duty sends it with the same Message-ID."""
     headers = {"Message-ID": duty_message_id()}
-    EmailMessage(str(subject), body, None, [recipient], headers=headers).send()
+    EmailMessage(one_line(str(subject)), body, None, [recipient], headers=headers).send()
+
+
+def one_line(subject: str) -> str:
+    """A subject on one line: names in it (a school's, a source's) may hold a line break,
+    and a header with one is refused (BadHeaderError) on every attempt of the duty."""
+    return " ".join(subject.split())
 
 
 def emailed_users():

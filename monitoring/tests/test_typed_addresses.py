@@ -140,3 +140,19 @@ def test_the_board_reads_an_invalid_address_in_words():
     assert fetch_error_explained("invalid address") == (
         "Dit adres kan geen webadres zijn. Controleer het adres."
     )
+
+
+def test_a_source_name_with_a_line_break_still_reaches_the_board(board, mailoutbox):
+    """A name is shown in the subject of the board's e-mail; one with a line break (the
+    form and add_source keep it) raised BadHeaderError on every attempt, so the board
+    never heard that the source kept failing, and it could not add a header either."""
+    from monitoring.notifications import source_failing_email_send
+
+    source = make_source()
+    Source.objects.filter(pk=source.pk).update(name="Buurtnieuws\r\nBcc: iemand@evil.example")
+    source_failing_email_send(source_id=source.pk, user_id=board.pk)
+    (message,) = mailoutbox
+    assert message.subject == (
+        "Monitoringbron “Buurtnieuws Bcc: iemand@evil.example” blijft mislukken"
+    )
+    assert message.bcc == [] and "Bcc" not in message.message()
