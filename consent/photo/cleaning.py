@@ -91,6 +91,10 @@ MESSAGES = {
         "Save it again as an ordinary JPEG or PNG."
     ),
     "damaged": _("The photo could not be read: the file is damaged or incomplete."),
+    "too_many_faces": _(
+        "More than %(limit)s faces were found in this photo: the portal cannot let you "
+        "choose per face for that many. Crop the photo or split it into smaller photos."
+    ),
     "bad_rectangle": _(
         "“%(value)s” is not a rectangle. Give four whole numbers X,Y,W,H with a width "
         "and height above zero."
