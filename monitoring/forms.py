@@ -1,12 +1,15 @@
+from urllib.parse import urlsplit, urlunsplit
+
+import idna
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
-from monitoring.sources import bluesky, mastodon
+from monitoring.sources import bluesky, http, mastodon
 from schools.forms import ListedChoices
 from schools.models import School
 from schools.search import school_field_choice
@@ -14,9 +17,54 @@ from schools.search import school_field_choice
 
 class HttpURLField(forms.URLField):
     """Only http(s): these addresses become links or are fetched (Django's URLField also
-    allows ftp)."""
+    allows ftp). Typed by staff, so checked as the fetcher and a browser read them: no
+    user name or password (`https://bsky.app@evil.example` is evil.example), a host IDNA
+    can write, stored in that ASCII form (a look-alike host shows as xn--…), and no
+    internal network (`resolve`: also a name that resolves into one, for addresses the
+    portal fetches)."""
 
     default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, *args, resolve: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resolve = resolve
+
+    def clean(self, value):
+        url = super().clean(value)
+        if not url:
+            return url
+        url = checked_typed_url(url, resolve=self.resolve)
+        if self.max_length is not None:  # the ASCII form of a host can be longer
+            MaxLengthValidator(self.max_length)(url)
+        return url
+
+
+USERINFO = _("Give the address without a user name or password (the part before @).")
+BAD_HOST = _("The name of the website in this address has characters no web address can have.")
+INTERNAL = _(
+    "This address points into an internal network (such as localhost or 10.x.x.x); the "
+    "portal does not read or link to addresses there."
+)
+
+
+def checked_typed_url(url: str, *, resolve: bool) -> str:
+    """`url` (valid for URLValidator) with its host in IDNA's ASCII form; ValidationError
+    for a user name or password, a host IDNA refuses, or an internal address."""
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        raise ValidationError(USERINFO, code="userinfo")
+    host = parts.hostname or ""
+    try:
+        port = parts.port
+        ascii_host = host if ":" in host else idna.encode(host, uts46=True).decode("ascii")
+    except (ValueError, UnicodeError):  # idna's errors are UnicodeErrors; a bad port
+        raise ValidationError(BAD_HOST, code="host") from None
+    if http.internal_host(ascii_host, resolve=resolve):
+        raise ValidationError(INTERNAL, code="internal")
+    netloc = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
+    if port is not None:
+        netloc += f":{port}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def validate_source_url(kind: str, url: str) -> None:
@@ -58,7 +106,7 @@ class SourceForm(SchoolOfTheFoundation):
         label=_("kind"),
         choices=[(k, label) for k, label in Source.Kind.choices if k != Source.Kind.MANUAL],
     )
-    url = HttpURLField(label=_("address"), max_length=500, assume_scheme="https")
+    url = HttpURLField(label=_("address"), max_length=500, assume_scheme="https", resolve=True)
 
     class Meta:
         model = Source

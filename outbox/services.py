@@ -283,10 +283,12 @@ def duty_mail(subject: str, body: str, recipient: str) -> None:
 
 
 def portal_subject(subject) -> str:
-    """`subject` with allauth's ACCOUNT_EMAIL_SUBJECT_PREFIX ("[OPO Portal] ") once: a
-    security notice rendered by allauth has it already."""
+    """`subject` on one line, with allauth's ACCOUNT_EMAIL_SUBJECT_PREFIX ("[OPO Portal] ")
+    once: a security notice rendered by allauth has it already. Names in a subject (a
+    school's, a source's) may hold a line break, and a header with one is refused
+    (BadHeaderError) on every attempt of the duty."""
     prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-    subject = str(subject)
+    subject = " ".join(str(subject).split())
     return subject if subject.startswith(prefix) else prefix + subject
 
 

@@ -177,7 +177,10 @@ def _detect_delimiter(text: str) -> str:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
 
     def fit(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([first_line], delimiter=delimiter))
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter))
+        except csv.Error:  # a cell beyond csv's field limit: the reading reports the row
+            return 0, 0
         return sum(1 for cell in cells if header_column(cell)), len(cells)
 
     return max((",", ";", "\t"), key=fit)

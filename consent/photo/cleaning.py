@@ -91,6 +91,10 @@ MESSAGES = {
         "Save it again as an ordinary JPEG or PNG."
     ),
     "damaged": _("The photo could not be read: the file is damaged or incomplete."),
+    "too_many_faces": _(
+        "More than %(limit)s faces were found in this photo: the portal cannot let you "
+        "choose per face for that many. Crop the photo or split it into smaller photos."
+    ),
     "bad_rectangle": _(
         "“%(value)s” is not a rectangle. Give four whole numbers X,Y,W,H with a width "
         "and height above zero."
@@ -370,14 +374,55 @@ def draft_for(image: Image.Image, max_side: int) -> int:
     return round(width / image.width)
 
 
-def decode_upright(image: Image.Image) -> Image.Image:
-    """Decode the pixels and apply the EXIF orientation to them (always a new image)."""
+# Modes Image.reduce averages correctly; others are converted to one first.
+REDUCIBLE_MODES = ("L", "LA", "RGB", "RGBA", "CMYK", "I", "F")
+
+
+def reduction_for(image: Image.Image, max_side: int) -> int:
+    """The whole factor by which decoded pixels can shrink with the long side still at
+    least DRAFT_MIN_SHARE of `max_side` (1: keep them); for JPEG after `draft_for`."""
+    return max(1, int(max(image.size) // (DRAFT_MIN_SHARE * max_side)))
+
+
+def reduced(image: Image.Image, factor: int) -> Image.Image:
+    """`image` averaged down `factor` times (Image.reduce: boxes of factor × factor
+    pixels), with its info (EXIF, ICC profile) kept. A palette, 1-bit or 16-bit image
+    becomes one reduce averages first, as `to_srgb` would convert it anyway."""
+    if image.mode in ("P", "PA"):
+        transparent = image.mode == "PA" or "transparency" in image.info
+        image = image.convert("RGBA" if transparent else "RGB")
+    elif image.mode.startswith("I;16"):
+        image = image.convert("I")
+    elif image.mode not in REDUCIBLE_MODES:
+        image = image.convert("L" if image.mode == "1" else "RGB")
+    small = image.reduce(factor)
+    small.info = dict(image.info)
+    return small
+
+
+def decode_reduced(image: Image.Image, max_side: int) -> tuple[Image.Image, int]:
+    """Decode the pixels, reduced when far beyond `max_side` (`reduction_for`): only
+    libjpeg decodes at a smaller scale, and a 49 Mpx RGBA PNG took five more full-size
+    copies on its way to the page (1 GB). Returns the pixels and the factor."""
+    decode_pixels(image)
+    factor = reduction_for(image, max_side)
+    return (reduced(image, factor) if factor > 1 else image), factor
+
+
+def decode_pixels(image: Image.Image) -> None:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data": handled below
+        warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data"
         try:
             image.load()
         except Exception:  # truncated data, decoder errors of any type
             raise PhotoError("damaged") from None
+
+
+def decode_upright(image: Image.Image) -> Image.Image:
+    """Decode the pixels and apply the EXIF orientation to them (always a new image)."""
+    decode_pixels(image)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. "Corrupt EXIF data": handled below
         try:
             return ImageOps.exif_transpose(image)
         except Exception:
@@ -469,12 +514,15 @@ def decode_photo(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Decoded:
     """Steps 1 to 3 of the pipeline: refuse, decode (at draft scale), upright, sRGB."""
     with open_photo(data, limits) as image:
         stored = image.size
-        factor = draft_for(image, limits.max_side)
-        decoded = image.size
-        upright = decode_upright(image)
+        draft = draft_for(image, limits.max_side)
+        pixels, reduction = decode_reduced(image, limits.max_side)
+        decoded = pixels.size
+        upright = decode_upright(pixels)
+        del pixels
     # Rectangles are in pixels of the upright original, whatever the draft scale.
     turned = upright.size != decoded
     source_width, source_height = (stored[1], stored[0]) if turned else stored
+    factor = draft * reduction
     rgb = to_srgb(upright)  # a new image: convert() copies even when the mode is RGB
     del upright  # at 50 Mpx each full-size copy is 150 MB: hold at most two at a time
     return Decoded(rgb, factor, source_width, source_height)

@@ -29,6 +29,10 @@ from consent.photo import cleaning, faces, threads
 # within the 10% that `cleaning.draft_for` allows, so such a photo needs no resize.
 PREVIEW_SIDE = 1080
 THUMBNAIL_SIDE = 120
+# Faces the page lists, each a field of the form: with the page's other fields (pupils
+# ticked, channel, rectangles) the post stays well under Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (1000), which ends in a bare "Bad request" page.
+MAX_FACES = 300
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,13 @@ class Prepared:
 
 
 def prepare(data: bytes, limits: cleaning.Limits) -> Prepared:
-    """Decode once (small) and find the faces; PhotoError when the photo is refused."""
+    """Decode once (small) and find the faces; PhotoError when the photo is refused,
+    also for more faces than the page can list (MAX_FACES)."""
     decoded = decode_small(data, limits)
-    return Prepared(data, limits, decoded, faces.find_faces(decoded))
+    found = faces.find_faces(decoded)
+    if len(found.boxes) > MAX_FACES:
+        raise cleaning.PhotoError("too_many_faces", limit=MAX_FACES)
+    return Prepared(data, limits, decoded, found)
 
 
 def page_images(

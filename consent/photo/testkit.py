@@ -173,6 +173,22 @@ def png_declaring(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
+def png_blank(width: int, height: int, *, colour_type: int = 6) -> bytes:
+    """A whole, valid PNG of width × height black (transparent, for colour type 6) pixels
+    in a few hundred kB at most: small to upload, large to decode."""
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour_type]
+    row = b"\x00" + bytes(width * channels)  # filter type 0, then the pixels
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _row in range(height)) + packer.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
 def swapped_primaries_profile() -> bytes:
     """A valid ICC v2 RGB profile whose red and green primaries are swapped.
 

@@ -20,6 +20,7 @@ _EXPLANATIONS = (
     (r"^timeout\b", "timeout"),
     (r"^network error\b|cannot resolve host", "unreachable"),
     (r"adres niet toegestaan", "not_allowed"),
+    (r"^invalid address$", "invalid"),
     (r"more than \d+ redirects", "redirects"),
     (r"from https to http", "insecure_redirect"),
     (r"response larger than", "too_large"),
@@ -42,6 +43,7 @@ def _sentences() -> dict[str, str]:
         "timeout": _("The source did not answer in time.") + " " + again,
         "unreachable": _("The source could not be reached.") + " " + again,
         "not_allowed": _("The address is on a network the portal may not reach.") + " " + check,
+        "invalid": _("The address is not one a web address can be.") + " " + check,
         "redirects": _("The source sends the portal on and on to other addresses.") + " " + check,
         "insecure_redirect": _(
             "The source sends the portal on from a secure (https) address to an insecure "

@@ -65,6 +65,16 @@ class InsecureRedirect(FetchError):
         super().__init__("redirect from https to http refused")
 
 
+class InvalidAddress(FetchError):
+    """The address (or a redirect's) names a host no client can ask for (a character
+    IDNA does not allow): the address needs a look, trying again will not help."""
+
+    retryable = False
+
+    def __init__(self):
+        super().__init__("invalid address")
+
+
 @dataclass(frozen=True)
 class Response:
     status_code: int
@@ -140,6 +150,38 @@ def is_public_address(address: str) -> bool:
         or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
     )
     return ip.is_global and not special
+
+
+def _literal_address(host: str) -> str | None:
+    """The address a host written as one means; None for a name. (Django's URLValidator
+    refuses the other spellings a resolver reads, such as 127.1 or 2130706433.)"""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]").split("%", 1)[0]))
+    except ValueError:
+        return None
+
+
+def internal_host(host: str, *, resolve: bool) -> bool:
+    """Whether a host staff typed lies on a network the portal must not reach (the same
+    rule the fetcher applies on every connection): an internal address in any spelling,
+    localhost, and with `resolve` a name that resolves to one. A name that does not
+    resolve now is left to the fetch, which says so."""
+    allowed = _allowed_private_hosts()
+    if _normal_host(host) in allowed:
+        return False
+    address = _literal_address(host)
+    if address is not None:
+        return not is_public_address(address)
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    if not resolve:
+        return False
+    try:
+        addresses = _resolve(name, 443)
+    except httpcore.ConnectError:
+        return False
+    return any(_normal_host(a) not in allowed and not is_public_address(a) for a in addresses)
 
 
 def _resolve(host: str, port: int) -> list[str]:
@@ -263,6 +305,8 @@ def request(
         with _client() as client:
             req = client.build_request(method, url, params=params, headers=all_headers, json=json)
             result = _send_following_redirects(client, req)
+    except (httpx.InvalidURL, UnicodeError) as exc:  # idna's errors are UnicodeErrors
+        raise InvalidAddress() from exc
     except httpx.TimeoutException as exc:
         raise FetchError(f"timeout: {exc.__class__.__name__}") from exc
     except httpx.HTTPError as exc:

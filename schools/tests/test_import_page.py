@@ -166,6 +166,18 @@ def test_it_refuses_a_file_that_is_not_text(login, director_a):
     ]
 
 
+@pytest.mark.parametrize(
+    "header", ["a" * 200_000, '"' + "a" * 200_000], ids=["long header", "unclosed quote"]
+)
+def test_it_refuses_a_header_cell_beyond_the_csv_field_limit(login, director_a, header):
+    """Python's csv module stops at a cell of more than 128 kB: in the header line the
+    separator guess raised it, a 500; now the row is reported and nothing is written."""
+    response = post(login(director_a), file=upload(header + "\n" + csv_text([pupil_row()])))
+    assert response.status_code == 200
+    assert response.context["report"].errors == ["rij 1: the row cannot be read as CSV"]
+    assert not Pupil.objects.filter(leerlingnummer="3001").exists()
+
+
 def test_it_shows_the_page_in_a_fixed_number_of_queries(
     login, director_a, django_assert_num_queries
 ):
