@@ -312,13 +312,7 @@ class SchoolFinder:
         for i, form in enumerate(_name_forms(post.words)):
             if form[0] not in "#@" or i in taken:
                 continue
-            body, stripped = form[1:], True
-            while stripped:
-                stripped = False
-                for prefix in _TAG_PREFIXES:
-                    if body.startswith(prefix) and len(body) > len(prefix):
-                        body, stripped = body[len(prefix) :], True
-                        break
+            for body in _prefixes_taken_off(form[1:]):
                 if body in self._tags:
                     found.append((i, self._tags[body]))
                     break
@@ -419,6 +413,13 @@ def _alias_towns(school) -> set[str]:
 
 def _without_prefixes(body: str) -> str:
     """'obsdevlindertuin' -> 'vlindertuin': articles and school-type words taken off."""
+    *_, last = _prefixes_taken_off(body)
+    return last
+
+
+def _prefixes_taken_off(body: str):
+    """'obsdevlindertuin', 'devlindertuin', 'vlindertuin': the body after each leading
+    article or school-type word taken off (none with nothing left after it)."""
     stripped = True
     while stripped:
         stripped = False
@@ -426,7 +427,7 @@ def _without_prefixes(body: str) -> str:
             if body.startswith(prefix) and len(body) > len(prefix):
                 body, stripped = body[len(prefix) :], True
                 break
-    return body
+        yield body
 
 
 def _capitalised_first_word(post: Prepared, index: int) -> bool:
