@@ -46,6 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language of e-mails"),
         max_length=8,
         blank=True,
+        default="",
+        db_default="",  # rows written with SQL (bench/web/generate.py) never chose either
         help_text=_("Chosen with the language switch; empty: Dutch, the portal's default."),
     )
 
