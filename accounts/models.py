@@ -42,6 +42,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",  # rows written with SQL (bench/web/generate.py) never chose either
+        help_text=_("Chosen with the language switch; empty: Dutch, the portal's default."),
+    )
 
     objects = UserManager()
 

@@ -7,15 +7,15 @@ gets the notice, and so does an address that was removed: when someone else remo
 that is the owner's. Each notice is a duty (outbox) written in the change's transaction, so
 an SMTP outage neither undoes the change nor loses the notice. It is rendered now, because
 what it reports (when, from which IP address and browser) exists only in this request, and
-in Dutch: the owner reads it, not necessarily whoever made the change.
+in the language the owner chose (accounts.languages), not the page's: the owner reads it,
+not necessarily whoever made the change.
 """
 
 import uuid
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.utils import translation
 
+from accounts.languages import in_language_of
 from outbox.services import duty_enqueue
 
 HANDLER = "accounts.duties.account_notice_send"
@@ -34,7 +34,7 @@ def notice_recipients(user, email: str | None, context: dict) -> list[str]:
 def notices_queue(*, adapter, template_prefix: str, user, context: dict, email=None) -> None:
     """One duty per recipient, keyed by this change (a uuid) and the recipient's place."""
     change = uuid.uuid4().hex
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user.pk):
         for number, recipient in enumerate(notice_recipients(user, email, context)):
             message = adapter.render_mail(
                 template_prefix, recipient, {**context, "email": recipient}

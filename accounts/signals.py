@@ -5,12 +5,14 @@ notice allauth has no call for: an address added (accounts.notices)."""
 from allauth.account.adapter import get_adapter
 from allauth.account.signals import email_added
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from accounts import board
+from accounts.languages import language_remember
 from accounts.middleware import TOTP_SESSION_KEY
 from accounts.roles import has_totp, requires_mfa
 from accounts.user_cache import forget_user, forget_users
@@ -27,6 +29,13 @@ def remember_totp_at_login(sender, request=None, user=None, **kwargs):
     session = getattr(request, "session", None)
     if session is not None and requires_mfa(user) and has_totp(user):
         session[TOTP_SESSION_KEY] = user.pk
+
+
+@receiver(user_logged_in)
+def remember_language_at_login(sender, request=None, user=None, **kwargs):
+    """A language set with the switch on the login page is the one the person chose."""
+    cookies = getattr(request, "COOKIES", {})
+    language_remember(user.pk, cookies.get(settings.LANGUAGE_COOKIE_NAME))
 
 
 @receiver(authenticator_added)

@@ -17,10 +17,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language
 
 from accounts import reauthentication
 from accounts.attention import attention_overview
 from accounts.board import board_home
+from accounts.languages import language_remember
 from accounts.roles import home_url_name
 from schools.access import children_of, require_role, taught_groups
 from schools.models import School, StaffMembership
@@ -55,6 +57,17 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("account_login")
     return redirect(home_url_name(request.user))
+
+
+def language_set(request):
+    """Django's language switch (a cookie; a language the portal does not speak is
+    refused, as there), and for a signed-in user the choice is also stored: the portal's
+    e-mails to them follow it (accounts.languages)."""
+    response = set_language(request)
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None and request.user.is_authenticated:
+        language_remember(request.user.pk, chosen.value)
+    return response
 
 
 @login_required

@@ -8,9 +8,10 @@ import logging
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import in_language_of
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
 from consent.recipients import purpose_change_parents, review_round_parents
 from outbox.services import duties_enqueue_many, duty_mail, duty_readdressed, recipient_email
@@ -26,7 +27,7 @@ def _mail(template: str, subject, user_id: int, context: dict) -> bool:
     email = recipient_email(user_id)
     if email is None:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user_id):
         body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
         duty_mail(str(subject), body, email)
     return True

@@ -12,9 +12,10 @@ import uuid
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.languages import in_language_of
 from monitoring import reports
 from monitoring.models import FetchRun, FollowUp, Source
 from monitoring.sources.explain import fetch_error_explained
@@ -94,7 +95,7 @@ def urgent_case_email_send(*, case_id: int, user_id: int) -> None:
         recipients=_directors(case.school_id),
     ):
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user_id):
         context = {"case": case, "url": _case_url(case)}
         _send(
             _("Urgent: a post about %(school)s needs attention") % {"school": case.school.name},
@@ -151,7 +152,7 @@ def source_failing_email_send(*, source_id: int, user_id: int, stamp: int | None
         recipients=board,
     ):
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user_id):
         context = {
             "source": source,
             "url": settings.SITE_URL + reverse("monitoring:sources"),
@@ -217,7 +218,7 @@ def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
     school = School.objects.get(pk=school_id)
     first = datetime.date.fromisoformat(f"{month}-01")
     report = reports.school_report(school=school, month=first)
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user_id):
         context = {
             "report": report,
             "url": settings.SITE_URL
@@ -257,7 +258,7 @@ def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
     )
     if case is None or not case.assigned_to.email:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(assignee_id):
         context = {"case": case, "url": _case_url(case)}
         _send(
             _("A monitoring case of %(school)s was assigned to you") % {"school": case.school.name},
@@ -312,7 +313,7 @@ def case_closed_notify(*, case_id: int, user_id: int) -> bool:
         and case.flags.exists()
         and not case.flags.filter(dismissed_as_false_positive=False).exists()
     )
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user_id):
         context = {"case": case, "dismissed": dismissed, "url": _case_url(case)}
         _send(
             _("A monitoring case of %(school)s assigned to you was closed")
@@ -349,7 +350,7 @@ def case_reopened_notify(*, case_id: int, user_id: int, by_id: int | None = None
     if case is None or not _still_acting(case, user_id):
         return False
     by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user_id):
         context = {"case": case, "by": by, "url": _case_url(case)}
         _send(
             _("A monitoring case of %(school)s is open again") % {"school": case.school.name},
@@ -378,7 +379,7 @@ def case_reassigned_notify(*, case_id: int, user_id: int) -> bool:
     case = FollowUp.objects.select_related("school", "assigned_to").get(pk=case_id)
     if case.assigned_to_id == user_id or not _still_acting(case, user_id):
         return False
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user_id):
         _send(
             _("A monitoring case of %(school)s is no longer assigned to you")
             % {"school": case.school.name},

@@ -20,7 +20,7 @@ urlpatterns = [
     path("health/", account_views.health, name="health"),
     path("health/ready", ops_views.ready, name="health_ready"),
     path("favicon.ico", account_views.favicon, name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     # Accounts (allauth) and role home pages
     path(
         "accounts/reauthenticate/code/",

@@ -6,9 +6,9 @@ import logging
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import in_language_of
 from outbox.services import duty_mail, emailed_users, recipient_email
 from policy.models import Release
 
@@ -27,7 +27,7 @@ def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
     email = recipient_email(user_id)
     if email is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(user_id):
         subject = _("Please read version %(number)s of the social media protocol") % {
             "number": release.version.number
         }

@@ -9,13 +9,14 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.tests.test_reauthentication import CODE_STEP, mailed_code
 from conftest import PASSWORD, reauthenticate
-from opo_portal.tests.test_language_crawl import ENGLISH, INFORMAL
+from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL
 from outbox.models import Duty
 from outbox.services import duty_run
 
@@ -95,11 +96,24 @@ def test_it_tells_the_account_when_its_password_changes(parent, run_duties):
     assert_formal_dutch(mail.outbox[0])
 
 
-def test_the_notice_is_dutch_when_the_change_was_made_in_english(parent, run_duties):
-    parent.post(reverse("set_language"), {"language": "en", "next": "/"})
+def test_the_notice_is_in_the_owners_choice_not_the_pages_language(parent, run_duties):
+    """The owner reads it: a page in English (a cookie from before signing in, never
+    chosen while signed in) leaves the owner's Dutch."""
+    parent.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with run_duties():
         parent.post(reverse("account_change_password"), PASSWORDS)
     assert list(notices()) == ["[OPO Portal] Wachtwoord gewijzigd"]
+
+
+def test_an_owner_who_chose_english_gets_the_notice_in_english(parent, run_duties):
+    parent.post(reverse("set_language"), {"language": "en", "next": "/"})
+    parent.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"  # the page in Dutch again
+    with run_duties():
+        parent.post(reverse("account_change_password"), PASSWORDS)
+    [message] = mail.outbox
+    assert message.subject == "[OPO Portal] Password Changed"
+    problems = [line for line in message.body.splitlines() if DUTCH.search(line)]
+    assert not problems, problems
 
 
 def test_a_password_change_is_kept_while_its_notice_waits_for_the_smtp_server(

@@ -1,10 +1,11 @@
-"""Every e-mail the portal sends is Dutch with "u", whatever language the person who caused
-it was using: each is triggered through the real service (or allauth's own flow), its
-duties run in-process, and subject and body are checked with the crawl's stop-lists.
+"""Every e-mail the portal sends to someone who never chose a language is Dutch with "u",
+whatever language the person who caused it was using: each is triggered through the real
+service (or allauth's own flow), its duties run in-process, and subject and body are
+checked with the crawl's stop-lists.
 
-The portal's own e-mails are always Dutch (the duties render in settings.LANGUAGE_CODE);
-allauth's e-mails follow the language of the request that asks for them, so they are
-checked in both languages.
+The portal's own e-mails are in the recipient's chosen language, Dutch when they never
+chose (accounts.languages; test_language_choice.py); allauth's e-mails follow the language
+of the request that asks for them, so they are checked in both languages.
 """
 
 import re
