@@ -136,6 +136,7 @@ class FetchRun(models.Model):
     new_count = models.PositiveIntegerField(_("new posts"), default=0)
     duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
     updated_count = models.PositiveIntegerField(_("edited posts"), default=0)
+    left_out_count = models.PositiveIntegerField(_("older posts left out"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

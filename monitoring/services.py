@@ -285,6 +285,14 @@ def source_ingest(
         run.error = sources.base.unreadable_items_note(result.skipped)
         if result.skipped:  # a count only: what the items held stays out of the log
             log.warning("monitoring source %s: %s", source.pk, run.error)
+        run.left_out_count = result.left_out
+        if result.left_out:
+            log.warning(
+                "monitoring source %s: %s older posts left out (at most %s per run)",
+                source.pk,
+                result.left_out,
+                sources.base.MAX_POSTS_PER_RUN,
+            )
     run.finished_at = now
     run.save()
     Source.objects.filter(pk=source.pk).update(

@@ -26,6 +26,7 @@ from monitoring.forms import (
 )
 from monitoring.mentions import MentionList
 from monitoring.models import CATEGORY_LABELS, FetchRun, Mention, PublicReply, Source, WatchTerm
+from monitoring.sources.base import MAX_POSTS_PER_RUN
 from schools.access import acting_school_ids, has_role, require_role
 from schools.forms import refuse_choices_out_of_reach
 from schools.leaders import has_director
@@ -490,6 +491,7 @@ def sources(request):
         .annotate(
             last_status=Subquery(last_run.values("status")[:1]),
             last_error=Subquery(last_run.values("error")[:1]),
+            last_left_out=Subquery(last_run.values("left_out_count")[:1]),
             last_run_at=Subquery(last_run.values("started_at")[:1]),
         )
         .order_by("-needs_attention", "name", "id")
@@ -497,6 +499,7 @@ def sources(request):
     context = {
         "form": form,
         "sources": listing,
+        "max_posts_per_run": MAX_POSTS_PER_RUN,
         "page": page,
         "query": query,
         "search": _search_if(form.asks_code, School.objects.all(), request, param="schoolzoek"),

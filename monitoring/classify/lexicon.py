@@ -131,6 +131,14 @@ NEGATIVE = [
     ("niet eens", 0.4),
     ("reageert|reageren|reageerde|antwoordt niet", 0.5),
     ("niet|nooit gereageerd|beantwoord|teruggebeld|gebeld|geinformeerd|ingelicht", 0.5),
+    ("reageert|reageren|reageerde|reageerden|antwoordt|belt nooit", 0.5),
+    ("geen van beide|beiden|allebei|tweeen ~ reageert|reageerde|antwoordt|belt|belde|zegt", 0.55),
+    (
+        "school|juf|meester|leerkracht|leerkrachten|leraar|directeur|directie|ze|zij|hij"
+        " ~ zegt|zei|zeggen|zeiden ~ niks|niets, zegt|zei|zeggen|zeiden ~ school|juf|meester"
+        "|leerkracht|leraar|directeur|directie|ze|zij|hij ~ niks|niets",
+        0.5,
+    ),
     ("geen reactie|antwoord|telefoontje|briefje|bericht|mail|uitleg|excuses|terugkoppeling", 0.5),
     ("nul reactie|respons|antwoord|communicatie", 0.5),
     ("wachten|wacht|wachtten op antwoord|reactie|een|uitleg|bericht", 0.45),
@@ -169,6 +177,12 @@ NEGATIVE = [
     ("wanneer wordt|gaat|komt ~ gemaakt|opgelost|gerepareerd|opgeruimd|gedaan", 0.5),
     # bullying and safety
     ("pest|pesten|pestte|pestten|gepest|pesterij*|pestkop*|pestgedrag", 0.6),
+    (
+        "juf|juffen|meester|leerkracht|leerkrachten|leraar|lerares|directeur|invaller|docent"
+        " ~ schreeuwt|schreeuwde|schreeuwen|schreeuwden|tiert|krijst|brult",
+        0.5,
+    ),
+    ("schreeuwt|schreeuwde|schreeuwen|schreeuwden tegen|naar", 0.5),
     ("buitengesloten|uitgescholden|geslagen|geschopt|gebeten|geduwd|bespuugd|gespuugd", 0.5),
     ("uitgelachen|vernederd|gekleineerd|genegeerd|gestraft", 0.5),
     ("onveilig|onveilige|gevaarlijk|gevaarlijke|levensgevaarlijk", 0.55),

@@ -14,7 +14,7 @@ from .patterns import Entry, Match, PatternSet
 from .schools import PupilHit
 from .text import Prepared, squeeze
 
-RULE_VERSION = "2026.12.2"
+RULE_VERSION = "2026.12.3"
 
 NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
@@ -166,12 +166,14 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
 
 
 def _nothing_but_praise(post: Prepared, m: Match) -> bool:
-    """'ik hoor niks dan lof', 'niks mis mee': "niks" here is no complaint."""
+    """'ik hoor niks dan lof', 'niks mis mee', 'zegt niks verkeerds': "niks" here is no
+    complaint."""
     words = post.words
     return (
         words[m.end - 1] in ("niks", "niets")
         and m.end < len(words)
-        and words[m.end] in ("dan", "mis", "op", "aan")
+        and words[m.end]
+        in ("dan", "mis", "op", "aan", "verkeerds", "slechts", "onaardigs", "lelijks")
     )
 
 

@@ -6,6 +6,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 LINK_SCHEMES = ("http", "https")
+# Posts one run stores at most, the newest kept. Feeds carry tens of items (a news site a
+# few hundred); a Mastodon or Bluesky run reads at most 400 or 500 and goes on next run. A
+# broken or hostile feed of 100,000 items once had them all stored and classified at once.
+MAX_POSTS_PER_RUN = 500
+# Before this no post can be dated: feedparser read "01 Jan 0001 +1400" as the year 1400.
+EARLIEST_POST_TIME = datetime.datetime(1990, 1, 1, tzinfo=datetime.UTC)
+# A clock this far ahead is no clock: a date past it is a made-up one.
+CLOCK_AHEAD = datetime.timedelta(days=1)
 # whitespace and control characters: ord(ch) <= 0x20 or ord(ch) == 0x7F
 _UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 
@@ -52,6 +60,19 @@ class FetchedPost:
                 self.published_at.astimezone(datetime.UTC)
             except OverflowError:
                 object.__setattr__(self, "published_at", None)
+        if self.published_at is not None and self.published_at < EARLIEST_POST_TIME:
+            object.__setattr__(self, "published_at", None)  # unknown, shown at its fetch time
+
+
+def plausible_time(
+    when: datetime.datetime | None, now: datetime.datetime
+) -> datetime.datetime | None:
+    """`when`, or None (unknown) for a time no post can have: before EARLIEST_POST_TIME or
+    more than CLOCK_AHEAD past `now`. (A post dated a little ahead is stored at the time
+    it was fetched: services._not_after.)"""
+    if when is None or when < EARLIEST_POST_TIME or when - now > CLOCK_AHEAD:
+        return None
+    return when
 
 
 def storable_text(value: str) -> str:
@@ -69,6 +90,8 @@ class FetchResult:
     # items of a JSON source that could not be read (a null, a number for a text): skipped,
     # so one odd item does not lose the others (see unreadable_items_note)
     skipped: int = 0
+    # items of a long feed beyond MAX_POSTS_PER_RUN, the oldest: not read at all
+    left_out: int = 0
 
 
 def unreadable_items_note(skipped: int) -> str:

@@ -14,7 +14,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from monitoring.sources import http
-from monitoring.sources.base import AuthError, FetchedPost, FetchResult, MalformedFeed
+from monitoring.sources.base import (
+    EARLIEST_POST_TIME,
+    AuthError,
+    FetchedPost,
+    FetchResult,
+    MalformedFeed,
+)
 
 PAGE_SIZE = 50
 MAX_PAGES = 10
@@ -193,8 +199,11 @@ def shown_time(
     created_at: datetime.datetime | None, indexed: datetime.datetime | None
 ) -> datetime.datetime | None:
     """The post's time as shown: its own createdAt, unless that is more than CLOCK_SKEW
-    past when it was indexed (a post dated 2099): then the indexing time (`indexed_time`)."""
-    if created_at is None or (indexed is not None and created_at - indexed > CLOCK_SKEW):
+    past when it was indexed (a post dated 2099), or before EARLIEST_POST_TIME (the year 1):
+    then the indexing time (`indexed_time`)."""
+    if created_at is None or created_at < EARLIEST_POST_TIME:
+        return indexed
+    if indexed is not None and created_at - indexed > CLOCK_SKEW:
         return indexed
     return created_at
 

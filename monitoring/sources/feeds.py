@@ -21,9 +21,18 @@ from xml.parsers import expat
 import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from django.utils import timezone
 
 from monitoring.sources import http
-from monitoring.sources.base import FetchedPost, FetchResult, MalformedFeed, NotModified
+from monitoring.sources.base import (
+    EARLIEST_POST_TIME,
+    MAX_POSTS_PER_RUN,
+    FetchedPost,
+    FetchResult,
+    MalformedFeed,
+    NotModified,
+    plausible_time,
+)
 from monitoring.sources.text import html_to_text
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
@@ -46,8 +55,10 @@ def fetch(source) -> FetchResult:
         resp = http.get(source.url, etag=source.etag, last_modified=source.last_modified)
     except NotModified:
         return FetchResult(not_modified=True, etag=source.etag, last_modified=source.last_modified)
+    posts, left_out = read_feed(resp.content)
     return FetchResult(
-        posts=parse_feed(resp.content),
+        posts=posts,
+        left_out=left_out,
         etag=resp.headers.get("ETag", ""),
         last_modified=resp.headers.get("Last-Modified", ""),
     )
@@ -115,17 +126,57 @@ def _attributes_over(data: bytes, limit: int) -> bool:
 
 
 def parse_feed(data: bytes) -> list[FetchedPost]:
+    return read_feed(data)[0]
+
+
+def read_feed(data: bytes) -> tuple[list[FetchedPost], int]:
+    """The newest MAX_POSTS_PER_RUN posts of the feed, and how many older ones were left
+    out. Entries are turned into posts (the costly part) only up to the cap."""
     parsed = feedparser.parse(
         io.BytesIO(screen(data)), resolve_relative_uris=False, sanitize_html=False
     )
-    # Entries without text or link are the debris of a broken document, not posts.
-    posts = [post for post in map(_entry, parsed.entries) if post.text or post.url]
+    entries = parsed.entries
+    if len(entries) > MAX_POSTS_PER_RUN:  # a feed within the cap keeps its own order
+        entries = _newest_first(entries, timezone.now())
+    posts: list[FetchedPost] = []
+    for index, entry in enumerate(entries):
+        if len(posts) == MAX_POSTS_PER_RUN:
+            return posts, sum(map(_has_content, entries[index:]))
+        post = _entry(entry)
+        # Entries without text or link are the debris of a broken document, not posts.
+        if post.text or post.url:
+            posts.append(post)
+    _check_readable(parsed, posts)
+    return posts, 0
+
+
+def _check_readable(parsed, posts: list[FetchedPost]) -> None:
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not posts and problem is not None:
         raise MalformedFeed(f"malformed XML, nothing readable: {problem}")
     if not posts and not parsed.get("version"):
         raise MalformedFeed("not an RSS or Atom feed")
-    return posts
+
+
+def _newest_first(entries: list, now: datetime.datetime) -> list:
+    """Dated entries newest first, then those of unknown (or implausible) date in the
+    feed's own order (which is newest first in nearly every feed)."""
+
+    def key(entry) -> tuple[bool, datetime.datetime]:
+        when = plausible_time(_utc(_entry_time(entry)), now)
+        return (when is not None, when or EARLIEST_POST_TIME)
+
+    return sorted(entries, key=key, reverse=True)  # a stable sort: ties keep their order
+
+
+def _entry_time(entry):
+    return entry.get("published_parsed") or entry.get("updated_parsed")
+
+
+def _has_content(entry) -> bool:
+    return bool(
+        entry.get("title") or entry.get("content") or entry.get("summary") or entry.get("link")
+    )
 
 
 def _entry(entry) -> FetchedPost:
@@ -135,7 +186,7 @@ def _entry(entry) -> FetchedPost:
     link = entry.get("link", "")
     external_id = entry.get("id") or link or _hash_id(title, body)
     has_media = bool(entry.get("enclosures")) or any(key in entry for key in MEDIA_KEYS)
-    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    when = _entry_time(entry)
     return FetchedPost(
         external_id=external_id[:500],
         text="\n".join(p for p in (title, html_to_text(body)) if p),

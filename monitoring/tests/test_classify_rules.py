@@ -334,3 +334,31 @@ def test_it_gives_scores_in_range_and_categories_in_a_fixed_order(classifier):
 
 def test_it_scores_zero_without_flags(classifier):
     assert classifier.classify("Het Zwanenhof").score == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De juf van De Vlindertuin schreeuwt de hele dag, mijn dochter durft niet meer",
+        "De meester van Het Zwanenhof schreeuwde tegen mijn zoon",
+        "De Vlindertuin reageert nooit op mijn mails over de overblijf",
+        "Juf en directeur van Het Zwanenhof gemaild, geen van beide reageert",
+        "Ik vraag wat er gebeurd is op De Vlindertuin, maar de school zegt niks",
+    ],
+)
+def test_it_knows_shouting_and_silence_as_complaints(classifier, text):
+    assert "negative_experience" in categories(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De kinderen schreeuwden van plezier bij de sportdag van De Vlindertuin",
+        "Hij zegt niks verkeerds over Het Zwanenhof, integendeel",
+        "Op De Vlindertuin schreeuwt niemand, ze praten rustig met de kinderen",
+        "De juf van Het Zwanenhof reageert altijd snel op vragen",
+        "Een cijfer zegt niks over hoe slim een kind is, vinden ze op De Vlindertuin",
+    ],
+)
+def test_it_leaves_benign_shouting_and_saying_nothing_benign(classifier, text):
+    assert "negative_experience" not in categories(classifier, text)

@@ -482,6 +482,14 @@ def test_it_shows_a_bluesky_post_at_its_own_date_unless_that_is_ahead_of_its_ind
     assert post.published_at == shown
 
 
+def test_it_shows_a_bluesky_post_dated_before_1990_at_its_indexing_time(feed_server, settings):
+    # No post is from before 1990: the year 1 (or 1400) is a made-up date.
+    feed = serve_bluesky(feed_server, settings, sorted_at=False)
+    feed.publish(1, START, created_at=datetime.datetime(1, 1, 1, tzinfo=datetime.UTC))
+    (post,) = bluesky.fetch(Source(kind="bluesky", name="b", url=PROFILE_URL)).posts
+    assert post.published_at == START
+
+
 def test_it_never_moves_the_bluesky_cursor_past_the_clock(feed_server, settings):
     # An AppView whose indexedAt is in 2099 (a wrong clock, or not bsky.app at all).
     feed = serve_bluesky(feed_server, settings, sorted_at=False)
