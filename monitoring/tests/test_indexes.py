@@ -89,6 +89,16 @@ def test_the_dashboards_sql_reads_open_cases_from_the_partial_index(postgres, fl
     assert "followup_open_order" in indexes_used(text)
 
 
+def test_the_dashboards_cases_count_their_flags_from_the_covering_index(
+    postgres, flags, board, director_a
+):
+    """One index-only read a listed case gives both its flag count and its categories."""
+    for user in (board, director_a):
+        text = plan_sql(selectors.case_rows_query(user, limit=50))
+        assert "Index Only Scan using flag_case_open" in text
+        assert text.count("on monitoring_flag") == 1
+
+
 def test_it_lists_only_open_non_positive_flags_newest_urgent_first(db, flags, board):
     listed = list(selectors.recent_flags(board, limit=50))
     assert len(listed) == 6
