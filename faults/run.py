@@ -605,6 +605,53 @@ def worker_killed_mid_send(stack: Stack, world: World, reduced: bool) -> Result:
     return result
 
 
+def worker_killed_at_quit(stack: Stack, world: World, reduced: bool) -> Result:
+    """The SMTP server said "250" and is slow to answer the QUIT after it. The duty's done
+    mark commits before the QUIT, so a worker killed then sends nothing again (before, the
+    duty stayed claimed and the e-mail went a second time when the lease ended)."""
+    from django.db import transaction
+
+    from outbox.models import Duty
+    from outbox.services import duty_enqueue
+
+    result = Result(
+        "worker-killed-at-quit", 'worker kill -9 after the SMTP server said "250", at the QUIT'
+    )
+    recipient = world.parents[4]
+    before = stack.smtp.count(recipient.email)
+    stack.smtp.stall(True, at="QUIT")
+    try:
+        with transaction.atomic():
+            duty = duty_enqueue(
+                key="faults-at-quit",
+                handler="consent.duties.reminder_email_send",
+                payload={"user_id": recipient.pk},
+            )
+        arrived = harness.wait_until(lambda: stack.smtp.count(recipient.email) > before, 30)
+        done = harness.wait_until(  # before the QUIT gives up (EMAIL_TIMEOUT, 5 s in the run)
+            lambda: Duty.objects.filter(pk=duty.pk, status=Duty.Status.DONE).exists(),
+            int(stack.env["EMAIL_TIMEOUT"]) - 2,
+        )
+        stack.worker.kill9()
+    finally:
+        stack.smtp.stall(False, at="QUIT")
+    stack.worker.start()
+    time.sleep(3 if reduced else int(stack.env["OUTBOX_LEASE_SECONDS"]) + 5)
+    duty.refresh_from_db()
+    sent = stack.smtp.count(recipient.email) - before
+    result.check(
+        arrived is not None and done is not None,
+        f"the sink has the e-mail after {arrived and round(arrived, 1)} s; the duty was done "
+        f"{done and round(done, 1)} s later, while the QUIT still waited; then worker killed",
+    )
+    result.check(
+        sent == 1 and duty.status == Duty.Status.DONE and duty.attempts == 1,
+        f"e-mails {sent} (want 1; 2 when the QUIT came before the done mark); duty "
+        f"{duty.status} after {duty.attempts} attempt(s)",
+    )
+    return result
+
+
 def fetch_lost_with_redis(stack: Stack, world: World, reduced: bool) -> Result:
     from monitoring import services
     from monitoring.models import FetchRun, Post, Source
@@ -765,6 +812,7 @@ SCENARIOS = [
     ("redis-kill-no-aof", lambda s, w, r: redis_kill(s, w, r, aof=False)),
     ("redis-kill-aof", lambda s, w, r: redis_kill(s, w, r, aof=True)),
     ("worker-killed-mid-send", worker_killed_mid_send),
+    ("worker-killed-at-quit", worker_killed_at_quit),
     ("fetch-lost", fetch_lost_with_redis),
     ("two-beats", two_beats),
     ("db-connections-dropped", database_connections_dropped),
