@@ -146,9 +146,10 @@ class SmtpSink:
         wait_port(self.port)
         return self
 
-    def stall(self, on: bool) -> None:
-        """While on, a message is kept as it arrives and answered only once it is off."""
-        flag = self.path.with_name(self.path.name + ".stall")
+    def stall(self, on: bool, *, at: str = "DATA") -> None:
+        """While on, a message is kept as it arrives and answered only once it is off
+        (at="QUIT": the message is answered "250", the QUIT after it waits)."""
+        flag = self.path.with_name(self.path.name + (".stall-quit" if at == "QUIT" else ".stall"))
         if on:
             flag.touch()
         else:

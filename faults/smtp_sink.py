@@ -3,7 +3,8 @@ accepted message ({"to": [...], "subject": "...", "message_id": "..."}) until it
 
 While a file FILE.stall exists, a message is written to FILE as it arrives, but the sink
 answers "250" only once that file is gone: as a mail server that has the message and has
-not yet said so (the window in which a sender can die and send again)."""
+not yet said so (the window in which a sender can die and send again). While FILE.stall-quit
+exists, a QUIT is answered only once that file is gone: a slow server after the "250"."""
 
 import asyncio
 import json
@@ -29,6 +30,11 @@ class Sink:
         while os.path.exists(self.path + ".stall"):
             await asyncio.sleep(0.1)
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        while os.path.exists(self.path + ".stall-quit"):
+            await asyncio.sleep(0.1)
+        return "221 Bye"
 
 
 def main() -> None:

@@ -44,7 +44,8 @@ then deletes, failed ones (``duties_apply_retention``); a pending duty is never 
    key. The one case the claim cannot cover is a worker that dies after the SMTP server
    accepted the e-mail and before the duty was marked done; the retry after the lease then
    sends the same e-mail again, with the same Message-ID, so the recipient's mail system
-   can recognise it as one message (Gmail, for one, keeps a single copy).
+   can recognise it as one message (Gmail, for one, keeps a single copy). That window is
+   kept short: the connection's QUIT waits until the done mark committed.
 """
 
 import datetime
@@ -58,7 +59,7 @@ from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.utils import timezone
@@ -279,7 +280,27 @@ def duty_mail(subject: str, body: str, recipient: str) -> None:
     accepted it. Every attempt of one duty sends it with the same Message-ID. The subject
     starts with the portal's name, as allauth's e-mails do."""
     headers = {"Message-ID": duty_message_id()}
-    EmailMessage(portal_subject(subject), body, None, [recipient], headers=headers).send()
+    connection = get_connection()
+    message = EmailMessage(
+        portal_subject(subject), body, None, [recipient], headers=headers, connection=connection
+    )
+    connection.open()
+    try:
+        message.send()
+    except BaseException:
+        _connection_close(connection)
+        raise
+    transaction.on_commit(lambda: _connection_close(connection))
+
+
+def _connection_close(connection) -> None:
+    """QUIT, after the done mark committed: the server said "250", so the e-mail is sent.
+    Before, the QUIT (up to EMAIL_TIMEOUT on a slow server) came before that commit, and a
+    worker killed meanwhile left the duty pending: the e-mail went again after the lease."""
+    try:
+        connection.close()
+    except Exception as error:  # noqa: BLE001 - the e-mail was accepted; nothing to retry
+        log.warning("outbox: closing the SMTP connection failed (%s)", type(error).__name__)
 
 
 def portal_subject(subject) -> str:

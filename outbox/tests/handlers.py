@@ -4,6 +4,8 @@ import os
 import signal
 import smtplib
 
+from django.core.mail.backends import smtp
+
 from outbox.services import duty_mail
 
 calls: list[int] = []
@@ -49,3 +51,30 @@ def outlives_its_lease(*, path: str, seconds: float) -> None:
     time.sleep(seconds)
     with open(path, "a") as runs:
         runs.write("sent\n")
+
+
+class QuitSpy(smtp.EmailBackend):
+    """Django's SMTP backend without a network: each QUIT (``close``) records whether the
+    database was still inside a transaction then, and the duties' statuses as committed."""
+
+    quits: list[tuple[bool, list[str]]] = []
+
+    def open(self):
+        if self.connection is not None:
+            return False
+        self.connection = object()
+        return True
+
+    def _send(self, email_message) -> bool:
+        return True
+
+    def close(self) -> None:
+        from django.db import connection
+
+        from outbox.models import Duty
+
+        if self.connection is None:
+            return
+        statuses = list(Duty.objects.values_list("status", flat=True))
+        QuitSpy.quits.append((connection.in_atomic_block, statuses))
+        self.connection = None

@@ -103,6 +103,18 @@ def test_a_resent_email_keeps_its_message_id_so_mail_systems_see_one_message(set
     assert "Message-ID: " + first in mail.outbox[1].message().as_string()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_done_mark_commits_before_the_smtp_connection_is_closed(settings):
+    """Once the server said "250" the e-mail is its; the QUIT after it (up to EMAIL_TIMEOUT
+    on a slow server) came before the done mark's commit, so a worker killed then sent the
+    e-mail again after its lease. The connection now closes after the commit."""
+    settings.EMAIL_BACKEND = "outbox.tests.handlers.QuitSpy"
+    handlers.QuitSpy.quits.clear()
+    duty = Duty.objects.create(key="quit-after", handler=MAIL, payload={"to": "a@b.nl"})
+    assert duty_run(duty_id=duty.pk)
+    assert handlers.QuitSpy.quits == [(False, ["done"])]
+
+
 def test_an_email_sent_outside_a_duty_gets_a_fresh_message_id(settings):
     settings.DEFAULT_FROM_EMAIL = "noreply@opo.example"
     duty_mail("Onderwerp", "Tekst", "a@b.nl")
