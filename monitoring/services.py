@@ -277,7 +277,8 @@ def source_ingest(
     if result.not_modified:
         run.status = FetchRun.Status.NOT_MODIFIED
     else:
-        new, changed, duplicates = posts_store(source=source, items=result.posts, now=now)
+        items = result.posts + result.recent
+        new, changed, duplicates = posts_store(source=source, items=items, now=now)
         posts_classify(posts=new + changed, now=now, classifier=classifier)
         run.status = FetchRun.Status.SUCCEEDED
         run.new_count, run.updated_count = len(new), len(changed)
