@@ -149,6 +149,32 @@ def _ingest(source, text: str) -> FetchRun:
     return services.source_ingest(source=source, result=FetchResult(posts=[item]))
 
 
+def test_it_raises_a_dismissed_flag_again_when_an_edit_adds_new_evidence(
+    school_a, director_a, board
+):
+    source = make_source()
+    _ingest(source, DISMISSED)
+    flag = _open_flags().get()
+    services.flag_dismiss(flag=flag, user=director_a)
+    assert FollowUp.objects.get().status == FollowUp.Status.NO_ACTION
+    _ingest(source, WORSE)
+    flag.refresh_from_db()
+    assert not flag.dismissed_as_false_positive
+    assert flag.followup.is_open and flag.followup.is_urgent
+    assert "gepest" in " ".join(flag.matched)
+
+
+def test_it_keeps_a_dismissal_when_the_edit_brings_no_new_evidence(school_a, director_a):
+    source = make_source()
+    _ingest(source, DISMISSED)
+    flag = _open_flags().get()
+    services.flag_dismiss(flag=flag, user=director_a)
+    _ingest(source, DISMISSED + "!")
+    flag.refresh_from_db()
+    assert flag.dismissed_as_false_positive
+    assert FollowUp.objects.get().status == FollowUp.Status.NO_ACTION
+
+
 def test_the_case_page_shows_the_post_as_it_reads_now(login, school_a, director_a):
     source = make_source()
     _ingest(source, WORSE)
