@@ -363,7 +363,8 @@ def posts_store(
             duplicates += 1
             continue
         post.text, post.has_media, post.content_hash = item.text, item.has_media, digest
-        post.save(update_fields=["text", "has_media", "content_hash"])
+        post.edited_at = now
+        post.save(update_fields=["text", "has_media", "content_hash", "edited_at"])
         changed.append(post)
     for post in new + changed:
         post.source = source  # no query per post for its source later

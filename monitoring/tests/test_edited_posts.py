@@ -180,9 +180,22 @@ def test_the_case_page_shows_the_post_as_it_reads_now(login, school_a, director_
     _ingest(source, WORSE)
     _ingest(source, "Op De Vlindertuin was het vandaag weer gezellig")
     case = FollowUp.objects.get()
-    page = login(director_a).get(reverse("monitoring:case", args=[case.pk])).content.decode()
+    client = login(director_a)
+    page = client.get(reverse("monitoring:case", args=[case.pk])).content.decode()
     assert "weer gezellig" in page
     assert "niemand doet iets" not in page
+    assert "Gewijzigd door de schrijver" in page  # a flag may concern the earlier text
+    mentions = reverse("monitoring:mentions", args=[school_a.code])
+    page = client.get(mentions).content.decode()
+    assert "weer gezellig" in page and "Gewijzigd door de schrijver" in page
+
+
+def test_a_post_never_edited_carries_no_note(login, school_a, director_a):
+    _ingest(make_source(), WORSE)
+    case = FollowUp.objects.get()
+    page = login(director_a).get(reverse("monitoring:case", args=[case.pk])).content.decode()
+    assert "niemand doet iets" in page
+    assert "Gewijzigd door de schrijver" not in page
 
 
 # --- The whole way on a real worker ---------------------------------------------------------
