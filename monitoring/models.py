@@ -166,6 +166,9 @@ class Post(models.Model):
     content_hash = models.CharField(_("content hash"), max_length=64)
     fetched_at = models.DateTimeField(_("fetched at"))
     classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
+    # When a fetch last found the text changed (same id, new text: an author's edit). Pages
+    # say so: the text shown is the current one, a flag may concern an earlier version.
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -134,6 +134,9 @@ class FlagPost(NamedTuple):
     author_handle: str
     text: str
     source: Named
+    # the dashboard leaves out the "edited by its author" note: the case page and the
+    # Vermeldingen, where the post is followed up, show it
+    edited_at: datetime.datetime | None = None
 
 
 class FlagRow(NamedTuple):

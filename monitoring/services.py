@@ -277,7 +277,8 @@ def source_ingest(
     if result.not_modified:
         run.status = FetchRun.Status.NOT_MODIFIED
     else:
-        new, changed, duplicates = posts_store(source=source, items=result.posts, now=now)
+        items = result.posts + result.recent
+        new, changed, duplicates = posts_store(source=source, items=items, now=now)
         posts_classify(posts=new + changed, now=now, classifier=classifier)
         run.status = FetchRun.Status.SUCCEEDED
         run.new_count, run.updated_count = len(new), len(changed)
@@ -362,7 +363,8 @@ def posts_store(
             duplicates += 1
             continue
         post.text, post.has_media, post.content_hash = item.text, item.has_media, digest
-        post.save(update_fields=["text", "has_media", "content_hash"])
+        post.edited_at = now
+        post.save(update_fields=["text", "has_media", "content_hash", "edited_at"])
         changed.append(post)
     for post in new + changed:
         post.source = source  # no query per post for its source later
@@ -455,7 +457,7 @@ def _flag_post(
     """The post's flags for one school (in a post naming two, what it says of this one)."""
     all_matched = [m for fr in school_flags for m in fr.matched]
     urgent = is_urgent(post.text, all_matched) and _opens_case(school_flags)
-    flags = []
+    flags, raised_again = [], []
     for fr in school_flags:
         values = {
             "score": fr.score,
@@ -469,9 +471,17 @@ def _flag_post(
                 post=post, school_id=school_id, category=fr.category, created_at=now, **values
             )
         else:
+            if _new_evidence(flag, fr.matched):
+                values.update(dismissed_as_false_positive=False, dismissed_by=None)
+                values["dismissed_at"] = None
+                raised_again.append(flag)
             Flag.objects.filter(pk=flag.pk).update(**values)
         flags.append(flag)
-    unlinked = [f.pk for f in flags if f.category in CASE_CATEGORIES and f.followup_id is None]
+    unlinked = [
+        f.pk
+        for f in flags
+        if f.category in CASE_CATEGORIES and (f.followup_id is None or f in raised_again)
+    ]
     # An edited post whose flags all belong to a case joins it while it is open (it may
     # become urgent); once that case is closed the edit opens none: it opened an empty
     # case, without a flag or post, that nobody could follow up.
@@ -481,7 +491,17 @@ def _flag_post(
         case = cases.open_or_join(school_id=school_id, post=post, urgent=urgent)
         if unlinked:
             Flag.objects.filter(pk__in=unlinked).update(followup=case)
+        for flag in raised_again:
+            if flag.followup is not None and flag.followup != case:
+                _assignee_back(case, flag.followup)
     return flags
+
+
+def _new_evidence(flag: Flag, matched) -> bool:
+    """Whether an edited post brings a dismissed flag terms it did not have when it was
+    dismissed ("puinhoop" dismissed, "gepest" added): the dismissal was about the old text,
+    so the flag is raised again. A post edited without new terms keeps the dismissal."""
+    return flag.dismissed_as_false_positive and not set(matched) <= set(flag.matched)
 
 
 class CaseFinder:

@@ -104,6 +104,23 @@ TOWN_SCHOOL_ARTICLES = frozenset({"de", "het", "die", "onze", "ons"})
 TOWN_SCHOOL_WORDS = frozenset({"school", "basisschool", "dorpsschool", "schooltje"})
 TOWN_SCHOOL_PUBLIC = frozenset({"obs", "openbare"})
 TOWN_PREPOSITIONS = frozenset({"in", "te", "uit", "van"})
+# A bare name as a sentence's first word is the school when what follows is what only an
+# organisation does: "Zwanenhof reageert nooit", "Esdoorn communiceert slecht" (a maple
+# tree or a butterfly garden does none of these; "laat" is left out: "laat zijn blad vallen").
+ORGANISATION_VERBS = frozenset(
+    {
+        "reageert", "reageerde", "reageren", "antwoordt", "antwoordde", "communiceert",
+        "communiceerde", "informeert", "informeerde", "mailt", "mailde", "belt", "belde",
+        "regelt", "regelde", "organiseert", "negeert", "negeerde", "zegt", "zei", "vertelt",
+        "vertelde", "meldt", "meldde", "luistert", "stuurt", "stuurde", "beantwoordt",
+    }
+)  # fmt: skip
+# ... or when the words just after it speak of how an organisation is run or answers:
+# "Zwanenhof is slecht geregeld", "Vlindertuin: de communicatie kan beter" ("reactie"
+# is left out: "Esdoorn kreeg geen reactie van de snoeier").
+ORGANISATION_WORDS = frozenset(
+    {"communicatie", "geregeld", "georganiseerd", "organisatie", "mails", "mailtjes"}
+)
 # The bare name compounded with a school person: "vlindertuinjuf", "zwanenhofouders"
 NAME_COMPOUND_HEADS = (
     "juf", "juffen", "meester", "meesters", "directeur", "directrice", "ouders",

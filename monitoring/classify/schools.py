@@ -222,7 +222,10 @@ class SchoolFinder:
             if _capitalised_first_word(post, index)
             and not _other_town(post, index, self._towns.get(term.school, set()))
         ]
-        if found or len({term.school for _i, term in firsts}) > 1:
+        if not found and len({term.school for _i, term in firsts}) < 2:
+            # "Zwanenhof reageert nooit": alone, a first word counts when it acts as a school
+            firsts = [(i, term) for i, term in firsts if _acts_as_organisation(post, i)]
+        if firsts:
             # "Vlindertuin top, Zwanenhof slecht", "Zwanenhof: top. Esdoorn: waardeloos":
             # a capitalised first word beside another school is that school too
             for index, term in firsts:
@@ -296,11 +299,13 @@ class SchoolFinder:
             return []
         found = []
         for i, word in enumerate(post.words):
-            if i in taken or not i or not post.cased[i][:1].isupper():
+            # the post's first word too, as a later sentence's: "Zwanenhoff: de juf ..."
+            # (a capital there is no proper noun, so it still needs a sign: _is_school)
+            if i in taken or not post.cased[i][:1].isupper():
                 continue
             for term in self._fuzzy.get(word[:1], ()):
-                if word.startswith(term.term):
-                    continue  # "Esdoorns": a plural of the ordinary word, not a typo
+                if word == term.term + "s":
+                    continue  # "Esdoorns": a plural of the ordinary word ("Zwanenhoff" is a typo)
                 if abs(len(word) - len(term.term)) <= 1 and _one_edit(word, term.term):
                     found.append((i, term))
         return found
@@ -435,6 +440,20 @@ def _capitalised_first_word(post: Prepared, index: int) -> bool:
         not post.mostly_upper
         and post.cased[index][:1].isupper()
         and (index == 0 or post.sentences[index - 1] != post.sentences[index])
+    )
+
+
+def _acts_as_organisation(post: Prepared, index: int) -> bool:
+    """'Zwanenhof reageert nooit', 'Zwanen hof communiceert slecht': a verb of what an
+    organisation does within the two words after the name; or 'Zwanenhof is slecht
+    geregeld': a word of how one is run or answers within the four words after it (not
+    'Vlindertuin in het park is prachtig georganiseerd'), in its sentence."""
+    sentence, words = post.sentences[index], post.words
+    after = [
+        k for k in range(index + 1, min(index + 5, len(words))) if post.sentences[k] == sentence
+    ]
+    return any(words[k] in lx.ORGANISATION_VERBS for k in after[:2]) or any(
+        words[k] in lx.ORGANISATION_WORDS for k in after
     )
 
 

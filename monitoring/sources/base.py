@@ -92,6 +92,9 @@ class FetchResult:
     skipped: int = 0
     # items of a long feed beyond MAX_POSTS_PER_RUN, the oldest: not read at all
     left_out: int = 0
+    # posts read again to see edits (Mastodon's newest page), not new by the cursor: stored
+    # like `posts`, a changed one classified again
+    recent: list[FetchedPost] = field(default_factory=list)
 
 
 def unreadable_items_note(skipped: int) -> str:

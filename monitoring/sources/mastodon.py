@@ -9,6 +9,11 @@ from where this one stopped: the cursor only moves past what was read. Servers m
 fewer statuses per page than asked; the Link header, not the page size, says whether more
 follow. Links to another host or path are not followed.
 
+Each run with a cursor also reads the newest page once more (when the paging left a request
+of its MAX_PAGES), for edits: an edited status keeps its id, so `min_id` never brings it
+back, and a harmless post edited into a complaint went unseen. Those statuses are compared
+with what is stored (services.posts_store) and leave the cursor alone.
+
 A status that cannot be read (a null, a number for its text, no id) is skipped and
 counted, and the cursor moves past it all the same: past its id when it has one, and past
 the `min_id` of the page's own `rel="prev"` link, where the server says the page ends. A
@@ -64,9 +69,10 @@ def fetch(source) -> FetchResult:
         params["min_id"] = source.cursor
     follow = "prev" if source.cursor else "next"
     posts: list[FetchedPost] = []
-    skipped = 0
+    skipped = pages = 0
     newest, page_url = source.cursor, url
-    for _page in range(MAX_PAGES):
+    while pages < MAX_PAGES:
+        pages += 1
         resp = http.get(page_url, params=params)
         statuses = resp.json()
         if not isinstance(statuses, list):
@@ -84,7 +90,29 @@ def fetch(source) -> FetchResult:
         if not link or not _same_timeline(link, url):
             break
         page_url, params = link, None
-    return FetchResult(posts=posts, cursor=newest, skipped=skipped)
+    recent = []
+    if source.cursor and pages < MAX_PAGES:
+        recent = _newest_page(url, read={post.external_id for post in posts})
+    return FetchResult(posts=posts, cursor=newest, skipped=skipped, recent=recent)
+
+
+def _newest_page(url: str, read: set[str]) -> list[FetchedPost]:
+    """The newest statuses of the tag again, those not read by this run's paging: an edit
+    keeps the status id, so `min_id` never brings an edited status back. They leave the
+    cursor alone; a status that cannot be read was counted when it was new."""
+    resp = http.get(url, params={"limit": PAGE_SIZE})
+    statuses = resp.json()
+    if not isinstance(statuses, list):
+        raise MalformedFeed("a Mastodon timeline is a JSON list")
+    recent = []
+    for status in statuses:
+        try:
+            post = parse_status(status)
+        except MalformedFeed:
+            continue
+        if post.external_id not in read:
+            recent.append(post)
+    return recent
 
 
 def _page_ids(statuses: list, prev_link: str | None, url: str) -> list[str]:

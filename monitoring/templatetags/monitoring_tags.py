@@ -96,6 +96,12 @@ def _flag_memo(context) -> dict:
         "day": _day_formatter(),
         "labels": {},  # category -> its escaped label, each worded once per page
         "case_number": _("Case #%(number)s"),
+        "edited": escape(
+            _(
+                "Edited by its author (seen %(when)s): this is the text as it reads now; a "
+                "signal may concern an earlier version."
+            )
+        ),
         **{key: escape(text) for key, text in texts.items()},
     }
 
@@ -159,7 +165,7 @@ def flag_article(context, flag) -> SafeString:
             )
         body = (
             f'<blockquote class="mon-post">{_lines(str(post.text))}'
-            f'</blockquote>\n    <p class="mon-flag__source">{source}</p>'
+            f'</blockquote>\n    <p class="mon-flag__source">{source}</p>{_edited(memo, post)}'
         )
     else:
         body = f'<p class="mon-muted">{memo["deleted"]}</p>'
@@ -186,6 +192,14 @@ def flag_article(context, flag) -> SafeString:
         f'\n  {body}\n  <div class="mon-actions">{actions}</div>\n</article>\n'
     )
     return mark_safe(html)  # noqa: S308 (every value above went through escape)
+
+
+def _edited(memo: dict, post) -> str:
+    """A note under a post its author edited after it was first read ("" for none)."""
+    if not post.edited_at:
+        return ""
+    note = memo["edited"] % {"when": _moment(memo["day"], post.edited_at)}
+    return f'\n    <p class="mon-muted">{note}</p>'
 
 
 @register.simple_tag(takes_context=True)

@@ -388,3 +388,45 @@ def test_it_finds_two_schools_each_named_first_in_its_sentence(classifier):
 )
 def test_it_takes_no_adversarial_namesake_for_a_school(classifier, text):
     assert schools(classifier, text) == set()
+
+
+# --- A sentence's first word (the 2026-12-05 complaint audit) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # a typo in the post's first word: a typo in a later sentence's first word counted
+        ("Zwanenhoff: de juf reageert nooit op mails", "zwanenhof"),
+        ("Zwanenhoff Borger. Al 3 weken geen gym.", "zwanenhof"),
+        # the bare name first, doing what only a school does: no "school" needed
+        ("Zwanenhof reageert nooit op mails", "zwanenhof"),
+        ("Vlindertuin informeert ons weer niet over de staking", "vlindertuin"),
+        ("Zwanenhoff reageert nooit op mails", "zwanenhof"),
+        ("Gisteren weer niks gehoord. Esdoorn communiceert gewoon slecht.", "esdoorn"),
+        ("Zwanenhof is slecht geregeld", "zwanenhof"),
+        ("Vlindertuin: de communicatie kan echt een stuk beter.", "vlindertuin"),
+    ],
+)
+def test_it_finds_a_school_named_first_in_a_sentence(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Esdoorn verliest in de herfst zijn blad",
+        "Esdoorns reageren slecht op droogte",
+        "vlindertuin reageert op het weer, de vlinders blijven binnen",
+        "Zwanenhoff is een mooie naam voor een boerderij",
+        "Esdoorn kreeg geen reactie van de snoeier",
+        "Vlindertuin in het park is prachtig georganiseerd, veel vlinders",
+    ],
+)
+def test_it_keeps_a_first_word_without_a_school_sign_an_ordinary_word(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+def test_it_flags_the_complaint_of_a_school_named_first(classifier):
+    result = classifier.classify("Zwanenhof reageert nooit op mijn mails")
+    assert result.categories == ("negative_experience",)

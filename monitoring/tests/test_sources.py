@@ -345,7 +345,9 @@ def test_it_moves_the_cursor_to_the_prev_link_past_statuses_without_an_id(feed_s
     feed_server.route(
         MASTODON_PATH,
         handler=lambda r: (
-            (200, {}, b"[]") if r.query["min_id"] == page_end else (200, {"Link": link}, b"[null]")
+            (200, {}, b"[]")
+            if r.query.get("min_id") == page_end
+            else (200, {"Link": link}, b"[null]")
         ),
     )
     result = mastodon.fetch(mastodon_source(feed_server, cursor="110000000000000046"))

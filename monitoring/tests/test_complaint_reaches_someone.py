@@ -1,0 +1,69 @@
+"""A complaint must be seen: fetched from a feed, at a school nobody is assigned at, with or
+without a director, in a source that fails afterwards, it reaches a person who sees it."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from monitoring import services
+from monitoring.models import FollowUp
+from monitoring.sources.base import FetchError
+from monitoring.tests.helpers import make_source, my_cases_section
+from outbox.tests.helpers import run_due_duties
+
+pytestmark = pytest.mark.django_db
+
+
+def _feed(school_name: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        "<link>https://buurt.example/</link><item><title>Klacht</title>"
+        "<link>https://buurt.example/1</link><guid>https://buurt.example/1</guid>"
+        f"<description>Op {school_name} is het een puinhoop, ik ben echt boos en "
+        "teleurgesteld over de juf</description></item></channel></rss>"
+    ).encode()
+
+
+def _fetch_then_fail(feed_server, school_name: str, settings, capture) -> FollowUp:
+    settings.MONITORING_FAILURE_NOTIFY_AFTER = 2
+    feed_server.route("/feed.rss", body=_feed(school_name))
+    source = make_source(url=feed_server.url("/feed.rss"))
+    with capture(execute=True):
+        services.source_poll(source_id=source.pk)
+    feed_server.route("/feed.rss", status=503)
+    for _ in range(2):
+        with pytest.raises(FetchError), capture(execute=True):
+            services.source_poll(source_id=source.pk)
+    run_due_duties()
+    return FollowUp.objects.get()
+
+
+def test_at_a_school_without_director_the_board_gets_the_case_and_the_failure(
+    feed_server, school_b, board, login, settings, django_capture_on_commit_callbacks
+):
+    case = _fetch_then_fail(
+        feed_server, "Het Zwanenhof", settings, django_capture_on_commit_callbacks
+    )
+    assert case.is_open and case.assigned_to_id == board.pk
+    subjects = [m.subject for m in mail.outbox if m.to == [board.email]]
+    assert len(subjects) == 2  # the case given to them, the source failing
+    client = login(board)
+    home = client.get(reverse("home"), follow=True).content.decode()
+    assert reverse("monitoring:case", args=[case.pk]) in my_cases_section(home)
+    dashboard = client.get(reverse("monitoring:dashboard")).content.decode()
+    assert reverse("monitoring:case", args=[case.pk]) in dashboard
+
+
+def test_at_a_school_with_a_director_the_unassigned_case_is_on_their_home_and_dashboard(
+    feed_server, school_a, director_a, board, login, settings, django_capture_on_commit_callbacks
+):
+    case = _fetch_then_fail(
+        feed_server, "De Vlindertuin", settings, django_capture_on_commit_callbacks
+    )
+    assert case.is_open and case.assigned_to_id is None  # the director's to give
+    client = login(director_a)
+    home = client.get(reverse("home"), follow=True).content.decode()
+    assert reverse("monitoring:case", args=[case.pk]) in home
+    dashboard = client.get(reverse("monitoring:dashboard")).content.decode()
+    assert reverse("monitoring:case", args=[case.pk]) in dashboard
+    assert [m.to for m in mail.outbox] == [[board.email]]  # only the failing source
