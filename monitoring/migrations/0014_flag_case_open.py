@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0012_fetchrun_left_out_count'),
+        ('monitoring', '0013_post_edited_at'),
         ('schools', '0006_field_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
