@@ -20,7 +20,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-BASE_ROLES = ["anonymous", "parent", "teacher", "director", "board", "outsider"]
+BASE_ROLES = ["anonymous", "parent", "teacher", "director", "board", "privacy_officer", "outsider"]
 TWO_ROLES = {"director_parent": "director", "teacher_parent": "teacher"}
 ROLES = BASE_ROLES + list(TWO_ROLES)
 OUR_MODULES = ("accounts.", "schools.", "policy.", "consent.", "monitoring.", "opo_portal.")
@@ -90,7 +90,9 @@ ACCESS = {
         logged_in(
             parent=OK,
             outsider=OK,
-            **dict.fromkeys(["teacher", "director", "board", *TWO_ROLES], REDIRECT),
+            **dict.fromkeys(
+                ["teacher", "director", "board", "privacy_officer", *TWO_ROLES], REDIRECT
+            ),
         ),
     ),
     # allauth's "set a password", asked again first (accounts.views.PasswordSetView); the
@@ -100,7 +102,7 @@ ACCESS = {
     "accounts:home_teacher": (None, staff_only("teacher")),
     "accounts:home_director": (None, staff_only("director")),
     "accounts:home_board": (None, staff_only("board")),
-    "accounts:home_privacy": (None, staff_only()),
+    "accounts:home_privacy": (None, staff_only("privacy_officer")),
     "accounts:home_none": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "schools:import_pupils": (None, staff_only("director", "board")),
     # Protocol: anyone reads; board drafts and publishes; directors see their school's list
@@ -152,11 +154,20 @@ ACCESS = {
     ),
     "consent:my_data": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "consent:my_data_json": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
-    "consent:overview": (None, staff_only("teacher", "director", "board")),
-    "consent:group": (_consent_group, staff_only("teacher", "director", "board")),
-    "consent:group_appear": (_consent_group, staff_only("teacher", "director", "board")),
+    "consent:overview": (None, staff_only("teacher", "director", "board", "privacy_officer")),
+    "consent:group": (
+        _consent_group,
+        staff_only("teacher", "director", "board", "privacy_officer"),
+    ),
+    "consent:group_appear": (
+        _consent_group,
+        staff_only("teacher", "director", "board", "privacy_officer"),
+    ),
     "consent:check_new": (None, staff_only("teacher", "director", "board")),
-    "consent:check": (_consent_check, staff_only("teacher", "director", "board")),
+    "consent:check": (
+        _consent_check,
+        staff_only("teacher", "director", "board", "privacy_officer"),
+    ),
     "consent:check_adjust": (
         _consent_check,
         logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
@@ -166,15 +177,15 @@ ACCESS = {
         lambda c: {"pk": 1},
         logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
     ),
-    "consent:coverage_index": (None, staff_only("director", "board")),
-    "consent:coverage": (_school_a, staff_only("director", "board")),
+    "consent:coverage_index": (None, staff_only("director", "board", "privacy_officer")),
+    "consent:coverage": (_school_a, staff_only("director", "board", "privacy_officer")),
     "consent:coverage_export": (
         _school_a,
-        staff_only("director", "board"),
+        staff_only("director", "board", "privacy_officer"),
     ),
     "consent:coverage_export_xlsx": (
         _school_a,
-        staff_only("director", "board"),
+        staff_only("director", "board", "privacy_officer"),
     ),
     # GET is the preview (how many parents, why not the others); POST sends.
     "consent:remind": (_school_a, staff_only("director", "board")),
@@ -240,26 +251,28 @@ def _watch_term(cast):
     return {"pk": WatchTerm.objects.create(school=school, term="schoolreis").pk}
 
 
+# The privacy officer audits: reads what directors and board staff read, changes nothing.
+AUDIT = staff_only("director", "board", "privacy_officer")
 _case, _flag, _reply = _on_case("case"), _on_case("flag"), _on_case("reply")
 _POST_ONLY = logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))
 ACCESS.update(
     {
-        "monitoring:dashboard": (None, staff_only("director", "board")),
-        "monitoring:case": (_monitoring_case, staff_only("director", "board")),
+        "monitoring:dashboard": (None, AUDIT),
+        "monitoring:case": (_monitoring_case, AUDIT),
         "monitoring:case_update": (_case, _POST_ONLY),
         "monitoring:flag_dismiss": (_flag, _POST_ONLY),
         "monitoring:reply_draft": (_case, _POST_ONLY),
         "monitoring:reply_approve": (_reply, _POST_ONLY),
         "monitoring:reply_posted": (_reply, _POST_ONLY),
         "monitoring:report_post": (None, staff_only("teacher", "director", "board")),
-        "monitoring:report": (None, staff_only("director", "board")),
-        "monitoring:report_csv": (None, staff_only("director", "board")),
+        "monitoring:report": (None, AUDIT),
+        "monitoring:report_csv": (None, AUDIT),
         "monitoring:sources": (None, staff_only("board")),
         "monitoring:source_toggle": (_source, _POST_ONLY),
         "monitoring:watch_terms": (None, staff_only("board")),
         "monitoring:watch_term_delete": (_watch_term, _POST_ONLY),
         "monitoring:privacy": (None, everyone(OK)),
-        "monitoring:mentions": (_school_a, staff_only("director", "board")),
+        "monitoring:mentions": (_school_a, AUDIT),
         "monitoring:mention_mark": (_mention, _POST_ONLY),
     }
 )
@@ -308,6 +321,7 @@ def cast(
     teacher_a,
     director_a,
     board,
+    privacy_officer,
     outsider,
     pupil_a2,
     pupil_b,
@@ -325,6 +339,7 @@ def cast(
         "teacher": teacher_a,
         "director": director_a,
         "board": board,
+        "privacy_officer": privacy_officer,
         "outsider": outsider,
         "director_parent": director_parent,
         "teacher_parent": teacher_parent,
@@ -382,7 +397,7 @@ JUNK = {
     "10 kB": "a" * 10_000,
 }
 JUNK_PAGES = {"word": "abc", "negative": "-1", "zero": "0"}  # in query strings only
-JUNK_ROLES = ["parent", "teacher", "director", "board"]
+JUNK_ROLES = ["parent", "teacher", "director", "board", "privacy_officer"]
 FORM = "application/x-www-form-urlencoded"
 
 
