@@ -526,3 +526,47 @@ def test_it_sends_the_security_headers_on_allauth_and_admin_pages(client, parent
         response = client.get(url)
         assert response.status_code < 500, (url, response.status_code)
         assert_security_headers(response, signed_in=user is not None)
+
+
+# --- Never cached for a signed-in person, whatever the answer (privacy sweep, 2026-12-05) --
+STORE_ROLES = ["parent", "teacher", "director", "privacy_officer"]
+
+
+def _no_store(response) -> bool:
+    return "no-store" in response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("url_name", sorted(ACCESS))
+def test_it_never_lets_a_signed_in_persons_answer_be_cached(client, cast, url_name):
+    """The GET walk above asserts it of GET; here every other answer a signed-in person
+    gets: a POST (saved, refused or 405), the URL without its slash (a redirect made before
+    anyone is signed in), HEAD, and a PUT (405)."""
+    kwargs_from, _ = ACCESS[url_name]
+    url = reverse(url_name, kwargs=kwargs_from(cast) if kwargs_from else None)
+    variants = {"post": lambda: client.post(url), "head": lambda: client.head(url)}
+    variants["put"] = lambda: client.put(url)
+    if url.endswith("/") and url != "/":
+        variants["no slash"] = lambda: client.get(url[:-1])
+    for role in STORE_ROLES:
+        client.force_login(cast[role])
+        answers = {name: send() for name, send in variants.items()}
+        cached = {name: r.status_code for name, r in answers.items() if not _no_store(r)}
+        assert cached == {}, (role, url)
+
+
+def test_it_never_lets_the_answer_that_ends_a_session_be_cached(client, cast):
+    """The request that finds the session expired, and the logout: signed in when they
+    arrived, signed out when answered."""
+    import time
+
+    from accounts.security_middleware import SEEN, STARTED
+
+    client.force_login(cast["director"])
+    session = client.session
+    session[STARTED] = session[SEEN] = time.time() - 13 * 3600
+    session.save()
+    ended = client.get(reverse("consent:coverage_index"))
+    assert ended.status_code == 302 and _no_store(ended)
+    client.force_login(cast["parent"])
+    logged_out = client.post(reverse("account_logout"))
+    assert logged_out.status_code == 302 and _no_store(logged_out)
