@@ -18,6 +18,7 @@ pages (anonymous and a parent) and the admin's lists and add forms (a superuser)
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 BASE_ROLES = ["anonymous", "parent", "teacher", "director", "board", "privacy_officer", "outsider"]
@@ -570,3 +571,24 @@ def test_it_never_lets_the_answer_that_ends_a_session_be_cached(client, cast):
     client.force_login(cast["parent"])
     logged_out = client.post(reverse("account_logout"))
     assert logged_out.status_code == 302 and _no_store(logged_out)
+
+
+def test_it_never_lets_an_error_page_for_a_signed_in_person_be_cached(cast):
+    """A path no route has (404), a form posted without its CSRF token (403), and the
+    cleaned photo with nobody ticked (a download, made by a POST)."""
+    from django.test import Client
+
+    from consent.photo import testkit
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["teacher"])
+    missing = client.get("/bestaat-niet/")
+    refused = client.post(reverse("consent:check_new"), {"purpose": "website"})
+    assert (missing.status_code, refused.status_code) == (404, 403)
+    assert _no_store(missing) and _no_store(refused)
+    photo = SimpleUploadedFile("foto.jpg", testkit.camera_jpeg(), "image/jpeg")
+    data = {"photo": photo, "action": "download", "channel": _consent_purpose().pk}
+    client = Client()
+    client.force_login(cast["teacher"])
+    cleaned = client.post(reverse("photo:check"), data)
+    assert cleaned["Content-Type"] == "image/jpeg" and _no_store(cleaned)
