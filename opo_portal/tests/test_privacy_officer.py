@@ -37,11 +37,13 @@ def _crawl(client, start: str, limit: int = 80) -> dict[str, object]:
 
 
 def _something_to_read(school, teacher, pupil) -> None:
-    """A case with a flag on a post that names the school, and a check before posting."""
+    """A case with a flag on a post that names the school, a check before posting, and
+    parents who disagree (a conflict on the coverage page)."""
     from django.utils import timezone
 
     from consent.models import Purpose
     from consent.services import publication_check_create
+    from consent.tests.helpers import decide
     from monitoring.models import Mention
     from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 
@@ -50,10 +52,13 @@ def _something_to_read(school, teacher, pupil) -> None:
     make_flag(post, school, "verify_fact", make_case(school))
     website = Purpose.objects.get(code="website")
     publication_check_create(user=teacher, purpose=website, media_type="photo", pupils=[pupil])
+    one, two = (g.user for g in pupil.guardianships.all())
+    decide(pupil, one, "website", "photo", True)
+    decide(pupil, two, "website", "photo", False)
 
 
 def test_it_links_the_privacy_officer_only_to_pages_they_may_open(
-    login, privacy_officer, school_a, teacher_a, pupil_a, pupil_b, parent_a
+    login, privacy_officer, school_a, teacher_a, pupil_a, pupil_b, parent_a, code_parent
 ):
     _something_to_read(school_a, teacher_a, pupil_a)
     pages = _crawl(login(privacy_officer), reverse("home"))
