@@ -38,10 +38,22 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if signed_in(request):
             never_cache(response)
         return response
+
+
+def signed_in(request) -> bool:
+    """Signed in when answered, or arriving with a session cookie: some answers to a
+    signed-in person are made while nobody is signed in (a method refused before sessions
+    are read, the request that finds the session expired, the logout). Static files
+    (WhiteNoise answers them before sessions are read) hold nobody's data and stay cached."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    if request.path.startswith(settings.STATIC_URL):
+        return False
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def never_cache(response) -> None:

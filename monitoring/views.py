@@ -62,6 +62,8 @@ def dashboard(request):
         "more_flags": len(flags) > DASHBOARD_LIMIT,
         "limit": DASHBOARD_LIMIT,
         "can_act": has_role(request.user, *access.ACTING_ROLES),
+        # the privacy officer reads; reporting a post is not theirs (report_post is a 404)
+        "can_report": has_role(request.user, *access.REPORTING_ROLES),
         # per flag: a privacy officer who directs one school only reads the others' flags
         "acting_school_ids": acting_school_ids(request.user),
         "is_board": has_role(request.user, Role.BOARD),

@@ -146,3 +146,19 @@ def test_it_sends_the_csp_with_static_files_too(settings, tmp_path, db):
     assert response.status_code == 200
     for directive in REQUIRED_CSP:
         assert directive in _csp(response)
+
+
+def test_it_leaves_static_files_cacheable_for_a_signed_in_person(settings, tmp_path, parent_a):
+    """No-store goes on every answer to a request with a session cookie, but a stylesheet
+    holds no pupil's data: re-fetching it on every page would only slow the phone down."""
+    from django.test import Client
+
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "portal.css").write_text("body { color: black; }")
+    settings.STATIC_ROOT = tmp_path
+    client = Client()  # a new client: WhiteNoise reads the root
+    client.force_login(parent_a)
+    response = client.get("/static/css/portal.css")
+    response.close()
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")

@@ -18,9 +18,10 @@ pages (anonymous and a parent) and the admin's lists and add forms (a superuser)
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-BASE_ROLES = ["anonymous", "parent", "teacher", "director", "board", "outsider"]
+BASE_ROLES = ["anonymous", "parent", "teacher", "director", "board", "privacy_officer", "outsider"]
 TWO_ROLES = {"director_parent": "director", "teacher_parent": "teacher"}
 ROLES = BASE_ROLES + list(TWO_ROLES)
 OUR_MODULES = ("accounts.", "schools.", "policy.", "consent.", "monitoring.", "opo_portal.")
@@ -90,7 +91,9 @@ ACCESS = {
         logged_in(
             parent=OK,
             outsider=OK,
-            **dict.fromkeys(["teacher", "director", "board", *TWO_ROLES], REDIRECT),
+            **dict.fromkeys(
+                ["teacher", "director", "board", "privacy_officer", *TWO_ROLES], REDIRECT
+            ),
         ),
     ),
     # allauth's "set a password", asked again first (accounts.views.PasswordSetView); the
@@ -100,7 +103,7 @@ ACCESS = {
     "accounts:home_teacher": (None, staff_only("teacher")),
     "accounts:home_director": (None, staff_only("director")),
     "accounts:home_board": (None, staff_only("board")),
-    "accounts:home_privacy": (None, staff_only()),
+    "accounts:home_privacy": (None, staff_only("privacy_officer")),
     "accounts:home_none": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "schools:import_pupils": (None, staff_only("director", "board")),
     # Protocol: anyone reads; board drafts and publishes; directors see their school's list
@@ -152,11 +155,20 @@ ACCESS = {
     ),
     "consent:my_data": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "consent:my_data_json": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
-    "consent:overview": (None, staff_only("teacher", "director", "board")),
-    "consent:group": (_consent_group, staff_only("teacher", "director", "board")),
-    "consent:group_appear": (_consent_group, staff_only("teacher", "director", "board")),
+    "consent:overview": (None, staff_only("teacher", "director", "board", "privacy_officer")),
+    "consent:group": (
+        _consent_group,
+        staff_only("teacher", "director", "board", "privacy_officer"),
+    ),
+    "consent:group_appear": (
+        _consent_group,
+        staff_only("teacher", "director", "board", "privacy_officer"),
+    ),
     "consent:check_new": (None, staff_only("teacher", "director", "board")),
-    "consent:check": (_consent_check, staff_only("teacher", "director", "board")),
+    "consent:check": (
+        _consent_check,
+        staff_only("teacher", "director", "board", "privacy_officer"),
+    ),
     "consent:check_adjust": (
         _consent_check,
         logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
@@ -166,15 +178,15 @@ ACCESS = {
         lambda c: {"pk": 1},
         logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
     ),
-    "consent:coverage_index": (None, staff_only("director", "board")),
-    "consent:coverage": (_school_a, staff_only("director", "board")),
+    "consent:coverage_index": (None, staff_only("director", "board", "privacy_officer")),
+    "consent:coverage": (_school_a, staff_only("director", "board", "privacy_officer")),
     "consent:coverage_export": (
         _school_a,
-        staff_only("director", "board"),
+        staff_only("director", "board", "privacy_officer"),
     ),
     "consent:coverage_export_xlsx": (
         _school_a,
-        staff_only("director", "board"),
+        staff_only("director", "board", "privacy_officer"),
     ),
     # GET is the preview (how many parents, why not the others); POST sends.
     "consent:remind": (_school_a, staff_only("director", "board")),
@@ -240,26 +252,28 @@ def _watch_term(cast):
     return {"pk": WatchTerm.objects.create(school=school, term="schoolreis").pk}
 
 
+# The privacy officer audits: reads what directors and board staff read, changes nothing.
+AUDIT = staff_only("director", "board", "privacy_officer")
 _case, _flag, _reply = _on_case("case"), _on_case("flag"), _on_case("reply")
 _POST_ONLY = logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))
 ACCESS.update(
     {
-        "monitoring:dashboard": (None, staff_only("director", "board")),
-        "monitoring:case": (_monitoring_case, staff_only("director", "board")),
+        "monitoring:dashboard": (None, AUDIT),
+        "monitoring:case": (_monitoring_case, AUDIT),
         "monitoring:case_update": (_case, _POST_ONLY),
         "monitoring:flag_dismiss": (_flag, _POST_ONLY),
         "monitoring:reply_draft": (_case, _POST_ONLY),
         "monitoring:reply_approve": (_reply, _POST_ONLY),
         "monitoring:reply_posted": (_reply, _POST_ONLY),
         "monitoring:report_post": (None, staff_only("teacher", "director", "board")),
-        "monitoring:report": (None, staff_only("director", "board")),
-        "monitoring:report_csv": (None, staff_only("director", "board")),
+        "monitoring:report": (None, AUDIT),
+        "monitoring:report_csv": (None, AUDIT),
         "monitoring:sources": (None, staff_only("board")),
         "monitoring:source_toggle": (_source, _POST_ONLY),
         "monitoring:watch_terms": (None, staff_only("board")),
         "monitoring:watch_term_delete": (_watch_term, _POST_ONLY),
         "monitoring:privacy": (None, everyone(OK)),
-        "monitoring:mentions": (_school_a, staff_only("director", "board")),
+        "monitoring:mentions": (_school_a, AUDIT),
         "monitoring:mention_mark": (_mention, _POST_ONLY),
     }
 )
@@ -308,6 +322,7 @@ def cast(
     teacher_a,
     director_a,
     board,
+    privacy_officer,
     outsider,
     pupil_a2,
     pupil_b,
@@ -325,6 +340,7 @@ def cast(
         "teacher": teacher_a,
         "director": director_a,
         "board": board,
+        "privacy_officer": privacy_officer,
         "outsider": outsider,
         "director_parent": director_parent,
         "teacher_parent": teacher_parent,
@@ -382,7 +398,7 @@ JUNK = {
     "10 kB": "a" * 10_000,
 }
 JUNK_PAGES = {"word": "abc", "negative": "-1", "zero": "0"}  # in query strings only
-JUNK_ROLES = ["parent", "teacher", "director", "board"]
+JUNK_ROLES = ["parent", "teacher", "director", "board", "privacy_officer"]
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -511,3 +527,68 @@ def test_it_sends_the_security_headers_on_allauth_and_admin_pages(client, parent
         response = client.get(url)
         assert response.status_code < 500, (url, response.status_code)
         assert_security_headers(response, signed_in=user is not None)
+
+
+# --- Never cached for a signed-in person, whatever the answer (privacy sweep, 2026-12-05) --
+STORE_ROLES = ["parent", "teacher", "director", "privacy_officer"]
+
+
+def _no_store(response) -> bool:
+    return "no-store" in response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("url_name", sorted(ACCESS))
+def test_it_never_lets_a_signed_in_persons_answer_be_cached(client, cast, url_name):
+    """The GET walk above asserts it of GET; here every other answer a signed-in person
+    gets: a POST (saved, refused or 405), the URL without its slash (a redirect made before
+    anyone is signed in), HEAD, and a PUT (405)."""
+    kwargs_from, _ = ACCESS[url_name]
+    url = reverse(url_name, kwargs=kwargs_from(cast) if kwargs_from else None)
+    variants = {"post": lambda: client.post(url), "head": lambda: client.head(url)}
+    variants["put"] = lambda: client.put(url)
+    if url.endswith("/") and url != "/":
+        variants["no slash"] = lambda: client.get(url[:-1])
+    for role in STORE_ROLES:
+        client.force_login(cast[role])
+        answers = {name: send() for name, send in variants.items()}
+        cached = {name: r.status_code for name, r in answers.items() if not _no_store(r)}
+        assert cached == {}, (role, url)
+
+
+def test_it_never_lets_the_answer_that_ends_a_session_be_cached(client, cast):
+    """The request that finds the session expired, and the logout: signed in when they
+    arrived, signed out when answered."""
+    import time
+
+    from accounts.security_middleware import SEEN, STARTED
+
+    client.force_login(cast["director"])
+    session = client.session
+    session[STARTED] = session[SEEN] = time.time() - 13 * 3600
+    session.save()
+    ended = client.get(reverse("consent:coverage_index"))
+    assert ended.status_code == 302 and _no_store(ended)
+    client.force_login(cast["parent"])
+    logged_out = client.post(reverse("account_logout"))
+    assert logged_out.status_code == 302 and _no_store(logged_out)
+
+
+def test_it_never_lets_an_error_page_for_a_signed_in_person_be_cached(cast):
+    """A path no route has (404), a form posted without its CSRF token (403), and the
+    cleaned photo with nobody ticked (a download, made by a POST)."""
+    from django.test import Client
+
+    from consent.photo import testkit
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["teacher"])
+    missing = client.get("/bestaat-niet/")
+    refused = client.post(reverse("consent:check_new"), {"purpose": "website"})
+    assert (missing.status_code, refused.status_code) == (404, 403)
+    assert _no_store(missing) and _no_store(refused)
+    photo = SimpleUploadedFile("foto.jpg", testkit.camera_jpeg(), "image/jpeg")
+    data = {"photo": photo, "action": "download", "channel": _consent_purpose().pk}
+    client = Client()
+    client.force_login(cast["teacher"])
+    cleaned = client.post(reverse("photo:check"), data)
+    assert cleaned["Content-Type"] == "image/jpeg" and _no_store(cleaned)
