@@ -100,6 +100,11 @@ def test_it_refuses_a_bad_setting_in_one_line_in_every_role(role):
             {"CSRF_TRUSTED_ORIGINS": ","},
             "CSRF_TRUSTED_ORIGINS must name at least one value (comma-separated), got ','",
         ),
+        (
+            {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/"},
+            "DATABASE_URL must name the database after the host, as in "
+            "postgres://user:password@host:5432/opo_portal",
+        ),
         ({"GUNICORN_TIMEOUT": "soon"}, "GUNICORN_TIMEOUT must be a whole number, got 'soon'"),
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
     ],
