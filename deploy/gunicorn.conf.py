@@ -5,6 +5,8 @@ Every value can be overridden from the environment; the defaults suit one machin
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
 
 from opo_portal.checkconfig import configuration_errors_as_one_line
 from opo_portal.env import env_int
@@ -47,3 +49,20 @@ if os.environ.get("LOG_FORMAT") == "json":
     )
 else:
     access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+# A graceful reload (HUP to the master, README "Production") starts new workers on the code
+# on disk. The master imports part of the portal itself (this file's imports above, the
+# logger class); a worker forked after a HUP inherited those old modules instead of
+# importing the new version, and new settings calling a new helper of opo_portal/env.py
+# failed in every new worker (ops/tests/test_reload.py). So a worker forgets them first.
+def post_fork(server, worker):
+    code = Path(__file__).resolve().parents[1]
+    packages = Path(sys.prefix).resolve()  # the virtualenv, which may live in the clone
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if name.startswith("__") or not path:
+            continue
+        where = Path(path).resolve()
+        if where.is_relative_to(code) and not where.is_relative_to(packages):
+            del sys.modules[name]

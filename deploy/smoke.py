@@ -1,6 +1,9 @@
 """Smoke test of a running production start, over real HTTP (used by .ci/prod-smoke).
 
-    python deploy/smoke.py http://127.0.0.1:PORT
+    python deploy/smoke.py http://127.0.0.1:PORT [RUN_PROD_PID RUN_PROD_LOG]
+
+With the process id and log of `deploy/run-prod all`, it last sends that a HUP (a graceful
+reload) while requests keep coming, and checks that none of them failed.
 
 Needs the same environment as the portal (DATABASE_URL, REDIS_URL, ...) and the demo data.
 The portal runs with DEBUG=false behind no proxy here, so requests say X-Forwarded-Proto:
@@ -10,9 +13,13 @@ https as the proxy would; cookies are kept by hand because they are Secure.
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import time
+from collections import Counter
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 import httpx
 
@@ -107,7 +114,59 @@ def check_worker_and_beat(client: Client) -> None:
     check(response.status_code == 200, "/health/ready: database, Redis, worker and beat ok")
 
 
-def main(base: str) -> None:
+class Load(threading.Thread):
+    """GET requests for the login page one after another until stopped."""
+
+    def __init__(self, base: str):
+        super().__init__(daemon=True)
+        self.client = Client(base)
+        self.answers: Counter = Counter()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.answers[self.client.request("GET", "/accounts/login/").status_code] += 1
+            except httpx.HTTPError as error:
+                self.answers[type(error).__name__] += 1
+                time.sleep(0.1)  # nothing listening: no busy loop
+
+
+def _reloaded(log: Path) -> bool:
+    """gunicorn has handled the HUP, and the worker and beat have started a second time."""
+    text = log.read_text(errors="replace")
+    workers = len(re.findall(r"worker-\S+ ready\.", text))
+    beats = text.count("beat: Starting...")
+    return "Handling signal: hup" in text and workers >= 2 and beats >= 2
+
+
+def _running(pid: int) -> bool:
+    """Alive, not a zombie its parent (.ci/prod-smoke, waiting for this script) has yet
+    to reap."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def check_graceful_reload(client: Client, run_prod_pid: int, log: Path) -> None:
+    load = Load(client.base)
+    load.start()
+    os.kill(run_prod_pid, signal.SIGHUP)
+    deadline = time.monotonic() + 180  # release runs again, then the worker stops warm
+    while not _reloaded(log) and time.monotonic() < deadline and _running(run_prod_pid):
+        time.sleep(1)
+    time.sleep(2)  # and a little more load on the new workers
+    load.stopping.set()
+    load.join(timeout=30)
+    print(dict(load.answers))
+    check(_reloaded(log), "HUP: gunicorn reloaded, worker and beat restarted")
+    check(set(load.answers) == {200}, "no request failed during the reload")
+    check_worker_and_beat(client)
+
+
+def main(base: str, run_prod_pid: str | None = None, log: str | None = None) -> None:
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
     import django
@@ -120,8 +179,10 @@ def main(base: str) -> None:
     check_login(client)
     check_consent_save(client)
     check_worker_and_beat(client)
+    if run_prod_pid and log:
+        check_graceful_reload(client, int(run_prod_pid), Path(log))
     print("smoke: all checks passed")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:4])

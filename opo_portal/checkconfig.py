@@ -1,8 +1,9 @@
 """A configuration error ends a process with one line on stderr, not a traceback (issue 16).
 
-`python -m opo_portal.checkconfig [--migrated] [CONFIG_FILE ...]` reads the settings (and
-gunicorn's config file) and exits 2 naming the first problem; with --migrated it also
-refuses a database behind the code. deploy/run-prod runs it before gunicorn or Celery
+`python -m opo_portal.checkconfig [--migrated] [--reachable] [CONFIG_FILE ...]` reads the
+settings (and gunicorn's config file) and exits 2 naming the first problem; with
+--migrated it also refuses a database behind the code, with --reachable (release) one it
+cannot connect to. deploy/run-prod runs it before gunicorn or Celery
 starts. manage.py uses `configuration_errors_as_one_line` around its own start, and so do
 opo_portal/wsgi.py and opo_portal/celery.py for gunicorn and Celery started by hand.
 """
@@ -79,7 +80,28 @@ def refuse_a_database_behind_the_code() -> None:
         raise SystemExit(EXIT_CODE)
 
 
-def main(config_files: list[str], *, migrated: bool = False) -> None:
+def refuse_a_database_out_of_reach() -> None:
+    """`release` cannot migrate a database it cannot reach (a mistyped name, password or
+    host in DATABASE_URL): psycopg's reason in one line instead of migrate's traceback.
+    The other roles start anyway; their health checks name the database."""
+    import django
+    from django.db import OperationalError, connection
+
+    django.setup()
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        reason = " ".join(str(error).split())  # psycopg's message names no password
+        print(
+            f"configuration error: DATABASE_URL: the database cannot be reached ({reason})",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_CODE) from None
+    finally:
+        connection.close()
+
+
+def main(config_files: list[str], *, migrated: bool = False, reachable: bool = False) -> None:
     """Read the settings, then each config file given (deploy/gunicorn.conf.py): gunicorn
     prints a traceback for a bad number in its config file, this one line. With
     `migrated`, refuse a database on which the code's migrations have not all run."""
@@ -92,6 +114,8 @@ def main(config_files: list[str], *, migrated: bool = False) -> None:
             runpy.run_path(path)
         except ImproperlyConfigured as error:  # from the env readers it uses
             exit_with_one_line(error)
+    if reachable:
+        refuse_a_database_out_of_reach()
     if migrated:
         refuse_a_database_behind_the_code()
 
@@ -99,4 +123,8 @@ def main(config_files: list[str], *, migrated: bool = False) -> None:
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
     arguments = sys.argv[1:]
-    main([a for a in arguments if a != "--migrated"], migrated="--migrated" in arguments)
+    main(
+        [a for a in arguments if not a.startswith("--")],
+        migrated="--migrated" in arguments,
+        reachable="--reachable" in arguments,
+    )

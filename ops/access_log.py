@@ -55,6 +55,7 @@ class JsonAtoms(TextAtoms):
 # allauth's links with a key in the path (account/urls.py): the key is written as "*".
 _KEYED_PATH = re.compile(r"(/accounts/(?:password/reset/key|confirm-email)/)[^/\s'\"]+")
 _QUERY = re.compile(r"\?[^\s'\"]+")
+_STOPPED_BY_THE_ARBITER = re.compile(r"Worker \(pid:\d+\) was sent SIGTERM!")
 
 
 def without_secrets(text: str) -> str:
@@ -99,6 +100,16 @@ class GunicornLogger(glogging.Logger):
         if not _json_lines():  # a JSON access line is an object of its own (gunicorn.conf.py)
             for handler in self.access_log.handlers:
                 handler.setFormatter(TextFormatter())
+
+    def error(self, msg, *args, **kwargs):
+        """gunicorn's arbiter logs a worker it stopped itself (a graceful reload, fewer
+        workers) that died of that SIGTERM while already exiting as "was sent SIGTERM!" at
+        ERROR: at INFO, so a planned reload raises no alert. A SIGKILL ("Perhaps out of
+        memory?") and every other error stay errors."""
+        if isinstance(msg, str) and _STOPPED_BY_THE_ARBITER.fullmatch(msg):
+            self.info(msg, *args, **kwargs)
+        else:
+            super().error(msg, *args, **kwargs)
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

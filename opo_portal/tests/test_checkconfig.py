@@ -18,6 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SHORT_SECRET = {"DEBUG": "false", "SECRET_KEY": "change-me"}  # as in .env.example
 SHORT_SECRET_MESSAGE = "SECRET_KEY must be at least 50 characters when DEBUG is false"
 
+DATABASE_NAME_MESSAGE = (
+    "DATABASE_URL must name the database after the host, as in "
+    "postgres://user:password@host:5432/opo_portal"
+)
+HOSTS_MESSAGE = "ALLOWED_HOSTS takes host names only, without scheme, port or path; got '%s'"
+
 BAD_CONFIGURATIONS = [
     (SHORT_SECRET, SHORT_SECRET_MESSAGE),
     ({"DEBUG": "false"}, "SECRET_KEY must be set when DEBUG is false"),
@@ -55,6 +61,17 @@ BAD_CONFIGURATIONS = [
     (
         {"CSRF_TRUSTED_ORIGINS": ","},
         "CSRF_TRUSTED_ORIGINS must name at least one value (comma-separated), got ','",
+    ),
+    # No database name: psycopg's ImproperlyConfigured at the first query, a traceback wall
+    # from `run-prod web` (its migration check) and from every gunicorn worker.
+    ({"DATABASE_URL": "postgres://opo:hunter2@db:5432/"}, DATABASE_NAME_MESSAGE),
+    ({"DATABASE_URL": "postgres://opo:hunter2@db"}, DATABASE_NAME_MESSAGE),
+    # SITE_URL copied into ALLOWED_HOSTS: every page a 400 while /health/ said ok.
+    ({"ALLOWED_HOSTS": "https://portal.example.org"}, HOSTS_MESSAGE % "https://portal.example.org"),
+    ({"ALLOWED_HOSTS": "portal.example.org/"}, HOSTS_MESSAGE % "portal.example.org/"),
+    (
+        {"ALLOWED_HOSTS": "a.example.org,portal.example.org:443"},
+        HOSTS_MESSAGE % "portal.example.org:443",
     ),
 ]
 
@@ -105,7 +122,8 @@ def test_checkconfig_names_a_bad_setting_in_one_line(env, message):
 
 
 def test_checkconfig_is_silent_on_a_good_configuration():
-    env = {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "portal.example.org"}
+    hosts = "portal.example.org,.example.nl,10.0.0.7,[::1]"  # a subdomain wildcard, addresses
+    env = {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": hosts}
     result = _run("-m", "opo_portal.checkconfig", **env, CSRF_TRUSTED_ORIGINS="")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 

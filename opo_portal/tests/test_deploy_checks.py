@@ -49,3 +49,34 @@ def test_it_fails_when_private_hosts_are_allowed(hosts):
     result = _check(REDIS_URL=SHARED_CACHE, MONITORING_ALLOW_PRIVATE_HOSTS=hosts)
     assert result.returncode != 0
     assert "opo.W001" in result.stderr
+
+
+SET_LANGUAGE = """
+from django.test import Client
+client = Client(HTTP_HOST="portal.example.org")
+response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True)
+print(response.cookies["django_language"].output())
+"""
+
+
+def test_the_language_cookie_is_secure_like_the_others_in_production():
+    """Session and CSRF cookies were Secure with DEBUG=false; the language switch's cookie
+    went out as `django_language=en; Path=/`, to be sent over plain HTTP too."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "false",
+        "SECRET_KEY": "deploy-" + secrets.token_hex(32),
+        "ALLOWED_HOSTS": "portal.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "shell", "--no-imports", "-c", SET_LANGUAGE],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    cookie = result.stdout.strip().splitlines()[-1]
+    assert cookie.startswith("Set-Cookie: django_language=en;")
+    assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -198,6 +198,39 @@ def test_the_production_worker_and_beat_lines_carry_time_and_level(
         assert all(json.loads(line)["message"] for line in lines)
 
 
+@pytest.mark.services
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_the_release_lines_carry_time_and_level(log_format, tmp_path, db):
+    """`run-prod release` printed migrate's and compile_translations' lines bare ("Running
+    migrations:", "compiled locale/..."): no time, no level, and no JSON object for the log
+    shipper of compose's release container (LOG_FORMAT=json there)."""
+    env = {
+        **os.environ,
+        "LOG_FORMAT": log_format,
+        "REDIS_URL": require_service("REDIS_URL"),
+        "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
+        "SECRET_KEY": "k" * 50,
+        "ALLOWED_HOSTS": "localhost",
+        "EMAIL_URL": "console://",
+        "SITE_URL": "https://portal.example.org",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    result = subprocess.run(  # noqa: S603 - our own script
+        [str(REPO / "deploy" / "run-prod"), "release"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    lines = result.stdout.splitlines()
+    assert any("Running migrations" in line for line in lines), lines
+    for line in lines:
+        assert_time_and_level(line)
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
 def test_it_lets_celery_log_through_the_json_handler():
     env = {**os.environ, "LOG_FORMAT": "json", "DJANGO_SETTINGS_MODULE": "opo_portal.settings"}
     code = "from opo_portal.celery import app; print(app.conf.worker_hijack_root_logger)"

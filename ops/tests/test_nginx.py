@@ -1,9 +1,13 @@
 """deploy/nginx.conf keeps query strings (a pupil's name searched for) out of nginx's logs."""
 
+import os
 import re
 import shutil
+import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -48,22 +52,27 @@ def test_it_keeps_request_lines_out_of_the_error_log():
     assert directives("error_log") and all(v.split()[-1] == "crit" for v in directives("error_log"))
 
 
-def _site_for(tmp: Path) -> str:
-    """The shipped file on unix sockets, logging into tmp, answering in gunicorn's place."""
+def _site_for(tmp: Path, upstream: str = 'return 200 "ok";') -> str:
+    """The shipped file on unix sockets, logging into tmp, with `upstream` in gunicorn's
+    place (by default nginx answering "ok" itself) and the error pages of this clone."""
     site = CONF.read_text()
     site = site.replace("listen 443 ssl;", f"listen unix:{tmp}/portal.sock;")
     site = site.replace("listen 80;", f"listen unix:{tmp}/redirect.sock;")
     site = re.sub(r"^\s*ssl_certificate.*$", "", site, flags=re.MULTILINE)
     site = site.replace("/var/log/nginx/", f"{tmp}/")
-    return site.replace("proxy_pass http://127.0.0.1:8000;", 'return 200 "ok";')
+    site = site.replace("/srv/opo-portal/", f"{REPO}/")
+    return site.replace("proxy_pass http://127.0.0.1:8000;", upstream)
 
 
-def _nginx_conf(tmp: Path) -> str:
+def _nginx_conf(tmp: Path, upstream: str = 'return 200 "ok";', extra: str = "") -> str:
     temp = " ".join(f"{kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy"))
     temp += " ".join(f" {kind}_temp_path {tmp}/{kind};" for kind in ("fastcgi", "uwsgi", "scgi"))
+    # Started as root, nginx's workers would run as nobody, who cannot reach the upstream
+    # sockets in tmp.
+    user = "user root;\n" if os.geteuid() == 0 else ""
     return (
-        f"pid {tmp}/nginx.pid;\nerror_log {tmp}/startup.log;\nevents {{}}\nhttp {{\n{temp}\n"
-        f"{_site_for(tmp)}\n}}\n"
+        f"{user}pid {tmp}/nginx.pid;\nerror_log {tmp}/startup.log;\nevents {{}}\n"
+        f"http {{\n{temp}\n{_site_for(tmp, upstream)}\n{extra}\n}}\n"
     )
 
 
@@ -74,27 +83,149 @@ def _get(tmp: Path, sock: str, method: str = "GET", url: str = SEARCH) -> int:
         return client.request(method, f"http://portal.example.nl{url}").status_code
 
 
-def test_it_writes_no_searched_name_into_a_real_nginx_log(tmp_path):
+@contextmanager
+def _nginx(tmp: Path, conf: str) -> Iterator[None]:
+    """A real nginx running `conf` until the block ends."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.skip("nginx is not installed (.ci/install-nginx)")
-    (tmp_path / "nginx.conf").write_text(_nginx_conf(tmp_path))
-    command = [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
-    process = subprocess.Popen([*command, "-e", str(tmp_path / "startup.log"), "-g", "daemon off;"])
+    (tmp / "nginx.conf").write_text(conf)
+    command = [nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf")]
+    process = subprocess.Popen([*command, "-e", str(tmp / "startup.log"), "-g", "daemon off;"])
     try:
         for _ in range(100):  # nginx starts in milliseconds; the sockets say it is ready
-            if (tmp_path / "portal.sock").exists() and (tmp_path / "redirect.sock").exists():
+            if (tmp / "portal.sock").exists() and (tmp / "redirect.sock").exists():
                 break
             time.sleep(0.05)
-        assert [_get(tmp_path, "portal.sock"), _get(tmp_path, "portal.sock", "POST")] == [200, 200]
-        assert _get(tmp_path, "redirect.sock") == 301
-        assert _get(tmp_path, "portal.sock", url=RESET_LINK) == 200
+        yield
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_it_writes_no_searched_name_into_a_real_nginx_log(tmp_path):
+    with _nginx(tmp_path, _nginx_conf(tmp_path)):
+        assert [_get(tmp_path, "portal.sock"), _get(tmp_path, "portal.sock", "POST")] == [200, 200]
+        assert _get(tmp_path, "redirect.sock") == 301
+        assert _get(tmp_path, "portal.sock", url=RESET_LINK) == 200
     log = (tmp_path / "opo-portal.access.log").read_text()
     assert log.count('"GET /toestemming/controle/" 200') == 1
     assert log.count('"POST /toestemming/controle/" 200') == 1
     assert log.count('"GET /toestemming/controle/" 301') == 1
     assert "Sem" not in log and "Bakker" not in log and "q=" not in log
     assert '"GET /accounts/password/reset/key/*/" 200' in log and "SECRETKEY" not in log
+
+
+# --- nginx's own answers: gunicorn down (502), too slow (504), an upload too large (413) ---
+
+ERRORS = REPO / "deploy" / "errors"
+HSTS = "max-age=31536000; includeSubDomains; preload"  # as with DEBUG=false and .env.example
+# Nothing listens on gone.sock: gunicorn stopped, or restarting.
+GUNICORN_DOWN = "proxy_pass http://unix:{tmp}/gone.sock;"
+# Django's own 503 ("briefly unavailable", /health/ready) from a stand-in upstream.
+DJANGO_503 = 'server {{ listen unix:{tmp}/django.sock; return 503 \'{{"status": "fail"}}\'; }}'
+
+
+def _portal(tmp: Path) -> httpx.Client:
+    transport = httpx.HTTPTransport(uds=str(tmp / "portal.sock"))
+    return httpx.Client(transport=transport, base_url="http://portal.example.nl", timeout=10)
+
+
+def _addresses(text: str) -> list[str]:
+    """Every address a page or stylesheet makes the browser load or go to."""
+    found = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', text)
+    return found + re.findall(r"url\(\s*['\"]?([^'\")]*)|@import\s+['\"]([^'\"]*)", text)
+
+
+def _policy(header: str) -> set[str]:
+    """A CSP's directives (django-csp writes them in an order of its own)."""
+    return {directive.strip() for directive in header.split(";")}
+
+
+def _own_page_checks(response: httpx.Response, client: httpx.Client, django_csp: str) -> None:
+    """The portal's security headers, never cached, Dutch first, nothing from elsewhere."""
+    assert response.headers["content-type"].startswith("text/html")
+    assert _policy(response.headers["content-security-policy"]) == _policy(django_csp)
+    assert response.headers["strict-transport-security"] == HSTS
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["server"] == "nginx"  # no version
+    assert '<html lang="nl">' in response.text and '<section lang="en">' in response.text
+    for address in _addresses(response.text):
+        assert address.startswith(("/", "#", "data:")) and not address.startswith("//"), address
+    [stylesheet] = re.findall(r'rel="stylesheet" href="([^"]+)"', response.text)
+    css = client.get(stylesheet)
+    assert css.status_code == 200 and css.headers["content-type"] == "text/css; charset=utf-8"
+    assert _policy(css.headers["content-security-policy"]) == _policy(django_csp)
+    assert [a for a in _addresses(css.text) if any(a)] == []
+
+
+@pytest.fixture
+def django_csp(client) -> str:
+    """The policy Django sends on its pages (CONTENT_SECURITY_POLICY)."""
+    return client.get("/health/")["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_gunicorn_down_is_our_page_with_the_portals_headers_not_nginxs(tmp_path, django_csp):
+    """nginx's built-in 502 page had no CSP, no HSTS and said "nginx/1.22.1"."""
+    conf = _nginx_conf(tmp_path, GUNICORN_DOWN.format(tmp=tmp_path))
+    with _nginx(tmp_path, conf), _portal(tmp_path) as client:
+        response = client.get("/toestemming/controle/?q=Sem+Bakker")
+        assert response.status_code == 502
+        assert "Het portaal is even niet bereikbaar" in response.text
+        _own_page_checks(response, client, django_csp)
+        posted = client.post("/toestemming/?q=Sem", data={"keuze": "nee"})
+        assert posted.status_code == 502 and posted.text == response.text
+    log = (tmp_path / "opo-portal.access.log").read_text()
+    # The page that failed, as asked and without its query; not the error page's path.
+    assert '"GET /toestemming/controle/" 502' in log and '"POST /toestemming/" 502' in log
+    assert "_opo_errors/unavailable" not in log and "Bakker" not in log and "q=" not in log
+
+
+@pytest.mark.django_db
+def test_gunicorn_too_slow_is_the_same_page(tmp_path, django_csp):
+    """A listening socket that never answers: nginx gives up after proxy_read_timeout."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(tmp_path / "slow.sock"))
+    listener.listen(8)
+    upstream = f"proxy_pass http://unix:{tmp_path}/slow.sock; proxy_read_timeout 1s;"
+    try:
+        with _nginx(tmp_path, _nginx_conf(tmp_path, upstream)), _portal(tmp_path) as client:
+            response = client.get("/toestemming/")
+            assert response.status_code == 504
+            _own_page_checks(response, client, django_csp)
+            assert "Het portaal is even niet bereikbaar" in response.text
+    finally:
+        listener.close()
+
+
+@pytest.mark.django_db
+def test_an_upload_over_the_limit_is_our_page(tmp_path, django_csp):
+    with _nginx(tmp_path, _nginx_conf(tmp_path)), _portal(tmp_path) as client:
+        response = client.post("/toestemming/foto/", content=b"\0" * (31 * 1024 * 1024))
+        assert response.status_code == 413
+        assert "Het bestand is te groot" in response.text
+        _own_page_checks(response, client, django_csp)
+    log = (tmp_path / "opo-portal.access.log").read_text()
+    assert '"POST /toestemming/foto/" 413' in log
+
+
+def test_djangos_own_503_passes_through_unchanged(tmp_path):
+    """/health/ready's 503 and Django's "briefly unavailable" page are Django's answers:
+    the error pages above replace nginx's own only (proxy_intercept_errors stays off)."""
+    upstream = f"proxy_pass http://unix:{tmp_path}/django.sock;"
+    conf = _nginx_conf(tmp_path, upstream, extra=DJANGO_503.format(tmp=tmp_path))
+    with _nginx(tmp_path, conf), _portal(tmp_path) as client:
+        response = client.get("/health/ready")
+    assert (response.status_code, response.text) == (503, '{"status": "fail"}')
+
+
+def test_every_error_page_nginx_names_exists():
+    pages = re.findall(r"^\s*error_page\s+[\d\s]+\s(/\S+);", CONF.read_text(), re.MULTILINE)
+    [alias] = re.findall(r"^\s*alias\s+/srv/opo-portal/(\S+);", CONF.read_text(), re.MULTILINE)
+    assert sorted(pages) == ["/_opo_errors/too-large.html", "/_opo_errors/unavailable.html"]
+    for page in pages:
+        assert (REPO / alias / page.removeprefix("/_opo_errors/")).is_file(), page
+    assert REPO / alias.rstrip("/") == ERRORS

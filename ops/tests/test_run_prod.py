@@ -100,6 +100,11 @@ def test_it_refuses_a_bad_setting_in_one_line_in_every_role(role):
             {"CSRF_TRUSTED_ORIGINS": ","},
             "CSRF_TRUSTED_ORIGINS must name at least one value (comma-separated), got ','",
         ),
+        (
+            {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/"},
+            "DATABASE_URL must name the database after the host, as in "
+            "postgres://user:password@host:5432/opo_portal",
+        ),
         ({"GUNICORN_TIMEOUT": "soon"}, "GUNICORN_TIMEOUT must be a whole number, got 'soon'"),
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
     ],
@@ -178,3 +183,20 @@ def test_it_refuses_to_start_on_a_database_behind_the_code(role, database_behind
     assert line.startswith("database behind the code: ") and "not applied" in line
     assert line.endswith("run `deploy/run-prod release` first")
     assert result.returncode == 2
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("where", ["no such database", "nothing listening"])
+def test_release_names_a_database_it_cannot_reach_in_one_line(where):
+    """A mistyped database name, password or host in DATABASE_URL: migrate's traceback
+    wall (Django's and psycopg's, some 40 lines) and exit 1 before; now the reason in one line."""
+    server = require_service("DATABASE_URL").rsplit("/", 1)[0]
+    url = f"{server}/opo_missing_{uuid.uuid4().hex[:8]}"
+    database = {"DATABASE_URL": url} if where == "no such database" else {}  # else NOWHERE's
+    result = run_prod("release", **database)
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("configuration error: DATABASE_URL: the database cannot be reached (")
+    expected = "does not exist" if where == "no such database" else "Connection refused"
+    assert expected in line and result.returncode == 2
+    assert result.stdout == ""  # nothing was migrated, compiled or collected
