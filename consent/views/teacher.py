@@ -277,8 +277,21 @@ def _check_page(request, check, form=None, status=200):
         "verdict": verdict_text(check.purpose, check.media_type, verdicts),
         "newer": newer,
         "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
+        "photo_check": can_adjust and _photo_check_continues(request.user, check),
     }
     return render(request, "consent/check_detail.html", context, status=status)
+
+
+def _photo_check_continues(user, check) -> bool:
+    """Whether the check page offers the photo check for this publication: a photo on a
+    channel still in use, by someone the photo check is for. Its first check of the
+    photo then replaces this one, so the post stays one publication (one task, one
+    e-mail when a parent withdraws), not one per page the teacher used."""
+    return (
+        check.media_type == MediaType.PHOTO
+        and check.purpose.active
+        and has_role(user, Role.TEACHER, Role.DIRECTOR)
+    )
 
 
 @login_required
