@@ -12,14 +12,33 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conftest import SCHOOL_YEAR, make_pupil, make_staff, make_user
 from consent.models import PublicationCheck, TakedownTask
 from consent.photo import faceset
 from consent.services import publication_check_adjust, publication_check_create
 from consent.tests.helpers import decide, purpose
-from consent.tests.test_appearance import levi_gijs_mila  # noqa: F401 - the cast
 from outbox.models import Duty
+from schools.models import Group, Guardianship, StaffMembership
 
 URL = "/foto/"
+
+
+@pytest.fixture
+def levi_gijs_mila(school_a, group_a1):
+    """Levi (refused), Gijs and Mila (allowed) on social media, in teacher A's group,
+    each with one gezag parent: (pupil, parent), as in test_appearance."""
+    cast = []
+    for number, first, granted in (
+        ("3001", "Levi", False),
+        ("3002", "Gijs", True),
+        ("3003", "Mila", True),
+    ):
+        pupil = make_pupil(school_a, group_a1, number, first, "Jansen")
+        parent = make_user(f"ouder.{first.lower()}@example.org")
+        Guardianship.objects.create(user=parent, pupil=pupil, has_parental_authority=True)
+        decide(pupil, parent, "sociale-media", "photo", granted)
+        cast.append((pupil, parent))
+    return cast
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +73,10 @@ def photo_link(client, check) -> str | None:
 
 
 def test_the_check_page_opens_the_photo_check_and_it_stays_one_publication(
-    login, teacher_a, levi_gijs_mila, group_photo  # noqa: F811
+    login,
+    teacher_a,
+    levi_gijs_mila,
+    group_photo,
 ):
     (levi, _), (gijs, gijs_parent), _mila = levi_gijs_mila
     client = login(teacher_a)
@@ -99,7 +121,10 @@ def test_the_check_page_opens_the_photo_check_and_it_stays_one_publication(
 
 
 def test_a_pupil_of_the_check_left_unticked_on_the_photo_page_keeps_the_first_check(
-    login, teacher_a, levi_gijs_mila, group_photo  # noqa: F811
+    login,
+    teacher_a,
+    levi_gijs_mila,
+    group_photo,
 ):
     """Mila may be in the post as first checked: a photo check without her cannot stand
     in for it, or her parent's "no" would take nothing down."""
@@ -119,7 +144,10 @@ def test_a_pupil_of_the_check_left_unticked_on_the_photo_page_keeps_the_first_ch
 
 
 def test_a_check_on_another_channel_is_not_replaced(
-    login, teacher_a, levi_gijs_mila, group_photo  # noqa: F811
+    login,
+    teacher_a,
+    levi_gijs_mila,
+    group_photo,
 ):
     _levi, (gijs, _), _mila = levi_gijs_mila
     client = login(teacher_a)
@@ -130,7 +158,11 @@ def test_a_check_on_another_channel_is_not_replaced(
 
 
 def test_only_the_teachers_own_photo_check_not_replaced_yet_is_continued(
-    login, teacher_a, director_a, levi_gijs_mila, group_photo  # noqa: F811
+    login,
+    teacher_a,
+    director_a,
+    levi_gijs_mila,
+    group_photo,
 ):
     """A colleague's check (the director reads it), a video, or a check replaced already:
     no link, and a `from_check` posted anyway replaces nothing (the photo stands alone)."""
@@ -157,11 +189,11 @@ def test_only_the_teachers_own_photo_check_not_replaced_yet_is_continued(
 
 
 def test_a_check_out_of_reach_or_not_a_number_is_ignored(
-    login, teacher_a, school_b, levi_gijs_mila  # noqa: F811
+    login,
+    teacher_a,
+    school_b,
+    levi_gijs_mila,  # noqa: F811
 ):
-    from conftest import SCHOOL_YEAR, make_pupil, make_staff
-    from schools.models import Group, StaffMembership
-
     group = Group.objects.create(school=school_b, name="groep 3", school_year=SCHOOL_YEAR)
     other = make_staff("juf.b@example.org", StaffMembership.Role.TEACHER, school_b, [group])
     theirs = publication_check_create(
