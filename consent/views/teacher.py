@@ -14,6 +14,7 @@ from consent.access import (
     by_picture,
     get_check_for_user,
     get_takedown_for_user,
+    mark_allowed_again,
     takedowns_in_reach,
     takedowns_of_colleagues,
 )
@@ -323,11 +324,19 @@ def takedowns(request):
         # open first: PostgreSQL sorts NULL last in ascending order, SQLite first
         .order_by(F("done_at").asc(nulls_first=True), "-created_at", "-id")
     )
-    context = {
-        "pictures": by_picture(tasks),
-        "colleagues": by_picture(takedowns_of_colleagues(request.user)),
-    }
+    tasks, colleagues = list(tasks), list(takedowns_of_colleagues(request.user))
+    mark_allowed_again(tasks + colleagues)
+    context = {"pictures": _cards(tasks), "colleagues": _cards(colleagues)}
     return render(request, "consent/takedowns.html", context)
+
+
+def _cards(tasks) -> list[list[TakedownTask]]:
+    """One card per picture (`by_picture`); its first task says whether every pupil in
+    it may appear again (`not_needed`: taking it down is no longer needed)."""
+    pictures = by_picture(tasks)
+    for picture in pictures:
+        picture[0].not_needed = all(task.allowed_again for task in picture)
+    return pictures
 
 
 @login_required
