@@ -65,23 +65,24 @@ def by_picture(tasks) -> list[list[TakedownTask]]:
     return list(groups.values())
 
 
-def mark_allowed_again(tasks: Sequence[TakedownTask]) -> None:
-    """Set `allowed_again` on each task: open, and the pupil may appear on its channel and
-    medium again now (the parents said yes again, or answered the changed text, before
-    the picture came down). The task stays open for the teacher to close; the page says
-    taking it down is no longer needed. 3 queries, none without an open task."""
+def allowed_again(tasks: Sequence[TakedownTask]) -> set[int]:
+    """The ids of the open tasks whose pupil may appear on its channel and medium again
+    now (the parents said yes again, or answered the changed text, before the picture
+    came down). The task stays open for the teacher to close; the page says taking it
+    down is no longer needed. 3 queries, none without an open task."""
     open_tasks = [task for task in tasks if task.is_open]
-    for task in tasks:
-        task.allowed_again = False
     if not open_tasks:
-        return
+        return set()
     pupils = list({task.pupil_id: task.pupil for task in open_tasks}.values())
     table = consent_table(pupils, purpose_infos(retired=True))
+    again = set()
     for task in open_tasks:
         check = task.publication_check
-        if check.purpose_id in table.purposes:
-            state = table.state(task.pupil_id, check.purpose_id, check.media_type)
-            task.allowed_again = is_allowed(state)
+        if check.purpose_id in table.purposes and is_allowed(
+            table.state(task.pupil_id, check.purpose_id, check.media_type)
+        ):
+            again.add(task.pk)
+    return again
 
 
 def takedowns_of_colleagues(user):

@@ -11,10 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consent.access import (
+    allowed_again,
     by_picture,
     get_check_for_user,
     get_takedown_for_user,
-    mark_allowed_again,
     takedowns_in_reach,
     takedowns_of_colleagues,
 )
@@ -325,16 +325,19 @@ def takedowns(request):
         .order_by(F("done_at").asc(nulls_first=True), "-created_at", "-id")
     )
     tasks, colleagues = list(tasks), list(takedowns_of_colleagues(request.user))
-    mark_allowed_again(tasks + colleagues)
-    context = {"pictures": _cards(tasks), "colleagues": _cards(colleagues)}
+    again = allowed_again(tasks + colleagues)
+    context = {"pictures": _cards(tasks, again), "colleagues": _cards(colleagues, again)}
     return render(request, "consent/takedowns.html", context)
 
 
-def _cards(tasks) -> list[list[TakedownTask]]:
-    """One card per picture (`by_picture`); its first task says whether every pupil in
-    it may appear again (`not_needed`: taking it down is no longer needed)."""
+def _cards(tasks, again: set[int]) -> list[list[TakedownTask]]:
+    """One card per picture (`by_picture`). Each task says whether its pupil may appear
+    again (`allowed_again`), the card's first whether every pupil in it may
+    (`not_needed`: taking it down is no longer needed)."""
     pictures = by_picture(tasks)
     for picture in pictures:
+        for task in picture:
+            task.allowed_again = task.pk in again
         picture[0].not_needed = all(task.allowed_again for task in picture)
     return pictures
 
