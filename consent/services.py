@@ -689,6 +689,7 @@ def pupil_safeguarding_set(*, pupil: Pupil, not_in_picture: bool) -> list[Takedo
     )
 
 
+@transaction.atomic  # the lookup locks the checks (select_for_update needs a transaction)
 def takedowns_for_erased_pupil(*, pupil_id: int) -> list[TakedownTask]:
     """The pupil's record was erased after the retention term, their parents unlinked:
     nobody can withdraw for them any more, so what is still published of them (on every
