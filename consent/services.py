@@ -61,10 +61,13 @@ def lock_pupils(ids) -> None:
     fetch_rows(LOCK_PUPILS_SQL, [list(ids)])
 
 
-# Pupil.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"),
-# written out: every parent's save runs it (building it cost more CPU than running it).
-# In id order, so that two saves over the same pupils cannot deadlock.
-LOCK_PUPILS_SQL = "SELECT id FROM schools_pupil WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
+# Pupil.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+# .values_list("pk"), written out: every parent's save runs it (building it cost more CPU
+# than running it). In id order, so that two saves over the same pupils cannot deadlock.
+# FOR NO KEY UPDATE: two of these still wait for each other, but a transaction that only
+# refers to the pupil (a change of meaning's takedown tasks, checked FOR KEY SHARE at its
+# commit) does not wait for one that holds the pupil and waits for the same picture.
+LOCK_PUPILS_SQL = "SELECT id FROM schools_pupil WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE"
 
 
 def has_gezag(user, pupil: Pupil) -> bool:
@@ -326,12 +329,14 @@ def publication_check_adjust(
     Consent is checked again (it may have changed since); the first check stays as
     evidence of the first step. Only the teacher who made the check adjusts it, once.
     """
-    locked = PublicationCheck.objects.select_for_update().get(pk=check.pk)
+    rows = list(CheckedPupil.objects.filter(publication_check_id=check.pk).select_related("pupil"))
+    # the pupils first, then the check: the order of a withdrawal (lock_checks)
+    lock_pupils(sorted(row.pupil_id for row in rows))
+    locked = PublicationCheck.objects.select_for_update(no_key=True).get(pk=check.pk)
     if locked.checked_by_id != user.pk:
         raise PermissionDenied
     if PublicationCheck.objects.filter(replaces=locked).exists():
         raise ValidationError(_("This check was already adjusted; see the newer check."))
-    rows = list(locked.checked_pupils.select_related("pupil"))
     merged = {row.pupil_id: row.appearance for row in rows}
     if not set(appearances) <= set(merged):
         raise ValidationError(_("Unknown pupil or choice for a pupil."))
@@ -415,13 +420,19 @@ def takedowns_create(
 
     Idempotent: one task per (check, pupil); e-mails are queued once the row is committed.
     """
-    rows = CheckedPupil.objects.filter(
-        appearance=Appearance.APPEARS,
-        pupil_id__in=list(pupil_ids),
-        publication_check__media_type__in=list(media_types),
-        publication_check__replaced_by__isnull=True,
-        publication_check__created_at__lte=before,
-    ).select_related("publication_check")
+    rows = (
+        CheckedPupil.objects.filter(
+            appearance=Appearance.APPEARS,
+            pupil_id__in=list(pupil_ids),
+            publication_check__media_type__in=list(media_types),
+            publication_check__replaced_by__isnull=True,
+            publication_check__created_at__lte=before,
+        )
+        .select_related("publication_check")
+        # The checks stay locked until the new tasks are committed (`lock_checks`).
+        .select_for_update(no_key=True, of=("publication_check",))
+        .order_by("publication_check_id", "pupil_id")
+    )
     if purpose_ids is not None:
         rows = rows.filter(publication_check__purpose_id__in=list(purpose_ids))
     wanted: dict[tuple[int, int], TakedownTask] = {}  # (check, pupil) -> its task
@@ -445,6 +456,18 @@ def takedowns_create(
     for task in wanted.values():
         task.assigned_to_id = assignees[task.publication_check.pk]
     return _takedown_tasks_create(wanted, *_takedowns_made(wanted))
+
+
+def lock_checks(ids: Collection[int]) -> None:
+    """Serialise the takedowns of these publications: PostgreSQL row locks FOR NO KEY
+    UPDATE, in id order, taken after any pupil lock (`takedowns_create` takes them in its
+    lookup). Two withdrawals at the same moment of two pupils in one picture, or a
+    withdrawal and a change of meaning, each read the picture's tasks after the other
+    committed: the teacher gets one e-mail, not one each. NO KEY: a new check replacing
+    one of these, or a task pointing at it, is not held up."""
+    if ids:
+        locking = PublicationCheck.objects.select_for_update(no_key=True).filter(pk__in=ids)
+        list(locking.order_by("pk").values_list("pk", flat=True))
 
 
 def _takedown_assignees(
@@ -485,6 +508,7 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
     found = TakedownTask.objects.filter(assigned_to_id=user_id).select_related("publication_check")
     if not leaving:
         found = found.filter(done_at__isnull=True)
+    lock_checks(set(found.values_list("publication_check_id", flat=True)))
     tasks = list(found)
     checks = {task.publication_check for task in tasks}
     schools = {check.school_id for check in checks}
@@ -522,7 +546,9 @@ def _takedowns_made(
     wanted: Mapping[tuple[int, int], TakedownTask],
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """Of these checks: which (check, pupil) already have their task, and which (check,
-    assignee) already have an open one. One query."""
+    assignee) already have an open one. One query, after the checks were locked (in a
+    statement of its own: a locking read sees other rows as they were when it started,
+    before the transaction it waited for committed)."""
     if not wanted:
         return set(), set()
     rows = TakedownTask.objects.filter(
@@ -663,6 +689,7 @@ def pupil_safeguarding_set(*, pupil: Pupil, not_in_picture: bool) -> list[Takedo
     )
 
 
+@transaction.atomic  # the lookup locks the checks (select_for_update needs a transaction)
 def takedowns_for_erased_pupil(*, pupil_id: int) -> list[TakedownTask]:
     """The pupil's record was erased after the retention term, their parents unlinked:
     nobody can withdraw for them any more, so what is still published of them (on every
@@ -738,7 +765,10 @@ def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> 
     """A new text for a purpose. A change of meaning asks every parent again (rules.py)."""
     if kind not in PurposeVersion.Kind.values:
         raise ValidationError(_("Choose correction or change of meaning."))
-    locked = Purpose.objects.select_for_update().get(pk=purpose.pk)
+    # FOR NO KEY UPDATE: a "no" saved meanwhile checks its reference to the purpose at
+    # its commit (FOR KEY SHARE), after its takedowns locked their checks; a FOR UPDATE
+    # here waited for it while it waited for this one's takedowns: a deadlock.
+    locked = Purpose.objects.select_for_update(no_key=True).get(pk=purpose.pk)
     last = locked.versions.order_by("-number").first()
     if last is not None and last.text == text:
         raise ValidationError(_("The text is the same as the current version."))

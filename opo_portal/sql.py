@@ -2,14 +2,15 @@
 
 Some reads that every page runs are written out in SQL: building them through the ORM
 cost more CPU than PostgreSQL spent running them (README, Performance). They are written
-for PostgreSQL (`= ANY(%s)` with a list, `FOR UPDATE`, times coming back aware). `fetch`
+for PostgreSQL (`= ANY(%s)` with a list, `FOR [NO KEY] UPDATE`, times coming back aware). `fetch`
 runs them as they are on PostgreSQL; on another database (the SQLite of `make run` and
 of `make test` on a fresh machine) it first rewrites the two PostgreSQL-only parts and
 makes the times aware as Django's SQLite backend does for a DateTimeField:
 
 - `x = ANY(%s)` with a list becomes `x IN (%s, %s, …)` (SQLite's `IN ()` for no values:
   false, as `= ANY` of an empty array);
-- `FOR UPDATE` is left out (SQLite locks the whole database for a write transaction);
+- `FOR UPDATE` and `FOR NO KEY UPDATE` are left out (SQLite locks the whole database
+  for a write transaction);
 - naive datetimes in the rows are UTC (Django stores them so on SQLite).
 
 `rows` instead reads another database through the read's own ORM form, where one exists.
@@ -104,7 +105,7 @@ def rows(sql: str, params: list, orm_rows: Callable[..., Iterable[tuple]]) -> li
 
 
 def for_other_databases(sql: str, params: list) -> tuple[str, list]:
-    """`sql` and `params` without PostgreSQL's `= ANY(%s)` and `FOR UPDATE`."""
+    """`sql` and `params` without PostgreSQL's `= ANY(%s)` and `FOR [NO KEY] UPDATE`."""
     pieces = sql.split("%s")
     if len(pieces) != len(params) + 1:
         raise ValueError("one parameter per %s")
@@ -118,7 +119,7 @@ def for_other_databases(sql: str, params: list) -> tuple[str, list]:
             text += "%s"
             values.append(param)
         text += piece
-    return text.replace(" FOR UPDATE", ""), values
+    return text.replace(" FOR NO KEY UPDATE", "").replace(" FOR UPDATE", ""), values
 
 
 def _aware(value):

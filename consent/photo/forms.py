@@ -45,6 +45,9 @@ class PhotoForm(forms.Form):
 
     # Step 2: the check made in step 1; who appears follows from the faces (FacesForm).
     check = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The teacher's check before posting this photo belongs to (its page links here):
+    # the first check of the photo replaces it, so the post stays one publication.
+    from_check = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)

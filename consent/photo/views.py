@@ -73,6 +73,7 @@ def _consent_verdict(
         purpose=form.cleaned_data["channel"],
         media_type=MediaType.PHOTO,
         pupils=pupils,
+        note=earlier.note if earlier is not None else "",  # what the teacher said it is
     )
     try:
         try:
@@ -110,10 +111,12 @@ def photo_check(request):
 def _photo_check(request, limits: cleaning.Limits):
     if request.method != "POST":
         # the choices read in SQL (the form's queryset only validates a POST)
-        form = PhotoForm(pupils=Pupil.objects.none())
+        from_check = _from_check(request.user, request.GET.get("check"))
+        form = PhotoForm(pupils=Pupil.objects.none(), initial=_initial(from_check))
         listing = _listing(request)
         _list_pupils(form, listing.pupils if listing else current_pupils_for_staff(request.user))
-        return render(request, TEMPLATE, {"form": form, "listing": listing})
+        context = {"form": form, "listing": listing, "from_check": from_check}
+        return render(request, TEMPLATE, context)
     pupils = _pupil_choices(request.user)
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
     listing = _listing(request)
@@ -216,6 +219,8 @@ def _page(request, form, faces_form, prepared, keep, results, listing=None, key=
         "listing": listing,
         "photo_key": key,
     }
+    from_check = _from_check(request.user, form.cleaned_data.get("from_check"))
+    context["from_check"] = from_check
     action = request.POST.get("action")
     if not form.errors and action in ("preview", "update"):
         store = action == "preview"
@@ -224,7 +229,7 @@ def _page(request, form, faces_form, prepared, keep, results, listing=None, key=
             form=form,
             results=results,
             store=store,
-            earlier=_checked_before(request, form, key) if store else None,
+            earlier=_earlier(request, form, key, from_check) if store else None,
         )
     errors = form.errors or faces_form.errors
     return render(request, TEMPLATE, context, status=400 if errors else 200)
@@ -302,13 +307,56 @@ def _checked_before(request, form, key: str) -> PublicationCheck | None:
         check = _newest(get_check_for_user(request.user, pk))
     except Http404:
         return None
+    return _covered(request.user, form, check)
+
+
+def _earlier(request, form, key: str, from_check) -> PublicationCheck | None:
+    """The check the one made now replaces: the earlier check of this same photo, or, for
+    the photo's first check, the check before posting the teacher came from."""
+    if form.cleaned_data.get("check"):
+        return _checked_before(request, form, key)
+    if from_check is None:
+        return None
+    return _covered(request.user, form, from_check)
+
+
+def _covered(user, form, check: PublicationCheck) -> PublicationCheck | None:
+    """`check`, when the check made now can stand in for it: the user's own photo check
+    on the channel chosen now, with every pupil who appears in it ticked now."""
     appearing = check.checked_pupils.filter(appearance=Appearance.APPEARS)
     ticked = {pupil.pk for pupil in form.cleaned_data["pupils"]}
-    covered = check.checked_by_id == request.user.pk and check.media_type == MediaType.PHOTO
+    covered = check.checked_by_id == user.pk and check.media_type == MediaType.PHOTO
     covered = covered and check.purpose_id == form.cleaned_data["channel"].pk
     if not covered or not set(appearing.values_list("pupil_id", flat=True)) <= ticked:
         return None
     return check
+
+
+def _from_check(user, pk) -> PublicationCheck | None:
+    """The check before posting a photo belongs to (`?check=` from its page, then the
+    hidden `from_check`): the user's own photo check, not replaced, on a channel still in
+    use. Another's check, or one out of reach, is ignored: the photo then stands alone."""
+    try:
+        check = get_check_for_user(user, int(pk))
+    except (Http404, TypeError, ValueError):
+        return None
+    usable = check.checked_by_id == user.pk and check.media_type == MediaType.PHOTO
+    if not usable or not check.purpose.active or hasattr(check, "replaced_by"):
+        return None
+    return check
+
+
+def _initial(check: PublicationCheck | None) -> dict:
+    """The photo check as the check before posting left it: its channel, and the pupils
+    in the photo (appearing or made unrecognisable; not those left out) ticked."""
+    if check is None:
+        return {}
+    in_photo = check.checked_pupils.exclude(appearance=Appearance.LEFT_OUT)
+    return {
+        "channel": check.purpose_id,
+        "pupils": list(in_photo.values_list("pupil_id", flat=True)),
+        "from_check": check.pk,
+    }
 
 
 def _newest(check: PublicationCheck) -> PublicationCheck:

@@ -1,5 +1,5 @@
 """lock_pupils, written out in SQL (consent.services.LOCK_PUPILS_SQL), locks the rows its
-ORM form locked, and only those: a row locked FOR UPDATE carries the locking
+ORM form locked, and only those: a row locked FOR NO KEY UPDATE carries the locking
 transaction's id in its xmax (without a second connection, which would need committed
 rows and a transactional test whose flush removes the seeded purposes)."""
 

@@ -98,12 +98,14 @@ def test_a_yes_given_again_leaves_the_open_task_for_the_teacher_to_close(
 ):
     """The picture was up while consent was withdrawn and the teacher was told to take it
     down: a later "yes" closes nothing behind their back. The task stays on their page and
-    in the menu's count until they mark it done."""
+    in the menu's count until they close it; the card says it is no longer needed
+    (test_takedowns_audit.py)."""
     decide(pupil_a, parent_a, "sociale-media", "photo", False)
     decide(pupil_a, parent_a, "sociale-media", "photo", True)
     assert TakedownTask.objects.get().done_at is None
     html = login(teacher_a).get(reverse("consent:takedowns")).content.decode()
-    assert "Te doen</span>" not in html and "Te doen: Sem Bakker</h2>" in html
+    assert "Te doen</span>" not in html
+    assert "Te doen: Sem Bakker (weer toegestaan)</h2>" in html
     menu = re.search(r'<a href="/toestemming/verwijderen/"[^>]*>(.*?)</a>', html)[1]
     assert '<span class="badge">1<span class="visually-hidden"> open</span></span>' in menu
 

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consent.access import (
+    allowed_again,
     by_picture,
     get_check_for_user,
     get_takedown_for_user,
@@ -277,8 +278,21 @@ def _check_page(request, check, form=None, status=200):
         "verdict": verdict_text(check.purpose, check.media_type, verdicts),
         "newer": newer,
         "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
+        "photo_check": can_adjust and _photo_check_continues(request.user, check),
     }
     return render(request, "consent/check_detail.html", context, status=status)
+
+
+def _photo_check_continues(user, check) -> bool:
+    """Whether the check page offers the photo check for this publication: a photo on a
+    channel still in use, by someone the photo check is for. Its first check of the
+    photo then replaces this one, so the post stays one publication (one task, one
+    e-mail when a parent withdraws), not one per page the teacher used."""
+    return (
+        check.media_type == MediaType.PHOTO
+        and check.purpose.active
+        and has_role(user, Role.TEACHER, Role.DIRECTOR)
+    )
 
 
 @login_required
@@ -310,11 +324,22 @@ def takedowns(request):
         # open first: PostgreSQL sorts NULL last in ascending order, SQLite first
         .order_by(F("done_at").asc(nulls_first=True), "-created_at", "-id")
     )
-    context = {
-        "pictures": by_picture(tasks),
-        "colleagues": by_picture(takedowns_of_colleagues(request.user)),
-    }
+    tasks, colleagues = list(tasks), list(takedowns_of_colleagues(request.user))
+    again = allowed_again(tasks + colleagues)
+    context = {"pictures": _cards(tasks, again), "colleagues": _cards(colleagues, again)}
     return render(request, "consent/takedowns.html", context)
+
+
+def _cards(tasks, again: set[int]) -> list[list[TakedownTask]]:
+    """One card per picture (`by_picture`). Each task says whether its pupil may appear
+    again (`allowed_again`), the card's first whether every pupil in it may
+    (`not_needed`: taking it down is no longer needed)."""
+    pictures = by_picture(tasks)
+    for picture in pictures:
+        for task in picture:
+            task.allowed_again = task.pk in again
+        picture[0].not_needed = all(task.allowed_again for task in picture)
+    return pictures
 
 
 @login_required

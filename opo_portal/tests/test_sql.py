@@ -33,6 +33,8 @@ def test_it_writes_any_as_in_and_leaves_out_for_update():
     )
     assert sql == "SELECT id FROM t WHERE a = %s AND b IN (%s, %s) AND c IN () ORDER BY id"
     assert params == [1, 2, 3]
+    no_key = for_other_databases("SELECT id FROM t WHERE id = %s FOR NO KEY UPDATE", [1])
+    assert no_key == ("SELECT id FROM t WHERE id = %s", [1])
     with pytest.raises(ValueError):
         for_other_databases("SELECT %s", [])
 
