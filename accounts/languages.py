@@ -1,7 +1,8 @@
-"""The language a person reads the portal's e-mails in: the one they chose with the
-language switch while signed in (or had set on the login page when they signed in).
-Whoever never chose reads Dutch (settings.LANGUAGE_CODE). E-mail duties read it when they
-render, never from their payload: a choice made while a duty waits still counts."""
+"""The language a person reads the portal in: the one they chose with the language switch
+while signed in (or had set on the login page when they signed in). Whoever never chose
+reads Dutch (settings.LANGUAGE_CODE). E-mail duties read it when they render, never from
+their payload: a choice made while a duty waits still counts. Pages follow it on a browser
+that has no language cookie yet (SavedLanguageMiddleware); a browser's cookie wins."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +24,12 @@ def language_remember(user_id: int, code: str | None) -> None:
         forget_user(user_id)  # the cached request.user carries the old choice
 
 
+def saved_language(user) -> str | None:
+    """The language `user` chose, None when they never chose (or are not signed in)."""
+    chosen = getattr(user, "language", None) if user.is_authenticated else None
+    return chosen if is_offered(chosen) else None
+
+
 def e_mail_language(user_id: int) -> str:
     """The user's chosen language, or the portal's default when they never chose (or the
     account is gone)."""
@@ -34,3 +41,40 @@ def e_mail_language(user_id: int) -> str:
 def in_language_of(user_id: int) -> translation.override:
     """Render an e-mail to `user_id` in the language they chose."""
     return translation.override(e_mail_language(user_id))
+
+
+class SavedLanguageMiddleware:
+    """A signed-in person on a browser without the language cookie (a new browser, or the
+    login that just happened on it) reads the pages in their saved language, and the
+    cookie is set so the browser keeps it. A cookie the browser has, or the switch's own
+    answer, always wins. After AuthenticationMiddleware: request.user is cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+            return self.get_response(request)
+        chosen = saved_language(request.user)
+        if chosen is not None:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        chosen = saved_language(request.user)  # a login during this request counts
+        if chosen is not None and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+            _set_cookie(response, chosen)
+        return response
+
+
+def _set_cookie(response, code: str) -> None:
+    """As django.views.i18n.set_language sets it."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

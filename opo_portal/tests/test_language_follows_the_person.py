@@ -1,0 +1,88 @@
+"""The language a person chose follows them to a new browser: signed in from a browser
+without the language cookie, the pages are in their saved language and the cookie is set.
+Whoever never chose keeps the browser's language (Dutch by default); a switch on that
+browser wins and is saved."""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from conftest import PASSWORD
+
+User = get_user_model()
+COOKIE = settings.LANGUAGE_COOKIE_NAME
+HOME = reverse("accounts:home_parent")
+
+
+def chose(user, language: str):
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.refresh_from_db()
+    return user
+
+
+def verified(user):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def sign_in(client, user):
+    return client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+
+def test_it_sets_the_saved_language_at_login_on_a_new_browser(client, parent_a):
+    verified(chose(parent_a, "en"))
+    response = sign_in(client, parent_a)
+    assert response.status_code == 302
+    assert response.cookies[COOKIE].value == "en"
+    page = client.get(HOME)
+    assert page["Content-Language"] == "en"
+    assert "My children" in page.content.decode()
+
+
+def test_it_speaks_the_saved_language_to_a_session_without_the_cookie(client, parent_a):
+    """A session that outlived the cookie (or one from before the choice was saved)."""
+    client.force_login(chose(parent_a, "en"))
+    page = client.get(HOME)
+    assert page["Content-Language"] == "en"
+    assert "My children" in page.content.decode()
+    assert page.cookies[COOKIE].value == "en"
+    assert COOKIE not in client.get(HOME).cookies  # set once: the browser has it now
+
+
+def test_it_leaves_who_never_chose_in_dutch(client, parent_a):
+    verified(parent_a)
+    response = sign_in(client, parent_a)
+    assert COOKIE not in response.cookies
+    page = client.get(HOME)
+    assert page["Content-Language"] == "nl"
+    assert COOKIE not in page.cookies
+    assert "Mijn kinderen" in page.content.decode()
+
+
+def test_it_lets_the_cookie_of_this_browser_win(client, parent_a):
+    """Chosen English once, but this browser says Dutch: Dutch here."""
+    client.force_login(chose(parent_a, "en"))
+    client.cookies[COOKIE] = "nl"
+    page = client.get(HOME)
+    assert page["Content-Language"] == "nl"
+    assert COOKIE not in page.cookies
+
+
+def test_it_lets_a_switch_on_the_new_browser_win_and_saves_it(client, parent_a):
+    client.force_login(chose(parent_a, "en"))
+    response = client.post(reverse("set_language"), {"language": "nl", "next": HOME})
+    assert response.cookies[COOKIE].value == "nl"
+    parent_a.refresh_from_db()
+    assert parent_a.language == "nl"
+    page = client.get(HOME)
+    assert page["Content-Language"] == "nl"
+    assert "Mijn kinderen" in page.content.decode()
+
+
+def test_it_does_not_carry_a_saved_language_to_anonymous_pages(parent_a):
+    chose(parent_a, "en")
+    page = Client().get(reverse("account_login"))
+    assert page["Content-Language"] == "nl"
+    assert COOKIE not in page.cookies
