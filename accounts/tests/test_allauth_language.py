@@ -32,8 +32,10 @@ from opo_portal.tests.test_language_emails import leftovers as mail_leftovers
 
 User = get_user_model()
 
+# The portal's Dutch calls the TOTP app "inlogcode-app", on every page.
+OTHER_NAME = re.compile(r"authenticat", re.IGNORECASE)
 CHECKS = {
-    "nl": [("English", ENGLISH), ("je", INFORMAL)],
+    "nl": [("English", ENGLISH), ("je", INFORMAL), ("inlogcode-app", OTHER_NAME)],
     "en": [("Dutch", DUTCH)],
 }
 HOST = "testserver"  # the test client's host: what allauth's own e-mails call the site
