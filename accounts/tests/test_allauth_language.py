@@ -155,3 +155,12 @@ def test_it_speaks_one_language_in_every_allauth_e_mail_and_names_the_portal(
         assert HOST not in prose, message.body
     [check] = {m.body for m in messages if "confirm-email" in m.body}
     assert "OPO Portal" in check, check
+
+
+def test_the_sign_in_code_is_an_aanmeldcode_not_the_inlogcode_of_the_app(client, parent_a):
+    """The Dutch pages ask for an "aanmeldcode"; "inlogcode" is the TOTP app's."""
+    cache.clear()
+    client.post(reverse("account_request_login_code"), {"email": verified(parent_a).email})
+    [message] = mail.outbox
+    assert "Aanmeldcode" in message.subject
+    assert "aanmeldcode" in message.body and "inlogcode" not in message.body, message.body
