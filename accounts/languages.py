@@ -47,22 +47,27 @@ class SavedLanguageMiddleware:
     """A signed-in person on a browser without the language cookie (a new browser, or the
     login that just happened on it) reads the pages in their saved language, and the
     cookie is set so the browser keeps it. A cookie the browser has, or the switch's own
-    answer, always wins. After AuthenticationMiddleware: request.user is cached."""
+    answer, always wins. Logging out takes the cookie of a saved language away: the next
+    person on a shared browser would read it, and have it saved as theirs at login
+    (accounts.signals). After AuthenticationMiddleware: request.user is cached."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-            return self.get_response(request)
-        chosen = saved_language(request.user)
-        if chosen is not None:
-            translation.activate(chosen)
-            request.LANGUAGE_CODE = chosen
+        has_cookie = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        before = saved_language(request.user)
+        if before is not None and not has_cookie:
+            translation.activate(before)
+            request.LANGUAGE_CODE = before
         response = self.get_response(request)
-        chosen = saved_language(request.user)  # a login during this request counts
-        if chosen is not None and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
-            _set_cookie(response, chosen)
+        if settings.LANGUAGE_COOKIE_NAME in response.cookies:
+            return response  # the switch answered
+        after = saved_language(request.user)  # a login or a logout during this request
+        if after is not None and not has_cookie:
+            _set_cookie(response, after)
+        elif before is not None and has_cookie and not request.user.is_authenticated:
+            _delete_cookie(response)
         return response
 
 
@@ -76,5 +81,14 @@ def _set_cookie(response, code: str) -> None:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def _delete_cookie(response) -> None:
+    response.delete_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )

@@ -6,7 +6,9 @@ browser wins and is saved."""
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import PASSWORD
@@ -86,3 +88,33 @@ def test_it_does_not_carry_a_saved_language_to_anonymous_pages(parent_a):
     page = Client().get(reverse("account_login"))
     assert page["Content-Language"] == "nl"
     assert COOKIE not in page.cookies
+
+
+def test_it_leaves_nothing_of_a_saved_language_to_the_next_person_on_a_shared_browser(
+    client, parent_a, parent_b
+):
+    """The cookie is the account's, so logging out takes it away: the next person who
+    signs in on that browser (a school's library computer) neither reads English nor has
+    English saved as their own choice at login."""
+    verified(chose(parent_a, "en"))
+    sign_in(client, parent_a)
+    assert client.get(HOME)["Content-Language"] == "en"
+    response = client.post(reverse("account_logout"))
+    assert response.cookies[COOKIE].value == ""  # deleted
+    assert client.get(reverse("account_login"))["Content-Language"] == "nl"
+    sign_in(client, verified(parent_b))
+    assert client.get(HOME)["Content-Language"] == "nl"
+    parent_b.refresh_from_db()
+    assert parent_b.language == ""
+
+
+def test_it_asks_no_more_queries_without_the_cookie(client, parent_a):
+    """The saved language comes with the signed-in user (accounts.user_cache)."""
+    client.force_login(chose(parent_a, "en"))
+    client.get(HOME)  # fills the user cache, sets the cookie
+    with CaptureQueriesContext(connection) as with_cookie:
+        client.get(HOME)
+    del client.cookies[COOKIE]
+    with CaptureQueriesContext(connection) as without:
+        assert client.get(HOME).cookies[COOKIE].value == "en"
+    assert len(without) == len(with_cookie)
