@@ -1,8 +1,8 @@
 """The language a person reads the portal in: the one they chose with the language switch
 while signed in (or had set on the login page when they signed in). Whoever never chose
 reads Dutch (settings.LANGUAGE_CODE). E-mail duties read it when they render, never from
-their payload: a choice made while a duty waits still counts. Pages follow it on a browser
-that has no language cookie yet (SavedLanguageMiddleware); a browser's cookie wins."""
+their payload: a choice made while a duty waits still counts. Pages follow it on every
+browser where no other language was chosen with the switch (SavedLanguageMiddleware)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -43,39 +43,62 @@ def in_language_of(user_id: int) -> translation.override:
     return translation.override(e_mail_language(user_id))
 
 
+# Says that the browser's language cookie was set from an account, not chosen on it.
+FROM_ACCOUNT_COOKIE = "opo_language_from_account"
+
+
+def cookie_is_a_choice(request) -> bool:
+    """Whether the request's language cookie was chosen with the switch on this browser
+    (and is the person's choice when they sign in: accounts.signals)."""
+    cookies = request.COOKIES  # an empty value is a deleted cookie
+    return bool(cookies.get(settings.LANGUAGE_COOKIE_NAME)) and not cookies.get(FROM_ACCOUNT_COOKIE)
+
+
 class SavedLanguageMiddleware:
-    """A signed-in person on a browser without the language cookie (a new browser, or the
-    login that just happened on it) reads the pages in their saved language, and the
-    cookie is set so the browser keeps it. A cookie the browser has, or the switch's own
-    answer, always wins. Logging out takes the cookie of a saved language away: the next
-    person on a shared browser would read it, and have it saved as theirs at login
-    (accounts.signals). After AuthenticationMiddleware: request.user is cached."""
+    """The saved choice follows the person. A browser whose language cookie was not chosen
+    there (none yet, or one set from an account) shows a signed-in person their saved
+    language and keeps it in the cookie, marked as set from the account. A cookie chosen
+    with the switch on the browser always wins; using the switch takes the mark away.
+
+    At a login on a browser whose cookie came from an account (a shared computer), the
+    cookie becomes the new person's: their saved language, or no cookie at all when they
+    never chose, so they read Dutch and nobody else's choice is saved as theirs. Logging
+    out leaves the cookie: the login page stays in the language of whoever was there.
+    After AuthenticationMiddleware: request.user is cached, so this asks no query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        has_cookie = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or None
+        follows_account = not cookie_is_a_choice(request)
+        was_signed_in = request.user.is_authenticated
         before = saved_language(request.user)
-        if before is not None and not has_cookie:
+        if follows_account and before is not None:
             translation.activate(before)
             request.LANGUAGE_CODE = before
         response = self.get_response(request)
-        if settings.LANGUAGE_COOKIE_NAME in response.cookies:
-            return response  # the switch answered
-        after = saved_language(request.user)  # a login or a logout during this request
-        if after is not None and not has_cookie:
-            _set_cookie(response, after)
-        elif before is not None and has_cookie and not request.user.is_authenticated:
-            _delete_cookie(response)
+        if settings.LANGUAGE_COOKIE_NAME in response.cookies:  # the switch answered
+            if request.COOKIES.get(FROM_ACCOUNT_COOKIE):
+                _delete_cookie(response, FROM_ACCOUNT_COOKIE)
+            return response
+        if follows_account:
+            after = saved_language(request.user)  # a login or a logout during this request
+            if after is not None and after != cookie:
+                _set_cookie(response, settings.LANGUAGE_COOKIE_NAME, after)
+                _set_cookie(response, FROM_ACCOUNT_COOKIE, "1")
+            elif after is None and cookie is not None and request.user.is_authenticated:
+                if not was_signed_in:  # someone who never chose, after someone who did
+                    _delete_cookie(response, settings.LANGUAGE_COOKIE_NAME)
+                    _delete_cookie(response, FROM_ACCOUNT_COOKIE)
         return response
 
 
-def _set_cookie(response, code: str) -> None:
-    """As django.views.i18n.set_language sets it."""
+def _set_cookie(response, name: str, value: str) -> None:
+    """As django.views.i18n.set_language sets the language cookie."""
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        code,
+        name,
+        value,
         max_age=settings.LANGUAGE_COOKIE_AGE,
         path=settings.LANGUAGE_COOKIE_PATH,
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
@@ -85,9 +108,9 @@ def _set_cookie(response, code: str) -> None:
     )
 
 
-def _delete_cookie(response) -> None:
+def _delete_cookie(response, name: str) -> None:
     response.delete_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
+        name,
         path=settings.LANGUAGE_COOKIE_PATH,
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.user_cache import forget_user
 from conftest import PASSWORD
 
 User = get_user_model()
@@ -20,6 +21,7 @@ HOME = reverse("accounts:home_parent")
 
 def chose(user, language: str):
     User.objects.filter(pk=user.pk).update(language=language)
+    forget_user(user.pk)
     user.refresh_from_db()
     return user
 
@@ -90,22 +92,40 @@ def test_it_does_not_carry_a_saved_language_to_anonymous_pages(parent_a):
     assert COOKIE not in page.cookies
 
 
-def test_it_leaves_nothing_of_a_saved_language_to_the_next_person_on_a_shared_browser(
+def test_it_gives_the_next_person_on_a_shared_browser_their_own_language(
     client, parent_a, parent_b
 ):
-    """The cookie is the account's, so logging out takes it away: the next person who
-    signs in on that browser (a school's library computer) neither reads English nor has
-    English saved as their own choice at login."""
+    """A school's library computer: someone who chose English signs in and out (the
+    logged-out page stays English), then someone who never chose signs in: Dutch for them,
+    and English is not saved as their choice."""
     verified(chose(parent_a, "en"))
     sign_in(client, parent_a)
     assert client.get(HOME)["Content-Language"] == "en"
-    response = client.post(reverse("account_logout"))
+    logged_out = client.post(reverse("account_logout"), follow=True)
+    assert logged_out["Content-Language"] == "en"
+    response = sign_in(client, verified(parent_b))
     assert response.cookies[COOKIE].value == ""  # deleted
-    assert client.get(reverse("account_login"))["Content-Language"] == "nl"
-    sign_in(client, verified(parent_b))
     assert client.get(HOME)["Content-Language"] == "nl"
     parent_b.refresh_from_db()
     assert parent_b.language == ""
+
+
+def test_it_follows_a_choice_made_on_another_device(client, parent_a):
+    """The cookie set from the account follows the account; one chosen here does not."""
+    client.force_login(chose(parent_a, "en"))
+    assert client.get(HOME)["Content-Language"] == "en"
+    chose(parent_a, "nl")  # switched on the phone
+    page = client.get(HOME)
+    assert page["Content-Language"] == "nl"
+    assert page.cookies[COOKIE].value == "nl"
+
+
+def test_it_keeps_a_switch_on_a_shared_browser_as_that_browsers_choice(client, parent_a):
+    client.force_login(chose(parent_a, "en"))
+    client.get(HOME)  # the cookie, set from the account
+    client.post(reverse("set_language"), {"language": "nl", "next": HOME})
+    chose(parent_a, "en")  # chosen again elsewhere
+    assert client.get(HOME)["Content-Language"] == "nl"
 
 
 def test_it_asks_no_more_queries_without_the_cookie(client, parent_a):
