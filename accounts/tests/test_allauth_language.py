@@ -32,11 +32,13 @@ from opo_portal.tests.test_language_emails import leftovers as mail_leftovers
 
 User = get_user_model()
 
-# The portal's Dutch calls the TOTP app "inlogcode-app", on every page.
+# The portal calls the TOTP app "inlogcode-app" ("login code app"), on every page.
 OTHER_NAME = re.compile(r"authenticat", re.IGNORECASE)
+# allauth's English says "us" (nobody a parent can reach: the school is) and "token".
+JARGON = re.compile(r"\bcontact us\b|\btoken\b", re.IGNORECASE)
 CHECKS = {
     "nl": [("English", ENGLISH), ("je", INFORMAL), ("inlogcode-app", OTHER_NAME)],
-    "en": [("Dutch", DUTCH)],
+    "en": [("Dutch", DUTCH), ("login code app", OTHER_NAME), ("jargon", JARGON)],
 }
 HOST = "testserver"  # the test client's host: what allauth's own e-mails call the site
 
