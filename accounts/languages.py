@@ -50,8 +50,13 @@ FROM_ACCOUNT_COOKIE = "opo_language_from_account"
 def cookie_is_a_choice(request) -> bool:
     """Whether the request's language cookie was chosen with the switch on this browser
     (and is the person's choice when they sign in: accounts.signals)."""
-    cookies = request.COOKIES  # an empty value is a deleted cookie
-    return bool(cookies.get(settings.LANGUAGE_COOKIE_NAME)) and not cookies.get(FROM_ACCOUNT_COOKIE)
+    return _language_cookie(request) is not None and not request.COOKIES.get(FROM_ACCOUNT_COOKIE)
+
+
+def _language_cookie(request) -> str | None:
+    """The cookie's language; None for none, a deleted one (empty) or one not offered."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return code if is_offered(code) else None
 
 
 class SavedLanguageMiddleware:
@@ -70,28 +75,38 @@ class SavedLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or None
-        follows_account = not cookie_is_a_choice(request)
+        if cookie_is_a_choice(request):
+            return self.get_response(request)
         was_signed_in = request.user.is_authenticated
-        before = saved_language(request.user)
-        if follows_account and before is not None:
-            translation.activate(before)
-            request.LANGUAGE_CODE = before
+        saved = saved_language(request.user)
+        if saved is not None:
+            translation.activate(saved)
+            request.LANGUAGE_CODE = saved
         response = self.get_response(request)
         if settings.LANGUAGE_COOKIE_NAME in response.cookies:  # the switch answered
-            if request.COOKIES.get(FROM_ACCOUNT_COOKIE):
-                _delete_cookie(response, FROM_ACCOUNT_COOKIE)
-            return response
-        if follows_account:
-            after = saved_language(request.user)  # a login or a logout during this request
-            if after is not None and after != cookie:
-                _set_cookie(response, settings.LANGUAGE_COOKIE_NAME, after)
-                _set_cookie(response, FROM_ACCOUNT_COOKIE, "1")
-            elif after is None and cookie is not None and request.user.is_authenticated:
-                if not was_signed_in:  # someone who never chose, after someone who did
-                    _delete_cookie(response, settings.LANGUAGE_COOKIE_NAME)
-                    _delete_cookie(response, FROM_ACCOUNT_COOKIE)
+            _forget_the_account_mark(request, response)
+        else:
+            _follow_the_account(request, response, was_signed_in=was_signed_in)
         return response
+
+
+def _follow_the_account(request, response, *, was_signed_in: bool) -> None:
+    """Keep the cookie the signed-in person's, also after a login or a logout."""
+    cookie = _language_cookie(request)
+    saved = saved_language(request.user)
+    just_signed_in = request.user.is_authenticated and not was_signed_in
+    if saved is not None and saved != cookie:
+        _set_cookie(response, settings.LANGUAGE_COOKIE_NAME, saved)
+        _set_cookie(response, FROM_ACCOUNT_COOKIE, "1")
+    elif saved is None and cookie is not None and just_signed_in:
+        # someone who never chose, signed in after someone who did
+        _delete_cookie(response, settings.LANGUAGE_COOKIE_NAME)
+        _delete_cookie(response, FROM_ACCOUNT_COOKIE)
+
+
+def _forget_the_account_mark(request, response) -> None:
+    if request.COOKIES.get(FROM_ACCOUNT_COOKIE):
+        _delete_cookie(response, FROM_ACCOUNT_COOKIE)
 
 
 def _set_cookie(response, name: str, value: str) -> None:

@@ -138,3 +138,11 @@ def test_it_asks_no_more_queries_without_the_cookie(client, parent_a):
     with CaptureQueriesContext(connection) as without:
         assert client.get(HOME).cookies[COOKIE].value == "en"
     assert len(without) == len(with_cookie)
+
+
+def test_it_treats_a_cookie_in_a_language_the_portal_does_not_speak_as_none(client, parent_a):
+    client.force_login(chose(parent_a, "en"))
+    client.cookies[COOKIE] = "xx"
+    page = client.get(HOME)
+    assert page["Content-Language"] == "en"
+    assert page.cookies[COOKIE].value == "en"
