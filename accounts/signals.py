@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from accounts import board
-from accounts.languages import language_remember
+from accounts.languages import cookie_is_a_choice, language_remember
 from accounts.middleware import TOTP_SESSION_KEY
 from accounts.roles import has_totp, requires_mfa
 from accounts.user_cache import forget_user, forget_users
@@ -33,9 +33,10 @@ def remember_totp_at_login(sender, request=None, user=None, **kwargs):
 
 @receiver(user_logged_in)
 def remember_language_at_login(sender, request=None, user=None, **kwargs):
-    """A language set with the switch on the login page is the one the person chose."""
-    cookies = getattr(request, "COOKIES", {})
-    language_remember(user.pk, cookies.get(settings.LANGUAGE_COOKIE_NAME))
+    """A language set with the switch on the login page is the one the person chose; a
+    cookie set from an account (someone else's, on a shared computer) is not."""
+    if request is not None and cookie_is_a_choice(request):
+        language_remember(user.pk, request.COOKIES[settings.LANGUAGE_COOKIE_NAME])
 
 
 @receiver(authenticator_added)

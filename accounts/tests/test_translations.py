@@ -158,3 +158,25 @@ def test_no_dutch_translation_of_ours_says_je():
                 if INFORMAL.search(text):
                     informal.append(f"{path.relative_to(ROOT)}: {text[:80]!r}")
     assert not informal, "informal Dutch:\n" + "\n".join(informal)
+
+
+# The consent media type is "film" in Dutch, as in the protocol ("foto-, film- en
+# geluidsopnamen") and DESIGN.md. Monitoring's "foto's of video" describes what a post
+# someone else wrote contains, not a consent purpose: left out.
+VIDEO = re.compile(r"\bvideo", re.IGNORECASE)
+
+
+def test_dutch_calls_the_consent_media_type_film_never_video():
+    mixed = []
+    for path in project_catalogues(ROOT):
+        if path.parts[-3] != "nl" or path.parts[-5] == "monitoring":
+            continue
+        for entry in polib.pofile(str(path)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                if VIDEO.search(text):
+                    mixed.append(f"{path.relative_to(ROOT)}: {text[:100]!r}")
+    assert not mixed, "'video' where Dutch says 'film':\n" + "\n".join(mixed)
+    with translation.override("nl"):
+        from consent.models import MediaType
+
+        assert MediaType("video").label == "film"

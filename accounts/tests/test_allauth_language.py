@@ -1,0 +1,168 @@
+"""allauth's pages and e-mails a parent or staff member meets, in Dutch with "u" and no
+English, and in English with no Dutch: logging in (password, code, TOTP), a password
+reset from request to done, the address check, address management, the MFA pages,
+reauthentication and logging out, with the messages these actions show. The e-mails
+name the portal, never the host the request came in on.
+
+The crawl (opo_portal/tests/test_language_crawl.py) walks every route with one GET; this
+walks allauth's own steps, forms sent included."""
+
+import re
+
+import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from conftest import PASSWORD, reauthenticate
+from opo_portal.tests.test_language_crawl import (
+    DUTCH,
+    ENGLISH,
+    INFORMAL,
+    _logout,
+    data_strings,
+    leftovers,
+)
+from opo_portal.tests.test_language_emails import leftovers as mail_leftovers
+
+User = get_user_model()
+
+# The portal calls the TOTP app "inlogcode-app" ("login code app"), on every page.
+OTHER_NAME = re.compile(r"authenticat", re.IGNORECASE)
+# allauth's English says "us" (nobody a parent can reach: the school is) and "token".
+JARGON = re.compile(r"\bcontact us\b|\btoken\b", re.IGNORECASE)
+CHECKS = {
+    "nl": [("English", ENGLISH), ("je", INFORMAL), ("inlogcode-app", OTHER_NAME)],
+    "en": [("Dutch", DUTCH), ("login code app", OTHER_NAME), ("jargon", JARGON)],
+}
+HOST = "testserver"  # the test client's host: what allauth's own e-mails call the site
+
+
+def verified(user):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def page(client, url, data=None):
+    response = (
+        client.post(url, data, follow=True) if data is not None else client.get(url, follow=True)
+    )
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def anonymous_pages(client, parent, director):
+    """Signing in, the password reset and the address check, as someone not signed in."""
+    extra = EmailAddress.objects.create(user=parent, email="tweede@example.org")
+    # allauth's token covers the account's addresses: made after the last one was added
+    uid, token = user_pk_to_url_str(parent), default_token_generator.make_token(parent)
+    reset = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": token})
+    bad_reset = reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": "x-y"})
+    check = reverse("account_confirm_email", kwargs={"key": EmailConfirmationHMAC(extra).key})
+    login = reverse("account_login")
+    yield "login", page(client, login)
+    yield "login, wrong password", page(client, login, {"login": parent.email, "password": "x"})
+    yield "reset asked", page(client, reverse("account_reset_password"))
+    yield "reset sent", page(client, reverse("account_reset_password"), {"email": parent.email})
+    response = client.get(reset, follow=True)
+    yield "reset form", response.content.decode()
+    form = response.redirect_chain[-1][0]
+    yield "reset link, bad", page(client, bad_reset)
+    new = {"password1": "een nieuw wachtwoord 7", "password2": "een nieuw wachtwoord 7"}
+    yield "reset done", page(client, form, new)
+    yield "address check", page(client, check)
+    yield "address check, bad", page(client, reverse("account_confirm_email", kwargs={"key": "x"}))
+    yield "code asked", page(client, reverse("account_request_login_code"))
+    yield "code sent", page(client, reverse("account_request_login_code"), {"email": parent.email})
+    yield "code wrong", page(client, reverse("account_confirm_login_code"), {"code": "XXXXXX"})
+    _logout(client)  # keeps the language cookie
+    yield "TOTP step", page(client, login, {"login": director.email, "password": PASSWORD})
+
+
+def staff_pages(client, director):
+    """Address management, the MFA pages, reauthentication and logging out, signed in."""
+    RecoveryCodes.activate(director)
+    EmailAddress.objects.create(user=director, email="nieuw.adres@example.org")
+    client.force_login(director)
+    yield "reauthenticate", page(client, reverse("account_reauthenticate"))
+    yield (
+        "reauthenticate, wrong",
+        page(client, reverse("account_reauthenticate"), {"password": "x"}),
+    )
+    yield "reauthenticate with TOTP", page(client, reverse("mfa_reauthenticate"))
+    reauthenticate(client)
+    for name in ("account_email", "account_change_password", "mfa_index",
+                 "mfa_deactivate_totp", "mfa_view_recovery_codes",
+                 "mfa_generate_recovery_codes", "account_logout"):  # fmt: skip
+        yield name, page(client, reverse(name))
+    again = {"action_send": "", "email": "nieuw.adres@example.org"}
+    yield "address check sent again", page(client, reverse("account_email"), again)
+    added = {"action_add": "", "email": "derde@example.org"}
+    yield "address added", page(client, reverse("account_email"), added)
+    new = {
+        "oldpassword": PASSWORD,
+        "password1": "nieuw-wacht-2026",
+        "password2": "nieuw-wacht-2026",
+    }
+    yield "password changed", page(client, reverse("account_change_password"), new)
+    yield "new recovery codes", page(client, reverse("mfa_generate_recovery_codes"), {})
+    yield "logged out", page(client, reverse("account_logout"), {})
+
+
+def pages_in(client, language, parent, director):
+    """As people who chose `language`: allauth's e-mails follow the page, its notices the
+    language the owner chose (accounts.notices)."""
+    User.objects.filter(pk__in=[parent.pk, director.pk]).update(language=language)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    yield from anonymous_pages(client, verified(parent), verified(director))
+    yield from staff_pages(client, director)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_speaks_one_language_on_every_allauth_page(client, parent_a, director_a, language):
+    cache.clear()  # allauth's rate limits: earlier tests' requests do not count
+    pages = list(pages_in(client, language, parent_a, director_a))
+    data = data_strings()
+    problems = [
+        f"{name} [{label}] {found}"
+        for name, html in pages
+        for label, pattern in CHECKS[language]
+        for found in leftovers(html, pattern, data)
+    ]
+    assert len(pages) == 28, [name for name, _ in pages]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_speaks_one_language_in_every_allauth_e_mail_and_names_the_portal(
+    eager_tasks, django_capture_on_commit_callbacks, client, parent_a, director_a, language
+):
+    """The notices are duties run after the commit, in the language their owner chose."""
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        list(pages_in(client, language, parent_a, director_a))
+    messages = mail.outbox
+    # a reset link, a sign-in code, an address check; notices: the password reset, the
+    # password changed, new recovery codes
+    assert len(messages) == 6, sorted(m.subject for m in messages)
+    problems = [p for m in messages for p in mail_leftovers(m, CHECKS[language])]
+    assert not problems, "\n".join(problems)
+    for message in messages:
+        prose = re.sub(r"https?://\S+", " ", message.body)
+        assert HOST not in prose, message.body
+    [check] = {m.body for m in messages if "confirm-email" in m.body}
+    assert "OPO Portal" in check, check
+
+
+def test_the_sign_in_code_is_an_aanmeldcode_not_the_inlogcode_of_the_app(client, parent_a):
+    """The Dutch pages ask for an "aanmeldcode"; "inlogcode" is the TOTP app's."""
+    cache.clear()
+    client.post(reverse("account_request_login_code"), {"email": verified(parent_a).email})
+    [message] = mail.outbox
+    assert "Aanmeldcode" in message.subject
+    assert "aanmeldcode" in message.body and "inlogcode" not in message.body, message.body
