@@ -166,3 +166,64 @@ def test_the_sign_in_code_is_an_aanmeldcode_not_the_inlogcode_of_the_app(client,
     [message] = mail.outbox
     assert "Aanmeldcode" in message.subject
     assert "aanmeldcode" in message.body and "inlogcode" not in message.body, message.body
+
+
+# One word for the act of signing in and out. Dutch: "inloggen"/"uitloggen" (the portal's
+# own strings say it about 20 times, "aanmelden" 4, two of those for making an account),
+# never "aanmelden"/"afmelden"; the e-mailed code keeps its own name, "aanmeldcode", apart
+# from the TOTP "inlogcode-app". Making an account (also "aanmelden" in Dutch) is "een
+# account maken". English: "log in", "log out", "e-mail" and sentence case, as on the
+# portal's own forms; the e-mailed code stays the "sign-in code", and "sign up" (making an
+# account) is another act.
+NOT_OUR_WORDS = {
+    "nl": re.compile(
+        r"\b(?:aanmeld(?!code)\w*|afmeld\w*|aangemeld\w*|afgemeld\w*"
+        r"|meld(?:t|en)?\s+(?:u\s+|zich\s+)?(?:aan|af))\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"\b(?:sign(?:ed|ing|s)?\s+(?:in|out)|emails?|remember\s+me)\b",
+        re.IGNORECASE,
+    ),
+}
+TITLE_CASE = re.compile(r"\bRemember Me\b|\bE-?mail [A-Z]|\bSign(?: |-)(?:In|Out)\b")
+
+
+def our_words(language):
+    checks = [("one word", NOT_OUR_WORDS[language])]
+    return checks + [("title case", TITLE_CASE)] if language == "en" else checks
+
+
+def test_the_words_for_signing_in_see_what_they_should():
+    nl, en = NOT_OUR_WORDS["nl"], NOT_OUR_WORDS["en"]
+    assert [bool(nl.search(t)) for t in (
+        "Aanmelden", "U bent afgemeld.", "Meld u aan", "Afmelden", "aanmeldcode",
+        "Uw aanmeldcode", "Inloggen", "Ingelogd blijven", "Zet meldingen aan",
+    )] == [True, True, True, True, False, False, False, False, False]  # fmt: skip
+    assert [bool(en.search(t)) for t in (
+        "Sign In", "Email address", "emails", "Remember me", "signed out", "E-mail address",
+        "your e-mails", "Log in", "a sign-in code", "nobody signs up",
+    )] == [True, True, True, True, True, False, False, False, False, False]  # fmt: skip
+    assert TITLE_CASE.search("Remember Me") and TITLE_CASE.search("E-mail Address")
+    assert TITLE_CASE.search("Enter Sign-In Code")
+    assert not TITLE_CASE.search("E-mail address") and not TITLE_CASE.search("sign-in code")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_signing_in_and_out_has_one_word_on_every_allauth_page_and_e_mail(
+    eager_tasks, django_capture_on_commit_callbacks, client, parent_a, director_a, language
+):
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = list(pages_in(client, language, parent_a, director_a))
+    data = data_strings()
+    checks = our_words(language)
+    problems = [
+        f"{name} [{label}] {found}"
+        for name, html in pages
+        for label, pattern in checks
+        for found in leftovers(html, pattern, data)
+    ]
+    problems += [p for m in mail.outbox for p in mail_leftovers(m, checks)]
+    assert len(pages) == 28 and len(mail.outbox) == 6
+    assert not problems, "\n".join(problems)

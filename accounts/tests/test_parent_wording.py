@@ -78,7 +78,7 @@ def test_it_says_where_the_address_confirmation_went(login, parent_a):
 
 
 def test_it_names_the_remember_me_box_for_what_it_does(client):
-    assert "Aangemeld blijven op dit apparaat" in page_text(client.get("/accounts/login/"))
+    assert "Ingelogd blijven op dit apparaat" in page_text(client.get("/accounts/login/"))
 
 
 def test_its_e_mails_greet_and_sign_as_a_letter_not_with_the_web_address(client, parent_a):
@@ -93,7 +93,7 @@ def test_its_e_mails_greet_and_sign_as_a_letter_not_with_the_web_address(client,
 
 def test_it_offers_the_password_from_the_code_page_in_plain_words(client):
     text = page_text(client.get("/accounts/login/code/"))
-    assert "Op een andere manier aanmelden" in text and "aanmeld-opties" not in text
+    assert "Op een andere manier inloggen" in text and "aanmeld-opties" not in text
 
 
 def test_it_offers_a_parent_without_a_password_to_set_one_not_to_change_it(login, code_parent):

@@ -180,3 +180,37 @@ def test_dutch_calls_the_consent_media_type_film_never_video():
         from consent.models import MediaType
 
         assert MediaType("video").label == "film"
+
+
+def _shown(text: str) -> str:
+    """A message as words: placeholders and HTML tags (`%(email)s`, `href=`) left out."""
+    return re.sub(r"%\(\w+\)[sd]|%[sd]|<[^>]*>", " ", text)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_message_of_ours_says_log_in_as_the_portal_does(language):
+    """Every message our catalogues define (the portal's own and allauth's we rewrote),
+    as it is shown: the catalogue that wins may be another app's (Django's admin said
+    "Aanmelden" for the navigation's "Log in")."""
+    from accounts.tests.test_allauth_language import our_words
+
+    checks = our_words(language)
+    mixed = []
+    with translation.override(language):
+        for path in project_catalogues(ROOT):
+            if path.parts[-3] != "nl":
+                continue
+            for entry in polib.pofile(str(path)):
+                if entry.msgid_plural or entry.obsolete:
+                    continue
+                shown = (
+                    translation.pgettext(entry.msgctxt, entry.msgid)
+                    if entry.msgctxt
+                    else translation.gettext(entry.msgid)
+                )
+                mixed += [
+                    f"{path.relative_to(ROOT)} [{label}] {shown[:100]!r}"
+                    for label, pattern in checks
+                    if pattern.search(_shown(shown))
+                ]
+    assert not mixed, "\n".join(mixed)
