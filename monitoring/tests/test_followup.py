@@ -299,7 +299,7 @@ def test_an_edit_with_a_new_complaint_reopens_the_closed_case_and_tells_its_assi
     assert set(case.flags.values_list("post__external_id", flat=True)) == {"e1"}
     told = [m for m in mail.outbox if teacher_a.email in m.to]
     assert len(told) == 1
-    assert "gepest" not in told[0].body and "#%d" % case.pk in told[0].body
+    assert "gepest" not in told[0].body and f"#{case.pk}" in told[0].body
     assert "gewijzigd" in told[0].body
 
 
