@@ -977,6 +977,13 @@ def followups_unassigned_reach(
             leaders[school_id] = next(iter(leader_ids(school_id, excluding=excluding)), None)
         leader = leaders[school_id]
         if leader is None:
+            # DESIGN.md names nobody else who acts on a case: ops.health lists it
+            log.warning(
+                "monitoring case %s reaches nobody: school %s has no director and the "
+                "foundation no board member",
+                case_id,
+                school_id,
+            )
             continue
         taken = FollowUp.objects.filter(
             pk=case_id, assigned_to__isnull=True, status__in=FollowUp.OPEN_STATUSES
