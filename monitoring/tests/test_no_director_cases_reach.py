@@ -192,7 +192,9 @@ def test_the_digest_link_opens_the_report_for_the_board_and_is_a_404_for_others(
 # --- Neither a director nor a board member: nobody can be told, so health says it --------
 
 
-def test_a_case_nobody_answers_for_is_logged_and_shown_by_health(client, school_b, caplog, settings):
+def test_a_case_nobody_answers_for_is_logged_and_shown_by_health(
+    client, school_b, caplog, settings
+):
     # schools.leaders had nobody: the case stayed unassigned, no e-mail, no warning anywhere
     from monitoring.sources.base import FetchedPost, FetchResult
 
@@ -231,3 +233,12 @@ def test_the_health_command_names_the_schools_whose_cases_nobody_answers(
     call_command("health")
     out = capsys.readouterr().out
     assert "ALERT cases: 1 open zaak/zaken waar niemand over gaat" in out and "zwanenhof" in out
+
+
+def test_unanswered_cases_are_read_in_two_queries(school_b, school_a, django_assert_num_queries):
+    from monitoring.selectors import unanswered_cases
+
+    for school in (school_a, school_b, school_b):
+        make_case(school)
+    with django_assert_num_queries(2):
+        assert unanswered_cases() == {"cases": 3, "schools": ["vlindertuin", "zwanenhof"]}
