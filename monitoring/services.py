@@ -598,14 +598,18 @@ class CaseFinder:
         from accounts.models import User
 
         assignee_id = case.assigned_to_id or next(iter(leader_ids(school_id)), None)
-        followup_update(
-            case=case,
-            status=REOPENED_AT[case.status],
-            assigned_to=User.objects.filter(pk=assignee_id).first(),
-            notes=case.notes,
-            now=self.now,
-            edited=True,
-        )
+        try:
+            followup_update(
+                case=case,
+                status=REOPENED_AT[case.status],
+                assigned_to=User.objects.filter(pk=assignee_id).first(),
+                notes=case.notes,
+                now=self.now,
+                edited=True,
+            )
+        except ValidationError:  # dates the form would refuse: a new case, not a failed run
+            log.warning("monitoring case %s could not be reopened by an edit", case.pk)
+            return None
         self.candidates(school_id).append(case)
         return case
 

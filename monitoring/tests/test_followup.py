@@ -327,3 +327,31 @@ def test_an_edit_without_new_terms_leaves_the_closed_case_closed_and_tells_nobod
     case.refresh_from_db()
     assert case.status == FollowUp.Status.CLOSED and FollowUp.objects.count() == 1
     assert mail.outbox == []
+
+
+def test_an_edit_reopening_the_case_of_someone_who_left_gives_it_to_the_director(
+    source, school_a, teacher_a, director_a
+):
+    from schools.models import StaffMembership
+
+    case = _closed_case(source, director_a, teacher_a)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    run_due_duties()
+    mail.outbox.clear()
+    _ingest(source, GEPEST)
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.is_open and case.assigned_to == director_a
+    assert [m.to for m in mail.outbox if teacher_a.email in m.to] == []
+    assert any(director_a.email in m.to for m in mail.outbox)
+
+
+def test_an_edit_that_cannot_reopen_the_case_opens_a_new_one_instead_of_failing(
+    source, school_a, teacher_a, director_a
+):
+    case = _closed_case(source, director_a, teacher_a)
+    FollowUp.objects.filter(pk=case.pk).update(held_on=None)  # older data, no date
+    _ingest(source, GEPEST)
+    new = FollowUp.objects.exclude(pk=case.pk).get()
+    assert new.is_open and new.flags.exists()
+    assert FollowUp.objects.get(pk=case.pk).status == FollowUp.Status.CLOSED
