@@ -234,6 +234,5 @@ def describe_unanswered(unanswered: dict) -> str:
     if not unanswered["cases"]:
         return _("every open case has someone to answer for it")
     return _(
-        "%(cases)d open case(s) nobody answers for (no director, no board member): "
-        "%(schools)s"
+        "%(cases)d open case(s) nobody answers for (no director, no board member): %(schools)s"
     ) % {"cases": unanswered["cases"], "schools": ", ".join(unanswered["schools"])}
