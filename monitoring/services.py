@@ -509,7 +509,7 @@ def _new_evidence(flag: Flag, matched) -> bool:
 
 
 # Where an edit with new terms reopens a finished case (FollowUp.TRANSITIONS allows both).
-REOPENED_AT = {
+REOPENED_AT: dict[str, str] = {
     FollowUp.Status.CLOSED: FollowUp.Status.CONVERSATION_HELD,
     FollowUp.Status.NO_ACTION: FollowUp.Status.NEW,
 }
@@ -598,11 +598,12 @@ class CaseFinder:
         from accounts.models import User
 
         assignee_id = case.assigned_to_id or next(iter(leader_ids(school_id)), None)
+        assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
         try:
             followup_update(
                 case=case,
                 status=REOPENED_AT[case.status],
-                assigned_to=User.objects.filter(pk=assignee_id).first(),
+                assigned_to=assignee,
                 notes=case.notes,
                 now=self.now,
                 edited=True,
