@@ -325,21 +325,28 @@ def case_closed_notify(*, case_id: int, user_id: int) -> bool:
     return True
 
 
-def case_reopened_announce(*, case: FollowUp, by_id: int | None) -> None:
+def case_reopened_announce(*, case: FollowUp, by_id: int | None, edited: bool = False) -> None:
     """Inside the reopening transaction: queue one e-mail telling the assignee their case is
-    open again, unless they reopened it themselves."""
+    open again, unless they reopened it themselves. `edited`: an edit of one of its posts
+    brought new terms (no person reopened it)."""
     if case.assigned_to_id is None or case.assigned_to_id == by_id:
         return
+    payload = {"case_id": case.pk, "user_id": case.assigned_to_id, "by_id": by_id}
+    if edited:
+        payload["edited"] = True
     duty_enqueue(
         key=f"case-reopened:{case.pk}:{case.assigned_to_id}:{uuid.uuid4().hex}",
         handler="monitoring.notifications.case_reopened_notify",
-        payload={"case_id": case.pk, "user_id": case.assigned_to_id, "by_id": by_id},
+        payload=payload,
     )
 
 
-def case_reopened_notify(*, case_id: int, user_id: int, by_id: int | None = None) -> bool:
-    """E-mail the assignee that their case is open again and who reopened it. Nothing when
-    it was closed again or given to someone else meanwhile, or they left the school."""
+def case_reopened_notify(
+    *, case_id: int, user_id: int, by_id: int | None = None, edited: bool = False
+) -> bool:
+    """E-mail the assignee that their case is open again and who reopened it (or that an
+    edited post reopened it). Nothing when it was closed again or given to someone else
+    meanwhile, or they left the school."""
     from django.contrib.auth import get_user_model
 
     case = (
@@ -351,7 +358,7 @@ def case_reopened_notify(*, case_id: int, user_id: int, by_id: int | None = None
         return False
     by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
     with in_language_of(user_id):
-        context = {"case": case, "by": by, "url": _case_url(case)}
+        context = {"case": case, "by": by, "edited": edited, "url": _case_url(case)}
         _send(
             _("A monitoring case of %(school)s is open again") % {"school": case.school.name},
             "monitoring/email/case_reopened.txt",

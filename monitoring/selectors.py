@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import NamedTuple
 
-from django.db.models import Aggregate, CharField, Count, OuterRef, Subquery
+from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from monitoring import access
@@ -320,3 +320,27 @@ def school_links(user, *, limit: int) -> list[tuple[str, str]]:
     if ids is None:
         return _fetch((SCHOOL_LINKS_SQL, [limit]), orm_rows)
     return _fetch((SCHOOL_LINKS_IN_REACH_SQL, [ids, limit]), orm_rows)
+
+
+def unanswered_cases() -> dict:
+    """Open cases nobody has at schools without a director while the foundation has no
+    board member: schools.leaders has nobody to give them to or tell, and DESIGN.md names
+    nobody else who acts on a case (the privacy officer only reads). ops.health shows them
+    so the IT partner's monitoring can ask the foundation to name a director or board
+    member. Cases and school codes only, no post text. Two queries at most."""
+    from schools.models import StaffMembership
+
+    Role = StaffMembership.Role
+    active = StaffMembership.objects.filter(user__is_active=True)
+    if active.filter(role=Role.BOARD).exists():
+        return {"cases": 0, "schools": []}
+    directed = active.filter(school_id=OuterRef("school_id"), role=Role.DIRECTOR)
+    rows = list(
+        FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES, assigned_to__isnull=True)
+        .exclude(Exists(directed))
+        .values("school__code")
+        .annotate(n=Count("pk"))
+        .order_by("school__code")
+        .values_list("school__code", "n")
+    )
+    return {"cases": sum(n for _code, n in rows), "schools": [code for code, _n in rows]}

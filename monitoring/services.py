@@ -457,7 +457,7 @@ def _flag_post(
     """The post's flags for one school (in a post naming two, what it says of this one)."""
     all_matched = [m for fr in school_flags for m in fr.matched]
     urgent = is_urgent(post.text, all_matched) and _opens_case(school_flags)
-    flags, raised_again = [], []
+    flags, raised_again, fresh = [], [], []
     for fr in school_flags:
         values = {
             "score": fr.score,
@@ -471,6 +471,8 @@ def _flag_post(
                 post=post, school_id=school_id, category=fr.category, created_at=now, **values
             )
         else:
+            if fr.category in CASE_CATEGORIES and not set(fr.matched) <= set(flag.matched):
+                fresh.append(flag)
             if _new_evidence(flag, fr.matched):
                 values.update(dismissed_as_false_positive=False, dismissed_by=None)
                 values["dismissed_at"] = None
@@ -480,15 +482,17 @@ def _flag_post(
     unlinked = [
         f.pk
         for f in flags
-        if f.category in CASE_CATEGORIES and (f.followup_id is None or f in raised_again)
+        if f.category in CASE_CATEGORIES
+        and (f.followup_id is None or f in raised_again or f in fresh)
     ]
     # An edited post whose flags all belong to a case joins it while it is open (it may
-    # become urgent); once that case is closed the edit opens none: it opened an empty
+    # become urgent). Once that case is finished, an edit that brings new terms reopens it
+    # (CaseFinder.reopen); one without new terms changes nothing: it used to open an empty
     # case, without a flag or post, that nobody could follow up.
     if unlinked or (
         any(f.category in CASE_CATEGORIES for f in flags) and cases.own(school_id, post)
     ):
-        case = cases.open_or_join(school_id=school_id, post=post, urgent=urgent)
+        case = cases.open_or_join(school_id=school_id, post=post, urgent=urgent, reopen=True)
         if unlinked:
             Flag.objects.filter(pk__in=unlinked).update(followup=case)
         for flag in raised_again:
@@ -502,6 +506,13 @@ def _new_evidence(flag: Flag, matched) -> bool:
     dismissed ("puinhoop" dismissed, "gepest" added): the dismissal was about the old text,
     so the flag is raised again. A post edited without new terms keeps the dismissal."""
     return flag.dismissed_as_false_positive and not set(matched) <= set(flag.matched)
+
+
+# Where an edit with new terms reopens a finished case (FollowUp.TRANSITIONS allows both).
+REOPENED_AT: dict[str, str] = {
+    FollowUp.Status.CLOSED: FollowUp.Status.CONVERSATION_HELD,
+    FollowUp.Status.NO_ACTION: FollowUp.Status.NEW,
+}
 
 
 class CaseFinder:
@@ -535,11 +546,18 @@ class CaseFinder:
             )
         return self.by_school[school_id]
 
-    def open_or_join(self, *, school_id: int, post: Post, urgent: bool) -> FollowUp:
-        """The open case this story belongs to: the post's own, a near-duplicate's, or new."""
+    def open_or_join(
+        self, *, school_id: int, post: Post, urgent: bool, reopen: bool = False
+    ) -> FollowUp:
+        """The open case this story belongs to: the post's own, a near-duplicate's, or new.
+        With `reopen` (an edit brought new terms), the post's own finished case is reopened
+        before a near-duplicate's is joined or a new one opened."""
         from monitoring.notifications import urgent_case_queue
 
-        case = self.own(school_id, post) or self._near_duplicate(school_id, post)
+        case = self.own(school_id, post)
+        if case is None and reopen:
+            case = self.reopen(school_id, post)
+        case = case or self._near_duplicate(school_id, post)
         if case is None:
             case = FollowUp.objects.create(
                 school_id=school_id, opened_at=self.now, shingles=shingles(post.text)
@@ -561,6 +579,40 @@ class CaseFinder:
             flags__post=post, school_id=school_id, status__in=FollowUp.OPEN_STATUSES
         )
         return own.order_by("-opened_at").first()
+
+    def reopen(self, school_id: int, post: Post) -> FollowUp | None:
+        """The post's latest finished case at this school, reopened where it stood (closed
+        → conversation held, no action → new; followup_update's reopen path: who closed it
+        cleared, the assignee told). Nobody assigned: the school's leaders' first gets it."""
+        if post.classified_at is None:
+            return None
+        case = (
+            FollowUp.objects.filter(
+                flags__post=post, school_id=school_id, status__in=FollowUp.FINISHED_STATUSES
+            )
+            .order_by("-opened_at")
+            .first()
+        )
+        if case is None:
+            return None
+        from accounts.models import User
+
+        assignee_id = case.assigned_to_id or next(iter(leader_ids(school_id)), None)
+        assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
+        try:
+            followup_update(
+                case=case,
+                status=REOPENED_AT[case.status],
+                assigned_to=assignee,
+                notes=case.notes,
+                now=self.now,
+                edited=True,
+            )
+        except ValidationError:  # dates the form would refuse: a new case, not a failed run
+            log.warning("monitoring case %s could not be reopened by an edit", case.pk)
+            return None
+        self.candidates(school_id).append(case)
+        return case
 
     def _near_duplicate(self, school_id: int, post: Post) -> FollowUp | None:
         mine = shingles(post.text)
@@ -799,10 +851,12 @@ def followup_update(
     held_on: datetime.date | None = None,
     user=None,
     now: datetime.datetime | None = None,
+    edited: bool = False,
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates; or
     reopen a finished one. `user` is who does it: a closing records them, and the
-    assignee is told when it was someone else (so is a reopening)."""
+    assignee is told when it was someone else (so is a reopening). `edited`: the portal
+    reopens it because an edit of one of its posts brought new terms (the e-mail says so)."""
     now = now or timezone.now()
     previous_id = _stored_assignee_id(case)
     newly_assigned = assigned_to is not None and assigned_to.pk != previous_id
@@ -846,7 +900,7 @@ def followup_update(
     if finishing:
         notifications.case_closed_announce(case=case, by_id=by_id)
     if reopening and not newly_assigned:
-        notifications.case_reopened_announce(case=case, by_id=by_id)
+        notifications.case_reopened_announce(case=case, by_id=by_id, edited=edited)
     if reopening and case.assigned_to_id is None:
         followups_unassigned_reach(case_ids=[case.pk])
     return case
@@ -928,6 +982,13 @@ def followups_unassigned_reach(
             leaders[school_id] = next(iter(leader_ids(school_id, excluding=excluding)), None)
         leader = leaders[school_id]
         if leader is None:
+            # DESIGN.md names nobody else who acts on a case: ops.health lists it
+            log.warning(
+                "monitoring case %s reaches nobody: school %s has no director and the "
+                "foundation no board member",
+                case_id,
+                school_id,
+            )
             continue
         taken = FollowUp.objects.filter(
             pk=case_id, assigned_to__isnull=True, status__in=FollowUp.OPEN_STATUSES

@@ -215,3 +215,24 @@ def describe_outbox(outbox: dict) -> str:
         "pending": outbox["pending"],
         "seconds": outbox["oldest_seconds"],
     }
+
+
+def unanswered_cases() -> dict | None:
+    """Open cases nobody answers for (monitoring.selectors.unanswered_cases); reported
+    beside the checks like the outbox, never a reason to fail. None when the database
+    does not answer."""
+    from monitoring.selectors import unanswered_cases as read
+
+    try:
+        return read()
+    except DatabaseError as exc:
+        log.warning("health: unanswered cases not read (%s)", type(exc).__name__)
+        return None
+
+
+def describe_unanswered(unanswered: dict) -> str:
+    if not unanswered["cases"]:
+        return _("every open case has someone to answer for it")
+    return _(
+        "%(cases)d open case(s) nobody answers for (no director, no board member): %(schools)s"
+    ) % {"cases": unanswered["cases"], "schools": ", ".join(unanswered["schools"])}

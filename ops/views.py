@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from ops.health import outbox_backlog, passed, readiness
+from ops.health import outbox_backlog, passed, readiness, unanswered_cases
 
 
 @never_cache
@@ -22,5 +22,8 @@ def ready(request):
         "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
         # Not a check: a backlog never makes this 503 (ops.health says why).
         "outbox": outbox_backlog() if passed(checks, "database") else None,
+        # Not a check either: cases at a school with no director while the foundation has
+        # no board member reach nobody (monitoring.selectors.unanswered_cases).
+        "unanswered_cases": unanswered_cases() if passed(checks, "database") else None,
     }
     return JsonResponse(body, status=status)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from monitoring import services
 from monitoring.models import FollowUp, PublicReply
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
+from outbox.tests.helpers import run_due_duties
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +248,8 @@ def test_an_edit_after_the_case_closed_opens_no_empty_case(source, school_a, tea
     services.followup_update(case=case, status="conversation_held", held_on=today)
     services.followup_update(case=case, status="closed")
     _ingest(source, COMPLAINT + " en het is nog steeds niet opgelost")
-    assert list(FollowUp.objects.values_list("pk", "status")) == [(case.pk, "closed")]
+    # new terms: the closed case itself is reopened (below), never a second, empty one
+    assert list(FollowUp.objects.values_list("pk", flat=True)) == [case.pk]
     assert not FollowUp.objects.filter(flags__isnull=True).exists()
 
 
@@ -259,3 +261,97 @@ def test_an_edit_while_the_case_is_open_stays_in_it_and_can_make_it_urgent(
     case = FollowUp.objects.get()
     assert case.priority == FollowUp.Priority.URGENT
     assert case.flags.exists()
+
+
+# --- An edit after the case closed: a new complaint reopens it ---------------------------
+
+GEPEST = COMPLAINT + ", en nu wordt mijn zoon ook nog gepest"
+
+
+def _closed_case(source, director, assignee):
+    _ingest(source, COMPLAINT)
+    case = FollowUp.objects.get()
+    today = timezone.localdate()
+    services.followup_update(
+        case=case, status="conversation_held", held_on=today, assigned_to=assignee, user=director
+    )
+    services.followup_update(
+        case=case, status="closed", assigned_to=assignee, notes="gesproken", user=director
+    )
+    run_due_duties()
+    mail.outbox.clear()
+    return case
+
+
+def test_an_edit_with_a_new_complaint_reopens_the_closed_case_and_tells_its_assignee(
+    source, school_a, teacher_a, director_a
+):
+    # the flag was updated, no case opened and nobody told, even of an urgent complaint
+    case = _closed_case(source, director_a, teacher_a)
+    _ingest(source, GEPEST)
+    run_due_duties()
+    case.refresh_from_db()
+    assert FollowUp.objects.count() == 1
+    assert case.status == FollowUp.Status.CONVERSATION_HELD
+    assert case.closed_at is None and case.closed_by is None
+    assert case.assigned_to == teacher_a and case.notes == "gesproken"
+    assert case.priority == FollowUp.Priority.URGENT
+    assert set(case.flags.values_list("post__external_id", flat=True)) == {"e1"}
+    told = [m for m in mail.outbox if teacher_a.email in m.to]
+    assert len(told) == 1
+    assert "gepest" not in told[0].body and f"#{case.pk}" in told[0].body
+    assert "gewijzigd" in told[0].body
+
+
+def test_an_edit_with_a_new_complaint_reopens_a_no_action_case_for_the_director(
+    source, school_a, director_a
+):
+    _ingest(source, COMPLAINT)
+    case = FollowUp.objects.get()
+    services.followup_update(case=case, status="no_action", user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    _ingest(source, GEPEST)
+    run_due_duties()
+    case.refresh_from_db()
+    assert (case.status, case.assigned_to) == (FollowUp.Status.NEW, director_a)
+    assert any(director_a.email in m.to for m in mail.outbox)
+
+
+def test_an_edit_without_new_terms_leaves_the_closed_case_closed_and_tells_nobody(
+    source, school_a, teacher_a, director_a
+):
+    case = _closed_case(source, director_a, teacher_a)
+    _ingest(source, COMPLAINT + "!")
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.status == FollowUp.Status.CLOSED and FollowUp.objects.count() == 1
+    assert mail.outbox == []
+
+
+def test_an_edit_reopening_the_case_of_someone_who_left_gives_it_to_the_director(
+    source, school_a, teacher_a, director_a
+):
+    from schools.models import StaffMembership
+
+    case = _closed_case(source, director_a, teacher_a)
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    run_due_duties()
+    mail.outbox.clear()
+    _ingest(source, GEPEST)
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.is_open and case.assigned_to == director_a
+    assert [m.to for m in mail.outbox if teacher_a.email in m.to] == []
+    assert any(director_a.email in m.to for m in mail.outbox)
+
+
+def test_an_edit_that_cannot_reopen_the_case_opens_a_new_one_instead_of_failing(
+    source, school_a, teacher_a, director_a
+):
+    case = _closed_case(source, director_a, teacher_a)
+    FollowUp.objects.filter(pk=case.pk).update(held_on=None)  # older data, no date
+    _ingest(source, GEPEST)
+    new = FollowUp.objects.exclude(pk=case.pk).get()
+    assert new.is_open and new.flags.exists()
+    assert FollowUp.objects.get(pk=case.pk).status == FollowUp.Status.CLOSED

@@ -15,7 +15,7 @@ from django.urls import reverse
 from conftest import make_staff, wait_for, worker
 from monitoring import notifications, services
 from monitoring.models import FollowUp
-from monitoring.tests.helpers import make_case, my_cases_section
+from monitoring.tests.helpers import make_case, make_source, my_cases_section
 from outbox.tests.helpers import run_due_duties
 from schools.models import StaffMembership
 
@@ -152,7 +152,6 @@ def test_a_fetched_complaint_at_a_school_without_director_reaches_a_board_member
     """The whole way through the broker: a worker fetches the feed and opens the case, the
     outbox duty it writes goes through Redis to a worker that sends the e-mail over SMTP."""
     from monitoring.tasks import fetch_source
-    from monitoring.tests.helpers import make_source
 
     port, path = smtp_sink
     feed = (
@@ -188,3 +187,58 @@ def test_the_digest_link_opens_the_report_for_the_board_and_is_a_404_for_others(
     assert login(board).get(path).status_code == 200
     for someone in (director_a, teacher_a):
         assert login(someone).get(path).status_code == 404
+
+
+# --- Neither a director nor a board member: nobody can be told, so health says it --------
+
+
+def test_a_case_nobody_answers_for_is_logged_and_shown_by_health(
+    client, school_b, caplog, settings
+):
+    # schools.leaders had nobody: the case stayed unassigned, no e-mail, no warning anywhere
+    from monitoring.sources.base import FetchedPost, FetchResult
+
+    settings.REDIS_URL = ""  # readiness without worker and beat, as in development
+    source = make_source(school=school_b)
+    item = FetchedPost(external_id="x1", url="https://buurt.example/x1", text=COMPLAINT)
+    with caplog.at_level("WARNING", logger="monitoring.services"):
+        services.source_ingest(source=source, result=FetchResult(posts=[item]))
+    case = FollowUp.objects.get()
+    assert case.assigned_to is None
+    warned = [r.getMessage() for r in caplog.records if r.name == "monitoring.services"]
+    assert any(f"case {case.pk}" in m and "nobody" in m for m in warned), warned
+    assert not any("puinhoop" in m for m in warned)
+    response = client.get(reverse("health_ready"), HTTP_ACCEPT_LANGUAGE="en")
+    body = json.loads(response.content)
+    assert response.status_code == 200  # not a reason to take a web node out
+    assert body["unanswered_cases"] == {"cases": 1, "schools": ["zwanenhof"]}
+
+
+def test_health_shows_no_unanswered_case_once_the_board_has_a_member(client, school_b, settings):
+    settings.REDIS_URL = ""
+    make_case(school_b)
+    make_staff("bestuur@example.org", Role.BOARD)  # the waiting case goes to them
+    body = json.loads(client.get(reverse("health_ready")).content)
+    assert body["unanswered_cases"] == {"cases": 0, "schools": []}
+    assert FollowUp.objects.get().assigned_to is not None
+
+
+def test_the_health_command_names_the_schools_whose_cases_nobody_answers(
+    school_b, settings, capsys
+):
+    from django.core.management import call_command
+
+    settings.REDIS_URL = ""
+    make_case(school_b)
+    call_command("health")
+    out = capsys.readouterr().out
+    assert "ALERT cases: 1 open zaak/zaken waar niemand over gaat" in out and "zwanenhof" in out
+
+
+def test_unanswered_cases_are_read_in_two_queries(school_b, school_a, django_assert_num_queries):
+    from monitoring.selectors import unanswered_cases
+
+    for school in (school_a, school_b, school_b):
+        make_case(school)
+    with django_assert_num_queries(2):
+        assert unanswered_cases() == {"cases": 3, "schools": ["vlindertuin", "zwanenhof"]}

@@ -1,12 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ops.health import describe_outbox, outbox_backlog, passed, readiness
+from ops.health import (
+    describe_outbox,
+    describe_unanswered,
+    outbox_backlog,
+    passed,
+    readiness,
+    unanswered_cases,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Check database, Redis, worker and beat; exit 1 and name the part that is down. "
-        "Also shows the outbox backlog (STUCK when the oldest pending duty is too old)."
+        "Also shows the outbox backlog (STUCK when the oldest pending duty is too old) and "
+        "open cases nobody answers for (ALERT: a school without director, no board member)."
     )
 
     def handle(self, *args, **options):
@@ -18,6 +26,10 @@ class Command(BaseCommand):
         if outbox is not None:  # reported, never a reason to fail (ops.health says why)
             mark = "STUCK" if outbox["stuck"] else "ok  "
             self.stdout.write(f"{mark} outbox: {describe_outbox(outbox)}")
+        unanswered = unanswered_cases() if passed(checks, "database") else None
+        if unanswered is not None:  # reported, never a reason to fail
+            mark = "ALERT" if unanswered["cases"] else "ok  "
+            self.stdout.write(f"{mark} cases: {describe_unanswered(unanswered)}")
         down = [c.name for c in checks if not c.ok]
         if down:
             raise CommandError("down: " + ", ".join(down))
