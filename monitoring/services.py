@@ -898,8 +898,8 @@ def followup_update(
     case.held_on = None if again else held_on or case.held_on
     if finishing:
         case.closed_at, case.closed_by = now, user
-    if reopening:
-        case.closed_at = case.closed_by = None
+    if reopening:  # an urgent case reopened is told the directors again (below)
+        case.closed_at = case.closed_by = case.urgent_notified_at = None
     case.save()
     by_id = user.pk if user is not None else None
     if newly_assigned and not (finishing or assigned_to.pk == by_id):
@@ -912,7 +912,16 @@ def followup_update(
         notifications.case_reopened_announce(case=case, by_id=by_id, edited=edited)
     if reopening and case.assigned_to_id is None:
         followups_unassigned_reach(case_ids=[case.pk])
+    urgent = case.priority == FollowUp.Priority.URGENT
+    if reopening and urgent and _urgent_again(case, by_id):
+        case.urgent_notified_at = now
     return case
+
+
+def _urgent_again(case: FollowUp, by_id: int | None) -> bool:
+    """An urgent case reopened: its directors are told again, once for this reopening
+    (the claim was cleared with it), except whoever reopened it."""
+    return notifications.urgent_case_queue(case=case, again=True, excluding=by_id)
 
 
 def _second_conversation(case: FollowUp, notes: str, planned_for) -> str:
