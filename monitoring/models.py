@@ -209,10 +209,12 @@ class FollowUp(models.Model):
     FINISHED_STATUSES = (Status.CLOSED, Status.NO_ACTION)
     # Which status may follow which. A finished case can be reopened where it was: a closed
     # one after its conversation (its dates stand), "no action" before any conversation.
+    # After a conversation another can be planned (a reopened case): the earlier dates go
+    # into the notes (services.followup_update).
     TRANSITIONS = {
         Status.NEW: {Status.CONVERSATION_PLANNED, Status.CONVERSATION_HELD, Status.NO_ACTION},
         Status.CONVERSATION_PLANNED: {Status.CONVERSATION_HELD, Status.NO_ACTION},
-        Status.CONVERSATION_HELD: {Status.CLOSED},
+        Status.CONVERSATION_HELD: {Status.CLOSED, Status.CONVERSATION_PLANNED},
         Status.CLOSED: {Status.CONVERSATION_HELD},
         Status.NO_ACTION: {Status.NEW, Status.CONVERSATION_PLANNED},
     }

@@ -55,23 +55,27 @@ def _send(subject: str, template: str, context: dict, user_id: int) -> None:
 # --- Urgent case -------------------------------------------------------------------------
 
 
-def urgent_case_queue(*, case: FollowUp) -> bool:
-    """Tell the school's directors about an urgent case, once (a claim on the row)."""
+def urgent_case_queue(*, case: FollowUp, again: bool = False, excluding: int | None = None) -> bool:
+    """Tell the school's directors about an urgent case, once (a claim on the row). `again`:
+    the case was reopened (followup_update cleared the claim), so the notice goes once more,
+    under a key of its own; `excluding` is who reopened it (they know)."""
+    now = timezone.now()
     claimed = FollowUp.objects.filter(pk=case.pk, urgent_notified_at__isnull=True).update(
-        urgent_notified_at=timezone.now()
+        urgent_notified_at=now
     )
     if not claimed:
         return False
-    recipients = _directors(case.school_id)
-    if not recipients:
+    directors = _directors(case.school_id)
+    if not directors:
         log.warning(
             "monitoring case %s is urgent but school %s has no director", case.pk, case.school_id
         )
+    payload = {"case_id": case.pk, **({"notice": now.strftime("%Y%m%d%H%M%S%f")} if again else {})}
     duties_for_users(
-        key=_urgent_key(case.pk),
+        key=_urgent_key(**payload),
         handler=URGENT_CASE_EMAIL,
-        payload={"case_id": case.pk},
-        user_ids=recipients,
+        payload=payload,
+        user_ids=[user_id for user_id in directors if user_id != excluding],
     )
     return True
 
@@ -79,18 +83,20 @@ def urgent_case_queue(*, case: FollowUp) -> bool:
 URGENT_CASE_EMAIL = "monitoring.notifications.urgent_case_email_send"
 
 
-def _urgent_key(case_id: int) -> str:
-    return f"urgent-case:{case_id}"
+def _urgent_key(case_id: int, notice: str = "") -> str:
+    """One notice per case, and one per reopening (`notice`, when it was claimed)."""
+    return f"urgent-case:{case_id}:{notice}" if notice else f"urgent-case:{case_id}"
 
 
-def urgent_case_email_send(*, case_id: int, user_id: int) -> None:
+def urgent_case_email_send(*, case_id: int, user_id: int, notice: str = "") -> None:
     """To a director of the case's school (or the board, when it has none) as they are now:
     one who left the school since is sent nothing, and whoever answers for it now is."""
     case = FollowUp.objects.select_related("school").get(pk=case_id)
+    payload = {"case_id": case.pk, **({"notice": notice} if notice else {})}
     if duty_readdressed(
-        key=_urgent_key(case.pk),
+        key=_urgent_key(**payload),
         handler=URGENT_CASE_EMAIL,
-        payload={"case_id": case.pk},
+        payload=payload,
         user_id=user_id,
         recipients=_directors(case.school_id),
     ):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from monitoring import notifications, sources
@@ -867,6 +868,12 @@ def followup_update(
             _("A case cannot move from “%(old)s” to “%(new)s”.")
             % {"old": case.get_status_display(), "new": FollowUp.Status(status).label}
         )
+    again = (case.status, status) == (
+        FollowUp.Status.CONVERSATION_HELD,
+        FollowUp.Status.CONVERSATION_PLANNED,
+    )
+    if again:  # a second conversation: its own date; the first goes into the notes
+        notes, held_on = _second_conversation(case, notes, planned_for), None
     if status == FollowUp.Status.CONVERSATION_PLANNED and not (planned_for or case.planned_for):
         raise ValidationError(_("Give the date of the planned conversation."))
     if status in (FollowUp.Status.CONVERSATION_HELD, FollowUp.Status.CLOSED) and not (
@@ -874,7 +881,9 @@ def followup_update(
     ):
         raise ValidationError(_("Give the date the conversation was held."))
     _check_held_on(
-        held_on or case.held_on, planned_for or case.planned_for, today=timezone.localdate(now)
+        None if again else held_on or case.held_on,
+        planned_for or case.planned_for,
+        today=timezone.localdate(now),
     )
     was_finished = case.status in FollowUp.FINISHED_STATUSES
     finishing = status in FollowUp.FINISHED_STATUSES and not was_finished
@@ -886,11 +895,11 @@ def followup_update(
     case.assigned_to = assigned_to
     case.notes = notes
     case.planned_for = planned_for or case.planned_for
-    case.held_on = held_on or case.held_on
+    case.held_on = None if again else held_on or case.held_on
     if finishing:
         case.closed_at, case.closed_by = now, user
-    if reopening:
-        case.closed_at = case.closed_by = None
+    if reopening:  # an urgent case reopened is told the directors again (below)
+        case.closed_at = case.closed_by = case.urgent_notified_at = None
     case.save()
     by_id = user.pk if user is not None else None
     if newly_assigned and not (finishing or assigned_to.pk == by_id):
@@ -903,7 +912,37 @@ def followup_update(
         notifications.case_reopened_announce(case=case, by_id=by_id, edited=edited)
     if reopening and case.assigned_to_id is None:
         followups_unassigned_reach(case_ids=[case.pk])
+    urgent = case.priority == FollowUp.Priority.URGENT
+    if reopening and urgent and _urgent_again(case, by_id):
+        case.urgent_notified_at = now
     return case
+
+
+def _urgent_again(case: FollowUp, by_id: int | None) -> bool:
+    """An urgent case reopened: its directors are told again, once for this reopening
+    (the claim was cleared with it), except whoever reopened it."""
+    return notifications.urgent_case_queue(case=case, again=True, excluding=by_id)
+
+
+def _second_conversation(case: FollowUp, notes: str, planned_for) -> str:
+    """The notes of a case that plans another conversation after one was held, with a line
+    that keeps the earlier one (a case has one planned and one held date). The new date is
+    required and not before the earlier conversation."""
+    if planned_for is None or planned_for == case.planned_for:  # the form shows the old one
+        raise ValidationError(_("Give the date of the new conversation."))
+    if case.held_on is not None and planned_for < case.held_on:
+        raise ValidationError(
+            _("The new conversation cannot be planned before the earlier one was held.")
+        )
+    held = date_format(case.held_on, "j F Y") if case.held_on else "?"
+    if case.planned_for is not None:
+        line = _("Earlier conversation held on %(held)s (planned for %(planned)s).") % {
+            "held": held,
+            "planned": date_format(case.planned_for, "j F Y"),
+        }
+    else:
+        line = _("Earlier conversation held on %(held)s.") % {"held": held}
+    return f"{notes.rstrip()}\n{line}" if notes.strip() else line
 
 
 def _reopened_assignee(case: FollowUp, assignee):

@@ -2,10 +2,14 @@
 director's "no action" or "closed" e-mails them once (no post text, no pupil names), and
 the case page says who closed it and when. Reopened, it is theirs again, and they are told."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from monitoring import services
 from monitoring.models import FollowUp
@@ -221,3 +225,68 @@ def test_a_reopening_cannot_skip_the_conversation(case_a, teacher_a, director_a)
     close(case_a, teacher_a)
     with pytest.raises(ValidationError):
         services.followup_update(case=case_a, status="new", assigned_to=teacher_a)
+
+
+# --- A second conversation -----------------------------------------------------------------
+
+
+def test_a_reopened_case_can_plan_a_second_conversation(login, case_a, teacher_a, director_a):
+    # reopened (here by hand; an edit with new terms does the same) it stood at "conversation
+    # held" and could only be closed again: no way to plan the talk the new post asks for
+    first_held = case_a.opened_at.date()
+    close(case_a, teacher_a, held_on=first_held)
+    services.followup_update(
+        case=case_a, status="conversation_held", assigned_to=teacher_a, notes=case_a.notes
+    )
+    case_a.refresh_from_db()
+    page = login(teacher_a).get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
+    assert 'value="conversation_planned"' in page
+    second = first_held + datetime.timedelta(days=3)
+    response = login(teacher_a).post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {
+            "status": "conversation_planned",
+            "planned_for": second.isoformat(),
+            "held_on": first_held.isoformat(),  # as the form shows it
+            "notes": case_a.notes,
+        },
+    )
+    assert response.status_code == 302
+    case_a.refresh_from_db()
+    assert (case_a.status, case_a.planned_for, case_a.held_on) == (
+        "conversation_planned",
+        second,
+        None,
+    )
+    # the earlier conversation stays on record in the notes
+    assert case_a.notes.startswith("Gesprek gehad met de moeder\n")
+    assert "Eerder gesprek gevoerd op" in case_a.notes
+    assert date_format(first_held, "j F Y") in case_a.notes
+    # and the second one is held and closed as the first
+    services.followup_update(
+        case=case_a,
+        status="conversation_held",
+        held_on=second,
+        assigned_to=teacher_a,
+        notes=case_a.notes,
+        now=timezone.now() + datetime.timedelta(days=3),
+    )
+    case_a.refresh_from_db()
+    assert case_a.held_on == second
+
+
+def test_a_second_conversation_needs_a_new_date_not_before_the_first(case_a, teacher_a):
+    first_held = case_a.opened_at.date()
+    close(case_a, teacher_a, held_on=first_held)
+    services.followup_update(case=case_a, status="conversation_held", assigned_to=teacher_a)
+    case_a.refresh_from_db()
+    for planned in (None, first_held - datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError):
+            services.followup_update(
+                case=case_a,
+                status="conversation_planned",
+                assigned_to=teacher_a,
+                planned_for=planned,
+            )
+        case_a.refresh_from_db()
+        assert (case_a.status, case_a.held_on) == ("conversation_held", first_held)

@@ -355,3 +355,55 @@ def test_an_edit_that_cannot_reopen_the_case_opens_a_new_one_instead_of_failing(
     new = FollowUp.objects.exclude(pk=case.pk).get()
     assert new.is_open and new.flags.exists()
     assert FollowUp.objects.get(pk=case.pk).status == FollowUp.Status.CLOSED
+
+
+def _urgent_mails(director) -> list:
+    return [m for m in mail.outbox if director.email in m.to and "Dringend:" in m.subject]
+
+
+def test_an_urgent_case_reopened_by_an_edit_tells_the_directors_again_once(
+    source, school_a, teacher_a, director_a
+):
+    # urgent_notified_at stayed set from before the close: the directors heard nothing of
+    # a reopened case that a threat made urgent again
+    _ingest(source, GEPEST)
+    run_due_duties()
+    assert len(_urgent_mails(director_a)) == 1
+    case = FollowUp.objects.get()
+    services.followup_update(
+        case=case, status="conversation_held", held_on=timezone.localdate(), user=director_a
+    )
+    services.followup_update(case=case, status="closed", user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    threat = GEPEST + ", ze willen hem in elkaar slaan"
+    _ingest(source, threat)
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.is_open and case.priority == FollowUp.Priority.URGENT
+    assert len(_urgent_mails(director_a)) == 1
+    _ingest(source, threat)  # the next fetch: the same post, nothing new
+    _ingest(source, threat + "!")
+    run_due_duties()
+    assert len(_urgent_mails(director_a)) == 1
+
+
+def test_a_case_reopened_by_hand_that_is_urgent_tells_the_other_directors(
+    source, school_a, teacher_a, director_a
+):
+    _ingest(source, GEPEST)
+    case = FollowUp.objects.get()
+    services.followup_update(case=case, status="no_action", user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    services.followup_update(case=case, status="new", assigned_to=teacher_a, user=teacher_a)
+    run_due_duties()
+    assert len(_urgent_mails(director_a)) == 1
+    # a director who reopens it knows: they are not told of their own reopening
+    services.followup_update(case=case, status="no_action", user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    services.followup_update(case=case, status="new", assigned_to=teacher_a, user=director_a)
+    run_due_duties()
+    assert _urgent_mails(director_a) == []
+    assert FollowUp.objects.get(pk=case.pk).urgent_notified_at is not None
