@@ -8,6 +8,7 @@ from ops import views as ops_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "OPO Portal"
+admin.site.site_title = "OPO Portal"  # the tab said "Django-websitebeheer"
 
 register_converter(IdConverter, "id")
 

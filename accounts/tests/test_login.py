@@ -37,6 +37,16 @@ def test_it_requires_totp_before_the_admin(login, db):
     assert login(admin).get("/admin/").status_code == 200
 
 
+def test_it_names_the_portal_not_django_in_the_admin_titles(login, db):
+    admin = give_totp(make_user("admin@example.org", is_staff=True, is_superuser=True))
+    client = login(admin)
+    index = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    logged_out = client.post("/admin/logout/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    for body in (index, logged_out):
+        assert "Django" not in body.split("<title>")[1].split("</title>")[0]
+        assert "OPO Portal" in body
+
+
 def test_it_logs_a_parent_in_by_emailed_code(client, parent_a):
     from allauth.account.models import EmailAddress
 
