@@ -16,7 +16,6 @@ from consent.models import ConflictNotice, PurposeVersion, ReviewRound, Takedown
 from consent.recipients import purpose_change_parents, review_round_parents
 from outbox.services import duties_enqueue_many, duty_mail, duty_readdressed, recipient_email
 from schools.leaders import leader_ids
-from schools.models import School
 
 logger = logging.getLogger(__name__)
 
@@ -134,24 +133,6 @@ def purpose_changed_email_send(*, version_id: int, user_id: int) -> None:
 
 
 # --- Fan-outs: one duty per recipient ---------------------------------------------------
-
-
-def reminders_fan_out(*, school_id: int) -> int:
-    """A reminder duty per parent the coverage page's preview counts: open questions, an
-    account an e-mail reaches, and no reminder in the last 7 days."""
-    from consent.services import iso_week, reminder_claim, reminder_plan
-
-    school = School.objects.get(pk=school_id)
-    week = iso_week(timezone.localdate())
-    handler = "consent.duties.reminder_email_send"
-    duties = [
-        (f"consent-reminder:{user_id}:{week}", handler, {"user_id": user_id})
-        for user_id in reminder_plan(school=school).to_send
-        if reminder_claim(user_id=user_id)
-    ]
-    duties_enqueue_many(duties=duties)
-    logger.info("consent reminders queued for school %s: %s", school_id, len(duties))
-    return len(duties)
 
 
 def review_round_fan_out(*, round_id: int) -> int:

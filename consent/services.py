@@ -964,27 +964,6 @@ def reminders_send(
     )
 
 
-def reminder_claim(*, user_id: int, now: datetime.datetime | None = None) -> bool:
-    """Claim this week's reminder for a parent; False when one went out in the last 7 days.
-
-    The unique (user, ISO week) row is the claim, so two concurrent runs send once.
-    """
-    now = now or timezone.now()
-    recent = ReminderSent.objects.filter(
-        user_id=user_id, sent_at__gt=now - datetime.timedelta(days=7)
-    )
-    if recent.exists():
-        return False
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(
-                user_id=user_id, week=iso_week(timezone.localdate(now)), sent_at=now
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
 @transaction.atomic
 def review_round_open(*, school: School, user, today: datetime.date | None = None) -> ReviewRound:
     year = current_school_year(today or timezone.localdate())

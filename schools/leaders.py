@@ -40,10 +40,6 @@ def leaders_of(school_id: int, *, excluding: int | None = None) -> QuerySet:
     return active.filter(memberships__role=Role.BOARD).distinct()
 
 
-def leader_emails(school_id: int) -> list[str]:
-    return sorted(leaders_of(school_id).values_list("email", flat=True))
-
-
 def leads_school(user, school: School) -> bool:
     """Directors of the school, or board staff when the school has no director."""
     return leaders_of(school.pk).filter(pk=user.pk).exists()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
-from consent.duties import reminders_fan_out, review_round_fan_out
+from consent.duties import review_round_fan_out
 from consent.models import (
     ConflictNotice,
     ConsentEvent,
@@ -21,7 +21,7 @@ from consent.models import (
 )
 from consent.reports import coverage_csv, coverage_csv_bytes, coverage_table, school_coverage
 from consent.rules import State
-from consent.services import reminder_claim
+from consent.services import reminders_send
 from consent.tests.helpers import decide, purpose, state_of
 from outbox.models import Duty
 from outbox.services import duties_sweep, duty_run
@@ -159,26 +159,29 @@ def test_it_refuses_csv_to_another_schools_director(login, director_b, school_a)
 
 
 def test_it_reminds_only_parents_who_have_not_answered(
-    eager_tasks, parent_a, parent_b, pupil_a, school_a
+    eager_tasks, django_capture_on_commit_callbacks, parent_a, parent_b, pupil_a, school_a
 ):
-    assert reminders_fan_out(school_id=school_a.pk) == 1
-    assert duties_sweep() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(school=school_a).to_send == (parent_a.pk,)
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
 
 
-def test_it_reminds_a_parent_at_most_once_a_week(eager_tasks, parent_a, pupil_a, school_a):
-    reminders_fan_out(school_id=school_a.pk)
-    reminders_fan_out(school_id=school_a.pk)
-    duties_sweep()
+def test_it_reminds_a_parent_at_most_once_a_week(
+    eager_tasks, django_capture_on_commit_callbacks, parent_a, pupil_a, school_a
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(school=school_a).to_send == (parent_a.pk,)
+        again = reminders_send(school=school_a)
+    assert (again.to_send, again.recently_reminded) == ((), 1)
     assert len(mail.outbox) == 1
     assert ReminderSent.objects.count() == 1
 
 
-def test_it_allows_a_new_reminder_after_seven_days(parent_a):
+def test_it_allows_a_new_reminder_after_seven_days(parent_a, pupil_a, school_a):
     past = timezone.now() - datetime.timedelta(days=8)
-    assert reminder_claim(user_id=parent_a.pk, now=past)
-    assert reminder_claim(user_id=parent_a.pk)
-    assert not reminder_claim(user_id=parent_a.pk)
+    assert reminders_send(school=school_a, now=past).to_send == (parent_a.pk,)
+    assert reminders_send(school=school_a).to_send == (parent_a.pk,)
+    assert reminders_send(school=school_a).to_send == ()
 
 
 def test_it_does_not_remind_a_parent_who_answered_everything(parent_a, pupil_a, school_a):
@@ -192,7 +195,7 @@ def test_it_does_not_remind_a_parent_who_answered_everything(parent_a, pupil_a, 
     ]:
         for media in ["photo", "video", "audio"]:
             decide(pupil_a, parent_a, info_purpose, media, False)
-    assert reminders_fan_out(school_id=school_a.pk) == 0
+    assert reminders_send(school=school_a).to_send == ()
 
 
 def test_it_queues_reminders_from_the_coverage_page(
