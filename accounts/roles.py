@@ -1,6 +1,6 @@
 """The role a user lands as after login, and whether they must use TOTP."""
 
-from schools.access import has_role, is_staff_member, roles_of
+from schools.access import is_staff_member, roles_of
 from schools.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -41,7 +41,3 @@ def has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def is_teacher(user) -> bool:
-    return has_role(user, Role.TEACHER)

@@ -83,10 +83,6 @@ class PurposeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.purpose_id} v{self.number}"
 
-    @property
-    def resets_answers(self) -> bool:
-        return self.number == 1 or self.kind == self.Kind.CHANGE_OF_MEANING
-
 
 class ConsentEventQuerySet(models.QuerySet):
     """Events are append-only; bulk changes are refused here as well as in the database."""

@@ -1,6 +1,5 @@
 """Monitoring: where public posts come from, what was fetched, what needs a conversation."""
 
-import datetime
 import hashlib
 
 from django.conf import settings
@@ -94,9 +93,6 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def is_due(self, now: datetime.datetime) -> bool:
-        return self.active and (self.next_run_at is None or self.next_run_at <= now)
 
 
 class WatchTerm(models.Model):

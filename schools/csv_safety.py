@@ -35,11 +35,6 @@ def safe_cell(value):
     return value
 
 
-def safe_text(value) -> str:
-    """safe_cell for exports that write every cell as text (None becomes "")."""
-    return safe_cell("" if value is None else str(value))
-
-
 def safe_row(values) -> list:
     """safe_cell applied to every value of a row, for csv.writer.writerow."""
     return [safe_cell(value) for value in values]

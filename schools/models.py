@@ -105,10 +105,6 @@ class Pupil(models.Model):
         """Erased by the retention task; the row stays as the anchor of the consent events."""
         return self.leerlingnummer.startswith(ERASED_PREFIX)
 
-    @property
-    def has_left(self) -> bool:
-        return self.left_on is not None
-
 
 class Guardianship(models.Model):
     user = models.ForeignKey(
