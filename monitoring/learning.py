@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from monitoring.classify import learned
@@ -42,11 +42,15 @@ def bundled_mask() -> frozenset[str]:
 
 
 def staff_examples() -> list[learned.Example]:
-    """One example per post that staff marked or un-flagged, labelled for those categories."""
+    """One example per post that staff marked or un-flagged, labelled for those categories.
+    A label given before the writer edited the post was for the earlier text: left out."""
     labels: dict[int, tuple[str, dict[str, bool]]] = {}
     marked = Flag.objects.filter(post__isnull=False, category__in=learned.LEARNED_CATEGORIES)
-    marked = marked.filter(marked_by__isnull=False) | marked.filter(
-        dismissed_as_false_positive=True
+    unedited = Q(post__edited_at__isnull=True)
+    marked = marked.filter(
+        unedited | Q(marked_at__gte=F("post__edited_at")), marked_by__isnull=False
+    ) | marked.filter(
+        unedited | Q(dismissed_at__gte=F("post__edited_at")), dismissed_as_false_positive=True
     )
     rows = marked.values_list("post_id", "post__text", "category", "dismissed_as_false_positive")
     for post_id, text, category, dismissed in rows.order_by("post_id", "category"):

@@ -1,5 +1,7 @@
 """The learned layer in the portal: staff marks are training data; retraining is versioned."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -35,6 +37,31 @@ def test_it_turns_marks_and_dismissals_into_labelled_examples(school_a, director
         "Kachel kapot, kinderen in hun jas": {"negative_experience": True},
         "Mooie musical": {"insult": False},
     }
+
+
+def test_it_leaves_out_a_label_given_to_the_text_before_its_writer_edited_it(
+    school_a, director_a
+):
+    # Marked as a complaint, then the writer replaced the text: the label was for the old
+    # text, so training on the new one would teach the layer the wrong thing.
+    post = marked_post(school_a, director_a, "Kachel kapot, kinderen in hun jas")
+    wrong = make_flag(make_post(make_source(), "2", "Mooie musical"), school_a, "insult")
+    services.flag_dismiss(flag=wrong, user=director_a)
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    for edited, text in ((post, "Kachel is gemaakt, dank!"), (wrong.post, "Wat een sukkels")):
+        edited.text, edited.edited_at = text, later
+        edited.save(update_fields=["text", "edited_at"])
+    assert learning.staff_examples() == []
+
+
+def test_it_keeps_a_label_given_after_the_edit(school_a, director_a):
+    post = make_post(make_source(), "3", "Kachel kapot")
+    post.text, post.edited_at = "Kachel kapot, kinderen in hun jas", timezone.now()
+    post.save(update_fields=["text", "edited_at"])
+    Mention.objects.create(post=post, school=school_a, created_at=timezone.now())
+    services.post_mark(post=post, school=school_a, category="negative_experience", user=director_a)
+    examples = {e.text: e.labels for e in learning.staff_examples()}
+    assert examples == {"Kachel kapot, kinderen in hun jas": {"negative_experience": True}}
 
 
 def test_it_stores_a_new_version_with_its_evaluation_only_when_the_data_changed(
