@@ -178,6 +178,7 @@ class SchoolFinder:
     def find(self, post: Prepared) -> SchoolHits:
         """The schools a post names, the terms and the words that name them."""
         post = post.with_glued_words_apart(_GLUE_BEFORE)  # "De.Vlindertuin"
+        post = post.with_wrapped_lines_joined(lambda i: _wraps_after(post.words, i))
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
         at: dict[str, set[int]] = {}
@@ -457,7 +458,24 @@ def _prefixes_taken_off(body: str):
 
 
 def _first_word(post: Prepared, index: int) -> bool:
-    return index == 0 or post.sentences[index - 1] != post.sentences[index]
+    """The sentence's first word, or its second after an article ('HET ZWANENHOF ...')."""
+    sentences = post.sentences
+    if index and sentences[index - 1] == sentences[index]:
+        return post.words[index - 1] in lx.NAME_ARTICLES and (
+            index == 1 or sentences[index - 2] != sentences[index]
+        )
+    return True
+
+
+def _wraps_after(words: list[str], index: int) -> bool:
+    """A word a line cannot end a sentence with: "de", "obs"; "het" after a preposition
+    ("op het\nZwanenhof"; "ik weet het" ends one)."""
+    word = words[index]
+    return word in lx.LINE_WRAP_WORDS or (
+        word in lx.LINE_WRAP_AFTER_PREPOSITION
+        and index > 0
+        and words[index - 1] in lx.CAPS_NAME_PREPOSITIONS
+    )
 
 
 def _capitalised_first_word(post: Prepared, index: int) -> bool:

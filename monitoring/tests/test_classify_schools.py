@@ -495,3 +495,47 @@ def test_it_finds_a_misspelt_name_followed_by_its_town(classifier, text, school)
 
 def test_it_takes_no_part_of_a_town_after_the_bare_word_for_the_town(classifier):
     assert schools(classifier, "de esdoorn nieuw geplant, de oude was ziek") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # an article before a sentence's first name, shouted or in lower case
+        ("HET ZWANENHOF REAGEERT GEWOON NIET", "zwanenhof"),
+        ("het zwanenhof reageert nooit op mijn mails", "zwanenhof"),
+    ],
+)
+def test_it_finds_a_plain_name_after_an_article_first_in_a_sentence(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["de vlindertuin reageert op het weer", "DE ESDOORN VERLIEST ZIJN BLAD, ZEGT DE HOVENIER"],
+)
+def test_it_keeps_a_plain_name_after_an_article_an_ordinary_word(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # a line broken after an article (a wrapped line) is no sentence end for a name
+        ("Alweer geen reactie van de\nEsdoorn op mijn mail", "esdoorn"),
+        ("Mijn zoon zit op het\nZwanenhof en niemand reageert", "zwanenhof"),
+        ("Wij zijn heel blij met de\nZwanenhof", "zwanenhof"),
+    ],
+)
+def test_it_reads_a_name_after_a_wrapped_line(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik weet het\nEsdoorn verliest zijn blad al",  # "het" ends a sentence there
+        "Mooi plaatje van de\nesdoorn in de tuin",
+    ],
+)
+def test_it_keeps_a_line_start_after_a_sentence_an_ordinary_word(classifier, text):
+    assert schools(classifier, text) == set()
