@@ -167,6 +167,7 @@ NEGATIVE = [
         "|leerkracht|leraar|directeur|directie|ze|zij|hij ~ niks|niets",
         0.5,
     ),
+    # (the school's own name as who says nothing: SCHOOL_SILENCE below)
     ("geen reactie|antwoord|telefoontje|briefje|bericht|mail|uitleg|excuses|terugkoppeling", 0.5),
     ("nul reactie|respons|antwoord|communicatie", 0.5),
     ("nooit antwoord|reactie|bericht|terugkoppeling|uitleg", 0.5),
@@ -249,6 +250,9 @@ NEGATIVE = [
     ("still nothing, no response|reply|one, nobody|ignored|unsafe|bullied|bullying", 0.5),
     ("not what we expected", 0.5),
 ]
+# The school's own name (read as the token <school>) as who says nothing: "Zwanenhof zegt
+# niks", "Het Zwanenhof zegt er niets over" ("zegt niks" alone is none: "een cijfer zegt niks").
+SCHOOL_SILENCE = [("<school> ~ zegt|zei|zeggen|zeiden ~ niks|niets", 0.5)]
 # Negative words that are praise once negated ("niet slecht"), with that praise's weight.
 NEGATABLE_NEGATIVE = {
     "slecht": 0.5, "slechte": 0.5, "verkeerd": 0.4, "probleem": 0.3, "problemen": 0.3,

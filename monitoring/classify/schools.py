@@ -316,16 +316,20 @@ class SchoolFinder:
         if not self._fuzzy:
             return []
         found = []
+        fuzzy, shouted = self._fuzzy, post.mostly_upper
         for i, word in enumerate(post.words):
+            terms = fuzzy.get(word[:1])
             # the post's first word too, as a later sentence's: "Zwanenhoff: de juf ..."
             # (a capital there is no proper noun, so it still needs a sign: _is_school); in
             # a shouted post every word ("ZWANENHOFF REAGEERT NOOIT"), a sentence's first
             # word in any case
-            if i in taken or not (
-                post.mostly_upper or post.cased[i][:1].isupper() or _first_word(post, i)
+            if (
+                not terms
+                or i in taken
+                or not (shouted or post.cased[i][:1].isupper() or _first_word(post, i))
             ):
                 continue
-            for term in self._fuzzy.get(word[:1], ()):
+            for term in terms:
                 if word == term.term + "s":
                     continue  # "Esdoorns": a plural of the ordinary word ("Zwanenhoff" is a typo)
                 if abs(len(word) - len(term.term)) <= 1 and _one_edit(word, term.term):
