@@ -19,6 +19,7 @@ from .rules import (
     privacy_evidence,
     resolved,
     sarcasm,
+    silent_school_evidence,
     verify_evidence,
 )
 from .schools import RegisterFinder, SchoolFinder, SchoolHits
@@ -48,6 +49,7 @@ class Classifier:
         matches = _longest(PATTERNS.find(post.words, post.sentences))
         ev = Evidence()
         positives = polarity_evidence(post, matches, ev)
+        silent_school_evidence(post, school_words, ev)
         disease = insult_evidence(post, matches, ev, school_words)
         emoji_evidence(post, ev, _school_word_count(post, school_terms))
         privacy_evidence(post, matches, pupils, ev, disease)

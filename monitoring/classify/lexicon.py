@@ -68,6 +68,11 @@ NAME_ARTICLES = frozenset({"de", "het", "'t", "t"})
 # In a post that shouts, "BIJ DE VLINDERTUIN": a preposition and an article before a bare
 # name say "an institution" where capitals cannot ("in" is left out: in the garden).
 CAPS_NAME_PREPOSITIONS = frozenset({"bij", "op", "naar", "over", "tegen", "met", "aan", "van"})
+# A line break right after these is a wrapped line, not a sentence end ("geen reactie van
+# de\nEsdoorn"): "de" and "obs" never end a sentence; "het" does ("ik weet het"), so it
+# counts only after a preposition ("op het\nZwanenhof").
+LINE_WRAP_WORDS = frozenset({"de", "obs", "cbs", "pcbs", "rkbs"})
+LINE_WRAP_AFTER_PREPOSITION = frozenset({"het", "'t", "t"})
 # Villages of the foundation's municipality and towns around it (normalised). A school
 # named after one ("OBS Exloo") is found by that name, never by the village alone; the
 # towns in the schools' aliases ("Vlindertuin Exloo") count as places too.
@@ -147,6 +152,12 @@ NEGATIVE = [
     ("van een andere moeder|vader|ouder", 0.45),
     ("niet eens", 0.4),
     ("reageert|reageren|reageerde|antwoordt niet", 0.5),
+    # one filler word between: "reageert gewoon niet", "reageert maar niet"
+    (
+        "reageert|reageren|reageerde|antwoordt gewoon|echt|nog|weer|alweer|ook|helemaal|totaal"
+        "|maar|dus niet",
+        0.5,
+    ),
     ("niet|nooit gereageerd|beantwoord|teruggebeld|gebeld|geinformeerd|ingelicht", 0.5),
     ("reageert|reageren|reageerde|reageerden|antwoordt|belt nooit", 0.5),
     ("geen van beide|beiden|allebei|tweeen ~ reageert|reageerde|antwoordt|belt|belde|zegt", 0.55),
@@ -156,8 +167,11 @@ NEGATIVE = [
         "|leerkracht|leraar|directeur|directie|ze|zij|hij ~ niks|niets",
         0.5,
     ),
+    # (the school's own name as who says nothing: SCHOOL_SILENCE below)
     ("geen reactie|antwoord|telefoontje|briefje|bericht|mail|uitleg|excuses|terugkoppeling", 0.5),
     ("nul reactie|respons|antwoord|communicatie", 0.5),
+    ("nooit antwoord|reactie|bericht|terugkoppeling|uitleg", 0.5),
+    ("nooit een antwoord|reactie|bericht|terugkoppeling", 0.5),
     ("wachten|wacht|wachtten op antwoord|reactie|een|uitleg|bericht", 0.45),
     (
         "niemand ~ vertelt|vertelde|reageert|belt|ruimt|doet|luistert|informeert|zegt|legt|helpt"
@@ -236,6 +250,9 @@ NEGATIVE = [
     ("still nothing, no response|reply|one, nobody|ignored|unsafe|bullied|bullying", 0.5),
     ("not what we expected", 0.5),
 ]
+# The school's own name (read as the token <school>) as who says nothing: "Zwanenhof zegt
+# niks", "Het Zwanenhof zegt er niets over" ("zegt niks" alone is none: "een cijfer zegt niks").
+SCHOOL_SILENCE = [("<school> ~ zegt|zei|zeggen|zeiden ~ niks|niets", 0.5)]
 # Negative words that are praise once negated ("niet slecht"), with that praise's weight.
 NEGATABLE_NEGATIVE = {
     "slecht": 0.5, "slechte": 0.5, "verkeerd": 0.4, "probleem": 0.3, "problemen": 0.3,

@@ -14,7 +14,7 @@ from .patterns import Entry, Match, PatternSet
 from .schools import PupilHit
 from .text import Prepared, squeeze
 
-RULE_VERSION = "2026.12.4"
+RULE_VERSION = "2026.12.6"
 
 NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
@@ -52,6 +52,10 @@ PATTERNS = PatternSet(
     + _entries(RESOLVED, lx.RESOLVED)
     + _entries(EVENT_DATE, lx.EVENT_DATES)
 )
+# A school's name among the words, for SCHOOL_SILENCE ("<school> ~ zegt ~ niks")
+SCHOOL_NAME_WORD = "<school>"
+_SILENCE = PatternSet(_entries(NEG, lx.SCHOOL_SILENCE))
+_SILENCE_WORDS = frozenset({"niks", "niets"})  # every SCHOOL_SILENCE pattern ends in one
 _SQ_INSULTS = {squeeze(w): (w, s) for w, s in lx.INSULT_WORDS.items()}
 _SQ_SWEARS = {squeeze(w): (w, s) for w, s in lx.SWEAR_WORDS.items()}
 _SQ_PREFIXES = re.compile(
@@ -163,6 +167,17 @@ def polarity_evidence(post: Prepared, matches: list[Match], ev: Evidence) -> lis
         if kind == POS and weight > 0:
             positives.append(m)
     return positives
+
+
+def silent_school_evidence(post: Prepared, school_words: frozenset[int], ev: Evidence) -> None:
+    """'Zwanenhof zegt niks': the school's own name as who says nothing (the lexicon's
+    'zegt niks' needs a person or 'school' before it: 'een cijfer zegt niks')."""
+    if post.word_set.isdisjoint(_SILENCE_WORDS):
+        return
+    named = [SCHOOL_NAME_WORD if i in school_words else w for i, w in enumerate(post.words)]
+    for m in _SILENCE.find(named, post.sentences):
+        if not _nothing_but_praise(post, m):
+            ev.add(NEG, _span_text(post, m), m.entry.weight, m.start)
 
 
 def _nothing_but_praise(post: Prepared, m: Match) -> bool:

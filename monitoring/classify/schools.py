@@ -178,6 +178,7 @@ class SchoolFinder:
     def find(self, post: Prepared) -> SchoolHits:
         """The schools a post names, the terms and the words that name them."""
         post = post.with_glued_words_apart(_GLUE_BEFORE)  # "De.Vlindertuin"
+        post = post.with_wrapped_lines_joined(lambda i: _wraps_after(post.words, i))
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
         at: dict[str, set[int]] = {}
@@ -216,15 +217,21 @@ class SchoolFinder:
                 mentioned.add(index)
             else:
                 later.append((index, term))
-        firsts = [
+        starts = [
             (index, term)
             for index, term in later
-            if _capitalised_first_word(post, index)
+            if _first_word(post, index)
             and not _other_town(post, index, self._towns.get(term.school, set()))
         ]
+        firsts = [(i, term) for i, term in starts if _capitalised_first_word(post, i)]
         if not found and len({term.school for _i, term in firsts}) < 2:
             # "Zwanenhof reageert nooit": alone, a first word counts when it acts as a school
-            firsts = [(i, term) for i, term in firsts if _acts_as_organisation(post, i)]
+            # (a lower-case or shouted one, whose capital tells nothing, only more plainly)
+            firsts = [
+                (i, term)
+                for i, term in starts
+                if _acts_as_organisation(post, i, plainly=not _capitalised_first_word(post, i))
+            ]
         if firsts:
             # "Vlindertuin top, Zwanenhof slecht", "Zwanenhof: top. Esdoorn: waardeloos":
             # a capitalised first word beside another school is that school too
@@ -250,6 +257,17 @@ class SchoolFinder:
             tuple(words[end + 1 : end + 1 + len(place)]) == place and place not in own
             for place in self._elsewhere
         )
+
+    def _town_follows(self, post: Prepared, index: int, school: str) -> bool:
+        """'ZWANENHOFF BORGER', 'Esdorn Nieuw-Buinen': a variant or typo of the name right
+        before the whole name of its own town, the alias misspelt."""
+        words, sentence = post.words, post.sentences[index]
+        start = index + 1
+        for town in self._town_of.get(school, ()):
+            stop = start + len(town)
+            if tuple(words[start:stop]) == town and post.sentences[stop - 1] == sentence:
+                return True
+        return False
 
     def _genitives(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
         """'Vlindertuins juffen', 'Esdoorns directeur': the bare name with a genitive s,
@@ -295,15 +313,23 @@ class SchoolFinder:
 
     def _typos(self, post: Prepared, taken: set[int]) -> list[tuple[int, _SchoolTerm]]:
         """'De Esdoorm': a capitalised word one typo away from a long name."""
-        if post.mostly_upper or not self._fuzzy:
+        if not self._fuzzy:
             return []
         found = []
+        fuzzy, shouted = self._fuzzy, post.mostly_upper
         for i, word in enumerate(post.words):
+            terms = fuzzy.get(word[:1])
             # the post's first word too, as a later sentence's: "Zwanenhoff: de juf ..."
-            # (a capital there is no proper noun, so it still needs a sign: _is_school)
-            if i in taken or not post.cased[i][:1].isupper():
+            # (a capital there is no proper noun, so it still needs a sign: _is_school); in
+            # a shouted post every word ("ZWANENHOFF REAGEERT NOOIT"), a sentence's first
+            # word in any case
+            if (
+                not terms
+                or i in taken
+                or not (shouted or post.cased[i][:1].isupper() or _first_word(post, i))
+            ):
                 continue
-            for term in self._fuzzy.get(word[:1], ()):
+            for term in terms:
                 if word == term.term + "s":
                     continue  # "Esdoorns": a plural of the ordinary word ("Zwanenhoff" is a typo)
                 if abs(len(word) - len(term.term)) <= 1 and _one_edit(word, term.term):
@@ -389,7 +415,7 @@ class SchoolFinder:
         towns = self._towns.get(school, set())
         if _other_town(post, index, towns) or _address(post, index):
             return False
-        if _own_town(post, index, towns):
+        if _own_town(post, index, towns) or self._town_follows(post, index, school):
             return True  # "de vlindertuin in Exloo", as the alias "Vlindertuin Exloo"
         # A capital in mid-sentence (or after an article) marks a proper noun.
         if not post.mostly_upper and cased[index][:1].isupper() and before:
@@ -435,25 +461,80 @@ def _prefixes_taken_off(body: str):
         yield body
 
 
-def _capitalised_first_word(post: Prepared, index: int) -> bool:
-    return (
-        not post.mostly_upper
-        and post.cased[index][:1].isupper()
-        and (index == 0 or post.sentences[index - 1] != post.sentences[index])
+def _first_word(post: Prepared, index: int) -> bool:
+    """The sentence's first word, or its second after an article ('HET ZWANENHOF ...')."""
+    sentences = post.sentences
+    if index and sentences[index - 1] == sentences[index]:
+        return post.words[index - 1] in lx.NAME_ARTICLES and (
+            index == 1 or sentences[index - 2] != sentences[index]
+        )
+    return True
+
+
+def _wraps_after(words: list[str], index: int) -> bool:
+    """A word a line cannot end a sentence with: "de", "obs"; "het" after a preposition
+    ("op het\nZwanenhof"; "ik weet het" ends one)."""
+    word = words[index]
+    return word in lx.LINE_WRAP_WORDS or (
+        word in lx.LINE_WRAP_AFTER_PREPOSITION
+        and index > 0
+        and words[index - 1] in lx.CAPS_NAME_PREPOSITIONS
     )
 
 
-def _acts_as_organisation(post: Prepared, index: int) -> bool:
+def _capitalised_first_word(post: Prepared, index: int) -> bool:
+    return not post.mostly_upper and post.cased[index][:1].isupper() and _first_word(post, index)
+
+
+def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> bool:
     """'Zwanenhof reageert nooit', 'Zwanen hof communiceert slecht': a verb of what an
     organisation does within the two words after the name; or 'Zwanenhof is slecht
     geregeld': a word of how one is run or answers within the four words after it (not
-    'Vlindertuin in het park is prachtig georganiseerd'), in its sentence."""
-    sentence, words = post.sentences[index], post.words
-    after = [
-        k for k in range(index + 1, min(index + 5, len(words))) if post.sentences[k] == sentence
-    ]
-    return any(words[k] in lx.ORGANISATION_VERBS for k in after[:2]) or any(
-        words[k] in lx.ORGANISATION_WORDS for k in after
+    'Vlindertuin in het park is prachtig georganiseerd', nor '... georganiseerd door het
+    IVN': then another organised it), in its sentence. A name set apart by a comma or colon
+    is the topic of the whole clause after it: 'Zwanenhof, geen reactie op mijn mails'.
+    `plainly` (a name whose capital tells nothing: lower case, shouted) asks for the verb
+    to be negated: 'ZWANENHOF REAGEERT NOOIT', not 'VLINDERTUIN REAGEERT OP HET WEER'."""
+    after = _words_about(post, index)
+    words = post.words
+    verbs = [k for k in after[:2] if words[k] in lx.ORGANISATION_VERBS]
+    if plainly:
+        verbs = [k for k in verbs if _negated_after(post, k)]
+    return bool(verbs) or any(
+        words[k] in lx.ORGANISATION_WORDS and not _by_another(post, k) for k in after
+    )
+
+
+def _words_about(post: Prepared, index: int) -> list[int]:
+    """The words after a sentence's first word that say what it does: the four after it
+    in its sentence, or the whole next clause when a comma or colon sets the name apart."""
+    sentence, words, clauses = post.sentences[index], post.words, post.clauses
+    k = index + 1
+    if k < len(words) and post.sentences[k] == sentence and clauses[k] != clauses[index]:
+        return [j for j in range(k, len(words)) if clauses[j] == clauses[k]]
+    return [j for j in range(k, min(index + 5, len(words))) if post.sentences[j] == sentence]
+
+
+def _negated_after(post: Prepared, index: int) -> bool:
+    """'reageert nooit', 'informeert ons niet', 'zegt niks': a negation within the three
+    words after a verb, in its sentence."""
+    sentence = post.sentences[index]
+    return any(
+        post.words[k] in _NEGATED and post.sentences[k] == sentence
+        for k in range(index + 1, min(index + 4, len(post.words)))
+    )
+
+
+_NEGATED = lx.NEGATORS | {"niks", "niets"}
+
+
+def _by_another(post: Prepared, index: int) -> bool:
+    """'georganiseerd door het IVN': the organising was another's."""
+    k = index + 1
+    return (
+        k < len(post.words)
+        and post.words[k] == "door"
+        and post.sentences[k] == post.sentences[index]
     )
 
 

@@ -10,6 +10,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -193,11 +194,27 @@ class Prepared:
             and self.folded[self.offsets[i] - 1 : self.offsets[i]] == "."
             and self.offsets[i - 1] + len(self.cased[i - 1]) == self.offsets[i] - 1
         ]
-        if not glued:
+        return self._with_spaces_at([self.offsets[i] - 1 for i in glued])
+
+    def with_wrapped_lines_joined(self, wraps: Callable[[int], bool]) -> "Prepared":
+        """The same post with a single line break after token i read as a space where
+        `wraps(i)` says the word cannot end a sentence ("geen reactie van de\nEsdoorn": a
+        wrapped line). As with glued words, only sentence numbers change."""
+        if "\n" not in self.folded:
+            return self
+        breaks = []
+        for i in range(len(self.words) - 1):
+            gap = self.folded[self.offsets[i] + len(self.cased[i]) : self.offsets[i + 1]]
+            if gap.count("\n") == 1 and gap.isspace() and wraps(i):
+                breaks.append(self.offsets[i] + len(self.cased[i]) + gap.index("\n"))
+        return self._with_spaces_at(breaks)
+
+    def _with_spaces_at(self, positions: list[int]) -> "Prepared":
+        if not positions:
             return self
         text = list(self.folded)
-        for i in glued:
-            text[self.offsets[i] - 1] = " "
+        for position in positions:
+            text[position] = " "
         apart = Prepared("".join(text), self.has_media)
         return apart if apart.words == self.words else self
 

@@ -362,3 +362,51 @@ def test_it_knows_shouting_and_silence_as_complaints(classifier, text):
 )
 def test_it_leaves_benign_shouting_and_saying_nothing_benign(classifier, text):
     assert "negative_experience" not in categories(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HET ZWANENHOF REAGEERT GEWOON NIET!!!! 😡😡",
+        "De juf van De Vlindertuin reageert maar niet op mijn mail",
+        "Ouders van Het Zwanenhof: krijgen jullie ook nooit antwoord van de juf?",
+        "De Vlindertuin: nooit een reactie op vragen over de overblijf",
+    ],
+)
+def test_it_knows_a_school_that_never_answers_in_other_words(classifier, text):
+    assert "negative_experience" in categories(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De juf van Het Zwanenhof reageert echt snel, niet te geloven",
+        "Nooit zo'n snelle reactie gehad als van De Vlindertuin, top",
+        "Nooit meer een antwoord schuldig, die juf van Het Zwanenhof 😄",
+    ],
+)
+def test_it_leaves_a_quick_answer_benign(classifier, text):
+    assert "negative_experience" not in categories(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heeft iemand al iets gehoord over het schoolreisje? De Vlindertuin zegt niks",
+        "Het Zwanenhof zegt er niets over",
+    ],
+)
+def test_it_knows_a_school_named_as_who_says_nothing(classifier, text):
+    assert "negative_experience" in categories(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het Zwanenhof zegt niks verkeerds over de ouders",
+        "Een cijfer zegt niks, vinden ze op De Vlindertuin",
+        "De Vlindertuin vraagt niks extra voor de overblijf, dat zegt genoeg 👍",
+    ],
+)
+def test_it_leaves_a_school_that_says_no_ill_benign(classifier, text):
+    assert "negative_experience" not in categories(classifier, text)

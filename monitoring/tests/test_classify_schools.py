@@ -430,3 +430,112 @@ def test_it_keeps_a_first_word_without_a_school_sign_an_ordinary_word(classifier
 def test_it_flags_the_complaint_of_a_school_named_first(classifier):
     result = classifier.classify("Zwanenhof reageert nooit op mijn mails")
     assert result.categories == ("negative_experience",)
+
+
+# --- Known complaints still missed (the 2026-12-05 complaint audit, part 2) -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # the name, a comma or colon, and what the rest of that clause says of it
+        ("Zwanenhof, geen reactie op mijn mails", "zwanenhof"),
+        ("Zwanehof: al drie weken geen reactie op mijn mailtjes", "zwanenhof"),
+        # shouting: the capital tells nothing, a negated organisation verb does
+        ("ZWANENHOF REAGEERT NOOIT", "zwanenhof"),
+        # shouting with a doubled letter: a typo is looked for in a shouted post too
+        ("ZWANENHOFF REAGEERT NOOIT", "zwanenhof"),
+        # a dropped letter (a spelling variant)
+        ("Zwanehof reageert nooit op mails", "zwanenhof"),
+    ],
+)
+def test_it_finds_a_known_complaints_school(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zwanenhof, geen reactie op mijn mails",
+        "ZWANENHOFF REAGEERT NOOIT",
+        "Zwanehof reageert nooit op mails",
+    ],
+)
+def test_it_gives_a_known_complaint_to_its_school(classifier, text):
+    result = classifier.classify(text)
+    assert "negative_experience" in {flag.category for flag in result.flags_for("zwanenhof")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "VLINDERTUIN REAGEERT OP HET WEER, DE VLINDERS BLIJVEN BINNEN",
+        "ESDOORN VERLIEST IN DE HERFST ZIJN BLAD",
+        "ESDOORNS REAGEREN SLECHT OP DROOGTE",
+        "Esdoorn, eik en beuk: prachtig in de herfst, geen mails meer over de snoeibeurt",
+        "Vlindertuin: rondleiding georganiseerd door het IVN",
+        "Vlindertuin, een mooie middag georganiseerd door de natuurvereniging",
+    ],
+)
+def test_it_keeps_a_shouted_or_topical_first_word_an_ordinary_word(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # the alias "name + town" written with a typo, shouted or not
+        ("ESDOORM NIEUW-BUINEN IS EEN PUINHOOP", "esdoorn"),
+        ("Vlindertuinn Exloo is een puinhoop", "vlindertuin"),
+    ],
+)
+def test_it_finds_a_misspelt_name_followed_by_its_town(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+def test_it_takes_no_part_of_a_town_after_the_bare_word_for_the_town(classifier):
+    assert schools(classifier, "de esdoorn nieuw geplant, de oude was ziek") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # an article before a sentence's first name, shouted or in lower case
+        ("HET ZWANENHOF REAGEERT GEWOON NIET", "zwanenhof"),
+        ("het zwanenhof reageert nooit op mijn mails", "zwanenhof"),
+    ],
+)
+def test_it_finds_a_plain_name_after_an_article_first_in_a_sentence(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["de vlindertuin reageert op het weer", "DE ESDOORN VERLIEST ZIJN BLAD, ZEGT DE HOVENIER"],
+)
+def test_it_keeps_a_plain_name_after_an_article_an_ordinary_word(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # a line broken after an article (a wrapped line) is no sentence end for a name
+        ("Alweer geen reactie van de\nEsdoorn op mijn mail", "esdoorn"),
+        ("Mijn zoon zit op het\nZwanenhof en niemand reageert", "zwanenhof"),
+        ("Wij zijn heel blij met de\nZwanenhof", "zwanenhof"),
+    ],
+)
+def test_it_reads_a_name_after_a_wrapped_line(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik weet het\nEsdoorn verliest zijn blad al",  # "het" ends a sentence there
+        "Mooi plaatje van de\nesdoorn in de tuin",
+    ],
+)
+def test_it_keeps_a_line_start_after_a_sentence_an_ordinary_word(classifier, text):
+    assert schools(classifier, text) == set()

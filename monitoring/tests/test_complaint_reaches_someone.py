@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from monitoring import services
-from monitoring.models import FollowUp
+from monitoring.models import Flag, FollowUp
 from monitoring.sources.base import FetchError
 from monitoring.tests.helpers import make_source, my_cases_section
 from outbox.tests.helpers import run_due_duties
@@ -67,3 +67,40 @@ def test_at_a_school_with_a_director_the_unassigned_case_is_on_their_home_and_da
     dashboard = client.get(reverse("monitoring:dashboard")).content.decode()
     assert reverse("monitoring:case", args=[case.pk]) in dashboard
     assert [m.to for m in mail.outbox] == [[board.email]]  # only the failing source
+
+
+# Complaints as parents write them, which named no school before (the 2026-12-05 audit)
+KNOWN_COMPLAINTS = (
+    "Zwanenhof, geen reactie op mijn mails",
+    "ZWANENHOFF REAGEERT NOOIT",
+    "Zwanehof reageert nooit op mails",
+)
+
+
+def _feed_of(texts) -> bytes:
+    items = "".join(
+        f"<item><title>Bericht</title><link>https://buurt.example/{n}</link>"
+        f"<guid>https://buurt.example/{n}</guid><description>{text}</description></item>"
+        for n, text in enumerate(texts)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<link>https://buurt.example/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def test_a_known_complaint_written_as_parents_write_it_reaches_the_schools_case(
+    feed_server, school_a, school_b, django_capture_on_commit_callbacks
+):
+    feed_server.route("/feed.rss", body=_feed_of(KNOWN_COMPLAINTS))
+    source = make_source(url=feed_server.url("/feed.rss"))  # a town's feed: no school of its own
+    with django_capture_on_commit_callbacks(execute=True):
+        services.source_poll(source_id=source.pk)
+    flagged = Flag.objects.filter(school=school_b, category="negative_experience")
+    # a feed item's text is its title, a line break, its description
+    assert sorted(flag.post.text for flag in flagged) == sorted(
+        f"Bericht\n{text}" for text in KNOWN_COMPLAINTS
+    )
+    cases = FollowUp.objects.filter(school=school_b)
+    assert len(cases) == len(KNOWN_COMPLAINTS) and all(case.is_open for case in cases)
+    assert not Flag.objects.filter(school=school_a).exists()
