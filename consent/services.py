@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consent.access import allowed_again
 from consent.models import (
     Appearance,
     CheckedPupil,
@@ -563,10 +564,15 @@ def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> _Made:
     found = _Made(set(), set(), {})
     if not wanted:
         return found
-    rows = TakedownTask.objects.filter(
-        publication_check_id__in={check_id for check_id, _pupil in wanted}
-    ).values_list(
-        "pk", "publication_check_id", "pupil_id", "assigned_to_id", "done_at", "emailed_at"
+    rows = (
+        TakedownTask.objects.filter(
+            publication_check_id__in={check_id for check_id, _pupil in wanted}
+        )
+        # closed as no longer needed, the picture was left up: the task is made anew
+        .exclude(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED)
+        .values_list(
+            "pk", "publication_check_id", "pupil_id", "assigned_to_id", "done_at", "emailed_at"
+        )
     )
     for pk, check_id, pupil_id, assignee_id, done_at, emailed_at in rows.order_by():
         found.made.add((check_id, pupil_id))
@@ -668,17 +674,13 @@ TAKEDOWN_EMAIL = "consent.duties.takedown_email_send"
 
 
 def _takedown_task_get_or_create(task: TakedownTask) -> TakedownTask | None:
-    """`task` saved, or None when its (check, pupil) already has one."""
-    saved, created = TakedownTask.objects.get_or_create(
-        publication_check=task.publication_check,
-        pupil_id=task.pupil_id,
-        defaults={
-            "assigned_to_id": task.assigned_to_id,
-            "caused_by": task.caused_by,
-            "reason": task.reason,
-        },
-    )
-    return saved if created else None
+    """`task` saved, or None when its (check, pupil) already has an open one."""
+    try:
+        with transaction.atomic():
+            task.save(force_insert=True)
+    except IntegrityError:
+        return None
+    return task
 
 
 @transaction.atomic
@@ -782,17 +784,43 @@ def open_takedowns_query(user) -> tuple[str, list] | None:
     return OPEN_TAKEDOWNS_SQL, [user.pk]
 
 
-def takedown_complete(*, task: TakedownTask, user=None, reach=None) -> int:
-    """Mark the task done (once: a second click changes nothing), by `user`. With `reach`
-    (the tasks the user may mark, `consent.access.takedowns_in_reach`), the picture is
-    taken down: every open task of the same check in reach, the other pupils in it too."""
+@transaction.atomic  # the picture's lock, for "no longer needed"
+def takedown_complete(
+    *,
+    task: TakedownTask,
+    user=None,
+    reach=None,
+    closed_reason: str = TakedownTask.ClosedReason.TAKEN_DOWN,
+) -> int:
+    """Mark the task done (once: a second click changes nothing), by `user`, taken
+    offline or closed as no longer needed (`closed_reason`). With `reach` (the tasks the
+    user may mark, `consent.access.takedowns_in_reach`), the picture is closed: every
+    open task of the same check in reach, the other pupils in it too. "No longer needed"
+    only while consent allows every one of those pupils again, read under the picture's
+    lock: a "no" given since the page was shown refuses it (ValidationError)."""
+    if closed_reason not in TakedownTask.ClosedReason.values:
+        raise ValueError(closed_reason)
     tasks = TakedownTask.objects.filter(done_at__isnull=True)
     if reach is None:
         tasks = tasks.filter(pk=task.pk)
     else:
         same_picture = reach.filter(publication_check_id=task.publication_check_id)
         tasks = tasks.filter(pk__in=same_picture.values("pk"))
-    return tasks.update(done_at=timezone.now(), done_by=user)
+    if closed_reason == TakedownTask.ClosedReason.NOT_NEEDED:
+        lock_checks([task.publication_check_id])
+        _refuse_unless_allowed_again(tasks)
+    return tasks.update(done_at=timezone.now(), done_by=user, closed_reason=closed_reason)
+
+
+def _refuse_unless_allowed_again(tasks) -> None:
+    found = list(tasks.select_related("publication_check", "pupil"))
+    if allowed_again(found) != {each.pk for each in found}:
+        raise ValidationError(
+            _(
+                "Consent was withdrawn again in the meantime: the publication must still be "
+                "taken offline. Take it down, then mark it as taken down."
+            )
+        )
 
 
 # --- Purposes (board) ------------------------------------------------------------
