@@ -161,3 +161,38 @@ def test_the_takedowns_page_after_a_second_no_says_to_take_it_down(
     html = login(teacher_a).get(reverse("consent:takedowns")).content.decode()
     assert "Te doen: Sem Bakker</h2>" in html
     assert "weer toegestaan" not in html and "Offline gehaald</button>" in html
+
+
+def test_a_picture_taken_down_before_the_email_went_out_sends_nothing(
+    login, published, teacher_a, parent_a, pupil_a
+):
+    """The teacher saw the task on the page and took the picture down before the outbox
+    caught up: the e-mail would tell them to do what is done."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    task = TakedownTask.objects.get()
+    login(teacher_a).post(reverse("consent:takedown_done", args=[task.pk]))
+    run_takedown_duties()
+    assert mail.outbox == []
+
+
+def test_a_pupil_who_moved_to_another_school_before_the_email_still_has_it_sent(
+    published, teacher_a, parent_a, pupil_a, school_b, group_b1
+):
+    """The picture was published at the first school and is still up: its teacher there
+    takes it down, wherever the pupil is now."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    pupil_a.school, pupil_a.group = school_b, group_b1
+    pupil_a.save()
+    run_takedown_duties()
+    assert [message.to for message in mail.outbox] == [[teacher_a.email]]
+
+
+def test_a_teacher_deactivated_before_the_email_went_out_is_not_the_one_told(
+    published, teacher_a, director_a, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    teacher_a.is_active = False
+    teacher_a.save()
+    run_takedown_duties()
+    assert [message.to for message in mail.outbox] == [[director_a.email]]
+    assert TakedownTask.objects.get().emailed_at is not None
