@@ -255,11 +255,12 @@ class PublicationCheck(models.Model):
 class CheckedPupilQuerySet(models.QuerySet):
     def still_published(self):
         """Pupils who appear in a check not replaced by a newer one and have no takedown
-        task for it yet: what a "no" for that channel and media would take down."""
+        task for it yet (one closed as no longer needed left it up): what a "no" for that
+        channel and media would take down."""
         takedown = TakedownTask.objects.filter(
             publication_check_id=models.OuterRef("publication_check_id"),
             pupil_id=models.OuterRef("pupil_id"),
-        )
+        ).exclude(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED)
         return self.filter(
             appearance=Appearance.APPEARS, publication_check__replaced_by__isnull=True
         ).exclude(models.Exists(takedown))

@@ -144,3 +144,30 @@ def test_the_migration_keeps_earlier_done_tasks_as_taken_offline(
     migration = importlib.import_module("consent.migrations.0012_takedown_closed_reason")
     migration.done_tasks_were_taken_down(apps, None)
     assert TakedownTask.objects.get().closed_reason == "taken_down"
+
+
+def test_a_picture_closed_as_no_longer_needed_still_counts_as_published(
+    login, published, teacher_a, parent_a, pupil_a
+):
+    """It was left up: the board's and admin's "still visible" counts and a retired
+    channel's place on the parent's page count it, in SQL as through the ORM."""
+    from django.db import connection
+
+    from consent.models import CheckedPupil, Purpose
+    from consent.rules import (
+        CHILD_PURPOSE_INFOS_SQL,
+        _fetch,
+        child_purpose_info_rows_orm,
+        child_purpose_infos,
+    )
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    close(login(teacher_a), TakedownTask.objects.get(), closed_reason="not_needed")
+    assert CheckedPupil.objects.still_published().filter(pupil=pupil_a).count() == 1
+    Purpose.objects.filter(code="sociale-media").update(active=False)
+    assert child_purpose_infos(pupil_a.pk)[1] == {purpose("sociale-media").pk}
+    rows = list(child_purpose_info_rows_orm(pupil_a.pk))
+    assert any(row[-1] for row in rows)
+    if connection.vendor == "postgresql":
+        assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil_a.pk]) == rows
