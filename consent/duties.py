@@ -66,7 +66,13 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
         "consent/email/takedown.txt",
         _("Take down a publication"),
         task.assigned_to_id,
-        {"task": task, "pupils": len(needed), "url": reverse("consent:takedowns")},
+        {
+            "task": task,
+            "pupils": len(needed),
+            # "a parent withdrew" only when that is why each of them is counted
+            "by_parents": all(each.reason == TakedownTask.Reason.ANSWER for each in needed),
+            "url": reverse("consent:takedowns"),
+        },
     ):
         return
     told = TakedownTask.objects.filter(pk__in=[each.pk for each in needed], emailed_at__isnull=True)

@@ -196,3 +196,20 @@ def test_a_teacher_deactivated_before_the_email_went_out_is_not_the_one_told(
     run_takedown_duties()
     assert [message.to for message in mail.outbox] == [[director_a.email]]
     assert TakedownTask.objects.get().emailed_at is not None
+
+
+def test_the_email_gives_the_cause_of_the_pupils_it_counts(
+    group_photo, teacher_a, parent_a, pupil_a, pupil_a2
+):
+    """Sem's "no" wrote the e-mail and was taken back; Roos may no longer be shown (the
+    safeguarding flag, no parent's answer): the e-mail is about Roos, so it does not say a
+    parent withdrew."""
+    from consent.services import pupil_safeguarding_set
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    pupil_safeguarding_set(pupil=pupil_a2, not_in_picture=True)
+    run_takedown_duties()
+    [message] = mail.outbox
+    assert "Een ouder heeft" not in message.body and "een ouder" not in message.body
+    assert "een leerling die te zien is" in message.body
