@@ -56,12 +56,13 @@ def get_takedown_for_user(user, pk) -> TakedownTask:
 
 
 def by_picture(tasks) -> list[list[TakedownTask]]:
-    """Tasks grouped per publication (check), open and done apart, in the order of each
-    group's first task: one card, and one "taken down", per picture however many pupils
-    it lost."""
-    groups: dict[tuple[int, bool], list[TakedownTask]] = {}
+    """Tasks grouped per publication (check), open and done apart (and the done ones by
+    how they were closed), in the order of each group's first task: one card, and one
+    "taken down", per picture however many pupils it lost."""
+    groups: dict[tuple[int, bool, str], list[TakedownTask]] = {}
     for task in tasks:
-        groups.setdefault((task.publication_check_id, task.is_open), []).append(task)
+        key = (task.publication_check_id, task.is_open, task.closed_reason)
+        groups.setdefault(key, []).append(task)
     return list(groups.values())
 
 

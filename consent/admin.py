@@ -100,7 +100,14 @@ class PublicationCheckAdmin(ReadOnlyAdmin):
 
 @admin.register(TakedownTask)
 class TakedownTaskAdmin(ReadOnlyAdmin):
-    list_display = ["id", "publication_check", "assigned_to", "created_at", "done_at"]
+    list_display = [
+        "id",
+        "publication_check",
+        "assigned_to",
+        "created_at",
+        "done_at",
+        "closed_reason",
+    ]
 
 
 @admin.register(ReviewRound)

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import in_language_of
+from consent.access import allowed_again
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
 from consent.recipients import purpose_change_parents, review_round_parents
+from consent.services import lock_checks
 from outbox.services import duties_enqueue_many, duty_mail, duty_readdressed, recipient_email
 from schools.leaders import leader_ids
 
@@ -34,9 +36,11 @@ def _mail(template: str, subject, user_id: int, context: dict) -> bool:
 
 def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
     """E-mail `user_id`, the assignee when the duty was written, about the picture of
-    `task_id`: one e-mail for every pupil the picture lost that is open with them (the
-    tasks made with it, and since, share it). A task handed over before this went out
-    sends nothing: the hand-over wrote the new assignee's own duty."""
+    `task_id`, as its tasks are now: it counts the pupils the picture lost that are open
+    with them and still need it down (consent not given again since). Nothing when none
+    does (every "no" was taken back before this went out), nor when each of them was
+    told already. A task handed over before this went out sends nothing: the hand-over
+    wrote the new assignee's own duty."""
     task = TakedownTask.objects.select_related(
         "publication_check__purpose",
         "publication_check__checked_by",
@@ -45,24 +49,48 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
     if user_id is not None and task.assigned_to_id != user_id:
         logger.info("takedown task %s was handed over; its earlier e-mail is not sent", task_id)
         return
-    same_picture = TakedownTask.objects.filter(
-        publication_check_id=task.publication_check_id,
-        assigned_to_id=task.assigned_to_id,
-        done_at__isnull=True,
-    ).exclude(pk=task.pk)
-    pupils = 1 + same_picture.count()
+    # the picture's lock: a takedown made meanwhile (`takedowns_create` holds it until its
+    # commit) is either read here or sees this e-mail sent, or skipped, and gets its own
+    lock_checks([task.publication_check_id])
+    needed = still_to_take_down(task)
+    if not needed:
+        logger.info(
+            "takedown e-mail for task %s not sent: consent allows its pupils again", task_id
+        )
+        return
+    if all(each.emailed_at is not None for each in needed):
+        logger.info("takedown e-mail for task %s not sent: the assignee was told", task_id)
+        return
     if not _mail(
         "consent/email/takedown.txt",
         _("Take down a publication"),
         task.assigned_to_id,
-        {"task": task, "pupils": pupils, "url": reverse("consent:takedowns")},
+        {
+            "task": task,
+            "pupils": len(needed),
+            # "a parent withdrew" only when that is why each of them is counted
+            "by_parents": all(each.reason == TakedownTask.Reason.ANSWER for each in needed),
+            "url": reverse("consent:takedowns"),
+        },
     ):
         return
-    told = same_picture.filter(emailed_at__isnull=True) | TakedownTask.objects.filter(
-        pk=task_id, emailed_at__isnull=True
-    )
+    told = TakedownTask.objects.filter(pk__in=[each.pk for each in needed], emailed_at__isnull=True)
     told.update(emailed_at=timezone.now())
-    logger.info("takedown e-mail sent for task %s (%s pupils)", task_id, pupils)
+    logger.info("takedown e-mail sent for task %s (%s pupils)", task_id, len(needed))
+
+
+def still_to_take_down(task: TakedownTask) -> list[TakedownTask]:
+    """The open tasks of `task`'s picture with its assignee whose pupil may still not
+    appear on its channel and medium now (`consent.access.allowed_again`)."""
+    same_picture = list(
+        TakedownTask.objects.filter(
+            publication_check_id=task.publication_check_id,
+            assigned_to_id=task.assigned_to_id,
+            done_at__isnull=True,
+        ).select_related("publication_check", "pupil")
+    )
+    again = allowed_again(same_picture)
+    return [each for each in same_picture if each.pk not in again]
 
 
 CONFLICT_EMAIL = "consent.duties.conflict_email_send"

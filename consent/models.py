@@ -251,11 +251,12 @@ class PublicationCheck(models.Model):
 class CheckedPupilQuerySet(models.QuerySet):
     def still_published(self):
         """Pupils who appear in a check not replaced by a newer one and have no takedown
-        task for it yet: what a "no" for that channel and media would take down."""
+        task for it yet (one closed as no longer needed left it up): what a "no" for that
+        channel and media would take down."""
         takedown = TakedownTask.objects.filter(
             publication_check_id=models.OuterRef("publication_check_id"),
             pupil_id=models.OuterRef("pupil_id"),
-        )
+        ).exclude(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED)
         return self.filter(
             appearance=Appearance.APPEARS, publication_check__replaced_by__isnull=True
         ).exclude(models.Exists(takedown))
@@ -319,6 +320,10 @@ class TakedownTask(models.Model):
         AUTHORITY = "authority", _("who has parental authority (gezag) changed")
         ERASED = "erased", _("the pupil left and their record was erased")
 
+    class ClosedReason(models.TextChoices):
+        TAKEN_DOWN = "taken_down", _("taken offline")
+        NOT_NEEDED = "not_needed", _("no longer needed: consent was given again")
+
     publication_check = models.ForeignKey(
         PublicationCheck,
         on_delete=models.CASCADE,
@@ -356,6 +361,11 @@ class TakedownTask(models.Model):
         related_name="+",
         verbose_name=_("done by"),
     )
+    # How it was closed; empty while open. A task closed as not needed left the picture
+    # up: a later "no" makes a new task for the same pupil and picture.
+    closed_reason = models.CharField(
+        _("closed as"), max_length=20, choices=ClosedReason.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("takedown task")
@@ -363,8 +373,14 @@ class TakedownTask(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["publication_check", "pupil"], name="one_takedown_per_check_and_pupil"
-            )
+                fields=["publication_check", "pupil"],
+                condition=models.Q(done_at__isnull=True),
+                name="one_open_takedown_per_check_and_pupil",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_reason="") | models.Q(done_at__isnull=False),
+                name="takedown_closed_reason_only_when_done",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -373,6 +389,11 @@ class TakedownTask(models.Model):
     @property
     def is_open(self) -> bool:
         return self.done_at is None
+
+    @property
+    def left_up(self) -> bool:
+        """Closed without taking the picture offline: a later "no" takes it down anew."""
+        return self.closed_reason == self.ClosedReason.NOT_NEEDED
 
 
 class ConflictNotice(models.Model):

@@ -187,7 +187,8 @@ def purpose_infos(
 # Every purpose with its versions as PURPOSE_INFOS_SQL reads them, and per version row
 # whether the pupil still appears in something published on a retired purpose
 # (CheckedPupil.objects.still_published: in a check not replaced, without a takedown task
-# for it yet). The parent's page runs it instead of PURPOSE_INFOS_SQL: the same one query.
+# for it yet, other than one closed as no longer needed). The parent's page runs it
+# instead of PURPOSE_INFOS_SQL: the same one query.
 CHILD_PURPOSE_INFOS_SQL = sql.prepared(
     "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"
     " v.text, v.text_hash, v.kind, v.published_at, v.created_by_id, v.parents_emailed_at,"
@@ -196,7 +197,8 @@ CHILD_PURPOSE_INFOS_SQL = sql.prepared(
     " WHERE c.pupil_id = %s AND c.appearance = 'appears' AND k.purpose_id = p.id"
     " AND NOT EXISTS(SELECT 1 FROM consent_publicationcheck r WHERE r.replaces_id = k.id)"
     " AND NOT EXISTS(SELECT 1 FROM consent_takedowntask t"
-    " WHERE t.publication_check_id = k.id AND t.pupil_id = c.pupil_id)) END"
+    " WHERE t.publication_check_id = k.id AND t.pupil_id = c.pupil_id"
+    " AND t.closed_reason <> 'not_needed')) END"
     " FROM consent_purposeversion v JOIN consent_purpose p ON p.id = v.purpose_id"
     " ORDER BY p.ordering, p.code, v.number"
 )

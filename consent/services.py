@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consent.access import allowed_again
 from consent.models import (
     Appearance,
     CheckedPupil,
@@ -39,6 +40,7 @@ from consent.rules import (
     shown_state,
 )
 from consent.signals import events_written_in_bulk
+from outbox.models import Duty
 from outbox.services import duties_enqueue_many, duty_enqueue, emailed_users
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
 from schools.leaders import acting_pairs, leader_ids
@@ -455,7 +457,7 @@ def takedowns_create(
     assignees = _takedown_assignees({task.publication_check for task in wanted.values()})
     for task in wanted.values():
         task.assigned_to_id = assignees[task.publication_check.pk]
-    return _takedown_tasks_create(wanted, *_takedowns_made(wanted))
+    return _takedown_tasks_create(wanted, _takedowns_made(wanted))
 
 
 def lock_checks(ids: Collection[int]) -> None:
@@ -525,10 +527,12 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
         assignee = assignees.get(task.publication_check_id, user_id)
         if assignee != user_id:
             task.assigned_to_id = assignee
+            if task.is_open:  # `emailed_at`: the assignee was told; the new one is not yet
+                task.emailed_at = None
             moved.append(task)
     if not moved:
         return []
-    TakedownTask.objects.bulk_update(moved, ["assigned_to"])
+    TakedownTask.objects.bulk_update(moved, ["assigned_to", "emailed_at"])
     duties_enqueue_many(
         duties=[
             (
@@ -542,54 +546,116 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
     return moved
 
 
-def _takedowns_made(
-    wanted: Mapping[tuple[int, int], TakedownTask],
-) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """Of these checks: which (check, pupil) already have their task, and which (check,
-    assignee) already have an open one. One query, after the checks were locked (in a
-    statement of its own: a locking read sees other rows as they were when it started,
-    before the transaction it waited for committed)."""
+@dataclass
+class _Made:
+    """What `_takedowns_made` found on the checks of the wanted tasks."""
+
+    made: set[tuple[int, int]]  # (check, pupil) with its task
+    told: set[tuple[int, int]]  # (check, assignee) with an open task they were e-mailed
+    # (check, pupil) -> (its open task nobody e-mailed, its assignee)
+    untold: dict[tuple[int, int], tuple[int, int]]
+
+
+def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> _Made:
+    """Of these checks: which (check, pupil) already have their task, which (check,
+    assignee) were e-mailed about an open one, and the open tasks not e-mailed. One query,
+    after the checks were locked (in a statement of its own: a locking read sees other
+    rows as they were when it started, before the transaction it waited for committed)."""
+    found = _Made(set(), set(), {})
     if not wanted:
-        return set(), set()
-    rows = TakedownTask.objects.filter(
-        publication_check_id__in={check_id for check_id, _pupil in wanted}
-    ).values_list("publication_check_id", "pupil_id", "assigned_to_id", "done_at")
-    made, told = set(), set()
-    for check_id, pupil_id, assignee_id, done_at in rows.order_by():
-        made.add((check_id, pupil_id))
-        if done_at is None:
-            told.add((check_id, assignee_id))
-    return made, told
+        return found
+    rows = (
+        TakedownTask.objects.filter(
+            publication_check_id__in={check_id for check_id, _pupil in wanted}
+        )
+        # closed as no longer needed, the picture was left up: the task is made anew
+        .exclude(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED)
+        .values_list(
+            "pk", "publication_check_id", "pupil_id", "assigned_to_id", "done_at", "emailed_at"
+        )
+    )
+    for pk, check_id, pupil_id, assignee_id, done_at, emailed_at in rows.order_by():
+        found.made.add((check_id, pupil_id))
+        if done_at is None and emailed_at is not None:
+            found.told.add((check_id, assignee_id))
+        elif done_at is None:
+            found.untold[(check_id, pupil_id)] = (pk, assignee_id)
+    _still_to_be_told(found)
+    return found
+
+
+def _still_to_be_told(found: _Made) -> None:
+    """An open task not e-mailed yet whose e-mail is still waiting in the outbox: its
+    picture will be told when it runs (`consent.duties.takedown_email_send` reads the
+    tasks then, under the picture's lock), so it counts as told. One query, only when
+    there is such a task."""
+    if not found.untold:
+        return
+    waiting = set(
+        Duty.objects.filter(
+            handler=TAKEDOWN_EMAIL,
+            status=Duty.Status.PENDING,
+            payload__task_id__in=[pk for pk, _assignee in found.untold.values()],
+        ).values_list("payload__task_id", flat=True)
+    )
+    for key, (pk, assignee_id) in list(found.untold.items()):
+        if pk in waiting:
+            found.told.add((key[0], assignee_id))
+            del found.untold[key]
 
 
 def _takedown_tasks_create(
-    wanted: Mapping[tuple[int, int], TakedownTask],
-    made: set[tuple[int, int]],
-    told: Collection[tuple[int, int]] = frozenset(),
+    wanted: Mapping[tuple[int, int], TakedownTask], found: _Made
 ) -> list[TakedownTask]:
-    """The wanted tasks not `made` before, in one INSERT, and their e-mails as outbox
+    """The wanted tasks not made before, in one INSERT, and their e-mails as outbox
     duties in another. A task made meanwhile by a change of meaning (which takes no pupil
     lock) makes the INSERT fail: then each is made, or found, one by one.
 
     One e-mail per picture: the new tasks of one check for one assignee share it, and a
-    check whose assignee has an open task on it already (`told`: (check, assignee)) gets
-    none: the picture is taken down once, whatever number of pupils it lost."""
-    tasks = [task for key, task in wanted.items() if key not in made]
-    if not tasks:
-        return []
-    try:
-        with transaction.atomic():
-            TakedownTask.objects.bulk_create(tasks)
-    except IntegrityError:
-        tasks = [task for task in map(_takedown_task_get_or_create, tasks) if task is not None]
-    duties_enqueue_many(
-        duties=[
-            (f"takedown-email:{task.pk}", TAKEDOWN_EMAIL, _takedown_email_payload(task))
-            for task in _one_per_picture(tasks)
-            if (task.publication_check_id, task.assigned_to_id) not in told
-        ]
-    )
+    check whose assignee was e-mailed about an open task on it (`found.told`) gets none:
+    the picture is taken down once, whatever number of pupils it lost. A task still open
+    that nobody was e-mailed about (its "no" was taken back before the e-mail went out,
+    which then sent nothing) gets an e-mail again now that it is wanted again."""
+    tasks = [task for key, task in wanted.items() if key not in found.made]
+    if tasks:
+        try:
+            with transaction.atomic():
+                TakedownTask.objects.bulk_create(tasks)
+        except IntegrityError:
+            tasks = [task for task in map(_takedown_task_get_or_create, tasks) if task is not None]
+    new_duties = [
+        (f"takedown-email:{task.pk}", TAKEDOWN_EMAIL, _takedown_email_payload(task))
+        for task in _one_per_picture(tasks)
+        if (task.publication_check_id, task.assigned_to_id) not in found.told
+    ]
+    duties_enqueue_many(duties=new_duties + _untold_duties(wanted, found))
     return tasks
+
+
+def _untold_duties(wanted: Mapping[tuple[int, int], TakedownTask], found: _Made) -> list:
+    """An e-mail duty per picture with an open task wanted again that nobody was e-mailed
+    about, keyed by what wants it again (the "no", or the moment): not the first one's
+    key, which is done."""
+    first: dict[tuple[int, int], int] = {}  # (check, assignee) -> the first such task
+    for (check_id, pupil_id), (pk, assignee_id) in sorted(found.untold.items()):
+        if (check_id, pupil_id) in wanted and (check_id, assignee_id) not in found.told:
+            first[(check_id, assignee_id)] = min(pk, first.get((check_id, assignee_id), pk))
+    cause = _cause_of(wanted.values())
+    return [
+        (
+            f"takedown-email:{pk}:again:{cause}",
+            TAKEDOWN_EMAIL,
+            {"task_id": pk, "user_id": assignee_id},
+        )
+        for (_check, assignee_id), pk in first.items()
+    ]
+
+
+def _cause_of(tasks: Iterable[TakedownTask]) -> str:
+    """What wants these tasks now, for an idempotency key: the latest "no" among them, or
+    (a change of meaning, of gezag, a flag) the moment."""
+    events = [task.caused_by_id for task in tasks if task.caused_by_id is not None]
+    return f"event-{max(events)}" if events else timezone.now().strftime("%Y%m%dT%H%M%S.%f")
 
 
 def _one_per_picture(tasks: Iterable[TakedownTask]) -> list[TakedownTask]:
@@ -608,17 +674,13 @@ TAKEDOWN_EMAIL = "consent.duties.takedown_email_send"
 
 
 def _takedown_task_get_or_create(task: TakedownTask) -> TakedownTask | None:
-    """`task` saved, or None when its (check, pupil) already has one."""
-    saved, created = TakedownTask.objects.get_or_create(
-        publication_check=task.publication_check,
-        pupil_id=task.pupil_id,
-        defaults={
-            "assigned_to_id": task.assigned_to_id,
-            "caused_by": task.caused_by,
-            "reason": task.reason,
-        },
-    )
-    return saved if created else None
+    """`task` saved, or None when its (check, pupil) already has an open one."""
+    try:
+        with transaction.atomic():
+            task.save(force_insert=True)
+    except IntegrityError:
+        return None
+    return task
 
 
 @transaction.atomic
@@ -722,17 +784,43 @@ def open_takedowns_query(user) -> tuple[str, list] | None:
     return OPEN_TAKEDOWNS_SQL, [user.pk]
 
 
-def takedown_complete(*, task: TakedownTask, user=None, reach=None) -> int:
-    """Mark the task done (once: a second click changes nothing), by `user`. With `reach`
-    (the tasks the user may mark, `consent.access.takedowns_in_reach`), the picture is
-    taken down: every open task of the same check in reach, the other pupils in it too."""
+@transaction.atomic  # the picture's lock, for "no longer needed"
+def takedown_complete(
+    *,
+    task: TakedownTask,
+    user=None,
+    reach=None,
+    closed_reason: str = TakedownTask.ClosedReason.TAKEN_DOWN,
+) -> int:
+    """Mark the task done (once: a second click changes nothing), by `user`, taken
+    offline or closed as no longer needed (`closed_reason`). With `reach` (the tasks the
+    user may mark, `consent.access.takedowns_in_reach`), the picture is closed: every
+    open task of the same check in reach, the other pupils in it too. "No longer needed"
+    only while consent allows every one of those pupils again, read under the picture's
+    lock: a "no" given since the page was shown refuses it (ValidationError)."""
+    if closed_reason not in TakedownTask.ClosedReason.values:
+        raise ValueError(closed_reason)
     tasks = TakedownTask.objects.filter(done_at__isnull=True)
     if reach is None:
         tasks = tasks.filter(pk=task.pk)
     else:
         same_picture = reach.filter(publication_check_id=task.publication_check_id)
         tasks = tasks.filter(pk__in=same_picture.values("pk"))
-    return tasks.update(done_at=timezone.now(), done_by=user)
+    if closed_reason == TakedownTask.ClosedReason.NOT_NEEDED:
+        lock_checks([task.publication_check_id])
+        _refuse_unless_allowed_again(tasks)
+    return tasks.update(done_at=timezone.now(), done_by=user, closed_reason=closed_reason)
+
+
+def _refuse_unless_allowed_again(tasks) -> None:
+    found = list(tasks.select_related("publication_check", "pupil"))
+    if allowed_again(found) != {each.pk for each in found}:
+        raise ValidationError(
+            _(
+                "Consent was withdrawn again in the meantime: the publication must still be "
+                "taken offline. Take it down, then mark it as taken down."
+            )
+        )
 
 
 # --- Purposes (board) ------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.urls import reverse
 from consent.models import TakedownTask
 from consent.services import (
     Answer,
+    _Made,
     _takedown_tasks_create,
     consent_decide,
     publication_check_create,
@@ -216,7 +217,9 @@ def test_a_task_made_meanwhile_is_not_made_again_nor_mailed_twice(teacher_a, par
         )
         for check in checks
     }
-    made = _takedown_tasks_create(wanted, made=set())  # as if the lookup had missed `first`
+    made = _takedown_tasks_create(
+        wanted, _Made(set(), set(), {})
+    )  # as if the lookup had missed `first`
     assert {task.publication_check_id for task in made} == {checks[1].pk, checks[2].pk}
     assert TakedownTask.objects.count() == 3
     assert TakedownTask.objects.get(publication_check=checks[0]).pk == first.pk

@@ -223,3 +223,40 @@ def test_an_adjusted_check_and_a_withdrawal_at_once_both_succeed(
     assert newer.checked_pupils.get().appearance == "unrecognisable"
     # the "no" came before the adjustment: the first check, still counting then, is taken down
     assert list(TakedownTask.objects.values_list("publication_check_id", flat=True)) == [check.pk]
+
+
+@pytest.mark.parametrize("withdrawal_first", [True, False])
+def test_an_email_not_needed_any_more_and_a_new_no_at_once_still_tell_the_teacher(
+    teacher_a, group_a2, pupil_a, pupil_a2, parent_a, withdrawal_first
+):
+    """Sem's "no" was taken back before its e-mail went out; as that e-mail runs (and
+    finds nothing to send), Roos's parent says no. Roos's "no" counts on the e-mail still
+    waiting; the e-mail reads the picture's tasks under its lock, after Roos's task was
+    committed or before it was looked up: either way the teacher is told, once."""
+    from outbox.services import duty_run
+
+    StaffMembership.objects.get(user=teacher_a).groups.add(group_a2)
+    parent_a2 = second_parent(pupil_a2, "ouder.roos@example.org")
+    for pupil, parent in [(pupil_a, parent_a), (pupil_a2, parent_a2)]:
+        decide(pupil, parent, "sociale-media", "photo", True)
+    publication_check_create(
+        user=teacher_a,
+        purpose=purpose("sociale-media"),
+        media_type="photo",
+        pupils=[pupil_a, pupil_a2],
+    )
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    [waiting] = takedown_duties()
+
+    def withdraw():
+        decide(pupil_a2, parent_a2, "sociale-media", "photo", False)
+
+    def email():
+        duty_run(duty_id=waiting.pk)
+
+    at_the_same_moment(*((withdraw, email) if withdrawal_first else (email, withdraw)))
+    for pk in takedown_duties().filter(status=Duty.Status.PENDING).values_list("pk", flat=True):
+        duty_run(duty_id=pk)
+    assert [m.to for m in mail.outbox] == [[teacher_a.email]]
+    assert TakedownTask.objects.get(pupil=pupil_a2).emailed_at is not None

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -345,8 +346,30 @@ def _cards(tasks, again: set[int]) -> list[list[TakedownTask]]:
 @login_required
 @require_POST
 def takedown_done(request, pk):
-    """The picture of this task is taken down: for every pupil in it the user may mark."""
+    """The picture of this task is closed, for every pupil in it the user may mark: taken
+    offline, or (`closed_reason` "not_needed") no longer needed as consent came back."""
     task = get_takedown_for_user(request.user, pk)
-    takedown_complete(task=task, user=request.user, reach=takedowns_in_reach(request.user))
-    messages.success(request, _("Marked as taken down."))
+    closed_reason = request.POST.get("closed_reason", TakedownTask.ClosedReason.TAKEN_DOWN)
+    if closed_reason not in TakedownTask.ClosedReason.values:
+        messages.error(request, _("Unknown choice."))
+        return redirect("consent:takedowns")
+    try:
+        takedown_complete(
+            task=task,
+            user=request.user,
+            reach=takedowns_in_reach(request.user),
+            closed_reason=closed_reason,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, CLOSED_MESSAGES[closed_reason])
     return redirect("consent:takedowns")
+
+
+CLOSED_MESSAGES = {
+    TakedownTask.ClosedReason.TAKEN_DOWN: gettext_lazy("Marked as taken down."),
+    TakedownTask.ClosedReason.NOT_NEEDED: gettext_lazy(
+        "Closed: taking it down was no longer needed."
+    ),
+}
