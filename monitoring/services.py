@@ -880,10 +880,12 @@ def followup_update(
         held_on or case.held_on
     ):
         raise ValidationError(_("Give the date the conversation was held."))
+    today = school_date(now)
+    _check_planned_for(case, status, planned_for, today=today)
     _check_held_on(
         None if again else held_on or case.held_on,
         planned_for or case.planned_for,
-        today=timezone.localdate(now),
+        today=today,
     )
     was_finished = case.status in FollowUp.FINISHED_STATUSES
     finishing = status in FollowUp.FINISHED_STATUSES and not was_finished
@@ -1036,6 +1038,34 @@ def followups_unassigned_reach(
             notifications.case_assignment_announce(case_id=case_id, assignee_id=leader)
             given.append(case_id)
     return given
+
+
+def school_date(now: datetime.datetime) -> datetime.date:
+    """The date at the schools (settings.TIME_ZONE, Europe/Amsterdam), whatever time zone
+    is active: a conversation's dates are the school's days."""
+    return timezone.localdate(now, timezone.get_default_timezone())
+
+
+def _check_planned_for(
+    case: FollowUp, status: str, planned_for: datetime.date | None, *, today: datetime.date
+) -> None:
+    """A conversation is planned for today or later, when the case comes to "planned" or
+    its date is moved. A plan whose day has since passed keeps taking notes; a conversation
+    that was held is recorded as held, with its past dates."""
+    if status != FollowUp.Status.CONVERSATION_PLANNED:
+        return
+    date = planned_for or case.planned_for
+    moved = status != case.status or (planned_for is not None and planned_for != case.planned_for)
+    if moved and date is not None and date < today:
+        raise ValidationError(
+            {
+                "planned_for": _(
+                    "A conversation cannot be planned in the past: give today's date or a "
+                    "later one. A conversation that already took place is recorded as "
+                    "“conversation held”."
+                )
+            }
+        )
 
 
 def _check_held_on(

@@ -101,8 +101,12 @@ def test_it_closes_a_new_case_when_its_only_flag_is_dismissed(source, school_a, 
 def test_it_moves_a_case_through_planned_held_closed(school_a, teacher_a):
     case = make_case(school_a)
     day = datetime.date(2026, 11, 12)
-    services.followup_update(
-        case=case, status="conversation_planned", assigned_to=teacher_a, planned_for=day
+    services.followup_update(  # planned on 5 November
+        case=case,
+        status="conversation_planned",
+        assigned_to=teacher_a,
+        planned_for=day,
+        now=datetime.datetime(2026, 11, 5, 9, 0, tzinfo=datetime.UTC),
     )
     services.followup_update(
         case=case, status="conversation_held", assigned_to=teacher_a, held_on=day
