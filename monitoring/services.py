@@ -548,16 +548,19 @@ class CaseFinder:
         return self.by_school[school_id]
 
     def open_or_join(
-        self, *, school_id: int, post: Post, urgent: bool, reopen: bool = False
+        self, *, school_id: int, post: Post, urgent: bool, reopen: bool = False, by=None
     ) -> FollowUp:
         """The open case this story belongs to: the post's own, a near-duplicate's, or new.
-        With `reopen` (an edit brought new terms), the post's own finished case is reopened
-        before a near-duplicate's is joined or a new one opened."""
+        With `reopen` (an edit brought new terms; with `by`, a staff member marked the post),
+        the post's own finished case is reopened before a near-duplicate's is joined or a
+        new one opened."""
         from monitoring.notifications import urgent_case_queue
 
         case = self.own(school_id, post)
+        reopened = False
         if case is None and reopen:
-            case = self.reopen(school_id, post)
+            case = self.reopen(school_id, post, by=by)
+            reopened = case is not None
         case = case or self._near_duplicate(school_id, post)
         if case is None:
             case = FollowUp.objects.create(
@@ -568,8 +571,12 @@ class CaseFinder:
         if urgent and case.priority != FollowUp.Priority.URGENT:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
-        if urgent and case.urgent_notified_at is None and urgent_case_queue(case=case):
-            case.urgent_notified_at = self.now
+        if urgent and case.urgent_notified_at is None:
+            # made urgent by what reopened it: the notice says the case was reopened
+            by_id = by.pk if reopened and by is not None else None
+            edited = reopened and by is None
+            if urgent_case_queue(case=case, again=reopened, excluding=by_id, edited=edited):
+                case.urgent_notified_at = self.now
         return case
 
     def own(self, school_id: int, post: Post) -> FollowUp | None:
@@ -581,10 +588,11 @@ class CaseFinder:
         )
         return own.order_by("-opened_at").first()
 
-    def reopen(self, school_id: int, post: Post) -> FollowUp | None:
+    def reopen(self, school_id: int, post: Post, *, by=None) -> FollowUp | None:
         """The post's latest finished case at this school, reopened where it stood (closed
         → conversation held, no action → new; followup_update's reopen path: who closed it
-        cleared, the assignee told). Nobody assigned: the school's leaders' first gets it."""
+        cleared, the assignee told). Nobody assigned: the school's leaders' first gets it.
+        `by`: the staff member whose mark reopens it; None: the writer's edit did."""
         if post.classified_at is None:
             return None
         case = (
@@ -606,11 +614,12 @@ class CaseFinder:
                 status=REOPENED_AT[case.status],
                 assigned_to=assignee,
                 notes=case.notes,
+                user=by,
                 now=self.now,
-                edited=True,
+                edited=by is None,
             )
         except ValidationError:  # dates the form would refuse: a new case, not a failed run
-            log.warning("monitoring case %s could not be reopened by an edit", case.pk)
+            log.warning("monitoring case %s could not be reopened", case.pk)
             return None
         self.candidates(school_id).append(case)
         return case
@@ -915,15 +924,16 @@ def followup_update(
     if reopening and case.assigned_to_id is None:
         followups_unassigned_reach(case_ids=[case.pk])
     urgent = case.priority == FollowUp.Priority.URGENT
-    if reopening and urgent and _urgent_again(case, by_id):
+    if reopening and urgent and _urgent_again(case, by_id, edited=edited):
         case.urgent_notified_at = now
     return case
 
 
-def _urgent_again(case: FollowUp, by_id: int | None) -> bool:
+def _urgent_again(case: FollowUp, by_id: int | None, *, edited: bool) -> bool:
     """An urgent case reopened: its directors are told again, once for this reopening
-    (the claim was cleared with it), except whoever reopened it."""
-    return notifications.urgent_case_queue(case=case, again=True, excluding=by_id)
+    (the claim was cleared with it), that it was reopened and why, except whoever
+    reopened it."""
+    return notifications.urgent_case_queue(case=case, again=True, excluding=by_id, edited=edited)
 
 
 def _second_conversation(case: FollowUp, notes: str, planned_for) -> str:
