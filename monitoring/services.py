@@ -439,6 +439,8 @@ def posts_classify(
             flags += _flag_post(post, school_id, result, school_flags, now, known, cases)
     Mention.objects.bulk_create(mentions, ignore_conflicts=True, batch_size=500)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
+    for post in posts:  # the callers' rows as stored (CaseFinder.own reads it)
+        post.classified_at = now
     followups_unassigned_reach(case_ids=cases.opened)
     return flags
 
@@ -777,8 +779,9 @@ def post_mark(
     """Staff say a post is a signal of a category for a school ("dit is een klacht").
 
     Recorded with who and when, as labelled data for the learned layer; a case category
-    opens or joins a follow-up case like a flag of the classifier does. Marking a dismissed
-    flag again takes the dismissal back.
+    opens or joins a follow-up case like a flag of the classifier does, and reopens the
+    post's finished case as an edit with new terms does. Marking a dismissed flag again
+    takes the dismissal back.
     """
     if category not in CATEGORY_LABELS:
         raise ValidationError(_("Choose a category."))
@@ -802,8 +805,10 @@ def post_mark(
     if category in CASE_CATEGORIES and (flag.followup is None or not flag.followup.is_open):
         urgent = is_urgent(post.text, flag.matched)
         flag.urgent = urgent
+        # as an edit does: the post's finished case is reopened (who closed it cleared, its
+        # assignee told), not left behind for a second case about the same post
         flag.followup = CaseFinder(now=now).open_or_join(
-            school_id=school.pk, post=post, urgent=urgent
+            school_id=school.pk, post=post, urgent=urgent, reopen=True, by=user
         )
         if dismissed_case is not None:
             _assignee_back(flag.followup, dismissed_case)
