@@ -308,6 +308,10 @@ class Flag(models.Model):
     rule_version = models.CharField(_("rule version"), max_length=40)
     urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(_("flagged at"))
+    # When it last became a signal: created_at, or when a dismissed flag was raised again
+    # (an edit with new terms, a mark by hand). The dashboard's recent flags go by it, so a
+    # flag raised again is recent; created_at keeps the first time (reports count by it).
+    raised_at = models.DateTimeField(_("raised at"))
     followup = models.ForeignKey(
         FollowUp,
         on_delete=models.SET_NULL,
@@ -353,14 +357,14 @@ class Flag(models.Model):
             # urgent first; for all schools and per school (see bench/ and test_indexes).
             models.Index(
                 F("urgent").desc(),
-                F("created_at").desc(),
+                F("raised_at").desc(),
                 name="flag_open_recent",
                 condition=OPEN_FLAG,
             ),
             models.Index(
                 "school",
                 F("urgent").desc(),
-                F("created_at").desc(),
+                F("raised_at").desc(),
                 name="flag_open_recent_school",
                 condition=OPEN_FLAG,
             ),
@@ -380,6 +384,11 @@ class Flag(models.Model):
     @property
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category, self.category)
+
+    @property
+    def raised_again(self) -> bool:
+        """Dismissed once and a signal again since (raised_at is then later)."""
+        return self.raised_at is not None and self.raised_at > self.created_at
 
     @property
     def is_learned(self) -> bool:

@@ -471,14 +471,19 @@ def _flag_post(
         flag = known.get((post.pk, school_id, fr.category))
         if flag is None:
             flag = Flag.objects.create(
-                post=post, school_id=school_id, category=fr.category, created_at=now, **values
+                post=post,
+                school_id=school_id,
+                category=fr.category,
+                created_at=now,
+                raised_at=now,
+                **values,
             )
         else:
             if fr.category in CASE_CATEGORIES and not set(fr.matched) <= set(flag.matched):
                 fresh.append(flag)
             if _new_evidence(flag, fr.matched):
                 values.update(dismissed_as_false_positive=False, dismissed_by=None)
-                values["dismissed_at"] = None
+                values.update(dismissed_at=None, raised_at=now)  # recent again; created_at stays
                 raised_again.append(flag)
             Flag.objects.filter(pk=flag.pk).update(**values)
         flags.append(flag)
@@ -797,10 +802,13 @@ def post_mark(
             "matched": [STAFF_RULE_VERSION],
             "rule_version": STAFF_RULE_VERSION,
             "created_at": now,
+            "raised_at": now,
         },
     )
     flag.marked_by, flag.marked_at = user, now
     dismissed_case = flag.followup if flag.dismissed_as_false_positive else None
+    if flag.dismissed_as_false_positive:
+        flag.raised_at = now  # raised again by hand: recent again; created_at stays
     flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = False, None, None
     if category in CASE_CATEGORIES and (flag.followup is None or not flag.followup.is_open):
         urgent = is_urgent(post.text, flag.matched)
