@@ -287,6 +287,19 @@ class FollowUp(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
 
+    def version_token(self) -> str:
+        """What a case form was read with: the token changes with anything the form
+        changes, so a form read before someone else saved the case is recognised."""
+        state = (
+            self.status,
+            self.assigned_to_id,
+            self.planned_for,
+            self.held_on,
+            self.notes,
+            self.closed_at,
+        )
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
+
 
 class Flag(models.Model):
     # A flag outlives its post: retention deletes the post (and its text), the anonymous

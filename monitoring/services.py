@@ -875,13 +875,24 @@ def followup_update(
     user=None,
     now: datetime.datetime | None = None,
     edited: bool = False,
+    seen: str = "",
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates; or
     reopen a finished one. `user` is who does it: a closing records them, and the
     assignee is told when it was someone else (so is a reopening). `edited`: the portal
-    reopens it because an edit of one of its posts brought new terms (the e-mail says so)."""
+    reopens it because an edit of one of its posts brought new terms (the e-mail says so).
+    `seen`: the case's version_token when its form was read; refused when it changed
+    since (another director saved it meanwhile)."""
     now = now or timezone.now()
     previous_id = _stored_assignee_id(case)
+    if seen and seen != case.version_token():
+        raise ValidationError(
+            _(
+                "This case was changed meanwhile by someone else; the page now shows it as "
+                "it is. Check the status, dates and notes, and save again if needed."
+            ),
+            code="stale",
+        )
     newly_assigned = assigned_to is not None and assigned_to.pk != previous_id
     if newly_assigned and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists():
         raise ValidationError(_("Assign the case to a staff member of this school."))
@@ -983,12 +994,14 @@ def _reopened_assignee(case: FollowUp, assignee):
 
 
 def _stored_assignee_id(case: FollowUp) -> int | None:
-    """The case's assignee as stored now, its row locked until the transaction ends: a
-    form read before another request (or a hand-over) changed the assignee is compared
-    with what is there, so each assignment is announced once and a case handed over
-    meanwhile is not quietly given back to someone who left."""
-    rows = FollowUp.objects.select_for_update().filter(pk=case.pk)
-    return rows.values_list("assigned_to_id", flat=True).get()
+    """The case's assignee as stored now, its row locked until the transaction ends and
+    `case` read again: a form read before another request (or a hand-over) changed the
+    case is compared with what is there, so each assignment is announced once, a case
+    handed over meanwhile is not quietly given back to someone who left, and a close
+    committed meanwhile is not saved over (undoing it is a reopening, told as one)."""
+    FollowUp.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()
+    case.refresh_from_db()
+    return case.assigned_to_id
 
 
 @transaction.atomic
