@@ -158,6 +158,9 @@ class FollowUpForm(forms.Form):
     notes = forms.CharField(
         label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # the case as this form was read (FollowUp.version_token): another director's save
+    # meanwhile is not overwritten (services.followup_update)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, staff, can_assign=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -283,6 +283,19 @@ class FollowUp(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
 
+    def version_token(self) -> str:
+        """What a case form was read with: the token changes with anything the form
+        changes, so a form read before someone else saved the case is recognised."""
+        state = (
+            self.status,
+            self.assigned_to_id,
+            self.planned_for,
+            self.held_on,
+            self.notes,
+            self.closed_at,
+        )
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
+
 
 class Flag(models.Model):
     # A flag outlives its post: retention deletes the post (and its text), the anonymous
@@ -304,6 +317,10 @@ class Flag(models.Model):
     rule_version = models.CharField(_("rule version"), max_length=40)
     urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(_("flagged at"))
+    # When it last became a signal: created_at, or when a dismissed flag was raised again
+    # (an edit with new terms, a mark by hand). The dashboard's recent flags go by it, so a
+    # flag raised again is recent; created_at keeps the first time (reports count by it).
+    raised_at = models.DateTimeField(_("raised at"))
     followup = models.ForeignKey(
         FollowUp,
         on_delete=models.SET_NULL,
@@ -349,14 +366,14 @@ class Flag(models.Model):
             # urgent first; for all schools and per school (see bench/ and test_indexes).
             models.Index(
                 F("urgent").desc(),
-                F("created_at").desc(),
+                F("raised_at").desc(),
                 name="flag_open_recent",
                 condition=OPEN_FLAG,
             ),
             models.Index(
                 "school",
                 F("urgent").desc(),
-                F("created_at").desc(),
+                F("raised_at").desc(),
                 name="flag_open_recent_school",
                 condition=OPEN_FLAG,
             ),
@@ -376,6 +393,11 @@ class Flag(models.Model):
     @property
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category, self.category)
+
+    @property
+    def raised_again(self) -> bool:
+        """Dismissed once and a signal again since (raised_at is then later)."""
+        return self.raised_at is not None and self.raised_at > self.created_at
 
     @property
     def is_learned(self) -> bool:

@@ -55,10 +55,17 @@ def _send(subject: str, template: str, context: dict, user_id: int) -> None:
 # --- Urgent case -------------------------------------------------------------------------
 
 
-def urgent_case_queue(*, case: FollowUp, again: bool = False, excluding: int | None = None) -> bool:
+def urgent_case_queue(
+    *,
+    case: FollowUp,
+    again: bool = False,
+    excluding: int | None = None,
+    edited: bool = False,
+) -> bool:
     """Tell the school's directors about an urgent case, once (a claim on the row). `again`:
     the case was reopened (followup_update cleared the claim), so the notice goes once more,
-    under a key of its own; `excluding` is who reopened it (they know)."""
+    under a key of its own, and says so: by whom (`excluding`, who reopened it: they know,
+    and are not told), or that the writer edited a post in it (`edited`)."""
     now = timezone.now()
     claimed = FollowUp.objects.filter(pk=case.pk, urgent_notified_at__isnull=True).update(
         urgent_notified_at=now
@@ -70,9 +77,14 @@ def urgent_case_queue(*, case: FollowUp, again: bool = False, excluding: int | N
         log.warning(
             "monitoring case %s is urgent but school %s has no director", case.pk, case.school_id
         )
-    payload = {"case_id": case.pk, **({"notice": now.strftime("%Y%m%d%H%M%S%f")} if again else {})}
+    payload: dict = {"case_id": case.pk}
+    if again:
+        payload["notice"] = now.strftime("%Y%m%d%H%M%S%f")
+        payload["reopened"] = "edited" if edited else "by_hand"
+        if excluding is not None and not edited:
+            payload["by_id"] = excluding
     duties_for_users(
-        key=_urgent_key(**payload),
+        key=_urgent_key(case.pk, payload.get("notice", "")),
         handler=URGENT_CASE_EMAIL,
         payload=payload,
         user_ids=[user_id for user_id in directors if user_id != excluding],
@@ -88,23 +100,44 @@ def _urgent_key(case_id: int, notice: str = "") -> str:
     return f"urgent-case:{case_id}:{notice}" if notice else f"urgent-case:{case_id}"
 
 
-def urgent_case_email_send(*, case_id: int, user_id: int, notice: str = "") -> None:
+def urgent_case_email_send(
+    *,
+    case_id: int,
+    user_id: int,
+    notice: str = "",
+    reopened: str = "",
+    by_id: int | None = None,
+) -> None:
     """To a director of the case's school (or the board, when it has none) as they are now:
-    one who left the school since is sent nothing, and whoever answers for it now is."""
+    one who left the school since is sent nothing, and whoever answers for it now is.
+    `reopened` ("edited", "by_hand"; by `by_id`): the notice of a reopened case says so."""
+    from django.contrib.auth import get_user_model
+
     case = FollowUp.objects.select_related("school").get(pk=case_id)
-    payload = {"case_id": case.pk, **({"notice": notice} if notice else {})}
+    payload = {
+        "case_id": case.pk,
+        **({"notice": notice} if notice else {}),
+        **({"reopened": reopened} if reopened else {}),
+        **({"by_id": by_id} if by_id is not None else {}),
+    }
     if duty_readdressed(
-        key=_urgent_key(**payload),
+        key=_urgent_key(case.pk, notice),
         handler=URGENT_CASE_EMAIL,
         payload=payload,
         user_id=user_id,
-        recipients=_directors(case.school_id),
+        recipients=[uid for uid in _directors(case.school_id) if uid != by_id],
     ):
         return
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
     with in_language_of(user_id):
-        context = {"case": case, "url": _case_url(case)}
+        context = {"case": case, "url": _case_url(case), "reopened": reopened, "by": by}
+        subject = (
+            _("Urgent: a case of %(school)s was reopened")
+            if reopened
+            else _("Urgent: a post about %(school)s needs attention")
+        )
         _send(
-            _("Urgent: a post about %(school)s needs attention") % {"school": case.school.name},
+            subject % {"school": case.school.name},
             "monitoring/email/urgent_case.txt",
             context,
             user_id,

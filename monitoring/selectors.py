@@ -58,15 +58,16 @@ FLAG_PEOPLE = ("marked_by", "dismissed_by")
 
 
 def recent_flags(user, *, limit: int):
-    """Open, non-positive flags, urgent and newest first. Open flags were never dismissed,
-    so who dismissed one is not read; of the case only its number is shown (followup_id),
-    so the case is not joined."""
+    """Open, non-positive flags, urgent and newest first (by raised_at: a flag raised again
+    after a dismissal is recent again). Open flags are not dismissed, so who dismissed one
+    is not read; of the case only its number is shown (followup_id), so the case is not
+    joined."""
     flags = Flag.objects.filter(OPEN_FLAG)
     return (
         access.in_monitored_schools(flags, user)
         .select_related("school", "post__source")
         .prefetch_related("marked_by")
-        .order_by("-urgent", "-created_at")[:limit]
+        .order_by("-urgent", "-raised_at")[:limit]
     )
 
 
@@ -92,12 +93,12 @@ FLAG_ROWS_SQL = (
     "  WHERE u.id = f.marked_by_id),"
     " s.name, p.id, p.url, p.author_handle, p.text,"
     " (SELECT src.name FROM monitoring_source src WHERE src.id = p.source_id),"
-    " f.school_id"
+    " f.school_id, f.raised_at, p.edited_at"
     " FROM monitoring_flag f JOIN schools_school s ON s.id = f.school_id"
     " LEFT JOIN monitoring_post p ON p.id = f.post_id"
     # OPEN_FLAG, the condition of the partial indexes flag_open_recent(_school)
     " WHERE NOT f.dismissed_as_false_positive AND NOT (f.category = 'positive'){schools}"
-    " ORDER BY f.urgent DESC, f.created_at DESC LIMIT %s"
+    " ORDER BY f.urgent DESC, f.raised_at DESC LIMIT %s"
 )
 
 CASE_ROWS_SQL = (
@@ -134,9 +135,8 @@ class FlagPost(NamedTuple):
     author_handle: str
     text: str
     source: Named
-    # the dashboard leaves out the "edited by its author" note: the case page and the
-    # Vermeldingen, where the post is followed up, show it
-    edited_at: datetime.datetime | None = None
+    # the "edited by its writer" note, as on the case page and the Vermeldingen
+    edited_at: datetime.datetime | None
 
 
 class FlagRow(NamedTuple):
@@ -155,13 +155,15 @@ class FlagRow(NamedTuple):
     school: Named
     post: FlagPost | None
     school_id: int
+    raised_at: datetime.datetime
 
-    # open flags were never dismissed (OPEN_FLAG)
+    # open flags are not dismissed (OPEN_FLAG)
     dismissed_as_false_positive = False
     dismissed_by_id = None
     dismissed_by = None
     dismissed_at = None
     category_label = Flag.category_label
+    raised_again = Flag.raised_again
     is_learned = Flag.is_learned
     learned_words = Flag.learned_words
 
@@ -237,6 +239,8 @@ def _flag_rows_orm(user, limit: int):
                 else (post.pk, post.url, post.author_handle, post.text, post.source.name)
             ),
             flag.school_id,
+            flag.raised_at,
+            None if post is None else post.edited_at,
         )
 
 
@@ -263,7 +267,7 @@ def recent_flag_rows(user, *, limit: int) -> list[FlagRow]:
     for row in _fetch(flag_rows_query(user, limit=limit), orm_rows):
         post = None
         if row[10] is not None:
-            post = FlagPost(row[10], row[11], row[12], row[13], Named(row[14]))
+            post = FlagPost(row[10], row[11], row[12], row[13], Named(row[14]), row[17])
         rows.append(
             FlagRow(
                 row[0],
@@ -278,6 +282,7 @@ def recent_flag_rows(user, *, limit: int) -> list[FlagRow]:
                 Named(row[9]),
                 post,
                 row[15],
+                row[16],
             )
         )
     return rows

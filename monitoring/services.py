@@ -439,6 +439,8 @@ def posts_classify(
             flags += _flag_post(post, school_id, result, school_flags, now, known, cases)
     Mention.objects.bulk_create(mentions, ignore_conflicts=True, batch_size=500)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(classified_at=now)
+    for post in posts:  # the callers' rows as stored (CaseFinder.own reads it)
+        post.classified_at = now
     followups_unassigned_reach(case_ids=cases.opened)
     return flags
 
@@ -469,14 +471,19 @@ def _flag_post(
         flag = known.get((post.pk, school_id, fr.category))
         if flag is None:
             flag = Flag.objects.create(
-                post=post, school_id=school_id, category=fr.category, created_at=now, **values
+                post=post,
+                school_id=school_id,
+                category=fr.category,
+                created_at=now,
+                raised_at=now,
+                **values,
             )
         else:
             if fr.category in CASE_CATEGORIES and not set(fr.matched) <= set(flag.matched):
                 fresh.append(flag)
             if _new_evidence(flag, fr.matched):
                 values.update(dismissed_as_false_positive=False, dismissed_by=None)
-                values["dismissed_at"] = None
+                values.update(dismissed_at=None, raised_at=now)  # recent again; created_at stays
                 raised_again.append(flag)
             Flag.objects.filter(pk=flag.pk).update(**values)
         flags.append(flag)
@@ -548,16 +555,19 @@ class CaseFinder:
         return self.by_school[school_id]
 
     def open_or_join(
-        self, *, school_id: int, post: Post, urgent: bool, reopen: bool = False
+        self, *, school_id: int, post: Post, urgent: bool, reopen: bool = False, by=None
     ) -> FollowUp:
         """The open case this story belongs to: the post's own, a near-duplicate's, or new.
-        With `reopen` (an edit brought new terms), the post's own finished case is reopened
-        before a near-duplicate's is joined or a new one opened."""
+        With `reopen` (an edit brought new terms; with `by`, a staff member marked the post),
+        the post's own finished case is reopened before a near-duplicate's is joined or a
+        new one opened."""
         from monitoring.notifications import urgent_case_queue
 
         case = self.own(school_id, post)
+        reopened = False
         if case is None and reopen:
-            case = self.reopen(school_id, post)
+            case = self.reopen(school_id, post, by=by)
+            reopened = case is not None
         case = case or self._near_duplicate(school_id, post)
         if case is None:
             case = FollowUp.objects.create(
@@ -568,8 +578,12 @@ class CaseFinder:
         if urgent and case.priority != FollowUp.Priority.URGENT:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
-        if urgent and case.urgent_notified_at is None and urgent_case_queue(case=case):
-            case.urgent_notified_at = self.now
+        if urgent and case.urgent_notified_at is None:
+            # made urgent by what reopened it: the notice says the case was reopened
+            by_id = by.pk if reopened and by is not None else None
+            edited = reopened and by is None
+            if urgent_case_queue(case=case, again=reopened, excluding=by_id, edited=edited):
+                case.urgent_notified_at = self.now
         return case
 
     def own(self, school_id: int, post: Post) -> FollowUp | None:
@@ -581,10 +595,11 @@ class CaseFinder:
         )
         return own.order_by("-opened_at").first()
 
-    def reopen(self, school_id: int, post: Post) -> FollowUp | None:
+    def reopen(self, school_id: int, post: Post, *, by=None) -> FollowUp | None:
         """The post's latest finished case at this school, reopened where it stood (closed
         → conversation held, no action → new; followup_update's reopen path: who closed it
-        cleared, the assignee told). Nobody assigned: the school's leaders' first gets it."""
+        cleared, the assignee told). Nobody assigned: the school's leaders' first gets it.
+        `by`: the staff member whose mark reopens it; None: the writer's edit did."""
         if post.classified_at is None:
             return None
         case = (
@@ -606,11 +621,12 @@ class CaseFinder:
                 status=REOPENED_AT[case.status],
                 assigned_to=assignee,
                 notes=case.notes,
+                user=by,
                 now=self.now,
-                edited=True,
+                edited=by is None,
             )
         except ValidationError:  # dates the form would refuse: a new case, not a failed run
-            log.warning("monitoring case %s could not be reopened by an edit", case.pk)
+            log.warning("monitoring case %s could not be reopened", case.pk)
             return None
         self.candidates(school_id).append(case)
         return case
@@ -768,8 +784,9 @@ def post_mark(
     """Staff say a post is a signal of a category for a school ("dit is een klacht").
 
     Recorded with who and when, as labelled data for the learned layer; a case category
-    opens or joins a follow-up case like a flag of the classifier does. Marking a dismissed
-    flag again takes the dismissal back.
+    opens or joins a follow-up case like a flag of the classifier does, and reopens the
+    post's finished case as an edit with new terms does. Marking a dismissed flag again
+    takes the dismissal back.
     """
     if category not in CATEGORY_LABELS:
         raise ValidationError(_("Choose a category."))
@@ -785,16 +802,21 @@ def post_mark(
             "matched": [STAFF_RULE_VERSION],
             "rule_version": STAFF_RULE_VERSION,
             "created_at": now,
+            "raised_at": now,
         },
     )
     flag.marked_by, flag.marked_at = user, now
     dismissed_case = flag.followup if flag.dismissed_as_false_positive else None
+    if flag.dismissed_as_false_positive:
+        flag.raised_at = now  # raised again by hand: recent again; created_at stays
     flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = False, None, None
     if category in CASE_CATEGORIES and (flag.followup is None or not flag.followup.is_open):
         urgent = is_urgent(post.text, flag.matched)
         flag.urgent = urgent
+        # as an edit does: the post's finished case is reopened (who closed it cleared, its
+        # assignee told), not left behind for a second case about the same post
         flag.followup = CaseFinder(now=now).open_or_join(
-            school_id=school.pk, post=post, urgent=urgent
+            school_id=school.pk, post=post, urgent=urgent, reopen=True, by=user
         )
         if dismissed_case is not None:
             _assignee_back(flag.followup, dismissed_case)
@@ -853,13 +875,24 @@ def followup_update(
     user=None,
     now: datetime.datetime | None = None,
     edited: bool = False,
+    seen: str = "",
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates; or
     reopen a finished one. `user` is who does it: a closing records them, and the
     assignee is told when it was someone else (so is a reopening). `edited`: the portal
-    reopens it because an edit of one of its posts brought new terms (the e-mail says so)."""
+    reopens it because an edit of one of its posts brought new terms (the e-mail says so).
+    `seen`: the case's version_token when its form was read; refused when it changed
+    since (another director saved it meanwhile)."""
     now = now or timezone.now()
     previous_id = _stored_assignee_id(case)
+    if seen and seen != case.version_token():
+        raise ValidationError(
+            _(
+                "This case was changed meanwhile by someone else; the page now shows it as "
+                "it is. Check the status, dates and notes, and save again if needed."
+            ),
+            code="stale",
+        )
     newly_assigned = assigned_to is not None and assigned_to.pk != previous_id
     if newly_assigned and not assignable_staff(case.school).filter(pk=assigned_to.pk).exists():
         raise ValidationError(_("Assign the case to a staff member of this school."))
@@ -880,10 +913,12 @@ def followup_update(
         held_on or case.held_on
     ):
         raise ValidationError(_("Give the date the conversation was held."))
+    today = school_date(now)
+    _check_planned_for(case, status, planned_for, today=today)
     _check_held_on(
         None if again else held_on or case.held_on,
         planned_for or case.planned_for,
-        today=timezone.localdate(now),
+        today=today,
     )
     was_finished = case.status in FollowUp.FINISHED_STATUSES
     finishing = status in FollowUp.FINISHED_STATUSES and not was_finished
@@ -913,15 +948,16 @@ def followup_update(
     if reopening and case.assigned_to_id is None:
         followups_unassigned_reach(case_ids=[case.pk])
     urgent = case.priority == FollowUp.Priority.URGENT
-    if reopening and urgent and _urgent_again(case, by_id):
+    if reopening and urgent and _urgent_again(case, by_id, edited=edited):
         case.urgent_notified_at = now
     return case
 
 
-def _urgent_again(case: FollowUp, by_id: int | None) -> bool:
+def _urgent_again(case: FollowUp, by_id: int | None, *, edited: bool) -> bool:
     """An urgent case reopened: its directors are told again, once for this reopening
-    (the claim was cleared with it), except whoever reopened it."""
-    return notifications.urgent_case_queue(case=case, again=True, excluding=by_id)
+    (the claim was cleared with it), that it was reopened and why, except whoever
+    reopened it."""
+    return notifications.urgent_case_queue(case=case, again=True, excluding=by_id, edited=edited)
 
 
 def _second_conversation(case: FollowUp, notes: str, planned_for) -> str:
@@ -958,12 +994,14 @@ def _reopened_assignee(case: FollowUp, assignee):
 
 
 def _stored_assignee_id(case: FollowUp) -> int | None:
-    """The case's assignee as stored now, its row locked until the transaction ends: a
-    form read before another request (or a hand-over) changed the assignee is compared
-    with what is there, so each assignment is announced once and a case handed over
-    meanwhile is not quietly given back to someone who left."""
-    rows = FollowUp.objects.select_for_update().filter(pk=case.pk)
-    return rows.values_list("assigned_to_id", flat=True).get()
+    """The case's assignee as stored now, its row locked until the transaction ends and
+    `case` read again: a form read before another request (or a hand-over) changed the
+    case is compared with what is there, so each assignment is announced once, a case
+    handed over meanwhile is not quietly given back to someone who left, and a close
+    committed meanwhile is not saved over (undoing it is a reopening, told as one)."""
+    FollowUp.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()
+    case.refresh_from_db()
+    return case.assigned_to_id
 
 
 @transaction.atomic
@@ -1036,6 +1074,34 @@ def followups_unassigned_reach(
             notifications.case_assignment_announce(case_id=case_id, assignee_id=leader)
             given.append(case_id)
     return given
+
+
+def school_date(now: datetime.datetime) -> datetime.date:
+    """The date at the schools (settings.TIME_ZONE, Europe/Amsterdam), whatever time zone
+    is active: a conversation's dates are the school's days."""
+    return timezone.localdate(now, timezone.get_default_timezone())
+
+
+def _check_planned_for(
+    case: FollowUp, status: str, planned_for: datetime.date | None, *, today: datetime.date
+) -> None:
+    """A conversation is planned for today or later, when the case comes to "planned" or
+    its date is moved. A plan whose day has since passed keeps taking notes; a conversation
+    that was held is recorded as held, with its past dates."""
+    if status != FollowUp.Status.CONVERSATION_PLANNED:
+        return
+    date = planned_for or case.planned_for
+    moved = status != case.status or (planned_for is not None and planned_for != case.planned_for)
+    if moved and date is not None and date < today:
+        raise ValidationError(
+            {
+                "planned_for": _(
+                    "A conversation cannot be planned in the past: give today's date or a "
+                    "later one. A conversation that already took place is recorded as "
+                    "“conversation held”."
+                )
+            }
+        )
 
 
 def _check_held_on(

@@ -197,6 +197,7 @@ def _case_context(request, case, form=None, reply_form=None):
         "planned_for": case.planned_for,
         "held_on": case.held_on,
         "notes": case.notes,
+        "seen": case.version_token(),
     }
     user = request.user
     can_assign = access.acts_for_school(user, case.school_id)
@@ -240,6 +241,9 @@ def case_update(request, pk):
             messages.success(request, _("Case updated."))
             return redirect("monitoring:case", case.pk)
     case.refresh_from_db()
+    # what was typed stays; saving it again is then a choice made with the case in view
+    form.data = form.data.copy()
+    form.data["seen"] = case.version_token()
     return render(
         request, "monitoring/case.html", _case_context(request, case, form=form), status=400
     )

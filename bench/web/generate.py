@@ -443,10 +443,11 @@ class Generator:
         self.step(
             "flags",
             "INSERT INTO monitoring_flag (id, post_id, school_id, category, score, matched, "
-            "rule_version, urgent, created_at, followup_id, dismissed_as_false_positive) "
+            "rule_version, urgent, created_at, raised_at, followup_id, "
+            "dismissed_as_false_positive) "
             f"SELECT {first['monitoring_flag']} + flag_n, post_id, school_id, category, "
             f"round({self.rnd('i', 30)}::numeric, 3), '[]'::jsonb, 'bench-1', "
-            f"{self.rnd('i', 29)} < 0.05, at, "
+            f"{self.rnd('i', 29)} < 0.05, at, at, "
             f"CASE WHEN has_case THEN {first['monitoring_followup']} + case_n END, "
             f"{self.rnd('i', 28)} < 0.1 FROM bench_flagged ORDER BY flag_n",
         )

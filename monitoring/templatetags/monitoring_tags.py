@@ -96,6 +96,8 @@ def _flag_memo(context) -> dict:
         "day": _day_formatter(),
         "labels": {},  # category -> its escaped label, each worded once per page
         "case_number": _("Case #%(number)s"),
+        # a dismissed flag a new text (or a staff mark) made a signal again
+        "raised_again": escape(_("raised again on %(when)s")),
         "edited": escape(
             _(
                 "Edited by its author (seen %(when)s): this is the text as it reads now; a "
@@ -131,6 +133,8 @@ def flag_article(context, flag) -> SafeString:
         f"<strong>{label}</strong> · {escape(flag.school.name)} · "
         f"{_moment(memo['day'], flag.created_at)}"
     )
+    if flag.raised_again:  # listed by this time; the first stays in view before it
+        meta.append(f" · {memo['raised_again'] % {'when': _moment(memo['day'], flag.raised_at)}}")
     if flag.marked_by_id:
         text = memo["marked_by"] % {
             "who": escape(str(flag.marked_by)),

@@ -40,6 +40,7 @@ def make_case(school, opened_at=None, **extra) -> FollowUp:
 
 
 def make_flag(post, school, category="negative_experience", case=None, created_at=None, **extra):
+    created_at = created_at or timezone.now()
     return Flag.objects.create(
         post=post,
         school=school,
@@ -47,7 +48,8 @@ def make_flag(post, school, category="negative_experience", case=None, created_a
         score=0.8,
         matched=["boos"],
         rule_version="test",
-        created_at=created_at or timezone.now(),
+        created_at=created_at,
+        raised_at=extra.pop("raised_at", created_at),
         followup=case,
         **extra,
     )

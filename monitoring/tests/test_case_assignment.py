@@ -140,8 +140,11 @@ def test_it_refuses_a_conversation_held_in_the_future(case_a):
 
 def test_it_refuses_a_conversation_held_before_the_planned_date(case_a):
     today = timezone.localdate()
-    services.followup_update(
-        case=case_a, status="conversation_planned", planned_for=today - datetime.timedelta(days=2)
+    services.followup_update(  # planned a week ago, for two days ago
+        case=case_a,
+        status="conversation_planned",
+        planned_for=today - datetime.timedelta(days=2),
+        now=timezone.now() - datetime.timedelta(days=7),
     )
     with pytest.raises(ValidationError):
         services.followup_update(
@@ -322,8 +325,11 @@ def test_it_refuses_to_move_the_planned_date_after_the_conversation_was_held(
 ):
     # an emptied "held on" field skipped the check against the date already recorded
     today = timezone.localdate()
-    services.followup_update(
-        case=case_a, status="conversation_planned", planned_for=today - datetime.timedelta(days=3)
+    services.followup_update(  # planned a week ago, for three days ago
+        case=case_a,
+        status="conversation_planned",
+        planned_for=today - datetime.timedelta(days=3),
+        now=timezone.now() - datetime.timedelta(days=7),
     )
     services.followup_update(
         case=case_a, status="conversation_held", held_on=today - datetime.timedelta(days=2)

@@ -1,9 +1,10 @@
-"""A dismissal taken back (the flag marked again) gives the story's new case back to whoever
-had the case the dismissal closed: e-mailed once, under "Mijn zaken"."""
+"""A dismissal taken back (the flag marked again) reopens the case the dismissal closed and
+gives it back to whoever had it: e-mailed once, under "Mijn zaken"."""
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from monitoring import services
 from monitoring.models import Flag, FollowUp
@@ -53,5 +54,41 @@ def test_it_gives_the_case_back_to_who_had_it(login, dismissed, school_a, teache
 def test_it_gives_nothing_back_to_who_left_the_school(dismissed, school_a, teacher_a, director_a):
     StaffMembership.objects.filter(user=teacher_a).delete()
     case = mark_again(dismissed, school_a, director_a)
-    assert case.assigned_to is None
+    # reopened as any case is: the school's leaders' first has it, here who marked it
+    assert case.assigned_to == director_a
     assert mail.outbox == []
+
+
+def test_marking_again_reopens_the_case_the_dismissal_closed(
+    dismissed, school_a, teacher_a, director_a
+):
+    # an edit reopened the post's case, a mark by hand opened a second one beside it
+    closed = FollowUp.objects.get()
+    case = mark_again(dismissed, school_a, director_a)
+    assert case.pk == closed.pk and FollowUp.objects.count() == 1
+    assert (case.closed_at, case.closed_by) == (None, None)
+    assert Flag.objects.get(post=dismissed).followup_id == case.pk
+    [told] = mail.outbox
+    assert told.to == [teacher_a.email] and str(director_a) in told.body
+
+
+def test_marking_a_post_of_a_closed_case_reopens_it(school_a, teacher_a, director_a):
+    post = services.post_report(
+        school=school_a,
+        url="https://buurt.example/2",
+        text=TEXT,
+        has_media=False,
+        user=director_a,
+        category="negative_experience",
+    ).post
+    case = FollowUp.objects.get()
+    today = timezone.localdate()
+    services.followup_update(
+        case=case, status="conversation_held", held_on=today, assigned_to=teacher_a
+    )
+    services.followup_update(case=case, status="closed", assigned_to=teacher_a, user=director_a)
+    services.post_mark(post=post, school=school_a, category="insult", user=director_a)
+    case.refresh_from_db()
+    assert FollowUp.objects.count() == 1
+    assert (case.status, case.held_on) == ("conversation_held", today)
+    assert set(case.flags.values_list("category", flat=True)) == {"negative_experience", "insult"}

@@ -101,8 +101,12 @@ def test_it_closes_a_new_case_when_its_only_flag_is_dismissed(source, school_a, 
 def test_it_moves_a_case_through_planned_held_closed(school_a, teacher_a):
     case = make_case(school_a)
     day = datetime.date(2026, 11, 12)
-    services.followup_update(
-        case=case, status="conversation_planned", assigned_to=teacher_a, planned_for=day
+    services.followup_update(  # planned on 5 November
+        case=case,
+        status="conversation_planned",
+        assigned_to=teacher_a,
+        planned_for=day,
+        now=datetime.datetime(2026, 11, 5, 9, 0, tzinfo=datetime.UTC),
     )
     services.followup_update(
         case=case, status="conversation_held", assigned_to=teacher_a, held_on=day
@@ -407,3 +411,69 @@ def test_a_case_reopened_by_hand_that_is_urgent_tells_the_other_directors(
     run_due_duties()
     assert _urgent_mails(director_a) == []
     assert FollowUp.objects.get(pk=case.pk).urgent_notified_at is not None
+
+
+def test_the_urgent_notice_of_a_case_reopened_by_an_edit_says_so_and_why(
+    source, school_a, teacher_a, director_a
+):
+    # the notice read like a new case: "Een bericht over … bevat signalen …"
+    _ingest(source, GEPEST)
+    case = FollowUp.objects.get()
+    services.followup_update(
+        case=case, status="conversation_held", held_on=timezone.localdate(), user=director_a
+    )
+    services.followup_update(case=case, status="closed", user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    _ingest(source, GEPEST + ", ze willen hem in elkaar slaan")
+    run_due_duties()
+    [notice] = _urgent_mails(director_a)
+    assert "heropend" in notice.subject
+    assert f"Zaak #{case.pk} van {school_a.name} is heropend" in notice.body
+    assert "de schrijver heeft een bericht in de zaak gewijzigd" in notice.body
+    assert "gepest" not in notice.body and "slaan" not in notice.body
+
+
+def test_a_case_made_urgent_by_the_edit_that_reopened_it_says_it_was_reopened(
+    source, school_a, teacher_a, director_a
+):
+    case = _closed_case(source, director_a, teacher_a)
+    run_due_duties()
+    mail.outbox.clear()
+    _ingest(source, GEPEST)
+    run_due_duties()
+    [notice] = _urgent_mails(director_a)
+    assert f"Zaak #{case.pk} van {school_a.name} is heropend" in notice.body
+    assert "gewijzigd" in notice.body
+
+
+def test_the_urgent_notice_of_a_case_reopened_by_hand_says_by_whom(
+    source, school_a, teacher_a, director_a
+):
+    _ingest(source, GEPEST)
+    case = FollowUp.objects.get()
+    services.followup_update(case=case, status="no_action", user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    services.followup_update(case=case, status="new", assigned_to=teacher_a, user=teacher_a)
+    run_due_duties()
+    [notice] = _urgent_mails(director_a)
+    assert f"is heropend door {teacher_a}" in notice.body
+    assert "gepest" not in notice.body
+
+
+def test_the_urgent_notice_of_a_reopened_case_is_in_english_for_who_chose_it(
+    source, school_a, teacher_a, director_a
+):
+    director_a.language = "en"
+    director_a.save()
+    _ingest(source, GEPEST)
+    case = FollowUp.objects.get()
+    services.followup_update(case=case, status="no_action", user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    services.followup_update(case=case, status="new", assigned_to=teacher_a, user=teacher_a)
+    run_due_duties()
+    [notice] = [m for m in mail.outbox if "Urgent:" in m.subject]
+    assert notice.subject.endswith(f"Urgent: a case of {school_a.name} was reopened")
+    assert f"Case #{case.pk} of {school_a.name} was reopened by {teacher_a}" in notice.body

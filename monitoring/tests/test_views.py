@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from monitoring.models import Flag, FollowUp, Post, PublicReply, Source, WatchTerm
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
@@ -179,7 +180,7 @@ def test_it_updates_a_case_for_directors_and_board_only(client, cast, case_a, te
     data = {
         "status": "conversation_planned",
         "assigned_to": teacher_a.pk,
-        "planned_for": "2026-11-20",
+        "planned_for": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
         "notes": "bellen",
     }
     got = statuses(client, cast, "post", reverse("monitoring:case_update", args=[case_a.pk]), data)
