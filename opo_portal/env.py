@@ -1,6 +1,7 @@
 """Typed readers for environment variables that fail loudly on bad values."""
 
 import os
+from email.utils import parseaddr
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -77,6 +78,38 @@ def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
             f"{name} has a port that is not a number from 0 to 65535"
         ) from None
     return raw
+
+
+def env_redis_url(name: str) -> str:
+    """A redis:// or rediss:// URL whose path, if any, is a database number: Celery
+    stopped on another ("Database is int between 0 and limit - 1") and the cache failed
+    quietly on every call."""
+    url = env_url(name, schemes=("redis", "rediss"))
+    database = urlparse(url).path.strip("/")
+    if database and not database.isdigit():
+        raise ImproperlyConfigured(
+            f"{name} must end with a database number, as in redis://127.0.0.1:6379/0; "
+            f"got {'/' + database!r}"
+        )
+    return url
+
+
+def env_sender(name: str, default: str, *, required: bool) -> str:
+    """The From address of e-mails. `required` (production sending by SMTP): the
+    development default, on a .example domain, is refused by mail relays or marked spam."""
+    raw = os.environ.get(name, "").strip()
+    if not raw and required:
+        raise ImproperlyConfigured(
+            f"{name} must be set when DEBUG is false and e-mail goes out by SMTP: the sender "
+            "of every e-mail, an address of your own domain, as in "
+            "OPO Portal <noreply@opo-borger-odoorn.nl>"
+        )
+    if raw and "@" not in parseaddr(raw)[1]:
+        raise ImproperlyConfigured(
+            f"{name} must be an e-mail address, as in OPO Portal <noreply@opo-borger-odoorn.nl>;"
+            f" got {raw!r}"
+        )
+    return raw or default
 
 
 def env_hosts(name: str, default: list[str], *, any_host: bool = True) -> list[str]:

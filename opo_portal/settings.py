@@ -18,6 +18,8 @@ from opo_portal.env import (
     env_int,
     env_list,
     env_origins,
+    env_redis_url,
+    env_sender,
     env_str,
     env_url,
     site_url_for_production,
@@ -104,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_PREPARED_READS = env_bool("DATABASE_PREPARED_READS", default=True)
 
 # --- Redis: cache and Celery broker --------------------------------------
-REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
+REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -182,7 +184,11 @@ MFA_TOTP_ISSUER = "OPO Portal"
 
 # --- E-mail ---------------------------------------------------------------
 EMAIL_URL = env_url("EMAIL_URL", schemes=("smtp", "smtps", "console", "locmem"))
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OPO Portal <noreply@opo-borger-odoorn.example>")
+DEFAULT_FROM_EMAIL = env_sender(
+    "DEFAULT_FROM_EMAIL",
+    "OPO Portal <noreply@opo-borger-odoorn.example>",
+    required=not DEBUG and urlparse(EMAIL_URL).scheme in ("smtp", "smtps"),
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 

@@ -40,6 +40,12 @@ ORIGINS_MESSAGE = (
     "as in https://portal.example.nl; got '%s'"
 )
 
+SENDER_MISSING_MESSAGE = (
+    "DEFAULT_FROM_EMAIL must be set when DEBUG is false and e-mail goes out by SMTP: "
+    "the sender of every e-mail, an address of your own domain, as in "
+    "OPO Portal <noreply@opo-borger-odoorn.nl>"
+)
+
 BAD_CONFIGURATIONS = [
     (SHORT_SECRET, SHORT_SECRET_MESSAGE),
     ({"DEBUG": "false"}, "SECRET_KEY must be set when DEBUG is false"),
@@ -130,6 +136,24 @@ BAD_CONFIGURATIONS = [
         "SITE_URL's host 'portaal.example.nl' is not in ALLOWED_HOSTS: every link in an "
         "e-mail would answer 400",
     ),
+    # Celery stopped with "Database is int between 0 and limit - 1, not x"; the cache
+    # failed quietly on every call.
+    (
+        {"REDIS_URL": "redis://127.0.0.1:6379/x"},
+        "REDIS_URL must end with a database number, as in redis://127.0.0.1:6379/0; got '/x'",
+    ),
+    # Unset, every e-mail went out from noreply@opo-borger-odoorn.example, which a mail
+    # relay refuses or marks as spam; README's list of settings did not name it.
+    ({**PRODUCTION, "EMAIL_URL": "smtp://mail.example.nl:587"}, SENDER_MISSING_MESSAGE),
+    (
+        {**PRODUCTION, "EMAIL_URL": "smtps://mail.example.nl", "DEFAULT_FROM_EMAIL": " "},
+        SENDER_MISSING_MESSAGE,
+    ),
+    (
+        {"DEFAULT_FROM_EMAIL": "OPO Portal"},
+        "DEFAULT_FROM_EMAIL must be an e-mail address, as in "
+        "OPO Portal <noreply@opo-borger-odoorn.nl>; got 'OPO Portal'",
+    ),
 ]
 
 
@@ -185,6 +209,9 @@ GOOD_PRODUCTION = {
     "SITE_URL": "https://portal.example.nl/",  # under .example.nl
     "DATABASE_URL": "postgres://opo:hunter2@db:5432/opo_portal?sslmode=verify-full&connect_timeout=5",
     "CSRF_TRUSTED_ORIGINS": "https://portal.example.org,https://*.example.nl",
+    "REDIS_URL": "rediss://:hunter2@redis.example.nl:6380/2",
+    "EMAIL_URL": "smtp://mail.example.nl:587",
+    "DEFAULT_FROM_EMAIL": "OPO Portal <noreply@example.nl>",
 }
 
 
@@ -196,6 +223,8 @@ GOOD_PRODUCTION = {
         # A deliberately plain-HTTP portal (an intranet without TLS) may link over HTTP.
         {**GOOD_PRODUCTION, "SECURE_SSL_REDIRECT": "false", "SITE_URL": "http://10.0.0.7"},
         {"ALLOWED_HOSTS": "*"},  # development (DEBUG on): any host
+        {**PRODUCTION, "EMAIL_URL": "console://"},  # trying it out: no sender needed
+        {"REDIS_URL": "redis://127.0.0.1:6379"},  # database 0
     ],
 )
 def test_checkconfig_is_silent_on_a_good_configuration(env):

@@ -47,6 +47,8 @@ NOWHERE = {
     "REDIS_URL": "redis://127.0.0.1:1/0",
     "BIND": "127.0.0.1:0",
 }
+# With EMAIL_URL on SMTP, production refuses the development sender (settings.py).
+SENDER = {"DEFAULT_FROM_EMAIL": "OPO Portal <noreply@portal.example.org>"}
 SHORT_SECRET_LINE = (
     "configuration error: SECRET_KEY must be at least 50 characters when DEBUG is false"
 )
@@ -55,7 +57,7 @@ SHORT_SECRET_LINE = (
 def run_prod(role: str, **env: str) -> subprocess.CompletedProcess:
     """deploy/run-prod ROLE; should the role start serving instead of refusing, it is
     stopped after a minute with everything it started, and the test fails."""
-    env = {**os.environ, **REQUIRED, **NOWHERE, **env}
+    env = {**os.environ, **REQUIRED, **NOWHERE, **SENDER, **env}
     command = [str(REPO / "deploy" / "run-prod"), role]
     failure = f"run-prod {role} started instead of refusing its configuration"
     return run_stopped_after_a_minute(command, failure=failure, env=env)
