@@ -45,6 +45,7 @@ SENDER_MISSING_MESSAGE = (
     "the sender of every e-mail, an address of your own domain, as in "
     "OPO Portal <noreply@opo-borger-odoorn.nl>"
 )
+SENTRY_MESSAGE = "SENTRY_DSN is not a Sentry DSN, as in https://key@sentry.example.org/1 (%s)"
 
 BAD_CONFIGURATIONS = [
     (SHORT_SECRET, SHORT_SECRET_MESSAGE),
@@ -154,6 +155,9 @@ BAD_CONFIGURATIONS = [
         "DEFAULT_FROM_EMAIL must be an e-mail address, as in "
         "OPO Portal <noreply@opo-borger-odoorn.nl>; got 'OPO Portal'",
     ),
+    # sentry_sdk's BadDsn was a traceback from every process, gunicorn workers included.
+    ({"SENTRY_DSN": "sentry.example.org"}, SENTRY_MESSAGE % "Unsupported scheme ''"),
+    ({"SENTRY_DSN": "https://sentry.example.org/1"}, SENTRY_MESSAGE % "Missing public key"),
 ]
 
 
