@@ -74,8 +74,15 @@ def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
     try:
         parsed.port  # noqa: B018 - reading it checks it (a ValueError from deep in startup)
     except ValueError:
+        # A '/', '#' or '?' in the password ends the host part: the password's start is
+        # read as the port. The password itself stays out of the message.
+        hint = (
+            ", or a password with '/', '#' or '?' not written as %2F, %23 or %3F"
+            if "@" in raw
+            else ""
+        )
         raise ImproperlyConfigured(
-            f"{name} has a port that is not a number from 0 to 65535"
+            f"{name} has a port that is not a number from 0 to 65535{hint}"
         ) from None
     return raw
 
