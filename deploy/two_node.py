@@ -306,6 +306,7 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"https://127.0.0.1:{port}",
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.server_address[1]}?tls=0",
+        "DEFAULT_FROM_EMAIL": "OPO Portal <noreply@two-node.example.org>",
         "WEB_CONCURRENCY": "1",
         "CELERY_CONCURRENCY": "1",
         "HEALTH_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),

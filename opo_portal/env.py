@@ -1,6 +1,7 @@
 """Typed readers for environment variables that fail loudly on bad values."""
 
 import os
+from email.utils import parseaddr
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -73,22 +74,107 @@ def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
     try:
         parsed.port  # noqa: B018 - reading it checks it (a ValueError from deep in startup)
     except ValueError:
+        # A '/', '#' or '?' in the password ends the host part: the password's start is
+        # read as the port. The password itself stays out of the message.
+        hint = (
+            ", or a password with '/', '#' or '?' not written as %2F, %23 or %3F"
+            if "@" in raw
+            else ""
+        )
         raise ImproperlyConfigured(
-            f"{name} has a port that is not a number from 0 to 65535"
+            f"{name} has a port that is not a number from 0 to 65535{hint}"
         ) from None
     return raw
 
 
-def env_hosts(name: str, default: list[str]) -> list[str]:
+def env_redis_url(name: str) -> str:
+    """A redis:// or rediss:// URL whose path, if any, is a database number: Celery
+    stopped on another ("Database is int between 0 and limit - 1") and the cache failed
+    quietly on every call."""
+    url = env_url(name, schemes=("redis", "rediss"))
+    database = urlparse(url).path.strip("/")
+    if database and not database.isdigit():
+        raise ImproperlyConfigured(
+            f"{name} must end with a database number, as in redis://127.0.0.1:6379/0; "
+            f"got {'/' + database!r}"
+        )
+    return url
+
+
+def env_sender(name: str, default: str, *, required: bool) -> str:
+    """The From address of e-mails. `required` (production sending by SMTP): the
+    development default, on a .example domain, is refused by mail relays or marked spam."""
+    raw = os.environ.get(name, "").strip()
+    if not raw and required:
+        raise ImproperlyConfigured(
+            f"{name} must be set when DEBUG is false and e-mail goes out by SMTP: the sender "
+            "of every e-mail, an address of your own domain, as in "
+            "OPO Portal <noreply@opo-borger-odoorn.nl>"
+        )
+    if raw and "@" not in parseaddr(raw)[1]:
+        raise ImproperlyConfigured(
+            f"{name} must be an e-mail address, as in OPO Portal <noreply@opo-borger-odoorn.nl>;"
+            f" got {raw!r}"
+        )
+    return raw or default
+
+
+def env_hosts(name: str, default: list[str], *, any_host: bool = True) -> list[str]:
     """Host names for ALLOWED_HOSTS. A URL copied from SITE_URL, or a host with a port,
-    never matches a request's host: every page answered 400 while /health/ said ok."""
+    never matches a request's host: every page answered 400 while /health/ said ok.
+    "*" (any host) only where `any_host` allows it (development)."""
     hosts = env_list(name, default, blank=False)
     for host in hosts:
         if "/" in host or (":" in host and not host.startswith("[")):  # [::1] is a host
             raise ImproperlyConfigured(
                 f"{name} takes host names only, without scheme, port or path; got {host!r}"
             )
+        if "*" in host and host != "*":  # Django knows no glob: it matched nothing
+            raise ImproperlyConfigured(
+                f"{name} matches subdomains with a leading dot (.example.nl), "
+                f"never with '*'; got {host!r}"
+            )
+    if "*" in hosts and not any_host:
+        raise ImproperlyConfigured(
+            f"{name} must name the portal's host names when DEBUG is false, not '*' "
+            "(as in portal.example.nl, or .example.nl for a domain and its subdomains)"
+        )
     return hosts
+
+
+def env_origins(name: str) -> list[str]:
+    """Origins for CSRF_TRUSTED_ORIGINS: Django's check 4_0.E001 refuses one without a
+    scheme, but only where system checks run (`release`); web, worker and beat ran on."""
+    origins = env_list(name)
+    for origin in origins:
+        if "://" not in origin:  # the test of Django's check
+            raise ImproperlyConfigured(
+                f"{name} values must start with a scheme (usually https://), "
+                f"as in https://portal.example.nl; got {origin!r}"
+            )
+    return origins
+
+
+def site_url_for_production(
+    name: str, url: str, allowed_hosts: list[str], *, https_only: bool
+) -> None:
+    """With DEBUG off, SITE_URL (the start of every link in an e-mail) must be reachable
+    as the portal serves itself: over HTTPS when it redirects HTTP there, on a host that
+    ALLOWED_HOSTS accepts (else every such link answers 400)."""
+    from django.http.request import split_domain_port, validate_host
+
+    parsed = urlparse(url)
+    if https_only and parsed.scheme != "https":
+        raise ImproperlyConfigured(
+            f"{name} must start with https:// when DEBUG is false (links in e-mails would "
+            f"go out over plain HTTP); got {url!r}"
+        )
+    host, _port = split_domain_port(parsed.netloc.rpartition("@")[2])
+    if not validate_host(host, allowed_hosts):
+        raise ImproperlyConfigured(
+            f"{name}'s host {host!r} is not in ALLOWED_HOSTS: every link in an e-mail "
+            "would answer 400"
+        )
 
 
 def database_from_url(name: str, url: str) -> dict:
@@ -102,4 +188,38 @@ def database_from_url(name: str, url: str) -> dict:
             f"{name} must name the database after the host, as in "
             "postgres://user:password@host:5432/opo_portal"
         )
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        _check_libpq_options(name, database.get("OPTIONS", {}))
     return database
+
+
+# libpq's sslmode values (https://www.postgresql.org/docs/current/libpq-ssl.html).
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+# OPTIONS that Django's PostgreSQL backend takes for itself instead of passing to libpq.
+DJANGO_POSTGRES_OPTIONS = {
+    "isolation_level",
+    "assume_role",
+    "server_side_binding",
+    "pool",
+    "cursor_factory",
+}
+
+
+def _check_libpq_options(name: str, options: dict) -> None:
+    """A query option psycopg refuses (a misspelt name or sslmode) started every process,
+    then failed every request and task: refused before anything starts. psycopg parses
+    the names as libpq does, without connecting; the values it leaves to the connection."""
+    from psycopg2 import ProgrammingError
+    from psycopg2.extensions import make_dsn, parse_dsn
+
+    if "sslmode" in options and options["sslmode"] not in SSL_MODES:
+        raise ImproperlyConfigured(
+            f"{name}'s sslmode must be one of: {', '.join(SSL_MODES)}; got {options['sslmode']!r}"
+        )
+    for option in sorted(set(options) - DJANGO_POSTGRES_OPTIONS):
+        try:
+            parse_dsn(make_dsn(**{option: "1"}))
+        except ProgrammingError:
+            raise ImproperlyConfigured(
+                f"{name} has an option PostgreSQL does not know: {option!r}"
+            ) from None

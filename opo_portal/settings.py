@@ -17,8 +17,12 @@ from opo_portal.env import (
     env_hosts,
     env_int,
     env_list,
+    env_origins,
+    env_redis_url,
+    env_sender,
     env_str,
     env_url,
+    site_url_for_production,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,8 +32,8 @@ DEVELOPMENT_SECRET = "dev-only-insecure-secret-key-change-me-0123456789"  # noqa
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET)
 DEBUG = env_bool("DEBUG", default=True)
 # Set, it names a host: an empty list answers every request with 400 when DEBUG is false.
-ALLOWED_HOSTS = env_hosts("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env_hosts("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], any_host=DEBUG)
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS")
 # The start of every link in an e-mail: http(s), without the slash that links add.
 SITE_URL = (env_url("SITE_URL", schemes=("http", "https")) or "http://127.0.0.1:8000").rstrip("/")
 
@@ -102,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_PREPARED_READS = env_bool("DATABASE_PREPARED_READS", default=True)
 
 # --- Redis: cache and Celery broker --------------------------------------
-REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
+REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -180,7 +184,11 @@ MFA_TOTP_ISSUER = "OPO Portal"
 
 # --- E-mail ---------------------------------------------------------------
 EMAIL_URL = env_url("EMAIL_URL", schemes=("smtp", "smtps", "console", "locmem"))
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OPO Portal <noreply@opo-borger-odoorn.example>")
+DEFAULT_FROM_EMAIL = env_sender(
+    "DEFAULT_FROM_EMAIL",
+    "OPO Portal <noreply@opo-borger-odoorn.example>",
+    required=not DEBUG and urlparse(EMAIL_URL).scheme in ("smtp", "smtps"),
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
@@ -290,6 +298,8 @@ if not DEBUG and len(SECRET_KEY) < 50:  # .env.example's "change-me" would sign 
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters when DEBUG is false")
+if not DEBUG and env_str("SITE_URL").strip():  # run-prod requires it; bare manage.py may not
+    site_url_for_production("SITE_URL", SITE_URL, ALLOWED_HOSTS, https_only=SECURE_SSL_REDIRECT)
 
 # Functions(request) -> list of banners shown on every page; see accounts.context_processors.
 PORTAL_BANNER_PROVIDERS: list[str] = []

@@ -77,6 +77,7 @@ def init_sentry(*, dsn: str, environment: str, release: str) -> None:
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
 
+    _check_dsn(dsn)
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
@@ -89,3 +90,17 @@ def init_sentry(*, dsn: str, environment: str, release: str) -> None:
         before_breadcrumb=scrub_breadcrumb,
         default_integrations=True,
     )
+
+
+def _check_dsn(dsn: str) -> None:
+    """sentry_sdk's BadDsn, raised while the settings are read, was a traceback from every
+    process: one line instead. Its reasons never quote the DSN (which holds the key)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from sentry_sdk.utils import BadDsn, Dsn
+
+    try:
+        Dsn(dsn)
+    except (BadDsn, ValueError) as error:  # ValueError: a port that is not a number
+        raise ImproperlyConfigured(
+            f"SENTRY_DSN is not a Sentry DSN, as in https://key@sentry.example.org/1 ({error})"
+        ) from None

@@ -181,6 +181,16 @@ def readiness(*, now: float | None = None) -> list[Check]:
     return checks
 
 
+def beat_liveness(*, now: float | None = None) -> list[Check]:
+    """Redis and beat's heartbeat only: the beat container's healthcheck (compose.yaml,
+    `manage.py health --beat`). A beat that stopped publishing (hung, or cut off from
+    Redis) is stale after HEALTH_BEAT_STALE_SECONDS, whatever the other parts say."""
+    redis_check = check_redis()
+    if not redis_check.ok:
+        return [redis_check, Check("beat", False, _("unknown while Redis is down"))]
+    return [redis_check, check_beat(now or time.time())]
+
+
 def stale_parts(*, now: float | None = None) -> list[Check]:
     """Worker and beat problems for a page: cheap (two Redis reads, no ping, no database)."""
     now = now or time.time()

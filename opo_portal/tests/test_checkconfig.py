@@ -23,6 +23,29 @@ DATABASE_NAME_MESSAGE = (
     "postgres://user:password@host:5432/opo_portal"
 )
 HOSTS_MESSAGE = "ALLOWED_HOSTS takes host names only, without scheme, port or path; got '%s'"
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "k" * 50}
+ANY_HOST_MESSAGE = (
+    "ALLOWED_HOSTS must name the portal's host names when DEBUG is false, not '*' "
+    "(as in portal.example.nl, or .example.nl for a domain and its subdomains)"
+)
+HOST_PATTERN_MESSAGE = (
+    "ALLOWED_HOSTS matches subdomains with a leading dot (.example.nl), never with '*'; got '%s'"
+)
+SSLMODE_MESSAGE = (
+    "DATABASE_URL's sslmode must be one of: disable, allow, prefer, require, verify-ca, "
+    "verify-full; got '%s'"
+)
+ORIGINS_MESSAGE = (
+    "CSRF_TRUSTED_ORIGINS values must start with a scheme (usually https://), "
+    "as in https://portal.example.nl; got '%s'"
+)
+
+SENDER_MISSING_MESSAGE = (
+    "DEFAULT_FROM_EMAIL must be set when DEBUG is false and e-mail goes out by SMTP: "
+    "the sender of every e-mail, an address of your own domain, as in "
+    "OPO Portal <noreply@opo-borger-odoorn.nl>"
+)
+SENTRY_MESSAGE = "SENTRY_DSN is not a Sentry DSN, as in https://key@sentry.example.org/1 (%s)"
 
 BAD_CONFIGURATIONS = [
     (SHORT_SECRET, SHORT_SECRET_MESSAGE),
@@ -73,6 +96,68 @@ BAD_CONFIGURATIONS = [
         {"ALLOWED_HOSTS": "a.example.org,portal.example.org:443"},
         HOSTS_MESSAGE % "portal.example.org:443",
     ),
+    # Any host in production: the portal answers for whatever name a request gives, so
+    # links built from the request (password reset) can point at an attacker's host.
+    ({**PRODUCTION, "ALLOWED_HOSTS": "*"}, ANY_HOST_MESSAGE),
+    ({**PRODUCTION, "ALLOWED_HOSTS": "portal.example.nl, *"}, ANY_HOST_MESSAGE),
+    # Django knows no glob: "*.example.nl" matches nothing, every page a 400.
+    ({"ALLOWED_HOSTS": "*.example.nl"}, HOST_PATTERN_MESSAGE % "*.example.nl"),
+    # A misspelt sslmode started, and every request failed ("invalid sslmode value").
+    (
+        {"DATABASE_URL": "postgres://opo:hunter2@db:5432/opo_portal?sslmode=requir"},
+        SSLMODE_MESSAGE % "requir",
+    ),
+    # ... and so did an option libpq does not know (psycopg's "invalid dsn" per request).
+    (
+        {"DATABASE_URL": "postgres://opo:hunter2@db:5432/opo_portal?sslmod=require"},
+        "DATABASE_URL has an option PostgreSQL does not know: 'sslmod'",
+    ),
+    # Without a scheme Django refused it at `release` only (its check 4_0.E001).
+    ({"CSRF_TRUSTED_ORIGINS": "portal.example.nl"}, ORIGINS_MESSAGE % "portal.example.nl"),
+    (
+        {"CSRF_TRUSTED_ORIGINS": "https://portal.example.nl,www.example.nl"},
+        ORIGINS_MESSAGE % "www.example.nl",
+    ),
+    # E-mailed links that go out over plain HTTP, or to a host every request of is a 400.
+    (
+        {
+            **PRODUCTION,
+            "ALLOWED_HOSTS": "portal.example.nl",
+            "SITE_URL": "http://portal.example.nl",
+        },
+        "SITE_URL must start with https:// when DEBUG is false (links in e-mails would go "
+        "out over plain HTTP); got 'http://portal.example.nl'",
+    ),
+    (
+        {
+            **PRODUCTION,
+            "ALLOWED_HOSTS": "portal.example.nl",
+            "SITE_URL": "https://portaal.example.nl",
+        },
+        "SITE_URL's host 'portaal.example.nl' is not in ALLOWED_HOSTS: every link in an "
+        "e-mail would answer 400",
+    ),
+    # Celery stopped with "Database is int between 0 and limit - 1, not x"; the cache
+    # failed quietly on every call.
+    (
+        {"REDIS_URL": "redis://127.0.0.1:6379/x"},
+        "REDIS_URL must end with a database number, as in redis://127.0.0.1:6379/0; got '/x'",
+    ),
+    # Unset, every e-mail went out from noreply@opo-borger-odoorn.example, which a mail
+    # relay refuses or marks as spam; README's list of settings did not name it.
+    ({**PRODUCTION, "EMAIL_URL": "smtp://mail.example.nl:587"}, SENDER_MISSING_MESSAGE),
+    (
+        {**PRODUCTION, "EMAIL_URL": "smtps://mail.example.nl", "DEFAULT_FROM_EMAIL": " "},
+        SENDER_MISSING_MESSAGE,
+    ),
+    (
+        {"DEFAULT_FROM_EMAIL": "OPO Portal"},
+        "DEFAULT_FROM_EMAIL must be an e-mail address, as in "
+        "OPO Portal <noreply@opo-borger-odoorn.nl>; got 'OPO Portal'",
+    ),
+    # sentry_sdk's BadDsn was a traceback from every process, gunicorn workers included.
+    ({"SENTRY_DSN": "sentry.example.org"}, SENTRY_MESSAGE % "Unsupported scheme ''"),
+    ({"SENTRY_DSN": "https://sentry.example.org/1"}, SENTRY_MESSAGE % "Missing public key"),
 ]
 
 
@@ -121,10 +206,33 @@ def test_checkconfig_names_a_bad_setting_in_one_line(env, message):
     assert_one_line(_run("-m", "opo_portal.checkconfig", **env), message)
 
 
-def test_checkconfig_is_silent_on_a_good_configuration():
-    hosts = "portal.example.org,.example.nl,10.0.0.7,[::1]"  # a subdomain wildcard, addresses
-    env = {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": hosts}
-    result = _run("-m", "opo_portal.checkconfig", **env, CSRF_TRUSTED_ORIGINS="")
+GOOD_PRODUCTION = {
+    **PRODUCTION,
+    # a subdomain wildcard, addresses
+    "ALLOWED_HOSTS": "portal.example.org,.example.nl,10.0.0.7,[::1]",
+    "SITE_URL": "https://portal.example.nl/",  # under .example.nl
+    "DATABASE_URL": "postgres://opo:hunter2@db:5432/opo_portal?sslmode=verify-full&connect_timeout=5",
+    "CSRF_TRUSTED_ORIGINS": "https://portal.example.org,https://*.example.nl",
+    "REDIS_URL": "rediss://:hunter2@redis.example.nl:6380/2",
+    "EMAIL_URL": "smtp://mail.example.nl:587",
+    "DEFAULT_FROM_EMAIL": "OPO Portal <noreply@example.nl>",
+}
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        GOOD_PRODUCTION,
+        {**GOOD_PRODUCTION, "CSRF_TRUSTED_ORIGINS": ""},
+        # A deliberately plain-HTTP portal (an intranet without TLS) may link over HTTP.
+        {**GOOD_PRODUCTION, "SECURE_SSL_REDIRECT": "false", "SITE_URL": "http://10.0.0.7"},
+        {"ALLOWED_HOSTS": "*"},  # development (DEBUG on): any host
+        {**PRODUCTION, "EMAIL_URL": "console://"},  # trying it out: no sender needed
+        {"REDIS_URL": "redis://127.0.0.1:6379"},  # database 0
+    ],
+)
+def test_checkconfig_is_silent_on_a_good_configuration(env):
+    result = _run("-m", "opo_portal.checkconfig", **env)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 

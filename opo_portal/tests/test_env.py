@@ -64,6 +64,19 @@ def test_it_keeps_the_password_of_a_url_with_the_wrong_scheme_out_of_the_message
     assert "hunter2" not in str(caught.value)
 
 
+@pytest.mark.parametrize("password", ["hun/ter2", "hun#ter2", "hun?ter2"])
+def test_it_points_at_a_password_that_needs_percent_encoding(monkeypatch, password):
+    """`openssl rand -base64` passwords hold '/': urlparse then read the password as the
+    port, and the message sent the administrator looking at a port that was fine."""
+    monkeypatch.setenv("DATABASE_URL", f"postgres://opo:{password}@db:5432/opo_portal")
+    with pytest.raises(ImproperlyConfigured) as caught:
+        env_url("DATABASE_URL", schemes=("postgres",))
+    assert str(caught.value) == (
+        "DATABASE_URL has a port that is not a number from 0 to 65535, or a password with "
+        "'/', '#' or '?' not written as %2F, %23 or %3F"
+    )
+
+
 @pytest.mark.parametrize(
     "url", ["smtp://mail.example:abc", "postgres://u:p@db:notaport/opo", "redis://r:99999/0"]
 )

@@ -133,6 +133,24 @@ def test_it_exits_non_zero_from_the_command_and_names_the_part(db, redis_health,
     assert "ok   database" in out and "DOWN beat" in out
 
 
+def test_the_beat_probe_checks_beat_alone(db, redis_health, capsys):
+    """The beat container's healthcheck: a worker down (no heartbeat, no answer to a
+    ping) is the worker container's problem, not beat's; no database query either."""
+    health.record("beat")
+    with CaptureQueriesContext(connection) as queries:
+        call_command("health", "--beat")  # exit 0
+    assert len(queries) == 0
+    redis_line, beat_line = capsys.readouterr().out.splitlines()  # nothing about the worker
+    assert redis_line == "ok   redis: antwoordt" and beat_line.startswith("ok   beat: gezien")
+
+
+def test_the_beat_probe_fails_on_a_stale_beat(db, redis_health, settings, capsys):
+    health.record("beat", at=time.time() - settings.HEALTH_BEAT_STALE_SECONDS - 5)
+    with pytest.raises(CommandError, match="down: beat$"):
+        call_command("health", "--beat")
+    assert "DOWN beat: laatst gezien" in capsys.readouterr().out
+
+
 def test_it_sends_the_heartbeat_from_beat_often(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["ops-heartbeat"]
     assert entry["task"] == health.HEARTBEAT_TASK

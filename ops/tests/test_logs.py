@@ -183,7 +183,7 @@ def test_the_production_worker_and_beat_lines_carry_time_and_level(
         # run-prod starts a role on a migrated database only: the test database.
         "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
         "SECRET_KEY": "k" * 50,
-        "ALLOWED_HOSTS": "localhost",
+        "ALLOWED_HOSTS": "portal.example.org",  # SITE_URL's host (settings refuse another)
         "EMAIL_URL": "console://",
         "SITE_URL": "https://portal.example.org",
         "CELERY_CONCURRENCY": "1",
@@ -210,7 +210,7 @@ def test_the_release_lines_carry_time_and_level(log_format, tmp_path, db):
         "REDIS_URL": require_service("REDIS_URL"),
         "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
         "SECRET_KEY": "k" * 50,
-        "ALLOWED_HOSTS": "localhost",
+        "ALLOWED_HOSTS": "portal.example.org",  # SITE_URL's host (settings refuse another)
         "EMAIL_URL": "console://",
         "SITE_URL": "https://portal.example.org",
         "STATIC_ROOT": str(tmp_path / "static"),

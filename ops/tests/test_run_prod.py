@@ -47,6 +47,8 @@ NOWHERE = {
     "REDIS_URL": "redis://127.0.0.1:1/0",
     "BIND": "127.0.0.1:0",
 }
+# With EMAIL_URL on SMTP, production refuses the development sender (settings.py).
+SENDER = {"DEFAULT_FROM_EMAIL": "OPO Portal <noreply@portal.example.org>"}
 SHORT_SECRET_LINE = (
     "configuration error: SECRET_KEY must be at least 50 characters when DEBUG is false"
 )
@@ -55,7 +57,7 @@ SHORT_SECRET_LINE = (
 def run_prod(role: str, **env: str) -> subprocess.CompletedProcess:
     """deploy/run-prod ROLE; should the role start serving instead of refusing, it is
     stopped after a minute with everything it started, and the test fails."""
-    env = {**os.environ, **REQUIRED, **NOWHERE, **env}
+    env = {**os.environ, **REQUIRED, **NOWHERE, **SENDER, **env}
     command = [str(REPO / "deploy" / "run-prod"), role]
     failure = f"run-prod {role} started instead of refusing its configuration"
     return run_stopped_after_a_minute(command, failure=failure, env=env)
@@ -111,6 +113,34 @@ def test_it_refuses_a_bad_setting_in_one_line_in_every_role(role):
 )
 def test_web_refuses_a_bad_setting_in_one_line(env, message):
     assert_one_line(run_prod("web", **env), f"configuration error: {message}")
+
+
+# Each started (the web role gunicorn, the others Celery) before: "*" answered for any
+# host, a misspelt sslmode failed every request, an origin without scheme stopped `release`
+# only (Django's 4_0.E001, a block of lines) and the other roles ran on.
+PRODUCTION_REFUSALS = [
+    (
+        {"ALLOWED_HOSTS": "*"},
+        "ALLOWED_HOSTS must name the portal's host names when DEBUG is false, not '*' "
+        "(as in portal.example.nl, or .example.nl for a domain and its subdomains)",
+    ),
+    (
+        {"DATABASE_URL": "postgres://x@127.0.0.1:1/x?sslmode=requir"},
+        "DATABASE_URL's sslmode must be one of: disable, allow, prefer, require, verify-ca, "
+        "verify-full; got 'requir'",
+    ),
+    (
+        {"CSRF_TRUSTED_ORIGINS": "portal.example.org"},
+        "CSRF_TRUSTED_ORIGINS values must start with a scheme (usually https://), "
+        "as in https://portal.example.nl; got 'portal.example.org'",
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ["release", "web", "worker", "beat"])
+@pytest.mark.parametrize(("env", "message"), PRODUCTION_REFUSALS)
+def test_every_role_refuses_what_production_must_not_run_with(role, env, message):
+    assert_one_line(run_prod(role, **env), f"configuration error: {message}")
 
 
 def gunicorn_config(monkeypatch, **env) -> dict:

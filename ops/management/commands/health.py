@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ops.health import (
+    beat_liveness,
     describe_outbox,
     describe_unanswered,
     outbox_backlog,
@@ -17,11 +18,19 @@ class Command(BaseCommand):
         "open cases nobody answers for (ALERT: a school without director, no board member)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--beat",
+            action="store_true",
+            help="Only Redis and beat's heartbeat (the beat container's healthcheck).",
+        )
+
     def handle(self, *args, **options):
+        if options["beat"]:
+            self._report(beat_liveness())
+            return
         checks = readiness()
-        for check in checks:
-            mark = "ok  " if check.ok else "DOWN"
-            self.stdout.write(f"{mark} {check.name}: {check.detail}")
+        self._write(checks)
         outbox = outbox_backlog() if passed(checks, "database") else None
         if outbox is not None:  # reported, never a reason to fail (ops.health says why)
             mark = "STUCK" if outbox["stuck"] else "ok  "
@@ -30,6 +39,18 @@ class Command(BaseCommand):
         if unanswered is not None:  # reported, never a reason to fail
             mark = "ALERT" if unanswered["cases"] else "ok  "
             self.stdout.write(f"{mark} cases: {describe_unanswered(unanswered)}")
+        self._fail_if_down(checks)
+
+    def _report(self, checks):
+        self._write(checks)
+        self._fail_if_down(checks)
+
+    def _write(self, checks):
+        for check in checks:
+            mark = "ok  " if check.ok else "DOWN"
+            self.stdout.write(f"{mark} {check.name}: {check.detail}")
+
+    def _fail_if_down(self, checks):
         down = [c.name for c in checks if not c.ok]
         if down:
             raise CommandError("down: " + ", ".join(down))
