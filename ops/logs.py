@@ -81,6 +81,17 @@ class SuspiciousRequestsAsWarnings(logging.Filter):
         return True
 
 
+class NoPillowDebugLines(logging.Filter):
+    """Pillow's DEBUG lines quote an image's metadata, tag by tag: a caption, an author or a
+    comment naming a pupil, a serial number, GPS. settings.LOGGING keeps the PIL logger at
+    INFO, but a logger level is easily lowered (`logging.getLogger("PIL").setLevel`, an IT
+    partner's own logging config, a debugging session): the handler drops them too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        pillow = record.name == "PIL" or record.name.startswith("PIL.")
+        return not (pillow and record.levelno < logging.INFO)
+
+
 def console_formatter() -> logging.Formatter:
     """The portal's formatter for LOG_FORMAT (the environment's: gunicorn's master reads no
     Django settings)."""
@@ -91,10 +102,11 @@ def celery_handlers_in_our_format(logger: logging.Logger) -> None:
     """For the handlers Celery sets up itself (the worker's and beat's root logger with
     LOG_FORMAT=text, the task loggers in either format): our format, time in UTC and level
     first, instead of Celery's `[%(asctime)s: …]` in local (Amsterdam) time; exceptions by
-    type and stack, task lines without exception messages."""
+    type and stack, task lines without exception messages, no Pillow DEBUG lines."""
     for handler in logger.handlers:
-        if not any(isinstance(f, TaskLinesWithoutMessages) for f in handler.filters):
-            handler.addFilter(TaskLinesWithoutMessages())
+        for kind in (TaskLinesWithoutMessages, NoPillowDebugLines):
+            if not any(isinstance(f, kind) for f in handler.filters):
+                handler.addFilter(kind())
         handler.setFormatter(console_formatter())
 
 
