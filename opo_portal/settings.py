@@ -261,12 +261,18 @@ LOGGING = {
         "task_lines": {"()": "ops.logs.TaskLinesWithoutMessages"},
         "suspicious_requests": {"()": "ops.logs.SuspiciousRequestsAsWarnings"},
         "no_pillow_debug": {"()": "ops.logs.NoPillowDebugLines"},
+        "outgoing_requests": {"()": "ops.logs.OutgoingRequestsWithoutQuery"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "text",
-            "filters": ["task_lines", "suspicious_requests", "no_pillow_debug"],
+            "filters": [
+                "task_lines",
+                "suspicious_requests",
+                "no_pillow_debug",
+                "outgoing_requests",
+            ],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

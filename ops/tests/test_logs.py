@@ -325,3 +325,27 @@ def test_a_request_for_a_host_not_served_is_one_warning_line(db, settings):
     line = console.format(record)
     assert record.levelname == "WARNING" and "\n" not in line
     assert f"[{os.getpid()}] Invalid HTTP_HOST header: '198.51.100.7'" in line
+
+
+def test_an_outgoing_request_is_logged_without_its_query_or_password():
+    """httpx's INFO line named a search source's terms: "GET …/search.rss?q=Sem+Bakker"."""
+    record = logging.LogRecord(
+        "httpx",
+        logging.INFO,
+        __file__,
+        1,
+        'HTTP Request: %s %s "%s %d %s"',
+        (
+            "GET",
+            "https://lezer:geheim@nieuws.example:8443/zoek.rss?q=Sem+Bakker#x",
+            "HTTP/1.1",
+            200,
+            "OK",
+        ),
+        None,
+    )
+    [console] = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    assert console.filter(record)
+    line = console.format(record)
+    assert 'HTTP Request: GET https://nieuws.example:8443/zoek.rss "HTTP/1.1 200 OK"' in line
+    assert "Sem" not in line and "geheim" not in line
