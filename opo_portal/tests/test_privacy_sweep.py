@@ -24,6 +24,8 @@ Then no first or last name of any pupil in the register appears in any of them.
 
 import logging
 import re
+from email.header import decode_header, make_header
+from email.utils import parseaddr
 
 import pytest
 from celery import Celery
@@ -175,9 +177,14 @@ def _case_opened_and_assigned(teacher, director, school, pupil, assignee):
 
 
 def _mail_text(message) -> str:
-    """Everything but the recipient's own address (a parent's may carry the family name)."""
+    """Everything but the recipient's own address (a parent's may carry the family name):
+    every header as sent (From, To with any display name, Reply-To, Message-ID, …)."""
     parts = [message.subject, message.body]
-    parts += [f"{k}: {v}" for k, v in message.extra_headers.items()]
+    for name, value in message.message().items():
+        decoded = str(make_header(decode_header(value)))
+        for recipient in message.recipients():
+            decoded = decoded.replace(parseaddr(recipient)[1], "<recipient>")
+        parts.append(f"{name}: {decoded}")
     parts += [str(content) for content, _type in getattr(message, "alternatives", [])]
     parts += [repr(attachment) for attachment in message.attachments]
     return "\n".join(parts)
