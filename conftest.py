@@ -93,9 +93,10 @@ def _worker_env(**extra) -> dict:
 
 
 @contextlib.contextmanager
-def worker(queue: str, *, pool: str = "solo", **env):
+def worker(queue: str, *, pool: str = "solo", loglevel: str = "WARNING", output=None, **env):
     """A real Celery worker on the test database, consuming only `queue`; `env` overrides
-    settings. With pool="prefork" a child killed mid-task is replaced and the worker lives."""
+    settings. With pool="prefork" a child killed mid-task is replaced and the worker lives.
+    `output`: an open file for its stdout and stderr (else the test run's)."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -111,10 +112,12 @@ def worker(queue: str, *, pool: str = "solo", **env):
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
-            "--loglevel=WARNING",
+            f"--loglevel={loglevel}",
         ],
         cwd=django_settings.BASE_DIR,
         env=_worker_env(**env),
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
     )
     try:
         yield process

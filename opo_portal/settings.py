@@ -268,17 +268,25 @@ LOGGING = {
     "filters": {
         "task_lines": {"()": "ops.logs.TaskLinesWithoutMessages"},
         "suspicious_requests": {"()": "ops.logs.SuspiciousRequestsAsWarnings"},
+        "no_pillow_debug": {"()": "ops.logs.NoPillowDebugLines"},
+        "outgoing_requests": {"()": "ops.logs.OutgoingRequestsWithoutQuery"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "text",
-            "filters": ["task_lines", "suspicious_requests"],
+            "filters": [
+                "task_lines",
+                "suspicious_requests",
+                "no_pillow_debug",
+                "outgoing_requests",
+            ],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Pillow logs every metadata tag of an uploaded photo at DEBUG (captions, names, GPS,
-    # serial numbers): LOG_LEVEL=DEBUG must not write them to the logs.
+    # serial numbers): LOG_LEVEL=DEBUG must not write them to the logs. The console handler
+    # drops them as well (no_pillow_debug), should this level ever be lowered.
     "loggers": {
         "PIL": {"level": "INFO"},
         # Django's own console handler (DEBUG only) wrote its lines a second time, in

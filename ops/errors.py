@@ -3,7 +3,8 @@
 What leaves the machine: exception types and stack frames (file, function, line; no local
 variables), the request's method and path, the user's id, release and environment. Never:
 exception messages or log parameters (they can hold a name), request bodies, cookies,
-query strings, headers other than a few technical ones, e-mail addresses.
+query strings, headers other than a few technical ones, e-mail addresses, SQL parameters,
+cache keys (a rate limit's holds the client's IP address).
 """
 
 import re
@@ -35,13 +36,21 @@ def _scrub_exceptions(event: dict) -> None:
             frame.pop("vars", None)
 
 
+def _scrub_crumb_message(crumb: dict) -> None:
+    category, message = crumb.get("category"), crumb.get("message")
+    if category == "redis" and isinstance(message, str):
+        # the command without its key: a rate limit's key holds the client's IP address
+        crumb["message"] = message.split(" ", 1)[0]
+    elif category != "query":  # SQL keeps placeholders, never parameters
+        crumb["message"] = _scrub_text(message)
+
+
 def _scrub_breadcrumbs(event: dict) -> None:
     crumbs = event.get("breadcrumbs") or {}
     values = crumbs.get("values") if isinstance(crumbs, dict) else crumbs
     for crumb in values or []:
         crumb.pop("data", None)
-        if crumb.get("category") != "query":  # SQL keeps placeholders, never parameters
-            crumb["message"] = _scrub_text(crumb.get("message"))
+        _scrub_crumb_message(crumb)
 
 
 def scrub_event(event: dict, hint: dict | None = None) -> dict:
@@ -68,6 +77,8 @@ def scrub_breadcrumb(crumb: dict, hint: dict | None = None) -> dict:
     record = (hint or {}).get("log_record")
     if record is not None:
         crumb["message"] = _scrub_text(str(record.msg))
+    else:
+        _scrub_crumb_message(crumb)
     crumb.pop("data", None)
     return crumb
 

@@ -14,6 +14,7 @@ import os
 import re
 import traceback
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
 CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
@@ -81,6 +82,44 @@ class SuspiciousRequestsAsWarnings(logging.Filter):
         return True
 
 
+class NoPillowDebugLines(logging.Filter):
+    """Pillow's DEBUG lines quote an image's metadata, tag by tag: a caption, an author or a
+    comment naming a pupil, a serial number, GPS. settings.LOGGING keeps the PIL logger at
+    INFO, but a logger level is easily lowered (`logging.getLogger("PIL").setLevel`, an IT
+    partner's own logging config, a debugging session): the handler drops them too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        pillow = record.name == "PIL" or record.name.startswith("PIL.")
+        return not (pillow and record.levelno < logging.INFO)
+
+
+def url_without_query(url) -> str:
+    """Scheme, host, port and path: no user or password, no query string, no fragment."""
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+class OutgoingRequestsWithoutQuery(logging.Filter):
+    """httpx logs every request it sends at INFO ("HTTP Request: GET <url> ..."), with the
+    query string: the terms of a search source (a news site's search feed, a Bluesky
+    search), a pupil's name among them if someone watches for it. The line keeps the host
+    and path, as the access log keeps the path only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name == "httpx" and isinstance(args, tuple) and len(args) >= 2:
+            record.args = (args[0], url_without_query(args[1]), *args[2:])
+        return True
+
+
+# The console handler's filters that keep data out of the lines (settings.LOGGING names
+# them too); Celery's own handlers get them from celery_handlers_in_our_format.
+PRIVACY_FILTERS = (TaskLinesWithoutMessages, NoPillowDebugLines, OutgoingRequestsWithoutQuery)
+
+
 def console_formatter() -> logging.Formatter:
     """The portal's formatter for LOG_FORMAT (the environment's: gunicorn's master reads no
     Django settings)."""
@@ -91,10 +130,12 @@ def celery_handlers_in_our_format(logger: logging.Logger) -> None:
     """For the handlers Celery sets up itself (the worker's and beat's root logger with
     LOG_FORMAT=text, the task loggers in either format): our format, time in UTC and level
     first, instead of Celery's `[%(asctime)s: …]` in local (Amsterdam) time; exceptions by
-    type and stack, task lines without exception messages."""
+    type and stack, and the PRIVACY_FILTERS: task lines without exception messages, no
+    Pillow DEBUG lines, outgoing requests without their query strings."""
     for handler in logger.handlers:
-        if not any(isinstance(f, TaskLinesWithoutMessages) for f in handler.filters):
-            handler.addFilter(TaskLinesWithoutMessages())
+        for kind in PRIVACY_FILTERS:
+            if not any(isinstance(f, kind) for f in handler.filters):
+                handler.addFilter(kind())
         handler.setFormatter(console_formatter())
 
 

@@ -1,5 +1,7 @@
 """Check before posting: verdicts, evidence, roles, constant queries, the CLI."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -101,6 +103,14 @@ def test_it_lists_the_class_and_finds_pupils_by_name(
     html = login(director_a).get(reverse("consent:check_new"), {"q": "roo"}).content.decode()
     assert "Roos Vries" in html
     assert "Sem Bakker" not in html
+
+
+def test_the_name_search_leaves_no_name_in_the_browsers_form_history(login, teacher_a):
+    # A classroom computer is shared: the browser offered the pupils searched for before
+    # to whoever typed in the box next.
+    html = login(teacher_a).get(reverse("consent:check_new")).content.decode()
+    [search] = re.findall(r'<input id="id_q"[^>]*>', html)
+    assert 'autocomplete="off"' in search
 
 
 def test_it_does_not_find_pupils_of_other_groups_for_a_teacher(login, teacher_a, pupil_a2):

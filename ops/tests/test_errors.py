@@ -12,10 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import sentry_sdk
 from django.test import Client
+from django.urls import reverse
 
+from conftest import require_service
 from ops.errors import scrub_event
 from ops.tests.failing_search import SEARCH, break_the_pupil_search, teacher_client
 
+# A client's address, kept away from the test below: a report carries its source lines.
+CLIENT_ADDRESS = "203.0.113.77"
 PERSONAL = ["Sem", "Bakker", "ouder.a@example.org", "Ouder A", "secret-body", "zoekterm"]
 
 
@@ -128,3 +132,22 @@ def test_it_reports_no_request_for_a_host_not_served(sentry_capture, db, setting
     assert Client(HTTP_HOST="198.51.100.7").get("/accounts/login/").status_code == 400
     sentry_sdk.flush(timeout=5)
     assert events(sentry_capture) == []
+
+
+def test_it_sends_cache_commands_without_their_keys(sentry_capture, parent_a, monkeypatch):
+    """A rate limit's cache key holds the client's address (allauth's login limit per IP
+    address); sentry-sdk's Redis breadcrumbs quoted every command's key."""
+    require_service("REDIS_URL")
+    from accounts.adapters import AccountAdapter
+
+    def failing(self, request, **credentials):
+        raise ValueError("the password check failed")
+
+    monkeypatch.setattr(AccountAdapter, "authenticate", failing)
+    client = Client(raise_request_exception=False, REMOTE_ADDR=CLIENT_ADDRESS)
+    login = {"login": parent_a.email, "password": "wrong"}
+    assert client.post(reverse("account_login"), login).status_code == 500
+    sentry_sdk.flush(timeout=5)
+    text = json.dumps(events(sentry_capture))
+    assert "ValueError" in text and '"category": "redis"' in text
+    assert CLIENT_ADDRESS not in text and ":rl:account:" not in text

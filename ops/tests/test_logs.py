@@ -278,6 +278,35 @@ def test_a_workers_task_lines_carry_no_exception_message(log_format):
     assert "Sem" not in output and "Bakker" not in output
 
 
+# Pillow at DEBUG (its logger lowered by hand, the root at DEBUG as LOG_LEVEL=DEBUG sets it)
+# in a worker's logging, reading a phone photo whose EXIF comment names a pupil.
+PILLOW_AT_DEBUG = """
+import io, logging
+import django
+django.setup()
+from opo_portal.celery import app
+app.log.setup_logging_subsystem(loglevel="DEBUG", colorize=False)  # as `celery worker -l DEBUG`
+logging.getLogger("PIL").setLevel(logging.DEBUG)
+from PIL import Image
+from consent.photo import testkit
+Image.open(io.BytesIO(testkit.camera_jpeg())).getexif()
+logging.getLogger("opo_portal").debug("debug lines are written")
+"""
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_pillow_at_debug_writes_no_photo_metadata(log_format):
+    env = {**os.environ, "LOG_FORMAT": log_format, "LOG_LEVEL": "DEBUG"}
+    env["DJANGO_SETTINGS_MODULE"] = "opo_portal.settings"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", PILLOW_AT_DEBUG], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "debug lines are written" in output
+    assert "Sem" not in output and "Bakker" not in output and "SERIAL-0042" not in output
+
+
 def test_a_request_for_a_host_not_served_is_one_warning_line(db, settings):
     """Scanners ask a node by its address: Django logged each such request as an ERROR with
     a traceback of 15 lines, the only multi-line entry of a quiet production log."""
@@ -296,3 +325,27 @@ def test_a_request_for_a_host_not_served_is_one_warning_line(db, settings):
     line = console.format(record)
     assert record.levelname == "WARNING" and "\n" not in line
     assert f"[{os.getpid()}] Invalid HTTP_HOST header: '198.51.100.7'" in line
+
+
+def test_an_outgoing_request_is_logged_without_its_query_or_password():
+    """httpx's INFO line named a search source's terms: "GET …/search.rss?q=Sem+Bakker"."""
+    record = logging.LogRecord(
+        "httpx",
+        logging.INFO,
+        __file__,
+        1,
+        'HTTP Request: %s %s "%s %d %s"',
+        (
+            "GET",
+            "https://lezer:geheim@nieuws.example:8443/zoek.rss?q=Sem+Bakker#x",
+            "HTTP/1.1",
+            200,
+            "OK",
+        ),
+        None,
+    )
+    [console] = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    assert console.filter(record)
+    line = console.format(record)
+    assert 'HTTP Request: GET https://nieuws.example:8443/zoek.rss "HTTP/1.1 200 OK"' in line
+    assert "Sem" not in line and "geheim" not in line
