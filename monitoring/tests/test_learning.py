@@ -39,9 +39,7 @@ def test_it_turns_marks_and_dismissals_into_labelled_examples(school_a, director
     }
 
 
-def test_it_leaves_out_a_label_given_to_the_text_before_its_writer_edited_it(
-    school_a, director_a
-):
+def test_it_leaves_out_a_label_given_to_the_text_before_its_writer_edited_it(school_a, director_a):
     # Marked as a complaint, then the writer replaced the text: the label was for the old
     # text, so training on the new one would teach the layer the wrong thing.
     post = marked_post(school_a, director_a, "Kachel kapot, kinderen in hun jas")
