@@ -113,6 +113,33 @@ def test_the_name_search_leaves_no_name_in_the_browsers_form_history(login, teac
     assert 'autocomplete="off"' in search
 
 
+def test_the_name_search_puts_no_name_in_the_address(login, director_a, pupil_a, pupil_a2):
+    # The address of a search lands in the browser's history (and its address-bar
+    # suggestions) on a shared classroom computer: the form sends the name in the body.
+    client = login(director_a)
+    html = client.get(reverse("consent:check_new")).content.decode()
+    forms = re.findall(r"<form[^>]*>.*?</form>", html, re.S)
+    [search_form] = [form for form in forms if 'id="id_q"' in form]
+    assert 'method="post"' in search_form and "csrfmiddlewaretoken" in search_form
+    response = client.post(reverse("consent:check_new"), {"intent": "search", "q": "roo"})
+    found = response.content.decode()
+    assert response.status_code == 200 and "Roos Vries" in found and "Sem Bakker" not in found
+    assert "errorlist" not in found  # a search is no check: nothing to refuse
+    assert PublicationCheck.objects.count() == 0
+
+
+def test_a_refused_check_after_a_search_keeps_the_pupils_found(login, director_a, pupil_a2):
+    client = login(director_a)
+    found = client.post(reverse("consent:check_new"), {"intent": "search", "q": "roo"})
+    [hidden] = re.findall(r'<input type="hidden" name="q" value="([^"]*)">', found.content.decode())
+    refused = client.post(
+        reverse("consent:check_new"), {"q": hidden, "media_type": "photo", "pupils": [pupil_a2.pk]}
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "errorlist" in html
+    assert re.search(rf'value="{pupil_a2.pk}" checked', html) and "Roos Vries" in html
+
+
 def test_it_does_not_find_pupils_of_other_groups_for_a_teacher(login, teacher_a, pupil_a2):
     html = login(teacher_a).get(reverse("consent:check_new"), {"q": "roos"}).content.decode()
     assert "Roos" not in html

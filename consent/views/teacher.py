@@ -178,7 +178,8 @@ def _candidates(request, groups, school=None):
     """The class list of the chosen group, or the pupils whose name matches the search
     (within `school` when the page asked for a school first)."""
     # PostgreSQL refuses a NUL character in a query; no name has one.
-    query = request.GET.get("q", "").replace("\x00", "").strip()
+    params = _search_params(request)
+    query = params.get("q", "").replace("\x00", "").strip()
     if query:
         reachable = pupils_for_staff(request.user).current()
         if school is not None:
@@ -192,13 +193,22 @@ def _candidates(request, groups, school=None):
                 .order_by("first_name", "last_name")[:50]
             ),
         )
-    asked = request.GET.get("group", "")
+    asked = params.get("group", "")
     group = next((g for g in groups if str(g.pk) == asked), None)
     if asked and group is None:  # another school's group (or none): as in a path, a 404
         raise Http404("No group in reach matches the given query.")
     group = group or (groups[0] if groups else None)
     pupils = current_pupils_of(group) if group else []
     return query, group, pupils
+
+
+def _search_params(request):
+    """Where the class list and the name search come from: the form sends them in the
+    body (a name in the address stays in the browser's history on a shared classroom
+    computer, README "Check before posting"); an address with ?q= still works."""
+    if request.method == "POST" and ("q" in request.POST or "group" in request.POST):
+        return request.POST
+    return request.GET
 
 
 def _check_school_first(request) -> tuple[bool, School | None, SchoolSearch | None]:
@@ -221,9 +231,10 @@ def check_new(request):
     # The reach is built where it is read, a POST or a search: building its queryset (a
     # UNION of two arms) cost more CPU than reading a class list. An unbound form's
     # pupils are shown from the class list or the search, never read from its field.
-    posting = request.method == "POST"
+    # "Toon leerlingen" posts too (no name in the address) but is no check to save
+    posting = request.method == "POST" and request.POST.get("intent") != "search"
     reachable = pupils_for_staff(request.user).current() if posting else Pupil.objects.none()
-    form = CheckForm(request.POST or None, pupils=reachable, initial=request.GET)
+    form = CheckForm(request.POST if posting else None, pupils=reachable, initial=request.GET)
     if posting and not form.is_valid():
         refuse_choices_out_of_reach(form, "pupils")
     if posting and form.is_valid():

@@ -70,6 +70,17 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     assert states["Julia van der Veen"].startswith("?")
     assert states["Sem Bakker"].startswith("✓")
 
+    # A name search keeps the name out of the address (the browser's history on a shared
+    # classroom computer).
+    browser.follow("/toestemming/controle/")
+    browser.find("#id_q").send_keys("Bakk")
+    browser.submit("form.filters button[type=submit]")
+    browser.wait_for_path_matching("/toestemming/controle/")
+    assert "Bakk" not in browser.driver.current_url
+    assert [li.text for li in browser.find_all("ul.pupil-picks li")] == [
+        f"Sem Bakker ({sem.group.name})"
+    ]
+
     # Check three pupils for a photo on the school's social media.
     browser.follow("/toestemming/controle/")
     browser.check_page("check-before-posting")
@@ -78,7 +89,7 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     for pupil in (sem, emma, daan):
         browser.click(f"input[name=pupils][value='{pupil.pk}']")
     browser.find("input[name=note]").send_keys("Foto van het schoolreisje voor Instagram")
-    browser.submit("main form[method=post] button[type=submit]")
+    browser.submit("main form[method=post]:not(.filters) button[type=submit]")
     browser.wait_for_path_matching(r"/toestemming/controle/\d+/")
     check = PublicationCheck.objects.get()
     browser.check_page("verdict")
