@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import notices, reauthentication
+from outbox.services import duty_message_id
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,13 @@ class AccountAdapter(DefaultAccountAdapter):
         except (smtplib.SMTPException, OSError) as error:
             log.warning("account e-mail %s not sent: %s", template_prefix, type(error).__name__)
             raise MailNotSent from error
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """Django's own Message-ID names the server (socket.getfqdn()): allauth's e-mails
+        get an id at the sender's domain, as the outbox's do."""
+        message = super().render_mail(template_prefix, email, context, headers)
+        message.extra_headers.setdefault("Message-ID", duty_message_id())
+        return message
 
     def get_login_redirect_url(self, request) -> str:
         return resolve_url("home")

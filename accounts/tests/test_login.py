@@ -47,6 +47,18 @@ def test_it_names_the_portal_not_django_in_the_admin_titles(login, db):
         assert "OPO Portal" in body
 
 
+def test_the_login_code_email_does_not_name_the_server(client, parent_a, settings):
+    # Django's own Message-ID ends in this machine's host name (socket.getfqdn()): the
+    # portal's e-mails are ids at the sender's domain, allauth's too.
+    from allauth.account.models import EmailAddress
+
+    settings.DEFAULT_FROM_EMAIL = "OPO Portal <noreply@portal.example.nl>"
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    client.post(reverse("account_request_login_code"), {"email": parent_a.email})
+    message_id = mail.outbox[0].message()["Message-ID"]
+    assert message_id.endswith("@portal.example.nl>"), message_id
+
+
 def test_it_logs_a_parent_in_by_emailed_code(client, parent_a):
     from allauth.account.models import EmailAddress
 
