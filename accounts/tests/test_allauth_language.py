@@ -33,6 +33,7 @@ from opo_portal.tests.test_language_crawl import (
     _logout,
     data_strings,
     leftovers,
+    visible_chunks,
 )
 from opo_portal.tests.test_language_emails import leftovers as mail_leftovers
 
@@ -281,8 +282,8 @@ def test_the_informal_words_are_seen_as_words():
 # --- E-mail subjects: every one allauth (or our override) has, in both languages ---------
 ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"
 OUR_TEMPLATES = Path(settings.BASE_DIR) / "templates"
-# A capital after the first word is a name: none of allauth's subjects has one.
-PROPER_NAMES: set[str] = set()
+# A capital after a sentence's first word is a name: the portal's and the foundation's.
+PROPER_NAMES = {"OPO", "Portal", "Stichting", "Borger-Odoorn"}
 
 
 def subject_templates() -> list[str]:
@@ -301,8 +302,14 @@ def subject(template: str, language: str) -> str:
 
 
 def title_case_words(text: str) -> list[str]:
-    """Words after the first that start with a capital and are no name."""
-    return [w for w in re.findall(r"[\w-]+", text)[1:] if w[0].isupper() and w not in PROPER_NAMES]
+    """Words after a sentence's (or a title's part's, or a quoted button name's) first that
+    start with a capital and are no name."""
+    return [
+        word
+        for sentence in re.split(r"[.?!:·(\"“”]\s*", text)
+        for word in re.findall(r"[\w-]+", sentence)[1:]
+        if word[0].isupper() and word not in PROPER_NAMES
+    ]
 
 
 def test_it_knows_every_subject_allauth_sends():
@@ -312,6 +319,10 @@ def test_it_knows_every_subject_allauth_sends():
     assert "account/email/reauthentication_code_subject.txt" in names  # ours
     assert title_case_words("Password Changed") == ["Changed"]
     assert title_case_words("Sign-in code") == []
+    assert title_case_words("Log in · OPO Portal") == []
+    assert title_case_words("Are you sure? Then log in.") == []
+    assert title_case_words("New Password (again):") == ["Password"]
+    assert title_case_words('Choose "Send me a code" below') == []
 
 
 def test_every_english_e_mail_subject_is_in_sentence_case_and_the_portals_words():
@@ -335,3 +346,23 @@ def test_every_dutch_e_mail_subject_is_formal_dutch_in_the_portals_words():
             f"{template}: {text!r} [{label}]" for label, pattern in checks if pattern.search(text)
         ]
     assert not problems, "\n".join(problems)
+
+
+def test_allauth_pages_in_english_are_in_sentence_case(client, parent_a, director_a):
+    """allauth writes headings, labels and buttons in Title Case ("Change Password",
+    "Confirm Access"); the portal's English uses sentence case."""
+    cache.clear()
+    pages = list(pages_in(client, "en", parent_a, director_a))
+    data = data_strings()
+    problems = []
+    for name, html in pages:
+        for chunk in visible_chunks(html):
+            words = title_case_words(_without(chunk, data))
+            problems += [f"{name}: {chunk!r} {words}"] if words else []
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def _without(text: str, data: list[str]) -> str:
+    for value in data:
+        text = text.replace(value, " ")
+    return text
