@@ -353,6 +353,10 @@ def test_allauth_pages_in_english_are_in_sentence_case(client, parent_a, directo
     "Confirm Access"); the portal's English uses sentence case."""
     cache.clear()
     pages = list(pages_in(client, "en", parent_a, director_a))
+    # not linked, but allauth shows them at their address (signed out by now)
+    pages += [
+        (name, page(client, reverse(name))) for name in ("account_inactive", "account_signup")
+    ]
     data = data_strings()
     problems = []
     for name, html in pages:
