@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -970,15 +970,21 @@ def _second_conversation(case: FollowUp, notes: str, planned_for) -> str:
         raise ValidationError(
             _("The new conversation cannot be planned before the earlier one was held.")
         )
-    held = date_format(case.held_on, "j F Y") if case.held_on else "?"
-    if case.planned_for is not None:
-        line = _("Earlier conversation held on %(held)s (planned for %(planned)s).") % {
+    line = _earlier_conversation_line(case)
+    return f"{notes.rstrip()}\n{line}" if notes.strip() else line
+
+
+def _earlier_conversation_line(case: FollowUp) -> str:
+    """The notes are stored and shown as written, to colleagues who may read the portal in
+    another language than the writer: the line is in the foundation's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        held = date_format(case.held_on, "j F Y") if case.held_on else "?"
+        if case.planned_for is None:
+            return _("Earlier conversation held on %(held)s.") % {"held": held}
+        return _("Earlier conversation held on %(held)s (planned for %(planned)s).") % {
             "held": held,
             "planned": date_format(case.planned_for, "j F Y"),
         }
-    else:
-        line = _("Earlier conversation held on %(held)s.") % {"held": held}
-    return f"{notes.rstrip()}\n{line}" if notes.strip() else line
 
 
 def _reopened_assignee(case: FollowUp, assignee):

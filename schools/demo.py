@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from schools.importer import COLUMNS, pupils_import, school_year_for
@@ -59,18 +60,36 @@ class DemoLogin:
     email: str
     full_name: str
     note: str  # translatable
+    label: str  # the role as load_demo prints it, translatable
 
 
-PARENT = DemoLogin("parent", f"ouder@{DEMO_DOMAIN}", "Linda Veenstra", "")
-STAFF_NOTE = _("sets up TOTP at first login")
+PARENT = DemoLogin(
+    "parent", f"ouder@{DEMO_DOMAIN}", "Linda Veenstra", "", pgettext_lazy("demo login", "parent")
+)
+STAFF_NOTE = _("sets up a login code app at first login")
 LOGINS = [
     PARENT,
-    DemoLogin("teacher", f"leerkracht@{DEMO_DOMAIN}", "Anouk Smit", STAFF_NOTE),
-    DemoLogin("director", f"directeur@{DEMO_DOMAIN}", "Harm Kuiper", STAFF_NOTE),
-    DemoLogin("board", f"bestuur@{DEMO_DOMAIN}", "Ingrid Bos", STAFF_NOTE),
-    DemoLogin("privacy officer", f"privacy@{DEMO_DOMAIN}", "Pieter Wolters", STAFF_NOTE),
-    DemoLogin("admin", f"admin@{DEMO_DOMAIN}", "Beheerder Demo", STAFF_NOTE),
-]
+    DemoLogin(
+        "teacher", f"leerkracht@{DEMO_DOMAIN}", "Anouk Smit", STAFF_NOTE,
+        StaffMembership.Role.TEACHER.label,
+    ),
+    DemoLogin(
+        "director", f"directeur@{DEMO_DOMAIN}", "Harm Kuiper", STAFF_NOTE,
+        StaffMembership.Role.DIRECTOR.label,
+    ),
+    DemoLogin(
+        "board", f"bestuur@{DEMO_DOMAIN}", "Ingrid Bos", STAFF_NOTE,
+        StaffMembership.Role.BOARD.label,
+    ),
+    DemoLogin(
+        "privacy officer", f"privacy@{DEMO_DOMAIN}", "Pieter Wolters", STAFF_NOTE,
+        StaffMembership.Role.PRIVACY_OFFICER.label,
+    ),
+    DemoLogin(
+        "admin", f"admin@{DEMO_DOMAIN}", "Beheerder Demo", STAFF_NOTE,
+        pgettext_lazy("demo login", "admin"),
+    ),
+]  # fmt: skip
 
 
 def _birth_date(start_year: int, age: int, index: int) -> datetime.date:

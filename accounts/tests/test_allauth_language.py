@@ -8,16 +8,22 @@ The crawl (opo_portal/tests/test_language_crawl.py) walks every route with one G
 walks allauth's own steps, forms sent included."""
 
 import re
+from pathlib import Path
 
+import allauth
+import polib
 import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import PASSWORD, reauthenticate
 from opo_portal.tests.test_language_crawl import (
@@ -27,6 +33,7 @@ from opo_portal.tests.test_language_crawl import (
     _logout,
     data_strings,
     leftovers,
+    visible_chunks,
 )
 from opo_portal.tests.test_language_emails import leftovers as mail_leftovers
 
@@ -227,3 +234,139 @@ def test_signing_in_and_out_has_one_word_on_every_allauth_page_and_e_mail(
     problems += [p for m in mail.outbox for p in mail_leftovers(m, checks)]
     assert len(pages) == 28 and len(mail.outbox) == 6
     assert not problems, "\n".join(problems)
+
+
+# --- Every message allauth can show, reached by a test or not ---------------------------
+# The walks above see the pages the portal links; allauth can render more under our URL
+# conf (passkeys, sessions, third-party accounts in its shared templates, e-mails no flow
+# here sends). Its Dutch catalogue says "je"; ours wins where it has the message.
+ALLAUTH_DUTCH = Path(allauth.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "django.mo"
+INFORMAL_WORD = re.compile(r"\b(?:je|jij|jou|jouw|jullie|jezelf)\b", re.IGNORECASE)
+
+
+def shown(entry) -> list[str]:
+    """The active translation of a catalogue entry, whichever catalogue wins (both plural
+    forms of a plural message)."""
+    if entry.msgid_plural:
+        if entry.msgctxt:
+            return [
+                translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+                for n in (1, 2)
+            ]
+        return [translation.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
+    if entry.msgctxt:
+        return [translation.pgettext(entry.msgctxt, entry.msgid)]
+    return [translation.gettext(entry.msgid)]
+
+
+def test_no_dutch_message_allauth_can_show_says_je():
+    entries = [entry for entry in polib.mofile(str(ALLAUTH_DUTCH)) if entry.msgid]
+    assert len(entries) > 300  # the whole catalogue was read
+    with translation.override("nl"):
+        informal = [
+            f"{entry.msgid[:70]!r} -> {text[:90]!r}"
+            for entry in entries
+            for text in shown(entry)
+            if INFORMAL_WORD.search(text)
+        ]
+    assert not informal, f"{len(informal)} informal:\n" + "\n".join(informal)
+
+
+def test_the_informal_words_are_seen_as_words():
+    assert [bool(INFORMAL_WORD.search(t)) for t in (
+        "Heb je al een account?", "Jouw code", "Weet jij het?", "jullie", "Meld jezelf aan",
+        "Uw code", "jeugd", "Bijenkorf", "U bent uitgelogd.",
+    )] == [True, True, True, True, True, False, False, False, False]  # fmt: skip
+
+
+# --- E-mail subjects: every one allauth (or our override) has, in both languages ---------
+ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"
+OUR_TEMPLATES = Path(settings.BASE_DIR) / "templates"
+# A capital after a sentence's first word is a name: the portal's and the foundation's.
+PROPER_NAMES = {"OPO", "Portal", "Stichting", "Borger-Odoorn"}
+
+
+def subject_templates() -> list[str]:
+    return sorted(
+        {
+            path.relative_to(root).as_posix()
+            for root in (ALLAUTH_TEMPLATES, OUR_TEMPLATES)
+            for path in root.rglob("*/email/*_subject.txt")
+        }
+    )
+
+
+def subject(template: str, language: str) -> str:
+    with translation.override(language):
+        return " ".join(render_to_string(template, {}).split())
+
+
+def title_case_words(text: str) -> list[str]:
+    """Words after a sentence's (or a title's part's, or a quoted button name's) first that
+    start with a capital and are no name."""
+    return [
+        word
+        for sentence in re.split(r"[.?!:·(\"“”]\s*", text)
+        for word in re.findall(r"[\w-]+", sentence)[1:]
+        if word[0].isupper() and word not in PROPER_NAMES
+    ]
+
+
+def test_it_knows_every_subject_allauth_sends():
+    names = subject_templates()
+    assert "account/email/password_changed_subject.txt" in names
+    assert "mfa/email/webauthn_added_subject.txt" in names
+    assert "account/email/reauthentication_code_subject.txt" in names  # ours
+    assert title_case_words("Password Changed") == ["Changed"]
+    assert title_case_words("Sign-in code") == []
+    assert title_case_words("Log in · OPO Portal") == []
+    assert title_case_words("Are you sure? Then log in.") == []
+    assert title_case_words("New Password (again):") == ["Password"]
+    assert title_case_words('Choose "Send me a code" below') == []
+
+
+def test_every_english_e_mail_subject_is_in_sentence_case_and_the_portals_words():
+    checks = [*our_words("en"), ("login code app", OTHER_NAME), ("Dutch", DUTCH)]
+    problems = []
+    for template in subject_templates():
+        text = subject(template, "en")
+        problems += [f"{template}: {text!r} [title case] {w}" for w in title_case_words(text)]
+        problems += [
+            f"{template}: {text!r} [{label}]" for label, pattern in checks if pattern.search(text)
+        ]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_dutch_e_mail_subject_is_formal_dutch_in_the_portals_words():
+    checks = [*our_words("nl"), *CHECKS["nl"]]
+    problems = []
+    for template in subject_templates():
+        text = subject(template, "nl")
+        problems += [
+            f"{template}: {text!r} [{label}]" for label, pattern in checks if pattern.search(text)
+        ]
+    assert not problems, "\n".join(problems)
+
+
+def test_allauth_pages_in_english_are_in_sentence_case(client, parent_a, director_a):
+    """allauth writes headings, labels and buttons in Title Case ("Change Password",
+    "Confirm Access"); the portal's English uses sentence case."""
+    cache.clear()
+    pages = list(pages_in(client, "en", parent_a, director_a))
+    # not linked, but allauth shows them at their address (signed out by now)
+    pages += [
+        (name, page(client, reverse(name))) for name in ("account_inactive", "account_signup")
+    ]
+    data = data_strings()
+    problems = []
+    for name, html in pages:
+        for chunk in visible_chunks(html):
+            words = title_case_words(_without(chunk, data))
+            problems += [f"{name}: {chunk!r} {words}"] if words else []
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def _without(text: str, data: list[str]) -> str:
+    for value in data:
+        text = text.replace(value, " ")
+    return text

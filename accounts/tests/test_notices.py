@@ -111,7 +111,7 @@ def test_an_owner_who_chose_english_gets_the_notice_in_english(parent, run_dutie
     with run_duties():
         parent.post(reverse("account_change_password"), PASSWORDS)
     [message] = mail.outbox
-    assert message.subject == "[OPO Portal] Password Changed"
+    assert message.subject == "[OPO Portal] Password changed"  # sentence case
     problems = [line for line in message.body.splitlines() if DUTCH.search(line)]
     assert not problems, problems
 

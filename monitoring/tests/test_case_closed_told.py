@@ -275,6 +275,38 @@ def test_a_reopened_case_can_plan_a_second_conversation(login, case_a, teacher_a
     assert case_a.held_on == second
 
 
+def test_the_earlier_conversation_is_noted_in_dutch_whatever_the_writers_language(
+    login, case_a, teacher_a
+):
+    """Notes are read by colleagues as written (never translated on the page): the line
+    that keeps the earlier conversation is in the foundation's language, also when the
+    teacher who plans the next one reads the portal in English."""
+    first_held = datetime.date(2026, 3, 2)
+    case_a.opened_at = timezone.make_aware(datetime.datetime(2026, 3, 1, 9))
+    case_a.save(update_fields=["opened_at"])
+    close(case_a, teacher_a, held_on=first_held)
+    services.followup_update(
+        case=case_a, status="conversation_held", assigned_to=teacher_a, notes=case_a.notes
+    )
+    client = login(teacher_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(
+        reverse("monitoring:case_update", args=[case_a.pk]),
+        {
+            "status": "conversation_planned",
+            "planned_for": datetime.date(2026, 3, 9).isoformat(),
+            "held_on": first_held.isoformat(),
+            "notes": case_a.notes,
+        },
+    )
+    assert response.status_code == 302
+    case_a.refresh_from_db()
+    assert case_a.notes.splitlines()[-1] == "Eerder gesprek gevoerd op 2 maart 2026.", case_a.notes
+    # the page keeps speaking the teacher's language around the note
+    page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
+    assert "Eerder gesprek gevoerd op 2 maart 2026." in page and 'lang="en"' in page
+
+
 def test_a_second_conversation_needs_a_new_date_not_before_the_first(case_a, teacher_a):
     first_held = case_a.opened_at.date()
     close(case_a, teacher_a, held_on=first_held)

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -6,9 +7,11 @@ from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from conftest import give_totp
+from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH
 from schools.demo import DEMO_PASSWORD, LOGINS
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
@@ -126,3 +129,30 @@ def test_it_lets_each_demo_login_in_to_its_home(demo, client, email, home, needs
     response = client.get(reverse("home"))
     assert response.url == reverse(home)
     assert client.get(response.url).status_code == 200
+
+
+def test_it_prints_the_logins_in_dutch_with_the_portals_words(db):
+    """The portal calls the TOTP app the "inlogcode-app"; no English beside the Dutch."""
+    out = load_demo()
+    assert "inlogcode-app" in out
+    assert not re.search(r"authenticat", out, re.IGNORECASE), out
+    data = [DEMO_PASSWORD, *(login.email for login in LOGINS)]
+    english = [line for line in out.splitlines() if ENGLISH.search(_without(line, data))]
+    assert not english, out
+    assert "rol" in out and "wachtwoord" in out and "leerkracht " in out
+
+
+def test_it_prints_the_logins_in_english_with_the_portals_words(db):
+    with translation.override("en"):
+        out = load_demo()
+    assert "login code app" in out
+    assert not re.search(r"authenticat", out, re.IGNORECASE), out
+    data = [DEMO_PASSWORD, *(login.email for login in LOGINS)]
+    dutch = [line for line in out.splitlines() if DUTCH.search(_without(line, data))]
+    assert not dutch, out
+
+
+def _without(line: str, data: list[str]) -> str:
+    for value in data:
+        line = line.replace(value, " ")
+    return line

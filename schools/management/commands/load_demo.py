@@ -14,13 +14,15 @@ class Command(BaseCommand):
         logins = demo_load()
         width = max(len(login.email) for login in logins)
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded. Logins:")))
-        self.stdout.write(f"  {'role':<16} {'e-mail':<{width}}  password")
+        role, email, password = _("role"), _("e-mail"), _("password")
+        self.stdout.write(f"  {role:<20} {email:<{width}}  {password}")
         for login in logins:
             note = f"  ({login.note})" if login.note else ""
-            self.stdout.write(f"  {login.role:<16} {login.email:<{width}}  {DEMO_PASSWORD}{note}")
+            line = f"  {login.label!s:<20} {login.email:<{width}}  {DEMO_PASSWORD}{note}"
+            self.stdout.write(line)
         self.stdout.write(
             _(
-                "Staff accounts set up TOTP (an authenticator app) at their first login. "
+                "Staff accounts set up a login code app (TOTP) at their first login. "
                 "Other demo parents log in by e-mailed code; the e-mail appears in this console."
             )
         )
