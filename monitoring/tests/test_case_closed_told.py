@@ -3,12 +3,13 @@ director's "no action" or "closed" e-mails them once (no post text, no pupil nam
 the case page says who closed it and when. Reopened, it is theirs again, and they are told."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from monitoring import services
@@ -281,8 +282,9 @@ def test_the_earlier_conversation_is_noted_in_dutch_whatever_the_writers_languag
     """Notes are read by colleagues as written (never translated on the page): the line
     that keeps the earlier conversation is in the foundation's language, also when the
     teacher who plans the next one reads the portal in English."""
-    first_held = datetime.date(2026, 3, 2)
-    case_a.opened_at = timezone.make_aware(datetime.datetime(2026, 3, 1, 9))
+    today = timezone.localdate()
+    first_held = today - datetime.timedelta(days=7)
+    case_a.opened_at = timezone.now() - datetime.timedelta(days=8)
     case_a.save(update_fields=["opened_at"])
     close(case_a, teacher_a, held_on=first_held)
     services.followup_update(
@@ -290,21 +292,25 @@ def test_the_earlier_conversation_is_noted_in_dutch_whatever_the_writers_languag
     )
     client = login(teacher_a)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
     response = client.post(
         reverse("monitoring:case_update", args=[case_a.pk]),
         {
             "status": "conversation_planned",
-            "planned_for": datetime.date(2026, 3, 9).isoformat(),
+            "planned_for": (today + datetime.timedelta(days=7)).isoformat(),
             "held_on": first_held.isoformat(),
             "notes": case_a.notes,
+            "seen": re.search(r'name="seen" value="([^"]+)"', page).group(1),
         },
     )
     assert response.status_code == 302
     case_a.refresh_from_db()
-    assert case_a.notes.splitlines()[-1] == "Eerder gesprek gevoerd op 2 maart 2026.", case_a.notes
+    with translation.override("nl"):
+        line = f"Eerder gesprek gevoerd op {date_format(first_held, 'j F Y')}."
+    assert case_a.notes.splitlines()[-1] == line, case_a.notes
     # the page keeps speaking the teacher's language around the note
     page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
-    assert "Eerder gesprek gevoerd op 2 maart 2026." in page and 'lang="en"' in page
+    assert line in page and 'lang="en"' in page
 
 
 def test_a_second_conversation_needs_a_new_date_not_before_the_first(case_a, teacher_a):
