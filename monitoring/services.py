@@ -793,6 +793,10 @@ def post_mark(
     if not Mention.objects.filter(post=post, school=school).exists():
         raise ValidationError(_("This post does not mention this school."))
     now = now or timezone.now()
+    finder = CaseFinder(now=now)
+    # case opening is serialised per school, as in a classification run: a second mark
+    # of the post at the same moment waits here, then joins the first one's case
+    finder.lock_schools([school.pk])
     flag, _created = Flag.objects.get_or_create(
         post=post,
         school=school,
@@ -815,7 +819,7 @@ def post_mark(
         flag.urgent = urgent
         # as an edit does: the post's finished case is reopened (who closed it cleared, its
         # assignee told), not left behind for a second case about the same post
-        flag.followup = CaseFinder(now=now).open_or_join(
+        flag.followup = finder.open_or_join(
             school_id=school.pk, post=post, urgent=urgent, reopen=True, by=user
         )
         if dismissed_case is not None:
