@@ -17,12 +17,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -508,3 +509,74 @@ def eager_tasks():
     app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
     app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+
+
+# --- Real concurrency on PostgreSQL: two transactions at the same moment ------------------
+
+
+class Held(threading.Thread):
+    """Runs `work` in a transaction of its own connection and waits, before committing,
+    until `release` is set."""
+
+    def __init__(self, work, then=None):
+        super().__init__(daemon=True)
+        self.work, self.then = work, then
+        self.ready, self.release = threading.Event(), threading.Event()
+        self.error = None
+
+    def run(self):
+        try:
+            with transaction.atomic():
+                self.work()
+                self.ready.set()
+                self.release.wait(timeout=60)
+                if self.then is not None:
+                    self.then()
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            self.error = error
+        finally:
+            self.ready.set()
+            connection.close()
+
+
+class Free(threading.Thread):
+    def __init__(self, work):
+        super().__init__(daemon=True)
+        self.work, self.pid, self.error = work, None, None
+        self.started_work = threading.Event()
+
+    def run(self):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+            self.started_work.set()
+            self.work()
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            self.error = error
+        finally:
+            self.started_work.set()
+            connection.close()
+
+
+def waits_for_a_lock(pid) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
+def at_the_same_moment(first, second, *, then=None):
+    """`first` done but not committed; `second` runs until it ends or waits for a lock
+    of `first`; then `first` does `then`, commits, and both finish."""
+    held = Held(first, then)
+    held.start()
+    assert held.ready.wait(timeout=60)
+    free = Free(second)
+    free.start()
+    assert free.started_work.wait(timeout=60)
+    assert wait_for(lambda: not free.is_alive() or waits_for_a_lock(free.pid), timeout=60)
+    held.release.set()
+    held.join(timeout=60)
+    free.join(timeout=60)
+    assert held.error is None and free.error is None, (held.error, free.error)
