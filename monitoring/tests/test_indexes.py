@@ -33,11 +33,16 @@ def plan(queryset) -> str:
         return queryset.explain()
 
 
-def plan_sql(query: tuple[str, list]) -> str:
-    """The plan of a read written in SQL (selectors.flag_rows_query, case_rows_query)."""
+def plan_sql(query: tuple[str, list], *, index_only: bool = False) -> str:
+    """The plan of a read written in SQL (selectors.flag_rows_query, case_rows_query).
+    With `index_only`, index and bitmap scans (which read the table too) are off as well:
+    a read an index answers alone is the one left where an index can."""
     sql, params = query
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        if index_only:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -92,10 +97,16 @@ def test_the_dashboards_sql_reads_open_cases_from_the_partial_index(postgres, fl
 def test_the_dashboards_cases_count_their_flags_from_the_covering_index(
     postgres, flags, board, director_a
 ):
-    """One index-only read a listed case gives both its flag count and its categories."""
+    """One index-only read a listed case gives both its flag count and its categories.
+
+    With a test's handful of fresh rows (none all-visible) the index on followup_id plus a
+    filter costs the planner as much as the covering index, which it prefers at scale
+    (bench/PASSES.md, EXPLAIN ANALYZE at large), and it chose either by the statistics
+    earlier tests left. So this asserts what the index is for: with reads that visit the
+    table off, the flags of a case are still read once, from flag_case_open alone."""
     for user in (board, director_a):
-        text = plan_sql(selectors.case_rows_query(user, limit=50))
-        assert "Index Only Scan using flag_case_open" in text
+        text = plan_sql(selectors.case_rows_query(user, limit=50), index_only=True)
+        assert "Index Only Scan using flag_case_open" in text, text
         assert text.count("on monitoring_flag") == 1
 
 
