@@ -760,9 +760,13 @@ def flag_dismiss(*, flag: Flag, user) -> Flag:
     if flag.dismissed_as_false_positive:
         return flag
     now = timezone.now()
+    # the case's row first: a dismissal of its other last flag at the same moment waits,
+    # then sees this one dismissed (each used to see the other's flag still live)
+    case = (
+        FollowUp.objects.select_for_update().get(pk=flag.followup_id) if flag.followup_id else None
+    )
     flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = True, user, now
     flag.save(update_fields=["dismissed_as_false_positive", "dismissed_by", "dismissed_at"])
-    case = flag.followup
     if (
         case is not None
         and case.status == FollowUp.Status.NEW
