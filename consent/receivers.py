@@ -13,6 +13,7 @@ from consent.services import (
     takedowns_for_erased_pupil,
     takedowns_for_gezag_change,
     takedowns_hand_over,
+    takedowns_hand_over_stuck,
 )
 from schools.models import Guardianship, StaffMembership
 from schools.signals import gezag_changed, pupil_erased, retention_term_passed
@@ -74,6 +75,16 @@ def hand_over_takedowns_of_membership(sender, instance, created=False, raw=False
         return
     for user_id in instance.people_concerned():
         takedowns_hand_over(user_id=user_id)
+
+
+@receiver(post_save, sender=StaffMembership)
+def hand_over_takedowns_nobody_had(sender, instance, created=False, raw=False, **kwargs):
+    """A director or board member named: the takedowns nobody could act on (health's
+    unanswered_takedowns) go to them."""
+    if raw or instance.role not in (StaffMembership.Role.DIRECTOR, StaffMembership.Role.BOARD):
+        return
+    board = instance.role == StaffMembership.Role.BOARD
+    takedowns_hand_over_stuck(school_id=None if board else instance.school_id)
 
 
 @receiver(post_save, sender=get_user_model())

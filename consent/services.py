@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,7 @@ from consent.signals import events_written_in_bulk
 from outbox.models import Duty
 from outbox.services import duties_enqueue_many, duty_enqueue, emailed_users
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
-from schools.leaders import acting_pairs, leader_ids
+from schools.leaders import ACTING_ROLES, acting_pairs, leader_ids
 from schools.models import ERASED_PREFIX, Guardianship, Pupil, School
 
 
@@ -544,6 +544,46 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
         ]
     )
     return moved
+
+
+def takedowns_nobody_has() -> dict:
+    """Open takedowns whose assignee cannot act on them (deactivated, or no longer teaching
+    or directing at the picture's school nor on the board): `takedowns_hand_over` gives
+    them to the school's leaders, so these are at schools with no director while the
+    foundation has no board member. ops.health shows them, as it shows the cases nobody
+    answers for, so the IT partner can ask the foundation to name someone. Counts and
+    school codes only. One query."""
+    rows = (
+        _takedowns_stuck()
+        .values("publication_check__school__code")
+        .annotate(n=Count("pk"))
+        .order_by("publication_check__school__code")
+        .values_list("publication_check__school__code", "n")
+    )
+    found = list(rows)
+    return {"tasks": sum(n for _code, n in found), "schools": [code for code, _n in found]}
+
+
+def takedowns_hand_over_stuck(*, school_id: int | None) -> None:
+    """A director (of `school_id`) or a board member (None: every school) was named: the
+    open takedowns nobody could act on there go to them now, each with its e-mail."""
+    stuck = _takedowns_stuck()
+    if school_id is not None:
+        stuck = stuck.filter(publication_check__school_id=school_id)
+    for user_id in set(stuck.values_list("assigned_to_id", flat=True)):
+        takedowns_hand_over(user_id=user_id)
+
+
+def _takedowns_stuck():
+    from schools.models import StaffMembership
+
+    memberships = StaffMembership.objects.filter(user_id=OuterRef("assigned_to_id"))
+    acts = memberships.filter(
+        school_id=OuterRef("publication_check__school_id"), role__in=ACTING_ROLES
+    ) | memberships.filter(role=StaffMembership.Role.BOARD)
+    return TakedownTask.objects.filter(done_at__isnull=True).exclude(
+        Q(assigned_to__is_active=True) & Exists(acts)
+    )
 
 
 @dataclass

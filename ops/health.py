@@ -240,6 +240,26 @@ def unanswered_cases() -> dict | None:
         return None
 
 
+def unanswered_takedowns() -> dict | None:
+    """Open takedowns nobody can act on (consent.services.takedowns_nobody_has): a picture
+    that should come down with nobody left to take it down. Reported like the cases."""
+    from consent.services import takedowns_nobody_has
+
+    try:
+        return takedowns_nobody_has()
+    except DatabaseError as exc:
+        log.warning("health: unanswered takedowns not read (%s)", type(exc).__name__)
+        return None
+
+
+def describe_unanswered_takedowns(unanswered: dict) -> str:
+    if not unanswered["tasks"]:
+        return _("every open takedown has someone to take the picture down")
+    return _(
+        "%(tasks)d open takedown(s) nobody can act on (no director, no board member): %(schools)s"
+    ) % {"tasks": unanswered["tasks"], "schools": ", ".join(unanswered["schools"])}
+
+
 def describe_unanswered(unanswered: dict) -> str:
     if not unanswered["cases"]:
         return _("every open case has someone to answer for it")

@@ -1,7 +1,13 @@
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from ops.health import outbox_backlog, passed, readiness, unanswered_cases
+from ops.health import (
+    outbox_backlog,
+    passed,
+    readiness,
+    unanswered_cases,
+    unanswered_takedowns,
+)
 
 
 @never_cache
@@ -25,5 +31,7 @@ def ready(request):
         # Not a check either: cases at a school with no director while the foundation has
         # no board member reach nobody (monitoring.selectors.unanswered_cases).
         "unanswered_cases": unanswered_cases() if passed(checks, "database") else None,
+        # and takedowns whose assignee left with nobody to hand them to
+        "unanswered_takedowns": unanswered_takedowns() if passed(checks, "database") else None,
     }
     return JsonResponse(body, status=status)

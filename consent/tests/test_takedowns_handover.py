@@ -2,9 +2,14 @@
 the check while they teach or direct at its school, else the school's director (or the
 board when the school has none)."""
 
+import json
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
 
+from conftest import make_staff
 from consent.models import TakedownTask
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
@@ -222,3 +227,74 @@ def test_a_board_member_who_checked_a_publication_takes_it_down_themselves(
     assert TakedownTask.objects.get().assigned_to == board
     StaffMembership.objects.filter(user=board).delete()
     assert TakedownTask.objects.get().assigned_to == director_a
+
+
+# --- Nobody left to take it down: health says so (as for cases, ops.health) ---------------
+
+
+def test_a_takedown_nobody_can_act_on_is_shown_by_health(
+    client, settings, published, teacher_a, parent_a, pupil_a
+):
+    # the school has no director and the foundation no board member: the task stays with
+    # the deactivated teacher, who cannot log in to take the picture down
+    settings.REDIS_URL = ""  # readiness without worker and beat, as in development
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    teacher_a.is_active = False
+    teacher_a.save()
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+    response = client.get(reverse("health_ready"))
+    assert response.status_code == 200  # not a reason to take a web node out
+    body = json.loads(response.content)
+    assert body["unanswered_takedowns"] == {"tasks": 1, "schools": ["vlindertuin"]}
+
+
+def test_the_health_command_names_the_schools_of_takedowns_nobody_has(
+    settings, capsys, published, teacher_a, parent_a, pupil_a
+):
+    settings.REDIS_URL = ""
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    StaffMembership.objects.filter(user=teacher_a).delete()  # left; nobody else there
+    call_command("health")
+    out = capsys.readouterr().out
+    assert "ALERT takedowns: 1" in out and "vlindertuin" in out
+
+
+def test_no_takedown_is_unanswered_while_someone_can_act_on_it(
+    published, teacher_a, director_a, parent_a, pupil_a, django_assert_num_queries
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    from consent.services import takedowns_nobody_has
+
+    with django_assert_num_queries(1):
+        assert takedowns_nobody_has() == {"tasks": 0, "schools": []}
+    teacher_a.is_active = False
+    teacher_a.save()  # moves to the director
+    assert takedowns_nobody_has() == {"tasks": 0, "schools": []}
+
+
+@pytest.mark.parametrize("role", ["director", "board"])
+def test_a_director_or_board_member_named_later_is_handed_what_nobody_had(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    published,
+    teacher_a,
+    parent_a,
+    pupil_a,
+    school_a,
+    role,
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    teacher_a.is_active = False
+    teacher_a.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        named = make_staff(
+            "nieuw@example.org",
+            StaffMembership.Role(role),
+            school_a if role == "director" else None,
+        )
+    assert TakedownTask.objects.get().assigned_to == named
+    assert [message.to for message in mail.outbox] == [[named.email]]
+    from consent.services import takedowns_nobody_has
+
+    assert takedowns_nobody_has() == {"tasks": 0, "schools": []}

@@ -4,10 +4,12 @@ from ops.health import (
     beat_liveness,
     describe_outbox,
     describe_unanswered,
+    describe_unanswered_takedowns,
     outbox_backlog,
     passed,
     readiness,
     unanswered_cases,
+    unanswered_takedowns,
 )
 
 
@@ -39,6 +41,10 @@ class Command(BaseCommand):
         if unanswered is not None:  # reported, never a reason to fail
             mark = "ALERT" if unanswered["cases"] else "ok  "
             self.stdout.write(f"{mark} cases: {describe_unanswered(unanswered)}")
+        takedowns = unanswered_takedowns() if passed(checks, "database") else None
+        if takedowns is not None:  # reported, never a reason to fail
+            mark = "ALERT" if takedowns["tasks"] else "ok  "
+            self.stdout.write(f"{mark} takedowns: {describe_unanswered_takedowns(takedowns)}")
         self._fail_if_down(checks)
 
     def _report(self, checks):
