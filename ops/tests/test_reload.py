@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import httpx
@@ -27,12 +27,17 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 APP = """
+import os
+import time
+
 import opo_portal.env
 
 
 def application(environ, start_response):
+    time.sleep(0.01)  # a request takes a moment: two clients at once keep both workers busy
     start_response("200 OK", [("Content-Type", "text/plain")])
-    return [getattr(opo_portal.env, "RELEASE", "first").encode()]
+    release = getattr(opo_portal.env, "RELEASE", "first")
+    return [f"{release} {os.getpid()}".encode()]
 """
 
 
@@ -46,12 +51,14 @@ def _copy_of_the_code(tmp: Path) -> None:
 
 
 class Load(threading.Thread):
-    """Requests one after another until stopped, counting answers and failures."""
+    """Requests one after another until stopped, counting answers (status and release)
+    and failures, and noting which worker processes answered with each release."""
 
     def __init__(self, socket_path: Path):
         super().__init__(daemon=True)
         self.transport = httpx.HTTPTransport(uds=str(socket_path))
         self.answers: Counter = Counter()
+        self.workers: dict[str, set[str]] = defaultdict(set)
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -59,14 +66,15 @@ class Load(threading.Thread):
             while not self.stopping.is_set():
                 try:
                     response = client.get("http://portal.example.org/")
-                    self.answers[(response.status_code, response.text)] += 1
+                    release, _, pid = response.text.partition(" ")
+                    self.answers[(response.status_code, release)] += 1
+                    self.workers[release].add(pid)
                 except httpx.HTTPError as error:
                     self.answers[type(error).__name__] += 1
 
 
-def _answer(socket_path: Path) -> str:
-    with httpx.Client(transport=httpx.HTTPTransport(uds=str(socket_path))) as client:
-        return client.get("http://portal.example.org/").text
+def _workers(loads: list[Load], release: str) -> set[str]:
+    return set().union(*(load.workers[release] for load in loads))
 
 
 def _until(condition, what: str, seconds: int = 60) -> None:
@@ -89,23 +97,31 @@ def test_a_reload_serves_the_new_code_and_drops_no_request(tmp_path):
     command = [str(GUNICORN), "--config", "deploy/gunicorn.conf.py", "hupapp:application"]
     log = (tmp_path / "gunicorn.log").open("w")
     master = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=log)
-    load = Load(socket_path)
+    loads = [Load(socket_path), Load(socket_path)]
     try:
         _until(socket_path.exists, "gunicorn's socket")
-        _until(lambda: _answer(socket_path) == "first", "the first answer")
-        load.start()
+        for load in loads:
+            load.start()
+        # Both workers are up: one still booting would import the new version below.
+        _until(lambda: len(_workers(loads, "first")) == 2, "answers from both workers")
         with (tmp_path / "opo_portal" / "env.py").open("a") as env_py:
             env_py.write('\nRELEASE = "second"\n')  # the new version, in place
         master.send_signal(signal.SIGHUP)
-        _until(lambda: load.answers[(200, "second")] > 0, "an answer from the new code")
-        load.stopping.set()
-        load.join(timeout=30)
+        # Both new workers have answered, so both are past their boot: a TERM that reaches
+        # a worker still booting is lost (it has the master's handlers until it installs
+        # its own), and gunicorn then kills it after the graceful timeout, logging ERROR.
+        _until(lambda: len(_workers(loads, "second")) >= 2, "answers from both new workers")
+        for load in loads:
+            load.stopping.set()
+            load.join(timeout=30)
     finally:
-        load.stopping.set()
+        for load in loads:
+            load.stopping.set()
         master.terminate()
         master.wait(timeout=60)
         log.close()
-    assert set(load.answers) <= {(200, "first"), (200, "second")}, load.answers
+    answers = sum((load.answers for load in loads), Counter())
+    assert set(answers) <= {(200, "first"), (200, "second")}, answers
     output = (tmp_path / "gunicorn.log").read_text()
     assert "Handling signal: hup" in output
     # gunicorn's arbiter logs a worker it stopped itself as "was sent SIGTERM!" at ERROR:
