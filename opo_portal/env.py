@@ -42,6 +42,16 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def env_int_above(name: str, default: int, floor_name: str, floor: int) -> int:
+    """A whole number greater than another setting's (`floor_name`, whose value is `floor`)."""
+    value = env_int(name, default, minimum=1)
+    if value <= floor:
+        raise ImproperlyConfigured(
+            f"{name} must be greater than {floor_name} ({floor}); got {value}"
+        )
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None, *, blank: bool = True) -> list[str]:
     """Comma-separated values; spaces and empty entries are dropped.
 
@@ -153,6 +163,25 @@ def env_origins(name: str) -> list[str]:
                 f"as in https://portal.example.nl; got {origin!r}"
             )
     return origins
+
+
+def secret_key_for_production(name: str, key: str, development_key: str) -> None:
+    """With DEBUG off, refuse a key that signs sessions, password-reset links and e-mail
+    tokens guessably: at start, by the rules Django's `check --deploy` applies (W009),
+    which nobody runs on a deploy."""
+    if key == development_key:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is false")
+    if len(key) < 50:  # .env.example's "change-me" would sign every session
+        raise ImproperlyConfigured(f"{name} must be at least 50 characters when DEBUG is false")
+    if len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            f"{name} must hold at least 5 different characters when DEBUG is false"
+        )
+    if key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            f"{name} must not be a key startproject made ('django-insecure-...') when DEBUG "
+            "is false"
+        )
 
 
 def site_url_for_production(

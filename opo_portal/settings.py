@@ -16,12 +16,14 @@ from opo_portal.env import (
     env_bool,
     env_hosts,
     env_int,
+    env_int_above,
     env_list,
     env_origins,
     env_redis_url,
     env_sender,
     env_str,
     env_url,
+    secret_key_for_production,
     site_url_for_production,
 )
 
@@ -298,14 +300,8 @@ LOGGING = {
 # --- Portal-specific --------------------------------------------------------
 PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
-if not DEBUG and len(SECRET_KEY) < 50:  # .env.example's "change-me" would sign every session
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters when DEBUG is false")
+if not DEBUG:
+    secret_key_for_production("SECRET_KEY", SECRET_KEY, DEVELOPMENT_SECRET)
 if not DEBUG and env_str("SITE_URL").strip():  # run-prod requires it; bare manage.py may not
     site_url_for_production("SITE_URL", SITE_URL, ALLOWED_HOSTS, https_only=SECURE_SSL_REDIRECT)
 
@@ -469,8 +465,13 @@ MIDDLEWARE[MIDDLEWARE.index("django.middleware.common.CommonMiddleware")] = (
 # Beat publishes a heartbeat task; a worker runs it. /health/ready and `manage.py health`
 # call a part stale when its last sign of life is older than these.
 HEALTH_HEARTBEAT_SECONDS = env_int("HEALTH_HEARTBEAT_SECONDS", 30, minimum=1)
-HEALTH_BEAT_STALE_SECONDS = env_int("HEALTH_BEAT_STALE_SECONDS", 180, minimum=1)
-HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 180, minimum=1)
+# Not stale between two heartbeats: each must be longer than the interval.
+HEALTH_BEAT_STALE_SECONDS = env_int_above(
+    "HEALTH_BEAT_STALE_SECONDS", 180, "HEALTH_HEARTBEAT_SECONDS", HEALTH_HEARTBEAT_SECONDS
+)
+HEALTH_WORKER_STALE_SECONDS = env_int_above(
+    "HEALTH_WORKER_STALE_SECONDS", 180, "HEALTH_HEARTBEAT_SECONDS", HEALTH_HEARTBEAT_SECONDS
+)
 # /health/ready says `"outbox": {..., "stuck": true}` once the oldest pending duty is older.
 HEALTH_OUTBOX_STUCK_SECONDS = env_int("HEALTH_OUTBOX_STUCK_SECONDS", 900, minimum=1)
 CELERY_BEAT_SCHEDULE["ops-heartbeat"] = {

@@ -23,7 +23,7 @@ DATABASE_NAME_MESSAGE = (
     "postgres://user:password@host:5432/opo_portal"
 )
 HOSTS_MESSAGE = "ALLOWED_HOSTS takes host names only, without scheme, port or path; got '%s'"
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "k" * 50}
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "production-test-key-" + "0123456789abcdef" * 2}
 ANY_HOST_MESSAGE = (
     "ALLOWED_HOSTS must name the portal's host names when DEBUG is false, not '*' "
     "(as in portal.example.nl, or .example.nl for a domain and its subdomains)"
@@ -111,6 +111,20 @@ BAD_CONFIGURATIONS = [
     (
         {"DATABASE_URL": "postgres://opo:hunter2@db:5432/opo_portal?sslmod=require"},
         "DATABASE_URL has an option PostgreSQL does not know: 'sslmod'",
+    ),
+    # A beat or worker called stale between two heartbeats: /health/ready a 503 most of
+    # the time, and a load balancer or orchestrator restarting healthy processes.
+    (
+        {"HEALTH_HEARTBEAT_SECONDS": "30", "HEALTH_BEAT_STALE_SECONDS": "30"},
+        "HEALTH_BEAT_STALE_SECONDS must be greater than HEALTH_HEARTBEAT_SECONDS (30); got 30",
+    ),
+    (
+        {"HEALTH_HEARTBEAT_SECONDS": "300"},
+        "HEALTH_BEAT_STALE_SECONDS must be greater than HEALTH_HEARTBEAT_SECONDS (300); got 180",
+    ),
+    (
+        {"HEALTH_WORKER_STALE_SECONDS": "10"},
+        "HEALTH_WORKER_STALE_SECONDS must be greater than HEALTH_HEARTBEAT_SECONDS (30); got 10",
     ),
     # Without a scheme Django refused it at `release` only (its check 4_0.E001).
     ({"CSRF_TRUSTED_ORIGINS": "portal.example.nl"}, ORIGINS_MESSAGE % "portal.example.nl"),

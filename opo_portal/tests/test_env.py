@@ -122,7 +122,29 @@ def test_it_refuses_a_short_secret_in_production():
     result = _setup(DEBUG="false", SECRET_KEY="change-me")  # as in .env.example
     assert result.returncode != 0
     assert "SECRET_KEY must be at least 50 characters" in result.stderr
-    assert _setup(DEBUG="false", SECRET_KEY="k" * 50).returncode == 0
+    assert (
+        _setup(DEBUG="false", SECRET_KEY="production-test-key-" + "0123456789abcdef" * 2).returncode
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("k" * 50, "SECRET_KEY must hold at least 5 different characters when DEBUG is false"),
+        (
+            "django-insecure-" + "0123456789abcdef" * 3,
+            "SECRET_KEY must not be a key startproject made ('django-insecure-...') when "
+            "DEBUG is false",
+        ),
+    ],
+)
+def test_it_refuses_a_guessable_secret_in_production(key, message):
+    """Django's check --deploy warns of these (W009), but nobody runs it on a deploy: long
+    enough, they started and signed every session and password-reset link."""
+    result = _setup(DEBUG="false", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_it_drops_the_slash_that_ends_the_site_url():

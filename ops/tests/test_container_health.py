@@ -52,7 +52,7 @@ def container_env(compose, tmp_path, db):
         "DEBUG": "false",
         "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
         "REDIS_URL": redis_url,
-        "SECRET_KEY": "k" * 50,
+        "SECRET_KEY": "production-test-key-" + "0123456789abcdef" * 2,
         "ALLOWED_HOSTS": "portal.example.org",
         "EMAIL_URL": "console://",
         "SITE_URL": "https://portal.example.org",

@@ -182,7 +182,7 @@ def test_the_production_worker_and_beat_lines_carry_time_and_level(
         "REDIS_URL": redis_url,
         # run-prod starts a role on a migrated database only: the test database.
         "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
-        "SECRET_KEY": "k" * 50,
+        "SECRET_KEY": "production-test-key-" + "0123456789abcdef" * 2,
         "ALLOWED_HOSTS": "portal.example.org",  # SITE_URL's host (settings refuse another)
         "EMAIL_URL": "console://",
         "SITE_URL": "https://portal.example.org",
@@ -209,7 +209,7 @@ def test_the_release_lines_carry_time_and_level(log_format, tmp_path, db):
         "LOG_FORMAT": log_format,
         "REDIS_URL": require_service("REDIS_URL"),
         "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
-        "SECRET_KEY": "k" * 50,
+        "SECRET_KEY": "production-test-key-" + "0123456789abcdef" * 2,
         "ALLOWED_HOSTS": "portal.example.org",  # SITE_URL's host (settings refuse another)
         "EMAIL_URL": "console://",
         "SITE_URL": "https://portal.example.org",

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 REQUIRED = {
     "DATABASE_URL": "postgres://x@127.0.0.1/x",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
-    "SECRET_KEY": "k" * 50,
+    "SECRET_KEY": "production-test-key-" + "0123456789abcdef" * 2,
     "ALLOWED_HOSTS": "portal.example.org",
     "EMAIL_URL": "smtp://mail.example.org:587",
     # Every link in an e-mail starts with it; unset, they pointed at http://127.0.0.1:8000.
@@ -113,6 +113,17 @@ def test_it_refuses_a_bad_setting_in_one_line_in_every_role(role):
 )
 def test_web_refuses_a_bad_setting_in_one_line(env, message):
     assert_one_line(run_prod("web", **env), f"configuration error: {message}")
+
+
+@pytest.mark.parametrize("url", ["sqlite:///var/db.sqlite3", "SQLite:////srv/opo.sqlite3"])
+@pytest.mark.parametrize("role", ["release", "web", "worker", "beat", "all"])
+def test_it_refuses_sqlite_in_every_role(role, url):
+    """SQLite has no row locks and one writer at a time: the locks that keep consent
+    decisions, takedowns and cases exact would lock nothing, and a second worker waits."""
+    assert_one_line(
+        run_prod(role, DATABASE_URL=url),
+        "run-prod: DATABASE_URL must point at PostgreSQL in production, not SQLite",
+    )
 
 
 # Each started (the web role gunicorn, the others Celery) before: "*" answered for any
