@@ -1,4 +1,5 @@
 from django.http import JsonResponse
+from django.utils.log import log_response
 from django.views.decorators.cache import never_cache
 
 from ops.health import (
@@ -22,7 +23,9 @@ def ready(request):
     ok = all(c.ok for c in checks)
     status = 200 if ok else 503
     if "HTTP_X_FORWARDED_FOR" in request.META:
-        return JsonResponse({"status": "ok" if ok else "fail"}, status=status)
+        return _not_an_error(
+            request, JsonResponse({"status": "ok" if ok else "fail"}, status=status), checks
+        )
     body = {
         "status": "ok" if ok else "fail",
         "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
@@ -34,4 +37,21 @@ def ready(request):
         # and takedowns whose assignee left with nobody to hand them to
         "unanswered_takedowns": unanswered_takedowns() if passed(checks, "database") else None,
     }
-    return JsonResponse(body, status=status)
+    return _not_an_error(request, JsonResponse(body, status=status), checks)
+
+
+def _not_an_error(request, response, checks):
+    """A probe's 503 is the answer it asks for, not a failure of this request: logged at
+    WARNING with the parts that are down. Django logs every 5xx at ERROR, which an error
+    tracker (Sentry) turns into an event per probe, every few seconds, for one outage."""
+    down = ", ".join(c.name for c in checks if not c.ok)
+    if down:
+        log_response(
+            "Not ready (%s): %s",
+            down,
+            request.path,
+            response=response,
+            request=request,
+            level="warning",
+        )
+    return response

@@ -57,6 +57,21 @@ def test_it_names_redis_when_redis_is_down(client, db, settings):
     assert body["checks"]["worker"]["ok"] is False
 
 
+@pytest.mark.parametrize("through_the_proxy", [False, True])
+def test_a_probe_that_finds_a_part_down_is_a_warning_not_an_error(
+    client, db, settings, caplog, through_the_proxy
+):
+    """Django logged every 503 at ERROR: with SENTRY_DSN set, an error event per probe
+    (every few seconds, from every load balancer) for one Redis outage."""
+    settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    proxy = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"} if through_the_proxy else {}
+    with caplog.at_level("INFO", logger="django.request"):
+        response = client.get(reverse("health_ready"), **proxy)
+    assert response.status_code == 503
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "django.request"]
+    assert lines == [("WARNING", "Not ready (redis, worker, beat): /health/ready")]
+
+
 def test_it_is_not_cached(client, db, settings):
     settings.REDIS_URL = ""
     response = client.get(reverse("health_ready"))
