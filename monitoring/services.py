@@ -1228,12 +1228,13 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     unflagged_count = unflagged.delete()[1].get("monitoring.Post", 0)
     # A flagged post may go once none of its flags still belongs to a case that is open or
     # closed too recently. Flags without a case (positive mentions, or dismissed flags)
-    # count from the day they were flagged.
+    # count from the day they were last raised (an edit with new evidence raises one again:
+    # counted from its first day, a post on the dashboard as new went the next night).
     cutoff = now - datetime.timedelta(days=flagged_days)
     keep = Post.objects.filter(
         Q(flags__followup__closed_at__isnull=True, flags__followup__isnull=False)
         | Q(flags__followup__closed_at__gte=cutoff)
-        | Q(flags__followup__isnull=True, flags__created_at__gte=cutoff)
+        | Q(flags__followup__isnull=True, flags__raised_at__gte=cutoff)
     )
     flagged = Post.objects.filter(flags__isnull=False).exclude(pk__in=keep).distinct()
     flagged_ids = list(flagged.values_list("pk", flat=True))

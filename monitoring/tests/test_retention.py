@@ -49,6 +49,21 @@ def test_it_deletes_flagged_posts_the_set_time_after_their_case_closed(source, s
     assert result.flagged_deleted == 1
 
 
+def test_a_flag_without_a_case_counts_from_the_day_it_was_last_raised(source, school_a, settings):
+    """A positive mention flagged 400 days ago and raised again by an edit last week is
+    recent on the dashboard: its post stays the set time from last week."""
+    settings.MONITORING_FLAGGED_RETENTION_DAYS = 180
+    raised_again, expired = (
+        make_post(source, "raised again", fetched_at=days_ago(400)),
+        make_post(source, "expired", fetched_at=days_ago(400)),
+    )
+    make_flag(raised_again, school_a, "positive", created_at=days_ago(400), raised_at=days_ago(7))
+    make_flag(expired, school_a, "positive", created_at=days_ago(400), raised_at=days_ago(181))
+    result = services.posts_apply_retention(now=NOW)
+    assert list(Post.objects.values_list("external_id", flat=True)) == ["raised again"]
+    assert result.flagged_deleted == 1
+
+
 def test_it_keeps_the_flag_without_its_post_for_reports(source, school_a):
     post = make_post(source, fetched_at=days_ago(400))
     case = make_case(school_a, opened_at=days_ago(400), status="closed", closed_at=days_ago(200))
