@@ -126,6 +126,27 @@ ORGANISATION_VERBS = frozenset(
 ORGANISATION_WORDS = frozenset(
     {"communicatie", "geregeld", "georganiseerd", "organisatie", "mails", "mailtjes"}
 )
+# ... or when it is called a mess ("Zwanehof is een puinhoop") in a post about the
+# writer's own child ("mijn dochter komt huilend thuis"): a mess alone can be a garden
+# after a storm, a child alone a day out among the butterflies.
+MESS_WORDS = frozenset(
+    {"puinhoop", "chaos", "chaotisch", "zooitje", "janboel", "rommeltje", "bende", "ongeorganiseerd"}
+)  # fmt: skip
+OWN_CHILD_WORDS = frozenset(
+    {
+        "dochter", "dochters", "dochtertje", "zoon", "zoons", "zonen", "zoontje", "kind",
+        "kinderen", "kindje", "kids", "meisje", "jongen", "daughter", "son", "kid", "children",
+    }
+)  # fmt: skip
+# A sentence about tending a plant makes a first-word name the plant, whatever it does or
+# does not do: "esdoorn reageert niet op snoeien", "VLINDERTUIN REAGEERT NIET OP DE PLANTEN".
+PLANT_CARE_WORDS = frozenset(
+    {
+        "snoeien", "snoei", "snoeit", "gesnoeid", "snoeibeurt", "water", "bemesten", "mest",
+        "kunstmest", "blad", "bladeren", "takken", "wortels", "planten", "plantjes", "bloemen",
+        "bloei", "knoppen", "potgrond", "droogte", "hovenier",
+    }
+)  # fmt: skip
 # The bare name compounded with a school person: "vlindertuinjuf", "zwanenhofouders"
 NAME_COMPOUND_HEADS = (
     "juf", "juffen", "meester", "meesters", "directeur", "directrice", "ouders",
