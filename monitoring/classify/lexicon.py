@@ -203,6 +203,12 @@ NEGATIVE = [
     ("er gebeurt|gebeurde niks|niets", 0.6),
     ("doet|doen|deed|deden ~ niks|niets", 0.55),
     ("nog steeds", 0.35),
+    # still without what the school owes: "nog steeds geen rapport gehad"
+    (
+        "nog steeds|altijd geen rapport|rapporten|antwoord|reactie|uitnodiging|bericht|uitslag"
+        "|rooster|terugkoppeling|vervanging|invaller|gym",
+        0.5,
+    ),
     ("al <num> weken|maanden|dagen|keer|jaar|x", 0.35),
     ("al weken|maanden|jaren|sinds", 0.3),
     ("al ~ gebeld|gemaild|gevraagd|aangegeven|gemeld", 0.35),
@@ -248,6 +254,7 @@ NEGATIVE = [
     ("naar huis gestuurd", 0.5),
     ("lesuitval|uitval|uitvalt|uitvallen|uitgevallen|vervalt, valt|vallen uit", 0.45),
     ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel|rommelig|ongeorganiseerd", 0.5),
+    ("verprutst|verprutsen|verprutste|verknoeid|verknoeien|verknald", 0.5),
     ("drama|rampzalig, een ramp", 0.5),
     ("klaar mee, spuugzat|kotsbeu", 0.55),
     ("onduidelijk|onduidelijke|onduidelijkheid", 0.35),
@@ -277,7 +284,7 @@ SCHOOL_SILENCE = [("<school> ~ zegt|zei|zeggen|zeiden ~ niks|niets", 0.5)]
 # Negative words that are praise once negated ("niet slecht"), with that praise's weight.
 NEGATABLE_NEGATIVE = {
     "slecht": 0.5, "slechte": 0.5, "verkeerd": 0.4, "probleem": 0.3, "problemen": 0.3,
-    "klagen": 0.4, "jammer": 0.2,
+    "klagen": 0.4, "jammer": 0.2, "verprutst": 0.3, "verknoeid": 0.3,
 }  # fmt: skip
 NEGATIVE_EMOJI = frozenset("😞😡😠🤬😤🙄😢😭😩😒👎💩😔😟")
 
@@ -498,7 +505,7 @@ CHILDREN_WORDS = frozenset(
         "kinderen", "kinders", "kids", "klas", "klassen", "klasgenoten", "klasgenootjes",
         "leerlingen", "kleuters", "kleutertjes", "groep", "groepen", "groepje", "schoolfoto",
         "klassenfoto", "groepsfoto", "kanjers", "toppers", "pupils", "children", "class",
-        "meiden", "jongens", "meisjes",
+        "meiden", "jongens", "meisjes", "vriendjes", "vriendinnetjes",
     }
 )  # fmt: skip
 # Personal details of a third party: health, divorce, address, results.
