@@ -212,8 +212,13 @@ class SchoolFinder:
             take(term, span, in_text=False)
         found = dict(strong)
         later = []
+        paired = _side_by_side(post, ambiguous)
         for index, term in ambiguous:
-            if term.school in strong or self._is_school(post, index, term.school):
+            if (
+                term.school in strong
+                or index in paired
+                or self._is_school(post, index, term.school)
+            ):
                 found.setdefault(term.school, []).append(term.term)
                 at.setdefault(term.school, set()).add(index)
                 mentioned.add(index)
@@ -520,6 +525,48 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
         or any(words[k] in lx.ORGANISATION_WORDS and not _by_another(post, k) for k in after)
         or (any(words[k] in lx.MESS_WORDS for k in after) and _about_own_child(post))
     )
+
+
+def _side_by_side(post: Prepared, names: list[tuple[int, _SchoolTerm]]) -> set[int]:
+    """'vlindertuin en esdoorn allebei dicht', 'ZWANENHOF, ESDOORN', 'de zwanenhof of de
+    esdoorn': two schools' bare names joined by "en", "of", "&", "/" or a comma (an article
+    after it allowed) are two schools, whatever their case; not after a possessive or
+    "een" ('een vlindertuin en een esdoorn'), nor in a sentence about tending plants."""
+    words, sentences = post.words, post.sentences
+    at = {index: term.school for index, term in names}
+    paired: set[int] = set()
+    for index, school in at.items():
+        k = index + 1
+        if k < len(words) and words[k] in _NAME_JOINERS:
+            k += 1
+        if k < len(words) and words[k] in lx.NAME_ARTICLES:
+            k += 1
+        other = at.get(k)
+        if other is None or other == school or sentences[k] != sentences[index]:
+            continue
+        if k == index + 1 and not _comma_between(post, index, k):
+            continue
+        if any(_loose_word(post, i) for i in (index, k)) or _tends_a_plant(post, index):
+            continue
+        paired.update((index, k))
+    return paired
+
+
+_NAME_JOINERS = frozenset({"en", "of", "vs", "versus"})
+
+
+def _comma_between(post: Prepared, first: int, second: int) -> bool:
+    """A comma, "&" or "/" between two neighbouring words (none of them is a word)."""
+    gap = post.folded[post.offsets[first] + len(post.cased[first]) : post.offsets[second]]
+    return any(mark in gap for mark in ",&/")
+
+
+def _loose_word(post: Prepared, index: int) -> bool:
+    """'een esdoorn', 'onze vlindertuin': a name after "een" or a possessive is a thing."""
+    before = _before_in_sentence(post, index)
+    if before in lx.NAME_ARTICLES:
+        before = _before_in_sentence(post, index - 1)
+    return before in lx.POSSESSIVES or before in {"een", "a"}
 
 
 def _tends_a_plant(post: Prepared, index: int) -> bool:

@@ -615,3 +615,32 @@ def test_it_keeps_a_plant_that_does_not_respond_to_its_care_no_school(classifier
 )
 def test_it_still_finds_a_school_that_does_not_respond(classifier, text, school):
     assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # two of the foundation's names side by side, in lower case or shouted
+        (
+            "vlindertuin en esdoorn allebei dicht vanwege de storm en wij horen het om 8 uur",
+            {"vlindertuin", "esdoorn"},
+        ),
+        ("ZWANENHOF EN ESDOORN ALLEBEI DICHT VANDAAG??", {"zwanenhof", "esdoorn"}),
+        ("wie weet of de zwanenhof of de esdoorn morgen open is?", {"zwanenhof", "esdoorn"}),
+        ("vlindertuin & zwanenhof: wie weet meer?", {"vlindertuin", "zwanenhof"}),
+    ],
+)
+def test_it_finds_two_schools_named_side_by_side(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "een vlindertuin en een esdoorn in de achtertuin",  # any garden, any tree
+        "vlindertuin en esdoorn staan prachtig in bloei",  # plants
+        "In de vlindertuin staat een esdoorn",  # not side by side
+    ],
+)
+def test_it_keeps_a_garden_beside_a_tree_no_school(classifier, text):
+    assert schools(classifier, text) == set()
