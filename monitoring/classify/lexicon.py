@@ -171,6 +171,13 @@ NEGATIVE = [
     ("via facebook|whatsapp|instagram|twitter|via, via de krant|groepsapp", 0.3),
     ("van|via andere ouders|moeders|vaders", 0.35),
     ("van een andere moeder|vader|ouder", 0.45),
+    # told at the last moment: "we hoorden het pas vanochtend", "horen het om 8 uur 's ochtends"
+    ("horen|hoorden|hoor|hoort|hoorde|wisten het|dat|dit pas", 0.5),
+    (
+        "horen|hoorden|hoor|hoort|hoorde het|dat|dit om <num> uur 's ochtends|morgens"
+        ", horen|hoorden|hoor|hoort|hoorde het|dat|dit vanochtend|vanmorgen",
+        0.4,
+    ),
     ("niet eens", 0.4),
     ("reageert|reageren|reageerde|antwoordt niet", 0.5),
     # one filler word between: "reageert gewoon niet", "reageert maar niet"

@@ -447,3 +447,19 @@ def test_it_flags_a_photo_of_a_child_with_her_friends(classifier):
 def test_it_does_not_flag_friends_without_a_picture(classifier):
     text = "Onze meid en haar vriendinnetjes zongen mee bij de kerstmusical van Het Zwanenhof"
     assert "privacy" not in categories(classifier, text, has_media=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De Vlindertuin is dicht vanwege de storm en wij horen het om 8 uur 's ochtends 🙄",
+        "Morgen is Het Zwanenhof om 12 uur uit, we hoorden het pas vanochtend",
+    ],
+)
+def test_it_knows_news_told_at_the_last_moment_as_a_complaint(classifier, text):
+    assert "negative_experience" in categories(classifier, text)
+
+
+def test_it_leaves_a_plan_to_hear_later_benign(classifier):
+    text = "Het Zwanenhof beslist vandaag over de schoolreis, we horen het vanavond wel"
+    assert "negative_experience" not in categories(classifier, text)
