@@ -130,7 +130,10 @@ ORGANISATION_WORDS = frozenset(
 # writer's own child ("mijn dochter komt huilend thuis"): a mess alone can be a garden
 # after a storm, a child alone a day out among the butterflies.
 MESS_WORDS = frozenset(
-    {"puinhoop", "chaos", "chaotisch", "zooitje", "janboel", "rommeltje", "bende", "ongeorganiseerd"}
+    {
+        "puinhoop", "chaos", "chaotisch", "zooitje", "janboel", "rommeltje", "bende",
+        "ongeorganiseerd",
+    }
 )  # fmt: skip
 OWN_CHILD_WORDS = frozenset(
     {

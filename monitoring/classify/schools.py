@@ -583,8 +583,7 @@ def _about_own_child(post: Prepared) -> bool:
     possessive of the writer's at most one word before it."""
     words = post.words
     return any(
-        word in lx.OWN_CHILD_WORDS
-        and any(w in _OWN_POSSESSIVES for w in words[max(0, i - 2) : i])
+        word in lx.OWN_CHILD_WORDS and any(w in _OWN_POSSESSIVES for w in words[max(0, i - 2) : i])
         for i, word in enumerate(words)
     )
 
