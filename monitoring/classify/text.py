@@ -204,8 +204,9 @@ class Prepared:
     def with_wrapped_lines_joined(self, wraps: Callable[[int], bool]) -> "Prepared":
         """The same post with a single line break after token i read as a space where
         `wraps(i)` says the word cannot end a sentence ("geen reactie van de\nEsdoorn": a
-        wrapped line) or a word goes on past it ("Vlinder-\ntuin", a hyphen glued to the
-        word before the break). As with glued words, only sentence numbers change."""
+        wrapped line) or goes on past the break ("Zwanen\nhof"); a hyphen glued to the word
+        before the break ("Vlinder-\ntuin") may stand in the gap. As with glued words, only
+        sentence numbers change."""
         if "\n" not in self.folded:
             return self
         breaks = []
