@@ -126,6 +126,30 @@ ORGANISATION_VERBS = frozenset(
 ORGANISATION_WORDS = frozenset(
     {"communicatie", "geregeld", "georganiseerd", "organisatie", "mails", "mailtjes"}
 )
+# ... or when it is called a mess ("Zwanehof is een puinhoop") in a post about the
+# writer's own child ("mijn dochter komt huilend thuis"): a mess alone can be a garden
+# after a storm, a child alone a day out among the butterflies.
+MESS_WORDS = frozenset(
+    {
+        "puinhoop", "chaos", "chaotisch", "zooitje", "janboel", "rommeltje", "bende",
+        "ongeorganiseerd",
+    }
+)  # fmt: skip
+OWN_CHILD_WORDS = frozenset(
+    {
+        "dochter", "dochters", "dochtertje", "zoon", "zoons", "zonen", "zoontje", "kind",
+        "kinderen", "kindje", "kids", "meisje", "jongen", "daughter", "son", "kid", "children",
+    }
+)  # fmt: skip
+# A sentence about tending a plant makes a first-word name the plant, whatever it does or
+# does not do: "esdoorn reageert niet op snoeien", "VLINDERTUIN REAGEERT NIET OP DE PLANTEN".
+PLANT_CARE_WORDS = frozenset(
+    {
+        "snoeien", "snoei", "snoeit", "gesnoeid", "snoeibeurt", "water", "bemesten", "mest",
+        "kunstmest", "blad", "bladeren", "takken", "wortels", "planten", "plantjes", "bloemen",
+        "bloei", "knoppen", "potgrond", "droogte", "hovenier",
+    }
+)  # fmt: skip
 # The bare name compounded with a school person: "vlindertuinjuf", "zwanenhofouders"
 NAME_COMPOUND_HEADS = (
     "juf", "juffen", "meester", "meesters", "directeur", "directrice", "ouders",
@@ -150,6 +174,13 @@ NEGATIVE = [
     ("via facebook|whatsapp|instagram|twitter|via, via de krant|groepsapp", 0.3),
     ("van|via andere ouders|moeders|vaders", 0.35),
     ("van een andere moeder|vader|ouder", 0.45),
+    # told at the last moment: "we hoorden het pas vanochtend", "horen het om 8 uur 's ochtends"
+    ("horen|hoorden|hoor|hoort|hoorde|wisten het|dat|dit pas", 0.5),
+    (
+        "horen|hoorden|hoor|hoort|hoorde het|dat|dit om <num> uur 's ochtends|morgens"
+        ", horen|hoorden|hoor|hoort|hoorde het|dat|dit vanochtend|vanmorgen",
+        0.4,
+    ),
     ("niet eens", 0.4),
     ("reageert|reageren|reageerde|antwoordt niet", 0.5),
     # one filler word between: "reageert gewoon niet", "reageert maar niet"
@@ -182,6 +213,12 @@ NEGATIVE = [
     ("er gebeurt|gebeurde niks|niets", 0.6),
     ("doet|doen|deed|deden ~ niks|niets", 0.55),
     ("nog steeds", 0.35),
+    # still without what the school owes: "nog steeds geen rapport gehad"
+    (
+        "nog steeds|altijd geen rapport|rapporten|antwoord|reactie|uitnodiging|bericht|uitslag"
+        "|rooster|terugkoppeling|vervanging|invaller|gym",
+        0.5,
+    ),
     ("al <num> weken|maanden|dagen|keer|jaar|x", 0.35),
     ("al weken|maanden|jaren|sinds", 0.3),
     ("al ~ gebeld|gemaild|gevraagd|aangegeven|gemeld", 0.35),
@@ -227,6 +264,7 @@ NEGATIVE = [
     ("naar huis gestuurd", 0.5),
     ("lesuitval|uitval|uitvalt|uitvallen|uitgevallen|vervalt, valt|vallen uit", 0.45),
     ("chaos|chaotisch|puinhoop|zooitje|rommeltje|janboel|rommelig|ongeorganiseerd", 0.5),
+    ("verprutst|verprutsen|verprutste|verknoeid|verknoeien|verknald", 0.5),
     ("drama|rampzalig, een ramp", 0.5),
     ("klaar mee, spuugzat|kotsbeu", 0.55),
     ("onduidelijk|onduidelijke|onduidelijkheid", 0.35),
@@ -256,7 +294,7 @@ SCHOOL_SILENCE = [("<school> ~ zegt|zei|zeggen|zeiden ~ niks|niets", 0.5)]
 # Negative words that are praise once negated ("niet slecht"), with that praise's weight.
 NEGATABLE_NEGATIVE = {
     "slecht": 0.5, "slechte": 0.5, "verkeerd": 0.4, "probleem": 0.3, "problemen": 0.3,
-    "klagen": 0.4, "jammer": 0.2,
+    "klagen": 0.4, "jammer": 0.2, "verprutst": 0.3, "verknoeid": 0.3,
 }  # fmt: skip
 NEGATIVE_EMOJI = frozenset("😞😡😠🤬😤🙄😢😭😩😒👎💩😔😟")
 
@@ -477,7 +515,7 @@ CHILDREN_WORDS = frozenset(
         "kinderen", "kinders", "kids", "klas", "klassen", "klasgenoten", "klasgenootjes",
         "leerlingen", "kleuters", "kleutertjes", "groep", "groepen", "groepje", "schoolfoto",
         "klassenfoto", "groepsfoto", "kanjers", "toppers", "pupils", "children", "class",
-        "meiden", "jongens", "meisjes",
+        "meiden", "jongens", "meisjes", "vriendjes", "vriendinnetjes",
     }
 )  # fmt: skip
 # Personal details of a third party: health, divorce, address, results.

@@ -178,7 +178,9 @@ class SchoolFinder:
     def find(self, post: Prepared) -> SchoolHits:
         """The schools a post names, the terms and the words that name them."""
         post = post.with_glued_words_apart(_GLUE_BEFORE)  # "De.Vlindertuin"
-        post = post.with_wrapped_lines_joined(lambda i: _wraps_after(post.words, i))
+        post = post.with_wrapped_lines_joined(
+            lambda i: _wraps_after(post.words, i) or self._name_broken_after(post.words, i)
+        )
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
         at: dict[str, set[int]] = {}
@@ -210,8 +212,13 @@ class SchoolFinder:
             take(term, span, in_text=False)
         found = dict(strong)
         later = []
+        paired = _side_by_side(post, ambiguous)
         for index, term in ambiguous:
-            if term.school in strong or self._is_school(post, index, term.school):
+            if (
+                term.school in strong
+                or index in paired
+                or self._is_school(post, index, term.school)
+            ):
                 found.setdefault(term.school, []).append(term.term)
                 at.setdefault(term.school, set()).add(index)
                 mentioned.add(index)
@@ -348,6 +355,14 @@ class SchoolFinder:
                     found.append((i, self._tags[body]))
                     break
         return found
+
+    def _name_broken_after(self, words: list[str], index: int) -> bool:
+        """'Zwanen↵hof', 'Vlinder-↵tuin': a word and the next make a bare name (each part
+        long enough to be one), so a line break between them is inside that name."""
+        if index + 1 >= len(words):
+            return False
+        first, second = words[index], words[index + 1]
+        return min(len(first), len(second)) >= _SPLIT_PART_MIN and first + second in self._split
 
     def _split_names(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
         """'De Vlinder tuin', 'Het Zwanen-hof': a bare name written as two words (a hyphen
@@ -494,15 +509,86 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
     IVN': then another organised it), in its sentence. A name set apart by a comma or colon
     is the topic of the whole clause after it: 'Zwanenhof, geen reactie op mijn mails'.
     `plainly` (a name whose capital tells nothing: lower case, shouted) asks for the verb
-    to be negated: 'ZWANENHOF REAGEERT NOOIT', not 'VLINDERTUIN REAGEERT OP HET WEER'."""
+    to be negated: 'ZWANENHOF REAGEERT NOOIT', not 'VLINDERTUIN REAGEERT OP HET WEER'.
+    A mess word after it ('Zwanehof is een puinhoop') counts in a post about the writer's
+    own child; nothing counts in a sentence about tending a plant ('esdoorn reageert niet
+    op snoeien')."""
     after = _words_about(post, index)
     words = post.words
+    if _tends_a_plant(post, index):
+        return False  # "esdoorn reageert niet op snoeien"
     verbs = [k for k in after[:2] if words[k] in lx.ORGANISATION_VERBS]
     if plainly:
         verbs = [k for k in verbs if _negated_after(post, k)]
-    return bool(verbs) or any(
-        words[k] in lx.ORGANISATION_WORDS and not _by_another(post, k) for k in after
+    return (
+        bool(verbs)
+        or any(words[k] in lx.ORGANISATION_WORDS and not _by_another(post, k) for k in after)
+        or (any(words[k] in lx.MESS_WORDS for k in after) and _about_own_child(post))
     )
+
+
+def _side_by_side(post: Prepared, names: list[tuple[int, _SchoolTerm]]) -> set[int]:
+    """'vlindertuin en esdoorn allebei dicht', 'ZWANENHOF, ESDOORN', 'de zwanenhof of de
+    esdoorn': two schools' bare names joined by "en", "of", "&", "/" or a comma (an article
+    after it allowed) are two schools, whatever their case; not after a possessive or
+    "een" ('een vlindertuin en een esdoorn'), nor in a sentence about tending plants."""
+    words, sentences = post.words, post.sentences
+    at = {index: term.school for index, term in names}
+    paired: set[int] = set()
+    for index, school in at.items():
+        k = index + 1
+        if k < len(words) and words[k] in _NAME_JOINERS:
+            k += 1
+        if k < len(words) and words[k] in lx.NAME_ARTICLES:
+            k += 1
+        other = at.get(k)
+        if other is None or other == school or sentences[k] != sentences[index]:
+            continue
+        if k == index + 1 and not _comma_between(post, index, k):
+            continue
+        if any(_loose_word(post, i) for i in (index, k)) or _tends_a_plant(post, index):
+            continue
+        paired.update((index, k))
+    return paired
+
+
+_NAME_JOINERS = frozenset({"en", "of", "vs", "versus"})
+
+
+def _comma_between(post: Prepared, first: int, second: int) -> bool:
+    """A comma, "&" or "/" between two neighbouring words (none of them is a word)."""
+    gap = post.folded[post.offsets[first] + len(post.cased[first]) : post.offsets[second]]
+    return any(mark in gap for mark in ",&/")
+
+
+def _loose_word(post: Prepared, index: int) -> bool:
+    """'een esdoorn', 'onze vlindertuin': a name after "een" or a possessive is a thing."""
+    before = _before_in_sentence(post, index)
+    if before in lx.NAME_ARTICLES:
+        before = _before_in_sentence(post, index - 1)
+    return before in lx.POSSESSIVES or before in {"een", "a"}
+
+
+def _tends_a_plant(post: Prepared, index: int) -> bool:
+    """'esdoorn reageert niet op snoeien': the name's sentence speaks of tending a plant."""
+    sentence = post.sentences[index]
+    return any(
+        word in lx.PLANT_CARE_WORDS and s == sentence
+        for word, s in zip(post.words, post.sentences, strict=True)
+    )
+
+
+def _about_own_child(post: Prepared) -> bool:
+    """'mijn dochter', 'onze jongste zoon', "m'n kind": the writer's own child, a
+    possessive of the writer's at most one word before it."""
+    words = post.words
+    return any(
+        word in lx.OWN_CHILD_WORDS and any(w in _OWN_POSSESSIVES for w in words[max(0, i - 2) : i])
+        for i, word in enumerate(words)
+    )
+
+
+_OWN_POSSESSIVES = frozenset({"mijn", "m'n", "onze", "ons", "my", "our"})
 
 
 def _words_about(post: Prepared, index: int) -> list[int]:

@@ -49,6 +49,11 @@ _NOT_UPPER = re.compile(r"[^A-Z]+")
 _NOT_LETTER = re.compile(r"[^A-Za-z]+")
 
 
+def _line_gap(gap: str) -> bool:
+    """Only white space between two tokens, or a hyphen glued to the first: 'Vlinder-\n'."""
+    return gap.isspace() or (gap[:1] == "-" and gap[1:].isspace())
+
+
 def fold(text: str) -> str:
     """Unescape HTML entities (also double-escaped ones) and strip accents; keep case."""
     if "&" in text:
@@ -199,13 +204,15 @@ class Prepared:
     def with_wrapped_lines_joined(self, wraps: Callable[[int], bool]) -> "Prepared":
         """The same post with a single line break after token i read as a space where
         `wraps(i)` says the word cannot end a sentence ("geen reactie van de\nEsdoorn": a
-        wrapped line). As with glued words, only sentence numbers change."""
+        wrapped line) or goes on past the break ("Zwanen\nhof"); a hyphen glued to the word
+        before the break ("Vlinder-\ntuin") may stand in the gap. As with glued words, only
+        sentence numbers change."""
         if "\n" not in self.folded:
             return self
         breaks = []
         for i in range(len(self.words) - 1):
             gap = self.folded[self.offsets[i] + len(self.cased[i]) : self.offsets[i + 1]]
-            if gap.count("\n") == 1 and gap.isspace() and wraps(i):
+            if gap.count("\n") == 1 and _line_gap(gap) and wraps(i):
                 breaks.append(self.offsets[i] + len(self.cased[i]) + gap.index("\n"))
         return self._with_spaces_at(breaks)
 

@@ -410,3 +410,56 @@ def test_it_knows_a_school_named_as_who_says_nothing(classifier, text):
 )
 def test_it_leaves_a_school_that_says_no_ill_benign(classifier, text):
     assert "negative_experience" not in categories(classifier, text)
+
+
+# --- Parents' wording II (ownset p-016 … p-030) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het Zwanenhof heeft het weer verprutst met de schoolreis",
+        "De Vlindertuin heeft de ouderavond volledig verknoeid",
+        "Van De Vlindertuin nog steeds geen rapport gehad en het is al februari",
+        "Nog altijd geen rapport ontvangen van Het Zwanenhof",
+    ],
+)
+def test_it_knows_a_botched_job_and_a_long_wait_as_complaints(classifier, text):
+    assert "negative_experience" in categories(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De Vlindertuin heeft nog steeds geen enkele pestmelding gehad, knap werk",
+        "Het Zwanenhof heeft het niet verprutst, prima schoolreis",
+    ],
+)
+def test_it_leaves_no_complaint_and_a_negated_botch_benign(classifier, text):
+    assert "negative_experience" not in categories(classifier, text)
+
+
+def test_it_flags_a_photo_of_a_child_with_her_friends(classifier):
+    text = "Onze meid en haar vriendinnetjes op de foto bij de kerstmusical van Het Zwanenhof"
+    assert "privacy" in categories(classifier, text, has_media=True)
+
+
+def test_it_does_not_flag_friends_without_a_picture(classifier):
+    text = "Onze meid en haar vriendinnetjes zongen mee bij de kerstmusical van Het Zwanenhof"
+    assert "privacy" not in categories(classifier, text, has_media=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De Vlindertuin is dicht vanwege de storm en wij horen het om 8 uur 's ochtends 🙄",
+        "Morgen is Het Zwanenhof om 12 uur uit, we hoorden het pas vanochtend",
+    ],
+)
+def test_it_knows_news_told_at_the_last_moment_as_a_complaint(classifier, text):
+    assert "negative_experience" in categories(classifier, text)
+
+
+def test_it_leaves_a_plan_to_hear_later_benign(classifier):
+    text = "Het Zwanenhof beslist vandaag over de schoolreis, we horen het vanavond wel"
+    assert "negative_experience" not in categories(classifier, text)

@@ -539,3 +539,108 @@ def test_it_reads_a_name_after_a_wrapped_line(classifier, text, school):
 )
 def test_it_keeps_a_line_start_after_a_sentence_an_ordinary_word(classifier, text):
     assert schools(classifier, text) == set()
+
+
+# --- Parents' wording II (ownset p-016 … p-030 and the known misses) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # a name broken inside the word at a line end, with a hyphen or without one
+        ("Wij hebben van De Vlinder-\ntuin nog steeds geen rapport gehad", "vlindertuin"),
+        ("Alweer geen reactie van het Zwanen\nhof op mijn mail", "zwanenhof"),
+        ("Mijn zoon zit op het Zwanen-\nhof en niemand reageert", "zwanenhof"),
+    ],
+)
+def test_it_reads_a_name_broken_over_a_line(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kijk die zwanen\nhof daar bij de vijver",  # two lower-case words, no school sign
+        "Mooie vlinder-\ntuin in het park",
+    ],
+)
+def test_it_keeps_a_name_broken_over_a_line_an_ordinary_word(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # a first word run as a mess, in a post about the writer's own child
+        ("Zwanehof is een puinhoop, mijn dochter komt elke dag huilend thuis", "zwanenhof"),
+        ("Esdoorn is echt een chaos. Onze zoon weet nooit hoe laat hij uit is", "esdoorn"),
+        ("zwanenhof is een zooitje, m'n kind wil er niet meer heen", "zwanenhof"),
+    ],
+)
+def test_it_finds_a_first_name_run_as_a_mess_for_the_writers_child(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zwanenhof is een puinhoop na de storm, de zwanen zijn weg",  # no child
+        "Esdoorn is een puinhoop na de storm, mijn buurman ruimt het op",  # not the writer's child
+        "Vlindertuin was prachtig, mijn dochter wilde niet meer weg",  # a child, no mess
+    ],
+)
+def test_it_keeps_a_mess_without_the_writers_child_an_ordinary_word(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a tree or garden "that does not respond" to its care is no school
+        "esdoorn reageert niet op snoeien",
+        "Esdoorn reageert nooit op extra water, de bladeren blijven bruin",
+        "VLINDERTUIN REAGEERT NIET OP DE NIEUWE PLANTEN",
+    ],
+)
+def test_it_keeps_a_plant_that_does_not_respond_to_its_care_no_school(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        ("Esdoorn reageert niet op mijn mails over de snoepregels", "esdoorn"),
+        ("ZWANENHOF REAGEERT NOOIT", "zwanenhof"),
+    ],
+)
+def test_it_still_finds_a_school_that_does_not_respond(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # two of the foundation's names side by side, in lower case or shouted
+        (
+            "vlindertuin en esdoorn allebei dicht vanwege de storm en wij horen het om 8 uur",
+            {"vlindertuin", "esdoorn"},
+        ),
+        ("ZWANENHOF EN ESDOORN ALLEBEI DICHT VANDAAG??", {"zwanenhof", "esdoorn"}),
+        ("wie weet of de zwanenhof of de esdoorn morgen open is?", {"zwanenhof", "esdoorn"}),
+        ("vlindertuin & zwanenhof: wie weet meer?", {"vlindertuin", "zwanenhof"}),
+    ],
+)
+def test_it_finds_two_schools_named_side_by_side(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "een vlindertuin en een esdoorn in de achtertuin",  # any garden, any tree
+        "vlindertuin en esdoorn staan prachtig in bloei",  # plants
+        "In de vlindertuin staat een esdoorn",  # not side by side
+    ],
+)
+def test_it_keeps_a_garden_beside_a_tree_no_school(classifier, text):
+    assert schools(classifier, text) == set()

@@ -74,6 +74,9 @@ KNOWN_COMPLAINTS = (
     "Zwanenhof, geen reactie op mijn mails",
     "ZWANENHOFF REAGEERT NOOIT",
     "Zwanehof reageert nooit op mails",
+    # the known misses of the second pass (RULE_VERSION 2026.12.7)
+    "Zwanehof is een puinhoop, mijn dochter komt elke dag huilend thuis",
+    "Van het Zwanen-\nhof nog steeds geen rapport gehad",
 )
 
 
