@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
@@ -35,8 +37,45 @@ class GuardianshipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "pupil"]
 
 
+def group_with_school(group: Group) -> str:
+    """Every school has a "groep 5" this year: the choice names the school first."""
+    return f"{group.school.name} · {group}"
+
+
+class StaffMembershipForm(forms.ModelForm):
+    """A membership's groups are groups of its own school. A teacher reaches the pupils of
+    every group of their memberships (schools.access), whatever school a group is of: a
+    group of another school would give a teacher that school's class."""
+
+    class Meta:
+        model = StaffMembership
+        fields = ["user", "role", "school", "groups"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = self.fields["groups"]
+        groups.queryset = groups.queryset.select_related("school")
+        groups.label_from_instance = group_with_school
+
+    def clean(self):
+        cleaned = super().clean()
+        groups, school = cleaned.get("groups"), cleaned.get("school")
+        if not groups:
+            return cleaned
+        if school is None:
+            self.add_error("groups", NO_SCHOOL_NO_GROUPS)
+        elif any(group.school_id != school.pk for group in groups):
+            self.add_error("groups", OTHER_SCHOOLS_GROUP % {"school": school.name})
+        return cleaned
+
+
+NO_SCHOOL_NO_GROUPS = _("A role without a school (board staff, privacy officer) has no groups.")
+OTHER_SCHOOLS_GROUP = _("Choose only groups of %(school)s, the school of this role.")
+
+
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(admin.ModelAdmin):
+    form = StaffMembershipForm
     list_display = ["user", "role", "school"]
     list_filter = ["role", "school"]
     filter_horizontal = ["groups"]
