@@ -17,6 +17,11 @@ class GroupAdmin(admin.ModelAdmin):
     list_filter = ["school", "school_year"]
 
 
+def group_with_school(group: Group) -> str:
+    """Every school has a "groep 5" this year: the choice names the school first."""
+    return f"{group.school.name} · {group}"
+
+
 class GuardianshipInline(admin.TabularInline):
     model = Guardianship
     extra = 0
@@ -30,16 +35,18 @@ class PupilAdmin(admin.ModelAdmin):
     search_fields = ["leerlingnummer", "first_name", "last_name"]
     inlines = [GuardianshipInline]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "group":  # Pupil.clean refuses a group of another school
+            field.queryset = field.queryset.select_related("school")
+            field.label_from_instance = group_with_school
+        return field
+
 
 @admin.register(Guardianship)
 class GuardianshipAdmin(admin.ModelAdmin):
     list_display = ["user", "pupil", "has_parental_authority"]
     autocomplete_fields = ["user", "pupil"]
-
-
-def group_with_school(group: Group) -> str:
-    """Every school has a "groep 5" this year: the choice names the school first."""
-    return f"{group.school.name} · {group}"
 
 
 class StaffMembershipForm(forms.ModelForm):

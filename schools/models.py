@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +100,14 @@ class Pupil(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    def clean(self) -> None:
+        """The group is one of the pupil's own school: a teacher reaches the pupils of the
+        groups they teach (schools.access), whatever school a pupil is of."""
+        super().clean()
+        if self.group_id and self.school_id and self.group.school_id != self.school_id:
+            message = _("Choose a group of %(school)s, the school of this pupil.")
+            raise ValidationError({"group": message % {"school": self.school.name}})
 
     @property
     def is_erased(self) -> bool:
