@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
@@ -22,6 +23,27 @@ def group_with_school(group: Group) -> str:
     return f"{group.school.name} · {group}"
 
 
+def pupil_with_school(pupil: Pupil) -> str:
+    """Two schools can each have a "Sem Bakker": linking a parent to the wrong one gives
+    them another family's child. The choice names the school and the pupil number."""
+    return f"{pupil} · {pupil.school.name} · {pupil.leerlingnummer}"
+
+
+class PupilsNamedWithSchool(AutocompleteJsonView):
+    """The admin's search-as-you-type, with pupil_with_school for every pupil suggested."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Pupil):
+            result["text"] = pupil_with_school(obj)
+        return result
+
+
+def autocomplete_view(request):
+    """admin.site.autocomplete_view (opo_portal/urls.py)."""
+    return PupilsNamedWithSchool.as_view(admin_site=admin.site)(request)
+
+
 class GuardianshipInline(admin.TabularInline):
     model = Guardianship
     extra = 0
@@ -35,6 +57,9 @@ class PupilAdmin(admin.ModelAdmin):
     search_fields = ["leerlingnummer", "first_name", "last_name"]
     inlines = [GuardianshipInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("school")  # pupil_with_school
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "group":  # Pupil.clean refuses a group of another school
@@ -47,6 +72,13 @@ class PupilAdmin(admin.ModelAdmin):
 class GuardianshipAdmin(admin.ModelAdmin):
     list_display = ["user", "pupil", "has_parental_authority"]
     autocomplete_fields = ["user", "pupil"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "pupil":  # the pupil linked, as the search suggests them
+            field.queryset = field.queryset.select_related("school")
+            field.label_from_instance = pupil_with_school
+        return field
 
 
 class StaffMembershipForm(forms.ModelForm):
