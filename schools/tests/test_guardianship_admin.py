@@ -29,6 +29,7 @@ def _suggestions(client, term: str) -> list[str]:
     query = {"app_label": "schools", "model_name": "guardianship", "field_name": "pupil"}
     response = client.get(reverse("admin:autocomplete"), {**query, "term": term})
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # pupils' names and numbers
     return sorted(result["text"] for result in response.json()["results"])
 
 
