@@ -47,6 +47,23 @@ class Group(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.school_year})"
 
+    def clean(self) -> None:
+        """A group with pupils or teachers stays at its school: reach follows groups
+        (schools.access), and moving one would take its pupils into another school's
+        reach while they stay at their own."""
+        super().clean()
+        if self.pk is None:
+            return
+        others = self.pupils.exclude(school_id=self.school_id).exists()
+        others = others or self.teachers.exclude(school_id=self.school_id).exists()
+        if others:
+            raise ValidationError({"school": GROUP_STAYS})
+
+
+GROUP_STAYS = _(
+    "This group has pupils or teachers of another school; a group stays at its own school."
+)
+
 
 # The retention task (schools.services.pupils_erase_left) replaces the pupil number with
 # this prefix and the pupil's id; no import ever produces such a number.
