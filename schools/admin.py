@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.utils.translation import gettext_lazy as _
 
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
@@ -15,6 +18,32 @@ class GroupAdmin(admin.ModelAdmin):
     list_filter = ["school", "school_year"]
 
 
+def group_with_school(group: Group) -> str:
+    """Every school has a "groep 5" this year: the choice names the school first."""
+    return f"{group.school.name} · {group}"
+
+
+def pupil_with_school(pupil: Pupil) -> str:
+    """Two schools can each have a "Sem Bakker": linking a parent to the wrong one gives
+    them another family's child. The choice names the school and the pupil number."""
+    return f"{pupil} · {pupil.school.name} · {pupil.leerlingnummer}"
+
+
+class PupilsNamedWithSchool(AutocompleteJsonView):
+    """The admin's search-as-you-type, with pupil_with_school for every pupil suggested."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Pupil):
+            result["text"] = pupil_with_school(obj)
+        return result
+
+
+def autocomplete_view(request):
+    """admin.site.autocomplete_view (opo_portal/urls.py)."""
+    return PupilsNamedWithSchool.as_view(admin_site=admin.site)(request)
+
+
 class GuardianshipInline(admin.TabularInline):
     model = Guardianship
     extra = 0
@@ -28,15 +57,64 @@ class PupilAdmin(admin.ModelAdmin):
     search_fields = ["leerlingnummer", "first_name", "last_name"]
     inlines = [GuardianshipInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("school")  # pupil_with_school
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "group":  # Pupil.clean refuses a group of another school
+            field.queryset = field.queryset.select_related("school")
+            field.label_from_instance = group_with_school
+        return field
+
 
 @admin.register(Guardianship)
 class GuardianshipAdmin(admin.ModelAdmin):
     list_display = ["user", "pupil", "has_parental_authority"]
     autocomplete_fields = ["user", "pupil"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "pupil":  # the pupil linked, as the search suggests them
+            field.queryset = field.queryset.select_related("school")
+            field.label_from_instance = pupil_with_school
+        return field
+
+
+class StaffMembershipForm(forms.ModelForm):
+    """A membership's groups are groups of its own school. A teacher reaches the pupils of
+    every group of their memberships (schools.access), whatever school a group is of: a
+    group of another school would give a teacher that school's class."""
+
+    class Meta:
+        model = StaffMembership
+        fields = ["user", "role", "school", "groups"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = self.fields["groups"]
+        groups.queryset = groups.queryset.select_related("school")
+        groups.label_from_instance = group_with_school
+
+    def clean(self):
+        cleaned = super().clean()
+        groups, school = cleaned.get("groups"), cleaned.get("school")
+        if not groups:
+            return cleaned
+        if school is None:
+            self.add_error("groups", NO_SCHOOL_NO_GROUPS)
+        elif any(group.school_id != school.pk for group in groups):
+            self.add_error("groups", OTHER_SCHOOLS_GROUP % {"school": school.name})
+        return cleaned
+
+
+NO_SCHOOL_NO_GROUPS = _("A role without a school (board staff, privacy officer) has no groups.")
+OTHER_SCHOOLS_GROUP = _("Choose only groups of %(school)s, the school of this role.")
+
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(admin.ModelAdmin):
+    form = StaffMembershipForm
     list_display = ["user", "role", "school"]
     list_filter = ["role", "school"]
     filter_horizontal = ["groups"]

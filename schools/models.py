@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,23 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.school_year})"
+
+    def clean(self) -> None:
+        """A group with pupils or teachers stays at its school: reach follows groups
+        (schools.access), and moving one would take its pupils into another school's
+        reach while they stay at their own."""
+        super().clean()
+        if self.pk is None:
+            return
+        others = self.pupils.exclude(school_id=self.school_id).exists()
+        others = others or self.teachers.exclude(school_id=self.school_id).exists()
+        if others:
+            raise ValidationError({"school": GROUP_STAYS})
+
+
+GROUP_STAYS = _(
+    "This group has pupils or teachers of another school; a group stays at its own school."
+)
 
 
 # The retention task (schools.services.pupils_erase_left) replaces the pupil number with
@@ -99,6 +117,14 @@ class Pupil(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    def clean(self) -> None:
+        """The group is one of the pupil's own school: a teacher reaches the pupils of the
+        groups they teach (schools.access), whatever school a pupil is of."""
+        super().clean()
+        if self.group_id and self.school_id and self.group.school_id != self.school_id:
+            message = _("Choose a group of %(school)s, the school of this pupil.")
+            raise ValidationError({"group": message % {"school": self.school.name}})
 
     @property
     def is_erased(self) -> bool:

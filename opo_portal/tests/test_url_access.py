@@ -303,7 +303,9 @@ def _named_routes(patterns, namespace=""):
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _named_routes(entry.url_patterns, ns)
-        elif isinstance(entry, URLPattern) and entry.name:
+        elif isinstance(entry, URLPattern) and entry.name and namespace != "admin:":
+            # the admin's routes are theirs, also its search-as-you-type, which answers
+            # through schools.admin (pupils named with their school)
             module = getattr(entry.callback, "__module__", "")
             if module.startswith(OUR_MODULES) or entry.name == "set_language":
                 yield f"{namespace}{entry.name}"
