@@ -453,6 +453,14 @@ def board(db):
 
 
 @pytest.fixture
+def admin_client(client, db):
+    """The admin as a superuser with a TOTP device (the admin asks for one) sees it;
+    replaces pytest-django's fixture of the same name, whose user has none."""
+    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
+    return client
+
+
+@pytest.fixture
 def privacy_officer(db):
     return make_staff("privacy@example.org", Role.PRIVACY_OFFICER)
 

@@ -1,16 +1,8 @@
 """The admin keeps one account per e-mail address, whatever its capitals."""
 
-import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from conftest import give_totp, make_user
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
-    return client
 
 
 def _change_form(user) -> dict:

@@ -4,15 +4,8 @@ an e-mail that never goes out, which the outbox promises never to lose."""
 import pytest
 from django.urls import reverse
 
-from conftest import give_totp, make_user
 from outbox.models import Duty
 from outbox.services import duties_enqueue_many
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
-    return client
 
 
 @pytest.fixture

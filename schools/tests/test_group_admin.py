@@ -7,17 +7,9 @@ consent), while the pupils stayed at their own school and their teacher taught a
 of a school they do not work at. The admin now refuses that move.
 """
 
-import pytest
 from django.urls import reverse
 
-from conftest import give_totp, make_user
 from schools.models import Group
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
-    return client
 
 
 def _moved(client, group, school):

@@ -10,14 +10,8 @@ number it is.
 import pytest
 from django.urls import reverse
 
-from conftest import give_totp, make_pupil, make_user
+from conftest import make_pupil
 from schools.models import Guardianship
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
-    return client
 
 
 @pytest.fixture

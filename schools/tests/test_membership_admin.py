@@ -8,19 +8,12 @@ posting and the photo check, and their consent. The admin now names each group's
 and refuses a group of another school, and groups on a membership without a school.
 """
 
-import pytest
 from django.urls import reverse
 
 from conftest import give_totp, make_user
 from schools.models import StaffMembership
 
 Role = StaffMembership.Role
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
-    return client
 
 
 def _form(user, role, school, groups) -> dict:

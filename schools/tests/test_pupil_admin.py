@@ -11,14 +11,8 @@ school's group.
 import pytest
 from django.urls import reverse
 
-from conftest import give_totp, make_staff, make_user
+from conftest import make_staff
 from schools.models import Pupil, StaffMembership
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(give_totp(make_user("beheer@example.org", is_staff=True, is_superuser=True)))
-    return client
 
 
 @pytest.fixture
