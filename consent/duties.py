@@ -14,11 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.languages import in_language_of
 from consent.access import allowed_again
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
-from consent.recipients import purpose_change_parents, review_round_parents, review_round_pupils
+from consent.recipients import (
+    holds_gezag_over,
+    purpose_change_parents,
+    purpose_change_pupils,
+    review_round_parents,
+    review_round_pupils,
+)
 from consent.services import lock_checks
 from outbox.services import duties_enqueue_many, duty_mail, duty_readdressed, recipient_email
 from schools.leaders import leader_ids
-from schools.models import Guardianship, Pupil
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +152,7 @@ def review_email_send(*, round_id: int, user_id: int) -> None:
     removed, whose gezag ended or whose only child there left after the fan-out (a queue
     or mail outage, a retry) is sent nothing."""
     review_round = ReviewRound.objects.select_related("school").get(pk=round_id)
-    if not _still_gezag_holder(user_id, review_round_pupils(review_round.school_id)):
+    if not holds_gezag_over(user_id, review_round_pupils(review_round.school_id)):
         logger.info("review e-mail of round %s not sent to user %s: no gezag", round_id, user_id)
         return
     _mail(
@@ -161,7 +166,7 @@ def review_email_send(*, round_id: int, user_id: int) -> None:
 def purpose_changed_email_send(*, version_id: int, user_id: int) -> None:
     """To a parent who is, now, a gezag-holder of a current pupil (as the fan-out chose)."""
     version = PurposeVersion.objects.select_related("purpose").get(pk=version_id)
-    if not _still_gezag_holder(user_id, Pupil.objects.current()):
+    if not holds_gezag_over(user_id, purpose_change_pupils()):
         logger.info("changed-question e-mail %s not sent to user %s: no gezag", version_id, user_id)
         return
     _mail(
@@ -170,14 +175,6 @@ def purpose_changed_email_send(*, version_id: int, user_id: int) -> None:
         user_id,
         {"url": reverse("consent:my_children"), "purpose": version.purpose},
     )
-
-
-def _still_gezag_holder(user_id: int, pupils) -> bool:
-    """Whether the user holds gezag over one of `pupils` now (the fan-out's question,
-    asked again at send time)."""
-    return Guardianship.objects.filter(
-        user_id=user_id, pupil__in=pupils, has_parental_authority=True
-    ).exists()
 
 
 # --- Fan-outs: one duty per recipient ---------------------------------------------------

@@ -61,13 +61,23 @@ def review_round_families(*, school_id: int) -> Recipients:
     return gezag_holders_counted(review_round_pupils(school_id))
 
 
-def purpose_change_parents() -> list[int]:
+def holds_gezag_over(user_id: int, pupils) -> bool:
+    """Whether the user is a gezag-holder of one of these pupils now: a send asks again
+    what its fan-out asked (a link removed, gezag ended or the child left since)."""
+    return _gezag_holder_ids(pupils).filter(user_id=user_id).exists()
+
+
+def purpose_change_pupils():
     """A purpose's meaning changed: every gezag-holder of a current pupil is asked again."""
-    return gezag_holders_emailed(Pupil.objects.current())
+    return Pupil.objects.current()
+
+
+def purpose_change_parents() -> list[int]:
+    return gezag_holders_emailed(purpose_change_pupils())
 
 
 def purpose_change_families() -> Recipients:
-    return gezag_holders_counted(Pupil.objects.current())
+    return gezag_holders_counted(purpose_change_pupils())
 
 
 def deactivated_sentences(n: int) -> list[str]:
