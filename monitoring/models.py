@@ -354,7 +354,7 @@ class Flag(models.Model):
     class Meta:
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
-        ordering = ["-urgent", "-created_at"]
+        ordering = ["-urgent", "-raised_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "school", "category"], name="one_flag_per_post_school_category"

@@ -55,6 +55,12 @@ def test_a_flag_raised_again_comes_first_among_recent_flags(raised_again, direct
         assert [f.pk for f in selectors.recent_flags(user, limit=50)][0] == raised_again.pk
 
 
+def test_flags_without_an_order_of_their_own_list_the_one_raised_again_first(raised_again):
+    # the default ordering (a post's flags on the mentions list, any unordered read) goes
+    # by when a flag last became a signal, as the dashboard does, not by its first date
+    assert [flag.pk for flag in Flag.objects.all()] == [raised_again.pk, _flag_of("newer").pk]
+
+
 def test_it_keeps_the_first_date_and_says_when_it_was_raised_again(raised_again):
     flag = Flag.objects.get(pk=raised_again.pk)
     assert flag.created_at < flag.raised_at - datetime.timedelta(days=2)
