@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
 from accounts import reauthentication
@@ -70,12 +71,14 @@ def language_set(request):
     return response
 
 
+@require_safe
 @login_required
 def home_parent(request):
     children = children_of(request.user).select_related("school", "group")
     return render(request, "accounts/home_parent.html", {"children": children})
 
 
+@require_safe
 @login_required
 def home_teacher(request):
     require_role(request.user, Role.TEACHER)
@@ -83,6 +86,7 @@ def home_teacher(request):
     return render(request, "accounts/home_teacher.html", {"groups": groups})
 
 
+@require_safe
 @never_cache
 @login_required
 def home_director(request):
@@ -96,6 +100,7 @@ def home_director(request):
     return render(request, "accounts/home_director.html", {"overview": overview})
 
 
+@require_safe
 @never_cache
 @login_required
 def home_board(request):
@@ -107,12 +112,14 @@ def home_board(request):
     return render(request, "accounts/home_board.html", {"home": home})
 
 
+@require_safe
 @login_required
 def home_privacy(request):
     require_role(request.user, Role.PRIVACY_OFFICER)
     return render(request, "accounts/home_privacy.html")
 
 
+@require_safe
 @login_required
 def home_none(request):
     return render(request, "accounts/home_none.html")

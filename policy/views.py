@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from policy import services
 from policy.diff import compare_articles, split_unchanged
@@ -80,6 +80,7 @@ def _error_text(error: ValidationError) -> str:
 # --- Reading the protocol (anyone) ----------------------------------------------------
 
 
+@require_safe
 def current(request):
     version = ProtocolVersion.objects.current()
     if version is None:  # only before the first publication (the migration loads version 1)
@@ -104,6 +105,7 @@ def current(request):
     )
 
 
+@require_safe
 def version_detail(request, number: int):
     version = get_object_or_404(ProtocolVersion.objects.published(), number=number)
     current_version = ProtocolVersion.objects.current()
@@ -123,11 +125,13 @@ def _history(data=None):
     return versions, rows, form
 
 
+@require_safe
 def history(request):
     _versions, rows, form = _history()
     return render(request, "policy/history.html", {"rows": rows, "form": form})
 
 
+@require_safe
 def diff_choose(request):
     _versions, rows, form = _history(request.GET)
     if not form.is_valid():
@@ -135,6 +139,7 @@ def diff_choose(request):
     return redirect("policy:diff", old=form.cleaned_data["old"], new=form.cleaned_data["new"])
 
 
+@require_safe
 def diff(request, old: int, new: int):
     published = ProtocolVersion.objects.published()
     old_version = get_object_or_404(published, number=old)
@@ -191,6 +196,7 @@ def confirm(request):
 SCHOOLS_PER_PAGE = 25
 
 
+@require_safe
 @login_required
 def confirmations(request):
     require_role(request.user, Role.DIRECTOR, Role.BOARD)
@@ -205,6 +211,7 @@ def confirmations(request):
     )
 
 
+@require_safe
 @login_required
 def confirmation_list(request, code: str):
     school = _confirmation_school(request.user, code)
@@ -225,6 +232,7 @@ def confirmation_list(request, code: str):
     )
 
 
+@require_safe
 @login_required
 def confirmation_csv(request, code: str):
     school = _confirmation_school(request.user, code)
@@ -241,6 +249,7 @@ def confirmation_csv(request, code: str):
 # --- Drafting and publishing (board staff) ----------------------------------------------
 
 
+@require_safe
 @login_required
 def drafts(request):
     require_role(request.user, Role.BOARD)
@@ -279,6 +288,7 @@ def draft_edit(request, number: int):
     )
 
 
+@require_safe
 @login_required
 def draft_preview(request, number: int):
     draft = _get_draft(request.user, number)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from consent.charts import coverage_history
 from consent.forms import PaperForm
@@ -55,6 +56,7 @@ ACTING = (Role.DIRECTOR, Role.BOARD)
 COVERAGE_SCHOOLS_PER_PAGE = 50
 
 
+@require_safe
 @login_required
 def coverage_index(request):
     require_role(request.user, Role.DIRECTOR, Role.BOARD, Role.PRIVACY_OFFICER)
@@ -69,6 +71,7 @@ def coverage_index(request):
     )
 
 
+@require_safe
 @never_cache
 @login_required
 def coverage(request, code):
@@ -90,12 +93,14 @@ def _export_name(school, ext: str) -> str:
     return f"toestemming-{school.code}-{timezone.localdate().isoformat()}.{ext}"
 
 
+@require_safe
 @login_required
 def coverage_export(request, code):
     school = get_school_for_director(request.user, code)
     return csv_text_response(_export_name(school, "csv"), coverage_csv_bytes(school))
 
 
+@require_safe
 @login_required
 def coverage_export_xlsx(request, code):
     school = get_school_for_director(request.user, code)

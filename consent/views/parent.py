@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from consent.access import get_child_and_holders
 from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
@@ -33,6 +33,7 @@ from schools.access import children_of, fetch_rows, get_child_for_parent
 from schools.models import StaffMembership
 
 
+@require_safe
 @login_required
 def my_children(request):
     children = children_of(request.user).select_related("school", "group")
@@ -280,12 +281,14 @@ def review_unchanged(request, pk):
     return redirect("consent:child", pk=pupil.pk)
 
 
+@require_safe
 @login_required
 @never_cache
 def my_data(request):
     return render(request, "consent/my_data.html", readable_personal_data(request.user))
 
 
+@require_safe
 @login_required
 def my_data_json(request):
     body = json.dumps(personal_data(request.user), indent=2, ensure_ascii=False)

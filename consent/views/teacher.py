@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from consent.access import (
     allowed_again,
@@ -70,6 +70,7 @@ def _reachable_groups(user):
     return groups.filter(Q(id__in=taught) | Q(school_id__in=directed))
 
 
+@require_safe
 @login_required
 def overview(request):
     """The user's groups; for board staff and the privacy officer (every school) a page of
@@ -101,6 +102,7 @@ def _own_taught_groups(user) -> list[Group]:
     return list(Group.objects.filter(id__in=taught).select_related("school").order_by("name"))
 
 
+@require_safe
 @login_required
 @never_cache
 def group_appear(request, pk):
@@ -138,6 +140,7 @@ def group_appear(request, pk):
     return render(request, "consent/group_appear.html", context, status=status)
 
 
+@require_safe
 @login_required
 def group_overview(request, pk):
     group = get_group_for_user(request.user, pk)
@@ -274,6 +277,7 @@ def check_new(request):
     return render(request, "consent/check_new.html", context)
 
 
+@require_safe
 @login_required
 def check_detail(request, pk):
     check = get_check_for_user(request.user, pk)
@@ -326,6 +330,7 @@ def check_adjust(request, pk):
     return _check_page(request, check, form, status=400)
 
 
+@require_safe
 @login_required
 def takedowns(request):
     require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)

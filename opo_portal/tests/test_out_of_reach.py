@@ -316,12 +316,12 @@ CASES = [
         for where, reach in (("A", SCHOOL_A_READING), ("B", SCHOOL_B_READING))
     ),
     *(
-        case(route, f"school {where}", code(where), reach)
-        for route in (
-            "consent:remind",
-            "consent:review_round",
-            "policy:confirmation_list",
-            "policy:confirmation_csv",
+        case(route, f"school {where}", code(where), reach, methods)
+        for route, methods in (
+            ("consent:remind", GET + POST),
+            ("consent:review_round", GET + POST),
+            ("policy:confirmation_list", GET),
+            ("policy:confirmation_csv", GET),
         )
         for where, reach in (("A", SCHOOL_A_DIRECTING), ("B", SCHOOL_B_DIRECTING))
     ),
