@@ -25,6 +25,7 @@ _NAME_PARTICLES = frozenset(
 )
 _FUZZY_MIN = 7  # names this long still read right with one typo
 _SPLIT_PART_MIN = 3  # "Zwanen hof": each part of a name written as two words
+_BROKEN_PART_MIN = 2  # "Es↵doorn": a part of a name broken over a line
 _HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+)\.[a-z]{2,}", re.IGNORECASE)
 
 
@@ -178,9 +179,15 @@ class SchoolFinder:
     def find(self, post: Prepared) -> SchoolHits:
         """The schools a post names, the terms and the words that name them."""
         post = post.with_glued_words_apart(_GLUE_BEFORE)  # "De.Vlindertuin"
-        post = post.with_wrapped_lines_joined(
-            lambda i: _wraps_after(post.words, i) or self._name_broken_after(post.words, i)
-        )
+        broken: set[int] = set()  # "Es↵doorn": a name's first part before a line break
+
+        def wraps(i: int) -> bool:
+            if self._name_broken_after(post.words, i):
+                broken.add(i)
+                return True
+            return _wraps_after(post.words, i)
+
+        post = post.with_wrapped_lines_joined(wraps)
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
         at: dict[str, set[int]] = {}
@@ -206,7 +213,7 @@ class SchoolFinder:
             take(term, (index,))
         for index, term in (*self._genitives(post), *self._town_schools(post)):
             take(term, (index,))
-        ambiguous += self._split_names(post)
+        ambiguous += self._split_names(post, broken)
         ambiguous += self._typos(post, {i for i, _t in ambiguous})
         for term, span in (*self._websites(post), *self._link_paths(post)):
             take(term, span, in_text=False)
@@ -239,6 +246,11 @@ class SchoolFinder:
                 for i, term in starts
                 if _acts_as_organisation(post, i, plainly=not _capitalised_first_word(post, i))
             ]
+        taken = {i for i, _term in firsts}
+        named = {code: {*at.get(code, ())} for code in found}
+        for index, term in firsts:
+            named.setdefault(term.school, set()).add(index)
+        firsts += _judged_beside_another(post, [n for n in later if n[0] not in taken], named)
         if firsts:
             # "Vlindertuin top, Zwanenhof slecht", "Zwanenhof: top. Esdoorn: waardeloos":
             # a capitalised first word beside another school is that school too
@@ -357,21 +369,24 @@ class SchoolFinder:
         return found
 
     def _name_broken_after(self, words: list[str], index: int) -> bool:
-        """'Zwanen↵hof', 'Vlinder-↵tuin': a word and the next make a bare name (each part
-        long enough to be one), so a line break between them is inside that name."""
+        """'Zwanen↵hof', 'Vlinder-↵tuin', 'Es↵doorn': a word and the next make a bare name
+        (each part two letters or more), so a line break between them is inside that name."""
         if index + 1 >= len(words):
             return False
         first, second = words[index], words[index + 1]
-        return min(len(first), len(second)) >= _SPLIT_PART_MIN and first + second in self._split
+        return min(len(first), len(second)) >= _BROKEN_PART_MIN and first + second in self._split
 
-    def _split_names(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
+    def _split_names(self, post: Prepared, broken: set[int]) -> list[tuple[int, _SchoolTerm]]:
         """'De Vlinder tuin', 'Het Zwanen-hof': a bare name written as two words (a hyphen
-        splits words too). Read as the name itself, so it counts only where the name would."""
+        splits words too; a part may be shorter where a line break split the word:
+        'de Es↵doorn', not 'De Es doorn'). Read as the name itself, so it counts only where
+        the name would."""
         words, sentences = post.words, post.sentences
         found = []
         for i in range(len(words) - 1):
             first, second = words[i], words[i + 1]
-            if min(len(first), len(second)) < _SPLIT_PART_MIN or sentences[i] != sentences[i + 1]:
+            least = _BROKEN_PART_MIN if i in broken else _SPLIT_PART_MIN
+            if min(len(first), len(second)) < least or sentences[i] != sentences[i + 1]:
                 continue
             term = self._split.get(first + second)
             if term is not None:
@@ -441,6 +456,8 @@ class SchoolFinder:
             return False  # "de vlindertuin van mijn oma"
         if post.mostly_upper and _institution_before(post, index):
             return True  # "BIJ DE VLINDERTUIN": shouting hides the capital
+        if _ordinary_sense(post, index):
+            return False  # "naar de vlindertuin, de rupsen ...": school words are another's
         return _has_school_context(post)
 
 
@@ -515,15 +532,19 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
     op snoeien')."""
     after = _words_about(post, index)
     words = post.words
-    if _tends_a_plant(post, index):
-        return False  # "esdoorn reageert niet op snoeien"
+    if _ordinary_sense(post, index) and not any(words[k] in lx.MESSAGE_WORDS for k in after):
+        return False  # "esdoorn reageert niet op snoeien" (a plant gets no mails)
     verbs = [k for k in after[:2] if words[k] in lx.ORGANISATION_VERBS]
     if plainly:
         verbs = [k for k in verbs if _negated_after(post, k)]
     return (
         bool(verbs)
         or any(words[k] in lx.ORGANISATION_WORDS and not _by_another(post, k) for k in after)
-        or (any(words[k] in lx.MESS_WORDS for k in after) and _about_own_child(post))
+        or (
+            any(words[k] in lx.MESS_WORDS for k in after)
+            and _about_own_child(post)
+            and post.word_set.isdisjoint(lx.NATURE_WORDS)  # "... zagen geen vlinder"
+        )
     )
 
 
@@ -531,7 +552,8 @@ def _side_by_side(post: Prepared, names: list[tuple[int, _SchoolTerm]]) -> set[i
     """'vlindertuin en esdoorn allebei dicht', 'ZWANENHOF, ESDOORN', 'de zwanenhof of de
     esdoorn': two schools' bare names joined by "en", "of", "&", "/" or a comma (an article
     after it allowed) are two schools, whatever their case; not after a possessive or
-    "een" ('een vlindertuin en een esdoorn'), nor in a sentence about tending plants."""
+    "een" ('een vlindertuin en een esdoorn'), nor in a sentence about plants or nature
+    ('vlindertuin en esdoorn in het park')."""
     words, sentences = post.words, post.sentences
     at = {index: term.school for index, term in names}
     paired: set[int] = set()
@@ -546,7 +568,7 @@ def _side_by_side(post: Prepared, names: list[tuple[int, _SchoolTerm]]) -> set[i
             continue
         if k == index + 1 and not _comma_between(post, index, k):
             continue
-        if any(_loose_word(post, i) for i in (index, k)) or _tends_a_plant(post, index):
+        if any(_loose_word(post, i) for i in (index, k)) or _ordinary_sense(post, index):
             continue
         paired.update((index, k))
     return paired
@@ -569,13 +591,63 @@ def _loose_word(post: Prepared, index: int) -> bool:
     return before in lx.POSSESSIVES or before in {"een", "a"}
 
 
-def _tends_a_plant(post: Prepared, index: int) -> bool:
-    """'esdoorn reageert niet op snoeien': the name's sentence speaks of tending a plant."""
-    sentence = post.sentences[index]
+def _ordinary_sense(post: Prepared, index: int) -> bool:
+    """'esdoorn reageert niet op snoeien', 'vlindertuin en esdoorn in het park': the name's
+    sentence speaks of tending a plant or of nature, what the name also means. The name's
+    own words do not count: 'vlinder tuin' is the name written as two words."""
+    words, sentences = post.words, post.sentences
+    own = {index, index + 1} if _natural(words[index]) else {index}
     return any(
-        word in lx.PLANT_CARE_WORDS and s == sentence
-        for word, s in zip(post.words, post.sentences, strict=True)
+        _natural(word) and sentences[k] == sentences[index] and k not in own
+        for k, word in enumerate(words)
     )
+
+
+def _natural(word: str) -> bool:
+    return word in lx.PLANT_CARE_WORDS or word in lx.NATURE_WORDS
+
+
+def _judged_beside_another(
+    post: Prepared, names: list[tuple[int, _SchoolTerm]], at: dict[str, set[int]]
+) -> list[tuple[int, _SchoolTerm]]:
+    """'vlindertuin top zwanenhof slecht', 'esdoorn doet het prima, vlindertuin is een
+    drama': a bare name followed by a verdict or by what an organisation does, in a
+    sentence that names another school (found, or judged so too), is that school: two of
+    the foundation's names judged side by side are schools compared. Not after "een" or a
+    possessive, nor in a sentence about plants or nature."""
+    judged = [
+        (i, term)
+        for i, term in names
+        if not _loose_word(post, i)
+        and not _ordinary_sense(post, i)
+        and _verdict_after(post, i, {k for k, _t in names} | {k for s in at.values() for k in s})
+    ]
+    sentences = post.sentences
+    named = {(sentences[k], code) for code, indexes in at.items() for k in indexes}
+    named |= {(sentences[i], term.school) for i, term in judged}
+    return [
+        (i, term)
+        for i, term in judged
+        if any(s == sentences[i] and code != term.school for s, code in named)
+    ]
+
+
+def _verdict_after(post: Prepared, index: int, names: set[int]) -> bool:
+    """A verdict ('top', 'prima', 'een drama') or what an organisation does ('reageert',
+    'geregeld', 'niks laten weten') in the four words after a name, before the next name."""
+    words = post.words
+    for k in _words_about(post, index):
+        if k in names:
+            return False
+        word = words[k]
+        if (
+            word in lx.VERDICT_WORDS
+            or word in lx.ORGANISATION_VERBS
+            or word in lx.ORGANISATION_WORDS
+            or (word == "weten" and words[k - 1] in lx.INFORM_VERBS_BEFORE_WETEN)
+        ):
+            return True
+    return False
 
 
 def _about_own_child(post: Prepared) -> bool:
@@ -593,12 +665,18 @@ _OWN_POSSESSIVES = frozenset({"mijn", "m'n", "onze", "ons", "my", "our"})
 
 def _words_about(post: Prepared, index: int) -> list[int]:
     """The words after a sentence's first word that say what it does: the four after it
-    in its sentence, or the whole next clause when a comma or colon sets the name apart."""
+    in its sentence, or the whole next clause when a comma or colon sets the name apart.
+    Fillers ("al drie weken", "weer eens") are passed over, not counted."""
     sentence, words, clauses = post.sentences[index], post.words, post.clauses
     k = index + 1
     if k < len(words) and post.sentences[k] == sentence and clauses[k] != clauses[index]:
         return [j for j in range(k, len(words)) if clauses[j] == clauses[k]]
-    return [j for j in range(k, min(index + 5, len(words))) if post.sentences[j] == sentence]
+    about: list[int] = []
+    while k < len(words) and len(about) < 4 and post.sentences[k] == sentence:
+        if words[k] not in lx.FILLER_WORDS and not words[k].isdigit():
+            about.append(k)
+        k += 1
+    return about
 
 
 def _negated_after(post: Prepared, index: int) -> bool:

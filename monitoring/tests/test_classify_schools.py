@@ -644,3 +644,107 @@ def test_it_finds_two_schools_named_side_by_side(classifier, text, found):
 )
 def test_it_keeps_a_garden_beside_a_tree_no_school(classifier, text):
     assert schools(classifier, text) == set()
+
+
+# --- Namesakes (ownset p-031 … p-045 and the known limits of 2026.12.7) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # a part shorter than three letters: a line break without a hyphen inside the name
+        ("Alweer niks gehoord van de Es\ndoorn over het rapportgesprek", "esdoorn"),
+        ("Geen reactie van Es\ndoorn op mijn mail", "esdoorn"),
+        ("Ouders van de Zwa-\nnenhof zijn boos", "zwanenhof"),
+    ],
+)
+def test_it_reads_a_name_broken_over_a_line_with_a_short_part(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bij de vijver staan es\ndoorn en vlier",  # lower case, no sign of a school
+        "een es, doorn en vlier in de heg",  # a comma: three plants
+        "De Es doorn",  # a short part on one line is no name written as two words
+    ],
+)
+def test_it_keeps_short_parts_not_broken_over_a_line_apart(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a garden and a tree in a park, side by side
+        ("vlindertuin en esdoorn in het park", set()),
+        ("in het park komen vlindertuin en esdoorn terug na de storm van vorig jaar", set()),
+        # a butterfly garden called a mess, in a post about the writer's children
+        ("Vlindertuin was één grote chaos, onze kinderen zagen geen vlinder", set()),
+        # school words belong to the school named; the garden and the tree stay themselves
+        (
+            "Groep 7 van Het Zwanenhof ging naar de vlindertuin, de rupsen waren het mooist",
+            {"zwanenhof"},
+        ),
+        ("Leerlingen van Het Zwanenhof planten esdoorn en linde op het plein", {"zwanenhof"}),
+    ],
+)
+def test_it_keeps_a_garden_or_tree_among_nature_words_no_school(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # still schools: a capital in mid-sentence, a school's own mess, a name with school words
+        ("De Vlindertuin was één grote chaos, mijn zoon wist niet in welke klas", {"vlindertuin"}),
+        ("Groep 5 van De Esdoorn ging naar de vlindertuin in het park", {"esdoorn"}),
+        ("De juffen van de esdoorn zijn top", {"esdoorn"}),
+    ],
+)
+def test_it_still_finds_a_school_beside_nature_words(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a plant gets no mails: what the mails are about is no care of the name
+        "Esdoorn reageert niet op mails over de moestuin-planten",
+        "Esdoorn beantwoordt al drie weken geen mails over de bloembollen en plantjes",
+    ],
+)
+def test_it_finds_a_school_that_answers_no_mails_about_plants(classifier, text):
+    assert schools(classifier, text) == {"esdoorn"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # two of the foundation's names, each judged: two schools compared
+        ("vlindertuin top zwanenhof slecht", {"vlindertuin", "zwanenhof"}),
+        (
+            "esdoorn doet het prima dit jaar, vlindertuin is een drama",
+            {"esdoorn", "vlindertuin"},
+        ),
+        (
+            "vlindertuin super geregeld met de kerstviering, zwanenhof weer eens niks laten weten",
+            {"vlindertuin", "zwanenhof"},
+        ),
+    ],
+)
+def test_it_finds_two_schools_each_judged(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vlindertuin top vandaag",  # one name judged: a garden can be top
+        "vlindertuin top, esdoorn slecht gesnoeid",  # a tree's care
+        "vlindertuin prachtig, esdoorn kaal",  # looks, no verdict on a school
+    ],
+)
+def test_it_keeps_names_not_judged_as_schools_ordinary_words(classifier, text):
+    assert schools(classifier, text) == set()
