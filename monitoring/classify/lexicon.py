@@ -213,6 +213,14 @@ NEGATIVE = [
     # communication: nobody tells, answers or acts
     ("hoor|horen|hoorde|hoorden ~ niks|niets", 0.6),
     ("niks|niets ~ gehoord|vernomen|vertelt|verteld|gemeld|ontvangen|gekregen", 0.6),
+    # "niks laten weten", "laat ons niets weten" ("laat het ons morgen weten" is no complaint)
+    ("niks|niets laten|laat|liet|lieten weten, laat|laten|liet|lieten ~ niks|niets weten", 0.5),
+    # "beantwoordt al drie weken geen mails" ("beantwoordt alle mails" is no complaint)
+    (
+        "beantwoordt|beantwoorden|beantwoordde|beantwoordden ~ geen|nooit"
+        " mail|mails|mailtjes|berichten|appjes",
+        0.5,
+    ),
     ("niemand", 0.3),
     ("moet|moeten|moest|moesten ~ van|via ~ horen, via ~ moet|moeten|moest horen", 0.5),
     ("via facebook|whatsapp|instagram|twitter|via, via de krant|groepsapp", 0.3),

@@ -29,6 +29,10 @@ NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE
 )
 
 
+# The matched term of a wink read as sarcasm ("super geregeld weer", "🙄" with praise)
+SARCASM_TERM = "sarcasm"
+
+
 def _entries(kind: str, table) -> list[Entry]:
     """One Entry per comma-separated pattern of each (patterns, weight) line."""
     return [
@@ -436,7 +440,7 @@ def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Ev
         for k in (m.end, m.end + 1)
     )
     if winks or ("🙄" in post.folded and positives):
-        ev.add(NEG, "sarcasm", 0.5)
+        ev.add(NEG, SARCASM_TERM, 0.5)
         return True
     return False
 

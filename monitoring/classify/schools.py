@@ -220,11 +220,12 @@ class SchoolFinder:
         found = dict(strong)
         later = []
         paired = _side_by_side(post, ambiguous)
+        proper = set(strong) | {t.school for i, t in ambiguous if _written_as_proper_noun(post, i)}
         for index, term in ambiguous:
             if (
                 term.school in strong
                 or index in paired
-                or self._is_school(post, index, term.school)
+                or self._is_school(post, index, term.school, bool(proper - {term.school}))
             ):
                 found.setdefault(term.school, []).append(term.term)
                 at.setdefault(term.school, set()).add(index)
@@ -438,8 +439,9 @@ class SchoolFinder:
                 found.append(self._tags[body])  # "devlindertuin", "obsdevlindertuin"
         return found
 
-    def _is_school(self, post: Prepared, index: int, school: str) -> bool:
-        words, cased, sentences = post.words, post.cased, post.sentences
+    def _is_school(self, post: Prepared, index: int, school: str, others: bool) -> bool:
+        """`others`: another school is named in the post as a proper noun or strong term."""
+        words, sentences = post.words, post.sentences
         before = words[index - 1] if index and sentences[index - 1] == sentences[index] else ""
         after = words[index + 1 : index + 3]
         towns = self._towns.get(school, set())
@@ -447,8 +449,7 @@ class SchoolFinder:
             return False
         if _own_town(post, index, towns) or self._town_follows(post, index, school):
             return True  # "de vlindertuin in Exloo", as the alias "Vlindertuin Exloo"
-        # A capital in mid-sentence (or after an article) marks a proper noun.
-        if not post.mostly_upper and cased[index][:1].isupper() and before:
+        if _written_as_proper_noun(post, index):
             return True
         if before in lx.POSSESSIVES:
             return False  # "onze esdoorn" in the garden
@@ -456,8 +457,10 @@ class SchoolFinder:
             return False  # "de vlindertuin van mijn oma"
         if post.mostly_upper and _institution_before(post, index):
             return True  # "BIJ DE VLINDERTUIN": shouting hides the capital
-        if _ordinary_sense(post, index):
-            return False  # "naar de vlindertuin, de rupsen ...": school words are another's
+        if _ordinary_sense(post, index) and (others or not _school_word_in_sentence(post, index)):
+            # "Groep 7 van Het Zwanenhof ging naar de vlindertuin, de rupsen ...": the school
+            # words are the other school's ("zwanenhof gaat met groep 3 naar het bos" stays)
+            return False
         return _has_school_context(post)
 
 
@@ -511,6 +514,24 @@ def _wraps_after(words: list[str], index: int) -> bool:
         word in lx.LINE_WRAP_AFTER_PREPOSITION
         and index > 0
         and words[index - 1] in lx.CAPS_NAME_PREPOSITIONS
+    )
+
+
+def _written_as_proper_noun(post: Prepared, index: int) -> bool:
+    """A capital in mid-sentence (or after an article), in a post that does not shout."""
+    return (
+        not post.mostly_upper
+        and post.cased[index][:1].isupper()
+        and bool(index)
+        and post.sentences[index - 1] == post.sentences[index]
+    )
+
+
+def _school_word_in_sentence(post: Prepared, index: int) -> bool:
+    sentence = post.sentences[index]
+    return any(
+        _is_school_word(word) and s == sentence
+        for word, s in zip(post.words, post.sentences, strict=True)
     )
 
 
@@ -876,10 +897,15 @@ class RegisterFinder:
 
 
 def _first_name_in_school_context(post: Prepared, index: int) -> bool:
+    """A first name near the pupil's group or teacher ("Storm uit groep 6"), or written as
+    a name after the writer's possessive in a post naming the pupil's school ("onze Storm
+    … bij Het Zwanenhof": a capital after "onze" is a child, not the weather)."""
     words, sentences = post.words, post.sentences
     sentence = sentences[index]
     if _after_title(post, index) or _before_in_sentence(post, index) in _NAME_ARTICLES:
         return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
+    if _before_in_sentence(post, index) in _OWN_POSSESSIVES and _written_as_name(post, index):
+        return True
     lo, hi = max(0, index - 10), min(len(words), index + 11)
     return any(
         words[k] in lx.PUPIL_CONTEXT_WORDS and sentences[k] == sentence for k in range(lo, hi)
@@ -887,6 +913,10 @@ def _first_name_in_school_context(post: Prepared, index: int) -> bool:
 
 
 _NAME_ARTICLES = frozenset({"de", "het", "'t", "een", "the", "a"})
+
+
+def _written_as_name(post: Prepared, index: int) -> bool:
+    return not post.mostly_upper and post.cased[index][:1].isupper()
 
 
 def _before_in_sentence(post: Prepared, index: int) -> str:

@@ -701,6 +701,9 @@ def test_it_keeps_a_garden_or_tree_among_nature_words_no_school(classifier, text
         ("De Vlindertuin was één grote chaos, mijn zoon wist niet in welke klas", {"vlindertuin"}),
         ("Groep 5 van De Esdoorn ging naar de vlindertuin in het park", {"esdoorn"}),
         ("De juffen van de esdoorn zijn top", {"esdoorn"}),
+        # school words in the name's own sentence, no other school named: the school's trip
+        ("zwanenhof gaat met groep 3 naar het bos", {"zwanenhof"}),
+        ("de vlindertuin heeft de juffen met bloemen bedankt", {"vlindertuin"}),
     ],
 )
 def test_it_still_finds_a_school_beside_nature_words(classifier, text, found):
