@@ -553,7 +553,7 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
     op snoeien')."""
     after = _words_about(post, index)
     words = post.words
-    if _ordinary_sense(post, index) and not any(words[k] in lx.MESSAGE_WORDS for k in after):
+    if _tends_a_plant(post, index) and not any(words[k] in lx.MESSAGE_WORDS for k in after):
         return False  # "esdoorn reageert niet op snoeien" (a plant gets no mails)
     verbs = [k for k in after[:2] if words[k] in lx.ORGANISATION_VERBS]
     if plainly:
@@ -564,7 +564,7 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
         or (
             any(words[k] in lx.MESS_WORDS for k in after)
             and _about_own_child(post)
-            and post.word_set.isdisjoint(lx.NATURE_WORDS)  # "... zagen geen vlinder"
+            and not _nature_words(post, index, range(len(words)))  # "... zagen geen vlinder"
         )
     )
 
@@ -589,7 +589,7 @@ def _side_by_side(post: Prepared, names: list[tuple[int, _SchoolTerm]]) -> set[i
             continue
         if k == index + 1 and not _comma_between(post, index, k):
             continue
-        if any(_loose_word(post, i) for i in (index, k)) or _ordinary_sense(post, index):
+        if any(_loose_word(post, i) for i in (index, k)) or _ordinary_sense(post, index, k):
             continue
         paired.update((index, k))
     return paired
@@ -612,20 +612,36 @@ def _loose_word(post: Prepared, index: int) -> bool:
     return before in lx.POSSESSIVES or before in {"een", "a"}
 
 
-def _ordinary_sense(post: Prepared, index: int) -> bool:
-    """'esdoorn reageert niet op snoeien', 'vlindertuin en esdoorn in het park': the name's
-    sentence speaks of tending a plant or of nature, what the name also means. The name's
-    own words do not count: 'vlinder tuin' is the name written as two words."""
-    words, sentences = post.words, post.sentences
-    own = {index, index + 1} if _natural(words[index]) else {index}
+def _tends_a_plant(post: Prepared, index: int) -> bool:
+    """'esdoorn reageert niet op snoeien': the name's sentence speaks of tending a plant."""
+    sentence = post.sentences[index]
     return any(
-        _natural(word) and sentences[k] == sentences[index] and k not in own
-        for k, word in enumerate(words)
+        word in lx.PLANT_CARE_WORDS and s == sentence
+        for word, s in zip(post.words, post.sentences, strict=True)
     )
 
 
-def _natural(word: str) -> bool:
-    return word in lx.PLANT_CARE_WORDS or word in lx.NATURE_WORDS
+def _ordinary_sense(post: Prepared, index: int, pair: int | None = None) -> bool:
+    """'vlindertuin en esdoorn in het park', 'naar de vlindertuin 🦋 de rupsen ...': the
+    name's sentence speaks of tending a plant or of nature, what the name also means; for
+    a pair of names (`pair`: the other's index) nature counts in their clauses only ("...
+    allebei dicht vanwege de storm, de bomen zijn omgewaaid" stays two schools). The
+    name's own words do not count: 'vlinder tuin' is the name written as two words."""
+    if _tends_a_plant(post, index):
+        return True
+    sentences, clauses = post.sentences, post.clauses
+    if pair is None:
+        near = [k for k, s in enumerate(sentences) if s == sentences[index]]
+    else:
+        near = [k for k, c in enumerate(clauses) if c in (clauses[index], clauses[pair])]
+    return _nature_words(post, index, near)
+
+
+def _nature_words(post: Prepared, index: int, among) -> bool:
+    """A nature word among the tokens `among`, the name's own words at `index` aside."""
+    words = post.words
+    own = {index, index + 1} if words[index] in lx.NATURE_WORDS else {index}
+    return any(words[k] in lx.NATURE_WORDS for k in among if k not in own)
 
 
 def _judged_beside_another(

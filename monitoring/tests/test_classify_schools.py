@@ -575,6 +575,7 @@ def test_it_keeps_a_name_broken_over_a_line_an_ordinary_word(classifier, text):
         ("Zwanehof is een puinhoop, mijn dochter komt elke dag huilend thuis", "zwanenhof"),
         ("Esdoorn is echt een chaos. Onze zoon weet nooit hoe laat hij uit is", "esdoorn"),
         ("zwanenhof is een zooitje, m'n kind wil er niet meer heen", "zwanenhof"),
+        ("Vlinder tuin is een puinhoop, mijn dochter komt huilend thuis", "vlindertuin"),
     ],
 )
 def test_it_finds_a_first_name_run_as_a_mess_for_the_writers_child(classifier, text, school):
@@ -704,6 +705,12 @@ def test_it_keeps_a_garden_or_tree_among_nature_words_no_school(classifier, text
         # school words in the name's own sentence, no other school named: the school's trip
         ("zwanenhof gaat met groep 3 naar het bos", {"zwanenhof"}),
         ("de vlindertuin heeft de juffen met bloemen bedankt", {"vlindertuin"}),
+        # nature in another clause than a pair of names; an organisation's verb beside a park
+        (
+            "vlindertuin en esdoorn allebei dicht vanwege de storm, de bomen zijn omgewaaid",
+            {"vlindertuin", "esdoorn"},
+        ),
+        ("Vlindertuin regelt niks, de kinderen mochten weer niet naar het park", {"vlindertuin"}),
     ],
 )
 def test_it_still_finds_a_school_beside_nature_words(classifier, text, found):
