@@ -560,6 +560,7 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
         verbs = [k for k in verbs if _negated_after(post, k)]
     return (
         bool(verbs)
+        or _lets_nothing_be_known(post, after)
         or any(words[k] in lx.ORGANISATION_WORDS and not _by_another(post, k) for k in after)
         or (
             any(words[k] in lx.MESS_WORDS for k in after)
@@ -681,10 +682,25 @@ def _verdict_after(post: Prepared, index: int, names: set[int]) -> bool:
             word in lx.VERDICT_WORDS
             or word in lx.ORGANISATION_VERBS
             or word in lx.ORGANISATION_WORDS
-            or (word == "weten" and words[k - 1] in lx.INFORM_VERBS_BEFORE_WETEN)
+            or _informs(words, k)
         ):
             return True
     return False
+
+
+def _informs(words: list[str], k: int) -> bool:
+    """'laten weten', 'laat ... weten': to let be known, what an organisation does."""
+    return words[k] == "weten" and any(
+        w in lx.INFORM_VERBS_BEFORE_WETEN for w in words[max(0, k - 3) : k]
+    )
+
+
+def _lets_nothing_be_known(post: Prepared, after: list[int]) -> bool:
+    """'niks laten weten', 'laat nooit iets weten': informing, negated."""
+    words = post.words
+    return any(
+        _informs(words, k) and any(words[j] in _NEGATED for j in after if j < k) for k in after
+    )
 
 
 def _about_own_child(post: Prepared) -> bool:

@@ -758,3 +758,18 @@ def test_it_finds_two_schools_each_judged(classifier, text, found):
 )
 def test_it_keeps_names_not_judged_as_schools_ordinary_words(classifier, text):
     assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a name first that lets nothing be known acts as an organisation
+        ("vlindertuin weer eens niks laten weten 🙄", {"vlindertuin"}),
+        ("Zwanenhof laat nooit iets weten", {"zwanenhof"}),
+        # letting something be known, or a tree letting go of its leaves, is no complaint sign
+        ("vlindertuin laat het weten als de eerste vlinders er zijn", set()),
+        ("esdoorn laat niks van zijn blad over", set()),
+    ],
+)
+def test_it_finds_a_first_name_that_lets_nothing_be_known(classifier, text, found):
+    assert schools(classifier, text) == found
