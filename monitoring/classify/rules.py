@@ -14,7 +14,7 @@ from .patterns import Entry, Match, PatternSet
 from .schools import PupilHit
 from .text import Prepared, squeeze
 
-RULE_VERSION = "2026.12.7"
+RULE_VERSION = "2026.12.8"
 
 NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
