@@ -520,10 +520,10 @@ def _wraps_after(words: list[str], index: int) -> bool:
 def _written_as_proper_noun(post: Prepared, index: int) -> bool:
     """A capital in mid-sentence (or after an article), in a post that does not shout."""
     return (
-        not post.mostly_upper
-        and post.cased[index][:1].isupper()
+        post.cased[index][:1].isupper()
         and bool(index)
         and post.sentences[index - 1] == post.sentences[index]
+        and not post.mostly_upper
     )
 
 
@@ -628,6 +628,8 @@ def _ordinary_sense(post: Prepared, index: int, pair: int | None = None) -> bool
     a pair of names (`pair`: the other's index) nature counts in their clauses only ("...
     allebei dicht vanwege de storm, de bomen zijn omgewaaid" stays two schools). The
     name's own words do not count: 'vlinder tuin' is the name written as two words."""
+    if post.word_set.isdisjoint(_NATURAL):
+        return False
     if _tends_a_plant(post, index):
         return True
     sentences, clauses = post.sentences, post.clauses
@@ -636,6 +638,9 @@ def _ordinary_sense(post: Prepared, index: int, pair: int | None = None) -> bool
     else:
         near = [k for k, c in enumerate(clauses) if c in (clauses[index], clauses[pair])]
     return _nature_words(post, index, near)
+
+
+_NATURAL = lx.NATURE_WORDS | lx.PLANT_CARE_WORDS
 
 
 def _nature_words(post: Prepared, index: int, among) -> bool:
@@ -653,6 +658,8 @@ def _judged_beside_another(
     sentence that names another school (found, or judged so too), is that school: two of
     the foundation's names judged side by side are schools compared. Not after "een" or a
     possessive, nor in a sentence about plants or nature."""
+    if not names:
+        return []
     judged = [
         (i, term)
         for i, term in names
