@@ -548,9 +548,11 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
     is the topic of the whole clause after it: 'Zwanenhof, geen reactie op mijn mails'.
     `plainly` (a name whose capital tells nothing: lower case, shouted) asks for the verb
     to be negated: 'ZWANENHOF REAGEERT NOOIT', not 'VLINDERTUIN REAGEERT OP HET WEER'.
-    A mess word after it ('Zwanehof is een puinhoop') counts in a post about the writer's
-    own child; nothing counts in a sentence about tending a plant ('esdoorn reageert niet
-    op snoeien')."""
+    Letting nothing be known counts ('zwanenhof weer eens niks laten weten'). A mess word
+    after it ('Zwanehof is een puinhoop') counts in a post about the writer's own child and
+    without nature words ('... onze kinderen zagen geen vlinder' is the garden); nothing
+    counts in a sentence about tending a plant ('esdoorn reageert niet op snoeien') unless
+    the name is sent mails or questions ('reageert niet op mails over de planten')."""
     after = _words_about(post, index)
     words = post.words
     if _tends_a_plant(post, index) and not any(words[k] in lx.MESSAGE_WORDS for k in after):
@@ -634,10 +636,11 @@ def _ordinary_sense(post: Prepared, index: int, pair: int | None = None) -> bool
         return True
     sentences, clauses = post.sentences, post.clauses
     if pair is None:
-        near = [k for k, s in enumerate(sentences) if s == sentences[index]]
-    else:
-        near = [k for k, c in enumerate(clauses) if c in (clauses[index], clauses[pair])]
-    return _nature_words(post, index, near)
+        return _nature_words(
+            post, index, [k for k, s in enumerate(sentences) if s == sentences[index]]
+        )
+    near = [k for k, c in enumerate(clauses) if c in (clauses[index], clauses[pair])]
+    return _nature_words(post, index, near) and _nature_words(post, pair, near)
 
 
 _NATURAL = lx.NATURE_WORDS | lx.PLANT_CARE_WORDS
