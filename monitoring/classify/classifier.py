@@ -9,6 +9,7 @@ from .rules import (
     PATTERNS,
     POS,
     RULE_VERSION,
+    SARCASM_TERM,
     Evidence,
     _longest,
     combine,
@@ -57,12 +58,11 @@ class Classifier:
         resolved(post, matches, ev)
         if post.mostly_upper and len(post.words) >= 6 and ev.score(NEG) > 0:
             ev.add(NEG, "capitals", 0.15)
-        if (
-            sarcasm(post, matches, positives, ev)
-            or praise_of_pupil_only(post, positives, pupils)
-            or ev.score(INSULT) >= 0.7
-        ):
+        sarcastic = sarcasm(post, matches, positives, ev)
+        if praise_of_pupil_only(post, positives, pupils) or ev.score(INSULT) >= 0.7:
             ev.terms.pop(POS, None)
+        elif sarcastic:
+            _drop_winked_praise(post, hits, ev)
         flags = tuple(
             FlagResult(category, score, self._redact(ev.matched(category)))
             for category in CATEGORIES
@@ -127,6 +127,35 @@ def _school_word_count(post: Prepared, school_terms: tuple[str, ...]) -> int:
     return sum(1 for w in post.words if w in school_words and w[:1] not in "#@")
 
 
+def _drop_winked_praise(post: Prepared, hits: SchoolHits, ev: Evidence) -> None:
+    """Sarcasm takes the praise back. In a post naming several schools, only the praise of
+    a school with a complaint of its own: "vlindertuin super geregeld, zwanenhof weer eens
+    niks laten weten 🙄" winks at the Zwanenhof; the Vlindertuin's praise stays."""
+    if len(hits.schools) < 2:
+        ev.terms.pop(POS, None)
+        return
+    owners, every = _clause_owners(post, hits), frozenset(hits.schools)
+    complained = {
+        code
+        for term, weight in ev.terms.get(NEG, ())
+        if weight > 0 and None not in ev.where[(NEG, term)]
+        for code in _term_owners(post, NEG, term, ev, owners, every)
+    }
+    kept = [
+        (term, weight)
+        for term, weight in ev.terms.get(POS, ())
+        if complained.isdisjoint(_term_owners(post, POS, term, ev, owners, every))
+    ]
+    if not complained or not kept:
+        ev.terms.pop(POS, None)
+        return
+    ev.terms[POS] = kept
+    # the wink itself is at the schools complained about, no longer at every school
+    ev.where[(NEG, SARCASM_TERM)] = {
+        i for term, _w in ev.terms[NEG] for i in ev.where[(NEG, term)] if i is not None
+    }
+
+
 def _per_school(
     post: Prepared, hits: SchoolHits, ev: Evidence, flags: tuple[FlagResult, ...]
 ) -> dict[str, tuple[FlagResult, ...]]:
@@ -158,11 +187,11 @@ def _per_school(
 
 
 def _clause_owners(post: Prepared, hits: SchoolHits) -> dict[int, frozenset[str]]:
-    """Clause number -> the schools named in it, else in its sentence, else in the last
+    """Token index -> the schools named in its clause, else in its sentence, else in the last
     sentence before it that names one ("De Vlindertuin? Top!"), else all named. A clause
     of names only ("De Vlindertuin, Het Zwanenhof en De Esdoorn gaan dicht") lends its
     schools to the clause after it in the sentence."""
-    clauses, sentences, words = post.clauses, post.sentences, post.words
+    clauses, sentences, words = _name_clauses(post, hits), post.sentences, post.words
     in_clause: dict[int, set[str]] = {}
     in_sentence: dict[int, set[str]] = {}
     naming: set[int] = set()
@@ -188,7 +217,36 @@ def _clause_owners(post: Prepared, hits: SchoolHits) -> dict[int, frozenset[str]
         own = in_clause.get(clause, set()) | listed
         owners[clause] = frozenset(own or topic)
         listed = listed | in_clause[clause] if clause in names_only else set()
-    return owners
+    return {i: owners[clause] for i, clause in enumerate(clauses)}
+
+
+def _name_clauses(post: Prepared, hits: SchoolHits) -> list[int]:
+    """The post's clauses, also split where another school's name follows a word that is
+    no name or list word: "vlindertuin top zwanenhof slecht" is two ("De Vlindertuin en
+    Het Zwanenhof", "zowel bij De Vlindertuin als bij Het Zwanenhof" stay one)."""
+    school_at = {i: code for code, indexes in hits.positions.items() for i in indexes}
+    clauses, words, out, shift = post.clauses, post.words, [], 0
+    named: set[str] = set()  # schools named so far in the clause
+    for i, clause in enumerate(clauses):
+        if i and clause != clauses[i - 1]:
+            named = set()
+        code = school_at.get(i)
+        if code is not None:
+            if named - {code} and not _listed(words, school_at, i):
+                shift += 1
+                named = set()
+            named.add(code)
+        out.append(clause + shift)
+    return out
+
+
+def _listed(words: list[str], school_at: dict[int, str], index: int) -> bool:
+    """The word before a name (articles and school-type words aside) is a name or a list
+    word: "en", "of", "als", "bij"."""
+    k = index - 1
+    while k >= 0 and (words[k] in lx.NAME_ARTICLES or words[k] in lx.SCHOOL_TYPE_WORDS):
+        k -= 1
+    return k < 0 or k in school_at or words[k] in _LIST_WORDS
 
 
 # Words a list of school names may hold besides the names: "zowel De Vlindertuin als ..."
@@ -213,7 +271,7 @@ def _term_owners(
     for index in ev.where.get((category, term), {None}):
         if index is None:
             return every
-        found |= owners.get(post.clauses[index], every)
+        found |= owners.get(index, every)
     return frozenset(found)
 
 

@@ -150,6 +150,50 @@ PLANT_CARE_WORDS = frozenset(
         "bloei", "knoppen", "potgrond", "droogte", "hovenier",
     }
 )  # fmt: skip
+# A sentence about nature makes a bare name the garden, tree or pond it also means, unless
+# written as a proper noun: "vlindertuin en esdoorn in het park", "naar de vlindertuin, de
+# rupsen waren het mooist", "planten esdoorn en linde" ("De Vlindertuin" stays the school).
+NATURE_WORDS = frozenset(
+    {
+        "park", "bos", "bossen", "natuur", "natuurgebied", "plantsoen", "heide", "vijver",
+        "tuin", "achtertuin", "voortuin", "moestuin", "dierentuin", "arboretum", "kwekerij",
+        "tuincentrum", "vlinder", "vlinders", "rups", "rupsen", "bijen", "vogels", "zwanen",
+        "eenden", "boom", "bomen", "linde", "eik", "eiken", "beuk", "berk", "wilg",
+        "kastanje", "struik", "struiken", "heg", "vlier", "gras", "bloesem", "plant",
+        "geplant", "planten",
+    }
+)  # fmt: skip
+# ... except where the name is sent messages: a plant gets no mails, so the plants are
+# what the mails were about ("Esdoorn reageert niet op mails over de moestuin-planten").
+MESSAGE_WORDS = frozenset(
+    {
+        "mail", "mails", "mailtje", "mailtjes", "email", "emails", "bericht", "berichten",
+        "brief", "brieven", "appje", "appjes", "telefoontje", "telefoontjes", "vragen",
+    }
+)  # fmt: skip
+# Words that only fill the place between a name and what it does: "Esdoorn beantwoordt al
+# drie weken geen mails", "zwanenhof weer eens niks laten weten".
+FILLER_WORDS = frozenset(
+    {
+        "al", "nog", "steeds", "weer", "alweer", "gewoon", "echt", "eens", "ook", "toch",
+        "nu", "dus", "sinds", "twee", "drie", "vier", "vijf", "dagen", "weken", "maanden",
+        "keer",
+    }
+)  # fmt: skip
+# "niks laten weten": to inform is what an organisation does ("laat" alone is not: "laat
+# zijn blad vallen").
+INFORM_VERBS_BEFORE_WETEN = frozenset({"laat", "laten", "liet", "lieten"})
+# A verdict right after a bare name ("vlindertuin top zwanenhof slecht", "esdoorn doet het
+# prima"): two of the foundation's names judged side by side are two schools compared. How
+# things look ("prachtig", "mooi", "kaal") is left out: gardens and trees are judged so.
+VERDICT_WORDS = frozenset(
+    {
+        "top", "toppie", "super", "prima", "goed", "geweldig", "fantastisch", "perfect",
+        "uitstekend", "klasse", "slecht", "slechter", "slechtst", "waardeloos", "drama",
+        "ramp", "rampzalig", "matig", "bagger", "belabberd", "beroerd", "schandalig",
+        "dramatisch", "aanrader", "afrader", "good", "great", "bad", "terrible", "awful",
+    }
+)  # fmt: skip
 # The bare name compounded with a school person: "vlindertuinjuf", "zwanenhofouders"
 NAME_COMPOUND_HEADS = (
     "juf", "juffen", "meester", "meesters", "directeur", "directrice", "ouders",
@@ -169,6 +213,14 @@ NEGATIVE = [
     # communication: nobody tells, answers or acts
     ("hoor|horen|hoorde|hoorden ~ niks|niets", 0.6),
     ("niks|niets ~ gehoord|vernomen|vertelt|verteld|gemeld|ontvangen|gekregen", 0.6),
+    # "niks laten weten", "laat ons niets weten" ("laat het ons morgen weten" is no complaint)
+    ("niks|niets laten|laat|liet|lieten weten, laat|laten|liet|lieten ~ niks|niets weten", 0.5),
+    # "beantwoordt al drie weken geen mails" ("beantwoordt alle mails" is no complaint)
+    (
+        "beantwoordt|beantwoorden|beantwoordde|beantwoordden ~ geen|nooit"
+        " mail|mails|mailtjes|berichten|appjes",
+        0.5,
+    ),
     ("niemand", 0.3),
     ("moet|moeten|moest|moesten ~ van|via ~ horen, via ~ moet|moeten|moest horen", 0.5),
     ("via facebook|whatsapp|instagram|twitter|via, via de krant|groepsapp", 0.3),

@@ -14,7 +14,7 @@ from .patterns import Entry, Match, PatternSet
 from .schools import PupilHit
 from .text import Prepared, squeeze
 
-RULE_VERSION = "2026.12.7"
+RULE_VERSION = "2026.12.8"
 
 NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
@@ -27,6 +27,10 @@ NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE
     "resolved",
     "event_date",
 )
+
+
+# The matched term of a wink read as sarcasm ("super geregeld weer", "🙄" with praise)
+SARCASM_TERM = "sarcasm"
 
 
 def _entries(kind: str, table) -> list[Entry]:
@@ -436,7 +440,7 @@ def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Ev
         for k in (m.end, m.end + 1)
     )
     if winks or ("🙄" in post.folded and positives):
-        ev.add(NEG, "sarcasm", 0.5)
+        ev.add(NEG, SARCASM_TERM, 0.5)
         return True
     return False
 

@@ -25,6 +25,7 @@ _NAME_PARTICLES = frozenset(
 )
 _FUZZY_MIN = 7  # names this long still read right with one typo
 _SPLIT_PART_MIN = 3  # "Zwanen hof": each part of a name written as two words
+_BROKEN_PART_MIN = 2  # "Es↵doorn": a part of a name broken over a line
 _HOST = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9.-]+)\.[a-z]{2,}", re.IGNORECASE)
 
 
@@ -178,9 +179,15 @@ class SchoolFinder:
     def find(self, post: Prepared) -> SchoolHits:
         """The schools a post names, the terms and the words that name them."""
         post = post.with_glued_words_apart(_GLUE_BEFORE)  # "De.Vlindertuin"
-        post = post.with_wrapped_lines_joined(
-            lambda i: _wraps_after(post.words, i) or self._name_broken_after(post.words, i)
-        )
+        broken: set[int] = set()  # "Es↵doorn": a name's first part before a line break
+
+        def wraps(i: int) -> bool:
+            if self._name_broken_after(post.words, i):
+                broken.add(i)
+                return True
+            return _wraps_after(post.words, i)
+
+        post = post.with_wrapped_lines_joined(wraps)
         sentences = post.sentences
         strong: dict[str, list[str]] = {}
         at: dict[str, set[int]] = {}
@@ -206,18 +213,19 @@ class SchoolFinder:
             take(term, (index,))
         for index, term in (*self._genitives(post), *self._town_schools(post)):
             take(term, (index,))
-        ambiguous += self._split_names(post)
+        ambiguous += self._split_names(post, broken)
         ambiguous += self._typos(post, {i for i, _t in ambiguous})
         for term, span in (*self._websites(post), *self._link_paths(post)):
             take(term, span, in_text=False)
         found = dict(strong)
         later = []
         paired = _side_by_side(post, ambiguous)
+        proper = set(strong) | {t.school for i, t in ambiguous if _written_as_proper_noun(post, i)}
         for index, term in ambiguous:
             if (
                 term.school in strong
                 or index in paired
-                or self._is_school(post, index, term.school)
+                or self._is_school(post, index, term.school, bool(proper - {term.school}))
             ):
                 found.setdefault(term.school, []).append(term.term)
                 at.setdefault(term.school, set()).add(index)
@@ -239,6 +247,11 @@ class SchoolFinder:
                 for i, term in starts
                 if _acts_as_organisation(post, i, plainly=not _capitalised_first_word(post, i))
             ]
+        taken = {i for i, _term in firsts}
+        named = {code: {*at.get(code, ())} for code in found}
+        for index, term in firsts:
+            named.setdefault(term.school, set()).add(index)
+        firsts += _judged_beside_another(post, [n for n in later if n[0] not in taken], named)
         if firsts:
             # "Vlindertuin top, Zwanenhof slecht", "Zwanenhof: top. Esdoorn: waardeloos":
             # a capitalised first word beside another school is that school too
@@ -357,21 +370,24 @@ class SchoolFinder:
         return found
 
     def _name_broken_after(self, words: list[str], index: int) -> bool:
-        """'Zwanen↵hof', 'Vlinder-↵tuin': a word and the next make a bare name (each part
-        long enough to be one), so a line break between them is inside that name."""
+        """'Zwanen↵hof', 'Vlinder-↵tuin', 'Es↵doorn': a word and the next make a bare name
+        (each part two letters or more), so a line break between them is inside that name."""
         if index + 1 >= len(words):
             return False
         first, second = words[index], words[index + 1]
-        return min(len(first), len(second)) >= _SPLIT_PART_MIN and first + second in self._split
+        return min(len(first), len(second)) >= _BROKEN_PART_MIN and first + second in self._split
 
-    def _split_names(self, post: Prepared) -> list[tuple[int, _SchoolTerm]]:
+    def _split_names(self, post: Prepared, broken: set[int]) -> list[tuple[int, _SchoolTerm]]:
         """'De Vlinder tuin', 'Het Zwanen-hof': a bare name written as two words (a hyphen
-        splits words too). Read as the name itself, so it counts only where the name would."""
+        splits words too; a part may be shorter where a line break split the word:
+        'de Es↵doorn', not 'De Es doorn'). Read as the name itself, so it counts only where
+        the name would."""
         words, sentences = post.words, post.sentences
         found = []
         for i in range(len(words) - 1):
             first, second = words[i], words[i + 1]
-            if min(len(first), len(second)) < _SPLIT_PART_MIN or sentences[i] != sentences[i + 1]:
+            least = _BROKEN_PART_MIN if i in broken else _SPLIT_PART_MIN
+            if min(len(first), len(second)) < least or sentences[i] != sentences[i + 1]:
                 continue
             term = self._split.get(first + second)
             if term is not None:
@@ -423,8 +439,9 @@ class SchoolFinder:
                 found.append(self._tags[body])  # "devlindertuin", "obsdevlindertuin"
         return found
 
-    def _is_school(self, post: Prepared, index: int, school: str) -> bool:
-        words, cased, sentences = post.words, post.cased, post.sentences
+    def _is_school(self, post: Prepared, index: int, school: str, others: bool) -> bool:
+        """`others`: another school is named in the post as a proper noun or strong term."""
+        words, sentences = post.words, post.sentences
         before = words[index - 1] if index and sentences[index - 1] == sentences[index] else ""
         after = words[index + 1 : index + 3]
         towns = self._towns.get(school, set())
@@ -432,8 +449,7 @@ class SchoolFinder:
             return False
         if _own_town(post, index, towns) or self._town_follows(post, index, school):
             return True  # "de vlindertuin in Exloo", as the alias "Vlindertuin Exloo"
-        # A capital in mid-sentence (or after an article) marks a proper noun.
-        if not post.mostly_upper and cased[index][:1].isupper() and before:
+        if _written_as_proper_noun(post, index):
             return True
         if before in lx.POSSESSIVES:
             return False  # "onze esdoorn" in the garden
@@ -441,6 +457,10 @@ class SchoolFinder:
             return False  # "de vlindertuin van mijn oma"
         if post.mostly_upper and _institution_before(post, index):
             return True  # "BIJ DE VLINDERTUIN": shouting hides the capital
+        if _ordinary_sense(post, index) and (others or not _school_word_in_sentence(post, index)):
+            # "Groep 7 van Het Zwanenhof ging naar de vlindertuin, de rupsen ...": the school
+            # words are the other school's ("zwanenhof gaat met groep 3 naar het bos" stays)
+            return False
         return _has_school_context(post)
 
 
@@ -497,6 +517,24 @@ def _wraps_after(words: list[str], index: int) -> bool:
     )
 
 
+def _written_as_proper_noun(post: Prepared, index: int) -> bool:
+    """A capital in mid-sentence (or after an article), in a post that does not shout."""
+    return (
+        post.cased[index][:1].isupper()
+        and bool(index)
+        and post.sentences[index - 1] == post.sentences[index]
+        and not post.mostly_upper
+    )
+
+
+def _school_word_in_sentence(post: Prepared, index: int) -> bool:
+    sentence = post.sentences[index]
+    return any(
+        _is_school_word(word) and s == sentence
+        for word, s in zip(post.words, post.sentences, strict=True)
+    )
+
+
 def _capitalised_first_word(post: Prepared, index: int) -> bool:
     return not post.mostly_upper and post.cased[index][:1].isupper() and _first_word(post, index)
 
@@ -510,20 +548,27 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
     is the topic of the whole clause after it: 'Zwanenhof, geen reactie op mijn mails'.
     `plainly` (a name whose capital tells nothing: lower case, shouted) asks for the verb
     to be negated: 'ZWANENHOF REAGEERT NOOIT', not 'VLINDERTUIN REAGEERT OP HET WEER'.
-    A mess word after it ('Zwanehof is een puinhoop') counts in a post about the writer's
-    own child; nothing counts in a sentence about tending a plant ('esdoorn reageert niet
-    op snoeien')."""
+    Letting nothing be known counts ('zwanenhof weer eens niks laten weten'). A mess word
+    after it ('Zwanehof is een puinhoop') counts in a post about the writer's own child and
+    without nature words ('... onze kinderen zagen geen vlinder' is the garden); nothing
+    counts in a sentence about tending a plant ('esdoorn reageert niet op snoeien') unless
+    the name is sent mails or questions ('reageert niet op mails over de planten')."""
     after = _words_about(post, index)
     words = post.words
-    if _tends_a_plant(post, index):
-        return False  # "esdoorn reageert niet op snoeien"
+    if _tends_a_plant(post, index) and not any(words[k] in lx.MESSAGE_WORDS for k in after):
+        return False  # "esdoorn reageert niet op snoeien" (a plant gets no mails)
     verbs = [k for k in after[:2] if words[k] in lx.ORGANISATION_VERBS]
     if plainly:
         verbs = [k for k in verbs if _negated_after(post, k)]
     return (
         bool(verbs)
+        or _lets_nothing_be_known(post, after)
         or any(words[k] in lx.ORGANISATION_WORDS and not _by_another(post, k) for k in after)
-        or (any(words[k] in lx.MESS_WORDS for k in after) and _about_own_child(post))
+        or (
+            any(words[k] in lx.MESS_WORDS for k in after)
+            and _about_own_child(post)
+            and not _nature_words(post, index, range(len(words)))  # "... zagen geen vlinder"
+        )
     )
 
 
@@ -531,7 +576,8 @@ def _side_by_side(post: Prepared, names: list[tuple[int, _SchoolTerm]]) -> set[i
     """'vlindertuin en esdoorn allebei dicht', 'ZWANENHOF, ESDOORN', 'de zwanenhof of de
     esdoorn': two schools' bare names joined by "en", "of", "&", "/" or a comma (an article
     after it allowed) are two schools, whatever their case; not after a possessive or
-    "een" ('een vlindertuin en een esdoorn'), nor in a sentence about tending plants."""
+    "een" ('een vlindertuin en een esdoorn'), nor in a sentence about plants or nature
+    ('vlindertuin en esdoorn in het park')."""
     words, sentences = post.words, post.sentences
     at = {index: term.school for index, term in names}
     paired: set[int] = set()
@@ -546,7 +592,7 @@ def _side_by_side(post: Prepared, names: list[tuple[int, _SchoolTerm]]) -> set[i
             continue
         if k == index + 1 and not _comma_between(post, index, k):
             continue
-        if any(_loose_word(post, i) for i in (index, k)) or _tends_a_plant(post, index):
+        if any(_loose_word(post, i) for i in (index, k)) or _ordinary_sense(post, index, k):
             continue
         paired.update((index, k))
     return paired
@@ -578,6 +624,95 @@ def _tends_a_plant(post: Prepared, index: int) -> bool:
     )
 
 
+def _ordinary_sense(post: Prepared, index: int, pair: int | None = None) -> bool:
+    """'vlindertuin en esdoorn in het park', 'naar de vlindertuin 🦋 de rupsen ...': the
+    name's sentence speaks of tending a plant or of nature, what the name also means; for
+    a pair of names (`pair`: the other's index) nature counts in their clauses only ("...
+    allebei dicht vanwege de storm, de bomen zijn omgewaaid" stays two schools). The
+    name's own words do not count: 'vlinder tuin' is the name written as two words."""
+    if post.word_set.isdisjoint(_NATURAL):
+        return False
+    if _tends_a_plant(post, index):
+        return True
+    sentences, clauses = post.sentences, post.clauses
+    if pair is None:
+        return _nature_words(
+            post, index, [k for k, s in enumerate(sentences) if s == sentences[index]]
+        )
+    near = [k for k, c in enumerate(clauses) if c in (clauses[index], clauses[pair])]
+    return _nature_words(post, index, near) and _nature_words(post, pair, near)
+
+
+_NATURAL = lx.NATURE_WORDS | lx.PLANT_CARE_WORDS
+
+
+def _nature_words(post: Prepared, index: int, among) -> bool:
+    """A nature word among the tokens `among`, the name's own words at `index` aside."""
+    words = post.words
+    own = {index, index + 1} if words[index] in lx.NATURE_WORDS else {index}
+    return any(words[k] in lx.NATURE_WORDS for k in among if k not in own)
+
+
+def _judged_beside_another(
+    post: Prepared, names: list[tuple[int, _SchoolTerm]], at: dict[str, set[int]]
+) -> list[tuple[int, _SchoolTerm]]:
+    """'vlindertuin top zwanenhof slecht', 'esdoorn doet het prima, vlindertuin is een
+    drama': a bare name followed by a verdict or by what an organisation does, in a
+    sentence that names another school (found, or judged so too), is that school: two of
+    the foundation's names judged side by side are schools compared. Not after "een" or a
+    possessive, nor in a sentence about plants or nature."""
+    if not names:
+        return []
+    judged = [
+        (i, term)
+        for i, term in names
+        if not _loose_word(post, i)
+        and not _ordinary_sense(post, i)
+        and _verdict_after(post, i, {k for k, _t in names} | {k for s in at.values() for k in s})
+    ]
+    sentences = post.sentences
+    named = {(sentences[k], code) for code, indexes in at.items() for k in indexes}
+    named |= {(sentences[i], term.school) for i, term in judged}
+    return [
+        (i, term)
+        for i, term in judged
+        if any(s == sentences[i] and code != term.school for s, code in named)
+    ]
+
+
+def _verdict_after(post: Prepared, index: int, names: set[int]) -> bool:
+    """A verdict ('top', 'prima', 'een drama') or what an organisation does ('reageert',
+    'geregeld', 'niks laten weten') in the four words after a name, before the next name."""
+    words = post.words
+    for k in _words_about(post, index):
+        if k in names:
+            return False
+        word = words[k]
+        if (
+            word in lx.VERDICT_WORDS
+            or word in lx.ORGANISATION_VERBS
+            or word in lx.ORGANISATION_WORDS
+            or _informs(words, k)
+        ):
+            return True
+    return False
+
+
+def _informs(words: list[str], k: int) -> bool:
+    """'laten weten', 'laat ... weten': to let be known, what an organisation does."""
+    return words[k] == "weten" and any(
+        w in lx.INFORM_VERBS_BEFORE_WETEN for w in words[max(0, k - 3) : k]
+    )
+
+
+def _lets_nothing_be_known(post: Prepared, after: list[int]) -> bool:
+    """'niks laten weten', 'laat nooit iets weten': informing, negated."""
+    words = post.words
+    return any(
+        _informs(words, k) and any(words[j] in _NEGATED for j in after if j < k) for k in after
+    )
+
+
 def _about_own_child(post: Prepared) -> bool:
     """'mijn dochter', 'onze jongste zoon', "m'n kind": the writer's own child, a
     possessive of the writer's at most one word before it."""
@@ -593,12 +728,18 @@ _OWN_POSSESSIVES = frozenset({"mijn", "m'n", "onze", "ons", "my", "our"})
 
 def _words_about(post: Prepared, index: int) -> list[int]:
     """The words after a sentence's first word that say what it does: the four after it
-    in its sentence, or the whole next clause when a comma or colon sets the name apart."""
+    in its sentence, or the whole next clause when a comma or colon sets the name apart.
+    Fillers ("al drie weken", "weer eens") are passed over, not counted."""
     sentence, words, clauses = post.sentences[index], post.words, post.clauses
     k = index + 1
     if k < len(words) and post.sentences[k] == sentence and clauses[k] != clauses[index]:
         return [j for j in range(k, len(words)) if clauses[j] == clauses[k]]
-    return [j for j in range(k, min(index + 5, len(words))) if post.sentences[j] == sentence]
+    about: list[int] = []
+    while k < len(words) and len(about) < 4 and post.sentences[k] == sentence:
+        if words[k] not in lx.FILLER_WORDS and not words[k].isdigit():
+            about.append(k)
+        k += 1
+    return about
 
 
 def _negated_after(post: Prepared, index: int) -> bool:
@@ -798,10 +939,15 @@ class RegisterFinder:
 
 
 def _first_name_in_school_context(post: Prepared, index: int) -> bool:
+    """A first name near the pupil's group or teacher ("Storm uit groep 6"), or written as
+    a name after the writer's possessive in a post naming the pupil's school ("onze Storm
+    … bij Het Zwanenhof": a capital after "onze" is a child, not the weather)."""
     words, sentences = post.words, post.sentences
     sentence = sentences[index]
     if _after_title(post, index) or _before_in_sentence(post, index) in _NAME_ARTICLES:
         return False  # "juf Noor" is a teacher, "de storm" weather, "een mees" a bird
+    if _before_in_sentence(post, index) in _OWN_POSSESSIVES and _written_as_name(post, index):
+        return True
     lo, hi = max(0, index - 10), min(len(words), index + 11)
     return any(
         words[k] in lx.PUPIL_CONTEXT_WORDS and sentences[k] == sentence for k in range(lo, hi)
@@ -809,6 +955,10 @@ def _first_name_in_school_context(post: Prepared, index: int) -> bool:
 
 
 _NAME_ARTICLES = frozenset({"de", "het", "'t", "een", "the", "a"})
+
+
+def _written_as_name(post: Prepared, index: int) -> bool:
+    return not post.mostly_upper and post.cased[index][:1].isupper()
 
 
 def _before_in_sentence(post: Prepared, index: int) -> str:

@@ -131,3 +131,32 @@ def test_a_name_before_a_comma_or_colon_owns_the_clause_after_it(classifier):
 )
 def test_it_splits_informal_posts_by_school(classifier, text, expected):
     assert per_school(classifier, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two names in one clause, each with its own verdict: the words up to the next name
+        "vlindertuin top zwanenhof slecht",
+        "De Vlindertuin top Het Zwanenhof slecht",
+    ],
+)
+def test_a_name_owns_the_words_up_to_another_schools_name(classifier, text):
+    assert per_school(classifier, text) == {
+        "vlindertuin": {"positive"},
+        "zwanenhof": {"negative_experience"},
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zowel bij De Vlindertuin als bij Het Zwanenhof slecht geregeld",
+        "Slecht geregeld bij De Vlindertuin en Het Zwanenhof",
+    ],
+)
+def test_names_in_a_list_share_their_clause(classifier, text):
+    assert per_school(classifier, text) == {
+        "vlindertuin": {"negative_experience"},
+        "zwanenhof": {"negative_experience"},
+    }

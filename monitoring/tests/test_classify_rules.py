@@ -463,3 +463,72 @@ def test_it_knows_news_told_at_the_last_moment_as_a_complaint(classifier, text):
 def test_it_leaves_a_plan_to_hear_later_benign(classifier):
     text = "Het Zwanenhof beslist vandaag over de schoolreis, we horen het vanavond wel"
     assert "negative_experience" not in categories(classifier, text)
+
+
+# --- Namesakes (ownset p-031 … p-045) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het Zwanenhof beantwoordt al drie weken geen mails over de bloembollen 😡",
+        "De Vlindertuin heeft ons weer eens niks laten weten over de kerstviering",
+        "Het Zwanenhof laat ons niets weten over de schoolreis",
+    ],
+)
+def test_it_knows_unanswered_mails_and_nothing_let_known_as_complaints(classifier, text):
+    assert "negative_experience" in categories(classifier, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het Zwanenhof beantwoordt alle mails binnen een dag",
+        "De Vlindertuin laat het ons morgen weten",
+    ],
+)
+def test_it_leaves_answered_mails_and_news_to_come_benign(classifier, text):
+    assert "negative_experience" not in categories(classifier, text)
+
+
+def test_it_keeps_praise_of_one_school_beside_a_wink_at_another(classifier):
+    text = "vlindertuin super geregeld met de kerstviering, zwanenhof weer eens niks laten weten 🙄"
+    result = classifier.classify(text)
+    assert set(result.categories) == {"negative_experience", "positive"}
+    assert {f.category for f in result.flags_for("vlindertuin")} == {"positive"}
+    assert {f.category for f in result.flags_for("zwanenhof")} == {"negative_experience"}
+
+
+def test_it_still_reads_a_wink_at_the_school_praised_as_sarcasm(classifier):
+    text = "Super geregeld weer eens bij Het Zwanenhof, niks laten weten 🙄"
+    assert categories(classifier, text) == {"negative_experience"}
+
+
+def test_it_knows_a_capitalised_first_name_after_a_possessive_as_the_pupil(classifier):
+    # p-021: praise of how the writer's Storm looks in the photo is no praise of the school
+    text = (
+        "Kijk eens hoe mooi onze Storm en haar vriendinnetjes op de foto staan bij de"
+        " kerstmusical van Het Zwanenhof 😍📸"
+    )
+    assert categories(classifier, text, has_media=True) == {"privacy"}
+    text = "Onze Storm zingt vanavond mee in de kerstmusical van Het Zwanenhof"
+    assert categories(classifier, text) == {"privacy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the storm as weather, next to praise of the school: no pupil, the praise stays
+        (
+            "Door de storm was het dak van de gymzaal bij Het Zwanenhof kapot. Knap opgelost"
+            " door de juffen 👍",
+            {"positive"},
+        ),
+        ("Storm en regen, maar de juffen van Het Zwanenhof stonden klaar ☔ top!", {"positive"}),
+        # a pupil of a school not named in the post
+        ("Onze Storm vindt de juffen van De Vlindertuin geweldig", {"positive"}),
+        ("Wat een storm vandaag, Het Zwanenhof had alle juffen op het plein, top!", {"positive"}),
+    ],
+)
+def test_it_keeps_the_storm_weather(classifier, text, expected):
+    assert categories(classifier, text) == expected

@@ -575,6 +575,7 @@ def test_it_keeps_a_name_broken_over_a_line_an_ordinary_word(classifier, text):
         ("Zwanehof is een puinhoop, mijn dochter komt elke dag huilend thuis", "zwanenhof"),
         ("Esdoorn is echt een chaos. Onze zoon weet nooit hoe laat hij uit is", "esdoorn"),
         ("zwanenhof is een zooitje, m'n kind wil er niet meer heen", "zwanenhof"),
+        ("Vlinder tuin is een puinhoop, mijn dochter komt huilend thuis", "vlindertuin"),
     ],
 )
 def test_it_finds_a_first_name_run_as_a_mess_for_the_writers_child(classifier, text, school):
@@ -644,3 +645,131 @@ def test_it_finds_two_schools_named_side_by_side(classifier, text, found):
 )
 def test_it_keeps_a_garden_beside_a_tree_no_school(classifier, text):
     assert schools(classifier, text) == set()
+
+
+# --- Namesakes (ownset p-031 … p-045 and the known limits of 2026.12.7) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [
+        # a part shorter than three letters: a line break without a hyphen inside the name
+        ("Alweer niks gehoord van de Es\ndoorn over het rapportgesprek", "esdoorn"),
+        ("Geen reactie van Es\ndoorn op mijn mail", "esdoorn"),
+        ("Ouders van de Zwa-\nnenhof zijn boos", "zwanenhof"),
+    ],
+)
+def test_it_reads_a_name_broken_over_a_line_with_a_short_part(classifier, text, school):
+    assert schools(classifier, text) == {school}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bij de vijver staan es\ndoorn en vlier",  # lower case, no sign of a school
+        "een es, doorn en vlier in de heg",  # a comma: three plants
+        "De Es doorn",  # a short part on one line is no name written as two words
+    ],
+)
+def test_it_keeps_short_parts_not_broken_over_a_line_apart(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a garden and a tree in a park, side by side
+        ("vlindertuin en esdoorn in het park", set()),
+        ("in het park komen vlindertuin en esdoorn terug na de storm van vorig jaar", set()),
+        # a butterfly garden called a mess, in a post about the writer's children
+        ("Vlindertuin was één grote chaos, onze kinderen zagen geen vlinder", set()),
+        # school words belong to the school named; the garden and the tree stay themselves
+        (
+            "Groep 7 van Het Zwanenhof ging naar de vlindertuin, de rupsen waren het mooist",
+            {"zwanenhof"},
+        ),
+        ("Leerlingen van Het Zwanenhof planten esdoorn en linde op het plein", {"zwanenhof"}),
+    ],
+)
+def test_it_keeps_a_garden_or_tree_among_nature_words_no_school(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # still schools: a capital in mid-sentence, a school's own mess, a name with school words
+        ("De Vlindertuin was één grote chaos, mijn zoon wist niet in welke klas", {"vlindertuin"}),
+        ("Groep 5 van De Esdoorn ging naar de vlindertuin in het park", {"esdoorn"}),
+        ("De juffen van de esdoorn zijn top", {"esdoorn"}),
+        # school words in the name's own sentence, no other school named: the school's trip
+        ("zwanenhof gaat met groep 3 naar het bos", {"zwanenhof"}),
+        ("de vlindertuin heeft de juffen met bloemen bedankt", {"vlindertuin"}),
+        # nature in another clause than a pair of names; an organisation's verb beside a park
+        (
+            "vlindertuin en esdoorn allebei dicht vanwege de storm, de bomen zijn omgewaaid",
+            {"vlindertuin", "esdoorn"},
+        ),
+        ("Vlindertuin regelt niks, de kinderen mochten weer niet naar het park", {"vlindertuin"}),
+    ],
+)
+def test_it_still_finds_a_school_beside_nature_words(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a plant gets no mails: what the mails are about is no care of the name
+        "Esdoorn reageert niet op mails over de moestuin-planten",
+        "Esdoorn beantwoordt al drie weken geen mails over de bloembollen en plantjes",
+    ],
+)
+def test_it_finds_a_school_that_answers_no_mails_about_plants(classifier, text):
+    assert schools(classifier, text) == {"esdoorn"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # two of the foundation's names, each judged: two schools compared
+        ("vlindertuin top zwanenhof slecht", {"vlindertuin", "zwanenhof"}),
+        (
+            "esdoorn doet het prima dit jaar, vlindertuin is een drama",
+            {"esdoorn", "vlindertuin"},
+        ),
+        (
+            "vlindertuin super geregeld met de kerstviering, zwanenhof weer eens niks laten weten",
+            {"vlindertuin", "zwanenhof"},
+        ),
+    ],
+)
+def test_it_finds_two_schools_each_judged(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vlindertuin top vandaag",  # one name judged: a garden can be top
+        "vlindertuin top, esdoorn slecht gesnoeid",  # a tree's care
+        "vlindertuin prachtig, esdoorn kaal",  # looks, no verdict on a school
+    ],
+)
+def test_it_keeps_names_not_judged_as_schools_ordinary_words(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a name first that lets nothing be known acts as an organisation
+        ("vlindertuin weer eens niks laten weten 🙄", {"vlindertuin"}),
+        ("Zwanenhof laat nooit iets weten", {"zwanenhof"}),
+        # letting something be known, or a tree letting go of its leaves, is no complaint sign
+        ("vlindertuin laat het weten als de eerste vlinders er zijn", set()),
+        ("esdoorn laat niks van zijn blad over", set()),
+    ],
+)
+def test_it_finds_a_first_name_that_lets_nothing_be_known(classifier, text, found):
+    assert schools(classifier, text) == found

@@ -107,3 +107,27 @@ def test_a_known_complaint_written_as_parents_write_it_reaches_the_schools_case(
     cases = FollowUp.objects.filter(school=school_b)
     assert len(cases) == len(KNOWN_COMPLAINTS) and all(case.is_open for case in cases)
     assert not Flag.objects.filter(school=school_a).exists()
+
+
+# Two of the foundation's names in lower case, one praised and one complained about (the
+# known misses of RULE_VERSION 2026.12.7): the complaint opens a case at its own school only
+PRAISE_AND_COMPLAINT = (
+    "vlindertuin top zwanenhof slecht",
+    "vlindertuin super geregeld met de kerstviering, zwanenhof weer eens niks laten weten 🙄",
+)
+
+
+def test_a_complaint_beside_praise_of_another_school_reaches_only_its_schools_case(
+    feed_server, school_a, school_b, django_capture_on_commit_callbacks
+):
+    feed_server.route("/feed.rss", body=_feed_of(PRAISE_AND_COMPLAINT))
+    source = make_source(url=feed_server.url("/feed.rss"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.source_poll(source_id=source.pk)
+    complaints = Flag.objects.filter(school=school_b, category="negative_experience")
+    assert complaints.count() == len(PRAISE_AND_COMPLAINT)
+    assert set(Flag.objects.filter(school=school_a).values_list("category", flat=True)) == {
+        "positive"
+    }
+    assert FollowUp.objects.filter(school=school_b).count() == len(PRAISE_AND_COMPLAINT)
+    assert not FollowUp.objects.filter(school=school_a).exists()
