@@ -46,6 +46,15 @@ then deletes, failed ones (``duties_apply_retention``); a pending duty is never 
    sends the same e-mail again, with the same Message-ID, so the recipient's mail system
    can recognise it as one message (Gmail, for one, keeps a single copy). That window is
    kept short: the connection's QUIT waits until the done mark committed.
+
+4. A handler that must decide under a row lock that users' saves also take (the takedown
+   e-mail locks its picture, as a parent's "nee" does) returns a ``Mail`` instead of
+   calling ``duty_mail``: ``duty_run`` commits the handler's transaction (the lock goes),
+   sends the e-mail with no transaction open, then runs ``Mail.sent`` (the marks, such as
+   ``emailed_at``, taking the lock again) and the done mark in one transaction. Sent from
+   inside, the lock was held until the SMTP server answered (up to EMAIL_TIMEOUT), and
+   the parent's save waited that long. A refusal marks nothing and is retried; a worker
+   killed mid-send leaves the duty claimed until its lease ends, as before.
 """
 
 import datetime

@@ -243,3 +243,23 @@ def test_a_worker_killed_mid_send_marks_nothing_and_the_email_goes_after_the_lea
     assert not TakedownTask.objects.filter(emailed_at__isnull=True).exists()
     duty.refresh_from_db()
     assert (duty.status, duty.lost_attempts) == (Duty.Status.DONE, 1)
+
+
+def test_the_emails_own_pupil_withdrawn_again_during_the_send_gets_an_email(
+    sink, group_photo, teacher_a, parent_a, pupil_a, pupil_a2, parent_a2
+):
+    """Sem's "nee" wrote the e-mail; Roos's joined it; Sem's parent took theirs back, so
+    the e-mail counts Roos only. While it is with the server Sem's parent says "nee"
+    again: that counts on the e-mail still pending (it is Sem's), which does not count
+    Sem. Read again once it went, Sem gets an e-mail of its own."""
+    decide(pupil_a2, parent_a2, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    ended, _state = while_the_server_holds_the_email(
+        sink, lambda: decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    )
+    assert ended
+    assert TakedownTask.objects.get(pupil=pupil_a).emailed_at is None
+    run_due_duties()
+    assert [to for to, _body in sink.accepted] == [[teacher_a.email], [teacher_a.email]]
+    assert "een leerling" in sink.accepted[0][1] and "2 leerlingen" in sink.accepted[1][1]
+    assert not TakedownTask.objects.filter(emailed_at__isnull=True).exists()
