@@ -632,7 +632,9 @@ def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> _Made:
 def _still_to_be_told(found: _Made) -> None:
     """An open task not e-mailed yet whose e-mail is still waiting in the outbox: its
     picture will be told when it runs (`consent.duties.takedown_email_send` reads the
-    tasks then, under the picture's lock), so it counts as told. One query, only when
+    tasks then, under the picture's lock), so it counts as told. An e-mail already with
+    the SMTP server does not count the task made now; it reads the picture again once
+    sent and writes that task's e-mail (`takedowns_mark_told`). One query, only when
     there is such a task."""
     if not found.untold:
         return
