@@ -73,7 +73,11 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> Mail | N
     the lock up to EMAIL_TIMEOUT). Only once the server accepted it are the counted tasks
     marked told, under the lock again, and a task made while it went, which it does not
     count, gets an e-mail of its own (`consent.services.takedowns_mark_told`). A refused
-    send marks nothing; its retry reads the picture again, with the same Message-ID."""
+    send marks nothing; its retry reads the picture again, with the same Message-ID.
+    Nothing is reserved before the send: the duty, pending until its done mark, is what
+    a takedown made meanwhile counts on, so a refusal or a killed worker leaves nothing
+    to undo. The mark takes the lock again (it is short: no SMTP inside) because a
+    takedown committing between its read and its write would be counted by neither."""
     task = TakedownTask.objects.select_related(
         "publication_check__purpose",
         "publication_check__checked_by",
