@@ -4,6 +4,8 @@ name no pupil either: the portal shows who and what after login.
 """
 
 import logging
+from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -21,32 +23,61 @@ from consent.recipients import (
     review_round_parents,
     review_round_pupils,
 )
-from consent.services import lock_checks
-from outbox.services import duties_enqueue_many, duty_mail, duty_readdressed, recipient_email
+from consent.services import lock_checks, takedowns_mark_told
+from outbox.services import (
+    Mail,
+    duties_enqueue_many,
+    duty_mail,
+    duty_readdressed,
+    recipient_email,
+)
 from schools.leaders import leader_ids
 
 logger = logging.getLogger(__name__)
 
 
+def _compose(template: str, subject, user_id: int, context: dict) -> Mail | None:
+    """The e-mail to `user_id`, in their language; None when the account is no longer
+    active: nothing is sent."""
+    email = recipient_email(user_id)
+    if email is None:
+        return None
+    with in_language_of(user_id):
+        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
+        return Mail(str(subject), body, email)
+
+
 def _mail(template: str, subject, user_id: int, context: dict) -> bool:
     """Send one e-mail; raises unless the SMTP server accepted it (the duty then retries).
     False when the account is no longer active: nothing is sent."""
-    email = recipient_email(user_id)
-    if email is None:
+    mail = _compose(template, subject, user_id, context)
+    if mail is None:
         return False
-    with in_language_of(user_id):
-        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-        duty_mail(str(subject), body, email)
+    duty_mail(mail.subject, mail.body, mail.recipient)
     return True
 
 
-def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
+def takedown_email_send(*, task_id: int, user_id: int | None = None) -> Mail | None:
     """E-mail `user_id`, the assignee when the duty was written, about the picture of
     `task_id`, as its tasks are now: it counts the pupils the picture lost that are open
     with them and still need it down (consent not given again since). Nothing when none
     does (every "no" was taken back before this went out), nor when each of them was
     told already. A task handed over before this went out sends nothing: the hand-over
-    wrote the new assignee's own duty."""
+    wrote the new assignee's own duty.
+
+    Decided under the picture's lock, which a takedown made meanwhile (`takedowns_create`
+    holds it until its commit) waits for: it is read here, or sees this duty done (nothing
+    to send) or still pending (to be told). The e-mail is returned, not sent: `duty_run`
+    sends it after this transaction committed, so a parent's "nee" for a pupil in the
+    picture, a change of meaning or a hand-over never waits for the SMTP server (it held
+    the lock up to EMAIL_TIMEOUT). Only once the server accepted it are the counted tasks
+    marked told, under the lock again, and a task made while it went, which it does not
+    count, gets an e-mail of its own (`consent.services.takedowns_mark_told`). A refused
+    send marks nothing; its retry reads the picture again, with the same Message-ID.
+    Nothing is reserved before the send: the duty, pending until its done mark, is what
+    a takedown made meanwhile counts on, so a refusal or a killed worker leaves nothing
+    to undo. The mark takes the lock again (it is short: no SMTP inside) because a
+    takedown committing between its read and its write would be counted by neither."""
     task = TakedownTask.objects.select_related(
         "publication_check__purpose",
         "publication_check__checked_by",
@@ -54,20 +85,18 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
     ).get(pk=task_id)
     if user_id is not None and task.assigned_to_id != user_id:
         logger.info("takedown task %s was handed over; its earlier e-mail is not sent", task_id)
-        return
-    # the picture's lock: a takedown made meanwhile (`takedowns_create` holds it until its
-    # commit) is either read here or sees this e-mail sent, or skipped, and gets its own
+        return None
     lock_checks([task.publication_check_id])
     needed = still_to_take_down(task)
     if not needed:
         logger.info(
             "takedown e-mail for task %s not sent: consent allows its pupils again", task_id
         )
-        return
+        return None
     if all(each.emailed_at is not None for each in needed):
         logger.info("takedown e-mail for task %s not sent: the assignee was told", task_id)
-        return
-    if not _mail(
+        return None
+    mail = _compose(
         "consent/email/takedown.txt",
         _("Take down a publication"),
         task.assigned_to_id,
@@ -78,11 +107,18 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> None:
             "by_parents": all(each.reason == TakedownTask.Reason.ANSWER for each in needed),
             "url": reverse("consent:takedowns"),
         },
-    ):
-        return
-    told = TakedownTask.objects.filter(pk__in=[each.pk for each in needed], emailed_at__isnull=True)
-    told.update(emailed_at=timezone.now())
-    logger.info("takedown e-mail sent for task %s (%s pupils)", task_id, len(needed))
+    )
+    if mail is None:
+        return None
+    counted = [each.pk for each in needed]
+    return replace(mail, sent=partial(_takedown_told, task=task, counted=counted))
+
+
+def _takedown_told(*, task: TakedownTask, counted: list[int]) -> None:
+    takedowns_mark_told(
+        check_id=task.publication_check_id, assignee_id=task.assigned_to_id, counted=counted
+    )
+    logger.info("takedown e-mail sent for task %s (%s pupils)", task.pk, len(counted))
 
 
 def still_to_take_down(task: TakedownTask) -> list[TakedownTask]:

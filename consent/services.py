@@ -41,7 +41,12 @@ from consent.rules import (
 )
 from consent.signals import events_written_in_bulk
 from outbox.models import Duty
-from outbox.services import duties_enqueue_many, duty_enqueue, emailed_users
+from outbox.services import (
+    duties_enqueue_many,
+    duty_enqueue,
+    duty_running_key,
+    emailed_users,
+)
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
 from schools.leaders import ACTING_ROLES, acting_pairs, leader_ids
 from schools.models import ERASED_PREFIX, Guardianship, Pupil, School
@@ -627,7 +632,9 @@ def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> _Made:
 def _still_to_be_told(found: _Made) -> None:
     """An open task not e-mailed yet whose e-mail is still waiting in the outbox: its
     picture will be told when it runs (`consent.duties.takedown_email_send` reads the
-    tasks then, under the picture's lock), so it counts as told. One query, only when
+    tasks then, under the picture's lock), so it counts as told. An e-mail already with
+    the SMTP server does not count the task made now; it reads the picture again once
+    sent and writes that task's e-mail (`takedowns_mark_told`). One query, only when
     there is such a task."""
     if not found.untold:
         return
@@ -721,6 +728,62 @@ def _takedown_task_get_or_create(task: TakedownTask) -> TakedownTask | None:
     except IntegrityError:
         return None
     return task
+
+
+def takedowns_mark_told(*, check_id: int, assignee_id: int, counted: Collection[int]) -> None:
+    """The SMTP server accepted the e-mail to `assignee_id` about picture `check_id` that
+    counted the tasks `counted` (`consent.duties.takedown_email_send`, run by the outbox
+    after the send, in the duty's done transaction): mark those told that are still
+    theirs (one handed over meanwhile waits for its new assignee's own e-mail).
+
+    The e-mail was decided before it went, and the picture's lock was not held while the
+    server answered: a takedown made meanwhile counted this e-mail's duty, still pending,
+    as telling the picture (`_still_to_be_told`), but it is not in it. Read under the lock
+    again, such a task, open, untold and still needed, gets an e-mail of its own, unless
+    another pending e-mail will read the picture. A takedown made after this commits sees
+    the picture told, as it did when the lock was held to the end."""
+    lock_checks([check_id])
+    TakedownTask.objects.filter(
+        pk__in=list(counted), assigned_to_id=assignee_id, emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
+    joined = _joined_while_sending(check_id, assignee_id, counted)
+    if joined:
+        first = min(joined, key=lambda task: task.pk)
+        duty_enqueue(
+            key=f"takedown-email:{first.pk}:joined:{_cause_of(joined)}",
+            handler=TAKEDOWN_EMAIL,
+            payload=_takedown_email_payload(first),
+        )
+
+
+def _joined_while_sending(
+    check_id: int, assignee_id: int, counted: Collection[int]
+) -> list[TakedownTask]:
+    """The picture's open, untold tasks of the assignee that the sent e-mail did not
+    count, still needed, and no other pending e-mail of which reads the picture. One
+    query when there is none (the usual case)."""
+    left = list(
+        TakedownTask.objects.filter(
+            publication_check_id=check_id,
+            assigned_to_id=assignee_id,
+            done_at__isnull=True,
+            emailed_at__isnull=True,
+        )
+        .exclude(pk__in=list(counted))
+        .select_related("publication_check", "pupil")
+    )
+    if not left:
+        return []
+    again = allowed_again(left)
+    left = [task for task in left if task.pk not in again]
+    if not left:
+        return []
+    waiting = Duty.objects.filter(
+        handler=TAKEDOWN_EMAIL,
+        status=Duty.Status.PENDING,
+        payload__task_id__in=[task.pk for task in left],
+    ).exclude(key=duty_running_key())  # this e-mail's duty is pending until its commit
+    return [] if waiting.exists() else left
 
 
 @transaction.atomic

@@ -135,14 +135,20 @@ def seed(parents: int) -> World:
     return World(teacher, director, accounts, pupils, purpose)
 
 
-def allowed_check(world: World, n: int):
-    """Parent n says yes for social media photos; the teacher checks a photo: allowed."""
+def allowed_check(world: World, *ns: int):
+    """Parents n say yes for social media photos; the teacher checks a photo of their
+    children: allowed."""
     from consent.services import Answer, consent_decide, publication_check_create
 
-    pupil, parent = world.pupils[n], world.parents[n]
-    consent_decide(pupil=pupil, guardian=parent, answers=[Answer(world.purpose.pk, "photo", True)])
+    for n in ns:
+        consent_decide(
+            pupil=world.pupils[n],
+            guardian=world.parents[n],
+            answers=[Answer(world.purpose.pk, "photo", True)],
+        )
+    pupils = [world.pupils[n] for n in ns]
     check = publication_check_create(
-        user=world.teacher, purpose=world.purpose, media_type="photo", pupils=[pupil]
+        user=world.teacher, purpose=world.purpose, media_type="photo", pupils=pupils
     )
     assert check.allowed, "the seeded publication check is not allowed"
     return check
@@ -646,6 +652,53 @@ def smtp_down_then_up(stack: Stack, world: World, reduced: bool) -> Result:
     return result
 
 
+def slow_smtp_parent_says_no(stack: Stack, world: World, reduced: bool) -> Result:
+    """Two children in one photo. The first parent's "no" writes the teacher's e-mail;
+    while the SMTP server keeps it without answering, the second parent says "no" too.
+    The e-mail does not hold the picture's lock while it goes: the save answers while the
+    duty is still claimed and sending (before, it waited for the lock until the send
+    timed out, EMAIL_TIMEOUT). The second pupil then gets an e-mail of its own."""
+    from consent.models import TakedownTask
+    from outbox.models import Duty
+
+    result = Result(
+        "smtp-slow-parent-no",
+        "the SMTP sink holds the takedown e-mail; the other parent of the photo saves 'no'",
+    )
+    check = allowed_check(world, 6, 7)
+    first, second = (Browser(stack.base, world.parents[n].email) for n in (6, 7))
+    first.login()
+    second.login()
+    before = teacher_mails(stack, world)
+    stack.smtp.stall(True)
+    try:
+        first.answer(world.pupils[6].pk, world.purpose.pk, "no")
+        arrived = harness.wait_until(lambda: teacher_mails(stack, world) > before, 30)
+        response, seconds = second.answer(world.pupils[7].pk, world.purpose.pk, "no")
+        task = TakedownTask.objects.get(publication_check=check, pupil=world.pupils[6])
+        duty = Duty.objects.filter(key=f"takedown-email:{task.pk}").first()
+        sending = duty is not None and duty.claimed_until is not None and not duty.last_error
+    finally:
+        stack.smtp.stall(False)
+    result.check(
+        arrived is not None and response.status_code == 302 and sending,
+        f"second 'no': {response.status_code} in {seconds:.2f} s while the first e-mail was "
+        f"still with the server (duty claimed, no error: {sending})",
+    )
+    harness.wait_until(lambda: teacher_mails(stack, world) >= before + 2, 90)
+    time.sleep(3)
+    sent = teacher_mails(stack, world) - before
+    tasks = TakedownTask.objects.filter(publication_check=check)
+    told = tasks.filter(emailed_at__isnull=False).count()
+    pending = Duty.objects.filter(key__startswith="takedown-email:", status="pending").count()
+    result.check(
+        sent == 2 and (tasks.count(), told, pending) == (2, 2, 0),
+        f"e-mails to the teacher {sent} (want 2: the first, then one for the second pupil); "
+        f"tasks {tasks.count()}, told {told}; takedown duties pending {pending}",
+    )
+    return result
+
+
 def _queued(redis: harness.Redis, task: str = "outbox.run_duty") -> int:
     import json
 
@@ -975,6 +1028,7 @@ SCENARIOS = [
     ("smtp-down-then-up", smtp_down_then_up),
     ("redis-kill-no-aof", lambda s, w, r: redis_kill(s, w, r, aof=False)),
     ("redis-kill-aof", lambda s, w, r: redis_kill(s, w, r, aof=True)),
+    ("smtp-slow-parent-no", slow_smtp_parent_says_no),
     ("worker-killed-mid-send", worker_killed_mid_send),
     ("worker-killed-at-quit", worker_killed_at_quit),
     ("fetch-lost", fetch_lost_with_redis),
@@ -1065,7 +1119,7 @@ def main() -> int:
     parser.add_argument("--only", help="run only scenarios whose name contains this")
     args = parser.parse_args()
     started, results = time.monotonic(), []
-    with stack_up(parents=6) as (stack, world, outcome):
+    with stack_up(parents=8) as (stack, world, outcome):
         for name, scenario in SCENARIOS:
             if args.only and args.only not in name:
                 continue

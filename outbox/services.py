@@ -46,6 +46,15 @@ then deletes, failed ones (``duties_apply_retention``); a pending duty is never 
    sends the same e-mail again, with the same Message-ID, so the recipient's mail system
    can recognise it as one message (Gmail, for one, keeps a single copy). That window is
    kept short: the connection's QUIT waits until the done mark committed.
+
+4. A handler that must decide under a row lock that users' saves also take (the takedown
+   e-mail locks its picture, as a parent's "nee" does) returns a ``Mail`` instead of
+   calling ``duty_mail``: ``duty_run`` commits the handler's transaction (the lock goes),
+   sends the e-mail with no transaction open, then runs ``Mail.sent`` (the marks, such as
+   ``emailed_at``, taking the lock again) and the done mark in one transaction. Sent from
+   inside, the lock was held until the SMTP server answered (up to EMAIL_TIMEOUT), and
+   the parent's save waited that long. A refusal marks nothing and is retried; a worker
+   killed mid-send leaves the duty claimed until its lease ends, as before.
 """
 
 import datetime
@@ -53,7 +62,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
@@ -210,8 +219,10 @@ def duty_run(*, duty_id: int) -> bool:
 
     The claim is a conditional UPDATE with a lease, so a duplicate message or a second
     worker finds nothing to do. The handler and the "done" mark share one transaction.
-    A duty whose worker died mid-handler ``OUTBOX_MAX_LOST_ATTEMPTS`` times is marked
-    failed instead of run again.
+    A handler that returns a `Mail` instead has it sent after that transaction committed,
+    with none open (`_mail_then_done`): locks it took to decide are not held while the
+    SMTP server answers. A duty whose worker died mid-handler
+    ``OUTBOX_MAX_LOST_ATTEMPTS`` times is marked failed instead of run again.
     """
     duty = _claim(duty_id)
     if duty is None:
@@ -222,16 +233,57 @@ def duty_run(*, duty_id: int) -> bool:
     running = _running_key.set(duty.key)
     try:
         with transaction.atomic():
-            import_string(duty.handler)(**duty.payload)
-            Duty.objects.filter(pk=duty_id).update(
-                status=Duty.Status.DONE, done_at=timezone.now(), claimed_until=None, last_error=""
-            )
+            outcome = import_string(duty.handler)(**duty.payload)
+            if not isinstance(outcome, Mail):
+                _mark_done(duty_id)
+        if isinstance(outcome, Mail):
+            _mail_then_done(outcome, duty_id)
     except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
         _record_failure(duty, error)
         return False
     finally:
         _running_key.reset(running)
     return True
+
+
+def _mark_done(duty_id: int) -> None:
+    Duty.objects.filter(pk=duty_id).update(
+        status=Duty.Status.DONE, done_at=timezone.now(), claimed_until=None, last_error=""
+    )
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The one e-mail a handler decided to send, returned instead of sent: `duty_run`
+    sends it once the handler's transaction committed, then runs `sent` (marks such as
+    `emailed_at`) and the done mark in one transaction. For a handler that decides under
+    a row lock others wait for (a parent's "nee" for the picture a takedown e-mail is
+    about): sent from inside, the lock was held until the SMTP server answered, up to
+    EMAIL_TIMEOUT. What `sent` marks must be read again by it, under the same lock: the
+    rows may have changed while the e-mail went."""
+
+    subject: str
+    body: str
+    recipient: str
+    sent: Callable[[], object] | None = None
+
+
+def _mail_then_done(mail: Mail, duty_id: int) -> None:
+    """Send with no transaction open; a refusal raises (retried, `sent` not run). The
+    duty stays claimed meanwhile, and a worker killed now leaves it for the lease."""
+    connection = _mail_send(mail.subject, mail.body, mail.recipient)
+    try:
+        with transaction.atomic():
+            if mail.sent is not None:
+                mail.sent()
+            _mark_done(duty_id)
+    finally:
+        _connection_close(connection)  # the QUIT after the done mark, as in duty_mail
+
+
+def duty_running_key() -> str | None:
+    """The key of the duty whose handler runs now (None outside one)."""
+    return _running_key.get()
 
 
 def _claim(duty_id: int) -> Duty | None:
@@ -278,7 +330,15 @@ def _give_up_after_lost_attempts(duty: Duty) -> None:
 def duty_mail(subject: str, body: str, recipient: str) -> None:
     """Send one plain-text e-mail from a duty handler; raises unless the SMTP server
     accepted it. Every attempt of one duty sends it with the same Message-ID. The subject
-    starts with the portal's name, as allauth's e-mails do."""
+    starts with the portal's name, as allauth's e-mails do. Inside the handler's
+    transaction: a handler holding a row lock returns a `Mail` instead."""
+    connection = _mail_send(subject, body, recipient)
+    transaction.on_commit(lambda: _connection_close(connection))
+
+
+def _mail_send(subject: str, body: str, recipient: str):
+    """The e-mail accepted by the SMTP server, or raises; the open connection, whose QUIT
+    the caller sends once the done mark committed (`_connection_close`)."""
     headers = {"Message-ID": duty_message_id()}
     connection = get_connection()
     message = EmailMessage(
@@ -290,7 +350,7 @@ def duty_mail(subject: str, body: str, recipient: str) -> None:
     except BaseException:
         _connection_close(connection)
         raise
-    transaction.on_commit(lambda: _connection_close(connection))
+    return connection
 
 
 def _connection_close(connection) -> None:

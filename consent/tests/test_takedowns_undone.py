@@ -213,3 +213,20 @@ def test_the_email_gives_the_cause_of_the_pupils_it_counts(
     [message] = mail.outbox
     assert "Een ouder heeft" not in message.body and "een ouder" not in message.body
     assert "een leerling die te zien is" in message.body
+
+
+@pytest.mark.parametrize("pupils", [1, 2])
+def test_it_sends_a_takedown_email_in_a_fixed_number_of_queries(
+    django_assert_num_queries, group_photo, parent_a, pupil_a, parent_a2, pupil_a2, pupils
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    if pupils == 2:
+        decide(pupil_a2, parent_a2, "sociale-media", "photo", False)
+    [duty] = Duty.objects.filter(key__startswith="takedown-email:")
+    # claim, load the duty; deciding (savepoint here, its own transaction in a worker):
+    # the task, the picture's lock, the picture's open tasks, 3 for "allowed again", the
+    # address, the language; after the send (savepoint): the lock again, mark told, the
+    # tasks it did not count (none), the done mark
+    with django_assert_num_queries(18):
+        assert duty_run(duty_id=duty.pk)
+    assert len(mail.outbox) == 1

@@ -6,9 +6,9 @@ import smtplib
 
 from django.core.mail.backends import smtp
 
-from outbox.services import duty_mail
+from outbox.services import Mail, duty_mail
 
-calls: list[int] = []
+calls: list = []
 
 
 def record(*, n: int) -> None:
@@ -17,6 +17,14 @@ def record(*, n: int) -> None:
 
 def mail(*, to: str) -> None:
     duty_mail("Onderwerp", "Tekst", to)
+
+
+def mail_returned(*, to: str) -> Mail:
+    """Decides, and leaves the sending to the outbox; `sent` records whether it ran in a
+    transaction."""
+    from django.db import connection
+
+    return Mail("Onderwerp", "Tekst", to, sent=lambda: calls.append(connection.in_atomic_block))
 
 
 def refused(*, to: str) -> None:
@@ -54,10 +62,12 @@ def outlives_its_lease(*, path: str, seconds: float) -> None:
 
 
 class QuitSpy(smtp.EmailBackend):
-    """Django's SMTP backend without a network: each QUIT (``close``) records whether the
-    database was still inside a transaction then, and the duties' statuses as committed."""
+    """Django's SMTP backend without a network: each send and each QUIT (``close``)
+    records whether the database was inside a transaction then, and the duties' statuses
+    as committed."""
 
     quits: list[tuple[bool, list[str]]] = []
+    sends: list[tuple[bool, list[str]]] = []
 
     def open(self):
         if self.connection is not None:
@@ -66,6 +76,12 @@ class QuitSpy(smtp.EmailBackend):
         return True
 
     def _send(self, email_message) -> bool:
+        from django.db import connection
+
+        from outbox.models import Duty
+
+        statuses = list(Duty.objects.values_list("status", flat=True))
+        QuitSpy.sends.append((connection.in_atomic_block, statuses))
         return True
 
     def close(self) -> None:

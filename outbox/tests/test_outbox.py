@@ -22,6 +22,7 @@ from outbox.tests import handlers
 pytestmark = pytest.mark.django_db
 RECORD = "outbox.tests.handlers.record"
 MAIL = "outbox.tests.handlers.mail"
+MAIL_RETURNED = "outbox.tests.handlers.mail_returned"
 
 
 @pytest.fixture(autouse=True)
@@ -113,6 +114,43 @@ def test_the_done_mark_commits_before_the_smtp_connection_is_closed(settings):
     duty = Duty.objects.create(key="quit-after", handler=MAIL, payload={"to": "a@b.nl"})
     assert duty_run(duty_id=duty.pk)
     assert handlers.QuitSpy.quits == [(False, ["done"])]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_returned_email_is_sent_with_no_transaction_open_then_marked_with_the_duty(settings):
+    """A handler that decides under a row lock returns its e-mail: the lock is released
+    (its transaction committed) before the SMTP server is waited for; `sent` and the done
+    mark commit together after the server accepted it, and only then the QUIT."""
+    settings.EMAIL_BACKEND = "outbox.tests.handlers.QuitSpy"
+    handlers.QuitSpy.quits.clear()
+    handlers.QuitSpy.sends.clear()
+    duty = Duty.objects.create(key="returned", handler=MAIL_RETURNED, payload={"to": "a@b.nl"})
+    assert duty_run(duty_id=duty.pk)
+    assert handlers.QuitSpy.sends == [(False, ["pending"])]
+    assert handlers.calls == [True]  # `sent` ran once, inside the done transaction
+    assert handlers.QuitSpy.quits == [(False, ["done"])]
+
+
+def test_a_returned_email_the_server_refuses_marks_nothing_and_is_retried(settings):
+    smtp_down(settings)
+    duty = Duty.objects.create(key="k", handler=MAIL_RETURNED, payload={"to": "a@b.nl"})
+    assert duty_run(duty_id=duty.pk) is False
+    duty.refresh_from_db()
+    assert (duty.status, handlers.calls) == (Duty.Status.PENDING, [])
+    assert "ConnectionRefused" in duty.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert duty_run(duty_id=duty.pk)
+    assert (len(mail.outbox), len(handlers.calls)) == (1, 1)
+
+
+def test_a_returned_email_keeps_the_duty_message_id_on_every_attempt():
+    duty = Duty.objects.create(key="returned:1", handler=MAIL_RETURNED, payload={"to": "a@b.nl"})
+    assert duty_run(duty_id=duty.pk)
+    Duty.objects.filter(pk=duty.pk).update(status=Duty.Status.PENDING)  # as if never marked
+    assert duty_run(duty_id=duty.pk)
+    first, again = (message.extra_headers["Message-ID"] for message in mail.outbox)
+    assert first == again and first.startswith("<duty.")
+    assert mail.outbox[0].subject == "[OPO Portal] Onderwerp"
 
 
 def test_an_email_sent_outside_a_duty_gets_a_fresh_message_id(settings):
