@@ -4,7 +4,7 @@ school name only (`manage.py check_reach_data`), never a pupil's name."""
 
 from typing import NamedTuple
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from schools.models import Pupil, StaffMembership
 
@@ -29,13 +29,16 @@ class PupilInAnotherSchoolsGroup(NamedTuple):
     group_school: str
 
 
+# A membership's link to a group, when the group is of another school (or the role has
+# no school at all): on the through model, "staffmembership__" is the membership.
+_WRONG_LINK = Q(staffmembership__school__isnull=True) | ~Q(
+    group__school_id=F("staffmembership__school_id")
+)
+
+
 def groups_of_another_school() -> list[GroupOfAnotherSchool]:
-    through = StaffMembership.groups.through.objects
-    wrong = Q(staffmembership__school__isnull=True) | ~Q(
-        group__school_id=F("staffmembership__school_id")
-    )
     rows = (
-        through.filter(wrong)
+        StaffMembership.groups.through.objects.filter(_WRONG_LINK)
         .order_by("staffmembership_id", "group_id")
         .values_list(
             "staffmembership_id",
@@ -50,9 +53,19 @@ def groups_of_another_school() -> list[GroupOfAnotherSchool]:
 
 def pupils_in_another_schools_group() -> list[PupilInAnotherSchoolsGroup]:
     rows = (
-        Pupil.objects.filter(group__isnull=False)
-        .exclude(school_id=F("group__school_id"))
+        in_another_schools_group(Pupil.objects.all())
         .order_by("group_id", "id")
         .values_list("id", "school__name", "group_id", "group__school__name")
     )
     return [PupilInAnotherSchoolsGroup(*row) for row in rows]
+
+
+def in_another_schools_group(pupils: QuerySet[Pupil]) -> QuerySet[Pupil]:
+    """These pupils, those whose group is of another school (the admin's filter)."""
+    return pupils.filter(group__isnull=False).exclude(school_id=F("group__school_id"))
+
+
+def naming_another_schools_group(memberships: QuerySet) -> QuerySet:
+    """These staff memberships, those naming a group of another school (the admin's)."""
+    wrong = StaffMembership.groups.through.objects.filter(_WRONG_LINK)
+    return memberships.filter(pk__in=wrong.values("staffmembership_id"))

@@ -35,7 +35,7 @@ def test_it_lists_a_membership_naming_another_schools_group(teacher_a, group_b1,
     membership.groups.add(group_b1)
     out, error = run()
     assert error is not None and "1" in error
-    line = next(line for line in out.splitlines() if f"medewerkerrol {membership.pk} " in line)
+    line = next(line for line in out.splitlines() if f"medewerkersrol {membership.pk} " in line)
     assert f"groep {group_b1.pk} " in line
     assert "OBS De Vlindertuin" in line and "OBS Het Zwanenhof" in line
     assert "leerkracht" in line
@@ -46,7 +46,7 @@ def test_it_lists_groups_of_a_role_without_a_school(board, group_a1):
     membership.groups.add(group_a1)
     out, error = run()
     assert error is not None
-    assert f"medewerkerrol {membership.pk} " in out
+    assert f"medewerkersrol {membership.pk} " in out
     assert f"groep {group_a1.pk} " in out
 
 
@@ -69,7 +69,7 @@ def test_it_lists_what_a_group_moved_to_another_school_left_behind(
     out, error = run()
     assert error is not None and "2" in error
     assert f"leerling {pupil_a.pk} " in out
-    assert f"medewerkerrol {StaffMembership.objects.get(user=teacher_a).pk} " in out
+    assert f"medewerkersrol {StaffMembership.objects.get(user=teacher_a).pk} " in out
 
 
 def test_it_names_no_pupil(pupil_a, pupil_b, group_a1):

@@ -20,7 +20,7 @@ def test_it_lists_the_pupils_in_another_schools_group(admin_client, pupil_a, pup
     html = page.content.decode()
     assert _change(pupil_b) in html
     assert _change(pupil_a) not in html
-    assert "Groep van een andere school" in html
+    assert "Op groep van een andere school" in html
 
 
 def test_it_lists_the_memberships_naming_another_schools_group(
@@ -35,7 +35,7 @@ def test_it_lists_the_memberships_naming_another_schools_group(
     html = page.content.decode()
     assert _change(wrong) in html and _change(no_school) in html
     assert _change(StaffMembership.objects.get(user=other_teacher)) not in html
-    assert "Groep van een andere school" in html
+    assert "Op groep van een andere school" in html
 
 
 def test_it_lists_every_row_without_the_filter(admin_client, pupil_a, pupil_b):

@@ -4,7 +4,8 @@
 
 Lists every staff membership that names a group of another school and every pupil in a
 group of another school, by id and school name (no pupil names). Exit 0 when there are
-none, 1 (CommandError) while any is left: put them right in the admin.
+none, 1 (CommandError) while any is left: put them right in the admin, whose pupil and
+staff membership lists filter them ("group of another school").
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,8 +39,10 @@ class Command(BaseCommand):
             return
         raise CommandError(
             ngettext(
-                "%(count)d row counts for nobody's reach until you put it right in the admin",
-                "%(count)d rows count for nobody's reach until you put them right in the admin",
+                "%(count)d row counts for nobody's reach until you put it right in the admin "
+                "(filter “group of another school”)",
+                "%(count)d rows count for nobody's reach until you put them right in the admin "
+                "(filter “group of another school”)",
                 count,
             )
             % {"count": count}
