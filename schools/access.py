@@ -3,7 +3,10 @@
 Reach by role:
 - board staff and the privacy officer: every school;
 - a director: the schools they direct;
-- a teacher: the pupils of the groups they teach;
+- a teacher: the pupils of the groups they teach, a group only through a membership of
+  its own school and a pupil only in a group of their own school, whatever rows are
+  stored (an import, a shell or a data migration passes no admin check; such rows give
+  nothing until put right: `manage.py check_reach_data` lists them);
 - a parent: their own children (any guardianship, with or without gezag).
 
 A person can hold several roles (a director here, a parent there). Staff pages and staff
