@@ -3,7 +3,10 @@
 Reach by role:
 - board staff and the privacy officer: every school;
 - a director: the schools they direct;
-- a teacher: the pupils of the groups they teach;
+- a teacher: the pupils of the groups they teach, a group only through a membership of
+  its own school and a pupil only in a group of their own school, whatever rows are
+  stored (an import, a shell or a data migration passes no admin check; such rows give
+  nothing until put right: `manage.py check_reach_data` lists them);
 - a parent: their own children (any guardianship, with or without gezag).
 
 A person can hold several roles (a director here, a parent there). Staff pages and staff
@@ -15,7 +18,7 @@ their child's school through a staff page.
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -85,7 +88,9 @@ def directed_schools(user) -> QuerySet[School]:
 
 
 def taught_groups(user) -> QuerySet[Group]:
-    return Group.objects.filter(teachers__user=user, teachers__role=Role.TEACHER).distinct()
+    """The groups the user teaches (taught_group_ids)."""
+    taught = taught_group_ids(user)
+    return Group.objects.none() if taught is None else Group.objects.filter(id__in=taught)
 
 
 def pupils_for_staff(user) -> QuerySet[Pupil]:
@@ -107,7 +112,7 @@ def pupils_for_staff(user) -> QuerySet[Pupil]:
         arms.append(Pupil.objects.filter(school_id__in=director_schools).order_by().values("id"))
     taught = taught_group_ids(user)
     if taught is not None:
-        arms.append(Pupil.objects.filter(group_id__in=taught).order_by().values("id"))
+        arms.append(_taught_pupils(taught).order_by().values("id"))
     if not arms:
         return Pupil.objects.none()
     ids = arms[0].union(*arms[1:], all=True) if len(arms) > 1 else arms[0]
@@ -115,12 +120,24 @@ def pupils_for_staff(user) -> QuerySet[Pupil]:
 
 
 def taught_group_ids(user) -> QuerySet | None:
-    """A subquery of the ids of the groups the user teaches; None if they teach none."""
+    """A subquery of the ids of the groups the user teaches; None if they teach none.
+
+    A group counts only through a membership of its own school, whatever rows are stored
+    (an import, a shell or a data migration passes no admin check)."""
     teaching = [m.pk for m in _memberships(user) if m.role == Role.TEACHER]
     if not teaching:
         return None
     through = StaffMembership.groups.through.objects
-    return through.filter(staffmembership_id__in=teaching).values("group_id")
+    own_school = F("staffmembership__school_id")
+    named = through.filter(staffmembership_id__in=teaching, group__school_id=own_school)
+    return named.values("group_id")
+
+
+def _taught_pupils(taught: QuerySet) -> QuerySet[Pupil]:
+    """The pupils of these taught groups (taught_group_ids) who are of the group's own
+    school: one put in another school's group is in neither class (the SQL's
+    _TAUGHT_ARM)."""
+    return Pupil.objects.filter(group_id__in=taught, school_id=F("group__school_id"))
 
 
 def children_of(user) -> QuerySet[Pupil]:
@@ -184,6 +201,16 @@ def get_child_for_parent(user, pk) -> Pupil:
 
 GROUP_FIELDS = ["id", "school_id", "name", "school_year"]
 SCHOOL_FIELDS = ["id", "code", "name", "aliases"]
+# The groups the user's teacher memberships name, each with the membership's school
+# (taught_group_ids). A group counts only as (its id, its own school) and a pupil only
+# as (their group, their school), so a row stored past the admin's check (an import, a
+# shell, a data migration) gives no other school's class. Uncorrelated, so PostgreSQL
+# reads the pairs first and then each group's pupils from its index.
+_TAUGHT_PAIRS = (
+    "SELECT mg.group_id, m.school_id FROM schools_staffmembership_groups mg"
+    " JOIN schools_staffmembership m ON m.id = mg.staffmembership_id"
+    " WHERE mg.staffmembership_id = ANY(%s)"
+)
 # Group.objects.select_related("school").filter(Q(school_id__in=<directed>) |
 # Q(id__in=<taught>)) for one pk, written out: every class page runs it, and building it
 # through the ORM (with get_object_or_404) cost more CPU than running it (tests compare
@@ -194,8 +221,10 @@ GROUP_IN_REACH_SQL = sql.prepared(
     "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
     " FROM schools_group g JOIN schools_school s ON s.id = g.school_id"
     " WHERE g.id = %s AND (%s OR g.school_id = ANY(%s) OR EXISTS(SELECT 1"
-    " FROM schools_staffmembership_groups m WHERE m.group_id = g.id"
-    " AND m.staffmembership_id = ANY(%s)))"
+    " FROM schools_staffmembership_groups mg"
+    " JOIN schools_staffmembership m ON m.id = mg.staffmembership_id"
+    " WHERE mg.group_id = g.id AND m.school_id = g.school_id"
+    " AND mg.staffmembership_id = ANY(%s)))"
 )
 
 
@@ -258,10 +287,7 @@ _GROUPS = (
     " ORDER BY s.name, g.name"
 )
 _DIRECTED_GROUPS = "g.school_id = ANY(%s)"
-_TAUGHT_GROUPS = (
-    "g.id IN (SELECT group_id FROM schools_staffmembership_groups"
-    " WHERE staffmembership_id = ANY(%s))"
-)
+_TAUGHT_GROUPS = f"(g.id, g.school_id) IN ({_TAUGHT_PAIRS})"
 # (directs a school, teaches a group) -> the query; board staff: every group
 GROUPS_IN_REACH_SQL = {
     (False, False): _GROUPS.format(""),
@@ -323,18 +349,21 @@ def school_from_row(row) -> School:
 
 PUPIL_FIELDS = ["id", "school_id", "leerlingnummer", "first_name", "name_prefix", "last_name"]
 PUPIL_FIELDS += ["birth_date", "group_id", "left_on", "not_in_picture"]
-# group.pupils.current().order_by("first_name", "last_name"), written out (as above).
+# group.pupils.current().filter(school_id=group.school_id).order_by("first_name",
+# "last_name"), written out (as above). Only the pupils of the group's own school: one of
+# another school put in this group (a row stored past Pupil.clean) is not in its class.
 GROUP_PUPILS_SQL = sql.prepared(
     f"SELECT {', '.join(PUPIL_FIELDS)} FROM schools_pupil"  # noqa: S608
-    " WHERE group_id = %s AND left_on IS NULL ORDER BY first_name, last_name"
+    " WHERE group_id = %s AND school_id = %s AND left_on IS NULL"
+    " ORDER BY first_name, last_name"
 )
 
 
 def current_pupils_of(group: Group) -> list[Pupil]:
-    """The group's current pupils (not left) by first and last name, each with `group`
-    set to this group: the class pages' list."""
+    """The group's current pupils (not left) of the group's school, by first and last
+    name, each with `group` set to this group: the class pages' list."""
     pupils = []
-    for row in fetch_rows(GROUP_PUPILS_SQL, [group.pk]):
+    for row in fetch_rows(GROUP_PUPILS_SQL, [group.pk, group.school_id]):
         pupil = Pupil.from_db(connection.alias, PUPIL_FIELDS, row)
         pupil.group = group
         pupils.append(pupil)
@@ -390,9 +419,16 @@ def get_school_for_import(user, code: str) -> School:
 # user has (directed schools, taught groups), each read from its index: an arm for no
 # ids at all made PostgreSQL hash every pupil instead.
 _DIRECTED_ARM = "SELECT id FROM schools_pupil WHERE school_id = ANY(%s)"
-_TAUGHT_ARM = (
-    "SELECT id FROM schools_pupil WHERE group_id IN (SELECT group_id"
-    " FROM schools_staffmembership_groups WHERE staffmembership_id = ANY(%s))"
+# A taught group's pupils of the membership's school; that the group is of their school
+# too is asked of the page's own join with the group for a teacher (one join fewer to
+# plan: PostgreSQL spent more planning these reads than running them), and of the arm's
+# own join where a director's arm comes along (whose pupils need not be in such a group).
+_TAUGHT_ARM = f"SELECT id FROM schools_pupil WHERE (group_id, school_id) IN ({_TAUGHT_PAIRS})"  # noqa: S608
+_OWN_SCHOOLS_GROUP = "g.school_id = p.school_id"
+_TAUGHT_ARM_OWN_GROUP = (
+    "SELECT tp.id FROM schools_pupil tp"  # noqa: S608
+    " JOIN schools_group tg ON tg.id = tp.group_id AND tg.school_id = tp.school_id"
+    f" WHERE (tp.group_id, tp.school_id) IN ({_TAUGHT_PAIRS})"
 )
 _STAFF_PUPILS = (
     "SELECT p.id, p.school_id, p.leerlingnummer, p.first_name, p.name_prefix, p.last_name,"
@@ -405,8 +441,10 @@ _STAFF_PUPILS = (
 STAFF_PUPILS_SQL = {
     (False, False): _STAFF_PUPILS.format(""),
     (True, False): _STAFF_PUPILS.format(f" AND p.id IN ({_DIRECTED_ARM})"),
-    (False, True): _STAFF_PUPILS.format(f" AND p.id IN ({_TAUGHT_ARM})"),
-    (True, True): _STAFF_PUPILS.format(f" AND p.id IN ({_DIRECTED_ARM} UNION ALL {_TAUGHT_ARM})"),
+    (False, True): _STAFF_PUPILS.format(f" AND p.id IN ({_TAUGHT_ARM}) AND {_OWN_SCHOOLS_GROUP}"),
+    (True, True): _STAFF_PUPILS.format(
+        f" AND p.id IN ({_DIRECTED_ARM} UNION ALL {_TAUGHT_ARM_OWN_GROUP})"
+    ),
 }
 
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.utils.translation import gettext_lazy as _
 
+from schools.integrity import in_another_schools_group, naming_another_schools_group
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
 
@@ -50,10 +51,28 @@ class GuardianshipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class GroupOfAnotherSchool(admin.SimpleListFilter):
+    """The rows `manage.py check_reach_data` lists, to put right here: reach ignores a
+    group of another school (schools.access), the admin refuses to save one."""
+
+    title = _("group of another school")
+    parameter_name = "andere_school"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "ja":
+            return queryset
+        if queryset.model is Pupil:
+            return in_another_schools_group(queryset)
+        return naming_another_schools_group(queryset)
+
+
 @admin.register(Pupil)
 class PupilAdmin(admin.ModelAdmin):
     list_display = ["leerlingnummer", "first_name", "last_name", "school", "group", "left_on"]
-    list_filter = ["school", "left_on"]
+    list_filter = ["school", "left_on", GroupOfAnotherSchool]
     search_fields = ["leerlingnummer", "first_name", "last_name"]
     inlines = [GuardianshipInline]
 
@@ -116,6 +135,6 @@ OTHER_SCHOOLS_GROUP = _("Choose only groups of %(school)s, the school of this ro
 class StaffMembershipAdmin(admin.ModelAdmin):
     form = StaffMembershipForm
     list_display = ["user", "role", "school"]
-    list_filter = ["role", "school"]
+    list_filter = ["role", "school", GroupOfAnotherSchool]
     filter_horizontal = ["groups"]
     autocomplete_fields = ["user"]

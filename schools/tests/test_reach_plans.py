@@ -6,7 +6,7 @@ import re
 import pytest
 from django.db import connection, transaction
 
-from conftest import require_service
+from conftest import add_teaching, require_service
 from schools.access import children_of, pupils_for_staff
 
 
@@ -14,6 +14,12 @@ from schools.access import children_of, pupils_for_staff
 def postgres(db):
     require_service("DATABASE_URL")
     assert connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def director_teacher(director_a, group_a1):
+    """Directs school A and teaches A1 there: both arms of the reach."""
+    return add_teaching(director_a, group_a1.school, [group_a1])
 
 
 def plan(queryset) -> str:
@@ -35,7 +41,7 @@ def unbounded_pupil_scans(text: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("who", ["teacher_a", "director_a"])
+@pytest.mark.parametrize("who", ["teacher_a", "director_a", "director_teacher"])
 def test_it_finds_pupils_in_reach_without_reading_every_pupil(request, postgres, pupil_a, who):
     user = request.getfixturevalue(who)
     assert unbounded_pupil_scans(plan(pupils_for_staff(user).current())) == []
@@ -116,7 +122,7 @@ def reach_plan(user, queries) -> str:
     return "->".join(sql_plan(queries[bool(reach.directed), bool(reach.teaching)], arms))
 
 
-@pytest.mark.parametrize("who", ["teacher_a", "director_a"])
+@pytest.mark.parametrize("who", ["teacher_a", "director_a", "director_teacher"])
 def test_it_lists_the_photo_checks_pupils_without_reading_every_pupil(
     request, postgres, pupil_a, who
 ):
@@ -125,6 +131,19 @@ def test_it_lists_the_photo_checks_pupils_without_reading_every_pupil(
 
     text = reach_plan(request.getfixturevalue(who), STAFF_PUPILS_SQL)
     assert unbounded_pupil_scans(text) == []
+
+
+@pytest.mark.parametrize("who", ["teacher_a", "director_teacher"])
+def test_it_asks_a_taught_groups_school_by_primary_keys(request, postgres, pupil_a, who):
+    """A group counts only through a membership of its own school, a pupil only in a
+    group of their school: the membership and the group are read by their primary keys,
+    never every membership or group of the foundation."""
+    from schools.access import STAFF_PUPILS_SQL
+
+    nodes = reach_plan(request.getfixturevalue(who), STAFF_PUPILS_SQL).split("->")
+    assert unbounded_scans(nodes, "schools_staffmembership") == []
+    assert unbounded_scans(nodes, "schools_group") == []
+    assert any("schools_staffmembership_pkey" in n for n in nodes)
 
 
 @pytest.mark.parametrize("who", ["teacher_a", "director_a"])

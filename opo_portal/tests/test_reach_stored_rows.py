@@ -1,0 +1,140 @@
+"""Reach does not trust rows the admin now refuses but that were stored before (or by an
+import, a shell, a data migration): a teacher's membership naming another school's group,
+a pupil put in another school's group, a group with pupils moved to another school.
+
+Each row is written with the ORM, past `clean`, then the real pages are asked by the
+person it would wrongly give reach: the other school's pupil is on no list, in no check
+before posting or photo check, and the other school's class page is a 404.
+"""
+
+import pytest
+from django.urls import reverse
+
+from consent.models import PublicationCheck
+from schools.access import (
+    current_pupils_for_staff,
+    current_pupils_of,
+    groups_in_reach,
+    pupils_for_staff,
+    taught_groups,
+)
+from schools.models import Group, Pupil, StaffMembership
+
+CHECK = {"purpose": "website", "media_type": "photo"}
+
+
+@pytest.fixture
+def membership_names_b1(teacher_a, group_b1, pupil_b):
+    """teacher_a's membership at school A also names school B's "groep 5"."""
+    StaffMembership.objects.get(user=teacher_a).groups.add(group_b1)
+
+
+@pytest.fixture
+def pupil_b_in_a1(pupil_b, group_a1):
+    """School B's pupil put in school A's "groep 5"."""
+    Pupil.objects.filter(pk=pupil_b.pk).update(group=group_a1)
+
+
+@pytest.fixture
+def a1_moved_to_b(group_a1, pupil_a, school_b):
+    """School A's "groep 5", with its pupil, moved to school B (the pupil stays at A)."""
+    Group.objects.filter(pk=group_a1.pk).update(school=school_b, name="groep 5 (oud)")
+
+
+def test_a_group_of_another_school_in_a_membership_gives_no_class_page(
+    login, teacher_a, group_b1, membership_names_b1
+):
+    client = login(teacher_a)
+    for route in ("consent:group", "consent:group_appear"):
+        assert client.get(reverse(route, args=[group_b1.pk])).status_code == 404
+    assert client.get(reverse("consent:check_new"), {"group": group_b1.pk}).status_code == 404
+    page = reverse("consent:group", args=[group_b1.pk])
+    assert page not in client.get(reverse("consent:overview")).content.decode()
+    assert page not in client.get(reverse("accounts:home_teacher")).content.decode()
+
+
+def test_a_group_of_another_school_in_a_membership_gives_none_of_its_pupils(
+    login, teacher_a, pupil_a, pupil_b, membership_names_b1
+):
+    client = login(teacher_a)
+    found = client.post(reverse("consent:check_new"), {"intent": "search", "q": "Visser"})
+    assert "Bram Visser" not in found.content.decode()
+    assert "Bram Visser" not in client.get(reverse("photo:check")).content.decode()
+    posted = client.post(reverse("consent:check_new"), {**CHECK, "pupils": pupil_b.pk})
+    assert posted.status_code == 404
+    assert not PublicationCheck.objects.exists()
+    assert set(pupils_for_staff(teacher_a)) == {pupil_a}
+
+
+def test_a_pupil_in_another_schools_group_is_not_in_that_class(
+    login, teacher_a, director_a, group_a1, pupil_a, pupil_b, pupil_b_in_a1
+):
+    for user in (teacher_a, director_a):
+        client = login(user)
+        for route in ("consent:group", "consent:group_appear"):
+            page = client.get(reverse(route, args=[group_a1.pk]))
+            assert page.status_code == 200
+            assert "Bram Visser" not in page.content.decode()
+            assert "Sem Bakker" in page.content.decode()
+        listed = client.get(reverse("consent:check_new"), {"group": group_a1.pk})
+        assert "Bram Visser" not in listed.content.decode()
+        assert "Bram Visser" not in client.get(reverse("photo:check")).content.decode()
+
+
+def test_a_pupil_in_another_schools_group_cannot_be_checked_by_that_groups_teacher(
+    login, teacher_a, pupil_a, pupil_b, pupil_b_in_a1
+):
+    client = login(teacher_a)
+    found = client.post(reverse("consent:check_new"), {"intent": "search", "q": "Visser"})
+    assert "Bram Visser" not in found.content.decode()
+    posted = client.post(reverse("consent:check_new"), {**CHECK, "pupils": pupil_b.pk})
+    assert posted.status_code == 404
+    assert not PublicationCheck.objects.exists()
+    assert set(pupils_for_staff(teacher_a)) == {pupil_a}
+
+
+def test_a_pupil_in_another_schools_group_stays_with_their_own_schools_director(
+    login, director_b, pupil_b, pupil_b_in_a1
+):
+    """Their own school still reaches them: its director can put the record right."""
+    assert "Bram Visser" in login(director_b).get(reverse("photo:check")).content.decode()
+    assert pupil_b in set(pupils_for_staff(director_b))
+
+
+def test_a_group_moved_to_another_school_does_not_take_its_pupils_along(
+    login, director_b, group_a1, pupil_a, a1_moved_to_b
+):
+    client = login(director_b)
+    for route in ("consent:group", "consent:group_appear"):
+        page = client.get(reverse(route, args=[group_a1.pk]))
+        assert page.status_code == 200  # a group of B now, without A's pupil
+        assert "Sem Bakker" not in page.content.decode()
+    found = client.post(reverse("consent:check_new"), {"intent": "search", "q": "Bakker"})
+    assert "Sem Bakker" not in found.content.decode()
+    assert "Sem Bakker" not in client.get(reverse("photo:check")).content.decode()
+    posted = client.post(reverse("consent:check_new"), {**CHECK, "pupils": pupil_a.pk})
+    assert posted.status_code == 404
+    assert not PublicationCheck.objects.exists()
+
+
+def test_a_group_moved_to_another_school_leaves_its_old_schools_teacher_without_it(
+    login, teacher_a, group_a1, pupil_a, a1_moved_to_b
+):
+    """teacher_a's membership is at school A; the group is now B's: it counts for
+    nobody of A until the register is put right (manage.py check_reach_data lists it)."""
+    client = login(teacher_a)
+    assert client.get(reverse("consent:group", args=[group_a1.pk])).status_code == 404
+    assert "Sem Bakker" not in client.get(reverse("photo:check")).content.decode()
+    assert list(pupils_for_staff(teacher_a)) == []
+
+
+@pytest.mark.parametrize("rows", ["membership_names_b1", "pupil_b_in_a1", "a1_moved_to_b"])
+def test_every_reach_helper_agrees(request, rows, teacher_a, director_b, group_a1, group_b1):
+    """The helpers in SQL and their ORM forms give the same answer on each bad row."""
+    request.getfixturevalue(rows)
+    for user in (teacher_a, director_b):
+        orm = {p.pk for p in pupils_for_staff(user).current()}
+        assert {p.pk for p in current_pupils_for_staff(user)} == orm
+        in_groups = {p.pk for g in groups_in_reach(user) for p in current_pupils_of(g)}
+        assert in_groups <= orm
+    assert {g.pk for g in taught_groups(teacher_a)} == {g.pk for g in groups_in_reach(teacher_a)}
