@@ -106,7 +106,7 @@ def pupils_for_staff(user) -> QuerySet[Pupil]:
     # (audit), so a privacy officer who teaches gets only their groups' pupils here
     if has_role(user, Role.BOARD):
         return Pupil.objects.all()
-    arms = []
+    arms: list[QuerySet] = []
     director_schools = [m.school_id for m in _memberships(user) if m.role == Role.DIRECTOR]
     if director_schools:
         arms.append(Pupil.objects.filter(school_id__in=director_schools).order_by().values("id"))
