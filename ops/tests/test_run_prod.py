@@ -241,3 +241,22 @@ def test_release_names_a_database_it_cannot_reach_in_one_line(where):
     expected = "does not exist" if where == "no such database" else "Connection refused"
     assert expected in line and result.returncode == 2
     assert result.stdout == ""  # nothing was migrated, compiled or collected
+
+
+def test_make_prod_writes_no_line_of_its_own_before_the_log_lines(tmp_path):
+    """`make prod` echoed its command ("deploy/run-prod all") as the first line of the
+    production log: no time, no level, and no JSON object with LOG_FORMAT=json."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / ".installed-run").touch()  # newer than requirements.txt: no install
+    env = {k: v for k, v in os.environ.items() if k not in REQUIRED}  # run-prod stops at once
+    result = subprocess.run(  # noqa: S603 - our own Makefile
+        ["make", "--no-print-directory", "prod", f"VENV={venv}"],  # noqa: S607
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0 and "DATABASE_URL must be set" in result.stderr
+    assert "deploy/run-prod all" not in result.stdout
