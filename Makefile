@@ -98,8 +98,9 @@ clean:
 # --- Production (README "Production"): release steps, then gunicorn + worker + one beat.
 # Needs DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, EMAIL_URL and SITE_URL; see deploy/run-prod.
 .PHONY: prod prod-smoke two-node backup-test
+# Not echoed: the production log holds log lines only (README "Logs and errors").
 prod: $(BIN)/.installed-run
-	deploy/run-prod all
+	@deploy/run-prod all
 
 # The CI checks of the production topology, runnable by hand (PostgreSQL + Redis needed).
 prod-smoke: $(BIN)/.installed-dev

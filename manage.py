@@ -1,6 +1,24 @@
 #!/usr/bin/env python
 import os
+import re
 import sys
+from pathlib import Path
+
+
+def warn_of_an_env_file_not_loaded() -> None:
+    """On the server a shell (or cron) without .env loaded ran commands on a new, empty
+    SQLite file in var/, the development default: a traceback ("no such table") or, worse,
+    an answer about the wrong database. manage.py does not read .env itself; it says so."""
+    env_file = Path(__file__).resolve().parent / ".env"
+    if os.environ.get("DATABASE_URL") or not env_file.is_file():
+        return
+    if re.search(r"^\s*(export\s+)?DATABASE_URL=", env_file.read_text(), re.MULTILINE):
+        print(
+            "manage.py: DATABASE_URL is not set, so this command runs on the development "
+            "database in var/ (SQLite), not on the one .env names; "
+            "load .env first: set -a; . ./.env; set +a",
+            file=sys.stderr,
+        )
 
 
 def main() -> None:
@@ -9,6 +27,7 @@ def main() -> None:
 
     from opo_portal.checkconfig import configuration_errors_as_one_line
 
+    warn_of_an_env_file_not_loaded()
     with configuration_errors_as_one_line():
         execute_from_command_line(sys.argv)
 

@@ -1,8 +1,16 @@
+import functools
 import logging
 import os
+import sys
 
 from celery import Celery
-from celery.signals import after_setup_logger, after_setup_task_logger, before_task_publish
+from celery.apps import worker as celery_worker
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    before_task_publish,
+    worker_shutting_down,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opo_portal.settings")
 
@@ -54,3 +62,25 @@ def _log_in_our_format(logger=None, **kwargs):
     from ops.logs import celery_handlers_in_our_format
 
     celery_handlers_in_our_format(logger)
+
+
+# On SIGTERM (a stop, a reload, `docker stop`) Celery printed a blank line and a bare
+# "worker: Warm shutdown (MainProcess)", with neither time nor level, and no JSON object
+# with LOG_FORMAT=json. Its SIGTERM handler is told to stay quiet; the line below says it.
+celery_worker.install_worker_term_handler = functools.partial(
+    celery_worker.install_worker_term_handler, verbose=False
+)
+
+
+@worker_shutting_down.connect
+def _say_shutdown_as_a_log_line(sig=None, how=None, **kwargs):
+    """Runs inside the signal handler, where a logging call could wait for ever on a lock
+    the interrupted code holds: the record is formatted (no lock) and written at once."""
+    from ops.logs import console_formatter
+
+    record = logging.LogRecord(
+        "celery.apps.worker", logging.INFO, __file__, 0, "worker: %s shutdown (%s)",
+        (how, sig), None,
+    )  # fmt: skip
+    line = console_formatter().format(record) + "\n"
+    os.write(sys.__stdout__.fileno(), line.encode())

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -7,8 +9,36 @@ from schools.integrity import in_another_schools_group, naming_another_schools_g
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
 
+class AliasesField(forms.CharField):
+    """A school's other names, typed one per line (a comma separates too), stored as the
+    list of names monitoring reads. Quotes and brackets around a name are dropped, so a
+    JSON list typed out of habit is read as its names."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        names = (name.strip().strip("\"'[]").strip() for name in re.split(r"[\n,]", value or ""))
+        return list(dict.fromkeys(name for name in names if name))
+
+
+class SchoolForm(forms.ModelForm):
+    aliases = AliasesField(
+        label=_("aliases"),
+        required=False,
+        help_text=_("Other names, hashtags and handles people use for this school, one per line."),
+    )
+
+    class Meta:
+        model = School
+        fields = ["code", "name", "aliases"]
+
+
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
+    form = SchoolForm
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 

@@ -59,3 +59,17 @@ def test_it_answers_the_favicon_without_a_page_or_a_csrf_cookie(client, db):
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.startswith(b"<svg") or b"<svg" in response.content[:200]
     assert "csrftoken" not in response.cookies
+
+
+def test_it_points_an_admin_without_a_role_to_the_admin(admin_client):
+    """The IT partner's first account (`createsuperuser`) has no school role: its home page
+    said "contact the school", with no way to the admin where schools and staff are made."""
+    response = admin_client.get(reverse("accounts:home_none"))
+    assert f'href="{reverse("admin:index")}"' in response.content.decode()
+    assert "contact op met de school" not in response.content.decode()
+
+
+def test_it_shows_no_admin_link_to_an_account_without_a_role(login, outsider):
+    response = login(outsider).get(reverse("accounts:home_none"))
+    assert reverse("admin:index") not in response.content.decode()
+    assert "contact op met de school" in response.content.decode()

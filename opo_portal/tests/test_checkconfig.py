@@ -328,3 +328,46 @@ def test_gunicorn_started_by_hand_names_a_bad_number_of_its_config_file_in_one_l
         GUNICORN_TIMEOUT="soon",
     )
     assert_one_line(result, "GUNICORN_TIMEOUT must be a whole number, got 'soon'")
+
+
+UNLOADED_ENV_MESSAGE = (
+    "manage.py: DATABASE_URL is not set, so this command runs on the development database "
+    "in var/ (SQLite), not on the one .env names; load .env first: set -a; . ./.env; set +a"
+)
+
+
+def _manage_py_beside(env_file: str | None, tmp_path: Path, **env: str):
+    """manage.py run from a copy in tmp_path, with `env_file` as the .env beside it."""
+    (tmp_path / "manage.py").write_text((ROOT / "manage.py").read_text())
+    if env_file is not None:
+        (tmp_path / ".env").write_text(env_file)
+    environment = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env}
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(tmp_path / "manage.py"), "--version"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_manage_py_says_when_the_env_file_beside_it_is_not_loaded(tmp_path):
+    """On the server the partner runs `manage.py createsuperuser` (or import_pupils, health)
+    in a shell without .env loaded: it ran on a new, empty var/db.sqlite3 and answered with
+    a traceback ("no such table: accounts_user") or "no school with code …"."""
+    result = _manage_py_beside("DATABASE_URL=postgres://opo:x@127.0.0.1/opo_portal\n", tmp_path)
+    assert result.returncode == 0
+    assert result.stderr.strip() == UNLOADED_ENV_MESSAGE
+
+
+@pytest.mark.parametrize(
+    ("env_file", "env"),
+    [
+        (None, {}),
+        ("POSTGRES_PASSWORD=x\n", {}),  # compose's .env: compose.yaml sets DATABASE_URL
+        ("DATABASE_URL=postgres://opo:x@127.0.0.1/opo_portal\n", {"DATABASE_URL": "sqlite://"}),
+    ],
+)
+def test_manage_py_is_silent_without_an_env_file_to_load(env_file, env, tmp_path):
+    result = _manage_py_beside(env_file, tmp_path, **env)
+    assert result.returncode == 0 and result.stderr == ""

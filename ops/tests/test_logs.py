@@ -349,3 +349,48 @@ def test_an_outgoing_request_is_logged_without_its_query_or_password():
     line = console.format(record)
     assert 'HTTP Request: GET https://nieuws.example:8443/zoek.rss "HTTP/1.1 200 OK"' in line
     assert "Sem" not in line and "geheim" not in line
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_a_stopping_worker_writes_log_lines_only(log_format, db):
+    """A stop or a reload (SIGTERM) made Celery print a blank line and a bare "worker: Warm
+    shutdown (MainProcess)": no time, no level, no JSON object. Every line until it exits."""
+    env = {
+        **os.environ,
+        "LOG_FORMAT": log_format,
+        "REDIS_URL": require_service("REDIS_URL"),
+        "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
+        "SECRET_KEY": "production-test-key-" + "0123456789abcdef" * 2,
+        "ALLOWED_HOSTS": "portal.example.org",
+        "EMAIL_URL": "console://",
+        "SITE_URL": "https://portal.example.org",
+        "CELERY_CONCURRENCY": "1",
+        "CELERY_QUEUES": f"logs-{uuid.uuid4().hex[:8]}",
+    }
+    process = subprocess.Popen(  # noqa: S603 - our own script
+        [str(REPO / "deploy" / "run-prod"), "worker"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(" ready." in line for line in lines):
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+        assert any(" ready." in line for line in lines), lines
+        process.terminate()
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.wait()
+    stopping = rest.splitlines()
+    assert any("shutdown" in line for line in stopping), stopping
+    for line in stopping:
+        assert_time_and_level(line)

@@ -51,3 +51,30 @@ def test_it_fails_when_the_trigger_is_missing(postgres, events):
     assert not append_only()
     with pytest.raises(CommandError):
         call_command("restore_check", stdout=io.StringIO())
+
+
+def test_it_sees_the_trigger_of_a_portal_without_any_consent_event_yet(postgres):
+    """A new portal's first backup has no consent events: an UPDATE of none fires no row
+    trigger, and the check failed every restore until the first parent answered."""
+    out = io.StringIO()
+    call_command("restore_check", stdout=out)
+    assert json.loads(out.getvalue())["append_only"] is True
+
+
+def test_it_fails_on_a_missing_trigger_without_any_consent_event(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER consent_event_append_only ON consent_consentevent")
+    assert not append_only()
+
+
+def test_it_fails_on_a_disabled_trigger_without_any_consent_event(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE consent_consentevent DISABLE TRIGGER consent_event_append_only")
+    assert not append_only()
+
+
+def test_it_names_the_part_that_failed(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER consent_event_append_only ON consent_consentevent")
+    with pytest.raises(CommandError, match="append_only"):
+        call_command("restore_check", stdout=io.StringIO())

@@ -1,5 +1,6 @@
 """deploy/run-prod refuses to start production without its settings, naming the missing one."""
 
+import json
 import os
 import subprocess
 import uuid
@@ -241,3 +242,98 @@ def test_release_names_a_database_it_cannot_reach_in_one_line(where):
     expected = "does not exist" if where == "no such database" else "Connection refused"
     assert expected in line and result.returncode == 2
     assert result.stdout == ""  # nothing was migrated, compiled or collected
+
+
+def test_make_prod_writes_no_line_of_its_own_before_the_log_lines(tmp_path):
+    """`make prod` echoed its command ("deploy/run-prod all") as the first line of the
+    production log: no time, no level, and no JSON object with LOG_FORMAT=json."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / ".installed-run").touch()  # newer than requirements.txt: no install
+    env = {k: v for k, v in os.environ.items() if k not in REQUIRED}  # run-prod stops at once
+    result = subprocess.run(  # noqa: S603 - our own Makefile
+        ["make", "--no-print-directory", "prod", f"VENV={venv}"],  # noqa: S607
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0 and "DATABASE_URL must be set" in result.stderr
+    assert "deploy/run-prod all" not in result.stdout
+
+
+def _fake_bin(tmp_path: Path, gunicorn: str) -> Path:
+    """BIN for `run-prod all` without services: python runs ops.lines for real and does
+    nothing else (checks, release); gunicorn is `gunicorn`; celery waits to be stopped."""
+    import sys
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    scripts = {
+        "python": f'[ "$1 $2" = "-m ops.lines" ] && exec {sys.executable} "$@"\nexit 0',
+        "gunicorn": gunicorn,
+        "celery": "exec sleep 60",
+    }
+    for name, body in scripts.items():
+        (bin_dir / name).write_text(f"#!/usr/bin/env bash\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    return bin_dir
+
+
+def test_all_names_the_process_that_stopped_in_a_log_line(tmp_path):
+    """When one of the three stopped, run-prod said "a process stopped; stopping the others"
+    without naming it, and bash added "line 105: 9429 Killed "$0" web": two bare lines
+    (no time, no level, no JSON object) where the partner looks for why the portal stopped."""
+    env = {
+        **os.environ,
+        **REQUIRED,
+        "LOG_FORMAT": "json",
+        "BIN": str(_fake_bin(tmp_path, "sleep 1; kill -KILL $$")),
+    }
+    result = subprocess.run(  # noqa: S603 - our own script
+        [str(REPO / "deploy" / "run-prod"), "all"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = [json.loads(line) for line in (result.stdout + result.stderr).splitlines()]
+    assert [(line["level"], line["logger"], line["message"]) for line in lines] == [
+        ("ERROR", "run-prod", "web stopped (killed by signal 9); stopping the others")
+    ]
+
+
+def test_all_reloads_on_hup_and_stops_cleanly_on_term(tmp_path):
+    """The same loop keeps running through a reload and stops with exit 0 when asked."""
+    import signal
+    import time
+
+    keeps_running = "trap 'echo reloaded' HUP; trap 'exit 0' TERM; while :; do sleep 0.1; done"
+    env = {
+        **os.environ,
+        **REQUIRED,
+        "LOG_FORMAT": "json",
+        "BIN": str(_fake_bin(tmp_path, keeps_running)),
+    }
+    (tmp_path / "bin" / "celery").write_text(f"#!/usr/bin/env bash\n{keeps_running}\n")
+    process = subprocess.Popen(  # noqa: S603 - our own script
+        [str(REPO / "deploy" / "run-prod"), "all"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(2)
+        process.send_signal(signal.SIGHUP)
+        time.sleep(3)
+        assert process.poll() is None
+        process.terminate()
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 0
+    assert out.splitlines() == ["reloaded"] and err == ""

@@ -28,17 +28,36 @@ def hashes_match() -> bool:
     return versions == stored and all(versions[pv] == h for pv, h in events)
 
 
+TRIGGER = "consent_event_append_only"
+
+
 def append_only() -> bool:
-    """The database itself refuses an UPDATE of a consent event (rolled back either way)."""
+    """The database itself refuses an UPDATE of a consent event (rolled back either way).
+
+    Without any event (a new portal's first backup) an UPDATE touches no row and fires no
+    row trigger: then the trigger must be in the catalogue and enabled."""
     if connection.vendor != "postgresql":
         return False
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE consent_consentevent SET granted = NOT granted")
+            updated = cursor.rowcount
             transaction.set_rollback(True)
     except DatabaseError as error:
         return "append-only" in str(error)
-    return False
+    return updated == 0 and _trigger_enabled()
+
+
+def _trigger_enabled() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgenabled FROM pg_trigger"
+            " WHERE tgname = %s AND tgrelid = 'consent_consentevent'::regclass",
+            [TRIGGER],
+        )
+        row = cursor.fetchone()
+    # O: fires in the usual session mode, A: always; D (disabled) and R (replica only) do not.
+    return row is not None and row[0] in ("O", "A")
 
 
 class Command(BaseCommand):
@@ -47,5 +66,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = {**fingerprint(), "hashes_ok": hashes_match(), "append_only": append_only()}
         self.stdout.write(json.dumps(result))
-        if not (result["hashes_ok"] and result["append_only"]):
-            raise CommandError("restore check failed")
+        failed = [name for name in ("hashes_ok", "append_only") if not result[name]]
+        if failed:
+            raise CommandError(f"restore check failed: {', '.join(failed)}")
