@@ -14,6 +14,7 @@ from consent.services import publication_check_create
 from monitoring.models import WatchTerm
 from opo_portal.tests.e2e_data import build_demo_class, build_monitoring, give_demo_consents
 from opo_portal.tests.e2e_support import Browser, login_cookie
+from opo_portal.tests.test_e2e_parent import TOO_SMALL_TO_TAP
 
 pytestmark = pytest.mark.e2e
 
@@ -117,3 +118,38 @@ def test_it_fits_the_boards_lists_on_a_phone(open_browser, board, school_a):
             ("drafts", "/protocol/concepten/"),
         ],
     )
+
+
+def test_it_gives_a_teachers_next_step_a_fingers_size_on_a_phone(
+    open_browser, teacher_a, school_a, group_a1, pupil_a, parent_a
+):
+    """A teacher checks seconds before posting, often on a phone: the link to the next
+    step ("Toestemming in deze groep", "Controle vóór plaatsen", "Nieuwe controle", "De
+    controle") stood alone on its line but was a line of text high, 20 px."""
+    from consent.services import consent_withdraw
+
+    demo = build_demo_class(school_a, group_a1, pupil_a, parent_a)
+    give_demo_consents(demo)
+    check = publication_check_create(
+        user=teacher_a,
+        purpose=Purpose.objects.get(code="sociale-media"),
+        media_type="photo",
+        pupils=list(demo.pupils.values()),
+    )
+    consent_withdraw(pupil=demo.pupils["Emma"], guardian=demo.parents["Emma"])
+    browser = open_as(open_browser, teacher_a, "phone-layout-teacher-taps")
+    problems = []
+    for name, path in [
+        ("home", "/start/leerkracht/"),
+        ("groups", "/toestemming/klassen/"),
+        ("group", f"/toestemming/klassen/{group_a1.pk}/"),
+        ("who-may-appear", f"/toestemming/klassen/{group_a1.pk}/wie-mag/"),
+        ("check-new", "/toestemming/controle/"),
+        ("check", f"/toestemming/controle/{check.pk}/"),
+        ("takedowns", "/toestemming/verwijderen/"),
+    ]:
+        problems += too_wide(browser, name, path)
+        small = browser.driver.execute_script(TOO_SMALL_TO_TAP)
+        if small:
+            problems.append(f"{name} ({path}) has controls too small to tap: {small}")
+    assert not problems, "\n".join(problems)
