@@ -106,3 +106,10 @@ def test_it_offers_a_parent_with_a_password_to_change_it(login, parent_a):
     html = login(parent_a).get("/accounts/email/").content.decode()
     assert '<a class="action-link" href="/accounts/password/change/">Uw wachtwoord wijzigen' in html
     assert "/accounts/password/set/" not in html
+
+
+def test_it_says_let_op_when_a_signed_in_parent_opens_the_password_reset(login, parent_a):
+    """allauth's Dutch says "Notitie: U bent al ingelogd als …", a word from a notebook."""
+    text = page_text(login(parent_a).get("/accounts/password/reset/"))
+    assert "Let op: u bent al ingelogd als Ouder A." in text
+    assert "Notitie" not in text

@@ -5,13 +5,19 @@ import datetime
 
 import pytest
 from django.core import mail
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from consent.models import ConsentEvent, Purpose
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case
 from opo_portal.tests.e2e_data import build_demo_class, build_monitoring, give_demo_consents
-from opo_portal.tests.e2e_support import DESKTOP, Browser, log_in_with_password_and_totp
+from opo_portal.tests.e2e_support import (
+    DESKTOP,
+    Browser,
+    log_in_with_password_and_totp,
+    login_cookie,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -142,3 +148,32 @@ def test_it_shows_the_board_a_school_without_a_director(
     assert "Bram Visser" in main or "1 leerling met onbeantwoorde vragen" in main
     browser.follow(f"/monitoring/zaken/{case.pk}/")
     browser.check_page("case")
+
+
+OUTLINE = """
+const s = getComputedStyle(arguments[0]);
+return {style: s.outlineStyle, width: parseFloat(s.outlineWidth)};
+"""
+
+
+def test_it_shows_where_the_keyboard_is_in_a_date_field(open_browser, director_a, school_a):
+    """Tabbing on through the report's month or a case's planned date reaches the field's
+    calendar button, inside the field: the field then matched neither :focus-visible nor
+    :focus, so no ring showed where the keyboard was."""
+    build_monitoring(school_a)
+    case = FollowUp.objects.filter(school=school_a).first()
+    browser = open_browser(DESKTOP)
+    browser.driver.get(browser.base_url + "/")
+    browser.driver.add_cookie(login_cookie(director_a))
+    for path, css in [
+        ("/monitoring/rapportage/", "input[name=month]"),
+        (f"/monitoring/zaken/{case.pk}/", "input[name=planned_for]"),
+    ]:
+        browser.open(path)
+        field = browser.tab_to(css)
+        for step in range(1, 4):  # on through the field's parts: month, year, the picker
+            browser.press(Keys.TAB)
+            if browser.focused != field:
+                break
+            ring = browser.driver.execute_script(OUTLINE, field)
+            assert ring["style"] != "none" and ring["width"] >= 2, (path, step, ring)

@@ -255,7 +255,13 @@ def test_it_fits_every_account_page_a_parent_meets_on_a_small_phone(
     browser.driver.add_cookie(login_cookie(parent_a))
     for name, path in [
         ("home", "/start/ouder/"),
+        ("my-children", "/toestemming/kinderen/"),
         ("choices", f"/toestemming/kind/{pupil_a.pk}/"),
+        ("my-data", "/toestemming/mijn-gegevens/"),
+        ("protocol", "/protocol/"),
+        ("protocol-versions", "/protocol/versies/"),
+        ("monitoring-privacy", "/monitoring/privacy/"),
+        ("confirm-access-by-code", "/accounts/reauthenticate/code/"),
         ("withdraw", f"/toestemming/kind/{pupil_a.pk}/intrekken/"),
         ("my-account", "/accounts/email/"),
         ("password-change", "/accounts/password/change/"),
@@ -263,6 +269,12 @@ def test_it_fits_every_account_page_a_parent_meets_on_a_small_phone(
         ("log-out", "/accounts/logout/"),
     ]:
         visit(name, path)
+    # A page that is not there answers 404, which the console reports as an error, so it
+    # gets the tap check without check_page.
+    browser.open("/bestaat-niet/")
+    small = browser.driver.execute_script(TOO_SMALL_TO_TAP)
+    if small:
+        failures.append(f"not-found has controls too small to tap: {small}")
     assert not failures, "\n\n".join(failures)
 
 
