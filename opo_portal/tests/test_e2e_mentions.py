@@ -14,9 +14,12 @@ from opo_portal.tests.e2e_support import DESKTOP, Browser, log_in_with_password_
 from opo_portal.tests.test_e2e_director import fill_date
 
 pytestmark = pytest.mark.e2e
+# A complaint neither the rules nor the learned layer flag (README "Known limits"); the
+# learned layer, trained on the labelled sets, flagged an earlier wording of it ("kwam
+# een uur te laat") once the own set grew: a missed complaint must stay missed here.
 MISSED = (
-    "De bus van De Vlindertuin kwam vanmiddag een uur te laat bij de kinderboerderij, "
-    "de kleuters stonden al die tijd in de wind."
+    "De kleuters van De Vlindertuin hebben vanmiddag bij de kinderboerderij een uur op de "
+    "bus gewacht, in de wind."
 )
 
 
