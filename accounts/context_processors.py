@@ -2,7 +2,9 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from accounts import page_scalars
+from accounts.middleware import session_has_totp
 from accounts.navigation import navigation_for
+from accounts.roles import requires_mfa
 
 
 def navigation(request) -> dict:
@@ -15,8 +17,19 @@ def navigation(request) -> dict:
     if not hasattr(request, "user"):
         # An error page for a request stopped before authentication (a bad Host: 400).
         return {"nav_items": [], "site_banners": []}
+    if waiting_for_totp(request):
+        # staff before TOTP set-up: every menu item and banner leads back to the set-up
+        return {"nav_items": [], "site_banners": []}
     banners = []
     for dotted_path in settings.PORTAL_BANNER_PROVIDERS:
         banners.extend(import_string(dotted_path)(request))
     scalars = page_scalars.for_request(request)
     return {"nav_items": navigation_for(request.user, scalars), "site_banners": banners}
+
+
+def waiting_for_totp(request) -> bool:
+    """Staff who have not set up TOTP yet (StaffMfaRequiredMiddleware sends them back to
+    its set-up from every page but "My account" and logging out). Asked from the session
+    first: no query for staff whose TOTP this session saw, nor for parents."""
+    user = request.user
+    return user.is_authenticated and requires_mfa(user) and not session_has_totp(request)

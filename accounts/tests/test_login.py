@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from conftest import give_totp, make_user, reauthenticate
+from schools.models import StaffMembership
 
 
 def test_it_speaks_dutch_by_default(client, db):
@@ -160,3 +161,20 @@ def test_it_sends_a_code_whatever_earlier_tests_asked(client, parent_a, earlier_
     """allauth allows 3 codes a minute per address, counted in the cache, which outlives a
     test: from the fourth test in a row the code never came (conftest forgets the counts)."""
     test_it_logs_a_parent_in_by_emailed_code(client, parent_a)
+
+
+def test_staff_without_totp_see_no_menu_that_leads_back_to_its_set_up(login, db, school_a):
+    """Every staff page sends them to TOTP set-up first: the set-up page offers only "My
+    account" and logging out, not a teacher's menu whose items all lead back to it."""
+    teacher = make_user("nieuw@example.org")
+    StaffMembership.objects.create(user=teacher, role="teacher", school=school_a)
+    client = login(teacher)
+    check_new = reverse("consent:check_new")
+    reauthenticate(client)  # allauth asks the password again before the set-up
+    setup = client.get(reverse("mfa_activate_totp"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert setup.status_code == 200
+    assert f'href="{check_new}"' not in setup.content.decode()
+    assert f'href="{reverse("account_logout")}"' in setup.content.decode()
+    give_totp(teacher)
+    home = client.get(reverse("accounts:home_teacher"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert f'href="{check_new}"' in home.content.decode()
