@@ -13,13 +13,12 @@ import socket
 import threading
 
 import pytest
-from celery._state import _set_task_join_will_block, task_join_will_block
 from django.core import mail
 from django.core.mail.backends import smtp
 from django.db import connection
 from django.utils import timezone
 
-from conftest import Free, make_user, require_service, wait_for, waits_for_a_lock
+from conftest import Free, require_service, wait_for, waits_for_a_lock
 from consent.models import TakedownTask
 from consent.services import publication_check_create, purpose_version_publish
 from consent.tests.helpers import decide, purpose
@@ -27,22 +26,19 @@ from outbox.models import Duty
 from outbox.services import duty_run
 from outbox.tests.handlers import WorkerStopped
 from outbox.tests.helpers import run_due_duties
-from schools.models import Guardianship, StaffMembership
+from schools.models import StaffMembership
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("join_flag_restored"),
+]
 
 
 @pytest.fixture(autouse=True)
 def postgres():
     require_service("DATABASE_URL")
     assert connection.vendor == "postgresql"
-
-
-@pytest.fixture(autouse=True)
-def _join_flag_restored():
-    before = task_join_will_block()
-    yield
-    _set_task_join_will_block(before)
 
 
 class SlowSink:
@@ -82,13 +78,6 @@ def sink(settings):
     finally:
         handler.answer.set()
         controller.stop()
-
-
-@pytest.fixture
-def parent_a2(pupil_a2):
-    parent = make_user("ouder.roos@example.org")
-    Guardianship.objects.create(user=parent, pupil=pupil_a2, has_parental_authority=True)
-    return parent
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ waits for a row lock the first holds (PostgreSQL says so in pg_stat_activity). N
 """
 
 import pytest
-from celery._state import _set_task_join_will_block, task_join_will_block
 from django.core import mail
 from django.db import connection
 
@@ -25,23 +24,17 @@ from consent.tests.helpers import decide, purpose
 from outbox.models import Duty
 from schools.models import Guardianship, StaffMembership
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("join_flag_restored"),
+]
 
 
 @pytest.fixture(autouse=True)
 def postgres():
     require_service("DATABASE_URL")
     assert connection.vendor == "postgresql"
-
-
-@pytest.fixture(autouse=True)
-def _join_flag_restored():
-    """Celery keeps "a task is running here" in one flag per process, which each eager
-    task sets and puts back as it found it: two threads running eager tasks at once can
-    leave it set, and a later test's result.get() would then refuse to wait."""
-    before = task_join_will_block()
-    yield
-    _set_task_join_will_block(before)
 
 
 def second_parent(pupil, email):

@@ -14,16 +14,7 @@ from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
 from outbox.models import Duty
 from outbox.services import duty_run
-from schools.models import Guardianship, StaffMembership
-
-
-@pytest.fixture
-def parent_a2(pupil_a2):
-    from conftest import make_user
-
-    parent = make_user("ouder.roos@example.org")
-    Guardianship.objects.create(user=parent, pupil=pupil_a2, has_parental_authority=True)
-    return parent
+from schools.models import StaffMembership
 
 
 @pytest.fixture
