@@ -58,6 +58,7 @@ def _site_for(tmp: Path, upstream: str = 'return 200 "ok";') -> str:
     site = CONF.read_text()
     site = site.replace("listen 443 ssl;", f"listen unix:{tmp}/portal.sock;")
     site = site.replace("listen 80;", f"listen unix:{tmp}/redirect.sock;")
+    site = re.sub(r"^\s*listen \[::\].*$", "", site, flags=re.MULTILINE)
     site = re.sub(r"^\s*ssl_certificate.*$", "", site, flags=re.MULTILINE)
     site = site.replace("/var/log/nginx/", f"{tmp}/")
     site = site.replace("/srv/opo-portal/", f"{REPO}/")
@@ -229,3 +230,27 @@ def test_every_error_page_nginx_names_exists():
     for page in pages:
         assert (REPO / alias / page.removeprefix("/_opo_errors/")).is_file(), page
     assert REPO / alias.rstrip("/") == ERRORS
+
+
+# A stand-in upstream that answers with the Host header it was given.
+ECHO_HOST = 'server {{ listen unix:{tmp}/echo.sock; return 200 "$http_host"; }}'
+
+
+@pytest.mark.parametrize("host", ["portal.example.nl", "portal.example.nl:8443"])
+def test_the_portal_is_told_the_host_with_its_port(tmp_path, host):
+    """With `Host $host` a portal served on another port than 443 built its links (the
+    login code e-mail, a password reset) without the port: they led nowhere."""
+    upstream = f"proxy_pass http://unix:{tmp_path}/echo.sock;"
+    conf = _nginx_conf(tmp_path, upstream, extra=ECHO_HOST.format(tmp=tmp_path))
+    transport = httpx.HTTPTransport(uds=str(tmp_path / "portal.sock"))
+    with _nginx(tmp_path, conf), httpx.Client(transport=transport) as client:
+        response = client.get(f"http://{host}/", headers={"Host": host})
+    assert (response.status_code, response.text) == (200, host)
+
+
+def test_it_listens_on_ipv6_where_it_listens_on_ipv4():
+    """A server whose name has an AAAA record was unreachable over IPv6."""
+    listens = directives("listen")
+    ipv4 = sorted(v for v in listens if not v.startswith("["))
+    ipv6 = sorted(v.removeprefix("[::]:") for v in listens if v.startswith("[::]:"))
+    assert ipv4 == ["443 ssl", "80"] and ipv6 == ipv4
