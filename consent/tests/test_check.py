@@ -280,17 +280,22 @@ class TestCommand:
         assert self.run("1001") == 1
 
     @pytest.mark.parametrize(
-        "bad",
+        ("bad", "line"),
         [
-            {"school": "nope"},
-            {"purpose_code": "nope"},
-            {"media": "gif"},
+            ({"school": "nope"}, "onbekende school: nope"),
+            ({"purpose_code": "nope"}, "onbekend of niet actief kanaal: nope"),
+            ({"media": "gif"}, "onbekend soort opname: gif (gebruik photo, video, audio)"),
         ],
     )
-    def test_it_exits_2_with_one_line_on_bad_input(self, capsys, pupil_a, bad):
+    def test_it_exits_2_with_one_dutch_line_on_bad_input(self, capsys, pupil_a, bad, line):
         assert self.run("1001", **bad) == 2
-        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+        assert capsys.readouterr().err.strip().splitlines() == [line]
+
+    def test_its_messages_follow_the_language_setting(self, capsys, settings, pupil_a):
+        settings.LANGUAGE_CODE = "en"
+        assert self.run("1001", school="nope") == 2
+        assert capsys.readouterr().err.strip() == "unknown school: nope"
 
     def test_it_exits_2_for_an_unknown_pupil_number(self, capsys, pupil_a, pupil_b):
         assert self.run("1001", "2001") == 2
-        assert "2001" in capsys.readouterr().err
+        assert capsys.readouterr().err.strip() == "onbekend leerlingnummer bij vlindertuin: 2001"

@@ -31,6 +31,8 @@ def test_it_adds_a_validated_source_for_a_school(school_a):
     source = Source.objects.get()
     assert (source.kind, source.school) == ("mastodon", school_a)
     assert source.next_run_at is not None
+    expected = f"bron {source.pk} toegevoegd: mastodon https://m.example/tags/vlindertuin"
+    assert out.getvalue().strip() == expected
 
 
 def test_it_adds_a_source_for_a_school_of_a_foundation_with_many_schools(school_a):
@@ -105,6 +107,7 @@ def test_it_polls_one_source_and_records_a_malformed_feed_without_crashing(feed_
     assert Post.objects.filter(source=good).count() == 2
     assert sorted(FetchRun.objects.values_list("status", flat=True)) == ["failed", "succeeded"]
     assert "unsafe XML" in out.getvalue()
+    assert f"{good.pk} {good.name}: gelukt, 2 nieuw, 0 bewerkt, 0 dubbel" in out.getvalue()
 
 
 def test_it_polls_a_single_source_by_id(feed_server):
@@ -122,5 +125,5 @@ def test_it_refuses_an_unknown_source_id():
 
 def test_it_refuses_to_poll_a_paused_source():
     source = make_source(active=False)
-    with pytest.raises(CommandError, match="paused"):
+    with pytest.raises(CommandError, match="is gepauzeerd; hervat de bron eerst"):
         call_command("poll_sources", "--source", str(source.pk))

@@ -292,7 +292,7 @@ def test_it_sweeps_from_the_command_line():
     Duty.objects.create(key="k", handler=RECORD, payload={"n": 5})
     out = StringIO()
     call_command("outbox_sweep", stdout=out)
-    assert out.getvalue().strip() == "1 duties dispatched"
+    assert out.getvalue().strip() == "1 taak aangeboden"  # the operator's language, Dutch
     assert handlers.calls == [5]
 
 

@@ -9,6 +9,7 @@ Exit 0: may be published; 1: may not; 2 (one line on stderr): bad input.
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from consent.models import MediaType
 from consent.rules import purpose_infos
@@ -48,21 +49,29 @@ class Command(BaseCommand):
     def _parse(self, options):
         school = School.objects.filter(code=options["school"]).first()
         if school is None:
-            raise BadInput(f"unknown school: {options['school']}")
+            raise BadInput(_("unknown school: %(code)s") % {"code": options["school"]})
         infos = [i for i in purpose_infos(codes=[options["purpose"]]) if i.purpose.active]
         if not infos:
-            raise BadInput(f"unknown or inactive purpose: {options['purpose']}")
+            raise BadInput(
+                _("unknown or inactive purpose: %(code)s") % {"code": options["purpose"]}
+            )
         media = options["media"]
         if media not in MediaType.values:
-            raise BadInput(f"unknown media type: {media} (use photo, video or audio)")
+            raise BadInput(
+                _("unknown media type: %(media)s (use %(choices)s)")
+                % {"media": media, "choices": ", ".join(MediaType.values)}
+            )
         numbers = [n.strip() for n in options["pupils"].split(",") if n.strip()]
         if not numbers:
-            raise BadInput("no leerlingnummers given")
+            raise BadInput(_("no leerlingnummers given"))
         found = {
             p.leerlingnummer: p
             for p in Pupil.objects.current().filter(school=school, leerlingnummer__in=numbers)
         }
         missing = [n for n in numbers if n not in found]
         if missing:
-            raise BadInput(f"unknown leerlingnummer at {school.code}: {', '.join(missing)}")
+            raise BadInput(
+                _("unknown leerlingnummer at %(school)s: %(numbers)s")
+                % {"school": school.code, "numbers": ", ".join(missing)}
+            )
         return school, infos[0], media, [found[n] for n in dict.fromkeys(numbers)]

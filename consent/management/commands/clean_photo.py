@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from consent.photo import cleaning, faces, page
 
@@ -70,8 +71,13 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(_faces_json(found)))
         else:
             self.stdout.write(
-                f"{options['output']}: {result.width} × {result.height} JPEG, "
-                f"{len(result.data)} bytes"
+                _("%(path)s: %(width)d × %(height)d JPEG, %(size)d bytes")
+                % {
+                    "path": options["output"],
+                    "width": result.width,
+                    "height": result.height,
+                    "size": len(result.data),
+                }
             )
 
 

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from monitoring.forms import SourceForm
 from schools.models import School
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if school:
             school_id = School.objects.filter(code=school).values_list("id", flat=True).first()
             if school_id is None:
-                raise CommandError(f"unknown school code: {school}")
+                raise CommandError(_("unknown school code: %(code)s") % {"code": school})
         form = SourceForm(
             {
                 "kind": kind,
@@ -38,4 +39,7 @@ class Command(BaseCommand):
         source = form.save(commit=False)
         source.next_run_at = timezone.now()
         source.save()
-        self.stdout.write(f"source {source.pk} added: {source.kind} {source.url}")
+        self.stdout.write(
+            _("source %(id)d added: %(kind)s %(url)s")
+            % {"id": source.pk, "kind": source.kind, "url": source.url}
+        )

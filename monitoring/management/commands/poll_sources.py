@@ -1,6 +1,7 @@
 """python manage.py poll_sources (--all | --source ID): the pipeline, synchronously, once."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from monitoring import services
 from monitoring.models import Source
@@ -20,20 +21,36 @@ class Command(BaseCommand):
         if source is not None:
             fetched = Source.objects.filter(pk=source).exclude(kind=Source.Kind.MANUAL)
             if not fetched.exists():
-                raise CommandError(f"no fetchable source with id {source}")
+                raise CommandError(_("no fetchable source with id %(id)d") % {"id": source})
             if not fetched.filter(active=True).exists():
-                raise CommandError(f"source {source} is paused; resume it first")
+                raise CommandError(_("source %(id)d is paused; resume it first") % {"id": source})
         classifier = services.build_classifier()
         for source_id, name in fetched.values_list("id", "name"):
             try:
                 run = services.source_poll(source_id=source_id, classifier=classifier)
             except FetchError as error:
-                self.stdout.write(f"{source_id} {name}: failed ({error})")
+                self.stdout.write(
+                    _("%(id)d %(name)s: failed (%(error)s)")
+                    % {"id": source_id, "name": name, "error": error}
+                )
                 continue
             if run is None:
-                self.stdout.write(f"{source_id} {name}: skipped, already running elsewhere")
+                self.stdout.write(
+                    _("%(id)d %(name)s: skipped, already running elsewhere")
+                    % {"id": source_id, "name": name}
+                )
             else:
                 self.stdout.write(
-                    f"{source_id} {name}: {run.status}, {run.new_count} new, "
-                    f"{run.updated_count} edited, {run.duplicate_count} duplicates"
+                    _(
+                        "%(id)d %(name)s: %(status)s, %(new)d new, %(edited)d edited, "
+                        "%(same)d duplicates"
+                    )
+                    % {
+                        "id": source_id,
+                        "name": name,
+                        "status": run.get_status_display(),
+                        "new": run.new_count,
+                        "edited": run.updated_count,
+                        "same": run.duplicate_count,
+                    }
                 )

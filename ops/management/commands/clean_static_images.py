@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from ops.static_images import svg_metadata, without_metadata
 
@@ -43,4 +44,4 @@ class Command(BaseCommand):
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_bytes(without_metadata(path, data))
             if options["verbosity"]:
-                self.stdout.write(f"cleaned {path}")
+                self.stdout.write(_("cleaned %(path)s") % {"path": path})

@@ -3,6 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
+from django.utils.translation import gettext as _
 
 from consent.models import ConsentEvent, PurposeVersion, text_hash
 
@@ -68,4 +69,4 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result))
         failed = [name for name in ("hashes_ok", "append_only") if not result[name]]
         if failed:
-            raise CommandError(f"restore check failed: {', '.join(failed)}")
+            raise CommandError(_("restore check failed: %(parts)s") % {"parts": ", ".join(failed)})

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from outbox.services import duties_sweep
 
@@ -8,4 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = duties_sweep()
-        self.stdout.write(f"{count} duties dispatched")
+        self.stdout.write(
+            ngettext("%(count)d duty dispatched", "%(count)d duties dispatched", count)
+            % {"count": count}
+        )
