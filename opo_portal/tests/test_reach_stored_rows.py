@@ -221,11 +221,36 @@ def test_a_pupil_in_another_schools_group_is_in_no_group_on_their_own_schools_pa
     rows = [row for row in xlsx if row[4] == "Visser"]
     assert rows and {row[1] for row in rows} == {None}  # no group, as in the CSV's ""
     home = _text(client.get(reverse(f"accounts:home_{who.split('_')[0]}")))
-    if who == "director_b":
-        assert "Bram Visser" in home and "groep 7" not in home and groep not in home
+    of_b = home.split(f'aria-labelledby="school-{school_b.code}"')[1].split("</section>")[0]
+    assert "Bram Visser" in of_b and "groep 7" not in of_b and groep not in of_b
+    assert "—: 1 leerling" in of_b  # the board: B has no director, so in full
     found = client.post(reverse("consent:check_new"), {"intent": "search", "q": "Visser"})
     assert "Bram Visser" in _text(found) and "Bram Visser (groep 7)" not in _text(found)
     assert "Bram Visser" in _text(client.get(reverse("consent:record", args=[pupil_b.pk])))
     if who == "director_b":
         photo = _text(client.get(reverse("photo:check")))
         assert "Bram Visser" in photo and "groep 7" not in photo
+
+
+def test_a_pupil_in_the_group_a_director_teaches_elsewhere_is_in_no_group_at_their_school(
+    login, director_a_teaching_b, school_a, group_b1, pupil_a, parent_a
+):
+    """School A's pupil stored in B's "groep 5", which A's director teaches: on the
+    director's pages (reach by school) the pupil is A's, in no group, without a link to B's
+    group (reminders for it would be a 404 at A); on the teacher's class page of B's group
+    the pupil is not listed (not of that school). Each role's reach, never the union."""
+    Pupil.objects.filter(pk=pupil_a.pk).update(group=group_b1)
+    client, groep = login(director_a_teaching_b), f"groep={group_b1.pk}"
+    coverage = _text(client.get(reverse("consent:coverage", args=[school_a.code])))
+    section = coverage.split('<section class="group-names"')[1]
+    assert ">—</h3>" in section and "Sem Bakker" in section and groep not in coverage
+    home = _text(client.get(reverse("accounts:home_director")))
+    assert "Sem Bakker" in home and groep not in home
+    found = client.post(reverse("consent:check_new"), {"intent": "search", "q": "Bakker"})
+    assert "Sem Bakker" in _text(found) and "Sem Bakker (groep 5)" not in _text(found)
+    for route in ("consent:group", "consent:group_appear"):
+        assert "Sem Bakker" not in _text(client.get(reverse(route, args=[group_b1.pk])))
+    listed = _text(client.get(reverse("consent:check_new"), {"group": group_b1.pk}))
+    assert "Sem Bakker" not in listed
+    photo = _text(client.get(reverse("photo:check")))
+    assert "Sem Bakker" in photo and "Sem Bakker (groep 5)" not in photo
