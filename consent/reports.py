@@ -44,6 +44,17 @@ class PupilRow(NamedTuple):
     def surname(self) -> str:
         return " ".join(p for p in (self.name_prefix, self.last_name) if p)
 
+    @classmethod
+    def of(cls, values) -> "PupilRow":
+        """A row as read (PUPIL_ROW_FIELDS). A pupil stored in another school's group (a
+        row `manage.py check_reach_data` lists) is in no group here, as in reach: the
+        group's name is read from the pupil's own school only, and its id goes with it,
+        so no page links to a group its reader may not reach or counts the pupil there."""
+        row = cls._make(values)
+        if row.group_name is None and row.group_id is not None:
+            return row._replace(group_id=None)
+        return row
+
 
 PUPIL_ROW_FIELDS = [
     "id",
@@ -66,7 +77,7 @@ def pupil_rows(pupils) -> list[PupilRow]:
     foundation instead (12 ms at national size for 64 pupils; bench/web/explain.py, board
     home). The subquery is unordered: Group's default ordering would join every school into
     it, for each pupil."""
-    return list(map(PupilRow._make, pupil_rows_query(pupils)))
+    return list(map(PupilRow.of, pupil_rows_query(pupils)))
 
 
 def pupil_rows_query(pupils):
@@ -260,7 +271,7 @@ def coverage_inputs(school: School, *, times: bool = False, names: bool = True) 
     With names, the gezag-holders are read once for both the rules and the reminder links.
     The school's pupils, holders and events are read as written out below (SCHOOL_*_SQL):
     through the ORM, building and reading them cost more CPU than PostgreSQL spent."""
-    pupils = list(map(PupilRow._make, sql.rows(SCHOOL_PUPILS_SQL, [school.pk], _pupils_orm)))
+    pupils = list(map(PupilRow.of, sql.rows(SCHOOL_PUPILS_SQL, [school.pk], _pupils_orm)))
     infos = purpose_infos()
     guardians: dict[int, list[Holder]] = {}
     holder_names: dict[int, str] = {}

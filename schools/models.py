@@ -127,6 +127,14 @@ class Pupil(models.Model):
             raise ValidationError({"group": message % {"school": self.school.name}})
 
     @property
+    def own_group(self) -> "Group | None":
+        """The group as reach counts it: None for a group of another school (a row stored
+        past `clean`, which `manage.py check_reach_data` lists). Staff pages name this
+        one, never a class that is not the pupil's (schools.access)."""
+        group = self.group
+        return group if group is not None and group.school_id == self.school_id else None
+
+    @property
     def is_erased(self) -> bool:
         """Erased by the retention task; the row stays as the anchor of the consent events."""
         return self.leerlingnummer.startswith(ERASED_PREFIX)

@@ -10,7 +10,7 @@ class PupilChoiceField(RowsField):
     iterator = ListedChoices  # one plain SELECT, not a server-side cursor
 
     def label_from_instance(self, pupil):
-        group = pupil.group.name if pupil.group else ""
+        group = pupil.own_group.name if pupil.own_group else ""  # as reach counts it
         return f"{pupil.full_name} ({group})" if group else pupil.full_name
 
 

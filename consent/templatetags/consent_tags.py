@@ -626,7 +626,9 @@ def pupil_picks(pupils, chosen, with_group):
                 pupil.pk,
                 " checked" if str(pupil.pk) in chosen else "",
                 conditional_escape(pupil.full_name),
-                f" ({conditional_escape(pupil.group.name)})" if with_group and pupil.group else "",
+                f" ({conditional_escape(pupil.own_group.name)})"
+                if with_group and pupil.own_group
+                else "",
             )
             for pupil in pupils
         )

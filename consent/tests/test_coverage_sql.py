@@ -165,3 +165,18 @@ def test_it_counts_reminders_per_local_day_as_the_orm_query_does(
     zone = timezone.get_current_timezone_name()
     days = dict(fetch(REMINDER_DAYS_SQL, [zone, school_a.pk, zone, start]))
     assert days == {datetime.date(2026, 3, 2): 1, datetime.date(2026, 3, 3): 1}
+
+
+def test_a_pupil_in_another_schools_group_is_in_no_group_on_both_forms(
+    postgres, school_a, group_a1, group_b1, pupil_a, monkeypatch
+):
+    """A pupil of A stored in B's group (a row check_reach_data lists) is read in no group
+    by the SQL, its ORM form and pupil_rows alike: no name, no id of B's group."""
+    Pupil.objects.filter(pk=pupil_a.pk).update(group=group_b1)
+    from_sql = coverage_inputs(school_a).pupils
+    monkeypatch.setattr(connection, "vendor", "other")  # opo_portal.sql.rows: the ORM forms
+    from_orm = coverage_inputs(school_a).pupils
+    monkeypatch.undo()
+    rows = pupil_rows(Pupil.objects.current().filter(school=school_a))
+    assert from_sql == from_orm == rows
+    assert [(row.pk, row.group_id, row.group_name) for row in rows] == [(pupil_a.pk, None, None)]

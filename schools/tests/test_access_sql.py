@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from conftest import make_pupil, make_staff
+from conftest import add_teaching, make_pupil, make_staff
 from schools.access import (
     ALL_SCHOOL_ROLES,
     GROUP_FIELDS,
@@ -242,7 +242,20 @@ def director_b_teaches_a1(w):
     StaffMembership.objects.get(user=user, role=Role.TEACHER).groups.set([w["group_a1"]])
 
 
-BAD_ROWS = [membership_names_b1, pupil_b_in_a1, a1_moved_to_b, director_b_teaches_a1]
+def director_a_teaches_b1_and_pupil_b_in_a2(w):
+    """Someone who directs A and teaches B1 (GROUPS_IN_REACH_SQL[True, True], its arms at
+    two schools), and B's pupil stored in A's other group."""
+    add_teaching(w["director_a"], w["group_b1"].school, [w["group_b1"]])
+    Pupil.objects.filter(pk=w["pupil_b"].pk).update(group=w["group_a2"])
+
+
+BAD_ROWS = [
+    membership_names_b1,
+    pupil_b_in_a1,
+    a1_moved_to_b,
+    director_b_teaches_a1,
+    director_a_teaches_b1_and_pupil_b_in_a2,
+]
 
 
 @pytest.fixture
@@ -255,7 +268,8 @@ def stored(request, group_a1, group_a2, group_b1, pupil_a, pupil_a2, pupil_b):
 @pytest.mark.parametrize("bad", BAD_ROWS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("member", CAST)
 def test_it_answers_as_the_orm_query_over_rows_the_admin_refuses(request, member, bad, stored):
-    stored |= {name: request.getfixturevalue(name) for name in ("teacher_a", "director_b")}
+    staff = ("teacher_a", "director_a", "director_b")
+    stored |= {name: request.getfixturevalue(name) for name in staff}
     bad(stored)
     user = request.getfixturevalue(member)
     found = groups_in_reach(user)

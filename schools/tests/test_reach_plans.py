@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection, transaction
 
+from accounts.models import User
 from conftest import add_teaching, require_service
 from schools.access import children_of, pupils_for_staff
 
@@ -146,7 +147,7 @@ def test_it_asks_a_taught_groups_school_by_primary_keys(request, postgres, pupil
     assert any("schools_staffmembership_pkey" in n for n in nodes)
 
 
-@pytest.mark.parametrize("who", ["teacher_a", "director_a"])
+@pytest.mark.parametrize("who", ["teacher_a", "director_a", "director_teacher"])
 def test_it_lists_the_groups_in_reach_without_reading_every_group(
     request, postgres, group_a1, group_a2, group_b1, who
 ):
@@ -183,3 +184,62 @@ def test_coverage_reads_the_gezag_holders_per_pupil(postgres, parent_a, pupil_a,
     nodes = sql_plan(getattr(reports, query), [pupil_a.school_id])
     assert unbounded_scans(nodes, "schools_guardianship") == []
     assert any(" on schools_guardianship " in n for n in nodes)
+
+
+def _foundation_of_many_groups(schools: int = 400, per_school: int = 12) -> None:
+    """Enough schools, groups and teacher memberships that reading every group costs
+    more than the reachable ones, whatever earlier tests left in the statistics."""
+    from schools.models import Group, School, StaffMembership
+
+    made = School.objects.bulk_create(
+        School(code=f"plan-{n}", name=f"Plan {n}", aliases=[]) for n in range(schools)
+    )
+    groups = Group.objects.bulk_create(
+        Group(school=school, name=f"groep {n}", school_year="2026-2027")
+        for school in made
+        for n in range(per_school)
+    )
+    users = User.objects.bulk_create(
+        User(email=f"plan-{n}@example.org", password="!") for n in range(schools)
+    )
+    memberships = StaffMembership.objects.bulk_create(
+        StaffMembership(user=user, school=school, role=StaffMembership.Role.TEACHER)
+        for user, school in zip(users, made, strict=True)
+    )
+    through = StaffMembership.groups.through
+    through.objects.bulk_create(
+        through(staffmembership=m, group=g)
+        for m, g in zip(memberships, groups[::per_school], strict=True)
+    )
+
+
+def test_it_lists_a_directing_teachers_groups_without_reading_every_group(
+    postgres, director_a, group_a1, group_a2, group_b1, pupil_b
+):
+    """Someone who directs A and teaches B1: the directed school's groups by its index and
+    the taught groups by their primary keys (a UNION of the two arms), never a read of
+    every group of the foundation (the OR of both conditions was one: bench at 6,000
+    schools). Fresh statistics of enough rows, without turning seq scans off."""
+    from schools.access import GROUPS_IN_REACH_SQL, groups_in_reach, staff_reach
+
+    user = add_teaching(director_a, group_b1.school, [group_b1])
+    _foundation_of_many_groups()
+    reach = staff_reach(user)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in ANALYZED:
+            cursor.execute(f"ANALYZE {table}")
+        cursor.execute(
+            "EXPLAIN " + GROUPS_IN_REACH_SQL[True, True], [reach.directed, reach.teaching]
+        )
+        nodes = "\n".join(row[0] for row in cursor.fetchall()).split("->")
+    assert not any("Seq Scan on schools_group " in n for n in nodes), nodes
+    assert unbounded_scans(nodes, "schools_group") == [], nodes
+    assert {g.pk for g in groups_in_reach(user)} == {group_a1.pk, group_a2.pk, group_b1.pk}
+
+
+ANALYZED = [
+    "schools_school",
+    "schools_group",
+    "schools_staffmembership",
+    "schools_staffmembership_groups",
+]
