@@ -457,6 +457,8 @@ class SchoolFinder:
             return False  # "de vlindertuin van mijn oma"
         if post.mostly_upper and _institution_before(post, index):
             return True  # "BIJ DE VLINDERTUIN": shouting hides the capital
+        if _visited_place(post, index):
+            return False  # "groep 4 heeft in de vlindertuin gespeeld"
         if _ordinary_sense(post, index) and (others or not _school_word_in_sentence(post, index)):
             # "Groep 7 van Het Zwanenhof ging naar de vlindertuin, de rupsen ...": the school
             # words are the other school's ("zwanenhof gaat met groep 3 naar het bos" stays)
@@ -569,7 +571,34 @@ def _acts_as_organisation(post: Prepared, index: int, plainly: bool = False) -> 
             and _about_own_child(post)
             and not _nature_words(post, index, range(len(words)))  # "... zagen geen vlinder"
         )
+        or (
+            any(words[k] in lx.VERDICT_WORDS or words[k] in lx.MESS_WORDS for k in after)
+            and _about_school_choice(post)
+            and not _nature_words(post, index, range(len(words)))
+        )
     )
+
+
+def _about_school_choice(post: Prepared) -> bool:
+    """'voor onze jongste gekozen', 'ik ben er klaar mee', 'kids thuis gehouden': the
+    writer chose, left or is done with it, as one does with a school, not a garden."""
+    if not post.word_set.isdisjoint(lx.SCHOOL_CHOICE_WORDS):
+        return True
+    words = post.words
+    return any((words[k], words[k + 1]) in lx.SCHOOL_CHOICE_PHRASES for k in range(len(words) - 1))
+
+
+def _visited_place(post: Prepared, index: int) -> bool:
+    """'groep 4 heeft in de vlindertuin gespeeld', 'met de klas naar de vlindertuin
+    geweest': a name after "in/naar de" in a clause where someone plays or goes out is
+    the place visited (the school is gone "op", and not played in)."""
+    if index < 2 or post.sentences[index - 2] != post.sentences[index]:
+        return False
+    words, clauses = post.words, post.clauses
+    if words[index - 1] not in lx.NAME_ARTICLES or words[index - 2] not in lx.VISIT_PREPOSITIONS:
+        return False
+    clause = clauses[index]
+    return any(words[k] in lx.VISIT_WORDS and clauses[k] == clause for k in range(len(words)))
 
 
 def _side_by_side(post: Prepared, names: list[tuple[int, _SchoolTerm]]) -> set[int]:
@@ -734,6 +763,9 @@ def _words_about(post: Prepared, index: int) -> list[int]:
     k = index + 1
     if k < len(words) and post.sentences[k] == sentence and clauses[k] != clauses[index]:
         return [j for j in range(k, len(words)) if clauses[j] == clauses[k]]
+    if k < len(words) and _first_word(post, index) and post.sentences[k] != sentence:
+        # "Esdoorn.↵nooit meer.↵slechtste keuze ...": a name alone is the post's topic
+        return [j for j in range(k, len(words)) if words[j] not in lx.FILLER_WORDS]
     about: list[int] = []
     while k < len(words) and len(about) < 4 and post.sentences[k] == sentence:
         if words[k] not in lx.FILLER_WORDS and not words[k].isdigit():
