@@ -3,6 +3,7 @@
 from . import lexicon as lx
 from .context import CATEGORIES, Classification, Context, FlagResult
 from .learned import LearnedLayer
+from .register import RegisterFinder
 from .rules import (
     INSULT,
     NEG,
@@ -23,7 +24,7 @@ from .rules import (
     silent_school_evidence,
     verify_evidence,
 )
-from .schools import RegisterFinder, SchoolFinder, SchoolHits
+from .schools import SchoolFinder, SchoolHits
 from .text import Prepared
 
 _REDACTED = "…"

@@ -11,7 +11,7 @@ from itertools import product
 
 from . import lexicon as lx
 from .patterns import Entry, Match, PatternSet
-from .schools import PupilHit
+from .register import PupilHit
 from .text import Prepared, squeeze
 
 RULE_VERSION = "2026.12.9"
