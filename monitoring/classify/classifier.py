@@ -3,6 +3,7 @@
 from . import lexicon as lx
 from .context import CATEGORIES, Classification, Context, FlagResult
 from .learned import LearnedLayer
+from .register import RegisterFinder
 from .rules import (
     INSULT,
     NEG,
@@ -23,7 +24,7 @@ from .rules import (
     silent_school_evidence,
     verify_evidence,
 )
-from .schools import RegisterFinder, SchoolFinder, SchoolHits
+from .schools import SchoolFinder, SchoolHits
 from .text import Prepared
 
 _REDACTED = "…"
@@ -59,7 +60,8 @@ class Classifier:
         if post.mostly_upper and len(post.words) >= 6 and ev.score(NEG) > 0:
             ev.add(NEG, "capitals", 0.15)
         sarcastic = sarcasm(post, matches, positives, ev)
-        if praise_of_pupil_only(post, positives, pupils) or ev.score(INSULT) >= 0.7:
+        of_pupils = praise_of_pupil_only(post, positives, pupils)
+        if of_pupils or ev.score(INSULT) >= 0.7:
             ev.terms.pop(POS, None)
         elif sarcastic:
             _drop_winked_praise(post, hits, ev)
@@ -72,7 +74,13 @@ class Classifier:
         version = RULE_VERSION
         if self.learned is not None:
             rules_only = flags
-            flags = self._add_learned(text, flags, frozenset(" ".join(school_terms).split()))
+            # praise the rules read as of pupils only is no praise the layer may add back
+            flags = self._add_learned(
+                text,
+                flags,
+                frozenset(" ".join(school_terms).split()),
+                skip=frozenset({POS}) if of_pupils else frozenset(),
+            )
             learned = tuple(f for f in flags if f not in rules_only)
             per_school = {code: _merged(own, learned) for code, own in per_school.items()}
             version = f"{RULE_VERSION}+learned-{self.learned.version}"
@@ -85,11 +93,15 @@ class Classifier:
         return FlagResult(flag.category, flag.score, self._redact(flag.matched))
 
     def _add_learned(
-        self, text: str, flags: tuple[FlagResult, ...], school_words: frozenset[str]
+        self,
+        text: str,
+        flags: tuple[FlagResult, ...],
+        school_words: frozenset[str],
+        skip: frozenset[str] = frozenset(),
     ) -> tuple[FlagResult, ...]:
         """Flags the rules missed but the learned layer finds, in CATEGORIES order; matched
         terms are "learned:v<version>" and the words that weighed most."""
-        have = {f.category for f in flags}
+        have = {f.category for f in flags} | skip
         extra = {
             category: FlagResult(
                 category,

@@ -17,7 +17,7 @@ from pathlib import Path
 from .classifier import Classifier
 from .context import CATEGORIES, context_from_file
 from .learned import LearnedLayer, examples_from_labelled, train
-from .schools import RegisterFinder
+from .register import RegisterFinder
 
 DEVSET = Path(__file__).resolve().parent / "devset"
 

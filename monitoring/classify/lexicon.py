@@ -192,8 +192,30 @@ VERDICT_WORDS = frozenset(
         "uitstekend", "klasse", "slecht", "slechter", "slechtst", "waardeloos", "drama",
         "ramp", "rampzalig", "matig", "bagger", "belabberd", "beroerd", "schandalig",
         "dramatisch", "aanrader", "afrader", "good", "great", "bad", "terrible", "awful",
+        "slechtste",
     }
 )  # fmt: skip
+# A bare name first in its sentence and judged ("Zwanehof is slecht", "vlindertuin top") is
+# the school in a post about choosing or leaving it, or about being done with it: a garden
+# is visited, not chosen for a child ("zo blij dat we voor onze jongste gekozen hebben",
+# "ik ben er klaar mee", "kids maar thuis gehouden").
+SCHOOL_CHOICE_WORDS = frozenset(
+    {
+        "gekozen", "kiezen", "keuze", "ingeschreven", "inschrijven", "aangemeld",
+        "aanmelden", "uitgeschreven", "weggehaald", "overgestapt", "overstappen",
+        "thuisgehouden",
+    }
+)  # fmt: skip
+SCHOOL_CHOICE_PHRASES = (("klaar", "mee"), ("thuis", "gehouden"), ("thuis", "houden"))
+# A lower-case bare name after "in de"/"naar de" where a class plays or goes is the garden
+# visited ("groep 4 heeft in de vlindertuin gespeeld"); the school is gone to, not played in.
+VISIT_WORDS = frozenset(
+    {
+        "gespeeld", "spelen", "speelden", "geweest", "gewandeld", "wandelen", "gefietst",
+        "uitje", "uitstapje", "excursie", "bezocht", "bezoeken", "gepicknickt", "picknick",
+    }
+)  # fmt: skip
+VISIT_PREPOSITIONS = frozenset({"in", "naar"})
 # The bare name compounded with a school person: "vlindertuinjuf", "zwanenhofouders"
 NAME_COMPOUND_HEADS = (
     "juf", "juffen", "meester", "meesters", "directeur", "directrice", "ouders",
@@ -430,6 +452,11 @@ PRAISE_TARGETS = frozenset(
         "staff", "teachers", "teacher", "organisatie",
     }
 )  # fmt: skip
+# Praise of how someone looks: under a picture of children it praises the children, not
+# the school ("wat zien ze er mooi uit", "staan er mooi op", "zo schattig"; emoji beside
+# it likewise). "ze zingen zo mooi" praises what they do, an activity of the school.
+LOOKS_PRAISE = frozenset({"schattig", "schattige", "snoezig", "stralen", "stralend"})
+LOOKS_VERBS = frozenset({"ziet", "zien", "zag", "zagen", "staat", "staan", "stond", "stonden"})
 # A positive term followed by one of these, with complaints around, is sarcasm.
 SARCASM_AFTER = frozenset({"weer", "alweer", "again", "hoor"})
 SARCASM = [
@@ -567,7 +594,8 @@ CHILDREN_WORDS = frozenset(
         "kinderen", "kinders", "kids", "klas", "klassen", "klasgenoten", "klasgenootjes",
         "leerlingen", "kleuters", "kleutertjes", "groep", "groepen", "groepje", "schoolfoto",
         "klassenfoto", "groepsfoto", "kanjers", "toppers", "pupils", "children", "class",
-        "meiden", "jongens", "meisjes", "vriendjes", "vriendinnetjes",
+        "meiden", "jongens", "meisjes", "vriendjes", "vriendinnetjes", "kindjes",
+        "kindertjes",
     }
 )  # fmt: skip
 # Personal details of a third party: health, divorce, address, results.

@@ -11,10 +11,10 @@ from itertools import product
 
 from . import lexicon as lx
 from .patterns import Entry, Match, PatternSet
-from .schools import PupilHit
+from .register import PupilHit
 from .text import Prepared, squeeze
 
-RULE_VERSION = "2026.12.8"
+RULE_VERSION = "2026.12.9"
 
 NEG, POS, INSULT, VERIFY, SENSITIVE, SARCASM, SARCASM_HINT, RESOLVED, EVENT_DATE = (
     "negative_experience",
@@ -446,8 +446,21 @@ def sarcasm(post: Prepared, matches: list[Match], positives: list[Match], ev: Ev
 
 
 def praise_of_pupil_only(post: Prepared, positives: list[Match], pupils: list[PupilHit]) -> bool:
-    if not pupils:
+    """Praise of a named pupil, or of how the children in a picture look ("wat zien ze er
+    mooi uit" under a class photo), with no staff or school praised beside it."""
+    if not pupils and not _looks_of_pictured_children(post, positives):
         return False
     sentences = {post.sentences[m.start] for m in positives} or set(post.sentences)
     targets = {w for w, s in zip(post.words, post.sentences, strict=True) if s in sentences}
     return not targets & lx.PRAISE_TARGETS
+
+
+def _looks_of_pictured_children(post: Prepared, positives: list[Match]) -> bool:
+    """A post with a picture of children whose every praise word is about looks."""
+    if not post.has_media or post.word_set.isdisjoint(lx.CHILDREN_WORDS):
+        return False
+    words, sentences = post.words, post.sentences
+    looking = {s for w, s in zip(words, sentences, strict=True) if w in lx.LOOKS_VERBS}
+    return all(
+        words[m.start] in lx.LOOKS_PRAISE or sentences[m.start] in looking for m in positives
+    )

@@ -9,7 +9,7 @@ from monitoring.classify.evaluate import DEVSET, evaluate
 MACRO_F1_FLOOR = 0.95
 LABEL_FLOOR = 0.85
 LABELS = ("negative_experience", "insult", "privacy", "verify_fact", "positive", "schools")
-SETS = {"devset": (DEVSET, 60), "ownset": (DEVSET.parent / "ownset", 190)}
+SETS = {"devset": (DEVSET, 60), "ownset": (DEVSET.parent / "ownset", 205)}
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))

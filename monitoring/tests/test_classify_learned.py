@@ -95,3 +95,30 @@ def test_it_scores_held_out_folds_in_its_evaluation():
     row = evaluation["negative_experience"]
     assert row["tp"] + row["fn"] == 6
     assert 0.0 <= row["precision"] <= 1.0 and 0.0 <= row["recall"] <= 1.0
+
+
+def looks_examples():
+    yes = [
+        "wat zien ze er mooi uit op de foto",
+        "wat staan ze er mooi op, zo schattig",
+        "mooie foto, wat zien ze er mooi uit",
+    ]
+    no = [
+        "de verwarming is kapot en de kinderen zitten in hun jas",
+        "de nieuwsbrief staat online",
+        "weer geen bericht van school",
+    ]
+    return [L.Example(t, {"positive": True}) for t in yes] + [
+        L.Example(t, {"positive": False}) for t in no
+    ]
+
+
+def test_it_adds_no_learned_praise_where_the_rules_found_praise_of_pupils_only():
+    # p-058, p-021: the rules read how pictured children look as praise of the children
+    layer = L.train(looks_examples())
+    layer.thresholds["positive"] = 0.5
+    classifier = Classifier(CONTEXT, learned=layer)
+    text = "De klassenfoto van groep 5 van Het Zwanenhof! wat zien ze er mooi uit"
+    assert classifier.classify(text, has_media=True).categories == ("privacy",)
+    # without a picture it is no praise of pictured children: the learned layer may add it
+    assert "positive" in classifier.classify("Het Zwanenhof: wat zien ze er mooi uit").categories

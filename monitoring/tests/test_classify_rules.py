@@ -532,3 +532,31 @@ def test_it_knows_a_capitalised_first_name_after_a_possessive_as_the_pupil(class
 )
 def test_it_keeps_the_storm_weather(classifier, text, expected):
     assert categories(classifier, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # how the children in a picture look is praise of the children, not of the school
+        "De klassenfoto van groep 5 van Het Zwanenhof is binnen! wat zien ze er mooi uit 😍",
+        "wat staan de kindjes van Het Zwanenhof er mooi op in de krant 📸 zo schattig",
+        "hoe mooi onze meid en haar vriendinnetjes op de foto staan bij Het Zwanenhof",
+    ],
+)
+def test_it_counts_no_praise_for_how_pictured_children_look(classifier, text):
+    assert categories(classifier, text, has_media=True) == {"privacy"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what the pictured children do, or staff praised beside their looks, stays praise
+        "Filmpje van de kerstmusical van groep 5 van Het Zwanenhof, ze zingen zo mooi!",
+        "Foto van groep 5 van Het Zwanenhof: wat zien ze er mooi uit, de juf heeft het top"
+        " geregeld",
+        "Mooie foto's van de kerstviering op Het Zwanenhof, de juffen hebben het fantastisch"
+        " georganiseerd 👏 kinderen genoten",
+    ],
+)
+def test_it_keeps_praise_of_what_pictured_children_do(classifier, text):
+    assert categories(classifier, text, has_media=True) == {"privacy", "positive"}

@@ -773,3 +773,65 @@ def test_it_keeps_names_not_judged_as_schools_ordinary_words(classifier, text):
 )
 def test_it_finds_a_first_name_that_lets_nothing_be_known(classifier, text, found):
     assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a name first and judged, in a post about choosing, leaving or being done with it
+        ("Zwanehof is slecht, ik ben er klaar mee", {"zwanenhof"}),
+        ("Zwanehof is gewoon slecht. ik ben er echt klaar mee 😤", {"zwanenhof"}),
+        (
+            "vlindertuin top, zo blij dat we daar voor onze jongste gekozen hebben 🥰",
+            {"vlindertuin"},
+        ),
+        (
+            "Vlindertuin is een rommeltje geworden, wij zijn er klaar mee\n"
+            "kids maar thuis gehouden",
+            {"vlindertuin"},
+        ),
+        # a name alone as a sentence is the post's topic
+        ("Esdoorn.\nnooit meer.\nslechtste keuze ooit voor ons kind", {"esdoorn"}),
+    ],
+)
+def test_it_finds_a_first_name_judged_as_a_school_chosen_or_left(classifier, text, found):
+    assert schools(classifier, text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vlindertuin top",  # a garden can be top
+        "Vlindertuin top, onze jongste vond het geweldig",  # a day out with a child
+        "vlindertuin top vandaag, zoveel vlinders gezien met de kids 🦋, daar kies ik voor",
+        "Esdoorn is slecht gesnoeid, ik ben er klaar mee",  # a tree that was pruned
+        "Zwanenhof is slecht onderhouden, het riet staat tot aan het water, klaar mee",
+        "Esdoorn.\nprachtig in de herfst",
+    ],
+)
+def test_it_keeps_a_judged_garden_or_tree_no_school(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de kinderen van groep 4 hebben vandaag in de vlindertuin gespeeld, heerlijk weertje",
+        "na school met de klas naar de vlindertuin achter de kerk geweest, juf had limonade mee",
+        "groep 6 op excursie naar de vlindertuin 🚌",
+    ],
+)
+def test_it_knows_a_garden_a_class_visits(classifier, text):
+    assert schools(classifier, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de kinderen van groep 4 van de vlindertuin moesten weer buiten spelen ipv gym",
+        "groep 4 van De Vlindertuin heeft in de Vlindertuin gespeeld",  # a proper noun
+        "mijn zoon gaat naar de vlindertuin, groep 3 is top",
+    ],
+)
+def test_it_still_finds_a_school_beside_play(classifier, text):
+    assert schools(classifier, text) == {"vlindertuin"}

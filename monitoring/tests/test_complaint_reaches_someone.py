@@ -77,6 +77,9 @@ KNOWN_COMPLAINTS = (
     # the known misses of the second pass (RULE_VERSION 2026.12.7)
     "Zwanehof is een puinhoop, mijn dochter komt elke dag huilend thuis",
     "Van het Zwanen-\nhof nog steeds geen rapport gehad",
+    # the known misses of the third pass (RULE_VERSION 2026.12.8)
+    "Zwanehof is slecht, ik ben er klaar mee",
+    "Zwanenhof.\nnooit meer.\nslechtste keuze ooit voor ons kind",
 )
 
 
