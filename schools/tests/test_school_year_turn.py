@@ -30,9 +30,7 @@ def test_it_dates_the_leavers_of_the_first_import_of_a_year_at_the_end_of_the_la
     assert Pupil.objects.get(pk=pupil_a.pk).group.school_year == "2027-2028"
 
 
-def test_it_dates_the_leavers_of_a_later_import_in_the_year_on_the_day(
-    school_a, pupil_a, pupil_a2
-):
+def test_it_dates_the_leavers_of_a_later_import_in_the_year_on_the_day(school_a, pupil_a, pupil_a2):
     _import(
         school_a,
         datetime.date(2027, 9, 1),
