@@ -64,3 +64,10 @@ def test_the_check_opens_on_this_years_class_and_names_each_groups_year(
     moved = Pupil.objects.get(pk=pupil_a.pk)
     assert moved.group_id == moved_up.pk
     assert moved.full_name in _text(response)
+
+
+def test_the_check_says_why_last_years_class_list_is_empty(login, teacher_a, moved_up):
+    with time_machine.travel(FIRST_SEPTEMBER, tick=False):
+        text = _text(login(teacher_a).get(reverse("consent:check_new")))
+    assert "2026-2027 is een eerder schooljaar" in text
+    assert "groep van schooljaar 2027-2028" in text

@@ -291,6 +291,7 @@ def check_new(request):
         "school_first": school_first,
         "school": school,
         "search": search,
+        "school_year": current_school_year(timezone.localdate()),
     }
     return render(request, "consent/check_new.html", context)
 
