@@ -15,7 +15,7 @@ from django.utils import timezone
 from consent.models import MediaType, ReminderSent, TakedownTask
 from consent.reports import PupilRow, answer_rows, gezag_names, pupil_rows
 from consent.rules import State, answers_state, latest_answers, purpose_infos
-from consent.services import REMINDER_PAUSE
+from consent.services import reminded_since
 from monitoring.models import SOURCE_FAILING, FollowUp, Source
 from policy.models import ProtocolVersion
 from policy.selectors import confirmation_counts
@@ -104,7 +104,7 @@ class Overview:
 def _recent_reminders(school_ids, now) -> dict[int, datetime.date]:
     holders = Guardianship.objects.filter(pupil__school_id__in=school_ids).values("user_id")
     rows = ReminderSent.objects.filter(
-        user_id__in=holders, sent_at__gt=now - REMINDER_PAUSE
+        user_id__in=holders, sent_at__gt=reminded_since(now)
     ).values_list("user_id", "sent_at")
     latest: dict[int, datetime.date] = {}
     for user_id, sent_at in rows:

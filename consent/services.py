@@ -1060,6 +1060,14 @@ def parents_without_answers(*, school: School) -> set[int]:
 REMINDER_PAUSE = datetime.timedelta(days=7)
 
 
+def reminded_since(now: datetime.datetime) -> datetime.datetime:
+    """The moment REMINDER_PAUSE before `now` on the school's clock: Python subtracts days
+    from a local time by the wall clock, so Monday 9:00 is a week after last Monday 9:00
+    also across a change of summer time (from a UTC time it was 167 hours in March, and
+    the parent still "reminded in the last 7 days")."""
+    return timezone.localtime(now, timezone.get_default_timezone()) - REMINDER_PAUSE
+
+
 @dataclass(frozen=True)
 class ReminderPlan:
     """Who gets a reminder, and why the others do not. Counts are parents (e-mail addresses)."""
@@ -1110,7 +1118,7 @@ def reminder_plan(
 def _reminded_lately(user_ids: set[int], now: datetime.datetime) -> dict[int, bool]:
     """Of these parents, those an e-mail reaches, each with whether a reminder went out to
     them in the last 7 days. One query (none for nobody)."""
-    lately = ReminderSent.objects.filter(user_id=OuterRef("pk"), sent_at__gt=now - REMINDER_PAUSE)
+    lately = ReminderSent.objects.filter(user_id=OuterRef("pk"), sent_at__gt=reminded_since(now))
     users = emailed_users().filter(pk__in=user_ids).annotate(reminded=Exists(lately))
     return dict(users.order_by().values_list("pk", "reminded"))
 

@@ -142,6 +142,15 @@ class WatchTermForm(SchoolOfTheFoundation):
         return data
 
 
+def _from_2000(day):
+    """A conversation's date: 1900 or year 1 is a typo (the portal and the posts it
+    follows up are of this century), and it left the conversation out of every month's
+    report."""
+    if day is not None and day.year < 2000:
+        raise ValidationError(_("Choose a date from 2000 on."))
+    return day
+
+
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=FollowUp.Status.choices)
     assigned_to = forms.ModelChoiceField(label=_("assigned to"), queryset=None, required=False)
@@ -161,6 +170,12 @@ class FollowUpForm(forms.Form):
     # the case as this form was read (FollowUp.version_token): another director's save
     # meanwhile is not overwritten (services.followup_update)
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_planned_for(self):
+        return _from_2000(self.cleaned_data["planned_for"])
+
+    def clean_held_on(self):
+        return _from_2000(self.cleaned_data["held_on"])
 
     def __init__(self, *args, staff, can_assign=True, **kwargs):
         super().__init__(*args, **kwargs)

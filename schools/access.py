@@ -278,13 +278,14 @@ def get_group_for_user(user, pk) -> Group:
     return group
 
 
-# Group.objects.select_related("school").order_by("school__name", "name") filtered as
+# Group.objects.select_related("school").order_by("school__name", "-school_year", "name")
+# filtered as
 # GROUP_IN_REACH_SQL, for every group in reach: the class list and the check's groups.
 # Only the user's own conditions: one for no ids at all made PostgreSQL read every group.
 _GROUPS = (
     "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
     " FROM schools_group g JOIN schools_school s ON s.id = g.school_id{}"
-    " ORDER BY s.name, g.name"
+    " ORDER BY s.name, g.school_year DESC, g.name"
 )
 _DIRECTED_GROUPS = "g.school_id = ANY(%s)"
 _TAUGHT_GROUPS = f"(g.id, g.school_id) IN ({_TAUGHT_PAIRS})"
@@ -305,7 +306,9 @@ GROUPS_IN_REACH_SQL = {
 
 def groups_in_reach(user, *, publishing: bool = False) -> list[Group]:
     """Groups the user teaches, directs (director) or oversees (board, privacy officer),
-    by school name and name, each with its school. From the memberships already loaded.
+    by school name, school year (the newest first: the class list opens on this year's
+    first group, not on last year's emptied one) and name, each with its school. From
+    the memberships already loaded.
 
     `publishing`: the groups whose pupils the user may put in a publication check, as
     pupils_for_staff: the privacy officer's reach of every school is for reading, so a
@@ -335,11 +338,14 @@ def groups_of_schools(schools: list[School]) -> list[Group]:
     by_id = {school.pk: school for school in schools}
     order = {school.pk: index for index, school in enumerate(schools)}
     groups = list(
-        Group.objects.filter(school_id__in=list(by_id)).only(*GROUP_FIELDS).order_by("name", "id")
+        Group.objects.filter(school_id__in=list(by_id))
+        .only(*GROUP_FIELDS)
+        .order_by("-school_year", "name", "id")
     )
     for group in groups:
         group.school = by_id[group.school_id]
-    return sorted(groups, key=lambda g: order[g.school_id])  # stable: by name within a school
+    # stable: by school year (newest first) and name within a school
+    return sorted(groups, key=lambda g: order[g.school_id])
 
 
 _ALIASES = School._meta.get_field("aliases")

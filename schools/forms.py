@@ -1,10 +1,18 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.converters import BIGINT_MAX
-from schools.importer import NotTextError, WorkbookTooLargeError, read_text, too_large_workbook
+from schools.importer import (
+    NotTextError,
+    WorkbookTooLargeError,
+    read_text,
+    school_year_for,
+    too_large_workbook,
+)
 from schools.models import School
 from schools.search import school_field_choice
 
@@ -58,6 +66,11 @@ def _beyond_any_row(pk) -> bool:
         return False  # not a number: the field's own check says so
 
 
+# A list for next school year is offered in the last two months of a school year: schools
+# make next year's groups in June and July (README "Pupil import").
+NEXT_YEAR_MONTHS = (6, 7)
+
+
 class PupilImportForm(forms.Form):
     school = forms.ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), to_field_name="code", empty_label=None
@@ -80,9 +93,18 @@ class PupilImportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, schools, **kwargs):
+    next_school_year = forms.BooleanField(required=False)
+
+    def __init__(self, *args, schools, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.asks_code = school_field_choice(self.fields["school"], schools)
+        if today.month not in NEXT_YEAR_MONTHS:
+            del self.fields["next_school_year"]
+        else:
+            year = school_year_for(today, next_year=True)
+            self.fields["next_school_year"].label = _(
+                "This is the list for next school year (%(year)s): its groups are that year's"
+            ) % {"year": year}
 
     def clean_file(self) -> str:
         """The decoded text of the uploaded file."""

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -64,9 +65,10 @@ __all__ = [
 ]
 
 
-def school_year_for(day: datetime.date) -> str:
-    """The school year a day falls in; a new year starts on 1 August ("2026-2027")."""
-    start = day.year if day.month >= 8 else day.year - 1
+def school_year_for(day: datetime.date, *, next_year: bool = False) -> str:
+    """The school year a day falls in; a new year starts on 1 August ("2026-2027").
+    `next_year`: the one after it (a list for next year, imported in July)."""
+    start = (day.year if day.month >= 8 else day.year - 1) + (1 if next_year else 0)
     return f"{start}-{start + 1}"
 
 
@@ -131,11 +133,14 @@ class _Plan:
     changed_links: list[Guardianship] = field(default_factory=list)
     pupils: dict[str, Pupil] = field(default_factory=dict)
     current: int = 0  # the school's pupils who had not left before this import
+    first_of_year: bool = False  # the school had no group of this school year yet
+    left_on: datetime.date | None = None  # the day the pupils missing from the file left
 
 
 def _plan_groups(plan: _Plan, school: School, school_year: str, rows: list[PupilRow]) -> None:
     existing = Group.objects.filter(school=school, school_year=school_year)
     plan.groups = {group.name.casefold(): group for group in existing}
+    plan.first_of_year = not plan.groups
     for row in rows:
         key = row.group_name.casefold()
         if key not in plan.groups:
@@ -187,6 +192,15 @@ def _plan_pupils(plan: _Plan, school: School, rows: list[PupilRow], report: Impo
         for number, pupil in plan.pupils.items()
         if pupil.pk and pupil.left_on is None and number not in in_file
     ]
+
+
+def _left_last_year(plan: _Plan, report: ImportReport) -> str:
+    message = _(
+        "This is the first import of school year %(year)s: the %(count)d pupils who are not "
+        "in the file are marked as left on %(day)s, the last day of the previous school year."
+    )
+    day = date_format(plan.left_on, "j F Y")
+    return message % {"year": report.school_year, "count": len(plan.leaving_ids), "day": day}
 
 
 # Below this many pupils (a new school) any share may leave without a question.
@@ -285,6 +299,18 @@ def _unusable_password() -> str:
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
+def leaving_day(plan: _Plan, school_year: str, today: datetime.date) -> datetime.date:
+    """The day the pupils missing from the file left: today, except in the school's first
+    import of a school year (no group of that year yet), whose missing pupils were in
+    none of its lists: they left at the end of the previous school year (31 July), or
+    today when that is still to come (next year's list, imported in July). Dated on the
+    import's day, the leavers of groep 8 imported in September kept a whole school year
+    longer before erasure (schools.services.erase_after)."""
+    if plan.first_of_year:
+        return min(today, datetime.date(int(school_year[:4]), 7, 31))
+    return today
+
+
 def _apply(plan: _Plan, today: datetime.date) -> None:
     # links of a parent and a pupil who existed before: the parent may have answered for
     # the pupil under an earlier link, and those answers count again
@@ -303,7 +329,7 @@ def _apply(plan: _Plan, today: datetime.date) -> None:
         batch_size=BATCH_SIZE,
     )
     if plan.leaving_ids:
-        Pupil.objects.filter(pk__in=plan.leaving_ids).update(left_on=today)
+        Pupil.objects.filter(pk__in=plan.leaving_ids).update(left_on=plan.left_on)
     if plan.new_users:
         for user in plan.new_users.values():
             user.password = _unusable_password()
@@ -371,22 +397,25 @@ def pupils_import(
     today: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None,
     allow_most_leaving: bool = False,
+    next_school_year: bool = False,
 ) -> ImportReport:
     """Import a decoded CSV file into `school`: everything, or (on any error) nothing.
 
     A file that would mark more than half of the school's pupils as left (another school's
     export, chosen by mistake) is refused unless `allow_most_leaving`; a dry run warns.
 
-    Groups are those of the current school year, created when missing. Pupils are matched
+    Groups are those of the current school year (`next_school_year`: of the next one, a
+    list for next year imported in June or July), created when missing. Pupils are matched
     on leerlingnummer; pupils of the school missing from the file are marked as left
-    today. Parents become users without a usable password (they log in by e-mailed code);
+    today (in the school's first import of a school year: on 31 July, leaving_day).
+    Parents become users without a usable password (they log in by e-mailed code);
     their links are added or their gezag updated, never removed by an import.
     """
     today = today or timezone.localdate()
     report = ImportReport(
         school_code=school.code,
         school_name=school.name,
-        school_year=school_year_for(today),
+        school_year=school_year_for(today, next_year=next_school_year),
         dry_run=dry_run,
     )
     parsed = parse_pupil_file(text, today=today, progress=progress)
@@ -413,6 +442,9 @@ def pupils_import(
                 logger.info("pupil import refused: school=%s most pupils would leave", school.code)
                 return report
         _plan_guardians(plan, school, parsed.rows, report)
+        plan.left_on = leaving_day(plan, report.school_year, today)
+        if plan.leaving_ids and plan.left_on != today:
+            report.warnings.append(_left_last_year(plan, report))
         report.created = len(plan.new_pupils)
         report.updated = len(plan.changed_pupils)
         report.left = len(plan.leaving_ids)

@@ -144,6 +144,18 @@ class ParsedFile:
     ignored_columns: list[str] = field(default_factory=list)
 
 
+# No pupil of a primary school (special education included) is older: an older birth date
+# is a typo or an empty date cell as some exports write it (1900, year 1).
+OLDEST_PUPIL_YEARS = 20
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def bad_row(row: int, reason: str) -> str:
     # "rij N" is the format schools know from the issue and their spreadsheets; the
     # reason is a whole translated sentence naming the column.
@@ -405,6 +417,17 @@ def _read_row(
                     number,
                     _("geboortedatum “%(value)s” lies in the future")
                     % {"value": values["geboortedatum"]},
+                )
+            )
+        elif birth_date < _years_before(today, OLDEST_PUPIL_YEARS):
+            errors.append(
+                bad_row(
+                    number,
+                    _(
+                        "geboortedatum “%(value)s” lies more than %(years)s years back; no "
+                        "pupil of a primary school is that old"
+                    )
+                    % {"value": values["geboortedatum"], "years": OLDEST_PUPIL_YEARS},
                 )
             )
     guardians = []

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from schools.access import get_school_for_import, require_role, schools_for_import
@@ -34,6 +35,7 @@ def _import_pupils(request):
         request.FILES if posted else None,
         schools=schools_for_import(request.user),
         initial={"school": school},
+        today=timezone.localdate(),
     )
     report = None
     if posted and form.is_valid():
@@ -42,6 +44,7 @@ def _import_pupils(request):
             text=form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
             allow_most_leaving=form.cleaned_data["allow_most_leaving"],
+            next_school_year=form.cleaned_data.get("next_school_year", False),
         )
     context = {
         "search": school_search(form.fields["school"].queryset, request.GET)

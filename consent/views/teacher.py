@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,6 +24,7 @@ from consent.forms import AppearanceForm, AppearQuestionForm, CheckForm, Overvie
 from consent.models import MediaType, PublicationCheck, TakedownTask
 from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
 from consent.services import (
+    current_school_year,
     publication_check_adjust,
     publication_check_create,
     takedown_complete,
@@ -56,7 +58,7 @@ def _reachable_groups(user):
 
     By ids from the memberships already loaded: no OR over two join chains, no DISTINCT.
     """
-    groups = Group.objects.select_related("school").order_by("school__name", "name")
+    groups = Group.objects.select_related("school").order_by("school__name", "-school_year", "name")
     if sees_all_schools(user):
         return groups
     directed = directed_schools(user).values("id") if has_role(user, Role.DIRECTOR) else None
@@ -79,17 +81,29 @@ def overview(request):
     groups on one page, as always."""
     if not is_staff_member(request.user):
         raise Http404
+    year = current_school_year(timezone.localdate())
     if not sees_all_schools(request.user):
-        return render(request, "consent/overview.html", {"groups": groups_in_reach(request.user)})
+        groups = groups_in_reach(request.user)
+        context = _by_school_year(groups, year)
+        # a teacher only: every group in reach is one they teach
+        teacher_only = not has_role(request.user, Role.DIRECTOR)
+        context["taught_only_earlier"] = teacher_only and bool(groups) and not context["groups"]
+        return render(request, "consent/overview.html", context)
     query = search_text(request.GET)
     page = paged_schools(School.objects.all(), query, request.GET.get("page"))
-    context = {
-        "groups": groups_of_schools(list(page.object_list)),
-        "page": page,
-        "query": query,
-        "own_groups": _own_taught_groups(request.user),
-    }
+    context = _by_school_year(groups_of_schools(list(page.object_list)), year)
+    context |= {"page": page, "query": query, "own_groups": _own_taught_groups(request.user)}
     return render(request, "consent/overview.html", context)
+
+
+def _by_school_year(groups: list[Group], year: str) -> dict:
+    """This school year's groups, and those of earlier years apart: after the new year's
+    first pupil list last year's groups are empty, its pupils are in this year's groups."""
+    return {
+        "groups": [group for group in groups if group.school_year >= year],
+        "earlier_groups": [group for group in groups if group.school_year < year],
+        "school_year": year,
+    }
 
 
 def _own_taught_groups(user) -> list[Group]:
@@ -99,7 +113,11 @@ def _own_taught_groups(user) -> list[Group]:
     taught = taught_group_ids(user)
     if taught is None:
         return []
-    return list(Group.objects.filter(id__in=taught).select_related("school").order_by("name"))
+    return list(
+        Group.objects.filter(id__in=taught)
+        .select_related("school")
+        .order_by("-school_year", "name")
+    )
 
 
 @require_safe
@@ -273,6 +291,7 @@ def check_new(request):
         "school_first": school_first,
         "school": school,
         "search": search,
+        "school_year": current_school_year(timezone.localdate()),
     }
     return render(request, "consent/check_new.html", context)
 

@@ -132,7 +132,7 @@ def test_it_lists_the_current_pupils_as_the_orm_query_would(pupil_a, group_a1, g
 def orm_groups_in_reach(user):
     """schools.access.groups_in_reach as it was built with the ORM (the class list's and
     the check's groups; consent.views.teacher._reachable_groups keeps it for the plans)."""
-    groups = Group.objects.select_related("school").order_by("school__name", "name")
+    groups = Group.objects.select_related("school").order_by("school__name", "-school_year", "name")
     memberships = list(user.memberships.all())
     if any(m.role in ALL_SCHOOL_ROLES for m in memberships):
         return groups

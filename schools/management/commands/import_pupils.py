@@ -33,8 +33,14 @@ class Command(BaseCommand):
             action="store_true",
             help="import even when more than half of the school's pupils would be marked as left",
         )
+        parser.add_argument(
+            "--next-school-year",
+            action="store_true",
+            help="the list for next school year (imported in June or July): that year's groups",
+        )
 
     def handle(self, *args, file, school, dry_run, allow_most_leaving, **options):
+        next_school_year = options.get("next_school_year", False)
         target = School.objects.filter(code=school).first()
         if target is None:
             raise CommandError(_("There is no school with code %(code)s.") % {"code": school})
@@ -57,6 +63,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
             progress=self.show_progress,
             allow_most_leaving=allow_most_leaving,
+            next_school_year=next_school_year,
         )
         for line in report.warnings:
             self.stdout.write(self.style.WARNING(line))
