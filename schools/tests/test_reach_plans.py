@@ -1,7 +1,6 @@
 """The reach helpers read pupils through indexes, not by scanning every pupil
 (PostgreSQL only; see monitoring/tests/test_indexes.py for why seq scans are turned off)."""
 
-
 import pytest
 from django.db import connection, transaction
 
