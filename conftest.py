@@ -13,6 +13,7 @@ import contextlib
 import datetime
 import importlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -154,6 +155,92 @@ def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     asked = {"transactional_db", "live_server"} & set(request.fixturenames)
     return bool(asked or (marker and marker.kwargs.get("transaction")))
+
+
+@pytest.fixture(autouse=True)
+def _misleading_statistics(request):
+    """OPO_MISLEADING_STATISTICS=empty|big: each test starts with the planner's statistics
+    of every table misleading, as a long run can leave them (a test that reads EXPLAIN must
+    make its own: its rows, then ANALYZE of the tables it reads). `empty`: every table
+    analysed before the test's rows exist (statistics of a nearly empty table). `big`: every
+    table taken for a million rows per page it has. Off by default; both are undone with the
+    test's transaction (pg_statistic and pg_class rows), except pg_class's row counts that
+    ANALYZE writes in place — which is what a long run leaves too."""
+    how = os.environ.get("OPO_MISLEADING_STATISTICS", "")
+    if not how or _is_transactional(request) or "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("db")
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'ANALYZE "{table}"')
+        if how == "big":
+            cursor.execute(
+                "UPDATE pg_class SET reltuples = 1e6, relpages = 1 WHERE relnamespace ="
+                " 'public'::regnamespace AND relkind = 'r'"
+            )
+
+
+def analyze_what_it_reads(cursor, sql: str) -> None:
+    """ANALYZE every table `sql` names, before an EXPLAIN: the plan then follows the test's
+    own rows, not the statistics earlier tests left (see _misleading_statistics)."""
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    for (table,) in cursor.fetchall():
+        if re.search(rf"\b{table}\b", sql):
+            cursor.execute(f'ANALYZE "{table}"')
+
+
+def fill_foundation(schools: int = 20, pupils_per_group: int = 15) -> None:
+    """Other schools with two groups each, their pupils (one gezag-holder each), a director
+    and a teacher: a foundation in which reading every row is the wrong plan, so that a plan
+    test's ANALYZE gives the planner statistics under which the asserted index is right."""
+    codes = [f"school-{n:03d}" for n in range(schools)]
+    made = School.objects.bulk_create(School(code=c, name=f"OBS {c}") for c in codes)
+    groups = Group.objects.bulk_create(
+        Group(school=school, name=name, school_year=SCHOOL_YEAR)
+        for school in made
+        for name in ("groep 3", "groep 6")
+    )
+    pupils = Pupil.objects.bulk_create(
+        Pupil(
+            school_id=group.school_id,
+            group=group,
+            leerlingnummer=f"{group.pk}-{n}",
+            first_name="Kind",
+            last_name=f"Nummer {n}",
+            birth_date=datetime.date(2017, 1, 1),
+        )
+        for group in groups
+        for n in range(pupils_per_group)
+    )
+    parents = User.objects.bulk_create(
+        User(email=f"ouder-{pupil.pk}@example.org", password="!") for pupil in pupils
+    )
+    Guardianship.objects.bulk_create(
+        Guardianship(user=parent, pupil=pupil, has_parental_authority=True)
+        for parent, pupil in zip(parents, pupils, strict=True)
+    )
+    staff = User.objects.bulk_create(
+        User(email=f"{role}-{school.code}@example.org", password="!")
+        for school in made
+        for role in ("director", "teacher")
+    )
+    memberships = StaffMembership.objects.bulk_create(
+        StaffMembership(user=user, school=school, role=role)
+        for user, (school, role) in zip(
+            staff, [(s, r) for s in made for r in ("director", "teacher")], strict=True
+        )
+    )
+    teaching = StaffMembership.groups.through
+    teaching.objects.bulk_create(
+        teaching(staffmembership_id=m.pk, group_id=g.pk)
+        for m in memberships
+        if m.role == "teacher"
+        for g in groups
+        if g.school_id == m.school_id
+    )
 
 
 # Data migrations that seed rows every installation has (the six channels, protocol

@@ -6,10 +6,19 @@ the others tick without sending and take over within ``BEAT_LOCK_TTL`` seconds w
 holder dies. Without Redis (development, memory broker) there is nothing to share and the
 only beat runs. Jobs that send something also claim their period (e.g. the monthly digest
 per school and month), so even a take-over that replays a missed entry sends nothing twice.
+
+A stop (SIGTERM, SIGINT) is bounded: the lock is released once, and a beat still running
+``BEAT_STOP_SECONDS`` after the signal exits without waiting further; either way one log
+line says how it stopped.
 """
 
 import contextlib
 import logging
+import os
+import signal
+import sys
+import threading
+import time
 import uuid
 
 import redis
@@ -52,9 +61,14 @@ class BeatLock:
         self.held = held
         return held
 
-    def release(self) -> None:
-        with contextlib.suppress(redis.RedisError):  # else the TTL frees it
+    def release(self) -> bool:
+        """Give the lock up; False when Redis did not answer (the TTL frees it then)."""
+        self.held = False  # once: a stalled Redis costs one socket timeout, not one per close
+        try:
             self.client.eval(_RELEASE, 1, LOCK_KEY, self.token)
+        except redis.RedisError:
+            return False
+        return True
 
 
 class LockedScheduler(PersistentScheduler):
@@ -73,6 +87,79 @@ class LockedScheduler(PersistentScheduler):
         return min(super().tick(*args, **kwargs), renew)
 
     def close(self) -> None:
+        # Celery closes twice on a SIGTERM (in its handler, then as start() unwinds).
+        how = "no lock held"
         if self.lock is not None and self.lock.held:
-            self.lock.release()
+            how = "lock released" if self.lock.release() else "lock left to expire"
         super().close()
+        if _stop.requested_at is not None and not _stop.finished:
+            _stop.done(how)
+
+
+class _Stop:
+    """Bounds a beat's stop: armed by the first SIGTERM or SIGINT (a real beat process only,
+    see `install_stop_watchdog`), it ends the process BEAT_STOP_SECONDS later if the lock's
+    release, the schedule file or the interpreter's exit still holds it. Lines are written
+    directly: a logging call could wait on a lock held by the code the signal interrupted."""
+
+    def __init__(self):
+        self.requested_at: float | None = None
+        self.signal_name = ""
+        self.finished = False  # the lock and the schedule file were dealt with
+
+    def request(self, signum: int) -> None:
+        if self.requested_at is not None:
+            return
+        self.requested_at = time.monotonic()
+        self.signal_name = signal.Signals(signum).name
+        seconds = getattr(settings, "BEAT_STOP_SECONDS", 8)
+        timer = threading.Timer(seconds, self.give_up, args=(seconds,))
+        timer.daemon = True
+        timer.start()
+
+    def done(self, how: str) -> None:
+        self.finished = True
+        elapsed = time.monotonic() - (self.requested_at or time.monotonic())
+        self.say(logging.INFO, "beat: stopped (%s) in %.1f s, %s", self.signal_name, elapsed, how)
+
+    def give_up(self, seconds: int) -> None:
+        if not self.finished:
+            self.say(
+                logging.ERROR,
+                "beat: not stopped within %d s of %s (Redis or the schedule file did not "
+                "answer); exiting without waiting further",
+                seconds, self.signal_name,
+            )  # fmt: skip
+            os._exit(1)
+        os._exit(0)  # stopped cleanly; only the interpreter's exit was slow
+
+    def say(self, level: int, message: str, *args) -> None:
+        from ops.logs import console_formatter
+
+        record = logging.LogRecord(__name__, level, __file__, 0, message, args, None)
+        fd = sys.__stdout__.fileno()
+        with contextlib.suppress(OSError):
+            if level >= logging.ERROR:  # on the way out: a full pipe must not hold the exit
+                os.set_blocking(fd, False)
+            os.write(fd, (console_formatter().format(record) + "\n").encode())
+
+
+_stop = _Stop()
+
+
+def install_stop_watchdog() -> None:
+    """In a beat process's main thread (Celery's `beat_init`): SIGTERM and SIGINT arm the
+    stop watchdog, then do what they did (Celery's handler saves the schedule and exits)."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # a beat thread inside a worker (-B with threads): the worker's signals
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(signum)
+
+        def handler(signum, frame, previous=previous):
+            _stop.request(signum)
+            if callable(previous):
+                previous(signum, frame)
+            else:
+                raise SystemExit(0)
+
+        signal.signal(signum, handler)

@@ -8,6 +8,7 @@ from celery.apps import worker as celery_worker
 from celery.signals import (
     after_setup_logger,
     after_setup_task_logger,
+    beat_init,
     before_task_publish,
     worker_shutting_down,
 )
@@ -84,3 +85,12 @@ def _say_shutdown_as_a_log_line(sig=None, how=None, **kwargs):
     )  # fmt: skip
     line = console_formatter().format(record) + "\n"
     os.write(sys.__stdout__.fileno(), line.encode())
+
+
+@beat_init.connect
+def _bound_the_beats_stop(sender=None, **kwargs):
+    """A beat process (`celery beat`, or the one `worker --beat` starts) stops within
+    BEAT_STOP_SECONDS of a SIGTERM, and says how in one line (opo_portal/beat.py)."""
+    from opo_portal.beat import install_stop_watchdog
+
+    install_stop_watchdog()

@@ -557,6 +557,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 # One beat at a time (opo_portal/beat.py): other beats stay idle while one holds the lock.
 CELERY_BEAT_SCHEDULER = "opo_portal.beat:LockedScheduler"
 BEAT_LOCK_TTL = env_int("BEAT_LOCK_TTL", 30, minimum=3)
+# A beat still running this long after SIGTERM exits without waiting further (one log line):
+# within compose's default 10 s before SIGKILL.
+BEAT_STOP_SECONDS = env_int("BEAT_STOP_SECONDS", 8, minimum=1)
 # Redis down must not fail requests: the cache degrades to misses and no-ops (logged), with
 # short socket timeouts; a broker outage on a page shows a Dutch "try again" page (503).
 if REDIS_URL:

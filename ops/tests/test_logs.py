@@ -2,6 +2,7 @@ import json
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -132,7 +133,11 @@ def test_it_refuses_an_unknown_log_format():
 
 
 def _production_lines(role: str, env: dict, started: str) -> list[str]:
-    """What `deploy/run-prod <role>` writes until a line holds `started`, then stopped."""
+    """What `deploy/run-prod <role>` writes until a line holds `started`, then stopped.
+
+    A role still running 30 s after its SIGTERM is killed (-9, with its children) and the
+    test fails: once, under load, a beat outlived the wait and its process leaked into the
+    next test's unraisable-exception warning."""
     process = subprocess.Popen(  # noqa: S603 - our own script
         [str(REPO / "deploy" / "run-prod"), role],
         cwd=REPO,
@@ -140,9 +145,11 @@ def _production_lines(role: str, env: dict, started: str) -> list[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # a group of its own: killed with its children
     )
     lines: list[str] = []
     deadline = time.monotonic() + 60
+    stopped = False
     try:
         while time.monotonic() < deadline and not any(started in line for line in lines):
             line = process.stdout.readline()
@@ -151,8 +158,13 @@ def _production_lines(role: str, env: dict, started: str) -> list[str]:
             lines.append(line.rstrip("\n"))
     finally:
         process.terminate()
-        process.wait(timeout=30)
-        process.stdout.close()
+        try:
+            process.communicate(timeout=30)  # read on: a full pipe would hold its stop
+            stopped = True
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert stopped, f"{role} still running 30 s after SIGTERM (killed): {lines}"
     return lines
 
 
