@@ -71,3 +71,38 @@ def test_any_other_error_keeps_the_500_page(settings, parent_a):
     client.force_login(parent_a)
     response = client.get("/boom/")
     assert response.status_code == 500 and TRY_AGAIN not in response.content.decode()
+
+
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def request_records():
+    """The django.request logger's records, whatever level the test runs at."""
+    handler, logger = Records(), logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_a_signed_in_request_that_finds_the_database_down_is_logged_once(
+    database_down, parent_a, settings
+):
+    """The session's user is read in the middleware; NoStoreMiddleware, further out, asked
+    for it again after it had failed: a second connection attempt and a second traceback of
+    ~100 lines for every request during an outage."""
+    settings.USER_CACHE_SECONDS = 0  # the user from the database, as after a Redis restart
+    client = Client(raise_request_exception=False)
+    client.force_login(parent_a)
+    with database_down(), request_records() as records:
+        down = client.get("/toestemming/kinderen/")
+    assert down.status_code == 503 and "no-store" in down["Cache-Control"]
+    assert [r.getMessage() for r in records] == ["Service Unavailable: /toestemming/kinderen/"]
