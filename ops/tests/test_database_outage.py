@@ -105,4 +105,66 @@ def test_a_signed_in_request_that_finds_the_database_down_is_logged_once(
     with database_down(), request_records() as records:
         down = client.get("/toestemming/kinderen/")
     assert down.status_code == 503 and "no-store" in down["Cache-Control"]
-    assert [r.getMessage() for r in records] == ["Service Unavailable: /toestemming/kinderen/"]
+    [record] = records  # the console handler's filter may have made it a warning line
+    assert record.getMessage().startswith("Service Unavailable: /toestemming/kinderen/")
+
+
+def _console():
+    [console] = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
+    return console
+
+
+def test_a_request_that_finds_the_database_down_is_one_warning_line(database_down, parent_a):
+    """An outage is not a defect: one line naming it, not a traceback per request (the
+    health check and the 503 already say the database is down)."""
+    client = Client(raise_request_exception=False)
+    client.force_login(parent_a)
+    with database_down(), request_records() as records:
+        client.get("/toestemming/kinderen/")
+    [record] = records
+    assert _console().filter(record)
+    line = _console().format(record)
+    assert record.levelname == "WARNING" and "\n" not in line
+    assert line.endswith("Service Unavailable: /toestemming/kinderen/ (database unreachable)")
+
+
+def test_an_error_the_database_answered_keeps_its_traceback(db):
+    """A query the database cancelled (a statement timeout, a deadlock) is a defect to
+    look into, not an outage: the ERROR and its traceback stay."""
+    from django.db import OperationalError, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a statement timeout is PostgreSQL's")
+    with (
+        pytest.raises(OperationalError) as raised,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL statement_timeout = 1")
+        cursor.execute("SELECT pg_sleep(1)")
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: /x", (),
+        (raised.type, raised.value, raised.tb),
+    )  # fmt: skip
+    assert _console().filter(record) and record.levelname == "ERROR"
+    assert "Traceback" in _console().format(record)
+
+
+def test_a_task_that_finds_the_database_down_is_one_warning_line(database_down):
+    """Celery's own handlers (the worker's) get the filter too: every beat tick during an
+    outage logged "raised unexpected" with a traceback of ~85 lines (the fault run with its
+    own PostgreSQL stopped: 762 lines from the worker in 10 s)."""
+    from ops.logs import celery_handlers_in_our_format
+
+    handler, logger = Records(), logging.getLogger("celery.app.trace.test")
+    logger.addHandler(handler)
+    celery_handlers_in_our_format(logger)
+    try:
+        with database_down(), pytest.raises(Exception) as raised:
+            connection.ensure_connection()
+        logger.error("Task %s raised unexpected", "outbox.sweep[1]", exc_info=raised.value)
+    finally:
+        logger.removeHandler(handler)
+    [record] = handler.records
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert "\n" not in handler.format(record)
