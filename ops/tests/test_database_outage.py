@@ -168,3 +168,47 @@ def test_a_task_that_finds_the_database_down_is_one_warning_line(database_down):
     [record] = handler.records
     assert record.levelname == "WARNING" and record.exc_info is None
     assert "\n" not in handler.format(record)
+
+
+@contextlib.contextmanager
+def silent_server():
+    """A port that accepts connections and never answers: a PostgreSQL hung, or an address
+    a failover left behind. Closed afterwards, which ends any connection still waiting."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        try:
+            yield listener.getsockname()[1]
+        finally:
+            listener.shutdown(socket.SHUT_RDWR)
+
+
+def test_readiness_answers_while_the_database_does_not(settings):
+    """Without a connect timeout libpq waited for ever: /health/ready (and every page) hung
+    until gunicorn killed its worker after 30 s, so the monitoring saw no answer naming the
+    database (a real cluster's processes stopped with SIGSTOP: 31 s, then the connection
+    dropped). With the default connect_timeout it answers 503 naming the database."""
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("an in-memory SQLite test database cannot hang")
+    settings.REDIS_URL = ""
+    answers: list = []
+    saved = dict(connection.settings_dict)
+    with silent_server() as port:
+        connection.close()
+        connection.settings_dict.update({"HOST": "127.0.0.1", "PORT": str(port)})
+        try:
+            client = Client(raise_request_exception=False)
+            asking = threading.Thread(target=lambda: answers.append(client.get("/health/ready")))
+            asking.start()
+            asking.join(timeout=20)  # a bound on a hang, not a speed goal
+            answered = not asking.is_alive()
+        finally:
+            connection.settings_dict.update(saved)
+    asking.join()
+    assert answered, "/health/ready still waiting for the database after 20 s"
+    [response] = answers
+    assert response.status_code == 503 and response.json()["checks"]["database"]["ok"] is False
