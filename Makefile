@@ -73,8 +73,9 @@ worker: $(BIN)/.installed-run
 	$(BIN)/celery -A opo_portal worker --beat --loglevel=INFO -s var/celerybeat-schedule-worker
 
 # Reliability (README "Reliability"): fault injection against real processes — our own
-# redis-server, SMTP sink, gunicorn, Celery worker and beat. Needs DATABASE_URL (PostgreSQL;
-# a scratch database is made and dropped) and, for the pytest part, REDIS_URL.
+# redis-server, SMTP sink, gunicorn, Celery worker and beat, and a PostgreSQL cluster for the
+# postgres-* scenarios (initdb). Needs DATABASE_URL (PostgreSQL; a scratch database is made
+# and dropped) and, for the pytest part, REDIS_URL.
 faults: $(BIN)/.installed-dev
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python faults/run.py

@@ -48,12 +48,12 @@ def signed_in(request) -> bool:
     signed-in person are made while nobody is signed in (a method refused before sessions
     are read, the request that finds the session expired, the logout). Static files
     (WhiteNoise answers them before sessions are read) hold nobody's data and stay cached."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and not request.path.startswith(
+        settings.STATIC_URL
+    ):
+        return True  # asked first: no query, and the user may be unreadable (PostgreSQL away)
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return True
-    if request.path.startswith(settings.STATIC_URL):
-        return False
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
+    return user is not None and user.is_authenticated
 
 
 def never_cache(response) -> None:

@@ -1,12 +1,15 @@
 """Real processes for fault tests: our own Redis, SMTP sink, gunicorn, Celery worker and beat,
 each on a free loopback port, each killed (by its own pid) when the run ends."""
 
+import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -199,3 +202,68 @@ def gunicorn_cmd(port: int) -> list[str]:
         "--graceful-timeout",
         "5",
     ]
+
+
+def postgres_bindir() -> Path | None:
+    """The directory of initdb and pg_ctl: pg_config's, else the newest Debian one."""
+    found = shutil.which("pg_config")
+    if found:
+        out = subprocess.run([found, "--bindir"], capture_output=True, text=True, check=False)
+        bindir = Path(out.stdout.strip())
+        if (bindir / "initdb").exists():
+            return bindir
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts)
+    return versions[-1].parent if versions else None
+
+
+class Postgres:
+    """A PostgreSQL cluster of our own (initdb in the run's directory, trust on loopback),
+    so a scenario can stop it, start it and fill its connection slots without touching the
+    shared server. initdb refuses root: then it runs as the `postgres` system user."""
+
+    def __init__(self, *, max_connections: int = 20):
+        bindir = postgres_bindir()
+        if bindir is None:
+            raise RuntimeError("initdb not found (pg_config --bindir, /usr/lib/postgresql)")
+        self.bindir, self.port = bindir, free_port()
+        # Its own directory, not the run's (0700, root's): the server may run as postgres.
+        self.dir = Path(tempfile.mkdtemp(prefix=f"opo-faults-pg-{self.port}-"))
+        self.data, self.log = self.dir / "data", self.dir / "postgres.log"
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+            f"-c max_connections={max_connections} -c fsync=off -c full_page_writes=off"
+        )
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *args: str, timeout: float = 60) -> None:
+        subprocess.run(
+            [*self.as_user, *args], check=True, capture_output=True, text=True, timeout=timeout
+        )
+
+    def init(self) -> "Postgres":
+        if self.as_user:
+            shutil.chown(self.dir, "postgres")
+        self._run(
+            str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres",
+            "--auth=trust", "-N", "-E", "UTF8", "--locale=C.UTF-8",
+        )  # fmt: skip
+        return self.start()
+
+    def start(self) -> "Postgres":
+        pg_ctl = str(self.bindir / "pg_ctl")
+        self._run(pg_ctl, "-D", str(self.data), "-l", str(self.log), "-o", self.options, "-w",
+                  "start")  # fmt: skip
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        """As a restart or a failover does: `fast` ends every session at once."""
+        pg_ctl = str(self.bindir / "pg_ctl")
+        self._run(pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError, OSError):
+            self.stop("immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -1020,6 +1020,394 @@ def database_connections_dropped(stack: Stack, world: World, reduced: bool) -> R
     return result
 
 
+# --- PostgreSQL itself away: stopped (a restart, a failover) or out of connection slots ------
+
+# The "try again" page in the person's language (the director switched to English in
+# redis-down-staff-writes; the language cookie set at the login keeps it).
+TRY_AGAIN = {"nl": "Probeer het over een minuut opnieuw", "en": "Please try again in a minute"}
+OWN_PG_SECRET = "faults-own-postgres-secret-key-" + "x1y2z3" * 6  # noqa: S105 - a throw-away run
+
+
+class PlainHttpBrowser(Browser):
+    """A browser for a stack with DEBUG off, as production runs, over plain HTTP: its cookies
+    are Secure, which a client keeps for HTTPS; this one sends them on, as the TLS proxy in
+    front of production does."""
+
+    def __init__(self, base: str, email: str):
+        super().__init__(base, email)
+        self.client.event_hooks["response"].append(self._keep_cookies)
+
+    def _keep_cookies(self, response) -> None:
+        for cookie in self.client.cookies.jar:
+            cookie.secure = False
+
+
+@contextlib.contextmanager
+def on_own_postgres(stack: Stack, *, max_connections: int = 20):
+    """The stack moved, for one scenario, to a PostgreSQL cluster of the run's own (a copy of
+    the scratch database), with DEBUG off as in production; this process's connection too.
+    The shared server is never stopped. Yields (the moved stack, the cluster)."""
+    import subprocess
+
+    from django.db import connection
+
+    saved = dict(connection.settings_dict)
+    cluster = harness.Postgres(max_connections=max_connections).init()
+    moved = None
+    try:
+        source = {"PGPASSWORD": saved.get("PASSWORD") or ""}
+        dump = subprocess.run(
+            ["pg_dump", "--no-owner", "--no-privileges", "-h", saved["HOST"] or "127.0.0.1",
+             "-p", str(saved["PORT"] or 5432), "-U", saved["USER"] or "postgres", saved["NAME"]],
+            capture_output=True, check=True, timeout=120, env={**os.environ, **source},
+        )  # fmt: skip
+        into = ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(cluster.port),
+                "-U", "postgres"]  # fmt: skip
+        subprocess.run([*into, "-c", "CREATE DATABASE opo"], check=True, capture_output=True)
+        subprocess.run([*into, "-d", "opo"], input=dump.stdout, check=True, capture_output=True)
+        env = {
+            **stack.env,
+            "DATABASE_URL": cluster.url("opo"),
+            "DEBUG": "false",
+            "SECRET_KEY": OWN_PG_SECRET,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "DEFAULT_FROM_EMAIL": "OPO Portal <noreply@faults.example>",
+            "STATIC_ROOT": str(stack.workdir / "static"),
+        }
+        collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"]
+        subprocess.run(collect, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+        stack.stop()  # the beat gives its lock back, so the moved beat sends at once
+        connection.close()
+        connection.settings_dict.update(
+            {"HOST": "127.0.0.1", "PORT": cluster.port, "NAME": "opo", "USER": "postgres"}
+        )
+        moved = Stack(stack.workdir, env, stack.redis, stack.smtp)
+        moved.start()
+        time.sleep(3)
+        yield moved, cluster
+    finally:
+        if moved is not None:
+            moved.stop()
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+        cluster.destroy()
+        stack.start()
+
+
+def _log_sizes(stack: Stack) -> dict:
+    return {proc.name: proc.log.stat().st_size for proc in (stack.web, stack.worker, stack.beat)}
+
+
+def _logged_since(stack: Stack, sizes: dict) -> dict:
+    """What each process logged since `sizes`: its text."""
+    texts = {}
+    for proc in (stack.web, stack.worker, stack.beat):
+        with open(proc.log, errors="replace") as log:
+            log.seek(sizes[proc.name])
+            texts[proc.name] = log.read()
+    return texts
+
+
+_FEW_LINES = "a line per request and per failed tick: gunicorn under 20, worker and beat 10 a s"
+
+
+def _few_lines(lines: dict, seconds: int) -> bool:
+    return lines["gunicorn"] < 20 and lines["worker"] + lines["beat-1"] < 10 * seconds
+
+
+def _languages(world: World) -> dict:
+    """Each person's language, read before the database goes away."""
+    from accounts.models import User
+
+    users = {"parent nee": world.parents[2], "teacher check": world.teacher}
+    users["director coverage"] = world.director
+    return {name: User.objects.get(pk=u.pk).language or "nl" for name, u in users.items()}
+
+
+def _try_again_pages(answers: dict, languages: dict) -> dict:
+    """Each person's answer, short: "503 try-again" when it is the "try again" page (503,
+    Retry-After, in their language, no stack trace), else the status and what is off."""
+    return {name: _page_summary(r, languages[name]) for name, r in answers.items()}
+
+
+def _page_summary(response, language: str) -> str:
+    off = [
+        name
+        for name, wrong in (
+            ("no Retry-After: 60", response.headers.get("retry-after") != "60"),
+            (f"not the text in {language!r}", TRY_AGAIN[language] not in response.text),
+            ("a stack trace", "Traceback" in response.text),
+        )
+        if wrong
+    ]
+    return f"{response.status_code} " + (", ".join(off) if off else "try-again")
+
+
+def _users_while_down(parent, teacher, director, world: World, form: dict) -> dict:
+    """A parent saves "nee", a teacher checks before posting, a director opens coverage."""
+    school = world.pupils[0].school
+    check = {"purpose": world.purpose.code, "media_type": "video", "pupils": world.pupils[2].pk}
+    return {
+        "parent nee": parent.client.post(f"/toestemming/kind/{world.pupils[2].pk}/", data=form),
+        "teacher check": teacher.client.post(
+            "/toestemming/controle/", data={"csrfmiddlewaretoken": teacher.csrf(), **check}
+        ),
+        "director coverage": director.client.get(f"/toestemming/dekking/{school.code}/"),
+    }
+
+
+# Saved and sent on (the parent back to the child page, the teacher to the stored check),
+# not to a login page: each is still signed in.
+DONE_AGAIN = {
+    "parent nee": (302, "/toestemming/kind/"),
+    "teacher check": (302, "/toestemming/controle/"),
+    "director coverage": (200, None),
+}
+
+
+def _done_again(parent, teacher, director, world: World) -> dict:
+    """_users_while_down once the database is back: each answer's status and where it leads."""
+    answers = _users_while_down(parent, teacher, director, world, _parent_form(parent, world, 2))
+    done = {}
+    for name, response in answers.items():
+        location = response.headers.get("location")
+        done[name] = (response.status_code, location and location.rstrip("/0123456789") + "/")
+    return done
+
+
+def _staff_logged_in(stack: Stack, world: World):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if not Authenticator.objects.filter(user=world.director).exists():
+        TOTP.activate(world.director, generate_totp_secret())
+    teacher = PlainHttpBrowser(stack.base, world.teacher.email)
+    director = PlainHttpBrowser(stack.base, world.director.email)
+    for browser, user in ((teacher, world.teacher), (director, world.director)):
+        browser.login()
+        browser.authenticate(user)
+    return teacher, director
+
+
+def _parent_form(parent: Browser, world: World, n: int) -> dict:
+    """The child page's form as the parent loaded it, with "nee" for social media photos."""
+    page = parent.child_page(world.pupils[n].pk)
+    parser = _Hidden()
+    parser.feed(page.text)
+    return {**parser.fields, f"c-{world.purpose.pk}-photo": "no"}
+
+
+def _rows_written(world: World) -> tuple[int, int]:
+    from consent.models import ConsentEvent, PublicationCheck
+
+    return (
+        ConsentEvent.objects.filter(pupil=world.pupils[2]).count(),
+        PublicationCheck.objects.count(),
+    )
+
+
+def postgres_down(stack: Stack, world: World, reduced: bool) -> Result:
+    """PostgreSQL stopped (`pg_ctl stop -m fast`, as a restart or failover) for 10–40 s while
+    people work and duties and a feed fetch fall due; then started again."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from monitoring.models import FetchRun, Source
+    from monitoring.tests.conftest import running_feed_server
+    from outbox.models import Duty
+
+    down_for = 10 if reduced else 40
+    result = Result(
+        "postgres-down",
+        f"PostgreSQL (the run's own cluster) stopped for {down_for} s while a parent saves "
+        "'nee', a teacher checks, a director opens coverage, an e-mail and a feed fetch fall "
+        "due; then started again",
+    )
+    with on_own_postgres(stack) as (moved, cluster), running_feed_server() as feeds:
+        feeds.route("/school.rss", fixture="feed.rss")
+        parent = PlainHttpBrowser(moved.base, world.parents[2].email)
+        parent.login()
+        form = _parent_form(parent, world, 2)
+        teacher, director = _staff_logged_in(moved, world)
+        source = Source.objects.create(
+            kind=Source.Kind.RSS,
+            name="faults feed (postgres down)",
+            url=feeds.url("/school.rss"),
+            next_run_at=timezone.now() + datetime.timedelta(seconds=4),
+        )
+        recipient = world.parents[3]
+        mails_before = moved.smtp.count(recipient.email)
+        duty = Duty.objects.create(  # as a retry waiting for its time: only the sweeper sends it
+            key="faults-postgres-down",
+            handler="consent.duties.reminder_email_send",
+            payload={"user_id": recipient.pk},
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=4),
+        )
+        rows_before, languages = _rows_written(world), _languages(world)
+        sizes = _log_sizes(moved)
+        connection.close()
+        cluster.stop()
+        started = time.monotonic()
+        status, down = ready(moved)
+        result.check(
+            (status, down) == (503, {"database", "migrations"}),
+            f"/health/ready with PostgreSQL stopped: {status}, names {sorted(down)} "
+            "(want 503: the database, and migrations unknown)",
+        )
+        answers = _users_while_down(parent, teacher, director, world, form)
+        pages = _try_again_pages(answers, languages)
+        result.check(
+            set(pages.values()) == {"503 try-again"},
+            f"the 'try again' page (503, Retry-After: 60, in their language, no stack trace): "
+            f"{pages}",
+        )
+        time.sleep(max(0.0, down_for - (time.monotonic() - started)))
+        alive = {p.name: p.running for p in (moved.web, moved.worker, moved.beat)}
+        logged = _logged_since(moved, sizes)
+        lines = {name: text.count("\n") for name, text in logged.items()}
+        cluster.start()
+        result.check(
+            all(alive.values()) and _few_lines(lines, down_for),
+            f"while stopped ({down_for} s): processes up {alive}; lines logged {lines} "
+            f"(want all up; {_FEW_LINES}; 762 from the worker in 10 s before)",
+        )
+        views = [parent.child_page(world.pupils[2].pk).status_code for _ in range(10)]
+        result.check(
+            views.count(200) == 10,
+            f"the first 10 page views after the start: {views} (want all 200, no 500 from "
+            "a dead connection in any web worker)",
+        )
+        result.check(
+            _rows_written(world) == rows_before,
+            f"nothing half-written: consent events and checks {_rows_written(world)} "
+            f"(before {rows_before})",
+        )
+        again = _done_again(parent, teacher, director, world)
+        result.check(
+            again == DONE_AGAIN,
+            f"the same again after the start: {again} (want {DONE_AGAIN})",
+        )
+        ready_again(moved, result, "PostgreSQL started")
+        fetched = harness.wait_until(lambda: FetchRun.objects.filter(source=source).exists(), 60)
+        mailed = harness.wait_until(lambda: moved.smtp.count(recipient.email) > mails_before, 60)
+        time.sleep(5)  # long enough for a second copy (sweep every 2 s) or a second fetch
+        duty.refresh_from_db()
+        runs, hits = FetchRun.objects.filter(source=source).count(), len(feeds.hits("/school.rss"))
+        sent = moved.smtp.count(recipient.email) - mails_before
+        result.check(
+            fetched is not None
+            and mailed is not None
+            and (runs, hits, sent) == (1, 1, 1)
+            and duty.status == Duty.Status.DONE,
+            f"what fell due while stopped, after the start: the fetch "
+            f"{fetched and round(fetched, 1)} s, the e-mail {mailed and round(mailed, 1)} s; "
+            f"fetch runs {runs}, feed requests "
+            f"{hits}, e-mails {sent}, duty {duty.status} (want 1, 1, 1, done)",
+        )
+        everything = "".join(_logged_since(moved, sizes).values())
+        named = [p.last_name for p in world.pupils if p.last_name in everything]
+        result.check(not named, f"pupil names in the logs: {named or 'none'}")
+    return result
+
+
+def _take_every_slot(cluster: harness.Postgres) -> list:
+    """Connections of our own in every slot PostgreSQL has, the portal's ended: as another
+    application that leaks connections leaves the server. Returns them, to close."""
+    import psycopg2
+
+    held: list = []
+
+    def fill() -> None:
+        while True:
+            try:
+                held.append(psycopg2.connect(cluster.url("postgres")))
+            except psycopg2.OperationalError:
+                return
+
+    fill()
+    for _ in range(20):  # the portal's processes may take a freed slot first: again
+        with held[0].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = 'opo'"
+            )
+            ended = cursor.fetchone()[0]
+        time.sleep(0.2)
+        fill()
+        if not ended:
+            break
+    return held
+
+
+def postgres_full(stack: Stack, world: World, reduced: bool) -> Result:
+    """max_connections reached: every slot taken, the portal's own connections ended, for
+    5–20 s while people work; then the slots freed."""
+    from django.db import connection
+
+    held_for = 5 if reduced else 20
+    result = Result(
+        "postgres-full",
+        f"every PostgreSQL connection slot taken (max_connections 20) and the portal's "
+        f"connections ended, for {held_for} s while a parent saves 'nee', a teacher checks and "
+        "a director opens coverage; then the slots freed",
+    )
+    with on_own_postgres(stack) as (moved, cluster):
+        parent = PlainHttpBrowser(moved.base, world.parents[2].email)
+        parent.login()
+        form = _parent_form(parent, world, 2)
+        teacher, director = _staff_logged_in(moved, world)
+        rows_before, languages = _rows_written(world), _languages(world)
+        sizes = _log_sizes(moved)
+        connection.close()
+        held = _take_every_slot(cluster)
+        try:
+            started = time.monotonic()
+            status, down = ready(moved)
+            result.check(
+                (status, down) == (503, {"database", "migrations"}),
+                f"{len(held)} slots taken; /health/ready: {status}, names {sorted(down)} "
+                "(want 503: the database, and migrations unknown)",
+            )
+            answers = _users_while_down(parent, teacher, director, world, form)
+            pages = _try_again_pages(answers, languages)
+            result.check(
+                set(pages.values()) == {"503 try-again"},
+                f"the 'try again' page (503, Retry-After: 60, in their language, no stack "
+                f"trace): {pages}",
+            )
+            time.sleep(max(0.0, held_for - (time.monotonic() - started)))
+            alive = {p.name: p.running for p in (moved.web, moved.worker, moved.beat)}
+            lines = {name: text.count("\n") for name, text in _logged_since(moved, sizes).items()}
+        finally:
+            for held_connection in held:
+                held_connection.close()
+        result.check(
+            all(alive.values()) and _few_lines(lines, held_for),
+            f"while full ({held_for} s): processes up {alive}; lines logged {lines} "
+            f"(want all up; {_FEW_LINES})",
+        )
+        views = [parent.child_page(world.pupils[2].pk).status_code for _ in range(10)]
+        result.check(
+            views.count(200) == 10,
+            f"the first 10 page views once the slots were free: {views} (want all 200)",
+        )
+        result.check(
+            _rows_written(world) == rows_before,
+            f"nothing half-written: consent events and checks {_rows_written(world)} "
+            f"(before {rows_before})",
+        )
+        again = _done_again(parent, teacher, director, world)
+        result.check(
+            again == DONE_AGAIN,
+            f"the same again once the slots were free: {again} (want {DONE_AGAIN})",
+        )
+        ready_again(moved, result, "the slots were freed")
+    return result
+
+
 SCENARIOS = [
     ("redis-down-parent-no", redis_down_parent_says_no),
     ("redis-down-staff-confirms", redis_down_staff_confirm),
@@ -1034,7 +1422,12 @@ SCENARIOS = [
     ("fetch-lost", fetch_lost_with_redis),
     ("two-beats", two_beats),
     ("db-connections-dropped", database_connections_dropped),
+    ("postgres-down", postgres_down),
+    ("postgres-full", postgres_full),
 ]
+# Left out of the reduced form (`make faults-ci`), which runs every other scenario: each
+# takes ~40 s with its own cluster, and postgres-down already runs the same recovery.
+FULL_ONLY = {"postgres-full"}
 
 
 def preflight() -> str:
@@ -1116,17 +1509,24 @@ def stack_up(*, parents: int, web_args: tuple = ()):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reduced", action="store_true", help="the short form CI runs")
-    parser.add_argument("--only", help="run only scenarios whose name contains this")
+    parser.add_argument(
+        "--only",
+        help="run only scenarios whose name contains this (or one of these, comma-separated)",
+    )
     args = parser.parse_args()
     started, results = time.monotonic(), []
     with stack_up(parents=8) as (stack, world, outcome):
         for name, scenario in SCENARIOS:
-            if args.only and args.only not in name:
+            if args.only and not any(part in name for part in args.only.split(",")):
                 continue
+            if args.reduced and name in FULL_ONLY and not args.only:
+                continue
+            began = time.monotonic()
             result = scenario(stack, world, args.reduced)
             results.append(result)
             print(
-                f"\n[{'PASS' if result.ok else 'FAIL'}] {result.name}: injected {result.injected}"
+                f"\n[{'PASS' if result.ok else 'FAIL'}] {result.name} "
+                f"({time.monotonic() - began:.0f} s): injected {result.injected}"
             )
             for line in result.checked:
                 print(f"    {line}")

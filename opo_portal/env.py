@@ -219,7 +219,14 @@ def database_from_url(name: str, url: str) -> dict:
         )
     if database["ENGINE"] == "django.db.backends.postgresql":
         _check_libpq_options(name, database.get("OPTIONS", {}))
+        # libpq waits for ever on a server that accepts and never answers (hung, or an
+        # address a failover left): every request then hung until gunicorn killed its
+        # worker, /health/ready included. `?connect_timeout=` in the URL still wins.
+        database.setdefault("OPTIONS", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
     return database
+
+
+CONNECT_TIMEOUT = 5  # seconds; libpq's own minimum is 2
 
 
 # libpq's sslmode values (https://www.postgresql.org/docs/current/libpq-ssl.html).

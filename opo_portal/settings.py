@@ -270,6 +270,7 @@ LOGGING = {
     "filters": {
         "task_lines": {"()": "ops.logs.TaskLinesWithoutMessages"},
         "suspicious_requests": {"()": "ops.logs.SuspiciousRequestsAsWarnings"},
+        "database_outages": {"()": "ops.logs.DatabaseOutagesAsWarnings"},
         "no_pillow_debug": {"()": "ops.logs.NoPillowDebugLines"},
         "outgoing_requests": {"()": "ops.logs.OutgoingRequestsWithoutQuery"},
     },
@@ -280,6 +281,7 @@ LOGGING = {
             "filters": [
                 "task_lines",
                 "suspicious_requests",
+                "database_outages",
                 "no_pillow_debug",
                 "outgoing_requests",
             ],

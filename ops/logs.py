@@ -82,6 +82,40 @@ class SuspiciousRequestsAsWarnings(logging.Filter):
         return True
 
 
+# SQLSTATEs of a database out of reach rather than of a statement: connection exceptions
+# (08), no free connection slot (53300), the operator's shutdown or a restart (57P).
+UNREACHABLE_STATES = ("08", "53300", "57P")
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """An error that says PostgreSQL could not be reached or went away (connection refused
+    or dropped, no free slot, a shutdown); not one it answered about a statement (a
+    deadlock, a statement timeout), nor SQLite's."""
+    from django.db import InterfaceError, OperationalError
+
+    if not isinstance(error, InterfaceError | OperationalError):
+        return False
+    cause = error.__cause__ or error
+    if not type(cause).__module__.startswith("psycopg"):
+        return False
+    state = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+    return state is None or state.startswith(UNREACHABLE_STATES)
+
+
+class DatabaseOutagesAsWarnings(logging.Filter):
+    """A request or task that failed because PostgreSQL was away (a restart, a failover,
+    max_connections reached) was an ERROR with a traceback of ~100 lines: every request
+    and every beat tick during a minute's outage, thousands of lines hiding anything else.
+    An outage is no defect, and /health/ready names it: one WARNING line each."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and database_unreachable(record.exc_info[1]):
+            record.msg, record.args = f"{record.getMessage()} (database unreachable)", ()
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class NoPillowDebugLines(logging.Filter):
     """Pillow's DEBUG lines quote an image's metadata, tag by tag: a caption, an author or a
     comment naming a pupil, a serial number, GPS. settings.LOGGING keeps the PIL logger at
@@ -118,6 +152,8 @@ class OutgoingRequestsWithoutQuery(logging.Filter):
 # The console handler's filters that keep data out of the lines (settings.LOGGING names
 # them too); Celery's own handlers get them from celery_handlers_in_our_format.
 PRIVACY_FILTERS = (TaskLinesWithoutMessages, NoPillowDebugLines, OutgoingRequestsWithoutQuery)
+# What Celery's handlers get besides (the console handler has it from settings.LOGGING).
+TASK_FILTERS = (*PRIVACY_FILTERS, DatabaseOutagesAsWarnings)
 
 
 def console_formatter() -> logging.Formatter:
@@ -131,9 +167,10 @@ def celery_handlers_in_our_format(logger: logging.Logger) -> None:
     LOG_FORMAT=text, the task loggers in either format): our format, time in UTC and level
     first, instead of Celery's `[%(asctime)s: …]` in local (Amsterdam) time; exceptions by
     type and stack, and the PRIVACY_FILTERS: task lines without exception messages, no
-    Pillow DEBUG lines, outgoing requests without their query strings."""
+    Pillow DEBUG lines, outgoing requests without their query strings; a task that failed
+    on a database outage as one warning line (TASK_FILTERS)."""
     for handler in logger.handlers:
-        for kind in PRIVACY_FILTERS:
+        for kind in TASK_FILTERS:
             if not any(isinstance(f, kind) for f in handler.filters):
                 handler.addFilter(kind())
         handler.setFormatter(console_formatter())
