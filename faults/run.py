@@ -1209,6 +1209,44 @@ def _rows_written(world: World) -> tuple[int, int]:
     )
 
 
+def _check_users_told_to_wait(result: Result, moved, people, lead: str) -> None:
+    """While PostgreSQL is out of reach: /health/ready names the database, and a parent's
+    'nee', a teacher's check and a director's coverage get the 'try again' page.
+    `people` is (parent, teacher, director, world, form, languages)."""
+    parent, teacher, director, world, form, languages = people
+    status, down = ready(moved)
+    result.check(
+        (status, down) == (503, {"database", "migrations"}),
+        f"{lead}/health/ready: {status}, names {sorted(down)} "
+        "(want 503: the database, and migrations unknown)",
+    )
+    answers = _users_while_down(parent, teacher, director, world, form)
+    pages = _try_again_pages(answers, languages)
+    result.check(
+        set(pages.values()) == {"503 try-again"},
+        f"the 'try again' page (503, Retry-After: 60, in their language, no stack trace): {pages}",
+    )
+
+
+def _check_back_to_work(result: Result, moved, people, rows_before, since: str) -> None:
+    """Once PostgreSQL answers again: every web worker serves pages (no dead connection
+    kept), nothing was half-written, the same work succeeds, and /health/ready is 200."""
+    parent, teacher, director, world, _form, _languages = people
+    views = [parent.child_page(world.pupils[2].pk).status_code for _ in range(10)]
+    result.check(
+        views.count(200) == 10,
+        f"the first 10 page views {since}: {views} (want all 200, no 500 from a dead "
+        "connection in any web worker)",
+    )
+    result.check(
+        _rows_written(world) == rows_before,
+        f"nothing half-written: consent events and checks {_rows_written(world)} "
+        f"(before {rows_before})",
+    )
+    again = _done_again(parent, teacher, director, world)
+    result.check(again == DONE_AGAIN, f"the same again {since}: {again} (want {DONE_AGAIN})")
+
+
 def postgres_down(stack: Stack, world: World, reduced: bool) -> Result:
     """PostgreSQL stopped (`pg_ctl stop -m fast`, as a restart or failover) for 10–40 s while
     people work and duties and a feed fetch fall due; then started again."""
@@ -1251,19 +1289,8 @@ def postgres_down(stack: Stack, world: World, reduced: bool) -> Result:
         connection.close()
         cluster.stop()
         started = time.monotonic()
-        status, down = ready(moved)
-        result.check(
-            (status, down) == (503, {"database", "migrations"}),
-            f"/health/ready with PostgreSQL stopped: {status}, names {sorted(down)} "
-            "(want 503: the database, and migrations unknown)",
-        )
-        answers = _users_while_down(parent, teacher, director, world, form)
-        pages = _try_again_pages(answers, languages)
-        result.check(
-            set(pages.values()) == {"503 try-again"},
-            f"the 'try again' page (503, Retry-After: 60, in their language, no stack trace): "
-            f"{pages}",
-        )
+        people = (parent, teacher, director, world, form, languages)
+        _check_users_told_to_wait(result, moved, people, "with PostgreSQL stopped: ")
         time.sleep(max(0.0, down_for - (time.monotonic() - started)))
         alive = {p.name: p.running for p in (moved.web, moved.worker, moved.beat)}
         logged = _logged_since(moved, sizes)
@@ -1274,22 +1301,7 @@ def postgres_down(stack: Stack, world: World, reduced: bool) -> Result:
             f"while stopped ({down_for} s): processes up {alive}; lines logged {lines} "
             f"(want all up; {_FEW_LINES}; 762 from the worker in 10 s before)",
         )
-        views = [parent.child_page(world.pupils[2].pk).status_code for _ in range(10)]
-        result.check(
-            views.count(200) == 10,
-            f"the first 10 page views after the start: {views} (want all 200, no 500 from "
-            "a dead connection in any web worker)",
-        )
-        result.check(
-            _rows_written(world) == rows_before,
-            f"nothing half-written: consent events and checks {_rows_written(world)} "
-            f"(before {rows_before})",
-        )
-        again = _done_again(parent, teacher, director, world)
-        result.check(
-            again == DONE_AGAIN,
-            f"the same again after the start: {again} (want {DONE_AGAIN})",
-        )
+        _check_back_to_work(result, moved, people, rows_before, "after the start")
         ready_again(moved, result, "PostgreSQL started")
         fetched = harness.wait_until(lambda: FetchRun.objects.filter(source=source).exists(), 60)
         mailed = harness.wait_until(lambda: moved.smtp.count(recipient.email) > mails_before, 60)
@@ -1365,19 +1377,8 @@ def postgres_full(stack: Stack, world: World, reduced: bool) -> Result:
         held = _take_every_slot(cluster)
         try:
             started = time.monotonic()
-            status, down = ready(moved)
-            result.check(
-                (status, down) == (503, {"database", "migrations"}),
-                f"{len(held)} slots taken; /health/ready: {status}, names {sorted(down)} "
-                "(want 503: the database, and migrations unknown)",
-            )
-            answers = _users_while_down(parent, teacher, director, world, form)
-            pages = _try_again_pages(answers, languages)
-            result.check(
-                set(pages.values()) == {"503 try-again"},
-                f"the 'try again' page (503, Retry-After: 60, in their language, no stack "
-                f"trace): {pages}",
-            )
+            people = (parent, teacher, director, world, form, languages)
+            _check_users_told_to_wait(result, moved, people, f"{len(held)} slots taken; ")
             time.sleep(max(0.0, held_for - (time.monotonic() - started)))
             alive = {p.name: p.running for p in (moved.web, moved.worker, moved.beat)}
             lines = {name: text.count("\n") for name, text in _logged_since(moved, sizes).items()}
@@ -1389,21 +1390,7 @@ def postgres_full(stack: Stack, world: World, reduced: bool) -> Result:
             f"while full ({held_for} s): processes up {alive}; lines logged {lines} "
             f"(want all up; {_FEW_LINES})",
         )
-        views = [parent.child_page(world.pupils[2].pk).status_code for _ in range(10)]
-        result.check(
-            views.count(200) == 10,
-            f"the first 10 page views once the slots were free: {views} (want all 200)",
-        )
-        result.check(
-            _rows_written(world) == rows_before,
-            f"nothing half-written: consent events and checks {_rows_written(world)} "
-            f"(before {rows_before})",
-        )
-        again = _done_again(parent, teacher, director, world)
-        result.check(
-            again == DONE_AGAIN,
-            f"the same again once the slots were free: {again} (want {DONE_AGAIN})",
-        )
+        _check_back_to_work(result, moved, people, rows_before, "once the slots were free")
         ready_again(moved, result, "the slots were freed")
     return result
 
