@@ -305,12 +305,26 @@ def test_all_names_the_process_that_stopped_in_a_log_line(tmp_path):
     ]
 
 
+def _wait_for(condition, *, what: str, seconds: float = 30) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
+
+
 def test_all_reloads_on_hup_and_stops_cleanly_on_term(tmp_path):
     """The same loop keeps running through a reload and stops with exit 0 when asked."""
     import signal
-    import time
 
-    keeps_running = "trap 'echo reloaded' HUP; trap 'exit 0' TERM; while :; do sleep 0.1; done"
+    # Each process marks a file once its traps are set and again when it reloaded: the test
+    # waits for those, not for fixed times (2 s, then 3 s, were too short on a loaded
+    # machine: the HUP came before the reload's release had run).
+    keeps_running = (
+        f"trap 'echo reloaded; touch {tmp_path}/reloaded-$$' HUP; trap 'exit 0' TERM; "
+        f"touch {tmp_path}/started-$$; while :; do sleep 0.1; done"
+    )
     env = {
         **os.environ,
         **REQUIRED,
@@ -326,9 +340,10 @@ def test_all_reloads_on_hup_and_stops_cleanly_on_term(tmp_path):
         text=True,
     )
     try:
-        time.sleep(2)
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 3, what="all three started")
         process.send_signal(signal.SIGHUP)
-        time.sleep(3)
+        _wait_for(lambda: list(tmp_path.glob("reloaded-*")), what="gunicorn reloaded")
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 5, what="worker, beat again")
         assert process.poll() is None
         process.terminate()
         out, err = process.communicate(timeout=30)
