@@ -56,6 +56,9 @@ class SchoolAttention:
     cases: list[FollowUp] = field(default_factory=list)
     protocol_missing: int = 0
     sources_failing: list[Source] = field(default_factory=list)
+    # this school year's groups without a teacher (the director's home only: read with the
+    # schools, schools.staffing.untaught_group_count)
+    untaught_groups: int = 0
 
     @property
     def waiting_pupils(self) -> int:
@@ -74,6 +77,7 @@ class SchoolAttention:
             or self.cases
             or self.protocol_missing
             or self.sources_failing
+            or self.untaught_groups
         )
 
 
@@ -222,7 +226,12 @@ def attention_overview(
         with_director = {s.pk for s in schools}
     else:
         with_director = directed_school_ids([s.pk for s in schools])
-    by_school = {s.pk: SchoolAttention(s, s.pk in with_director) for s in schools}
+    by_school = {
+        s.pk: SchoolAttention(
+            s, s.pk in with_director, untaught_groups=getattr(s, "untaught_groups", 0)
+        )
+        for s in schools
+    }
     overview = Overview(list(by_school.values()), [])
     if not schools:
         return overview

@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,9 @@ from accounts.board import board_home
 from accounts.languages import language_remember
 from accounts.roles import home_url_name
 from schools.access import children_of, require_role, taught_groups
+from schools.importer import school_year_for
 from schools.models import School, StaffMembership
+from schools.staffing import untaught_group_count
 
 Role = StaffMembership.Role
 log = logging.getLogger(__name__)
@@ -93,11 +96,15 @@ def home_director(request):
     """Wat vraagt aandacht, per school the user directs (the director reach only, even
     when the same person is board staff too)."""
     require_role(request.user, Role.DIRECTOR)
-    schools = School.objects.filter(
-        memberships__user=request.user, memberships__role=Role.DIRECTOR
-    ).distinct()
+    year = school_year_for(timezone.localdate())
+    schools = (
+        School.objects.filter(memberships__user=request.user, memberships__role=Role.DIRECTOR)
+        .distinct()
+        .annotate(untaught_groups=untaught_group_count(year))  # in the same query
+    )
     overview = attention_overview(schools, directed=True)
-    return render(request, "accounts/home_director.html", {"overview": overview})
+    context = {"overview": overview, "school_year": year}
+    return render(request, "accounts/home_director.html", context)
 
 
 @require_safe

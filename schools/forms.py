@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.conf import settings
@@ -126,3 +127,60 @@ class PupilImportForm(forms.Form):
                     "spreadsheet, choose Save as… CSV or Excel workbook."
                 )
             ) from error
+
+
+# A teacher listed on the open form who is no teacher of the school (any more): a colleague
+# who left while the director had the page open, or an id typed by hand, gets these words.
+TEACHER_NOT_HERE = _(
+    "A teacher on this form is not a teacher of this school (any more). Nothing was saved: "
+    "the page now shows the current teachers, with your ticks; save again."
+)
+LINK = re.compile(r"(\d{1,18})-(\d{1,18})")
+
+
+class LinksField(forms.MultipleChoiceField):
+    """Ticked "<membership id>-<group id>" pairs whose group is one of `group_ids`."""
+
+    group_ids: frozenset[int] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        match = LINK.fullmatch(str(value))
+        return match is not None and int(match[2]) in self.group_ids
+
+
+class TeachingLinksForm(forms.Form):
+    """Which of this year's groups each listed teacher teaches: `teachers` names the teacher
+    memberships the form showed (only those change), `links` the ticked pairs. A group that
+    is not one of the school's groups of this year (another school's, an earlier year's,
+    none), or a pair for a teacher the form does not list, is no choice:
+    refuse_choices_out_of_reach makes it a 404. A listed teacher who is not one of the
+    school's teachers (a colleague who left meanwhile, a director's or another school's
+    membership) is a form error: people change under an open form."""
+
+    teachers = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"invalid_choice": TEACHER_NOT_HERE}
+    )
+    links = LinksField(required=False)
+
+    def __init__(self, *args, staffing, **kwargs):
+        super().__init__(*args, **kwargs)
+        teachers = self.fields["teachers"]
+        teachers.choices = [(row.membership.pk, "") for row in staffing.teachers]  # type: ignore[attr-defined]
+        self.fields["links"].group_ids = frozenset(group.pk for group in staffing.groups)  # type: ignore[attr-defined]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "teachers" in cleaned and "links" in cleaned:
+            teachers = set(cleaned["teachers"])
+            if any(membership not in teachers for membership, _group in self.pairs()):
+                # only a hand-made form ticks a group for a teacher it does not list
+                self.add_error("links", forms.ValidationError("", code="invalid_choice"))
+        return cleaned
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """The ticked (membership id, group id) pairs."""
+        pairs = []
+        for value in self.cleaned_data.get("links", ()):
+            membership, group = value.split("-")
+            pairs.append((int(membership), int(group)))
+        return pairs

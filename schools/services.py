@@ -4,12 +4,14 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
+from django.utils.text import capfirst
 
-from schools.models import ERASED_PREFIX, Guardianship, Pupil
+from schools.models import ERASED_PREFIX, Group, Guardianship, Pupil, School, StaffMembership
 from schools.signals import pupil_erased, retention_term_passed
 
 logger = logging.getLogger(__name__)
@@ -99,3 +101,61 @@ def _erase_admin_history(pupil: Pupil) -> None:
         Q(content_type=ContentType.objects.get_for_model(Pupil), object_id=str(pupil.pk))
         | Q(links, content_type=ContentType.objects.get_for_model(Guardianship))
     ).update(object_repr=f"{ERASED_PREFIX}{pupil.pk}", change_message="")
+
+
+# --- Teachers and this year's groups ("Leerkrachten en groepen") ---------------------------
+
+
+@transaction.atomic
+def teaching_links_save(
+    *, school: School, year: str, teachers: list[int], links: list[tuple[int, int]], by
+) -> list[int]:
+    """Link each listed teacher membership of `school` to exactly its `links` among the
+    school's groups of `year`; their links to other years' groups stay (history). A
+    membership or group outside that (another school's, an earlier year's, a director's
+    membership) changes nothing. Each changed membership gets an entry in the admin's
+    history, as a change made there does, and the log one line with ids. Returns the ids
+    of the memberships whose links changed."""
+    members = {
+        m.pk: m
+        for m in StaffMembership.objects.select_for_update(of=("self",))
+        .select_related("user", "school")
+        .filter(school=school, role=StaffMembership.Role.TEACHER, pk__in=teachers)
+    }
+    groups = set(Group.objects.filter(school=school, school_year=year).values_list("pk", flat=True))
+    wanted = {(m, g) for m, g in links if m in members and g in groups}
+    through = StaffMembership.groups.through.objects
+    stored = {
+        (m, g): pk
+        for pk, m, g in through.filter(
+            staffmembership_id__in=list(members), group_id__in=groups
+        ).values_list("pk", "staffmembership_id", "group_id")
+    }
+    removed = [pair for pair in stored if pair not in wanted]
+    added = sorted(wanted - set(stored))
+    if removed:
+        through.filter(pk__in=[stored[pair] for pair in removed]).delete()
+    if added:
+        through.bulk_create(
+            StaffMembership.groups.through(staffmembership_id=m, group_id=g) for m, g in added
+        )
+    changed = sorted({m for m, _g in added + removed})
+    _log_teaching_links(school, [members[m] for m in changed], len(added), len(removed), by)
+    return changed
+
+
+def _log_teaching_links(school, changed: list[StaffMembership], added: int, removed: int, by):
+    if not changed:
+        return
+    with translation.override(None):  # as the admin stores its labels, translated when shown
+        label = str(capfirst(StaffMembership._meta.get_field("groups").verbose_name))
+    message = [{"changed": {"fields": [label]}}]
+    LogEntry.objects.log_actions(by.pk, changed, CHANGE, change_message=message)
+    logger.info(
+        "teaching links: school %s, memberships %s changed (%s links added, %s removed) by user %s",
+        school.pk,
+        [m.pk for m in changed],
+        added,
+        removed,
+        by.pk,
+    )

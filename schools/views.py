@@ -1,14 +1,24 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from schools.access import get_school_for_import, require_role, schools_for_import
-from schools.forms import PupilImportForm
-from schools.importer import COLUMNS, REQUIRED_COLUMNS, pupils_import
+from schools.access import (
+    get_school_for_acting,
+    get_school_for_import,
+    require_role,
+    schools_for_import,
+)
+from schools.forms import PupilImportForm, TeachingLinksForm, refuse_choices_out_of_reach
+from schools.importer import COLUMNS, REQUIRED_COLUMNS, pupils_import, school_year_for
 from schools.models import StaffMembership
 from schools.search import school_search
+from schools.services import teaching_links_save
+from schools.staffing import staffing_of
 from schools.uploads import MemoryUploadHandler
 
 Role = StaffMembership.Role
@@ -74,3 +84,34 @@ def _shown_of(report) -> dict:
         "ignored_shown": report.ignored_columns[:IGNORED_COLUMNS_SHOWN],
         "ignored_more": max(0, len(report.ignored_columns) - IGNORED_COLUMNS_SHOWN),
     }
+
+
+@never_cache
+@login_required
+def staff_groups(request, code):
+    """Leerkrachten en groepen: the school's teachers and the groups of this school year
+    they teach, changed by the school's director (or board staff) in one form."""
+    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    school = get_school_for_acting(request.user, code)
+    year = school_year_for(timezone.localdate())
+    staffing = staffing_of(school, year)
+    posted = request.POST if request.method == "POST" else None
+    form = TeachingLinksForm(posted, staffing=staffing)
+    if posted is not None:
+        valid = form.is_valid()
+        refuse_choices_out_of_reach(form, "links")
+        if valid:
+            teaching_links_save(
+                school=school,
+                year=year,
+                teachers=form.cleaned_data["teachers"],
+                links=form.pairs(),
+                by=request.user,
+            )
+            messages.success(request, _("Saved."))
+            return redirect("schools:staff_groups", code=school.code)
+    # after a form error the director's own ticks, not the stored links
+    ticked = set(posted.getlist("links")) if posted is not None else None
+    context = {"school": school, "staffing": staffing, "form": form}
+    context["rows"] = staffing.form_rows(ticked)
+    return render(request, "schools/staff_groups.html", context, status=400 if form.errors else 200)

@@ -82,6 +82,7 @@ ROUTE_KWARGS = {
     "consent:remind": lambda c: {"code": c["school"].code},
     "consent:review_round": lambda c: {"code": c["school"].code},
     "consent:record": lambda c: {"pk": c["pupil"].pk},
+    "schools:staff_groups": lambda c: {"code": c["school"].code},
     "consent:purpose_text": lambda c: {"pk": purpose("website").pk},
     "monitoring:flag_dismiss": lambda c: {"pk": c["flag"].pk},
     "monitoring:case": lambda c: {"pk": c["case"].pk},

@@ -253,6 +253,12 @@ def mention(code_of, post_of):
     return lambda w: ({"code": w.school(code_of).code, "post_pk": w.case(post_of)["post"]}, {}, {})
 
 
+def teaching(w, teacher: str, group) -> dict:
+    """The teachers and groups form: `teacher` (their membership) ticked for `group`."""
+    member = StaffMembership.objects.get(user=w.users[teacher], role=Role.TEACHER)
+    return {"teachers": member.pk, "links": f"{member.pk}-{group.pk}"}
+
+
 PARENTS_OF_A = {"parent_a", "parent_board", "director_parent", "teacher_parent"}
 PARENTS_OF_B = {"parent_b", "teacher_parent_b"}
 GEZAG_OF_A = PARENTS_OF_A - {"director_parent"}
@@ -320,6 +326,7 @@ CASES = [
         for route, methods in (
             ("consent:remind", GET + POST),
             ("consent:review_round", GET + POST),
+            ("schools:staff_groups", GET + POST),
             ("policy:confirmation_list", GET),
             ("policy:confirmation_csv", GET),
         )
@@ -334,6 +341,13 @@ CASES = [
         "consent:remind",
         "school A, parent of B",
         code("A", lambda w: {"ouder": w.users["parent_b"].pk}),
+    ),
+    # another school's group, posted to school A's teachers and groups (a teacher listed
+    # there is a person in a form, see `posted`)
+    posted(
+        "schools:staff_groups",
+        "school A, B1 for teacher_a",
+        lambda w: ({"code": w.school_a.code}, {}, teaching(w, "teacher_a", w.group_b1)),
     ),
     case("consent:record", "pupil_a", pupil("pupil_a"), SCHOOL_A_DIRECTING),
     case("consent:record", "pupil_b", pupil("pupil_b"), SCHOOL_B_DIRECTING),

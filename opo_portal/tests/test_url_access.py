@@ -106,6 +106,8 @@ ACCESS = {
     "accounts:home_privacy": (None, staff_only("privacy_officer")),
     "accounts:home_none": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "schools:import_pupils": (None, staff_only("director", "board")),
+    # which teacher teaches which of this year's groups: changed by directors and board
+    "schools:staff_groups": (_school_a, staff_only("director", "board")),
     # Protocol: anyone reads; board drafts and publishes; directors see their school's list
     "policy:current": (None, everyone(OK)),
     "policy:history": (None, everyone(OK)),

@@ -1,0 +1,122 @@
+"""Which teacher teaches which group of this school year: what a director sees and changes on
+"Leerkrachten en groepen" (schools.views.staff_groups), and the count of this year's groups
+without a teacher on the director's home.
+
+A group has a teacher when a teacher membership of the group's own school is linked to it:
+the same rule as reach (schools.access.taught_group_ids), so a link stored past the admin's
+check to another school's teacher makes no teacher of the group.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from schools.models import Group, School, StaffMembership
+
+Role = StaffMembership.Role
+Through = StaffMembership.groups.through
+
+
+def previous_school_year(year: str) -> str:
+    start = int(year.split("-")[0]) - 1
+    return f"{start}-{start + 1}"
+
+
+@dataclass
+class TeacherRow:
+    membership: StaffMembership
+    group_ids: set[int] = field(default_factory=set)  # this year's groups, linked
+    earlier: list[Group] = field(default_factory=list)  # last year's groups, shown only
+
+    @property
+    def user(self):
+        return self.membership.user
+
+    @property
+    def earlier_names(self) -> str:
+        return ", ".join(group.name for group in self.earlier)
+
+
+@dataclass
+class Staffing:
+    school: School
+    year: str
+    teachers: list[TeacherRow]
+    groups: list[Group]  # this year's, by name
+
+    @property
+    def untaught(self) -> list[Group]:
+        taught = {group_id for row in self.teachers for group_id in row.group_ids}
+        return [group for group in self.groups if group.pk not in taught]
+
+    @property
+    def untaught_names(self) -> str:
+        return ", ".join(group.name for group in self.untaught)
+
+    def form_rows(self, ticked: set[str] | None = None) -> list[tuple[TeacherRow, list]]:
+        """Per teacher, (group, the form's value, ticked?) for each of this year's groups:
+        ticked as stored, or as `ticked` says (the values a form with an error sent)."""
+        rows = []
+        for row in self.teachers:
+            cells = []
+            for group in self.groups:
+                value = f"{row.membership.pk}-{group.pk}"
+                on = group.pk in row.group_ids if ticked is None else value in ticked
+                cells.append((group, value, on))
+            rows.append((row, cells))
+        return rows
+
+
+def school_teachers(school: School):
+    """The school's teacher memberships, with their accounts, by name and address."""
+    return (
+        StaffMembership.objects.filter(school=school, role=Role.TEACHER)
+        .select_related("user")
+        .defer("user__password")
+        .order_by("user__full_name", "user__email", "pk")
+    )
+
+
+def staffing_of(school: School, year: str) -> Staffing:
+    """The school's teachers with their links to this year's groups (and, shown only, last
+    year's), and this year's groups. 3 queries, whatever the numbers of teachers and groups."""
+    rows = {m.pk: TeacherRow(m) for m in school_teachers(school)}
+    groups = list(Group.objects.filter(school=school, school_year=year).order_by("name", "pk"))
+    years = [year, previous_school_year(year)]
+    stored = (
+        Through.objects.filter(
+            staffmembership__school=school,
+            staffmembership__role=Role.TEACHER,
+            group__school=school,
+            group__school_year__in=years,
+        )
+        .select_related("group")
+        .order_by("group__name", "group__pk")
+    )
+    for link in stored:
+        row = rows[link.staffmembership_id]
+        if link.group.school_year == year:
+            row.group_ids.add(link.group_id)
+        else:
+            row.earlier.append(link.group)
+    return Staffing(school, year, list(rows.values()), groups)
+
+
+def untaught_group_count(year: str) -> Coalesce:
+    """For School.objects.annotate(): how many of the school's groups of `year` have no
+    teacher of the school linked (one subquery in the schools' own query)."""
+    taught = Through.objects.filter(
+        group_id=OuterRef("pk"),
+        staffmembership__role=Role.TEACHER,
+        staffmembership__school_id=OuterRef("school_id"),
+    )
+    untaught = (
+        Group.objects.filter(school_id=OuterRef("pk"), school_year=year)
+        .filter(~Exists(taught))
+        .order_by()
+        .values("school_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(untaught, output_field=IntegerField()), Value(0))
