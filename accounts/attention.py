@@ -59,6 +59,9 @@ class SchoolAttention:
     # this school year's groups without a teacher (the director's home only: read with the
     # schools, schools.staffing.untaught_group_count)
     untaught_groups: int = 0
+    # current pupils and no review round of this school year yet (the director's home only,
+    # read with the schools: consent.reports.review_round_due)
+    review_round_due: bool = False
 
     @property
     def waiting_pupils(self) -> int:
@@ -78,6 +81,7 @@ class SchoolAttention:
             or self.protocol_missing
             or self.sources_failing
             or self.untaught_groups
+            or self.review_round_due
         )
 
 
@@ -228,7 +232,10 @@ def attention_overview(
         with_director = directed_school_ids([s.pk for s in schools])
     by_school = {
         s.pk: SchoolAttention(
-            s, s.pk in with_director, untaught_groups=getattr(s, "untaught_groups", 0)
+            s,
+            s.pk in with_director,
+            untaught_groups=getattr(s, "untaught_groups", 0),
+            review_round_due=getattr(s, "review_round_due", False),
         )
         for s in schools
     }

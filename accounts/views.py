@@ -26,6 +26,7 @@ from accounts.attention import attention_overview
 from accounts.board import board_home
 from accounts.languages import language_remember
 from accounts.roles import home_url_name
+from consent.reports import review_round_due
 from schools.access import children_of, require_role, taught_groups
 from schools.importer import school_year_for
 from schools.models import School, StaffMembership
@@ -100,7 +101,10 @@ def home_director(request):
     schools = (
         School.objects.filter(memberships__user=request.user, memberships__role=Role.DIRECTOR)
         .distinct()
-        .annotate(untaught_groups=untaught_group_count(year))  # in the same query
+        .annotate(  # in the same query
+            untaught_groups=untaught_group_count(year),
+            review_round_due=review_round_due(year),
+        )
     )
     overview = attention_overview(schools, directed=True)
     context = {"overview": overview, "school_year": year}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any, NamedTuple
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,6 +17,7 @@ from consent.models import (
     MediaType,
     PublicationCheck,
     ReviewConfirmation,
+    ReviewRound,
 )
 from consent.rules import Key, PurposeInfo, State, answers_state, latest_answers, purpose_infos
 from opo_portal import sql
@@ -686,3 +687,11 @@ def readable_personal_data(user) -> dict:
         ),
         "reminders": list(user.consent_reminders.values_list("sent_at", flat=True)),
     }
+
+
+def review_round_due(year: str) -> ExpressionWrapper:
+    """For School.objects.annotate(): whether the school has current pupils and no review
+    round of school year `year` yet, so that the director's home offers to open it."""
+    pupils = Pupil.objects.current().filter(school_id=OuterRef("pk"))
+    opened = ReviewRound.objects.filter(school_id=OuterRef("pk"), school_year=year)
+    return ExpressionWrapper(Exists(pupils) & ~Exists(opened), output_field=BooleanField())

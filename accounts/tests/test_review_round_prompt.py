@@ -1,0 +1,60 @@
+"""The director's home offers the yearly review round (Jaarronde) until it is opened for
+this school year: the round was on the coverage page only, where nothing said it was due."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from consent.models import ReviewRound
+from schools.models import Pupil
+
+# 10:00 in Amsterdam, in school year 2026-2027
+IN_THE_SCHOOL_YEAR = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+DUE = "De jaarronde van 2026-2027 is nog niet geopend"
+
+
+@pytest.fixture(autouse=True)
+def _in_the_school_year():
+    with time_machine.travel(IN_THE_SCHOOL_YEAR, tick=True):
+        yield
+
+
+def _home(client) -> str:
+    return client.get(reverse("accounts:home_director")).content.decode()
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_home_links_to_the_round_until_it_is_opened(login, director_a, school_a, pupil_a):
+    client = login(director_a)
+    html = _home(client)
+    assert DUE in _text(html)
+    link = re.search(r'<a href="([^"]+)">De jaarronde van 2026-2027', html)
+    assert link is not None
+    assert link.group(1) == reverse("consent:review_round", args=[school_a.code])
+    assert "Er vraagt niets uw aandacht" not in _text(html)
+
+    opened = client.post(reverse("consent:review_round", args=[school_a.code]))
+    assert opened.status_code == 302
+    assert ReviewRound.objects.filter(school=school_a, school_year="2026-2027").exists()
+    assert DUE not in _text(_home(client))
+
+
+def test_last_years_round_does_not_count(login, director_a, school_a, pupil_a):
+    ReviewRound.objects.create(school=school_a, school_year="2025-2026", opened_by=director_a)
+    assert DUE in _text(_home(login(director_a)))
+
+
+def test_another_schools_round_does_not_count(login, director_a, school_a, school_b, pupil_a):
+    ReviewRound.objects.create(school=school_b, school_year="2026-2027", opened_by=director_a)
+    assert DUE in _text(_home(login(director_a)))
+
+
+def test_a_school_without_current_pupils_is_not_asked(login, director_a, school_a, pupil_a):
+    Pupil.objects.filter(school=school_a).update(left_on=datetime.date(2026, 7, 31))
+    assert "jaarronde" not in _text(_home(login(director_a))).lower()
