@@ -254,3 +254,22 @@ def test_a_pupil_in_the_group_a_director_teaches_elsewhere_is_in_no_group_at_the
     assert "Sem Bakker" not in listed
     photo = _text(client.get(reverse("photo:check")))
     assert "Sem Bakker" in photo and "Sem Bakker (groep 5)" not in photo
+
+
+def test_a_parent_is_not_told_another_schools_class_for_their_child(
+    login, parent_b, pupil_b, school_b, group_a2, pupil_b_in_a2
+):
+    """The parent's pages named the stored group: B's child put in A's "groep 7" read as
+    "OBS B · groep 7" on the home, "Toestemming" and the child's page, a class the child is
+    not in (their own school's staff see the child in no group)."""
+    Group.objects.filter(pk=group_a2.pk).update(name="groep 7 Zwaluwen")
+    client = login(parent_b)
+    pages = [
+        reverse("accounts:home_parent"),
+        reverse("consent:my_children"),
+        reverse("consent:child", args=[pupil_b.pk]),
+    ]
+    for page in pages:
+        html = _text(client.get(page))
+        assert school_b.name in html, page
+        assert "Zwaluwen" not in html, page
