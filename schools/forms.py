@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opo_portal.converters import BIGINT_MAX
 from schools.importer import (
+    NEXT_YEAR_MONTHS,
     NotTextError,
     WorkbookTooLargeError,
     read_text,
@@ -65,11 +66,6 @@ def _beyond_any_row(pk) -> bool:
         return abs(int(str(pk))) > BIGINT_MAX
     except ValueError:
         return False  # not a number: the field's own check says so
-
-
-# A list for next school year is offered in the last two months of a school year: schools
-# make next year's groups in June and July (README "Pupil import").
-NEXT_YEAR_MONTHS = (6, 7)
 
 
 class PupilImportForm(forms.Form):

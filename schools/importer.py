@@ -65,6 +65,12 @@ __all__ = [
 ]
 
 
+# A list for next school year is offered in the last two months of a school year: schools
+# make next year's groups in June and July (README "Pupil import"), and directors link
+# teachers to them then (schools.staffing.staffing_years).
+NEXT_YEAR_MONTHS = (6, 7)
+
+
 def school_year_for(day: datetime.date, *, next_year: bool = False) -> str:
     """The school year a day falls in; a new year starts on 1 August ("2026-2027").
     `next_year`: the one after it (a list for next year, imported in July)."""

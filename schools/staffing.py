@@ -7,15 +7,27 @@ the same rule as reach (schools.access.taught_group_ids), so a link stored past 
 check to another school's teacher makes no teacher of the group.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from schools.importer import NEXT_YEAR_MONTHS, school_year_for
 from schools.models import Group, School, StaffMembership
 
 Role = StaffMembership.Role
 Through = StaffMembership.groups.through
+
+
+def staffing_years(today: datetime.date) -> list[str]:
+    """The school years a director links teachers for: this one, and in June and July,
+    when the pupil import takes next year's list (its pupils then move into next year's
+    groups at once), the next one too."""
+    years = [school_year_for(today)]
+    if today.month in NEXT_YEAR_MONTHS:
+        years.append(school_year_for(today, next_year=True))
+    return years
 
 
 def previous_school_year(year: str) -> str:

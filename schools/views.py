@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +15,11 @@ from schools.access import (
     schools_for_import,
 )
 from schools.forms import PupilImportForm, TeachingLinksForm, refuse_choices_out_of_reach
-from schools.importer import COLUMNS, REQUIRED_COLUMNS, pupils_import, school_year_for
+from schools.importer import COLUMNS, REQUIRED_COLUMNS, pupils_import
 from schools.models import StaffMembership
 from schools.search import school_search
 from schools.services import teaching_links_save
-from schools.staffing import staffing_of
+from schools.staffing import staffing_of, staffing_years
 from schools.uploads import MemoryUploadHandler
 
 Role = StaffMembership.Role
@@ -93,7 +94,10 @@ def staff_groups(request, code):
     they teach, changed by the school's director (or board staff) in one form."""
     require_role(request.user, Role.DIRECTOR, Role.BOARD)
     school = get_school_for_acting(request.user, code)
-    year = school_year_for(timezone.localdate())
+    years = staffing_years(timezone.localdate())
+    year = request.GET.get("jaar", years[0])
+    if year not in years:
+        raise Http404("not a school year teachers are linked for now")
     staffing = staffing_of(school, year)
     posted = request.POST if request.method == "POST" else None
     form = TeachingLinksForm(posted, staffing=staffing)
@@ -109,9 +113,9 @@ def staff_groups(request, code):
                 by=request.user,
             )
             messages.success(request, _("Saved."))
-            return redirect("schools:staff_groups", code=school.code)
+            return redirect(request.get_full_path())
     # after a form error the director's own ticks, not the stored links
     ticked = set(posted.getlist("links")) if posted is not None else None
-    context = {"school": school, "staffing": staffing, "form": form}
+    context = {"school": school, "staffing": staffing, "form": form, "years": years}
     context["rows"] = staffing.form_rows(ticked)
     return render(request, "schools/staff_groups.html", context, status=400 if form.errors else 200)

@@ -386,6 +386,67 @@ def test_the_teacher_reaches_the_group_at_their_next_request(
     assert teacher.get(f"{check}?group={group_a3.pk}").status_code == 404
 
 
+# --- June and July: next school year's groups ----------------------------------------------
+
+NEXT_YEAR = "2027-2028"
+# 10:00 in Amsterdam on 5 July 2027: still school year 2026-2027, next year's list is in
+EARLY_JULY = datetime.datetime(2027, 7, 5, 8, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def next_years_class(school_a):
+    """Next year's groep 6 with its pupil, as the July import ("Dit is de lijst voor het
+    volgende schooljaar") leaves it: the pupils are in next year's groups at once."""
+    group = Group.objects.create(school=school_a, name="groep 6", school_year=NEXT_YEAR)
+    make_pupil(school_a, group, "3002", "Sanne", "Visser")
+    return group
+
+
+def test_in_july_the_director_links_teachers_to_next_years_groups(
+    login, director_a, school_a, teacher_a, group_a1, next_years_class
+):
+    with time_machine.travel(EARLY_JULY, tick=True):
+        director = login(director_a)
+        page = director.get(page_url(school_a)).content.decode()
+        assert f'href="?jaar={NEXT_YEAR}"' in page  # the way to next year
+        assert "Schooljaar 2026-2027" in _text_of(page)
+
+        url = f"{page_url(school_a)}?jaar={NEXT_YEAR}"
+        page = director.get(url).content.decode()
+        member = membership(teacher_a)
+        offered = set(re.findall(r'name="links" value="(\d+-\d+)"', page))
+        assert offered == {link(member, next_years_class)}  # next year's groups only
+        assert "groep 5" in _text_of(page)  # this year's link, shown as the earlier one
+
+        saved = director.post(url, _form(member, ticked=[link(member, next_years_class)]))
+        assert saved.status_code == 302 and saved["Location"] == url
+        # this year's link stays: the teacher keeps groep 5 until the summer
+        assert links(teacher_a) == {group_a1.pk, next_years_class.pk}
+
+        teacher = login(teacher_a)
+        group_page = reverse("consent:group", args=[next_years_class.pk])
+        assert "Sanne Visser" in _text(teacher.get(group_page))
+
+
+@pytest.mark.parametrize("year", [NEXT_YEAR, "2028-2029", "2025-2026", "volgend"])
+def test_outside_june_and_july_only_this_year_is_offered(
+    login, director_a, school_a, teacher_a, next_years_class, year
+):
+    director = login(director_a)
+    assert "?jaar=" not in director.get(page_url(school_a)).content.decode()
+    before = all_links()
+    url = f"{page_url(school_a)}?jaar={year}"
+    assert director.get(url).status_code == 404
+    member = membership(teacher_a)
+    posted = director.post(url, _form(member, ticked=[link(member, next_years_class)]))
+    assert posted.status_code == 404
+    assert all_links() == before
+
+
+def _text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 # --- The way there: the director's home ----------------------------------------------------
 
 
