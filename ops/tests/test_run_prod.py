@@ -1,5 +1,6 @@
 """deploy/run-prod refuses to start production without its settings, naming the missing one."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -338,6 +339,11 @@ def test_all_reloads_on_hup_and_stops_cleanly_on_term(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own group, to end all of it whatever happens
+        # A HUP ignored by whatever started the tests (nohup) stays ignored in every child,
+        # and bash cannot trap a signal ignored when it started: as under systemd, run-prod
+        # starts with the default.
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
     try:
         _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 3, what="all three started")
@@ -348,7 +354,10 @@ def test_all_reloads_on_hup_and_stops_cleanly_on_term(tmp_path):
         process.terminate()
         out, err = process.communicate(timeout=30)
     finally:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):  # run-prod and all it started
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        process.stdout.close()
+        process.stderr.close()
     assert process.returncode == 0
     assert out.splitlines() == ["reloaded"] and err == ""
