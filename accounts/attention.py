@@ -59,6 +59,7 @@ class SchoolAttention:
     # this school year's groups without a teacher (the director's home only: read with the
     # schools, schools.staffing.untaught_group_count)
     untaught_groups: int = 0
+    untaught_next_year: int = 0  # the same for next school year, in June and July
     # current pupils and no review round of this school year yet (the director's home only,
     # read with the schools: consent.reports.review_round_due)
     review_round_due: bool = False
@@ -81,6 +82,7 @@ class SchoolAttention:
             or self.protocol_missing
             or self.sources_failing
             or self.untaught_groups
+            or self.untaught_next_year
             or self.review_round_due
         )
 
@@ -235,6 +237,7 @@ def attention_overview(
             s,
             s.pk in with_director,
             untaught_groups=getattr(s, "untaught_groups", 0),
+            untaught_next_year=getattr(s, "untaught_next_year", 0),
             review_round_due=getattr(s, "review_round_due", False),
         )
         for s in schools

@@ -28,9 +28,8 @@ from accounts.languages import language_remember
 from accounts.roles import home_url_name
 from consent.reports import review_round_due
 from schools.access import children_of, require_role, taught_groups
-from schools.importer import school_year_for
 from schools.models import School, StaffMembership
-from schools.staffing import untaught_group_count
+from schools.staffing import staffing_years, untaught_group_count
 
 Role = StaffMembership.Role
 log = logging.getLogger(__name__)
@@ -97,17 +96,19 @@ def home_director(request):
     """Wat vraagt aandacht, per school the user directs (the director reach only, even
     when the same person is board staff too)."""
     require_role(request.user, Role.DIRECTOR)
-    year = school_year_for(timezone.localdate())
+    # this school year, and in June and July the next one, whose groups a list imported
+    # for next year fills at once (schools.staffing.staffing_years)
+    year, *next_year = staffing_years(timezone.localdate())
+    counts = {"untaught_groups": untaught_group_count(year)}
+    if next_year:
+        counts["untaught_next_year"] = untaught_group_count(next_year[0])
     schools = (
         School.objects.filter(memberships__user=request.user, memberships__role=Role.DIRECTOR)
         .distinct()
-        .annotate(  # in the same query
-            untaught_groups=untaught_group_count(year),
-            review_round_due=review_round_due(year),
-        )
+        .annotate(**counts, review_round_due=review_round_due(year))  # in the same query
     )
     overview = attention_overview(schools, directed=True)
-    context = {"overview": overview, "school_year": year}
+    context = {"overview": overview, "school_year": year, "next_school_year": next_year[:1]}
     return render(request, "accounts/home_director.html", context)
 
 

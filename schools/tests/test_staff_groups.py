@@ -443,6 +443,25 @@ def test_outside_june_and_july_only_this_year_is_offered(
     assert all_links() == before
 
 
+def test_in_july_the_directors_home_names_next_years_groups_without_a_teacher(
+    login, director_a, school_a, teacher_a, group_a1, next_years_class
+):
+    with time_machine.travel(EARLY_JULY, tick=True):
+        html = login(director_a).get(reverse("accounts:home_director")).content.decode()
+    assert "1 groep van 2027-2028 heeft nog geen leerkracht" in _text_of(html)
+    line = re.search(r'<a href="([^"]+)">1 groep van 2027-2028', html)
+    assert line is not None
+    assert line.group(1) == f"{page_url(school_a)}?jaar={NEXT_YEAR}"
+    assert "van 2026-2027 heeft nog geen" not in _text_of(html)  # groep 5 has teacher_a
+
+
+def test_outside_june_and_july_the_home_leaves_next_years_groups_alone(
+    login, director_a, school_a, teacher_a, other_teacher, next_years_class
+):
+    text = _text_of(login(director_a).get(reverse("accounts:home_director")).content.decode())
+    assert "nog geen leerkracht" not in text
+
+
 def _text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
