@@ -15,6 +15,7 @@ line says how it stopped.
 import contextlib
 import logging
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -71,7 +72,52 @@ class BeatLock:
         return True
 
 
+class ScheduleFile(dict):
+    """Beat's schedule (each entry's last run) in one pickle file, replaced whole on every
+    sync: written beside it, flushed to disk, then renamed over it. Celery's default, a
+    shelve, is a Berkeley DB file on Debian's Python: a beat killed while writing it
+    (SIGKILL, out of memory, power loss) left it broken, and the next start logged an ERROR,
+    a traceback and the C library's own lines, then removed it. A file that cannot be read
+    now is one WARNING line and an empty schedule, as a first start."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+        try:
+            with open(path, "rb") as file:
+                self.update(pickle.load(file))  # noqa: S301 - beat's own file in var/
+        except FileNotFoundError:
+            pass
+        except Exception as error:  # noqa: BLE001 - any damage: start afresh, say so once
+            log.warning(
+                "beat: schedule file %s unreadable (%s); starting with a new one",
+                path, type(error).__name__,
+            )  # fmt: skip
+
+    @classmethod
+    def open(cls, path: str, writeback: bool = True) -> "ScheduleFile":
+        """Celery's `persistence.open(filename, writeback=True)`."""
+        return cls(path)
+
+    def sync(self) -> None:
+        partial = f"{self.path}.{os.getpid()}.partial"  # a second beat by mistake: its own
+        try:
+            with open(partial, "wb") as file:
+                pickle.dump(dict(self), file)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(partial, self.path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(partial)
+
+    def close(self) -> None:
+        self.sync()
+
+
 class LockedScheduler(PersistentScheduler):
+    persistence = ScheduleFile
+
     def __init__(self, *args, **kwargs):
         url = getattr(settings, "REDIS_URL", "")
         ttl = getattr(settings, "BEAT_LOCK_TTL", 30)
