@@ -20,7 +20,14 @@ from policy.forms import (
     SectionForm,
     SummaryForm,
 )
-from policy.models import Acknowledgement, Article, ProtocolVersion, Release, Section
+from policy.models import (
+    Acknowledgement,
+    Article,
+    ProtocolVersion,
+    PublishedVersionIsFrozen,
+    Release,
+    Section,
+)
 from policy.selectors import (
     parent_confirmations,
     staff_confirmations,
@@ -312,9 +319,17 @@ def draft_preview(request, number: int):
     )
 
 
+def _already_published(request, number: int):
+    messages.info(request, _("Version %(number)s is already published.") % {"number": number})
+    return redirect("policy:current")
+
+
 @login_required
 @require_POST
 def draft_publish(request, number: int):
+    require_role(request.user, Role.BOARD)
+    if ProtocolVersion.objects.published().filter(number=number).exists():
+        return _already_published(request, number)  # a second click on "Publish"
     draft = _get_draft(request.user, number)
     form = PublishForm(request.POST)
     if not form.is_valid():
@@ -323,6 +338,8 @@ def draft_publish(request, number: int):
     kind = form.cleaned_data["kind"]
     try:
         services.version_publish(version=draft, by=request.user, kind=kind)
+    except PublishedVersionIsFrozen:  # another board member published it a moment ago
+        return _already_published(request, number)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("policy:draft_preview", number=draft.number)
