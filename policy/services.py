@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from policy.citations import cited_anchors
 from policy.models import (
     Acknowledgement,
     Article,
@@ -170,6 +171,7 @@ def section_remove(*, section: Section) -> None:
     _locked_draft(section.version)
     if section.articles.exists():
         raise ValidationError(_("Remove the articles of this section first."))
+    _refuse_if_cited(section.slug, section.heading.capitalize())
     section.delete()
 
 
@@ -206,7 +208,20 @@ def article_remove(*, article: Article) -> None:
         raise ValidationError(
             _("Only the last article of a section can be removed, so other anchors stay valid.")
         )
+    _refuse_if_cited(article.anchor, article.label)
     article.delete()
+
+
+def _refuse_if_cited(anchor: str, label: str) -> None:
+    """A page that cites the anchor would link to nothing once this version is published."""
+    if anchor in cited_anchors():
+        raise ValidationError(
+            _(
+                "Other pages of the portal cite %(label)s, so it cannot be removed; "
+                "change its text instead."
+            )
+            % {"label": label}
+        )
 
 
 @transaction.atomic
