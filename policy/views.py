@@ -29,6 +29,7 @@ from policy.models import (
     Section,
 )
 from policy.selectors import (
+    foundation_staff_confirmations,
     parent_confirmations,
     staff_confirmations,
     with_confirmation_counts,
@@ -36,6 +37,7 @@ from policy.selectors import (
 from schools.access import (
     acting_schools,
     get_school_for_acting,
+    has_role,
     require_role,
     roles_of,
 )
@@ -212,10 +214,15 @@ def confirmations(request):
         return render(request, "policy/none_published.html")
     schools = acting_schools(request.user).order_by("name").values_list("pk", "code", "name")
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = with_confirmation_counts(page.object_list, version)
-    return render(
-        request, "policy/confirmations.html", {"version": version, "page": page, "schools": rows}
-    )
+    context = {
+        "version": version,
+        "page": page,
+        "schools": with_confirmation_counts(page.object_list, version),
+    }
+    if has_role(request.user, Role.BOARD):  # no school's list has them; directors' reach ends
+        staff = context["foundation_staff"] = foundation_staff_confirmations(version=version)
+        context["foundation_staff_confirmed"] = sum(row.confirmed for row in staff)
+    return render(request, "policy/confirmations.html", context)
 
 
 @require_safe
