@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from policy import services
 from policy.diff import compare_articles, split_unchanged
@@ -172,8 +172,10 @@ def diff(request, old: int, new: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request):
+    if request.method != "POST":  # the login after an expired session sends them here
+        return redirect(reverse("policy:current") + "#bevestigen")
     if not roles_of(request.user):
         raise Http404
     form = ConfirmForm(request.POST)
