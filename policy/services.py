@@ -93,6 +93,13 @@ def version_publish(
     previous = ProtocolVersion.objects.current()
     if kind == Release.Kind.CORRECTION and previous is None:
         raise ValidationError(_("The first version cannot be a correction."))
+    if kind == Release.Kind.CORRECTION and _anchors(draft) != _anchors(previous):
+        raise ValidationError(
+            _(
+                "A correction only improves the spelling of existing articles; this draft "
+                "adds or removes articles or sections. Publish it as a new version."
+            )
+        )
     draft.status = ProtocolVersion.Status.PUBLISHED
     draft.published_at = timezone.now()
     draft.published_by = by
@@ -103,6 +110,14 @@ def version_publish(
     elif previous is not None:  # always, for a correction (checked above)
         _carry_confirmations(previous=previous, correction=draft)
     return draft
+
+
+def _anchors(version: ProtocolVersion) -> set[str]:
+    """The version's articles and sections by anchor: what a correction may not change."""
+    articles = version.articles.values_list("anchor", flat=True)
+    return set(articles) | {
+        f"section:{slug}" for slug in version.sections.values_list("slug", flat=True)
+    }
 
 
 def _staff_emails_queue(*, release: Release) -> None:
