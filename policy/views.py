@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from policy import services
-from policy.diff import compare_articles, split_unchanged
+from policy.diff import compare_articles, compare_headings, split_unchanged
 from policy.export import confirmations_table
 from policy.forms import (
     ArticleForm,
@@ -61,8 +61,23 @@ def _document(version: ProtocolVersion) -> list[Section]:
     return list(version.sections.prefetch_related("articles"))
 
 
-def _articles(version: ProtocolVersion):
-    return version.articles.select_related("section").order_by("section__position", "number")
+def _articles(version: ProtocolVersion) -> list[Article]:
+    return list(version.articles.select_related("section").order_by("section__position", "number"))
+
+
+def _differences(old: ProtocolVersion | None, new: ProtocolVersion) -> dict:
+    """What _diff.html shows: changed headings, then changed and unchanged articles."""
+    if old is None:
+        return {"headings": [], "changes": [], "changed": [], "unchanged": []}
+    old_articles, new_articles = _articles(old), _articles(new)
+    changes = compare_articles(old_articles, new_articles)
+    changed, unchanged = split_unchanged(changes)
+    return {
+        "headings": compare_headings(old_articles, new_articles),
+        "changes": changes,
+        "changed": changed,
+        "unchanged": unchanged,
+    }
 
 
 def _get_draft(user, number: int) -> ProtocolVersion:
@@ -153,18 +168,10 @@ def diff(request, old: int, new: int):
     published = ProtocolVersion.objects.published()
     old_version = get_object_or_404(published, number=old)
     new_version = get_object_or_404(published, number=new)
-    changes = compare_articles(_articles(old_version), _articles(new_version))
-    changed, unchanged = split_unchanged(changes)
     return render(
         request,
         "policy/diff.html",
-        {
-            "old": old_version,
-            "new": new_version,
-            "changes": changes,
-            "changed": changed,
-            "unchanged": unchanged,
-        },
+        {"old": old_version, "new": new_version, **_differences(old_version, new_version)},
     )
 
 
@@ -309,10 +316,6 @@ def draft_edit(request, number: int):
 def draft_preview(request, number: int):
     draft = _get_draft(request.user, number)
     current_version = ProtocolVersion.objects.current()
-    changes = (
-        compare_articles(_articles(current_version), _articles(draft)) if current_version else []
-    )
-    changed, unchanged = split_unchanged(changes)
     return render(
         request,
         "policy/draft_preview.html",
@@ -320,9 +323,7 @@ def draft_preview(request, number: int):
             "version": draft,
             "sections": _document(draft),
             "current": current_version,
-            "changes": changes,
-            "changed": changed,
-            "unchanged": unchanged,
+            **_differences(current_version, draft),
             "publish_form": PublishForm(),
         },
     )
