@@ -192,9 +192,17 @@ def section_remove(*, section: Section) -> None:
 
 @transaction.atomic
 def article_add(*, section: Section, text: str) -> Article:
-    """Append an article; its anchor follows from the section and its number."""
+    """Append an article; its anchor follows from the section and its number.
+
+    The same text as the section's last article is that article again: a double click on
+    "Add" adds one article (the lock on the draft puts the second click after the first).
+    """
     draft = _locked_draft(section.version)
-    number = (section.articles.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    text = _checked_text(text)
+    last = section.articles.order_by("-number").first()
+    if last is not None and last.text == text:
+        return last
+    number = (last.number if last else 0) + 1
     anchor = section.anchor_for(number)
     if draft.articles.filter(anchor=anchor).exists():
         raise ValidationError(_("Another article of this version already uses this anchor."))
@@ -203,7 +211,7 @@ def article_add(*, section: Section, text: str) -> Article:
         section=section,
         number=number,
         anchor=anchor,
-        text=_checked_text(text),
+        text=text,
     )
 
 

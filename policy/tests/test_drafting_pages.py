@@ -116,3 +116,21 @@ def test_it_answers_404_for_an_article_of_another_version(login, v1, board):
         reverse("policy:article_edit", args=[2, article.pk]), {"text": "Anders."}
     )
     assert response.status_code == 404
+
+
+def test_it_adds_one_article_for_a_double_click(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    section = ProtocolVersion.objects.get(number=2).sections.get(slug="leren")
+    url = reverse("policy:article_add", args=[2, section.pk])
+
+    answers = [c.post(url, {"text": "Een nieuwe afspraak."}) for _click in range(2)]
+
+    assert [a.url for a in answers] == [reverse("policy:draft_edit", args=[2]) + "#leren-5"] * 2
+    assert list(section.articles.values_list("anchor", flat=True)) == [
+        "leren-1",
+        "leren-2",
+        "leren-3",
+        "leren-4",
+        "leren-5",
+    ]
