@@ -364,9 +364,20 @@ def draft_publish(request, number: int):
 @login_required
 @require_POST
 def draft_discard(request, number: int):
+    require_role(request.user, Role.BOARD)
+    if not ProtocolVersion.objects.filter(number=number).exists():
+        return _already_discarded(request)  # a second click on "Discard"
     draft = _get_draft(request.user, number)
-    services.version_discard(version=draft)
+    try:
+        services.version_discard(version=draft)
+    except ProtocolVersion.DoesNotExist:  # discarded by another click a moment ago
+        return _already_discarded(request)
     messages.success(request, _("The draft was discarded."))
+    return redirect("policy:drafts")
+
+
+def _already_discarded(request):
+    messages.info(request, _("The draft was already discarded."))
     return redirect("policy:drafts")
 
 

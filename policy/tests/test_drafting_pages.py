@@ -134,3 +134,15 @@ def test_it_adds_one_article_for_a_double_click(login, v1, board):
         "leren-4",
         "leren-5",
     ]
+
+
+def test_it_answers_a_second_click_on_discard_with_the_drafts_page(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    c.post(reverse("policy:draft_discard", args=[2]))
+
+    response = c.post(reverse("policy:draft_discard", args=[2]), follow=True)
+
+    assert response.redirect_chain == [(reverse("policy:drafts"), 302)]
+    assert "Het concept is al weggegooid." in response.content.decode()
+    assert not ProtocolVersion.objects.filter(number=2).exists()
