@@ -1,5 +1,5 @@
-"""Publishing twice (a double click, two board members at once) makes one version, and the
-second click gets the protocol page with a message, not a 404 or a 500."""
+"""Publishing or discarding twice (a double click, two board members at once) does it once,
+and the second click gets a page with a message, not a 404 or a 500."""
 
 import pytest
 from django.db import connection
@@ -55,3 +55,22 @@ def test_it_publishes_once_when_two_board_members_publish_at_the_same_moment(boa
     assert responses[0].url == reverse("policy:current")
     assert ProtocolVersion.objects.published().count() == 2
     assert Release.objects.count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_it_discards_once_when_two_board_members_discard_at_the_same_moment(board, v1):
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    draft = _draft_ready(board)
+    other = Client()
+    other.force_login(board)
+    responses = []
+
+    at_the_same_moment(
+        lambda: services.version_discard(version=draft),
+        lambda: responses.append(other.post(reverse("policy:draft_discard", args=[draft.number]))),
+    )
+
+    assert responses[0].url == reverse("policy:drafts")
+    assert not ProtocolVersion.objects.drafts().exists()
