@@ -145,7 +145,10 @@ def version_detail(request, number: int):
 def _history(data=None):
     versions = list(ProtocolVersion.objects.published().order_by("-number"))
     rows = list(zip(versions, [*versions[1:], None], strict=True))
-    form = DiffChoiceForm(data, numbers=[v.number for v in versions])
+    numbers = [v.number for v in versions]
+    # offered as it stands: what changed in the current version since the one before it
+    initial = {"old": numbers[1], "new": numbers[0]} if len(numbers) > 1 else None
+    form = DiffChoiceForm(data, numbers=numbers, initial=initial)
     return versions, rows, form
 
 

@@ -101,3 +101,14 @@ def test_it_shows_a_renamed_section_heading(client, login, v1, board):
         assert "Kop van een onderdeel" in page
         assert "</span>LEREN</del>" in page
         assert "</span>LEREN EN ONDERWIJS</ins>" in page
+
+
+def test_it_offers_the_previous_and_the_current_version_to_compare(client, v1, board):
+    """Both lists started at the newest version, so "Show changes" as offered was an error."""
+    from policy.tests.conftest import publish_new_version
+
+    publish_new_version(board)
+    publish_new_version(board)
+    page = client.get(reverse("policy:history")).content.decode()
+    assert '<option value="2" selected>2</option>' in page.split('name="new"')[0]
+    assert '<option value="3" selected>3</option>' in page.split('name="new"')[1]
