@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -81,9 +83,35 @@ def _differences(old: ProtocolVersion | None, new: ProtocolVersion) -> dict:
 
 
 def _get_draft(user, number: int) -> ProtocolVersion:
-    """Drafts exist only for board staff; a published version is never a draft (404)."""
+    """Drafts exist only for board staff (others 404). A published version is never a
+    draft: PublishedVersionIsFrozen, which @_draft_page answers with a message."""
     require_role(user, Role.BOARD)
-    return get_object_or_404(ProtocolVersion.objects.drafts(), number=number)
+    draft = ProtocolVersion.objects.drafts().filter(number=number).first()
+    if draft is not None:
+        return draft
+    if ProtocolVersion.objects.published().filter(number=number).exists():
+        raise PublishedVersionIsFrozen(f"protocol version {number} is published")
+    raise Http404
+
+
+def _draft_page(view):
+    """A draft page whose version was published, before this request or while it waited
+    for the draft's lock (a colleague clicked "Publish"): the version with a message
+    that nothing was changed, not a 404 or a 500."""
+
+    @wraps(view)
+    def page(request, number: int, *args, **kwargs):
+        try:
+            return view(request, number, *args, **kwargs)
+        except PublishedVersionIsFrozen:
+            messages.error(
+                request,
+                _("Version %(number)s is published and can no longer be changed.")
+                % {"number": number},
+            )
+            return redirect("policy:version", number=number)
+
+    return page
 
 
 def _draft_url(draft: ProtocolVersion, anchor: str) -> str:
@@ -300,6 +328,7 @@ def draft_start(request):
 
 
 @login_required
+@_draft_page
 def draft_edit(request, number: int):
     draft = _get_draft(request.user, number)
     form = SummaryForm(request.POST or None, initial={"summary": draft.summary})
@@ -316,6 +345,7 @@ def draft_edit(request, number: int):
 
 @require_safe
 @login_required
+@_draft_page
 def draft_preview(request, number: int):
     draft = _get_draft(request.user, number)
     current_version = ProtocolVersion.objects.current()
@@ -366,6 +396,7 @@ def draft_publish(request, number: int):
 
 @login_required
 @require_POST
+@_draft_page
 def draft_discard(request, number: int):
     require_role(request.user, Role.BOARD)
     if not ProtocolVersion.objects.filter(number=number).exists():
@@ -385,6 +416,7 @@ def _already_discarded(request):
 
 
 @login_required
+@_draft_page
 def section_add(request, number: int):
     draft = _get_draft(request.user, number)
     form = SectionAddForm(request.POST or None)
@@ -399,6 +431,7 @@ def section_add(request, number: int):
 
 
 @login_required
+@_draft_page
 def section_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = get_object_or_404(draft.sections, pk=pk)
@@ -415,6 +448,7 @@ def section_edit(request, number: int, pk: int):
 
 @login_required
 @require_POST
+@_draft_page
 def section_remove(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = get_object_or_404(draft.sections, pk=pk)
@@ -426,6 +460,7 @@ def section_remove(request, number: int, pk: int):
 
 
 @login_required
+@_draft_page
 def article_add(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = get_object_or_404(draft.sections, pk=pk)
@@ -445,6 +480,7 @@ def article_add(request, number: int, pk: int):
 
 
 @login_required
+@_draft_page
 def article_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     article = get_object_or_404(Article.objects.select_related("section"), version=draft, pk=pk)
@@ -461,6 +497,7 @@ def article_edit(request, number: int, pk: int):
 
 @login_required
 @require_POST
+@_draft_page
 def article_remove(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     article = get_object_or_404(Article.objects.select_related("section"), version=draft, pk=pk)

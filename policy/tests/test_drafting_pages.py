@@ -99,12 +99,16 @@ def test_it_shows_an_error_when_removing_an_article_in_the_middle(login, v1, boa
     assert Article.objects.filter(pk=article.pk).exists()
 
 
-def test_it_answers_404_when_editing_a_published_versions_article(login, v1, board):
+def test_it_refuses_to_edit_a_published_versions_article_with_a_message(login, v1, board):
+    """The edit form stood open while a colleague published: say so (was a bare 404)."""
     article = v1.articles.get(anchor="leren-1")
     response = login(board).post(
-        reverse("policy:article_edit", args=[1, article.pk]), {"text": "Anders."}
+        reverse("policy:article_edit", args=[1, article.pk]), {"text": "Anders."}, follow=True
     )
-    assert response.status_code == 404
+    assert response.redirect_chain[-1] == (reverse("policy:current"), 302)
+    assert "Versie 1 is gepubliceerd en kan niet meer worden gewijzigd" in (
+        response.content.decode()
+    )
     article.refresh_from_db()
     assert article.text.startswith("Stichting OPO Borger-Odoorn verwacht")
 

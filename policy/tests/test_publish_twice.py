@@ -74,3 +74,29 @@ def test_it_discards_once_when_two_board_members_discard_at_the_same_moment(boar
 
     assert responses[0].url == reverse("policy:drafts")
     assert not ProtocolVersion.objects.drafts().exists()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_an_edit_saved_while_a_colleague_publishes(board, v1):
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    draft = _draft_ready(board)
+    article = draft.articles.get(anchor="leren-1")
+    other = Client()
+    other.force_login(board)
+    responses = []
+
+    at_the_same_moment(
+        lambda: services.version_publish(version=draft, by=board),
+        lambda: responses.append(
+            other.post(
+                reverse("policy:article_edit", args=[draft.number, article.pk]),
+                {"text": "Te laat."},
+            )
+        ),
+    )
+
+    assert responses[0].url == reverse("policy:version", args=[draft.number])
+    article.refresh_from_db()
+    assert article.text != "Te laat."
