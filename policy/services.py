@@ -90,6 +90,12 @@ def version_publish(
         raise ValidationError(_("Describe what changed before publishing."))
     if not draft.articles.exists():
         raise ValidationError(_("A version without articles cannot be published."))
+    empty = draft.sections.filter(articles__isnull=True).first()
+    if empty is not None:  # readers would find a heading with nothing under it
+        raise ValidationError(
+            _("%(heading)s has no articles yet; add one or remove the section.")
+            % {"heading": empty.heading}
+        )
     previous = ProtocolVersion.objects.current()
     if kind == Release.Kind.CORRECTION and previous is None:
         raise ValidationError(_("The first version cannot be a correction."))

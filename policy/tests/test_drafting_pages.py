@@ -150,3 +150,18 @@ def test_it_answers_a_second_click_on_discard_with_the_drafts_page(login, v1, bo
     assert response.redirect_chain == [(reverse("policy:drafts"), 302)]
     assert "Het concept is al weggegooid." in response.content.decode()
     assert not ProtocolVersion.objects.filter(number=2).exists()
+
+
+def test_it_refuses_to_publish_a_section_without_articles(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Slotbepaling."})
+    c.post(
+        reverse("policy:section_add", args=[2]),
+        {"heading": "Slotbepaling", "kind": "text", "slug": ""},
+    )
+
+    response = c.post(reverse("policy:draft_publish", args=[2]), {"kind": "revision"}, follow=True)
+
+    assert "Slotbepaling heeft nog geen artikelen" in response.content.decode()
+    assert ProtocolVersion.objects.get(number=2).status == "draft"
