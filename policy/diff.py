@@ -103,6 +103,25 @@ def compare_articles(old_articles, new_articles) -> list[ArticleChange]:
     return changes
 
 
+@dataclass
+class HeadingChange:
+    slug: str
+    old_heading: str
+    new_heading: str
+
+
+def compare_headings(old_articles, new_articles) -> list[HeadingChange]:
+    """Sections both versions have (by anchor name) whose heading was changed, in the new
+    version's order. Read from the articles' sections: no query of its own."""
+    old_headings = {a.section.slug: a.section.heading for a in old_articles}
+    changes: dict[str, HeadingChange] = {}
+    for article in new_articles:
+        slug, heading = article.section.slug, article.section.heading
+        if slug in old_headings and old_headings[slug] != heading:
+            changes.setdefault(slug, HeadingChange(slug, old_headings[slug], heading))
+    return list(changes.values())
+
+
 def split_unchanged(changes: list[ArticleChange]) -> tuple[list, list]:
     """(articles that changed in any way, articles that did not)."""
     changed = [c for c in changes if c.change != Change.UNCHANGED]

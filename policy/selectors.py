@@ -12,6 +12,7 @@ from policy.models import Acknowledgement, ProtocolVersion
 from schools.models import School, StaffMembership
 
 SCHOOL_STAFF_ROLES = StaffMembership.SCHOOL_ROLES
+FOUNDATION_STAFF_ROLES = (StaffMembership.Role.BOARD, StaffMembership.Role.PRIVACY_OFFICER)
 
 
 @dataclass
@@ -36,10 +37,22 @@ def _confirmed_at(version: ProtocolVersion, user_ref: str) -> Subquery:
 
 def staff_confirmations(*, school: School, version: ProtocolVersion) -> list[ConfirmationRow]:
     """Teachers and directors of the school, one row per person (one query)."""
+    return _membership_rows(
+        StaffMembership.objects.filter(school=school, role__in=SCHOOL_STAFF_ROLES), version
+    )
+
+
+def foundation_staff_confirmations(*, version: ProtocolVersion) -> list[ConfirmationRow]:
+    """Board staff and privacy officers, who belong to no school's list (one query)."""
+    return _membership_rows(
+        StaffMembership.objects.filter(role__in=FOUNDATION_STAFF_ROLES), version
+    )
+
+
+def _membership_rows(memberships, version: ProtocolVersion) -> list[ConfirmationRow]:
+    """One row per active person of `memberships`, their roles together."""
     memberships = (
-        StaffMembership.objects.filter(
-            school=school, role__in=SCHOOL_STAFF_ROLES, user__is_active=True
-        )
+        memberships.filter(user__is_active=True)
         .select_related("user")
         .annotate(confirmed_at=_confirmed_at(version, "user_id"))
         .order_by("user__full_name", "user__email", "role")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from policy.citations import cited_anchors
 from policy.models import (
     Acknowledgement,
     Article,
@@ -89,9 +90,22 @@ def version_publish(
         raise ValidationError(_("Describe what changed before publishing."))
     if not draft.articles.exists():
         raise ValidationError(_("A version without articles cannot be published."))
+    empty = draft.sections.filter(articles__isnull=True).first()
+    if empty is not None:  # readers would find a heading with nothing under it
+        raise ValidationError(
+            _("%(heading)s has no articles yet; add one or remove the section.")
+            % {"heading": empty.heading}
+        )
     previous = ProtocolVersion.objects.current()
     if kind == Release.Kind.CORRECTION and previous is None:
         raise ValidationError(_("The first version cannot be a correction."))
+    if kind == Release.Kind.CORRECTION and _anchors(draft) != _anchors(previous):
+        raise ValidationError(
+            _(
+                "A correction only improves the spelling of existing articles; this draft "
+                "adds or removes articles or sections. Publish it as a new version."
+            )
+        )
     draft.status = ProtocolVersion.Status.PUBLISHED
     draft.published_at = timezone.now()
     draft.published_by = by
@@ -102,6 +116,14 @@ def version_publish(
     elif previous is not None:  # always, for a correction (checked above)
         _carry_confirmations(previous=previous, correction=draft)
     return draft
+
+
+def _anchors(version: ProtocolVersion) -> set[str]:
+    """The version's articles and sections by anchor: what a correction may not change."""
+    articles = version.articles.values_list("anchor", flat=True)
+    return set(articles) | {
+        f"section:{slug}" for slug in version.sections.values_list("slug", flat=True)
+    }
 
 
 def _staff_emails_queue(*, release: Release) -> None:
@@ -170,14 +192,23 @@ def section_remove(*, section: Section) -> None:
     _locked_draft(section.version)
     if section.articles.exists():
         raise ValidationError(_("Remove the articles of this section first."))
+    _refuse_if_cited(section.slug, section.heading.capitalize())
     section.delete()
 
 
 @transaction.atomic
 def article_add(*, section: Section, text: str) -> Article:
-    """Append an article; its anchor follows from the section and its number."""
+    """Append an article; its anchor follows from the section and its number.
+
+    The same text as the section's last article is that article again: a double click on
+    "Add" adds one article (the lock on the draft puts the second click after the first).
+    """
     draft = _locked_draft(section.version)
-    number = (section.articles.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    text = _checked_text(text)
+    last = section.articles.order_by("-number").first()
+    if last is not None and last.text == text:
+        return last
+    number = (last.number if last else 0) + 1
     anchor = section.anchor_for(number)
     if draft.articles.filter(anchor=anchor).exists():
         raise ValidationError(_("Another article of this version already uses this anchor."))
@@ -186,7 +217,7 @@ def article_add(*, section: Section, text: str) -> Article:
         section=section,
         number=number,
         anchor=anchor,
-        text=_checked_text(text),
+        text=text,
     )
 
 
@@ -206,7 +237,20 @@ def article_remove(*, article: Article) -> None:
         raise ValidationError(
             _("Only the last article of a section can be removed, so other anchors stay valid.")
         )
+    _refuse_if_cited(article.anchor, article.label)
     article.delete()
+
+
+def _refuse_if_cited(anchor: str, label: str) -> None:
+    """A page that cites the anchor would link to nothing once this version is published."""
+    if anchor in cited_anchors():
+        raise ValidationError(
+            _(
+                "Other pages of the portal cite %(label)s, so it cannot be removed; "
+                "change its text instead."
+            )
+            % {"label": label}
+        )
 
 
 @transaction.atomic

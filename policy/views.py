@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -6,10 +8,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from policy import services
-from policy.diff import compare_articles, split_unchanged
+from policy.diff import compare_articles, compare_headings, split_unchanged
 from policy.export import confirmations_table
 from policy.forms import (
     ArticleForm,
@@ -20,8 +22,16 @@ from policy.forms import (
     SectionForm,
     SummaryForm,
 )
-from policy.models import Acknowledgement, Article, ProtocolVersion, Release, Section
+from policy.models import (
+    Acknowledgement,
+    Article,
+    ProtocolVersion,
+    PublishedVersionIsFrozen,
+    Release,
+    Section,
+)
 from policy.selectors import (
+    foundation_staff_confirmations,
     parent_confirmations,
     staff_confirmations,
     with_confirmation_counts,
@@ -29,6 +39,7 @@ from policy.selectors import (
 from schools.access import (
     acting_schools,
     get_school_for_acting,
+    has_role,
     require_role,
     roles_of,
 )
@@ -52,14 +63,55 @@ def _document(version: ProtocolVersion) -> list[Section]:
     return list(version.sections.prefetch_related("articles"))
 
 
-def _articles(version: ProtocolVersion):
-    return version.articles.select_related("section").order_by("section__position", "number")
+def _articles(version: ProtocolVersion) -> list[Article]:
+    return list(version.articles.select_related("section").order_by("section__position", "number"))
+
+
+def _differences(old: ProtocolVersion | None, new: ProtocolVersion) -> dict:
+    """What _diff.html shows: changed headings, then changed and unchanged articles."""
+    if old is None:
+        return {"headings": [], "changes": [], "changed": [], "unchanged": []}
+    old_articles, new_articles = _articles(old), _articles(new)
+    changes = compare_articles(old_articles, new_articles)
+    changed, unchanged = split_unchanged(changes)
+    return {
+        "headings": compare_headings(old_articles, new_articles),
+        "changes": changes,
+        "changed": changed,
+        "unchanged": unchanged,
+    }
 
 
 def _get_draft(user, number: int) -> ProtocolVersion:
-    """Drafts exist only for board staff; a published version is never a draft (404)."""
+    """Drafts exist only for board staff (others 404). A published version is never a
+    draft: PublishedVersionIsFrozen, which @_draft_page answers with a message."""
     require_role(user, Role.BOARD)
-    return get_object_or_404(ProtocolVersion.objects.drafts(), number=number)
+    draft = ProtocolVersion.objects.drafts().filter(number=number).first()
+    if draft is not None:
+        return draft
+    if ProtocolVersion.objects.published().filter(number=number).exists():
+        raise PublishedVersionIsFrozen(f"protocol version {number} is published")
+    raise Http404
+
+
+def _draft_page(view):
+    """A draft page whose version was published, before this request or while it waited
+    for the draft's lock (a colleague clicked "Publish"): the version with a message
+    that nothing was changed, not a 404 or a 500."""
+
+    @wraps(view)
+    def page(request, number: int, *args, **kwargs):
+        try:
+            return view(request, number, *args, **kwargs)
+        except PublishedVersionIsFrozen:
+            messages.error(
+                request,
+                _("Version %(number)s is published and can no longer be changed.")
+                % {"number": number},
+            )
+            return redirect("policy:version", number=number)
+
+    return page
 
 
 def _draft_url(draft: ProtocolVersion, anchor: str) -> str:
@@ -121,7 +173,10 @@ def version_detail(request, number: int):
 def _history(data=None):
     versions = list(ProtocolVersion.objects.published().order_by("-number"))
     rows = list(zip(versions, [*versions[1:], None], strict=True))
-    form = DiffChoiceForm(data, numbers=[v.number for v in versions])
+    numbers = [v.number for v in versions]
+    # offered as it stands: what changed in the current version since the one before it
+    initial = {"old": numbers[1], "new": numbers[0]} if len(numbers) > 1 else None
+    form = DiffChoiceForm(data, numbers=numbers, initial=initial)
     return versions, rows, form
 
 
@@ -144,18 +199,10 @@ def diff(request, old: int, new: int):
     published = ProtocolVersion.objects.published()
     old_version = get_object_or_404(published, number=old)
     new_version = get_object_or_404(published, number=new)
-    changes = compare_articles(_articles(old_version), _articles(new_version))
-    changed, unchanged = split_unchanged(changes)
     return render(
         request,
         "policy/diff.html",
-        {
-            "old": old_version,
-            "new": new_version,
-            "changes": changes,
-            "changed": changed,
-            "unchanged": unchanged,
-        },
+        {"old": old_version, "new": new_version, **_differences(old_version, new_version)},
     )
 
 
@@ -163,8 +210,10 @@ def diff(request, old: int, new: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request):
+    if request.method != "POST":  # the login after an expired session sends them here
+        return redirect(reverse("policy:current") + "#bevestigen")
     if not roles_of(request.user):
         raise Http404
     form = ConfirmForm(request.POST)
@@ -205,10 +254,15 @@ def confirmations(request):
         return render(request, "policy/none_published.html")
     schools = acting_schools(request.user).order_by("name").values_list("pk", "code", "name")
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = with_confirmation_counts(page.object_list, version)
-    return render(
-        request, "policy/confirmations.html", {"version": version, "page": page, "schools": rows}
-    )
+    context = {
+        "version": version,
+        "page": page,
+        "schools": with_confirmation_counts(page.object_list, version),
+    }
+    if has_role(request.user, Role.BOARD):  # no school's list has them; directors' reach ends
+        staff = context["foundation_staff"] = foundation_staff_confirmations(version=version)
+        context["foundation_staff_confirmed"] = sum(row.confirmed for row in staff)
+    return render(request, "policy/confirmations.html", context)
 
 
 @require_safe
@@ -274,6 +328,7 @@ def draft_start(request):
 
 
 @login_required
+@_draft_page
 def draft_edit(request, number: int):
     draft = _get_draft(request.user, number)
     form = SummaryForm(request.POST or None, initial={"summary": draft.summary})
@@ -290,13 +345,10 @@ def draft_edit(request, number: int):
 
 @require_safe
 @login_required
+@_draft_page
 def draft_preview(request, number: int):
     draft = _get_draft(request.user, number)
     current_version = ProtocolVersion.objects.current()
-    changes = (
-        compare_articles(_articles(current_version), _articles(draft)) if current_version else []
-    )
-    changed, unchanged = split_unchanged(changes)
     return render(
         request,
         "policy/draft_preview.html",
@@ -304,17 +356,23 @@ def draft_preview(request, number: int):
             "version": draft,
             "sections": _document(draft),
             "current": current_version,
-            "changes": changes,
-            "changed": changed,
-            "unchanged": unchanged,
+            **_differences(current_version, draft),
             "publish_form": PublishForm(),
         },
     )
 
 
+def _already_published(request, number: int):
+    messages.info(request, _("Version %(number)s is already published.") % {"number": number})
+    return redirect("policy:current")
+
+
 @login_required
 @require_POST
 def draft_publish(request, number: int):
+    require_role(request.user, Role.BOARD)
+    if ProtocolVersion.objects.published().filter(number=number).exists():
+        return _already_published(request, number)  # a second click on "Publish"
     draft = _get_draft(request.user, number)
     form = PublishForm(request.POST)
     if not form.is_valid():
@@ -323,6 +381,8 @@ def draft_publish(request, number: int):
     kind = form.cleaned_data["kind"]
     try:
         services.version_publish(version=draft, by=request.user, kind=kind)
+    except PublishedVersionIsFrozen:  # another board member published it a moment ago
+        return _already_published(request, number)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("policy:draft_preview", number=draft.number)
@@ -336,14 +396,27 @@ def draft_publish(request, number: int):
 
 @login_required
 @require_POST
+@_draft_page
 def draft_discard(request, number: int):
+    require_role(request.user, Role.BOARD)
+    if not ProtocolVersion.objects.filter(number=number).exists():
+        return _already_discarded(request)  # a second click on "Discard"
     draft = _get_draft(request.user, number)
-    services.version_discard(version=draft)
+    try:
+        services.version_discard(version=draft)
+    except ProtocolVersion.DoesNotExist:  # discarded by another click a moment ago
+        return _already_discarded(request)
     messages.success(request, _("The draft was discarded."))
     return redirect("policy:drafts")
 
 
+def _already_discarded(request):
+    messages.info(request, _("The draft was already discarded."))
+    return redirect("policy:drafts")
+
+
 @login_required
+@_draft_page
 def section_add(request, number: int):
     draft = _get_draft(request.user, number)
     form = SectionAddForm(request.POST or None)
@@ -358,6 +431,7 @@ def section_add(request, number: int):
 
 
 @login_required
+@_draft_page
 def section_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = get_object_or_404(draft.sections, pk=pk)
@@ -374,6 +448,7 @@ def section_edit(request, number: int, pk: int):
 
 @login_required
 @require_POST
+@_draft_page
 def section_remove(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = get_object_or_404(draft.sections, pk=pk)
@@ -385,6 +460,7 @@ def section_remove(request, number: int, pk: int):
 
 
 @login_required
+@_draft_page
 def article_add(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = get_object_or_404(draft.sections, pk=pk)
@@ -404,6 +480,7 @@ def article_add(request, number: int, pk: int):
 
 
 @login_required
+@_draft_page
 def article_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     article = get_object_or_404(Article.objects.select_related("section"), version=draft, pk=pk)
@@ -420,6 +497,7 @@ def article_edit(request, number: int, pk: int):
 
 @login_required
 @require_POST
+@_draft_page
 def article_remove(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     article = get_object_or_404(Article.objects.select_related("section"), version=draft, pk=pk)

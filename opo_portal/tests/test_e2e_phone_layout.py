@@ -153,3 +153,26 @@ def test_it_gives_a_teachers_next_step_a_fingers_size_on_a_phone(
         if small:
             problems.append(f"{name} ({path}) has controls too small to tap: {small}")
     assert not problems, "\n".join(problems)
+
+
+LONG_URL = (
+    "https://www.opoborgerodoorn.nl/documenten/privacyverklaring-en-social-media-protocol-2026"
+)
+
+
+def test_it_fits_the_protocols_differences_with_a_long_address_on_a_phone(
+    open_browser, board, parent_a
+):
+    """An article with a web address (one long word) ran past the edge of the difference
+    page and of the draft's preview: the changed, added and removed texts did not wrap."""
+    from policy import services
+    from policy.tests.conftest import publish_new_version
+
+    publish_new_version(board, change={"leren-1": f"Zie {LONG_URL} voor de volledige tekst."})
+    draft = services.version_draft_start(by=board)
+    section = draft.sections.get(slug="leren")
+    services.article_add(section=section, text=f"Meer op {LONG_URL}.")
+    browser = open_as(open_browser, parent_a, "phone-layout-protocol-diff")
+    walk(browser, [("diff", "/protocol/verschil/1/2/"), ("version", "/protocol/versie/1/")])
+    browser = open_as(open_browser, board, "phone-layout-protocol-preview")
+    walk(browser, [("preview", f"/protocol/concepten/{draft.number}/voorbeeld/")])

@@ -114,7 +114,8 @@ ACCESS = {
     "policy:version": (lambda c: {"number": 1}, everyone(OK)),
     "policy:diff_choose": (None, everyone(OK)),
     "policy:diff": (lambda c: {"old": 1, "new": 2}, everyone(OK)),
-    "policy:confirm": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))),
+    # a GET (the login after an expired session) goes back to the confirm button
+    "policy:confirm": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], REDIRECT))),
     "policy:confirmations": (None, staff_only("director", "board")),
     "policy:confirmation_list": (
         _school_a,

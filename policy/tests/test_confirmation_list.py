@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from conftest import make_staff, make_user
 from policy import services
+from policy.models import Acknowledgement
 from policy.tests.conftest import publish_new_version
 from schools.csv_safety import safe_cell as csv_safe
 from schools.models import Guardianship, StaffMembership
@@ -226,8 +227,9 @@ def test_it_runs_the_same_queries_on_the_overview_for_1_and_10_schools(
     # (session from the cache, TOTP remembered in it)
     # 1. user, with "is the user a parent?" for the menu  2. memberships
     # 3. current version  4. number of schools (paging)  5. one page of schools
-    # 6. their counts (policy.selectors.CONFIRMATION_COUNTS_SQL)  7. banner
-    with django_assert_num_queries(7):
+    # 6. their counts (policy.selectors.CONFIRMATION_COUNTS_SQL)  7. board staff and
+    # privacy officers with confirmation  8. banner
+    with django_assert_num_queries(8):
         c.get(reverse("policy:confirmations"))
 
 
@@ -268,3 +270,37 @@ def test_it_pages_through_the_schools_of_a_large_board(
     # a page number out of range or not a number shows a page, never an error
     assert c.get(url, {"page": "99"}).context["page"].number == 2
     assert c.get(url, {"page": "x"}).context["page"].number == 1
+
+
+def test_the_board_sees_which_board_staff_and_privacy_officers_confirmed(
+    v1, login, board, privacy_officer
+):
+    Acknowledgement.objects.create(user=privacy_officer, version=v1)
+    response = login(board).get(reverse("policy:confirmations"))
+    rows = {row.email: row for row in response.context["foundation_staff"]}
+    assert set(rows) == {board.email, privacy_officer.email}
+    assert rows[privacy_officer.email].confirmed and not rows[board.email].confirmed
+    page = response.content.decode()
+    assert "Bestuursbureau en privacyfunctionaris" in page
+    assert privacy_officer.email in page
+
+
+def test_a_director_does_not_see_the_board_staff(v1, login, director_a, board):
+    response = login(director_a).get(reverse("policy:confirmations"))
+    assert "foundation_staff" not in response.context
+    assert board.email not in response.content.decode()
+
+
+@pytest.mark.parametrize("extra_board_staff", [1, 10])
+def test_it_reads_the_board_staff_in_one_query(
+    v1, login, board, school_a, extra_board_staff, django_assert_num_queries
+):
+    for i in range(extra_board_staff):
+        make_staff(f"bestuur{i}@example.org", Role.BOARD)
+    c = login(board)
+    # 1. user  2. memberships  3. current version  4. number of schools  5. one page of
+    # schools  6. their counts  7. board staff and privacy officers with confirmation
+    # 8. banner
+    with django_assert_num_queries(8):
+        response = c.get(reverse("policy:confirmations"))
+    assert len(response.context["foundation_staff"]) == extra_board_staff + 1

@@ -139,3 +139,18 @@ def test_it_tells_who_confirmed_an_old_version_to_read_the_new_one(v1, login, te
 def test_it_answers_404_to_a_confirmation_of_nonsense(v1, login, teacher_a):
     assert login(teacher_a).post(reverse("policy:confirm"), {"version": "x"}).status_code == 404
     assert login(teacher_a).post(reverse("policy:confirm"), {"version": 99}).status_code == 404
+
+
+def test_it_brings_someone_whose_session_expired_back_to_the_confirm_button(
+    client, login, v1, teacher_a
+):
+    """The protocol is long: a teacher reads it, the session ends, "confirm" asks them to
+    log in, and the login sends them on to the confirm URL with a GET (was a bare 405)."""
+    to_login = client.post(reverse("policy:confirm"), {"version": 1})
+    assert to_login.url == reverse("account_login") + "?next=" + reverse("policy:confirm")
+
+    response = login(teacher_a).get(reverse("policy:confirm"), follow=True)
+
+    assert response.redirect_chain == [(reverse("policy:current") + "#bevestigen", 302)]
+    assert f'action="{reverse("policy:confirm")}"' in response.content.decode()
+    assert not Acknowledgement.objects.filter(user=teacher_a).exists()  # they confirm now

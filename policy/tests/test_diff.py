@@ -85,3 +85,30 @@ def test_it_shows_a_form_error_for_a_version_that_does_not_exist(client, v1):
     response = client.get(reverse("policy:diff_choose"), {"old": 1, "new": "x"})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_it_shows_a_renamed_section_heading(client, login, v1, board):
+    """Only a heading changed: the page said "no article was added, removed or changed"."""
+    draft = services.version_draft_start(by=board)
+    services.section_update(section=draft.sections.get(slug="leren"), heading="LEREN EN ONDERWIJS")
+    services.version_update_summary(version=draft, summary="Kop van LEREN aangepast.")
+    preview = login(board).get(reverse("policy:draft_preview", args=[draft.number]))
+    services.version_publish(version=draft, by=board)
+
+    for response in (preview, client.get(reverse("policy:diff", args=[1, 2]))):
+        page = response.content.decode()
+        assert "geen artikel toegevoegd" not in page
+        assert "Kop van een onderdeel" in page
+        assert "</span>LEREN</del>" in page
+        assert "</span>LEREN EN ONDERWIJS</ins>" in page
+
+
+def test_it_offers_the_previous_and_the_current_version_to_compare(client, v1, board):
+    """Both lists started at the newest version, so "Show changes" as offered was an error."""
+    from policy.tests.conftest import publish_new_version
+
+    publish_new_version(board)
+    publish_new_version(board)
+    page = client.get(reverse("policy:history")).content.decode()
+    assert '<option value="2" selected>2</option>' in page.split('name="new"')[0]
+    assert '<option value="3" selected>3</option>' in page.split('name="new"')[1]

@@ -99,12 +99,16 @@ def test_it_shows_an_error_when_removing_an_article_in_the_middle(login, v1, boa
     assert Article.objects.filter(pk=article.pk).exists()
 
 
-def test_it_answers_404_when_editing_a_published_versions_article(login, v1, board):
+def test_it_refuses_to_edit_a_published_versions_article_with_a_message(login, v1, board):
+    """The edit form stood open while a colleague published: say so (was a bare 404)."""
     article = v1.articles.get(anchor="leren-1")
     response = login(board).post(
-        reverse("policy:article_edit", args=[1, article.pk]), {"text": "Anders."}
+        reverse("policy:article_edit", args=[1, article.pk]), {"text": "Anders."}, follow=True
     )
-    assert response.status_code == 404
+    assert response.redirect_chain[-1] == (reverse("policy:current"), 302)
+    assert "Versie 1 is gepubliceerd en kan niet meer worden gewijzigd" in (
+        response.content.decode()
+    )
     article.refresh_from_db()
     assert article.text.startswith("Stichting OPO Borger-Odoorn verwacht")
 
@@ -116,3 +120,48 @@ def test_it_answers_404_for_an_article_of_another_version(login, v1, board):
         reverse("policy:article_edit", args=[2, article.pk]), {"text": "Anders."}
     )
     assert response.status_code == 404
+
+
+def test_it_adds_one_article_for_a_double_click(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    section = ProtocolVersion.objects.get(number=2).sections.get(slug="leren")
+    url = reverse("policy:article_add", args=[2, section.pk])
+
+    answers = [c.post(url, {"text": "Een nieuwe afspraak."}) for _click in range(2)]
+
+    assert [a.url for a in answers] == [reverse("policy:draft_edit", args=[2]) + "#leren-5"] * 2
+    assert list(section.articles.values_list("anchor", flat=True)) == [
+        "leren-1",
+        "leren-2",
+        "leren-3",
+        "leren-4",
+        "leren-5",
+    ]
+
+
+def test_it_answers_a_second_click_on_discard_with_the_drafts_page(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    c.post(reverse("policy:draft_discard", args=[2]))
+
+    response = c.post(reverse("policy:draft_discard", args=[2]), follow=True)
+
+    assert response.redirect_chain == [(reverse("policy:drafts"), 302)]
+    assert "Het concept is al weggegooid." in response.content.decode()
+    assert not ProtocolVersion.objects.filter(number=2).exists()
+
+
+def test_it_refuses_to_publish_a_section_without_articles(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Slotbepaling."})
+    c.post(
+        reverse("policy:section_add", args=[2]),
+        {"heading": "Slotbepaling", "kind": "text", "slug": ""},
+    )
+
+    response = c.post(reverse("policy:draft_publish", args=[2]), {"kind": "revision"}, follow=True)
+
+    assert "Slotbepaling heeft nog geen artikelen" in response.content.decode()
+    assert ProtocolVersion.objects.get(number=2).status == "draft"

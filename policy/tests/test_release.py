@@ -100,3 +100,26 @@ def test_it_names_the_version_actually_read_after_a_correction(login, v1, board,
     html = login(teacher_a).get(reverse("policy:current")).content.decode()
     assert "dat u versie 1 hebt gelezen" in html
     assert "dat u versie 2 hebt gelezen" not in html  # never read, only corrected
+
+
+@pytest.mark.parametrize("change", ["add", "remove"])
+def test_it_refuses_a_correction_that_adds_or_removes_an_article(
+    login, v1, board, teacher_a, change
+):
+    """A new article (or one gone) is more than spelling: everyone must read it again."""
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    draft = _draft(board)
+    leren = draft.sections.get(slug="leren")
+    if change == "add":
+        services.article_add(section=leren, text="Een nieuwe afspraak over het leren.")
+    else:
+        services.article_remove(article=leren.articles.get(anchor="leren-4"))
+
+    response = _publish_page(login(board), draft, "correction")
+
+    assert response.url == reverse("policy:draft_preview", args=[draft.number])
+    page = login(board).get(response.url).content.decode()
+    assert "Een correctie verbetert alleen de spelling" in page
+    draft.refresh_from_db()
+    assert not draft.is_published
+    assert not Acknowledgement.objects.filter(version=draft).exists()
