@@ -97,15 +97,8 @@ def version_publish(
             % {"heading": empty.heading}
         )
     previous = ProtocolVersion.objects.current()
-    if kind == Release.Kind.CORRECTION and previous is None:
-        raise ValidationError(_("The first version cannot be a correction."))
-    if kind == Release.Kind.CORRECTION and _anchors(draft) != _anchors(previous):
-        raise ValidationError(
-            _(
-                "A correction only improves the spelling of existing articles; this draft "
-                "adds or removes articles or sections. Publish it as a new version."
-            )
-        )
+    if kind == Release.Kind.CORRECTION:
+        _refuse_as_correction(draft, previous)
     draft.status = ProtocolVersion.Status.PUBLISHED
     draft.published_at = timezone.now()
     draft.published_by = by
@@ -116,6 +109,20 @@ def version_publish(
     elif previous is not None:  # always, for a correction (checked above)
         _carry_confirmations(previous=previous, correction=draft)
     return draft
+
+
+def _refuse_as_correction(draft: ProtocolVersion, previous: ProtocolVersion | None) -> None:
+    """A correction improves the wording of the current version's articles, and carries
+    every confirmation over: never the first version, never other articles or sections."""
+    if previous is None:
+        raise ValidationError(_("The first version cannot be a correction."))
+    if _anchors(draft) != _anchors(previous):
+        raise ValidationError(
+            _(
+                "A correction only improves the spelling of existing articles; this draft "
+                "adds or removes articles or sections. Publish it as a new version."
+            )
+        )
 
 
 def _anchors(version: ProtocolVersion) -> set[str]:
