@@ -1,6 +1,11 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from accounts.adapters import MailNotSent
@@ -84,3 +89,39 @@ MAIL_NOT_SENT = _(
     "We could not send you an e-mail just now, so nothing has changed. "
     "Please try again in a few minutes."
 )
+
+
+class LoginAfterFormMiddleware:
+    """A form sent after the session ended (staff: 30 minutes idle) is answered with the
+    login page, whose `next` was the form's own address: after logging in the browser asks
+    it with GET, and an action that only takes POST ("Verwijderd", "Afhandelen", a case's
+    note) answered a blank 405. For a POST, `next` becomes the page the form was on (the
+    Referer, sent by the browser for our own pages: SECURE_REFERRER_POLICY "same-origin"),
+    so the person lands where they were and sends the form again. Without a Referer of
+    this host `next` stays as it was."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method != "POST" or response.status_code != 302:
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response.get("Location", "")).path != login:
+            return response
+        page = form_page(request)
+        return redirect_to_login(page) if page else response
+
+
+def form_page(request) -> str:
+    """The path (and query) of the page a POST came from, when the Referer names a page of
+    this host; '' otherwise."""
+    referer = request.headers.get("referer", "")
+    allowed = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if not referer or not allowed:
+        return ""
+    parts = urlsplit(referer)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
