@@ -108,7 +108,8 @@ def home_director(request):
         .annotate(**counts, review_round_due=review_round_due(year))  # in the same query
     )
     overview = attention_overview(schools, directed=True)
-    context = {"overview": overview, "school_year": year, "next_school_year": next_year[:1]}
+    context = {"overview": overview, "school_year": year}
+    context["next_school_year"] = next_year[0] if next_year else None
     return render(request, "accounts/home_director.html", context)
 
 

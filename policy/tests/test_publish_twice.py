@@ -21,6 +21,15 @@ def _publish(client, number):
     return client.post(reverse("policy:draft_publish", args=[number]), {"kind": "revision"})
 
 
+def _second_browser(board) -> Client:
+    """Another board member's browser, for a race on PostgreSQL's row locks."""
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    client = Client()
+    client.force_login(board)
+    return client
+
+
 def test_it_answers_a_second_click_on_publish_with_the_protocol_page(login, v1, board):
     c = login(board)
     draft = _draft_ready(board)
@@ -39,11 +48,8 @@ def test_it_answers_a_second_click_on_publish_with_the_protocol_page(login, v1, 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_it_publishes_once_when_two_board_members_publish_at_the_same_moment(board, v1):
-    require_service("DATABASE_URL")
-    assert connection.vendor == "postgresql"
     draft = _draft_ready(board)
-    other = Client()
-    other.force_login(board)
+    other = _second_browser(board)
     responses = []
 
     at_the_same_moment(
@@ -60,11 +66,8 @@ def test_it_publishes_once_when_two_board_members_publish_at_the_same_moment(boa
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_it_discards_once_when_two_board_members_discard_at_the_same_moment(board, v1):
-    require_service("DATABASE_URL")
-    assert connection.vendor == "postgresql"
     draft = _draft_ready(board)
-    other = Client()
-    other.force_login(board)
+    other = _second_browser(board)
     responses = []
 
     at_the_same_moment(
@@ -79,12 +82,9 @@ def test_it_discards_once_when_two_board_members_discard_at_the_same_moment(boar
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_it_refuses_an_edit_saved_while_a_colleague_publishes(board, v1):
-    require_service("DATABASE_URL")
-    assert connection.vendor == "postgresql"
     draft = _draft_ready(board)
     article = draft.articles.get(anchor="leren-1")
-    other = Client()
-    other.force_login(board)
+    other = _second_browser(board)
     responses = []
 
     at_the_same_moment(
