@@ -58,9 +58,18 @@ class BeatLock:
             held = False
             log.warning("beat lock: Redis unavailable (%s); not sending", type(error).__name__)
         if held != self.held:
-            log.warning("beat lock: %s", "acquired, sending" if held else "held elsewhere, idle")
+            self._log_change(held)
         self.held = held
         return held
+
+    @staticmethod
+    def _log_change(held: bool) -> None:
+        """Taking the lock is a normal start (INFO); losing it, another beat having taken
+        it over, is a WARNING."""
+        if held:
+            log.info("beat lock: acquired, sending")
+        else:
+            log.warning("beat lock: held elsewhere, idle")
 
     def release(self) -> bool:
         """Give the lock up; False when Redis did not answer (the TTL frees it then)."""

@@ -83,3 +83,22 @@ def test_every_repeating_beat_entry_expires_within_its_interval(settings):
     assert {"outbox-sweep", "monitoring-dispatch", "ops-heartbeat"} <= set(repeating)
     for name, entry in repeating.items():
         assert 0 < entry.get("options", {}).get("expires", 0) <= entry["schedule"], name
+
+
+def test_it_logs_a_normal_start_at_info_and_a_lost_lock_as_a_warning(redis_url, caplog):
+    """Every production start logged "acquired, sending" as a WARNING: a monitor counting
+    warnings saw one per deploy. Losing the lock to another beat is still one."""
+    first, second = beat.BeatLock(redis_url, ttl=1), beat.BeatLock(redis_url, ttl=1)
+    with caplog.at_level("INFO", logger=beat.__name__):
+        assert first.hold() is True
+        deadline = time.monotonic() + 5  # bounded: the TTL is one second
+        while not second.hold() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert first.hold() is False
+    lines = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert lines == [
+        ("INFO", "beat lock: acquired, sending"),
+        ("INFO", "beat lock: acquired, sending"),
+        ("WARNING", "beat lock: held elsewhere, idle"),
+    ]
+    second.release()
