@@ -5,6 +5,7 @@ teacher who left loses the class's pupils at their next request."""
 import datetime
 import logging
 import re
+import threading
 
 import pytest
 import time_machine
@@ -13,12 +14,13 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, DELETION, LogEntry
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from accounts import user_cache
 from accounts.models import User
-from conftest import add_teaching, give_totp, make_pupil, make_staff
+from conftest import add_teaching, give_totp, make_pupil, make_staff, require_service, wait_for
 from consent.models import PublicationCheck, TakedownTask
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
@@ -27,6 +29,7 @@ from monitoring.tests.helpers import make_case
 from outbox.models import Duty
 from outbox.tests.helpers import run_due_duties
 from schools.models import Group, StaffMembership
+from schools.services import TeacherAddRefused, teacher_add
 
 Role = StaffMembership.Role
 # 10:00 in Amsterdam, in school year 2026-2027 (the cast's SCHOOL_YEAR)
@@ -513,3 +516,65 @@ def test_a_new_teacher_added_with_a_group_sees_its_pupils(login, director_a, sch
     teacher = Client()
     teacher.force_login(user)
     assert "Fenna Dijkstra" in _text(teacher.get(reverse("consent:group", args=[group_a2.pk])))
+
+
+# --- Two adds at once (a double click that reached two workers) ------------------------------
+
+
+def _waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_adds_at_once_make_one_account_one_membership_and_one_e_mail(
+    eager_tasks, school_a, director_a
+):
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    first_added, release = threading.Event(), threading.Event()
+    outcomes = {}
+
+    def add(name: str) -> None:
+        try:
+            teacher_add(
+                school=school_a,
+                email="Fleur.deBoer@example.org",
+                full_name="Fleur de Boer",
+                groups=[],
+                by=director_a,
+            )
+            outcomes[name] = "added"
+        except TeacherAddRefused:
+            outcomes[name] = "refused"
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                add("first")
+                first_added.set()
+                release.wait(60)  # holds its new rows uncommitted
+        finally:
+            connection.close()
+
+    def second() -> None:
+        first_added.wait(60)
+        try:
+            add("second")  # waits for the first's account row, then finds it
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    assert wait_for(_waiting_for_a_lock, timeout=60)  # the second waits on the first
+    release.set()
+    for thread in threads:
+        thread.join(60)
+    assert outcomes == {"first": "added", "second": "refused"}
+    assert User.objects.filter(email="fleur.deboer@example.org").count() == 1
+    assert StaffMembership.objects.filter(user__email="fleur.deboer@example.org").count() == 1
+    assert EmailAddress.objects.filter(email="fleur.deboer@example.org").count() == 1
+    assert [m.to for m in mail.outbox] == [["fleur.deboer@example.org"]]
