@@ -15,7 +15,7 @@ from schools.importer import (
     school_year_for,
     too_large_workbook,
 )
-from schools.models import School
+from schools.models import Group, School
 from schools.search import school_field_choice
 
 # What a choice field says of a value none of its choices has (Django's codes).
@@ -180,3 +180,44 @@ class TeachingLinksForm(forms.Form):
             membership, group = value.split("-")
             pairs.append((int(membership), int(group)))
         return pairs
+
+
+class GroupChoices(RowsField):
+    """Groups of one school year by name alone (the page names the school and the year)."""
+
+    iterator = ListedChoices
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class TeacherAddForm(forms.Form):
+    """A new teacher of the school: name, e-mail address and, if known, this year's groups
+    (`groups`: the school's groups of this year). A group that is not one of them is no
+    choice: refuse_choices_out_of_reach makes it a 404."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_(
+            "The teacher gets an e-mail at this address with how to log in. An address "
+            "that already has an account (a teacher of another school, a parent) makes "
+            "that account a teacher here too."
+        ),
+    )
+    groups = GroupChoices(
+        label=_("Groups this school year"),
+        queryset=Group.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = groups  # type: ignore[attr-defined]
+
+    def clean_full_name(self) -> str:
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

@@ -3,14 +3,19 @@
 import datetime
 import logging
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
+from outbox.services import duty_enqueue
 from schools.models import ERASED_PREFIX, Group, Guardianship, Pupil, School, StaffMembership
 from schools.signals import pupil_erased, retention_term_passed
 
@@ -159,3 +164,115 @@ def _log_teaching_links(school, changed: list[StaffMembership], added: int, remo
         removed,
         by.pk,
     )
+
+
+# --- Teachers joining and leaving the school ("Leerkrachten en groepen") -------------------
+
+
+class TeacherAddRefused(Exception):
+    """The address cannot become a teacher of the school now; the message is the form's
+    error. Nothing was changed."""
+
+
+ALREADY_TEACHER = _("The account of %(email)s is already a teacher of this school.")
+ACCOUNT_DEACTIVATED = _(
+    "The account of this e-mail address has been deactivated. Ask the board to activate it "
+    "again; then you can add the teacher here."
+)
+
+
+@transaction.atomic
+def teacher_add(
+    *, school: School, email: str, full_name: str, groups: list[Group], by
+) -> StaffMembership:
+    """Make the account of `email` a teacher of `school`, linked to `groups` (the school's,
+    of this year: the form's choices). An address without an account gets one without a
+    password and with its address unconfirmed, as the pupil import makes a parent's: the
+    first login is by e-mailed code, which confirms the address, then TOTP set-up
+    (accounts.middleware). An address an account uses, as its own or as a confirmed extra
+    address, whatever its capitals, makes that account a teacher here too (a teacher at
+    two schools, a parent who teaches). The person gets one e-mail (schools.duties).
+
+    Refused (TeacherAddRefused, nothing changed): a teacher of this school already (also
+    the second of a double submit, which waits for the first), a deactivated account."""
+    user, new_account = _account_of(email.strip().lower(), full_name.strip())
+    if not user.is_active:
+        raise TeacherAddRefused(ACCOUNT_DEACTIVATED)
+    membership, created = StaffMembership.objects.get_or_create(
+        user=user, school=school, role=StaffMembership.Role.TEACHER
+    )
+    if not created:
+        raise TeacherAddRefused(ALREADY_TEACHER % {"email": user.email})
+    membership.groups.set(groups)
+    if user.pk != by.pk:  # who adds themselves (a director who teaches) knows it
+        duty_enqueue(
+            key=f"teacher-added:{membership.pk}",
+            handler="schools.duties.teacher_added_email_send",
+            payload={"membership_id": membership.pk, "user_id": user.pk, "by_id": by.pk},
+        )
+    added: list[dict] = [{"added": {}}]
+    if new_account:
+        LogEntry.objects.log_actions(by.pk, [user], ADDITION, change_message=added)
+    LogEntry.objects.log_actions(by.pk, [membership], ADDITION, change_message=added)
+    logger.info(
+        "teacher added: school %s, membership %s, user %s (new account: %s), %s groups, by user %s",
+        school.pk,
+        membership.pk,
+        user.pk,
+        new_account,
+        len(groups),
+        by.pk,
+    )
+    return membership
+
+
+def _account_of(email: str, full_name: str):
+    """(the account of `email`, whether it was made now). Two requests at once for one
+    new address make one account: the second waits for the first's row and takes it."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        confirmed = EmailAddress.objects.filter(email__iexact=email, verified=True)
+        address = confirmed.select_related("user").first()
+        user = address.user if address is not None else None
+    if user is not None:
+        if not user.full_name and full_name:
+            user.full_name = full_name
+            user.save(update_fields=["full_name"])
+        return user, False
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "password": make_password(None)}
+    )
+    if created:
+        # Unconfirmed until the first login by e-mailed code, which confirms it.
+        EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    return user, created
+
+
+@transaction.atomic
+def teacher_remove(*, membership: StaffMembership, by) -> bool:
+    """End a teacher membership of a school: the person's reach to the school's groups ends
+    at their next request (the cached user is dropped with the row). What they leave open
+    at the school goes the way every ended membership's does, through the receivers of
+    StaffMembership's deletion: takedown tasks (consent.receivers) and monitoring cases
+    (monitoring.receivers) to the school's leaders, with their e-mails. The account stays
+    (other roles, other schools), and so do the checks they made (their history). False
+    when it was gone already (the second of a double submit)."""
+    locked = (
+        StaffMembership.objects.select_for_update(of=("self",))
+        .select_related("user", "school")
+        .filter(pk=membership.pk, school=membership.school, role=membership.role)
+        .first()
+    )
+    if locked is None:
+        return False
+    LogEntry.objects.log_actions(by.pk, [locked], DELETION)
+    locked.delete()
+    logger.info(
+        "teacher removed: school %s, membership %s, user %s, by user %s",
+        locked.school_id,
+        membership.pk,
+        locked.user_id,
+        by.pk,
+    )
+    return True

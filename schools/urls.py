@@ -9,4 +9,11 @@ urlpatterns = [
     path("import/", views.import_pupils, name="import_pupils"),
     # Directors and board staff: which teacher teaches which of this year's groups
     path("leerkrachten/<slug:code>/", views.staff_groups, name="staff_groups"),
+    # ... and who teaches at the school: a teacher added, a teacher's membership ended
+    path("leerkrachten/<slug:code>/nieuw/", views.staff_teacher_add, name="staff_teacher_add"),
+    path(
+        "leerkrachten/<slug:code>/<id:pk>/weg/",
+        views.staff_teacher_remove,
+        name="staff_teacher_remove",
+    ),
 ]

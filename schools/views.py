@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,11 +14,16 @@ from schools.access import (
     require_role,
     schools_for_import,
 )
-from schools.forms import PupilImportForm, TeachingLinksForm, refuse_choices_out_of_reach
+from schools.forms import (
+    PupilImportForm,
+    TeacherAddForm,
+    TeachingLinksForm,
+    refuse_choices_out_of_reach,
+)
 from schools.importer import COLUMNS, REQUIRED_COLUMNS, pupils_import
-from schools.models import StaffMembership
+from schools.models import Group, StaffMembership
 from schools.search import school_search
-from schools.services import teaching_links_save
+from schools.services import TeacherAddRefused, teacher_add, teacher_remove, teaching_links_save
 from schools.staffing import staffing_of, staffing_years
 from schools.uploads import MemoryUploadHandler
 
@@ -119,3 +124,68 @@ def staff_groups(request, code):
     context = {"school": school, "staffing": staffing, "form": form, "years": years}
     context["rows"] = staffing.form_rows(ticked)
     return render(request, "schools/staff_groups.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@login_required
+def staff_teacher_add(request, code):
+    """A new teacher of the school (an account of their own, or a teacher membership for
+    an account the address has), linked to this year's groups the director ticks."""
+    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    school = get_school_for_acting(request.user, code)
+    year = staffing_years(timezone.localdate())[0]
+    groups = Group.objects.filter(school=school, school_year=year).order_by("name", "pk")
+    posted = request.POST if request.method == "POST" else None
+    form = TeacherAddForm(posted, groups=groups)
+    if posted is not None:
+        valid = form.is_valid()
+        refuse_choices_out_of_reach(form, "groups")
+        if valid:
+            try:
+                membership = teacher_add(
+                    school=school,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    groups=list(form.cleaned_data["groups"]),
+                    by=request.user,
+                )
+            except TeacherAddRefused as refusal:
+                form.add_error("email", str(refusal))
+            else:
+                messages.success(request, _added_message(membership, school, request.user))
+                return redirect("schools:staff_groups", code=school.code)
+    context = {"school": school, "form": form, "year": year, "has_groups": groups.exists()}
+    return render(
+        request, "schools/staff_teacher_add.html", context, status=400 if form.errors else 200
+    )
+
+
+def _added_message(membership: StaffMembership, school, by) -> str:
+    names = {"name": membership.user, "school": school.name}
+    if membership.user_id == by.pk:
+        return _("You are now also a teacher of %(school)s.") % names
+    return (
+        _("%(name)s is now a teacher of %(school)s and gets an e-mail with how to log in.") % names
+    )
+
+
+@never_cache
+@login_required
+def staff_teacher_remove(request, code, pk):
+    """End one teacher membership of the school, after a confirmation (GET asks, POST
+    does it). Another school's membership, a director's or none is a 404."""
+    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    school = get_school_for_acting(request.user, code)
+    memberships = StaffMembership.objects.select_related("user", "school").defer("user__password")
+    membership = get_object_or_404(memberships, pk=pk, school=school, role=Role.TEACHER)
+    if request.method == "POST":
+        names = {"name": membership.user, "school": school.name}
+        if teacher_remove(membership=membership, by=request.user):
+            messages.success(request, _("%(name)s is no longer a teacher of %(school)s.") % names)
+        else:
+            messages.info(
+                request, _("%(name)s had already been removed as a teacher of %(school)s.") % names
+            )
+        return redirect("schools:staff_groups", code=school.code)
+    context = {"school": school, "membership": membership}
+    return render(request, "schools/staff_teacher_remove.html", context)

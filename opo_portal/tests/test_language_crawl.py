@@ -83,6 +83,11 @@ ROUTE_KWARGS = {
     "consent:review_round": lambda c: {"code": c["school"].code},
     "consent:record": lambda c: {"pk": c["pupil"].pk},
     "schools:staff_groups": lambda c: {"code": c["school"].code},
+    "schools:staff_teacher_add": lambda c: {"code": c["school"].code},
+    "schools:staff_teacher_remove": lambda c: {
+        "code": c["school"].code,
+        "pk": c["newcomer"].memberships.get().pk,
+    },
     "consent:purpose_text": lambda c: {"pk": purpose("website").pk},
     "monitoring:flag_dismiss": lambda c: {"pk": c["flag"].pk},
     "monitoring:case": lambda c: {"pk": c["case"].pk},
@@ -399,7 +404,8 @@ def _logout(client):
 
 def flows(client, cast, role):
     """Pages only reached by sending a form: a wrong password, the code and TOTP steps of
-    a login, the first staff login's TOTP set-up, the pupil import's report."""
+    a login, the first staff login's TOTP set-up, the pupil import's report, a teacher
+    added (and refused)."""
     _logout(client)
     password = "correct horse 42"  # conftest.make_user
     if role == "anonymous":
@@ -437,6 +443,14 @@ def flows(client, cast, role):
         data = {"school": cast["school"].code, "file": upload, "dry_run": "on"}
         response = client.post(reverse("schools:import_pupils"), data)
         yield "pupil import report", response.content.decode()
+        add = reverse("schools:staff_teacher_add", args=[cast["school"].code])
+        teacher = {"full_name": "Nieuwe Invaller", "email": f"invaller.{role}@example.org"}
+        response = client.post(add, teacher, follow=True)
+        yield "a teacher added", response.content.decode()
+        response = client.post(add, {"full_name": "", "email": cast["teacher"].email})
+        yield "adding a teacher, with form errors", response.content.decode()
+        response = client.post(add, {"full_name": "Juf", "email": cast["teacher"].email})
+        yield "adding a teacher who teaches here already", response.content.decode()
 
 
 def _check(client, cast, role, checks):

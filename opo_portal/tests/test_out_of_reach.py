@@ -127,6 +127,13 @@ class World:
         self.made[number] = where
         return make_source(url=f"https://feeds.example/s{number}.rss", school=self.school(where))
 
+    def teacher(self, where: str):
+        """A new teacher membership at school `where`: removing one ends it."""
+        number = len(self.made)
+        self.made[number] = where
+        user = make_staff(f"leerkracht{number}@example.org", Role.TEACHER, self.school(where))
+        return StaffMembership.objects.get(user=user)
+
     def watch_term(self, where: str):
         from monitoring.models import WatchTerm
 
@@ -327,6 +334,7 @@ CASES = [
             ("consent:remind", GET + POST),
             ("consent:review_round", GET + POST),
             ("schools:staff_groups", GET + POST),
+            ("schools:staff_teacher_add", GET + POST),
             ("policy:confirmation_list", GET),
             ("policy:confirmation_csv", GET),
         )
@@ -348,6 +356,42 @@ CASES = [
         "schools:staff_groups",
         "school A, B1 for teacher_a",
         lambda w: ({"code": w.school_a.code}, {}, teaching(w, "teacher_a", w.group_b1)),
+    ),
+    posted(
+        "schools:staff_teacher_add",
+        "school A, B1 ticked",
+        lambda w: (
+            {"code": w.school_a.code},
+            {},
+            {"full_name": "Nieuw", "email": "nieuw@example.org", "groups": w.group_b1.pk},
+        ),
+    ),
+    # a teacher's membership ended: only through its own school, only a teacher's
+    *(
+        case(
+            "schools:staff_teacher_remove",
+            f"teacher of {of} at {at}",
+            lambda w, of=of, at=at: ({"code": w.school(at).code, "pk": w.teacher(of).pk}, {}, {}),
+            reach,
+        )
+        for of, at, reach in (
+            ("A", "A", SCHOOL_A_DIRECTING),
+            ("B", "B", SCHOOL_B_DIRECTING),
+            ("B", "A", ()),
+            ("A", "B", ()),
+        )
+    ),
+    case(
+        "schools:staff_teacher_remove",
+        "director of A at A",
+        lambda w: (
+            {
+                "code": w.school_a.code,
+                "pk": StaffMembership.objects.get(user=w.users["director_a"]).pk,
+            },
+            {},
+            {},
+        ),
     ),
     case("consent:record", "pupil_a", pupil("pupil_a"), SCHOOL_A_DIRECTING),
     case("consent:record", "pupil_b", pupil("pupil_b"), SCHOOL_B_DIRECTING),

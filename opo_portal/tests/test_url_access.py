@@ -55,6 +55,13 @@ def _school_a(cast):
     return {"code": "vlindertuin"}
 
 
+def _teacher_a_at_a(cast):
+    from schools.models import StaffMembership
+
+    membership = StaffMembership.objects.get(user=cast["teacher"], role="teacher")
+    return {"code": "vlindertuin", "pk": membership.pk}
+
+
 def _consent_pupil(cast):
     return {"pk": cast["parent"].guardianships.first().pupil_id}
 
@@ -108,6 +115,9 @@ ACCESS = {
     "schools:import_pupils": (None, staff_only("director", "board")),
     # which teacher teaches which of this year's groups: changed by directors and board
     "schools:staff_groups": (_school_a, staff_only("director", "board")),
+    "schools:staff_teacher_add": (_school_a, staff_only("director", "board")),
+    # the confirmation before a teacher's membership at the school ends
+    "schools:staff_teacher_remove": (_teacher_a_at_a, staff_only("director", "board")),
     # Protocol: anyone reads; board drafts and publishes; directors see their school's list
     "policy:current": (None, everyone(OK)),
     "policy:history": (None, everyone(OK)),
@@ -283,7 +293,14 @@ ACCESS.update(
 
 
 # URLs whose kwargs name an object at school A, where the two-role users are parents only.
-AT_SCHOOL_A = {_school_a, _consent_pupil, _consent_group, _consent_check, _monitoring_case}
+AT_SCHOOL_A = {
+    _school_a,
+    _teacher_a_at_a,
+    _consent_pupil,
+    _consent_group,
+    _consent_check,
+    _monitoring_case,
+}
 AT_SCHOOL_A |= {_case, _flag, _reply, _mention, _watch_term}  # the POST-only routes' rows
 
 

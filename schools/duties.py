@@ -1,0 +1,56 @@
+"""Outbox duty handlers for schools (see outbox/services.py): ids in, one e-mail out."""
+
+import logging
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.languages import in_language_of
+from outbox.services import duty_mail, recipient_email
+from schools.models import StaffMembership
+
+logger = logging.getLogger(__name__)
+
+
+def teacher_added_email_send(*, membership_id: int, user_id: int, by_id: int) -> None:
+    """Tell a teacher the director (or board staff) added them to a school, and how to log
+    in: a new account by e-mailed code (no password is sent or set), then the login code
+    app (TOTP), which staff must set up. In the language they chose, Dutch when they never
+    chose. Nothing when the membership was ended before it went, or the account was
+    deactivated; raises unless the SMTP server accepted it (the duty retries)."""
+    membership = (
+        StaffMembership.objects.select_related("school", "user")
+        .filter(pk=membership_id, user_id=user_id, role=StaffMembership.Role.TEACHER)
+        .first()
+    )
+    if membership is None:
+        logger.info(
+            "teacher added: membership %s ended before its e-mail; none sent", membership_id
+        )
+        return
+    email = recipient_email(user_id)
+    if email is None:
+        return
+    user = membership.user
+    by = get_user_model().objects.filter(pk=by_id).first()
+    context = {
+        "school": str(membership.school),  # School.__str__: its name
+        "by": (by.full_name or by.email) if by is not None else "",
+        "email": email,
+        "first_login": not user.has_usable_password() and user.last_login is None,
+        "needs_totp": not Authenticator.objects.filter(
+            user_id=user_id, type=Authenticator.Type.TOTP
+        ).exists(),
+        "code_url": settings.SITE_URL + reverse("account_request_login_code"),
+        "login_url": settings.SITE_URL + reverse("account_login"),
+    }
+    with in_language_of(user_id):
+        body = render_to_string("schools/email/teacher_added.txt", context)
+        subject = _("You have been added as a teacher of %(school)s") % {
+            "school": context["school"]
+        }
+    duty_mail(subject, body, email)
