@@ -264,6 +264,9 @@ def reply_draft(request, pk):
                 case=case, text=form.cleaned_data["text"], user=request.user
             )
         except ValidationError as error:
+            if error.code == "already":
+                messages.info(request, _error_text(error))
+                return redirect("monitoring:case", case.pk)
             form.add_error(None, error)
         else:
             messages.success(request, _("Correction drafted; the director must approve it."))
@@ -303,7 +306,8 @@ def _reply_step(request, reply: PublicReply, step, success: str):
     try:
         step(reply=reply, user=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        # done already (a second click, a colleague): information, not an error
+        (messages.info if error.code == "already" else messages.error)(request, _error_text(error))
     else:
         messages.success(request, success)
     return redirect("monitoring:case", reply.followup_id)
