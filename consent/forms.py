@@ -296,6 +296,8 @@ class PurposeTextForm(forms.Form):
     )
     # Set by the confirmation step of a change of meaning (it e-mails every parent).
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The version the page showed as current: a colleague's newer one is not published over
+    based_on = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class AppearanceForm(forms.Form):

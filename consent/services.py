@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from consent.access import allowed_again
@@ -952,15 +953,22 @@ def purpose_create(*, user, code: str, name: str, text: str) -> Purpose:
 
 
 @transaction.atomic
-def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> PurposeVersion:
-    """A new text for a purpose. A change of meaning asks every parent again (rules.py)."""
+def purpose_version_publish(
+    *, user, purpose: Purpose, text: str, kind: str, based_on: int | None = None
+) -> PurposeVersion:
+    """A new text for a purpose. A change of meaning asks every parent again (rules.py).
+    `based_on`: the number of the version the form showed as current; when another was
+    published since (a colleague, another tab, a second click) nothing is published: code
+    "already" when that one has this text, "stale" otherwise."""
     if kind not in PurposeVersion.Kind.values:
         raise ValidationError(_("Choose correction or change of meaning."))
     # FOR NO KEY UPDATE: a "no" saved meanwhile checks its reference to the purpose at
     # its commit (FOR KEY SHARE), after its takedowns locked their checks; a FOR UPDATE
     # here waited for it while it waited for this one's takedowns: a deadlock.
     locked = Purpose.objects.select_for_update(no_key=True).get(pk=purpose.pk)
-    last = locked.versions.order_by("-number").first()
+    last = locked.versions.select_related("created_by").order_by("-number").first()
+    if last is not None and based_on is not None and last.number != based_on:
+        _refuse_over_newer(last, text)
     if last is not None and last.text == text:
         raise ValidationError(_("The text is the same as the current version."))
     version = PurposeVersion.objects.create(
@@ -990,6 +998,31 @@ def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> 
             payload={"version_id": version.pk},
         )
     return version
+
+
+def _refuse_over_newer(last: PurposeVersion, text: str) -> None:
+    """A form read before `last` was published: said who published what, nothing saved."""
+    by = last.created_by
+    values = {
+        "number": last.number,
+        "name": (by.full_name or by.email) if by is not None else "?",
+        "when": date_format(timezone.localtime(last.published_at), "j F Y H:i"),
+    }
+    if last.text == text:
+        raise ValidationError(
+            _("This text was already published as version %(number)s by %(name)s on %(when)s.")
+            % values,
+            code="already",
+        )
+    raise ValidationError(
+        _(
+            "Version %(number)s of this text was published meanwhile by %(name)s on "
+            "%(when)s; nothing was published. The page now shows it: read it, and publish "
+            "again if needed."
+        )
+        % values,
+        code="stale",
+    )
 
 
 # --- Reminders and the yearly review -------------------------------------------------

@@ -64,7 +64,11 @@ def purpose_text(request, pk):
     require_role(request.user, Role.BOARD)
     purpose = get_object_or_404(Purpose, pk=pk)
     current = purpose.versions.order_by("-number").first()
-    form = PurposeTextForm(request.POST or None, initial={"text": current.text if current else ""})
+    initial = {
+        "text": current.text if current else "",
+        "based_on": getattr(current, "number", None),
+    }
+    form = PurposeTextForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         asks_again = data["kind"] == PurposeVersion.Kind.CHANGE_OF_MEANING
@@ -79,10 +83,22 @@ def purpose_text(request, pk):
             return render(request, "consent/purpose_text_confirm.html", context)
         try:
             purpose_version_publish(
-                user=request.user, purpose=purpose, text=data["text"], kind=data["kind"]
+                user=request.user,
+                purpose=purpose,
+                text=data["text"],
+                kind=data["kind"],
+                based_on=data["based_on"],
             )
         except ValidationError as error:
+            if error.code == "already":  # a second click, or a colleague: nothing to do
+                messages.info(request, " ".join(error.messages))
+                return redirect("consent:purposes")
             form.add_error("text", error)
+            if error.code == "stale":  # what was typed stays, read against the newest text
+                current = purpose.versions.order_by("-number").first()
+                form.data = form.data.copy()
+                form.data["based_on"] = current.number
+                form.data["confirmed"] = ""  # a change of meaning is confirmed again
         else:
             messages.success(request, _published_report(asks_again))
             return redirect("consent:purposes")
