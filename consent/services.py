@@ -270,11 +270,15 @@ def publication_check_create(
     appearances: Mapping[int, str] | None = None,
     note: str = "",
     replaces: PublicationCheck | None = None,
+    token: str = "",
 ) -> PublicationCheck:
     """Check these pupils for this channel and media and store the verdict as evidence.
 
     `appearances` maps pupil id -> `Appearance`; a pupil not in it appears. The verdict
     ("allowed") is about the pupils who appear: every one of them must be allowed.
+    `token`: the check form's one-time token; the same form sent again (a double click,
+    Back and send again, also at the same moment: decided under the pupils' locks) returns
+    the check it made, while the form sent again with other choices is a new check.
     """
     pupils = list(pupils)
     if not pupils:
@@ -293,6 +297,9 @@ def publication_check_create(
     if not infos or not infos[0].purpose.active:
         raise ValidationError(_("This purpose is not in use."))
     lock_pupils(ids)
+    same = _same_form_sent_again(user, token, purpose, media_type, note, ids, appearances, replaces)
+    if same is not None:
+        return same
     results = check_results(info=infos[0], media_type=media_type, pupils=pupils)
     for result in results:
         result["appearance"] = appearances.get(result["pupil"], Appearance.APPEARS.value)
@@ -306,6 +313,7 @@ def publication_check_create(
         results=results,
         note=note,
         replaces=replaces,
+        form_token=token,
     )
     check.pupils.set(pupils)
     CheckedPupil.objects.bulk_create(
@@ -319,6 +327,18 @@ def publication_check_create(
         for r in results
     )
     return check
+
+
+def _same_form_sent_again(
+    user, token: str, purpose: Purpose, media_type: str, note: str, ids, appearances, replaces
+) -> PublicationCheck | None:
+    """The check this user made from the same form with the same choices, if any."""
+    if not token or appearances or replaces is not None:
+        return None
+    made = PublicationCheck.objects.filter(
+        checked_by=user, form_token=token, purpose=purpose, media_type=media_type, note=note
+    ).prefetch_related("pupils")
+    return next((check for check in made if {p.pk for p in check.pupils.all()} == ids), None)
 
 
 def verdict_allows(results: Sequence[dict]) -> bool:

@@ -267,6 +267,7 @@ def check_new(request):
                 media_type=form.cleaned_data["media_type"],
                 pupils=list(form.cleaned_data["pupils"]),
                 note=form.cleaned_data["note"],
+                token=form.cleaned_data["token"],
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
