@@ -58,6 +58,15 @@ def _published_report(asks_again: bool) -> str:
     return " ".join([published, *deactivated_sentences(parents.deactivated)])
 
 
+def _read_again(posted, purpose: Purpose):
+    """The form as sent, now based on the newest version; a change of meaning is
+    confirmed again."""
+    data = posted.copy()
+    newest = purpose.versions.order_by("-number").values_list("number", flat=True).first()
+    data["based_on"], data["confirmed"] = str(newest or ""), ""
+    return data
+
+
 @never_cache
 @login_required
 def purpose_text(request, pk):
@@ -93,12 +102,10 @@ def purpose_text(request, pk):
             if error.code == "already":  # a second click, or a colleague: nothing to do
                 messages.info(request, " ".join(error.messages))
                 return redirect("consent:purposes")
-            form.add_error("text", error)
             if error.code == "stale":  # what was typed stays, read against the newest text
-                current = purpose.versions.order_by("-number").first()
-                form.data = form.data.copy()
-                form.data["based_on"] = current.number
-                form.data["confirmed"] = ""  # a change of meaning is confirmed again
+                form = PurposeTextForm(_read_again(request.POST, purpose))
+                form.is_valid()
+            form.add_error("text", error)
         else:
             messages.success(request, _published_report(asks_again))
             return redirect("consent:purposes")
