@@ -1,3 +1,4 @@
+import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -278,9 +279,14 @@ class CheckForm(forms.Form):
         ),
     )
 
+    # new with every page: a double click or Back and send again is one check
+    token = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pupils"].queryset = pupils
+        if not self.is_bound:
+            self.fields["token"].initial = uuid.uuid4().hex
 
 
 class PurposeForm(forms.Form):
@@ -296,6 +302,8 @@ class PurposeTextForm(forms.Form):
     )
     # Set by the confirmation step of a change of meaning (it e-mails every parent).
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The version the page showed as current: a colleague's newer one is not published over
+    based_on = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class AppearanceForm(forms.Form):

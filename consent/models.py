@@ -234,6 +234,9 @@ class PublicationCheck(models.Model):
         related_name="replaced_by",
         verbose_name=_("replaces the check"),
     )
+    # The check form's one-time token: the same form sent twice (a double click, Back and
+    # send again) is this check, not a second publication (services.publication_check_create)
+    form_token = models.CharField(_("form token"), max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("publication check")

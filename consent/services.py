@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from consent.access import allowed_again
@@ -269,11 +270,15 @@ def publication_check_create(
     appearances: Mapping[int, str] | None = None,
     note: str = "",
     replaces: PublicationCheck | None = None,
+    token: str = "",
 ) -> PublicationCheck:
     """Check these pupils for this channel and media and store the verdict as evidence.
 
     `appearances` maps pupil id -> `Appearance`; a pupil not in it appears. The verdict
     ("allowed") is about the pupils who appear: every one of them must be allowed.
+    `token`: the check form's one-time token; the same form sent again (a double click,
+    Back and send again, also at the same moment: decided under the pupils' locks) returns
+    the check it made, while the form sent again with other choices is a new check.
     """
     pupils = list(pupils)
     if not pupils:
@@ -292,6 +297,9 @@ def publication_check_create(
     if not infos or not infos[0].purpose.active:
         raise ValidationError(_("This purpose is not in use."))
     lock_pupils(ids)
+    same = _same_form_sent_again(user, token, purpose, media_type, note, ids, appearances, replaces)
+    if same is not None:
+        return same
     results = check_results(info=infos[0], media_type=media_type, pupils=pupils)
     for result in results:
         result["appearance"] = appearances.get(result["pupil"], Appearance.APPEARS.value)
@@ -305,6 +313,7 @@ def publication_check_create(
         results=results,
         note=note,
         replaces=replaces,
+        form_token=token,
     )
     check.pupils.set(pupils)
     CheckedPupil.objects.bulk_create(
@@ -318,6 +327,18 @@ def publication_check_create(
         for r in results
     )
     return check
+
+
+def _same_form_sent_again(
+    user, token: str, purpose: Purpose, media_type: str, note: str, ids, appearances, replaces
+) -> PublicationCheck | None:
+    """The check this user made from the same form with the same choices, if any."""
+    if not token or appearances or replaces is not None:
+        return None
+    made = PublicationCheck.objects.filter(
+        checked_by=user, form_token=token, purpose=purpose, media_type=media_type, note=note
+    ).prefetch_related("pupils")
+    return next((check for check in made if {p.pk for p in check.pupils.all()} == ids), None)
 
 
 def verdict_allows(results: Sequence[dict]) -> bool:
@@ -952,15 +973,22 @@ def purpose_create(*, user, code: str, name: str, text: str) -> Purpose:
 
 
 @transaction.atomic
-def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> PurposeVersion:
-    """A new text for a purpose. A change of meaning asks every parent again (rules.py)."""
+def purpose_version_publish(
+    *, user, purpose: Purpose, text: str, kind: str, based_on: int | None = None
+) -> PurposeVersion:
+    """A new text for a purpose. A change of meaning asks every parent again (rules.py).
+    `based_on`: the number of the version the form showed as current; when another was
+    published since (a colleague, another tab, a second click) nothing is published: code
+    "already" when that one has this text, "stale" otherwise."""
     if kind not in PurposeVersion.Kind.values:
         raise ValidationError(_("Choose correction or change of meaning."))
     # FOR NO KEY UPDATE: a "no" saved meanwhile checks its reference to the purpose at
     # its commit (FOR KEY SHARE), after its takedowns locked their checks; a FOR UPDATE
     # here waited for it while it waited for this one's takedowns: a deadlock.
     locked = Purpose.objects.select_for_update(no_key=True).get(pk=purpose.pk)
-    last = locked.versions.order_by("-number").first()
+    last = locked.versions.select_related("created_by").order_by("-number").first()
+    if last is not None and based_on is not None and last.number != based_on:
+        _refuse_over_newer(last, text)
     if last is not None and last.text == text:
         raise ValidationError(_("The text is the same as the current version."))
     version = PurposeVersion.objects.create(
@@ -990,6 +1018,31 @@ def purpose_version_publish(*, user, purpose: Purpose, text: str, kind: str) -> 
             payload={"version_id": version.pk},
         )
     return version
+
+
+def _refuse_over_newer(last: PurposeVersion, text: str) -> None:
+    """A form read before `last` was published: said who published what, nothing saved."""
+    by = last.created_by
+    values = {
+        "number": last.number,
+        "name": (by.full_name or by.email) if by is not None else "?",
+        "when": date_format(timezone.localtime(last.published_at), "j F Y H:i"),
+    }
+    if last.text == text:
+        raise ValidationError(
+            _("This text was already published as version %(number)s by %(name)s on %(when)s.")
+            % values,
+            code="already",
+        )
+    raise ValidationError(
+        _(
+            "Version %(number)s of this text was published meanwhile by %(name)s on "
+            "%(when)s; nothing was published. The page now shows it: read it, and publish "
+            "again if needed."
+        )
+        % values,
+        code="stale",
+    )
 
 
 # --- Reminders and the yearly review -------------------------------------------------

@@ -13,7 +13,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from monitoring.models import Flag, FollowUp, PublicReply, Source, WatchTerm
+from monitoring.models import Flag, FollowUp, PublicReply, Source
 from opo_portal import sql
 from schools.access import (
     acts_for_school,
@@ -158,8 +158,3 @@ def get_reply_for_user(user, pk) -> PublicReply:
 def get_source_for_board(user, pk) -> Source:
     require_role(user, Role.BOARD)
     return get_object_or_404(Source, pk=pk)
-
-
-def get_watch_term_for_board(user, pk) -> WatchTerm:
-    require_role(user, Role.BOARD)
-    return get_object_or_404(WatchTerm, pk=pk)

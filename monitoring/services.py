@@ -1165,12 +1165,37 @@ def is_director_of(user, school: School) -> bool:
 
 @transaction.atomic
 def public_reply_draft(*, case: FollowUp, text: str, user) -> PublicReply:
+    """A correction for the director to approve. The same text again while it waits for
+    approval (a double click, Back and send again, a colleague at the same moment) is
+    that draft, refused with code "already": decided under the case's row lock."""
     _require_verify_fact(case)
     if not text.strip():
         raise ValidationError(_("Write the correction."))
+    FollowUp.objects.select_for_update().filter(pk=case.pk).values_list("pk").get()
+    waiting = case.replies.filter(text=text.strip(), approved_at__isnull=True).first()
+    if waiting is not None:
+        raise _already(
+            _("This correction was already drafted by %(name)s on %(when)s."), waiting, "drafted"
+        )
     return PublicReply.objects.create(
         followup=case, text=text.strip(), drafted_by=user, drafted_at=timezone.now()
     )
+
+
+def _already(message: str, reply: PublicReply, step: str) -> ValidationError:
+    """A step of a public reply someone already took (a second click, a colleague): who
+    and when, code "already" (the page says it as information, not as an error)."""
+    who = getattr(reply, f"{step}_by")
+    when = date_format(timezone.localtime(getattr(reply, f"{step}_at")), "j F Y H:i")
+    name = (who.full_name or who.email) if who is not None else "?"
+    return ValidationError(message % {"name": name, "when": when}, code="already")
+
+
+def _lock_reply(reply: PublicReply) -> None:
+    """`reply` read again as stored, its row locked: two directors approving at once (or
+    two clicks) record the first one, and the second is told so."""
+    PublicReply.objects.select_for_update().filter(pk=reply.pk).values_list("pk").get()
+    reply.refresh_from_db()
 
 
 @transaction.atomic
@@ -1183,8 +1208,11 @@ def public_reply_approve(*, reply: PublicReply, user) -> PublicReply:
                 "(the board, when the school has no director)."
             )
         )
+    _lock_reply(reply)
     if reply.is_approved:
-        return reply
+        raise _already(
+            _("This reply was already approved by %(name)s on %(when)s."), reply, "approved"
+        )
     reply.approved_by, reply.approved_at = user, timezone.now()
     reply.save(update_fields=["approved_by", "approved_at"])
     return reply
@@ -1193,10 +1221,15 @@ def public_reply_approve(*, reply: PublicReply, user) -> PublicReply:
 @transaction.atomic
 def public_reply_record_posted(*, reply: PublicReply, user, posted_url: str = "") -> PublicReply:
     _require_verify_fact(reply.followup)  # the claim may have been dismissed since approval
+    _lock_reply(reply)
     if not reply.is_approved:
         raise ValidationError(_("A reply can only be posted after the director approved it."))
     if reply.is_posted:
-        return reply
+        raise _already(
+            _("The posting of this reply was already recorded by %(name)s on %(when)s."),
+            reply,
+            "posted",
+        )
     reply.posted_by, reply.posted_at, reply.posted_url = user, timezone.now(), posted_url
     reply.save(update_fields=["posted_by", "posted_at", "posted_url"])
     return reply

@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -262,6 +264,9 @@ def reply_draft(request, pk):
                 case=case, text=form.cleaned_data["text"], user=request.user
             )
         except ValidationError as error:
+            if error.code == "already":
+                messages.info(request, _error_text(error))
+                return redirect("monitoring:case", case.pk)
             form.add_error(None, error)
         else:
             messages.success(request, _("Correction drafted; the director must approve it."))
@@ -301,7 +306,8 @@ def _reply_step(request, reply: PublicReply, step, success: str):
     try:
         step(reply=reply, user=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        # done already (a second click, a colleague): information, not an error
+        (messages.info if error.code == "already" else messages.error)(request, _error_text(error))
     else:
         messages.success(request, success)
     return redirect("monitoring:case", reply.followup_id)
@@ -473,9 +479,9 @@ def sources(request):
     if request.method == "POST" and form.is_valid():
         source = form.save(commit=False)
         source.next_run_at = timezone.now()
-        source.save()
-        messages.success(request, _("Source added."))
-        return redirect("monitoring:sources")
+        if _saved_once(source, form, _("There already is a source with this address.")):
+            messages.success(request, _("Source added."))
+            return redirect("monitoring:sources")
     # A page of ids first, then the last run of those 50 only: annotated before the
     # OFFSET, PostgreSQL looked up the last run of every source before the page's.
     ordered = Source.objects.order_by("-needs_attention", "name", "id")
@@ -513,18 +519,46 @@ def sources(request):
     return render(request, "monitoring/sources.html", context, status=400 if form.errors else 200)
 
 
+def _saved_once(row, form, taken: str) -> bool:
+    """Save a new source or watch term; False, with `taken` as the form's error, when a
+    colleague's same row committed after the form was validated (two clicks at once)."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        form.add_error(None, taken)
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def source_toggle(request, pk):
+    """Pause or resume: the button says which (`active` 0 or 1), so a second click, or a
+    colleague's older page, does not undo the first (a flip paused and resumed again)."""
     source = access.get_source_for_board(request.user, pk)
-    Source.objects.filter(pk=source.pk).update(
-        active=not source.active,
+    wanted = {"0": False, "1": True}.get(request.POST.get("active", ""), not source.active)
+    changed = Source.objects.filter(pk=source.pk, active=not wanted).update(
+        active=wanted,
         needs_attention=False,
         consecutive_failures=0,
         failure_notified_at=None,  # a new streak of failures is told again
     )
-    messages.success(request, _("Source updated."))
+    if not changed:
+        messages.info(request, SOURCE_ALREADY[wanted] % {"name": source.name})
+    else:
+        messages.success(request, SOURCE_DONE[wanted] % {"name": source.name})
     return redirect("monitoring:sources")
+
+
+SOURCE_DONE = {
+    False: gettext_lazy("Source “%(name)s” paused."),
+    True: gettext_lazy("Source “%(name)s” resumed."),
+}
+SOURCE_ALREADY = {
+    False: gettext_lazy("Source “%(name)s” was already paused; nothing changed."),
+    True: gettext_lazy("Source “%(name)s” was already active; nothing changed."),
+}
 
 
 @login_required
@@ -535,8 +569,8 @@ def watch_terms(request):
         initial={"school": _chosen_school(request, School.objects.all())},
         choosing_on_a_page=True,
     )
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    taken = _("This school already has this term.")
+    if request.method == "POST" and form.is_valid() and _saved_once(form.instance, form, taken):
         messages.success(request, _("Watch term added."))
         return redirect("monitoring:watch_terms")
     terms = WatchTerm.objects.select_related("school").order_by("school__name", "term", "id")
@@ -563,8 +597,12 @@ def watch_terms(request):
 @login_required
 @require_POST
 def watch_term_delete(request, pk):
-    access.get_watch_term_for_board(request.user, pk).delete()
-    messages.success(request, _("Watch term removed."))
+    require_role(request.user, Role.BOARD)
+    # a second click (or a colleague's older page) finds it gone: said, not a 404
+    if WatchTerm.objects.filter(pk=pk).delete()[0]:
+        messages.success(request, _("Watch term removed."))
+    else:
+        messages.info(request, _("This watch term was already removed."))
     return redirect("monitoring:watch_terms")
 
 

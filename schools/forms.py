@@ -157,6 +157,9 @@ class TeachingLinksForm(forms.Form):
         coerce=int, error_messages={"invalid_choice": TEACHER_NOT_HERE}
     )
     links = LinksField(required=False)
+    # the ticked pairs as the page showed them ("1-2 3-4"): only what the director changed
+    # since is saved, so an older page does not undo a colleague's save (shown_pairs)
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, staffing, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,6 +183,14 @@ class TeachingLinksForm(forms.Form):
             membership, group = value.split("-")
             pairs.append((int(membership), int(group)))
         return pairs
+
+    def shown_pairs(self) -> list[tuple[int, int]] | None:
+        """The pairs the page showed ticked; None from a form without them (every listed
+        teacher's links are then replaced by the ticks)."""
+        if "shown" not in self.data:
+            return None
+        found = (LINK.fullmatch(value) for value in self.cleaned_data["shown"].split())
+        return [(int(match[1]), int(match[2])) for match in found if match]
 
 
 class GroupChoices(RowsField):

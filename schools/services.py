@@ -113,14 +113,22 @@ def _erase_admin_history(pupil: Pupil) -> None:
 
 @transaction.atomic
 def teaching_links_save(
-    *, school: School, year: str, teachers: list[int], links: list[tuple[int, int]], by
+    *,
+    school: School,
+    year: str,
+    teachers: list[int],
+    links: list[tuple[int, int]],
+    by,
+    shown: list[tuple[int, int]] | None = None,
 ) -> list[int]:
     """Link each listed teacher membership of `school` to exactly its `links` among the
-    school's groups of `year`; their links to other years' groups stay (history). A
-    membership or group outside that (another school's, an earlier year's, a director's
-    membership) changes nothing. Each changed membership gets an entry in the admin's
-    history, as a change made there does, and the log one line with ids. Returns the ids
-    of the memberships whose links changed."""
+    school's groups of `year`; their links to other years' groups stay (history). With
+    `shown` (the links the form showed ticked) only the changes from `shown` to `links`
+    are made, to the links as stored now: a form read before a colleague saved keeps the
+    colleague's links. A membership or group outside that (another school's, an earlier
+    year's, a director's membership) changes nothing. Each changed membership gets an
+    entry in the admin's history, as a change made there does, and the log one line with
+    ids. Returns the ids of the memberships whose links changed."""
     members = {
         m.pk: m
         for m in StaffMembership.objects.select_for_update(of=("self",))
@@ -136,6 +144,9 @@ def teaching_links_save(
             staffmembership_id__in=list(members), group_id__in=groups
         ).values_list("pk", "staffmembership_id", "group_id")
     }
+    if shown is not None:
+        # ticked or unticked on this page: that; anything else as it is stored now
+        wanted = (set(stored) - (set(shown) - wanted)) | (wanted - set(shown))
     removed = [pair for pair in stored if pair not in wanted]
     added = sorted(wanted - set(stored))
     if removed:

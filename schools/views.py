@@ -116,6 +116,7 @@ def staff_groups(request, code):
                 teachers=form.cleaned_data["teachers"],
                 links=form.pairs(),
                 by=request.user,
+                shown=form.shown_pairs(),
             )
             messages.success(request, _("Saved."))
             return redirect(request.get_full_path())
@@ -123,6 +124,14 @@ def staff_groups(request, code):
     ticked = set(posted.getlist("links")) if posted is not None else None
     context = {"school": school, "staffing": staffing, "form": form, "years": years}
     context["rows"] = staffing.form_rows(ticked)
+    # what the page showed stays what the form was read as (a form error shows the ticks)
+    context["shown"] = (
+        posted.get("shown", "")
+        if posted is not None
+        else " ".join(
+            value for _row, cells in staffing.form_rows() for _g, value, on in cells if on
+        )
+    )
     return render(request, "schools/staff_groups.html", context, status=400 if form.errors else 200)
 
 

@@ -58,13 +58,26 @@ def _published_report(asks_again: bool) -> str:
     return " ".join([published, *deactivated_sentences(parents.deactivated)])
 
 
+def _read_again(posted, purpose: Purpose):
+    """The form as sent, now based on the newest version; a change of meaning is
+    confirmed again."""
+    data = posted.copy()
+    newest = purpose.versions.order_by("-number").values_list("number", flat=True).first()
+    data["based_on"], data["confirmed"] = str(newest or ""), ""
+    return data
+
+
 @never_cache
 @login_required
 def purpose_text(request, pk):
     require_role(request.user, Role.BOARD)
     purpose = get_object_or_404(Purpose, pk=pk)
     current = purpose.versions.order_by("-number").first()
-    form = PurposeTextForm(request.POST or None, initial={"text": current.text if current else ""})
+    initial = {
+        "text": current.text if current else "",
+        "based_on": getattr(current, "number", None),
+    }
+    form = PurposeTextForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         asks_again = data["kind"] == PurposeVersion.Kind.CHANGE_OF_MEANING
@@ -79,9 +92,19 @@ def purpose_text(request, pk):
             return render(request, "consent/purpose_text_confirm.html", context)
         try:
             purpose_version_publish(
-                user=request.user, purpose=purpose, text=data["text"], kind=data["kind"]
+                user=request.user,
+                purpose=purpose,
+                text=data["text"],
+                kind=data["kind"],
+                based_on=data["based_on"],
             )
         except ValidationError as error:
+            if error.code == "already":  # a second click, or a colleague: nothing to do
+                messages.info(request, " ".join(error.messages))
+                return redirect("consent:purposes")
+            if error.code == "stale":  # what was typed stays, read against the newest text
+                form = PurposeTextForm(_read_again(request.POST, purpose))
+                form.is_valid()
             form.add_error("text", error)
         else:
             messages.success(request, _published_report(asks_again))

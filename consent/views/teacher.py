@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -266,6 +267,7 @@ def check_new(request):
                 media_type=form.cleaned_data["media_type"],
                 pupils=list(form.cleaned_data["pupils"]),
                 note=form.cleaned_data["note"],
+                token=form.cleaned_data["token"],
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
@@ -389,7 +391,7 @@ def takedown_done(request, pk):
         messages.error(request, _("Unknown choice."))
         return redirect("consent:takedowns")
     try:
-        takedown_complete(
+        closed = takedown_complete(
             task=task,
             user=request.user,
             reach=takedowns_in_reach(request.user),
@@ -398,8 +400,31 @@ def takedown_done(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, CLOSED_MESSAGES[closed_reason])
+        task.refresh_from_db()
+        if closed or task.done_at is None:
+            messages.success(request, CLOSED_MESSAGES[closed_reason])
+        else:  # a second click, or a colleague closed it first: how, by whom, when
+            messages.info(request, _closed_before(task))
     return redirect("consent:takedowns")
+
+
+def _closed_before(task: TakedownTask) -> str:
+    """How a task closed before this click was closed, as its card on the page says it."""
+    when = date_format(timezone.localtime(task.done_at), "j F Y")
+    left_up = task.left_up
+    if task.done_by is not None:
+        name = task.done_by.full_name or task.done_by.email
+        if left_up:
+            text = _("Closed as no longer needed by %(name)s on %(when)s: consent was given again.")
+        else:
+            text = _("Marked as taken down by %(name)s on %(when)s.")
+        return text % {"name": name, "when": when}
+    if left_up:
+        return _(
+            "Closed without taking it offline: no longer needed, consent was given again. "
+            "Closed on %(when)s."
+        ) % {"when": when}
+    return _("Taken offline on %(when)s.") % {"when": when}
 
 
 CLOSED_MESSAGES = {

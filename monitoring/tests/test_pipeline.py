@@ -121,8 +121,8 @@ def test_it_tells_the_board_again_when_a_paused_and_resumed_source_keeps_failing
 
     fail_twice()
     client = login(board)
-    for _ in range(2):  # pause, resume
-        client.post(reverse("monitoring:source_toggle", args=[rss.pk]))
+    for active in ("0", "1"):  # pause, resume
+        client.post(reverse("monitoring:source_toggle", args=[rss.pk]), {"active": active})
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):  # a later streak
         fail_twice()
     assert [m.to for m in mail.outbox] == [[board.email], [board.email]]

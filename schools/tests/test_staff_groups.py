@@ -506,3 +506,67 @@ def test_coverage_links_to_the_page_for_those_who_change_it(
     assert page_url(school_a) in login(director_a).get(url).content.decode()
     # the privacy officer reads coverage and changes nothing: no way to a 404
     assert page_url(school_a) not in login(privacy_officer).get(url).content.decode()
+
+
+# --- Two directors, or two tabs: a form read before a colleague saved --------------------
+
+
+def _as_shown(response) -> dict:
+    """The page's form as a browser sends it untouched: its hidden fields and the ticked
+    boxes."""
+    page = response.content.decode()
+    form = page[page.index('<form method="post" class="staff-groups">') :]
+    form = form[: form.index("</form>")]
+    data: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form):
+        data.setdefault(name, []).append(value)
+    data["links"] = re.findall(r'name="links" value="(\d+-\d+)" checked', form)
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
+def test_an_older_form_keeps_a_link_a_colleague_saved_meanwhile(
+    login, director_a, school_a, staffed, group_a1, group_a2, group_a3
+):
+    a, other = staffed["teacher_a"], staffed["other_teacher"]
+    colleague = make_staff("adjunct.a@example.org", Role.DIRECTOR, school_a)
+    older = _as_shown(login(director_a).get(page_url(school_a)))
+    # meanwhile a colleague links teacher_a to groep 8 as well
+    colleague_form = _as_shown(login(colleague).get(page_url(school_a)))
+    colleague_form["links"].append(link(a, group_a3))
+    login(colleague).post(page_url(school_a), colleague_form)
+
+    # the director's older page: groep 8 also for other_teacher (they teach it together)
+    older["links"].append(link(other, group_a3))
+    response = login(director_a).post(page_url(school_a), older)
+
+    assert response.status_code == 302
+    assert links(a.user) >= {group_a1.pk, group_a3.pk}
+    assert links(other.user) == {group_a2.pk, group_a3.pk}
+
+
+def test_an_older_form_that_unticks_a_link_removes_only_that_one(
+    login, director_a, school_a, staffed, group_a1, group_a2, group_a3
+):
+    a, other = staffed["teacher_a"], staffed["other_teacher"]
+    older = _as_shown(login(director_a).get(page_url(school_a)))
+    membership(other.user).groups.add(group_a3)  # a colleague, meanwhile
+
+    older["links"].remove(link(a, group_a1))
+    login(director_a).post(page_url(school_a), older)
+
+    assert group_a1.pk not in links(a.user)
+    assert links(other.user) == {group_a2.pk, group_a3.pk}
+
+
+def test_the_same_form_sent_twice_changes_it_once(
+    login, director_a, school_a, staffed, group_a1, group_a3
+):
+    a = staffed["teacher_a"]
+    client = login(director_a)
+    data = _as_shown(client.get(page_url(school_a)))
+    data["links"].append(link(a, group_a3))
+    client.post(page_url(school_a), data)
+    client.post(page_url(school_a), data)  # Back, and send again
+    assert links(a.user) >= {group_a1.pk, group_a3.pk}
+    assert LogEntry.objects.count() == 1

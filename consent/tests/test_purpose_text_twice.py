@@ -1,0 +1,71 @@
+"""A purpose's new text sent twice (a double click on "Publiceren en ouders e-mailen", Back
+and send again) or from a page read before a colleague published: one version, and never
+a colleague's newer text published over without a word."""
+
+import re
+
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from conftest import make_staff
+from consent.models import PurposeVersion
+from consent.tests.helpers import purpose
+from outbox.models import Duty
+from schools.models import StaffMembership
+
+
+def _as_shown(client, url) -> dict:
+    page = client.get(url).content.decode()
+    [based_on] = re.findall(r'name="based_on" value="(\d+)"', page)
+    return {"based_on": based_on, "kind": "correction"}
+
+
+def test_a_page_read_before_a_colleague_published_publishes_nothing(login, board):
+    website = purpose("website")
+    url = reverse("consent:purpose_text", args=[website.pk])
+    colleague = make_staff("bestuur2@example.org", StaffMembership.Role.BOARD)
+    older = _as_shown(login(board), url)
+    login(colleague).post(url, {**_as_shown(login(colleague), url), "text": "Tekst van B."})
+
+    response = login(board).post(url, {**older, "text": "Tekst van A."})
+
+    assert response.status_code == 200
+    assert list(website.versions.order_by("number").values_list("text", flat=True))[1:] == [
+        "Tekst van B."
+    ]
+    page = response.content.decode()
+    assert "Versie 2 van deze tekst is intussen gepubliceerd door" in page
+    assert "Tekst van A." in page  # what was typed stays
+    assert 'name="based_on" value="2"' in page  # and saving it again is a choice made now
+
+
+def test_a_double_click_on_publish_publishes_once_and_says_so(login, board, parent_a):
+    website = purpose("website")
+    url = reverse("consent:purpose_text", args=[website.pk])
+    client = login(board)
+    data = {
+        **_as_shown(client, url),
+        "kind": "change_of_meaning",
+        "text": "Nieuw.",
+        "confirmed": "1",
+    }
+    client.post(url, data, follow=True)
+
+    response = client.post(url, data)
+
+    assert response.url == reverse("consent:purposes")
+    assert website.versions.count() == 2
+    assert Duty.objects.filter(key__startswith="purpose-changed:").count() == 1
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("Deze tekst is al gepubliceerd als versie 2 door ")
+
+
+def test_the_confirmation_page_keeps_the_version_it_was_read_against(login, board):
+    website = purpose("website")
+    url = reverse("consent:purpose_text", args=[website.pk])
+    client = login(board)
+    data = {**_as_shown(client, url), "kind": "change_of_meaning", "text": "Nieuw."}
+    page = client.post(url, data).content.decode()
+    assert 'name="confirmed" value="1"' in page
+    assert 'name="based_on" value="1"' in page
+    assert PurposeVersion.objects.filter(purpose=website).count() == 1
