@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -361,3 +362,50 @@ def test_all_reloads_on_hup_and_stops_cleanly_on_term(tmp_path):
         process.stderr.close()
     assert process.returncode == 0
     assert out.splitlines() == ["reloaded"] and err == ""
+
+
+def test_a_failed_release_on_hup_says_the_code_on_disk_must_go_back(tmp_path):
+    """Tried on a portal in use (README "Upgrading a portal in use"): after a failed
+    release the processes kept the previous version, but gunicorn's next recycled worker
+    imported the new code on disk; it did not boot, gunicorn stopped and run-prod stopped
+    everything. "release failed; not reloading" alone read as "nothing to do"."""
+    import signal
+
+    keeps_running = f"trap 'exit 0' TERM; touch {tmp_path}/started-$$; while :; do sleep 0.1; done"
+    bin_dir = _fake_bin(tmp_path, keeps_running)
+    (bin_dir / "celery").write_text(f"#!/usr/bin/env bash\n{keeps_running}\n")
+    # The first release passes; after the new version is "in place", migrate fails.
+    (bin_dir / "python").write_text(
+        "#!/usr/bin/env bash\n"
+        f'[ "$1 $2" = "-m ops.lines" ] && exec {sys.executable} "$@"\n'
+        f'if [ "$1 $2" = "manage.py migrate" ] && [ -e {tmp_path}/new-version ]; then\n'
+        f"  touch {tmp_path}/release-failed; exit 1\nfi\nexit 0\n"
+    )
+    env = {**os.environ, **REQUIRED, "LOG_FORMAT": "json", "BIN": str(bin_dir)}
+    err_path = tmp_path / "err"
+    with err_path.open("w") as err:
+        process = subprocess.Popen(  # noqa: S603 - our own script
+            [str(REPO / "deploy" / "run-prod"), "all"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            text=True,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
+        )
+    try:
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 3, what="all three started")
+        (tmp_path / "new-version").touch()
+        process.send_signal(signal.SIGHUP)
+        _wait_for(lambda: "release failed" in err_path.read_text(), what="the failed release")
+        assert process.poll() is None  # the previous version keeps running
+        process.terminate()
+        process.wait(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    lines = [json.loads(line) for line in err_path.read_text().splitlines()]
+    (line,) = [line for line in lines if "release failed" in line["message"]]
+    assert line["level"] == "ERROR"
+    assert "put the previous version back" in line["message"], line["message"]
