@@ -394,6 +394,13 @@ class Flag(models.Model):
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category, self.category)
 
+    def version_token(self) -> str:
+        """What a dismiss button was shown with: it changes when the flag is raised again
+        (an edit with new terms, a mark by hand after a dismissal) or marked by hand, so a
+        button from an older page is recognised (services.flag_dismiss)."""
+        marked = self.marked_at.isoformat() if self.marked_at else ""
+        return f"{self.raised_at.isoformat()}|{marked}"
+
     @property
     def raised_again(self) -> bool:
         """Dismissed once and a signal again since (raised_at is then later)."""

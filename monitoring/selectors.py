@@ -166,6 +166,7 @@ class FlagRow(NamedTuple):
     raised_again = Flag.raised_again
     is_learned = Flag.is_learned
     learned_words = Flag.learned_words
+    version_token = Flag.version_token
 
 
 class CaseRow(NamedTuple):

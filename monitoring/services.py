@@ -754,17 +754,29 @@ def post_has_open_case(*, post: Post, school: School) -> bool:
 # --- Flags and cases -----------------------------------------------------------------
 
 
+class FlagChangedMeanwhile(ValidationError):
+    """A dismiss button from a page read before the flag was marked by hand or raised
+    again: dismissing it would silently undo a colleague's "dit is een klacht"."""
+
+
 @transaction.atomic
-def flag_dismiss(*, flag: Flag, user) -> Flag:
-    """One click: this flag was a false positive. Counted in reports; its case may close."""
-    if flag.dismissed_as_false_positive:
-        return flag
+def flag_dismiss(*, flag: Flag, user, seen: str = "") -> bool:
+    """One click: this flag was a false positive. Counted in reports; its case may close.
+    True when this call dismissed it; False when it was dismissed already (a second click,
+    a colleague first: the flag then says by whom). `seen`: the flag's version_token when
+    the button was shown; FlagChangedMeanwhile, and nothing changed, when it differs."""
     now = timezone.now()
     # the case's row first: a dismissal of its other last flag at the same moment waits,
     # then sees this one dismissed (each used to see the other's flag still live)
     case = (
         FollowUp.objects.select_for_update().get(pk=flag.followup_id) if flag.followup_id else None
     )
+    current = Flag.objects.select_for_update(of=("self",)).get(pk=flag.pk)
+    if current.dismissed_as_false_positive:
+        _copy_dismissal(current, flag)
+        return False
+    if seen and seen != current.version_token():
+        raise FlagChangedMeanwhile(_changed_meanwhile(current))
     flag.dismissed_as_false_positive, flag.dismissed_by, flag.dismissed_at = True, user, now
     flag.save(update_fields=["dismissed_as_false_positive", "dismissed_by", "dismissed_at"])
     if (
@@ -775,7 +787,28 @@ def flag_dismiss(*, flag: Flag, user) -> Flag:
         case.status, case.closed_at, case.closed_by = FollowUp.Status.NO_ACTION, now, user
         case.save(update_fields=["status", "closed_at", "closed_by"])
         notifications.case_closed_announce(case=case, by_id=user.pk)
-    return flag
+    return True
+
+
+def _copy_dismissal(source: Flag, flag: Flag) -> None:
+    flag.dismissed_as_false_positive = True
+    flag.dismissed_by_id, flag.dismissed_at = source.dismissed_by_id, source.dismissed_at
+
+
+def _changed_meanwhile(flag: Flag) -> str:
+    if flag.marked_by_id is not None and flag.marked_at is not None:
+        return _(
+            "%(who)s marked this post as “%(category)s” on %(when)s, after this page was "
+            "opened. Nothing was changed; look at the post again."
+        ) % {
+            "who": flag.marked_by,
+            "category": flag.category_label,
+            "when": date_format(timezone.localtime(flag.marked_at), "j F Y H:i"),
+        }
+    return _(
+        "This signal was raised again on %(when)s, after this page was opened. Nothing was "
+        "changed; look at the post again."
+    ) % {"when": date_format(timezone.localtime(flag.raised_at), "j F Y H:i")}
 
 
 STAFF_RULE_VERSION = "staff"

@@ -99,14 +99,29 @@ def flag_dismiss(request, pk):
     flag = access.get_flag_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
     access.require_acting_for(request.user, flag.school_id)
-    services.flag_dismiss(flag=flag, user=request.user)
-    messages.success(request, _("Flag dismissed as a false positive."))
+    try:
+        dismissed = services.flag_dismiss(
+            flag=flag, user=request.user, seen=request.POST.get("seen", "")
+        )
+    except services.FlagChangedMeanwhile as changed:
+        messages.warning(request, changed.message)
+    else:
+        messages.success(request, _dismissed_message(flag, dismissed))
     if request.POST.get("from_case") and flag.followup_id:
         return redirect("monitoring:case", flag.followup_id)
     if request.POST.get("from_mentions") and flag.post_id:
         mentions = reverse("monitoring:mentions", args=[flag.school.code])
         return redirect(f"{mentions}#post-{flag.post_id}")
     return redirect("monitoring:dashboard")
+
+
+def _dismissed_message(flag, now: bool) -> str:
+    if now:
+        return _("Flag dismissed as a false positive.")
+    return _("This flag had already been marked as a false positive by %(who)s on %(when)s.") % {
+        "who": flag.dismissed_by or "?",
+        "when": formats.date_format(timezone.localtime(flag.dismissed_at), "j F Y H:i"),
+    }
 
 
 # --- Mentions ("Vermeldingen") ------------------------------------------------------------
