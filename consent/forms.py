@@ -168,10 +168,50 @@ class PaperForm(forms.Form):
         self.fields["guardian"].queryset = guardians
         self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
         for info in infos:
+            # the text each channel had when the page was shown, as on the parent's form
+            self.fields[f"v-{info.purpose.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=info.current_version.pk, required=False
+            )
             for media in MediaType:
                 self.fields[answer_field_name(info.purpose.pk, media)] = answer_field(
                     info, media, refused_yes=retired_yes_on_paper_message
                 )
+
+    def changed_channels(self) -> list[PurposeInfo]:
+        """The answered channels whose meaning changed since the page was shown (a change
+        of meaning published, which asks every parent again): what the parent answered on
+        paper was the earlier text. A correction keeps the answer valid, as it keeps the
+        parents' answers given online."""
+        answered = {answer.purpose_id for answer in self.answers()}
+        stale = {
+            info.purpose.pk: shown
+            for info in self.infos
+            if info.purpose.pk in answered
+            and (shown := self.cleaned_data.get(f"v-{info.purpose.pk}")) is not None
+            and shown != info.current_version.pk
+        }
+        if not stale:
+            return []
+        numbers = dict(
+            PurposeVersion.objects.filter(pk__in=stale.values(), purpose_id__in=stale)
+            .values_list("pk", "number")
+        )  # fmt: skip
+        return [
+            info
+            for info in self.infos
+            if info.purpose.pk in stale and numbers.get(stale[info.purpose.pk], 0) < info.baseline
+        ]
+
+    def data_without(self, changed: list[PurposeInfo]) -> dict:
+        """The posted data with the changed channels' answers left open and every channel
+        at its current text: the form to save again without them."""
+        data = self.data.copy()
+        for info in self.infos:
+            data[f"v-{info.purpose.pk}"] = str(info.current_version.pk)
+        for info in changed:
+            for media in MediaType:
+                data.pop(answer_field_name(info.purpose.pk, media), None)
+        return data
 
     def rows(self):
         """Per channel its name, whether it is retired and its media fields, for the

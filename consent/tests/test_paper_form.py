@@ -1,5 +1,7 @@
 """A whole paper form (or phone call) in one submit, reachable from coverage and the pupil."""
 
+import re
+
 from django.urls import reverse
 
 from consent.models import ConsentEvent
@@ -74,3 +76,74 @@ def test_it_ignores_a_parent_number_in_the_address_that_is_not_a_number(
         response = client.get(url, {"ouder": value})
         assert response.status_code == 200
         assert f'<option value="{parent_a.pk}" selected>' not in response.content.decode()
+
+
+def _shown_form(client, pupil) -> dict:
+    """The hidden fields of the paper form as the page showed them (each channel's text)."""
+    return _shown_form_of(client.get(reverse("consent:record", args=[pupil.pk])).content.decode())
+
+
+def test_a_text_changed_while_the_form_was_typed_in_records_nothing_of_it(
+    login, director_a, parent_a, pupil_a
+):
+    """The board published a new text of "website" while the director typed in a parent's
+    paper form: the parent answered the earlier text, so that answer is not recorded
+    against the new one (it was, silently); the form comes back with it left open."""
+    from consent.services import purpose_version_publish
+    from consent.tests.helpers import purpose as purpose_of
+
+    client = login(director_a)
+    shown = _shown_form(client, pupil_a)
+    assert shown  # every channel's text is carried
+    website = purpose_of("website")
+    purpose_version_publish(
+        user=director_a, purpose=website, text="Een nieuwe tekst over de website.",
+        kind="change_of_meaning",
+    )  # fmt: skip
+    data = {"guardian": parent_a.pk, "method": "paper", **shown}
+    data |= {field("website", "photo"): "yes", field("pers", "audio"): "no"}
+
+    response = client.post(reverse("consent:record", args=[pupil_a.pk]), data)
+
+    assert response.status_code == 200
+    assert not ConsentEvent.objects.exists()
+    page = response.content.decode()
+    assert f"De tekst van “{website.name}” is gewijzigd" in page
+    again = _shown_form_of(page)
+    assert again[f"v-{website.pk}"] != shown[f"v-{website.pk}"]  # now the current text
+    assert not _ticked(page, field("website", "photo"), "yes")  # left open
+    assert _ticked(page, field("pers", "audio"), "no")  # the rest as typed
+
+    del data[field("website", "photo")]  # the rest of the form, saved again
+    saved = client.post(reverse("consent:record", args=[pupil_a.pk]), {**data, **again})
+    assert saved.status_code == 302
+    assert list(ConsentEvent.objects.values_list("purpose__code", "granted")) == [("pers", False)]
+
+
+def _shown_form_of(page: str) -> dict:
+    return dict(re.findall(r'type="hidden" name="(v-\d+)" value="(\d+)"', page))
+
+
+def test_a_correction_published_meanwhile_keeps_the_paper_answer(
+    login, director_a, parent_a, pupil_a
+):
+    """A correction (a typo) keeps answers valid, online and on paper alike."""
+    from consent.services import purpose_version_publish
+    from consent.tests.helpers import purpose as purpose_of
+
+    client = login(director_a)
+    shown = _shown_form(client, pupil_a)
+    purpose_version_publish(
+        user=director_a, purpose=purpose_of("website"), text="Een verbeterde tekst.",
+        kind="correction",
+    )  # fmt: skip
+    data = {"guardian": parent_a.pk, "method": "paper", **shown, field("website", "photo"): "yes"}
+
+    response = client.post(reverse("consent:record", args=[pupil_a.pk]), data)
+
+    assert response.status_code == 302
+    assert state_of(pupil_a, "website", "photo") == State.GRANTED
+
+
+def _ticked(page: str, name: str, value: str) -> bool:
+    return re.search(rf'name="{name}" value="{value}"[^>]*checked', page) is not None

@@ -216,6 +216,26 @@ def _initial_guardian(request, guardians):
     return None
 
 
+def _paper_form_without(form: PaperForm, changed, *, guardians, infos) -> PaperForm:
+    """A channel's text changed while the paper form was being typed in: the parent
+    answered the earlier text, so nothing is recorded and the form comes back with that
+    channel's answers left open (the rest as typed) and a message naming it."""
+    again = PaperForm(form.data_without(changed), guardians=guardians, infos=infos)
+    again.is_valid()
+    names = ", ".join(f"“{info.purpose.name}”" for info in changed)
+    again.add_error(
+        None,
+        _(
+            "The text of %(channels)s was changed after this page was opened; the parent "
+            "answered the earlier text. Nothing was recorded. Those answers are now left "
+            "open: ask the parent again about the new text, or save the rest of the form "
+            "without them."
+        )
+        % {"channels": names},
+    )
+    return again
+
+
 @never_cache
 @login_required
 def record(request, pk):
@@ -232,7 +252,9 @@ def record(request, pk):
     # phone or on paper must reach those too)
     infos, _table = parent_purposes(pupil)
     form = PaperForm(request.POST or None, guardians=guardians, infos=infos, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (changed := form.changed_channels()):
+        form = _paper_form_without(form, changed, guardians=guardians, infos=infos)
+    elif request.method == "POST" and form.is_valid():
         guardian = form.cleaned_data["guardian"]
         try:
             events = consent_decide(
