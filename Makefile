@@ -52,7 +52,8 @@ lint: $(BIN)/.installed-dev
 # Types where a wrong type is a wrong permission (issue 10); settings in mypy.ini.
 MYPY_FILES := schools/access.py consent/access.py monitoring/access.py consent/rules.py \
 	consent/services.py monitoring/services.py policy/services.py \
-	accounts/security_middleware.py monitoring/sources/http.py monitoring/sources/base.py
+	accounts/security_middleware.py monitoring/sources/http.py monitoring/sources/base.py \
+	schools/services.py schools/duties.py schools/staffing.py
 
 # Known vulnerabilities in the installed (pinned) packages; --strict fails when a package
 # could not be looked up. .ci/audit explains what CI does when the data is unreachable.
