@@ -363,12 +363,13 @@ def publication_check_adjust(
     locked = PublicationCheck.objects.select_for_update(no_key=True).get(pk=check.pk)
     if locked.checked_by_id != user.pk:
         raise PermissionDenied
-    if PublicationCheck.objects.filter(replaces=locked).exists():
-        raise ValidationError(_("This check was already adjusted; see the newer check."))
     merged = {row.pupil_id: row.appearance for row in rows}
     if not set(appearances) <= set(merged):
         raise ValidationError(_("Unknown pupil or choice for a pupil."))
     merged.update(appearances)
+    newer = PublicationCheck.objects.filter(replaces=locked).first()
+    if newer is not None:
+        _refuse_adjusted_again(newer, merged)
     return publication_check_create(
         user=user,
         purpose=locked.purpose,
@@ -378,6 +379,24 @@ def publication_check_adjust(
         note=locked.note,
         replaces=locked,
     )
+
+
+class CheckAdjustedAlready(ValidationError):
+    """The check was adjusted with these very choices already (a double click, Back and
+    send again): `newer` is that adjustment."""
+
+    def __init__(self, newer: PublicationCheck):
+        super().__init__(_("These choices were already saved; this is the newer check."))
+        self.newer = newer
+
+
+def _refuse_adjusted_again(newer: PublicationCheck, merged: Mapping[int, str]) -> None:
+    saved = dict(
+        CheckedPupil.objects.filter(publication_check=newer).values_list("pupil_id", "appearance")
+    )
+    if saved == dict(merged):
+        raise CheckAdjustedAlready(newer)
+    raise ValidationError(_("This check was already adjusted; see the newer check."))
 
 
 def check_notes_erase_for_pupil(*, pupil_id: int, today: datetime.date) -> int:

@@ -172,6 +172,31 @@ def test_it_adjusts_a_check_through_the_page_and_keeps_both_steps(login, teacher
     assert list(TakedownTask.objects.values_list("publication_check", flat=True)) == [second.pk]
 
 
+def test_a_second_click_on_adjust_lands_on_the_newer_check(login, teacher_a, levi_gijs_mila):
+    """A double click (or Back and send again) on "Opslaan" answered the second with a 400
+    page "Deze controle is al aangepast"; the same choices now land on the check they
+    made, with one check more, not two. Other choices on the old page stay refused."""
+    (levi, _), (gijs, _), _mila = levi_gijs_mila
+    first = _check(teacher_a, [levi, gijs])
+    client = login(teacher_a)
+    url = reverse("consent:check_adjust", args=[first.pk])
+    form = {f"a-{levi.pk}": "left_out", f"a-{gijs.pk}": "appears"}
+    client.post(url, form, follow=True)
+
+    response = client.post(url, form)
+
+    second = PublicationCheck.objects.get(replaces=first)
+    assert response.status_code == 302
+    assert response.url == reverse("consent:check", args=[second.pk])
+    page = client.get(response.url).content.decode()
+    assert "Deze keuzes zijn al opgeslagen" in page
+    assert PublicationCheck.objects.count() == 2
+    other = client.post(url, form | {f"a-{levi.pk}": "unrecognisable"})
+    assert other.status_code == 400
+    assert "Deze controle is aangepast." in other.content.decode()  # with a link to it
+    assert PublicationCheck.objects.count() == 2
+
+
 def test_it_answers_bad_adjust_input_with_400_and_changes_nothing(
     login, teacher_a, other_teacher, levi_gijs_mila
 ):

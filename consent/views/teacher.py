@@ -25,6 +25,7 @@ from consent.forms import AppearanceForm, AppearQuestionForm, CheckForm, Overvie
 from consent.models import MediaType, PublicationCheck, TakedownTask
 from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
 from consent.services import (
+    CheckAdjustedAlready,
     current_school_year,
     publication_check_adjust,
     publication_check_create,
@@ -344,6 +345,9 @@ def check_adjust(request, pk):
             newer = publication_check_adjust(
                 user=request.user, check=check, appearances=form.appearances()
             )
+        except CheckAdjustedAlready as already:
+            messages.info(request, already.message)
+            return redirect("consent:check", pk=already.newer.pk)
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
         else:
