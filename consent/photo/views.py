@@ -53,7 +53,7 @@ DOWNLOAD_NAME = "foto-opgeschoond.jpg"
 
 # --- Consent verdict -------------------------------------------------------------------
 def _consent_verdict(
-    *, user, form, results, store: bool, earlier: PublicationCheck | None = None
+    *, user, form, results, store: bool, earlier: PublicationCheck | None = None, key: str = ""
 ) -> dict | None:
     """Store the check before posting as a PublicationCheck and describe its verdict;
     with `store` false (the teacher only updates the preview) describe it only.
@@ -79,6 +79,8 @@ def _consent_verdict(
         media_type=MediaType.PHOTO,
         pupils=pupils,
         note=earlier.note if earlier is not None else "",  # what the teacher said it is
+        # the photo's key: the same photo sent twice at once lands on one check
+        token=key[:TOKEN_LENGTH],
     )
     try:
         try:
@@ -249,6 +251,7 @@ def _page(request, form, faces_form, prepared, keep, results, listing=None, key=
             results=results,
             store=store,
             earlier=_earlier(request, form, key, from_check) if store else None,
+            key=key,
         )
     elif action == "download" and results is not None:
         # the verdict as it is now, and the check the teacher checks again from
@@ -339,9 +342,31 @@ def _earlier(request, form, key: str, from_check) -> PublicationCheck | None:
     the photo's first check, the check before posting the teacher came from."""
     if form.cleaned_data.get("check"):
         return _checked_before(request, form, key)
+    if (same := _same_photo_checked(request.user, form, key)) is not None:
+        return same
     if from_check is None:
         return None
     return _covered(request.user, form, from_check)
+
+
+TOKEN_LENGTH = 32  # PublicationCheck.form_token: 128 bits of the photo's key
+
+
+def _same_photo_checked(user, form, key: str) -> PublicationCheck | None:
+    """The user's earlier check of this same photo when the page did not post it back
+    (Back and "Check and show the photo" again, a second tab, a double click without
+    scripts): its newest check, when the check made now can stand in for it. Otherwise
+    every press stored a check of its own, and a parent's "no" took the one photo down
+    once per press."""
+    made = PublicationCheck.objects.filter(
+        checked_by=user,
+        media_type=MediaType.PHOTO,
+        purpose=form.cleaned_data["channel"],
+        form_token=key[:TOKEN_LENGTH],
+    ).order_by("-pk")
+    for check in made[:1]:
+        return _covered(user, form, _newest(check))
+    return None
 
 
 def _covered(user, form, check: PublicationCheck) -> PublicationCheck | None:

@@ -229,3 +229,41 @@ def test_a_photo_sent_after_the_staff_session_went_idle_logs_in_back_to_the_page
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/foto/"
     assert PublicationCheck.objects.count() == 1
+
+
+def test_the_same_photo_checked_again_from_an_earlier_page_is_one_check(
+    login, teacher_a, gijs_mila, group_photo
+):
+    """Back and "Controleer en toon de foto" again (the page without the check's id): the
+    second check replaces the first, also after a download, so a "no" takes the photo
+    down once; it stored a check per press and made a task per press."""
+    (gijs, gijs_parent), (mila, _) = gijs_mila
+    client = login(teacher_a)
+    fields = _step1(client, group_photo, [gijs, mila])
+    _post(client, group_photo, **fields, action="download", face_1=gijs.pk, face_2=mila.pk)
+    _post(client, group_photo, action="preview", pupils=fields["pupils"])
+    _post(client, group_photo, action="preview", pupils=fields["pupils"])
+
+    assert PublicationCheck.objects.filter(replaced_by__isnull=True).count() == 1
+    decide(gijs, gijs_parent, "sociale-media", "photo", False)
+    assert TakedownTask.objects.count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_first_checks_of_one_photo_at_the_same_moment_are_one_check(
+    teacher_a, gijs_mila, group_photo
+):
+    """A double click on "Controleer en toon de foto" without scripts: one check."""
+    (gijs, gijs_parent), (mila, _) = gijs_mila
+    first_tab, second_tab = _second_browser(teacher_a), _second_browser(teacher_a)
+    step1 = {"action": "preview", "pupils": [gijs.pk, mila.pk]}
+
+    at_the_same_moment(
+        lambda: _post(first_tab, group_photo, **step1),
+        lambda: _post(second_tab, group_photo, **step1),
+    )
+
+    assert PublicationCheck.objects.count() == 1
+    decide(gijs, gijs_parent, "sociale-media", "photo", False)
+    assert TakedownTask.objects.count() == 1
