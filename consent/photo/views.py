@@ -20,7 +20,7 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
@@ -33,7 +33,12 @@ from consent.models import Appearance, MediaType, PublicationCheck
 from consent.photo import cleaning, faces, page
 from consent.photo.forms import FacesForm, PhotoForm
 from consent.rules import purpose_infos
-from consent.services import check_results, publication_check_adjust, publication_check_create
+from consent.services import (
+    check_results,
+    lock_pupils,
+    publication_check_adjust,
+    publication_check_create,
+)
 from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import current_pupils_for_staff, has_role, pupils_for_staff, require_role
 from schools.forms import refuse_choices_out_of_reach
@@ -48,7 +53,7 @@ DOWNLOAD_NAME = "foto-opgeschoond.jpg"
 
 # --- Consent verdict -------------------------------------------------------------------
 def _consent_verdict(
-    *, user, form, results, store: bool, earlier: PublicationCheck | None = None
+    *, user, form, results, store: bool, earlier: PublicationCheck | None = None, key: str = ""
 ) -> dict | None:
     """Store the check before posting as a PublicationCheck and describe its verdict;
     with `store` false (the teacher only updates the preview) describe it only.
@@ -74,6 +79,8 @@ def _consent_verdict(
         media_type=MediaType.PHOTO,
         pupils=pupils,
         note=earlier.note if earlier is not None else "",  # what the teacher said it is
+        # the photo's key: the same photo sent twice at once lands on one check
+        token=key[:TOKEN_LENGTH],
     )
     try:
         try:
@@ -147,15 +154,29 @@ def _photo_check(request, limits: cleaning.Limits):
     keep = set(faces_form.assigned()) if faces_valid else set()
     if not same_photo and request.POST.get("action") in ("download", "update"):
         form.add_error(None, PHOTO_CHANGED)
-    elif valid and faces_valid and request.POST.get("action") == "download":
+    elif valid and request.POST.get("action") == "download":
         try:
             if not _check_covers(user=request.user, form=form):
                 raise ValidationError(CHECK_AGAIN)
+            _refuse_consent_gone(user=request.user, form=form, results=results, faces=faces_form)
+            if not faces_valid:
+                raise _FacesToCorrect
             response = _download(data, form.cleaned_data["rectangles"], found, keep, limits)
-            _record_appearances(
-                user=request.user, form=form, shown=faces_form.assigned(), results=results
-            )
+            with transaction.atomic():
+                # Read consent again under the pupils' locks: a "no" committed while the
+                # photo was cleaned must not leave with it. A second download of the same
+                # photo waits here for the first and then finds its check.
+                lock_pupils(sorted(pupil.pk for pupil in form.cleaned_data["pupils"]))
+                results = _consent_results(form)
+                _refuse_consent_gone(
+                    user=request.user, form=form, results=results, faces=faces_form
+                )
+                _record_appearances(
+                    user=request.user, form=form, shown=faces_form.assigned(), results=results
+                )
             return response
+        except _FacesToCorrect:
+            pass  # the faces form says what
         except ValidationError as error:
             form.add_error(None, error)
         except cleaning.RectangleError as error:
@@ -230,6 +251,12 @@ def _page(request, form, faces_form, prepared, keep, results, listing=None, key=
             results=results,
             store=store,
             earlier=_earlier(request, form, key, from_check) if store else None,
+            key=key,
+        )
+    elif action == "download" and results is not None:
+        # the verdict as it is now, and the check the teacher checks again from
+        context["verdict"] = _consent_verdict(
+            user=request.user, form=form, results=results, store=False
         )
     errors = form.errors or faces_form.errors
     return render(request, TEMPLATE, context, status=400 if errors else 200)
@@ -315,9 +342,31 @@ def _earlier(request, form, key: str, from_check) -> PublicationCheck | None:
     the photo's first check, the check before posting the teacher came from."""
     if form.cleaned_data.get("check"):
         return _checked_before(request, form, key)
+    if (same := _same_photo_checked(request.user, form, key)) is not None:
+        return same
     if from_check is None:
         return None
     return _covered(request.user, form, from_check)
+
+
+TOKEN_LENGTH = 32  # PublicationCheck.form_token: 128 bits of the photo's key
+
+
+def _same_photo_checked(user, form, key: str) -> PublicationCheck | None:
+    """The user's earlier check of this same photo when the page did not post it back
+    (Back and "Check and show the photo" again, a second tab, a double click without
+    scripts): its newest check, when the check made now can stand in for it. Otherwise
+    every press stored a check of its own, and a parent's "no" took the one photo down
+    once per press."""
+    made = PublicationCheck.objects.filter(
+        checked_by=user,
+        media_type=MediaType.PHOTO,
+        purpose=form.cleaned_data["channel"],
+        form_token=key[:TOKEN_LENGTH],
+    ).order_by("-pk")
+    for check in made[:1]:
+        return _covered(user, form, _newest(check))
+    return None
 
 
 def _covered(user, form, check: PublicationCheck) -> PublicationCheck | None:
@@ -363,6 +412,37 @@ def _newest(check: PublicationCheck) -> PublicationCheck:
     while (newer := PublicationCheck.objects.filter(replaces=check).first()) is not None:
         check = newer  # a second download of the same photo adjusts the newest check
     return check
+
+
+class _FacesToCorrect(Exception):
+    """A download with a face given a pupil who cannot be chosen: the face says why."""
+
+
+CONSENT_GONE = _(
+    "Meanwhile consent for %(names)s has been withdrawn; the photo was not downloaded. "
+    "Their faces are blurred now. Press “Check and show the photo” again, look at the "
+    "result and then download."
+)
+
+
+def _refuse_consent_gone(*, user, form, results, faces: FacesForm) -> None:
+    """A ValidationError naming the ticked pupils whose consent is gone since the check the
+    download stands on (a withdrawal, the other parent's "no", gezag ended): the teacher
+    saw them allowed, may have left their face unblurred or the detector may have missed
+    it, and would post a photo of a child who may no longer appear."""
+    if not form.cleaned_data.get("check") or results is None:
+        return
+    check = _newest(get_check_for_user(user, form.cleaned_data["check"]))
+    was_allowed = set(check.checked_pupils.filter(allowed=True).values_list("pupil_id", flat=True))
+    chosen = {str(faces[name].value()) for name in faces.fields}  # also a choice refused
+    gone = [
+        v.pupil
+        for v in results
+        if not v.allowed and (v.pupil.pk in was_allowed or str(v.pupil.pk) in chosen)
+    ]
+    if gone:
+        names = ", ".join(pupil.full_name for pupil in gone)
+        raise ValidationError(CONSENT_GONE, params={"names": names}, code="consent_gone")
 
 
 def _record_appearances(*, user, form, shown: dict, results) -> None:

@@ -180,11 +180,16 @@ def test_only_the_teachers_own_photo_check_not_replaced_yet_is_continued(
     replaced = set(PublicationCheck.objects.values_list("replaces", flat=True))
     for check in (video, adjusted):
         teacher.post(URL, {"photo": photo(group_photo), **step1, "from_check": check.pk})
+    # the same photo checked twice by the teacher: the second replaces the first
+    second = PublicationCheck.objects.filter(checked_by=teacher_a).latest("pk")
+    assert second.replaces.replaces_id is None  # the first photo check, not `adjusted`
+    assert second.replaces_id not in (video.pk, adjusted.pk, adjusted.replaced_by.pk)
+    replaced.add(second.replaces_id)
     director = login(director_a)
     assert photo_link(director, colleagues) is None
     assert 'name="from_check"' not in director.get(f"{URL}?check={colleagues.pk}").content.decode()
     director.post(URL, {"photo": photo(group_photo), **step1, "from_check": colleagues.pk})
-    assert PublicationCheck.objects.count() == 7  # 3 before posting, 1 adjusted, 3 photos alone
+    assert PublicationCheck.objects.count() == 7  # 3 before posting, 1 adjusted, 3 photos
     assert set(PublicationCheck.objects.values_list("replaces", flat=True)) == replaced
 
 
