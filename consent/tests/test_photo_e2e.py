@@ -164,3 +164,26 @@ def test_it_explains_a_bad_area_in_place_and_keeps_the_file(teacher_page, tmp_pa
         teacher_page.execute_script("return document.getElementById('id_photo').files.length") == 1
     )
     assert teacher_page.find_elements(By.CSS_SELECTOR, ".photo-stage img")
+
+
+def test_a_session_ended_while_the_page_was_open_goes_to_the_login_page(
+    teacher_page, live_server, tmp_path
+):
+    """The script sends the form with fetch, which followed the redirect to the login page
+    and found neither a result nor errors in it: the button came back and nothing happened,
+    again and again. Now the page goes to the login page, as the plain form does."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Session.objects.all().delete()  # the session ends (idle, logged out elsewhere)
+    cache.clear()  # cached-database sessions keep a copy in the cache
+    photo = tmp_path / "IMG_0043.JPG"
+    photo.write_bytes(testkit.camera_jpeg(testkit.upright_scene(960, 640)))
+    teacher_page.find_element(By.ID, "id_photo").send_keys(str(photo))
+    Select(teacher_page.find_element(By.ID, "id_channel")).select_by_index(1)
+    teacher_page.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+
+    wait_for(lambda: "/accounts/login/" in teacher_page.current_url)
+    assert "next=/foto/" in teacher_page.current_url.replace("%2F", "/")

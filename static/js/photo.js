@@ -34,6 +34,12 @@
       credentials: "same-origin",
       headers: {"X-Requested-With": "fetch"}
     }).then(function (response) {
+      if (response.redirected) {
+        // the session ended (the login page, with this page as next): go there, as the
+        // plain form would; showing its HTML in place showed nothing at all
+        window.location.assign(response.url);
+        return;
+      }
       var type = response.headers.get("Content-Type") || "";
       if (response.ok && type.indexOf("image/") === 0) {
         return response.blob().then(function (blob) { save(blob, response); });
