@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import notices, reauthentication
-from outbox.services import duty_message_id
+from outbox.services import mail_headers
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,12 @@ class AccountAdapter(DefaultAccountAdapter):
             raise MailNotSent from error
 
     def render_mail(self, template_prefix, email, context, headers=None):
-        """Django's own Message-ID names the server (socket.getfqdn()): allauth's e-mails
-        get an id at the sender's domain, as the outbox's do."""
+        """allauth's e-mails get the outbox's headers (`outbox.services.mail_headers`): a
+        Message-ID at the sender's domain (Django's own names the server, socket.getfqdn())
+        and Auto-Submitted, so no auto-reply comes back to a login code."""
         message = super().render_mail(template_prefix, email, context, headers)
-        message.extra_headers.setdefault("Message-ID", duty_message_id())
+        for name, value in mail_headers().items():
+            message.extra_headers.setdefault(name, value)
         return message
 
     def get_reset_password_from_key_url(self, key: str) -> str:
