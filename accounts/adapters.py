@@ -2,6 +2,7 @@ import datetime
 import logging
 import smtplib
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -12,6 +13,7 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.shortcuts import resolve_url
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import notices, reauthentication
-from outbox.services import duty_message_id
+from outbox.services import mail_headers
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,19 @@ class AccountAdapter(DefaultAccountAdapter):
             raise MailNotSent from error
 
     def render_mail(self, template_prefix, email, context, headers=None):
-        """Django's own Message-ID names the server (socket.getfqdn()): allauth's e-mails
-        get an id at the sender's domain, as the outbox's do."""
+        """allauth's e-mails get the outbox's headers (`outbox.services.mail_headers`): a
+        Message-ID at the sender's domain (Django's own names the server, socket.getfqdn())
+        and Auto-Submitted, so no auto-reply comes back to a login code."""
         message = super().render_mail(template_prefix, email, context, headers)
-        message.extra_headers.setdefault("Message-ID", duty_message_id())
+        for name, value in mail_headers().items():
+            message.extra_headers.setdefault(name, value)
         return message
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_site_url(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return on_site_url(super().get_email_confirmation_url(request, emailconfirmation))
 
     def get_login_redirect_url(self, request) -> str:
         return resolve_url("home")
@@ -105,6 +115,14 @@ class AccountAdapter(DefaultAccountAdapter):
             context={**facts, **(context or {})},
             email=email,
         )
+
+
+def on_site_url(url: str) -> str:
+    """A link for an e-mail on SITE_URL, as every other e-mail's: allauth builds it from
+    the request (http://testserver/…, an internal host name, http:// behind a proxy that
+    does not say https), and the e-mail is read elsewhere, later."""
+    parts = urlsplit(url)
+    return settings.SITE_URL + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 def _just_logged_in_without_mfa() -> bool:

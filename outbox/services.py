@@ -339,10 +339,14 @@ def duty_mail(subject: str, body: str, recipient: str) -> None:
 def _mail_send(subject: str, body: str, recipient: str):
     """The e-mail accepted by the SMTP server, or raises; the open connection, whose QUIT
     the caller sends once the done mark committed (`_connection_close`)."""
-    headers = {"Message-ID": duty_message_id()}
     connection = get_connection()
     message = EmailMessage(
-        portal_subject(subject), body, None, [recipient], headers=headers, connection=connection
+        portal_subject(subject),
+        body,
+        None,
+        [recipient],
+        headers=mail_headers(),
+        connection=connection,
     )
     connection.open()
     try:
@@ -390,6 +394,19 @@ def recipient_email(user_id: int) -> str | None:
     if email is None:
         log.info("outbox: user %s is inactive or gone; no e-mail sent", user_id)
     return email
+
+
+def mail_headers() -> dict[str, str]:
+    """The headers of every e-mail the portal sends (duty_mail, and allauth's through
+    accounts.adapters): a Message-ID at the sender's domain (`duty_message_id`; Django's
+    own names the machine, socket.getfqdn()), and the marks of machine-sent mail, so that
+    an out-of-office or auto-reply is not sent back to it (RFC 3834 `Auto-Submitted`;
+    Exchange and Outlook read `X-Auto-Response-Suppress`), nor loops."""
+    return {
+        "Message-ID": duty_message_id(),
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "OOF, AutoReply",
+    }
 
 
 def duty_message_id() -> str:
