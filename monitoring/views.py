@@ -101,7 +101,7 @@ def flag_dismiss(request, pk):
     access.require_acting_for(request.user, flag.school_id)
     try:
         dismissed = services.flag_dismiss(
-            flag=flag, user=request.user, seen=request.POST.get("seen", "")
+            flag=flag, user=request.user, seen=request.POST.get("flag_seen", "")
         )
     except services.FlagChangedMeanwhile as changed:
         messages.warning(request, changed.message)

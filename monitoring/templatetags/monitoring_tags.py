@@ -183,7 +183,9 @@ def flag_article(context, flag) -> SafeString:
             actions += f"<span>✓ {memo['dismissed']}</span>"
         else:
             before, after = memo["dismiss"]
-            hidden = f'<input type="hidden" name="seen" value="{escape(flag.version_token())}">'
+            hidden = (
+                f'<input type="hidden" name="flag_seen" value="{escape(flag.version_token())}">'
+            )
             if in_case:
                 hidden += '<input type="hidden" name="from_case" value="1">'
             actions += (

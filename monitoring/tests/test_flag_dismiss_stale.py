@@ -39,7 +39,7 @@ def seen_on(page: str, flag: Flag) -> str:
     """The `seen` value of the flag's dismiss form on a page."""
     action = reverse("monitoring:flag_dismiss", args=[flag.pk])
     form = page[page.index(f'action="{action}"') :]
-    return html.unescape(re.search(r'name="seen" value="([^"]*)"', form)[1])
+    return html.unescape(re.search(r'name="flag_seen" value="([^"]*)"', form)[1])
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_a_button_read_before_a_colleague_marked_the_post_changes_nothing(
     )
 
     response = login(director_a).post(
-        reverse("monitoring:flag_dismiss", args=[flag.pk]), {"seen": seen, **extra}
+        reverse("monitoring:flag_dismiss", args=[flag.pk]), {"flag_seen": seen, **extra}
     )
 
     flag.refresh_from_db()
@@ -76,7 +76,7 @@ def test_a_button_read_before_a_dismissal_was_taken_back_changes_nothing(
         post=flag.post, school=school_a, category="negative_experience", user=colleague
     )
 
-    login(director_a).post(reverse("monitoring:flag_dismiss", args=[flag.pk]), {"seen": seen})
+    login(director_a).post(reverse("monitoring:flag_dismiss", args=[flag.pk]), {"flag_seen": seen})
 
     flag.refresh_from_db()
     assert flag.dismissed_as_false_positive is False
@@ -86,7 +86,7 @@ def test_a_button_as_shown_dismisses(login, director_a, flag):
     client = login(director_a)
     seen = seen_on(client.get(reverse("monitoring:dashboard")).content.decode(), flag)
 
-    response = client.post(reverse("monitoring:flag_dismiss", args=[flag.pk]), {"seen": seen})
+    response = client.post(reverse("monitoring:flag_dismiss", args=[flag.pk]), {"flag_seen": seen})
 
     flag.refresh_from_db()
     assert flag.dismissed_as_false_positive is True
@@ -97,9 +97,9 @@ def test_a_button_as_shown_dismisses(login, director_a, flag):
 def test_a_second_click_says_who_dismissed_it_first(login, director_a, colleague, flag):
     url = reverse("monitoring:flag_dismiss", args=[flag.pk])
     seen = flag.version_token()
-    login(colleague).post(url, {"seen": seen}, follow=True)
+    login(colleague).post(url, {"flag_seen": seen}, follow=True)
 
-    response = login(director_a).post(url, {"seen": seen})
+    response = login(director_a).post(url, {"flag_seen": seen})
 
     flag.refresh_from_db()
     assert flag.dismissed_by == colleague
