@@ -299,3 +299,36 @@ class TestCommand:
     def test_it_exits_2_for_an_unknown_pupil_number(self, capsys, pupil_a, pupil_b):
         assert self.run("1001", "2001") == 2
         assert capsys.readouterr().err.strip() == "onbekend leerlingnummer bij vlindertuin: 2001"
+
+
+def test_the_check_page_says_when_consent_went_since_the_check(
+    login, django_assert_num_queries, teacher_a, parent_a, pupil_a, pupil_a2
+):
+    """The stored verdict is evidence of its moment. A teacher who opened it again before
+    posting (or landed on it by sending the check form again) read "Mag gepubliceerd
+    worden" after a parent had said no since; the page now says who may no longer appear."""
+    from consent.models import PublicationCheck
+
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(teacher_a)
+    client.post(
+        reverse("consent:check_new"),
+        {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk]},
+    )
+    check = PublicationCheck.objects.get()
+    url = reverse("consent:check", args=[check.pk])
+    # Above 8, on purpose: the page's own 6 (user, memberships, the check, its pupils, a
+    # newer check, the protocol's cited article) and 3 for consent as it is now (the
+    # channel's text and meaning baseline, the gezag-holders, their answers), read while
+    # someone who appears was allowed, so that a stored "yes" is never shown as today's
+    # answer. It does not grow with the pupils.
+    with django_assert_num_queries(9):
+        assert "De toestemming is gewijzigd" not in client.get(url).content.decode()
+
+    decide(pupil_a, parent_a, "website", "photo", False)
+    with django_assert_num_queries(9):
+        page = client.get(url).content.decode()
+
+    assert "verdict--yes" in page  # the evidence stays as it was
+    assert "De toestemming is gewijzigd sinds deze controle." in page
+    assert f"{pupil_a.full_name} mag er niet meer op." in page

@@ -26,6 +26,7 @@ from consent.models import MediaType, PublicationCheck, TakedownTask
 from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
 from consent.services import (
     CheckAdjustedAlready,
+    check_results,
     current_school_year,
     publication_check_adjust,
     publication_check_create,
@@ -314,11 +315,29 @@ def _check_page(request, check, form=None, status=200):
         "check": check,
         "verdicts": verdicts,
         "verdict": verdict_text(check.purpose, check.media_type, verdicts),
+        "gone_since": _consent_gone_since(check, verdicts) if newer is None else [],
         "newer": newer,
         "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
         "photo_check": can_adjust and _photo_check_continues(request.user, check),
     }
     return render(request, "consent/check_detail.html", context, status=status)
+
+
+def _consent_gone_since(check, verdicts) -> list:
+    """The pupils who appear in the publication and were allowed when the check was made
+    but are not now (a "nee", the other parent's "nee", gezag ended): the stored verdict
+    is evidence of that moment, and a teacher who opens it again before posting (or lands
+    on it by sending the check form again) must not read it as today's answer. Three
+    queries, only when someone appears who was allowed."""
+    allowed = [v.pupil for v in verdicts if v.appears and v.allowed]
+    if not allowed:
+        return []
+    infos = purpose_infos(codes=[check.purpose.code])
+    now = {
+        result["pupil"]: result["allowed"]
+        for result in check_results(info=infos[0], media_type=check.media_type, pupils=allowed)
+    }
+    return [pupil.full_name for pupil in allowed if not now[pupil.pk]]
 
 
 def _photo_check_continues(user, check) -> bool:
