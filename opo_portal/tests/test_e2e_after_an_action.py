@@ -4,10 +4,12 @@ sees a page as it stands; these walk what happens after a submit."""
 
 import pytest
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from consent.models import Purpose
 from consent.services import purpose_version_publish
-from opo_portal.tests.e2e_support import DESKTOP, PHONE, Browser, login_cookie
+from opo_portal.tests.e2e_data import build_demo_class, class_photo_jpeg, give_demo_consents
+from opo_portal.tests.e2e_support import DESKTOP, PHONE, WAIT, Browser, login_cookie
 
 pytestmark = pytest.mark.e2e
 
@@ -112,4 +114,53 @@ def test_it_reads_out_why_a_paper_form_was_not_recorded(
     browser.check_page("paper-form-stale")
     now = focus(browser)
     assert "Er is niets vastgelegd" in now["text"], now
+    browser.assert_focus_visible(browser.focused)
+
+
+def test_it_moves_to_the_photo_checks_verdict_and_result(
+    open_browser, teacher_a, school_a, group_a1, pupil_a, parent_a, tmp_path
+):
+    """The photo check replaces step 2 in place. The focus went to step 2's heading, past
+    the verdict above it ("Mag niet: Daan …", a status region new in the page, so not
+    read out either), and after "Toon het resultaat" back up to that heading, far from
+    the result. Now it goes to the verdict, and after an update to the result."""
+    demo = build_demo_class(school_a, group_a1, pupil_a, parent_a)
+    give_demo_consents(demo)
+    browser = open_browser(DESKTOP, "after-an-action-photo")
+    browser.driver.get(browser.base_url + "/")
+    browser.driver.add_cookie(login_cookie(teacher_a))
+    browser.open("/foto/")
+    photo = tmp_path / "IMG_3001.jpg"
+    photo.write_bytes(class_photo_jpeg()[0])
+    browser.tab_to("input[type=file]").send_keys(str(photo))  # the file chooser is the OS's
+    browser.tab_to("select[name=channel]")
+    browser.type_text("Sociale")
+    browser.tab_to(f"input[name=pupils][value='{demo.pupils['Daan'].pk}']")
+    browser.press(Keys.SPACE)
+    browser.tab_to("button[value=preview]")
+
+    def swapped(step2):
+        """Wait until step 2 is a new element and the form is no longer busy."""
+
+        def done(driver):
+            return driver.find_element("id", "photo-step2") != step2 and not (
+                driver.find_element("id", "photo-form").get_attribute("aria-busy")
+            )
+
+        WebDriverWait(browser.driver, WAIT).until(done)
+
+    step2 = browser.find("#photo-step2")
+    browser.press(Keys.ENTER)
+    swapped(step2)
+    now = focus(browser)
+    assert "Mag niet: Daan" in now["text"], now
+    browser.assert_focus_visible(browser.focused)
+    browser.check_page("verdict")
+
+    browser.tab_to("button[value=update]", max_steps=60)
+    step2 = browser.find("#photo-step2")
+    browser.press(Keys.ENTER)
+    swapped(step2)
+    now = focus(browser)
+    assert now["text"].startswith("4. De foto zoals"), now
     browser.assert_focus_visible(browser.focused)
