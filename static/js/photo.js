@@ -44,7 +44,7 @@
       if (response.ok && type.indexOf("image/") === 0) {
         return response.blob().then(function (blob) { save(blob, response); });
       }
-      return response.text().then(showPage);
+      return response.text().then(function (html) { showPage(html, submitter.value); });
     }).catch(function () {
       form.submit();  // network trouble: fall back to the plain round trip
     }).then(function () {
@@ -65,13 +65,18 @@
     document.getElementById("photo-errors").textContent = "";
   }
 
-  function showPage(html) {
+  // The focus goes to what the step said: an error, else after a preview its verdict
+  // (above step 2's heading, and a status region new in the page, which a screen reader
+  // does not read out by itself), else after "Show the result" the result.
+  function showPage(html, action) {
     var page = new DOMParser().parseFromString(html, "text/html");
     swap("photo-errors", page);
     swap("photo-step2", page);
     setUp();
     var errors = document.querySelector("#photo-errors [role=alert]");
-    var target = errors ? document.getElementById("photo-errors") : document.getElementById("photo-step2-title");
+    var target = errors ? document.getElementById("photo-errors")
+      : action === "preview" && document.querySelector("#photo-step2 .photo-verdict")
+      || document.getElementById(action === "update" ? "photo-result-title" : "photo-step2-title");
     if (target) {
       if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
       target.focus();
