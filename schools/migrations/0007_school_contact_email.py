@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0006_field_verbose_names'),
+        ("schools", "0006_field_verbose_names"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='contact_email',
-            field=models.EmailField(blank=True, help_text="Replies to the portal's e-mails about this school go here, for example info@school.nl. Empty: replies are not read, and the e-mails say so.", max_length=254, verbose_name='contact address for parents'),
+            model_name="school",
+            name="contact_email",
+            field=models.EmailField(
+                blank=True,
+                help_text=(
+                    "Replies to the portal's e-mails about this school go here, for example "
+                    "info@school.nl. Empty: replies are not read, and the e-mails say so."
+                ),
+                max_length=254,
+                verbose_name="contact address for parents",
+            ),
         ),
     ]
