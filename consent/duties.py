@@ -17,6 +17,7 @@ from accounts.languages import in_language_of
 from consent.access import allowed_again
 from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
 from consent.recipients import (
+    gezag_schools,
     holds_gezag_over,
     purpose_change_parents,
     purpose_change_pupils,
@@ -32,11 +33,14 @@ from outbox.services import (
     recipient_email,
 )
 from schools.leaders import leader_ids
+from schools.models import School
 
 logger = logging.getLogger(__name__)
 
 
-def _compose(template: str, subject, user_id: int, context: dict) -> Mail | None:
+def _compose(
+    template: str, subject, user_id: int, context: dict, reply_to: str = ""
+) -> Mail | None:
     """The e-mail to `user_id`, in their language; None when the account is no longer
     active: nothing is sent."""
     email = recipient_email(user_id)
@@ -44,17 +48,28 @@ def _compose(template: str, subject, user_id: int, context: dict) -> Mail | None
         return None
     with in_language_of(user_id):
         body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-        return Mail(str(subject), body, email)
+        return Mail(str(subject), body, email, reply_to=reply_to)
 
 
-def _mail(template: str, subject, user_id: int, context: dict) -> bool:
+def _mail(template: str, subject, user_id: int, context: dict, reply_to: str = "") -> bool:
     """Send one e-mail; raises unless the SMTP server accepted it (the duty then retries).
     False when the account is no longer active: nothing is sent."""
-    mail = _compose(template, subject, user_id, context)
+    mail = _compose(template, subject, user_id, context, reply_to)
     if mail is None:
         return False
-    duty_mail(mail.subject, mail.body, mail.recipient)
+    duty_mail(mail.subject, mail.body, mail.recipient, reply_to=mail.reply_to)
     return True
+
+
+def _replies(schools: list[School]) -> tuple[str, dict]:
+    """The Reply-To of an e-mail to a parent about these schools, and what its text says
+    about replies (consent/email/_replies.txt): about one school, that school's contact
+    address when it chose one. About several, none: a reply would reach one school with
+    what the parent meant for another. No address: a reply is not read, and the text says
+    so and how to reach each school."""
+    reply_to = schools[0].reply_to() if len(schools) == 1 else ""
+    contacts = [{"name": school.name, "address": school.reply_to()} for school in schools]
+    return reply_to, {"reply_to": reply_to, "contacts": contacts}
 
 
 def takedown_email_send(*, task_id: int, user_id: int | None = None) -> Mail | None:
@@ -174,11 +189,13 @@ def reminder_email_send(*, user_id: int) -> None:
     if not schools:
         logger.info("reminder for user %s not sent: no open question left", user_id)
         return
+    reply_to, replies = _replies(schools)
     _mail(
         "consent/email/reminder.txt",
         _("Please record your choices about photos, video and sound"),
         user_id,
-        {"url": reverse("consent:my_children"), "schools": schools},
+        {"url": reverse("consent:my_children"), "schools": schools, **replies},
+        reply_to,
     )
 
 
@@ -191,25 +208,32 @@ def review_email_send(*, round_id: int, user_id: int) -> None:
     if not holds_gezag_over(user_id, review_round_pupils(review_round.school_id)):
         logger.info("review e-mail of round %s not sent to user %s: no gezag", round_id, user_id)
         return
+    reply_to, replies = _replies([review_round.school])
     _mail(
         "consent/email/review.txt",
         _("Please review your choices for this school year"),
         user_id,
-        {"url": reverse("consent:my_children"), "review_round": review_round},
+        {"url": reverse("consent:my_children"), "review_round": review_round, **replies},
+        reply_to,
     )
 
 
 def purpose_changed_email_send(*, version_id: int, user_id: int) -> None:
-    """To a parent who is, now, a gezag-holder of a current pupil (as the fan-out chose)."""
+    """To a parent who is, now, a gezag-holder of a current pupil (as the fan-out chose).
+    The foundation changed the question, but a parent's reply ("not on Facebook") is for
+    the school that follows their choice: replies go to their child's school."""
     version = PurposeVersion.objects.select_related("purpose").get(pk=version_id)
-    if not holds_gezag_over(user_id, purpose_change_pupils()):
+    schools = gezag_schools(user_id, purpose_change_pupils())
+    if not schools:
         logger.info("changed-question e-mail %s not sent to user %s: no gezag", version_id, user_id)
         return
+    reply_to, replies = _replies(schools)
     _mail(
         "consent/email/purpose_changed.txt",
         _("Please answer again: a consent question has changed"),
         user_id,
-        {"url": reverse("consent:my_children"), "purpose": version.purpose},
+        {"url": reverse("consent:my_children"), "purpose": version.purpose, **replies},
+        reply_to,
     )
 
 

@@ -1106,9 +1106,9 @@ def _has_open_question(table, pupil: Pupil, infos) -> bool:
     )
 
 
-def open_question_schools(*, user_id: int) -> list[str]:
-    """The names of the schools where a current child this parent holds gezag for has an
-    open question (the reminder names them). Three queries."""
+def open_question_schools(*, user_id: int) -> list[School]:
+    """The schools, by name, where a current child this parent holds gezag for has an
+    open question (the reminder names them, and their contact addresses). Three queries."""
     pupils = list(
         Pupil.objects.current()
         .filter(
@@ -1120,8 +1120,8 @@ def open_question_schools(*, user_id: int) -> list[str]:
     )
     infos = purpose_infos()
     table = consent_table(pupils, infos)
-    names = {pupil.school.name for pupil in pupils if _has_open_question(table, pupil, infos)}
-    return sorted(names)
+    schools = {p.school_id: p.school for p in pupils if _has_open_question(table, p, infos)}
+    return sorted(schools.values(), key=lambda school: school.name)
 
 
 def parents_without_answers(*, school: School) -> set[int]:

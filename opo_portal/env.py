@@ -4,7 +4,8 @@ import os
 from email.utils import parseaddr
 from urllib.parse import urlparse
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -127,6 +128,20 @@ def env_sender(name: str, default: str, *, required: bool) -> str:
             f" got {raw!r}"
         )
     return raw or default
+
+
+def env_email(name: str) -> str:
+    """A bare e-mail address (a Reply-To), or "" when unset. One the form would refuse (a
+    name, a second address, a line break) stops the start instead of every e-mail."""
+    raw = os.environ.get(name, "").strip()
+    if raw:
+        try:
+            validate_email(raw)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must be one e-mail address, as in info@opo-borger-odoorn.nl; got {raw!r}"
+            ) from None
+    return raw
 
 
 def env_hosts(name: str, default: list[str], *, any_host: bool = True) -> list[str]:

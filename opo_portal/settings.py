@@ -14,6 +14,7 @@ from opo_portal.env import (
     bool_of,
     database_from_url,
     env_bool,
+    env_email,
     env_hosts,
     env_int,
     env_int_above,
@@ -193,6 +194,10 @@ DEFAULT_FROM_EMAIL = env_sender(
     required=not DEBUG and urlparse(EMAIL_URL).scheme in ("smtp", "smtps"),
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where replies to the foundation's own e-mails go (a new protocol version to read): an
+# address someone reads. Unset: no Reply-To, and those e-mails say replies are not read.
+# A school's e-mails use the school's own address (School.contact_email), never this one.
+FOUNDATION_CONTACT_EMAIL = env_email("FOUNDATION_CONTACT_EMAIL")
 
 
 def _email_settings(url: str) -> dict:

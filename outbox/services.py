@@ -260,18 +260,19 @@ class Mail:
     a row lock others wait for (a parent's "nee" for the picture a takedown e-mail is
     about): sent from inside, the lock was held until the SMTP server answered, up to
     EMAIL_TIMEOUT. What `sent` marks must be read again by it, under the same lock: the
-    rows may have changed while the e-mail went."""
+    rows may have changed while the e-mail went. `reply_to` as in `duty_mail`."""
 
     subject: str
     body: str
     recipient: str
     sent: Callable[[], object] | None = None
+    reply_to: str = ""
 
 
 def _mail_then_done(mail: Mail, duty_id: int) -> None:
     """Send with no transaction open; a refusal raises (retried, `sent` not run). The
     duty stays claimed meanwhile, and a worker killed now leaves it for the lease."""
-    connection = _mail_send(mail.subject, mail.body, mail.recipient)
+    connection = _mail_send(mail.subject, mail.body, mail.recipient, mail.reply_to)
     try:
         with transaction.atomic():
             if mail.sent is not None:
@@ -327,16 +328,21 @@ def _give_up_after_lost_attempts(duty: Duty) -> None:
     )
 
 
-def duty_mail(subject: str, body: str, recipient: str) -> None:
+def duty_mail(subject: str, body: str, recipient: str, *, reply_to: str = "") -> None:
     """Send one plain-text e-mail from a duty handler; raises unless the SMTP server
     accepted it. Every attempt of one duty sends it with the same Message-ID. The subject
     starts with the portal's name, as allauth's e-mails do. Inside the handler's
-    transaction: a handler holding a row lock returns a `Mail` instead."""
-    connection = _mail_send(subject, body, recipient)
+    transaction: a handler holding a row lock returns a `Mail` instead.
+
+    `reply_to`: the address a reply goes to, one the school or the foundation chose
+    (`School.reply_to`, FOUNDATION_CONTACT_EMAIL), never a staff member's own; empty, the
+    e-mail has no Reply-To and a reply goes to the unread DEFAULT_FROM_EMAIL, which its
+    text must say. A line break in it is refused (BadHeaderError), never sent."""
+    connection = _mail_send(subject, body, recipient, reply_to)
     transaction.on_commit(lambda: _connection_close(connection))
 
 
-def _mail_send(subject: str, body: str, recipient: str):
+def _mail_send(subject: str, body: str, recipient: str, reply_to: str = ""):
     """The e-mail accepted by the SMTP server, or raises; the open connection, whose QUIT
     the caller sends once the done mark committed (`_connection_close`)."""
     connection = get_connection()
@@ -347,6 +353,7 @@ def _mail_send(subject: str, body: str, recipient: str):
         [recipient],
         headers=mail_headers(),
         connection=connection,
+        reply_to=[reply_to] if reply_to else None,
     )
     connection.open()
     try:

@@ -31,9 +31,14 @@ def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
         subject = _("Please read version %(number)s of the social media protocol") % {
             "number": release.version.number
         }
+        reply_to = settings.FOUNDATION_CONTACT_EMAIL  # the foundation's e-mail, its address
         body = render_to_string(
             "policy/email/published.txt",
-            {"version": release.version, "url": settings.SITE_URL + reverse("policy:current")},
+            {
+                "version": release.version,
+                "url": settings.SITE_URL + reverse("policy:current"),
+                "reply_to": reply_to,
+            },
         )
-        duty_mail(subject, body, email)
+        duty_mail(subject, body, email, reply_to=reply_to)
     logger.info("protocol release %s e-mailed to user %s", release_id, user_id)

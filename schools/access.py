@@ -200,7 +200,7 @@ def get_child_for_parent(user, pk) -> Pupil:
 
 
 GROUP_FIELDS = ["id", "school_id", "name", "school_year"]
-SCHOOL_FIELDS = ["id", "code", "name", "aliases"]
+SCHOOL_FIELDS = ["id", "code", "name", "aliases", "contact_email"]
 # The groups the user's teacher memberships name, each with the membership's school
 # (taught_group_ids). A group counts only as (its id, its own school) and a pupil only
 # as (their group, their school), so a row stored past the admin's check (an import, a
@@ -218,7 +218,8 @@ _TAUGHT_PAIRS = (
 # EXISTS, not IN: prepared (opo_portal.sql), PostgreSQL keeps a generic plan for it, where
 # it planned the IN's hashed subquery anew on every request.
 GROUP_IN_REACH_SQL = sql.prepared(
-    "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
+    "SELECT g.id, g.school_id, g.name, g.school_year,"
+    " s.id, s.code, s.name, s.aliases, s.contact_email"
     " FROM schools_group g JOIN schools_school s ON s.id = g.school_id"
     " WHERE g.id = %s AND (%s OR g.school_id = ANY(%s) OR EXISTS(SELECT 1"
     " FROM schools_staffmembership_groups mg"
@@ -283,7 +284,8 @@ def get_group_for_user(user, pk) -> Group:
 # GROUP_IN_REACH_SQL, for every group in reach: the class list and the check's groups.
 # Only the user's own conditions: one for no ids at all made PostgreSQL read every group.
 _GROUPS = (
-    "SELECT g.id, g.school_id, g.name, g.school_year, s.id, s.code, s.name, s.aliases"
+    "SELECT g.id, g.school_id, g.name, g.school_year,"
+    " s.id, s.code, s.name, s.aliases, s.contact_email"
     " FROM schools_group g JOIN schools_school s ON s.id = g.school_id{}"
     " ORDER BY s.name, g.school_year DESC, g.name"
 )
@@ -397,7 +399,7 @@ def get_school_for_director(user, code: str) -> School:
 
 
 SCHOOL_BY_CODE_SQL = sql.prepared(
-    "SELECT id, code, name, aliases FROM schools_school WHERE code = %s"
+    "SELECT id, code, name, aliases, contact_email FROM schools_school WHERE code = %s"
 )
 
 

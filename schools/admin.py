@@ -33,13 +33,13 @@ class SchoolForm(forms.ModelForm):
 
     class Meta:
         model = School
-        fields = ["code", "name", "aliases"]
+        fields = ["code", "name", "aliases", "contact_email"]
 
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
     form = SchoolForm
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "contact_email"]
     search_fields = ["name", "code"]
 
 

@@ -30,6 +30,9 @@ SCHOOLS = [
     ("zwanenhof", "OBS Het Zwanenhof", ["Het Zwanenhof", "Zwanenhof Borger", "#zwanenhof"]),
     ("esdoorn", "OBS De Esdoorn", ["De Esdoorn", "Esdoorn Nieuw-Buinen", "esdoornschool"]),
 ]
+# The address parents' replies go to: one demo school has one, the others show the e-mails
+# that say replies are not read.
+CONTACT_EMAIL = {"vlindertuin": "info@vlindertuin.example"}
 NUMBER_PREFIX = {"vlindertuin": "VT", "zwanenhof": "ZH", "esdoorn": "ED"}
 # (group name, age of its pupils on 1 August)
 GROUPS = [("groep 1/2a", 4), ("groep 3", 6), ("groep 5", 8), ("groep 7", 10)]
@@ -203,7 +206,12 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
         schools = {}
         for code, name, aliases in SCHOOLS:
             schools[code], _created = School.objects.get_or_create(
-                code=code, defaults={"name": name, "aliases": aliases}
+                code=code,
+                defaults={
+                    "name": name,
+                    "aliases": aliases,
+                    "contact_email": CONTACT_EMAIL.get(code, ""),
+                },
             )
             report = pupils_import(
                 school=schools[code], text=_csv(_pupil_rows(code, start_year)), today=today

@@ -37,8 +37,11 @@ def teacher_added_email_send(*, membership_id: int, user_id: int, by_id: int) ->
         return
     user = membership.user
     by = get_user_model().objects.filter(pk=by_id).first()
+    # a teacher's membership always names its school; a reply to this goes there
+    reply_to = membership.school.reply_to() if membership.school is not None else ""
     context = {
         "school": str(membership.school),  # School.__str__: its name
+        "reply_to": reply_to,
         "by": (by.full_name or by.email) if by is not None else "",
         "email": email,
         "first_login": not user.has_usable_password() and user.last_login is None,
@@ -53,4 +56,4 @@ def teacher_added_email_send(*, membership_id: int, user_id: int, by_id: int) ->
         subject = _("You have been added as a teacher of %(school)s") % {
             "school": context["school"]
         }
-    duty_mail(subject, body, email)
+    duty_mail(subject, body, email, reply_to=reply_to)

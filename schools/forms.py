@@ -202,6 +202,24 @@ class GroupChoices(RowsField):
         return obj.name
 
 
+class SchoolContactForm(forms.Form):
+    """The school's contact address for parents' replies (`School.contact_email`). A bare
+    address only: EmailField refuses a name, a second address and a line break, so the
+    Reply-To header it becomes holds one address and nothing more."""
+
+    contact_email = forms.EmailField(
+        label=_("Contact address for parents"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Parents who reply to the portal's e-mails about this school (the reminders, "
+            "the yearly review) write to this address. Use a shared address of the school "
+            "that someone reads, such as info@…, not a personal one: parents see it. "
+            "Leave it empty and the e-mails say that replies are not read."
+        ),
+    )
+
+
 class TeacherAddForm(forms.Form):
     """A new teacher of the school: name, e-mail address and, if known, this year's groups
     (`groups`: the school's groups of this year). A group that is not one of them is no

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,16 @@ class School(models.Model):
         blank=True,
         help_text=_("Other names, hashtags and handles people use for this school."),
     )
+    # Chosen by the school (a director or the board), never taken from a staff account: a
+    # parent's reply would otherwise land in someone's private mailbox.
+    contact_email = models.EmailField(
+        _("contact address for parents"),
+        blank=True,
+        help_text=_(
+            "Replies to the portal's e-mails about this school go here, for example "
+            "info@school.nl. Empty: replies are not read, and the e-mails say so."
+        ),
+    )
 
     class Meta:
         verbose_name = _("school")
@@ -25,6 +36,17 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def reply_to(self) -> str:
+        """The Reply-To of e-mails about this school: the address it chose, or "" (none
+        chosen, or one written past the form that it would refuse: a reply then goes
+        nowhere, and the e-mail says so, rather than the e-mail failing on every try)."""
+        address = self.contact_email.strip()
+        try:
+            validate_email(address)
+        except ValidationError:
+            return ""
+        return address
 
 
 class Group(models.Model):

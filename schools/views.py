@@ -16,6 +16,7 @@ from schools.access import (
 )
 from schools.forms import (
     PupilImportForm,
+    SchoolContactForm,
     TeacherAddForm,
     TeachingLinksForm,
     refuse_choices_out_of_reach,
@@ -23,7 +24,13 @@ from schools.forms import (
 from schools.importer import COLUMNS, REQUIRED_COLUMNS, pupils_import
 from schools.models import Group, StaffMembership
 from schools.search import school_search
-from schools.services import TeacherAddRefused, teacher_add, teacher_remove, teaching_links_save
+from schools.services import (
+    TeacherAddRefused,
+    school_contact_set,
+    teacher_add,
+    teacher_remove,
+    teaching_links_save,
+)
 from schools.staffing import staffing_of, staffing_years
 from schools.uploads import MemoryUploadHandler
 
@@ -198,3 +205,27 @@ def staff_teacher_remove(request, code, pk):
         return redirect("schools:staff_groups", code=school.code)
     context = {"school": school, "membership": membership}
     return render(request, "schools/staff_teacher_remove.html", context)
+
+
+@never_cache
+@login_required
+def school_contact(request, code):
+    """The school's contact address for parents' replies, set by its director (or board
+    staff); back to the coverage page, where reminders and the review round are sent."""
+    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    school = get_school_for_acting(request.user, code)
+    posted = request.POST if request.method == "POST" else None
+    form = SchoolContactForm(posted, initial={"contact_email": school.contact_email})
+    if posted is not None and form.is_valid():
+        address = form.cleaned_data["contact_email"]
+        school_contact_set(school=school, address=address, by=request.user)
+        if address:
+            done = _("Parents who reply to an e-mail about %(school)s now write to %(address)s.")
+        else:
+            done = _("%(school)s has no contact address now: e-mails say replies are not read.")
+        messages.success(request, done % {"school": school.name, "address": address})
+        return redirect("consent:coverage", code=school.code)
+    context = {"school": school, "form": form}
+    return render(
+        request, "schools/school_contact.html", context, status=400 if form.errors else 200
+    )

@@ -6,7 +6,7 @@ from consent.duties import purpose_changed_fan_out
 from consent.models import Purpose, PurposeVersion
 from consent.services import purpose_version_publish
 from outbox.services import duties_sweep
-from schools.models import Guardianship
+from schools.models import Guardianship, School
 
 
 def publish(board, kind):
@@ -50,3 +50,20 @@ def test_it_sends_once_when_the_task_runs_twice(board, parent_a, eager_tasks):
     assert duties_sweep() == 1
     assert duties_sweep() == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_reply_goes_to_the_parents_own_school(
+    board, parent_a, parent_b, school_a, eager_tasks, django_capture_on_commit_callbacks
+):
+    """The foundation changed the question, but the school follows the parent's choice:
+    a reply reaches the child's school when it chose an address, else the e-mail says
+    replies are not read and how to reach the school."""
+    School.objects.filter(pk=school_a.pk).update(contact_email="info@vlindertuin.nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(board, PurposeVersion.Kind.CHANGE_OF_MEANING)
+    to_a, to_b = sorted(mail.outbox, key=lambda m: m.to[0])
+    assert to_a.reply_to == ["info@vlindertuin.nl"]
+    assert "(info@vlindertuin.nl)" in to_a.body
+    assert to_b.reply_to == []
+    body = " ".join(to_b.body.split())
+    assert "worden niet gelezen. Wilt u OBS Het Zwanenhof bereiken?" in body

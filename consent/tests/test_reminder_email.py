@@ -9,7 +9,7 @@ from conftest import make_pupil, make_user
 from consent.services import reminder_plan, reminders_send
 from consent.tests.helpers import decide
 from consent.tests.test_reminders import ALL
-from schools.models import Guardianship
+from schools.models import Guardianship, School
 
 
 @pytest.fixture
@@ -98,3 +98,46 @@ def test_it_sends_nothing_when_everything_was_answered_before_it_went_out(
         decide(pupil_a, parent_a, code, media, True)
     reminder_email_send(user_id=parent_a.pk)
     assert mail.outbox == []
+
+
+def test_a_reply_goes_to_the_schools_contact_address(
+    eager_tasks, django_capture_on_commit_callbacks, school_a, pupil_a, parent_a
+):
+    """A parent who answers "ik wil niet dat mijn kind op Facebook komt" by pressing Reply
+    reaches the school (the address it chose), not the portal's unread sender."""
+    School.objects.filter(pk=school_a.pk).update(contact_email="info@vlindertuin.nl")
+    send_reminders(django_capture_on_commit_callbacks, school_a)
+    [message] = mail.outbox
+    assert message.reply_to == ["info@vlindertuin.nl"]
+    assert "uw antwoord gaat naar OBS De Vlindertuin (info@vlindertuin.nl)" in message.body
+    assert "niet gelezen" not in message.body
+
+
+def test_without_a_contact_address_it_says_replies_are_not_read(
+    eager_tasks, django_capture_on_commit_callbacks, school_a, pupil_a, parent_a, director_a
+):
+    """No Reply-To, and never a staff member's own address in its place."""
+    send_reminders(django_capture_on_commit_callbacks, school_a)
+    [message] = mail.outbox
+    assert message.reply_to == []
+    assert director_a.email not in message.body
+    body = " ".join(message.body.split())
+    assert "Antwoorden op deze e-mail worden niet gelezen. Wilt u OBS De Vlindertuin" in body
+    assert "rechtstreeks contact op met de school" in body
+
+
+def test_a_reminder_about_two_schools_has_no_reply_to_and_names_how_to_reach_each(
+    eager_tasks, django_capture_on_commit_callbacks, school_a, school_b, group_b1, pupil_a,
+    parent_a,
+):  # fmt: skip
+    """A reply would reach one school with what the parent meant for the other: none, and
+    each school with its address, or the advice to contact it directly."""
+    School.objects.filter(pk=school_a.pk).update(contact_email="info@vlindertuin.nl")
+    other_child = make_pupil(school_b, group_b1, "9001", "Lotte", "Test")
+    Guardianship.objects.create(user=parent_a, pupil=other_child, has_parental_authority=True)
+    send_reminders(django_capture_on_commit_callbacks, school_a)
+    [message] = mail.outbox
+    assert message.reply_to == []
+    assert "Antwoorden op deze e-mail worden niet gelezen. U bereikt de scholen zo:" in message.body
+    assert "- OBS De Vlindertuin: info@vlindertuin.nl\n" in message.body
+    assert "- OBS Het Zwanenhof: neem rechtstreeks contact op met de school\n" in message.body

@@ -4,7 +4,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from opo_portal.env import env_bool, env_int, env_list, env_url
+from opo_portal.env import env_bool, env_email, env_int, env_list, env_url
 
 
 def test_it_reads_booleans(monkeypatch):
@@ -27,6 +27,23 @@ def test_it_rejects_a_bad_or_too_small_number(monkeypatch):
     monkeypatch.setenv("N", "-1")
     with pytest.raises(ImproperlyConfigured, match="at least 0"):
         env_int("N", 1, minimum=0)
+
+
+@pytest.mark.parametrize(
+    "raw", ["OPO <info@opo.nl>", "info@opo.nl, bestuur@opo.nl", "info@opo.nl\nBcc: x@y.nl", "info"]
+)
+def test_it_refuses_a_reply_address_that_is_not_one_bare_address(monkeypatch, raw):
+    """FOUNDATION_CONTACT_EMAIL becomes a Reply-To: one address, nothing more."""
+    monkeypatch.setenv("FOUNDATION_CONTACT_EMAIL", raw)
+    with pytest.raises(ImproperlyConfigured, match="FOUNDATION_CONTACT_EMAIL must be one"):
+        env_email("FOUNDATION_CONTACT_EMAIL")
+
+
+def test_it_reads_a_reply_address_or_none(monkeypatch):
+    monkeypatch.delenv("FOUNDATION_CONTACT_EMAIL", raising=False)
+    assert env_email("FOUNDATION_CONTACT_EMAIL") == ""
+    monkeypatch.setenv("FOUNDATION_CONTACT_EMAIL", " info@opo-borger-odoorn.nl ")
+    assert env_email("FOUNDATION_CONTACT_EMAIL") == "info@opo-borger-odoorn.nl"
 
 
 def test_it_splits_lists(monkeypatch):

@@ -84,6 +84,7 @@ ROUTE_KWARGS = {
     "consent:record": lambda c: {"pk": c["pupil"].pk},
     "schools:staff_groups": lambda c: {"code": c["school"].code},
     "schools:staff_teacher_add": lambda c: {"code": c["school"].code},
+    "schools:school_contact": lambda c: {"code": c["school"].code},
     "schools:staff_teacher_remove": lambda c: {
         "code": c["school"].code,
         "pk": c["newcomer"].memberships.get().pk,

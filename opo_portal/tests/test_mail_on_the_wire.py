@@ -5,10 +5,12 @@ through `outbox.run_duty` (eager) and every e-mail goes over the SMTP backend th
 `EMAIL_URL=smtp://127.0.0.1:<port>` configures, to an SMTP server on loopback (aiosmtpd,
 in requirements-dev.txt). The raw bytes it accepted are parsed with
 `BytesParser(policy=default)` and checked: sender, Date, a Message-ID at the portal's own
-domain, `Auto-Submitted` (RFC 3834) and Exchange's `X-Auto-Response-Suppress`, no
-Reply-To, RFC 2047 subjects, one plain-text UTF-8 part with lines of at most 998 octets,
-links on SITE_URL only, the recipient's language, no pupil name. The school's and a
-director's names carry ë and ’ so the encoding is tried.
+domain, `Auto-Submitted` (RFC 3834) and Exchange's `X-Auto-Response-Suppress`, the
+Reply-To of its kind (the school's or the foundation's contact address when one is set,
+else none, and then the text says replies are not read), RFC 2047 subjects, one
+plain-text UTF-8 part with lines of at most 998 octets, links on SITE_URL only, the
+recipient's language, no pupil name. The school's and a director's names carry ë and ’ so
+the encoding is tried.
 """
 
 import email.utils
@@ -49,6 +51,8 @@ SITE = "https://portaal.opo-borger-odoorn.example"
 SENDER = "OPO Portal <noreply@opo-borger-odoorn.example>"
 SCHOOL_NAME = "OBS De Vlindertuin ’t Hoëveld"
 DIRECTOR_NAME = "Joëlle van ’t Veld"
+SCHOOL_CONTACT = "info@vlindertuin.example"
+FOUNDATION_CONTACT = "info@opo-borger-odoorn.example"
 MACHINE_NAMES = {socket.getfqdn(), socket.gethostname(), "localhost", "testserver", "127.0.0.1"}
 
 
@@ -266,13 +270,31 @@ KINDS = {
 }
 
 
+# Whose contact address a reply to each kind goes to, when it has one: e-mails to parents
+# (and a new teacher) about one school, the school's; the foundation's own, the
+# foundation's. Staff notices and account e-mails (a login code is not for a helpdesk to
+# read): none.
+REPLY_TO = {
+    "reminder": "school",
+    "review": "school",
+    "purpose_changed": "school",
+    "teacher_added": "school",
+    "protocol_published": "foundation",
+}
+NOT_READ = {
+    "nl": "Antwoorden op deze e-mail worden niet gelezen",
+    "en": "Replies to this e-mail are not read",
+}
+
 # --- The checks ----------------------------------------------------------------------------
 
 LINK = re.compile(r"\w+://\S+")
 MOJIBAKE = re.compile("Ã|â€|\ufffd")
 
 
-def problems_of(raw: bytes, language: str, pupil_names: set[str]) -> list[str]:
+def problems_of(
+    raw: bytes, language: str, pupil_names: set[str], reply_to: str | None = None
+) -> list[str]:
     message: EmailMessage = BytesParser(policy=default).parsebytes(raw)
     # Python keeps the whitespace of a header folded at its start (Django 5.2 folds a long
     # encoded subject so); mail clients drop it, as RFC 5322 allows.
@@ -296,8 +318,10 @@ def problems_of(raw: bytes, language: str, pupil_names: set[str]) -> list[str]:
         problem(f"Auto-Submitted is {message['Auto-Submitted']!r}, not 'auto-generated'")
     if str(message["X-Auto-Response-Suppress"] or "") != "OOF, AutoReply":
         problem("no X-Auto-Response-Suppress: Exchange's out-of-office replies would come back")
-    if message["Reply-To"] is not None:
+    if reply_to is None and message["Reply-To"] is not None:
         problem(f"Reply-To {message['Reply-To']!r}")
+    if reply_to is not None and str(message["Reply-To"] or "") != reply_to:
+        problem(f"Reply-To is {message['Reply-To']!r}, not {reply_to!r}")
     if not subject.startswith("[OPO Portal] ") or subject.count("[OPO Portal]") != 1:
         problem("the subject does not start with the portal's name, once")
     # Encoding: headers ASCII (RFC 2047 words for ë, ’), body UTF-8, no line over 998 octets
@@ -316,6 +340,12 @@ def problems_of(raw: bytes, language: str, pupil_names: set[str]) -> list[str]:
         problem(f"Content-Transfer-Encoding {message['Content-Transfer-Encoding']!r}")
     body = message.get_content()
     text = f"{subject}\n{body}"
+    # A reply goes where the text says: to the address named, or nowhere, said plainly
+    said_unread = NOT_READ[language] in " ".join(body.split())
+    if reply_to is None and not said_unread:
+        problem("no Reply-To, and the text does not say that replies are not read")
+    if reply_to is not None and (said_unread or reply_to not in body):
+        problem(f"the text does not say that a reply goes to {reply_to}")
     if MOJIBAKE.search(text):
         problem("mis-decoded characters")
     # Links: absolute https on SITE_URL; no machine name in a header
@@ -358,14 +388,28 @@ class Cast:
         client.post(reverse("set_language"), {"language": self.language, "next": "/"})
 
 
+@pytest.mark.parametrize("contacts", ["contacts", "no_contacts"])
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_it_reaches_the_mail_server_as_a_proper_e_mail(
-    request, db, smtp_server, eager_tasks, django_capture_on_commit_callbacks, kind, language
+    request,
+    db,
+    settings,
+    smtp_server,
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    kind,
+    language,
+    contacts,
 ):
     cast = Cast(request, language)
     cast.school_a.name = SCHOOL_NAME
+    given = contacts == "contacts"
+    cast.school_a.contact_email = SCHOOL_CONTACT if given else ""
     cast.school_a.save()
+    settings.FOUNDATION_CONTACT_EMAIL = FOUNDATION_CONTACT if given else ""
+    addresses = {"school": SCHOOL_CONTACT, "foundation": FOUNDATION_CONTACT}
+    reply_to = addresses[REPLY_TO[kind]] if given and kind in REPLY_TO else None
     cast.director_a.full_name = DIRECTOR_NAME
     cast.director_a.save()
     if language == "en":  # every recipient chose English; allauth follows the asker's page
@@ -380,7 +424,7 @@ def test_it_reaches_the_mail_server_as_a_proper_e_mail(
     names = set()
     for first, last in Pupil.objects.values_list("first_name", "last_name"):
         names |= {first, last}
-    found = [p for _to, raw in smtp_server for p in problems_of(raw, language, names)]
+    found = [p for _to, raw in smtp_server for p in problems_of(raw, language, names, reply_to)]
     assert found == [], "\n".join(found)
 
 

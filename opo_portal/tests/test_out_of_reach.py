@@ -335,6 +335,7 @@ CASES = [
             ("consent:review_round", GET + POST),
             ("schools:staff_groups", GET + POST),
             ("schools:staff_teacher_add", GET + POST),
+            ("schools:school_contact", GET + POST),
             ("policy:confirmation_list", GET),
             ("policy:confirmation_csv", GET),
         )

@@ -116,6 +116,8 @@ ACCESS = {
     # which teacher teaches which of this year's groups: changed by directors and board
     "schools:staff_groups": (_school_a, staff_only("director", "board")),
     "schools:staff_teacher_add": (_school_a, staff_only("director", "board")),
+    # where parents' replies to the school's e-mails go: set by its director or the board
+    "schools:school_contact": (_school_a, staff_only("director", "board")),
     # the confirmation before a teacher's membership at the school ends
     "schools:staff_teacher_remove": (_teacher_a_at_a, staff_only("director", "board")),
     # Protocol: anyone reads; board drafts and publishes; directors see their school's list

@@ -331,3 +331,34 @@ def test_duty_mail_names_the_portal_in_every_subject_once(settings):
         "[OPO Portal] Verwijder een publicatie",
         "[OPO Portal] Wachtwoord gewijzigd",
     ]
+
+
+def test_duty_mail_sets_the_reply_to_it_is_given_and_none_otherwise():
+    duty_mail("Onderwerp", "Tekst", "ouder@example.org", reply_to="info@vlindertuin.nl")
+    duty_mail("Onderwerp", "Tekst", "ouder@example.org")
+    with_address, without = (message.message() for message in mail.outbox)
+    assert with_address["Reply-To"] == "info@vlindertuin.nl"
+    assert without["Reply-To"] is None
+
+
+@pytest.mark.parametrize(
+    "reply_to", ["info@vlindertuin.nl\nBcc: iedereen@example.org", "info@x.nl\r\nSubject: x"]
+)
+def test_a_reply_to_with_a_line_break_is_refused_and_nothing_is_sent(reply_to):
+    """No header injection: Django refuses a header holding a line break (BadHeaderError),
+    so a duty given one fails and is retried, never sent with an extra header. The school's
+    form and School.reply_to keep such an address from getting here."""
+    from django.core.mail import BadHeaderError
+
+    with pytest.raises(BadHeaderError):
+        duty_mail("Onderwerp", "Tekst", "ouder@example.org", reply_to=reply_to)
+    assert mail.outbox == []
+
+
+def test_a_returned_mail_keeps_its_reply_to():
+    from outbox.services import Mail, _mail_then_done
+
+    duty = Duty.objects.create(key="k", handler=RECORD, next_attempt_at=timezone.now())
+    _mail_then_done(Mail("Onderwerp", "Tekst", "a@b.nl", reply_to="info@school.nl"), duty.pk)
+    [message] = mail.outbox
+    assert message.reply_to == ["info@school.nl"]
