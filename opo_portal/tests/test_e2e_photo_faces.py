@@ -73,6 +73,11 @@ def test_it_blurs_every_face_but_the_two_allowed_pupils_chosen_on_a_phone(
         WebDriverWait(
             browser.driver, WAIT * 3, ignored_exceptions=(StaleElementReferenceException,)
         ).until(lambda d, old=old: browser.find(".photo-result img").get_attribute("src") != old)
+        # the focus stays in the face's list (swapped in under it): arrow keys go on
+        # choosing; it jumped to the result's heading, away from the list being used
+        WebDriverWait(browser.driver, WAIT).until(
+            lambda d, n=number: d.switch_to.active_element.get_attribute("name") == f"face_{n}"
+        )
     assert Select(browser.find(f"select[name=face_{real[0]}]")).first_selected_option.text == (
         sem.full_name
     )

@@ -14,6 +14,7 @@
     return;  // the plain form still works: the server renders every step
   }
   var MIN_DRAG = 6;  // CSS pixels; a smaller drag is a tap, not a rectangle
+  var chosenFace = null;  // the face's select whose choice sent this update
 
   // Both steps without leaving the page, so the browser keeps the file: the preview and
   // any error replace parts of the page; the cleaned photo arrives as a download.
@@ -74,6 +75,14 @@
     swap("photo-step2", page);
     setUp();
     var errors = document.querySelector("#photo-errors [role=alert]");
+    var face = action === "update" && chosenFace;
+    chosenFace = null;
+    if (face && !errors) {
+      // a choice in a face's list: the focus stays in that list (the page was swapped in
+      // under it), so arrow keys go on choosing; the result below is updated
+      var again = form.querySelector('select[name="' + face + '"]');
+      if (again) { again.focus(); return; }
+    }
     var target = errors ? document.getElementById("photo-errors")
       : action === "preview" && document.querySelector("#photo-step2 .photo-verdict")
       || document.getElementById(action === "update" ? "photo-result-title" : "photo-step2-title");
@@ -226,6 +235,7 @@
     var update = form.querySelector("button[value=update]");
     form.querySelectorAll(".photo-face select").forEach(function (select) {
       select.addEventListener("change", function () {
+        chosenFace = select.name;
         if (update && form.requestSubmit) { form.requestSubmit(update); }
       });
     });
