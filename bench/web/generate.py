@@ -239,10 +239,10 @@ class Generator:
         size, first = self.size, self.first
         self.step(
             "schools",
-            "INSERT INTO schools_school (id, code, name, aliases) "
+            "INSERT INTO schools_school (id, code, name, aliases, contact_email) "
             f"SELECT {first['schools_school']} + n, 'bench' || lpad(n::text, 5, '0'), "
             "'OBS Bench ' || lpad(n::text, 5, '0'), "
-            "jsonb_build_array('Bench ' || lpad(n::text, 5, '0')) "
+            "jsonb_build_array('Bench ' || lpad(n::text, 5, '0')), '' "
             f"FROM generate_series(0, {size.schools - 1}) n",
         )
         groups = self.groups_per_school
