@@ -241,6 +241,10 @@ class TeacherAddForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # Shown when the address has an account in another name (TeacherAddUnconfirmed): its
+    # value is the address confirmed, so a confirmation never carries over to another one.
+    address_confirmed = forms.CharField(required=False, widget=forms.CheckboxInput)
+
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = groups  # type: ignore[attr-defined]
@@ -250,3 +254,8 @@ class TeacherAddForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def other_name_confirmed(self) -> bool:
+        """Whether the director confirmed this very address (after TeacherAddUnconfirmed)."""
+        confirmed = self.data.get("address_confirmed", "").strip().lower()
+        return bool(confirmed) and confirmed == self.cleaned_data["email"]

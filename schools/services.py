@@ -185,16 +185,32 @@ class TeacherAddRefused(Exception):
     error. Nothing was changed."""
 
 
+class TeacherAddUnconfirmed(TeacherAddRefused):
+    """The address has an account under another name than the one typed: a mistyped
+    address would give a stranger the groups' pupils. The director confirms it first."""
+
+
 ALREADY_TEACHER = _("The account of %(email)s is already a teacher of this school.")
 ACCOUNT_DEACTIVATED = _(
     "The account of this e-mail address has been deactivated. Ask the board to activate it "
     "again; then you can add the teacher here."
 )
+OTHER_NAME = _(
+    "This e-mail address already has an account, and it is not in the name you typed. "
+    "Please check the address: whoever has this account becomes a teacher of this school "
+    "and sees the pupils of the groups you tick. If the address is right, confirm it below."
+)
 
 
 @transaction.atomic
 def teacher_add(
-    *, school: School, email: str, full_name: str, groups: list[Group], by
+    *,
+    school: School,
+    email: str,
+    full_name: str,
+    groups: list[Group],
+    by,
+    other_name_confirmed: bool = False,
 ) -> StaffMembership:
     """Make the account of `email` a teacher of `school`, linked to `groups` (the school's,
     of this year: the form's choices). An address without an account gets one without a
@@ -202,13 +218,19 @@ def teacher_add(
     first login is by e-mailed code, which confirms the address, then TOTP set-up
     (accounts.middleware). An address an account uses, as its own or as a confirmed extra
     address, whatever its capitals, makes that account a teacher here too (a teacher at
-    two schools, a parent who teaches). The person gets one e-mail (schools.duties).
+    two schools, a parent who teaches); when that account is not in the typed name, only
+    with `other_name_confirmed`. The person gets one e-mail (schools.duties).
 
     Refused (TeacherAddRefused, nothing changed): a teacher of this school already (also
-    the second of a double submit, which waits for the first), a deactivated account."""
-    user, new_account = _account_of(email.strip().lower(), full_name.strip())
-    if not user.is_active:
-        raise TeacherAddRefused(ACCOUNT_DEACTIVATED)
+    the second of a double submit, which waits for the first), a deactivated account, an
+    account in another name unconfirmed (TeacherAddUnconfirmed)."""
+    email, full_name = email.strip().lower(), full_name.strip()
+    user = _existing_account(email)
+    new_account = user is None
+    if new_account:
+        user = _new_account(email, full_name)
+    else:
+        _check_existing_account(user, school, full_name, by, other_name_confirmed)
     membership, created = StaffMembership.objects.get_or_create(
         user=user, school=school, role=StaffMembership.Role.TEACHER
     )
@@ -237,27 +259,50 @@ def teacher_add(
     return membership
 
 
-def _account_of(email: str, full_name: str):
-    """(the account of `email`, whether it was made now). Two requests at once for one
-    new address make one account: the second waits for the first's row and takes it."""
+def _existing_account(email: str):
+    """The account whose own address, or a confirmed extra one, is `email` (any
+    capitals); None when there is none."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         confirmed = EmailAddress.objects.filter(email__iexact=email, verified=True)
         address = confirmed.select_related("user").first()
         user = address.user if address is not None else None
-    if user is not None:
-        if not user.full_name and full_name:
-            user.full_name = full_name
-            user.save(update_fields=["full_name"])
-        return user, False
+    return user
+
+
+def _check_existing_account(user, school, full_name: str, by, other_name_confirmed: bool):
+    """Refuse what must not become a teacher of `school` (see teacher_add); an account
+    without a name takes the typed one."""
+    if not user.is_active:
+        raise TeacherAddRefused(ACCOUNT_DEACTIVATED)
+    memberships = StaffMembership.objects.filter(user=user, school=school)
+    if memberships.filter(role=StaffMembership.Role.TEACHER).exists():
+        raise TeacherAddRefused(ALREADY_TEACHER % {"email": user.email})
+    in_typed_name = same_name(user.full_name, full_name) or user.pk == by.pk
+    if not (in_typed_name or other_name_confirmed):
+        raise TeacherAddUnconfirmed(OTHER_NAME)
+    if not user.full_name and full_name:
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+
+
+def same_name(one: str, other: str) -> bool:
+    """The same name, whatever the capitals and spaces."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def _new_account(email: str, full_name: str):
+    """A new account for `email`. Two requests at once for one new address make one
+    account: the second waits for the first's row and takes it."""
+    User = get_user_model()
     user, created = User.objects.get_or_create(
         email=email, defaults={"full_name": full_name, "password": make_password(None)}
     )
     if created:
         # Unconfirmed until the first login by e-mailed code, which confirms it.
         EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
-    return user, created
+    return user
 
 
 @transaction.atomic

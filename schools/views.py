@@ -26,6 +26,7 @@ from schools.models import Group, StaffMembership
 from schools.search import school_search
 from schools.services import (
     TeacherAddRefused,
+    TeacherAddUnconfirmed,
     school_contact_set,
     teacher_add,
     teacher_remove,
@@ -153,6 +154,7 @@ def staff_teacher_add(request, code):
     groups = Group.objects.filter(school=school, school_year=year).order_by("name", "pk")
     posted = request.POST if request.method == "POST" else None
     form = TeacherAddForm(posted, groups=groups)
+    confirm_email = ""  # an address with an account in another name, to confirm
     if posted is not None:
         valid = form.is_valid()
         refuse_choices_out_of_reach(form, "groups")
@@ -164,13 +166,22 @@ def staff_teacher_add(request, code):
                     full_name=form.cleaned_data["full_name"],
                     groups=list(form.cleaned_data["groups"]),
                     by=request.user,
+                    other_name_confirmed=form.other_name_confirmed(),
                 )
             except TeacherAddRefused as refusal:
+                if isinstance(refusal, TeacherAddUnconfirmed):
+                    confirm_email = form.cleaned_data["email"]
                 form.add_error("email", str(refusal))
             else:
                 messages.success(request, _added_message(membership, school, request.user))
                 return redirect("schools:staff_groups", code=school.code)
-    context = {"school": school, "form": form, "year": year, "has_groups": groups.exists()}
+    context = {
+        "school": school,
+        "form": form,
+        "year": year,
+        "has_groups": groups.exists(),
+        "confirm_email": confirm_email,
+    }
     return render(
         request, "schools/staff_teacher_add.html", context, status=400 if form.errors else 200
     )

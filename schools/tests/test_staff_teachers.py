@@ -154,10 +154,11 @@ def test_the_new_teacher_logs_in_by_code_and_sets_up_totp_first(
 def test_an_address_with_an_account_makes_that_account_a_teacher_here_too(
     login, director_a, school_a, school_b, group_b1, group_a1
 ):
-    """A teacher of school B starts at school A as well, typed with other capitals."""
+    """A teacher of school B starts at school A as well, typed with other capitals and
+    spaces in the name, and with other capitals in the address."""
     colleague = make_staff("juf.b@example.org", Role.TEACHER, school_b, [group_b1])
     users = User.objects.count()
-    form = {"full_name": "Iemand Anders", "email": "JUF.B@example.ORG", "groups": [group_a1.pk]}
+    form = {"full_name": " juf.b ", "email": "JUF.B@example.ORG", "groups": [group_a1.pk]}
     response = login(director_a).post(add_url(school_a), form)
     assert response.status_code == 302
     assert User.objects.count() == users
@@ -176,7 +177,8 @@ def test_an_address_an_account_confirmed_as_an_extra_one_makes_that_account_a_te
     login, director_a, school_a, parent_b
 ):
     EmailAddress.objects.create(user=parent_b, email="oud@example.org", verified=True)
-    response = login(director_a).post(add_url(school_a), _new_teacher_form(email="Oud@example.org"))
+    form = _new_teacher_form(email="Oud@example.org", full_name=parent_b.full_name)
+    response = login(director_a).post(add_url(school_a), form)
     assert response.status_code == 302
     assert teacher_membership(parent_b, school_a)
     assert not User.objects.filter(email="oud@example.org").exists()
@@ -187,7 +189,9 @@ def test_a_parent_who_becomes_a_teacher_keeps_each_roles_reach_on_its_pages(
 ):
     parent_b.language = "en"
     parent_b.save()
-    form = _new_teacher_form(email=parent_b.email, groups=[group_a2.pk])
+    form = _new_teacher_form(
+        email=parent_b.email, groups=[group_a2.pk], address_confirmed=parent_b.email
+    )
     assert login(director_a).post(add_url(school_a), form).status_code == 302
     run_due_duties()
     [message] = mail.outbox
@@ -201,6 +205,46 @@ def test_a_parent_who_becomes_a_teacher_keeps_each_roles_reach_on_its_pages(
     assert "Bram" not in _text(teacher.get(reverse("consent:overview")))  # their own child
     assert teacher.get(reverse("consent:group", args=[group_a2.pk])).status_code == 200
     assert teacher.get(reverse("consent:group", args=[pupil_b.group_id])).status_code == 404
+
+
+def test_an_address_with_an_account_in_another_name_is_confirmed_first(
+    login, director_a, school_a, group_a2, parent_b
+):
+    """A mistyped address that is someone else's (here a parent's at another school) would
+    give them the group's pupils: the page asks, names no one, and changes nothing."""
+    client = login(director_a)
+    form = _new_teacher_form(email=parent_b.email.upper(), groups=[group_a2.pk])
+    before = state()
+    response = client.post(add_url(school_a), form)
+    assert response.status_code == 400
+    text = _text(response)
+    assert "Bij dit e-mailadres hoort al een account, en dat staat niet op de naam" in text
+    assert parent_b.full_name not in text  # the account's own name is not shown
+    box = f'name="address_confirmed" value="{parent_b.email}"'
+    assert box in response.content.decode()
+    assert f"Het adres {parent_b.email} klopt" in text
+    html = response.content.decode()
+    assert 'value="Fleur  de Boer"' in html  # what was typed stays, the group ticked too
+    assert f'value="{group_a2.pk}" checked' in html
+    assert state() == before
+
+    response = client.post(add_url(school_a), {**form, "address_confirmed": parent_b.email})
+    assert response.status_code == 302
+    assert list(teacher_membership(parent_b, school_a).groups.all()) == [group_a2]
+    parent_b.refresh_from_db()
+    assert parent_b.full_name != "Fleur de Boer"  # the account keeps its own name
+
+
+def test_a_confirmation_of_another_address_does_not_count(
+    login, director_a, school_a, parent_a, parent_b
+):
+    """The director confirmed one address, then corrected it to another account's."""
+    form = _new_teacher_form(email=parent_b.email, address_confirmed=parent_a.email)
+    before = state()
+    response = login(director_a).post(add_url(school_a), form)
+    assert response.status_code == 400
+    assert "staat niet op de naam die u typte" in _text(response)
+    assert state() == before
 
 
 def test_an_address_that_is_a_teacher_here_already_is_a_form_error(
