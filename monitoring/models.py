@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
@@ -109,7 +110,14 @@ class WatchTerm(models.Model):
         verbose_name_plural = _("watch terms")
         ordering = ["school__name", "term"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "term"], name="unique_watch_term_per_school")
+            # Case-insensitive, as the form compares: "Feestweek" and "feestweek" added by two
+            # colleagues at the same moment are one term.
+            models.UniqueConstraint(
+                Lower("term"),
+                "school",
+                name="unique_watch_term_per_school_any_case",
+                violation_error_message=_("This school already has this term."),
+            )
         ]
 
     def __str__(self) -> str:

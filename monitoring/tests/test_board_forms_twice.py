@@ -99,6 +99,35 @@ def test_two_colleagues_adding_the_same_watch_term_at_once_add_it_once(board, sc
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
+def test_the_same_watch_term_in_other_capitals_at_once_is_added_once(board, school_a):
+    """The form compares without capitals; the database now does too."""
+    other = second_browser(board)
+    responses = []
+
+    at_the_same_moment(
+        lambda: WatchTerm.objects.create(school=school_a, term="Feestweek"),
+        lambda: responses.append(
+            other.post(
+                reverse("monitoring:watch_terms"), {"school": school_a.pk, "term": "feestweek"}
+            )
+        ),
+    )
+
+    assert responses[0].status_code == 400
+    assert "Deze school heeft deze zoekterm al." in responses[0].content.decode()
+    assert list(WatchTerm.objects.values_list("term", flat=True)) == ["Feestweek"]
+
+
+def test_another_school_may_have_the_same_term(login, board, school_a, school_b):
+    WatchTerm.objects.create(school=school_a, term="Feestweek")
+    data = {"school": school_b.pk, "term": "feestweek"}
+    response = login(board).post(reverse("monitoring:watch_terms"), data)
+    assert response.status_code == 302
+    assert WatchTerm.objects.count() == 2
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
 def test_two_colleagues_adding_the_same_source_at_once_add_it_once(board, school_a):
     other = second_browser(board)
     url = "https://feeds.example/school.rss"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from consent.models import Purpose, TakedownTask
 from consent.services import publication_check_create
 from monitoring.models import Flag, Post
+from monitoring.models import WatchTerm as WatchTermToday
 from monitoring.tests.helpers import make_flag, make_post, make_source
 
 OLDER = [("consent", "0011_takedown_reason_erased"), ("monitoring", "0012_fetchrun_left_out_count")]
@@ -56,3 +57,23 @@ def test_it_migrates_a_database_in_use_from_the_older_version(teacher_a, pupil_a
     # Every flag so far became a signal once, when it was made.
     assert Flag.objects.get(pk=flag.pk).raised_at == flagged_at
     assert Post.objects.get(pk=post.pk).edited_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_watch_terms_that_differ_only_in_capitals_become_one(school_a, school_b):
+    """Two adds at the same moment stored "Feestweek" and "feestweek" before the constraint
+    ignored capitals (monitoring 0017): the oldest stays, another school's is left alone."""
+    before = [("monitoring", "0016_flag_order_raised_at")]
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        _migrate(before)
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        WatchTerm = old.get_model("monitoring", "WatchTerm")
+        oldest = WatchTerm.objects.create(school_id=school_a.pk, term="Feestweek")
+        WatchTerm.objects.create(school_id=school_a.pk, term="feestweek")
+        WatchTerm.objects.create(school_id=school_a.pk, term="FEESTWEEK")
+        elsewhere = WatchTerm.objects.create(school_id=school_b.pk, term="feestweek")
+        _migrate(leaves)
+    finally:
+        _migrate(leaves)
+    assert sorted(WatchTermToday.objects.values_list("pk", flat=True)) == [oldest.pk, elsewhere.pk]
