@@ -188,11 +188,16 @@ def staff_teacher_add(request, code):
 
 
 def _added_message(membership: StaffMembership, school, by) -> str:
-    names = {"name": membership.user, "school": school.name}
+    names = {"name": membership.user, "school": school.name, "email": membership.user.email}
     if membership.user_id == by.pk:
         return _("You are now also a teacher of %(school)s.") % names
+    # The address, so a typo is seen while the director can still end the membership.
     return (
-        _("%(name)s is now a teacher of %(school)s and gets an e-mail with how to log in.") % names
+        _(
+            "%(name)s is now a teacher of %(school)s and gets an e-mail at %(email)s with how "
+            "to log in. Not the right address? Remove the teacher below and add them again."
+        )
+        % names
     )
 
 

@@ -97,7 +97,10 @@ def test_it_makes_an_account_and_a_teacher_of_a_new_address(
             add_url(school_a), _new_teacher_form(groups=[group_a2.pk]), follow=True
         )
     assert response.redirect_chain == [(page_url(school_a), 302)]
-    assert "Fleur de Boer is nu leerkracht van OBS De Vlindertuin" in _text(response)
+    assert (
+        "Fleur de Boer is nu leerkracht van OBS De Vlindertuin en krijgt een e-mail op "
+        "fleur.deboer@example.org met hoe hij of zij inlogt. Klopt het adres niet?"
+    ) in _text(response)  # the address as stored, so a typo shows
     user = User.objects.get(email="fleur.deboer@example.org")  # in small letters
     assert user.full_name == "Fleur de Boer"
     assert not user.has_usable_password()  # no password set, none sent
