@@ -69,9 +69,14 @@ class WorkbookTooLargeError(NotTextError):
 
 def too_large_workbook() -> str:
     return _(
-        "The first sheet of the workbook has more than %(rows)s rows or %(columns)s columns. "
-        "Keep only the pupil list on the first sheet."
-    ) % {"rows": spreadsheet.MAX_ROWS, "columns": spreadsheet.MAX_COLUMNS}
+        "The workbook is larger than a pupil list: its first sheet has more than %(rows)s "
+        "rows or %(columns)s columns, or the workbook holds more than %(cells)s cells. Keep "
+        "only the pupil list on the first sheet."
+    ) % {
+        "rows": spreadsheet.MAX_ROWS,
+        "columns": spreadsheet.MAX_COLUMNS,
+        "cells": spreadsheet.MAX_CELLS,
+    }
 
 
 def read_text(data: bytes) -> str:

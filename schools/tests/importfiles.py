@@ -66,3 +66,38 @@ def xlsx_file(rows, header=HEADER, *, mac_epoch=False, start_row=1) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def workbook_with_parts(**parts: bytes) -> bytes:
+    """A workbook of xlsx_file with parts replaced or added, by name under xl/:
+    `sheet=` the first sheet's XML, `strings=` the shared strings' XML."""
+    import io
+    import zipfile
+
+    names = {"sheet": "xl/worksheets/sheet1.xml", "strings": "xl/sharedStrings.xml"}
+    replaced = {names[key]: value for key, value in parts.items()}
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx_file([pupil_row()]))) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as changed,
+    ):
+        for item in original.infolist():
+            changed.writestr(item.filename, replaced.pop(item.filename, original.read(item)))
+        for name, value in replaced.items():
+            changed.writestr(name, value)
+    return out.getvalue()
+
+
+def sheet_xml(rows: str, before: str = "") -> bytes:
+    """A worksheet part whose sheetData is `rows` (XML text)."""
+    return (
+        f'{before}<worksheet xmlns="{SHEET_NS}"><sheetData>{rows}</sheetData></worksheet>'
+    ).encode()
+
+
+def header_row() -> str:
+    cells = "".join(f'<c t="inlineStr"><is><t>{name}</t></is></c>' for name in HEADER)
+    return f'<row r="1">{cells}</row>'

@@ -10,7 +10,16 @@ from django.utils import translation
 from schools import spreadsheet
 from schools.models import Pupil
 from schools.tabular import XLSX_TYPE
-from schools.tests.importfiles import HEADER, csv_text, many_rows, pupil_row, xlsx_file
+from schools.tests.importfiles import (
+    HEADER,
+    csv_text,
+    header_row,
+    many_rows,
+    pupil_row,
+    sheet_xml,
+    workbook_with_parts,
+    xlsx_file,
+)
 
 URL = reverse("schools:import_pupils")
 
@@ -294,7 +303,19 @@ def test_it_refuses_a_workbook_beyond_a_pupil_lists_size(login, director_a, monk
     file = SimpleUploadedFile("leerlingen.xlsx", xlsx_file([pupil_row()]))
     response = post(login(director_a), file=file)
     assert response.context["form"].errors["file"] == [
-        "The first sheet of the workbook has more than 1 rows or 200 columns. Keep only the "
-        "pupil list on the first sheet."
+        "The workbook is larger than a pupil list: its first sheet has more than 1 rows or "
+        "200 columns, or the workbook holds more than 1000000 cells. Keep only the pupil list "
+        "on the first sheet."
     ]
+    assert not Pupil.objects.exists()
+
+
+def test_it_refuses_a_workbook_with_a_row_no_spreadsheet_saves(login, director_a):
+    """A row of a million empty cells (20 kB packed) is refused as too large before openpyxl
+    builds it: a form error, nothing written."""
+    row = '<row r="2">' + "<c/>" * 1_000_000 + "</row>"
+    data = workbook_with_parts(sheet=sheet_xml(header_row() + row))
+    response = post(login(director_a), file=SimpleUploadedFile("leerlingen.xlsx", data))
+    assert response.status_code == 200
+    assert "The workbook is larger than a pupil list" in response.context["form"].errors["file"][0]
     assert not Pupil.objects.exists()

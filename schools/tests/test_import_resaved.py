@@ -8,6 +8,7 @@ must match the records the original matched, or be refused with its rows named.
 import codecs
 import datetime
 import io
+import tracemalloc
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -16,7 +17,15 @@ from django.utils import translation
 from schools import spreadsheet
 from schools.importer import NotTextError, WorkbookTooLargeError, pupils_import, read_text
 from schools.models import Pupil
-from schools.tests.importfiles import csv_text, pupil_row, xlsx_file
+from schools.tests.importfiles import (
+    SHEET_NS,
+    csv_text,
+    header_row,
+    pupil_row,
+    sheet_xml,
+    workbook_with_parts,
+    xlsx_file,
+)
 
 TODAY = datetime.date(2026, 11, 24)
 
@@ -435,3 +444,60 @@ def test_it_gives_the_new_messages_in_dutch(school_a, teacher_a, pupil_00123):
         "deze leerling. Is dat een vergissing, verbeter het adres dan in het bestand voordat u "
         "het importeert.",
     ]
+
+
+# --- Workbooks no spreadsheet saves (bounded before openpyxl reads them) ---------------
+
+
+def test_it_refuses_a_row_wider_than_excel_allows_before_reading_it():
+    """One row of a million empty cells, 20 kB packed: openpyxl built the whole row before
+    trimming it to the columns asked for (a row of 5 million: 2.3 GB, 39 s)."""
+    wide = "<c/>" * 1_000_000
+    bomb = workbook_with_parts(sheet=sheet_xml(header_row() + f'<row r="2">{wide}</row>'))
+    assert len(bomb) < 50_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(WorkbookTooLargeError):
+            read_text(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024
+
+
+def test_it_reads_a_row_as_wide_as_excel_allows():
+    full = "<c/>" * spreadsheet.EXCEL_COLUMNS
+    workbook = workbook_with_parts(sheet=sheet_xml(header_row() + f'<row r="2">{full}</row>'))
+    assert read_text(workbook).startswith("leerlingnummer")
+    wider = workbook_with_parts(sheet=sheet_xml(header_row() + f'<row r="2">{full}<c/></row>'))
+    with pytest.raises(WorkbookTooLargeError):
+        read_text(wider)
+
+
+def test_it_refuses_more_cells_and_texts_than_a_pupil_list_holds(monkeypatch):
+    """Texts count as cells: openpyxl reads every shared text of the workbook, used or not
+    (5 million one-letter texts, 250 kB packed, took 45 s)."""
+    monkeypatch.setattr(spreadsheet, "MAX_CELLS", 100)
+    texts = "<si><t>a</t></si>" * 89  # with the sheet's 12 cells: 101
+    strings = f'<sst xmlns="{SHEET_NS}">{texts}</sst>'.encode()
+    with pytest.raises(WorkbookTooLargeError):
+        read_text(workbook_with_parts(sheet=sheet_xml(header_row()), strings=strings))
+    strings = strings.replace(b"<si><t>a</t></si>", b"", 1)
+    assert read_text(workbook_with_parts(sheet=sheet_xml(header_row()), strings=strings))
+
+
+def test_it_refuses_a_text_longer_than_a_cell_holds():
+    def cell(length: int) -> bytes:
+        text = "x" * length
+        row = f'<row r="2"><c t="inlineStr"><is><t>{text}</t></is></c></row>'
+        return workbook_with_parts(sheet=sheet_xml(header_row() + row))
+
+    assert len(read_text(cell(spreadsheet.EXCEL_CELL_CHARACTERS))) > 32_767
+    with pytest.raises(NotTextError):
+        read_text(cell(spreadsheet.EXCEL_CELL_CHARACTERS + 1))
+
+
+def test_it_refuses_a_part_with_a_document_type():
+    doctype = '<?xml version="1.0"?><!DOCTYPE worksheet [<!ELEMENT worksheet ANY>]>'
+    with pytest.raises(NotTextError):
+        read_text(workbook_with_parts(sheet=sheet_xml(header_row(), before=doctype)))
