@@ -123,4 +123,5 @@ class SchoolCounts(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"counts of school {self.school_id} at {self.counted_at:%Y-%m-%d %H:%M}"
+        counted = timezone.localtime(self.counted_at, timezone.get_default_timezone())
+        return f"counts of school {self.school_id} at {counted:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 """Read-only views over consent for directors, the board and parents (no workflows here)."""
 
+import datetime
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -8,6 +9,7 @@ from functools import cached_property, partial
 from typing import Any, NamedTuple
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -562,6 +564,10 @@ EXPORT_STATES = {
 
 
 def _iso(value) -> str | None:
+    """A date as it is; a moment on the schools' clock (Europe/Amsterdam) with its offset:
+    a "ja" at 00:30 is of that day here as on the page, not of the day before in UTC."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value, timezone.get_default_timezone())
     return value.isoformat() if value else None
 
 

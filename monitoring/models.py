@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.models import School
@@ -150,7 +151,8 @@ class FetchRun(models.Model):
         indexes = [models.Index(fields=["source", "-started_at"])]
 
     def __str__(self) -> str:
-        return f"{self.source_id} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+        started = timezone.localtime(self.started_at, timezone.get_default_timezone())
+        return f"{self.source_id} {started:%Y-%m-%d %H:%M} {self.status}"
 
 
 def content_hash(text: str, has_media: bool) -> str:

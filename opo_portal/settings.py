@@ -224,6 +224,11 @@ def _starttls(options: dict[str, list[str]]) -> bool:
 
 
 globals().update(_email_settings(EMAIL_URL))
+# The Date header in the schools' time with its offset ("Sun, 29 Mar 2026 00:30:00 +0100"),
+# as the pages show it; Django's default writes UTC as "-0000", RFC 5322's "zone unknown",
+# which a reply's "Op … schreef" or a plain-text reader shows as the day before. The zone is
+# the process's: Django sets TZ to TIME_ZONE in every process that loads these settings.
+EMAIL_USE_LOCALTIME = True
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -1,12 +1,18 @@
 """The parent's right of access: a page and a JSON download of everything held."""
 
+import datetime
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @pytest.fixture
@@ -57,3 +63,31 @@ def test_it_shows_the_page(login, history, parent_a):
 
 def test_it_sends_anonymous_visitors_to_login(client, db):
     assert client.get(reverse("consent:my_data_json")).status_code == 302
+
+
+# 00:30 in Amsterdam on 2 March is still 1 March in UTC (23:30); 00:30 on 1 August is
+# 31 July 22:30 in UTC (summer time)
+JUST_AFTER_MIDNIGHT = [
+    (datetime.datetime(2026, 3, 2, 0, 30, tzinfo=AMSTERDAM), "2026-03-02T00:30:00+01:00"),
+    (datetime.datetime(2026, 8, 1, 0, 30, tzinfo=AMSTERDAM), "2026-08-01T00:30:00+02:00"),
+]
+
+
+@pytest.mark.parametrize(("moment", "written"), JUST_AFTER_MIDNIGHT)
+def test_it_writes_times_on_the_school_clock_as_the_page_does(
+    login, teacher_a, parent_a, pupil_a, moment, written
+):
+    """A "ja" given at 00:30 is of that day in the download too, not of the day before."""
+    with time_machine.travel(moment, tick=False):
+        decide(pupil_a, parent_a, "website", "photo", True)
+        publication_check_create(
+            user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+        )
+        client = login(parent_a)
+        data = download(client)
+        page = client.get(reverse("consent:my_data")).content.decode()
+    [event] = data["consent_history"]
+    [check] = data["publication_checks"]
+    assert event["at"].startswith(written) and check["at"].startswith(written)
+    assert data["account"]["last_login"].startswith(written)
+    assert date_format(moment, "j F Y H:i") in page

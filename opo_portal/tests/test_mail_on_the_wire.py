@@ -13,6 +13,7 @@ recipient's language, no pupil name. The school's and a director's names carry �
 the encoding is tried.
 """
 
+import datetime
 import email.utils
 import re
 import socket
@@ -20,8 +21,10 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.urls import reverse
@@ -53,6 +56,7 @@ SCHOOL_NAME = "OBS De Vlindertuin ’t Hoëveld"
 DIRECTOR_NAME = "Joëlle van ’t Veld"
 SCHOOL_CONTACT = "info@vlindertuin.example"
 FOUNDATION_CONTACT = "info@opo-borger-odoorn.example"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MACHINE_NAMES = {socket.getfqdn(), socket.gethostname(), "localhost", "testserver", "127.0.0.1"}
 
 
@@ -310,6 +314,8 @@ def problems_of(
         problem(f"From is {message['From']!r}, not DEFAULT_FROM_EMAIL")
     if message["Date"] is None or message["Date"].datetime is None:
         problem("no Date")
+    elif not on_the_school_clock(message["Date"].datetime):
+        problem(f"Date {str(message['Date'])!r} is not on the school's clock (Amsterdam)")
     message_id = str(message["Message-ID"] or "").strip()  # a folded header starts with CFWS
     domain = sender[1].rpartition("@")[2]
     if not re.fullmatch(rf"<[^@<>\s]+@{re.escape(domain)}>", message_id):
@@ -373,6 +379,13 @@ def problems_of(
     return found
 
 
+def on_the_school_clock(sent: datetime.datetime) -> bool:
+    """The Date header's offset is Amsterdam's at that moment (+0100, or +0200 in summer
+    time). Django's default writes UTC as "-0000" (read as a naive time): RFC 5322's "the
+    sender's own zone is unknown"."""
+    return sent.tzinfo is not None and sent.utcoffset() == sent.astimezone(AMSTERDAM).utcoffset()
+
+
 class Cast:
     """The conftest cast the kinds use, and the language every recipient chose."""
 
@@ -426,6 +439,43 @@ def test_it_reaches_the_mail_server_as_a_proper_e_mail(
         names |= {first, last}
     found = [p for _to, raw in smtp_server for p in problems_of(raw, language, names, reply_to)]
     assert found == [], "\n".join(found)
+
+
+# Just after midnight in Amsterdam, still the day before in UTC: the last Sunday of March
+# before and after the clocks go forward, the last of October after they go back, and the
+# first minutes of a school year and of a calendar year.
+LOCAL_MOMENTS = [
+    ("2026-03-29 00:30", "Sun, 29 Mar 2026 00:30:00 +0100"),
+    ("2026-03-29 03:30", "Sun, 29 Mar 2026 03:30:00 +0200"),
+    ("2026-10-25 02:30 +0100", "Sun, 25 Oct 2026 02:30:00 +0100"),
+    ("2026-08-01 00:30", "Sat, 01 Aug 2026 00:30:00 +0200"),
+    ("2027-01-01 00:30", "Fri, 01 Jan 2027 00:30:00 +0100"),
+]
+
+
+@pytest.mark.parametrize(("moment", "header"), LOCAL_MOMENTS)
+def test_its_date_is_the_time_in_amsterdam_with_its_offset(
+    db,
+    smtp_server,
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    school_a,
+    parent_a,
+    moment,
+    header,
+):
+    """What a mail client shows as is (a reply's "Op … schreef", a plain-text reader, a
+    helpdesk tool) is the school's date and time, as on the portal's pages."""
+    when = datetime.datetime.strptime(moment[:16], "%Y-%m-%d %H:%M")
+    if moment.endswith("+0100"):  # the second 02:30 of the night the clocks go back
+        when = when.replace(fold=1)
+    at = when.replace(tzinfo=AMSTERDAM)
+    with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
+        reminders_send(school=school_a)
+    assert smtp_server, "no reminder was sent"
+    for _to, raw in smtp_server:
+        date_line = next(line for line in raw.split(b"\r\n") if line.startswith(b"Date: "))
+        assert date_line.decode() == f"Date: {header}"
 
 
 @pytest.mark.services
