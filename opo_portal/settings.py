@@ -65,7 +65,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.LoginAfterFormMiddleware",
     "accounts.languages.SavedLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -414,6 +413,12 @@ MIDDLEWARE.insert(1, "opo_portal.middleware.CSPMiddleware")  # django-csp's, bui
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "accounts.security_middleware.SessionLimitsMiddleware",
+)
+# Around the session limits (it rewrites their login redirect's `next`), inside the
+# messages (it adds one).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.middleware.LoginAfterFormMiddleware",
 )
 MIDDLEWARE.insert(1, "accounts.security_middleware.NoStoreMiddleware")
 # After the CSP (its header goes on the 405 too), before sessions are read.
