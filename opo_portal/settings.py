@@ -241,6 +241,8 @@ STATIC_ROOT = VAR_DIR / "static"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A form from before a login in another tab (new token): says what to do, links its page.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 # The language switch's cookie like the others (no script reads it).
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
