@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -92,26 +92,47 @@ MAIL_NOT_SENT = _(
 
 
 class LoginAfterFormMiddleware:
-    """A form sent after the session ended (staff: 30 minutes idle) is answered with the
-    login page, whose `next` was the form's own address: after logging in the browser asks
-    it with GET, and an action that only takes POST ("Verwijderd", "Afhandelen", a case's
-    note) answered a blank 405. For a POST, `next` becomes the page the form was on (the
-    Referer, sent by the browser for our own pages: SECURE_REFERRER_POLICY "same-origin"),
-    so the person lands where they were and sends the form again. Without a Referer of
-    this host `next` stays as it was."""
+    """A form sent after the session ended (staff: 30 minutes idle, a logout or a new
+    password elsewhere) is answered with the login page, whose `next` was the form's own
+    address: after logging in the browser asks it with GET, and an action that only takes
+    POST ("Verwijderd", "Afhandelen", a case's note) answered a blank 405. For a POST,
+    `next` becomes the page the form was on (the Referer, sent by the browser for our own
+    pages: SECURE_REFERRER_POLICY "same-origin"), so the person lands where they were and
+    sends the form again. Without a Referer of this host `next` stays as it was.
+
+    The login page says that what was sent was not saved: without it a parent who logged
+    in again saw their child's page as before and took their answers as saved. What was
+    typed is not kept: after the login it could be someone else (a family tablet). Sits
+    inside MessageMiddleware, so the message is stored (in the cookie: the session is
+    gone)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method != "POST" or response.status_code != 302:
+        if not _sent_to_login(request, response):
             return response
-        login = resolve_url(settings.LOGIN_URL)
-        if urlsplit(response.get("Location", "")).path != login:
-            return response
+        messages.error(request, NOT_SAVED)
         page = form_page(request)
         return redirect_to_login(page) if page else response
+
+
+NOT_SAVED = _(
+    "You were no longer logged in, so what you sent was not saved. Log in again: you then "
+    "return to the page, where you can fill it in and send it again."
+)
+
+
+def _sent_to_login(request, response) -> bool:
+    """A POST outside the account pages answered with the login page and a `next`, as
+    login_required and the session limits answer (a logout's redirect has no `next`)."""
+    if request.method != "POST" or response.status_code != 302:
+        return False
+    if request.path.startswith(ACCOUNT_PAGES):
+        return False
+    location = urlsplit(response.get("Location", ""))
+    return location.path == resolve_url(settings.LOGIN_URL) and "next" in parse_qs(location.query)
 
 
 def form_page(request) -> str:

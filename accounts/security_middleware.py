@@ -105,7 +105,8 @@ class SessionLimitsMiddleware:
             staff = requires_mfa(request.user)
             if session_expired(session=request.session, staff=staff, now=now):
                 logout(request)
-                messages.info(request, _("Your session has ended. Please log in again."))
+                if request.method != "POST":  # a POST's message: LoginAfterFormMiddleware
+                    messages.info(request, _("Your session has ended. Please log in again."))
                 return redirect_to_login(request.get_full_path())
             self._touch(request.session, staff=staff, now=now)
         return self.get_response(request)

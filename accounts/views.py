@@ -10,8 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -25,6 +26,7 @@ from accounts import reauthentication
 from accounts.attention import attention_overview
 from accounts.board import board_home
 from accounts.languages import language_remember
+from accounts.middleware import form_page
 from accounts.roles import home_url_name
 from consent.reports import review_round_due
 from schools.access import children_of, require_role, taught_groups
@@ -233,3 +235,18 @@ class PasswordSetView(allauth_views.PasswordSetView):
 
 
 password_set = PasswordSetView.as_view()
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent from a page opened before a login or logout in another
+    tab (a login gives a new token) or without cookies. Says nothing was saved, that Back
+    usually still has what was typed, as whom the browser is logged in now (a shared
+    tablet: someone else may have logged in meanwhile), and links the form's page (its
+    same-site Referer). The error layout, without the menu: nothing here reads the
+    database (the user was read by the session limits already)."""
+    user = getattr(request, "user", None)
+    context = {
+        "back": form_page(request),
+        "email": user.email if user is not None and user.is_authenticated else "",
+    }
+    return HttpResponseForbidden(render_to_string("403_csrf.html", context))

@@ -65,7 +65,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.LoginAfterFormMiddleware",
     "accounts.languages.SavedLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -247,6 +246,8 @@ STATIC_ROOT = VAR_DIR / "static"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A form from before a login in another tab (new token): says what to do, links its page.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 # The language switch's cookie like the others (no script reads it).
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -419,6 +420,12 @@ MIDDLEWARE.insert(1, "opo_portal.middleware.CSPMiddleware")  # django-csp's, bui
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "accounts.security_middleware.SessionLimitsMiddleware",
+)
+# Around the session limits (it rewrites their login redirect's `next`), inside the
+# messages (it adds one).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.middleware.LoginAfterFormMiddleware",
 )
 MIDDLEWARE.insert(1, "accounts.security_middleware.NoStoreMiddleware")
 # After the CSP (its header goes on the 405 too), before sessions are read.

@@ -187,3 +187,30 @@ def test_a_session_ended_while_the_page_was_open_goes_to_the_login_page(
 
     wait_for(lambda: "/accounts/login/" in teacher_page.current_url)
     assert "next=/foto/" in teacher_page.current_url.replace("%2F", "/")
+    # what the login page says: the fetch that followed the redirect read it first, so the
+    # page the teacher saw had lost it
+    message = wait_for(lambda: teacher_page.find_elements(By.CSS_SELECTOR, ".messages"))[0]
+    assert "what you sent was not saved" in message.text
+
+
+def test_a_form_from_before_a_login_in_another_tab_shows_the_expired_form_page(
+    teacher_page, tmp_path
+):
+    """A login in another tab gives the browser a new CSRF token: the page's own token is
+    refused with the expired-form page, which the script found no result or errors in, so
+    nothing happened at all. Now that page is shown, as the plain form shows it."""
+    from django.utils.crypto import get_random_string
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    teacher_page.delete_cookie("csrftoken")
+    teacher_page.add_cookie({"name": "csrftoken", "value": get_random_string(32), "path": "/"})
+    photo = tmp_path / "IMG_0044.JPG"
+    photo.write_bytes(testkit.camera_jpeg(testkit.upright_scene(960, 640)))
+    teacher_page.find_element(By.ID, "id_photo").send_keys(str(photo))
+    Select(teacher_page.find_element(By.ID, "id_channel")).select_by_index(1)
+    teacher_page.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+
+    wait_for(lambda: "Page expired" in teacher_page.title or None)
+    text = teacher_page.find_element(By.TAG_NAME, "main").text
+    assert "Nothing was saved" in text and "juf.a@example.org" in text

@@ -1,8 +1,15 @@
 """Branded Dutch error pages in the portal's layout, without debug output."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.test import Client, RequestFactory
+from django.utils.crypto import get_random_string
 from django.views import defaults
+
+from consent.models import ConsentEvent
+from consent.tests.helpers import purpose
 
 
 @pytest.fixture
@@ -37,6 +44,48 @@ def test_it_shows_a_dutch_403_for_an_expired_form(production, db, parent_a):
     response = client.post("/toestemming/kinderen/")
     assert response.status_code == 403
     assert "Dit formulier is verlopen" in response.content.decode()
+
+
+def _page_after_a_login_elsewhere(client, page):
+    """The form's page opened, then a login in another tab: Django's login gives the
+    browser a new CSRF secret (rotate_token), so the page's token no longer matches."""
+    html = client.get(page).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    client.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
+    return token
+
+
+def test_a_form_from_before_a_login_elsewhere_says_what_to_do(production, db, parent_a, pupil_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(parent_a)
+    page = f"/toestemming/kind/{pupil_a.pk}/"
+    token = _page_after_a_login_elsewhere(client, page)
+    data = {"csrfmiddlewaretoken": token, f"c-{purpose('website').pk}-photo": "yes"}
+    response = client.post(page, data, HTTP_REFERER="http://testserver" + page)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Er is niets opgeslagen" in html
+    assert "in een ander venster of tabblad bent in- of uitgelogd" in html
+    assert "knop Terug van uw browser" in html
+    assert "U bent nu ingelogd als ouder.a@example.org" in html  # a shared tablet
+    assert f'href="{page}"' in html
+    assert "kort nadat het is getoond" not in html  # a token has no time limit
+    assert "no-store" in response["Cache-Control"]
+    assert not ConsentEvent.objects.exists()
+
+
+def test_an_expired_form_links_no_other_sites_page(production, db, parent_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(parent_a)
+    response = client.post("/toestemming/kinderen/", HTTP_REFERER="https://evil.example/x")
+    html = response.content.decode()
+    assert 'href="/"' in html and "evil.example" not in html
+
+
+def test_an_expired_form_without_a_login_names_nobody(production, db):
+    response = Client(enforce_csrf_checks=True).post("/toestemming/kinderen/")
+    assert response.status_code == 403
+    assert "ingelogd als" not in response.content.decode()
 
 
 def test_it_renders_403_and_500_in_dutch(production, db):

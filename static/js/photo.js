@@ -33,21 +33,32 @@
       method: "POST",
       body: data,
       credentials: "same-origin",
-      headers: {"X-Requested-With": "fetch"}
+      headers: {"X-Requested-With": "fetch"},
+      redirect: "manual"
     }).then(function (response) {
-      if (response.redirected) {
-        // the session ended (the login page, with this page as next): go there, as the
-        // plain form would; showing its HTML in place showed nothing at all
-        window.location.assign(response.url);
+      if (response.type === "opaqueredirect") {
+        // the session ended: this page again goes to the login page (back here after it),
+        // which says that what was sent was not saved. Not followed by fetch: that read
+        // the login page, and its message with it, before the person saw it.
+        window.location.assign(window.location.href);
         return;
       }
       var type = response.headers.get("Content-Type") || "";
       if (response.ok && type.indexOf("image/") === 0) {
         return response.blob().then(function (blob) { save(blob, response); });
       }
-      return response.text().then(function (html) { showPage(html, submitter.value); });
+      return response.text().then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        if (!page.getElementById("photo-errors")) {
+          // not this page (the expired-form page after a login in another tab, "try
+          // again"): the plain round trip shows it, as without scripts
+          plainSubmit(submitter);
+          return;
+        }
+        showPage(page, submitter.value);
+      });
     }).catch(function () {
-      form.submit();  // network trouble: fall back to the plain round trip
+      plainSubmit(submitter);  // network trouble: fall back to the plain round trip
     }).then(function () {
       submitter.disabled = false;
       form.removeAttribute("aria-busy");
@@ -69,8 +80,16 @@
   // The focus goes to what the step said: an error, else after a preview its verdict
   // (above step 2's heading, and a status region new in the page, which a screen reader
   // does not read out by itself), else after "Show the result" the result.
-  function showPage(html, action) {
-    var page = new DOMParser().parseFromString(html, "text/html");
+  function plainSubmit(submitter) {
+    var action = document.createElement("input");  // form.submit() sends no button
+    action.type = "hidden";
+    action.name = "action";
+    action.value = submitter.value;
+    form.appendChild(action);
+    form.submit();
+  }
+
+  function showPage(page, action) {
     swap("photo-errors", page);
     swap("photo-step2", page);
     setUp();
