@@ -7,6 +7,12 @@ import re
 import time_machine
 from django.urls import reverse
 
+from consent.models import TakedownTask
+from consent.services import publication_check_create
+from consent.tests.helpers import decide, purpose
+from schools.models import StaffMembership
+from schools.services import teacher_remove
+
 # 10:00 in Amsterdam, in school year 2026-2027 (the cast's groups are of that year)
 IN_THE_SCHOOL_YEAR = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
 # the first Monday of the next school year, before its pupil list was imported
@@ -43,3 +49,56 @@ def test_a_school_without_pupils_is_told_to_import_them_not_about_groups(login, 
         text = _text(_home(login(director_a)))
     assert "Er zijn nog geen leerlingen: importeer eerst de leerlingen." in text
     assert "Er zijn nog geen groepen" not in text
+
+
+def _takedown_handed_to_director(teacher_a, director_a, parent_a, pupil_a):
+    """A publication of teacher_a's that lost pupil_a (a parent's "nee"), then teacher_a
+    left: the task went to director_a (their open tasks go to the school's leaders)."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    check = publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    teacher_remove(membership=StaffMembership.objects.get(user=teacher_a), by=director_a)
+    assert TakedownTask.objects.get().assigned_to == director_a
+    return check
+
+
+def test_the_homes_takedown_link_says_what_to_do_and_then_that_it_was_done(
+    login, director_a, teacher_a, parent_a, pupil_a
+):
+    check = _takedown_handed_to_director(teacher_a, director_a, parent_a, pupil_a)
+    client = login(director_a)
+    check_url = reverse("consent:check", args=[check.pk])
+    assert f'href="{check_url}"' in _home(client)  # "1 publicatie moet nog worden verwijderd"
+
+    page = _text(client.get(check_url).content.decode())
+    assert "Offline halen ! Te doen: Sem Bakker. Toegewezen aan Directeur.A" in page
+    assert "Haal het offline en meld het als gedaan" in page
+    html = client.get(check_url).content.decode()
+    assert f'href="{reverse("consent:takedowns")}">Haal het offline' in html
+
+    task = TakedownTask.objects.get()
+    client.post(reverse("consent:takedown_done", args=[task.pk]))
+    assert f'href="{check_url}"' not in _home(client)  # the number went down at once
+    page = _text(client.get(check_url).content.decode())
+    assert "✓ Afgehandeld: Sem Bakker." in page
+    assert "Offline gehaald op" in page
+    assert "Haal het offline en meld het als gedaan" not in page
+
+
+def test_a_colleagues_takedown_names_who_has_it_and_a_board_member_gets_no_link(
+    login, director_a, teacher_a, parent_a, pupil_a, board
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    check = publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+    )
+    decide(pupil_a, parent_a, "website", "photo", False)
+    url = reverse("consent:check", args=[check.pk])
+    page = _text(login(director_a).get(url).content.decode())
+    assert "Te doen: Sem Bakker. Toegewezen aan Juf.A" in page
+    assert "Haal het offline en meld het als gedaan" in page  # a director may close it
+    page = _text(login(board).get(url).content.decode())
+    assert "Te doen: Sem Bakker. Toegewezen aan Juf.A" in page
+    assert "Haal het offline en meld het als gedaan" not in page  # not the board's task
