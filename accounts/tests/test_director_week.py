@@ -7,10 +7,11 @@ import re
 import time_machine
 from django.urls import reverse
 
-from consent.models import TakedownTask
-from consent.services import publication_check_create
+from conftest import make_pupil
+from consent.models import ReviewRound, TakedownTask
+from consent.services import publication_check_create, review_confirm_unchanged
 from consent.tests.helpers import decide, purpose
-from schools.models import StaffMembership
+from schools.models import Guardianship, StaffMembership
 from schools.services import teacher_remove
 
 # 10:00 in Amsterdam, in school year 2026-2027 (the cast's groups are of that year)
@@ -102,3 +103,25 @@ def test_a_colleagues_takedown_names_who_has_it_and_a_board_member_gets_no_link(
     page = _text(login(board).get(url).content.decode())
     assert "Te doen: Sem Bakker. Toegewezen aan Juf.A" in page
     assert "Haal het offline en meld het als gedaan" not in page  # not the board's task
+
+
+def test_the_review_rounds_count_on_coverage_is_of_current_pupils_and_gezag_holders(
+    login, director_a, school_a, group_a1, parent_a, pupil_a, code_parent
+):
+    """The coverage page counts current pupils and their gezag-holders; its review round
+    line counted every confirmation ever given, of a pupil who left since and by a parent
+    whose gezag ended too."""
+    leaver = make_pupil(school_a, group_a1, "1009", "Lot", "Weg")
+    Guardianship.objects.create(user=parent_a, pupil=leaver, has_parental_authority=True)
+    review_round = ReviewRound.objects.create(
+        school=school_a, school_year="2026-2027", opened_by=director_a
+    )
+    for user, pupil in [(parent_a, pupil_a), (code_parent, pupil_a), (parent_a, leaver)]:
+        review_confirm_unchanged(review_round=review_round, user=user, pupil=pupil)
+    leaver.left_on = datetime.date(2026, 11, 20)
+    leaver.save()
+    Guardianship.objects.filter(user=code_parent).update(has_parental_authority=False)
+
+    with time_machine.travel(IN_THE_SCHOOL_YEAR, tick=True):
+        html = login(director_a).get(reverse("consent:coverage", args=[school_a.code]))
+    assert "1 bevestiging van ongewijzigde keuzes" in _text(html.content.decode())
