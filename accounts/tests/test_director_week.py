@@ -7,7 +7,7 @@ import re
 import time_machine
 from django.urls import reverse
 
-from conftest import make_pupil
+from conftest import make_pupil, make_staff
 from consent.models import ReviewRound, TakedownTask
 from consent.services import publication_check_create, review_confirm_unchanged
 from consent.tests.helpers import decide, purpose
@@ -125,3 +125,31 @@ def test_the_review_rounds_count_on_coverage_is_of_current_pupils_and_gezag_hold
     with time_machine.travel(IN_THE_SCHOOL_YEAR, tick=True):
         html = login(director_a).get(reverse("consent:coverage", args=[school_a.code]))
     assert "1 bevestiging van ongewijzigde keuzes" in _text(html.content.decode())
+
+
+def test_a_director_of_two_schools_reads_the_school_of_each_own_takedown(
+    login, director_a, teacher_a, parent_a, pupil_a, school_b, group_b1, parent_b, pupil_b
+):
+    """The home's "publicaties offline halen" and the takedowns page list the director's own
+    tasks of every school: each names its school, or two schools' tasks read as one's."""
+    StaffMembership.objects.create(user=director_a, school=school_b, role="director")
+    teacher_b = make_staff("juf.b@example.org", "teacher", school_b, [group_b1])
+    _takedown_handed_to_director(teacher_a, director_a, parent_a, pupil_a)
+    decide(pupil_b, parent_b, "website", "video", True)
+    publication_check_create(
+        user=teacher_b, purpose=purpose("website"), media_type="video", pupils=[pupil_b]
+    )
+    decide(pupil_b, parent_b, "website", "video", False)
+    teacher_remove(membership=StaffMembership.objects.get(user=teacher_b), by=director_a)
+    client = login(director_a)
+
+    home = _text(_home(client))
+    assert "2 publicaties offline halen" in home
+    assert "OBS De Vlindertuin · Sociale media van de school · foto" in home
+    assert "OBS Het Zwanenhof · Website van de school · film" in home
+    page = _text(client.get(reverse("consent:takedowns")).content.decode())
+    for line in [
+        "OBS De Vlindertuin · Sociale media van de school · foto · gecontroleerd door Juf.A",
+        "OBS Het Zwanenhof · Website van de school · film · gecontroleerd door Juf.B",
+    ]:
+        assert line in page

@@ -402,7 +402,7 @@ def takedowns(request):
     tasks = (
         TakedownTask.objects.filter(assigned_to=request.user)
         .select_related("publication_check__purpose", "publication_check__checked_by")
-        .select_related("pupil", "done_by")
+        .select_related("publication_check__school", "pupil", "done_by")
         # open first: PostgreSQL sorts NULL last in ascending order, SQLite first
         .order_by(F("done_at").asc(nulls_first=True), "-created_at", "-id")
     )
