@@ -60,6 +60,9 @@ class SchoolAttention:
     # schools, schools.staffing.untaught_group_count)
     untaught_groups: int = 0
     untaught_next_year: int = 0  # the same for next school year, in June and July
+    # False: no group of this school year yet (a new school year before this year's pupil
+    # list was imported; the director's home only, read with the schools)
+    has_groups: bool = True
     # current pupils and no review round of this school year yet (the director's home only,
     # read with the schools: consent.reports.review_round_due)
     review_round_due: bool = False
@@ -84,7 +87,13 @@ class SchoolAttention:
             or self.untaught_groups
             or self.untaught_next_year
             or self.review_round_due
+            or self.groups_missing
         )
+
+    @property
+    def groups_missing(self) -> bool:
+        """Pupils, but no group of this school year: the list is still to be imported."""
+        return bool(self.pupil_count) and not self.has_groups
 
 
 @dataclass
@@ -238,6 +247,7 @@ def attention_overview(
             s.pk in with_director,
             untaught_groups=getattr(s, "untaught_groups", 0),
             untaught_next_year=getattr(s, "untaught_next_year", 0),
+            has_groups=getattr(s, "has_groups", True),
             review_round_due=getattr(s, "review_round_due", False),
         )
         for s in schools

@@ -31,7 +31,7 @@ from accounts.roles import home_url_name
 from consent.reports import review_round_due
 from schools.access import children_of, require_role, taught_groups
 from schools.models import School, StaffMembership
-from schools.staffing import staffing_years, untaught_group_count
+from schools.staffing import has_groups_of, staffing_years, untaught_group_count
 
 Role = StaffMembership.Role
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def home_director(request):
     # this school year, and in June and July the next one, whose groups a list imported
     # for next year fills at once (schools.staffing.staffing_years)
     year, *next_year = staffing_years(timezone.localdate())
-    counts = {"untaught_groups": untaught_group_count(year)}
+    counts = {"untaught_groups": untaught_group_count(year), "has_groups": has_groups_of(year)}
     if next_year:
         counts["untaught_next_year"] = untaught_group_count(next_year[0])
     schools = (

@@ -132,3 +132,10 @@ def untaught_group_count(year: str) -> Coalesce:
         .values("count")
     )
     return Coalesce(Subquery(untaught, output_field=IntegerField()), Value(0))
+
+
+def has_groups_of(year: str) -> Exists:
+    """For School.objects.annotate(): whether the school has any group of `year`. In a new
+    school year none exists until this year's pupil list is imported; until then the
+    pupils are still in last year's groups and no teacher can be linked to this year's."""
+    return Exists(Group.objects.filter(school_id=OuterRef("pk"), school_year=year))

@@ -20,9 +20,10 @@ register = template.Library()
 
 @register.inclusion_tag("consent/includes/teacher_takedowns.html")
 def open_takedowns(user):
-    """The teacher's open takedowns, one per publication, for their home page."""
+    """The user's own open takedowns, one per publication, for their home page; each names
+    its school (a director of two schools, a teacher at two: the count is of all of them)."""
     tasks = TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).select_related(
-        "publication_check__purpose"
+        "publication_check__purpose", "publication_check__school"
     )
     return {"takedowns": [picture[0] for picture in by_picture(tasks)]}
 

@@ -317,16 +317,17 @@ def test_the_check_page_says_when_consent_went_since_the_check(
     )
     check = PublicationCheck.objects.get()
     url = reverse("consent:check", args=[check.pk])
-    # Above 8, on purpose: the page's own 6 (user, memberships, the check, its pupils, a
-    # newer check, the protocol's cited article) and 3 for consent as it is now (the
-    # channel's text and meaning baseline, the gezag-holders, their answers), read while
-    # someone who appears was allowed, so that a stored "yes" is never shown as today's
-    # answer. It does not grow with the pupils.
-    with django_assert_num_queries(9):
+    # Above 8, on purpose: the page's own 7 (user, memberships, the check, its pupils, a
+    # newer check, its takedown tasks with their pupils and people, the protocol's cited
+    # article) and 3 for consent as it is now (the channel's text and meaning baseline,
+    # the gezag-holders, their answers), read while someone who appears was allowed, so
+    # that a stored "yes" is never shown as today's answer. It does not grow with the
+    # pupils.
+    with django_assert_num_queries(10):
         assert "De toestemming is gewijzigd" not in client.get(url).content.decode()
 
     decide(pupil_a, parent_a, "website", "photo", False)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(url).content.decode()
 
     assert "verdict--yes" in page  # the evidence stays as it was

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,11 +82,23 @@ def coverage(request, code):
         "coverage": school_coverage(school, inputs),
         "history": coverage_history(school, inputs=inputs),
         "review_round": ReviewRound.objects.filter(school=school, school_year=year)
-        .annotate(confirmation_count=Count("confirmations"))
+        .annotate(confirmation_count=_current_confirmations())
         .first(),
         "can_act": acts_for_school(request.user, school.pk),
     }
     return render(request, "consent/coverage.html", context)
+
+
+def _current_confirmations() -> Count:
+    """A review round's confirmations that still stand as the rest of the page counts: for
+    a current pupil, by a parent who still holds gezag (not one for a pupil who left since,
+    nor one by a parent whose gezag ended)."""
+    still = Q(
+        confirmations__pupil__left_on__isnull=True,
+        confirmations__pupil__guardianships__user=F("confirmations__user"),
+        confirmations__pupil__guardianships__has_parental_authority=True,
+    )
+    return Count("confirmations", filter=still, distinct=True)
 
 
 def _export_name(school, ext: str) -> str:

@@ -42,6 +42,7 @@ from schools.access import (
     groups_of_schools,
     has_role,
     is_staff_member,
+    own_directed_school_ids,
     pupils_for_staff,
     require_role,
     sees_all_schools,
@@ -319,8 +320,28 @@ def _check_page(request, check, form=None, status=200):
         "newer": newer,
         "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
         "photo_check": can_adjust and _photo_check_continues(request.user, check),
+        "takedowns": _check_takedowns(request.user, check),
     }
     return render(request, "consent/check_detail.html", context, status=status)
+
+
+def _check_takedowns(user, check) -> list[list[TakedownTask]]:
+    """The publication's takedown tasks, one card per state (`by_picture`): still open, with
+    whom (`assignees`) and whether the user can close it on the takedowns page
+    (`can_close`: theirs, or of a school they direct), or how it was closed. The director's
+    home links a publication still to take down here; once it is done, this says so and by
+    whom. One query."""
+    tasks = check.takedowns.select_related("pupil", "assigned_to", "done_by")
+    pictures = by_picture(tasks.order_by("created_at", "id"))
+    directs = check.school_id in own_directed_school_ids(user)
+    for picture in pictures:
+        first = picture[0]
+        names = {t.assigned_to.full_name or t.assigned_to.email: None for t in picture}
+        first.assignees = ", ".join(names)
+        first.can_close = first.is_open and (
+            directs or any(t.assigned_to_id == user.pk for t in picture)
+        )
+    return pictures
 
 
 def _consent_gone_since(check, verdicts) -> list:
@@ -381,7 +402,7 @@ def takedowns(request):
     tasks = (
         TakedownTask.objects.filter(assigned_to=request.user)
         .select_related("publication_check__purpose", "publication_check__checked_by")
-        .select_related("pupil", "done_by")
+        .select_related("publication_check__school", "pupil", "done_by")
         # open first: PostgreSQL sorts NULL last in ascending order, SQLite first
         .order_by(F("done_at").asc(nulls_first=True), "-created_at", "-id")
     )
