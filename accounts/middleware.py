@@ -145,4 +145,6 @@ def form_page(request) -> str:
     if not referer or not allowed:
         return ""
     parts = urlsplit(referer)
+    if not parts.path.startswith("/") or parts.path.startswith(("//", "/\\")):
+        return ""  # "//evil.example/x", a path of ours, is another host in an href
     return f"{parts.path}?{parts.query}" if parts.query else parts.path

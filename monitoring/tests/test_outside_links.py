@@ -158,8 +158,9 @@ def test_it_links_outside_only_through_the_outside_url_filter():
     # menu items, banners, and the other ways to confirm who you are (allauth's
     # get_reauthentication_methods: reverse()d addresses of the portal); allauth's button
     # element (templates/allauth/elements/button.html), whose href allauth's own templates
-    # fill with {% url %} addresses
-    internal = {"item.url", "banner.url", "alternative.url", "attrs.href"}
+    # fill with {% url %} addresses; the expired-form page's way back to the form
+    # (accounts.middleware.form_page: a path of this host from the Referer, or nothing)
+    internal = {"item.url", "banner.url", "alternative.url", "attrs.href", "back"}
     offenders = []
     for path in Path(settings.BASE_DIR, "templates").rglob("*.html"):
         text = path.read_text()

@@ -82,6 +82,16 @@ def test_an_expired_form_links_no_other_sites_page(production, db, parent_a):
     assert 'href="/"' in html and "evil.example" not in html
 
 
+@pytest.mark.parametrize("path", ["//evil.example/x", "/\\evil.example/x", "///evil.example"])
+def test_an_expired_form_links_no_other_site_through_a_path_of_ours(production, db, path):
+    """A page of this host whose path reads as another host in an href ("//evil.example")."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/toestemming/kinderen/", HTTP_REFERER="http://testserver" + path)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert 'href="/"' in html and "evil.example" not in html
+
+
 def test_an_expired_form_without_a_login_names_nobody(production, db):
     response = Client(enforce_csrf_checks=True).post("/toestemming/kinderen/")
     assert response.status_code == 403
