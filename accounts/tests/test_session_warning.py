@@ -3,6 +3,7 @@ session limits make of it: GET tells the seconds left and is not activity (sever
 ask it), POST ("Stay logged in") is, and never moves the absolute limit. The clock is
 moved with time-machine."""
 
+import re
 import time
 
 import pytest
@@ -119,3 +120,21 @@ def test_it_refuses_a_post_without_the_csrf_token(teacher_a):
     client = Client(enforce_csrf_checks=True)
     client.force_login(teacher_a)
     assert client.post(URL).status_code == 403
+
+
+def test_it_tells_a_staff_page_the_seconds_left(login, teacher_a, clock):
+    client = login(teacher_a)
+    clock.shift(45)  # less than a minute: the page's request does not write "last seen"
+    page = client.get(reverse("accounts:home_teacher")).content.decode()
+    dialog = re.search(r'<dialog id="session-warning"[^>]*>', page).group(0)
+    assert 'data-idle-left="1755"' in dialog
+    assert 'data-warn-before="120"' in dialog
+    assert 'role="alertdialog"' in dialog
+    assert "/static/js/session-warning.js" in page
+    assert "U wordt over 2 minuten uitgelogd omdat u een tijd niets heeft verstuurd." in page
+    assert "Ingelogd blijven" in page
+
+
+def test_it_gives_a_parents_page_no_warning(login, parent_a):
+    page = login(parent_a).get(reverse("consent:my_children")).content.decode()
+    assert "session-warning" not in page
