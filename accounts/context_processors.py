@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -5,6 +7,7 @@ from accounts import page_scalars
 from accounts.middleware import session_has_totp
 from accounts.navigation import navigation_for
 from accounts.roles import requires_mfa
+from accounts.security_middleware import seconds_left
 
 
 def navigation(request) -> dict:
@@ -33,3 +36,14 @@ def waiting_for_totp(request) -> bool:
     first: no query for staff whose TOTP this session saw, nor for parents."""
     user = request.user
     return user.is_authenticated and requires_mfa(user) and not session_has_totp(request)
+
+
+def session_warning(request) -> dict:
+    """For staff, whose sessions end after a time without a request: the seconds left, for
+    the warning base.html includes (static/js/session-warning.js). Parents get none."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not requires_mfa(user):
+        return {}
+    warning = settings.STAFF_SESSION_WARNING_SECONDS
+    left = seconds_left(request.session, now=time.time())
+    return {"session_left": {**left, "warning": warning, "minutes": max(1, round(warning / 60))}}

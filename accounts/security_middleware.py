@@ -8,7 +8,9 @@ after STAFF_SESSION_IDLE_SECONDS (30 min) without a request; a parent's after
 PARENT_SESSION_MAX_SECONDS (12 h), or PARENT_REMEMBERED_MAX_SECONDS (30 days) when they
 ticked "remember me" on the login form. A person who is staff anywhere gets the staff rule,
 and so does an admin user (who reads every pupil in the admin): the people who must use
-TOTP (accounts.roles.requires_mfa).
+TOTP (accounts.roles.requires_mfa). Staff pages warn before either limit ends the session
+(static/js/session-warning.js, accounts.views.session_status): asking the seconds left with
+GET on that endpoint is not a request that counts, so the warning's checks keep no one in.
 """
 
 import time
@@ -21,6 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
+from accounts.navigation import url_for
 from accounts.roles import requires_mfa
 
 STARTED, SEEN = "opo_session_started", "opo_session_seen"
@@ -87,6 +90,13 @@ def session_expired(*, session, staff: bool, now: float) -> bool:
     return now - started > limit
 
 
+def seconds_left(session, *, now: float) -> dict[str, int]:
+    """A staff session's whole seconds until its idle limit and until its absolute limit."""
+    idle = settings.STAFF_SESSION_IDLE_SECONDS - (now - session.get(SEEN, now))
+    most = settings.STAFF_SESSION_MAX_SECONDS - (now - session.get(STARTED, now))
+    return {"idle": max(0, int(idle)), "max": max(0, int(most))}
+
+
 def session_start(*, request, user) -> None:
     """Stamp a new login (receiver of user_logged_in): no extra write on later requests."""
     now = time.time()
@@ -108,7 +118,8 @@ class SessionLimitsMiddleware:
                 if request.method != "POST":  # a POST's message: LoginAfterFormMiddleware
                     messages.info(request, _("Your session has ended. Please log in again."))
                 return redirect_to_login(request.get_full_path())
-            self._touch(request.session, staff=staff, now=now)
+            if not _asks_seconds_left(request):
+                self._touch(request.session, staff=staff, now=now)
         return self.get_response(request)
 
     @staticmethod
@@ -120,3 +131,9 @@ class SessionLimitsMiddleware:
         if staff and session.get_expiry_age() > settings.STAFF_SESSION_IDLE_SECONDS:
             # The cookie and the stored session end with the idle limit too.
             session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+
+
+def _asks_seconds_left(request) -> bool:
+    """The session warning's check (GET, several tabs each): not activity, else the
+    warning would keep an idle session alive. Its POST, "Stay logged in", is."""
+    return request.method in ("GET", "HEAD") and request.path == url_for("account_session")

@@ -1,4 +1,5 @@
 import logging
+import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account import views as allauth_views
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import set_language
 
 from accounts import reauthentication
@@ -27,7 +28,8 @@ from accounts.attention import attention_overview
 from accounts.board import board_home
 from accounts.languages import language_remember
 from accounts.middleware import form_page
-from accounts.roles import home_url_name
+from accounts.roles import home_url_name, requires_mfa
+from accounts.security_middleware import SEEN, seconds_left
 from consent.reports import review_round_due
 from schools.access import children_of, require_role, taught_groups
 from schools.models import School, StaffMembership
@@ -48,6 +50,23 @@ def health(request):
         log.warning("health: the database does not respond (%s)", type(error).__name__)
         return JsonResponse({"status": "fail"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def session_status(request):
+    """The session warning's endpoint (static/js/session-warning.js), staff only: GET
+    answers the seconds left until the idle and the absolute limit, and is not activity
+    (SessionLimitsMiddleware leaves it out); POST is "Stay logged in": activity, 204. The
+    absolute limit stays where it was. An ended session is sent to the login page, as
+    every request is, before this runs."""
+    if not requires_mfa(request.user):
+        raise Http404
+    now = time.time()
+    if request.method == "POST":
+        request.session[SEEN] = now  # exactly now: the middleware writes it once a minute
+        return HttpResponse(status=204)
+    return JsonResponse(seconds_left(request.session, now=now))
 
 
 def favicon(request):

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.session_warning",
             ],
         },
     },
@@ -456,6 +457,9 @@ PARENT_REMEMBERED_MAX_SECONDS = SESSION_COOKIE_AGE
 PARENT_SESSION_MAX_SECONDS = env_int("PARENT_SESSION_MAX_SECONDS", 12 * 3600, minimum=300)
 STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 3600, minimum=300)
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Staff pages warn this long before the idle or absolute limit ends the session (WCAG 2.2.1
+# asks for a warning with at least 20 s to act on it): static/js/session-warning.js.
+STAFF_SESSION_WARNING_SECONDS = env_int("STAFF_SESSION_WARNING_SECONDS", 120, minimum=20)
 
 # Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For. allauth's
 # rate limits key on the client address it finds there; 0 (default) uses REMOTE_ADDR.

@@ -31,6 +31,7 @@ urlpatterns = [
         name="account_reauthenticate_by_code",
     ),
     path("accounts/password/set/", account_views.password_set, name="account_set_password"),
+    path("accounts/sessie/", account_views.session_status, name="account_session"),
     path("accounts/", include("allauth.urls")),
     path("start/", include("accounts.urls")),
     # Apps

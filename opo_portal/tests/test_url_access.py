@@ -106,6 +106,8 @@ ACCESS = {
     # allauth's "set a password", asked again first (accounts.views.PasswordSetView); the
     # cast all have a password, so they are sent on to the change page.
     "account_set_password": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], REDIRECT))),
+    # The staff session warning's seconds left (static/js/session-warning.js).
+    "account_session": (None, staff_only("teacher", "director", "board", "privacy_officer")),
     "accounts:home_parent": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "accounts:home_teacher": (None, staff_only("teacher")),
     "accounts:home_director": (None, staff_only("director")),
