@@ -1,5 +1,7 @@
 """Small helpers for consent tests: decisions written the way the service writes them."""
 
+import re
+
 from consent.models import ConsentEvent, Purpose
 from consent.rules import consent_table, purpose_infos
 from consent.services import Answer, consent_decide
@@ -18,3 +20,12 @@ def state_of(pupil, code: str, media: str):
     pupil.refresh_from_db()
     infos = purpose_infos()
     return consent_table([pupil], infos).state(pupil.pk, purpose(code).pk, media)
+
+
+RANDOM_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def html_of(response) -> str:
+    """The page's HTML without its random tokens (CSRF: 64 letters and digits), for a
+    check that a pupil's name is absent: a token can hold "Sem" ("…n2SempV…")."""
+    return RANDOM_TOKEN.sub("", response.content.decode())

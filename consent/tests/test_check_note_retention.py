@@ -14,7 +14,7 @@ from consent.services import (
     check_notes_erase_for_pupil,
     publication_check_create,
 )
-from consent.tests.helpers import decide, purpose
+from consent.tests.helpers import decide, html_of, purpose
 from schools.models import Guardianship, Pupil
 from schools.tasks import erase_left_pupils
 
@@ -106,8 +106,8 @@ def test_it_keeps_the_check_and_its_rows_so_a_later_no_still_takes_the_photo_dow
     task = TakedownTask.objects.get(reason="answer")
     assert (task.publication_check_id, task.pupil_id) == (check.pk, pupil_a2.pk)
     client = login(director_a)
-    takedowns = client.get(reverse("consent:takedowns")).content.decode()
-    detail = client.get(reverse("consent:check", args=[check.pk])).content.decode()
+    takedowns = html_of(client.get(reverse("consent:takedowns")))
+    detail = html_of(client.get(reverse("consent:check", args=[check.pk])))
     assert "omschrijving gewist na de bewaartermijn" in takedowns
     assert "Omschrijving gewist op 1 augustus 2026" in detail
     assert "musical" not in takedowns + detail and "Sem" not in takedowns + detail

@@ -15,6 +15,7 @@ from PIL import Image, ImageStat
 from conftest import make_pupil
 from consent.photo import testkit
 from consent.photo.cleaning import MESSAGES
+from consent.tests.helpers import html_of
 
 URL = "/foto/"
 
@@ -107,14 +108,14 @@ def test_it_offers_the_four_photo_formats(login, teacher_a):
 
 
 def test_it_lists_only_the_teachers_own_pupils(login, teacher_a, pupil_a, pupil_a2, pupil_b):
-    html = login(teacher_a).get(URL).content.decode()
+    html = html_of(login(teacher_a).get(URL))
     assert "Sem Bakker (groep 5)" in html
     assert "Roos" not in html
     assert "Bram" not in html
 
 
 def test_it_lists_the_whole_school_for_a_director(login, director_a, pupil_a, pupil_a2, pupil_b):
-    html = login(director_a).get(URL).content.decode()
+    html = html_of(login(director_a).get(URL))
     assert "Sem Bakker" in html
     assert "Roos Vries" in html
     assert "Bram" not in html

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from consent.models import ConsentEvent, PublicationCheck
 from consent.services import publication_check_create
-from consent.tests.helpers import purpose
+from consent.tests.helpers import html_of, purpose
 
 
 def test_it_hides_the_record_on_behalf_page_of_a_child_elsewhere(login, director_parent, pupil_a):
@@ -143,8 +143,8 @@ def test_it_lists_only_a_teaching_privacy_officers_own_groups_on_the_check_page(
     login, privacy_officer_teacher, group_a1, group_b1, pupil_a, pupil_b
 ):
     client = login(privacy_officer_teacher)
-    html = client.get(reverse("consent:check_new")).content.decode()
+    html = html_of(client.get(reverse("consent:check_new")))
     assert f'value="{group_b1.pk}"' in html or f"group={group_b1.pk}" in html
     assert f"group={group_a1.pk}" not in html and "Sem" not in html
     other = client.get(reverse("consent:check_new"), {"group": group_a1.pk})
-    assert other.status_code == 404 and "Sem" not in other.content.decode()
+    assert other.status_code == 404 and "Sem" not in html_of(other)

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from consent.tests.helpers import html_of
 from monitoring import notifications, reports
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 
@@ -125,7 +126,7 @@ def test_it_keeps_a_director_to_their_own_school_report(login, director_b, histo
         reverse("monitoring:report") + "?school=vlindertuin&month=2026-11"
     )
     assert response.status_code == 404  # out of reach, as another school's code in a path
-    assert "Sem" not in response.content.decode()
+    assert "Sem" not in html_of(response)
 
 
 def test_it_rejects_a_bad_month(login, director_a, history):
