@@ -220,7 +220,7 @@ def test_a_second_click_racing_the_first_to_open_the_review_round_gets_a_message
     assert response.status_code == 302
     assert ReviewRound.objects.count() == 1
     page = client.get(response.url).content.decode()
-    assert "De controleronde voor dit schooljaar is al geopend." in page
+    assert "De jaarronde voor dit schooljaar is al geopend." in page
 
 
 def test_the_reminder_preview_counts_only_the_parents_the_send_emails(
