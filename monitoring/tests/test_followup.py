@@ -100,13 +100,13 @@ def test_it_closes_a_new_case_when_its_only_flag_is_dismissed(source, school_a, 
 
 def test_it_moves_a_case_through_planned_held_closed(school_a, teacher_a):
     case = make_case(school_a)
-    day = datetime.date(2026, 11, 12)
-    services.followup_update(  # planned on 5 November
+    day = timezone.localdate() - datetime.timedelta(days=7)  # held a week ago
+    services.followup_update(  # planned a week before that
         case=case,
         status="conversation_planned",
         assigned_to=teacher_a,
         planned_for=day,
-        now=datetime.datetime(2026, 11, 5, 9, 0, tzinfo=datetime.UTC),
+        now=timezone.now() - datetime.timedelta(days=14),
     )
     services.followup_update(
         case=case, status="conversation_held", assigned_to=teacher_a, held_on=day
@@ -122,7 +122,9 @@ def test_it_moves_a_case_through_planned_held_closed(school_a, teacher_a):
 def test_it_refuses_to_skip_from_new_to_closed(school_a):
     case = make_case(school_a)
     with pytest.raises(ValidationError):
-        services.followup_update(case=case, status="closed", held_on=datetime.date(2026, 11, 1))
+        services.followup_update(
+            case=case, status="closed", held_on=timezone.localdate() - datetime.timedelta(days=1)
+        )
 
 
 def test_it_needs_a_date_for_a_planned_conversation(school_a):
