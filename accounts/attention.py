@@ -12,8 +12,14 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from consent.models import MediaType, ReminderSent, TakedownTask
-from consent.reports import PupilRow, answer_rows, gezag_names, pupil_rows
+from consent.models import MediaType, ReminderSent, ReviewRound, TakedownTask
+from consent.reports import (
+    PupilRow,
+    answer_rows,
+    gezag_names,
+    pupil_rows,
+    review_rounds_with_progress,
+)
 from consent.rules import State, answers_state, latest_answers, purpose_infos
 from consent.services import reminded_since
 from monitoring.models import SOURCE_FAILING, FollowUp, Source
@@ -66,6 +72,9 @@ class SchoolAttention:
     # current pupils and no review round of this school year yet (the director's home only,
     # read with the schools: consent.reports.review_round_due)
     review_round_due: bool = False
+    # this school year's round once opened, with its `confirmation_count` (the director's
+    # home only: consent.reports.review_rounds_with_progress, as the coverage page reads it)
+    review_round: ReviewRound | None = None
 
     @property
     def waiting_pupils(self) -> int:
@@ -229,12 +238,25 @@ def failing_sources(school_ids, *, foundation: bool):
     return failing.order_by("-consecutive_failures", "name")
 
 
+def _add_review_rounds(by_school: dict[int, SchoolAttention], year: str) -> None:
+    """This school year's review rounds opened, with how many parents confirmed. 1 query."""
+    for review_round in review_rounds_with_progress(year).filter(school_id__in=list(by_school)):
+        by_school[review_round.school_id].review_round = review_round
+
+
 def attention_overview(
-    schools, *, foundation: bool = False, directed: bool = False, now=None
+    schools,
+    *,
+    foundation: bool = False,
+    directed: bool = False,
+    review_year: str | None = None,
+    now=None,
 ) -> Overview:
     """What needs attention in these schools. `foundation` adds sources of no one school;
     `directed`: every school is known to have a director (the director's own home, whose
-    schools are those the logged-in, active user directs), one query fewer."""
+    schools are those the logged-in, active user directs), one query fewer. `review_year`:
+    the progress of that school year's review rounds too (the director's home), one
+    query more."""
     now = now or timezone.now()
     schools = list(schools)
     if directed:
@@ -258,6 +280,8 @@ def attention_overview(
     _add_consent(by_school, now)
     _add_work(by_school)
     _add_protocol(by_school)
+    if review_year is not None:
+        _add_review_rounds(by_school, review_year)
     for source in failing_sources(list(by_school), foundation=foundation):
         if source.school_id is None:
             overview.foundation_sources.append(source)

@@ -128,7 +128,7 @@ def home_director(request):
         .distinct()
         .annotate(**counts, review_round_due=review_round_due(year))  # in the same query
     )
-    overview = attention_overview(schools, directed=True)
+    overview = attention_overview(schools, directed=True, review_year=year)
     context = {"overview": overview, "school_year": year}
     context["next_school_year"] = next_year[0] if next_year else None
     return render(request, "accounts/home_director.html", context)

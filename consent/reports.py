@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any, NamedTuple
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -701,3 +710,19 @@ def review_round_due(year: str) -> ExpressionWrapper:
     pupils = Pupil.objects.current().filter(school_id=OuterRef("pk"))
     opened = ReviewRound.objects.filter(school_id=OuterRef("pk"), school_year=year)
     return ExpressionWrapper(Exists(pupils) & ~Exists(opened), output_field=BooleanField())
+
+
+def review_rounds_with_progress(year: str):
+    """The review rounds of school year `year`, each with `confirmation_count`: its
+    confirmations that still stand as the coverage page counts the rest, for a current
+    pupil by a parent who still holds gezag (not one for a pupil who left since, nor one
+    by a parent whose gezag ended). The coverage page and the director's home both read
+    the figure here."""
+    still = Q(
+        confirmations__pupil__left_on__isnull=True,
+        confirmations__pupil__guardianships__user=F("confirmations__user"),
+        confirmations__pupil__guardianships__has_parental_authority=True,
+    )
+    return ReviewRound.objects.filter(school_year=year).annotate(
+        confirmation_count=Count("confirmations", filter=still, distinct=True)
+    )

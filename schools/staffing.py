@@ -10,6 +10,7 @@ check to another school's teacher makes no teacher of the group.
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.admin.models import DELETION, LogEntry
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -139,3 +140,26 @@ def has_groups_of(year: str) -> Exists:
     school year none exists until this year's pupil list is imported; until then the
     pupils are still in last year's groups and no teacher can be linked to this year's."""
     return Exists(Group.objects.filter(school_id=OuterRef("pk"), school_year=year))
+
+
+def removed_teacher_name(school: School, membership_id: int) -> str | None:
+    """Who held the membership `membership_id` of `school` that was ended (by
+    `schools.services.teacher_remove` or in the admin): the name in the admin's history of
+    its deletion, which records the membership as StaffMembership.__str__ gives it
+    ("<name> · <role> · <school>"). None when no membership of this school by that id was
+    removed: another school's, or none at all, stays out of reach. One query."""
+    suffix = f" · {school.name}"
+    entry = (
+        LogEntry.objects.filter(
+            content_type__app_label=StaffMembership._meta.app_label,
+            content_type__model=StaffMembership._meta.model_name,
+            object_id=str(membership_id),
+            action_flag=DELETION,
+            object_repr__endswith=suffix,
+        )
+        .order_by("-action_time")
+        .first()
+    )
+    if entry is None:
+        return None
+    return entry.object_repr.removesuffix(suffix).rsplit(" · ", 1)[0]

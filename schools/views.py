@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -32,7 +33,7 @@ from schools.services import (
     teacher_remove,
     teaching_links_save,
 )
-from schools.staffing import staffing_of, staffing_years
+from schools.staffing import removed_teacher_name, staffing_of, staffing_years
 from schools.uploads import MemoryUploadHandler
 
 Role = StaffMembership.Role
@@ -205,22 +206,37 @@ def _added_message(membership: StaffMembership, school, by) -> str:
 @login_required
 def staff_teacher_remove(request, code, pk):
     """End one teacher membership of the school, after a confirmation (GET asks, POST
-    does it). Another school's membership, a director's or none is a 404."""
+    does it). Another school's membership, a director's or none is a 404; one of this
+    school ended already (a second click) leads back to the staff page, saying so."""
     require_role(request.user, Role.DIRECTOR, Role.BOARD)
     school = get_school_for_acting(request.user, code)
     memberships = StaffMembership.objects.select_related("user", "school").defer("user__password")
-    membership = get_object_or_404(memberships, pk=pk, school=school, role=Role.TEACHER)
+    membership = memberships.filter(pk=pk, school=school, role=Role.TEACHER).first()
+    if membership is None:
+        return _removed_already(request, school, pk)
     if request.method == "POST":
         names = {"name": membership.user, "school": school.name}
         if teacher_remove(membership=membership, by=request.user):
             messages.success(request, _("%(name)s is no longer a teacher of %(school)s.") % names)
         else:
-            messages.info(
-                request, _("%(name)s had already been removed as a teacher of %(school)s.") % names
-            )
+            messages.info(request, ALREADY_REMOVED % names)
         return redirect("schools:staff_groups", code=school.code)
     context = {"school": school, "membership": membership}
     return render(request, "schools/staff_teacher_remove.html", context)
+
+
+ALREADY_REMOVED = gettext_lazy("%(name)s had already been removed as a teacher of %(school)s.")
+
+
+def _removed_already(request, school, pk):
+    """A second click on "verwijderen" after the first committed (a double click, Back and
+    send again, a second tab): the membership is gone, so the staff page says the teacher
+    was removed already. An id that was no membership of this school stays a 404."""
+    name = removed_teacher_name(school, pk)
+    if name is None:
+        raise Http404
+    messages.info(request, ALREADY_REMOVED % {"name": name, "school": school.name})
+    return redirect("schools:staff_groups", code=school.code)
 
 
 @never_cache

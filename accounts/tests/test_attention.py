@@ -193,7 +193,8 @@ def test_it_runs_the_same_number_of_queries_for_8_and_400_pupils(
 ):
     """Session, user, memberships and MFA come first; then per page a fixed set: for the
     homes schools, directors, pupils, purposes, gezag-holders, events, names, reminders,
-    takedowns, cases, protocol version, confirmation counts, failing sources."""
+    takedowns, cases, protocol version, confirmation counts, (the director's) review
+    rounds, failing sources."""
     user = request.getfixturevalue(cast_member)
     url = reverse(url_name, args=["vlindertuin"] if url_name == "consent:coverage" else [])
     client = login(user)
@@ -204,12 +205,12 @@ def test_it_runs_the_same_number_of_queries_for_8_and_400_pupils(
     fill_school(school_a, 392, start=8)
     fill_school(school_b, 392, start=8)
     assert Pupil.objects.filter(school=school_a).count() == 400
-    assert small <= 25  # 19 for the homes, 18 for coverage at the time of writing
+    assert small <= 25  # 20 and 19 for the homes, 18 for coverage at the time of writing
     assert _queries(client, url) == small
 
 
 @pytest.mark.parametrize("pupils", [8, 40])
-def test_it_shows_the_director_home_in_16_queries(
+def test_it_shows_the_director_home_in_17_queries(
     login, director_a, school_a, pupils, django_assert_num_queries
 ):
     fill_school(school_a, pupils)
@@ -221,12 +222,14 @@ def test_it_shows_the_director_home_in_16_queries(
     # that is not asked); consent: 4 pupils, 5 purposes with versions, 6 gezag-holders
     # with their names (for the rules and the reminder links alike), 7 events, 8 reminders
     # this week; work: 9 open takedowns, 10 open cases; protocol: 11 current version,
-    # 12 confirmation counts; 13 failing sources; 14 protocol banner and menu's open
-    # takedowns in one (accounts.page_scalars), 15–16 the director's own assigned
+    # 12 confirmation counts; 13 this school year's review rounds with their
+    # confirmations (the coverage page's figure, consent.reports
+    # .review_rounds_with_progress); 14 failing sources; 15 protocol banner and menu's
+    # open takedowns in one (accounts.page_scalars), 16–17 the director's own assigned
     # takedowns and cases. Above 8: this page
     # gathers what every app asks a director to act on, one read per kind of thing, each
     # for all the director's schools at once; the count does not grow with pupils or
     # schools.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert response.status_code == 200

@@ -333,3 +333,68 @@ def test_the_check_page_says_when_consent_went_since_the_check(
     assert "verdict--yes" in page  # the evidence stays as it was
     assert "De toestemming is gewijzigd sinds deze controle." in page
     assert f"{pupil_a.full_name} mag er niet meer op." in page
+
+
+WARNING = "Publiceer het zo niet; staat het al online, haal het dan offline."
+TAKEN_OFFLINE = "Het is offline gehaald (zie „Offline halen”); publiceer het zo niet opnieuw."
+
+
+def test_the_check_page_says_the_publication_was_taken_offline_once_its_takedown_is_done(
+    login, django_assert_num_queries, teacher_a, parent_a, pupil_a
+):
+    """The warning "haal het dan offline" stayed after the teacher had marked the takedown
+    for that "nee" done, beside its "Afgehandeld" line. Once it is done the page says the
+    publication was taken offline; an answer since (a "ja" again, then a "nee": it may have
+    been put back) warns again."""
+    from consent.models import TakedownTask
+
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(teacher_a)
+    client.post(
+        reverse("consent:check_new"),
+        {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk]},
+    )
+    url = reverse("consent:check", args=[PublicationCheck.objects.get().pk])
+    decide(pupil_a, parent_a, "website", "photo", False)
+    page = client.get(url).content.decode()
+    assert WARNING in page and TAKEN_OFFLINE not in page
+
+    task = TakedownTask.objects.get()
+    client.post(reverse("consent:takedown_done", args=[task.pk]))
+    # the page's 10 as before: the takedown tasks it shows already say when
+    with django_assert_num_queries(10):
+        page = client.get(url).content.decode()
+    assert WARNING not in page
+    assert "De toestemming is gewijzigd sinds deze controle." in page
+    assert f"{pupil_a.full_name} mag er niet meer op. {TAKEN_OFFLINE}" in page
+    assert "verdict--yes" in page  # the evidence stays as it was
+
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    page = client.get(url).content.decode()
+    assert WARNING in page and TAKEN_OFFLINE not in page
+
+
+def test_a_pupil_who_loses_consent_after_the_takedown_is_still_warned_about(
+    login, director_a, parent_a, pupil_a, pupil_a2, roos_parent
+):
+    """Sem's takedown is done; Roos's parent says "nee" afterwards: her name still comes
+    with "haal het dan offline", Sem's with "offline gehaald"."""
+    from consent.models import TakedownTask
+
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a2, roos_parent, "website", "photo", True)
+    client = login(director_a)
+    client.post(
+        reverse("consent:check_new"),
+        {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk, pupil_a2.pk]},
+    )
+    url = reverse("consent:check", args=[PublicationCheck.objects.get().pk])
+    decide(pupil_a, parent_a, "website", "photo", False)
+    client.post(reverse("consent:takedown_done", args=[TakedownTask.objects.get().pk]))
+    decide(pupil_a2, roos_parent, "website", "photo", False)
+
+    page = client.get(url).content.decode()
+
+    assert f"{pupil_a2.full_name} mag er niet meer op. Publiceer het zo niet" in page
+    assert f"{pupil_a.full_name} mag er niet meer op. {TAKEN_OFFLINE}" in page

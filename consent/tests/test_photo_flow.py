@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from conftest import at_the_same_moment, make_pupil, make_user, require_service
 from consent.models import PublicationCheck, TakedownTask
@@ -115,6 +116,24 @@ def test_it_refuses_a_download_when_consent_went_after_the_check(
     assert rows == {gijs.pk: "unrecognisable", mila.pk: "appears"}
     decide(mila, mila_parent, "sociale-media", "photo", False)
     assert TakedownTask.objects.filter(pupil=mila).get().publication_check == third
+
+
+def test_a_photo_checked_but_never_downloaded_is_still_taken_down_for(
+    login, teacher_a, gijs_mila, group_photo
+):
+    """Kept on purpose (DESIGN.md, Consent: "every stored check in which that pupil appears
+    becomes a takedown task"): the portal cannot tell a photo posted from one only checked
+    (the original may be posted without the page's download), so a step-1 check without a
+    download is taken down for like any check before posting, and its page warns."""
+    (gijs, gijs_parent), _mila = gijs_mila
+    client = login(teacher_a)
+    fields = _step1(client, group_photo, [gijs])
+
+    _no_from_the_parent(gijs, gijs_parent, None)
+
+    assert TakedownTask.objects.get().publication_check_id == fields["check"]
+    page = client.get(reverse("consent:check", args=[fields["check"]])).content.decode()
+    assert "Gijs Jansen mag er niet meer op. Publiceer het zo niet" in page
 
 
 def _second_browser(user) -> Client:

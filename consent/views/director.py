@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from consent.reports import (
     coverage_csv_bytes,
     coverage_inputs,
     coverage_table,
+    review_rounds_with_progress,
     school_coverage,
 )
 from consent.services import (
@@ -81,24 +81,10 @@ def coverage(request, code):
     context = {
         "coverage": school_coverage(school, inputs),
         "history": coverage_history(school, inputs=inputs),
-        "review_round": ReviewRound.objects.filter(school=school, school_year=year)
-        .annotate(confirmation_count=_current_confirmations())
-        .first(),
+        "review_round": review_rounds_with_progress(year).filter(school=school).first(),
         "can_act": acts_for_school(request.user, school.pk),
     }
     return render(request, "consent/coverage.html", context)
-
-
-def _current_confirmations() -> Count:
-    """A review round's confirmations that still stand as the rest of the page counts: for
-    a current pupil, by a parent who still holds gezag (not one for a pupil who left since,
-    nor one by a parent whose gezag ended)."""
-    still = Q(
-        confirmations__pupil__left_on__isnull=True,
-        confirmations__pupil__guardianships__user=F("confirmations__user"),
-        confirmations__pupil__guardianships__has_parental_authority=True,
-    )
-    return Count("confirmations", filter=still, distinct=True)
 
 
 def _export_name(school, ext: str) -> str:

@@ -1,5 +1,7 @@
 """Teachers: the class overview, the check before posting, takedown tasks."""
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +28,6 @@ from consent.models import MediaType, PublicationCheck, TakedownTask
 from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
 from consent.services import (
     CheckAdjustedAlready,
-    check_results,
     current_school_year,
     publication_check_adjust,
     publication_check_create,
@@ -312,15 +313,18 @@ def _check_page(request, check, form=None, status=200):
     verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
     newer = PublicationCheck.objects.filter(replaces=check).first()
     can_adjust = newer is None and check.checked_by_id == request.user.pk
+    takedowns = _check_takedowns(request.user, check)
+    gone = _consent_gone_since(check, verdicts, takedowns) if newer is None else GoneSince()
     context = {
         "check": check,
         "verdicts": verdicts,
         "verdict": verdict_text(check.purpose, check.media_type, verdicts),
-        "gone_since": _consent_gone_since(check, verdicts) if newer is None else [],
+        "gone_since": gone.to_take_down,
+        "taken_down_since": gone.taken_down,
         "newer": newer,
         "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
         "photo_check": can_adjust and _photo_check_continues(request.user, check),
-        "takedowns": _check_takedowns(request.user, check),
+        "takedowns": takedowns,
     }
     return render(request, "consent/check_detail.html", context, status=status)
 
@@ -344,21 +348,49 @@ def _check_takedowns(user, check) -> list[list[TakedownTask]]:
     return pictures
 
 
-def _consent_gone_since(check, verdicts) -> list:
-    """The pupils who appear in the publication and were allowed when the check was made
-    but are not now (a "nee", the other parent's "nee", gezag ended): the stored verdict
-    is evidence of that moment, and a teacher who opens it again before posting (or lands
-    on it by sending the check form again) must not read it as today's answer. Three
-    queries, only when someone appears who was allowed."""
+@dataclass
+class GoneSince:
+    """The names of the pupils who appear and were allowed when the check was made but
+    are not now: still to take down (or not to post), and taken offline since."""
+
+    to_take_down: list[str] = field(default_factory=list)
+    taken_down: list[str] = field(default_factory=list)
+
+
+def _consent_gone_since(check, verdicts, takedowns: list[list[TakedownTask]]) -> GoneSince:
+    """Whose consent went since the check (a "nee", the other parent's "nee", gezag
+    ended): the stored verdict is evidence of that moment, and a teacher who opens it again
+    before posting (or lands on it by sending the check form again) must not read it as
+    today's answer. A pupil whose takedown of this publication was marked taken offline
+    after the last answer about them is taken care of: the page says so instead of asking
+    to take it down. An answer since (a "ja" again, then a "nee": the picture may have
+    been put back) warns again. Three queries, only when someone appears who was allowed."""
     allowed = [v.pupil for v in verdicts if v.appears and v.allowed]
+    gone = GoneSince()
     if not allowed:
-        return []
-    infos = purpose_infos(codes=[check.purpose.code])
-    now = {
-        result["pupil"]: result["allowed"]
-        for result in check_results(info=infos[0], media_type=check.media_type, pupils=allowed)
-    }
-    return [pupil.full_name for pupil in allowed if not now[pupil.pk]]
+        return gone
+    key = (check.purpose_id, check.media_type)
+    table = consent_table(allowed, purpose_infos(codes=[check.purpose.code]), [key[1]])
+    offline = _taken_offline_at(takedowns)
+    for pupil in allowed:
+        if is_allowed(table.state(pupil.pk, *key)):
+            continue
+        answered, taken_down = table.last_answered_at(pupil.pk, *key), offline.get(pupil.pk)
+        if taken_down is not None and (answered is None or answered <= taken_down):
+            gone.taken_down.append(pupil.full_name)
+        else:
+            gone.to_take_down.append(pupil.full_name)
+    return gone
+
+
+def _taken_offline_at(takedowns: list[list[TakedownTask]]) -> dict:
+    """Pupil id -> when their task of this publication was last marked taken offline (not
+    those closed as no longer needed: the picture was left up)."""
+    offline: dict = {}
+    for task in (task for picture in takedowns for task in picture):
+        if task.done_at is not None and not task.left_up:
+            offline[task.pupil_id] = max(task.done_at, offline.get(task.pupil_id, task.done_at))
+    return offline
 
 
 def _photo_check_continues(user, check) -> bool:

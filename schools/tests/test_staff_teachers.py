@@ -466,11 +466,34 @@ def test_the_e_mail_of_a_teacher_removed_before_it_went_is_not_sent(login, direc
     assert mail.outbox == []
 
 
-def test_a_second_removal_is_a_404_and_changes_nothing(login, director_a, school_a, teacher_a):
+@pytest.mark.parametrize("method", ["post", "get"])
+def test_a_second_removal_says_the_teacher_was_removed_already_and_changes_nothing(
+    login, director_a, school_a, teacher_a, method
+):
+    """The second click on "verwijderen" (Back and send again, a second tab) after the
+    first committed was a 404; it leads back to the staff page and says what happened."""
     client = login(director_a)
     url = remove_url(school_a, teacher_membership(teacher_a, school_a))
     client.post(url)
     before = state()
+    response = getattr(client, method)(url, follow=True)
+    assert response.redirect_chain == [(page_url(school_a), 302)]
+    assert "Juf.A was al verwijderd als leerkracht van OBS De Vlindertuin." in _text(response)
+    assert state() == before
+
+
+def test_a_removed_membership_of_another_school_stays_a_404(
+    login, director_a, director_b, school_a, school_b, elsewhere
+):
+    """Only a membership of the school in the address, which the user acts for, is said
+    to be removed already: another school's id through one's own school is a 404, before
+    and after it was removed there."""
+    url = reverse("schools:staff_teacher_remove", args=[school_a.code, elsewhere.pk])
+    login(director_b).post(remove_url(school_b, elsewhere))
+    assert not StaffMembership.objects.filter(pk=elsewhere.pk).exists()
+    client = login(director_a)
+    before = state()
+    assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     assert state() == before
 
