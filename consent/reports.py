@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any, NamedTuple
 
+from allauth.account.models import EmailAddress
 from django.db.models import (
     BooleanField,
     Count,
@@ -602,6 +603,10 @@ def personal_data(user) -> dict:
     return {
         "account": {
             "email": user.email,
+            "other_email_addresses": [
+                {"email": address.email, "confirmed": address.verified}
+                for address in other_addresses(user)
+            ],
             "full_name": user.full_name,
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
@@ -666,6 +671,14 @@ def personal_data(user) -> dict:
     }
 
 
+def other_addresses(user) -> list[EmailAddress]:
+    """The account's e-mail addresses besides its main one (added on "Mijn account"; each
+    logs in and receives the account's notices), confirmed or not."""
+    return list(
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).order_by("email")
+    )
+
+
 def child_history(pupil: Pupil):
     return (
         ConsentEvent.objects.filter(pupil=pupil)
@@ -691,6 +704,7 @@ def readable_personal_data(user) -> dict:
     )
     return {
         "account": user,
+        "other_addresses": other_addresses(user),
         "guardianships": guardianships,
         "events": [
             {"event": e, "child": names[e.pupil_id], "by_you": e.guardian_id == user.pk}

@@ -261,6 +261,9 @@ def _plan_guardians(
     }
     for row in rows:
         pupil = plan.pupils[row.leerlingnummer]
+        if _one_account_twice(plan, row):
+            report.errors.append(_one_account_twice_error(row))
+            continue
         for guardian in row.guardians:
             user = plan.users.get(guardian.email)
             if user is None:
@@ -276,6 +279,25 @@ def _plan_guardians(
             elif link.has_parental_authority != guardian.has_parental_authority:
                 link.has_parental_authority = guardian.has_parental_authority
                 plan.changed_links.append(link)
+
+
+def _one_account_twice(plan: _Plan, row: PupilRow) -> bool:
+    """Both parent columns name one account: its main address and another address it
+    confirmed (a parent who changed their address on "Mijn account", the old one still in
+    a column of the school's export). One person is one guardian of the pupil."""
+    ids = [getattr(plan.users.get(guardian.email), "pk", None) for guardian in row.guardians]
+    return len(ids) == 2 and ids[0] is not None and ids[0] == ids[1]
+
+
+def _one_account_twice_error(row: PupilRow) -> str:
+    return bad_row(
+        row.row,
+        _(
+            "ouder1_email and ouder2_email are two addresses of the same parent's account. "
+            "Put one address of that parent in the file, and the other parent's address "
+            "(or nothing) in the second column."
+        ),
+    )
 
 
 def _confirmed_owners(emails: set[str]) -> dict[str, User]:
@@ -448,6 +470,8 @@ def pupils_import(
                 logger.info("pupil import refused: school=%s most pupils would leave", school.code)
                 return report
         _plan_guardians(plan, school, parsed.rows, report)
+        if report.errors:
+            return _refused(school, report)
         plan.left_on = leaving_day(plan, report.school_year, today)
         if plan.leaving_ids and plan.left_on != today:
             report.warnings.append(_left_last_year(plan, report))

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils.formats import date_format
 
@@ -59,6 +60,42 @@ def test_it_shows_the_page(login, history, parent_a):
     response = login(parent_a).get(reverse("consent:my_data"))
     assert response.status_code == 200
     assert "1001" in response.content.decode()
+
+
+@pytest.fixture
+def second_address(parent_a):
+    """A parent who added their work address on "Mijn account" and logs in with it too,
+    and one more they never confirmed."""
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    EmailAddress.objects.create(user=parent_a, email="a.werk@example.org", verified=True)
+    EmailAddress.objects.create(user=parent_a, email="a.oud@example.org", verified=False)
+
+
+def test_it_downloads_every_address_of_the_account(login, history, parent_a, second_address):
+    """The download held only the main address: a parent who logs in with a second one
+    did not find it in "everything the portal holds about you"."""
+    data = download(login(parent_a))
+    assert data["account"]["email"] == parent_a.email
+    assert data["account"]["other_email_addresses"] == [
+        {"email": "a.oud@example.org", "confirmed": False},
+        {"email": "a.werk@example.org", "confirmed": True},
+    ]
+
+
+def test_it_shows_every_address_of_the_account(login, history, parent_a, second_address):
+    page = login(parent_a).get(reverse("consent:my_data")).content.decode()
+    assert "Andere e-mailadressen" in page
+    assert "a.werk@example.org" in page
+    assert "a.oud@example.org (niet bevestigd)" in page
+
+
+def test_it_lists_no_other_address_of_an_account_with_one(login, history, parent_a):
+    data = download(login(parent_a))
+    assert data["account"]["other_email_addresses"] == []
+    assert (
+        "Andere e-mailadressen"
+        not in login(parent_a).get(reverse("consent:my_data")).content.decode()
+    )
 
 
 def test_it_sends_anonymous_visitors_to_login(client, db):

@@ -483,6 +483,29 @@ def test_it_links_a_parent_who_made_another_address_their_main_one(school_a):
     }
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_it_refuses_a_row_naming_one_parent_twice_by_two_of_their_addresses(school_a, dry_run):
+    """A parent made a new address their main one; the school put it in ouder2 and kept
+    the old one in ouder1. Both are one account: it failed on the unique guardianship
+    (a 500 on the import page) instead of saying which row to correct."""
+    run(school_a, csv_text([pupil_row()]))
+    eva = User.objects.get(email="eva.mulder@example.org")
+    EmailAddress.objects.filter(user=eva).update(verified=True)
+    EmailAddress.objects.create(user=eva, email="eva@nieuw.example", verified=True)
+    twice = pupil_row(number="3002", first="Sem", parent2=("Eva", "eva@nieuw.example", "ja"))
+    report = run(school_a, csv_text([pupil_row(), twice]), dry_run=dry_run)
+    assert report.errors == [
+        "rij 3: ouder1_email and ouder2_email are two addresses of the same parent's "
+        "account. Put one address of that parent in the file, and the other parent's "
+        "address (or nothing) in the second column."
+    ]
+    assert not report.applied
+    assert not Pupil.objects.filter(leerlingnummer="3002").exists()
+    assert list(Guardianship.objects.values_list("user", "pupil__leerlingnummer")) == [
+        (eva.pk, "3001")
+    ]
+
+
 def test_it_does_not_link_to_an_address_another_account_added_without_confirming(school_a):
     other = User.objects.create_user("iemand@example.org")
     EmailAddress.objects.create(user=other, email="Eva.Mulder@example.org", verified=False)
