@@ -715,7 +715,17 @@ def readable_personal_data(user) -> dict:
             "review_round", "pupil"
         ),
         "reminders": list(user.consent_reminders.values_list("sent_at", flat=True)),
+        "schools_to_ask": schools_to_ask(guardianships),
     }
+
+
+def schools_to_ask(guardianships) -> list:
+    """The children's schools, each once and by name: where a parent asks to have data
+    corrected or removed (AVG articles 16 and 17). The page gives each school's contact
+    address for parents, or only its name when it has none. No query: the guardianships
+    carry their pupils' schools."""
+    schools = {g.pupil.school_id: g.pupil.school for g in guardianships}
+    return sorted(schools.values(), key=lambda school: school.name)
 
 
 def review_round_due(year: str) -> ExpressionWrapper:

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from consent.services import publication_check_create
-from consent.tests.helpers import decide, purpose
+from consent.tests.helpers import decide, html_of, purpose
+from schools.models import Guardianship
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -128,3 +129,27 @@ def test_it_writes_times_on_the_school_clock_as_the_page_does(
     assert event["at"].startswith(written) and check["at"].startswith(written)
     assert data["account"]["last_login"].startswith(written)
     assert date_format(moment, "j F Y H:i") in page
+
+
+def test_it_says_whom_to_ask_to_correct_or_remove_data(
+    login, history, parent_a, pupil_b, school_a, school_b
+):
+    """The page says it holds everything, and the AVG also gives a right to have data
+    corrected or removed: it said nowhere whom to ask. Each child's school once, with its
+    contact address for parents, or the name alone when it has none."""
+    Guardianship.objects.create(user=parent_a, pupil=pupil_b, has_parental_authority=True)
+    school_a.contact_email = "info@vlindertuin.example"
+    school_a.save()
+    page = html_of(login(parent_a).get(reverse("consent:my_data")))
+    assert "Klopt er iets niet, of wilt u iets laten verwijderen?" in page
+    assert page.count('<a href="mailto:info@vlindertuin.example">') == 1
+    assert "OBS Het Zwanenhof (vraag het op school: " in page
+
+
+def test_a_parent_of_one_school_is_not_shown_another_schools_address(
+    login, history, parent_a, school_b
+):
+    school_b.contact_email = "info@zwanenhof.example"
+    school_b.save()
+    page = login(parent_a).get(reverse("consent:my_data")).content.decode()
+    assert "info@zwanenhof.example" not in page and "Zwanenhof" not in page
