@@ -234,6 +234,9 @@ EMAIL_USE_LOCALTIME = True
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format in both languages ("30 november 2026 14:24", README "Dates"), also where a
+# template prints a date without a format, as allauth's security notices do.
+FORMAT_MODULE_PATH = ["opo_portal.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

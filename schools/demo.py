@@ -196,6 +196,19 @@ def _membership(user: User, role: str, school: School | None = None) -> StaffMem
     return membership
 
 
+def _school(code: str, name: str, aliases: list[str]) -> School:
+    """The demo school, created or left as it is; a contact address only where it has none
+    (a database loaded before the demo had one, or a director's own address, is kept)."""
+    contact = CONTACT_EMAIL.get(code, "")
+    school, _created = School.objects.get_or_create(
+        code=code, defaults={"name": name, "aliases": aliases, "contact_email": contact}
+    )
+    if contact and not school.contact_email:
+        school.contact_email = contact
+        school.save(update_fields=["contact_email"])
+    return school
+
+
 def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     """Create (or leave as they are) the demo schools, pupils and logins; then run every
     loader of settings.PORTAL_DEMO_LOADERS. Returns the logins to print."""
@@ -205,14 +218,7 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     with transaction.atomic():
         schools = {}
         for code, name, aliases in SCHOOLS:
-            schools[code], _created = School.objects.get_or_create(
-                code=code,
-                defaults={
-                    "name": name,
-                    "aliases": aliases,
-                    "contact_email": CONTACT_EMAIL.get(code, ""),
-                },
-            )
+            schools[code] = _school(code, name, aliases)
             report = pupils_import(
                 school=schools[code], text=_csv(_pupil_rows(code, start_year)), today=today
             )

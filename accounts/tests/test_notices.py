@@ -6,6 +6,7 @@ the duties run in-process after the commit."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from accounts.tests.test_reauthentication import CODE_STEP, mailed_code
 from conftest import PASSWORD, reauthenticate
@@ -114,6 +116,18 @@ def test_an_owner_who_chose_english_gets_the_notice_in_english(parent, run_dutie
     assert message.subject == "[OPO Portal] Password changed"  # sentence case
     problems = [line for line in message.body.splitlines() if DUTCH.search(line)]
     assert not problems, problems
+
+
+@pytest.mark.parametrize(("language", "label"), [("nl", "Datum"), ("en", "Date")])
+def test_the_notice_dates_the_change_in_the_portals_format(parent, run_duties, language, label):
+    """English wrote Django's default, "March 29, 2026, 12:30 a.m."."""
+    parent.post(reverse("set_language"), {"language": language, "next": "/"})
+    with time_machine.travel(timezone.now(), tick=False), run_duties():
+        parent.post(reverse("account_change_password"), PASSWORDS)
+        with translation.override(language):
+            when = formats.date_format(timezone.localtime(), "j F Y H:i")
+    [message] = mail.outbox
+    assert f"- {label}: {when}\n" in message.body
 
 
 def test_a_password_change_is_kept_while_its_notice_waits_for_the_smtp_server(

@@ -32,6 +32,41 @@ def test_it_shows_the_same_404_for_an_object_out_of_reach(production, login, par
     assert "Deze pagina bestaat niet" in response.content.decode()
 
 
+TYPED = '?q=Sem"><script>alert(1)</script>&next=//elders.example/'
+
+
+def language_next(html: str) -> str:
+    """Where the language switch of the page sends the person back to."""
+    form = re.search(r'<form class="lang-switch".*?</form>', html, re.DOTALL).group()
+    return re.search(r'name="next" type="hidden" value="([^"]*)"', form).group(1)
+
+
+def test_the_404_language_switch_leaves_the_query_string_behind(production, client, db):
+    response = client.get(f"/bestaat-niet/{TYPED}")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert language_next(html) == "/bestaat-niet/"
+    assert "Sem" not in html and "<script>" not in html and "elders" not in html
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": language_next(html)})
+    assert switched.status_code == 302 and switched["Location"] == "/bestaat-niet/"
+
+
+def test_the_403_language_switch_leaves_the_query_string_behind(production, db):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get(f"/toestemming/{TYPED}")
+    request.user = AnonymousUser()
+    html = defaults.permission_denied(request, Exception("geheim")).content.decode()
+    assert language_next(html) == "/toestemming/"
+    assert "Sem" not in html and "<script>" not in html
+
+
+def test_a_page_that_answers_keeps_its_query_string_in_the_switch(production, client, db):
+    """The login page's ?next= is where the person goes after logging in."""
+    html = client.get("/accounts/login/?next=/toestemming/").content.decode()
+    assert language_next(html) == "/accounts/login/?next=/toestemming/"
+
+
 def test_it_shows_a_dutch_400_for_a_bad_host(production, db):
     response = Client(HTTP_HOST="evil.example", raise_request_exception=True).get("/")
     assert response.status_code == 400

@@ -187,11 +187,12 @@ def test_the_production_worker_and_beat_lines_carry_time_and_level(
     """No start-up banner and no plain warning (Celery's about running as root) among them:
     JSON objects, or text lines each starting with the time in UTC and the level (Celery's
     own format wrote Amsterdam time, a banner and a warning without either)."""
-    redis_url = require_service("REDIS_URL").rsplit("/", 1)[0] + "/13"  # a beat lock of its own
     env = {
         **os.environ,
         "LOG_FORMAT": log_format,
-        "REDIS_URL": redis_url,
+        # The run's own database, as every other test: a database named here was shared by
+        # runs side by side (one's beat idle on the other's lock, its tasks in their queue).
+        "REDIS_URL": require_service("REDIS_URL"),
         # run-prod starts a role on a migrated database only: the test database.
         "DATABASE_URL": _test_database_url() or "postgres://x@127.0.0.1/x",
         "SECRET_KEY": "production-test-key-" + "0123456789abcdef" * 2,

@@ -117,6 +117,20 @@ def test_it_writes_no_searched_name_into_a_real_nginx_log(tmp_path):
     assert '"GET /accounts/password/reset/key/*/" 200' in log and "SECRETKEY" not in log
 
 
+@pytest.mark.parametrize("url", [SEARCH, "/.well-known/acme-challenge/Tok3n_-x"])
+def test_port_80_only_redirects_to_https(tmp_path, url):
+    """Nothing is served over plain HTTP, an ACME challenge neither (README, step 5): the
+    same address on https, query included, whatever method."""
+    with _nginx(tmp_path, _nginx_conf(tmp_path)):
+        transport = httpx.HTTPTransport(uds=str(tmp_path / "redirect.sock"))
+        with httpx.Client(transport=transport) as client:
+            answers = [client.request(m, f"http://portal.example.nl{url}") for m in ("GET", "POST")]
+    for answer in answers:
+        assert answer.status_code == 301
+        assert answer.headers["location"] == f"https://portal.example.nl{url}"
+        assert "Strict-Transport-Security" not in answer.headers  # HSTS over HTTPS only
+
+
 # --- nginx's own answers: gunicorn down (502), too slow (504), an upload too large (413) ---
 
 ERRORS = REPO / "deploy" / "errors"

@@ -60,6 +60,20 @@ def test_it_creates_nothing_new_when_run_twice(demo):
     assert counts() == before
 
 
+def test_it_gives_an_existing_demo_school_its_contact_address(demo):
+    """A database loaded before the demo school had an address: load_demo again adds it."""
+    School.objects.filter(code="vlindertuin").update(contact_email="")
+    load_demo()
+    assert School.objects.get(code="vlindertuin").contact_email == "info@vlindertuin.example"
+
+
+def test_it_keeps_a_contact_address_the_school_chose(demo):
+    School.objects.filter(code="vlindertuin").update(contact_email="directie@vlindertuin.example")
+    load_demo()
+    assert School.objects.get(code="vlindertuin").contact_email == "directie@vlindertuin.example"
+    assert School.objects.get(code="zwanenhof").contact_email == ""
+
+
 def test_it_gives_the_demo_parent_two_children_one_with_a_second_gezag_parent(demo):
     parent = User.objects.get(email="ouder@demo.opo.example")
     children = Pupil.objects.filter(guardianships__user=parent)
