@@ -3,9 +3,10 @@
 Reach by role:
 - board staff and the privacy officer: every school;
 - a director: the schools they direct;
-- a teacher: the pupils of the groups they teach, a group only through a membership of
-  its own school and a pupil only in a group of their own school, whatever rows are
-  stored (an import, a shell or a data migration passes no admin check; such rows give
+- a teacher: the pupils of the groups they teach of this school year (from 1 August,
+  Amsterdam time; a group of next year linked in June or July too), a group only through a
+  membership of its own school and a pupil only in a group of their own school, whatever
+  rows are stored (an import, a shell or a data migration passes no admin check; such rows give
   nothing until put right: `manage.py check_reach_data` lists them);
 - a parent: their own children (any guardianship, with or without gezag).
 
@@ -21,8 +22,10 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from opo_portal import sql
+from schools.importer import school_year_for
 from schools.models import Group, Pupil, School, StaffMembership
 
 Role = StaffMembership.Role
@@ -133,11 +136,23 @@ def taught_group_ids(user) -> QuerySet | None:
     return named.values("group_id")
 
 
+def teaching_year() -> str:
+    """The earliest school year whose groups give a teacher their pupils: today's, so
+    last year's class drops out of reach at midnight on 1 August in Amsterdam, whether or
+    not the new year's pupil list was imported yet (it moves them on, maybe weeks later).
+    Next year's groups, linked in June and July, count as well."""
+    return school_year_for(timezone.localdate())
+
+
 def _taught_pupils(taught: QuerySet) -> QuerySet[Pupil]:
-    """The pupils of these taught groups (taught_group_ids) who are of the group's own
-    school: one put in another school's group is in neither class (the SQL's
-    _TAUGHT_ARM)."""
-    return Pupil.objects.filter(group_id__in=taught, school_id=F("group__school_id"))
+    """The pupils of these taught groups (taught_group_ids) of this school year who are of
+    the group's own school: one put in another school's group is in neither class (the
+    SQL's _TAUGHT_ARM)."""
+    return Pupil.objects.filter(
+        group_id__in=taught,
+        school_id=F("group__school_id"),
+        group__school_year__gte=teaching_year(),
+    )
 
 
 def children_of(user) -> QuerySet[Pupil]:
@@ -245,13 +260,18 @@ class StaffReach(NamedTuple):
     def none(self) -> bool:
         return not (self.every or self.directed or self.teaching)
 
-    def rows(self, queries: dict[tuple[bool, bool], str]) -> list[tuple]:
+    def rows(self, queries: dict[tuple[bool, bool], str], *, year: str = "") -> list[tuple]:
         """The rows of the query for this reach: only the user's own conditions (one for
-        no ids at all made PostgreSQL read every row), `queries[False, False]` for all."""
+        no ids at all made PostgreSQL read every row), `queries[False, False]` for all.
+        `year`: the parameter of a query whose teaching arm asks for a school year, last."""
         if self.every:
             return fetch_rows(queries[False, False], [])
-        arms = [ids for ids in (self.directed, self.teaching) if ids]
-        return fetch_rows(queries[bool(self.directed), bool(self.teaching)], arms)
+        return fetch_rows(queries[bool(self.directed), bool(self.teaching)], self.params(year))
+
+    def params(self, year: str = "") -> list:
+        """The parameters of the query for this reach (not every school)."""
+        arms: list = [ids for ids in (self.directed, self.teaching) if ids]
+        return arms + ([year] if year and self.teaching else [])
 
 
 def staff_reach(user) -> StaffReach:
@@ -276,7 +296,15 @@ def get_group_for_user(user, pk) -> Group:
     row, split = rows[0], len(GROUP_FIELDS)
     group = Group.from_db(connection.alias, GROUP_FIELDS, row[:split])
     group.school = school_from_row(row[split:])
+    group.pupils_in_reach = _pupils_in_reach(reach, group, teaching_year())
     return group
+
+
+def _pupils_in_reach(reach: StaffReach, group: Group, year: str) -> bool:
+    """Whether the user reaches the group's pupils: every pupil of a school they oversee or
+    direct, but through teaching only those of this school year's groups (an earlier
+    year's group is still listed, as history, with nobody in it)."""
+    return reach.every or group.school_id in reach.directed or group.school_year >= year
 
 
 # Group.objects.select_related("school").order_by("school__name", "-school_year", "name")
@@ -320,10 +348,11 @@ def groups_in_reach(user, *, publishing: bool = False) -> list[Group]:
         reach = reach._replace(every=has_role(user, Role.BOARD))
     if reach.none:
         return []
-    groups, split = [], len(GROUP_FIELDS)
+    groups, split, year = [], len(GROUP_FIELDS), teaching_year()
     schools: dict[int, School] = {}
     for row in reach.rows(GROUPS_IN_REACH_SQL):
         group = Group.from_db(connection.alias, GROUP_FIELDS, row[:split])
+        group.pupils_in_reach = _pupils_in_reach(reach, group, year)
         school = schools.get(group.school_id)
         if school is None:
             school = schools[group.school_id] = school_from_row(row[split:])
@@ -346,6 +375,7 @@ def groups_of_schools(schools: list[School]) -> list[Group]:
     )
     for group in groups:
         group.school = by_id[group.school_id]
+        group.pupils_in_reach = True  # only for users who reach every school
     # stable: by school year (newest first) and name within a school
     return sorted(groups, key=lambda g: order[g.school_id])
 
@@ -375,7 +405,11 @@ GROUP_PUPILS_SQL = sql.prepared(
 
 def current_pupils_of(group: Group) -> list[Pupil]:
     """The group's current pupils (not left) of the group's school, by first and last
-    name, each with `group` set to this group: the class pages' list."""
+    name, each with `group` set to this group: the class pages' list. Nobody for a group
+    whose pupils the user does not reach (`pupils_in_reach`, set by get_group_for_user,
+    groups_in_reach and groups_of_schools): an earlier year's group they taught."""
+    if not getattr(group, "pupils_in_reach", False):
+        return []
     pupils = []
     for row in fetch_rows(GROUP_PUPILS_SQL, [group.pk, group.school_id]):
         pupil = Pupil.from_db(connection.alias, PUPIL_FIELDS, row)
@@ -442,8 +476,10 @@ _OWN_SCHOOLS_GROUP = "g.school_id = p.school_id"
 _TAUGHT_ARM_OWN_GROUP = (
     "SELECT tp.id FROM schools_pupil tp"  # noqa: S608
     " JOIN schools_group tg ON tg.id = tp.group_id AND tg.school_id = tp.school_id"
-    f" WHERE (tp.group_id, tp.school_id) IN ({_TAUGHT_PAIRS})"
+    f" WHERE (tp.group_id, tp.school_id) IN ({_TAUGHT_PAIRS}) AND tg.school_year >= %s"
 )
+# the taught groups' pupils of this school year only (teaching_year)
+_THIS_YEARS_GROUP = "g.school_year >= %s"
 _STAFF_PUPILS = (
     "SELECT p.id, p.school_id, p.leerlingnummer, p.first_name, p.name_prefix, p.last_name,"
     " p.birth_date, p.group_id, p.left_on, p.not_in_picture,"
@@ -455,7 +491,9 @@ _STAFF_PUPILS = (
 STAFF_PUPILS_SQL = {
     (False, False): _STAFF_PUPILS.format(""),
     (True, False): _STAFF_PUPILS.format(f" AND p.id IN ({_DIRECTED_ARM})"),
-    (False, True): _STAFF_PUPILS.format(f" AND p.id IN ({_TAUGHT_ARM}) AND {_OWN_SCHOOLS_GROUP}"),
+    (False, True): _STAFF_PUPILS.format(
+        f" AND p.id IN ({_TAUGHT_ARM}) AND {_OWN_SCHOOLS_GROUP} AND {_THIS_YEARS_GROUP}"
+    ),
     (True, True): _STAFF_PUPILS.format(
         f" AND p.id IN ({_DIRECTED_ARM} UNION ALL {_TAUGHT_ARM_OWN_GROUP})"
     ),
@@ -474,7 +512,7 @@ def current_pupils_for_staff(user, *, own_only: bool = False) -> list[Pupil]:
         return []
     pupils, split = [], len(PUPIL_FIELDS)
     groups: dict[int, Group] = {}
-    for row in reach.rows(STAFF_PUPILS_SQL):
+    for row in reach.rows(STAFF_PUPILS_SQL, year=teaching_year()):
         pupil = Pupil.from_db(connection.alias, PUPIL_FIELDS, row[:split])
         group = None
         if row[split] is not None:

@@ -122,11 +122,15 @@ def test_it_lists_the_current_pupils_as_the_orm_query_would(pupil_a, group_a1, g
     elsewhere = make_pupil(group_b1.school, group_a1, "B-9", "Bob", "Elders")  # a bad row
     expected = list(group_a1.pupils.current().order_by("first_name", "last_name"))
     expected.remove(elsewhere)
+    group_a1.pupils_in_reach = True  # as get_group_for_user sets it for a reaching user
     found = current_pupils_of(group_a1)
     assert [model_to_dict(p) for p in found] == [model_to_dict(p) for p in expected]
     assert all(p.group is group_a1 for p in found)
     empty = Group.objects.create(school=school, name="leeg", school_year="2026-2027")
+    empty.pupils_in_reach = True
     assert current_pupils_of(empty) == []
+    group_a1.pupils_in_reach = False  # an earlier year's group its teacher is shown
+    assert current_pupils_of(group_a1) == []
 
 
 def orm_groups_in_reach(user):
@@ -301,6 +305,7 @@ def test_it_reaches_no_pupil_through_a_row_the_admin_refuses(teacher_a, director
     assert list(taught_groups(teacher)) == [a1]
     pupil_b_in_a1(stored)  # pupil_b now in A's group: in nobody's class at A
     assert {p.pk for p in current_pupils_for_staff(teacher)} == {pupil_a.pk}
+    a1.pupils_in_reach = True
     assert [p.pk for p in current_pupils_of(a1)] == [pupil_a.pk]
     assert pupil_b.pk in {p.pk for p in current_pupils_for_staff(director_b)}
     assert b1 in groups_in_reach(director_b)
