@@ -24,6 +24,7 @@ from consent.recipients import (
     review_round_parents,
     review_round_pupils,
 )
+from consent.reminder_stop import reminder_stop_url, reminders_stopped
 from consent.services import lock_checks, takedowns_mark_told
 from outbox.services import (
     Mail,
@@ -51,13 +52,20 @@ def _compose(
         return Mail(str(subject), body, email, reply_to=reply_to)
 
 
-def _mail(template: str, subject, user_id: int, context: dict, reply_to: str = "") -> bool:
+def _mail(
+    template: str,
+    subject,
+    user_id: int,
+    context: dict,
+    reply_to: str = "",
+    headers: dict | None = None,
+) -> bool:
     """Send one e-mail; raises unless the SMTP server accepted it (the duty then retries).
     False when the account is no longer active: nothing is sent."""
     mail = _compose(template, subject, user_id, context, reply_to)
     if mail is None:
         return False
-    duty_mail(mail.subject, mail.body, mail.recipient, reply_to=mail.reply_to)
+    duty_mail(mail.subject, mail.body, mail.recipient, reply_to=mail.reply_to, headers=headers)
     return True
 
 
@@ -182,20 +190,34 @@ def conflict_email_send(*, notice_id: int, user_id: int) -> None:
 def reminder_email_send(*, user_id: int) -> None:
     """Names the schools where a child of the parent still has an open question, read
     now: one reminder a week covers all their children. Nothing when all were answered
-    since it was queued (an outage, a retry)."""
+    since it was queued (an outage, a retry), nor when the parent stopped reminders since."""
     from consent.services import open_question_schools
 
+    if reminders_stopped(user_id):
+        logger.info("reminder for user %s not sent: they stopped reminders", user_id)
+        return
     schools = open_question_schools(user_id=user_id)
     if not schools:
         logger.info("reminder for user %s not sent: no open question left", user_id)
         return
     reply_to, replies = _replies(schools)
+    stop_url = reminder_stop_url(user_id)
     _mail(
         "consent/email/reminder.txt",
         _("Please record your choices about photos, video and sound"),
         user_id,
-        {"url": reverse("consent:my_children"), "schools": schools, **replies},
+        {
+            "url": reverse("consent:my_children"),
+            "schools": schools,
+            "stop_url": stop_url,
+            **replies,
+        },
         reply_to,
+        # RFC 2369 and RFC 8058: the mail program's "unsubscribe" stops reminders in one POST
+        headers={
+            "List-Unsubscribe": f"<{stop_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
 
 

@@ -426,6 +426,28 @@ class ConflictNotice(models.Model):
         return f"conflict notice {self.pk}"
 
 
+class ReminderOptOut(models.Model):
+    """A parent asked for no more reminder e-mails (the link or the one-click button of a
+    reminder, RFC 8058: consent.reminder_stop). It stops reminders only: an open question
+    stays open and the school still publishes nothing there (silence is never consent);
+    the yearly review round and a changed question are still sent."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consent_reminder_opt_out",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminders stopped")
+        verbose_name_plural = _("reminders stopped")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
 class ReminderSent(models.Model):
     """A reminder e-mail to a parent who has not answered; `week` is the ISO week claimed."""
 

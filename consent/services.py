@@ -21,6 +21,7 @@ from consent.models import (
     PublicationCheck,
     Purpose,
     PurposeVersion,
+    ReminderOptOut,
     ReminderSent,
     ReviewConfirmation,
     ReviewRound,
@@ -1149,6 +1150,7 @@ class ReminderPlan:
     recently_reminded: int
     all_answered: int
     deactivated: int  # open questions, but no e-mail reaches them (account deactivated)
+    declined: int = 0  # open questions, but they stopped reminders (consent.reminder_stop)
 
 
 def reminder_plan(
@@ -1177,22 +1179,43 @@ def reminder_plan(
         holders &= {guardian_id}
         waiting &= {guardian_id}
     reachable = _reminded_lately(waiting, now)
-    recent = {user_id for user_id, reminded in reachable.items() if reminded}
+    declined = {user_id for user_id, (_reminded, stopped) in reachable.items() if stopped}
+    recent = {user_id for user_id, (reminded, _s) in reachable.items() if reminded} - declined
     return ReminderPlan(
         parents=len(holders),
-        to_send=tuple(sorted(reachable.keys() - recent)),
+        to_send=tuple(sorted(reachable.keys() - recent - declined)),
         recently_reminded=len(recent),
         all_answered=len(holders - waiting),
         deactivated=len(waiting - reachable.keys()),
+        declined=len(declined),
     )
 
 
-def _reminded_lately(user_ids: set[int], now: datetime.datetime) -> dict[int, bool]:
-    """Of these parents, those an e-mail reaches, each with whether a reminder went out to
-    them in the last 7 days. One query (none for nobody)."""
+def _reminded_lately(user_ids: set[int], now: datetime.datetime) -> dict[int, tuple[bool, bool]]:
+    """Of these parents, those an e-mail reaches, each with (whether a reminder went out to
+    them in the last 7 days, whether they stopped reminders). One query (none for nobody)."""
     lately = ReminderSent.objects.filter(user_id=OuterRef("pk"), sent_at__gt=reminded_since(now))
-    users = emailed_users().filter(pk__in=user_ids).annotate(reminded=Exists(lately))
-    return dict(users.order_by().values_list("pk", "reminded"))
+    stopped = ReminderOptOut.objects.filter(user_id=OuterRef("pk"))
+    users = emailed_users().filter(pk__in=user_ids)
+    users = users.annotate(reminded=Exists(lately), stopped=Exists(stopped))
+    rows = users.order_by().values_list("pk", "reminded", "stopped")
+    return {pk: (reminded, stopped) for pk, reminded, stopped in rows}
+
+
+def parents_open_elsewhere(*, school: School, user_ids: Sequence[int]) -> int:
+    """Of these parents, how many also have an open question for a child at another
+    school: their reminder is about both schools and has no Reply-To
+    (consent.duties._replies). A constant number of queries (none for nobody)."""
+    if not user_ids:
+        return 0
+    elsewhere = (
+        Pupil.objects.current()
+        .filter(guardianships__user_id__in=user_ids, guardianships__has_parental_authority=True)
+        .exclude(school=school)
+        .distinct()
+    )
+    _holders, waiting = _waiting_holders(list(elsewhere))
+    return len(waiting & set(user_ids))
 
 
 @transaction.atomic

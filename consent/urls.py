@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent.views import board, director, parent, teacher
+from consent.views import board, director, parent, reminder_stop, teacher
 
 app_name = "consent"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("kind/<id:pk>/ongewijzigd/", parent.review_unchanged, name="review_unchanged"),
     path("mijn-gegevens/", parent.my_data, name="my_data"),
     path("mijn-gegevens.json", parent.my_data_json, name="my_data_json"),
+    # Parents without logging in: the link in a reminder e-mail (List-Unsubscribe)
+    path(
+        "herinneringen/stoppen/<str:token>/",
+        reminder_stop.reminders_stop_page,
+        name="reminders_stop",
+    ),
     # Teachers: class overview, check before posting, takedowns
     path("klassen/", teacher.overview, name="overview"),
     path("klassen/<id:pk>/wie-mag/", teacher.group_appear, name="group_appear"),

@@ -328,7 +328,9 @@ def _give_up_after_lost_attempts(duty: Duty) -> None:
     )
 
 
-def duty_mail(subject: str, body: str, recipient: str, *, reply_to: str = "") -> None:
+def duty_mail(
+    subject: str, body: str, recipient: str, *, reply_to: str = "", headers: dict | None = None
+) -> None:
     """Send one plain-text e-mail from a duty handler; raises unless the SMTP server
     accepted it. Every attempt of one duty sends it with the same Message-ID. The subject
     starts with the portal's name, as allauth's e-mails do. Inside the handler's
@@ -337,12 +339,15 @@ def duty_mail(subject: str, body: str, recipient: str, *, reply_to: str = "") ->
     `reply_to`: the address a reply goes to, one the school or the foundation chose
     (`School.reply_to`, FOUNDATION_CONTACT_EMAIL), never a staff member's own; empty, the
     e-mail has no Reply-To and a reply goes to the unread DEFAULT_FROM_EMAIL, which its
-    text must say. A line break in it is refused (BadHeaderError), never sent."""
-    connection = _mail_send(subject, body, recipient, reply_to)
+    text must say. A line break in it is refused (BadHeaderError), never sent. `headers`:
+    more headers of this kind of e-mail (a reminder's List-Unsubscribe)."""
+    connection = _mail_send(subject, body, recipient, reply_to, headers)
     transaction.on_commit(lambda: _connection_close(connection))
 
 
-def _mail_send(subject: str, body: str, recipient: str, reply_to: str = ""):
+def _mail_send(
+    subject: str, body: str, recipient: str, reply_to: str = "", headers: dict | None = None
+):
     """The e-mail accepted by the SMTP server, or raises; the open connection, whose QUIT
     the caller sends once the done mark committed (`_connection_close`)."""
     connection = get_connection()
@@ -351,7 +356,7 @@ def _mail_send(subject: str, body: str, recipient: str, reply_to: str = ""):
         body,
         None,
         [recipient],
-        headers=mail_headers(),
+        headers={**mail_headers(), **(headers or {})},
         connection=connection,
         reply_to=[reply_to] if reply_to else None,
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import in_language_of
 from outbox.services import duty_mail, recipient_email
-from schools.models import StaffMembership
+from schools.models import School, StaffMembership
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,33 @@ def teacher_added_email_send(*, membership_id: int, user_id: int, by_id: int) ->
     with in_language_of(user_id):
         body = render_to_string("schools/email/teacher_added.txt", context)
         subject = _("You have been added as a teacher of %(school)s") % {
+            "school": context["school"]
+        }
+    duty_mail(subject, body, email, reply_to=reply_to)
+
+
+def teacher_removed_email_send(*, membership_id: int, user_id: int, school_id: int) -> None:
+    """Tell a teacher their membership of a school was ended (schools.services.teacher_remove):
+    that they no longer see its pupils, that the school ended it, and whom to ask when it is
+    a mistake (the school's contact address, as a reply, when it chose one). No pupil and no
+    person is named. In the language they chose, Dutch when they never chose. Nothing when
+    the account was deactivated, or when they are a teacher of the school again (added back
+    before this went): the e-mail would no longer be true."""
+    school = School.objects.filter(pk=school_id).first()
+    again = StaffMembership.objects.filter(
+        user_id=user_id, school_id=school_id, role=StaffMembership.Role.TEACHER
+    )
+    if school is None or again.exists():
+        logger.info("teacher removed: membership %s, no e-mail: not true any more", membership_id)
+        return
+    email = recipient_email(user_id)
+    if email is None:
+        return
+    reply_to = school.reply_to()
+    context = {"school": str(school), "reply_to": reply_to}
+    with in_language_of(user_id):
+        body = render_to_string("schools/email/teacher_removed.txt", context)
+        subject = _("Your access to the pupils of %(school)s has ended") % {
             "school": context["school"]
         }
     duty_mail(subject, body, email, reply_to=reply_to)

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from outbox.models import Duty
 from outbox.services import duty_enqueue
 from schools.models import ERASED_PREFIX, Group, Guardianship, Pupil, School, StaffMembership
 from schools.signals import pupil_erased, retention_term_passed
@@ -311,7 +312,8 @@ def teacher_remove(*, membership: StaffMembership, by) -> bool:
     at their next request (the cached user is dropped with the row). What they leave open
     at the school goes the way every ended membership's does, through the receivers of
     StaffMembership's deletion: takedown tasks (consent.receivers) and monitoring cases
-    (monitoring.receivers) to the school's leaders, with their e-mails. The account stays
+    (monitoring.receivers) to the school's leaders, with their e-mails. The person gets one
+    e-mail (schools.duties), unless `_told_of_membership` says otherwise. The account stays
     (other roles, other schools), and so do the checks they made (their history). False
     when it was gone already (the second of a double submit)."""
     locked = (
@@ -323,7 +325,18 @@ def teacher_remove(*, membership: StaffMembership, by) -> bool:
     if locked is None:
         return False
     LogEntry.objects.log_actions(by.pk, [locked], DELETION)
+    to_be_told = _told_of_membership(locked, by)
     locked.delete()
+    if to_be_told:
+        duty_enqueue(
+            key=f"teacher-removed:{membership.pk}",
+            handler="schools.duties.teacher_removed_email_send",
+            payload={
+                "membership_id": membership.pk,
+                "user_id": locked.user_id,
+                "school_id": locked.school_id,
+            },
+        )
     logger.info(
         "teacher removed: school %s, membership %s, user %s, by user %s",
         locked.school_id,
@@ -332,6 +345,16 @@ def teacher_remove(*, membership: StaffMembership, by) -> bool:
         by.pk,
     )
     return True
+
+
+def _told_of_membership(membership: StaffMembership, by) -> bool:
+    """Whether the person whose membership ends is to be told: not who ends their own (a
+    director who teaches), nor someone whose e-mail about being added has not gone yet (it
+    never will now: a mistyped address is told nothing at all)."""
+    if membership.user_id == by.pk:
+        return False
+    added = Duty.objects.filter(key=f"teacher-added:{membership.pk}")
+    return not added.filter(status=Duty.Status.PENDING).exists()
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from consent.services import (
     consent_decide,
     current_school_year,
     parent_purposes,
+    parents_open_elsewhere,
     reminder_plan,
     reminders_send,
     review_round_open,
@@ -147,7 +148,18 @@ def _reminder_report(plan) -> str:
     skipped = _(
         "Not sent: %(recent)s reminded in the last 7 days, %(done)s answered everything."
     ) % {"recent": plan.recently_reminded, "done": plan.all_answered}
-    return " ".join([sent, skipped, *deactivated_sentences(plan.deactivated)])
+    declined = (
+        ngettext(
+            "%(n)s parent does not want reminders.",
+            "%(n)s parents do not want reminders.",
+            plan.declined,
+        )
+        % {"n": plan.declined}
+        if plan.declined
+        else ""
+    )
+    sentences = [sent, skipped, declined, *deactivated_sentences(plan.deactivated)]
+    return " ".join(sentence for sentence in sentences if sentence)
 
 
 @never_cache
@@ -161,11 +173,16 @@ def remind(request, code):
         plan = reminders_send(school=school, **scope)
         messages.success(request, _reminder_report(plan))
         return redirect("consent:coverage", code=school.code)
+    plan = reminder_plan(school=school, **scope)
     context = {
         "school": school,
         "group": group,
         "parent": parent,
-        "plan": reminder_plan(school=school, **scope),
+        "plan": plan,
+        # their reminder is about two schools: no Reply-To, whatever this school's address
+        "open_elsewhere": parents_open_elsewhere(school=school, user_ids=plan.to_send)
+        if school.reply_to()
+        else 0,
     }
     return render(request, "consent/remind_confirm.html", context)
 

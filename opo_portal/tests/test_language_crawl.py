@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from consent.models import Purpose, PurposeVersion, TakedownTask
+from consent.reminder_stop import reminder_stop_url
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
 from monitoring.models import FetchRun, PublicReply, WatchTerm
@@ -100,6 +101,9 @@ ROUTE_KWARGS = {
     "monitoring:mention_mark": lambda c: {"code": c["school"].code, "post_pk": c["post"].pk},
     "monitoring:source_toggle": lambda c: {"pk": c["source"].pk},
     "monitoring:watch_term_delete": lambda c: {"pk": c["watch_term"].pk},
+    "consent:reminders_stop": lambda c: {
+        "token": reminder_stop_url(c["parent"].pk).rstrip("/").rsplit("/", 1)[1]
+    },
     "account_confirm_email": lambda c: {"key": c["email_key"]},
     "account_reset_password_from_key": lambda c: {
         "uidb36": user_pk_to_url_str(c["parent"]),

@@ -47,8 +47,8 @@ from monitoring.tests.helpers import make_case, make_flag, make_post, make_sourc
 from opo_portal.settings import _email_settings
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings
 from policy import services as policy_services
-from schools.models import Guardianship, Pupil
-from schools.services import teacher_add
+from schools.models import Guardianship, Pupil, StaffMembership
+from schools.services import teacher_add, teacher_remove
 
 SITE = "https://portaal.opo-borger-odoorn.example"
 SENDER = "OPO Portal <noreply@opo-borger-odoorn.example>"
@@ -201,6 +201,13 @@ def _teacher_added(cast):
     )
 
 
+def _teacher_removed(cast):
+    membership = StaffMembership.objects.get(
+        user=cast.teacher_a, school=cast.school_a, role=StaffMembership.Role.TEACHER
+    )
+    teacher_remove(membership=membership, by=cast.director_a)
+
+
 def _confirmed(user):
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
@@ -265,6 +272,7 @@ KINDS = {
     "source_failing": (_source_failing, 1),
     "digest": (_digest, 1),
     "teacher_added": (_teacher_added, 1),
+    "teacher_removed": (_teacher_removed, 1),
     "login_code": (_login_code, 1),
     "password_reset": (_password_reset, 1),
     "unknown_account": (_unknown_account, 1),
@@ -275,7 +283,7 @@ KINDS = {
 
 
 # Whose contact address a reply to each kind goes to, when it has one: e-mails to parents
-# (and a new teacher) about one school, the school's; the foundation's own, the
+# (and a teacher added or removed) about one school, the school's; the foundation's own, the
 # foundation's. Staff notices and account e-mails (a login code is not for a helpdesk to
 # read): none.
 REPLY_TO = {
@@ -283,6 +291,7 @@ REPLY_TO = {
     "review": "school",
     "purpose_changed": "school",
     "teacher_added": "school",
+    "teacher_removed": "school",
     "protocol_published": "foundation",
 }
 NOT_READ = {

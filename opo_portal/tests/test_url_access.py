@@ -62,6 +62,12 @@ def _teacher_a_at_a(cast):
     return {"code": "vlindertuin", "pk": membership.pk}
 
 
+def _reminder_stop_token(cast):
+    from consent.reminder_stop import reminder_stop_url
+
+    return {"token": reminder_stop_url(cast["parent"].pk).rstrip("/").rsplit("/", 1)[1]}
+
+
 def _consent_pupil(cast):
     return {"pk": cast["parent"].guardianships.first().pupil_id}
 
@@ -172,6 +178,8 @@ ACCESS = {
     ),
     "consent:my_data": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "consent:my_data_json": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
+    # the link in a reminder: no login, the signed token names the parent
+    "consent:reminders_stop": (_reminder_stop_token, everyone(OK)),
     "consent:overview": (None, staff_only("teacher", "director", "board", "privacy_officer")),
     "consent:group": (
         _consent_group,
