@@ -43,6 +43,7 @@ from schools.access import (
     get_school_for_director,
     require_role,
 )
+from schools.importer import NEXT_YEAR_MONTHS, school_year_for
 from schools.models import Group, StaffMembership
 from schools.search import paged_schools, search_text
 from schools.tabular import csv_text_response, xlsx_response
@@ -193,10 +194,15 @@ def review_round(request, code):
         else:
             messages.success(request, _review_round_report(school))
         return redirect("consent:coverage", code=school.code)
-    year = current_school_year(timezone.localdate())
+    today = timezone.localdate()
+    year = current_school_year(today)
     context = {
         "school": school,
         "year": year,
+        # in June and July a round opened now is of the year that ends on 31 July
+        "next_year": school_year_for(today, next_year=True)
+        if today.month in NEXT_YEAR_MONTHS
+        else None,
         "already_open": ReviewRound.objects.filter(school=school, school_year=year).first(),
         "parents": review_round_families(school_id=school.pk),
     }
