@@ -109,3 +109,26 @@ def test_after_the_import_both_say_the_pupils_moved_on(login, teacher_a, moved_u
     for text in pages:
         assert MOVED_ON in text
         assert NOT_IMPORTED not in text
+
+
+LAST_YEARS_GROUPS = "Er zijn nog geen groepen van schooljaar 2027-2028: de groepen hieronder"
+
+
+def test_before_the_import_coverage_says_its_groups_are_last_years(
+    login, director_a, school_a, pupil_a
+):
+    with time_machine.travel(FIRST_AUGUST, tick=False):
+        client = login(director_a)
+        text = _text(client.get(reverse("consent:coverage", args=[school_a.code])))
+        export = client.get(reverse("consent:coverage_export", args=[school_a.code]))
+    assert LAST_YEARS_GROUPS in text
+    # the page, its export and the director's home name the same group and pupil
+    assert "groep 5 1 " in text
+    assert ";groep 5;1001;" in export.content.decode("utf-8-sig")
+
+
+def test_after_the_import_coverage_says_nothing_of_last_year(login, director_a, school_a, moved_up):
+    with time_machine.travel(FIRST_SEPTEMBER, tick=False):
+        text = _text(login(director_a).get(reverse("consent:coverage", args=[school_a.code])))
+    assert LAST_YEARS_GROUPS not in text
+    assert "groep 6" in text

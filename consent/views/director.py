@@ -84,6 +84,9 @@ def coverage(request, code):
         "history": coverage_history(school, inputs=inputs),
         "review_round": review_rounds_with_progress(year).filter(school=school).first(),
         "can_act": acts_for_school(request.user, school.pk),
+        "school_year": year,
+        # before this year's first pupil list the pupils are still in last year's groups
+        "year_imported": Group.objects.filter(school=school, school_year__gte=year).exists(),
     }
     return render(request, "consent/coverage.html", context)
 
