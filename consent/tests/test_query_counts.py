@@ -105,13 +105,14 @@ def test_it_shows_coverage_in_a_fixed_number_of_queries(
     # menu), 2 memberships, 3 school in reach, 4 pupils, 5 purposes with versions,
     # 6 gezag-holders with their names (for the rules and the reminder links alike),
     # 7 events, 8 reminders per day (chart), 9 review round with its confirmation count,
-    # 10 protocol banner with the menu's open takedowns (accounts.page_scalars). The
+    # 10 whether this school year's groups exist (else the groups are last year's),
+    # 11 protocol banner with the menu's open takedowns (accounts.page_scalars). The
     # table, the names and the chart share one read of the rules' inputs
-    # (consent.reports.coverage_inputs). Above 8: the page's own reads are 3–9 (each a
+    # (consent.reports.coverage_inputs). Above 8: the page's own reads are 3–10 (each a
     # different table) and every page pays the banner with the menu; 1–2, the login, come
     # from the cache in production (accounts.user_cache; bench/ counts 8 a request). The
     # count does not grow with the pupils.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
 

@@ -71,3 +71,64 @@ def test_the_check_says_why_last_years_class_list_is_empty(login, teacher_a, mov
         text = _text(login(teacher_a).get(reverse("consent:check_new")))
     assert "2026-2027 is een eerder schooljaar" in text
     assert "groep van schooljaar 2027-2028" in text
+
+
+# 10:00 in Amsterdam on the first day of school year 2027-2028, before its first import
+FIRST_AUGUST = datetime.datetime(2027, 8, 1, 8, 0, tzinfo=datetime.UTC)
+NOT_IMPORTED = "De leerlingenlijst van dit schooljaar is nog niet geïmporteerd"
+MOVED_ON = "de leerlingen zitten nu in de groepen van dit schooljaar"
+
+
+def test_before_the_import_the_overview_says_the_list_is_not_imported_yet(
+    login, teacher_a, pupil_a
+):
+    with time_machine.travel(FIRST_AUGUST, tick=False):
+        text = _text(login(teacher_a).get(reverse("consent:overview")))
+    assert NOT_IMPORTED in text
+    assert "Vraag uw directeur de leerlingenlijst van dit schooljaar te importeren" in text
+    assert MOVED_ON not in text
+
+
+def test_before_the_import_the_check_says_the_list_is_not_imported_yet(
+    login, teacher_a, group_a1, pupil_a
+):
+    with time_machine.travel(FIRST_AUGUST, tick=False):
+        text = _text(login(teacher_a).get(reverse("consent:check_new")))
+    assert "2026-2027 is een eerder schooljaar" in text
+    assert NOT_IMPORTED in text
+    assert "groep van schooljaar 2027-2028" in text
+    assert MOVED_ON not in text
+
+
+def test_after_the_import_both_say_the_pupils_moved_on(login, teacher_a, moved_up):
+    with time_machine.travel(FIRST_SEPTEMBER, tick=False):
+        client = login(teacher_a)
+        pages = [
+            _text(client.get(reverse(name))) for name in ("consent:overview", "consent:check_new")
+        ]
+    for text in pages:
+        assert MOVED_ON in text
+        assert NOT_IMPORTED not in text
+
+
+LAST_YEARS_GROUPS = "Er zijn nog geen groepen van schooljaar 2027-2028: de groepen hieronder"
+
+
+def test_before_the_import_coverage_says_its_groups_are_last_years(
+    login, director_a, school_a, pupil_a
+):
+    with time_machine.travel(FIRST_AUGUST, tick=False):
+        client = login(director_a)
+        text = _text(client.get(reverse("consent:coverage", args=[school_a.code])))
+        export = client.get(reverse("consent:coverage_export", args=[school_a.code]))
+    assert LAST_YEARS_GROUPS in text
+    # the page, its export and the director's home name the same group and pupil
+    assert "groep 5 1 " in text
+    assert ";groep 5;1001;" in export.content.decode("utf-8-sig")
+
+
+def test_after_the_import_coverage_says_nothing_of_last_year(login, director_a, school_a, moved_up):
+    with time_machine.travel(FIRST_SEPTEMBER, tick=False):
+        text = _text(login(director_a).get(reverse("consent:coverage", args=[school_a.code])))
+    assert LAST_YEARS_GROUPS not in text
+    assert "groep 6" in text

@@ -44,6 +44,7 @@ from schools.access import (
     get_school_for_director,
     require_role,
 )
+from schools.importer import NEXT_YEAR_MONTHS, school_year_for
 from schools.models import Group, StaffMembership
 from schools.search import paged_schools, search_text
 from schools.tabular import csv_text_response, xlsx_response
@@ -84,6 +85,9 @@ def coverage(request, code):
         "history": coverage_history(school, inputs=inputs),
         "review_round": review_rounds_with_progress(year).filter(school=school).first(),
         "can_act": acts_for_school(request.user, school.pk),
+        "school_year": year,
+        # before this year's first pupil list the pupils are still in last year's groups
+        "year_imported": Group.objects.filter(school=school, school_year__gte=year).exists(),
     }
     return render(request, "consent/coverage.html", context)
 
@@ -210,10 +214,15 @@ def review_round(request, code):
         else:
             messages.success(request, _review_round_report(school))
         return redirect("consent:coverage", code=school.code)
-    year = current_school_year(timezone.localdate())
+    today = timezone.localdate()
+    year = current_school_year(today)
     context = {
         "school": school,
         "year": year,
+        # in June and July a round opened now is of the year that ends on 31 July
+        "next_year": school_year_for(today, next_year=True)
+        if today.month in NEXT_YEAR_MONTHS
+        else None,
         "already_open": ReviewRound.objects.filter(school=school, school_year=year).first(),
         "parents": review_round_families(school_id=school.pk),
     }

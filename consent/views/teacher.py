@@ -93,6 +93,8 @@ def overview(request):
         # a teacher only: every group in reach is one they teach
         teacher_only = not has_role(request.user, Role.DIRECTOR)
         context["taught_only_earlier"] = teacher_only and bool(groups) and not context["groups"]
+        if context["taught_only_earlier"]:
+            context["year_imported"] = _year_imported({g.school_id for g in groups}, year)
         return render(request, "consent/overview.html", context)
     query = search_text(request.GET)
     page = paged_schools(School.objects.all(), query, request.GET.get("page"))
@@ -109,6 +111,14 @@ def _by_school_year(groups: list[Group], year: str) -> dict:
         "earlier_groups": [group for group in groups if group.school_year < year],
         "school_year": year,
     }
+
+
+def _year_imported(school_ids, year: str) -> bool:
+    """Whether this school year's pupil list was imported at these schools: its first
+    import makes this year's groups and moves the pupils into them. Until then they are
+    still in last year's groups, which teachers no longer reach from 1 August
+    (schools.access.teaching_year)."""
+    return Group.objects.filter(school_id__in=school_ids, school_year=year).exists()
 
 
 def _own_taught_groups(user) -> list[Group]:
@@ -287,6 +297,8 @@ def check_new(request):
     else:
         query, group, candidates = _candidates(request, groups, school)
     chosen = {str(v) for v in (form["pupils"].value() or [])}
+    year = current_school_year(timezone.localdate())
+    earlier = group is not None and not query and not candidates and group.school_year < year
     context = {
         "form": form,
         "query": query,
@@ -297,7 +309,9 @@ def check_new(request):
         "school_first": school_first,
         "school": school,
         "search": search,
-        "school_year": current_school_year(timezone.localdate()),
+        "school_year": year,
+        "earlier_year": earlier,
+        "year_imported": earlier and _year_imported([group.school_id], year),
     }
     return render(request, "consent/check_new.html", context)
 
