@@ -154,9 +154,7 @@ def _note_naming_no_pupil(check: PublicationCheck) -> str:
     if not check.note:
         return ""
     words = set(re.findall(r"\w+", check.note.casefold()))
-    names = Pupil.objects.filter(school_id=check.school_id).values_list(
-        "first_name", "last_name"
-    )
+    names = Pupil.objects.filter(school_id=check.school_id).values_list("first_name", "last_name")
     for first_name, last_name in names:
         if words & set(re.findall(r"\w+", f"{first_name} {last_name}".casefold())):
             return ""

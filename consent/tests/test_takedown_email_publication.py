@@ -54,9 +54,7 @@ def test_it_names_the_medium_the_time_and_the_description(film, parent_a, pupil_
     assert "Sem" not in body and "Bakker" not in body
 
 
-def test_it_keeps_a_description_naming_a_pupil_of_the_check_in_the_portal(
-    film, parent_a, pupil_a
-):
+def test_it_keeps_a_description_naming_a_pupil_of_the_check_in_the_portal(film, parent_a, pupil_a):
     film("Sem Bakker zingt")
 
     body = takedown_email(pupil_a, parent_a)

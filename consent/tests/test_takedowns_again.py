@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from conftest import make_user
 from consent.models import CheckedPupil, Purpose, TakedownTask
 from consent.rules import CHILD_PURPOSE_INFOS_SQL, _fetch, child_purpose_info_rows_orm
 from consent.services import (
@@ -15,7 +16,6 @@ from consent.services import (
     takedown_complete,
 )
 from consent.tests.helpers import decide, purpose
-from conftest import make_user
 from schools.models import Guardianship
 
 
