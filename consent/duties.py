@@ -4,6 +4,7 @@ name no pupil either: the portal shows who and what after login.
 """
 
 import logging
+import re
 from dataclasses import replace
 from functools import partial
 
@@ -15,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import in_language_of
 from consent.access import allowed_again
-from consent.models import ConflictNotice, PurposeVersion, ReviewRound, TakedownTask
+from consent.models import (
+    ConflictNotice,
+    PublicationCheck,
+    PurposeVersion,
+    ReviewRound,
+    TakedownTask,
+)
 from consent.recipients import (
     gezag_schools,
     holds_gezag_over,
@@ -34,7 +41,7 @@ from outbox.services import (
     recipient_email,
 )
 from schools.leaders import leader_ids
-from schools.models import School
+from schools.models import Pupil, School
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +135,7 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> Mail | N
             "pupils": len(needed),
             # "a parent withdrew" only when that is why each of them is counted
             "by_parents": all(each.reason == TakedownTask.Reason.ANSWER for each in needed),
+            "note": _note_naming_no_pupil(task.publication_check),
             "url": reverse("consent:takedowns"),
         },
     )
@@ -142,6 +150,23 @@ def _takedown_told(*, task: TakedownTask, counted: list[int]) -> None:
         check_id=task.publication_check_id, assignee_id=task.assigned_to_id, counted=counted
     )
     logger.info("takedown e-mail sent for task %s (%s pupils)", task.pk, len(counted))
+
+
+def _note_naming_no_pupil(check: PublicationCheck) -> str:
+    """The check's note for its takedown e-mail, which helps the teacher tell the
+    publication from others of that day, or "" when it may name a pupil: the form asks
+    for no names, but the note is free text, and e-mails name no pupil. "May name": a
+    word of it is a word of the first name or surname of a pupil of the school (a first
+    name that is also an ordinary word, "Roos", withholds it too; the portal shows it).
+    One query, only when there is a note."""
+    if not check.note:
+        return ""
+    words = set(re.findall(r"\w+", check.note.casefold()))
+    names = Pupil.objects.filter(school_id=check.school_id).values_list("first_name", "last_name")
+    for first_name, last_name in names:
+        if words & set(re.findall(r"\w+", f"{first_name} {last_name}".casefold())):
+            return ""
+    return check.note
 
 
 def still_to_take_down(task: TakedownTask) -> list[TakedownTask]:

@@ -254,12 +254,12 @@ class PublicationCheck(models.Model):
 class CheckedPupilQuerySet(models.QuerySet):
     def still_published(self):
         """Pupils who appear in a check not replaced by a newer one and have no takedown
-        task for it yet (one closed as no longer needed left it up): what a "no" for that
-        channel and media would take down."""
-        takedown = TakedownTask.objects.filter(
+        task for it that still stands (`TakedownTaskQuerySet.standing`): what a "no" for
+        that channel and media would take down."""
+        takedown = TakedownTask.objects.standing().filter(
             publication_check_id=models.OuterRef("publication_check_id"),
             pupil_id=models.OuterRef("pupil_id"),
-        ).exclude(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED)
+        )
         return self.filter(
             appearance=Appearance.APPEARS, publication_check__replaced_by__isnull=True
         ).exclude(models.Exists(takedown))
@@ -307,6 +307,24 @@ class CheckedPupil(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_check_id}/{self.pupil_id} {self.appearance}"
+
+
+class TakedownTaskQuerySet(models.QuerySet):
+    def standing(self):
+        """The tasks that still answer for their picture, so a "no" makes no new one for
+        the same pupil: open ones, and those taken offline with no "yes" for the pupil on
+        that channel and medium since. After such a "yes" the teacher may have put the
+        picture back up, and one closed as no longer needed left it up: a later "no"
+        takes it down anew."""
+        yes_since = ConsentEvent.objects.filter(
+            pupil_id=models.OuterRef("pupil_id"),
+            purpose_id=models.OuterRef("publication_check__purpose_id"),
+            media_type=models.OuterRef("publication_check__media_type"),
+            granted=True,
+            created_at__gt=models.OuterRef("done_at"),
+        )
+        left_up = Q(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED) | models.Exists(yes_since)
+        return self.filter(Q(done_at__isnull=True) | ~left_up)
 
 
 class TakedownTask(models.Model):
@@ -369,6 +387,8 @@ class TakedownTask(models.Model):
     closed_reason = models.CharField(
         _("closed as"), max_length=20, choices=ClosedReason.choices, blank=True, default=""
     )
+
+    objects = TakedownTaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("takedown task")

@@ -2,7 +2,7 @@
 
 import datetime
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -591,7 +591,7 @@ def personal_data(user) -> dict:
     )
     children = [g.pupil for g in guardianships]
     child_ids = [c.pk for c in children]
-    events = ConsentEvent.objects.filter(pupil_id__in=child_ids).select_related(
+    events = _decisions_to_show(user, child_ids).select_related(
         "purpose", "purpose_version", "guardian", "recorded_by"
     )
     checks = (
@@ -599,7 +599,9 @@ def personal_data(user) -> dict:
         .distinct()
         .select_related("purpose", "school", "replaced_by")
     )
-    confirmations = ReviewConfirmation.objects.filter(user=user).select_related("review_round")
+    confirmations = list(
+        ReviewConfirmation.objects.filter(user=user).select_related("review_round")
+    )
     return {
         "account": {
             "email": user.email,
@@ -668,7 +670,23 @@ def personal_data(user) -> dict:
         "reminders_sent": [
             _iso(at) for at in user.consent_reminders.values_list("sent_at", flat=True)
         ],
+        # decisions and confirmations of this parent's that are about a child they are no
+        # longer linked to: by id only, as earlier downloads named it
+        "children_no_longer_linked": sorted(
+            ({e.pupil_id for e in events} | {c.pupil_id for c in confirmations}) - set(child_ids)
+        ),
     }
+
+
+def _decisions_to_show(user, child_ids: Sequence[int]):
+    """The right of access's decisions: every decision about the parent's children (the
+    other parent's too), and the parent's own about a child they are no longer linked to
+    (a guardianship removed), which are theirs. Not the other parent's about such a
+    child: a parent without a link to the child learns nothing new about them."""
+    return ConsentEvent.objects.filter(Q(pupil_id__in=child_ids) | Q(guardian=user))
+
+
+NO_LONGER_LINKED = _("a child you are no longer linked to")
 
 
 def other_addresses(user) -> list[EmailAddress]:
@@ -695,8 +713,10 @@ def readable_personal_data(user) -> dict:
         Guardianship.objects.filter(user=user).select_related("pupil__school", "pupil__group")
     )
     child_ids = [g.pupil_id for g in guardianships]
-    names = {g.pupil_id: g.pupil.first_name for g in guardianships}
-    events = ConsentEvent.objects.filter(pupil_id__in=child_ids).select_related(
+    names = defaultdict(
+        lambda: NO_LONGER_LINKED, {g.pupil_id: g.pupil.first_name for g in guardianships}
+    )
+    events = _decisions_to_show(user, child_ids).select_related(
         "purpose", "purpose_version", "recorded_by"
     )
     rows = CheckedPupil.objects.filter(pupil_id__in=child_ids).select_related(
@@ -711,9 +731,10 @@ def readable_personal_data(user) -> dict:
             for e in events
         ],
         "checks": [{"row": r, "child": names[r.pupil_id]} for r in rows],
-        "confirmations": ReviewConfirmation.objects.filter(user=user).select_related(
-            "review_round", "pupil"
-        ),
+        "confirmations": [
+            {"confirmation": c, "child": names[c.pupil_id]}
+            for c in ReviewConfirmation.objects.filter(user=user).select_related("review_round")
+        ],
         "reminders": list(user.consent_reminders.values_list("sent_at", flat=True)),
         "schools_to_ask": schools_to_ask(guardianships),
     }

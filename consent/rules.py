@@ -187,7 +187,7 @@ def purpose_infos(
 # Every purpose with its versions as PURPOSE_INFOS_SQL reads them, and per version row
 # whether the pupil still appears in something published on a retired purpose
 # (CheckedPupil.objects.still_published: in a check not replaced, without a takedown task
-# for it yet, other than one closed as no longer needed). The parent's page runs it
+# for it that still stands, TakedownTask.objects.standing). The parent's page runs it
 # instead of PURPOSE_INFOS_SQL: the same one query.
 CHILD_PURPOSE_INFOS_SQL = sql.prepared(
     "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"
@@ -198,7 +198,10 @@ CHILD_PURPOSE_INFOS_SQL = sql.prepared(
     " AND NOT EXISTS(SELECT 1 FROM consent_publicationcheck r WHERE r.replaces_id = k.id)"
     " AND NOT EXISTS(SELECT 1 FROM consent_takedowntask t"
     " WHERE t.publication_check_id = k.id AND t.pupil_id = c.pupil_id"
-    " AND t.closed_reason <> 'not_needed')) END"
+    " AND (t.done_at IS NULL OR (t.closed_reason <> 'not_needed'"
+    " AND NOT EXISTS(SELECT 1 FROM consent_consentevent e WHERE e.pupil_id = t.pupil_id"
+    " AND e.purpose_id = k.purpose_id AND e.media_type = k.media_type AND e.granted"
+    " AND e.created_at > t.done_at))))) END"
     " FROM consent_purposeversion v JOIN consent_purpose p ON p.id = v.purpose_id"
     " ORDER BY p.ordering, p.code, v.number"
 )

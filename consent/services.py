@@ -651,11 +651,10 @@ def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> _Made:
     if not wanted:
         return found
     rows = (
-        TakedownTask.objects.filter(
-            publication_check_id__in={check_id for check_id, _pupil in wanted}
-        )
-        # closed as no longer needed, the picture was left up: the task is made anew
-        .exclude(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED)
+        # left up (closed as no longer needed, or a "yes" since it was taken offline):
+        # the task is made anew
+        TakedownTask.objects.standing()
+        .filter(publication_check_id__in={check_id for check_id, _pupil in wanted})
         .values_list(
             "pk", "publication_check_id", "pupil_id", "assigned_to_id", "done_at", "emailed_at"
         )

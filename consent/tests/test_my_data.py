@@ -10,7 +10,12 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from consent.services import publication_check_create
+from conftest import make_user
+from consent.services import (
+    publication_check_create,
+    review_confirm_unchanged,
+    review_round_open,
+)
 from consent.tests.helpers import decide, html_of, purpose
 from schools.models import Guardianship
 
@@ -153,3 +158,46 @@ def test_a_parent_of_one_school_is_not_shown_another_schools_address(
     school_b.save()
     page = login(parent_a).get(reverse("consent:my_data")).content.decode()
     assert "info@zwanenhof.example" not in page and "Zwanenhof" not in page
+
+
+@pytest.fixture
+def unlinked(history, director_a, parent_a, pupil_a):
+    """Sem's other parent decided too, parent_a confirmed the choices unchanged in the
+    yearly review, then parent_a's guardianship was removed in the admin."""
+    other = make_user("ouder.tweede@example.org", full_name="Tweede Ouder")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, "nieuwsbrief", "audio", True)
+    review_round = review_round_open(school=pupil_a.school, user=director_a)
+    review_confirm_unchanged(review_round=review_round, user=parent_a, pupil=pupil_a)
+    Guardianship.objects.get(user=parent_a, pupil=pupil_a).delete()  # as the admin does
+
+
+def test_after_the_link_is_removed_the_page_lists_own_decisions_naming_no_child(
+    login, unlinked, parent_a
+):
+    html = html_of(login(parent_a).get(reverse("consent:my_data")))
+    decisions = html.split('id="decisions"')[1].split("<h2>")[0]
+    assert decisions.count("door u") == 2 and "Website" in decisions
+    assert "door de andere ouder" not in decisions and "Nieuwsbrief" not in decisions
+    assert decisions.count("een kind aan wie u niet meer gekoppeld bent") == 2
+    assert "Een kind aan wie u niet meer gekoppeld bent: keuzes ongewijzigd bevestigd" in html
+    assert "Sem" not in html and "Bakker" not in html and "1001" not in html
+
+
+def test_after_the_link_is_removed_the_download_lists_own_decisions_naming_no_child(
+    login, unlinked, parent_a, pupil_a
+):
+    data = download(login(parent_a))
+    assert data["children"] == [] and data["guardianships"] == []
+    assert [(e["child"], e["guardian"], e["purpose"]) for e in data["consent_history"]] == [
+        (pupil_a.pk, "you", "website"),
+        (pupil_a.pk, "you", "pers"),
+    ]
+    assert [c["child"] for c in data["review_confirmations"]] == [pupil_a.pk]
+    assert data["children_no_longer_linked"] == [pupil_a.pk]
+    assert data["publication_checks"] == []
+    assert "Sem" not in json.dumps(data) and "Bakker" not in json.dumps(data)
+
+
+def test_a_linked_parent_has_no_child_no_longer_linked(login, history, parent_a):
+    assert download(login(parent_a))["children_no_longer_linked"] == []
