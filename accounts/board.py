@@ -51,6 +51,8 @@ URGENT = Q(priority=FollowUp.Priority.URGENT)
 # Open cases the board should see by name (urgent, nobody's, a conversation day passed):
 # the first ones, with how many there are.
 CASES_IN_FULL = 20
+# Schools without a contact address for parents named on the page (the first by name).
+WITHOUT_CONTACT_IN_FULL = 20
 
 
 @dataclass
@@ -81,6 +83,9 @@ class BoardHome:
     # open cases of any school that are urgent, nobody's, or past their planned day
     cases_needing_attention: list[FollowUp] = field(default_factory=list)
     more_cases_needing_attention: int = 0  # beyond CASES_IN_FULL
+    # schools whose parents' replies to e-mails reach nobody (School.contact_email empty)
+    without_contact: list[School] = field(default_factory=list)
+    more_without_contact: int = 0  # beyond WITHOUT_CONTACT_IN_FULL
 
     @property
     def cycle_minutes(self) -> int:
@@ -99,6 +104,7 @@ def board_home(page_number) -> BoardHome:
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(page_number)
     home = _counted(page)
     home.cases_needing_attention, home.more_cases_needing_attention = cases_needing_attention()
+    home.without_contact, home.more_without_contact = schools_without_contact()
     return home
 
 
@@ -140,6 +146,19 @@ def cases_needing_attention(today: datetime.date | None = None) -> tuple[list[Fo
         )
     more = cases[0].needing_attention - len(cases) if cases else 0
     return cases, more
+
+
+def schools_without_contact() -> tuple[list[School], int]:
+    """Schools without a contact address for parents (replies to their e-mails are not
+    read): the first WITHOUT_CONTACT_IN_FULL by name and how many more (one read)."""
+    schools = list(
+        School.objects.filter(contact_email="")
+        .annotate(without_contact=Window(Count("pk")))
+        .order_by("name", "pk")
+        .only("code", "name")[:WITHOUT_CONTACT_IN_FULL]
+    )
+    more = schools[0].without_contact - len(schools) if schools else 0
+    return schools, more
 
 
 # --- Live: every school counted now ---------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts import board as counting
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case
+from schools.models import School
 
 URL = reverse("accounts:home_board")
 Status, Priority = FollowUp.Status, FollowUp.Priority
@@ -73,3 +74,34 @@ def test_nothing_is_listed_when_every_open_case_is_in_hand(login, board, school_
     make_case(school_a, assigned_to=director_a)
     page = login(board).get(URL).content.decode()
     assert attention_section(page) == ""
+
+
+def test_it_names_the_schools_without_a_contact_address_with_a_link_to_set_it(
+    login, board, school_a, school_b
+):
+    school_a.contact_email = "info@vlindertuin.example"
+    school_a.save()
+    client = login(board)
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Scholen zonder contactadres voor ouders" in page
+    link = reverse("schools:school_contact", args=["zwanenhof"])
+    assert f'<a href="{link}">OBS Het Zwanenhof</a>' in page
+    assert reverse("schools:school_contact", args=["vlindertuin"]) not in page
+    assert client.get(link).status_code == 200  # the board may set it there
+
+
+def test_schools_without_a_contact_address_beyond_the_first_are_counted(login, board, db):
+    School.objects.bulk_create(
+        School(code=f"school-{n:02}", name=f"OBS School {n:02}")
+        for n in range(counting.WITHOUT_CONTACT_IN_FULL + 3)
+    )
+    response = login(board).get(URL, HTTP_ACCEPT_LANGUAGE="nl")
+    assert len(response.context["home"].without_contact) == counting.WITHOUT_CONTACT_IN_FULL
+    assert "En nog 3 scholen zonder contactadres." in response.content.decode()
+
+
+def test_every_school_with_a_contact_address_says_nothing_of_it(login, board, school_a):
+    school_a.contact_email = "info@vlindertuin.example"
+    school_a.save()
+    page = login(board).get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "zonder contactadres" not in page
