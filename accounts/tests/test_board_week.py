@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import board as counting
 from monitoring.models import FollowUp
-from monitoring.tests.helpers import make_case
+from monitoring.tests.helpers import make_case, make_source
 from schools.models import School
 
 URL = reverse("accounts:home_board")
@@ -105,3 +105,22 @@ def test_every_school_with_a_contact_address_says_nothing_of_it(login, board, sc
     school_a.save()
     page = login(board).get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "zonder contactadres" not in page
+
+
+def test_a_schools_failing_sources_link_to_its_own_sources_only(login, board, school_a, db):
+    """Two schools whose code and name start the same: the link from Vlindertuin's row
+    lists Vlindertuin's sources, not those of Vlindertuin Noord."""
+    noord = School.objects.create(code="vlindertuin-noord", name="OBS De Vlindertuin Noord")
+    failing = {"needs_attention": True, "consecutive_failures": 5}
+    make_source("https://feeds.example/vlindertuin.rss", school=school_a, **failing)
+    make_source("https://feeds.example/noord.rss", school=noord, **failing)
+    client = login(board)
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    link = reverse("monitoring:sources") + "?school=vlindertuin"
+    assert f'<td><a href="{link}">1</a></td>' in page
+    sources = client.get(link, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "https://feeds.example/vlindertuin.rss" in sources
+    assert "https://feeds.example/noord.rss" not in sources
+    assert "Alleen de bronnen van OBS De Vlindertuin." in sources
+    every = client.get(reverse("monitoring:sources")).content.decode()
+    assert "https://feeds.example/noord.rss" in every
