@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -35,6 +35,7 @@ from accounts.attention import SchoolAttention, attention_overview, failing_sour
 from accounts.models import SchoolCounts, User
 from consent.models import TakedownTask
 from monitoring.models import FollowUp, Source
+from monitoring.services import school_date
 from schools.leaders import directed_school_ids
 from schools.models import Pupil, School
 
@@ -47,6 +48,11 @@ RECOUNT_ON_REQUEST = 10
 WITHOUT_DIRECTOR_IN_FULL = 20
 COUNTED = ("pupils", "waiting_pupils", "conflicts", "protocol_missing")
 URGENT = Q(priority=FollowUp.Priority.URGENT)
+# Open cases the board should see by name (urgent, nobody's, a conversation day passed):
+# the first ones, with how many there are.
+CASES_IN_FULL = 20
+# Schools without a contact address for parents named on the page (the first by name).
+WITHOUT_CONTACT_IN_FULL = 20
 
 
 @dataclass
@@ -74,6 +80,12 @@ class BoardHome:
     foundation_sources: list[Source]
     counted_at: datetime.datetime | None  # None: counted live, now
     still_counting: int  # more than this many schools are being counted again (0: none)
+    # open cases of any school that are urgent, nobody's, or past their planned day
+    cases_needing_attention: list[FollowUp] = field(default_factory=list)
+    more_cases_needing_attention: int = 0  # beyond CASES_IN_FULL
+    # schools whose parents' replies to e-mails reach nobody (School.contact_email empty)
+    without_contact: list[School] = field(default_factory=list)
+    more_without_contact: int = 0  # beyond WITHOUT_CONTACT_IN_FULL
 
     @property
     def cycle_minutes(self) -> int:
@@ -90,6 +102,13 @@ def board_home(page_number) -> BoardHome:
     # each school of the page with its stored counts (a join: 50 lookups by school)
     schools = School.objects.order_by("name", "pk").select_related("board_counts")
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(page_number)
+    home = _counted(page)
+    home.cases_needing_attention, home.more_cases_needing_attention = cases_needing_attention()
+    home.without_contact, home.more_without_contact = schools_without_contact()
+    return home
+
+
+def _counted(page: Page) -> BoardHome:
     if not is_large():
         return _live(page)
     totals = stored_totals()
@@ -103,6 +122,43 @@ def board_home(page_number) -> BoardHome:
         totals = stored_totals()
     # "more than RECOUNT_ON_REQUEST": the rest is not counted here
     return _stored(page, totals, still_counting=still_counting)
+
+
+def cases_needing_attention(today: datetime.date | None = None) -> tuple[list[FollowUp], int]:
+    """Open cases of any school that need someone to act: urgent, with nobody assigned
+    (at a school with a director, the director's to give), or still planned for a
+    conversation day that has passed. Urgent first, then the oldest; the first
+    CASES_IN_FULL and how many more there are (one read, from the open cases' index)."""
+    today = today or school_date(timezone.now())
+    overdue = Q(status=FollowUp.Status.CONVERSATION_PLANNED, planned_for__lt=today)
+    cases = list(
+        FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES)
+        .filter(URGENT | Q(assigned_to__isnull=True) | overdue)
+        .select_related("school", "assigned_to")
+        .annotate(needing_attention=Window(Count("pk")))
+        .order_by("priority", "opened_at", "pk")[:CASES_IN_FULL]
+    )
+    for case in cases:
+        case.conversation_overdue = (
+            case.status == FollowUp.Status.CONVERSATION_PLANNED
+            and case.planned_for is not None
+            and case.planned_for < today
+        )
+    more = cases[0].needing_attention - len(cases) if cases else 0
+    return cases, more
+
+
+def schools_without_contact() -> tuple[list[School], int]:
+    """Schools without a contact address for parents (replies to their e-mails are not
+    read): the first WITHOUT_CONTACT_IN_FULL by name and how many more (one read)."""
+    schools = list(
+        School.objects.filter(contact_email="")
+        .annotate(without_contact=Window(Count("pk")))
+        .order_by("name", "pk")
+        .only("code", "name")[:WITHOUT_CONTACT_IN_FULL]
+    )
+    more = schools[0].without_contact - len(schools) if schools else 0
+    return schools, more
 
 
 # --- Live: every school counted now ---------------------------------------------------

@@ -486,11 +486,8 @@ BOARD_LIST_PER_PAGE = 50
 @login_required
 def sources(request):
     require_role(request.user, Role.BOARD)
-    form = SourceForm(
-        request.POST or None,
-        initial={"school": _chosen_school(request, School.objects.all())},
-        choosing_on_a_page=True,
-    )
+    chosen = _chosen_school(request, School.objects.all())
+    form = SourceForm(request.POST or None, initial={"school": chosen}, choosing_on_a_page=True)
     if request.method == "POST" and form.is_valid():
         source = form.save(commit=False)
         source.next_run_at = timezone.now()
@@ -500,6 +497,10 @@ def sources(request):
     # A page of ids first, then the last run of those 50 only: annotated before the
     # OFFSET, PostgreSQL looked up the last run of every source before the page's.
     ordered = Source.objects.order_by("-needs_attention", "name", "id")
+    if chosen is not None:
+        # this school's own (the board home's link): a search by its code would also list
+        # another school's whose code or name starts the same
+        ordered = ordered.filter(school=chosen)
     query = search_text(request.GET)
     if query:
         ordered = ordered.filter(
@@ -526,6 +527,7 @@ def sources(request):
     context = {
         "form": form,
         "sources": listing,
+        "school": chosen,
         "max_posts_per_run": MAX_POSTS_PER_RUN,
         "page": page,
         "query": query,

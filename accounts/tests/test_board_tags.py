@@ -13,7 +13,8 @@ from schools.models import School
 
 # The loop the tag replaced (templates/accounts/home_board.html before issue 17's fourth
 # pass), kept as the reference; a school links to its part of the page only when the
-# page shows it in full (`in_full`), else to its coverage.
+# page shows it in full (`in_full`), else to its coverage; failing sources link to the
+# school's sources.
 LOOP = """{% load i18n %}
       {% for row in home.rows %}
         <tr>
@@ -21,7 +22,7 @@ LOOP = """{% load i18n %}
           <td>{% if row.has_director %}{% translate "yes" %}{% else %}<strong>{% translate "none: the board answers" %}</strong>{% endif %}</td>
           {% if row.counted %}<td>{{ row.pupils }}</td><td>{{ row.waiting_pupils }}</td><td>{{ row.conflicts }}</td>{% else %}<td colspan="3">{% translate "not counted yet" %}</td>{% endif %}
           <td>{{ row.takedowns }}</td><td>{{ row.cases }} ({{ row.urgent_cases }})</td>
-          <td>{% if row.counted %}{{ row.protocol_missing }}{% else %}–{% endif %}</td><td>{{ row.sources_failing }}</td>
+          <td>{% if row.counted %}{{ row.protocol_missing }}{% else %}–{% endif %}</td><td>{% if row.sources_failing %}<a href="{% url 'monitoring:sources' %}?school={{ row.school.code }}">{{ row.sources_failing }}</a>{% else %}0{% endif %}</td>
         </tr>
       {% empty %}
         <tr><td colspan="9">{% translate "No schools yet." %}</td></tr>
