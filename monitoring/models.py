@@ -271,6 +271,15 @@ class FollowUp(models.Model):
                 name="followup_open_order",
                 condition=Q(status__in=["new", "conversation_planned", "conversation_held"]),
             ),
+            # The board home's cases that need someone to act, urgent and oldest first: a
+            # read that stops after the page's rows (accounts.board.cases_needing_attention).
+            models.Index(
+                "priority",
+                "opened_at",
+                "id",
+                name="followup_open_oldest",
+                condition=Q(status__in=["new", "conversation_planned", "conversation_held"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

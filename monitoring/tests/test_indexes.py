@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.board import cases_needing_attention, schools_without_contact
 from conftest import analyze_what_it_reads, require_service
 from monitoring import selectors
 from monitoring.forms import mention_sources
@@ -221,3 +222,30 @@ def test_a_staff_report_finds_a_post_by_its_address_from_the_index(postgres, sch
     assert "monitoring_post_url_lookup" in indexes_used(plans[0]), plans[0]
     assert "monitoring_post_pkey" not in indexes_used("\n".join(plans))
     assert len(plans) == (2 if stored else 1)
+
+
+def test_the_board_homes_cases_needing_attention_come_in_order_from_the_open_index(
+    postgres, flags, school_a
+):
+    """The board's home names the first open cases that need someone to act, urgent and
+    oldest first: read along followup_open_oldest, stopping after the page, never a sort
+    or a count of every open case of the foundation (flat from 300 to 6,000 schools)."""
+    opened = timezone.now() - datetime.timedelta(days=30)
+    FollowUp.objects.bulk_create(
+        FollowUp(school=school_a, opened_at=opened + datetime.timedelta(minutes=n))
+        for n in range(500)
+    )
+    [text] = _plans_of_reads(cases_needing_attention)
+    assert "followup_open_oldest" in indexes_used(text), text
+    assert "Sort" not in text and "WindowAgg" not in text, text
+    assert "Limit" in text
+
+
+def test_the_board_homes_schools_without_a_contact_address_come_from_their_index(postgres, flags):
+    School.objects.bulk_create(
+        School(code=f"zonder-{n}", name=f"OBS Zonder Adres {n:03}") for n in range(500)
+    )
+    [text] = _plans_of_reads(schools_without_contact)
+    assert "school_without_contact" in indexes_used(text), text
+    assert "Sort" not in text and "WindowAgg" not in text, text
+    assert "Limit" in text
