@@ -31,7 +31,7 @@ from accounts.middleware import form_page
 from accounts.roles import home_url_name, requires_mfa
 from accounts.security_middleware import SEEN, seconds_left
 from consent.reports import review_round_due
-from schools.access import children_of, require_role, taught_groups
+from schools.access import children_of, require_role, taught_groups, teaching_year
 from schools.models import School, StaffMembership
 from schools.staffing import has_groups_of, staffing_years, untaught_group_count
 
@@ -105,9 +105,16 @@ def home_parent(request):
 @require_safe
 @login_required
 def home_teacher(request):
+    """The groups the teacher has this school year (and next, once linked), as the class
+    overview lists them: last year's group is empty after the new list, and no longer
+    gives its pupils from 1 August (schools.access.teaching_year), so it is no "my
+    group" here; a teacher linked only to such groups is told whom to ask."""
     require_role(request.user, Role.TEACHER)
-    groups = taught_groups(request.user).select_related("school")
-    return render(request, "accounts/home_teacher.html", {"groups": groups})
+    year = teaching_year()
+    taught = list(taught_groups(request.user).select_related("school"))
+    groups = [group for group in taught if group.school_year >= year]
+    context = {"groups": groups, "school_year": year, "taught_only_earlier": taught and not groups}
+    return render(request, "accounts/home_teacher.html", context)
 
 
 @require_safe

@@ -500,6 +500,21 @@ STAFF_PUPILS_SQL = {
 }
 
 
+def staff_school_names(user, *, every: bool) -> dict[int, str]:
+    """School id -> name for a pupil list that must name each pupil's school
+    (Pupil.staff_label) because it holds pupils of more than one: every school (`every`:
+    board staff's list of every pupil) or those the user teaches at or directs. {} and
+    no query for a list of one school."""
+    schools = School.objects.all()
+    if not every:
+        own = {m.school_id for m in _memberships(user) if m.role in (Role.TEACHER, Role.DIRECTOR)}
+        if len(own) < 2:
+            return {}
+        schools = schools.filter(pk__in=own)
+    names = dict(schools.values_list("pk", "name"))
+    return names if len(names) > 1 else {}
+
+
 def current_pupils_for_staff(user, *, own_only: bool = False) -> list[Pupil]:
     """The current pupils the user reaches as staff (pupils_for_staff), each with its
     group, by group name and first name. `own_only`: those of the groups they teach and

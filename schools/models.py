@@ -163,6 +163,13 @@ class Pupil(models.Model):
         group = self.group
         return group if group is not None and group.school_id == self.school_id else None
 
+    def staff_label(self, school_name: str = "") -> str:
+        """The pupil as staff lists pick them: name, group as reach counts it and, for
+        someone whose pupils are of several schools, the school (two "groep 5" are two
+        classes, and a check takes pupils of one school)."""
+        where = [part for part in (getattr(self.own_group, "name", ""), school_name) if part]
+        return f"{self.full_name} ({', '.join(where)})" if where else self.full_name
+
     @property
     def is_erased(self) -> bool:
         """Erased by the retention task; the row stays as the anchor of the consent events."""

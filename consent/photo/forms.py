@@ -9,9 +9,10 @@ from schools.forms import ListedChoices, RowsField
 class PupilChoiceField(RowsField):
     iterator = ListedChoices  # one plain SELECT, not a server-side cursor
 
+    school_names: dict[int, str] = {}  # noqa: RUF012 - replaced, never changed in place
+
     def label_from_instance(self, pupil):
-        group = pupil.own_group.name if pupil.own_group else ""  # as reach counts it
-        return f"{pupil.full_name} ({group})" if group else pupil.full_name
+        return pupil.staff_label(self.school_names.get(pupil.school_id, ""))
 
 
 class PhotoForm(forms.Form):

@@ -40,7 +40,13 @@ from consent.services import (
     publication_check_create,
 )
 from consent.verdict import pupil_verdicts, verdict_text
-from schools.access import current_pupils_for_staff, has_role, pupils_for_staff, require_role
+from schools.access import (
+    current_pupils_for_staff,
+    has_role,
+    pupils_for_staff,
+    require_role,
+    staff_school_names,
+)
 from schools.forms import refuse_choices_out_of_reach
 from schools.models import Pupil, School, StaffMembership
 from schools.search import SELECT_LIMIT, SchoolSearch, school_search
@@ -121,12 +127,14 @@ def _photo_check(request, limits: cleaning.Limits):
         from_check = _from_check(request.user, request.GET.get("check"))
         form = PhotoForm(pupils=Pupil.objects.none(), initial=_initial(from_check))
         listing = _listing(request)
+        _name_schools(form, request.user, listing)
         _list_pupils(form, listing.pupils if listing else current_pupils_for_staff(request.user))
         context = {"form": form, "listing": listing, "from_check": from_check}
         return render(request, TEMPLATE, context)
     pupils = _pupil_choices(request.user)
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
     listing = _listing(request)
+    _name_schools(form, request.user, listing)
     if listing is not None:  # the reach validates the ticks; the page lists one school's
         _list_pupils(form, listing.pupils)
     valid = form.is_valid()
@@ -505,6 +513,15 @@ def _listing(request) -> Listing | None:
     else:
         pupils = list(_pupil_choices(user).filter(school=school))
     return Listing(pupils, school, school_search(School.objects.all(), request.GET))
+
+
+def _name_schools(form, user, listing: Listing | None) -> None:
+    """Each pupil's school in the list, for a teacher at two schools or a director who
+    teaches at another: their pupils are one list, and two "groep 5" are two classes. Not
+    for a list of one school (board staff's chosen school)."""
+    if listing is None or listing.school is None:
+        every = listing is None and has_role(user, Role.BOARD)  # as _pupil_choices
+        form.fields["pupils"].school_names = staff_school_names(user, every=every)
 
 
 def _list_pupils(form, pupils) -> None:

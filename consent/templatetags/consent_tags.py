@@ -618,18 +618,23 @@ PUPIL_PICK = '<li><label><input type="checkbox" name="pupils" value="{}"{}> {}{}
 
 
 @register.simple_tag
-def pupil_picks(pupils, chosen, with_group):
+def pupil_picks(pupils, chosen, with_group, school_names=None):
     """The check's pupil checkboxes, `<li><label><input …> name (group)</label></li>`:
-    the template loop with its filter per pupil was a third of the page's rendering."""
+    the template loop with its filter per pupil was a third of the page's rendering.
+    `with_group` (a search by name): each pupil's group, and their school from
+    `school_names` (Pupil.staff_label)."""
+    names = school_names or {}
     return mark_safe(  # noqa: S308 - every value escaped
         "\n".join(
             PUPIL_PICK.format(
                 pupil.pk,
                 " checked" if str(pupil.pk) in chosen else "",
-                conditional_escape(pupil.full_name),
-                f" ({conditional_escape(pupil.own_group.name)})"
-                if with_group and pupil.own_group
-                else "",
+                conditional_escape(
+                    pupil.staff_label(names.get(pupil.school_id, ""))
+                    if with_group
+                    else pupil.full_name
+                ),
+                "",
             )
             for pupil in pupils
         )

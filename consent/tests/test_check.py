@@ -183,6 +183,14 @@ def test_it_shows_a_saved_check_to_its_author_and_school_leaders(
     assert login(user).get(reverse("consent:check", args=[check.pk])).status_code == status
 
 
+def test_the_check_page_names_its_school(login, teacher_a, school_b, group_b1, pupil_b):
+    """A teacher at two schools checks for both schools' "Website van de school"; the
+    takedowns page names the school and links here, where the evidence must say it too."""
+    check = _check_by(add_teaching(teacher_a, school_b, [group_b1]), pupil_b)
+    page = login(teacher_a).get(reverse("consent:check", args=[check.pk])).content.decode()
+    assert re.search(r"<dt>School</dt>\s*<dd>OBS Het Zwanenhof</dd>", page)
+
+
 def _check_by(teacher, pupil) -> PublicationCheck:
     return publication_check_create(
         user=teacher, purpose=purpose("website"), media_type="photo", pupils=[pupil]

@@ -132,3 +132,28 @@ def test_after_the_import_coverage_says_nothing_of_last_year(login, director_a, 
         text = _text(login(director_a).get(reverse("consent:coverage", args=[school_a.code])))
     assert LAST_YEARS_GROUPS not in text
     assert "groep 6" in text
+
+
+def test_the_teachers_home_lists_this_years_groups_only(login, teacher_a, moved_up, group_a1):
+    """The home's groups are the class overview's: last year's group, empty since the new
+    list, is no "my group" (its "Consent in this group" opened a page with nobody)."""
+    teacher_a.memberships.get().groups.add(moved_up)
+    with time_machine.travel(FIRST_SEPTEMBER, tick=False):
+        page = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
+    assert reverse("consent:group_appear", args=[moved_up.pk]) in page
+    assert reverse("consent:group_appear", args=[group_a1.pk]) not in page
+    assert "2026-2027" not in _text_of(page)
+
+
+def test_the_teachers_home_says_whom_to_ask_for_last_years_groups_only(
+    login, teacher_a, moved_up, group_a1
+):
+    with time_machine.travel(FIRST_SEPTEMBER, tick=False):
+        page = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
+    assert reverse("consent:group_appear", args=[group_a1.pk]) not in page
+    assert "van een eerder schooljaar" in _text_of(page)
+    assert "groep van schooljaar 2027-2028" in _text_of(page)
+
+
+def _text_of(page: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())

@@ -278,3 +278,14 @@ def test_a_no_recorded_on_paper_by_the_director_takes_the_picture_down(
         director_a,
     )
     assert [message.to for message in mail.outbox] == [[teacher_a.email]]
+
+
+def test_the_email_names_the_publications_school(
+    eager_tasks, django_capture_on_commit_callbacks, published, teacher_a, parent_a, pupil_a
+):
+    """A teacher at two schools checks for both schools' "Sociale media van de school":
+    the e-mail says which school's publication to take down."""
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    [message] = mail.outbox
+    assert "School: OBS De Vlindertuin" in message.body

@@ -312,8 +312,17 @@ def check_new(request):
         "school_year": year,
         "earlier_year": earlier,
         "year_imported": earlier and _year_imported([group.school_id], year),
+        "school_names": _school_names_if_several(groups),
     }
     return render(request, "consent/check_new.html", context)
+
+
+def _school_names_if_several(groups: list[Group]) -> dict[int, str]:
+    """A search by name names each pupil's school when the user's groups are of several
+    schools (a teacher at two, a director who teaches at another): two "groep 5" are two
+    classes, and a check takes pupils of one school. From the groups read already."""
+    names = {group.school_id: group.school.name for group in groups}
+    return names if len(names) > 1 else {}
 
 
 @require_safe
