@@ -468,7 +468,8 @@ CASES = [
 
 # Routes whose path names an object that belongs to no school and no family: the
 # protocol's published versions (public) and the board's drafts (board only, walked
-# by test_url_access.py), the board's channels.
+# by test_url_access.py), the board's channels, and a reminder's one-click stop link,
+# whose signed token is the only proof a parent needs (consent/tests/test_reminder_stop.py).
 NOT_ABOUT_A_SCHOOL = {
     "policy:version",
     "policy:diff",
@@ -483,6 +484,7 @@ NOT_ABOUT_A_SCHOOL = {
     "policy:article_edit",
     "policy:article_remove",
     "consent:purpose_text",
+    "consent:reminders_stop",
 }
 OUR_MODULES = ("accounts.", "schools.", "policy.", "consent.", "monitoring.", "opo_portal.")
 
