@@ -220,6 +220,9 @@ ACCESS = {
         staff_only("director", "board"),
     ),
     "consent:record": (_consent_pupil, staff_only("director", "board")),
+    # a pupil's consent file: read by the school's readers, the privacy officer included
+    "consent:pupil_search": (_school_a, staff_only("director", "board", "privacy_officer")),
+    "consent:dossier": (_consent_pupil, staff_only("director", "board", "privacy_officer")),
     "consent:purposes": (None, staff_only("board")),
     "consent:purpose_text": (lambda c: {"pk": _consent_purpose().pk}, staff_only("board")),
 }
