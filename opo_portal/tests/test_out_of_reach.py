@@ -326,6 +326,8 @@ CASES = [
             ("consent:coverage_export", GET),
             ("consent:coverage_export_xlsx", GET),
             ("consent:pupil_search", ("GET", "POST")),
+            ("policy:confirmation_list", GET),
+            ("policy:confirmation_csv", GET),
         )
         for where, reach in (("A", SCHOOL_A_READING), ("B", SCHOOL_B_READING))
     ),
@@ -339,8 +341,6 @@ CASES = [
             ("schools:staff_groups", GET + POST),
             ("schools:staff_teacher_add", GET + POST),
             ("schools:school_contact", GET + POST),
-            ("policy:confirmation_list", GET),
-            ("policy:confirmation_csv", GET),
         )
         for where, reach in (("A", SCHOOL_A_DIRECTING), ("B", SCHOOL_B_DIRECTING))
     ),
