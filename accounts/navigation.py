@@ -13,8 +13,9 @@ NAV_ITEMS = [
     (_("Home"), "home", {"any"}),
     (_("Protocol"), "policy:current", {"any", "public"}),
     (_("Import pupils"), "schools:import_pupils", {"director", "board"}),
-    # policy: who confirmed the protocol (directors, board) and drafting new versions (board)
-    (_("Protocol confirmations"), "policy:confirmations", {"director", "board"}),
+    # policy: who confirmed the protocol (directors, board, privacy officer) and drafting new
+    # versions (board)
+    (_("Protocol confirmations"), "policy:confirmations", {"director", "board", "privacy_officer"}),
     (_("Protocol drafts"), "policy:drafts", {"board"}),
     (_("Photo check"), "photo:check", {"teacher", "director"}),
     # consent

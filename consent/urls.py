@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent.views import board, director, parent, reminder_stop, teacher
+from consent.views import audit, board, director, parent, reminder_stop, teacher
 
 app_name = "consent"
 
@@ -39,6 +39,9 @@ urlpatterns = [
     path("dekking/<slug:code>/herinnering/", director.remind, name="remind"),
     path("dekking/<slug:code>/jaarronde/", director.review_round, name="review_round"),
     path("leerling/<id:pk>/vastleggen/", director.record, name="record"),
+    # Reading a pupil's file (privacy officer, directors, board): decisions, checks, takedowns
+    path("dekking/<slug:code>/leerlingen/", audit.pupil_search, name="pupil_search"),
+    path("leerling/<id:pk>/dossier/", audit.dossier, name="dossier"),
     # Board: purposes and their texts
     path("doelen/", board.purposes, name="purposes"),
     path("doelen/<id:pk>/tekst/", board.purpose_text, name="purpose_text"),

@@ -37,11 +37,11 @@ from policy.selectors import (
     with_confirmation_counts,
 )
 from schools.access import (
-    acting_schools,
-    get_school_for_acting,
-    has_role,
+    directed_schools,
+    get_school_for_director,
     require_role,
     roles_of,
+    sees_all_schools,
 )
 from schools.models import StaffMembership
 from schools.tabular import csv_response
@@ -118,11 +118,16 @@ def _draft_url(draft: ProtocolVersion, anchor: str) -> str:
     return reverse("policy:draft_edit", args=[draft.number]) + f"#{anchor}"
 
 
+# Who reads the confirmation lists: they change nothing, so the privacy officer's audit
+# of every school includes them (has the teacher who posted it confirmed the protocol?).
+READING = (Role.DIRECTOR, Role.BOARD, Role.PRIVACY_OFFICER)
+
+
 def _confirmation_school(user, code: str):
-    """Directors reach their own school's list, board staff every school's; others 404
-    (a privacy officer who directs a school too: that school only)."""
-    require_role(user, Role.DIRECTOR, Role.BOARD)
-    return get_school_for_acting(user, code)
+    """Directors reach their own school's list, board staff and the privacy officer every
+    school's; others 404."""
+    require_role(user, *READING)
+    return get_school_for_director(user, code)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -248,18 +253,18 @@ SCHOOLS_PER_PAGE = 25
 @require_safe
 @login_required
 def confirmations(request):
-    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    require_role(request.user, *READING)
     version = ProtocolVersion.objects.current()
     if version is None:
         return render(request, "policy/none_published.html")
-    schools = acting_schools(request.user).order_by("name").values_list("pk", "code", "name")
+    schools = directed_schools(request.user).order_by("name").values_list("pk", "code", "name")
     page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "version": version,
         "page": page,
         "schools": with_confirmation_counts(page.object_list, version),
     }
-    if has_role(request.user, Role.BOARD):  # no school's list has them; directors' reach ends
+    if sees_all_schools(request.user):  # no school's list has them; directors' reach ends
         staff = context["foundation_staff"] = foundation_staff_confirmations(version=version)
         context["foundation_staff_confirmed"] = sum(row.confirmed for row in staff)
     return render(request, "policy/confirmations.html", context)

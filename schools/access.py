@@ -203,6 +203,17 @@ def get_school_for_acting(user, code: str) -> School:
     return get_object_or_404(acting_schools(user), code=code)
 
 
+def get_pupil_for_director(user, pk) -> Pupil:
+    """A pupil of a school whose coverage the user reads (get_school_for_director): a
+    director their own schools', board staff and the privacy officer any school's, pupils
+    who left included. For reading only: changes ask get_pupil_for_acting."""
+    ids = school_ids_for_staff(user, Role.DIRECTOR)  # None: every school
+    pupils = Pupil.objects.select_related("school", "group")
+    if ids is not None:
+        pupils = pupils.filter(school_id__in=ids)
+    return get_object_or_404(pupils, pk=pk)
+
+
 def get_pupil_for_acting(user, pk) -> Pupil:
     ids = acting_school_ids(user)
     pupils = Pupil.objects.all() if ids is None else Pupil.objects.filter(school_id__in=ids)

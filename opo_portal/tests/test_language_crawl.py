@@ -83,6 +83,8 @@ ROUTE_KWARGS = {
     "consent:remind": lambda c: {"code": c["school"].code},
     "consent:review_round": lambda c: {"code": c["school"].code},
     "consent:record": lambda c: {"pk": c["pupil"].pk},
+    "consent:pupil_search": lambda c: {"code": c["school"].code},
+    "consent:dossier": lambda c: {"pk": c["pupil"].pk},
     "schools:staff_groups": lambda c: {"code": c["school"].code},
     "schools:staff_teacher_add": lambda c: {"code": c["school"].code},
     "schools:school_contact": lambda c: {"code": c["school"].code},

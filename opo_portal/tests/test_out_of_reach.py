@@ -325,9 +325,14 @@ CASES = [
             ("consent:coverage", GET),
             ("consent:coverage_export", GET),
             ("consent:coverage_export_xlsx", GET),
+            ("consent:pupil_search", ("GET", "POST")),
+            ("policy:confirmation_list", GET),
+            ("policy:confirmation_csv", GET),
         )
         for where, reach in (("A", SCHOOL_A_READING), ("B", SCHOOL_B_READING))
     ),
+    case("consent:dossier", "pupil_a", pupil("pupil_a"), SCHOOL_A_READING, GET),
+    case("consent:dossier", "pupil_b", pupil("pupil_b"), SCHOOL_B_READING, GET),
     *(
         case(route, f"school {where}", code(where), reach, methods)
         for route, methods in (
@@ -336,8 +341,6 @@ CASES = [
             ("schools:staff_groups", GET + POST),
             ("schools:staff_teacher_add", GET + POST),
             ("schools:school_contact", GET + POST),
-            ("policy:confirmation_list", GET),
-            ("policy:confirmation_csv", GET),
         )
         for where, reach in (("A", SCHOOL_A_DIRECTING), ("B", SCHOOL_B_DIRECTING))
     ),

@@ -63,6 +63,7 @@ def test_it_links_the_privacy_officer_only_to_pages_they_may_open(
     _something_to_read(school_a, teacher_a, pupil_a)
     pages = _crawl(login(privacy_officer), reverse("home"))
     assert reverse("monitoring:dashboard") in pages and reverse("consent:coverage_index") in pages
+    assert reverse("policy:confirmation_list", args=[school_a.code]) in pages  # who confirmed
     assert [url for url in pages if url.startswith("/monitoring/zaken/")], "no case was read"
     dead = {url: r.status_code for url, r in pages.items() if r.status_code != 200}
     assert dead == {}

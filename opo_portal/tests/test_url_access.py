@@ -136,12 +136,12 @@ ACCESS = {
     "policy:diff": (lambda c: {"old": 1, "new": 2}, everyone(OK)),
     # a GET (the login after an expired session) goes back to the confirm button
     "policy:confirm": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], REDIRECT))),
-    "policy:confirmations": (None, staff_only("director", "board")),
+    "policy:confirmations": (None, staff_only("director", "board", "privacy_officer")),
     "policy:confirmation_list": (
         _school_a,
-        staff_only("director", "board"),
+        staff_only("director", "board", "privacy_officer"),
     ),
-    "policy:confirmation_csv": (_school_a, staff_only("director", "board")),
+    "policy:confirmation_csv": (_school_a, staff_only("director", "board", "privacy_officer")),
     "policy:drafts": (None, staff_only("board")),
     "policy:draft_start": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))),
     "policy:draft_edit": (lambda c: {"number": c["draft"].number}, staff_only("board")),
@@ -220,6 +220,9 @@ ACCESS = {
         staff_only("director", "board"),
     ),
     "consent:record": (_consent_pupil, staff_only("director", "board")),
+    # a pupil's consent file: read by the school's readers, the privacy officer included
+    "consent:pupil_search": (_school_a, staff_only("director", "board", "privacy_officer")),
+    "consent:dossier": (_consent_pupil, staff_only("director", "board", "privacy_officer")),
     "consent:purposes": (None, staff_only("board")),
     "consent:purpose_text": (lambda c: {"pk": _consent_purpose().pk}, staff_only("board")),
 }

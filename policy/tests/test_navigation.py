@@ -21,7 +21,7 @@ def test_it_shows_the_protocol_to_anonymous_visitors(client, v1):
         ("teacher_a", False, False),
         ("director_a", True, False),
         ("board", True, True),
-        ("privacy_officer", False, False),
+        ("privacy_officer", True, False),
     ],
 )
 def test_it_shows_policy_menu_entries_by_role(request, cast_member, confirmations, drafts):

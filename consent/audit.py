@@ -1,0 +1,61 @@
+"""A pupil's consent file as the privacy officer reads it (an AVG request, an incident):
+who decided what and when, which checks before posting included the pupil with what
+verdict, and which takedowns followed, when they were done and by whom. Read only."""
+
+from django.db.models import Q, QuerySet
+
+from consent.models import CheckedPupil, ConsentEvent, TakedownTask
+from schools.models import Guardianship, Pupil
+from schools.search import QUERY_LENGTH
+
+# Pupils a search on the dossier page shows at most: a name, not a list of the school.
+PUPILS_FOUND_LIMIT = 30
+
+
+def pupil_dossier(pupil: Pupil) -> dict:
+    """Everything stored about `pupil`'s consent, newest first; four queries, whatever the
+    number of rows (guardians, events, checks, takedowns)."""
+    return {
+        "pupil": pupil,
+        "guardianships": Guardianship.objects.filter(pupil=pupil)
+        .select_related("user")
+        .order_by("-has_parental_authority", "user__full_name", "user_id"),
+        "events": ConsentEvent.objects.filter(pupil=pupil)
+        .select_related("purpose", "purpose_version", "guardian", "recorded_by")
+        .order_by("-created_at", "-id"),
+        "checks": CheckedPupil.objects.filter(pupil=pupil)
+        .select_related(
+            "publication_check__purpose",
+            "publication_check__checked_by",
+            "publication_check__replaced_by",
+        )
+        .order_by("-publication_check__created_at", "-publication_check_id"),
+        "takedowns": TakedownTask.objects.filter(pupil=pupil)
+        .select_related(
+            "publication_check__purpose",
+            "assigned_to",
+            "done_by",
+            "caused_by__guardian",
+        )
+        .order_by("-created_at", "-id"),
+    }
+
+
+def pupils_found(school, query: str) -> QuerySet[Pupil]:
+    """The school's pupils (those who left too) whose name or pupil number holds `query`."""
+    words = query[:QUERY_LENGTH].split()
+    if not words:
+        return Pupil.objects.none()
+    pupils = Pupil.objects.filter(school=school).select_related("group")
+    for word in words:
+        pupils = pupils.filter(_name_or_number(word))
+    return pupils.order_by("last_name", "first_name", "id")[:PUPILS_FOUND_LIMIT]
+
+
+def _name_or_number(word: str) -> Q:
+    return (
+        Q(first_name__icontains=word)
+        | Q(name_prefix__icontains=word)
+        | Q(last_name__icontains=word)
+        | Q(leerlingnummer__iexact=word)
+    )

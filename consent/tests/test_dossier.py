@@ -1,0 +1,187 @@
+"""A pupil's consent file: the privacy officer answering a parent's AVG request, or looking
+into a picture published without consent, reads who decided what and when (and who
+recorded a paper or phone answer), the checks before posting that included the pupil with
+their verdicts, and the takedowns that followed, when they were done and by whom; nothing
+on the page changes anything. Directors read their own school's, the board every school's."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from consent.models import ConsentEvent, PublicationCheck, TakedownTask
+from consent.services import consent_withdraw, publication_check_create, takedown_complete
+from consent.tests.helpers import decide, html_of, purpose
+
+
+def dossier_url(pupil) -> str:
+    return reverse("consent:dossier", args=[pupil.pk])
+
+
+def search_url(school) -> str:
+    return reverse("consent:pupil_search", args=[school.code])
+
+
+def checked_and_withdrawn(teacher, parent, pupil) -> TakedownTask:
+    """Sem may be on the website, appears in a checked photo, then his parent says no;
+    the teacher marks the photo taken offline."""
+    decide(pupil, parent, "website", "photo", True)
+    publication_check_create(
+        user=teacher, purpose=purpose("website"), media_type="photo", pupils=[pupil]
+    )
+    consent_withdraw(pupil=pupil, guardian=parent, purpose_id=purpose("website").pk)
+    task = TakedownTask.objects.get(pupil=pupil)
+    takedown_complete(task=task, user=teacher)
+    task.refresh_from_db()
+    return task
+
+
+def test_it_shows_who_decided_what_and_who_recorded_a_paper_form(
+    login, privacy_officer, director_a, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False, method="paper", recorded_by=director_a)
+    html = html_of(login(privacy_officer).get(dossier_url(pupil_a)))
+    assert "Dossier toestemming van Sem Bakker" in html
+    assert "Ouder A · met ouderlijk gezag" in html
+    assert "door de ouder in het portaal" in html
+    assert f"papieren formulier, vastgelegd door {director_a.full_name}" in html
+    assert "Website van de school (tekstversie 1)" in html
+
+
+def test_it_shows_the_checks_and_the_takedown_done_and_by_whom(
+    login, privacy_officer, teacher_a, parent_a, pupil_a
+):
+    task = checked_and_withdrawn(teacher_a, parent_a, pupil_a)
+    check = PublicationCheck.objects.get()
+    html = html_of(login(privacy_officer).get(dossier_url(pupil_a)))
+    assert reverse("consent:check", args=[check.pk]) in html
+    assert "staat erop · ✓ toegestaan" in html
+    assert "✓ mag gepubliceerd worden" in html
+    assert "een ouder heeft ingetrokken of geweigerd" in html
+    done = timezone.localtime(task.done_at)
+    assert f"✓ offline gehaald · {done.day} " in html and done.strftime("%H:%M") in html
+    assert html.count(teacher_a.full_name) == 3  # checked by, given to, done by
+
+
+def test_it_offers_nothing_to_change_and_refuses_a_post(
+    login, privacy_officer, teacher_a, parent_a, pupil_a
+):
+    checked_and_withdrawn(teacher_a, parent_a, pupil_a)
+    client = login(privacy_officer)
+    html = client.get(dossier_url(pupil_a)).content.decode()
+    main = html.split('id="main"', 1)[1].split("</main>", 1)[0]
+    assert "<form" not in main and "<button" not in main
+    assert reverse("consent:record", args=[pupil_a.pk]) not in html
+    before = (ConsentEvent.objects.count(), TakedownTask.objects.filter(done_at=None).count())
+    posted = client.post(dossier_url(pupil_a), {"granted": "yes"})
+    assert posted.status_code == 405
+    assert (ConsentEvent.objects.count(), TakedownTask.objects.filter(done_at=None).count()) == (
+        before
+    )
+
+
+def test_it_forbids_caching(login, privacy_officer, pupil_a):
+    client = login(privacy_officer)
+    for response in (client.get(dossier_url(pupil_a)), client.get(search_url(pupil_a.school))):
+        assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("privacy_officer", 200),
+        ("board", 200),
+        ("director_a", 200),
+        ("director_b", 404),
+        ("teacher_a", 404),
+        ("parent_a", 404),
+        ("outsider", 404),
+    ],
+)
+def test_it_is_read_by_the_school_s_readers_only(request, login, pupil_a, who, status):
+    client = login(request.getfixturevalue(who))
+    assert client.get(dossier_url(pupil_a)).status_code == status
+    assert client.get(search_url(pupil_a.school)).status_code == status
+
+
+def test_it_links_the_paper_form_for_whoever_may_record_one(login, director_a, pupil_a):
+    html = login(director_a).get(dossier_url(pupil_a)).content.decode()
+    assert reverse("consent:record", args=[pupil_a.pk]) in html
+
+
+def test_the_search_finds_a_pupil_who_left_by_name_not_in_the_address(
+    login, privacy_officer, pupil_a, pupil_a2, pupil_b
+):
+    pupil_a.left_on = timezone.localdate()
+    pupil_a.save(update_fields=["left_on"])
+    client = login(privacy_officer)
+    found = client.post(search_url(pupil_a.school), {"zoek": "sem bakker"})
+    html = html_of(found)
+    assert dossier_url(pupil_a) in html and "verlaten op" in html
+    assert dossier_url(pupil_a2) not in html and dossier_url(pupil_b) not in html
+    assert 'method="post"' in html.split('role="search"', 1)[0].rsplit("<form", 1)[1]
+    number = html_of(client.post(search_url(pupil_a.school), {"zoek": "1002"}))
+    assert dossier_url(pupil_a2) in number and dossier_url(pupil_a) not in number
+    other = html_of(client.post(search_url(pupil_a.school), {"zoek": "Bram"}))
+    assert "Geen leerling van deze school gevonden." in other
+
+
+def test_it_reads_the_same_queries_for_one_and_for_many_rows(
+    login, privacy_officer, teacher_a, parent_a, pupil_a
+):
+    client = login(privacy_officer)
+    client.get(dossier_url(pupil_a))  # the session and memberships, once
+    checked_and_withdrawn(teacher_a, parent_a, pupil_a)
+    with CaptureQueriesContext(connection) as few:
+        client.get(dossier_url(pupil_a))
+    for code in ("sociale-media", "nieuwsbrief", "pers"):
+        for media in ("photo", "video"):
+            decide(pupil_a, parent_a, code, media, True)
+            publication_check_create(
+                user=teacher_a, purpose=purpose(code), media_type=media, pupils=[pupil_a]
+            )
+    consent_withdraw(pupil=pupil_a, guardian=parent_a)
+    assert TakedownTask.objects.count() == 7
+    # user, memberships, the page's numbers (menu and banner), pupil with school and
+    # group, guardians, events, checks, takedowns (the session is in the cache)
+    with CaptureQueriesContext(connection) as many:
+        client.get(dossier_url(pupil_a))
+    assert len(many) == len(few) == 8
+
+
+def test_the_check_page_offers_the_privacy_officer_no_new_check(
+    login, privacy_officer, teacher_a, parent_a, pupil_a
+):
+    """They read every check but make none: "Nieuwe controle" was a link to a 404."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    check = publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+    )
+    consent_withdraw(pupil=pupil_a, guardian=parent_a)  # the page then warns, with the link
+    new_check = f'href="{reverse("consent:check_new")}"'
+    html = login(privacy_officer).get(reverse("consent:check", args=[check.pk])).content.decode()
+    assert "mag er niet meer op" in html
+    assert new_check not in html
+    assert login(teacher_a).get(reverse("consent:check_new")).status_code == 200
+    assert (
+        new_check
+        in login(teacher_a).get(reverse("consent:check", args=[check.pk])).content.decode()
+    )
+
+
+def test_the_coverage_page_links_a_reader_to_the_pupil_search(login, privacy_officer, school_a):
+    html = login(privacy_officer).get(reverse("consent:coverage", args=[school_a.code]))
+    assert search_url(school_a) in html.content.decode()
+
+
+def test_coverage_offers_the_privacy_officer_no_import_link(
+    login, privacy_officer, director_b, school_b
+):
+    """A school without pupils yet: "import the pupils first" linked the import, a 404 for
+    the privacy officer, who changes no register."""
+    url = reverse("consent:coverage", args=[school_b.code])
+    import_link = f'href="{reverse("schools:import_pupils")}?school={school_b.code}"'
+    assert import_link not in login(privacy_officer).get(url).content.decode()
+    assert import_link in login(director_b).get(url).content.decode()
