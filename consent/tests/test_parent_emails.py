@@ -60,9 +60,15 @@ def test_every_subject_names_the_portal_as_allauths_e_mails_do(parent_mails):
 
 
 def test_every_link_is_the_portals_own_address(parent_mails):
+    """The children's page, and in a reminder also its one-click stop link
+    (consent.reminder_stop), both on the portal's own address."""
+    stop = f"{SITE}/toestemming/herinneringen/stoppen/"
     for message in parent_mails:
         links = re.findall(r"https?://\S+", message.body)
-        assert links == [f"{SITE}/toestemming/kinderen/"], message.subject
+        assert links[0] == f"{SITE}/toestemming/kinderen/", message.subject
+        assert all(link.startswith(stop) for link in links[1:]), message.subject
+        reminder = "List-Unsubscribe" in message.extra_headers
+        assert len(links) == (2 if reminder else 1), message.subject
 
 
 def test_each_says_why_the_parent_gets_it(parent_mails):
