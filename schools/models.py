@@ -62,6 +62,9 @@ class Group(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     school_year = models.CharField(_("school year"), max_length=9, help_text="2026-2027")
+    # Not a field: whether the requesting user reaches the group's pupils, set by the reads
+    # of schools.access that list groups (a teacher only this school year's).
+    pupils_in_reach: bool
 
     class Meta:
         verbose_name = _("group")
