@@ -110,7 +110,7 @@ def test_it_shows_coverage_in_a_fixed_number_of_queries(
     # table, the names and the chart share one read of the rules' inputs
     # (consent.reports.coverage_inputs). Above 8: the page's own reads are 3–10 (each a
     # different table) and every page pays the banner with the menu; 1–2, the login, come
-    # from the cache in production (accounts.user_cache; bench/ counts 8 a request). The
+    # from the cache in production (accounts.user_cache; bench/ counts 9 a request). The
     # count does not grow with the pupils.
     with django_assert_num_queries(11):
         response = client.get(url)
