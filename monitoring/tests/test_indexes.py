@@ -242,8 +242,14 @@ def test_the_board_homes_cases_needing_attention_come_in_order_from_the_open_ind
 
 
 def test_the_board_homes_schools_without_a_contact_address_come_from_their_index(postgres, flags):
+    """Most schools have an address: the page's few without one come from their partial
+    index, in its order, not from walking every school by name and skipping the rest."""
     School.objects.bulk_create(
-        School(code=f"zonder-{n}", name=f"OBS Zonder Adres {n:03}") for n in range(500)
+        School(code=f"met-{n}", name=f"OBS Met Adres {n:03}", contact_email="info@met.example")
+        for n in range(500)
+    )
+    School.objects.bulk_create(
+        School(code=f"zonder-{n}", name=f"OBS Zonder Adres {n:03}") for n in range(25)
     )
     [text] = _plans_of_reads(schools_without_contact)
     assert "school_without_contact" in indexes_used(text), text
