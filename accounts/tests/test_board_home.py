@@ -267,9 +267,10 @@ def test_stored_counts_take_a_fixed_number_of_queries(
     # sources; 24–25 open takedowns and cases of the whole foundation; 26 protocol banner;
     # 27 cases assigned to this board member; 28 the first open cases that need someone
     # (urgent, nobody's, a planned day passed) and whether there are more; 29 the first
-    # schools without a contact address for parents and whether there are more. Above 8: the board home gathers every
-    # app's open work for a foundation of any size, one read per kind of thing, the
-    # schools without a director counted live as the director's home counts a school.
+    # schools without a contact address for parents and whether there are more. Above 8:
+    # the board home gathers every app's open work for a foundation of any size, one read
+    # per kind of thing, the schools without a director counted live as the director's
+    # home counts a school.
     # The count does not grow with schools or pupils (the test above).
     with django_assert_num_queries(29):
         assert client.get(URL).status_code == 200
