@@ -14,6 +14,11 @@ of evaluation and with parallel workers. Around the load the foreign keys, uniqu
 constraints and secondary indexes of the filled tables are dropped and then recreated
 (recreating them validates every row), and the database is vacuumed and analyzed.
 
+The data is anchored to a day (`anchor`, since generator version 5): its times lie before
+the start of that day at the schools and its groups are that day's school year. `python -m
+bench.web.generate <size> [YYYY-MM-DD]` fills for the given day, by default today; the same
+size, seed and day give the same rows.
+
 Ids are laid out as before (generator version 2): consecutive from the first free id per
 table, schools then their groups, pupils school by school (since version 4 the first
 school has 250 pupils at every size, the others share the rest), parents before staff, and per
@@ -39,8 +44,6 @@ EVENT_COMBOS_PER_PUPIL = 5  # (purpose, media) pairs answered, by both parents
 FLAG_SHARE = 0.05  # share of posts that carry a flag
 CASE_SHARE = 0.2  # share of non-positive flags that opened a follow-up case
 OPEN_CASE_SHARE = 0.03  # share of cases still open
-NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC)
-SCHOOL_YEAR = "2026-2027"
 CATEGORIES = ["negative_experience", "insult", "privacy", "verify_fact", "positive"]
 WORDS = [
     "school",
@@ -140,14 +143,31 @@ def _next_id(table: str) -> int:
     return _fetch(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")[0][0]
 
 
+def anchor(day: datetime.date) -> datetime.datetime:
+    """The data's "now": the start of the day it is generated for, at the schools (so
+    never later than the moment it is filled). Every time in the data lies before it
+    (posts of the last weeks, answers of this school year), and its groups are that day's
+    school year: data anchored to a fixed day would leave the pages measuring last year's
+    empty classes from 1 August on, and ever older posts."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 class Generator:
-    def __init__(self, size: Size, seed: int = 17):
+    def __init__(self, size: Size, seed: int = 17, day: datetime.date | None = None):
+        from django.utils import timezone
+
+        from schools.importer import school_year_for
+
         self.size = size
         self.seed = seed
+        self.day = day or timezone.localdate()
+        self.school_year = school_year_for(self.day)
         self.password = make_password("bench-wachtwoord-2026", salt="benchsalt")
         self.counts: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
-        self.now = _sql_text(NOW.isoformat()) + "::timestamptz"
+        self.now = _sql_text(anchor(self.day).isoformat()) + "::timestamptz"
         # pupils per school after the first (the last school also takes the remainder)
         self.per_school = (size.pupils - size.measured_school) // (size.schools - 1)
         self.first_groups = -(-size.measured_school // PUPILS_PER_GROUP)
@@ -169,7 +189,7 @@ class Generator:
         return f"floor({self.rnd(index, salt)} * {n})::int8"
 
     def ago(self, index: str, salt: int, days: str) -> str:
-        """SQL for NOW minus a fixed share of `days` (an SQL expression) days."""
+        """SQL for the anchor's time minus a fixed share of `days` (an SQL expression) days."""
         return f"({self.now} - {self.rnd(index, salt)} * ({days}) * interval '1 day')"
 
     def step(self, name: str, sql: str, params=None) -> None:
@@ -181,7 +201,7 @@ class Generator:
         from schools.demo import demo_load
 
         started = time.perf_counter()
-        demo_load(today=NOW.date())
+        demo_load(today=self.day)
         self.seconds["demo"] = round(time.perf_counter() - started, 1)
         with transaction.atomic():
             # Pending deferred FK checks (inside an outer transaction) would block ALTER TABLE.
@@ -250,7 +270,7 @@ class Generator:
             "groups",
             "INSERT INTO schools_group (id, school_id, name, school_year) "
             f"SELECT {first['schools_group']} + s * {groups} + g, {first['schools_school']} + s, "
-            f"'groep ' || (g + 1), {_sql_text(SCHOOL_YEAR)} "
+            f"'groep ' || (g + 1), {_sql_text(self.school_year)} "
             f"FROM generate_series(0, {size.schools - 1}) s, "
             f"generate_series(0, {groups - 1}) g WHERE g < {self.groups_in('s')} ORDER BY 1",
         )
@@ -482,4 +502,5 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    print(json.dumps(Generator(SIZES[sys.argv[1]]).run()))
+    day = datetime.date.fromisoformat(sys.argv[2]) if len(sys.argv) > 2 else None
+    print(json.dumps(Generator(SIZES[sys.argv[1]], day=day).run()))

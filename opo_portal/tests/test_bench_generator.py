@@ -6,13 +6,19 @@ the shape the bench pages need, that nothing is left dropped, and that the choic
 fixed by the seed. Its speed is measured in bench/ (README, "Performance").
 """
 
+import datetime
+
 import pytest
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.utils import timezone
 
-from bench.web.generate import EVENT_COMBOS_PER_PUPIL, Generator, Size
+from bench.web.generate import EVENT_COMBOS_PER_PUPIL, Generator, Size, anchor
 from conftest import require_service
-from schools.models import Guardianship, Pupil, StaffMembership
+from consent.models import ConsentEvent
+from monitoring.models import Post
+from schools.importer import school_year_for
+from schools.models import Group, Guardianship, Pupil, StaffMembership
 
 # The first school smaller than the others, as the first (measured) school of the large
 # size is: 50 pupils in 2 groups, then 75 in 3 groups each.
@@ -63,6 +69,7 @@ def test_generated_data(generated):
     check_counts(counts)
     assert schema() == before  # every constraint and index recreated
     check_shape()
+    check_anchored_today()
     check_cast()
 
 
@@ -134,6 +141,30 @@ def check_shape():
         "WHERE f.rule_version = 'bench-1' AND (s.school_id <> f.school_id "
         "OR c.school_id <> f.school_id)"
     )
+
+
+def check_anchored_today():
+    """The data is today's: this school year's groups, times up to the start of today."""
+    today = timezone.localdate()
+    bench_pupils = Pupil.objects.filter(school__code__startswith="bench")
+    years = set(Group.objects.filter(school__code__startswith="bench").values_list("school_year"))
+    assert years == {(school_year_for(today),)}
+    newest = [
+        ConsentEvent.objects.filter(pupil__in=bench_pupils).aggregate(newest=Max("created_at")),
+        Post.objects.filter(source__school__code__startswith="bench").aggregate(
+            newest=Max("published_at")
+        ),
+    ]
+    start = anchor(today)
+    assert all(start - datetime.timedelta(days=60) < t["newest"] <= start for t in newest)
+
+
+def test_data_is_anchored_to_the_day_it_is_filled_for():
+    """A later day gives that day's school year and "now" (no data is generated here)."""
+    generator = Generator(TINY, day=datetime.date(2031, 9, 1))
+    assert generator.school_year == "2031-2032"
+    assert "'2031-09-01T00:00:00+02:00'::timestamptz" in generator.now  # Amsterdam
+    assert Generator(TINY, day=datetime.date(2032, 7, 31)).school_year == "2031-2032"
 
 
 def check_cast():
