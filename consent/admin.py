@@ -8,6 +8,7 @@ from consent.models import (
     PublicationCheck,
     Purpose,
     PurposeVersion,
+    ReminderOptOut,
     ReviewRound,
     TakedownTask,
 )
@@ -113,6 +114,21 @@ class TakedownTaskAdmin(ReadOnlyAdmin):
 @admin.register(ReviewRound)
 class ReviewRoundAdmin(ReadOnlyAdmin):
     list_display = ["school", "school_year", "opened_at"]
+
+
+@admin.register(ReminderOptOut)
+class ReminderOptOutAdmin(ReadOnlyAdmin):
+    """Who stopped reminder e-mails, and when: the parent changes it (a reminder's link or
+    "Mijn gegevens"), not the admin."""
+
+    list_display = ["user_email", "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    ordering = ["-created_at"]
+
+    @admin.display(description=_("e-mail address"), ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
 
 
 # The safeguarding flag lives on schools.Pupil, but setting it must take down what was

@@ -44,3 +44,8 @@ def reminders_resume(*, user_id: int) -> None:
 
 def reminders_stopped(user_id: int) -> bool:
     return ReminderOptOut.objects.filter(user_id=user_id).exists()
+
+
+def reminder_opt_out(user_id: int) -> ReminderOptOut | None:
+    """The parent's stop, with its moment, for their right of access; None: not stopped."""
+    return ReminderOptOut.objects.filter(user_id=user_id).first()

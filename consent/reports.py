@@ -31,6 +31,7 @@ from consent.models import (
     ReviewConfirmation,
     ReviewRound,
 )
+from consent.reminder_stop import reminder_opt_out
 from consent.rules import Key, PurposeInfo, State, answers_state, latest_answers, purpose_infos
 from opo_portal import sql
 from schools.models import Group, Guardianship, Pupil, School
@@ -670,6 +671,9 @@ def personal_data(user) -> dict:
         "reminders_sent": [
             _iso(at) for at in user.consent_reminders.values_list("sent_at", flat=True)
         ],
+        # when the parent stopped reminder e-mails (a reminder's link or "Mijn gegevens");
+        # None: they were not stopped
+        "reminders_stopped_at": _iso(getattr(reminder_opt_out(user.pk), "created_at", None)),
         # decisions and confirmations of this parent's that are about a child they are no
         # longer linked to: by id only, as earlier downloads named it
         "children_no_longer_linked": sorted(
@@ -736,6 +740,7 @@ def readable_personal_data(user) -> dict:
             for c in ReviewConfirmation.objects.filter(user=user).select_related("review_round")
         ],
         "reminders": list(user.consent_reminders.values_list("sent_at", flat=True)),
+        "reminders_stopped": reminder_opt_out(user.pk),
         "schools_to_ask": schools_to_ask(guardianships),
     }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kind/<id:pk>/ongewijzigd/", parent.review_unchanged, name="review_unchanged"),
     path("mijn-gegevens/", parent.my_data, name="my_data"),
     path("mijn-gegevens.json", parent.my_data_json, name="my_data_json"),
+    path("mijn-gegevens/herinneringen/", parent.my_data_reminders, name="my_data_reminders"),
     # Parents without logging in: the link in a reminder e-mail (List-Unsubscribe)
     path(
         "herinneringen/stoppen/<str:token>/",

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,6 +19,7 @@ from consent.access import get_child_and_holders
 from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
 from consent.history import child_events
 from consent.models import MediaType, ReviewRound
+from consent.reminder_stop import reminders_resume, reminders_stop
 from consent.reports import personal_data, readable_personal_data
 from consent.rules import State, child_purpose_infos, consent_table, purposes_for_parent
 from consent.services import (
@@ -29,7 +31,7 @@ from consent.services import (
     review_confirm_unchanged,
 )
 from opo_portal.sql import prepared
-from schools.access import children_of, fetch_rows, get_child_for_parent
+from schools.access import children_of, fetch_rows, get_child_for_parent, roles_of
 from schools.models import StaffMembership
 
 
@@ -285,7 +287,33 @@ def review_unchanged(request, pk):
 @login_required
 @never_cache
 def my_data(request):
-    return render(request, "consent/my_data.html", readable_personal_data(request.user))
+    context = readable_personal_data(request.user)
+    context["may_change_reminders"] = "parent" in roles_of(request.user)
+    return render(request, "consent/my_data.html", context)
+
+
+@login_required
+@require_POST
+def my_data_reminders(request):
+    """A logged-in parent stops or resumes their own reminder e-mails on "Mijn gegevens",
+    as the link in a reminder does without login (consent.reminder_stop)."""
+    if "parent" not in roles_of(request.user):
+        raise Http404
+    action = request.POST.get("action")
+    if action == "stop":
+        reminders_stop(user_id=request.user.pk)
+        messages.success(request, REMINDERS_STOPPED)
+    elif action == "resume":
+        reminders_resume(user_id=request.user.pk)
+        messages.success(request, _("You will receive reminders again."))
+    else:
+        messages.error(request, _("Unknown choice."))
+    return redirect(reverse("consent:my_data") + "#reminders")
+
+
+REMINDERS_STOPPED = gettext_lazy(
+    "You will no longer receive reminders about photos, video and sound recordings."
+)
 
 
 @require_safe

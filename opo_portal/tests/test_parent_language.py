@@ -62,6 +62,8 @@ def pages(client, family):
          {"target": f"{purpose('website').pk}:photo"}),
         ("all withdrawn", reverse("consent:withdraw", args=[pupil.pk]), {"target": "all"}),
         ("bad target", reverse("consent:withdraw", args=[pupil.pk]), {"target": "x"}),
+        ("reminders stopped", reverse("consent:my_data_reminders"), {"action": "stop"}),
+        ("reminders again", reverse("consent:my_data_reminders"), {"action": "resume"}),
     ]  # fmt: skip
     for what, url, data in posts:
         if what == "saved":

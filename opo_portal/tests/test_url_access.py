@@ -178,6 +178,8 @@ ACCESS = {
     ),
     "consent:my_data": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "consent:my_data_json": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
+    # stop or resume one's own reminders on "Mijn gegevens": POST only
+    "consent:my_data_reminders": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))),
     # the link in a reminder: no login, the signed token names the parent
     "consent:reminders_stop": (_reminder_stop_token, everyone(OK)),
     "consent:overview": (None, staff_only("teacher", "director", "board", "privacy_officer")),
