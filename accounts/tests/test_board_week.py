@@ -2,10 +2,12 @@
 from where it is handled."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts import board as counting
 from monitoring.models import FollowUp
@@ -57,6 +59,19 @@ def test_it_lists_the_cases_that_need_someone_to_act(large, settings, login, boa
     assert "niemand toegewezen" in section
     day = cases["overdue"].planned_for
     assert f"gesprek was gepland op {day.day} " in section
+
+
+def test_an_overdue_conversation_says_its_day_in_place_of_its_status(login, board, cases):
+    """It read "gesprek gepland · gesprek was gepland op …": the status twice."""
+    section = attention_section(login(board).get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode())
+    overdue = cases["overdue"]
+    line = re.search(rf"<li>(?:(?!</li>).)*/zaken/{overdue.pk}/.*?</li>", section, re.S)
+    text = " ".join(re.sub(r"<[^>]+>", " ", line.group(0)).split())
+    day = date_format(overdue.planned_for, "j F Y")
+    assert (
+        text
+        == f"Zaak {overdue.pk} · OBS De Vlindertuin · gesprek was gepland op {day} · Directeur.A"
+    )
 
 
 def test_the_first_cases_are_shown_and_more_are_said_to_be_there(

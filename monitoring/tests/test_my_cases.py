@@ -1,0 +1,42 @@
+"""A staff member's own cases on their home ("Mijn zaken"): each line says its status once."""
+
+import datetime
+import re
+
+from django.urls import reverse
+
+from monitoring.models import FollowUp
+from monitoring.tests.helpers import make_case, my_cases_section
+
+Status = FollowUp.Status
+DAY = datetime.date(2026, 12, 9)
+
+
+def _lines(login, user) -> list[str]:
+    page = login(user).get(reverse("accounts:home_teacher")).content.decode()
+    items = re.findall(r"<li>(.*?)</li>", my_cases_section(page), re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+
+
+def test_a_planned_conversation_says_its_day_in_place_of_its_status(login, teacher_a, school_a):
+    case = make_case(
+        school_a, status=Status.CONVERSATION_PLANNED, planned_for=DAY, assigned_to=teacher_a
+    )
+    assert _lines(login, teacher_a) == [
+        f"Zaak #{case.pk}: OBS De Vlindertuin · gesprek gepland op 9 december 2026"
+    ]
+
+
+def test_other_statuses_say_only_the_status(login, teacher_a, school_a):
+    """A day left from an earlier plan (a conversation held, a case reopened) is not shown
+    as if it were still planned."""
+    held = make_case(
+        school_a, status=Status.CONVERSATION_HELD, planned_for=DAY, assigned_to=teacher_a
+    )
+    new = make_case(
+        school_a, priority=FollowUp.Priority.URGENT, planned_for=DAY, assigned_to=teacher_a
+    )
+    assert _lines(login, teacher_a) == [
+        f"Zaak #{new.pk}: OBS De Vlindertuin · nieuw · dringend",
+        f"Zaak #{held.pk}: OBS De Vlindertuin · gesprek gevoerd",
+    ]
