@@ -3,10 +3,12 @@ import re
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from schools.integrity import in_another_schools_group, naming_another_schools_group
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+from schools.services import teacher_remove
 
 
 class AliasesField(forms.CharField):
@@ -168,3 +170,29 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "school", GroupOfAnotherSchool]
     filter_horizontal = ["groups"]
     autocomplete_fields = ["user"]
+
+    # A teacher membership deleted here ends as on "Leerkrachten en groepen": through
+    # schools.services.teacher_remove, so the teacher gets the same one e-mail (its outbox
+    # duty written in the deletion's transaction) and the history the same one entry.
+
+    def log_deletions(self, request, queryset):
+        """The history entry of a teacher membership is teacher_remove's to write."""
+        others = [membership for membership in queryset if not _ended_as_teacher(membership)]
+        return super().log_deletions(request, others)
+
+    def delete_model(self, request, obj):
+        if _ended_as_teacher(obj):
+            teacher_remove(membership=obj, by=request.user)
+        else:
+            super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        teachers = [membership for membership in queryset if _ended_as_teacher(membership)]
+        for membership in teachers:
+            teacher_remove(membership=membership, by=request.user)
+        super().delete_queryset(request, queryset.exclude(pk__in=[m.pk for m in teachers]))
+
+
+def _ended_as_teacher(membership: StaffMembership) -> bool:
+    return membership.role == StaffMembership.Role.TEACHER and membership.school_id is not None

@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import make_user
 from consent.models import ConsentEvent, PublicationCheck, TakedownTask
 from consent.services import consent_withdraw, publication_check_create, takedown_complete
 from consent.tests.helpers import decide, html_of, purpose
+from schools.models import Guardianship
 
 
 def dossier_url(pupil) -> str:
@@ -44,7 +46,7 @@ def test_it_shows_who_decided_what_and_who_recorded_a_paper_form(
     decide(pupil_a, parent_a, "pers", "video", False, method="paper", recorded_by=director_a)
     html = html_of(login(privacy_officer).get(dossier_url(pupil_a)))
     assert "Dossier toestemming van Sem Bakker" in html
-    assert "Ouder A · met ouderlijk gezag" in html
+    assert "<li>Ouder A · ouder.a@example.org · met ouderlijk gezag</li>" in html
     assert "door de ouder in het portaal" in html
     assert f"papieren formulier, vastgelegd door {director_a.full_name}" in html
     assert "Website van de school (tekstversie 1)" in html
@@ -63,6 +65,32 @@ def test_it_shows_the_checks_and_the_takedown_done_and_by_whom(
     done = timezone.localtime(task.done_at)
     assert f"✓ offline gehaald · {done.day} " in html and done.strftime("%H:%M") in html
     assert html.count(teacher_a.full_name) == 3  # checked by, given to, done by
+
+
+def test_it_names_parents_by_name_and_tells_namesakes_apart_by_address_once(
+    login, privacy_officer, teacher_a, parent_a, pupil_a
+):
+    """Two parents named alike are told apart in the parents' list, by their address
+    beside the name, once; everywhere else a parent is their name, and a parent without
+    a name is their address."""
+    namesake = make_user("tweede.ouder@example.org", full_name="Ouder A")
+    Guardianship.objects.create(user=namesake, pupil=pupil_a, has_parental_authority=True)
+    nameless = make_user("verzorger@example.org")
+    Guardianship.objects.create(user=nameless, pupil=pupil_a, has_parental_authority=False)
+    decide(pupil_a, namesake, "pers", "video", False)
+    checked_and_withdrawn(teacher_a, parent_a, pupil_a)  # a decision, a takedown's "no"
+    html = html_of(login(privacy_officer).get(dossier_url(pupil_a)))
+    parents = html.split('id="guardians"', 1)[1].split("</ul>", 1)[0]
+    assert "<li>Ouder A · ouder.a@example.org · met ouderlijk gezag</li>" in parents
+    assert "<li>Ouder A · tweede.ouder@example.org · met ouderlijk gezag</li>" in parents
+    assert "<li>verzorger@example.org · zonder ouderlijk gezag: kan niet beslissen</li>" in (
+        parents
+    )
+    for address in ("ouder.a@example.org", "tweede.ouder@example.org", "verzorger@example.org"):
+        assert html.count(address) == 1
+    assert "„nee” van Ouder A op " in html
+    # every decision, of either parent, by name
+    assert html.count("<td>Ouder A</td>") == ConsentEvent.objects.filter(pupil=pupil_a).count()
 
 
 def test_it_offers_nothing_to_change_and_refuses_a_post(
