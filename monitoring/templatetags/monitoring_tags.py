@@ -4,6 +4,7 @@ from html import escape
 from django import forms, template
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape
@@ -261,7 +262,8 @@ def mention_links(schools) -> SafeString:
 @register.simple_tag
 def case_rows(cases) -> SafeString:
     """The dashboard's open cases as table rows (selectors.CaseRow: school, assigned_to,
-    flag_count and categories), written in Python like flag_article."""
+    flag_count and categories), written in Python like flag_article. A planned
+    conversation's status is its day (_planned_status), from the row as read."""
     before, after = _url_parts("monitoring:case")
     urgent = (
         '<strong class="mon-urgent"><span aria-hidden="true">⚠</span> '
@@ -270,6 +272,7 @@ def case_rows(cases) -> SafeString:
     normal = escape(_("normal"))
     nobody = f'<span class="mon-muted">{escape(_("nobody yet"))}</span>'
     day = _day_formatter()
+    today = services.school_date(timezone.now())
     statuses: dict[str, str] = {}  # a handful of statuses over 50 rows: each worded once
     labels = {code: escape(str(label)) for code, label in CATEGORY_LABELS.items()}
     rows = []
@@ -279,6 +282,9 @@ def case_rows(cases) -> SafeString:
         status = statuses.get(case.status)
         if status is None:
             status = statuses[case.status] = escape(str(case.get_status_display()))
+        if _is_planned(case.status, case.planned_for):
+            overdue = FollowUp.overdue_on(case.status, case.planned_for, today)
+            status = _planned_status(case.planned_for, overdue=overdue)
         pk = int(case.pk)
         about = ", ".join(labels[code] for code in selectors.category_codes(case.categories))
         rows.append(

@@ -94,3 +94,37 @@ def test_the_case_page_says_a_passed_day_in_the_past_tense_and_in_bold(
     page = _page(login, director_a, "monitoring:case", planned.pk)
     day = date_format(future, "j F Y")
     assert f"<dt>Gesprek gepland op</dt><dd>{day}</dd>" in page
+
+
+def test_the_dashboard_says_each_open_cases_planned_day(login, board, school_a, overdue):
+    past, future = _days()
+    planned = make_case(school_a, status=Status.CONVERSATION_PLANNED, planned_for=future)
+    held = make_case(school_a, status=Status.CONVERSATION_HELD, planned_for=past)
+    new = make_case(school_a)
+    page = _page(login, board, "monitoring:dashboard")
+    rows = {
+        int(pk): row
+        for pk, row in re.findall(
+            r'<tr>\s*<td><a href="[^"]*">#(\d+)</a></td>(.*?)</tr>', page, re.S
+        )
+    }
+    passed, coming = date_format(past, "j F Y"), date_format(future, "j F Y")
+    assert f"<td><strong>gesprek was gepland op {passed}</strong></td>" in rows[overdue.pk]
+    assert f"<td>gesprek gepland op {coming}</td>" in rows[planned.pk]
+    assert "<td>gesprek gevoerd</td>" in rows[held.pk]  # a day left from the plan: not said
+    assert "<td>nieuw</td>" in rows[new.pk]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_dashboard_reads_the_planned_days_without_a_query_of_their_own(
+    login, board, school_a, count, django_assert_num_queries
+):
+    past, future = _days()
+    for i in range(count):
+        make_case(school_a, status=Status.CONVERSATION_PLANNED, planned_for=(past, future)[i % 2])
+    client = login(board)
+    # as test_views' count: (session from the cache) user, memberships, the protocol
+    # banner's acknowledgement, open cases (with their planned day), flags, the schools
+    with django_assert_num_queries(6):
+        page = client.get(reverse("monitoring:dashboard")).content.decode()
+    assert page.count("gesprek was gepland op") == (count + 1) // 2
