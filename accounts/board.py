@@ -139,12 +139,6 @@ def cases_needing_attention(today: datetime.date | None = None) -> tuple[list[Fo
         .select_related("school", "assigned_to")
         .order_by("priority", "opened_at", "pk")[: CASES_IN_FULL + 1]
     )
-    for case in cases:
-        case.conversation_overdue = (
-            case.status == FollowUp.Status.CONVERSATION_PLANNED
-            and case.planned_for is not None
-            and case.planned_for < today
-        )
     return cases[:CASES_IN_FULL], len(cases) > CASES_IN_FULL
 
 

@@ -1,5 +1,6 @@
 """Monitoring: where public posts come from, what was fetched, what needs a conversation."""
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -298,6 +299,25 @@ class FollowUp(models.Model):
     @property
     def is_urgent(self) -> bool:
         return self.priority == self.Priority.URGENT
+
+    @staticmethod
+    def overdue_on(status: str, planned_for: datetime.date | None, today: datetime.date) -> bool:
+        """Still planned for a day before `today`: the conversation was not recorded as
+        held (nor the case finished) when its day passed. A day left from an earlier plan
+        (a case held, or reopened) is not overdue. For rows that are not a FollowUp (the
+        dashboard's selectors.CaseRow) and lists that ask for today once."""
+        return (
+            status == FollowUp.Status.CONVERSATION_PLANNED
+            and planned_for is not None
+            and planned_for < today
+        )
+
+    @property
+    def conversation_overdue(self) -> bool:
+        """overdue_on today at the schools (services.school_date: their days, whatever
+        time zone is active)."""
+        today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+        return self.overdue_on(self.status, self.planned_for, today)
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]

@@ -4,6 +4,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,11 +48,18 @@ class SchoolReport:
     month: datetime.date
     counts: dict[str, int]
     trend: list[MonthCounts]
-    open_cases: int
+    open_cases: int  # at the end of the month (now, for the month under way)
     conversations_held: int
     median_days_to_conversation: float | None
     flags_total: int
     false_positives: int
+
+    @property
+    def open_cases_on(self) -> datetime.date | None:
+        """The day open_cases was counted at the end of: the month's last day, or None
+        while the month is under way (counted now)."""
+        last = add_months(self.month, 1) - datetime.timedelta(days=1)
+        return last if last < timezone.localdate() else None
 
     @property
     def false_positive_share(self) -> float | None:
@@ -93,13 +101,24 @@ def school_report(*, school: School, month: datetime.date) -> SchoolReport:
         month=month,
         counts=trend[month].counts,
         trend=list(trend.values()),
-        open_cases=FollowUp.objects.filter(
-            school=school, status__in=FollowUp.OPEN_STATUSES
-        ).count(),
+        open_cases=open_cases_at(school=school, moment=_aware(end)),
         conversations_held=len(waits),
         median_days_to_conversation=statistics.median(waits) if waits else None,
         flags_total=flags_total,
         false_positives=false_positives,
+    )
+
+
+def open_cases_at(*, school: School, moment: datetime.datetime) -> int:
+    """The school's cases open at `moment`: opened before it, and open now or finished
+    after it (a month's report, and its digest sent later, counted the cases open when it
+    was read). A case finished and reopened again since counts as open then: its earlier
+    closing is not kept."""
+    finished_after = Q(status__in=FollowUp.FINISHED_STATUSES, closed_at__gte=moment)
+    return (
+        FollowUp.objects.filter(school=school, opened_at__lt=moment)
+        .filter(Q(status__in=FollowUp.OPEN_STATUSES) | finished_after)
+        .count()
     )
 
 

@@ -105,7 +105,7 @@ CASE_ROWS_SQL = (
     "SELECT c.id, c.status, c.priority, c.opened_at, s.name,"
     " (SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM accounts_user u"
     "  WHERE u.id = c.assigned_to_id),"
-    " flags.n, flags.categories"
+    " flags.n, flags.categories, c.planned_for"
     " FROM monitoring_followup c JOIN schools_school s ON s.id = c.school_id"
     # the case's flags counted and named (open_cases' DistinctList: what the case is about,
     # for a complaint that has left the list of recent flags) in one read of the covering
@@ -180,6 +180,7 @@ class CaseRow(NamedTuple):
     assigned_to: Named | None
     flag_count: int
     categories: str | None  # "insult,privacy", as read (category_codes)
+    planned_for: datetime.date | None  # a column of the row read: no query of its own
 
     @property
     def is_urgent(self) -> bool:
@@ -258,6 +259,7 @@ def _case_rows_orm(user, limit: int):
             assignee,
             case.flag_count,
             case.categories,
+            case.planned_for,
         )
 
 
@@ -301,8 +303,9 @@ def open_case_rows(user, *, limit: int) -> list[CaseRow]:
             None if assignee is None else Named(assignee),
             n,
             categories,
+            planned_for,
         )
-        for pk, status, priority, opened, school, assignee, n, categories in _fetch(
+        for pk, status, priority, opened, school, assignee, n, categories, planned_for in _fetch(
             case_rows_query(user, limit=limit), partial(_case_rows_orm, user, limit)
         )
     ]

@@ -70,7 +70,7 @@ def test_an_overdue_conversation_says_its_day_in_place_of_its_status(login, boar
     day = date_format(overdue.planned_for, "j F Y")
     assert (
         text
-        == f"Zaak {overdue.pk} · OBS De Vlindertuin · gesprek was gepland op {day} · Directeur.A"
+        == f"Zaak #{overdue.pk} · OBS De Vlindertuin · gesprek was gepland op {day} · Directeur.A"
     )
 
 

@@ -45,7 +45,7 @@ def test_a_case_and_a_takedown_opened_just_now_read_so_on_the_directors_home(
     _takedown(teacher_a, parent_a, pupil_a)
     text = _text(login(director_a).get(reverse("accounts:home_director")))
     assert "0 minuten" not in text
-    assert f"Zaak {case.pk} · nieuw · zojuist geopend · niemand toegewezen" in text
+    assert f"Zaak #{case.pk} · nieuw · zojuist geopend · niemand toegewezen" in text
     assert "Juf.A · zojuist geopend" in text
 
 

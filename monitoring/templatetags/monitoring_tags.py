@@ -4,6 +4,7 @@ from html import escape
 from django import forms, template
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape
@@ -12,7 +13,7 @@ from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 
 from monitoring import selectors, services
-from monitoring.models import CATEGORY_LABELS
+from monitoring.models import CATEGORY_LABELS, FollowUp
 from monitoring.sources.explain import fetch_error_explained
 from monitoring.templatetags.outside_links import outside_url
 
@@ -23,6 +24,32 @@ register = template.Library()
 def my_cases(user):
     """The open monitoring cases assigned to this staff member, for their home page."""
     return {"my_cases": list(services.followups_assigned_to(user))}
+
+
+def _planned_status(planned_for: datetime.date, *, overdue: bool) -> str:
+    """A planned conversation's status as every list of cases says it, escaped: its day, in
+    the past tense and in bold once the day has passed without the conversation recorded
+    (FollowUp.conversation_overdue). Any other status is said by its label: a day left from
+    an earlier plan (a case held, or reopened) is not shown as if it still stood."""
+    day = date_format(planned_for, "j F Y")
+    if overdue:
+        text = escape(_("conversation was planned for %(day)s") % {"day": day})
+        return f"<strong>{text}</strong>"
+    return escape(_("conversation planned for %(day)s") % {"day": day})
+
+
+def _is_planned(status: str, planned_for) -> bool:
+    return status == FollowUp.Status.CONVERSATION_PLANNED and planned_for is not None
+
+
+@register.simple_tag
+def case_status(case):
+    """A FollowUp's status as _planned_status says it ("Mijn zaken", the homes' lists of
+    cases, the board's cases that need someone to act)."""
+    if not _is_planned(case.status, case.planned_for):
+        return case.get_status_display()  # escaped by simple_tag
+    text = _planned_status(case.planned_for, overdue=case.conversation_overdue)
+    return mark_safe(text)  # noqa: S308 (escaped in _planned_status)
 
 
 _PK = 987654321  # stands in for an id: each URL is reversed once per page, not per flag
@@ -235,7 +262,8 @@ def mention_links(schools) -> SafeString:
 @register.simple_tag
 def case_rows(cases) -> SafeString:
     """The dashboard's open cases as table rows (selectors.CaseRow: school, assigned_to,
-    flag_count and categories), written in Python like flag_article."""
+    flag_count and categories), written in Python like flag_article. A planned
+    conversation's status is its day (_planned_status), from the row as read."""
     before, after = _url_parts("monitoring:case")
     urgent = (
         '<strong class="mon-urgent"><span aria-hidden="true">⚠</span> '
@@ -244,6 +272,7 @@ def case_rows(cases) -> SafeString:
     normal = escape(_("normal"))
     nobody = f'<span class="mon-muted">{escape(_("nobody yet"))}</span>'
     day = _day_formatter()
+    today = services.school_date(timezone.now())
     statuses: dict[str, str] = {}  # a handful of statuses over 50 rows: each worded once
     labels = {code: escape(str(label)) for code, label in CATEGORY_LABELS.items()}
     rows = []
@@ -253,6 +282,9 @@ def case_rows(cases) -> SafeString:
         status = statuses.get(case.status)
         if status is None:
             status = statuses[case.status] = escape(str(case.get_status_display()))
+        if _is_planned(case.status, case.planned_for):
+            overdue = FollowUp.overdue_on(case.status, case.planned_for, today)
+            status = _planned_status(case.planned_for, overdue=overdue)
         pk = int(case.pk)
         about = ", ".join(labels[code] for code in selectors.category_codes(case.categories))
         rows.append(

@@ -93,6 +93,7 @@ def case_shown(case) -> tuple:
         selectors.category_codes(case.categories),
         case.is_urgent,
         str(case.get_status_display()),
+        case.planned_for,
     )
 
 

@@ -4,12 +4,16 @@ import datetime
 import re
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from monitoring.models import FollowUp
+from monitoring.services import school_date
 from monitoring.tests.helpers import make_case, my_cases_section
 
 Status = FollowUp.Status
-DAY = datetime.date(2026, 12, 9)
+# a day still to come (a fixed day would pass, and then reads "gesprek was gepland op")
+DAY = school_date(timezone.now()) + datetime.timedelta(days=3)
 
 
 def _lines(login, user) -> list[str]:
@@ -23,7 +27,7 @@ def test_a_planned_conversation_says_its_day_in_place_of_its_status(login, teach
         school_a, status=Status.CONVERSATION_PLANNED, planned_for=DAY, assigned_to=teacher_a
     )
     assert _lines(login, teacher_a) == [
-        f"Zaak #{case.pk}: OBS De Vlindertuin · gesprek gepland op 9 december 2026"
+        f"Zaak #{case.pk}: OBS De Vlindertuin · gesprek gepland op {date_format(DAY, 'j F Y')}"
     ]
 
 

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -192,3 +193,32 @@ def test_it_charts_cases_per_category_with_a_table(login, director_a, history):
     body = response.content.decode()
     assert '<title id="cases-chart-title">' in body and '<desc id="cases-chart-desc">' in body
     assert '<caption id="cases-caption">' in body
+
+
+def test_it_counts_the_cases_open_at_the_end_of_the_month(school_a, school_b):
+    """Not the cases open when the report is read: a digest sent, or a past month's report
+    read, later counted cases opened since and left out those closed since."""
+    make_case(school_a, opened_at=at(2026, 11, 20), status="closed", closed_at=at(2026, 12, 2))
+    make_case(school_a, opened_at=at(2026, 10, 2))  # still open
+    make_case(school_a, opened_at=at(2026, 12, 3))  # opened since
+    make_case(school_a, opened_at=at(2026, 12, 4), status="conversation_held")
+    make_case(school_a, opened_at=at(2026, 11, 2), status="no_action", closed_at=at(2026, 11, 5))
+    make_case(school_b, opened_at=at(2026, 11, 2))
+    report = reports.school_report(school=school_a, month=datetime.date(2026, 11, 1))
+    assert report.open_cases == 2
+
+
+def test_the_report_and_the_digest_say_when_the_open_cases_were_counted(login, director_a, history):
+    from outbox.services import duties_sweep
+
+    with time_machine.travel(at(2026, 12, 10), tick=False):
+        client = login(director_a)
+        url = reverse("monitoring:report") + "?school=vlindertuin&month="
+        november = html_of(client.get(url + "2026-11", HTTP_ACCEPT_LANGUAGE="nl"))
+        december = html_of(client.get(url + "2026-12", HTTP_ACCEPT_LANGUAGE="nl"))
+        notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
+        duties_sweep()
+    assert "<dt>Open zaken op 30 november 2026</dt><dd>4</dd>" in november
+    assert "<dt>Open zaken nu</dt><dd>4</dd>" in december
+    digest = next(m for m in mail.outbox if m.to == [director_a.email])
+    assert "Open zaken op 30 november 2026: 4" in digest.body
