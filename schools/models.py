@@ -261,7 +261,15 @@ class StaffMembership(models.Model):
                 fields=["school", "user"],
                 condition=Q(role="director"),
                 name="membership_director_user",
-            )
+            ),
+            # The board's and privacy officers' memberships (the board's protocol
+            # confirmations): a handful among every school's staff, read here instead of
+            # from all of them (6.6 ms at national size).
+            models.Index(
+                fields=["user"],
+                condition=Q(role__in=["board", "privacy_officer"]),
+                name="membership_foundation_staff",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from accounts.models import User
 from conftest import analyze_what_it_reads, require_service
 from policy.models import Acknowledgement
-from policy.selectors import CONFIRMATION_COUNTS_SQL, SCHOOL_STAFF_ROLES
+from policy.selectors import CONFIRMATION_COUNTS_SQL, SCHOOL_STAFF_ROLES, foundation_staff_query
 
 
 def _confirmed_by_many(version, count: int = 300) -> None:
@@ -52,3 +52,19 @@ def test_it_counts_per_school_through_the_membership_and_confirmation_indexes(
     assert "accounts_user_pkey" not in used  # no member's row is read
     assert "Function Scan on unnest" in text
     assert "Parallel" not in text
+
+
+def test_it_reads_the_board_and_privacy_officers_from_their_own_index(
+    postgres, v1, school_a, teacher_a, director_b, board
+):
+    """The board staff's confirmations read the foundation's few board and privacy
+    officer memberships from their partial index, not every school's staff (a
+    sequential read of 60,000 memberships at national size)."""
+    query = foundation_staff_query(v1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("ANALYZE schools_staffmembership")
+        sql, params = query.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    assert "membership_foundation_staff" in text
