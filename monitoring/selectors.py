@@ -35,14 +35,16 @@ def category_codes(categories: str | None) -> tuple[str, ...]:
     return tuple(code for code in CATEGORY_LABELS if code in found)
 
 
-def open_cases(user, *, limit: int):
-    """Open cases, most urgent and newest first; the flag count and the categories of the
-    live flags per shown case only."""
+def open_cases(user, *, limit: int, school_code: str = ""):
+    """Open cases, most urgent and newest first (with `school_code`, of that school only);
+    the flag count and the categories of the live flags per shown case only."""
     live = Flag.objects.filter(followup=OuterRef("pk"), dismissed_as_false_positive=False)
     per_case = live.order_by().values("followup")
     flag_count = per_case.annotate(n=Count("*")).values("n")
     categories = per_case.annotate(c=DistinctList("category")).values("c")
     cases = FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES)
+    if school_code:
+        cases = cases.filter(school__code=school_code)
     return (
         access.in_monitored_schools(cases, user)
         .select_related("school", "assigned_to")
@@ -193,23 +195,29 @@ class CaseRow(NamedTuple):
 _STATUS_LABELS = dict(FollowUp.Status.choices)
 
 
-def _query(sql: str, user, column: str, limit: int) -> tuple[str, list] | None:
+def _query(
+    sql: str, user, column: str, limit: int, school_code: str = ""
+) -> tuple[str, list] | None:
     """`sql` limited to the user's monitored schools (no filter for every school: index-
-    friendly), with its parameters; None when the user monitors no school."""
+    friendly), and with `school_code` to that school (its code, on the joined school `s`:
+    no query of its own), with its parameters; None when the user monitors no school."""
     ids = access.monitored_school_ids(user)
-    if ids is None:
-        return sql.format(schools=""), [limit]
-    if not ids:
+    if ids is not None and not ids:
         return None
-    return sql.format(schools=f" AND {column} IN ({', '.join(['%s'] * len(ids))})"), [*ids, limit]
+    where, params = "", []
+    if ids is not None:
+        where, params = f" AND {column} IN ({', '.join(['%s'] * len(ids))})", [*ids]
+    if school_code:
+        where, params = f"{where} AND s.code = %s", [*params, school_code]
+    return sql.format(schools=where), [*params, limit]
 
 
 def flag_rows_query(user, *, limit: int) -> tuple[str, list] | None:
     return _query(FLAG_ROWS_SQL, user, "f.school_id", limit)
 
 
-def case_rows_query(user, *, limit: int) -> tuple[str, list] | None:
-    return _query(CASE_ROWS_SQL, user, "c.school_id", limit)
+def case_rows_query(user, *, limit: int, school_code: str = "") -> tuple[str, list] | None:
+    return _query(CASE_ROWS_SQL, user, "c.school_id", limit, school_code)
 
 
 def _fetch(query: tuple[str, list] | None, orm_rows: Callable[[], Iterable[tuple]]) -> list[tuple]:
@@ -246,9 +254,9 @@ def _flag_rows_orm(user, limit: int):
         )
 
 
-def _case_rows_orm(user, limit: int):
+def _case_rows_orm(user, limit: int, school_code: str = ""):
     """CASE_ROWS_SQL's rows through the ORM (open_cases)."""
-    for case in open_cases(user, limit=limit):
+    for case in open_cases(user, limit=limit, school_code=school_code):
         assignee = None if case.assigned_to is None else str(case.assigned_to)
         yield (
             case.pk,
@@ -291,8 +299,8 @@ def recent_flag_rows(user, *, limit: int) -> list[FlagRow]:
     return rows
 
 
-def open_case_rows(user, *, limit: int) -> list[CaseRow]:
-    """open_cases(user, limit=limit) in one query, as CaseRow."""
+def open_case_rows(user, *, limit: int, school_code: str = "") -> list[CaseRow]:
+    """open_cases(user, limit=limit, school_code=school_code) in one query, as CaseRow."""
     return [
         CaseRow(
             pk,
@@ -306,7 +314,8 @@ def open_case_rows(user, *, limit: int) -> list[CaseRow]:
             planned_for,
         )
         for pk, status, priority, opened, school, assignee, n, categories, planned_for in _fetch(
-            case_rows_query(user, limit=limit), partial(_case_rows_orm, user, limit)
+            case_rows_query(user, limit=limit, school_code=school_code),
+            partial(_case_rows_orm, user, limit, school_code),
         )
     ]
 

@@ -54,8 +54,11 @@ def dashboard(request):
     # PostgreSQL refuses a NUL character in a query; no school name has one.
     school_query = request.GET.get("school", "").replace("\x00", "").strip()[:100]
     schools, more_schools = _mention_schools(request.user, school_query)
+    # ?zaken=<code>: that school's open cases only (the board home's link from its row);
+    # a code out of reach, or of no school, finds no case
+    cases_of = request.GET.get("zaken", "").replace("\x00", "").strip()[:100]
     # one row past the limit tells that more are open than the page lists
-    cases = selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT + 1)
+    cases = selectors.open_case_rows(request.user, limit=DASHBOARD_LIMIT + 1, school_code=cases_of)
     flags = selectors.recent_flag_rows(request.user, limit=DASHBOARD_LIMIT + 1)
     context = {
         "cases": cases[:DASHBOARD_LIMIT],
@@ -72,6 +75,7 @@ def dashboard(request):
         "schools": schools,
         "more_schools": more_schools,
         "school_query": school_query,
+        "cases_of": cases_of,
     }
     return render(request, "monitoring/dashboard.html", context)
 
