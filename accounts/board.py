@@ -220,7 +220,7 @@ def _stored(page: Page, totals: dict, *, still_counting: int) -> BoardHome:
         rows.append(row)
     # the first schools without a director, each with how many there are (one read)
     without = (
-        School.objects.exclude(Exists(_directors_of(OuterRef("pk"))))
+        schools_without_director()
         .annotate(without_director=Window(Count("pk")))
         .order_by("name", "pk")
     )
@@ -239,18 +239,24 @@ def _stored(page: Page, totals: dict, *, still_counting: int) -> BoardHome:
     )
 
 
-def _directors_of(school):
-    """A school's active directors, as schools.leaders decides: one who left answers for
-    nothing. NOT EXISTS, not NOT IN: PostgreSQL answers it with an anti-join of two indexes
-    (1.9 -> 1.0 ms at 6,000 schools). "Active" is asked of the small partial index of
-    deactivated accounts, not of each director's row: the join to the users took the read
-    to 13-17 ms at 6,000 schools (the board home 1.4 x small at national), this 2.3 ms
-    (the directors and their accounts read from schools.membership_director_user alone)."""
+def schools_without_director():
+    """Schools without an active director, as schools.leaders decides: one who left
+    answers for nothing. NOT IN a list of the directed schools' ids, which PostgreSQL
+    can only answer by hashing that list once (a "hashed SubPlan"), read from
+    schools.membership_director_user alone; "active" is asked of the small partial index of
+    deactivated accounts, not of each director's row (a join to the users took this read
+    to 13-17 ms at 6,000 schools). As NOT EXISTS, PostgreSQL chose to probe both indexes
+    once per school in name order: 6.9 ms at 6,000 schools, this 2.6 ms, and the board home
+    1.28 -> 1.1x small at national (bench/PASSES.md, fiftieth session). A director's
+    school is never NULL (school_roles_have_a_school); the filter keeps NOT IN from
+    answering nothing if one were."""
     from schools.models import StaffMembership
 
     left = User.objects.filter(pk=OuterRef("user_id"), is_active=False)
-    directors = StaffMembership.objects.filter(role=StaffMembership.Role.DIRECTOR, school=school)
-    return directors.exclude(Exists(left))
+    directed = StaffMembership.objects.filter(
+        role=StaffMembership.Role.DIRECTOR, school__isnull=False
+    ).exclude(Exists(left))
+    return School.objects.exclude(pk__in=directed.values("school_id"))
 
 
 def _open_work(ids: list[int], failing: list[Source]) -> dict[int, tuple[int, int, int, int]]:
