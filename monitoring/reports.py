@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from monitoring.models import CASE_CATEGORIES, CATEGORY_LABELS, Flag, FollowUp
@@ -260,12 +261,19 @@ def _excel_number(value: float | None) -> int | str:
     return str(value).replace(".", ",")
 
 
+def _open_cases_label(report: SchoolReport) -> str:
+    """What the open-cases figure counts: at the month's end, or now while it runs."""
+    if report.open_cases_on is None:
+        return _("open cases now")
+    return _("open cases on %(day)s") % {"day": date_format(report.open_cases_on, "j F Y")}
+
+
 def measures_table(report: SchoolReport) -> tuple[list[str], list[list]]:
     """The month's key figures, one per row."""
     median = report.median_days_to_conversation
     headers = [_("School"), _("Month"), _("Measure"), _("Value")]
     measures = [
-        (_("open cases"), report.open_cases),
+        (_open_cases_label(report), report.open_cases),
         (_("conversations held"), report.conversations_held),
         (_("median days from flag to conversation"), _excel_number(median)),
         (_("flags"), report.flags_total),

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from consent.tests.helpers import html_of
 from monitoring import notifications, reports
@@ -96,6 +97,8 @@ def test_it_exports_the_report_as_csv(login, director_a, history):
     assert [evil, "11-2026", "negatieve ervaring", "2"] in rows
     measures = login(director_a).get(url + "&tabel=kengetallen").content.decode("utf-8-sig")
     assert "mediaan dagen van signaal tot gesprek;4" in measures
+    # counted at the month's end, as the report page says (a past month)
+    assert "open zaken op 30 november 2026;" in measures
 
 
 def test_it_exports_a_half_day_median_as_dutch_excel_reads_a_number(login, director_a, history):
@@ -222,3 +225,10 @@ def test_the_report_and_the_digest_say_when_the_open_cases_were_counted(login, d
     assert "<dt>Open zaken nu</dt><dd>4</dd>" in december
     digest = next(m for m in mail.outbox if m.to == [director_a.email])
     assert "Open zaken op 30 november 2026: 4" in digest.body
+
+
+def test_the_export_of_the_month_under_way_counts_the_open_cases_now(login, director_a, history):
+    month = timezone.localdate().strftime("%Y-%m")
+    url = reverse("monitoring:report_csv") + f"?school=vlindertuin&month={month}"
+    measures = login(director_a).get(url + "&tabel=kengetallen").content.decode("utf-8-sig")
+    assert "open zaken nu;" in measures
