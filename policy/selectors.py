@@ -44,7 +44,7 @@ def staff_confirmations(*, school: School, version: ProtocolVersion) -> list[Con
 
 def foundation_staff_confirmations(*, version: ProtocolVersion) -> list[ConfirmationRow]:
     """Board staff and privacy officers, who belong to no school's list (one query)."""
-    return _membership_rows(foundation_staff_query(version), version)
+    return _rows_of(foundation_staff_query(version))
 
 
 def foundation_staff_query(version: ProtocolVersion):
@@ -68,8 +68,13 @@ def _membership_query(memberships, version: ProtocolVersion):
 
 def _membership_rows(memberships, version: ProtocolVersion) -> list[ConfirmationRow]:
     """One row per active person of `memberships`, their roles together."""
+    return _rows_of(_membership_query(memberships, version))
+
+
+def _rows_of(memberships) -> list[ConfirmationRow]:
+    """_membership_query's rows, one per person with their roles together."""
     rows: dict[int, ConfirmationRow] = {}
-    for membership in _membership_query(memberships, version):
+    for membership in memberships:
         row = rows.get(membership.user_id)
         if row is None:
             user = membership.user
