@@ -126,7 +126,18 @@ def test_someone_who_is_no_parent_has_no_reminders_to_change(login, teacher_a):
     client = login(teacher_a)
     assert post(client, "stop").status_code == 404
     assert not ReminderOptOut.objects.exists()
-    assert "<form" not in reminders_part(client)
+    # nor a part telling them they get reminders about their child, which they have not
+    page = text_of(client.get(reverse("consent:my_data")))
+    assert 'id="reminders"' not in page and "herinneringsmails" not in page
+
+
+def test_a_stop_on_record_is_shown_to_someone_who_is_no_parent_any_more(login, teacher_a):
+    """Their right of access: a stop made while they were a parent is data about them."""
+    with time_machine.travel(STOPPED_AT, tick=False):
+        reminders_stop(user_id=teacher_a.pk)
+    part = reminders_part(login(teacher_a))
+    assert "U hebt herinneringsmails gestopt op 2 maart 2026 00:30" in part
+    assert "<form" not in part
 
 
 def test_the_download_says_when_reminders_were_stopped(login, parent_a):
