@@ -133,7 +133,7 @@ def test_it_fetches_nothing_from_outside(db, monkeypatch):
         raise AssertionError("load_demo sent a request")
 
     monkeypatch.setattr("monitoring.sources.http.request", no_request)
-    monkeypatch.setattr("socket.getaddrinfo", no_request)
+    monkeypatch.setattr("monitoring.sources.http._resolve", no_request)  # nor a DNS lookup
     load_demo()
     assert Source.objects.filter(kind=Source.Kind.BLUESKY, active=True).count() == 2
 
