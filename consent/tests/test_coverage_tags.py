@@ -25,7 +25,7 @@ def test_it_escapes_names_and_channels_in_the_waiting_list(pupil_a):
     row = PupilCoverage(
         pupil=pupil_a,
         unanswered=[("Web & app", ["foto", "film"])],
-        guardians=[Holder(7, 'Ouder "A"', True)],
+        guardians=[Holder(7, 'Ouder "A"', True, False)],
     )
     html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
     assert "&lt;b&gt;Sem&lt;/b&gt;" in html and "<b>" not in html
@@ -37,7 +37,7 @@ def test_it_escapes_names_and_channels_in_the_waiting_list(pupil_a):
 
 def test_it_leaves_out_the_links_for_staff_who_do_not_act(pupil_a):
     row = PupilCoverage(
-        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "A", True)]
+        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "A", True, False)]
     )
     html = render("{% waiting_items rows code False %}", rows=[row], code="vlindertuin")
     assert "Website (foto)" in html and "<a " not in html
@@ -57,7 +57,9 @@ def test_it_says_when_no_gezag_holder_is_known_and_when_a_family_was_reminded(pu
 
 def test_it_names_a_deactivated_parent_escaped_without_a_reminder_link(pupil_a):
     row = PupilCoverage(
-        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "<A>", False)]
+        pupil=pupil_a,
+        unanswered=[("Website", ["foto"])],
+        guardians=[Holder(7, "<A>", False, False)],
     )
     html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
     assert "&lt;A&gt;: account uitgeschakeld — neem contact op via papier" in html
