@@ -66,6 +66,24 @@ def test_it_names_a_deactivated_parent_escaped_without_a_reminder_link(pupil_a):
     assert "?ouder=7" not in html
 
 
+def test_it_names_a_parent_who_stopped_reminders_escaped_without_a_reminder_link(pupil_a):
+    holders = [Holder(7, "<A>", True, True), Holder(8, "B", True, False)]
+    row = PupilCoverage(pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=holders)
+    html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
+    assert "&lt;A&gt;: wil geen herinneringen (zelf gestopt) — neem contact op via papier" in html
+    assert "?ouder=7" not in html
+    assert "?ouder=8" in html and "B herinneren" in html
+
+
+def test_it_says_a_deactivated_account_before_a_stop_of_reminders(pupil_a):
+    """No e-mail at all reaches a deactivated account, stopped or not."""
+    row = PupilCoverage(
+        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "A", False, True)]
+    )
+    html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
+    assert "A: account uitgeschakeld" in html and "zelf gestopt" not in html
+
+
 def test_it_lists_pupils_whose_parents_disagree_with_their_group_escaped():
     pupils = [
         PupilRow(7, "<b>Sem</b>", "", "Bakker", "1001", 3, "Groep 5 & 6", False, 1),
