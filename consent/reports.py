@@ -28,6 +28,7 @@ from consent.models import (
     ConsentEvent,
     MediaType,
     PublicationCheck,
+    ReminderOptOut,
     ReviewConfirmation,
     ReviewRound,
 )
@@ -111,6 +112,7 @@ class Holder(NamedTuple):
     user_id: int
     name: str
     active: bool  # False: the account is deactivated; no reminder e-mail reaches them
+    reminders_stopped: bool  # they stopped reminder e-mails themselves (ReminderOptOut)
 
 
 @dataclass
@@ -206,12 +208,21 @@ def gezag_names(pupil_ids) -> tuple[dict[int, list[Holder]], dict[int, str]]:
 
 
 def _holder_name_rows(pupil_ids):
-    """(pupil id, user id, full name, e-mail, active) of these pupils' gezag-holders, by
-    name."""
+    """(pupil id, user id, full name, e-mail, active, reminders stopped) of these pupils'
+    gezag-holders, by name. A stop is the parent's, for every school (one per user)."""
+    stopped = ReminderOptOut.objects.filter(user_id=OuterRef("user_id"))
     return (
         Guardianship.objects.filter(pupil_id__in=pupil_ids, has_parental_authority=True)
+        .annotate(reminders_stopped=Exists(stopped))
         .order_by("user__full_name", "user__email")
-        .values_list("pupil_id", "user_id", "user__full_name", "user__email", "user__is_active")
+        .values_list(
+            "pupil_id",
+            "user_id",
+            "user__full_name",
+            "user__email",
+            "user__is_active",
+            "reminders_stopped",
+        )
     )
 
 
@@ -324,10 +335,14 @@ SCHOOL_PUPILS_SQL = sql.prepared(
 )
 # The gezag-holders of the pupils as an array of ids: joined to the pupils, PostgreSQL
 # hashed every guardianship of a small foundation (2.0 ms for 250 pupils, 1.0 as below).
+# A parent's stop of reminders is joined in (at most one per user: no row is doubled), so
+# the reminder links know it without a query of their own.
 SCHOOL_HOLDERS_SQL = sql.prepared(  # gezag_names' rows
-    "SELECT h.pupil_id, h.user_id, u.full_name, u.email, u.is_active"
+    "SELECT h.pupil_id, h.user_id, u.full_name, u.email, u.is_active,"
+    " o.id IS NOT NULL AS reminders_stopped"
     " FROM schools_guardianship h"
     " JOIN accounts_user u ON u.id = h.user_id"
+    " LEFT JOIN consent_reminderoptout o ON o.user_id = h.user_id"
     " WHERE h.pupil_id = ANY(ARRAY(SELECT p.id FROM schools_pupil p"
     " WHERE p.school_id = %s AND p.left_on IS NULL)) AND h.has_parental_authority"
     " ORDER BY u.full_name, u.email"
@@ -385,12 +400,14 @@ def school_answer_rows(school: School, infos, *, times: bool = False) -> list[tu
 
 
 def _named_holders(rows) -> tuple[dict[int, list[Holder]], dict[int, str]]:
-    """gezag_names from its rows: (pupil id, user id, full name, e-mail, active)."""
+    """gezag_names from its rows: (pupil id, user id, full name, e-mail, active,
+    reminders stopped)."""
     per_pupil: dict[int, list[Holder]] = {}
     names: dict[int, str] = {}
-    for pupil_id, user_id, full_name, email, active in rows:
+    for pupil_id, user_id, full_name, email, active, stopped in rows:
         names[user_id] = full_name or email
-        per_pupil.setdefault(pupil_id, []).append(Holder(user_id, names[user_id], active))
+        holder = Holder(user_id, names[user_id], active, stopped)
+        per_pupil.setdefault(pupil_id, []).append(holder)
     return per_pupil, names
 
 

@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from consent.reports import Holder
+
 register = template.Library()
 
 _PK = 987654321  # stands in for a pupil id: the record URL is reversed once per page
@@ -34,11 +36,19 @@ def _deactivated(name: str) -> str:
     return escape(_("%(name)s: account deactivated — contact them on paper") % {"name": name})
 
 
+def _stopped(name: str) -> str:
+    """In place of a reminder link: the parent stopped reminder e-mails themselves."""
+    return escape(
+        _("%(name)s: does not want reminders (stopped them themselves) — contact them on paper")
+        % {"name": name}
+    )
+
+
 @register.simple_tag
 def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
     """<li> per pupil with open questions (PupilCoverage rows): what is open and, for
     staff who act, a reminder link per gezag-holder (or that their account is
-    deactivated) and the paper form."""
+    deactivated, or that they stopped reminders) and the paper form."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
@@ -51,6 +61,15 @@ def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
             known = texts[value] = escape(value)
         return known
 
+    def reach(holder: Holder) -> str:
+        """A reminder link, or why no reminder e-mail reaches this gezag-holder."""
+        if not holder.active:
+            return _deactivated(holder.name)
+        if holder.reminders_stopped:
+            return _stopped(holder.name)
+        words = escape(remind_text % {"name": holder.name})
+        return f'<a href="{remind}?ouder={int(holder.user_id)}">{words}</a>'
+
     items = []
     for row in rows:
         channels = "; ".join(
@@ -58,13 +77,7 @@ def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
         )
         actions = ""
         if can_act:
-            links = "".join(
-                f'<a href="{remind}?ouder={int(holder.user_id)}">'
-                f"{escape(remind_text % {'name': holder.name})}</a> · "
-                if holder.active
-                else f"{_deactivated(holder.name)} · "
-                for holder in row.guardians
-            )
+            links = "".join(f"{reach(holder)} · " for holder in row.guardians)
             url = escape(f"{before}{int(row.pupil.pk)}{after}")
             actions = f'<br>{links}<a href="{url}">{paper}</a>'
         items.append(

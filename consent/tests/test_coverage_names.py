@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from conftest import make_user
 from consent.charts import coverage_history
-from consent.models import MediaType, ReminderSent, ReviewConfirmation, ReviewRound
+from consent.models import (
+    MediaType,
+    ReminderOptOut,
+    ReminderSent,
+    ReviewConfirmation,
+    ReviewRound,
+)
 from consent.rules import State, consent_table, effective_state, purpose_infos
 from consent.services import current_school_year
 from consent.tests.helpers import decide
@@ -65,6 +71,23 @@ def test_it_says_a_parent_whose_account_is_deactivated_is_reached_on_paper(
     assert "Ouder A: account uitgeschakeld — neem contact op via papier" in html
     assert f"?ouder={parent_a.pk}" not in html
     assert reverse("consent:record", args=[pupil_a.pk]) in html
+
+
+def test_it_says_a_parent_who_stopped_reminders_is_reached_on_paper(
+    login, director_a, parent_a, pupil_a
+):
+    """A parent who stopped reminder e-mails gets none: the list says so beside their
+    name instead of a reminder link, while the other parent keeps theirs; the paper form
+    is still there."""
+    second = make_user("twee@example.org", full_name="Ouder Twee")
+    Guardianship.objects.create(user=second, pupil=pupil_a, has_parental_authority=True)
+    ReminderOptOut.objects.create(user=parent_a)
+    html = coverage_html(login(director_a))
+    line = html.split("Sem Bakker</strong>:")[1].split("</li>")[0]
+    assert "Ouder A: wil geen herinneringen (zelf gestopt) — neem contact op via papier" in line
+    assert f"?ouder={parent_a.pk}" not in html
+    assert f"?ouder={second.pk}" in line and "Ouder Twee herinneren" in line
+    assert reverse("consent:record", args=[pupil_a.pk]) in line
 
 
 def test_it_hides_reminder_links_from_the_privacy_officer(login, privacy_officer, parent_a):

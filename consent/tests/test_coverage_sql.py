@@ -12,7 +12,7 @@ from django.utils import timezone
 from conftest import make_pupil, make_user, require_service
 from consent import reports
 from consent.charts import REMINDER_DAYS_SQL, _reminder_days_orm, coverage_history
-from consent.models import ReminderSent
+from consent.models import ReminderOptOut, ReminderSent
 from consent.reports import (
     SCHOOL_HOLDER_IDS_SQL,
     SCHOOL_HOLDERS_SQL,
@@ -43,13 +43,15 @@ def postgres(db):
 def school_with_history(school_a, school_b, group_a1, pupil_a, pupil_a2, parent_a, pupil_b):
     """Two gezag-holders who answer, one guardian without gezag, a pupil who left, a pupil
     without a group, a pupil of another school, a gezag-holder whose account is
-    deactivated, and answers in a known order."""
+    deactivated, one who stopped reminders (holder of two pupils, one of whom left), and
+    answers in a known order."""
     second = make_user("tweede@example.org", full_name="")  # a holder without a name
     Guardianship.objects.create(user=second, pupil=pupil_a, has_parental_authority=True)
     no_gezag = make_user("geen@example.org", full_name="Geen Gezag")
     Guardianship.objects.create(user=no_gezag, pupil=pupil_a, has_parental_authority=True)
     left = make_pupil(school_a, group_a1, "9", "Weg", "Gegaan")
     Guardianship.objects.create(user=second, pupil=left, has_parental_authority=True)
+    ReminderOptOut.objects.create(user=second)
     gone = make_user("uit@example.org", full_name="Ouder Uit", is_active=False)
     Guardianship.objects.create(user=gone, pupil=pupil_a2, has_parental_authority=True)
     groupless = make_pupil(school_a, group_a1, "10", "Zonder", "Groep")
@@ -83,6 +85,13 @@ def test_it_reads_a_schools_gezag_holders_as_gezag_names_does(postgres, school_w
     assert reports._named_holders(from_sql) == gezag_names(current)
     assert "geen@example.org" not in {row[3] for row in from_sql}
     assert {row[4] for row in from_sql} == {True, False}  # the deactivated account is marked
+    stopped = {row[3]: row[5] for row in from_sql}  # the parent who stopped reminders
+    assert stopped == {
+        "ouder.a@example.org": False,
+        "tweede@example.org": True,
+        "uit@example.org": False,
+    }
+    assert len(from_sql) == 3  # the stop doubles no row
     ids = fetch(SCHOOL_HOLDER_IDS_SQL, [school.pk])
     assert sorted(ids) == sorted(_holder_ids_orm(school.pk)) == sorted(r[:2] for r in from_sql)
 

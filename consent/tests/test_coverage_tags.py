@@ -25,7 +25,7 @@ def test_it_escapes_names_and_channels_in_the_waiting_list(pupil_a):
     row = PupilCoverage(
         pupil=pupil_a,
         unanswered=[("Web & app", ["foto", "film"])],
-        guardians=[Holder(7, 'Ouder "A"', True)],
+        guardians=[Holder(7, 'Ouder "A"', True, False)],
     )
     html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
     assert "&lt;b&gt;Sem&lt;/b&gt;" in html and "<b>" not in html
@@ -37,7 +37,7 @@ def test_it_escapes_names_and_channels_in_the_waiting_list(pupil_a):
 
 def test_it_leaves_out_the_links_for_staff_who_do_not_act(pupil_a):
     row = PupilCoverage(
-        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "A", True)]
+        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "A", True, False)]
     )
     html = render("{% waiting_items rows code False %}", rows=[row], code="vlindertuin")
     assert "Website (foto)" in html and "<a " not in html
@@ -57,11 +57,31 @@ def test_it_says_when_no_gezag_holder_is_known_and_when_a_family_was_reminded(pu
 
 def test_it_names_a_deactivated_parent_escaped_without_a_reminder_link(pupil_a):
     row = PupilCoverage(
-        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "<A>", False)]
+        pupil=pupil_a,
+        unanswered=[("Website", ["foto"])],
+        guardians=[Holder(7, "<A>", False, False)],
     )
     html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
     assert "&lt;A&gt;: account uitgeschakeld — neem contact op via papier" in html
     assert "?ouder=7" not in html
+
+
+def test_it_names_a_parent_who_stopped_reminders_escaped_without_a_reminder_link(pupil_a):
+    holders = [Holder(7, "<A>", True, True), Holder(8, "B", True, False)]
+    row = PupilCoverage(pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=holders)
+    html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
+    assert "&lt;A&gt;: wil geen herinneringen (zelf gestopt) — neem contact op via papier" in html
+    assert "?ouder=7" not in html
+    assert "?ouder=8" in html and "B herinneren" in html
+
+
+def test_it_says_a_deactivated_account_before_a_stop_of_reminders(pupil_a):
+    """No e-mail at all reaches a deactivated account, stopped or not."""
+    row = PupilCoverage(
+        pupil=pupil_a, unanswered=[("Website", ["foto"])], guardians=[Holder(7, "A", False, True)]
+    )
+    html = render("{% waiting_items rows code True %}", rows=[row], code="vlindertuin")
+    assert "A: account uitgeschakeld" in html and "zelf gestopt" not in html
 
 
 def test_it_lists_pupils_whose_parents_disagree_with_their_group_escaped():

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_pupil
-from consent.models import ConsentEvent, MediaType
+from consent.models import ConsentEvent, MediaType, ReminderOptOut
 from consent.rules import purpose_infos
 from consent.tests.helpers import decide
 
@@ -94,17 +94,19 @@ def test_it_saves_withdrawals_on_the_child_page_in_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("pupils", [3, 30])
 def test_it_shows_coverage_in_a_fixed_number_of_queries(
-    login, director_a, school_a, group_a1, pupils, django_assert_num_queries
+    login, director_a, school_a, group_a1, parent_a, pupils, django_assert_num_queries
 ):
     for number in range(pupils):
         make_pupil(school_a, group_a1, f"Q{number}", f"Kind{number}", "Test")
+    ReminderOptOut.objects.create(user=parent_a)  # read with the gezag-holders (6 below)
     client = login(director_a)
     url = reverse("consent:coverage", args=[school_a.code])
     client.get(url)
     # (session from the cache, TOTP remembered) 1 user (with "any guardianship?" for the
     # menu), 2 memberships, 3 school in reach, 4 pupils, 5 purposes with versions,
-    # 6 gezag-holders with their names (for the rules and the reminder links alike),
-    # 7 events, 8 reminders per day (chart), 9 review round with its confirmation count,
+    # 6 gezag-holders with their names and whether they stopped reminders (for the rules
+    # and the reminder links alike), 7 events, 8 reminders per day (chart), 9 review round
+    # with its confirmation count,
     # 10 whether this school year's groups exist (else the groups are last year's),
     # 11 protocol banner with the menu's open takedowns (accounts.page_scalars). The
     # table, the names and the chart share one read of the rules' inputs
@@ -115,6 +117,7 @@ def test_it_shows_coverage_in_a_fixed_number_of_queries(
     with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
+    assert "Ouder A: wil geen herinneringen (zelf gestopt)" in response.content.decode()
 
 
 @pytest.mark.parametrize("pupils", [3, 30])

@@ -69,7 +69,8 @@ def test_it_reads_a_schools_gezag_holders_from_their_own_index(postgres, parent_
     pupils = Pupil.objects.current().filter(school=pupil_a.school).values("id")
     holders = Guardianship.objects.filter(pupil_id__in=pupils, has_parental_authority=True)
     assert "guardianship_gezag_pupil" in plan(holders.values_list("pupil_id", "user_id"))
-    assert gezag_names(pupils)[0] == {pupil_a.pk: [(parent_a.pk, parent_a.full_name, True)]}
+    holder = (parent_a.pk, parent_a.full_name, True, False)
+    assert gezag_names(pupils)[0] == {pupil_a.pk: [holder]}
 
 
 def test_it_reads_a_page_of_schools_in_name_order_from_the_index(postgres, school_a, school_b):
