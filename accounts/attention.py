@@ -35,6 +35,7 @@ class Family:
     name: str
     reminded_on: datetime.date | None  # a reminder in the last 7 days
     active: bool  # False: account deactivated, no reminder reaches them
+    reminders_stopped: bool = False  # they stopped reminder e-mails themselves
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
             groups[key] = GroupWaiting(name, pupil.group_id)
             item.groups.append(groups[key])
         families = [
-            Family(h.user_id, h.name, reminded.get(h.user_id), h.active)
+            Family(h.user_id, h.name, reminded.get(h.user_id), h.active, h.reminders_stopped)
             for h in guardians.get(pupil.pk, [])
         ]
         groups[key].pupils.append(WaitingPupil(pupil, open_questions, families))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from conftest import SCHOOL_YEAR, make_user
-from consent.models import ConsentEvent, ReminderSent
+from consent.models import ConsentEvent, ReminderOptOut, ReminderSent
 from consent.rules import purpose_infos
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
@@ -114,6 +114,15 @@ def test_it_shows_a_family_whose_account_is_deactivated_instead_of_a_link(
     html = director_home(login, director_a).content.decode()
     assert f"?ouder={parent_a.pk}" not in html
     assert "Ouder A: account uitgeschakeld — neem contact op via papier" in html
+
+
+def test_it_shows_a_family_who_stopped_reminders_instead_of_a_link(
+    login, director_a, parent_a, pupil_a
+):
+    ReminderOptOut.objects.create(user=parent_a)
+    html = director_home(login, director_a).content.decode()
+    assert f"?ouder={parent_a.pk}" not in html
+    assert "Ouder A: wil geen herinneringen (zelf gestopt)" in html
 
 
 def test_it_lists_conflicts_takedowns_cases_protocol_and_sources(

@@ -178,7 +178,8 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
 def attention_waiting_items(lines, school_code: str) -> SafeString:
     """<li> per pupil with unanswered questions on the director's and the board's home
     (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link,
-    the day they were reminded or that their account is deactivated, and the paper form.
+    the day they were reminded, that their account is deactivated or that they stopped
+    reminders, and the paper form.
     Written like waiting_items."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
@@ -199,6 +200,8 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
         for family in line.families:
             if not family.active:
                 families.append(f" · {_deactivated(family.name)}")
+            elif family.reminders_stopped:
+                families.append(f" · {_stopped(family.name)}")
             elif family.reminded_on:
                 day = date_format(family.reminded_on, "j F")
                 families.append(f" · {escape(reminded_text % {'name': family.name, 'day': day})}")

@@ -146,3 +146,11 @@ def test_it_writes_the_group_sections_as_the_template_did(
     assert "Groep &quot;5&quot; &amp; &lt;6&gt;" in html and "&lt;i&gt;Roos" in html
     assert "Nooit in beeld: Zoë de Wit" in html
     assert "?groep=" in html
+
+
+def test_the_homes_name_a_parent_who_stopped_reminders_without_a_reminder_link(pupil_a):
+    families = [Family(5, "<A>", None, True, True), Family(6, "B", None, True, False)]
+    lines = [WaitingPupil(pupil_a, 2, families)]
+    html = render("{% attention_waiting_items lines code %}", lines=lines, code="vlindertuin")
+    assert "&lt;A&gt;: wil geen herinneringen" in html
+    assert "?ouder=5" not in html and "?ouder=6" in html
