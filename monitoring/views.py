@@ -83,7 +83,7 @@ def dashboard(request):
 
 def _cases_of_name(user, code: str, cases) -> str:
     """The name of the school of ?zaken=<code> when the user monitors it; "" for a code of
-    no school and for one out of reach alike, so the page tells no such school exists.
+    no school and for one out of reach alike, so the page does not tell that one exists.
     The cases listed are of that school and carry its name: a query only when none is."""
     if not code:
         return ""
