@@ -67,6 +67,14 @@ def holds_gezag_over(user_id: int, pupils) -> bool:
     return _gezag_holder_ids(pupils).filter(user_id=user_id).exists()
 
 
+def gets_reminders(guardianships) -> bool:
+    """Whether reminder e-mails are for the parent of these guardianships (all of theirs,
+    with their pupils): gezag over a current pupil, whom `consent.services.reminder_plan`
+    alone reminds. No query. `holds_gezag_over(user_id, Pupil.objects.current())` asks the
+    same of the database."""
+    return any(g.has_parental_authority and g.pupil.left_on is None for g in guardianships)
+
+
 def gezag_schools(user_id: int, pupils) -> list[School]:
     """The schools, by name, of those of these pupils the user is a gezag-holder of now:
     none when `holds_gezag_over` says no. One query."""

@@ -76,8 +76,21 @@ def dashboard(request):
         "more_schools": more_schools,
         "school_query": school_query,
         "cases_of": cases_of,
+        "cases_of_name": _cases_of_name(request.user, cases_of, cases),
     }
     return render(request, "monitoring/dashboard.html", context)
+
+
+def _cases_of_name(user, code: str, cases) -> str:
+    """The name of the school of ?zaken=<code> when the user monitors it; "" for a code of
+    no school and for one out of reach alike, so the page does not tell that one exists.
+    The cases listed are of that school and carry its name: a query only when none is."""
+    if not code:
+        return ""
+    if cases:
+        return cases[0].school.name
+    names = access.monitored_schools(user).filter(code=code).values_list("name", flat=True)
+    return names.first() or ""
 
 
 # A board of many schools finds one by name or code: the dashboard links to at most this

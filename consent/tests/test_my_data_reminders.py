@@ -13,9 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import make_user
 from consent.models import ReminderOptOut
 from consent.reminder_stop import reminders_stop
 from consent.tests.helpers import html_of
+from schools.models import Guardianship
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -162,4 +164,80 @@ def test_the_page_runs_the_same_queries_stopped_or_not(login, parent_a, stopped)
     # guardianships with pupils, schools and groups, the other e-mail addresses, the
     # decisions, the checks' rows, the review confirmations, the reminders sent, and the
     # reminder stop (one more, for this page's reminder part)
+    assert len(queries) == 9, [q["sql"][:80] for q in queries.captured_queries]
+
+
+@pytest.fixture
+def guardian_without_gezag(pupil_a):
+    user = make_user("zonder.gezag@example.org")
+    Guardianship.objects.create(user=user, pupil=pupil_a, has_parental_authority=False)
+    return user
+
+
+NO_REMINDERS = (
+    "Herinneringsmails gaan alleen naar ouders met gezag over een kind dat op school zit. "
+    "U hebt over geen kind op school gezag, dus u krijgt ze niet."
+)
+
+
+def test_a_guardian_without_gezag_is_told_reminders_are_not_for_them(login, guardian_without_gezag):
+    """Reminders go to gezag-holders of current pupils only (consent.services.reminder_plan):
+    "you receive reminder e-mails" would be untrue, and a stop would stop nothing."""
+    part = reminders_part(login(guardian_without_gezag))
+    assert NO_REMINDERS in part
+    assert "U krijgt herinneringsmails" not in part
+    assert "De jaarlijkse controle en een gewijzigde vraag krijgt u nog wel" not in part
+    assert "<form" not in part
+
+
+def test_a_parent_whose_gezag_is_over_a_child_who_left_gets_no_reminders(login, parent_a, pupil_a):
+    pupil_a.left_on = datetime.date(2026, 1, 31)
+    pupil_a.save()
+    part = reminders_part(login(parent_a))
+    assert NO_REMINDERS in part and "<form" not in part
+
+
+def test_a_gezag_holder_is_not_told_they_get_none(login, parent_a, pupil_a2):
+    # gezag over one child at school is enough, whatever the other links say
+    Guardianship.objects.create(user=parent_a, pupil=pupil_a2, has_parental_authority=False)
+    part = reminders_part(login(parent_a))
+    assert NO_REMINDERS not in part
+    assert 'value="stop"' in part
+
+
+def test_a_guardian_without_gezag_may_undo_a_stop_on_record(login, guardian_without_gezag):
+    """Made while they held gezag: theirs to see and to undo."""
+    with time_machine.travel(STOPPED_AT, tick=False):
+        reminders_stop(user_id=guardian_without_gezag.pk)
+    client = login(guardian_without_gezag)
+    part = reminders_part(client)
+    assert "U hebt herinneringsmails gestopt op 2 maart 2026 00:30" in part
+    assert NO_REMINDERS in part
+    assert 'value="resume"' in part and 'value="stop"' not in part
+    post(client, "resume")
+    assert not ReminderOptOut.objects.exists()
+    assert "<form" not in reminders_part(client)
+
+
+def test_a_guardian_without_gezag_stops_nothing(login, guardian_without_gezag):
+    client = login(guardian_without_gezag)
+    response = post(client, "stop")
+    assert response.status_code == 302
+    assert not ReminderOptOut.objects.exists()
+    page = text_of(client.get(response.url))
+    assert NO_REMINDERS in page.split('id="reminders"')[0]  # the message, above the part
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_a_guardian_without_gezag_s_page_runs_the_same_queries(
+    login, guardian_without_gezag, stopped
+):
+    if stopped:
+        reminders_stop(user_id=guardian_without_gezag.pk)
+    client = login(guardian_without_gezag)
+    client.get(reverse("consent:my_data"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("consent:my_data")).status_code == 200
+    # as the gezag-holder's (above): whether reminders are for them is read from the
+    # guardianships the page reads anyway
     assert len(queries) == 9, [q["sql"][:80] for q in queries.captured_queries]

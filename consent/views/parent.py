@@ -19,6 +19,7 @@ from consent.access import get_child_and_holders
 from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
 from consent.history import child_events
 from consent.models import MediaType, ReviewRound
+from consent.recipients import gets_reminders, holds_gezag_over
 from consent.reminder_stop import reminders_resume, reminders_stop
 from consent.reports import personal_data, readable_personal_data
 from consent.rules import State, child_purpose_infos, consent_table, purposes_for_parent
@@ -32,7 +33,7 @@ from consent.services import (
 )
 from opo_portal.sql import prepared
 from schools.access import children_of, fetch_rows, get_child_for_parent, roles_of
-from schools.models import StaffMembership
+from schools.models import Pupil, StaffMembership
 
 
 @require_safe
@@ -289,6 +290,8 @@ def review_unchanged(request, pk):
 def my_data(request):
     context = readable_personal_data(request.user)
     context["may_change_reminders"] = "parent" in roles_of(request.user)
+    # from the guardianships the page reads anyway: no query of its own
+    context["gets_reminders"] = gets_reminders(context["guardianships"])
     return render(request, "consent/my_data.html", context)
 
 
@@ -296,11 +299,16 @@ def my_data(request):
 @require_POST
 def my_data_reminders(request):
     """A logged-in parent stops or resumes their own reminder e-mails on "Mijn gegevens",
-    as the link in a reminder does without login (consent.reminder_stop)."""
+    as the link in a reminder does without login (consent.reminder_stop). Only a parent
+    whom reminders are for stops them (the page offers no stop to the others); any parent
+    resumes, so a stop on record can be undone after gezag ended."""
     if "parent" not in roles_of(request.user):
         raise Http404
     action = request.POST.get("action")
-    if action == "stop":
+    if action == "stop" and not holds_gezag_over(request.user.pk, Pupil.objects.current()):
+        # a page opened before their gezag ended: nothing to stop
+        messages.info(request, NO_REMINDERS)
+    elif action == "stop":
         reminders_stop(user_id=request.user.pk)
         messages.success(request, REMINDERS_STOPPED)
     elif action == "resume":
@@ -313,6 +321,10 @@ def my_data_reminders(request):
 
 REMINDERS_STOPPED = gettext_lazy(
     "You will no longer receive reminders about photos, video and sound recordings."
+)
+NO_REMINDERS = gettext_lazy(
+    "Reminder e-mails go only to parents with parental authority over a child at school. "
+    "You have parental authority over no child at school, so you receive none."
 )
 
 

@@ -66,7 +66,7 @@ def test_mijn_zaken_says_a_passed_day_in_the_past_tense_and_in_bold(login, direc
     section = my_cases_section(_page(login, director_a, "accounts:home_director"))
     day = date_format(overdue.planned_for, "j F Y")
     assert f"<strong>gesprek was gepland op {day}</strong>" in section
-    assert f"Zaak #{overdue.pk}: OBS De Vlindertuin · gesprek was gepland op {day}" in _text(
+    assert f"Zaak #{overdue.pk} · OBS De Vlindertuin · gesprek was gepland op {day}" in _text(
         section
     )
 

@@ -37,15 +37,40 @@ def test_it_lists_the_open_cases_of_the_school_only(login, board, cases):
     assert "Alleen de open zaken" not in client.get(URL).content.decode()
 
 
+def notice(response) -> str:
+    html = response.content.decode()
+    start = html.index('<p class="notice" role="status">')
+    return html[start : html.index("</p>", start)]
+
+
 def test_a_school_out_of_reach_or_unknown_finds_no_case(login, director_a, cases):
     client = login(director_a)
     assert shown(client.get(URL, {"zaken": "zwanenhof"})) == []
     assert shown(client.get(URL, {"zaken": "vlindertuin"})) == [c.pk for c in cases["a"]]
     response = client.get(URL, {"zaken": "bestaat-niet\x00<b>"}, HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 200 and shown(response) == []
-    assert "Alleen de open zaken van bestaat-niet&lt;b&gt; worden getoond." in (
-        response.content.decode()
-    )
+    assert "Geen van uw scholen heeft de code “bestaat-niet&lt;b&gt;”." in notice(response)
+
+
+def test_a_school_out_of_reach_reads_as_one_that_does_not_exist(login, director_a, cases):
+    """Its name is not shown, nor anything that tells it exists."""
+    client = login(director_a)
+    out_of_reach = notice(client.get(URL, {"zaken": "zwanenhof"}, HTTP_ACCEPT_LANGUAGE="nl"))
+    unknown = notice(client.get(URL, {"zaken": "nergenshof"}, HTTP_ACCEPT_LANGUAGE="nl"))
+    assert "Zwanenhof" not in out_of_reach
+    assert out_of_reach.replace("zwanenhof", "nergenshof") == unknown
+    assert "Geen van uw scholen heeft de code “zwanenhof”." in out_of_reach
+
+
+@pytest.mark.parametrize("who", ["board", "director_a"])
+def test_a_school_without_open_cases_is_named(request, login, school_a, who):
+    """Not by the code typed or linked: by its name, as when it has open cases."""
+    make_case(school_a, status=FollowUp.Status.CLOSED)
+    client = login(request.getfixturevalue(who))
+    response = client.get(URL, {"zaken": "vlindertuin"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert shown(response) == []
+    assert "Alleen de open zaken van OBS De Vlindertuin worden getoond." in notice(response)
+    assert "Geen open zaken." in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["board", "director_a"])
@@ -59,6 +84,20 @@ def test_it_costs_no_query_more_than_every_school(
     # open cases' read (its school is joined already)
     with django_assert_num_queries(6):
         assert client.get(URL, {"zaken": "vlindertuin"}).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["board", "director_a"])
+def test_a_school_without_open_cases_costs_one_query_for_its_name(
+    request, login, school_a, who, django_assert_num_queries
+):
+    client = login(request.getfixturevalue(who))
+    client.get(URL)
+    # the 6 above, and the school's name among the user's schools: with no open case
+    # listed, no row carries it (with cases listed, their rows do: no query)
+    with django_assert_num_queries(7):
+        assert client.get(URL, {"zaken": "vlindertuin"}).status_code == 200
+    with django_assert_num_queries(7):
+        assert client.get(URL, {"zaken": "bestaat-niet"}).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["board", "director_a", "director_b"])

@@ -27,7 +27,7 @@ def test_a_planned_conversation_says_its_day_in_place_of_its_status(login, teach
         school_a, status=Status.CONVERSATION_PLANNED, planned_for=DAY, assigned_to=teacher_a
     )
     assert _lines(login, teacher_a) == [
-        f"Zaak #{case.pk}: OBS De Vlindertuin · gesprek gepland op {date_format(DAY, 'j F Y')}"
+        f"Zaak #{case.pk} · OBS De Vlindertuin · gesprek gepland op {date_format(DAY, 'j F Y')}"
     ]
 
 
@@ -41,6 +41,18 @@ def test_other_statuses_say_only_the_status(login, teacher_a, school_a):
         school_a, priority=FollowUp.Priority.URGENT, planned_for=DAY, assigned_to=teacher_a
     )
     assert _lines(login, teacher_a) == [
-        f"Zaak #{new.pk}: OBS De Vlindertuin · nieuw · dringend",
-        f"Zaak #{held.pk}: OBS De Vlindertuin · gesprek gevoerd",
+        f"Dringend: Zaak #{new.pk} · OBS De Vlindertuin · nieuw",
+        f"Zaak #{held.pk} · OBS De Vlindertuin · gesprek gevoerd",
     ]
+
+
+def test_the_link_says_the_case_number_and_the_school_stands_apart(login, teacher_a, school_a):
+    """As every other list of cases writes a case (the board's home, the director's
+    attention list): the link "Zaak #7", then " · school", then the status."""
+    case = make_case(school_a, priority=FollowUp.Priority.URGENT, assigned_to=teacher_a)
+    page = login(teacher_a).get(reverse("accounts:home_teacher")).content.decode()
+    url = reverse("monitoring:case", args=[case.pk])
+    assert (
+        f'<li><strong>Dringend:</strong> <a href="{url}">Zaak #{case.pk}</a>'
+        " · OBS De Vlindertuin · nieuw</li>"
+    ) in my_cases_section(page)
