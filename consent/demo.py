@@ -4,6 +4,8 @@ Works on whatever pupils exist: pupils are picked by position, never by name. Ru
 twice changes nothing (pupils that already have events are left alone).
 """
 
+import datetime
+
 from consent.models import ConsentEvent, MediaType, PublicationCheck
 from consent.rules import purpose_infos
 from consent.services import (
@@ -33,7 +35,11 @@ def _answers(infos, pattern: int) -> list[Answer]:
     return answers
 
 
-def load() -> None:
+def load(*, today: datetime.date | None = None) -> None:
+    """`today` is the day every demo loader is given (schools.demo.demo_load); it goes
+    unused here: the consent services take no clock, so decisions, checks and takedowns
+    are dated by the clock, as in real use (the same day when the demo is loaded for
+    today, as `load_demo` does)."""
     infos = purpose_infos()
     if not infos:
         return

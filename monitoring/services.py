@@ -675,7 +675,14 @@ class Reported:
 
 
 def post_report(
-    *, school: School, url: str, text: str, has_media: bool, user, category: str = ""
+    *,
+    school: School,
+    url: str,
+    text: str,
+    has_media: bool,
+    user,
+    category: str = "",
+    now: datetime.datetime | None = None,
 ) -> Reported:
     """Staff paste a post they saw; it is stored and classified like any fetched post.
 
@@ -684,12 +691,12 @@ def post_report(
     reporter's category is recorded on it, and "it shows photos or video" classifies it
     again. With a `category` the reporter's judgement counts
     as a staff mark (post_mark): a case category opens or joins a case even when the
-    classifier reads nothing in the post."""
+    classifier reads nothing in the post. `now`: the report's time (the demo's day)."""
     with transaction.atomic():
         source = manual_source_for(school=school)
         # one report at a time per school, so two people pasting the same link make one post
         Source.objects.select_for_update().filter(pk=source.pk).exists()
-        now = timezone.now()
+        now = now or timezone.now()
         post = post_at_address(url=url, school=school)
         earlier = post is not None
         if post is None:

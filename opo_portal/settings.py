@@ -329,8 +329,8 @@ PORTAL_BANNER_PROVIDERS: list[str] = []
 # (sql, params) | None, all read in one query per page (accounts.page_scalars).
 PORTAL_PAGE_SCALARS: dict[str, str] = {}
 
-# Functions() that add each app's demo data; `load_demo` calls them in order after the
-# foundation's schools, groups, pupils and accounts exist.
+# Functions(*, today) that add each app's demo data; `load_demo` calls them in order after
+# the foundation's schools, groups, pupils and accounts exist, with the day it loads for.
 PORTAL_DEMO_LOADERS: list[str] = []
 
 # --- policy: the social media protocol ----------------------------------------------

@@ -211,7 +211,8 @@ def _school(code: str, name: str, aliases: list[str]) -> School:
 
 def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
     """Create (or leave as they are) the demo schools, pupils and logins; then run every
-    loader of settings.PORTAL_DEMO_LOADERS. Returns the logins to print."""
+    loader of settings.PORTAL_DEMO_LOADERS with the same `today`, so all demo data is
+    dated relative to the day it is loaded for. Returns the logins to print."""
     today = today or timezone.localdate()
     school_year = school_year_for(today)
     start_year = int(school_year[:4])
@@ -234,5 +235,5 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
         _membership(board, Role.BOARD)
         _membership(privacy, Role.PRIVACY_OFFICER)
     for path in settings.PORTAL_DEMO_LOADERS:
-        import_string(path)()
+        import_string(path)(today=today)
     return LOGINS

@@ -9,6 +9,11 @@ sources are created paused and the beat never polls them. Running it twice chang
 So that reports show a trend on first run, each sample file is ingested as if fetched some
 days ago, and the oldest complaint has had its conversation and is closed.
 
+Everything is dated relative to the day the demo is loaded for (`today`, by default the
+current day): the sample files keep the dates they were recorded with (November 2026), and
+their posts are moved by whole days to just before the file's fetch, so a demo loaded on
+any day shows the same picture: posts of the last days, cases opened days ago.
+
 So that every home page has something to show, the demo school's director gives another
 complaint to a teacher of the school, with a conversation a few days ahead (the teacher's
 "Mijn zaken"); the teacher reports a post with photos of children through the report form,
@@ -21,6 +26,7 @@ the sources' addresses mark it) or when the school lacks the staff it needs.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import json
 from pathlib import Path
@@ -30,7 +36,7 @@ from django.utils import timezone
 from monitoring import services
 from monitoring.models import Flag, FollowUp, Post, Source
 from monitoring.sources import bluesky, feeds, mastodon
-from monitoring.sources.base import FetchError, FetchResult
+from monitoring.sources.base import FetchedPost, FetchError, FetchResult
 from schools.models import School, StaffMembership
 
 DEMO_DIR = Path(__file__).parent
@@ -94,16 +100,44 @@ FAILED_RUNS = 3  # below MONITORING_FAILURE_NOTIFY_AFTER: the board is not e-mai
 Role = StaffMembership.Role
 
 
-def _parse(spec: dict):
+def _parse(spec: dict, fetched_at: datetime.datetime) -> list[FetchedPost]:
+    """The sample file's posts, moved by whole days so that the newest was published on
+    the day of `fetched_at` (the day before when its hour is later): each keeps its hour
+    and its distance to the others. The file itself keeps its recorded dates."""
     data = (DEMO_DIR / spec["file"]).read_bytes()
     if spec["kind"] == Source.Kind.MASTODON:
-        return [mastodon.parse_status(status) for status in json.loads(data)]
-    return feeds.parse_feed(data)
+        posts = [mastodon.parse_status(status) for status in json.loads(data)]
+    else:
+        posts = feeds.parse_feed(data)
+    times = [post.published_at for post in posts if post.published_at is not None]
+    if not times:
+        return posts
+    newest = max(times)
+    shift = datetime.timedelta(
+        days=(services.school_date(fetched_at) - services.school_date(newest)).days
+    )
+    if newest + shift > fetched_at:
+        shift -= datetime.timedelta(days=1)
+    return [
+        dataclasses.replace(post, published_at=post.published_at + shift)
+        if post.published_at is not None
+        else post
+        for post in posts
+    ]
 
 
-def load() -> None:
-    classifier = services.build_classifier()
+def demo_now(today: datetime.date | None) -> datetime.datetime:
+    """The demo's "now": this moment, moved to `today` when the demo is loaded for another
+    day (a benchmark's day, a test's), so that its times lie around that day."""
     now = timezone.now()
+    if today is None:
+        return now
+    return now + datetime.timedelta(days=(today - services.school_date(now)).days)
+
+
+def load(*, today: datetime.date | None = None) -> None:
+    classifier = services.build_classifier()
+    now = demo_now(today)
     first_load = False
     for spec in DEMO_SOURCES:
         school = School.objects.filter(code=spec["school"]).first() if spec["school"] else None
@@ -113,11 +147,12 @@ def load() -> None:
             defaults={"name": spec["name"], "school": school, "active": False},
         )
         if created:
+            fetched_at = now - datetime.timedelta(days=spec["days_ago"])
             services.source_ingest(
                 source=source,
-                result=FetchResult(posts=_parse(spec)),
+                result=FetchResult(posts=_parse(spec, fetched_at)),
                 classifier=classifier,
-                now=now - datetime.timedelta(days=spec["days_ago"]),
+                now=fetched_at,
             )
             first_load = True
     _plan_teacher_conversation(now)
@@ -163,6 +198,7 @@ def _hold_oldest_conversation(now: datetime.datetime) -> None:
         assigned_to=oldest.assigned_to,  # who held it keeps the case
         held_on=held,
         notes="Demo: gesprek met de ouders gevoerd.",
+        now=now,
     )
     services.followup_update(
         case=oldest,
@@ -213,6 +249,7 @@ def _teacher_reports_photos(now: datetime.datetime) -> None:
         text=REPORTED_POST["text"],
         has_media=True,
         user=teacher,
+        now=now,
     )
     case = FollowUp.objects.filter(
         flags__post=reported.post, school=school, status__in=FollowUp.OPEN_STATUSES

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -16,6 +17,7 @@ from consent.models import TakedownTask
 from monitoring import demo
 from monitoring.models import FetchRun, Flag, FollowUp, Mention, Post, Source
 from outbox.models import Duty
+from schools.demo import demo_load
 
 TEACHER = "leerkracht@demo.opo.example"
 DIRECTOR = "directeur@demo.opo.example"
@@ -162,3 +164,75 @@ def test_it_leaves_the_searches_out_when_they_would_reach_bluesky(db, settings, 
 )
 def test_it_plans_conversations_on_school_days(day, school_day):
     assert demo._school_day(day) == school_day
+
+
+DAY = datetime.date(2027, 3, 15)  # a Monday, months after the sample files' recorded dates
+CLOCK = datetime.date(2026, 11, 20)  # the clock while the demo is loaded for DAY
+
+
+def noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+@pytest.fixture
+def loaded_for_day(db):
+    """The demo loaded for DAY while the clock says another day (as a benchmark loads the
+    day it measures): its times come from the day, not from the clock."""
+    with time_machine.travel(noon(CLOCK), tick=False):
+        demo_load(today=DAY)
+
+
+def test_it_dates_the_demo_by_the_day_it_is_loaded_for(loaded_for_day):
+    now = noon(DAY)
+    week_before = now - datetime.timedelta(days=7)
+    fetched = now - datetime.timedelta(days=2)  # the Mastodon sample, DEMO_SOURCES
+    recent = list(Post.objects.filter(source__kind=Source.Kind.MASTODON))
+    assert len(recent) == 3
+    for post in recent:
+        assert post.fetched_at == fetched
+        assert week_before < post.published_at < fetched
+    # the recorded hours and distances are kept: the newest the evening before the fetch
+    newest = max(post.published_at for post in recent)
+    assert timezone.localdate(newest) == DAY - datetime.timedelta(days=3)
+    urgent = FollowUp.objects.get(priority=FollowUp.Priority.URGENT)
+    assert urgent.opened_at == fetched
+    reported = FollowUp.objects.get(assigned_to__email=DIRECTOR)
+    assert reported.opened_at == now
+    planned = FollowUp.objects.get(assigned_to__email=TEACHER)
+    assert 3 <= (planned.planned_for - DAY).days <= 5
+    closed = FollowUp.objects.get(status=FollowUp.Status.CLOSED)
+    assert closed.closed_at == now
+    assert (now - closed.opened_at).days == 40
+    started = FetchRun.objects.filter(source__kind=Source.Kind.BLUESKY)
+    assert {timezone.localdate(run.started_at) for run in started} == {DAY}
+    # nothing of the monitoring demo is dated after its day, nor months before it
+    times = [
+        *Post.objects.values_list("published_at", flat=True),
+        *Post.objects.values_list("fetched_at", flat=True),
+        *Flag.objects.values_list("created_at", flat=True),
+        *Mention.objects.values_list("created_at", flat=True),
+        *FollowUp.objects.values_list("opened_at", flat=True),
+    ]
+    for when in filter(None, times):
+        assert now - datetime.timedelta(days=50) < when <= now
+
+
+def open_for(page: str, case: FollowUp) -> str:
+    """The line of the case in the school's list of open cases (its last link on a home)."""
+    return page.rsplit(case_link(case), 1)[1].split("</li>", 1)[0]
+
+
+def test_it_shows_recent_posts_and_cases_on_the_day_it_is_loaded_for(loaded_for_day, client):
+    recent = list(Post.objects.filter(source__kind=Source.Kind.MASTODON))
+    urgent = FollowUp.objects.get(priority=FollowUp.Priority.URGENT)
+    reported = FollowUp.objects.get(assigned_to__email=DIRECTOR)
+    with time_machine.travel(noon(DAY) + datetime.timedelta(hours=1), tick=False):
+        board = home_of(client, BOARD, "accounts:home_board")
+        mentions = client.get(reverse("monitoring:mentions", args=["esdoorn"])).content.decode()
+        director = home_of(client, DIRECTOR, "accounts:home_director")
+    assert "· al 2\xa0dagen, 1\xa0uur open ·" in open_for(board, urgent)
+    assert "· al 1\xa0uur open ·" in open_for(director, reported)
+    for post in recent:  # De Esdoorn's Mastodon posts, of the week before the day
+        assert noon(DAY) - datetime.timedelta(days=7) < post.published_at < noon(DAY)
+        when = formats.date_format(timezone.localtime(post.published_at), "j F Y H:i")
+        assert when in mentions

@@ -1,3 +1,4 @@
+import datetime
 import io
 import re
 
@@ -7,20 +8,20 @@ from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from conftest import give_totp
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH
-from schools.demo import DEMO_PASSWORD, LOGINS
+from schools.demo import DEMO_PASSWORD, LOGINS, demo_load
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
-LOADED = []
+loader_calls = []
 
 
-def record_loader():
-    """A PORTAL_DEMO_LOADERS entry for the test below."""
-    LOADED.append(Pupil.objects.count())
+def record_loader(*, today):
+    """A PORTAL_DEMO_LOADERS entry for the tests below."""
+    loader_calls.append((Pupil.objects.count(), today))
 
 
 def load_demo() -> str:
@@ -115,9 +116,17 @@ def test_it_prints_every_login_and_the_totp_note(db):
 
 def test_it_runs_the_demo_loaders_of_other_apps_after_the_foundation(db, settings):
     settings.PORTAL_DEMO_LOADERS = ["schools.tests.test_load_demo.record_loader"]
-    LOADED.clear()
+    loader_calls.clear()
     load_demo()
-    assert LOADED == [96]
+    assert loader_calls == [(96, timezone.localdate())]
+
+
+def test_it_gives_the_other_apps_loaders_the_day_it_loads_for(db, settings):
+    settings.PORTAL_DEMO_LOADERS = ["schools.tests.test_load_demo.record_loader"]
+    loader_calls.clear()
+    day = datetime.date(2027, 3, 15)
+    demo_load(today=day)
+    assert loader_calls == [(96, day)]
 
 
 @pytest.mark.parametrize(
