@@ -66,8 +66,9 @@ def by_picture(tasks) -> list[list[TakedownTask]]:
         key = (task.publication_check_id, task.is_open, task.closed_reason)
         groups.setdefault(key, []).append(task)
     for group in groups.values():
-        handed = [task for task in group if task.handed_over_at is not None]
-        group[0].handed_over = max(handed, key=lambda task: task.handed_over_at, default=None)
+        handed = {task.handed_over_at: task for task in group if task.handed_over_at is not None}
+        # an attribute for the page, as the views set theirs (`allowed_again`)
+        group[0].handed_over = handed[max(handed)] if handed else None  # type: ignore[attr-defined]
     return list(groups.values())
 
 
