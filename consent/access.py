@@ -58,11 +58,17 @@ def get_takedown_for_user(user, pk) -> TakedownTask:
 def by_picture(tasks) -> list[list[TakedownTask]]:
     """Tasks grouped per publication (check), open and done apart (and the done ones by
     how they were closed), in the order of each group's first task: one card, and one
-    "taken down", per picture however many pupils it lost."""
+    "taken down", per picture however many pupils it lost. The first task of each group
+    carries the group's latest hand-over (`handed_over`: that task, or None) for the
+    card to say who had the picture before."""
     groups: dict[tuple[int, bool, str], list[TakedownTask]] = {}
     for task in tasks:
         key = (task.publication_check_id, task.is_open, task.closed_reason)
         groups.setdefault(key, []).append(task)
+    for group in groups.values():
+        handed = {task.handed_over_at: task for task in group if task.handed_over_at is not None}
+        # an attribute for the page, as the views set theirs (`allowed_again`)
+        group[0].handed_over = handed[max(handed)] if handed else None  # type: ignore[attr-defined]
     return list(groups.values())
 
 

@@ -106,6 +106,8 @@ class TakedownTaskAdmin(ReadOnlyAdmin):
         "publication_check",
         "assigned_to",
         "created_at",
+        "handed_over_at",
+        "handed_over_from_name",
         "done_at",
         "closed_reason",
     ]

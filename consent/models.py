@@ -387,6 +387,15 @@ class TakedownTask(models.Model):
     closed_reason = models.CharField(
         _("closed as"), max_length=20, choices=ClosedReason.choices, blank=True, default=""
     )
+    # The last hand-over (`consent.services.takedowns_hand_over`): when, and from whom, so
+    # the new assignee and the director read why the task is theirs and who had it. The
+    # name as it was then, not a key: the account handed over from is often about to be
+    # deleted (its hand-over runs just before), which would empty a SET_NULL key, and the
+    # record of who answered for the picture must outlive it.
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    handed_over_from_name = models.CharField(
+        _("handed over from"), max_length=255, blank=True, default=""
+    )
 
     objects = TakedownTaskQuerySet.as_manager()
 

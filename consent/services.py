@@ -552,8 +552,12 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
     school's leaders' first, each with its e-mail: a picture is not left up for someone
     who cannot take it down. With `leaving` (the account is being deleted, and its tasks
     with it) every task moves, at every school, and the done ones too, without an e-mail:
-    they are the record that the picture was taken down."""
-    found = TakedownTask.objects.filter(assigned_to_id=user_id).select_related("publication_check")
+    they are the record that the picture was taken down. Each moved task keeps when and
+    from whom it was handed over (the last hand-over), which its pages and e-mail show."""
+    found = TakedownTask.objects.filter(assigned_to_id=user_id).select_related(
+        "publication_check",
+        "assigned_to",  # the name the task keeps as handed over from
+    )
     if not leaving:
         found = found.filter(done_at__isnull=True)
     lock_checks(set(found.values_list("publication_check_id", flat=True)))
@@ -569,16 +573,21 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
         gone=user_id if leaving else None,
     )
     moved = []
+    now = timezone.now()
     for task in tasks:
         assignee = assignees.get(task.publication_check_id, user_id)
         if assignee != user_id:
+            task.handed_over_from_name = task.assigned_to.get_full_name()
+            task.handed_over_at = now
             task.assigned_to_id = assignee
             if task.is_open:  # `emailed_at`: the assignee was told; the new one is not yet
                 task.emailed_at = None
             moved.append(task)
     if not moved:
         return []
-    TakedownTask.objects.bulk_update(moved, ["assigned_to", "emailed_at"])
+    TakedownTask.objects.bulk_update(
+        moved, ["assigned_to", "emailed_at", "handed_over_at", "handed_over_from_name"]
+    )
     duties_enqueue_many(
         duties=[
             (

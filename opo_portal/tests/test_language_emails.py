@@ -31,7 +31,7 @@ from monitoring.services import followup_update
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings
 from policy import services as policy_services
-from schools.models import Guardianship
+from schools.models import Guardianship, StaffMembership
 
 
 @pytest.fixture(autouse=True)
@@ -81,14 +81,15 @@ def test_the_portals_own_e_mails_are_formal_dutch_even_when_sent_from_english(
         FetchRun.objects.create(source=source, started_at=now, status="failed", error=error)
 
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        # consent: parents disagree (conflict), a takedown, reminders, the yearly review,
-        # a purpose whose meaning changed
+        # consent: parents disagree (conflict), a takedown and its hand-over when the
+        # teacher leaves, reminders, the yearly review, a purpose whose meaning changed
         decide(pupil_a, parent_a, "sociale-media", "photo", True)
         publication_check_create(
             user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
         )
         decide(pupil_a, second_parent, "sociale-media", "photo", False)
         decide(pupil_a, parent_a, "sociale-media", "photo", False)
+        StaffMembership.objects.filter(user=teacher_a).delete()
         reminders_send(school=school_a)
         review_round_open(school=school_a, user=director_a)
         purpose_version_publish(
@@ -109,6 +110,7 @@ def test_the_portals_own_e_mails_are_formal_dutch_even_when_sent_from_english(
 
     subjects = {m.subject for m in mail.outbox}
     assert ConflictNotice.objects.exists()
+    assert any("aan u overgedragen" in m.body for m in mail.outbox)  # the hand-over's
     assert len(subjects) >= 9, sorted(subjects)  # every kind of e-mail above went out
     assert_all_dutch(mail.outbox)
 
