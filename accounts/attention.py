@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from consent.access import by_picture
 from consent.models import MediaType, ReminderSent, ReviewRound, TakedownTask
 from consent.reports import (
     PupilRow,
@@ -201,11 +202,10 @@ def _add_work(by_school: dict[int, SchoolAttention]) -> None:
         .select_related("publication_check__purpose", "assigned_to")
         .order_by("created_at")
     )
-    pictures = set()  # one line per publication, however many pupils it lost
-    for task in takedowns:
-        if task.publication_check_id not in pictures:
-            pictures.add(task.publication_check_id)
-            by_school[task.publication_check.school_id].takedowns.append(task)
+    # one line per publication, however many pupils it lost, with the picture's latest
+    # hand-over (`handed_over`) as the takedowns page shows it
+    for picture in by_picture(takedowns):
+        by_school[picture[0].publication_check.school_id].takedowns.append(picture[0])
     cases = (
         FollowUp.objects.filter(school_id__in=ids, status__in=FollowUp.OPEN_STATUSES)
         .select_related("assigned_to")

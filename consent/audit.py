@@ -14,15 +14,23 @@ PUPILS_FOUND_LIMIT = 30
 
 def pupil_dossier(pupil: Pupil) -> dict:
     """Everything stored about `pupil`'s consent, newest first; four queries, whatever the
-    number of rows (guardians, events, checks, takedowns)."""
+    number of rows (guardians, events, checks, takedowns). `namesakes`: the ids of the
+    parents who share their name with another parent on the page (see `_namesakes`)."""
+    guardianships = list(
+        Guardianship.objects.filter(pupil=pupil)
+        .select_related("user")
+        .order_by("-has_parental_authority", "user__full_name", "user_id")
+    )
+    events = list(
+        ConsentEvent.objects.filter(pupil=pupil)
+        .select_related("purpose", "purpose_version", "guardian", "recorded_by")
+        .order_by("-created_at", "-id")
+    )
     return {
         "pupil": pupil,
-        "guardianships": Guardianship.objects.filter(pupil=pupil)
-        .select_related("user")
-        .order_by("-has_parental_authority", "user__full_name", "user_id"),
-        "events": ConsentEvent.objects.filter(pupil=pupil)
-        .select_related("purpose", "purpose_version", "guardian", "recorded_by")
-        .order_by("-created_at", "-id"),
+        "guardianships": guardianships,
+        "events": events,
+        "namesakes": _namesakes([g.user for g in guardianships] + [e.guardian for e in events]),
         "checks": CheckedPupil.objects.filter(pupil=pupil)
         .select_related(
             "publication_check__purpose",
@@ -39,6 +47,23 @@ def pupil_dossier(pupil: Pupil) -> dict:
         )
         .order_by("-created_at", "-id"),
     }
+
+
+def _namesakes(parents) -> set[int]:
+    """The ids of the named parents whose name another of `parents` bears too.
+
+    Where the page names a decision's parent (the decisions, the "no" behind a takedown),
+    only these get their e-mail address beside the name. Most pupils' parents have
+    different names, and an address on every row would widen the table and repeat
+    personal data without telling the reader anything; for two "J. de Vries" the address
+    is the one thing that tells them apart. A parent who decided but is no longer linked
+    to the pupil counts too: their old decisions stay on the page."""
+    names: dict[str, set[int]] = {}
+    for user in parents:
+        name = " ".join(user.full_name.split()).casefold()
+        if name:
+            names.setdefault(name, set()).add(user.pk)
+    return {pk for ids in names.values() if len(ids) > 1 for pk in ids}
 
 
 def pupils_found(school, query: str) -> QuerySet[Pupil]:

@@ -551,9 +551,10 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
     and are not on the board (a membership ended, the account was deactivated), go to each
     school's leaders' first, each with its e-mail: a picture is not left up for someone
     who cannot take it down. With `leaving` (the account is being deleted, and its tasks
-    with it) every task moves, at every school, and the done ones too, without an e-mail:
-    they are the record that the picture was taken down. Each moved task keeps when and
-    from whom it was handed over (the last hand-over), which its pages and e-mail show."""
+    with it) every task moves, at every school: the open ones each with its e-mail as
+    above, the done ones too but without an e-mail, as they are the record that the
+    picture was taken down. Each moved task keeps when and from whom it was handed over
+    (the last hand-over), which its pages and e-mail show."""
     found = TakedownTask.objects.filter(assigned_to_id=user_id).select_related(
         "publication_check",
         "assigned_to",  # the name the task keeps as handed over from

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from conftest import SCHOOL_YEAR, make_user
-from consent.models import ConsentEvent, ReminderOptOut, ReminderSent
+from consent.models import ConsentEvent, ReminderOptOut, ReminderSent, TakedownTask
 from consent.rules import purpose_infos
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
@@ -242,3 +243,23 @@ def test_it_shows_the_director_home_in_17_queries(
     with django_assert_num_queries(17):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_it_says_from_whom_and_when_a_takedown_was_handed_over(
+    django_capture_on_commit_callbacks, login, director_a, teacher_a, parent_a, pupil_a
+):
+    """As the takedowns page does: the teacher left, the picture is now the director's."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    html = " ".join(director_home(login, director_a).content.decode().split())
+    assert "Juf.A · zojuist geopend" in html and "overgedragen" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    task = TakedownTask.objects.get()
+    assert task.assigned_to == director_a
+    day = date_format(timezone.localtime(task.handed_over_at), "j F Y")
+    html = " ".join(director_home(login, director_a).content.decode().split())
+    assert f"Directeur.A · overgedragen van Juf.A op {day} · zojuist geopend" in html

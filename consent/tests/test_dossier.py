@@ -67,30 +67,51 @@ def test_it_shows_the_checks_and_the_takedown_done_and_by_whom(
     assert html.count(teacher_a.full_name) == 3  # checked by, given to, done by
 
 
-def test_it_names_parents_by_name_and_tells_namesakes_apart_by_address_once(
+def test_it_names_parents_by_name_and_their_address_in_the_parents_list(
     login, privacy_officer, teacher_a, parent_a, pupil_a
 ):
-    """Two parents named alike are told apart in the parents' list, by their address
-    beside the name, once; everywhere else a parent is their name, and a parent without
-    a name is their address."""
-    namesake = make_user("tweede.ouder@example.org", full_name="Ouder A")
-    Guardianship.objects.create(user=namesake, pupil=pupil_a, has_parental_authority=True)
+    """Each parent's address stands beside their name in the parents' list; where no one
+    else on the page bears the name, everywhere else a parent is their name, and a parent
+    without a name is their address."""
+    other = make_user("tweede.ouder@example.org", full_name="Ouder B")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
     nameless = make_user("verzorger@example.org")
     Guardianship.objects.create(user=nameless, pupil=pupil_a, has_parental_authority=False)
-    decide(pupil_a, namesake, "pers", "video", False)
+    decide(pupil_a, other, "pers", "video", False)
     checked_and_withdrawn(teacher_a, parent_a, pupil_a)  # a decision, a takedown's "no"
     html = html_of(login(privacy_officer).get(dossier_url(pupil_a)))
     parents = html.split('id="guardians"', 1)[1].split("</ul>", 1)[0]
     assert "<li>Ouder A · ouder.a@example.org · met ouderlijk gezag</li>" in parents
-    assert "<li>Ouder A · tweede.ouder@example.org · met ouderlijk gezag</li>" in parents
+    assert "<li>Ouder B · tweede.ouder@example.org · met ouderlijk gezag</li>" in parents
     assert "<li>verzorger@example.org · zonder ouderlijk gezag: kan niet beslissen</li>" in (
         parents
     )
     for address in ("ouder.a@example.org", "tweede.ouder@example.org", "verzorger@example.org"):
         assert html.count(address) == 1
     assert "„nee” van Ouder A op " in html
-    # every decision, of either parent, by name
-    assert html.count("<td>Ouder A</td>") == ConsentEvent.objects.filter(pupil=pupil_a).count()
+    decided_by_a = ConsentEvent.objects.filter(pupil=pupil_a, guardian=parent_a).count()
+    assert html.count("<td>Ouder A</td>") == decided_by_a
+    assert html.count("<td>Ouder B</td>") == 1
+
+
+def test_it_tells_namesakes_apart_by_their_address_in_every_decision(
+    login, privacy_officer, teacher_a, parent_a, pupil_a
+):
+    """Two parents named alike: each of their decisions, and the "no" behind a takedown,
+    carries the address beside the name. Also when one of them is no longer linked to
+    the pupil: their decisions stay on the page."""
+    namesake = make_user("tweede.ouder@example.org", full_name="ouder a")
+    link = Guardianship.objects.create(user=namesake, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, namesake, "pers", "video", False)
+    link.delete()
+    checked_and_withdrawn(teacher_a, parent_a, pupil_a)  # a decision, a takedown's "no"
+    html = html_of(login(privacy_officer).get(dossier_url(pupil_a)))
+    decisions = html.split('id="decisions"', 1)[1].split("</table>", 1)[0]
+    assert "<td>Ouder A</td>" not in decisions
+    decided_by_a = ConsentEvent.objects.filter(pupil=pupil_a, guardian=parent_a).count()
+    assert decisions.count("<td>Ouder A · ouder.a@example.org</td>") == decided_by_a
+    assert decisions.count("<td>ouder a · tweede.ouder@example.org</td>") == 1
+    assert "„nee” van Ouder A (ouder.a@example.org) op " in html
 
 
 def test_it_offers_nothing_to_change_and_refuses_a_post(
