@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from bench.web import goals, measure  # noqa: E402
 from bench.web.floor import FLOORS  # noqa: E402
 
-GENERATOR_VERSION = "5"
+GENERATOR_VERSION = "6"  # 6: the demo part dated by the fill day too (monitoring demo)
 PYTHON = sys.executable
 # A filled database is reused while its anchor day (bench/web/generate.py) is this recent
 # and in today's school year; older data would measure pages on a stale "now".
