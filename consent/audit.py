@@ -5,6 +5,7 @@ verdict, and which takedowns followed, when they were done and by whom. Read onl
 from django.db.models import Q, QuerySet
 
 from consent.models import CheckedPupil, ConsentEvent, TakedownTask
+from schools.accesslog import gezag_changes, recorded_since
 from schools.models import Guardianship, Pupil
 from schools.search import QUERY_LENGTH
 
@@ -13,13 +14,16 @@ PUPILS_FOUND_LIMIT = 30
 
 
 def pupil_dossier(pupil: Pupil) -> dict:
-    """Everything stored about `pupil`'s consent, newest first; four queries, whatever the
-    number of rows (guardians, events, checks, takedowns)."""
+    """Everything stored about `pupil`'s consent, newest first; five queries, whatever the
+    number of rows (guardians, their links and gezag given and ended, events, checks,
+    takedowns), and once per process the day that recording of links began."""
     return {
         "pupil": pupil,
         "guardianships": Guardianship.objects.filter(pupil=pupil)
         .select_related("user")
         .order_by("-has_parental_authority", "user__full_name", "user_id"),
+        "gezag_changes": gezag_changes(pupil),
+        "gezag_since": recorded_since(),
         "events": ConsentEvent.objects.filter(pupil=pupil)
         .select_related("purpose", "purpose_version", "guardian", "recorded_by")
         .order_by("-created_at", "-id"),
