@@ -24,6 +24,7 @@ from schools.models import GezagChange, Guardianship, MembershipChange, School, 
 # The migration that made the tables: nothing is recorded from before it was applied.
 RECORDING_MIGRATION = ("schools", "0010_membershipchange_gezagchange")
 
+BATCH_SIZE = 500  # rows per insert, as the pupil import writes (one for a school's file)
 GezagState = dict[tuple[int, int], bool]  # (pupil id, user id) -> holds gezag
 
 
@@ -112,7 +113,7 @@ def gezag_changes_record(
                 via=via,
             )
         )
-    GezagChange.objects.bulk_create(rows)
+    GezagChange.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     return len(rows)
 
 
