@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from schools import accesslog
 from schools.importfile import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -43,7 +44,6 @@ from schools.importfile import (
     read_text,
     too_large_workbook,
 )
-from schools import accesslog
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership, Via
 from schools.pupilnumbers import numbers_without_zeros, renumbered_warning
 from schools.signals import gezag_changed, guardians_linked, pupils_written_in_bulk

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from conftest import make_staff
 from schools import accesslog
 from schools.importer import pupils_import
 from schools.models import GezagChange, Guardianship, MembershipChange, Pupil, StaffMembership, Via
@@ -207,9 +206,7 @@ def test_the_page_lists_a_school_s_changes_with_every_school_roles(
     login, privacy_officer, director_a, director_b, school_a, school_b, board
 ):
     for user in (director_a, director_b, board):
-        accesslog.membership_added(
-            StaffMembership.objects.get(user=user), by=board, via=Via.ADMIN
-        )
+        accesslog.membership_added(StaffMembership.objects.get(user=user), by=board, via=Via.ADMIN)
     html = login(privacy_officer).get(PAGE, {"school": school_a.code}).content.decode()
     assert director_a.email in html and board.email in html  # the board reaches school A too
     assert director_b.email not in html
@@ -292,4 +289,3 @@ def test_the_consent_file_shows_the_pupil_s_links_and_gezag_over_time(
 def test_another_school_s_pupil_file_stays_out_of_reach(login, director_b, pupil_a):
     url = reverse("consent:dossier", args=[pupil_a.pk])
     assert login(director_b).get(url).status_code == 404
-
