@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from schools import accesslog
+from schools.models import Guardianship, MembershipChange, StaffMembership, Via
 
 
 class OneAccountPerAddress:
@@ -47,3 +50,31 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    # An account deleted here takes its memberships and links to pupils with it: each is
+    # recorded as ended for the privacy officer (schools.accesslog) before it goes.
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        _record_accounts_ended([obj.pk], by=request.user)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        _record_accounts_ended(list(queryset.values_list("pk", flat=True)), by=request.user)
+        super().delete_queryset(request, queryset)
+
+
+def _record_accounts_ended(user_ids: list[int], *, by) -> None:
+    memberships = StaffMembership.objects.filter(user_id__in=user_ids)
+    accesslog.memberships_record(
+        memberships.select_related("user", "school"),
+        MembershipChange.Change.ENDED,
+        by=by,
+        via=Via.ACCOUNT_DELETED,
+    )
+    links = Guardianship.objects.filter(user_id__in=user_ids)
+    pupils = set(links.values_list("pupil_id", flat=True))
+    before = accesslog.gezag_state(pupils)
+    after = {key: gezag for key, gezag in before.items() if key[1] not in user_ids}
+    accesslog.gezag_changes_record(before, after, by=by, via=Via.ACCOUNT_DELETED)

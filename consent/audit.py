@@ -5,6 +5,7 @@ verdict, and which takedowns followed, when they were done and by whom. Read onl
 from django.db.models import Q, QuerySet
 
 from consent.models import CheckedPupil, ConsentEvent, TakedownTask
+from schools.accesslog import gezag_changes, recorded_since
 from schools.models import Guardianship, Pupil
 from schools.search import QUERY_LENGTH
 
@@ -13,9 +14,11 @@ PUPILS_FOUND_LIMIT = 30
 
 
 def pupil_dossier(pupil: Pupil) -> dict:
-    """Everything stored about `pupil`'s consent, newest first; four queries, whatever the
-    number of rows (guardians, events, checks, takedowns). `namesakes`: the ids of the
-    parents who share their name with another parent on the page (see `_namesakes`)."""
+    """Everything stored about `pupil`'s consent, newest first; five queries, whatever the
+    number of rows (guardians, their links and gezag given and ended, events, checks,
+    takedowns), and once per process the day that recording of links began. `namesakes`:
+    the ids of the parents who share their name with another parent on the page (see
+    `_namesakes`)."""
     guardianships = list(
         Guardianship.objects.filter(pupil=pupil)
         .select_related("user")
@@ -29,6 +32,8 @@ def pupil_dossier(pupil: Pupil) -> dict:
     return {
         "pupil": pupil,
         "guardianships": guardianships,
+        "gezag_changes": gezag_changes(pupil),
+        "gezag_since": recorded_since(),
         "events": events,
         "namesakes": _namesakes([g.user for g in guardianships] + [e.guardian for e in events]),
         "checks": CheckedPupil.objects.filter(pupil=pupil)

@@ -6,8 +6,17 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from schools import accesslog
 from schools.integrity import in_another_schools_group, naming_another_schools_group
-from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+from schools.models import (
+    Group,
+    Guardianship,
+    MembershipChange,
+    Pupil,
+    School,
+    StaffMembership,
+    Via,
+)
 from schools.services import teacher_remove
 
 
@@ -111,6 +120,17 @@ class PupilAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("school")  # pupil_with_school
 
+    @transaction.atomic
+    def save_formset(self, request, form, formset, change):
+        """The parents linked, unlinked or given or losing gezag on the pupil's page are
+        recorded for the privacy officer (schools.accesslog)."""
+        if formset.model is not Guardianship:
+            return super().save_formset(request, form, formset, change)
+        before = accesslog.gezag_state([form.instance.pk])
+        super().save_formset(request, form, formset, change)
+        after = accesslog.gezag_state([form.instance.pk])
+        accesslog.gezag_changes_record(before, after, by=request.user, via=Via.ADMIN)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "group":  # Pupil.clean refuses a group of another school
@@ -123,6 +143,34 @@ class PupilAdmin(admin.ModelAdmin):
 class GuardianshipAdmin(admin.ModelAdmin):
     list_display = ["user", "pupil", "has_parental_authority"]
     autocomplete_fields = ["user", "pupil"]
+
+    # Every link added, changed (another parent or pupil, gezag) or deleted here is
+    # recorded for the privacy officer (schools.accesslog), for the pupils concerned.
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        pupils = {obj.pupil_id}
+        if obj.pk is not None:
+            pupils |= set(Guardianship.objects.filter(pk=obj.pk).values_list("pupil_id", flat=True))
+        before = accesslog.gezag_state(pupils)
+        super().save_model(request, obj, form, change)
+        after = accesslog.gezag_state(pupils)
+        accesslog.gezag_changes_record(before, after, by=request.user, via=Via.ADMIN)
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        before = accesslog.gezag_state([obj.pupil_id])
+        super().delete_model(request, obj)
+        after = accesslog.gezag_state([obj.pupil_id])
+        accesslog.gezag_changes_record(before, after, by=request.user, via=Via.ADMIN)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        pupils = set(queryset.values_list("pupil_id", flat=True))
+        before = accesslog.gezag_state(pupils)
+        super().delete_queryset(request, queryset)
+        after = accesslog.gezag_state(pupils)
+        accesslog.gezag_changes_record(before, after, by=request.user, via=Via.ADMIN)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -175,23 +223,51 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     # schools.services.teacher_remove, so the teacher gets the same one e-mail (its outbox
     # duty written in the deletion's transaction) and the history the same one entry.
 
+    # Every membership begun or ended here is recorded for the privacy officer
+    # (schools.accesslog): a change of its person, school or role ends one and begins
+    # another.
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        stored = None
+        if obj.pk is not None:
+            stored = StaffMembership.objects.select_related("user", "school").get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        same = stored is not None and (stored.user_id, stored.school_id, stored.role) == (
+            obj.user_id,
+            obj.school_id,
+            obj.role,
+        )
+        if same:
+            return
+        if stored is not None:
+            accesslog.membership_ended(stored, by=request.user, via=Via.ADMIN)
+        accesslog.membership_added(obj, by=request.user, via=Via.ADMIN)
+
     def log_deletions(self, request, queryset):
         """The history entry of a teacher membership is teacher_remove's to write."""
         others = [membership for membership in queryset if not _ended_as_teacher(membership)]
         return super().log_deletions(request, others)
 
+    @transaction.atomic
     def delete_model(self, request, obj):
         if _ended_as_teacher(obj):
-            teacher_remove(membership=obj, by=request.user)
+            teacher_remove(membership=obj, by=request.user, via=Via.ADMIN)
         else:
+            accesslog.membership_ended(obj, by=request.user, via=Via.ADMIN)
             super().delete_model(request, obj)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         teachers = [membership for membership in queryset if _ended_as_teacher(membership)]
         for membership in teachers:
-            teacher_remove(membership=membership, by=request.user)
-        super().delete_queryset(request, queryset.exclude(pk__in=[m.pk for m in teachers]))
+            teacher_remove(membership=membership, by=request.user, via=Via.ADMIN)
+        others = queryset.exclude(pk__in=[m.pk for m in teachers])
+        ended = list(others.select_related("user", "school"))
+        accesslog.memberships_record(
+            ended, MembershipChange.Change.ENDED, by=request.user, via=Via.ADMIN
+        )
+        super().delete_queryset(request, others)
 
 
 def _ended_as_teacher(membership: StaffMembership) -> bool:

@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from schools import accesslog
 from schools.importfile import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -43,7 +44,7 @@ from schools.importfile import (
     read_text,
     too_large_workbook,
 )
-from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+from schools.models import Group, Guardianship, Pupil, School, StaffMembership, Via
 from schools.pupilnumbers import numbers_without_zeros, renumbered_warning
 from schools.signals import gezag_changed, guardians_linked, pupils_written_in_bulk
 
@@ -339,7 +340,7 @@ def leaving_day(plan: _Plan, school_year: str, today: datetime.date) -> datetime
     return today
 
 
-def _apply(plan: _Plan, today: datetime.date) -> None:
+def _apply(plan: _Plan, today: datetime.date, by=None) -> None:
     # links of a parent and a pupil who existed before: the parent may have answered for
     # the pupil under an earlier link, and those answers count again
     relinked = [
@@ -397,7 +398,23 @@ def _apply(plan: _Plan, today: datetime.date) -> None:
     if plan.new_links:
         user_ids = {plan.users[email].pk for email, _number, _authority in plan.new_links}
         guardians_linked.send(sender=Guardianship, user_ids=user_ids)
+    _record_gezag_changes(plan, by)
     _send_gezag_changed(plan, relinked)
+
+
+def _record_gezag_changes(plan: _Plan, by) -> None:
+    """The links made and the gezag changed, for the privacy officer (schools.accesslog);
+    an import removes no link. The parents are those of the file (plan.users): no query
+    but the one write."""
+    before: accesslog.GezagState = {}
+    after: accesslog.GezagState = {}
+    for email, number, authority in plan.new_links:
+        after[plan.pupils[number].pk, plan.users[email].pk] = authority
+    for link in plan.changed_links:
+        before[link.pupil_id, link.user_id] = not link.has_parental_authority
+        after[link.pupil_id, link.user_id] = link.has_parental_authority
+    people = {user.pk: user for user in plan.users.values()}
+    accesslog.gezag_changes_record(before, after, by=by, via=Via.IMPORT, people=people)
 
 
 def _send_gezag_changed(plan: _Plan, relinked: list[tuple[str, str]]) -> None:
@@ -426,6 +443,7 @@ def pupils_import(
     progress: Callable[[int, int], None] | None = None,
     allow_most_leaving: bool = False,
     next_school_year: bool = False,
+    by=None,
 ) -> ImportReport:
     """Import a decoded CSV file into `school`: everything, or (on any error) nothing.
 
@@ -437,7 +455,8 @@ def pupils_import(
     on leerlingnummer; pupils of the school missing from the file are marked as left
     today (in the school's first import of a school year: on 31 July, leaving_day).
     Parents become users without a usable password (they log in by e-mailed code);
-    their links are added or their gezag updated, never removed by an import.
+    their links are added or their gezag updated, never removed by an import. Who ran it
+    (`by`, None on the command line) is recorded with the changes of links and gezag.
     """
     today = today or timezone.localdate()
     report = ImportReport(
@@ -483,7 +502,7 @@ def pupils_import(
         report.guardianships_created = len(plan.new_links)
         report.guardianships_updated = len(plan.changed_links)
         if not dry_run:
-            _apply(plan, today)
+            _apply(plan, today, by)
             pupils_written_in_bulk.send(sender=Pupil, school_ids=[school.pk])
             report.applied = True
     logger.info(

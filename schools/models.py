@@ -287,3 +287,106 @@ class StaffMembership(models.Model):
         the one it was taken from has left that school too (consent and monitoring hand
         over what they leave)."""
         return {self.user_id, getattr(self, "_loaded_user_id", None)} - {None}
+
+
+class Via(models.TextChoices):
+    """How a change of who reaches pupil data was made."""
+
+    PAGE = "page", _("on the portal's page")
+    ADMIN = "admin", _("in the management site (admin)")
+    IMPORT = "import", _("by the pupil import")
+    RETENTION = "retention", _("by the retention task (pupil erased)")
+    ACCOUNT_DELETED = "account_deleted", _("with the account, deleted in the admin")
+
+
+class MembershipChange(models.Model):
+    """A staff membership begun or ended, as it was: who (names copied, so an account
+    deleted later is still named), which school and role, when, by whom and how. Written
+    in the transaction of the change by schools.accesslog; never changed afterwards."""
+
+    class Change(models.TextChoices):
+        ADDED = "added", _("added")
+        ENDED = "ended", _("ended")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    change = models.CharField(_("what changed"), max_length=10, choices=Change.choices)
+    membership_id = models.IntegerField(_("membership id"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    person_name = models.CharField(_("name"), max_length=200, blank=True)
+    person_email = models.CharField(_("e-mail address"), max_length=254)
+    role = models.CharField(_("role"), max_length=20, choices=StaffMembership.Role.choices)
+    # None with an empty name: a role of every school (board staff, privacy officer)
+    school = models.ForeignKey(
+        School, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("school")
+    )
+    school_name = models.CharField(_("school name"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    by_name = models.CharField(_("by"), max_length=254, blank=True)
+    via = models.CharField(_("how"), max_length=20, choices=Via.choices)
+
+    class Meta:
+        verbose_name = _("staff membership change")
+        verbose_name_plural = _("staff membership changes")
+        # a school's changes, newest first, a page at a time
+        indexes = [models.Index(fields=["school", "-at", "-id"], name="membership_change_school")]
+
+    def __str__(self) -> str:
+        return f"{self.person_email} · {self.get_role_display()} · {self.get_change_display()}"
+
+
+class GezagChange(models.Model):
+    """A parent linked to or unlinked from a pupil, or their gezag given or ended: which
+    parent (name copied), when, by whom and how. Written in the transaction of the change
+    by schools.accesslog; never changed afterwards."""
+
+    class Change(models.TextChoices):
+        LINKED_GEZAG = "linked_gezag", _("linked with parental authority (gezag)")
+        LINKED = "linked", _("linked without parental authority (gezag)")
+        GEZAG_GIVEN = "gezag_given", _("parental authority (gezag) given")
+        GEZAG_ENDED = "gezag_ended", _("parental authority (gezag) ended, still linked")
+        UNLINKED_GEZAG = "unlinked_gezag", _("link with parental authority (gezag) ended")
+        UNLINKED = "unlinked", _("link without parental authority (gezag) ended")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    change = models.CharField(_("what changed"), max_length=20, choices=Change.choices)
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="gezag_changes", verbose_name=_("pupil")
+    )
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("parent"),
+    )
+    guardian_name = models.CharField(_("name"), max_length=200, blank=True)
+    guardian_email = models.CharField(_("e-mail address"), max_length=254)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    by_name = models.CharField(_("by"), max_length=254, blank=True)
+    via = models.CharField(_("how"), max_length=20, choices=Via.choices)
+
+    class Meta:
+        verbose_name = _("gezag change")
+        verbose_name_plural = _("gezag changes")
+        indexes = [models.Index(fields=["pupil", "-at", "-id"], name="gezag_change_pupil")]
+
+    def __str__(self) -> str:  # the pupil by id only, as Guardianship's
+        return f"{self.guardian_email} → {self.pupil_id} · {self.get_change_display()}"

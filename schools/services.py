@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from outbox.models import Duty
 from outbox.services import duty_enqueue
-from schools.models import ERASED_PREFIX, Group, Guardianship, Pupil, School, StaffMembership
+from schools import accesslog
+from schools.models import (
+    ERASED_PREFIX,
+    Group,
+    Guardianship,
+    Pupil,
+    School,
+    StaffMembership,
+    Via,
+)
 from schools.signals import pupil_erased, retention_term_passed
 
 logger = logging.getLogger(__name__)
@@ -80,7 +89,9 @@ def pupil_erase(*, pupil: Pupil) -> None:
     )
     # after the record reads as erased: removing the links of an erased pupil withdraws
     # nothing (consent.receivers), other changes of gezag do
+    links = accesslog.gezag_state([pupil.pk])
     Guardianship.objects.filter(pupil=pupil).delete()
+    accesslog.gezag_changes_record(links, {}, by=None, via=Via.RETENTION)
     pupil_erased.send(sender=Pupil, pupil_id=pupil.pk)
 
 
@@ -248,6 +259,7 @@ def teacher_add(
     if new_account:
         LogEntry.objects.log_actions(by.pk, [user], ADDITION, change_message=added)
     LogEntry.objects.log_actions(by.pk, [membership], ADDITION, change_message=added)
+    accesslog.membership_added(membership, by=by, via=Via.PAGE)
     logger.info(
         "teacher added: school %s, membership %s, user %s (new account: %s), %s groups, by user %s",
         school.pk,
@@ -307,7 +319,7 @@ def _new_account(email: str, full_name: str):
 
 
 @transaction.atomic
-def teacher_remove(*, membership: StaffMembership, by) -> bool:
+def teacher_remove(*, membership: StaffMembership, by, via: str = Via.PAGE) -> bool:
     """End a teacher membership of a school: the person's reach to the school's groups ends
     at their next request (the cached user is dropped with the row). What they leave open
     at the school goes the way every ended membership's does, through the receivers of
@@ -315,7 +327,8 @@ def teacher_remove(*, membership: StaffMembership, by) -> bool:
     (monitoring.receivers) to the school's leaders, with their e-mails. The person gets one
     e-mail (schools.duties), unless `_told_of_membership` says otherwise. The account stays
     (other roles, other schools), and so do the checks they made (their history). False
-    when it was gone already (the second of a double submit)."""
+    when it was gone already (the second of a double submit). Recorded for the privacy
+    officer (schools.accesslog) as made `via` the page or the admin."""
     locked = (
         StaffMembership.objects.select_for_update(of=("self",))
         .select_related("user", "school")
@@ -325,6 +338,7 @@ def teacher_remove(*, membership: StaffMembership, by) -> bool:
     if locked is None:
         return False
     LogEntry.objects.log_actions(by.pk, [locked], DELETION)
+    accesslog.membership_ended(locked, by=by, via=via)
     to_be_told = _told_of_membership(locked, by)
     locked.delete()
     if to_be_told:

@@ -18,4 +18,6 @@ urlpatterns = [
         views.staff_teacher_remove,
         name="staff_teacher_remove",
     ),
+    # Privacy officer (and board staff): staff roles given and ended, per school
+    path("toegang/", views.access_changes, name="access_changes"),
 ]

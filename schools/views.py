@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,13 +9,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
 
 from schools.access import (
     get_school_for_acting,
+    get_school_for_director,
     get_school_for_import,
     require_role,
     schools_for_import,
 )
+from schools.accesslog import membership_changes, recorded_since
 from schools.forms import (
     PupilImportForm,
     SchoolContactForm,
@@ -70,6 +74,7 @@ def _import_pupils(request):
             dry_run=form.cleaned_data["dry_run"],
             allow_most_leaving=form.cleaned_data["allow_most_leaving"],
             next_school_year=form.cleaned_data.get("next_school_year", False),
+            by=request.user,
         )
     context = {
         "search": school_search(form.fields["school"].queryset, request.GET)
@@ -261,3 +266,24 @@ def school_contact(request, code):
     return render(
         request, "schools/school_contact.html", context, status=400 if form.errors else 200
     )
+
+
+CHANGES_PER_PAGE = 50
+
+
+@require_safe
+@never_cache
+@login_required
+def access_changes(request):
+    """Who was given or lost a staff role, at which school, when, by whom and how: the
+    privacy officer's answer to "who could reach this school's pupil data, from when to
+    when" (board staff read it too). `?school=<code>`: that school's, with the roles of
+    every school. Only what was recorded since the recording began (recorded_since)."""
+    require_role(request.user, Role.PRIVACY_OFFICER, Role.BOARD)
+    code = request.GET.get("school", "").strip()
+    if "\x00" in code:  # PostgreSQL refuses a NUL character in a query; no code has one
+        raise Http404
+    school = get_school_for_director(request.user, code) if code else None
+    page = Paginator(membership_changes(school), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"school": school, "page": page, "since": recorded_since()}
+    return render(request, "schools/access_changes.html", context)

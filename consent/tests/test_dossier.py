@@ -14,7 +14,8 @@ from conftest import make_user
 from consent.models import ConsentEvent, PublicationCheck, TakedownTask
 from consent.services import consent_withdraw, publication_check_create, takedown_complete
 from consent.tests.helpers import decide, html_of, purpose
-from schools.models import Guardianship
+from schools.accesslog import gezag_changes_record
+from schools.models import Guardianship, Via
 
 
 def dossier_url(pupil) -> str:
@@ -193,11 +194,19 @@ def test_it_reads_the_same_queries_for_one_and_for_many_rows(
             )
     consent_withdraw(pupil=pupil_a, guardian=parent_a)
     assert TakedownTask.objects.count() == 7
+    for gezag in (False, True, False):  # links and gezag over time: three rows
+        gezag_changes_record(
+            {(pupil_a.pk, parent_a.pk): not gezag},
+            {(pupil_a.pk, parent_a.pk): gezag},
+            by=None,
+            via=Via.IMPORT,
+        )
     # user, memberships, the page's numbers (menu and banner), pupil with school and
-    # group, guardians, events, checks, takedowns (the session is in the cache)
+    # group, guardians, links and gezag over time, events, checks, takedowns (the
+    # session is in the cache; the day recording of links began is read once per process)
     with CaptureQueriesContext(connection) as many:
         client.get(dossier_url(pupil_a))
-    assert len(many) == len(few) == 8
+    assert len(many) == len(few) == 9
 
 
 def test_the_check_page_offers_the_privacy_officer_no_new_check(

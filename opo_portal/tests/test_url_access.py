@@ -121,6 +121,8 @@ ACCESS = {
     "accounts:home_privacy": (None, staff_only("privacy_officer")),
     "accounts:home_none": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),
     "schools:import_pupils": (None, staff_only("director", "board")),
+    # staff roles given and ended, per school: read by the privacy officer and the board
+    "schools:access_changes": (None, staff_only("board", "privacy_officer")),
     # which teacher teaches which of this year's groups: changed by directors and board
     "schools:staff_groups": (_school_a, staff_only("director", "board")),
     "schools:staff_teacher_add": (_school_a, staff_only("director", "board")),

@@ -546,8 +546,8 @@ def test_it_imports_new_pupils_in_a_fixed_number_of_queries(
     text = csv_text(many_rows(count))
     # savepoint, lock school, groups, pupils, users, confirmed addresses of the parents not
     # found, guardianships; insert groups, pupils, users; select new users; insert e-mail
-    # addresses, guardianships; release savepoint
-    with django_assert_num_queries(14):
+    # addresses, guardianships, the links made (schools.accesslog); release savepoint
+    with django_assert_num_queries(15):
         report = run(school_a, text)
     assert report.created == count
 
@@ -561,11 +561,12 @@ def test_it_updates_pupils_in_a_fixed_number_of_queries(school_a, django_assert_
         row[8] = "nee"
     text = csv_text(rows[1:])
     # savepoint, lock school, groups, pupils, users, guardianships; update pupils,
-    # mark the missing pupil left, update guardianships; then, as every parent lost gezag,
+    # mark the missing pupil left, update guardianships, insert the gezag changes
+    # (schools.accesslog); then, as every parent lost gezag,
     # what only their answers allowed (consent.services.takedowns_for_gezag_change:
     # savepoint, pupils, lock them, purposes, gezag-holders, answers, release; none of them
     # answered, so no check is read); release savepoint
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         report = run(school_a, text)
     assert (report.updated, report.left, report.guardianships_updated) == (
         count - 1,

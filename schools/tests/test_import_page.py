@@ -208,10 +208,10 @@ def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(
     # request: user (with "any guardianship?" for the menu's roles), memberships, school
     # by code, school for the form; import: savepoint, lock school, groups, pupils,
     # users, confirmed addresses of the parents not found, guardianships; insert groups,
-    # pupils, users; select new users; insert e-mail addresses, guardianships; release
-    # savepoint; page: protocol banner with open takedown tasks (menu badge), schools
-    # offered (once)
-    with django_assert_num_queries(20):
+    # pupils, users; select new users; insert e-mail addresses, guardianships, the links
+    # made (schools.accesslog); release savepoint; page: protocol banner with open
+    # takedown tasks (menu badge), schools offered (once)
+    with django_assert_num_queries(21):
         response = post(client, text=text)
     assert response.context["report"].created == count
 

@@ -1,0 +1,147 @@
+"""Who could reach pupil data, from when to when, for the privacy officer's AVG questions:
+staff memberships begun and ended (per school), and parents linked to or unlinked from a
+pupil and given or losing gezag (per pupil).
+
+Written by every path that makes such a change, in the change's own transaction, with
+who made it and how: the director's pages (schools.services), the management site
+(schools.admin, accounts.admin), the pupil import (schools.importer) and the retention
+task (schools.services.pupil_erase). Not by a model signal: a signal knows neither who
+nor how, and the import writes in bulk past signals. Nothing was recorded before the
+migration that made these tables; `recorded_since` says from when.
+"""
+
+import datetime
+import functools
+from collections.abc import Iterable, Mapping
+
+from django.contrib.auth import get_user_model
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from schools.models import GezagChange, Guardianship, MembershipChange, School, StaffMembership
+
+# The migration that made the tables: nothing is recorded from before it was applied.
+RECORDING_MIGRATION = ("schools", "0010_membershipchange_gezagchange")
+
+BATCH_SIZE = 500  # rows per insert, as the pupil import writes (one for a school's file)
+GezagState = dict[tuple[int, int], bool]  # (pupil id, user id) -> holds gezag
+
+
+def _by_name(by) -> str:
+    if by is None:
+        return ""
+    return by.full_name or by.email
+
+
+def memberships_record(memberships: Iterable[StaffMembership], change: str, *, by, via) -> None:
+    """One row per membership `change`d (MembershipChange.Change), each as it is now (its
+    user and school loaded: the admin's and the services' reads do)."""
+    MembershipChange.objects.bulk_create(
+        MembershipChange(
+            change=change,
+            membership_id=membership.pk,
+            user_id=membership.user_id,
+            person_name=membership.user.full_name,
+            person_email=membership.user.email,
+            role=membership.role,
+            school_id=membership.school_id,
+            school_name=membership.school.name if membership.school_id else "",
+            by=by,
+            by_name=_by_name(by),
+            via=via,
+        )
+        for membership in memberships
+    )
+
+
+def membership_added(membership: StaffMembership, *, by, via) -> None:
+    memberships_record([membership], MembershipChange.Change.ADDED, by=by, via=via)
+
+
+def membership_ended(membership: StaffMembership, *, by, via) -> None:
+    memberships_record([membership], MembershipChange.Change.ENDED, by=by, via=via)
+
+
+def gezag_state(pupil_ids: Iterable[int]) -> GezagState:
+    """The stored links of these pupils: (pupil id, user id) -> gezag. One query."""
+    links = Guardianship.objects.filter(pupil_id__in=list(pupil_ids))
+    rows = links.values_list("pupil_id", "user_id", "has_parental_authority")
+    return {(pupil_id, user_id): gezag for pupil_id, user_id, gezag in rows}
+
+
+def _change(old: bool | None, new: bool | None) -> str | None:
+    Change = GezagChange.Change
+    if old == new:
+        return None
+    if old is None:
+        return Change.LINKED_GEZAG if new else Change.LINKED
+    if new is None:
+        return Change.UNLINKED_GEZAG if old else Change.UNLINKED
+    return Change.GEZAG_GIVEN if new else Change.GEZAG_ENDED
+
+
+def gezag_changes_record(
+    before: GezagState, after: GezagState, *, by, via, people: Mapping[int, object] | None = None
+) -> int:
+    """One row per link that differs between `before` and `after` (gezag_state): linked,
+    unlinked, gezag given or ended. `people`: user id -> user, those the caller has
+    loaded already (else one query reads them). Returns the number of rows."""
+    changes = [
+        (key, change)
+        for key in sorted(before.keys() | after.keys())
+        if (change := _change(before.get(key), after.get(key))) is not None
+    ]
+    if not changes:
+        return 0
+    people = dict(people or {})
+    missing = {user_id for (_pupil, user_id), _c in changes} - people.keys()
+    if missing:
+        people.update(get_user_model().objects.only("full_name", "email").in_bulk(missing))
+    rows = []
+    for (pupil_id, user_id), change in changes:
+        person = people.get(user_id)
+        rows.append(
+            GezagChange(
+                change=change,
+                pupil_id=pupil_id,
+                guardian_id=user_id,
+                guardian_name=getattr(person, "full_name", ""),
+                guardian_email=getattr(person, "email", ""),
+                by=by,
+                by_name=_by_name(by),
+                via=via,
+            )
+        )
+    GezagChange.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return len(rows)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def membership_changes(school: School | None) -> QuerySet[MembershipChange]:
+    """Every recorded membership change, newest first; for one `school` its own and those
+    of the roles of every school (board staff, privacy officers), who reach it too."""
+    changes = MembershipChange.objects.select_related("school").order_by("-at", "-id")
+    if school is not None:
+        changes = changes.filter(Q(school=school) | Q(school__isnull=True, school_name=""))
+    return changes
+
+
+def gezag_changes(pupil) -> QuerySet[GezagChange]:
+    return GezagChange.objects.filter(pupil=pupil).order_by("-at", "-id")
+
+
+@functools.cache
+def recorded_since() -> datetime.date | None:
+    """The day recording began (the migration applied); None where it is not known. Read
+    once per process: it never changes once applied."""
+    applied = (
+        MigrationRecorder.Migration.objects.filter(
+            app=RECORDING_MIGRATION[0], name=RECORDING_MIGRATION[1]
+        )
+        .values_list("applied", flat=True)
+        .first()
+    )
+    return timezone.localdate(applied) if applied is not None else None
