@@ -21,6 +21,8 @@ from opo_portal.tests.e2e_support import (
 )
 from policy import services as policy_services
 from policy.models import ProtocolVersion
+from schools import accesslog
+from schools.models import StaffMembership, Via
 
 pytestmark = pytest.mark.e2e
 
@@ -150,6 +152,8 @@ def test_it_finds_the_boards_other_pages_accessible(open_browser, board, school_
     draft = changed_draft(board)
     section = draft.sections.order_by("position").first()
     article = section.articles.order_by("number").first()
+    for membership in StaffMembership.objects.filter(user=board):
+        accesslog.membership_added(membership, by=board, via=Via.ADMIN)
     browser = open_as(open_browser, board, DESKTOP, "crawl-board")
     crawl(
         browser,
@@ -162,6 +166,8 @@ def test_it_finds_the_boards_other_pages_accessible(open_browser, board, school_
             ("report", f"/monitoring/rapportage/?school={school_a.code}"),
             ("confirmations", "/protocol/bevestigingen/"),
             ("import-pupils", "/scholen/import/"),
+            ("access-changes", "/scholen/toegang/"),
+            ("access-changes-school", f"/scholen/toegang/?school={school_a.code}"),
             ("drafts", "/protocol/concepten/"),
             ("draft-edit", f"/protocol/concepten/{draft.number}/"),
             ("draft-preview", f"/protocol/concepten/{draft.number}/voorbeeld/"),
