@@ -1,13 +1,15 @@
 """Who could reach pupil data, from when to when, for the privacy officer's AVG questions:
-staff memberships begun and ended (per school), and parents linked to or unlinked from a
-pupil and given or losing gezag (per pupil).
+staff memberships begun and ended and the groups a teacher teaches given and ended (per
+school), and parents linked to or unlinked from a pupil and given or losing gezag (per
+pupil).
 
 Written by every path that makes such a change, in the change's own transaction, with
 who made it and how: the director's pages (schools.services), the management site
 (schools.admin, accounts.admin), the pupil import (schools.importer) and the retention
 task (schools.services.pupil_erase). Not by a model signal: a signal knows neither who
 nor how, and the import writes in bulk past signals. Nothing was recorded before the
-migration that made these tables; `recorded_since` says from when.
+migration that made these tables, nor the groups taught before the one that added them;
+`recorded_since` says from when.
 """
 
 import datetime
@@ -19,13 +21,23 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from schools.models import GezagChange, Guardianship, MembershipChange, School, StaffMembership
+from schools.models import (
+    GezagChange,
+    Group,
+    Guardianship,
+    MembershipChange,
+    School,
+    StaffMembership,
+)
 
 # The migration that made the tables: nothing is recorded from before it was applied.
 RECORDING_MIGRATION = ("schools", "0010_membershipchange_gezagchange")
+# The groups teachers teach, given and ended, are recorded from this one's.
+RECORDING_GROUPS_MIGRATION = ("schools", "0011_membershipchange_groups")
 
 BATCH_SIZE = 500  # rows per insert, as the pupil import writes (one for a school's file)
 GezagState = dict[tuple[int, int], bool]  # (pupil id, user id) -> holds gezag
+Change = MembershipChange.Change
 
 
 def _by_name(by) -> str:
@@ -34,33 +46,78 @@ def _by_name(by) -> str:
     return by.full_name or by.email
 
 
-def memberships_record(memberships: Iterable[StaffMembership], change: str, *, by, via) -> None:
-    """One row per membership `change`d (MembershipChange.Change), each as it is now (its
-    user and school loaded: the admin's and the services' reads do)."""
-    MembershipChange.objects.bulk_create(
-        MembershipChange(
-            change=change,
-            membership_id=membership.pk,
-            user_id=membership.user_id,
-            person_name=membership.user.full_name,
-            person_email=membership.user.email,
-            role=membership.role,
-            school_id=membership.school_id,
-            school_name=membership.school.name if membership.school_id else "",
-            by=by,
-            by_name=_by_name(by),
-            via=via,
-        )
-        for membership in memberships
+def _row(membership: StaffMembership, change: str, *, by, via, group: Group | None = None):
+    return MembershipChange(
+        change=change,
+        membership_id=membership.pk,
+        user_id=membership.user_id,
+        person_name=membership.user.full_name,
+        person_email=membership.user.email,
+        role=membership.role,
+        school_id=membership.school_id,
+        school_name=membership.school.name if membership.school_id else "",
+        by=by,
+        by_name=_by_name(by),
+        via=via,
+        group_id=group.pk if group is not None else None,
+        group_name=group.name if group is not None else "",
+        school_year=group.school_year if group is not None else "",
     )
 
 
-def membership_added(membership: StaffMembership, *, by, via) -> None:
-    memberships_record([membership], MembershipChange.Change.ADDED, by=by, via=via)
+def memberships_record(memberships: Iterable[StaffMembership], change: str, *, by, via) -> None:
+    """One row per membership `change`d (ADDED or ENDED), each as it is now (its user and
+    school loaded: the admin's and the services' reads do). An ENDED membership's groups
+    end with it: called before its deletion, one query reads them and each gets a row
+    too, so a group's rows say from when to when its teacher taught it."""
+    memberships = list(memberships)
+    rows = []
+    if change == MembershipChange.Change.ENDED and memberships:
+        taught = _taught_groups([membership.pk for membership in memberships])
+        for membership in memberships:
+            for group in taught.get(membership.pk, []):
+                rows.append(_row(membership, Change.GROUP_ENDED, by=by, via=via, group=group))
+    rows += [_row(membership, change, by=by, via=via) for membership in memberships]
+    MembershipChange.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _taught_groups(membership_ids: list[int]) -> dict[int, list[Group]]:
+    links = (
+        StaffMembership.groups.through.objects.filter(staffmembership_id__in=membership_ids)
+        .select_related("group")
+        .order_by("group__name", "group_id")
+    )
+    taught: dict[int, list[Group]] = {}
+    for link in links:
+        taught.setdefault(link.staffmembership_id, []).append(link.group)
+    return taught
+
+
+def membership_added(membership: StaffMembership, *, by, via, groups: Iterable[Group] = ()) -> None:
+    """The membership begun, and the `groups` it was given as it began (one insert)."""
+    rows = [_row(membership, Change.ADDED, by=by, via=via)]
+    rows += [_row(membership, Change.GROUP_ADDED, by=by, via=via, group=g) for g in groups]
+    MembershipChange.objects.bulk_create(rows)
 
 
 def membership_ended(membership: StaffMembership, *, by, via) -> None:
-    memberships_record([membership], MembershipChange.Change.ENDED, by=by, via=via)
+    memberships_record([membership], Change.ENDED, by=by, via=via)
+
+
+TeachingLink = tuple[StaffMembership, Group]
+
+
+def teaching_changes_record(
+    *, added: Iterable[TeachingLink] = (), ended: Iterable[TeachingLink] = (), by, via
+) -> int:
+    """One row per group a teacher membership was given (`added`) or lost (`ended`): the
+    pupils a teacher reaches are those of their groups (schools.access). Memberships with
+    their user and school loaded. One insert; returns the number of rows."""
+    rows = [_row(m, Change.GROUP_ENDED, by=by, via=via, group=g) for m, g in ended]
+    rows += [_row(m, Change.GROUP_ADDED, by=by, via=via, group=g) for m, g in added]
+    if rows:
+        MembershipChange.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return len(rows)
 
 
 def gezag_state(pupil_ids: Iterable[int]) -> GezagState:
@@ -134,13 +191,13 @@ def gezag_changes(pupil) -> QuerySet[GezagChange]:
 
 
 @functools.cache
-def recorded_since() -> datetime.date | None:
-    """The day recording began (the migration applied); None where it is not known. Read
-    once per process: it never changes once applied."""
+def recorded_since(migration: tuple[str, str] = RECORDING_MIGRATION) -> datetime.date | None:
+    """The day recording began (the `migration` applied: RECORDING_GROUPS_MIGRATION for the
+    groups teachers teach); None where it is not known. Read once per process: it never
+    changes once applied."""
+    app, name = migration
     applied = (
-        MigrationRecorder.Migration.objects.filter(
-            app=RECORDING_MIGRATION[0], name=RECORDING_MIGRATION[1]
-        )
+        MigrationRecorder.Migration.objects.filter(app=app, name=name)
         .values_list("applied", flat=True)
         .first()
     )

@@ -59,6 +59,26 @@ class GroupAdmin(admin.ModelAdmin):
     list_display = ["name", "school", "school_year"]
     list_filter = ["school", "school_year"]
 
+    # A group deleted here is no longer taught by its teachers: recorded for the privacy
+    # officer (schools.accesslog) before the links go with it.
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        _record_groups_ended([obj.pk], by=request.user)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        _record_groups_ended(list(queryset.values_list("pk", flat=True)), by=request.user)
+        super().delete_queryset(request, queryset)
+
+
+def _record_groups_ended(group_ids: list[int], *, by) -> None:
+    links = StaffMembership.groups.through.objects.filter(group_id__in=group_ids)
+    links = links.select_related("group", "staffmembership__user", "staffmembership__school")
+    ended = [(link.staffmembership, link.group) for link in links.order_by("pk")]
+    accesslog.teaching_changes_record(ended=ended, by=by, via=Via.ADMIN)
+
 
 def group_with_school(group: Group) -> str:
     """Every school has a "groep 5" this year: the choice names the school first."""
@@ -224,25 +244,40 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     # duty written in the deletion's transaction) and the history the same one entry.
 
     # Every membership begun or ended here is recorded for the privacy officer
-    # (schools.accesslog): a change of its person, school or role ends one and begins
-    # another.
+    # (schools.accesslog): a change of its person, school or role ends one (with its
+    # groups) and begins another. So is every group it is given or loses (save_related,
+    # where the admin saves the groups, after save_model).
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         stored = None
         if obj.pk is not None:
             stored = StaffMembership.objects.select_related("user", "school").get(pk=obj.pk)
-        super().save_model(request, obj, form, change)
         same = stored is not None and (stored.user_id, stored.school_id, stored.role) == (
             obj.user_id,
             obj.school_id,
             obj.role,
         )
-        if same:
-            return
-        if stored is not None:
+        # the groups it is taken to have taught until now: none for one begun here
+        obj._groups_before = list(stored.groups.all()) if same else []
+        if stored is not None and not same:
             accesslog.membership_ended(stored, by=request.user, via=Via.ADMIN)
-        accesslog.membership_added(obj, by=request.user, via=Via.ADMIN)
+        super().save_model(request, obj, form, change)
+        if not same:
+            accesslog.membership_added(obj, by=request.user, via=Via.ADMIN)
+
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        membership = form.instance
+        before = {group.pk: group for group in getattr(membership, "_groups_before", [])}
+        after = {group.pk: group for group in membership.groups.all()}
+        accesslog.teaching_changes_record(
+            added=[(membership, group) for pk, group in after.items() if pk not in before],
+            ended=[(membership, group) for pk, group in before.items() if pk not in after],
+            by=request.user,
+            via=Via.ADMIN,
+        )
 
     def log_deletions(self, request, queryset):
         """The history entry of a teacher membership is teacher_remove's to write."""

@@ -300,16 +300,22 @@ class Via(models.TextChoices):
 
 
 class MembershipChange(models.Model):
-    """A staff membership begun or ended, as it was: who (names copied, so an account
-    deleted later is still named), which school and role, when, by whom and how. Written
-    in the transaction of the change by schools.accesslog; never changed afterwards."""
+    """A staff membership begun or ended, or a group a teacher teaches given or ended
+    (which pupils they reach), as it was: who (names copied, so an account deleted later
+    is still named), which school and role, which group (name and school year copied, so
+    a group deleted later is still named), when, by whom and how. Written in the
+    transaction of the change by schools.accesslog; never changed afterwards."""
 
     class Change(models.TextChoices):
         ADDED = "added", _("added")
         ENDED = "ended", _("ended")
+        GROUP_ADDED = "group_added", _("group added")
+        GROUP_ENDED = "group_ended", _("group ended")
+
+    GROUP_CHANGES = (Change.GROUP_ADDED, Change.GROUP_ENDED)
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    change = models.CharField(_("what changed"), max_length=10, choices=Change.choices)
+    change = models.CharField(_("what changed"), max_length=20, choices=Change.choices)
     membership_id = models.IntegerField(_("membership id"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -335,12 +341,20 @@ class MembershipChange(models.Model):
     )
     by_name = models.CharField(_("by"), max_length=254, blank=True)
     via = models.CharField(_("how"), max_length=20, choices=Via.choices)
+    # a group's change only (GROUP_CHANGES); not a key: the group may be deleted later
+    group_id = models.IntegerField(_("group id"), null=True, blank=True)
+    group_name = models.CharField(_("group"), max_length=50, blank=True)
+    school_year = models.CharField(_("school year"), max_length=9, blank=True)
 
     class Meta:
         verbose_name = _("staff membership change")
         verbose_name_plural = _("staff membership changes")
-        # a school's changes, newest first, a page at a time
-        indexes = [models.Index(fields=["school", "-at", "-id"], name="membership_change_school")]
+        indexes = [
+            # a school's changes, newest first, a page at a time
+            models.Index(fields=["school", "-at", "-id"], name="membership_change_school"),
+            # a membership's end, to name a teacher removed already (removed_teacher_name)
+            models.Index(fields=["membership_id"], name="membership_change_membership"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_email} · {self.get_role_display()} · {self.get_change_display()}"

@@ -140,20 +140,21 @@ def teaching_links_save(
     colleague's links. A membership or group outside that (another school's, an earlier
     year's, a director's membership) changes nothing. Each changed membership gets an
     entry in the admin's history, as a change made there does, and the log one line with
-    ids. Returns the ids of the memberships whose links changed."""
+    ids, and each link added or removed is recorded for the privacy officer
+    (schools.accesslog). Returns the ids of the memberships whose links changed."""
     members = {
         m.pk: m
         for m in StaffMembership.objects.select_for_update(of=("self",))
         .select_related("user", "school")
         .filter(school=school, role=StaffMembership.Role.TEACHER, pk__in=teachers)
     }
-    groups = set(Group.objects.filter(school=school, school_year=year).values_list("pk", flat=True))
+    groups = {g.pk: g for g in Group.objects.filter(school=school, school_year=year)}
     wanted = {(m, g) for m, g in links if m in members and g in groups}
     through = StaffMembership.groups.through.objects
     stored = {
         (m, g): pk
         for pk, m, g in through.filter(
-            staffmembership_id__in=list(members), group_id__in=groups
+            staffmembership_id__in=list(members), group_id__in=list(groups)
         ).values_list("pk", "staffmembership_id", "group_id")
     }
     if shown is not None:
@@ -167,6 +168,12 @@ def teaching_links_save(
         through.bulk_create(
             StaffMembership.groups.through(staffmembership_id=m, group_id=g) for m, g in added
         )
+    accesslog.teaching_changes_record(
+        added=[(members[m], groups[g]) for m, g in added],
+        ended=[(members[m], groups[g]) for m, g in sorted(removed)],
+        by=by,
+        via=Via.PAGE,
+    )
     changed = sorted({m for m, _g in added + removed})
     _log_teaching_links(school, [members[m] for m in changed], len(added), len(removed), by)
     return changed
@@ -259,7 +266,7 @@ def teacher_add(
     if new_account:
         LogEntry.objects.log_actions(by.pk, [user], ADDITION, change_message=added)
     LogEntry.objects.log_actions(by.pk, [membership], ADDITION, change_message=added)
-    accesslog.membership_added(membership, by=by, via=Via.PAGE)
+    accesslog.membership_added(membership, by=by, via=Via.PAGE, groups=groups)
     logger.info(
         "teacher added: school %s, membership %s, user %s (new account: %s), %s groups, by user %s",
         school.pk,

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Va
 from django.db.models.functions import Coalesce
 
 from schools.importer import NEXT_YEAR_MONTHS, school_year_for
-from schools.models import Group, School, StaffMembership
+from schools.models import Group, MembershipChange, School, StaffMembership
 
 Role = StaffMembership.Role
 Through = StaffMembership.groups.through
@@ -143,11 +143,31 @@ def has_groups_of(year: str) -> Exists:
 
 
 def removed_teacher_name(school: School, membership_id: int) -> str | None:
-    """Who held the membership `membership_id` of `school` that was ended (by
-    `schools.services.teacher_remove` or in the admin): the name in the admin's history of
-    its deletion, which records the membership as StaffMembership.__str__ gives it
-    ("<name> · <role> · <school>"). None when no membership of this school by that id was
-    removed: another school's, or none at all, stays out of reach. One query."""
+    """Who held the teacher membership `membership_id` of `school` that was ended (by
+    `schools.services.teacher_remove` or in the admin), named as StaffMembership.__str__
+    names them: from the latest record of its end (schools.accesslog), which keeps the
+    school by id, so a school renamed since still finds it. A removal from before the
+    recording began is found in the admin's history of its deletion, which records the
+    membership as "<name> · <role> · <school>" (only while the school keeps that name).
+    None when no teacher membership of this school by that id was removed: another
+    school's, a director's, or none at all, stays out of reach. One query, two for a
+    removal from before."""
+    ended = list(
+        MembershipChange.objects.filter(
+            membership_id=membership_id, change=MembershipChange.Change.ENDED
+        )
+        .order_by("-at", "-id")
+        .values_list("school_id", "role", "person_name", "person_email")
+    )
+    for school_id, role, name, email in ended:
+        if school_id == school.pk and role == Role.TEACHER:
+            return name or email
+    if ended:  # recorded: ended as another school's or as another role
+        return None
+    return _removed_teacher_name_in_history(school, membership_id)
+
+
+def _removed_teacher_name_in_history(school: School, membership_id: int) -> str | None:
     suffix = f" · {school.name}"
     entry = (
         LogEntry.objects.filter(

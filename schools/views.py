@@ -18,7 +18,7 @@ from schools.access import (
     require_role,
     schools_for_import,
 )
-from schools.accesslog import membership_changes, recorded_since
+from schools.accesslog import RECORDING_GROUPS_MIGRATION, membership_changes, recorded_since
 from schools.forms import (
     PupilImportForm,
     SchoolContactForm,
@@ -275,15 +275,21 @@ CHANGES_PER_PAGE = 50
 @never_cache
 @login_required
 def access_changes(request):
-    """Who was given or lost a staff role, at which school, when, by whom and how: the
-    privacy officer's answer to "who could reach this school's pupil data, from when to
-    when" (board staff read it too). `?school=<code>`: that school's, with the roles of
-    every school. Only what was recorded since the recording began (recorded_since)."""
+    """Who was given or lost a staff role, or a group to teach, at which school, when, by
+    whom and how: the privacy officer's answer to "who could reach this school's pupil
+    data, from when to when" (board staff read it too). `?school=<code>`: that school's,
+    with the roles of every school. Only what was recorded since the recording began
+    (recorded_since)."""
     require_role(request.user, Role.PRIVACY_OFFICER, Role.BOARD)
     code = request.GET.get("school", "").strip()
     if "\x00" in code:  # PostgreSQL refuses a NUL character in a query; no code has one
         raise Http404
     school = get_school_for_director(request.user, code) if code else None
     page = Paginator(membership_changes(school), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"school": school, "page": page, "since": recorded_since()}
+    context = {
+        "school": school,
+        "page": page,
+        "since": recorded_since(),
+        "groups_since": recorded_since(RECORDING_GROUPS_MIGRATION),
+    }
     return render(request, "schools/access_changes.html", context)

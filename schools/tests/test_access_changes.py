@@ -12,8 +12,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -44,6 +42,15 @@ def memberships() -> list[tuple]:
         MembershipChange.objects.order_by("id").values_list(
             "change", "person_email", "role", "school_name", "by_name", "via"
         )
+    )
+
+
+def groups() -> list[tuple]:
+    """The groups teachers were given and lost, with the group's name and year copied."""
+    return list(
+        MembershipChange.objects.filter(change__in=MembershipChange.GROUP_CHANGES)
+        .order_by("id")
+        .values_list("change", "person_email", "group_name", "school_year")
     )
 
 
@@ -81,7 +88,10 @@ def test_the_admin_deleting_memberships_records_each_once(admin_client, teacher_
     assert sorted(memberships()) == [
         (Change.ENDED, director_a.email, Role.DIRECTOR, "OBS De Vlindertuin", ADMIN, Via.ADMIN),
         (Change.ENDED, teacher_a.email, Role.TEACHER, "OBS De Vlindertuin", ADMIN, Via.ADMIN),
+        # the teacher's group ends with the role
+        (Change.GROUP_ENDED, teacher_a.email, Role.TEACHER, "OBS De Vlindertuin", ADMIN, Via.ADMIN),
     ]
+    assert groups() == [(Change.GROUP_ENDED, teacher_a.email, "groep 5", "2026-2027")]
 
 
 def test_the_admin_deleting_one_membership_is_recorded(admin_client, director_a):
@@ -120,11 +130,113 @@ def test_an_account_deleted_in_the_admin_ends_its_roles_and_links(
 ):
     url = reverse("admin:accounts_user_delete", args=[teacher_parent.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
-    [(change, email, *_rest, via)] = memberships()
+    [group, (change, email, *_rest, via)] = memberships()
     assert (change, email, via) == (Change.ENDED, teacher_parent.email, Via.ACCOUNT_DELETED)
+    assert (group[0], group[-1]) == (Change.GROUP_ENDED, Via.ACCOUNT_DELETED)
+    assert groups() == [(Change.GROUP_ENDED, teacher_parent.email, "groep 5", "2026-2027")]
     assert gezag(pupil_a) == [
         (Gezag.UNLINKED_GEZAG, teacher_parent.email, ADMIN, Via.ACCOUNT_DELETED)
     ]
+
+
+# --- The groups a teacher teaches (which pupils they reach) -----------------------------------
+
+
+def test_the_director_adding_a_teacher_with_groups_records_them(
+    login, director_a, school_a, group_a1, group_a2
+):
+    url = reverse("schools:staff_teacher_add", args=[school_a.code])
+    form = {"full_name": "Fleur", "email": "fleur@example.org", "groups": [group_a2.pk]}
+    assert login(director_a).post(url, form).status_code == 302
+    assert groups() == [(Change.GROUP_ADDED, "fleur@example.org", "groep 7", "2026-2027")]
+    [(*_row, by, via)] = memberships()[1:]
+    assert (by, via) == (director_a.full_name, Via.PAGE)
+
+
+def test_the_director_s_staff_page_records_groups_given_and_ended(
+    login, director_a, school_a, teacher_a, group_a1, group_a2
+):
+    membership = StaffMembership.objects.get(user=teacher_a)
+    url = reverse("schools:staff_groups", args=[school_a.code])
+    # groep 5 unticked, groep 7 ticked
+    form = {
+        "teachers": [membership.pk],
+        "links": [f"{membership.pk}-{group_a2.pk}"],
+        "shown": f"{membership.pk}-{group_a1.pk}",
+    }
+    assert login(director_a).post(url, form).status_code == 302
+    assert groups() == [
+        (Change.GROUP_ENDED, teacher_a.email, "groep 5", "2026-2027"),
+        (Change.GROUP_ADDED, teacher_a.email, "groep 7", "2026-2027"),
+    ]
+    [(role, school, by, via)] = {row[2:] for row in memberships()}
+    assert (role, school, by, via) == (Role.TEACHER, school_a.name, director_a.full_name, Via.PAGE)
+    login(director_a).post(url, form)  # saved unchanged: nothing recorded
+    assert len(groups()) == 2
+
+
+def test_the_director_removing_a_teacher_ends_their_groups(login, director_a, school_a, teacher_a):
+    membership = StaffMembership.objects.get(user=teacher_a)
+    remove = reverse("schools:staff_teacher_remove", args=[school_a.code, membership.pk])
+    assert login(director_a).post(remove).status_code == 302
+    assert [change for change, *_rest in memberships()] == [Change.GROUP_ENDED, Change.ENDED]
+    assert groups() == [(Change.GROUP_ENDED, teacher_a.email, "groep 5", "2026-2027")]
+
+
+def test_the_admin_changing_a_teacher_s_groups_records_them(
+    admin_client, teacher_a, school_a, group_a1, group_a2
+):
+    membership = StaffMembership.objects.get(user=teacher_a)
+    url = reverse("admin:schools_staffmembership_change", args=[membership.pk])
+    form = {"user": teacher_a.pk, "role": Role.TEACHER, "school": school_a.pk}
+    assert admin_client.post(url, {**form, "groups": [group_a2.pk]}).status_code == 302
+    assert groups() == [
+        (Change.GROUP_ENDED, teacher_a.email, "groep 5", "2026-2027"),
+        (Change.GROUP_ADDED, teacher_a.email, "groep 7", "2026-2027"),
+    ]
+    assert {(by, via) for *_r, by, via in memberships()} == {(ADMIN, Via.ADMIN)}
+    assert admin_client.post(url, {**form, "groups": [group_a2.pk]}).status_code == 302
+    assert len(memberships()) == 2  # saved unchanged: nothing recorded
+
+
+def test_the_admin_moving_a_teacher_ends_the_groups_there_and_records_the_new_ones(
+    admin_client, teacher_a, school_a, school_b, group_b1
+):
+    membership = StaffMembership.objects.get(user=teacher_a)
+    url = reverse("admin:schools_staffmembership_change", args=[membership.pk])
+    form = {"user": teacher_a.pk, "role": Role.TEACHER, "school": school_b.pk}
+    assert admin_client.post(url, {**form, "groups": [group_b1.pk]}).status_code == 302
+    assert [(c, school) for c, _e, _r, school, _b, _v in memberships()] == [
+        (Change.GROUP_ENDED, school_a.name),
+        (Change.ENDED, school_a.name),
+        (Change.ADDED, school_b.name),
+        (Change.GROUP_ADDED, school_b.name),
+    ]
+
+
+def test_the_admin_adding_a_teacher_with_a_group_records_it(
+    admin_client, outsider, school_a, group_a2
+):
+    form = {"user": outsider.pk, "role": Role.TEACHER, "school": school_a.pk}
+    admin_client.post(
+        reverse("admin:schools_staffmembership_add"), {**form, "groups": [group_a2.pk]}
+    )
+    assert [change for change, *_rest in memberships()] == [Change.ADDED, Change.GROUP_ADDED]
+    assert groups() == [(Change.GROUP_ADDED, outsider.email, "groep 7", "2026-2027")]
+
+
+def test_a_group_deleted_in_the_admin_ends_it_for_its_teachers(
+    admin_client, teacher_a, other_teacher, group_a1, group_a2
+):
+    url = reverse("admin:schools_group_delete", args=[group_a1.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    data = {"action": "delete_selected", "_selected_action": [group_a2.pk], "post": "yes"}
+    admin_client.post(reverse("admin:schools_group_changelist"), data)
+    assert groups() == [
+        (Change.GROUP_ENDED, teacher_a.email, "groep 5", "2026-2027"),
+        (Change.GROUP_ENDED, other_teacher.email, "groep 7", "2026-2027"),
+    ]
+    assert not StaffMembership.groups.through.objects.exists()
 
 
 def test_the_import_records_links_made_and_gezag_changed_and_who_ran_it(school_a, director_a):
@@ -248,22 +360,66 @@ def test_a_school_that_is_not_there_is_a_404(login, privacy_officer):
 
 
 def test_it_reads_the_same_queries_for_one_row_and_for_many(
-    login, privacy_officer, director_a, school_a
+    login, privacy_officer, director_a, teacher_a, school_a, group_a1, django_assert_num_queries
 ):
     client = login(privacy_officer)
     membership = StaffMembership.objects.get(user=director_a)
-    client.get(PAGE, {"school": school_a.code})  # the session, and the day recording began
+    teaching = StaffMembership.objects.select_related("user", "school").get(user=teacher_a)
+    client.get(PAGE, {"school": school_a.code})  # the session, and the days recording began
     accesslog.membership_added(membership, by=director_a, via=Via.PAGE)
-    with CaptureQueriesContext(connection) as few:
-        client.get(PAGE, {"school": school_a.code})
-    for _ in range(60):
-        accesslog.membership_ended(membership, by=director_a, via=Via.PAGE)
     # user, memberships, the school, the count, the page's numbers (menu and banner) and
-    # one page of rows with their schools (the day recording began: read once per process)
-    with CaptureQueriesContext(connection) as many:
+    # one page of rows with their schools, groups' rows among them (the days recording
+    # began: read once per process)
+    with django_assert_num_queries(6):
+        client.get(PAGE, {"school": school_a.code})
+    for _ in range(30):
+        accesslog.membership_ended(membership, by=director_a, via=Via.PAGE)
+        accesslog.teaching_changes_record(added=[(teaching, group_a1)], by=director_a, via=Via.PAGE)
+    with django_assert_num_queries(6):
         response = client.get(PAGE, {"school": school_a.code, "page": "2"})
     assert "pagina 2 van 2" in response.content.decode()
-    assert len(many) == len(few) == 6
+
+
+def test_the_page_names_the_group_given_and_ended_with_its_year(
+    login, privacy_officer, director_a, teacher_a, school_a, group_a1
+):
+    teaching = StaffMembership.objects.select_related("user", "school").get(user=teacher_a)
+    accesslog.teaching_changes_record(added=[(teaching, group_a1)], by=director_a, via=Via.PAGE)
+    accesslog.membership_ended(teaching, by=director_a, via=Via.PAGE)
+    group_a1.delete()  # the name and year were copied
+    html = login(privacy_officer).get(PAGE, {"school": school_a.code}).content.decode()
+    assert "groep toegevoegd: groep 5 (2026-2027)" in html
+    assert "groep beëindigd: groep 5 (2026-2027)" in html
+    assert "elke groep die een leerkracht kreeg of verloor" in html
+
+
+@pytest.fixture
+def groups_recorded_later():
+    """The groups' migration applied a day after the first recording's."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    app, name = accesslog.RECORDING_GROUPS_MIGRATION
+    applied = MigrationRecorder.Migration.objects.filter(app=app, name=name)
+    applied.update(applied=applied.get().applied + datetime.timedelta(days=1))
+    accesslog.recorded_since.cache_clear()
+    yield
+    accesslog.recorded_since.cache_clear()
+
+
+def test_the_page_says_from_when_groups_are_recorded_if_later(
+    login, privacy_officer, groups_recorded_later
+):
+    html = login(privacy_officer).get(PAGE).content.decode()
+    since = accesslog.recorded_since(accesslog.RECORDING_GROUPS_MIGRATION)
+    assert since is not None and since != accesslog.recorded_since()
+    with translation.override("nl"):
+        day = date_format(since, "j F Y")
+    assert f"Welke groepen leerkrachten lesgeven, is vastgelegd vanaf {day}." in html
+
+
+def test_the_page_says_it_once_when_recorded_from_the_same_day(login, privacy_officer):
+    html = login(privacy_officer).get(PAGE).content.decode()
+    assert "Welke groepen leerkrachten lesgeven" not in html
 
 
 # --- The pupil's consent file -----------------------------------------------------------------

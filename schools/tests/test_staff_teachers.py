@@ -28,7 +28,7 @@ from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case
 from outbox.models import Duty
 from outbox.tests.helpers import run_due_duties
-from schools.models import Group, StaffMembership
+from schools.models import Group, MembershipChange, StaffMembership
 from schools.services import TeacherAddRefused, teacher_add
 
 Role = StaffMembership.Role
@@ -481,6 +481,41 @@ def test_a_second_removal_says_the_teacher_was_removed_already_and_changes_nothi
     assert response.redirect_chain == [(page_url(school_a), 302)]
     assert "Juf.A was al verwijderd als leerkracht van OBS De Vlindertuin." in _text(response)
     assert state() == before
+
+
+def test_a_second_removal_names_the_teacher_after_the_school_was_renamed(
+    login, director_a, school_a, teacher_a
+):
+    """The name comes from the record of the removal (schools.accesslog), which keeps the
+    school by id; the admin's history keeps it only in the text, by its old name."""
+    client = login(director_a)
+    url = remove_url(school_a, teacher_membership(teacher_a, school_a))
+    client.post(url)
+    school_a.name = "OBS De Vlinder"
+    school_a.save()
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(page_url(school_a), 302)]
+    assert "Juf.A was al verwijderd als leerkracht van OBS De Vlinder." in _text(response)
+
+
+def test_a_removal_from_before_the_recording_is_named_from_the_history(
+    login, director_a, school_a, teacher_a
+):
+    client = login(director_a)
+    url = remove_url(school_a, teacher_membership(teacher_a, school_a))
+    client.post(url)
+    MembershipChange.objects.all().delete()  # as before the migration: the history only
+    response = client.post(url, follow=True)
+    assert "Juf.A was al verwijderd als leerkracht van OBS De Vlindertuin." in _text(response)
+
+
+def test_a_removed_director_is_not_said_to_be_a_removed_teacher(
+    login, admin_client, board, director_a, school_a
+):
+    membership = StaffMembership.objects.get(user=director_a)
+    delete = reverse("admin:schools_staffmembership_delete", args=[membership.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert login(board).post(remove_url(school_a, membership)).status_code == 404
 
 
 def test_a_removed_membership_of_another_school_stays_a_404(
