@@ -4,6 +4,7 @@ verdict, and which takedowns followed, when they were done and by whom. Read onl
 
 from django.db.models import Q, QuerySet
 
+from accounts.names import namesakes
 from consent.models import CheckedPupil, ConsentEvent, TakedownTask
 from schools.accesslog import gezag_changes, recorded_since
 from schools.models import Guardianship, Pupil
@@ -17,8 +18,10 @@ def pupil_dossier(pupil: Pupil) -> dict:
     """Everything stored about `pupil`'s consent, newest first; five queries, whatever the
     number of rows (guardians, their links and gezag given and ended, events, checks,
     takedowns), and once per process the day that recording of links began. `namesakes`:
-    the ids of the parents who share their name with another parent on the page (see
-    `_namesakes`)."""
+    the ids of the people named on the page (parents, and staff who recorded, checked,
+    were given or did a takedown) who share their name with another of them
+    (accounts.names.namesakes); a parent who decided but is no longer linked to the pupil
+    counts too: their old decisions stay on the page."""
     guardianships = list(
         Guardianship.objects.filter(pupil=pupil)
         .select_related("user")
@@ -29,46 +32,49 @@ def pupil_dossier(pupil: Pupil) -> dict:
         .select_related("purpose", "purpose_version", "guardian", "recorded_by")
         .order_by("-created_at", "-id")
     )
-    return {
-        "pupil": pupil,
-        "guardianships": guardianships,
-        "gezag_changes": gezag_changes(pupil),
-        "gezag_since": recorded_since(),
-        "events": events,
-        "namesakes": _namesakes([g.user for g in guardianships] + [e.guardian for e in events]),
-        "checks": CheckedPupil.objects.filter(pupil=pupil)
+    checks = list(
+        CheckedPupil.objects.filter(pupil=pupil)
         .select_related(
             "publication_check__purpose",
             "publication_check__checked_by",
             "publication_check__replaced_by",
         )
-        .order_by("-publication_check__created_at", "-publication_check_id"),
-        "takedowns": TakedownTask.objects.filter(pupil=pupil)
+        .order_by("-publication_check__created_at", "-publication_check_id")
+    )
+    takedowns = list(
+        TakedownTask.objects.filter(pupil=pupil)
         .select_related(
             "publication_check__purpose",
             "assigned_to",
             "done_by",
             "caused_by__guardian",
         )
-        .order_by("-created_at", "-id"),
+        .order_by("-created_at", "-id")
+    )
+    return {
+        "pupil": pupil,
+        "guardianships": guardianships,
+        "gezag_changes": gezag_changes(pupil),
+        "gezag_since": recorded_since(),
+        "events": events,
+        "namesakes": namesakes(_named(guardianships, events, checks, takedowns)),
+        "checks": checks,
+        "takedowns": takedowns,
     }
 
 
-def _namesakes(parents) -> set[int]:
-    """The ids of the named parents whose name another of `parents` bears too.
-
-    Where the page names a decision's parent (the decisions, the "no" behind a takedown),
-    only these get their e-mail address beside the name. Most pupils' parents have
-    different names, and an address on every row would widen the table and repeat
-    personal data without telling the reader anything; for two "J. de Vries" the address
-    is the one thing that tells them apart. A parent who decided but is no longer linked
-    to the pupil counts too: their old decisions stay on the page."""
-    names: dict[str, set[int]] = {}
-    for user in parents:
-        name = " ".join(user.full_name.split()).casefold()
-        if name:
-            names.setdefault(name, set()).add(user.pk)
-    return {pk for ids in names.values() if len(ids) > 1 for pk in ids}
+def _named(guardianships, events, checks, takedowns) -> list:
+    """Every user the dossier names (the copied names of the links' history and of a
+    hand-over have no address to tell them apart by and stay as they are)."""
+    people = [g.user for g in guardianships]
+    for event in events:
+        people += [event.guardian, event.recorded_by]
+    people += [row.publication_check.checked_by for row in checks]
+    for task in takedowns:
+        people += [task.assigned_to, task.done_by]
+        if task.caused_by:
+            people.append(task.caused_by.guardian)
+    return [user for user in people if user is not None]
 
 
 def pupils_found(school, query: str) -> QuerySet[Pupil]:

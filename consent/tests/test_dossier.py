@@ -66,6 +66,7 @@ def test_it_shows_the_checks_and_the_takedown_done_and_by_whom(
     done = timezone.localtime(task.done_at)
     assert f"✓ offline gehaald · {done.day} " in html and done.strftime("%H:%M") in html
     assert html.count(teacher_a.full_name) == 3  # checked by, given to, done by
+    assert teacher_a.email not in html  # nobody else on the page bears the name
 
 
 def test_it_names_parents_by_name_and_their_address_in_the_parents_list(
@@ -113,6 +114,38 @@ def test_it_tells_namesakes_apart_by_their_address_in_every_decision(
     assert decisions.count("<td>Ouder A · ouder.a@example.org</td>") == decided_by_a
     assert decisions.count("<td>ouder a · tweede.ouder@example.org</td>") == 1
     assert "„nee” van Ouder A (ouder.a@example.org) op " in html
+
+
+def test_it_tells_staff_of_one_name_apart_by_their_address(
+    login, privacy_officer, director_a, teacher_a, parent_a, pupil_a
+):
+    """Two staff members named alike (two "J. de Vries"): wherever the page names either,
+    who recorded a paper form, who checked, who was given and who did the takedown, their
+    address stands beside the name."""
+    director_a.full_name = teacher_a.full_name.upper()  # "JUF.A": a name, whatever the case
+    director_a.save(update_fields=["full_name"])
+    decide(pupil_a, parent_a, "pers", "video", False, method="paper", recorded_by=director_a)
+    checked_and_withdrawn(teacher_a, parent_a, pupil_a)
+    html = html_of(login(privacy_officer).get(dossier_url(pupil_a)))
+    assert "papieren formulier, vastgelegd door JUF.A (directeur.a@example.org)" in html
+    # checked by, given to, done by: each with the address, none without
+    assert html.count("Juf.A (juf.a@example.org)") == html.count("Juf.A") == 3
+
+
+def test_it_tells_a_parent_and_a_teacher_of_one_name_apart(
+    login, privacy_officer, teacher_a, parent_a, pupil_a
+):
+    """One set of namesakes over everyone the page names: the reader cannot tell a parent
+    from a staff member by their name either."""
+    teacher_a.full_name = parent_a.full_name
+    teacher_a.save(update_fields=["full_name"])
+    checked_and_withdrawn(teacher_a, parent_a, pupil_a)
+    html = html_of(login(privacy_officer).get(dossier_url(pupil_a)))
+    decisions = html.split('id="decisions"', 1)[1].split("</table>", 1)[0]
+    decided_by_a = ConsentEvent.objects.filter(pupil=pupil_a, guardian=parent_a).count()
+    assert decisions.count("<td>Ouder A · ouder.a@example.org</td>") == decided_by_a
+    assert "„nee” van Ouder A (ouder.a@example.org) op " in html
+    assert html.count("Ouder A (juf.a@example.org)") == 3  # checked by, given to, done by
 
 
 def test_it_offers_nothing_to_change_and_refuses_a_post(

@@ -42,8 +42,45 @@ def test_the_director_sees_the_teachers_open_task_and_marks_it_done(
 def test_the_teacher_sees_who_took_it_down(login, task, teacher_a, director_a):
     login(director_a).post(reverse("consent:takedown_done", args=[task.pk]))
     body = login(teacher_a).get(reverse("consent:takedowns")).content.decode()
-    assert f"Als verwijderd gemarkeerd door {director_a.full_name}" in body
+    assert f"Als verwijderd gemarkeerd door {director_a.full_name} op" in body
+    assert director_a.email not in body  # nobody else on the page bears the name
     assert 'action="{}"'.format(reverse("consent:takedown_done", args=[task.pk])) not in body
+
+
+def test_the_director_tells_colleagues_of_one_name_apart_by_their_address(
+    login, task, teacher_a, director_a, parent_a, pupil_a, school_a, group_a1
+):
+    """Two teachers named alike (two "J. de Vries"), each given a picture: each card names
+    its teacher with their address beside the name."""
+    namesake = make_staff("tweede.juf@example.org", StaffMembership.Role.TEACHER, school_a)
+    StaffMembership.objects.get(user=namesake).groups.set([group_a1])
+    namesake.full_name = "juf.a"
+    namesake.save(update_fields=["full_name"])
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    publication_check_create(
+        user=namesake, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    body = login(director_a).get(reverse("consent:takedowns")).content.decode()
+    assert "Toegewezen aan Juf.A (juf.a@example.org)" in body
+    assert "Toegewezen aan juf.a (tweede.juf@example.org)" in body
+
+
+def test_a_colleague_of_the_reader_s_own_name_reads_with_their_address(
+    login, task, teacher_a, director_a
+):
+    """The page leaves the reader unnamed ("checked on", "taken offline on"): a colleague
+    of the same name would read as the reader without the address."""
+    director_a.full_name = teacher_a.full_name
+    director_a.save(update_fields=["full_name"])
+    body = login(director_a).get(reverse("consent:takedowns")).content.decode()
+    assert "Toegewezen aan Juf.A (juf.a@example.org)" in body
+    login(director_a).post(reverse("consent:takedown_done", args=[task.pk]))
+    body = login(teacher_a).get(reverse("consent:takedowns")).content.decode()
+    assert "Als verwijderd gemarkeerd door Juf.A (directeur.a@example.org)" in body
+    # the check's page shares the sentence and tells no namesakes apart: by name only
+    check = login(teacher_a).get(reverse("consent:check", args=[task.publication_check_id]))
+    assert "Als verwijderd gemarkeerd door Juf.A op" in check.content.decode()
 
 
 def test_a_second_director_of_the_school_can_act_on_a_handed_over_task(

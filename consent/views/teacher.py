@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.names import namesakes
 from consent.access import (
     allowed_again,
     by_picture,
@@ -467,8 +468,25 @@ def takedowns(request):
     )
     tasks, colleagues = list(tasks), list(takedowns_of_colleagues(request.user))
     again = allowed_again(tasks + colleagues)
-    context = {"pictures": _cards(tasks, again), "colleagues": _cards(colleagues, again)}
+    context = {
+        "pictures": _cards(tasks, again),
+        "colleagues": _cards(colleagues, again),
+        "namesakes": namesakes(_named_on_takedowns(request.user, tasks, colleagues)),
+    }
     return render(request, "consent/takedowns.html", context)
+
+
+def _named_on_takedowns(user, tasks, colleagues) -> list:
+    """The staff the takedowns page names: who checked and who closed the user's own
+    pictures, whom a colleague's picture was given to. And the user, whom the page leaves
+    unnamed ("checked on", "taken offline on"): a colleague of the user's own name then
+    reads with their address, not as the user."""
+    people = [user]
+    for task in tasks:
+        people.append(task.publication_check.checked_by)
+        if task.done_by:
+            people.append(task.done_by)
+    return people + [task.assigned_to for task in colleagues]
 
 
 def _cards(tasks, again: set[int]) -> list[list[TakedownTask]]:
