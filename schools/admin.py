@@ -53,6 +53,40 @@ class SchoolAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "contact_email"]
     search_fields = ["name", "code"]
 
+    # A school deleted here takes its memberships and groups with it (CASCADE): each is
+    # recorded as ended for the privacy officer (schools.accesslog), with the school's name
+    # kept, before they go. Its teachers end as a teacher membership deleted on the
+    # membership page does (schools.services.teacher_remove): the same e-mail and history
+    # entry. A school with pupils (or checks before posting) is refused (PROTECT): the
+    # transaction then records nothing.
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        _record_school_ended([obj.pk], by=request.user)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        _record_school_ended(list(queryset.values_list("pk", flat=True)), by=request.user)
+        super().delete_queryset(request, queryset)
+
+
+def _record_school_ended(school_ids: list[int], *, by) -> None:
+    """Every membership of the schools and every group of theirs that a teacher teaches
+    (of another school too: a data fault check_reach_data lists), recorded as ended."""
+    memberships = StaffMembership.objects.filter(school_id__in=school_ids).order_by("pk")
+    others = []
+    for membership in memberships.select_related("user", "school"):
+        if _ended_as_teacher(membership):
+            teacher_remove(membership=membership, by=by, via=Via.ADMIN)
+        else:
+            others.append(membership)
+    accesslog.memberships_record(others, MembershipChange.Change.ENDED, by=by, via=Via.ADMIN)
+    # the links of the groups left: those of memberships of other schools
+    links = StaffMembership.groups.through.objects.filter(group__school_id__in=school_ids)
+    links = links.exclude(staffmembership__school_id__in=school_ids)
+    _record_links_ended(links, by=by)
+
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
@@ -74,7 +108,12 @@ class GroupAdmin(admin.ModelAdmin):
 
 
 def _record_groups_ended(group_ids: list[int], *, by) -> None:
-    links = StaffMembership.groups.through.objects.filter(group_id__in=group_ids)
+    _record_links_ended(
+        StaffMembership.groups.through.objects.filter(group_id__in=group_ids), by=by
+    )
+
+
+def _record_links_ended(links, *, by) -> None:
     links = links.select_related("group", "staffmembership__user", "staffmembership__school")
     ended = [(link.staffmembership, link.group) for link in links.order_by("pk")]
     accesslog.teaching_changes_record(ended=ended, by=by, via=Via.ADMIN)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import in_language_of
 from outbox.services import duty_mail, recipient_email
-from schools.models import School, StaffMembership
+from schools.models import MembershipChange, School, StaffMembership
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +65,17 @@ def teacher_removed_email_send(*, membership_id: int, user_id: int, school_id: i
     a mistake (the school's contact address, as a reply, when it chose one). No pupil and no
     person is named. In the language they chose, Dutch when they never chose. Nothing when
     the account was deactivated, or when they are a teacher of the school again (added back
-    before this went): the e-mail would no longer be true."""
+    before this went): the e-mail would no longer be true. A school deleted in the admin
+    (schools.admin.SchoolAdmin) is named as the record of the membership's end names it,
+    in an e-mail that says the school was taken out of the portal."""
     school = School.objects.filter(pk=school_id).first()
+    if school is None:
+        _school_deleted_email_send(membership_id=membership_id, user_id=user_id)
+        return
     again = StaffMembership.objects.filter(
         user_id=user_id, school_id=school_id, role=StaffMembership.Role.TEACHER
     )
-    if school is None or again.exists():
+    if again.exists():
         logger.info("teacher removed: membership %s, no e-mail: not true any more", membership_id)
         return
     email = recipient_email(user_id)
@@ -83,4 +88,34 @@ def teacher_removed_email_send(*, membership_id: int, user_id: int, school_id: i
         subject = _("Your access to the pupils of %(school)s has ended") % {
             "school": context["school"]
         }
+    duty_mail(subject, body, email, reply_to=reply_to)
+
+
+def _school_deleted_email_send(*, membership_id: int, user_id: int) -> None:
+    # the school's name as it was recorded when the membership ended with the school: the
+    # school's row (and its name) is gone; its SET_NULL cleared the record's school
+    school_name = (
+        MembershipChange.objects.filter(
+            membership_id=membership_id,
+            user_id=user_id,
+            change=MembershipChange.Change.ENDED,
+            role=StaffMembership.Role.TEACHER,
+            school__isnull=True,
+        )
+        .exclude(school_name="")
+        .order_by("-at", "-id")
+        .values_list("school_name", flat=True)
+        .first()
+    )
+    if school_name is None:
+        logger.info("teacher removed: membership %s, no e-mail: school unknown", membership_id)
+        return
+    email = recipient_email(user_id)
+    if email is None:
+        return
+    reply_to = settings.FOUNDATION_CONTACT_EMAIL  # the foundation removed it: ask the foundation
+    context = {"school": school_name, "reply_to": reply_to}
+    with in_language_of(user_id):
+        body = render_to_string("schools/email/teacher_removed_school_deleted.txt", context)
+        subject = _("Your access to the pupils of %(school)s has ended") % {"school": school_name}
     duty_mail(subject, body, email, reply_to=reply_to)

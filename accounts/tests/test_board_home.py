@@ -331,3 +331,13 @@ def test_every_school_row_links_to_a_place_on_the_page_or_its_coverage(
             assert link.startswith("/toestemming/dekking/"), link
     last = reverse("consent:coverage", args=["school-24"])
     assert last in links
+
+
+def test_it_links_the_access_history_the_board_may_read(login, board, school_a):
+    """Board staff read "Rollen van medewerkers gegeven en beëindigd" (schools.access_changes)
+    as the privacy officer does; only the privacy officer's home linked it."""
+    client = login(board)
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    page = reverse("schools:access_changes")
+    assert f'<a href="{page}">Rollen van medewerkers gegeven en beëindigd</a>' in html
+    assert client.get(page).status_code == 200

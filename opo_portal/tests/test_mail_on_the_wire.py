@@ -26,7 +26,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from django.contrib import admin
 from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,7 +49,7 @@ from monitoring.tests.helpers import make_case, make_flag, make_post, make_sourc
 from opo_portal.settings import _email_settings
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings
 from policy import services as policy_services
-from schools.models import Guardianship, Pupil, StaffMembership
+from schools.models import Guardianship, Pupil, School, StaffMembership
 from schools.services import teacher_add, teacher_remove
 
 SITE = "https://portaal.opo-borger-odoorn.example"
@@ -208,6 +210,17 @@ def _teacher_removed(cast):
     teacher_remove(membership=membership, by=cast.director_a)
 
 
+def _school_deleted(cast):
+    """A school without pupils deleted in the admin: its teacher is told (schools.admin)."""
+    school = School.objects.create(code="hoeveld-oud", name=f"{SCHOOL_NAME} (oud)")
+    StaffMembership.objects.create(
+        user=cast.teacher_a, school=school, role=StaffMembership.Role.TEACHER
+    )
+    request = RequestFactory().post("/")
+    request.user = cast.director_a  # any admin user
+    admin.site._registry[School].delete_model(request, school)
+
+
 def _confirmed(user):
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
@@ -273,6 +286,7 @@ KINDS = {
     "digest": (_digest, 1),
     "teacher_added": (_teacher_added, 1),
     "teacher_removed": (_teacher_removed, 1),
+    "school_deleted": (_school_deleted, 1),
     "login_code": (_login_code, 1),
     "password_reset": (_password_reset, 1),
     "unknown_account": (_unknown_account, 1),
@@ -293,6 +307,7 @@ REPLY_TO = {
     "teacher_added": "school",
     "teacher_removed": "school",
     "protocol_published": "foundation",
+    "school_deleted": "foundation",
 }
 NOT_READ = {
     "nl": "Antwoorden op deze e-mail worden niet gelezen",
