@@ -15,9 +15,9 @@ PUPILS_FOUND_LIMIT = 30
 
 
 def pupil_dossier(pupil: Pupil) -> dict:
-    """Everything stored about `pupil`'s consent, newest first; five queries, whatever the
-    number of rows (guardians, their links and gezag given and ended, events, checks,
-    takedowns), and once per process the day that recording of links began. `namesakes`:
+    """Everything stored about `pupil`'s consent, newest first; four queries, whatever the
+    number of rows (guardians, events, checks, takedowns). The links and gezag over time
+    have their own page (`pupil_gezag_history`). `namesakes`:
     the ids of the people named on the page (parents, and staff who recorded, checked,
     were given or did a takedown) who share their name with another of them
     (accounts.names.namesakes); a parent who decided but is no longer linked to the pupil
@@ -54,8 +54,6 @@ def pupil_dossier(pupil: Pupil) -> dict:
     return {
         "pupil": pupil,
         "guardianships": guardianships,
-        "gezag_changes": gezag_changes(pupil),
-        "gezag_since": recorded_since(),
         "events": events,
         "namesakes": namesakes(_named(guardianships, events, checks, takedowns)),
         "checks": checks,
@@ -75,6 +73,13 @@ def _named(guardianships, events, checks, takedowns) -> list:
         if task.caused_by:
             people.append(task.caused_by.guardian)
     return [user for user in people if user is not None]
+
+
+def pupil_gezag_history(pupil: Pupil) -> dict:
+    """The pupil's parents linked and unlinked and gezag given and ended, newest first
+    (schools.accesslog), and the day recording began. One query (that day is read once
+    per process)."""
+    return {"pupil": pupil, "gezag_changes": gezag_changes(pupil), "gezag_since": recorded_since()}
 
 
 def pupils_found(school, query: str) -> QuerySet[Pupil]:

@@ -43,6 +43,7 @@ urlpatterns = [
     # Reading a pupil's file (privacy officer, directors, board): decisions, checks, takedowns
     path("dekking/<slug:code>/leerlingen/", audit.pupil_search, name="pupil_search"),
     path("leerling/<id:pk>/dossier/", audit.dossier, name="dossier"),
+    path("leerling/<id:pk>/dossier/gezag/", audit.dossier_gezag, name="dossier_gezag"),
     # Board: purposes and their texts
     path("doelen/", board.purposes, name="purposes"),
     path("doelen/<id:pk>/tekst/", board.purpose_text, name="purpose_text"),

@@ -227,19 +227,76 @@ def test_it_reads_the_same_queries_for_one_and_for_many_rows(
             )
     consent_withdraw(pupil=pupil_a, guardian=parent_a)
     assert TakedownTask.objects.count() == 7
-    for gezag in (False, True, False):  # links and gezag over time: three rows
+    record_gezag_changes(pupil_a, parent_a)  # on their own page: not read here
+    # user, memberships, the page's numbers (menu and banner), pupil with school and
+    # group, guardians, events, checks, takedowns (the session is in the cache)
+    with CaptureQueriesContext(connection) as many:
+        client.get(dossier_url(pupil_a))
+    assert len(many) == len(few) == 8
+
+
+def record_gezag_changes(pupil, parent) -> None:
+    """Links and gezag over time: three rows."""
+    for gezag in (False, True, False):
         gezag_changes_record(
-            {(pupil_a.pk, parent_a.pk): not gezag},
-            {(pupil_a.pk, parent_a.pk): gezag},
+            {(pupil.pk, parent.pk): not gezag},
+            {(pupil.pk, parent.pk): gezag},
             by=None,
             via=Via.IMPORT,
         )
+
+
+def gezag_url(pupil) -> str:
+    return reverse("consent:dossier_gezag", args=[pupil.pk])
+
+
+def test_the_links_and_gezag_over_time_read_the_same_queries_for_none_and_three_rows(
+    login, privacy_officer, parent_a, pupil_a
+):
+    client = login(privacy_officer)
+    client.get(gezag_url(pupil_a))  # the session and memberships, once
+    with CaptureQueriesContext(connection) as none:
+        html = client.get(gezag_url(pupil_a)).content.decode()
+    assert (
+        "Sinds het begin van de vastlegging is geen koppeling" in html or "geen koppeling" in html
+    )
+    record_gezag_changes(pupil_a, parent_a)
     # user, memberships, the page's numbers (menu and banner), pupil with school and
-    # group, guardians, links and gezag over time, events, checks, takedowns (the
-    # session is in the cache; the day recording of links began is read once per process)
-    with CaptureQueriesContext(connection) as many:
-        client.get(dossier_url(pupil_a))
-    assert len(many) == len(few) == 9
+    # group, the rows (the day recording began is read once per process)
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(gezag_url(pupil_a))
+    assert len(three) == len(none) == 5
+    html = response.content.decode()
+    assert html.count("<tr>") == 4  # the head and three rows
+    assert html.count("Gezag beëindigd, nog wel gekoppeld") == 2
+    assert html.count("Gezag gegeven") == 1
+    assert "no-store" in response["Cache-Control"]
+    assert reverse("consent:dossier", args=[pupil_a.pk]) in html  # back to the file
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("privacy_officer", 200),
+        ("director_a", 200),
+        ("board", 200),
+        ("director_b", 404),
+        ("teacher_a", 404),
+        ("parent_a", 404),
+    ],
+)
+def test_the_links_and_gezag_over_time_are_read_by_the_file_s_readers_only(
+    request, login, pupil_a, who, status
+):
+    response = login(request.getfixturevalue(who)).get(gezag_url(pupil_a))
+    assert response.status_code == status
+    if status == 200:
+        assert login(request.getfixturevalue(who)).post(gezag_url(pupil_a)).status_code == 405
+
+
+def test_the_file_links_its_links_and_gezag_over_time(login, privacy_officer, pupil_a):
+    html = login(privacy_officer).get(dossier_url(pupil_a)).content.decode()
+    assert gezag_url(pupil_a) in html and "Koppelingen en gezag door de tijd" in html
 
 
 def test_the_check_page_offers_the_privacy_officer_no_new_check(

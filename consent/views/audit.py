@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consent.audit import PUPILS_FOUND_LIMIT, pupil_dossier, pupils_found
+from consent.audit import PUPILS_FOUND_LIMIT, pupil_dossier, pupil_gezag_history, pupils_found
 from consent.models import ConsentEvent
 from schools.access import acts_for_school, get_pupil_for_director, get_school_for_director
 from schools.search import search_text
@@ -39,3 +39,13 @@ def dossier(request, pk):
     context["Method"] = ConsentEvent.Method
     context["can_act"] = acts_for_school(request.user, pupil.school_id)
     return render(request, "consent/dossier.html", context)
+
+
+@require_safe
+@never_cache
+@login_required
+def dossier_gezag(request, pk):
+    """The consent file's links and gezag over time, on a page of its own: the file's
+    readers, the same reach (a pupil out of reach is a 404)."""
+    pupil = get_pupil_for_director(request.user, pk)
+    return render(request, "consent/dossier_gezag.html", pupil_gezag_history(pupil))

@@ -85,6 +85,7 @@ ROUTE_KWARGS = {
     "consent:record": lambda c: {"pk": c["pupil"].pk},
     "consent:pupil_search": lambda c: {"code": c["school"].code},
     "consent:dossier": lambda c: {"pk": c["pupil"].pk},
+    "consent:dossier_gezag": lambda c: {"pk": c["pupil"].pk},
     "schools:staff_groups": lambda c: {"code": c["school"].code},
     "schools:staff_teacher_add": lambda c: {"code": c["school"].code},
     "schools:school_contact": lambda c: {"code": c["school"].code},

@@ -333,6 +333,8 @@ CASES = [
     ),
     case("consent:dossier", "pupil_a", pupil("pupil_a"), SCHOOL_A_READING, GET),
     case("consent:dossier", "pupil_b", pupil("pupil_b"), SCHOOL_B_READING, GET),
+    case("consent:dossier_gezag", "pupil_a", pupil("pupil_a"), SCHOOL_A_READING, GET),
+    case("consent:dossier_gezag", "pupil_b", pupil("pupil_b"), SCHOOL_B_READING, GET),
     *(
         case(route, f"school {where}", code(where), reach, methods)
         for route, methods in (

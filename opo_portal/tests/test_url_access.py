@@ -227,6 +227,7 @@ ACCESS = {
     # a pupil's consent file: read by the school's readers, the privacy officer included
     "consent:pupil_search": (_school_a, staff_only("director", "board", "privacy_officer")),
     "consent:dossier": (_consent_pupil, staff_only("director", "board", "privacy_officer")),
+    "consent:dossier_gezag": (_consent_pupil, staff_only("director", "board", "privacy_officer")),
     "consent:purposes": (None, staff_only("board")),
     "consent:purpose_text": (lambda c: {"pk": _consent_purpose().pk}, staff_only("board")),
 }

@@ -434,8 +434,8 @@ def test_the_consent_file_shows_the_pupil_s_links_and_gezag_over_time(
         by=director_a,
     )
     pupil = Pupil.objects.get(leerlingnummer="3001")
-    html = login(privacy_officer).get(reverse("consent:dossier", args=[pupil.pk])).content
-    html = html.decode()
+    url = reverse("consent:dossier_gezag", args=[pupil.pk])
+    html = login(privacy_officer).get(url).content.decode()
     assert "Koppelingen en gezag door de tijd" in html
     assert "Gekoppeld met gezag" in html and "Gekoppeld zonder gezag" in html
     assert f"{director_a.full_name}, met de leerlingenimport" in html
@@ -443,5 +443,6 @@ def test_the_consent_file_shows_the_pupil_s_links_and_gezag_over_time(
 
 
 def test_another_school_s_pupil_file_stays_out_of_reach(login, director_b, pupil_a):
-    url = reverse("consent:dossier", args=[pupil_a.pk])
-    assert login(director_b).get(url).status_code == 404
+    for route in ("consent:dossier", "consent:dossier_gezag"):
+        url = reverse(route, args=[pupil_a.pk])
+        assert login(director_b).get(url).status_code == 404
