@@ -129,6 +129,8 @@ def test_it_finds_the_directors_other_pages_accessible(
 ):
     give_demo_consents(build_demo_class(school_a, group_a1, pupil_a, parent_a))
     build_monitoring(school_a)
+    link = {(pupil_a.pk, parent_a.pk): True}
+    accesslog.gezag_changes_record({}, link, by=director_a, via=Via.IMPORT)
     browser = open_as(open_browser, director_a, DESKTOP, "crawl-director")
     crawl(
         browser,
@@ -140,6 +142,8 @@ def test_it_finds_the_directors_other_pages_accessible(
             ("confirmations", "/protocol/bevestigingen/"),
             ("confirmation-list", "/protocol/bevestigingen/vlindertuin/"),
             ("import-pupils", "/scholen/import/"),
+            ("consent-file", f"/toestemming/leerling/{pupil_a.pk}/dossier/"),
+            ("consent-file-gezag", f"/toestemming/leerling/{pupil_a.pk}/dossier/gezag/"),
         ],
     )
 
