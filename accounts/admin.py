@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from schools import accesslog
+from schools.admin import RecordsWhatDeleteEnds
 from schools.models import Guardianship, MembershipChange, StaffMembership, Via
 
 
@@ -34,7 +34,7 @@ class UserEditForm(OneAccountPerAddress, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RecordsWhatDeleteEnds, BaseUserAdmin):
     form = UserEditForm
     add_form = UserAddForm
     ordering = ["email"]
@@ -54,15 +54,8 @@ class UserAdmin(BaseUserAdmin):
     # An account deleted here takes its memberships and links to pupils with it: each is
     # recorded as ended for the privacy officer (schools.accesslog) before it goes.
 
-    @transaction.atomic
-    def delete_model(self, request, obj):
-        _record_accounts_ended([obj.pk], by=request.user)
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        _record_accounts_ended(list(queryset.values_list("pk", flat=True)), by=request.user)
-        super().delete_queryset(request, queryset)
+    def record_ended(self, ids: list[int], *, by) -> None:
+        _record_accounts_ended(ids, by=by)
 
 
 def _record_accounts_ended(user_ids: list[int], *, by) -> None:

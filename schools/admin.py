@@ -47,8 +47,27 @@ class SchoolForm(forms.ModelForm):
         fields = ["code", "name", "aliases", "contact_email"]
 
 
+class RecordsWhatDeleteEnds:
+    """A ModelAdmin whose deletes end access the privacy officer must be able to trace
+    (schools.accesslog): `record_ended(ids, by=...)` records it in the deleting
+    transaction, before the rows go, for one object and for the bulk action alike."""
+
+    def record_ended(self, ids: list[int], *, by) -> None:
+        raise NotImplementedError
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        self.record_ended([obj.pk], by=request.user)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        self.record_ended(list(queryset.values_list("pk", flat=True)), by=request.user)
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(RecordsWhatDeleteEnds, admin.ModelAdmin):
     form = SchoolForm
     list_display = ["name", "code", "contact_email"]
     search_fields = ["name", "code"]
@@ -60,15 +79,8 @@ class SchoolAdmin(admin.ModelAdmin):
     # entry. A school with pupils (or checks before posting) is refused (PROTECT): the
     # transaction then records nothing.
 
-    @transaction.atomic
-    def delete_model(self, request, obj):
-        _record_school_ended([obj.pk], by=request.user)
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        _record_school_ended(list(queryset.values_list("pk", flat=True)), by=request.user)
-        super().delete_queryset(request, queryset)
+    def record_ended(self, ids: list[int], *, by) -> None:
+        _record_school_ended(ids, by=by)
 
 
 def _record_school_ended(school_ids: list[int], *, by) -> None:
@@ -89,22 +101,15 @@ def _record_school_ended(school_ids: list[int], *, by) -> None:
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(RecordsWhatDeleteEnds, admin.ModelAdmin):
     list_display = ["name", "school", "school_year"]
     list_filter = ["school", "school_year"]
 
     # A group deleted here is no longer taught by its teachers: recorded for the privacy
     # officer (schools.accesslog) before the links go with it.
 
-    @transaction.atomic
-    def delete_model(self, request, obj):
-        _record_groups_ended([obj.pk], by=request.user)
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        _record_groups_ended(list(queryset.values_list("pk", flat=True)), by=request.user)
-        super().delete_queryset(request, queryset)
+    def record_ended(self, ids: list[int], *, by) -> None:
+        _record_groups_ended(ids, by=by)
 
 
 def _record_groups_ended(group_ids: list[int], *, by) -> None:
