@@ -37,6 +37,7 @@ urlpatterns = [
         director.coverage_export_xlsx,
         name="coverage_export_xlsx",
     ),
+    path("dekking/<slug:code>/verwijderen/", director.school_takedowns, name="school_takedowns"),
     path("dekking/<slug:code>/herinnering/", director.remind, name="remind"),
     path("dekking/<slug:code>/jaarronde/", director.review_round, name="review_round"),
     path("leerling/<id:pk>/vastleggen/", director.record, name="record"),

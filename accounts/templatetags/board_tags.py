@@ -10,10 +10,10 @@ Each count that is not 0 links to the page that lists what it counts for that sc
 (accounts/tests/test_board_table_links.py walks them as board staff): pupils, pupils with
 open questions and parents who disagree to the school's coverage (its part of it),
 protocol confirmations to the school's confirmation list, failing sources to the school's
-sources, open cases to the dashboard's open cases of that school. Open takedowns link only
-for a school shown in full on the page (its part of the page lists them): no other page
-shows the board a school's takedowns (consent.access.takedowns_in_reach), so elsewhere
-the number stays text; so do open cases of such a school, to the same place.
+sources, open cases to the dashboard's open cases of that school, open takedowns to the
+school's list of them (consent:school_takedowns, read-only: closing one stays with the
+school, consent.access.takedowns_in_reach). For a school shown in full on the page, open
+takedowns and open cases link to its part of the page, which lists them.
 """
 
 from html import escape
@@ -109,6 +109,7 @@ def board_rows(rows, in_full=()) -> SafeString:
     coverage = _SchoolURL("consent:coverage")
     groups = _SchoolURL("consent:coverage", "#per-group")
     conflicts = _SchoolURL("consent:coverage", "#conflicts")
+    takedowns_of = _SchoolURL("consent:school_takedowns")
     protocol = _SchoolURL("policy:confirmation_list")
     sources = reverse("monitoring:sources") + "?school="
     cases = reverse("monitoring:dashboard") + "?zaken="
@@ -130,7 +131,7 @@ def board_rows(rows, in_full=()) -> SafeString:
             missing = count("protocol", row.protocol_missing, protocol(code), name)
         else:
             counts, missing = not_counted, "–"
-        takedowns = count("takedowns", row.takedowns, in_page, name) if in_page else row.takedowns
+        takedowns = count("takedowns", row.takedowns, in_page or takedowns_of(code), name)
         open_cases = f"{row.cases} ({row.urgent_cases})"
         if row.cases:
             label = words("cases", name, row.cases, urgent=row.urgent_cases)

@@ -84,11 +84,10 @@ def test_each_count_of_a_school_with_a_director_links_to_what_it_counts(
         "1 falende monitoringbron van OBS De Vlindertuin": (
             reverse("monitoring:sources") + "?school=vlindertuin"
         ),
+        "1 publicatie bij OBS De Vlindertuin moet nog worden verwijderd": (
+            reverse("consent:school_takedowns", args=["vlindertuin"])
+        ),
     }
-    # no page shows the board a school's takedowns (only the school's own staff's page):
-    # the 1 stays text
-    rows = {row.school.code: row for row in client.get(URL).context["home"].rows}
-    assert rows["vlindertuin"].takedowns == 1
 
     # each page opens for the board member and lists what was counted
     page = client.get(coverage, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
@@ -106,6 +105,9 @@ def test_each_count_of_a_school_with_a_director_links_to_what_it_counts(
     assert sorted(staff) == [("directeur.a@example.org", False), ("juf.a@example.org", False)]
     sources = client.get(reverse("monitoring:sources"), {"school": "vlindertuin"})
     assert [source.url for source in sources.context["sources"]] == ["https://krant.example/rss"]
+    takedowns = client.get(reverse("consent:school_takedowns", args=["vlindertuin"]))
+    checks = [picture[0].publication_check for picture in takedowns.context["pictures"]]
+    assert checks == [open_work["check_a"]]  # not school B's
 
 
 def test_a_school_shown_in_full_links_its_takedowns_and_cases_to_its_part_of_the_page(

@@ -15,9 +15,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.names import namesakes
+from consent.access import by_picture
 from consent.charts import coverage_history
 from consent.forms import PaperForm
-from consent.models import ConsentEvent, ReviewRound
+from consent.models import ConsentEvent, ReviewRound, TakedownTask
 from consent.recipients import deactivated_sentences, review_round_families
 from consent.reports import (
     child_history,
@@ -90,6 +92,30 @@ def coverage(request, code):
         "year_imported": Group.objects.filter(school=school, school_year__gte=year).exists(),
     }
     return render(request, "consent/coverage.html", context)
+
+
+@require_safe
+@never_cache
+@login_required
+def school_takedowns(request, code):
+    """A school's publications still to take down, to whom each is given and since when:
+    read-only, for the board's oversight of every school (the board home's count links
+    here), the school's directors and the privacy officer. Closing stays with the one it is
+    given to and the school's directors (consent.access.takedowns_in_reach). No pupil is
+    named: each line links the check, which its readers may open."""
+    school = get_school_for_director(request.user, code)
+    tasks = (
+        TakedownTask.objects.filter(publication_check__school=school, done_at__isnull=True)
+        .select_related("publication_check__purpose", "publication_check__checked_by")
+        .select_related("assigned_to")
+        .order_by("created_at", "id")
+    )
+    pictures = by_picture(tasks)
+    named = [task.publication_check.checked_by for task in tasks] + [
+        task.assigned_to for task in tasks
+    ]
+    context = {"school": school, "pictures": pictures, "namesakes": namesakes(named)}
+    return render(request, "consent/school_takedowns.html", context)
 
 
 def _export_name(school, ext: str) -> str:

@@ -144,6 +144,7 @@ def test_it_finds_the_directors_other_pages_accessible(
             ("import-pupils", "/scholen/import/"),
             ("consent-file", f"/toestemming/leerling/{pupil_a.pk}/dossier/"),
             ("consent-file-gezag", f"/toestemming/leerling/{pupil_a.pk}/dossier/gezag/"),
+            ("school-takedowns", "/toestemming/dekking/vlindertuin/verwijderen/"),
         ],
     )
 

@@ -81,6 +81,7 @@ ROUTE_KWARGS = {
     "consent:takedown_done": lambda c: {"pk": c["takedown"].pk},
     "consent:coverage": lambda c: {"code": c["school"].code},
     "consent:remind": lambda c: {"code": c["school"].code},
+    "consent:school_takedowns": lambda c: {"code": c["school"].code},
     "consent:review_round": lambda c: {"code": c["school"].code},
     "consent:record": lambda c: {"pk": c["pupil"].pk},
     "consent:pupil_search": lambda c: {"code": c["school"].code},

@@ -325,6 +325,7 @@ CASES = [
             ("consent:coverage", GET),
             ("consent:coverage_export", GET),
             ("consent:coverage_export_xlsx", GET),
+            ("consent:school_takedowns", GET),
             ("consent:pupil_search", ("GET", "POST")),
             ("policy:confirmation_list", GET),
             ("policy:confirmation_csv", GET),

@@ -217,6 +217,10 @@ ACCESS = {
         _school_a,
         staff_only("director", "board", "privacy_officer"),
     ),
+    "consent:school_takedowns": (
+        _school_a,
+        staff_only("director", "board", "privacy_officer"),
+    ),
     # GET is the preview (how many parents, why not the others); POST sends.
     "consent:remind": (_school_a, staff_only("director", "board")),
     "consent:review_round": (
