@@ -106,8 +106,16 @@ def _header_and_lines(headers: Sequence[str], lines: Iterable[str]) -> str:
     return out.getvalue() + "".join([line + "\r\n" for line in lines])
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) -> bytes:
-    """The table as one worksheet. Text cells are formula-safe as in the CSV."""
+# The workbook's author in its document properties (Excel's "Auteur"): the portal, never
+# a person, and not openpyxl, which writes itself there unless told otherwise.
+XLSX_CREATOR = "OPO Portal"
+
+
+def xlsx_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence], *, title: str, document_title: str = ""
+) -> bytes:
+    """The table as one worksheet named `title`; `document_title` is the file's title in its
+    document properties. Text cells are formula-safe as in the CSV."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -116,6 +124,8 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) 
         return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     workbook = Workbook(write_only=True)
+    workbook.properties.creator = XLSX_CREATOR
+    workbook.properties.title = _storable(document_title) or None
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(safe_row([str(h) for h in headers]))
     for row in rows:
@@ -145,7 +155,13 @@ def csv_text_response(filename: str, text: str | bytes) -> HttpResponse:
 
 
 def xlsx_response(
-    filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, title: str
+    filename: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    title: str,
+    document_title: str = "",
 ) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(headers, rows, title=title), content_type=XLSX_TYPE)
+    data = xlsx_bytes(headers, rows, title=title, document_title=document_title)
+    response = HttpResponse(data, content_type=XLSX_TYPE)
     return _attachment(response, filename)

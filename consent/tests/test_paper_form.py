@@ -1,5 +1,6 @@
 """A whole paper form (or phone call) in one submit, reachable from coverage and the pupil."""
 
+import datetime
 import re
 
 from django.urls import reverse
@@ -147,3 +148,27 @@ def test_a_correction_published_meanwhile_keeps_the_paper_answer(
 
 def _ticked(page: str, name: str, value: str) -> bool:
     return re.search(rf'name="{name}" value="{value}"[^>]*checked', page) is not None
+
+
+def test_it_says_on_the_form_that_a_safeguarded_pupil_is_never_shown(login, director_a, pupil_a):
+    # A "ja" typed in from paper changes nothing for such a pupil: the form must say so,
+    # or the director takes it for permission.
+    pupil_a.not_in_picture = True
+    pupil_a.save()
+    html = login(director_a).get(reverse("consent:record", args=[pupil_a.pk])).content.decode()
+    assert (
+        "De school heeft afgesproken dat Sem Bakker nooit in beeld komt: wat de ouder ook "
+        "antwoordt, er wordt niets van Sem Bakker gepubliceerd."
+    ) in html
+
+
+def test_it_says_on_the_form_that_the_pupil_left_the_school(login, director_a, pupil_a):
+    pupil_a.left_on = datetime.date(2026, 7, 10)
+    pupil_a.save()
+    html = login(director_a).get(reverse("consent:record", args=[pupil_a.pk])).content.decode()
+    assert "Sem Bakker heeft de school verlaten op 10 juli 2026." in html
+
+
+def test_it_adds_no_such_notice_for_a_pupil_at_school(login, director_a, pupil_a):
+    html = login(director_a).get(reverse("consent:record", args=[pupil_a.pk])).content.decode()
+    assert "nooit in beeld" not in html and "verlaten op" not in html

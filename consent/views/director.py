@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -47,7 +48,7 @@ from schools.access import (
     require_role,
 )
 from schools.importer import NEXT_YEAR_MONTHS, school_year_for
-from schools.models import Group, StaffMembership
+from schools.models import Group, Pupil, StaffMembership
 from schools.search import paged_schools, search_text
 from schools.tabular import csv_text_response, xlsx_response
 
@@ -134,7 +135,30 @@ def coverage_export(request, code):
 def coverage_export_xlsx(request, code):
     school = get_school_for_director(request.user, code)
     headers, rows = coverage_table(school)
-    return xlsx_response(_export_name(school, "xlsx"), headers, rows, title=_("Consent"))
+    years = _group_years(school)
+    document_title = _(
+        "Consent status of %(school)s, %(date)s; groups of school year %(years)s"
+    ) % {
+        "school": school.name,
+        "date": date_format(timezone.localdate(), "j F Y"),
+        "years": ", ".join(years),
+    }
+    sheet = _("Consent %(year)s") % {"year": years[0]} if len(years) == 1 else _("Consent")
+    return xlsx_response(
+        _export_name(school, "xlsx"), headers, rows, title=sheet, document_title=document_title
+    )
+
+
+def _group_years(school) -> list[str]:
+    """The school years of the groups the school's pupils are in now: until this year's
+    first pupil list they are last year's (as the coverage page says). One query."""
+    years = (
+        Group.objects.filter(pupils__in=Pupil.objects.current().filter(school=school))
+        .order_by("school_year")
+        .values_list("school_year", flat=True)
+        .distinct()
+    )
+    return list(years) or [current_school_year(timezone.localdate())]
 
 
 # --- Reminders: preview, confirm, report ---------------------------------------------

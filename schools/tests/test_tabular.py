@@ -6,10 +6,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from conftest import SCHOOL_YEAR
 from consent.tests.helpers import decide
 from monitoring.tests.helpers import make_flag, make_post, make_source
 from schools.csv_safety import safe_cell
@@ -23,6 +26,7 @@ from schools.tabular import (
 )
 
 BOM = b"\xef\xbb\xbf"
+PROPERTY_NAMES = ("creator", "lastModifiedBy", "title", "subject", "description", "keywords")
 
 
 def read_like_dutch_excel(response) -> list[list[str]]:
@@ -150,6 +154,40 @@ def test_it_exports_coverage_as_xlsx(login, director_a, pupil_a):
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "School" and rows[0][7] == "Status"
     assert len(rows) == 1 + 6 * 3
+
+
+def test_it_names_no_library_as_the_author_of_an_xlsx():
+    # openpyxl writes itself as the creator: Excel's "Auteur" then read "openpyxl".
+    data = xlsx_bytes(["Naam"], [["Sem"]], title="Toestemming", document_title="Een lijst")
+    properties = load_workbook(io.BytesIO(data)).properties
+    assert properties.creator == "OPO Portal"
+    assert properties.lastModifiedBy is None
+    assert properties.title == "Een lijst"
+
+
+def test_it_says_school_date_and_school_year_in_the_coverage_xlsx(login, director_a, pupil_a):
+    url = reverse("consent:coverage_export_xlsx", args=["vlindertuin"])
+    workbook = load_workbook(io.BytesIO(login(director_a).get(url).content))
+    properties = workbook.properties
+    today = timezone.localdate()
+    assert properties.title == (
+        f"Stand van de toestemming, OBS De Vlindertuin, {date_format(today, 'j F Y')}; "
+        f"groepen van schooljaar {SCHOOL_YEAR}"
+    )
+    assert workbook.active.title == f"Toestemming {SCHOOL_YEAR}"
+    written = " ".join(str(getattr(properties, name) or "") for name in PROPERTY_NAMES)
+    assert "openpyxl" not in written and director_a.email not in written
+
+
+def test_it_says_the_coverage_xlsx_holds_last_years_groups(login, director_a, pupil_a):
+    # before this year's first pupil list the pupils are still in last year's groups
+    start = int(SCHOOL_YEAR[:4]) - 1
+    pupil_a.group.school_year = f"{start}-{start + 1}"
+    pupil_a.group.save()
+    url = reverse("consent:coverage_export_xlsx", args=["vlindertuin"])
+    workbook = load_workbook(io.BytesIO(login(director_a).get(url).content))
+    assert workbook.properties.title.endswith(f"groepen van schooljaar {start}-{start + 1}")
+    assert workbook.active.title == f"Toestemming {start}-{start + 1}"
 
 
 def test_it_refuses_the_xlsx_to_another_schools_director(login, director_b, school_a):
