@@ -406,3 +406,33 @@ def test_a_pupil_who_loses_consent_after_the_takedown_is_still_warned_about(
 
     assert f"{pupil_a2.full_name} mag er niet meer op. Publiceer het zo niet" in page
     assert f"{pupil_a.full_name} mag er niet meer op. {TAKEN_OFFLINE}" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("note", "x" * 201, "niet meer dan 200 tekens bevat (het zijn er nu 201)"),
+        ("note", "sportdag\x00", "Null-tekens zijn niet toegestaan."),
+    ],
+)
+def test_a_refused_note_or_token_is_said_on_the_page(
+    login, teacher_a, pupil_a, field, value, message
+):
+    """A check refused for its note (pasted past the 200 characters, say) came back as
+    the same form with no word of why: the teacher pressed "Controleer" again and again."""
+    data = {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk], field: value}
+    response = login(teacher_a).post(reverse("consent:check_new"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and PublicationCheck.objects.count() == 0
+    assert message in html
+    assert re.search(rf'value="{pupil_a.pk}" checked', html)  # nothing the teacher chose is lost
+
+
+@pytest.mark.parametrize("token", ["x" * 33, "a\x00b", "<script>"])
+def test_a_token_the_form_did_not_make_is_no_token(login, teacher_a, pupil_a, token):
+    """The one-time token is a hidden field: an error in it refused the check with no
+    message on the page. A token the form did not make is taken as none: the check is made."""
+    data = {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk], "token": token}
+    response = login(teacher_a).post(reverse("consent:check_new"), data)
+    check = PublicationCheck.objects.get()
+    assert response.status_code == 302 and check.form_token == ""
