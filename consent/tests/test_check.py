@@ -226,6 +226,22 @@ def test_its_author_still_reads_it_when_teaching_another_group_of_the_school(
     assert login(teacher_a).get(reverse("consent:check", args=[check.pk])).status_code == 200
 
 
+def test_its_author_moved_to_another_group_is_told_why_it_cannot_be_adjusted(
+    login, teacher_a, pupil_a, group_a2
+):
+    """Moved to another group, the teacher still reads the check but reaches its pupils
+    no more: marking one blurred said only "Niet toegestaan."."""
+    check = _check_by(teacher_a, pupil_a)
+    StaffMembership.objects.get(user=teacher_a).groups.set([group_a2])
+    url = reverse("consent:check_adjust", args=[check.pk])
+    response = login(teacher_a).post(url, {f"a-{pupil_a.pk}": "unrecognisable"})
+    assert response.status_code == 400 and PublicationCheck.objects.count() == 1
+    assert (
+        "U kunt deze controle niet meer aanpassen: niet elke leerling erin zit nog in uw"
+        " groepen. Er is niets opgeslagen." in response.content.decode()
+    )
+
+
 def test_it_shows_the_verdict_with_symbol(login, teacher_a, parent_a, pupil_a):
     decide(pupil_a, parent_a, "website", "photo", True)
     client = login(teacher_a)
