@@ -1,3 +1,4 @@
+import re
 import uuid
 from collections.abc import Callable
 
@@ -295,6 +296,19 @@ class PurposeChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=Purpose.objects.filter(active=True), **kwargs)
 
 
+FORM_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+class FormTokenField(forms.CharField):
+    """A token that is not one the form made (uuid4 hex) is no token: the form is then
+    taken as sent once. Refusing it would refuse the form with an error in a hidden field,
+    which no page shows."""
+
+    def clean(self, value) -> str:
+        token = self.to_python(value)
+        return token if FORM_TOKEN.fullmatch(token) else ""
+
+
 class CheckForm(forms.Form):
     purpose = PurposeChoiceField(
         label=_("Channel"),
@@ -320,7 +334,7 @@ class CheckForm(forms.Form):
     )
 
     # new with every page: a double click or Back and send again is one check
-    token = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    token = FormTokenField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)

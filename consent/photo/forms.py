@@ -15,6 +15,18 @@ class PupilChoiceField(RowsField):
         return pupil.staff_label(self.school_names.get(pupil.school_id, ""))
 
 
+class PostedBackIdField(forms.IntegerField):
+    """An id the page posts back in a hidden field: a value it did not make is no id (the
+    page then goes on as without it), never an error labelled with a field the teacher
+    cannot see."""
+
+    def clean(self, value) -> int | None:
+        try:
+            return super().clean(value)
+        except forms.ValidationError:
+            return None
+
+
 class PhotoForm(forms.Form):
     """One form for both steps; the browser keeps the file and posts it again."""
 
@@ -45,10 +57,10 @@ class PhotoForm(forms.Form):
     )
 
     # Step 2: the check made in step 1; who appears follows from the faces (FacesForm).
-    check = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    check = PostedBackIdField(required=False, widget=forms.HiddenInput)
     # The teacher's check before posting this photo belongs to (its page links here):
     # the first check of the photo replaces it, so the post stays one publication.
-    from_check = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    from_check = PostedBackIdField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)

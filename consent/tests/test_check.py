@@ -226,6 +226,22 @@ def test_its_author_still_reads_it_when_teaching_another_group_of_the_school(
     assert login(teacher_a).get(reverse("consent:check", args=[check.pk])).status_code == 200
 
 
+def test_its_author_moved_to_another_group_is_told_why_it_cannot_be_adjusted(
+    login, teacher_a, pupil_a, group_a2
+):
+    """Moved to another group, the teacher still reads the check but reaches its pupils
+    no more: marking one blurred said only "Niet toegestaan."."""
+    check = _check_by(teacher_a, pupil_a)
+    StaffMembership.objects.get(user=teacher_a).groups.set([group_a2])
+    url = reverse("consent:check_adjust", args=[check.pk])
+    response = login(teacher_a).post(url, {f"a-{pupil_a.pk}": "unrecognisable"})
+    assert response.status_code == 400 and PublicationCheck.objects.count() == 1
+    assert (
+        "U kunt deze controle niet meer aanpassen: niet elke leerling erin zit nog in uw"
+        " groepen. Er is niets opgeslagen." in response.content.decode()
+    )
+
+
 def test_it_shows_the_verdict_with_symbol(login, teacher_a, parent_a, pupil_a):
     decide(pupil_a, parent_a, "website", "photo", True)
     client = login(teacher_a)
@@ -406,3 +422,33 @@ def test_a_pupil_who_loses_consent_after_the_takedown_is_still_warned_about(
 
     assert f"{pupil_a2.full_name} mag er niet meer op. Publiceer het zo niet" in page
     assert f"{pupil_a.full_name} mag er niet meer op. {TAKEN_OFFLINE}" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("note", "x" * 201, "niet meer dan 200 tekens bevat (het zijn er nu 201)"),
+        ("note", "sportdag\x00", "Null-tekens zijn niet toegestaan."),
+    ],
+)
+def test_a_refused_note_or_token_is_said_on_the_page(
+    login, teacher_a, pupil_a, field, value, message
+):
+    """A check refused for its note (pasted past the 200 characters, say) came back as
+    the same form with no word of why: the teacher pressed "Controleer" again and again."""
+    data = {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk], field: value}
+    response = login(teacher_a).post(reverse("consent:check_new"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and PublicationCheck.objects.count() == 0
+    assert message in html
+    assert re.search(rf'value="{pupil_a.pk}" checked', html)  # nothing the teacher chose is lost
+
+
+@pytest.mark.parametrize("token", ["x" * 33, "a\x00b", "<script>"])
+def test_a_token_the_form_did_not_make_is_no_token(login, teacher_a, pupil_a, token):
+    """The one-time token is a hidden field: an error in it refused the check with no
+    message on the page. A token the form did not make is taken as none: the check is made."""
+    data = {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk], "token": token}
+    response = login(teacher_a).post(reverse("consent:check_new"), data)
+    check = PublicationCheck.objects.get()
+    assert response.status_code == 302 and check.form_token == ""

@@ -362,3 +362,20 @@ def test_it_allows_a_photo_when_every_pupil_has_consent(login, teacher_a, parent
     assert response.status_code == 200
     assert PublicationCheck.objects.get().allowed is True
     assert "✔" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["check", "from_check"])
+def test_a_check_id_it_did_not_post_is_no_check_and_never_an_english_label(
+    login, teacher_a, pupil_a, settings, field
+):
+    """The page posts the check back in hidden fields. A value it did not make refused the
+    step with "Check: Voer een geheel getal in." ("From check: …"), labels in English
+    of fields the teacher never sees. It is no check: the download asks for the check
+    again, as without one."""
+    settings.LANGUAGE_CODE = "nl"
+    ticked = {"pupils": [pupil_a.pk], field: "abc"}
+    response = post(login(teacher_a), testkit.camera_jpeg(), "download", **ticked)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Klik opnieuw op “Controleer en toon de foto” voordat u downloadt." in html
+    assert "Voer een geheel getal in" not in html and "Check</a>" not in html

@@ -448,11 +448,24 @@ def check_adjust(request, pk):
         except CheckAdjustedAlready as already:
             messages.info(request, already.message)
             return redirect("consent:check", pk=already.newer.pk)
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, getattr(error, "messages", [_("Not allowed.")])[0])
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        except PermissionDenied:
+            form.add_error(None, _adjust_refused(request.user, check))
         else:
             return redirect("consent:check", pk=newer.pk)
     return _check_page(request, check, form, status=400)
+
+
+def _adjust_refused(user, check) -> str:
+    """Why the check's own maker may not adjust it: they still read it while they work
+    at its school, but moved to another group they no longer reach its pupils."""
+    if check.checked_by_id != user.pk:
+        return _("Not allowed.")
+    return _(
+        "You can no longer adjust this check: not every pupil in it is in your groups any "
+        "more. Nothing was saved."
+    )
 
 
 @require_safe
