@@ -1,5 +1,6 @@
 """The parent's page per child: decide, withdraw, history; other families' children are 404."""
 
+import datetime
 import re
 
 import pytest
@@ -351,3 +352,31 @@ def test_it_refuses_an_unknown_withdraw_target_and_changes_nothing(
     assert response.status_code == 302
     assert ConsentEvent.objects.count() == 1
     assert state_of(pupil_a, "website", "photo") == State.GRANTED
+
+
+def test_it_does_not_tell_a_parent_without_gezag_that_they_choose(
+    login, stepparent, parent_a, pupil_a
+):
+    text = html_text(login(stepparent).get(page(pupil_a)))
+    assert "Per kanaal kiest u" not in text
+    assert "U kunt een ja altijd weer intrekken" not in text
+    assert "de ouders met gezag" in text
+
+
+def test_it_still_tells_a_parent_with_gezag_that_they_choose(login, parent_a, pupil_a):
+    text = html_text(login(parent_a).get(page(pupil_a)))
+    assert "Per kanaal kiest u ja of nee" in text
+
+
+def test_it_does_not_ask_a_parent_without_gezag_of_a_child_who_left_to_answer_no(
+    login, stepparent, pupil_a
+):
+    pupil_a.left_on = datetime.date(2026, 7, 10)
+    pupil_a.save(update_fields=["left_on"])
+    text = html_text(login(stepparent).get(page(pupil_a)))
+    assert "als u nee antwoordt" not in text
+    assert "als een ouder met gezag nee antwoordt" in text
+
+
+def html_text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())

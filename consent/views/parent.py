@@ -292,6 +292,8 @@ def my_data(request):
     context["may_change_reminders"] = "parent" in roles_of(request.user)
     # from the guardianships the page reads anyway: no query of its own
     context["gets_reminders"] = gets_reminders(context["guardianships"])
+    # a parent without gezag over any child is not told they change choices themselves
+    context["decides_for_a_child"] = any(g.has_parental_authority for g in context["guardianships"])
     return render(request, "consent/my_data.html", context)
 
 
