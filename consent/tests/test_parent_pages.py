@@ -380,3 +380,22 @@ def test_it_does_not_ask_a_parent_without_gezag_of_a_child_who_left_to_answer_no
 
 def html_text(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_it_does_not_tell_a_parent_without_gezag_on_the_list_that_they_decide(
+    login, stepparent, pupil_a
+):
+    pupil_a.left_on = datetime.date(2026, 7, 10)
+    pupil_a.save(update_fields=["left_on"])
+    text = html_text(login(stepparent).get(reverse("consent:my_children")))
+    assert "U beslist per kanaal" not in text
+    assert "U kunt de toestemming hier nog intrekken" not in text
+    assert "zolang de toestemming van een ouder met gezag geldt" in text
+
+
+def test_it_tells_a_parent_with_gezag_on_the_list_that_they_decide(login, parent_a, pupil_a):
+    pupil_a.left_on = datetime.date(2026, 7, 10)
+    pupil_a.save(update_fields=["left_on"])
+    text = html_text(login(parent_a).get(reverse("consent:my_children")))
+    assert "U beslist per kanaal" in text
+    assert "U kunt de toestemming hier nog intrekken" in text

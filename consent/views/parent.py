@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,14 +34,24 @@ from consent.services import (
 )
 from opo_portal.sql import prepared
 from schools.access import children_of, fetch_rows, get_child_for_parent, roles_of
-from schools.models import Pupil, StaffMembership
+from schools.models import Guardianship, Pupil, StaffMembership
 
 
 @require_safe
 @login_required
 def my_children(request):
-    children = children_of(request.user).select_related("school", "group")
-    return render(request, "consent/my_children.html", {"children": children})
+    # whether the user holds gezag over each child, in the same query: a parent without
+    # it is not told they decide (consent:child gives them no form)
+    own_gezag = Guardianship.objects.filter(
+        pupil=OuterRef("pk"), user=request.user, has_parental_authority=True
+    )
+    children = list(
+        children_of(request.user)
+        .select_related("school", "group")
+        .annotate(decides=Exists(own_gezag))
+    )
+    context = {"children": children, "decides": any(child.decides for child in children)}
+    return render(request, "consent/my_children.html", context)
 
 
 REVIEW_ROUND_FIELDS = ["id", "school_id", "school_year", "opened_at", "opened_by_id"]
