@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +18,10 @@ from django.views.decorators.http import require_POST, require_safe
 from consent.access import get_child_and_holders
 from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
 from consent.history import child_events
-from consent.models import MediaType, ReviewConfirmation, ReviewRound
+from consent.models import MediaType, ReviewRound
 from consent.recipients import gets_reminders, holds_gezag_over
 from consent.reminder_stop import reminders_resume, reminders_stop
-from consent.reports import personal_data, readable_personal_data
+from consent.reports import children_for_parent, personal_data, readable_personal_data
 from consent.rules import State, child_purpose_infos, consent_table, purposes_for_parent
 from consent.services import (
     consent_decide,
@@ -33,43 +32,16 @@ from consent.services import (
     review_confirm_unchanged,
 )
 from opo_portal.sql import prepared
-from schools.access import children_of, fetch_rows, get_child_for_parent, roles_of
-from schools.models import Guardianship, Pupil, StaffMembership
+from schools.access import fetch_rows, get_child_for_parent, roles_of
+from schools.models import Pupil, StaffMembership
 
 
 @require_safe
 @login_required
 def my_children(request):
-    children = _children_for_list(request.user)
+    children = children_for_parent(request.user, year=current_school_year(timezone.localdate()))
     context = {"children": children, "decides": any(child.decides for child in children)}
     return render(request, "consent/my_children.html", context)
-
-
-def _children_for_list(user) -> list[Pupil]:
-    """The parent's children, in one query, each with `decides` (the user holds gezag: a
-    parent without it is not told they decide) and `review_year` (the school year whose
-    review round asks the user to look at this child's choices, the page the review e-mail
-    links to; None when there is none or the user confirmed it)."""
-    year = current_school_year(timezone.localdate())
-    own_gezag = Guardianship.objects.filter(
-        pupil=OuterRef("pk"), user=user, has_parental_authority=True
-    )
-    confirmed = ReviewConfirmation.objects.filter(
-        review_round=OuterRef("pk"), user=user, pupil=OuterRef(OuterRef("pk"))
-    )
-    review_waiting = ReviewRound.objects.filter(
-        school=OuterRef("school_id"), school_year=year
-    ).filter(~Exists(confirmed))
-    children = list(
-        children_of(user)
-        .select_related("school", "group")
-        .annotate(decides=Exists(own_gezag), review_waiting=Exists(review_waiting))
-    )
-    for child in children:
-        # a child who left is not asked about in the yearly review (as on consent:child)
-        due = child.decides and child.review_waiting and child.left_on is None
-        child.review_year = year if due else None
-    return children
 
 
 REVIEW_ROUND_FIELDS = ["id", "school_id", "school_year", "opened_at", "opened_by_id"]
