@@ -30,8 +30,9 @@ from accounts.languages import language_remember
 from accounts.middleware import form_page
 from accounts.roles import home_url_name, requires_mfa
 from accounts.security_middleware import SEEN, seconds_left
-from consent.reports import review_round_due
-from schools.access import children_of, require_role, taught_groups, teaching_year
+from consent.reports import children_for_parent, review_round_due
+from consent.services import current_school_year
+from schools.access import require_role, taught_groups, teaching_year
 from schools.models import School, StaffMembership
 from schools.staffing import has_groups_of, staffing_years, untaught_group_count
 
@@ -98,7 +99,8 @@ def language_set(request):
 @require_safe
 @login_required
 def home_parent(request):
-    children = children_of(request.user).select_related("school", "group")
+    year = current_school_year(timezone.localdate())
+    children = children_for_parent(request.user, year=year)
     return render(request, "accounts/home_parent.html", {"children": children})
 
 

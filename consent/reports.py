@@ -35,6 +35,7 @@ from consent.models import (
 from consent.reminder_stop import reminder_opt_out
 from consent.rules import Key, PurposeInfo, State, answers_state, latest_answers, purpose_infos
 from opo_portal import sql
+from schools.access import children_of
 from schools.models import Group, Guardianship, Pupil, School
 from schools.tabular import csv_bytes_of_lines, csv_piece, csv_text_of_lines
 
@@ -769,6 +770,32 @@ def schools_to_ask(guardianships) -> list:
     carry their pupils' schools."""
     schools = {g.pupil.school_id: g.pupil.school for g in guardianships}
     return sorted(schools.values(), key=lambda school: school.name)
+
+
+def children_for_parent(user, *, year: str) -> list[Pupil]:
+    """The parent's children for their home and "Toestemming", in one query, each with
+    `decides` (the user holds gezag: a parent without it is not told they decide) and
+    `review_year` (`year` when that school year's review round asks the user to look at
+    this child's choices, as the review e-mail does; None when there is no round, the user
+    confirmed it, holds no gezag or the child left)."""
+    own_gezag = Guardianship.objects.filter(
+        pupil=OuterRef("pk"), user=user, has_parental_authority=True
+    )
+    confirmed = ReviewConfirmation.objects.filter(
+        review_round=OuterRef("pk"), user=user, pupil=OuterRef(OuterRef("pk"))
+    )
+    waiting = ReviewRound.objects.filter(school=OuterRef("school_id"), school_year=year).filter(
+        ~Exists(confirmed)
+    )
+    children = list(
+        children_of(user)
+        .select_related("school", "group")
+        .annotate(decides=Exists(own_gezag), review_waiting=Exists(waiting))
+    )
+    for child in children:
+        due = child.decides and child.review_waiting and child.left_on is None
+        child.review_year = year if due else None
+    return children
 
 
 def review_round_due(year: str) -> ExpressionWrapper:

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -201,3 +202,20 @@ def test_after_the_link_is_removed_the_download_lists_own_decisions_naming_no_ch
 
 def test_a_linked_parent_has_no_child_no_longer_linked(login, history, parent_a):
     assert download(login(parent_a))["children_no_longer_linked"] == []
+
+
+def test_it_does_not_tell_a_parent_without_gezag_they_change_choices_themselves(login, pupil_a):
+    stepparent = make_user("stief@example.org", full_name="Stiefouder")
+    Guardianship.objects.create(user=stepparent, pupil=pupil_a, has_parental_authority=False)
+    text = _text(login(stepparent).get(reverse("consent:my_data")))
+    assert "wijzigt u zelf" not in text
+    assert "maken de ouders met gezag" in text
+
+
+def test_it_tells_a_parent_with_gezag_they_change_choices_themselves(login, parent_a, pupil_a):
+    text = _text(login(parent_a).get(reverse("consent:my_data")))
+    assert "Uw keuzes over foto's, film en geluid wijzigt u zelf" in text
+
+
+def _text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())

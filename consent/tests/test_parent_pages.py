@@ -1,5 +1,6 @@
 """The parent's page per child: decide, withdraw, history; other families' children are 404."""
 
+import datetime
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils.html import escape
 from conftest import make_user
 from consent.models import ConsentEvent, Purpose, PurposeVersion
 from consent.rules import State
-from consent.services import purpose_create, purpose_version_publish
+from consent.services import purpose_create, purpose_version_publish, review_round_open
 from consent.tests.helpers import decide, purpose, state_of
 from schools.models import Guardianship
 
@@ -351,3 +352,91 @@ def test_it_refuses_an_unknown_withdraw_target_and_changes_nothing(
     assert response.status_code == 302
     assert ConsentEvent.objects.count() == 1
     assert state_of(pupil_a, "website", "photo") == State.GRANTED
+
+
+def test_it_does_not_tell_a_parent_without_gezag_that_they_choose(
+    login, stepparent, parent_a, pupil_a
+):
+    text = html_text(login(stepparent).get(page(pupil_a)))
+    assert "Per kanaal kiest u" not in text
+    assert "U kunt een ja altijd weer intrekken" not in text
+    assert "de ouders met gezag" in text
+
+
+def test_it_still_tells_a_parent_with_gezag_that_they_choose(login, parent_a, pupil_a):
+    text = html_text(login(parent_a).get(page(pupil_a)))
+    assert "Per kanaal kiest u ja of nee" in text
+
+
+def test_it_does_not_ask_a_parent_without_gezag_of_a_child_who_left_to_answer_no(
+    login, stepparent, pupil_a
+):
+    pupil_a.left_on = datetime.date(2026, 7, 10)
+    pupil_a.save(update_fields=["left_on"])
+    text = html_text(login(stepparent).get(page(pupil_a)))
+    assert "als u nee antwoordt" not in text
+    assert "als een ouder met gezag nee antwoordt" in text
+
+
+def html_text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_it_does_not_tell_a_parent_without_gezag_on_the_list_that_they_decide(
+    login, stepparent, pupil_a
+):
+    pupil_a.left_on = datetime.date(2026, 7, 10)
+    pupil_a.save(update_fields=["left_on"])
+    text = html_text(login(stepparent).get(reverse("consent:my_children")))
+    assert "U beslist per kanaal" not in text
+    assert "U kunt de toestemming hier nog intrekken" not in text
+    assert "zolang de toestemming van een ouder met gezag geldt" in text
+
+
+def test_it_tells_a_parent_with_gezag_on_the_list_that_they_decide(login, parent_a, pupil_a):
+    pupil_a.left_on = datetime.date(2026, 7, 10)
+    pupil_a.save(update_fields=["left_on"])
+    text = html_text(login(parent_a).get(reverse("consent:my_children")))
+    assert "U beslist per kanaal" in text
+    assert "U kunt de toestemming hier nog intrekken" in text
+
+
+def test_it_says_on_the_list_which_child_awaits_the_yearly_review(
+    login, parent_a, pupil_a, director_a
+):
+    # the review e-mail links to this list: it says where the one click is
+    review_round_open(school=pupil_a.school, user=director_a)
+    client = login(parent_a)
+    assert REVIEW_DUE in html_text(client.get(reverse("consent:my_children")))
+    client.post(reverse("consent:review_unchanged", args=[pupil_a.pk]))
+    assert REVIEW_DUE not in html_text(client.get(reverse("consent:my_children")))
+
+
+def test_it_asks_no_review_on_the_list_of_a_parent_without_gezag(
+    login, stepparent, pupil_a, director_a
+):
+    review_round_open(school=pupil_a.school, user=director_a)
+    assert REVIEW_DUE not in html_text(login(stepparent).get(reverse("consent:my_children")))
+
+
+def test_it_asks_no_review_on_the_list_before_the_school_opens_it(login, parent_a, pupil_a):
+    assert REVIEW_DUE not in html_text(login(parent_a).get(reverse("consent:my_children")))
+
+
+REVIEW_DUE = "Kijk de keuzes voor Sem na voor"
+
+
+def test_it_lists_children_with_gezag_and_review_in_one_query(
+    login, parent_a, pupil_a, pupil_b, director_a, django_assert_num_queries
+):
+    Guardianship.objects.create(user=parent_a, pupil=pupil_b, has_parental_authority=False)
+    review_round_open(school=pupil_a.school, user=director_a)
+    client = login(parent_a)
+    client.get(reverse("consent:my_children"))  # session and user into the cache
+    # 1 the user, 2 their staff memberships (the menu), 3 the children with their school
+    # and group, gezag and waiting review round (subqueries, no query per child)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("consent:my_children"))
+    text = html_text(response)
+    assert REVIEW_DUE in text
+    assert "Kijk de keuzes voor Bram" not in text  # no gezag over Bram

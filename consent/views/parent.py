@@ -21,7 +21,7 @@ from consent.history import child_events
 from consent.models import MediaType, ReviewRound
 from consent.recipients import gets_reminders, holds_gezag_over
 from consent.reminder_stop import reminders_resume, reminders_stop
-from consent.reports import personal_data, readable_personal_data
+from consent.reports import children_for_parent, personal_data, readable_personal_data
 from consent.rules import State, child_purpose_infos, consent_table, purposes_for_parent
 from consent.services import (
     consent_decide,
@@ -32,15 +32,16 @@ from consent.services import (
     review_confirm_unchanged,
 )
 from opo_portal.sql import prepared
-from schools.access import children_of, fetch_rows, get_child_for_parent, roles_of
+from schools.access import fetch_rows, get_child_for_parent, roles_of
 from schools.models import Pupil, StaffMembership
 
 
 @require_safe
 @login_required
 def my_children(request):
-    children = children_of(request.user).select_related("school", "group")
-    return render(request, "consent/my_children.html", {"children": children})
+    children = children_for_parent(request.user, year=current_school_year(timezone.localdate()))
+    context = {"children": children, "decides": any(child.decides for child in children)}
+    return render(request, "consent/my_children.html", context)
 
 
 REVIEW_ROUND_FIELDS = ["id", "school_id", "school_year", "opened_at", "opened_by_id"]
@@ -292,6 +293,8 @@ def my_data(request):
     context["may_change_reminders"] = "parent" in roles_of(request.user)
     # from the guardianships the page reads anyway: no query of its own
     context["gets_reminders"] = gets_reminders(context["guardianships"])
+    # a parent without gezag over any child is not told they change choices themselves
+    context["decides_for_a_child"] = any(g.has_parental_authority for g in context["guardianships"])
     return render(request, "consent/my_data.html", context)
 
 
