@@ -371,3 +371,13 @@ def test_manage_py_says_when_the_env_file_beside_it_is_not_loaded(tmp_path):
 def test_manage_py_is_silent_without_an_env_file_to_load(env_file, env, tmp_path):
     result = _manage_py_beside(env_file, tmp_path, **env)
     assert result.returncode == 0 and result.stderr == ""
+
+
+def test_manage_py_says_it_when_the_env_file_is_not_utf8(tmp_path):
+    """A .env saved in Latin-1 (a password with 'é') was a UnicodeDecodeError traceback from
+    every manage.py command without .env loaded; one the user cannot read (mode 600, owned
+    by opo, run by a colleague) a PermissionError traceback."""
+    (tmp_path / ".env").write_bytes(b"SECRET_KEY=caf\xe9\nDATABASE_URL=postgres://x@h/db\n")
+    result = _manage_py_beside(None, tmp_path)
+    assert result.returncode == 0
+    assert result.stderr.strip() == UNLOADED_ENV_MESSAGE
