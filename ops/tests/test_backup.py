@@ -54,3 +54,30 @@ def test_it_keeps_the_newest_keep_dumps(tmp_path):
     made = Path(result.stdout.strip())
     assert made.parent == directory and made.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in directory.iterdir()) == ["opo-20261202T021700Z.dump", made.name]
+
+
+def restore(dump: Path, target: str):
+    return subprocess.run(
+        [str(REPO / "deploy" / "restore"), str(dump), target], capture_output=True, text=True
+    )
+
+
+def url_of(connection) -> str:
+    """The test database (migrated, so not empty) as a postgres:// URL."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_it_refuses_to_restore_into_a_database_that_has_tables(tmp_path):
+    # pg_restore stopped at its first object with "function consent_event_append_only
+    # already exists": a second try after a failed one, or the live database named by mistake.
+    from django.db import connection
+
+    require_service("DATABASE_URL")
+    dump = tmp_path / "opo-20261201T021700Z.dump"
+    dump.write_bytes(b"not read: the target is refused first")
+    result = restore(dump, url_of(connection))
+    assert result.returncode == 2
+    assert result.stderr.startswith("deploy/restore: the target database is not empty (")
