@@ -378,7 +378,9 @@ MONITORING_HTTP_TOTAL_SECONDS = env_int("MONITORING_HTTP_TOTAL_SECONDS", 60, min
 # Host names or addresses the fetcher may reach although they are loopback/private/link-local
 # (tests, intranet feeds). Empty in production; `check --deploy` warns when set with DEBUG off.
 MONITORING_ALLOW_PRIVATE_HOSTS = env_list("MONITORING_ALLOW_PRIVATE_HOSTS")
-MONITORING_MAX_RESPONSE_BYTES = env_int("MONITORING_MAX_RESPONSE_BYTES", 5 * 1024 * 1024)
+MONITORING_MAX_RESPONSE_BYTES = env_int(
+    "MONITORING_MAX_RESPONSE_BYTES", 5 * 1024 * 1024, minimum=1024
+)
 # After this many failed runs in a row the board is e-mailed, once.
 MONITORING_FAILURE_NOTIFY_AFTER = env_int("MONITORING_FAILURE_NOTIFY_AFTER", 5, minimum=1)
 MONITORING_UNFLAGGED_RETENTION_DAYS = 30

@@ -57,6 +57,12 @@ BAD_CONFIGURATIONS = [
     ),
     ({"DEBUG": "maybe"}, "DEBUG must be a boolean (true/false), got 'maybe'"),
     ({"PHOTO_MAX_SIDE": "big"}, "PHOTO_MAX_SIDE must be a whole number, got 'big'"),
+    # No floor: 0 (or -5) was accepted, and every feed then failed as "response larger
+    # than 0 bytes" until the board was e-mailed about each source.
+    (
+        {"MONITORING_MAX_RESPONSE_BYTES": "0"},
+        "MONITORING_MAX_RESPONSE_BYTES must be at least 1024, got 0",
+    ),
     (
         {"EMAIL_URL": "smtp://mail.example:abc"},
         "EMAIL_URL has a port that is not a number from 0 to 65535",
