@@ -22,6 +22,7 @@ from opo_portal.env import (
     env_origins,
     env_redis_url,
     env_sender,
+    env_static_root,
     env_str,
     env_url,
     secret_key_for_production,
@@ -483,7 +484,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT = env_static_root("STATIC_ROOT", VAR_DIR / "static", BASE_DIR)
 if not DEBUG:  # load balancers probe plain HTTP
     SECURE_REDIRECT_EXEMPT += [r"^health/ready$"]
 # ... and by a node's address, not the portal's name: probes skip the host check.

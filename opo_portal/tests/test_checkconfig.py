@@ -57,6 +57,13 @@ BAD_CONFIGURATIONS = [
     ),
     ({"DEBUG": "maybe"}, "DEBUG must be a boolean (true/false), got 'maybe'"),
     ({"PHOTO_MAX_SIDE": "big"}, "PHOTO_MAX_SIDE must be a whole number, got 'big'"),
+    # WhiteNoise serves every file of STATIC_ROOT: the clone's .env (with the secrets) too.
+    (
+        {"STATIC_ROOT": "."},
+        f"STATIC_ROOT must be a directory of its own for the collected static files, as in "
+        f"{ROOT / 'var' / 'static'}; '{ROOT}' holds the portal's code and .env, which it "
+        "would serve",
+    ),
     # No floor: 0 (or -5) was accepted, and every feed then failed as "response larger
     # than 0 bytes" until the board was e-mailed about each source.
     (
