@@ -8,11 +8,18 @@ from pathlib import Path
 def warn_of_an_env_file_not_loaded() -> None:
     """On the server a shell (or cron) without .env loaded ran commands on a new, empty
     SQLite file in var/, the development default: a traceback ("no such table") or, worse,
-    an answer about the wrong database. manage.py does not read .env itself; it says so."""
+    an answer about the wrong database. manage.py does not read .env itself; it says so.
+    Bytes, not text: a .env in another encoding (or unreadable to this user) was a traceback."""
     env_file = Path(__file__).resolve().parent / ".env"
     if os.environ.get("DATABASE_URL") or not env_file.is_file():
         return
-    if re.search(r"^\s*(export\s+)?DATABASE_URL=", env_file.read_text(), re.MULTILINE):
+    try:
+        names_database = re.search(
+            rb"^\s*(export\s+)?DATABASE_URL=", env_file.read_bytes(), re.MULTILINE
+        )
+    except OSError:  # mode 600 and owned by the portal's user: it may well name one
+        names_database = True
+    if names_database:
         print(
             "manage.py: DATABASE_URL is not set, so this command runs on the development "
             "database in var/ (SQLite), not on the one .env names; "

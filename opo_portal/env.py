@@ -2,6 +2,7 @@
 
 import os
 from email.utils import parseaddr
+from pathlib import Path
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -13,6 +14,23 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def env_static_root(name: str, default: Path, project: Path) -> Path:
+    """The directory collectstatic fills and WhiteNoise serves as /static/, every file in
+    it. Blank is the default (it was Path(""), the working directory: the clone under
+    run-prod, so /static/.env served the secrets); a relative path is taken in the clone;
+    the clone itself or a directory above it is refused."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    path = Path(os.path.normpath(project / raw))  # an absolute `raw` replaces `project`
+    if path == project or path in project.parents:
+        raise ImproperlyConfigured(
+            f"{name} must be a directory of its own for the collected static files, as in "
+            f"{default}; {str(path)!r} holds the portal's code and .env, which it would serve"
+        )
+    return path
 
 
 def env_bool(name: str, default: bool = False) -> bool:

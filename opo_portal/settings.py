@@ -22,6 +22,7 @@ from opo_portal.env import (
     env_origins,
     env_redis_url,
     env_sender,
+    env_static_root,
     env_str,
     env_url,
     secret_key_for_production,
@@ -378,7 +379,9 @@ MONITORING_HTTP_TOTAL_SECONDS = env_int("MONITORING_HTTP_TOTAL_SECONDS", 60, min
 # Host names or addresses the fetcher may reach although they are loopback/private/link-local
 # (tests, intranet feeds). Empty in production; `check --deploy` warns when set with DEBUG off.
 MONITORING_ALLOW_PRIVATE_HOSTS = env_list("MONITORING_ALLOW_PRIVATE_HOSTS")
-MONITORING_MAX_RESPONSE_BYTES = env_int("MONITORING_MAX_RESPONSE_BYTES", 5 * 1024 * 1024)
+MONITORING_MAX_RESPONSE_BYTES = env_int(
+    "MONITORING_MAX_RESPONSE_BYTES", 5 * 1024 * 1024, minimum=1024
+)
 # After this many failed runs in a row the board is e-mailed, once.
 MONITORING_FAILURE_NOTIFY_AFTER = env_int("MONITORING_FAILURE_NOTIFY_AFTER", 5, minimum=1)
 MONITORING_UNFLAGGED_RETENTION_DAYS = 30
@@ -481,7 +484,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT = env_static_root("STATIC_ROOT", VAR_DIR / "static", BASE_DIR)
 if not DEBUG:  # load balancers probe plain HTTP
     SECURE_REDIRECT_EXEMPT += [r"^health/ready$"]
 # ... and by a node's address, not the portal's name: probes skip the host check.

@@ -41,8 +41,9 @@ def record(part: str, at: float | None = None) -> None:
     """Note that `part` ("beat" or "worker") was alive at `at` (now by default)."""
     if not settings.REDIS_URL:
         return
-    # Kept a day: an absent key then means "never seen", an old one "stale since".
-    _redis().set(KEYS[part], str(at or time.time()), ex=86400)
+    # Kept without expiry (it was a day: a beat stopped for two was then "has never
+    # published its schedule"): an absent key means "never seen", an old one "stale since".
+    _redis().set(KEYS[part], str(at or time.time()))
 
 
 def last_seen(part: str) -> float | None:

@@ -214,3 +214,26 @@ def test_every_message_of_ours_says_log_in_as_the_portal_does(language):
                     if pattern.search(_shown(shown))
                 ]
     assert not mixed, "\n".join(mixed)
+
+
+# Words that are the same in Dutch.
+SAME_IN_DUTCH = {"Filter"}
+ADMIN_TRANSLATE_TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(['"])(.*?)\1""")
+
+
+def test_every_message_of_the_admins_templates_is_dutch():
+    """The admin is the IT partner's first page (README "Production", step 7). Django 5.2's
+    Dutch catalogue lacks a few of its messages: every admin page read the headers of the
+    menu's tables to a screen reader in English ("Model name", "Add link"), and the page
+    to add a user said "After you've created a user, …" in English."""
+    import django.contrib.admin
+
+    templates = Path(django.contrib.admin.__file__).parent / "templates"
+    english = set()
+    with translation.override("nl"):
+        for path in templates.rglob("*.html"):
+            for match in ADMIN_TRANSLATE_TAG.finditer(path.read_text(encoding="utf-8")):
+                msgid = match.group(2)
+                if msgid not in SAME_IN_DUTCH and translation.gettext(msgid) == msgid:
+                    english.add(f"{path.relative_to(templates)}: {msgid!r}")
+    assert not english, "no Dutch translation:\n" + "\n".join(sorted(english))

@@ -57,6 +57,19 @@ BAD_CONFIGURATIONS = [
     ),
     ({"DEBUG": "maybe"}, "DEBUG must be a boolean (true/false), got 'maybe'"),
     ({"PHOTO_MAX_SIDE": "big"}, "PHOTO_MAX_SIDE must be a whole number, got 'big'"),
+    # WhiteNoise serves every file of STATIC_ROOT: the clone's .env (with the secrets) too.
+    (
+        {"STATIC_ROOT": "."},
+        f"STATIC_ROOT must be a directory of its own for the collected static files, as in "
+        f"{ROOT / 'var' / 'static'}; '{ROOT}' holds the portal's code and .env, which it "
+        "would serve",
+    ),
+    # No floor: 0 (or -5) was accepted, and every feed then failed as "response larger
+    # than 0 bytes" until the board was e-mailed about each source.
+    (
+        {"MONITORING_MAX_RESPONSE_BYTES": "0"},
+        "MONITORING_MAX_RESPONSE_BYTES must be at least 1024, got 0",
+    ),
     (
         {"EMAIL_URL": "smtp://mail.example:abc"},
         "EMAIL_URL has a port that is not a number from 0 to 65535",
@@ -371,3 +384,13 @@ def test_manage_py_says_when_the_env_file_beside_it_is_not_loaded(tmp_path):
 def test_manage_py_is_silent_without_an_env_file_to_load(env_file, env, tmp_path):
     result = _manage_py_beside(env_file, tmp_path, **env)
     assert result.returncode == 0 and result.stderr == ""
+
+
+def test_manage_py_says_it_when_the_env_file_is_not_utf8(tmp_path):
+    """A .env saved in Latin-1 (a password with 'é') was a UnicodeDecodeError traceback from
+    every manage.py command without .env loaded; one the user cannot read (mode 600, owned
+    by opo, run by a colleague) a PermissionError traceback."""
+    (tmp_path / ".env").write_bytes(b"SECRET_KEY=caf\xe9\nDATABASE_URL=postgres://x@h/db\n")
+    result = _manage_py_beside(None, tmp_path)
+    assert result.returncode == 0
+    assert result.stderr.strip() == UNLOADED_ENV_MESSAGE

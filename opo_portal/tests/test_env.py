@@ -1,10 +1,11 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from opo_portal.env import env_bool, env_email, env_int, env_list, env_url
+from opo_portal.env import env_bool, env_email, env_int, env_list, env_static_root, env_url
 
 
 def test_it_reads_booleans(monkeypatch):
@@ -256,3 +257,25 @@ def test_env_example_loads_in_the_shell_as_the_readme_says(tmp_path):
     loaded = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
     assert sorted(set(re.findall(r"^([A-Z_]+)=", text, re.M)) - set(loaded)) == []
     assert loaded["DEFAULT_FROM_EMAIL"] == "OPO Portal <noreply@opo-borger-odoorn.nl>"
+
+
+PROJECT = Path("/srv/opo-portal")
+DEFAULT_STATIC = PROJECT / "var" / "static"
+
+
+@pytest.mark.parametrize("raw", ["", " ", "var/static"])
+def test_it_reads_a_blank_static_root_as_the_default_and_a_relative_one_in_the_clone(
+    monkeypatch, raw
+):
+    monkeypatch.setenv("STATIC_ROOT", raw)
+    assert env_static_root("STATIC_ROOT", DEFAULT_STATIC, PROJECT) == DEFAULT_STATIC
+
+
+@pytest.mark.parametrize("raw", [".", "/srv/opo-portal", "/srv/opo-portal/", "/srv", "/", ".."])
+def test_it_refuses_a_static_root_that_holds_the_code(monkeypatch, raw):
+    """STATIC_ROOT= (blank) was Path("") = the working directory, the clone under
+    run-prod: `release` collected into it and WhiteNoise served every file of the clone,
+    /static/.env (SECRET_KEY, the database's password) included."""
+    monkeypatch.setenv("STATIC_ROOT", raw)
+    with pytest.raises(ImproperlyConfigured, match="STATIC_ROOT must be a directory of its own"):
+        env_static_root("STATIC_ROOT", DEFAULT_STATIC, PROJECT)

@@ -99,6 +99,17 @@ def test_it_names_a_stale_beat(client, db, redis_health, settings):
 
 
 @pytest.mark.services
+@pytest.mark.parametrize("part", ["beat", "worker"])
+def test_it_remembers_when_a_part_was_last_seen_however_long_ago(db, redis_health, part):
+    """The sign of life expired after a day: a beat stopped for two days was then
+    "has never published its schedule" on the board's home, in /health/ready and in
+    `manage.py health`, as if it had never run."""
+    health.record(part, time.time() - 2 * 86400)
+    # Kept without expiry: an absent key means never seen, and only that.
+    assert health._redis().ttl(health.KEYS[part]) == -1
+
+
+@pytest.mark.services
 def test_it_names_a_worker_that_never_answered(db, redis_health, settings, monkeypatch):
     from opo_portal.celery import app
 
