@@ -139,3 +139,20 @@ def test_a_privacy_officer_who_directs_another_school_reaches_only_that_schools_
     )
     client = login(privacy_officer)
     assert client.post(reverse("consent:takedown_done", args=[task.pk])).status_code == 404
+
+
+def test_a_director_of_two_schools_reads_your_schools(
+    login, task, director_a, school_b, group_b1, pupil_b, parent_b
+):
+    StaffMembership.objects.create(
+        user=director_a, school=school_b, role=StaffMembership.Role.DIRECTOR
+    )
+    teacher_b = make_staff("juf.b@example.org", StaffMembership.Role.TEACHER, school_b, [group_b1])
+    decide(pupil_b, parent_b, "website", "photo", True)
+    publication_check_create(
+        user=teacher_b, purpose=purpose("website"), media_type="photo", pupils=[pupil_b]
+    )
+    decide(pupil_b, parent_b, "website", "photo", False)
+    body = login(director_a).get(reverse("consent:takedowns")).content.decode()
+    assert "Nog open op uw scholen, bij een collega" in body
+    assert "Nog open op uw school," not in body

@@ -484,6 +484,8 @@ def takedowns(request):
     context = {
         "pictures": _cards(tasks, again),
         "colleagues": _cards(colleagues, again),
+        # a director of two schools reads "at your schools"
+        "colleague_schools": len({task.publication_check.school_id for task in colleagues}),
         "namesakes": namesakes(_named_on_takedowns(request.user, tasks, colleagues)),
     }
     return render(request, "consent/takedowns.html", context)
