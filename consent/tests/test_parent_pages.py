@@ -440,3 +440,24 @@ def test_it_lists_children_with_gezag_and_review_in_one_query(
     text = html_text(response)
     assert REVIEW_DUE in text
     assert "Kijk de keuzes voor Bram" not in text  # no gezag over Bram
+
+
+def test_the_yearly_review_says_how_many_questions_unchanged_leaves_open(
+    login, parent_a, pupil_a, director_a
+):
+    """"Mijn keuzes zijn ongewijzigd" confirms the answers given; unanswered questions stay
+    open (silence is never consent), which the review section says with their number."""
+    review_round_open(school=pupil_a.school, user=director_a)
+    client = login(parent_a)
+    questions = Purpose.objects.filter(active=True).count() * 3
+    decide(pupil_a, parent_a, "website", "photo", True)
+    text = html_text(client.get(page(pupil_a)))
+    assert f"U heeft {questions - 1} vragen nog niet beantwoord: die blijven na deze klik open" in (
+        text
+    )
+    for code in Purpose.objects.filter(active=True).values_list("code", flat=True):
+        for media in ("photo", "video", "audio"):
+            decide(pupil_a, parent_a, code, media, False)
+    decide(pupil_a, parent_a, "website", "photo", True)
+    text = html_text(client.get(page(pupil_a)))
+    assert "Mijn keuzes zijn ongewijzigd" in text and "nog niet beantwoord" not in text

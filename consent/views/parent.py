@@ -124,6 +124,18 @@ def _summary(rows) -> list[dict]:
     ]
 
 
+def _open_questions(rows) -> int:
+    """The questions of channels in use that the parent has not answered (or not since a
+    change of meaning): "unchanged" in the yearly review leaves them open, so the review
+    says how many there are."""
+    return sum(
+        media_row["own"] is None
+        for row in rows
+        if not row["retired"]
+        for media_row in row["media_rows"]
+    )
+
+
 def _director_contact(pupil) -> dict | None:
     """Whom a parent of a safeguarded child asks: the school's director, never the reason."""
     membership = (
@@ -179,6 +191,7 @@ def child_consent(request, pk):
         "history": history,
         "review_round": review_round if can_decide else None,
         "review_confirmed": confirmed,
+        "review_open_questions": _open_questions(rows) if review_round and can_decide else 0,
         "State": State,
     }
     return render(request, "consent/child.html", context)
