@@ -445,7 +445,7 @@ def test_it_lists_children_with_gezag_and_review_in_one_query(
 def test_the_yearly_review_says_how_many_questions_unchanged_leaves_open(
     login, parent_a, pupil_a, director_a
 ):
-    """"Mijn keuzes zijn ongewijzigd" confirms the answers given; unanswered questions stay
+    """ "Mijn keuzes zijn ongewijzigd" confirms the answers given; unanswered questions stay
     open (silence is never consent), which the review section says with their number."""
     review_round_open(school=pupil_a.school, user=director_a)
     client = login(parent_a)
