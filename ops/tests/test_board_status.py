@@ -35,6 +35,9 @@ def test_it_shows_a_stale_beat_on_the_board_home(login, board, redis_health, set
     assert WARNING in page
     assert "Planner (beat): laatst gezien" in page
     assert "Worker:" not in page
+    # where the IT partner reads every part: not /health/ready through the website's
+    # address, which gives the overall status only
+    assert "op de server geeft manage.py health" in page
 
 
 @pytest.mark.services
