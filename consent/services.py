@@ -1109,11 +1109,28 @@ def _waiting_holders(pupils: Sequence[Pupil]) -> tuple[set[int], set[int]]:
 
 
 def _has_open_question(table, pupil: Pupil, infos) -> bool:
-    return any(
+    return _open_question_count(table, pupil, infos) > 0
+
+
+def _open_question_count(table, pupil: Pupil, infos) -> int:
+    return sum(
         table.state(pupil.pk, info.purpose.pk, media) == State.UNANSWERED
         for info in infos
         for media in MediaType.values
     )
+
+
+def open_questions_per_child(children) -> dict[int, int]:
+    """Per child the reminder is about (at school, not kept out of the picture): how many
+    questions no parent with gezag has answered, by the reminder's own rule, so the page
+    its link opens says which child they are about. Three queries (none without such a
+    child): the channels, the children's gezag-holders, their answers."""
+    asked = [child for child in children if child.left_on is None and not child.not_in_picture]
+    if not asked:
+        return {}
+    infos = purpose_infos()
+    table = consent_table(asked, infos)
+    return {child.pk: _open_question_count(table, child, infos) for child in asked}
 
 
 def open_question_schools(*, user_id: int) -> list[School]:

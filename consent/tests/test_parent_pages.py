@@ -434,8 +434,11 @@ def test_it_lists_children_with_gezag_and_review_in_one_query(
     client = login(parent_a)
     client.get(reverse("consent:my_children"))  # session and user into the cache
     # 1 the user, 2 their staff memberships (the menu), 3 the children with their school
-    # and group, gezag and waiting review round (subqueries, no query per child)
-    with django_assert_num_queries(3):
+    # and group, gezag and waiting review round (subqueries, no query per child); for the
+    # open questions per child the parent decides for, as the reminder counts them
+    # (consent.services.open_questions_per_child): 4 the channels, 5 the children's
+    # gezag-holders, 6 their answers, each once for all the children
+    with django_assert_num_queries(6):
         response = client.get(reverse("consent:my_children"))
     text = html_text(response)
     assert REVIEW_DUE in text
@@ -461,3 +464,36 @@ def test_the_yearly_review_says_how_many_questions_unchanged_leaves_open(
     decide(pupil_a, parent_a, "website", "photo", True)
     text = html_text(client.get(page(pupil_a)))
     assert "Mijn keuzes zijn ongewijzigd" in text and "nog niet beantwoord" not in text
+
+
+def test_the_list_says_which_child_the_reminder_is_about(login, parent_a, pupil_a, pupil_b):
+    """The reminder's link opens "Toestemming": each child with questions no parent with
+    gezag answered says how many, by the reminder's own rule (a question the other parent
+    answered is not open)."""
+    Guardianship.objects.create(user=parent_a, pupil=pupil_b, has_parental_authority=True)
+    questions = Purpose.objects.filter(active=True).count() * 3
+    for code in Purpose.objects.filter(active=True).values_list("code", flat=True):
+        for media in ("photo", "video", "audio"):
+            decide(pupil_b, parent_a, code, media, False)
+    other = Guardianship.objects.exclude(user=parent_a).filter(
+        pupil=pupil_a, has_parental_authority=True
+    ).first() or Guardianship.objects.create(
+        user=make_user("ouder.twee@example.org"), pupil=pupil_a, has_parental_authority=True
+    )
+    decide(pupil_a, other.user, "website", "photo", True)
+    text = html_text(login(parent_a).get(reverse("consent:my_children")))
+    sem, bram = card_texts(text, pupil_a.full_name, pupil_b.full_name)
+    assert f"{questions - 1} vragen staan nog open" in sem
+    assert "staan nog open" not in bram and "staat nog open" not in bram
+
+
+def card_texts(text: str, *names: str) -> list[str]:
+    """The text of each named child's card: from its name to the next card's name."""
+    starts = sorted(text.index(name) for name in names)
+    ends = {start: end for start, end in zip(starts, [*starts[1:], len(text)], strict=True)}
+    return [text[text.index(name) : ends[text.index(name)]] for name in names]
+
+
+def test_the_list_counts_no_open_question_for_a_parent_without_gezag(login, stepparent):
+    text = html_text(login(stepparent).get(reverse("consent:my_children")))
+    assert "nog open" not in text

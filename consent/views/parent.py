@@ -28,6 +28,7 @@ from consent.services import (
     consent_withdraw,
     current_school_year,
     has_gezag,
+    open_questions_per_child,
     parent_purposes,
     review_confirm_unchanged,
 )
@@ -40,6 +41,10 @@ from schools.models import Pupil, StaffMembership
 @login_required
 def my_children(request):
     children = children_for_parent(request.user, year=current_school_year(timezone.localdate()))
+    # the reminder's link opens this page: each child says how many questions are open
+    open_questions = open_questions_per_child([child for child in children if child.decides])
+    for child in children:
+        child.open_questions = open_questions.get(child.pk, 0)
     context = {"children": children, "decides": any(child.decides for child in children)}
     return render(request, "consent/my_children.html", context)
 
