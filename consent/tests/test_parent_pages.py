@@ -490,7 +490,7 @@ def test_the_list_says_which_child_the_reminder_is_about(login, parent_a, pupil_
 def card_texts(text: str, *names: str) -> list[str]:
     """The text of each named child's card: from its name to the next card's name."""
     starts = sorted(text.index(name) for name in names)
-    ends = {start: end for start, end in zip(starts, [*starts[1:], len(text)], strict=True)}
+    ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
     return [text[text.index(name) : ends[text.index(name)]] for name in names]
 
 
