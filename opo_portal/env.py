@@ -1,7 +1,7 @@
 """Typed readers for environment variables that fail loudly on bad values."""
 
 import os
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -130,6 +130,35 @@ def env_redis_url(name: str) -> str:
     return url
 
 
+def env_site_url(name: str, default: str) -> str:
+    """The portal's own address, the start of every link in an e-mail. The portal answers at
+    the root of its host: a path (https://example.nl/portal) gave every e-mailed link a 404;
+    a URL without a host gave links to nowhere."""
+    url = env_url(name, schemes=("http", "https"))
+    if not url:
+        return default
+    parsed = urlparse(url)
+    if not parsed.hostname or parsed.path not in ("", "/") or parsed.query or parsed.fragment:
+        raise ImproperlyConfigured(
+            f"{name} is the portal's address only, scheme and host, as in "
+            f"https://portal.opo-borger-odoorn.nl: the portal answers at the root of its host; "
+            f"got {parsed.scheme}://{parsed.hostname or ''}{parsed.path}"
+        )
+    return url.rstrip("/")
+
+
+def env_mail_server(name: str) -> str:
+    """EMAIL_URL: an SMTP URL must name its server (smtp:// alone fell back to localhost,
+    where no mail server listens on a portal's machine: every e-mail failed)."""
+    url = env_url(name, schemes=("smtp", "smtps", "console", "locmem"))
+    parsed = urlparse(url)
+    if parsed.scheme in ("smtp", "smtps") and not parsed.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must name the mail server, as in smtp://user:password@mail.example.nl:587"
+        )
+    return url
+
+
 def env_sender(name: str, default: str, *, required: bool) -> str:
     """The From address of e-mails. `required` (production sending by SMTP): the
     development default, on a .example domain, is refused by mail relays or marked spam."""
@@ -139,6 +168,11 @@ def env_sender(name: str, default: str, *, required: bool) -> str:
             f"{name} must be set when DEBUG is false and e-mail goes out by SMTP: the sender "
             "of every e-mail, an address of your own domain, as in "
             "OPO Portal <noreply@opo-borger-odoorn.nl>"
+        )
+    if len(getaddresses([raw])) > 1:
+        raise ImproperlyConfigured(
+            f"{name} must be one e-mail address, as in OPO Portal <noreply@opo-borger-odoorn.nl>;"
+            f" got {raw!r}"
         )
     if raw and "@" not in parseaddr(raw)[1]:
         raise ImproperlyConfigured(

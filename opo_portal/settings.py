@@ -19,9 +19,11 @@ from opo_portal.env import (
     env_int,
     env_int_above,
     env_list,
+    env_mail_server,
     env_origins,
     env_redis_url,
     env_sender,
+    env_site_url,
     env_static_root,
     env_str,
     env_url,
@@ -39,7 +41,7 @@ DEBUG = env_bool("DEBUG", default=True)
 ALLOWED_HOSTS = env_hosts("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], any_host=DEBUG)
 CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS")
 # The start of every link in an e-mail: http(s), without the slash that links add.
-SITE_URL = (env_url("SITE_URL", schemes=("http", "https")) or "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -188,7 +190,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "OPO Portal"
 
 # --- E-mail ---------------------------------------------------------------
-EMAIL_URL = env_url("EMAIL_URL", schemes=("smtp", "smtps", "console", "locmem"))
+EMAIL_URL = env_mail_server("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env_sender(
     "DEFAULT_FROM_EMAIL",
     "OPO Portal <noreply@opo-borger-odoorn.example>",

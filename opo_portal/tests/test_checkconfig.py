@@ -45,6 +45,10 @@ SENDER_MISSING_MESSAGE = (
     "the sender of every e-mail, an address of your own domain, as in "
     "OPO Portal <noreply@opo-borger-odoorn.nl>"
 )
+SITE_URL_ROOT_MESSAGE = (
+    "SITE_URL is the portal's address only, scheme and host, as in "
+    "https://portal.opo-borger-odoorn.nl: the portal answers at the root of its host; got %s"
+)
 SENTRY_MESSAGE = "SENTRY_DSN is not a Sentry DSN, as in https://key@sentry.example.org/1 (%s)"
 
 BAD_CONFIGURATIONS = [
@@ -93,6 +97,27 @@ BAD_CONFIGURATIONS = [
     (
         {"SITE_URL": "portal.example.org"},  # e-mails would link to "portal.example.org/…"
         "SITE_URL must start with one of: http, https; got ''",
+    ),
+    # e-mailed links are SITE_URL + the page's path: under a path, every one was a 404
+    (
+        {"SITE_URL": "https://portal.example.org/portaal/"},
+        SITE_URL_ROOT_MESSAGE % "https://portal.example.org/portaal/",
+    ),
+    (
+        {"SITE_URL": "https://portal.example.org?x=1"},
+        SITE_URL_ROOT_MESSAGE % "https://portal.example.org",
+    ),
+    ({"SITE_URL": "https:///toestemming"}, SITE_URL_ROOT_MESSAGE % "https:///toestemming"),
+    # smtp:// alone sent to localhost, where no mail server listens: every e-mail failed
+    (
+        {"EMAIL_URL": "smtp://"},
+        "EMAIL_URL must name the mail server, as in smtp://user:password@mail.example.nl:587",
+    ),
+    # two senders: mail relays refuse a From of two addresses
+    (
+        {"DEFAULT_FROM_EMAIL": "noreply@example.nl, info@example.nl"},
+        "DEFAULT_FROM_EMAIL must be one e-mail address, as in "
+        "OPO Portal <noreply@opo-borger-odoorn.nl>; got 'noreply@example.nl, info@example.nl'",
     ),
     (
         {"CSRF_TRUSTED_ORIGINS": ","},
