@@ -533,7 +533,20 @@ def current_pupils_for_staff(user, *, own_only: bool = False) -> list[Pupil]:
     if not user.is_authenticated:
         return []
     every = has_role(user, Role.BOARD) and not own_only  # as pupils_for_staff
-    reach = staff_reach(user)._replace(every=every)
+    return _current_pupils_of_reach(staff_reach(user)._replace(every=every))
+
+
+def current_pupils_taught(user) -> list[Pupil]:
+    """The current pupils of the groups the user teaches this school year (and next
+    year's, linked in June or July), each with its group, by group name and first name:
+    the check's "all groups I teach". Not the schools they direct nor board staff's every
+    school (a name search finds those), never their own children as a parent."""
+    if not user.is_authenticated:
+        return []
+    return _current_pupils_of_reach(staff_reach(user)._replace(every=False, directed=[]))
+
+
+def _current_pupils_of_reach(reach: StaffReach) -> list[Pupil]:
     if reach.none:
         return []
     pupils, split = [], len(PUPIL_FIELDS)

@@ -6,10 +6,13 @@ A count above 8 has its reason written at the count. None grows with the data.
 import pytest
 from django.urls import reverse
 
-from conftest import make_pupil
+from conftest import make_pupil, make_staff
 from consent.models import ConsentEvent, MediaType, ReminderOptOut
 from consent.rules import purpose_infos
 from consent.tests.helpers import decide
+from schools.models import StaffMembership
+
+Role = StaffMembership.Role
 
 
 @pytest.mark.parametrize("decisions", [1, 12])
@@ -133,6 +136,26 @@ def test_it_shows_the_check_before_posting_in_a_fixed_number_of_queries(
     # menu), 2 memberships, 3 reachable groups with their schools, 4 the chosen group's
     # pupils, 5 protocol banner with the menu's open takedowns, 6 the channels (one plain
     # SELECT, no server-side cursor). The count does not grow with the pupils.
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert response.content.decode().count('name="pupils"') == pupils
+
+
+@pytest.mark.parametrize("pupils", [3, 30])
+def test_it_shows_all_groups_a_teacher_teaches_in_as_many_queries_as_one(
+    login, school_a, group_a1, group_a2, pupils, django_assert_num_queries
+):
+    for number in range(pupils):
+        group = (group_a1, group_a2)[number % 2]
+        make_pupil(school_a, group, f"C{number}", f"Kind{number}", "Test")
+    teacher = make_staff("juf.twee@example.org", Role.TEACHER, school_a, [group_a1, group_a2])
+    client = login(teacher)
+    url = reverse("consent:check_new") + "?group=taught"
+    client.get(url)
+    # As one group's: 1 user, 2 memberships, 3 reachable groups with their schools,
+    # 4 the taught groups' current pupils with their groups (one read, instead of the
+    # chosen group's), 5 protocol banner with the menu's open takedowns, 6 the channels.
+    # The count does not grow with the pupils or the groups.
     with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count('name="pupils"') == pupils

@@ -38,6 +38,7 @@ from consent.verdict import pupil_verdicts, verdict_text
 from schools.access import (
     acting_school_ids,
     current_pupils_of,
+    current_pupils_taught,
     directed_schools,
     get_group_for_user,
     groups_in_reach,
@@ -48,6 +49,7 @@ from schools.access import (
     pupils_for_staff,
     require_role,
     sees_all_schools,
+    staff_reach,
     taught_group_ids,
 )
 from schools.forms import refuse_choices_out_of_reach
@@ -57,6 +59,8 @@ from schools.search import SELECT_LIMIT, SchoolSearch, paged_schools, school_sea
 Role = StaffMembership.Role
 # who may check before posting (the privacy officer reads checks, makes none)
 CHECKING = (Role.TEACHER, Role.DIRECTOR, Role.BOARD)
+# the class list's choice of every group the user teaches (README "check before posting")
+ALL_TAUGHT = "taught"
 
 
 def _reachable_groups(user):
@@ -233,12 +237,32 @@ def _candidates(request, groups, school=None):
             ),
         )
     asked = params.get("group", "")
+    if asked == ALL_TAUGHT:
+        return query, None, _pupils_taught(request.user, school)
     group = next((g for g in groups if str(g.pk) == asked), None)
     if asked and group is None:  # another school's group (or none): as in a path, a 404
         raise Http404("No group in reach matches the given query.")
     group = group or (groups[0] if groups else None)
     pupils = current_pupils_of(group) if group else []
     return query, group, pupils
+
+
+def _pupils_taught(user, school=None) -> list[Pupil]:
+    """The class list "all groups I teach" (a school trip of groups 5 and 6: one photo,
+    one check), from one read; a 404 for someone who teaches no group, as another
+    school's group in the class list is."""
+    if not staff_reach(user).teaching:
+        raise Http404("The user teaches no group.")
+    pupils = current_pupils_taught(user)
+    return pupils if school is None else [p for p in pupils if p.school_id == school.pk]
+
+
+def _offers_all_taught(user, groups: list[Group]) -> bool:
+    """Whether the class list offers "all groups I teach": to someone who teaches and has
+    more than one group whose pupils they reach. From the memberships and groups read
+    already; one group's teacher sees the list as before."""
+    in_reach = [group for group in groups if getattr(group, "pupils_in_reach", False)]
+    return bool(staff_reach(user).teaching) and len(in_reach) > 1
 
 
 def _search_params(request):
@@ -299,6 +323,8 @@ def check_new(request):
         query, group, candidates = "", None, []
     else:
         query, group, candidates = _candidates(request, groups, school)
+    asked = _search_params(request).get("group")
+    all_taught = group is None and not query and asked == ALL_TAUGHT
     chosen = {str(v) for v in (form["pupils"].value() or [])}
     year = current_school_year(timezone.localdate())
     earlier = group is not None and not query and not candidates and group.school_year < year
@@ -316,6 +342,9 @@ def check_new(request):
         "earlier_year": earlier,
         "year_imported": earlier and _year_imported([group.school_id], year),
         "school_names": _school_names_if_several(groups),
+        "all_taught": all_taught,
+        "offers_all_taught": _offers_all_taught(request.user, groups),
+        "with_group": bool(query) or all_taught,
     }
     return render(request, "consent/check_new.html", context)
 
