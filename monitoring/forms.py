@@ -214,7 +214,8 @@ class ManualReportForm(forms.Form):
         choices=[("", _("I am not sure: let the portal judge"))] + list(CATEGORY_LABELS.items()),
         help_text=_(
             "A complaint, an insult, a pupil's privacy or a claim to check opens a case for "
-            "the school's director, whatever the portal reads in it."
+            "the school's director (at a school without a director: the board), whatever "
+            "the portal reads in it."
         ),
     )
 
