@@ -107,6 +107,10 @@ class SourceForm(SchoolOfTheFoundation):
         choices=[(k, label) for k, label in Source.Kind.choices if k != Source.Kind.MANUAL],
     )
     url = HttpURLField(label=_("address"), max_length=500, assume_scheme="https", resolve=True)
+    # 0 fetched the source at every dispatch (each minute); a huge number never again
+    interval_minutes = forms.IntegerField(
+        label=_("interval in minutes"), min_value=5, max_value=7 * 24 * 60, initial=30
+    )
 
     class Meta:
         model = Source
@@ -214,7 +218,8 @@ class ManualReportForm(forms.Form):
         choices=[("", _("I am not sure: let the portal judge"))] + list(CATEGORY_LABELS.items()),
         help_text=_(
             "A complaint, an insult, a pupil's privacy or a claim to check opens a case for "
-            "the school's director, whatever the portal reads in it."
+            "the school's director (at a school without a director: the board), whatever "
+            "the portal reads in it."
         ),
     )
 

@@ -24,6 +24,26 @@ CATEGORY_LABELS = {
 CASE_CATEGORIES = ("negative_experience", "insult", "privacy", "verify_fact")
 # A learned-layer flag's matched terms: "learned:v<version>", then the words that weighed most.
 LEARNED_PREFIX = "learned:"
+# The classifier's own evidence tokens (monitoring.classify.rules) as people read them;
+# "register:pupil:<school code>" is a pupil of the register named (the name never is).
+EVIDENCE_WORDS = {
+    "media:children": _("photos or video of children"),
+    "media:pupil": _("photos or video with a pupil"),
+    "link:media": _("a link to photos or video of children"),
+    "sarcasm": _("sarcasm"),
+}
+REGISTER_PUPIL_PREFIX = "register:pupil:"
+
+
+def evidence_in_words(term) -> str:
+    """A matched term as shown on a page: an evidence token in words, a word as it is."""
+    term = str(term)
+    if term.startswith(REGISTER_PUPIL_PREFIX):
+        return str(_("the name of a pupil of the school"))
+    words = EVIDENCE_WORDS.get(term)
+    return term if words is None else str(words)
+
+
 # What the dashboard lists as needing attention; partial indexes below use the same test.
 OPEN_FLAG = Q(dismissed_as_false_positive=False) & ~Q(category="positive")
 
@@ -453,6 +473,11 @@ class Flag(models.Model):
     @property
     def learned_words(self) -> list[str]:
         return list(self.matched[1:]) if self.is_learned else []
+
+    @property
+    def matched_in_words(self) -> list[str]:
+        """The matched terms of a rule as shown to staff (evidence_in_words)."""
+        return [evidence_in_words(term) for term in self.matched]
 
 
 class Mention(models.Model):

@@ -168,6 +168,7 @@ class FlagRow(NamedTuple):
     raised_again = Flag.raised_again
     is_learned = Flag.is_learned
     learned_words = Flag.learned_words
+    matched_in_words = Flag.matched_in_words
     version_token = Flag.version_token
 
 

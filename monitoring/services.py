@@ -1136,6 +1136,11 @@ def school_date(now: datetime.datetime) -> datetime.date:
     return timezone.localdate(now, timezone.get_default_timezone())
 
 
+# How far ahead a conversation may be planned: a year typed wrong (2062 for 2026, 9999) made
+# a plan that never came due, so the case was never overdue.
+PLAN_AHEAD = datetime.timedelta(days=366)
+
+
 def _check_planned_for(
     case: FollowUp, status: str, planned_for: datetime.date | None, *, today: datetime.date
 ) -> None:
@@ -1156,6 +1161,8 @@ def _check_planned_for(
                 )
             }
         )
+    if moved and date is not None and date > today + PLAN_AHEAD:
+        raise ValidationError({"planned_for": _("Plan the conversation within a year from today.")})
 
 
 def _check_held_on(

@@ -10,6 +10,10 @@ LINK_SCHEMES = ("http", "https")
 # few hundred); a Mastodon or Bluesky run reads at most 400 or 500 and goes on next run. A
 # broken or hostile feed of 100,000 items once had them all stored and classified at once.
 MAX_POSTS_PER_RUN = 500
+# Characters of a post's text kept; a longer one is cut and ends in "…". Posts are
+# hundreds of characters (Mastodon 500, Bluesky 300), a news item a few thousand; a
+# hostile entry of megabytes was stored whole and shown whole on every page listing it.
+MAX_POST_TEXT = 20_000
 # Before this no post can be dated: feedparser read "01 Jan 0001 +1400" as the year 1400.
 EARLIEST_POST_TIME = datetime.datetime(1990, 1, 1, tzinfo=datetime.UTC)
 # A clock this far ahead is no clock: a date past it is a made-up one.
@@ -53,7 +57,7 @@ class FetchedPost:
         # JSON sources may send what PostgreSQL cannot store: a NUL, a lone surrogate, an
         # id longer than the column. Such a post once stopped the whole fetch.
         object.__setattr__(self, "external_id", storable_text(self.external_id)[:500])
-        object.__setattr__(self, "text", storable_text(self.text))
+        object.__setattr__(self, "text", _kept_text(storable_text(self.text)))
         object.__setattr__(self, "author_handle", storable_text(self.author_handle)[:200])
         if self.published_at is not None and self.published_at.tzinfo is not None:
             try:  # 9999-12-31T23:59-12:00 is stored as year 10000 and cannot be read back
@@ -73,6 +77,11 @@ def plausible_time(
     if when is None or when < EARLIEST_POST_TIME or when - now > CLOCK_AHEAD:
         return None
     return when
+
+
+def _kept_text(text: str) -> str:
+    """`text`, or its first MAX_POST_TEXT characters and "…" when it is longer."""
+    return text if len(text) <= MAX_POST_TEXT else text[:MAX_POST_TEXT] + "…"
 
 
 def storable_text(value: str) -> str:

@@ -175,7 +175,7 @@ def flag_article(context, flag) -> SafeString:
             text += f" ({memo['weighed']} {words})"
         meta.append(f" · {text}")
     elif flag.matched:
-        words = escape(", ".join(str(w) for w in flag.matched))
+        words = escape(", ".join(flag.matched_in_words))
         meta.append(f" · {memo['matched']} {words}")
     if flag.dismissed_as_false_positive and flag.dismissed_by_id:
         text = memo["dismissed_by"] % {

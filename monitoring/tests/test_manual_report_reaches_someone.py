@@ -233,3 +233,15 @@ def test_at_a_school_without_director_a_report_without_a_case_names_the_board(
     page = _report(login(teacher_a), school_a, QUIET).content.decode()
     assert "het bestuur, dat voor de school opkomt zolang die geen directeur heeft" in page
     assert NO_CASE_SENTENCE in page
+
+
+def test_the_help_text_names_the_board_for_a_school_without_director(login, teacher_a, school_a):
+    """The form promised "a case for the school's director" before sending, also to a
+    teacher of a school that has none (the board follows such a case up)."""
+    page = " ".join(
+        login(teacher_a).get(reverse("monitoring:report_post")).content.decode().split()
+    )
+    assert (
+        "opent een casus voor de directeur van de school (bij een school zonder directeur: "
+        "het bestuur)" in page
+    )

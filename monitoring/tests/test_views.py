@@ -359,6 +359,22 @@ def test_it_refuses_a_source_the_fetcher_cannot_read(login, board, url):
     assert not Source.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("interval", "message"),
+    [(0, "minstens 5"), (1, "minstens 5"), (10081, "hoogstens 10080"), (2147483647, "hoogstens")],
+)
+def test_it_refuses_an_interval_no_source_should_have(login, board, interval, message):
+    """0 minutes fetched the source at every dispatch (each minute, 1,440 requests a day to
+    someone else's site); 2147483647 minutes never again."""
+    source = {"kind": "rss", "name": "f", "url": "https://f.example/feed.rss"}
+    response = login(board).post(
+        reverse("monitoring:sources"), {**source, "interval_minutes": interval}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Source.objects.exists()
+
+
 def test_it_pauses_a_source(login, board):
     source = make_source()
     login(board).post(reverse("monitoring:source_toggle", args=[source.pk]))
