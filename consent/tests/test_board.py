@@ -157,3 +157,55 @@ def test_the_preview_of_a_change_of_meaning_says_what_it_takes_down(
     preview = " ".join(login(board).post(url, data).content.decode().split())
     assert "3 publicaties op dit kanaal tonen leerlingen: die worden offline gehaald." in preview
     assert "De leerkrachten die ze controleerden, krijgen een taak en een e-mail." in preview
+
+
+# --- Bad input in the purpose forms (2026-12-06 audit as the board) ----------------------
+TOO_LONG = "Wij plaatsen foto's van uw kind. " * 200  # 6,600 characters
+
+
+def test_it_refuses_a_new_purpose_with_a_text_too_long_to_read_on_a_phone(login, board):
+    """Every parent reads the text on their child's page: a pasted document of a megabyte
+    was accepted and shown to all of them."""
+    data = {"code": "kalender", "name": "Jaarkalender", "text": TOO_LONG}
+    response = login(board).post(reverse("consent:purposes"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "niet meer dan 2000 tekens" in html
+    assert "Wij plaatsen foto&#x27;s van uw kind." in html  # what was typed stays
+    assert 'maxlength="2000"' not in html  # a pasted text is not cut short unseen
+    assert not Purpose.objects.filter(code="kalender").exists()
+
+
+def test_it_refuses_a_new_text_too_long_to_read_on_a_phone(login, board):
+    website = purpose("website")
+    url = reverse("consent:purpose_text", args=[website.pk])
+    response = login(board).post(url, {"text": TOO_LONG, "kind": "correction", "based_on": "1"})
+    assert response.status_code == 200
+    assert "niet meer dan 2000 tekens" in response.content.decode()
+    assert website.versions.count() == 1
+
+
+def test_it_shows_html_in_a_purpose_as_text_to_the_board_and_the_parents(
+    login, board, parent_a, pupil_a
+):
+    data = {"code": "kalender", "name": "<b>Kalender</b>", "text": "<script>alert(1)</script>"}
+    login(board).post(reverse("consent:purposes"), data)
+    for page in (
+        login(board).get(reverse("consent:purposes")),
+        login(parent_a).get(reverse("consent:child", args=[pupil_a.pk])),
+    ):
+        html = page.content.decode()
+        assert "<script>alert(1)" not in html and "<b>Kalender" not in html
+        assert "&lt;b&gt;Kalender&lt;/b&gt;" in html
+
+
+def test_it_calls_a_first_text_a_first_text_not_a_change_of_meaning(login, board):
+    """Version 1 is stored as a change of meaning (it starts the answers), but nobody was
+    asked *again*: the board read "andere betekenis (ouders opnieuw vragen)" on every
+    channel it never changed."""
+    html = " ".join(login(board).get(reverse("consent:purposes")).content.decode().split())
+    assert "1 · eerste tekst" in html
+    assert "opnieuw vragen" not in html
+    url = reverse("consent:purpose_text", args=[purpose("website").pk])
+    html = " ".join(login(board).get(url).content.decode().split())
+    assert "· eerste tekst" in html
