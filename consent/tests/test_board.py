@@ -209,3 +209,35 @@ def test_it_calls_a_first_text_a_first_text_not_a_change_of_meaning(login, board
     url = reverse("consent:purpose_text", args=[purpose("website").pk])
     html = " ".join(login(board).get(url).content.decode().split())
     assert "· eerste tekst" in html
+
+
+def test_a_change_of_meaning_of_a_channel_switched_off_asks_no_parent_again(
+    eager_tasks, django_capture_on_commit_callbacks, login, board, teacher_a, parent_a, pupil_a
+):
+    """Parents cannot say "ja" on a channel no longer in use, and without a "ja" standing
+    it leaves their child's page: an e-mail asking them to answer it again sent every
+    parent to a question that was not there. What was published on it still comes down."""
+    from consent.models import TakedownTask
+    from consent.services import publication_check_create
+    from outbox.models import Duty
+
+    decide(pupil_a, parent_a, "pers", "photo", True)
+    publication_check_create(
+        user=teacher_a, purpose=purpose("pers"), media_type="photo", pupils=[pupil_a]
+    )
+    Purpose.objects.filter(code="pers").update(active=False)
+    url = reverse("consent:purpose_text", args=[purpose("pers").pk])
+    data = {"text": "Nieuwe betekenis.", "kind": "change_of_meaning", "based_on": "1"}
+    client = login(board)
+    preview = " ".join(client.post(url, data).content.decode().split())
+    assert "niet meer in gebruik voor nieuwe berichten: ouders krijgen geen e-mail" in preview
+    assert "krijgt een e-mail" not in preview and "ouders e-mailen" not in preview
+    assert "1 publicatie op dit kanaal toont leerlingen" in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "confirmed": "1"}, follow=True)
+    report = " ".join(response.content.decode().split())
+    assert "De nieuwe tekst is gepubliceerd. Geen ouder krijgt een e-mail" in report
+    assert purpose("pers").versions.count() == 2
+    assert not Duty.objects.filter(handler__startswith="consent.duties.purpose_changed").exists()
+    assert [m.to for m in mail.outbox] == [[teacher_a.email]]  # the takedown only
+    assert TakedownTask.objects.filter(pupil=pupil_a, reason="change_of_meaning").exists()
