@@ -373,6 +373,20 @@ class PurposeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     text = PurposeTextField(label=_("Text shown to parents"))
 
+    def clean_code(self) -> str:
+        # The code is in addresses and the command line: "Kalender" and "kalender" are one
+        return self.cleaned_data["code"].lower()
+
+    def clean_name(self) -> str:
+        """Parents answer per channel by its name, and teachers pick it by name."""
+        name = self.cleaned_data["name"]
+        same = Purpose.objects.filter(name__iexact=name).values_list("name", flat=True).first()
+        if same is not None:
+            raise forms.ValidationError(
+                _("A purpose named “%(name)s” already exists.") % {"name": same}
+            )
+        return name
+
 
 class PurposeTextForm(forms.Form):
     text = PurposeTextField(label=_("New text shown to parents"))

@@ -241,3 +241,27 @@ def test_a_change_of_meaning_of_a_channel_switched_off_asks_no_parent_again(
     assert not Duty.objects.filter(handler__startswith="consent.duties.purpose_changed").exists()
     assert [m.to for m in mail.outbox] == [[teacher_a.email]]  # the takedown only
     assert TakedownTask.objects.filter(pupil=pupil_a, reason="change_of_meaning").exists()
+
+
+def test_it_refuses_a_purpose_named_like_an_existing_one(login, board):
+    """Parents would answer two channels of the same name, and a teacher pick one of two
+    identical lines before posting."""
+    data = {"code": "website-2", "name": " website van de School ", "text": "Y"}
+    response = login(board).post(reverse("consent:purposes"), data)
+    assert response.status_code == 200
+    assert "Er bestaat al een doel met de naam “Website van de school”." in (
+        response.content.decode()
+    )
+    assert not Purpose.objects.filter(code="website-2").exists()
+
+
+def test_it_stores_a_code_in_lower_case_so_that_it_is_one_code(login, board):
+    client = login(board)
+    client.post(reverse("consent:purposes"), {"code": "Kalender", "name": "Kalender", "text": "Y"})
+    response = client.post(
+        reverse("consent:purposes"), {"code": "KALENDER", "name": "Jaarkalender", "text": "Y"}
+    )
+    assert "Er bestaat al een doel met deze code." in response.content.decode()
+    assert list(Purpose.objects.filter(code__iexact="kalender").values_list("code", flat=True)) == [
+        "kalender"
+    ]
