@@ -343,14 +343,53 @@ class CheckForm(forms.Form):
             self.fields["token"].initial = uuid.uuid4().hex
 
 
+class PurposeTextField(forms.CharField):
+    """The text every parent reads on each child's page, on a phone: a few paragraphs at
+    most. Longer is refused with a message; the textarea has no `maxlength`, which would
+    cut a pasted text short without a word."""
+
+    MAX_LENGTH = 2000
+
+    def __init__(self, **kwargs):
+        message = _(
+            "A text for parents can have at most %(limit_value)d characters (this one has "
+            "%(show_value)d): parents read it on their phone, on the page of each child."
+        )
+        super().__init__(
+            max_length=self.MAX_LENGTH,
+            widget=forms.Textarea,
+            error_messages={"max_length": message},
+            **kwargs,
+        )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class PurposeForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=120)
-    text = forms.CharField(label=_("Text shown to parents"), widget=forms.Textarea)
+    text = PurposeTextField(label=_("Text shown to parents"))
+
+    def clean_code(self) -> str:
+        # The code is in addresses and the command line: "Kalender" and "kalender" are one
+        return self.cleaned_data["code"].lower()
+
+    def clean_name(self) -> str:
+        """Parents answer per channel by its name, and teachers pick it by name."""
+        name = self.cleaned_data["name"]
+        same = Purpose.objects.filter(name__iexact=name).values_list("name", flat=True).first()
+        if same is not None:
+            raise forms.ValidationError(
+                _("A purpose named “%(name)s” already exists.") % {"name": same}
+            )
+        return name
 
 
 class PurposeTextForm(forms.Form):
-    text = forms.CharField(label=_("New text shown to parents"), widget=forms.Textarea)
+    text = PurposeTextField(label=_("New text shown to parents"))
     kind = forms.ChoiceField(
         label=_("Kind of change"), choices=PurposeVersion.Kind.choices, widget=forms.RadioSelect
     )

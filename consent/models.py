@@ -83,6 +83,11 @@ class PurposeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.purpose_id} v{self.number}"
 
+    def kind_label(self) -> str:
+        """What the board reads: version 1 is stored as a change of meaning (answers start
+        there) but asked nobody *again*."""
+        return str(_("first text")) if self.number == 1 else self.get_kind_display()
+
 
 class ConsentEventQuerySet(models.QuerySet):
     """Events are append-only; bulk changes are refused here as well as in the database."""

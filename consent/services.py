@@ -1005,7 +1005,8 @@ def purpose_create(*, user, code: str, name: str, text: str) -> Purpose:
 def purpose_version_publish(
     *, user, purpose: Purpose, text: str, kind: str, based_on: int | None = None
 ) -> PurposeVersion:
-    """A new text for a purpose. A change of meaning asks every parent again (rules.py).
+    """A new text for a purpose. A change of meaning asks every parent again (rules.py),
+    except on a channel switched off, where no "ja" can be given.
     `based_on`: the number of the version the form showed as current; when another was
     published since (a colleague, another tab, a second click) nothing is published: code
     "already" when that one has this text, "stale" otherwise."""
@@ -1041,6 +1042,8 @@ def purpose_version_publish(
             before=version.published_at,
             reason=TakedownTask.Reason.CHANGE_OF_MEANING,
         )
+    if kind == PurposeVersion.Kind.CHANGE_OF_MEANING and locked.active:
+        # A channel switched off takes no "ja": nobody is asked to answer it again.
         duty_enqueue(
             key=f"purpose-changed:{version.pk}",
             handler="consent.duties.purpose_changed_fan_out",

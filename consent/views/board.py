@@ -46,9 +46,14 @@ def _publications_taken_down(purpose: Purpose) -> int:
     return appearances.values("publication_check").distinct().count()
 
 
-def _published_report(asks_again: bool) -> str:
+def _published_report(asks_again: bool, purpose: Purpose) -> str:
     if not asks_again:
         return _("The new text is published as a correction; answers stay valid.")
+    if not purpose.active:
+        return _(
+            "The new text is published. No parent is e-mailed: the channel is no longer "
+            "used for new posts, so parents cannot give permission on it."
+        )
     parents = purpose_change_families()
     published = ngettext(
         "The new text is published; %(n)s parent is being e-mailed to answer again.",
@@ -86,7 +91,7 @@ def purpose_text(request, pk):
             context = {
                 "purpose": purpose,
                 "form": form,
-                "parents": purpose_change_families(),
+                "parents": purpose_change_families() if purpose.active else None,
                 "taken_down": _publications_taken_down(purpose),
             }
             return render(request, "consent/purpose_text_confirm.html", context)
@@ -107,7 +112,7 @@ def purpose_text(request, pk):
                 form.is_valid()
             form.add_error("text", error)
         else:
-            messages.success(request, _published_report(asks_again))
+            messages.success(request, _published_report(asks_again, purpose))
             return redirect("consent:purposes")
     versions = purpose.versions.order_by("-number")
     return render(
