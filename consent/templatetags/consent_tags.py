@@ -339,12 +339,24 @@ def _day_and_time(local) -> str:
     return f"{_day(local)} {local.hour:02d}:{local.minute:02d}"
 
 
+def _version_words(key: tuple[int, bool]) -> str:
+    number, superseded = key
+    if superseded:
+        return _blocktranslate(
+            "text version %(n)s; no longer counts: the meaning of the text changed after it",
+            n=number,
+        )
+    return _blocktranslate("text version %(n)s", n=number)
+
+
 @register.simple_tag
-def history_rows(events, user_id):
+def history_rows(events, user_id, baselines=None):
     """The <tr>s of the parent's history table: one line per event (consent.history's
     HistoryEvent), the other parent
     named only as "the other parent". A child's history grows every year; the template
-    loop with its translations, filters and badges per row was a third of the page."""
+    loop with its translations, filters and badges per row was a third of the page.
+    `baselines`: per purpose id, the version its answers count from (PurposeInfo.baseline):
+    an answer to an older text says it no longer counts."""
     words = ("When", "Who", "Channel", "Media type", "Decision", "How")
     when, who, channel, media_type, decision, how = (conditional_escape(gettext(w)) for w in words)
     you, other = conditional_escape(gettext("you")), conditional_escape(gettext("the other parent"))
@@ -355,7 +367,8 @@ def history_rows(events, user_id):
     media_names = _Escaped(lambda code: dict(MediaType.choices).get(code, code))
     methods = _Escaped(lambda code: dict(ConsentEvent.Method.choices).get(code, code))
     dates = _Escaped(lambda at: _day_and_time(template_localtime(at)))
-    versions = _Escaped(lambda n: _blocktranslate("text version %(n)s", n=n))
+    versions = _Escaped(_version_words)
+    baselines = baselines or {}
     names = _Escaped(lambda name: name)
     rows = []
     for e in events:
@@ -370,7 +383,7 @@ def history_rows(events, user_id):
                 you if e.guardian_id == user_id else other,
                 channel,
                 names[e.purpose_name],
-                versions[e.version_number],
+                versions[e.version_number, e.version_number < baselines.get(e.purpose_id, 0)],
                 media_type,
                 media_names[e.media_type],
                 decision,

@@ -497,3 +497,24 @@ def card_texts(text: str, *names: str) -> list[str]:
 def test_the_list_counts_no_open_question_for_a_parent_without_gezag(login, stepparent):
     text = html_text(login(stepparent).get(reverse("consent:my_children")))
     assert "nog open" not in text
+
+
+def test_the_history_says_an_answer_to_an_earlier_meaning_no_longer_counts(
+    login, parent_a, pupil_a, board
+):
+    """After a change of meaning the history still lists the answer to the old text, as
+    evidence; it says that answer no longer counts, or the parent takes it for current."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    purpose_version_publish(
+        user=board,
+        purpose=purpose("website"),
+        text="A new meaning.",
+        kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
+    )
+    client = login(parent_a)
+    superseded = "tekstversie 1; telt niet meer: de betekenis van de tekst is daarna veranderd"
+    assert superseded in html_text(client.get(page(pupil_a)))
+    decide(pupil_a, parent_a, "website", "photo", False)
+    text = html_text(client.get(page(pupil_a)))
+    assert text.count(superseded) == 1  # the old answer; the new one is to version 2
+    assert "(tekstversie 2)" in text

@@ -167,6 +167,7 @@ def child_consent(request, pk):
     # every channel, retired ones too: a retired one is shown where a "yes" stands or the
     # child still appears in something published, and a save may withdraw on any of them
     infos, appearing = child_purpose_infos(pupil.pk)
+    baselines = {info.purpose.pk: info.baseline for info in infos}
     form = None
     if request.method == "POST" and can_decide:
         # the saved answers only preset an unbound form: not read before validating
@@ -194,6 +195,7 @@ def child_consent(request, pk):
         "summary": _summary(rows),
         "contact": _director_contact(pupil) if pupil.not_in_picture else None,
         "history": history,
+        "baselines": baselines,
         "review_round": review_round if can_decide else None,
         "review_confirmed": confirmed,
         "review_open_questions": _open_questions(rows) if review_round and can_decide else 0,
