@@ -16,16 +16,13 @@ def confirmations_table(
         _("Role"),
         _("Confirmed"),
         _("Confirmed at"),
+        _("Version read"),
+        _("Read at"),
     ]
     groups = [(_("staff"), staff)] + ([(_("parents"), parents)] if parents is not None else [])
     rows = []
     for list_name, members in groups:
         for row in members:
-            confirmed_at = (
-                timezone.localtime(row.confirmed_at).strftime("%d-%m-%Y %H:%M")
-                if row.confirmed_at
-                else ""
-            )
             rows.append(
                 [
                     list_name,
@@ -33,7 +30,13 @@ def confirmations_table(
                     row.email,
                     ", ".join(str(r) for r in row.roles),
                     _("yes") if row.confirmed else _("no"),
-                    confirmed_at,
+                    _moment(row.confirmed_at),
+                    row.read_number or "",
+                    _moment(row.read_at),
                 ]
             )
     return headers, rows
+
+
+def _moment(moment) -> str:
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M") if moment else ""

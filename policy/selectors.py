@@ -17,14 +17,26 @@ FOUNDATION_STAFF_ROLES = (StaffMembership.Role.BOARD, StaffMembership.Role.PRIVA
 
 @dataclass
 class ConfirmationRow:
+    """A person's confirmation of the current version (`confirmed_at`), and the version
+    they last read and confirmed themselves (`read_number`, `read_at`): a correction keeps
+    an earlier confirmation (`carried_from`), and a new version asks again."""
+
     name: str
     email: str
     confirmed_at: datetime | None
+    read_number: int | None = None
+    read_at: datetime | None = None
+    version_number: int | None = None
     roles: list[str] = field(default_factory=list)
 
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def read_version(self) -> int | None:
+        """The number of an earlier version they read, when not the current one itself."""
+        return self.read_number if self.read_number != self.version_number else None
 
 
 def _confirmed_at(version: ProtocolVersion, user_ref: str) -> Subquery:
@@ -32,6 +44,32 @@ def _confirmed_at(version: ProtocolVersion, user_ref: str) -> Subquery:
         Acknowledgement.objects.filter(user=OuterRef(user_ref), version=version).values(
             "confirmed_at"
         )[:1]
+    )
+
+
+def _last_read(user_ref: str, column: str) -> Subquery:
+    """`column` of the user's latest confirmation of a version they read themselves (not one
+    a correction kept): only the current version can be confirmed, so the highest number."""
+    read = Acknowledgement.objects.filter(user=OuterRef(user_ref), carried_from__isnull=True)
+    return Subquery(read.order_by("-version__number").values(column)[:1])
+
+
+def _with_reading(queryset, version: ProtocolVersion, user_ref: str):
+    return queryset.annotate(
+        confirmed_at=_confirmed_at(version, user_ref),
+        read_number=_last_read(user_ref, "version__number"),
+        read_at=_last_read(user_ref, "confirmed_at"),
+    )
+
+
+def _row(user, annotated, version: ProtocolVersion) -> ConfirmationRow:
+    return ConfirmationRow(
+        name=user.get_full_name(),
+        email=user.email,
+        confirmed_at=annotated.confirmed_at,
+        read_number=annotated.read_number,
+        read_at=annotated.read_at,
+        version_number=version.number,
     )
 
 
@@ -44,7 +82,7 @@ def staff_confirmations(*, school: School, version: ProtocolVersion) -> list[Con
 
 def foundation_staff_confirmations(*, version: ProtocolVersion) -> list[ConfirmationRow]:
     """Board staff and privacy officers, who belong to no school's list (one query)."""
-    return _rows_of(foundation_staff_query(version))
+    return _rows_of(foundation_staff_query(version), version)
 
 
 def foundation_staff_query(version: ProtocolVersion):
@@ -58,49 +96,37 @@ def foundation_staff_query(version: ProtocolVersion):
 
 
 def _membership_query(memberships, version: ProtocolVersion):
-    return (
-        memberships.filter(user__is_active=True)
-        .select_related("user")
-        .annotate(confirmed_at=_confirmed_at(version, "user_id"))
-        .order_by("user__full_name", "user__email", "role")
+    active = memberships.filter(user__is_active=True).select_related("user")
+    return _with_reading(active, version, "user_id").order_by(
+        "user__full_name", "user__email", "role"
     )
 
 
 def _membership_rows(memberships, version: ProtocolVersion) -> list[ConfirmationRow]:
     """One row per active person of `memberships`, their roles together."""
-    return _rows_of(_membership_query(memberships, version))
+    return _rows_of(_membership_query(memberships, version), version)
 
 
-def _rows_of(memberships) -> list[ConfirmationRow]:
+def _rows_of(memberships, version: ProtocolVersion) -> list[ConfirmationRow]:
     """_membership_query's rows, one per person with their roles together."""
     rows: dict[int, ConfirmationRow] = {}
     for membership in memberships:
         row = rows.get(membership.user_id)
         if row is None:
-            user = membership.user
-            row = rows[membership.user_id] = ConfirmationRow(
-                name=user.get_full_name(), email=user.email, confirmed_at=membership.confirmed_at
-            )
+            row = rows[membership.user_id] = _row(membership.user, membership, version)
         row.roles.append(membership.get_role_display())
     return list(rows.values())
 
 
 def parent_confirmations(*, school: School, version: ProtocolVersion) -> list[ConfirmationRow]:
     """Guardians of the school's current pupils (one query; no pupil names)."""
-    parents = (
-        User.objects.filter(
-            is_active=True,
-            guardianships__pupil__school=school,
-            guardianships__pupil__left_on__isnull=True,
-        )
-        .distinct()
-        .annotate(confirmed_at=_confirmed_at(version, "pk"))
-        .order_by("full_name", "email")
-    )
-    return [
-        ConfirmationRow(name=p.get_full_name(), email=p.email, confirmed_at=p.confirmed_at)
-        for p in parents
-    ]
+    parents = User.objects.filter(
+        is_active=True,
+        guardianships__pupil__school=school,
+        guardianships__pupil__left_on__isnull=True,
+    ).distinct()
+    parents = _with_reading(parents, version, "pk").order_by("full_name", "email")
+    return [_row(parent, parent, version) for parent in parents]
 
 
 # Per school, its active teachers and directors and how many of them confirmed a version:

@@ -102,12 +102,12 @@ def overview(request):
         context["taught_only_earlier"] = teacher_only and bool(groups) and not context["groups"]
         if context["taught_only_earlier"]:
             context["year_imported"] = _year_imported({g.school_id for g in groups}, year)
-        return render(request, "consent/overview.html", context)
+        return render(request, "consent/overview.html", context | _may_check(request.user))
     query = search_text(request.GET)
     page = paged_schools(School.objects.all(), query, request.GET.get("page"))
     context = _by_school_year(groups_of_schools(list(page.object_list)), year)
     context |= {"page": page, "query": query, "own_groups": _own_taught_groups(request.user)}
-    return render(request, "consent/overview.html", context)
+    return render(request, "consent/overview.html", context | _may_check(request.user))
 
 
 def _by_school_year(groups: list[Group], year: str) -> dict:
@@ -176,6 +176,7 @@ def group_appear(request, pk):
         "media": MediaType(media),
         "may": may,
         "may_not": may_not,
+        **_may_check(request.user),
     }
     return render(request, "consent/group_appear.html", context, status=status)
 
@@ -207,8 +208,16 @@ def group_overview(request, pk):
         "media_types": media_types,
         "rows": rows,
         "can_record": _can_record(request.user, group),
+        **_may_check(request.user),
     }
     return render(request, "consent/group_overview.html", context)
+
+
+def _may_check(user) -> dict:
+    """`can_check` for a page that links the check before posting: the privacy officer
+    reads every class but makes no check, and the link was a 404 for them. No query (the
+    memberships are loaded once a request)."""
+    return {"can_check": has_role(user, *CHECKING)}
 
 
 def _can_record(user, group) -> bool:
@@ -380,8 +389,7 @@ def _check_page(request, check, form=None, status=200):
         "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
         "photo_check": can_adjust and _photo_check_continues(request.user, check),
         "takedowns": takedowns,
-        # the privacy officer reads every check but makes none: no link to a 404
-        "can_check": has_role(request.user, *CHECKING),
+        **_may_check(request.user),
     }
     return render(request, "consent/check_detail.html", context, status=status)
 

@@ -124,7 +124,7 @@ def test_it_exports_the_staff_list_as_csv(v1, login, director_a, teacher_a, othe
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "protocol-v1-bevestigingen-vlindertuin.csv" in response["Content-Disposition"]
     header, *rows = csv_rows(response)
-    assert len(header) == 6
+    assert len(header) == 8  # with the version read and when (test_version_read.py)
     by_email = {row[2]: row for row in rows}
     assert set(by_email) == {
         "juf.a@example.org",

@@ -165,3 +165,18 @@ def test_it_refuses_to_publish_a_section_without_articles(login, v1, board):
 
     assert "Slotbepaling heeft nog geen artikelen" in response.content.decode()
     assert ProtocolVersion.objects.get(number=2).status == "draft"
+
+
+def test_the_drafting_pages_do_not_promise_that_a_correction_asks_everyone_again(login, v1, board):
+    """A spelling correction keeps everyone's confirmation: the drafts page said all staff
+    are asked to read any published version, and the preview that every staff member
+    sees a banner until they confirm, right above the choice of a correction."""
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    draft = ProtocolVersion.objects.drafts().get()
+    drafts = c.get(reverse("policy:drafts")).content.decode()
+    preview = c.get(reverse("policy:draft_preview", args=[draft.number])).content.decode()
+    assert "en wordt al het personeel gevraagd het te lezen" not in drafts
+    assert "een correctie van spelling behoudt hun bevestigingen" in drafts
+    assert "Elk personeelslid ziet een melding totdat" not in preview
+    assert "Na een nieuwe versie ziet elk personeelslid een melding" in preview
