@@ -131,10 +131,22 @@ class WatchTermForm(SchoolOfTheFoundation):
         model = WatchTerm
         fields = ["school", "term"]
 
+    # A term becomes one of the school's names (aliases): "a" or "ob" ties posts that
+    # merely contain such a word to the school.
+    MIN_TERM_LENGTH = 3
+
     def clean_term(self):
         term = " ".join(self.cleaned_data["term"].split())
         if not term:
             raise ValidationError(_("Give a term."))
+        if len(term.lstrip("#@")) < self.MIN_TERM_LENGTH:
+            raise ValidationError(
+                _(
+                    "A term has at least %(n)d characters (without # or @): a shorter one is "
+                    "part of nearly every post."
+                )
+                % {"n": self.MIN_TERM_LENGTH}
+            )
         return term
 
     def clean(self):

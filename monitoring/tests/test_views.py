@@ -403,6 +403,17 @@ def test_it_lets_only_board_staff_manage_watch_terms(client, cast, school_a):
     assert list(WatchTerm.objects.values_list("term", flat=True)) == ["#vlinder"]
 
 
+@pytest.mark.parametrize("term", ["a", "#ob", "@ x "])
+def test_it_refuses_a_watch_term_too_short_to_name_a_school(login, board, school_a, term):
+    response = login(board).post(
+        reverse("monitoring:watch_terms"),
+        {"school": school_a.pk, "term": term},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 400 and WatchTerm.objects.count() == 0
+    assert "Een zoekterm heeft ten minste 3 tekens (zonder # of @)" in response.content.decode()
+
+
 def test_it_removes_a_watch_term(login, board, school_a):
     term = WatchTerm.objects.create(school=school_a, term="vlinder")
     login(board).post(reverse("monitoring:watch_term_delete", args=[term.pk]))
