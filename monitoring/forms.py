@@ -41,6 +41,9 @@ class HttpURLField(forms.URLField):
 
 USERINFO = _("Give the address without a user name or password (the part before @).")
 BAD_HOST = _("The name of the website in this address has characters no web address can have.")
+BAD_PORT = _(
+    "The port in this address (the number after the colon) must be a number from 0 to 65535."
+)
 INTERNAL = _(
     "This address points into an internal network (such as localhost or 10.x.x.x); the "
     "portal does not read or link to addresses there."
@@ -56,8 +59,11 @@ def checked_typed_url(url: str, *, resolve: bool) -> str:
     host = parts.hostname or ""
     try:
         port = parts.port
+    except ValueError:  # "https://example.org:99999/": the name is fine, the port is not
+        raise ValidationError(BAD_PORT, code="port") from None
+    try:
         ascii_host = host if ":" in host else idna.encode(host, uts46=True).decode("ascii")
-    except (ValueError, UnicodeError):  # idna's errors are UnicodeErrors; a bad port
+    except UnicodeError:  # idna's errors are UnicodeErrors
         raise ValidationError(BAD_HOST, code="host") from None
     if http.internal_host(ascii_host, resolve=resolve):
         raise ValidationError(INTERNAL, code="internal")

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 USERINFO = "zonder gebruikersnaam of wachtwoord"
 INTERNAL = "intern netwerk"
 BAD_HOST = "tekens die geen webadres kan hebben"
+BAD_PORT = "De poort in dit adres (het getal na de dubbele punt)"
 INVALID = "Voer een geldige URL in."
 
 
@@ -52,6 +53,8 @@ def _add_source(client, url):
         ("http://feeds.localhost/feed.rss", INTERNAL),
         ("http://☃.example/feed.rss", BAD_HOST),
         ("http://xn--ls8h.example/feed.rss", BAD_HOST),
+        # the name is fine: the message names the port
+        ("https://feeds.example:99999/feed.rss", BAD_PORT),
     ],
 )
 def test_it_refuses_a_source_address_it_must_not_read(login, board, no_private_hosts, url, message):
