@@ -113,3 +113,15 @@ def test_a_line_break_counts_as_one_character_towards_the_limit(login, board):
     login(board).post(url, {"text": three_paragraphs.replace("\n", "\r\n"), "kind": "correction"})
 
     assert website.versions.order_by("-number").first().text == three_paragraphs
+
+
+def test_an_unchanged_text_is_refused_before_the_preview_of_a_change_of_meaning(login, board):
+    """The preview said how many parents would be e-mailed, for a text that is the same."""
+    current = _with_text(board, TWO_PARAGRAPHS)
+    url = reverse("consent:purpose_text", args=[current.purpose_id])
+    data = {"text": AS_A_BROWSER_SENDS_IT, "kind": "change_of_meaning"}
+
+    response = login(board).post(url, {**data, "based_on": current.number})
+
+    assert "consent/purpose_text_confirm.html" not in [t.name for t in response.templates]
+    assert "De tekst is gelijk aan de huidige versie." in response.content.decode()
