@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.choices import BaseChoiceIterator, normalize_choices
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -366,6 +367,10 @@ class PurposeTextField(forms.CharField):
         attrs = super().widget_attrs(widget)
         attrs.pop("maxlength", None)
         return attrs
+
+    def to_python(self, value):
+        # A browser sends each line break as \r\n: one character to the board, not two.
+        return normalize_newlines(super().to_python(value))
 
 
 class PurposeForm(forms.Form):

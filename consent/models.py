@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -87,6 +88,11 @@ class PurposeVersion(models.Model):
         """What the board reads: version 1 is stored as a change of meaning (answers start
         there) but asked nobody *again*."""
         return str(_("first text")) if self.number == 1 else self.get_kind_display()
+
+    def has_text(self, text: str) -> bool:
+        """The same text whatever its line endings: a browser sends a textarea with \r\n,
+        and an older version may be stored with them (kept as is: its hash is evidence)."""
+        return normalize_newlines(self.text) == normalize_newlines(text)
 
 
 class ConsentEventQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 from consent.access import allowed_again
@@ -981,6 +982,7 @@ def _refuse_unless_allowed_again(tasks) -> None:
 
 @transaction.atomic
 def purpose_create(*, user, code: str, name: str, text: str) -> Purpose:
+    text = normalize_newlines(text)
     taken = ValidationError(_("A purpose with this code already exists."))
     if Purpose.objects.filter(code=code).exists():
         raise taken
@@ -1012,6 +1014,7 @@ def purpose_version_publish(
     "already" when that one has this text, "stale" otherwise."""
     if kind not in PurposeVersion.Kind.values:
         raise ValidationError(_("Choose correction or change of meaning."))
+    text = normalize_newlines(text)  # stored with \n only, whatever the browser sent
     # FOR NO KEY UPDATE: a "no" saved meanwhile checks its reference to the purpose at
     # its commit (FOR KEY SHARE), after its takedowns locked their checks; a FOR UPDATE
     # here waited for it while it waited for this one's takedowns: a deadlock.
@@ -1019,7 +1022,7 @@ def purpose_version_publish(
     last = locked.versions.select_related("created_by").order_by("-number").first()
     if last is not None and based_on is not None and last.number != based_on:
         _refuse_over_newer(last, text)
-    if last is not None and last.text == text:
+    if last is not None and last.has_text(text):
         raise ValidationError(_("The text is the same as the current version."))
     version = PurposeVersion.objects.create(
         purpose=locked,
@@ -1060,7 +1063,7 @@ def _refuse_over_newer(last: PurposeVersion, text: str) -> None:
         "name": (by.full_name or by.email) if by is not None else "?",
         "when": date_format(timezone.localtime(last.published_at), "j F Y H:i"),
     }
-    if last.text == text:
+    if last.has_text(text):
         raise ValidationError(
             _("This text was already published as version %(number)s by %(name)s on %(when)s.")
             % values,

@@ -36,7 +36,8 @@ def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
             "policy/email/published.txt",
             {
                 "version": release.version,
-                "url": settings.SITE_URL + reverse("policy:current"),
+                # where the page's confirm form is, at the top: the e-mail asks for that
+                "url": settings.SITE_URL + reverse("policy:current") + "#bevestigen",
                 "reply_to": reply_to,
             },
         )

@@ -100,6 +100,12 @@ class ProtocolVersion(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def is_correction(self) -> bool:
+        """Published as a correction of spelling. Load with select_related("release"):
+        version 1 and drafts have no release."""
+        release = getattr(self, "release", None)
+        return release is not None and release.kind == Release.Kind.CORRECTION
+
     def check_editable(self) -> None:
         if self.is_published:
             raise PublishedVersionIsFrozen(f"protocol version {self.number} is published")

@@ -176,7 +176,9 @@ def version_detail(request, number: int):
 
 
 def _history(data=None):
-    versions = list(ProtocolVersion.objects.published().order_by("-number"))
+    versions = list(
+        ProtocolVersion.objects.published().select_related("release").order_by("-number")
+    )
     rows = list(zip(versions, [*versions[1:], None], strict=True))
     numbers = [v.number for v in versions]
     # offered as it stands: what changed in the current version since the one before it
@@ -199,15 +201,37 @@ def diff_choose(request):
     return redirect("policy:diff", old=form.cleaned_data["old"], new=form.cleaned_data["new"])
 
 
+def _published_from_to(first: int, last: int) -> dict[int, ProtocolVersion]:
+    """The published versions from the lower number to the higher, in order, by number:
+    both ends and every version between them. One query."""
+    low, high = sorted((first, last))
+    versions = (
+        ProtocolVersion.objects.published()
+        .filter(number__range=(low, high))
+        .select_related("release")
+        .order_by("number")
+    )
+    return {version.number: version for version in versions}
+
+
 @require_safe
 def diff(request, old: int, new: int):
-    published = ProtocolVersion.objects.published()
-    old_version = get_object_or_404(published, number=old)
-    new_version = get_object_or_404(published, number=new)
+    versions = _published_from_to(old, new)
+    if old not in versions or new not in versions:
+        raise Http404
+    old_version, new_version = versions[old], versions[new]
+    # What changed is told by every version after the older one up to the newer one,
+    # whichever order was asked for (the form allows 2 to 1).
+    summaries = [version for number, version in versions.items() if number > min(old, new)]
     return render(
         request,
         "policy/diff.html",
-        {"old": old_version, "new": new_version, **_differences(old_version, new_version)},
+        {
+            "old": old_version,
+            "new": new_version,
+            "summaries": summaries,
+            **_differences(old_version, new_version),
+        },
     )
 
 

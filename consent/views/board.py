@@ -86,7 +86,10 @@ def purpose_text(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         asks_again = data["kind"] == PurposeVersion.Kind.CHANGE_OF_MEANING
-        if asks_again and not data["confirmed"]:
+        # The current text sent back is refused by the service: no preview of parents to
+        # e-mail for it first.
+        unchanged = current is not None and current.has_text(data["text"])
+        if asks_again and not data["confirmed"] and not unchanged:
             # A change of meaning e-mails every parent: show how many, ask to confirm.
             context = {
                 "purpose": purpose,

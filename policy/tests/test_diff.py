@@ -112,3 +112,66 @@ def test_it_offers_the_previous_and_the_current_version_to_compare(client, v1, b
     page = client.get(reverse("policy:history")).content.decode()
     assert '<option value="2" selected>2</option>' in page.split('name="new"')[0]
     assert '<option value="3" selected>3</option>' in page.split('name="new"')[1]
+
+
+# --- Summaries of the versions between the two compared ---------------------------------
+V1_SUMMARY = "Eerste versie van het protocol sociale media."
+
+
+def _publish(board, summary: str, kind: str = "revision"):
+    draft = services.version_draft_start(by=board)
+    article = draft.articles.get(anchor="communiceren-2")
+    services.article_update(article=article, text=f"{article.text} {summary}")
+    services.version_update_summary(version=draft, summary=summary)
+    return services.version_publish(version=draft, by=board, kind=kind)
+
+
+def test_it_shows_the_summary_of_every_version_after_the_older_up_to_the_newer(
+    client, v1, board, django_assert_num_queries
+):
+    """From 1 to 3 the page showed version 3's summary only: version 2's changes were
+    in the diff, unexplained."""
+    _publish(board, "Tweede: toestemming per kanaal.")
+    _publish(board, "Derde: tikfouten.", kind="correction")
+
+    # the versions 1 to 3 (one query for both ends and the summaries); each one's articles
+    with django_assert_num_queries(3):
+        page = client.get(reverse("policy:diff", args=[1, 3])).content.decode()
+
+    assert V1_SUMMARY not in page
+    assert 0 < page.index("Tweede: toestemming per kanaal.") < page.index("Derde: tikfouten.")
+    second = page.split("Tweede: toestemming per kanaal.")[0].rsplit("<p", 1)[1]
+    third = page.split("Derde: tikfouten.")[0].rsplit("<p", 1)[1]
+    assert "Versie 2" in second and "correctie van spelling" not in second
+    assert "Versie 3" in third and "correctie van spelling" in third
+
+
+def test_it_shows_the_newer_versions_summary_when_compared_from_new_to_old(client, v1, board):
+    """From 2 to 1 (the form allows it) the page showed version 1's summary, "Eerste versie
+    van het protocol", as if that described the changes."""
+    _publish(board, "Tweede: toestemming per kanaal.")
+
+    page = client.get(reverse("policy:diff", args=[2, 1])).content.decode()
+
+    assert "Tweede: toestemming per kanaal." in page
+    assert V1_SUMMARY not in page
+
+
+def test_it_404s_a_compared_version_that_is_not_published(client, v1, board):
+    _publish(board, "Tweede.")
+    services.version_draft_start(by=board)  # version 3, a draft
+
+    for old, new in ((1, 3), (3, 1), (1, 9)):
+        assert client.get(reverse("policy:diff", args=[old, new])).status_code == 404
+
+
+def test_the_history_marks_the_spelling_corrections(client, v1, board, django_assert_num_queries):
+    _publish(board, "Tweede: toestemming per kanaal.")
+    _publish(board, "Derde: tikfouten.", kind="correction")
+
+    with django_assert_num_queries(1):  # the published versions with how each was published
+        page = client.get(reverse("policy:history")).content.decode()
+
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    marked = ["correctie van spelling" in row for row in rows]
+    assert marked == [True, False, False]  # versions 3, 2, 1

@@ -1,6 +1,7 @@
 """Publishing: a new version e-mails staff once; a correction keeps the confirmations."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -123,3 +124,14 @@ def test_it_refuses_a_correction_that_adds_or_removes_an_article(
     draft.refresh_from_db()
     assert not draft.is_published
     assert not Acknowledgement.objects.filter(version=draft).exists()
+
+
+def test_the_email_links_to_where_one_confirms_having_read_it(
+    eager_tasks, django_capture_on_commit_callbacks, v1, board
+):
+    draft = _draft(board)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_publish(version=draft, by=board)
+    [email] = mail.outbox
+    confirm_form = settings.SITE_URL + reverse("policy:current") + "#bevestigen"
+    assert confirm_form in email.body.split()
