@@ -14,7 +14,9 @@ from allauth.core import context
 from allauth.core.exceptions import ReauthenticationRequired
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.db.models import Q
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 
 CODE_METHOD = _("Use a code sent by e-mail")
+UNKNOWN_ACCOUNT = "account/email/unknown_account"
+SWITCHED_OFF_ACCOUNT = "account/email/inactive_account"
 USER_AGENT_SHOWN = 200  # characters of the browser's name a notice quotes, as allauth's
 
 
@@ -45,6 +49,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's e-mails are sent during the request: an SMTP outage becomes MailNotSent
         (logged by type, without the address) instead of a 500. allauth stores a login code
         only after it was sent, so nothing is left half-done."""
+        template_prefix = _unknown_or_switched_off(template_prefix, email)
         try:
             super().send_mail(template_prefix, email, context)
         except (smtplib.SMTPException, OSError) as error:
@@ -115,6 +120,19 @@ class AccountAdapter(DefaultAccountAdapter):
             context={**facts, **(context or {})},
             email=email,
         )
+
+
+def _unknown_or_switched_off(template_prefix: str, email: str) -> str:
+    """allauth looks up active accounts only, so a sign-in code or a new password asked for
+    a deactivated account's address mails "no account is known for this address": untrue,
+    and it sends the owner to ask which address the school has. That mail says the account
+    is switched off instead; the page shown is the same either way (no enumeration)."""
+    if template_prefix != UNKNOWN_ACCOUNT:
+        return template_prefix
+    addressed = Q(email__iexact=email) | Q(emailaddress__email__iexact=email)
+    if get_user_model().objects.filter(addressed, is_active=False).exists():
+        return SWITCHED_OFF_ACCOUNT
+    return template_prefix
 
 
 def on_site_url(url: str) -> str:

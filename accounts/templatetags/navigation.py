@@ -18,6 +18,15 @@ def url_for_tag(url_name: str) -> str:
 
 
 @register.filter
+def may_add_an_address(user) -> bool:
+    """{% if user|may_add_an_address %}: allauth refuses a new address on an account with
+    a login code app or recovery codes (allauth.mfa.signals.on_add_email), by this test."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return not is_mfa_enabled(user)
+
+
+@register.filter
 def uses_login_code_app(user) -> bool:
     """{% if user|uses_login_code_app %}: see accounts.roles.offers_login_code_app."""
     return offers_login_code_app(user)

@@ -8,6 +8,7 @@ The crawl (opo_portal/tests/test_language_crawl.py) walks every route with one G
 walks allauth's own steps, forms sent included."""
 
 import re
+import time
 from pathlib import Path
 
 import allauth
@@ -17,6 +18,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -370,3 +372,54 @@ def _without(text: str, data: list[str]) -> str:
     for value in data:
         text = text.replace(value, " ")
     return text
+
+
+# --- Switching the login code app on and off ----------------------------------------------
+# The walk above starts with TOTP set up already; these are the messages of the set-up
+# itself and of switching it off (a parent who set one up may).
+MFA_MESSAGES = Path(allauth.__file__).parent / "templates" / "mfa" / "messages"
+
+
+def totp_switched_on_and_off(client, user):
+    client.force_login(user)
+    reauthenticate(client)
+    html = client.get(reverse("mfa_activate_totp")).content.decode()
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)</code>', html)[1]
+    if 30 - time.time() % 30 < 3:  # never type a code that expires on the way
+        time.sleep(30 - time.time() % 30 + 0.1)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    yield "TOTP switched on", page(client, reverse("mfa_activate_totp"), {"code": code})
+    yield "TOTP switched off", page(client, reverse("mfa_deactivate_totp"), {})
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_names_the_login_code_app_when_it_is_switched_on_and_off(client, parent_a, language):
+    cache.clear()
+    User.objects.filter(pk=parent_a.pk).update(language=language)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    pages = list(totp_switched_on_and_off(client, verified(parent_a)))
+    data = data_strings()
+    problems = [
+        f"{name} [{label}] {found}"
+        for name, html in pages
+        for label, pattern in CHECKS[language]
+        for found in leftovers(html, pattern, data)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_message_of_the_login_code_app_is_in_the_portals_words(language):
+    """The set-up's "activated" message is added after the commit, which a test's
+    transaction holds back until the page was answered: rendered here as allauth does."""
+    names = sorted(p.name for p in MFA_MESSAGES.glob("*.txt") if "webauthn" not in p.name)
+    with translation.override(language):
+        shown = {name: render_to_string(f"mfa/messages/{name}").strip() for name in names}
+    problems = [
+        f"{name} [{label}] {text!r}"
+        for name, text in shown.items()
+        for label, pattern in CHECKS[language]
+        if pattern.search(text)
+    ]
+    assert len(shown) == 3, names
+    assert not problems, "\n".join(problems)

@@ -89,3 +89,24 @@ def test_it_still_asks_again_for_an_authenticator_from_before(login, teacher_a):
     response = login(teacher_a).get(reverse("mfa_generate_recovery_codes"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_reauthenticate"))
+
+
+def test_the_login_code_step_says_a_recovery_code_works_there_too(client, teacher_a):
+    """A staff member who lost their phone was asked only for "de code van zes cijfers uit
+    de app", although the recovery codes page promises they can log in with one of those
+    codes instead; the field takes both."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from django.core.cache import cache
+
+    cache.clear()  # allauth's rate limits: earlier tests' requests do not count
+    EmailAddress.objects.create(user=teacher_a, email=teacher_a.email, verified=True)
+    [recovery_code, *_] = RecoveryCodes.activate(teacher_a).get_unused_codes()
+    data = {"login": teacher_a.email, "password": "correct horse 42"}
+    step = client.post(reverse("account_login"), data, follow=True)
+    html = step.content.decode()
+    assert step.redirect_chain[-1][0] == reverse("mfa_authenticate")
+    assert "of een van uw herstelcodes" in html
+    response = client.post(reverse("mfa_authenticate"), {"code": recovery_code})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).url == reverse("accounts:home_teacher")

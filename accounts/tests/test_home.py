@@ -73,3 +73,27 @@ def test_it_shows_no_admin_link_to_an_account_without_a_role(login, outsider):
     response = login(outsider).get(reverse("accounts:home_none"))
     assert reverse("admin:index") not in response.content.decode()
     assert "contact op met de school" in response.content.decode()
+
+
+@pytest.mark.parametrize("cast_member", ["parent_a", "teacher_a"])
+def test_it_does_not_say_not_yet_to_an_account_whose_last_role_ended(request, login, cast_member):
+    """The welcome page said "nog niet gekoppeld" (not linked yet) also to a parent whose
+    last link to a child was removed, or a teacher whose membership ended."""
+    user = request.getfixturevalue(cast_member)
+    user.guardianships.all().delete()
+    user.memberships.all().delete()
+    response = login(user).get(reverse("home"), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("accounts:home_none")
+    assert "nog niet" not in html
+    assert "niet gekoppeld aan een kind of een school" in html
+    assert "contact op met de school" in html
+
+
+def test_it_links_a_former_parent_to_the_data_the_portal_keeps_about_them(login, parent_a):
+    """README ("Pages", consent:my_data): a parent whose link was removed still finds their
+    earlier decisions under "Mijn gegevens"; with the last link gone the menu no longer
+    offers it (parents only), so the welcome page does."""
+    parent_a.guardianships.all().delete()
+    html = login(parent_a).get(reverse("accounts:home_none")).content.decode()
+    assert f'href="{reverse("consent:my_data")}"' in html

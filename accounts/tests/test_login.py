@@ -178,3 +178,18 @@ def test_staff_without_totp_see_no_menu_that_leads_back_to_its_set_up(login, db,
     give_totp(teacher)
     home = client.get(reverse("accounts:home_teacher"), HTTP_ACCEPT_LANGUAGE="nl")
     assert f'href="{check_new}"' in home.content.decode()
+
+
+def test_it_tells_a_parent_who_asked_several_codes_to_wait_a_minute(client, parent_a, fresh_limits):
+    """allauth allows 3 codes a minute per address; the fourth said "Te veel
+    inlogpogingen" (too many failed logins), which the parent had not made, and nothing of
+    the codes already on their way."""
+    for _ in range(3):
+        client.post(reverse("account_request_login_code"), {"email": parent_a.email})
+        client.cookies.clear()  # a new browser: not sent on to the code step
+    response = client.post(reverse("account_request_login_code"), {"email": parent_a.email})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "inlogpogingen" not in html
+    assert "Wacht een minuut" in html
+    assert "in uw inbox staan" in html
