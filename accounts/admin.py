@@ -1,13 +1,36 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from schools import accesslog
 from schools.admin import RecordsWhatDeleteEnds
 from schools.models import Guardianship, MembershipChange, StaffMembership, Via
+
+
+def addresses_follow_account(request, user, old_email: str) -> None:
+    """allauth logs in by its own address rows (EmailAddress), which a change of
+    `User.email` in the admin left alone: the old address still logged in, the new one was
+    first sent through an address check, and "Mijn account" and the security notices kept
+    the old one. The admin's address becomes the account's one confirmed main address
+    (the administrator vouches for it), the others go, and the notice that the address
+    changed goes to the new and the old address (the owner of the old one should know)."""
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    EmailAddress.objects.update_or_create(
+        user=user,
+        email__iexact=user.email,
+        defaults={"email": user.email, "primary": True, "verified": True},
+    )
+    get_adapter(request).send_notification_mail(
+        "account/email/email_changed",
+        user,
+        {"from_email": old_email, "to_email": user.email, "deleted_email": old_email},
+    )
 
 
 class OneAccountPerAddress:
@@ -18,7 +41,11 @@ class OneAccountPerAddress:
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+        others = User.objects.exclude(pk=self.instance.pk)
+        if (
+            others.filter(email__iexact=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email, user__in=others).exists()
+        ):
             raise ValidationError(
                 _("Another account already uses this e-mail address."), code="unique"
             )
@@ -56,6 +83,13 @@ class UserAdmin(RecordsWhatDeleteEnds, BaseUserAdmin):
 
     def record_ended(self, ids: list[int], *, by) -> None:
         _record_accounts_ended(ids, by=by)
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        old_email = form.initial.get("email") if change else None
+        super().save_model(request, obj, form, change)
+        if old_email and old_email.lower() != obj.email.lower():
+            addresses_follow_account(request, obj, old_email)
 
 
 def _record_accounts_ended(user_ids: list[int], *, by) -> None:
