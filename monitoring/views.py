@@ -571,7 +571,11 @@ def source_toggle(request, pk):
     """Pause or resume: the button says which (`active` 0 or 1), so a second click, or a
     colleague's older page, does not undo the first (a flip paused and resumed again)."""
     source = access.get_source_for_board(request.user, pk)
-    wanted = {"0": False, "1": True}.get(request.POST.get("active", ""), not source.active)
+    sent = request.POST.get("active")
+    if sent is not None and sent not in ("0", "1"):  # no button sends it: nothing flipped
+        messages.error(request, _("Unknown choice."))
+        return redirect("monitoring:sources")
+    wanted = {"0": False, "1": True}.get(sent, not source.active)
     changed = Source.objects.filter(pk=source.pk, active=not wanted).update(
         active=wanted,
         needs_attention=False,

@@ -8,14 +8,18 @@ CSPMiddleware: django-csp's, with the policy header built once instead of on eve
 
 FormMethodsMiddleware: the portal's pages and forms use GET, HEAD and POST only; any other
 method is a 405 before a view runs (function views rendered their GET page for a DELETE).
+
+ReadableFormMiddleware: a form body that is not UTF-8 is a 400 before a view reads it.
 """
 
 import logging
 import sys
+from urllib.parse import unquote_to_bytes
 
 from csp import middleware as csp_middleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseUnreachable
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -64,6 +68,33 @@ class ServiceUnavailableMiddleware:
 
 
 FORM_METHODS = ("GET", "HEAD", "POST")
+
+
+def form_body_is_utf8(body: bytes) -> bool:
+    """Whether a form-urlencoded body, percent-decoded, is UTF-8 (lone surrogates are not)."""
+    try:
+        unquote_to_bytes(body).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class ReadableFormMiddleware:
+    """Django reads a form body that is not UTF-8 with "\ufffd" for each bad byte, and
+    a view would save that text as sent: refused as a 400 ("nothing was changed") instead.
+    Browsers send UTF-8; multipart bodies (photo, pupil import) are read by their forms."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method == "POST"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and not form_body_is_utf8(request.body)
+        ):
+            raise BadRequest("form body is not UTF-8")
+        return self.get_response(request)
 
 
 class FormMethodsMiddleware:

@@ -443,6 +443,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("opo_portal.middleware.CSPMiddleware") + 1,
     "opo_portal.middleware.FormMethodsMiddleware",
 )
+# A form that is not UTF-8 is a 400 (nothing saved), in the person's own language.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.languages.SavedLanguageMiddleware") + 1,
+    "opo_portal.middleware.ReadableFormMiddleware",
+)
 # No inline script or style anywhere: scripts are files under static/js/.
 # img-src allows data: for the TOTP QR code allauth renders as a data: URI.
 CONTENT_SECURITY_POLICY = {

@@ -382,6 +382,22 @@ def test_it_pauses_a_source(login, board):
     assert source.active is False
 
 
+@pytest.mark.parametrize("active", ["2", "no-such-choice", "", "1\x00"])
+def test_it_refuses_an_unknown_pause_or_resume_and_changes_nothing(login, board, active):
+    """Only a missing `active` (a page from before the button said which) flips the source;
+    a value the button never sends is refused instead of read as a flip (input sweep)."""
+    from django.contrib.messages import get_messages
+
+    source = make_source()
+    url = reverse("monitoring:source_toggle", args=[source.pk])
+
+    response = login(board).post(url, {"active": active})
+
+    source.refresh_from_db()
+    assert source.active is True
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Onbekende keuze."]
+
+
 def test_it_lets_only_board_staff_manage_watch_terms(client, cast, school_a):
     got = statuses(
         client,
