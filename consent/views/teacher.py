@@ -54,7 +54,14 @@ from schools.access import (
 )
 from schools.forms import refuse_choices_out_of_reach
 from schools.models import Group, Pupil, School, StaffMembership
-from schools.search import SELECT_LIMIT, SchoolSearch, paged_schools, school_search, search_text
+from schools.search import (
+    QUERY_LENGTH,
+    SELECT_LIMIT,
+    SchoolSearch,
+    paged_schools,
+    school_search,
+    search_text,
+)
 
 Role = StaffMembership.Role
 # who may check before posting (the privacy officer reads checks, makes none)
@@ -229,9 +236,10 @@ def _can_record(user, group) -> bool:
 def _candidates(request, groups, school=None):
     """The class list of the chosen group, or the pupils whose name matches the search
     (within `school` when the page asked for a school first)."""
-    # PostgreSQL refuses a NUL character in a query; no name has one.
+    # PostgreSQL refuses a NUL character in a query; no name has one. Cut as every search
+    # box is (SQLite refuses a LIKE pattern of 50,000 bytes: a pasted text was a 500).
     params = _search_params(request)
-    query = params.get("q", "").replace("\x00", "").strip()
+    query = params.get("q", "").replace("\x00", "").strip()[:QUERY_LENGTH]
     if query:
         reachable = pupils_for_staff(request.user).current()
         if school is not None:
