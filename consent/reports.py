@@ -665,9 +665,12 @@ def personal_data(user) -> dict:
                 "guardian": "you" if e.guardian_id == user.pk else "other_parent",
                 "purpose": e.purpose.code,
                 "purpose_version": e.purpose_version.number,
-                # false: the channel's text changed in meaning after this answer, which
-                # is kept as evidence but no longer counts (parents are asked again)
-                "still_counts": still_counts(e.purpose_version.number, baselines[e.purpose_id]),
+                # true: the channel's text changed in meaning after this answer, which is
+                # kept as evidence but no longer counts (parents are asked again). Not
+                # "still counts": a later answer of the same parent replaces it too.
+                "meaning_changed_since": not still_counts(
+                    e.purpose_version.number, baselines[e.purpose_id]
+                ),
                 "text_hash": e.text_hash,
                 "media_type": e.media_type,
                 "granted": e.granted,

@@ -274,11 +274,10 @@ def test_the_download_says_which_answers_no_longer_count(login, parent_a, pupil_
     _publish(board, "pers", PurposeVersion.Kind.CORRECTION)
     decide(pupil_a, parent_a, "website", "photo", False)
     history = download(login(parent_a))["consent_history"]
-    assert sorted((e["purpose"], e["purpose_version"], e["still_counts"]) for e in history) == [
-        ("pers", 1, True),
-        ("website", 1, False),
-        ("website", 2, True),
-    ]
+    changed = sorted(
+        (e["purpose"], e["purpose_version"], e["meaning_changed_since"]) for e in history
+    )
+    assert changed == [("pers", 1, False), ("website", 1, True), ("website", 2, False)]
 
 
 @pytest.fixture
