@@ -33,7 +33,15 @@ from consent.models import (
     ReviewRound,
 )
 from consent.reminder_stop import reminder_opt_out
-from consent.rules import Key, PurposeInfo, State, answers_state, latest_answers, purpose_infos
+from consent.rules import (
+    Key,
+    PurposeInfo,
+    State,
+    answers_state,
+    latest_answers,
+    purpose_infos,
+    still_counts,
+)
 from opo_portal import sql
 from schools.access import children_of
 from schools.models import Group, Guardianship, Pupil, School
@@ -621,6 +629,7 @@ def personal_data(user) -> dict:
     confirmations = list(
         ReviewConfirmation.objects.filter(user=user).select_related("review_round")
     )
+    baselines = meaning_baselines()
     return {
         "account": {
             "email": user.email,
@@ -656,6 +665,12 @@ def personal_data(user) -> dict:
                 "guardian": "you" if e.guardian_id == user.pk else "other_parent",
                 "purpose": e.purpose.code,
                 "purpose_version": e.purpose_version.number,
+                # true: the channel's text changed in meaning after this answer, which is
+                # kept as evidence but no longer counts (parents are asked again). Not
+                # "still counts": a later answer of the same parent replaces it too.
+                "meaning_changed_since": not still_counts(
+                    e.purpose_version.number, baselines[e.purpose_id]
+                ),
                 "text_hash": e.text_hash,
                 "media_type": e.media_type,
                 "granted": e.granted,
@@ -698,6 +713,12 @@ def personal_data(user) -> dict:
             ({e.pupil_id for e in events} | {c.pupil_id for c in confirmations}) - set(child_ids)
         ),
     }
+
+
+def meaning_baselines() -> dict[int, int]:
+    """Per purpose id, retired ones too, the version its answers count from
+    (`PurposeInfo.baseline`), as the child's page reads it. One query."""
+    return {info.purpose.pk: info.baseline for info in purpose_infos(retired=True)}
 
 
 def _decisions_to_show(user, child_ids: Sequence[int]):
@@ -744,12 +765,18 @@ def readable_personal_data(user) -> dict:
     rows = CheckedPupil.objects.filter(pupil_id__in=child_ids).select_related(
         "publication_check__purpose", "publication_check__school"
     )
+    baselines = meaning_baselines()
     return {
         "account": user,
         "other_addresses": other_addresses(user),
         "guardianships": guardianships,
         "events": [
-            {"event": e, "child": names[e.pupil_id], "by_you": e.guardian_id == user.pk}
+            {
+                "event": e,
+                "child": names[e.pupil_id],
+                "by_you": e.guardian_id == user.pk,
+                "counts": still_counts(e.purpose_version.number, baselines[e.purpose_id]),
+            }
             for e in events
         ],
         "checks": [{"row": r, "child": names[r.pupil_id]} for r in rows],

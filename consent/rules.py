@@ -76,6 +76,13 @@ def meaning_baseline(versions: Iterable[tuple[int, str]]) -> int:
     return max(resets, default=1)
 
 
+def still_counts(version_number: int, baseline: int) -> bool:
+    """Whether an answer to text version `version_number` of a purpose still counts: one
+    to a text before the purpose's last change of meaning (`baseline`, `meaning_baseline`)
+    is kept as evidence but no longer decides anything."""
+    return version_number >= baseline
+
+
 def latest_decisions(
     *, gezag_holders: Collection[int], decisions: Iterable[Decision], baseline: int
 ) -> dict[int, Decision]:

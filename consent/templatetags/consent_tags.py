@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.access import by_picture
 from consent.models import ConsentEvent, MediaType, TakedownTask
-from consent.rules import State
+from consent.rules import State, still_counts
 
 register = template.Library()
 
@@ -350,6 +350,14 @@ def _version_words(key: tuple[int, bool]) -> str:
 
 
 @register.simple_tag
+def text_version(number, counts=True):
+    """The text version an answer was given to, as the history says it: "text version 2",
+    or for an answer that no longer counts (`consent.rules.still_counts`) that it no
+    longer does, and why."""
+    return _version_words((number, not counts))
+
+
+@register.simple_tag
 def history_rows(events, user_id, baselines=None):
     """The <tr>s of the parent's history table: one line per event (consent.history's
     HistoryEvent), the other parent
@@ -372,6 +380,7 @@ def history_rows(events, user_id, baselines=None):
     names = _Escaped(lambda name: name)
     rows = []
     for e in events:
+        counts = still_counts(e.version_number, baselines.get(e.purpose_id, 0))
         recorder = ""
         if e.recorder:
             recorder = " — " + _blocktranslate("recorded by %(name)s", name=e.recorder)
@@ -383,7 +392,7 @@ def history_rows(events, user_id, baselines=None):
                 you if e.guardian_id == user_id else other,
                 channel,
                 names[e.purpose_name],
-                versions[e.version_number, e.version_number < baselines.get(e.purpose_id, 0)],
+                versions[e.version_number, not counts],
                 media_type,
                 media_names[e.media_type],
                 decision,

@@ -8,12 +8,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.formats import date_format
 
 from conftest import make_user
+from consent.models import PurposeVersion
 from consent.services import (
     publication_check_create,
+    purpose_version_publish,
     review_confirm_unchanged,
     review_round_open,
 )
@@ -219,3 +223,105 @@ def test_it_tells_a_parent_with_gezag_they_change_choices_themselves(login, pare
 
 def _text(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+SUPERSEDED = "tekstversie 1; telt niet meer: de betekenis van de tekst is daarna veranderd"
+
+
+def _decisions(client) -> str:
+    text = _text(client.get(reverse("consent:my_data")))
+    return text.split("Beslissingen over foto's, film en geluid")[1].split("Publicatiecontroles")[0]
+
+
+def _publish(board, code, kind):
+    purpose_version_publish(user=board, purpose=purpose(code), text=f"New {kind}.", kind=kind)
+
+
+def test_it_says_which_text_version_each_answer_was_given_to(login, parent_a, pupil_a, board):
+    """A parent reading "Website, foto: ja" could not tell which text they said yes to;
+    the child's history says it ("tekstversie 1"), so does this page."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    _publish(board, "website", PurposeVersion.Kind.CORRECTION)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    decisions = _decisions(login(parent_a))
+    assert "Website van de school (tekstversie 1), foto: ja" in decisions
+    assert "Website van de school (tekstversie 2), foto: nee" in decisions
+    assert "telt niet meer" not in decisions  # a correction keeps earlier answers valid
+
+
+def test_it_says_an_answer_to_an_earlier_meaning_no_longer_counts(login, parent_a, pupil_a, board):
+    """After a change of meaning the old "ja" no longer counts (the child's page asks
+    again); "Mijn gegevens" listed it as if it stood, in the words of the history."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    _publish(board, "website", PurposeVersion.Kind.CHANGE_OF_MEANING)
+    client = login(parent_a)
+    decisions = _decisions(client)
+    assert f"Website van de school ({SUPERSEDED}), foto: ja" in decisions
+    assert decisions.count("telt niet meer") == 1  # the answer on "pers" still counts
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decisions = _decisions(client)
+    assert (
+        decisions.count(SUPERSEDED) == 1
+        and "Website van de school (tekstversie 2), foto: ja" in decisions
+    )
+
+
+def test_the_download_says_which_answers_no_longer_count(login, parent_a, pupil_a, board):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    _publish(board, "website", PurposeVersion.Kind.CHANGE_OF_MEANING)
+    _publish(board, "pers", PurposeVersion.Kind.CORRECTION)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    history = download(login(parent_a))["consent_history"]
+    changed = sorted(
+        (e["purpose"], e["purpose_version"], e["meaning_changed_since"]) for e in history
+    )
+    assert changed == [("pers", 1, False), ("website", 1, True), ("website", 2, False)]
+
+
+@pytest.fixture
+def many_answers(parent_a, pupil_a, pupil_b, board):
+    """Two children, answers on every channel and media type, two changes of meaning."""
+    Guardianship.objects.create(user=parent_a, pupil=pupil_b, has_parental_authority=True)
+    for code in ("website", "pers", "nieuwsbrief"):
+        for media in ("photo", "video", "audio"):
+            for child in (pupil_a, pupil_b):
+                decide(child, parent_a, code, media, True)
+    _publish(board, "website", PurposeVersion.Kind.CHANGE_OF_MEANING)
+    _publish(board, "pers", PurposeVersion.Kind.CHANGE_OF_MEANING)
+    decide(pupil_b, parent_a, "website", "photo", False)
+
+
+def _queries(client, name) -> list[str]:
+    client.get(reverse(name))  # the session's user, cached (accounts.user_cache)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(name)).status_code == 200
+    return [q["sql"][:80] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_the_page_reads_which_answers_count_in_one_query(request, login, parent_a, pupil_a, many):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    if many:
+        request.getfixturevalue("many_answers")
+    queries = _queries(login(parent_a), "consent:my_data")
+    # as test_my_data_reminders counts them (9), and one more: the channels with their
+    # versions (consent.rules.purpose_infos, as every consent page reads them), for which
+    # answers no longer count. One for every child, channel and answer: none per row.
+    assert len(queries) == 10, queries
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_the_download_reads_which_answers_count_in_one_query(
+    request, login, parent_a, pupil_a, many
+):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    if many:
+        request.getfixturevalue("many_answers")
+    queries = _queries(login(parent_a), "consent:my_data_json")
+    # the user and their memberships (the session), the guardianships with pupils, the
+    # review confirmations, the other e-mail addresses, the decisions, the checks, the
+    # reminders sent, the reminder stop, and the channels with their versions (which
+    # answers no longer count)
+    assert len(queries) == 10, queries
