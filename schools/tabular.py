@@ -67,6 +67,15 @@ def csv_piece(values: Sequence) -> str:
     return out.getvalue()[:-2]
 
 
+def csv_cell(value) -> str:
+    """One cell as csv_text writes it after a `;` within a line (safe, quoted where needed):
+    the last cell of a line whose other cells are pieces (csv_piece). An empty cell is
+    empty, as csv_text writes it next to others."""
+    if _plain_text(value):
+        return value
+    return csv_piece((value, ""))[:-1]
+
+
 # characters for which csv.writer (QUOTE_MINIMAL, `;`) quotes a cell
 _QUOTED = frozenset(';"\r\n')
 

@@ -18,6 +18,7 @@ from monitoring.tests.helpers import make_flag, make_post, make_source
 from schools.csv_safety import safe_cell
 from schools.tabular import (
     csv_bytes_of_lines,
+    csv_cell,
     csv_piece,
     csv_response,
     csv_text,
@@ -46,6 +47,14 @@ def test_it_writes_semicolons_a_bom_and_neutralised_formulas():
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows == [["Naam", "Getal"], ["Zoë", "3"], ["'=1+1", ""], ["a;b", "4"]]
+
+
+@pytest.mark.parametrize("last", ["2026-2027", "", "=1+1", "a;b", 'zei "ja"', "regel\nerbij"])
+def test_it_writes_a_last_cell_as_the_writer_does(last):
+    lines = [csv_piece(["Zoë", 3]) + ";" + csv_cell(last)]
+    assert csv_text_of_lines(["Naam", "Getal", "A"], lines) == csv_text(
+        ["Naam", "Getal", "A"], [["Zoë", 3, last]]
+    )
 
 
 def test_it_writes_the_same_text_from_pieces():
@@ -140,6 +149,7 @@ def test_it_exports_coverage_for_dutch_excel(login, director_a, parent_a, pupil_
         "Kanaal",
         "Soort beeld of geluid",
         "Status",
+        "Schooljaar",
     ]
     assert rows[0][:5] == ["OBS De Vlindertuin", "groep 5", "1001", "Zoë", "Bakker"]
     assert {r[6] for r in rows} == {"foto", "film", "geluid"}
