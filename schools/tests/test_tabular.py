@@ -3,8 +3,11 @@
 import csv
 import datetime
 import io
+import zipfile
 
+import openpyxl
 import pytest
+from defusedxml import ElementTree
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -173,6 +176,24 @@ def test_it_names_no_library_as_the_author_of_an_xlsx():
     assert properties.creator == "OPO Portal"
     assert properties.lastModifiedBy is None
     assert properties.title == "Een lijst"
+
+
+def test_the_coverage_xlsx_names_no_tool_in_its_files(login, director_a, pupil_a):
+    """openpyxl wrote "Microsoft Excel Compatible / Openpyxl 3.1.5" and its version into
+    docProps/app.xml: the portal is the application, and no tool or version is named in
+    any part of the file (read as the zip it is, not through openpyxl)."""
+    url = reverse("consent:coverage_export_xlsx", args=["vlindertuin"])
+    data = login(director_a).get(url).content
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    app = ElementTree.fromstring(archive.read("docProps/app.xml"))
+    namespace = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert [(child.tag, child.text) for child in app] == [(f"{namespace}Application", "OPO Portal")]
+    for name in archive.namelist():
+        content = archive.read(name).lower()
+        assert b"openpyxl" not in content and openpyxl.__version__.encode() not in content, name
+    assert archive.testzip() is None
+    sheet = load_workbook(io.BytesIO(data)).active  # still opens, with its cells
+    assert sheet.cell(row=2, column=4).value == "Sem"
 
 
 def test_it_says_school_date_and_school_year_in_the_coverage_xlsx(login, director_a, pupil_a):
