@@ -9,7 +9,6 @@ import bisect
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -27,18 +26,21 @@ WIDTH, HEIGHT, PAD = 420, 180, 24
 class GroupSeries:
     name: str
     shares: list[int] = field(default_factory=list)  # answered share in %, per week
+    reminders: list[int] = field(default_factory=list)  # to the group's parents, per week
     chart: dict = field(default_factory=dict)
 
 
 @dataclass
 class CoverageHistory:
     weeks: list[datetime.date]
-    reminders: list[int]
+    reminders: list[int]  # to the school's parents, per week (a parent of two counted once)
     groups: list[GroupSeries]
 
     def table_rows(self):
+        """Per week: its end, the school's reminders, and per group (share, whether
+        reminders went to the group's parents): the table says what the charts show."""
         return [
-            (week, self.reminders[i], [g.shares[i] for g in self.groups])
+            (week, self.reminders[i], [(g.shares[i], g.reminders[i] > 0) for g in self.groups])
             for i, week in enumerate(self.weeks)
         ]
 
@@ -75,16 +77,38 @@ def _shares(inputs: CoverageInputs, pupils, firsts, ends) -> list[int]:
     return [round(100 * bisect.bisect_right(moments, end) / total) for end in ends]
 
 
-def _reminders_per_week(school: School, weeks: list[datetime.date]) -> list[int]:
-    start = weeks[0] - datetime.timedelta(days=6)
+def _reminder_days(inputs: CoverageInputs, start: datetime.date) -> dict[int, set]:
+    """Per parent who is a current gezag-holder of a pupil in the picture, the local days
+    since `start` on which a reminder went to them. A reminder has no school (one per
+    parent per week, about every child with an open question): it is this school's when it
+    went to one of its parents, and a group's when it went to a parent of that group's
+    pupils. One query (none without parents)."""
+    parents = sorted(_parents_of({p.pk for p in inputs.pupils if not p.not_in_picture}, inputs))
+    if not parents:
+        return {}
     zone = timezone.get_current_timezone_name()  # TruncDate's: the local day
-    params = [zone, school.pk, zone, start]
-    days = sql.rows(REMINDER_DAYS_SQL, params, _reminder_days_orm)
+    days: dict[int, set] = {}
+    for user_id, day in sql.rows(
+        REMINDER_DAYS_SQL, [zone, parents, zone, start], _reminder_days_orm
+    ):
+        days.setdefault(user_id, set()).add(day)
+    return days
+
+
+def _parents_of(pupil_ids, inputs: CoverageInputs) -> set[int]:
+    """The current gezag-holders of these pupils (the rules' holders, read once)."""
+    return {user_id for pupil_id in pupil_ids for user_id in inputs.holders.get(pupil_id, ())}
+
+
+def _reminders_per_week(days: dict[int, set], parents, weeks: list[datetime.date]) -> list[int]:
+    """Per week (ending on the day in `weeks`), the reminders that went to these parents
+    (at most one per parent a week)."""
     counts = [0] * len(weeks)
-    for day, n in days:
-        for i, end in enumerate(weeks):
-            if end - datetime.timedelta(days=6) <= day <= end:
-                counts[i] += n
+    for user_id in parents:
+        for day in days.get(user_id, ()):
+            for i, end in enumerate(weeks):
+                if end - datetime.timedelta(days=6) <= day <= end:
+                    counts[i] += 1
     return counts
 
 
@@ -95,7 +119,7 @@ def coverage_history(
     inputs: CoverageInputs | None = None,
 ) -> CoverageHistory:
     """Answered share per group at the end of each of the last WEEKS weeks. 1 query with
-    the page's inputs (the reminders per day; read with `times`), 5 without."""
+    the page's inputs (the reminders to its parents; read with `times`), 5 without."""
     today = today or timezone.localdate()
     weeks = [today - datetime.timedelta(days=7 * (WEEKS - 1 - i)) for i in range(WEEKS)]
     inputs = inputs or coverage_inputs(school, times=True)
@@ -107,42 +131,39 @@ def coverage_history(
         timezone.make_aware(datetime.datetime.combine(w, datetime.time.max)).timestamp()
         for w in weeks
     ]
-    reminders = _reminders_per_week(school, weeks)
+    days = _reminder_days(inputs, weeks[0] - datetime.timedelta(days=6))
     groups = []
     for name, members in by_group.items():
         series = GroupSeries(name, _shares(inputs, members, firsts, ends))
-        series.chart = bar_chart(series.shares, weeks, reminders)
+        parents = _parents_of((p.pk for p in members if not p.not_in_picture), inputs)
+        series.reminders = _reminders_per_week(days, parents, weeks)
+        series.chart = bar_chart(series.shares, weeks, series.reminders)
         groups.append(series)
-    return CoverageHistory(weeks, reminders, groups)
+    return CoverageHistory(weeks, _reminders_per_week(days, days.keys(), weeks), groups)
 
 
-# The reminders sent per local day to the school's parents (a parent of two pupils
-# counted once), written out (opo_portal.sql): the ORM query cost more CPU to build than
-# to run. Its ORM form below reads the same rows (tests compare them).
+# The reminders sent since a local day to the given parents, with the local day of each,
+# written out (opo_portal.sql): the ORM query cost more CPU to build than to run. Its ORM
+# form below reads the same rows (tests compare them). The parents are the school's
+# current gezag-holders the page read already: a reminder row names no school.
 REMINDER_DAYS_SQL = sql.prepared(
-    "SELECT (r.sent_at AT TIME ZONE %s)::date AS day, COUNT(DISTINCT r.id)"
+    "SELECT r.user_id, (r.sent_at AT TIME ZONE %s)::date AS day"
     " FROM consent_remindersent r"
-    " JOIN schools_guardianship g ON g.user_id = r.user_id"
-    " JOIN schools_pupil p ON p.id = g.pupil_id"
-    " WHERE p.school_id = %s AND (r.sent_at AT TIME ZONE %s)::date >= %s GROUP BY 1"
+    " WHERE r.user_id = ANY(%s) AND (r.sent_at AT TIME ZONE %s)::date >= %s"
 )
 
 
-def _reminder_days_orm(_zone, school_id: int, _zone_again, start: datetime.date):
+def _reminder_days_orm(_zone, user_ids, _zone_again, start: datetime.date):
     return (
-        ReminderSent.objects.filter(
-            user__guardianships__pupil__school_id=school_id, sent_at__date__gte=start
-        )
+        ReminderSent.objects.filter(user_id__in=user_ids, sent_at__date__gte=start)
         .annotate(day=TruncDate("sent_at"))
-        .values("day")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("day", "n")
+        .values_list("user_id", "day")
     )
 
 
 def bar_chart(shares: list[int], weeks: list[datetime.date], reminders: list[int]) -> dict:
     """Bars of 0–100 % per week, each labelled with its number; a ▲ under a week in which
-    reminders went out (shape and text, never colour alone)."""
+    reminders went to the group's parents (shape and text, never colour alone)."""
     slot = (WIDTH - 2 * PAD) / len(shares)
     usable = HEIGHT - 2 * PAD
     bars = []

@@ -45,7 +45,7 @@ from consent.rules import (
 from opo_portal import sql
 from schools.access import children_of
 from schools.models import Group, Guardianship, Pupil, School
-from schools.tabular import csv_bytes_of_lines, csv_piece, csv_text_of_lines
+from schools.tabular import csv_bytes_of_lines, csv_cell, csv_piece, csv_text_of_lines
 
 
 class PupilRow(NamedTuple):
@@ -516,15 +516,28 @@ COVERAGE_HEADERS = [
     _("Channel"),
     _("Media type"),
     _("Status"),
+    _("School year"),  # of the pupil's group; added last, so the columns before keep their place
 ]
+
+
+def group_years(school: School, pupils: Sequence[PupilRow]) -> dict[int, str]:
+    """The school year of each group of the school these pupils are in (a pupil stored in
+    another school's group is in none, PupilRow.of). One query, none without a group."""
+    ids = {pupil.group_id for pupil in pupils if pupil.group_id is not None}
+    if not ids:
+        return {}
+    groups = Group.objects.filter(school=school, pk__in=ids).order_by()
+    return dict(groups.values_list("pk", "school_year"))
 
 
 def coverage_parts(school: School):
     """The export's rows in two parts, as both writers read them: per pupil its first five
     cells (school, group, number, names) with its states per cell, and per cell and state
-    the last three (channel, media type, state in words), which recur on every pupil."""
+    the three after them (channel, media type, state in words), which recur on every
+    pupil, and per pupil its last cell (its group's school year, or empty)."""
     inputs = coverage_inputs(school, names=False)
     tails = _export_tails(inputs)
+    years = group_years(school, inputs.pupils)
     count = len(inputs.cells)
     unanswered, never = [UNANSWERED] * count, [State.NOT_IN_PICTURE] * count
     rows = inputs.answered_rows(unanswered, [STATE_ITSELF] * count)
@@ -532,6 +545,7 @@ def coverage_parts(school: School):
         (
             (school.name, p.group_name or "", p.leerlingnummer, p.first_name, p.surname),
             inputs.row(p, rows, unanswered, never),
+            years.get(p.group_id, ""),
         )
         for p in inputs.pupils
     ]
@@ -551,8 +565,8 @@ def coverage_table(school: School) -> tuple[list[str], list[list]]:
     """One row per pupil × channel × media type, in Dutch words (shared CSV/xlsx writer)."""
     headers, heads, tails = coverage_parts(school)
     rows = [
-        [*head, *tail[state]]
-        for head, states in heads
+        [*head, *tail[state], year]
+        for head, states, year in heads
         for tail, state in zip(tails, states, strict=True)
     ]
     return headers, rows
@@ -570,8 +584,8 @@ def coverage_csv_bytes(school: School) -> bytes:
 
 def _coverage_blocks(school: School) -> list[str]:
     """coverage_csv's lines, a block per pupil, written in pieces: each recurring run of
-    cells (school and group; channel, media type and state) is made safe and quoted once,
-    and a pupil's lines are one join of its cells' pieces."""
+    cells (school and group; channel, media type and state; the group's school year) is
+    made safe and quoted once, and a pupil's lines are one join of its cells' pieces."""
     inputs = coverage_inputs(school, names=False)
     tails = [
         {state: csv_piece(cells) for state, cells in tail.items()} for tail in _export_tails(inputs)
@@ -579,15 +593,20 @@ def _coverage_blocks(school: School) -> list[str]:
     open_line = [tail[UNANSWERED] for tail in tails]
     never_line = [tail[State.NOT_IN_PICTURE] for tail in tails]
     rows = inputs.answered_rows(open_line, tails)
-    of_group: dict[str | None, str] = {}
+    years = group_years(school, inputs.pupils)
+    of_group: dict[int | None, tuple[str, str]] = {}
     blocks = []
     for pupil in inputs.pupils if tails else ():  # no channel: no line
-        start = of_group.get(pupil.group_name)
-        if start is None:
-            start = of_group[pupil.group_name] = csv_piece((school.name, pupil.group_name or ""))
+        group = of_group.get(pupil.group_id)
+        if group is None:
+            group = of_group[pupil.group_id] = (
+                csv_piece((school.name, pupil.group_name or "")),
+                ";" + csv_cell(years.get(pupil.group_id, "")),
+            )
+        start, end = group
         start += ";" + csv_piece((pupil.leerlingnummer, pupil.first_name, pupil.surname)) + ";"
         cells = inputs.row(pupil, rows, open_line, never_line)
-        blocks.append(start + ("\r\n" + start).join(cells))
+        blocks.append(start + (end + "\r\n" + start).join(cells) + end)
     return blocks
 
 

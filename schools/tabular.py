@@ -7,6 +7,7 @@ whatever the caller passes: translated, human words ("foto", "toegestaan"), not 
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -67,6 +68,15 @@ def csv_piece(values: Sequence) -> str:
     return out.getvalue()[:-2]
 
 
+def csv_cell(value) -> str:
+    """One cell as csv_text writes it after a `;` within a line (safe, quoted where needed):
+    the last cell of a line whose other cells are pieces (csv_piece). An empty cell is
+    empty, as csv_text writes it next to others."""
+    if _plain_text(value):
+        return value
+    return csv_piece((value, ""))[:-1]
+
+
 # characters for which csv.writer (QUOTE_MINIMAL, `;`) quotes a cell
 _QUOTED = frozenset(';"\r\n')
 
@@ -107,8 +117,10 @@ def _header_and_lines(headers: Sequence[str], lines: Iterable[str]) -> str:
 
 
 # The workbook's author in its document properties (Excel's "Auteur"): the portal, never
-# a person, and not openpyxl, which writes itself there unless told otherwise.
+# a person, and not openpyxl, which writes itself there unless told otherwise. The same
+# name is the application that wrote it (docProps/app.xml), with no version.
 XLSX_CREATOR = "OPO Portal"
+XLSX_APP_PART = "docProps/app.xml"
 
 
 def xlsx_bytes(
@@ -132,6 +144,29 @@ def xlsx_bytes(
         sheet.append(safe_row([_storable(_text(v)) for v in row]))
     out = io.BytesIO()
     workbook.save(out)
+    return _portal_as_application(out.getvalue())
+
+
+def _portal_as_application(data: bytes) -> bytes:
+    """The saved workbook with the portal as the application in docProps/app.xml, without
+    a version. openpyxl (3.1) writes "Microsoft Excel Compatible / Openpyxl <version>" and
+    its version there from a fresh ExtendedProperties whatever the workbook says, so the
+    part is written again with openpyxl's own ExtendedProperties and the rest copied as it
+    is (a few per cent of the time the workbook took)."""
+    from openpyxl.packaging.extended import ExtendedProperties
+    from openpyxl.xml.functions import tostring
+
+    properties = ExtendedProperties()
+    properties.Application = XLSX_CREATOR
+    properties.AppVersion = None
+    app = tostring(properties.to_tree())
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, app if info.filename == XLSX_APP_PART else source.read(info))
     return out.getvalue()
 
 

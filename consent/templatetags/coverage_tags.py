@@ -249,7 +249,8 @@ def coverage_chart(chart: dict, name: str, index: int) -> SafeString:
     desc = escape(
         _(
             "Bar chart: per week the percentage of questions answered, written above each "
-            "bar; a triangle under a week means reminders were sent. The table below gives "
+            "bar; a triangle under a week means reminders were sent to parents of pupils in "
+            "this group. The table below gives "
             "the same numbers."
         )
     )

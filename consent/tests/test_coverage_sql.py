@@ -151,29 +151,32 @@ def test_the_chart_counts_an_answer_in_the_week_it_was_given(pupil_a, parent_a):
     assert shares[-1] == round(100 * 3 / cells)
 
 
-def test_it_counts_reminders_per_local_day_as_the_orm_query_does(
+def test_it_reads_reminders_per_local_day_as_the_orm_query_does(
     postgres, school_a, school_b, pupil_a, pupil_a2, parent_a, parent_b
 ):
-    """A parent of two pupils counted once a reminder; 23:30 UTC is the next day in
-    Amsterdam; another school's parents are not counted."""
+    """The reminders of the parents asked for, each with its local day: 23:30 UTC is the
+    next day in Amsterdam; another parent's reminders are not read."""
     Guardianship.objects.create(user=parent_a, pupil=pupil_a2, has_parental_authority=True)
     late = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=datetime.UTC)
     reminders = [
         (parent_a, late, "2026-W10"),
         (parent_a, late - datetime.timedelta(hours=2), "2026-W09"),
+        (parent_a, late - datetime.timedelta(days=40), "2026-W04"),  # before the start
         (parent_b, late, "2026-W10"),
     ]
     for user, at, week in reminders:
         sent = ReminderSent.objects.create(user=user, week=week)
         ReminderSent.objects.filter(pk=sent.pk).update(sent_at=at)
     start = datetime.date(2026, 2, 1)
-    for school in (school_a, school_b):
-        zone = timezone.get_current_timezone_name()
-        params = [zone, school.pk, zone, start]
-        assert sorted(fetch(REMINDER_DAYS_SQL, params)) == sorted(_reminder_days_orm(*params))
     zone = timezone.get_current_timezone_name()
-    days = dict(fetch(REMINDER_DAYS_SQL, [zone, school_a.pk, zone, start]))
-    assert days == {datetime.date(2026, 3, 2): 1, datetime.date(2026, 3, 3): 1}
+    for parents in ([parent_a.pk], [parent_b.pk], [parent_a.pk, parent_b.pk], []):
+        params = [zone, parents, zone, start]
+        assert sorted(fetch(REMINDER_DAYS_SQL, params)) == sorted(_reminder_days_orm(*params))
+    rows = fetch(REMINDER_DAYS_SQL, [zone, [parent_a.pk], zone, start])
+    assert sorted(rows) == [
+        (parent_a.pk, datetime.date(2026, 3, 2)),
+        (parent_a.pk, datetime.date(2026, 3, 3)),
+    ]
 
 
 def test_a_pupil_in_another_schools_group_is_in_no_group_on_both_forms(

@@ -108,8 +108,8 @@ def test_it_shows_coverage_in_a_fixed_number_of_queries(
     # (session from the cache, TOTP remembered) 1 user (with "any guardianship?" for the
     # menu), 2 memberships, 3 school in reach, 4 pupils, 5 purposes with versions,
     # 6 gezag-holders with their names and whether they stopped reminders (for the rules
-    # and the reminder links alike), 7 events, 8 reminders per day (chart), 9 review round
-    # with its confirmation count,
+    # and the reminder links alike), 7 events, 8 reminders to those gezag-holders (chart),
+    # 9 review round with its confirmation count,
     # 10 whether this school year's groups exist (else the groups are last year's),
     # 11 protocol banner with the menu's open takedowns (accounts.page_scalars). The
     # table, the names and the chart share one read of the rules' inputs

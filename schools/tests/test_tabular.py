@@ -3,8 +3,11 @@
 import csv
 import datetime
 import io
+import zipfile
 
+import openpyxl
 import pytest
+from defusedxml import ElementTree
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,6 +21,7 @@ from monitoring.tests.helpers import make_flag, make_post, make_source
 from schools.csv_safety import safe_cell
 from schools.tabular import (
     csv_bytes_of_lines,
+    csv_cell,
     csv_piece,
     csv_response,
     csv_text,
@@ -46,6 +50,14 @@ def test_it_writes_semicolons_a_bom_and_neutralised_formulas():
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows == [["Naam", "Getal"], ["Zoë", "3"], ["'=1+1", ""], ["a;b", "4"]]
+
+
+@pytest.mark.parametrize("last", ["2026-2027", "", "=1+1", "a;b", 'zei "ja"', "regel\nerbij"])
+def test_it_writes_a_last_cell_as_the_writer_does(last):
+    lines = [csv_piece(["Zoë", 3]) + ";" + csv_cell(last)]
+    assert csv_text_of_lines(["Naam", "Getal", "A"], lines) == csv_text(
+        ["Naam", "Getal", "A"], [["Zoë", 3, last]]
+    )
 
 
 def test_it_writes_the_same_text_from_pieces():
@@ -140,6 +152,7 @@ def test_it_exports_coverage_for_dutch_excel(login, director_a, parent_a, pupil_
         "Kanaal",
         "Soort beeld of geluid",
         "Status",
+        "Schooljaar",
     ]
     assert rows[0][:5] == ["OBS De Vlindertuin", "groep 5", "1001", "Zoë", "Bakker"]
     assert {r[6] for r in rows} == {"foto", "film", "geluid"}
@@ -163,6 +176,24 @@ def test_it_names_no_library_as_the_author_of_an_xlsx():
     assert properties.creator == "OPO Portal"
     assert properties.lastModifiedBy is None
     assert properties.title == "Een lijst"
+
+
+def test_the_coverage_xlsx_names_no_tool_in_its_files(login, director_a, pupil_a):
+    """openpyxl wrote "Microsoft Excel Compatible / Openpyxl 3.1.5" and its version into
+    docProps/app.xml: the portal is the application, and no tool or version is named in
+    any part of the file (read as the zip it is, not through openpyxl)."""
+    url = reverse("consent:coverage_export_xlsx", args=["vlindertuin"])
+    data = login(director_a).get(url).content
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    app = ElementTree.fromstring(archive.read("docProps/app.xml"))
+    namespace = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert [(child.tag, child.text) for child in app] == [(f"{namespace}Application", "OPO Portal")]
+    for name in archive.namelist():
+        content = archive.read(name).lower()
+        assert b"openpyxl" not in content and openpyxl.__version__.encode() not in content, name
+    assert archive.testzip() is None
+    sheet = load_workbook(io.BytesIO(data)).active  # still opens, with its cells
+    assert sheet.cell(row=2, column=4).value == "Sem"
 
 
 def test_it_says_school_date_and_school_year_in_the_coverage_xlsx(login, director_a, pupil_a):

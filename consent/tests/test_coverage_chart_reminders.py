@@ -1,0 +1,90 @@
+"""Answers over time: a ▲ under a week marks reminders that went to parents with gezag of
+the group's pupils. A `ReminderSent` has no school (one per parent per ISO week), so the
+chart finds the school's parents through today's gezag-holders of its current pupils, as
+the rest of the chart does; another school's parents, a parent without gezag and the
+parent of a pupil who left are not this group's reminders."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_pupil, make_user
+from consent.charts import coverage_history
+from consent.models import ReminderSent
+from schools.models import Guardianship, Pupil
+
+
+def _remind(user):
+    return ReminderSent.objects.create(user=user, week="2026-W01")
+
+
+def _marks(history) -> dict[str, bool]:
+    """Per group name, whether this week (the chart's last) carries a ▲."""
+    return {group.name: group.chart["bars"][-1]["reminded"] for group in history.groups}
+
+
+def test_it_marks_only_the_group_whose_parent_was_reminded(
+    school_a, parent_a, parent_a2, pupil_a, pupil_a2
+):
+    _remind(parent_a)
+    history = coverage_history(school_a, today=timezone.localdate())
+    assert _marks(history) == {"groep 5": True, "groep 7": False}
+    assert history.reminders[-1] == 1
+
+
+def test_it_leaves_out_a_reminder_to_another_schools_parent_without_gezag_here(
+    school_a, pupil_a, pupil_b, parent_a, parent_b
+):
+    """Parent B has gezag at Het Zwanenhof and is only a guardian without gezag of Sem:
+    the reminder B's school sent is none of De Vlindertuin's."""
+    Guardianship.objects.create(user=parent_b, pupil=pupil_a, has_parental_authority=False)
+    _remind(parent_b)
+    history = coverage_history(school_a, today=timezone.localdate())
+    assert _marks(history) == {"groep 5": False}
+    assert history.reminders[-1] == 0
+
+
+def test_it_leaves_out_a_reminder_to_the_parent_of_a_pupil_who_left(
+    school_a, school_b, group_a1, group_b1, pupil_a, parent_a
+):
+    """A parent whose child left De Vlindertuin and now goes to Het Zwanenhof, reminded
+    for that child: nothing on De Vlindertuin's chart."""
+    left = make_pupil(school_a, group_a1, "1009", "Daan", "Smit")
+    Pupil.objects.filter(pk=left.pk).update(left_on=datetime.date(2026, 7, 10))
+    now_at_b = make_pupil(school_b, group_b1, "2009", "Daan", "Smit")
+    parent = make_user("ouder.daan@example.org")
+    for pupil in (left, now_at_b):
+        Guardianship.objects.create(user=parent, pupil=pupil, has_parental_authority=True)
+    _remind(parent)
+    history = coverage_history(school_a, today=timezone.localdate())
+    assert _marks(history) == {"groep 5": False}
+    assert history.reminders[-1] == 0
+    assert _marks(coverage_history(school_b, today=timezone.localdate())) == {"groep 5": True}
+
+
+def test_it_leaves_out_a_reminder_about_no_pupil_of_the_group(
+    school_a, group_a2, pupil_a, pupil_a2, parent_a
+):
+    """Reminders never ask about a pupil kept out of the picture (consent.services.
+    _waiting_holders): Ouder A's reminder was about Sem (groep 5), not about their other
+    child in groep 7, who is never in the picture."""
+    Pupil.objects.filter(pk=pupil_a2.pk).update(not_in_picture=True)
+    Guardianship.objects.create(user=parent_a, pupil=pupil_a2, has_parental_authority=True)
+    _remind(parent_a)
+    history = coverage_history(school_a, today=timezone.localdate())
+    assert _marks(history) == {"groep 5": True, "groep 7": False}
+
+
+def test_it_says_on_the_page_which_groups_parents_were_reminded(
+    login, director_a, school_a, parent_a, parent_a2, pupil_a, pupil_a2, parent_b, pupil_b
+):
+    _remind(parent_a)
+    _remind(parent_b)  # Het Zwanenhof's parent: not on this page
+    html = login(director_a).get(reverse("consent:coverage", args=[school_a.code])).text
+    charts = [part.split("</svg>")[0] for part in html.split('<svg class="cov-chart"')[1:]]
+    assert [chart.count("▲") for chart in charts] == [1, 0]  # groep 5, groep 7
+    table = html.split('id="history-caption"')[1].split("</table>")[0]
+    last_week = table.split("<tr>")[-1]
+    assert "<td>1</td>" in last_week  # one parent of the school reminded
+    assert last_week.count("herinnering verstuurd aan ouders van deze groep") == 1
