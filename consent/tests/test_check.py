@@ -131,7 +131,10 @@ def test_the_name_search_puts_no_name_in_the_address(login, director_a, pupil_a,
 def test_a_refused_check_after_a_search_keeps_the_pupils_found(login, director_a, pupil_a2):
     client = login(director_a)
     found = client.post(reverse("consent:check_new"), {"intent": "search", "q": "roo"})
-    [hidden] = re.findall(r'<input type="hidden" name="q" value="([^"]*)">', found.content.decode())
+    # the search box is in the check's form: it sends the name with the check
+    [hidden] = re.findall(
+        r'<input id="id_q" type="search" name="q" value="([^"]*)"', found.content.decode()
+    )
     refused = client.post(
         reverse("consent:check_new"), {"q": hidden, "media_type": "photo", "pupils": [pupil_a2.pk]}
     )
