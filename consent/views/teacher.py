@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -429,9 +429,14 @@ def check_detail(request, pk):
 
 
 def _check_page(request, check, form=None, status=200):
-    verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
+    pupils = _check_pupils(request.user, check)
+    verdicts = pupil_verdicts(pupils, check.results)
     newer = PublicationCheck.objects.filter(replaces=check).first()
-    can_adjust = newer is None and check.checked_by_id == request.user.pk
+    mine = newer is None and check.checked_by_id == request.user.pk
+    # the service refuses an adjustment (and the photo check a replacement) by a maker
+    # who no longer reaches every pupil: no form they cannot use, the reason instead
+    can_adjust = mine and all(pupil.in_reach for pupil in pupils)
+    refused = _adjust_refused_reason(form) if mine and not can_adjust else ""
     takedowns = _check_takedowns(request.user, check)
     gone = _consent_gone_since(check, verdicts, takedowns) if newer is None else GoneSince()
     context = {
@@ -442,11 +447,34 @@ def _check_page(request, check, form=None, status=200):
         "taken_down_since": gone.taken_down,
         "newer": newer,
         "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
+        "adjust_refused": refused,
         "photo_check": can_adjust and _photo_check_continues(request.user, check),
         "takedowns": takedowns,
         **_may_check(request.user),
     }
     return render(request, "consent/check_detail.html", context, status=status)
+
+
+def _check_pupils(user, check) -> list[Pupil]:
+    """The check's pupils; for its maker each with `in_reach`: whether they still reach
+    the pupil as staff (moved to another group, they read the check but no longer reach
+    its pupils), in the same query."""
+    pupils = check.pupils.all()
+    if check.checked_by_id == user.pk:
+        reach = pupils_for_staff(user).filter(pk=OuterRef("pk"))
+        pupils = pupils.annotate(in_reach=Exists(reach))
+    return list(pupils)
+
+
+def _adjust_refused_reason(form) -> str:
+    """Why the check's maker sees no adjust form: the refusal of what they just sent (it
+    says nothing was saved), or, on opening the page, the same reason."""
+    errors = form.non_field_errors() if form is not None else []
+    if errors:
+        return errors[0]
+    return _(
+        "You can no longer adjust this check: not every pupil in it is in your groups any more."
+    )
 
 
 def _check_takedowns(user, check) -> list[list[TakedownTask]]:
