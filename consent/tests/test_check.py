@@ -298,6 +298,20 @@ def test_its_author_now_only_privacy_officer_reads_it_without_the_adjust_form(
     assert "U kunt deze controle niet meer aanpassen" in page
 
 
+def test_its_author_sees_why_a_check_on_a_retired_channel_cannot_be_adjusted(
+    login, teacher_a, pupil_a
+):
+    """The service refuses an adjustment on a channel no longer in use ("Dit doel is niet
+    in gebruik."): the page showed the form all the same."""
+    check = _check_by(teacher_a, pupil_a)
+    website = purpose("website")
+    website.active = False
+    website.save()
+    page = login(teacher_a).get(reverse("consent:check", args=[check.pk])).content.decode()
+    assert 'name="a-' not in page
+    assert "U kunt deze controle niet meer aanpassen: dit kanaal is niet meer in gebruik." in page
+
+
 def test_a_director_reading_a_teachers_check_is_told_nothing_about_adjusting(
     login, teacher_a, director_a, pupil_a
 ):

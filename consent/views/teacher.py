@@ -434,9 +434,10 @@ def _check_page(request, check, form=None, status=200):
     newer = PublicationCheck.objects.filter(replaces=check).first()
     mine = newer is None and check.checked_by_id == request.user.pk
     # the service refuses an adjustment (and the photo check a replacement) by a maker
-    # who no longer reaches every pupil: no form they cannot use, the reason instead
-    can_adjust = mine and all(pupil.in_reach for pupil in pupils)
-    refused = _adjust_refused_reason(form) if mine and not can_adjust else ""
+    # who no longer reaches every pupil, or on a retired channel: no form they cannot
+    # use, the reason instead
+    can_adjust = mine and check.purpose.active and all(pupil.in_reach for pupil in pupils)
+    refused = _adjust_refused_reason(form, check) if mine and not can_adjust else ""
     takedowns = _check_takedowns(request.user, check)
     gone = _consent_gone_since(check, verdicts, takedowns) if newer is None else GoneSince()
     context = {
@@ -466,12 +467,14 @@ def _check_pupils(user, check) -> list[Pupil]:
     return list(pupils)
 
 
-def _adjust_refused_reason(form) -> str:
+def _adjust_refused_reason(form, check) -> str:
     """Why the check's maker sees no adjust form: the refusal of what they just sent (it
     says nothing was saved), or, on opening the page, the same reason."""
     errors = form.non_field_errors() if form is not None else []
     if errors:
         return errors[0]
+    if not check.purpose.active:
+        return _("You can no longer adjust this check: this channel is no longer in use.")
     return _(
         "You can no longer adjust this check: not every pupil in it is in your groups any more."
     )
