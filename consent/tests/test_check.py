@@ -131,7 +131,10 @@ def test_the_name_search_puts_no_name_in_the_address(login, director_a, pupil_a,
 def test_a_refused_check_after_a_search_keeps_the_pupils_found(login, director_a, pupil_a2):
     client = login(director_a)
     found = client.post(reverse("consent:check_new"), {"intent": "search", "q": "roo"})
-    [hidden] = re.findall(r'<input type="hidden" name="q" value="([^"]*)">', found.content.decode())
+    # the search box is in the check's form: it sends the name with the check
+    [hidden] = re.findall(
+        r'<input id="id_q" type="search" name="q" value="([^"]*)"', found.content.decode()
+    )
     refused = client.post(
         reverse("consent:check_new"), {"q": hidden, "media_type": "photo", "pupils": [pupil_a2.pk]}
     )
@@ -250,6 +253,71 @@ def test_its_author_moved_to_another_group_is_told_why_it_cannot_be_adjusted(
         "U kunt deze controle niet meer aanpassen: niet elke leerling erin zit nog in uw"
         " groepen. Er is niets opgeslagen." in response.content.decode()
     )
+
+
+def test_its_author_moved_to_another_group_sees_why_instead_of_the_adjust_form(
+    login, django_assert_num_queries, teacher_a, parent_a, pupil_a, group_a2
+):
+    """The page showed the moved teacher the form "Vervaagd of weggelaten?" (and the photo
+    check for this publication), which could only be refused once sent. It now says why
+    instead, from the page's own read of the check's pupils: no query more."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    check = _check_by(teacher_a, pupil_a)
+    client = login(teacher_a)
+    url = reverse("consent:check", args=[check.pk])
+    adjust_url = reverse("consent:check_adjust", args=[check.pk])
+    before = client.get(url).content.decode()
+    assert f'action="{adjust_url}"' in before and "?check=" in before
+    StaffMembership.objects.get(user=teacher_a).groups.set([group_a2])
+    # the page's 10 as for a teacher who may adjust (test_the_check_page_says_when_...)
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200 and "verdict--yes" in page
+    assert f'action="{adjust_url}"' not in page and 'name="a-' not in page
+    assert "?check=" not in page  # the photo check would be refused the same way
+    assert (
+        "U kunt deze controle niet meer aanpassen: niet elke leerling erin zit nog in uw"
+        " groepen." in page
+    )
+
+
+def test_its_author_now_only_privacy_officer_reads_it_without_the_adjust_form(
+    login, teacher_a, pupil_a
+):
+    """Reading every school as privacy officer, they reach no pupil as staff (an empty
+    reach in the page's read of the pupils): the reason, not the form, and no error."""
+    check = _check_by(teacher_a, pupil_a)
+    membership = StaffMembership.objects.get(user=teacher_a)
+    membership.role, membership.school = StaffMembership.Role.PRIVACY_OFFICER, None
+    membership.save()
+    membership.groups.clear()
+    response = login(teacher_a).get(reverse("consent:check", args=[check.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'name="a-' not in page
+    assert "U kunt deze controle niet meer aanpassen" in page
+
+
+def test_its_author_sees_why_a_check_on_a_retired_channel_cannot_be_adjusted(
+    login, teacher_a, pupil_a
+):
+    """The service refuses an adjustment on a channel no longer in use ("Dit doel is niet
+    in gebruik."): the page showed the form all the same."""
+    check = _check_by(teacher_a, pupil_a)
+    website = purpose("website")
+    website.active = False
+    website.save()
+    page = login(teacher_a).get(reverse("consent:check", args=[check.pk])).content.decode()
+    assert 'name="a-' not in page
+    assert "U kunt deze controle niet meer aanpassen: dit kanaal is niet meer in gebruik." in page
+
+
+def test_a_director_reading_a_teachers_check_is_told_nothing_about_adjusting(
+    login, teacher_a, director_a, pupil_a
+):
+    check = _check_by(teacher_a, pupil_a)
+    page = login(director_a).get(reverse("consent:check", args=[check.pk])).content.decode()
+    assert 'name="a-' not in page and "niet meer aanpassen" not in page
 
 
 def test_it_shows_the_verdict_with_symbol(login, teacher_a, parent_a, pupil_a):

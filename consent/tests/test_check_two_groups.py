@@ -57,7 +57,9 @@ def test_it_lists_the_pupils_of_both_groups_each_with_their_group(login, teacher
 def test_one_check_stores_a_pupil_of_each_group(login, teacher_of_two, pupil_a, pupil_a2):
     client = login(teacher_of_two)
     page = _taught_list(client).content.decode()
-    assert '<input type="hidden" name="group" value="taught">' in page
+    # the class list chosen is sent with the check (one form: the list and the ticks)
+    [form] = [f for f in re.findall(r"<form[^>]*>.*?</form>", page, re.S) if 'name="pupils"' in f]
+    assert re.search(rf"{ALL_TAUGHT} selected", form)
     response = client.post(
         reverse("consent:check_new"),
         {

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,6 +35,7 @@ from consent.services import (
     takedown_complete,
 )
 from consent.verdict import pupil_verdicts, verdict_text
+from opo_portal.converters import BIGINT_MAX
 from schools.access import (
     acting_school_ids,
     current_pupils_of,
@@ -314,7 +315,9 @@ def check_new(request):
     # "Toon leerlingen" posts too (no name in the address) but is no check to save
     posting = request.method == "POST" and request.POST.get("intent") != "search"
     reachable = pupils_for_staff(request.user).current() if posting else Pupil.objects.none()
-    form = CheckForm(request.POST if posting else None, pupils=reachable, initial=request.GET)
+    form = CheckForm(
+        request.POST if posting else None, pupils=reachable, initial=_check_initial(request)
+    )
     if posting and not form.is_valid():
         refuse_choices_out_of_reach(form, "pupils")
     if posting and form.is_valid():
@@ -342,7 +345,8 @@ def check_new(request):
         query, group, candidates = _candidates(request, groups, school)
     asked = _search_params(request).get("group")
     all_taught = group is None and not query and asked == ALL_TAUGHT
-    chosen = {str(v) for v in (form["pupils"].value() or [])}
+    chosen = set((request.POST if request.method == "POST" else request.GET).getlist("pupils"))
+    kept, dropped = _ticked_elsewhere(request.user, chosen, candidates)
     year = current_school_year(timezone.localdate())
     earlier = group is not None and not query and not candidates and group.school_year < year
     context = {
@@ -359,11 +363,54 @@ def check_new(request):
         "earlier_year": earlier,
         "year_imported": earlier and _year_imported([group.school_id], year),
         "school_names": _school_names_if_several(groups),
+        "kept": kept,
+        "dropped": dropped,
+        "two_schools": _ticks_of_two_schools(kept, candidates, chosen, group),
         "all_taught": all_taught,
         "offers_all_taught": _offers_all_taught(request.user, groups),
         "with_group": bool(query) or all_taught,
     }
     return render(request, "consent/check_new.html", context)
+
+
+def _check_initial(request) -> dict:
+    """The channel, medium and note chosen before "Toon leerlingen" was clicked (the class
+    list and the search are in the check's form, so nothing chosen is lost); on a GET, the
+    address's."""
+    params = request.POST if request.method == "POST" else request.GET
+    initial = {key: params.get(key, "") for key in ("purpose", "media_type", "note")}
+    initial["note"] = initial["note"][: CheckForm.base_fields["note"].max_length]
+    return initial
+
+
+def _ticked_elsewhere(user, chosen: set[str], candidates) -> tuple[list[Pupil], int]:
+    """The ticked pupils who are not in the list shown (ticked in another class list or
+    search, before the teacher showed this one): they stay ticked, listed apart. A tick
+    the user no longer reaches (moved to another group meanwhile, or a number sent by
+    hand) is dropped and only counted, never named. One query, only when a tick is not in
+    the list shown."""
+    listed = {pupil.pk for pupil in candidates}
+    ids = {int(v) for v in chosen if v.isascii() and v.isdigit() and int(v) <= BIGINT_MAX}
+    ids -= listed
+    if not ids:
+        return [], 0
+    found = list(
+        pupils_for_staff(user)
+        .current()
+        .filter(pk__in=ids)
+        .select_related("group")
+        .order_by("first_name", "last_name", "pk")
+    )
+    return found, len(ids) - len(found)
+
+
+def _ticks_of_two_schools(kept, candidates, chosen: set[str], group) -> bool:
+    """Whether what is ticked (with the class list shown) is of more than one school: a
+    check takes the pupils of one school, and saving it would be refused."""
+    schools = {p.school_id for p in kept} | {p.school_id for p in candidates if str(p.pk) in chosen}
+    if kept and group is not None:
+        schools.add(group.school_id)
+    return len(schools) > 1
 
 
 def _school_names_if_several(groups: list[Group]) -> dict[int, str]:
@@ -382,9 +429,15 @@ def check_detail(request, pk):
 
 
 def _check_page(request, check, form=None, status=200):
-    verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
+    pupils = _check_pupils(request.user, check)
+    verdicts = pupil_verdicts(pupils, check.results)
     newer = PublicationCheck.objects.filter(replaces=check).first()
-    can_adjust = newer is None and check.checked_by_id == request.user.pk
+    mine = newer is None and check.checked_by_id == request.user.pk
+    # the service refuses an adjustment (and the photo check a replacement) by a maker
+    # who no longer reaches every pupil, or on a retired channel: no form they cannot
+    # use, the reason instead
+    can_adjust = mine and check.purpose.active and all(pupil.in_reach for pupil in pupils)
+    refused = _adjust_refused_reason(form, check) if mine and not can_adjust else ""
     takedowns = _check_takedowns(request.user, check)
     gone = _consent_gone_since(check, verdicts, takedowns) if newer is None else GoneSince()
     context = {
@@ -395,11 +448,36 @@ def _check_page(request, check, form=None, status=200):
         "taken_down_since": gone.taken_down,
         "newer": newer,
         "adjust_form": (form or AppearanceForm(verdicts=verdicts)) if can_adjust else None,
+        "adjust_refused": refused,
         "photo_check": can_adjust and _photo_check_continues(request.user, check),
         "takedowns": takedowns,
         **_may_check(request.user),
     }
     return render(request, "consent/check_detail.html", context, status=status)
+
+
+def _check_pupils(user, check) -> list[Pupil]:
+    """The check's pupils; for its maker each with `in_reach`: whether they still reach
+    the pupil as staff (moved to another group, they read the check but no longer reach
+    its pupils), in the same query."""
+    pupils = check.pupils.all()
+    if check.checked_by_id == user.pk:
+        reach = pupils_for_staff(user).filter(pk=OuterRef("pk"))
+        pupils = pupils.annotate(in_reach=Exists(reach))
+    return list(pupils)
+
+
+def _adjust_refused_reason(form, check) -> str:
+    """Why the check's maker sees no adjust form: the refusal of what they just sent (it
+    says nothing was saved), or, on opening the page, the same reason."""
+    errors = form.non_field_errors() if form is not None else []
+    if errors:
+        return errors[0]
+    if not check.purpose.active:
+        return _("You can no longer adjust this check: this channel is no longer in use.")
+    return _(
+        "You can no longer adjust this check: not every pupil in it is in your groups any more."
+    )
 
 
 def _check_takedowns(user, check) -> list[list[TakedownTask]]:

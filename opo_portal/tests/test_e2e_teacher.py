@@ -6,6 +6,7 @@ import re
 
 import pytest
 from PIL import Image
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import make_pupil
@@ -74,7 +75,7 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     # classroom computer).
     browser.follow("/toestemming/controle/")
     browser.find("#id_q").send_keys("Bakk")
-    browser.submit("form.filters button[type=submit]")
+    browser.submit("button[name=intent][value=search]")
     browser.wait_for_path_matching("/toestemming/controle/")
     assert "Bakk" not in browser.driver.current_url
     assert [li.text for li in browser.find_all("ul.pupil-picks li")] == [
@@ -86,10 +87,19 @@ def test_it_lets_a_teacher_check_three_pupils_and_blur_the_one_who_may_not_appea
     browser.check_page("check-before-posting")
     Select(browser.find("select[name=purpose]")).select_by_value("sociale-media")
     browser.click("input[name=media_type][value=photo]")
-    for pupil in (sem, emma, daan):
+    for pupil in (sem, emma):
         browser.click(f"input[name=pupils][value='{pupil.pk}']")
+    # Another list (a name search, sent with Enter) keeps the ticks and the channel.
+    browser.find("#id_q").send_keys("Daan")
+    with browser.new_page():
+        browser.find("#id_q").send_keys(Keys.ENTER)
+    ticked = [box.get_attribute("value") for box in browser.find_all("input[name=pupils]:checked")]
+    assert sorted(ticked) == sorted(str(p.pk) for p in (sem, emma))
+    channel = Select(browser.find("select[name=purpose]")).first_selected_option
+    assert channel.get_attribute("value") == "sociale-media"
+    browser.click(f"input[name=pupils][value='{daan.pk}']")
     browser.find("input[name=note]").send_keys("Foto van het schoolreisje voor Instagram")
-    browser.submit("main form[method=post]:not(.filters) button[type=submit]")
+    browser.submit("main form button[type=submit]:not([name=intent])")
     browser.wait_for_path_matching(r"/toestemming/controle/\d+/")
     check = PublicationCheck.objects.get()
     browser.check_page("verdict")
