@@ -291,6 +291,20 @@ def test_release_names_a_database_it_cannot_reach_in_one_line(where):
     assert result.stdout == ""  # nothing was migrated, compiled or collected
 
 
+@pytest.mark.services
+def test_release_names_a_redis_database_the_server_lacks_in_one_line():
+    """Redis has 16 databases unless told otherwise: /99 started every role, and only
+    /health/ready (and every cache call and task) said "DB index is out of range"."""
+    server = require_service("REDIS_URL").rsplit("/", 1)[0]
+    result = run_prod("release", REDIS_URL=f"{server}/99")
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "configuration error: REDIS_URL: the Redis server has no database 99 "
+        "(DB index is out of range)"
+    ]
+    assert result.returncode == 2 and result.stdout == ""
+
+
 def test_make_prod_writes_no_line_of_its_own_before_the_log_lines(tmp_path):
     """`make prod` echoed its command ("deploy/run-prod all") as the first line of the
     production log: no time, no level, and no JSON object with LOG_FORMAT=json."""
