@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 from opo_portal.checkconfig import configuration_errors_as_one_line
-from opo_portal.env import env_int
+from opo_portal.env import env_bind, env_int
 
 # deploy/run-prod reads this file once before gunicorn does (opo_portal.checkconfig); started
 # by hand, gunicorn reads it alone: either way a bad number below is one line on stderr
 # and exit 2, not gunicorn's traceback of this file.
-bind = os.environ.get("BIND", "127.0.0.1:8000")
 with configuration_errors_as_one_line():
+    bind = env_bind("BIND", "127.0.0.1:8000")
     # The usual 2 × CPU + 1 sync workers, capped so a big machine does not exhaust PostgreSQL.
     workers = env_int("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 12), minimum=1)
     timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=0)

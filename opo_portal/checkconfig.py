@@ -3,9 +3,10 @@
 `python -m opo_portal.checkconfig [--migrated] [--reachable] [CONFIG_FILE ...]` reads the
 settings (and gunicorn's config file) and exits 2 naming the first problem; with
 --migrated it also refuses a database behind the code, with --reachable (release) one it
-cannot connect to. deploy/run-prod runs it before gunicorn or Celery
-starts. manage.py uses `configuration_errors_as_one_line` around its own start, and so do
-opo_portal/wsgi.py and opo_portal/celery.py for gunicorn and Celery started by hand.
+cannot connect to and a Redis database number its server lacks. deploy/run-prod runs it
+before gunicorn or Celery starts. manage.py uses `configuration_errors_as_one_line` around
+its own start, and so do opo_portal/wsgi.py and opo_portal/celery.py for gunicorn and Celery
+started by hand.
 """
 
 import os
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
+from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -101,6 +103,33 @@ def refuse_a_database_out_of_reach() -> None:
         connection.close()
 
 
+def refuse_a_redis_database_the_server_lacks() -> None:
+    """A Redis server has 16 databases unless told otherwise: REDIS_URL's /99 started every
+    role, and every cache call and task failed, named only by /health/ready. Refused when
+    the server answers and says no; one it cannot reach is left to the health checks, as
+    release itself needs no Redis. One round trip, at start only."""
+    import redis
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.ResponseError as error:  # the server's words name no password
+        database = urlparse(settings.REDIS_URL).path.strip("/") or "0"
+        print(
+            f"configuration error: REDIS_URL: the Redis server has no database {database} "
+            f"({' '.join(str(error).split())})",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_CODE) from None
+    except redis.RedisError:
+        pass
+    finally:
+        client.close()
+
+
 def main(config_files: list[str], *, migrated: bool = False, reachable: bool = False) -> None:
     """Read the settings, then each config file given (deploy/gunicorn.conf.py): gunicorn
     prints a traceback for a bad number in its config file, this one line. With
@@ -115,6 +144,7 @@ def main(config_files: list[str], *, migrated: bool = False, reachable: bool = F
         except ImproperlyConfigured as error:  # from the env readers it uses
             exit_with_one_line(error)
     if reachable:
+        refuse_a_redis_database_the_server_lacks()
         refuse_a_database_out_of_reach()
     if migrated:
         refuse_a_database_behind_the_code()

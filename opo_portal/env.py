@@ -61,6 +61,30 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def env_bind(name: str, default: str) -> str:
+    """gunicorn's address: HOST:PORT, [IPv6]:PORT, unix:PATH or fd://N. gunicorn bound
+    port 8000 for a bare host, all interfaces for ":PORT", and answered a port beyond
+    65535 with a traceback and one that is no number with its usage text."""
+    raw = os.environ.get(name, "").strip() or default
+    if raw.startswith("unix:"):
+        valid = bool(raw.removeprefix("unix:").removeprefix("//"))
+    elif raw.startswith("fd://"):
+        valid = raw.removeprefix("fd://").isdigit()
+    else:
+        host, colon, port = raw.removeprefix("tcp://").rpartition(":")
+        if host.startswith("["):
+            valid = host.endswith("]") and len(host) > 2
+        else:
+            valid = bool(host) and ":" not in host
+        valid = valid and bool(colon) and port.isdigit() and int(port) <= 65535
+    if not valid:
+        raise ImproperlyConfigured(
+            f"{name} must be a host and port (127.0.0.1:8000, [::1]:8000), "
+            f"unix:/path/to/socket or fd://N; got {raw!r}"
+        )
+    return raw
+
+
 def env_int_above(name: str, default: int, floor_name: str, floor: int) -> int:
     """A whole number greater than another setting's (`floor_name`, whose value is `floor`)."""
     value = env_int(name, default, minimum=1)

@@ -20,6 +20,7 @@ from csp import middleware as csp_middleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseUnreachable
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -71,7 +72,8 @@ FORM_METHODS = ("GET", "HEAD", "POST")
 
 
 def form_body_is_utf8(body: bytes) -> bool:
-    """Whether a form-urlencoded body, percent-decoded, is UTF-8 (lone surrogates are not)."""
+    """Whether a form-urlencoded body (or query string), percent-decoded, is UTF-8 (lone
+    surrogates are not)."""
     try:
         unquote_to_bytes(body).decode("utf-8")
     except UnicodeDecodeError:
@@ -82,12 +84,16 @@ def form_body_is_utf8(body: bytes) -> bool:
 class ReadableFormMiddleware:
     """Django reads a form body that is not UTF-8 with "\ufffd" for each bad byte, and
     a view would save that text as sent: refused as a 400 ("nothing was changed") instead.
-    Browsers send UTF-8; multipart bodies (photo, pupil import) are read by their forms."""
+    Browsers send UTF-8; multipart bodies (photo, pupil import) are read by their forms.
+    A query string that is not UTF-8 is refused likewise, whatever the method: search
+    boxes showed "��" and searched for it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not form_body_is_utf8(get_bytes_from_wsgi(request.environ, "QUERY_STRING", "")):
+            raise BadRequest("query string is not UTF-8")
         if (
             request.method == "POST"
             and request.content_type == "application/x-www-form-urlencoded"

@@ -4,6 +4,7 @@ a colleague's newer text published over without a word."""
 
 import re
 
+import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -69,3 +70,21 @@ def test_the_confirmation_page_keeps_the_version_it_was_read_against(login, boar
     assert 'name="confirmed" value="1"' in page
     assert 'name="based_on" value="1"' in page
     assert PurposeVersion.objects.filter(purpose=website).count() == 1
+
+
+@pytest.mark.parametrize("sent", [str(2**63), "2"])
+def test_a_version_that_does_not_exist_is_named_as_such(login, board, sent):
+    """A based_on beyond the newest version (a tool's, or 2**63, beyond any bigint) was
+    answered "Version 1 of this text was published meanwhile by ...": it was not."""
+    website = purpose("website")
+    url = reverse("consent:purpose_text", args=[website.pk])
+
+    response = login(board).post(url, {"based_on": sent, "kind": "correction", "text": "Nieuw."})
+
+    assert response.status_code == 200
+    assert website.versions.count() == 1
+    page = response.content.decode()
+    assert "intussen gepubliceerd" not in page
+    assert "Deze pagina is verstuurd voor een versie van deze tekst die niet bestaat" in page
+    assert "Nieuw." in page  # what was typed stays
+    assert 'name="based_on" value="1"' in page  # read again against the current version

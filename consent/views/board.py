@@ -110,7 +110,8 @@ def purpose_text(request, pk):
             if error.code == "already":  # a second click, or a colleague: nothing to do
                 messages.info(request, " ".join(error.messages))
                 return redirect("consent:purposes")
-            if error.code == "stale":  # what was typed stays, read against the newest text
+            # what was typed stays, read against the newest text
+            if error.code in ("stale", "unknown"):
                 form = PurposeTextForm(_read_again(request.POST, purpose))
                 form.is_valid()
             form.add_error("text", error)

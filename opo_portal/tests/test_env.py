@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from opo_portal.env import env_bool, env_email, env_int, env_list, env_static_root, env_url
+from opo_portal.env import (
+    env_bind,
+    env_bool,
+    env_email,
+    env_int,
+    env_list,
+    env_static_root,
+    env_url,
+)
 
 
 def test_it_reads_booleans(monkeypatch):
@@ -279,3 +287,20 @@ def test_it_refuses_a_static_root_that_holds_the_code(monkeypatch, raw):
     monkeypatch.setenv("STATIC_ROOT", raw)
     with pytest.raises(ImproperlyConfigured, match="STATIC_ROOT must be a directory of its own"):
         env_static_root("STATIC_ROOT", DEFAULT_STATIC, PROJECT)
+
+
+@pytest.mark.parametrize(
+    ("raw", "bind"),
+    [
+        ("", "127.0.0.1:8000"),  # blank was gunicorn's 0.0.0.0:8000, every interface
+        ("0.0.0.0:8000", "0.0.0.0:8000"),  # the Dockerfile's
+        ("portal.internal:80", "portal.internal:80"),
+        ("[::1]:8000", "[::1]:8000"),
+        ("unix:/run/opo/gunicorn.sock", "unix:/run/opo/gunicorn.sock"),
+        ("fd://3", "fd://3"),
+    ],
+)
+def test_it_reads_the_addresses_gunicorn_binds(monkeypatch, raw, bind):
+    """The refused ones: ops/tests/test_run_prod.py, through deploy/run-prod web."""
+    monkeypatch.setenv("BIND", raw)
+    assert env_bind("BIND", "127.0.0.1:8000") == bind

@@ -76,3 +76,39 @@ def test_it_says_so_in_the_persons_own_language(login, board):
     assert response.status_code == 400
     assert "Nothing was changed" in response.content.decode()
     assert "no-store" in response["Cache-Control"] and "Content-Security-Policy" in response
+
+
+# --- A query string that is not UTF-8 ------------------------------------------------------
+# Django reads it with "\ufffd" for each bad byte: the search boxes showed "��" and searched
+# for it. Browsers percent-encode what is typed as UTF-8; such an address is a tool's, or a
+# link mangled on its way. Refused as the form body is, with the same page.
+SEARCH_PAGES = [
+    ("consent:check_new", "q", "teacher_a"),
+    ("consent:overview", "zoek", "board"),
+    ("consent:coverage_index", "zoek", "board"),
+    ("monitoring:sources", "zoek", "board"),
+    ("monitoring:watch_terms", "zoek", "board"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "param", "role"), SEARCH_PAGES)
+@pytest.mark.parametrize("unreadable", ["%FF%FE", "caf%E9", "%ED%A0%80"])
+def test_it_refuses_a_search_that_is_not_utf8(request, login, url_name, param, role, unreadable):
+    client = login(request.getfixturevalue(role))
+
+    response = client.get(f"{reverse(url_name)}?{param}={unreadable}")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Het portaal begreep dit verzoek niet" in page and "\ufffd" not in page
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(("url_name", "param", "role"), SEARCH_PAGES)
+def test_it_still_searches_for_accents(request, login, url_name, param, role):
+    client = login(request.getfixturevalue(role))
+
+    response = client.get(f"{reverse(url_name)}?{param}=caf%C3%A9")
+
+    assert response.status_code == 200
+    assert 'value="café"' in response.content.decode()

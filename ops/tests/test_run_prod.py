@@ -57,6 +57,12 @@ SHORT_SECRET_LINE = (
 )
 
 
+BIND_MESSAGE = (
+    "BIND must be a host and port (127.0.0.1:8000, [::1]:8000), unix:/path/to/socket or "
+    "fd://N; got '%s'"
+)
+
+
 def run_prod(role: str, **env: str) -> subprocess.CompletedProcess:
     """deploy/run-prod ROLE; should the role start serving instead of refusing, it is
     stopped after a minute with everything it started, and the test fails."""
@@ -112,10 +118,49 @@ def test_it_refuses_a_bad_setting_in_one_line_in_every_role(role):
         ),
         ({"GUNICORN_TIMEOUT": "soon"}, "GUNICORN_TIMEOUT must be a whole number, got 'soon'"),
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be at least 1, got 0"),
+        ({"WEB_CONCURRENCY": "two"}, "WEB_CONCURRENCY must be a whole number, got 'two'"),
+        # gunicorn bound localhost:8000 for a bare host, printed an OverflowError traceback
+        # for a port beyond 65535 and its usage error for one that is no number.
+        ({"BIND": "localhost"}, BIND_MESSAGE % "localhost"),
+        ({"BIND": "127.0.0.1:99999"}, BIND_MESSAGE % "127.0.0.1:99999"),
+        ({"BIND": ":abc"}, BIND_MESSAGE % ":abc"),
+        ({"BIND": ":8000"}, BIND_MESSAGE % ":8000"),
+        ({"BIND": "[::1]:http"}, BIND_MESSAGE % "[::1]:http"),
+        ({"BIND": "unix:"}, BIND_MESSAGE % "unix:"),
+        ({"BIND": "fd://x"}, BIND_MESSAGE % "fd://x"),
     ],
 )
 def test_web_refuses_a_bad_setting_in_one_line(env, message):
     assert_one_line(run_prod("web", **env), f"configuration error: {message}")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "CELERY_CONCURRENCY must be at least 1, got 0"),
+        ("-1", "CELERY_CONCURRENCY must be at least 1, got -1"),
+        ("two", "CELERY_CONCURRENCY must be a whole number, got 'two'"),
+    ],
+)
+def test_worker_refuses_a_bad_concurrency_in_one_line(value, message):
+    """Celery printed its usage text for "two", a traceback for -1, and took 0 for the
+    CPU count without a word."""
+    assert_one_line(run_prod("worker", CELERY_CONCURRENCY=value), f"configuration error: {message}")
+
+
+def test_worker_runs_as_many_processes_as_celery_concurrency_says():
+    """Read in settings.py (CELERY_WORKER_CONCURRENCY): a misspelt CELERY_* name is
+    ignored by Celery without a word."""
+    code = "from opo_portal.celery import app; print(app.conf.worker_concurrency)"
+    result = subprocess.run(  # noqa: S603 - our own code
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "CELERY_CONCURRENCY": "3"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.stdout, result.stderr) == ("3\n", "")
 
 
 @pytest.mark.parametrize("url", ["sqlite:///var/db.sqlite3", "SQLite:////srv/opo.sqlite3"])
@@ -244,6 +289,20 @@ def test_release_names_a_database_it_cannot_reach_in_one_line(where):
     expected = "does not exist" if where == "no such database" else "Connection refused"
     assert expected in line and result.returncode == 2
     assert result.stdout == ""  # nothing was migrated, compiled or collected
+
+
+@pytest.mark.services
+def test_release_names_a_redis_database_the_server_lacks_in_one_line():
+    """Redis has 16 databases unless told otherwise: /99 started every role, and only
+    /health/ready (and every cache call and task) said "DB index is out of range"."""
+    server = require_service("REDIS_URL").rsplit("/", 1)[0]
+    result = run_prod("release", REDIS_URL=f"{server}/99")
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "configuration error: REDIS_URL: the Redis server has no database 99 "
+        "(DB index is out of range)"
+    ]
+    assert result.returncode == 2 and result.stdout == ""
 
 
 def test_make_prod_writes_no_line_of_its_own_before_the_log_lines(tmp_path):
