@@ -61,6 +61,14 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may use, as `nproc` says (its affinity mask, not the machine's
+    count); the machine's count where the platform has no affinity (macOS)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def env_bind(name: str, default: str) -> str:
     """gunicorn's address: HOST:PORT, [IPv6]:PORT, unix:PATH or fd://N. gunicorn bound
     port 8000 for a bare host, all interfaces for ":PORT", and answered a port beyond

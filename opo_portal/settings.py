@@ -5,7 +5,6 @@ locmem cache, console e-mail). Production sets DATABASE_URL, REDIS_URL, SECRET_K
 ALLOWED_HOSTS, DEBUG=false and EMAIL_URL; see .env.example.
 """
 
-import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -30,6 +29,7 @@ from opo_portal.env import (
     env_url,
     secret_key_for_production,
     site_url_for_production,
+    usable_cpus,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -135,9 +135,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Worker processes; default the CPUs this process may use (as `nproc`). Read here, not by
 # deploy/run-prod's --concurrency: Celery answered "two" with its usage text, -1 with a
 # traceback, and took 0 for the CPU count.
-CELERY_WORKER_CONCURRENCY = env_int(
-    "CELERY_CONCURRENCY", len(os.sched_getaffinity(0)) or 1, minimum=1
-)
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_CONCURRENCY", usable_cpus(), minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 # Redis redelivers an unacknowledged task after this many seconds; no countdown may exceed it.
