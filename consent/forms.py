@@ -6,13 +6,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.choices import BaseChoiceIterator, normalize_choices
-from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from consent.models import Appearance, ConsentEvent, MediaType, Purpose, PurposeVersion
 from consent.rules import PURPOSE_FIELDS, PurposeInfo
 from consent.services import Answer, retired_yes_message
+from opo_portal.fields import LongTextField
 from opo_portal.sql import prepared
 from schools.access import fetch_rows
 from schools.forms import ListedChoices, RowsField
@@ -344,33 +344,15 @@ class CheckForm(forms.Form):
             self.fields["token"].initial = uuid.uuid4().hex
 
 
-class PurposeTextField(forms.CharField):
+class PurposeTextField(LongTextField):
     """The text every parent reads on each child's page, on a phone: a few paragraphs at
-    most. Longer is refused with a message; the textarea has no `maxlength`, which would
-    cut a pasted text short without a word."""
+    most."""
 
     MAX_LENGTH = 2000
-
-    def __init__(self, **kwargs):
-        message = _(
-            "A text for parents can have at most %(limit_value)d characters (this one has "
-            "%(show_value)d): parents read it on their phone, on the page of each child."
-        )
-        super().__init__(
-            max_length=self.MAX_LENGTH,
-            widget=forms.Textarea,
-            error_messages={"max_length": message},
-            **kwargs,
-        )
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
-
-    def to_python(self, value):
-        # A browser sends each line break as \r\n: one character to the board, not two.
-        return normalize_newlines(super().to_python(value))
+    too_long = _(
+        "A text for parents can have at most %(limit_value)d characters (this one has "
+        "%(show_value)d): parents read it on their phone, on the page of each child."
+    )
 
 
 class PurposeForm(forms.Form):

@@ -1,9 +1,10 @@
 import re
 
 from django import forms
-from django.utils.text import normalize_newlines, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from opo_portal.fields import LongTextField
 from policy.models import Release, Section
 from policy.text import normalise_article_text
 
@@ -12,31 +13,16 @@ from policy.text import normalise_article_text
 RESERVED_SLUGS = {"inhoud", "bevestigen", "main"}
 
 
-class DraftTextField(forms.CharField):
+class DraftTextField(LongTextField):
     """A draft's summary or article text. The whole protocol is about 6,000 characters;
     one text may have ten times that, and a pasted file of megabytes, stored, would be
-    rendered on every draft page. Longer is refused with a message, the text kept in the
-    form; the textarea has no `maxlength`, which would cut a pasted text short unseen."""
+    rendered on every draft page."""
 
     MAX_LENGTH = 60_000
-
-    def __init__(self, **kwargs):
-        message = _(
-            "A text in the protocol can have at most %(limit_value)d characters (this one "
-            "has %(show_value)d): ten times the whole protocol. Please shorten it."
-        )
-        super().__init__(
-            max_length=self.MAX_LENGTH, error_messages={"max_length": message}, **kwargs
-        )
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
-
-    def to_python(self, value):
-        # A browser sends each line break as \r\n: one character to the writer, not two.
-        return normalize_newlines(super().to_python(value))
+    too_long = _(
+        "A text in the protocol can have at most %(limit_value)d characters (this one "
+        "has %(show_value)d): ten times the whole protocol. Please shorten it."
+    )
 
 
 class SummaryForm(forms.Form):

@@ -1,0 +1,28 @@
+"""Form fields more than one app uses."""
+
+from django import forms
+from django.utils.text import normalize_newlines
+
+
+class LongTextField(forms.CharField):
+    """A text typed into a textarea, at most `MAX_LENGTH` characters. Longer is refused with
+    `too_long` (which may use %(limit_value)d and %(show_value)d), the text kept in the
+    form; the textarea has no `maxlength`, which would cut a pasted text short without a
+    word. A browser sends each line break as \\r\\n: one character to the writer, not two."""
+
+    MAX_LENGTH: int
+    too_long: str
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea)
+        super().__init__(
+            max_length=self.MAX_LENGTH, error_messages={"max_length": self.too_long}, **kwargs
+        )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+    def to_python(self, value):
+        return normalize_newlines(super().to_python(value))
