@@ -38,6 +38,8 @@ from consent.rules import (
     PurposeInfo,
     State,
     answers_state,
+    gezag_holders,
+    holds_gezag,
     latest_answers,
     purpose_infos,
     still_counts,
@@ -649,6 +651,7 @@ def personal_data(user) -> dict:
         ReviewConfirmation.objects.filter(user=user).select_related("review_round")
     )
     baselines = meaning_baselines()
+    holders = gezag_holders(child_ids)
     return {
         "account": {
             "email": user.email,
@@ -690,6 +693,9 @@ def personal_data(user) -> dict:
                 "meaning_changed_since": not still_counts(
                     e.purpose_version.number, baselines[e.purpose_id]
                 ),
+                # true: the parent who gave it (you or the other parent) no longer holds
+                # gezag over the child (ended, or the link removed), so it no longer counts
+                "gezag_ended_since": not holds_gezag(e.guardian_id, holders.get(e.pupil_id, ())),
                 "text_hash": e.text_hash,
                 "media_type": e.media_type,
                 "granted": e.granted,
@@ -785,6 +791,9 @@ def readable_personal_data(user) -> dict:
         "publication_check__purpose", "publication_check__school"
     )
     baselines = meaning_baselines()
+    # the children's gezag-holders as the consent rules read them: an answer of a parent
+    # whose gezag ended (or whose link was removed) no longer counts. One query.
+    holders = gezag_holders(child_ids)
     return {
         "account": user,
         "other_addresses": other_addresses(user),
@@ -795,6 +804,7 @@ def readable_personal_data(user) -> dict:
                 "child": names[e.pupil_id],
                 "by_you": e.guardian_id == user.pk,
                 "counts": still_counts(e.purpose_version.number, baselines[e.purpose_id]),
+                "gezag_held": holds_gezag(e.guardian_id, holders.get(e.pupil_id, ())),
             }
             for e in events
         ],

@@ -83,13 +83,24 @@ def still_counts(version_number: int, baseline: int) -> bool:
     return version_number >= baseline
 
 
+def holds_gezag(guardian_id: int, gezag_holders: Collection[int]) -> bool:
+    """Whether a guardian's answers about a pupil count, as far as gezag goes: only those
+    of its current gezag-holders do (`gezag_holders`: theirs as `gezag_holders()` reads
+    them, or as a page read them with the pupil). An answer of a parent whose gezag ended
+    since, or whose link to the pupil was removed, is kept as evidence but no longer
+    decides anything."""
+    return guardian_id in gezag_holders
+
+
 def latest_decisions(
     *, gezag_holders: Collection[int], decisions: Iterable[Decision], baseline: int
 ) -> dict[int, Decision]:
     """Each current gezag-holder's latest decision since the last change of meaning."""
     latest: dict[int, Decision] = {}
     for decision in decisions:
-        if decision.guardian_id not in gezag_holders or decision.version_number < baseline:
+        if not holds_gezag(decision.guardian_id, gezag_holders) or not still_counts(
+            decision.version_number, baseline
+        ):
             continue
         current = latest.get(decision.guardian_id)
         if current is None or (decision.at, decision.seq) > (current.at, current.seq):
@@ -139,7 +150,8 @@ def latest_answers(
 
     `rows` must come in the order the decisions were made, (created_at, id) ascending as
     ConsentEvent's ordering: a later answer replaces an earlier one. Plain tuples, no
-    Decision per event: the pages about a whole school read thousands of them."""
+    Decision per event: the pages about a whole school read thousands of them (so the
+    rules of `holds_gezag` and `still_counts` are written out in the loop)."""
     latest: dict[Key, dict[int, bool]] = {}
     nobody: tuple = ()
     for pupil_id, purpose_id, media, guardian_id, number, granted in rows:
@@ -380,6 +392,15 @@ DECISION_FIELDS = ["pupil_id", "purpose_id", "media_type", "guardian_id"]
 DECISION_FIELDS += ["purpose_version__number", "granted", "created_at", "id"]
 
 
+def gezag_holders(pupil_ids: Collection[int]) -> dict[int, set[int]]:
+    """Per pupil id, the user ids of its current gezag-holders, the guardians whose
+    answers count (`holds_gezag`); a pupil without one is left out. One query."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for pupil_id, user_id in _rows(GEZAG_HOLDERS_SQL, [list(pupil_ids)], gezag_holder_rows_orm):
+        found[pupil_id].add(user_id)
+    return dict(found)
+
+
 def consent_table(
     pupils: Sequence[Pupil],
     purposes: Sequence[PurposeInfo],
@@ -396,10 +417,7 @@ def consent_table(
     """
     pupil_ids = [p.pk for p in pupils]
     if holders is None:
-        found: dict[int, set[int]] = defaultdict(set)
-        for pupil_id, user_id in _rows(GEZAG_HOLDERS_SQL, [pupil_ids], gezag_holder_rows_orm):
-            found[pupil_id].add(user_id)
-        holders = found
+        holders = gezag_holders(pupil_ids)
     purpose_ids = [info.purpose.pk for info in purposes]
     decisions: dict[Key, list[Decision]] = defaultdict(list)
     if events is None:

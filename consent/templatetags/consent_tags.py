@@ -8,12 +8,12 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from consent.access import by_picture
 from consent.models import ConsentEvent, MediaType, TakedownTask
-from consent.rules import State, still_counts
+from consent.rules import State, holds_gezag, still_counts
 
 register = template.Library()
 
@@ -339,32 +339,70 @@ def _day_and_time(local) -> str:
     return f"{_day(local)} {local.hour:02d}:{local.minute:02d}"
 
 
-def _version_words(key: tuple[int, bool]) -> str:
-    number, superseded = key
-    if superseded:
-        return _blocktranslate(
-            "text version %(n)s; no longer counts: the meaning of the text changed after it",
-            n=number,
-        )
-    return _blocktranslate("text version %(n)s", n=number)
+# Why an answer no longer counts, after its text version (`_version_words`): by whether
+# the text's meaning changed after it (`consent.rules.still_counts`) and whose gezag
+# ended (`consent.rules.holds_gezag`: the parent who reads it, "you", or "other"). Whole
+# sentences: never two reasons glued together.
+NO_LONGER_COUNTS = {
+    (True, None): gettext_noop(
+        "text version %(n)s; no longer counts: the meaning of the text changed after it"
+    ),
+    (False, "you"): gettext_noop(
+        "text version %(n)s; no longer counts: you no longer have parental authority (gezag)"
+    ),
+    (False, "other"): gettext_noop(
+        "text version %(n)s; no longer counts: the other parent no longer has parental "
+        "authority (gezag)"
+    ),
+    (True, "you"): gettext_noop(
+        "text version %(n)s; no longer counts: you no longer have parental authority (gezag), "
+        "and the meaning of the text changed after it"
+    ),
+    (True, "other"): gettext_noop(
+        "text version %(n)s; no longer counts: the other parent no longer has parental "
+        "authority (gezag), and the meaning of the text changed after it"
+    ),
+}
+
+
+def _version_words(key: tuple[int, bool, str | None]) -> str:
+    """`key`: the version number, whether the meaning changed after it, and whose gezag
+    ended since ("you", "other" or None)."""
+    number, superseded, gezag_ended = key
+    if not superseded and gezag_ended is None:
+        return _blocktranslate("text version %(n)s", n=number)
+    return _blocktranslate(NO_LONGER_COUNTS[superseded, gezag_ended], n=number)
+
+
+def _gezag_ended(guardian_id: int, user_id: int, holders) -> str | None:
+    """Whose gezag ended, of the parent who gave an answer: None while they hold it (or
+    when `holders` is None: not known to the caller)."""
+    if holders is None or holds_gezag(guardian_id, holders):
+        return None
+    return "you" if guardian_id == user_id else "other"
 
 
 @register.simple_tag
-def text_version(number, counts=True):
+def text_version(number, counts=True, gezag_held=True, by_you=False):
     """The text version an answer was given to, as the history says it: "text version 2",
-    or for an answer that no longer counts (`consent.rules.still_counts`) that it no
-    longer does, and why."""
-    return _version_words((number, not counts))
+    or for an answer that no longer counts that it no longer does, and why: the meaning
+    of the text changed after it (`counts` false, `consent.rules.still_counts`), or the
+    parent who gave it (`by_you` or the other parent) holds gezag no more (`gezag_held`
+    false, `consent.rules.holds_gezag`)."""
+    gezag_ended = None if gezag_held else ("you" if by_you else "other")
+    return _version_words((number, not counts, gezag_ended))
 
 
 @register.simple_tag
-def history_rows(events, user_id, baselines=None):
+def history_rows(events, user_id, baselines=None, holders=None):
     """The <tr>s of the parent's history table: one line per event (consent.history's
     HistoryEvent), the other parent
     named only as "the other parent". A child's history grows every year; the template
     loop with its translations, filters and badges per row was a third of the page.
     `baselines`: per purpose id, the version its answers count from (PurposeInfo.baseline):
-    an answer to an older text says it no longer counts."""
+    an answer to an older text says it no longer counts. `holders`: the ids of the
+    child's current gezag-holders, as the page's rules read them: an answer of a parent
+    not among them says it no longer counts, and whose gezag ended."""
     words = ("When", "Who", "Channel", "Media type", "Decision", "How")
     when, who, channel, media_type, decision, how = (conditional_escape(gettext(w)) for w in words)
     you, other = conditional_escape(gettext("you")), conditional_escape(gettext("the other parent"))
@@ -381,6 +419,7 @@ def history_rows(events, user_id, baselines=None):
     rows = []
     for e in events:
         counts = still_counts(e.version_number, baselines.get(e.purpose_id, 0))
+        gezag_ended = _gezag_ended(e.guardian_id, user_id, holders)
         recorder = ""
         if e.recorder:
             recorder = " — " + _blocktranslate("recorded by %(name)s", name=e.recorder)
@@ -392,7 +431,7 @@ def history_rows(events, user_id, baselines=None):
                 you if e.guardian_id == user_id else other,
                 channel,
                 names[e.purpose_name],
-                versions[e.version_number, not counts],
+                versions[e.version_number, not counts, gezag_ended],
                 media_type,
                 media_names[e.media_type],
                 decision,

@@ -209,6 +209,44 @@ def test_it_answers_bad_adjust_input_with_400_and_changes_nothing(
     assert PublicationCheck.objects.count() == 1
 
 
+ONLY_THE_MAKER = (
+    "Alleen de leerkracht die deze controle heeft gemaakt, kan haar aanpassen. Er is niets"
+    " gewijzigd."
+)
+
+
+@pytest.mark.parametrize("reader", ["director_a", "board", "privacy_officer"])
+def test_a_reader_who_did_not_make_the_check_is_told_only_its_maker_adjusts_it(
+    request, login, teacher_a, levi_gijs_mila, reader
+):
+    """The school's director (or the board, the privacy officer) reads the check; sending
+    its adjust form by hand gave a bare 400 page, the check without a word of why."""
+    (levi, _), (gijs, _), _mila = levi_gijs_mila
+    first = _check(teacher_a, [levi, gijs])
+    client = login(request.getfixturevalue(reader))
+    url = reverse("consent:check_adjust", args=[first.pk])
+    response = client.post(url, {f"a-{levi.pk}": "left_out", f"a-{gijs.pk}": "appears"})
+    assert response.status_code == 302
+    assert response.url == reverse("consent:check", args=[first.pk])
+    page = client.get(response.url).content.decode()
+    assert ONLY_THE_MAKER in page and 'role="alert"' in page
+    assert PublicationCheck.objects.count() == 1
+    assert list(CheckedPupil.objects.values_list("appearance", flat=True)) == ["appears"] * 2
+
+
+@pytest.mark.parametrize("who", ["other_teacher", "director_b", "parent_a", "outsider"])
+def test_someone_out_of_reach_who_posts_to_adjust_gets_a_404(
+    request, login, teacher_a, levi_gijs_mila, who
+):
+    (levi, _), (gijs, _), _mila = levi_gijs_mila
+    first = _check(teacher_a, [levi, gijs])
+    url = reverse("consent:check_adjust", args=[first.pk])
+    response = login(request.getfixturevalue(who)).post(url, {f"a-{levi.pk}": "left_out"})
+    assert response.status_code == 404
+    assert "Levi" not in response.content.decode()
+    assert PublicationCheck.objects.count() == 1
+
+
 def test_it_records_the_pupils_blurred_on_the_photo_page(login, teacher_a, levi_gijs_mila):
     """Gijs is given a face and appears; Levi (refused) is not and is made unrecognisable."""
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -291,6 +291,12 @@ def many_answers(parent_a, pupil_a, pupil_b, board):
     _publish(board, "website", PurposeVersion.Kind.CHANGE_OF_MEANING)
     _publish(board, "pers", PurposeVersion.Kind.CHANGE_OF_MEANING)
     decide(pupil_b, parent_a, "website", "photo", False)
+    # the other parent's answers, whose gezag ended since
+    other = make_user("ouder.ex@example.org")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    for code in ("website", "pers"):
+        decide(pupil_a, other, code, "photo", True)
+    _without_gezag(other, pupil_a)
 
 
 def _queries(client, name) -> list[str]:
@@ -306,10 +312,13 @@ def test_the_page_reads_which_answers_count_in_one_query(request, login, parent_
     if many:
         request.getfixturevalue("many_answers")
     queries = _queries(login(parent_a), "consent:my_data")
-    # as test_my_data_reminders counts them (9), and one more: the channels with their
+    # as test_my_data_reminders counts them (9), and two more: the channels with their
     # versions (consent.rules.purpose_infos, as every consent page reads them), for which
-    # answers no longer count. One for every child, channel and answer: none per row.
-    assert len(queries) == 10, queries
+    # answers no longer count as the text changed in meaning, and the children's current
+    # gezag-holders (consent.rules.gezag_holders, as the rules read them), for which
+    # answers no longer count as the parent's gezag ended. One each for every child,
+    # channel and answer: none per row.
+    assert len(queries) == 11, queries
 
 
 @pytest.mark.parametrize("many", [False, True])
@@ -322,6 +331,68 @@ def test_the_download_reads_which_answers_count_in_one_query(
     queries = _queries(login(parent_a), "consent:my_data_json")
     # the user and their memberships (the session), the guardianships with pupils, the
     # review confirmations, the other e-mail addresses, the decisions, the checks, the
-    # reminders sent, the reminder stop, and the channels with their versions (which
-    # answers no longer count)
-    assert len(queries) == 10, queries
+    # reminders sent, the reminder stop, the channels with their versions (which answers
+    # no longer count, their text changed in meaning) and the children's gezag-holders
+    # (which no longer count, the parent's gezag ended)
+    assert len(queries) == 11, queries
+
+
+OTHER_LOST_GEZAG = "tekstversie 1; telt niet meer: de andere ouder heeft geen gezag meer"
+YOU_LOST_GEZAG = "tekstversie 1; telt niet meer: u heeft geen gezag meer"
+
+
+def _without_gezag(user, pupil):
+    Guardianship.objects.filter(user=user, pupil=pupil).update(has_parental_authority=False)
+
+
+def test_it_says_the_other_parents_answer_no_longer_counts_once_their_gezag_ended(
+    login, parent_a, code_parent, pupil_a
+):
+    """The other parent's "ja" stopped counting when their gezag ended (the child's page
+    says not answered); "Mijn gegevens" listed it as if it stood."""
+    decide(pupil_a, code_parent, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    _without_gezag(code_parent, pupil_a)
+    decisions = _decisions(login(parent_a))
+    assert f"Website van de school ({OTHER_LOST_GEZAG}), foto: ja" in decisions
+    assert decisions.count("telt niet meer") == 1  # parent_a's own answer still counts
+
+
+def test_it_tells_a_parent_whose_gezag_ended_their_answers_no_longer_count(
+    login, parent_a, code_parent, pupil_a, board
+):
+    """Still linked without gezag: their own answers no longer count, the other parent's
+    still do; an answer to a text whose meaning changed since says both reasons."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    decide(pupil_a, code_parent, "nieuwsbrief", "audio", True)
+    _publish(board, "pers", PurposeVersion.Kind.CHANGE_OF_MEANING)
+    _without_gezag(parent_a, pupil_a)
+    decisions = _decisions(login(parent_a))
+    assert f"Website van de school ({YOU_LOST_GEZAG}), foto: ja" in decisions
+    assert (
+        f"({YOU_LOST_GEZAG}, en de betekenis van de tekst is daarna veranderd), film: nee"
+        in decisions
+    )
+    assert decisions.count("telt niet meer") == 2  # not the other parent's
+
+
+def test_after_the_link_is_removed_the_page_says_own_decisions_no_longer_count(
+    login, unlinked, parent_a
+):
+    decisions = _decisions(login(parent_a))
+    assert decisions.count(YOU_LOST_GEZAG) == 2
+
+
+def test_the_download_says_which_answers_no_longer_count_as_gezag_ended(
+    login, parent_a, code_parent, pupil_a
+):
+    decide(pupil_a, code_parent, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    _without_gezag(code_parent, pupil_a)
+    history = download(login(parent_a))["consent_history"]
+    ended = sorted((e["guardian"], e["gezag_ended_since"]) for e in history)
+    assert ended == [("other_parent", True), ("you", False)]
+    _without_gezag(parent_a, pupil_a)
+    history = download(login(parent_a))["consent_history"]
+    assert [e["gezag_ended_since"] for e in history] == [True, True]

@@ -518,3 +518,66 @@ def test_the_history_says_an_answer_to_an_earlier_meaning_no_longer_counts(
     text = html_text(client.get(page(pupil_a)))
     assert text.count(superseded) == 1  # the old answer; the new one is to version 2
     assert "(tekstversie 2)" in text
+
+
+OTHER_LOST_GEZAG = "tekstversie 1; telt niet meer: de andere ouder heeft geen gezag meer"
+YOU_LOST_GEZAG = "tekstversie 1; telt niet meer: u heeft geen gezag meer"
+
+
+def _end_gezag(user, pupil, *, unlink=False):
+    link = Guardianship.objects.get(user=user, pupil=pupil)
+    if unlink:
+        link.delete()  # as the admin does
+    else:
+        link.has_parental_authority = False
+        link.save()
+
+
+@pytest.mark.parametrize("unlink", [False, True])
+def test_the_history_says_the_other_parents_answer_no_longer_counts_once_their_gezag_ended(
+    login, parent_a, code_parent, pupil_a, unlink
+):
+    """The other parent said yes, then their gezag ended (or their link was removed): the
+    rules no longer count that yes (the summary says not answered), but the history listed
+    it as if it stood, and the remaining parent could not tell why."""
+    decide(pupil_a, code_parent, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    _end_gezag(code_parent, pupil_a, unlink=unlink)
+    text = html_text(login(parent_a).get(page(pupil_a)))
+    history = text.split("Geschiedenis")[-1]
+    assert history.count(OTHER_LOST_GEZAG) == 1
+    assert history.count("telt niet meer") == 1  # parent_a's own answer still counts
+    assert "de andere ouder Website van de school (" + OTHER_LOST_GEZAG in history
+    assert state_of(pupil_a, "website", "photo") == State.UNANSWERED
+
+
+def test_the_history_tells_a_parent_whose_gezag_ended_their_answers_no_longer_count(
+    login, parent_a, code_parent, pupil_a
+):
+    """Still linked, without gezag, the parent reads the child's page: their own earlier
+    answers no longer count, the other parent's still do."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    decide(pupil_a, code_parent, "pers", "video", True)
+    _end_gezag(parent_a, pupil_a)
+    history = html_text(login(parent_a).get(page(pupil_a))).split("Geschiedenis")[-1]
+    assert history.count(YOU_LOST_GEZAG) == 1
+    assert history.count("telt niet meer") == 1
+    assert "u Website van de school (" + YOU_LOST_GEZAG in history
+
+
+def test_the_history_gives_both_reasons_when_both_hold(
+    login, parent_a, code_parent, pupil_a, board
+):
+    decide(pupil_a, code_parent, "website", "photo", True)
+    purpose_version_publish(
+        user=board,
+        purpose=purpose("website"),
+        text="A new meaning.",
+        kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
+    )
+    _end_gezag(code_parent, pupil_a)
+    history = html_text(login(parent_a).get(page(pupil_a))).split("Geschiedenis")[-1]
+    assert (
+        "tekstversie 1; telt niet meer: de andere ouder heeft geen gezag meer, en de betekenis"
+        " van de tekst is daarna veranderd" in history
+    )

@@ -10,7 +10,7 @@ from conftest import make_pupil, make_staff
 from consent.models import ConsentEvent, MediaType, ReminderOptOut
 from consent.rules import purpose_infos
 from consent.tests.helpers import decide
-from schools.models import StaffMembership
+from schools.models import Guardianship, StaffMembership
 
 Role = StaffMembership.Role
 
@@ -33,6 +33,25 @@ def test_it_shows_the_child_page_in_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("decisions", [1, 12])
+def test_it_says_whose_gezag_ended_on_the_child_page_in_the_same_queries(
+    login, parent_a, code_parent, pupil_a, decisions, django_assert_num_queries
+):
+    """The other parent's answers, their gezag ended since: the history says each no
+    longer counts from the gezag-holders the page reads with the child (query 3 above),
+    none per row."""
+    for number in range(decisions):
+        decide(pupil_a, code_parent, "website", "photo", number % 2 == 0)
+    Guardianship.objects.filter(user=code_parent).update(has_parental_authority=False)
+    client = login(parent_a)
+    url = reverse("consent:child", args=[pupil_a.pk])
+    client.get(url)
+    with django_assert_num_queries(6):  # as the page above
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count("telt niet meer: de andere ouder heeft geen gezag meer") == decisions
 
 
 def _saved_child_page(login, parent, pupil, answer: str):

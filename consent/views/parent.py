@@ -196,6 +196,9 @@ def child_consent(request, pk):
         "contact": _director_contact(pupil) if pupil.not_in_picture else None,
         "history": history,
         "baselines": baselines,
+        # the history says which answers no longer count as the rules read them: the
+        # same gezag-holders, no query more
+        "holders": holders,
         "review_round": review_round if can_decide else None,
         "review_confirmed": confirmed,
         "review_open_questions": _open_questions(rows) if review_round and can_decide else 0,

@@ -561,6 +561,12 @@ def _photo_check_continues(user, check) -> bool:
 def check_adjust(request, pk):
     """Blurred or left out: a new check replaces this one; both stay as evidence."""
     check = get_check_for_user(request.user, pk)
+    if check.checked_by_id != request.user.pk:
+        # a reader who is not its maker (the school's director, the board): the page
+        # offers them no form, so this was sent by hand or from another tab; refused as
+        # the parent's page refuses a parent without gezag, before reading anything sent
+        messages.error(request, ONLY_THE_MAKER_ADJUSTS)
+        return redirect("consent:check", pk=check.pk)
     verdicts = pupil_verdicts(list(check.pupils.all()), check.results)
     form = AppearanceForm(request.POST, verdicts=verdicts)
     if form.is_valid():
@@ -574,21 +580,24 @@ def check_adjust(request, pk):
         except ValidationError as error:
             form.add_error(None, error.messages[0])
         except PermissionDenied:
-            form.add_error(None, _adjust_refused(request.user, check))
+            form.add_error(None, NO_LONGER_IN_REACH)
         else:
             return redirect("consent:check", pk=newer.pk)
     return _check_page(request, check, form, status=400)
 
 
-def _adjust_refused(user, check) -> str:
-    """Why the check's own maker may not adjust it: they still read it while they work
-    at its school, but moved to another group they no longer reach its pupils."""
-    if check.checked_by_id != user.pk:
-        return _("Not allowed.")
-    return _(
-        "You can no longer adjust this check: not every pupil in it is in your groups any "
-        "more. Nothing was saved."
-    )
+ONLY_THE_MAKER_ADJUSTS = gettext_lazy(
+    "Only the teacher who made this check can adjust it. Nothing was changed."
+)
+
+
+# Why the check's own maker may not adjust it: they still read it while they work at its
+# school, but moved to another group they no longer reach its pupils (the service's
+# PermissionDenied; others are refused before it is asked, ONLY_THE_MAKER_ADJUSTS).
+NO_LONGER_IN_REACH = gettext_lazy(
+    "You can no longer adjust this check: not every pupil in it is in your groups any "
+    "more. Nothing was saved."
+)
 
 
 @require_safe
