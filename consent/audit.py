@@ -6,6 +6,8 @@ from django.db.models import Q, QuerySet
 
 from accounts.names import namesakes
 from consent.models import CheckedPupil, ConsentEvent, TakedownTask
+from consent.reports import meaning_baselines
+from consent.rules import holds_gezag, still_counts
 from schools.accesslog import gezag_changes, recorded_since
 from schools.models import Guardianship, Pupil
 from schools.search import QUERY_LENGTH
@@ -15,8 +17,12 @@ PUPILS_FOUND_LIMIT = 30
 
 
 def pupil_dossier(pupil: Pupil) -> dict:
-    """Everything stored about `pupil`'s consent, newest first; four queries, whatever the
-    number of rows (guardians, events, checks, takedowns). The links and gezag over time
+    """Everything stored about `pupil`'s consent, newest first; five queries, whatever the
+    number of rows (guardians, events, checks, takedowns, and the channels' versions).
+    Each decision says whether it still counts, as the rules read it: `counts` (the
+    channel's meaning did not change after it, `consent.rules.still_counts`) and
+    `gezag_held` (its parent still holds gezag, `consent.rules.holds_gezag`, over the
+    gezag-holders among the guardians read here). The links and gezag over time
     have their own page (`pupil_gezag_history`). `namesakes`:
     the ids of the people named on the page (parents, and staff who recorded, checked,
     were given or did a takedown) who share their name with another of them
@@ -51,10 +57,19 @@ def pupil_dossier(pupil: Pupil) -> dict:
         )
         .order_by("-created_at", "-id")
     )
+    baselines = meaning_baselines()
+    holders = {g.user_id for g in guardianships if g.has_parental_authority}
     return {
         "pupil": pupil,
         "guardianships": guardianships,
-        "events": events,
+        "decisions": [
+            {
+                "event": e,
+                "counts": still_counts(e.purpose_version.number, baselines[e.purpose_id]),
+                "gezag_held": holds_gezag(e.guardian_id, holders),
+            }
+            for e in events
+        ],
         "namesakes": namesakes(_named(guardianships, events, checks, takedowns)),
         "checks": checks,
         "takedowns": takedowns,

@@ -22,6 +22,9 @@ class HistoryEvent(NamedTuple):
     purpose_name: str
     version_number: int
     recorder: str | None  # who recorded a paper form or call: their name, else e-mail
+    # the parent who answered, their name, else e-mail: only in staff's history
+    # (consent.reports.child_history); the parent's page names no other parent
+    guardian_name: str | None = None
 
 
 # ConsentEvent.objects.filter(pupil=pupil).select_related("purpose", "purpose_version",

@@ -341,8 +341,9 @@ def _day_and_time(local) -> str:
 
 # Why an answer no longer counts, after its text version (`_version_words`): by whether
 # the text's meaning changed after it (`consent.rules.still_counts`) and whose gezag
-# ended (`consent.rules.holds_gezag`: the parent who reads it, "you", or "other"). Whole
-# sentences: never two reasons glued together.
+# ended (`consent.rules.holds_gezag`: the parent who reads it, "you", or "other"; for
+# staff, who read every parent's answers by name, "parent"). Whole sentences: never two
+# reasons glued together.
 NO_LONGER_COUNTS = {
     (True, None): gettext_noop(
         "text version %(n)s; no longer counts: the meaning of the text changed after it"
@@ -362,34 +363,46 @@ NO_LONGER_COUNTS = {
         "text version %(n)s; no longer counts: the other parent no longer has parental "
         "authority (gezag), and the meaning of the text changed after it"
     ),
+    (False, "parent"): gettext_noop(
+        "text version %(n)s; no longer counts: the parent no longer has parental authority (gezag)"
+    ),
+    (True, "parent"): gettext_noop(
+        "text version %(n)s; no longer counts: the parent no longer has parental authority "
+        "(gezag), and the meaning of the text changed after it"
+    ),
 }
 
 
 def _version_words(key: tuple[int, bool, str | None]) -> str:
     """`key`: the version number, whether the meaning changed after it, and whose gezag
-    ended since ("you", "other" or None)."""
+    ended since ("you", "other", "parent" or None)."""
     number, superseded, gezag_ended = key
     if not superseded and gezag_ended is None:
         return _blocktranslate("text version %(n)s", n=number)
     return _blocktranslate(NO_LONGER_COUNTS[superseded, gezag_ended], n=number)
 
 
-def _gezag_ended(guardian_id: int, user_id: int, holders) -> str | None:
+def _gezag_ended(guardian_id: int, user_id: int | None, holders) -> str | None:
     """Whose gezag ended, of the parent who gave an answer: None while they hold it (or
-    when `holders` is None: not known to the caller)."""
+    when `holders` is None: not known to the caller); "parent" for staff (`user_id`
+    None)."""
     if holders is None or holds_gezag(guardian_id, holders):
         return None
+    if user_id is None:
+        return "parent"
     return "you" if guardian_id == user_id else "other"
 
 
 @register.simple_tag
-def text_version(number, counts=True, gezag_held=True, by_you=False):
+def text_version(number, counts=True, gezag_held=True, by_you=False, staff=False):
     """The text version an answer was given to, as the history says it: "text version 2",
     or for an answer that no longer counts that it no longer does, and why: the meaning
     of the text changed after it (`counts` false, `consent.rules.still_counts`), or the
-    parent who gave it (`by_you` or the other parent) holds gezag no more (`gezag_held`
-    false, `consent.rules.holds_gezag`)."""
-    gezag_ended = None if gezag_held else ("you" if by_you else "other")
+    parent who gave it (`by_you` or the other parent; for `staff` "the parent") holds
+    gezag no more (`gezag_held` false, `consent.rules.holds_gezag`)."""
+    gezag_ended = None
+    if not gezag_held:
+        gezag_ended = "parent" if staff else ("you" if by_you else "other")
     return _version_words((number, not counts, gezag_ended))
 
 
@@ -402,7 +415,10 @@ def history_rows(events, user_id, baselines=None, holders=None):
     `baselines`: per purpose id, the version its answers count from (PurposeInfo.baseline):
     an answer to an older text says it no longer counts. `holders`: the ids of the
     child's current gezag-holders, as the page's rules read them: an answer of a parent
-    not among them says it no longer counts, and whose gezag ended."""
+    not among them says it no longer counts, and whose gezag ended.
+    `user_id` None: the rows are for staff, who read every parent by name (the events'
+    `guardian_name`, `consent.reports.child_history`) and "the parent" where gezag ended
+    (never "you": a director who is also the child's parent reads the staff page)."""
     words = ("When", "Who", "Channel", "Media type", "Decision", "How")
     when, who, channel, media_type, decision, how = (conditional_escape(gettext(w)) for w in words)
     you, other = conditional_escape(gettext("you")), conditional_escape(gettext("the other parent"))
@@ -428,7 +444,7 @@ def history_rows(events, user_id, baselines=None, holders=None):
                 when,
                 dates[e.created_at],
                 who,
-                you if e.guardian_id == user_id else other,
+                _who(e, user_id, you, other, names),
                 channel,
                 names[e.purpose_name],
                 versions[e.version_number, not counts, gezag_ended],
@@ -443,6 +459,14 @@ def history_rows(events, user_id, baselines=None, holders=None):
         )
     # every piece above is escaped (or a translation, as {% blocktranslate %} leaves it)
     return mark_safe("".join(rows))  # noqa: S308
+
+
+def _who(event, user_id: int | None, you: str, other: str, names) -> str:
+    """Who gave an answer: "you" or "the other parent" for the parent who reads it, the
+    parent's name for staff (`user_id` None)."""
+    if user_id is None:
+        return names[event.guardian_name]
+    return you if event.guardian_id == user_id else other
 
 
 MEDIA_ROW_HTML = (

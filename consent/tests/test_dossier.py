@@ -4,6 +4,8 @@ recorded a paper or phone answer), the checks before posting that included the p
 their verdicts, and the takedowns that followed, when they were done and by whom; nothing
 on the page changes anything. Directors read their own school's, the board every school's."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,8 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
-from consent.models import ConsentEvent, PublicationCheck, TakedownTask
-from consent.services import consent_withdraw, publication_check_create, takedown_complete
+from consent.models import ConsentEvent, PublicationCheck, PurposeVersion, TakedownTask
+from consent.services import (
+    consent_withdraw,
+    publication_check_create,
+    purpose_version_publish,
+    takedown_complete,
+)
 from consent.tests.helpers import decide, html_of, purpose
 from schools.accesslog import gezag_changes_record
 from schools.models import Guardianship, Via
@@ -229,10 +236,14 @@ def test_it_reads_the_same_queries_for_one_and_for_many_rows(
     assert TakedownTask.objects.count() == 7
     record_gezag_changes(pupil_a, parent_a)  # on their own page: not read here
     # user, memberships, the page's numbers (menu and banner), pupil with school and
-    # group, guardians, events, checks, takedowns (the session is in the cache)
+    # group, guardians, events, checks, takedowns (the session is in the cache), and one
+    # more since each decision says whether it still counts: the channels with their
+    # versions (consent.reports.meaning_baselines, as "Mijn gegevens" reads them), from
+    # which an answer to a text whose meaning changed since no longer counts. Whose gezag
+    # ended is read from the guardians above, no query more.
     with CaptureQueriesContext(connection) as many:
         client.get(dossier_url(pupil_a))
-    assert len(many) == len(few) == 8
+    assert len(many) == len(few) == 9
 
 
 def record_gezag_changes(pupil, parent) -> None:
@@ -333,3 +344,54 @@ def test_coverage_offers_the_privacy_officer_no_import_link(
     import_link = f'href="{reverse("schools:import_pupils")}?school={school_b.code}"'
     assert import_link not in login(privacy_officer).get(url).content.decode()
     assert import_link in login(director_b).get(url).content.decode()
+
+
+SUPERSEDED = "tekstversie 1; telt niet meer: de betekenis van de tekst is daarna veranderd"
+LOST_GEZAG = "tekstversie 1; telt niet meer: de ouder heeft geen gezag meer"
+
+
+def _decisions_text(response) -> str:
+    assert response.status_code == 200
+    html = response.content.decode().split('id="decisions"', 1)[1].split('id="checks"', 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize("reader", ["privacy_officer", "director_a", "board"])
+def test_it_says_which_decisions_no_longer_count_and_why(
+    request, login, reader, parent_a, code_parent, pupil_a, board
+):
+    """A director or the privacy officer read an old "ja" of a parent whose gezag ended,
+    or an answer to an earlier meaning, as if it still counted: the file says it, in the
+    words of the parent's history about "de ouder"."""
+    decide(pupil_a, code_parent, "website", "photo", True)
+    decide(pupil_a, parent_a, "pers", "video", False)
+    decide(pupil_a, parent_a, "nieuwsbrief", "audio", True)
+    purpose_version_publish(
+        user=board,
+        purpose=purpose("pers"),
+        text="A new meaning.",
+        kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
+    )
+    Guardianship.objects.filter(user=code_parent, pupil=pupil_a).update(
+        has_parental_authority=False
+    )
+    decisions = _decisions_text(login(request.getfixturevalue(reader)).get(dossier_url(pupil_a)))
+    assert f"Website van de school ({LOST_GEZAG})" in decisions
+    assert decisions.count(SUPERSEDED) == 1
+    assert decisions.count("telt niet meer") == 2  # parent_a's "nieuwsbrief" still counts
+    assert "u heeft" not in decisions and "andere ouder" not in decisions
+
+
+def test_it_says_both_reasons_in_one_sentence(login, privacy_officer, parent_a, pupil_a, board):
+    decide(pupil_a, parent_a, "pers", "video", False)
+    purpose_version_publish(
+        user=board, purpose=purpose("pers"), text="New.", kind=PurposeVersion.Kind.CHANGE_OF_MEANING
+    )
+    Guardianship.objects.filter(user=parent_a, pupil=pupil_a).delete()  # the link removed
+    decisions = _decisions_text(login(privacy_officer).get(dossier_url(pupil_a)))
+    assert f"({LOST_GEZAG}, en de betekenis van de tekst is daarna veranderd)" in decisions
+
+
+def test_a_teacher_of_the_group_cannot_read_the_file(login, teacher_a, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    assert login(teacher_a).get(dossier_url(pupil_a)).status_code == 404

@@ -324,7 +324,7 @@ def record(request, pk):
     # the channels the child's page shows: the active ones, and the retired ones where a
     # "yes" stands or the child still appears in something published (a withdrawal by
     # phone or on paper must reach those too)
-    infos, _table = parent_purposes(pupil)
+    infos, table = parent_purposes(pupil)
     form = PaperForm(request.POST or None, guardians=guardians, infos=infos, initial=initial)
     if request.method == "POST" and form.is_valid() and (changed := form.changed_channels()):
         form = _paper_form_without(form, changed, guardians=guardians, infos=infos)
@@ -357,6 +357,10 @@ def record(request, pk):
         "pupil": pupil,
         "form": form,
         "history": child_history(pupil),
+        # which answers no longer count, as the form's rules read them: the channels'
+        # versions and the child's gezag-holders of its consent table, no query more
+        "baselines": {pk: info.baseline for pk, info in table.purposes.items()},
+        "holders": table.holders.get(pupil.pk, set()),
         "Method": ConsentEvent.Method,
     }
     return render(request, "consent/record.html", context)
