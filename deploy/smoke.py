@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -132,12 +133,38 @@ class Load(threading.Thread):
                 time.sleep(0.1)  # nothing listening: no busy loop
 
 
+def _reload_steps(log: Path) -> dict[str, int]:
+    """What the log shows of a reload so far: gunicorn's HUP handled, and how often the
+    release ran, a worker was ready and beat started (2 each once reloaded)."""
+    text = log.read_text(errors="replace")
+    return {
+        "gunicorn HUP handled": text.count("Handling signal: hup"),
+        "release runs": text.count("Operations to perform:"),
+        "workers ready": len(re.findall(r"worker-\S+ ready\.", text)),
+        "beat starts": text.count("beat: Starting..."),
+    }
+
+
 def _reloaded(log: Path) -> bool:
     """gunicorn has handled the HUP, and the worker and beat have started a second time."""
-    text = log.read_text(errors="replace")
-    workers = len(re.findall(r"worker-\S+ ready\.", text))
-    beats = text.count("beat: Starting...")
-    return "Handling signal: hup" in text and workers >= 2 and beats >= 2
+    steps = _reload_steps(log)
+    return (
+        steps["gunicorn HUP handled"] >= 1
+        and steps["workers ready"] >= 2
+        and steps["beat starts"] >= 2
+    )
+
+
+PS = ["ps", "-o", "pid,ppid,etimes,stat,wchan:24,args", "--forest", "-s"]
+
+
+def _processes_of(session: int) -> str:
+    """run-prod's processes as `ps` lists them (run-prod all leads its own session): on a
+    reload that did not finish, which step is still running, and since when."""
+    result = subprocess.run(  # noqa: S603, S607 - procps' ps, fixed arguments
+        [*PS, str(session)], capture_output=True, text=True, check=False
+    )
+    return result.stdout + result.stderr
 
 
 def _running(pid: int) -> bool:
@@ -154,13 +181,17 @@ def check_graceful_reload(client: Client, run_prod_pid: int, log: Path) -> None:
     load = Load(client.base)
     load.start()
     os.kill(run_prod_pid, signal.SIGHUP)
-    deadline = time.monotonic() + 180  # release runs again, then the worker stops warm
+    started = time.monotonic()
+    deadline = started + 180  # release runs again, then the worker stops warm
     while not _reloaded(log) and time.monotonic() < deadline and _running(run_prod_pid):
         time.sleep(1)
     time.sleep(2)  # and a little more load on the new workers
     load.stopping.set()
     load.join(timeout=30)
     print(dict(load.answers))
+    if not _reloaded(log):  # what to look at when it did not finish (CI keeps no log)
+        print(f"reload after {time.monotonic() - started:.0f} s: {_reload_steps(log)}")
+        print(_processes_of(run_prod_pid))
     check(_reloaded(log), "HUP: gunicorn reloaded, worker and beat restarted")
     check(set(load.answers) == {200}, "no request failed during the reload")
     check_worker_and_beat(client)
