@@ -268,3 +268,39 @@ def test_a_parent_who_lost_gezag_no_longer_keeps_the_picture_up(three_checks, pa
     link.has_parental_authority = False
     link.save()
     assert TakedownTask.objects.filter(reason="authority").count() == 3
+
+
+@pytest.mark.parametrize("left", [False, True])
+def test_the_email_link_leads_its_reader_through_the_login_to_the_picture(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    three_checks,
+    teacher_a,
+    director_a,
+    parent_a,
+    pupil_a,
+    left,
+):
+    """The link of the e-mail, followed logged out as its reader: password, the login code
+    app, then the takedowns page with the picture on it; its check opens too. `left`: the
+    teacher left the school, and the director got it."""
+    from opo_portal.tests.test_mail_links_walked import as_staff, logged_out_then_logged_in
+
+    if left:
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    reader = as_staff(director_a if left else teacher_a)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _withdraw(login(parent_a), pupil_a, "sociale-media", "photo")
+    mails = [m for m in _takedown_mails() if m.to == [reader.email]]
+    assert len(mails) == 2  # the two pictures teacher A checked
+    link = next(line for line in mails[0].body.splitlines() if line.startswith("http"))
+    path = "/" + link.split("/", 3)[3]
+    client = logged_out_then_logged_in(path, reader)
+    cards = html_of(client.get(path))
+    # the director also sees the other teacher's photo, under "bij een collega"
+    assert cards.count("Sem Bakker") == (3 if left else 2)
+    recent, _photo, old = three_checks
+    for check in (recent, old):
+        assert client.get(reverse("consent:check", args=[check.pk])).status_code == 200
