@@ -32,6 +32,7 @@ from consent.models import (
     ReminderOptOut,
     ReviewConfirmation,
     ReviewRound,
+    TakedownTask,
 )
 from consent.reminder_stop import reminder_opt_out
 from consent.rules import (
@@ -653,6 +654,7 @@ def personal_data(user) -> dict:
     )
     baselines = meaning_baselines()
     holders = gezag_holders(child_ids)
+    takedowns = _takedowns_of(child_ids)
     return {
         "account": {
             "email": user.email,
@@ -716,6 +718,10 @@ def personal_data(user) -> dict:
                 "media_type": check.media_type,
                 "results": [r for r in check.results if r["pupil"] in child_ids],
                 "replaced_by_newer_check": hasattr(check, "replaced_by"),
+                # the parent's "nee" reached this publication: the school was asked to
+                # take it offline; "closed": "taken_down", "not_needed" (consent was given
+                # again before it came down) or None (still open)
+                "takedowns": takedowns.get(check.pk, []),
             }
             for check in checks
         ],
@@ -739,6 +745,43 @@ def personal_data(user) -> dict:
             ({e.pupil_id for e in events} | {c.pupil_id for c in confirmations}) - set(child_ids)
         ),
     }
+
+
+def _takedowns_of(child_ids: Sequence[int]) -> dict[int, list[dict]]:
+    """Check id -> the takedowns of these children in it, oldest first: when the school
+    was asked to take the publication offline and whether and how that was closed. Not who
+    was asked or closed it (staff), nor why (a safeguarding flag is not the parent's to
+    read). One query."""
+    rows = (
+        TakedownTask.objects.filter(pupil_id__in=child_ids)
+        .order_by("created_at", "id")
+        .values_list("publication_check_id", "pupil_id", "created_at", "done_at", "closed_reason")
+    )
+    found: dict[int, list[dict]] = defaultdict(list)
+    for check_id, pupil_id, opened_at, closed_at, closed in rows:
+        found[check_id].append(
+            {
+                "child": pupil_id,
+                "opened_at": _iso(opened_at),
+                "closed_at": _iso(closed_at),
+                "closed": closed or None,
+            }
+        )
+    return found
+
+
+def _with_latest_takedown(rows):
+    """CheckedPupil rows, each with its pupil's latest takedown of that publication
+    (`takedown_opened_at`, `takedown_closed_at`, `takedown_closed`; None without one),
+    in the rows' own query."""
+    latest = TakedownTask.objects.filter(
+        publication_check_id=OuterRef("publication_check_id"), pupil_id=OuterRef("pupil_id")
+    ).order_by("-created_at", "-id")
+    return rows.annotate(
+        takedown_opened_at=Subquery(latest.values("created_at")[:1]),
+        takedown_closed_at=Subquery(latest.values("done_at")[:1]),
+        takedown_closed=Subquery(latest.values("closed_reason")[:1]),
+    )
 
 
 def meaning_baselines() -> dict[int, int]:
@@ -800,8 +843,11 @@ def readable_personal_data(user) -> dict:
     events = _decisions_to_show(user, child_ids).select_related(
         "purpose", "purpose_version", "recorded_by"
     )
-    rows = CheckedPupil.objects.filter(pupil_id__in=child_ids).select_related(
-        "publication_check__purpose", "publication_check__school"
+    # each with whether the school took the publication offline after a "nee"
+    rows = _with_latest_takedown(
+        CheckedPupil.objects.filter(pupil_id__in=child_ids).select_related(
+            "publication_check__purpose", "publication_check__school"
+        )
     )
     baselines = meaning_baselines()
     # the children's gezag-holders as the consent rules read them: an answer of a parent

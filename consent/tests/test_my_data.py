@@ -333,8 +333,10 @@ def test_the_download_reads_which_answers_count_in_one_query(
     # review confirmations, the other e-mail addresses, the decisions, the checks, the
     # reminders sent, the reminder stop, the channels with their versions (which answers
     # no longer count, their text changed in meaning) and the children's gezag-holders
-    # (which no longer count, the parent's gezag ended)
-    assert len(queries) == 11, queries
+    # (which no longer count, the parent's gezag ended), and the children's takedowns
+    # (whether the school took each publication offline after a "nee"; one for every
+    # check, test_my_data_takedowns.py)
+    assert len(queries) == 12, queries
 
 
 OTHER_LOST_GEZAG = "tekstversie 1; telt niet meer: de andere ouder heeft geen gezag meer"
