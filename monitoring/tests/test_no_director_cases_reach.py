@@ -95,6 +95,49 @@ def test_open_cases_nobody_has_go_to_the_first_board_member_appointed(school_b):
     assert [m.to for m in mail.outbox] == [[member.email]]
 
 
+def test_a_case_taken_from_its_assignee_goes_to_a_board_member_at_once(login, school_b, board):
+    """Assigned to nobody on the case page, a case of a school without a director was
+    nobody's until any staff membership anywhere was saved: then it reached the board's
+    first member, with an assignment e-mail that came out of the blue."""
+    teacher = make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    member = make_staff("bestuur.twee@example.org", Role.BOARD)
+    case = make_case(school_b, assigned_to=teacher)
+    data = {"status": "new", "assigned_to": "", "notes": "", "seen": case.version_token()}
+    response = login(member).post(reverse("monitoring:case_update", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == board  # the first by id, as for a new case
+    run_due_duties()
+    sent = {m.to[0]: m.body for m in mail.outbox}
+    assert sorted(sent) == sorted([board.email, teacher.email])
+    assert "niet meer aan u toegewezen" in sent[teacher.email]
+    assert board.full_name in sent[teacher.email]  # who has it now, not "nobody"
+
+
+def test_a_board_member_who_takes_a_case_from_its_assignee_is_not_told_it_is_theirs(
+    login, school_b, board
+):
+    teacher = make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    case = make_case(school_b, assigned_to=teacher)
+    data = {"status": "new", "assigned_to": "", "notes": "", "seen": case.version_token()}
+    login(board).post(reverse("monitoring:case_update", args=[case.pk]), data)
+    case.refresh_from_db()
+    assert case.assigned_to == board
+    run_due_duties()
+    assert [m.to for m in mail.outbox] == [[teacher.email]]
+
+
+def test_a_case_taken_from_its_assignee_at_a_school_with_a_director_waits_for_them(
+    login, school_b, board, director_b
+):
+    teacher = make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    case = make_case(school_b, assigned_to=teacher)
+    data = {"status": "new", "assigned_to": "", "notes": "", "seen": case.version_token()}
+    login(director_b).post(reverse("monitoring:case_update", args=[case.pk]), data)
+    case.refresh_from_db()
+    assert case.assigned_to is None  # the director's to give
+
+
 def test_a_closed_case_nobody_has_stays_so(school_b, board):
     case = make_case(
         school_b, status="closed", closed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
