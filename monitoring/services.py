@@ -1135,6 +1135,21 @@ def followups_unassigned_reach(
     return given
 
 
+def followups_urgent_reach() -> list[int]:
+    """Open urgent cases whose notice nobody got (opened while the school had no director
+    and the foundation no board member): the school's leaders now are told, once
+    (urgent_case_queue claims the case). Called when a membership changes, as
+    followups_unassigned_reach is. The ids told."""
+    from monitoring.notifications import urgent_case_queue
+
+    waiting = FollowUp.objects.filter(
+        status__in=FollowUp.OPEN_STATUSES,
+        priority=FollowUp.Priority.URGENT,
+        urgent_notified_at__isnull=True,
+    ).only("pk", "school_id")
+    return [case.pk for case in waiting if urgent_case_queue(case=case)]
+
+
 def school_date(now: datetime.datetime) -> datetime.date:
     """The date at the schools (settings.TIME_ZONE, Europe/Amsterdam), whatever time zone
     is active: a conversation's dates are the school's days."""

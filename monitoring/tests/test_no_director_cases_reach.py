@@ -286,3 +286,47 @@ def test_unanswered_cases_are_read_in_two_queries(school_b, school_a, django_ass
         make_case(school)
     with django_assert_num_queries(2):
         assert unanswered_cases() == {"cases": 3, "schools": ["vlindertuin", "zwanenhof"]}
+
+
+URGENT = "Mijn zoon wordt elke dag gepest op Het Zwanenhof en de juf doet niets, ik ben boos"
+
+
+def _urgent_case_nobody_was_told_of(school):
+    from monitoring.sources.base import FetchedPost, FetchResult
+
+    item = FetchedPost(external_id="u1", url="https://buurt.example/u1", text=URGENT)
+    services.source_ingest(source=make_source(school=school), result=FetchResult(posts=[item]))
+    run_due_duties()
+    assert mail.outbox == []
+    case = FollowUp.objects.get()
+    assert case.priority == FollowUp.Priority.URGENT
+    return case
+
+
+def test_an_urgent_case_nobody_was_told_of_reaches_the_director_the_school_gets(school_b):
+    """With nobody to tell, the urgent notice was claimed all the same: a director named
+    afterwards found the case unassigned ("the director's to give") and was never e-mailed
+    about the bullying in it; health stopped alerting as the school had a director."""
+    case = _urgent_case_nobody_was_told_of(school_b)
+    director = make_staff("directeur.b@example.org", Role.DIRECTOR, school_b)
+    run_due_duties()
+    assert [m.to for m in mail.outbox] == [[director.email]]
+    message = mail.outbox[0]
+    assert "Dringend" in message.subject
+    assert reverse("monitoring:case", args=[case.pk]) in message.body
+    assert "gepest" not in message.body and "zoon" not in message.body
+    StaffMembership.objects.get(user=director).save()  # told once
+    make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    run_due_duties()
+    assert len(mail.outbox) == 1
+
+
+def test_an_urgent_case_nobody_was_told_of_reaches_the_first_board_member_named(school_b):
+    case = _urgent_case_nobody_was_told_of(school_b)
+    member = make_staff("bestuur@example.org", Role.BOARD)
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.assigned_to == member
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert [m.to for m in mail.outbox] == [[member.email], [member.email]]
+    assert any("Dringend" in s for s in subjects) and any("toegewezen" in s for s in subjects)
