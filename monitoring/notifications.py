@@ -65,18 +65,25 @@ def urgent_case_queue(
     """Tell the school's directors about an urgent case, once (a claim on the row). `again`:
     the case was reopened (followup_update cleared the claim), so the notice goes once more,
     under a key of its own, and says so: by whom (`excluding`, who reopened it: they know,
-    and are not told), or that the writer edited a post in it (`edited`)."""
+    and are not told), or that the writer edited a post in it (`edited`).
+
+    With nobody to tell (no director, no board member) nothing is claimed: the notice goes
+    once someone is named (services.followups_urgent_reach)."""
     now = timezone.now()
+    directors = _directors(case.school_id)
+    if not directors:
+        log.warning(
+            "monitoring case %s is urgent but school %s has no director and the foundation "
+            "no board member: nobody told yet",
+            case.pk,
+            case.school_id,
+        )
+        return False
     claimed = FollowUp.objects.filter(pk=case.pk, urgent_notified_at__isnull=True).update(
         urgent_notified_at=now
     )
     if not claimed:
         return False
-    directors = _directors(case.school_id)
-    if not directors:
-        log.warning(
-            "monitoring case %s is urgent but school %s has no director", case.pk, case.school_id
-        )
     payload: dict = {"case_id": case.pk}
     if again:
         payload["notice"] = now.strftime("%Y%m%d%H%M%S%f")

@@ -4,7 +4,11 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from monitoring.services import followups_hand_over, followups_unassigned_reach
+from monitoring.services import (
+    followups_hand_over,
+    followups_unassigned_reach,
+    followups_urgent_reach,
+)
 from schools.models import StaffMembership
 
 
@@ -14,13 +18,15 @@ def hand_over_cases_of_membership(sender, instance, created=False, raw=False, **
     """A membership ended, changed role or went to someone else: cases at schools the
     person (or the one it was taken from) no longer serves. Any change (a new board member
     too) may leave a school without a director, or give the board its first member: open
-    cases nobody has there go to a board member."""
+    cases nobody has there go to a board member. An urgent case nobody could be told of
+    (no director, no board member) is told to whoever answers for its school now."""
     if raw:
         return
     if not created:
         for user_id in instance.people_concerned():
             followups_hand_over(user_id=user_id)
     followups_unassigned_reach()
+    followups_urgent_reach()
 
 
 @receiver(post_save, sender=get_user_model())

@@ -993,8 +993,10 @@ def followup_update(
         notifications.case_closed_announce(case=case, by_id=by_id)
     if reopening and not newly_assigned:
         notifications.case_reopened_announce(case=case, by_id=by_id, edited=edited)
-    if reopening and case.assigned_to_id is None:
-        followups_unassigned_reach(case_ids=[case.pk])
+    if case.is_open and case.assigned_to_id is None:
+        # reopened, or taken from its assignee: at a school without a director the case
+        # goes to a board member now (it waited for any membership change anywhere)
+        followups_unassigned_reach(case_ids=[case.pk], by=by_id)
     urgent = case.priority == FollowUp.Priority.URGENT
     if reopening and urgent and _urgent_again(case, by_id, edited=edited):
         case.urgent_notified_at = now
@@ -1084,7 +1086,7 @@ def followups_hand_over(*, user_id: int, leaving: bool = False) -> list[FollowUp
 
 @transaction.atomic
 def followups_unassigned_reach(
-    *, case_ids: list[int] | None = None, excluding: int | None = None
+    *, case_ids: list[int] | None = None, excluding: int | None = None, by: int | None = None
 ) -> list[int]:
     """Open cases nobody has at a school without a director go to the school's leaders'
     first (schools.leaders: a board member, the first by id, as a hand-over and a takedown
@@ -1093,8 +1095,10 @@ def followups_unassigned_reach(
     without one it was a count on the board's home that no one person was told of.
 
     `case_ids`: only these (a case just opened); None: all. `excluding`: an account on
-    its way out that counts as gone (schools.leaders). Each case is taken with a
-    conditional UPDATE, so two callers at once announce it once. The ids given."""
+    its way out that counts as gone (schools.leaders). `by`: who made the change that left
+    the case to nobody; a case that comes to them is not announced to them. Each case is
+    taken with a conditional UPDATE, so two callers at once announce it once. The ids
+    given."""
     directed = StaffMembership.objects.filter(
         school_id=OuterRef("school_id"), role=Role.DIRECTOR, user__is_active=True
     )
@@ -1125,9 +1129,25 @@ def followups_unassigned_reach(
             pk=case_id, assigned_to__isnull=True, status__in=FollowUp.OPEN_STATUSES
         ).update(assigned_to_id=leader)
         if taken:
-            notifications.case_assignment_announce(case_id=case_id, assignee_id=leader)
+            if leader != by:
+                notifications.case_assignment_announce(case_id=case_id, assignee_id=leader)
             given.append(case_id)
     return given
+
+
+def followups_urgent_reach() -> list[int]:
+    """Open urgent cases whose notice nobody got (opened while the school had no director
+    and the foundation no board member): the school's leaders now are told, once
+    (urgent_case_queue claims the case). Called when a membership changes, as
+    followups_unassigned_reach is. The ids told."""
+    from monitoring.notifications import urgent_case_queue
+
+    waiting = FollowUp.objects.filter(
+        status__in=FollowUp.OPEN_STATUSES,
+        priority=FollowUp.Priority.URGENT,
+        urgent_notified_at__isnull=True,
+    ).only("pk", "school_id")
+    return [case.pk for case in waiting if urgent_case_queue(case=case)]
 
 
 def school_date(now: datetime.datetime) -> datetime.date:

@@ -31,7 +31,7 @@ from monitoring.models import CATEGORY_LABELS, FetchRun, Mention, PublicReply, S
 from monitoring.sources.base import MAX_POSTS_PER_RUN
 from schools.access import acting_school_ids, has_role, require_role
 from schools.forms import refuse_choices_out_of_reach
-from schools.leaders import has_director
+from schools.leaders import has_director, leaders_of
 from schools.models import School
 from schools.search import school_search, search_text
 from schools.tabular import csv_response
@@ -418,6 +418,21 @@ def _report_outcome(post, school) -> str:
     """What became of a staff report, so the reporter knows whether it reached someone:
     the school's director, or the board when it has none (schools.leaders)."""
     in_case = services.post_has_open_case(post=post, school=school)
+    if not leaders_of(school.pk).exists():
+        # nobody to give a case to or tell (ops.health alerts on such cases): the reporter
+        # must not rely on the portal, as a promise of the board would have them do
+        if in_case:
+            return _(
+                "It is part of a case, but nobody can follow it up now: the school has no "
+                "director and the foundation no board member in the portal. Please also "
+                "tell the foundation's office yourself."
+            )
+        return _(
+            "The portal saw no reason for a case, and nobody sees the post among the "
+            "mentions now: the school has no director and the foundation no board member "
+            "in the portal. Does it need following up? Please tell the foundation's office "
+            "yourself."
+        )
     if not has_director(school):
         if in_case:
             return _(

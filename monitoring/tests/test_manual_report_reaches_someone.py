@@ -245,3 +245,28 @@ def test_the_help_text_names_the_board_for_a_school_without_director(login, teac
         "opent een casus voor de directeur van de school (bij een school zonder directeur: "
         "het bestuur)" in page
     )
+
+
+NOBODY_SENTENCE = "de school heeft geen directeur en de stichting geen bestuurslid in het portaal"
+
+
+def test_at_a_school_without_director_or_board_the_reporter_is_not_promised_the_board(
+    login, teacher_a, school_a
+):
+    """Nobody answers for the school (no director, no board member: ops.health alerts on
+    the case): the reporter read that the board would follow it up, and did nothing more."""
+    page = " ".join(
+        _report(login(teacher_a), school_a, QUIET, "negative_experience").content.decode().split()
+    )
+    assert FollowUp.objects.get(school=school_a).assigned_to is None
+    assert BOARD_CASE_SENTENCE not in page and CASE_SENTENCE not in page
+    assert NOBODY_SENTENCE in page
+    assert "Meld het daarom ook zelf bij het bestuursbureau van de stichting." in page
+
+
+def test_at_a_school_without_director_or_board_a_report_without_a_case_says_so_too(
+    login, teacher_a, school_a
+):
+    page = " ".join(_report(login(teacher_a), school_a, QUIET).content.decode().split())
+    assert NO_CASE_SENTENCE in page and "het bestuur, dat voor de school opkomt" not in page
+    assert NOBODY_SENTENCE in page

@@ -95,6 +95,49 @@ def test_open_cases_nobody_has_go_to_the_first_board_member_appointed(school_b):
     assert [m.to for m in mail.outbox] == [[member.email]]
 
 
+def test_a_case_taken_from_its_assignee_goes_to_a_board_member_at_once(login, school_b, board):
+    """Assigned to nobody on the case page, a case of a school without a director was
+    nobody's until any staff membership anywhere was saved: then it reached the board's
+    first member, with an assignment e-mail that came out of the blue."""
+    teacher = make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    member = make_staff("bestuur.twee@example.org", Role.BOARD)
+    case = make_case(school_b, assigned_to=teacher)
+    data = {"status": "new", "assigned_to": "", "notes": "", "seen": case.version_token()}
+    response = login(member).post(reverse("monitoring:case_update", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == board  # the first by id, as for a new case
+    run_due_duties()
+    sent = {m.to[0]: m.body for m in mail.outbox}
+    assert sorted(sent) == sorted([board.email, teacher.email])
+    assert "niet meer aan u toegewezen" in sent[teacher.email]
+    assert board.full_name in sent[teacher.email]  # who has it now, not "nobody"
+
+
+def test_a_board_member_who_takes_a_case_from_its_assignee_is_not_told_it_is_theirs(
+    login, school_b, board
+):
+    teacher = make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    case = make_case(school_b, assigned_to=teacher)
+    data = {"status": "new", "assigned_to": "", "notes": "", "seen": case.version_token()}
+    login(board).post(reverse("monitoring:case_update", args=[case.pk]), data)
+    case.refresh_from_db()
+    assert case.assigned_to == board
+    run_due_duties()
+    assert [m.to for m in mail.outbox] == [[teacher.email]]
+
+
+def test_a_case_taken_from_its_assignee_at_a_school_with_a_director_waits_for_them(
+    login, school_b, board, director_b
+):
+    teacher = make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    case = make_case(school_b, assigned_to=teacher)
+    data = {"status": "new", "assigned_to": "", "notes": "", "seen": case.version_token()}
+    login(director_b).post(reverse("monitoring:case_update", args=[case.pk]), data)
+    case.refresh_from_db()
+    assert case.assigned_to is None  # the director's to give
+
+
 def test_a_closed_case_nobody_has_stays_so(school_b, board):
     case = make_case(
         school_b, status="closed", closed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
@@ -243,3 +286,47 @@ def test_unanswered_cases_are_read_in_two_queries(school_b, school_a, django_ass
         make_case(school)
     with django_assert_num_queries(2):
         assert unanswered_cases() == {"cases": 3, "schools": ["vlindertuin", "zwanenhof"]}
+
+
+URGENT = "Mijn zoon wordt elke dag gepest op Het Zwanenhof en de juf doet niets, ik ben boos"
+
+
+def _urgent_case_nobody_was_told_of(school):
+    from monitoring.sources.base import FetchedPost, FetchResult
+
+    item = FetchedPost(external_id="u1", url="https://buurt.example/u1", text=URGENT)
+    services.source_ingest(source=make_source(school=school), result=FetchResult(posts=[item]))
+    run_due_duties()
+    assert mail.outbox == []
+    case = FollowUp.objects.get()
+    assert case.priority == FollowUp.Priority.URGENT
+    return case
+
+
+def test_an_urgent_case_nobody_was_told_of_reaches_the_director_the_school_gets(school_b):
+    """With nobody to tell, the urgent notice was claimed all the same: a director named
+    afterwards found the case unassigned ("the director's to give") and was never e-mailed
+    about the bullying in it; health stopped alerting as the school had a director."""
+    case = _urgent_case_nobody_was_told_of(school_b)
+    director = make_staff("directeur.b@example.org", Role.DIRECTOR, school_b)
+    run_due_duties()
+    assert [m.to for m in mail.outbox] == [[director.email]]
+    message = mail.outbox[0]
+    assert "Dringend" in message.subject
+    assert reverse("monitoring:case", args=[case.pk]) in message.body
+    assert "gepest" not in message.body and "zoon" not in message.body
+    StaffMembership.objects.get(user=director).save()  # told once
+    make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    run_due_duties()
+    assert len(mail.outbox) == 1
+
+
+def test_an_urgent_case_nobody_was_told_of_reaches_the_first_board_member_named(school_b):
+    case = _urgent_case_nobody_was_told_of(school_b)
+    member = make_staff("bestuur@example.org", Role.BOARD)
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.assigned_to == member
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert [m.to for m in mail.outbox] == [[member.email], [member.email]]
+    assert any("Dringend" in s for s in subjects) and any("toegewezen" in s for s in subjects)
