@@ -1,16 +1,44 @@
+from django import forms
 from django.contrib import admin
-from django.db import models
+from django.core.exceptions import ValidationError
 
+from monitoring.forms import HttpURLField, validate_source_url
 from monitoring.models import FetchRun, Source, WatchTerm
+
+
+class SourceAdminForm(forms.ModelForm):
+    """The address as the board's sources page checks it (monitoring.forms.SourceForm):
+    http(s) only, no user name, no internal host (also by what the name resolves to), and
+    fitting the kind. Django's URLField took ftp, `https://user@127.0.0.1/` or localhost,
+    which the fetcher then refused on every run. Without a scheme an address is https."""
+
+    url = HttpURLField(
+        label=Source._meta.get_field("url").verbose_name,
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        resolve=True,
+    )
+
+    class Meta:
+        model = Source
+        fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("url"):
+            try:
+                validate_source_url(data["kind"], data["url"])
+            except ValidationError as error:
+                self.add_error("url", error)
+        return data
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "school", "active", "needs_attention", "consecutive_failures"]
     list_filter = ["kind", "active", "needs_attention"]
-    # As the portal's own source form: an address typed without a scheme is https (Django 6's
-    # default; until then Django warns on every add or change page of a source).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = SourceAdminForm
 
 
 @admin.register(WatchTerm)

@@ -198,7 +198,10 @@ def _detect_delimiter(text: str) -> str:
             cells = next(csv.reader([first_line], delimiter=delimiter))
         except csv.Error:  # a cell beyond csv's field limit: the reading reports the row
             return 0, 0
-        return sum(1 for cell in cells if header_column(cell)), len(cells)
+        # no more cells than a pupil list's columns are matched (a header of millions
+        # of cells is refused afterwards, _beyond_a_pupil_list)
+        known = sum(1 for cell in cells[: spreadsheet.MAX_COLUMNS] if header_column(cell))
+        return known, len(cells)
 
     return max((",", ";", "\t"), key=fit)
 
@@ -457,6 +460,34 @@ def _read_row(
     )
 
 
+def _beyond_a_pupil_list(numbered: list[tuple[int, list[str]]]) -> str | None:
+    """The problem of a file past a workbook's limits (schools.spreadsheet: a header of
+    more than MAX_COLUMNS columns, more than MAX_ROWS rows), before any cell is checked: a
+    4 MB header of 2 million columns took 5 s, each cell matched (twice) against the
+    import's column names. A data row wider than the header is refused row by row."""
+    header_number, header = numbered[0]
+    if any(cell.strip() for cell in header[spreadsheet.MAX_COLUMNS :]):
+        return bad_row(
+            header_number,
+            _(
+                "this row has more than %(limit)s columns, more than a pupil list has. Keep "
+                "only the pupil list in the file."
+            )
+            % {"limit": spreadsheet.MAX_COLUMNS},
+        )
+    beyond = next((number for number, _cells in numbered if number > spreadsheet.MAX_ROWS), None)
+    if beyond is not None:
+        return bad_row(
+            beyond,
+            _(
+                "the file has more than %(limit)s rows, more than a pupil list has. Keep only "
+                "the pupil list in the file."
+            )
+            % {"limit": spreadsheet.MAX_ROWS},
+        )
+    return None
+
+
 def parse_pupil_file(
     text: str,
     *,
@@ -477,6 +508,10 @@ def parse_pupil_file(
     ]
     if not numbered:
         parsed.errors.append(bad_row(1, _("the file is empty")))
+        return parsed
+    too_large = _beyond_a_pupil_list(numbered)
+    if too_large is not None:
+        parsed.errors.append(too_large)
         return parsed
     header_number, header = numbered[0]
     columns = _read_header(header_number, header, parsed)

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -84,6 +86,8 @@ class Group(models.Model):
         (schools.access), and moving one would take its pupils into another school's
         reach while they stay at their own."""
         super().clean()
+        if not is_school_year(self.school_year):
+            raise ValidationError({"school_year": SCHOOL_YEAR_FORMAT})
         if self.pk is None:
             return
         others = self.pupils.exclude(school_id=self.school_id).exists()
@@ -92,6 +96,16 @@ class Group(models.Model):
             raise ValidationError({"school": GROUP_STAYS})
 
 
+def is_school_year(text: str) -> bool:
+    """ "2026-2027": pages compare school years as text, and name an export's sheet after
+    one ("2026/2027" is no name Excel allows)."""
+    match = re.fullmatch(r"(\d{4})-(\d{4})", text or "")
+    return bool(match) and int(match[2]) == int(match[1]) + 1
+
+
+SCHOOL_YEAR_FORMAT = _(
+    "Write the school year as two consecutive years with a hyphen, such as 2026-2027."
+)
 GROUP_STAYS = _(
     "This group has pupils or teachers of another school; a group stays at its own school."
 )

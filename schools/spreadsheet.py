@@ -80,15 +80,18 @@ def _refuse_unpacking_beyond_limit(data: bytes) -> None:
 
 
 def _refuse_beyond_excel_limits(data: bytes) -> None:
-    """Stream every XML part (expat, no document type allowed) and refuse a row wider than
-    Excel's, a text longer than a cell holds, or more cells and texts than MAX_CELLS."""
+    """Stream every part (expat, no document type allowed) and refuse a row wider than
+    Excel's, a text longer than a cell holds, or more cells and texts than MAX_CELLS.
+
+    Every part, whatever its name: openpyxl reads the sheets and shared texts the
+    workbook's relations and content types name, and a sheet stored as "sheet1.bin" was
+    otherwise read unchecked. A part that is no XML (an image) stops expat at once."""
     counter = _PartCounter()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for item in archive.infolist():
-                if item.filename.endswith((".xml", ".rels")):
-                    with archive.open(item) as part:
-                        counter.read(part)
+                with archive.open(item) as part:
+                    counter.read(part)
     except (WorkbookTooLargeError, NotWorkbookError):
         raise
     except Exception as error:  # a damaged archive (CRC, compression), as openpyxl finds it

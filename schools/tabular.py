@@ -7,6 +7,7 @@ whatever the caller passes: translated, human words ("foto", "toegestaan"), not 
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 
@@ -138,13 +139,27 @@ def xlsx_bytes(
     workbook = Workbook(write_only=True)
     workbook.properties.creator = XLSX_CREATOR
     workbook.properties.title = _storable(document_title) or None
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.append(safe_row([str(h) for h in headers]))
     for row in rows:
         sheet.append(safe_row([_storable(_text(v)) for v in row]))
     out = io.BytesIO()
     workbook.save(out)
     return _portal_as_application(out.getvalue())
+
+
+# Characters Excel (and openpyxl, which raises ValueError) refuses in a worksheet's name.
+_NOT_IN_SHEET_TITLE = re.compile(r"[\\/?*:\[\]]")
+SHEET_TITLE_LENGTH = 31
+
+
+def sheet_title(title: str) -> str | None:
+    """`title` as a worksheet may be named: each character Excel refuses becomes "-"
+    ("Toestemming 2026/2027" from a school year typed with a slash was a 500), no
+    apostrophe at either end, at most 31 characters; None (openpyxl's "Sheet") if nothing
+    is left."""
+    cleaned = _NOT_IN_SHEET_TITLE.sub("-", title)[:SHEET_TITLE_LENGTH].strip("'")
+    return cleaned or None
 
 
 def _portal_as_application(data: bytes) -> bytes:

@@ -79,3 +79,19 @@ def test_the_xlsx_gives_the_school_year_on_every_row(login, director_a, pupil_a)
     header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert header == HEADER
     assert {row[8] for row in rows} == {SCHOOL_YEAR}
+
+
+def test_the_xlsx_of_a_school_year_written_with_a_slash_downloads(login, director_a, pupil_a):
+    """The admin takes any school year up to 9 characters: one written the Dutch way,
+    "2026/2027", named the worksheet "Toestemming 2026/2027", which openpyxl refuses (no
+    / \\ ? * : [ ] in a sheet's name): the download was a 500."""
+    year = SCHOOL_YEAR.replace("-", "/")
+    pupil_a.group.school_year = year
+    pupil_a.group.save()
+    url = reverse("consent:coverage_export_xlsx", args=["vlindertuin"])
+    response = login(director_a).get(url)
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.active.title == f"Toestemming {SCHOOL_YEAR}"
+    header, *rows = [[cell.value for cell in row] for row in workbook.active.iter_rows()]
+    assert {row[8] for row in rows} == {year}

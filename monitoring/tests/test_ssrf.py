@@ -5,6 +5,8 @@ conftest sets, so loopback is refused as it is in production; `feed_server.reque
 that no request reached it.
 """
 
+import socket
+
 import pytest
 from django.urls import reverse
 
@@ -132,3 +134,41 @@ def test_it_calls_internal_and_special_addresses_not_public(address):
 @pytest.mark.parametrize("address", ["93.184.216.34", "145.97.39.155", "2606:4700::1111"])
 def test_it_calls_internet_addresses_public(address):
     assert is_public_address(address)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "file:///etc/passwd",
+        "gopher://127.0.0.1:{port}/_x",
+        "ftp://127.0.0.1:{port}/feed.rss",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:127.0.0.1]:{port}/internal",
+        "http://2130706433:{port}/internal",
+        "http://a@127.0.0.1:{port}/internal",
+        "http://intranet.example:{port}/internal",
+    ],
+)
+def test_it_refuses_a_redirect_chain_ending_inside(feed_server, settings, monkeypatch, target):
+    """Two allowed hops (by name, "localhost"), then an address of another scheme or an
+    internal one in any spelling, or a name that resolves into the network: refused
+    before the last request, which never reaches the server."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "intranet.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 80))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    settings.MONITORING_ALLOW_PRIVATE_HOSTS = ["localhost"]
+    port = feed_server.base.rsplit(":", 1)[1]
+    feed_server.route("/internal", body=b"<geheim>intern</geheim>")
+    feed_server.route("/hop1", status=302, headers={"Location": "/hop2"})
+    feed_server.route("/hop2", status=301, headers={"Location": target.format(port=port)})
+    source = make_source(url=f"http://localhost:{port}/hop1")
+    with pytest.raises(FetchError) as caught:
+        services.source_poll(source_id=source.pk)
+    assert not caught.value.retryable
+    assert [r.path for r in feed_server.requests] == ["/hop1", "/hop2"]
+    assert "intern" not in FetchRun.objects.get(source=source).error

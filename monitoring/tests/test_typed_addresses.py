@@ -160,3 +160,64 @@ def test_a_source_name_with_a_line_break_still_reaches_the_board(board, mailoutb
         "[OPO Portal] Monitoringbron “Buurtnieuws Bcc: iemand@evil.example” blijft mislukken"
     )
     assert message.bcc == [] and "Bcc" not in message.message()
+
+
+def _admin_add_source(client, url, kind="rss"):
+    data = {
+        "kind": kind,
+        "name": "Buurtnieuws",
+        "url": url,
+        "settings": "{}",
+        "interval_minutes": 30,
+        "consecutive_failures": 0,
+        "active": "on",
+    }
+    return client.post(reverse("admin:monitoring_source_add"), data)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://feeds.example/feed.rss",
+        "https://user:geheim@feeds.example/feed.rss",
+        "http://127.0.0.1/feed.rss",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/feed.rss",
+        "http://localhost/feed.rss",
+        "http://☃.example/feed.rss",
+    ],
+)
+def test_the_admin_refuses_a_source_address_the_portal_must_not_read(
+    admin_client, no_private_hosts, url
+):
+    """The admin's add and change forms are another way a source comes in: the same
+    checks as the board's page, not Django's URLField (which takes ftp, a user name and
+    any host)."""
+    response = _admin_add_source(admin_client, url)
+    assert response.status_code == 200
+    assert "url" in response.context["adminform"].form.errors
+    assert not Source.objects.exists()
+
+
+def test_the_admin_refuses_a_source_name_that_resolves_to_an_internal_address(
+    admin_client, no_private_hosts, monkeypatch
+):
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "feeds.intranet.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 443))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    response = _admin_add_source(admin_client, "https://feeds.intranet.example/feed.rss")
+    assert response.status_code == 200
+    assert not Source.objects.exists()
+
+
+def test_the_admin_saves_a_public_source_address(admin_client, no_private_hosts, monkeypatch):
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 443))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: public)
+    response = _admin_add_source(admin_client, "https://feeds.example/feed.rss")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Source.objects.get().url == "https://feeds.example/feed.rss"

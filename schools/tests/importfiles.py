@@ -91,6 +91,29 @@ def workbook_with_parts(**parts: bytes) -> bytes:
     return out.getvalue()
 
 
+def workbook_with_sheet_at(name: str, sheet: bytes) -> bytes:
+    """A workbook of xlsx_file whose first sheet is `sheet`, stored as part `name` under
+    xl/worksheets/ (the workbook's relations name it there, so openpyxl reads it)."""
+    import io
+    import zipfile
+
+    old = "worksheets/sheet1.xml"
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx_file([pupil_row()]))) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as changed,
+    ):
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == f"xl/{old}":
+                changed.writestr(f"xl/worksheets/{name}", sheet)
+            else:
+                changed.writestr(
+                    item.filename, data.replace(old.encode(), b"worksheets/" + name.encode())
+                )
+    return out.getvalue()
+
+
 def sheet_xml(rows: str, before: str = "") -> bytes:
     """A worksheet part whose sheetData is `rows` (XML text)."""
     return (

@@ -7,6 +7,7 @@ consent), while the pupils stayed at their own school and their teacher taught a
 of a school they do not work at. The admin now refuses that move.
 """
 
+import pytest
 from django.urls import reverse
 
 from schools.models import Group
@@ -42,3 +43,29 @@ def test_it_keeps_a_group_with_a_teacher_at_its_school(
 def test_it_moves_an_empty_group(admin_client, group_a2, school_b):
     assert _moved(admin_client, group_a2, school_b).status_code == 302
     assert Group.objects.get(pk=group_a2.pk).school_id == school_b.pk
+
+
+def _added(client, school, school_year):
+    form = {"school": school.pk, "name": "groep 8", "school_year": school_year}
+    return client.post(reverse("admin:schools_group_add"), form)
+
+
+@pytest.mark.parametrize("school_year", ["2026/2027", "2026-2028", "26-27", "2026 2027", "x"])
+def test_it_refuses_a_school_year_not_written_as_two_consecutive_years(
+    admin_client, school_a, school_year
+):
+    """Pages compare school years as text ("2026-2027" ≥ this year's) and the coverage
+    workbook names its sheet after one: "2026/2027" was saved (the workbook was a 500
+    until its sheet names were made safe)."""
+    response = _added(admin_client, school_a, school_year)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["school_year"] == [
+        "Schrijf het schooljaar als twee opeenvolgende jaartallen met een streepje, "
+        "zoals 2026-2027."
+    ]
+    assert not Group.objects.filter(name="groep 8").exists()
+
+
+def test_it_adds_a_group_of_a_school_year_written_as_two_consecutive_years(admin_client, school_a):
+    assert _added(admin_client, school_a, "2027-2028").status_code == 302
+    assert Group.objects.get(name="groep 8").school_year == "2027-2028"

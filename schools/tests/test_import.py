@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.utils import translation
 
 from accounts.models import User
+from schools import spreadsheet
 from schools.importer import NotTextError, pupils_import, read_text, school_year_for
 from schools.models import Group, Guardianship, Pupil
 from schools.services import pupil_erase
@@ -590,3 +591,47 @@ def test_it_logs_counts_but_no_pupil_or_parent_names(school_a, caplog):
 def test_it_reports_a_row_it_cannot_read_as_csv(school_a):
     text = csv_text([pupil_row(number="3001"), pupil_row(number="3002", first="x" * 200_000)])
     assert run(school_a, text).errors == ["rij 3: the row cannot be read as CSV"]
+
+
+# --- A CSV file larger than a pupil list (the workbook's limits, schools.spreadsheet) -----
+
+
+def test_it_refuses_a_header_of_more_columns_than_a_pupil_list_has(school_a):
+    """A 4 MB file whose header has 2 million columns took 5 s of a web worker
+    (each header cell is matched against the import's column names); a workbook is
+    refused past 200 columns, a CSV file now too, before its cells are read. (A data row
+    wider than the header is refused already: "more values than the header has columns".)"""
+    text = csv_text(
+        [pupil_row()], header=[*HEADER, *["x"] * (spreadsheet.MAX_COLUMNS - len(HEADER))]
+    )
+    assert run(school_a, text, dry_run=True).errors == []
+    wide = csv_text([pupil_row()], header=[*HEADER, *["x"] * 1_000_000])
+    report = run(school_a, wide)
+    assert report.errors == [
+        "rij 1: this row has more than 200 columns, more than a pupil list has. Keep only "
+        "the pupil list in the file."
+    ]
+    assert report.ignored_columns == []
+    assert not Pupil.objects.exists()
+
+
+def test_it_refuses_more_rows_than_a_pupil_list_has(school_a, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 3)
+    rows = [pupil_row(number=str(3001 + i)) for i in range(3)]
+    assert run(school_a, csv_text(rows[:2]), dry_run=True).errors == []
+    report = run(school_a, csv_text(rows))
+    assert report.errors == [
+        "rij 4: the file has more than 3 rows, more than a pupil list has. Keep only the "
+        "pupil list in the file."
+    ]
+    assert not Pupil.objects.exists()
+
+
+def test_it_says_in_dutch_that_the_file_is_larger_than_a_pupil_list(school_a):
+    wide = csv_text([pupil_row()], header=[*HEADER, *["x"] * 300])
+    with translation.override("nl"):
+        report = run(school_a, wide)
+    assert report.errors == [
+        "rij 1: deze rij heeft meer dan 200 kolommen, meer dan een leerlingenlijst heeft. "
+        "Bewaar alleen de leerlingenlijst in het bestand."
+    ]

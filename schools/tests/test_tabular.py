@@ -240,3 +240,19 @@ def test_it_exports_the_monitoring_report_for_dutch_excel(login, director_a, sch
     header, *rows = read_like_dutch_excel(login(director_a).get(url))
     assert header == ["School", "Maand", "Categorie", "Aantal signalen"]
     assert ["OBS De Vlindertuin", "11-2026", "belediging of bedreiging", "1"] in rows
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Toestemming 2026/2027", "Toestemming 2026-2027"),
+        ("a\\b?c*d:e[f]g", "a-b-c-d-e-f-g"),
+        ("'Groep 1/2a'", "Groep 1-2a"),
+        ("x" * 40, "x" * 31),
+    ],
+)
+def test_it_names_a_sheet_as_excel_allows(title, expected):
+    """openpyxl refuses / \\ ? * : [ ] in a sheet's name, and Excel an apostrophe at
+    either end: a title built from a school year or a group name was a 500."""
+    data = xlsx_bytes(["a"], [["b"]], title=title)
+    assert openpyxl.load_workbook(io.BytesIO(data)).active.title == expected
