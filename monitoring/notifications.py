@@ -88,8 +88,11 @@ def urgent_case_queue(
     if not claimed:
         return False
     payload: dict = {"case_id": case.pk}
-    if again:
+    if again or _urgent_written(case.pk):
+        # a notice of its own: a reopening, or one written before reached nobody (its
+        # duties are done, and a key of theirs would skip whom it was dropped for)
         payload["notice"] = now.strftime("%Y%m%d%H%M%S%f")
+    if again:
         payload["reopened"] = "edited" if edited else "by_hand"
     if excluding is not None:
         # "reopened by" names them; otherwise they are only left out (also when readdressed)
@@ -118,6 +121,12 @@ def _urgent_recipients(case: FollowUp, *, assignee: bool = True) -> list[int]:
     if assignee and case.assigned_to_id is not None:
         recipients.add(case.assigned_to_id)
     return sorted(recipients)
+
+
+def _urgent_written(case_id: int) -> bool:
+    """Whether a first notice of the case was written already (it then reached nobody:
+    urgent_case_email_send cleared the claim)."""
+    return Duty.objects.filter(key__startswith=f"{_urgent_key(case_id)}:user:").exists()
 
 
 def urgent_told(*, case_id: int, user_id: int) -> bool:

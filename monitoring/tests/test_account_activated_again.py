@@ -80,3 +80,21 @@ def test_a_director_switched_on_again_in_the_admin_gets_the_urgent_notice(
     assert admin_client.post(url, form).status_code == 302
     run_due_duties()
     assert [m.to for m in urgent_to(director_a)] == [[director_a.email]]
+
+
+def test_a_director_deactivated_before_the_notice_went_is_told_once_activated_again(
+    school_a, director_a
+):
+    """The notice written for them was dropped at send time (nobody to tell); the one
+    that goes when they are back is a new one, not skipped as theirs already."""
+    ingest(school_a, URGENT, "1")
+    director_a.is_active = False
+    director_a.save()
+    run_due_duties()
+    assert mail.outbox == []
+    director = type(director_a).objects.get(pk=director_a.pk)
+    director.is_active = True
+    director.save()
+    run_due_duties()
+    assert [m.to for m in urgent_to(director)] == [[director.email]]
+    assert FollowUp.objects.get().urgent_notified_at is not None
