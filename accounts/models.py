@@ -71,6 +71,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        # as loaded: a save that activates the account again is told apart without reading
+        # the row once more (activated_again)
+        user._loaded_active = user.__dict__.get("is_active")
+        return user
+
+    def activated_again(self) -> bool:
+        """Whether this active account was loaded deactivated (the admin switched it on)."""
+        return self.is_active and self.__dict__.get("_loaded_active") is False
+
     def get_full_name(self) -> str:
         return self.full_name or self.email
 

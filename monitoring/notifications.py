@@ -62,16 +62,19 @@ def urgent_case_queue(
     excluding: int | None = None,
     edited: bool = False,
 ) -> bool:
-    """Tell the school's directors about an urgent case, once (a claim on the row). `again`:
-    the case was reopened (followup_update cleared the claim), so the notice goes once more,
-    under a key of its own, and says so: by whom (`excluding`, who reopened it: they know,
-    and are not told), or that the writer edited a post in it (`edited`).
+    """Tell the school's directors, and the case's assignee (who is to act on it), about an
+    urgent case, once (a claim on the row); a reopened case's assignee is not: their
+    reopen or assignment e-mail says that it is urgent. `excluding`: whoever caused the
+    notice (marked, reported or reopened it): they know, and are not told. `again`: the
+    case was reopened (followup_update cleared the claim), so the notice goes once more,
+    under a key of its own, and says so: by whom (`excluding`), or that the writer edited
+    a post in it (`edited`). `case` must carry its `assigned_to_id`.
 
-    With nobody to tell (no director, no board member) nothing is claimed: the notice goes
-    once someone is named (services.followups_urgent_reach)."""
+    With nobody to tell (no director, no board member, no assignee) nothing is claimed:
+    the notice goes once someone is named (services.followups_urgent_reach)."""
     now = timezone.now()
-    directors = _directors(case.school_id)
-    if not directors:
+    recipients = _urgent_recipients(case, assignee=not again)
+    if not recipients:
         log.warning(
             "monitoring case %s is urgent but school %s has no director and the foundation "
             "no board member: nobody told yet",
@@ -85,16 +88,20 @@ def urgent_case_queue(
     if not claimed:
         return False
     payload: dict = {"case_id": case.pk}
-    if again:
+    if again or _urgent_written(case.pk):
+        # a notice of its own: a reopening, or one written before reached nobody (its
+        # duties are done, and a key of theirs would skip whom it was dropped for)
         payload["notice"] = now.strftime("%Y%m%d%H%M%S%f")
+    if again:
         payload["reopened"] = "edited" if edited else "by_hand"
-        if excluding is not None and not edited:
-            payload["by_id"] = excluding
+    if excluding is not None:
+        # "reopened by" names them; otherwise they are only left out (also when readdressed)
+        payload["by_id" if again and not edited else "excluding"] = excluding
     duties_for_users(
         key=_urgent_key(case.pk, payload.get("notice", "")),
         handler=URGENT_CASE_EMAIL,
         payload=payload,
-        user_ids=[user_id for user_id in directors if user_id != excluding],
+        user_ids=[user_id for user_id in recipients if user_id != excluding],
     )
     return True
 
@@ -107,6 +114,29 @@ def _urgent_key(case_id: int, notice: str = "") -> str:
     return f"urgent-case:{case_id}:{notice}" if notice else f"urgent-case:{case_id}"
 
 
+def _urgent_recipients(case: FollowUp, *, assignee: bool = True) -> list[int]:
+    """Who is told of an urgent case: the school's directors (or the board, when it has
+    none) and whoever has the case, the person who is to act on it (`assignee`)."""
+    recipients = set(_directors(case.school_id))
+    if assignee and case.assigned_to_id is not None:
+        recipients.add(case.assigned_to_id)
+    return sorted(recipients)
+
+
+def _urgent_written(case_id: int) -> bool:
+    """Whether a first notice of the case was written already (it then reached nobody:
+    urgent_case_email_send cleared the claim)."""
+    return Duty.objects.filter(key__startswith=f"{_urgent_key(case_id)}:user:").exists()
+
+
+def urgent_told(*, case_id: int, user_id: int) -> bool:
+    """Whether an urgent notice of the case was written for the user (sent, or about to be):
+    their assignment e-mail need not say the urgency once more."""
+    return Duty.objects.filter(
+        key__startswith=f"urgent-case:{case_id}:", key__endswith=f":user:{user_id}"
+    ).exists()
+
+
 def urgent_case_email_send(
     *,
     case_id: int,
@@ -114,10 +144,16 @@ def urgent_case_email_send(
     notice: str = "",
     reopened: str = "",
     by_id: int | None = None,
+    excluding: int | None = None,
 ) -> None:
-    """To a director of the case's school (or the board, when it has none) as they are now:
-    one who left the school since is sent nothing, and whoever answers for it now is.
-    `reopened` ("edited", "by_hand"; by `by_id`): the notice of a reopened case says so."""
+    """To a director of the case's school (or the board, when it has none), or its assignee,
+    as they are now: one who left the school since is sent nothing, and whoever answers for
+    it now is; never to whoever caused the notice (`by_id`, `excluding`). `reopened`
+    ("edited", "by_hand"; by `by_id`): the notice of a reopened case says so.
+
+    When nobody at all answers for the school any more (its only leader left before this
+    went), the notice reached nobody: the case's claim is cleared, so it goes to whoever is
+    named next (services.followups_urgent_reach)."""
     from django.contrib.auth import get_user_model
 
     case = FollowUp.objects.select_related("school").get(pk=case_id)
@@ -126,13 +162,19 @@ def urgent_case_email_send(
         **({"notice": notice} if notice else {}),
         **({"reopened": reopened} if reopened else {}),
         **({"by_id": by_id} if by_id is not None else {}),
+        **({"excluding": excluding} if excluding is not None else {}),
     }
+    everyone = _urgent_recipients(case, assignee=not notice)
+    if not everyone and case.is_open:
+        FollowUp.objects.filter(pk=case.pk, urgent_notified_at__isnull=False).update(
+            urgent_notified_at=None
+        )
     if duty_readdressed(
         key=_urgent_key(case.pk, notice),
         handler=URGENT_CASE_EMAIL,
         payload=payload,
         user_id=user_id,
-        recipients=[uid for uid in _directors(case.school_id) if uid != by_id],
+        recipients=[uid for uid in everyone if uid not in (by_id, excluding)],
     ):
         return
     by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
@@ -294,9 +336,10 @@ def case_assignment_announce(*, case_id: int, assignee_id: int) -> None:
 
 def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
     """E-mail the assignee a link to the case: the school and the case number, no post text,
-    no pupil names. Nothing is sent when the case went to someone else meanwhile, or was
-    closed (assigned at closing, it records who held the conversation: case_closed_notify
-    tells them when someone else closed it)."""
+    no pupil names; that it is urgent, when it is and no urgent e-mail told them. Nothing is
+    sent when the case went to someone else meanwhile, or was closed (assigned at closing,
+    it records who held the conversation: case_closed_notify tells them when someone else
+    closed it)."""
     case = (
         FollowUp.objects.select_related("school", "assigned_to")
         .filter(pk=case_id, assigned_to_id=assignee_id, status__in=FollowUp.OPEN_STATUSES)
@@ -304,10 +347,19 @@ def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
     )
     if case is None or not case.assigned_to.email:
         return False
+    # an urgent case given to someone told of it by no urgent e-mail: this one says it
+    urgent = case.priority == FollowUp.Priority.URGENT and not urgent_told(
+        case_id=case.pk, user_id=assignee_id
+    )
     with in_language_of(assignee_id):
-        context = {"case": case, "url": _case_url(case)}
+        context = {"case": case, "url": _case_url(case), "urgent": urgent}
+        subject = (
+            _("Urgent: a monitoring case of %(school)s was assigned to you")
+            if urgent
+            else _("A monitoring case of %(school)s was assigned to you")
+        )
         _send(
-            _("A monitoring case of %(school)s was assigned to you") % {"school": case.school.name},
+            subject % {"school": case.school.name},
             "monitoring/email/case_assigned.txt",
             context,
             assignee_id,
@@ -391,8 +443,8 @@ def case_reopened_notify(
     *, case_id: int, user_id: int, by_id: int | None = None, edited: bool = False
 ) -> bool:
     """E-mail the assignee that their case is open again and who reopened it (or that an
-    edited post reopened it). Nothing when it was closed again or given to someone else
-    meanwhile, or they left the school."""
+    edited post reopened it), and that it is urgent when it is. Nothing when it was closed
+    again or given to someone else meanwhile, or they left the school."""
     from django.contrib.auth import get_user_model
 
     case = (
@@ -403,10 +455,23 @@ def case_reopened_notify(
     if case is None or not _still_acting(case, user_id):
         return False
     by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
+    # the urgent notice of a reopening goes to the directors; the assignee reads it here
+    urgent = case.priority == FollowUp.Priority.URGENT
     with in_language_of(user_id):
-        context = {"case": case, "by": by, "edited": edited, "url": _case_url(case)}
+        context = {
+            "case": case,
+            "by": by,
+            "edited": edited,
+            "url": _case_url(case),
+            "urgent": urgent,
+        }
+        subject = (
+            _("Urgent: a case of %(school)s was reopened")
+            if urgent
+            else _("A monitoring case of %(school)s is open again")
+        )
         _send(
-            _("A monitoring case of %(school)s is open again") % {"school": case.school.name},
+            subject % {"school": case.school.name},
             "monitoring/email/case_reopened.txt",
             context,
             user_id,

@@ -31,9 +31,17 @@ def hand_over_cases_of_membership(sender, instance, created=False, raw=False, **
 
 @receiver(post_save, sender=get_user_model())
 def hand_over_cases_of_deactivated(sender, instance, raw=False, **kwargs):
-    if not (instance.is_active or raw):
+    """Deactivated: their cases go to the school's leaders. Activated again: a director or
+    board member may now be whom waiting cases and urgent notices nobody got go to."""
+    if raw:
+        return
+    if not instance.is_active:
         followups_hand_over(user_id=instance.pk)
         followups_unassigned_reach()
+    elif instance.activated_again():
+        instance._loaded_active = True  # a second save of this instance is no news
+        followups_unassigned_reach()
+        followups_urgent_reach()
 
 
 @receiver(pre_delete, sender=get_user_model())

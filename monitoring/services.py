@@ -395,12 +395,18 @@ def build_classifier():
 
 @transaction.atomic
 def posts_classify(
-    *, posts: list[Post], now: datetime.datetime, classifier=None, about: School | None = None
+    *,
+    posts: list[Post],
+    now: datetime.datetime,
+    classifier=None,
+    about: School | None = None,
+    by=None,
 ) -> list[Flag]:
     """Classify posts and record flags; flagged stories open or join a follow-up case.
 
     A post that names no school is read as about `about` (a staff report), else about its
-    source's school, if either is given.
+    source's school, if either is given. `by`: the staff member who reported the posts,
+    who is not e-mailed about an urgent case their report made (they know).
 
     Case opening is serialised per school (CaseFinder.lock_schools): two workers ingesting
     the same story at once find each other's case instead of opening two.
@@ -413,7 +419,7 @@ def posts_classify(
         (f.post_id, f.school_id, f.category): f
         for f in Flag.objects.filter(post__in=[p.pk for p in posts])
     }
-    cases = CaseFinder(now=now)
+    cases = CaseFinder(now=now, by_id=by.pk if by is not None else None)
     classified = []
     for post in posts:
         result = classifier.classify(post.text, has_media=post.has_media)
@@ -527,8 +533,9 @@ class CaseFinder:
     """Open cases per school for one run, loaded once, so a run over many posts does not
     reload every candidate case for every post."""
 
-    def __init__(self, *, now: datetime.datetime):
+    def __init__(self, *, now: datetime.datetime, by_id: int | None = None):
         self.now = now
+        self.by_id = by_id  # who reported the posts of this run: not told of their urgency
         self.by_school: dict[int, list[FollowUp]] = {}
         self.opened: list[int] = []  # the cases this run opened
 
@@ -550,7 +557,9 @@ class CaseFinder:
                     school_id=school_id,
                     status__in=FollowUp.OPEN_STATUSES,
                     opened_at__gte=self.now - datetime.timedelta(days=days),
-                ).only("id", "school_id", "shingles", "priority", "urgent_notified_at")
+                ).only(
+                    "id", "school_id", "shingles", "priority", "urgent_notified_at", "assigned_to"
+                )
             )
         return self.by_school[school_id]
 
@@ -579,8 +588,9 @@ class CaseFinder:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
         if urgent and case.urgent_notified_at is None:
-            # made urgent by what reopened it: the notice says the case was reopened
-            by_id = by.pk if reopened and by is not None else None
+            # made urgent by what reopened it: the notice says the case was reopened; who
+            # marked or reported the post is not told of what they did themselves
+            by_id = by.pk if by is not None else self.by_id
             edited = reopened and by is None
             if urgent_case_queue(case=case, again=reopened, excluding=by_id, edited=edited):
                 case.urgent_notified_at = self.now
@@ -711,14 +721,14 @@ def post_report(
                 published_at=None,
                 reported_by=user,
             )
-            posts_classify(posts=[post], now=now)
+            posts_classify(posts=[post], now=now, by=user)
         elif (has_media and not post.has_media) or not post.mentions.exists():
             # Read again: with the photos or video this reporter saw (a privacy matter may
             # only show now; the content hash stays the source's), or, when it names no
             # school, as about this one, as a fresh report would be.
             post.has_media = post.has_media or has_media
             post.save(update_fields=["has_media"])
-            posts_classify(posts=[post], now=now, about=school)
+            posts_classify(posts=[post], now=now, about=school, by=user)
         # The reporter says it concerns this school, also when it names only another one
         # (that school's mention comes from the classifier): on its Vermeldingen, markable.
         Mention.objects.get_or_create(post=post, school=school, defaults={"created_at": now})
@@ -1146,7 +1156,7 @@ def followups_urgent_reach() -> list[int]:
         status__in=FollowUp.OPEN_STATUSES,
         priority=FollowUp.Priority.URGENT,
         urgent_notified_at__isnull=True,
-    ).only("pk", "school_id")
+    ).only("pk", "school_id", "assigned_to")
     return [case.pk for case in waiting if urgent_case_queue(case=case)]
 
 
