@@ -6,12 +6,12 @@ Consent-specific, so it lives here: schools must not import consent.
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from consent.models import PublicationCheck, TakedownTask
-from consent.rules import consent_table, is_allowed, purpose_infos
+from consent.models import ConsentEvent, PublicationCheck, PurposeVersion, TakedownTask
+from consent.rules import State, answers_state, consent_table, is_allowed, purpose_infos
 from opo_portal.sql import prepared
 from schools.access import (
     GROUP_FIELDS,
@@ -24,7 +24,7 @@ from schools.access import (
     school_ids_for_staff,
     sees_all_schools,
 )
-from schools.models import Group, Pupil, StaffMembership
+from schools.models import Group, Guardianship, Pupil, StaffMembership
 
 
 def get_check_for_user(user, pk) -> PublicationCheck:
@@ -90,6 +90,51 @@ def allowed_again(tasks: Sequence[TakedownTask]) -> set[int]:
         ):
             again.add(task.pk)
     return again
+
+
+def with_consent_answers(tasks):
+    """`tasks` annotated with what `allowed_again` reads through the consent rules, in
+    their own query (the home page's box, which may not add one): whether a current
+    gezag-holder's latest answer that still counts (since the channel's last change of
+    meaning, `meaning_baseline`) for the task's pupil, channel and medium is a yes
+    (`holder_yes`) or a no (`holder_no`), and the safeguarding flag. `consent_back`
+    applies the rules to them; tests compare it with `allowed_again`."""
+    baseline = (
+        PurposeVersion.objects.filter(purpose_id=OuterRef("publication_check__purpose_id"))
+        .filter(Q(number=1) | Q(kind=PurposeVersion.Kind.CHANGE_OF_MEANING))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    latest = (
+        ConsentEvent.objects.filter(
+            pupil_id=OuterRef(OuterRef("pupil_id")),
+            purpose_id=OuterRef(OuterRef("publication_check__purpose_id")),
+            media_type=OuterRef(OuterRef("publication_check__media_type")),
+            guardian_id=OuterRef("user_id"),
+            purpose_version__number__gte=OuterRef(OuterRef("meaning_baseline")),
+        )
+        .order_by("-created_at", "-id")
+        .values("granted")[:1]
+    )
+    holders = Guardianship.objects.filter(
+        pupil_id=OuterRef("pupil_id"), has_parental_authority=True
+    ).annotate(latest=Subquery(latest))
+    return tasks.annotate(meaning_baseline=Subquery(baseline)).annotate(
+        holder_yes=Exists(holders.filter(latest=True)),
+        holder_no=Exists(holders.filter(latest=False)),
+        pupil_not_in_picture=F("pupil__not_in_picture"),
+    )
+
+
+def consent_back(task) -> bool:
+    """Whether the pupil of an open task from `with_consent_answers` may appear on its
+    channel and medium again now, as `allowed_again` decides it."""
+    if task.pupil_not_in_picture:
+        state = State.NOT_IN_PICTURE
+    else:
+        answers = {True} if task.holder_yes else set()
+        state = answers_state(answers | ({False} if task.holder_no else set()))
+    return task.is_open and is_allowed(state)
 
 
 def takedowns_of_colleagues(user):

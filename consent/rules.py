@@ -13,11 +13,19 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.db import connection, models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from consent.history import HistoryEvent
-from consent.models import CheckedPupil, ConsentEvent, MediaType, Purpose, PurposeVersion
+from consent.models import (
+    CheckedPupil,
+    ConsentEvent,
+    MediaType,
+    Purpose,
+    PurposeVersion,
+    TakedownTask,
+)
 from opo_portal import sql
 from schools.models import Guardianship, Pupil
 
@@ -204,13 +212,17 @@ def purpose_infos(
 
 
 # Every purpose with its versions as PURPOSE_INFOS_SQL reads them, and per version row
-# whether the pupil still appears in something published on a retired purpose
+# the number of publications the school is still taking offline for the pupil (open
+# takedown tasks: not correlated, PostgreSQL runs it once), and whether the pupil still
+# appears in something published on a retired purpose
 # (CheckedPupil.objects.still_published: in a check not replaced, without a takedown task
 # for it that still stands, TakedownTask.objects.standing). The parent's page runs it
 # instead of PURPOSE_INFOS_SQL: the same one query.
 CHILD_PURPOSE_INFOS_SQL = sql.prepared(
     "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"
     " v.text, v.text_hash, v.kind, v.published_at, v.created_by_id, v.parents_emailed_at,"
+    " (SELECT COUNT(DISTINCT t.publication_check_id) FROM consent_takedowntask t"
+    " WHERE t.pupil_id = %s AND t.done_at IS NULL),"
     " CASE WHEN p.active THEN FALSE ELSE EXISTS(SELECT 1 FROM consent_checkedpupil c"
     " JOIN consent_publicationcheck k ON k.id = c.publication_check_id"
     " WHERE c.pupil_id = %s AND c.appearance = 'appears' AND k.purpose_id = p.id"
@@ -230,9 +242,19 @@ def child_purpose_infos(pupil_id: int) -> tuple[list[PurposeInfo], set[int]]:
     """Every purpose, retired ones too, with current version, and the ids of the retired
     ones on which this pupil still appears in something published. One query;
     `purposes_for_parent` picks the ones the parent's page shows."""
-    rows = _rows(CHILD_PURPOSE_INFOS_SQL, [pupil_id], child_purpose_info_rows_orm)
+    infos, appearing, _taking_down = child_page_purposes(pupil_id)
+    return infos, appearing
+
+
+def child_page_purposes(pupil_id: int) -> tuple[list[PurposeInfo], set[int], int]:
+    """`child_purpose_infos`, and the number of publications the school is still taking
+    offline for this pupil (publications with an open takedown task of the pupil), in
+    the same query."""
+    params = [pupil_id, pupil_id]
+    rows = _rows(CHILD_PURPOSE_INFOS_SQL, params, child_purpose_info_rows_orm)
     appearing = {row[0] for row in rows if row[-1]}
-    return _infos([row[:-1] for row in rows]), appearing
+    taking_down = rows[0][-2] if rows else 0
+    return _infos([row[:-2] for row in rows]), appearing, taking_down
 
 
 def purposes_for_parent(
@@ -356,8 +378,9 @@ def purpose_info_rows_orm(retired: bool, chosen: list[str], all_active: bool, co
     return versions.order_by("purpose__ordering", "purpose__code", "number").values_list(*fields)
 
 
-def child_purpose_info_rows_orm(pupil_id: int):
-    """CHILD_PURPOSE_INFOS_SQL's rows through the ORM."""
+def child_purpose_info_rows_orm(pupil_id: int, _same_pupil_id: int | None = None):
+    """CHILD_PURPOSE_INFOS_SQL's rows through the ORM (its parameters: the pupil's id,
+    twice)."""
     published = CheckedPupil.objects.still_published().filter(
         pupil_id=pupil_id, publication_check__purpose_id=OuterRef("purpose_id")
     )
@@ -366,9 +389,18 @@ def child_purpose_info_rows_orm(pupil_id: int):
         default=Exists(published),
         output_field=models.BooleanField(),
     )
-    fields = [f"purpose__{name}" for name in PURPOSE_FIELDS] + VERSION_FIELDS + ["appears"]
+    open_tasks = (
+        TakedownTask.objects.filter(pupil_id=pupil_id, done_at__isnull=True)
+        .order_by()
+        .values("pupil_id")
+        .annotate(n=Count("publication_check_id", distinct=True))
+        .values("n")
+    )
+    taking_down = Coalesce(Subquery(open_tasks), Value(0))
+    fields = [f"purpose__{name}" for name in PURPOSE_FIELDS] + VERSION_FIELDS
+    fields += ["taking_down", "appears"]
     return (
-        PurposeVersion.objects.annotate(appears=appears)
+        PurposeVersion.objects.annotate(appears=appears, taking_down=taking_down)
         .order_by("purpose__ordering", "purpose__code", "number")
         .values_list(*fields)
     )

@@ -11,7 +11,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consent.access import by_picture
+from consent.access import by_picture, consent_back, with_consent_answers
 from consent.models import ConsentEvent, MediaType, TakedownTask
 from consent.rules import State, holds_gezag, still_counts
 
@@ -21,11 +21,16 @@ register = template.Library()
 @register.inclusion_tag("consent/includes/teacher_takedowns.html")
 def open_takedowns(user):
     """The user's own open takedowns, one per publication, for their home page; each names
-    its school (a director of two schools, a teacher at two: the count is of all of them)."""
-    tasks = TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True).select_related(
-        "publication_check__purpose", "publication_check__school"
-    )
-    return {"takedowns": [picture[0] for picture in by_picture(tasks)]}
+    its school (a director of two schools, a teacher at two: the count is of all of them).
+    The first task of each says whether consent came back for every pupil in it
+    (`not_needed`, as on the takedowns page), read in the same query."""
+    tasks = with_consent_answers(
+        TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True)
+    ).select_related("publication_check__purpose", "publication_check__school")
+    pictures = by_picture(tasks)
+    for picture in pictures:
+        picture[0].not_needed = all(consent_back(task) for task in picture)
+    return {"takedowns": [picture[0] for picture in pictures]}
 
 
 STATE_HTML = (

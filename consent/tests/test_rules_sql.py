@@ -143,7 +143,7 @@ def test_it_reads_where_a_child_still_appears_on_retired_channels(
     for pupil in (pupil_a, pupil_a2):
         rows = list(child_purpose_info_rows_orm(pupil.pk))
         if connection.vendor == "postgresql":
-            assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil.pk]) == rows
+            assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil.pk, pupil.pk]) == rows
     assert child_purpose_infos(pupil_a2.pk)[1] == {purpose("nieuwsbrief").pk}
 
 

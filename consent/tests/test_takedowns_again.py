@@ -107,4 +107,4 @@ def test_a_yes_after_the_takedown_counts_the_picture_as_published_again(
     rows = list(child_purpose_info_rows_orm(pupil_a.pk))
     assert any(row[-1] for row in rows)
     if connection.vendor == "postgresql":
-        assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil_a.pk]) == rows
+        assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil_a.pk, pupil_a.pk]) == rows

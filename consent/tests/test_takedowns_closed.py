@@ -172,4 +172,4 @@ def test_a_picture_closed_as_no_longer_needed_still_counts_as_published(
     rows = list(child_purpose_info_rows_orm(pupil_a.pk))
     assert any(row[-1] for row in rows)
     if connection.vendor == "postgresql":
-        assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil_a.pk]) == rows
+        assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil_a.pk, pupil_a.pk]) == rows

@@ -22,7 +22,7 @@ from consent.models import MediaType, ReviewRound
 from consent.recipients import gets_reminders, holds_gezag_over
 from consent.reminder_stop import reminders_resume, reminders_stop
 from consent.reports import children_for_parent, personal_data, readable_personal_data
-from consent.rules import State, child_purpose_infos, consent_table, purposes_for_parent
+from consent.rules import State, child_page_purposes, consent_table, purposes_for_parent
 from consent.services import (
     consent_decide,
     consent_withdraw,
@@ -166,7 +166,9 @@ def child_consent(request, pk):
     can_decide = request.user.pk in holders
     # every channel, retired ones too: a retired one is shown where a "yes" stands or the
     # child still appears in something published, and a save may withdraw on any of them
-    infos, appearing = child_purpose_infos(pupil.pk)
+    # and how many publications the school is still taking offline for the child (after a
+    # "nee": the parent sees it happen), in the same query
+    infos, appearing, taking_down = child_page_purposes(pupil.pk)
     baselines = {info.purpose.pk: info.baseline for info in infos}
     form = None
     if request.method == "POST" and can_decide:
@@ -202,6 +204,7 @@ def child_consent(request, pk):
         "review_round": review_round if can_decide else None,
         "review_confirmed": confirmed,
         "review_open_questions": _open_questions(rows) if review_round and can_decide else 0,
+        "taking_down": taking_down,
         "State": State,
     }
     return render(request, "consent/child.html", context)
