@@ -195,10 +195,11 @@ def analyze_what_it_reads(cursor, sql: str) -> None:
             cursor.execute(f'ANALYZE "{table}"')
 
 
-def fill_foundation(schools: int = 20, pupils_per_group: int = 15) -> None:
+def fill_foundation(schools: int = 20, pupils_per_group: int = 15, teachers: int = 1) -> None:
     """Other schools with two groups each, their pupils (one gezag-holder each), a director
-    and a teacher: a foundation in which reading every row is the wrong plan, so that a plan
-    test's ANALYZE gives the planner statistics under which the asserted index is right."""
+    and `teachers` teachers: a foundation in which reading every row is the wrong plan, so
+    that a plan test's ANALYZE gives the planner statistics under which the asserted index
+    is right."""
     codes = [f"school-{n:03d}" for n in range(schools)]
     made = School.objects.bulk_create(School(code=c, name=f"OBS {c}") for c in codes)
     groups = Group.objects.bulk_create(
@@ -225,16 +226,15 @@ def fill_foundation(schools: int = 20, pupils_per_group: int = 15) -> None:
         Guardianship(user=parent, pupil=pupil, has_parental_authority=True)
         for parent, pupil in zip(parents, pupils, strict=True)
     )
+    roles = ["director", *["teacher"] * teachers]
+    places = [(school, n, role) for school in made for n, role in enumerate(roles)]
     staff = User.objects.bulk_create(
-        User(email=f"{role}-{school.code}@example.org", password="!")
-        for school in made
-        for role in ("director", "teacher")
+        User(email=f"{role}-{n}-{school.code}@example.org", password="!")
+        for school, n, role in places
     )
     memberships = StaffMembership.objects.bulk_create(
         StaffMembership(user=user, school=school, role=role)
-        for user, (school, role) in zip(
-            staff, [(s, r) for s in made for r in ("director", "teacher")], strict=True
-        )
+        for user, (school, _n, role) in zip(staff, places, strict=True)
     )
     teaching = StaffMembership.groups.through
     teaching.objects.bulk_create(
