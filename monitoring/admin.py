@@ -1,12 +1,11 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
-from monitoring.forms import HttpURLField, validate_source_url
+from monitoring.forms import AddressFitsKind, HttpURLField
 from monitoring.models import FetchRun, Source, WatchTerm
 
 
-class SourceAdminForm(forms.ModelForm):
+class SourceAdminForm(AddressFitsKind, forms.ModelForm):
     """The address as the board's sources page checks it (monitoring.forms.SourceForm):
     http(s) only, no user name, no internal host (also by what the name resolves to), and
     fitting the kind. Django's URLField took ftp, `https://user@127.0.0.1/` or localhost,
@@ -23,15 +22,6 @@ class SourceAdminForm(forms.ModelForm):
     class Meta:
         model = Source
         fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") and data.get("url"):
-            try:
-                validate_source_url(data["kind"], data["url"])
-            except ValidationError as error:
-                self.add_error("url", error)
-        return data
 
 
 @admin.register(Source)

@@ -107,7 +107,21 @@ class SchoolOfTheFoundation(forms.ModelForm):
         )
 
 
-class SourceForm(SchoolOfTheFoundation):
+class AddressFitsKind:
+    """A source form's clean: the address must fit the source's kind
+    (`validate_source_url`), said at the address. The board's page and the admin."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("url"):
+            try:
+                validate_source_url(data["kind"], data["url"])
+            except ValidationError as error:
+                self.add_error("url", error)
+        return data
+
+
+class SourceForm(AddressFitsKind, SchoolOfTheFoundation):
     kind = forms.ChoiceField(
         label=_("kind"),
         choices=[(k, label) for k, label in Source.Kind.choices if k != Source.Kind.MANUAL],
@@ -121,15 +135,6 @@ class SourceForm(SchoolOfTheFoundation):
     class Meta:
         model = Source
         fields = ["kind", "name", "url", "school", "interval_minutes"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") and data.get("url"):
-            try:
-                validate_source_url(data["kind"], data["url"])
-            except ValidationError as error:
-                self.add_error("url", error)
-        return data
 
 
 class WatchTermForm(SchoolOfTheFoundation):
