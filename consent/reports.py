@@ -36,12 +36,15 @@ from consent.models import (
 )
 from consent.reminder_stop import reminder_opt_out
 from consent.rules import (
+    Decision,
     Key,
     PurposeInfo,
     State,
     answers_state,
+    effective_state,
     gezag_holders,
     holds_gezag,
+    is_allowed,
     latest_answers,
     purpose_infos,
     still_counts,
@@ -641,8 +644,10 @@ def personal_data(user) -> dict:
     )
     children = [g.pupil for g in guardianships]
     child_ids = [c.pk for c in children]
-    events = _decisions_to_show(user, child_ids).select_related(
-        "purpose", "purpose_version", "guardian", "recorded_by"
+    events = list(
+        _decisions_to_show(user, child_ids).select_related(
+            "purpose", "purpose_version", "guardian", "recorded_by"
+        )
     )
     checks = (
         PublicationCheck.objects.filter(pupils__in=child_ids)
@@ -654,7 +659,7 @@ def personal_data(user) -> dict:
     )
     baselines = meaning_baselines()
     holders = gezag_holders(child_ids)
-    takedowns = _takedowns_of(child_ids)
+    takedowns = _takedowns_of(child_ids, _allowed_cells(children, events, holders, baselines))
     return {
         "account": {
             "email": user.email,
@@ -720,7 +725,8 @@ def personal_data(user) -> dict:
                 "replaced_by_newer_check": hasattr(check, "replaced_by"),
                 # the parent's "nee" reached this publication: the school was asked to
                 # take it offline; "closed": "taken_down", "not_needed" (consent was given
-                # again before it came down) or None (still open)
+                # again before it came down) or None (still open); "allowed_again": still
+                # open, but consent allows it again, so taking it down is no longer needed
                 "takedowns": takedowns.get(check.pk, []),
             }
             for check in checks
@@ -747,27 +753,61 @@ def personal_data(user) -> dict:
     }
 
 
-def _takedowns_of(child_ids: Sequence[int]) -> dict[int, list[dict]]:
+def _takedowns_of(child_ids: Sequence[int], allowed: set[Key]) -> dict[int, list[dict]]:
     """Check id -> the takedowns of these children in it, oldest first: when the school
-    was asked to take the publication offline and whether and how that was closed. Not who
-    was asked or closed it (staff), nor why (a safeguarding flag is not the parent's to
-    read). One query."""
+    was asked to take the publication offline and whether and how that was closed, and
+    whether an open one is allowed again (its pupil, channel and medium in `allowed`,
+    `_allowed_cells`). Not who was asked or closed it (staff), nor why (a safeguarding
+    flag is not the parent's to read). One query."""
     rows = (
         TakedownTask.objects.filter(pupil_id__in=child_ids)
         .order_by("created_at", "id")
-        .values_list("publication_check_id", "pupil_id", "created_at", "done_at", "closed_reason")
+        .values_list(
+            *("publication_check_id", "pupil_id", "created_at", "done_at", "closed_reason"),
+            *("publication_check__purpose_id", "publication_check__media_type"),
+        )
     )
     found: dict[int, list[dict]] = defaultdict(list)
-    for check_id, pupil_id, opened_at, closed_at, closed in rows:
+    for check_id, pupil_id, opened_at, closed_at, closed, purpose_id, media in rows:
         found[check_id].append(
             {
                 "child": pupil_id,
                 "opened_at": _iso(opened_at),
                 "closed_at": _iso(closed_at),
                 "closed": closed or None,
+                "allowed_again": closed_at is None and (pupil_id, purpose_id, media) in allowed,
             }
         )
     return found
+
+
+def _allowed_cells(
+    children: Sequence[Pupil], events, holders: Mapping[int, set[int]], baselines: dict[int, int]
+) -> set[Key]:
+    """The (child, purpose, media type) cells the consent rules allow now, from every
+    consent event of the children that the page read anyway: no query. An open takedown in
+    such a cell is allowed again (the parents said yes again before the picture came
+    down): the teacher is told taking it down is no longer needed
+    (`consent.access.allowed_again`), and "Mijn gegevens" says the same."""
+    decisions: dict[Key, list[Decision]] = defaultdict(list)
+    for e in events:
+        decisions[(e.pupil_id, e.purpose_id, e.media_type)].append(
+            Decision(e.guardian_id, e.purpose_version.number, e.granted, e.created_at, e.pk)
+        )
+    not_in_picture = {child.pk: child.not_in_picture for child in children}
+    return {
+        key
+        for key, answers in decisions.items()
+        if key[0] in not_in_picture
+        and is_allowed(
+            effective_state(
+                gezag_holders=holders.get(key[0], ()),
+                decisions=answers,
+                baseline=baselines[key[1]],
+                not_in_picture=not_in_picture[key[0]],
+            )
+        )
+    }
 
 
 def _with_latest_takedown(rows):
@@ -840,8 +880,10 @@ def readable_personal_data(user) -> dict:
     names = defaultdict(
         lambda: NO_LONGER_LINKED, {g.pupil_id: g.pupil.first_name for g in guardianships}
     )
-    events = _decisions_to_show(user, child_ids).select_related(
-        "purpose", "purpose_version", "recorded_by"
+    events = list(
+        _decisions_to_show(user, child_ids).select_related(
+            "purpose", "purpose_version", "recorded_by"
+        )
     )
     # each with whether the school took the publication offline after a "nee"
     rows = _with_latest_takedown(
@@ -853,6 +895,8 @@ def readable_personal_data(user) -> dict:
     # the children's gezag-holders as the consent rules read them: an answer of a parent
     # whose gezag ended (or whose link was removed) no longer counts. One query.
     holders = gezag_holders(child_ids)
+    children = [g.pupil for g in guardianships]
+    allowed = _allowed_cells(children, events, holders, baselines)
     return {
         "account": user,
         "other_addresses": other_addresses(user),
@@ -867,7 +911,18 @@ def readable_personal_data(user) -> dict:
             }
             for e in events
         ],
-        "checks": [{"row": r, "child": names[r.pupil_id]} for r in rows],
+        "checks": [
+            {
+                "row": r,
+                "child": names[r.pupil_id],
+                # an open takedown whose consent came back: no longer needed
+                "allowed_again": r.takedown_opened_at is not None
+                and r.takedown_closed_at is None
+                and (r.pupil_id, r.publication_check.purpose_id, r.publication_check.media_type)
+                in allowed,
+            }
+            for r in rows
+        ],
         "confirmations": [
             {"confirmation": c, "child": names[c.pupil_id]}
             for c in ReviewConfirmation.objects.filter(user=user).select_related("review_round")

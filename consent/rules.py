@@ -212,17 +212,23 @@ def purpose_infos(
 
 
 # Every purpose with its versions as PURPOSE_INFOS_SQL reads them, and per version row
-# the number of publications the school is still taking offline for the pupil (open
-# takedown tasks: not correlated, PostgreSQL runs it once), and whether the pupil still
-# appears in something published on a retired purpose
+# the number of publications on that purpose the school was asked to take offline for the
+# pupil and has not yet (open takedown tasks), one column per media type (photo, video,
+# audio: the page leaves out those whose consent came back, `taking_down`), and whether
+# the pupil still appears in something published on a retired purpose
 # (CheckedPupil.objects.still_published: in a check not replaced, without a takedown task
 # for it that still stands, TakedownTask.objects.standing). The parent's page runs it
 # instead of PURPOSE_INFOS_SQL: the same one query.
+_OPEN_PER_MEDIA = ", ".join(f"COALESCE(o.{media}, 0)" for media in MediaType.values)
+_COUNT_PER_MEDIA = ", ".join(
+    f"COUNT(DISTINCT t.publication_check_id) FILTER (WHERE k.media_type = '{media}') AS {media}"
+    for media in MediaType.values
+)
+# (S608: the only text put in is the media types, our own constants)
 CHILD_PURPOSE_INFOS_SQL = sql.prepared(
-    "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"
+    "SELECT p.id, p.code, p.name, p.ordering, p.active, v.id, v.purpose_id, v.number,"  # noqa: S608
     " v.text, v.text_hash, v.kind, v.published_at, v.created_by_id, v.parents_emailed_at,"
-    " (SELECT COUNT(DISTINCT t.publication_check_id) FROM consent_takedowntask t"
-    " WHERE t.pupil_id = %s AND t.done_at IS NULL),"
+    f" {_OPEN_PER_MEDIA},"
     " CASE WHEN p.active THEN FALSE ELSE EXISTS(SELECT 1 FROM consent_checkedpupil c"
     " JOIN consent_publicationcheck k ON k.id = c.publication_check_id"
     " WHERE c.pupil_id = %s AND c.appearance = 'appears' AND k.purpose_id = p.id"
@@ -234,6 +240,10 @@ CHILD_PURPOSE_INFOS_SQL = sql.prepared(
     " AND e.purpose_id = k.purpose_id AND e.media_type = k.media_type AND e.granted"
     " AND e.created_at > t.done_at))))) END"
     " FROM consent_purposeversion v JOIN consent_purpose p ON p.id = v.purpose_id"
+    f" LEFT JOIN (SELECT k.purpose_id, {_COUNT_PER_MEDIA} FROM consent_takedowntask t"
+    " JOIN consent_publicationcheck k ON k.id = t.publication_check_id"
+    " WHERE t.pupil_id = %s AND t.done_at IS NULL GROUP BY k.purpose_id) o"
+    " ON o.purpose_id = p.id"
     " ORDER BY p.ordering, p.code, v.number"
 )
 
@@ -242,19 +252,42 @@ def child_purpose_infos(pupil_id: int) -> tuple[list[PurposeInfo], set[int]]:
     """Every purpose, retired ones too, with current version, and the ids of the retired
     ones on which this pupil still appears in something published. One query;
     `purposes_for_parent` picks the ones the parent's page shows."""
-    infos, appearing, _taking_down = child_page_purposes(pupil_id)
+    infos, appearing, _open_takedowns = child_page_purposes(pupil_id)
     return infos, appearing
 
 
-def child_page_purposes(pupil_id: int) -> tuple[list[PurposeInfo], set[int], int]:
-    """`child_purpose_infos`, and the number of publications the school is still taking
-    offline for this pupil (publications with an open takedown task of the pupil), in
-    the same query."""
+OpenTakedowns = dict[tuple[int, str], int]  # (purpose id, media type) -> publications
+
+
+def child_page_purposes(pupil_id: int) -> tuple[list[PurposeInfo], set[int], OpenTakedowns]:
+    """`child_purpose_infos`, and per channel and media type the number of publications
+    the school was asked to take offline for this pupil and has not yet (an open takedown
+    task of the pupil), in the same query: `taking_down` says which of them still count."""
     params = [pupil_id, pupil_id]
     rows = _rows(CHILD_PURPOSE_INFOS_SQL, params, child_purpose_info_rows_orm)
     appearing = {row[0] for row in rows if row[-1]}
-    taking_down = rows[0][-2] if rows else 0
-    return _infos([row[:-2] for row in rows]), appearing, taking_down
+    media_types = MediaType.values
+    split = len(PURPOSE_FIELDS) + len(VERSION_FIELDS)
+    open_takedowns = {
+        (row[0], media): n
+        for row in rows
+        for media, n in zip(media_types, row[split : split + len(media_types)], strict=True)
+        if n
+    }
+    return _infos([row[:split] for row in rows]), appearing, open_takedowns
+
+
+def taking_down(table: "ConsentTable", pupil_id: int, open_takedowns: OpenTakedowns) -> int:
+    """How many publications the school is still taking offline for the pupil: those of
+    `child_page_purposes` whose channel and media type consent does not allow again. One
+    whose consent came back (the parents said yes again before it came down) keeps its
+    open task, but the teacher is told taking it down is no longer needed
+    (`consent.access.allowed_again`), so the parent is not told it is coming down."""
+    return sum(
+        n
+        for (purpose_id, media), n in open_takedowns.items()
+        if not is_allowed(table.state(pupil_id, purpose_id, media))
+    )
 
 
 def purposes_for_parent(
@@ -389,18 +422,25 @@ def child_purpose_info_rows_orm(pupil_id: int, _same_pupil_id: int | None = None
         default=Exists(published),
         output_field=models.BooleanField(),
     )
-    open_tasks = (
-        TakedownTask.objects.filter(pupil_id=pupil_id, done_at__isnull=True)
-        .order_by()
-        .values("pupil_id")
-        .annotate(n=Count("publication_check_id", distinct=True))
-        .values("n")
-    )
-    taking_down = Coalesce(Subquery(open_tasks), Value(0))
     fields = [f"purpose__{name}" for name in PURPOSE_FIELDS] + VERSION_FIELDS
-    fields += ["taking_down", "appears"]
+    open_per_media = {}
+    for media in MediaType.values:
+        open_tasks = (
+            TakedownTask.objects.filter(
+                pupil_id=pupil_id,
+                done_at__isnull=True,
+                publication_check__purpose_id=OuterRef("purpose_id"),
+                publication_check__media_type=media,
+            )
+            .order_by()
+            .values("pupil_id")
+            .annotate(n=Count("publication_check_id", distinct=True))
+            .values("n")
+        )
+        open_per_media[f"open_{media}"] = Coalesce(Subquery(open_tasks), Value(0))
+    fields += [*open_per_media, "appears"]
     return (
-        PurposeVersion.objects.annotate(appears=appears, taking_down=taking_down)
+        PurposeVersion.objects.annotate(appears=appears, **open_per_media)
         .order_by("purpose__ordering", "purpose__code", "number")
         .values_list(*fields)
     )

@@ -108,6 +108,61 @@ def test_the_sql_counts_as_its_orm_form(two_published, parent_a, pupil_a):
     decide(pupil_a, parent_a, "sociale-media", "photo", False)
     decide(pupil_a, parent_a, "website", "photo", False)
     rows = list(child_purpose_info_rows_orm(pupil_a.pk))
-    assert {row[-2] for row in rows} == {2}
+    # per purpose (each of its version rows) one count per media type, before "appears"
+    per_purpose = {row[0]: row[-4:-1] for row in rows}
+    assert sum(sum(counts) for counts in per_purpose.values()) == 2
     if connection.vendor == "postgresql":
+        assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil_a.pk, pupil_a.pk]) == rows
+
+
+def test_it_does_not_count_a_publication_allowed_again(
+    login, two_published, teacher_a, director_a, parent_a, pupil_a
+):
+    """A "ja" again before the picture came down: the teacher is told taking it offline
+    is no longer needed (consent.access.allowed_again), so the parent is not told the
+    school is taking it offline. The task stays open for the teacher to close."""
+    from consent.access import allowed_again
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "video", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)  # allowed again
+    tasks = list(TakedownTask.objects.select_related("publication_check", "pupil"))
+    assert len(allowed_again(tasks)) == 1 and all(task.is_open for task in tasks)
+    client = login(parent_a)
+    assert line(client, pupil_a).startswith("De school haalt 1 publicatie met uw kind offline")
+    decide(pupil_a, parent_a, "sociale-media", "video", True)
+    assert line(client, pupil_a) == ""
+
+
+def test_it_counts_a_publication_whose_other_parent_still_says_no(
+    login, two_published, parent_a, pupil_a
+):
+    """Allowed again is the rules' granted, not "a yes came": a conflict keeps it offline."""
+    from conftest import make_user
+    from schools.models import Guardianship
+
+    other = make_user("ouder.tweede@example.org")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    assert line(login(parent_a), pupil_a).startswith("De school haalt 1 publicatie")
+
+
+def test_the_open_takedowns_per_channel_and_medium_read_as_their_orm_form(
+    two_published, parent_a, pupil_a
+):
+    from django.db import connection
+
+    from consent.rules import CHILD_PURPOSE_INFOS_SQL, _fetch, child_page_purposes
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "video", False)
+    decide(pupil_a, parent_a, "website", "photo", False)
+    _infos, _appearing, open_takedowns = child_page_purposes(pupil_a.pk)
+    social, website = purpose("sociale-media").pk, purpose("website").pk
+    assert open_takedowns == {(social, "photo"): 1, (social, "video"): 1, (website, "photo"): 1}
+    if connection.vendor == "postgresql":
+        from consent.rules import child_purpose_info_rows_orm
+
+        rows = list(child_purpose_info_rows_orm(pupil_a.pk))
         assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil_a.pk, pupil_a.pk]) == rows

@@ -88,3 +88,32 @@ def test_it_says_on_the_page_which_groups_parents_were_reminded(
     last_week = table.split("<tr>")[-1]
     assert "<td>1</td>" in last_week  # one parent of the school reminded
     assert last_week.count("herinnering verstuurd aan ouders van deze groep") == 1
+
+
+def test_one_reminder_about_children_at_two_schools_marks_both_schools_charts(
+    eager_tasks, django_capture_on_commit_callbacks, school_a, school_b, group_b1, pupil_a,
+    parent_a,
+):  # fmt: skip
+    """A reminder belongs to the parent, not to the school that sent it: whichever school
+    sends it, the e-mail names every school where a child of theirs has an open question
+    (read when it is sent, consent.duties.reminder_email_send), and it is the parent's one
+    reminder of the week for both schools, so the other school's director cannot send one
+    that week (its preview counts the parent as reminded). So both charts carry the ▲."""
+    from django.core import mail
+
+    from consent.services import reminder_plan, reminders_send
+
+    other_child = make_pupil(school_b, group_b1, "9001", "Lotte", "Test")
+    Guardianship.objects.create(user=parent_a, pupil=other_child, has_parental_authority=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = reminders_send(school=school_a)  # De Vlindertuin's director sends
+    assert sent.to_send == (parent_a.pk,)
+    [message] = mail.outbox
+    assert f"- {school_a.name}\n" in message.body and f"- {school_b.name}\n" in message.body
+    at_b = reminder_plan(school=school_b)
+    assert (at_b.to_send, at_b.recently_reminded) == ((), 1)
+    today = timezone.localdate()
+    assert _marks(coverage_history(school_a, today=today)) == {"groep 5": True}
+    history_b = coverage_history(school_b, today=today)
+    assert _marks(history_b) == {"groep 5": True}
+    assert history_b.reminders[-1] == 1

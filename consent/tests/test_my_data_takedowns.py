@@ -129,3 +129,51 @@ def test_it_reads_the_takedowns_in_a_fixed_number_of_queries(
     # the page reads them in its checks' query (11, test_my_data.py), the download in
     # one of its own (12)
     assert _count(client, name) == one
+
+
+def test_it_says_taking_it_offline_is_no_longer_needed_once_consent_came_back(
+    login, published, parent_a, pupil_a
+):
+    """A "ja" again before the picture came down: the teacher's task stays open, marked
+    "allowed again, taking it down is no longer needed"; the parent reads the same, not
+    that the school is taking it offline."""
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    assert TakedownTask.objects.get().is_open
+    client = login(parent_a)
+    part = _checks_part(client)
+    assert "De school haalt" not in part
+    assert (
+        "Weer toegestaan: offline halen is niet meer nodig"
+        f" (de school werd op {_today()} gevraagd dit te doen)." in part
+    )
+    [takedown] = _download(client)["publication_checks"][0]["takedowns"]
+    assert takedown["closed"] is None and takedown["allowed_again"] is True
+
+
+def test_it_still_says_the_school_takes_it_offline_while_the_other_parent_says_no(
+    login, published, parent_a, pupil_a
+):
+    from conftest import make_user
+    from schools.models import Guardianship
+
+    other = make_user("ouder.tweede@example.org")
+    Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
+    decide(pupil_a, other, "sociale-media", "photo", False)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)  # a conflict: not allowed
+    client = login(parent_a)
+    assert "De school haalt deze publicatie offline" in _checks_part(client)
+    [takedown] = _download(client)["publication_checks"][0]["takedowns"]
+    assert takedown["allowed_again"] is False
+
+
+def test_a_closed_takedown_is_never_allowed_again_in_the_download(
+    login, published, director_a, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    takedown_complete(task=TakedownTask.objects.get(), user=director_a)
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    client = login(parent_a)
+    [takedown] = _download(client)["publication_checks"][0]["takedowns"]
+    assert takedown["closed"] == "taken_down" and takedown["allowed_again"] is False
+    assert f"Offline gehaald op {_today()}." in _checks_part(client)

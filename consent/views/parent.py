@@ -22,7 +22,13 @@ from consent.models import MediaType, ReviewRound
 from consent.recipients import gets_reminders, holds_gezag_over
 from consent.reminder_stop import reminders_resume, reminders_stop
 from consent.reports import children_for_parent, personal_data, readable_personal_data
-from consent.rules import State, child_page_purposes, consent_table, purposes_for_parent
+from consent.rules import (
+    State,
+    child_page_purposes,
+    consent_table,
+    purposes_for_parent,
+    taking_down,
+)
 from consent.services import (
     consent_decide,
     consent_withdraw,
@@ -166,9 +172,9 @@ def child_consent(request, pk):
     can_decide = request.user.pk in holders
     # every channel, retired ones too: a retired one is shown where a "yes" stands or the
     # child still appears in something published, and a save may withdraw on any of them
-    # and how many publications the school is still taking offline for the child (after a
-    # "nee": the parent sees it happen), in the same query
-    infos, appearing, taking_down = child_page_purposes(pupil.pk)
+    # and per channel and medium the publications the school was asked to take offline
+    # for the child (after a "nee": the parent sees it happen), in the same query
+    infos, appearing, open_takedowns = child_page_purposes(pupil.pk)
     baselines = {info.purpose.pk: info.baseline for info in infos}
     form = None
     if request.method == "POST" and can_decide:
@@ -204,7 +210,8 @@ def child_consent(request, pk):
         "review_round": review_round if can_decide else None,
         "review_confirmed": confirmed,
         "review_open_questions": _open_questions(rows) if review_round and can_decide else 0,
-        "taking_down": taking_down,
+        # not those whose consent came back: the teacher need not take them down either
+        "taking_down": taking_down(table, pupil.pk, open_takedowns),
         "State": State,
     }
     return render(request, "consent/child.html", context)

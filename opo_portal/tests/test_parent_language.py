@@ -1,8 +1,9 @@
 """A parent's pages in the states the route crawl (test_language_crawl.py) does not reach,
 and the messages that follow a form: Dutch with "u" by default, English after the switch.
 A safeguarded child, a child who left, parents who disagree, a changed question, an open
-review round, saving, withdrawing one and all, confirming unchanged, the login code app
-pages a parent can still open."""
+review round, a publication the school is taking offline and one allowed again before it
+came down (the child's page and "Mijn gegevens" say so), saving, withdrawing one and all,
+confirming unchanged, the login code app pages a parent can still open."""
 
 import datetime
 
@@ -11,16 +12,21 @@ from django.urls import reverse
 
 from conftest import make_user
 from consent.models import PurposeVersion
-from consent.services import purpose_version_publish, review_round_open
+from consent.services import (
+    publication_check_create,
+    purpose_version_publish,
+    review_round_open,
+)
 from consent.tests.helpers import decide, purpose
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings, leftovers
 from schools.models import Guardianship
 
 
 @pytest.fixture
-def family(school_a, pupil_a, pupil_a2, parent_a, director_a, board):
-    """pupil_a: parents disagree, a changed question, an open review round; pupil_a2 (also
-    parent_a's): left the school and is never in the picture."""
+def family(school_a, pupil_a, pupil_a2, parent_a, director_a, board, teacher_a):
+    """pupil_a: parents disagree, a changed question, an open review round, a photo the
+    school is taking offline and a video allowed again before it came down; pupil_a2
+    (also parent_a's): left the school and is never in the picture."""
     other = make_user("ouder2.a@example.org", full_name="Tweede Ouder")
     Guardianship.objects.create(user=other, pupil=pupil_a, has_parental_authority=True)
     Guardianship.objects.create(user=parent_a, pupil=pupil_a2, has_parental_authority=True)
@@ -33,6 +39,13 @@ def family(school_a, pupil_a, pupil_a2, parent_a, director_a, board):
         kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
     )  # fmt: skip
     review_round_open(school=school_a, user=director_a)
+    for media in ("photo", "video"):
+        decide(pupil_a, parent_a, "sociale-media", media, True)
+        publication_check_create(
+            user=teacher_a, purpose=purpose("sociale-media"), media_type=media, pupils=[pupil_a]
+        )
+        decide(pupil_a, parent_a, "sociale-media", media, False)
+    decide(pupil_a, parent_a, "sociale-media", "video", True)  # its takedown still open
     pupil_a2.left_on = datetime.date(2026, 7, 10)
     pupil_a2.not_in_picture = True
     pupil_a2.save()
@@ -97,3 +110,10 @@ def test_a_parents_pages_and_messages_speak_one_language(login, family, parent_a
     saved, withdrawn, left = words[language]
     assert saved in seen["saved"] and withdrawn in seen["all withdrawn"]
     assert left in seen["child who left"]
+    # one publication coming down, one allowed again (consent.rules.taking_down)
+    coming_down, again = {
+        "nl": ("De school haalt 1 publicatie met uw kind offline", "Weer toegestaan: offline"),
+        "en": ("The school is taking 1 publication with your child offline", "Allowed again:"),
+    }[language]
+    assert coming_down in " ".join(seen["child"].split())
+    assert again in seen["my data"]
