@@ -73,9 +73,7 @@ def test_it_reads_the_old_keys_from_the_environment():
         (NEW, "SECRET_KEY_FALLBACKS holds SECRET_KEY itself: list the old keys only"),
     ],
 )
-def test_it_refuses_an_old_key_that_is_no_secret_or_the_new_one_in_production(
-    fallbacks, message
-):
+def test_it_refuses_an_old_key_that_is_no_secret_or_the_new_one_in_production(fallbacks, message):
     result = _settings_of("", DEBUG="false", SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=fallbacks)
     assert result.returncode != 0
     assert message in result.stderr
