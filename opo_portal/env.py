@@ -188,6 +188,18 @@ def env_mail_server(name: str) -> str:
         raise ImproperlyConfigured(
             f"{name} must name the mail server, as in smtp://user:password@mail.example.nl:587"
         )
+    # The scheme and the port's TLS disagree: every e-mail waited EMAIL_TIMEOUT for a
+    # greeting that never came, or failed on an SSL error, while the outbox retried it.
+    if parsed.scheme == "smtp" and parsed.port == 465:
+        raise ImproperlyConfigured(
+            f"{name}: port 465 speaks TLS from the first byte: write smtps://…:465 "
+            "(smtp:// starts in plain text and turns on STARTTLS, for port 587 or 25)"
+        )
+    if parsed.scheme == "smtps" and parsed.port in (25, 587):
+        raise ImproperlyConfigured(
+            f"{name}: port {parsed.port} starts in plain text and turns on STARTTLS: write "
+            f"smtp://…:{parsed.port} (smtps:// speaks TLS from the first byte, for port 465)"
+        )
     return url
 
 

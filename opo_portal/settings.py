@@ -8,6 +8,7 @@ ALLOWED_HOSTS, DEBUG=false and EMAIL_URL; see .env.example.
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.env import (
@@ -37,6 +38,10 @@ VAR_DIR = BASE_DIR / "var"
 
 DEVELOPMENT_SECRET = "dev-only-insecure-secret-key-change-me-0123456789"  # noqa: S105 - refused with DEBUG=false
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET)
+# Old keys while SECRET_KEY is rotated: sessions and e-mailed links (address checks,
+# password resets, stopping reminders) signed with one still work; README "Rotating
+# SECRET_KEY". Without them a new key logged everyone out and broke every mailed link.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", default=True)
 # Set, it names a host: an empty list answers every request with 400 when DEBUG is false.
 ALLOWED_HOSTS = env_hosts("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"], any_host=DEBUG)
@@ -283,8 +288,6 @@ if not DEBUG:
 # Any case, as Celery's --loglevel takes it (deploy/run-prod passes LOG_LEVEL there too).
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper() or "INFO"
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
 LOGGING_CONFIG = "ops.logs.configure_logging"
 LOGGING = {
@@ -329,6 +332,12 @@ PUPIL_IMPORT_MAX_BYTES = env_int("PUPIL_IMPORT_MAX_BYTES", 5 * 1024 * 1024, mini
 
 if not DEBUG:
     secret_key_for_production("SECRET_KEY", SECRET_KEY, DEVELOPMENT_SECRET)
+    for old_key in SECRET_KEY_FALLBACKS:
+        secret_key_for_production("SECRET_KEY_FALLBACKS", old_key, DEVELOPMENT_SECRET)
+        if old_key == SECRET_KEY:
+            raise ImproperlyConfigured(
+                "SECRET_KEY_FALLBACKS holds SECRET_KEY itself: list the old keys only"
+            )
 if not DEBUG and env_str("SITE_URL").strip():  # run-prod requires it; bare manage.py may not
     site_url_for_production("SITE_URL", SITE_URL, ALLOWED_HOSTS, https_only=SECURE_SSL_REDIRECT)
 

@@ -113,6 +113,19 @@ BAD_CONFIGURATIONS = [
         {"EMAIL_URL": "smtp://"},
         "EMAIL_URL must name the mail server, as in smtp://user:password@mail.example.nl:587",
     ),
+    # the TLS of the port and of the scheme disagree: every e-mail waited EMAIL_TIMEOUT for
+    # a greeting that never came ("Connection unexpectedly closed: timed out"), or failed
+    # with "[SSL: WRONG_VERSION_NUMBER]", and the outbox retried it for hours
+    (
+        {"EMAIL_URL": "smtp://user:secret@mail.example.nl:465"},
+        "EMAIL_URL: port 465 speaks TLS from the first byte: write smtps://…:465 "
+        "(smtp:// starts in plain text and turns on STARTTLS, for port 587 or 25)",
+    ),
+    (
+        {"EMAIL_URL": "smtps://user:secret@mail.example.nl:587"},
+        "EMAIL_URL: port 587 starts in plain text and turns on STARTTLS: write smtp://…:587 "
+        "(smtps:// speaks TLS from the first byte, for port 465)",
+    ),
     # two senders: mail relays refuse a From of two addresses
     (
         {"DEFAULT_FROM_EMAIL": "noreply@example.nl, info@example.nl"},

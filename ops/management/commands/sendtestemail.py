@@ -1,0 +1,29 @@
+"""Django's sendtestemail, with one line instead of a traceback when the mail fails.
+
+README "Production", step 7: the way to check EMAIL_URL and DEFAULT_FROM_EMAIL once the
+portal runs. Django's own command ended on smtplib's and socket's traceback, which named
+neither the server it tried nor the setting to change.
+"""
+
+import smtplib
+
+from django.conf import settings
+from django.core.management import CommandError
+from django.core.management.commands.sendtestemail import Command as DjangoCommand
+
+
+def _server() -> str:
+    tls = "TLS" if settings.EMAIL_USE_SSL else "STARTTLS" if settings.EMAIL_USE_TLS else "no TLS"
+    user = f", user {settings.EMAIL_HOST_USER}" if settings.EMAIL_HOST_USER else ""
+    return f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT} ({tls}{user})"
+
+
+class Command(DjangoCommand):
+    def handle(self, *args, **kwargs):
+        try:
+            super().handle(*args, **kwargs)
+        except (OSError, smtplib.SMTPException) as error:  # socket, TLS and SMTP replies
+            raise CommandError(
+                f"the test e-mail was not sent: the mail server {_server()} answered "
+                f"{type(error).__name__}: {error}; check EMAIL_URL"
+            ) from None

@@ -1,0 +1,40 @@
+"""`manage.py sendtestemail ADDRESS`: the check of the e-mail settings the README gives.
+
+Django's own command ended on a traceback of smtplib and socket when the mail server
+could not be reached or refused the login; now one line names the server and the reason.
+"""
+
+import socket
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+
+def _closed_port() -> int:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return free.getsockname()[1]
+
+
+def test_it_names_the_server_and_the_reason_in_one_line(settings):
+    port = _closed_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL = True, False
+    settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "portal", "hunter2"
+    with pytest.raises(CommandError) as refused:
+        call_command("sendtestemail", "beheer@example.nl")
+    message = str(refused.value)
+    assert message == (
+        f"the test e-mail was not sent: the mail server 127.0.0.1:{port} (STARTTLS, user "
+        "portal) answered ConnectionRefusedError: [Errno 111] Connection refused; check "
+        "EMAIL_URL"
+    )
+    assert "hunter2" not in message
+
+
+def test_it_sends_the_test_e_mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("sendtestemail", "beheer@example.nl")
+    assert [m.to for m in mail.outbox] == [["beheer@example.nl"]]
