@@ -116,8 +116,8 @@ def test_writes_with_redis_dead_are_saved_and_sent_once_when_it_returns(
     assert set(mailing.values_list("status", "attempts")) == {("done", 1)}
     told = sorted(address for m in messages for address in m["to"])
     staff = sorted(u.email for u in (teacher_a, director_a, colleague, board))
-    # the protocol to every staff member; the urgent case to the school's directors (the
-    # reporter is not told of their own report); no takedown: the "yes" came before it went
+    # the protocol to every staff member; the urgent case to the school's directors; no
+    # takedown: the "yes" came before its e-mail went (its duty is done, sending nothing)
     assert told == sorted([*staff, director_a.email, colleague.email])
     assert len(messages) == owed - mailing.filter(key__startswith="takedown-email:").count()
 
