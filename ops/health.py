@@ -204,8 +204,11 @@ def stale_parts(*, now: float | None = None) -> list[Check]:
         return [down]
     try:
         checks = [check_beat(now), check_worker(now, ping=False)]
-    except Exception:  # noqa: BLE001 - Redis itself is down
-        redis_failed()
+    except Exception as exc:  # noqa: BLE001 - Redis itself is down
+        import redis
+
+        if isinstance(exc, redis.RedisError):
+            redis_failed()
         return [down]
     return [c for c in checks if not c.ok]
 
