@@ -82,7 +82,8 @@ faults: $(BIN)/.installed-dev
 	$(BIN)/python faults/run.py
 	$(BIN)/python -m pytest -m services $(PYTEST_ARGS) \
 		monitoring/tests/test_worker.py monitoring/tests/test_concurrent_cases.py \
-		opo_portal/tests/test_beat_lock.py outbox/tests/test_worker.py
+		opo_portal/tests/test_beat_lock.py outbox/tests/test_worker.py \
+		outbox/tests/test_redis_dead_writes.py
 
 faults-ci: $(BIN)/.installed-dev
 	$(BIN)/python manage.py compile_translations

@@ -10,17 +10,27 @@ The pause is the process's, for the server: the outbox's publisher (the broker i
 Redis) skips the broker while it lasts and starts it after a failed publish
 (``redis_unavailable``, ``redis_failed``). A Redis that hangs then costs a save one cache
 timeout (1 s), not that and the broker's socket timeout (5 s) on top.
+
+allauth's keys (login rate limits and their locks, used TOTP codes) are not dropped while
+Redis is away but kept in this process's memory (``LOCAL_WHILE_DOWN``): as misses, every
+limit was off for the whole outage (unlimited password guesses) and a TOTP code could be
+used twice. Per process, a limit allows at most its count times the web processes, and
+nobody is locked out: a fresh process starts at nought.
 """
 
 import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
+# allauth.core.internal.ratelimit ("allauth:rl:…", with ":lock") and
+# allauth.mfa.totp.internal.auth ("allauth.mfa.totp.used?…")
+LOCAL_WHILE_DOWN = ("allauth:", "allauth.")
 
 
 def redis_unavailable() -> bool:
@@ -53,6 +63,8 @@ class _ReusingClient(RedisCacheClient):
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0  # shared by all instances: the outage is the server's, not a thread's
     _drain_after = 0.0  # the queued drops are not read before (the database was down)
+    # allauth's keys while Redis is away (LOCAL_WHILE_DOWN); bounded, as any locmem cache
+    _local = LocMemCache("opo-while-redis-down", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -65,7 +77,7 @@ class ResilientRedisCache(RedisCache):
 
     def _call(self, method: str, *args, fallback=None, **kwargs):
         if time.monotonic() < ResilientRedisCache._down_until:
-            return fallback
+            return self._without_redis(method, args, kwargs, fallback)
         try:
             if ResilientRedisCache._down_until and time.monotonic() >= self._drain_after:
                 self._forget_queued_entries()
@@ -77,7 +89,16 @@ class ResilientRedisCache(RedisCache):
                 type(error).__name__,
                 RETRY_AFTER,
             )
-            return fallback
+            return self._without_redis(method, args, kwargs, fallback)
+
+    @classmethod
+    def _without_redis(cls, method: str, args: tuple, kwargs: dict, fallback):
+        """What a call answers while Redis is away: `fallback` (a miss, a no-op), but for
+        allauth's keys this process's own copy."""
+        key = args[0] if args else None
+        if isinstance(key, str) and key.startswith(LOCAL_WHILE_DOWN):
+            return getattr(cls._local, method)(*args, **kwargs)
+        return fallback
 
     def _forget_queued_entries(self) -> None:
         """The first call after this process found Redis down: drop every cached entry a

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
+from opo_portal.cache import redis_failed, redis_unavailable
 from outbox.services import duties_backlog
 
 log = logging.getLogger(__name__)
@@ -193,12 +194,22 @@ def beat_liveness(*, now: float | None = None) -> list[Check]:
 
 
 def stale_parts(*, now: float | None = None) -> list[Check]:
-    """Worker and beat problems for a page: cheap (two Redis reads, no ping, no database)."""
+    """Worker and beat problems for a page: cheap (two Redis reads, no ping, no database).
+    After a Redis error (here, the cache's or the broker's) Redis is left alone for a while
+    (`opo_portal.cache.redis_unavailable`): a Redis that hangs cost every board home the
+    socket timeout."""
     now = now or time.time()
+    down = Check("redis", False, _("not reachable"))
+    if settings.REDIS_URL and redis_unavailable():
+        return [down]
     try:
         checks = [check_beat(now), check_worker(now, ping=False)]
-    except Exception:  # noqa: BLE001 - Redis itself is down
-        return [Check("redis", False, _("not reachable"))]
+    except Exception as exc:  # noqa: BLE001 - Redis itself is down
+        import redis
+
+        if isinstance(exc, redis.RedisError):
+            redis_failed()
+        return [down]
     return [c for c in checks if not c.ok]
 
 

@@ -52,6 +52,39 @@ def test_it_logs_a_parent_in_with_the_cache_down(dead_cache, client, parent_a):
     assert client.session["_auth_user_id"] == str(parent_a.pk)
 
 
+def test_it_keeps_counting_failed_logins_in_the_process_with_the_cache_down(
+    dead_cache, client, parent_a
+):
+    """Decided: with Redis down the login rate limits fall back to this process's memory
+    (neither open to guessing for the whole outage, nor closed to everyone)."""
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    url = reverse("account_login")
+    for _ in range(5):
+        client.post(url, {"login": parent_a.email, "password": "wrong"})
+    response = client.post(url, {"login": parent_a.email, "password": "correct horse 42"})
+    assert "Te veel inlogpogingen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_refuses_a_used_totp_code_again_with_the_cache_down(dead_cache):
+    used = "allauth.mfa.totp.used?user=7&code=123456"  # allauth's key for a used code
+    assert cache.add(used, "y", timeout=30) is True
+    assert cache.add(used, "y", timeout=30) is False
+    assert cache.add("opo.other", 1) is cache.add("opo.other", 1) is True  # others: a miss
+
+
+def test_it_logs_a_parent_in_by_e_mailed_code_with_the_cache_down(dead_cache, client, parent_a):
+    import re
+
+    from django.core import mail
+
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    client.post(reverse("account_request_login_code"), {"email": parent_a.email})
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mail.outbox[-1].body, re.M).group(1)
+    assert client.post(reverse("account_confirm_login_code"), {"code": code}).status_code == 302
+    assert client.session["_auth_user_id"] == str(parent_a.pk)
+
+
 def test_it_shows_a_dutch_try_again_page_when_the_queue_is_down(db):
     request = RequestFactory().get("/")
     middleware = ServiceUnavailableMiddleware(lambda r: None)

@@ -63,3 +63,14 @@ def test_it_shows_nothing_in_development_without_redis(login, board, settings):
 def test_it_is_not_on_a_directors_home(login, director_a, redis_health):
     page = login(director_a).get(reverse("accounts:home_director")).content.decode()
     assert WARNING not in page
+
+
+def test_a_hanging_redis_costs_the_board_home_its_timeout_once(own_redis, settings):
+    """Redis stopped (kill -STOP): the warning's reads waited their socket timeout (2 s) on
+    every board home; after one error they leave Redis alone, as the cache does."""
+    settings.REDIS_URL = own_redis.url
+    own_redis.proc.pause()
+    assert [check.name for check in health.stale_parts()] == ["redis"]
+    started = time.monotonic()
+    assert [check.name for check in health.stale_parts()] == ["redis"]
+    assert time.monotonic() - started < 0.5
