@@ -42,7 +42,6 @@ def hand_over_cases_of_deactivated(sender, instance, raw=False, **kwargs):
         followups_hand_over(user_id=instance.pk)
         followups_unassigned_reach()
     elif instance.activated_again():
-        instance._loaded_active = True  # a second save of this instance is no news
         followups_unassigned_reach()
         followups_urgent_reach()
         followups_no_action_reach()
