@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from conftest import make_staff
 from monitoring import services
+from monitoring.selectors import unanswered_cases
 from monitoring.tests.helpers import make_pupil_case
 from outbox.tests.helpers import run_due_duties
 from schools.models import StaffMembership
@@ -141,9 +142,12 @@ def test_with_nobody_to_tell_it_waits_for_whoever_is_named(login, school_b):
     assert close(login(teacher), case, reason=REASON).status_code == 302
     run_due_duties()
     assert mail.outbox == []
+    # ops.health alerts on it, as on an open case nobody answers for
+    assert unanswered_cases() == {"cases": 1, "schools": [school_b.code]}
     director = make_staff("directeur.b@example.org", Role.DIRECTOR, school_b)
     run_due_duties()
     assert [m.to for m in mail.outbox] == [[director.email]]
+    assert unanswered_cases()["cases"] == 0
     make_staff("bestuur@example.org", Role.BOARD)  # another membership saved: told already
     run_due_duties()
     assert len(mail.outbox) == 1
