@@ -80,8 +80,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return user
 
     def activated_again(self) -> bool:
-        """Whether this active account was loaded deactivated (the admin switched it on)."""
+        """Whether this active account was loaded deactivated (the admin switched it on).
+        True for every post_save receiver of that save (consent's and monitoring's alike,
+        whatever their order); `save` then takes the saved state as loaded."""
         return self.is_active and self.__dict__.get("_loaded_active") is False
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if "_loaded_active" in self.__dict__:  # a second save of this instance is no news
+            self._loaded_active = self.is_active
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -10,6 +10,7 @@ from consent.models import ConsentEvent
 from consent.services import (
     check_notes_erase_before,
     check_notes_erase_for_pupil,
+    takedowns_for_activated,
     takedowns_for_erased_pupil,
     takedowns_for_gezag_change,
     takedowns_hand_over,
@@ -89,8 +90,15 @@ def hand_over_takedowns_nobody_had(sender, instance, created=False, raw=False, *
 
 @receiver(post_save, sender=get_user_model())
 def hand_over_takedowns_of_deactivated(sender, instance, raw=False, **kwargs):
-    if not (instance.is_active or raw):
+    """Deactivated: their open takedowns go to the school's leaders. Activated again: a
+    director or board member may now be whom the takedowns nobody could act on go to, and
+    a maker is told of the takedowns that waited with them (takedowns_for_activated)."""
+    if raw:
+        return
+    if not instance.is_active:
         takedowns_hand_over(user_id=instance.pk)
+    elif instance.activated_again():
+        takedowns_for_activated(user_id=instance.pk)
 
 
 @receiver(pre_delete, sender=get_user_model())

@@ -631,6 +631,48 @@ def takedowns_hand_over_stuck(*, school_id: int | None) -> None:
         takedowns_hand_over(user_id=user_id)
 
 
+@transaction.atomic
+def takedowns_for_activated(*, user_id: int) -> None:
+    """An account activated again (the admin): a director or board member may now be whom
+    the takedowns nobody could act on go to (as when one is named: takedowns_hand_over_stuck),
+    and the open takedowns that waited with this account while it was off (its maker,
+    with nobody else to answer for the school) are told to it now, one e-mail per picture,
+    where it teaches or directs at the picture's school (or is on the board). A picture
+    already told to them, or whose e-mail is still waiting in the outbox, gets none."""
+    takedowns_hand_over_stuck(school_id=None)
+    untold = list(
+        TakedownTask.objects.filter(
+            assigned_to_id=user_id, done_at__isnull=True, emailed_at__isnull=True
+        ).select_related("publication_check")
+    )
+    if not untold:
+        return
+    acting = acting_pairs(
+        [user_id], {task.publication_check.school_id for task in untold}, board_everywhere=True
+    )
+    waiting = Duty.objects.filter(
+        handler=TAKEDOWN_EMAIL, status=Duty.Status.PENDING, payload__user_id=user_id
+    ).values_list("payload__task_id", flat=True)
+    told = set(
+        TakedownTask.objects.filter(pk__in=list(waiting)).values_list(
+            "publication_check_id", flat=True
+        )
+    )
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S.%f")
+    duties_enqueue_many(
+        duties=[
+            (
+                f"takedown-email:{task.pk}:to:{user_id}:activated:{stamp}",
+                TAKEDOWN_EMAIL,
+                _takedown_email_payload(task),
+            )
+            for task in _one_per_picture(untold)
+            if (user_id, task.publication_check.school_id) in acting
+            and task.publication_check_id not in told
+        ]
+    )
+
+
 def _takedowns_stuck():
     from schools.models import StaffMembership
 

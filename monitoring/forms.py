@@ -194,6 +194,14 @@ class FollowUpForm(forms.Form):
     notes = forms.CharField(
         label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Asked of an assignee who does not answer for the school (not its director, not on
+    # the board): closing "no action needed" takes a reason, and the director is told
+    # (services.followup_update). Who answers for the school decides without one.
+    no_action_reason = forms.CharField(
+        label=_("reason for “no action needed” (required for that status; the director is told)"),
+        required=False,
+        max_length=500,
+    )
     # the case as this form was read (FollowUp.version_token): another director's save
     # meanwhile is not overwritten (services.followup_update)
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -209,6 +217,7 @@ class FollowUpForm(forms.Form):
         if not can_assign:  # the assignee updates their case but does not hand it on
             del self.fields["assigned_to"]
             return
+        del self.fields["no_action_reason"]
         self.fields["assigned_to"].queryset = staff
         self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.email
 

@@ -275,6 +275,10 @@ class FollowUp(models.Model):
         verbose_name=_("closed by"),
     )
     urgent_notified_at = models.DateTimeField(_("urgent notified at"), null=True, blank=True)
+    # Closed as "no action" by someone who does not answer for the school (a teacher who
+    # has the case) while nobody did: its director, or a board member, is told once one is
+    # named (services.followups_no_action_reach).
+    no_action_untold = models.BooleanField(_("no action not told yet"), default=False)
     # Hashed word shingles of the first post: near-duplicates join this case without
     # keeping post text on the case.
     shingles = models.JSONField(_("shingles"), default=list, blank=True)
@@ -300,6 +304,11 @@ class FollowUp(models.Model):
                 "id",
                 name="followup_open_oldest",
                 condition=Q(status__in=["new", "conversation_planned", "conversation_held"]),
+            ),
+            # the few cases whose "no action" waits for someone to be told, read on every
+            # membership save
+            models.Index(
+                fields=["id"], condition=Q(no_action_untold=True), name="followup_no_action_untold"
             ),
         ]
         constraints = [

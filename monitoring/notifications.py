@@ -506,3 +506,95 @@ def case_reassigned_notify(*, case_id: int, user_id: int) -> bool:
             user_id,
         )
     return True
+
+
+# --- A case closed without action by someone who does not answer for the school ---------
+
+
+CASE_NO_ACTION_EMAIL = "monitoring.notifications.case_no_action_notify"
+
+
+def _no_action_recipients(case: FollowUp) -> list[int]:
+    """The school's directors, or the board when it has none (schools.leaders), but not
+    whoever closed it."""
+    return [user_id for user_id in leader_ids(case.school_id) if user_id != case.closed_by_id]
+
+
+def case_no_action_queue(*, case: FollowUp) -> bool:
+    """Inside the closing transaction (services.followup_update): the case was closed as
+    "no action" by someone who does not answer for the school (its assignee, a teacher);
+    queue one e-mail to each of its directors (or board members, when it has none), so a
+    complaint about the school is seen by someone who answers for it.
+
+    With nobody to tell, the case waits (`no_action_untold`) and is told to whoever is
+    named next (services.followups_no_action_reach), once: a waiting case is claimed with
+    a conditional UPDATE. `case` carries its `closed_at`, `closed_by_id` and
+    `no_action_untold` as stored."""
+    recipients = _no_action_recipients(case)
+    if not recipients:
+        log.warning(
+            "monitoring case %s closed without action by user %s: school %s has no "
+            "director and the foundation no board member; nobody told yet",
+            case.pk,
+            case.closed_by_id,
+            case.school_id,
+        )
+        FollowUp.objects.filter(pk=case.pk).update(no_action_untold=True)
+        return False
+    if case.no_action_untold:
+        claimed = FollowUp.objects.filter(pk=case.pk, no_action_untold=True).update(
+            no_action_untold=False
+        )
+        if not claimed:
+            return False
+    notice = uuid.uuid4().hex
+    duties_for_users(
+        key=_no_action_key(case.pk, notice),
+        handler=CASE_NO_ACTION_EMAIL,
+        payload={"case_id": case.pk, "notice": notice, "closed": case.closed_at.isoformat()},
+        user_ids=recipients,
+    )
+    return True
+
+
+def _no_action_key(case_id: int, notice: str) -> str:
+    return f"case-no-action:{case_id}:{notice}"
+
+
+def case_no_action_notify(*, case_id: int, user_id: int, notice: str, closed: str) -> bool:
+    """E-mail a director of the case's school (or a board member, when it has none) that
+    its case was closed without action, by whom, with a link: the school and the case
+    number, no post text, no pupil names, not the reason (the notes may name people; the
+    case page shows them). Nothing when the case was reopened meanwhile (`closed`: the
+    closing it was written for). A director who left since is replaced by whoever
+    answers for the school now; with nobody at all, the case waits again
+    (followups_no_action_reach)."""
+    case = (
+        FollowUp.objects.select_related("school", "closed_by")
+        .filter(pk=case_id, status=FollowUp.Status.NO_ACTION)
+        .first()
+    )
+    if case is None or case.closed_at is None or case.closed_at.isoformat() != closed:
+        return False
+    everyone = _no_action_recipients(case)
+    if not everyone:
+        FollowUp.objects.filter(pk=case.pk).update(no_action_untold=True)
+        log.warning("monitoring case %s: its no-action notice reached nobody; waits", case.pk)
+        return False
+    if duty_readdressed(
+        key=_no_action_key(case.pk, notice),
+        handler=CASE_NO_ACTION_EMAIL,
+        payload={"case_id": case.pk, "notice": notice, "closed": closed},
+        user_id=user_id,
+        recipients=everyone,
+    ):
+        return False
+    with in_language_of(user_id):
+        _send(
+            _("A monitoring case of %(school)s was closed without action")
+            % {"school": case.school.name},
+            "monitoring/email/case_no_action.txt",
+            {"case": case, "url": _case_url(case)},
+            user_id,
+        )
+    return True

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from monitoring.services import (
     followups_hand_over,
+    followups_no_action_reach,
     followups_unassigned_reach,
     followups_urgent_reach,
 )
@@ -19,7 +20,8 @@ def hand_over_cases_of_membership(sender, instance, created=False, raw=False, **
     person (or the one it was taken from) no longer serves. Any change (a new board member
     too) may leave a school without a director, or give the board its first member: open
     cases nobody has there go to a board member. An urgent case nobody could be told of
-    (no director, no board member) is told to whoever answers for its school now."""
+    (no director, no board member) is told to whoever answers for its school now, and so
+    is a case a teacher closed without action meanwhile."""
     if raw:
         return
     if not created:
@@ -27,6 +29,7 @@ def hand_over_cases_of_membership(sender, instance, created=False, raw=False, **
             followups_hand_over(user_id=user_id)
     followups_unassigned_reach()
     followups_urgent_reach()
+    followups_no_action_reach()
 
 
 @receiver(post_save, sender=get_user_model())
@@ -39,9 +42,9 @@ def hand_over_cases_of_deactivated(sender, instance, raw=False, **kwargs):
         followups_hand_over(user_id=instance.pk)
         followups_unassigned_reach()
     elif instance.activated_again():
-        instance._loaded_active = True  # a second save of this instance is no news
         followups_unassigned_reach()
         followups_urgent_reach()
+        followups_no_action_reach()
 
 
 @receiver(pre_delete, sender=get_user_model())

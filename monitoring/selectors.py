@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import NamedTuple
 
-from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, Subquery
+from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from monitoring import access
@@ -344,7 +344,9 @@ def school_links(user, *, limit: int) -> list[tuple[str, str]]:
 def unanswered_cases() -> dict:
     """Open cases nobody has at schools without a director while the foundation has no
     board member: schools.leaders has nobody to give them to or tell, and DESIGN.md names
-    nobody else who acts on a case (the privacy officer only reads). ops.health shows them
+    nobody else who acts on a case (the privacy officer only reads); and cases a teacher
+    closed without action there, which no leader was told of (no_action_untold, the
+    same condition). ops.health shows them
     so the IT partner's monitoring can ask the foundation to name a director or board
     member. Cases and school codes only, no post text. Two queries at most."""
     from schools.models import StaffMembership
@@ -355,7 +357,10 @@ def unanswered_cases() -> dict:
         return {"cases": 0, "schools": []}
     directed = active.filter(school_id=OuterRef("school_id"), role=Role.DIRECTOR)
     rows = list(
-        FollowUp.objects.filter(status__in=FollowUp.OPEN_STATUSES, assigned_to__isnull=True)
+        FollowUp.objects.filter(
+            Q(status__in=FollowUp.OPEN_STATUSES, assigned_to__isnull=True)
+            | Q(no_action_untold=True, status=FollowUp.Status.NO_ACTION)
+        )
         .exclude(Exists(directed))
         .values("school__code")
         .annotate(n=Count("pk"))

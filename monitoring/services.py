@@ -934,13 +934,17 @@ def followup_update(
     now: datetime.datetime | None = None,
     edited: bool = False,
     seen: str = "",
+    no_action_reason: str = "",
 ) -> FollowUp:
     """Move a case along new → planned → held → closed (or no action), with its dates; or
     reopen a finished one. `user` is who does it: a closing records them, and the
     assignee is told when it was someone else (so is a reopening). `edited`: the portal
     reopens it because an edit of one of its posts brought new terms (the e-mail says so).
     `seen`: the case's version_token when its form was read; refused when it changed
-    since (another director saved it meanwhile)."""
+    since (another director saved it meanwhile). `no_action_reason`: why the case needs
+    no action; required when someone who does not answer for the school (its assignee, a
+    teacher) closes it so, and then its director is told (a complaint is seen by someone
+    who answers for it). It goes into the notes, which the director reads."""
     now = now or timezone.now()
     previous_id = _stored_assignee_id(case)
     if seen and seen != case.version_token():
@@ -959,12 +963,24 @@ def followup_update(
             _("A case cannot move from “%(old)s” to “%(new)s”.")
             % {"old": case.get_status_display(), "new": FollowUp.Status(status).label}
         )
+    unseen = _no_action_unseen(case, status, user)
+    if unseen and not no_action_reason.strip():
+        raise ValidationError(
+            {
+                "no_action_reason": _(
+                    "Give a short reason why the case needs no action: the director reads it."
+                )
+            },
+            code="reason",
+        )
     again = (case.status, status) == (
         FollowUp.Status.CONVERSATION_HELD,
         FollowUp.Status.CONVERSATION_PLANNED,
     )
     if again:  # a second conversation: its own date; the first goes into the notes
         notes, held_on = _second_conversation(case, notes, planned_for), None
+    if no_action_reason.strip() and status == FollowUp.Status.NO_ACTION != case.status:
+        notes = _with_line(notes, _no_action_line(user, no_action_reason, school_date(now)))
     if status == FollowUp.Status.CONVERSATION_PLANNED and not (planned_for or case.planned_for):
         raise ValidationError(_("Give the date of the planned conversation."))
     if status in (FollowUp.Status.CONVERSATION_HELD, FollowUp.Status.CLOSED) and not (
@@ -993,6 +1009,7 @@ def followup_update(
         case.closed_at, case.closed_by = now, user
     if reopening:  # an urgent case reopened is told the directors again (below)
         case.closed_at = case.closed_by = case.urgent_notified_at = None
+        case.no_action_untold = False  # open again: nothing to tell of a "no action"
     case.save()
     by_id = user.pk if user is not None else None
     if newly_assigned and not (finishing or assigned_to.pk == by_id):
@@ -1001,6 +1018,8 @@ def followup_update(
         notifications.case_reassignment_announce(case=case, previous_id=previous_id)
     if finishing:
         notifications.case_closed_announce(case=case, by_id=by_id)
+    if unseen:
+        notifications.case_no_action_queue(case=case)
     if reopening and not newly_assigned:
         notifications.case_reopened_announce(case=case, by_id=by_id, edited=edited)
     if case.is_open and case.assigned_to_id is None:
@@ -1020,6 +1039,34 @@ def _urgent_again(case: FollowUp, by_id: int | None, *, edited: bool) -> bool:
     return notifications.urgent_case_queue(case=case, again=True, excluding=by_id, edited=edited)
 
 
+def _no_action_unseen(case: FollowUp, status: str, user) -> bool:
+    """Whether this move closes the case as "no action" by someone who does not answer for
+    the school (schools.access.acts_for_school: not its director, not on the board), so
+    that a complaint about the school would go unseen by its leaders."""
+    from schools.access import acts_for_school
+
+    return (
+        status == FollowUp.Status.NO_ACTION != case.status
+        and user is not None
+        and not acts_for_school(user, case.school_id)
+    )
+
+
+def _no_action_line(user, reason: str, today: datetime.date) -> str:
+    """The reason for "no action" as a line of the notes, in the foundation's language
+    (as _earlier_conversation_line), saying who gave it and when."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("No action needed, according to %(name)s (%(day)s): %(reason)s") % {
+            "name": user.get_full_name() if user is not None else "?",
+            "day": date_format(today, "j F Y"),
+            "reason": " ".join(reason.split()),
+        }
+
+
+def _with_line(notes: str, line: str) -> str:
+    return f"{notes.rstrip()}\n{line}" if notes.strip() else line
+
+
 def _second_conversation(case: FollowUp, notes: str, planned_for) -> str:
     """The notes of a case that plans another conversation after one was held, with a line
     that keeps the earlier one (a case has one planned and one held date). The new date is
@@ -1030,8 +1077,7 @@ def _second_conversation(case: FollowUp, notes: str, planned_for) -> str:
         raise ValidationError(
             _("The new conversation cannot be planned before the earlier one was held.")
         )
-    line = _earlier_conversation_line(case)
-    return f"{notes.rstrip()}\n{line}" if notes.strip() else line
+    return _with_line(notes, _earlier_conversation_line(case))
 
 
 def _earlier_conversation_line(case: FollowUp) -> str:
@@ -1158,6 +1204,18 @@ def followups_urgent_reach() -> list[int]:
         urgent_notified_at__isnull=True,
     ).only("pk", "school_id", "assigned_to")
     return [case.pk for case in waiting if urgent_case_queue(case=case)]
+
+
+def followups_no_action_reach() -> list[int]:
+    """Cases closed as "no action" by someone who does not answer for the school while
+    nobody did (no director, no board member; or the only one left before the e-mail
+    went): the school's leaders now are told, once (case_no_action_queue claims the case).
+    Called when a membership changes or an account is activated again, as
+    followups_urgent_reach is. The ids told."""
+    waiting = FollowUp.objects.filter(no_action_untold=True, status=FollowUp.Status.NO_ACTION).only(
+        "pk", "school_id", "closed_at", "closed_by_id", "no_action_untold"
+    )
+    return [case.pk for case in waiting if notifications.case_no_action_queue(case=case)]
 
 
 def school_date(now: datetime.datetime) -> datetime.date:

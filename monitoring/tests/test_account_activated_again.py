@@ -98,3 +98,33 @@ def test_a_director_deactivated_before_the_notice_went_is_told_once_activated_ag
     run_due_duties()
     assert [m.to for m in urgent_to(director)] == [[director.email]]
     assert FollowUp.objects.get().urgent_notified_at is not None
+
+
+def test_every_receiver_of_the_save_sees_the_account_activated_again(
+    school_a, director_a, teacher_a, parent_a, pupil_a
+):
+    """Consent's receiver (a takedown nobody could act on) and monitoring's (an urgent
+    notice nobody got) both act on one activation, whatever their order: the account takes
+    its saved state as loaded only after the save, not in one receiver."""
+    from consent.models import TakedownTask
+    from consent.services import publication_check_create
+    from consent.tests.helpers import decide, purpose
+
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    publication_check_create(
+        user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+    )
+    for user in (director_a, teacher_a):
+        user.is_active = False
+        user.save()
+    decide(pupil_a, parent_a, "sociale-media", "photo", False)
+    ingest(school_a, URGENT, "1")
+    run_due_duties()
+    assert mail.outbox == []
+    director = type(director_a).objects.get(pk=director_a.pk)
+    director.is_active = True
+    director.save()
+    assert not director.activated_again()  # a second save is no news
+    run_due_duties()
+    assert TakedownTask.objects.get().assigned_to == director
+    assert len(urgent_to(director)) == 1 and len(sent_to(director)) == 2
