@@ -644,3 +644,9 @@ CELERY_BEAT_SCHEDULE["accounts-recount-schools"] = {
     "schedule": float(BOARD_COUNTS_TASK_SECONDS),
     "options": {"expires": BOARD_COUNTS_TASK_SECONDS},
 }
+# Expired sessions are deleted nightly (Django's clearsessions): their rows name who was
+# logged in, and nothing reads them once they have expired.
+CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
+    "task": "accounts.clear_expired_sessions",
+    "schedule": crontab(hour=2, minute=38),
+}

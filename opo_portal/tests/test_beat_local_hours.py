@@ -48,6 +48,7 @@ def test_the_digest_goes_at_seven_in_amsterdam(last, first_of_month):
 
 
 NIGHTLY = [
+    "accounts-clear-expired-sessions",  # 02:38
     "schools-erase-left-pupils",  # 02:41
     "schools-access-history-retention",  # 02:44
     "monitoring-retrain-learned-layer",  # 02:47
