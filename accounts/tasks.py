@@ -1,4 +1,7 @@
+from importlib import import_module
+
 from celery import shared_task
+from django.conf import settings
 
 from accounts.board import recount_due
 
@@ -8,3 +11,10 @@ def recount_schools() -> int:
     """Count the board's home page numbers of changed schools and this run's share of
     the oldest (accounts.board); nothing for a foundation counted live."""
     return recount_due()
+
+
+@shared_task(name="accounts.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Delete the sessions that have expired (Django's `clearsessions`): nothing reads
+    them again, and each row says who was logged in, and when."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -10,6 +10,7 @@ from consent.models import ConsentEvent
 from consent.services import (
     check_notes_erase_before,
     check_notes_erase_for_pupil,
+    reminders_sent_delete_before,
     takedowns_for_activated,
     takedowns_for_erased_pupil,
     takedowns_for_gezag_change,
@@ -121,3 +122,8 @@ def take_down_what_is_published_of_erased_pupil(sender, pupil_id, **kwargs):
 @receiver(retention_term_passed)
 def erase_check_notes_past_the_term(sender, kept_from, today, **kwargs):
     check_notes_erase_before(day=kept_from, today=today)
+
+
+@receiver(retention_term_passed)
+def delete_reminders_past_the_term(sender, kept_from, **kwargs):
+    reminders_sent_delete_before(day=kept_from)

@@ -421,6 +421,14 @@ def _check_notes_erase(checks, *, today: datetime.date) -> int:
     return checks.exclude(note="").update(note="", note_erased_on=today)
 
 
+def reminders_sent_delete_before(*, day: datetime.date) -> int:
+    """Delete the records of reminders sent before `day`, the first day whose records
+    retention keeps. Only the last 7 days (one reminder a week, the attention list) and 8
+    weeks (the coverage chart) are ever read; the week a row claimed is long past."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return ReminderSent.objects.filter(sent_at__lt=start).delete()[0]
+
+
 def check_results(*, info: PurposeInfo, media_type: str, pupils: Sequence[Pupil]) -> list[dict]:
     """Per pupil: the state a teacher may see and whether it allows publishing. 2 queries."""
     table = consent_table(pupils, [info], [media_type])

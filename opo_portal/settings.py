@@ -538,6 +538,16 @@ CELERY_BEAT_SCHEDULE["schools-erase-left-pupils"] = {
     "task": "schools.erase_left_pupils",
     "schedule": crontab(hour=2, minute=41),
 }
+# The access history (schools.MembershipChange: staff roles and groups taught, given and
+# ended) is kept the rest of the school year of a change plus this many full school years,
+# as pupils who left are; a role's start goes with its end, a role still held keeps it.
+ACCESS_HISTORY_RETENTION_SCHOOL_YEARS = env_int(
+    "ACCESS_HISTORY_RETENTION_SCHOOL_YEARS", 2, minimum=1
+)
+CELERY_BEAT_SCHEDULE["schools-access-history-retention"] = {
+    "task": "schools.apply_access_history_retention",
+    "schedule": crontab(hour=2, minute=44),
+}
 
 # LOG_FORMAT=json writes one JSON object per line (ops.logs.JsonFormatter).
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
@@ -642,4 +652,10 @@ CELERY_BEAT_SCHEDULE["accounts-recount-schools"] = {
     "task": "accounts.recount_schools",
     "schedule": float(BOARD_COUNTS_TASK_SECONDS),
     "options": {"expires": BOARD_COUNTS_TASK_SECONDS},
+}
+# Expired sessions are deleted nightly (Django's clearsessions): their rows name who was
+# logged in, and nothing reads them once they have expired.
+CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
+    "task": "accounts.clear_expired_sessions",
+    "schedule": crontab(hour=2, minute=38),
 }

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
+from schools import accesslog
 from schools.importer import COLUMNS, pupils_import, school_year_for
-from schools.models import Group, School, StaffMembership
+from schools.models import Group, School, StaffMembership, Via
 
 Role = StaffMembership.Role
 
@@ -190,10 +191,18 @@ def _account(login: DemoLogin) -> User:
 
 
 def _membership(user: User, role: str, school: School | None = None) -> StaffMembership:
-    membership, _created = StaffMembership.objects.get_or_create(
-        user=user, role=role, school=school
-    )
+    """The demo role, created (and recorded for the privacy officer: schools.accesslog)
+    or left as it is."""
+    membership, created = StaffMembership.objects.get_or_create(user=user, role=role, school=school)
+    if created:
+        accesslog.membership_added(membership, by=None, via=Via.DEMO)
     return membership
+
+
+def _teach(membership: StaffMembership, group: Group) -> None:
+    if not membership.groups.filter(pk=group.pk).exists():
+        membership.groups.add(group)
+        accesslog.teaching_changes_record(added=[(membership, group)], by=None, via=Via.DEMO)
 
 
 def _school(code: str, name: str, aliases: list[str]) -> School:
@@ -230,7 +239,7 @@ def demo_load(*, today: datetime.date | None = None) -> list[DemoLogin]:
         group = Group.objects.get(
             school=vlindertuin, school_year=school_year, name=TEACHER_GROUP[1]
         )
-        _membership(teacher, Role.TEACHER, vlindertuin).groups.add(group)
+        _teach(_membership(teacher, Role.TEACHER, vlindertuin), group)
         _membership(director, Role.DIRECTOR, vlindertuin)
         _membership(board, Role.BOARD)
         _membership(privacy, Role.PRIVACY_OFFICER)

@@ -311,6 +311,7 @@ class Via(models.TextChoices):
     IMPORT = "import", _("by the pupil import")
     RETENTION = "retention", _("by the retention task (pupil erased)")
     ACCOUNT_DELETED = "account_deleted", _("with the account, deleted in the admin")
+    DEMO = "demo", _("by the demo data")
 
 
 class MembershipChange(models.Model):

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
-from django.utils import translation
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from schools.models import (
     ERASED_PREFIX,
     Group,
     Guardianship,
+    MembershipChange,
     Pupil,
     School,
     StaffMembership,
@@ -52,13 +53,14 @@ def erase_after(left_on: datetime.date, *, school_years: int | None = None) -> d
     return datetime.date(end.year + years, 8, 1)
 
 
-def retention_kept_from(*, today: datetime.date) -> datetime.date:
+def retention_kept_from(*, today: datetime.date, school_years: int | None = None) -> datetime.date:
     """The first day whose records retention keeps: a pupil who left before it is erased
     (erase_after(left_on) <= today), and so is anything recorded before it."""
+    years = settings.PUPIL_RETENTION_SCHOOL_YEARS if school_years is None else school_years
     # The school year of leaving ended at least `years` school years before the current
     # one started.
     current_start = school_year_end(today).year - 1
-    return datetime.date(current_start - settings.PUPIL_RETENTION_SCHOOL_YEARS, 8, 1)
+    return datetime.date(current_start - years, 8, 1)
 
 
 def pupils_due_for_erasure(*, today: datetime.date):
@@ -106,6 +108,86 @@ def pupils_erase_left(*, today: datetime.date) -> int:
     )
     logger.info("retention: erased %d pupils who left", count)
     return count
+
+
+# --- Retention of the access history -------------------------------------------------------
+
+RETENTION_BATCH_SIZE = 1000  # rows per DELETE: short transactions, no long lock on the table
+
+
+def access_history_kept_from(*, today: datetime.date) -> datetime.date:
+    """The first day whose access history is kept: the rest of a change's school year, then
+    ACCESS_HISTORY_RETENTION_SCHOOL_YEARS (2) full school years, as for pupils who left."""
+    return retention_kept_from(
+        today=today, school_years=settings.ACCESS_HISTORY_RETENTION_SCHOOL_YEARS
+    )
+
+
+def _access_history_past_term(cutoff: datetime.datetime):
+    """The staff roles and groups taught, begun or ended before `cutoff`, whose record is
+    past the term: every end, and every start whose end is before `cutoff` too (a role's
+    start goes with its end, so a kept end reads from when to when). The start of a role
+    or a group still held stays; so does one ended later (the next end of that membership,
+    or of that membership's group: the admin moving a membership to another person ends
+    one role and begins another on the same row). A start without a recorded end whose
+    role or group is gone (deleted from a shell: README "Not recorded") goes."""
+    ended, group_ended = MembershipChange.Change.ENDED, MembershipChange.Change.GROUP_ENDED
+    later = MembershipChange.objects.filter(
+        membership_id=OuterRef("membership_id"), id__gt=OuterRef("id")
+    ).order_by("id")
+    role_end = later.filter(change=ended).values("at")[:1]
+    group_end = later.filter(change=group_ended, group_id=OuterRef("group_id")).values("at")[:1]
+    role_held = StaffMembership.objects.filter(pk=OuterRef("membership_id"))
+    group_held = StaffMembership.groups.through.objects.filter(
+        staffmembership_id=OuterRef("membership_id"), group_id=OuterRef("group_id")
+    )
+    # said positively: a start with no end yet compares NULL, which a NOT would keep too
+    past_term = (
+        Q(change__in=(ended, group_ended))
+        | Q(
+            Q(role_end_at__lt=cutoff) | Q(role_end_at__isnull=True, role_held=False),
+            change=MembershipChange.Change.ADDED,
+        )
+        | Q(
+            Q(group_end_at__lt=cutoff) | Q(group_end_at__isnull=True, group_held=False),
+            change=MembershipChange.Change.GROUP_ADDED,
+        )
+    )
+    return (
+        MembershipChange.objects.filter(at__lt=cutoff)
+        .annotate(
+            role_end_at=Subquery(role_end),
+            group_end_at=Subquery(group_end),
+            role_held=Exists(role_held),
+            group_held=Exists(group_held),
+        )
+        .filter(past_term)
+    )
+
+
+def access_history_apply_retention(*, today: datetime.date) -> int:
+    """Delete the access history past its term (access_history_kept_from), in batches of
+    RETENTION_BATCH_SIZE rows, each its own transaction. The parents' links and gezag
+    (GezagChange) stay: they are the pupil's consent file, the proof that whoever decided
+    held gezag, kept with the consent events. Safe to run twice. Returns the rows deleted."""
+    kept_from = access_history_kept_from(today=today)
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(kept_from, datetime.time()), timezone.get_default_timezone()
+    )
+    deleted = 0
+    while True:
+        ids = list(
+            _access_history_past_term(cutoff)
+            .order_by("id")
+            .values_list("id", flat=True)[:RETENTION_BATCH_SIZE]
+        )
+        if ids:
+            with transaction.atomic():
+                deleted += MembershipChange.objects.filter(id__in=ids).delete()[0]
+        if len(ids) < RETENTION_BATCH_SIZE:
+            break
+    logger.info("retention: deleted %d access history rows from before %s", deleted, kept_from)
+    return deleted
 
 
 def _erase_admin_history(pupil: Pupil) -> None:

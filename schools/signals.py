@@ -22,6 +22,7 @@ pupil_erased = Signal()
 
 # Sent by the retention task after erasing (schools.services.pupils_erase_left), with
 # `kept_from`: the first day whose records are kept (anything recorded before it is past the
-# term) and `today`. consent.receivers empties the notes of checks made before it;
+# term) and `today`. consent.receivers empties the notes of checks made before it and
+# deletes the records of reminders sent before it;
 # outbox.receivers applies the outbox's own terms (outbox.services.duties_apply_retention).
 retention_term_passed = Signal()

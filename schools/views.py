@@ -32,6 +32,7 @@ from schools.search import school_search
 from schools.services import (
     TeacherAddRefused,
     TeacherAddUnconfirmed,
+    access_history_kept_from,
     school_contact_set,
     teacher_add,
     teacher_remove,
@@ -291,5 +292,6 @@ def access_changes(request):
         "page": page,
         "since": recorded_since(),
         "groups_since": recorded_since(RECORDING_GROUPS_MIGRATION),
+        "kept_from": access_history_kept_from(today=timezone.localdate()),
     }
     return render(request, "schools/access_changes.html", context)

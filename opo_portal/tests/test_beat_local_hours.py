@@ -47,7 +47,12 @@ def test_the_digest_goes_at_seven_in_amsterdam(last, first_of_month):
     assert due("monitoring-digest", last=last, now=local(*first_of_month, 7, 0, 30))
 
 
-NIGHTLY = ["schools-erase-left-pupils", "monitoring-retrain-learned-layer"]  # 02:41, 02:47
+NIGHTLY = [
+    "accounts-clear-expired-sessions",  # 02:38
+    "schools-erase-left-pupils",  # 02:41
+    "schools-access-history-retention",  # 02:44
+    "monitoring-retrain-learned-layer",  # 02:47
+]
 
 
 @pytest.mark.parametrize("name", NIGHTLY)

@@ -13,8 +13,15 @@ from django.utils import timezone, translation
 from accounts.models import User
 from conftest import give_totp
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH
-from schools.demo import DEMO_PASSWORD, LOGINS, demo_load
-from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+from schools.demo import DEMO_PASSWORD, LOGINS, TEACHER_GROUP, demo_load
+from schools.models import (
+    Group,
+    Guardianship,
+    MembershipChange,
+    Pupil,
+    School,
+    StaffMembership,
+)
 
 loader_calls = []
 
@@ -59,6 +66,24 @@ def test_it_creates_nothing_new_when_run_twice(demo):
     before = counts()
     load_demo()
     assert counts() == before
+
+
+def test_it_records_the_staff_roles_it_gives_in_the_access_history(demo):
+    """The demo's roles were written past schools.accesslog: its privacy officer's "Rollen
+    van medewerkers" showed no role at all. Now each is recorded "by the demo data", once
+    (a second load gives no role again)."""
+    load_demo()
+    rows = MembershipChange.objects.order_by("id").values_list(
+        "change", "person_email", "role", "school_name", "group_name", "via", "by"
+    )
+    vlindertuin, group = "OBS De Vlindertuin", TEACHER_GROUP[1]
+    assert list(rows) == [
+        ("added", "leerkracht@demo.opo.example", "teacher", vlindertuin, "", "demo", None),
+        ("group_added", "leerkracht@demo.opo.example", "teacher", vlindertuin, group, "demo", None),
+        ("added", "directeur@demo.opo.example", "director", vlindertuin, "", "demo", None),
+        ("added", "bestuur@demo.opo.example", "board", "", "", "demo", None),
+        ("added", "privacy@demo.opo.example", "privacy_officer", "", "", "demo", None),
+    ]
 
 
 def test_it_gives_an_existing_demo_school_its_contact_address(demo):
