@@ -23,6 +23,7 @@ from schools.access import (
     school_from_row,
     school_ids_for_staff,
     sees_all_schools,
+    takedown_school_ids,
 )
 from schools.models import Group, Guardianship, Pupil, StaffMembership
 
@@ -41,13 +42,41 @@ def get_check_for_user(user, pk) -> PublicationCheck:
     return get_object_or_404(checks, pk=pk)
 
 
+def own_takedowns(user):
+    """The tasks given to the user at schools where they still take down what is
+    published: where they teach or direct, or any while on the board. A task that waits
+    with a maker who left the school (nobody else could take it: no director, no board
+    member) is not theirs to read or mark: its pupils are out of their reach. No query
+    (the memberships are read with the user)."""
+    tasks = TakedownTask.objects.filter(assigned_to=user)
+    schools = takedown_school_ids(user)
+    if schools is not None:
+        tasks = tasks.filter(publication_check__school_id__in=schools)
+    return tasks
+
+
+def assignee_acts() -> Exists:
+    """For a TakedownTask query: whether its assignee takes down at the picture's school
+    now, a teacher or director there or board staff (as own_takedowns, for any task)."""
+    memberships = StaffMembership.objects.filter(user_id=OuterRef("assigned_to_id"))
+    acting = Q(
+        school_id=OuterRef("publication_check__school_id"),
+        role__in=StaffMembership.SCHOOL_ROLES,
+    ) | Q(role=StaffMembership.Role.BOARD)
+    return Exists(memberships.filter(acting))
+
+
 def takedowns_in_reach(user):
-    """The user's own tasks, and every task of a school the user directs: a director can
-    see a picture taken down when the teacher it was given to is away. Directors by
-    membership only: the board's and the privacy officer's reach of every school does not
-    make every school's tasks theirs."""
+    """The user's own tasks (own_takedowns), and every task of a school the user directs:
+    a director can see a picture taken down when the teacher it was given to is away.
+    Directors by membership only: the board's and the privacy officer's reach of every
+    school does not make every school's tasks theirs."""
+    own = Q(assigned_to=user)
+    schools = takedown_school_ids(user)
+    if schools is not None:
+        own &= Q(publication_check__school_id__in=schools)
     return TakedownTask.objects.filter(
-        Q(assigned_to=user) | Q(publication_check__school_id__in=own_directed_school_ids(user))
+        own | Q(publication_check__school_id__in=own_directed_school_ids(user))
     )
 
 

@@ -16,6 +16,7 @@ from consent.services import (
     takedowns_for_gezag_change,
     takedowns_hand_over,
     takedowns_hand_over_stuck,
+    takedowns_tell_waiting,
 )
 from schools.models import Guardianship, StaffMembership
 from schools.signals import gezag_changed, pupil_erased, retention_term_passed
@@ -77,6 +78,16 @@ def hand_over_takedowns_of_membership(sender, instance, created=False, raw=False
         return
     for user_id in instance.people_concerned():
         takedowns_hand_over(user_id=user_id)
+
+
+@receiver(post_save, sender=StaffMembership)
+def tell_takedowns_that_waited(sender, instance, raw=False, **kwargs):
+    """Someone teaching or directing at a school again (or named to the board): the
+    takedowns of their own pictures that waited untold with them (they had left, and the
+    school had nobody else to take them) are told to them now."""
+    if raw or instance.role not in (*StaffMembership.SCHOOL_ROLES, StaffMembership.Role.BOARD):
+        return
+    takedowns_tell_waiting(user_id=instance.user_id)
 
 
 @receiver(post_save, sender=StaffMembership)

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
-from consent.access import allowed_again
+from consent.access import allowed_again, assignee_acts
 from consent.models import (
     Appearance,
     CheckedPupil,
@@ -51,7 +51,7 @@ from outbox.services import (
     emailed_users,
 )
 from schools.access import fetch_rows, is_staff_member, pupils_for_staff
-from schools.leaders import ACTING_ROLES, acting_pairs, leader_ids
+from schools.leaders import acting_pairs, leader_ids
 from schools.models import ERASED_PREFIX, Guardianship, Pupil, School
 
 
@@ -509,10 +509,17 @@ def takedowns_create(
             caused_by=event,
             reason=reason,
         )
-    assignees = _takedown_assignees({task.publication_check for task in wanted.values()})
+    found = _takedowns_made(wanted)
+    assignees = _takedown_assignees(
+        {task.publication_check for task in wanted.values()}, keep=found.assignees()
+    )
+    waiting = {check_id for check_id, assignee in assignees.items() if assignee is None}
     for task in wanted.values():
-        task.assigned_to_id = assignees[task.publication_check.pk]
-    return _takedown_tasks_create(wanted, _takedowns_made(wanted))
+        check = task.publication_check
+        # nobody can take it down: it waits with its maker, told to nobody, until someone
+        # is named (takedowns_hand_over_stuck, takedowns_tell_waiting)
+        task.assigned_to_id = assignees[check.pk] or check.checked_by_id
+    return _takedown_tasks_create(wanted, found, waiting=waiting)
 
 
 def lock_checks(ids: Collection[int]) -> None:
@@ -528,29 +535,47 @@ def lock_checks(ids: Collection[int]) -> None:
 
 
 def _takedown_assignees(
-    checks: Collection[PublicationCheck], *, gone: int | None = None
-) -> dict[int, int]:
-    """Check id -> who takes it down: the teacher who made it while they still teach or
-    direct at its school (board staff: while on the board), else the school's leaders'
-    first (its directors, or the board; with neither, still its maker). `gone`: an account
-    being deleted, which counts as neither. One query for the makers, one per school
-    whose maker left."""
+    checks: Collection[PublicationCheck],
+    *,
+    gone: int | None = None,
+    keep: Mapping[int, Collection[int]] | None = None,
+) -> dict[int, int | None]:
+    """Check id -> who takes it down, or None when nobody can: whoever already has an
+    open takedown of the publication (`keep`: check id -> their ids) while they can act
+    on it, so one picture has one person (the maker among them first); else the teacher
+    who made it while they still teach or direct at its school (board staff: while on
+    the board); else the school's leaders' first (its directors, or the board). With
+    neither, None: not the maker who left or was switched off, who would be told of a
+    school they no longer work at. `gone`: an account being deleted, which counts as
+    none of these. One query for the makers (and `keep`), one per school whose maker
+    left."""
     if not checks:
         return {}
+    keep = keep or {}
+    people = {check.checked_by_id for check in checks}
+    people.update(user_id for ids in keep.values() for user_id in ids)
     acting = acting_pairs(
-        {check.checked_by_id for check in checks} - {gone},
+        people - {gone},
         {check.school_id for check in checks},
         board_everywhere=True,
     )
     leaders: dict[int, list[int]] = {}
-    assignees = {}
+    assignees: dict[int, int | None] = {}
     for check in checks:
+        having = sorted(
+            (user_id != check.checked_by_id, user_id)
+            for user_id in keep.get(check.pk, ())
+            if (user_id, check.school_id) in acting
+        )
+        if having:
+            assignees[check.pk] = having[0][1]
+            continue
         if (check.checked_by_id, check.school_id) in acting:
             assignees[check.pk] = check.checked_by_id
             continue
         if check.school_id not in leaders:
             leaders[check.school_id] = leader_ids(check.school_id, excluding=gone)
-        assignees[check.pk] = next(iter(leaders[check.school_id]), check.checked_by_id)
+        assignees[check.pk] = next(iter(leaders[check.school_id]), None)
     return assignees
 
 
@@ -583,10 +608,16 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
         gone=user_id if leaving else None,
     )
     moved = []
+    waiting = set()  # moved to nobody who can act: told to nobody
     now = timezone.now()
     for task in tasks:
         assignee = assignees.get(task.publication_check_id, user_id)
-        if assignee != user_id:
+        if assignee is None and leaving:
+            # an account deleted takes its tasks with it: the task waits with its maker,
+            # who cannot be deleted (the check protects them), until someone is named
+            assignee = task.publication_check.checked_by_id
+            waiting.add(task.pk)
+        if assignee is not None and assignee != user_id:
             task.handed_over_from_name = task.assigned_to.get_full_name()
             task.handed_over_at = now
             task.assigned_to_id = assignee
@@ -605,7 +636,9 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
                 TAKEDOWN_EMAIL,
                 _takedown_email_payload(task),
             )
-            for task in _one_per_picture(task for task in moved if task.is_open)
+            for task in _one_per_picture(
+                task for task in moved if task.is_open and task.pk not in waiting
+            )
         ]
     )
     return moved
@@ -648,6 +681,15 @@ def takedowns_for_activated(*, user_id: int) -> None:
     where it teaches or directs at the picture's school (or is on the board). A picture
     already told to them, or whose e-mail is still waiting in the outbox, gets none."""
     takedowns_hand_over_stuck(school_id=None)
+    takedowns_tell_waiting(user_id=user_id)
+
+
+def takedowns_tell_waiting(*, user_id: int) -> None:
+    """The open takedowns that waited with this person untold (switched off, or a maker
+    who left a school where nobody else could take them) where they take down now (they
+    teach or direct at the picture's school again, or are on the board): one e-mail per
+    picture. A picture told to them before, or whose e-mail is still waiting in the
+    outbox, gets none. One query when there is none."""
     untold = list(
         TakedownTask.objects.filter(
             assigned_to_id=user_id, done_at__isnull=True, emailed_at__isnull=True
@@ -682,14 +724,8 @@ def takedowns_for_activated(*, user_id: int) -> None:
 
 
 def _takedowns_stuck():
-    from schools.models import StaffMembership
-
-    memberships = StaffMembership.objects.filter(user_id=OuterRef("assigned_to_id"))
-    acts = memberships.filter(
-        school_id=OuterRef("publication_check__school_id"), role__in=ACTING_ROLES
-    ) | memberships.filter(role=StaffMembership.Role.BOARD)
     return TakedownTask.objects.filter(done_at__isnull=True).exclude(
-        Q(assigned_to__is_active=True) & Exists(acts)
+        Q(assigned_to__is_active=True) & assignee_acts()
     )
 
 
@@ -701,6 +737,15 @@ class _Made:
     told: set[tuple[int, int]]  # (check, assignee) with an open task they were e-mailed
     # (check, pupil) -> (its open task nobody e-mailed, its assignee)
     untold: dict[tuple[int, int], tuple[int, int]]
+
+    def assignees(self) -> dict[int, set[int]]:
+        """Check id -> whom its open tasks are given to."""
+        having: dict[int, set[int]] = {}
+        for check_id, assignee_id in self.told:
+            having.setdefault(check_id, set()).add(assignee_id)
+        for (check_id, _pupil), (_pk, assignee_id) in self.untold.items():
+            having.setdefault(check_id, set()).add(assignee_id)
+        return having
 
 
 def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> _Made:
@@ -753,7 +798,7 @@ def _still_to_be_told(found: _Made) -> None:
 
 
 def _takedown_tasks_create(
-    wanted: Mapping[tuple[int, int], TakedownTask], found: _Made
+    wanted: Mapping[tuple[int, int], TakedownTask], found: _Made, *, waiting: Collection[int] = ()
 ) -> list[TakedownTask]:
     """The wanted tasks not made before, in one INSERT, and their e-mails as outbox
     duties in another. A task made meanwhile by a change of meaning (which takes no pupil
@@ -763,7 +808,8 @@ def _takedown_tasks_create(
     check whose assignee was e-mailed about an open task on it (`found.told`) gets none:
     the picture is taken down once, whatever number of pupils it lost. A task still open
     that nobody was e-mailed about (its "no" was taken back before the e-mail went out,
-    which then sent nothing) gets an e-mail again now that it is wanted again."""
+    which then sent nothing) gets an e-mail again now that it is wanted again. A check in
+    `waiting` (nobody can take it down) gets none: it waits untold for whoever is named."""
     tasks = [task for key, task in wanted.items() if key not in found.made]
     if tasks:
         try:
@@ -775,15 +821,17 @@ def _takedown_tasks_create(
         (f"takedown-email:{task.pk}", TAKEDOWN_EMAIL, _takedown_email_payload(task))
         for task in _one_per_picture(tasks)
         if (task.publication_check_id, task.assigned_to_id) not in found.told
+        and task.publication_check_id not in waiting
     ]
-    duties_enqueue_many(duties=new_duties + _untold_duties(wanted, found))
+    again = [duty for duty in _untold_duties(wanted, found) if duty[3] not in waiting]
+    duties_enqueue_many(duties=new_duties + [duty[:3] for duty in again])
     return tasks
 
 
 def _untold_duties(wanted: Mapping[tuple[int, int], TakedownTask], found: _Made) -> list:
     """An e-mail duty per picture with an open task wanted again that nobody was e-mailed
     about, keyed by what wants it again (the "no", or the moment): not the first one's
-    key, which is done."""
+    key, which is done. Each as (key, handler, payload, check id)."""
     first: dict[tuple[int, int], int] = {}  # (check, assignee) -> the first such task
     for (check_id, pupil_id), (pk, assignee_id) in sorted(found.untold.items()):
         if (check_id, pupil_id) in wanted and (check_id, assignee_id) not in found.told:
@@ -794,8 +842,9 @@ def _untold_duties(wanted: Mapping[tuple[int, int], TakedownTask], found: _Made)
             f"takedown-email:{pk}:again:{cause}",
             TAKEDOWN_EMAIL,
             {"task_id": pk, "user_id": assignee_id},
+            check_id,
         )
-        for (_check, assignee_id), pk in first.items()
+        for (check_id, assignee_id), pk in first.items()
     ]
 
 
@@ -969,13 +1018,17 @@ def takedowns_for_erased_pupil(*, pupil_id: int) -> list[TakedownTask]:
     )
 
 
-# The publications (checks) with an open task of the user: TakedownTask.objects.filter(
-# assigned_to=user, done_at__isnull=True).values("publication_check").distinct().count(),
-# written out: it runs on every teacher's and director's page, and building it through
-# the ORM cost more CPU than running it (tests compare the two).
+# The publications (checks) with an open task of the user where they take down (a school
+# they teach or direct at, any on the board): consent.access.own_takedowns(user).filter(
+# done_at__isnull=True).values("publication_check").distinct().count(), written out: it
+# runs on every teacher's and director's page, and building it through the ORM cost more
+# CPU than running it (tests compare the two).
 OPEN_TAKEDOWNS_SQL = (
-    "SELECT COUNT(DISTINCT publication_check_id) FROM consent_takedowntask"
-    " WHERE assigned_to_id = %s AND done_at IS NULL"
+    "SELECT COUNT(DISTINCT t.publication_check_id) FROM consent_takedowntask t"
+    " JOIN consent_publicationcheck c ON c.id = t.publication_check_id"
+    " WHERE t.assigned_to_id = %s AND t.done_at IS NULL AND EXISTS ("
+    "SELECT 1 FROM schools_staffmembership m WHERE m.user_id = t.assigned_to_id"
+    " AND (m.role = 'board' OR (m.role IN ('teacher', 'director') AND m.school_id = c.school_id)))"
 )
 
 

@@ -175,6 +175,21 @@ def acting_school_ids(user) -> list[int] | None:
     return own_directed_school_ids(user)
 
 
+def takedown_school_ids(user) -> list[int] | None:
+    """The schools where the user takes down what is published (schools.leaders'
+    acting_pairs for one user, from the memberships read anyway): board staff every school
+    (None), others the schools where they teach or direct, not one they left."""
+    if has_role(user, Role.BOARD):
+        return None
+    return sorted(
+        {
+            m.school_id
+            for m in _memberships(user)
+            if m.role in StaffMembership.SCHOOL_ROLES and m.school_id is not None
+        }
+    )
+
+
 def own_directed_school_ids(user) -> list[int]:
     """The schools the user directs by membership: never every school, whatever other role
     (board, privacy officer) the user also holds."""

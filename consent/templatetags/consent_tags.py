@@ -11,8 +11,8 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consent.access import by_picture, consent_back, with_consent_answers
-from consent.models import ConsentEvent, MediaType, TakedownTask
+from consent.access import by_picture, consent_back, own_takedowns, with_consent_answers
+from consent.models import ConsentEvent, MediaType
 from consent.rules import State, holds_gezag, still_counts
 
 register = template.Library()
@@ -24,9 +24,9 @@ def open_takedowns(user):
     its school (a director of two schools, a teacher at two: the count is of all of them).
     The first task of each says whether consent came back for every pupil in it
     (`not_needed`, as on the takedowns page), read in the same query."""
-    tasks = with_consent_answers(
-        TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True)
-    ).select_related("publication_check__purpose", "publication_check__school")
+    tasks = with_consent_answers(own_takedowns(user).filter(done_at__isnull=True)).select_related(
+        "publication_check__purpose", "publication_check__school"
+    )
     pictures = by_picture(tasks)
     for picture in pictures:
         picture[0].not_needed = all(consent_back(task) for task in picture)

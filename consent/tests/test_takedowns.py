@@ -117,13 +117,14 @@ def test_it_counts_open_tasks_as_the_orm_query_would(
     """The menu's count is written out in SQL (consent.services.OPEN_TAKEDOWNS_SQL), read
     with the other page scalars as every page reads it."""
     from accounts.page_scalars import values
+    from consent.access import own_takedowns
     from consent.services import takedown_complete
 
     def open_takedown_count(user):
         return values(user)["open_takedowns"]
 
     def orm(user):
-        tasks = TakedownTask.objects.filter(assigned_to=user, done_at__isnull=True)
+        tasks = own_takedowns(user).filter(done_at__isnull=True)
         return tasks.values("publication_check").distinct().count()
 
     decide(pupil_a, parent_a, "sociale-media", "photo", False)

@@ -21,6 +21,7 @@ from consent.access import (
     by_picture,
     get_check_for_user,
     get_takedown_for_user,
+    own_takedowns,
     takedowns_in_reach,
     takedowns_of_colleagues,
 )
@@ -605,7 +606,7 @@ NO_LONGER_IN_REACH = gettext_lazy(
 def takedowns(request):
     require_role(request.user, Role.TEACHER, Role.DIRECTOR, Role.BOARD)
     tasks = (
-        TakedownTask.objects.filter(assigned_to=request.user)
+        own_takedowns(request.user)
         .select_related("publication_check__purpose", "publication_check__checked_by")
         .select_related("publication_check__school", "pupil", "done_by")
         # open first: PostgreSQL sorts NULL last in ascending order, SQLite first
