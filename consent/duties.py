@@ -20,6 +20,7 @@ from consent.models import (
     ConflictNotice,
     PublicationCheck,
     PurposeVersion,
+    ReminderSent,
     ReviewRound,
     TakedownTask,
 )
@@ -222,22 +223,27 @@ def conflict_email_send(*, notice_id: int, user_id: int) -> None:
     )
 
 
-def reminder_email_send(*, user_id: int) -> None:
+def reminder_email_send(*, user_id: int, reminder_id: int | None = None) -> None:
     """Names the schools where a child of the parent still has an open question, read
     now: one reminder a week covers all their children. Nothing when all were answered
-    since it was queued (an outage, a retry), nor when the parent stopped reminders since."""
+    since it was queued (an outage, a retry), nor when the parent stopped reminders since,
+    nor to a deactivated account; then its claim (`reminder_id`, the ReminderSent row) is
+    given back, so nobody reads a reminder as sent that never went. Duties written before
+    the claim was in the payload keep it."""
     from consent.services import open_question_schools
 
     if reminders_stopped(user_id):
         logger.info("reminder for user %s not sent: they stopped reminders", user_id)
+        _reminder_unclaim(reminder_id)
         return
     schools = open_question_schools(user_id=user_id)
     if not schools:
         logger.info("reminder for user %s not sent: no open question left", user_id)
+        _reminder_unclaim(reminder_id)
         return
     reply_to, replies = _replies(schools)
     stop_url = reminder_stop_url(user_id)
-    _mail(
+    sent = _mail(
         "consent/email/reminder.txt",
         _("Please record your choices about photos, video and sound"),
         user_id,
@@ -254,6 +260,13 @@ def reminder_email_send(*, user_id: int) -> None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+    if not sent:
+        _reminder_unclaim(reminder_id)
+
+
+def _reminder_unclaim(reminder_id: int | None) -> None:
+    if reminder_id is not None:
+        ReminderSent.objects.filter(pk=reminder_id).delete()
 
 
 def review_email_send(*, round_id: int, user_id: int) -> None:

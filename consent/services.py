@@ -1383,18 +1383,19 @@ def reminders_send(
         [ReminderSent(user_id=uid, week=week, sent_at=now) for uid in plan.to_send],
         ignore_conflicts=True,
     )
-    claimed = tuple(
-        sorted(
-            ReminderSent.objects.filter(
-                user_id__in=plan.to_send, week=week, sent_at=now
-            ).values_list("user_id", flat=True)
+    claims = sorted(
+        ReminderSent.objects.filter(user_id__in=plan.to_send, week=week, sent_at=now).values_list(
+            "user_id", "pk"
         )
     )
-    for user_id in claimed:
+    claimed = tuple(user_id for user_id, _pk in claims)
+    for user_id, reminder_id in claims:
+        # keyed by the claim: a claim given back unsent (consent.duties.reminder_email_send)
+        # and made again in the same week gets its own e-mail
         duty_enqueue(
-            key=f"consent-reminder:{user_id}:{week}",
+            key=f"consent-reminder:{user_id}:{week}:{reminder_id}",
             handler="consent.duties.reminder_email_send",
-            payload={"user_id": user_id},
+            payload={"user_id": user_id, "reminder_id": reminder_id},
         )
     return replace(
         plan,

@@ -198,7 +198,10 @@ class FollowUpForm(forms.Form):
     # the board): closing "no action needed" takes a reason, and the director is told
     # (services.followup_update). Who answers for the school decides without one.
     no_action_reason = forms.CharField(
-        label=_("reason for “no action needed” (required for that status; the director is told)"),
+        label=_(
+            "reason for “no action needed” (required for that status; the director is told, "
+            "or the board when the school has none)"
+        ),
         required=False,
         max_length=500,
     )

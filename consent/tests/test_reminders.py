@@ -11,9 +11,11 @@ from django.utils import timezone
 from conftest import make_pupil, make_user
 from consent.models import ReminderSent, ReviewRound
 from consent.recipients import purpose_change_families, review_round_families
+from consent.reminder_stop import reminders_resume, reminders_stop
 from consent.services import parents_without_answers, reminder_plan
 from consent.tests.helpers import decide
 from outbox.models import Duty
+from outbox.tests.helpers import run_due_duties
 from schools.models import Guardianship
 
 ALL = [
@@ -91,11 +93,68 @@ def test_it_sends_after_confirmation_and_reports_how_many_went_out(
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
     assert "Sem" not in mail.outbox[0].body
     html = response.content.decode()
-    assert "1 herinnering is verstuurd." in html
+    assert "1 herinnering wordt verstuurd." in html
     assert "1 in de afgelopen 7 dagen al herinnerd, 1 heeft alles beantwoord" in html
     with django_capture_on_commit_callbacks(execute=True):
         client.post(remind_url(school_a))  # a second click in the same week sends nothing
     assert len(mail.outbox) == 1
+
+
+def test_it_says_the_reminders_are_being_sent_while_the_mail_queue_is_down(
+    hanging_broker,
+    django_capture_on_commit_callbacks,
+    login,
+    director_a,
+    school_a,
+    parent_a,
+):
+    """With Redis (the mail queue) down the reminder is only queued: the report may not
+    say it was sent. The sweeper sends it once the queue is back."""
+    client = login(director_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remind_url(school_a), follow=True)
+    assert len(hanging_broker) == 1 and mail.outbox == []
+    assert Duty.objects.get(key__startswith="consent-reminder:").status == Duty.Status.PENDING
+    html = response.content.decode()
+    assert "1 herinnering wordt verstuurd." in html
+    assert "is verstuurd" not in html
+
+
+def _claim_while_the_queue_is_down(client, school, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(remind_url(school))
+
+
+def test_a_reminder_that_did_not_go_out_is_not_listed_as_sent(
+    hanging_broker, django_capture_on_commit_callbacks, login, director_a, school_a, parent_a
+):
+    """Queued while the mail queue was down; the parent answered everything before it went,
+    so nothing was sent: their "Mijn gegevens" may not list it as sent to them, nor may
+    the week count as reminded."""
+    _claim_while_the_queue_is_down(login(director_a), school_a, django_capture_on_commit_callbacks)
+    for code, media in ALL:
+        decide(parent_a.guardianships.get().pupil, parent_a, code, media, True)
+    run_due_duties()
+    assert mail.outbox == []
+    assert not ReminderSent.objects.filter(user=parent_a).exists()
+    page = login(parent_a).get(reverse("consent:my_data")).content.decode()
+    sent_to_you = page.split("Herinneringen die u zijn gestuurd")[1].split('<h2 id="reminders">')[0]
+    assert "<li>" not in sent_to_you and "Geen." in sent_to_you
+
+
+def test_a_parent_who_stopped_and_resumed_before_it_went_is_reminded_on_the_next_click(
+    hanging_broker, django_capture_on_commit_callbacks, login, director_a, school_a, parent_a
+):
+    client = login(director_a)
+    _claim_while_the_queue_is_down(client, school_a, django_capture_on_commit_callbacks)
+    reminders_stop(user_id=parent_a.pk)
+    run_due_duties()  # stopped: not sent, and not claimed as sent
+    assert mail.outbox == [] and not ReminderSent.objects.filter(user=parent_a).exists()
+    reminders_resume(user_id=parent_a.pk)
+    _claim_while_the_queue_is_down(client, school_a, django_capture_on_commit_callbacks)
+    run_due_duties()
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+    assert ReminderSent.objects.filter(user=parent_a).count() == 1
 
 
 def test_it_reminds_one_family_or_one_group(
@@ -242,7 +301,7 @@ def test_the_reminder_preview_counts_only_the_parents_the_send_emails(
         response = client.post(remind_url(school_a), follow=True)
     assert [m.to for m in mail.outbox] == [[parent_a.email]]
     report = response.content.decode()
-    assert "1 herinnering is verstuurd." in report
+    assert "1 herinnering wordt verstuurd." in report
     assert "1 ouder krijgt geen e-mail: het account is uitgeschakeld" in report
     assert not ReminderSent.objects.filter(user=deactivated_parent).exists()
 

@@ -196,9 +196,11 @@ def _reminder_scope(request, school) -> tuple[Group | None, object | None]:
 
 
 def _reminder_report(plan) -> str:
-    sent = ngettext("%(n)s reminder was sent.", "%(n)s reminders were sent.", len(plan.to_send)) % {
-        "n": len(plan.to_send)
-    }
+    # Only queued here (the outbox sends them, later if the mail queue is down): the report
+    # says they are being sent, never that they were.
+    sent = ngettext(
+        "%(n)s reminder is being sent.", "%(n)s reminders are being sent.", len(plan.to_send)
+    ) % {"n": len(plan.to_send)}
     skipped = _(
         "Not sent: %(recent)s reminded in the last 7 days, %(done)s answered everything."
     ) % {"recent": plan.recently_reminded, "done": plan.all_answered}

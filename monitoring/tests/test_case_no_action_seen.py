@@ -135,6 +135,17 @@ def test_at_a_school_without_a_director_a_board_member_is_told(login, school_b, 
     assert [m.to for m in mail.outbox] == [[board.email]]
 
 
+def test_the_form_at_a_school_without_a_director_does_not_promise_the_director_is_told(
+    login, school_b, board
+):
+    """The reason's label said "de directeur krijgt bericht" where the board is told."""
+    teacher = make_staff("juf.b@example.org", Role.TEACHER, school_b)
+    case = make_pupil_case(school_b)
+    assign(case, teacher)
+    page = login(teacher).get(reverse("monitoring:case", args=[case.pk])).content.decode()
+    assert "of het bestuur als de school geen directeur heeft" in page
+
+
 def test_with_nobody_to_tell_it_waits_for_whoever_is_named(login, school_b):
     teacher = make_staff("juf.b@example.org", Role.TEACHER, school_b)
     case = make_pupil_case(school_b)

@@ -65,7 +65,7 @@ def test_it_walks_the_directors_week(
     browser.submit("main form button[type=submit]")
     browser.wait_for_path("/toestemming/dekking/vlindertuin/")
     browser.check_page("reminder-sent")
-    assert "1 herinnering is verstuurd." in browser.find("main").text
+    assert "1 herinnering wordt verstuurd." in browser.find("main").text
     assert [m.to for m in mail.outbox] == [[julia_parent.email]]
 
     # Julia's parent answers on paper: the whole form in one submit.

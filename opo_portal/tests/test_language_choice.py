@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from conftest import PASSWORD, make_staff, make_user
+from consent.models import ReminderSent
 from consent.services import publication_check_create, reminders_send
 from consent.tests.helpers import decide, purpose
 from monitoring import notifications
@@ -115,11 +116,12 @@ def test_the_language_is_read_when_the_e_mail_is_rendered_not_when_it_was_queued
     django_capture_on_commit_callbacks, login, school_a, pupil_a, parent_a
 ):
     """Duties wait for a worker: a choice made meanwhile counts, and the duty's payload
-    holds the user's id only."""
+    holds ids only (the user's and their reminder claim's), no language."""
     with django_capture_on_commit_callbacks(execute=False):
         reminders_send(school=school_a)
     [duty] = Duty.objects.filter(handler="consent.duties.reminder_email_send")
-    assert duty.payload == {"user_id": parent_a.pk}
+    claim = ReminderSent.objects.get(user=parent_a)
+    assert duty.payload == {"user_id": parent_a.pk, "reminder_id": claim.pk}
     switch(login(parent_a), "en")
     assert duty_run(duty_id=duty.pk)
     [message] = mail.outbox
