@@ -10,15 +10,24 @@ from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import set_language
@@ -263,6 +272,21 @@ class PasswordSetView(allauth_views.PasswordSetView):
 
 
 password_set = PasswordSetView.as_view()
+
+
+def bad_request(request, exception):
+    """handler400. A form larger than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB: a huge paste
+    into a protocol draft or a case note) is refused by Django before any view reads it,
+    wherever it is sent: its page says so, that nothing was saved, that Back usually still
+    has what was typed, and links the form's page (its same-site Referer). Nothing here
+    reads the database. Every other bad request gets the general 400 page."""
+    if not isinstance(exception, RequestDataTooBig):
+        return defaults.bad_request(request, exception)
+    context = {
+        "back": form_page(request),
+        "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+    }
+    return HttpResponseBadRequest(render_to_string("400_too_large.html", context))
 
 
 def csrf_failure(request, reason=""):

@@ -383,7 +383,20 @@ class PurposeTextForm(forms.Form):
     # Set by the confirmation step of a change of meaning (it e-mails every parent).
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # The version the page showed as current: a colleague's newer one is not published over
-    based_on = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_based_on(self) -> int | None:
+        """The number sent, 0 for anything that is no version number ("abc", -1, 1.5):
+        the service refuses both alike as a version that does not exist, in words, where
+        Django's "(Hidden field based_on) …" told the board member nothing."""
+        value = self.cleaned_data["based_on"]
+        if not value:
+            return None
+        try:
+            number = int(value)
+        except ValueError:  # not a whole number, or past int()'s 4300 digits
+            return 0
+        return max(number, 0)
 
 
 class AppearanceForm(forms.Form):

@@ -1115,7 +1115,8 @@ def purpose_version_publish(
     `based_on`: the number of the version the form showed as current; when another was
     published since (a colleague, another tab, a second click) nothing is published: code
     "already" when that one has this text, "stale" otherwise; "unknown" for a number no
-    version has yet (a tool's, or 2**63), which no colleague published meanwhile."""
+    version has yet (a tool's, or 2**63), which no colleague published meanwhile, and for
+    0 and below (PurposeTextForm reads anything that is no number as 0)."""
     if kind not in PurposeVersion.Kind.values:
         raise ValidationError(_("Choose correction or change of meaning."))
     text = normalize_newlines(text)  # stored with \n only, whatever the browser sent
@@ -1124,7 +1125,7 @@ def purpose_version_publish(
     # here waited for it while it waited for this one's takedowns: a deadlock.
     locked = Purpose.objects.select_for_update(no_key=True).get(pk=purpose.pk)
     last = locked.versions.select_related("created_by").order_by("-number").first()
-    if based_on is not None and (last is None or based_on > last.number):
+    if based_on is not None and (last is None or not 1 <= based_on <= last.number):
         raise ValidationError(
             _(
                 "This page was sent for a version of this text that does not exist; nothing "

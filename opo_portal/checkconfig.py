@@ -1,9 +1,10 @@
 """A configuration error ends a process with one line on stderr, not a traceback (issue 16).
 
-`python -m opo_portal.checkconfig [--migrated] [--reachable] [CONFIG_FILE ...]` reads the
-settings (and gunicorn's config file) and exits 2 naming the first problem; with
---migrated it also refuses a database behind the code, with --reachable (release) one it
-cannot connect to and a Redis database number its server lacks. deploy/run-prod runs it
+`python -m opo_portal.checkconfig [--migrated] [--reachable] [--redis-database]
+[CONFIG_FILE ...]` reads the settings (and gunicorn's config file) and exits 2 naming the
+first problem; with --migrated it also refuses a database behind the code, with
+--reachable (release) one it cannot connect to and a Redis database number its server
+lacks, with --redis-database (web, worker, beat) that number alone. deploy/run-prod runs it
 before gunicorn or Celery starts. manage.py uses `configuration_errors_as_one_line` around
 its own start, and so do opo_portal/wsgi.py and opo_portal/celery.py for gunicorn and Celery
 started by hand.
@@ -130,10 +131,19 @@ def refuse_a_redis_database_the_server_lacks() -> None:
         client.close()
 
 
-def main(config_files: list[str], *, migrated: bool = False, reachable: bool = False) -> None:
+def main(
+    config_files: list[str],
+    *,
+    migrated: bool = False,
+    reachable: bool = False,
+    redis_database: bool = False,
+) -> None:
     """Read the settings, then each config file given (deploy/gunicorn.conf.py): gunicorn
     prints a traceback for a bad number in its config file, this one line. With
-    `migrated`, refuse a database on which the code's migrations have not all run."""
+    `migrated`, refuse a database on which the code's migrations have not all run; with
+    `redis_database` (web, worker, beat) a Redis database number the server lacks, which
+    their every cache call and task would fail on (a Redis down is left to the health
+    checks: the roles start and wait for it)."""
     from django.conf import settings
 
     with configuration_errors_as_one_line():
@@ -143,8 +153,9 @@ def main(config_files: list[str], *, migrated: bool = False, reachable: bool = F
             runpy.run_path(path)
         except ImproperlyConfigured as error:  # from the env readers it uses
             exit_with_one_line(error)
-    if reachable:
+    if reachable or redis_database:
         refuse_a_redis_database_the_server_lacks()
+    if reachable:
         refuse_a_database_out_of_reach()
     if migrated:
         refuse_a_database_behind_the_code()
@@ -157,4 +168,5 @@ if __name__ == "__main__":
         [a for a in arguments if not a.startswith("--")],
         migrated="--migrated" in arguments,
         reachable="--reachable" in arguments,
+        redis_database="--redis-database" in arguments,
     )

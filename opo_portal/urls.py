@@ -14,6 +14,8 @@ admin.site.autocomplete_view = schools_admin.autocomplete_view  # pupils named w
 
 register_converter(IdConverter, "id")
 
+# A form over DATA_UPLOAD_MAX_MEMORY_SIZE: a 400 page that says it held too much text.
+handler400 = "accounts.views.bad_request"
 # An outage of PostgreSQL or Redis anywhere in a request: the "try again" page, 503.
 handler500 = "opo_portal.middleware.server_error"
 

@@ -12,6 +12,7 @@ import functools
 import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -117,11 +118,24 @@ def check_migrations() -> Check:
 def check_redis() -> Check:
     if not settings.REDIS_URL:
         return Check("redis", True, _("not configured (development: memory broker and cache)"))
+    import redis
+
     try:
         _redis().ping()
+    except redis.ResponseError as exc:  # it answers: REDIS_URL's /N is not one of its databases
+        return Check(
+            "redis",
+            False,
+            _("answers, but has no database %(number)s (%(error)s)")
+            % {"number": redis_database_number(), "error": " ".join(str(exc).split())},
+        )
     except Exception as exc:  # noqa: BLE001
         return Check("redis", False, _("not reachable (%(error)s)") % {"error": type(exc).__name__})
     return Check("redis", True, _("answers"))
+
+
+def redis_database_number() -> str:
+    return urlparse(settings.REDIS_URL).path.strip("/") or "0"
 
 
 def _age(part: str, now: float) -> float | None:

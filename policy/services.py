@@ -97,6 +97,15 @@ def version_publish(
             % {"heading": empty.heading}
         )
     previous = ProtocolVersion.objects.current()
+    if previous is not None and _text(draft) == _text(previous):
+        # Staff would be asked to read (or, as a correction, be told of) nothing new.
+        raise ValidationError(
+            _(
+                "This draft has the same text as the current version %(number)s, so nothing "
+                "was published. Change an article or a section first, or discard the draft."
+            )
+            % {"number": previous.number}
+        )
     if kind == Release.Kind.CORRECTION:
         _refuse_as_correction(draft, previous)
     draft.status = ProtocolVersion.Status.PUBLISHED
@@ -123,6 +132,18 @@ def _refuse_as_correction(draft: ProtocolVersion, previous: ProtocolVersion | No
                 "adds or removes articles or sections. Publish it as a new version."
             )
         )
+
+
+def _text(version: ProtocolVersion) -> tuple[list[tuple], list[tuple]]:
+    """What readers see of a version, without its summary: its sections and articles in
+    order. Two queries."""
+    sections = version.sections.order_by("position").values_list(
+        "position", "kind", "slug", "heading"
+    )
+    articles = version.articles.order_by("section__position", "number").values_list(
+        "section__slug", "number", "anchor", "text"
+    )
+    return list(sections), list(articles)
 
 
 def _anchors(version: ProtocolVersion) -> set[str]:

@@ -72,10 +72,15 @@ def test_the_confirmation_page_keeps_the_version_it_was_read_against(login, boar
     assert PurposeVersion.objects.filter(purpose=website).count() == 1
 
 
-@pytest.mark.parametrize("sent", [str(2**63), "2"])
+@pytest.mark.parametrize(
+    "sent",
+    [str(2**63), "2", "0", "-1", "abc", "1.5", pytest.param("9" * 5000, id="5000 digits")],
+)
 def test_a_version_that_does_not_exist_is_named_as_such(login, board, sent):
     """A based_on beyond the newest version (a tool's, or 2**63, beyond any bigint) was
-    answered "Version 1 of this text was published meanwhile by ...": it was not."""
+    answered "Version 1 of this text was published meanwhile by ...": it was not. One that
+    is no version number at all (0, -1, "abc") got Django's "(Hidden field based_on)
+    Ensure this value is greater than or equal to 1.": the same message now."""
     website = purpose("website")
     url = reverse("consent:purpose_text", args=[website.pk])
 
@@ -88,3 +93,21 @@ def test_a_version_that_does_not_exist_is_named_as_such(login, board, sent):
     assert "Deze pagina is verstuurd voor een versie van deze tekst die niet bestaat" in page
     assert "Nieuw." in page  # what was typed stays
     assert 'name="based_on" value="1"' in page  # read again against the current version
+
+
+@pytest.mark.parametrize("sent", ["0", "abc"])
+def test_a_confirmed_change_of_meaning_for_no_version_publishes_nothing(login, board, sent):
+    """The confirmation step carries what was sent; its second POST is refused likewise."""
+    website = purpose("website")
+    url = reverse("consent:purpose_text", args=[website.pk])
+    client = login(board)
+    data = {"based_on": sent, "kind": "change_of_meaning", "text": "Nieuw."}
+    page = client.post(url, data).content.decode()
+    assert 'name="confirmed" value="1"' in page
+
+    response = client.post(url, {**data, "confirmed": "1"})
+
+    assert response.status_code == 200
+    assert website.versions.count() == 1
+    assert not Duty.objects.filter(key__startswith="purpose-changed:").exists()
+    assert "een versie van deze tekst die niet bestaat" in response.content.decode()

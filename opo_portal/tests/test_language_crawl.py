@@ -36,6 +36,7 @@ from monitoring.models import FetchRun, PublicReply, WatchTerm
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 from policy import services as policy_services
 from policy.models import Article, ProtocolVersion, Section
+from policy.tests.conftest import edit_one_article
 from schools import importfile
 from schools.models import Group, Pupil, School, StaffMembership
 
@@ -282,6 +283,7 @@ def cast(
     takedown = TakedownTask.objects.get(assigned_to=teacher_a)
 
     second = policy_services.version_draft_start(by=board)
+    edit_one_article(second)
     policy_services.version_update_summary(version=second, summary="Kleine correctie")
     policy_services.version_publish(version=second, by=board)
     draft = policy_services.version_draft_start(by=board)

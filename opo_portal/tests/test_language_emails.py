@@ -31,6 +31,7 @@ from monitoring.services import followup_update
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings
 from policy import services as policy_services
+from policy.tests.conftest import edit_one_article
 from schools.models import Guardianship, StaffMembership
 
 
@@ -100,6 +101,7 @@ def test_the_portals_own_e_mails_are_formal_dutch_even_when_sent_from_english(
         )
         # policy: a new version of the protocol
         draft = policy_services.version_draft_start(by=board)
+        edit_one_article(draft)
         policy_services.version_update_summary(version=draft, summary="Kleine correctie")
         policy_services.version_publish(version=draft, by=board)
         # monitoring: an urgent case, an assignment, a failing source, the monthly digest

@@ -140,7 +140,10 @@ def _purpose_changed(cast):
 
 
 def _protocol_published(cast):
+    from policy.tests.conftest import edit_one_article
+
     draft = policy_services.version_draft_start(by=cast.board)
+    edit_one_article(draft)
     policy_services.version_update_summary(version=draft, summary="Kleine correctie")
     policy_services.version_publish(version=draft, by=cast.board)
 

@@ -376,8 +376,10 @@ def cast(
     teacher_parent,
 ):
     from policy import services as policy_services
+    from policy.tests.conftest import edit_one_article
 
     second = policy_services.version_draft_start(by=board)
+    edit_one_article(second)
     policy_services.version_update_summary(version=second, summary="Kleine correctie")
     policy_services.version_publish(version=second, by=board)
     return {

@@ -344,3 +344,15 @@ def test_it_tells_a_request_through_the_proxy_the_status_only(client, db, settin
     assert (response.status_code, json.loads(response.content)) == (503, {"status": "fail"})
     status, body = ready(client)  # asked on the node
     assert status == 503 and body["checks"]["migrations"]["ok"] is False
+
+
+def test_it_names_a_redis_database_the_server_lacks(client, db, settings):
+    """It said "not reachable (ResponseError)" of a server that answered."""
+    server = require_service("REDIS_URL").rsplit("/", 1)[0]
+    settings.REDIS_URL = f"{server}/99"
+    status, body = ready(client)
+    assert status == 503
+    assert body["checks"]["redis"] == {
+        "ok": False,
+        "detail": "answers, but has no database 99 (DB index is out of range)",
+    }

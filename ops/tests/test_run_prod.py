@@ -468,3 +468,16 @@ def test_a_failed_release_on_hup_says_the_code_on_disk_must_go_back(tmp_path):
     (line,) = [line for line in lines if "release failed" in line["message"]]
     assert line["level"] == "ERROR"
     assert "put the previous version back" in line["message"], line["message"]
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("role", ["web", "worker", "beat"])
+def test_every_role_names_a_redis_database_the_server_lacks_in_one_line(role):
+    """Checked by `release` alone, a worker started on /99 retried its broker for ever and
+    web answered every page with "try again"."""
+    server = require_service("REDIS_URL").rsplit("/", 1)[0]
+    assert_one_line(
+        run_prod(role, REDIS_URL=f"{server}/99"),
+        "configuration error: REDIS_URL: the Redis server has no database 99 "
+        "(DB index is out of range)",
+    )

@@ -11,9 +11,21 @@ def v1(db) -> ProtocolVersion:
 
 
 def publish_new_version(by, *, change: dict[str, str] | None = None) -> ProtocolVersion:
-    """Draft a copy of the current version, change some articles by anchor, publish it."""
+    """Draft a copy of the current version, change some articles by anchor (by default a
+    sentence added to one: a copy unchanged is not published), publish it."""
     draft = services.version_draft_start(by=by)
-    for anchor, text in (change or {}).items():
+    if change is None:
+        change = {"leren-1": edited(draft, "leren-1")}
+    for anchor, text in change.items():
         services.article_update(article=draft.articles.get(anchor=anchor), text=text)
     services.version_update_summary(version=draft, summary="Tekst aangepast.")
     return services.version_publish(version=draft, by=by)
+
+
+def edited(draft: ProtocolVersion, anchor: str) -> str:
+    """The text of the draft's article with a sentence added that names the draft."""
+    return f"{draft.articles.get(anchor=anchor).text} Bijgewerkt in versie {draft.number}."
+
+
+def edit_one_article(draft: ProtocolVersion, anchor: str = "leren-1") -> None:
+    services.article_update(article=draft.articles.get(anchor=anchor), text=edited(draft, anchor))

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from policy import services
 from policy.models import Article, ProtocolVersion
+from policy.tests.conftest import edit_one_article
 
 ROLES = [
     "anonymous",
@@ -61,6 +62,7 @@ def test_it_lets_anyone_read_the_protocol(request, client, login, world, role, n
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_anyone_read_an_earlier_version(request, client, login, world, board, role):
+    edit_one_article(world["draft"])
     services.version_update_summary(version=world["draft"], summary="Nieuw.")
     services.version_publish(version=world["draft"], by=board)
     response = client_for(request, client, login, role).get(reverse("policy:version", args=[1]))

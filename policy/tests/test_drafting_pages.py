@@ -41,6 +41,22 @@ def test_it_keeps_the_draft_when_publishing_without_a_summary(login, v1, board):
     assert "message--error" in response.content.decode()
 
 
+def test_it_keeps_an_unchanged_draft_and_says_why(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Niets veranderd."})
+
+    response = c.post(reverse("policy:draft_publish", args=[2]), {"kind": "revision"}, follow=True)
+
+    assert response.redirect_chain == [(reverse("policy:draft_preview", args=[2]), 302)]
+    assert ProtocolVersion.objects.get(number=2).status == "draft"
+    assert ProtocolVersion.objects.current() == v1
+    assert (
+        "Dit concept heeft dezelfde tekst als de huidige versie 1, dus er is niets "
+        "gepubliceerd." in response.content.decode()
+    )
+
+
 def test_it_shows_a_form_error_for_an_empty_article(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))

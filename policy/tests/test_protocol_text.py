@@ -158,8 +158,10 @@ def test_it_renders_the_protocol_page_with_the_same_queries_for_any_length(
     client, v1, board, extra_articles, django_assert_num_queries
 ):
     from policy import services
+    from policy.tests.conftest import edit_one_article
 
     draft = services.version_draft_start(by=board)
+    edit_one_article(draft)  # an unchanged copy is not published
     for i in range(extra_articles):
         services.article_add(section=draft.sections.get(slug="leren"), text=f"Extra {i}.")
     services.version_update_summary(version=draft, summary="Langer.")

@@ -9,10 +9,12 @@ from django.urls import reverse
 from conftest import at_the_same_moment, require_service
 from policy import services
 from policy.models import ProtocolVersion, Release
+from policy.tests.conftest import edit_one_article
 
 
 def _draft_ready(board) -> ProtocolVersion:
     draft = services.version_draft_start(by=board)
+    edit_one_article(draft, "communiceren-2")
     services.version_update_summary(version=draft, summary="COMMUNICEREN 2 verduidelijkt.")
     return draft
 

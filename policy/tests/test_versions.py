@@ -4,8 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from outbox.models import Duty
 from policy import services
-from policy.models import Article, ProtocolVersion, PublishedVersionIsFrozen, Section
+from policy.models import (
+    Article,
+    ProtocolVersion,
+    PublishedVersionIsFrozen,
+    Release,
+    Section,
+)
 from policy.tests.conftest import publish_new_version
 
 
@@ -44,6 +51,50 @@ def test_it_refuses_to_publish_without_a_summary(v1, board):
         services.version_publish(version=draft, by=board)
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+@pytest.mark.parametrize("kind", ["revision", "correction"])
+def test_it_refuses_to_publish_a_draft_with_the_text_of_the_current_version(v1, board, kind):
+    """An unchanged copy (or one changed and changed back) was published as a new
+    version, and every staff member was asked to read it again. Nothing changes."""
+    draft = services.version_draft_start(by=board)
+    article = draft.articles.get(anchor="leren-2")
+    original = article.text
+    services.article_update(article=article, text="Even iets anders.")
+    services.article_update(article=draft.articles.get(anchor="leren-2"), text=original)
+    services.version_update_summary(version=draft, summary="Niets.")
+
+    with pytest.raises(ValidationError) as refused:
+        services.version_publish(version=draft, by=board, kind=kind)
+
+    assert refused.value.messages == [
+        "Dit concept heeft dezelfde tekst als de huidige versie 1, dus er is niets "
+        "gepubliceerd. Wijzig eerst een artikel of een onderdeel, of gooi het concept weg."
+    ]
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.published_at is None
+    assert ProtocolVersion.objects.current() == v1
+    assert not Release.objects.exists() and not Duty.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda draft: services.section_update(
+            section=draft.sections.get(slug="leren"), heading="LEREN EN ONDERWIJS"
+        ),
+        lambda draft: services.article_add(
+            section=draft.sections.get(slug="leren"), text="Een nieuw artikel."
+        ),
+        lambda draft: services.article_remove(article=draft.articles.get(anchor="leren-4")),
+    ],
+    ids=["heading", "added", "removed"],
+)
+def test_it_publishes_a_draft_with_any_change_readers_see(v1, board, change):
+    draft = services.version_draft_start(by=board)
+    change(draft)
+    services.version_update_summary(version=draft, summary="Eén wijziging.")
+    assert services.version_publish(version=draft, by=board) == ProtocolVersion.objects.current()
 
 
 def test_it_normalises_line_breaks_in_edited_text(v1, board):
