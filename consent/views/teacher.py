@@ -165,12 +165,15 @@ def group_appear(request, pk):
         initial={"purpose": infos[0].purpose.code, "media": "photo"},
     )
     info, media, status = infos[0], MediaType.PHOTO.value, 200
-    if form.is_bound and form.is_valid():
-        chosen = form.cleaned_data["purpose"]
-        info = next(i for i in infos if i.purpose.code == chosen)
-        media = form.cleaned_data["media"]
-    elif form.is_bound:
-        status = 400
+    if form.is_bound:
+        # Half a question (a channel retired since the link was saved, a medium mistyped)
+        # keeps its valid half: the lists, the heading and the form's choices then name
+        # the same channel and medium (the lists were of the first channel in photos
+        # while the form still said "film").
+        status = 200 if form.is_valid() else 400
+        chosen = form.cleaned_data.get("purpose")
+        info = next((i for i in infos if i.purpose.code == chosen), info)
+        media = form.cleaned_data.get("media", media)
     pupils = current_pupils_of(group)
     table = consent_table(pupils, [info], [media])
     may, may_not = [], []
