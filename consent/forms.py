@@ -292,6 +292,14 @@ class PurposeChoiceField(forms.ModelChoiceField):
     a chosen one is found through the queryset)."""
 
     iterator = ActivePurposeChoices
+    # A channel not among the choices is one retired since the form was read (the board
+    # switched it off): said so, where Django's "not one of the available choices" left a
+    # teacher guessing what was wrong with the channel just chosen.
+    default_error_messages = {  # noqa: RUF012 - Django's own pattern
+        "invalid_choice": _(
+            "This channel is no longer in use. Choose another channel from the list."
+        ),
+    }
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Purpose.objects.filter(active=True), **kwargs)

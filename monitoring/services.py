@@ -948,6 +948,11 @@ def followup_update(
     now = now or timezone.now()
     previous_id = _stored_assignee_id(case)
     if seen and seen != case.version_token():
+        asked = {"status": status, "assigned_to": assigned_to, "notes": notes}
+        asked |= {"planned_for": planned_for, "held_on": held_on}
+        today = school_date(now)
+        if _saved_already(case, user=user, reason=no_action_reason, today=today, **asked):
+            return case  # a double tap or Back and send again: nothing to change or tell
         raise ValidationError(
             _(
                 "This case was changed meanwhile by someone else; the page now shows it as "
@@ -1037,6 +1042,23 @@ def _urgent_again(case: FollowUp, by_id: int | None, *, edited: bool) -> bool:
     (the claim was cleared with it), that it was reopened and why, except whoever
     reopened it."""
     return notifications.urgent_case_queue(case=case, again=True, excluding=by_id, edited=edited)
+
+
+def _saved_already(
+    case: FollowUp, *, status, assigned_to, notes, planned_for, held_on, user, reason, today
+) -> bool:
+    """Whether a form read before the case last changed asks for the case as it is now:
+    the same form sent again after it was saved (a double tap, Back and send again), or
+    the very change someone else made meanwhile. Not a change by "someone else" to warn
+    about; the "no action" line this form adds to the notes counts as asked. A second
+    conversation planned twice (its earlier date moved into the notes) is not recognised
+    and stays refused as stale."""
+    same = (status, getattr(assigned_to, "pk", None)) == (case.status, case.assigned_to_id)
+    same = same and planned_for in (None, case.planned_for) and held_on in (None, case.held_on)
+    wanted = {notes}
+    if reason.strip() and status == FollowUp.Status.NO_ACTION:
+        wanted.add(_with_line(notes, _no_action_line(user, reason, today)))
+    return same and case.notes in wanted
 
 
 def _no_action_unseen(case: FollowUp, status: str, user) -> bool:

@@ -96,6 +96,43 @@ def test_it_answers_bad_input_with_a_message_not_a_500(login, teacher_a, group_a
     assert "Kies een kanaal en een mediasoort" in response.content.decode()
 
 
+def heading(response) -> str:
+    return re.search(r"<h1>(.*?)<span", response.content.decode(), re.S).group(1).strip()
+
+
+def selected(response, name: str) -> list[str]:
+    html = response.content.decode()
+    select = html[
+        html.index(f'name="{name}"') : html.index("</select>", html.index(f'name="{name}"'))
+    ]
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_a_channel_retired_since_the_link_was_saved_keeps_the_medium_asked(
+    login, teacher_a, group_a1, parent_a, pupil_a
+):
+    # a link saved on the phone's home screen, the channel switched off since: the page
+    # answered about the first channel in *photos* while its medium list said "film"
+    from consent.models import Purpose
+
+    Purpose.objects.filter(code="sociale-media").update(active=False)
+    response = login(teacher_a).get(url(group_a1), {"purpose": "sociale-media", "media": "video"})
+    assert response.status_code == 400
+    assert "Kies een kanaal en een mediasoort" in response.content.decode()
+    assert heading(response).endswith("(film)")
+    assert selected(response, "media") == ["video"]
+
+
+def test_a_wrong_medium_keeps_the_channel_asked(login, teacher_a, group_a1, parent_a, pupil_a):
+    decide(pupil_a, parent_a, "website", "photo", True)
+    response = login(teacher_a).get(url(group_a1), {"purpose": "website", "media": "x"})
+    assert response.status_code == 400
+    assert selected(response, "purpose") == ["website"]
+    assert heading(response) == "Wie mag er op Website van de school? (foto)"
+    yes, _no = lists(response.content.decode())
+    assert "Sem Bakker" in yes  # the lists are of the channel the page names
+
+
 def test_it_is_not_cacheable(login, teacher_a, group_a1):
     assert "no-store" in login(teacher_a).get(url(group_a1))["Cache-Control"]
 

@@ -474,6 +474,41 @@ def test_the_photo_check_cannot_choose_or_download_on_a_retired_channel(
     assert list(PublicationCheck.objects.all()) == [first]
 
 
+RETIRED_CHANNEL = "Dit kanaal is niet meer in gebruik. Kies een ander kanaal uit de lijst."
+
+
+def test_a_check_form_read_before_the_channel_was_retired_says_so(
+    login, teacher_a, parent_a, pupil_a
+):
+    # Django's own "Selecteer een geldige keuze. Deze keuze is niet beschikbaar." left a
+    # teacher in a hurry guessing what was wrong with the channel they had just chosen
+    decide(pupil_a, parent_a, SOCIAL, "photo", True)
+    client = login(teacher_a)
+    client.get(reverse("consent:check_new"))
+    retire(SOCIAL)
+    data = {"purpose": SOCIAL, "media_type": "photo", "pupils": [pupil_a.pk], "note": "reis"}
+    response = client.post(reverse("consent:check_new"), data)
+    assert response.context["form"].errors["purpose"] == [RETIRED_CHANNEL]
+    page = response.content.decode()
+    assert RETIRED_CHANNEL in page
+    assert 'value="reis"' in page  # what was typed stays
+    assert PublicationCheck.objects.count() == 0
+
+
+def test_the_photo_check_read_before_the_channel_was_retired_says_so(
+    login, teacher_a, parent_a, pupil_a
+):
+    from consent.tests.test_appearance import _photo
+
+    social = purpose(SOCIAL)
+    client = login(teacher_a)
+    retire(SOCIAL)
+    step1 = {"action": "preview", "channel": social.pk, "pupils": [pupil_a.pk]}
+    response = client.post("/foto/", {"photo": _photo(), **step1})
+    assert response.status_code == 400
+    assert response.context["form"].errors["channel"] == [RETIRED_CHANNEL]
+
+
 # --- directors: no open questions on a retired channel ----------------------------------
 
 

@@ -166,12 +166,15 @@ def group_appear(request, pk):
         initial={"purpose": infos[0].purpose.code, "media": "photo"},
     )
     info, media, status = infos[0], MediaType.PHOTO.value, 200
-    if form.is_bound and form.is_valid():
-        chosen = form.cleaned_data["purpose"]
-        info = next(i for i in infos if i.purpose.code == chosen)
-        media = form.cleaned_data["media"]
-    elif form.is_bound:
-        status = 400
+    if form.is_bound:
+        # Half a question (a channel retired since the link was saved, a medium mistyped)
+        # keeps its valid half: the lists, the heading and the form's choices then name
+        # the same channel and medium (the lists were of the first channel in photos
+        # while the form still said "film").
+        status = 200 if form.is_valid() else 400
+        chosen = form.cleaned_data.get("purpose")
+        info = next((i for i in infos if i.purpose.code == chosen), info)
+        media = form.cleaned_data.get("media", media)
     pupils = current_pupils_of(group)
     table = consent_table(pupils, [info], [media])
     may, may_not = [], []
@@ -673,14 +676,23 @@ def takedown_done(request, pk):
         if closed or task.done_at is None:
             messages.success(request, CLOSED_MESSAGES[closed_reason])
         else:  # a second click, or a colleague closed it first: how, by whom, when
-            messages.info(request, _closed_before(task))
+            messages.info(request, _closed_before(task, request.user))
     return redirect("consent:takedowns")
 
 
-def _closed_before(task: TakedownTask) -> str:
-    """How a task closed before this click was closed, as its card on the page says it."""
+def _closed_before(task: TakedownTask, user) -> str:
+    """How a task closed before this click was closed, as its card on the page says it:
+    by "u" when it was the user (the page leaves the user unnamed), else by name."""
     when = date_format(timezone.localtime(task.done_at), "j F Y")
     left_up = task.left_up
+    if task.done_by_id is not None and task.done_by_id == user.pk:
+        if left_up:
+            text = _(
+                "You already closed this as no longer needed on %(when)s: consent was given again."
+            )
+        else:
+            text = _("You already marked this as taken down on %(when)s.")
+        return text % {"when": when}
     if task.done_by is not None:
         name = task.done_by.full_name or task.done_by.email
         if left_up:
