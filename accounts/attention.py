@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from consent.access import by_picture
+from consent.access import by_picture, waits_for_a_leader
 from consent.models import MediaType, ReminderSent, ReviewRound, TakedownTask
 from consent.reports import (
     PupilRow,
@@ -210,6 +210,7 @@ def _add_work(by_school: dict[int, SchoolAttention]) -> None:
     takedowns = (
         TakedownTask.objects.filter(publication_check__school_id__in=ids, done_at__isnull=True)
         .select_related("publication_check__purpose", "assigned_to")
+        .annotate(waits=waits_for_a_leader())
         .order_by("created_at")
     )
     # one line per publication, however many pupils it lost, with the picture's latest
