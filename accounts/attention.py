@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from consent.access import by_picture
+from consent.access import by_picture, waits_for_a_leader
 from consent.models import MediaType, ReminderSent, ReviewRound, TakedownTask
 from consent.reports import (
     PupilRow,
@@ -37,6 +37,9 @@ class Family:
     reminded_on: datetime.date | None  # a reminder in the last 7 days
     active: bool  # False: account deactivated, no reminder reaches them
     reminders_stopped: bool = False  # they stopped reminder e-mails themselves
+    # False: the reminder of `reminded_on` (the day it was claimed) is still queued, or its
+    # e-mail duty gave up; it counts for the 7-day pause all the same
+    reminder_delivered: bool = True
 
 
 @dataclass
@@ -131,16 +134,21 @@ class Overview:
         return [s for s in self.schools if not s.has_director]
 
 
-def _recent_reminders(school_ids, now) -> dict[int, datetime.date]:
+def _recent_reminders(school_ids, now) -> dict[int, tuple[datetime.date, bool]]:
+    """Parent -> (day, delivered) of their latest reminder of the last 7 days: the day the
+    SMTP server accepted it, or, not delivered (yet), the day it was claimed."""
     holders = Guardianship.objects.filter(pupil__school_id__in=school_ids).values("user_id")
     rows = ReminderSent.objects.filter(
         user_id__in=holders, sent_at__gt=reminded_since(now)
-    ).values_list("user_id", "sent_at")
-    latest: dict[int, datetime.date] = {}
-    for user_id, sent_at in rows:
-        day = timezone.localdate(sent_at)
-        latest[user_id] = max(day, latest.get(user_id, day))
-    return latest
+    ).values_list("user_id", "sent_at", "delivered_at")
+    latest: dict[int, tuple[datetime.datetime, datetime.datetime | None]] = {}
+    for user_id, sent_at, delivered_at in rows:
+        if user_id not in latest or sent_at > latest[user_id][0]:
+            latest[user_id] = (sent_at, delivered_at)
+    return {
+        user_id: (timezone.localdate(delivered_at or sent_at), delivered_at is not None)
+        for user_id, (sent_at, delivered_at) in latest.items()
+    }
 
 
 def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
@@ -187,10 +195,12 @@ def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
         if key not in groups:
             groups[key] = GroupWaiting(name, pupil.group_id)
             item.groups.append(groups[key])
-        families = [
-            Family(h.user_id, h.name, reminded.get(h.user_id), h.active, h.reminders_stopped)
-            for h in guardians.get(pupil.pk, [])
-        ]
+        families = []
+        for h in guardians.get(pupil.pk, []):
+            day, delivered = reminded.get(h.user_id, (None, True))
+            families.append(
+                Family(h.user_id, h.name, day, h.active, h.reminders_stopped, delivered)
+            )
         groups[key].pupils.append(WaitingPupil(pupil, open_questions, families))
 
 
@@ -200,6 +210,7 @@ def _add_work(by_school: dict[int, SchoolAttention]) -> None:
     takedowns = (
         TakedownTask.objects.filter(publication_check__school_id__in=ids, done_at__isnull=True)
         .select_related("publication_check__purpose", "assigned_to")
+        .annotate(waits=waits_for_a_leader())
         .order_by("created_at")
     )
     # one line per publication, however many pupils it lost, with the picture's latest

@@ -10,7 +10,7 @@ from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError, connection
 from django.http import (
     Http404,
@@ -279,14 +279,19 @@ def bad_request(request, exception):
     into a protocol draft or a case note) is refused by Django before any view reads it,
     wherever it is sent: its page says so, that nothing was saved, that Back usually still
     has what was typed, and links the form's page (its same-site Referer). Nothing here
-    reads the database. Every other bad request gets the general 400 page."""
-    if not isinstance(exception, RequestDataTooBig):
+    reads the database. A form with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    (TooManyFieldsSent) is refused the same way and gets a page of its own that says so.
+    Every other bad request gets the general 400 page."""
+    if isinstance(exception, RequestDataTooBig):
+        template = "400_too_large.html"
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    elif isinstance(exception, TooManyFieldsSent):
+        template = "400_too_many_fields.html"
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    else:
         return defaults.bad_request(request, exception)
-    context = {
-        "back": form_page(request),
-        "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
-    }
-    return HttpResponseBadRequest(render_to_string("400_too_large.html", context))
+    context = {"back": form_page(request), "limit": limit}
+    return HttpResponseBadRequest(render_to_string(template, context))
 
 
 def csrf_failure(request, reason=""):

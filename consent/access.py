@@ -6,7 +6,7 @@ Consent-specific, so it lives here: schools must not import consent.
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -64,6 +64,15 @@ def assignee_acts() -> Exists:
         role__in=StaffMembership.SCHOOL_ROLES,
     ) | Q(role=StaffMembership.Role.BOARD)
     return Exists(memberships.filter(acting))
+
+
+def waits_for_a_leader() -> ExpressionWrapper:
+    """For a TakedownTask query: whether it is open and nobody can act on it, its assignee
+    a placeholder (switched off, or a maker who no longer takes down at the school) until a
+    director or board member is named (consent.services.takedowns_tell_waiting). Pages
+    say so instead of naming the placeholder. Part of the task's own query."""
+    acts = Q(assigned_to__is_active=True) & assignee_acts()
+    return ExpressionWrapper(Q(done_at__isnull=True) & ~acts, output_field=BooleanField())
 
 
 def takedowns_in_reach(user):

@@ -5,6 +5,7 @@ verdict, and which takedowns followed, when they were done and by whom. Read onl
 from django.db.models import Q, QuerySet
 
 from accounts.names import namesakes
+from consent.access import waits_for_a_leader
 from consent.models import CheckedPupil, ConsentEvent, TakedownTask
 from consent.reports import meaning_baselines
 from consent.rules import holds_gezag, still_counts
@@ -55,6 +56,7 @@ def pupil_dossier(pupil: Pupil) -> dict:
             "done_by",
             "caused_by__guardian",
         )
+        .annotate(waits=waits_for_a_leader())
         .order_by("-created_at", "-id")
     )
     baselines = meaning_baselines()

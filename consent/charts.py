@@ -142,21 +142,22 @@ def coverage_history(
     return CoverageHistory(weeks, _reminders_per_week(days, days.keys(), weeks), groups)
 
 
-# The reminders sent since a local day to the given parents, with the local day of each,
-# written out (opo_portal.sql): the ORM query cost more CPU to build than to run. Its ORM
-# form below reads the same rows (tests compare them). The parents are the school's
-# current gezag-holders the page read already: a reminder row names no school.
+# The reminders delivered since a local day to the given parents, with the local day each
+# was accepted by the SMTP server (one still queued went to nobody yet), written out
+# (opo_portal.sql): the ORM query cost more CPU to build than to run. Its ORM form below
+# reads the same rows (tests compare them). The parents are the school's current
+# gezag-holders the page read already: a reminder row names no school.
 REMINDER_DAYS_SQL = sql.prepared(
-    "SELECT r.user_id, (r.sent_at AT TIME ZONE %s)::date AS day"
+    "SELECT r.user_id, (r.delivered_at AT TIME ZONE %s)::date AS day"
     " FROM consent_remindersent r"
-    " WHERE r.user_id = ANY(%s) AND (r.sent_at AT TIME ZONE %s)::date >= %s"
+    " WHERE r.user_id = ANY(%s) AND (r.delivered_at AT TIME ZONE %s)::date >= %s"
 )
 
 
 def _reminder_days_orm(_zone, user_ids, _zone_again, start: datetime.date):
     return (
-        ReminderSent.objects.filter(user_id__in=user_ids, sent_at__date__gte=start)
-        .annotate(day=TruncDate("sent_at"))
+        ReminderSent.objects.filter(user_id__in=user_ids, delivered_at__date__gte=start)
+        .annotate(day=TruncDate("delivered_at"))
         .values_list("user_id", "day")
     )
 

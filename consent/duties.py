@@ -228,8 +228,9 @@ def reminder_email_send(*, user_id: int, reminder_id: int | None = None) -> None
     now: one reminder a week covers all their children. Nothing when all were answered
     since it was queued (an outage, a retry), nor when the parent stopped reminders since,
     nor to a deactivated account; then its claim (`reminder_id`, the ReminderSent row) is
-    given back, so nobody reads a reminder as sent that never went. Duties written before
-    the claim was in the payload keep it."""
+    given back, so nobody reads a reminder as sent that never went. Once the SMTP server
+    accepted the e-mail the claim is marked delivered (`delivered_at`): only then do the
+    parent's pages list it. Duties written before the claim was in the payload keep it."""
     from consent.services import open_question_schools
 
     if reminders_stopped(user_id):
@@ -262,6 +263,15 @@ def reminder_email_send(*, user_id: int, reminder_id: int | None = None) -> None
     )
     if not sent:
         _reminder_unclaim(reminder_id)
+        return
+    # the SMTP server accepted it: now the parent's pages list it (in this duty's
+    # transaction, so with its done mark)
+    claims = ReminderSent.objects.filter(user_id=user_id, delivered_at__isnull=True)
+    if reminder_id is not None:
+        claims = claims.filter(pk=reminder_id)
+    else:  # a duty written before the claim was in the payload: the parent's latest
+        claims = claims.filter(pk__in=claims.order_by("-sent_at").values("pk")[:1])
+    claims.update(delivered_at=timezone.now())
 
 
 def _reminder_unclaim(reminder_id: int | None) -> None:

@@ -489,7 +489,11 @@ class ReminderOptOut(models.Model):
 
 
 class ReminderSent(models.Model):
-    """A reminder e-mail to a parent who has not answered; `week` is the ISO week claimed."""
+    """A reminder e-mail to a parent who has not answered; `week` is the ISO week claimed.
+    The row is the claim, written when the director clicks (`sent_at`); its duty e-mails it
+    later (consent.duties.reminder_email_send) and sets `delivered_at` once the SMTP server
+    accepted it. Until then (a mail or queue outage, a duty that gave up) the parent is not
+    told it was sent, but it counts for the 7-day pause: no second one while it is queued."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -499,6 +503,7 @@ class ReminderSent(models.Model):
     )
     week = models.CharField(_("ISO week"), max_length=8, help_text="2026-W48")
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder sent")

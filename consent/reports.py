@@ -739,9 +739,9 @@ def personal_data(user) -> dict:
             }
             for c in confirmations
         ],
-        "reminders_sent": [
-            _iso(at) for at in user.consent_reminders.values_list("sent_at", flat=True)
-        ],
+        # when a reminder e-mail reached the parent's mail server; one still queued (or
+        # that never went) is not listed: the parent did not get it
+        "reminders_sent": [_iso(at) for at in delivered_reminders(user)],
         # when the parent stopped reminder e-mails (a reminder's link or "Mijn gegevens");
         # None: they were not stopped
         "reminders_stopped_at": _iso(getattr(reminder_opt_out(user.pk), "created_at", None)),
@@ -927,10 +927,18 @@ def readable_personal_data(user) -> dict:
             {"confirmation": c, "child": names[c.pupil_id]}
             for c in ReviewConfirmation.objects.filter(user=user).select_related("review_round")
         ],
-        "reminders": list(user.consent_reminders.values_list("sent_at", flat=True)),
+        "reminders": list(delivered_reminders(user)),
         "reminders_stopped": reminder_opt_out(user.pk),
         "schools_to_ask": schools_to_ask(guardianships),
     }
+
+
+def delivered_reminders(user):
+    """When each reminder e-mail to the user was accepted by the SMTP server, oldest
+    first: what "Mijn gegevens" says was sent to them. A claim whose e-mail is still
+    queued, or whose duty gave up, is left out. One query."""
+    reminders = user.consent_reminders.filter(delivered_at__isnull=False)
+    return reminders.order_by("delivered_at").values_list("delivered_at", flat=True)
 
 
 def schools_to_ask(guardianships) -> list:

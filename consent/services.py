@@ -6,13 +6,13 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
-from consent.access import allowed_again, assignee_acts
+from consent.access import allowed_again, waits_for_a_leader
 from consent.models import (
     Appearance,
     CheckedPupil,
@@ -724,9 +724,7 @@ def takedowns_tell_waiting(*, user_id: int) -> None:
 
 
 def _takedowns_stuck():
-    return TakedownTask.objects.filter(done_at__isnull=True).exclude(
-        Q(assigned_to__is_active=True) & assignee_acts()
-    )
+    return TakedownTask.objects.filter(waits_for_a_leader())
 
 
 @dataclass

@@ -9,6 +9,8 @@ cache keys (a rate limit's holds the client's IP address).
 
 import re
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+
 from ops.access_log import without_secrets
 
 EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[A-Za-z]{2,}")
@@ -53,8 +55,29 @@ def _scrub_breadcrumbs(event: dict) -> None:
         _scrub_crumb_message(crumb)
 
 
-def scrub_event(event: dict, hint: dict | None = None) -> dict:
-    """sentry-sdk before_send: strip everything that may name a pupil, parent or address."""
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE or DATA_UPLOAD_MAX_NUMBER_FIELDS: someone's
+# too large paste or too long list, told on its 400 page (accounts.views.bad_request),
+# never a server error. Django logs it on django.security.* (a warning in our log,
+# ops.logs.SuspiciousRequestsAsWarnings); but when an error page's CSRF check is the
+# first to read it (an upload page out of reach answering 404), Django sends its error
+# signal, and sentry-sdk reported it as a failure.
+USER_ERRORS = (RequestDataTooBig, TooManyFieldsSent)
+
+
+def _users_error(event: dict, hint: dict | None) -> bool:
+    exc_info = (hint or {}).get("exc_info")
+    if exc_info and exc_info[1] is not None:
+        return isinstance(exc_info[1], USER_ERRORS)
+    values = (event.get("exception") or {}).get("values") or []
+    names = {error.__name__ for error in USER_ERRORS}
+    return bool(values) and values[-1].get("type") in names
+
+
+def scrub_event(event: dict, hint: dict | None = None) -> dict | None:
+    """sentry-sdk before_send: strip everything that may name a pupil, parent or address.
+    A form too large or with too many fields is dropped: not a server error."""
+    if _users_error(event, hint):
+        return None
     if "request" in event:
         event["request"] = _scrub_request(event["request"])
     if event.get("user"):

@@ -101,7 +101,8 @@ def test_it_lists_pupils_with_unanswered_questions_by_name_with_a_remind_link(
 def test_it_shows_a_family_reminded_this_week_instead_of_a_link(
     login, director_a, parent_a, pupil_a
 ):
-    ReminderSent.objects.create(user=parent_a, week="2026-W01", sent_at=timezone.now())
+    now = timezone.now()
+    ReminderSent.objects.create(user=parent_a, week="2026-W01", sent_at=now, delivered_at=now)
     html = director_home(login, director_a).content.decode()
     assert f"?ouder={parent_a.pk}" not in html
     assert "Ouder A herinnerd op" in html

@@ -178,14 +178,15 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
 def attention_waiting_items(lines, school_code: str) -> SafeString:
     """<li> per pupil with unanswered questions on the director's and the board's home
     (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link,
-    the day they were reminded, that their account is deactivated or that they stopped
-    reminders, and the paper form.
+    the day they were reminded (or that it is not delivered yet), that their account is
+    deactivated or that they stopped reminders, and the paper form.
     Written like waiting_items."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
     nobody = escape(_("no parent with parental authority known"))
     reminded_text = _("%(name)s reminded on %(day)s")
+    queued_text = _("%(name)s: reminder of %(day)s not delivered yet")
     remind_text = _("Remind %(name)s")
     counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of lines
     items = []
@@ -204,7 +205,8 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
                 families.append(f" · {_stopped(family.name)}")
             elif family.reminded_on:
                 day = date_format(family.reminded_on, "j F")
-                families.append(f" · {escape(reminded_text % {'name': family.name, 'day': day})}")
+                text = reminded_text if family.reminder_delivered else queued_text
+                families.append(f" · {escape(text % {'name': family.name, 'day': day})}")
             else:
                 families.append(
                     f' · <a href="{remind}?ouder={int(family.guardian_id)}">'

@@ -13,7 +13,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.page_scalars import values
-from conftest import add_teaching, make_staff, make_user
+from conftest import add_teaching, give_totp, make_staff, make_user
 from consent.access import own_takedowns
 from consent.models import TakedownTask
 from consent.services import publication_check_create, takedowns_nobody_has
@@ -162,3 +162,42 @@ def test_a_second_director_named_between_two_withdrawals_does_not_split_a_pictur
     tasks = TakedownTask.objects.filter(publication_check=check)
     assert {task.assigned_to_id for task in tasks} == {first.pk}
     assert [m.to for m in mail.outbox] == [[first.email]]
+
+
+WAITS = "wacht op een directeur of bestuurslid"
+
+
+def test_the_privacy_officers_file_says_a_waiting_takedown_waits_for_a_leader(
+    login, left_for_school_b, teacher_a, parent_a, pupil_a, privacy_officer
+):
+    """Nobody at the school can act on it: the file does not name the maker who left as
+    the person it is given to (she cannot reach it, see own_takedowns)."""
+    _withdraw(parent_a, pupil_a)
+    page = html_of(login(privacy_officer).get(reverse("consent:dossier", args=[pupil_a.pk])))
+    takedowns = page.split('id="takedowns"')[1]
+    assert WAITS in takedowns and teacher_a.full_name not in takedowns
+
+
+def test_the_boards_home_says_a_waiting_takedown_waits_for_a_leader(
+    login, left_for_school_b, teacher_a, parent_a, pupil_a
+):
+    """A board member whose membership was written without its receivers (a fixture
+    loaded raw, SQL) has not taken the waiting task over; their home shows it waiting."""
+    _withdraw(parent_a, pupil_a)
+    member = give_totp(make_user("bestuur@example.org", full_name="Bestuur"))
+    StaffMembership.objects.bulk_create([StaffMembership(user=member, role=Role.BOARD)])
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+    page = html_of(login(member).get(reverse("accounts:home_board")))
+    line = page.split("1 publicatie moet nog worden verwijderd")[1].split("</li>")[0]
+    assert WAITS in line and teacher_a.full_name not in line
+
+
+def test_a_takedown_with_someone_who_acts_still_names_them(
+    login, teacher_a, parent_a, pupil_a, privacy_officer
+):
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)
+    _check(teacher_a, pupil_a)
+    _withdraw(parent_a, pupil_a)
+    page = html_of(login(privacy_officer).get(reverse("consent:dossier", args=[pupil_a.pk])))
+    takedowns = page.split('id="takedowns"')[1]
+    assert WAITS not in takedowns and teacher_a.full_name in takedowns

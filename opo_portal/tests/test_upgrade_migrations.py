@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from consent.models import Purpose, TakedownTask
+from consent.models import ReminderSent as ReminderSentToday
 from consent.services import publication_check_create
 from monitoring.models import Flag, Post
 from monitoring.models import WatchTerm as WatchTermToday
@@ -77,3 +78,41 @@ def test_watch_terms_that_differ_only_in_capitals_become_one(school_a, school_b)
     finally:
         _migrate(leaves)
     assert sorted(WatchTermToday.objects.values_list("pk", flat=True)) == [oldest.pk, elsewhere.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_whose_email_went_count_as_delivered(parent_a, parent_b):
+    """Before consent 0016 a reminder's row was read as sent from the click on: those whose
+    duty is done are delivered (at their claim), those still pending or failed are not, by
+    the row id in the payload or, for a duty older than that, by user and week."""
+    before = [("consent", "0015_takedowntask_handed_over"), ("outbox", "0002_duty_lost_attempts")]
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    handler = "consent.duties.reminder_email_send"
+    try:
+        _migrate(before)
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        ReminderSent = old.get_model("consent", "ReminderSent")
+        Duty = old.get_model("outbox", "Duty")
+        at = timezone.now() - datetime.timedelta(days=2)
+        went = ReminderSent.objects.create(user_id=parent_a.pk, week="2026-W01", sent_at=at)
+        queued = ReminderSent.objects.create(user_id=parent_a.pk, week="2026-W02", sent_at=at)
+        failed = ReminderSent.objects.create(user_id=parent_b.pk, week="2026-W02", sent_at=at)
+        for key, payload, status in (
+            (
+                f"consent-reminder:{parent_a.pk}:2026-W01:{went.pk}",
+                {"reminder_id": went.pk},
+                "done",
+            ),
+            (
+                f"consent-reminder:{parent_a.pk}:2026-W02:{queued.pk}",
+                {"reminder_id": queued.pk},
+                "pending",
+            ),
+            (f"consent-reminder:{parent_b.pk}:2026-W02", {"user_id": parent_b.pk}, "failed"),
+        ):
+            Duty.objects.create(key=key, handler=handler, payload=payload, status=status)
+        _migrate(leaves)
+    finally:
+        _migrate(leaves)
+    delivered = dict(ReminderSentToday.objects.values_list("pk", "delivered_at"))
+    assert delivered == {went.pk: at, queued.pk: None, failed.pk: None}
