@@ -49,7 +49,9 @@ def test_it_reads_a_feed_with_a_reference_to_no_character(feed_server, reference
     # a lone surrogate, past U+10FFFF, a number of 5,000 digits: feedparser's loose parser
     # raised on each (UnicodeEncodeError, ValueError, OverflowError), and the whole feed
     # failed as an "unexpected error" on every run while the item stayed in it
-    feed = _rss(_item("bad", title=f"raar {reference} teken"), _item("good", link="https://b.example/2"))
+    feed = _rss(
+        _item("bad", title=f"raar {reference} teken"), _item("good", link="https://b.example/2")
+    )
     feed_server.route("/feed.rss", body=feed)
     posts = feeds.fetch(_source(feed_server.url("/feed.rss"))).posts
     assert [p.external_id for p in posts] == ["bad", "good"]
@@ -135,7 +137,10 @@ def test_a_relative_link_is_shown_as_an_outside_link(feed_server, school_a, logi
     source = make_source(url=feed_server.url("/feed.rss"))
     services.source_poll(source_id=source.pk)
     link = feed_server.url("/nieuws/1")
-    for url in (reverse("monitoring:dashboard"), reverse("monitoring:mentions", args=["vlindertuin"])):
+    for url in (
+        reverse("monitoring:dashboard"),
+        reverse("monitoring:mentions", args=["vlindertuin"]),
+    ):
         body = login(director_a).get(url).content.decode()
         anchors = set(re.findall(r'<a href="(http[^"]*)"([^>]*)>', body))
         assert anchors == {(link, ' rel="noopener noreferrer nofollow"')}, url
