@@ -218,6 +218,34 @@ class Post(models.Model):
         return f"{self.source_id}:{self.external_id}"
 
 
+def forgotten_key(external_id: str) -> str:
+    return hashlib.sha256(external_id.encode()).hexdigest()
+
+
+class ForgottenPost(models.Model):
+    """A post retention deleted, known by a hash of its id only: a fetch that still finds
+    it in its source (a quiet feed keeps an item for months; Mastodon and Bluesky read
+    their newest page again) does not store it again as new. Kept while the source still
+    returns it, and 30 days after (services.posts_apply_retention)."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="+", verbose_name=_("source")
+    )
+    key = models.CharField(_("hash of the external id"), max_length=64)
+    seen_at = models.DateTimeField(_("last seen at"))
+
+    class Meta:
+        verbose_name = _("deleted post")
+        verbose_name_plural = _("deleted posts")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="unique_forgotten_post")
+        ]
+        indexes = [models.Index(fields=["seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.key[:12]}"
+
+
 class FollowUp(models.Model):
     """A case: talk about it in real life (protocol PROFILEREN 3)."""
 

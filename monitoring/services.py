@@ -28,12 +28,14 @@ from monitoring.models import (
     FetchRun,
     Flag,
     FollowUp,
+    ForgottenPost,
     Mention,
     Post,
     PublicReply,
     Source,
     WatchTerm,
     content_hash,
+    forgotten_key,
 )
 from monitoring.similarity import jaccard, normalise, shingles
 from monitoring.sources.base import FetchedPost, FetchError, FetchResult, RateLimited
@@ -335,6 +337,9 @@ def posts_store(
     """
     by_id = {item.external_id: item for item in items if item.external_id}
     existing = {p.external_id: p for p in Post.objects.filter(source=source, external_id__in=by_id)}
+    forgotten = _forgotten(source, [i for i in by_id if i not in existing], now)
+    for external_id in forgotten:
+        del by_id[external_id]
     fresh = [
         Post(
             source=source,
@@ -369,7 +374,21 @@ def posts_store(
         changed.append(post)
     for post in new + changed:
         post.source = source  # no query per post for its source later
-    return new, changed, duplicates
+    return new, changed, duplicates + len(forgotten)
+
+
+def _forgotten(source: Source, external_ids: list[str], now: datetime.datetime) -> list[str]:
+    """Those of these ids whose posts retention deleted (ForgottenPost), marked as still
+    seen now: they are not stored again. One query for ids not stored, one more when any
+    was deleted."""
+    if not external_ids:
+        return []
+    keys = {forgotten_key(external_id): external_id for external_id in external_ids}
+    found = ForgottenPost.objects.filter(source=source, key__in=keys)
+    hits = list(found.values_list("pk", "key"))
+    if hits:
+        ForgottenPost.objects.filter(pk__in=[pk for pk, _key in hits]).update(seen_at=now)
+    return [keys[key] for _pk, key in hits]
 
 
 # --- Classification, flags and cases -------------------------------------------------------
@@ -1395,6 +1414,20 @@ def public_reply_record_posted(*, reply: PublicReply, user, posted_url: str = ""
 # --- Retention ---------------------------------------------------------------------------
 
 
+def _remember_deleted(posts, now: datetime.datetime) -> None:
+    """ForgottenPost marks for these posts of fetched sources (a staff report is not
+    fetched again), so a source that still carries one does not bring it back."""
+    fetched = posts.exclude(source__kind=Source.Kind.MANUAL).values_list("source_id", "external_id")
+    ForgottenPost.objects.bulk_create(
+        (
+            ForgottenPost(source_id=source_id, key=forgotten_key(external_id), seen_at=now)
+            for source_id, external_id in fetched.iterator(chunk_size=2000)
+        ),
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+
+
 @dataclass(frozen=True)
 class RetentionResult:
     unflagged_deleted: int
@@ -1415,6 +1448,7 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     unflagged = Post.objects.filter(
         fetched_at__lt=now - datetime.timedelta(days=unflagged_days), flags__isnull=True
     )
+    _remember_deleted(unflagged, now)
     unflagged_count = unflagged.delete()[1].get("monitoring.Post", 0)
     # A flagged post may go once none of its flags still belongs to a case that is open or
     # closed too recently. Flags without a case (positive mentions, or dismissed flags)
@@ -1428,7 +1462,11 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     )
     flagged = Post.objects.filter(flags__isnull=False).exclude(pk__in=keep).distinct()
     flagged_ids = list(flagged.values_list("pk", flat=True))
+    _remember_deleted(Post.objects.filter(pk__in=flagged_ids), now)
     flagged_count = Post.objects.filter(pk__in=flagged_ids).delete()[1].get("monitoring.Post", 0)
+    # a deleted post's mark goes once its source has not returned it for as long as an
+    # unflagged post is kept: it left the feed (a later return is a post again)
+    ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()
     notes_count = FollowUp.objects.filter(closed_at__lt=cutoff).exclude(notes="").update(notes="")
     log.info(
         "monitoring retention: %s unflagged, %s flagged posts deleted, %s case notes erased",

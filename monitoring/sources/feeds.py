@@ -16,6 +16,7 @@ import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - only for the ParseError type
+from urllib.parse import urljoin
 from xml.parsers import expat
 
 import feedparser
@@ -46,6 +47,31 @@ MEDIA_KEYS = ("media_content", "media_thumbnail", "media_group")
 MAX_ATTRIBUTES = 50
 
 
+# A numeric character reference as feedparser's loose parser reads it (the `;` required).
+_CHARACTER_REFERENCE = re.compile(rb"&#(\d+|[xX][0-9a-fA-F]+);")
+_REPLACEMENT = b"&#xFFFD;"
+
+
+def _character_or_replacement(match: re.Match) -> bytes:
+    """A reference to a character XML allows, unchanged; any other (a lone surrogate such
+    as `&#xD800;`, a number past U+10FFFF or of thousands of digits, a control character)
+    becomes U+FFFD. feedparser's loose parser raised on the first three, and the whole
+    feed failed as an unexpected error on every run while the item stayed in it."""
+    ref = match.group(1)
+    hexadecimal = ref[:1] in (b"x", b"X")
+    digits = (ref[1:] if hexadecimal else ref).lstrip(b"0") or b"0"
+    if len(digits) > 8:
+        return _REPLACEMENT
+    code = int(digits, 16 if hexadecimal else 10)
+    allowed = (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+    return match.group(0) if allowed else _REPLACEMENT
+
+
 class _TooManyAttributes(Exception):  # noqa: N818 - a signal out of expat's callback
     pass
 
@@ -55,7 +81,8 @@ def fetch(source) -> FetchResult:
         resp = http.get(source.url, etag=source.etag, last_modified=source.last_modified)
     except NotModified:
         return FetchResult(not_modified=True, etag=source.etag, last_modified=source.last_modified)
-    posts, left_out = read_feed(resp.content)
+    # an item's link may be relative ("/nieuws/1"): read against where the feed came from
+    posts, left_out = read_feed(resp.content, base=resp.url or source.url)
     return FetchResult(
         posts=posts,
         left_out=left_out,
@@ -90,6 +117,7 @@ def decode_feed_bytes(data: bytes) -> str:
 def screen(data: bytes) -> bytes:
     """Clean UTF-8 without declaration or DOCTYPE; MalformedFeed when it is unsafe."""
     clean = _DECLARATION.sub(b"", decode_feed_bytes(data).encode("utf-8"), count=1)
+    clean = _CHARACTER_REFERENCE.sub(_character_or_replacement, clean)
     try:
         fromstring(clean, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -125,13 +153,15 @@ def _attributes_over(data: bytes, limit: int) -> bool:
     return False
 
 
-def parse_feed(data: bytes) -> list[FetchedPost]:
-    return read_feed(data)[0]
+def parse_feed(data: bytes, base: str = "") -> list[FetchedPost]:
+    return read_feed(data, base=base)[0]
 
 
-def read_feed(data: bytes) -> tuple[list[FetchedPost], int]:
+def read_feed(data: bytes, base: str = "") -> tuple[list[FetchedPost], int]:
     """The newest MAX_POSTS_PER_RUN posts of the feed, and how many older ones were left
-    out. Entries are turned into posts (the costly part) only up to the cap."""
+    out. Entries are turned into posts (the costly part) only up to the cap. `base`: the
+    feed's address, against which a relative item link ("/nieuws/1") is read; without it
+    such a link is dropped (FetchedPost keeps absolute http(s) links only)."""
     parsed = feedparser.parse(
         io.BytesIO(screen(data)), resolve_relative_uris=False, sanitize_html=False
     )
@@ -142,7 +172,7 @@ def read_feed(data: bytes) -> tuple[list[FetchedPost], int]:
     for index, entry in enumerate(entries):
         if len(posts) == MAX_POSTS_PER_RUN:
             return posts, sum(map(_has_content, entries[index:]))
-        post = _entry(entry)
+        post = _entry(entry, base)
         # Entries without text or link are the debris of a broken document, not posts.
         if post.text or post.url:
             posts.append(post)
@@ -179,12 +209,16 @@ def _has_content(entry) -> bool:
     )
 
 
-def _entry(entry) -> FetchedPost:
+def _entry(entry, base: str = "") -> FetchedPost:
     title = html_to_text(entry.get("title", ""))
     content = entry.get("content") or []
     body = (content[0].get("value", "") if content else "") or entry.get("summary", "")
     link = entry.get("link", "")
+    # the id as the feed wrote it (a guid "123" is not an address: read against the base it
+    # would change, and every item be stored again as new)
     external_id = entry.get("id") or link or _hash_id(title, body)
+    if base and link:
+        link = urljoin(base, link)
     has_media = bool(entry.get("enclosures")) or any(key in entry for key in MEDIA_KEYS)
     when = _entry_time(entry)
     return FetchedPost(

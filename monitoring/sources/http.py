@@ -80,6 +80,7 @@ class Response:
     status_code: int
     headers: httpx.Headers
     content: bytes
+    url: str = ""  # where the body came from, after redirects
 
     def json(self):
         try:
@@ -363,7 +364,7 @@ def _read(resp: httpx.Response) -> Response:
     content = bytes(body)
     for coding in reversed(_content_codings(resp.headers)):
         content = _unpacked(content, coding)
-    return Response(resp.status_code, resp.headers, content)
+    return Response(resp.status_code, resp.headers, content, str(resp.url))
 
 
 def _too_large() -> FetchError:
