@@ -143,13 +143,8 @@ def current(request):
     if version is None:  # only before the first publication (the migration loads version 1)
         return render(request, "policy/none_published.html")
     can_confirm = bool(roles_of(request.user))
-    acknowledgement = (
-        Acknowledgement.objects.filter(user=request.user, version=version)
-        .select_related("carried_from")
-        .first()
-        if can_confirm
-        else None
-    )
+    latest = _latest_confirmation(request.user) if can_confirm else None
+    acknowledgement = latest if latest is not None and latest.version_id == version.pk else None
     return render(
         request,
         "policy/current.html",
@@ -158,8 +153,25 @@ def current(request):
             "sections": _document(version),
             "can_confirm": can_confirm,
             "acknowledgement": acknowledgement,
+            # asked again: what changed since the version they read (a correction kept
+            # a confirmation of the version it corrected, so that is the one they read)
+            "earlier": latest if latest is not None and acknowledgement is None else None,
         },
     )
+
+
+def _latest_confirmation(user) -> Acknowledgement | None:
+    """The user's confirmation of the highest version, with the version they actually
+    read (`read`: the corrected one for a confirmation a correction kept). One query."""
+    latest = (
+        Acknowledgement.objects.filter(user=user)
+        .select_related("version", "carried_from")
+        .order_by("-version__number")
+        .first()
+    )
+    if latest is not None:
+        latest.read = latest.carried_from or latest.version
+    return latest
 
 
 @require_safe
