@@ -5,7 +5,7 @@ cannot slip in while the same draft is being published.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,6 +97,11 @@ def version_publish(
             % {"heading": empty.heading}
         )
     previous = ProtocolVersion.objects.current()
+    if previous is not None:
+        # Wait for confirmations of the version this one replaces that are being
+        # recorded (they hold a share lock on it), so a correction carries them over;
+        # one recorded after this commits is refused (acknowledgement_record).
+        ProtocolVersion.objects.select_for_update().filter(pk=previous.pk).exists()
     if previous is not None and _text(draft) == _text(previous):
         # Staff would be asked to read (or, as a correction, be told of) nothing new.
         raise ValidationError(
@@ -283,12 +288,28 @@ def _refuse_if_cited(anchor: str, label: str) -> None:
 
 @transaction.atomic
 def acknowledgement_record(*, user: User, version: ProtocolVersion) -> Acknowledgement:
-    """Record that `user` read `version`; confirming twice keeps the first confirmation."""
+    """Record that `user` read `version`; confirming twice keeps the first confirmation.
+
+    The version is checked to be the current one under a share lock on it, which
+    publishing the next version waits for (version_publish locks the version it
+    replaces): a correction published meanwhile either carries this confirmation over or
+    makes it refused, never leaves it behind on a version nobody is asked about."""
+    _share_lock(version)
     current = ProtocolVersion.objects.current()
     if current is None or current.pk != version.pk:
         raise ValidationError(_("Only the current version of the protocol can be confirmed."))
     acknowledgement, _created = Acknowledgement.objects.get_or_create(user=user, version=current)
     return acknowledgement
+
+
+def _share_lock(version: ProtocolVersion) -> None:
+    """FOR KEY SHARE: confirmations do not wait for each other, only for a publication.
+    (SQLite has no row locks; it runs one writing transaction at a time.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM policy_protocolversion WHERE id = %s FOR KEY SHARE", [version.pk]
+            )
 
 
 def _checked_text(text: str) -> str:
