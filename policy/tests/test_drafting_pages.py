@@ -1,5 +1,7 @@
 """Board staff draft, preview and publish a version on the portal's own pages."""
 
+import pytest
+
 from django.urls import reverse
 
 from policy.models import Article, ProtocolVersion
@@ -91,6 +93,19 @@ def test_it_refuses_a_section_anchor_that_would_clash(login, v1, board):
         )
         assert response.status_code == 200, slug
         assert response.context["form"].errors, slug
+
+
+@pytest.mark.parametrize("slug", ["changes", "publish", "session-warning", "session-warning-text"])
+def test_it_refuses_a_section_anchor_another_part_of_the_page_uses(login, v1, board, slug):
+    """The preview's "changes-title" and "publish-title" headings, and the base page's
+    session warning, would be a second element with the section's id or its heading's."""
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    response = c.post(
+        reverse("policy:section_add", args=[2]), {"heading": "X", "kind": "text", "slug": slug}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["slug"]
 
 
 def test_it_refuses_a_heading_whose_anchor_would_be_too_long(login, v1, board):
