@@ -6,7 +6,7 @@ cannot slip in while the same draft is being published.
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -302,6 +302,41 @@ def acknowledgement_record(*, user: User, version: ProtocolVersion) -> Acknowled
     return acknowledgement
 
 
+REMINDER_HANDLER = "policy.duties.protocol_reminder_email_send"
+
+
+@transaction.atomic
+def staff_reminders_send(*, school, version: ProtocolVersion) -> tuple[int, int]:
+    """E-mail the school's active teachers and directors who have not confirmed `version`:
+    one duty each, keyed by version, school, day and person, so pressing the button again
+    that day sends nothing. Returns (reminded now, reminded earlier today)."""
+    from outbox.models import Duty
+    from outbox.services import duties_for_users, emailed_users
+    from schools.models import StaffMembership
+
+    confirmed = Acknowledgement.objects.filter(version=version, user=OuterRef("user_id"))
+    user_ids = set(
+        StaffMembership.objects.filter(
+            school=school,
+            role__in=StaffMembership.SCHOOL_ROLES,
+            user__in=emailed_users(),
+        )
+        .exclude(Exists(confirmed))
+        .values_list("user_id", flat=True)
+    )
+    key = f"protocol-reminder:{version.pk}:{school.pk}:{timezone.localdate().isoformat()}"
+    earlier = set(
+        Duty.objects.filter(key__in=[f"{key}:user:{uid}" for uid in user_ids]).values_list(
+            "key", flat=True
+        )
+    )
+    new = [uid for uid in sorted(user_ids) if f"{key}:user:{uid}" not in earlier]
+    duties_for_users(
+        key=key, handler=REMINDER_HANDLER, payload={"version_id": version.pk}, user_ids=new
+    )
+    return len(new), len(earlier)
+
+
 def _share_lock(version: ProtocolVersion) -> None:
     """FOR KEY SHARE: confirmations do not wait for each other, only for a publication.
     (SQLite has no row locks; it runs one writing transaction at a time.)"""
@@ -328,6 +363,7 @@ __all__ = [
     "section_add",
     "section_remove",
     "section_update",
+    "staff_reminders_send",
     "version_discard",
     "version_draft_start",
     "version_publish",

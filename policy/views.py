@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from policy import services
@@ -37,7 +38,9 @@ from policy.selectors import (
     with_confirmation_counts,
 )
 from schools.access import (
+    acts_for_school,
     directed_schools,
+    get_school_for_acting,
     get_school_for_director,
     require_role,
     roles_of,
@@ -318,6 +321,7 @@ def confirmation_list(request, code: str):
         "policy/confirmation_list.html",
         {
             "school": school,
+            "may_remind": acts_for_school(request.user, school.pk),
             "version": version,
             "staff": staff,
             "staff_confirmed": sum(row.confirmed for row in staff),
@@ -339,6 +343,35 @@ def confirmation_csv(request, code: str):
     )
     filename = f"protocol-v{version.number}-bevestigingen-{school.code}.csv"
     return csv_response(filename, headers, rows)
+
+
+@login_required
+@require_POST
+def confirmation_remind(request, code: str):
+    """The school's director or the board e-mails its staff who have not confirmed (the
+    privacy officer reads the lists, and reminds nobody)."""
+    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    school = get_school_for_acting(request.user, code)
+    version = _current_or_404()
+    sent, earlier = services.staff_reminders_send(school=school, version=version)
+    if sent:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder sent to %(count)s staff member who has not confirmed yet.",
+                "Reminder sent to %(count)s staff members who have not confirmed yet.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    elif earlier:
+        messages.info(
+            request,
+            _("Everyone who has not confirmed yet was already sent a reminder today."),
+        )
+    else:
+        messages.info(request, _("All staff have confirmed; nobody needs a reminder."))
+    return redirect("policy:confirmation_list", code=school.code)
 
 
 # --- Drafting and publishing (board staff) ----------------------------------------------

@@ -340,6 +340,7 @@ CASES = [
         case(route, f"school {where}", code(where), reach, methods)
         for route, methods in (
             ("consent:remind", GET + POST),
+            ("policy:confirmation_remind", POST),
             ("consent:review_round", GET + POST),
             ("schools:staff_groups", GET + POST),
             ("schools:staff_teacher_add", GET + POST),

@@ -57,9 +57,7 @@ def test_it_refuses_a_confirmation_of_the_version_a_correction_replaces_meanwhil
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_it_carries_a_confirmation_made_just_before_a_correction_is_published(
-    board, teacher_a, v1
-):
+def test_it_carries_a_confirmation_made_just_before_a_correction_is_published(board, teacher_a, v1):
     _on_postgresql()
     draft = _correction_draft(board)
 

@@ -1,7 +1,6 @@
 """Board staff draft, preview and publish a version on the portal's own pages."""
 
 import pytest
-
 from django.urls import reverse
 
 from policy.models import Article, ProtocolVersion
