@@ -225,7 +225,7 @@ def section_remove(*, section: Section) -> None:
     _locked_draft(section.version)
     if section.articles.exists():
         raise ValidationError(_("Remove the articles of this section first."))
-    _refuse_if_cited(section.slug, section.heading.capitalize())
+    _refuse_if_cited(section.slug, section.name)
     section.delete()
 
 

@@ -210,3 +210,21 @@ def test_the_drafting_pages_do_not_promise_that_a_correction_asks_everyone_again
     assert "een correctie van spelling behoudt hun bevestigingen" in drafts
     assert "Elk personeelslid ziet een melding totdat" not in preview
     assert "Na een nieuwe versie ziet elk personeelslid een melding" in preview
+
+
+def test_it_names_an_article_by_its_heading_as_written(login, v1, board):
+    """Only a heading in capitals ("COMMUNICEREN") is written as a word; "YouTube" and
+    "OPO" in a heading are names and stay as they are."""
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    c.post(
+        reverse("policy:section_add", args=[2]),
+        {"heading": "Werken met YouTube bij OPO", "kind": "text", "slug": "youtube"},
+    )
+    section = ProtocolVersion.objects.get(number=2).sections.get(slug="youtube")
+    c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": "Eerst toestemming."})
+
+    html = c.get(reverse("policy:draft_edit", args=[2])).content.decode()
+
+    assert "Werken met YouTube bij OPO 1 bewerken" in html
+    assert "Communiceren 2 bewerken" in html
