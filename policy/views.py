@@ -47,7 +47,7 @@ from schools.access import (
     sees_all_schools,
 )
 from schools.models import StaffMembership
-from schools.tabular import csv_response
+from schools.tabular import csv_response, xlsx_response
 
 Role = StaffMembership.Role
 
@@ -331,9 +331,8 @@ def confirmation_list(request, code: str):
     )
 
 
-@require_safe
-@login_required
-def confirmation_csv(request, code: str):
+def _confirmation_export(request, code: str):
+    """The school, the version and the table of a download (`?ouders=1` adds parents)."""
     school = _confirmation_school(request.user, code)
     version = _current_or_404()
     with_parents = request.GET.get("ouders") == "1"
@@ -341,8 +340,27 @@ def confirmation_csv(request, code: str):
         staff=staff_confirmations(school=school, version=version),
         parents=parent_confirmations(school=school, version=version) if with_parents else None,
     )
+    return school, version, headers, rows
+
+
+@require_safe
+@login_required
+def confirmation_csv(request, code: str):
+    school, version, headers, rows = _confirmation_export(request, code)
     filename = f"protocol-v{version.number}-bevestigingen-{school.code}.csv"
     return csv_response(filename, headers, rows)
+
+
+@require_safe
+@login_required
+def confirmation_xlsx(request, code: str):
+    school, version, headers, rows = _confirmation_export(request, code)
+    filename = f"protocol-v{version.number}-bevestigingen-{school.code}.xlsx"
+    title = _("Protocol version %(number)s") % {"number": version.number}
+    document_title = _(
+        "Confirmations of reading the social media protocol, version %(number)s, %(school)s"
+    ) % {"number": version.number, "school": school.name}
+    return xlsx_response(filename, headers, rows, title=title, document_title=document_title)
 
 
 @login_required

@@ -52,6 +52,7 @@ NOT_PAGES = {
     "consent:coverage_export",
     "consent:coverage_export_xlsx",
     "policy:confirmation_csv",
+    "policy:confirmation_xlsx",
     "monitoring:report_csv",
     "mfa_download_recovery_codes",
 }

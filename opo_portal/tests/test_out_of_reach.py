@@ -329,6 +329,7 @@ CASES = [
             ("consent:pupil_search", ("GET", "POST")),
             ("policy:confirmation_list", GET),
             ("policy:confirmation_csv", GET),
+            ("policy:confirmation_xlsx", GET),
         )
         for where, reach in (("A", SCHOOL_A_READING), ("B", SCHOOL_B_READING))
     ),

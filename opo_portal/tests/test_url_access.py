@@ -144,6 +144,7 @@ ACCESS = {
         staff_only("director", "board", "privacy_officer"),
     ),
     "policy:confirmation_csv": (_school_a, staff_only("director", "board", "privacy_officer")),
+    "policy:confirmation_xlsx": (_school_a, staff_only("director", "board", "privacy_officer")),
     # POST only (policy/tests/test_reminders.py: the school's director and the board)
     "policy:confirmation_remind": (
         _school_a,
