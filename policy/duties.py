@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import in_language_of
 from outbox.services import duty_mail, emailed_users, recipient_email
-from policy.models import Release
+from policy.models import ProtocolVersion, Release
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +43,26 @@ def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
         )
         duty_mail(subject, body, email, reply_to=reply_to)
     logger.info("protocol release %s e-mailed to user %s", release_id, user_id)
+
+
+def protocol_reminder_email_send(*, version_id: int, user_id: int) -> None:
+    """A staff member has not confirmed the current version: remind them once."""
+    version = ProtocolVersion.objects.get(pk=version_id)
+    email = recipient_email(user_id)
+    if email is None:
+        return
+    with in_language_of(user_id):
+        subject = _("Reminder: please read version %(number)s of the social media protocol") % {
+            "number": version.number
+        }
+        reply_to = settings.FOUNDATION_CONTACT_EMAIL
+        body = render_to_string(
+            "policy/email/reminder.txt",
+            {
+                "version": version,
+                "url": settings.SITE_URL + reverse("policy:current") + "#bevestigen",
+                "reply_to": reply_to,
+            },
+        )
+        duty_mail(subject, body, email, reply_to=reply_to)
+    logger.info("protocol version %s reminder e-mailed to user %s", version_id, user_id)

@@ -8,9 +8,19 @@ from opo_portal.fields import LongTextField
 from policy.models import Release, Section
 from policy.text import normalise_article_text
 
-# Page ids the protocol page uses itself; a section may not take them.
-# anchors the page has already; "<anchor>-title" is the id of every section heading
-RESERVED_SLUGS = {"inhoud", "bevestigen", "main"}
+# Ids the pages showing the protocol have already (the contents, the confirm form, the
+# base page's main and session warning, the preview's "changes-title" and
+# "publish-title"); a section may not take them, nor one whose heading's id
+# ("<anchor>-title") would be one of them.
+RESERVED_SLUGS = {
+    "inhoud",
+    "bevestigen",
+    "main",
+    "session-warning",
+    "session-warning-text",
+    "changes",
+    "publish",
+}
 
 
 class DraftTextField(LongTextField):

@@ -148,6 +148,12 @@ class Section(models.Model):
         return self.heading
 
     @property
+    def name(self) -> str:
+        """How people write the section in a sentence: "Communiceren" for the heading in
+        capitals "COMMUNICEREN"; any other heading as written ("YouTube", "OPO" stay)."""
+        return self.heading.capitalize() if self.heading.isupper() else self.heading
+
+    @property
     def shows_numbers(self) -> bool:
         """Numbered lists show their numbers; paragraphs in running text do not."""
         return self.kind in (self.Kind.LIST, self.Kind.FUNCTION)
@@ -194,7 +200,7 @@ class Article(models.Model):
     @property
     def label(self) -> str:
         """How people name the article: "Communiceren 2", not the anchor "communiceren-2"."""
-        return f"{self.section.heading.capitalize()} {self.number}"
+        return f"{self.section.name} {self.number}"
 
     @property
     def paragraphs(self) -> list[str]:

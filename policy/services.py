@@ -5,8 +5,8 @@ cannot slip in while the same draft is being published.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,6 +97,11 @@ def version_publish(
             % {"heading": empty.heading}
         )
     previous = ProtocolVersion.objects.current()
+    if previous is not None:
+        # Wait for confirmations of the version this one replaces that are being
+        # recorded (they hold a share lock on it), so a correction carries them over;
+        # one recorded after this commits is refused (acknowledgement_record).
+        ProtocolVersion.objects.select_for_update().filter(pk=previous.pk).exists()
     if previous is not None and _text(draft) == _text(previous):
         # Staff would be asked to read (or, as a correction, be told of) nothing new.
         raise ValidationError(
@@ -220,7 +225,7 @@ def section_remove(*, section: Section) -> None:
     _locked_draft(section.version)
     if section.articles.exists():
         raise ValidationError(_("Remove the articles of this section first."))
-    _refuse_if_cited(section.slug, section.heading.capitalize())
+    _refuse_if_cited(section.slug, section.name)
     section.delete()
 
 
@@ -283,12 +288,63 @@ def _refuse_if_cited(anchor: str, label: str) -> None:
 
 @transaction.atomic
 def acknowledgement_record(*, user: User, version: ProtocolVersion) -> Acknowledgement:
-    """Record that `user` read `version`; confirming twice keeps the first confirmation."""
+    """Record that `user` read `version`; confirming twice keeps the first confirmation.
+
+    The version is checked to be the current one under a share lock on it, which
+    publishing the next version waits for (version_publish locks the version it
+    replaces): a correction published meanwhile either carries this confirmation over or
+    makes it refused, never leaves it behind on a version nobody is asked about."""
+    _share_lock(version)
     current = ProtocolVersion.objects.current()
     if current is None or current.pk != version.pk:
         raise ValidationError(_("Only the current version of the protocol can be confirmed."))
     acknowledgement, _created = Acknowledgement.objects.get_or_create(user=user, version=current)
     return acknowledgement
+
+
+REMINDER_HANDLER = "policy.duties.protocol_reminder_email_send"
+
+
+@transaction.atomic
+def staff_reminders_send(*, school, version: ProtocolVersion) -> tuple[int, int]:
+    """E-mail the school's active teachers and directors who have not confirmed `version`:
+    one duty each, keyed by version, school, day and person, so pressing the button again
+    that day sends nothing. Returns (reminded now, reminded earlier today)."""
+    from outbox.models import Duty
+    from outbox.services import duties_for_users, emailed_users
+    from schools.models import StaffMembership
+
+    confirmed = Acknowledgement.objects.filter(version=version, user=OuterRef("user_id"))
+    user_ids = set(
+        StaffMembership.objects.filter(
+            school=school,
+            role__in=StaffMembership.SCHOOL_ROLES,
+            user__in=emailed_users(),
+        )
+        .exclude(Exists(confirmed))
+        .values_list("user_id", flat=True)
+    )
+    key = f"protocol-reminder:{version.pk}:{school.pk}:{timezone.localdate().isoformat()}"
+    earlier = set(
+        Duty.objects.filter(key__in=[f"{key}:user:{uid}" for uid in user_ids]).values_list(
+            "key", flat=True
+        )
+    )
+    new = [uid for uid in sorted(user_ids) if f"{key}:user:{uid}" not in earlier]
+    duties_for_users(
+        key=key, handler=REMINDER_HANDLER, payload={"version_id": version.pk}, user_ids=new
+    )
+    return len(new), len(earlier)
+
+
+def _share_lock(version: ProtocolVersion) -> None:
+    """FOR KEY SHARE: confirmations do not wait for each other, only for a publication.
+    (SQLite has no row locks; it runs one writing transaction at a time.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM policy_protocolversion WHERE id = %s FOR KEY SHARE", [version.pk]
+            )
 
 
 def _checked_text(text: str) -> str:
@@ -307,6 +363,7 @@ __all__ = [
     "section_add",
     "section_remove",
     "section_update",
+    "staff_reminders_send",
     "version_discard",
     "version_draft_start",
     "version_publish",

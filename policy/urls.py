@@ -17,6 +17,12 @@ urlpatterns = [
     path("bevestigingen/", views.confirmations, name="confirmations"),
     path("bevestigingen/<slug:code>/", views.confirmation_list, name="confirmation_list"),
     path("bevestigingen/<slug:code>/csv/", views.confirmation_csv, name="confirmation_csv"),
+    path("bevestigingen/<slug:code>/xlsx/", views.confirmation_xlsx, name="confirmation_xlsx"),
+    path(
+        "bevestigingen/<slug:code>/herinneren/",
+        views.confirmation_remind,
+        name="confirmation_remind",
+    ),
     # Drafting and publishing (board staff)
     path("concepten/", views.drafts, name="drafts"),
     path("concepten/nieuw/", views.draft_start, name="draft_start"),

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from policy import services
@@ -37,14 +38,16 @@ from policy.selectors import (
     with_confirmation_counts,
 )
 from schools.access import (
+    acts_for_school,
     directed_schools,
+    get_school_for_acting,
     get_school_for_director,
     require_role,
     roles_of,
     sees_all_schools,
 )
 from schools.models import StaffMembership
-from schools.tabular import csv_response
+from schools.tabular import csv_response, xlsx_response
 
 Role = StaffMembership.Role
 
@@ -143,13 +146,8 @@ def current(request):
     if version is None:  # only before the first publication (the migration loads version 1)
         return render(request, "policy/none_published.html")
     can_confirm = bool(roles_of(request.user))
-    acknowledgement = (
-        Acknowledgement.objects.filter(user=request.user, version=version)
-        .select_related("carried_from")
-        .first()
-        if can_confirm
-        else None
-    )
+    latest = _latest_confirmation(request.user) if can_confirm else None
+    acknowledgement = latest if latest is not None and latest.version_id == version.pk else None
     return render(
         request,
         "policy/current.html",
@@ -158,8 +156,25 @@ def current(request):
             "sections": _document(version),
             "can_confirm": can_confirm,
             "acknowledgement": acknowledgement,
+            # asked again: what changed since the version they read (a correction kept
+            # a confirmation of the version it corrected, so that is the one they read)
+            "earlier": latest if latest is not None and acknowledgement is None else None,
         },
     )
+
+
+def _latest_confirmation(user) -> Acknowledgement | None:
+    """The user's confirmation of the highest version, with the version they actually
+    read (`read`: the corrected one for a confirmation a correction kept). One query."""
+    latest = (
+        Acknowledgement.objects.filter(user=user)
+        .select_related("version", "carried_from")
+        .order_by("-version__number")
+        .first()
+    )
+    if latest is not None:
+        latest.read = latest.carried_from or latest.version
+    return latest
 
 
 @require_safe
@@ -306,6 +321,7 @@ def confirmation_list(request, code: str):
         "policy/confirmation_list.html",
         {
             "school": school,
+            "may_remind": acts_for_school(request.user, school.pk),
             "version": version,
             "staff": staff,
             "staff_confirmed": sum(row.confirmed for row in staff),
@@ -315,9 +331,8 @@ def confirmation_list(request, code: str):
     )
 
 
-@require_safe
-@login_required
-def confirmation_csv(request, code: str):
+def _confirmation_export(request, code: str):
+    """The school, the version and the table of a download (`?ouders=1` adds parents)."""
     school = _confirmation_school(request.user, code)
     version = _current_or_404()
     with_parents = request.GET.get("ouders") == "1"
@@ -325,8 +340,56 @@ def confirmation_csv(request, code: str):
         staff=staff_confirmations(school=school, version=version),
         parents=parent_confirmations(school=school, version=version) if with_parents else None,
     )
+    return school, version, headers, rows
+
+
+@require_safe
+@login_required
+def confirmation_csv(request, code: str):
+    school, version, headers, rows = _confirmation_export(request, code)
     filename = f"protocol-v{version.number}-bevestigingen-{school.code}.csv"
     return csv_response(filename, headers, rows)
+
+
+@require_safe
+@login_required
+def confirmation_xlsx(request, code: str):
+    school, version, headers, rows = _confirmation_export(request, code)
+    filename = f"protocol-v{version.number}-bevestigingen-{school.code}.xlsx"
+    title = _("Protocol version %(number)s") % {"number": version.number}
+    document_title = _(
+        "Confirmations of reading the social media protocol, version %(number)s, %(school)s"
+    ) % {"number": version.number, "school": school.name}
+    return xlsx_response(filename, headers, rows, title=title, document_title=document_title)
+
+
+@login_required
+@require_POST
+def confirmation_remind(request, code: str):
+    """The school's director or the board e-mails its staff who have not confirmed (the
+    privacy officer reads the lists, and reminds nobody)."""
+    require_role(request.user, Role.DIRECTOR, Role.BOARD)
+    school = get_school_for_acting(request.user, code)
+    version = _current_or_404()
+    sent, earlier = services.staff_reminders_send(school=school, version=version)
+    if sent:
+        messages.success(
+            request,
+            ngettext(
+                "Reminder sent to %(count)s staff member who has not confirmed yet.",
+                "Reminder sent to %(count)s staff members who have not confirmed yet.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    elif earlier:
+        messages.info(
+            request,
+            _("Everyone who has not confirmed yet was already sent a reminder today."),
+        )
+    else:
+        messages.info(request, _("All staff have confirmed; nobody needs a reminder."))
+    return redirect("policy:confirmation_list", code=school.code)
 
 
 # --- Drafting and publishing (board staff) ----------------------------------------------

@@ -52,6 +52,7 @@ NOT_PAGES = {
     "consent:coverage_export",
     "consent:coverage_export_xlsx",
     "policy:confirmation_csv",
+    "policy:confirmation_xlsx",
     "monitoring:report_csv",
     "mfa_download_recovery_codes",
 }
@@ -82,6 +83,7 @@ ROUTE_KWARGS = {
     "consent:takedown_done": lambda c: {"pk": c["takedown"].pk},
     "consent:coverage": lambda c: {"code": c["school"].code},
     "consent:remind": lambda c: {"code": c["school"].code},
+    "policy:confirmation_remind": lambda c: {"code": c["school"].code},
     "consent:school_takedowns": lambda c: {"code": c["school"].code},
     "consent:review_round": lambda c: {"code": c["school"].code},
     "consent:record": lambda c: {"pk": c["pupil"].pk},
@@ -462,6 +464,9 @@ def flows(client, cast, role):
         yield "adding a teacher, with form errors", response.content.decode()
         response = client.post(add, {"full_name": "Juf", "email": cast["teacher"].email})
         yield "adding a teacher who teaches here already", response.content.decode()
+        remind = reverse("policy:confirmation_remind", args=[cast["school"].code])
+        response = client.post(remind, follow=True)
+        yield "protocol reminder sent (or already sent today)", response.content.decode()
 
 
 def _check(client, cast, role, checks):

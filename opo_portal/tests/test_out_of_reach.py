@@ -329,6 +329,7 @@ CASES = [
             ("consent:pupil_search", ("GET", "POST")),
             ("policy:confirmation_list", GET),
             ("policy:confirmation_csv", GET),
+            ("policy:confirmation_xlsx", GET),
         )
         for where, reach in (("A", SCHOOL_A_READING), ("B", SCHOOL_B_READING))
     ),
@@ -340,6 +341,7 @@ CASES = [
         case(route, f"school {where}", code(where), reach, methods)
         for route, methods in (
             ("consent:remind", GET + POST),
+            ("policy:confirmation_remind", POST),
             ("consent:review_round", GET + POST),
             ("schools:staff_groups", GET + POST),
             ("schools:staff_teacher_add", GET + POST),

@@ -144,6 +144,12 @@ ACCESS = {
         staff_only("director", "board", "privacy_officer"),
     ),
     "policy:confirmation_csv": (_school_a, staff_only("director", "board", "privacy_officer")),
+    "policy:confirmation_xlsx": (_school_a, staff_only("director", "board", "privacy_officer")),
+    # POST only (policy/tests/test_reminders.py: the school's director and the board)
+    "policy:confirmation_remind": (
+        _school_a,
+        logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED)),
+    ),
     "policy:drafts": (None, staff_only("board")),
     "policy:draft_start": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_ALLOWED))),
     "policy:draft_edit": (lambda c: {"number": c["draft"].number}, staff_only("board")),

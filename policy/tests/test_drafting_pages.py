@@ -1,5 +1,6 @@
 """Board staff draft, preview and publish a version on the portal's own pages."""
 
+import pytest
 from django.urls import reverse
 
 from policy.models import Article, ProtocolVersion
@@ -91,6 +92,19 @@ def test_it_refuses_a_section_anchor_that_would_clash(login, v1, board):
         )
         assert response.status_code == 200, slug
         assert response.context["form"].errors, slug
+
+
+@pytest.mark.parametrize("slug", ["changes", "publish", "session-warning", "session-warning-text"])
+def test_it_refuses_a_section_anchor_another_part_of_the_page_uses(login, v1, board, slug):
+    """The preview's "changes-title" and "publish-title" headings, and the base page's
+    session warning, would be a second element with the section's id or its heading's."""
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    response = c.post(
+        reverse("policy:section_add", args=[2]), {"heading": "X", "kind": "text", "slug": slug}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["slug"]
 
 
 def test_it_refuses_a_heading_whose_anchor_would_be_too_long(login, v1, board):
@@ -196,3 +210,21 @@ def test_the_drafting_pages_do_not_promise_that_a_correction_asks_everyone_again
     assert "een correctie van spelling behoudt hun bevestigingen" in drafts
     assert "Elk personeelslid ziet een melding totdat" not in preview
     assert "Na een nieuwe versie ziet elk personeelslid een melding" in preview
+
+
+def test_it_names_an_article_by_its_heading_as_written(login, v1, board):
+    """Only a heading in capitals ("COMMUNICEREN") is written as a word; "YouTube" and
+    "OPO" in a heading are names and stay as they are."""
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    c.post(
+        reverse("policy:section_add", args=[2]),
+        {"heading": "Werken met YouTube bij OPO", "kind": "text", "slug": "youtube"},
+    )
+    section = ProtocolVersion.objects.get(number=2).sections.get(slug="youtube")
+    c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": "Eerst toestemming."})
+
+    html = c.get(reverse("policy:draft_edit", args=[2])).content.decode()
+
+    assert "Werken met YouTube bij OPO 1 bewerken" in html
+    assert "Communiceren 2 bewerken" in html

@@ -84,6 +84,9 @@ def test_every_export_neutralises_every_formula(login, hostile_names, director_a
             client.get(reverse("consent:coverage_export_xlsx", args=["vlindertuin"]))
         ),
         "confirmations": _csv_cells(client.get(confirmations + "?ouders=1")),
+        "confirmations xlsx": _xlsx_cells(
+            client.get(reverse("policy:confirmation_xlsx", args=["vlindertuin"]) + "?ouders=1")
+        ),
         "report": _csv_cells(client.get(report)),
         "key figures": _csv_cells(client.get(report + "&tabel=kengetallen")),
     }

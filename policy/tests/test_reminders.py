@@ -1,0 +1,92 @@
+"""A director (or the board) reminds the school's staff who have not confirmed the current
+version: one e-mail each, only to them, once a day however often the button is pressed."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from policy import services
+from policy.tests.conftest import publish_new_version
+
+
+def _remind(client, code="vlindertuin"):
+    return client.post(reverse("policy:confirmation_remind", args=[code]), follow=True)
+
+
+@pytest.mark.parametrize("reminder", ["director_a", "board"])
+def test_it_emails_the_staff_who_have_not_confirmed(
+    request,
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    login,
+    v1,
+    teacher_a,
+    other_teacher,
+    director_a,
+    director_b,
+    parent_a,
+    reminder,
+):
+    services.acknowledgement_record(user=other_teacher, version=v1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _remind(login(request.getfixturevalue(reminder)))
+
+    assert response.redirect_chain == [
+        (reverse("policy:confirmation_list", args=["vlindertuin"]), 302)
+    ]
+    assert "Herinnering verstuurd aan 2 personeelsleden" in response.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([teacher_a.email, director_a.email])
+    email = mail.outbox[0]
+    assert "Herinnering" in email.subject and "versie 1" in email.subject
+    assert "http://" in email.body or "https://" in email.body
+    assert reverse("policy:current") + "#bevestigen" in email.body
+
+
+def test_it_reminds_once_a_day_however_often_the_button_is_pressed(
+    eager_tasks, django_capture_on_commit_callbacks, login, v1, teacher_a, director_a
+):
+    c = login(director_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _remind(c)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _remind(c)
+    assert len(mail.outbox) == 2  # teacher_a and director_a, once
+    assert "al een herinnering" in response.content.decode()
+
+
+def test_it_reminds_again_about_a_new_version(
+    eager_tasks, django_capture_on_commit_callbacks, login, v1, board, teacher_a, director_a
+):
+    c = login(director_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _remind(c)
+    publish_new_version(board)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _remind(c)
+    assert "versie 2" in mail.outbox[0].subject
+    assert teacher_a.email in [m.to[0] for m in mail.outbox]
+
+
+def test_it_offers_the_button_to_those_who_may_remind(
+    login, v1, teacher_a, director_a, privacy_officer
+):
+    url = reverse("policy:confirmation_list", args=["vlindertuin"])
+    action = reverse("policy:confirmation_remind", args=["vlindertuin"])
+    assert f'action="{action}"' in login(director_a).get(url).content.decode()
+    assert f'action="{action}"' not in login(privacy_officer).get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "cast_member", ["teacher_a", "parent_a", "director_b", "privacy_officer", "outsider"]
+)
+def test_it_is_out_of_reach_for_others(request, login, v1, teacher_a, cast_member):
+    client = login(request.getfixturevalue(cast_member))
+    response = client.post(reverse("policy:confirmation_remind", args=["vlindertuin"]))
+    assert response.status_code == 404
+    assert mail.outbox == []
+
+
+def test_it_reminds_by_post_only(login, v1, director_a):
+    response = login(director_a).get(reverse("policy:confirmation_remind", args=["vlindertuin"]))
+    assert response.status_code == 405
