@@ -24,6 +24,7 @@ from outbox import services as outbox
 from outbox.models import Duty
 from policy import services as policy
 from policy.models import ProtocolVersion
+from policy.tests.conftest import edit_one_article
 from schools.models import StaffMembership
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -79,6 +80,7 @@ def test_writes_with_redis_dead_are_saved_and_sent_once_when_it_returns(
     )
     draft = policy.version_draft_start(by=board)
     policy.version_update_summary(version=draft, summary="COMMUNICEREN 2 verduidelijkt.")
+    edit_one_article(draft)  # an unchanged draft is not published
     parent, teacher, member = _client(parent_a), _client(teacher_a), _client(board)
 
     redis.proc.kill9()
