@@ -171,6 +171,10 @@ class _Hidden(HTMLParser):
 LOGIN_CODE = "/accounts/login/code/"
 
 
+# the TOTP period each user last logged in with (Browser.authenticate)
+_TOTP_PERIODS_USED: dict[int, int] = {}
+
+
 class Browser:
     def __init__(self, base: str, email: str):
         import httpx
@@ -196,13 +200,23 @@ class Browser:
         )
 
     def authenticate(self, user):
-        """The second step of a staff login: the authenticator app's current code."""
+        """The second step of a staff login: the authenticator app's current code, a new
+        one for each login of the same user, as a person would wait for: the portal refuses
+        a code used once (allauth marks it used; since Redis outages keep that mark in the
+        web process, a scenario right after another with the same user met it)."""
+        from allauth.mfa import app_settings
+
         from opo_portal.tests.e2e_support import current_totp_code
 
+        period = app_settings.TOTP_PERIOD
+        while _TOTP_PERIODS_USED.get(user.pk) == int(time.time()) // period:
+            time.sleep(period - time.time() % period + 0.1)
+        code = current_totp_code(user)
+        _TOTP_PERIODS_USED[user.pk] = int(time.time()) // period
         self.client.get("/accounts/2fa/authenticate/")
         return self.client.post(
             "/accounts/2fa/authenticate/",
-            data={"csrfmiddlewaretoken": self.csrf(), "code": current_totp_code(user)},
+            data={"csrfmiddlewaretoken": self.csrf(), "code": code},
         )
 
     def child_page(self, pupil_pk: int):
