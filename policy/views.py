@@ -376,8 +376,8 @@ def confirmation_remind(request, code: str):
         messages.success(
             request,
             ngettext(
-                "Reminder sent to %(count)s staff member who has not confirmed yet.",
-                "Reminder sent to %(count)s staff members who have not confirmed yet.",
+                "A reminder is being sent to %(count)s staff member who has not confirmed yet.",
+                "A reminder is being sent to %(count)s staff members who have not confirmed yet.",
                 sent,
             )
             % {"count": sent},

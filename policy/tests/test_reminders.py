@@ -34,7 +34,7 @@ def test_it_emails_the_staff_who_have_not_confirmed(
     assert response.redirect_chain == [
         (reverse("policy:confirmation_list", args=["vlindertuin"]), 302)
     ]
-    assert "Herinnering verstuurd aan 2 personeelsleden" in response.content.decode()
+    assert "Er wordt een herinnering verstuurd aan 2 personeelsleden" in response.content.decode()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([teacher_a.email, director_a.email])
     email = mail.outbox[0]
     assert "Herinnering" in email.subject and "versie 1" in email.subject
