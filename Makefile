@@ -6,9 +6,11 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test e2e lint format bench worker clean audit faults faults-ci load
 
+# pip is brought up to date only in a venv made here: an existing one (a shared venv that
+# .venv links to) may serve other checkouts, and a fresh clone's requirements.txt is newer
+# than its mark.
 $(BIN)/.installed-run: requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q --upgrade pip; }
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 

@@ -10,7 +10,7 @@ from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DatabaseError, connection
 from django.http import (
     Http404,
@@ -280,7 +280,8 @@ def bad_request(request, exception):
     wherever it is sent: its page says so, that nothing was saved, that Back usually still
     has what was typed, and links the form's page (its same-site Referer). Nothing here
     reads the database. A form with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
-    (TooManyFieldsSent) is refused the same way and gets a page of its own that says so.
+    (TooManyFieldsSent) or more files than DATA_UPLOAD_MAX_NUMBER_FILES (TooManyFilesSent)
+    is refused the same way and gets a page of its own that says so.
     Every other bad request gets the general 400 page."""
     if isinstance(exception, RequestDataTooBig):
         template = "400_too_large.html"
@@ -288,6 +289,9 @@ def bad_request(request, exception):
     elif isinstance(exception, TooManyFieldsSent):
         template = "400_too_many_fields.html"
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    elif isinstance(exception, TooManyFilesSent):
+        template = "400_too_many_files.html"
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
     else:
         return defaults.bad_request(request, exception)
     context = {"back": form_page(request), "limit": limit}

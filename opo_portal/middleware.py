@@ -19,7 +19,12 @@ from urllib.parse import unquote_to_bytes
 from csp import middleware as csp_middleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseUnreachable
@@ -50,15 +55,15 @@ def server_error(request):
     PostgreSQL, Redis or the broker, anywhere (middleware included); Django's 500 page
     for everything else. Django has logged the error by then, and error reports have it.
 
-    A form too large (RequestDataTooBig) or with too many fields (TooManyFieldsSent)
-    gets its 400 page here too: a view that takes a
+    A form too large (RequestDataTooBig), with too many fields (TooManyFieldsSent) or
+    files (TooManyFilesSent) gets its 400 page here too: a view that takes a
     file skips the CSRF check until it has set its upload handler (the photo check, the
     pupil import), so when it answers 404 or 403 first, the error page's own CSRF check
     is the first to read the body, and Django turns that handler's failure into a 500."""
     error = sys.exc_info()[1]
     if isinstance(error, OUTAGES + DATABASE_OUTAGES):
         return service_unavailable()
-    if isinstance(error, RequestDataTooBig | TooManyFieldsSent):
+    if isinstance(error, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         from accounts.views import bad_request  # accounts' views import much of the portal
 
         return bad_request(request, error)

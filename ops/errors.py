@@ -9,7 +9,7 @@ cache keys (a rate limit's holds the client's IP address).
 
 import re
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 
 from ops.access_log import without_secrets
 
@@ -55,13 +55,13 @@ def _scrub_breadcrumbs(event: dict) -> None:
         _scrub_crumb_message(crumb)
 
 
-# A body over DATA_UPLOAD_MAX_MEMORY_SIZE or DATA_UPLOAD_MAX_NUMBER_FIELDS: someone's
-# too large paste or too long list, told on its 400 page (accounts.views.bad_request),
-# never a server error. Django logs it on django.security.* (a warning in our log,
-# ops.logs.SuspiciousRequestsAsWarnings); but when an error page's CSRF check is the
-# first to read it (an upload page out of reach answering 404), Django sends its error
-# signal, and sentry-sdk reported it as a failure.
-USER_ERRORS = (RequestDataTooBig, TooManyFieldsSent)
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS or
+# DATA_UPLOAD_MAX_NUMBER_FILES: someone's too large paste, too long list or too many files,
+# told on its 400 page (accounts.views.bad_request), never a server error. Django logs it
+# on django.security.* (a warning in our log, ops.logs.SuspiciousRequestsAsWarnings); but
+# when an error page's CSRF check is the first to read it (an upload page out of reach
+# answering 404), Django sends its error signal, and sentry-sdk reported it as a failure.
+USER_ERRORS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 
 def _users_error(event: dict, hint: dict | None) -> bool:
@@ -75,7 +75,7 @@ def _users_error(event: dict, hint: dict | None) -> bool:
 
 def scrub_event(event: dict, hint: dict | None = None) -> dict | None:
     """sentry-sdk before_send: strip everything that may name a pupil, parent or address.
-    A form too large or with too many fields is dropped: not a server error."""
+    A form too large or with too many fields or files is dropped: not a server error."""
     if _users_error(event, hint):
         return None
     if "request" in event:

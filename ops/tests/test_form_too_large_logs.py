@@ -1,5 +1,5 @@
-"""A form too large or with too many fields is the user's paste, not a server error: the
-portal's console handler (settings.LOGGING) writes it as a warning at most, in one line,
+"""A form too large or with too many fields or files is the user's paste, not a server
+error: the portal's console handler (settings.LOGGING) writes it as a warning at most, in one line,
 and sentry-sdk (ops.errors.init_sentry, its real transport against a local server) sends
 no report, also on an upload page out of reach, whose 404 page's CSRF check reads the
 body and Django's error signal fires (opo_portal.middleware.server_error)."""
@@ -8,6 +8,7 @@ import logging
 
 import pytest
 import sentry_sdk
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -51,6 +52,25 @@ def _errors(lines) -> list[str]:
     return [line for level, line in lines if level not in ("DEBUG", "INFO", "WARNING")]
 
 
+def _files(n: int) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(f"f{i}.csv", b"a;b\r\n") for i in range(n)]
+
+
+def _body(too_much: str) -> dict:
+    """A body over one of the limits the tests set: 1024 bytes, 10 fields, 3 files."""
+    if too_much == "text":
+        return {"summary": "x" * 5000}
+    if too_much == "fields":
+        return {f"v{i}": "x" for i in range(20)}
+    return {"file": _files(5)}
+
+
+def _limits(settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+
+
 def _browser(user) -> Client:
     browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
     browser.cookies["csrftoken"] = "a" * 32
@@ -58,7 +78,7 @@ def _browser(user) -> Client:
     return browser
 
 
-@pytest.mark.parametrize("too_much", ["text", "fields"])
+@pytest.mark.parametrize("too_much", ["text", "fields", "files"])
 def test_a_form_too_large_is_no_error_and_no_report(
     sentry_capture,  # noqa: F811
     written,
@@ -67,22 +87,21 @@ def test_a_form_too_large_is_no_error_and_no_report(
     too_much,
 ):
     settings.DEBUG = False
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
-    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    _limits(settings)
     draft = policy_services.version_draft_start(by=board)
     url = reverse("policy:draft_edit", args=[draft.number])
-    body = {"summary": "x" * 20_000} if too_much == "text" else {f"v{i}": "x" for i in range(20)}
 
-    response = _browser(board).post(url, {"csrfmiddlewaretoken": "a" * 32, **body})
+    response = _browser(board).post(url, {"csrfmiddlewaretoken": "a" * 32, **_body(too_much)})
 
     assert response.status_code == 400
     assert _errors(written()) == []
+    assert len([line for level, line in written() if level == "WARNING"]) == 1
     assert all("\n" not in line for _level, line in written())
     sentry_sdk.flush(timeout=5)
     assert events(sentry_capture) == []
 
 
-@pytest.mark.parametrize("too_much", ["text", "fields"])
+@pytest.mark.parametrize("too_much", ["text", "fields", "files"])
 @pytest.mark.parametrize(("url", "user"), [("/scholen/import/", "parent_a"), ("/foto/", "board")])
 def test_an_upload_page_out_of_reach_reports_no_error_either(
     request,
@@ -94,11 +113,9 @@ def test_an_upload_page_out_of_reach_reports_no_error_either(
     too_much,
 ):
     settings.DEBUG = False
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
-    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
-    body = {"school": "x" * 5000} if too_much == "text" else {f"v{i}": "x" for i in range(20)}
+    _limits(settings)
 
-    response = _browser(request.getfixturevalue(user)).post(url, body)
+    response = _browser(request.getfixturevalue(user)).post(url, _body(too_much))
 
     assert response.status_code == 400
     assert _errors(written()) == []
@@ -107,11 +124,11 @@ def test_an_upload_page_out_of_reach_reports_no_error_either(
 
 
 def test_before_send_drops_only_a_users_too_large_form():
-    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 
     from ops.errors import scrub_event
 
-    for error in (RequestDataTooBig("big"), TooManyFieldsSent("many")):
+    for error in (RequestDataTooBig("big"), TooManyFieldsSent("many"), TooManyFilesSent("f")):
         event = {"exception": {"values": [{"type": type(error).__name__}]}}
         assert scrub_event(event, {"exc_info": (type(error), error, None)}) is None
         assert scrub_event(event, {}) is None  # no exc_info: by the event's own type

@@ -324,6 +324,63 @@ def test_make_prod_writes_no_line_of_its_own_before_the_log_lines(tmp_path):
     assert "deploy/run-prod all" not in result.stdout
 
 
+def _recording_python(path: Path, log: Path) -> Path:
+    """A python that writes its arguments to `log`, one call a line, and does nothing else;
+    as `$(PYTHON)` it makes the venv (`-m venv DIR`) with a copy of itself in DIR/bin."""
+    path.write_text(
+        "#!/usr/bin/env bash\n"
+        f'echo "$*" >> {log}\n'
+        'if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python"; fi\n'
+    )
+    path.chmod(0o755)
+    return path
+
+
+def _make_installed_run(venv: Path, python: Path) -> list[str]:
+    """`make`'s install step of `make prod` (and `make run`), with requirements.txt newer
+    than the venv's mark (as in a fresh clone); the calls of python it made."""
+    subprocess.run(  # noqa: S603 - our own Makefile
+        [
+            "make",
+            "--no-print-directory",
+            f"VENV={venv}",
+            f"PYTHON={python}",
+            f"{venv}/bin/.installed-run",
+        ],  # noqa: S607
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return (python.parent / "calls").read_text().splitlines()
+
+
+def test_make_prod_leaves_the_pip_of_an_existing_venv_alone(tmp_path):
+    """A clone whose .venv is a link to a shared venv upgraded that venv's pip under every
+    other checkout using it (the clone's requirements.txt is newer than the venv's mark)."""
+    venv = tmp_path / "shared-venv"
+    (venv / "bin").mkdir(parents=True)
+    _recording_python(venv / "bin" / "python", tmp_path / "calls")
+
+    calls = _make_installed_run(venv, tmp_path / "python3")
+
+    assert calls == ["-m pip install -q -r requirements.txt"]
+    assert (venv / "bin" / ".installed-run").exists()
+
+
+def test_make_prod_brings_pip_up_to_date_in_a_venv_it_makes(tmp_path):
+    venv = tmp_path / "new-venv"
+    python = _recording_python(tmp_path / "python3", tmp_path / "calls")
+
+    calls = _make_installed_run(venv, python)
+
+    assert calls == [
+        f"-m venv {venv}",
+        "-m pip install -q --upgrade pip",
+        "-m pip install -q -r requirements.txt",
+    ]
+
+
 def _fake_bin(tmp_path: Path, gunicorn: str) -> Path:
     """BIN for `run-prod all` without services: python runs ops.lines for real and does
     nothing else (checks, release); gunicorn is `gunicorn`; celery waits to be stopped."""
