@@ -39,7 +39,8 @@ def test_it_says_a_hanging_redis_is_not_ready_without_its_socket_timeout(setting
         assert checks["redis"] == {"ok": False, "detail": "not reachable (TimeoutError)"}
         assert checks["database"]["ok"] is True
         assert checks["worker"]["detail"] == "unknown while Redis is down"
-    # A bound the old probe could not meet (2 s per probe, at least 4 s for two; these take about 1 s), not a speed goal.
+    # A bound the old probe could not meet (2 s per probe, at least 4 s for two; these
+    # take about 1 s), not a speed goal.
     assert waited < 3.5, f"two probes waited {waited:.1f} s on a hanging Redis"
 
 
