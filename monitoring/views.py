@@ -239,7 +239,8 @@ def _case_context(request, case, form=None, reply_form=None):
         "case": case,
         "flags": flags,
         "replies": case.replies.select_related("drafted_by", "approved_by", "posted_by"),
-        "form": form or FollowUpForm(initial=initial, staff=staff, can_assign=can_assign),
+        "form": form
+        or FollowUpForm(initial=initial, staff=staff, can_assign=can_assign, status=case.status),
         "reply_form": reply_form or ReplyDraftForm(),
         "posted_form": ReplyPostedForm(),
         "can_act": can_assign,
@@ -264,7 +265,8 @@ def case_detail(request, pk):
 def case_update(request, pk):
     case = access.get_case_for_update(request.user, pk)
     can_assign = access.acts_for_school(request.user, case.school_id)
-    form = FollowUpForm(request.POST, staff=services.assignee_choices(case), can_assign=can_assign)
+    staff = services.assignee_choices(case)
+    form = FollowUpForm(request.POST, staff=staff, can_assign=can_assign, status=case.status)
     if form.is_valid():
         data = {"assigned_to": case.assigned_to, **form.cleaned_data}
         try:
