@@ -225,7 +225,6 @@ class FollowUpForm(forms.Form):
         self.fields["assigned_to"].queryset = staff
         self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.email
 
-
     def _reason_as(self, status: str) -> None:
         """The reason is asked (and said to be required) only while the case `status` can
         still become "no action needed": a case already closed so, or past a conversation,
