@@ -215,14 +215,26 @@ class FollowUpForm(forms.Form):
     def clean_held_on(self):
         return _from_2000(self.cleaned_data["held_on"])
 
-    def __init__(self, *args, staff, can_assign=True, **kwargs):
+    def __init__(self, *args, staff, can_assign=True, status=FollowUp.Status.NEW, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_assign:  # the assignee updates their case but does not hand it on
             del self.fields["assigned_to"]
+            self._reason_as(status)
             return
         del self.fields["no_action_reason"]
         self.fields["assigned_to"].queryset = staff
         self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.email
+
+    def _reason_as(self, status: str) -> None:
+        """The reason is asked (and said to be required) only while the case `status` can
+        still become "no action needed": a case already closed so, or past a conversation,
+        has no such field. A reason typed in a form sent again stays, without "required"."""
+        if FollowUp.Status.NO_ACTION in FollowUp.TRANSITIONS[FollowUp.Status(status)]:
+            return
+        if self.is_bound and self.data.get("no_action_reason", "").strip():
+            self.fields["no_action_reason"].label = _("reason for “no action needed”")
+        else:
+            del self.fields["no_action_reason"]
 
 
 class ReplyDraftForm(forms.Form):

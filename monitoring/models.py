@@ -307,6 +307,10 @@ class FollowUp(models.Model):
     # has the case) while nobody did: its director, or a board member, is told once one is
     # named (services.followups_no_action_reach).
     no_action_untold = models.BooleanField(_("no action not told yet"), default=False)
+    # Why it needed no action, one line per such closing with who gave the reason and
+    # when (services.followup_update). Kept apart from the notes, which their writer edits:
+    # the form never changes it, a reopening keeps it. Retention erases it with the notes.
+    no_action_reason = models.TextField(_("reason for no action"), blank=True, editable=False)
     # Hashed word shingles of the first post: near-duplicates join this case without
     # keeping post text on the case.
     shingles = models.JSONField(_("shingles"), default=list, blank=True)

@@ -963,7 +963,8 @@ def followup_update(
     since (another director saved it meanwhile). `no_action_reason`: why the case needs
     no action; required when someone who does not answer for the school (its assignee, a
     teacher) closes it so, and then its director is told (a complaint is seen by someone
-    who answers for it). It goes into the notes, which the director reads."""
+    who answers for it). It goes into the notes, which the director reads, and into the
+    case's no_action_reason, which no form changes."""
     now = now or timezone.now()
     previous_id = _stored_assignee_id(case)
     if seen and seen != case.version_token():
@@ -1004,7 +1005,9 @@ def followup_update(
     if again:  # a second conversation: its own date; the first goes into the notes
         notes, held_on = _second_conversation(case, notes, planned_for), None
     if no_action_reason.strip() and status == FollowUp.Status.NO_ACTION != case.status:
-        notes = _with_line(notes, _no_action_line(user, no_action_reason, school_date(now)))
+        line = _no_action_line(user, no_action_reason, school_date(now))
+        notes = _with_line(notes, line)
+        case.no_action_reason = _with_line(case.no_action_reason, line)
     if status == FollowUp.Status.CONVERSATION_PLANNED and not (planned_for or case.planned_for):
         raise ValidationError(_("Give the date of the planned conversation."))
     if status in (FollowUp.Status.CONVERSATION_HELD, FollowUp.Status.CLOSED) and not (
@@ -1438,7 +1441,8 @@ class RetentionResult:
 @transaction.atomic
 def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionResult:
     """Unflagged posts go after 30 days; flagged ones a set time after their case closed,
-    and so do the notes of that case (they may name a pupil or a parent).
+    and so do the notes of that case and its reason for no action (they may name a pupil
+    or a parent).
 
     Flags and cases stay (without the post and notes) so reports keep their counts.
     """
@@ -1467,7 +1471,11 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     # a deleted post's mark goes once its source has not returned it for as long as an
     # unflagged post is kept: it left the feed (a later return is a post again)
     ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()
-    notes_count = FollowUp.objects.filter(closed_at__lt=cutoff).exclude(notes="").update(notes="")
+    notes_count = (
+        FollowUp.objects.filter(closed_at__lt=cutoff)
+        .exclude(notes="", no_action_reason="")
+        .update(notes="", no_action_reason="")
+    )
     log.info(
         "monitoring retention: %s unflagged, %s flagged posts deleted, %s case notes erased",
         unflagged_count,

@@ -35,6 +35,7 @@ from schools.leaders import has_director, leaders_of
 from schools.models import School
 from schools.search import school_search, search_text
 from schools.tabular import csv_response
+from schools.unsaved import not_found_keeping_text
 
 DASHBOARD_LIMIT = 50
 Role = access.Role
@@ -239,7 +240,8 @@ def _case_context(request, case, form=None, reply_form=None):
         "case": case,
         "flags": flags,
         "replies": case.replies.select_related("drafted_by", "approved_by", "posted_by"),
-        "form": form or FollowUpForm(initial=initial, staff=staff, can_assign=can_assign),
+        "form": form
+        or FollowUpForm(initial=initial, staff=staff, can_assign=can_assign, status=case.status),
         "reply_form": reply_form or ReplyDraftForm(),
         "posted_form": ReplyPostedForm(),
         "can_act": can_assign,
@@ -252,6 +254,12 @@ def _case_context(request, case, form=None, reply_form=None):
     }
 
 
+def _typed_back(request, *names: str) -> HttpResponse:
+    """The 404 of a case form's POST, with the person's own text of these fields to copy:
+    the same for a case that was never theirs as for one taken out of their reach."""
+    return not_found_keeping_text(request, [request.POST.get(name, "") for name in names])
+
+
 @login_required
 @require_GET
 def case_detail(request, pk):
@@ -262,9 +270,13 @@ def case_detail(request, pk):
 @login_required
 @require_POST
 def case_update(request, pk):
-    case = access.get_case_for_update(request.user, pk)
+    try:
+        case = access.get_case_for_update(request.user, pk)
+    except Http404:  # handed to someone else while the form was open, say
+        return _typed_back(request, "notes", "no_action_reason")
     can_assign = access.acts_for_school(request.user, case.school_id)
-    form = FollowUpForm(request.POST, staff=services.assignee_choices(case), can_assign=can_assign)
+    staff = services.assignee_choices(case)
+    form = FollowUpForm(request.POST, staff=staff, can_assign=can_assign, status=case.status)
     if form.is_valid():
         data = {"assigned_to": case.assigned_to, **form.cleaned_data}
         try:
@@ -286,7 +298,10 @@ def case_update(request, pk):
 @login_required
 @require_POST
 def reply_draft(request, pk):
-    case = access.get_case_for_user(request.user, pk)  # before the 403 of a reader
+    try:
+        case = access.get_case_for_user(request.user, pk)  # before the 403 of a reader
+    except Http404:
+        return _typed_back(request, "text")
     access.require_acting(request.user)
     access.require_acting_for(request.user, case.school_id)  # not as the assignee only
     form = ReplyDraftForm(request.POST)

@@ -64,6 +64,7 @@ from schools.search import (
     school_search,
     search_text,
 )
+from schools.unsaved import not_found_keeping_text
 
 Role = StaffMembership.Role
 # who may check before posting (the privacy officer reads checks, makes none)
@@ -323,7 +324,11 @@ def check_new(request):
         request.POST if posting else None, pupils=reachable, initial=_check_initial(request)
     )
     if posting and not form.is_valid():
-        refuse_choices_out_of_reach(form, "pupils")
+        try:
+            refuse_choices_out_of_reach(form, "pupils")
+        except Http404:  # a pupil moved to another group while the form was open, say
+            note = request.POST.get("note", "")
+            return not_found_keeping_text(request, [note], message=TICKED_OUT_OF_REACH)
     if posting and form.is_valid():
         try:
             check = publication_check_create(
@@ -375,6 +380,14 @@ def check_new(request):
         "with_group": bool(query) or all_taught,
     }
     return render(request, "consent/check_new.html", context)
+
+
+# Said on the 404 of a check whose ticks name a pupil out of reach: the same words for a
+# pupil moved to another group meanwhile as for a number of another school or of nobody.
+TICKED_OUT_OF_REACH = gettext_lazy(
+    "Not every pupil you ticked is (still) one of your pupils, for example because a pupil "
+    "moved to another group. Nothing was saved: make the check again."
+)
 
 
 def _check_initial(request) -> dict:
