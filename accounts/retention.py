@@ -97,7 +97,7 @@ def _evidence_relations() -> list[tuple[type[models.Model], str]]:
     events, checks before posting, purpose and protocol versions, review rounds) and the
     takedown tasks, which a deletion would take with it."""
     relations: list[tuple[type[models.Model], str]] = [(TakedownTask, "assigned_to")]
-    for field in User._meta.get_fields():
+    for field in User._meta.get_fields(include_hidden=True):
         if not isinstance(field, ForeignObjectRel) or not field.one_to_many:
             continue
         if field.on_delete in (models.PROTECT, models.RESTRICT):

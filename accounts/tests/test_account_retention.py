@@ -13,7 +13,7 @@ from accounts import retention
 from accounts.models import User
 from accounts.tasks import apply_retention
 from conftest import PASSWORD, make_user
-from consent.models import ConsentEvent, MediaType
+from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion, text_hash
 from consent.tests.helpers import decide
 from schools.models import Guardianship, Pupil, StaffMembership
 from schools.services import teacher_remove
@@ -174,3 +174,25 @@ def test_the_admin_history_is_deleted_in_batches_with_few_queries(
 def test_it_is_scheduled_nightly_by_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["accounts-retention"]
     assert entry["task"] == apply_retention.name
+
+
+def test_it_keeps_the_author_of_a_purpose_text_nameless_instead_of_failing(board):
+    """A purpose version names who published it (kept, the database refuses the deletion):
+    a board member whose role ended keeps an anchor without name and address."""
+    website = Purpose.objects.get(code="website")
+    with at("2024-07-01"):
+        PurposeVersion.objects.create(
+            purpose=website,
+            number=website.versions.count() + 1,
+            text="Nieuwe tekst",
+            text_hash=text_hash("Nieuwe tekst"),
+            kind=PurposeVersion.Kind.CORRECTION,
+            created_by=board,
+        )
+        StaffMembership.objects.filter(user=board).delete()
+    User.objects.filter(pk=board.pk).update(
+        date_joined=datetime.datetime(2020, 1, 1, tzinfo=AMSTERDAM)
+    )
+    assert nightly("2030-08-01")[:2] == (0, 1)
+    board.refresh_from_db()
+    assert (board.full_name, board.is_active) == ("", False)
