@@ -2,8 +2,10 @@ from importlib import import_module
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.board import recount_due
+from accounts.retention import accounts_apply_retention, admin_history_apply_retention
 
 
 @shared_task(name="accounts.recount_schools")
@@ -18,3 +20,12 @@ def clear_expired_sessions() -> None:
     """Delete the sessions that have expired (Django's `clearsessions`): nothing reads
     them again, and each row says who was logged in, and when."""
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task(name="accounts.apply_retention")
+def apply_retention() -> tuple[int, int, int]:
+    """Accounts past their term and the admin's history past the longest term
+    (accounts.retention). Returns (accounts deleted, accounts erased, history rows)."""
+    today = timezone.localdate()
+    deleted, erased = accounts_apply_retention(today=today)
+    return deleted, erased, admin_history_apply_retention(today=today)

@@ -1438,7 +1438,31 @@ class RetentionResult:
     case_notes_erased: int
 
 
-@transaction.atomic
+POST_RETENTION_BATCH_SIZE = 1000  # posts per DELETE: short transactions, no long locks
+
+
+def _posts_delete_in_batches(posts, now: datetime.datetime) -> int:
+    """Delete `posts` (a query, read again per batch) by primary key, a batch per
+    transaction, loading ids only (the collector then deletes the mentions and empties the
+    flags' link with one statement each). Returns the posts deleted."""
+    deleted, last = 0, 0
+    while True:
+        ids = list(
+            posts.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:POST_RETENTION_BATCH_SIZE]
+        )
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            batch = Post.objects.filter(pk__in=ids)
+            _remember_deleted(batch, now)
+            deleted += batch.only("pk").delete()[1].get("monitoring.Post", 0)
+        if len(ids) < POST_RETENTION_BATCH_SIZE:
+            return deleted
+        last = ids[-1]
+
+
 def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionResult:
     """Unflagged posts go after 30 days; flagged ones a set time after their case closed,
     and so do the notes of that case and its reason for no action (they may name a pupil
@@ -1452,8 +1476,7 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     unflagged = Post.objects.filter(
         fetched_at__lt=now - datetime.timedelta(days=unflagged_days), flags__isnull=True
     )
-    _remember_deleted(unflagged, now)
-    unflagged_count = unflagged.delete()[1].get("monitoring.Post", 0)
+    unflagged_count = _posts_delete_in_batches(unflagged, now)
     # A flagged post may go once none of its flags still belongs to a case that is open or
     # closed too recently. Flags without a case (positive mentions, or dismissed flags)
     # count from the day they were last raised (an edit with new evidence raises one again:
@@ -1464,10 +1487,10 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
         | Q(flags__followup__closed_at__gte=cutoff)
         | Q(flags__followup__isnull=True, flags__raised_at__gte=cutoff)
     )
-    flagged = Post.objects.filter(flags__isnull=False).exclude(pk__in=keep).distinct()
-    flagged_ids = list(flagged.values_list("pk", flat=True))
-    _remember_deleted(Post.objects.filter(pk__in=flagged_ids), now)
-    flagged_count = Post.objects.filter(pk__in=flagged_ids).delete()[1].get("monitoring.Post", 0)
+    flagged = Post.objects.filter(Exists(Flag.objects.filter(post=OuterRef("pk")))).exclude(
+        pk__in=keep
+    )
+    flagged_count = _posts_delete_in_batches(flagged, now)
     # a deleted post's mark goes once its source has not returned it for as long as an
     # unflagged post is kept: it left the feed (a later return is a post again)
     ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()

@@ -548,6 +548,16 @@ CELERY_BEAT_SCHEDULE["schools-access-history-retention"] = {
     "task": "schools.apply_access_history_retention",
     "schedule": crontab(hour=2, minute=44),
 }
+# An account with no child linked and no staff role is deleted (or, while consent events or
+# checks of an erased pupil name it, kept without name and address) after the rest of the
+# school year of its last link plus this many full school years; a staff role's end counts
+# with ACCESS_HISTORY_RETENTION_SCHOOL_YEARS. The same run deletes the admin's history
+# (LogEntry) past the longest of the terms. Superusers and admin accounts are never touched.
+ACCOUNT_RETENTION_SCHOOL_YEARS = env_int("ACCOUNT_RETENTION_SCHOOL_YEARS", 1, minimum=1)
+CELERY_BEAT_SCHEDULE["accounts-retention"] = {
+    "task": "accounts.apply_retention",
+    "schedule": crontab(hour=2, minute=47),
+}
 
 # LOG_FORMAT=json writes one JSON object per line (ops.logs.JsonFormatter).
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
