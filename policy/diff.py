@@ -35,6 +35,9 @@ class ArticleChange:
     heading: str
     number: int
     change: Change
+    # Paragraphs of an introduction or running text are not articles: shown without a
+    # number, as the protocol itself shows them.
+    numbered: bool = True
     old_text: str = ""
     new_text: str = ""
     pieces: list[tuple[str, str]] = field(default_factory=list)
@@ -85,6 +88,7 @@ def compare_articles(old_articles, new_articles) -> list[ArticleChange]:
                 heading=article.section.heading,
                 number=article.number,
                 change=change,
+                numbered=article.section.shows_numbers,
                 old_text=old.text if old else "",
                 new_text=article.text,
                 pieces=word_diff(old.text, article.text) if change == Change.CHANGED else [],
@@ -97,6 +101,7 @@ def compare_articles(old_articles, new_articles) -> list[ArticleChange]:
                 heading=old.section.heading,
                 number=old.number,
                 change=Change.REMOVED,
+                numbered=old.section.shows_numbers,
                 old_text=old.text,
             )
         )

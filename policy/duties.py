@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import in_language_of
 from outbox.services import duty_mail, emailed_users, recipient_email
-from policy.models import ProtocolVersion, Release
+from policy.models import Acknowledgement, ProtocolVersion, Release
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +32,13 @@ def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
             "number": release.version.number
         }
         reply_to = settings.FOUNDATION_CONTACT_EMAIL  # the foundation's e-mail, its address
+        since = _changes_since(user_id, release.version)
         body = render_to_string(
             "policy/email/published.txt",
             {
                 "version": release.version,
+                "since": since,
+                "diff_url": _diff_url(since, release.version),
                 # where the page's confirm form is, at the top: the e-mail asks for that
                 "url": settings.SITE_URL + reverse("policy:current") + "#bevestigen",
                 "reply_to": reply_to,
@@ -43,6 +46,28 @@ def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
         )
         duty_mail(subject, body, email, reply_to=reply_to)
     logger.info("protocol release %s e-mailed to user %s", release_id, user_id)
+
+
+def _changes_since(user_id: int, version: ProtocolVersion) -> ProtocolVersion | None:
+    """Where the e-mail's "what changed" starts: the version the reader last confirmed
+    having read (for a confirmation a correction kept, the version it corrected), else the
+    version before `version`; None for a first version. At most two queries."""
+    latest = (
+        Acknowledgement.objects.filter(user_id=user_id, version__number__lt=version.number)
+        .select_related("version", "carried_from")
+        .order_by("-version__number")
+        .first()
+    )
+    if latest is not None:
+        return latest.carried_from or latest.version
+    earlier = ProtocolVersion.objects.published().filter(number__lt=version.number)
+    return earlier.order_by("-number").first()
+
+
+def _diff_url(since: ProtocolVersion | None, version: ProtocolVersion) -> str:
+    if since is None:
+        return ""
+    return settings.SITE_URL + reverse("policy:diff", args=[since.number, version.number])
 
 
 def protocol_reminder_email_send(*, version_id: int, user_id: int) -> None:

@@ -241,7 +241,7 @@ def article_add(*, section: Section, text: str) -> Article:
     last = section.articles.order_by("-number").first()
     if last is not None and last.text == text:
         return last
-    number = (last.number if last else 0) + 1
+    number = _next_article_number(section, last)
     anchor = section.anchor_for(number)
     if draft.articles.filter(anchor=anchor).exists():
         raise ValidationError(_("Another article of this version already uses this anchor."))
@@ -252,6 +252,17 @@ def article_add(*, section: Section, text: str) -> Article:
         anchor=anchor,
         text=text,
     )
+
+
+def _next_article_number(section: Section, last: Article | None) -> int:
+    """One past the section's last article and past every number a published version gave
+    an article of this section (by anchor name): an anchor a later version removed never
+    comes back on other text, so an old link or a printed "Communiceren 5" never lands on
+    another article. One query."""
+    published = Article.objects.filter(
+        version__status=ProtocolVersion.Status.PUBLISHED, section__slug=section.slug
+    ).aggregate(highest=Max("number"))["highest"]
+    return max(last.number if last else 0, published or 0) + 1
 
 
 @transaction.atomic

@@ -15,6 +15,9 @@ urlpatterns = [
     path("bevestigen/", views.confirm, name="confirm"),
     # Who has confirmed (directors: own school; board: all schools)
     path("bevestigingen/", views.confirmations, name="confirmations"),
+    # the board staff's and privacy officers' own list (a "." is in no school's code)
+    path("bevestigingen/bestuur.csv", views.foundation_staff_csv, name="foundation_staff_csv"),
+    path("bevestigingen/bestuur.xlsx", views.foundation_staff_xlsx, name="foundation_staff_xlsx"),
     path("bevestigingen/<slug:code>/", views.confirmation_list, name="confirmation_list"),
     path("bevestigingen/<slug:code>/csv/", views.confirmation_csv, name="confirmation_csv"),
     path("bevestigingen/<slug:code>/xlsx/", views.confirmation_xlsx, name="confirmation_xlsx"),

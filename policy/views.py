@@ -363,6 +363,39 @@ def confirmation_xlsx(request, code: str):
     return xlsx_response(filename, headers, rows, title=title, document_title=document_title)
 
 
+def _foundation_staff_export(request):
+    """The version and the table of the board staff's and privacy officers' own list (on
+    no school's list): for those who see it on the overview; others 404."""
+    require_role(request.user, *READING)
+    if not sees_all_schools(request.user):
+        raise Http404
+    version = _current_or_404()
+    headers, rows = confirmations_table(
+        staff=foundation_staff_confirmations(version=version), parents=None
+    )
+    return version, headers, rows
+
+
+@require_safe
+@login_required
+def foundation_staff_csv(request):
+    version, headers, rows = _foundation_staff_export(request)
+    return csv_response(f"protocol-v{version.number}-bevestigingen-bestuur.csv", headers, rows)
+
+
+@require_safe
+@login_required
+def foundation_staff_xlsx(request):
+    version, headers, rows = _foundation_staff_export(request)
+    filename = f"protocol-v{version.number}-bevestigingen-bestuur.xlsx"
+    title = _("Protocol version %(number)s") % {"number": version.number}
+    document_title = _(
+        "Confirmations of reading the social media protocol, version %(number)s, "
+        "board staff and privacy officers"
+    ) % {"number": version.number}
+    return xlsx_response(filename, headers, rows, title=title, document_title=document_title)
+
+
 @login_required
 @require_POST
 def confirmation_remind(request, code: str):

@@ -53,6 +53,8 @@ NOT_PAGES = {
     "consent:coverage_export_xlsx",
     "policy:confirmation_csv",
     "policy:confirmation_xlsx",
+    "policy:foundation_staff_csv",
+    "policy:foundation_staff_xlsx",
     "monitoring:report_csv",
     "mfa_download_recovery_codes",
 }

@@ -32,6 +32,8 @@ WITHOUT_OBJECT = {
     "policy:history": "teacher_a",
     "policy:diff_choose": "teacher_a",
     "policy:confirmations": "board",
+    "policy:foundation_staff_csv": "board",
+    "policy:foundation_staff_xlsx": "privacy_officer",
     "policy:drafts": "board",
 }
 # routes about an object that only show it, from the walk of test_out_of_reach.py

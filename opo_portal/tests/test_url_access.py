@@ -139,6 +139,9 @@ ACCESS = {
     # a GET (the login after an expired session) goes back to the confirm button
     "policy:confirm": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], REDIRECT))),
     "policy:confirmations": (None, staff_only("director", "board", "privacy_officer")),
+    # the board staff's and privacy officers' own list, for those who see it on the overview
+    "policy:foundation_staff_csv": (None, staff_only("board", "privacy_officer")),
+    "policy:foundation_staff_xlsx": (None, staff_only("board", "privacy_officer")),
     "policy:confirmation_list": (
         _school_a,
         staff_only("director", "board", "privacy_officer"),

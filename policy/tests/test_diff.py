@@ -1,5 +1,6 @@
 """What changed between two versions: per article, with the words that changed."""
 
+import re
 from types import SimpleNamespace
 
 from django.urls import reverse
@@ -10,7 +11,10 @@ from policy.diff import Change, compare_articles, word_diff
 
 def article(anchor, text, heading="LEREN", number=1):
     return SimpleNamespace(
-        anchor=anchor, text=text, number=number, section=SimpleNamespace(heading=heading)
+        anchor=anchor,
+        text=text,
+        number=number,
+        section=SimpleNamespace(heading=heading, shows_numbers=True),
     )
 
 
@@ -175,3 +179,28 @@ def test_the_history_marks_the_spelling_corrections(client, v1, board, django_as
     rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     marked = ["correctie van spelling" in row for row in rows]
     assert marked == [True, False, False]  # versions 3, 2, 1
+
+
+def _diff_headings(page: str) -> list[str]:
+    """The text of every change's heading on a diff page, badge left out."""
+    headings = re.findall(r">\s*([^<>]*?)\s*<code class=\"diff-anchor\">#([\w-]+)", page)
+    return [f"{text} #{anchor}" for text, anchor in headings]
+
+
+def test_it_numbers_only_articles_not_the_paragraphs_before_them(client, login, v1, board):
+    """The introduction read "Inleiding 1", as if it were an article."""
+    draft = services.version_draft_start(by=board)
+    for anchor in ("inleiding-1", "goede-naam-2", "leren-1"):
+        article = draft.articles.get(anchor=anchor)
+        services.article_update(article=article, text=f"{article.text} Aangepast.")
+    services.version_update_summary(version=draft, summary="Drie alinea's aangepast.")
+    preview = login(board).get(reverse("policy:draft_preview", args=[draft.number]))
+    services.version_publish(version=draft, by=board)
+
+    for response in (preview, client.get(reverse("policy:diff", args=[1, 2]))):
+        headings = _diff_headings(response.content.decode())
+        assert "Inleiding #inleiding-1" in headings
+        assert "De goede naam van de school #goede-naam-2" in headings
+        assert "LEREN 1 #leren-1" in headings
+        assert "Goed om te weten 1 #goed-om-te-weten-1" in headings  # a list keeps numbers
+        assert "POSITIEVE INSTEEK #positieve-insteek-1" in headings  # unchanged, folded

@@ -228,3 +228,57 @@ def test_it_names_an_article_by_its_heading_as_written(login, v1, board):
 
     assert "Werken met YouTube bij OPO 1 bewerken" in html
     assert "Communiceren 2 bewerken" in html
+
+
+def _publish_draft(c, number: int) -> None:
+    c.post(reverse("policy:draft_edit", args=[number]), {"summary": f"Versie {number}."})
+    response = c.post(reverse("policy:draft_publish", args=[number]), {"kind": "revision"})
+    assert ProtocolVersion.objects.current().number == number, response
+
+
+def test_it_never_gives_a_removed_articles_anchor_to_another_article(login, client, v1, board):
+    """Version 2 removed Communiceren 5; an article added in version 3 was Communiceren 5
+    again, and a link to #communiceren-5 landed on other text."""
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    removed = Article.objects.get(version__number=2, anchor="communiceren-5")
+    c.post(reverse("policy:article_remove", args=[2, removed.pk]))
+    _publish_draft(c, 2)
+
+    c.post(reverse("policy:draft_start"))
+    section = ProtocolVersion.objects.get(number=3).sections.get(slug="communiceren")
+    response = c.post(reverse("policy:article_add", args=[3, section.pk]), {"text": "Nieuw."})
+    assert response.url.endswith("#communiceren-6")
+    _publish_draft(c, 3)
+
+    page = client.get(reverse("policy:current")).content.decode()
+    assert 'id="communiceren-5"' not in page
+    assert 'id="communiceren-6"' in page and "Nieuw." in page
+    old = client.get(reverse("policy:version", args=[1])).content.decode()
+    assert 'id="communiceren-5"' in old  # the old link still reads what it meant
+    diff = client.get(reverse("policy:diff", args=[1, 3]))
+    by_anchor = {change.anchor: change.change for change in diff.context["changes"]}
+    assert by_anchor["communiceren-5"] == "removed"
+    assert by_anchor["communiceren-6"] == "added"
+
+
+def test_it_numbers_on_from_an_article_removed_in_the_same_draft(login, v1, board):
+    """Removed from the current version and added again in one draft: a new article."""
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    draft = ProtocolVersion.objects.get(number=2)
+    c.post(reverse("policy:article_remove", args=[2, draft.articles.get(anchor="leren-4").pk]))
+    section = draft.sections.get(slug="leren")
+    response = c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": "Ander."})
+    assert response.url.endswith("#leren-5")
+
+
+def test_it_reuses_the_number_of_an_article_never_published(login, v1, board):
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    section = ProtocolVersion.objects.get(number=2).sections.get(slug="leren")
+    c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": "Eerst dit."})
+    added = Article.objects.get(version__number=2, anchor="leren-5")
+    c.post(reverse("policy:article_remove", args=[2, added.pk]))
+    response = c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": "Dan dit."})
+    assert response.url.endswith("#leren-5")

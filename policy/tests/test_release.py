@@ -135,3 +135,28 @@ def test_the_email_links_to_where_one_confirms_having_read_it(
     [email] = mail.outbox
     confirm_form = settings.SITE_URL + reverse("policy:current") + "#bevestigen"
     assert confirm_form in email.body.split()
+
+
+def _diff_links(body: str) -> list[str]:
+    return [word for word in body.split() if "/protocol/verschil/" in word]
+
+
+def test_the_email_links_to_what_changed_since_the_version_the_reader_read(
+    eager_tasks, django_capture_on_commit_callbacks, login, v1, board, teacher_a, director_a
+):
+    """The e-mail said only the summary: no way to the changes, article by article."""
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    with django_capture_on_commit_callbacks(execute=True):  # v2 corrects v1: nobody e-mailed
+        _publish_page(login(board), _draft(board), "correction")
+    services.acknowledgement_record(user=director_a, version=ProtocolVersion.objects.current())
+    draft = _draft(board, anchor="leren-1", text="Een nieuwe tekst.")
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish_page(login(board), draft, "revision")
+
+    body = {m.to[0]: m.body for m in mail.outbox}
+    diff = settings.SITE_URL + "/protocol/verschil/{}/3/"
+    assert _diff_links(body[teacher_a.email]) == [diff.format(1)]  # read 1; 2 kept it
+    assert _diff_links(body[director_a.email]) == [diff.format(2)]  # confirmed 2 itself
+    assert _diff_links(body[board.email]) == [diff.format(2)]  # never read: the one before
+    assert "Alle wijzigingen sinds versie 1, artikel voor artikel:" in body[teacher_a.email]
+    assert login(teacher_a).get(reverse("policy:diff", args=[1, 3])).status_code == 200
