@@ -492,8 +492,11 @@ class ReminderSent(models.Model):
     """A reminder e-mail to a parent who has not answered; `week` is the ISO week claimed.
     The row is the claim, written when the director clicks (`sent_at`); its duty e-mails it
     later (consent.duties.reminder_email_send) and sets `delivered_at` once the SMTP server
-    accepted it. Until then (a mail or queue outage, a duty that gave up) the parent is not
-    told it was sent, but it counts for the 7-day pause: no second one while it is queued."""
+    accepted it. Until then (a mail or queue outage) the parent is not told it was sent,
+    but it counts for the 7-day pause: no second one while it is queued. A duty that gave
+    up (the outbox's `duty_gave_up`) sets `failed_at`: the reminder never went, so it counts
+    for nothing, the director is told and may send a new one (in the same week: the claim
+    is unique among the rows that did not fail)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -504,12 +507,17 @@ class ReminderSent(models.Model):
     week = models.CharField(_("ISO week"), max_length=8, help_text="2026-W48")
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("could not be delivered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
         constraints = [
-            models.UniqueConstraint(fields=["user", "week"], name="one_reminder_per_parent_week")
+            models.UniqueConstraint(
+                fields=["user", "week"],
+                condition=models.Q(failed_at__isnull=True),
+                name="one_reminder_per_parent_week",
+            )
         ]
 
     def __str__(self) -> str:
