@@ -15,6 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+# What a fan-out's "queued at" field says (PurposeVersion, ReviewRound; policy.Release too)
+QUEUED_HELP = _(
+    "When one e-mail per recipient was queued in the outbox, not when they were delivered: "
+    "each is sent, retried or given up by its own duty."
+)
+
+
 class MediaType(models.TextChoices):
     PHOTO = "photo", pgettext_lazy("media type", "photo")
     VIDEO = "video", pgettext_lazy("media type", "video")
@@ -68,8 +75,14 @@ class PurposeVersion(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    # Set when the fan-out queued one duty per parent, not on delivery: each e-mail is
+    # delivered (or not) by its own outbox duty.
     parents_emailed_at = models.DateTimeField(
-        _("parents e-mailed at"), null=True, blank=True, editable=False
+        _("e-mails to parents queued at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=QUEUED_HELP,
     )
 
     class Meta:
@@ -541,7 +554,10 @@ class ReviewRound(models.Model):
         related_name="+",
         verbose_name=_("opened by"),
     )
-    emailed_at = models.DateTimeField(_("parents e-mailed at"), null=True, blank=True)
+    # as PurposeVersion.parents_emailed_at: queued, not delivered
+    emailed_at = models.DateTimeField(
+        _("e-mails to parents queued at"), null=True, blank=True, help_text=QUEUED_HELP
+    )
 
     class Meta:
         verbose_name = _("review round")
