@@ -14,7 +14,6 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
 # What a fan-out's "queued at" field says (PurposeVersion, ReviewRound; policy.Release too)
 QUEUED_HELP = _(
     "When one e-mail per recipient was queued in the outbox, not when they were delivered: "
