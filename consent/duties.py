@@ -264,9 +264,15 @@ def reminder_email_send(*, user_id: int, reminder_id: int | None = None) -> None
     if not sent:
         _reminder_unclaim(reminder_id)
         return
-    # the SMTP server accepted it: now the parent's pages list it (in this duty's
-    # transaction, so with its done mark)
-    _reminder_claim(user_id, reminder_id).update(delivered_at=timezone.now())
+    # the SMTP server accepted it: now the parent's pages list it, and the charts of the
+    # schools it named mark it (in this duty's transaction, so with its done mark)
+    claims = list(_reminder_claim(user_id, reminder_id).values_list("pk", flat=True))
+    ReminderSent.objects.filter(pk__in=claims).update(delivered_at=timezone.now())
+    named = ReminderSent.schools.through
+    named.objects.bulk_create(
+        [named(remindersent_id=pk, school_id=school.pk) for pk in claims for school in schools],
+        ignore_conflicts=True,
+    )
 
 
 def reminder_email_gave_up(*, user_id: int, reminder_id: int | None = None) -> None:

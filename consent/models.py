@@ -520,6 +520,11 @@ class ReminderSent(models.Model):
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     failed_at = models.DateTimeField(_("could not be delivered at"), null=True, blank=True)
+    # The schools the delivered e-mail named (where a child had an open question when it
+    # went): the coverage chart's ▲ is on their charts only.
+    schools = models.ManyToManyField(
+        "schools.School", blank=True, related_name="+", verbose_name=_("schools named")
+    )
 
     class Meta:
         verbose_name = _("reminder sent")
