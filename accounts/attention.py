@@ -37,9 +37,11 @@ class Family:
     reminded_on: datetime.date | None  # a reminder in the last 7 days
     active: bool  # False: account deactivated, no reminder reaches them
     reminders_stopped: bool = False  # they stopped reminder e-mails themselves
-    # False: the reminder of `reminded_on` (the day it was claimed) is still queued, or its
-    # e-mail duty gave up; it counts for the 7-day pause all the same
+    # False: the reminder of `reminded_on` (the day it was claimed) is still queued; it
+    # counts for the 7-day pause all the same
     reminder_delivered: bool = True
+    # True: its e-mail duty gave up; it counts for nothing, and a new one may go at once
+    reminder_failed: bool = False
 
 
 @dataclass
@@ -134,20 +136,25 @@ class Overview:
         return [s for s in self.schools if not s.has_director]
 
 
-def _recent_reminders(school_ids, now) -> dict[int, tuple[datetime.date, bool]]:
-    """Parent -> (day, delivered) of their latest reminder of the last 7 days: the day the
-    SMTP server accepted it, or, not delivered (yet), the day it was claimed."""
+def _recent_reminders(school_ids, now) -> dict[int, tuple[datetime.date, bool, bool]]:
+    """Parent -> (day, delivered, failed) of their latest reminder of the last 7 days: the
+    day the SMTP server accepted it, or, not delivered (yet, or ever: its duty gave up),
+    the day it was claimed."""
     holders = Guardianship.objects.filter(pupil__school_id__in=school_ids).values("user_id")
     rows = ReminderSent.objects.filter(
         user_id__in=holders, sent_at__gt=reminded_since(now)
-    ).values_list("user_id", "sent_at", "delivered_at")
-    latest: dict[int, tuple[datetime.datetime, datetime.datetime | None]] = {}
-    for user_id, sent_at, delivered_at in rows:
-        if user_id not in latest or sent_at > latest[user_id][0]:
-            latest[user_id] = (sent_at, delivered_at)
+    ).values_list("user_id", "sent_at", "delivered_at", "failed_at")
+    latest: dict[int, tuple] = {}
+    for row in rows:
+        if row[0] not in latest or row[1] > latest[row[0]][1]:
+            latest[row[0]] = row
     return {
-        user_id: (timezone.localdate(delivered_at or sent_at), delivered_at is not None)
-        for user_id, (sent_at, delivered_at) in latest.items()
+        user_id: (
+            timezone.localdate(delivered_at or sent_at),
+            delivered_at is not None,
+            failed_at is not None,
+        )
+        for user_id, sent_at, delivered_at, failed_at in latest.values()
     }
 
 
@@ -197,9 +204,9 @@ def _add_consent(by_school: dict[int, SchoolAttention], now) -> None:
             item.groups.append(groups[key])
         families = []
         for h in guardians.get(pupil.pk, []):
-            day, delivered = reminded.get(h.user_id, (None, True))
+            day, delivered, failed = reminded.get(h.user_id, (None, True, False))
             families.append(
-                Family(h.user_id, h.name, day, h.active, h.reminders_stopped, delivered)
+                Family(h.user_id, h.name, day, h.active, h.reminders_stopped, delivered, failed)
             )
         groups[key].pupils.append(WaitingPupil(pupil, open_questions, families))
 

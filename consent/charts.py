@@ -77,20 +77,19 @@ def _shares(inputs: CoverageInputs, pupils, firsts, ends) -> list[int]:
     return [round(100 * bisect.bisect_right(moments, end) / total) for end in ends]
 
 
-def _reminder_days(inputs: CoverageInputs, start: datetime.date) -> dict[int, set]:
+def _reminder_days(inputs: CoverageInputs, start: datetime.date, school_id: int) -> dict[int, set]:
     """Per parent who is a current gezag-holder of a pupil in the picture, the local days
-    since `start` on which a reminder went to them. A reminder has no school (one per
-    parent per week, about every child with an open question): it is this school's when it
-    went to one of its parents, and a group's when it went to a parent of that group's
-    pupils. One query (none without parents)."""
+    since `start` on which a reminder naming this school went to them. One reminder per
+    parent per week names every school where a child had an open question when it went:
+    it is this school's when it named it, and a group's when it went to a parent of that
+    group's pupils. One query (none without parents)."""
     parents = sorted(_parents_of({p.pk for p in inputs.pupils if not p.not_in_picture}, inputs))
     if not parents:
         return {}
     zone = timezone.get_current_timezone_name()  # TruncDate's: the local day
     days: dict[int, set] = {}
-    for user_id, day in sql.rows(
-        REMINDER_DAYS_SQL, [zone, parents, zone, start], _reminder_days_orm
-    ):
+    params = [zone, parents, zone, start, school_id]
+    for user_id, day in sql.rows(REMINDER_DAYS_SQL, params, _reminder_days_orm):
         days.setdefault(user_id, set()).add(day)
     return days
 
@@ -131,7 +130,7 @@ def coverage_history(
         timezone.make_aware(datetime.datetime.combine(w, datetime.time.max)).timestamp()
         for w in weeks
     ]
-    days = _reminder_days(inputs, weeks[0] - datetime.timedelta(days=6))
+    days = _reminder_days(inputs, weeks[0] - datetime.timedelta(days=6), school.pk)
     groups = []
     for name, members in by_group.items():
         series = GroupSeries(name, _shares(inputs, members, firsts, ends))
@@ -146,17 +145,22 @@ def coverage_history(
 # was accepted by the SMTP server (one still queued went to nobody yet), written out
 # (opo_portal.sql): the ORM query cost more CPU to build than to run. Its ORM form below
 # reads the same rows (tests compare them). The parents are the school's current
-# gezag-holders the page read already: a reminder row names no school.
+# gezag-holders the page read already; of their reminders, those whose e-mail named the
+# school (a parent with children at two schools may have had nothing open at this one).
 REMINDER_DAYS_SQL = sql.prepared(
     "SELECT r.user_id, (r.delivered_at AT TIME ZONE %s)::date AS day"
     " FROM consent_remindersent r"
     " WHERE r.user_id = ANY(%s) AND (r.delivered_at AT TIME ZONE %s)::date >= %s"
+    " AND EXISTS (SELECT 1 FROM consent_remindersent_schools s"
+    " WHERE s.remindersent_id = r.id AND s.school_id = %s)"
 )
 
 
-def _reminder_days_orm(_zone, user_ids, _zone_again, start: datetime.date):
+def _reminder_days_orm(_zone, user_ids, _zone_again, start: datetime.date, school_id: int):
     return (
-        ReminderSent.objects.filter(user_id__in=user_ids, delivered_at__date__gte=start)
+        ReminderSent.objects.filter(
+            user_id__in=user_ids, delivered_at__date__gte=start, schools=school_id
+        )
         .annotate(day=TruncDate("delivered_at"))
         .values_list("user_id", "day")
     )

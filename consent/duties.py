@@ -264,14 +264,34 @@ def reminder_email_send(*, user_id: int, reminder_id: int | None = None) -> None
     if not sent:
         _reminder_unclaim(reminder_id)
         return
-    # the SMTP server accepted it: now the parent's pages list it (in this duty's
-    # transaction, so with its done mark)
-    claims = ReminderSent.objects.filter(user_id=user_id, delivered_at__isnull=True)
+    # the SMTP server accepted it: now the parent's pages list it, and the charts of the
+    # schools it named mark it (in this duty's transaction, so with its done mark)
+    claims = list(_reminder_claim(user_id, reminder_id).values_list("pk", flat=True))
+    ReminderSent.objects.filter(pk__in=claims).update(delivered_at=timezone.now())
+    named = ReminderSent.schools.through
+    named.objects.bulk_create(
+        [named(remindersent_id=pk, school_id=school.pk) for pk in claims for school in schools],
+        ignore_conflicts=True,
+    )
+
+
+def reminder_email_gave_up(*, user_id: int, reminder_id: int | None = None) -> None:
+    """The outbox gave up on this reminder's duty (`duty_gave_up`): its claim is marked
+    failed. It never reached the parent, so it counts for nothing (the 7-day rule, the
+    parent's pages, the chart) and the director's home says it could not be delivered."""
+    _reminder_claim(user_id, reminder_id).update(failed_at=timezone.now())
+    logger.info("reminder for user %s could not be delivered", user_id)
+
+
+def _reminder_claim(user_id: int, reminder_id: int | None):
+    """The claim a reminder duty is about, while neither delivered nor failed."""
+    claims = ReminderSent.objects.filter(
+        user_id=user_id, delivered_at__isnull=True, failed_at__isnull=True
+    )
     if reminder_id is not None:
-        claims = claims.filter(pk=reminder_id)
-    else:  # a duty written before the claim was in the payload: the parent's latest
-        claims = claims.filter(pk__in=claims.order_by("-sent_at").values("pk")[:1])
-    claims.update(delivered_at=timezone.now())
+        return claims.filter(pk=reminder_id)
+    # a duty written before the claim was in the payload: the parent's latest
+    return claims.filter(pk__in=claims.order_by("-sent_at").values("pk")[:1])
 
 
 def _reminder_unclaim(reminder_id: int | None) -> None:

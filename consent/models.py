@@ -14,6 +14,12 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# What a fan-out's "queued at" field says (PurposeVersion, ReviewRound; policy.Release too)
+QUEUED_HELP = _(
+    "When one e-mail per recipient was queued in the outbox, not when they were delivered: "
+    "each is sent, retried or given up by its own duty."
+)
+
 
 class MediaType(models.TextChoices):
     PHOTO = "photo", pgettext_lazy("media type", "photo")
@@ -68,8 +74,14 @@ class PurposeVersion(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    # Set when the fan-out queued one duty per parent, not on delivery: each e-mail is
+    # delivered (or not) by its own outbox duty.
     parents_emailed_at = models.DateTimeField(
-        _("parents e-mailed at"), null=True, blank=True, editable=False
+        _("e-mails to parents queued at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=QUEUED_HELP,
     )
 
     class Meta:
@@ -492,8 +504,11 @@ class ReminderSent(models.Model):
     """A reminder e-mail to a parent who has not answered; `week` is the ISO week claimed.
     The row is the claim, written when the director clicks (`sent_at`); its duty e-mails it
     later (consent.duties.reminder_email_send) and sets `delivered_at` once the SMTP server
-    accepted it. Until then (a mail or queue outage, a duty that gave up) the parent is not
-    told it was sent, but it counts for the 7-day pause: no second one while it is queued."""
+    accepted it. Until then (a mail or queue outage) the parent is not told it was sent,
+    but it counts for the 7-day pause: no second one while it is queued. A duty that gave
+    up (the outbox's `duty_gave_up`) sets `failed_at`: the reminder never went, so it counts
+    for nothing, the director is told and may send a new one (in the same week: the claim
+    is unique among the rows that did not fail)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -504,12 +519,22 @@ class ReminderSent(models.Model):
     week = models.CharField(_("ISO week"), max_length=8, help_text="2026-W48")
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("could not be delivered at"), null=True, blank=True)
+    # The schools the delivered e-mail named (where a child had an open question when it
+    # went): the coverage chart's ▲ is on their charts only.
+    schools = models.ManyToManyField(
+        "schools.School", blank=True, related_name="+", verbose_name=_("schools named")
+    )
 
     class Meta:
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
         constraints = [
-            models.UniqueConstraint(fields=["user", "week"], name="one_reminder_per_parent_week")
+            models.UniqueConstraint(
+                fields=["user", "week"],
+                condition=models.Q(failed_at__isnull=True),
+                name="one_reminder_per_parent_week",
+            )
         ]
 
     def __str__(self) -> str:
@@ -533,7 +558,10 @@ class ReviewRound(models.Model):
         related_name="+",
         verbose_name=_("opened by"),
     )
-    emailed_at = models.DateTimeField(_("parents e-mailed at"), null=True, blank=True)
+    # as PurposeVersion.parents_emailed_at: queued, not delivered
+    emailed_at = models.DateTimeField(
+        _("e-mails to parents queued at"), null=True, blank=True, help_text=QUEUED_HELP
+    )
 
     class Meta:
         verbose_name = _("review round")

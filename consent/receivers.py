@@ -1,11 +1,12 @@
-"""What consent does when other apps change who decides for a pupil or who takes down, or
-erase a pupil's record."""
+"""What consent does when other apps change who decides for a pupil or who takes down,
+erase a pupil's record, or when the outbox gave up on a reminder."""
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from consent.duties import reminder_email_gave_up
 from consent.models import ConsentEvent
 from consent.services import (
     check_notes_erase_before,
@@ -18,6 +19,7 @@ from consent.services import (
     takedowns_hand_over_stuck,
     takedowns_tell_waiting,
 )
+from outbox.signals import duty_gave_up
 from schools.models import Guardianship, StaffMembership
 from schools.signals import gezag_changed, pupil_erased, retention_term_passed
 
@@ -138,3 +140,9 @@ def erase_check_notes_past_the_term(sender, kept_from, today, **kwargs):
 @receiver(retention_term_passed)
 def delete_reminders_past_the_term(sender, kept_from, **kwargs):
     reminders_sent_delete_before(day=kept_from)
+
+
+@receiver(duty_gave_up)
+def reminder_not_delivered(sender, handler, payload, **kwargs):
+    if handler == "consent.duties.reminder_email_send" and payload:
+        reminder_email_gave_up(**payload)

@@ -1337,8 +1337,11 @@ def reminder_plan(
 
 def _reminded_lately(user_ids: set[int], now: datetime.datetime) -> dict[int, tuple[bool, bool]]:
     """Of these parents, those an e-mail reaches, each with (whether a reminder went out to
-    them in the last 7 days, whether they stopped reminders). One query (none for nobody)."""
-    lately = ReminderSent.objects.filter(user_id=OuterRef("pk"), sent_at__gt=reminded_since(now))
+    them in the last 7 days, whether they stopped reminders). One query (none for nobody).
+    A reminder whose duty gave up never went: it does not count."""
+    lately = ReminderSent.objects.filter(
+        user_id=OuterRef("pk"), sent_at__gt=reminded_since(now), failed_at__isnull=True
+    )
     stopped = ReminderOptOut.objects.filter(user_id=OuterRef("pk"))
     users = emailed_users().filter(pk__in=user_ids)
     users = users.annotate(reminded=Exists(lately), stopped=Exists(stopped))

@@ -78,6 +78,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from opo_portal.cache import redis_failed, redis_unavailable
 from outbox.models import Duty
+from outbox.signals import duty_gave_up
 
 log = logging.getLogger(__name__)
 
@@ -326,6 +327,7 @@ def _give_up_after_lost_attempts(duty: Duty) -> None:
         duty.attempts,
         lost,
     )
+    _tell_gave_up(duty)
 
 
 def duty_mail(
@@ -466,6 +468,22 @@ def _record_failure(duty: Duty, error: Exception) -> None:
         ", giving up" if gave_up else "",
         type(error).__name__,
     )
+    if gave_up:
+        _tell_gave_up(duty)
+
+
+def _tell_gave_up(duty: Duty) -> None:
+    """`duty_gave_up` to the app that wrote the duty; a receiver's error is logged (the
+    duty is failed either way, and the admin shows it)."""
+    results = duty_gave_up.send_robust(sender=Duty, handler=duty.handler, payload=duty.payload)
+    for receiver, outcome in results:
+        if isinstance(outcome, Exception):
+            log.error(
+                "outbox: %s on duty %s giving up failed: %s",
+                getattr(receiver, "__name__", receiver),
+                duty.pk,
+                type(outcome).__name__,
+            )
 
 
 @dataclass(frozen=True)

@@ -262,7 +262,17 @@ class Release(models.Model):
         ProtocolVersion, on_delete=models.PROTECT, related_name="release", verbose_name=_("version")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    staff_emailed_at = models.DateTimeField(_("staff e-mailed at"), null=True, blank=True)
+    # Set when one duty per staff member was queued, not on delivery (as
+    # consent.PurposeVersion.parents_emailed_at)
+    staff_emailed_at = models.DateTimeField(
+        _("e-mails to staff queued at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When one e-mail per staff member was queued in the outbox, not when they were "
+            "delivered: each is sent, retried or given up by its own duty."
+        ),
+    )
 
     class Meta:
         verbose_name = _("release")

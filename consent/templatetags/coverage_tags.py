@@ -178,8 +178,9 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
 def attention_waiting_items(lines, school_code: str) -> SafeString:
     """<li> per pupil with unanswered questions on the director's and the board's home
     (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link,
-    the day they were reminded (or that it is not delivered yet), that their account is
-    deactivated or that they stopped reminders, and the paper form.
+    the day they were reminded (or that it is not delivered yet, or could not be: then the
+    link too), that their account is deactivated or that they stopped reminders, and the
+    paper form.
     Written like waiting_items."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
@@ -187,6 +188,7 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
     nobody = escape(_("no parent with parental authority known"))
     reminded_text = _("%(name)s reminded on %(day)s")
     queued_text = _("%(name)s: reminder of %(day)s not delivered yet")
+    failed_text = _("%(name)s: the reminder of %(day)s could not be delivered")
     remind_text = _("Remind %(name)s")
     counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of lines
     items = []
@@ -203,13 +205,17 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
                 families.append(f" · {_deactivated(family.name)}")
             elif family.reminders_stopped:
                 families.append(f" · {_stopped(family.name)}")
-            elif family.reminded_on:
+            elif family.reminded_on and not family.reminder_failed:
                 day = date_format(family.reminded_on, "j F")
                 text = reminded_text if family.reminder_delivered else queued_text
                 families.append(f" · {escape(text % {'name': family.name, 'day': day})}")
             else:
+                failed = ""
+                if family.reminded_on:  # its duty gave up: said, and a new one may go now
+                    day = date_format(family.reminded_on, "j F")
+                    failed = f" · {escape(failed_text % {'name': family.name, 'day': day})}"
                 families.append(
-                    f' · <a href="{remind}?ouder={int(family.guardian_id)}">'
+                    f'{failed} · <a href="{remind}?ouder={int(family.guardian_id)}">'
                     f"{escape(remind_text % {'name': family.name})}</a>"
                 )
         url = escape(f"{before}{int(line.pupil.pk)}{after}")

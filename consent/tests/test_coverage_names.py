@@ -103,7 +103,10 @@ def test_it_marks_pupil_pages_not_cacheable(login, director_a, pupil_a):
 
 def test_it_charts_the_answered_share_growing_after_a_reminder(parent_a, pupil_a, school_a):
     today = datetime.date.today()
-    ReminderSent.objects.create(user=parent_a, week="2026-W01", delivered_at=timezone.now())
+    reminder = ReminderSent.objects.create(
+        user=parent_a, week="2026-W01", delivered_at=timezone.now()
+    )
+    reminder.schools.add(school_a)
     for media in ("photo", "video", "audio"):
         decide(pupil_a, parent_a, "website", media, True)
     history = coverage_history(school_a, today=today)

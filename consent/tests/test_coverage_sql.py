@@ -154,9 +154,9 @@ def test_the_chart_counts_an_answer_in_the_week_it_was_given(pupil_a, parent_a):
 def test_it_reads_reminders_per_local_day_as_the_orm_query_does(
     postgres, school_a, school_b, pupil_a, pupil_a2, parent_a, parent_b
 ):
-    """The reminders of the parents asked for, each with the local day it was delivered:
-    23:30 UTC is the next day in Amsterdam; another parent's reminders are not read, nor
-    one still queued."""
+    """The reminders of the parents asked for that named the school, each with the local
+    day it was delivered: 23:30 UTC is the next day in Amsterdam; another parent's
+    reminders are not read, nor one still queued, nor one that named another school."""
     Guardianship.objects.create(user=parent_a, pupil=pupil_a2, has_parental_authority=True)
     late = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=datetime.UTC)
     reminders = [
@@ -168,13 +168,18 @@ def test_it_reads_reminders_per_local_day_as_the_orm_query_does(
     for user, at, week in reminders:
         sent = ReminderSent.objects.create(user=user, week=week)
         ReminderSent.objects.filter(pk=sent.pk).update(sent_at=at, delivered_at=at)
+        sent.schools.add(school_a, school_b)
     ReminderSent.objects.create(user=parent_a, week="2026-W08", sent_at=late)  # queued
+    elsewhere = ReminderSent.objects.create(user=parent_a, week="2026-W07", delivered_at=late)
+    elsewhere.schools.add(school_b)  # named only Het Zwanenhof
     start = datetime.date(2026, 2, 1)
     zone = timezone.get_current_timezone_name()
     for parents in ([parent_a.pk], [parent_b.pk], [parent_a.pk, parent_b.pk], []):
-        params = [zone, parents, zone, start]
-        assert sorted(fetch(REMINDER_DAYS_SQL, params)) == sorted(_reminder_days_orm(*params))
-    rows = fetch(REMINDER_DAYS_SQL, [zone, [parent_a.pk], zone, start])
+        for school in (school_a, school_b):
+            params = [zone, parents, zone, start, school.pk]
+            from_sql = sorted(fetch(REMINDER_DAYS_SQL, params))
+            assert from_sql == sorted(_reminder_days_orm(*params))
+    rows = fetch(REMINDER_DAYS_SQL, [zone, [parent_a.pk], zone, start, school_a.pk])
     assert sorted(rows) == [
         (parent_a.pk, datetime.date(2026, 3, 2)),
         (parent_a.pk, datetime.date(2026, 3, 3)),

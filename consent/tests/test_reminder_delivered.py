@@ -101,3 +101,67 @@ def test_the_chart_marks_a_reminder_only_once_it_was_delivered(
     assert coverage_history(school_a).reminders[-1] == 0
     run_due_duties()
     assert coverage_history(school_a).reminders[-1] == 1
+
+
+def _home(client) -> str:
+    return client.get(reverse("accounts:home_director")).content.decode()
+
+
+def test_a_reminder_whose_duty_gave_up_can_be_sent_again_at_once(
+    hanging_broker,
+    smtp_down,
+    django_capture_on_commit_callbacks,
+    login,
+    director_a,
+    school_a,
+    parent_a,
+):
+    """Before, the failed claim blocked a new reminder for 7 days and the home said
+    "klaargezet …, nog niet bezorgd" all that time."""
+    smtp_down.OUTBOX_MAX_ATTEMPTS = 2
+    client = login(director_a)
+    _remind(client, school_a, django_capture_on_commit_callbacks)
+    run_due_duties()  # every attempt refused: the duty gives up
+    html = _home(client)
+    assert "Ouder A: de herinnering van " in html and "kon niet worden bezorgd" in html
+    assert "nog niet bezorgd" not in html
+    assert f"?ouder={parent_a.pk}" in html  # a new one may go now
+    assert coverage_history(school_a).reminders[-1] == 0  # no ▲ for it
+
+    smtp_down.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("consent:remind", args=[school_a.code]), {"ouder": parent_a.pk})
+    run_due_duties()
+    assert [m.to for m in mail.outbox] == [[parent_a.email]]
+    [failed, delivered] = ReminderSent.objects.filter(user=parent_a).order_by("pk")
+    assert failed.delivered_at is None and delivered.delivered_at is not None
+    html = _home(client)
+    assert "Ouder A herinnerd op" in html and "kon niet worden bezorgd" not in html
+    assert _json_reminders(login(parent_a)) == [
+        timezone.localtime(delivered.delivered_at).isoformat()
+    ]
+    assert coverage_history(school_a).reminders[-1] == 1
+
+
+def test_a_reminder_whose_worker_died_too_often_counts_as_not_delivered(
+    settings,
+    hanging_broker,
+    django_capture_on_commit_callbacks,
+    login,
+    director_a,
+    school_a,
+    parent_a,
+):
+    """The outbox's other way of giving up: a duty whose worker stopped mid-handler
+    OUTBOX_MAX_LOST_ATTEMPTS times is failed unrun."""
+    settings.OUTBOX_MAX_LOST_ATTEMPTS = 1
+    client = login(director_a)
+    _remind(client, school_a, django_capture_on_commit_callbacks)
+    duty = Duty.objects.get(key__startswith="consent-reminder:")
+    Duty.objects.filter(pk=duty.pk).update(lost_attempts=1)
+    run_due_duties()
+    duty.refresh_from_db()
+    assert duty.status == Duty.Status.FAILED and mail.outbox == []
+    html = _home(client)
+    assert "kon niet worden bezorgd" in html and f"?ouder={parent_a.pk}" in html
+    assert ReminderSent.objects.get(user=parent_a).delivered_at is None

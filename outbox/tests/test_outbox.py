@@ -17,6 +17,7 @@ from outbox.services import (
     duty_run,
     retry_delay,
 )
+from outbox.signals import duty_gave_up
 from outbox.tests import handlers
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +187,37 @@ def test_it_gives_up_after_the_last_attempt(settings):
     duty.refresh_from_db()
     assert (duty.status, duty.attempts) == (Duty.Status.FAILED, 2)
     assert duties_sweep() == 0
+
+
+def test_it_tells_the_duty_s_app_once_when_it_gives_up(settings, caplog):
+    """`duty_gave_up` carries the handler and payload, once, on the last attempt only; a
+    receiver that raises is logged, and the duty is failed all the same."""
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    told = []
+
+    def listens(sender, handler, payload, **kwargs):
+        told.append((handler, payload))
+
+    def breaks(sender, **kwargs):
+        raise RuntimeError("receiver bug")
+
+    duty = Duty.objects.create(
+        key="k", handler="outbox.tests.handlers.refused", payload={"to": "juf@example.org"}
+    )
+    duty_gave_up.connect(listens)
+    duty_gave_up.connect(breaks)
+    try:
+        duty_run(duty_id=duty.pk)
+        assert told == []
+        Duty.objects.filter(pk=duty.pk).update(next_attempt_at=timezone.now())
+        duty_run(duty_id=duty.pk)
+    finally:
+        duty_gave_up.disconnect(listens)
+        duty_gave_up.disconnect(breaks)
+    duty.refresh_from_db()
+    assert duty.status == Duty.Status.FAILED
+    assert told == [("outbox.tests.handlers.refused", {"to": "juf@example.org"})]
+    assert any("breaks on duty" in r.getMessage() for r in caplog.records)
 
 
 def lease_runs_out(duty: Duty) -> None:
