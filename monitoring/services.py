@@ -195,38 +195,42 @@ def source_poll(
     recorded as a failed run and re-raised (FetchError) so the caller can decide to retry.
     """
     token = token or f"poll-{uuid.uuid4()}"
-    now = now or timezone.now()
-    source = source_claim(source_id=source_id, token=token, now=now, queued_at=queued_at)
+    # `now` (a test's or the demo's time) goes on to the ingest; without it, the run's end
+    # and its posts take the clock after the fetch, which can take a while
+    started = now or timezone.now()
+    source = source_claim(source_id=source_id, token=token, now=started, queued_at=queued_at)
     if source is None:
         log.info("monitoring source %s: fetched elsewhere or nothing queued; skipped", source_id)
         return None
     try:
         FetchRun.objects.filter(source=source, status=FetchRun.Status.RUNNING).update(
-            status=FetchRun.Status.FAILED, finished_at=now, error="interrupted"
+            status=FetchRun.Status.FAILED, finished_at=started, error="interrupted"
         )
-        run = FetchRun.objects.create(source=source, started_at=now, status="running")
+        run = FetchRun.objects.create(source=source, started_at=started, status="running")
         try:
             result = sources.fetch(source)
         except FetchError as exc:
-            fetch_failed(source=source, run=run, error=exc)
+            fetch_failed(source=source, run=run, error=exc, now=now)
             raise
         except Exception as exc:  # a bug in a parser must not stop the other sources
             log.exception("monitoring source %s: unexpected error", source_id)
             error = FetchError(f"unexpected error: {exc.__class__.__name__}")
             error.retryable = False
-            fetch_failed(source=source, run=run, error=error)
+            fetch_failed(source=source, run=run, error=error, now=now)
             raise error from exc
-        source_ingest(source=source, result=result, run=run, classifier=classifier)
+        source_ingest(source=source, result=result, run=run, classifier=classifier, now=now)
         return run
     finally:
         source_release(source_id=source_id, token=token)
 
 
-def fetch_failed(*, source: Source, run: FetchRun, error: FetchError) -> None:
+def fetch_failed(
+    *, source: Source, run: FetchRun, error: FetchError, now: datetime.datetime | None = None
+) -> None:
     """Record a failed run; 401/403 marks the source; N failures in a row tell the board once."""
     from monitoring.notifications import source_failing_queue
 
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         run.status = FetchRun.Status.FAILED
         run.finished_at = now
