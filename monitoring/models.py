@@ -62,7 +62,7 @@ class Source(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
-    url = models.URLField(_("address"), max_length=500, blank=True)
+    url = models.URLField(_("address"), max_length=1000, blank=True)
     school = models.ForeignKey(
         School,
         on_delete=models.CASCADE,
@@ -163,6 +163,7 @@ class FetchRun(models.Model):
     duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
     updated_count = models.PositiveIntegerField(_("edited posts"), default=0)
     left_out_count = models.PositiveIntegerField(_("older posts left out"), default=0)
+    long_links_count = models.PositiveIntegerField(_("links too long, left out"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

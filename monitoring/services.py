@@ -294,6 +294,14 @@ def source_ingest(
         if result.skipped:  # a count only: what the items held stays out of the log
             log.warning("monitoring source %s: %s", source.pk, run.error)
         run.left_out_count = result.left_out
+        run.long_links_count = sum(item.link_too_long for item in items)
+        if run.long_links_count:
+            log.warning(
+                "monitoring source %s: %s post(s) stored without their link (over %s characters)",
+                source.pk,
+                run.long_links_count,
+                sources.base.MAX_LINK_LENGTH,
+            )
         if result.left_out:
             log.warning(
                 "monitoring source %s: %s older posts left out (at most %s per run)",
