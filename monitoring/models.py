@@ -226,13 +226,17 @@ def forgotten_key(external_id: str) -> str:
 class ForgottenPost(models.Model):
     """A post retention deleted, known by a hash of its id only: a fetch that still finds
     it in its source (a quiet feed keeps an item for months; Mastodon and Bluesky read
-    their newest page again) does not store it again as new. Kept while the source still
-    returns it, and 30 days after (services.posts_apply_retention)."""
+    their newest page again) does not store it again as new, unless its author edited it
+    since into a post that names a school (services.posts_store). Kept while the source
+    still returns it, and 30 days after (services.posts_apply_retention)."""
 
     source = models.ForeignKey(
         Source, on_delete=models.CASCADE, related_name="+", verbose_name=_("source")
     )
     key = models.CharField(_("hash of the external id"), max_length=64)
+    # Post.content_hash of the version last seen ("" for marks made before it was kept: the
+    # version the next fetch finds is taken as the one deleted)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     seen_at = models.DateTimeField(_("last seen at"))
 
     class Meta:
