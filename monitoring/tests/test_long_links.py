@@ -89,3 +89,9 @@ def test_the_admin_refuses_a_source_address_too_long(admin_client, public_dns):
     errors = response.context["adminform"].form.errors["url"]
     assert [str(e) for e in errors] == [f"{TOO_LONG}."]
     assert not Source.objects.exists()
+
+
+def test_the_page_lets_a_browser_send_a_pasted_address_whole(login, board):
+    # a maxlength would make the browser cut a pasted link short without a word
+    page = login(board).get(reverse("monitoring:sources")).content.decode()
+    assert 'name="url"' in page and "maxlength=" not in page.split('name="url"')[1].split(">")[0]
