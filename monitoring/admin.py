@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from monitoring.forms import AddressFitsKind, HttpURLField
 from monitoring.models import FetchRun, Source, WatchTerm
+from monitoring.sources.base import MAX_LINK_LENGTH
 
 
 class SourceAdminForm(AddressFitsKind, forms.ModelForm):
@@ -13,7 +14,7 @@ class SourceAdminForm(AddressFitsKind, forms.ModelForm):
 
     url = HttpURLField(
         label=Source._meta.get_field("url").verbose_name,
-        max_length=500,
+        max_length=MAX_LINK_LENGTH,
         required=False,
         assume_scheme="https",
         resolve=True,
@@ -38,5 +39,12 @@ class WatchTermAdmin(admin.ModelAdmin):
 
 @admin.register(FetchRun)
 class FetchRunAdmin(admin.ModelAdmin):
-    list_display = ["source", "started_at", "status", "new_count", "duplicate_count"]
+    list_display = [
+        "source",
+        "started_at",
+        "status",
+        "new_count",
+        "duplicate_count",
+        "long_links_count",
+    ]
     list_filter = ["status"]

@@ -3,13 +3,15 @@ from urllib.parse import urlsplit, urlunsplit
 import idna
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.validators import URLValidator
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
 from monitoring.sources import bluesky, http, mastodon
+from monitoring.sources.base import MAX_LINK_LENGTH
 from schools.forms import ListedChoices
 from schools.models import School
 from schools.search import school_field_choice
@@ -30,15 +32,32 @@ class HttpURLField(forms.URLField):
         self.resolve = resolve
 
     def clean(self, value):
+        # said first and alone: past 2,048 characters Django also calls the link invalid
+        self._check_length(value)
         url = super().clean(value)
         if not url:
             return url
         url = checked_typed_url(url, resolve=self.resolve)
-        if self.max_length is not None:  # the ASCII form of a host can be longer
-            MaxLengthValidator(self.max_length)(url)
+        self._check_length(url)  # the ASCII form of a host can be longer
         return url
 
+    def _check_length(self, value) -> None:
+        """Measured as the link is sent (beyond ASCII percent-encoded): a source's address
+        of 1,000 Chinese characters is 3,000 bytes, more than PostgreSQL puts in the unique
+        index of sources' addresses (an error page instead of a message)."""
+        if self.max_length is None or not isinstance(value, str):
+            return
+        if len(iri_to_uri(value.strip())) > self.max_length:
+            raise ValidationError(TOO_LONG, code="max_length", params={"limit": self.max_length})
 
+    def widget_attrs(self, widget):
+        # no maxlength in the page: a browser would cut a pasted link short without a word
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+TOO_LONG = _("The link is too long (at most %(limit)s characters).")
 USERINFO = _("Give the address without a user name or password (the part before @).")
 BAD_HOST = _("The name of the website in this address has characters no web address can have.")
 BAD_PORT = _(
@@ -126,7 +145,9 @@ class SourceForm(AddressFitsKind, SchoolOfTheFoundation):
         label=_("kind"),
         choices=[(k, label) for k, label in Source.Kind.choices if k != Source.Kind.MANUAL],
     )
-    url = HttpURLField(label=_("address"), max_length=500, assume_scheme="https", resolve=True)
+    url = HttpURLField(
+        label=_("address"), max_length=MAX_LINK_LENGTH, assume_scheme="https", resolve=True
+    )
     # 0 fetched the source at every dispatch (each minute); a huge number never again
     interval_minutes = forms.IntegerField(
         label=_("interval in minutes"), min_value=5, max_value=7 * 24 * 60, initial=30

@@ -62,7 +62,7 @@ class Source(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
-    url = models.URLField(_("address"), max_length=500, blank=True)
+    url = models.URLField(_("address"), max_length=1000, blank=True)
     school = models.ForeignKey(
         School,
         on_delete=models.CASCADE,
@@ -163,6 +163,7 @@ class FetchRun(models.Model):
     duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
     updated_count = models.PositiveIntegerField(_("edited posts"), default=0)
     left_out_count = models.PositiveIntegerField(_("older posts left out"), default=0)
+    long_links_count = models.PositiveIntegerField(_("links too long, left out"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
@@ -225,13 +226,17 @@ def forgotten_key(external_id: str) -> str:
 class ForgottenPost(models.Model):
     """A post retention deleted, known by a hash of its id only: a fetch that still finds
     it in its source (a quiet feed keeps an item for months; Mastodon and Bluesky read
-    their newest page again) does not store it again as new. Kept while the source still
-    returns it, and 30 days after (services.posts_apply_retention)."""
+    their newest page again) does not store it again as new, unless its author edited it
+    since into a post that names a school (services.posts_store). Kept while the source
+    still returns it, and 30 days after (services.posts_apply_retention)."""
 
     source = models.ForeignKey(
         Source, on_delete=models.CASCADE, related_name="+", verbose_name=_("source")
     )
     key = models.CharField(_("hash of the external id"), max_length=64)
+    # Post.content_hash of the version last seen ("" for marks made before it was kept: the
+    # version the next fetch finds is taken as the one deleted)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     seen_at = models.DateTimeField(_("last seen at"))
 
     class Meta:

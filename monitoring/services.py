@@ -195,38 +195,42 @@ def source_poll(
     recorded as a failed run and re-raised (FetchError) so the caller can decide to retry.
     """
     token = token or f"poll-{uuid.uuid4()}"
-    now = now or timezone.now()
-    source = source_claim(source_id=source_id, token=token, now=now, queued_at=queued_at)
+    # `now` (a test's or the demo's time) goes on to the ingest; without it, the run's end
+    # and its posts take the clock after the fetch, which can take a while
+    started = now or timezone.now()
+    source = source_claim(source_id=source_id, token=token, now=started, queued_at=queued_at)
     if source is None:
         log.info("monitoring source %s: fetched elsewhere or nothing queued; skipped", source_id)
         return None
     try:
         FetchRun.objects.filter(source=source, status=FetchRun.Status.RUNNING).update(
-            status=FetchRun.Status.FAILED, finished_at=now, error="interrupted"
+            status=FetchRun.Status.FAILED, finished_at=started, error="interrupted"
         )
-        run = FetchRun.objects.create(source=source, started_at=now, status="running")
+        run = FetchRun.objects.create(source=source, started_at=started, status="running")
         try:
             result = sources.fetch(source)
         except FetchError as exc:
-            fetch_failed(source=source, run=run, error=exc)
+            fetch_failed(source=source, run=run, error=exc, now=now)
             raise
         except Exception as exc:  # a bug in a parser must not stop the other sources
             log.exception("monitoring source %s: unexpected error", source_id)
             error = FetchError(f"unexpected error: {exc.__class__.__name__}")
             error.retryable = False
-            fetch_failed(source=source, run=run, error=error)
+            fetch_failed(source=source, run=run, error=error, now=now)
             raise error from exc
-        source_ingest(source=source, result=result, run=run, classifier=classifier)
+        source_ingest(source=source, result=result, run=run, classifier=classifier, now=now)
         return run
     finally:
         source_release(source_id=source_id, token=token)
 
 
-def fetch_failed(*, source: Source, run: FetchRun, error: FetchError) -> None:
+def fetch_failed(
+    *, source: Source, run: FetchRun, error: FetchError, now: datetime.datetime | None = None
+) -> None:
     """Record a failed run; 401/403 marks the source; N failures in a row tell the board once."""
     from monitoring.notifications import source_failing_queue
 
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         run.status = FetchRun.Status.FAILED
         run.finished_at = now
@@ -281,7 +285,9 @@ def source_ingest(
         run.status = FetchRun.Status.NOT_MODIFIED
     else:
         items = result.posts + result.recent
-        new, changed, duplicates = posts_store(source=source, items=items, now=now)
+        new, changed, duplicates = posts_store(
+            source=source, items=items, now=now, classifier=classifier
+        )
         posts_classify(posts=new + changed, now=now, classifier=classifier)
         run.status = FetchRun.Status.SUCCEEDED
         run.new_count, run.updated_count = len(new), len(changed)
@@ -290,6 +296,14 @@ def source_ingest(
         if result.skipped:  # a count only: what the items held stays out of the log
             log.warning("monitoring source %s: %s", source.pk, run.error)
         run.left_out_count = result.left_out
+        run.long_links_count = sum(item.link_too_long for item in items)
+        if run.long_links_count:
+            log.warning(
+                "monitoring source %s: %s post(s) stored without their link (over %s characters)",
+                source.pk,
+                run.long_links_count,
+                sources.base.MAX_LINK_LENGTH,
+            )
         if result.left_out:
             log.warning(
                 "monitoring source %s: %s older posts left out (at most %s per run)",
@@ -328,16 +342,18 @@ def _not_after(published_at: datetime.datetime | None, now: datetime.datetime):
 
 
 def posts_store(
-    *, source: Source, items: list[FetchedPost], now: datetime.datetime
+    *, source: Source, items: list[FetchedPost], now: datetime.datetime, classifier=None
 ) -> tuple[list[Post], list[Post], int]:
     """(new posts, edited posts, unchanged duplicates); one row per (source, external id).
 
     New rows go in with one INSERT that ignores conflicts on (source, external id), so a
-    repeated or overlapping run never makes a second row.
+    repeated or overlapping run never makes a second row. A post retention deleted is not
+    stored again (ForgottenPost) unless it was edited since and now names a school.
     """
     by_id = {item.external_id: item for item in items if item.external_id}
     existing = {p.external_id: p for p in Post.objects.filter(source=source, external_id__in=by_id)}
-    forgotten = _forgotten(source, [i for i in by_id if i not in existing], now)
+    unknown = {i: item for i, item in by_id.items() if i not in existing}
+    forgotten = _forgotten(source, unknown, now, classifier)
     for external_id in forgotten:
         del by_id[external_id]
     fresh = [
@@ -377,18 +393,52 @@ def posts_store(
     return new, changed, duplicates + len(forgotten)
 
 
-def _forgotten(source: Source, external_ids: list[str], now: datetime.datetime) -> list[str]:
-    """Those of these ids whose posts retention deleted (ForgottenPost), marked as still
-    seen now: they are not stored again. One query for ids not stored, one more when any
-    was deleted."""
-    if not external_ids:
+def _forgotten(
+    source: Source, items: dict[str, FetchedPost], now: datetime.datetime, classifier=None
+) -> list[str]:
+    """Those of these ids (not stored) whose posts retention deleted (ForgottenPost),
+    marked as still seen now: they are not stored again. One query for the ids, one more
+    when any was deleted.
+
+    An item edited since (another content hash) that now names a school is a post again,
+    as an edit of a stored post is read again: its mark goes and it is stored as new. An
+    edit that names no school stays forgotten, its version remembered, so it is read once.
+    """
+    if not items:
         return []
-    keys = {forgotten_key(external_id): external_id for external_id in external_ids}
-    found = ForgottenPost.objects.filter(source=source, key__in=keys)
-    hits = list(found.values_list("pk", "key"))
-    if hits:
-        ForgottenPost.objects.filter(pk__in=[pk for pk, _key in hits]).update(seen_at=now)
-    return [keys[key] for _pk, key in hits]
+    keys = {forgotten_key(external_id): external_id for external_id in items}
+    marks = list(ForgottenPost.objects.filter(source=source, key__in=keys))
+    if not marks:
+        return []
+    versions = {m.pk: _version(items[keys[m.key]]) for m in marks}
+    edited = [m for m in marks if m.content_hash and m.content_hash != versions[m.pk]]
+    back = _named_again(source, [items[keys[m.key]] for m in edited], classifier)
+    revived = {m.pk for m in edited if keys[m.key] in back}
+    ForgottenPost.objects.filter(pk__in=revived).delete()
+    kept = [m for m in marks if m.pk not in revived]
+    ForgottenPost.objects.filter(pk__in=[m.pk for m in kept]).update(seen_at=now)
+    other = [m for m in kept if m.content_hash != versions[m.pk]]
+    for mark in other:
+        mark.content_hash = versions[mark.pk]
+    ForgottenPost.objects.bulk_update(other, ["content_hash"])
+    return [keys[m.key] for m in kept]
+
+
+def _version(item: FetchedPost) -> str:
+    return content_hash(item.text, item.has_media)
+
+
+def _named_again(source: Source, edited: list[FetchedPost], classifier) -> set[str]:
+    """The ids of these edited items that name a school (all, for a school's own source:
+    posts_classify reads each of its posts as about that school)."""
+    if not edited or source.school_id is not None:
+        return {item.external_id for item in edited}
+    classifier = classifier or build_classifier()
+    return {
+        item.external_id
+        for item in edited
+        if classifier.classify(item.text, has_media=item.has_media).schools
+    }
 
 
 # --- Classification, flags and cases -------------------------------------------------------
@@ -1420,11 +1470,18 @@ def public_reply_record_posted(*, reply: PublicReply, user, posted_url: str = ""
 def _remember_deleted(posts, now: datetime.datetime) -> None:
     """ForgottenPost marks for these posts of fetched sources (a staff report is not
     fetched again), so a source that still carries one does not bring it back."""
-    fetched = posts.exclude(source__kind=Source.Kind.MANUAL).values_list("source_id", "external_id")
+    fetched = posts.exclude(source__kind=Source.Kind.MANUAL).values_list(
+        "source_id", "external_id", "content_hash"
+    )
     ForgottenPost.objects.bulk_create(
         (
-            ForgottenPost(source_id=source_id, key=forgotten_key(external_id), seen_at=now)
-            for source_id, external_id in fetched.iterator(chunk_size=2000)
+            ForgottenPost(
+                source_id=source_id,
+                key=forgotten_key(external_id),
+                content_hash=digest,
+                seen_at=now,
+            )
+            for source_id, external_id, digest in fetched.iterator(chunk_size=2000)
         ),
         ignore_conflicts=True,
         batch_size=1000,

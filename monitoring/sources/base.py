@@ -14,6 +14,9 @@ MAX_POSTS_PER_RUN = 500
 # hundreds of characters (Mastodon 500, Bluesky 300), a news item a few thousand; a
 # hostile entry of megabytes was stored whole and shown whole on every page listing it.
 MAX_POST_TEXT = 20_000
+# Characters of a link kept (Post.url, Source.url). A longer item link is not stored at all:
+# cut short, it pointed somewhere else.
+MAX_LINK_LENGTH = 1000
 # Before this no post can be dated: feedparser read "01 Jan 0001 +1400" as the year 1400.
 EARLIEST_POST_TIME = datetime.datetime(1990, 1, 1, tzinfo=datetime.UTC)
 # A clock this far ahead is no clock: a date past it is a made-up one.
@@ -51,9 +54,15 @@ class FetchedPost:
     author_handle: str = ""
     has_media: bool = False
     published_at: datetime.datetime | None = None
+    # the item's link was longer than MAX_LINK_LENGTH: the post is kept without a link
+    link_too_long: bool = field(default=False, init=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "url", http_url_or_empty(self.url))
+        url = http_url_or_empty(self.url)
+        if len(url) > MAX_LINK_LENGTH:
+            url = ""
+            object.__setattr__(self, "link_too_long", True)
+        object.__setattr__(self, "url", url)
         # JSON sources may send what PostgreSQL cannot store: a NUL, a lone surrogate, an
         # id longer than the column. Such a post once stopped the whole fetch.
         object.__setattr__(self, "external_id", storable_text(self.external_id)[:500])

@@ -173,7 +173,7 @@ def parse_post(post: dict, now: datetime.datetime) -> tuple[FetchedPost, datetim
         fetched = FetchedPost(
             external_id=uri[:500],
             text=str(record.get("text", "")),
-            url=f"https://bsky.app/profile/{handle}/post/{rkey}"[:1000],
+            url=f"https://bsky.app/profile/{handle}/post/{rkey}",
             author_handle=handle[:200],
             has_media=has_media,
             published_at=shown_time(created, indexed),

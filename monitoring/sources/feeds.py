@@ -224,7 +224,7 @@ def _entry(entry, base: str = "") -> FetchedPost:
     return FetchedPost(
         external_id=external_id[:500],
         text="\n".join(p for p in (title, html_to_text(body)) if p),
-        url=link[:1000],
+        url=link,
         author_handle=entry.get("author", "")[:200],
         has_media=has_media,
         published_at=_utc(when),

@@ -151,7 +151,7 @@ def parse_status(status: dict) -> FetchedPost:
         return FetchedPost(
             external_id=status_id,
             text="\n".join(p for p in (spoiler, text) if p),
-            url=(status.get("url") or status.get("uri") or "")[:1000],
+            url=status.get("url") or status.get("uri") or "",
             author_handle=(account.get("acct") or "")[:200],
             has_media=bool(status.get("media_attachments")),
             published_at=_iso(status.get("created_at") or ""),

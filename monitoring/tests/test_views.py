@@ -224,7 +224,7 @@ def test_it_walks_a_correction_from_draft_to_approval_to_posted(login, director_
     ("posted_url", "message"),
     [
         ("javascript:alert(1)", "Voer een geldige URL in."),
-        ("https://x.example/" + "a" * 1000, "niet meer dan 1000 tekens"),
+        ("https://x.example/" + "a" * 1000, "De link is te lang (max. 1000 tekens)"),
         ("https://x.example/\x00", "Null-tekens zijn niet toegestaan."),
     ],
     ids=["script", "too-long", "nul"],
