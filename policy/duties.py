@@ -50,18 +50,25 @@ def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
 
 def _changes_since(user_id: int, version: ProtocolVersion) -> ProtocolVersion | None:
     """Where the e-mail's "what changed" starts: the version the reader last confirmed
-    having read (for a confirmation a correction kept, the version it corrected), else the
-    version before `version`; None for a first version. At most two queries."""
+    having read (_last_read), else the version before `version`; None for a first
+    version. At most two queries."""
+    read = _last_read(user_id, version)
+    if read is not None:
+        return read
+    earlier = ProtocolVersion.objects.published().filter(number__lt=version.number)
+    return earlier.order_by("-number").first()
+
+
+def _last_read(user_id: int, version: ProtocolVersion) -> ProtocolVersion | None:
+    """The version before `version` the reader last confirmed having read (for a
+    confirmation a correction kept, the version it corrected); None if none. One query."""
     latest = (
         Acknowledgement.objects.filter(user_id=user_id, version__number__lt=version.number)
         .select_related("version", "carried_from")
         .order_by("-version__number")
         .first()
     )
-    if latest is not None:
-        return latest.carried_from or latest.version
-    earlier = ProtocolVersion.objects.published().filter(number__lt=version.number)
-    return earlier.order_by("-number").first()
+    return None if latest is None else latest.carried_from or latest.version
 
 
 def _diff_url(since: ProtocolVersion | None, version: ProtocolVersion) -> str:
@@ -71,7 +78,9 @@ def _diff_url(since: ProtocolVersion | None, version: ProtocolVersion) -> str:
 
 
 def protocol_reminder_email_send(*, version_id: int, user_id: int) -> None:
-    """A staff member has not confirmed the current version: remind them once."""
+    """A staff member has not confirmed the current version: remind them once, with a
+    link to what changed since the version they last confirmed (none if they never did:
+    the whole text is new to them)."""
     version = ProtocolVersion.objects.get(pk=version_id)
     email = recipient_email(user_id)
     if email is None:
@@ -81,10 +90,13 @@ def protocol_reminder_email_send(*, version_id: int, user_id: int) -> None:
             "number": version.number
         }
         reply_to = settings.FOUNDATION_CONTACT_EMAIL
+        since = _last_read(user_id, version)
         body = render_to_string(
             "policy/email/reminder.txt",
             {
                 "version": version,
+                "since": since,
+                "diff_url": _diff_url(since, version),
                 "url": settings.SITE_URL + reverse("policy:current") + "#bevestigen",
                 "reply_to": reply_to,
             },

@@ -199,7 +199,11 @@ class Article(models.Model):
 
     @property
     def label(self) -> str:
-        """How people name the article: "Communiceren 2", not the anchor "communiceren-2"."""
+        """How people name the article: "Communiceren 2", not the anchor "communiceren-2";
+        a paragraph of running text by its section alone ("Inleiding"), as the protocol
+        and the diff show it (Section.shows_numbers)."""
+        if not self.section.shows_numbers:
+            return self.section.name
         return f"{self.section.name} {self.number}"
 
     @property

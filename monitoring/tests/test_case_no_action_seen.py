@@ -196,3 +196,16 @@ def test_reopened_before_it_went_it_sends_nothing(login, case_a, teacher_a, dire
     assert case_a.status == "new"
     run_due_duties()
     assert mail.outbox == []
+
+
+def test_the_email_points_to_the_reason_on_the_case_page_not_to_the_notes(
+    login, case_a, teacher_a, director_a
+):
+    """The reason has its own place on the case page (FollowUp.no_action_reason); the
+    notes can be emptied by their writer, so the e-mail no longer sends the reader there."""
+    close(login(teacher_a), case_a, reason=REASON)
+    run_due_duties()
+    body = " ".join(body_of(mail.outbox[0]).split())
+    assert "notities" not in body
+    assert "wilt u de zaak en de reden voor “geen actie nodig” op de zaakpagina lezen" in body
+    assert_nothing_of_the_post_or_reason(body)

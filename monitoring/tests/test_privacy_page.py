@@ -49,4 +49,13 @@ def test_it_says_how_long_posts_with_and_without_a_case_are_kept(client, retenti
         "Andere gesignaleerde berichten, zoals een positieve vermelding, worden 120 dagen "
         "na het laatste signaal verwijderd." in page
     )
-    assert "Wat medewerkers bij een zaak noteerden, wordt op hetzelfde moment gewist." in page
+
+
+def test_it_says_the_reason_for_no_action_is_erased_with_the_notes(client, retention):
+    """posts_apply_retention empties FollowUp.no_action_reason with the notes; the page
+    used to name the notes only."""
+    page = _page(client)
+    assert (
+        "Wat medewerkers bij een zaak noteerden, en de reden waarom een zaak geen actie "
+        "nodig had, worden op hetzelfde moment gewist." in page
+    )

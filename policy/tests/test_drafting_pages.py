@@ -226,8 +226,26 @@ def test_it_names_an_article_by_its_heading_as_written(login, v1, board):
 
     html = c.get(reverse("policy:draft_edit", args=[2])).content.decode()
 
-    assert "Werken met YouTube bij OPO 1 bewerken" in html
+    assert "Werken met YouTube bij OPO 1 bewerken" not in html  # running text: no number
+    assert ">Werken met YouTube bij OPO bewerken<" in html
     assert "Communiceren 2 bewerken" in html
+
+
+def test_it_numbers_only_articles_and_list_points_on_the_drafting_buttons(login, v1, board):
+    """The diff and the protocol show "Inleiding" without a number; the drafting buttons
+    said "Inleiding 1 bewerken", as if the introduction were an article."""
+    c = login(board)
+    c.post(reverse("policy:draft_start"))
+    draft = ProtocolVersion.objects.get(number=2)
+    html = " ".join(c.get(reverse("policy:draft_edit", args=[2])).content.decode().split())
+    assert "Inleiding 1 bewerken" not in html
+    assert "Inleiding bewerken" in html
+    assert "Communiceren 2 bewerken" in html  # an article
+    assert "Goed om te weten 1 bewerken" in html  # a list point
+    intro = draft.articles.get(anchor="inleiding-1")
+    form = c.get(reverse("policy:article_edit", args=[2, intro.pk])).content.decode()
+    assert "<h1>Inleiding bewerken</h1>" in form
+    assert "<title>Inleiding bewerken" in form
 
 
 def _publish_draft(c, number: int) -> None:

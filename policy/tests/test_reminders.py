@@ -2,6 +2,7 @@
 version: one e-mail each, only to them, once a day however often the button is pressed."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -90,3 +91,23 @@ def test_it_is_out_of_reach_for_others(request, login, v1, teacher_a, cast_membe
 def test_it_reminds_by_post_only(login, v1, director_a):
     response = login(director_a).get(reverse("policy:confirmation_remind", args=["vlindertuin"]))
     assert response.status_code == 405
+
+
+def test_it_links_to_what_changed_since_the_version_the_reader_confirmed(
+    eager_tasks, django_capture_on_commit_callbacks, login, v1, board, teacher_a, director_a
+):
+    """The new version's e-mail links to the changes since the version its reader read;
+    the reminder had no such link. Someone who never confirmed a version gets none: they
+    have the whole text to read."""
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    publish_new_version(board)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _remind(login(director_a))
+
+    body = {m.to[0]: m.body for m in mail.outbox}
+    links = [w for w in body[teacher_a.email].split() if "/protocol/verschil/" in w]
+    assert links == [settings.SITE_URL + reverse("policy:diff", args=[1, 2])]
+    assert "Alle wijzigingen sinds versie 1, artikel voor artikel:" in body[teacher_a.email]
+    assert "/protocol/verschil/" not in body[director_a.email]
+    assert "Alle wijzigingen sinds" not in body[director_a.email]
