@@ -59,12 +59,16 @@ def staff_examples() -> list[learned.Example]:
 
 
 def learned_model_train() -> LearnedModel | None:
-    """Train a new version on bundled sets + staff marks; None when nothing changed."""
+    """Train a new version on bundled sets + staff marks; None when nothing changed.
+
+    Only the newest version keeps its parameters: an earlier one's vocabulary holds words
+    of posts deleted or edited since (see `superseded_models_forget`)."""
     staff = staff_examples()
     examples = bundled_examples() + staff
     digest = learned.digest(examples)
     latest = LearnedModel.objects.order_by("-version").first()
     if latest is not None and latest.training_digest == digest:
+        superseded_models_forget(latest.version)
         return None
     mask = bundled_mask() | database_mask()
     evaluation = learned.cross_validate(examples, mask=mask)
@@ -80,8 +84,26 @@ def learned_model_train() -> LearnedModel | None:
             evaluation=evaluation,
             parameters=layer.to_dict(),
         )
+        superseded_models_forget(version)
     log.info("monitoring learned layer v%s trained on %s examples", version, len(examples))
     return model
+
+
+def superseded_models_forget(newest: int) -> int:
+    """Empty the parameters of every version before `newest`: nothing predicts with them,
+    and their vocabulary would keep n-grams of posts retention has deleted. Number, date,
+    counts and evaluation stay as the model's history."""
+    older = LearnedModel.objects.filter(version__lt=newest).exclude(parameters={})
+    return older.update(parameters={})
+
+
+def learned_model_retrain_after_deletion() -> LearnedModel | None:
+    """Labelled posts were deleted: rebuild the stored model from the labelled posts that
+    remain, so that no word of theirs outlives them. A new version only when a model is
+    stored and its training data changed (a deleted post nobody labelled taught it nothing)."""
+    if not LearnedModel.objects.exists():
+        return None  # nothing stored: the first nightly training reads only what remains
+    return learned_model_train()
 
 
 def database_mask() -> frozenset[str]:

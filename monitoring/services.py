@@ -1520,12 +1520,21 @@ def _posts_delete_in_batches(posts, now: datetime.datetime) -> int:
         last = ids[-1]
 
 
+def _learned_model_retrain() -> None:
+    """Only a flagged post can carry a staff label: the learned model forgets its words now,
+    not at the next nightly training (which ran before retention and would keep them a day)."""
+    from monitoring.learning import learned_model_retrain_after_deletion
+
+    learned_model_retrain_after_deletion()
+
+
 def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionResult:
     """Unflagged posts go after 30 days; flagged ones a set time after their case closed,
     and so do the notes of that case and its reason for no action (they may name a pupil
     or a parent).
 
-    Flags and cases stay (without the post and notes) so reports keep their counts.
+    Flags and cases stay (without the post and notes) so reports keep their counts. When
+    flagged posts went, a stored learned model is retrained from the labelled posts left.
     """
     now = now or timezone.now()
     unflagged_days = _setting("MONITORING_UNFLAGGED_RETENTION_DAYS", 30)
@@ -1548,6 +1557,8 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
         pk__in=keep
     )
     flagged_count = _posts_delete_in_batches(flagged, now)
+    if flagged_count:
+        _learned_model_retrain()
     # a deleted post's mark goes once its source has not returned it for as long as an
     # unflagged post is kept: it left the feed (a later return is a post again)
     ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()
