@@ -25,6 +25,7 @@ from monitoring import notifications, sources
 from monitoring.models import (
     CASE_CATEGORIES,
     CATEGORY_LABELS,
+    LEARNED_PREFIX,
     FetchRun,
     Flag,
     FollowUp,
@@ -1514,10 +1515,28 @@ def _posts_delete_in_batches(posts, now: datetime.datetime) -> int:
         with transaction.atomic():
             batch = Post.objects.filter(pk__in=ids)
             _remember_deleted(batch, now)
+            _learned_flags_forget_words(ids)
             deleted += batch.only("pk").delete()[1].get("monitoring.Post", 0)
         if len(ids) < POST_RETENTION_BATCH_SIZE:
             return deleted
         last = ids[-1]
+
+
+def _learned_flags_forget_words(post_ids: list[int]) -> None:
+    """A learned flag's matched terms are the words of its own post that weighed most (a
+    name the register does not know, say): they go with the post, and the flag keeps only
+    which model version raised it. Rule flags keep theirs (the lexicon's terms, and the
+    register's token without a name). One query, and one more when a learned flag is
+    among them."""
+    learned = list(
+        Flag.objects.filter(post_id__in=post_ids, matched__0__startswith=LEARNED_PREFIX).only(
+            "pk", "matched"
+        )
+    )
+    for flag in learned:
+        flag.matched = flag.matched[:1]
+    if learned:
+        Flag.objects.bulk_update(learned, ["matched"])
 
 
 def _learned_model_retrain() -> None:

@@ -68,3 +68,25 @@ def test_it_runs_the_same_queries_for_3_and_for_30_posts(school_a):
     _, many = run_counted()
     assert len(few) == len(many)
     assert len(many) <= 24
+
+
+def test_a_learned_flag_forgets_the_words_of_its_deleted_post(school_a):
+    # the learned layer's matched terms are words of the post itself ("Sanne" here, a name
+    # the register does not know); a rule flag's are the lexicon's terms
+    source = make_source()
+    old = days_ago(400)
+    case = make_case(school_a, opened_at=old, status="closed", closed_at=days_ago(200))
+    post = make_post(source, "learned", fetched_at=old)
+    learned = make_flag(post, school_a, case=case)
+    learned.matched = ["learned:v3", "sanne", "juf"]
+    learned.save(update_fields=["matched"])
+    rule = make_flag(post, school_a, case=case, category="insult")
+    rule.matched = ["sukkel"]
+    rule.save(update_fields=["matched"])
+    result, _ = run_counted()
+    assert result.flagged_deleted == 1
+    learned.refresh_from_db()
+    rule.refresh_from_db()
+    assert (learned.post_id, learned.matched) == (None, ["learned:v3"])
+    assert learned.is_learned and learned.learned_words == []
+    assert rule.matched == ["sukkel"]
