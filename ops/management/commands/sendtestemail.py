@@ -6,6 +6,7 @@ neither the server it tried nor the setting to change.
 """
 
 import smtplib
+import ssl
 
 from django.conf import settings
 from django.core.management import CommandError
@@ -24,6 +25,16 @@ class Command(DjangoCommand):
             super().handle(*args, **kwargs)
         except (OSError, smtplib.SMTPException) as error:  # socket, TLS and SMTP replies
             raise CommandError(
-                f"the test e-mail was not sent: the mail server {_server()} answered "
-                f"{type(error).__name__}: {error}; check EMAIL_URL"
+                f"the test e-mail was not sent: the mail server {_server()} "
+                f"{_outcome(error)}; check EMAIL_URL"
             ) from None
+
+
+def _outcome(error: OSError | smtplib.SMTPException) -> str:
+    """An SMTP reply or a TLS handshake is the server's answer; a refused connection, a
+    timeout or a name that does not resolve never reached it (it "answered
+    ConnectionRefusedError" before, sending the reader to the server's settings)."""
+    reason = f"{type(error).__name__}: {error}"
+    if isinstance(error, smtplib.SMTPException | ssl.SSLError):
+        return f"answered {reason}"
+    return f"could not be reached ({reason})"
