@@ -72,3 +72,17 @@ def test_it_sends_the_test_e_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("sendtestemail", "beheer@example.nl")
     assert [m.to for m in mail.outbox] == [["beheer@example.nl"]]
+
+
+def test_it_sends_with_the_headers_of_the_portals_own_e_mail(settings):
+    """The test e-mail checks what the portal's e-mails will meet (README step 7: "look in
+    the inbox and the spam folder"); it carried Django's Message-ID, which names the
+    machine (`@localhost` on a host without a domain), not the sender's domain."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.DEFAULT_FROM_EMAIL = "OPO Portal <noreply@opo-borger-odoorn.nl>"
+    call_command("sendtestemail", "beheer@example.nl")
+    [sent] = mail.outbox
+    message = sent.message()
+    assert message["Message-ID"].endswith("@opo-borger-odoorn.nl>")
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["From"] == "OPO Portal <noreply@opo-borger-odoorn.nl>"
