@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1:8000
 
 # pip is brought up to date only in a venv made here: an existing one (a shared venv that
 # .venv links to) may serve other checkouts, and a fresh clone's requirements.txt is newer
-# than its mark.
+# than its mark. Not echoed: `make prod`'s first lines are the production log's, which
+# holds log lines only (pip -q still says what failed).
 $(BIN)/.installed-run: requirements.txt
-	test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q --upgrade pip; }
-	$(BIN)/python -m pip install -q -r requirements.txt
-	touch $@
+	@test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q --upgrade pip; }
+	@$(BIN)/python -m pip install -q -r requirements.txt
+	@touch $@
 
 $(BIN)/.installed-dev: $(BIN)/.installed-run requirements-dev.txt
 	$(BIN)/python -m pip install -q -r requirements-dev.txt

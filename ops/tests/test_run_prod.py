@@ -324,6 +324,29 @@ def test_make_prod_writes_no_line_of_its_own_before_the_log_lines(tmp_path):
     assert "deploy/run-prod all" not in result.stdout
 
 
+def test_make_prod_writes_no_line_of_its_own_while_it_installs(tmp_path):
+    """The first `make prod` (and the first after requirements.txt changed) echoed its
+    install commands ("test -x .venv/bin/python || …", "… pip install -q -r
+    requirements.txt", "touch …") as bare lines before the production log's own."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    _recording_python(venv / "bin" / "python", tmp_path / "calls")  # no mark: installs
+    env = {k: v for k, v in os.environ.items() if k not in REQUIRED}  # run-prod stops at once
+    result = subprocess.run(  # noqa: S603 - our own Makefile
+        ["make", "--no-print-directory", "prod", f"VENV={venv}"],  # noqa: S607
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (tmp_path / "calls").read_text().splitlines() == [
+        "-m pip install -q -r requirements.txt"
+    ]
+    assert result.returncode != 0 and "DATABASE_URL must be set" in result.stderr
+    assert result.stdout == ""
+
+
 def _recording_python(path: Path, log: Path) -> Path:
     """A python that writes its arguments to `log`, one call a line, and does nothing else;
     as `$(PYTHON)` it makes the venv (`-m venv DIR`) with a copy of itself in DIR/bin."""
