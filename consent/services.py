@@ -200,7 +200,8 @@ def _refuse_stale(
 ) -> None:
     """The whole save is refused for a decision on a text changed since it was shown."""
     info = by_purpose[answer.purpose_id]
-    if seen_versions is not None and seen_versions.get(answer.purpose_id) != info.current_version.pk:
+    shown = None if seen_versions is None else seen_versions.get(answer.purpose_id)
+    if seen_versions is not None and shown != info.current_version.pk:
         raise ValidationError(
             _("The text of “%(purpose)s” has changed. Please read it and answer again.")
             % {"purpose": info.purpose.name}

@@ -37,9 +37,7 @@ def submitted(html: str) -> dict[str, str]:
     return data
 
 
-def test_it_saves_a_withdrawal_on_a_page_shown_before_a_correction(
-    login, parent_a, pupil_a, board
-):
+def test_it_saves_a_withdrawal_on_a_page_shown_before_a_correction(login, parent_a, pupil_a, board):
     decide(pupil_a, parent_a, "website", "photo", True)
     decide(pupil_a, parent_a, "nieuwsbrief", "photo", True)
     client = login(parent_a)
