@@ -295,13 +295,19 @@ def withdraw(request, pk):
     consent_withdraw(
         pupil=pupil, guardian=request.user, purpose_id=purpose_id, media_type=media_type
     )
+    everything = purpose_id is None and media_type is None
+    messages.success(request, _withdrawn_message(granted, everything=everything))
+    return redirect("consent:child", pk=pupil.pk)
+
+
+def _withdrawn_message(granted: int, *, everything: bool) -> str:
+    if everything and not granted:
+        # a second tap (or an old confirmation page): the first one withdrew it all
+        return str(NOTHING_LEFT_TO_WITHDRAW)
     message = ngettext("Withdrawn: %(n)d permission.", "Withdrawn: %(n)d permissions.", granted) % {
         "n": granted
     }
-    if purpose_id is None and media_type is None:
-        message += " " + ALL_WITHDRAWN
-    messages.success(request, message)
-    return redirect("consent:child", pk=pupil.pk)
+    return f"{message} {ALL_WITHDRAWN}" if everything else message
 
 
 # After "Withdraw all permissions": what it did, and what happens to what was published
@@ -310,6 +316,12 @@ def withdraw(request, pk):
 ALL_WITHDRAWN = gettext_lazy(
     "Your answer is now no everywhere: the school publishes nothing new of your child, "
     "and what was already published with your permission, the school takes down."
+)
+
+
+NOTHING_LEFT_TO_WITHDRAW = gettext_lazy(
+    "You give permission for nothing (any more): your answer is no everywhere, so the "
+    "school publishes nothing new of your child."
 )
 
 
