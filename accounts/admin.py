@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ADDRESS_TAKEN, used_by_another_account
 from accounts.models import User
 from schools import accesslog
 from schools.admin import RecordsWhatDeleteEnds
@@ -41,14 +42,8 @@ class OneAccountPerAddress:
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
-        others = User.objects.exclude(pk=self.instance.pk)
-        if (
-            others.filter(email__iexact=email).exists()
-            or EmailAddress.objects.filter(email__iexact=email, user__in=others).exists()
-        ):
-            raise ValidationError(
-                _("Another account already uses this e-mail address."), code="unique"
-            )
+        if used_by_another_account(email, self.instance.pk):
+            raise ValidationError(ADDRESS_TAKEN, code="unique")
         return email
 
 

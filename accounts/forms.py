@@ -1,6 +1,9 @@
 """allauth's forms where the portal's words differ (settings.ACCOUNT_FORMS)."""
 
+from allauth.account import forms as allauth_forms
 from allauth.account.forms import RequestLoginCodeForm
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +25,29 @@ class LoginCodeRequestForm(RequestLoginCodeForm):
             if error.code == "too_many_login_attempts":
                 raise ValidationError(TOO_MANY_CODES, code=error.code) from error
             raise
+
+
+ADDRESS_TAKEN = _("Another account already uses this e-mail address.")
+
+
+def used_by_another_account(email: str, user_pk: int | None) -> bool:
+    """Whether an account other than `user_pk` logs in with, or has added, this address
+    (whatever its capitals)."""
+    others = get_user_model().objects.exclude(pk=user_pk)
+    return (
+        others.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email, user__in=others).exists()
+    )
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    """allauth (enumeration prevention) accepts another account's address, unconfirmed,
+    and mails it a confirmation link; confirmed, it would log in to this account, which
+    a parent whose own address is not yet confirmed (code login) could do unawares. One
+    account per address, as the admin keeps it: refused, said so."""
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if used_by_another_account(email, self.user.pk):
+            raise ValidationError(ADDRESS_TAKEN, code="email_taken")
+        return super().clean_email()

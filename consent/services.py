@@ -123,7 +123,7 @@ def consent_decide(
         raise PermissionDenied(_("Only a parent with parental authority can decide."))
     by_purpose = {info.purpose.pk: info for info in infos}
     answers = list(answers)
-    _refuse_unknown_or_stale(answers, by_purpose, seen_versions)
+    _refuse_unknown(answers, by_purpose)
     now = timezone.now()
     created: list[ConsentEvent] = []
     conflict_cause = None  # the first answer of this save that made parents disagree
@@ -136,6 +136,9 @@ def consent_decide(
             answer.granted
         ):
             continue  # the page showed this answer; a newer one was given since
+        # only a decision is refused on a text changed since it was shown: a radio the
+        # page re-sends as it was saved is none (a correction keeps it valid)
+        _refuse_stale(answer, by_purpose, seen_versions)
         before = table.state(*key)
         version = by_purpose[answer.purpose_id].current_version
         event = ConsentEvent(
@@ -182,24 +185,27 @@ def _shown_answer(table, key: tuple[int, int, str], guardian_id: int, seen_event
     return None if shown is None else shown.granted
 
 
-def _refuse_unknown_or_stale(
-    answers: Sequence[Answer],
-    by_purpose: Mapping[int, PurposeInfo],
-    seen_versions: Mapping[int, int] | None,
-) -> None:
-    """The whole save is refused for an unknown cell or a text changed since it was shown."""
+def _refuse_unknown(answers: Sequence[Answer], by_purpose: Mapping[int, PurposeInfo]) -> None:
+    """The whole save is refused for an unknown cell or a "yes" on a retired channel."""
     for answer in answers:
         if answer.purpose_id not in by_purpose or answer.media_type not in MediaType.values:
             raise ValidationError(_("Unknown purpose or media type."))
         purpose = by_purpose[answer.purpose_id].purpose
         if answer.granted and not purpose.active:
             raise ValidationError(retired_yes_message(purpose.name))
-        current = by_purpose[answer.purpose_id].current_version.pk
-        if seen_versions is not None and seen_versions.get(answer.purpose_id) != current:
-            raise ValidationError(
-                _("The text of “%(purpose)s” has changed. Please read it and answer again.")
-                % {"purpose": purpose.name}
-            )
+
+
+def _refuse_stale(
+    answer: Answer, by_purpose: Mapping[int, PurposeInfo], seen_versions: Mapping[int, int] | None
+) -> None:
+    """The whole save is refused for a decision on a text changed since it was shown."""
+    info = by_purpose[answer.purpose_id]
+    shown = None if seen_versions is None else seen_versions.get(answer.purpose_id)
+    if seen_versions is not None and shown != info.current_version.pk:
+        raise ValidationError(
+            _("The text of “%(purpose)s” has changed. Please read it and answer again.")
+            % {"purpose": info.purpose.name}
+        )
 
 
 def retired_yes_message(channel: str) -> str:

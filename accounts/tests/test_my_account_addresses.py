@@ -52,3 +52,46 @@ def test_it_tells_an_account_with_two_addresses_and_the_app_the_same(login, teac
     assert 'name="action_primary"' in html and 'name="action_remove"' in html
     assert ADD_FIELD not in html
     assert "kunt u hier geen e-mailadres toevoegen" in html
+
+
+def email_input(html: str) -> str:
+    return next(tag for tag in html.split("<input") if 'name="email"' in tag)
+
+
+def add_address(client, typed: str):
+    return client.post(reverse("account_email"), {"action_add": "", "email": typed})
+
+
+def test_a_refused_address_stays_in_the_field(login, parent_a):
+    """A typo: the parent corrects it, and need not type it again."""
+    client = login(verified(parent_a))
+    reauthenticate(client)
+    response = add_address(client, "linda.privé@example")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Voer een geldig e-mailadres in." in html
+    assert 'value="linda.privé@example"' in email_input(html)
+    assert EmailAddress.objects.filter(user=parent_a).count() == 1
+
+
+def test_the_empty_form_has_no_address_in_it(login, parent_a):
+    assert "value=" not in email_input(account_page(login(verified(parent_a))))
+
+
+def test_it_refuses_the_address_of_another_account(login, parent_a, parent_b, mailoutbox):
+    """allauth let a parent add another family's address, unconfirmed, and mailed it a
+    link that, once clicked, made it a login of this account (a parent who logs in by code
+    has no confirmed address yet): one account per address, as the admin keeps it."""
+    client = login(verified(parent_a))
+    reauthenticate(client)
+    EmailAddress.objects.create(user=parent_b, email="thuis.b@example.org", verified=False)
+    for typed in (parent_b.email.upper(), "thuis.b@example.org"):
+        response = add_address(client, typed)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Een ander account gebruikt dit e-mailadres al." in html
+        assert f'value="{typed}"' in email_input(html)
+    assert list(EmailAddress.objects.filter(user=parent_a).values_list("email", flat=True)) == [
+        parent_a.email
+    ]
+    assert not mailoutbox

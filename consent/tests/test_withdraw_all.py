@@ -26,3 +26,15 @@ def test_the_summary_then_reads_not_allowed_everywhere(login, parent_a, pupil_a)
     summary = html[html.index('class="summary"') : html.index("</section>")]
     assert "Toegestaan" not in summary and "open" not in summary
     assert "Niet toegestaan: 18" in summary
+
+
+def test_a_second_tap_does_not_say_nothing_was_withdrawn(login, parent_a, pupil_a):
+    """A double tap on the phone: the page the parent ends on is the second POST's, which
+    had no permission left to withdraw. It read "Ingetrokken: 0 toestemmingen" and promised
+    to take down what was published with a permission it said was never there."""
+    decide(pupil_a, parent_a, "website", "photo", True)
+    client = login(parent_a)
+    withdraw_all(client, pupil_a)
+    html = withdraw_all(client, pupil_a)
+    assert "Ingetrokken: 0" not in html
+    assert "U geeft nergens (meer) toestemming voor: uw antwoord is overal nee" in html

@@ -176,12 +176,17 @@ def child_consent(request, pk):
     # for the child (after a "nee": the parent sees it happen), in the same query
     infos, appearing, open_takedowns = child_page_purposes(pupil.pk)
     baselines = {info.purpose.pk: info.baseline for info in infos}
-    form = None
+    form = refused = None
     if request.method == "POST" and can_decide:
         # the saved answers only preset an unbound form: not read before validating
         form = ChildConsentForm(request.POST, infos=infos)
         if form.is_valid():
-            return _save(request, pupil, form, infos)
+            try:
+                return _save(request, pupil, form, infos)
+            except ValidationError as error:
+                # shown again with what the parent chose, never a redirect that empties it
+                messages.error(request, " ".join([*error.messages, str(NOTHING_SAVED)]))
+                form, refused = None, form
     # the history names the other parent only as "the other parent": no guardian rows
     history = child_events(pupil.pk)
     table = consent_table([pupil], infos, holders={pupil.pk: holders}, events=history)
@@ -190,6 +195,8 @@ def child_consent(request, pk):
         initial: dict[str, object] = {**_saved_answers(pupil, request.user, infos, table)}
         initial["seen"] = max((event.id for event in history), default=0)
         form = ChildConsentForm(infos=infos, initial=initial)
+        if refused is not None:
+            form = ChildConsentForm(_choices_kept(refused, infos, initial), infos=infos)
     # a child who left is not asked about in the yearly review
     review_round, confirmed = (None, False)
     if pupil.left_on is None:
@@ -217,19 +224,39 @@ def child_consent(request, pk):
     return render(request, "consent/child.html", context)
 
 
+NOTHING_SAVED = gettext_lazy(
+    "Nothing was saved: your other choices are still filled in below. Please save them again."
+)
+
+
+def _choices_kept(refused, infos, saved: dict) -> dict:
+    """The refused form's data for showing it again: the parent's choices as sent, except
+    on a channel whose text changed since the page was shown, which shows the new text's
+    version and the saved answers (none after a change of meaning)."""
+    data = refused.data.copy()
+    for info in infos:
+        pid = info.purpose.pk
+        if refused.cleaned_data.get(f"v-{pid}") == info.current_version.pk:
+            continue
+        data[f"v-{pid}"] = str(info.current_version.pk)
+        for media in MediaType.values:
+            name = answer_field_name(pid, media)
+            data.pop(name, None)
+            if name in saved:
+                data[name] = saved[name]
+    return data
+
+
 def _save(request, pupil, form, infos):
-    try:
-        events = consent_decide(
-            pupil=pupil,
-            guardian=request.user,
-            answers=form.answers(),
-            seen_versions=form.seen_versions(),
-            seen_event=form.seen_event(),
-            infos=infos,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("consent:child", pk=pupil.pk)
+    """Saves the answers and redirects; a refused save raises ValidationError."""
+    events = consent_decide(
+        pupil=pupil,
+        guardian=request.user,
+        answers=form.answers(),
+        seen_versions=form.seen_versions(),
+        seen_event=form.seen_event(),
+        infos=infos,
+    )
     if events:
         messages.success(
             request,
@@ -268,13 +295,19 @@ def withdraw(request, pk):
     consent_withdraw(
         pupil=pupil, guardian=request.user, purpose_id=purpose_id, media_type=media_type
     )
+    everything = purpose_id is None and media_type is None
+    messages.success(request, _withdrawn_message(granted, everything=everything))
+    return redirect("consent:child", pk=pupil.pk)
+
+
+def _withdrawn_message(granted: int, *, everything: bool) -> str:
+    if everything and not granted:
+        # a second tap (or an old confirmation page): the first one withdrew it all
+        return str(NOTHING_LEFT_TO_WITHDRAW)
     message = ngettext("Withdrawn: %(n)d permission.", "Withdrawn: %(n)d permissions.", granted) % {
         "n": granted
     }
-    if purpose_id is None and media_type is None:
-        message += " " + ALL_WITHDRAWN
-    messages.success(request, message)
-    return redirect("consent:child", pk=pupil.pk)
+    return f"{message} {ALL_WITHDRAWN}" if everything else message
 
 
 # After "Withdraw all permissions": what it did, and what happens to what was published
@@ -283,6 +316,12 @@ def withdraw(request, pk):
 ALL_WITHDRAWN = gettext_lazy(
     "Your answer is now no everywhere: the school publishes nothing new of your child, "
     "and what was already published with your permission, the school takes down."
+)
+
+
+NOTHING_LEFT_TO_WITHDRAW = gettext_lazy(
+    "You give permission for nothing (any more): your answer is no everywhere, so the "
+    "school publishes nothing new of your child."
 )
 
 
