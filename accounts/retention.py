@@ -134,25 +134,43 @@ def accounts_apply_retention(*, today: datetime.date) -> tuple[int, int]:
     run twice. Returns (deleted, erased)."""
     deleted = erased = last = 0
     while True:
-        batch = list(
+        ids = list(
             accounts_due(today=today)
             .filter(pk__gt=last)
-            .annotate(is_evidence=_is_evidence())
-            .order_by("pk")[:ACCOUNT_BATCH_SIZE]
+            .order_by("pk")
+            .values_list("pk", flat=True)[:ACCOUNT_BATCH_SIZE]
         )
         with transaction.atomic():
-            for user in batch:
-                if user.is_evidence:
-                    _account_erase(user)
-                    erased += 1
-            gone = [user.pk for user in batch if not user.is_evidence]
-            if gone:
-                deleted += User.objects.filter(pk__in=gone).delete()[1].get("accounts.User", 0)
-        if len(batch) < ACCOUNT_BATCH_SIZE:
+            erased += _accounts_erase(ids, today=today)
+            deleted += _accounts_delete(ids, today=today)
+        if len(ids) < ACCOUNT_BATCH_SIZE:
             break
-        last = batch[-1].pk
+        last = ids[-1]
     logger.info("retention: deleted %d accounts, erased %d kept as evidence", deleted, erased)
     return deleted, erased
+
+
+def _still_due(ids: list[int], *, today: datetime.date):
+    """Of these accounts, those still due, read again and locked just before they are
+    acted on: a child linked or a role given since they were listed (a director making a
+    former parent a teacher) keeps the account, and a link made while it is locked waits
+    for the run's commit."""
+    due = accounts_due(today=today).filter(pk__in=ids).annotate(is_evidence=_is_evidence())
+    return due.select_for_update(of=("self",)).order_by("pk")
+
+
+def _accounts_erase(ids: list[int], *, today: datetime.date) -> int:
+    users = list(_still_due(ids, today=today).filter(is_evidence=True))
+    for user in users:
+        _account_erase(user)
+    return len(users)
+
+
+def _accounts_delete(ids: list[int], *, today: datetime.date) -> int:
+    gone = list(_still_due(ids, today=today).filter(is_evidence=False).values_list("pk", flat=True))
+    if not gone:
+        return 0
+    return User.objects.filter(pk__in=gone).delete()[1].get("accounts.User", 0)
 
 
 def admin_history_apply_retention(*, today: datetime.date) -> int:

@@ -297,7 +297,7 @@ def source_ingest(
         if result.skipped:  # a count only: what the items held stays out of the log
             log.warning("monitoring source %s: %s", source.pk, run.error)
         run.left_out_count = result.left_out
-        run.long_links_count = sum(item.link_too_long for item in items)
+        run.long_links_count = _long_links_stored(items, new)
         if run.long_links_count:
             log.warning(
                 "monitoring source %s: %s post(s) stored without their link (over %s characters)",
@@ -333,6 +333,14 @@ def _fits_column(name: str, value: str) -> str:
     column = Source._meta.get_field(name)
     limit = column.max_length if isinstance(column, CharField) else None
     return value if limit is None or len(value) <= limit else ""
+
+
+def _long_links_stored(items: list[FetchedPost], new: list[Post]) -> int:
+    """The posts this run stored without their link (too long). A post stored by an earlier
+    run, or an item in both of a fetch's lists, is not counted again: the count and its
+    warning were repeated on every run for as long as the feed carried the item."""
+    stored = {post.external_id for post in new}
+    return len({i.external_id for i in items if i.link_too_long and i.external_id in stored})
 
 
 def _not_after(published_at: datetime.datetime | None, now: datetime.datetime):

@@ -2,11 +2,14 @@
 (README "Accounts and the admin's history"); evidence that stays keeps its anchor."""
 
 import datetime
+import threading
 
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import connection
+from django.db.models.signals import post_save
 from django.urls import reverse
 
 from accounts import retention
@@ -16,7 +19,7 @@ from conftest import PASSWORD, make_user
 from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion, text_hash
 from consent.tests.helpers import decide
 from schools.models import Guardianship, Pupil, StaffMembership
-from schools.services import teacher_remove
+from schools.services import teacher_add, teacher_remove
 from schools.tasks import erase_left_pupils
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +199,53 @@ def test_it_keeps_the_author_of_a_purpose_text_nameless_instead_of_failing(board
     assert nightly("2030-08-01")[:2] == (0, 1)
     board.refresh_from_db()
     assert (board.full_name, board.is_active) == ("", False)
+
+
+def _in_another_connection(work) -> None:
+    """Run `work` as another request would: its own thread, connection and transaction."""
+    errors = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - raised again in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_an_account_given_a_role_while_the_run_was_going(
+    left_family, school_a, director_a
+):
+    """The run listed the accounts due, then erased and deleted them: an old account that
+    a director made a teacher meanwhile (a parent who teaches) was deleted all the same,
+    and its new role with it."""
+    answered, silent = left_family
+
+    def director_adds_teacher(sender, instance, **kwargs):
+        if instance.pk == answered.pk and instance.email.endswith("@erased.invalid"):
+            _in_another_connection(
+                lambda: teacher_add(
+                    school=school_a,
+                    email="stil@example.org",
+                    full_name="Ouder stil",
+                    groups=[],
+                    by=director_a,
+                    other_name_confirmed=True,
+                )
+            )
+
+    post_save.connect(director_adds_teacher, sender=User)
+    try:
+        assert nightly("2026-08-01")[:2] == (0, 1)
+    finally:
+        post_save.disconnect(director_adds_teacher, sender=User)
+    silent.refresh_from_db()
+    assert silent.full_name == "Ouder stil"
+    assert StaffMembership.objects.filter(user=silent, school=school_a).exists()

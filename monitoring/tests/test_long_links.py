@@ -95,3 +95,17 @@ def test_the_page_lets_a_browser_send_a_pasted_address_whole(login, board):
     # a maxlength would make the browser cut a pasted link short without a word
     page = login(board).get(reverse("monitoring:sources")).content.decode()
     assert 'name="url"' in page and "maxlength=" not in page.split('name="url"')[1].split(">")[0]
+
+
+def test_a_post_stored_before_is_not_counted_again(feed_server, school_a, caplog):
+    """The run that stored the post counts its long link; the runs after it find it a
+    duplicate: they stored nothing without a link, and say nothing of it."""
+    feed_server.route("/feed.rss", fixture="long_link.rss")
+    source = make_source(url=feed_server.url("/feed.rss"))
+    services.source_poll(source_id=source.pk)
+    caplog.clear()
+    run = services.source_poll(source_id=source.pk)
+    assert run is not None
+    run.refresh_from_db()
+    assert (run.status, run.new_count, run.long_links_count) == ("succeeded", 0, 0)
+    assert "without their link" not in caplog.text
