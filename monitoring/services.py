@@ -1584,8 +1584,6 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
         pk__in=keep
     )
     flagged_count = _posts_delete_in_batches(flagged, now)
-    if flagged_count:
-        _learned_model_retrain()
     # a deleted post's mark goes once its source has not returned it for as long as an
     # unflagged post is kept: it left the feed (a later return is a post again)
     ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()
@@ -1600,4 +1598,6 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
         flagged_count,
         notes_count,
     )
+    if flagged_count:  # last: a training that fails leaves the erasures above done
+        _learned_model_retrain()
     return RetentionResult(unflagged_count, flagged_count, notes_count)

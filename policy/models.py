@@ -200,10 +200,14 @@ class Article(models.Model):
     @property
     def label(self) -> str:
         """How people name the article: "Communiceren 2", not the anchor "communiceren-2";
-        a paragraph of running text by its section alone ("Inleiding"), as the protocol
-        and the diff show it (Section.shows_numbers)."""
+        a paragraph of running text, which the protocol and the diff do not number
+        (Section.shows_numbers), by its place in its section ("Inleiding, alinea 2"): the
+        drafting buttons of a section's paragraphs would otherwise all read the same."""
         if not self.section.shows_numbers:
-            return self.section.name
+            return _("%(section)s, paragraph %(number)s") % {
+                "section": self.section.name,
+                "number": self.number,
+            }
         return f"{self.section.name} {self.number}"
 
     @property

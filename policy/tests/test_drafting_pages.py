@@ -227,7 +227,8 @@ def test_it_names_an_article_by_its_heading_as_written(login, v1, board):
     html = c.get(reverse("policy:draft_edit", args=[2])).content.decode()
 
     assert "Werken met YouTube bij OPO 1 bewerken" not in html  # running text: no number
-    assert ">Werken met YouTube bij OPO bewerken<" in html
+    # its paragraphs by their place, so that their buttons do not all read the same
+    assert ">Werken met YouTube bij OPO, alinea 1 bewerken<" in html
     assert "Communiceren 2 bewerken" in html
 
 
@@ -239,13 +240,13 @@ def test_it_numbers_only_articles_and_list_points_on_the_drafting_buttons(login,
     draft = ProtocolVersion.objects.get(number=2)
     html = " ".join(c.get(reverse("policy:draft_edit", args=[2])).content.decode().split())
     assert "Inleiding 1 bewerken" not in html
-    assert "Inleiding bewerken" in html
+    assert "Inleiding, alinea 1 bewerken" in html
     assert "Communiceren 2 bewerken" in html  # an article
     assert "Goed om te weten 1 bewerken" in html  # a list point
     intro = draft.articles.get(anchor="inleiding-1")
     form = c.get(reverse("policy:article_edit", args=[2, intro.pk])).content.decode()
-    assert "<h1>Inleiding bewerken</h1>" in form
-    assert "<title>Inleiding bewerken" in form
+    assert "<h1>Inleiding, alinea 1 bewerken</h1>" in form
+    assert "<title>Inleiding, alinea 1 bewerken" in form
 
 
 def _publish_draft(c, number: int) -> None:
