@@ -330,6 +330,20 @@ def test_it_marks_a_purpose_asked_again_after_a_change_of_meaning(login, parent_
     assert html.count('class="purpose__again"') == 1
 
 
+def test_it_does_not_ask_again_a_parent_who_never_answered_the_channel(
+    login, parent_a, pupil_a, board
+):
+    decide(pupil_a, parent_a, "schoolgids", "photo", True)  # another channel only
+    purpose_version_publish(
+        user=board,
+        purpose=purpose("website"),
+        text="A new meaning.",
+        kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
+    )
+    html = login(parent_a).get(page(pupil_a)).content.decode()
+    assert 'class="purpose__again"' not in html
+
+
 def test_it_links_each_child_from_the_parent_home(login, parent_a, pupil_a):
     html = login(parent_a).get(reverse("accounts:home_parent")).content.decode()
     assert page(pupil_a) in html

@@ -146,7 +146,7 @@ def test_it_renders_the_channels_as_the_template_loop_did(language, can_decide, 
         pk, not_in_picture = 1, False
 
     table = consent_table([Pupil()], infos, holders={1: set()}, events=[])
-    rows = _rows(Pupil(), make_user("ouder.x@example.org"), infos, table, form)
+    rows = _rows(Pupil(), make_user("ouder.x@example.org"), infos, table, form, history=[])
     rows[1]["asked_again"] = True
     context = {"rows": rows, "can_decide": can_decide}
     with translation.override(language):

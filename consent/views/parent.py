@@ -81,8 +81,11 @@ def _open_review_round(pupil, user):
     return ReviewRound.from_db(connection.alias, REVIEW_ROUND_FIELDS, fields), bool(confirmed)
 
 
-def _rows(pupil, user, infos, table, form):
-    """Per purpose: its text and, per media type, the parent's own answer and the effect."""
+def _rows(pupil, user, infos, table, form, history):
+    """Per purpose: its text and, per media type, the parent's own answer and the effect.
+    "Answer again" after a change of meaning only where this parent had answered before:
+    to a parent who never answered the channel, it is a first question."""
+    answered_before = {event.purpose_id for event in history if event.guardian_id == user.pk}
     rows = []
     for info in infos:
         media_rows = []
@@ -103,7 +106,9 @@ def _rows(pupil, user, infos, table, form):
                 "info": info,
                 "version_field": form[f"v-{info.purpose.pk}"] if form else None,
                 "media_rows": media_rows,
-                "asked_again": info.baseline > 1 and all(r["own"] is None for r in media_rows),
+                "asked_again": info.baseline > 1
+                and info.purpose.pk in answered_before
+                and all(r["own"] is None for r in media_rows),
                 "retired": retired,
             }
         )
@@ -201,7 +206,7 @@ def child_consent(request, pk):
     review_round, confirmed = (None, False)
     if pupil.left_on is None:
         review_round, confirmed = _open_review_round(pupil, request.user)
-    rows = _rows(pupil, request.user, infos, table, form)
+    rows = _rows(pupil, request.user, infos, table, form, history)
     context = {
         "pupil": pupil,
         "can_decide": can_decide,
