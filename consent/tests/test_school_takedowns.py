@@ -117,3 +117,18 @@ def test_one_line_per_publication_and_the_same_queries_for_one_and_three(
     assert [len(picture) for picture in response.context["pictures"]] == [1, 1, 2]
     assert response.context["pictures"][2][0].publication_check == check
     assert "2 leerlingen mogen er niet meer op" in response.content.decode()
+
+
+@pytest.mark.parametrize("reader", ["privacy_officer", "director_a"])
+def test_the_coverage_page_links_it_for_its_readers(request, login, reader, open_takedown):
+    """The privacy officer (and a director) reached this page only by typing its address:
+    only the board home's count linked it."""
+    client = login(request.getfixturevalue(reader))
+    page = client.get(
+        reverse("consent:coverage", args=["vlindertuin"]), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert f'href="{url()}"' in page
+    assert "Nog offline te halen" in page
+    linked = client.get(url(), HTTP_ACCEPT_LANGUAGE="nl")
+    assert linked.status_code == 200
+    assert reverse("consent:check", args=[open_takedown.pk]) in linked.content.decode()

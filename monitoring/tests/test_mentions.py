@@ -297,3 +297,14 @@ def test_it_returns_to_the_post_on_vermeldingen_after_a_flag_is_marked_wrong_the
     assert response.url == url(school_a) + f"#post-{posts['double'].pk}"
     flag.refresh_from_db()
     assert (flag.dismissed_as_false_positive, flag.dismissed_by) == (True, director_a)
+
+
+@pytest.mark.parametrize(("role", "told"), [("privacy_officer", False), ("director_a", True)])
+def test_it_asks_only_those_who_may_mark_to_mark(request, login, role, told, school_a, posts):
+    """The privacy officer reads; the page told them to mark posts and wrong flags, with
+    no button to do it (DESIGN.md: the privacy officer audits)."""
+    client = login(request.getfixturevalue(role))
+    page = client.get(url(school_a), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Elk verzameld bericht dat deze school noemt, gesignaleerde berichten" in page
+    assert ("markeer dan het bericht" in page) is told
+    assert ("Onterecht signaal</button>" in page) is told
