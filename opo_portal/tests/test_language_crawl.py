@@ -501,6 +501,63 @@ def test_it_speaks_english_after_the_switch(client, cast, role):
     assert not problems, f"{len(problems)} leftovers as {role}:\n" + "\n".join(problems)
 
 
+def error_pages(language: str, user, monkeypatch) -> list[tuple[str, str]]:
+    """The error pages no route leads to, as production serves them: a bad host (400), a
+    form too large or with too many fields (400), an expired form (403), a 404, a failure
+    (500) and an outage (503). The language switch's cookie says which language."""
+    from django.test import Client
+    from redis.exceptions import ConnectionError as RedisDown
+
+    def client(**extra):
+        browser = Client(**extra)
+        browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return browser
+
+    signed_in = client(enforce_csrf_checks=True, raise_request_exception=False)
+    signed_in.force_login(user)
+    form, page = reverse("account_login"), reverse("consent:my_children")
+    pages = {
+        "400 bad host": client(HTTP_HOST="elders.example").get("/"),
+        "400 too large": client().post(
+            form, {"x": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+        ),
+        "400 too many fields": client().post(
+            form, {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+        ),
+        "403 expired form": signed_in.post(page),
+        "404": client().get("/bestaat-niet/"),
+    }
+    for label, error in (("500", RuntimeError("kapot")), ("503", RedisDown("weg"))):
+
+        def fail(*args, error=error, **kwargs):
+            raise error
+
+        monkeypatch.setattr("consent.views.parent.render", fail)
+        pages[label] = signed_in.get(page)
+    for label, response in pages.items():
+        assert response.status_code == int(label[:3]), label
+        assert f'<html lang="{language}">' in response.content.decode(), label
+    return [(label, response.content.decode()) for label, response in pages.items()]
+
+
+@pytest.mark.parametrize(
+    "language, checks",
+    [("nl", [("English", ENGLISH), ("je", INFORMAL)]), ("en", [("Dutch", DUTCH)])],
+)
+def test_the_error_pages_speak_the_language_of_the_switch(
+    settings, monkeypatch, parent_a, language, checks
+):
+    settings.DEBUG = False
+    data = data_strings()
+    problems = [
+        f"{page} [{label}] {found}"
+        for page, html in error_pages(language, parent_a, monkeypatch)
+        for label, pattern in checks
+        for found in leftovers(html, pattern, data)
+    ]
+    assert not problems, "\n".join(problems)
+
+
 # Downloads (not pages, so not crawled) are named in the language of the page they are
 # downloaded from: the name shows in the browser's downloads and in the person's folder.
 DOWNLOAD_NAMES = [
