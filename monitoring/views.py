@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -518,8 +518,11 @@ def report_csv(request):
     measures = request.GET.get("tabel") == "kengetallen"
     table = reports.measures_table if measures else reports.counts_table
     headers, rows = table(school_report)
-    kind = "kengetallen" if measures else "aantallen"
-    name = f"monitoring-{kind}-{school_report.school.code}-{school_report.month:%Y-%m}.csv"
+    if measures:
+        name = pgettext("file name", "monitoring-key-figures-%(school)s-%(month)s.csv")
+    else:
+        name = pgettext("file name", "monitoring-counts-%(school)s-%(month)s.csv")
+    name %= {"school": school_report.school.code, "month": f"{school_report.month:%Y-%m}"}
     return csv_response(name, headers, rows)
 
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from policy import services
@@ -343,19 +343,28 @@ def _confirmation_export(request, code: str):
     return school, version, headers, rows
 
 
+def _confirmations_name(version, code: str, ext: str) -> str:
+    name = pgettext("file name", "protocol-v%(number)s-confirmations-%(school)s.%(ext)s")
+    return name % {"number": version.number, "school": code, "ext": ext}
+
+
+def _foundation_staff_name(version, ext: str) -> str:
+    name = pgettext("file name", "protocol-v%(number)s-confirmations-board.%(ext)s")
+    return name % {"number": version.number, "ext": ext}
+
+
 @require_safe
 @login_required
 def confirmation_csv(request, code: str):
     school, version, headers, rows = _confirmation_export(request, code)
-    filename = f"protocol-v{version.number}-bevestigingen-{school.code}.csv"
-    return csv_response(filename, headers, rows)
+    return csv_response(_confirmations_name(version, school.code, "csv"), headers, rows)
 
 
 @require_safe
 @login_required
 def confirmation_xlsx(request, code: str):
     school, version, headers, rows = _confirmation_export(request, code)
-    filename = f"protocol-v{version.number}-bevestigingen-{school.code}.xlsx"
+    filename = _confirmations_name(version, school.code, "xlsx")
     title = _("Protocol version %(number)s") % {"number": version.number}
     document_title = _(
         "Confirmations of reading the social media protocol, version %(number)s, %(school)s"
@@ -380,14 +389,14 @@ def _foundation_staff_export(request):
 @login_required
 def foundation_staff_csv(request):
     version, headers, rows = _foundation_staff_export(request)
-    return csv_response(f"protocol-v{version.number}-bevestigingen-bestuur.csv", headers, rows)
+    return csv_response(_foundation_staff_name(version, "csv"), headers, rows)
 
 
 @require_safe
 @login_required
 def foundation_staff_xlsx(request):
     version, headers, rows = _foundation_staff_export(request)
-    filename = f"protocol-v{version.number}-bevestigingen-bestuur.xlsx"
+    filename = _foundation_staff_name(version, "xlsx")
     title = _("Protocol version %(number)s") % {"number": version.number}
     document_title = _(
         "Confirmations of reading the social media protocol, version %(number)s, "

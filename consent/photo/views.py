@@ -25,6 +25,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -54,7 +55,7 @@ from schools.uploads import MemoryUploadHandler
 
 Role = StaffMembership.Role
 TEMPLATE = "consent/photo_check.html"
-DOWNLOAD_NAME = "foto-opgeschoond.jpg"
+DOWNLOAD_NAME = pgettext_lazy("file name", "photo-cleaned.jpg")
 
 
 # --- Consent verdict -------------------------------------------------------------------

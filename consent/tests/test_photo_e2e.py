@@ -141,7 +141,7 @@ def test_it_downloads_the_blurred_photo(teacher_page, tmp_path):
     area = teacher_page.find_element(By.ID, "id_rectangles")
     area.send_keys("480,160,476,320")
     teacher_page.find_element(By.CSS_SELECTOR, "button[value=download]").click()
-    target = tmp_path / "downloads" / "foto-opgeschoond.jpg"
+    target = tmp_path / "downloads" / "photo-cleaned.jpg"  # named in the page's English
     wait_for(target.exists)
     data = target.read_bytes()
     assert [secret for secret in testkit.SECRETS if secret in data] == []

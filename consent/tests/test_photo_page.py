@@ -203,12 +203,18 @@ def test_it_downloads_the_cleaned_photo_as_an_attachment(login, teacher_a):
     response = post(login(teacher_a), testkit.camera_jpeg(), action="download")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert response["Content-Disposition"] == 'attachment; filename="foto-opgeschoond.jpg"'
+    assert response["Content-Disposition"] == 'attachment; filename="photo-cleaned.jpg"'
     assert "no-store" in response["Cache-Control"]
     data = response.content
     assert [secret for secret in testkit.SECRETS if secret in data] == []
     markers = {marker for marker, _ in testkit.jpeg_markers(data)}
     assert markers <= {0xE0, 0xDB, 0xC0, 0xC4, 0xDA}
+
+
+def test_it_names_the_cleaned_photo_in_the_language_of_the_page(settings, login, teacher_a):
+    settings.LANGUAGE_CODE = "nl"
+    response = post(login(teacher_a), testkit.camera_jpeg(), action="download")
+    assert response["Content-Disposition"] == 'attachment; filename="foto-opgeschoond.jpg"'
 
 
 def test_it_blurs_the_areas_drawn_on_the_photo(login, teacher_a):

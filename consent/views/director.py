@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -120,7 +120,11 @@ def school_takedowns(request, code):
 
 
 def _export_name(school, ext: str) -> str:
-    return f"toestemming-{school.code}-{timezone.localdate().isoformat()}.{ext}"
+    return pgettext("file name", "consent-%(school)s-%(date)s.%(ext)s") % {
+        "school": school.code,
+        "date": timezone.localdate().isoformat(),
+        "ext": ext,
+    }
 
 
 @require_safe

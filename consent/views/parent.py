@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -413,5 +413,6 @@ NO_REMINDERS = gettext_lazy(
 def my_data_json(request):
     body = json.dumps(personal_data(request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="opo-portal-mijn-gegevens.json"'
+    name = pgettext("file name", "opo-portal-my-data.json")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -84,6 +84,10 @@ ROUTE_KWARGS = {
     "consent:check_adjust": lambda c: {"pk": c["check"].pk},
     "consent:takedown_done": lambda c: {"pk": c["takedown"].pk},
     "consent:coverage": lambda c: {"code": c["school"].code},
+    "consent:coverage_export": lambda c: {"code": c["school"].code},
+    "consent:coverage_export_xlsx": lambda c: {"code": c["school"].code},
+    "policy:confirmation_csv": lambda c: {"code": c["school"].code},
+    "policy:confirmation_xlsx": lambda c: {"code": c["school"].code},
     "consent:remind": lambda c: {"code": c["school"].code},
     "policy:confirmation_remind": lambda c: {"code": c["school"].code},
     "consent:school_takedowns": lambda c: {"code": c["school"].code},
@@ -495,6 +499,108 @@ def test_it_speaks_english_after_the_switch(client, cast, role):
     pages, problems = _check(client, cast, role, [("Dutch", DUTCH)])
     assert len(pages) > 3, pages
     assert not problems, f"{len(problems)} leftovers as {role}:\n" + "\n".join(problems)
+
+
+def error_pages(language: str, user, monkeypatch) -> list[tuple[str, str]]:
+    """The error pages no route leads to, as production serves them: a bad host (400), a
+    form too large or with too many fields (400), an expired form (403), a 404, a failure
+    (500) and an outage (503). The language switch's cookie says which language."""
+    from django.test import Client
+    from redis.exceptions import ConnectionError as RedisDown
+
+    def client(**extra):
+        browser = Client(**extra)
+        browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return browser
+
+    signed_in = client(enforce_csrf_checks=True, raise_request_exception=False)
+    signed_in.force_login(user)
+    form, page = reverse("account_login"), reverse("consent:my_children")
+    pages = {
+        "400 bad host": client(HTTP_HOST="elders.example").get("/"),
+        "400 too large": client().post(
+            form, {"x": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+        ),
+        "400 too many fields": client().post(
+            form, {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+        ),
+        "403 expired form": signed_in.post(page),
+        "404": client().get("/bestaat-niet/"),
+    }
+    for label, error in (("500", RuntimeError("kapot")), ("503", RedisDown("weg"))):
+
+        def fail(*args, error=error, **kwargs):
+            raise error
+
+        monkeypatch.setattr("consent.views.parent.render", fail)
+        pages[label] = signed_in.get(page)
+    for label, response in pages.items():
+        assert response.status_code == int(label[:3]), label
+        assert f'<html lang="{language}">' in response.content.decode(), label
+    return [(label, response.content.decode()) for label, response in pages.items()]
+
+
+@pytest.mark.parametrize(
+    "language, checks",
+    [("nl", [("English", ENGLISH), ("je", INFORMAL)]), ("en", [("Dutch", DUTCH)])],
+)
+def test_the_error_pages_speak_the_language_of_the_switch(
+    settings, monkeypatch, parent_a, language, checks
+):
+    settings.DEBUG = False
+    data = data_strings()
+    problems = [
+        f"{page} [{label}] {found}"
+        for page, html in error_pages(language, parent_a, monkeypatch)
+        for label, pattern in checks
+        for found in leftovers(html, pattern, data)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+# Downloads (not pages, so not crawled) are named in the language of the page they are
+# downloaded from: the name shows in the browser's downloads and in the person's folder.
+DOWNLOAD_NAMES = [
+    # role, route, query, Dutch name, English name (dates as DATE)
+    ("parent", "consent:my_data_json", "",
+     "opo-portal-mijn-gegevens.json", "opo-portal-my-data.json"),
+    ("director", "consent:coverage_export", "",
+     "toestemming-vlindertuin-DATE.csv", "consent-vlindertuin-DATE.csv"),
+    ("director", "consent:coverage_export_xlsx", "",
+     "toestemming-vlindertuin-DATE.xlsx", "consent-vlindertuin-DATE.xlsx"),
+    ("director", "policy:confirmation_csv", "",
+     "protocol-v2-bevestigingen-vlindertuin.csv", "protocol-v2-confirmations-vlindertuin.csv"),
+    ("director", "policy:confirmation_xlsx", "",
+     "protocol-v2-bevestigingen-vlindertuin.xlsx", "protocol-v2-confirmations-vlindertuin.xlsx"),
+    ("board", "policy:foundation_staff_csv", "",
+     "protocol-v2-bevestigingen-bestuur.csv", "protocol-v2-confirmations-board.csv"),
+    ("board", "policy:foundation_staff_xlsx", "",
+     "protocol-v2-bevestigingen-bestuur.xlsx", "protocol-v2-confirmations-board.xlsx"),
+    ("director", "monitoring:report_csv", "?school=vlindertuin",
+     "monitoring-aantallen-vlindertuin-DATE.csv", "monitoring-counts-vlindertuin-DATE.csv"),
+    ("director", "monitoring:report_csv", "?school=vlindertuin&tabel=kengetallen",
+     "monitoring-kengetallen-vlindertuin-DATE.csv",
+     "monitoring-key-figures-vlindertuin-DATE.csv"),
+]  # fmt: skip
+
+
+def download_name(response) -> str:
+    name = re.fullmatch(r'attachment; filename="([^"]+)"', response["Content-Disposition"])
+    assert name, response["Content-Disposition"]
+    return re.sub(r"\d{4}-\d{2}(-\d{2})?", "DATE", name.group(1))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_names_every_download_in_the_language_of_the_page(client, cast, language):
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    names = []
+    for role, route, query, dutch, english in DOWNLOAD_NAMES:
+        kwargs = ROUTE_KWARGS[route](cast) if route in ROUTE_KWARGS else None
+        client.force_login(cast[role])
+        response = client.get(reverse(route, kwargs=kwargs) + query)
+        assert response.status_code == 200, route
+        names.append((download_name(response), {"nl": dutch, "en": english}[language]))
+    assert [found for found, _ in names] == [expected for _, expected in names]
 
 
 def test_the_stop_lists_see_what_they_should():

@@ -155,3 +155,77 @@ def test_the_e_mail_verification_speaks_the_askers_language(login, parent_a, lan
     reauthenticate(client)
     client.post(reverse("account_email"), {"action_add": "", "email": "tweede@example.org"})
     assert_one_e_mail_in(language)
+
+
+def test_every_e_mail_of_the_portal_is_english_for_those_who_chose_english(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    school_a,
+    group_a1,
+    pupil_a,
+    parent_a,
+    teacher_a,
+    other_teacher,
+    director_a,
+    board,
+):
+    """The same e-mails as above, and the ones a case's assignment and closing without
+    action send, the protocol reminder and a teacher added and removed, to people who all
+    chose English, sent while Dutch is active."""
+    from accounts.models import User
+    from schools import services as school_services
+
+    second_parent = make_user("ouder.a2@example.org", full_name="Tweede Ouder")
+    Guardianship.objects.create(user=second_parent, pupil=pupil_a, has_parental_authority=True)
+    newcomer = make_user("invaller@example.org", full_name="Invaller")
+    source = make_source(url="https://nieuws.example/feed.rss", school=school_a)
+    case = make_case(school_a)
+    make_flag(make_post(source, text="Boos over De Vlindertuin"), school_a, case=case)
+    now = timezone.now()
+    for error in ("HTTP 503", "timed out"):
+        FetchRun.objects.create(source=source, started_at=now, status="failed", error=error)
+    User.objects.update(language="en")
+
+    with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_a, parent_a, "sociale-media", "photo", True)
+        publication_check_create(
+            user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+        )
+        decide(pupil_a, second_parent, "sociale-media", "photo", False)
+        decide(pupil_a, parent_a, "sociale-media", "photo", False)
+        StaffMembership.objects.filter(user=teacher_a).delete()
+        reminders_send(school=school_a)
+        review_round_open(school=school_a, user=director_a)
+        purpose_version_publish(
+            user=board,
+            purpose=purpose("website"),
+            text="Wij plaatsen foto's op de website van de school.",
+            kind=PurposeVersion.Kind.CHANGE_OF_MEANING,
+        )
+        draft = policy_services.version_draft_start(by=board)
+        edit_one_article(draft)
+        policy_services.version_update_summary(version=draft, summary="Kleine correctie")
+        version = policy_services.version_publish(version=draft, by=board)
+        policy_services.staff_reminders_send(school=school_a, version=version)
+        notifications.urgent_case_queue(case=case)
+        notifications.source_failing_queue(source_id=source.pk, since=now)
+        notifications.monthly_digest_send()
+        school_services.teacher_add(
+            school=school_a, email=newcomer.email, full_name="Invaller", groups=[group_a1],
+            by=director_a,
+        )  # fmt: skip
+    for step in (
+        {"assigned_to": director_a},
+        {"assigned_to": other_teacher, "user": board},  # assigned; no longer assigned
+        {"status": "no_action", "user": other_teacher, "no_action_reason": "misverstand"},
+    ):
+        case.refresh_from_db()
+        with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
+            followup_update(case=case, **{"status": case.status, **step})
+    with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
+        school_services.teacher_remove(membership=newcomer.memberships.get(), by=director_a)
+
+    subjects = {m.subject for m in mail.outbox}
+    assert len(subjects) >= 14, sorted(subjects)  # every kind of e-mail above went out
+    problems = [p for m in mail.outbox for p in leftovers(m, [("Dutch", DUTCH)])]
+    assert not problems, "\n".join(problems)
