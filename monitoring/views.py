@@ -316,10 +316,16 @@ def reply_draft(request, pk):
                 return redirect("monitoring:case", case.pk)
             form.add_error(None, error)
         else:
-            messages.success(request, _("Correction drafted; the director must approve it."))
+            messages.success(request, _drafted_message(case))
             return redirect("monitoring:case", case.pk)
     context = _case_context(request, case, reply_form=form)
     return render(request, "monitoring/case.html", context, status=400)
+
+
+def _drafted_message(case) -> str:
+    if has_director(case.school):
+        return _("Correction drafted; the director must approve it.")
+    return _("Correction drafted; the board must approve it, as the school has no director.")
 
 
 @login_required
