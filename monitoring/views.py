@@ -251,6 +251,8 @@ def _case_context(request, case, form=None, reply_form=None):
             f.category == "verify_fact" and not f.dismissed_as_false_positive for f in flags
         ),
         "is_director": services.is_director_of(user, case.school),
+        # who approves a correction: the director, or the board at a school without one
+        "has_director": has_director(case.school),
     }
 
 

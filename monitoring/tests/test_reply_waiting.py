@@ -86,3 +86,30 @@ def test_the_director_drafting_is_not_emailed(login, director_a, school_a):
     draft(login(director_a), fact_case(school_a))
     run_due_duties()
     assert mail.outbox == []
+
+
+def test_the_case_page_says_the_board_approves_at_a_school_without_a_director(
+    login, board, school_b
+):
+    case = fact_case(school_b)
+    client = login(board)
+    draft(client, case)
+
+    page = client.get(reverse("monitoring:case", args=[case.pk])).content.decode()
+
+    assert "Wacht op goedkeuring van het bestuur (de school heeft geen directeur)." in page
+    assert "met goedkeuring van de directeur" not in page
+    assert "rechtgezet, met goedkeuring van het bestuur (de school heeft geen directeur)." in page
+
+
+def test_the_case_page_says_the_director_approves_at_a_school_with_one(
+    login, board, director_a, school_a
+):
+    case = fact_case(school_a)
+    client = login(board)
+    draft(client, case)
+
+    page = client.get(reverse("monitoring:case", args=[case.pk])).content.decode()
+
+    assert "Wacht op goedkeuring van de directeur." in page
+    assert "mag worden rechtgezet, met goedkeuring van de directeur." in page
