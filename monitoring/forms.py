@@ -157,6 +157,15 @@ class SourceForm(AddressFitsKind, SchoolOfTheFoundation):
         model = Source
         fields = ["kind", "name", "url", "school", "interval_minutes"]
 
+    def clean(self):
+        """A source added twice (a double click, Back) is said in words, on its address: an
+        error there also keeps the database's "constraint … is violated" off the page."""
+        data = super().clean()
+        url, kind = data.get("url"), data.get("kind")
+        if url and Source.objects.filter(kind=kind, url=url).exclude(pk=self.instance.pk).exists():
+            self.add_error("url", _("There already is a source with this address."))
+        return data
+
 
 class WatchTermForm(SchoolOfTheFoundation):
     class Meta:
@@ -186,7 +195,8 @@ class WatchTermForm(SchoolOfTheFoundation):
         if WatchTerm.objects.filter(
             school=data.get("school"), term__iexact=data.get("term", "")
         ).exists():
-            raise ValidationError(_("This school already has this term."))
+            # on the term, so the unique constraint is not checked and said a second time
+            self.add_error("term", _("This school already has this term."))
         return data
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import in_language_of
 from monitoring import reports
-from monitoring.models import FetchRun, FollowUp, Source
+from monitoring.models import FetchRun, FollowUp, PublicReply, Source
 from monitoring.sources.explain import fetch_error_explained
 from outbox.models import Duty
 from outbox.services import (
@@ -318,6 +318,56 @@ def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
             % {"month": f"{first:%m-%Y}", "school": school.name},
             "monitoring/email/digest.txt",
             context,
+            user_id,
+        )
+
+
+# --- A correction waits for approval ---------------------------------------------------
+
+
+REPLY_DRAFTED_EMAIL = "monitoring.notifications.reply_drafted_email_send"
+
+
+def _reply_drafted_key(reply_id: int) -> str:
+    return f"reply-drafted:{reply_id}"
+
+
+def _reply_approvers(reply: PublicReply) -> list[int]:
+    """Who may approve it (schools.leaders), but not whoever drafted it: they know."""
+    return [uid for uid in leader_ids(reply.followup.school_id) if uid != reply.drafted_by_id]
+
+
+def reply_drafted_queue(*, reply: PublicReply) -> None:
+    """Inside the drafting transaction: one e-mail to each who may approve the correction."""
+    duties_for_users(
+        key=_reply_drafted_key(reply.pk),
+        handler=REPLY_DRAFTED_EMAIL,
+        payload={"reply_id": reply.pk},
+        user_ids=_reply_approvers(reply),
+    )
+
+
+def reply_drafted_email_send(*, reply_id: int, user_id: int) -> None:
+    """The school, the case number and a link; no post text, no correction text. Nothing
+    once it was approved; to the approvers as they are now (urgent_case_email_send)."""
+    reply = PublicReply.objects.select_related("followup__school").get(pk=reply_id)
+    if reply.is_approved:
+        return
+    if duty_readdressed(
+        key=_reply_drafted_key(reply.pk),
+        handler=REPLY_DRAFTED_EMAIL,
+        payload={"reply_id": reply.pk},
+        user_id=user_id,
+        recipients=_reply_approvers(reply),
+    ):
+        return
+    case = reply.followup
+    with in_language_of(user_id):
+        _send(
+            _("A correction about %(school)s waits for your approval")
+            % {"school": case.school.name},
+            "monitoring/email/reply_drafted.txt",
+            {"case": case, "url": _case_url(case)},
             user_id,
         )
 

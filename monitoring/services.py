@@ -1403,8 +1403,9 @@ def is_director_of(user, school: School) -> bool:
 
 @transaction.atomic
 def public_reply_draft(*, case: FollowUp, text: str, user) -> PublicReply:
-    """A correction for the director to approve. The same text again while it waits for
-    approval (a double click, Back and send again, a colleague at the same moment) is
+    """A correction for the director to approve (e-mailed to the school's directors, or
+    the board when it has none, but not the drafter). The same text again while it waits
+    for approval (a double click, Back and send again, a colleague at the same moment) is
     that draft, refused with code "already": decided under the case's row lock."""
     _require_verify_fact(case)
     if not text.strip():
@@ -1415,9 +1416,11 @@ def public_reply_draft(*, case: FollowUp, text: str, user) -> PublicReply:
         raise _already(
             _("This correction was already drafted by %(name)s on %(when)s."), waiting, "drafted"
         )
-    return PublicReply.objects.create(
+    reply = PublicReply.objects.create(
         followup=case, text=text.strip(), drafted_by=user, drafted_at=timezone.now()
     )
+    notifications.reply_drafted_queue(reply=reply)
+    return reply
 
 
 def _already(message: str, reply: PublicReply, step: str) -> ValidationError:

@@ -251,6 +251,8 @@ def _case_context(request, case, form=None, reply_form=None):
             f.category == "verify_fact" and not f.dismissed_as_false_positive for f in flags
         ),
         "is_director": services.is_director_of(user, case.school),
+        # who approves a correction: the director, or the board at a school without one
+        "has_director": has_director(case.school),
     }
 
 
@@ -316,10 +318,16 @@ def reply_draft(request, pk):
                 return redirect("monitoring:case", case.pk)
             form.add_error(None, error)
         else:
-            messages.success(request, _("Correction drafted; the director must approve it."))
+            messages.success(request, _drafted_message(case))
             return redirect("monitoring:case", case.pk)
     context = _case_context(request, case, reply_form=form)
     return render(request, "monitoring/case.html", context, status=400)
+
+
+def _drafted_message(case) -> str:
+    if has_director(case.school):
+        return _("Correction drafted; the director must approve it.")
+    return _("Correction drafted; the board must approve it, as the school has no director.")
 
 
 @login_required

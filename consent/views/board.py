@@ -36,7 +36,27 @@ def purposes(request):
         else:
             messages.success(request, _("The purpose is added; parents can now answer it."))
             return redirect("consent:purposes")
+    if form.errors and (added := _added_already(request.POST)) is not None:
+        # a double click, or Back and send again: done, not refused
+        messages.info(
+            request,
+            _("The purpose “%(name)s” was already added; nothing changed.") % {"name": added.name},
+        )
+        return redirect("consent:purposes")
     return render(request, "consent/purposes.html", {"versions": latest.values(), "form": form})
+
+
+def _added_already(posted) -> Purpose | None:
+    """The purpose this form, sent before, added: the same code, name and first text."""
+    code, name = posted.get("code", "").strip().lower(), posted.get("name", "").strip()
+    first = (
+        PurposeVersion.objects.select_related("purpose")
+        .filter(number=1, purpose__code=code, purpose__name=name)
+        .first()
+    )
+    if first is None or not first.has_text(posted.get("text", "").strip()):
+        return None
+    return first.purpose
 
 
 def _publications_taken_down(purpose: Purpose) -> int:
