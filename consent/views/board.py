@@ -36,7 +36,7 @@ def purposes(request):
         else:
             messages.success(request, _("The purpose is added; parents can now answer it."))
             return redirect("consent:purposes")
-    if form.errors and (added := _added_already(request.POST)) is not None:
+    if form.errors and (added := _added_already(form)) is not None:
         # a double click, or Back and send again: done, not refused
         messages.info(
             request,
@@ -46,15 +46,21 @@ def purposes(request):
     return render(request, "consent/purposes.html", {"versions": latest.values(), "form": form})
 
 
-def _added_already(posted) -> Purpose | None:
-    """The purpose this form, sent before, added: the same code, name and first text."""
-    code, name = posted.get("code", "").strip().lower(), posted.get("name", "").strip()
+def _added_already(form) -> Purpose | None:
+    """The purpose this form, sent before, added: the same code, name and first text. Only
+    values each field accepts are looked up (a NUL byte, say, is a form error, not a query)."""
+    try:
+        code, name, text = (
+            form.fields[field].clean(form.data.get(field, "")) for field in ("code", "name", "text")
+        )
+    except ValidationError:
+        return None
     first = (
         PurposeVersion.objects.select_related("purpose")
-        .filter(number=1, purpose__code=code, purpose__name=name)
+        .filter(number=1, purpose__code=code.strip().lower(), purpose__name=name.strip())
         .first()
     )
-    if first is None or not first.has_text(posted.get("text", "").strip()):
+    if first is None or not first.has_text(text.strip()):
         return None
     return first.purpose
 
