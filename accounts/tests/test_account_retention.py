@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts import retention
 from accounts.models import User
 from accounts.tasks import apply_retention
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD, make_user, require_service
 from consent.models import ConsentEvent, MediaType, Purpose, PurposeVersion, text_hash
 from consent.tests.helpers import decide
 from schools.models import Guardianship, Pupil, StaffMembership
@@ -225,7 +225,9 @@ def test_it_keeps_an_account_given_a_role_while_the_run_was_going(
 ):
     """The run listed the accounts due, then erased and deleted them: an old account that
     a director made a teacher meanwhile (a parent who teaches) was deleted all the same,
-    and its new role with it."""
+    and its new role with it. Two connections at once, one waiting on the other's row lock:
+    PostgreSQL (SQLite locks the whole database)."""
+    require_service("DATABASE_URL")
     answered, silent = left_family
 
     def director_adds_teacher(sender, instance, **kwargs):
