@@ -379,7 +379,7 @@ def test_it_says_which_decisions_no_longer_count_and_why(
     assert f"Website van de school ({LOST_GEZAG})" in decisions
     assert decisions.count(SUPERSEDED) == 1
     assert decisions.count("telt niet meer") == 2  # parent_a's "nieuwsbrief" still counts
-    assert "u heeft" not in decisions and "andere ouder" not in decisions
+    assert "u hebt" not in decisions and "andere ouder" not in decisions
 
 
 def test_it_says_both_reasons_in_one_sentence(login, privacy_officer, parent_a, pupil_a, board):

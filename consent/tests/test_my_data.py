@@ -340,7 +340,7 @@ def test_the_download_reads_which_answers_count_in_one_query(
 
 
 OTHER_LOST_GEZAG = "tekstversie 1; telt niet meer: de andere ouder heeft geen gezag meer"
-YOU_LOST_GEZAG = "tekstversie 1; telt niet meer: u heeft geen gezag meer"
+YOU_LOST_GEZAG = "tekstversie 1; telt niet meer: u hebt geen gezag meer"
 
 
 def _without_gezag(user, pupil):

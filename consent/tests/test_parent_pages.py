@@ -469,7 +469,7 @@ def test_the_yearly_review_says_how_many_questions_unchanged_leaves_open(
     questions = Purpose.objects.filter(active=True).count() * 3
     decide(pupil_a, parent_a, "website", "photo", True)
     text = html_text(client.get(page(pupil_a)))
-    assert f"U heeft {questions - 1} vragen nog niet beantwoord: die blijven na deze klik open" in (
+    assert f"U hebt {questions - 1} vragen nog niet beantwoord: die blijven na deze klik open" in (
         text
     )
     for code in Purpose.objects.filter(active=True).values_list("code", flat=True):
@@ -535,7 +535,7 @@ def test_the_history_says_an_answer_to_an_earlier_meaning_no_longer_counts(
 
 
 OTHER_LOST_GEZAG = "tekstversie 1; telt niet meer: de andere ouder heeft geen gezag meer"
-YOU_LOST_GEZAG = "tekstversie 1; telt niet meer: u heeft geen gezag meer"
+YOU_LOST_GEZAG = "tekstversie 1; telt niet meer: u hebt geen gezag meer"
 
 
 def _end_gezag(user, pupil, *, unlink=False):

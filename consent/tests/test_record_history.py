@@ -56,7 +56,7 @@ def test_it_says_an_answer_of_a_parent_whose_gezag_ended_no_longer_counts(
     history = _history(login(request.getfixturevalue(reader)).get(record_url(pupil_a)))
     assert "Ouder Code" in history and "Ouder A" in history  # staff read the parents' names
     assert history.count(LOST_GEZAG) == 1  # parent_a's answer still counts
-    assert "u heeft" not in history and "andere ouder" not in history
+    assert "u hebt" not in history and "andere ouder" not in history
 
 
 def test_it_says_an_answer_to_an_earlier_meaning_no_longer_counts(
@@ -99,7 +99,7 @@ def test_a_director_who_is_also_the_parent_reads_it_about_the_parent(login, dire
     decide(pupil_a, director_a, "website", "photo", True)
     _without_gezag(director_a, pupil_a)
     history = _history(login(director_a).get(record_url(pupil_a)))
-    assert history.count(LOST_GEZAG) == 1 and "u heeft" not in history
+    assert history.count(LOST_GEZAG) == 1 and "u hebt" not in history
 
 
 def test_a_teacher_of_the_group_cannot_reach_the_page(login, teacher_a, parent_a, pupil_a):

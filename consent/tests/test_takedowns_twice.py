@@ -38,7 +38,7 @@ def test_a_second_click_says_it_was_marked_already(login, task, teacher_a):
     message = said(response)[-1]
     # the teacher is "u", as the takedowns page leaves them unnamed: their own name in
     # the third person read as if a colleague with that name had done it
-    assert message.startswith("U heeft dit al als verwijderd gemarkeerd op ")
+    assert message.startswith("U hebt dit al als verwijderd gemarkeerd op ")
     assert "Juf.A" not in message
 
 
@@ -67,7 +67,7 @@ def test_no_longer_needed_from_an_older_page_after_taken_down_says_taken_down(
     task.refresh_from_db()
     assert task.closed_reason == TakedownTask.ClosedReason.TAKEN_DOWN
     message = said(response)[-1]
-    assert message.startswith("U heeft dit al als verwijderd gemarkeerd op ")
+    assert message.startswith("U hebt dit al als verwijderd gemarkeerd op ")
 
 
 def test_no_longer_needed_clicked_twice_says_you_closed_it(
@@ -79,5 +79,5 @@ def test_no_longer_needed_clicked_twice_says_you_closed_it(
 
     message = said(close(client, task, "not_needed"))[-1]
 
-    assert message.startswith("U heeft dit al als niet meer nodig afgesloten op ")
+    assert message.startswith("U hebt dit al als niet meer nodig afgesloten op ")
     assert "Juf.A" not in message
