@@ -205,9 +205,28 @@ def _reminder_report(plan) -> str:
     sent = ngettext(
         "%(n)s reminder is being sent.", "%(n)s reminders are being sent.", len(plan.to_send)
     ) % {"n": len(plan.to_send)}
-    skipped = _(
-        "Not sent: %(recent)s reminded in the last 7 days, %(done)s answered everything."
-    ) % {"recent": plan.recently_reminded, "done": plan.all_answered}
+    # The preview's own sentences, each with its own plural ("6 heeft alles beantwoord"
+    # was one sentence for two counts); a count of none says nothing.
+    recent = (
+        ngettext(
+            "%(n)s parent will not: reminded in the last 7 days.",
+            "%(n)s parents will not: reminded in the last 7 days.",
+            plan.recently_reminded,
+        )
+        % {"n": plan.recently_reminded}
+        if plan.recently_reminded
+        else ""
+    )
+    done = (
+        ngettext(
+            "%(n)s parent will not: answered every question.",
+            "%(n)s parents will not: answered every question.",
+            plan.all_answered,
+        )
+        % {"n": plan.all_answered}
+        if plan.all_answered
+        else ""
+    )
     declined = (
         ngettext(
             "%(n)s parent does not want reminders.",
@@ -218,7 +237,7 @@ def _reminder_report(plan) -> str:
         if plan.declined
         else ""
     )
-    sentences = [sent, skipped, declined, *deactivated_sentences(plan.deactivated)]
+    sentences = [sent, recent, done, declined, *deactivated_sentences(plan.deactivated)]
     return " ".join(sentence for sentence in sentences if sentence)
 
 
