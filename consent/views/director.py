@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -321,6 +321,9 @@ def _paper_form_without(form: PaperForm, changed, *, guardians, infos) -> PaperF
     channel's answers left open (the rest as typed) and a message naming it."""
     again = PaperForm(form.data_without(changed), guardians=guardians, infos=infos)
     again.is_valid()
+    # With only changed channels answered nothing is left, and the form's own "fill in at
+    # least one answer" would tell the director they typed in nothing.
+    again.errors.pop(NON_FIELD_ERRORS, None)
     names = ", ".join(f"“{info.purpose.name}”" for info in changed)
     again.add_error(
         None,
