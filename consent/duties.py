@@ -48,16 +48,23 @@ logger = logging.getLogger(__name__)
 
 
 def _compose(
-    template: str, subject, user_id: int, context: dict, reply_to: str = ""
+    template: str,
+    subject,
+    user_id: int,
+    context: dict,
+    reply_to: str = "",
+    subject_values: dict | None = None,
 ) -> Mail | None:
     """The e-mail to `user_id`, in their language; None when the account is no longer
-    active: nothing is sent."""
+    active: nothing is sent. `subject_values` fill the subject's placeholders once it is
+    translated into that language."""
     email = recipient_email(user_id)
     if email is None:
         return None
     with in_language_of(user_id):
         body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-        return Mail(str(subject), body, email, reply_to=reply_to)
+        text = str(subject) % subject_values if subject_values else str(subject)
+        return Mail(text, body, email, reply_to=reply_to)
 
 
 def _mail(
@@ -67,10 +74,11 @@ def _mail(
     context: dict,
     reply_to: str = "",
     headers: dict | None = None,
+    subject_values: dict | None = None,
 ) -> bool:
     """Send one e-mail; raises unless the SMTP server accepted it (the duty then retries).
     False when the account is no longer active: nothing is sent."""
-    mail = _compose(template, subject, user_id, context, reply_to)
+    mail = _compose(template, subject, user_id, context, reply_to, subject_values)
     if mail is None:
         return False
     duty_mail(mail.subject, mail.body, mail.recipient, reply_to=mail.reply_to, headers=headers)
@@ -211,11 +219,14 @@ def conflict_email_send(*, notice_id: int, user_id: int) -> None:
         recipients=leader_ids(school.pk),
     ):
         return
+    # The school is named: the board answers for every school without a director, and a
+    # director may lead two, so "your school" did not say which.
     if not _mail(
         "consent/email/conflict.txt",
-        _("Parents disagree about consent"),
+        _("Parents at %(school)s disagree about consent"),
         user_id,
         {"notice": notice, "url": reverse("consent:coverage", args=[school.code])},
+        subject_values={"school": school.name},
     ):
         return
     ConflictNotice.objects.filter(pk=notice_id, emailed_at__isnull=True).update(

@@ -25,7 +25,7 @@ from consent.services import reminders_send
 from consent.tests.helpers import decide, purpose, state_of
 from outbox.models import Duty
 from outbox.services import duties_sweep, duty_run
-from schools.models import Group, Guardianship, Pupil
+from schools.models import Group, Guardianship, Pupil, StaffMembership
 from schools.tabular import csv_text
 
 
@@ -407,3 +407,27 @@ def test_the_csv_writes_never_in_picture_over_earlier_answers(parent_a, pupil_a,
     lines = [line for line in text.split("\r\n") if f";{pupil_a.leerlingnummer};" in line]
     assert len(lines) == 18
     assert all(line.split(";")[7] == "nooit in beeld" for line in lines)  # Status
+
+
+def test_the_conflict_notice_names_the_school_for_a_director_of_two(
+    eager_tasks,
+    django_capture_on_commit_callbacks,
+    director_a,
+    school_b,
+    parent_b,
+    pupil_b,
+):
+    """A director of two schools (and the board, for every school without one) read
+    "een leerling van uw school": which school was only in the link's address."""
+    StaffMembership.objects.create(user=director_a, school=school_b, role="director")
+    other = make_user("ouder.b2@example.org", full_name="Ouder B2")
+    Guardianship.objects.create(user=other, pupil=pupil_b, has_parental_authority=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(pupil_b, parent_b, "pers", "photo", True)
+        decide(pupil_b, other, "pers", "photo", False)
+    [message] = mail.outbox
+    assert message.to == [director_a.email]
+    assert message.subject.endswith(f"Ouders zijn het oneens over toestemming bij {school_b.name}")
+    assert f"De ouders van een leerling van {school_b.name} zijn het oneens" in message.body
+    assert "uw school" not in message.body
+    assert pupil_b.first_name not in message.body + message.subject

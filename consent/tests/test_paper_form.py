@@ -121,6 +121,32 @@ def test_a_text_changed_while_the_form_was_typed_in_records_nothing_of_it(
     assert list(ConsentEvent.objects.values_list("purpose__code", "granted")) == [("pers", False)]
 
 
+def test_a_form_that_answered_only_a_changed_text_is_not_said_to_be_empty(
+    login, director_a, parent_a, pupil_a
+):
+    """Every answer typed in was for the channel whose text changed: the page said
+    "Vul ten minste één antwoord van het formulier in." above the reason, as if the
+    director had typed in nothing."""
+    from consent.services import purpose_version_publish
+
+    client = login(director_a)
+    shown = _shown_form(client, pupil_a)
+    purpose_version_publish(
+        user=director_a, purpose=purpose("website"), text="Een nieuwe tekst over de website.",
+        kind="change_of_meaning",
+    )  # fmt: skip
+    data = {"guardian": parent_a.pk, "method": "paper", **shown}
+    data |= {field("website", m): "yes" for m in ("photo", "video")}
+
+    response = client.post(reverse("consent:record", args=[pupil_a.pk]), data)
+
+    assert response.status_code == 200
+    assert not ConsentEvent.objects.exists()
+    page = response.content.decode()
+    assert f"De tekst van “{purpose('website').name}” is gewijzigd" in page
+    assert "Vul ten minste één antwoord" not in page
+
+
 def _shown_form_of(page: str) -> dict:
     return dict(re.findall(r'type="hidden" name="(v-\d+)" value="(\d+)"', page))
 

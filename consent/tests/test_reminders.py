@@ -94,10 +94,29 @@ def test_it_sends_after_confirmation_and_reports_how_many_went_out(
     assert "Sem" not in mail.outbox[0].body
     html = response.content.decode()
     assert "1 herinnering wordt verstuurd." in html
-    assert "1 in de afgelopen 7 dagen al herinnerd, 1 heeft alles beantwoord" in html
+    assert "1 ouder krijgt er geen: in de afgelopen 7 dagen al herinnerd." in html
+    assert "1 ouder krijgt er geen: heeft alle vragen beantwoord." in html
     with django_capture_on_commit_callbacks(execute=True):
         client.post(remind_url(school_a))  # a second click in the same week sends nothing
     assert len(mail.outbox) == 1
+
+
+def test_it_reports_the_parents_skipped_in_the_plural_and_leaves_out_a_count_of_none(
+    eager_tasks, django_capture_on_commit_callbacks, login, director_a, school_a, pupil_a2
+):
+    """Two parents who answered everything: "2 ouders … hebben", not "2 heeft alles
+    beantwoord"; nobody reminded this week, so no "0 … al herinnerd"."""
+    for number in range(2):
+        user = make_user(f"klaar{number}@example.org")
+        Guardianship.objects.create(user=user, pupil=pupil_a2, has_parental_authority=True)
+        for code, media in ALL:
+            decide(pupil_a2, user, code, media, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(director_a).post(remind_url(school_a), follow=True)
+    html = response.content.decode()
+    assert "2 ouders krijgen er geen: hebben alle vragen beantwoord." in html
+    assert "heeft alles beantwoord" not in html
+    assert "al herinnerd" not in html
 
 
 def test_it_says_the_reminders_are_being_sent_while_the_mail_queue_is_down(

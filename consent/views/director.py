@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -205,9 +205,28 @@ def _reminder_report(plan) -> str:
     sent = ngettext(
         "%(n)s reminder is being sent.", "%(n)s reminders are being sent.", len(plan.to_send)
     ) % {"n": len(plan.to_send)}
-    skipped = _(
-        "Not sent: %(recent)s reminded in the last 7 days, %(done)s answered everything."
-    ) % {"recent": plan.recently_reminded, "done": plan.all_answered}
+    # The preview's own sentences, each with its own plural ("6 heeft alles beantwoord"
+    # was one sentence for two counts); a count of none says nothing.
+    recent = (
+        ngettext(
+            "%(n)s parent will not: reminded in the last 7 days.",
+            "%(n)s parents will not: reminded in the last 7 days.",
+            plan.recently_reminded,
+        )
+        % {"n": plan.recently_reminded}
+        if plan.recently_reminded
+        else ""
+    )
+    done = (
+        ngettext(
+            "%(n)s parent will not: answered every question.",
+            "%(n)s parents will not: answered every question.",
+            plan.all_answered,
+        )
+        % {"n": plan.all_answered}
+        if plan.all_answered
+        else ""
+    )
     declined = (
         ngettext(
             "%(n)s parent does not want reminders.",
@@ -218,7 +237,7 @@ def _reminder_report(plan) -> str:
         if plan.declined
         else ""
     )
-    sentences = [sent, skipped, declined, *deactivated_sentences(plan.deactivated)]
+    sentences = [sent, recent, done, declined, *deactivated_sentences(plan.deactivated)]
     return " ".join(sentence for sentence in sentences if sentence)
 
 
@@ -302,6 +321,9 @@ def _paper_form_without(form: PaperForm, changed, *, guardians, infos) -> PaperF
     channel's answers left open (the rest as typed) and a message naming it."""
     again = PaperForm(form.data_without(changed), guardians=guardians, infos=infos)
     again.is_valid()
+    # With only changed channels answered nothing is left, and the form's own "fill in at
+    # least one answer" would tell the director they typed in nothing.
+    again.errors.pop(NON_FIELD_ERRORS, None)
     names = ", ".join(f"“{info.purpose.name}”" for info in changed)
     again.add_error(
         None,
