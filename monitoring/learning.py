@@ -10,7 +10,7 @@ when the training data changed, with its cross-validated evaluation.
 import logging
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 CLASSIFY_DIR = Path(__file__).resolve().parent / "classify"
 BUNDLED_SETS = ("devset", "ownset", *(f"freshset/batch{n}" for n in range(1, 6)))
 _cache: dict = {}
+# pg_advisory_xact_lock key of "a training is running" (any constant; no other lock uses it)
+TRAINING_LOCK = 0x6F706F4C  # "opoL"
 
 
 def bundled_examples() -> list[learned.Example]:
@@ -62,7 +64,26 @@ def learned_model_train() -> LearnedModel | None:
     """Train a new version on bundled sets + staff marks; None when nothing changed.
 
     Only the newest version keeps its parameters: an earlier one's vocabulary holds words
-    of posts deleted or edited since (see `superseded_models_forget`)."""
+    of posts deleted or edited since (see `superseded_models_forget`).
+
+    One training at a time: the nightly one and the one after retention may start at the
+    same moment. The second waits for the first to commit, then reads the training data
+    again: the same data is skipped, changed data is the next version on top (both used to
+    pick the same version number, and the second failed on its uniqueness)."""
+    with transaction.atomic():
+        _one_training_at_a_time()
+        return _train()
+
+
+def _one_training_at_a_time() -> None:
+    """A transaction-scoped advisory lock on PostgreSQL, released by the commit. SQLite
+    (the embedded setup, tasks run one at a time in its process) has no such lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TRAINING_LOCK])
+
+
+def _train() -> LearnedModel | None:
     staff = staff_examples()
     examples = bundled_examples() + staff
     digest = learned.digest(examples)
@@ -73,18 +94,17 @@ def learned_model_train() -> LearnedModel | None:
     mask = bundled_mask() | database_mask()
     evaluation = learned.cross_validate(examples, mask=mask)
     layer = learned.train(examples, mask=mask)
-    with transaction.atomic():
-        version = (LearnedModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-        layer.version = str(version)
-        model = LearnedModel.objects.create(
-            version=version,
-            trained_at=timezone.now(),
-            training_digest=digest,
-            examples={"bundled": len(examples) - len(staff), "staff_marks": len(staff)},
-            evaluation=evaluation,
-            parameters=layer.to_dict(),
-        )
-        superseded_models_forget(version)
+    version = (LearnedModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+    layer.version = str(version)
+    model = LearnedModel.objects.create(
+        version=version,
+        trained_at=timezone.now(),
+        training_digest=digest,
+        examples={"bundled": len(examples) - len(staff), "staff_marks": len(staff)},
+        evaluation=evaluation,
+        parameters=layer.to_dict(),
+    )
+    superseded_models_forget(version)
     log.info("monitoring learned layer v%s trained on %s examples", version, len(examples))
     return model
 

@@ -72,7 +72,6 @@ class Source(models.Model):
         help_text=_("Posts of this source concern this school even when they do not name it."),
         verbose_name=_("school"),
     )
-    settings = models.JSONField(_("settings"), default=dict, blank=True)
     interval_minutes = models.PositiveIntegerField(_("interval in minutes"), default=30)
     next_run_at = models.DateTimeField(_("next run at"), null=True, blank=True)
     # When the dispatcher queued a fetch that has not started yet: a fetch queued long ago

@@ -403,13 +403,13 @@ class Generator:
         first, size = self.first, self.size
         self.step(
             "sources",
-            "INSERT INTO monitoring_source (id, kind, name, url, school_id, settings, "
+            "INSERT INTO monitoring_source (id, kind, name, url, school_id, "
             "interval_minutes, etag, last_modified, cursor, consecutive_failures, "
             "needs_attention, active, claim_token, created_at) "
             f"SELECT {first['monitoring_source']} + s, 'rss', "
             f"'Bench feed ' || ({first['monitoring_source']} + s), "
             f"'https://feed' || ({first['monitoring_source']} + s) || '.example/rss', "
-            f"{first['schools_school']} + s, '{{}}'::jsonb, 30, '', '', '', 0, false, false, "
+            f"{first['schools_school']} + s, 30, '', '', '', 0, false, false, "
             f"'', {self.now} FROM generate_series(0, {size.schools - 1}) s",
         )
         # Post i: a source (so a school) and a time within the last 365 * i / posts + 1 days.

@@ -47,7 +47,7 @@ def test_it_refuses_a_duplicate_code(login, board):
     response = login(board).post(
         reverse("consent:purposes"), {"code": "website", "name": "X", "text": "Y"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Purpose.objects.filter(code="website").count() == 1
 
 
@@ -95,7 +95,7 @@ def test_it_refuses_an_unchanged_text(login, board):
     website = purpose("website")
     url = reverse("consent:purpose_text", args=[website.pk])
     response = login(board).post(url, {"text": website.versions.get().text, "kind": "correction"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert website.versions.count() == 1
 
 
@@ -171,7 +171,7 @@ def test_it_refuses_a_new_purpose_with_a_text_too_long_to_read_on_a_phone(login,
     was accepted and shown to all of them."""
     data = {"code": "kalender", "name": "Jaarkalender", "text": TOO_LONG}
     response = login(board).post(reverse("consent:purposes"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "niet meer dan 2000 tekens" in html
     assert "Wij plaatsen foto&#x27;s van uw kind." in html  # what was typed stays
@@ -183,7 +183,7 @@ def test_it_refuses_a_new_text_too_long_to_read_on_a_phone(login, board):
     website = purpose("website")
     url = reverse("consent:purpose_text", args=[website.pk])
     response = login(board).post(url, {"text": TOO_LONG, "kind": "correction", "based_on": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "niet meer dan 2000 tekens" in response.content.decode()
     assert website.versions.count() == 1
 
@@ -251,7 +251,7 @@ def test_it_refuses_a_purpose_named_like_an_existing_one(login, board):
     identical lines before posting."""
     data = {"code": "website-2", "name": " website van de School ", "text": "Y"}
     response = login(board).post(reverse("consent:purposes"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Er bestaat al een doel met de naam “Website van de school”." in (
         response.content.decode()
     )

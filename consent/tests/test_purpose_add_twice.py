@@ -33,7 +33,7 @@ def test_another_text_under_a_name_that_is_taken_is_still_refused(login, board):
 
     response = client.post(reverse("consent:purposes"), {**ADD, "text": "Iets anders."})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Er bestaat al een doel met de naam" in response.content.decode()
     assert Purpose.objects.filter(name="Schoolkalender").count() == 1
 
@@ -44,5 +44,5 @@ def test_an_existing_purposes_name_with_another_code_is_still_refused(login, boa
     response = login(board).post(
         reverse("consent:purposes"), {"code": "site", "name": website.name, "text": text}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Purpose.objects.filter(code="site").exists()

@@ -37,7 +37,7 @@ def test_it_refuses_a_text_sent_back_unchanged_with_browser_line_endings(login, 
 
     response = login(board).post(url, data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "De tekst is gelijk aan de huidige versie." in response.content.decode()
     assert purpose("website").versions.order_by("-number").first() == current
 

@@ -30,7 +30,7 @@ def test_a_page_read_before_a_colleague_published_publishes_nothing(login, board
 
     response = login(board).post(url, {**older, "text": "Tekst van A."})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(website.versions.order_by("number").values_list("text", flat=True))[1:] == [
         "Tekst van B."
     ]
@@ -86,7 +86,7 @@ def test_a_version_that_does_not_exist_is_named_as_such(login, board, sent):
 
     response = login(board).post(url, {"based_on": sent, "kind": "correction", "text": "Nieuw."})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert website.versions.count() == 1
     page = response.content.decode()
     assert "intussen gepubliceerd" not in page
@@ -107,7 +107,7 @@ def test_a_confirmed_change_of_meaning_for_no_version_publishes_nothing(login, b
 
     response = client.post(url, {**data, "confirmed": "1"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert website.versions.count() == 1
     assert not Duty.objects.filter(key__startswith="purpose-changed:").exists()
     assert "een versie van deze tekst die niet bestaat" in response.content.decode()

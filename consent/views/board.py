@@ -43,7 +43,8 @@ def purposes(request):
             _("The purpose “%(name)s” was already added; nothing changed.") % {"name": added.name},
         )
         return redirect("consent:purposes")
-    return render(request, "consent/purposes.html", {"versions": latest.values(), "form": form})
+    context = {"versions": latest.values(), "form": form}
+    return render(request, "consent/purposes.html", context, status=400 if form.errors else 200)
 
 
 def _added_already(form) -> Purpose | None:
@@ -149,4 +150,5 @@ def purpose_text(request, pk):
         request,
         "consent/purpose_text.html",
         {"purpose": purpose, "form": form, "versions": versions},
+        status=400 if form.errors else 200,
     )

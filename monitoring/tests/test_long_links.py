@@ -79,7 +79,6 @@ def test_the_admin_refuses_a_source_address_too_long(admin_client, public_dns):
         "kind": "rss",
         "name": "Buurtnieuws",
         "url": _url(2100),
-        "settings": "{}",
         "interval_minutes": 30,
         "consecutive_failures": 0,
         "active": "on",

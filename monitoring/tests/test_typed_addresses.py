@@ -167,7 +167,6 @@ def _admin_add_source(client, url, kind="rss"):
         "kind": kind,
         "name": "Buurtnieuws",
         "url": url,
-        "settings": "{}",
         "interval_minutes": 30,
         "consecutive_failures": 0,
         "active": "on",
