@@ -99,9 +99,12 @@ def group_sections(coverage, can_act: bool) -> SafeString:
     sections = []
     for number, group in enumerate(coverage.groups, start=1):
         waiting = group.pupils_waiting
-        counts = _(
+        counts = ngettext(
+            "%(complete)s of %(total)s pupil fully answered · %(waiting)s with open "
+            "questions · %(conflicts)s with parents who disagree",
             "%(complete)s of %(total)s pupils fully answered · %(waiting)s with open "
-            "questions · %(conflicts)s with parents who disagree"
+            "questions · %(conflicts)s with parents who disagree",
+            group.pupils,
         ) % {
             "complete": localize(group.pupils_complete),
             "total": localize(group.pupils),

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_user
+from conftest import make_pupil, make_user
 from consent.charts import coverage_history
 from consent.models import (
     MediaType,
@@ -40,10 +40,26 @@ def test_it_counts_per_pupil_and_offers_a_reminder_per_family_and_group(
     login, director_a, parent_a, pupil_a, pupil_a2
 ):
     html = coverage_html(login(director_a))
-    assert "0 van 1 leerlingen volledig beantwoord" in html
+    assert "0 van 1 leerling volledig beantwoord" in html
     remind = reverse("consent:remind", args=["vlindertuin"])
     assert f"{remind}?ouder={parent_a.pk}" in html
     assert f"{remind}?groep={pupil_a.group_id}" in html
+
+
+def test_it_says_pupil_for_one_and_pupils_for_more_in_both_languages(
+    login, director_a, school_a, group_a1, pupil_a
+):
+    client = login(director_a)
+    one = coverage_html(client)
+    assert "0 van 1 leerling volledig beantwoord · 1 met open vragen" in one
+    make_pupil(school_a, group_a1, "1009", "Ada", "Smit")
+    two = coverage_html(client)
+    assert "0 van 2 leerlingen volledig beantwoord · 2 met open vragen" in two
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = coverage_html(client)
+    assert "0 of 2 pupils fully answered · 2 with open questions" in english
+    Pupil.objects.filter(first_name="Ada").delete()
+    assert "0 of 1 pupil fully answered · 1 with open questions" in coverage_html(client)
 
 
 def test_it_names_conflicts_and_pupils_never_in_the_picture(
