@@ -30,6 +30,7 @@ from consent.models import (
     MediaType,
     PublicationCheck,
     ReminderOptOut,
+    ReminderSent,
     ReviewConfirmation,
     ReviewRound,
     TakedownTask,
@@ -49,6 +50,7 @@ from consent.rules import (
     purpose_infos,
     still_counts,
 )
+from consent.services import reminded_since
 from opo_portal import sql
 from schools.access import children_of
 from schools.models import Group, Guardianship, Pupil, School
@@ -131,6 +133,24 @@ class Holder(NamedTuple):
     reminders_stopped: bool  # they stopped reminder e-mails themselves (ReminderOptOut)
 
 
+class Reminded(NamedTuple):
+    """A gezag-holder's latest reminder of the last 7 days, as the director's home says
+    it: the day the SMTP server accepted it, or (not delivered yet, or never: its duty
+    gave up) the day it was claimed."""
+
+    day: datetime.date
+    delivered: bool
+    failed: bool  # it counts for nothing: a new one may go at once
+
+    @classmethod
+    def of(cls, sent_at, delivered_at, failed_at) -> "Reminded":
+        return cls(
+            timezone.localdate(delivered_at or sent_at),
+            delivered_at is not None,
+            failed_at is not None,
+        )
+
+
 @dataclass
 class PupilCoverage:
     """One pupil's answers in short: what is still open, and who can answer it."""
@@ -210,6 +230,8 @@ class SchoolCoverage:
     groups: list[GroupCoverage]
     total: GroupCoverage
     conflicts: list[Conflict]
+    # gezag-holder id -> their latest reminder of the last 7 days (CoverageInputs.reminded)
+    reminded: dict[int, Reminded] = field(default_factory=dict)
 
     def conflicts_by_pupil(self) -> list[tuple[PupilRow, list[Conflict]]]:
         grouped: dict[int, tuple[PupilRow, list[Conflict]]] = {}
@@ -223,23 +245,29 @@ def gezag_names(pupil_ids) -> tuple[dict[int, list[Holder]], dict[int, str]]:
     return _named_holders(_holder_name_rows(pupil_ids))
 
 
-def _holder_name_rows(pupil_ids):
+def _holder_name_rows(pupil_ids, reminded_after: datetime.datetime | None = None):
     """(pupil id, user id, full name, e-mail, active, reminders stopped) of these pupils'
-    gezag-holders, by name. A stop is the parent's, for every school (one per user)."""
+    gezag-holders, by name. A stop is the parent's, for every school (one per user).
+    With `reminded_after`, each row ends with the sent_at, delivered_at and failed_at of
+    the holder's latest reminder since then (None when there is none)."""
     stopped = ReminderOptOut.objects.filter(user_id=OuterRef("user_id"))
-    return (
-        Guardianship.objects.filter(pupil_id__in=pupil_ids, has_parental_authority=True)
-        .annotate(reminders_stopped=Exists(stopped))
-        .order_by("user__full_name", "user__email")
-        .values_list(
-            "pupil_id",
-            "user_id",
-            "user__full_name",
-            "user__email",
-            "user__is_active",
-            "reminders_stopped",
+    fields = ["pupil_id", "user_id", "user__full_name", "user__email", "user__is_active"]
+    fields.append("reminders_stopped")
+    rows = Guardianship.objects.filter(
+        pupil_id__in=pupil_ids, has_parental_authority=True
+    ).annotate(reminders_stopped=Exists(stopped))
+    if reminded_after is not None:
+        latest = ReminderSent.objects.filter(
+            user_id=OuterRef("user_id"), sent_at__gt=reminded_after
+        ).order_by("-sent_at", "-id")
+        rows = rows.annotate(
+            **{f"reminder_{name}": Subquery(latest.values(name)[:1]) for name in REMINDER_TIMES}
         )
-    )
+        fields += [f"reminder_{name}" for name in REMINDER_TIMES]
+    return rows.order_by("user__full_name", "user__email").values_list(*fields)
+
+
+REMINDER_TIMES = ("sent_at", "delivered_at", "failed_at")
 
 
 @dataclass
@@ -253,6 +281,8 @@ class CoverageInputs:
     names: dict[int, str]  # gezag-holder id -> name
     answers: dict[Key, dict[int, bool]]  # consent.rules.latest_answers
     events: list[tuple]  # the rows read, with their time last (only when asked for)
+    # gezag-holder id -> their latest reminder of the last 7 days (only with names)
+    reminded: dict[int, Reminded] = field(default_factory=dict)
 
     @cached_property
     def cells(self) -> list[tuple[PurposeInfo, str, str]]:
@@ -317,12 +347,16 @@ def coverage_inputs(school: School, *, times: bool = False, names: bool = True) 
     guardians: dict[int, list[Holder]] = {}
     holder_names: dict[int, str] = {}
     holders: dict[int, set[int]] = {}
+    reminded: dict[int, Reminded] = {}
     if names:
-        guardians, holder_names = _named_holders(
-            sql.rows(SCHOOL_HOLDERS_SQL, [school.pk], _holders_orm)
-        )
-        for pupil_id, rows in guardians.items():
-            holders[pupil_id] = {holder.user_id for holder in rows}
+        since = reminded_since(timezone.now())
+        rows = sql.rows(SCHOOL_HOLDERS_SQL, [since, school.pk], _holders_orm)
+        guardians, holder_names = _named_holders(rows)
+        for pupil_id, holders_of_pupil in guardians.items():
+            holders[pupil_id] = {holder.user_id for holder in holders_of_pupil}
+        for row in rows:
+            if row[6] is not None and row[1] not in reminded:
+                reminded[row[1]] = Reminded.of(*row[6:9])
     else:
         for pupil_id, user_id in sql.rows(SCHOOL_HOLDER_IDS_SQL, [school.pk], _holder_ids_orm):
             holders.setdefault(pupil_id, set()).add(user_id)
@@ -333,7 +367,7 @@ def coverage_inputs(school: School, *, times: bool = False, names: bool = True) 
         baselines={info.purpose.pk: info.baseline for info in infos},
     )
     return CoverageInputs(
-        pupils, infos, holders, guardians, holder_names, answers, events if times else []
+        pupils, infos, holders, guardians, holder_names, answers, events if times else [], reminded
     )
 
 
@@ -351,14 +385,18 @@ SCHOOL_PUPILS_SQL = sql.prepared(
 )
 # The gezag-holders of the pupils as an array of ids: joined to the pupils, PostgreSQL
 # hashed every guardianship of a small foundation (2.0 ms for 250 pupils, 1.0 as below).
-# A parent's stop of reminders is joined in (at most one per user: no row is doubled), so
-# the reminder links know it without a query of their own.
-SCHOOL_HOLDERS_SQL = sql.prepared(  # gezag_names' rows
+# A parent's stop of reminders is joined in (at most one per user: no row is doubled), and
+# so is their latest reminder since the first parameter (one row, by the index on its
+# user), so the reminder links know both without a query of their own.
+SCHOOL_HOLDERS_SQL = sql.prepared(  # gezag_names' rows, then the latest reminder's times
     "SELECT h.pupil_id, h.user_id, u.full_name, u.email, u.is_active,"
-    " o.id IS NOT NULL AS reminders_stopped"
+    " o.id IS NOT NULL AS reminders_stopped, r.sent_at, r.delivered_at, r.failed_at"
     " FROM schools_guardianship h"
     " JOIN accounts_user u ON u.id = h.user_id"
     " LEFT JOIN consent_reminderoptout o ON o.user_id = h.user_id"
+    " LEFT JOIN LATERAL (SELECT r.sent_at, r.delivered_at, r.failed_at"
+    " FROM consent_remindersent r WHERE r.user_id = h.user_id AND r.sent_at > %s"
+    " ORDER BY r.sent_at DESC, r.id DESC LIMIT 1) r ON true"
     " WHERE h.pupil_id = ANY(ARRAY(SELECT p.id FROM schools_pupil p"
     " WHERE p.school_id = %s AND p.left_on IS NULL)) AND h.has_parental_authority"
     " ORDER BY u.full_name, u.email"
@@ -392,8 +430,8 @@ def _pupils_orm(school_id: int):
     return pupil_rows_query(_current_of(school_id))
 
 
-def _holders_orm(school_id: int):
-    return _holder_name_rows(_current_of(school_id).values("id"))
+def _holders_orm(reminded_after: datetime.datetime, school_id: int):
+    return _holder_name_rows(_current_of(school_id).values("id"), reminded_after)
 
 
 def _holder_ids_orm(school_id: int):
@@ -417,10 +455,10 @@ def school_answer_rows(school: School, infos, *, times: bool = False) -> list[tu
 
 def _named_holders(rows) -> tuple[dict[int, list[Holder]], dict[int, str]]:
     """gezag_names from its rows: (pupil id, user id, full name, e-mail, active,
-    reminders stopped)."""
+    reminders stopped, and any columns after those)."""
     per_pupil: dict[int, list[Holder]] = {}
     names: dict[int, str] = {}
-    for pupil_id, user_id, full_name, email, active, stopped in rows:
+    for pupil_id, user_id, full_name, email, active, stopped, *_reminder in rows:
         names[user_id] = full_name or email
         holder = Holder(user_id, names[user_id], active, stopped)
         per_pupil.setdefault(pupil_id, []).append(holder)
@@ -488,7 +526,7 @@ def school_coverage(school: School, inputs: CoverageInputs | None = None) -> Sch
         total.counts.update(group.counts)
         total.rows.extend(group.rows)
         total.pupils += group.pupils
-    return SchoolCoverage(school, list(groups.values()), total, conflicts)
+    return SchoolCoverage(school, list(groups.values()), total, conflicts, inputs.reminded)
 
 
 def _add_answered(row: PupilCoverage, known, cells, inputs: CoverageInputs, conflicts) -> None:

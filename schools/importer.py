@@ -29,6 +29,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from schools import accesslog
@@ -202,12 +203,16 @@ def _plan_pupils(plan: _Plan, school: School, rows: list[PupilRow], report: Impo
 
 
 def _left_last_year(plan: _Plan, report: ImportReport) -> str:
-    message = _(
+    count = len(plan.leaving_ids)
+    message = ngettext(
+        "This is the first import of school year %(year)s: the %(count)d pupil who is not "
+        "in the file is marked as left on %(day)s, the last day of the previous school year.",
         "This is the first import of school year %(year)s: the %(count)d pupils who are not "
-        "in the file are marked as left on %(day)s, the last day of the previous school year."
+        "in the file are marked as left on %(day)s, the last day of the previous school year.",
+        count,
     )
     day = date_format(plan.left_on, "j F Y")
-    return message % {"year": report.school_year, "count": len(plan.leaving_ids), "day": day}
+    return message % {"year": report.school_year, "count": count, "day": day}
 
 
 # Below this many pupils (a new school) any share may leave without a question.

@@ -36,6 +36,18 @@ def _deactivated(name: str) -> str:
     return escape(_("%(name)s: account deactivated — contact them on paper") % {"name": name})
 
 
+def _reminded(name: str, last) -> str:
+    """The day of a gezag-holder's latest reminder (consent.reports.Reminded): when it
+    went, that it is not delivered yet, or that it could not be delivered."""
+    if last.failed:
+        text = _("%(name)s: the reminder of %(day)s could not be delivered")
+    elif last.delivered:
+        text = _("%(name)s reminded on %(day)s")
+    else:
+        text = _("%(name)s: reminder of %(day)s not delivered yet")
+    return escape(text % {"name": name, "day": date_format(last.day, "j F")})
+
+
 def _stopped(name: str) -> str:
     """In place of a reminder link: the parent stopped reminder e-mails themselves."""
     return escape(
@@ -45,14 +57,18 @@ def _stopped(name: str) -> str:
 
 
 @register.simple_tag
-def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
+def waiting_items(rows, school_code: str, can_act: bool, reminded=None) -> SafeString:
     """<li> per pupil with open questions (PupilCoverage rows): what is open and, for
     staff who act, a reminder link per gezag-holder (or that their account is
-    deactivated, or that they stopped reminders) and the paper form."""
+    deactivated, or that they stopped reminders, or, as the director's home says it, the
+    day their latest reminder of the last 7 days went (or that it is not delivered yet,
+    or could not be: then the link too); `reminded`: SchoolCoverage.reminded) and the
+    paper form."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
     remind_text = _("Remind %(name)s")
+    reminded = reminded or {}
     texts: dict[str, str] = {}  # channel and media texts recur on every line
 
     def text(value: str) -> str:
@@ -67,8 +83,12 @@ def waiting_items(rows, school_code: str, can_act: bool) -> SafeString:
             return _deactivated(holder.name)
         if holder.reminders_stopped:
             return _stopped(holder.name)
+        last = reminded.get(holder.user_id)
+        if last is not None and not last.failed:  # the 7-day pause: no link
+            return _reminded(holder.name, last)
+        failed = f"{_reminded(holder.name, last)} · " if last is not None else ""
         words = escape(remind_text % {"name": holder.name})
-        return f'<a href="{remind}?ouder={int(holder.user_id)}">{words}</a>'
+        return f'{failed}<a href="{remind}?ouder={int(holder.user_id)}">{words}</a>'
 
     items = []
     for row in rows:
@@ -99,9 +119,12 @@ def group_sections(coverage, can_act: bool) -> SafeString:
     sections = []
     for number, group in enumerate(coverage.groups, start=1):
         waiting = group.pupils_waiting
-        counts = _(
+        counts = ngettext(
+            "%(complete)s of %(total)s pupil fully answered · %(waiting)s with open "
+            "questions · %(conflicts)s with parents who disagree",
             "%(complete)s of %(total)s pupils fully answered · %(waiting)s with open "
-            "questions · %(conflicts)s with parents who disagree"
+            "questions · %(conflicts)s with parents who disagree",
+            group.pupils,
         ) % {
             "complete": localize(group.pupils_complete),
             "total": localize(group.pupils),
@@ -123,7 +146,7 @@ def group_sections(coverage, can_act: bool) -> SafeString:
             names = (
                 f"\n      <details><summary>{summary}</summary>"
                 '\n        <ul class="name-list">'
-                f"\n          {waiting_items(waiting, code, can_act)}"
+                f"\n          {waiting_items(waiting, code, can_act, coverage.reminded)}"
                 "\n        </ul>\n      </details>\n    "
             )
         outside = group.pupils_never_in_picture

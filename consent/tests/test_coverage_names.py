@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_user
+from conftest import make_pupil, make_user
 from consent.charts import coverage_history
 from consent.models import (
     MediaType,
@@ -40,10 +40,68 @@ def test_it_counts_per_pupil_and_offers_a_reminder_per_family_and_group(
     login, director_a, parent_a, pupil_a, pupil_a2
 ):
     html = coverage_html(login(director_a))
-    assert "0 van 1 leerlingen volledig beantwoord" in html
+    assert "0 van 1 leerling volledig beantwoord" in html
     remind = reverse("consent:remind", args=["vlindertuin"])
     assert f"{remind}?ouder={parent_a.pk}" in html
     assert f"{remind}?groep={pupil_a.group_id}" in html
+
+
+def test_it_says_pupil_for_one_and_pupils_for_more_in_both_languages(
+    login, director_a, school_a, group_a1, pupil_a
+):
+    client = login(director_a)
+    one = coverage_html(client)
+    assert "0 van 1 leerling volledig beantwoord · 1 met open vragen" in one
+    make_pupil(school_a, group_a1, "1009", "Ada", "Smit")
+    two = coverage_html(client)
+    assert "0 van 2 leerlingen volledig beantwoord · 2 met open vragen" in two
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = coverage_html(client)
+    assert "0 of 2 pupils fully answered · 2 with open questions" in english
+    Pupil.objects.filter(first_name="Ada").delete()
+    assert "0 of 1 pupil fully answered · 1 with open questions" in coverage_html(client)
+
+
+def _reminded(parent, days_ago: int, **fields) -> ReminderSent:
+    sent = timezone.now() - datetime.timedelta(days=days_ago)
+    week = "{}-W{:02d}".format(*sent.isocalendar()[:2])
+    return ReminderSent.objects.create(user=parent, week=week, sent_at=sent, **fields)
+
+
+def test_it_says_when_a_family_was_reminded_in_the_last_7_days_instead_of_a_link(
+    login, director_a, parent_a, pupil_a
+):
+    reminder = _reminded(parent_a, 2, delivered_at=timezone.now())
+    day = f"{timezone.localdate(reminder.delivered_at).day} "
+    html = coverage_html(login(director_a))
+    line = html.split("Sem Bakker</strong>:")[1].split("</li>")[0]
+    assert f"Ouder A herinnerd op {day}" in line
+    assert "?ouder=" not in line  # the 7-day pause: the reminder page would skip them
+
+
+def test_it_says_a_reminder_is_still_queued(login, director_a, parent_a, pupil_a):
+    _reminded(parent_a, 0)
+    html = coverage_html(login(director_a))
+    line = html.split("Sem Bakker</strong>:")[1].split("</li>")[0]
+    assert "Ouder A: herinnering klaargezet op" in line and "nog niet bezorgd" in line
+
+
+def test_it_says_a_reminder_could_not_be_delivered_and_offers_a_new_one(
+    login, director_a, parent_a, pupil_a
+):
+    _reminded(parent_a, 1, failed_at=timezone.now())
+    html = coverage_html(login(director_a))
+    line = html.split("Sem Bakker</strong>:")[1].split("</li>")[0]
+    assert "Ouder A: de herinnering van" in line and "kon niet worden bezorgd" in line
+    assert f"?ouder={parent_a.pk}" in line
+
+
+def test_it_offers_the_link_again_after_7_days(login, director_a, parent_a, pupil_a):
+    _reminded(parent_a, 8, delivered_at=timezone.now() - datetime.timedelta(days=8))
+    html = coverage_html(login(director_a))
+    line = html.split("Sem Bakker</strong>:")[1].split("</li>")[0]
+    assert "herinnerd op" not in line
+    assert f"?ouder={parent_a.pk}" in line
 
 
 def test_it_names_conflicts_and_pupils_never_in_the_picture(

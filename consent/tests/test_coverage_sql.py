@@ -79,8 +79,9 @@ def test_it_reads_a_schools_pupils_as_pupil_rows_does(postgres, school_with_hist
 
 def test_it_reads_a_schools_gezag_holders_as_gezag_names_does(postgres, school_with_history):
     school = school_with_history
-    from_sql = fetch(SCHOOL_HOLDERS_SQL, [school.pk])
-    assert sorted(from_sql) == sorted(_holders_orm(school.pk))
+    since = timezone.now() - datetime.timedelta(days=7)
+    from_sql = fetch(SCHOOL_HOLDERS_SQL, [since, school.pk])
+    assert sorted(from_sql) == sorted(_holders_orm(since, school.pk))
     current = Pupil.objects.current().filter(school=school).values("id")
     assert reports._named_holders(from_sql) == gezag_names(current)
     assert "geen@example.org" not in {row[3] for row in from_sql}
@@ -92,8 +93,47 @@ def test_it_reads_a_schools_gezag_holders_as_gezag_names_does(postgres, school_w
         "uit@example.org": False,
     }
     assert len(from_sql) == 3  # the stop doubles no row
+    assert {row[6:] for row in from_sql} == {(None, None, None)}  # nobody reminded
     ids = fetch(SCHOOL_HOLDER_IDS_SQL, [school.pk])
     assert sorted(ids) == sorted(_holder_ids_orm(school.pk)) == sorted(r[:2] for r in from_sql)
+
+
+def test_it_reads_each_gezag_holders_latest_reminder_since_a_moment(
+    postgres, school_with_history, parent_a
+):
+    school = school_with_history
+    now = timezone.now()
+    since = now - datetime.timedelta(days=7)
+    second = type(parent_a).objects.get(email="tweede@example.org")
+    ReminderSent.objects.create(
+        user=parent_a, week="2026-W01", sent_at=now - datetime.timedelta(days=9)
+    )
+    failed = ReminderSent.objects.create(
+        user=parent_a, week="2026-W02", sent_at=now - datetime.timedelta(days=3), failed_at=now
+    )
+    delivered = ReminderSent.objects.create(
+        user=second,
+        week="2026-W02",
+        sent_at=now - datetime.timedelta(days=2),
+        delivered_at=now,
+    )
+    ReminderSent.objects.create(
+        user=second, week="2026-W01", sent_at=now - datetime.timedelta(days=5)
+    )
+    from_sql = fetch(SCHOOL_HOLDERS_SQL, [since, school.pk])
+    assert sorted(from_sql) == sorted(_holders_orm(since, school.pk))
+    latest = {row[3]: row[6:] for row in from_sql}
+    assert latest == {
+        "ouder.a@example.org": (failed.sent_at, None, now),
+        "tweede@example.org": (delivered.sent_at, now, None),
+        "uit@example.org": (None, None, None),
+    }
+    assert len(from_sql) == 3  # the reminders double no row
+    reminded = coverage_inputs(school).reminded
+    assert reminded == {
+        parent_a.pk: reports.Reminded(timezone.localdate(failed.sent_at), False, True),
+        second.pk: reports.Reminded(timezone.localdate(now), True, False),
+    }
 
 
 def test_it_reads_a_schools_answers_in_order_with_their_times(postgres, school_with_history):

@@ -1,5 +1,6 @@
 """A change of meaning asks parents again by e-mail; a correction does not."""
 
+import pytest
 from django.core import mail
 
 from consent.duties import purpose_changed_fan_out
@@ -67,3 +68,31 @@ def test_a_reply_goes_to_the_parents_own_school(
     assert to_b.reply_to == []
     body = " ".join(to_b.body.split())
     assert "worden niet gelezen. Wilt u OBS Het Zwanenhof bereiken?" in body
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        (
+            "nl",
+            "De vraag over “Website van de school” is gewijzigd. Uw eerdere antwoord",
+            "De school heeft",
+        ),
+        (
+            "en",
+            "The question about “Website van de school” has changed. Your earlier answer",
+            "The school has",
+        ),
+    ],
+)
+def test_it_does_not_say_the_school_changed_the_question(
+    language, said, not_said, board, parent_a, eager_tasks, django_capture_on_commit_callbacks
+):
+    """The board publishes a purpose's text for every school of the foundation: the
+    parent's school did not change it (and a parent of two schools would not know which)."""
+    type(parent_a).objects.filter(pk=parent_a.pk).update(language=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(board, PurposeVersion.Kind.CHANGE_OF_MEANING)
+    body = " ".join(mail.outbox[0].body.split())
+    assert said in body
+    assert not_said not in body

@@ -5,9 +5,10 @@ A count above 8 has its reason written at the count. None grows with the data.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from conftest import make_pupil, make_staff
-from consent.models import ConsentEvent, MediaType, ReminderOptOut
+from conftest import make_pupil, make_staff, make_user
+from consent.models import ConsentEvent, MediaType, ReminderOptOut, ReminderSent
 from consent.rules import purpose_infos
 from consent.tests.helpers import decide
 from schools.models import Guardianship, StaffMembership
@@ -116,18 +117,23 @@ def test_it_saves_withdrawals_on_the_child_page_in_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("pupils", [3, 30])
 def test_it_shows_coverage_in_a_fixed_number_of_queries(
-    login, director_a, school_a, group_a1, parent_a, pupils, django_assert_num_queries
+    login, director_a, school_a, group_a1, pupil_a, parent_a, pupils, django_assert_num_queries
 ):
     for number in range(pupils):
         make_pupil(school_a, group_a1, f"Q{number}", f"Kind{number}", "Test")
     ReminderOptOut.objects.create(user=parent_a)  # read with the gezag-holders (6 below)
+    second = make_user("tweede.ouder@example.org", full_name="Ouder Twee")
+    Guardianship.objects.create(user=second, pupil=pupil_a, has_parental_authority=True)
+    now = timezone.now()  # its latest reminder of the last 7 days: read with them too
+    ReminderSent.objects.create(user=second, week="2026-W01", sent_at=now, failed_at=now)
     client = login(director_a)
     url = reverse("consent:coverage", args=[school_a.code])
     client.get(url)
     # (session from the cache, TOTP remembered) 1 user (with "any guardianship?" for the
     # menu), 2 memberships, 3 school in reach, 4 pupils, 5 purposes with versions,
-    # 6 gezag-holders with their names and whether they stopped reminders (for the rules
-    # and the reminder links alike), 7 events, 8 reminders to those gezag-holders (chart),
+    # 6 gezag-holders with their names, whether they stopped reminders and their latest
+    # reminder of the last 7 days (for the rules and the reminder links alike), 7 events,
+    # 8 reminders to those gezag-holders (chart),
     # 9 review round with its confirmation count,
     # 10 whether this school year's groups exist (else the groups are last year's),
     # 11 protocol banner with the menu's open takedowns (accounts.page_scalars). The
@@ -140,6 +146,7 @@ def test_it_shows_coverage_in_a_fixed_number_of_queries(
         response = client.get(url)
     assert response.status_code == 200
     assert "Ouder A: wil geen herinneringen (zelf gestopt)" in response.content.decode()
+    assert "Ouder Twee: de herinnering van" in response.content.decode()
 
 
 @pytest.mark.parametrize("pupils", [3, 30])

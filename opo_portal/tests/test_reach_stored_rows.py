@@ -182,7 +182,7 @@ def test_a_pupil_in_another_schools_group_is_on_none_of_that_schools_director_pa
     client = login(request.getfixturevalue(who))
     coverage = _text(client.get(reverse("consent:coverage", args=[school_a.code])))
     assert "Bram Visser" not in coverage and "Roos Vries" in coverage
-    assert "0 van 1 leerlingen volledig beantwoord · 1 met open vragen" in coverage  # Roos
+    assert "0 van 1 leerling volledig beantwoord · 1 met open vragen" in coverage  # Roos
     csv, xlsx = _exports(client, school_a)
     assert "Visser" not in csv and "Visser" not in str(xlsx)
     home = _text(client.get(reverse("accounts:home_director")))
@@ -215,7 +215,7 @@ def test_a_pupil_in_another_schools_group_is_in_no_group_on_their_own_schools_pa
     assert "groep 7" not in coverage and groep not in coverage
     section = coverage.split('<section class="group-names"')[1]
     assert "<h3" in section and ">—</h3>" in section and "Bram Visser" in section
-    assert "0 van 1 leerlingen volledig beantwoord · 1 met open vragen" in section
+    assert "0 van 1 leerling volledig beantwoord · 1 met open vragen" in section
     csv, xlsx = _exports(client, school_b)
     assert "Visser" in csv and "groep 7" not in csv
     rows = [row for row in xlsx if row[4] == "Visser"]

@@ -7,7 +7,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
+from conftest import make_pupil
 from schools.importer import pupils_import
 from schools.models import Group, Pupil
 from schools.services import erase_after
@@ -33,7 +35,22 @@ def test_it_dates_the_leavers_of_the_first_import_of_a_year_at_the_end_of_the_la
     assert erase_after(pupil_a2.left_on) == datetime.date(2029, 8, 1)
     assert report.left == 1
     assert any("vertrokken op 31 juli 2027" in line for line in report.warnings)
+    assert (
+        "de 1 leerling die niet in het bestand staat, wordt gemarkeerd als vertrokken op "
+        "31 juli 2027" in report.warnings[0]
+    )
     assert Pupil.objects.get(pk=pupil_a.pk).group.school_year == "2027-2028"
+
+
+def test_it_says_pupils_for_more_leavers_than_one(school_a, group_a1, pupil_a, pupil_a2):
+    make_pupil(school_a, group_a1, "1003", "Ada", "Smit")
+    with translation.override("en"):
+        report = _import(school_a, datetime.date(2027, 9, 1), pupil_row("1001", group="groep 6"))
+    assert report.left == 2
+    assert (
+        "the 2 pupils who are not in the file are marked as left on 31 July 2027"
+        in report.warnings[0]
+    )
 
 
 def test_it_dates_the_leavers_of_a_later_import_in_the_year_on_the_day(school_a, pupil_a, pupil_a2):
@@ -67,6 +84,10 @@ def test_its_dry_run_says_the_same_and_writes_nothing(school_a, pupil_a, pupil_a
     )
     assert report.left == 1
     assert any("vertrokken op 31 juli 2027" in line for line in report.warnings)
+    assert (
+        "de 1 leerling die niet in het bestand staat, wordt gemarkeerd als vertrokken op "
+        "31 juli 2027" in report.warnings[0]
+    )
     pupil_a2.refresh_from_db()
     assert pupil_a2.left_on is None
 
