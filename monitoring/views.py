@@ -219,7 +219,8 @@ def mention_mark(request, code, post_pk):
 # --- Cases ----------------------------------------------------------------------------
 
 
-def _case_context(request, case, form=None, reply_form=None):
+def _case_context(request, case, form=None, reply_form=None, posted=None):
+    """`posted`: (reply id, its bound ReplyPostedForm) when that address was refused."""
     flags = list(
         case.flags.select_related("school", "post__source")
         .prefetch_related(*selectors.FLAG_PEOPLE)
@@ -243,7 +244,10 @@ def _case_context(request, case, form=None, reply_form=None):
         "form": form
         or FollowUpForm(initial=initial, staff=staff, can_assign=can_assign, status=case.status),
         "reply_form": reply_form or ReplyDraftForm(),
-        "posted_form": ReplyPostedForm(),
+        "posted_reply_id": posted[0] if posted else None,
+        "posted_form": posted[1] if posted else ReplyPostedForm(),
+        # as typed, but no NUL: a page may not carry one (it is one of the refused typos)
+        "posted_typed": posted[1].data.get("posted_url", "").replace("\x00", "") if posted else "",
         "can_act": can_assign,
         "can_update": access.may_update_case(user, case),
         "is_monitoring": has_role(user, *access.MONITORING_ROLES),
@@ -346,8 +350,9 @@ def reply_posted(request, pk):
     access.require_acting_for(request.user, reply.followup.school_id)
     form = ReplyPostedForm(request.POST)
     if not form.is_valid():  # a typo is not recorded as "posted without an address"
-        messages.error(request, " ".join(form.errors["posted_url"]))
-        return redirect("monitoring:case", reply.followup_id)
+        # the page again, with the address as typed beside its error: a redirect lost it
+        context = _case_context(request, reply.followup, posted=(reply.pk, form))
+        return render(request, "monitoring/case.html", context, status=400)
     url = form.cleaned_data["posted_url"]
     return _reply_step(
         request,

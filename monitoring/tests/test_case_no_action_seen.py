@@ -11,7 +11,7 @@ from django.urls import reverse
 from conftest import make_staff
 from monitoring import services
 from monitoring.selectors import unanswered_cases
-from monitoring.tests.helpers import make_pupil_case
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_pupil_case, make_source
 from outbox.tests.helpers import run_due_duties
 from schools.models import StaffMembership
 
@@ -88,6 +88,20 @@ def test_a_teachers_no_action_with_a_reason_tells_the_director(
     assert_nothing_of_the_post_or_reason(body)
     page = login(director_a).get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
     assert "misverstand" in page
+
+
+@pytest.mark.parametrize("category", ["verify_fact", "privacy", "negative_experience"])
+def test_the_e_mail_calls_no_case_a_complaint(login, school_a, teacher_a, director_a, category):
+    """A rumour to check or a photo of pupils closed without action is no complaint: the
+    e-mail said "Een klacht over de school moet gezien worden" of every case."""
+    case = make_case(school_a)
+    make_flag(make_post(make_source(), text="Sluit de school?"), school_a, category, case)
+    assign(case, teacher_a)
+    assert close(login(teacher_a), case, reason=REASON).status_code == 302
+    run_due_duties()
+    body = body_of(mail.outbox[0])
+    assert "klacht" not in body.lower()
+    assert "Wat er online over de school staat, hoort gezien te worden door iemand" in body
 
 
 def test_it_is_told_once_however_often_the_duties_run(login, case_a, teacher_a, director_a):

@@ -1,6 +1,7 @@
 """Monitoring pages, walked by every role."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -233,18 +234,40 @@ def test_it_refuses_a_bad_address_of_the_posted_reply_and_records_nothing(
     login, director_a, case_a, posted_url, message
 ):
     """A typo or a script address once recorded the posting without its address, and one
-    longer than the column failed with a 500; now a clear message, and nothing changes."""
+    longer than the column failed with a 500; now a clear message at the field, and
+    nothing changes. The page comes back with the address as typed: a redirect to the
+    case lost it, and the director had to find and paste the link again."""
     reply = _reply(case_a, director_a, approved=True)
     client = login(director_a)
     response = client.post(
         reverse("monitoring:reply_posted", args=[reply.pk]), {"posted_url": posted_url}
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
     reply.refresh_from_db()
     assert not reply.is_posted and reply.posted_url == ""
-    page = client.get(response.url).content.decode()
-    errors = re.findall(r'class="message message--error">([^<]+)<', page)
-    assert len(errors) == 1 and message in errors[0], errors
+    page = response.content.decode()
+    field = re.search(rf'<input id="posted-url-{reply.pk}"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert f'aria-describedby="posted-url-{reply.pk}-error"' in field
+    typed = re.search(r'value="([^"]*)"', field)
+    assert typed and html.unescape(typed.group(1)) == posted_url.replace("\x00", "")
+    error = re.search(rf'id="posted-url-{reply.pk}-error"[^>]*>(.*?)</', page, re.S)
+    assert error and message in html.unescape(error.group(1)), page
+
+
+def test_it_keeps_the_address_typed_for_one_reply_only(login, director_a, case_a):
+    """Two approved corrections on a case: the address typed for one is not put into the
+    other's field."""
+    first = _reply(case_a, director_a, approved=True)
+    second = _reply(case_a, director_a, approved=True)
+    client = login(director_a)
+    response = client.post(
+        reverse("monitoring:reply_posted", args=[second.pk]), {"posted_url": "ftp://x.example/1"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = re.search(rf'<input id="posted-url-{first.pk}"[^>]*>', page).group(0)
+    assert "value=" not in field and "aria-invalid" not in field
 
 
 def test_it_does_not_let_board_staff_approve_a_reply(login, board, case_a, director_a):
