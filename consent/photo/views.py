@@ -25,7 +25,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -170,6 +170,7 @@ def _photo_check(request, limits: cleaning.Limits):
             _refuse_consent_gone(user=request.user, form=form, results=results, faces=faces_form)
             if not faces_valid:
                 raise _FacesToCorrect
+            _refuse_nothing_blurred(results, found, keep, form.cleaned_data["rectangles"])
             response = _download(data, form.cleaned_data["rectangles"], found, keep, limits)
             with transaction.atomic():
                 # Read consent again under the pupils' locks: a "no" committed while the
@@ -452,6 +453,27 @@ def _refuse_consent_gone(*, user, form, results, faces: FacesForm) -> None:
     if gone:
         names = ", ".join(pupil.full_name for pupil in gone)
         raise ValidationError(CONSENT_GONE, params={"names": names}, code="consent_gone")
+
+
+def _refuse_nothing_blurred(results, found, keep, rectangles) -> None:
+    """A ValidationError when a ticked pupil may not appear and nothing in the photo would
+    be blurred: no face was found (a face in profile, a dark photo), or every face found was
+    given a pupil who may appear, and no area was drawn. Such a pupil would be in the photo
+    unblurred while the check recorded them as made unrecognisable."""
+    hidden = [v.pupil for v in results or () if not v.allowed]
+    if not hidden or rectangles or len(found.boxes) > len(keep):
+        return
+    names = ", ".join(pupil.full_name for pupil in hidden)
+    message = ngettext(
+        "%(names)s may not be recognisable in this photo, but nothing in the photo is "
+        "blurred. Draw an area over their face, or untick them in step 1 if they are not in "
+        "the photo. The photo was not downloaded.",
+        "%(names)s may not be recognisable in this photo, but nothing in the photo is "
+        "blurred. Draw an area over each of their faces, or untick a pupil in step 1 who is "
+        "not in the photo. The photo was not downloaded.",
+        len(hidden),
+    )
+    raise ValidationError(message, params={"names": names}, code="nothing_blurred")
 
 
 def _record_appearances(*, user, form, shown: dict, results) -> None:
