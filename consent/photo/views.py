@@ -456,14 +456,29 @@ def _refuse_consent_gone(*, user, form, results, faces: FacesForm) -> None:
 
 
 def _refuse_nothing_blurred(results, found, keep, rectangles) -> None:
-    """A ValidationError when a ticked pupil may not appear and nothing in the photo would
-    be blurred: no face was found (a face in profile, a dark photo), or every face found was
-    given a pupil who may appear, and no area was drawn. Such a pupil would be in the photo
-    unblurred while the check recorded them as made unrecognisable."""
+    """A ValidationError when ticked pupils may not appear and fewer places in the photo
+    would be blurred than there are such pupils: no face was found (a face in profile, a
+    dark photo), or the faces found were given pupils who may appear, and too few areas
+    were drawn. Such a pupil would be in the photo unblurred while the check recorded them
+    as made unrecognisable. A blurred face or area counts for one pupil: an area drawn over
+    two faces is the rare case, and one more area costs the teacher a second."""
     hidden = [v.pupil for v in results or () if not v.allowed]
-    if not hidden or rectangles or len(found.boxes) > len(keep):
+    blurred = len(rectangles) + len(found.boxes) - len(keep)
+    if blurred >= len(hidden):
         return
     names = ", ".join(pupil.full_name for pupil in hidden)
+    if blurred:
+        message = ngettext(
+            "%(names)s may not be recognisable in this photo, but only %(blurred)s place in "
+            "the photo is blurred. Draw an area over each of their faces, or untick a pupil "
+            "in step 1 who is not in the photo. The photo was not downloaded.",
+            "%(names)s may not be recognisable in this photo, but only %(blurred)s places in "
+            "the photo are blurred. Draw an area over each of their faces, or untick a pupil "
+            "in step 1 who is not in the photo. The photo was not downloaded.",
+            blurred,
+        )
+        params = {"names": names, "blurred": blurred}
+        raise ValidationError(message, params=params, code="too_little_blurred")
     message = ngettext(
         "%(names)s may not be recognisable in this photo, but nothing in the photo is "
         "blurred. Draw an area over their face, or untick them in step 1 if they are not in "

@@ -117,3 +117,28 @@ def test_it_allows_a_photo_of_allowed_pupils_only(login, teacher_a, cast, no_fac
     response = _post(client, no_faces, **fields, action="download")
 
     assert response["Content-Type"] == "image/jpeg"
+
+
+def test_it_refuses_fewer_blurred_places_than_pupils_who_may_not_appear(
+    login, teacher_a, cast, school_a, group_a1, no_faces
+):
+    """Two pupils who may not appear and one area drawn: one of them would be in the photo
+    unblurred, recorded as made unrecognisable. A second area lets the download go."""
+    pupil = make_pupil(school_a, group_a1, "4", "Sem", "Koops")
+    parent = make_user("ouder.sem@example.org")
+    Guardianship.objects.create(user=parent, pupil=pupil, has_parental_authority=True)
+    decide(pupil, parent, "sociale-media", "photo", False)
+    client = login(teacher_a)
+    fields = _step1(client, no_faces, [cast["Gijs"], cast["Jente"], pupil])
+
+    response = _post(client, no_faces, **fields, action="download", rectangles="10,10,80,80")
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "mogen niet herkenbaar op deze foto, maar er is maar 1 plek in de foto" in html
+    assert "De foto is niet gedownload." in html
+    assert PublicationCheck.objects.count() == 1
+    two = _post(
+        client, no_faces, **fields, action="download", rectangles="10,10,80,80;200,10,80,80"
+    )
+    assert two["Content-Type"] == "image/jpeg"
