@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ADDRESS_TAKEN, used_by_another_account
 from accounts.models import User
+from opo_portal.fields import NameField
 from schools import accesslog
 from schools.admin import RecordsWhatDeleteEnds
 from schools.models import Guardianship, MembershipChange, StaffMembership, Via
@@ -52,7 +53,9 @@ class UserAddForm(OneAccountPerAddress, AdminUserCreationForm):
 
 
 class UserEditForm(OneAccountPerAddress, UserChangeForm):
-    pass
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {"full_name": NameField}
 
 
 @admin.register(User)
