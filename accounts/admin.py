@@ -53,9 +53,10 @@ class UserAddForm(OneAccountPerAddress, AdminUserCreationForm):
 
 
 class UserEditForm(OneAccountPerAddress, UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta:
         model = User
-        field_classes = {"full_name": NameField}
+        fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+        field_classes = {"full_name": NameField}  # a typed name (opo_portal.text)
 
 
 @admin.register(User)

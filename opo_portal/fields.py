@@ -36,4 +36,5 @@ class NameField(forms.CharField):
     of them only is empty, so a required one is refused as empty."""
 
     def to_python(self, value):
-        return without_direction_controls(super().to_python(value)).strip()
+        value = super().to_python(value)
+        return without_direction_controls(value).strip() if value else value
