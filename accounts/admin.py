@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ADDRESS_TAKEN, used_by_another_account
 from accounts.models import User
+from opo_portal.fields import NameField
 from schools import accesslog
 from schools.admin import RecordsWhatDeleteEnds
 from schools.models import Guardianship, MembershipChange, StaffMembership, Via
@@ -52,7 +53,10 @@ class UserAddForm(OneAccountPerAddress, AdminUserCreationForm):
 
 
 class UserEditForm(OneAccountPerAddress, UserChangeForm):
-    pass
+    class Meta:
+        model = User
+        fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+        field_classes = {"full_name": NameField}  # a typed name (opo_portal.text)
 
 
 @admin.register(User)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.text import normalize_newlines
 
+from opo_portal.text import without_direction_controls
+
 
 class LongTextField(forms.CharField):
     """A text typed into a textarea, at most `MAX_LENGTH` characters. Longer is refused with
@@ -26,3 +28,13 @@ class LongTextField(forms.CharField):
 
     def to_python(self, value):
         return normalize_newlines(super().to_python(value))
+
+
+class NameField(forms.CharField):
+    """A name people type (a person's): without Unicode's direction controls, which make it
+    read as another name on every page and export showing it (opo_portal.text). A name
+    of them only is empty, so a required one is refused as empty."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return without_direction_controls(value).strip() if value else value

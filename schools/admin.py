@@ -6,6 +6,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opo_portal.fields import NameField
 from schools import accesslog
 from schools.integrity import in_another_schools_group, naming_another_schools_group
 from schools.models import (
@@ -174,8 +175,17 @@ class GroupOfAnotherSchool(admin.SimpleListFilter):
         return naming_another_schools_group(queryset)
 
 
+class PupilForm(forms.ModelForm):
+    class Meta:
+        model = Pupil
+        fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+        # typed names lose direction controls (opo_portal.text)
+        field_classes = dict.fromkeys(("first_name", "name_prefix", "last_name"), NameField)
+
+
 @admin.register(Pupil)
 class PupilAdmin(admin.ModelAdmin):
+    form = PupilForm
     list_display = ["leerlingnummer", "first_name", "last_name", "school", "group", "left_on"]
     list_filter = ["school", "left_on", GroupOfAnotherSchool]
     search_fields = ["leerlingnummer", "first_name", "last_name"]

@@ -10,11 +10,18 @@ Look-alikes count too: a fullwidth ＝ (U+FF1D), a small ﹦ or ＋ is turned in
 form by some spreadsheet imports, so the first characters are compared after Unicode NFKC
 normalisation; the minus sign U+2212 is listed because NFKC keeps it.
 
+Unicode's direction controls (U+202E RIGHT-TO-LEFT OVERRIDE and its kin,
+opo_portal.text) are dropped from every cell: one flips how the rest of its cell reads,
+and a name becomes another name. They go before the formula check, which would otherwise
+miss a formula behind one.
+
 Every CSV export uses `safe_cell` (consent, monitoring and policy call it too), so this
 is the one place the rule lives.
 """
 
 import unicodedata
+
+from opo_portal.text import without_direction_controls
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\u2212")
 
@@ -29,9 +36,12 @@ def is_formula_like(text: str) -> bool:
 
 
 def safe_cell(value):
-    """The value as a CSV cell that no spreadsheet evaluates; non-strings pass unchanged."""
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
+    """The value as a CSV cell that no spreadsheet evaluates and no direction control
+    flips; non-strings pass unchanged."""
+    if isinstance(value, str):
+        value = without_direction_controls(value)
+        if is_formula_like(value):
+            return "'" + value
     return value
 
 

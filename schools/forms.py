@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.converters import BIGINT_MAX
+from opo_portal.fields import NameField
 from schools.importer import (
     NEXT_YEAR_MONTHS,
     NotTextError,
@@ -225,7 +226,7 @@ class TeacherAddForm(forms.Form):
     (`groups`: the school's groups of this year). A group that is not one of them is no
     choice: refuse_choices_out_of_reach makes it a 404."""
 
-    full_name = forms.CharField(label=_("Name"), max_length=200)
+    full_name = NameField(label=_("Name"), max_length=200)
     email = forms.EmailField(
         label=_("E-mail address"),
         help_text=_(

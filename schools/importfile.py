@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from opo_portal.text import without_direction_controls
 from schools import spreadsheet
 from schools.importheader import (
     COLUMNS,
@@ -177,7 +178,9 @@ _PLAIN_FORM_COLUMNS = frozenset(
 
 
 def _clean(cell: str, form: str = "NFC") -> str:
-    return unicodedata.normalize(form, cell).strip()
+    # Without direction controls: a name holding U+202E shows as another name (opo_portal.text);
+    # a cell of them only is empty.
+    return without_direction_controls(unicodedata.normalize(form, cell)).strip()
 
 
 def _value(cells: list[str], columns: dict[str, int], column: str) -> str:

@@ -1,8 +1,9 @@
 """One writer for every table the portal exports: CSV for Dutch Excel, and .xlsx.
 
 CSV: `;` separator, UTF-8 with a byte order mark (so Excel reads "Zoë" correctly), one
-table per file, every text cell formula-safe (schools.csv_safety). Headers and values are
-whatever the caller passes: translated, human words ("foto", "toegestaan"), not codes.
+table per file, every text cell formula-safe and without direction controls
+(schools.csv_safety). Headers and values are whatever the caller passes: translated,
+human words ("foto", "toegestaan"), not codes.
 """
 
 import csv
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
+from opo_portal.text import has_direction_controls, without_direction_controls
 from schools.csv_safety import is_formula_like, safe_cell, safe_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,8 +85,14 @@ _QUOTED = frozenset(';"\r\n')
 
 
 def _plain_text(value) -> bool:
-    """Text that csv_text writes as it is: nothing to quote, and no formula to neutralise."""
-    return value.__class__ is str and _QUOTED.isdisjoint(value) and not is_formula_like(value)
+    """Text that csv_text writes as it is: nothing to quote, no direction control to drop
+    and no formula to neutralise."""
+    return (
+        value.__class__ is str
+        and _QUOTED.isdisjoint(value)
+        and not has_direction_controls(value)
+        and not is_formula_like(value)
+    )
 
 
 def _plain(cell) -> bool:
@@ -133,8 +141,11 @@ def xlsx_bytes(
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     def _storable(value):
-        # openpyxl refuses control characters (a name pasted in the admin may hold one).
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+        # openpyxl refuses control characters (a name pasted in the admin may hold one);
+        # a direction control would flip the title (a school's name) as it flips a cell.
+        if not isinstance(value, str):
+            return value
+        return ILLEGAL_CHARACTERS_RE.sub("", without_direction_controls(value))
 
     workbook = Workbook(write_only=True)
     workbook.properties.creator = XLSX_CREATOR
@@ -156,8 +167,9 @@ SHEET_TITLE_LENGTH = 31
 def sheet_title(title: str) -> str | None:
     """`title` as a worksheet may be named: each character Excel refuses becomes "-"
     ("Toestemming 2026/2027" from a school year typed with a slash was a 500), no
-    apostrophe at either end, at most 31 characters; None (openpyxl's "Sheet") if nothing
-    is left."""
+    apostrophe at either end, no direction control, at most 31 characters; None
+    (openpyxl's "Sheet") if nothing is left."""
+    title = without_direction_controls(title)
     cleaned = _NOT_IN_SHEET_TITLE.sub("-", title)[:SHEET_TITLE_LENGTH].strip("'")
     return cleaned or None
 

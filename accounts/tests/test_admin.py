@@ -50,6 +50,15 @@ def test_it_stores_a_typed_address_in_small_letters(admin_client, teacher_a):
     assert teacher_a.email == "juf.anna@example.org"
 
 
+def test_it_stores_a_typed_name_without_direction_controls(admin_client, teacher_a):
+    # U+202E RIGHT-TO-LEFT OVERRIDE would make the name read as another (opo_portal.text)
+    url = reverse("admin:accounts_user_change", args=[teacher_a.pk])
+    form = {**_change_form(teacher_a), "full_name": "Juf\u202e Anna\u2069"}
+    assert admin_client.post(url, form).status_code == 302
+    teacher_a.refresh_from_db()
+    assert teacher_a.full_name == "Juf Anna"
+
+
 def test_it_names_the_columns_in_dutch(admin_client, parent_a):
     """A foreign key without a verbose name showed its attribute name: "User", "Pupil"."""
     html = admin_client.get(reverse("admin:schools_guardianship_changelist")).content.decode()

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from opo_portal.text import without_direction_controls
+
 LINK_SCHEMES = ("http", "https")
 # Posts one run stores at most, the newest kept. Feeds carry tens of items (a news site a
 # few hundred); a Mastodon or Bluesky run reads at most 400 or 500 and goes on next run. A
@@ -67,7 +69,11 @@ class FetchedPost:
         # id longer than the column. Such a post once stopped the whole fetch.
         object.__setattr__(self, "external_id", storable_text(self.external_id)[:500])
         object.__setattr__(self, "text", _kept_text(storable_text(self.text)))
-        object.__setattr__(self, "author_handle", storable_text(self.author_handle)[:200])
+        # A handle is shown in a line of other words: a direction control in it (U+202E)
+        # flips that line and lets it pass for another (opo_portal.text). The text is
+        # evidence, kept as it came and shown isolated.
+        handle = without_direction_controls(storable_text(self.author_handle))
+        object.__setattr__(self, "author_handle", handle[:200])
         if self.published_at is not None and self.published_at.tzinfo is not None:
             try:  # 9999-12-31T23:59-12:00 is stored as year 10000 and cannot be read back
                 self.published_at.astimezone(datetime.UTC)

@@ -187,7 +187,7 @@ def flag_article(context, flag) -> SafeString:
         post = flag.post
         source = escape(post.source.name)
         if post.author_handle:
-            source += f" · {escape(post.author_handle)}"
+            source += f" · <bdi>{escape(post.author_handle)}</bdi>"
         link = outside_url(post.url)
         if link:
             source += (
@@ -195,7 +195,9 @@ def flag_article(context, flag) -> SafeString:
                 f"{memo['original']}</a>"
             )
         body = (
-            f'<blockquote class="mon-post">{_lines(str(post.text))}'
+            # dir="auto": the post, kept as it came, may hold a direction control
+            # (U+202E); in an element of its own direction it flips nothing outside it.
+            f'<blockquote class="mon-post" dir="auto">{_lines(str(post.text))}'
             f'</blockquote>\n    <p class="mon-flag__source">{source}</p>{_edited(memo, post)}'
         )
     else:

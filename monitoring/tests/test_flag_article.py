@@ -33,6 +33,16 @@ def test_it_escapes_the_post_and_keeps_its_line_breaks(school_a):
     assert 'name="csrfmiddlewaretoken"' in html
 
 
+def test_it_shows_the_post_isolated_so_a_direction_control_stays_inside(school_a):
+    """The dashboard and the case page: the post as it came (evidence), U+202E too, in an
+    element of its own direction, so it cannot flip the author line or the actions."""
+    # a handle stored before the ingest dropped direction controls is isolated too
+    post = make_post(make_source(), "1", "boos \u202eblah", author_handle="a\u202eb")
+    html = render(make_flag(post, school_a))
+    assert '<blockquote class="mon-post" dir="auto">boos \u202eblah</blockquote>' in html
+    assert " · <bdi>a\u202eb</bdi>" in html
+
+
 def test_it_links_only_http_urls_of_the_original_post(school_a):
     source = make_source()
     post = make_post(source, "1", "tekst", url="javascript:alert(1)")

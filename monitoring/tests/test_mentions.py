@@ -308,3 +308,16 @@ def test_it_asks_only_those_who_may_mark_to_mark(request, login, role, told, sch
     assert "Elk verzameld bericht dat deze school noemt, gesignaleerde berichten" in page
     assert ("markeer dan het bericht" in page) is told
     assert ("Onterecht signaal</button>" in page) is told
+
+
+def test_it_shows_a_post_text_isolated_so_a_direction_control_stays_inside(
+    login, director_a, school_a
+):
+    # A post is evidence and is kept as it came, U+202E RIGHT-TO-LEFT OVERRIDE too: shown
+    # in an element of its own direction, it cannot flip the author line or the page.
+    # (a handle stored before the ingest dropped direction controls is isolated too)
+    text, handle = "De Vlindertuin \u202eblah", "a\u202eb"
+    mention(make_post(make_source(), "1", text, author_handle=handle), school_a)
+    body = login(director_a).get(url(school_a)).content.decode()
+    assert f'<blockquote class="mon-post" dir="auto">{text}</blockquote>' in body
+    assert f" · <bdi>{handle}</bdi>" in body

@@ -409,6 +409,26 @@ def test_it_stores_mastodon_statuses_with_nul_characters_surrogates_and_long_ids
     assert posts.get(text__startswith="Juf").author_handle == "ouder@m.example"
 
 
+def test_it_stores_an_author_without_direction_controls_and_the_text_as_it_came(
+    feed_server, school_a
+):
+    # U+202E RIGHT-TO-LEFT OVERRIDE in a handle makes it read as another one on every page
+    # that names it (opo_portal.text); the text is evidence and is shown isolated instead.
+    status = copy.deepcopy(recorded_statuses()[0])
+    status["account"]["acct"] = "\u2066ouder\u202emoc.elpmaxe@\u2069"
+    status["content"] = "<p>Juf van De Vlindertuin \u202eblah</p>"
+    feed_server.route(
+        MASTODON_PATH,
+        headers={"Content-Type": "application/json"},
+        body=json.dumps([status]).encode(),
+    )
+    source = make_source(url=feed_server.url("/tags/vlindertuin"), kind="mastodon")
+    services.source_poll(source_id=source.pk)
+    post = Post.objects.get(source=source)
+    assert post.author_handle == "oudermoc.elpmaxe@"
+    assert post.text == "Juf van De Vlindertuin \u202eblah"
+
+
 @pytest.mark.parametrize("when", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
 def test_it_drops_a_published_time_that_is_out_of_range_in_utc(feed_server, school_a, when):
     # Stored as is, such a time could not be read back: every page listing the post failed.

@@ -34,6 +34,21 @@ def test_it_leaves_non_strings_alone(value):
     assert safe_cell(value) == value
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Daan\u202e Mulder", "Daan Mulder"),
+        ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", ""),
+        ("\u2067Zoë\u2069", "Zoë"),
+        # a formula behind a direction control is one once the control is gone
+        ("\u202e=HYPERLINK(1)", "'=HYPERLINK(1)"),
+    ],
+)
+def test_it_drops_direction_controls_that_would_flip_a_cell(value, expected):
+    # U+202E RIGHT-TO-LEFT OVERRIDE shows "Daan\u202e Mulder" as "Daan redluM" in Excel.
+    assert safe_cell(value) == expected
+
+
 def test_it_neutralises_a_whole_row_for_csv_writer():
     buffer = io.StringIO()
     csv.writer(buffer).writerow(safe_row(["1001", "=1+1", 7]))

@@ -675,3 +675,28 @@ def test_it_says_in_dutch_that_the_file_is_larger_than_a_pupil_list(school_a):
         "rij 1: deze rij heeft meer dan 200 kolommen, meer dan een leerlingenlijst heeft. "
         "Bewaar alleen de leerlingenlijst in het bestand."
     ]
+
+
+# --- Direction controls ------------------------------------------------------
+# U+202E RIGHT-TO-LEFT OVERRIDE and its kin flip how the rest of a line reads; a name that
+# holds one shows as another name on every page and in every export (opo_portal.text).
+RLO, LRI, PDI = "\u202e", "\u2066", "\u2069"
+
+
+def test_it_stores_names_without_direction_controls(school_a):
+    row = pupil_row(
+        first=f"Daan{RLO}",
+        last=f"{LRI}Mul{RLO}der{PDI}",
+        group=f"groep{RLO} 5",
+        parent1=(f"Eva{RLO} Mulder", "eva.mulder@example.org", "ja"),
+    )
+    assert run(school_a, csv_text([row])).errors == []
+    pupil = Pupil.objects.select_related("group").get(leerlingnummer="3001")
+    assert (pupil.first_name, pupil.last_name, pupil.group.name) == ("Daan", "Mulder", "groep 5")
+    assert User.objects.get(email="eva.mulder@example.org").full_name == "Eva Mulder"
+
+
+def test_it_reports_a_name_of_direction_controls_only_as_empty(school_a):
+    report = run(school_a, csv_text([pupil_row(number="3000"), pupil_row(first=RLO + PDI)]))
+    assert report.errors == ["rij 3: voornaam is empty"]
+    assert not Pupil.objects.exists()

@@ -65,3 +65,20 @@ def test_it_names_each_groups_school_in_the_choice(admin_client, pupil_a, group_
     labels = dict(form.fields["group"].choices)
     assert "OBS De Vlindertuin" in str(labels[group_a1.pk])
     assert "OBS Het Zwanenhof" in str(labels[group_b1.pk])
+
+
+def test_it_stores_a_typed_name_without_direction_controls(admin_client, pupil_a, group_a1):
+    # U+202E RIGHT-TO-LEFT OVERRIDE would make the name read as another (opo_portal.text)
+    form = {**_form(pupil_a, group_a1), "first_name": "Sem\u202e", "last_name": "\u2067Bakker"}
+    assert admin_client.post(_change_url(pupil_a), form).status_code == 302
+    pupil_a.refresh_from_db()
+    assert (pupil_a.first_name, pupil_a.last_name) == ("Sem", "Bakker")
+
+
+def test_it_refuses_a_name_of_direction_controls_only(admin_client, pupil_a, group_a1):
+    response = admin_client.post(
+        _change_url(pupil_a), {**_form(pupil_a, group_a1), "first_name": "\u202e"}
+    )
+    assert response.status_code == 200
+    assert "first_name" in response.context["adminform"].form.errors
+    assert Pupil.objects.get(pk=pupil_a.pk).first_name == pupil_a.first_name

@@ -300,6 +300,14 @@ def test_a_director_of_the_school_who_teaches_can_be_added_without_an_e_mail(
     assert mail.outbox == []
 
 
+def test_it_stores_a_typed_name_without_direction_controls(login, director_a, school_a):
+    # U+202E RIGHT-TO-LEFT OVERRIDE shows "Fleur\u202e de Boer" as "Fleur reoB ed" on every
+    # page naming her (opo_portal.text)
+    form = _new_teacher_form(full_name="\u2066Fleur\u202e de Boer\u2069")
+    assert login(director_a).post(add_url(school_a), form).status_code == 302
+    assert User.objects.get(email="fleur.deboer@example.org").full_name == "Fleur de Boer"
+
+
 @pytest.mark.parametrize(
     "form",
     [
@@ -309,6 +317,7 @@ def test_a_director_of_the_school_who_teaches_can_be_added_without_an_e_mail(
         {"full_name": "Nieuw", "email": ""},
         {"full_name": "Nieuw", "email": "nieuw@example.org\x00"},
         {"full_name": "N" * 201, "email": "nieuw@example.org"},
+        {"full_name": "\u202e\u2069 ", "email": "nieuw@example.org"},
     ],
 )
 def test_bad_input_is_a_form_error_and_changes_nothing(login, director_a, school_a, form):

@@ -77,7 +77,7 @@ CELLS = st.one_of(
     st.integers(),
     st.booleans(),
     st.floats(allow_nan=False),
-    st.text(alphabet=st.sampled_from('ab Zoë;"\r\n=+-@\t\u2212\uff1d1 '), max_size=6),
+    st.text(alphabet=st.sampled_from('ab Zoë;"\r\n=+-@\t\u2212\uff1d\u202e\u20691 '), max_size=6),
 )
 
 
@@ -157,6 +157,34 @@ def test_it_exports_coverage_for_dutch_excel(login, director_a, parent_a, pupil_
     assert rows[0][:5] == ["OBS De Vlindertuin", "groep 5", "1001", "Zoë", "Bakker"]
     assert {r[6] for r in rows} == {"foto", "film", "geluid"}
     assert {r[7] for r in rows} == {"toegestaan", "niet beantwoord"}
+
+
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def test_it_writes_no_direction_control_in_any_cell():
+    """U+202E RIGHT-TO-LEFT OVERRIDE in a name flips it (and the cells after it) in a
+    spreadsheet; every writer drops it, the fast paths for plain pieces too."""
+    rlo = "\u202e"
+    text = csv_text([f"Naam{rlo}"], [[f"Daan{rlo}", f"{rlo}=1+1"]])
+    assert text == "\ufeffNaam\r\nDaan;'=1+1\r\n"
+    assert csv_piece([f"Daan{rlo}", "Mulder"]) + ";" + csv_cell(f"{rlo}x") == "Daan;Mulder;x"
+    data = xlsx_bytes(["Naam"], [[f"Daan{rlo}"]], title=f"Toe{rlo}", document_title=f"T{rlo}")
+    workbook = load_workbook(io.BytesIO(data))
+    assert (workbook.active.title, workbook.properties.title) == ("Toe", "T")
+    assert [[c.value for c in row] for row in workbook.active.iter_rows()] == [["Naam"], ["Daan"]]
+
+
+def test_it_exports_coverage_without_direction_controls(login, director_a, pupil_a):
+    # a name stored before the import and the forms dropped them
+    type(pupil_a).objects.filter(pk=pupil_a.pk).update(first_name="Zo\u202eë", last_name="\u2067B")
+    url = reverse("consent:coverage_export", args=["vlindertuin"])
+    text = login(director_a).get(url).content.decode()
+    assert DIRECTION_CONTROLS.isdisjoint(text)
+    assert ";1001;Zoë;B;" in text
+    response = login(director_a).get(reverse("consent:coverage_export_xlsx", args=["vlindertuin"]))
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(response.content)).active]
+    assert rows[1][3:5] == ["Zoë", "B"]
 
 
 def test_it_exports_coverage_as_xlsx(login, director_a, pupil_a):
