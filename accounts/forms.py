@@ -51,3 +51,21 @@ class AddEmailForm(allauth_forms.AddEmailForm):
         if used_by_another_account(email, self.user.pk):
             raise ValidationError(ADDRESS_TAKEN, code="email_taken")
         return super().clean_email()
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    """A new password set by the e-mailed reset link proves the person reads the address the
+    link went to; allauth leaves that address unconfirmed, and with ACCOUNT_EMAIL_VERIFICATION
+    "mandatory" the next login asked to confirm it by a second e-mail. allauth cannot tell
+    which of an account's addresses the link went to. Its token does cover all of them
+    (EmailAwarePasswordResetTokenGenerator: the link stops working once one is added or
+    changed), so an account with one address got the link there: that one is confirmed.
+    With several, nothing is."""
+
+    def save(self) -> None:
+        super().save()
+        addresses = list(EmailAddress.objects.filter(user=self.user))
+        emails = {address.email.lower() for address in addresses}
+        emails |= {self.user.email.lower()} if self.user.email else set()
+        if len(addresses) == 1 and len(emails) == 1 and not addresses[0].verified:
+            addresses[0].set_verified(commit=True)  # not when another account confirmed it

@@ -67,26 +67,26 @@ def unapplied_migrations() -> list[str] | None:
     return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
 
 
+def _behind_the_code(missing: list[str], remedy: str) -> str:
+    shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+    return (
+        f"database behind the code: {len(missing)} migration{'s' * (len(missing) != 1)} "
+        f"not applied ({shown}); {remedy}"
+    )
+
+
 def refuse_a_database_behind_the_code() -> None:
     """Code newer than its database answers 500 on every page that reads what the new
     migrations add, while /health/ says ok: web, worker and beat start only once `release`
     has migrated."""
     missing = unapplied_migrations()
     if missing:
-        shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
-        print(
-            f"database behind the code: {len(missing)} migration{'s' * (len(missing) != 1)} "
-            f"not applied ({shown}); "
-            "run `deploy/run-prod release` first",
-            file=sys.stderr,
-        )
+        print(_behind_the_code(missing, "run `deploy/run-prod release` first"), file=sys.stderr)
         raise SystemExit(EXIT_CODE)
 
 
-def refuse_a_database_out_of_reach() -> None:
-    """`release` cannot migrate a database it cannot reach (a mistyped name, password or
-    host in DATABASE_URL): psycopg's reason in one line instead of migrate's traceback.
-    The other roles start anyway; their health checks name the database."""
+def out_of_reach() -> str | None:
+    """Why the database cannot be reached, as one line; None when it can."""
     import django
     from django.db import OperationalError, connection
 
@@ -95,13 +95,45 @@ def refuse_a_database_out_of_reach() -> None:
         connection.ensure_connection()
     except OperationalError as error:
         reason = " ".join(str(error).split())  # psycopg's message names no password
-        print(
-            f"configuration error: DATABASE_URL: the database cannot be reached ({reason})",
-            file=sys.stderr,
-        )
-        raise SystemExit(EXIT_CODE) from None
+        return f"configuration error: DATABASE_URL: the database cannot be reached ({reason})"
     finally:
         connection.close()
+    return None
+
+
+def refuse_a_database_out_of_reach() -> None:
+    """`release` cannot migrate a database it cannot reach (a mistyped name, password or
+    host in DATABASE_URL): psycopg's reason in one line instead of migrate's traceback.
+    The other roles start anyway; their health checks name the database."""
+    line = out_of_reach()
+    if line:
+        print(line, file=sys.stderr)
+        raise SystemExit(EXIT_CODE)
+
+
+@contextmanager
+def database_errors_as_one_line(exit_code: int = EXIT_CODE) -> Iterator[None]:
+    """A command on a database it cannot reach, or on one its migrations have not been
+    applied to, is the environment's fault: `manage.py createsuperuser` in a shell without
+    .env loaded (a new, empty SQLite file in var/), a mistyped DATABASE_URL. It ended in
+    Django's and psycopg's traceback; now the reason in one line. On a database it reaches
+    and that is migrated, a database error comes from code and keeps its traceback."""
+    from django.db import DatabaseError, connection
+
+    try:
+        yield
+    except DatabaseError:
+        connection.close()  # a transaction the error aborted asks nothing more
+        line = out_of_reach()
+        if line is None:
+            missing = unapplied_migrations()
+            if missing:
+                remedy = "run `manage.py migrate` first (on the server: `deploy/run-prod release`)"
+                line = _behind_the_code(missing, remedy)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        raise SystemExit(exit_code) from None
 
 
 def refuse_a_redis_database_the_server_lacks() -> None:

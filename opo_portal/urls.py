@@ -34,6 +34,12 @@ urlpatterns = [
     ),
     path("accounts/password/set/", account_views.password_set, name="account_set_password"),
     path("accounts/sessie/", account_views.session_status, name="account_session"),
+    # allauth's own address, answered here first: the file named in the user's language
+    path(
+        "accounts/2fa/recovery-codes/download/",
+        account_views.recovery_codes_download,
+        name="mfa_download_recovery_codes",
+    ),
     path("accounts/", include("allauth.urls")),
     path("start/", include("accounts.urls")),
     # Apps

@@ -1,18 +1,20 @@
 """A configuration error is one line on stderr and exit 2, never a traceback (issue 16).
 
 Each case runs manage.py or `python -m opo_portal.checkconfig` in a fresh process, so
-settings.py reads the environment as in production. None of them reaches a database.
+settings.py reads the environment as in production. None of them reaches a database but
+those at the end (a database manage.py cannot reach, or one not migrated).
 deploy/run-prod's roles (gunicorn, Celery) are tested in ops/tests/test_run_prod.py.
 """
 
 import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
-from conftest import run_stopped_after_a_minute
+from conftest import require_service, run_stopped_after_a_minute
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT_SECRET = {"DEBUG": "false", "SECRET_KEY": "change-me"}  # as in .env.example
@@ -432,3 +434,66 @@ def test_manage_py_says_it_when_the_env_file_is_not_utf8(tmp_path):
     result = _manage_py_beside(None, tmp_path)
     assert result.returncode == 0
     assert result.stderr.strip() == UNLOADED_ENV_MESSAGE
+
+
+# --- manage.py on a database it cannot use --------------------------------------------
+
+CREATESUPERUSER = ["createsuperuser", "--noinput", "--email", "it@example.org"]
+
+
+def assert_one_line_starting(result: subprocess.CompletedProcess, start: str) -> str:
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(start), line
+    assert result.returncode == 2
+    return line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [CREATESUPERUSER, ["import_pupils", "pupils.csv", "--school", "vlindertuin"], ["shell"]],
+)
+def test_manage_py_names_a_database_not_migrated_in_one_line(tmp_path, command):
+    """README has the IT partner run `manage.py createsuperuser` (and import_pupils); in a
+    shell without .env loaded that is a new, empty SQLite file in var/: Django's traceback
+    ending in "no such table: accounts_user"."""
+    (tmp_path / "pupils.csv").write_text("voornaam;achternaam;groep\n")
+    shell = {"input": "from accounts.models import User; User.objects.count()"}
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(ROOT / "manage.py"), *command],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **(shell if command == ["shell"] else {"stdin": subprocess.DEVNULL}),
+    )
+    line = assert_one_line_starting(result, "database behind the code: ")
+    assert " migrations not applied (contenttypes.0001_initial, " in line
+    assert line.endswith("run `manage.py migrate` first (on the server: `deploy/run-prod release`)")
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("where", ["no such database", "nothing listening"])
+def test_manage_py_names_a_database_it_cannot_reach_in_one_line(where):
+    """A mistyped name, password or host in DATABASE_URL: psycopg's traceback, some 40 lines."""
+    server = require_service("DATABASE_URL").rsplit("/", 1)[0]
+    if where == "nothing listening":
+        server = "postgres://opo@127.0.0.1:1"
+    url = f"{server}/opo_missing_{uuid.uuid4().hex[:8]}"
+    result = _manage(*CREATESUPERUSER, DATABASE_URL=url)
+    line = assert_one_line_starting(
+        result, "configuration error: DATABASE_URL: the database cannot be reached ("
+    )
+    assert ("does not exist" if where == "no such database" else "Connection refused") in line
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manage_py_keeps_the_traceback_of_a_database_error_in_code():
+    """On a database it reaches and that is migrated, a database error is the code's."""
+    from django.db import DatabaseError, connection
+
+    from opo_portal.checkconfig import database_errors_as_one_line
+
+    with pytest.raises(DatabaseError), database_errors_as_one_line(), connection.cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM accounts_user")

@@ -112,6 +112,9 @@ ACCESS = {
     # allauth's "set a password", asked again first (accounts.views.PasswordSetView); the
     # cast all have a password, so they are sent on to the change page.
     "account_set_password": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], REDIRECT))),
+    # allauth's download of the recovery codes, named in the user's language
+    # (accounts.views.RecoveryCodesDownloadView); the cast have no recovery codes.
+    "mfa_download_recovery_codes": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], NOT_FOUND))),
     # The staff session warning's seconds left (static/js/session-warning.js).
     "account_session": (None, staff_only("teacher", "director", "board", "privacy_officer")),
     "accounts:home_parent": (None, logged_in(**dict.fromkeys(BASE_ROLES[1:], OK))),

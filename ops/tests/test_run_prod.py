@@ -3,8 +3,10 @@
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -63,10 +65,16 @@ BIND_MESSAGE = (
 )
 
 
+def own_pidfile() -> dict[str, str]:
+    """RUN_PROD_PIDFILE for a `run-prod all` of this checkout: CI runs two `make test` at
+    once in one checkout, and the second `all` would be refused by the first's pid file."""
+    return {"RUN_PROD_PIDFILE": f"{tempfile.gettempdir()}/run-prod-{uuid.uuid4().hex}.pid"}
+
+
 def run_prod(role: str, **env: str) -> subprocess.CompletedProcess:
     """deploy/run-prod ROLE; should the role start serving instead of refusing, it is
     stopped after a minute with everything it started, and the test fails."""
-    env = {**os.environ, **REQUIRED, **NOWHERE, **SENDER, **env}
+    env = {**os.environ, **REQUIRED, **NOWHERE, **SENDER, **own_pidfile(), **env}
     command = [str(REPO / "deploy" / "run-prod"), role]
     failure = f"run-prod {role} started instead of refusing its configuration"
     return run_stopped_after_a_minute(command, failure=failure, env=env)
@@ -431,6 +439,7 @@ def test_all_names_the_process_that_stopped_in_a_log_line(tmp_path):
         **REQUIRED,
         "LOG_FORMAT": "json",
         "BIN": str(_fake_bin(tmp_path, "sleep 1; kill -KILL $$")),
+        **own_pidfile(),
     }
     result = subprocess.run(  # noqa: S603 - our own script
         [str(REPO / "deploy" / "run-prod"), "all"],
@@ -477,6 +486,7 @@ def test_all_reloads_on_hup_and_stops_cleanly_on_term(tmp_path, hup_on_start):
         **REQUIRED,
         "LOG_FORMAT": "json",
         "BIN": str(_fake_bin(tmp_path, keeps_running)),
+        **own_pidfile(),
     }
     (tmp_path / "bin" / "celery").write_text(f"#!/usr/bin/env bash\n{keeps_running}\n")
     process = subprocess.Popen(  # noqa: S603 - our own script
@@ -524,7 +534,7 @@ def test_a_failed_release_on_hup_says_the_code_on_disk_must_go_back(tmp_path):
         f'if [ "$1 $2" = "manage.py migrate" ] && [ -e {tmp_path}/new-version ]; then\n'
         f"  touch {tmp_path}/release-failed; exit 1\nfi\nexit 0\n"
     )
-    env = {**os.environ, **REQUIRED, "LOG_FORMAT": "json", "BIN": str(bin_dir)}
+    env = {**os.environ, **REQUIRED, "LOG_FORMAT": "json", "BIN": str(bin_dir), **own_pidfile()}
     err_path = tmp_path / "err"
     with err_path.open("w") as err:
         process = subprocess.Popen(  # noqa: S603 - our own script
@@ -552,6 +562,136 @@ def test_a_failed_release_on_hup_says_the_code_on_disk_must_go_back(tmp_path):
     (line,) = [line for line in lines if "release failed" in line["message"]]
     assert line["level"] == "ERROR"
     assert "put the previous version back" in line["message"], line["message"]
+
+
+def _checkout(tmp_path: Path, name: str) -> Path:
+    """A checkout of its own for `run-prod all` (its deploy/run-prod; the rest of the code
+    from this one): its var/run-prod.pid is nobody else's."""
+    checkout = tmp_path / name
+    (checkout / "deploy").mkdir(parents=True)
+    shutil.copy2(REPO / "deploy" / "run-prod", checkout / "deploy" / "run-prod")
+    return checkout
+
+
+def _start_all(checkout: Path, env: dict) -> subprocess.Popen:
+    import signal
+
+    return subprocess.Popen(  # noqa: S603 - our own script
+        [str(checkout / "deploy" / "run-prod"), "all"],
+        env={**env, "PYTHONPATH": str(REPO)},  # for ops.lines
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
+    )
+
+
+def _end(process: subprocess.Popen) -> tuple[str, str]:
+    """Stops `run-prod all` as systemd does (TERM); its output. Killed with all it started
+    should it not stop."""
+    import signal
+
+    try:
+        process.terminate()
+        return process.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+
+def _keeps_running_env(tmp_path: Path) -> dict:
+    keeps_running = (
+        f"trap 'echo reloaded; touch {tmp_path}/reloaded-$$' HUP; trap 'exit 0' TERM; "
+        f"touch {tmp_path}/started-$$; while :; do sleep 0.1; done"
+    )
+    bin_dir = _fake_bin(tmp_path, keeps_running)
+    (bin_dir / "celery").write_text(f"#!/usr/bin/env bash\n{keeps_running}\n")
+    env = {k: v for k, v in os.environ.items() if k != "RUN_PROD_PIDFILE"}
+    return {**env, **REQUIRED, "LOG_FORMAT": "json", "BIN": str(bin_dir)}
+
+
+def test_all_writes_its_pid_in_its_checkout_for_a_reload_of_this_portal_only(tmp_path):
+    """README's reload was `kill -HUP $(pgrep -f 'deploy/run-prod all')`: every run-prod
+    all on the machine, a staging clone's beside production too. Now `kill -HUP "$(cat
+    var/run-prod.pid)"` in the checkout; the file goes when run-prod stops."""
+    import signal
+
+    production, staging = _checkout(tmp_path, "production"), _checkout(tmp_path, "staging")
+    env = _keeps_running_env(tmp_path)
+    process = _start_all(production, env)
+    beside = _start_all(staging, env)
+    try:
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 6, what="both started")
+        pidfile = production / "var" / "run-prod.pid"
+        assert pidfile.read_text() == f"{process.pid}\n"
+        assert (staging / "var" / "run-prod.pid").read_text() == f"{beside.pid}\n"
+        os.kill(int(pidfile.read_text()), signal.SIGHUP)
+        _wait_for(lambda: list(tmp_path.glob("reloaded-*")), what="gunicorn reloaded")
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 8, what="worker, beat again")
+        assert process.poll() is None and beside.poll() is None
+    finally:
+        out, err = _end(process)
+        staging_out, staging_err = _end(beside)
+    assert (process.returncode, out, err) == (0, "reloaded\n", "")
+    assert (beside.returncode, staging_out, staging_err) == (0, "", "")  # not reloaded
+    assert not pidfile.exists()
+    assert not (staging / "var" / "run-prod.pid").exists()
+
+
+def test_all_refuses_a_second_start_in_the_same_checkout_in_one_line(tmp_path):
+    checkout = _checkout(tmp_path, "portal")
+    env = _keeps_running_env(tmp_path)
+    process = _start_all(checkout, env)
+    try:
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 3, what="all three started")
+        second = subprocess.run(  # noqa: S603 - our own script
+            [str(checkout / "deploy" / "run-prod"), "all"],
+            env={**env, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert process.poll() is None
+        assert (checkout / "var" / "run-prod.pid").read_text() == f"{process.pid}\n"
+    finally:
+        out, err = _end(process)
+    assert len(list(tmp_path.glob("started-*"))) == 3  # the second started nothing
+    assert second.returncode == 2 and second.stdout == ""
+    assert second.stderr.splitlines() == [
+        f"run-prod: deploy/run-prod all already runs in this checkout (process {process.pid}, "
+        f"in var/run-prod.pid); stop it first, or reload it: "
+        f'kill -HUP "$(cat var/run-prod.pid)"'
+    ]
+    assert (process.returncode, err) == (0, "")
+
+
+@pytest.mark.parametrize("left_by", ["a process that ended", "a process that is no run-prod"])
+def test_all_takes_over_a_pid_file_left_by_one_that_was_killed(tmp_path, left_by):
+    """Killed (kill -9, a power cut), run-prod leaves its file behind; its number may since
+    belong to another process."""
+    checkout = _checkout(tmp_path, "portal")
+    other = subprocess.Popen(["sleep", "60"])  # noqa: S607
+    try:
+        if left_by == "a process that ended":
+            other.kill()
+            other.wait()
+        (checkout / "var").mkdir()
+        (checkout / "var" / "run-prod.pid").write_text(f"{other.pid}\n")
+        process = _start_all(checkout, _keeps_running_env(tmp_path))
+        try:
+            _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 3, what="all started")
+            assert (checkout / "var" / "run-prod.pid").read_text() == f"{process.pid}\n"
+        finally:
+            out, err = _end(process)
+    finally:
+        other.kill()
+        other.wait()
+    assert (process.returncode, err) == (0, "")
+    assert not (checkout / "var" / "run-prod.pid").exists()
 
 
 @pytest.mark.services
