@@ -38,7 +38,8 @@ def main() -> None:
     )
 
     warn_of_an_env_file_not_loaded()
-    with configuration_errors_as_one_line(), database_errors_as_one_line():
+    migrating = sys.argv[1:2] == ["migrate"]
+    with configuration_errors_as_one_line(), database_errors_as_one_line(migrating=migrating):
         execute_from_command_line(sys.argv)
 
 

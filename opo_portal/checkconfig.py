@@ -112,12 +112,16 @@ def refuse_a_database_out_of_reach() -> None:
 
 
 @contextmanager
-def database_errors_as_one_line(exit_code: int = EXIT_CODE) -> Iterator[None]:
+def database_errors_as_one_line(
+    exit_code: int = EXIT_CODE, *, migrating: bool = False
+) -> Iterator[None]:
     """A command on a database it cannot reach, or on one its migrations have not been
     applied to, is the environment's fault: `manage.py createsuperuser` in a shell without
     .env loaded (a new, empty SQLite file in var/), a mistyped DATABASE_URL. It ended in
     Django's and psycopg's traceback; now the reason in one line. On a database it reaches
-    and that is migrated, a database error comes from code and keeps its traceback."""
+    and that is migrated, a database error comes from code and keeps its traceback; so does
+    one of `migrate` itself (`migrating`): a migration that fails leaves the database
+    behind the code, and "run migrate first" would hide why it failed."""
     from django.db import DatabaseError, connection
 
     try:
@@ -125,7 +129,7 @@ def database_errors_as_one_line(exit_code: int = EXIT_CODE) -> Iterator[None]:
     except DatabaseError:
         connection.close()  # a transaction the error aborted asks nothing more
         line = out_of_reach()
-        if line is None:
+        if line is None and not migrating:
             missing = unapplied_migrations()
             if missing:
                 remedy = "run `manage.py migrate` first (on the server: `deploy/run-prod release`)"

@@ -497,3 +497,26 @@ def test_manage_py_keeps_the_traceback_of_a_database_error_in_code():
 
     with pytest.raises(DatabaseError), database_errors_as_one_line(), connection.cursor() as cursor:
         cursor.execute("SELECT no_such_column FROM accounts_user")
+
+
+def test_manage_py_migrate_keeps_the_traceback_of_a_migration_that_fails(tmp_path):
+    """A migration that fails leaves the database behind the code; "run `manage.py
+    migrate` first" would send the IT partner round in a circle without saying why."""
+    import sqlite3
+
+    database = tmp_path / "db.sqlite3"
+    with sqlite3.connect(database) as made:  # in the way of the first migration
+        made.execute("CREATE TABLE django_content_type (id integer)")
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{database}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode != 0
+    assert "database behind the code" not in result.stderr
+    assert "Traceback" in result.stderr
+    assert "django_content_type" in result.stderr
