@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from accounts.navigation import url_for
-from accounts.roles import offers_login_code_app
+from accounts.roles import offers_login_code_app, requires_mfa
 
 register = template.Library()
 
@@ -30,6 +30,13 @@ def may_add_an_address(user) -> bool:
 def uses_login_code_app(user) -> bool:
     """{% if user|uses_login_code_app %}: see accounts.roles.offers_login_code_app."""
     return offers_login_code_app(user)
+
+
+@register.filter
+def must_use_login_code_app(user) -> bool:
+    """{% if user|must_use_login_code_app %}: staff (accounts.roles.requires_mfa); a parent
+    who sets the app up does so by choice."""
+    return requires_mfa(user)
 
 
 NAV_LINK = '<li><a href="{}"{}>{}{}</a></li>'
