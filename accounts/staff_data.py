@@ -15,18 +15,17 @@ and no `consent` module reads `monitoring` itself; consent's "Mijn gegevens" vie
 
 A fixed number of queries, whatever the rows: one to ask whether a person without a
 current membership has any staff trace at all (none for a staff member: their memberships
-come with the session), then `STAFF_QUERIES`.
+come with the session), then eight: roles now, roles ended, checks, takedowns, cases,
+protocol confirmations, review rounds opened, recorded decisions.
 """
 
 from __future__ import annotations
 
-import datetime
 from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
 from consent.models import (
     Appearance,
@@ -36,16 +35,13 @@ from consent.models import (
     ReviewRound,
     TakedownTask,
 )
+from consent.reports import _iso  # moments on the schools' clock, as the parent's part
 from monitoring.models import FollowUp
 from policy.models import Acknowledgement
 from schools.access import is_staff_member
 from schools.models import MembershipChange, StaffMembership
 
 MEDIA = dict(MediaType.choices)
-
-# roles now, roles ended, checks, takedowns, cases, protocol confirmations, review rounds,
-# recorded decisions
-STAFF_QUERIES = 8
 
 
 def _sources(user) -> dict[str, QuerySet]:
@@ -244,13 +240,6 @@ def staff_data(user) -> dict | None:
         "review_rounds_opened": _review_rounds(sources),
         "decisions_recorded": _recorded(sources),
     }
-
-
-def _iso(value) -> str | None:
-    """As consent.reports writes moments: on the schools' clock, with its offset."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value, timezone.get_default_timezone())
-    return value.isoformat() if value else None
 
 
 LABELS = {"role_label", "status_label", "method_label", "media_label"}

@@ -237,14 +237,15 @@ def test_it_reads_the_staff_part_in_a_fixed_number_of_queries(
     client = login(teacher_a)
     client.get(reverse(name))  # the session's user, cached (accounts.user_cache)
     # The user and their memberships (the session), then the parent's parts as for
-    # anyone (consent/tests/test_my_data.py: guardianships, decisions, review
-    # confirmations, the channels with their versions, the children's gezag-holders, the
-    # other e-mail addresses, reminders sent, the reminder stop; the page also its
-    # children's checks, the download none without a child: 11 and 10), and the staff
-    # part's eight: roles now (each with when it began), roles ended, checks (their pupils
-    # counted), takedowns, cases, protocol confirmations, review rounds opened, decisions
-    # recorded. No query asks whether there is a staff part: the memberships say so.
-    expected = {"consent:my_data": 11 + 8, "consent:my_data_json": 10 + 8}[name]
+    # anyone without a child (consent/tests/test_my_data.py: guardianships, decisions,
+    # review confirmations, the channels with their versions, the children's
+    # gezag-holders, the other e-mail addresses, reminders sent, the reminder stop; no
+    # checks or takedowns of no child): 10; the page also the staff banner's "protocol
+    # read?" (policy.banners); and the staff part's eight: roles now (each with when it
+    # began), roles ended, checks (their pupils counted), takedowns, cases, protocol
+    # confirmations, review rounds opened, decisions recorded. No query asks whether
+    # there is a staff part: the memberships say so.
+    expected = {"consent:my_data": 10 + 1 + 8, "consent:my_data_json": 10 + 8}[name]
     with django_assert_num_queries(expected):
         assert client.get(reverse(name)).status_code == 200
     _more_of_everything(
@@ -287,3 +288,21 @@ def test_a_check_from_before_midnight_keeps_its_day(login, teacher_a, pupil_a):
     PublicationCheck.objects.update(created_at=moment)
     [check] = _download(login(teacher_a))["as_staff"]["publication_checks"]
     assert check["at"] == "2026-03-02T00:30:00+01:00"
+
+
+def test_a_former_staff_members_page_runs_the_same_queries_with_more_rows(
+    login, django_assert_num_queries, checked, teacher_a, parent_a, pupil_a
+):
+    """Without a membership one query asks whether there is a staff part at all."""
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    client = login(teacher_a)
+    client.get(reverse("consent:my_data"))
+    # as a current teacher's (above), without the staff banner's query (they are no staff
+    # now) and with the one that finds there is a staff part
+    with django_assert_num_queries(10 + 1 + 8):
+        assert client.get(reverse("consent:my_data")).status_code == 200
+    for _ in range(3):
+        decide(pupil_a, parent_a, "pers", "audio", True, method="phone", recorded_by=teacher_a)
+        make_case(pupil_a.school, assigned_to=teacher_a)
+    with django_assert_num_queries(10 + 1 + 8):
+        assert client.get(reverse("consent:my_data")).status_code == 200
