@@ -312,13 +312,14 @@ def test_the_page_reads_which_answers_count_in_one_query(request, login, parent_
     if many:
         request.getfixturevalue("many_answers")
     queries = _queries(login(parent_a), "consent:my_data")
-    # as test_my_data_reminders counts them (9), and two more: the channels with their
+    # as test_my_data_reminders counts them (12: the last three below, and whether there is
+    # a staff part, accounts.staff_data), of which: the channels with their
     # versions (consent.rules.purpose_infos, as every consent page reads them), for which
     # answers no longer count as the text changed in meaning, and the children's current
     # gezag-holders (consent.rules.gezag_holders, as the rules read them), for which
     # answers no longer count as the parent's gezag ended. One each for every child,
     # channel and answer: none per row.
-    assert len(queries) == 11, queries
+    assert len(queries) == 12, queries
 
 
 @pytest.mark.parametrize("many", [False, True])
@@ -335,8 +336,9 @@ def test_the_download_reads_which_answers_count_in_one_query(
     # no longer count, their text changed in meaning) and the children's gezag-holders
     # (which no longer count, the parent's gezag ended), and the children's takedowns
     # (whether the school took each publication offline after a "nee"; one for every
-    # check, test_my_data_takedowns.py)
-    assert len(queries) == 12, queries
+    # check, test_my_data_takedowns.py), and whether they have anything kept about them
+    # as staff (accounts.staff_data: none, so their file says "as_staff": null)
+    assert len(queries) == 13, queries
 
 
 OTHER_LOST_GEZAG = "tekstversie 1; telt niet meer: de andere ouder heeft geen gezag meer"

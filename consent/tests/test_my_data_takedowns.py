@@ -126,8 +126,8 @@ def test_it_reads_the_takedowns_in_a_fixed_number_of_queries(
         )
     decide(pupil_a, parent_a, "sociale-media", "photo", False)
     assert TakedownTask.objects.count() == 4
-    # the page reads them in its checks' query (11, test_my_data.py), the download in
-    # one of its own (12)
+    # the page reads them in its checks' query (12, test_my_data.py), the download in
+    # one of its own (13)
     assert _count(client, name) == one
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.staff_data import staff_data, staff_data_json
 from consent.access import get_child_and_holders
 from consent.forms import ChildConsentForm, WithdrawForm, answer_field_name
 from consent.history import child_events
@@ -372,6 +373,8 @@ def my_data(request):
     context["gets_reminders"] = gets_reminders(context["guardianships"])
     # a parent without gezag over any child is not told they change choices themselves
     context["decides_for_a_child"] = any(g.has_parental_authority for g in context["guardianships"])
+    # what the portal keeps about them as staff, if they ever were (None: never)
+    context["as_staff"] = staff_data(request.user)
     return render(request, "consent/my_data.html", context)
 
 
@@ -411,7 +414,10 @@ NO_REMINDERS = gettext_lazy(
 @require_safe
 @login_required
 def my_data_json(request):
-    body = json.dumps(personal_data(request.user), indent=2, ensure_ascii=False)
+    data = personal_data(request.user)
+    # null for someone who never was staff: a parent's file stays as it was
+    data["as_staff"] = staff_data_json(request.user)
+    body = json.dumps(data, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     name = pgettext("file name", "opo-portal-my-data.json")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,0 +1,308 @@
+"""A staff member's right of access: "Mijn gegevens" and its download show what the portal
+keeps about them as staff (roles, checks before posting, takedown tasks, monitoring cases,
+protocol confirmations, review rounds opened, decisions recorded), only their own, without
+a pupil's or parent's name. Before, both showed a staff member only a parent's parts."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_staff
+from consent.models import PublicationCheck, TakedownTask
+from consent.services import publication_check_create, review_round_open, takedowns_hand_over
+from consent.tests.helpers import decide, html_of, purpose
+from monitoring.tests.helpers import make_case
+from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings, leftovers
+from policy.models import ProtocolVersion
+from policy.services import acknowledgement_record
+from schools.accesslog import membership_added, membership_ended
+from schools.models import StaffMembership, Via
+
+Role = StaffMembership.Role
+
+
+def _download(client) -> dict:
+    response = client.get(reverse("consent:my_data_json"))
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def _page(client) -> str:
+    return html_of(client.get(reverse("consent:my_data")))
+
+
+def _staff_part(page: str) -> str:
+    start = page.index('id="as-staff"')
+    return " ".join(page[start : page.index('id="correct-or-remove"', start)].split())
+
+
+@pytest.fixture
+def checked(teacher_a, parent_a, pupil_a, pupil_a2, group_a2):
+    """Teacher A (of both their groups) checked a photo of Sem and Roos for the website;
+    Sem's parent then said no, so the publication is a takedown task for the teacher."""
+    StaffMembership.objects.get(user=teacher_a).groups.add(group_a2)
+    decide(pupil_a, parent_a, "website", "photo", True)
+    check = publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a, pupil_a2]
+    )
+    decide(pupil_a, parent_a, "website", "photo", False)
+    assert TakedownTask.objects.get().assigned_to == teacher_a
+    return check
+
+
+def test_it_shows_a_teachers_checks_and_takedowns_without_pupil_names(login, checked, teacher_a):
+    page = _page(login(teacher_a))
+    part = _staff_part(page)
+    assert "Als medewerker" in part
+    assert "OBS De Vlindertuin: leerkracht" in part
+    assert "2 leerlingen gecontroleerd, 2 in beeld" in part
+    assert "Website van de school, foto" in part
+    assert "Offline te halen publicaties voor u" in part
+    assert ": open" in part
+    for name in ("Sem", "Roos", "Bakker", "Vries", "Ouder A"):
+        assert name not in page
+
+
+def test_it_downloads_the_staff_part(login, checked, teacher_a, school_a):
+    data = _download(login(teacher_a))
+    staff = data["as_staff"]
+    assert [(r["role"], r["school"], r["until"]) for r in staff["roles"]] == [
+        ("teacher", school_a.name, None)
+    ]
+    [check] = staff["publication_checks"]
+    assert (check["school"], check["channel_code"], check["media_type"]) == (
+        school_a.name,
+        "website",
+        "photo",
+    )
+    assert (check["pupils"], check["appearing"]) == (2, 2)
+    [task] = staff["takedown_tasks"]
+    assert (task["school"], task["status"], task["closed_at"]) == (school_a.name, "open", None)
+    assert task["at"].endswith(("+01:00", "+02:00"))  # on the schools' clock, as the page
+    text = json.dumps(staff)
+    for name in ("Sem", "Roos", "Bakker", "Vries", "Ouder A", "ouder.a@"):
+        assert name not in text
+    # the parent's parts are as they were: this teacher is nobody's parent
+    assert data["children"] == [] and data["publication_checks"] == []
+
+
+def test_it_gives_the_roles_with_since_and_until(login, board, school_a, school_b):
+    user = make_staff("wisselend@example.org", Role.TEACHER, school_a)
+    teaching = StaffMembership.objects.get(user=user)
+    membership_added(teaching, by=board, via=Via.ADMIN)
+    directing = StaffMembership.objects.create(user=user, role=Role.DIRECTOR, school=school_b)
+    membership_added(directing, by=board, via=Via.ADMIN)
+    membership_ended(directing, by=board, via=Via.ADMIN)
+    directing.delete()
+    client = login(user)
+    roles = _download(client)["as_staff"]["roles"]
+    assert [(r["role"], r["school"], bool(r["since"]), bool(r["until"])) for r in roles] == [
+        ("teacher", school_a.name, True, False),
+        ("director", school_b.name, True, True),
+    ]
+    part = _staff_part(_page(client))
+    today = timezone.localdate().strftime("%-d")
+    assert "OBS De Vlindertuin: leerkracht, sinds " + today in part
+    assert "OBS Het Zwanenhof: directeur, van " + today in part
+    assert "Bestuur" not in part and board.full_name not in part
+
+
+def test_it_lists_the_cases_assigned_to_or_closed_by_them_only(
+    login, director_a, teacher_a, school_a
+):
+    mine = make_case(school_a, assigned_to=director_a, notes="Gesprek met de moeder van Sem")
+    closed = make_case(
+        school_a,
+        assigned_to=teacher_a,
+        status="closed",
+        closed_at=timezone.now(),
+        closed_by=director_a,
+    )
+    make_case(school_a, assigned_to=teacher_a)  # a colleague's
+    client = login(director_a)
+    cases = _download(client)["as_staff"]["monitoring_cases"]
+    assert sorted((c["case"], c["assigned_to_you"], c["closed_by_you"]) for c in cases) == [
+        (mine.pk, True, False),
+        (closed.pk, False, True),
+    ]
+    part = _staff_part(_page(client))
+    assert f"Zaak {mine.pk}, OBS De Vlindertuin" in part
+    assert "(aan u toegewezen)" in part and "(door u afgesloten)" in part
+    assert "moeder" not in part and "Sem" not in part
+
+
+def test_it_lists_protocol_confirmations_and_review_rounds(login, director_a, school_a):
+    version = ProtocolVersion.objects.filter(status="published").latest("number")
+    acknowledgement_record(user=director_a, version=version)
+    review_round_open(school=school_a, user=director_a)
+    client = login(director_a)
+    staff = _download(client)["as_staff"]
+    assert [c["protocol_version"] for c in staff["protocol_confirmations"]] == [version.number]
+    [opened] = staff["review_rounds_opened"]
+    assert opened["school"] == school_a.name
+    part = _staff_part(_page(client))
+    assert f"Versie {version.number}, bevestigd op" in part
+    assert "U opende de jaarlijkse controleronde van OBS De Vlindertuin" in part
+
+
+def test_it_counts_decisions_recorded_for_parents_without_naming_them(
+    login, director_a, parent_a, pupil_a
+):
+    decide(pupil_a, parent_a, "pers", "video", False, method="paper", recorded_by=director_a)
+    decide(pupil_a, parent_a, "pers", "photo", True, method="paper", recorded_by=director_a)
+    client = login(director_a)
+    [recorded] = _download(client)["as_staff"]["decisions_recorded"]
+    assert (recorded["method"], recorded["count"]) == ("paper", 2)
+    part = _staff_part(_page(client))
+    assert "OBS De Vlindertuin: 2 beslissingen vastgelegd (papieren formulier)" in part
+    assert "Sem" not in part and "Ouder A" not in part
+
+
+def test_it_names_the_colleague_a_task_was_handed_over_from(login, checked, teacher_a, director_a):
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    takedowns_hand_over(user_id=teacher_a.pk)
+    task = TakedownTask.objects.get()
+    assert task.assigned_to == director_a
+    part = _staff_part(_page(login(director_a)))
+    assert f"van {teacher_a.full_name} aan u overgedragen." in part
+
+
+def test_a_former_staff_member_still_finds_their_checks(login, checked, teacher_a):
+    """No membership left (they moved on, their account kept): what they did is theirs."""
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    teacher_a.refresh_from_db()
+    staff = _download(login(teacher_a))["as_staff"]
+    assert staff["roles"] == [] and len(staff["publication_checks"]) == 1
+
+
+def test_a_parent_gets_no_staff_part(login, checked, parent_a):
+    client = login(parent_a)
+    assert _download(client)["as_staff"] is None
+    assert 'id="as-staff"' not in _page(client)
+
+
+def test_a_teacher_who_is_a_parent_sees_both_parts_each_their_own(
+    login, checked, teacher_parent, pupil_a, pupil_b
+):
+    """Teaches at school B, parent of Sem at school A. Their own check at school B is in
+    the staff part without Bram's name; teacher A's check of Sem is in the parent part
+    only (with Sem: their child), never in the staff part."""
+    publication_check_create(
+        user=teacher_parent, purpose=purpose("website"), media_type="video", pupils=[pupil_b]
+    )
+    client = login(teacher_parent)
+    data = _download(client)
+    assert [c["school"] for c in data["as_staff"]["publication_checks"]] == ["OBS Het Zwanenhof"]
+    assert data["as_staff"]["takedown_tasks"] == []
+    assert [r["pupil"] for c in data["publication_checks"] for r in c["results"]] == [pupil_a.pk]
+    page = _page(client)
+    part = _staff_part(page)
+    assert "OBS Het Zwanenhof, Website van de school, film" in part
+    assert "OBS De Vlindertuin" not in part
+    assert "Bram" not in page and "Visser" not in page
+    assert "Sem" in page[: page.index('id="as-staff"')]
+
+
+def test_another_staff_member_sees_none_of_it(login, checked, other_teacher):
+    staff = _download(login(other_teacher))["as_staff"]
+    assert staff["publication_checks"] == [] and staff["takedown_tasks"] == []
+
+
+def _more_of_everything(teacher_a, director_a, parent_a, pupil_a, pupil_a2, school_a, board):
+    for _ in range(3):
+        decide(pupil_a, parent_a, "sociale-media", "photo", True)
+        publication_check_create(
+            user=teacher_a, purpose=purpose("sociale-media"), media_type="photo", pupils=[pupil_a]
+        )
+        decide(pupil_a, parent_a, "sociale-media", "photo", False)
+        make_case(school_a, assigned_to=teacher_a)
+        decide(pupil_a, parent_a, "pers", "audio", True, method="phone", recorded_by=teacher_a)
+    extra = StaffMembership.objects.create(user=teacher_a, role=Role.DIRECTOR, school=school_a)
+    membership_added(extra, by=board, via=Via.ADMIN)
+    membership_ended(extra, by=board, via=Via.ADMIN)
+    acknowledgement_record(
+        user=teacher_a, version=ProtocolVersion.objects.filter(status="published").latest("number")
+    )
+    review_round_open(school=school_a, user=teacher_a)
+    teacher_a.__dict__.pop("_opo_memberships", None)
+
+
+@pytest.mark.parametrize("name", ["consent:my_data", "consent:my_data_json"])
+def test_it_reads_the_staff_part_in_a_fixed_number_of_queries(
+    request, login, django_assert_num_queries, checked, teacher_a, director_a, parent_a, name
+):
+    client = login(teacher_a)
+    client.get(reverse(name))  # the session's user, cached (accounts.user_cache)
+    # The user and their memberships (the session), then the parent's parts as for
+    # anyone without a child (consent/tests/test_my_data.py: guardianships, decisions,
+    # review confirmations, the channels with their versions, the children's
+    # gezag-holders, the other e-mail addresses, reminders sent, the reminder stop; no
+    # checks or takedowns of no child): 10; the page also the staff banner's "protocol
+    # read?" (policy.banners); and the staff part's eight: roles now (each with when it
+    # began), roles ended, checks (their pupils counted), takedowns, cases, protocol
+    # confirmations, review rounds opened, decisions recorded. No query asks whether
+    # there is a staff part: the memberships say so.
+    expected = {"consent:my_data": 10 + 1 + 8, "consent:my_data_json": 10 + 8}[name]
+    with django_assert_num_queries(expected):
+        assert client.get(reverse(name)).status_code == 200
+    _more_of_everything(
+        teacher_a,
+        director_a,
+        parent_a,
+        *(request.getfixturevalue(f) for f in ("pupil_a", "pupil_a2", "school_a", "board")),
+    )
+    assert TakedownTask.objects.filter(assigned_to=teacher_a).count() == 4
+    with django_assert_num_queries(expected):
+        assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_it_speaks_one_language(login, checked, teacher_a, director_a, school_a, language):
+    """Every line of the staff part, in Dutch with "u" or in English, nothing left over."""
+    make_case(school_a, assigned_to=teacher_a)
+    acknowledgement_record(
+        user=teacher_a, version=ProtocolVersion.objects.filter(status="published").latest("number")
+    )
+    client = login(teacher_a)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    part = _staff_part(_page(client))
+    checks = [("English", ENGLISH), ("je", INFORMAL)] if language == "nl" else [("Dutch", DUTCH)]
+    problems = [
+        f"[{label}]: {found}"
+        for label, pattern in checks
+        for found in leftovers(part, pattern, data_strings())
+    ]
+    assert not problems, "\n".join(problems)
+    assert {"nl": "2 leerlingen gecontroleerd", "en": "2 pupils checked"}[language] in part
+
+
+def test_a_check_from_before_midnight_keeps_its_day(login, teacher_a, pupil_a):
+    """00:30 in Amsterdam: the file's moment has the page's day, not UTC's day before."""
+    moment = datetime.datetime(2026, 3, 2, 0, 30, tzinfo=datetime.UTC) - datetime.timedelta(hours=1)
+    publication_check_create(
+        user=teacher_a, purpose=purpose("website"), media_type="photo", pupils=[pupil_a]
+    )
+    PublicationCheck.objects.update(created_at=moment)
+    [check] = _download(login(teacher_a))["as_staff"]["publication_checks"]
+    assert check["at"] == "2026-03-02T00:30:00+01:00"
+
+
+def test_a_former_staff_members_page_runs_the_same_queries_with_more_rows(
+    login, django_assert_num_queries, checked, teacher_a, parent_a, pupil_a
+):
+    """Without a membership one query asks whether there is a staff part at all."""
+    StaffMembership.objects.filter(user=teacher_a).delete()
+    client = login(teacher_a)
+    client.get(reverse("consent:my_data"))
+    # as a current teacher's (above), without the staff banner's query (they are no staff
+    # now) and with the one that finds there is a staff part
+    with django_assert_num_queries(10 + 1 + 8):
+        assert client.get(reverse("consent:my_data")).status_code == 200
+    for _ in range(3):
+        decide(pupil_a, parent_a, "pers", "audio", True, method="phone", recorded_by=teacher_a)
+        make_case(pupil_a.school, assigned_to=teacher_a)
+    with django_assert_num_queries(10 + 1 + 8):
+        assert client.get(reverse("consent:my_data")).status_code == 200
