@@ -227,3 +227,29 @@ def test_with_redis_down_at_opening_the_e_mail_goes_later(
     Duty.objects.update(next_attempt_at=timezone.now())
     duties_sweep()
     assert len(new_case_to(director_a)) == 1 and len(new_case_to(colleague)) == 1
+
+
+def test_a_case_reopened_by_an_edit_tells_the_directors_who_do_not_have_it(
+    school_a, director_a, colleague
+):
+    source = make_source()
+
+    def fetch(text):
+        item = FetchedPost(external_id="e1", url="https://buurt.example/e1", text=text)
+        services.source_ingest(source=source, result=FetchResult(posts=[item]))
+
+    fetch(COMPLAINT)
+    case = FollowUp.objects.get()
+    services.followup_update(case=case, status="no_action", user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    fetch(COMPLAINT + ". Slechte school, de directeur reageert nooit op mails")
+    case.refresh_from_db()
+    assert case.is_open and case.assigned_to == director_a  # the leaders' first
+    run_due_duties()
+    assert [m for m in sent_to(director_a) if "toegewezen" in m.subject]  # theirs now
+    assert [m for m in sent_to(director_a) if "heropend" in m.subject] == []
+    [message] = sent_to(colleague)
+    assert "is heropend: een bericht in de zaak is door de schrijver gewijzigd" in message.body
+    assert f"De zaak is toegewezen aan {director_a.get_full_name()}" in message.body
+    assert_no_post_text(message)
