@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import in_language_of
 from monitoring import reports
-from monitoring.models import FetchRun, FollowUp, PublicReply, Source
+from monitoring.models import (
+    CASE_CATEGORIES,
+    CATEGORY_LABELS,
+    FetchRun,
+    FollowUp,
+    PublicReply,
+    Source,
+)
 from monitoring.sources.explain import fetch_error_explained
 from outbox.models import Duty
 from outbox.services import (
@@ -191,6 +198,131 @@ def urgent_case_email_send(
             context,
             user_id,
         )
+
+
+# --- A new case at a school with a director ----------------------------------------------
+
+
+NEW_CASE_EMAIL = "monitoring.notifications.new_case_email_send"
+
+
+def _school_directors(school_id: int) -> list[int]:
+    """The school's active directors; not the board: at a school without a director a new
+    case goes to a board member with the assignment e-mail (followups_unassigned_reach)."""
+    directors = StaffMembership.objects.filter(
+        school_id=school_id, role=Role.DIRECTOR, user__is_active=True
+    )
+    return sorted(set(directors.values_list("user_id", flat=True)))
+
+
+def _new_case_recipients(case: FollowUp, left_out: tuple) -> list[int]:
+    """The school's directors, except whoever caused the notice and whoever has the case
+    (their assignment or reopen e-mail tells them)."""
+    return [
+        user_id
+        for user_id in _school_directors(case.school_id)
+        if user_id not in (*left_out, case.assigned_to_id)
+    ]
+
+
+def _new_case_key(case_id: int, notice: str = "") -> str:
+    """One notice per case, and one per reopening (`notice`)."""
+    return f"new-case:{case_id}:{notice}" if notice else f"new-case:{case_id}"
+
+
+def new_case_queue(*, case: FollowUp, excluding: int | None = None, reopened: str = "") -> bool:
+    """Inside the opening transaction: tell each director of the school that a case that is
+    not urgent was opened (an urgent one has urgent_case_queue), so a complaint is seen
+    before their next visit to the dashboard. One duty per case and director: a post
+    that joins the open case sends nothing more. `excluding`: who reported or marked the
+    post, or reopened the case; they know. `reopened` ("edited", "by_hand"): the case
+    was reopened (services.followup_update), told once per reopening, under a key of its
+    own, as the urgent notice of a reopening is. At a school without a director nothing
+    is queued: the board member the case goes to gets the assignment e-mail. `case` must
+    carry its `assigned_to_id`. True when duties were written."""
+    recipients = _new_case_recipients(case, (excluding,))
+    if not recipients:
+        return False
+    payload: dict = {"case_id": case.pk}
+    if reopened:
+        payload |= {"notice": uuid.uuid4().hex, "reopened": reopened}
+    if excluding is not None:
+        # "reopened by" names them; otherwise they are only left out (also when readdressed)
+        payload["by_id" if reopened == "by_hand" else "excluding"] = excluding
+    duties_for_users(
+        key=_new_case_key(case.pk, payload.get("notice", "")),
+        handler=NEW_CASE_EMAIL,
+        payload=payload,
+        user_ids=recipients,
+    )
+    return True
+
+
+def new_case_email_send(
+    *,
+    case_id: int,
+    user_id: int,
+    notice: str = "",
+    reopened: str = "",
+    by_id: int | None = None,
+    excluding: int | None = None,
+) -> bool:
+    """To a director of the case's school as they are now (one who left is sent nothing,
+    and a director named since is): the school, the case number, what the case is about
+    in words and a link; no post text, no pupil names. Nothing when the case was closed
+    meanwhile, when it is theirs now, or when it became urgent and the urgent e-mail
+    told them."""
+    from django.contrib.auth import get_user_model
+
+    case = (
+        FollowUp.objects.select_related("school", "assigned_to")
+        .filter(pk=case_id, status__in=FollowUp.OPEN_STATUSES)
+        .first()
+    )
+    if case is None or case.assigned_to_id == user_id:
+        return False
+    if case.is_urgent and urgent_told(case_id=case.pk, user_id=user_id):
+        return False
+    payload = {
+        "case_id": case.pk,
+        **({"notice": notice, "reopened": reopened} if notice else {}),
+        **({"by_id": by_id} if by_id is not None else {}),
+        **({"excluding": excluding} if excluding is not None else {}),
+    }
+    if duty_readdressed(
+        key=_new_case_key(case.pk, notice),
+        handler=NEW_CASE_EMAIL,
+        payload=payload,
+        user_id=user_id,
+        recipients=_new_case_recipients(case, (by_id, excluding)),
+    ):
+        return False
+    categories = set(
+        case.flags.filter(
+            dismissed_as_false_positive=False, category__in=CASE_CATEGORIES
+        ).values_list("category", flat=True)
+    )
+    by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
+    with in_language_of(user_id):
+        context = {
+            "case": case,
+            "url": _case_url(case),
+            "reopened": reopened,
+            "by": by,
+            "about": ", ".join(str(CATEGORY_LABELS[c]) for c in CASE_CATEGORIES if c in categories),
+        }
+        subject = (
+            _("A monitoring case of %(school)s is open again")
+            if reopened
+            else _("A new monitoring case of %(school)s")
+        )
+        _send(
+            subject % {"school": case.school.name},
+            "monitoring/email/new_case.txt",
+            context,
+            user_id,
+        )
+    return True
 
 
 # --- A source keeps failing ------------------------------------------------------------

@@ -656,19 +656,21 @@ class CaseFinder:
             case = self.reopen(school_id, post, by=by)
             reopened = case is not None
         case = case or self._near_duplicate(school_id, post)
+        # who marked or reported the post is not told of what they did themselves
+        by_id = by.pk if by is not None else self.by_id
         if case is None:
             case = FollowUp.objects.create(
                 school_id=school_id, opened_at=self.now, shingles=shingles(post.text)
             )
             self.candidates(school_id).append(case)
             self.opened.append(case.pk)
+            if not urgent:  # its directors are told now, not at their next visit
+                notifications.new_case_queue(case=case, excluding=by_id)
         if urgent and case.priority != FollowUp.Priority.URGENT:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
         if urgent and case.urgent_notified_at is None:
-            # made urgent by what reopened it: the notice says the case was reopened; who
-            # marked or reported the post is not told of what they did themselves
-            by_id = by.pk if by is not None else self.by_id
+            # made urgent by what reopened it: the notice says the case was reopened
             edited = reopened and by is None
             if urgent_case_queue(case=case, again=reopened, excluding=by_id, edited=edited):
                 case.urgent_notified_at = self.now
@@ -1115,6 +1117,10 @@ def followup_update(
     urgent = case.priority == FollowUp.Priority.URGENT
     if reopening and urgent and _urgent_again(case, by_id, edited=edited):
         case.urgent_notified_at = now
+    elif reopening and not urgent:
+        # as the urgent notice: the directors are told once per reopening, not who did it
+        reopened = "edited" if edited else "by_hand"
+        notifications.new_case_queue(case=case, excluding=by_id, reopened=reopened)
     return case
 
 

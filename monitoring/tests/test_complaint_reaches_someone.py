@@ -66,7 +66,10 @@ def test_at_a_school_with_a_director_the_unassigned_case_is_on_their_home_and_da
     assert reverse("monitoring:case", args=[case.pk]) in home
     dashboard = client.get(reverse("monitoring:dashboard")).content.decode()
     assert reverse("monitoring:case", args=[case.pk]) in dashboard
-    assert [m.to for m in mail.outbox] == [[board.email]]  # only the failing source
+    # the failing source to the board, the new case to the director (not only on the home)
+    assert sorted(m.to[0] for m in mail.outbox) == [board.email, director_a.email]
+    [told] = [m for m in mail.outbox if m.to == [director_a.email]]
+    assert "Een nieuwe monitoringzaak van" in told.subject
 
 
 # Complaints as parents write them, which named no school before (the 2026-12-05 audit)

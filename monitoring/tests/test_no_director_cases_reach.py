@@ -49,11 +49,13 @@ def test_a_new_case_at_a_school_without_director_goes_to_a_board_member(
     assert later.email not in [a for m in mail.outbox for a in m.to]
 
 
-def test_a_new_case_at_a_school_with_a_director_waits_for_the_director(school_b, board, director_b):
+def test_a_new_case_at_a_school_with_a_director_is_the_directors_to_give_and_they_are_told(
+    school_b, board, director_b
+):
     report(school_b, board)
     run_due_duties()
     assert FollowUp.objects.get().assigned_to is None
-    assert mail.outbox == []
+    assert [m.to for m in mail.outbox] == [[director_b.email]]  # test_new_case_seen.py
 
 
 def test_a_story_joining_an_open_case_is_not_announced_again(school_b, board):

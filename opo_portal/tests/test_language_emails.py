@@ -77,6 +77,8 @@ def test_the_portals_own_e_mails_are_formal_dutch_even_when_sent_from_english(
     source = make_source(url="https://nieuws.example/feed.rss", school=school_a)
     case = make_case(school_a)
     make_flag(make_post(source, text="Boos over De Vlindertuin"), school_a, case=case)
+    new_case = make_case(school_a)  # nobody's yet: its directors are told
+    make_flag(make_post(source, "2", text="Boos over De Vlindertuin"), school_a, case=new_case)
     now = timezone.now()
     for error in ("HTTP 503", "timed out"):
         FetchRun.objects.create(source=source, started_at=now, status="failed", error=error)
@@ -104,8 +106,10 @@ def test_the_portals_own_e_mails_are_formal_dutch_even_when_sent_from_english(
         edit_one_article(draft)
         policy_services.version_update_summary(version=draft, summary="Kleine correctie")
         policy_services.version_publish(version=draft, by=board)
-        # monitoring: an urgent case, an assignment, a failing source, the monthly digest
+        # monitoring: an urgent case, a new case, an assignment, a failing source, the
+        # monthly digest
         notifications.urgent_case_queue(case=case)
+        notifications.new_case_queue(case=new_case)
         followup_update(case=case, status=case.status, assigned_to=director_a)
         notifications.source_failing_queue(source_id=source.pk, since=now)
         notifications.monthly_digest_send()
@@ -113,7 +117,8 @@ def test_the_portals_own_e_mails_are_formal_dutch_even_when_sent_from_english(
     subjects = {m.subject for m in mail.outbox}
     assert ConflictNotice.objects.exists()
     assert any("aan u overgedragen" in m.body for m in mail.outbox)  # the hand-over's
-    assert len(subjects) >= 9, sorted(subjects)  # every kind of e-mail above went out
+    assert len(subjects) >= 10, sorted(subjects)  # every kind of e-mail above went out
+    assert any("Een nieuwe monitoringzaak van" in subject for subject in subjects)
     assert_all_dutch(mail.outbox)
 
 
@@ -181,6 +186,8 @@ def test_every_e_mail_of_the_portal_is_english_for_those_who_chose_english(
     source = make_source(url="https://nieuws.example/feed.rss", school=school_a)
     case = make_case(school_a)
     make_flag(make_post(source, text="Boos over De Vlindertuin"), school_a, case=case)
+    new_case = make_case(school_a)  # nobody's yet: its directors are told
+    make_flag(make_post(source, "2", text="Boos over De Vlindertuin"), school_a, case=new_case)
     now = timezone.now()
     for error in ("HTTP 503", "timed out"):
         FetchRun.objects.create(source=source, started_at=now, status="failed", error=error)
@@ -208,6 +215,7 @@ def test_every_e_mail_of_the_portal_is_english_for_those_who_chose_english(
         version = policy_services.version_publish(version=draft, by=board)
         policy_services.staff_reminders_send(school=school_a, version=version)
         notifications.urgent_case_queue(case=case)
+        notifications.new_case_queue(case=new_case)
         notifications.source_failing_queue(source_id=source.pk, since=now)
         notifications.monthly_digest_send()
         school_services.teacher_add(
@@ -226,6 +234,7 @@ def test_every_e_mail_of_the_portal_is_english_for_those_who_chose_english(
         school_services.teacher_remove(membership=newcomer.memberships.get(), by=director_a)
 
     subjects = {m.subject for m in mail.outbox}
-    assert len(subjects) >= 14, sorted(subjects)  # every kind of e-mail above went out
+    assert len(subjects) >= 15, sorted(subjects)  # every kind of e-mail above went out
+    assert any("A new monitoring case of" in subject for subject in subjects)
     problems = [p for m in mail.outbox for p in leftovers(m, [("Dutch", DUTCH)])]
     assert not problems, "\n".join(problems)

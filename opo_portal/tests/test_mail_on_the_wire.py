@@ -161,6 +161,10 @@ def _urgent_case(cast):
     notifications.urgent_case_queue(case=_case(cast))
 
 
+def _new_case(cast):
+    notifications.new_case_queue(case=_case(cast))
+
+
 def _case_assigned(cast):
     case = _case(cast)
     followup_update(case=case, status=case.status, assigned_to=cast.teacher_a, user=cast.board)
@@ -281,6 +285,7 @@ KINDS = {
     "purpose_changed": (_purpose_changed, 2),
     "protocol_published": (_protocol_published, 3),
     "urgent_case": (_urgent_case, 1),
+    "new_case": (_new_case, 1),
     "case_assigned": (_case_assigned, 1),
     "case_closed": (_case_closed, 1),
     "case_reopened": (_case_reopened, 1),
