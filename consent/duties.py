@@ -34,6 +34,7 @@ from consent.recipients import (
 )
 from consent.reminder_stop import reminder_stop_url, reminders_stopped
 from consent.services import lock_checks, takedowns_mark_told
+from opo_portal.counts import count_of
 from outbox.services import (
     Mail,
     duties_enqueue_many,
@@ -168,7 +169,9 @@ def _takedown_told(*, task: TakedownTask, counted: list[int]) -> None:
     takedowns_mark_told(
         check_id=task.publication_check_id, assignee_id=task.assigned_to_id, counted=counted
     )
-    logger.info("takedown e-mail sent for task %s (%s pupils)", task.pk, len(counted))
+    logger.info(
+        "takedown e-mail sent for task %s (%s)", task.pk, count_of(len(counted), "pupil", "pupils")
+    )
 
 
 def _note_naming_no_pupil(check: PublicationCheck) -> str:
@@ -362,7 +365,9 @@ def review_round_fan_out(*, round_id: int) -> int:
     ReviewRound.objects.filter(pk=round_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
-    logger.info("review round %s queued for %s parents", round_id, len(duties))
+    logger.info(
+        "review round %s queued for %s", round_id, count_of(len(duties), "parent", "parents")
+    )
     return len(duties)
 
 
@@ -381,5 +386,9 @@ def purpose_changed_fan_out(*, version_id: int) -> int:
     PurposeVersion.objects.filter(pk=version_id, parents_emailed_at__isnull=True).update(
         parents_emailed_at=timezone.now()
     )
-    logger.info("purpose version %s queued for %s parents", version_id, len(duties))
+    logger.info(
+        "purpose version %s queued for %s",
+        version_id,
+        count_of(len(duties), "parent", "parents"),
+    )
     return len(duties)

@@ -302,6 +302,8 @@ class PurposeChoiceField(forms.ModelChoiceField):
     }
 
     def __init__(self, **kwargs):
+        # the same first line wherever a channel is chosen (the photo page had "---------")
+        kwargs.setdefault("empty_label", _("Choose a channel"))
         super().__init__(queryset=Purpose.objects.filter(active=True), **kwargs)
 
 
@@ -322,7 +324,6 @@ class CheckForm(forms.Form):
     purpose = PurposeChoiceField(
         label=_("Channel"),
         to_field_name="code",
-        empty_label=_("Choose a channel"),
     )
     media_type = forms.ChoiceField(
         label=_("Media type"), choices=MediaType.choices, widget=forms.RadioSelect

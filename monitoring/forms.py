@@ -3,7 +3,7 @@ from urllib.parse import urlsplit, urlunsplit
 import idna
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.encoding import iri_to_uri
@@ -200,6 +200,10 @@ class WatchTermForm(SchoolOfTheFoundation):
         return data
 
 
+# As a manual report's text: room for several conversations, not a pasted book.
+NOTES_MAX_LENGTH = 10_000
+
+
 def _from_2000(day):
     """A conversation's date: 1900 or year 1 is a typo (the portal and the posts it
     follows up are of this century), and it left the conversation out of every month's
@@ -246,8 +250,18 @@ class FollowUpForm(forms.Form):
     def clean_held_on(self):
         return _from_2000(self.cleaned_data["held_on"])
 
-    def __init__(self, *args, staff, can_assign=True, status=FollowUp.Status.NEW, **kwargs):
+    def __init__(
+        self, *args, staff, can_assign=True, status=FollowUp.Status.NEW, notes="", **kwargs
+    ):
+        """`notes`: the case's notes as stored. The portal adds lines to them (a reason for
+        no action, an earlier conversation's date), so they may be longer than
+        NOTES_MAX_LENGTH; saving them back is not refused."""
         super().__init__(*args, **kwargs)
+        limit = max(NOTES_MAX_LENGTH, len(notes))
+        field = self.fields["notes"]
+        field.max_length = limit
+        field.validators.append(MaxLengthValidator(limit))
+        field.widget.attrs["maxlength"] = str(limit)
         if not can_assign:  # the assignee updates their case but does not hand it on
             del self.fields["assigned_to"]
             self._reason_as(status)

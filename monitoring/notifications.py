@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.languages import in_language_of
@@ -447,7 +448,8 @@ def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
         }
         _send(
             _("Monitoring digest %(month)s: %(school)s")
-            % {"month": f"{first:%m-%Y}", "school": school.name},
+            # as the text names it ("december 2026"), in the reader's language
+            % {"month": date_format(first, "F Y"), "school": school.name},
             "monitoring/email/digest.txt",
             context,
             user_id,

@@ -242,7 +242,13 @@ def _case_context(request, case, form=None, reply_form=None, posted=None):
         "flags": flags,
         "replies": case.replies.select_related("drafted_by", "approved_by", "posted_by"),
         "form": form
-        or FollowUpForm(initial=initial, staff=staff, can_assign=can_assign, status=case.status),
+        or FollowUpForm(
+            initial=initial,
+            staff=staff,
+            can_assign=can_assign,
+            status=case.status,
+            notes=case.notes,
+        ),
         "reply_form": reply_form or ReplyDraftForm(),
         "posted_reply_id": posted[0] if posted else None,
         "posted_form": posted[1] if posted else ReplyPostedForm(),
@@ -282,7 +288,9 @@ def case_update(request, pk):
         return _typed_back(request, "notes", "no_action_reason")
     can_assign = access.acts_for_school(request.user, case.school_id)
     staff = services.assignee_choices(case)
-    form = FollowUpForm(request.POST, staff=staff, can_assign=can_assign, status=case.status)
+    form = FollowUpForm(
+        request.POST, staff=staff, can_assign=can_assign, status=case.status, notes=case.notes
+    )
     if form.is_valid():
         data = {"assigned_to": case.assigned_to, **form.cleaned_data}
         try:

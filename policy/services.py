@@ -308,7 +308,9 @@ def acknowledgement_record(*, user: User, version: ProtocolVersion) -> Acknowled
     _share_lock(version)
     current = ProtocolVersion.objects.current()
     if current is None or current.pk != version.pk:
-        raise ValidationError(_("Only the current version of the protocol can be confirmed."))
+        raise ValidationError(
+            _("Only the current version of the protocol can be confirmed."), code="not_current"
+        )
     acknowledgement, _created = Acknowledgement.objects.get_or_create(user=user, version=current)
     return acknowledgement
 

@@ -263,12 +263,15 @@ def confirm(request):
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         raise Http404
+    # a draft is no version a reader knows of: the 404 of an unknown number
     version = get_object_or_404(
         ProtocolVersion.objects.published(), number=form.cleaned_data["version"]
     )
     try:
         services.acknowledgement_record(user=request.user, version=version)
     except ValidationError as error:
+        if error.code == "not_current":  # a newer version was published since they read it
+            return _newer_version(request)
         messages.error(request, _error_text(error))
     else:
         messages.success(
@@ -277,6 +280,20 @@ def confirm(request):
             % {"number": version.number},
         )
     return redirect(reverse("policy:current") + "#bevestigen")
+
+
+def _newer_version(request):
+    """To the current version, from which the reader confirms once they read it."""
+    current = ProtocolVersion.objects.current()
+    messages.warning(
+        request,
+        _(
+            "There is a newer version of the protocol: version %(number)s. Please read it "
+            "below; then you can confirm that you read it."
+        )
+        % {"number": current.number},
+    )
+    return redirect("policy:current")
 
 
 # --- Who has confirmed (directors: own school; board: all) ------------------------------

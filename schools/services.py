@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from opo_portal.counts import count_of
 from outbox.models import Duty
 from outbox.services import duty_enqueue
 from schools import accesslog
@@ -106,7 +107,7 @@ def pupils_erase_left(*, today: datetime.date) -> int:
     retention_term_passed.send(
         sender=Pupil, kept_from=retention_kept_from(today=today), today=today
     )
-    logger.info("retention: erased %d pupils who left", count)
+    logger.info("retention: erased %s who left", count_of(count, "pupil", "pupils"))
     return count
 
 

@@ -88,3 +88,29 @@ def test_it_runs_the_same_queries_for_3_or_30_pupils(
     with django_assert_num_queries(8):
         response = client.get(url(group_a1), {"purpose": "website"})
     assert response.content.decode().count("state--granted") == (size + 1) // 2
+
+
+@pytest.mark.parametrize(
+    "query", [{"purpose": "bestaat-niet"}, {"media": "x"}, {"purpose": "pers", "media": "x"}]
+)
+def test_it_answers_a_bad_filter_with_400_and_a_message(login, teacher_a, group_a1, pupil_a, query):
+    """As "Wie mag er op …?" does; it answered 200 with Django's "Selecteer een geldige
+    keuze…" beside the list."""
+    response = login(teacher_a).get(url(group_a1), query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Kies een kanaal en een mediasoort uit de lijst." in html
+    assert "Selecteer een geldige keuze" not in html
+    assert 'role="alert"' in html
+
+
+def test_a_bad_filter_keeps_its_valid_half(login, teacher_a, group_a1, pupil_a):
+    client = login(teacher_a)
+    response = client.get(url(group_a1), {"purpose": "bestaat-niet", "media": "audio"})
+    assert response.status_code == 400
+    cells = response.content.decode().count('class="state ')
+    assert cells == client.get(url(group_a1), {"media": "audio"}).content.decode().count(
+        'class="state '
+    )
+    response = client.get(url(group_a1), {"purpose": "pers", "media": "x"})
+    assert response.content.decode().count('class="state ') == 3  # photo, video, audio

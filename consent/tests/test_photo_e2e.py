@@ -67,7 +67,7 @@ def show_preview(driver, tmp_path):
     photo = tmp_path / "IMG_0042.JPG"
     photo.write_bytes(testkit.camera_jpeg(testkit.upright_scene(960, 640)))
     driver.find_element(By.ID, "id_photo").send_keys(str(photo))
-    Select(driver.find_element(By.ID, "id_channel")).select_by_index(1)  # after "---------"
+    Select(driver.find_element(By.ID, "id_channel")).select_by_index(1)  # after "Choose a channel"
     driver.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
     return wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".photo-stage img"))[0]
 

@@ -385,3 +385,18 @@ def test_a_check_id_it_did_not_post_is_no_check_and_never_an_english_label(
     assert response.status_code == 400
     assert "Klik opnieuw op “Controleer en toon de foto” voordat u downloadt." in html
     assert "Voer een geheel getal in" not in html and "Check</a>" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("nl", "Kies een kanaal"), ("en", "Choose a channel")]
+)
+def test_the_channel_list_starts_with_the_label_of_the_check(
+    login, teacher_a, settings, language, label
+):
+    """As on the check before posting; it started with Django's "---------"."""
+    settings.LANGUAGE_CODE = language
+    html = login(teacher_a).get(URL).content.decode()
+    select = html[html.index('name="channel"') :]
+    first = re.search(r"<option[^>]*>([^<]*)</option>", select)
+    assert first and first.group(1).strip() == label
+    assert "---------" not in html

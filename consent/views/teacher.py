@@ -201,11 +201,14 @@ def group_overview(request, pk):
     infos = purpose_infos()
     filters = OverviewFilterForm(request.GET or None, infos=infos)
     media_types = list(MediaType)
-    if filters.is_valid():
-        if filters.cleaned_data["purpose"]:
-            infos = [i for i in infos if i.purpose.code == filters.cleaned_data["purpose"]]
-        if filters.cleaned_data["media"]:
-            media_types = [MediaType(filters.cleaned_data["media"])]
+    # A bad filter (a channel retired since the link was saved, a mistyped medium) is a
+    # 400 with the message "Wie mag er op …?" gives; its valid half still applies.
+    status = 200 if not filters.is_bound or filters.is_valid() else 400
+    if filters.is_bound:
+        if chosen := filters.cleaned_data.get("purpose"):
+            infos = [i for i in infos if i.purpose.code == chosen]
+        if media := filters.cleaned_data.get("media"):
+            media_types = [MediaType(media)]
     pupils = current_pupils_of(group)
     states = cell_states(pupils, infos, [m.value for m in media_types])
     cells = [(info.purpose.pk, media.value) for info in infos for media in media_types]
@@ -223,7 +226,7 @@ def group_overview(request, pk):
         "can_record": _can_record(request.user, group),
         **_may_check(request.user),
     }
-    return render(request, "consent/group_overview.html", context)
+    return render(request, "consent/group_overview.html", context, status=status)
 
 
 def _may_check(user) -> dict:

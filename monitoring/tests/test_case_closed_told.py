@@ -328,3 +328,42 @@ def test_a_second_conversation_needs_a_new_date_not_before_the_first(case_a, tea
             )
         case_a.refresh_from_db()
         assert (case_a.status, case_a.held_on) == ("conversation_held", first_held)
+
+
+def _closed_mail(case, teacher, director, status, language, *, closer_gone=False) -> str:
+    """The e-mail to the assignee `teacher` once `director` took `case` to `status`."""
+    from accounts.languages import language_remember
+
+    language_remember(teacher.pk, language)
+    if status == FollowUp.Status.CLOSED:
+        held = timezone.localdate()
+        services.followup_update(
+            case=case, status="conversation_held", assigned_to=teacher, held_on=held
+        )
+    services.followup_update(case=case, status=status, assigned_to=teacher, user=director)
+    if closer_gone:  # the closer's account deleted before the e-mail went
+        FollowUp.objects.filter(pk=case.pk).update(closed_by=None)
+    run_due_duties()
+    [message] = mail.outbox
+    return " ".join(message.body.split())
+
+
+@pytest.mark.parametrize(
+    ("status", "language", "sentence"),
+    [
+        ("closed", "nl", "die aan u was toegewezen, is afgesloten door {name}."),
+        ("closed", "en", "assigned to you, was closed by {name}."),
+        ("no_action", "nl", "die aan u was toegewezen, is door {name} gesloten als “geen actie"),
+        ("no_action", "en", "assigned to you, was closed by {name} as “no action needed”."),
+    ],
+)
+@pytest.mark.parametrize("closer_gone", [False, True])
+def test_the_e_mail_says_how_it_was_closed_in_one_sentence(
+    case_a, teacher_a, director_a, status, language, sentence, closer_gone
+):
+    """It said "is gesloten door een collega: afgesloten", saying the closing twice."""
+    body = _closed_mail(case_a, teacher_a, director_a, status, language, closer_gone=closer_gone)
+    someone = {"nl": "een collega", "en": "a colleague"}[language]
+    assert sentence.format(name=someone if closer_gone else director_a.full_name) in body
+    assert ": afgesloten" not in body and ": closed" not in body
+    assert ": geen actie nodig" not in body and ": no action needed" not in body

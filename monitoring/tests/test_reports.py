@@ -162,6 +162,28 @@ def test_it_sends_each_director_a_digest_without_post_text(history, director_a, 
     assert all("Geheime posttekst" not in m.body + m.subject for m in mail.outbox)
 
 
+@pytest.mark.parametrize(
+    ("language", "subject", "month"),
+    [
+        ("nl", "Monitoringoverzicht november 2026: OBS De Vlindertuin", "november 2026"),
+        ("en", "Monitoring digest November 2026: OBS De Vlindertuin", "November 2026"),
+    ],
+)
+def test_the_digest_names_its_month_in_the_subject_as_in_its_text(
+    history, director_a, language, subject, month
+):
+    """The subject said "11-2026" while the text said "november 2026"."""
+    from accounts.languages import language_remember
+    from outbox.services import duties_sweep
+
+    language_remember(director_a.pk, language)
+    notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
+    duties_sweep()
+    to_a = next(m for m in mail.outbox if m.to == [director_a.email])
+    assert to_a.subject == f"[OPO Portal] {subject}"
+    assert f"OBS De Vlindertuin, {month}." in to_a.body
+
+
 def test_it_writes_svg_coordinates_with_dots_in_dutch(login, director_a, history):
     response = login(director_a).get(
         reverse("monitoring:report") + "?school=vlindertuin&month=2026-11",

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
+from accounts.languages import language_remember
 from policy import services
 from policy.banners import unread_protocol_banner
 from policy.models import Acknowledgement
@@ -128,17 +129,41 @@ def test_it_lets_staff_and_parents_confirm_with_the_button(request, v1, login, c
     assert f'action="{reverse("policy:confirm")}"' not in page
 
 
-def test_it_tells_who_confirmed_an_old_version_to_read_the_new_one(v1, login, teacher_a, board):
+def test_it_sends_who_confirms_an_old_version_to_the_newer_one(v1, login, teacher_a, board):
+    """The page was read before version 2 was published: the confirmation of version 1 is
+    not recorded, and the reader is sent to version 2 with a message saying it is newer
+    (it said only "Alleen de huidige versie … kan worden bevestigd", as an error)."""
     publish_new_version(board)
     response = login(teacher_a).post(reverse("policy:confirm"), {"version": 1}, follow=True)
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("policy:current"), 302)]
     assert not Acknowledgement.objects.filter(user=teacher_a).exists()
-    assert "message--error" in response.content.decode()
+    page = response.content.decode()
+    assert (
+        "Er is een nieuwere versie van het protocol: versie 2. Lees die hieronder; daarna "
+        "kunt u bevestigen dat u die hebt gelezen."
+    ) in page
+    assert "message--error" not in page
+    assert "Ik heb versie 2 van het protocol gelezen" in page  # the button
+
+
+def test_the_newer_version_is_said_in_english_too(v1, login, teacher_a, board):
+    publish_new_version(board)
+    language_remember(teacher_a.pk, "en")
+    response = login(teacher_a).post(reverse("policy:confirm"), {"version": 1}, follow=True)
+    assert "There is a newer version of the protocol: version 2." in response.content.decode()
 
 
 def test_it_answers_404_to_a_confirmation_of_nonsense(v1, login, teacher_a):
     assert login(teacher_a).post(reverse("policy:confirm"), {"version": "x"}).status_code == 404
     assert login(teacher_a).post(reverse("policy:confirm"), {"version": 99}).status_code == 404
+
+
+def test_it_answers_404_to_a_confirmation_of_a_draft(v1, login, teacher_a, board):
+    """A draft is no version a reader knows of: the same 404 as an unknown number."""
+    draft = services.version_draft_start(by=board)
+    response = login(teacher_a).post(reverse("policy:confirm"), {"version": draft.number})
+    assert response.status_code == 404
+    assert not Acknowledgement.objects.filter(user=teacher_a).exists()
 
 
 def test_it_brings_someone_whose_session_expired_back_to_the_confirm_button(

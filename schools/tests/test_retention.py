@@ -1,6 +1,7 @@
 """Pupils who left are erased two school years later; the consent events stay as proof."""
 
 import datetime
+import logging
 
 import pytest
 import time_machine
@@ -133,3 +134,9 @@ def test_it_tells_parents_that_teachers_notes_on_publications_go_too(client, db)
     text = page.content.decode()
     assert "Wat een leraar bij de controle vóór het publiceren" in text
     assert "Wat medewerkers bij een zaak noteerden, en de reden waarom een zaak geen" in text
+
+
+def test_it_logs_one_erased_pupil_in_the_singular(left_pupil, caplog):
+    with at("2026-08-01"), caplog.at_level(logging.INFO, logger="schools.services"):
+        assert erase_left_pupils.apply().get() == 1
+    assert "retention: erased 1 pupil who left" in caplog.text  # it said "1 pupils"
