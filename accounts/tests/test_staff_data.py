@@ -12,14 +12,27 @@ from django.utils import timezone
 
 from conftest import make_staff
 from consent.models import PublicationCheck, TakedownTask
-from consent.services import publication_check_create, review_round_open, takedowns_hand_over
+from consent.services import (
+    publication_check_create,
+    purpose_version_publish,
+    review_round_open,
+    takedown_complete,
+    takedowns_hand_over,
+)
 from consent.tests.helpers import decide, html_of, purpose
-from monitoring.tests.helpers import make_case
+from monitoring.models import PublicReply, Source
+from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 from opo_portal.tests.test_language_crawl import DUTCH, ENGLISH, INFORMAL, data_strings, leftovers
 from policy.models import ProtocolVersion
-from policy.services import acknowledgement_record
+from policy.services import (
+    acknowledgement_record,
+    article_update,
+    version_draft_start,
+    version_publish,
+    version_update_summary,
+)
 from schools.accesslog import membership_added, membership_ended
-from schools.models import StaffMembership, Via
+from schools.models import GezagChange, Pupil, StaffMembership, Via
 
 Role = StaffMembership.Role
 
@@ -170,6 +183,217 @@ def test_it_names_the_colleague_a_task_was_handed_over_from(login, checked, teac
     assert f"van {teacher_a.full_name} aan u overgedragen." in part
 
 
+def test_it_lists_the_takedowns_they_closed_for_a_colleague(login, checked, teacher_a, director_a):
+    """The director took teacher A's picture offline: the task stays teacher A's, the
+    closing is the director's, and each finds their part of it."""
+    takedown_complete(task=TakedownTask.objects.get(), user=director_a)
+    client = login(director_a)
+    [task] = _download(client)["as_staff"]["takedown_tasks"]
+    assert (task["status"], task["assigned_to_you"], task["closed_by_you"]) == (
+        "taken_down",
+        False,
+        True,
+    )
+    part = _staff_part(_page(client))
+    assert "Offline te halen publicaties voor u of door u afgesloten" in part
+    assert "offline gehaald op" in part and "(door u afgesloten)" in part
+    [theirs] = _download(login(teacher_a))["as_staff"]["takedown_tasks"]
+    assert (theirs["assigned_to_you"], theirs["closed_by_you"]) == (True, False)
+
+
+def _monitoring_actions(director_a, teacher_a, school_a, n=0):
+    """The director reported a post and marked it, dismissed a flag and approved and
+    posted a reply a teacher drafted; the teacher marked another post."""
+    source, _new = Source.objects.get_or_create(
+        kind=Source.Kind.MANUAL, school=school_a, defaults={"name": "handmatig"}
+    )
+    reported = make_post(
+        source, external_id=f"{n}-1", text="Boze ouder over Sem Bakker", reported_by=director_a
+    )
+    other = make_post(source, external_id=f"{n}-2", text="Juf liet Roos huilen")
+    now = timezone.now()
+    case = make_case(school_a, assigned_to=teacher_a)
+    make_flag(reported, school_a, category="insult", case=case, marked_by=director_a, marked_at=now)
+    make_flag(
+        other, school_a, dismissed_as_false_positive=True, dismissed_by=director_a, dismissed_at=now
+    )
+    make_flag(other, school_a, category="privacy", marked_by=teacher_a, marked_at=now)
+    PublicReply.objects.create(
+        followup=case,
+        text="Het klopt niet dat Sem werd buitengesloten",
+        drafted_by=teacher_a,
+        drafted_at=now,
+        approved_by=director_a,
+        approved_at=now,
+        posted_by=director_a,
+        posted_at=now,
+        posted_url="https://social.example/reactie/1",
+    )
+    return case
+
+
+def test_it_lists_what_they_did_in_monitoring_without_post_or_reply_text(
+    login, director_a, teacher_a, school_a
+):
+    case = _monitoring_actions(director_a, teacher_a, school_a)
+    client = login(director_a)
+    actions = _download(client)["as_staff"]["monitoring_actions"]
+    assert sorted((a["action"], a["school"], a["category"], a["case"]) for a in actions) == [
+        ("flag_dismissed", school_a.name, "negative_experience", None),
+        ("flag_marked", school_a.name, "insult", case.pk),
+        ("post_reported", school_a.name, None, None),
+        ("reply_approved", school_a.name, None, case.pk),
+        ("reply_posted", school_a.name, None, case.pk),
+    ]
+    assert all(a["at"].endswith(("+01:00", "+02:00")) for a in actions)
+    page = _page(client)
+    part = _staff_part(page)
+    assert "Wat u deed in de monitoring" in part
+    assert "OBS De Vlindertuin: bericht gemeld" in part
+    assert "bericht gemarkeerd als “belediging of bedreiging” (zaak " in part
+    assert "signaal “negatieve ervaring” afgewezen als onterecht" in part
+    assert f"openbare reactie goedgekeurd (zaak {case.pk})" in part
+    assert f"openbare reactie als geplaatst vastgelegd (zaak {case.pk})" in part
+    for text in ("Boze", "Sem", "Roos", "klopt", "social.example", "privacy van een leerling"):
+        assert text not in page
+    drafted = _download(login(teacher_a))["as_staff"]["monitoring_actions"]
+    assert sorted(a["action"] for a in drafted) == ["flag_marked", "reply_drafted"]
+
+
+def _protocol_changed(user, summary: str) -> ProtocolVersion:
+    draft = version_draft_start(by=user)
+    article_update(article=draft.articles.get(anchor="communiceren-2"), text="Anders gezegd.")
+    version_update_summary(version=draft, summary=summary)
+    return version_publish(version=draft, by=user)
+
+
+def test_it_lists_the_texts_they_published(login, board):
+    purpose_version_publish(
+        user=board, purpose=purpose("website"), text="Een nieuwe tekst.", kind="correction"
+    )
+    draft = _protocol_changed(board, "Een artikel over reacties erbij.")
+    client = login(board)
+    texts = _download(client)["as_staff"]["texts"]
+    assert sorted((t["text"], t["channel"], t["version"], t["kind"]) for t in texts) == [
+        ("channel_text", "Website van de school", 2, "correction"),
+        ("protocol_draft", None, draft.number, None),
+        ("protocol_published", None, draft.number, "revision"),
+    ]
+    part = _staff_part(_page(client))
+    assert "Teksten die u schreef of publiceerde" in part
+    assert "Website van de school: tekstversie 2 gepubliceerd op" in part
+    assert f"Protocol versie {draft.number}: concept begonnen op" in part
+    assert f"Protocol versie {draft.number} gepubliceerd op" in part
+    assert "Een nieuwe tekst" not in part and "reacties erbij" not in part
+
+
+def test_it_counts_the_changes_they_made_for_others_per_school_without_names(
+    login, board, director_a, teacher_a, other_teacher, school_a, pupil_a, parent_a
+):
+    for user in (teacher_a, other_teacher):
+        membership_added(StaffMembership.objects.get(user=user), by=director_a, via=Via.PAGE)
+    membership_ended(StaffMembership.objects.get(user=teacher_a), by=director_a, via=Via.PAGE)
+    membership_added(StaffMembership.objects.get(user=director_a), by=board, via=Via.ADMIN)
+    GezagChange.objects.create(
+        change=GezagChange.Change.LINKED_GEZAG,
+        pupil=pupil_a,
+        guardian=parent_a,
+        guardian_name=parent_a.full_name,
+        guardian_email=parent_a.email,
+        by=director_a,
+        by_name=director_a.full_name,
+        via=Via.ADMIN,
+    )
+    client = login(director_a)
+    changes = _download(client)["as_staff"]["changes_made"]
+    assert [(c["change"], c["school"], c["count"]) for c in changes] == [
+        ("gezag", school_a.name, 1),
+        ("group", school_a.name, 1),  # the end of teacher A's role ended their group too
+        ("membership", school_a.name, 3),
+    ]
+    assert changes[2]["first_at"] <= changes[2]["last_at"]
+    page = _page(client)
+    part = _staff_part(page)
+    assert "OBS De Vlindertuin: 3 wijzigingen in de rollen van medewerkers" in part
+    assert "OBS De Vlindertuin: 1 wijziging in wie gezag heeft over een leerling, op " in part
+    assert "OBS De Vlindertuin: 1 wijziging in de groepen van leerkrachten" in part
+    for who in (teacher_a, other_teacher, parent_a, board):
+        assert who.full_name not in part and who.email not in part
+    # the board's one change (the director added) is the board's, not the director's
+    assert [c["count"] for c in _download(login(board))["as_staff"]["changes_made"]] == [1]
+
+
+def _flag_dismissed(user, school):
+    post = make_post(make_source(), text="Een bericht")
+    make_flag(post, school, dismissed_as_false_positive=True, dismissed_by=user)
+
+
+def _post_reported(user, school):
+    make_post(make_source(kind=Source.Kind.MANUAL, url="", school=school), reported_by=user)
+
+
+def _reply_approved(user, school):
+    case = make_case(school)
+    now = timezone.now()
+    PublicReply.objects.create(
+        followup=case, text="x", drafted_at=now, approved_by=user, approved_at=now
+    )
+
+
+def _channel_text(user, school):
+    purpose_version_publish(user=user, purpose=purpose("website"), text="Nieuw.", kind="correction")
+
+
+def _protocol_drafted(user, school):
+    version_draft_start(by=user)
+
+
+def _membership_changed(user, school):
+    colleague = make_staff("collega@example.org", Role.TEACHER, school)
+    membership_added(StaffMembership.objects.get(user=colleague), by=user, via=Via.PAGE)
+
+
+def _gezag_changed(user, school):
+    GezagChange.objects.create(
+        change=GezagChange.Change.LINKED,
+        pupil=Pupil.objects.filter(school=school).first(),
+        guardian_email="x@example.org",
+        by=user,
+        via=Via.ADMIN,
+    )
+
+
+@pytest.mark.parametrize(
+    "trace",
+    [
+        _flag_dismissed,
+        _post_reported,
+        _reply_approved,
+        _channel_text,
+        _protocol_drafted,
+        _membership_changed,
+        _gezag_changed,
+    ],
+)
+def test_a_former_staff_member_with_only_a_later_kind_of_trace_gets_a_staff_part(
+    login, director_a, school_a, pupil_a, trace
+):
+    """No membership left: the one query that asks whether there is a staff part knows
+    every kind of trace, not only the first eight."""
+    StaffMembership.objects.filter(user=director_a).delete()
+    trace(director_a, school_a)
+    assert _download(login(director_a))["as_staff"] is not None
+
+
+def test_a_former_staff_member_whose_only_trace_is_a_takedown_they_closed_gets_it(
+    login, checked, director_a
+):
+    takedown_complete(task=TakedownTask.objects.get(), user=director_a)
+    StaffMembership.objects.filter(user=director_a).delete()
+    [task] = _download(login(director_a))["as_staff"]["takedown_tasks"]
+    assert task["closed_by_you"] is True
+
+
 def test_a_former_staff_member_still_finds_their_checks(login, checked, teacher_a):
     """No membership left (they moved on, their account kept): what they did is theirs."""
     StaffMembership.objects.filter(user=teacher_a).delete()
@@ -227,6 +451,25 @@ def _more_of_everything(teacher_a, director_a, parent_a, pupil_a, pupil_a2, scho
         user=teacher_a, version=ProtocolVersion.objects.filter(status="published").latest("number")
     )
     review_round_open(school=school_a, user=teacher_a)
+    # and of the later kinds: takedowns they closed, what they did in monitoring, texts
+    # they published, changes they made for others (each in both roles where there are two)
+    for task in TakedownTask.objects.filter(assigned_to=teacher_a):
+        takedown_complete(task=task, user=teacher_a)
+    for n in range(3):
+        _monitoring_actions(teacher_a, teacher_a, school_a, n)
+        purpose_version_publish(
+            user=teacher_a, purpose=purpose("website"), text=f"Tekst {n}.", kind="correction"
+        )
+        colleague = make_staff(f"collega{n}@example.org", Role.TEACHER, school_a)
+        membership_added(StaffMembership.objects.get(user=colleague), by=teacher_a, via=Via.PAGE)
+        GezagChange.objects.create(
+            change=GezagChange.Change.LINKED,
+            pupil=pupil_a,
+            guardian_email=f"ouder{n}@example.org",
+            by=teacher_a,
+            via=Via.ADMIN,
+        )
+    _protocol_changed(teacher_a, "Meer.")
     teacher_a.__dict__.pop("_opo_memberships", None)
 
 
@@ -243,9 +486,14 @@ def test_it_reads_the_staff_part_in_a_fixed_number_of_queries(
     # checks or takedowns of no child): 10; the page also the staff banner's "protocol
     # read?" (policy.banners); and the staff part's eight: roles now (each with when it
     # began), roles ended, checks (their pupils counted), takedowns, cases, protocol
-    # confirmations, review rounds opened, decisions recorded. No query asks whether
-    # there is a staff part: the memberships say so.
-    expected = {"consent:my_data": 10 + 1 + 8, "consent:my_data_json": 10 + 8}[name]
+    # confirmations, review rounds opened, decisions recorded; and two more, each one
+    # UNION: what they did in monitoring and the texts they published (flags marked or
+    # dismissed, posts reported, replies drafted, approved or posted, channel texts,
+    # protocol drafts and releases), and the changes they made for others (staff
+    # memberships and gezag, counted per school). The takedowns closed by them are in
+    # the takedowns' query. No query asks whether there is a staff part: the memberships
+    # say so.
+    expected = {"consent:my_data": 10 + 1 + 10, "consent:my_data_json": 10 + 10}[name]
     with django_assert_num_queries(expected):
         assert client.get(reverse(name)).status_code == 200
     _more_of_everything(
@@ -255,6 +503,9 @@ def test_it_reads_the_staff_part_in_a_fixed_number_of_queries(
         *(request.getfixturevalue(f) for f in ("pupil_a", "pupil_a2", "school_a", "board")),
     )
     assert TakedownTask.objects.filter(assigned_to=teacher_a).count() == 4
+    staff = _download(client)["as_staff"]
+    assert len(staff["monitoring_actions"]) == 3 * 7 and len(staff["texts"]) == 3 + 2
+    assert [c["count"] for c in staff["changes_made"]] == [3, 3]
     with django_assert_num_queries(expected):
         assert client.get(reverse(name)).status_code == 200
 
@@ -266,6 +517,14 @@ def test_it_speaks_one_language(login, checked, teacher_a, director_a, school_a,
     acknowledgement_record(
         user=teacher_a, version=ProtocolVersion.objects.filter(status="published").latest("number")
     )
+    takedown_complete(task=TakedownTask.objects.get(), user=teacher_a)
+    _monitoring_actions(teacher_a, teacher_a, school_a)
+    purpose_version_publish(
+        user=teacher_a, purpose=purpose("website"), text="Nieuw.", kind="correction"
+    )
+    _protocol_changed(teacher_a, "Meer.")
+    membership_ended(StaffMembership.objects.get(user=director_a), by=teacher_a, via=Via.PAGE)
+    _gezag_changed(teacher_a, school_a)
     client = login(teacher_a)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
     part = _staff_part(_page(client))
@@ -299,10 +558,11 @@ def test_a_former_staff_members_page_runs_the_same_queries_with_more_rows(
     client.get(reverse("consent:my_data"))
     # as a current teacher's (above), without the staff banner's query (they are no staff
     # now) and with the one that finds there is a staff part
-    with django_assert_num_queries(10 + 1 + 8):
+    with django_assert_num_queries(10 + 1 + 10):
         assert client.get(reverse("consent:my_data")).status_code == 200
-    for _ in range(3):
+    for n in range(3):
         decide(pupil_a, parent_a, "pers", "audio", True, method="phone", recorded_by=teacher_a)
         make_case(pupil_a.school, assigned_to=teacher_a)
-    with django_assert_num_queries(10 + 1 + 8):
+        _monitoring_actions(teacher_a, teacher_a, pupil_a.school, n)
+    with django_assert_num_queries(10 + 1 + 10):
         assert client.get(reverse("consent:my_data")).status_code == 200
