@@ -7,6 +7,7 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +36,13 @@ from schools.accesslog import membership_added, membership_ended
 from schools.models import GezagChange, Pupil, StaffMembership, Via
 
 Role = StaffMembership.Role
+
+
+def _no_query_for_no_children() -> int:
+    """The children's gezag-holders of someone without a child: PostgreSQL runs the
+    prepared read with an empty array (opo_portal.sql), SQLite's ORM form is an `IN ()`,
+    which Django answers without asking the database: one query fewer there."""
+    return int(connection.vendor != "postgresql")
 
 
 def _download(client) -> dict:
@@ -494,6 +502,7 @@ def test_it_reads_the_staff_part_in_a_fixed_number_of_queries(
     # the takedowns' query. No query asks whether there is a staff part: the memberships
     # say so.
     expected = {"consent:my_data": 10 + 1 + 10, "consent:my_data_json": 10 + 10}[name]
+    expected -= _no_query_for_no_children()
     with django_assert_num_queries(expected):
         assert client.get(reverse(name)).status_code == 200
     _more_of_everything(
@@ -558,11 +567,11 @@ def test_a_former_staff_members_page_runs_the_same_queries_with_more_rows(
     client.get(reverse("consent:my_data"))
     # as a current teacher's (above), without the staff banner's query (they are no staff
     # now) and with the one that finds there is a staff part
-    with django_assert_num_queries(10 + 1 + 10):
+    with django_assert_num_queries(10 + 1 + 10 - _no_query_for_no_children()):
         assert client.get(reverse("consent:my_data")).status_code == 200
     for n in range(3):
         decide(pupil_a, parent_a, "pers", "audio", True, method="phone", recorded_by=teacher_a)
         make_case(pupil_a.school, assigned_to=teacher_a)
         _monitoring_actions(teacher_a, teacher_a, pupil_a.school, n)
-    with django_assert_num_queries(10 + 1 + 10):
+    with django_assert_num_queries(10 + 1 + 10 - _no_query_for_no_children()):
         assert client.get(reverse("consent:my_data")).status_code == 200
