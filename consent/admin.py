@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +14,7 @@ from consent.models import (
     TakedownTask,
 )
 from consent.services import pupil_safeguarding_set
+from opo_portal.fields import NameField
 from schools.admin import PupilAdmin as SchoolsPupilAdmin
 from schools.models import Pupil
 
@@ -51,8 +53,16 @@ ACTIVE_HELP = _(
 )
 
 
+class PurposeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Purpose
+        fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+        field_classes = {"name": NameField}  # a typed name (opo_portal.text)
+
+
 @admin.register(Purpose)
 class PurposeAdmin(admin.ModelAdmin):
+    form = PurposeAdminForm
     list_display = ["code", "name", "ordering", "active"]
     inlines = [PurposeVersionInline]
 

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from consent.models import Appearance, ConsentEvent, MediaType, Purpose, PurposeVersion
 from consent.rules import PURPOSE_FIELDS, PurposeInfo
 from consent.services import Answer, retired_yes_message
-from opo_portal.fields import LongTextField
+from opo_portal.fields import LongTextField, NameField
 from opo_portal.sql import prepared
 from schools.access import fetch_rows
 from schools.forms import ListedChoices, RowsField
@@ -366,7 +366,7 @@ class PurposeTextField(LongTextField):
 
 class PurposeForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = NameField(label=_("Name"), max_length=120)  # a typed name (opo_portal.text)
     text = PurposeTextField(label=_("Text shown to parents"))
 
     def clean_code(self) -> str:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from monitoring.forms import AddressFitsKind, HttpURLField
 from monitoring.models import FetchRun, Source, WatchTerm
 from monitoring.sources.base import MAX_LINK_LENGTH
+from opo_portal.fields import NameField
 
 
 class SourceAdminForm(AddressFitsKind, forms.ModelForm):
@@ -23,6 +24,7 @@ class SourceAdminForm(AddressFitsKind, forms.ModelForm):
     class Meta:
         model = Source
         fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+        field_classes = {"name": NameField}  # a typed name (opo_portal.text)
 
 
 @admin.register(Source)
@@ -32,8 +34,16 @@ class SourceAdmin(admin.ModelAdmin):
     form = SourceAdminForm
 
 
+class WatchTermAdminForm(forms.ModelForm):
+    class Meta:
+        model = WatchTerm
+        fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+        field_classes = {"term": NameField}  # a typed name (opo_portal.text)
+
+
 @admin.register(WatchTerm)
 class WatchTermAdmin(admin.ModelAdmin):
+    form = WatchTermAdminForm
     list_display = ["term", "school"]
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
 from monitoring.sources import bluesky, http, mastodon
 from monitoring.sources.base import MAX_LINK_LENGTH
+from opo_portal.fields import NameField
 from schools.forms import ListedChoices
 from schools.models import School
 from schools.search import school_field_choice
@@ -156,6 +157,7 @@ class SourceForm(AddressFitsKind, SchoolOfTheFoundation):
     class Meta:
         model = Source
         fields = ["kind", "name", "url", "school", "interval_minutes"]
+        field_classes = {"name": NameField}  # a typed name (opo_portal.text)
 
     def clean(self):
         """A source added twice (a double click, Back) is said in words, on its address: an
@@ -171,6 +173,8 @@ class WatchTermForm(SchoolOfTheFoundation):
     class Meta:
         model = WatchTerm
         fields = ["school", "term"]
+        # a term is one of the school's names, shown on the board's pages (opo_portal.text)
+        field_classes = {"term": NameField}
 
     # A term becomes one of the school's names (aliases): "a" or "ob" ties posts that
     # merely contain such a word to the school.

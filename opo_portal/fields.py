@@ -31,9 +31,10 @@ class LongTextField(forms.CharField):
 
 
 class NameField(forms.CharField):
-    """A name people type (a person's): without Unicode's direction controls, which make it
-    read as another name on every page and export showing it (opo_portal.text). A name
-    of them only is empty, so a required one is refused as empty."""
+    """A name people type (a person's, a school's or group's, a source's, a purpose's, a
+    watch term): without Unicode's direction controls, which make it read as another name
+    on every page and export showing it (opo_portal.text). A name of them only is empty,
+    so a required one is refused as empty."""
 
     def to_python(self, value):
         value = super().to_python(value)

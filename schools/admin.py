@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.fields import NameField
+from opo_portal.text import without_direction_controls
 from schools import accesslog
 from schools.integrity import in_another_schools_group, naming_another_schools_group
 from schools.models import (
@@ -24,7 +25,8 @@ from schools.services import teacher_remove
 class AliasesField(forms.CharField):
     """A school's other names, typed one per line (a comma separates too), stored as the
     list of names monitoring reads. Quotes and brackets around a name are dropped, so a
-    JSON list typed out of habit is read as its names."""
+    JSON list typed out of habit is read as its names. A name loses Unicode's direction
+    controls, as every typed name does (opo_portal.text)."""
 
     widget = forms.Textarea(attrs={"rows": 4})
 
@@ -32,7 +34,8 @@ class AliasesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value) -> list[str]:
-        names = (name.strip().strip("\"'[]").strip() for name in re.split(r"[\n,]", value or ""))
+        value = without_direction_controls(value or "")
+        names = (name.strip().strip("\"'[]").strip() for name in re.split(r"[\n,]", value))
         return list(dict.fromkeys(name for name in names if name))
 
 
@@ -46,6 +49,7 @@ class SchoolForm(forms.ModelForm):
     class Meta:
         model = School
         fields = ["code", "name", "aliases", "contact_email"]
+        field_classes = {"name": NameField}  # a typed name (opo_portal.text)
 
 
 class RecordsWhatDeleteEnds:
@@ -101,8 +105,16 @@ def _record_school_ended(school_ids: list[int], *, by) -> None:
     _record_links_ended(links, by=by)
 
 
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+        field_classes = {"name": NameField}  # a typed name (opo_portal.text)
+
+
 @admin.register(Group)
 class GroupAdmin(RecordsWhatDeleteEnds, admin.ModelAdmin):
+    form = GroupForm
     list_display = ["name", "school", "school_year"]
     list_filter = ["school", "school_year"]
 

@@ -113,3 +113,17 @@ def test_the_case_page_says_the_director_approves_at_a_school_with_one(
 
     assert "Wacht op goedkeuring van de directeur." in page
     assert "mag worden rechtgezet, met goedkeuring van de directeur." in page
+
+
+def test_the_case_page_shows_a_reply_isolated_so_a_direction_control_stays_inside(
+    login, board, director_a, school_a
+):
+    """The reply is a text as it was written, U+202E too: in an element of its own
+    direction it cannot flip who drafted it, the approval or the buttons after it."""
+    case = fact_case(school_a)
+    client = login(board)
+    client.post(reverse("monitoring:reply_draft", args=[case.pk]), {"text": "Klopt \u202eniet"})
+
+    page = client.get(reverse("monitoring:case", args=[case.pk])).content.decode()
+
+    assert '<blockquote class="mon-post" dir="auto">Klopt \u202eniet</blockquote>' in page

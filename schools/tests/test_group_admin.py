@@ -69,3 +69,18 @@ def test_it_refuses_a_school_year_not_written_as_two_consecutive_years(
 def test_it_adds_a_group_of_a_school_year_written_as_two_consecutive_years(admin_client, school_a):
     assert _added(admin_client, school_a, "2027-2028").status_code == 302
     assert Group.objects.get(name="groep 8").school_year == "2027-2028"
+
+
+def test_it_stores_a_typed_name_without_direction_controls(admin_client, school_a):
+    # U+202E RIGHT-TO-LEFT OVERRIDE would make the name read as another (opo_portal.text)
+    form = {"school": school_a.pk, "name": "groep \u202e8", "school_year": "2027-2028"}
+    assert admin_client.post(reverse("admin:schools_group_add"), form).status_code == 302
+    assert Group.objects.get(school_year="2027-2028").name == "groep 8"
+
+
+def test_it_refuses_a_group_name_of_direction_controls_only(admin_client, school_a):
+    form = {"school": school_a.pk, "name": "\u2066", "school_year": "2027-2028"}
+    response = admin_client.post(reverse("admin:schools_group_add"), form)
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert not Group.objects.filter(school_year="2027-2028").exists()

@@ -37,3 +37,19 @@ def test_it_shows_the_aliases_one_per_line(admin_client, school_a):
     school_a.save()
     response = admin_client.get(reverse("admin:schools_school_change", args=[school_a.pk]))
     assert "De Vlindertuin\n#vlindertuin</textarea>" in response.content.decode()
+
+
+def test_it_stores_a_typed_name_and_aliases_without_direction_controls(admin_client):
+    # U+202E RIGHT-TO-LEFT OVERRIDE would make the name read as another (opo_portal.text)
+    form = {"code": "esdoorn", "name": "OBS \u202eDe Esdoorn", "aliases": "\u2067Esdoorn\n\u202e"}
+    assert admin_client.post(reverse("admin:schools_school_add"), form).status_code == 302
+    school = School.objects.get(code="esdoorn")
+    assert (school.name, school.aliases) == ("OBS De Esdoorn", ["Esdoorn"])
+
+
+def test_it_refuses_a_school_name_of_direction_controls_only(admin_client):
+    form = {"code": "esdoorn", "name": "\u202e\u2069", "aliases": ""}
+    response = admin_client.post(reverse("admin:schools_school_add"), form)
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert not School.objects.exists()
