@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consent.models import ConsentEvent, TakedownTask
+from opo_portal.counts import count_of
 from schools.models import (
     ERASED_PREFIX,
     GezagChange,
@@ -146,7 +147,11 @@ def accounts_apply_retention(*, today: datetime.date) -> tuple[int, int]:
         if len(ids) < ACCOUNT_BATCH_SIZE:
             break
         last = ids[-1]
-    logger.info("retention: deleted %d accounts, erased %d kept as evidence", deleted, erased)
+    logger.info(
+        "retention: deleted %s, erased %d kept as evidence",
+        count_of(deleted, "account", "accounts"),
+        erased,
+    )
     return deleted, erased
 
 

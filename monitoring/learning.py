@@ -17,6 +17,7 @@ from django.utils import timezone
 from monitoring.classify import learned
 from monitoring.classify.evaluate import load_posts
 from monitoring.models import Flag, LearnedModel
+from opo_portal.counts import count_of
 
 log = logging.getLogger(__name__)
 CLASSIFY_DIR = Path(__file__).resolve().parent / "classify"
@@ -105,7 +106,11 @@ def _train() -> LearnedModel | None:
         parameters=layer.to_dict(),
     )
     superseded_models_forget(version)
-    log.info("monitoring learned layer v%s trained on %s examples", version, len(examples))
+    log.info(
+        "monitoring learned layer v%s trained on %s",
+        version,
+        count_of(len(examples), "example", "examples"),
+    )
     return model
 
 

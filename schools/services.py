@@ -187,7 +187,11 @@ def access_history_apply_retention(*, today: datetime.date) -> int:
                 deleted += MembershipChange.objects.filter(id__in=ids).delete()[0]
         if len(ids) < RETENTION_BATCH_SIZE:
             break
-    logger.info("retention: deleted %d access history rows from before %s", deleted, kept_from)
+    logger.info(
+        "retention: deleted %s from before %s",
+        count_of(deleted, "access history row", "access history rows"),
+        kept_from,
+    )
     return deleted
 
 
@@ -270,10 +274,10 @@ def _log_teaching_links(school, changed: list[StaffMembership], added: int, remo
     message = [{"changed": {"fields": [label]}}]
     LogEntry.objects.log_actions(by.pk, changed, CHANGE, change_message=message)
     logger.info(
-        "teaching links: school %s, memberships %s changed (%s links added, %s removed) by user %s",
+        "teaching links: school %s, memberships %s changed (%s added, %s removed) by user %s",
         school.pk,
         [m.pk for m in changed],
-        added,
+        count_of(added, "link", "links"),
         removed,
         by.pk,
     )
@@ -351,12 +355,12 @@ def teacher_add(
     LogEntry.objects.log_actions(by.pk, [membership], ADDITION, change_message=added)
     accesslog.membership_added(membership, by=by, via=Via.PAGE, groups=groups)
     logger.info(
-        "teacher added: school %s, membership %s, user %s (new account: %s), %s groups, by user %s",
+        "teacher added: school %s, membership %s, user %s (new account: %s), %s, by user %s",
         school.pk,
         membership.pk,
         user.pk,
         new_account,
-        len(groups),
+        count_of(len(groups), "group", "groups"),
         by.pk,
     )
     return membership

@@ -2,6 +2,7 @@
 (README "Accounts and the admin's history"); evidence that stays keeps its anchor."""
 
 import datetime
+import logging
 import threading
 
 import pytest
@@ -65,6 +66,12 @@ def test_it_keeps_a_parent_while_their_child_is_kept(left_family):
         "Ouder beantwoord",
         "Ouder stil",
     }
+
+
+def test_it_logs_one_deleted_account_in_the_singular(left_family, caplog):
+    with caplog.at_level(logging.INFO, logger="accounts.retention"):
+        assert nightly("2026-08-01")[:2] == (1, 1)
+    assert "retention: deleted 1 account, erased 1 kept as evidence" in caplog.text  # "1 accounts"
 
 
 def test_it_removes_a_parent_the_night_their_last_child_is_erased(left_family, client):

@@ -628,6 +628,16 @@ def select_field(field):
     )
 
 
+@register.filter
+def described_by(field, element_id: str):
+    """An invalid field's widget pointing at the page's own message (`element_id`) rather
+    than at Django's "<id>_error", which a page that shows one message for the whole form
+    never renders; a valid field as Django writes it."""
+    if not field.errors:
+        return field.as_widget()
+    return field.as_widget(attrs={"aria-describedby": element_id})
+
+
 @register.simple_tag
 def select_options(field):
     """The <option>s of a select written by hand in a template (the photo check's

@@ -96,6 +96,16 @@ def test_it_answers_bad_input_with_a_message_not_a_500(login, teacher_a, group_a
     assert "Kies een kanaal en een mediasoort" in response.content.decode()
 
 
+def test_it_points_an_invalid_select_at_the_pages_message(login, teacher_a, group_a1):
+    """Django pointed the select at "id_media_error", an element this page never shows (it
+    shows one message of its own): a screen reader read nothing."""
+    response = login(teacher_a).get(url(group_a1), {"purpose": "bestaat-niet", "media": "x"})
+    html = response.content.decode()
+    assert '<p class="errorlist" role="alert" id="appear-error">' in html
+    assert html.count('aria-describedby="appear-error"') == 2
+    assert "_error" not in html
+
+
 def heading(response) -> str:
     return re.search(r"<h1>(.*?)<span", response.content.decode(), re.S).group(1).strip()
 

@@ -104,6 +104,16 @@ def test_it_answers_a_bad_filter_with_400_and_a_message(login, teacher_a, group_
     assert 'role="alert"' in html
 
 
+def test_it_points_an_invalid_filter_at_the_pages_message(login, teacher_a, group_a1):
+    """Django pointed the select at "id_purpose_error", an element this page never shows
+    (it shows one message of its own): a screen reader read nothing."""
+    response = login(teacher_a).get(url(group_a1), {"purpose": "bestaat-niet", "media": "x"})
+    html = response.content.decode()
+    assert '<p class="errorlist" role="alert" id="filters-error">' in html
+    assert html.count('aria-describedby="filters-error"') == 2
+    assert "_error" not in html
+
+
 def test_a_bad_filter_keeps_its_valid_half(login, teacher_a, group_a1, pupil_a):
     client = login(teacher_a)
     response = client.get(url(group_a1), {"purpose": "bestaat-niet", "media": "audio"})

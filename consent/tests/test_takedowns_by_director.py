@@ -156,3 +156,25 @@ def test_a_director_of_two_schools_reads_your_schools(
     body = login(director_a).get(reverse("consent:takedowns")).content.decode()
     assert "Nog open op uw scholen, bij een collega" in body
     assert "Nog open op uw school," not in body
+
+
+def test_each_card_gives_the_time_of_the_check_as_the_e_mail_does(
+    login, task, teacher_a, director_a, school_a
+):
+    """The e-mail said "Gecontroleerd op: 1 juli 2026 12:05"; the card only "1 juli 2026",
+    so two checks of one day read alike. In Amsterdam time (10:05 UTC is 12:05 in July)."""
+    import datetime
+
+    from consent.models import PublicationCheck
+
+    moment = datetime.datetime(2026, 7, 1, 10, 5, tzinfo=datetime.UTC)
+    PublicationCheck.objects.filter(pk=task.publication_check_id).update(created_at=moment)
+    own = login(teacher_a).get(reverse("consent:takedowns")).content.decode()
+    assert "gecontroleerd op 1 juli 2026 12:05" in own
+    colleagues = login(director_a).get(reverse("consent:takedowns")).content.decode()
+    assert "gecontroleerd op 1 juli 2026 12:05" in colleagues
+    namesake = make_staff("collega@example.org", StaffMembership.Role.TEACHER, school_a)
+    task.assigned_to = namesake  # a task given to someone other than its checker
+    task.save(update_fields=["assigned_to"])
+    theirs = login(namesake).get(reverse("consent:takedowns")).content.decode()
+    assert f"gecontroleerd door {teacher_a.full_name} op 1 juli 2026 12:05" in theirs

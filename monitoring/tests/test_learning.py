@@ -1,6 +1,7 @@
 """The learned layer in the portal: staff marks are training data; retraining is versioned."""
 
 import datetime
+import logging
 
 import pytest
 from django.utils import timezone
@@ -91,3 +92,15 @@ def test_it_keeps_register_names_out_of_a_trained_model(school_a, director_a, pu
     model = learning.learned_model_train()
     words = " ".join(model.parameters["vocabulary"]).lower()
     assert pupil_a.first_name.lower() not in words.replace("_", " ").split()
+
+
+def test_it_logs_one_example_in_the_singular(school_a, director_a, monkeypatch, caplog):
+    monkeypatch.setattr(learning, "BUNDLED_SETS", ())  # the staff's one mark alone
+    # one example has no held-out fold to train on (sklearn: "empty vocabulary"); the
+    # bundled sets always give many, so only the log line is under test here
+    monkeypatch.setattr(learning.learned, "cross_validate", lambda examples, mask: {})
+    marked_post(school_a, director_a, "Kachel kapot, kinderen in hun jas")
+    with caplog.at_level(logging.INFO, logger="monitoring.learning"):
+        assert learning.learned_model_train() is not None
+    assert "trained on 1 example" in caplog.text
+    assert "1 examples" not in caplog.text  # it said so

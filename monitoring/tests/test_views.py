@@ -371,6 +371,14 @@ def test_it_adds_a_source_and_rejects_a_bad_mastodon_address(login, board):
     assert Source.objects.get().url == "https://m.example/tags/vlindertuin"
 
 
+def test_it_gives_the_help_text_the_id_the_field_points_at(login, board, school_a):
+    """The school select said aria-describedby="id_school_helptext" and no element had
+    that id: its help text was shown, but never read with the field."""
+    html = login(board).get(reverse("monitoring:sources")).content.decode()
+    assert 'aria-describedby="id_school_helptext"' in html
+    assert '<small id="id_school_helptext">' in html
+
+
 @pytest.mark.parametrize("url", ["ftp://f.example/feed.rss", "ftps://f.example/feed.rss"])
 def test_it_refuses_a_source_the_fetcher_cannot_read(login, board, url):
     """Only http(s): an ftp source was saved and then failed every run as "adres niet

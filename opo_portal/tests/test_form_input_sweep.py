@@ -173,11 +173,14 @@ ONE_FIELD = {
 
 
 class _Forms(HTMLParser):
-    """The POST forms of a page: [(action, [(name, value), ...])]."""
+    """The POST forms of a page: [(action, [(name, value), ...])]; with `methods`, also
+    forms of other methods (their methods in `self.methods`, in the same order)."""
 
-    def __init__(self):
+    def __init__(self, methods=("post",)):
         super().__init__()
         self.forms: list[tuple[str, list]] = []
+        self.methods: list[str] = []
+        self._methods = methods
         self._fields: list | None = None
         self._select: str | None = None
         self._select_value: str | None = None
@@ -186,9 +189,10 @@ class _Forms(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and (a.get("method") or "").lower() == "post":
+        if tag == "form" and (a.get("method") or "get").lower() in self._methods:
             self._fields, self._first_radios = [], {}
             self.forms.append((a.get("action") or "", self._fields))
+            self.methods.append((a.get("method") or "get").lower())
         elif self._fields is None or not a.get("name"):
             return
         elif tag == "input":
@@ -238,10 +242,18 @@ def _forms_on(client, url: str) -> list[tuple[str, list]]:
     response = client.get(url)
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return []
-    parser = _Forms()
+    return [(action, fields) for _, action, fields in _forms_in(response.content.decode(), url)]
+
+
+def _forms_in(html: str, url: str, methods=("post",)) -> list[tuple[str, str, list]]:
+    """[(method, action, fields)] of the page's forms of those methods."""
+    parser = _Forms(methods)
     parser.handle_starttag = _with_options(parser)
-    parser.feed(response.content.decode())
-    return [(action or url, fields) for action, fields in parser.forms]
+    parser.feed(html)
+    return [
+        (method, action or url, fields)
+        for method, (action, fields) in zip(parser.methods, parser.forms, strict=True)
+    ]
 
 
 def _with_options(parser):
@@ -306,4 +318,88 @@ def test_it_refuses_one_hostile_field_in_a_valid_form_cleanly(client, cast, role
                 continue
             seen.add(key)
             problems |= _one_field_problems(client, action, fields)
+    assert problems == {}
+
+
+# --- Every aria-describedby names an element of the page, also on a form with errors -----
+# Django sets aria-describedby="id_<field>_error" on an invalid field's widget; a page that
+# shows a message of its own instead of {{ field.errors }} has no element of that id, and a
+# screen reader then reads nothing (the grid's filter and "Wie mag er op …?", 2026-12-07).
+# Each form of every page (GET filters too) is sent with one field empty, an unknown choice
+# or too long, and every answer that is a page is checked.
+BAD_VALUES = {"empty": "", "unknown choice": "no-such-choice", "too long": "x" * 100_000}
+
+
+class _Ids(HTMLParser):
+    """The ids of a page's elements and the ids its aria-describedby attributes name."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.described_by: list[tuple[str, str]] = []  # (tag and name, id named)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        for named in (a.get("aria-describedby") or "").split():
+            self.described_by.append((f"{tag} {a.get('name') or a.get('id') or ''}", named))
+
+
+def _missing_descriptions(html: str) -> set[tuple[str, str]]:
+    parser = _Ids()
+    parser.feed(html)
+    return {(what, named) for what, named in parser.described_by if named not in parser.ids}
+
+
+def _describedby_problems(client, method: str, action: str, fields: list) -> dict:
+    problems = {}
+    names = sorted({n for n, _ in fields} - {"csrfmiddlewaretoken"})
+    for name in names:
+        for label, value in BAD_VALUES.items():
+            data = [(n, v) for n, v in fields if n != name] + [(name, value)]
+            body = "&".join(f"{quote(n)}={quote(v)}" for n, v in data)
+            if method == "get":
+                response = client.get(f"{action.split('?')[0]}?{body}")
+            else:
+                response = client.post(action, body, content_type=FORM)
+            if "html" not in response.get("Content-Type", "") or response.status_code in (
+                301,
+                302,
+                303,
+            ):
+                continue
+            if missing := _missing_descriptions(response.content.decode()):
+                problems[method, action, name, label] = missing
+    return problems
+
+
+def test_a_page_whose_aria_describedby_names_no_element_is_found():
+    """The check below can fail: Django's own error id without the element that holds it."""
+    field = '<select name="media" aria-invalid="true" aria-describedby="id_media_error">'
+    assert _missing_descriptions(f"<p role=alert>Kies.</p>{field}</select>") == {
+        ("select media", "id_media_error")
+    }
+    assert _missing_descriptions(f'<p id="id_media_error">Kies.</p>{field}</select>') == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_aria_describedby_names_an_element_of_the_page_also_after_bad_input(
+    client, cast, role
+):
+    client.force_login(cast[role])
+    seen, problems = set(), {}
+    for url in _every_url(cast):
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        if missing := _missing_descriptions(html):
+            problems["get", url] = missing
+        for method, action, fields in _forms_in(html, url, methods=("get", "post")):
+            key = (method, action.split("?")[0], tuple(sorted({n for n, _ in fields})))
+            if key in seen or action.startswith(("/accounts/", "/i18n/")):
+                continue
+            seen.add(key)
+            problems |= _describedby_problems(client, method, action, fields)
     assert problems == {}

@@ -6,6 +6,7 @@ start of one still held is kept: "since when can X read school Y's pupils?" keep
 answer while they can."""
 
 import datetime
+import logging
 
 import time_machine
 from django.db import connection
@@ -164,3 +165,12 @@ def test_the_page_says_which_changes_went_after_the_term(login, privacy_officer)
             accesslog.recorded_since.cache_clear()
     text = " ".join(page.content.decode().split())
     assert "Wijzigingen van vóór 1 augustus 2027 zijn na de bewaartermijn verwijderd" in text
+
+
+def test_it_logs_one_deleted_row_in_the_singular(director_a, school_a, caplog):
+    membership = StaffMembership.objects.get(user=director_a, school=school_a)
+    accesslog.membership_ended(membership, by=None, via=Via.ADMIN)  # one row, no groups
+    written_at(JUST_BEFORE)
+    with caplog.at_level(logging.INFO, logger="schools.services"):
+        assert access_history_apply_retention(today=TODAY) == 1
+    assert "retention: deleted 1 access history row from before 2024-08-01" in caplog.text

@@ -178,6 +178,7 @@ def test_it_records_each_changed_teacher_in_the_admins_history(
     lines = [r.getMessage() for r in caplog.records if r.name == "schools.services"]
     assert len(lines) == 1
     assert f"school {school_a.pk}" in lines[0] and f"by user {director_a.pk}" in lines[0]
+    assert "(1 link added, 1 removed)" in lines[0]  # it said "1 links added"
     assert "Juf" not in lines[0] and "@" not in lines[0] and "groep" not in lines[0]
 
 

@@ -116,6 +116,7 @@ def test_it_makes_an_account_and_a_teacher_of_a_new_address(
     ]
     [line] = [r.getMessage() for r in caplog.records if r.name == "schools.services"]
     assert f"membership {membership.pk}" in line and f"by user {director_a.pk}" in line
+    assert "(new account: True), 1 group, by user" in line  # it said "1 groups"
     assert "Fleur" not in line and "@" not in line
 
 
