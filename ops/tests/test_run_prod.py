@@ -705,3 +705,109 @@ def test_every_role_names_a_redis_database_the_server_lacks_in_one_line(role):
         "configuration error: REDIS_URL: the Redis server has no database 99 "
         "(DB index is out of range)",
     )
+
+
+def _worker_ignoring_term_env(tmp_path: Path) -> dict:
+    """web and beat stop on SIGTERM; the worker ignores it, as a Celery worker hung in its
+    warm shutdown did, with a process of its own (its pool) that ignores it too."""
+    keeps_running = f"touch {tmp_path}/started-$$; while :; do sleep 0.1; done"
+    bin_dir = _fake_bin(tmp_path, f"trap 'exit 0' TERM; {keeps_running}")
+    (bin_dir / "celery").write_text(
+        "#!/usr/bin/env bash\n"
+        'if [ "$4" = worker ]; then\n'
+        f"  trap '' TERM; sleep 600 & echo $! >{tmp_path}/pool-$$\n"
+        "else\n  trap 'exit 0' TERM\nfi\n"
+        f"{keeps_running}\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "RUN_PROD_PIDFILE"}
+    return {**env, **REQUIRED, "LOG_FORMAT": "json", "BIN": str(bin_dir)}
+
+
+def _running(pid: int) -> bool:
+    """Running, not a zombie left for an init that does not reap."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _pools(tmp_path: Path) -> list[int]:
+    return [int(path.read_text()) for path in tmp_path.glob("pool-*")]
+
+
+KILLED_WORKER = (
+    "worker did not stop within 2 s of SIGTERM; killed (SIGKILL) with the processes it started"
+)
+
+
+def _warnings(err: str) -> list[str]:
+    lines = [json.loads(line) for line in err.splitlines()]
+    assert {line["level"] for line in lines} <= {"WARNING"}, err
+    return [line["message"] for line in lines]
+
+
+def test_all_kills_a_process_that_does_not_stop_within_the_stop_timeout(tmp_path):
+    """Stopped with SIGTERM, run-prod all waited for its three for ever: after a reload in
+    CI (2026-12-07) a Celery worker hung in its warm shutdown and kept `all` running for
+    seven minutes until it was killed by hand. Now it is killed RUN_PROD_STOP_TIMEOUT
+    seconds after its SIGTERM, its pool with it, and the stop is still a success."""
+    checkout = _checkout(tmp_path, "portal")
+    process = _start_all(
+        checkout, {**_worker_ignoring_term_env(tmp_path), "RUN_PROD_STOP_TIMEOUT": "2"}
+    )
+    try:
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 3, what="all three started")
+        _wait_for(lambda: _pools(tmp_path), what="the worker's pool started")
+    finally:
+        out, err = _end(process)  # SIGTERM to run-prod only, as systemd's KillMode=mixed
+    assert process.returncode == 0
+    assert _warnings(err) == [KILLED_WORKER]
+    (pool,) = _pools(tmp_path)
+    _wait_for(lambda: not _running(pool), what="the pool killed", seconds=5)
+    assert not (checkout / "var" / "run-prod.pid").exists()
+
+
+def test_a_reload_starts_a_new_worker_when_the_old_one_does_not_stop(tmp_path):
+    """The reload waited for the old worker as long as it ran: hung, no new worker started
+    and no task ran again, while run-prod looked healthy."""
+    import signal
+
+    checkout = _checkout(tmp_path, "portal")
+    process = _start_all(
+        checkout, {**_worker_ignoring_term_env(tmp_path), "RUN_PROD_STOP_TIMEOUT": "2"}
+    )
+    try:
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 3, what="all three started")
+        _wait_for(lambda: _pools(tmp_path), what="the worker's pool started")
+        (old_pool,) = _pools(tmp_path)
+        process.send_signal(signal.SIGHUP)
+        _wait_for(lambda: len(list(tmp_path.glob("started-*"))) >= 5, what="worker, beat again")
+        assert not _running(old_pool)
+        assert process.poll() is None
+    finally:
+        out, err = _end(process)
+    assert process.returncode == 0
+    assert _warnings(err) == [KILLED_WORKER] * 2  # at the reload, and the new one at the stop
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "2.5", "-1", "1234567"])
+def test_all_refuses_a_bad_stop_timeout_in_one_line(tmp_path, value):
+    checkout = _checkout(tmp_path, "portal")
+    result = subprocess.run(  # noqa: S603 - our own script
+        [str(checkout / "deploy" / "run-prod"), "all"],
+        env={
+            **_keeps_running_env(tmp_path),
+            "PYTHONPATH": str(REPO),
+            "RUN_PROD_STOP_TIMEOUT": value,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        "run-prod: RUN_PROD_STOP_TIMEOUT must be a whole number of seconds, 1 or more "
+        f'(not "{value}")'
+    ]
+    assert not list(tmp_path.glob("started-*"))
+    assert not (checkout / "var").exists()
