@@ -426,15 +426,47 @@ def test_the_check_page_says_when_consent_went_since_the_check(
     # that a stored "yes" is never shown as today's answer. It does not grow with the
     # pupils.
     with django_assert_num_queries(10):
-        assert "De toestemming is gewijzigd" not in client.get(url).content.decode()
+        page = client.get(url).content.decode()
+    assert "De toestemming is gewijzigd" not in page
+    assert _status_line(page) == "✓ Mag gepubliceerd worden"
+    assert 'class="verdict-then"' not in page
 
     decide(pupil_a, parent_a, "website", "photo", False)
     with django_assert_num_queries(10):
         page = client.get(url).content.decode()
 
-    assert "verdict--yes" in page  # the evidence stays as it was
+    # The top line no longer says "✓ Mag gepubliceerd worden" (a teacher in a hurry read
+    # only that, with the warning beside it); the verdict of its moment stays as evidence.
+    assert "verdict--yes" not in page
+    assert _status_line(page) == "✗ Mag zo niet meer gepubliceerd worden"
+    assert _then_line(page, check) == "Mag gepubliceerd worden"
     assert "De toestemming is gewijzigd sinds deze controle." in page
     assert f"{pupil_a.full_name} mag er niet meer op." in page
+
+
+def _status_line(page: str) -> str:
+    import re
+
+    from django.utils.html import strip_tags
+
+    (line,) = re.findall(r'<p class="verdict[^"]*" role="status">(.*?)</p>', page)
+    return " ".join(strip_tags(line).split())
+
+
+def _then_line(page: str, check) -> str:
+    """The verdict as it was, after "Bij de controle (<date and time>): ✓ "."""
+    import re
+
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+    from django.utils.html import strip_tags
+
+    (line,) = re.findall(r'<p class="verdict-then">(.*?)</p>', page)
+    when = date_format(timezone.localtime(check.created_at), "j F Y H:i")
+    prefix = f"Bij de controle ({when}): ✓ "
+    text = " ".join(strip_tags(line).split())
+    assert text.startswith(prefix), text
+    return text.removeprefix(prefix)
 
 
 WARNING = "Publiceer het zo niet; staat het al online, haal het dan offline."
@@ -469,7 +501,8 @@ def test_the_check_page_says_the_publication_was_taken_offline_once_its_takedown
     assert WARNING not in page
     assert "De toestemming is gewijzigd sinds deze controle." in page
     assert f"{pupil_a.full_name} mag er niet meer op. {TAKEN_OFFLINE}" in page
-    assert "verdict--yes" in page  # the evidence stays as it was
+    assert _status_line(page) == "✗ Mag zo niet meer gepubliceerd worden"
+    assert _then_line(page, PublicationCheck.objects.get()) == "Mag gepubliceerd worden"
 
     decide(pupil_a, parent_a, "website", "photo", True)
     decide(pupil_a, parent_a, "website", "photo", False)
