@@ -54,9 +54,12 @@ def load(*, today: datetime.date | None = None) -> None:
         if pupil.pk in answered or not parents:
             continue
         pattern = 3 if pupil.pk in disagreeing else position % 6
-        if pattern == 3:  # conflict when two parents disagree; else a single "yes"
+        if pattern == 3:  # a conflict for the one pupil of the school; else a single "yes"
             consent_decide(pupil=pupil, guardian=parents[0], answers=_answers(infos, 0))
-            if len(parents) > 1:  # the second parent refuses public channels only
+            # Only there: every conflict e-mails the school's directors (the board, for a
+            # school without one), so another two-parent pupil at position 3 of 6 made the
+            # board of the demo read six near-identical e-mails about one school.
+            if pupil.pk in disagreeing:  # the second parent refuses public channels only
                 public = [i for i in infos if i.purpose.code in ("sociale-media", "pers")]
                 consent_decide(pupil=pupil, guardian=parents[1], answers=_answers(public, 1))
         elif pattern != 5:  # pattern 5 stays unanswered

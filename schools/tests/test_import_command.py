@@ -86,6 +86,15 @@ def test_it_prints_progress_every_500_rows(tmp_path, school_a):
     ]
 
 
+def test_it_says_one_row_checked_in_the_singular(tmp_path, school_a):
+    path = write(tmp_path, csv_text(many_rows(1)))
+    out, _ = import_pupils(path, "--school", "vlindertuin", "--dry-run")
+    assert "1 of 1 row checked" in out.splitlines()
+    with translation.override("nl"):
+        out, _ = import_pupils(path, "--school", "vlindertuin", "--dry-run")
+    assert "1 van 1 rij gecontroleerd" in out.splitlines()
+
+
 def test_it_refuses_an_unknown_school(tmp_path, db):
     with pytest.raises(CommandError, match="There is no school with code nergens"):
         import_pupils(write(tmp_path, csv_text([pupil_row()])), "--school", "nergens")

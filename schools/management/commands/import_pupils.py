@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from schools.importer import (
     NotTextError,
@@ -91,4 +92,8 @@ class Command(BaseCommand):
             )
 
     def show_progress(self, done: int, total: int) -> None:
-        self.stdout.write(_("%(done)s of %(total)s rows checked") % {"done": done, "total": total})
+        # The noun agrees with the total: "1 of 1 row", "1 of 3 rows".
+        line = ngettext(
+            "%(done)s of %(total)s row checked", "%(done)s of %(total)s rows checked", total
+        )
+        self.stdout.write(line % {"done": done, "total": total})
