@@ -320,6 +320,16 @@ class FormTokenField(forms.CharField):
         return token if FORM_TOKEN.fullmatch(token) else ""
 
 
+# The first sentence of the 404 of a form whose ticks name a pupil out of reach (the check
+# before posting, the photo check): the same words for a pupil moved to another group while
+# the form was open as for a number of another school or of nobody, and never a name. Each
+# page says after it what it did not do.
+TICKED_OUT_OF_REACH = _(
+    "Not every pupil you ticked is (still) one of your pupils, for example because a pupil "
+    "moved to another group."
+)
+
+
 class CheckForm(forms.Form):
     purpose = PurposeChoiceField(
         label=_("Channel"),

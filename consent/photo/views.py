@@ -24,12 +24,14 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from consent.access import get_check_for_user
+from consent.forms import TICKED_OUT_OF_REACH
 from consent.models import Appearance, MediaType, PublicationCheck
 from consent.photo import cleaning, faces, page
 from consent.photo.forms import FacesForm, PhotoForm
@@ -124,14 +126,8 @@ def photo_check(request):
 @csrf_protect
 def _photo_check(request, limits: cleaning.Limits):
     if request.method != "POST":
-        # the choices read in SQL (the form's queryset only validates a POST)
         from_check = _from_check(request.user, request.GET.get("check"))
-        form = PhotoForm(pupils=Pupil.objects.none(), initial=_initial(from_check))
-        listing = _listing(request)
-        _name_schools(form, request.user, listing)
-        _list_pupils(form, listing.pupils if listing else current_pupils_for_staff(request.user))
-        context = {"form": form, "listing": listing, "from_check": from_check}
-        return render(request, TEMPLATE, context)
+        return _first_page(request, _listing(request), from_check, _initial(from_check))
     pupils = _pupil_choices(request.user)
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
     listing = _listing(request)
@@ -139,7 +135,10 @@ def _photo_check(request, limits: cleaning.Limits):
     if listing is not None:  # the reach validates the ticks; the page lists one school's
         _list_pupils(form, listing.pupils)
     valid = form.is_valid()
-    refuse_choices_out_of_reach(form, "pupils")
+    try:
+        refuse_choices_out_of_reach(form, "pupils")
+    except Http404:  # a pupil moved to another group while the page was open, say
+        return _ticked_out_of_reach(request, form, listing)
     photo = form.cleaned_data.get("photo")  # present whenever that field is valid
     data = photo.read() if photo is not None else b""
     prepared = None
@@ -194,6 +193,41 @@ def _photo_check(request, limits: cleaning.Limits):
         except cleaning.PhotoError as error:  # pragma: no cover - it decoded small already
             form.add_error("photo", error.message)
     return _page(request, form, faces_form, prepared, keep, results, listing, key)
+
+
+def _first_page(request, listing, from_check, initial: dict, *, problem="", status=200):
+    """The page before a photo is sent: the channel and the pupils to tick, read in SQL
+    (the form's queryset only validates a POST), and `problem` said at the top."""
+    form = PhotoForm(pupils=Pupil.objects.none(), initial=initial)
+    _name_schools(form, request.user, listing)
+    _list_pupils(form, listing.pupils if listing else current_pupils_for_staff(request.user))
+    context = {"form": form, "listing": listing, "from_check": from_check, "problem": problem}
+    return render(request, TEMPLATE, context, status=status)
+
+
+PHOTO_TICKED_OUT_OF_REACH = format_lazy(
+    "{} {}",
+    TICKED_OUT_OF_REACH,
+    _("Nothing was stored and the photo was not handed back: tick the pupils in the photo again."),
+)
+
+
+def _ticked_out_of_reach(request, form, listing):
+    """The 404 of a post whose ticks name a pupil out of reach (moved to another group
+    while the page was open, another school's, an id of nobody), as the check before
+    posting answers it: out of reach stays a 404, but the teacher reads why, on the page
+    to tick again, with the channel and the check the photo came from kept. The same
+    page for any such pupil, never a name; the photo is not read, nothing is stored and
+    the teacher's own ticks are not kept: one of them is no longer theirs to tick."""
+    from_check = _from_check(request.user, form.cleaned_data.get("from_check"))
+    channel = form.cleaned_data.get("channel")
+    initial = {
+        "channel": channel.pk if channel is not None else None,
+        "from_check": from_check.pk if from_check is not None else None,
+    }
+    return _first_page(
+        request, listing, from_check, initial, problem=PHOTO_TICKED_OUT_OF_REACH, status=404
+    )
 
 
 PHOTO_CHANGED = _(

@@ -214,3 +214,35 @@ def test_a_form_from_before_a_login_in_another_tab_shows_the_expired_form_page(
     wait_for(lambda: "Page expired" in teacher_page.title or None)
     text = teacher_page.find_element(By.TAG_NAME, "main").text
     assert "Nothing was saved" in text and "juf.a@example.org" in text
+
+
+def test_a_pupil_moved_meanwhile_is_said_and_the_list_shown_again_keeping_the_file(
+    pupil_a, group_a2, teacher_page, tmp_path
+):
+    """The 404 of a tick out of reach is the photo page with its message: the script shows
+    the message and the pupil list as it is now (the moved pupil gone, nothing ticked),
+    and the chosen file and channel stay. Before, the bare 404 page replaced the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    teacher_page.find_element(By.CSS_SELECTOR, f'input[name=pupils][value="{pupil_a.pk}"]').click()
+    pupil_a.group = group_a2  # moved to another group while the page was open
+    pupil_a.save(update_fields=["group"])
+    photo = tmp_path / "IMG_0045.JPG"
+    photo.write_bytes(testkit.camera_jpeg(testkit.upright_scene(960, 640)))
+    teacher_page.find_element(By.ID, "id_photo").send_keys(str(photo))
+    Select(teacher_page.find_element(By.ID, "id_channel")).select_by_index(1)
+    teacher_page.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+
+    alert = wait_for(
+        lambda: teacher_page.find_elements(By.CSS_SELECTOR, "#photo-errors [role=alert]")
+    )
+    assert "Not every pupil you ticked is (still) one of your pupils" in alert[0].text
+    assert teacher_page.current_url.endswith("/foto/")  # the page stayed
+    assert not teacher_page.find_elements(By.CSS_SELECTOR, "input[name=pupils]")
+    assert (
+        teacher_page.execute_script("return document.getElementById('id_photo').files.length") == 1
+    )
+    channel = Select(teacher_page.find_element(By.ID, "id_channel"))
+    assert channel.first_selected_option.get_attribute("value") != ""
+    assert not teacher_page.find_elements(By.CSS_SELECTOR, ".photo-stage img")

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -25,7 +26,13 @@ from consent.access import (
     takedowns_in_reach,
     takedowns_of_colleagues,
 )
-from consent.forms import AppearanceForm, AppearQuestionForm, CheckForm, OverviewFilterForm
+from consent.forms import (
+    TICKED_OUT_OF_REACH,
+    AppearanceForm,
+    AppearQuestionForm,
+    CheckForm,
+    OverviewFilterForm,
+)
 from consent.models import MediaType, PublicationCheck, TakedownTask
 from consent.rules import TEACHER_STATES, cell_states, consent_table, is_allowed, purpose_infos
 from consent.services import (
@@ -331,7 +338,7 @@ def check_new(request):
             refuse_choices_out_of_reach(form, "pupils")
         except Http404:  # a pupil moved to another group while the form was open, say
             note = request.POST.get("note", "")
-            return not_found_keeping_text(request, [note], message=TICKED_OUT_OF_REACH)
+            return not_found_keeping_text(request, [note], message=CHECK_TICKED_OUT_OF_REACH)
     if posting and form.is_valid():
         try:
             check = publication_check_create(
@@ -385,11 +392,9 @@ def check_new(request):
     return render(request, "consent/check_new.html", context)
 
 
-# Said on the 404 of a check whose ticks name a pupil out of reach: the same words for a
-# pupil moved to another group meanwhile as for a number of another school or of nobody.
-TICKED_OUT_OF_REACH = gettext_lazy(
-    "Not every pupil you ticked is (still) one of your pupils, for example because a pupil "
-    "moved to another group. Nothing was saved: make the check again."
+# Said on the 404 of a check whose ticks name a pupil out of reach (consent.forms).
+CHECK_TICKED_OUT_OF_REACH = format_lazy(
+    "{} {}", TICKED_OUT_OF_REACH, gettext_lazy("Nothing was saved: make the check again.")
 )
 
 

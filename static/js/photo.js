@@ -55,7 +55,7 @@
           plainSubmit(submitter);
           return;
         }
-        showPage(page, submitter.value);
+        showPage(page, submitter.value, response.status);
       });
     }).catch(function () {
       plainSubmit(submitter);  // network trouble: fall back to the plain round trip
@@ -89,9 +89,14 @@
     form.submit();
   }
 
-  function showPage(page, action) {
+  function showPage(page, action, status) {
     swap("photo-errors", page);
     swap("photo-step2", page);
+    if (status === 404) {
+      // a ticked pupil is no longer the teacher's (moved to another group meanwhile): the
+      // list as it is now, nothing ticked; the chosen file and channel stay in the page
+      swap("photo-pupils", page);
+    }
     setUp();
     var errors = document.querySelector("#photo-errors [role=alert]");
     var face = action === "update" && chosenFace;
