@@ -1115,8 +1115,10 @@ def followup_update(
     urgent = case.priority == FollowUp.Priority.URGENT
     if reopening and urgent and _urgent_again(case, by_id, edited=edited):
         case.urgent_notified_at = now
-    elif reopening and not urgent:
-        # as the urgent notice: the directors are told once per reopening, not who did it
+    elif reopening and not urgent and not (by_id is not None and by_id == case.assigned_to_id):
+        # as the urgent notice: the directors are told once per reopening, not who did it;
+        # nothing when whoever has the case reopened it (nobody is told of what they did
+        # themselves): it is theirs and seen, and the directors see it open on their pages
         reopened = "edited" if edited else "by_hand"
         notifications.new_case_queue(case=case, excluding=by_id, reopened=reopened)
     return case
