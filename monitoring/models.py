@@ -509,13 +509,6 @@ class Flag(models.Model):
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category, self.category)
 
-    def no_action_reasons_given(self) -> list[dict]:
-        """no_action_reasons with each day as a date, for the case page."""
-        return [
-            {**given, "day": datetime.date.fromisoformat(given["day"])} if "day" in given else given
-            for given in self.no_action_reasons
-        ]
-
     def version_token(self) -> str:
         """What a dismiss button was shown with: it changes when the flag is raised again
         (an edit with new terms, a mark by hand after a dismissal) or marked by hand, so a
