@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 import idna
@@ -346,6 +347,9 @@ class ReportForm(forms.Form):
         return month
 
 
+ROW_ID = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() also takes "٣" and "²"
+
+
 class SourceChoices(ListedChoices):
     """The mention filter's sources as (id, name), read by mention_source_choices in one
     plain query: read as models through the field's queryset they took a tenth of the
@@ -358,8 +362,24 @@ class SourceChoices(ListedChoices):
 
 
 class SourceChoiceField(forms.ModelChoiceField):
+    """A source by its id. A value that is no id at all ("abc", "0", "1.5") is the field's
+    own error, a 400 like an unknown category; a well-formed id of a source out of reach
+    and one of no source are alike "not one of the choices" (the view's 404), so the answer
+    never tells that another school's source exists."""
+
     iterator = SourceChoices
     school: School | None = None  # whose mentions are filtered
+    default_error_messages = {
+        "malformed": _("Choose a source from the list: the source in the address is not a number."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not (ROW_ID.fullmatch(text) and int(text) > 0):
+            raise ValidationError(self.error_messages["malformed"], code="malformed")
+        return super().to_python(text)
 
 
 class MentionFilterForm(forms.Form):

@@ -311,10 +311,14 @@ class FollowUp(models.Model):
     # has the case) while nobody did: its director, or a board member, is told once one is
     # named (services.followups_no_action_reach).
     no_action_untold = models.BooleanField(_("no action not told yet"), default=False)
-    # Why it needed no action, one line per such closing with who gave the reason and
-    # when (services.followup_update). Kept apart from the notes, which their writer edits:
-    # the form never changes it, a reopening keeps it. Retention erases it with the notes.
-    no_action_reason = models.TextField(_("reason for no action"), blank=True, editable=False)
+    # Why it needed no action, one entry per such closing: {"name": who gave the reason,
+    # "day": ISO date, "reason": their words} (services.followup_update), worded on the
+    # case page in the reader's language. Kept apart from the notes, which their writer
+    # edits: the form never changes it, a reopening keeps it. Retention erases it with the
+    # notes. {"line": text} is a stored Dutch line migration 0026 could not read.
+    no_action_reasons = models.JSONField(
+        _("reasons for no action"), default=list, db_default=[], blank=True, editable=False
+    )
     # Hashed word shingles of the first post: near-duplicates join this case without
     # keeping post text on the case.
     shingles = models.JSONField(_("shingles"), default=list, blank=True)
@@ -386,6 +390,13 @@ class FollowUp(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def no_action_reasons_given(self) -> list[dict]:
+        """no_action_reasons with each day as a date, for the case page."""
+        return [
+            {**given, "day": datetime.date.fromisoformat(given["day"])} if "day" in given else given
+            for given in self.no_action_reasons
+        ]
 
     def version_token(self) -> str:
         """What a case form was read with: the token changes with anything the form

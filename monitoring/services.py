@@ -1024,15 +1024,14 @@ def followup_update(
     since (another director saved it meanwhile). `no_action_reason`: why the case needs
     no action; required when someone who does not answer for the school (its assignee, a
     teacher) closes it so, and then its director is told (a complaint is seen by someone
-    who answers for it). It goes into the notes, which the director reads, and into the
-    case's no_action_reason, which no form changes."""
+    who answers for it). It is kept, with who gave it and when, in the case's
+    no_action_reasons, which no form changes and the case page shows."""
     now = now or timezone.now()
     previous_id = _stored_assignee_id(case)
     if seen and seen != case.version_token():
         asked = {"status": status, "assigned_to": assigned_to, "notes": notes}
         asked |= {"planned_for": planned_for, "held_on": held_on}
-        today = school_date(now)
-        if _saved_already(case, user=user, reason=no_action_reason, today=today, **asked):
+        if _saved_already(case, **asked):
             return case  # a double tap or Back and send again: nothing to change or tell
         raise ValidationError(
             _(
@@ -1066,9 +1065,8 @@ def followup_update(
     if again:  # a second conversation: its own date; the first goes into the notes
         notes, held_on = _second_conversation(case, notes, planned_for), None
     if no_action_reason.strip() and status == FollowUp.Status.NO_ACTION != case.status:
-        line = _no_action_line(user, no_action_reason, school_date(now))
-        notes = _with_line(notes, line)
-        case.no_action_reason = _with_line(case.no_action_reason, line)
+        given = _no_action_given(user, no_action_reason, school_date(now))
+        case.no_action_reasons = [*case.no_action_reasons, given]
     if status == FollowUp.Status.CONVERSATION_PLANNED and not (planned_for or case.planned_for):
         raise ValidationError(_("Give the date of the planned conversation."))
     if status in (FollowUp.Status.CONVERSATION_HELD, FollowUp.Status.CLOSED) and not (
@@ -1117,8 +1115,10 @@ def followup_update(
     urgent = case.priority == FollowUp.Priority.URGENT
     if reopening and urgent and _urgent_again(case, by_id, edited=edited):
         case.urgent_notified_at = now
-    elif reopening and not urgent:
-        # as the urgent notice: the directors are told once per reopening, not who did it
+    elif reopening and not urgent and not (by_id is not None and by_id == case.assigned_to_id):
+        # as the urgent notice: the directors are told once per reopening, not who did it;
+        # nothing when whoever has the case reopened it (nobody is told of what they did
+        # themselves): it is theirs and seen, and the directors see it open on their pages
         reopened = "edited" if edited else "by_hand"
         notifications.new_case_queue(case=case, excluding=by_id, reopened=reopened)
     return case
@@ -1131,21 +1131,15 @@ def _urgent_again(case: FollowUp, by_id: int | None, *, edited: bool) -> bool:
     return notifications.urgent_case_queue(case=case, again=True, excluding=by_id, edited=edited)
 
 
-def _saved_already(
-    case: FollowUp, *, status, assigned_to, notes, planned_for, held_on, user, reason, today
-) -> bool:
+def _saved_already(case: FollowUp, *, status, assigned_to, notes, planned_for, held_on) -> bool:
     """Whether a form read before the case last changed asks for the case as it is now:
     the same form sent again after it was saved (a double tap, Back and send again), or
     the very change someone else made meanwhile. Not a change by "someone else" to warn
-    about; the "no action" line this form adds to the notes counts as asked. A second
-    conversation planned twice (its earlier date moved into the notes) is not recognised
-    and stays refused as stale."""
+    about. A second conversation planned twice (its earlier date moved into the notes) is
+    not recognised and stays refused as stale."""
     same = (status, getattr(assigned_to, "pk", None)) == (case.status, case.assigned_to_id)
     same = same and planned_for in (None, case.planned_for) and held_on in (None, case.held_on)
-    wanted = {notes}
-    if reason.strip() and status == FollowUp.Status.NO_ACTION:
-        wanted.add(_with_line(notes, _no_action_line(user, reason, today)))
-    return same and case.notes in wanted
+    return same and case.notes == notes
 
 
 def _no_action_unseen(case: FollowUp, status: str, user) -> bool:
@@ -1161,15 +1155,15 @@ def _no_action_unseen(case: FollowUp, status: str, user) -> bool:
     )
 
 
-def _no_action_line(user, reason: str, today: datetime.date) -> str:
-    """The reason for "no action" as a line of the notes, in the foundation's language
-    (as _earlier_conversation_line), saying who gave it and when."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("No action needed, according to %(name)s (%(day)s): %(reason)s") % {
-            "name": user.get_full_name() if user is not None else "?",
-            "day": date_format(today, "j F Y"),
-            "reason": " ".join(reason.split()),
-        }
+def _no_action_given(user, reason: str, today: datetime.date) -> dict:
+    """An entry of FollowUp.no_action_reasons: who gave the reason, when, and what. Stored
+    as data, not as a sentence: the case page words it in the reader's language (it was
+    a Dutch line, also added to the notes, until 2026-12-07)."""
+    return {
+        "name": user.get_full_name() if user is not None else "?",
+        "day": today.isoformat(),
+        "reason": " ".join(reason.split()),
+    }
 
 
 def _with_line(notes: str, line: str) -> str:
@@ -1598,8 +1592,8 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()
     notes_count = (
         FollowUp.objects.filter(closed_at__lt=cutoff)
-        .exclude(notes="", no_action_reason="")
-        .update(notes="", no_action_reason="")
+        .exclude(notes="", no_action_reasons=[])
+        .update(notes="", no_action_reasons=[])
     )
     log.info(
         "monitoring retention: %s unflagged, %s flagged posts deleted, %s case notes erased",

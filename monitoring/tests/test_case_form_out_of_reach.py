@@ -53,7 +53,7 @@ def test_the_typed_reason_comes_back_too(login, case_a, teacher_a, other_teacher
     )
     assert response.status_code == 404
     assert BACK + "misverstand" in response.content.decode()
-    assert FollowUp.objects.get(pk=case_a.pk).no_action_reason == ""
+    assert FollowUp.objects.get(pk=case_a.pk).no_action_reasons == []
 
 
 def test_it_answers_a_case_of_nobody_the_same(login, case_a, teacher_a, other_teacher, director_a):  # noqa: F811

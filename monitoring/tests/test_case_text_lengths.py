@@ -3,11 +3,14 @@
 as typed. Too long is the form's usual error at the field, the page answers 400 with the
 text as typed and nothing is saved."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from monitoring.forms import NOTES_MAX_LENGTH
-from monitoring.models import PublicReply
+from monitoring.models import FollowUp, PublicReply
 from monitoring.tests.test_case_no_action_seen import case_a  # noqa: F401 - a fixture
 from monitoring.tests.test_replies_twice import fact_case  # noqa: F401 - a fixture
 
@@ -41,13 +44,16 @@ def test_notes_the_portal_lengthened_past_the_limit_can_be_saved_again(
     case_a,  # noqa: F811
     teacher_a,
 ):
-    """The portal adds lines to the notes (the reason for no action, an earlier
-    conversation's date): notes typed up to the limit end up longer than it, and saving
-    them unchanged may not be refused."""
+    """The portal adds a line to the notes (an earlier conversation's date, when another
+    is planned; until 2026-12-07 also the reason for no action): notes typed up to the
+    limit end up longer than it, and saving them unchanged may not be refused."""
+    today = timezone.localdate()
+    FollowUp.objects.filter(pk=case_a.pk).update(status="conversation_held", held_on=today)
     notes = "x" * NOTES_MAX_LENGTH
     client = login(teacher_a)
+    later = today + datetime.timedelta(days=7)
     response = _update(
-        client, case_a, status="no_action", notes=notes, no_action_reason="misverstand"
+        client, case_a, status="conversation_planned", notes=notes, planned_for=later
     )
     assert response.status_code == 302
     case_a.refresh_from_db()
@@ -55,9 +61,10 @@ def test_notes_the_portal_lengthened_past_the_limit_can_be_saved_again(
     page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
     assert f'maxlength="{len(case_a.notes)}"' in page
     stored = case_a.notes
-    response = _update(client, case_a, status="no_action", notes=stored + " en nog wat")
+    keep = {"status": "conversation_planned", "planned_for": later}
+    response = _update(client, case_a, notes=stored + " en nog wat", **keep)
     assert response.status_code == 400
-    response = _update(client, case_a, status="no_action", notes=stored[:-3])
+    response = _update(client, case_a, notes=stored[:-3], **keep)
     assert response.status_code == 302
 
 
@@ -68,7 +75,7 @@ def test_it_refuses_a_reason_past_the_limit(login, case_a, teacher_a):  # noqa: 
     assert response.status_code == 400
     assert "niet meer dan" in response.context["form"].errors["no_action_reason"][0]
     case_a.refresh_from_db()
-    assert (case_a.status, case_a.no_action_reason) == ("new", "")
+    assert (case_a.status, case_a.no_action_reasons) == ("new", [])
 
 
 def test_it_refuses_a_correction_past_the_limit(login, director_a, fact_case):  # noqa: F811

@@ -96,6 +96,31 @@ def test_it_refuses_an_unknown_filter_with_a_message(login, director_a, school_a
     assert rows(response) == []
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "1.5", "٣", "1e3"])
+def test_it_refuses_a_source_that_is_no_number_with_a_message(
+    login, director_a, school_a, posts, value
+):
+    response = login(director_a).get(url(school_a, source=value))
+    assert response.status_code == 400
+    assert rows(response) == []
+    assert response.context["form"].has_error("source", "malformed")
+    assert "Kies een bron uit de lijst" in response.content.decode()
+
+
+@pytest.mark.parametrize("which", ["another school's", "missing", "beyond any row"])
+def test_it_answers_a_source_out_of_reach_as_one_of_nothing(
+    login, director_a, school_a, school_b, posts, which
+):
+    # the same 404 for both: the answer never tells that another school's source exists
+    theirs = make_source(url="https://zwanenhof.example/feed", school=school_b)
+    source = {
+        "another school's": theirs.pk,
+        "missing": theirs.pk + 1000,
+        "beyond any row": 2**70,
+    }[which]
+    assert login(director_a).get(url(school_a, source=source)).status_code == 404
+
+
 def test_it_walks_the_roles(client, login, school_a, posts, request):
     expected = {
         "director_a": 200,

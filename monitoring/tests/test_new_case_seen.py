@@ -253,3 +253,50 @@ def test_a_case_reopened_by_an_edit_tells_the_directors_who_do_not_have_it(
     assert "is heropend: een bericht in de zaak is door de schrijver gewijzigd" in message.body
     assert f"De zaak is toegewezen aan {director_a.get_full_name()}" in message.body
     assert_no_post_text(message)
+
+
+def _reopen_own_case(login, case, owner) -> None:
+    """`owner` has the case, closes it and reopens it themselves on the case page."""
+    services.followup_update(case=case, status=case.status, assigned_to=owner)
+    client = login(owner)
+    url = reverse("monitoring:case_update", args=[case.pk])
+    reason = {"no_action_reason": "misverstand"}
+    assert client.post(url, {"status": "no_action", "notes": "", **reason}).status_code == 302
+    run_due_duties()
+    mail.outbox.clear()
+    data = {"status": "new", "notes": "toch nog even bellen"}
+    if StaffMembership.objects.filter(user=owner, role=Role.DIRECTOR).exists():  # the form asks
+        data["assigned_to"] = owner.pk
+    assert client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert case.is_open and case.assigned_to == owner
+
+
+@pytest.mark.parametrize("owner", ["teacher_a", "director_a"])
+def test_a_case_reopened_by_whoever_has_it_tells_nobody(
+    request, login, school_a, director_a, colleague, owner
+):
+    """Whoever has the case picked it up again: it is theirs and seen, nothing for the
+    directors to do; they see it open on their pages. Who did it is never told of it, so a
+    teacher's own reopening told the directors, and a director's own the other director."""
+    owner = request.getfixturevalue(owner)
+    ingest(school_a, COMPLAINT, "1")
+    _reopen_own_case(login, FollowUp.objects.get(), owner)
+    run_due_duties()
+    assert mail.outbox == []
+
+
+def test_a_teachers_case_reopened_by_a_director_tells_the_teacher_and_the_other_director(
+    login, school_a, director_a, colleague, teacher_a
+):
+    ingest(school_a, COMPLAINT, "1")
+    case = FollowUp.objects.get()
+    services.followup_update(case=case, status="new", assigned_to=teacher_a)
+    services.followup_update(case=case, status="no_action", assigned_to=teacher_a, user=director_a)
+    run_due_duties()
+    mail.outbox.clear()
+    services.followup_update(case=case, status="new", assigned_to=teacher_a, user=director_a)
+    run_due_duties()
+    assert sent_to(director_a) == []
+    assert [m for m in sent_to(teacher_a) if "heropend" in m.subject]
+    assert [m for m in sent_to(colleague) if "heropend" in m.subject]

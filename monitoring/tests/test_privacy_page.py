@@ -52,7 +52,7 @@ def test_it_says_how_long_posts_with_and_without_a_case_are_kept(client, retenti
 
 
 def test_it_says_the_reason_for_no_action_is_erased_with_the_notes(client, retention):
-    """posts_apply_retention empties FollowUp.no_action_reason with the notes; the page
+    """posts_apply_retention empties FollowUp.no_action_reasons with the notes; the page
     used to name the notes only."""
     page = _page(client)
     assert (
