@@ -258,9 +258,10 @@ class FollowUpForm(forms.Form):
     def __init__(
         self, *args, staff, can_assign=True, status=FollowUp.Status.NEW, notes="", **kwargs
     ):
-        """`notes`: the case's notes as stored. The portal adds lines to them (a reason for
-        no action, an earlier conversation's date), so they may be longer than
-        NOTES_MAX_LENGTH; saving them back is not refused."""
+        """`notes`: the case's notes as stored. They may be longer than NOTES_MAX_LENGTH
+        (until 2026-12-07 the portal added lines to them: a reason for no action, an
+        earlier conversation's date; migrations 0026 and 0027 keep a line they cannot
+        read); saving them back is not refused."""
         super().__init__(*args, **kwargs)
         limit = max(NOTES_MAX_LENGTH, len(notes))
         field = self.fields["notes"]

@@ -269,7 +269,7 @@ class FollowUp(models.Model):
     # Which status may follow which. A finished case can be reopened where it was: a closed
     # one after its conversation (its dates stand), "no action" before any conversation.
     # After a conversation another can be planned (a reopened case): the earlier dates go
-    # into the notes (services.followup_update).
+    # into earlier_conversations (services.followup_update).
     TRANSITIONS = {
         Status.NEW: {Status.CONVERSATION_PLANNED, Status.CONVERSATION_HELD, Status.NO_ACTION},
         Status.CONVERSATION_PLANNED: {Status.CONVERSATION_HELD, Status.NO_ACTION},
@@ -318,6 +318,14 @@ class FollowUp(models.Model):
     # notes. {"line": text} is a stored Dutch line migration 0026 could not read.
     no_action_reasons = models.JSONField(
         _("reasons for no action"), default=list, db_default=[], blank=True, editable=False
+    )
+    # The conversations held before the one of planned_for/held_on, oldest first: {"held":
+    # ISO date or None, "planned": ISO date or None} (services.followup_update: a case has
+    # one planned and one held date, and another conversation can be planned after one was
+    # held), worded on the case page in the reader's language. The form never changes it;
+    # retention erases it with the notes.
+    earlier_conversations = models.JSONField(
+        _("earlier conversations"), default=list, db_default=[], blank=True, editable=False
     )
     # Hashed word shingles of the first post: near-duplicates join this case without
     # keeping post text on the case.
@@ -396,6 +404,14 @@ class FollowUp(models.Model):
         return [
             {**given, "day": datetime.date.fromisoformat(given["day"])} if "day" in given else given
             for given in self.no_action_reasons
+        ]
+
+    def earlier_conversations_held(self) -> list[dict]:
+        """earlier_conversations with their days as dates (None where unknown), for the
+        case page."""
+        return [
+            {key: day and datetime.date.fromisoformat(day) for key, day in earlier.items()}
+            for earlier in self.earlier_conversations
         ]
 
     def version_token(self) -> str:

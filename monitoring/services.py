@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Exists, F, OuterRef, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -1062,8 +1062,8 @@ def followup_update(
         FollowUp.Status.CONVERSATION_HELD,
         FollowUp.Status.CONVERSATION_PLANNED,
     )
-    if again:  # a second conversation: its own date; the first goes into the notes
-        notes, held_on = _second_conversation(case, notes, planned_for), None
+    if again:  # a second conversation: its own dates; the first is kept as earlier
+        earlier, held_on = _second_conversation(case, planned_for), None
     if no_action_reason.strip() and status == FollowUp.Status.NO_ACTION != case.status:
         given = _no_action_given(user, no_action_reason, school_date(now))
         case.no_action_reasons = [*case.no_action_reasons, given]
@@ -1091,6 +1091,8 @@ def followup_update(
     case.notes = notes
     case.planned_for = planned_for or case.planned_for
     case.held_on = None if again else held_on or case.held_on
+    if again:
+        case.earlier_conversations = [*case.earlier_conversations, earlier]
     if finishing:
         case.closed_at, case.closed_by = now, user
     if reopening:  # an urgent case reopened is told the directors again (below)
@@ -1135,8 +1137,8 @@ def _saved_already(case: FollowUp, *, status, assigned_to, notes, planned_for, h
     """Whether a form read before the case last changed asks for the case as it is now:
     the same form sent again after it was saved (a double tap, Back and send again), or
     the very change someone else made meanwhile. Not a change by "someone else" to warn
-    about. A second conversation planned twice (its earlier date moved into the notes) is
-    not recognised and stays refused as stale."""
+    about. A second conversation planned twice (its earlier held date moved out of
+    held_on) is not recognised and stays refused as stale."""
     same = (status, getattr(assigned_to, "pk", None)) == (case.status, case.assigned_to_id)
     same = same and planned_for in (None, case.planned_for) and held_on in (None, case.held_on)
     return same and case.notes == notes
@@ -1166,34 +1168,22 @@ def _no_action_given(user, reason: str, today: datetime.date) -> dict:
     }
 
 
-def _with_line(notes: str, line: str) -> str:
-    return f"{notes.rstrip()}\n{line}" if notes.strip() else line
-
-
-def _second_conversation(case: FollowUp, notes: str, planned_for) -> str:
-    """The notes of a case that plans another conversation after one was held, with a line
-    that keeps the earlier one (a case has one planned and one held date). The new date is
-    required and not before the earlier conversation."""
+def _second_conversation(case: FollowUp, planned_for) -> dict:
+    """The entry of FollowUp.earlier_conversations for a case that plans another
+    conversation after one was held (a case has one planned and one held date). Stored as
+    data: the case page words it in the reader's language (it was a Dutch line added to the
+    notes until 2026-12-07). The new date is required and not before the earlier
+    conversation."""
     if planned_for is None or planned_for == case.planned_for:  # the form shows the old one
         raise ValidationError(_("Give the date of the new conversation."))
     if case.held_on is not None and planned_for < case.held_on:
         raise ValidationError(
             _("The new conversation cannot be planned before the earlier one was held.")
         )
-    return _with_line(notes, _earlier_conversation_line(case))
-
-
-def _earlier_conversation_line(case: FollowUp) -> str:
-    """The notes are stored and shown as written, to colleagues who may read the portal in
-    another language than the writer: the line is in the foundation's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        held = date_format(case.held_on, "j F Y") if case.held_on else "?"
-        if case.planned_for is None:
-            return _("Earlier conversation held on %(held)s.") % {"held": held}
-        return _("Earlier conversation held on %(held)s (planned for %(planned)s).") % {
-            "held": held,
-            "planned": date_format(case.planned_for, "j F Y"),
-        }
+    return {
+        "held": case.held_on.isoformat() if case.held_on else None,
+        "planned": case.planned_for.isoformat() if case.planned_for else None,
+    }
 
 
 def _reopened_assignee(case: FollowUp, assignee):
@@ -1561,7 +1551,8 @@ def _learned_model_retrain() -> None:
 def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionResult:
     """Unflagged posts go after 30 days; flagged ones a set time after their case closed,
     and so do the notes of that case and its reason for no action (they may name a pupil
-    or a parent).
+    or a parent), and its earlier conversations' dates (in the notes until 2026-12-07,
+    erased with them).
 
     Flags and cases stay (without the post and notes) so reports keep their counts. When
     flagged posts went, a stored learned model is retrained from the labelled posts left.
@@ -1592,8 +1583,8 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()
     notes_count = (
         FollowUp.objects.filter(closed_at__lt=cutoff)
-        .exclude(notes="", no_action_reasons=[])
-        .update(notes="", no_action_reasons=[])
+        .exclude(notes="", no_action_reasons=[], earlier_conversations=[])
+        .update(notes="", no_action_reasons=[], earlier_conversations=[])
     )
     log.info(
         "monitoring retention: %s unflagged, %s flagged posts deleted, %s case notes erased",

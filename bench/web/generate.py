@@ -454,10 +454,12 @@ class Generator:
         self.step(
             "cases",
             "INSERT INTO monitoring_followup (id, school_id, status, priority, notes, "
-            "opened_at, closed_at, shingles, no_action_untold, no_action_reasons) "
+            "opened_at, closed_at, shingles, no_action_untold, no_action_reasons, "
+            "earlier_conversations) "
             f"SELECT {first['monitoring_followup']} + case_n, school_id, "
             f"CASE WHEN {is_open} THEN 'new' ELSE 'closed' END, {self.pick('i', 27, 2)}, "
-            f"'', at, CASE WHEN {is_open} THEN NULL ELSE at END, '[]'::jsonb, FALSE, '[]'::jsonb "
+            f"'', at, CASE WHEN {is_open} THEN NULL ELSE at END, '[]'::jsonb, FALSE, "
+            "'[]'::jsonb, '[]'::jsonb "
             "FROM bench_flagged WHERE has_case ORDER BY case_n",
         )
         self.step(

@@ -39,33 +39,46 @@ def test_it_takes_notes_up_to_the_limit(login, case_a, teacher_a):  # noqa: F811
     assert case_a.notes == notes
 
 
-def test_notes_the_portal_lengthened_past_the_limit_can_be_saved_again(
+def test_notes_stored_past_the_limit_can_be_saved_again(
     login,
     case_a,  # noqa: F811
     teacher_a,
 ):
-    """The portal adds a line to the notes (an earlier conversation's date, when another
-    is planned; until 2026-12-07 also the reason for no action): notes typed up to the
-    limit end up longer than it, and saving them unchanged may not be refused."""
-    today = timezone.localdate()
-    FollowUp.objects.filter(pk=case_a.pk).update(status="conversation_held", held_on=today)
-    notes = "x" * NOTES_MAX_LENGTH
+    """Notes can be stored longer than the limit: typed up to it, they got a line from the
+    portal until 2026-12-07 (an earlier conversation's date, the reason for no action),
+    and migrations 0026 and 0027 leave a line they cannot read, such as one its writer
+    added to. Saving them unchanged may not be refused."""
+    stored = "x" * NOTES_MAX_LENGTH + "\nEerder gesprek gevoerd op 2 maart 2026. Moeder boos."
+    FollowUp.objects.filter(pk=case_a.pk).update(notes=stored)
     client = login(teacher_a)
+    page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
+    assert f'maxlength="{len(stored)}"' in page
+    response = _update(client, case_a, status="new", notes=stored + " en nog wat")
+    assert response.status_code == 400
+    response = _update(client, case_a, status="new", notes=stored[:-3])
+    assert response.status_code == 302
+
+
+def test_another_conversation_leaves_notes_typed_up_to_the_limit_as_they_are(
+    login,
+    case_a,  # noqa: F811
+    teacher_a,
+):
+    """The earlier conversation has its own place (FollowUp.earlier_conversations): the
+    notes no longer grow past the limit when another conversation is planned."""
+    today = timezone.localdate()
+    notes = "x" * NOTES_MAX_LENGTH
+    FollowUp.objects.filter(pk=case_a.pk).update(
+        status="conversation_held", held_on=today, notes=notes
+    )
     later = today + datetime.timedelta(days=7)
     response = _update(
-        client, case_a, status="conversation_planned", notes=notes, planned_for=later
+        login(teacher_a), case_a, status="conversation_planned", notes=notes, planned_for=later
     )
     assert response.status_code == 302
     case_a.refresh_from_db()
-    assert len(case_a.notes) > NOTES_MAX_LENGTH
-    page = client.get(reverse("monitoring:case", args=[case_a.pk])).content.decode()
-    assert f'maxlength="{len(case_a.notes)}"' in page
-    stored = case_a.notes
-    keep = {"status": "conversation_planned", "planned_for": later}
-    response = _update(client, case_a, notes=stored + " en nog wat", **keep)
-    assert response.status_code == 400
-    response = _update(client, case_a, notes=stored[:-3], **keep)
-    assert response.status_code == 302
+    assert case_a.notes == notes
+    assert case_a.earlier_conversations == [{"held": today.isoformat(), "planned": None}]
 
 
 def test_it_refuses_a_reason_past_the_limit(login, case_a, teacher_a):  # noqa: F811
