@@ -5,15 +5,17 @@ before posting they made (the photo page's included), the takedown tasks given t
 closed by them, the monitoring cases they have or closed, what else they did in monitoring
 (flags marked or dismissed, posts reported, public replies drafted, approved or posted),
 the texts they published (a channel's text for parents, the protocol's drafts and
-releases), their protocol confirmations, the review rounds they opened, the decisions they
-recorded for parents and the changes they made to others' roles and gezag.
+releases), their protocol confirmations, the review rounds they opened, the reminders they
+sent parents, the decisions they recorded for parents and the changes they made to others'
+roles and gezag.
 
 Only the person's own traces, and never a pupil's or parent's name: a check says how many
 pupils it held, not who (that is the pupils' data). Nor a case's post text or notes, which
 colleagues write about others, nor a reply's or a published text's words (the reply is
 about others; a text is the foundation's, readable where it is published). Changes to
-others' roles and gezag are counted per school, without whose. The one colleague named is
-the one a takedown task was handed over from, as the task itself shows.
+others' roles and gezag, and reminders sent, are counted per school, without whose. The
+one colleague named is the one a takedown task was handed over from, as the task itself
+shows.
 
 In `accounts`, which reads every app for the home pages too: the cases are `monitoring`'s,
 and no `consent` module reads `monitoring` itself; consent's "Mijn gegevens" views call this.
@@ -23,7 +25,7 @@ current membership has any staff trace at all (none for a staff member: their me
 come with the session), then ten: roles now, roles ended, checks, takedowns, cases,
 protocol confirmations, review rounds opened, recorded decisions, one UNION of their
 actions in monitoring and texts published, and one UNION of the changes they made for
-others, counted per school.
+others and the reminders they sent, counted per school.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from consent.models import (
     MediaType,
     PublicationCheck,
     PurposeVersion,
+    ReminderSent,
     ReviewRound,
     TakedownTask,
 )
@@ -89,9 +92,10 @@ def _sources(user) -> dict[str, QuerySet]:
         "channel_texts": PurposeVersion.objects.filter(created_by=user),
         "protocol_drafts": ProtocolVersion.objects.filter(created_by=user),
         "protocol_releases": ProtocolVersion.objects.filter(published_by=user),
-        # read together, in one UNION (_changes_made)
+        # read together, in one UNION (_counted_per_school)
         "memberships_changed": MembershipChange.objects.filter(by=user),
         "gezag_changed": GezagChange.objects.filter(by=user),
+        "reminders_sent": ReminderSent.objects.filter(sent_by=user),
     }
 
 
@@ -348,16 +352,17 @@ def _actions(sources) -> tuple[list[dict], list[dict]]:
     return monitoring, texts
 
 
-def _changes_made(sources) -> list[dict]:
-    """Changes they made to who reaches pupil data: staff roles and groups, and parents'
-    gezag; how many per school, the first and the last, never whose (one UNION)."""
+def _counted_per_school(sources) -> tuple[list[dict], list[dict]]:
+    """Changes they made to who reaches pupil data (staff roles and groups, and parents'
+    gezag), and the reminders they sent parents: how many per school, the first and the
+    last, never whose (one UNION)."""
 
-    def counted(qs: QuerySet, what, place) -> QuerySet:
+    def counted(qs: QuerySet, what, place, moment="at") -> QuerySet:
         return (
             qs.order_by()
             .annotate(what=what, place=place)
             .values("what", "place")
-            .annotate(n=Count("id"), first=Min("at"), last=Max("at"))
+            .annotate(n=Count("id"), first=Min(moment), last=Max(moment))
             .values_list("what", "place", "n", "first", "last")
         )
 
@@ -367,13 +372,20 @@ def _changes_made(sources) -> list[dict]:
     )
     rows = (
         counted(sources["memberships_changed"], role_or_group, F("school_name"))
-        .union(counted(sources["gezag_changed"], _text("gezag"), F("pupil__school__name")))
+        .union(
+            counted(sources["gezag_changed"], _text("gezag"), F("pupil__school__name")),
+            counted(sources["reminders_sent"], _text("reminders"), F("sent_from__name"), "sent_at"),
+        )
         .order_by("place", "what")
     )
-    return [
-        {"change": what, "school": place or None, "count": n, "first_at": first, "last_at": last}
-        for what, place, n, first, last in rows
-    ]
+    changes, reminders = [], []
+    for what, place, n, first, last in rows:
+        counts = {"count": n, "first_at": first, "last_at": last}
+        if what == "reminders":  # no school: one deleted since
+            reminders.append({"school": place or None} | counts)
+        else:  # no school: a role of every school
+            changes.append({"change": what, "school": place or None} | counts)
+    return changes, reminders
 
 
 def staff_data(user) -> dict | None:
@@ -383,6 +395,7 @@ def staff_data(user) -> dict | None:
     if sources is None:
         return None
     monitoring, texts = _actions(sources)
+    changes, reminders = _counted_per_school(sources)
     return {
         "roles": _roles(sources),
         "publication_checks": _checks(sources),
@@ -392,8 +405,9 @@ def staff_data(user) -> dict | None:
         "texts": texts,
         "protocol_confirmations": _confirmations(sources),
         "review_rounds_opened": _review_rounds(sources),
+        "reminders_sent": reminders,
         "decisions_recorded": _recorded(sources),
-        "changes_made": _changes_made(sources),
+        "changes_made": changes,
     }
 
 

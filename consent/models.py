@@ -525,6 +525,25 @@ class ReminderSent(models.Model):
     schools = models.ManyToManyField(
         "schools.School", blank=True, related_name="+", verbose_name=_("schools named")
     )
+    # Who clicked, on which school's page (consent.services.reminders_send): the sender's
+    # "Mijn gegevens" counts them per school (accounts.staff_data). Empty on reminders from
+    # before 2026-12-07; the row stays when the account or the school goes.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_from = models.ForeignKey(
+        "schools.School",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent from school"),
+    )
 
     class Meta:
         verbose_name = _("reminder sent")

@@ -1377,10 +1377,13 @@ def reminders_send(
     school: School,
     group_id: int | None = None,
     guardian_id: int | None = None,
+    by=None,
     now: datetime.datetime | None = None,
 ) -> ReminderPlan:
     """Send the reminders of a fresh plan (never the one shown: time passed). Returns the
     plan with `to_send` narrowed to the reminders claimed here; each is one e-mail task.
+    `by`: the staff member who clicked, recorded with `school` on each row for their
+    "Mijn gegevens" (accounts.staff_data).
 
     The unique (parent, ISO week) row is the claim, so two clicks at once send once.
     """
@@ -1388,7 +1391,10 @@ def reminders_send(
     plan = reminder_plan(school=school, group_id=group_id, guardian_id=guardian_id, now=now)
     week = iso_week(timezone.localdate(now))
     ReminderSent.objects.bulk_create(
-        [ReminderSent(user_id=uid, week=week, sent_at=now) for uid in plan.to_send],
+        [
+            ReminderSent(user_id=uid, week=week, sent_at=now, sent_by=by, sent_from=school)
+            for uid in plan.to_send
+        ],
         ignore_conflicts=True,
     )
     claims = sorted(

@@ -11,11 +11,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_staff
-from consent.models import PublicationCheck, TakedownTask
+from conftest import make_staff, make_user
+from consent.models import PublicationCheck, ReminderSent, TakedownTask
 from consent.services import (
     publication_check_create,
     purpose_version_publish,
+    reminders_send,
     review_round_open,
     takedown_complete,
     takedowns_hand_over,
@@ -33,7 +34,7 @@ from policy.services import (
     version_update_summary,
 )
 from schools.accesslog import membership_added, membership_ended
-from schools.models import GezagChange, Pupil, StaffMembership, Via
+from schools.models import GezagChange, Guardianship, Pupil, StaffMembership, Via
 
 Role = StaffMembership.Role
 
@@ -331,6 +332,52 @@ def test_it_counts_the_changes_they_made_for_others_per_school_without_names(
     assert [c["count"] for c in _download(login(board))["as_staff"]["changes_made"]] == [1]
 
 
+def _parents_with_open_questions(school, n: int, start: int = 0) -> None:
+    for number in range(start, start + n):
+        user = make_user(f"herinner{number}@example.org", full_name=f"Ouder Herinner{number}")
+        pupil = Pupil.objects.create(
+            school=school,
+            leerlingnummer=f"H{number}",
+            first_name=f"Kind{number}",
+            last_name="Herinner",
+            birth_date=datetime.date(2018, 5, 4),
+        )
+        Guardianship.objects.create(user=user, pupil=pupil, has_parental_authority=True)
+
+
+def test_it_counts_the_reminders_they_sent_per_school_without_to_whom(
+    login, director_a, board, school_a, school_b, parent_a, parent_b
+):
+    _parents_with_open_questions(school_a, 1)
+    client = login(director_a)
+    client.post(reverse("consent:remind", args=[school_a.code]))  # Ouder A and one more
+    reminders_send(school=school_b, by=board)  # the board's, for another school
+    ReminderSent.objects.create(user=parent_b, week="2026-W01")  # from before: no sender
+    [sent] = _download(client)["as_staff"]["reminders_sent"]
+    assert (sent["school"], sent["count"]) == (school_a.name, 2)
+    assert sent["first_at"] == sent["last_at"]
+    part = _staff_part(_page(client))
+    assert "OBS De Vlindertuin: 2 herinneringen verstuurd aan ouders, van " in part
+    assert "Wie vóór 7 december 2026 een herinnering stuurde, is niet vastgelegd." in part
+    for who in (parent_a, parent_b, board):
+        assert who.full_name not in part and who.email not in part
+    assert "Herinner0" not in part and "Sem" not in part
+    # the board's one reminder is the board's, at the school it sent for
+    [by_board] = _download(login(board))["as_staff"]["reminders_sent"]
+    assert (by_board["school"], by_board["count"]) == (school_b.name, 1)
+
+
+def test_a_reminder_of_a_school_deleted_since_is_counted_without_a_school(
+    login, director_a, school_a, parent_a
+):
+    reminders_send(school=school_a, by=director_a)
+    ReminderSent.objects.update(sent_from=None)  # as SET_NULL leaves it
+    client = login(director_a)
+    [sent] = _download(client)["as_staff"]["reminders_sent"]
+    assert (sent["school"], sent["count"]) == (None, 1)
+    assert "geen school: 1 herinnering verstuurd aan ouders, op " in _staff_part(_page(client))
+
+
 def _flag_dismissed(user, school):
     post = make_post(make_source(), text="Een bericht")
     make_flag(post, school, dismissed_as_false_positive=True, dismissed_by=user)
@@ -361,6 +408,11 @@ def _membership_changed(user, school):
     membership_added(StaffMembership.objects.get(user=colleague), by=user, via=Via.PAGE)
 
 
+def _reminder_sent(user, school):
+    _parents_with_open_questions(school, 1)
+    reminders_send(school=school, by=user)
+
+
 def _gezag_changed(user, school):
     GezagChange.objects.create(
         change=GezagChange.Change.LINKED,
@@ -381,6 +433,7 @@ def _gezag_changed(user, school):
         _protocol_drafted,
         _membership_changed,
         _gezag_changed,
+        _reminder_sent,
     ],
 )
 def test_a_former_staff_member_with_only_a_later_kind_of_trace_gets_a_staff_part(
@@ -478,6 +531,9 @@ def _more_of_everything(teacher_a, director_a, parent_a, pupil_a, pupil_a2, scho
             via=Via.ADMIN,
         )
     _protocol_changed(teacher_a, "Meer.")
+    # reminders they sent (as the director they were above)
+    _parents_with_open_questions(school_a, 3, start=10)
+    reminders_send(school=school_a, by=teacher_a)
     teacher_a.__dict__.pop("_opo_memberships", None)
 
 
@@ -515,6 +571,7 @@ def test_it_reads_the_staff_part_in_a_fixed_number_of_queries(
     staff = _download(client)["as_staff"]
     assert len(staff["monitoring_actions"]) == 3 * 7 and len(staff["texts"]) == 3 + 2
     assert [c["count"] for c in staff["changes_made"]] == [3, 3]
+    assert [r["count"] for r in staff["reminders_sent"]] == [4]  # Ouder A's and three more
     with django_assert_num_queries(expected):
         assert client.get(reverse(name)).status_code == 200
 
@@ -534,6 +591,7 @@ def test_it_speaks_one_language(login, checked, teacher_a, director_a, school_a,
     _protocol_changed(teacher_a, "Meer.")
     membership_ended(StaffMembership.objects.get(user=director_a), by=teacher_a, via=Via.PAGE)
     _gezag_changed(teacher_a, school_a)
+    _reminder_sent(teacher_a, school_a)
     client = login(teacher_a)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
     part = _staff_part(_page(client))

@@ -249,7 +249,7 @@ def remind(request, code):
     group, parent = _reminder_scope(request, school)
     scope = {"group_id": group.pk if group else None, "guardian_id": parent.pk if parent else None}
     if request.method == "POST":
-        plan = reminders_send(school=school, **scope)
+        plan = reminders_send(school=school, by=request.user, **scope)
         messages.success(request, _reminder_report(plan))
         return redirect("consent:coverage", code=school.code)
     plan = reminder_plan(school=school, **scope)
