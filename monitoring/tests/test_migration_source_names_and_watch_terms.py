@@ -1,4 +1,4 @@
-"""Migration 0027: the source names and watch terms stored before the pages and the admin
+"""Migration 0028: the source names and watch terms stored before the pages and the admin
 dropped Unicode's direction controls lose them (opo_portal.text), with the spaces at either
 end as one typed now; only the rows holding one are read, in batches by id. A term whose
 text without them is already one of its school's, whatever the capitals, keeps its text."""
@@ -12,7 +12,7 @@ from monitoring.models import Source, WatchTerm
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module(
-    "monitoring.migrations.0027_source_names_and_watch_terms_without_direction_controls"
+    "monitoring.migrations.0028_source_names_and_watch_terms_without_direction_controls"
 )
 
 

@@ -71,6 +71,6 @@ def drop_direction_controls(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("monitoring", "0026_no_action_reasons_as_data")]
+    dependencies = [("monitoring", "0027_earlier_conversations_as_data")]
 
     operations = [migrations.RunPython(drop_direction_controls, migrations.RunPython.noop)]
