@@ -187,3 +187,9 @@ def test_it_reads_the_own_link_in_one_query_only_for_a_parent(
     client.get(record(pupil_a))
     with django_assert_num_queries(9):
         assert NOTICE in client.get(record(pupil_a)).content.decode()
+
+
+def test_it_refuses_an_empty_post_for_their_own_child(login, director_parent_a, pupil_a):
+    response = login(director_parent_a).post(record(pupil_a))
+    assert response.status_code == 400
+    assert "Er is niets vastgelegd." in response.content.decode()

@@ -381,6 +381,7 @@ def record(request, pk):
     form = PaperForm(request.POST or None, guardians=guardians, infos=infos, initial=initial)
     status = 200
     if request.method == "POST" and own_link is not None:
+        form = PaperForm(request.POST, guardians=guardians, infos=infos)  # bound, if empty
         refusal = _own_child_refusal(form, pupil, request.user)
         form.errors.clear()  # the form is not shown again: only the refusal is said
         form.add_error(None, refusal)
