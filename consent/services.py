@@ -112,10 +112,15 @@ def consent_decide(
     radios, and must not undo an answer given since (in another tab, say). `infos`: the
     purposes answered on, when the caller has already read them (default: the active
     ones, `purpose_infos()`); a retired one among them takes a "no" but never a "yes".
+    `recorded_by` (paper, phone) is never a parent or guardian of the pupil.
     """
     if (method == ConsentEvent.Method.PORTAL) != (recorded_by is None):
         raise ValueError("staff record paper or phone decisions; parents use the portal")
     lock_pupils([pupil.pk])
+    if recorded_by is not None and pupil.guardianships.filter(user=recorded_by).exists():
+        # the two roles apart: a parent gives their own choices on their parent page, and
+        # the other parent's form of their child is recorded by a colleague
+        raise PermissionDenied(_("Staff do not record decisions for their own child."))
     infos = purpose_infos() if infos is None else infos
     table = consent_table([pupil], infos)
     # gezag as read under the lock, with the decisions it decides over

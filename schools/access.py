@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from opo_portal import sql
 from schools.importer import school_year_for
-from schools.models import Group, Pupil, School, StaffMembership
+from schools.models import Group, Guardianship, Pupil, School, StaffMembership
 
 Role = StaffMembership.Role
 ALL_SCHOOL_ROLES = (Role.BOARD, Role.PRIVACY_OFFICER)
@@ -160,6 +160,15 @@ def children_of(user) -> QuerySet[Pupil]:
     if not user.is_authenticated:
         return Pupil.objects.none()
     return Pupil.objects.filter(guardianships__user=user).distinct()
+
+
+def guardianship_of(user, pupil_id: int) -> Guardianship | None:
+    """The user's own link to the pupil as a parent or guardian, with or without gezag
+    (None: not their child). For a staff page that must not act on the user's own child;
+    no query for someone who is nobody's parent (known once per request)."""
+    if not user.is_authenticated or not _is_parent(user):
+        return None
+    return Guardianship.objects.filter(user=user, pupil_id=pupil_id).first()
 
 
 def get_pupil_for_staff(user, pk) -> Pupil:

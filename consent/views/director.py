@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
@@ -45,6 +46,7 @@ from schools.access import (
     get_pupil_for_acting,
     get_school_for_acting,
     get_school_for_director,
+    guardianship_of,
     require_role,
 )
 from schools.importer import NEXT_YEAR_MONTHS, school_year_for
@@ -338,13 +340,36 @@ def _paper_form_without(form: PaperForm, changed, *, guardians, infos) -> PaperF
     return again
 
 
+def _own_child_refusal(form: PaperForm, pupil, user) -> str:
+    """Why a paper form for the user's own child records nothing (consent_decide refuses
+    it as well): their own choices belong on their parent page, the other parent's form
+    to a colleague, who has no stake in what it decides."""
+    form.is_valid()  # the parent chosen, whatever else the form lacks
+    if form.cleaned_data.get("guardian") == user:
+        return format_html(
+            _(
+                "You are a parent with parental authority of {name}: you give your own "
+                'choices on <a href="{url}">your child\'s page</a>. Nothing was recorded.'
+            ),
+            name=pupil.first_name,
+            url=reverse("consent:child", args=[pupil.pk]),
+        )
+    return _(
+        "%(name)s is your own child: a paper form or phone call from another parent of "
+        "%(name)s is recorded by a colleague (a director of the school or someone of the "
+        "board), not by yourself. Nothing was recorded."
+    ) % {"name": pupil.first_name}
+
+
 @never_cache
 @login_required
 def record(request, pk):
     """Staff type in a whole paper form (or phone call) and submit once; the events name
-    the method and the staff member who recorded them."""
+    the method and the staff member who recorded them. Not for the user's own child:
+    the page says where to go instead, and a form sent anyway is a 400."""
     require_role(request.user, *ACTING)
     pupil = get_pupil_for_acting(request.user, pk)
+    own_link = guardianship_of(request.user, pupil.pk)
     guardians = get_user_model().objects.filter(
         guardianships__pupil=pupil, guardianships__has_parental_authority=True
     )
@@ -354,7 +379,14 @@ def record(request, pk):
     # phone or on paper must reach those too)
     infos, table = parent_purposes(pupil)
     form = PaperForm(request.POST or None, guardians=guardians, infos=infos, initial=initial)
-    if request.method == "POST" and form.is_valid() and (changed := form.changed_channels()):
+    status = 200
+    if request.method == "POST" and own_link is not None:
+        form = PaperForm(request.POST, guardians=guardians, infos=infos)  # bound, if empty
+        refusal = _own_child_refusal(form, pupil, request.user)
+        form.errors.clear()  # the form is not shown again: only the refusal is said
+        form.add_error(None, refusal)
+        status = 400
+    elif request.method == "POST" and form.is_valid() and (changed := form.changed_channels()):
         form = _paper_form_without(form, changed, guardians=guardians, infos=infos)
     elif request.method == "POST" and form.is_valid():
         guardian = form.cleaned_data["guardian"]
@@ -390,5 +422,6 @@ def record(request, pk):
         "baselines": {pk: info.baseline for pk, info in table.purposes.items()},
         "holders": table.holders.get(pupil.pk, set()),
         "Method": ConsentEvent.Method,
+        "own_link": own_link,
     }
-    return render(request, "consent/record.html", context)
+    return render(request, "consent/record.html", context, status=status)
