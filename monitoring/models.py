@@ -322,7 +322,8 @@ class FollowUp(models.Model):
     # The conversations held before the one of planned_for/held_on, oldest first: {"held":
     # ISO date or None, "planned": ISO date or None} (services.followup_update: a case has
     # one planned and one held date, and another conversation can be planned after one was
-    # held), worded on the case page in the reader's language. The form never changes it;
+    # held), worded on the case page in the reader's language; the reports count the case's
+    # first conversation from it (reports.first_held_on). The form never changes it;
     # retention erases it with the notes.
     earlier_conversations = models.JSONField(
         _("earlier conversations"), default=list, db_default=[], blank=True, editable=False

@@ -254,3 +254,104 @@ def test_the_export_of_the_month_under_way_counts_the_open_cases_now(login, dire
     url = reverse("monitoring:report_csv") + f"?school=vlindertuin&month={month}"
     measures = login(director_a).get(url + "&tabel=kengetallen").content.decode("utf-8-sig")
     assert "open zaken nu;" in measures
+
+
+# --- The first conversation (a second one planned moves it into earlier_conversations) ---
+
+
+def _first_held_then_another_planned(school, *, opened, held, planned):
+    """A case opened on `opened`, its conversation held on `held`, and then another
+    planned for `planned`: the first moves into earlier_conversations, held_on empties."""
+    from monitoring import services
+
+    case = make_case(school, opened_at=opened)
+    services.followup_update(case=case, status="conversation_planned", planned_for=held, now=opened)
+    when = at(held.year, held.month, held.day)
+    services.followup_update(case=case, status="conversation_held", held_on=held, now=when)
+    services.followup_update(
+        case=case, status="conversation_planned", planned_for=planned, now=when
+    )
+    return case
+
+
+def test_it_counts_a_case_by_its_first_conversation_when_another_is_planned(school_a, director_a):
+    """The first conversation, held 2 days after the flag, counted as none once a second
+    one was planned (the report read held_on only)."""
+    from outbox.services import duties_sweep
+
+    case = _first_held_then_another_planned(
+        school_a,
+        opened=at(2026, 11, 1),
+        held=datetime.date(2026, 11, 3),
+        planned=datetime.date(2026, 11, 20),
+    )
+    assert (case.held_on, len(case.earlier_conversations)) == (None, 1)
+    report = reports.school_report(school=school_a, month=datetime.date(2026, 11, 1))
+    assert (report.conversations_held, report.median_days_to_conversation) == (1, 2)
+    # the digest reads the same figures
+    notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
+    duties_sweep()
+    to_a = next(m for m in mail.outbox if m.to == [director_a.email])
+    assert "Gevoerde gesprekken: 1\n" in to_a.body
+    assert "Mediaan aantal dagen van signaal tot gesprek: 2\n" in to_a.body
+
+
+def test_it_does_not_count_a_second_conversation_as_the_first(school_a):
+    """The second conversation, held in December, is not a December case's wait of 31
+    days: the case waited 2 days, in November."""
+    from monitoring import services
+
+    case = _first_held_then_another_planned(
+        school_a,
+        opened=at(2026, 11, 1),
+        held=datetime.date(2026, 11, 3),
+        planned=datetime.date(2026, 12, 2),
+    )
+    services.followup_update(
+        case=case,
+        status="conversation_held",
+        held_on=datetime.date(2026, 12, 2),
+        now=at(2026, 12, 2),
+    )
+    december = reports.school_report(school=school_a, month=datetime.date(2026, 12, 1))
+    assert (december.conversations_held, december.median_days_to_conversation) == (0, None)
+    november = reports.school_report(school=school_a, month=datetime.date(2026, 11, 1))
+    assert (november.conversations_held, november.median_days_to_conversation) == (1, 2)
+
+
+def test_it_leaves_out_a_case_whose_first_conversation_has_no_date(school_a):
+    """An earlier conversation read from the notes as held on "?" (migration 0027): its
+    day is unknown, so the case has no wait to count and no month to count it in; the
+    later conversation is not its first."""
+    make_case(
+        school_a,
+        opened_at=at(2026, 11, 1),
+        held_on=datetime.date(2026, 11, 10),
+        status="conversation_held",
+        earlier_conversations=[{"held": None, "planned": "2026-11-02"}],
+    )
+    report = reports.school_report(school=school_a, month=datetime.date(2026, 11, 1))
+    assert (report.conversations_held, report.median_days_to_conversation) == (0, None)
+
+
+@pytest.mark.parametrize("cases", [5, 30])
+def test_the_report_reads_the_first_conversations_in_one_query(
+    school_a, django_assert_num_queries, cases
+):
+    for i in range(cases):
+        make_case(
+            school_a,
+            opened_at=at(2026, 11, 1),
+            status="conversation_planned",
+            planned_for=datetime.date(2026, 11, 25),
+            earlier_conversations=[
+                {"held": f"2026-11-{2 + i % 5:02}", "planned": None},
+                {"held": "2026-11-20", "planned": None},
+            ],
+        )
+    # the month's flags; the cases whose first conversation was in the month (the earlier
+    # conversations read in the same query); the open cases at the month's end
+    with django_assert_num_queries(3):
+        report = reports.school_report(school=school_a, month=datetime.date(2026, 11, 1))
+    assert report.conversations_held == cases
+    assert report.median_days_to_conversation == 3
