@@ -237,7 +237,13 @@ class PaperForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not self.answers():
+        # Also said beside a missing parent or method: a form sent with nothing in it
+        # showed only "required" at those two fields. Not after a refused answer, which
+        # the director did type in.
+        answer_fields = {
+            answer_field_name(info.purpose.pk, media) for info in self.infos for media in MediaType
+        }
+        if not self.errors.keys() & answer_fields and not self.answers():
             raise forms.ValidationError(_("Fill in at least one answer from the form."))
         return cleaned
 

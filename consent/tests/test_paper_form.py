@@ -45,7 +45,7 @@ def test_it_refuses_an_empty_form_and_records_nothing(login, director_a, parent_
     response = login(director_a).post(
         reverse("consent:record", args=[pupil_a.pk]), {"guardian": parent_a.pk, "method": "phone"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Vul ten minste één antwoord" in response.content.decode()
     assert not ConsentEvent.objects.exists()
 
@@ -53,7 +53,7 @@ def test_it_refuses_an_empty_form_and_records_nothing(login, director_a, parent_
 def test_it_refuses_a_bad_answer_value_and_records_nothing(login, director_a, parent_a, pupil_a):
     data = {"guardian": parent_a.pk, "method": "paper", field("website", "photo"): "maybe"}
     response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not ConsentEvent.objects.exists()
 
 
@@ -106,7 +106,7 @@ def test_a_text_changed_while_the_form_was_typed_in_records_nothing_of_it(
 
     response = client.post(reverse("consent:record", args=[pupil_a.pk]), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not ConsentEvent.objects.exists()
     page = response.content.decode()
     assert f"De tekst van “{website.name}” is gewijzigd" in page
@@ -140,7 +140,7 @@ def test_a_form_that_answered_only_a_changed_text_is_not_said_to_be_empty(
 
     response = client.post(reverse("consent:record", args=[pupil_a.pk]), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not ConsentEvent.objects.exists()
     page = response.content.decode()
     assert f"De tekst van “{purpose('website').name}” is gewijzigd" in page

@@ -284,7 +284,7 @@ def test_the_paper_form_refuses_a_yes_on_a_retired_channel_and_records_nothing(
     data = paper_form(social, parent_a, photo="no", video="yes")
     data[f"c-{purpose('website').pk}-photo"] = "yes"
     response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].has_error(f"c-{social.pk}-video", "invalid_choice")
     assert (
         "“Sociale media van de school” is niet meer in gebruik voor nieuwe berichten: daar"

@@ -378,14 +378,14 @@ def record(request, pk):
     # "yes" stands or the child still appears in something published (a withdrawal by
     # phone or on paper must reach those too)
     infos, table = parent_purposes(pupil)
-    form = PaperForm(request.POST or None, guardians=guardians, infos=infos, initial=initial)
-    status = 200
+    # bound on every POST, an empty one too (`request.POST or None` showed it the blank
+    # form again without a word)
+    data = request.POST if request.method == "POST" else None
+    form = PaperForm(data, guardians=guardians, infos=infos, initial=initial)
     if request.method == "POST" and own_link is not None:
-        form = PaperForm(request.POST, guardians=guardians, infos=infos)  # bound, if empty
         refusal = _own_child_refusal(form, pupil, request.user)
         form.errors.clear()  # the form is not shown again: only the refusal is said
         form.add_error(None, refusal)
-        status = 400
     elif request.method == "POST" and form.is_valid() and (changed := form.changed_channels()):
         form = _paper_form_without(form, changed, guardians=guardians, infos=infos)
     elif request.method == "POST" and form.is_valid():
@@ -424,4 +424,7 @@ def record(request, pk):
         "Method": ConsentEvent.Method,
         "own_link": own_link,
     }
+    # a POST that got here was refused (a recorded form redirects): 400, as the portal's
+    # other forms answer a refusal
+    status = 400 if request.method == "POST" else 200
     return render(request, "consent/record.html", context, status=status)

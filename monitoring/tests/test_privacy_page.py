@@ -51,11 +51,29 @@ def test_it_says_how_long_posts_with_and_without_a_case_are_kept(client, retenti
     )
 
 
-def test_it_says_the_reason_for_no_action_is_erased_with_the_notes(client, retention):
-    """posts_apply_retention empties FollowUp.no_action_reasons with the notes; the page
-    used to name the notes only."""
+def test_it_says_what_of_a_case_is_erased_and_when(client, retention):
+    """posts_apply_retention empties FollowUp.notes, no_action_reasons and
+    earlier_conversations 120 days after the case closed; the page named the notes and the
+    reason only, "at the same time" as an unnamed one of the posts above."""
     page = _page(client)
     assert (
-        "Wat medewerkers bij een zaak noteerden, en de reden waarom een zaak geen actie "
-        "nodig had, worden op hetzelfde moment gewist." in page
+        "120 dagen na het afsluiten van een zaak wordt gewist wat medewerkers erover "
+        "vastlegden: hun notities, de reden waarom de zaak geen actie nodig had en de data "
+        "van de gesprekken vóór het laatste gesprek. De zaak zelf blijft bewaard, met de "
+        "data van het laatste gesprek, zodat de rapportages hun aantallen houden." in page
+    )
+    assert "op hetzelfde moment gewist" not in page
+
+
+def test_it_says_so_in_english_too(client, retention):
+    page = " ".join(
+        client.get(reverse("monitoring:privacy"), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+        .split()
+    )
+    assert (
+        "120 days after a case was closed, what staff recorded about it is erased: their "
+        "notes, the reason given when the case needed no action, and the dates of the "
+        "conversations before the last one. The case itself stays, with the dates of its "
+        "last conversation, so that the reports keep their numbers." in page
     )

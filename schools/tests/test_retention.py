@@ -133,7 +133,7 @@ def test_it_tells_parents_that_teachers_notes_on_publications_go_too(client, db)
     page = client.get(reverse("monitoring:privacy"), HTTP_ACCEPT_LANGUAGE="nl")
     text = page.content.decode()
     assert "Wat een leraar bij de controle vóór het publiceren" in text
-    assert "Wat medewerkers bij een zaak noteerden, en de reden waarom een zaak geen" in text
+    assert "wordt gewist wat medewerkers erover vastlegden: hun notities" in text
 
 
 def test_it_logs_one_erased_pupil_in_the_singular(left_pupil, caplog):
