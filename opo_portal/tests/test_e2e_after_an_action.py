@@ -111,6 +111,7 @@ def test_it_reads_out_why_a_paper_form_was_not_recorded(
     browser.choose_radio(f"c-{website.pk}-photo", "yes")
     purpose_version_publish(user=board, purpose=website, text="Nieuw", kind="change_of_meaning")
     press_enter_for_a_new_page(browser, "form.paper-form button[type=submit]")
+    browser.expect_refused(f"/toestemming/leerling/{pupil_a.pk}/vastleggen/")  # a 400
     browser.check_page("paper-form-stale")
     now = focus(browser)
     assert "Er is niets vastgelegd" in now["text"], now
