@@ -16,7 +16,9 @@ nothing the second time.
 The old column is not read again: 0026 read every line in it and left it as it was, and
 retention empties the entries and the notes but not the column, so reading it would bring
 an erased reason back; every line an older process writes into the column goes into the
-notes as well.
+notes as well. It is emptied instead: what it holds is in the entries (0026 read it) or
+in the notes (read here), and a reason retention erased from a closed case must not stay
+in the database in a column nothing shows (until 2026-12-07 it did).
 
 It catches what was written before this release is deployed, so when the release that
 brought 0026 and 0027 was fully rolled out first (its own processes write entries only).
@@ -80,9 +82,21 @@ def take_up_lines(apps, schema_editor):
         last = batch[-1].pk
 
 
+def empty_old_reason_column(apps, schema_editor):
+    """What the old column held is in the entries or the notes by now: no copy of a reason
+    stays behind there, erased or not."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE monitoring_followup SET no_action_reason = '' WHERE no_action_reason <> ''"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("monitoring", "0028_source_names_and_watch_terms_without_direction_controls")
     ]
 
-    operations = [migrations.RunPython(take_up_lines, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(take_up_lines, migrations.RunPython.noop),
+        migrations.RunPython(empty_old_reason_column, migrations.RunPython.noop),
+    ]

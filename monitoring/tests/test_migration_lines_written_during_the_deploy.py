@@ -8,6 +8,7 @@ release neither reads nor writes them, the database keeps them for those older p
 until a later release drops them."""
 
 import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -101,6 +102,23 @@ def test_a_reason_only_in_the_old_column_is_not_read_again(school_a):
     assert _stored(erased) == ([], [], "")
 
 
+@pytest.mark.django_db
+def test_the_old_column_keeps_no_copy_of_a_reason(school_a):
+    """Retention erased the entries and the notes of a closed case; the reason stayed in
+    the old column, which nothing shows. The migration empties it."""
+    erased = make_case(school_a, status="no_action", closed_at=timezone.now())
+    _written_by_an_older_process(erased, "", reason=REASON)
+    migration.empty_old_reason_column(apps, SimpleNamespace(connection=connection))
+    assert _old_column(erased) == ""
+    assert _stored(erased) == ([], [], "")
+
+
+def _old_column(case) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT no_action_reason FROM monitoring_followup WHERE id = %s", [case.pk])
+        return cursor.fetchone()[0]
+
+
 def _migrate(targets) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -118,6 +136,7 @@ def test_the_upgrade_takes_up_a_line_written_after_0026_and_0027(school_a):
     finally:
         _migrate(leaves)  # whatever failed, the next tests find today's schema
     assert _stored(case) == ([FIRST, GIVEN], [], "gebeld")
+    assert _old_column(case) == ""
 
 
 @pytest.mark.django_db
