@@ -1,4 +1,4 @@
-"""Migration 0029: FollowUp.first_held_on, the day of a case's first conversation, is filled
+"""Migration 0030: FollowUp.first_held_on, the day of a case's first conversation, is filled
 for the cases stored before it as the reports read it until then: the oldest earlier
 conversation's day, else the held date; nothing for a first conversation held on a day not
 recorded, nor for a case without a conversation held."""
@@ -12,8 +12,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from monitoring.models import FollowUp
 
-migration = importlib.import_module("monitoring.migrations.0029_followup_first_held_on")
-BEFORE = [("monitoring", "0028_source_names_and_watch_terms_without_direction_controls")]
+migration = importlib.import_module("monitoring.migrations.0030_followup_first_held_on")
+BEFORE = [("monitoring", "0029_lines_older_processes_wrote_as_data")]
 HELD = "2026-11-03"
 
 

@@ -55,7 +55,7 @@ def first_held_filled(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("monitoring", "0028_source_names_and_watch_terms_without_direction_controls")]
+    dependencies = [("monitoring", "0029_lines_older_processes_wrote_as_data")]
 
     operations = [
         migrations.AddField(
