@@ -322,11 +322,21 @@ class FollowUp(models.Model):
     # The conversations held before the one of planned_for/held_on, oldest first: {"held":
     # ISO date or None, "planned": ISO date or None} (services.followup_update: a case has
     # one planned and one held date, and another conversation can be planned after one was
-    # held), worded on the case page in the reader's language; the reports count the case's
-    # first conversation from it (reports.first_held_on). The form never changes it;
-    # retention erases it with the notes.
+    # held), worded on the case page in the reader's language. The form never changes it;
+    # retention erases it with the notes (the first conversation's day stays in
+    # first_held_on, which the reports read).
     earlier_conversations = models.JSONField(
         _("earlier conversations"), default=list, db_default=[], blank=True, editable=False
+    )
+    # The day the case's first conversation was held, a bare date: the reports count the
+    # case in that month, its wait from the flag to that day (reports.school_report). Set
+    # with held_on for the first conversation, and with a correction of its day while it is
+    # the only one (services.followup_update); kept when another is planned, and through
+    # retention, which erases earlier_conversations: a past month's report reads the same
+    # after it. None while none was held, and when the first was held on a day not
+    # recorded (a "?" read from the notes by migration 0027).
+    first_held_on = models.DateField(
+        _("first conversation held on"), null=True, blank=True, editable=False
     )
     # Hashed word shingles of the first post: near-duplicates join this case without
     # keeping post text on the case.

@@ -4,9 +4,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Case, DateField, F, Q, When
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -95,12 +93,15 @@ def school_report(*, school: School, month: datetime.date) -> SchoolReport:
         counts[category] = counts.get(category, 0) + 1
         if bucket == month:
             flags_total += 1
-    held = (
-        FollowUp.objects.filter(school=school)
-        .annotate(first_held=first_held_on())
-        .filter(first_held__gte=month, first_held__lt=end)
-        .values_list("opened_at", "first_held")
-    )
+    # A case counts once, in the month of its first conversation, and waited from its flag
+    # to that one: a second conversation is no new wait (FollowUp.first_held_on, kept
+    # when another is planned and through retention, so a past month reads the same
+    # after either; until 2026-12-07 read from earlier_conversations, else held_on, and
+    # after retention emptied the earlier ones a case counted by its last conversation).
+    # No day for a first conversation held on a day not recorded: the case is left out.
+    held = FollowUp.objects.filter(
+        school=school, first_held_on__gte=month, first_held_on__lt=end
+    ).values_list("opened_at", "first_held_on")
     waits = [(held_on - timezone.localdate(opened_at)).days for opened_at, held_on in held]
     return SchoolReport(
         school=school,
@@ -112,20 +113,6 @@ def school_report(*, school: School, month: datetime.date) -> SchoolReport:
         median_days_to_conversation=statistics.median(waits) if waits else None,
         flags_total=flags_total,
         false_positives=false_positives,
-    )
-
-
-def first_held_on() -> Case:
-    """The day a case's first conversation was held, as an expression of the same query:
-    its oldest earlier conversation's (FollowUp.earlier_conversations, where planning
-    another conversation moves the one held), else held_on. None while none was held, and
-    when the first was held on a day not recorded (a "?" read from the notes): the
-    conversation after it is not the first. The time to a conversation counts from the flag
-    to the first; a second conversation is no new wait."""
-    return Case(
-        When(earlier_conversations=[], then=F("held_on")),
-        default=Cast(KT("earlier_conversations__0__held"), DateField()),
-        output_field=DateField(),
     )
 
 

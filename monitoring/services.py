@@ -1090,6 +1090,8 @@ def followup_update(
     case.assigned_to = assigned_to
     case.notes = notes
     case.planned_for = planned_for or case.planned_for
+    if not again and _first_conversation(case):
+        case.first_held_on = held_on or case.held_on
     case.held_on = None if again else held_on or case.held_on
     if again:
         case.earlier_conversations = [*case.earlier_conversations, earlier]
@@ -1184,6 +1186,15 @@ def _second_conversation(case: FollowUp, planned_for) -> dict:
         "held": case.held_on.isoformat() if case.held_on else None,
         "planned": case.planned_for.isoformat() if case.planned_for else None,
     }
+
+
+def _first_conversation(case: FollowUp) -> bool:
+    """Whether the held date recorded now is the case's first conversation's
+    (FollowUp.first_held_on): none was held before it, or it corrects the day of the only
+    one (first_held_on is held_on: both empty before any conversation). Not once another
+    was planned: its day stays, also after retention emptied earlier_conversations, and
+    also when the first was held on a day not recorded ("?", left empty)."""
+    return not case.earlier_conversations and case.first_held_on == case.held_on
 
 
 def _reopened_assignee(case: FollowUp, assignee):

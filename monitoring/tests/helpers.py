@@ -36,6 +36,15 @@ def make_pupil_case(school) -> FollowUp:
 
 
 def make_case(school, opened_at=None, **extra) -> FollowUp:
+    """A case as stored; its first conversation's day (first_held_on, which the reports
+    read) as services.followup_update records it, unless given: the oldest earlier
+    conversation's, else the held date."""
+    if "first_held_on" not in extra:
+        earlier = extra.get("earlier_conversations") or [{"held": extra.get("held_on")}]
+        held = earlier[0]["held"]
+        extra["first_held_on"] = (
+            datetime.date.fromisoformat(held) if isinstance(held, str) else held
+        )
     return FollowUp.objects.create(school=school, opened_at=opened_at or timezone.now(), **extra)
 
 

@@ -54,13 +54,18 @@ def test_it_says_how_long_posts_with_and_without_a_case_are_kept(client, retenti
 def test_it_says_what_of_a_case_is_erased_and_when(client, retention):
     """posts_apply_retention empties FollowUp.notes, no_action_reasons and
     earlier_conversations 120 days after the case closed; the page named the notes and the
-    reason only, "at the same time" as an unnamed one of the posts above."""
+    reason only, "at the same time" as an unnamed one of the posts above. The first
+    conversation's day stays (FollowUp.first_held_on), the month the reports count the case
+    in; until 2026-12-07 it went with the earlier conversations and a past month's figures
+    changed."""
     page = _page(client)
     assert (
         "120 dagen na het afsluiten van een zaak wordt gewist wat medewerkers erover "
         "vastlegden: hun notities, de reden waarom de zaak geen actie nodig had en de data "
         "van de gesprekken vóór het laatste gesprek. De zaak zelf blijft bewaard, met de "
-        "data van het laatste gesprek, zodat de rapportages hun aantallen houden." in page
+        "data van het laatste gesprek en alleen de datum van het eerste gesprek, zodat de "
+        "rapportages hun aantallen houden: die tellen een zaak in de maand van het eerste "
+        "gesprek, met het aantal dagen van het signaal tot dat gesprek." in page
     )
     assert "op hetzelfde moment gewist" not in page
 
@@ -75,5 +80,7 @@ def test_it_says_so_in_english_too(client, retention):
         "120 days after a case was closed, what staff recorded about it is erased: their "
         "notes, the reason given when the case needed no action, and the dates of the "
         "conversations before the last one. The case itself stays, with the dates of its "
-        "last conversation, so that the reports keep their numbers." in page
+        "last conversation and only the date of its first one, so that the reports keep "
+        "their numbers: they count a case in the month of its first conversation, with the "
+        "days from the flag to it." in page
     )

@@ -319,6 +319,52 @@ def test_it_does_not_count_a_second_conversation_as_the_first(school_a):
     assert (november.conversations_held, november.median_days_to_conversation) == (1, 2)
 
 
+def test_a_past_month_reads_the_same_after_retention_erased_the_earlier_conversations(
+    school_a, settings
+):
+    """Retention empties a closed case's earlier conversations with its notes: the report
+    then read the held date, the last conversation's, so November lost a case (and its
+    median) to December, where it waited 31 days. The first conversation's bare date is
+    kept (FollowUp.first_held_on): every month reads as before."""
+    from monitoring import services
+    from monitoring.models import FollowUp
+
+    settings.MONITORING_FLAGGED_RETENTION_DAYS = 180
+    twice = _first_held_then_another_planned(
+        school_a,
+        opened=at(2026, 11, 1),
+        held=datetime.date(2026, 11, 3),
+        planned=datetime.date(2026, 12, 2),
+    )
+    services.followup_update(
+        case=twice,
+        status="conversation_held",
+        held_on=datetime.date(2026, 12, 2),
+        now=at(2026, 12, 2),
+    )
+    once = make_case(school_a, opened_at=at(2026, 11, 2))
+    services.followup_update(
+        case=once,
+        status="conversation_held",
+        held_on=datetime.date(2026, 11, 10),
+        now=at(2026, 11, 10),
+    )
+    for case in (twice, once):
+        services.followup_update(case=case, status="closed", now=at(2026, 12, 3))
+
+    def figures():
+        return [
+            (report.conversations_held, report.median_days_to_conversation)
+            for month in (datetime.date(2026, 11, 1), datetime.date(2026, 12, 1))
+            for report in [reports.school_report(school=school_a, month=month)]
+        ]
+
+    before = figures()
+    assert services.posts_apply_retention(now=at(2027, 7, 1)).case_notes_erased == 1
+    assert FollowUp.objects.get(pk=twice.pk).earlier_conversations == []
+    assert figures() == before == [(2, 5), (0, None)]
+
+
 def test_it_leaves_out_a_case_whose_first_conversation_has_no_date(school_a):
     """An earlier conversation read from the notes as held on "?" (migration 0027): its
     day is unknown, so the case has no wait to count and no month to count it in; the
@@ -349,8 +395,8 @@ def test_the_report_reads_the_first_conversations_in_one_query(
                 {"held": "2026-11-20", "planned": None},
             ],
         )
-    # the month's flags; the cases whose first conversation was in the month (the earlier
-    # conversations read in the same query); the open cases at the month's end
+    # the month's flags; the cases whose first conversation was in the month (its day kept
+    # on the case, FollowUp.first_held_on); the open cases at the month's end
     with django_assert_num_queries(3):
         report = reports.school_report(school=school_a, month=datetime.date(2026, 11, 1))
     assert report.conversations_held == cases
