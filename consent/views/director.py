@@ -341,6 +341,7 @@ def _paper_form_without(form: PaperForm, changed, *, guardians, infos) -> PaperF
         )
         % {"channels": names},
     )
+    again.changed = changed  # the page shows their current texts, to read to the parent
     return again
 
 
