@@ -43,7 +43,7 @@ from accounts.roles import home_url_name, requires_mfa
 from accounts.security_middleware import SEEN, seconds_left
 from consent.reports import children_for_parent, review_round_due
 from consent.services import current_school_year
-from schools.access import require_role, taught_groups, teaching_year
+from schools.access import own_child_ids, require_role, taught_groups, teaching_year
 from schools.models import School, StaffMembership
 from schools.staffing import has_groups_of, staffing_years, untaught_group_count
 
@@ -149,7 +149,12 @@ def home_director(request):
         .annotate(**counts, review_round_due=review_round_due(year))  # in the same query
     )
     overview = attention_overview(schools, directed=True, review_year=year)
-    context = {"overview": overview, "school_year": year}
+    # their own children's lines say a colleague records the paper form (it refuses them)
+    context = {
+        "overview": overview,
+        "school_year": year,
+        "own_children": own_child_ids(request.user),
+    }
     context["next_school_year"] = next_year[0] if next_year else None
     return render(request, "accounts/home_director.html", context)
 
@@ -163,7 +168,11 @@ def home_board(request):
     foundation's consent and protocol numbers are the last counts (accounts.board)."""
     require_role(request.user, Role.BOARD)
     home = board_home(request.GET.get("page"))
-    return render(request, "accounts/home_board.html", {"home": home})
+    # the schools without a director list pupils in full: the paper form for all but the
+    # user's own children (no query for a board member who is nobody's parent)
+    own_children = own_child_ids(request.user) if home.without_director else frozenset()
+    context = {"home": home, "own_children": own_children}
+    return render(request, "accounts/home_board.html", context)
 
 
 @require_safe

@@ -138,6 +138,11 @@ class WithdrawForm(forms.Form):
         return int(purpose_id), media
 
 
+# The largest id a version can have (a bigint column): a larger number sent is refused by
+# the form, never looked up (the database would refuse it).
+PK_MAX = 2**63 - 1
+
+
 def retired_yes_on_paper_message(channel: str) -> str:
     return _(
         "“%(channel)s” is no longer used for new posts: only a “no” (a withdrawal) can be "
@@ -169,10 +174,20 @@ class PaperForm(forms.Form):
         self.infos = infos
         self.fields["guardian"].queryset = guardians
         self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
+        # the number of the text each channel had when the page was shown, where that is
+        # an earlier text of the channel (read in `clean`)
+        self.shown_numbers: dict[int, int] = {}
+        # channels left open because their meaning changed (the view's form again)
+        self.changed: list[PurposeInfo] = []
         for info in infos:
-            # the text each channel had when the page was shown, as on the parent's form
+            # the text each channel had when the page was shown, as on the parent's form;
+            # not required: a channel added since the page was shown has none
             self.fields[f"v-{info.purpose.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=info.current_version.pk, required=False
+                widget=forms.HiddenInput,
+                initial=info.current_version.pk,
+                required=False,
+                min_value=1,
+                max_value=PK_MAX,
             )
             for media in MediaType:
                 self.fields[answer_field_name(info.purpose.pk, media)] = answer_field(
@@ -185,24 +200,42 @@ class PaperForm(forms.Form):
         paper was the earlier text. A correction keeps the answer valid, as it keeps the
         parents' answers given online."""
         answered = {answer.purpose_id for answer in self.answers()}
-        stale = {
-            info.purpose.pk: shown
-            for info in self.infos
-            if info.purpose.pk in answered
-            and (shown := self.cleaned_data.get(f"v-{info.purpose.pk}")) is not None
-            and shown != info.current_version.pk
-        }
-        if not stale:
-            return []
-        numbers = dict(
-            PurposeVersion.objects.filter(pk__in=stale.values(), purpose_id__in=stale)
-            .values_list("pk", "number")
-        )  # fmt: skip
         return [
             info
             for info in self.infos
-            if info.purpose.pk in stale and numbers.get(stale[info.purpose.pk], 0) < info.baseline
+            if info.purpose.pk in answered
+            and self.shown_numbers.get(info.purpose.pk, info.baseline) < info.baseline
         ]
+
+    def _altered_versions(self) -> list[PurposeInfo]:
+        """The channels whose hidden text version is none of that channel's texts (not a
+        number, another channel's, one that does not exist): the page was altered, since
+        it only ever sends a text it showed. Keeps the numbers of earlier texts of their
+        own channel (`shown_numbers`, for `changed_channels`). One query, only when a
+        version is not the current one."""
+        altered, earlier = [], {}
+        for info in self.infos:
+            name = f"v-{info.purpose.pk}"
+            if self._errors.pop(name, None) is not None:  # not a number (in range)
+                altered.append(info)
+            elif (shown := self.cleaned_data.get(name)) not in (None, info.current_version.pk):
+                earlier[info.purpose.pk] = shown
+        if earlier:
+            found = {
+                pk: (purpose_id, number)
+                for pk, purpose_id, number in PurposeVersion.objects.filter(
+                    pk__in=earlier.values()
+                ).values_list("pk", "purpose_id", "number")
+            }
+            for info in self.infos:
+                if info.purpose.pk not in earlier:
+                    continue
+                purpose_id, number = found.get(earlier[info.purpose.pk], (None, None))
+                if purpose_id != info.purpose.pk:
+                    altered.append(info)
+                else:
+                    self.shown_numbers[info.purpose.pk] = number
+        return [info for info in self.infos if info in altered]  # in the form's order
 
     def data_without(self, changed: list[PurposeInfo]) -> dict:
         """The posted data with the changed channels' answers left open and every channel
@@ -237,6 +270,19 @@ class PaperForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # said once for the form, not at hidden fields the page does not show (it was a
+        # 400 without a word, or read as a text changed meanwhile)
+        if altered := self._altered_versions():
+            names = ", ".join(f"“{info.purpose.name}”" for info in altered)
+            raise forms.ValidationError(
+                _(
+                    "The form was altered after the page was shown: the text version sent "
+                    "for %(channels)s is not one of that channel's texts. Nothing was "
+                    "recorded. Open this page again and type in the form once more."
+                ),
+                code="altered",
+                params={"channels": names},
+            )
         # Also said beside a missing parent or method: a form sent with nothing in it
         # showed only "required" at those two fields. Not after a refused answer, which
         # the director did type in.

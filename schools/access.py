@@ -171,6 +171,20 @@ def guardianship_of(user, pupil_id: int) -> Guardianship | None:
     return Guardianship.objects.filter(user=user, pupil_id=pupil_id).first()
 
 
+def own_child_ids(user) -> frozenset[int]:
+    """The ids of the pupils the user is a parent or guardian of, with or without gezag
+    (as `guardianship_of`): for a staff page's lines that must not offer to act on the
+    user's own child. One query, once per request; none for someone who is nobody's
+    parent (known once per request)."""
+    if not user.is_authenticated or not _is_parent(user):
+        return frozenset()
+    known = getattr(user, "_opo_own_child_ids", None)
+    if known is None:
+        links = Guardianship.objects.filter(user=user).values_list("pupil_id", flat=True)
+        known = user._opo_own_child_ids = frozenset(links)
+    return known
+
+
 def get_pupil_for_staff(user, pk) -> Pupil:
     return get_object_or_404(pupils_for_staff(user), pk=pk)
 

@@ -59,23 +59,36 @@ def state_cells(context, cells):
 
 OVERVIEW_ROW = '<tr><th scope="row">{}{}</th>{}</tr>'
 RECORD_LINK = ' <a class="no-print" href="{}{}{}">{}</a>'
+OWN_CHILD_NOTE = ' <span class="no-print">{}</span>'
 _RECORD_PK = 987654321  # stands in for a pupil's id: the URL is reversed once per page
 
 
 @register.simple_tag(takes_context=True)
-def overview_rows(context, rows, can_record):
+def overview_rows(context, rows, can_record, own_children=()):
     """The class overview's <tr>s: the pupil's name (with a "record" link for those who
-    may record a paper form) and the state cells. One row per pupil of the class; the
+    may record a paper form; for their own children, `own_children`, a note that a
+    colleague records it) and the state cells. One row per pupil of the class; the
     template loop around {% state_cells %} was the larger part of the page's rendering,
     and a {% state_cells %} per row half of this tag's."""
-    record = None
+    record = own = None
     if can_record:
         before, after = reverse("consent:record", args=[_RECORD_PK]).split(str(_RECORD_PK))
         record = (conditional_escape(before), conditional_escape(after), gettext("record"))
+        own = OWN_CHILD_NOTE.format(
+            conditional_escape(
+                gettext("Your own child: a colleague records a paper or phone decision")
+            )
+        )
+    own_children = own_children or frozenset()
     tds, html = _StateTds(), []
     for row in rows:
         pupil = row["pupil"]
-        action = RECORD_LINK.format(record[0], pupil.pk, *record[1:]) if record else ""
+        if record is None:
+            action = ""
+        elif pupil.pk in own_children:
+            action = own
+        else:
+            action = RECORD_LINK.format(record[0], pupil.pk, *record[1:])
         cells = "".join([tds.get(id(cell)) or tds.add(cell) for cell in row["cells"]])
         html.append(OVERVIEW_ROW.format(conditional_escape(pupil.full_name), action, cells))
     # names escaped; the link's parts escaped or a translation; cells built by format_html

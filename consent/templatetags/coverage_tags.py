@@ -31,6 +31,12 @@ def _record_url() -> tuple[str, str]:
     return before, after
 
 
+def _own_child() -> str:
+    """In place of the paper-form link on a line of the reader's own child: the form
+    refuses staff who are the child's parent (consent.views.director.record)."""
+    return escape(_("Your own child: a colleague records a paper or phone decision"))
+
+
 def _deactivated(name: str) -> str:
     """In place of a reminder link: no e-mail reaches a parent whose account is deactivated."""
     return escape(_("%(name)s: account deactivated — contact them on paper") % {"name": name})
@@ -57,16 +63,19 @@ def _stopped(name: str) -> str:
 
 
 @register.simple_tag
-def waiting_items(rows, school_code: str, can_act: bool, reminded=None) -> SafeString:
+def waiting_items(
+    rows, school_code: str, can_act: bool, reminded=None, own_children=()
+) -> SafeString:
     """<li> per pupil with open questions (PupilCoverage rows): what is open and, for
     staff who act, a reminder link per gezag-holder (or that their account is
     deactivated, or that they stopped reminders, or, as the director's home says it, the
     day their latest reminder of the last 7 days went (or that it is not delivered yet,
     or could not be: then the link too); `reminded`: SchoolCoverage.reminded) and the
-    paper form."""
+    paper form (for the reader's own children, `own_children`, a note instead)."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
+    own_children = own_children or frozenset()
     remind_text = _("Remind %(name)s")
     reminded = reminded or {}
     texts: dict[str, str] = {}  # channel and media texts recur on every line
@@ -98,8 +107,11 @@ def waiting_items(rows, school_code: str, can_act: bool, reminded=None) -> SafeS
         actions = ""
         if can_act:
             links = "".join(f"{reach(holder)} · " for holder in row.guardians)
-            url = escape(f"{before}{int(row.pupil.pk)}{after}")
-            actions = f'<br>{links}<a href="{url}">{paper}</a>'
+            if row.pupil.pk in own_children:
+                actions = f"<br>{links}{_own_child()}"
+            else:
+                url = escape(f"{before}{int(row.pupil.pk)}{after}")
+                actions = f'<br>{links}<a href="{url}">{paper}</a>'
         items.append(
             f"\n            <li><strong>{escape(row.pupil.full_name)}</strong>: {channels}"
             f"\n              {actions}</li>\n          "
@@ -108,11 +120,11 @@ def waiting_items(rows, school_code: str, can_act: bool, reminded=None) -> SafeS
 
 
 @register.simple_tag
-def group_sections(coverage, can_act: bool) -> SafeString:
+def group_sections(coverage, can_act: bool, own_children=()) -> SafeString:
     """A <section> per group (consent.reports.SchoolCoverage.groups): its counts per pupil,
-    the reminder button for staff who act, who has open questions (waiting_items) and
-    who is never in the picture. What the template loop wrote, as one pass in Python;
-    the words are the template's own messages."""
+    the reminder button for staff who act, who has open questions (waiting_items, with
+    `own_children`) and who is never in the picture. What the template loop wrote, as one
+    pass in Python; the words are the template's own messages."""
     code = coverage.school.code
     remind = escape(reverse("consent:remind", args=[code]))
     never = escape(_("Never in the picture:"))
@@ -140,13 +152,14 @@ def group_sections(coverage, can_act: bool) -> SafeString:
             )
         names = ""
         if waiting:
+            lines = waiting_items(waiting, code, can_act, coverage.reminded, own_children)
             summary = ngettext(
                 "%(n)s pupil with open questions", "%(n)s pupils with open questions", len(waiting)
             ) % {"n": localize(len(waiting))}
             names = (
                 f"\n      <details><summary>{summary}</summary>"
                 '\n        <ul class="name-list">'
-                f"\n          {waiting_items(waiting, code, can_act, coverage.reminded)}"
+                f"\n          {lines}"
                 "\n        </ul>\n      </details>\n    "
             )
         outside = group.pupils_never_in_picture
@@ -163,10 +176,12 @@ def group_sections(coverage, can_act: bool) -> SafeString:
 
 
 @register.simple_tag
-def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
+def conflict_items(conflicts_by_pupil, can_act: bool, own_children=()) -> SafeString:
     """<li> per pupil whose parents disagree: per cell each parent's answer, and for staff
-    who act the link to record a decision (SchoolCoverage.conflicts_by_pupil)."""
+    who act the link to record a decision (SchoolCoverage.conflicts_by_pupil), or for the
+    reader's own children (`own_children`) a note that a colleague records it."""
     before, after = _record_url()
+    own_children = own_children or frozenset()
     answer_text = {True: escape("✓ " + _("yes")), False: escape("✗ " + _("no"))}
     decide = escape(_("record a paper or phone decision"))
     counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of pupils
@@ -185,7 +200,9 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
             for c in conflicts
         )
         link = ""
-        if can_act:
+        if can_act and pupil.pk in own_children:
+            link = _own_child()
+        elif can_act:
             url = escape(f"{before}{int(pupil.pk)}{after}")
             link = f'<a href="{url}">{decide}</a>'
         items.append(
@@ -198,16 +215,17 @@ def conflict_items(conflicts_by_pupil, can_act: bool) -> SafeString:
 
 
 @register.simple_tag
-def attention_waiting_items(lines, school_code: str) -> SafeString:
+def attention_waiting_items(lines, school_code: str, own_children=()) -> SafeString:
     """<li> per pupil with unanswered questions on the director's and the board's home
     (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link,
     the day they were reminded (or that it is not delivered yet, or could not be: then the
     link too), that their account is deactivated or that they stopped reminders, and the
-    paper form.
+    paper form (for the reader's own children, `own_children`, a note instead).
     Written like waiting_items."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
+    own_children = own_children or frozenset()
     nobody = escape(_("no parent with parental authority known"))
     reminded_text = _("%(name)s reminded on %(day)s")
     queued_text = _("%(name)s: reminder of %(day)s not delivered yet")
@@ -241,21 +259,26 @@ def attention_waiting_items(lines, school_code: str) -> SafeString:
                     f'{failed} · <a href="{remind}?ouder={int(family.guardian_id)}">'
                     f"{escape(remind_text % {'name': family.name})}</a>"
                 )
-        url = escape(f"{before}{int(line.pupil.pk)}{after}")
+        if line.pupil.pk in own_children:
+            action = _own_child()
+        else:
+            action = f'<a href="{escape(f"{before}{int(line.pupil.pk)}{after}")}">{paper}</a>'
         items.append(
             f"\n          <li><strong>{escape(line.pupil.full_name)}</strong> · {count}"
             f"\n            {''.join(families) or ' · ' + nobody}"
-            f'\n            · <a href="{url}">{paper}</a></li>\n        '
+            f"\n            · {action}</li>\n        "
         )
     return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
 
 
 @register.simple_tag
-def attention_conflict_items(conflicts) -> SafeString:
+def attention_conflict_items(conflicts, own_children=()) -> SafeString:
     """<li> per pupil whose parents disagree on the director's and the board's home
     (SchoolAttention.conflicts: (pupil, number of questions)): name, group, the count and
-    the paper form. Written like waiting_items."""
+    the paper form (for the reader's own children, `own_children`, a note instead).
+    Written like waiting_items."""
     before, after = _record_url()
+    own_children = own_children or frozenset()
     paper = escape(_("Record a paper form"))
     counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of lines
     items = []
@@ -264,10 +287,11 @@ def attention_conflict_items(conflicts) -> SafeString:
         count = counts.get(n)
         if count is None:
             count = counts[n] = escape(ngettext("%(n)s question", "%(n)s questions", n) % {"n": n})
-        url = escape(f"{before}{int(pupil.pk)}{after}")
-        items.append(
-            f'<li>{escape(pupil.full_name)}{group} · {count} · <a href="{url}">{paper}</a></li>'
-        )
+        if pupil.pk in own_children:
+            action = _own_child()
+        else:
+            action = f'<a href="{escape(f"{before}{int(pupil.pk)}{after}")}">{paper}</a>'
+        items.append(f"<li>{escape(pupil.full_name)}{group} · {count} · {action}</li>")
     return mark_safe("".join(items))  # noqa: S308 (every value above went through escape)
 
 

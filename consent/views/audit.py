@@ -38,6 +38,11 @@ def dossier(request, pk):
     context = pupil_dossier(pupil)
     context["Method"] = ConsentEvent.Method
     context["can_act"] = acts_for_school(request.user, pupil.school_id)
+    # the user's own child: no paper form (the form refuses it), a note instead; their
+    # link is among the guardianships the file reads anyway
+    context["own_link"] = next(
+        (g for g in context["guardianships"] if g.user_id == request.user.pk), None
+    )
     return render(request, "consent/dossier.html", context)
 
 

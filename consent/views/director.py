@@ -47,6 +47,7 @@ from schools.access import (
     get_school_for_acting,
     get_school_for_director,
     guardianship_of,
+    own_child_ids,
     require_role,
 )
 from schools.importer import NEXT_YEAR_MONTHS, school_year_for
@@ -85,11 +86,14 @@ def coverage(request, code):
     school = get_school_for_director(request.user, code)
     year = current_school_year(timezone.localdate())
     inputs = coverage_inputs(school, times=True)  # read once for table and chart
+    can_act = acts_for_school(request.user, school.pk)
     context = {
         "coverage": school_coverage(school, inputs),
         "history": coverage_history(school, inputs=inputs),
         "review_round": review_rounds_with_progress(year).filter(school=school).first(),
-        "can_act": acts_for_school(request.user, school.pk),
+        "can_act": can_act,
+        # no paper-form link for the user's own child (the form refuses it)
+        "own_children": own_child_ids(request.user) if can_act else frozenset(),
         "school_year": year,
         # before this year's first pupil list the pupils are still in last year's groups
         "year_imported": Group.objects.filter(school=school, school_year__gte=year).exists(),
@@ -337,6 +341,7 @@ def _paper_form_without(form: PaperForm, changed, *, guardians, infos) -> PaperF
         )
         % {"channels": names},
     )
+    again.changed = changed  # the page shows their current texts, to read to the parent
     return again
 
 

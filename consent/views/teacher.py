@@ -54,6 +54,7 @@ from schools.access import (
     groups_of_schools,
     has_role,
     is_staff_member,
+    own_child_ids,
     own_directed_school_ids,
     pupils_for_staff,
     require_role,
@@ -230,7 +231,7 @@ def group_overview(request, pk):
         "infos": infos,
         "media_types": media_types,
         "rows": rows,
-        "can_record": _can_record(request.user, group),
+        **_record_links(request.user, group),
         **_may_check(request.user),
     }
     return render(request, "consent/group_overview.html", context, status=status)
@@ -243,10 +244,15 @@ def _may_check(user) -> dict:
     return {"can_check": has_role(user, *CHECKING)}
 
 
-def _can_record(user, group) -> bool:
-    """The paper-form link: only where the user directs the school (board: everywhere)."""
+def _record_links(user, group) -> dict:
+    """The paper-form link: only where the user directs the school (board: everywhere),
+    and not for the user's own children (`own_children`: the form refuses them)."""
     ids = acting_school_ids(user)
-    return ids is None or group.school_id in ids
+    can_record = ids is None or group.school_id in ids
+    return {
+        "can_record": can_record,
+        "own_children": own_child_ids(user) if can_record else frozenset(),
+    }
 
 
 def _candidates(request, groups, school=None):
