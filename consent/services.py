@@ -43,6 +43,7 @@ from consent.rules import (
     shown_state,
 )
 from consent.signals import events_written_in_bulk
+from opo_portal.text import without_direction_controls
 from outbox.models import Duty
 from outbox.services import (
     duties_enqueue_many,
@@ -590,6 +591,14 @@ def _takedown_assignees(
     return assignees
 
 
+def _handed_over_from_name(user) -> str:
+    """The name a task keeps as handed over from: a copy, so without direction controls
+    whatever the account holds (opo_portal.text); U+202E in it would make the task's line
+    read as another on every page. A name of controls only is no name: the address."""
+    name = without_direction_controls(user.full_name)
+    return name if name.strip() else user.email
+
+
 @transaction.atomic
 def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[TakedownTask]:
     """This staff member's open takedowns at schools where they no longer teach or direct,
@@ -629,7 +638,7 @@ def takedowns_hand_over(*, user_id: int, leaving: bool = False) -> list[Takedown
             assignee = task.publication_check.checked_by_id
             waiting.add(task.pk)
         if assignee is not None and assignee != user_id:
-            task.handed_over_from_name = task.assigned_to.get_full_name()
+            task.handed_over_from_name = _handed_over_from_name(task.assigned_to)
             task.handed_over_at = now
             task.assigned_to_id = assignee
             if task.is_open:  # `emailed_at`: the assignee was told; the new one is not yet

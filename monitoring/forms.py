@@ -177,21 +177,17 @@ class WatchTermForm(SchoolOfTheFoundation):
         # a term is one of the school's names, shown on the board's pages (opo_portal.text)
         field_classes = {"term": NameField}
 
-    # A term becomes one of the school's names (aliases): "a" or "ob" ties posts that
-    # merely contain such a word to the school.
-    MIN_TERM_LENGTH = 3
-
     def clean_term(self):
         term = " ".join(self.cleaned_data["term"].split())
         if not term:
             raise ValidationError(_("Give a term."))
-        if len(term.lstrip("#@")) < self.MIN_TERM_LENGTH:
+        if WatchTerm.is_too_short(term):
             raise ValidationError(
                 _(
                     "A term has at least %(n)d characters (without # or @): a shorter one is "
                     "part of nearly every post."
                 )
-                % {"n": self.MIN_TERM_LENGTH}
+                % {"n": WatchTerm.MIN_LENGTH}
             )
         return term
 

@@ -461,7 +461,8 @@ def build_classifier():
     context = context_from_database()
     terms: dict[str, list[str]] = {}
     for code, term in WatchTerm.objects.values_list("school__code", "term"):
-        terms.setdefault(code, []).append(term)
+        if not WatchTerm.is_too_short(term):  # "ab" would name the school in every post
+            terms.setdefault(code, []).append(term)
     schools = tuple(
         dataclasses.replace(s, aliases=(*s.aliases, *terms.get(s.code, ())))
         for s in context.schools

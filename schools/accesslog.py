@@ -21,6 +21,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from opo_portal.text import without_direction_controls
 from schools.models import (
     GezagChange,
     Group,
@@ -40,10 +41,18 @@ GezagState = dict[tuple[int, int], bool]  # (pupil id, user id) -> holds gezag
 Change = MembershipChange.Change
 
 
+def _copied(name: str) -> str:
+    """A name as this history keeps it: without direction controls, whatever its source
+    holds (a group may have kept one, migration 0014), as it would turn the line showing it
+    around (opo_portal.text); every other character as it is."""
+    return without_direction_controls(name)
+
+
 def _by_name(by) -> str:
     if by is None:
         return ""
-    return by.full_name or by.email
+    name = _copied(by.full_name)
+    return name if name.strip() else by.email  # a name of controls only is no name
 
 
 def _row(membership: StaffMembership, change: str, *, by, via, group: Group | None = None):
@@ -51,16 +60,16 @@ def _row(membership: StaffMembership, change: str, *, by, via, group: Group | No
         change=change,
         membership_id=membership.pk,
         user_id=membership.user_id,
-        person_name=membership.user.full_name,
+        person_name=_copied(membership.user.full_name),
         person_email=membership.user.email,
         role=membership.role,
         school_id=membership.school_id,
-        school_name=membership.school.name if membership.school_id else "",
+        school_name=_copied(membership.school.name) if membership.school_id else "",
         by=by,
         by_name=_by_name(by),
         via=via,
         group_id=group.pk if group is not None else None,
-        group_name=group.name if group is not None else "",
+        group_name=_copied(group.name) if group is not None else "",
         school_year=group.school_year if group is not None else "",
     )
 
@@ -163,7 +172,7 @@ def gezag_changes_record(
                 change=change,
                 pupil_id=pupil_id,
                 guardian_id=user_id,
-                guardian_name=getattr(person, "full_name", ""),
+                guardian_name=_copied(getattr(person, "full_name", "")),
                 guardian_email=getattr(person, "email", ""),
                 by=by,
                 by_name=_by_name(by),

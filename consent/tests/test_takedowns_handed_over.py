@@ -149,3 +149,25 @@ def test_a_task_never_handed_over_says_nothing_of_it(
     assert "Toegewezen aan Juf.A" in colleagues and "Toegewezen aan Juf.A" in check_page
     for page in (teacher_page, colleagues, check_page):
         assert "vergedragen" not in page
+
+
+def test_it_keeps_the_name_without_direction_controls(
+    django_capture_on_commit_callbacks, withdrawn, teacher_a, director_a
+):
+    """The name is a copy: one stored with U+202E before the forms dropped it
+    (opo_portal.text) would make the task's line read as another on every page."""
+    type(teacher_a).objects.filter(pk=teacher_a.pk).update(full_name="Juf\u202e.A\u2069")
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    _handed_over(withdrawn, before, "Juf.A")
+
+
+def test_a_name_of_controls_only_is_handed_over_from_the_address(
+    django_capture_on_commit_callbacks, withdrawn, teacher_a, director_a
+):
+    type(teacher_a).objects.filter(pk=teacher_a.pk).update(full_name="\u202e")
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    _handed_over(withdrawn, before, teacher_a.email)
