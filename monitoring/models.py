@@ -5,8 +5,9 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Case, F, Q, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -349,7 +350,9 @@ class FollowUp(models.Model):
     # the only one (services.followup_update); kept when another is planned, and through
     # retention, which erases earlier_conversations: a past month's report reads the same
     # after it. None while none was held, and when the first was held on a day not
-    # recorded (a "?" read from the notes by migration 0027).
+    # recorded (a "?" read from the notes by migration 0027); also where a process of the
+    # release before it recorded the conversation (a rolling deploy): FollowUp.first_held
+    # reads those, and retention fills them.
     first_held_on = models.DateField(
         _("first conversation held on"), null=True, blank=True, editable=False
     )
@@ -431,6 +434,22 @@ class FollowUp(models.Model):
             {**given, "day": datetime.date.fromisoformat(given["day"])} if "day" in given else given
             for given in self.no_action_reasons
         ]
+
+    @staticmethod
+    def first_held() -> Coalesce:
+        """first_held_on as an expression of the same query (the reports, and retention
+        before it empties earlier_conversations): the column, else the day read from the
+        case's conversations as migration 0030 filled it, the oldest earlier
+        conversation's, else held_on. The processes of the release before the column,
+        serving on during a rolling deploy, record a conversation without it; such a case
+        counts in its first conversation's month all the same. None while none was held,
+        and when the first was held on a day not recorded ("?")."""
+        read = Case(
+            When(earlier_conversations=[], then=F("held_on")),
+            default=Cast(KT("earlier_conversations__0__held"), models.DateField()),
+            output_field=models.DateField(),
+        )
+        return Coalesce(F("first_held_on"), read, output_field=models.DateField())
 
     def earlier_conversations_held(self) -> list[dict]:
         """earlier_conversations with their days as dates (None where unknown), for the

@@ -99,9 +99,15 @@ def school_report(*, school: School, month: datetime.date) -> SchoolReport:
     # after either; until 2026-12-07 read from earlier_conversations, else held_on, and
     # after retention emptied the earlier ones a case counted by its last conversation).
     # No day for a first conversation held on a day not recorded: the case is left out.
-    held = FollowUp.objects.filter(
-        school=school, first_held_on__gte=month, first_held_on__lt=end
-    ).values_list("opened_at", "first_held_on")
+    # A case whose first conversation a process of the release before first_held_on
+    # recorded (a rolling deploy) is read from its conversations, in the same query
+    # (FollowUp.first_held; until 2026-12-07 it was left out).
+    held = (
+        FollowUp.objects.filter(school=school)
+        .annotate(first_held=FollowUp.first_held())
+        .filter(first_held__gte=month, first_held__lt=end)
+        .values_list("opened_at", "first_held")
+    )
     waits = [(held_on - timezone.localdate(opened_at)).days for opened_at, held_on in held]
     return SchoolReport(
         school=school,
@@ -280,8 +286,8 @@ def measures_table(report: SchoolReport) -> tuple[list[str], list[list]]:
     headers = [_("School"), _("Month"), _("Measure"), _("Value")]
     measures = [
         (_open_cases_label(report), report.open_cases),
-        (_("conversations held"), report.conversations_held),
-        (_("median days from flag to conversation"), _excel_number(median)),
+        (_("cases with their first conversation"), report.conversations_held),
+        (_("median days from flag to first conversation"), _excel_number(median)),
         (_("flags"), report.flags_total),
         (_("false positives"), report.false_positives),
     ]

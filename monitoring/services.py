@@ -1593,10 +1593,19 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     # a deleted post's mark goes once its source has not returned it for as long as an
     # unflagged post is kept: it left the feed (a later return is a post again)
     ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()
+    # The first conversation's day stays (FollowUp.first_held_on, what the reports count):
+    # where a process of the release before it left it empty (a rolling deploy), it is
+    # read from the earlier conversations in the same query, before they go (an UPDATE's
+    # values read the row as it was).
     notes_count = (
         FollowUp.objects.filter(closed_at__lt=cutoff)
         .exclude(notes="", no_action_reasons=[], earlier_conversations=[])
-        .update(notes="", no_action_reasons=[], earlier_conversations=[])
+        .update(
+            notes="",
+            no_action_reasons=[],
+            earlier_conversations=[],
+            first_held_on=FollowUp.first_held(),
+        )
     )
     log.info(
         "monitoring retention: %s unflagged, %s flagged posts deleted, %s case notes erased",

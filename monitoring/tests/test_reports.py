@@ -96,7 +96,7 @@ def test_it_exports_the_report_as_csv(login, director_a, history):
     assert {row[0] for row in rows[1:]} == {evil}
     assert [evil, "11-2026", "negatieve ervaring", "2"] in rows
     measures = login(director_a).get(url + "&tabel=kengetallen").content.decode("utf-8-sig")
-    assert "mediaan dagen van signaal tot gesprek;4" in measures
+    assert "mediaan dagen van signaal tot eerste gesprek;4" in measures
     # counted at the month's end, as the report page says (a past month)
     assert "open zaken op 30 november 2026;" in measures
 
@@ -112,7 +112,7 @@ def test_it_exports_a_half_day_median_as_dutch_excel_reads_a_number(login, direc
     )
     url = reverse("monitoring:report_csv") + "?school=vlindertuin&month=2026-11&tabel=kengetallen"
     measures = login(director_a).get(url).content.decode("utf-8-sig")
-    assert "mediaan dagen van signaal tot gesprek;5,5\r\n" in measures
+    assert "mediaan dagen van signaal tot eerste gesprek;5,5\r\n" in measures
 
 
 def test_it_renders_an_accessible_svg_chart_with_a_data_table(login, director_a, history):
@@ -292,8 +292,8 @@ def test_it_counts_a_case_by_its_first_conversation_when_another_is_planned(scho
     notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
     duties_sweep()
     to_a = next(m for m in mail.outbox if m.to == [director_a.email])
-    assert "Gevoerde gesprekken: 1\n" in to_a.body
-    assert "Mediaan aantal dagen van signaal tot gesprek: 2\n" in to_a.body
+    assert "Zaken met hun eerste gesprek: 1\n" in to_a.body
+    assert "Mediaan aantal dagen van signaal tot eerste gesprek: 2\n" in to_a.body
 
 
 def test_it_does_not_count_a_second_conversation_as_the_first(school_a):
@@ -385,6 +385,8 @@ def test_the_report_reads_the_first_conversations_in_one_query(
     school_a, django_assert_num_queries, cases
 ):
     for i in range(cases):
+        # every other one as the previous release stored it, without first_held_on
+        previous_release = {"first_held_on": None} if i % 2 else {}
         make_case(
             school_a,
             opened_at=at(2026, 11, 1),
@@ -394,10 +396,89 @@ def test_the_report_reads_the_first_conversations_in_one_query(
                 {"held": f"2026-11-{2 + i % 5:02}", "planned": None},
                 {"held": "2026-11-20", "planned": None},
             ],
+            **previous_release,
         )
     # the month's flags; the cases whose first conversation was in the month (its day kept
-    # on the case, FollowUp.first_held_on); the open cases at the month's end
+    # on the case, FollowUp.first_held_on, else read from its conversations in the same
+    # query); the open cases at the month's end
     with django_assert_num_queries(3):
         report = reports.school_report(school=school_a, month=datetime.date(2026, 11, 1))
     assert report.conversations_held == cases
     assert report.median_days_to_conversation == 3
+
+
+def _as_the_previous_release_records(case, **fields):
+    """A conversation recorded by a process of the release before first_held_on (still
+    serving during a rolling deploy): held_on and earlier_conversations, no first_held_on."""
+    from monitoring.models import FollowUp
+
+    FollowUp.objects.filter(pk=case.pk).update(**fields)
+    case.refresh_from_db()
+    assert case.first_held_on is None
+    return case
+
+
+def test_a_first_conversation_the_previous_release_recorded_counts_in_its_month(
+    school_a, director_a, settings
+):
+    """The previous release's processes record a conversation without first_held_on
+    during the deploy: the report left such a case out for ever. It reads the day as
+    migration 0030 filled it; retention fills it before it empties the earlier
+    conversations, and the month reads the same after."""
+    from monitoring import services
+    from monitoring.models import FollowUp
+    from outbox.services import duties_sweep
+
+    settings.MONITORING_FLAGGED_RETENTION_DAYS = 180
+    # its first (and only) conversation, held 4 days after the flag
+    once = _as_the_previous_release_records(
+        make_case(school_a, opened_at=at(2026, 11, 2)),
+        status="conversation_held",
+        held_on=datetime.date(2026, 11, 6),
+        notes="Gesprek met de ouders gevoerd.",
+    )
+    # held 2 days after the flag, then another planned and held in December
+    twice = _as_the_previous_release_records(
+        make_case(school_a, opened_at=at(2026, 11, 1)),
+        status="conversation_held",
+        held_on=datetime.date(2026, 12, 2),
+        earlier_conversations=[{"held": "2026-11-03", "planned": "2026-11-03"}],
+    )
+
+    def figures():
+        return [
+            (report.conversations_held, report.median_days_to_conversation)
+            for month in (datetime.date(2026, 11, 1), datetime.date(2026, 12, 1))
+            for report in [reports.school_report(school=school_a, month=month)]
+        ]
+
+    assert figures() == [(2, 3), (0, None)]
+    notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
+    duties_sweep()
+    to_a = next(m for m in mail.outbox if m.to == [director_a.email])
+    assert "Zaken met hun eerste gesprek: 2\n" in to_a.body
+    for case in (once, twice):
+        services.followup_update(case=case, status="closed", notes=case.notes, now=at(2026, 12, 3))
+    assert services.posts_apply_retention(now=at(2027, 7, 1)).case_notes_erased == 2
+    assert dict(FollowUp.objects.values_list("pk", "first_held_on")) == {
+        once.pk: datetime.date(2026, 11, 6),
+        twice.pk: datetime.date(2026, 11, 3),
+    }
+    assert FollowUp.objects.get(pk=twice.pk).earlier_conversations == []
+    assert figures() == [(2, 3), (0, None)]
+
+
+def test_the_report_says_it_counts_a_case_by_its_first_conversation(login, director_a, history):
+    """It said "Gevoerde gesprekken deze maand", read as every conversation held that
+    month; it counts the cases whose first conversation was then, each once."""
+    response = login(director_a).get(
+        reverse("monitoring:report") + "?school=vlindertuin&month=2026-11",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    page = html_of(response)
+    assert "<dt>Zaken met hun eerste gesprek deze maand</dt><dd>3</dd>" in page
+    assert "<dt>Mediaan aantal dagen van signaal tot eerste gesprek</dt><dd>4</dd>" in page
+    assert "Een zaak telt één keer: in de maand van het eerste gesprek" in page
+    url = reverse("monitoring:report_csv") + "?school=vlindertuin&month=2026-11&tabel=kengetallen"
+    measures = login(director_a).get(url).content.decode("utf-8-sig")
+    assert "zaken met hun eerste gesprek;3\r\n" in measures

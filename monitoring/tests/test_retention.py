@@ -114,3 +114,51 @@ def test_it_erases_the_notes_of_a_case_the_set_time_after_it_closed(school_a, se
     notes = {case.pk: case.notes for case in FollowUp.objects.all()}
     assert notes == {expired.pk: "", recent.pk: note, no_action.pk: "", still_open.pk: note}
     assert result.case_notes_erased == 2
+
+
+@pytest.mark.parametrize("cases", [2, 20])
+def test_it_keeps_the_first_conversations_day_a_previous_release_did_not(
+    school_a, settings, django_assert_num_queries, cases
+):
+    """A conversation recorded by the release before FollowUp.first_held_on (its processes
+    serve on during a rolling deploy) leaves that day empty, and retention then empties the
+    earlier conversations it was read from. It is filled first, as migration 0030 filled
+    it (the oldest earlier conversation's day, else the held date), in the query that
+    erases them: one query however many cases."""
+    settings.MONITORING_FLAGGED_RETENTION_DAYS = 180
+    old = {"opened_at": days_ago(400), "status": "closed", "closed_at": days_ago(181)}
+    earlier = [{"held": "2025-10-02", "planned": None}, {"held": "2025-10-20", "planned": None}]
+    expected = {}
+    for i in range(cases):
+        case = make_case(school_a, held_on=datetime.date(2025, 11, 1), notes="n", **old)
+        # as the previous release stored it: no first_held_on
+        fields = {"first_held_on": None, "earlier_conversations": earlier if i % 2 else []}
+        FollowUp.objects.filter(pk=case.pk).update(**fields)
+        expected[case.pk] = datetime.date(2025, 10, 2) if i % 2 else datetime.date(2025, 11, 1)
+    kept = make_case(
+        school_a,
+        held_on=datetime.date(2025, 11, 1),
+        earlier_conversations=earlier,
+        first_held_on=datetime.date(2025, 9, 30),  # a corrected first day: not read again
+        **old,
+    )
+    unknown = make_case(  # held on a day not recorded (a "?" from the notes): none
+        school_a,
+        held_on=datetime.date(2025, 11, 1),
+        earlier_conversations=[{"held": None, "planned": "2025-10-01"}],
+        **old,
+    )
+    recent = make_case(
+        school_a,
+        held_on=datetime.date(2025, 11, 1),
+        earlier_conversations=earlier,
+        first_held_on=None,
+        **{**old, "closed_at": days_ago(179)},
+    )
+    expected |= {kept.pk: datetime.date(2025, 9, 30), unknown.pk: None, recent.pk: None}
+    # the unflagged and the flagged posts to delete (none), the forgotten marks, the cases
+    with django_assert_num_queries(4):
+        result = services.posts_apply_retention(now=NOW)
+    assert result.case_notes_erased == cases + 2
+    assert dict(FollowUp.objects.values_list("pk", "first_held_on")) == expected
+    assert not FollowUp.objects.exclude(pk=recent.pk).exclude(earlier_conversations=[]).exists()
