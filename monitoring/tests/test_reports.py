@@ -296,6 +296,25 @@ def test_it_counts_a_case_by_its_first_conversation_when_another_is_planned(scho
     assert "Mediaan aantal dagen van signaal tot eerste gesprek: 2\n" in to_a.body
 
 
+@pytest.mark.parametrize(("waits", "shown"), [((2, 4), "3"), ((2, 5), "3,5")])
+def test_the_digest_writes_the_median_as_the_report_page_does(school_a, director_a, waits, shown):
+    """An even number of cases gives a median as a float: the digest wrote "3,0" where
+    the page showed "3"."""
+    from outbox.services import duties_sweep
+
+    for wait in waits:
+        make_case(
+            school_a,
+            opened_at=at(2026, 11, 1),
+            held_on=datetime.date(2026, 11, 1 + wait),
+            status="conversation_held",
+        )
+    notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
+    duties_sweep()
+    to_a = next(m for m in mail.outbox if m.to == [director_a.email])
+    assert f"Mediaan aantal dagen van signaal tot eerste gesprek: {shown}\n" in to_a.body
+
+
 def test_it_does_not_count_a_second_conversation_as_the_first(school_a):
     """The second conversation, held in December, is not a December case's wait of 31
     days: the case waited 2 days, in November."""
