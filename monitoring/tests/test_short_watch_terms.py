@@ -75,9 +75,7 @@ TOO_SHORT = "Een zoekterm heeft ten minste 3 tekens (zonder # of @)"
 
 
 @pytest.mark.parametrize("term", ["ab", "#ob", "@ x ", "ab\u202e"])
-def test_the_admin_refuses_a_term_too_short_as_the_board_s_form_does(
-    admin_client, school_a, term
-):
+def test_the_admin_refuses_a_term_too_short_as_the_board_s_form_does(admin_client, school_a, term):
     """The admin took any term: "ab" named the school in every post until the watch terms
     page said it was not used. The model's field refuses it now, so every form does."""
     data = {"school": school_a.pk, "term": term}

@@ -26,8 +26,8 @@ from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case
-from outbox.models import Duty
 from opo_portal.text import has_direction_controls
+from outbox.models import Duty
 from outbox.tests.helpers import run_due_duties
 from schools.models import Group, MembershipChange, StaffMembership
 from schools.services import TeacherAddRefused, teacher_add
