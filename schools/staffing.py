@@ -163,7 +163,7 @@ def removed_teacher_name(school: School, membership_id: int) -> str | None:
     )
     for school_id, role, name, email in ended:
         if school_id == school.pk and role == Role.TEACHER:
-            return name or email
+            return name.strip() or email  # a name of spaces: controls only (0015)
     if ended:  # recorded: ended as another school's or as another role
         return None
     return _removed_teacher_name_in_history(school, membership_id)

@@ -540,6 +540,19 @@ def test_a_name_from_the_history_is_shown_without_direction_controls(
     assert not has_direction_controls(text)
 
 
+def test_a_recorded_name_of_spaces_only_names_the_teacher_by_address(
+    login, director_a, school_a, teacher_a
+):
+    """Migration 0015 kept the spaces of a name of controls and spaces: " "."""
+    client = login(director_a)
+    url = remove_url(school_a, teacher_membership(teacher_a, school_a))
+    client.post(url)
+    MembershipChange.objects.update(person_name="  ")
+    response = client.post(url, follow=True)
+    expected = f"{teacher_a.email} was al verwijderd als leerkracht van OBS De Vlindertuin."
+    assert expected in _text(response)
+
+
 def test_a_name_of_direction_controls_only_in_the_history_is_no_name(
     login, director_a, school_a, teacher_a
 ):
