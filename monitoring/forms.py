@@ -10,7 +10,13 @@ from django.db.models.expressions import RawSQL
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import CATEGORY_LABELS, FollowUp, Source, WatchTerm
+from monitoring.models import (
+    CATEGORY_LABELS,
+    FollowUp,
+    Source,
+    WatchTerm,
+    validate_watch_term_length,
+)
 from monitoring.sources import bluesky, http, mastodon
 from monitoring.sources.base import MAX_LINK_LENGTH
 from opo_portal.fields import NameField
@@ -181,14 +187,7 @@ class WatchTermForm(SchoolOfTheFoundation):
         term = " ".join(self.cleaned_data["term"].split())
         if not term:
             raise ValidationError(_("Give a term."))
-        if WatchTerm.is_too_short(term):
-            raise ValidationError(
-                _(
-                    "A term has at least %(n)d characters (without # or @): a shorter one is "
-                    "part of nearly every post."
-                )
-                % {"n": WatchTerm.MIN_LENGTH}
-            )
+        validate_watch_term_length(term)  # here, before clean() looks for the same term
         return term
 
     def clean(self):

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.db.models.fields.json import KT
@@ -118,6 +119,20 @@ class Source(models.Model):
         return self.name
 
 
+def validate_watch_term_length(term: str) -> None:
+    """WatchTerm.is_too_short refused, in every form that stores a term (the board's
+    watch terms page and the admin, through the model's field)."""
+    if WatchTerm.is_too_short(term):
+        raise ValidationError(
+            _(
+                "A term has at least %(n)d characters (without # or @): a shorter one is "
+                "part of nearly every post."
+            ),
+            code="too_short",
+            params={"n": WatchTerm.MIN_LENGTH},
+        )
+
+
 class WatchTerm(models.Model):
     """An extra name, hashtag or handle people use for a school (besides School.aliases)."""
 
@@ -128,7 +143,7 @@ class WatchTerm(models.Model):
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, related_name="watch_terms", verbose_name=_("school")
     )
-    term = models.CharField(_("term"), max_length=100)
+    term = models.CharField(_("term"), max_length=100, validators=[validate_watch_term_length])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -151,9 +166,9 @@ class WatchTerm(models.Model):
 
     @classmethod
     def is_too_short(cls, term: str) -> bool:
-        """Shorter than MIN_LENGTH without # or @, its spaces as one: the form refuses
-        such a term and monitoring leaves one stored before out (the admin takes any, and
-        migration 0028 left "ab" of "ab" + U+202E)."""
+        """Shorter than MIN_LENGTH without # or @, its spaces as one: the forms refuse
+        such a term (validate_watch_term_length; the admin took any until 2026-12-07) and
+        monitoring leaves one stored before out (migration 0028 left "ab" of "ab" + U+202E)."""
         return len(" ".join(term.split()).lstrip("#@")) < cls.MIN_LENGTH
 
     @property

@@ -14,6 +14,7 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from opo_portal.text import without_direction_controls
 from schools.importer import NEXT_YEAR_MONTHS, school_year_for
 from schools.models import Group, MembershipChange, School, StaffMembership
 
@@ -148,7 +149,8 @@ def removed_teacher_name(school: School, membership_id: int) -> str | None:
     names them: from the latest record of its end (schools.accesslog), which keeps the
     school by id, so a school renamed since still finds it. A removal from before the
     recording began is found in the admin's history of its deletion, which records the
-    membership as "<name> · <role> · <school>" (only while the school keeps that name).
+    membership as "<name> · <role> · <school>" (only while the school keeps that name),
+    read without direction controls: "" when its name was nothing else.
     None when no teacher membership of this school by that id was removed: another
     school's, a director's, or none at all, stays out of reach. One query, two for a
     removal from before."""
@@ -161,25 +163,28 @@ def removed_teacher_name(school: School, membership_id: int) -> str | None:
     )
     for school_id, role, name, email in ended:
         if school_id == school.pk and role == Role.TEACHER:
-            return name or email
+            return name.strip() or email  # a name of spaces: controls only (0015)
     if ended:  # recorded: ended as another school's or as another role
         return None
     return _removed_teacher_name_in_history(school, membership_id)
 
 
 def _removed_teacher_name_in_history(school: School, membership_id: int) -> str | None:
-    suffix = f" · {school.name}"
-    entry = (
-        LogEntry.objects.filter(
-            content_type__app_label=StaffMembership._meta.app_label,
-            content_type__model=StaffMembership._meta.model_name,
-            object_id=str(membership_id),
-            action_flag=DELETION,
-            object_repr__endswith=suffix,
-        )
-        .order_by("-action_time")
-        .first()
-    )
-    if entry is None:
-        return None
-    return entry.object_repr.removesuffix(suffix).rsplit(" · ", 1)[0]
+    """The history's text is a copy kept as it was written, direction controls and all (a
+    name or a school's name from before they were dropped on input): it is read without
+    them (opo_portal.text), as U+202E would turn the message showing it around, and the
+    school's name is compared without them too, as migration 0014 took them from the
+    school. The few entries of one membership's deletion are compared here, not in SQL.
+    "" when the name was controls only."""
+    suffix = f" · {without_direction_controls(school.name)}"
+    entries = LogEntry.objects.filter(
+        content_type__app_label=StaffMembership._meta.app_label,
+        content_type__model=StaffMembership._meta.model_name,
+        object_id=str(membership_id),
+        action_flag=DELETION,
+    ).order_by("-action_time")
+    for repr_ in entries.values_list("object_repr", flat=True):
+        text = without_direction_controls(repr_)
+        if text.endswith(suffix):
+            return text.removesuffix(suffix).rsplit(" · ", 1)[0].strip()
+    return None

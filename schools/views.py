@@ -232,6 +232,8 @@ def staff_teacher_remove(request, code, pk):
 
 
 ALREADY_REMOVED = gettext_lazy("%(name)s had already been removed as a teacher of %(school)s.")
+# the admin's history named them by direction controls only (schools.staffing)
+ALREADY_REMOVED_UNNAMED = gettext_lazy("This teacher had already been removed from %(school)s.")
 
 
 def _removed_already(request, school, pk):
@@ -241,7 +243,10 @@ def _removed_already(request, school, pk):
     name = removed_teacher_name(school, pk)
     if name is None:
         raise Http404
-    messages.info(request, ALREADY_REMOVED % {"name": name, "school": school.name})
+    if name:
+        messages.info(request, ALREADY_REMOVED % {"name": name, "school": school.name})
+    else:
+        messages.info(request, ALREADY_REMOVED_UNNAMED % {"school": school.name})
     return redirect("schools:staff_groups", code=school.code)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from conftest import make_staff
+from consent.duties import takedown_email_send
 from consent.models import TakedownTask
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
@@ -171,3 +172,65 @@ def test_a_name_of_controls_only_is_handed_over_from_the_address(
     with django_capture_on_commit_callbacks(execute=True):
         StaffMembership.objects.filter(user=teacher_a).delete()
     _handed_over(withdrawn, before, teacher_a.email)
+
+
+@pytest.fixture
+def from_nobody_named(django_capture_on_commit_callbacks, withdrawn, teacher_a, director_a):
+    """A task handed over from a name of controls only, as migration 0022 left it: empty
+    (only a hand-over from before it; one now keeps the address)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    TakedownTask.objects.update(handed_over_from_name="")
+    mail.outbox.clear()
+    withdrawn.refresh_from_db()
+    assert withdrawn.assigned_to == director_a
+    return withdrawn
+
+
+def _no_empty_name(text: str) -> None:
+    assert "van op" not in text and "van aan u" not in text
+
+
+def test_a_task_handed_over_from_no_name_says_from_a_colleague(
+    from_nobody_named, login, director_a, school_a, board, pupil_a
+):
+    task = from_nobody_named
+    day = _day(task.handed_over_at)
+    director = login(director_a)
+    for url in (
+        reverse("consent:takedowns"),
+        reverse("consent:check", args=[task.publication_check_id]),
+    ):
+        page = _text(director.get(url))
+        assert f"Op {day} van een collega aan u overgedragen." in page
+        _no_empty_name(page)
+    other_director = make_staff(
+        "tweede.directeur@example.org", StaffMembership.Role.DIRECTOR, school_a
+    )
+    page = _text(login(other_director).get(reverse("consent:takedowns")))
+    assert f"Overgedragen van een collega op {day}." in page
+    _no_empty_name(page)
+    for page in (
+        _text(director.get(reverse("accounts:home_director"))),
+        _text(login(board).get(reverse("consent:school_takedowns", args=[school_a.code]))),
+    ):
+        assert f"overgedragen van een collega op {day}" in page
+        _no_empty_name(page)
+    privacy = make_staff("privacy@example.org", StaffMembership.Role.PRIVACY_OFFICER)
+    page = _text(login(privacy).get(reverse("consent:dossier", args=[pupil_a.pk])))
+    when = date_format(timezone.localtime(task.handed_over_at), "j F Y H:i")
+    assert f"overgedragen van een collega op {when}" in page
+    _no_empty_name(page)
+
+
+def test_the_e_mail_of_a_task_handed_over_from_no_name_says_from_a_colleague(
+    from_nobody_named, director_a
+):
+    task = from_nobody_named
+    TakedownTask.objects.update(emailed_at=None)  # its e-mail still to go
+    message = takedown_email_send(task_id=task.pk, user_id=director_a.pk)
+    body = " ".join(message.body.split())
+    assert f"Deze taak is op {_day(task.handed_over_at)} van een collega aan u overgedragen." in (
+        body
+    )
+    _no_empty_name(body)

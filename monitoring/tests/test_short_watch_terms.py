@@ -68,3 +68,37 @@ def test_the_watch_terms_page_reads_as_many_queries_with_a_short_term(login, boa
     with CaptureQueriesContext(connection) as with_short:
         client.get(PAGE)
     assert len(with_short) == len(full)
+
+
+ADMIN_ADD = reverse("admin:monitoring_watchterm_add")
+TOO_SHORT = "Een zoekterm heeft ten minste 3 tekens (zonder # of @)"
+
+
+@pytest.mark.parametrize("term", ["ab", "#ob", "@ x ", "ab\u202e"])
+def test_the_admin_refuses_a_term_too_short_as_the_board_s_form_does(admin_client, school_a, term):
+    """The admin took any term: "ab" named the school in every post until the watch terms
+    page said it was not used. The model's field refuses it now, so every form does."""
+    data = {"school": school_a.pk, "term": term}
+    response = admin_client.post(ADMIN_ADD, data, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200  # the form again, not a redirect
+    assert list(response.context["adminform"].form.errors) == ["term"]
+    assert TOO_SHORT in response.content.decode()
+    assert not WatchTerm.objects.exists()
+
+
+@pytest.mark.parametrize("term", ["abc", "#abc", "@a b"])
+def test_the_admin_takes_a_term_of_three_characters(admin_client, school_a, term):
+    data = {"school": school_a.pk, "term": term}
+    assert admin_client.post(ADMIN_ADD, data).status_code == 302
+    assert list(WatchTerm.objects.values_list("term", flat=True)) == [term]
+
+
+def test_the_admin_refuses_a_short_term_on_one_stored_before(admin_client, school_a):
+    term = WatchTerm.objects.create(school=school_a, term="ab")
+    change = reverse("admin:monitoring_watchterm_change", args=[term.pk])
+    data = {"school": school_a.pk, "term": "ob"}
+    response = admin_client.post(change, data, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200 and TOO_SHORT in response.content.decode()
+    assert WatchTerm.objects.get().term == "ab"
+    assert admin_client.post(change, {**data, "term": "obs"}).status_code == 302
+    assert WatchTerm.objects.get().term == "obs"

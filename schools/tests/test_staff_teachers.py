@@ -26,6 +26,7 @@ from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
 from monitoring.models import FollowUp
 from monitoring.tests.helpers import make_case
+from opo_portal.text import has_direction_controls
 from outbox.models import Duty
 from outbox.tests.helpers import run_due_duties
 from schools.models import Group, MembershipChange, StaffMembership
@@ -517,6 +518,54 @@ def test_a_removal_from_before_the_recording_is_named_from_the_history(
     MembershipChange.objects.all().delete()  # as before the migration: the history only
     response = client.post(url, follow=True)
     assert "Juf.A was al verwijderd als leerkracht van OBS De Vlindertuin." in _text(response)
+
+
+def test_a_name_from_the_history_is_shown_without_direction_controls(
+    login, director_a, school_a, teacher_a
+):
+    """The admin's history keeps the name as it was when the membership went, controls and
+    all (a name typed before they were dropped on input, a school renamed since): U+202E
+    in it would turn the message around. Read without them, the school's old name too."""
+    client = login(director_a)
+    url = remove_url(school_a, teacher_membership(teacher_a, school_a))
+    client.post(url)
+    MembershipChange.objects.all().delete()  # as before the migration: the history only
+    LogEntry.objects.update(
+        object_repr="Juf.\u202eA\u202c · leerkracht · OBS De \u2067Vlindertuin\u2069"
+    )
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(page_url(school_a), 302)]
+    text = _text(response)
+    assert "Juf.A was al verwijderd als leerkracht van OBS De Vlindertuin." in text
+    assert not has_direction_controls(text)
+
+
+def test_a_recorded_name_of_spaces_only_names_the_teacher_by_address(
+    login, director_a, school_a, teacher_a
+):
+    """Migration 0015 kept the spaces of a name of controls and spaces: " "."""
+    client = login(director_a)
+    url = remove_url(school_a, teacher_membership(teacher_a, school_a))
+    client.post(url)
+    MembershipChange.objects.update(person_name="  ")
+    response = client.post(url, follow=True)
+    expected = f"{teacher_a.email} was al verwijderd als leerkracht van OBS De Vlindertuin."
+    assert expected in _text(response)
+
+
+def test_a_name_of_direction_controls_only_in_the_history_is_no_name(
+    login, director_a, school_a, teacher_a
+):
+    client = login(director_a)
+    url = remove_url(school_a, teacher_membership(teacher_a, school_a))
+    client.post(url)
+    MembershipChange.objects.all().delete()
+    LogEntry.objects.update(object_repr="\u202e\u2066 · leerkracht · OBS De Vlindertuin")
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(page_url(school_a), 302)]
+    text = _text(response)
+    assert "Deze leerkracht was al verwijderd bij OBS De Vlindertuin." in text
+    assert not has_direction_controls(text)
 
 
 def test_a_removed_director_is_not_said_to_be_a_removed_teacher(
