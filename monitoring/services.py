@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Q
+from django.db.models import Case, CharField, Exists, F, JSONField, OuterRef, Q, Value, When
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -1560,6 +1561,11 @@ def _learned_model_retrain() -> None:
     learned_model_retrain_after_deletion()
 
 
+# What retention leaves of the earlier conversations of a case whose first was held on a
+# day not recorded: one entry without dates (FollowUp.first_held reads no day from it).
+FIRST_DAY_UNKNOWN = [{"held": None, "planned": None}]
+
+
 def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionResult:
     """Unflagged posts go after 30 days; flagged ones a set time after their case closed,
     and so do the notes of that case and its reason for no action (they may name a pupil
@@ -1597,13 +1603,21 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     # where a process of the release before it left it empty (a rolling deploy), it is
     # read from the earlier conversations in the same query, before they go (an UPDATE's
     # values read the row as it was).
+    # A first conversation held on a day not recorded ("?", migration 0027) has no day to
+    # keep: its entry stays, without its dates, so the reports go on leaving the case out
+    # (until 2026-12-07 they then read the held date, the last conversation's).
+    unknown_first = Q(IsNull(FollowUp.first_held(), True)) & ~Q(earlier_conversations=[])
+    erased = Q(earlier_conversations=[]) | Q(earlier_conversations=FIRST_DAY_UNKNOWN)
     notes_count = (
         FollowUp.objects.filter(closed_at__lt=cutoff)
-        .exclude(notes="", no_action_reasons=[], earlier_conversations=[])
+        .exclude(Q(notes="", no_action_reasons=[]) & erased)
         .update(
             notes="",
             no_action_reasons=[],
-            earlier_conversations=[],
+            earlier_conversations=Case(
+                When(unknown_first, then=Value(FIRST_DAY_UNKNOWN, JSONField())),
+                default=Value([], JSONField()),
+            ),
             first_held_on=FollowUp.first_held(),
         )
     )

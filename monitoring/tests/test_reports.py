@@ -399,6 +399,32 @@ def test_it_leaves_out_a_case_whose_first_conversation_has_no_date(school_a):
     assert (report.conversations_held, report.median_days_to_conversation) == (0, None)
 
 
+def test_a_case_whose_first_conversation_has_no_date_stays_out_after_retention(school_a, settings):
+    """Retention empties the earlier conversations, the "?" among them: the report then
+    read the held date, the last conversation's, and counted the case in its month, with
+    its wait, after leaving it out before."""
+    from monitoring import services
+
+    settings.MONITORING_FLAGGED_RETENTION_DAYS = 180
+    make_case(
+        school_a,
+        opened_at=at(2026, 11, 1),
+        held_on=datetime.date(2026, 11, 10),
+        status="closed",
+        closed_at=at(2026, 11, 11),
+        notes="n",
+        earlier_conversations=[{"held": None, "planned": "2026-11-02"}],
+    )
+
+    def figures():
+        report = reports.school_report(school=school_a, month=datetime.date(2026, 11, 1))
+        return report.conversations_held, report.median_days_to_conversation
+
+    assert figures() == (0, None)
+    assert services.posts_apply_retention(now=at(2027, 7, 1)).case_notes_erased == 1
+    assert figures() == (0, None)
+
+
 @pytest.mark.parametrize("cases", [5, 30])
 def test_the_report_reads_the_first_conversations_in_one_query(
     school_a, django_assert_num_queries, cases
