@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import set_language
 
 from accounts import reauthentication
-from accounts.attention import attention_overview
+from accounts.attention import attention_overview, own_family_ids
 from accounts.board import board_home
 from accounts.languages import language_remember
 from accounts.middleware import form_page
@@ -149,11 +149,14 @@ def home_director(request):
         .annotate(**counts, review_round_due=review_round_due(year))  # in the same query
     )
     overview = attention_overview(schools, directed=True, review_year=year)
-    # their own children's lines say a colleague records the paper form (it refuses them)
+    # their own children's lines say a colleague records the paper form and reminds the
+    # parents (both refuse them); no line links a reminder to one of those parents
+    own_children = own_child_ids(request.user)
     context = {
         "overview": overview,
         "school_year": year,
-        "own_children": own_child_ids(request.user),
+        "own_children": own_children,
+        "own_family": own_family_ids(overview.schools, own_children),
     }
     context["next_school_year"] = next_year[0] if next_year else None
     return render(request, "accounts/home_director.html", context)
@@ -171,7 +174,11 @@ def home_board(request):
     # the schools without a director list pupils in full: the paper form for all but the
     # user's own children (no query for a board member who is nobody's parent)
     own_children = own_child_ids(request.user) if home.without_director else frozenset()
-    context = {"home": home, "own_children": own_children}
+    context = {
+        "home": home,
+        "own_children": own_children,
+        "own_family": own_family_ids(home.without_director, own_children),
+    }
     return render(request, "accounts/home_board.html", context)
 
 

@@ -1315,6 +1315,8 @@ class ReminderPlan:
     all_answered: int
     deactivated: int  # open questions, but no e-mail reaches them (account deactivated)
     declined: int = 0  # open questions, but they stopped reminders (consent.reminder_stop)
+    # open questions, but a parent of the sender's own child: a colleague reminds them
+    withheld: int = 0
 
 
 def reminder_plan(
@@ -1322,6 +1324,7 @@ def reminder_plan(
     school: School,
     group_id: int | None = None,
     guardian_id: int | None = None,
+    withheld: frozenset[int] = frozenset(),
     now: datetime.datetime | None = None,
 ) -> ReminderPlan:
     """The reminders one click would send, for the school, one group or one parent.
@@ -1329,6 +1332,8 @@ def reminder_plan(
     A constant number of queries (pupils, purposes, gezag-holders, events, and the waiting
     parents an e-mail reaches with their recent reminders). Only parents the send e-mails
     (`outbox.services.emailed_users`) are in `to_send`: the preview counts what is sent.
+    `withheld`: the sender's own child's family (`reminder_family_ids`), left for a
+    colleague and counted apart.
     """
     now = now or timezone.now()
     pupils = Pupil.objects.current().filter(school=school)
@@ -1342,6 +1347,9 @@ def reminder_plan(
     if guardian_id is not None:
         holders &= {guardian_id}
         waiting &= {guardian_id}
+    left_out = waiting & withheld
+    holders -= withheld
+    waiting -= withheld
     reachable = _reminded_lately(waiting, now)
     declined = {user_id for user_id, (_reminded, stopped) in reachable.items() if stopped}
     recent = {user_id for user_id, (reminded, _s) in reachable.items() if reminded} - declined
@@ -1352,7 +1360,22 @@ def reminder_plan(
         all_answered=len(holders - waiting),
         deactivated=len(waiting - reachable.keys()),
         declined=len(declined),
+        withheld=len(left_out),
     )
+
+
+def reminder_family_ids(*, pupil_ids: Iterable[int]) -> frozenset[int]:
+    """The gezag-holders of these current pupils: for a staff member's own children
+    (schools.access.own_child_ids), the family a colleague reminds. The staff member may
+    be one of them. Any school: the one reminder a week covers every child of the parent
+    (consent.duties.reminder_email_send). One query; none for no pupils."""
+    pupil_ids = list(pupil_ids)
+    if not pupil_ids:
+        return frozenset()
+    holders = Guardianship.objects.filter(
+        pupil_id__in=pupil_ids, pupil__left_on__isnull=True, has_parental_authority=True
+    )
+    return frozenset(holders.values_list("user_id", flat=True))
 
 
 def _reminded_lately(user_ids: set[int], now: datetime.datetime) -> dict[int, tuple[bool, bool]]:
@@ -1391,6 +1414,7 @@ def reminders_send(
     school: School,
     group_id: int | None = None,
     guardian_id: int | None = None,
+    withheld: frozenset[int] = frozenset(),
     by=None,
     now: datetime.datetime | None = None,
 ) -> ReminderPlan:
@@ -1402,7 +1426,9 @@ def reminders_send(
     The unique (parent, ISO week) row is the claim, so two clicks at once send once.
     """
     now = now or timezone.now()
-    plan = reminder_plan(school=school, group_id=group_id, guardian_id=guardian_id, now=now)
+    plan = reminder_plan(
+        school=school, group_id=group_id, guardian_id=guardian_id, withheld=withheld, now=now
+    )
     week = iso_week(timezone.localdate(now))
     ReminderSent.objects.bulk_create(
         [

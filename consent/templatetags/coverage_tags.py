@@ -37,6 +37,22 @@ def _own_child() -> str:
     return escape(_("Your own child: a colleague records a paper or phone decision"))
 
 
+def _own_child_reminders() -> str:
+    """Beside the note on a line of the reader's own child with open questions, in place
+    of its reminder links: the reminder view refuses the family of one's own child
+    (consent.views.director.remind)."""
+    return escape(_("A colleague sends the reminders to the parents of your own child"))
+
+
+def _own_family(name: str) -> str:
+    """In place of a reminder link to a parent of the reader's own child on another
+    pupil's line: their one reminder a week would be about the reader's child too."""
+    return escape(
+        _("%(name)s: also a parent of your own child — a colleague sends the reminder")
+        % {"name": name}
+    )
+
+
 def _deactivated(name: str) -> str:
     """In place of a reminder link: no e-mail reaches a parent whose account is deactivated."""
     return escape(_("%(name)s: account deactivated — contact them on paper") % {"name": name})
@@ -64,18 +80,21 @@ def _stopped(name: str) -> str:
 
 @register.simple_tag
 def waiting_items(
-    rows, school_code: str, can_act: bool, reminded=None, own_children=()
+    rows, school_code: str, can_act: bool, reminded=None, own_children=(), own_family=()
 ) -> SafeString:
     """<li> per pupil with open questions (PupilCoverage rows): what is open and, for
     staff who act, a reminder link per gezag-holder (or that their account is
     deactivated, or that they stopped reminders, or, as the director's home says it, the
     day their latest reminder of the last 7 days went (or that it is not delivered yet,
     or could not be: then the link too); `reminded`: SchoolCoverage.reminded) and the
-    paper form (for the reader's own children, `own_children`, a note instead)."""
+    paper form. For the reader's own children (`own_children`) a note instead of both,
+    and no reminder link to a parent of one of them (`own_family`, its gezag-holders) on
+    any line: a colleague sends those."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
     own_children = own_children or frozenset()
+    own_family = own_family or frozenset()
     remind_text = _("Remind %(name)s")
     reminded = reminded or {}
     texts: dict[str, str] = {}  # channel and media texts recur on every line
@@ -96,6 +115,8 @@ def waiting_items(
         if last is not None and not last.failed:  # the 7-day pause: no link
             return _reminded(holder.name, last)
         failed = f"{_reminded(holder.name, last)} · " if last is not None else ""
+        if holder.user_id in own_family:
+            return f"{failed}{_own_family(holder.name)}"
         words = escape(remind_text % {"name": holder.name})
         return f'{failed}<a href="{remind}?ouder={int(holder.user_id)}">{words}</a>'
 
@@ -105,13 +126,12 @@ def waiting_items(
             f"{text(channel)} ({text(', '.join(media))})" for channel, media in row.unanswered
         )
         actions = ""
-        if can_act:
+        if can_act and row.pupil.pk in own_children:
+            actions = f"<br>{_own_child()}<br>{_own_child_reminders()}"
+        elif can_act:
             links = "".join(f"{reach(holder)} · " for holder in row.guardians)
-            if row.pupil.pk in own_children:
-                actions = f"<br>{links}{_own_child()}"
-            else:
-                url = escape(f"{before}{int(row.pupil.pk)}{after}")
-                actions = f'<br>{links}<a href="{url}">{paper}</a>'
+            url = escape(f"{before}{int(row.pupil.pk)}{after}")
+            actions = f'<br>{links}<a href="{url}">{paper}</a>'
         items.append(
             f"\n            <li><strong>{escape(row.pupil.full_name)}</strong>: {channels}"
             f"\n              {actions}</li>\n          "
@@ -120,11 +140,11 @@ def waiting_items(
 
 
 @register.simple_tag
-def group_sections(coverage, can_act: bool, own_children=()) -> SafeString:
+def group_sections(coverage, can_act: bool, own_children=(), own_family=()) -> SafeString:
     """A <section> per group (consent.reports.SchoolCoverage.groups): its counts per pupil,
     the reminder button for staff who act, who has open questions (waiting_items, with
-    `own_children`) and who is never in the picture. What the template loop wrote, as one
-    pass in Python; the words are the template's own messages."""
+    `own_children` and `own_family`) and who is never in the picture. What the template
+    loop wrote, as one pass in Python; the words are the template's own messages."""
     code = coverage.school.code
     remind = escape(reverse("consent:remind", args=[code]))
     never = escape(_("Never in the picture:"))
@@ -152,7 +172,9 @@ def group_sections(coverage, can_act: bool, own_children=()) -> SafeString:
             )
         names = ""
         if waiting:
-            lines = waiting_items(waiting, code, can_act, coverage.reminded, own_children)
+            lines = waiting_items(
+                waiting, code, can_act, coverage.reminded, own_children, own_family
+            )
             summary = ngettext(
                 "%(n)s pupil with open questions", "%(n)s pupils with open questions", len(waiting)
             ) % {"n": localize(len(waiting))}
@@ -215,17 +237,19 @@ def conflict_items(conflicts_by_pupil, can_act: bool, own_children=()) -> SafeSt
 
 
 @register.simple_tag
-def attention_waiting_items(lines, school_code: str, own_children=()) -> SafeString:
+def attention_waiting_items(lines, school_code: str, own_children=(), own_family=()) -> SafeString:
     """<li> per pupil with unanswered questions on the director's and the board's home
     (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link,
     the day they were reminded (or that it is not delivered yet, or could not be: then the
     link too), that their account is deactivated or that they stopped reminders, and the
-    paper form (for the reader's own children, `own_children`, a note instead).
+    paper form. For the reader's own children (`own_children`) a note instead of both, and
+    no reminder link to a parent of one of them (`own_family`) on any line.
     Written like waiting_items."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
     own_children = own_children or frozenset()
+    own_family = own_family or frozenset()
     nobody = escape(_("no parent with parental authority known"))
     reminded_text = _("%(name)s reminded on %(day)s")
     queued_text = _("%(name)s: reminder of %(day)s not delivered yet")
@@ -240,6 +264,12 @@ def attention_waiting_items(lines, school_code: str, own_children=()) -> SafeStr
             count = counts[n] = escape(
                 ngettext("%(n)s open question", "%(n)s open questions", n) % {"n": n}
             )
+        if line.pupil.pk in own_children:
+            items.append(
+                f"\n          <li><strong>{escape(line.pupil.full_name)}</strong> · {count}"
+                f"\n            · {_own_child()} · {_own_child_reminders()}</li>\n        "
+            )
+            continue
         families = []
         for family in line.families:
             if not family.active:
@@ -255,14 +285,14 @@ def attention_waiting_items(lines, school_code: str, own_children=()) -> SafeStr
                 if family.reminded_on:  # its duty gave up: said, and a new one may go now
                     day = date_format(family.reminded_on, "j F")
                     failed = f" · {escape(failed_text % {'name': family.name, 'day': day})}"
+                if family.guardian_id in own_family:
+                    families.append(f"{failed} · {_own_family(family.name)}")
+                    continue
                 families.append(
                     f'{failed} · <a href="{remind}?ouder={int(family.guardian_id)}">'
                     f"{escape(remind_text % {'name': family.name})}</a>"
                 )
-        if line.pupil.pk in own_children:
-            action = _own_child()
-        else:
-            action = f'<a href="{escape(f"{before}{int(line.pupil.pk)}{after}")}">{paper}</a>'
+        action = f'<a href="{escape(f"{before}{int(line.pupil.pk)}{after}")}">{paper}</a>'
         items.append(
             f"\n          <li><strong>{escape(line.pupil.full_name)}</strong> · {count}"
             f"\n            {''.join(families) or ' · ' + nobody}"

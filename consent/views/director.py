@@ -36,6 +36,7 @@ from consent.services import (
     current_school_year,
     parent_purposes,
     parents_open_elsewhere,
+    reminder_family_ids,
     reminder_plan,
     reminders_send,
     review_round_open,
@@ -87,13 +88,19 @@ def coverage(request, code):
     year = current_school_year(timezone.localdate())
     inputs = coverage_inputs(school, times=True)  # read once for table and chart
     can_act = acts_for_school(request.user, school.pk)
+    own_children = own_child_ids(request.user) if can_act else frozenset()
     context = {
         "coverage": school_coverage(school, inputs),
         "history": coverage_history(school, inputs=inputs),
         "review_round": review_rounds_with_progress(year).filter(school=school).first(),
         "can_act": can_act,
-        # no paper-form link for the user's own child (the form refuses it)
-        "own_children": own_child_ids(request.user) if can_act else frozenset(),
+        # no paper-form or reminder link for the user's own child (both refuse it), nor a
+        # reminder link to a parent of that child on any line: from the gezag-holders read
+        # anyway
+        "own_children": own_children,
+        "own_family": frozenset(
+            user_id for pk in own_children for user_id in inputs.holders.get(pk, ())
+        ),
         "school_year": year,
         # before this year's first pupil list the pupils are still in last year's groups
         "year_imported": Group.objects.filter(school=school, school_year__gte=year).exists(),
@@ -243,8 +250,44 @@ def _reminder_report(plan) -> str:
         if plan.declined
         else ""
     )
-    sentences = [sent, recent, done, declined, *deactivated_sentences(plan.deactivated)]
+    withheld = (
+        ngettext(
+            "%(n)s parent of your own child is left for a colleague.",
+            "%(n)s parents of your own child are left for a colleague.",
+            plan.withheld,
+        )
+        % {"n": plan.withheld}
+        if plan.withheld
+        else ""
+    )
+    deactivated = deactivated_sentences(plan.deactivated)
+    sentences = [sent, recent, done, declined, withheld, *deactivated]
     return " ".join(sentence for sentence in sentences if sentence)
+
+
+def _own_family_refusal(request, school, parent):
+    """A reminder to a parent of the user's own child, themselves included, is not theirs
+    to send with the school's authority (as the paper form: consent.views.director.record):
+    the page says who sends it instead; sent anyway (an older tab, by hand) it is a 400
+    and nothing goes."""
+    if parent == request.user:
+        reason = format_html(
+            _(
+                "This reminder would go to yourself, as a parent of your own child: you see "
+                'your open questions on <a href="{url}">your children\'s page</a>.'
+            ),
+            url=reverse("consent:my_children"),
+        )
+    else:
+        reason = _(
+            "%(name)s is a parent of your own child: a reminder to them is sent by a "
+            "colleague (a director of the school or someone of the board), not by yourself."
+        ) % {"name": parent.full_name or parent.email}
+    context = {"school": school, "parent": parent, "refusal": reason}
+    if request.method == "POST":
+        context["nothing_sent"] = True
+        return render(request, "consent/remind_confirm.html", context, status=400)
+    return render(request, "consent/remind_confirm.html", context)
 
 
 @never_cache
@@ -253,7 +296,16 @@ def remind(request, code):
     require_role(request.user, *ACTING)
     school = get_school_for_acting(request.user, code)
     group, parent = _reminder_scope(request, school)
-    scope = {"group_id": group.pk if group else None, "guardian_id": parent.pk if parent else None}
+    # the family of the user's own child is left for a colleague (one query more, only for
+    # a staff member who is a parent: their own children's gezag-holders)
+    family = reminder_family_ids(pupil_ids=own_child_ids(request.user))
+    if parent is not None and parent.pk in family:
+        return _own_family_refusal(request, school, parent)
+    scope = {
+        "group_id": group.pk if group else None,
+        "guardian_id": parent.pk if parent else None,
+        "withheld": family,
+    }
     if request.method == "POST":
         plan = reminders_send(school=school, by=request.user, **scope)
         messages.success(request, _reminder_report(plan))
