@@ -336,9 +336,10 @@ class TakedownTaskQuerySet(models.QuerySet):
     def standing(self):
         """The tasks that still answer for their picture, so a "no" makes no new one for
         the same pupil: open ones, and those taken offline with no "yes" for the pupil on
-        that channel and medium since. After such a "yes" the teacher may have put the
-        picture back up, and one closed as no longer needed left it up: a later "no"
-        takes it down anew."""
+        that channel and medium since, nor consent back otherwise (`consent_back_at`:
+        gezag changed, the safeguarding flag cleared). After such a "yes" the teacher may
+        have put the picture back up, and one closed as no longer needed left it up: a
+        later "no" takes it down anew."""
         yes_since = ConsentEvent.objects.filter(
             pupil_id=models.OuterRef("pupil_id"),
             purpose_id=models.OuterRef("publication_check__purpose_id"),
@@ -346,7 +347,11 @@ class TakedownTaskQuerySet(models.QuerySet):
             granted=True,
             created_at__gt=models.OuterRef("done_at"),
         )
-        left_up = Q(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED) | models.Exists(yes_since)
+        left_up = (
+            Q(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED)
+            | Q(consent_back_at__isnull=False)
+            | models.Exists(yes_since)
+        )
         return self.filter(Q(done_at__isnull=True) | ~left_up)
 
 
@@ -410,6 +415,11 @@ class TakedownTask(models.Model):
     closed_reason = models.CharField(
         _("closed as"), max_length=20, choices=ClosedReason.choices, blank=True, default=""
     )
+    # Taken offline, then consent allowed the pupil again without a parent's "yes" (a
+    # change of gezag, the safeguarding flag cleared; `consent.services
+    # .takedowns_consent_back`): the picture may be back up, so the task no longer
+    # answers for it and a later "no" takes it down anew (`standing`).
+    consent_back_at = models.DateTimeField(_("consent back at"), null=True, blank=True)
     # The last hand-over (`consent.services.takedowns_hand_over`): when, and from whom, so
     # the new assignee and the director read why the task is theirs and who had it. The
     # name as it was then, not a key: the account handed over from is often about to be

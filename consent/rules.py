@@ -235,7 +235,7 @@ CHILD_PURPOSE_INFOS_SQL = sql.prepared(
     " AND NOT EXISTS(SELECT 1 FROM consent_publicationcheck r WHERE r.replaces_id = k.id)"
     " AND NOT EXISTS(SELECT 1 FROM consent_takedowntask t"
     " WHERE t.publication_check_id = k.id AND t.pupil_id = c.pupil_id"
-    " AND (t.done_at IS NULL OR (t.closed_reason <> 'not_needed'"
+    " AND (t.done_at IS NULL OR (t.closed_reason <> 'not_needed' AND t.consent_back_at IS NULL"
     " AND NOT EXISTS(SELECT 1 FROM consent_consentevent e WHERE e.pupil_id = t.pupil_id"
     " AND e.purpose_id = k.purpose_id AND e.media_type = k.media_type AND e.granted"
     " AND e.created_at > t.done_at))))) END"

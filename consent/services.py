@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import normalize_newlines
@@ -984,13 +984,14 @@ def takedowns_for_gezag_change(
         for pupil in pupils
     }
     then_table = replace(now_table, holders=then_holders)
-    cells = {
-        key
-        for key in now_table.decisions
-        if key[1] in now_table.purposes
-        and is_allowed(then_table.state(*key))
-        and not is_allowed(now_table.state(*key))
-    }
+    cells, back = set(), set()
+    for key in now_table.decisions:
+        if key[1] not in now_table.purposes:
+            continue
+        then, now = is_allowed(then_table.state(*key)), is_allowed(now_table.state(*key))
+        if then != now:
+            (cells if then else back).add(key)
+    takedowns_consent_back(cells=back)
     if not cells:
         return []
     return takedowns_create(
@@ -1003,6 +1004,31 @@ def takedowns_for_gezag_change(
     )
 
 
+def takedowns_consent_back(*, cells: Collection[tuple[int, int, str]]) -> int:
+    """Consent allows these (pupil, purpose, media type) again without a parent's "yes"
+    (a change of gezag, the safeguarding flag cleared): a picture of theirs taken offline
+    may go back up now, as after a "yes" (`TakedownTask.objects.standing`), so a later
+    "no" takes it down anew. Marks the tasks of those cells taken offline until now; one
+    still open stays as it is (taken down after this, it came down after consent came
+    back). One query, none without a cell."""
+    if not cells:
+        return 0
+    which = Q()
+    for pupil_id, purpose_id, media in cells:
+        which |= Q(
+            pupil_id=pupil_id,
+            publication_check__purpose_id=purpose_id,
+            publication_check__media_type=media,
+        )
+    now = timezone.now()
+    return TakedownTask.objects.filter(
+        which,
+        done_at__lte=now,
+        closed_reason=TakedownTask.ClosedReason.TAKEN_DOWN,
+        consent_back_at__isnull=True,
+    ).update(consent_back_at=now)
+
+
 @transaction.atomic
 def pupil_safeguarding_set(*, pupil: Pupil, not_in_picture: bool) -> list[TakedownTask]:
     """Set or clear the safeguarding flag; setting it takes down every publication the
@@ -1011,6 +1037,12 @@ def pupil_safeguarding_set(*, pupil: Pupil, not_in_picture: bool) -> list[Takedo
     was = Pupil.objects.filter(pk=pupil.pk).values_list("not_in_picture", flat=True).get()
     Pupil.objects.filter(pk=pupil.pk).update(not_in_picture=not_in_picture)
     pupil.not_in_picture = not_in_picture
+    if was and not not_in_picture:
+        # the parents' answers count again: what they allow may go back up
+        table = consent_table([pupil], purpose_infos(retired=True))
+        takedowns_consent_back(
+            cells={key for key in table.decisions if is_allowed(table.state(*key))}
+        )
     if was or not not_in_picture:
         return []
     return takedowns_create(

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core import mail
 
+from conftest import make_pupil
 from consent.models import PublicationCheck
 from consent.services import publication_check_create
 from consent.tests.helpers import decide, purpose
@@ -73,6 +74,39 @@ def test_it_keeps_a_description_naming_another_pupil_of_the_school_in_the_portal
 
     assert pupil_a2.first_name.lower() not in body.lower()
     assert "Omschrijving: zie het portaal" in body
+
+
+@pytest.mark.parametrize(
+    ("registered", "note"),
+    [
+        ("Zoë", "verjaardag Zoe in de klas"),  # typed in a hurry, without the diaeresis
+        ("Chloe", "Chloë op het podium"),
+        ("Daniël", "verjaardag Daniel"),
+        ("Zoë", "verjaardag Zoe\u0308"),  # the diaeresis sent as a combining mark
+        ("Sem", "Sems verjaardag"),  # the Dutch genitive: no apostrophe
+    ],
+)
+def test_it_keeps_a_description_naming_a_pupil_written_otherwise_in_the_portal(
+    film, parent_a, pupil_a, school_a, group_a1, registered, note
+):
+    make_pupil(school_a, group_a1, "1077", registered, "Jansen")
+    film(note)
+
+    body = takedown_email(pupil_a, parent_a)
+
+    assert note.split()[0] not in body and note.split()[-1] not in body
+    assert "Omschrijving: zie het portaal" in body
+
+
+def test_it_keeps_a_description_with_ordinary_words_close_to_a_name(
+    film, parent_a, pupil_a, school_a, group_a1
+):
+    make_pupil(school_a, group_a1, "1077", "Zoë", "Jansen")
+    film("zoeken naar de schat")
+
+    body = takedown_email(pupil_a, parent_a)
+
+    assert "Omschrijving: “zoeken naar de schat”" in body
 
 
 def test_without_a_description_it_says_nothing_about_one(film, parent_a, pupil_a):
