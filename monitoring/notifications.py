@@ -10,6 +10,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +53,44 @@ def _board() -> list[int]:
     """Active board members (an inactive account is e-mailed nothing: recipient_email)."""
     members = StaffMembership.objects.filter(role=Role.BOARD, user__is_active=True)
     return sorted(set(members.values_list("user_id", flat=True)))
+
+
+def _school_directors_seen(school_id: int) -> dict[int, datetime.datetime]:
+    """The school's active directors, each with when they were last in the portal: their
+    last login, or the day their account was made when they never logged in (a director
+    just named is not away). One query."""
+    directors = StaffMembership.objects.filter(
+        school_id=school_id, role=Role.DIRECTOR, user__is_active=True
+    )
+    seen = Coalesce("user__last_login", "user__date_joined")
+    return dict(directors.values_list("user_id", seen))
+
+
+def _away_days() -> int:
+    return getattr(settings, "MONITORING_DIRECTOR_AWAY_DAYS", 14)
+
+
+def _away(seen: dict[int, datetime.datetime]) -> bool:
+    """Whether the school has directors and none of them has been in the portal for
+    MONITORING_DIRECTOR_AWAY_DAYS: on leave, ill, or not using the portal. What would wait
+    for their return goes to the board as well (_away_board)."""
+    since = timezone.now() - datetime.timedelta(days=_away_days())
+    return bool(seen) and all(when < since for when in seen.values())
+
+
+def _away_board(school_id: int, seen: dict[int, datetime.datetime] | None = None) -> list[int]:
+    """The board, when every director of the school is away (_away); else nobody. At a
+    school without a director the board is told anyway (schools.leaders)."""
+    if seen is None:
+        seen = _school_directors_seen(school_id)
+    return _board() if _away(seen) else []
+
+
+def _told_as_board(school_id: int, user_id: int) -> bool:
+    """Whether `user_id` gets a school's notice only because its directors are away (the
+    e-mail says so): not a director of it, and they are away."""
+    seen = _school_directors_seen(school_id)
+    return user_id not in seen and _away(seen)
 
 
 def _send(subject: str, template: str, context: dict, user_id: int) -> None:
@@ -124,8 +163,9 @@ def _urgent_key(case_id: int, notice: str = "") -> str:
 
 def _urgent_recipients(case: FollowUp, *, assignee: bool = True) -> list[int]:
     """Who is told of an urgent case: the school's directors (or the board, when it has
-    none) and whoever has the case, the person who is to act on it (`assignee`)."""
-    recipients = set(_directors(case.school_id))
+    none; and also the board when its directors are away: _away_board) and whoever has
+    the case, the person who is to act on it (`assignee`)."""
+    recipients = set(_directors(case.school_id)) | set(_away_board(case.school_id))
     if assignee and case.assigned_to_id is not None:
         recipients.add(case.assigned_to_id)
     return sorted(recipients)
@@ -188,6 +228,8 @@ def urgent_case_email_send(
     by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
     with in_language_of(user_id):
         context = {"case": case, "url": _case_url(case), "reopened": reopened, "by": by}
+        if user_id != case.assigned_to_id and _told_as_board(case.school_id, user_id):
+            context["away_days"] = _away_days()
         subject = (
             _("Urgent: a case of %(school)s was reopened")
             if reopened
@@ -207,23 +249,14 @@ def urgent_case_email_send(
 NEW_CASE_EMAIL = "monitoring.notifications.new_case_email_send"
 
 
-def _school_directors(school_id: int) -> list[int]:
-    """The school's active directors; not the board: at a school without a director a new
-    case goes to a board member with the assignment e-mail (followups_unassigned_reach)."""
-    directors = StaffMembership.objects.filter(
-        school_id=school_id, role=Role.DIRECTOR, user__is_active=True
-    )
-    return sorted(set(directors.values_list("user_id", flat=True)))
-
-
 def _new_case_recipients(case: FollowUp, left_out: tuple) -> list[int]:
     """The school's directors, except whoever caused the notice and whoever has the case
-    (their assignment or reopen e-mail tells them)."""
-    return [
-        user_id
-        for user_id in _school_directors(case.school_id)
-        if user_id not in (*left_out, case.assigned_to_id)
-    ]
+    (their assignment or reopen e-mail tells them); and the board too when the directors
+    are away (_away_board). Not the board otherwise: at a school without a director a new
+    case goes to a board member with the assignment e-mail (followups_unassigned_reach)."""
+    seen = _school_directors_seen(case.school_id)
+    everyone = sorted(set(seen) | set(_away_board(case.school_id, seen)))
+    return [user_id for user_id in everyone if user_id not in (*left_out, case.assigned_to_id)]
 
 
 def _new_case_key(case_id: int, notice: str = "") -> str:
@@ -312,6 +345,8 @@ def new_case_email_send(
             "by": by,
             "about": ", ".join(str(CATEGORY_LABELS[c]) for c in CASE_CATEGORIES if c in categories),
         }
+        if _told_as_board(case.school_id, user_id):
+            context["away_days"] = _away_days()
         subject = (
             _("A monitoring case of %(school)s is open again")
             if reopened

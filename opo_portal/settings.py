@@ -408,6 +408,9 @@ MONITORING_FAILURE_NOTIFY_AFTER = env_int("MONITORING_FAILURE_NOTIFY_AFTER", 5, 
 MONITORING_UNFLAGGED_RETENTION_DAYS = 30
 MONITORING_FLAGGED_RETENTION_DAYS = env_int("MONITORING_FLAGGED_RETENTION_DAYS", 180, minimum=1)
 MONITORING_NEAR_DUPLICATE_DAYS = env_int("MONITORING_NEAR_DUPLICATE_DAYS", 14, minimum=1)
+# No director of a school in the portal for this many days: its urgent and new cases are
+# e-mailed to the board as well (monitoring.notifications._away_board).
+MONITORING_DIRECTOR_AWAY_DAYS = env_int("MONITORING_DIRECTOR_AWAY_DAYS", 14, minimum=1)
 MONITORING_BLUESKY_APPVIEW = env_str(
     "MONITORING_BLUESKY_APPVIEW", "https://public.api.bsky.app/xrpc/"
 )
