@@ -7,7 +7,6 @@ for all schools at once: the number of queries does not grow with pupils or scho
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -262,22 +261,6 @@ def _add_review_rounds(by_school: dict[int, SchoolAttention], year: str) -> None
     """This school year's review rounds opened, with how many parents confirmed. 1 query."""
     for review_round in review_rounds_with_progress(year).filter(school_id__in=list(by_school)):
         by_school[review_round.school_id].review_round = review_round
-
-
-def own_family_ids(schools: Iterable[SchoolAttention], own_children) -> frozenset[int]:
-    """The gezag-holders listed on the lines of the reader's own children (`own_children`,
-    schools.access.own_child_ids) with unanswered questions: a colleague reminds them, so
-    no line links their reminder (consent.views.director.remind refuses it). No query."""
-    if not own_children:
-        return frozenset()
-    return frozenset(
-        family.guardian_id
-        for item in schools
-        for group in item.groups
-        for line in group.pupils
-        if line.pupil.pk in own_children
-        for family in line.families
-    )
 
 
 def attention_overview(

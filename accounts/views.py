@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import set_language
 
 from accounts import reauthentication
-from accounts.attention import attention_overview, own_family_ids
+from accounts.attention import attention_overview
 from accounts.board import board_home
 from accounts.languages import language_remember
 from accounts.middleware import form_page
@@ -43,7 +43,13 @@ from accounts.roles import home_url_name, requires_mfa
 from accounts.security_middleware import SEEN, seconds_left
 from consent.reports import children_for_parent, review_round_due
 from consent.services import current_school_year
-from schools.access import own_child_ids, require_role, taught_groups, teaching_year
+from schools.access import (
+    own_child_ids,
+    own_family_ids,
+    require_role,
+    taught_groups,
+    teaching_year,
+)
 from schools.models import School, StaffMembership
 from schools.staffing import has_groups_of, staffing_years, untaught_group_count
 
@@ -150,13 +156,13 @@ def home_director(request):
     )
     overview = attention_overview(schools, directed=True, review_year=year)
     # their own children's lines say a colleague records the paper form and reminds the
-    # parents (both refuse them); no line links a reminder to one of those parents
-    own_children = own_child_ids(request.user)
+    # parents (both refuse them); no line links a reminder to one of those parents, their
+    # child at this school or another (read with the own children, no query more)
     context = {
         "overview": overview,
         "school_year": year,
-        "own_children": own_children,
-        "own_family": own_family_ids(overview.schools, own_children),
+        "own_children": own_child_ids(request.user),
+        "own_family": own_family_ids(request.user),
     }
     context["next_school_year"] = next_year[0] if next_year else None
     return render(request, "accounts/home_director.html", context)
@@ -172,12 +178,13 @@ def home_board(request):
     require_role(request.user, Role.BOARD)
     home = board_home(request.GET.get("page"))
     # the schools without a director list pupils in full: the paper form for all but the
-    # user's own children (no query for a board member who is nobody's parent)
-    own_children = own_child_ids(request.user) if home.without_director else frozenset()
+    # user's own children, a reminder link for all but their family (one query for both,
+    # none for a board member who is nobody's parent)
+    listed = bool(home.without_director)
     context = {
         "home": home,
-        "own_children": own_children,
-        "own_family": own_family_ids(home.without_director, own_children),
+        "own_children": own_child_ids(request.user) if listed else frozenset(),
+        "own_family": own_family_ids(request.user) if listed else frozenset(),
     }
     return render(request, "accounts/home_board.html", context)
 

@@ -1364,7 +1364,7 @@ def reminder_plan(
     A constant number of queries (pupils, purposes, gezag-holders, events, and the waiting
     parents an e-mail reaches with their recent reminders). Only parents the send e-mails
     (`outbox.services.emailed_users`) are in `to_send`: the preview counts what is sent.
-    `withheld`: the sender's own child's family (`reminder_family_ids`), left for a
+    `withheld`: the sender's own child's family (schools.access.own_family_ids), left for a
     colleague and counted apart.
     """
     now = now or timezone.now()
@@ -1394,20 +1394,6 @@ def reminder_plan(
         declined=len(declined),
         withheld=len(left_out),
     )
-
-
-def reminder_family_ids(*, pupil_ids: Iterable[int]) -> frozenset[int]:
-    """The gezag-holders of these current pupils: for a staff member's own children
-    (schools.access.own_child_ids), the family a colleague reminds. The staff member may
-    be one of them. Any school: the one reminder a week covers every child of the parent
-    (consent.duties.reminder_email_send). One query; none for no pupils."""
-    pupil_ids = list(pupil_ids)
-    if not pupil_ids:
-        return frozenset()
-    holders = Guardianship.objects.filter(
-        pupil_id__in=pupil_ids, pupil__left_on__isnull=True, has_parental_authority=True
-    )
-    return frozenset(holders.values_list("user_id", flat=True))
 
 
 def _reminded_lately(user_ids: set[int], now: datetime.datetime) -> dict[int, tuple[bool, bool]]:

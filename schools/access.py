@@ -174,14 +174,45 @@ def guardianship_of(user, pupil_id: int) -> Guardianship | None:
 def own_child_ids(user) -> frozenset[int]:
     """The ids of the pupils the user is a parent or guardian of, with or without gezag
     (as `guardianship_of`): for a staff page's lines that must not offer to act on the
-    user's own child. One query, once per request; none for someone who is nobody's
-    parent (known once per request)."""
+    user's own child. One query, once per request, which reads `own_family_ids` too;
+    none for someone who is nobody's parent (known once per request)."""
     if not user.is_authenticated or not _is_parent(user):
         return frozenset()
     known = getattr(user, "_opo_own_child_ids", None)
     if known is None:
-        links = Guardianship.objects.filter(user=user).values_list("pupil_id", flat=True)
-        known = user._opo_own_child_ids = frozenset(links)
+        known = _read_own_children(user)
+    return known
+
+
+def own_family_ids(user) -> frozenset[int]:
+    """The gezag-holders of the user's current own children at any school, the user among
+    them where they hold gezag: the family a colleague reminds, never the user
+    (consent.views.director.remind refuses it; the pages link no reminder to them, on any
+    line). Read with `own_child_ids` in its one query, once per request; none for someone
+    who is nobody's parent."""
+    if not user.is_authenticated or not _is_parent(user):
+        return frozenset()
+    known = getattr(user, "_opo_own_family_ids", None)
+    if known is None:
+        _read_own_children(user)
+        known = user._opo_own_family_ids
+    return known
+
+
+def _read_own_children(user) -> frozenset[int]:
+    """One query: every guardianship of the user's own children (theirs included), with
+    whether the child is current. Keeps `own_child_ids` and `own_family_ids` on the user."""
+    mine = Guardianship.objects.filter(user=user).values("pupil_id")
+    rows = Guardianship.objects.filter(pupil_id__in=mine).values_list(
+        "pupil_id", "user_id", "has_parental_authority", "pupil__left_on"
+    )
+    children, family = set(), set()
+    for pupil_id, user_id, gezag, left_on in rows:
+        children.add(pupil_id)
+        if gezag and left_on is None:
+            family.add(user_id)
+    user._opo_own_family_ids = frozenset(family)
+    known = user._opo_own_child_ids = frozenset(children)
     return known
 
 

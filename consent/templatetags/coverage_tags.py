@@ -53,6 +53,19 @@ def _own_family(name: str) -> str:
     )
 
 
+def _status_only(name: str, *, active: bool, stopped: bool) -> str:
+    """On a line of the reader's own child, in place of a reminder link: why no reminder
+    reaches this gezag-holder, read-only (contacting them is the colleague's, as the
+    reminder). "" where a reminder would reach them."""
+    if not active:
+        return escape(_("%(name)s: account deactivated") % {"name": name})
+    if stopped:
+        return escape(
+            _("%(name)s: does not want reminders (stopped them themselves)") % {"name": name}
+        )
+    return ""
+
+
 def _deactivated(name: str) -> str:
     """In place of a reminder link: no e-mail reaches a parent whose account is deactivated."""
     return escape(_("%(name)s: account deactivated — contact them on paper") % {"name": name})
@@ -88,8 +101,9 @@ def waiting_items(
     day their latest reminder of the last 7 days went (or that it is not delivered yet,
     or could not be: then the link too); `reminded`: SchoolCoverage.reminded) and the
     paper form. For the reader's own children (`own_children`) a note instead of both,
-    and no reminder link to a parent of one of them (`own_family`, its gezag-holders) on
-    any line: a colleague sends those."""
+    after each gezag-holder's reminder status without a link, and no reminder link to a
+    parent of one of them (`own_family`: their gezag-holders at any school,
+    schools.access.own_family_ids) on any line: a colleague sends those."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
@@ -120,6 +134,14 @@ def waiting_items(
         words = escape(remind_text % {"name": holder.name})
         return f'{failed}<a href="{remind}?ouder={int(holder.user_id)}">{words}</a>'
 
+    def status(holder: Holder) -> str:
+        """On the reader's own child's line: the reminder status of `reach`, no link."""
+        said = _status_only(holder.name, active=holder.active, stopped=holder.reminders_stopped)
+        last = reminded.get(holder.user_id)
+        if not said and last is not None:
+            said = _reminded(holder.name, last)
+        return f"{said} · " if said else ""
+
     items = []
     for row in rows:
         channels = "; ".join(
@@ -127,7 +149,8 @@ def waiting_items(
         )
         actions = ""
         if can_act and row.pupil.pk in own_children:
-            actions = f"<br>{_own_child()}<br>{_own_child_reminders()}"
+            said = "".join(status(holder) for holder in row.guardians)
+            actions = f"<br>{said}{_own_child()}<br>{_own_child_reminders()}"
         elif can_act:
             links = "".join(f"{reach(holder)} · " for holder in row.guardians)
             url = escape(f"{before}{int(row.pupil.pk)}{after}")
@@ -242,8 +265,9 @@ def attention_waiting_items(lines, school_code: str, own_children=(), own_family
     (accounts.attention.WaitingPupil lines): the count, per gezag-holder a reminder link,
     the day they were reminded (or that it is not delivered yet, or could not be: then the
     link too), that their account is deactivated or that they stopped reminders, and the
-    paper form. For the reader's own children (`own_children`) a note instead of both, and
-    no reminder link to a parent of one of them (`own_family`) on any line.
+    paper form. For the reader's own children (`own_children`) a note instead of both,
+    after each gezag-holder's reminder status without a link, and no reminder link to a
+    parent of one of them (`own_family`, wherever that child is) on any line.
     Written like waiting_items."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
@@ -256,6 +280,22 @@ def attention_waiting_items(lines, school_code: str, own_children=(), own_family
     failed_text = _("%(name)s: the reminder of %(day)s could not be delivered")
     remind_text = _("Remind %(name)s")
     counts: dict[int, str] = {}  # a handful of distinct numbers over hundreds of lines
+
+    def own_status(family) -> str:
+        """On the reader's own child's line: what the other lines say of this family's
+        reminders, without a link."""
+        said = _status_only(family.name, active=family.active, stopped=family.reminders_stopped)
+        if said:
+            return f"· {said} "
+        if not family.reminded_on:
+            return ""
+        day = date_format(family.reminded_on, "j F")
+        if family.reminder_failed:
+            text = failed_text
+        else:
+            text = reminded_text if family.reminder_delivered else queued_text
+        return f"· {escape(text % {'name': family.name, 'day': day})} "
+
     items = []
     for line in lines:
         n = line.open_questions
@@ -265,9 +305,10 @@ def attention_waiting_items(lines, school_code: str, own_children=(), own_family
                 ngettext("%(n)s open question", "%(n)s open questions", n) % {"n": n}
             )
         if line.pupil.pk in own_children:
+            said = "".join(own_status(family) for family in line.families)
             items.append(
                 f"\n          <li><strong>{escape(line.pupil.full_name)}</strong> · {count}"
-                f"\n            · {_own_child()} · {_own_child_reminders()}</li>\n        "
+                f"\n            {said}· {_own_child()} · {_own_child_reminders()}</li>\n        "
             )
             continue
         families = []

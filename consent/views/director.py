@@ -36,7 +36,6 @@ from consent.services import (
     current_school_year,
     parent_purposes,
     parents_open_elsewhere,
-    reminder_family_ids,
     reminder_plan,
     reminders_send,
     review_round_open,
@@ -49,6 +48,7 @@ from schools.access import (
     get_school_for_director,
     guardianship_of,
     own_child_ids,
+    own_family_ids,
     require_role,
 )
 from schools.importer import NEXT_YEAR_MONTHS, school_year_for
@@ -95,12 +95,10 @@ def coverage(request, code):
         "review_round": review_rounds_with_progress(year).filter(school=school).first(),
         "can_act": can_act,
         # no paper-form or reminder link for the user's own child (both refuse it), nor a
-        # reminder link to a parent of that child on any line: from the gezag-holders read
-        # anyway
+        # reminder link to a parent of that child on any line, wherever the child is (read
+        # with the own children, no query more)
         "own_children": own_children,
-        "own_family": frozenset(
-            user_id for pk in own_children for user_id in inputs.holders.get(pk, ())
-        ),
+        "own_family": own_family_ids(request.user) if can_act else frozenset(),
         "school_year": year,
         # before this year's first pupil list the pupils are still in last year's groups
         "year_imported": Group.objects.filter(school=school, school_year__gte=year).exists(),
@@ -270,7 +268,10 @@ def _own_family_refusal(request, school, parent):
     to send with the school's authority (as the paper form: consent.views.director.record):
     the page says who sends it instead; sent anyway (an older tab, by hand) it is a 400
     and nothing goes."""
+    # headed as what it is, as the refused paper form ("Sem Bakker: uw eigen kind")
+    name = parent.full_name or parent.email
     if parent == request.user:
+        heading = _("A reminder to yourself")
         reason = format_html(
             _(
                 "This reminder would go to yourself, as a parent of your own child: you see "
@@ -279,11 +280,12 @@ def _own_family_refusal(request, school, parent):
             url=reverse("consent:my_children"),
         )
     else:
+        heading = _("%(name)s: a parent of your own child") % {"name": name}
         reason = _(
             "%(name)s is a parent of your own child: a reminder to them is sent by a "
             "colleague (a director of the school or someone of the board), not by yourself."
-        ) % {"name": parent.full_name or parent.email}
-    context = {"school": school, "parent": parent, "refusal": reason}
+        ) % {"name": name}
+    context = {"school": school, "parent": parent, "refusal": reason, "heading": heading}
     if request.method == "POST":
         context["nothing_sent"] = True
         return render(request, "consent/remind_confirm.html", context, status=400)
@@ -298,7 +300,7 @@ def remind(request, code):
     group, parent = _reminder_scope(request, school)
     # the family of the user's own child is left for a colleague (one query more, only for
     # a staff member who is a parent: their own children's gezag-holders)
-    family = reminder_family_ids(pupil_ids=own_child_ids(request.user))
+    family = own_family_ids(request.user)
     if parent is not None and parent.pk in family:
         return _own_family_refusal(request, school, parent)
     scope = {
