@@ -6,9 +6,10 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Least, Lower
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -281,6 +282,13 @@ class ForgottenPost(models.Model):
         return f"{self.source_id}:{self.key[:12]}"
 
 
+def _least(*days):
+    """The earliest of these dates that are not NULL, NULL when none is: LEAST of each
+    rotation's COALESCE, as SQLite's MIN() of several is NULL when one of them is."""
+    rotations = [Coalesce(*days[i:], *days[:i]) for i in range(len(days))]
+    return Least(*rotations, output_field=models.DateField())
+
+
 class FollowUp(models.Model):
     """A case: talk about it in real life (protocol PROFILEREN 3)."""
 
@@ -355,21 +363,29 @@ class FollowUp(models.Model):
     # one planned and one held date, and another conversation can be planned after one was
     # held), worded on the case page in the reader's language. The form never changes it;
     # retention erases it with the notes (the first conversation's day stays in
-    # first_held_on, which the reports read).
+    # first_held_on, which the reports read from then on: earlier_conversations_erased).
     earlier_conversations = models.JSONField(
         _("earlier conversations"), default=list, db_default=[], blank=True, editable=False
     )
     # The day the case's first conversation was held, a bare date: the reports count the
     # case in that month, its wait from the flag to that day (reports.school_report). Set
-    # with held_on for the first conversation, and with a correction of its day while it is
-    # the only one (services.followup_update); kept when another is planned, and through
-    # retention, which erases earlier_conversations: a past month's report reads the same
-    # after it. None while none was held, and when the first was held on a day not
-    # recorded (a "?" read from the notes by migration 0027); also where a process of the
-    # release before it recorded the conversation (a rolling deploy): FollowUp.first_held
-    # reads those, and retention fills them.
+    # from the case's conversations whenever one is recorded, corrected or planned
+    # (services.followup_update, FollowUp.first_held_read), and kept through retention,
+    # which erases earlier_conversations: a past month's report reads the same after it.
+    # None while none was held, and when the first was held on a day not recorded (a "?"
+    # read from the notes by migration 0027); also where a process of the release before
+    # it recorded the conversation (a rolling deploy): FollowUp.first_held reads those, and
+    # retention fills them.
     first_held_on = models.DateField(
         _("first conversation held on"), null=True, blank=True, editable=False
+    )
+    # Retention emptied the case's earlier conversations (services.posts_apply_retention):
+    # its first conversation's day is then the one kept in first_held_on, not read from
+    # the conversations left (a reopened case's held date is a later conversation's, also
+    # when it was held the same day as the first). Set by migration 0032 for the cases
+    # emptied before it.
+    earlier_conversations_erased = models.BooleanField(
+        _("earlier conversations erased"), default=False, db_default=False, editable=False
     )
     # Hashed word shingles of the first post: near-duplicates join this case without
     # keeping post text on the case.
@@ -451,20 +467,40 @@ class FollowUp(models.Model):
         ]
 
     @staticmethod
-    def first_held() -> Coalesce:
-        """first_held_on as an expression of the same query (the reports, and retention
-        before it empties earlier_conversations): the column, else the day read from the
-        case's conversations as migration 0030 filled it, the oldest earlier
-        conversation's, else held_on. The processes of the release before the column,
-        serving on during a rolling deploy, record a conversation without it; such a case
-        counts in its first conversation's month all the same. None while none was held,
-        and when the first was held on a day not recorded ("?")."""
-        read = Case(
-            When(earlier_conversations=[], then=F("held_on")),
-            default=Cast(KT("earlier_conversations__0__held"), models.DateField()),
+    def first_held() -> Case:
+        """The day of the case's first conversation, as an expression of the same query
+        (the reports, and retention before it empties earlier_conversations); what
+        first_held_read reads of a case in Python. While the conversations are all there,
+        the earliest held: the oldest earlier one's, else the held date (a later
+        conversation corrected to a day before it counts from that day); the kept
+        first_held_on is not read then, so a correction a process of the release before
+        it made during a rolling deploy (which changed held_on only) counts, as does a
+        conversation such a process recorded without it. None when the first was held on
+        a day not recorded ("?"). Once retention emptied the earlier conversations, the
+        kept day, unless a conversation recorded since is earlier."""
+        earliest = Cast(KT("earlier_conversations__0__held"), models.DateField())
+        held = F("held_on")
+        kept = _least(F("first_held_on"), earliest, held)
+        unknown = ~Q(earlier_conversations=[]) & Q(IsNull(earliest, True))
+        return Case(
+            When(earlier_conversations_erased=True, then=kept),
+            When(unknown, then=Value(None)),
+            default=_least(earliest, held),
             output_field=models.DateField(),
         )
-        return Coalesce(F("first_held_on"), read, output_field=models.DateField())
+
+    def first_held_read(self) -> datetime.date | None:
+        """FollowUp.first_held of this case as it stands (services.followup_update keeps
+        first_held_on so)."""
+        earlier = self.earlier_conversations[0].get("held") if self.earlier_conversations else None
+        earliest = datetime.date.fromisoformat(earlier) if earlier else None
+        if self.earlier_conversations_erased:
+            days = (self.first_held_on, earliest, self.held_on)
+        elif self.earlier_conversations and earliest is None:
+            return None
+        else:
+            days = (earliest, self.held_on)
+        return min((day for day in days if day is not None), default=None)
 
     def earlier_conversations_held(self) -> list[dict]:
         """earlier_conversations with their days as dates (None where unknown), for the

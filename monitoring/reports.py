@@ -94,14 +94,15 @@ def school_report(*, school: School, month: datetime.date) -> SchoolReport:
         if bucket == month:
             flags_total += 1
     # A case counts once, in the month of its first conversation, and waited from its flag
-    # to that one: a second conversation is no new wait (FollowUp.first_held_on, kept
-    # when another is planned and through retention, so a past month reads the same
-    # after either; until 2026-12-07 read from earlier_conversations, else held_on, and
-    # after retention emptied the earlier ones a case counted by its last conversation).
-    # No day for a first conversation held on a day not recorded: the case is left out.
-    # A case whose first conversation a process of the release before first_held_on
-    # recorded (a rolling deploy) is read from its conversations, in the same query
-    # (FollowUp.first_held; until 2026-12-07 it was left out).
+    # to that one: a second conversation is no new wait. FollowUp.first_held, in the same
+    # query: read from the case's conversations while they are all there (the earliest
+    # held), the day kept on the case (first_held_on) once retention emptied the earlier
+    # ones, so a past month reads the same after it; until 2026-12-07 read from
+    # earlier_conversations, else held_on, and after retention a case counted by its last
+    # conversation. No day for a first conversation held on a day not recorded: the case
+    # is left out. A conversation, or a correction of its day, recorded by a process of
+    # the release before first_held_on (a rolling deploy) counts as recorded (until
+    # 2026-12-07 such a first conversation was left out, and such a correction not read).
     held = (
         FollowUp.objects.filter(school=school)
         .annotate(first_held=FollowUp.first_held())

@@ -1092,11 +1092,13 @@ def followup_update(
     case.assigned_to = assigned_to
     case.notes = notes
     case.planned_for = planned_for or case.planned_for
-    if not again and _first_conversation(case):
-        case.first_held_on = held_on or case.held_on
     case.held_on = None if again else held_on or case.held_on
     if again:
         case.earlier_conversations = [*case.earlier_conversations, earlier]
+    # read from the conversations as they now stand, as the reports read them (also a
+    # correction a process of the previous release made); the kept day once retention
+    # emptied the earlier ones
+    case.first_held_on = case.first_held_read()
     if finishing:
         case.closed_at, case.closed_by = now, user
     if reopening:  # an urgent case reopened is told the directors again (below)
@@ -1188,15 +1190,6 @@ def _second_conversation(case: FollowUp, planned_for) -> dict:
         "held": case.held_on.isoformat() if case.held_on else None,
         "planned": case.planned_for.isoformat() if case.planned_for else None,
     }
-
-
-def _first_conversation(case: FollowUp) -> bool:
-    """Whether the held date recorded now is the case's first conversation's
-    (FollowUp.first_held_on): none was held before it, or it corrects the day of the only
-    one (first_held_on is held_on: both empty before any conversation). Not once another
-    was planned: its day stays, also after retention emptied earlier_conversations, and
-    also when the first was held on a day not recorded ("?", left empty)."""
-    return not case.earlier_conversations and case.first_held_on == case.held_on
 
 
 def _reopened_assignee(case: FollowUp, assignee):
@@ -1600,9 +1593,14 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
     # unflagged post is kept: it left the feed (a later return is a post again)
     ForgottenPost.objects.filter(seen_at__lt=now - datetime.timedelta(days=unflagged_days)).delete()
     # The first conversation's day stays (FollowUp.first_held_on, what the reports count):
-    # where a process of the release before it left it empty (a rolling deploy), it is
-    # read from the earlier conversations in the same query, before they go (an UPDATE's
-    # values read the row as it was).
+    # it is read from the conversations in the same query, before the earlier ones go (an
+    # UPDATE's values read the row as it was), so also where a process of the release
+    # before it left it empty or a correction of it undone (a rolling deploy). A case whose
+    # earlier conversations go is marked so (FollowUp.earlier_conversations_erased): from
+    # then on the reports read the kept day, not the held date left, a later
+    # conversation's (until 2026-12-07 a case whose later conversation was held, or
+    # corrected to, the first one's day read as having one, and a correction of that date
+    # after a reopening moved the first conversation's day).
     # A first conversation held on a day not recorded ("?", migration 0027) has no day to
     # keep: its entry stays, without its dates, so the reports go on leaving the case out
     # (until 2026-12-07 they then read the held date, the last conversation's).
@@ -1619,6 +1617,13 @@ def posts_apply_retention(*, now: datetime.datetime | None = None) -> RetentionR
                 default=Value([], JSONField()),
             ),
             first_held_on=FollowUp.first_held(),
+            earlier_conversations_erased=Case(
+                When(
+                    unknown_first | Q(earlier_conversations=[]),
+                    then=F("earlier_conversations_erased"),
+                ),
+                default=Value(True),
+            ),
         )
     )
     log.info(

@@ -7,13 +7,20 @@ closed long enough, so a past month's report then counted such a case by its las
 conversation: in another month, with another wait. The day is kept apart now, and
 retention leaves it (a date only: no words, no names).
 
-This fills it for the cases stored before as the reports read it until now: the oldest
+This fills it for the cases stored before as the reports read it until then: the oldest
 earlier conversation's day, else the held date; nothing while none was held, nor when the
 first was held on a day not recorded ("?", read from the notes by 0027). Cases with a
 conversation are read in batches by id. The column may be empty, so the older release's
-processes still running during a rolling deploy insert their cases without it; a first
-conversation one of them records in those minutes stays without it (the reports leave
-that case out). Nothing to undo: the column goes.
+processes still running during a rolling deploy insert their cases without it, and a
+first conversation (or a correction of its day) one of them records in those minutes
+leaves it empty (or as it was).
+
+Changed since it ran (comments only): the reports do not leave such a case out, as this
+said at first. They read the day from the case's conversations in the same query while
+they are all there (FollowUp.first_held: the earliest held), so also a correction the
+older release made; retention reads it so before it empties the earlier ones, and the
+kept day counts from then on (migration 0032 marks the cases it emptied). Nothing to
+undo: the column goes.
 """
 
 import datetime
@@ -24,7 +31,8 @@ BATCH = 1000
 
 
 def first_held(earlier: list[dict], held_on: datetime.date | None) -> datetime.date | None:
-    """reports.first_held_on as it read a case until now."""
+    """The day the reports read for a case until this migration (reports.first_held_on
+    then; FollowUp.first_held now)."""
     if not earlier:
         return held_on
     held = earlier[0].get("held")

@@ -527,3 +527,57 @@ def test_the_report_says_it_counts_a_case_by_its_first_conversation(login, direc
     url = reverse("monitoring:report_csv") + "?school=vlindertuin&month=2026-11&tabel=kengetallen"
     measures = login(director_a).get(url).content.decode("utf-8-sig")
     assert "zaken met hun eerste gesprek;3\r\n" in measures
+
+
+def test_the_page_the_digest_and_the_key_figures_agree_on_corrected_first_conversations(
+    login, school_a, director_a, settings
+):
+    """The previous release corrected a case's only conversation from 1 December to 28
+    November during the deploy, leaving the first conversation's day it no longer knew of:
+    November left the case out and December counted it. And a case whose second
+    conversation was held the day of its first, reopened after retention and its day
+    corrected, moved to that month. The page, the digest and the key figures read the
+    conversations as they are, and the kept day once retention emptied the earlier ones."""
+    from monitoring import services
+    from monitoring.models import FollowUp
+    from outbox.services import duties_sweep
+
+    settings.MONITORING_FLAGGED_RETENTION_DAYS = 180
+
+    def update(case, status, when, **dates):
+        services.followup_update(case=case, status=status, now=when, **dates)
+
+    mistyped = make_case(school_a, opened_at=at(2026, 11, 24))
+    update(mistyped, "conversation_held", at(2026, 12, 1), held_on=datetime.date(2026, 12, 1))
+    FollowUp.objects.filter(pk=mistyped.pk).update(held_on=datetime.date(2026, 11, 28))
+    same_day = make_case(school_a, opened_at=at(2026, 11, 1))
+    nov_3 = datetime.date(2026, 11, 3)
+    update(same_day, "conversation_held", at(2026, 11, 3), held_on=nov_3)
+    update(same_day, "conversation_planned", at(2026, 11, 3), planned_for=nov_3)
+    update(same_day, "conversation_held", at(2026, 11, 3), held_on=nov_3)
+    update(same_day, "closed", at(2026, 11, 4))
+    services.posts_apply_retention(now=at(2027, 7, 1))
+    update(same_day, "conversation_held", at(2027, 7, 1), held_on=datetime.date(2027, 1, 4))
+
+    client = login(director_a)
+    url = "?school=vlindertuin&month=2026-"
+    seen = {}
+    for month in ("11", "12"):
+        page = html_of(client.get(reverse("monitoring:report") + url + month))
+        csv_url = reverse("monitoring:report_csv") + url + month + "&tabel=kengetallen"
+        key_figures = client.get(csv_url)
+        rows = list(csv.reader(io.StringIO(key_figures.content.decode("utf-8-sig")), delimiter=";"))
+        figures = {row[2]: row[3] for row in rows[1:]}
+        seen[month] = (
+            re.search(r"eerste gesprek deze maand</dt><dd>(\d+)<", page).group(1),
+            figures["zaken met hun eerste gesprek"],
+            figures["mediaan dagen van signaal tot eerste gesprek"],
+        )
+    assert seen == {"11": ("2", "2", "3"), "12": ("0", "0", "")}
+    duties_sweep()
+    mail.outbox.clear()  # the reopening told
+    notifications.monthly_digest_send(today=datetime.date(2026, 12, 1))
+    duties_sweep()
+    to_a = next(m for m in mail.outbox if m.to == [director_a.email])
+    assert "Zaken met hun eerste gesprek: 2\n" in to_a.body
+    assert "Mediaan aantal dagen van signaal tot eerste gesprek: 3\n" in to_a.body

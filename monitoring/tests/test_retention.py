@@ -135,11 +135,13 @@ def test_it_keeps_the_first_conversations_day_a_previous_release_did_not(
         fields = {"first_held_on": None, "earlier_conversations": earlier if i % 2 else []}
         FollowUp.objects.filter(pk=case.pk).update(**fields)
         expected[case.pk] = datetime.date(2025, 10, 2) if i % 2 else datetime.date(2025, 11, 1)
-    kept = make_case(
+    # a day no conversation left says (the previous release corrected the only one's date,
+    # then another was planned): the conversations, all there until now, are read
+    stale = make_case(
         school_a,
         held_on=datetime.date(2025, 11, 1),
         earlier_conversations=earlier,
-        first_held_on=datetime.date(2025, 9, 30),  # a corrected first day: not read again
+        first_held_on=datetime.date(2025, 9, 30),
         **old,
     )
     unknown = make_case(  # held on a day not recorded (a "?" from the notes): none
@@ -155,7 +157,7 @@ def test_it_keeps_the_first_conversations_day_a_previous_release_did_not(
         first_held_on=None,
         **{**old, "closed_at": days_ago(179)},
     )
-    expected |= {kept.pk: datetime.date(2025, 9, 30), unknown.pk: None, recent.pk: None}
+    expected |= {stale.pk: datetime.date(2025, 10, 2), unknown.pk: None, recent.pk: None}
     # the unflagged and the flagged posts to delete (none), the forgotten marks, the cases
     with django_assert_num_queries(4):
         result = services.posts_apply_retention(now=NOW)
@@ -166,5 +168,10 @@ def test_it_keeps_the_first_conversations_day_a_previous_release_did_not(
     assert dict(left.values_list("pk", "earlier_conversations")) == {
         unknown.pk: [{"held": None, "planned": None}]
     }
+    # the cases whose earlier conversations went read the kept day from now on
+    emptied = FollowUp.objects.filter(earlier_conversations_erased=True)
+    assert set(emptied.values_list("pk", flat=True)) == {
+        pk for i, pk in enumerate(expected) if i % 2 and i < cases
+    } | {stale.pk}
     # not erased again by the next run
     assert services.posts_apply_retention(now=NOW).case_notes_erased == 0
