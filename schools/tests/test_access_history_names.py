@@ -107,9 +107,7 @@ def test_the_pupil_s_gezag_history_shows_the_address_for_a_name_left_empty(
 CONTROLLED_ADDRESS = "juf.a@exa\u202emple\u2069.org"
 
 
-def test_a_membership_change_copies_the_addresses_without_direction_controls(
-    teacher_a, director_a
-):
+def test_a_membership_change_copies_the_addresses_without_direction_controls(teacher_a, director_a):
     User = type(teacher_a)
     controlled(User, teacher_a.pk, "email", CONTROLLED_ADDRESS)
     controlled(User, director_a.pk, "email", "\u202adirecteur.a@example.org\u202c")
