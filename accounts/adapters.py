@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import notices, reauthentication
+from opo_portal.fields import validate_email_address
 from outbox.services import mail_headers
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def clean_email(self, email: str) -> str:
+        """allauth's check of every address typed into its forms (sign-up, an added
+        address, a password reset): none holds a direction control (opo_portal.fields)."""
+        validate_email_address(email)
+        return super().clean_email(email)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's e-mails are sent during the request: an SMTP outage becomes MailNotSent

@@ -1,5 +1,7 @@
 from allauth.account.adapter import get_adapter
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ADDRESS_TAKEN, used_by_another_account
 from accounts.models import User
-from opo_portal.fields import NameField
+from opo_portal.fields import EmailAddressField, NameField
 from schools import accesslog
 from schools.admin import RecordsWhatDeleteEnds
 from schools.models import Guardianship, MembershipChange, StaffMembership, Via
@@ -49,14 +51,18 @@ class OneAccountPerAddress:
 
 
 class UserAddForm(OneAccountPerAddress, AdminUserCreationForm):
-    pass
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["email"]
+        field_classes = {"email": EmailAddressField}  # no direction controls
 
 
 class UserEditForm(OneAccountPerAddress, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
-        field_classes = {"full_name": NameField}  # a typed name (opo_portal.text)
+        # a typed name and address (opo_portal.text, opo_portal.fields)
+        field_classes = {"full_name": NameField, "email": EmailAddressField}
 
 
 @admin.register(User)
@@ -89,6 +95,24 @@ class UserAdmin(RecordsWhatDeleteEnds, BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if old_email and old_email.lower() != obj.email.lower():
             addresses_follow_account(request, obj, old_email)
+
+
+class EmailAddressForm(forms.ModelForm):
+    class Meta:
+        model = EmailAddress
+        fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
+        field_classes = {"email": EmailAddressField}  # no direction controls
+
+
+# allauth's address rows: each logs in, and becomes the account's address when made the
+# main one, so a typed one is refused with a direction control as the account's own is.
+# (Importing allauth's admin registered its own; this one takes its place.)
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AllauthEmailAddressAdmin):
+    form = EmailAddressForm
 
 
 def _record_accounts_ended(user_ids: list[int], *, by) -> None:

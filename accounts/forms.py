@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from opo_portal.fields import validate_email_address
+
 TOO_MANY_CODES = _(
     "You asked for a code for this address several times just now. Wait a minute, then "
     "ask again; a code sent earlier may already be in your inbox."
@@ -44,7 +46,13 @@ class AddEmailForm(allauth_forms.AddEmailForm):
     """allauth (enumeration prevention) accepts another account's address, unconfirmed,
     and mails it a confirmation link; confirmed, it would log in to this account, which
     a parent whose own address is not yet confirmed (code login) could do unawares. One
-    account per address, as the admin keeps it: refused, said so."""
+    account per address, as the admin keeps it: refused, said so. An address with a
+    direction control is refused with its own error (opo_portal.fields), before Django's
+    "not valid" for one in the local part."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators = [validate_email_address]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()

@@ -594,9 +594,10 @@ def _takedown_assignees(
 def _handed_over_from_name(user) -> str:
     """The name a task keeps as handed over from: a copy, so without direction controls
     whatever the account holds (opo_portal.text); U+202E in it would make the task's line
-    read as another on every page. A name of controls only is no name: the address."""
+    read as another on every page. A name of controls only is no name: the address, without
+    them too (one stored before the forms refused them, opo_portal.fields)."""
     name = without_direction_controls(user.full_name)
-    return name if name.strip() else user.email
+    return name if name.strip() else without_direction_controls(user.email)
 
 
 @transaction.atomic

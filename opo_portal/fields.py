@@ -1,9 +1,12 @@
 """Form fields more than one app uses."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext_lazy as _
 
-from opo_portal.text import without_direction_controls
+from opo_portal.text import has_direction_controls, without_direction_controls
 
 
 class LongTextField(forms.CharField):
@@ -39,3 +42,28 @@ class NameField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return without_direction_controls(value).strip() if value else value
+
+
+ADDRESS_WITH_DIRECTION_CONTROLS = _(
+    "An e-mail address holds no invisible characters that turn the reading direction "
+    "around (such as U+202E). Type the address instead of pasting it."
+)
+
+
+def validate_email_address(value: str) -> None:
+    """An e-mail address as Django's validator takes it, without direction controls.
+
+    Django's takes any character from U+00A1 up in the domain, so "jan@exa" + U+202E +
+    "mple.org" passed: it reads as another address on every page showing it and in the
+    histories that copy it (opo_portal.text), and no address has one. Refused with its own
+    error, said before any other (a control in the local part is "not valid" too)."""
+    if has_direction_controls(value):
+        raise ValidationError(ADDRESS_WITH_DIRECTION_CONTROLS, code="direction_controls")
+    validate_email(value)
+
+
+class EmailAddressField(forms.EmailField):
+    """An e-mail address people type: refused with direction controls
+    (validate_email_address)."""
+
+    default_validators = [validate_email_address]

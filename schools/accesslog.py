@@ -42,8 +42,9 @@ Change = MembershipChange.Change
 
 
 def _copied(name: str) -> str:
-    """A name as this history keeps it: without direction controls, whatever its source
-    holds (a group may have kept one, migration 0014), as it would turn the line showing it
+    """A name or an address as this history keeps it: without direction controls,
+    whatever its source holds (a group may have kept one, migration 0014; an address stored
+    before the forms refused one, migration 0016), as it would turn the line showing it
     around (opo_portal.text); every other character as it is."""
     return without_direction_controls(name)
 
@@ -52,7 +53,7 @@ def _by_name(by) -> str:
     if by is None:
         return ""
     name = _copied(by.full_name)
-    return name if name.strip() else by.email  # a name of controls only is no name
+    return name if name.strip() else _copied(by.email)  # a name of controls only is no name
 
 
 def _row(membership: StaffMembership, change: str, *, by, via, group: Group | None = None):
@@ -61,7 +62,7 @@ def _row(membership: StaffMembership, change: str, *, by, via, group: Group | No
         membership_id=membership.pk,
         user_id=membership.user_id,
         person_name=_copied(membership.user.full_name),
-        person_email=membership.user.email,
+        person_email=_copied(membership.user.email),
         role=membership.role,
         school_id=membership.school_id,
         school_name=_copied(membership.school.name) if membership.school_id else "",
@@ -173,7 +174,7 @@ def gezag_changes_record(
                 pupil_id=pupil_id,
                 guardian_id=user_id,
                 guardian_name=_copied(getattr(person, "full_name", "")),
-                guardian_email=getattr(person, "email", ""),
+                guardian_email=_copied(getattr(person, "email", "")),
                 by=by,
                 by_name=_by_name(by),
                 via=via,

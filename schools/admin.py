@@ -6,7 +6,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from opo_portal.fields import NameField
+from opo_portal.fields import EmailAddressField, NameField
 from opo_portal.text import without_direction_controls
 from schools import accesslog
 from schools.integrity import in_another_schools_group, naming_another_schools_group
@@ -49,7 +49,8 @@ class SchoolForm(forms.ModelForm):
     class Meta:
         model = School
         fields = ["code", "name", "aliases", "contact_email"]
-        field_classes = {"name": NameField}  # a typed name (opo_portal.text)
+        # a typed name and address (opo_portal.text, opo_portal.fields)
+        field_classes = {"name": NameField, "contact_email": EmailAddressField}
 
 
 class RecordsWhatDeleteEnds:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.converters import BIGINT_MAX
-from opo_portal.fields import NameField
+from opo_portal.fields import EmailAddressField, NameField
 from schools.importer import (
     NEXT_YEAR_MONTHS,
     NotTextError,
@@ -206,9 +206,10 @@ class GroupChoices(RowsField):
 class SchoolContactForm(forms.Form):
     """The school's contact address for parents' replies (`School.contact_email`). A bare
     address only: EmailField refuses a name, a second address and a line break, so the
-    Reply-To header it becomes holds one address and nothing more."""
+    Reply-To header it becomes holds one address and nothing more; nor a direction
+    control (opo_portal.fields), which reads as another address and fails the send."""
 
-    contact_email = forms.EmailField(
+    contact_email = EmailAddressField(
         label=_("Contact address for parents"),
         max_length=254,
         required=False,
@@ -227,7 +228,7 @@ class TeacherAddForm(forms.Form):
     choice: refuse_choices_out_of_reach makes it a 404."""
 
     full_name = NameField(label=_("Name"), max_length=200)
-    email = forms.EmailField(
+    email = EmailAddressField(  # no direction controls: the account's address
         label=_("E-mail address"),
         help_text=_(
             "The teacher gets an e-mail at this address with how to log in. An address "

@@ -2,10 +2,11 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from opo_portal.fields import validate_email_address
 
 
 class School(models.Model):
@@ -48,11 +49,12 @@ class School(models.Model):
 
     def reply_to(self) -> str:
         """The Reply-To of e-mails about this school: the address it chose, or "" (none
-        chosen, or one written past the form that it would refuse: a reply then goes
-        nowhere, and the e-mail says so, rather than the e-mail failing on every try)."""
+        chosen, or one written past the form that it would refuse, a direction control too:
+        a reply then goes nowhere, and the e-mail says so, rather than the e-mail failing on
+        every try)."""
         address = self.contact_email.strip()
         try:
-            validate_email(address)
+            validate_email_address(address)
         except ValidationError:
             return ""
         return address

@@ -174,6 +174,20 @@ def test_a_name_of_controls_only_is_handed_over_from_the_address(
     _handed_over(withdrawn, before, teacher_a.email)
 
 
+def test_the_address_handed_over_from_is_without_direction_controls(
+    django_capture_on_commit_callbacks, withdrawn, teacher_a, director_a
+):
+    """An address stored with a direction control before the forms refused one
+    (opo_portal.fields) is copied without it, as a name is."""
+    type(teacher_a).objects.filter(pk=teacher_a.pk).update(
+        full_name="", email="juf.a@exa\u202emple.org"
+    )
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffMembership.objects.filter(user=teacher_a).delete()
+    _handed_over(withdrawn, before, "juf.a@example.org")
+
+
 @pytest.fixture
 def from_nobody_named(django_capture_on_commit_callbacks, withdrawn, teacher_a, director_a):
     """A task handed over from a name of controls only, as migration 0022 left it: empty

@@ -100,3 +100,33 @@ def test_the_pupil_s_gezag_history_shows_the_address_for_a_name_left_empty(
     [cells] = _cells(html, parent_a.email)
     assert cells[1] == parent_a.email
     assert cells[3] == "In de beheeromgeving (admin)"
+
+
+# An address stored with a direction control before the forms refused one
+# (opo_portal.fields): Django's validator took them in the domain.
+CONTROLLED_ADDRESS = "juf.a@exa\u202emple\u2069.org"
+
+
+def test_a_membership_change_copies_the_addresses_without_direction_controls(teacher_a, director_a):
+    User = type(teacher_a)
+    controlled(User, teacher_a.pk, "email", CONTROLLED_ADDRESS)
+    controlled(User, director_a.pk, "email", "\u202adirecteur.a@example.org\u202c")
+    controlled(User, director_a.pk, "full_name", "")  # named by the address
+    membership = StaffMembership.objects.select_related("user", "school").get(user=teacher_a)
+    by = User.objects.get(pk=director_a.pk)
+    accesslog.membership_ended(membership, by=by, via=Via.PAGE)
+    rows = MembershipChange.objects.values_list("person_email", "by_name")
+    assert set(rows) == {("juf.a@example.org", "directeur.a@example.org")}
+
+
+def test_a_gezag_change_copies_the_addresses_without_direction_controls(
+    parent_a, pupil_a, director_a
+):
+    User = type(parent_a)
+    controlled(User, parent_a.pk, "email", "ouder.a@example\u2066.org")
+    controlled(User, director_a.pk, "email", "directeur.a@exa\u202emple.org")
+    controlled(User, director_a.pk, "full_name", "\u202e")  # named by the address
+    by = User.objects.get(pk=director_a.pk)
+    accesslog.gezag_changes_record({}, {(pupil_a.pk, parent_a.pk): True}, by=by, via=Via.PAGE)
+    [row] = GezagChange.objects.values_list("guardian_email", "by_name")
+    assert row == ("ouder.a@example.org", "directeur.a@example.org")
