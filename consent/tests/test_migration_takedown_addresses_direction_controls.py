@@ -1,4 +1,4 @@
-"""Migration 0023: the address a takedown task keeps as handed over from (its staff member
+"""Migration 0024: the address a takedown task keeps as handed over from (its staff member
 had no name), copied before the forms refused an address with Unicode's direction
 controls (opo_portal.fields), loses them; the rest stays as it was. Only the tasks
 holding one are read, in batches by id; a second run changes nothing."""
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 make_task = names_0022.make_task  # the fixture: tasks handed over from a given name
 names = names_0022.names
 migration = importlib.import_module(
-    "consent.migrations.0023_takedown_handed_over_addresses_without_direction_controls"
+    "consent.migrations.0024_takedown_handed_over_addresses_without_direction_controls"
 )
 
 

@@ -147,7 +147,7 @@ def test_this_release_inserts_cases_and_sources_without_the_old_columns(school_a
         cursor.execute("SELECT no_action_reason FROM monitoring_followup WHERE id = %s", [case.pk])
         assert cursor.fetchone() == ("",)
         cursor.execute("SELECT settings FROM monitoring_source WHERE id = %s", [source.pk])
-        # the database's default (0032), as the older release wrote: not NULL, which its
+        # the database's default (0033), as the older release wrote: not NULL, which its
         # admin refused to save (until 2026-12-07 it was)
         assert cursor.fetchone()[0] in ("{}", {})  # SQLite's text, PostgreSQL's jsonb
     assert "no_action_reason" not in {field.name for field in FollowUp._meta.get_fields()}

@@ -1,4 +1,4 @@
-"""Migration 0032: the column Source.settings, kept for the previous release's processes
+"""Migration 0033: the column Source.settings, kept for the previous release's processes
 (0024), gets the database default {}, and the sources this release made with NULL there
 get {}: the previous release's model expects a value, and its admin refused to save a
 source holding NULL ("Dit veld mag niet leeg zijn."). Raw SQL, as each release writes
@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from monitoring.models import Source
 
-BEFORE = [("monitoring", "0031_watch_term_at_least_three_characters")]
+BEFORE = [("monitoring", "0032_earlier_conversations_erased")]
 # this release's insert: the columns of its model, no settings
 THIS_RELEASE = (
     "INSERT INTO monitoring_source (kind, name, url, interval_minutes, etag, last_modified, "

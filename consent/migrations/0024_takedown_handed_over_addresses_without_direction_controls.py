@@ -37,7 +37,7 @@ def drop_direction_controls_from_takedown_addresses(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("consent", "0022_takedown_handed_over_names_without_direction_controls")]
+    dependencies = [("consent", "0023_takedown_consent_back")]
 
     operations = [
         migrations.RunPython(

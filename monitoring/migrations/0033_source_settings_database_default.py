@@ -29,7 +29,7 @@ def settings_filled(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("monitoring", "0031_watch_term_at_least_three_characters")]
+    dependencies = [("monitoring", "0032_earlier_conversations_erased")]
 
     operations = [
         # the column as 0024 left it in the database, named in the state for the while
