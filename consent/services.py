@@ -985,7 +985,8 @@ def takedowns_for_gezag_change(
         for pupil in pupils
     }
     then_table = replace(now_table, holders=then_holders)
-    cells, back = set(), set()
+    cells: set[tuple[int, int, str]] = set()
+    back: set[tuple[int, int, str]] = set()
     for key in now_table.decisions:
         if key[1] not in now_table.purposes:
             continue
