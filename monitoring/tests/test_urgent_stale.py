@@ -2,7 +2,7 @@
 (notifications.urgent_stale_escalate, beat "monitoring-urgent-stale") e-mails every board
 member once per case when an urgent case is still "new" (unassigned, or assigned with no
 conversation planned or held) MONITORING_URGENT_STALE_DAYS (2) school days after its urgent
-notice. It saying how long and who holds it; no post text, no pupil name. Once per case and
+notice, saying how long and who holds it; no post text, no pupil name. Once per case and
 per urgent notice: a re-run, a retry after a crash or a second worker sends nothing more; a
 reopened case can be escalated again."""
 
