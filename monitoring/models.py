@@ -346,6 +346,12 @@ class FollowUp(models.Model):
         verbose_name=_("closed by"),
     )
     urgent_notified_at = models.DateTimeField(_("urgent notified at"), null=True, blank=True)
+    # When the board was e-mailed that the urgent case waited MONITORING_URGENT_STALE_DAYS
+    # after that notice with nobody acting on it (notifications.urgent_stale_escalate):
+    # once per notice, so a case reopened (a new urgent_notified_at) can be told again.
+    urgent_escalated_at = models.DateTimeField(
+        _("escalated to the board at"), null=True, blank=True, editable=False
+    )
     # Closed as "no action" by someone who does not answer for the school (a teacher who
     # has the case) while nobody did: its director, or a board member, is told once one is
     # named (services.followups_no_action_reach).
@@ -436,6 +442,17 @@ class FollowUp(models.Model):
     @property
     def is_urgent(self) -> bool:
         return self.priority == self.Priority.URGENT
+
+    @property
+    def escalated(self) -> bool:
+        """The board was e-mailed that this urgent case waited for action after its
+        (latest) urgent notice, and it still waits: new, no conversation planned or held."""
+        return (
+            self.status == self.Status.NEW
+            and self.urgent_notified_at is not None
+            and self.urgent_escalated_at is not None
+            and self.urgent_escalated_at >= self.urgent_notified_at
+        )
 
     @staticmethod
     def overdue_on(status: str, planned_for: datetime.date | None, today: datetime.date) -> bool:

@@ -10,12 +10,15 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.languages import in_language_of
 from monitoring import reports
@@ -241,6 +244,139 @@ def urgent_case_email_send(
             context,
             user_id,
         )
+
+
+# --- An urgent case nobody acts on -------------------------------------------------------
+
+
+URGENT_STALE_EMAIL = "monitoring.notifications.urgent_stale_email_send"
+# Urgent and still "new": nobody assigned, or assigned with no conversation planned or
+# held; a move on (planned, held, closed) takes it out. A case reopened as "new" has a
+# fresh urgent_notified_at (services.followup_update), so it can wait, and be told, again.
+URGENT_UNTOUCHED = Q(
+    status=FollowUp.Status.NEW,
+    priority=FollowUp.Priority.URGENT,
+    urgent_notified_at__isnull=False,
+)
+
+
+def _stale_days() -> int:
+    return getattr(settings, "MONITORING_URGENT_STALE_DAYS", 2)
+
+
+def _school_day(when: datetime.datetime) -> datetime.date:
+    """The day at the schools (Europe/Amsterdam), whatever time zone is active."""
+    return timezone.localdate(when, timezone.get_default_timezone())
+
+
+def _notice(when: datetime.datetime) -> str:
+    """The urgent notice a duty was written for, as its key and payload carry it."""
+    return when.astimezone(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
+
+
+def _urgent_stale_key(case_id: int, notice: str) -> str:
+    return f"urgent-stale:{case_id}:{notice}"
+
+
+def _urgent_stale_recipients(case_assignee_id: int | None) -> list[int]:
+    """The board, but not the board member who holds the case (it is theirs to act on)."""
+    return [user_id for user_id in _board() if user_id != case_assignee_id]
+
+
+def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
+    """The daily sweep (beat "monitoring-urgent-stale"): every urgent case still untouched
+    (URGENT_UNTOUCHED) MONITORING_URGENT_STALE_DAYS school days after its urgent notice
+    (told on Monday, with 2: from Wednesday's sweep) is e-mailed to each board member,
+    once per case and notice. In one transaction the cases are read under a row lock, then
+    claimed (urgent_escalated_at) and their duties written, keyed by case and notice: a
+    second worker waits for the lock and then finds them claimed, a re-run finds them
+    claimed, and a claim lost in a crash finds its duties present (skipped). Without a
+    board member nothing is claimed: tomorrow's sweep tries again. A fixed number of
+    queries however many cases. The number of cases escalated."""
+    now = now or timezone.now()
+    first_quiet_day = _school_day(now) - datetime.timedelta(days=_stale_days() - 1)
+    since = datetime.datetime.combine(
+        first_quiet_day, datetime.time.min, tzinfo=timezone.get_default_timezone()
+    )
+    told = Q(urgent_escalated_at__isnull=False, urgent_escalated_at__gte=F("urgent_notified_at"))
+    with transaction.atomic():
+        waiting = list(
+            FollowUp.objects.select_for_update()
+            .filter(URGENT_UNTOUCHED, urgent_notified_at__lt=since)
+            .exclude(told)
+            .order_by("pk")
+            .values_list("pk", "urgent_notified_at", "assigned_to_id")
+        )
+        if not waiting:
+            return 0
+        board = _board()
+        if not board:
+            log.warning(
+                "%d urgent monitoring cases wait for action, but the foundation has no board "
+                "member: nobody told yet",
+                len(waiting),
+            )
+            return 0
+        FollowUp.objects.filter(pk__in=[pk for pk, _when, _holder in waiting]).update(
+            urgent_escalated_at=now
+        )
+        duties_enqueue_many(
+            duties=[
+                (
+                    f"{_urgent_stale_key(pk, _notice(when))}:user:{user_id}",
+                    URGENT_STALE_EMAIL,
+                    {"case_id": pk, "notice": _notice(when), "user_id": user_id},
+                )
+                for pk, when, holder in waiting
+                for user_id in board
+                if user_id != holder
+            ]
+        )
+    log.info("monitoring: %d urgent cases without action escalated to the board", len(waiting))
+    return len(waiting)
+
+
+def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
+    """To a board member as the board is now (one who left is sent nothing, one who joined
+    is: duty_readdressed), not to whoever holds the case: the school, the case number, since
+    when it waits and who holds it (and when they were last in the portal), a link; no post
+    text, no pupil names. Nothing when someone acted on the case meanwhile, or it was closed,
+    or reopened since (`notice`: the urgent notice it was written for)."""
+    case = (
+        FollowUp.objects.select_related("school", "assigned_to")
+        .filter(URGENT_UNTOUCHED, pk=case_id)
+        .first()
+    )
+    if case is None or _notice(case.urgent_notified_at) != notice:
+        log.info("monitoring case %s: acted on or closed meanwhile; board not told", case_id)
+        return False
+    if duty_readdressed(
+        key=_urgent_stale_key(case.pk, notice),
+        handler=URGENT_STALE_EMAIL,
+        payload={"case_id": case.pk, "notice": notice},
+        user_id=user_id,
+        recipients=_urgent_stale_recipients(case.assigned_to_id),
+    ):
+        return False
+    since = _school_day(case.urgent_notified_at)
+    days = max((_school_day(timezone.now()) - since).days, 1)
+    holder = case.assigned_to
+    with in_language_of(user_id):
+        context = {
+            "case": case,
+            "url": _case_url(case),
+            "since": since,
+            "days": days,
+            "holder": holder,
+            "seen": holder.last_login if holder is not None else None,
+        }
+        subject = ngettext(
+            "Urgent: case #%(number)d of %(school)s has waited %(days)d day",
+            "Urgent: case #%(number)d of %(school)s has waited %(days)d days",
+            days,
+        ) % {"number": case.pk, "school": case.school.name, "days": days}
+        _send(subject, "monitoring/email/urgent_stale.txt", context, user_id)
+    return True
 
 
 # --- A new case at a school with a director ----------------------------------------------

@@ -53,3 +53,8 @@ def retrain_learned_layer() -> int | None:
 
     model = learned_model_train()
     return model.version if model else None
+
+
+@shared_task(name="monitoring.escalate_urgent_stale_cases")
+def escalate_urgent_stale_cases() -> int:
+    return notifications.urgent_stale_escalate()

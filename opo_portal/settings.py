@@ -411,6 +411,10 @@ MONITORING_NEAR_DUPLICATE_DAYS = env_int("MONITORING_NEAR_DUPLICATE_DAYS", 14, m
 # No director of a school in the portal for this many days: its urgent and new cases are
 # e-mailed to the board as well (monitoring.notifications._away_board).
 MONITORING_DIRECTOR_AWAY_DAYS = env_int("MONITORING_DIRECTOR_AWAY_DAYS", 14, minimum=1)
+# An urgent case still "new" (nobody assigned, or no conversation planned or held) this
+# many school days after its urgent notice is e-mailed to the board, once (the daily
+# beat "monitoring-urgent-stale": monitoring.notifications.urgent_stale_escalate).
+MONITORING_URGENT_STALE_DAYS = env_int("MONITORING_URGENT_STALE_DAYS", 2, minimum=1)
 MONITORING_BLUESKY_APPVIEW = env_str(
     "MONITORING_BLUESKY_APPVIEW", "https://public.api.bsky.app/xrpc/"
 )
@@ -432,6 +436,11 @@ CELERY_BEAT_SCHEDULE.update(
         "monitoring-digest": {
             "task": "monitoring.send_monthly_digest",
             "schedule": crontab(day_of_month=1, hour=7, minute=0),
+        },
+        # every morning at the schools' hours, before the school day's work
+        "monitoring-urgent-stale": {
+            "task": "monitoring.escalate_urgent_stale_cases",
+            "schedule": crontab(hour=8, minute=13),
         },
     }
 )

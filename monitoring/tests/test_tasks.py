@@ -21,6 +21,7 @@ def test_it_schedules_only_registered_monitoring_tasks():
         "monitoring-retention",
         "monitoring-digest",
         "monitoring-retrain-learned-layer",
+        "monitoring-urgent-stale",
     }
     assert all(entry["task"] in app.tasks for entry in ours.values())
 

@@ -1,0 +1,302 @@
+"""An urgent case nobody acts on reaches the board: a daily sweep
+(notifications.urgent_stale_escalate, beat "monitoring-urgent-stale") e-mails every board
+member once per case when an urgent case is still "new" (unassigned, or assigned with no
+conversation planned or held) MONITORING_URGENT_STALE_DAYS (2) school days after its urgent
+notice, saying how long and who holds it; no post text, no pupil name. Once per case and
+per urgent notice: a re-run, a retry after a crash or a second worker sends nothing more; a
+reopened case can be escalated again."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import at_the_same_moment, make_staff, require_service
+from monitoring import services, tasks
+from monitoring.models import FollowUp
+from monitoring.notifications import urgent_stale_escalate
+from monitoring.tests.helpers import PUPIL_TEXT, make_case, make_flag, make_post, make_source
+from outbox.models import Duty
+from outbox.tests.helpers import run_due_duties
+from schools.models import StaffMembership
+
+pytestmark = pytest.mark.django_db
+Role = StaffMembership.Role
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# Monday 7 December 2026, 10:00 at the schools: the urgent notice goes
+NOTICE = datetime.datetime(2026, 12, 7, 10, 0, tzinfo=AMSTERDAM)
+# the sweep's hour, so many days later
+SWEEP = datetime.time(8, 13)
+
+
+def sweep_day(days: int) -> datetime.datetime:
+    return datetime.datetime.combine(
+        NOTICE.date() + datetime.timedelta(days=days), SWEEP, AMSTERDAM
+    )
+
+
+def urgent_case(school, **extra) -> FollowUp:
+    """An urgent case at `school` about a post naming a pupil, its notice sent at NOTICE."""
+    case = make_case(
+        school,
+        priority=FollowUp.Priority.URGENT,
+        opened_at=NOTICE,
+        urgent_notified_at=NOTICE,
+        **extra,
+    )
+    make_flag(
+        make_post(make_source(url=f"https://feeds.example/{case.pk}.rss"), text=PUPIL_TEXT),
+        school,
+        case=case,
+    )
+    return case
+
+
+def sweep_and_send(days: int) -> int:
+    with time_machine.travel(sweep_day(days), tick=False):
+        count = tasks.escalate_urgent_stale_cases()
+        run_due_duties()
+    return count
+
+
+def sent_to(user) -> list:
+    return [m for m in mail.outbox if user.email in m.to]
+
+
+def flat(message) -> str:
+    return " ".join(message.body.split())
+
+
+def assert_no_post_text(message) -> None:
+    text = message.subject + message.body
+    for word in ("Daan", "Visser", "Anna", "huilend", "gang"):
+        assert word not in text
+
+
+def test_an_unassigned_urgent_case_left_two_days_is_e_mailed_to_the_board(
+    school_a, director_a, board
+):
+    """It went to the director alone; a director who read it and did nothing (or never
+    read it) left the bullying report waiting, and nobody above them knew."""
+    case = urgent_case(school_a)
+    assert sweep_and_send(1) == 0
+    assert mail.outbox == []
+    assert sweep_and_send(2) == 1
+    [message] = mail.outbox
+    assert message.to == [board.email]
+    assert message.subject == (
+        f"[OPO Portal] Dringend: zaak #{case.pk} van OBS De Vlindertuin wacht al 2 dagen"
+    )
+    body = flat(message)
+    assert f"Zaak #{case.pk} van OBS De Vlindertuin is dringend" in body
+    assert "Sinds 7 december 2026, 2 dagen geleden, wacht de zaak op actie" in body
+    assert "Er is nog niemand aan de zaak toegewezen." in body
+    assert "U krijgt dit bericht als bestuurslid" in body
+    assert reverse("monitoring:case", args=[case.pk]) in body
+    assert_no_post_text(message)
+    case.refresh_from_db()
+    assert case.urgent_escalated_at is not None
+
+
+def test_an_assigned_case_nobody_touched_names_who_holds_it_and_their_last_visit(
+    school_a, director_a, teacher_a, board
+):
+    """An away teacher holding an urgent case: the board learns who, and since when they
+    were not in the portal."""
+    teacher_a.last_login = NOTICE - datetime.timedelta(days=20)
+    teacher_a.save(update_fields=["last_login"])
+    urgent_case(school_a, assigned_to=teacher_a)
+    sweep_and_send(3)
+    [message] = sent_to(board)
+    body = flat(message)
+    assert "wacht al 3 dagen" in message.subject
+    assert (
+        f"De zaak is toegewezen aan {teacher_a.full_name}, die het laatst in het portaal was "
+        "op 17 november 2026." in body
+    )
+    assert sent_to(teacher_a) == [] and sent_to(director_a) == []
+
+
+def test_a_holder_who_never_logged_in_is_said_so(school_a, director_a, teacher_a, board):
+    urgent_case(school_a, assigned_to=teacher_a)
+    sweep_and_send(2)
+    [message] = sent_to(board)
+    assert "die nog nooit in het portaal is geweest" in flat(message)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {
+            "status": FollowUp.Status.CONVERSATION_PLANNED,
+            "planned_for": datetime.date(2026, 12, 10),
+        },
+        {"status": FollowUp.Status.CONVERSATION_HELD, "held_on": datetime.date(2026, 12, 8)},
+        {"status": FollowUp.Status.NO_ACTION, "closed_at": NOTICE},
+        {"priority": FollowUp.Priority.NORMAL},
+        {"urgent_notified_at": None},  # nobody told yet: nothing waited for anyone
+    ],
+    ids=["planned", "held", "closed", "not-urgent", "never-told"],
+)
+def test_a_case_acted_on_or_closed_is_left_alone(school_a, director_a, board, change):
+    case = urgent_case(school_a)
+    FollowUp.objects.filter(pk=case.pk).update(**change)
+    assert sweep_and_send(5) == 0
+    assert mail.outbox == []
+
+
+def test_a_case_acted_on_after_the_sweep_and_before_the_e_mail_goes_sends_nothing(
+    school_a, director_a, board
+):
+    case = urgent_case(school_a)
+    with time_machine.travel(sweep_day(2), tick=False):
+        assert tasks.escalate_urgent_stale_cases() == 1
+        FollowUp.objects.filter(pk=case.pk).update(
+            status=FollowUp.Status.CONVERSATION_PLANNED, planned_for=datetime.date(2026, 12, 10)
+        )
+        run_due_duties()
+    assert mail.outbox == []
+
+
+def test_once_per_case_a_second_run_a_retry_after_a_crash_a_second_worker(
+    school_a, director_a, board
+):
+    case = urgent_case(school_a)
+    assert sweep_and_send(2) == 1
+    assert sweep_and_send(2) == 0  # a second worker, the same tick
+    assert sweep_and_send(3) == 0  # the next day
+    # a crash that lost the claim but not the duties: the outbox key holds
+    FollowUp.objects.filter(pk=case.pk).update(urgent_escalated_at=None)
+    assert sweep_and_send(4) == 1
+    assert len(sent_to(board)) == 1
+    assert Duty.objects.filter(key__startswith=f"urgent-stale:{case.pk}:").count() == 1
+
+
+def test_a_reopened_case_that_waits_again_is_escalated_again(school_a, director_a, board):
+    case = urgent_case(school_a)
+    sweep_and_send(2)
+    with time_machine.travel(sweep_day(3), tick=False):
+        services.followup_update(
+            case=case, status=FollowUp.Status.NO_ACTION, user=director_a, notes=""
+        )
+    with time_machine.travel(sweep_day(10), tick=False):
+        case.refresh_from_db()
+        services.followup_update(case=case, status=FollowUp.Status.NEW, user=director_a, notes="")
+        run_due_duties()
+    case.refresh_from_db()
+    assert case.status == FollowUp.Status.NEW and case.urgent_notified_at is not None
+    mail.outbox.clear()
+    assert sweep_and_send(11) == 0
+    assert sweep_and_send(12) == 1
+    [message] = sent_to(board)
+    assert "Sinds 17 december 2026, 2 dagen geleden" in flat(message)
+
+
+def test_the_holder_on_the_board_is_not_told_about_themselves(school_a, board):
+    """At a school without a director the case is a board member's: the other board
+    members are told, not the one who holds it."""
+    other = make_staff("bestuur2@example.org", Role.BOARD)
+    urgent_case(school_a, assigned_to=board)
+    sweep_and_send(2)
+    assert sent_to(board) == []
+    assert len(sent_to(other)) == 1
+
+
+def test_without_a_board_member_the_case_waits_for_one(school_a, director_a):
+    case = urgent_case(school_a)
+    assert sweep_and_send(2) == 0
+    case.refresh_from_db()
+    assert case.urgent_escalated_at is None
+    member = make_staff("bestuur@example.org", Role.BOARD)
+    assert sweep_and_send(3) == 1
+    assert len(sent_to(member)) == 1
+
+
+def test_a_board_member_who_chose_english_reads_it_in_english(school_a, director_a, board):
+    board.language = "en"
+    board.save(update_fields=["language"])
+    case = urgent_case(school_a)
+    sweep_and_send(2)
+    [message] = sent_to(board)
+    assert message.subject == (
+        f"[OPO Portal] Urgent: case #{case.pk} of OBS De Vlindertuin has waited 2 days"
+    )
+    assert "Since 7 December 2026, 2 days ago, it has waited for action" in flat(message)
+
+
+def test_the_days_are_a_setting(settings, school_a, director_a, board):
+    settings.MONITORING_URGENT_STALE_DAYS = 4
+    urgent_case(school_a)
+    assert sweep_and_send(3) == 0
+    assert sweep_and_send(4) == 1
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_sweep_reads_and_writes_a_fixed_number_of_queries(
+    django_assert_num_queries, n, school_a, school_b, director_a, board
+):
+    """The same for one case as for many, at one school or several, with two board
+    members: savepoint, the cases (locked), the board, the claim, the duties, release."""
+    make_staff("bestuur2@example.org", Role.BOARD)
+    for i in range(n):
+        urgent_case(school_a if i % 2 else school_b)
+    with time_machine.travel(sweep_day(2), tick=False), django_assert_num_queries(6):
+        assert urgent_stale_escalate() == n
+    assert Duty.objects.filter(key__startswith="urgent-stale:").count() == 2 * n
+
+
+def test_the_board_home_says_the_case_was_escalated(login, school_a, director_a, board):
+    escalated, waiting = urgent_case(school_a), urgent_case(school_a)
+    with time_machine.travel(sweep_day(2), tick=False):
+        urgent_stale_escalate()
+        FollowUp.objects.filter(pk=waiting.pk).update(urgent_escalated_at=None)
+        page = login(board).get(reverse("accounts:home_board"), HTTP_ACCEPT_LANGUAGE="nl")
+    lines = {
+        case.pk: next(
+            " ".join(re.sub(r"<[^>]+>", " ", li).split())
+            for li in page.content.decode().split("<li>")
+            if f"/monitoring/zaken/{case.pk}/" in li
+        )
+        for case in (escalated, waiting)
+    }
+    assert "bestuur gemaild: geen actie sinds de melding" in lines[escalated.pk]
+    assert "bestuur gemaild" not in lines[waiting.pk]
+
+
+def test_it_runs_every_morning_at_the_schools_hours():
+    entry = django_settings.CELERY_BEAT_SCHEDULE["monitoring-urgent-stale"]
+    assert entry["task"] == "monitoring.escalate_urgent_stale_cases"
+    assert entry["schedule"].hour == {8} and entry["schedule"].minute == {13}
+
+
+def test_the_time_is_a_school_day_not_48_hours(school_a, director_a, board):
+    """Told on Monday at 10:00: on Wednesday morning the case has waited two days."""
+    urgent_case(school_a)
+    assert timezone.localtime(NOTICE).weekday() == 0
+    assert sweep_and_send(2) == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_the_same_moment_tell_the_board_once(school_a, director_a, board):
+    """Two beats (or a beat's tick taken by two workers): the second waits for the first's
+    lock on the cases, then finds them claimed (PostgreSQL)."""
+    require_service("DATABASE_URL")
+    assert connection.vendor == "postgresql"
+    urgent_case(school_a)
+    counts = []
+    with time_machine.travel(sweep_day(2), tick=False):
+        at_the_same_moment(
+            lambda: counts.append(urgent_stale_escalate()),
+            lambda: counts.append(urgent_stale_escalate()),
+        )
+        run_due_duties()
+    assert sorted(counts) == [0, 1]
+    assert len(sent_to(board)) == 1
