@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0031_watch_term_at_least_three_characters"),
+        ("monitoring", "0033_source_settings_database_default"),
     ]
 
     operations = [
