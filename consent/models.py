@@ -335,22 +335,14 @@ class CheckedPupil(models.Model):
 class TakedownTaskQuerySet(models.QuerySet):
     def standing(self):
         """The tasks that still answer for their picture, so a "no" makes no new one for
-        the same pupil: open ones, and those taken offline with no "yes" for the pupil on
-        that channel and medium since, nor consent back otherwise (`consent_back_at`:
-        gezag changed, the safeguarding flag cleared). After such a "yes" the teacher may
-        have put the picture back up, and one closed as no longer needed left it up: a
-        later "no" takes it down anew."""
-        yes_since = ConsentEvent.objects.filter(
-            pupil_id=models.OuterRef("pupil_id"),
-            purpose_id=models.OuterRef("publication_check__purpose_id"),
-            media_type=models.OuterRef("publication_check__media_type"),
-            granted=True,
-            created_at__gt=models.OuterRef("done_at"),
-        )
-        left_up = (
-            Q(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED)
-            | Q(consent_back_at__isnull=False)
-            | models.Exists(yes_since)
+        the same pupil: open ones, and those taken offline without consent allowing the
+        pupil on that channel and medium again since (`consent_back_at`: a "yes" that
+        allowed it, gezag changed, the safeguarding flag cleared). After that the teacher
+        may have put the picture back up, and one closed as no longer needed left it up:
+        a later "no" takes it down anew. A "yes" that left the parents disagreeing did not
+        allow it, so the picture is still down (until 2026-12-07 any "yes" since counted)."""
+        left_up = Q(closed_reason=TakedownTask.ClosedReason.NOT_NEEDED) | Q(
+            consent_back_at__isnull=False
         )
         return self.filter(Q(done_at__isnull=True) | ~left_up)
 
@@ -415,8 +407,8 @@ class TakedownTask(models.Model):
     closed_reason = models.CharField(
         _("closed as"), max_length=20, choices=ClosedReason.choices, blank=True, default=""
     )
-    # Taken offline, then consent allowed the pupil again without a parent's "yes" (a
-    # change of gezag, the safeguarding flag cleared; `consent.services
+    # Taken offline, then consent allowed the pupil again (a parent's "yes" that allowed
+    # it, a change of gezag, the safeguarding flag cleared; `consent.services
     # .takedowns_consent_back`): the picture may be back up, so the task no longer
     # answers for it and a later "no" takes it down anew (`standing`).
     consent_back_at = models.DateTimeField(_("consent back at"), null=True, blank=True)

@@ -133,6 +133,7 @@ def consent_decide(
     now = timezone.now()
     created: list[ConsentEvent] = []
     conflict_cause = None  # the first answer of this save that made parents disagree
+    turned_allowed: list[tuple[int, int, str]] = []  # cells a "yes" here may allow again
     for answer in answers:
         key = (pupil.pk, answer.purpose_id, answer.media_type)
         own = table.latest_by_guardian(*key).get(guardian.pk)
@@ -167,12 +168,18 @@ def consent_decide(
         now_in_conflict = before != State.CONFLICT and table.state(*key) == State.CONFLICT
         if now_in_conflict and conflict_cause is None:
             conflict_cause = event
+        if answer.granted and not is_allowed(before):
+            turned_allowed.append(key)
     # One INSERT for every changed answer, one takedown lookup for every "no".
     ConsentEvent.objects.bulk_create(created)
     if created:
         events_written_in_bulk.send(sender=ConsentEvent, pupil_ids=[pupil.pk])
     if conflict_cause is not None:
         conflict_notice_create(event=conflict_cause)  # one notice per save, however many cells
+    # A "yes" that allows the pupil again (not one that leaves the parents disagreeing):
+    # what was taken offline may go back up, so a later "no" takes it down anew. One
+    # UPDATE, only on a save that allows a cell again.
+    takedowns_consent_back(cells=[key for key in turned_allowed if is_allowed(table.state(*key))])
     withdrawn = [event for event in created if not event.granted]
     if withdrawn:
         takedowns_create_for(events=withdrawn)
@@ -340,7 +347,22 @@ def publication_check_create(
         )
         for r in results
     )
+    if replaces is not None:
+        _open_takedowns_follow(replaces, check, results)
     return check
+
+
+def _open_takedowns_follow(older: PublicationCheck, newer: PublicationCheck, results) -> None:
+    """The newer check describes the same post: the older one's open takedown tasks of the
+    pupils who still appear in it move to it, so a later "no" for such a pupil finds the
+    task of the post and makes no second card and e-mail (until 2026-12-07 it made one on
+    the newer check). A task taken offline stays with the older check: the adjusted post
+    may have gone up after it, so a later "no" takes it down on the newer one. One UPDATE,
+    only for a check that replaces another."""
+    appearing = [r["pupil"] for r in results if r["appearance"] == Appearance.APPEARS]
+    TakedownTask.objects.filter(
+        publication_check=older, done_at__isnull=True, pupil_id__in=appearing
+    ).update(publication_check=newer)
 
 
 def _same_form_sent_again(
@@ -776,8 +798,8 @@ def _takedowns_made(wanted: Mapping[tuple[int, int], TakedownTask]) -> _Made:
     if not wanted:
         return found
     rows = (
-        # left up (closed as no longer needed, or a "yes" since it was taken offline):
-        # the task is made anew
+        # left up (closed as no longer needed, or consent allowed the pupil again since it
+        # was taken offline): the task is made anew
         TakedownTask.objects.standing()
         .filter(publication_check_id__in={check_id for check_id, _pupil in wanted})
         .values_list(
@@ -1007,12 +1029,13 @@ def takedowns_for_gezag_change(
 
 
 def takedowns_consent_back(*, cells: Collection[tuple[int, int, str]]) -> int:
-    """Consent allows these (pupil, purpose, media type) again without a parent's "yes"
-    (a change of gezag, the safeguarding flag cleared): a picture of theirs taken offline
-    may go back up now, as after a "yes" (`TakedownTask.objects.standing`), so a later
-    "no" takes it down anew. Marks the tasks of those cells taken offline until now; one
-    still open stays as it is (taken down after this, it came down after consent came
-    back). One query, none without a cell."""
+    """Consent allows these (pupil, purpose, media type) again: a parent's "yes" that
+    allows it (`consent_decide`; not one that leaves the parents disagreeing), a change of
+    gezag, the safeguarding flag cleared. A picture of theirs taken offline may go back up
+    now (`TakedownTask.objects.standing`), so a later "no" takes it down anew. Marks the
+    tasks of those cells taken offline until now; one still open stays as it is (taken
+    down after this, it came down after consent came back). One query, none without a
+    cell."""
     if not cells:
         return 0
     which = Q()

@@ -89,10 +89,36 @@ def test_it_saves_the_child_page_in_a_fixed_number_of_queries(
     # (session from the cache) 1 user, 2 memberships, 3 the child's guardianships (reach,
     # gezag), 4 purposes with versions, 5 savepoint of the save's transaction, 6 the
     # child's row lock, 7 gezag-holders and 8 events under the lock, then one INSERT for
-    # every changed answer together, 9 savepoint released. Above 8: the two transaction
-    # statements; the decisions and gezag are read once, under the lock (the page's own
-    # read of them is not done for a valid POST). 1 or 18 changed answers: the same count.
-    with django_assert_num_queries(9 + (changes > 0)):
+    # every changed answer together, then one UPDATE of the pupil's takedowns taken
+    # offline on the cells the save allows again (consent.services.takedowns_consent_back;
+    # only on a save that allows something again), 9 savepoint released. Above 8: the two
+    # transaction statements and the UPDATE; the decisions and gezag are read once, under
+    # the lock (the page's own read of them is not done for a valid POST). 1 or 18
+    # changed answers: the same count.
+    with django_assert_num_queries(9 + 2 * (changes > 0)):
+        response = client.post(url, data)
+    assert response.status_code == 302
+    assert ConsentEvent.objects.count() == before + changes
+
+
+@pytest.mark.parametrize("changes", [1, 18])
+def test_a_yes_that_allows_nothing_again_saves_without_the_takedowns_update(
+    login, parent_a, code_parent, pupil_a, changes, django_assert_num_queries
+):
+    """The other parent allowed every cell already; this parent's first "yes" changes no
+    state, so no takedown can have come back: the grants' count without the UPDATE."""
+    for info in purpose_infos():
+        for media in MediaType.values:
+            decide(pupil_a, code_parent, info.purpose.code, media, True)
+    client = login(parent_a)
+    url = reverse("consent:child", args=[pupil_a.pk])
+    client.get(url)
+    data = _child_page_answers("yes", 0)
+    cells = [key for key in data if key.startswith("c-")]
+    for key in cells[changes:]:
+        del data[key]  # left unanswered
+    before = ConsentEvent.objects.count()
+    with django_assert_num_queries(10):
         response = client.post(url, data)
     assert response.status_code == 302
     assert ConsentEvent.objects.count() == before + changes
