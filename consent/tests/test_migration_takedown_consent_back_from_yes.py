@@ -18,7 +18,7 @@ from consent.tests.helpers import decide, purpose
 from schools.models import GezagChange, Via
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("consent.migrations.0024_takedown_consent_back_from_yes")
+migration = importlib.import_module("consent.migrations.0025_takedown_consent_back_from_yes")
 
 
 @pytest.fixture

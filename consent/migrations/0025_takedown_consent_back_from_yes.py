@@ -159,7 +159,7 @@ def mark_consent_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consent", "0023_takedown_consent_back"),
+        ("consent", "0024_takedown_handed_over_addresses_without_direction_controls"),
         ("schools", "0010_membershipchange_gezagchange"),
     ]
 
