@@ -165,14 +165,28 @@ class PaperForm(forms.Form):
             (ConsentEvent.Method.PHONE, ConsentEvent.Method.PHONE.label),
         ],
         widget=forms.RadioSelect,
+        # the page offers only these two: anything else was typed into it by hand
+        error_messages={
+            "invalid_choice": _(
+                "The form was altered after the page was shown: the method sent is not "
+                "paper or phone. Nothing was recorded. Choose how the parent told the "
+                "school."
+            )
+        },
     )
 
-    def __init__(self, *args, guardians, infos: list[PurposeInfo], **kwargs):
+    def __init__(self, *args, pupil, guardians, infos: list[PurposeInfo], **kwargs):
         """`infos`: the channels the child's page shows (`consent.services.parent_purposes`),
-        retired ones included, where only a "no" can be recorded."""
+        retired ones included, where only a "no" can be recorded. `guardians`: the
+        pupil's gezag-holders, as read now."""
         super().__init__(*args, **kwargs)
         self.infos = infos
         self.fields["guardian"].queryset = guardians
+        # Not called altered: the parent's gezag may have ended since the page was shown.
+        self.fields["guardian"].error_messages["invalid_choice"] = _(
+            "Choose a parent with parental authority from the list: this parent has no "
+            "parental authority over %(name)s (any more). Nothing was recorded."
+        ) % {"name": pupil.first_name}
         self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
         # the number of the text each channel had when the page was shown, where that is
         # an earlier text of the channel (read in `clean`)
@@ -207,18 +221,47 @@ class PaperForm(forms.Form):
             and self.shown_numbers.get(info.purpose.pk, info.baseline) < info.baseline
         ]
 
+    def _sent_twice(self) -> bool:
+        """Whether a field of the form came more than once: the page sends each once (a
+        hidden version, the parent, the method, a channel's radio), and the last one sent
+        was read, whatever came before it."""
+        getlist = getattr(self.data, "getlist", None)
+        return getlist is not None and any(len(getlist(name)) > 1 for name in self.fields)
+
+    def _foreign_answers(self) -> bool:
+        """Whether an answer came for a channel or medium that is not on the form: the
+        rest was recorded without it, as if the parent had said nothing there. (A version
+        of a channel not on the form is not read: a channel switched off since the page
+        was shown, with nothing of it standing for the child, is left off it.)"""
+        return any(name.startswith("c-") and name not in self.fields for name in self.data)
+
+    def _versions_missing(self) -> list[PurposeInfo]:
+        """The answered channels whose text version was not sent: the page sends one with
+        every channel it shows, so it was removed, and the answer would be recorded as
+        given to the current text. A channel left open may lack it (a channel added since
+        the page was shown has none)."""
+        return [
+            info
+            for info in self.infos
+            if f"v-{info.purpose.pk}" not in self.data
+            and any(answer_field_name(info.purpose.pk, m) in self.data for m in MediaType)
+        ]
+
     def _altered_versions(self) -> list[PurposeInfo]:
         """The channels whose hidden text version is none of that channel's texts (not a
-        number, another channel's, one that does not exist): the page was altered, since
-        it only ever sends a text it showed. Keeps the numbers of earlier texts of their
-        own channel (`shown_numbers`, for `changed_channels`). One query, only when a
-        version is not the current one."""
+        number, empty, another channel's, one that does not exist): the page was altered,
+        since it only ever sends a text it showed. Keeps the numbers of earlier texts of
+        their own channel (`shown_numbers`, for `changed_channels`). One query, only when
+        a version is not the current one."""
         altered, earlier = [], {}
         for info in self.infos:
             name = f"v-{info.purpose.pk}"
             if self._errors.pop(name, None) is not None:  # not a number (in range)
                 altered.append(info)
-            elif (shown := self.cleaned_data.get(name)) not in (None, info.current_version.pk):
+            elif (shown := self.cleaned_data.get(name)) is None:
+                if name in self.data:  # sent empty
+                    altered.append(info)
+            elif shown != info.current_version.pk:
                 earlier[info.purpose.pk] = shown
         if earlier:
             found = {
@@ -268,21 +311,64 @@ class PaperForm(forms.Form):
             if self.cleaned_data.get(name := answer_field_name(info.purpose.pk, media))
         ]
 
+    def _altered(self) -> list[forms.ValidationError]:
+        """What the page could not have sent, each said once (README "Coverage with names,
+        reminders, paper forms")."""
+        errors = []
+        if altered := self._altered_versions():
+            errors.append(
+                forms.ValidationError(
+                    _(
+                        "The form was altered after the page was shown: the text version "
+                        "sent for %(channels)s is not one of that channel's texts. Nothing "
+                        "was recorded. Open this page again and type in the form once more."
+                    ),
+                    code="altered",
+                    params={"channels": ", ".join(f"“{i.purpose.name}”" for i in altered)},
+                )
+            )
+        if missing := self._versions_missing():
+            errors.append(
+                forms.ValidationError(
+                    _(
+                        "The form was altered after the page was shown: the text version "
+                        "of %(channels)s is missing. Nothing was recorded. Open this page again "
+                        "and type in the form once more."
+                    ),
+                    code="altered",
+                    params={"channels": ", ".join(f"“{i.purpose.name}”" for i in missing)},
+                )
+            )
+        if self._foreign_answers():
+            errors.append(
+                forms.ValidationError(
+                    _(
+                        "The form was altered after the page was shown: it answers a channel "
+                        "or medium that this page does not show (any more). Nothing was "
+                        "recorded. Open this page again and type in the form once more."
+                    ),
+                    code="altered",
+                )
+            )
+        if self._sent_twice():
+            errors.append(
+                forms.ValidationError(
+                    _(
+                        "The form was altered after the page was shown: it sends a field "
+                        "more than once. Nothing was recorded. Open this page again and type in "
+                        "the form once more."
+                    ),
+                    code="altered",
+                )
+            )
+        return errors
+
     def clean(self):
         cleaned = super().clean()
         # said once for the form, not at hidden fields the page does not show (it was a
-        # 400 without a word, or read as a text changed meanwhile)
-        if altered := self._altered_versions():
-            names = ", ".join(f"“{info.purpose.name}”" for info in altered)
-            raise forms.ValidationError(
-                _(
-                    "The form was altered after the page was shown: the text version sent "
-                    "for %(channels)s is not one of that channel's texts. Nothing was "
-                    "recorded. Open this page again and type in the form once more."
-                ),
-                code="altered",
-                params={"channels": names},
-            )
+        # 400 without a word, or read as a text changed meanwhile, or recorded)
+        if altered := self._altered():
+            raise forms.ValidationError(altered)
         # Also said beside a missing parent or method: a form sent with nothing in it
         # showed only "required" at those two fields. Not after a refused answer, which
         # the director did type in.

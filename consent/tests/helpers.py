@@ -11,6 +11,13 @@ def purpose(code: str) -> Purpose:
     return Purpose.objects.get(code=code)
 
 
+def shown_version(code: str) -> dict[str, int]:
+    """The hidden text version the paper form and the child page send with a channel's
+    answers (its current text, as the page shows it): {"v-<purpose id>": <version id>}."""
+    channel = purpose(code)
+    return {f"v-{channel.pk}": channel.versions.latest("number").pk}
+
+
 def decide(pupil, guardian, code: str, media: str, granted: bool, **kwargs) -> list[ConsentEvent]:
     answer = Answer(purpose(code).pk, media, granted)
     return consent_decide(pupil=pupil, guardian=guardian, answers=[answer], **kwargs)

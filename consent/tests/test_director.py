@@ -22,7 +22,7 @@ from consent.models import (
 from consent.reports import coverage_csv, coverage_csv_bytes, coverage_table, school_coverage
 from consent.rules import State
 from consent.services import reminders_send
-from consent.tests.helpers import decide, purpose, state_of
+from consent.tests.helpers import decide, purpose, shown_version, state_of
 from outbox.models import Duty
 from outbox.services import duties_sweep, duty_run
 from schools.models import Group, Guardianship, Pupil, StaffMembership
@@ -289,7 +289,12 @@ def test_it_lets_school_leaders_record_paper_decisions(
 def test_it_records_a_phone_decision_naming_the_staff_member(login, director_a, parent_a, pupil_a):
     response = login(director_a).post(
         reverse("consent:record", args=[pupil_a.pk]),
-        {"guardian": parent_a.pk, f"c-{purpose('pers').pk}-video": "yes", "method": "phone"},
+        {
+            "guardian": parent_a.pk,
+            f"c-{purpose('pers').pk}-video": "yes",
+            "method": "phone",
+            **shown_version("pers"),
+        },
     )
     assert response.status_code == 302
     event = ConsentEvent.objects.get()
@@ -302,9 +307,15 @@ def test_it_offers_only_gezag_holders_for_paper_decisions(login, director_a, par
     Guardianship.objects.create(user=stepparent, pupil=pupil_a, has_parental_authority=False)
     response = login(director_a).post(
         reverse("consent:record", args=[pupil_a.pk]),
-        {"guardian": stepparent.pk, f"c-{purpose('pers').pk}-video": "yes", "method": "paper"},
+        {
+            "guardian": stepparent.pk,
+            f"c-{purpose('pers').pk}-video": "yes",
+            "method": "paper",
+            **shown_version("pers"),
+        },
     )
     assert response.status_code == 400
+    assert "Kies een ouder met gezag uit de lijst" in response.content.decode()
     assert ConsentEvent.objects.count() == 0
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from consent.models import ConsentEvent
 from consent.rules import State
-from consent.tests.helpers import purpose, state_of
+from consent.tests.helpers import purpose, shown_version, state_of
 
 
 def field(code, media):
@@ -22,6 +22,7 @@ def test_it_records_every_channel_and_media_of_a_form_in_one_submit(
         field(code, m): "yes" for code in ("website", "schoolgids") for m in ("photo", "video")
     }
     data[field("pers", "audio")] = "no"
+    data |= {**shown_version("website"), **shown_version("schoolgids"), **shown_version("pers")}
     response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
     assert response.status_code == 302
     assert response.url.endswith(f"?ouder={parent_a.pk}")  # the form keeps the parent
@@ -52,6 +53,7 @@ def test_it_refuses_an_empty_form_and_records_nothing(login, director_a, parent_
 
 def test_it_refuses_a_bad_answer_value_and_records_nothing(login, director_a, parent_a, pupil_a):
     data = {"guardian": parent_a.pk, "method": "paper", field("website", "photo"): "maybe"}
+    data |= shown_version("website")
     response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
     assert response.status_code == 400
     assert not ConsentEvent.objects.exists()

@@ -9,10 +9,11 @@ import re
 from django.urls import reverse
 
 from consent.models import ConsentEvent
-from consent.tests.helpers import purpose
+from consent.tests.helpers import purpose, shown_version
 
 EMPTY = "Vul ten minste één antwoord van het formulier in."
 REQUIRED = "Dit veld is verplicht."
+ALTERED = "Het formulier is gewijzigd"
 
 
 def record(pupil) -> str:
@@ -51,13 +52,13 @@ def test_an_empty_form_as_a_browser_sends_it_is_a_400_that_says_what_to_fill_in(
 
 
 def test_answers_without_the_parent_are_a_400_that_keeps_them(login, director_a, pupil_a):
-    data = {"method": "phone", field("website", "photo"): "yes"}
+    data = {"method": "phone", field("website", "photo"): "yes", **shown_version("website")}
 
     response = login(director_a).post(record(pupil_a), data)
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert REQUIRED in html and EMPTY not in html
+    assert REQUIRED in html and EMPTY not in html and ALTERED not in html
     assert re.search(rf'name="{field("website", "photo")}" value="yes"[^>]*checked', html)
     assert not ConsentEvent.objects.exists()
 
@@ -66,10 +67,11 @@ def test_a_bad_answer_value_is_a_400_that_does_not_call_the_form_empty(
     login, director_a, parent_a, pupil_a
 ):
     data = {"guardian": parent_a.pk, "method": "paper", field("website", "photo"): "maybe"}
+    data |= shown_version("website")
 
     response = login(director_a).post(record(pupil_a), data)
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Selecteer een geldige keuze" in html and EMPTY not in html
+    assert "Selecteer een geldige keuze" in html and EMPTY not in html and ALTERED not in html
     assert not ConsentEvent.objects.exists()

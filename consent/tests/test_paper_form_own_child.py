@@ -12,7 +12,7 @@ from django.utils.html import escape
 from conftest import Role, make_staff
 from consent.models import ConsentEvent
 from consent.rules import State
-from consent.tests.helpers import decide, purpose, state_of
+from consent.tests.helpers import decide, purpose, shown_version, state_of
 from schools.models import Guardianship
 
 OWN_NAME = "U bent zelf ouder met gezag van Sem: uw eigen keuzes geeft u op"
@@ -34,7 +34,8 @@ def record(pupil):
 
 
 def form(guardian):
-    return {"guardian": guardian.pk, "method": "paper", field("website", "photo"): "yes"}
+    data = {"guardian": guardian.pk, "method": "paper", field("website", "photo"): "yes"}
+    return data | shown_version("website")
 
 
 def link_to_child_page(pupil) -> str:

@@ -23,7 +23,7 @@ from consent.services import (
     reminder_plan,
     takedowns_for_gezag_change,
 )
-from consent.tests.helpers import decide, purpose
+from consent.tests.helpers import decide, purpose, shown_version
 from schools.models import Guardianship
 
 SOCIAL = "sociale-media"
@@ -221,7 +221,7 @@ def test_the_child_page_says_whose_yes_stands_on_a_retired_channel(
 
 def paper_form(channel: Purpose, guardian, **answers) -> dict:
     """The paper form of one parent, by phone, with answers on one channel."""
-    data = {"guardian": guardian.pk, "method": "phone"}
+    data = {"guardian": guardian.pk, "method": "phone", **shown_version(channel.code)}
     data.update({f"c-{channel.pk}-{media}": value for media, value in answers.items()})
     return data
 

@@ -14,7 +14,7 @@ from consent.services import (
     consent_decide,
     publication_check_create,
 )
-from consent.tests.helpers import decide, purpose
+from consent.tests.helpers import decide, purpose, shown_version
 from outbox.models import Duty
 from outbox.services import duty_run
 
@@ -268,7 +268,7 @@ def test_a_no_recorded_on_paper_by_the_director_takes_the_picture_down(
     parent_a,
     pupil_a,
 ):
-    data = _social_photo_no(guardian=parent_a.pk, method="phone")
+    data = _social_photo_no(guardian=parent_a.pk, method="phone", **shown_version("sociale-media"))
     with django_capture_on_commit_callbacks(execute=True):
         response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
     assert response.status_code == 302

@@ -375,11 +375,11 @@ def _initial_guardian(request, guardians):
     return None
 
 
-def _paper_form_without(form: PaperForm, changed, *, guardians, infos) -> PaperForm:
+def _paper_form_without(form: PaperForm, changed, *, pupil, guardians, infos) -> PaperForm:
     """A channel's text changed while the paper form was being typed in: the parent
     answered the earlier text, so nothing is recorded and the form comes back with that
     channel's answers left open (the rest as typed) and a message naming it."""
-    again = PaperForm(form.data_without(changed), guardians=guardians, infos=infos)
+    again = PaperForm(form.data_without(changed), pupil=pupil, guardians=guardians, infos=infos)
     again.is_valid()
     # With only changed channels answered nothing is left, and the form's own "fill in at
     # least one answer" would tell the director they typed in nothing.
@@ -440,13 +440,13 @@ def record(request, pk):
     # bound on every POST, an empty one too (`request.POST or None` showed it the blank
     # form again without a word)
     data = request.POST if request.method == "POST" else None
-    form = PaperForm(data, guardians=guardians, infos=infos, initial=initial)
+    form = PaperForm(data, pupil=pupil, guardians=guardians, infos=infos, initial=initial)
     if request.method == "POST" and own_link is not None:
         refusal = _own_child_refusal(form, pupil, request.user)
         form.errors.clear()  # the form is not shown again: only the refusal is said
         form.add_error(None, refusal)
     elif request.method == "POST" and form.is_valid() and (changed := form.changed_channels()):
-        form = _paper_form_without(form, changed, guardians=guardians, infos=infos)
+        form = _paper_form_without(form, changed, pupil=pupil, guardians=guardians, infos=infos)
     elif request.method == "POST" and form.is_valid():
         guardian = form.cleaned_data["guardian"]
         try:

@@ -77,7 +77,9 @@ def test_staff_record_check_confirm_report_and_import(
     website = Purpose.objects.get(code="website")
     hanging()
 
+    version = website.versions.get().pk  # the text the page shows
     paper = {"guardian": parent_a.pk, "method": "paper", f"c-{website.pk}-photo": "yes"}
+    paper[f"v-{website.pk}"] = version
     recorded = director.post(reverse("consent:record", args=[pupil_a.pk]), paper)
     assert recorded.status_code == 302
     check = {"purpose": "website", "media_type": "photo", "pupils": [pupil_a.pk]}
