@@ -110,7 +110,7 @@ class EmailAddressForm(forms.ModelForm):
         field_classes = {"email": EmailAddressField}  # no direction controls
 
     def clean(self):
-        cleaned_data = super().clean()
+        cleaned_data = super().clean() or self.cleaned_data
         email, user = cleaned_data.get("email"), cleaned_data.get("user")
         if (
             email
