@@ -98,10 +98,27 @@ class UserAdmin(RecordsWhatDeleteEnds, BaseUserAdmin):
 
 
 class EmailAddressForm(forms.ModelForm):
+    """An address row logs in and receives password resets: one account per address, as
+    the user form keeps it (OneAccountPerAddress) and "Mijn account" (AddEmailForm). A row
+    giving an account the address another account logs in with or has added, whatever its
+    capitals, confirmed or not, is refused; also a row moved to another account while its
+    owner still logs in with it. allauth's `EmailAddress.clean` stores it in small letters."""
+
     class Meta:
         model = EmailAddress
         fields = "__all__"  # noqa: DJ007 - the admin's own list of fields decides
         field_classes = {"email": EmailAddressField}  # no direction controls
+
+    def clean(self):
+        cleaned_data = super().clean() or self.cleaned_data
+        email, user = cleaned_data.get("email"), cleaned_data.get("user")
+        if (
+            email
+            and user
+            and used_by_another_account(email, user.pk, address_row_pk=self.instance.pk)
+        ):
+            self.add_error("email", ValidationError(ADDRESS_TAKEN, code="unique"))
+        return cleaned_data
 
 
 # allauth's address rows: each logs in, and becomes the account's address when made the

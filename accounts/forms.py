@@ -32,14 +32,15 @@ class LoginCodeRequestForm(RequestLoginCodeForm):
 ADDRESS_TAKEN = _("Another account already uses this e-mail address.")
 
 
-def used_by_another_account(email: str, user_pk: int | None) -> bool:
+def used_by_another_account(
+    email: str, user_pk: int | None, *, address_row_pk: int | None = None
+) -> bool:
     """Whether an account other than `user_pk` logs in with, or has added, this address
-    (whatever its capitals)."""
+    (whatever its capitals). `address_row_pk`: the address row being saved, which is
+    `user_pk`'s once saved whoever holds it now."""
     others = get_user_model().objects.exclude(pk=user_pk)
-    return (
-        others.filter(email__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email, user__in=others).exists()
-    )
+    rows = EmailAddress.objects.filter(email__iexact=email, user__in=others)
+    return others.filter(email__iexact=email).exists() or rows.exclude(pk=address_row_pk).exists()
 
 
 class AddEmailForm(allauth_forms.AddEmailForm):
