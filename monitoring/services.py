@@ -1082,6 +1082,8 @@ def followup_update(
         planned_for or case.planned_for,
         today=today,
     )
+    if not again:  # another conversation's plan: _second_conversation and from today on
+        _check_after_what_came_first(case, planned_for=planned_for, held_on=held_on)
     was_finished = case.status in FollowUp.FINISHED_STATUSES
     finishing = status in FollowUp.FINISHED_STATUSES and not was_finished
     reopening = was_finished and status not in FollowUp.FINISHED_STATUSES
@@ -1364,6 +1366,60 @@ def _check_held_on(
         raise ValidationError(
             _("The conversation cannot have been held before the date it was planned for.")
         )
+
+
+def _check_after_what_came_first(
+    case: FollowUp, *, planned_for: datetime.date | None, held_on: datetime.date | None
+) -> None:
+    """A conversation's planned or held date typed anew is not before an earlier
+    conversation of the case (the latest one; once retention erased them, the first
+    one's day it kept) nor before the day the case was opened (its flag raised): until
+    2026-12-07 a later conversation could read as held before the first, which moved the
+    case to another month in the school's report. Dates stored before are not checked
+    again when the form sends them back unchanged (notes are still taken, a case closed)."""
+    earlier = [
+        datetime.date.fromisoformat(entry["held"])
+        for entry in case.earlier_conversations
+        if entry.get("held")
+    ]
+    if case.earlier_conversations_erased and case.first_held_on is not None:
+        earlier.append(case.first_held_on)
+    last_earlier = max(earlier, default=None)
+    opened = school_date(case.opened_at)
+    typed = (("held_on", held_on, case.held_on), ("planned_for", planned_for, case.planned_for))
+    for field, day, stored in typed:
+        if day is None or day == stored:
+            continue
+        if last_earlier is not None and day < last_earlier:
+            raise ValidationError({field: _before_earlier(field, last_earlier)})
+        if day < opened:
+            raise ValidationError({field: _before_opened(field, opened)})
+
+
+def _before_earlier(field: str, day: datetime.date) -> str:
+    words = {"day": date_format(day, "j F Y")}
+    if field == "held_on":
+        return (
+            _("This conversation cannot have been held before the earlier conversation of %(day)s.")
+            % words
+        )
+    return (
+        _("This conversation cannot have been planned before the earlier conversation of %(day)s.")
+        % words
+    )
+
+
+def _before_opened(field: str, day: datetime.date) -> str:
+    words = {"day": date_format(day, "j F Y")}
+    if field == "held_on":
+        return (
+            _("This conversation cannot have been held before the case was opened on %(day)s.")
+            % words
+        )
+    return (
+        _("This conversation cannot have been planned before the case was opened on %(day)s.")
+        % words
+    )
 
 
 def followups_assigned_to(user):

@@ -26,6 +26,13 @@ def case_a(school_a):
     return make_pupil_case(school_a)
 
 
+def _opened_two_weeks_ago(case) -> None:
+    """Flagged before the conversation dates the test records (not before it was opened)."""
+    FollowUp.objects.filter(pk=case.pk).update(
+        opened_at=timezone.now() - datetime.timedelta(days=14)
+    )
+
+
 def assign(case, teacher, **extra):
     return services.followup_update(case=case, status=case.status, assigned_to=teacher, **extra)
 
@@ -139,6 +146,7 @@ def test_it_refuses_a_conversation_held_in_the_future(case_a):
 
 
 def test_it_refuses_a_conversation_held_before_the_planned_date(case_a):
+    _opened_two_weeks_ago(case_a)
     today = timezone.localdate()
     services.followup_update(  # planned a week ago, for two days ago
         case=case_a,
@@ -324,6 +332,7 @@ def test_it_refuses_to_move_the_planned_date_after_the_conversation_was_held(
     login, case_a, director_a
 ):
     # an emptied "held on" field skipped the check against the date already recorded
+    _opened_two_weeks_ago(case_a)
     today = timezone.localdate()
     services.followup_update(  # planned a week ago, for three days ago
         case=case_a,

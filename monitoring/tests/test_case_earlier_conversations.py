@@ -184,3 +184,75 @@ def test_a_refused_new_plan_keeps_nothing(case_a, teacher_a):  # noqa: F811
         HELD,
         [],
     )
+
+
+def _erased(client, case, settings) -> None:
+    """The case after its second conversation was planned, closed and past retention."""
+    _held(case)
+    _plan_again(client, case, notes="")
+    old = timezone.now() - datetime.timedelta(days=settings.MONITORING_FLAGGED_RETENTION_DAYS + 1)
+    FollowUp.objects.filter(pk=case.pk).update(status="closed", closed_at=old)
+    services.posts_apply_retention()
+    case.refresh_from_db()
+    assert (case.earlier_conversations, case.earlier_conversations_erased) == ([], True)
+
+
+ERASED_NL = (
+    "Eerdere gesprekken zijn na de bewaartermijn gewist; het eerste gesprek was op %(first)s."
+)
+ERASED_EN = (
+    "Earlier conversations were erased after the retention period; the first conversation "
+    "was held on %(first)s."
+)
+
+
+def test_it_says_retention_erased_the_earlier_ones(
+    login,
+    case_a,  # noqa: F811
+    teacher_a,
+    director_a,
+    settings,
+):
+    """Until 2026-12-07 the page then said nothing of them: the case read as having had
+    one conversation, on its last held date."""
+    _erased(login(teacher_a), case_a, settings)
+    reader = login(director_a)
+    reader.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    dutch = _page(reader, case_a)
+    assert _in("nl", ERASED_NL, first=HELD) in dutch
+    assert "Earlier conversations were erased" not in dutch
+    reader.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = _page(reader, case_a)
+    assert _in("en", ERASED_EN, first=HELD) in english
+    assert "bewaartermijn" not in english
+
+
+def test_it_says_so_before_the_conversations_held_since(login, case_a, director_a):  # noqa: F811
+    """Reopened after retention, another conversation planned: the erased ones first."""
+    since = {"held": (HELD + datetime.timedelta(days=2)).isoformat(), "planned": None}
+    FollowUp.objects.filter(pk=case_a.pk).update(
+        status="conversation_planned",
+        planned_for=NEXT,
+        earlier_conversations=[since],
+        earlier_conversations_erased=True,
+        first_held_on=PLANNED,
+    )
+    page = _page(login(director_a), case_a)
+    erased = _in("nl", ERASED_NL, first=PLANNED)
+    later = _in("nl", "Eerder gesprek gevoerd op %(held)s.", held=HELD + datetime.timedelta(days=2))
+    assert erased in page and later in page
+    assert page.index(erased) < page.index(later)
+
+
+def test_without_the_first_day_it_says_only_that_they_were_erased(
+    login,
+    case_a,  # noqa: F811
+    director_a,
+):
+    _held(case_a)
+    FollowUp.objects.filter(pk=case_a.pk).update(
+        earlier_conversations_erased=True, first_held_on=None
+    )
+    page = _page(login(director_a), case_a)
+    assert "Eerdere gesprekken zijn na de bewaartermijn gewist." in page
+    assert "het eerste gesprek was op" not in page

@@ -1,6 +1,8 @@
 """The case page reads a case's posts, flags and replies in a fixed number of queries,
 whatever their number (3 posts or 9, and as many replies)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -62,3 +64,22 @@ def test_it_reads_more_posts_and_replies_in_the_same_queries(
             page = client.get(url).content.decode()
         assert page.count('<article class="mon-flag') == start + more
         assert page.count("Rectificatie-") == start + more
+
+
+def test_a_case_retention_emptied_reads_the_same_queries(
+    login, school_a, director_a, board, django_assert_num_queries
+):
+    """Saying that its earlier conversations were erased reads nothing more."""
+    case = make_case(
+        school_a,
+        status="conversation_held",
+        held_on=timezone.localdate(),
+        first_held_on=timezone.localdate() - datetime.timedelta(days=40),
+        earlier_conversations_erased=True,
+    )
+    add_posts(case, (director_a, board), 0, 3)
+    client = login(director_a)
+    # the 12 of the director's page above: the sentence reads the case's own columns
+    with django_assert_num_queries(12):
+        page = client.get(reverse("monitoring:case", args=[case.pk])).content.decode()
+    assert "Eerdere gesprekken zijn na de bewaartermijn gewist" in page

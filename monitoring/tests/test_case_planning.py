@@ -30,7 +30,7 @@ def test_it_refuses_a_conversation_planned_in_the_past(school_a):
 
 def test_it_plans_a_conversation_for_today_by_the_schools_date(school_a):
     # in UTC it is still the 5th: a plan for the 5th is in the past at the school
-    case = make_case(school_a)
+    case = make_case(school_a, opened_at=LATE_EVENING_UTC - datetime.timedelta(hours=1))
     with pytest.raises(ValidationError):
         services.followup_update(
             case=case,
@@ -65,7 +65,7 @@ def test_it_refuses_moving_a_planned_conversation_into_the_past(school_a):
 def test_a_plan_whose_day_has_passed_still_takes_its_notes(school_a):
     # planned last week (as it then was), the day passed: saving notes is not refused
     last_week = timezone.now() - datetime.timedelta(days=7)
-    case = make_case(school_a)
+    case = make_case(school_a, opened_at=last_week)
     services.followup_update(
         case=case,
         status="conversation_planned",
@@ -84,7 +84,7 @@ def test_a_plan_whose_day_has_passed_still_takes_its_notes(school_a):
 
 def test_it_still_records_a_conversation_held_in_the_past(school_a):
     today = timezone.localdate()
-    case = make_case(school_a)
+    case = make_case(school_a, opened_at=timezone.now() - datetime.timedelta(days=4))
     services.followup_update(
         case=case,
         status="conversation_held",

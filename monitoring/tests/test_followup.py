@@ -99,7 +99,7 @@ def test_it_closes_a_new_case_when_its_only_flag_is_dismissed(source, school_a, 
 
 
 def test_it_moves_a_case_through_planned_held_closed(school_a, teacher_a):
-    case = make_case(school_a)
+    case = make_case(school_a, opened_at=timezone.now() - datetime.timedelta(days=14))
     day = timezone.localdate() - datetime.timedelta(days=7)  # held a week ago
     services.followup_update(  # planned a week before that
         case=case,
