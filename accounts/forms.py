@@ -5,9 +5,10 @@ from allauth.account.forms import RequestLoginCodeForm
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from opo_portal.fields import validate_email_address
+from opo_portal.fields import EMAIL_ADDRESS_MAX_LENGTH, validate_email_address
 
 TOO_MANY_CODES = _(
     "You asked for a code for this address several times just now. Wait a minute, then "
@@ -53,7 +54,16 @@ class AddEmailForm(allauth_forms.AddEmailForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].validators = [validate_email_address]
+        # allauth's field checks 320 characters, the column takes 254 (a longer one was a
+        # 500); Django's address check comes after the direction controls'
+        field = self.fields["email"]
+        field.max_length = EMAIL_ADDRESS_MAX_LENGTH
+        field.widget.attrs["maxlength"] = str(EMAIL_ADDRESS_MAX_LENGTH)
+        field.validators = [
+            validate_email_address,
+            MaxLengthValidator(EMAIL_ADDRESS_MAX_LENGTH),
+            ProhibitNullCharactersValidator(),
+        ]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()

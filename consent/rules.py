@@ -352,12 +352,6 @@ class ConsentTable:
             not_in_picture=not_in_picture,
         )
 
-    def last_answered_at(self, pupil_id: int, purpose_id: int, media_type: str):
-        """When a guardian last answered for this pupil, purpose and media type (any
-        answer, counted or not), or None."""
-        decisions = self.decisions.get((pupil_id, purpose_id, media_type), ())
-        return max((decision.at for decision in decisions), default=None)
-
     def latest_by_guardian(self, pupil_id: int, purpose_id: int, media_type: str):
         return latest_decisions(
             gezag_holders=self.holders.get(pupil_id, set()),

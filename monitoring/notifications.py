@@ -274,6 +274,20 @@ def _notice(when: datetime.datetime) -> str:
     return when.astimezone(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
 
 
+def _first_quiet_day(today: datetime.date, days: int) -> datetime.date:
+    """The `days`-th school day (Monday to Friday) counted back from `today`, today
+    included when it is one: a notice from before it has waited that many school days by
+    this morning. A weekend is no school day (until 2026-12-07 it counted, so a case told
+    on Friday reached the board on Sunday); holidays are not known to the portal."""
+    day, counted = today, 0
+    while True:
+        if day.weekday() < 5:
+            counted += 1
+            if counted == days:
+                return day
+        day -= datetime.timedelta(days=1)
+
+
 def _urgent_stale_key(case_id: int, notice: str) -> str:
     return f"urgent-stale:{case_id}:{notice}"
 
@@ -286,7 +300,8 @@ def _urgent_stale_recipients(case_assignee_id: int | None) -> list[int]:
 def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
     """The daily sweep (beat "monitoring-urgent-stale"): every urgent case still untouched
     (URGENT_UNTOUCHED) MONITORING_URGENT_STALE_DAYS school days after its urgent notice
-    (told on Monday, with 2: from Wednesday's sweep) is e-mailed to each board member,
+    (told on Monday, with 2: from Wednesday's sweep; told on Friday: from Tuesday's,
+    _first_quiet_day) is e-mailed to each board member,
     once per case and notice. In one transaction the cases are read under a row lock, then
     claimed (urgent_escalated_at) and their duties written, keyed by case and notice: a
     second worker waits for the lock and then finds them claimed, a re-run finds them
@@ -294,7 +309,7 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
     board member nothing is claimed: tomorrow's sweep tries again. A fixed number of
     queries however many cases. The number of cases escalated."""
     now = now or timezone.now()
-    first_quiet_day = _school_day(now) - datetime.timedelta(days=_stale_days() - 1)
+    first_quiet_day = _first_quiet_day(_school_day(now), _stale_days())
     since = datetime.datetime.combine(
         first_quiet_day, datetime.time.min, tzinfo=timezone.get_default_timezone()
     )

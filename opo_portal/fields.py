@@ -62,8 +62,17 @@ def validate_email_address(value: str) -> None:
     validate_email(value)
 
 
+# The address columns of accounts and allauth's address rows (and the copies of them):
+# Django's EmailField takes 320 characters, and a longer one was the database's error, a 500
+EMAIL_ADDRESS_MAX_LENGTH = 254
+
+
 class EmailAddressField(forms.EmailField):
     """An e-mail address people type: refused with direction controls
-    (validate_email_address)."""
+    (validate_email_address), and longer than the columns that keep it."""
 
     default_validators = [validate_email_address]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", EMAIL_ADDRESS_MAX_LENGTH)
+        super().__init__(**kwargs)

@@ -412,8 +412,8 @@ MONITORING_NEAR_DUPLICATE_DAYS = env_int("MONITORING_NEAR_DUPLICATE_DAYS", 14, m
 # e-mailed to the board as well (monitoring.notifications._away_board).
 MONITORING_DIRECTOR_AWAY_DAYS = env_int("MONITORING_DIRECTOR_AWAY_DAYS", 14, minimum=1)
 # An urgent case still "new" (nobody assigned, or no conversation planned or held) this
-# many school days after its urgent notice is e-mailed to the board, once (the daily
-# beat "monitoring-urgent-stale": monitoring.notifications.urgent_stale_escalate).
+# many school days (Monday to Friday) after its urgent notice is e-mailed to the board,
+# once (the daily beat "monitoring-urgent-stale": notifications.urgent_stale_escalate).
 MONITORING_URGENT_STALE_DAYS = env_int("MONITORING_URGENT_STALE_DAYS", 2, minimum=1)
 MONITORING_BLUESKY_APPVIEW = env_str(
     "MONITORING_BLUESKY_APPVIEW", "https://public.api.bsky.app/xrpc/"

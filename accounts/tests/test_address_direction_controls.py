@@ -84,3 +84,18 @@ def test_nobody_signs_up_with_such_an_address(client, db):
     form = {"email": ADDRESSES[0], "password1": password, "password2": password}
     assert "Registratie gesloten" in _page(client.post(reverse("account_signup"), form))
     assert not User.objects.exists()
+
+
+# 308 characters: Django's validator and allauth's field take up to 320, the column 254
+TOO_LONG = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".org"
+
+
+def test_my_account_refuses_an_address_longer_than_the_column(login, parent_a):
+    """The field's own checks were replaced by the direction-control one: an address of
+    255 to 320 characters passed and the database refused it, a 500 on PostgreSQL."""
+    EmailAddress.objects.create(user=parent_a, email=parent_a.email, verified=True, primary=True)
+    client = login(parent_a)
+    reauthenticate(client)
+    response = client.post(reverse("account_email"), {"action_add": "", "email": TOO_LONG})
+    assert "niet meer dan 254 tekens" in _page(response)
+    assert list(EmailAddress.objects.values_list("email", flat=True)) == [parent_a.email]

@@ -127,3 +127,38 @@ def test_after_a_conflicting_yes_the_picture_still_counts_as_taken_offline(
     assert not any(row[-1] for row in rows)
     if connection.vendor == "postgresql":
         assert _fetch(CHILD_PURPOSE_INFOS_SQL, [pupil_a.pk, pupil_a.pk]) == rows
+
+
+WARNING = "Publiceer het zo niet; staat het al online, haal het dan offline."
+TAKEN_OFFLINE = "Het is offline gehaald (zie „Offline halen”); publiceer het zo niet opnieuw."
+
+
+def test_the_check_page_still_says_taken_offline_after_a_conflicting_yes_and_a_no(
+    login, taken_offline, teacher_a, code_parent, pupil_a
+):
+    """The check page read any answer since the takedown as "it may have been put back":
+    after the other parent's conflicting "ja" (and their "nee") it told the teacher to take
+    down a publication that is offline and never was allowed since, beside its card that
+    says it was taken offline, with no task to do."""
+    url = reverse("consent:check", args=[taken_offline.publication_check_id])
+    client = login(teacher_a)
+    decide(pupil_a, code_parent, "sociale-media", "photo", True)  # a conflict
+    page = client.get(url).content.decode()
+    assert WARNING not in page
+    assert f"{pupil_a.full_name} mag er niet meer op. {TAKEN_OFFLINE}" in page
+    decide(pupil_a, code_parent, "sociale-media", "photo", False)
+    page = client.get(url).content.decode()
+    assert WARNING not in page
+    assert f"{pupil_a.full_name} mag er niet meer op. {TAKEN_OFFLINE}" in page
+
+
+def test_the_check_page_warns_again_once_consent_allowed_the_pupil_since(
+    login, taken_offline, teacher_a, parent_a, code_parent, pupil_a
+):
+    """Allowed again (the picture may be back up), then the other parent's "nee": the page
+    asks to take it down, as the new task does."""
+    url = reverse("consent:check", args=[taken_offline.publication_check_id])
+    decide(pupil_a, parent_a, "sociale-media", "photo", True)  # allowed again
+    decide(pupil_a, code_parent, "sociale-media", "photo", False)
+    page = login(teacher_a).get(url).content.decode()
+    assert WARNING in page and TAKEN_OFFLINE not in page

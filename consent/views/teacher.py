@@ -544,35 +544,39 @@ def _consent_gone_since(check, verdicts, takedowns: list[list[TakedownTask]]) ->
     ended): the stored verdict is evidence of that moment, and a teacher who opens it again
     before posting (or lands on it by sending the check form again) must not read it as
     today's answer. A pupil whose takedown of this publication was marked taken offline
-    after the last answer about them is taken care of: the page says so instead of asking
-    to take it down. An answer since (a "ja" again, then a "nee": the picture may have
-    been put back) warns again. Three queries, only when someone appears who was allowed."""
+    and still stands (`TakedownTaskQuerySet.standing`: consent has not allowed them again
+    since) is taken care of: the page says so instead of asking to take it down. Once
+    consent allowed them again (a "ja" again, then a "nee": the picture may have been put
+    back) it warns again; a "ja" that left the parents disagreeing did not (until
+    2026-12-07 any answer since warned). Three queries, only when someone appears who was
+    allowed."""
     allowed = [v.pupil for v in verdicts if v.appears and v.allowed]
     gone = GoneSince()
     if not allowed:
         return gone
     key = (check.purpose_id, check.media_type)
     table = consent_table(allowed, purpose_infos(codes=[check.purpose.code]), [key[1]])
-    offline = _taken_offline_at(takedowns)
+    offline = _taken_offline(takedowns)
     for pupil in allowed:
         if is_allowed(table.state(pupil.pk, *key)):
             continue
-        answered, taken_down = table.last_answered_at(pupil.pk, *key), offline.get(pupil.pk)
-        if taken_down is not None and (answered is None or answered <= taken_down):
+        if pupil.pk in offline:
             gone.taken_down.append(pupil.full_name)
         else:
             gone.to_take_down.append(pupil.full_name)
     return gone
 
 
-def _taken_offline_at(takedowns: list[list[TakedownTask]]) -> dict:
-    """Pupil id -> when their task of this publication was last marked taken offline (not
-    those closed as no longer needed: the picture was left up)."""
-    offline: dict = {}
-    for task in (task for picture in takedowns for task in picture):
-        if task.done_at is not None and not task.left_up:
-            offline[task.pupil_id] = max(task.done_at, offline.get(task.pupil_id, task.done_at))
-    return offline
+def _taken_offline(takedowns: list[list[TakedownTask]]) -> set[int]:
+    """The pupils whose task of this publication was marked taken offline and still stands
+    (as `TakedownTaskQuerySet.standing`): not closed as no longer needed (the picture was
+    left up), and consent has not allowed them again since (`consent_back_at`)."""
+    return {
+        task.pupil_id
+        for picture in takedowns
+        for task in picture
+        if task.done_at is not None and not task.left_up and task.consent_back_at is None
+    }
 
 
 def _photo_check_continues(user, check) -> bool:

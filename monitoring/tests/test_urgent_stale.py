@@ -193,10 +193,11 @@ def test_a_reopened_case_that_waits_again_is_escalated_again(school_a, director_
     case.refresh_from_db()
     assert case.status == FollowUp.Status.NEW and case.urgent_notified_at is not None
     mail.outbox.clear()
-    assert sweep_and_send(11) == 0
-    assert sweep_and_send(12) == 1
+    # reopened on Thursday: Friday is one school day, the weekend none
+    assert [sweep_and_send(days) for days in (11, 12, 13)] == [0, 0, 0]
+    assert sweep_and_send(14) == 1
     [message] = sent_to(board)
-    assert "Sinds 17 december 2026, 2 dagen geleden" in flat(message)
+    assert "Sinds 17 december 2026, 4 dagen geleden" in flat(message)
 
 
 def test_the_holder_on_the_board_is_not_told_about_themselves(school_a, board):
@@ -300,3 +301,16 @@ def test_two_sweeps_at_the_same_moment_tell_the_board_once(school_a, director_a,
         run_due_duties()
     assert sorted(counts) == [0, 1]
     assert len(sent_to(board)) == 1
+
+
+def test_a_weekend_is_no_school_days(school_a, director_a, board):
+    """Told on Friday: the school had no day to act on Saturday and Sunday, so the board
+    is e-mailed on Tuesday morning, after Monday, not on Sunday (until 2026-12-07 the days
+    were calendar days, whatever the README and the setting said)."""
+    friday = NOTICE + datetime.timedelta(days=4)
+    case = urgent_case(school_a)
+    FollowUp.objects.filter(pk=case.pk).update(opened_at=friday, urgent_notified_at=friday)
+    assert [sweep_and_send(days) for days in (5, 6, 7)] == [0, 0, 0]  # Sat, Sun, Mon
+    assert sweep_and_send(8) == 1  # Tuesday
+    [message] = sent_to(board)
+    assert "Sinds 11 december 2026, 4 dagen geleden" in flat(message)

@@ -68,3 +68,18 @@ def test_the_import_stores_a_parent_s_address_without_the_controls(school_a):
     assert list(User.objects.values_list("email", flat=True).filter(full_name="Eva Mulder")) == [
         "eva.mulder@example.org"
     ]
+
+
+def test_a_director_cannot_add_a_teacher_at_an_address_longer_than_the_column(
+    login, director_a, school_a
+):
+    """Django's e-mail field takes 320 characters, the account's column 254: a longer
+    address was a 500 on PostgreSQL."""
+    too_long = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".org"
+    client = login(director_a)
+    url = reverse("schools:staff_teacher_add", args=[school_a.code])
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)):
+        response = client.post(url, {"full_name": "Fleur de Boer", "email": too_long})
+    assert response.status_code in (200, 400)
+    assert "niet meer dan 254 tekens" in response.content.decode()
+    assert not User.objects.filter(full_name="Fleur de Boer").exists()
