@@ -1,6 +1,6 @@
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -63,6 +63,121 @@ def answer_field(
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": refused_yes(info.purpose.name)},
     )
+
+
+# The largest id a version can have (a bigint column): a larger number sent is refused by
+# the form, never looked up (the database would refuse it).
+PK_MAX = 2**63 - 1
+
+
+def version_field(info: PurposeInfo) -> forms.IntegerField:
+    """The hidden text version of a channel as the page showed it (its current text). Not
+    required: a channel added since the page was shown has none; one left open may lack
+    it (`SentAsShownForm`)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        initial=info.current_version.pk,
+        required=False,
+        min_value=1,
+        max_value=PK_MAX,
+    )
+
+
+class SentAsShownForm(forms.Form):
+    """A form of a child's channels × media (the parent's own on the child page, the
+    director's paper form), held to what its page could have sent: each field once, at
+    every channel a text version of that channel (at an answered one, one at all), and
+    answers only on the form's channels and media. A form sets `infos` and
+    `altered_messages` (what to say per kind: "version", "missing", "foreign", "twice";
+    `%(channels)s` where channels are named) and raises `_altered()` in its `clean`."""
+
+    altered_messages: dict[str, str]
+
+    def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.infos = infos
+        # the number of the text each channel had when the page was shown, where that is
+        # an earlier text of the channel (read in `_altered_versions`)
+        self.shown_numbers: dict[int, int] = {}
+
+    def _sent_twice(self) -> bool:
+        """Whether a field of the form came more than once: the page sends each once (a
+        hidden version, the parent, the method, a channel's radio), and the last one sent
+        was read, whatever came before it."""
+        getlist = getattr(self.data, "getlist", None)
+        return getlist is not None and any(len(getlist(name)) > 1 for name in self.fields)
+
+    def _foreign_answers(self) -> bool:
+        """Whether an answer came for a channel or medium that is not on the form: the
+        rest was recorded without it, as if the parent had said nothing there. (A version
+        of a channel not on the form is not read: a channel switched off since the page
+        was shown, with nothing of it standing for the child, is left off it.)"""
+        return any(name.startswith("c-") and name not in self.fields for name in self.data)
+
+    def _versions_missing(self) -> list[PurposeInfo]:
+        """The answered channels whose text version was not sent: the page sends one with
+        every channel it shows, so it was removed, and the answer would be recorded as
+        given to the current text. A channel left open may lack it (a channel added since
+        the page was shown has none)."""
+        return [
+            info
+            for info in self.infos
+            if f"v-{info.purpose.pk}" not in self.data
+            and any(answer_field_name(info.purpose.pk, m) in self.data for m in MediaType)
+        ]
+
+    def _altered_versions(self) -> list[PurposeInfo]:
+        """The channels whose hidden text version is none of that channel's texts (not a
+        number, empty, another channel's, one that does not exist): the page was altered,
+        since it only ever sends a text it showed. Keeps the numbers of earlier texts of
+        their own channel (`shown_numbers`, for `changed_channels`). One query, only when
+        a version is not the current one."""
+        altered, earlier = [], {}
+        for info in self.infos:
+            name = f"v-{info.purpose.pk}"
+            if self._errors.pop(name, None) is not None:  # not a number (in range)
+                altered.append(info)
+            elif (shown := self.cleaned_data.get(name)) is None:
+                if name in self.data:  # sent empty
+                    altered.append(info)
+            elif shown != info.current_version.pk:
+                earlier[info.purpose.pk] = shown
+        if earlier:
+            found = {
+                pk: (purpose_id, number)
+                for pk, purpose_id, number in PurposeVersion.objects.filter(
+                    pk__in=earlier.values()
+                ).values_list("pk", "purpose_id", "number")
+            }
+            for info in self.infos:
+                if info.purpose.pk not in earlier:
+                    continue
+                purpose_id, number = found.get(earlier[info.purpose.pk], (None, None))
+                if purpose_id != info.purpose.pk:
+                    altered.append(info)
+                else:
+                    self.shown_numbers[info.purpose.pk] = number
+        return [info for info in self.infos if info in altered]  # in the form's order
+
+    def _altered(self) -> list[forms.ValidationError]:
+        """What the page could not have sent, each said once (README "The paper form
+        carries each channel's text", "A parent's year, on a phone")."""
+        said = self.altered_messages
+        errors = []
+        if altered := self._altered_versions():
+            errors.append(_altered_error(said["version"], altered))
+        if missing := self._versions_missing():
+            errors.append(_altered_error(said["missing"], missing))
+        if self._foreign_answers():
+            errors.append(_altered_error(said["foreign"]))
+        if self._sent_twice():
+            errors.append(_altered_error(said["twice"]))
+        return errors
+
+
+def _altered_error(message, infos: Sequence[PurposeInfo] = ()) -> forms.ValidationError:
+    params = {"channels": ", ".join(f"“{i.purpose.name}”" for i in infos)} if infos else None
+    return forms.ValidationError(message, code="altered", params=params)
 
 
 class ChildConsentForm(forms.Form):
@@ -138,11 +253,6 @@ class WithdrawForm(forms.Form):
         return int(purpose_id), media
 
 
-# The largest id a version can have (a bigint column): a larger number sent is refused by
-# the form, never looked up (the database would refuse it).
-PK_MAX = 2**63 - 1
-
-
 def retired_yes_on_paper_message(channel: str) -> str:
     return _(
         "“%(channel)s” is no longer used for new posts: only a “no” (a withdrawal) can be "
@@ -150,10 +260,33 @@ def retired_yes_on_paper_message(channel: str) -> str:
     ) % {"channel": channel}
 
 
-class PaperForm(forms.Form):
+class PaperForm(SentAsShownForm):
     """A whole paper form (or phone call) at once: one parent, one child, every channel ×
     media type. A question left open stays unanswered; nothing is pre-selected.
     """
+
+    altered_messages = {  # noqa: RUF012 - read only
+        "version": _(
+            "The form was altered after the page was shown: the text version "
+            "sent for %(channels)s is not one of that channel's texts. Nothing "
+            "was recorded. Open this page again and type in the form once more."
+        ),
+        "missing": _(
+            "The form was altered after the page was shown: the text version "
+            "of %(channels)s is missing. Nothing was recorded. Open this page again "
+            "and type in the form once more."
+        ),
+        "foreign": _(
+            "The form was altered after the page was shown: it answers a channel "
+            "or medium that this page does not show (any more). Nothing was "
+            "recorded. Open this page again and type in the form once more."
+        ),
+        "twice": _(
+            "The form was altered after the page was shown: it sends a field "
+            "more than once. Nothing was recorded. Open this page again and type in "
+            "the form once more."
+        ),
+    }
 
     guardian = forms.ModelChoiceField(
         label=_("Parent with parental authority"), queryset=get_user_model().objects.none()
@@ -179,8 +312,7 @@ class PaperForm(forms.Form):
         """`infos`: the channels the child's page shows (`consent.services.parent_purposes`),
         retired ones included, where only a "no" can be recorded. `guardians`: the
         pupil's gezag-holders, as read now."""
-        super().__init__(*args, **kwargs)
-        self.infos = infos
+        super().__init__(*args, infos=infos, **kwargs)
         self.fields["guardian"].queryset = guardians
         # Not called altered: the parent's gezag may have ended since the page was shown.
         self.fields["guardian"].error_messages["invalid_choice"] = _(
@@ -188,21 +320,11 @@ class PaperForm(forms.Form):
             "parental authority over %(name)s (any more). Nothing was recorded."
         ) % {"name": pupil.first_name}
         self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
-        # the number of the text each channel had when the page was shown, where that is
-        # an earlier text of the channel (read in `clean`)
-        self.shown_numbers: dict[int, int] = {}
         # channels left open because their meaning changed (the view's form again)
         self.changed: list[PurposeInfo] = []
         for info in infos:
-            # the text each channel had when the page was shown, as on the parent's form;
-            # not required: a channel added since the page was shown has none
-            self.fields[f"v-{info.purpose.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput,
-                initial=info.current_version.pk,
-                required=False,
-                min_value=1,
-                max_value=PK_MAX,
-            )
+            # the text each channel had when the page was shown, as on the parent's form
+            self.fields[f"v-{info.purpose.pk}"] = version_field(info)
             for media in MediaType:
                 self.fields[answer_field_name(info.purpose.pk, media)] = answer_field(
                     info, media, refused_yes=retired_yes_on_paper_message
@@ -220,65 +342,6 @@ class PaperForm(forms.Form):
             if info.purpose.pk in answered
             and self.shown_numbers.get(info.purpose.pk, info.baseline) < info.baseline
         ]
-
-    def _sent_twice(self) -> bool:
-        """Whether a field of the form came more than once: the page sends each once (a
-        hidden version, the parent, the method, a channel's radio), and the last one sent
-        was read, whatever came before it."""
-        getlist = getattr(self.data, "getlist", None)
-        return getlist is not None and any(len(getlist(name)) > 1 for name in self.fields)
-
-    def _foreign_answers(self) -> bool:
-        """Whether an answer came for a channel or medium that is not on the form: the
-        rest was recorded without it, as if the parent had said nothing there. (A version
-        of a channel not on the form is not read: a channel switched off since the page
-        was shown, with nothing of it standing for the child, is left off it.)"""
-        return any(name.startswith("c-") and name not in self.fields for name in self.data)
-
-    def _versions_missing(self) -> list[PurposeInfo]:
-        """The answered channels whose text version was not sent: the page sends one with
-        every channel it shows, so it was removed, and the answer would be recorded as
-        given to the current text. A channel left open may lack it (a channel added since
-        the page was shown has none)."""
-        return [
-            info
-            for info in self.infos
-            if f"v-{info.purpose.pk}" not in self.data
-            and any(answer_field_name(info.purpose.pk, m) in self.data for m in MediaType)
-        ]
-
-    def _altered_versions(self) -> list[PurposeInfo]:
-        """The channels whose hidden text version is none of that channel's texts (not a
-        number, empty, another channel's, one that does not exist): the page was altered,
-        since it only ever sends a text it showed. Keeps the numbers of earlier texts of
-        their own channel (`shown_numbers`, for `changed_channels`). One query, only when
-        a version is not the current one."""
-        altered, earlier = [], {}
-        for info in self.infos:
-            name = f"v-{info.purpose.pk}"
-            if self._errors.pop(name, None) is not None:  # not a number (in range)
-                altered.append(info)
-            elif (shown := self.cleaned_data.get(name)) is None:
-                if name in self.data:  # sent empty
-                    altered.append(info)
-            elif shown != info.current_version.pk:
-                earlier[info.purpose.pk] = shown
-        if earlier:
-            found = {
-                pk: (purpose_id, number)
-                for pk, purpose_id, number in PurposeVersion.objects.filter(
-                    pk__in=earlier.values()
-                ).values_list("pk", "purpose_id", "number")
-            }
-            for info in self.infos:
-                if info.purpose.pk not in earlier:
-                    continue
-                purpose_id, number = found.get(earlier[info.purpose.pk], (None, None))
-                if purpose_id != info.purpose.pk:
-                    altered.append(info)
-                else:
-                    self.shown_numbers[info.purpose.pk] = number
-        return [info for info in self.infos if info in altered]  # in the form's order
 
     def data_without(self, changed: list[PurposeInfo]) -> dict:
         """The posted data with the changed channels' answers left open and every channel
@@ -310,58 +373,6 @@ class PaperForm(forms.Form):
             for media in MediaType.values
             if self.cleaned_data.get(name := answer_field_name(info.purpose.pk, media))
         ]
-
-    def _altered(self) -> list[forms.ValidationError]:
-        """What the page could not have sent, each said once (README "Coverage with names,
-        reminders, paper forms")."""
-        errors = []
-        if altered := self._altered_versions():
-            errors.append(
-                forms.ValidationError(
-                    _(
-                        "The form was altered after the page was shown: the text version "
-                        "sent for %(channels)s is not one of that channel's texts. Nothing "
-                        "was recorded. Open this page again and type in the form once more."
-                    ),
-                    code="altered",
-                    params={"channels": ", ".join(f"“{i.purpose.name}”" for i in altered)},
-                )
-            )
-        if missing := self._versions_missing():
-            errors.append(
-                forms.ValidationError(
-                    _(
-                        "The form was altered after the page was shown: the text version "
-                        "of %(channels)s is missing. Nothing was recorded. Open this page again "
-                        "and type in the form once more."
-                    ),
-                    code="altered",
-                    params={"channels": ", ".join(f"“{i.purpose.name}”" for i in missing)},
-                )
-            )
-        if self._foreign_answers():
-            errors.append(
-                forms.ValidationError(
-                    _(
-                        "The form was altered after the page was shown: it answers a channel "
-                        "or medium that this page does not show (any more). Nothing was "
-                        "recorded. Open this page again and type in the form once more."
-                    ),
-                    code="altered",
-                )
-            )
-        if self._sent_twice():
-            errors.append(
-                forms.ValidationError(
-                    _(
-                        "The form was altered after the page was shown: it sends a field "
-                        "more than once. Nothing was recorded. Open this page again and type in "
-                        "the form once more."
-                    ),
-                    code="altered",
-                )
-            )
-        return errors
 
     def clean(self):
         cleaned = super().clean()
