@@ -180,25 +180,31 @@ def _altered_error(message, infos: Sequence[PurposeInfo] = ()) -> forms.Validati
     return forms.ValidationError(message, code="altered", params=params)
 
 
-class ChildConsentForm(forms.Form):
+class ChildConsentForm(SentAsShownForm):
     """Yes/no per purpose and media type. Nothing is pre-selected and an untouched question
-    is simply not answered, so saving never re-submits a default.
+    is simply not answered, so saving never re-submits a default. What its page could not
+    have sent is refused as altered (`SentAsShownForm`, said as `altered()`).
     """
 
     # The child's latest consent event when the page was shown: a radio sent as the page
     # showed it is no decision, so an older page (a second tab) cannot undo a newer answer.
+    # Left out or empty it is not read: each radio is then the parent's own decision.
     seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
+    # what was altered, each a part of one sentence to a parent on a phone
+    # (`CHILD_FORM_ALTERED`, which says once that nothing was saved and what to do)
+    altered_messages = {  # noqa: RUF012 - read only
+        "version": _("the text version sent for %(channels)s is not one of that channel's texts"),
+        "missing": _("the text version of %(channels)s is missing"),
+        "foreign": _("it answers a channel or medium that this page does not show (any more)"),
+        "twice": _("it sends a field more than once"),
+    }
+
     def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.infos = infos
+        super().__init__(*args, infos=infos, **kwargs)
         for info in infos:
             pid = info.purpose.pk
-            # not required: a channel added since the page was shown has no version field;
-            # an answer on it without one is refused as a text not shown (services)
-            self.fields[f"v-{pid}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=info.current_version.pk, required=False
-            )
+            self.fields[f"v-{pid}"] = version_field(info)
             for media in MediaType:
                 self.fields[answer_field_name(pid, media)] = answer_field(
                     info, media, refused_yes=retired_yes_message
@@ -236,6 +242,39 @@ class ChildConsentForm(forms.Form):
 
     def seen_event(self) -> int | None:
         return self.cleaned_data.get("seen")
+
+    def clean(self):
+        cleaned = super().clean()
+        altered = self._altered()
+        # `seen` is a number the page wrote (0 for a child without events): anything else
+        # was typed into it, where it said "choose yes or no" about a field no one sees
+        if self._errors.pop("seen", None) is not None:
+            altered.append(
+                forms.ValidationError(
+                    _("a hidden field holds a value that this page does not send"),
+                    code="altered",
+                )
+            )
+        if altered:
+            raise forms.ValidationError(altered)
+        return cleaned
+
+    def altered(self) -> str:
+        """What the page could not have sent, in one sentence for the parent ("" when the
+        form was not refused as altered)."""
+        what = [
+            message
+            for error in self.non_field_errors().as_data()
+            if error.code == "altered"
+            for message in error
+        ]
+        return str(CHILD_FORM_ALTERED % {"what": "; ".join(what)}) if what else ""
+
+
+CHILD_FORM_ALTERED = _(
+    "The form was altered after the page was shown: %(what)s. Nothing was saved. Open the "
+    "page again and choose once more."
+)
 
 
 class WithdrawForm(forms.Form):
