@@ -1,6 +1,6 @@
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -65,161 +65,40 @@ def answer_field(
     )
 
 
-class ChildConsentForm(forms.Form):
-    """Yes/no per purpose and media type. Nothing is pre-selected and an untouched question
-    is simply not answered, so saving never re-submits a default.
-    """
-
-    # The child's latest consent event when the page was shown: a radio sent as the page
-    # showed it is no decision, so an older page (a second tab) cannot undo a newer answer.
-    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-
-    def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.infos = infos
-        for info in infos:
-            pid = info.purpose.pk
-            # not required: a channel added since the page was shown has no version field;
-            # an answer on it without one is refused as a text not shown (services)
-            self.fields[f"v-{pid}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=info.current_version.pk, required=False
-            )
-            for media in MediaType:
-                self.fields[answer_field_name(pid, media)] = answer_field(
-                    info, media, refused_yes=retired_yes_message
-                )
-
-    def retired_errors(self) -> list[str]:
-        """Why a "yes" on a retired channel was refused (a page shown before the channel
-        was switched off), once per channel."""
-        messages: list[str] = []
-        for info in self.infos:
-            if info.purpose.active:
-                continue
-            for media in MediaType.values:
-                for message in self.errors.get(answer_field_name(info.purpose.pk, media), []):
-                    if message not in messages:
-                        messages.append(message)
-        return messages
-
-    def answers(self) -> list[Answer]:
-        return [
-            Answer(
-                info.purpose.pk,
-                media,
-                self.cleaned_data[answer_field_name(info.purpose.pk, media)] == "yes",
-            )
-            for info in self.infos
-            for media in MediaType.values
-            if self.cleaned_data.get(answer_field_name(info.purpose.pk, media))
-        ]
-
-    def seen_versions(self) -> dict[int, int]:
-        return {
-            info.purpose.pk: self.cleaned_data.get(f"v-{info.purpose.pk}") for info in self.infos
-        }
-
-    def seen_event(self) -> int | None:
-        return self.cleaned_data.get("seen")
-
-
-class WithdrawForm(forms.Form):
-    """`target` is "all" or "<purpose id>:<media type>"."""
-
-    target = forms.CharField(max_length=40)
-
-    def clean_target(self) -> tuple[int | None, str | None]:
-        target = self.cleaned_data["target"]
-        if target == "all":
-            return None, None
-        purpose_id, _sep, media = target.partition(":")
-        if not (purpose_id.isascii() and purpose_id.isdigit()) or media not in MediaType.values:
-            raise forms.ValidationError(_("Unknown choice."))
-        return int(purpose_id), media
-
-
 # The largest id a version can have (a bigint column): a larger number sent is refused by
 # the form, never looked up (the database would refuse it).
 PK_MAX = 2**63 - 1
 
 
-def retired_yes_on_paper_message(channel: str) -> str:
-    return _(
-        "“%(channel)s” is no longer used for new posts: only a “no” (a withdrawal) can be "
-        "recorded there, not a “yes”. Nothing was recorded."
-    ) % {"channel": channel}
-
-
-class PaperForm(forms.Form):
-    """A whole paper form (or phone call) at once: one parent, one child, every channel ×
-    media type. A question left open stays unanswered; nothing is pre-selected.
-    """
-
-    guardian = forms.ModelChoiceField(
-        label=_("Parent with parental authority"), queryset=get_user_model().objects.none()
-    )
-    method = forms.ChoiceField(
-        label=_("How the parent told the school"),
-        choices=[
-            (ConsentEvent.Method.PAPER, ConsentEvent.Method.PAPER.label),
-            (ConsentEvent.Method.PHONE, ConsentEvent.Method.PHONE.label),
-        ],
-        widget=forms.RadioSelect,
-        # the page offers only these two: anything else was typed into it by hand
-        error_messages={
-            "invalid_choice": _(
-                "The form was altered after the page was shown: the method sent is not "
-                "paper or phone. Nothing was recorded. Choose how the parent told the "
-                "school."
-            )
-        },
+def version_field(info: PurposeInfo) -> forms.IntegerField:
+    """The hidden text version of a channel as the page showed it (its current text). Not
+    required: a channel added since the page was shown has none; one left open may lack
+    it (`SentAsShownForm`)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        initial=info.current_version.pk,
+        required=False,
+        min_value=1,
+        max_value=PK_MAX,
     )
 
-    def __init__(self, *args, pupil, guardians, infos: list[PurposeInfo], **kwargs):
-        """`infos`: the channels the child's page shows (`consent.services.parent_purposes`),
-        retired ones included, where only a "no" can be recorded. `guardians`: the
-        pupil's gezag-holders, as read now."""
+
+class SentAsShownForm(forms.Form):
+    """A form of a child's channels × media (the parent's own on the child page, the
+    director's paper form), held to what its page could have sent: each field once, at
+    every channel a text version of that channel (at an answered one, one at all), and
+    answers only on the form's channels and media. A form sets `infos` and
+    `altered_messages` (what to say per kind: "version", "missing", "foreign", "twice";
+    `%(channels)s` where channels are named) and raises `_altered()` in its `clean`."""
+
+    altered_messages: dict[str, str]
+
+    def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
         super().__init__(*args, **kwargs)
         self.infos = infos
-        self.fields["guardian"].queryset = guardians
-        # Not called altered: the parent's gezag may have ended since the page was shown.
-        self.fields["guardian"].error_messages["invalid_choice"] = _(
-            "Choose a parent with parental authority from the list: this parent has no "
-            "parental authority over %(name)s (any more). Nothing was recorded."
-        ) % {"name": pupil.first_name}
-        self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
         # the number of the text each channel had when the page was shown, where that is
-        # an earlier text of the channel (read in `clean`)
+        # an earlier text of the channel (read in `_altered_versions`)
         self.shown_numbers: dict[int, int] = {}
-        # channels left open because their meaning changed (the view's form again)
-        self.changed: list[PurposeInfo] = []
-        for info in infos:
-            # the text each channel had when the page was shown, as on the parent's form;
-            # not required: a channel added since the page was shown has none
-            self.fields[f"v-{info.purpose.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput,
-                initial=info.current_version.pk,
-                required=False,
-                min_value=1,
-                max_value=PK_MAX,
-            )
-            for media in MediaType:
-                self.fields[answer_field_name(info.purpose.pk, media)] = answer_field(
-                    info, media, refused_yes=retired_yes_on_paper_message
-                )
-
-    def changed_channels(self) -> list[PurposeInfo]:
-        """The answered channels whose meaning changed since the page was shown (a change
-        of meaning published, which asks every parent again): what the parent answered on
-        paper was the earlier text. A correction keeps the answer valid, as it keeps the
-        parents' answers given online."""
-        answered = {answer.purpose_id for answer in self.answers()}
-        return [
-            info
-            for info in self.infos
-            if info.purpose.pk in answered
-            and self.shown_numbers.get(info.purpose.pk, info.baseline) < info.baseline
-        ]
 
     def _sent_twice(self) -> bool:
         """Whether a field of the form came more than once: the page sends each once (a
@@ -280,6 +159,229 @@ class PaperForm(forms.Form):
                     self.shown_numbers[info.purpose.pk] = number
         return [info for info in self.infos if info in altered]  # in the form's order
 
+    def _altered(self) -> list[forms.ValidationError]:
+        """What the page could not have sent, each said once (README "The paper form
+        carries each channel's text", "A parent's year, on a phone")."""
+        said = self.altered_messages
+        errors = []
+        if altered := self._altered_versions():
+            errors.append(_altered_error(said["version"], altered))
+        if missing := self._versions_missing():
+            errors.append(_altered_error(said["missing"], missing))
+        if self._foreign_answers():
+            errors.append(_altered_error(said["foreign"]))
+        if self._sent_twice():
+            errors.append(_altered_error(said["twice"]))
+        return errors
+
+
+def _altered_error(message, infos: Sequence[PurposeInfo] = ()) -> forms.ValidationError:
+    params = {"channels": ", ".join(f"“{i.purpose.name}”" for i in infos)} if infos else None
+    return forms.ValidationError(message, code="altered", params=params)
+
+
+class ChildConsentForm(SentAsShownForm):
+    """Yes/no per purpose and media type. Nothing is pre-selected and an untouched question
+    is simply not answered, so saving never re-submits a default. What its page could not
+    have sent is refused as altered (`SentAsShownForm`, said as `altered()`).
+    """
+
+    # The child's latest consent event when the page was shown: a radio sent as the page
+    # showed it is no decision, so an older page (a second tab) cannot undo a newer answer.
+    # Left out or empty it is not read: each radio is then the parent's own decision.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    # what was altered, each a part of one sentence to a parent on a phone
+    # (`CHILD_FORM_ALTERED`, which says once that nothing was saved and what to do)
+    altered_messages = {  # noqa: RUF012 - read only
+        "version": _("the text version sent for %(channels)s is not one of that channel's texts"),
+        "missing": _("the text version of %(channels)s is missing"),
+        "foreign": _("it answers a channel or medium that this page does not show (any more)"),
+        "twice": _("it sends a field more than once"),
+    }
+
+    def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
+        super().__init__(*args, infos=infos, **kwargs)
+        for info in infos:
+            pid = info.purpose.pk
+            self.fields[f"v-{pid}"] = version_field(info)
+            for media in MediaType:
+                self.fields[answer_field_name(pid, media)] = answer_field(
+                    info, media, refused_yes=retired_yes_message
+                )
+
+    def retired_errors(self) -> list[str]:
+        """Why a "yes" on a retired channel was refused (a page shown before the channel
+        was switched off), once per channel."""
+        messages: list[str] = []
+        for info in self.infos:
+            if info.purpose.active:
+                continue
+            for media in MediaType.values:
+                for message in self.errors.get(answer_field_name(info.purpose.pk, media), []):
+                    if message not in messages:
+                        messages.append(message)
+        return messages
+
+    def answers(self) -> list[Answer]:
+        return [
+            Answer(
+                info.purpose.pk,
+                media,
+                self.cleaned_data[answer_field_name(info.purpose.pk, media)] == "yes",
+            )
+            for info in self.infos
+            for media in MediaType.values
+            if self.cleaned_data.get(answer_field_name(info.purpose.pk, media))
+        ]
+
+    def seen_versions(self) -> dict[int, int]:
+        return {
+            info.purpose.pk: self.cleaned_data.get(f"v-{info.purpose.pk}") for info in self.infos
+        }
+
+    def seen_event(self) -> int | None:
+        return self.cleaned_data.get("seen")
+
+    def clean(self):
+        cleaned = super().clean()
+        altered = self._altered()
+        # `seen` is a number the page wrote (0 for a child without events): anything else
+        # was typed into it, where it said "choose yes or no" about a field no one sees
+        if self._errors.pop("seen", None) is not None:
+            altered.append(
+                forms.ValidationError(
+                    _("a hidden field holds a value that this page does not send"),
+                    code="altered",
+                )
+            )
+        if altered:
+            raise forms.ValidationError(altered)
+        return cleaned
+
+    def altered(self) -> str:
+        """What the page could not have sent, in one sentence for the parent ("" when the
+        form was not refused as altered)."""
+        what = [
+            message
+            for error in self.non_field_errors().as_data()
+            if error.code == "altered"
+            for message in error
+        ]
+        return str(CHILD_FORM_ALTERED % {"what": "; ".join(what)}) if what else ""
+
+
+CHILD_FORM_ALTERED = _(
+    "The form was altered after the page was shown: %(what)s. Nothing was saved. Open the "
+    "page again and choose once more."
+)
+
+
+class WithdrawForm(forms.Form):
+    """`target` is "all" or "<purpose id>:<media type>"."""
+
+    target = forms.CharField(max_length=40)
+
+    def clean_target(self) -> tuple[int | None, str | None]:
+        target = self.cleaned_data["target"]
+        if target == "all":
+            return None, None
+        purpose_id, _sep, media = target.partition(":")
+        if not (purpose_id.isascii() and purpose_id.isdigit()) or media not in MediaType.values:
+            raise forms.ValidationError(_("Unknown choice."))
+        return int(purpose_id), media
+
+
+def retired_yes_on_paper_message(channel: str) -> str:
+    return _(
+        "“%(channel)s” is no longer used for new posts: only a “no” (a withdrawal) can be "
+        "recorded there, not a “yes”. Nothing was recorded."
+    ) % {"channel": channel}
+
+
+class PaperForm(SentAsShownForm):
+    """A whole paper form (or phone call) at once: one parent, one child, every channel ×
+    media type. A question left open stays unanswered; nothing is pre-selected.
+    """
+
+    altered_messages = {  # noqa: RUF012 - read only
+        "version": _(
+            "The form was altered after the page was shown: the text version "
+            "sent for %(channels)s is not one of that channel's texts. Nothing "
+            "was recorded. Open this page again and type in the form once more."
+        ),
+        "missing": _(
+            "The form was altered after the page was shown: the text version "
+            "of %(channels)s is missing. Nothing was recorded. Open this page again "
+            "and type in the form once more."
+        ),
+        "foreign": _(
+            "The form was altered after the page was shown: it answers a channel "
+            "or medium that this page does not show (any more). Nothing was "
+            "recorded. Open this page again and type in the form once more."
+        ),
+        "twice": _(
+            "The form was altered after the page was shown: it sends a field "
+            "more than once. Nothing was recorded. Open this page again and type in "
+            "the form once more."
+        ),
+    }
+
+    guardian = forms.ModelChoiceField(
+        label=_("Parent with parental authority"), queryset=get_user_model().objects.none()
+    )
+    method = forms.ChoiceField(
+        label=_("How the parent told the school"),
+        choices=[
+            (ConsentEvent.Method.PAPER, ConsentEvent.Method.PAPER.label),
+            (ConsentEvent.Method.PHONE, ConsentEvent.Method.PHONE.label),
+        ],
+        widget=forms.RadioSelect,
+        # the page offers only these two: anything else was typed into it by hand
+        error_messages={
+            "invalid_choice": _(
+                "The form was altered after the page was shown: the method sent is not "
+                "paper or phone. Nothing was recorded. Choose how the parent told the "
+                "school."
+            )
+        },
+    )
+
+    def __init__(self, *args, pupil, guardians, infos: list[PurposeInfo], **kwargs):
+        """`infos`: the channels the child's page shows (`consent.services.parent_purposes`),
+        retired ones included, where only a "no" can be recorded. `guardians`: the
+        pupil's gezag-holders, as read now."""
+        super().__init__(*args, infos=infos, **kwargs)
+        self.fields["guardian"].queryset = guardians
+        # Not called altered: the parent's gezag may have ended since the page was shown.
+        self.fields["guardian"].error_messages["invalid_choice"] = _(
+            "Choose a parent with parental authority from the list: this parent has no "
+            "parental authority over %(name)s (any more). Nothing was recorded."
+        ) % {"name": pupil.first_name}
+        self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
+        # channels left open because their meaning changed (the view's form again)
+        self.changed: list[PurposeInfo] = []
+        for info in infos:
+            # the text each channel had when the page was shown, as on the parent's form
+            self.fields[f"v-{info.purpose.pk}"] = version_field(info)
+            for media in MediaType:
+                self.fields[answer_field_name(info.purpose.pk, media)] = answer_field(
+                    info, media, refused_yes=retired_yes_on_paper_message
+                )
+
+    def changed_channels(self) -> list[PurposeInfo]:
+        """The answered channels whose meaning changed since the page was shown (a change
+        of meaning published, which asks every parent again): what the parent answered on
+        paper was the earlier text. A correction keeps the answer valid, as it keeps the
+        parents' answers given online."""
+        answered = {answer.purpose_id for answer in self.answers()}
+        return [
+            info
+            for info in self.infos
+            if info.purpose.pk in answered
+            and self.shown_numbers.get(info.purpose.pk, info.baseline) < info.baseline
+        ]
+
     def data_without(self, changed: list[PurposeInfo]) -> dict:
         """The posted data with the changed channels' answers left open and every channel
         at its current text: the form to save again without them."""
@@ -310,58 +412,6 @@ class PaperForm(forms.Form):
             for media in MediaType.values
             if self.cleaned_data.get(name := answer_field_name(info.purpose.pk, media))
         ]
-
-    def _altered(self) -> list[forms.ValidationError]:
-        """What the page could not have sent, each said once (README "Coverage with names,
-        reminders, paper forms")."""
-        errors = []
-        if altered := self._altered_versions():
-            errors.append(
-                forms.ValidationError(
-                    _(
-                        "The form was altered after the page was shown: the text version "
-                        "sent for %(channels)s is not one of that channel's texts. Nothing "
-                        "was recorded. Open this page again and type in the form once more."
-                    ),
-                    code="altered",
-                    params={"channels": ", ".join(f"“{i.purpose.name}”" for i in altered)},
-                )
-            )
-        if missing := self._versions_missing():
-            errors.append(
-                forms.ValidationError(
-                    _(
-                        "The form was altered after the page was shown: the text version "
-                        "of %(channels)s is missing. Nothing was recorded. Open this page again "
-                        "and type in the form once more."
-                    ),
-                    code="altered",
-                    params={"channels": ", ".join(f"“{i.purpose.name}”" for i in missing)},
-                )
-            )
-        if self._foreign_answers():
-            errors.append(
-                forms.ValidationError(
-                    _(
-                        "The form was altered after the page was shown: it answers a channel "
-                        "or medium that this page does not show (any more). Nothing was "
-                        "recorded. Open this page again and type in the form once more."
-                    ),
-                    code="altered",
-                )
-            )
-        if self._sent_twice():
-            errors.append(
-                forms.ValidationError(
-                    _(
-                        "The form was altered after the page was shown: it sends a field "
-                        "more than once. Nothing was recorded. Open this page again and type in "
-                        "the form once more."
-                    ),
-                    code="altered",
-                )
-            )
-        return errors
 
     def clean(self):
         cleaned = super().clean()

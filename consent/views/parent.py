@@ -183,6 +183,7 @@ def child_consent(request, pk):
     infos, appearing, open_takedowns = child_page_purposes(pupil.pk)
     baselines = {info.purpose.pk: info.baseline for info in infos}
     form = refused = None
+    status = 200
     if request.method == "POST" and can_decide:
         # the saved answers only preset an unbound form: not read before validating
         form = ChildConsentForm(request.POST, infos=infos)
@@ -193,6 +194,11 @@ def child_consent(request, pk):
                 # shown again with what the parent chose, never a redirect that empties it
                 messages.error(request, " ".join([*error.messages, str(NOTHING_SAVED)]))
                 form, refused = None, form
+        elif altered := form.altered():
+            # what the page could not have sent: nothing saved, said as the paper form
+            # says it, and the page as it is now below, to choose on again
+            messages.error(request, altered)
+            form, status = None, 400
     # the history names the other parent only as "the other parent": no guardian rows
     history = child_events(pupil.pk)
     table = consent_table([pupil], infos, holders={pupil.pk: holders}, events=history)
@@ -227,7 +233,7 @@ def child_consent(request, pk):
         "taking_down": taking_down(table, pupil.pk, open_takedowns),
         "State": State,
     }
-    return render(request, "consent/child.html", context)
+    return render(request, "consent/child.html", context, status=status)
 
 
 NOTHING_SAVED = gettext_lazy(
