@@ -177,17 +177,48 @@ _PLAIN_FORM_COLUMNS = frozenset(
 )
 
 
+# Characters that show as nothing and are part of no name's spelling: the zero-width
+# space, the soft hyphen (a hyphenation hint), the word joiner and invisible operators, and
+# the byte order mark. Text pasted from a web page, a chat or a PDF brings them along, and
+# "groep 5" with one was a second group that looks the same (without the teacher).
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u2060-\u2064\ufeff]")
+
+
+def _is_format_character(character: str) -> bool:
+    return unicodedata.category(character) == "Cf"
+
+
 def _clean(cell: str, form: str = "NFC") -> str:
-    # Without direction controls: a name holding U+202E shows as another name (opo_portal.text);
-    # a cell of them only is empty.
-    return without_direction_controls(unicodedata.normalize(form, cell)).strip()
+    """The cell's text as the import reads it. Without direction controls: a name holding
+    U+202E shows as another name (opo_portal.text); without invisible characters; and a
+    cell of only such characters (or the joiners a name in another script needs, U+200C
+    and U+200D) is empty, as no visible name is."""
+    if cell.isascii():  # most cells: no normal form, control or invisible to take out
+        return cell.strip()
+    text = _INVISIBLE.sub("", without_direction_controls(unicodedata.normalize(form, cell)))
+    text = text.strip()
+    if text and all(_is_format_character(c) for c in text):
+        return ""
+    return text
+
+
+def _plain_clean(cell: str) -> str:
+    """A number, date, address or ja/nee: its plain forms (NFKC) and no format character
+    at all (zero-width joiners and direction marks included): none of them holds one, and
+    "3001" with a zero-width space was another pupil, the school's 3001 marked as left."""
+    text = _clean(cell, "NFKC")
+    if text.isascii():
+        return text
+    return "".join([c for c in text if not _is_format_character(c)]).strip()
 
 
 def _value(cells: list[str], columns: dict[str, int], column: str) -> str:
     index = columns.get(column)
     if index is None or index >= len(cells):
         return ""
-    return _clean(cells[index], "NFKC" if column in _PLAIN_FORM_COLUMNS else "NFC")
+    if column in _PLAIN_FORM_COLUMNS:
+        return _plain_clean(cells[index])
+    return _clean(cells[index])
 
 
 def _detect_delimiter(text: str) -> str:

@@ -700,3 +700,61 @@ def test_it_reports_a_name_of_direction_controls_only_as_empty(school_a):
     report = run(school_a, csv_text([pupil_row(number="3000"), pupil_row(first=RLO + PDI)]))
     assert report.errors == ["rij 3: voornaam is empty"]
     assert not Pupil.objects.exists()
+
+
+# --- Invisible characters and control characters -------------------------------------
+# Text pasted from a web page, a chat or a PDF brings characters along that show as
+# nothing: a zero-width space (U+200B), a word joiner (U+2060), a soft hyphen (U+00AD), a
+# byte order mark (U+FEFF). "3001" with one was another pupil number than "3001".
+ZWSP, WORD_JOINER, SOFT_HYPHEN, ZWNBSP = "\u200b", "\u2060", "\u00ad", "\ufeff"
+
+
+def test_it_reads_a_pupil_number_with_an_invisible_character_as_the_number(school_a, pupil_a):
+    """The school's pupil 1001 was marked as left, and a new pupil 1001 made, without the
+    parents' answers, whose number looks the same on every page."""
+    report = run(
+        school_a,
+        csv_text([pupil_row(number=f"1001{ZWSP}", first="Sem", last="Bakker")]),
+    )
+    assert (report.errors, report.created, report.left, report.unchanged) == ([], 0, 0, 1)
+    assert list(Pupil.objects.values_list("leerlingnummer", "left_on")) == [("1001", None)]
+
+
+def test_it_reads_dates_addresses_and_gezag_without_invisible_characters(school_a):
+    row = pupil_row(
+        born=f"04-05-2018{ZWNBSP}",
+        parent1=("Eva Mulder", f"eva.mulder@example{ZWSP}.org", f"ja{WORD_JOINER}"),
+    )
+    assert run(school_a, csv_text([row])).errors == []
+    link = Guardianship.objects.select_related("user", "pupil").get()
+    assert link.user.email == "eva.mulder@example.org"
+    assert link.has_parental_authority and link.pupil.birth_date == datetime.date(2018, 5, 4)
+
+
+def test_it_puts_a_pupil_in_the_existing_group_whatever_invisible_character_follows(
+    school_a, group_a1
+):
+    """A "groep 5" with a zero-width space was a second group that looks the same, without
+    the teacher: the pupil dropped out of the teacher's class."""
+    assert run(school_a, csv_text([pupil_row(group=f"groep 5{ZWSP}")])).errors == []
+    assert Pupil.objects.get().group == group_a1
+
+
+def test_it_stores_names_without_invisible_characters(school_a):
+    row = pupil_row(first=f"Da{SOFT_HYPHEN}an{ZWSP}", last=f"{ZWNBSP}Mulder")
+    assert run(school_a, csv_text([row])).errors == []
+    assert list(Pupil.objects.values_list("first_name", "last_name")) == [("Daan", "Mulder")]
+
+
+@pytest.mark.parametrize("invisible", [ZWSP, WORD_JOINER + ZWNBSP, "\u200c\u200d"])
+def test_it_reports_a_name_of_invisible_characters_only_as_empty(school_a, invisible):
+    """A pupil listed without a visible name, whom no teacher can find in the class list."""
+    report = run(school_a, csv_text([pupil_row(number="3000"), pupil_row(last=invisible)]))
+    assert report.errors == ["rij 3: achternaam is empty"]
+    assert not Pupil.objects.exists()
+
+
+def test_it_keeps_the_joiners_a_name_in_another_script_needs(school_a):
+    name = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # Persian, with a ZWNJ
+    assert run(school_a, csv_text([pupil_row(first=name)])).errors == []
+    assert Pupil.objects.get().first_name == name
