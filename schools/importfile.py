@@ -55,8 +55,15 @@ _MIDNIGHT = r"(?:\s+0?0:00(?::00)?)?"
 _DAY_FIRST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})" + _MIDNIGHT)
 _YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _MIDNIGHT)
 _GEZAG = {"ja": True, "nee": False}
-# Control characters other than tab, newline and carriage return do not occur in text.
-_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab, newline and carriage return are in no name, number,
+# date or address; a cell the import reads with one is refused with its row
+# (_control_character). A NUL byte says the file is no text at all (an image, a document,
+# UTF-16 without its byte order mark). DOS ended a text file with U+001A.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_DOS_END_OF_FILE = "\x1a"
+# The line breaks of a CSV file (and so of a cell csv reads), unlike str.splitlines, which
+# also breaks at U+000B, U+001C-U+001E, U+0085, U+2028 and U+2029.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class NotTextError(ValueError):
@@ -98,9 +105,9 @@ def read_text(data: bytes) -> str:
             text = _utf8_or_cp1252(data.removeprefix(codecs.BOM_UTF8))
     except UnicodeDecodeError as error:
         raise NotTextError from error
-    if _BINARY.search(text):
+    if "\x00" in text:
         raise NotTextError
-    return text
+    return text.removesuffix(_DOS_END_OF_FILE)
 
 
 def _utf8_or_cp1252(data: bytes) -> str:
@@ -258,6 +265,10 @@ def _parse_date(value: str) -> datetime.date | None:
 def _read_header(number: int, cells: list[str], parsed: ParsedFile) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, cell in enumerate(cells):
+        control = _control_character(number, str(index + 1), cell)
+        if control is not None:  # nor is its name listed or printed as an ignored column
+            parsed.errors.append(control)
+            continue
         name = _clean(cell)
         column = header_column(name)
         if column is None:
@@ -274,6 +285,26 @@ def _read_header(number: int, cells: list[str], parsed: ParsedFile) -> dict[str,
                 bad_row(number, _("column %(field)s is missing") % {"field": column})
             )
     return columns
+
+
+def _control_character(number: int, field: str, cell: str) -> str | None:
+    """The problem of a cell holding a control character, else None. The character is
+    named by its code: printed by the import command, an escape would act on the terminal."""
+    match = _CONTROL.search(cell)
+    if match is None:
+        return None
+    code = f"U+{ord(match.group()):04X}"
+    if field.isdigit():
+        message = _(
+            "column %(field)s holds a control character (%(code)s), which no name, number, "
+            "date or address has; remove it from the cell"
+        )
+    else:
+        message = _(
+            "%(field)s holds a control character (%(code)s), which no name, number, date or "
+            "address has; remove it from the cell"
+        )
+    return bad_row(number, message % {"field": field, "code": code})
 
 
 def _twice(number: int, column: str, first: str, second: str) -> str:
@@ -368,7 +399,7 @@ def _line_break(
     as the header) is."""
     row_like = max(1, len(header) - 1)
     for index, cell in enumerate(cells):
-        lines = cell.strip().splitlines()
+        lines = _LINE_BREAK.split(cell.strip())
         if len(lines) < 2:
             continue
         if index in read or any(line.count(delimiter) >= row_like for line in lines[1:]):
@@ -399,6 +430,15 @@ def _read_row(
     parsed: ParsedFile,
 ) -> PupilRow | None:
     """One data row, or None after adding its problems to parsed.errors."""
+    controls = [
+        _control_character(number, column, cells[index])
+        for column, index in columns.items()
+        if index < len(cells)
+    ]
+    if any(controls):
+        # the row's other problems would print the values holding them
+        parsed.errors.extend(problem for problem in controls if problem is not None)
+        return None
     errors: list[str] = []
     values = {column: _value(cells, columns, column) for column in COLUMNS}
     if any(cell.strip() for cell in cells[header_width:]):

@@ -758,3 +758,50 @@ def test_it_keeps_the_joiners_a_name_in_another_script_needs(school_a):
     name = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # Persian, with a ZWNJ
     assert run(school_a, csv_text([pupil_row(first=name)])).errors == []
     assert Pupil.objects.get().first_name == name
+
+
+# Control characters: FileMaker and some older programs write a line break within a cell
+# as U+000B, an old DOS export ends with U+001A, a name pasted from a terminal may hold an
+# escape. The whole file was refused as "neither a CSV file nor an Excel workbook", without
+# a row; a C1 control (U+0080-U+009F) was stored in the name.
+
+
+@pytest.mark.parametrize(
+    ("first", "code"), [("Daan\x0bDJ", "U+000B"), ("Da\x1b[2Jan", "U+001B"), ("Da\x9ban", "U+009B")]
+)
+def test_it_names_the_row_and_column_of_a_control_character(school_a, first, code):
+    data = csv_text([pupil_row(number="3000"), pupil_row(first=first)]).encode()
+    report = run(school_a, read_text(data))
+    assert report.errors == [
+        f"rij 3: voornaam holds a control character ({code}), which no name, number, date "
+        "or address has; remove it from the cell"
+    ]
+    assert not Pupil.objects.exists()
+
+
+def test_it_names_a_control_character_in_the_header_without_printing_it(school_a):
+    header = [*HEADER, "Opmerking\x1b[31m"]
+    report = run(school_a, read_text(csv_text([pupil_row() + [""]], header=header).encode()))
+    assert report.errors == [
+        "rij 1: column 13 holds a control character (U+001B), which no name, number, date or "
+        "address has; remove it from the cell"
+    ]
+    assert report.ignored_columns == []
+
+
+def test_it_ignores_a_control_character_in_a_column_it_does_not_read(school_a):
+    header = [*HEADER, "Opmerking"]
+    data = csv_text([pupil_row() + ["eerste regel\x0btweede regel"]], header=header).encode()
+    assert run(school_a, read_text(data)).errors == []
+    assert Pupil.objects.filter(first_name="Daan").exists()
+
+
+def test_it_reads_a_file_ending_with_the_dos_end_of_file_mark(school_a):
+    data = csv_text([pupil_row()]).encode("cp1252") + b"\x1a"
+    assert run(school_a, read_text(data)).errors == []
+    assert Pupil.objects.filter(first_name="Daan").exists()
+
+
+def test_it_still_refuses_a_file_with_a_nul_byte_as_no_text():
+    with pytest.raises(NotTextError):
+        read_text(csv_text([pupil_row(first="Da\x00an")]).encode())
