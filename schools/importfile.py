@@ -247,6 +247,21 @@ def _detect_delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=fit)
 
 
+# "sep=;" on the first line: written by programs that make a CSV file for Excel, which
+# takes the separator from it and does not show the line (so the header is its row 1).
+_SEPARATOR_LINE = re.compile(r'"?sep=([;,\t|])"?[ \t]*', re.IGNORECASE)
+
+
+def _separator_line(text: str) -> tuple[str, str | None]:
+    """The text without Excel's separator line and the separator it names, or the text
+    as it is and None."""
+    first, _newline, rest = text.partition("\n")
+    match = _SEPARATOR_LINE.fullmatch(first.removesuffix("\r"))
+    if match is None:
+        return text, None
+    return rest, match.group(1)
+
+
 def _parse_date(value: str) -> datetime.date | None:
     match = _DAY_FIRST.fullmatch(value)
     if match:
@@ -587,7 +602,8 @@ def parse_pupil_file(
 ) -> ParsedFile:
     """Read and check every row; nothing touches the database."""
     parsed = ParsedFile()
-    delimiter = _detect_delimiter(text)
+    text, delimiter = _separator_line(text)
+    delimiter = delimiter or _detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)

@@ -116,6 +116,28 @@ def test_it_detects_the_delimiter(school_a, delimiter):
     assert Pupil.objects.get(leerlingnummer="3001").last_name == "Mulder"
 
 
+@pytest.mark.parametrize("line", ["sep=;", "SEP=;", '"sep=;"'])
+def test_it_reads_excels_separator_line_before_the_header(school_a, line):
+    """Programs that write a CSV file for Excel put "sep=;" on its first line; Excel reads
+    the separator from it and does not show it. The file was refused with "rij 1: column
+    leerlingnummer is missing" and four more, its header in plain sight on the line below."""
+    text = f"{line}\r\n" + csv_text([pupil_row(number="3000"), pupil_row(born="31-13-2018")])
+    report = run(school_a, text)
+    # numbered as Excel shows the file: the header is row 1
+    assert report.errors == [
+        "rij 3: geboortedatum “31-13-2018” is not a date; use dd-mm-jjjj (also d-m-jjjj or "
+        "dd/mm/jjjj) or jjjj-mm-dd"
+    ]
+    assert run(school_a, f"{line}\r\n" + csv_text([pupil_row(first="Jan, Piet")])).errors == []
+    assert Pupil.objects.get(leerlingnummer="3001").first_name == "Jan, Piet"
+
+
+def test_it_reads_a_separator_line_naming_the_comma(school_a):
+    text = "sep=,\r\n" + csv_text([pupil_row(first="Jan; Piet")], delimiter=",")
+    assert run(school_a, text).errors == []
+    assert Pupil.objects.get(leerlingnummer="3001").first_name == "Jan; Piet"
+
+
 def test_it_reads_quoted_cells_with_the_delimiter_inside(school_a):
     text = (
         "leerlingnummer,voornaam,achternaam,geboortedatum,groep\n"
