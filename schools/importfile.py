@@ -55,8 +55,15 @@ _MIDNIGHT = r"(?:\s+0?0:00(?::00)?)?"
 _DAY_FIRST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})" + _MIDNIGHT)
 _YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _MIDNIGHT)
 _GEZAG = {"ja": True, "nee": False}
-# Control characters other than tab, newline and carriage return do not occur in text.
-_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab, newline and carriage return are in no name, number,
+# date or address; a cell the import reads with one is refused with its row
+# (_control_character). A NUL byte says the file is no text at all (an image, a document,
+# UTF-16 without its byte order mark). DOS ended a text file with U+001A.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_DOS_END_OF_FILE = "\x1a"
+# The line breaks of a CSV file (and so of a cell csv reads), unlike str.splitlines, which
+# also breaks at U+000B, U+001C-U+001E, U+0085, U+2028 and U+2029.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class NotTextError(ValueError):
@@ -98,9 +105,9 @@ def read_text(data: bytes) -> str:
             text = _utf8_or_cp1252(data.removeprefix(codecs.BOM_UTF8))
     except UnicodeDecodeError as error:
         raise NotTextError from error
-    if _BINARY.search(text):
+    if "\x00" in text:
         raise NotTextError
-    return text
+    return text.removesuffix(_DOS_END_OF_FILE)
 
 
 def _utf8_or_cp1252(data: bytes) -> str:
@@ -177,17 +184,48 @@ _PLAIN_FORM_COLUMNS = frozenset(
 )
 
 
+# Characters that show as nothing and are part of no name's spelling: the zero-width
+# space, the soft hyphen (a hyphenation hint), the word joiner and invisible operators, and
+# the byte order mark. Text pasted from a web page, a chat or a PDF brings them along, and
+# "groep 5" with one was a second group that looks the same (without the teacher).
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u2060-\u2064\ufeff]")
+
+
+def _is_format_character(character: str) -> bool:
+    return unicodedata.category(character) == "Cf"
+
+
 def _clean(cell: str, form: str = "NFC") -> str:
-    # Without direction controls: a name holding U+202E shows as another name (opo_portal.text);
-    # a cell of them only is empty.
-    return without_direction_controls(unicodedata.normalize(form, cell)).strip()
+    """The cell's text as the import reads it. Without direction controls: a name holding
+    U+202E shows as another name (opo_portal.text); without invisible characters; and a
+    cell of only such characters (or the joiners a name in another script needs, U+200C
+    and U+200D) is empty, as no visible name is."""
+    if cell.isascii():  # most cells: no normal form, control or invisible to take out
+        return cell.strip()
+    text = _INVISIBLE.sub("", without_direction_controls(unicodedata.normalize(form, cell)))
+    text = text.strip()
+    if text and all(_is_format_character(c) for c in text):
+        return ""
+    return text
+
+
+def _plain_clean(cell: str) -> str:
+    """A number, date, address or ja/nee: its plain forms (NFKC) and no format character
+    at all (zero-width joiners and direction marks included): none of them holds one, and
+    "3001" with a zero-width space was another pupil, the school's 3001 marked as left."""
+    text = _clean(cell, "NFKC")
+    if text.isascii():
+        return text
+    return "".join([c for c in text if not _is_format_character(c)]).strip()
 
 
 def _value(cells: list[str], columns: dict[str, int], column: str) -> str:
     index = columns.get(column)
     if index is None or index >= len(cells):
         return ""
-    return _clean(cells[index], "NFKC" if column in _PLAIN_FORM_COLUMNS else "NFC")
+    if column in _PLAIN_FORM_COLUMNS:
+        return _plain_clean(cells[index])
+    return _clean(cells[index])
 
 
 def _detect_delimiter(text: str) -> str:
@@ -209,6 +247,21 @@ def _detect_delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=fit)
 
 
+# "sep=;" on the first line: written by programs that make a CSV file for Excel, which
+# takes the separator from it and does not show the line (so the header is its row 1).
+_SEPARATOR_LINE = re.compile(r'"?sep=([;,\t|])"?[ \t]*', re.IGNORECASE)
+
+
+def _separator_line(text: str) -> tuple[str, str | None]:
+    """The text without Excel's separator line and the separator it names, or the text
+    as it is and None."""
+    first, _newline, rest = text.partition("\n")
+    match = _SEPARATOR_LINE.fullmatch(first.removesuffix("\r"))
+    if match is None:
+        return text, None
+    return rest, match.group(1)
+
+
 def _parse_date(value: str) -> datetime.date | None:
     match = _DAY_FIRST.fullmatch(value)
     if match:
@@ -227,6 +280,10 @@ def _parse_date(value: str) -> datetime.date | None:
 def _read_header(number: int, cells: list[str], parsed: ParsedFile) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, cell in enumerate(cells):
+        control = _control_character(number, str(index + 1), cell)
+        if control is not None:  # nor is its name listed or printed as an ignored column
+            parsed.errors.append(control)
+            continue
         name = _clean(cell)
         column = header_column(name)
         if column is None:
@@ -243,6 +300,26 @@ def _read_header(number: int, cells: list[str], parsed: ParsedFile) -> dict[str,
                 bad_row(number, _("column %(field)s is missing") % {"field": column})
             )
     return columns
+
+
+def _control_character(number: int, field: str, cell: str) -> str | None:
+    """The problem of a cell holding a control character, else None. The character is
+    named by its code: printed by the import command, an escape would act on the terminal."""
+    match = _CONTROL.search(cell)
+    if match is None:
+        return None
+    code = f"U+{ord(match.group()):04X}"
+    if field.isdigit():
+        message = _(
+            "column %(field)s holds a control character (%(code)s), which no name, number, "
+            "date or address has; remove it from the cell"
+        )
+    else:
+        message = _(
+            "%(field)s holds a control character (%(code)s), which no name, number, date or "
+            "address has; remove it from the cell"
+        )
+    return bad_row(number, message % {"field": field, "code": code})
 
 
 def _twice(number: int, column: str, first: str, second: str) -> str:
@@ -337,7 +414,7 @@ def _line_break(
     as the header) is."""
     row_like = max(1, len(header) - 1)
     for index, cell in enumerate(cells):
-        lines = cell.strip().splitlines()
+        lines = _LINE_BREAK.split(cell.strip())
         if len(lines) < 2:
             continue
         if index in read or any(line.count(delimiter) >= row_like for line in lines[1:]):
@@ -368,6 +445,15 @@ def _read_row(
     parsed: ParsedFile,
 ) -> PupilRow | None:
     """One data row, or None after adding its problems to parsed.errors."""
+    controls = [
+        _control_character(number, column, cells[index])
+        for column, index in columns.items()
+        if index < len(cells)
+    ]
+    if any(controls):
+        # the row's other problems would print the values holding them
+        parsed.errors.extend(problem for problem in controls if problem is not None)
+        return None
     errors: list[str] = []
     values = {column: _value(cells, columns, column) for column in COLUMNS}
     if any(cell.strip() for cell in cells[header_width:]):
@@ -516,7 +602,8 @@ def parse_pupil_file(
 ) -> ParsedFile:
     """Read and check every row; nothing touches the database."""
     parsed = ParsedFile()
-    delimiter = _detect_delimiter(text)
+    text, delimiter = _separator_line(text)
+    delimiter = delimiter or _detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)

@@ -116,6 +116,28 @@ def test_it_detects_the_delimiter(school_a, delimiter):
     assert Pupil.objects.get(leerlingnummer="3001").last_name == "Mulder"
 
 
+@pytest.mark.parametrize("line", ["sep=;", "SEP=;", '"sep=;"'])
+def test_it_reads_excels_separator_line_before_the_header(school_a, line):
+    """Programs that write a CSV file for Excel put "sep=;" on its first line; Excel reads
+    the separator from it and does not show it. The file was refused with "rij 1: column
+    leerlingnummer is missing" and four more, its header in plain sight on the line below."""
+    text = f"{line}\r\n" + csv_text([pupil_row(number="3000"), pupil_row(born="31-13-2018")])
+    report = run(school_a, text)
+    # numbered as Excel shows the file: the header is row 1
+    assert report.errors == [
+        "rij 3: geboortedatum “31-13-2018” is not a date; use dd-mm-jjjj (also d-m-jjjj or "
+        "dd/mm/jjjj) or jjjj-mm-dd"
+    ]
+    assert run(school_a, f"{line}\r\n" + csv_text([pupil_row(first="Jan, Piet")])).errors == []
+    assert Pupil.objects.get(leerlingnummer="3001").first_name == "Jan, Piet"
+
+
+def test_it_reads_a_separator_line_naming_the_comma(school_a):
+    text = "sep=,\r\n" + csv_text([pupil_row(first="Jan; Piet")], delimiter=",")
+    assert run(school_a, text).errors == []
+    assert Pupil.objects.get(leerlingnummer="3001").first_name == "Jan; Piet"
+
+
 def test_it_reads_quoted_cells_with_the_delimiter_inside(school_a):
     text = (
         "leerlingnummer,voornaam,achternaam,geboortedatum,groep\n"
@@ -700,3 +722,108 @@ def test_it_reports_a_name_of_direction_controls_only_as_empty(school_a):
     report = run(school_a, csv_text([pupil_row(number="3000"), pupil_row(first=RLO + PDI)]))
     assert report.errors == ["rij 3: voornaam is empty"]
     assert not Pupil.objects.exists()
+
+
+# --- Invisible characters and control characters -------------------------------------
+# Text pasted from a web page, a chat or a PDF brings characters along that show as
+# nothing: a zero-width space (U+200B), a word joiner (U+2060), a soft hyphen (U+00AD), a
+# byte order mark (U+FEFF). "3001" with one was another pupil number than "3001".
+ZWSP, WORD_JOINER, SOFT_HYPHEN, ZWNBSP = "\u200b", "\u2060", "\u00ad", "\ufeff"
+
+
+def test_it_reads_a_pupil_number_with_an_invisible_character_as_the_number(school_a, pupil_a):
+    """The school's pupil 1001 was marked as left, and a new pupil 1001 made, without the
+    parents' answers, whose number looks the same on every page."""
+    report = run(
+        school_a,
+        csv_text([pupil_row(number=f"1001{ZWSP}", first="Sem", last="Bakker")]),
+    )
+    assert (report.errors, report.created, report.left, report.unchanged) == ([], 0, 0, 1)
+    assert list(Pupil.objects.values_list("leerlingnummer", "left_on")) == [("1001", None)]
+
+
+def test_it_reads_dates_addresses_and_gezag_without_invisible_characters(school_a):
+    row = pupil_row(
+        born=f"04-05-2018{ZWNBSP}",
+        parent1=("Eva Mulder", f"eva.mulder@example{ZWSP}.org", f"ja{WORD_JOINER}"),
+    )
+    assert run(school_a, csv_text([row])).errors == []
+    link = Guardianship.objects.select_related("user", "pupil").get()
+    assert link.user.email == "eva.mulder@example.org"
+    assert link.has_parental_authority and link.pupil.birth_date == datetime.date(2018, 5, 4)
+
+
+def test_it_puts_a_pupil_in_the_existing_group_whatever_invisible_character_follows(
+    school_a, group_a1
+):
+    """A "groep 5" with a zero-width space was a second group that looks the same, without
+    the teacher: the pupil dropped out of the teacher's class."""
+    assert run(school_a, csv_text([pupil_row(group=f"groep 5{ZWSP}")])).errors == []
+    assert Pupil.objects.get().group == group_a1
+
+
+def test_it_stores_names_without_invisible_characters(school_a):
+    row = pupil_row(first=f"Da{SOFT_HYPHEN}an{ZWSP}", last=f"{ZWNBSP}Mulder")
+    assert run(school_a, csv_text([row])).errors == []
+    assert list(Pupil.objects.values_list("first_name", "last_name")) == [("Daan", "Mulder")]
+
+
+@pytest.mark.parametrize("invisible", [ZWSP, WORD_JOINER + ZWNBSP, "\u200c\u200d"])
+def test_it_reports_a_name_of_invisible_characters_only_as_empty(school_a, invisible):
+    """A pupil listed without a visible name, whom no teacher can find in the class list."""
+    report = run(school_a, csv_text([pupil_row(number="3000"), pupil_row(last=invisible)]))
+    assert report.errors == ["rij 3: achternaam is empty"]
+    assert not Pupil.objects.exists()
+
+
+def test_it_keeps_the_joiners_a_name_in_another_script_needs(school_a):
+    name = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # Persian, with a ZWNJ
+    assert run(school_a, csv_text([pupil_row(first=name)])).errors == []
+    assert Pupil.objects.get().first_name == name
+
+
+# Control characters: FileMaker and some older programs write a line break within a cell
+# as U+000B, an old DOS export ends with U+001A, a name pasted from a terminal may hold an
+# escape. The whole file was refused as "neither a CSV file nor an Excel workbook", without
+# a row; a C1 control (U+0080-U+009F) was stored in the name.
+
+
+@pytest.mark.parametrize(
+    ("first", "code"), [("Daan\x0bDJ", "U+000B"), ("Da\x1b[2Jan", "U+001B"), ("Da\x9ban", "U+009B")]
+)
+def test_it_names_the_row_and_column_of_a_control_character(school_a, first, code):
+    data = csv_text([pupil_row(number="3000"), pupil_row(first=first)]).encode()
+    report = run(school_a, read_text(data))
+    assert report.errors == [
+        f"rij 3: voornaam holds a control character ({code}), which no name, number, date "
+        "or address has; remove it from the cell"
+    ]
+    assert not Pupil.objects.exists()
+
+
+def test_it_names_a_control_character_in_the_header_without_printing_it(school_a):
+    header = [*HEADER, "Opmerking\x1b[31m"]
+    report = run(school_a, read_text(csv_text([pupil_row() + [""]], header=header).encode()))
+    assert report.errors == [
+        "rij 1: column 13 holds a control character (U+001B), which no name, number, date or "
+        "address has; remove it from the cell"
+    ]
+    assert report.ignored_columns == []
+
+
+def test_it_ignores_a_control_character_in_a_column_it_does_not_read(school_a):
+    header = [*HEADER, "Opmerking"]
+    data = csv_text([pupil_row() + ["eerste regel\x0btweede regel"]], header=header).encode()
+    assert run(school_a, read_text(data)).errors == []
+    assert Pupil.objects.filter(first_name="Daan").exists()
+
+
+def test_it_reads_a_file_ending_with_the_dos_end_of_file_mark(school_a):
+    data = csv_text([pupil_row()]).encode("cp1252") + b"\x1a"
+    assert run(school_a, read_text(data)).errors == []
+    assert Pupil.objects.filter(first_name="Daan").exists()
+
+
+def test_it_still_refuses_a_file_with_a_nul_byte_as_no_text():
+    with pytest.raises(NotTextError):
+        read_text(csv_text([pupil_row(first="Da\x00an")]).encode())

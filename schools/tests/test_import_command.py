@@ -128,3 +128,19 @@ def test_it_imports_an_excel_workbook(tmp_path, school_a):
     out, _ = import_pupils(str(path), "--school", "vlindertuin")
     assert "Pupils created: 1" in out
     assert Pupil.objects.get(school=school_a).birth_date == datetime.date(2018, 5, 4)
+
+
+def test_it_names_a_control_character_by_its_code_and_never_prints_it(tmp_path, school_a):
+    """An escape sequence in a cell would act on the terminal of whoever runs the command
+    (clear it, retitle it); the file was refused as not a CSV file, without a row."""
+    rows = [pupil_row(born="\x1b[2J04-05-2018")]
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Problems found: 1. Nothing was imported."):
+        call_command(
+            "import_pupils", write(tmp_path, csv_text(rows)), "--school=vlindertuin", stderr=err
+        )
+    assert err.getvalue().splitlines() == [
+        "rij 2: geboortedatum holds a control character (U+001B), which no name, number, "
+        "date or address has; remove it from the cell"
+    ]
+    assert not Pupil.objects.exists()

@@ -319,3 +319,19 @@ def test_it_refuses_a_workbook_with_a_row_no_spreadsheet_saves(login, director_a
     assert response.status_code == 200
     assert "The workbook is larger than a pupil list" in response.context["form"].errors["file"][0]
     assert not Pupil.objects.exists()
+
+
+def test_it_names_the_row_of_a_control_character_in_dutch(login, director_a, settings):
+    """FileMaker writes a line break within a cell as U+000B: the page said the file was
+    neither a CSV file nor a workbook, without a row."""
+    settings.LANGUAGE_CODE = "nl"
+    client = login(director_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    text = csv_text([pupil_row(number="3000"), pupil_row(last="Mulder\x0bde Vries")])
+    with translation.override("nl"):
+        page = post(client, text=text).content.decode()
+    assert (
+        "<li>rij 3: achternaam bevat een stuurteken (U+000B), dat in geen naam, nummer, "
+        "datum of adres voorkomt; haal het uit de cel</li>" in page
+    )
+    assert not Pupil.objects.exists()

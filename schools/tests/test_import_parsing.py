@@ -12,6 +12,13 @@ from schools.importer import COLUMNS, parse_pupil_file, read_text
 
 TODAY = datetime.date(2026, 11, 24)
 
+
+def _as_read(name: str) -> str:
+    # The one invisible character of Windows-1252 the import drops from names (the soft
+    # hyphen, U+00AD); a name of only format characters is empty (README "Pupil import").
+    return name.replace("\xad", "").strip()
+
+
 # Any text a spreadsheet cell can hold in one line: quotes, both delimiters, formulas.
 cell_text = (
     st.text(
@@ -20,7 +27,7 @@ cell_text = (
         max_size=40,
     )
     .map(lambda s: unicodedata.normalize("NFC", s).strip())
-    .filter(bool)
+    .filter(lambda s: any(unicodedata.category(c) != "Cf" for c in _as_read(s)))
 )
 
 
@@ -53,4 +60,7 @@ def test_it_reads_back_any_name_a_spreadsheet_writes(first, last, delimiter, enc
     assume(encoding != "cp1252" or data == buffer.getvalue().encode("utf-8") or not _utf8(data))
     parsed = parse_pupil_file(read_text(data), today=TODAY)
     assert parsed.errors == []
-    assert (parsed.rows[0].first_name, parsed.rows[0].last_name) == (first, last)
+    assert (parsed.rows[0].first_name, parsed.rows[0].last_name) == (
+        _as_read(first),
+        _as_read(last),
+    )
