@@ -118,3 +118,6 @@ class PublishForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Release.Kind.REVISION,  # the safe default: everyone reads again
     )
+    # services.version_fingerprint of the draft as the preview showed it; missing (a page
+    # opened before it was sent, a request made by hand) it matches no draft
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from outbox.services import duties_sweep
 from policy import services
 from policy.models import Acknowledgement, ProtocolVersion, Release
+from policy.tests.conftest import publish_form
 
 
 def _draft(board, *, anchor="communiceren-2", text="Tekst met een verbeterde spelling."):
@@ -18,7 +19,9 @@ def _draft(board, *, anchor="communiceren-2", text="Tekst met een verbeterde spe
 
 
 def _publish_page(client, draft, kind):
-    return client.post(reverse("policy:draft_publish", args=[draft.number]), {"kind": kind})
+    return client.post(
+        reverse("policy:draft_publish", args=[draft.number]), publish_form(draft.number, kind)
+    )
 
 
 def test_it_emails_every_staff_member_once_when_a_new_version_is_published(
