@@ -508,9 +508,7 @@ def draft_preview(request, number: int):
             "sections": _document(draft),
             "current": current_version,
             **_differences(current_version, draft),
-            "publish_form": PublishForm(
-                initial={"previewed": services.version_fingerprint(draft)}
-            ),
+            "publish_form": PublishForm(initial={"previewed": services.version_fingerprint(draft)}),
         },
     )
 

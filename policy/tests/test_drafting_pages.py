@@ -28,7 +28,9 @@ def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
     ]
     assert ProtocolVersion.objects.current() == v1  # preview publishes nothing
 
-    response = c.post(reverse("policy:draft_publish", args=[draft.number]), publish_form(draft.number))
+    response = c.post(
+        reverse("policy:draft_publish", args=[draft.number]), publish_form(draft.number)
+    )
     assert response.url == reverse("policy:current")
     assert ProtocolVersion.objects.current().number == 2
     page = c.get(reverse("policy:current")).content.decode()

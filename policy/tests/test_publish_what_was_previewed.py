@@ -1,4 +1,4 @@
-""""Publish" publishes the draft as its preview showed it. A colleague's edit after the
+"""Publishing publishes the draft as its preview showed it. A colleague's edit after the
 preview was opened (or one's own in another tab), or a draft discarded and started again
 under the same number, is not published unseen: the preview comes back with a message
 and nothing is published. Until 2026-12-07 the draft as it stood was published."""
