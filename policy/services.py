@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from opo_portal.text import without_direction_controls
 from policy.citations import cited_anchors
 from policy.models import (
     Acknowledgement,
@@ -72,7 +73,7 @@ def version_draft_start(*, by: User) -> ProtocolVersion:
 @transaction.atomic
 def version_update_summary(*, version: ProtocolVersion, summary: str) -> ProtocolVersion:
     draft = _locked_draft(version)
-    draft.summary = summary.strip()
+    draft.summary = without_direction_controls(summary).strip()  # as headings and texts
     draft.save(update_fields=["summary"])
     return draft
 
@@ -235,14 +236,18 @@ def section_add(*, version: ProtocolVersion, heading: str, slug: str, kind: str)
         )
     position = (draft.sections.aggregate(highest=Max("position"))["highest"] or 0) + 1
     return Section.objects.create(
-        version=draft, position=position, heading=heading.strip(), slug=slug, kind=kind
+        version=draft,
+        position=position,
+        heading=without_direction_controls(heading).strip(),
+        slug=slug,
+        kind=kind,
     )
 
 
 @transaction.atomic
 def section_update(*, section: Section, heading: str) -> Section:
     _locked_draft(section.version)
-    section.heading = heading.strip()
+    section.heading = without_direction_controls(heading).strip()
     section.save(update_fields=["heading"])
     return section
 
