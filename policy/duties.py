@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.languages import in_language_of
 from outbox.services import duty_mail, emailed_users, recipient_email
 from policy.models import Acknowledgement, ProtocolVersion, Release
+from schools.models import StaffMembership
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +22,39 @@ def staff_ids() -> list[int]:
     return sorted(set(users.values_list("pk", flat=True)))
 
 
+def _still_to_read(user_id: int, version: ProtocolVersion) -> ProtocolVersion | None:
+    """At send time (an e-mail may wait in the outbox for hours), the version an e-mail
+    about `version` asks `user_id` to read: `version`, or the correction of it that
+    applies now. None, and nothing is sent, when they are no longer staff, confirmed it
+    since the e-mail was queued, or a new version replaced it (whose own e-mail asks
+    them). Logged with ids only. Three queries."""
+    if not StaffMembership.objects.filter(user_id=user_id).exists():
+        logger.info("protocol e-mail to user %s not sent: no longer staff", user_id)
+        return None
+    applies = version
+    later = ProtocolVersion.objects.published().filter(number__gt=version.number)
+    for newer in later.select_related("release").order_by("number"):
+        if not newer.is_correction():
+            logger.info(
+                "protocol e-mail of version %s to user %s not sent: version %s replaced it",
+                version.pk,
+                user_id,
+                newer.pk,
+            )
+            return None
+        applies = newer
+    if Acknowledgement.objects.filter(user_id=user_id, version=applies).exists():
+        logger.info("protocol e-mail to user %s not sent: confirmed meanwhile", user_id)
+        return None
+    return applies
+
+
 def protocol_published_email_send(*, release_id: int, user_id: int) -> None:
-    """A new protocol version needs reading: tell one staff member."""
+    """A new protocol version needs reading: tell one staff member (unless they no longer
+    need to: _still_to_read)."""
     release = Release.objects.select_related("version").get(pk=release_id)
+    if _still_to_read(user_id, release.version) is None:
+        return
     email = recipient_email(user_id)
     if email is None:
         return
@@ -80,8 +111,12 @@ def _diff_url(since: ProtocolVersion | None, version: ProtocolVersion) -> str:
 def protocol_reminder_email_send(*, version_id: int, user_id: int) -> None:
     """A staff member has not confirmed the current version: remind them once, with a
     link to what changed since the version they last confirmed (none if they never did:
-    the whole text is new to them)."""
-    version = ProtocolVersion.objects.get(pk=version_id)
+    the whole text is new to them). Checked at send time (_still_to_read): nothing to
+    someone who confirmed or left meanwhile, nor about a version a new one replaced; a
+    correction published meanwhile is the version they are reminded of."""
+    version = _still_to_read(user_id, ProtocolVersion.objects.get(pk=version_id))
+    if version is None:
+        return
     email = recipient_email(user_id)
     if email is None:
         return

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from opo_portal.fields import LongTextField
+from opo_portal.fields import LongTextField, NameField
+from opo_portal.text import without_direction_controls
 from policy.models import Release, Section
 from policy.text import normalise_article_text
 
@@ -35,8 +36,16 @@ class DraftTextField(LongTextField):
     )
 
 
+class DraftSummaryField(DraftTextField):
+    """The summary of changes: its line breaks stay (a list of changes), Unicode's
+    direction controls go (opo_portal.text), as in an article's text."""
+
+    def to_python(self, value):
+        return without_direction_controls(super().to_python(value))
+
+
 class SummaryForm(forms.Form):
-    summary = DraftTextField(
+    summary = DraftSummaryField(
         label=_("Summary of changes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -59,7 +68,8 @@ class ArticleForm(forms.Form):
 
 
 class SectionForm(forms.Form):
-    heading = forms.CharField(label=_("Heading"), max_length=200)
+    # a typed name: without direction controls, and one of them only is empty
+    heading = NameField(label=_("Heading"), max_length=200)
 
 
 class SectionAddForm(SectionForm):
@@ -118,3 +128,6 @@ class PublishForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Release.Kind.REVISION,  # the safe default: everyone reads again
     )
+    # services.version_fingerprint of the draft as the preview showed it; missing (a page
+    # opened before it was sent, a request made by hand) it matches no draft
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -4,6 +4,9 @@ Every function runs in one transaction and locks the version row it changes, so 
 cannot slip in while the same draft is being published.
 """
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
@@ -11,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from opo_portal.text import without_direction_controls
 from policy.citations import cited_anchors
 from policy.models import (
     Acknowledgement,
@@ -69,23 +73,39 @@ def version_draft_start(*, by: User) -> ProtocolVersion:
 @transaction.atomic
 def version_update_summary(*, version: ProtocolVersion, summary: str) -> ProtocolVersion:
     draft = _locked_draft(version)
-    draft.summary = summary.strip()
+    draft.summary = without_direction_controls(summary).strip()  # as headings and texts
     draft.save(update_fields=["summary"])
     return draft
 
 
 @transaction.atomic
 def version_publish(
-    *, version: ProtocolVersion, by: User, kind: str = Release.Kind.REVISION
+    *,
+    version: ProtocolVersion,
+    by: User,
+    kind: str = Release.Kind.REVISION,
+    previewed: str | None = None,
 ) -> ProtocolVersion:
     """Publish a draft: it becomes the current version.
 
     A revision asks everyone to read it, and staff are e-mailed once after commit. A
     correction (spelling) keeps the confirmations of the version it corrects.
+    `previewed`, when given, is the draft's version_fingerprint as its preview showed it:
+    a draft changed since (a colleague, another tab, a draft discarded and started again
+    under the same number) is refused with code "changed", so nobody publishes unseen text.
     """
     if kind not in Release.Kind.values:
         raise ValidationError(_("Choose a new version or a correction."))
     draft = _locked_draft(version)
+    if previewed is not None and previewed != version_fingerprint(draft):
+        raise ValidationError(
+            _(
+                "The draft was changed after you opened its preview (by a colleague, or by "
+                "you in another tab), so nothing was published. Check the preview below and "
+                "publish again."
+            ),
+            code="changed",
+        )
     if not draft.summary.strip():
         raise ValidationError(_("Describe what changed before publishing."))
     if not draft.articles.exists():
@@ -151,6 +171,15 @@ def _text(version: ProtocolVersion) -> tuple[list[tuple], list[tuple]]:
     return list(sections), list(articles)
 
 
+def version_fingerprint(version: ProtocolVersion) -> str:
+    """A digest of everything publishing a draft makes public (its summary, sections and
+    articles) and of which draft it is: what the preview's publish form sends back, so
+    what is published is what was previewed. Two queries."""
+    sections, articles = _text(version)
+    content = json.dumps([version.pk, version.summary, sections, articles], ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
 def _anchors(version: ProtocolVersion) -> set[str]:
     """The version's articles and sections by anchor: what a correction may not change."""
     articles = version.articles.values_list("anchor", flat=True)
@@ -207,14 +236,18 @@ def section_add(*, version: ProtocolVersion, heading: str, slug: str, kind: str)
         )
     position = (draft.sections.aggregate(highest=Max("position"))["highest"] or 0) + 1
     return Section.objects.create(
-        version=draft, position=position, heading=heading.strip(), slug=slug, kind=kind
+        version=draft,
+        position=position,
+        heading=without_direction_controls(heading).strip(),
+        slug=slug,
+        kind=kind,
     )
 
 
 @transaction.atomic
 def section_update(*, section: Section, heading: str) -> Section:
     _locked_draft(section.version)
-    section.heading = heading.strip()
+    section.heading = without_direction_controls(heading).strip()
     section.save(update_fields=["heading"])
     return section
 
@@ -380,5 +413,6 @@ __all__ = [
     "version_discard",
     "version_draft_start",
     "version_publish",
+    "version_fingerprint",
     "version_update_summary",
 ]

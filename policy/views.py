@@ -508,7 +508,7 @@ def draft_preview(request, number: int):
             "sections": _document(draft),
             "current": current_version,
             **_differences(current_version, draft),
-            "publish_form": PublishForm(),
+            "publish_form": PublishForm(initial={"previewed": services.version_fingerprint(draft)}),
         },
     )
 
@@ -526,12 +526,14 @@ def draft_publish(request, number: int):
         return _already_published(request, number)  # a second click on "Publish"
     draft = _get_draft(request.user, number)
     form = PublishForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() and "kind" in form.errors:
         messages.error(request, _("Choose whether this is a new version or a correction."))
         return redirect("policy:draft_preview", number=draft.number)
     kind = form.cleaned_data["kind"]
+    # an unreadable one (a NUL byte) matches no draft: refused as a changed draft
+    previewed = form.cleaned_data.get("previewed", "")
     try:
-        services.version_publish(version=draft, by=request.user, kind=kind)
+        services.version_publish(version=draft, by=request.user, kind=kind, previewed=previewed)
     except PublishedVersionIsFrozen:  # another board member published it a moment ago
         return _already_published(request, number)
     except ValidationError as error:

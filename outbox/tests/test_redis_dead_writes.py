@@ -24,7 +24,7 @@ from outbox import services as outbox
 from outbox.models import Duty
 from policy import services as policy
 from policy.models import ProtocolVersion
-from policy.tests.conftest import edit_one_article
+from policy.tests.conftest import edit_one_article, publish_form
 from schools.models import StaffMembership
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -88,7 +88,7 @@ def test_writes_with_redis_dead_are_saved_and_sent_once_when_it_returns(
     report = {"school": school_a.pk, "url": "https://social.example/p/1", "text": URGENT}
     reported = teacher.post(reverse("monitoring:report_post"), report)
     publish = reverse("policy:draft_publish", args=[draft.number])
-    published = member.post(publish, {"kind": "revision"})
+    published = member.post(publish, publish_form(draft.number))
 
     assert (no.status_code, yes.status_code, reported.status_code) == (302, 302, 302)
     assert published.status_code == 302

@@ -29,3 +29,12 @@ def edited(draft: ProtocolVersion, anchor: str) -> str:
 
 def edit_one_article(draft: ProtocolVersion, anchor: str = "leren-1") -> None:
     services.article_update(article=draft.articles.get(anchor=anchor), text=edited(draft, anchor))
+
+
+def publish_form(number: int, kind: str = "revision") -> dict[str, str]:
+    """What the preview page's publish form sends for draft `number` as it stands now (a
+    number that is no version: the kind alone)."""
+    version = ProtocolVersion.objects.filter(number=number).first()
+    if version is None:
+        return {"kind": kind}
+    return {"kind": kind, "previewed": services.version_fingerprint(version)}

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from policy.models import Article, ProtocolVersion
+from policy.tests.conftest import publish_form
 
 
 def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
@@ -27,7 +28,9 @@ def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
     ]
     assert ProtocolVersion.objects.current() == v1  # preview publishes nothing
 
-    response = c.post(reverse("policy:draft_publish", args=[draft.number]), {"kind": "revision"})
+    response = c.post(
+        reverse("policy:draft_publish", args=[draft.number]), publish_form(draft.number)
+    )
     assert response.url == reverse("policy:current")
     assert ProtocolVersion.objects.current().number == 2
     page = c.get(reverse("policy:current")).content.decode()
@@ -37,7 +40,7 @@ def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
 def test_it_keeps_the_draft_when_publishing_without_a_summary(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))
-    response = c.post(reverse("policy:draft_publish", args=[2]), {"kind": "revision"}, follow=True)
+    response = c.post(reverse("policy:draft_publish", args=[2]), publish_form(2), follow=True)
     assert ProtocolVersion.objects.get(number=2).status == "draft"
     assert "message--error" in response.content.decode()
 
@@ -47,7 +50,7 @@ def test_it_keeps_an_unchanged_draft_and_says_why(login, v1, board):
     c.post(reverse("policy:draft_start"))
     c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Niets veranderd."})
 
-    response = c.post(reverse("policy:draft_publish", args=[2]), {"kind": "revision"}, follow=True)
+    response = c.post(reverse("policy:draft_publish", args=[2]), publish_form(2), follow=True)
 
     assert response.redirect_chain == [(reverse("policy:draft_preview", args=[2]), 302)]
     assert ProtocolVersion.objects.get(number=2).status == "draft"
@@ -191,7 +194,7 @@ def test_it_refuses_to_publish_a_section_without_articles(login, v1, board):
         {"heading": "Slotbepaling", "kind": "text", "slug": ""},
     )
 
-    response = c.post(reverse("policy:draft_publish", args=[2]), {"kind": "revision"}, follow=True)
+    response = c.post(reverse("policy:draft_publish", args=[2]), publish_form(2), follow=True)
 
     assert "Slotbepaling heeft nog geen artikelen" in response.content.decode()
     assert ProtocolVersion.objects.get(number=2).status == "draft"
@@ -251,7 +254,7 @@ def test_it_numbers_only_articles_and_list_points_on_the_drafting_buttons(login,
 
 def _publish_draft(c, number: int) -> None:
     c.post(reverse("policy:draft_edit", args=[number]), {"summary": f"Versie {number}."})
-    response = c.post(reverse("policy:draft_publish", args=[number]), {"kind": "revision"})
+    response = c.post(reverse("policy:draft_publish", args=[number]), publish_form(number))
     assert ProtocolVersion.objects.current().number == number, response
 
 

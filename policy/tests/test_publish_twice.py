@@ -9,7 +9,7 @@ from django.urls import reverse
 from conftest import at_the_same_moment, require_service
 from policy import services
 from policy.models import ProtocolVersion, Release
-from policy.tests.conftest import edit_one_article
+from policy.tests.conftest import edit_one_article, publish_form
 
 
 def _draft_ready(board) -> ProtocolVersion:
@@ -20,7 +20,7 @@ def _draft_ready(board) -> ProtocolVersion:
 
 
 def _publish(client, number):
-    return client.post(reverse("policy:draft_publish", args=[number]), {"kind": "revision"})
+    return client.post(reverse("policy:draft_publish", args=[number]), publish_form(number))
 
 
 def _second_browser(board) -> Client:
@@ -38,7 +38,7 @@ def test_it_answers_a_second_click_on_publish_with_the_protocol_page(login, v1, 
     assert _publish(c, draft.number).url == reverse("policy:current")
 
     response = c.post(
-        reverse("policy:draft_publish", args=[draft.number]), {"kind": "revision"}, follow=True
+        reverse("policy:draft_publish", args=[draft.number]), publish_form(2), follow=True
     )
 
     assert response.redirect_chain == [(reverse("policy:current"), 302)]

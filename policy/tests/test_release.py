@@ -8,6 +8,7 @@ from django.urls import reverse
 from outbox.services import duties_sweep
 from policy import services
 from policy.models import Acknowledgement, ProtocolVersion, Release
+from policy.tests.conftest import publish_form
 
 
 def _draft(board, *, anchor="communiceren-2", text="Tekst met een verbeterde spelling."):
@@ -18,7 +19,9 @@ def _draft(board, *, anchor="communiceren-2", text="Tekst met een verbeterde spe
 
 
 def _publish_page(client, draft, kind):
-    return client.post(reverse("policy:draft_publish", args=[draft.number]), {"kind": kind})
+    return client.post(
+        reverse("policy:draft_publish", args=[draft.number]), publish_form(draft.number, kind)
+    )
 
 
 def test_it_emails_every_staff_member_once_when_a_new_version_is_published(
@@ -160,3 +163,26 @@ def test_the_email_links_to_what_changed_since_the_version_the_reader_read(
     assert _diff_links(body[board.email]) == [diff.format(2)]  # never read: the one before
     assert "Alle wijzigingen sinds versie 1, artikel voor artikel:" in body[teacher_a.email]
     assert login(teacher_a).get(reverse("policy:diff", args=[1, 3])).status_code == 200
+
+
+def test_it_sends_no_publication_email_to_someone_who_confirmed_or_left_since(
+    eager_tasks, v1, board, teacher_a, other_teacher, director_a
+):
+    """The e-mails wait in the outbox (an SMTP outage); meanwhile one teacher confirmed
+    version 2 and another left the school. Until 2026-12-07 both were still asked to read
+    it."""
+    v2 = services.version_publish(version=_draft(board), by=board)
+    services.acknowledgement_record(user=teacher_a, version=v2)
+    other_teacher.memberships.all().delete()
+    duties_sweep()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([board.email, director_a.email])
+
+
+def test_it_sends_no_publication_email_of_a_version_a_new_version_replaced(
+    eager_tasks, v1, board, teacher_a
+):
+    services.version_publish(version=_draft(board), by=board)
+    services.version_publish(version=_draft(board, text="Weer anders."), by=board)
+    duties_sweep()
+    assert all("versie 3" in m.subject for m in mail.outbox)
+    assert len(mail.outbox) == 2  # board and teacher_a, once each

@@ -111,3 +111,63 @@ def test_it_links_to_what_changed_since_the_version_the_reader_confirmed(
     assert "Alle wijzigingen sinds versie 1, artikel voor artikel:" in body[teacher_a.email]
     assert "/protocol/verschil/" not in body[director_a.email]
     assert "Alle wijzigingen sinds" not in body[director_a.email]
+
+
+# --- At send time: a reminder queued earlier (an SMTP outage, a retry) asks nobody twice ---
+
+
+def _remind_later(client):
+    """Press the button; its e-mails are queued, sent later by _send_queued."""
+    _remind(client)
+    assert mail.outbox == []
+
+
+def _send_queued():
+    from outbox.services import duties_sweep
+
+    duties_sweep()
+    return sorted(m.to[0] for m in mail.outbox)
+
+
+def test_it_sends_no_reminder_to_someone_who_confirmed_since_it_was_queued(
+    eager_tasks, login, v1, teacher_a, director_a
+):
+    """A director reminds, the SMTP server is down an hour, the teacher confirms meanwhile:
+    "you have not yet confirmed" would be untrue. Until 2026-12-07 it went."""
+    _remind_later(login(director_a))
+    services.acknowledgement_record(user=teacher_a, version=v1)
+    assert _send_queued() == [director_a.email]
+
+
+def test_it_sends_no_reminder_to_someone_who_left_the_staff_since_it_was_queued(
+    eager_tasks, login, v1, teacher_a, director_a
+):
+    _remind_later(login(director_a))
+    teacher_a.memberships.all().delete()  # left the school (the account stays: a parent too)
+    assert _send_queued() == [director_a.email]
+
+
+def test_it_sends_no_reminder_about_a_version_a_new_version_replaced(
+    eager_tasks, django_capture_on_commit_callbacks, login, v1, board, teacher_a, director_a
+):
+    """Version 2's own e-mail asks them to read version 2; a reminder of version 1 would
+    send them to a version that no longer applies."""
+    _remind_later(login(director_a))
+    publish_new_version(board)
+    recipients = _send_queued()
+    assert not [m for m in mail.outbox if "Herinnering" in m.subject], recipients
+
+
+def test_a_reminder_names_the_correction_that_replaced_the_version(
+    eager_tasks, login, v1, board, teacher_a, director_a
+):
+    """A correction e-mails nobody and keeps no confirmation the teacher did not give: the
+    reminder still goes, about the version that applies now."""
+    _remind_later(login(director_a))
+    draft = services.version_draft_start(by=board)
+    leren = draft.articles.get(anchor="leren-1")
+    services.article_update(article=leren, text=leren.text + " Spelling.")
+    services.version_update_summary(version=draft, summary="Spelling.")
+    services.version_publish(version=draft, by=board, kind="correction")
+    assert _send_queued() == sorted([teacher_a.email, director_a.email])
+    assert all("versie 2" in m.subject for m in mail.outbox)
