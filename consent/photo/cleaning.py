@@ -69,6 +69,9 @@ ACCEPTED_CONTENT_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif,
 
 # Pillow format names we open; anything else Pillow recognises is refused.
 PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+# Formats libjpeg decodes at reduced scale (`draft_for`): Pillow opens a JPEG that holds a
+# second picture (MPF) as MPO.
+DRAFT_FORMATS = ("JPEG", "MPO")
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 WHITE = (255, 255, 255)
 
@@ -365,9 +368,11 @@ def draft_for(image: Image.Image, max_side: int) -> int:
     A 12 Mpx phone photo (4032 × 3024) then decodes as 2016 × 1512 and needs no resize
     for the default 2048; a 48 Mpx one decodes as 12 Mpx. A quarter of the memory and
     far less time, for an output at most 10% smaller. Other formats decode at full size.
+    A JPEG holding a second picture (MPF: an iPhone HDR photo's gain map, a camera's
+    large thumbnail) opens as MPO, and its first picture is a JPEG like any other.
     """
     width, height = image.size
-    if image.format != "JPEG" or max(width, height) < 2 * DRAFT_MIN_SHARE * max_side:
+    if image.format not in DRAFT_FORMATS or max(width, height) < 2 * DRAFT_MIN_SHARE * max_side:
         return 1
     scale = DRAFT_MIN_SHARE * max_side / max(width, height)
     image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
