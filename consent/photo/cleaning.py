@@ -48,6 +48,10 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
 DEFAULT_MAX_SIDE = 2048
 MAX_RECTANGLES = 50
+# Each area is pixelated on its own, at a cost that grows with its size: 50 areas over a
+# whole 7000 × 7000 PNG took 15 s of CPU for one download. Together the areas a person
+# draws may cover the photo this many times over (faces, a background: about once).
+MAX_COVERAGE = 4
 # Encoders write 1 to 3 scans for a baseline JPEG and about 10 for a progressive one.
 MAX_JPEG_SCANS = 100
 # Pillow reads a JPEG's segments up to the first scan, and a PNG's chunks, one by one in
@@ -106,6 +110,10 @@ MESSAGES = {
         "The rectangle %(value)s lies outside the photo (%(width)s × %(height)s pixels)."
     ),
     "too_many_rectangles": _("Give at most %(limit)s rectangles."),
+    "areas_overlap": _(
+        "The areas to blur together cover the photo more than %(limit)s times over. Draw "
+        "one area over a large part of the photo instead of several on top of each other."
+    ),
     "bad_max_side": _("The longest side must be a whole number from 16 to 20000 pixels."),
 }
 
@@ -533,6 +541,19 @@ def decode_photo(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Decoded:
     return Decoded(rgb, factor, source_width, source_height)
 
 
+def refuse_stacked_areas(rectangles, width: int, height: int) -> None:
+    """RectangleError when `rectangles` (drawn by a person) together cover a width ×
+    height photo more than MAX_COVERAGE times over; a part outside the photo is not
+    counted."""
+    covered = 0
+    for rect in rectangles:
+        box = rect.clipped(width, height)
+        if box is not None:
+            covered += (box[2] - box[0]) * (box[3] - box[1])
+    if covered > MAX_COVERAGE * width * height:
+        raise RectangleError("areas_overlap", limit=MAX_COVERAGE)
+
+
 def blur_areas(decoded: Decoded, rectangles) -> None:
     """Step 4, in place: pixelate each rectangle (pixels of the upright original)."""
     for rect in rectangles:
@@ -567,12 +588,13 @@ def clean_photo(
 ) -> CleanedPhoto:
     """The web-ready, metadata-free JPEG of `data`, with `rectangles` pixelated.
 
-    `rectangles` come from a person and are limited to MAX_RECTANGLES; `extra` areas
-    (found faces) are not counted against that limit.
+    `rectangles` come from a person and are limited to MAX_RECTANGLES and MAX_COVERAGE;
+    `extra` areas (found faces) are not counted against those limits.
     """
     if len(rectangles) > MAX_RECTANGLES:
         raise RectangleError("too_many_rectangles", limit=MAX_RECTANGLES)
     decoded = decode_photo(data, limits)
+    refuse_stacked_areas(rectangles, decoded.source_width, decoded.source_height)
     blur_areas(decoded, [*rectangles, *extra])
     return finish(decoded, limits.max_side)
 

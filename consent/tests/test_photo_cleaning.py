@@ -398,6 +398,19 @@ def test_it_refuses_too_many_rectangles():
         clean_photo(testkit.camera_jpeg(), rectangles=rectangles)
 
 
+def test_it_refuses_areas_covering_the_photo_more_than_a_few_times_over():
+    # Each area is pixelated on its own, at a cost that grows with its size: 50 areas over
+    # a whole 7000 × 7000 PNG took 15 s of CPU for one download. A few overlaps are fine,
+    # and the part of an area outside the photo does not count.
+    whole, outside = Rect(0, 0, 96, 64), Rect(-500, -500, 596, 564)
+    rectangles = [whole] * (cleaning.MAX_COVERAGE - 1) + [outside]
+    clean_photo(testkit.camera_jpeg(), rectangles=rectangles)
+    with pytest.raises(RectangleError) as caught:
+        clean_photo(testkit.camera_jpeg(), rectangles=[*rectangles, Rect(90, 60, 20, 20)])
+    assert caught.value.code == "areas_overlap"
+    assert caught.value.params == {"limit": cleaning.MAX_COVERAGE}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("10,20,30,40", Rect(10, 20, 30, 40)), (" -5 , 0, 7,8 ", Rect(-5, 0, 7, 8))],
