@@ -48,6 +48,10 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
 DEFAULT_MAX_SIDE = 2048
 MAX_RECTANGLES = 50
+# Each area is pixelated on its own, at a cost that grows with its size: 50 areas over a
+# whole 7000 × 7000 PNG took 15 s of CPU for one download. Together the areas a person
+# draws may cover the photo this many times over (faces, a background: about once).
+MAX_COVERAGE = 4
 # Encoders write 1 to 3 scans for a baseline JPEG and about 10 for a progressive one.
 MAX_JPEG_SCANS = 100
 # Pillow reads a JPEG's segments up to the first scan, and a PNG's chunks, one by one in
@@ -69,6 +73,9 @@ ACCEPTED_CONTENT_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif,
 
 # Pillow format names we open; anything else Pillow recognises is refused.
 PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+# Formats libjpeg decodes at reduced scale (`draft_for`): Pillow opens a JPEG that holds a
+# second picture (MPF) as MPO.
+DRAFT_FORMATS = ("JPEG", "MPO")
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 WHITE = (255, 255, 255)
 
@@ -103,6 +110,10 @@ MESSAGES = {
         "The rectangle %(value)s lies outside the photo (%(width)s × %(height)s pixels)."
     ),
     "too_many_rectangles": _("Give at most %(limit)s rectangles."),
+    "areas_overlap": _(
+        "The areas to blur together cover the photo more than %(limit)s times over. Draw "
+        "one area over a large part of the photo instead of several on top of each other."
+    ),
     "bad_max_side": _("The longest side must be a whole number from 16 to 20000 pixels."),
 }
 
@@ -365,9 +376,11 @@ def draft_for(image: Image.Image, max_side: int) -> int:
     A 12 Mpx phone photo (4032 × 3024) then decodes as 2016 × 1512 and needs no resize
     for the default 2048; a 48 Mpx one decodes as 12 Mpx. A quarter of the memory and
     far less time, for an output at most 10% smaller. Other formats decode at full size.
+    A JPEG holding a second picture (MPF: an iPhone HDR photo's gain map, a camera's
+    large thumbnail) opens as MPO, and its first picture is a JPEG like any other.
     """
     width, height = image.size
-    if image.format != "JPEG" or max(width, height) < 2 * DRAFT_MIN_SHARE * max_side:
+    if image.format not in DRAFT_FORMATS or max(width, height) < 2 * DRAFT_MIN_SHARE * max_side:
         return 1
     scale = DRAFT_MIN_SHARE * max_side / max(width, height)
     image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
@@ -528,6 +541,19 @@ def decode_photo(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Decoded:
     return Decoded(rgb, factor, source_width, source_height)
 
 
+def refuse_stacked_areas(rectangles, width: int, height: int) -> None:
+    """RectangleError when `rectangles` (drawn by a person) together cover a width ×
+    height photo more than MAX_COVERAGE times over; a part outside the photo is not
+    counted."""
+    covered = 0
+    for rect in rectangles:
+        box = rect.clipped(width, height)
+        if box is not None:
+            covered += (box[2] - box[0]) * (box[3] - box[1])
+    if covered > MAX_COVERAGE * width * height:
+        raise RectangleError("areas_overlap", limit=MAX_COVERAGE)
+
+
 def blur_areas(decoded: Decoded, rectangles) -> None:
     """Step 4, in place: pixelate each rectangle (pixels of the upright original)."""
     for rect in rectangles:
@@ -562,12 +588,13 @@ def clean_photo(
 ) -> CleanedPhoto:
     """The web-ready, metadata-free JPEG of `data`, with `rectangles` pixelated.
 
-    `rectangles` come from a person and are limited to MAX_RECTANGLES; `extra` areas
-    (found faces) are not counted against that limit.
+    `rectangles` come from a person and are limited to MAX_RECTANGLES and MAX_COVERAGE;
+    `extra` areas (found faces) are not counted against those limits.
     """
     if len(rectangles) > MAX_RECTANGLES:
         raise RectangleError("too_many_rectangles", limit=MAX_RECTANGLES)
     decoded = decode_photo(data, limits)
+    refuse_stacked_areas(rectangles, decoded.source_width, decoded.source_height)
     blur_areas(decoded, [*rectangles, *extra])
     return finish(decoded, limits.max_side)
 

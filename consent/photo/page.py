@@ -89,9 +89,10 @@ def page_images(
     prepared: Prepared, *, rectangles=(), keep: set[int] = frozenset()
 ) -> tuple[PageImages, cleaning.RectangleError | None]:
     """Encode the working photo and a thumbnail per face, blur every face not in `keep`
-    plus `rectangles`, encode the result. A rectangle outside the photo is returned as
-    the error; the result then blurs every face found, chosen or not. Uses up
-    `prepared.decoded` (blurred in place)."""
+    plus `rectangles`, encode the result. A rectangle outside the photo, or rectangles
+    stacked over it (`cleaning.refuse_stacked_areas`), are returned as the error; the
+    result then blurs every face found, chosen or not. Uses up `prepared.decoded`
+    (blurred in place)."""
     decoded, found = prepared.decoded, prepared.found
     # A copy: `downscale` may return the very pixels blurred next, in the other thread.
     working = cleaning.downscale(decoded.rgb, PREVIEW_SIDE).copy()
@@ -102,6 +103,7 @@ def page_images(
 
     def blurred():
         try:
+            cleaning.refuse_stacked_areas(rectangles, decoded.source_width, decoded.source_height)
             return result_image(decoded, [*rectangles, *faces.blur_boxes(found, keep)]), None
         except cleaning.RectangleError as problem:
             again = decode_small(prepared.data, prepared.limits)  # some areas may be blurred

@@ -111,6 +111,29 @@ def camera_jpeg(upright: Image.Image | None = None, *, quality: int = 95) -> byt
     )
 
 
+def camera_mpo(upright: Image.Image | None = None, *, quality: int = 95) -> bytes:
+    """`camera_jpeg` holding a second, smaller picture after the first (MPF: an iPhone HDR
+    photo's gain map, a camera's large thumbnail): Pillow opens such a file as MPO. The
+    segments spliced in before the MPF segment move the offsets of both pictures alike."""
+    stored = stored_for_orientation_6(upright or upright_scene())
+    second = stored.resize((max(1, stored.width // 4), max(1, stored.height // 4)))
+    buffer = BytesIO()
+    stored.save(
+        buffer,
+        "MPO",
+        save_all=True,
+        append_images=[second],
+        quality=quality,
+        exif=camera_exif(6).tobytes(),
+    )
+    return splice_after_soi(
+        buffer.getvalue(),
+        jpeg_segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + XMP_PACKET),
+        iptc_segment(),
+        jpeg_segment(0xFE, b"COMSECRET Sem Bakker groep 5"),
+    )
+
+
 def png_with_text(upright: Image.Image | None = None) -> bytes:
     """An RGBA PNG (transparent bottom-right corner) with tEXt, iTXt, zTXt and eXIf."""
     image = (upright or upright_scene()).convert("RGBA")

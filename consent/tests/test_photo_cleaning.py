@@ -15,11 +15,12 @@ from consent.photo.cleaning import Limits, PhotoError, Rect, RectangleError, cle
 
 SAMPLES = {
     "jpeg": testkit.camera_jpeg,
+    "mpo": testkit.camera_mpo,  # a JPEG holding a second picture (iPhone HDR, cameras)
     "png": testkit.png_with_text,
     "webp": testkit.webp_with_metadata,
     "heic": testkit.heic_with_metadata,
 }
-ROTATED_SAMPLES = ("jpeg", "webp", "heic")  # stored sideways with orientation 6
+ROTATED_SAMPLES = ("jpeg", "mpo", "webp", "heic")  # stored sideways with orientation 6
 
 # JPEG markers a pixels-only encoder writes: JFIF APP0, tables, frame, scan.
 APP0, DQT, SOF0, SOF2, DHT, DRI, SOS = 0xE0, 0xDB, 0xC0, 0xC2, 0xC4, 0xDD, 0xDA
@@ -397,6 +398,19 @@ def test_it_refuses_too_many_rectangles():
         clean_photo(testkit.camera_jpeg(), rectangles=rectangles)
 
 
+def test_it_refuses_areas_covering_the_photo_more_than_a_few_times_over():
+    # Each area is pixelated on its own, at a cost that grows with its size: 50 areas over
+    # a whole 7000 × 7000 PNG took 15 s of CPU for one download. A few overlaps are fine,
+    # and the part of an area outside the photo does not count.
+    whole, outside = Rect(0, 0, 96, 64), Rect(-500, -500, 596, 564)
+    rectangles = [whole] * (cleaning.MAX_COVERAGE - 1) + [outside]
+    clean_photo(testkit.camera_jpeg(), rectangles=rectangles)
+    with pytest.raises(RectangleError) as caught:
+        clean_photo(testkit.camera_jpeg(), rectangles=[*rectangles, Rect(90, 60, 20, 20)])
+    assert caught.value.code == "areas_overlap"
+    assert caught.value.params == {"limit": cleaning.MAX_COVERAGE}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("10,20,30,40", Rect(10, 20, 30, 40)), (" -5 , 0, 7,8 ", Rect(-5, 0, 7, 8))],
@@ -453,6 +467,25 @@ def test_it_decodes_a_big_jpeg_at_reduced_scale_with_the_same_result():
     assert mean_difference(first, second, (0, 0, 1000, 667)) < 4
     assert region_stddev(first, (510, 170, 990, 500)) < 15
     assert is_red(first.getpixel((1, 1)))
+
+
+def test_it_decodes_a_jpeg_holding_a_second_picture_at_reduced_scale_too():
+    # iPhone HDR photos (a gain map) and many cameras' JPEGs hold a second picture (MPF),
+    # which Pillow opens as MPO: libjpeg decodes it at reduced scale as any JPEG (it was
+    # decoded at full size, 16 times the pixels here), with the same result.
+    scene = testkit.upright_scene(4200, 2800)
+    mpo, jpeg = testkit.camera_mpo(scene), testkit.camera_jpeg(scene)
+    assert Image.open(BytesIO(mpo)).format == "MPO"
+    limits = Limits(max_side=1000)
+    with cleaning.open_photo(mpo, limits) as image:
+        assert cleaning.draft_for(image, limits.max_side) == 4
+    pixels = cleaning.decode_photo(mpo, limits)
+    assert (pixels.factor, pixels.rgb.size) == (4, (1050, 700))
+    assert (pixels.source_width, pixels.source_height) == (4200, 2800)
+    board = [Rect(2100, 700, 2096, 1400)]
+    result = clean_photo(mpo, rectangles=board, limits=limits)
+    assert result.data == clean_photo(jpeg, rectangles=board, limits=limits).data
+    assert_pixels_only_jpeg(result.data)
 
 
 @pytest.mark.parametrize(

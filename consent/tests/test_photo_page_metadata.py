@@ -46,6 +46,26 @@ def jpeg(image: Image.Image) -> bytes:
     )
 
 
+def mpo(image: Image.Image) -> bytes:
+    """A JPEG holding a second picture (an iPhone HDR photo's gain map): MPO to Pillow."""
+    buffer = BytesIO()
+    image.save(
+        buffer,
+        "MPO",
+        save_all=True,
+        append_images=[image.resize((image.width // 4, image.height // 4))],
+        quality=92,
+        exif=testkit.camera_exif(1).tobytes(),
+        icc_profile=ICC,
+    )
+    return testkit.splice_after_soi(
+        buffer.getvalue(),
+        testkit.jpeg_segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + testkit.XMP_PACKET),
+        testkit.iptc_segment(),
+        testkit.jpeg_segment(0xFE, b"COMSECRET Sem Bakker groep 5"),
+    )
+
+
 def png(image: Image.Image) -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", "TEXTSECRET tEXt Sem Bakker")
@@ -87,7 +107,7 @@ def heic(image: Image.Image) -> bytes:
 
 
 ICC = secret_profile()
-FORMATS = {"jpeg": jpeg, "png": png, "webp": webp, "heic": heic}
+FORMATS = {"jpeg": jpeg, "mpo": mpo, "png": png, "webp": webp, "heic": heic}
 PLANTED = [
     *testkit.SECRETS,
     *(s.encode() for s in ICC_SECRETS),
