@@ -252,6 +252,49 @@ def _staff_as_parent(row: PupilRow, guardian: GuardianRow) -> str:
     )
 
 
+def _admin_as_parent(row: PupilRow, guardian: GuardianRow) -> str:
+    """An account with admin access and no school role (the IT partner's) is linked as a
+    parent as a staff member's is, and said so for the same reason."""
+    return bad_row(
+        row.row,
+        _(
+            "%(field)s is the address of an account with access to the admin (the portal's "
+            "management) that has no role at a school. It is linked as a parent of this pupil "
+            "as well, so that account can give or refuse consent for the pupil. If that is a "
+            "mistake, correct the address in the file before you import it."
+        )
+        % {"field": f"{guardian.column_prefix}_email"},
+    )
+
+
+def _deactivated_as_parent(row: PupilRow, guardian: GuardianRow) -> str:
+    """A deactivated account is linked (the board may activate it again), but it cannot log
+    in and the outbox sends it nothing: the school should know this parent is not reached."""
+    return bad_row(
+        row.row,
+        _(
+            "%(field)s is the address of a deactivated account. It is linked as a parent of "
+            "this pupil, but that account cannot log in and gets no e-mails, so this parent "
+            "cannot give consent in the portal. Ask the board to activate the account again, "
+            "or ask this parent for consent on paper."
+        )
+        % {"field": f"{guardian.column_prefix}_email"},
+    )
+
+
+def _new_link_warnings(row: PupilRow, guardian: GuardianRow, user: User) -> list[str]:
+    """What the report says of a new parent link to an existing account, from the account's
+    row as read (no query): a staff member's, else one with admin access; deactivated."""
+    warnings = []
+    if getattr(user, "is_staff_member", False):
+        warnings.append(_staff_as_parent(row, guardian))
+    elif user.is_staff or user.is_superuser:
+        warnings.append(_admin_as_parent(row, guardian))
+    if not user.is_active:
+        warnings.append(_deactivated_as_parent(row, guardian))
+    return warnings
+
+
 def _plan_guardians(
     plan: _Plan, school: School, rows: list[PupilRow], report: ImportReport
 ) -> None:
@@ -280,8 +323,8 @@ def _plan_guardians(
                 plan.new_links.append(
                     (guardian.email, row.leerlingnummer, guardian.has_parental_authority)
                 )
-                if getattr(user, "is_staff_member", False):
-                    report.warnings.append(_staff_as_parent(row, guardian))
+                if user.pk:
+                    report.warnings.extend(_new_link_warnings(row, guardian, user))
             elif link.has_parental_authority != guardian.has_parental_authority:
                 link.has_parental_authority = guardian.has_parental_authority
                 plan.changed_links.append(link)
