@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from opo_portal.fields import LongTextField, NameField
 from opo_portal.text import without_direction_controls
 from policy.models import Release, Section
+from policy.services import text_digest
 from policy.text import normalise_article_text
 
 # Ids the pages showing the protocol have already (the contents, the confirm form, the
 # base page's main and session warning, the preview's "changes-title" and
-# "publish-title"); a section may not take them, nor one whose heading's id
-# ("<anchor>-title") would be one of them.
+# "publish-title", the summary form's "stored-title"); a section may not take them, nor
+# one whose heading's id ("<anchor>-title") would be one of them.
 RESERVED_SLUGS = {
     "inhoud",
     "bevestigen",
@@ -21,6 +22,7 @@ RESERVED_SLUGS = {
     "session-warning-text",
     "changes",
     "publish",
+    "stored",
 }
 
 
@@ -44,7 +46,24 @@ class DraftSummaryField(DraftTextField):
         return without_direction_controls(super().to_python(value))
 
 
-class SummaryForm(forms.Form):
+class ShowsTextForm(forms.Form):
+    """An edit form that carries what it showed: services.text_digest of the stored text as
+    the page showed it, so a save over text changed since (a colleague, another tab) is
+    refused (services._refuse_if_changed). Missing, it matches no text."""
+
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, stored: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("shown", text_digest(stored))
+
+    def now_showing(self, stored: str) -> None:
+        """The page shows `stored` beside the typed text: saving again saves over it."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("shown")] = text_digest(stored)
+
+
+class SummaryForm(ShowsTextForm):
     summary = DraftSummaryField(
         label=_("Summary of changes"),
         required=False,
@@ -67,12 +86,20 @@ class ArticleForm(forms.Form):
         return text
 
 
-class SectionForm(forms.Form):
+class ArticleEditForm(ShowsTextForm, ArticleForm):
+    pass
+
+
+class HeadingForm(forms.Form):
     # a typed name: without direction controls, and one of them only is empty
     heading = NameField(label=_("Heading"), max_length=200)
 
 
-class SectionAddForm(SectionForm):
+class SectionForm(ShowsTextForm, HeadingForm):
+    pass
+
+
+class SectionAddForm(HeadingForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Section.Kind.choices)
     slug = forms.SlugField(
         label=_("Anchor name"),

@@ -70,10 +70,39 @@ def version_draft_start(*, by: User) -> ProtocolVersion:
     return draft
 
 
+def text_digest(text: str) -> str:
+    """What an edit form carries of the text it showed (an article's text, a section's
+    heading, a draft's summary), so a save over text changed since can be refused."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _refuse_if_changed(*, stored: str, shown: str | None, new: str) -> None:
+    """Two tabs, or two board members, editing the same text: the second save would
+    overwrite the first unseen. Refused with code "changed" when the stored text is no
+    longer the text the form showed (`shown`, its text_digest; "" matches nothing), unless
+    the save changes nothing (an identical double submit, or a colleague who typed the
+    same). `shown` None: no check (a caller that read the text in the same transaction)."""
+    if shown is None or new == stored or shown == text_digest(stored):
+        return
+    raise ValidationError(
+        _(
+            "This text was changed after you opened this page (by a colleague, or by you in "
+            "another tab), so nothing was saved. The text as it is now is shown below; what "
+            "you typed is still in the form. Save again to replace it with yours."
+        ),
+        code="changed",
+    )
+
+
 @transaction.atomic
-def version_update_summary(*, version: ProtocolVersion, summary: str) -> ProtocolVersion:
+def version_update_summary(
+    *, version: ProtocolVersion, summary: str, shown: str | None = None
+) -> ProtocolVersion:
+    """`shown`: the text_digest of the summary as the form showed it (_refuse_if_changed)."""
     draft = _locked_draft(version)
-    draft.summary = without_direction_controls(summary).strip()  # as headings and texts
+    summary = without_direction_controls(summary).strip()  # as headings and texts
+    _refuse_if_changed(stored=draft.summary, shown=shown, new=summary)
+    draft.summary = summary
     draft.save(update_fields=["summary"])
     return draft
 
@@ -245,9 +274,14 @@ def section_add(*, version: ProtocolVersion, heading: str, slug: str, kind: str)
 
 
 @transaction.atomic
-def section_update(*, section: Section, heading: str) -> Section:
+def section_update(*, section: Section, heading: str, shown: str | None = None) -> Section:
+    """`shown`: the text_digest of the heading as the form showed it (_refuse_if_changed)."""
     _locked_draft(section.version)
-    section.heading = without_direction_controls(heading).strip()
+    heading = without_direction_controls(heading).strip()
+    # read again under the draft's lock: every edit of the draft takes it
+    stored = Section.objects.values_list("heading", flat=True).get(pk=section.pk)
+    _refuse_if_changed(stored=stored, shown=shown, new=heading)
+    section.heading = heading
     section.save(update_fields=["heading"])
     return section
 
@@ -299,9 +333,14 @@ def _next_article_number(section: Section, last: Article | None) -> int:
 
 
 @transaction.atomic
-def article_update(*, article: Article, text: str) -> Article:
+def article_update(*, article: Article, text: str, shown: str | None = None) -> Article:
+    """`shown`: the text_digest of the text as the form showed it (_refuse_if_changed)."""
     _locked_draft(article.version)
-    article.text = _checked_text(text)
+    text = _checked_text(text)
+    # read again under the draft's lock: every edit of the draft takes it
+    stored = Article.objects.values_list("text", flat=True).get(pk=article.pk)
+    _refuse_if_changed(stored=stored, shown=shown, new=text)
+    article.text = text
     article.save(update_fields=["text"])
     return article
 
@@ -410,6 +449,7 @@ __all__ = [
     "section_remove",
     "section_update",
     "staff_reminders_send",
+    "text_digest",
     "version_discard",
     "version_draft_start",
     "version_publish",

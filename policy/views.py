@@ -15,6 +15,7 @@ from policy import services
 from policy.diff import compare_articles, compare_headings, split_unchanged
 from policy.export import confirmations_table
 from policy.forms import (
+    ArticleEditForm,
     ArticleForm,
     ConfirmForm,
     DiffChoiceForm,
@@ -135,6 +136,17 @@ def _confirmation_school(user, code: str):
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _refused_as_changed(form, error: ValidationError, stored: str) -> str | None:
+    """A save refused (services._refuse_if_changed, or another reason): the message on the
+    form, which keeps what was typed. Changed by a colleague: the form now carries the
+    text as it is, which the page shows (returned), so saving again saves knowingly."""
+    form.add_error(None, error)
+    if getattr(error, "code", None) != "changed":  # a dict of errors has none
+        return None
+    form.now_showing(stored)
+    return stored
 
 
 # --- Reading the protocol (anyone) ----------------------------------------------------
@@ -482,15 +494,27 @@ def draft_start(request):
 @_draft_page
 def draft_edit(request, number: int):
     draft = _get_draft(request.user, number)
-    form = SummaryForm(request.POST or None, initial={"summary": draft.summary})
+    form = SummaryForm(
+        request.POST or None, initial={"summary": draft.summary}, stored=draft.summary
+    )
+    stored = None  # the summary as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():
-        services.version_update_summary(version=draft, summary=form.cleaned_data["summary"])
-        messages.success(request, _("Summary saved."))
-        return redirect("policy:draft_edit", number=draft.number)
+        try:
+            services.version_update_summary(
+                version=draft,
+                summary=form.cleaned_data["summary"],
+                shown=form.cleaned_data["shown"],
+            )
+        except ValidationError as error:
+            draft.refresh_from_db(fields=["summary"])
+            stored = _refused_as_changed(form, error, draft.summary)
+        else:
+            messages.success(request, _("Summary saved."))
+            return redirect("policy:draft_edit", number=draft.number)
     return render(
         request,
         "policy/draft_edit.html",
-        {"draft": draft, "form": form, "sections": _document(draft)},
+        {"draft": draft, "form": form, "sections": _document(draft), "stored": stored},
     )
 
 
@@ -588,14 +612,28 @@ def section_add(request, number: int):
 def section_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = get_object_or_404(draft.sections, pk=pk)
-    form = SectionForm(request.POST or None, initial={"heading": section.heading})
+    form = SectionForm(
+        request.POST or None, initial={"heading": section.heading}, stored=section.heading
+    )
+    stored = None  # the heading as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():
-        services.section_update(section=section, heading=form.cleaned_data["heading"])
-        return redirect(_draft_url(draft, section.slug))
+        try:
+            services.section_update(
+                section=section,
+                heading=form.cleaned_data["heading"],
+                shown=form.cleaned_data["shown"],
+            )
+        except Section.DoesNotExist as gone:  # removed by a colleague meanwhile
+            raise Http404 from gone
+        except ValidationError as error:
+            section.refresh_from_db(fields=["heading"])
+            stored = _refused_as_changed(form, error, section.heading)
+        else:
+            return redirect(_draft_url(draft, section.slug))
     return render(
         request,
         "policy/section_form.html",
-        {"draft": draft, "form": form, "section": section},
+        {"draft": draft, "form": form, "section": section, "stored": stored},
     )
 
 
@@ -637,14 +675,32 @@ def article_add(request, number: int, pk: int):
 def article_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     article = get_object_or_404(Article.objects.select_related("section"), version=draft, pk=pk)
-    form = ArticleForm(request.POST or None, initial={"text": article.text})
+    form = ArticleEditForm(
+        request.POST or None, initial={"text": article.text}, stored=article.text
+    )
+    stored = None  # the text as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():
-        services.article_update(article=article, text=form.cleaned_data["text"])
-        return redirect(_draft_url(draft, article.anchor))
+        try:
+            services.article_update(
+                article=article, text=form.cleaned_data["text"], shown=form.cleaned_data["shown"]
+            )
+        except Article.DoesNotExist as gone:  # removed by a colleague meanwhile
+            raise Http404 from gone
+        except ValidationError as error:
+            article.refresh_from_db(fields=["text"])
+            stored = _refused_as_changed(form, error, article.text)
+        else:
+            return redirect(_draft_url(draft, article.anchor))
     return render(
         request,
         "policy/article_form.html",
-        {"draft": draft, "form": form, "section": article.section, "article": article},
+        {
+            "draft": draft,
+            "form": form,
+            "section": article.section,
+            "article": article,
+            "stored": stored,
+        },
     )
 
 

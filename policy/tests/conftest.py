@@ -31,6 +31,12 @@ def edit_one_article(draft: ProtocolVersion, anchor: str = "leren-1") -> None:
     services.article_update(article=draft.articles.get(anchor=anchor), text=edited(draft, anchor))
 
 
+def shown(text: str) -> dict[str, str]:
+    """What an edit form (article text, heading, summary) sends of the text it showed:
+    `text`, as it is stored (services.text_digest)."""
+    return {"shown": services.text_digest(text)}
+
+
 def publish_form(number: int, kind: str = "revision") -> dict[str, str]:
     """What the preview page's publish form sends for draft `number` as it stands now (a
     number that is no version: the kind alone)."""

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from policy import services
 from policy.models import Article, ProtocolVersion
+from policy.tests.conftest import shown
 
 LIMIT = 60_000  # policy.forms.DraftTextField.MAX_LENGTH, as the message says it
 PARAGRAPH = "Wij vragen ouders vooraf om toestemming voor beeldmateriaal. " * 2
@@ -30,7 +31,8 @@ def test_it_refuses_an_article_longer_than_the_limit_and_keeps_the_text(login, d
     before = article.text
     pasted = _text(LIMIT + 1)
     response = login(board).post(
-        reverse("policy:article_edit", args=[draft.number, article.pk]), {"text": pasted}
+        reverse("policy:article_edit", args=[draft.number, article.pk]),
+        {"text": pasted, **shown(before)},
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -55,7 +57,7 @@ def test_it_refuses_a_new_article_longer_than_the_limit(login, draft, board):
 def test_it_refuses_a_summary_longer_than_the_limit_and_keeps_the_text(login, draft, board):
     pasted = _text(LIMIT + 1)
     response = login(board).post(
-        reverse("policy:draft_edit", args=[draft.number]), {"summary": pasted}
+        reverse("policy:draft_edit", args=[draft.number]), {"summary": pasted, **shown("")}
     )
     assert response.status_code == 200
     assert "mag niet meer dan 60000 tekens hebben" in response.content.decode()
@@ -71,7 +73,8 @@ def test_it_counts_a_line_break_as_one_character(login, draft, board):
     text = _text(LIMIT - 2)
     at_limit = text[:1000] + "\r\n\r\n" + text[1000:]
     response = login(board).post(
-        reverse("policy:article_edit", args=[draft.number, article.pk]), {"text": at_limit}
+        reverse("policy:article_edit", args=[draft.number, article.pk]),
+        {"text": at_limit, **shown(article.text)},
     )
     assert response.status_code == 302
     article.refresh_from_db()

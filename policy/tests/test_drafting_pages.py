@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from policy.models import Article, ProtocolVersion
-from policy.tests.conftest import publish_form
+from policy.tests.conftest import publish_form, shown
 
 
 def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
@@ -16,10 +16,13 @@ def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
 
     response = c.post(
         reverse("policy:article_edit", args=[draft.number, article.pk]),
-        {"text": "Nieuwe tekst over\nderden.\n\nMet een tweede alinea."},
+        {"text": "Nieuwe tekst over\nderden.\n\nMet een tweede alinea.", **shown(article.text)},
     )
     assert response.url.endswith("#communiceren-2")
-    c.post(reverse("policy:draft_edit", args=[draft.number]), {"summary": "COMMUNICEREN 2."})
+    c.post(
+        reverse("policy:draft_edit", args=[draft.number]),
+        {"summary": "COMMUNICEREN 2.", **shown("")},
+    )
 
     preview = c.get(reverse("policy:draft_preview", args=[draft.number]))
     assert "Nieuwe tekst over derden." in preview.content.decode()
@@ -48,7 +51,7 @@ def test_it_keeps_the_draft_when_publishing_without_a_summary(login, v1, board):
 def test_it_keeps_an_unchanged_draft_and_says_why(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))
-    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Niets veranderd."})
+    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Niets veranderd.", **shown("")})
 
     response = c.post(reverse("policy:draft_publish", args=[2]), publish_form(2), follow=True)
 
@@ -188,7 +191,7 @@ def test_it_answers_a_second_click_on_discard_with_the_drafts_page(login, v1, bo
 def test_it_refuses_to_publish_a_section_without_articles(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))
-    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Slotbepaling."})
+    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Slotbepaling.", **shown("")})
     c.post(
         reverse("policy:section_add", args=[2]),
         {"heading": "Slotbepaling", "kind": "text", "slug": ""},
@@ -253,7 +256,9 @@ def test_it_numbers_only_articles_and_list_points_on_the_drafting_buttons(login,
 
 
 def _publish_draft(c, number: int) -> None:
-    c.post(reverse("policy:draft_edit", args=[number]), {"summary": f"Versie {number}."})
+    c.post(
+        reverse("policy:draft_edit", args=[number]), {"summary": f"Versie {number}.", **shown("")}
+    )
     response = c.post(reverse("policy:draft_publish", args=[number]), publish_form(number))
     assert ProtocolVersion.objects.current().number == number, response
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from policy import services
 from policy.models import ProtocolVersion
+from policy.tests.conftest import shown
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -39,10 +40,16 @@ def test_it_drops_direction_controls_from_what_is_typed_into_a_draft(login, v1, 
     c.post(reverse("policy:draft_start"))
     section = ProtocolVersion.objects.get(number=2).sections.get(slug="leren")
     article = section.articles.get(number=1)
-    c.post(reverse("policy:section_edit", args=[2, section.pk]), {"heading": f"LE{RLO}REN"})
-    c.post(reverse("policy:article_edit", args=[2, article.pk]), {"text": f"Tekst{RLO} A.\u2066"})
+    c.post(
+        reverse("policy:section_edit", args=[2, section.pk]),
+        {"heading": f"LE{RLO}REN", **shown(section.heading)},
+    )
+    c.post(
+        reverse("policy:article_edit", args=[2, article.pk]),
+        {"text": f"Tekst{RLO} A.\u2066", **shown(article.text)},
+    )
     c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": f"{RLO}Nieuw.\u2069"})
-    c.post(reverse("policy:draft_edit", args=[2]), {"summary": f"Samen{RLO}vatting."})
+    c.post(reverse("policy:draft_edit", args=[2]), {"summary": f"Samen{RLO}vatting.", **shown("")})
     c.post(
         reverse("policy:section_add", args=[2]),
         {"heading": f"Slot{RLO}bepaling", "kind": "text", "slug": ""},
