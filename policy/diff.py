@@ -52,8 +52,10 @@ class ArticleChange:
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """[(op, text)] with op in {"same", "del", "ins"}; words keep their own spacing."""
-    old_words, new_words = old.split(" "), new.split(" ")
+    """[(op, text)] with op in {"same", "del", "ins"}; words keep their own spacing. An
+    empty text has no words (a summary written where there was none: all added)."""
+    old_words = old.split(" ") if old else []
+    new_words = new.split(" ") if new else []
     pieces: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -1,7 +1,7 @@
 import re
 
 from django import forms
-from django.utils.text import slugify
+from django.utils.text import normalize_newlines, slugify
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.fields import LongTextField, NameField
@@ -46,21 +46,49 @@ class DraftSummaryField(DraftTextField):
         return without_direction_controls(super().to_python(value))
 
 
+class KeptField(forms.Field):
+    """A hidden value the page sends back as it got it; never an error of the form (the
+    editor could not correct it), checked where it is used."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> str:
+        return value if isinstance(value, str) else ""
+
+
 class ShowsTextForm(forms.Form):
     """An edit form that carries what it showed: services.text_digest of the stored text as
     the page showed it, so a save over text changed since (a colleague, another tab) is
-    refused (services._refuse_if_changed). Missing, it matches no text."""
+    refused (services._refuse_if_changed). Missing, it matches no text. It carries the text
+    itself too (`original`), so a refusal can show what changed since (started_from)."""
 
     shown = forms.CharField(required=False, widget=forms.HiddenInput)
+    original = KeptField()
 
     def __init__(self, *args, stored: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("shown", text_digest(stored))
+        self.initial.setdefault("original", stored)
 
     def now_showing(self, stored: str) -> None:
         """The page shows `stored` beside the typed text: saving again saves over it."""
         self.data = self.data.copy()
         self.data[self.add_prefix("shown")] = text_digest(stored)
+        self.data[self.add_prefix("original")] = stored
+
+    def started_from(self) -> str | None:
+        """The text the page showed when it was opened, if the form sent it back as it was
+        (its digest is `shown`); None when not known: a page opened before the forms
+        carried it, or a request made by hand. A browser sends a line break as \r\n."""
+        shown = self.cleaned_data.get("shown")
+        original = self.cleaned_data.get("original", "")
+        for text in (original, normalize_newlines(original)):
+            if shown and text_digest(text) == shown:
+                return text
+        return None
 
 
 class SummaryForm(ShowsTextForm):
@@ -87,7 +115,9 @@ class ArticleForm(forms.Form):
 
 
 class ArticleEditForm(ShowsTextForm, ArticleForm):
-    pass
+    # the article's section, should the article be removed meanwhile: what was typed can
+    # then be added to it again (views.article_edit)
+    section = KeptField()
 
 
 class HeadingForm(forms.Form):

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from opo_portal.converters import BIGINT_MAX
 from policy import services
-from policy.diff import compare_articles, compare_headings, split_unchanged
+from policy.diff import compare_articles, compare_headings, split_unchanged, word_diff
 from policy.export import confirmations_table
 from policy.forms import (
     ArticleEditForm,
@@ -138,15 +139,38 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _refused_as_changed(form, error: ValidationError, stored: str) -> str | None:
+# What _stored_text.html shows beside an edit form that was not refused as changed
+NOT_REFUSED: dict = {"stored": None, "changes": None}
+
+
+def _refused(form, error: ValidationError, stored: str) -> dict:
     """A save refused (services._refuse_if_changed, or another reason): the message on the
-    form, which keeps what was typed. Changed by a colleague: the form now carries the
-    text as it is, which the page shows (returned), so saving again saves knowingly."""
+    form, which keeps what was typed. Changed by a colleague: the page shows the text as
+    it is now (`stored`) and, when the text the form started from is known, which words
+    changed since (`changes`); the form now carries the text as it is, so saving again
+    saves knowingly."""
     form.add_error(None, error)
     if getattr(error, "code", None) != "changed":  # a dict of errors has none
-        return None
+        return NOT_REFUSED
+    start = form.started_from()
     form.now_showing(stored)
-    return stored
+    return {"stored": stored, "changes": None if start is None else word_diff(start, stored)}
+
+
+def _typed_id(value: str) -> int | None:
+    """An id a form sent back unseen; None for what no row can have."""
+    if value.isascii() and value.isdigit() and int(value) <= BIGINT_MAX:
+        return int(value)
+    return None
+
+
+def _require_removed_meanwhile(request, model, pk: int) -> None:
+    """An article or section the draft does not have: a 404, unless it is a save (something
+    typed) and no version has it any more, removed (by a colleague, or in another tab)
+    after the page was opened; the caller then keeps what was typed. Only for board staff,
+    as _get_draft checked: anyone else got a 404 before."""
+    if request.method != "POST" or model.objects.filter(pk=pk).exists():
+        raise Http404
 
 
 # --- Reading the protocol (anyone) ----------------------------------------------------
@@ -497,7 +521,7 @@ def draft_edit(request, number: int):
     form = SummaryForm(
         request.POST or None, initial={"summary": draft.summary}, stored=draft.summary
     )
-    stored = None  # the summary as it is now, when a colleague changed it since
+    refusal = NOT_REFUSED  # the summary as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():
         try:
             services.version_update_summary(
@@ -507,14 +531,14 @@ def draft_edit(request, number: int):
             )
         except ValidationError as error:
             draft.refresh_from_db(fields=["summary"])
-            stored = _refused_as_changed(form, error, draft.summary)
+            refusal = _refused(form, error, draft.summary)
         else:
             messages.success(request, _("Summary saved."))
             return redirect("policy:draft_edit", number=draft.number)
     return render(
         request,
         "policy/draft_edit.html",
-        {"draft": draft, "form": form, "sections": _document(draft), "stored": stored},
+        {"draft": draft, "form": form, "sections": _document(draft), **refusal},
     )
 
 
@@ -611,11 +635,14 @@ def section_add(request, number: int):
 @_draft_page
 def section_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
-    section = get_object_or_404(draft.sections, pk=pk)
+    section = draft.sections.filter(pk=pk).first()
+    if section is None:
+        _require_removed_meanwhile(request, Section, pk)
+        return _section_removed(request, draft)
     form = SectionForm(
         request.POST or None, initial={"heading": section.heading}, stored=section.heading
     )
-    stored = None  # the heading as it is now, when a colleague changed it since
+    refusal = NOT_REFUSED  # the heading as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():
         try:
             services.section_update(
@@ -623,17 +650,38 @@ def section_edit(request, number: int, pk: int):
                 heading=form.cleaned_data["heading"],
                 shown=form.cleaned_data["shown"],
             )
-        except Section.DoesNotExist as gone:  # removed by a colleague meanwhile
-            raise Http404 from gone
+        except Section.DoesNotExist:  # removed while this save waited for the draft
+            return _section_removed(request, draft)
         except ValidationError as error:
             section.refresh_from_db(fields=["heading"])
-            stored = _refused_as_changed(form, error, section.heading)
+            refusal = _refused(form, error, section.heading)
         else:
             return redirect(_draft_url(draft, section.slug))
     return render(
         request,
         "policy/section_form.html",
-        {"draft": draft, "form": form, "section": section, "stored": stored},
+        {"draft": draft, "form": form, "section": section, **refusal},
+    )
+
+
+def _section_removed(request, draft: ProtocolVersion):
+    """A heading typed for a section removed meanwhile: in the form that adds a section,
+    nothing saved (the section's articles went before it, so there is nothing else)."""
+    form = SectionAddForm(initial={"heading": request.POST.get("heading", "")})
+    removed = _(
+        "This section was removed from the draft after you opened this page (by a "
+        "colleague, or by you in another tab), so nothing was saved. What you typed is "
+        "below: save it to add it as a new section at the end of the draft, or copy it."
+    )
+    return render(
+        request,
+        "policy/section_form.html",
+        {
+            "draft": draft,
+            "form": form,
+            "removed": removed,
+            "action": reverse("policy:section_add", args=[draft.number]),
+        },
     )
 
 
@@ -674,21 +722,26 @@ def article_add(request, number: int, pk: int):
 @_draft_page
 def article_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
-    article = get_object_or_404(Article.objects.select_related("section"), version=draft, pk=pk)
+    article = Article.objects.select_related("section").filter(version=draft, pk=pk).first()
+    if article is None:
+        _require_removed_meanwhile(request, Article, pk)
+        return _article_removed(request, draft, _typed_id(request.POST.get("section", "")))
     form = ArticleEditForm(
-        request.POST or None, initial={"text": article.text}, stored=article.text
+        request.POST or None,
+        initial={"text": article.text, "section": article.section_id},
+        stored=article.text,
     )
-    stored = None  # the text as it is now, when a colleague changed it since
+    refusal = NOT_REFUSED  # the text as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():
         try:
             services.article_update(
                 article=article, text=form.cleaned_data["text"], shown=form.cleaned_data["shown"]
             )
-        except Article.DoesNotExist as gone:  # removed by a colleague meanwhile
-            raise Http404 from gone
+        except Article.DoesNotExist:  # removed while this save waited for the draft
+            return _article_removed(request, draft, article.section_id)
         except ValidationError as error:
             article.refresh_from_db(fields=["text"])
-            stored = _refused_as_changed(form, error, article.text)
+            refusal = _refused(form, error, article.text)
         else:
             return redirect(_draft_url(draft, article.anchor))
     return render(
@@ -699,7 +752,40 @@ def article_edit(request, number: int, pk: int):
             "form": form,
             "section": article.section,
             "article": article,
-            "stored": stored,
+            **refusal,
+        },
+    )
+
+
+def _article_removed(request, draft: ProtocolVersion, section_id: int | None):
+    """A text typed for an article removed meanwhile, nothing saved: in the form that adds
+    an article to the end of its section, or, that section gone too (or not known), to
+    copy."""
+    typed = request.POST.get("text", "")
+    section = draft.sections.filter(pk=section_id).first() if section_id else None
+    if section is None:
+        removed = _(
+            "This article was removed from the draft after you opened this page (by a "
+            "colleague, or by you in another tab), so nothing was saved. What you typed is "
+            "below: copy it to add it elsewhere in the draft."
+        )
+        return render(
+            request, "policy/removed.html", {"draft": draft, "removed": removed, "typed": typed}
+        )
+    removed = _(
+        "This article was removed from the draft after you opened this page (by a "
+        "colleague, or by you in another tab), so nothing was saved. What you typed is "
+        "below: save it to add it as a new article at the end of %(section)s, or copy it."
+    ) % {"section": section.name}
+    return render(
+        request,
+        "policy/article_form.html",
+        {
+            "draft": draft,
+            "form": ArticleForm(initial={"text": typed}),
+            "section": section,
+            "removed": removed,
+            "action": reverse("policy:article_add", args=[draft.number, section.pk]),
         },
     )
 

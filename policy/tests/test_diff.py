@@ -29,6 +29,11 @@ def test_it_marks_changed_words():
     ]
 
 
+def test_it_marks_every_word_of_a_text_where_there_was_none_as_added():
+    assert word_diff("", "Nieuwe samenvatting.") == [("ins", "Nieuwe samenvatting.")]
+    assert word_diff("Oude samenvatting.", "") == [("del", "Oude samenvatting.")]
+
+
 def test_it_matches_articles_by_anchor():
     old = [article("leren-1", "a"), article("leren-2", "b"), article("leren-3", "c")]
     new = [article("leren-1", "a"), article("leren-2", "b b"), article("leren-4", "d")]
