@@ -8,6 +8,7 @@ the outbox retries. None of them contains post text or pupil names.
 import datetime
 import logging
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -288,26 +289,53 @@ def _first_quiet_day(today: datetime.date, days: int) -> datetime.date:
         day -= datetime.timedelta(days=1)
 
 
+def _directors_of(school_ids: set[int]) -> dict[int, list[int]]:
+    """The active directors of each of these schools; one query, none for no school."""
+    if not school_ids:
+        return {}
+    found: dict[int, list[int]] = {}
+    rows = StaffMembership.objects.filter(
+        school_id__in=school_ids, role=Role.DIRECTOR, user__is_active=True
+    ).values_list("school_id", "user_id")
+    for school_id, user_id in rows:
+        found.setdefault(school_id, []).append(user_id)
+    return found
+
+
 def _urgent_stale_key(case_id: int, notice: str) -> str:
     return f"urgent-stale:{case_id}:{notice}"
 
 
-def _urgent_stale_recipients(case_assignee_id: int | None) -> list[int]:
-    """The board, but not the board member who holds the case (it is theirs to act on)."""
-    return [user_id for user_id in _board() if user_id != case_assignee_id]
+def _urgent_stale_recipients(
+    holder_id: int | None, board: list[int], directors: Iterable[int] = ()
+) -> list[int]:
+    """The board, but not the board member who holds the case (it is theirs to act on).
+    When that holder is the whole board, the board would tell nobody: then the holder is
+    reminded, and the school's `directors` are told (the active ones; at a school without
+    a director, the holder alone). Empty without a board member."""
+    others = [user_id for user_id in board if user_id != holder_id]
+    if others or holder_id not in board:
+        return others
+    return sorted({holder_id, *directors})
+
+
+def _holds_the_whole_board(holder_id: int | None, board: list[int]) -> bool:
+    return holder_id is not None and board == [holder_id]
 
 
 def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
     """The daily sweep (beat "monitoring-urgent-stale"): every urgent case still untouched
-    (URGENT_UNTOUCHED) MONITORING_URGENT_STALE_DAYS school days after its urgent notice
-    (told on Monday, with 2: from Wednesday's sweep; told on Friday: from Tuesday's,
-    _first_quiet_day) is e-mailed to each board member,
-    once per case and notice. In one transaction the cases are read under a row lock, then
-    claimed (urgent_escalated_at) and their duties written, keyed by case and notice: a
-    second worker waits for the lock and then finds them claimed, a re-run finds them
-    claimed, and a claim lost in a crash finds its duties present (skipped). Without a
-    board member nothing is claimed: tomorrow's sweep tries again. A fixed number of
-    queries however many cases. The number of cases escalated."""
+    (URGENT_UNTOUCHED) MONITORING_URGENT_STALE_DAYS school days after its urgent notice (told on
+    Monday, with 2: from Wednesday's sweep; told on Friday: from Tuesday's, _first_quiet_day) is
+    e-mailed to each board member but its holder (when the holder is the only board member: to
+    the holder, as a reminder, and the school's directors, _urgent_stale_recipients), once per
+    case and notice. In one transaction the cases are read under a row lock, then claimed
+    (urgent_escalated_at) and their duties written, keyed by case and notice: a second worker
+    waits for the lock and then finds them claimed, a re-run finds them claimed, and a claim
+    lost in a crash finds its duties present (skipped). Without a board member nothing is
+    claimed: tomorrow's sweep tries again. A fixed number of queries however many cases (one
+    more, for the directors, when a case's holder is the whole board). The number of cases
+    escalated."""
     now = now or timezone.now()
     first_quiet_day = _first_quiet_day(_school_day(now), _stale_days())
     since = datetime.datetime.combine(
@@ -320,7 +348,7 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
             .filter(URGENT_UNTOUCHED, urgent_notified_at__lt=since)
             .exclude(told)
             .order_by("pk")
-            .values_list("pk", "urgent_notified_at", "assigned_to_id")
+            .values_list("pk", "urgent_notified_at", "assigned_to_id", "school_id")
         )
         if not waiting:
             return 0
@@ -332,7 +360,14 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
                 len(waiting),
             )
             return 0
-        FollowUp.objects.filter(pk__in=[pk for pk, _when, _holder in waiting]).update(
+        directors = _directors_of(
+            {
+                school
+                for _pk, _when, holder, school in waiting
+                if _holds_the_whole_board(holder, board)
+            }
+        )
+        FollowUp.objects.filter(pk__in=[pk for pk, *_rest in waiting]).update(
             urgent_escalated_at=now
         )
         duties_enqueue_many(
@@ -342,21 +377,21 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
                     URGENT_STALE_EMAIL,
                     {"case_id": pk, "notice": _notice(when), "user_id": user_id},
                 )
-                for pk, when, holder in waiting
-                for user_id in board
-                if user_id != holder
+                for pk, when, holder, school in waiting
+                for user_id in _urgent_stale_recipients(holder, board, directors.get(school, ()))
             ]
         )
-    log.info("monitoring: %d urgent cases without action escalated to the board", len(waiting))
+    log.info("monitoring: %d urgent cases without action escalated", len(waiting))
     return len(waiting)
 
 
 def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
-    """To a board member as the board is now (one who left is sent nothing, one who joined
-    is: duty_readdressed), not to whoever holds the case: the school, the case number, since
-    when it waits and who holds it (and when they were last in the portal), a link; no post
-    text, no pupil names. Nothing when someone acted on the case meanwhile, or it was closed,
-    or reopened since (`notice`: the urgent notice it was written for)."""
+    """To a board member as the board is now (one who left is sent nothing, one who joined is:
+    duty_readdressed), not to whoever holds the case (but when they are the whole board: to
+    them, and the school's directors, _urgent_stale_recipients): the school, the case number,
+    since when it waits and who holds it (and when they were last in the portal), a link; no
+    post text, no pupil names. Nothing when someone acted on the case meanwhile, or it was
+    closed, or reopened since (`notice`: the urgent notice it was written for)."""
     case = (
         FollowUp.objects.select_related("school", "assigned_to")
         .filter(URGENT_UNTOUCHED, pk=case_id)
@@ -365,12 +400,17 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
     if case is None or _notice(case.urgent_notified_at) != notice:
         log.info("monitoring case %s: acted on or closed meanwhile; board not told", case_id)
         return False
+    board = _board()
+    holder_id = case.assigned_to_id
+    directors = (
+        _school_directors_seen(case.school_id) if _holds_the_whole_board(holder_id, board) else {}
+    )
     if duty_readdressed(
         key=_urgent_stale_key(case.pk, notice),
         handler=URGENT_STALE_EMAIL,
         payload={"case_id": case.pk, "notice": notice},
         user_id=user_id,
-        recipients=_urgent_stale_recipients(case.assigned_to_id),
+        recipients=_urgent_stale_recipients(holder_id, board, directors),
     ):
         return False
     since = _school_day(case.urgent_notified_at)
@@ -384,6 +424,9 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
             "days": days,
             "holder": holder,
             "seen": holder.last_login if holder is not None else None,
+            # the holder is the whole board: reminded themselves, the directors told
+            "as_holder": user_id == holder_id,
+            "as_director": user_id != holder_id and user_id not in board,
         }
         subject = ngettext(
             "Urgent: case #%(number)d of %(school)s has waited %(days)d day",
