@@ -223,7 +223,7 @@ def test_the_only_board_member_holding_it_is_reminded_and_the_directors_told(
         f"[OPO Portal] Dringend: zaak #{case.pk} van OBS De Vlindertuin wacht al 2 dagen"
     )
     body = flat(reminder)
-    assert "U krijgt deze herinnering, één keer voor deze zaak, omdat u het enige bestuurslid bent" in body
+    assert "U krijgt deze herinnering, één keer voor deze zaak, omdat u het enige" in body
     assert "U krijgt dit bericht als bestuurslid" not in body
     assert "De zaak is toegewezen aan" not in body
     assert_no_post_text(reminder)
