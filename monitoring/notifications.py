@@ -8,6 +8,7 @@ the outbox retries. None of them contains post text or pupil names.
 import datetime
 import logging
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -288,26 +289,53 @@ def _first_quiet_day(today: datetime.date, days: int) -> datetime.date:
         day -= datetime.timedelta(days=1)
 
 
+def _directors_of(school_ids: set[int]) -> dict[int, list[int]]:
+    """The active directors of each of these schools; one query, none for no school."""
+    if not school_ids:
+        return {}
+    found: dict[int, list[int]] = {}
+    rows = StaffMembership.objects.filter(
+        school_id__in=school_ids, role=Role.DIRECTOR, user__is_active=True
+    ).values_list("school_id", "user_id")
+    for school_id, user_id in rows:
+        found.setdefault(school_id, []).append(user_id)
+    return found
+
+
 def _urgent_stale_key(case_id: int, notice: str) -> str:
     return f"urgent-stale:{case_id}:{notice}"
 
 
-def _urgent_stale_recipients(case_assignee_id: int | None) -> list[int]:
-    """The board, but not the board member who holds the case (it is theirs to act on)."""
-    return [user_id for user_id in _board() if user_id != case_assignee_id]
+def _urgent_stale_recipients(
+    holder_id: int | None, board: list[int], directors: Iterable[int] = ()
+) -> list[int]:
+    """The board, but not the board member who holds the case (it is theirs to act on).
+    When that holder is the whole board, the board would tell nobody: then the holder is
+    reminded, and the school's `directors` are told (the active ones; at a school without
+    a director, the holder alone). Empty without a board member."""
+    others = [user_id for user_id in board if user_id != holder_id]
+    if others or holder_id not in board:
+        return others
+    return sorted({holder_id, *directors})
+
+
+def _holds_the_whole_board(holder_id: int | None, board: list[int]) -> bool:
+    return holder_id is not None and board == [holder_id]
 
 
 def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
     """The daily sweep (beat "monitoring-urgent-stale"): every urgent case still untouched
-    (URGENT_UNTOUCHED) MONITORING_URGENT_STALE_DAYS school days after its urgent notice
-    (told on Monday, with 2: from Wednesday's sweep; told on Friday: from Tuesday's,
-    _first_quiet_day) is e-mailed to each board member,
-    once per case and notice. In one transaction the cases are read under a row lock, then
-    claimed (urgent_escalated_at) and their duties written, keyed by case and notice: a
-    second worker waits for the lock and then finds them claimed, a re-run finds them
-    claimed, and a claim lost in a crash finds its duties present (skipped). Without a
-    board member nothing is claimed: tomorrow's sweep tries again. A fixed number of
-    queries however many cases. The number of cases escalated."""
+    (URGENT_UNTOUCHED) MONITORING_URGENT_STALE_DAYS school days after its urgent notice (told on
+    Monday, with 2: from Wednesday's sweep; told on Friday: from Tuesday's, _first_quiet_day) is
+    e-mailed to each board member but its holder (when the holder is the only board member: to
+    the holder, as a reminder, and the school's directors, _urgent_stale_recipients), once per
+    case and notice. In one transaction the cases are read under a row lock, then claimed
+    (urgent_escalated_at) and their duties written, keyed by case and notice: a second worker
+    waits for the lock and then finds them claimed, a re-run finds them claimed, and a claim
+    lost in a crash finds its duties present (skipped). Without a board member nothing is
+    claimed: tomorrow's sweep tries again. A fixed number of queries however many cases (one
+    more, for the directors, when a case's holder is the whole board). The number of cases
+    escalated."""
     now = now or timezone.now()
     first_quiet_day = _first_quiet_day(_school_day(now), _stale_days())
     since = datetime.datetime.combine(
@@ -320,7 +348,7 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
             .filter(URGENT_UNTOUCHED, urgent_notified_at__lt=since)
             .exclude(told)
             .order_by("pk")
-            .values_list("pk", "urgent_notified_at", "assigned_to_id")
+            .values_list("pk", "urgent_notified_at", "assigned_to_id", "school_id")
         )
         if not waiting:
             return 0
@@ -332,7 +360,14 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
                 len(waiting),
             )
             return 0
-        FollowUp.objects.filter(pk__in=[pk for pk, _when, _holder in waiting]).update(
+        directors = _directors_of(
+            {
+                school
+                for _pk, _when, holder, school in waiting
+                if _holds_the_whole_board(holder, board)
+            }
+        )
+        FollowUp.objects.filter(pk__in=[pk for pk, *_rest in waiting]).update(
             urgent_escalated_at=now
         )
         duties_enqueue_many(
@@ -342,21 +377,21 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
                     URGENT_STALE_EMAIL,
                     {"case_id": pk, "notice": _notice(when), "user_id": user_id},
                 )
-                for pk, when, holder in waiting
-                for user_id in board
-                if user_id != holder
+                for pk, when, holder, school in waiting
+                for user_id in _urgent_stale_recipients(holder, board, directors.get(school, ()))
             ]
         )
-    log.info("monitoring: %d urgent cases without action escalated to the board", len(waiting))
+    log.info("monitoring: %d urgent cases without action escalated", len(waiting))
     return len(waiting)
 
 
 def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
-    """To a board member as the board is now (one who left is sent nothing, one who joined
-    is: duty_readdressed), not to whoever holds the case: the school, the case number, since
-    when it waits and who holds it (and when they were last in the portal), a link; no post
-    text, no pupil names. Nothing when someone acted on the case meanwhile, or it was closed,
-    or reopened since (`notice`: the urgent notice it was written for)."""
+    """To a board member as the board is now (one who left is sent nothing, one who joined is:
+    duty_readdressed), not to whoever holds the case (but when they are the whole board: to
+    them, and the school's directors, _urgent_stale_recipients): the school, the case number,
+    since when it waits and who holds it (and when they were last in the portal), a link; no
+    post text, no pupil names. Nothing when someone acted on the case meanwhile, or it was
+    closed, or reopened since (`notice`: the urgent notice it was written for)."""
     case = (
         FollowUp.objects.select_related("school", "assigned_to")
         .filter(URGENT_UNTOUCHED, pk=case_id)
@@ -365,12 +400,17 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
     if case is None or _notice(case.urgent_notified_at) != notice:
         log.info("monitoring case %s: acted on or closed meanwhile; board not told", case_id)
         return False
+    board = _board()
+    holder_id = case.assigned_to_id
+    directors = (
+        _school_directors_seen(case.school_id) if _holds_the_whole_board(holder_id, board) else {}
+    )
     if duty_readdressed(
         key=_urgent_stale_key(case.pk, notice),
         handler=URGENT_STALE_EMAIL,
         payload={"case_id": case.pk, "notice": notice},
         user_id=user_id,
-        recipients=_urgent_stale_recipients(case.assigned_to_id),
+        recipients=_urgent_stale_recipients(holder_id, board, directors),
     ):
         return False
     since = _school_day(case.urgent_notified_at)
@@ -384,6 +424,9 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
             "days": days,
             "holder": holder,
             "seen": holder.last_login if holder is not None else None,
+            # the holder is the whole board: reminded themselves, the directors told
+            "as_holder": user_id == holder_id,
+            "as_director": user_id != holder_id and user_id not in board,
         }
         subject = ngettext(
             "Urgent: case #%(number)d of %(school)s has waited %(days)d day",
@@ -582,13 +625,21 @@ def _last_error(source: Source) -> str:
 
 
 def monthly_digest_send(*, today: datetime.date | None = None) -> int:
-    """Queue last month's digest for each director; returns how many were newly queued.
+    """Queue last month's digest for each director (the board, at a school without one;
+    and the board as well at a school whose directors are away: _away); returns how many
+    were newly queued. A fixed number of queries however many schools.
 
-    The key (school, month, director) claims the period: a second beat, a re-run or a
+    The key (school, month, recipient) claims the period: a second beat, a re-run or a
     standby beat taking over queues nothing twice.
     """
     today = today or timezone.localdate()
     month = f"{reports.add_months(reports.month_start(today), -1):%Y-%m}"
+    seen: dict[int, dict[int, datetime.datetime]] = {}
+    directors = StaffMembership.objects.filter(role=Role.DIRECTOR, user__is_active=True)
+    last = Coalesce("user__last_login", "user__date_joined")
+    for school_id, user_id, when in directors.values_list("school_id", "user_id", last):
+        seen.setdefault(school_id, {})[user_id] = when
+    board = _board()
     duties = [
         (
             f"{_digest_key(school_id, month)}:user:{uid}",
@@ -596,12 +647,20 @@ def monthly_digest_send(*, today: datetime.date | None = None) -> int:
             {"school_id": school_id, "month": month, "user_id": uid},
         )
         for school_id in School.objects.order_by("pk").values_list("pk", flat=True)
-        for uid in _directors(school_id)
+        for uid in _digest_recipients(seen.get(school_id, {}), board)
     ]
     known = set(Duty.objects.filter(key__in=[d[0] for d in duties]).values_list("key", flat=True))
     new = [duty for duty in duties if duty[0] not in known]
     duties_enqueue_many(duties=new)
     return len(new)
+
+
+def _digest_recipients(seen: dict[int, datetime.datetime], board: list[int]) -> list[int]:
+    """The school's directors (`seen`: _school_directors_seen), or the board when it has
+    none (as schools.leaders); the board as well when they are all away (_away)."""
+    if not seen:
+        return board
+    return sorted(set(seen) | (set(board) if _away(seen) else set()))
 
 
 DIGEST_EMAIL = "monitoring.notifications.digest_email_send"
@@ -613,13 +672,15 @@ def _digest_key(school_id: int, month: str) -> str:
 
 def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
     """Numbers only, no post text; to the school's director (or the board) as they are now,
-    as urgent_case_email_send."""
+    as urgent_case_email_send, and to the board as well while they are all away, saying
+    so (a director back meanwhile keeps it to themselves)."""
+    seen = _school_directors_seen(school_id)
     if duty_readdressed(
         key=_digest_key(school_id, month),
         handler=DIGEST_EMAIL,
         payload={"school_id": school_id, "month": month},
         user_id=user_id,
-        recipients=_directors(school_id),
+        recipients=_digest_recipients(seen, _board()),
     ):
         return
     school = School.objects.get(pk=school_id)
@@ -632,6 +693,8 @@ def digest_email_send(*, school_id: int, month: str, user_id: int) -> None:
             + reverse("monitoring:report")
             + f"?school={school.code}&month={month}",
         }
+        if user_id not in seen and _away(seen):
+            context["away_days"] = _away_days()
         _send(
             _("Monitoring digest %(month)s: %(school)s")
             # as the text names it ("december 2026"), in the reader's language
@@ -753,28 +816,77 @@ def _still_acting(case: FollowUp, user_id: int) -> bool:
 # --- A case closed or reopened by someone else ------------------------------------------
 
 
-def case_closed_announce(*, case: FollowUp, by_id: int | None) -> None:
+CASE_CLOSED_EMAIL = "monitoring.notifications.case_closed_notify"
+
+
+def case_closed_announce(
+    *, case: FollowUp, by_id: int | None, no_action_told: bool = False
+) -> None:
     """Inside the closing transaction (a dismissal, "no action", "closed"): queue one e-mail
-    telling the assignee, unless they closed it themselves."""
-    if case.assigned_to_id is None or case.assigned_to_id == by_id:
+    telling the assignee, unless they closed it themselves. When the assignee is a
+    director of the school and its directors are all away (_away), each board member
+    but whoever closed it is told as well, saying why; not when the "closed without
+    action" e-mail tells them already (`no_action_told`: case_no_action_queue)."""
+    holder_id = case.assigned_to_id
+    if holder_id is None or holder_id == by_id:
         return
+    notice = uuid.uuid4().hex
     duty_enqueue(
-        key=f"case-closed:{case.pk}:{case.assigned_to_id}:{uuid.uuid4().hex}",
-        handler="monitoring.notifications.case_closed_notify",
-        payload={"case_id": case.pk, "user_id": case.assigned_to_id},
+        key=f"case-closed:{case.pk}:{holder_id}:{notice}",
+        handler=CASE_CLOSED_EMAIL,
+        payload={"case_id": case.pk, "user_id": holder_id},
+    )
+    if no_action_told:
+        return
+    payload = {"case_id": case.pk, "holder_id": holder_id, "notice": notice}
+    duties_for_users(
+        key=_case_closed_board_key(case.pk, holder_id, notice),
+        handler=CASE_CLOSED_EMAIL,
+        payload=payload,
+        user_ids=_case_closed_board(case, holder_id, by_id),
     )
 
 
-def case_closed_notify(*, case_id: int, user_id: int) -> bool:
+def _case_closed_board_key(case_id: int, holder_id: int, notice: str) -> str:
+    return f"case-closed:{case_id}:{holder_id}:{notice}:board"
+
+
+def _case_closed_board(case: FollowUp, holder_id: int, by_id: int | None) -> list[int]:
+    """The board, when the case's holder is a director of its school and they are all
+    away (_away_board); but not whoever closed it."""
+    seen = _school_directors_seen(case.school_id)
+    if holder_id not in seen:
+        return []
+    return [uid for uid in _away_board(case.school_id, seen) if uid not in (by_id, holder_id)]
+
+
+def case_closed_notify(
+    *, case_id: int, user_id: int, holder_id: int | None = None, notice: str = ""
+) -> bool:
     """E-mail the assignee that their case was closed, by whom and how (no post text, no
     pupil names, not the notes). Nothing when it was reopened or given to someone else
-    meanwhile, or they left the school."""
+    meanwhile, or they left the school. `holder_id`: the e-mail goes to a board member
+    because the assignee, a director, is away with the school's other directors
+    (case_closed_announce); to the board as it is now, and to nobody once a director of
+    the school is back."""
+    holder = user_id if holder_id is None else holder_id
     case = (
-        FollowUp.objects.select_related("school", "closed_by")
-        .filter(pk=case_id, assigned_to_id=user_id, status__in=FollowUp.FINISHED_STATUSES)
+        FollowUp.objects.select_related("school", "closed_by", "assigned_to")
+        .filter(pk=case_id, assigned_to_id=holder, status__in=FollowUp.FINISHED_STATUSES)
         .first()
     )
-    if case is None or not _still_acting(case, user_id):
+    if case is None:
+        return False
+    if holder_id is None:
+        if not _still_acting(case, user_id):
+            return False
+    elif duty_readdressed(
+        key=_case_closed_board_key(case.pk, holder_id, notice),
+        handler=CASE_CLOSED_EMAIL,
+        payload={"case_id": case.pk, "holder_id": holder_id, "notice": notice},
+        user_id=user_id,
+        recipients=_case_closed_board(case, holder_id, case.closed_by_id),
+    ):
         return False
     dismissed = (
         case.status == FollowUp.Status.NO_ACTION
@@ -783,9 +895,12 @@ def case_closed_notify(*, case_id: int, user_id: int) -> bool:
     )
     with in_language_of(user_id):
         context = {"case": case, "dismissed": dismissed, "url": _case_url(case)}
+        subject = _("A monitoring case of %(school)s assigned to you was closed")
+        if holder_id is not None:
+            context |= {"holder": case.assigned_to, "away_days": _away_days()}
+            subject = _("A monitoring case of %(school)s was closed")
         _send(
-            _("A monitoring case of %(school)s assigned to you was closed")
-            % {"school": case.school.name},
+            subject % {"school": case.school.name},
             "monitoring/email/case_closed.txt",
             context,
             user_id,
@@ -885,16 +1000,18 @@ CASE_NO_ACTION_EMAIL = "monitoring.notifications.case_no_action_notify"
 
 
 def _no_action_recipients(case: FollowUp) -> list[int]:
-    """The school's directors, or the board when it has none (schools.leaders), but not
-    whoever closed it."""
-    return [user_id for user_id in leader_ids(case.school_id) if user_id != case.closed_by_id]
+    """The school's directors, or the board when it has none (schools.leaders), and the
+    board as well when they are all away (_away_board); but not whoever closed it."""
+    everyone = set(leader_ids(case.school_id)) | set(_away_board(case.school_id))
+    return sorted(user_id for user_id in everyone if user_id != case.closed_by_id)
 
 
 def case_no_action_queue(*, case: FollowUp) -> bool:
     """Inside the closing transaction (services.followup_update): the case was closed as
     "no action" by someone who does not answer for the school (its assignee, a teacher);
-    queue one e-mail to each of its directors (or board members, when it has none), so a
-    complaint about the school is seen by someone who answers for it.
+    queue one e-mail to each of its directors (or board members, when it has none, or
+    also when its directors are away), so a complaint about the school is seen by
+    someone who answers for it.
 
     With nobody to tell, the case waits (`no_action_untold`) and is told to whoever is
     named next (services.followups_no_action_reach), once: a waiting case is claimed with
@@ -932,8 +1049,9 @@ def _no_action_key(case_id: int, notice: str) -> str:
 
 
 def case_no_action_notify(*, case_id: int, user_id: int, notice: str, closed: str) -> bool:
-    """E-mail a director of the case's school (or a board member, when it has none) that
-    its case was closed without action, by whom, with a link: the school and the case
+    """E-mail a director of the case's school (or a board member, when it has none, or
+    while its directors are away: saying so) that its case was closed without action, by
+    whom, with a link: the school and the case
     number, no post text, no pupil names, not the reason (the notes may name people; the
     case page shows them). Nothing when the case was reopened meanwhile (`closed`: the
     closing it was written for). A director who left since is replaced by whoever
@@ -960,11 +1078,14 @@ def case_no_action_notify(*, case_id: int, user_id: int, notice: str, closed: st
     ):
         return False
     with in_language_of(user_id):
+        context = {"case": case, "url": _case_url(case)}
+        if _told_as_board(case.school_id, user_id):
+            context["away_days"] = _away_days()
         _send(
             _("A monitoring case of %(school)s was closed without action")
             % {"school": case.school.name},
             "monitoring/email/case_no_action.txt",
-            {"case": case, "url": _case_url(case)},
+            context,
             user_id,
         )
     return True

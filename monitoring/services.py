@@ -1113,7 +1113,7 @@ def followup_update(
     if previous_id is not None and previous_id != case.assigned_to_id:
         notifications.case_reassignment_announce(case=case, previous_id=previous_id)
     if finishing:
-        notifications.case_closed_announce(case=case, by_id=by_id)
+        notifications.case_closed_announce(case=case, by_id=by_id, no_action_told=unseen)
     if unseen:
         notifications.case_no_action_queue(case=case)
     if reopening and not newly_assigned:

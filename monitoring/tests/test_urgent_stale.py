@@ -210,6 +210,68 @@ def test_the_holder_on_the_board_is_not_told_about_themselves(school_a, board):
     assert len(sent_to(other)) == 1
 
 
+def test_the_only_board_member_holding_it_is_reminded_and_the_directors_told(
+    school_a, director_a, board
+):
+    """The board member who took the case on is the whole board: the sweep claimed the
+    case and told nobody (the board but its holder), so the waiting went unseen. Now the
+    holder gets the reminder, and the school's directors are told, once each."""
+    case = urgent_case(school_a, assigned_to=board)
+    assert sweep_and_send(2) == 1
+    [reminder] = sent_to(board)
+    assert reminder.subject == (
+        f"[OPO Portal] Dringend: zaak #{case.pk} van OBS De Vlindertuin wacht al 2 dagen"
+    )
+    body = flat(reminder)
+    assert "U krijgt deze herinnering, één keer voor deze zaak, omdat u het enige" in body
+    assert "U krijgt dit bericht als bestuurslid" not in body
+    assert "De zaak is toegewezen aan" not in body
+    assert_no_post_text(reminder)
+    [told] = sent_to(director_a)
+    body = flat(told)
+    assert f"De zaak is toegewezen aan {board.full_name}" in body
+    assert "U krijgt dit bericht als directeur van OBS De Vlindertuin" in body
+    assert reverse("monitoring:case", args=[case.pk]) in body
+    assert_no_post_text(told)
+    assert sweep_and_send(3) == 0  # once per case and notice
+    assert len(mail.outbox) == 2
+    assert Duty.objects.filter(key__startswith=f"urgent-stale:{case.pk}:").count() == 2
+
+
+def test_the_only_board_member_holding_it_at_a_school_without_a_director_is_reminded(
+    school_a, board
+):
+    urgent_case(school_a, assigned_to=board)
+    assert sweep_and_send(2) == 1
+    [reminder] = mail.outbox
+    assert reminder.to == [board.email]
+    assert "U krijgt deze herinnering" in flat(reminder)
+
+
+def test_a_board_member_who_joins_before_it_goes_is_told_instead(school_a, director_a, board):
+    """At send time the e-mail goes as the board is then: a second board member is told,
+    as the sweep tells the board; the holder and the directors need not be."""
+    urgent_case(school_a, assigned_to=board)
+    with time_machine.travel(sweep_day(2), tick=False):
+        assert urgent_stale_escalate() == 1
+        other = make_staff("bestuur2@example.org", Role.BOARD)
+        run_due_duties()
+    assert [m.to for m in mail.outbox] == [[other.email]]
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_sweep_reaches_a_holding_sole_board_member_in_a_fixed_number_of_queries(
+    django_assert_num_queries, n, school_a, school_b, director_a, director_b, board
+):
+    """As above, and the directors of the schools whose cases only the board member who
+    holds them would hear of: one query more."""
+    for i in range(n):
+        urgent_case(school_a if i % 2 else school_b, assigned_to=board)
+    with time_machine.travel(sweep_day(2), tick=False), django_assert_num_queries(7):
+        assert urgent_stale_escalate() == n
+    assert Duty.objects.filter(key__startswith="urgent-stale:").count() == 2 * n
+
+
 def test_without_a_board_member_the_case_waits_for_one(school_a, director_a):
     case = urgent_case(school_a)
     assert sweep_and_send(2) == 0
