@@ -3,7 +3,7 @@
 An admin account without a school role (the IT partner's) and a deactivated account are
 linked as a parent, as a staff member's is, but each new such link gets a `rij N`
 warning: until 2026-12-07 they were linked without a word. A link made before to an
-account deactivated since gets one too, at every import of that row: until 2026-12-08 an
+account deactivated since gets one too, at every import of that row: until 2026-12-07 an
 import said nothing of it.
 """
 
