@@ -43,6 +43,7 @@ from schools.importfile import (
     bad_row,
     parse_pupil_file,
     read_text,
+    too_large_file,
     too_large_workbook,
 )
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership, Via
@@ -63,6 +64,7 @@ __all__ = [
     "pupils_import",
     "read_text",
     "school_year_for",
+    "too_large_file",
     "too_large_workbook",
 ]
 

@@ -87,6 +87,13 @@ def too_large_workbook() -> str:
     }
 
 
+def too_large_file(limit: int) -> str:
+    """The page's and the command's words for a file over PUPIL_IMPORT_MAX_BYTES."""
+    return _("The file is larger than %(limit)s kB. Split it or leave out other columns.") % {
+        "limit": limit // 1024
+    }
+
+
 def read_text(data: bytes) -> str:
     """Decode an uploaded file: an .xlsx workbook (its first sheet, schools.spreadsheet),
     UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else
