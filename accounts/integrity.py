@@ -1,8 +1,10 @@
-"""Accounts whose addresses were stored with Unicode's direction controls (opo_portal.text).
+"""Accounts whose addresses were stored with Unicode's direction controls (opo_portal.text)
+or with an IP address in square brackets for a domain ("eva@[127.0.0.1]").
 
 Every form refuses such an address now (opo_portal.fields.validate_email_address); those
 stored before stay as they are: without the control an address may be another account's
-(one account per address), so no migration changes them. Listed by id only
+(one account per address), and what an address in brackets should have been only its
+owner knows, so no migration changes them. Listed by id only
 (`manage.py check_account_addresses`) for the administrator to change in the admin."""
 
 from typing import NamedTuple
@@ -15,22 +17,32 @@ from accounts.models import User
 HOLDS_A_CONTROL = "[\u202a-\u202e\u2066-\u2069]"
 
 
-class AddressWithDirectionControl(NamedTuple):
+# opo_portal.fields.has_domain_literal: after the last @, "[" up to a "]" at the end; the
+# same in PostgreSQL's regular expressions and in Python's (SQLite's REGEXP)
+HAS_A_DOMAIN_LITERAL = r"@\[[^@]*\]$"
+
+
+class AddressToChange(NamedTuple):
     """The account's login address (`address_row_id` None) or one of its address rows."""
 
     user_id: int
     address_row_id: int | None
 
 
-def addresses_with_direction_controls() -> list[AddressWithDirectionControl]:
+def _addresses_matching(pattern: str) -> list[AddressToChange]:
     """Two queries, each an index-less scan of its table: not for a page or /health/."""
     found = [
-        AddressWithDirectionControl(pk, None)
-        for pk in User.objects.filter(email__regex=HOLDS_A_CONTROL).values_list("pk", flat=True)
+        AddressToChange(pk, None)
+        for pk in User.objects.filter(email__regex=pattern).values_list("pk", flat=True)
     ]
-    rows = EmailAddress.objects.filter(email__regex=HOLDS_A_CONTROL)
-    found += [
-        AddressWithDirectionControl(user_id, pk)
-        for pk, user_id in rows.values_list("pk", "user_id")
-    ]
+    rows = EmailAddress.objects.filter(email__regex=pattern)
+    found += [AddressToChange(user_id, pk) for pk, user_id in rows.values_list("pk", "user_id")]
     return sorted(found, key=lambda a: (a.user_id, a.address_row_id or 0))
+
+
+def addresses_with_direction_controls() -> list[AddressToChange]:
+    return _addresses_matching(HOLDS_A_CONTROL)
+
+
+def addresses_with_domain_literals() -> list[AddressToChange]:
+    return _addresses_matching(HAS_A_DOMAIN_LITERAL)

@@ -50,15 +50,36 @@ ADDRESS_WITH_DIRECTION_CONTROLS = _(
 )
 
 
+ADDRESS_WITH_DOMAIN_LITERAL = _(
+    "An e-mail address has a domain name after the @ (such as school.nl), not an IP "
+    "address in square brackets."
+)
+
+
+def has_domain_literal(value: str) -> bool:
+    """An IP address in square brackets for a domain ("eva@[127.0.0.1]"): what follows the
+    last @ (a quoted local part may hold one) starts with "[" and ends with "]"."""
+    domain = value.rpartition("@")[2]
+    return domain.startswith("[") and domain.endswith("]")
+
+
 def validate_email_address(value: str) -> None:
-    """An e-mail address as Django's validator takes it, without direction controls.
+    """An e-mail address as Django's validator takes it, without direction controls and
+    with a domain name.
 
     Django's takes any character from U+00A1 up in the domain, so "jan@exa" + U+202E +
     "mple.org" passed: it reads as another address on every page showing it and in the
     histories that copy it (opo_portal.text), and no address has one. Refused with its own
-    error, said before any other (a control in the local part is "not valid" too)."""
+    error, said before any other (a control in the local part is "not valid" too).
+
+    Django's also takes an IP address in brackets ("eva@[127.0.0.1]"): no parent's or
+    colleague's address is one, and mail to it goes to a machine by its number (the
+    portal's own, one in a school's network) instead of to a mail domain. Refused with its
+    own error too."""
     if has_direction_controls(value):
         raise ValidationError(ADDRESS_WITH_DIRECTION_CONTROLS, code="direction_controls")
+    if has_domain_literal(value):
+        raise ValidationError(ADDRESS_WITH_DOMAIN_LITERAL, code="domain_literal")
     validate_email(value)
 
 
@@ -68,8 +89,8 @@ EMAIL_ADDRESS_MAX_LENGTH = 254
 
 
 class EmailAddressField(forms.EmailField):
-    """An e-mail address people type: refused with direction controls
-    (validate_email_address), and longer than the columns that keep it."""
+    """An e-mail address people type: refused with direction controls or an IP address for
+    a domain (validate_email_address), and longer than the columns that keep it."""
 
     default_validators = [validate_email_address]
 

@@ -14,6 +14,7 @@ from schools.importer import (
     WorkbookTooLargeError,
     read_text,
     school_year_for,
+    too_large_file,
     too_large_workbook,
 )
 from schools.models import Group, School
@@ -109,10 +110,7 @@ class PupilImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.PUPIL_IMPORT_MAX_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s kB. Split it or leave out other columns.")
-                % {"limit": limit // 1024}
-            )
+            raise forms.ValidationError(too_large_file(limit))
         try:
             return read_text(upload.read())
         except WorkbookTooLargeError as error:

@@ -43,6 +43,7 @@ from schools.importfile import (
     bad_row,
     parse_pupil_file,
     read_text,
+    too_large_file,
     too_large_workbook,
 )
 from schools.models import Group, Guardianship, Pupil, School, StaffMembership, Via
@@ -63,6 +64,7 @@ __all__ = [
     "pupils_import",
     "read_text",
     "school_year_for",
+    "too_large_file",
     "too_large_workbook",
 ]
 
@@ -282,6 +284,21 @@ def _deactivated_as_parent(row: PupilRow, guardian: GuardianRow) -> str:
     )
 
 
+def _linked_deactivated(row: PupilRow, guardian: GuardianRow) -> str:
+    """A link made before to an account deactivated since (or linked while deactivated):
+    said at every import of the row, since the school relies on this parent's consent."""
+    return bad_row(
+        row.row,
+        _(
+            "%(field)s is the address of a deactivated account that is linked as a parent of "
+            "this pupil already. That account cannot log in and gets no e-mails, so this "
+            "parent cannot give consent in the portal. Ask the board to activate the account "
+            "again, or ask this parent for consent on paper."
+        )
+        % {"field": f"{guardian.column_prefix}_email"},
+    )
+
+
 def _new_link_warnings(row: PupilRow, guardian: GuardianRow, user: User) -> list[str]:
     """What the report says of a new parent link to an existing account, from the account's
     row as read (no query): a staff member's, else one with admin access; deactivated."""
@@ -325,7 +342,12 @@ def _plan_guardians(
                 )
                 if user.pk:
                     report.warnings.extend(_new_link_warnings(row, guardian, user))
-            elif link.has_parental_authority != guardian.has_parental_authority:
+                continue
+            # the account as read with the others (no query more); admin access is said
+            # of a new link only, when the school can still correct the address
+            if not user.is_active:
+                report.warnings.append(_linked_deactivated(row, guardian))
+            if link.has_parental_authority != guardian.has_parental_authority:
                 link.has_parental_authority = guardian.has_parental_authority
                 plan.changed_links.append(link)
 

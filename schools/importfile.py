@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from opo_portal.fields import validate_email_address
 from opo_portal.text import without_direction_controls
 from schools import spreadsheet
 from schools.importheader import (
@@ -84,6 +84,13 @@ def too_large_workbook() -> str:
         "rows": spreadsheet.MAX_ROWS,
         "columns": spreadsheet.MAX_COLUMNS,
         "cells": spreadsheet.MAX_CELLS,
+    }
+
+
+def too_large_file(limit: int) -> str:
+    """The page's and the command's words for a file over PUPIL_IMPORT_MAX_BYTES."""
+    return _("The file is larger than %(limit)s kB. Split it or leave out other columns.") % {
+        "limit": limit // 1024
     }
 
 
@@ -375,15 +382,11 @@ def _read_guardian(
             )
         return None
     try:
-        validate_email(email)
-    except ValidationError:
-        errors.append(
-            bad_row(
-                number,
-                _("%(field)s “%(value)s” is not a valid e-mail address")
-                % {"field": f"{prefix}_email", "value": values[f"{prefix}_email"]},
-            )
-        )
+        # the cell is without format characters (_plain_clean): what can be refused here is
+        # an address Django's validator refuses, or an IP address in brackets it takes
+        validate_email_address(email)
+    except ValidationError as error:
+        errors.append(bad_row(number, _bad_address(error, prefix, values[f"{prefix}_email"])))
         ok = False
     if not gezag:
         errors.append(
@@ -399,6 +402,18 @@ def _read_guardian(
     return GuardianRow(
         email=email, name=name, has_parental_authority=_GEZAG[gezag], column_prefix=prefix
     )
+
+
+def _bad_address(error: ValidationError, prefix: str, value: str) -> str:
+    if error.code == "domain_literal":
+        return _(
+            "%(field)s “%(value)s” has an IP address in square brackets after the @ instead "
+            "of a domain name (such as school.nl); fill in this parent's e-mail address"
+        ) % {"field": f"{prefix}_email", "value": value}
+    return _("%(field)s “%(value)s” is not a valid e-mail address") % {
+        "field": f"{prefix}_email",
+        "value": value,
+    }
 
 
 def _line_break(

@@ -1,7 +1,9 @@
 """`manage.py check_account_addresses`: accounts whose address was stored with a Unicode
 direction control before the forms refused one (README "Unicode direction controls"),
 listed by id for the administrator to change in the admin, exit 1 while any is left. No
-migration changes them: without its control an address may be another account's."""
+migration changes them: without its control an address may be another account's. So are
+addresses with an IP address in square brackets for a domain (eva@[127.0.0.1]), which the
+forms refuse as well (accounts/tests/test_address_domain_literals.py)."""
 
 from io import StringIO
 
@@ -69,3 +71,31 @@ def test_changing_the_address_in_the_admin_puts_it_right(
     out, error = run()
     assert error is None, out
     assert list(EmailAddress.objects.values_list("email", flat=True)) == ["directeur.b@example.org"]
+
+
+LITERAL = "directeur.b@[192.0.2.1]"
+
+
+def test_it_lists_addresses_with_an_ip_address_in_brackets_by_id(director_b, parent_a, teacher_a):
+    """Stored before the forms refused one (until 2026-12-07): listed as the direction
+    controls are, under their own heading, no address or name shown."""
+    User.objects.filter(pk=director_b.pk).update(email=LITERAL)
+    row = EmailAddress.objects.create(user=parent_a, email="thuis@[10.0.0.7]")
+    EmailAddress.objects.create(user=teacher_a, email="juf@[intern].example.org")  # no literal
+    out, error = run()
+    assert error is not None and error.startswith("2 accounts ")
+    assert "IP-adres tussen vierkante haken" in out
+    assert f"account {director_b.pk}: het adres waarmee het inlogt" in out
+    assert f"account {parent_a.pk}: adresrij {row.pk}" in out
+    assert f"account {teacher_a.pk}:" not in out
+    for written in (out, error):
+        assert "@" not in written and "192.0.2.1" not in written and "directeur" not in written
+
+
+def test_it_lists_both_kinds_and_counts_an_account_once(director_b):
+    User.objects.filter(pk=director_b.pk).update(email=WITH_CONTROL)
+    EmailAddress.objects.create(user=director_b, email=LITERAL)
+    out, error = run()
+    assert error is not None and error.startswith("1 account ")
+    assert "leesrichting" in out and "vierkante haken" in out
+    assert out.count(f"account {director_b.pk}:") == 2

@@ -2,7 +2,9 @@
 
 An admin account without a school role (the IT partner's) and a deactivated account are
 linked as a parent, as a staff member's is, but each new such link gets a `rij N`
-warning: until 2026-12-07 they were linked without a word.
+warning: until 2026-12-07 they were linked without a word. A link made before to an
+account deactivated since gets one too, at every import of that row: until 2026-12-07 an
+import said nothing of it.
 """
 
 import datetime
@@ -15,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
 from conftest import make_user
 from schools.importer import pupils_import, read_text
 from schools.tests.importfiles import csv_text, many_rows, pupil_row
@@ -62,6 +65,15 @@ def deactivated_warning(row, column="ouder1_email"):
     )
 
 
+def linked_deactivated_warning(row, column="ouder1_email"):
+    return (
+        f"rij {row}: {column} is the address of a deactivated account that is linked as a "
+        "parent of this pupil already. That account cannot log in and gets no e-mails, so "
+        "this parent cannot give consent in the portal. Ask the board to activate the account "
+        "again, or ask this parent for consent on paper."
+    )
+
+
 def test_it_says_in_a_dry_run_that_a_parent_address_has_admin_access(school_a, it_partner):
     rows = [
         pupil_row(),
@@ -87,6 +99,35 @@ def test_it_links_a_deactivated_account_as_a_parent_and_says_so(school_a, switch
     report = run(school_a, rows)
     assert (report.errors, report.warnings) == ([], [deactivated_warning(2)])
     assert switched_off.guardianships.get().has_parental_authority is True
+    assert run(school_a, rows).warnings == [linked_deactivated_warning(2)]
+
+
+def test_it_says_so_of_a_link_to_an_account_deactivated_since(school_a):
+    parent = make_user("eva.mulder@example.org", full_name="Eva Mulder")
+    other = ("Bram Mulder", "bram@example.org", "ja")
+    second = pupil_row(number="3002", parent1=other, parent2=("Eva", parent.email, "ja"))
+    rows = [pupil_row(), second]
+    assert run(school_a, rows).warnings == []
+    parent.is_active = False
+    parent.save()
+    changed = [pupil_row(parent1=("Eva Mulder", "eva.mulder@example.org", "nee")), second]
+    for dry_run in (True, False):
+        report = run(school_a, changed, dry_run=dry_run)
+        assert (report.errors, report.warnings) == (
+            [],
+            [linked_deactivated_warning(2), linked_deactivated_warning(3, "ouder2_email")],
+        )
+    # the import still goes through: gezag updated, the links kept
+    assert report.applied and report.guardianships_updated == 1
+    assert parent.guardianships.count() == 2
+
+
+def test_it_says_nothing_more_of_a_link_to_a_superuser(school_a):
+    """Admin access is said of a new link only: such an account is a person who logs in,
+    and the school heard of it when the link was made."""
+    make_user("super@example.org", is_superuser=True)
+    rows = [pupil_row(parent1=("S", "super@example.org", "ja"))]
+    run(school_a, rows)
     assert run(school_a, rows).warnings == []
 
 
@@ -142,6 +183,19 @@ def test_it_gives_the_warnings_in_dutch(school_a, it_partner, switched_off):
     ]
 
 
+def test_it_says_so_of_a_linked_deactivated_account_in_dutch(school_a, switched_off):
+    rows = [pupil_row(parent1=("Eva Mulder", switched_off.email, "ja"))]
+    run(school_a, rows)
+    with translation.override("nl"):
+        report = run(school_a, rows, dry_run=True)
+    assert report.warnings == [
+        "rij 2: ouder1_email is het adres van een uitgeschakeld account dat al als ouder van "
+        "deze leerling is gekoppeld. Dat account kan niet inloggen en krijgt geen e-mails, dus "
+        "deze ouder kan in het portaal geen toestemming geven. Vraag het bestuur om het "
+        "account weer aan te zetten, of vraag deze ouder op papier om toestemming."
+    ]
+
+
 @pytest.mark.parametrize("count", [1, 10])
 def test_it_reads_such_accounts_in_a_fixed_number_of_queries(
     school_a, django_assert_num_queries, count
@@ -154,6 +208,20 @@ def test_it_reads_such_accounts_in_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         report = run(school_a, rows, dry_run=True)
     assert len(report.warnings) == count
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_it_reads_links_to_such_accounts_in_a_fixed_number_of_queries(
+    school_a, django_assert_num_queries, count
+):
+    rows = many_rows(count)
+    run(school_a, rows)
+    User.objects.filter(email__in=[row[7] for row in rows]).update(is_active=False)
+    # savepoint, groups, pupils, users (whether they are active comes with them: no query
+    # more), guardianships, release savepoint
+    with django_assert_num_queries(6):
+        report = run(school_a, rows, dry_run=True)
+    assert report.warnings == [linked_deactivated_warning(row) for row in range(2, count + 2)]
 
 
 def test_the_command_prints_the_warnings(tmp_path, school_a, it_partner, switched_off):

@@ -144,3 +144,30 @@ def test_it_names_a_control_character_by_its_code_and_never_prints_it(tmp_path, 
         "date or address has; remove it from the cell"
     ]
     assert not Pupil.objects.exists()
+
+
+def test_it_refuses_a_file_larger_than_the_page_does(tmp_path, school_a, pupil_a, settings):
+    """The page's limit (PUPIL_IMPORT_MAX_BYTES): until 2026-12-07 the command read any
+    file whole, however large. One line (the CommandError: exit status 1), nothing done."""
+    settings.PUPIL_IMPORT_MAX_BYTES = 1024
+    text = csv_text(many_rows(30))
+    assert len(text.encode()) > 1024
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import_pupils", write(tmp_path, text), "--school=vlindertuin", stdout=out, stderr=err
+        )
+    assert (
+        str(refused.value) == "The file is larger than 1 kB. Split it or leave out other columns."
+    )
+    assert (out.getvalue(), err.getvalue()) == ("", "")
+    assert list(Pupil.objects.values_list("leerlingnummer", "left_on")) == [
+        (pupil_a.leerlingnummer, None)
+    ]
+
+
+def test_it_imports_a_file_of_exactly_the_limit(tmp_path, school_a, settings):
+    text = csv_text(many_rows(3))
+    settings.PUPIL_IMPORT_MAX_BYTES = len(text.encode())
+    out, _ = import_pupils(write(tmp_path, text), "--school", "vlindertuin")
+    assert "Pupils created: 3" in out

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -9,6 +10,7 @@ from schools.importer import (
     WorkbookTooLargeError,
     pupils_import,
     read_text,
+    too_large_file,
     too_large_workbook,
 )
 from schools.models import School
@@ -45,8 +47,14 @@ class Command(BaseCommand):
         target = School.objects.filter(code=school).first()
         if target is None:
             raise CommandError(_("There is no school with code %(code)s.") % {"code": school})
+        limit = settings.PUPIL_IMPORT_MAX_BYTES  # the page's (schools.forms)
         try:
-            text = read_text(Path(file).read_bytes())
+            # One byte past the limit at most: a huge file (or /dev/zero) is never held
+            with Path(file).open("rb") as opened:
+                data = opened.read(limit + 1)
+            if len(data) > limit:
+                raise CommandError(too_large_file(limit))
+            text = read_text(data)
         except OSError as error:
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
