@@ -39,6 +39,7 @@ class NormalChoices(BaseChoiceIterator):
 
 
 YES_NO_CHOICES = NormalChoices(YES_NO)
+YES_NO_VALUES = frozenset(value for value, _label in YES_NO)
 # A retired channel (switched off in the admin) takes a withdrawal, never a new "yes".
 NO_ONLY_CHOICES = NormalChoices(YES_NO[1:])
 
@@ -87,9 +88,10 @@ class SentAsShownForm(forms.Form):
     """A form of a child's channels × media (the parent's own on the child page, the
     director's paper form), held to what its page could have sent: each field once, at
     every channel a text version of that channel (at an answered one, one at all), and
-    answers only on the form's channels and media. A form sets `infos` and
-    `altered_messages` (what to say per kind: "version", "missing", "foreign", "twice";
-    `%(channels)s` where channels are named) and raises `_altered()` in its `clean`."""
+    answers, "yes" or "no", only on the form's channels and media. A form sets `infos`
+    and `altered_messages` (what to say per kind: "version", "missing", "answer",
+    "foreign", "twice"; `%(channels)s` where channels are named) and raises `_altered()`
+    in its `clean`."""
 
     altered_messages: dict[str, str]
 
@@ -159,6 +161,22 @@ class SentAsShownForm(forms.Form):
                     self.shown_numbers[info.purpose.pk] = number
         return [info for info in self.infos if info in altered]  # in the form's order
 
+    def _answers_not_offered(self) -> list[PurposeInfo]:
+        """The channels with an answer that is neither "yes" nor "no": the radios send only
+        those, so it was typed in, and is said as altered, not at the radio ("choose a
+        valid choice") nor as a "yes" on a channel switched off since the page was shown,
+        which may have come from an honest page. Left open (empty) is no answer."""
+        offered = {"", *YES_NO_VALUES}
+        not_offered = []
+        for info in self.infos:
+            names = [answer_field_name(info.purpose.pk, media) for media in MediaType]
+            sent = [name for name in names if self.data.get(name, "") not in offered]
+            for name in sent:
+                self._errors.pop(name, None)
+            if sent:
+                not_offered.append(info)
+        return not_offered
+
     def _altered(self) -> list[forms.ValidationError]:
         """What the page could not have sent, each said once (README "The paper form
         carries each channel's text", "A parent's year, on a phone")."""
@@ -168,6 +186,8 @@ class SentAsShownForm(forms.Form):
             errors.append(_altered_error(said["version"], altered))
         if missing := self._versions_missing():
             errors.append(_altered_error(said["missing"], missing))
+        if not_offered := self._answers_not_offered():
+            errors.append(_altered_error(said["answer"], not_offered))
         if self._foreign_answers():
             errors.append(_altered_error(said["foreign"]))
         if self._sent_twice():
@@ -196,6 +216,7 @@ class ChildConsentForm(SentAsShownForm):
     altered_messages = {  # noqa: RUF012 - read only
         "version": _("the text version sent for %(channels)s is not one of that channel's texts"),
         "missing": _("the text version of %(channels)s is missing"),
+        "answer": _("it holds an answer other than yes or no for %(channels)s"),
         "foreign": _("it answers a channel or medium that this page does not show (any more)"),
         "twice": _("it sends a field more than once"),
     }
@@ -313,6 +334,11 @@ class PaperForm(SentAsShownForm):
         "missing": _(
             "The form was altered after the page was shown: the text version "
             "of %(channels)s is missing. Nothing was recorded. Open this page again "
+            "and type in the form once more."
+        ),
+        "answer": _(
+            "The form was altered after the page was shown: it holds an answer other "
+            "than yes or no for %(channels)s. Nothing was recorded. Open this page again "
             "and type in the form once more."
         ),
         "foreign": _(

@@ -257,6 +257,12 @@ class PublicationCheck(models.Model):
         related_name="replaced_by",
         verbose_name=_("replaces the check"),
     )
+    # An adjusted check (it `replaces` another): when the publication was first checked,
+    # the time its takedown e-mail and cards name with this one's (an open takedown
+    # follows the post here, services._open_takedowns_follow). Empty for a first check.
+    first_checked_at = models.DateTimeField(
+        _("first checked at"), null=True, blank=True, editable=False
+    )
     # The check form's one-time token: the same form sent twice (a double click, Back and
     # send again) is this check, not a second publication (services.publication_check_create)
     form_token = models.CharField(_("form token"), max_length=32, blank=True, editable=False)

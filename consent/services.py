@@ -334,6 +334,9 @@ def publication_check_create(
         results=results,
         note=note,
         replaces=replaces,
+        first_checked_at=(
+            None if replaces is None else replaces.first_checked_at or replaces.created_at
+        ),
         form_token=token,
     )
     check.pupils.set(pupils)

@@ -180,3 +180,29 @@ def test_the_board_home_reads_the_family_in_one_query_for_a_parent(
 
 
 BOARD_HOME = 21  # a live-counted foundation with a school without director (test_board_home.py)
+
+
+@pytest.mark.parametrize(
+    ("why", "note"),
+    [
+        ("stopped", "Ouder B: wil geen herinneringen (zelf gestopt) — ook ouder van uw eigen"
+         " kind; een collega neemt contact op"),
+        ("deactivated", "Ouder B: account uitgeschakeld — ook ouder van uw eigen kind; een"
+         " collega neemt contact op"),
+    ],
+)  # fmt: skip
+def test_the_director_home_leaves_contacting_the_family_to_a_colleague(
+    login, director_a, pupil_b, parent_b, lars, school_a, why, note
+):
+    """Where no reminder reaches the other parent of the director's own child, Lars' line
+    said "neem contact op via papier" (until 2026-12-07)."""
+    parent_of(director_a, pupil_b)
+    if why == "stopped":
+        ReminderOptOut.objects.create(user=parent_b)
+    else:
+        type(parent_b).objects.filter(pk=parent_b.pk).update(is_active=False)
+    html = login(director_a).get(reverse("accounts:home_director")).content.decode()
+    line = line_of(html, "Lars Visser")
+    assert note in line
+    assert "via papier" not in line
+    assert remind_link(school_a, parent_b) not in line

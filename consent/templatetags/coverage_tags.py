@@ -53,6 +53,23 @@ def _own_family(name: str) -> str:
     )
 
 
+def _own_family_unreached(name: str, *, active: bool) -> str:
+    """In place of "contact them on paper" on another pupil's line, where no reminder
+    reaches a parent of the reader's own child: contacting them is a colleague's, as
+    their reminder is."""
+    if not active:
+        text = _(
+            "%(name)s: account deactivated — also a parent of your own child; a colleague "
+            "contacts them"
+        )
+    else:
+        text = _(
+            "%(name)s: does not want reminders (stopped them themselves) — also a parent of "
+            "your own child; a colleague contacts them"
+        )
+    return escape(text % {"name": name})
+
+
 def _status_only(name: str, *, active: bool, stopped: bool) -> str:
     """On a line of the reader's own child, in place of a reminder link: why no reminder
     reaches this gezag-holder, read-only (contacting them is the colleague's, as the
@@ -103,7 +120,8 @@ def waiting_items(
     paper form. For the reader's own children (`own_children`) a note instead of both,
     after each gezag-holder's reminder status without a link, and no reminder link to a
     parent of one of them (`own_family`: their gezag-holders at any school,
-    schools.access.own_family_ids) on any line: a colleague sends those."""
+    schools.access.own_family_ids) on any line: a colleague sends those, and contacts
+    them where no reminder reaches them (not "contact them on paper")."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
@@ -121,6 +139,8 @@ def waiting_items(
 
     def reach(holder: Holder) -> str:
         """A reminder link, or why no reminder e-mail reaches this gezag-holder."""
+        if holder.user_id in own_family and (not holder.active or holder.reminders_stopped):
+            return _own_family_unreached(holder.name, active=holder.active)
         if not holder.active:
             return _deactivated(holder.name)
         if holder.reminders_stopped:
@@ -267,8 +287,8 @@ def attention_waiting_items(lines, school_code: str, own_children=(), own_family
     link too), that their account is deactivated or that they stopped reminders, and the
     paper form. For the reader's own children (`own_children`) a note instead of both,
     after each gezag-holder's reminder status without a link, and no reminder link to a
-    parent of one of them (`own_family`, wherever that child is) on any line.
-    Written like waiting_items."""
+    parent of one of them (`own_family`, wherever that child is) on any line, nor
+    "contact them on paper" where no reminder reaches them. Written like waiting_items."""
     remind = escape(reverse("consent:remind", args=[school_code]))
     before, after = _record_url()
     paper = escape(_("Record a paper form"))
@@ -313,7 +333,10 @@ def attention_waiting_items(lines, school_code: str, own_children=(), own_family
             continue
         families = []
         for family in line.families:
-            if not family.active:
+            if family.guardian_id in own_family and (not family.active or family.reminders_stopped):
+                unreached = _own_family_unreached(family.name, active=family.active)
+                families.append(f" · {unreached}")
+            elif not family.active:
                 families.append(f" · {_deactivated(family.name)}")
             elif family.reminders_stopped:
                 families.append(f" · {_stopped(family.name)}")

@@ -221,6 +221,33 @@ def test_an_answer_on_a_channel_the_page_does_not_show_is_refused_as_altered(
     assert "een kanaal of medium dat deze pagina niet (meer) toont" in html
 
 
+@pytest.mark.parametrize("value", ["maybe", "ja", "YES", "1", "no "])
+@pytest.mark.parametrize("channel", [SOCIAL, "switched off"], ids=["active", "switched-off"])
+def test_an_answer_the_page_never_offers_is_refused_as_altered(
+    eager_tasks, django_capture_on_commit_callbacks, login, published, parent_a, pupil_a,
+    written, value, channel,
+):  # fmt: skip
+    """The radios send "yes" or "no" (on a channel switched off, shown where a "yes"
+    stands, only "no"). Until 2026-12-07 any other value answered 200 with "Selecteer een
+    geldige keuze" at the radio, or, on a channel switched off, that it takes no new
+    "yes"."""
+    client = login(parent_a)
+    data = social_no(client, pupil_a)
+    if channel != SOCIAL:
+        decide(pupil_a, parent_a, "pers", "photo", True)
+        data = social_no(client, pupil_a)  # "Pers" shown with its "yes"
+        type(purpose("pers")).objects.filter(code="pers").update(active=False)
+        channel = "pers"
+    data[field(channel, "video")] = value
+
+    with django_capture_on_commit_callbacks(execute=True):
+        html = post_refused(client, pupil_a, data, written)
+
+    assert ALTERED in html and WHAT_TO_DO in html
+    assert f"het bevat bij “{purpose(channel).name}” een ander antwoord dan ja of nee" in html
+    assert "geldige keuze" not in html and "niet meer in gebruik voor nieuwe" not in html
+
+
 def test_a_no_on_a_channel_switched_off_since_the_page_was_shown_is_saved_with_the_rest(
     login, published, parent_a, pupil_a
 ):

@@ -233,6 +233,31 @@ def test_an_answer_sent_twice_is_refused_as_altered(
     assert ALTERED in page and NOTHING in page
 
 
+@pytest.mark.parametrize("value", ["maybe", "ja", "YES", "1", "no "])
+@pytest.mark.parametrize("channel", [SOCIAL, "switched off"], ids=["active", "switched-off"])
+def test_an_answer_the_page_never_offers_is_refused_as_altered(
+    eager_tasks, django_capture_on_commit_callbacks, login, published, director_a, parent_a,
+    pupil_a, written, value, channel,
+):  # fmt: skip
+    """The radios send "yes" or "no" (on a channel switched off, only "no"): any other
+    value said "Selecteer een geldige keuze" at the radio, or, on a channel switched off,
+    that it takes no "yes" (until 2026-12-07)."""
+    client = login(director_a)
+    if channel != SOCIAL:
+        decide(pupil_a, parent_a, "pers", "photo", True)  # shown once switched off
+        Purpose.objects.filter(code="pers").update(active=False)
+        channel = "pers"
+    data = social_no(client, pupil_a, parent_a)
+    data[field(channel, "video")] = value
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = post_refused(client, pupil_a, data, written)
+
+    assert ALTERED in page and NOTHING in page
+    assert f"het bevat bij “{purpose(channel).name}” een ander antwoord dan ja of nee" in page
+    assert "geldige keuze" not in page and "niet meer in gebruik voor nieuwe" not in page
+
+
 # --- the parent, the method ------------------------------------------------------------
 
 

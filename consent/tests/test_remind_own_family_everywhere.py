@@ -178,3 +178,37 @@ def test_the_refused_record_page_has_the_title_of_its_heading(
 def test_the_record_page_of_another_child_keeps_its_title(login, director_parent_a, pupil_a2):
     html = login(director_parent_a).get(reverse("consent:record", args=[pupil_a2.pk]))
     assert "<title>Besluit vastleggen · OPO Portal</title>" in html.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("why", "language", "note"),
+    [
+        ("stopped", "nl", "Ouder B: wil geen herinneringen (zelf gestopt) — ook ouder van uw"
+         " eigen kind; een collega neemt contact op"),
+        ("stopped", "en", "Ouder B: does not want reminders (stopped them themselves) — also a"
+         " parent of your own child; a colleague contacts them"),
+        ("deactivated", "nl", "Ouder B: account uitgeschakeld — ook ouder van uw eigen kind;"
+         " een collega neemt contact op"),
+        ("deactivated", "en", "Ouder B: account deactivated — also a parent of your own child;"
+         " a colleague contacts them"),
+    ],
+)  # fmt: skip
+def test_coverage_leaves_contacting_the_family_to_a_colleague_where_no_reminder_reaches_them(
+    login, director_parent_b, parent_b, half_sibling, school_a, why, language, note
+):
+    """Ouder B stopped reminders or has a deactivated account: on Lars' line the page said
+    "neem contact op via papier" to the director, about the other parent of their own
+    child, whom the reminders of the other lines leave to a colleague (until
+    2026-12-07)."""
+    if why == "stopped":
+        ReminderOptOut.objects.create(user=parent_b)
+    else:
+        type(parent_b).objects.filter(pk=parent_b.pk).update(is_active=False)
+    client = login(director_parent_b)
+    if language == "en":
+        english(client)
+    line = own_line(client.get(coverage_url(school_a)).content.decode(), "Lars Visser")
+    assert note in line
+    assert "via papier" not in line and "on paper" not in line
+    assert remind_link(school_a, parent_b) not in line
+    assert escape(reverse("consent:record", args=[half_sibling.pk])) in line  # Lars' form
