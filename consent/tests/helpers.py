@@ -11,11 +11,21 @@ def purpose(code: str) -> Purpose:
     return Purpose.objects.get(code=code)
 
 
+def answer_field(code: str, media: str = "photo") -> str:
+    """The name of a channel's answer for one medium on the paper form and the child page."""
+    return f"c-{purpose(code).pk}-{media}"
+
+
+def version_field(code: str) -> str:
+    """The name of the hidden text version a channel's answers are sent with."""
+    return f"v-{purpose(code).pk}"
+
+
 def shown_version(code: str) -> dict[str, int]:
     """The hidden text version the paper form and the child page send with a channel's
     answers (its current text, as the page shows it): {"v-<purpose id>": <version id>}."""
     channel = purpose(code)
-    return {f"v-{channel.pk}": channel.versions.latest("number").pk}
+    return {version_field(code): channel.versions.latest("number").pk}
 
 
 def decide(pupil, guardian, code: str, media: str, granted: bool, **kwargs) -> list[ConsentEvent]:

@@ -21,10 +21,9 @@ from django.core import mail
 from django.urls import reverse
 
 from conftest import make_user
-from consent.models import ConflictNotice, ConsentEvent, TakedownTask
+from consent.models import ConsentEvent, TakedownTask
 from consent.services import publication_check_create
-from consent.tests.helpers import decide, purpose
-from outbox.models import Duty
+from consent.tests.helpers import answer_field, decide, purpose, version_field
 from schools.models import Guardianship
 
 ALTERED = "Het formulier is gewijzigd nadat de pagina werd getoond"
@@ -42,32 +41,8 @@ def published(teacher_a, parent_a, pupil_a):
     )
 
 
-@pytest.fixture
-def written():
-    """What a save writes, counted now: call it again to see nothing was written since."""
-
-    def counts():
-        return (
-            ConsentEvent.objects.count(),
-            TakedownTask.objects.count(),
-            ConflictNotice.objects.count(),
-            Duty.objects.count(),
-            len(mail.outbox),
-        )
-
-    return counts
-
-
 def page(pupil) -> str:
     return reverse("consent:child", args=[pupil.pk])
-
-
-def field(code, media="photo") -> str:
-    return f"c-{purpose(code).pk}-{media}"
-
-
-def version(code) -> str:
-    return f"v-{purpose(code).pk}"
 
 
 def shown_form(client, pupil) -> dict:
@@ -87,8 +62,8 @@ def shown_form(client, pupil) -> dict:
 def social_no(client, pupil) -> dict:
     """The form as the page sends it with a "no" to photos on social media chosen."""
     data = shown_form(client, pupil)
-    assert data[field(SOCIAL)] == "yes"  # the saved answer, selected
-    data[field(SOCIAL)] = "no"
+    assert data[answer_field(SOCIAL)] == "yes"  # the saved answer, selected
+    data[answer_field(SOCIAL)] = "no"
     return data
 
 
@@ -124,7 +99,7 @@ def test_an_answered_channel_without_its_version_is_refused_as_altered(
     """It was told the channel's text had changed since the page was shown."""
     client = login(parent_a)
     data = social_no(client, pupil_a)
-    del data[version(SOCIAL)]
+    del data[version_field(SOCIAL)]
 
     with django_capture_on_commit_callbacks(execute=True):
         html = post_refused(client, pupil_a, data, written)
@@ -133,7 +108,7 @@ def test_an_answered_channel_without_its_version_is_refused_as_altered(
     assert "de tekstversie van “Sociale media van de school” ontbreekt" in html
     assert "is veranderd" not in html
     # below the message, the page as it is now: the saved "yes", not the refused "no"
-    assert re.search(rf'name="{field(SOCIAL)}" value="yes"[^>]* checked', html)
+    assert re.search(rf'name="{answer_field(SOCIAL)}" value="yes"[^>]* checked', html)
 
 
 @pytest.mark.parametrize(
@@ -152,8 +127,8 @@ def test_a_version_the_page_never_sends_is_refused_as_altered(
     client = login(parent_a)
     data = social_no(client, pupil_a)
     if value == "another channel's":
-        value = data[version("website")]
-    data[version(channel)] = value
+        value = data[version_field("website")]
+    data[version_field(channel)] = value
 
     with django_capture_on_commit_callbacks(execute=True):
         html = post_refused(client, pupil_a, data, written)
@@ -167,7 +142,7 @@ def test_a_channel_left_open_without_its_version_is_saved(login, published, pare
     either: the rest of the form is saved."""
     client = login(parent_a)
     data = social_no(client, pupil_a)
-    del data[version("pers")]
+    del data[version_field("pers")]
     assert client.post(page(pupil_a), data).status_code == 302
     assert ConsentEvent.objects.filter(granted=False).count() == 1
 
@@ -180,8 +155,8 @@ def test_a_version_sent_twice_is_refused_as_altered(
     """The last one was read: an altered one before the page's went through."""
     client = login(parent_a)
     data = social_no(client, pupil_a)
-    shown = data[version(SOCIAL)]
-    data[version(SOCIAL)] = {
+    shown = data[version_field(SOCIAL)]
+    data[version_field(SOCIAL)] = {
         "altered-first": ["99999999", shown],
         "altered-last": [shown, "99999999"],
         "same-twice": [shown, shown],
@@ -211,7 +186,7 @@ def test_an_answer_on_a_channel_the_page_does_not_show_is_refused_as_altered(
     client = login(parent_a)
     data = social_no(client, pupil_a)
     if name == "unknown medium":
-        name = field(SOCIAL, "hologram")
+        name = answer_field(SOCIAL, "hologram")
     data[name] = "no"
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -238,7 +213,7 @@ def test_an_answer_the_page_never_offers_is_refused_as_altered(
         data = social_no(client, pupil_a)  # "Pers" shown with its "yes"
         type(purpose("pers")).objects.filter(code="pers").update(active=False)
         channel = "pers"
-    data[field(channel, "video")] = value
+    data[answer_field(channel, "video")] = value
 
     with django_capture_on_commit_callbacks(execute=True):
         html = post_refused(client, pupil_a, data, written)
@@ -258,7 +233,7 @@ def test_a_no_on_a_channel_switched_off_since_the_page_was_shown_is_saved_with_t
     decide(pupil_a, parent_a, "pers", "photo", False)
     client = login(parent_a)
     data = social_no(client, pupil_a)
-    assert data[field("pers")] == "no"
+    assert data[answer_field("pers")] == "no"
     type(purpose("pers")).objects.filter(code="pers").update(active=False)
     assert client.post(page(pupil_a), data).status_code == 302
     assert ConsentEvent.objects.filter(purpose=purpose(SOCIAL), granted=False).count() == 1
@@ -272,7 +247,7 @@ def test_an_answer_sent_twice_is_refused_as_altered(
     """A radio sends one value; of "yes" and "no" the last was saved."""
     client = login(parent_a)
     data = social_no(client, pupil_a)
-    data[field(SOCIAL)] = values
+    data[answer_field(SOCIAL)] = values
 
     with django_capture_on_commit_callbacks(execute=True):
         html = post_refused(client, pupil_a, data, written)

@@ -7,11 +7,7 @@ from django.urls import reverse
 
 from consent.models import ConsentEvent
 from consent.rules import State
-from consent.tests.helpers import purpose, shown_version, state_of
-
-
-def field(code, media):
-    return f"c-{purpose(code).pk}-{media}"
+from consent.tests.helpers import answer_field, purpose, shown_version, state_of
 
 
 def test_it_records_every_channel_and_media_of_a_form_in_one_submit(
@@ -19,9 +15,11 @@ def test_it_records_every_channel_and_media_of_a_form_in_one_submit(
 ):
     data = {"guardian": parent_a.pk, "method": "paper"}
     data |= {
-        field(code, m): "yes" for code in ("website", "schoolgids") for m in ("photo", "video")
+        answer_field(code, m): "yes"
+        for code in ("website", "schoolgids")
+        for m in ("photo", "video")
     }
-    data[field("pers", "audio")] = "no"
+    data[answer_field("pers", "audio")] = "no"
     data |= {**shown_version("website"), **shown_version("schoolgids"), **shown_version("pers")}
     response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
     assert response.status_code == 302
@@ -52,7 +50,7 @@ def test_it_refuses_an_empty_form_and_records_nothing(login, director_a, parent_
 
 
 def test_it_refuses_a_bad_answer_value_and_records_nothing(login, director_a, parent_a, pupil_a):
-    data = {"guardian": parent_a.pk, "method": "paper", field("website", "photo"): "maybe"}
+    data = {"guardian": parent_a.pk, "method": "paper", answer_field("website", "photo"): "maybe"}
     data |= shown_version("website")
     response = login(director_a).post(reverse("consent:record", args=[pupil_a.pk]), data)
     assert response.status_code == 400
@@ -104,7 +102,7 @@ def test_a_text_changed_while_the_form_was_typed_in_records_nothing_of_it(
         kind="change_of_meaning",
     )  # fmt: skip
     data = {"guardian": parent_a.pk, "method": "paper", **shown}
-    data |= {field("website", "photo"): "yes", field("pers", "audio"): "no"}
+    data |= {answer_field("website", "photo"): "yes", answer_field("pers", "audio"): "no"}
 
     response = client.post(reverse("consent:record", args=[pupil_a.pk]), data)
 
@@ -114,10 +112,10 @@ def test_a_text_changed_while_the_form_was_typed_in_records_nothing_of_it(
     assert f"De tekst van “{website.name}” is gewijzigd" in page
     again = _shown_form_of(page)
     assert again[f"v-{website.pk}"] != shown[f"v-{website.pk}"]  # now the current text
-    assert not _ticked(page, field("website", "photo"), "yes")  # left open
-    assert _ticked(page, field("pers", "audio"), "no")  # the rest as typed
+    assert not _ticked(page, answer_field("website", "photo"), "yes")  # left open
+    assert _ticked(page, answer_field("pers", "audio"), "no")  # the rest as typed
 
-    del data[field("website", "photo")]  # the rest of the form, saved again
+    del data[answer_field("website", "photo")]  # the rest of the form, saved again
     saved = client.post(reverse("consent:record", args=[pupil_a.pk]), {**data, **again})
     assert saved.status_code == 302
     assert list(ConsentEvent.objects.values_list("purpose__code", "granted")) == [("pers", False)]
@@ -138,7 +136,7 @@ def test_a_form_that_answered_only_a_changed_text_is_not_said_to_be_empty(
         kind="change_of_meaning",
     )  # fmt: skip
     data = {"guardian": parent_a.pk, "method": "paper", **shown}
-    data |= {field("website", m): "yes" for m in ("photo", "video")}
+    data |= {answer_field("website", m): "yes" for m in ("photo", "video")}
 
     response = client.post(reverse("consent:record", args=[pupil_a.pk]), data)
 
@@ -166,7 +164,12 @@ def test_a_correction_published_meanwhile_keeps_the_paper_answer(
         user=director_a, purpose=purpose_of("website"), text="Een verbeterde tekst.",
         kind="correction",
     )  # fmt: skip
-    data = {"guardian": parent_a.pk, "method": "paper", **shown, field("website", "photo"): "yes"}
+    data = {
+        "guardian": parent_a.pk,
+        "method": "paper",
+        **shown,
+        answer_field("website", "photo"): "yes",
+    }
 
     response = client.post(reverse("consent:record", args=[pupil_a.pk]), data)
 

@@ -9,7 +9,7 @@ import re
 from django.urls import reverse
 
 from consent.models import ConsentEvent
-from consent.tests.helpers import purpose, shown_version
+from consent.tests.helpers import answer_field, shown_version
 
 EMPTY = "Vul ten minste één antwoord van het formulier in."
 REQUIRED = "Dit veld is verplicht."
@@ -18,10 +18,6 @@ ALTERED = "Het formulier is gewijzigd"
 
 def record(pupil) -> str:
     return reverse("consent:record", args=[pupil.pk])
-
-
-def field(code, media):
-    return f"c-{purpose(code).pk}-{media}"
 
 
 def test_an_empty_post_is_a_400_that_says_what_to_fill_in(login, director_a, parent_a, pupil_a):
@@ -52,14 +48,14 @@ def test_an_empty_form_as_a_browser_sends_it_is_a_400_that_says_what_to_fill_in(
 
 
 def test_answers_without_the_parent_are_a_400_that_keeps_them(login, director_a, pupil_a):
-    data = {"method": "phone", field("website", "photo"): "yes", **shown_version("website")}
+    data = {"method": "phone", answer_field("website", "photo"): "yes", **shown_version("website")}
 
     response = login(director_a).post(record(pupil_a), data)
 
     assert response.status_code == 400
     html = response.content.decode()
     assert REQUIRED in html and EMPTY not in html and ALTERED not in html
-    assert re.search(rf'name="{field("website", "photo")}" value="yes"[^>]*checked', html)
+    assert re.search(rf'name="{answer_field("website", "photo")}" value="yes"[^>]*checked', html)
     assert not ConsentEvent.objects.exists()
 
 
@@ -68,7 +64,7 @@ def test_a_bad_answer_value_is_a_400_that_does_not_call_the_form_empty(
 ):
     """Since 2026-12-07 refused as altered, as the page never sends it
     (test_paper_form_tampered.py); before, "Selecteer een geldige keuze" at the radio."""
-    data = {"guardian": parent_a.pk, "method": "paper", field("website", "photo"): "maybe"}
+    data = {"guardian": parent_a.pk, "method": "paper", answer_field("website", "photo"): "maybe"}
     data |= shown_version("website")
 
     response = login(director_a).post(record(pupil_a), data)

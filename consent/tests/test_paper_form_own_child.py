@@ -12,7 +12,7 @@ from django.utils.html import escape
 from conftest import Role, make_staff
 from consent.models import ConsentEvent
 from consent.rules import State
-from consent.tests.helpers import decide, purpose, shown_version, state_of
+from consent.tests.helpers import answer_field, decide, shown_version, state_of
 from schools.models import Guardianship
 
 OWN_NAME = "U bent zelf ouder met gezag van Sem: uw eigen keuzes geeft u op"
@@ -25,16 +25,12 @@ NOTICE = "Sem is uw eigen kind. Uw eigen keuzes geeft u als ouder op"
 PAPER_FORM = '<form method="post" class="paper-form">'
 
 
-def field(code, media):
-    return f"c-{purpose(code).pk}-{media}"
-
-
 def record(pupil):
     return reverse("consent:record", args=[pupil.pk])
 
 
 def form(guardian):
-    data = {"guardian": guardian.pk, "method": "paper", field("website", "photo"): "yes"}
+    data = {"guardian": guardian.pk, "method": "paper", answer_field("website", "photo"): "yes"}
     return data | shown_version("website")
 
 
@@ -145,7 +141,7 @@ def test_the_parent_page_still_works_for_their_own_child(login, director_parent_
     page = reverse("consent:child", args=[pupil_a.pk])
     html = client.get(page).content.decode()
     data = dict(re.findall(r'type="hidden" name="(v-\d+)" value="(\d+)"', html))
-    data[field("website", "photo")] = "yes"
+    data[answer_field("website", "photo")] = "yes"
     assert client.post(page, data).status_code == 302
     event = ConsentEvent.objects.get()
     assert (event.guardian_id, event.method, event.recorded_by_id) == (

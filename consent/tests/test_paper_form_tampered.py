@@ -17,10 +17,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from consent.models import ConflictNotice, ConsentEvent, Purpose, TakedownTask
+from consent.models import ConsentEvent, Purpose, TakedownTask
 from consent.services import publication_check_create
-from consent.tests.helpers import decide, purpose
-from outbox.models import Duty
+from consent.tests.helpers import answer_field, decide, purpose, version_field
 from schools.models import Guardianship
 
 ALTERED = "Het formulier is gewijzigd nadat de pagina werd getoond"
@@ -38,32 +37,8 @@ def published(teacher_a, parent_a, pupil_a):
     )
 
 
-@pytest.fixture
-def written():
-    """What a save writes, counted now: call it again to see nothing was written since."""
-
-    def counts():
-        return (
-            ConsentEvent.objects.count(),
-            TakedownTask.objects.count(),
-            ConflictNotice.objects.count(),
-            Duty.objects.count(),
-            len(mail.outbox),
-        )
-
-    return counts
-
-
 def record(pupil) -> str:
     return reverse("consent:record", args=[pupil.pk])
-
-
-def field(code, media="photo") -> str:
-    return f"c-{purpose(code).pk}-{media}"
-
-
-def version(code) -> str:
-    return f"v-{purpose(code).pk}"
 
 
 def shown_form(client, pupil) -> dict:
@@ -78,7 +53,7 @@ def shown_form(client, pupil) -> dict:
 def social_no(client, pupil, guardian) -> dict:
     """The form as the page sends it: a "no" to photos on social media, on paper."""
     data = {"guardian": str(guardian.pk), "method": "paper", **shown_form(client, pupil)}
-    data[field(SOCIAL)] = "no"
+    data[answer_field(SOCIAL)] = "no"
     return data
 
 
@@ -114,7 +89,7 @@ def test_an_answered_channel_without_its_version_is_refused_as_altered(
     """It was saved against the channel's current text, whatever the parent read."""
     client = login(director_a)
     data = social_no(client, pupil_a, parent_a)
-    del data[version(SOCIAL)]
+    del data[version_field(SOCIAL)]
 
     with django_capture_on_commit_callbacks(execute=True):
         page = post_refused(client, pupil_a, data, written)
@@ -131,7 +106,7 @@ def test_an_empty_version_is_refused_as_altered(
     """The page never sends an empty version; it was read as no version at all."""
     client = login(director_a)
     data = social_no(client, pupil_a, parent_a)
-    data[version(channel)] = ""
+    data[version_field(channel)] = ""
 
     with django_capture_on_commit_callbacks(execute=True):
         page = post_refused(client, pupil_a, data, written)
@@ -147,7 +122,7 @@ def test_a_channel_left_open_without_its_version_is_recorded(
     either: the rest of the form is recorded."""
     client = login(director_a)
     data = social_no(client, pupil_a, parent_a)
-    del data[version("pers")]
+    del data[version_field("pers")]
     assert client.post(record(pupil_a), data).status_code == 302
     assert ConsentEvent.objects.filter(recorded_by=director_a).count() == 1
 
@@ -175,8 +150,8 @@ def test_a_version_sent_twice_is_refused_as_altered(
     """The last one was read: an altered one before the page's went through."""
     client = login(director_a)
     data = social_no(client, pupil_a, parent_a)
-    shown = data[version(SOCIAL)]
-    data[version(SOCIAL)] = {
+    shown = data[version_field(SOCIAL)]
+    data[version_field(SOCIAL)] = {
         "altered-first": ["99999999", shown],
         "altered-last": [shown, "99999999"],
         "same-twice": [shown, shown],
@@ -206,9 +181,9 @@ def test_an_answer_on_a_channel_the_page_does_not_show_is_refused_as_altered(
     data = social_no(client, pupil_a, parent_a)
     if name == "retired channel":
         Purpose.objects.filter(code="pers").update(active=False)  # not on Sem's page
-        name = field("pers")
+        name = answer_field("pers")
     elif name == "unknown medium":
-        name = field(SOCIAL, "hologram")
+        name = answer_field(SOCIAL, "hologram")
     data[name] = "no"
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -225,7 +200,7 @@ def test_an_answer_sent_twice_is_refused_as_altered(
     """A radio sends one value; of "yes" and "no" the last was recorded."""
     client = login(director_a)
     data = social_no(client, pupil_a, parent_a)
-    data[field(SOCIAL)] = ["yes", "no"]
+    data[answer_field(SOCIAL)] = ["yes", "no"]
 
     with django_capture_on_commit_callbacks(execute=True):
         page = post_refused(client, pupil_a, data, written)
@@ -248,7 +223,7 @@ def test_an_answer_the_page_never_offers_is_refused_as_altered(
         Purpose.objects.filter(code="pers").update(active=False)
         channel = "pers"
     data = social_no(client, pupil_a, parent_a)
-    data[field(channel, "video")] = value
+    data[answer_field(channel, "video")] = value
 
     with django_capture_on_commit_callbacks(execute=True):
         page = post_refused(client, pupil_a, data, written)

@@ -13,14 +13,10 @@ from django.urls import reverse
 
 from consent.models import ConsentEvent
 from consent.services import purpose_version_publish
-from consent.tests.helpers import purpose
+from consent.tests.helpers import answer_field, purpose, version_field
 
 ALTERED = "Het formulier is gewijzigd nadat de pagina werd getoond"
 CHANGED = "is gewijzigd nadat deze pagina werd geopend"
-
-
-def field(code, media):
-    return f"c-{purpose(code).pk}-{media}"
 
 
 def record(pupil) -> str:
@@ -30,10 +26,6 @@ def record(pupil) -> str:
 def shown_form(client, pupil) -> dict:
     page = client.get(record(pupil)).content.decode()
     return dict(re.findall(r'type="hidden" name="(v-\d+)" value="(\d+)"', page))
-
-
-def version_field(code) -> str:
-    return f"v-{purpose(code).pk}"
 
 
 def other_channels_version() -> str:
@@ -48,7 +40,7 @@ def other_channels_version() -> str:
 def test_an_altered_version_is_a_400_that_says_so(login, director_a, parent_a, pupil_a, value):
     client = login(director_a)
     data = {"guardian": parent_a.pk, "method": "paper", **shown_form(client, pupil_a)}
-    data[field("website", "photo")] = "yes"
+    data[answer_field("website", "photo")] = "yes"
     data[version_field("website")] = other_channels_version() if value == "other channel" else value
 
     response = client.post(record(pupil_a), data)
@@ -69,7 +61,7 @@ def test_an_altered_version_of_a_channel_left_open_is_refused_too(
     """A number that is no version at a channel left open was saved (302) before."""
     client = login(director_a)
     data = {"guardian": parent_a.pk, "method": "paper", **shown_form(client, pupil_a)}
-    data[field("website", "photo")] = "yes"
+    data[answer_field("website", "photo")] = "yes"
     data[version_field("pers")] = value
 
     response = client.post(record(pupil_a), data)
@@ -89,7 +81,12 @@ def test_a_stale_version_says_the_text_changed_and_shows_the_current_one(
         user=director_a, purpose=purpose("website"), text="Een nieuwe tekst over de website.",
         kind="change_of_meaning",
     )  # fmt: skip
-    data = {"guardian": parent_a.pk, "method": "paper", **shown, field("website", "photo"): "yes"}
+    data = {
+        "guardian": parent_a.pk,
+        "method": "paper",
+        **shown,
+        answer_field("website", "photo"): "yes",
+    }
 
     response = client.post(record(pupil_a), data)
 
@@ -104,6 +101,6 @@ def test_a_stale_version_says_the_text_changed_and_shows_the_current_one(
 def test_the_versions_as_shown_record_the_form(login, director_a, parent_a, pupil_a):
     client = login(director_a)
     data = {"guardian": parent_a.pk, "method": "paper", **shown_form(client, pupil_a)}
-    data[field("website", "photo")] = "yes"
+    data[answer_field("website", "photo")] = "yes"
     assert client.post(record(pupil_a), data).status_code == 302
     assert ConsentEvent.objects.count() == 1

@@ -11,7 +11,7 @@ from conftest import make_user
 from consent.models import ConsentEvent, Purpose, PurposeVersion
 from consent.rules import State
 from consent.services import purpose_create, purpose_version_publish, review_round_open
-from consent.tests.helpers import decide, purpose, state_of
+from consent.tests.helpers import answer_field, decide, purpose, state_of
 from schools.models import Guardianship
 
 
@@ -26,10 +26,6 @@ def form_data(client, pupil, **answers):
     for key, value in answers.items():
         data[key] = value
     return data
-
-
-def field(code, media):
-    return f"c-{purpose(code).pk}-{media}"
 
 
 @pytest.mark.parametrize(
@@ -68,7 +64,7 @@ def test_it_selects_the_saved_answer_and_leaves_only_unanswered_questions_empty(
     decide(pupil_a, parent_a, "pers", "video", False)
     html = login(parent_a).get(page(pupil_a)).content.decode()
     assert sorted(checked_radios(html)) == sorted(
-        [(field("website", "photo"), "yes"), (field("pers", "video"), "no")]
+        [(answer_field("website", "photo"), "yes"), (answer_field("pers", "video"), "no")]
     )
 
 
@@ -127,7 +123,7 @@ def test_it_shows_the_purpose_text_beside_the_choice(login, parent_a, pupil_a):
 
 def test_it_saves_only_the_answers_given(login, parent_a, pupil_a):
     client = login(parent_a)
-    data = form_data(client, pupil_a, **{field("website", "photo"): "yes"})
+    data = form_data(client, pupil_a, **{answer_field("website", "photo"): "yes"})
     response = client.post(page(pupil_a), data)
     assert response.status_code == 302
     assert ConsentEvent.objects.count() == 1
@@ -138,7 +134,9 @@ def test_it_saves_only_the_answers_given(login, parent_a, pupil_a):
 def test_it_records_no_event_for_an_unchanged_answer(login, parent_a, pupil_a):
     decide(pupil_a, parent_a, "website", "photo", True)
     client = login(parent_a)
-    client.post(page(pupil_a), form_data(client, pupil_a, **{field("website", "photo"): "yes"}))
+    client.post(
+        page(pupil_a), form_data(client, pupil_a, **{answer_field("website", "photo"): "yes"})
+    )
     assert ConsentEvent.objects.count() == 1
 
 
@@ -147,7 +145,7 @@ def test_it_leaves_two_events_and_refused_after_grant_then_withdraw(
 ):
     client = login(parent_a)
     client.post(
-        page(pupil_a), form_data(client, pupil_a, **{field("sociale-media", "video"): "yes"})
+        page(pupil_a), form_data(client, pupil_a, **{answer_field("sociale-media", "video"): "yes"})
     )
     withdraw_url = reverse("consent:withdraw", args=[pupil_a.pk])
     client.post(withdraw_url, {"target": f"{purpose('sociale-media').pk}:video"})
@@ -197,7 +195,7 @@ def test_an_older_tab_does_not_undo_a_withdrawal_made_since(login, parent_a, pup
     older_tab = submitted(client.get(page(pupil_a)).content.decode())
     withdraw = reverse("consent:withdraw", args=[pupil_a.pk])
     client.post(withdraw, {"target": f"{purpose('website').pk}:photo"})
-    older_tab[field("pers", "audio")] = "no"  # the one answer changed in the older tab
+    older_tab[answer_field("pers", "audio")] = "no"  # the one answer changed in the older tab
     client.post(page(pupil_a), older_tab)
     assert state_of(pupil_a, "website", "photo") == State.REFUSED
     assert state_of(pupil_a, "pers", "audio") == State.REFUSED
@@ -210,7 +208,7 @@ def test_an_older_tab_still_saves_an_answer_changed_in_it(login, parent_a, pupil
     older_tab = submitted(client.get(page(pupil_a)).content.decode())
     decide(pupil_a, parent_a, "website", "photo", True)
     decide(pupil_a, parent_a, "website", "photo", False)
-    older_tab[field("website", "photo")] = "yes"
+    older_tab[answer_field("website", "photo")] = "yes"
     client.post(page(pupil_a), older_tab)
     assert state_of(pupil_a, "website", "photo") == State.GRANTED
 
@@ -235,7 +233,7 @@ def test_withdrawing_everything_leaves_no_channel_the_other_parents_yes_keeps_op
 
 def test_it_refuses_a_save_when_the_text_changed_meanwhile(login, parent_a, pupil_a, board):
     client = login(parent_a)
-    data = form_data(client, pupil_a, **{field("website", "photo"): "yes"})
+    data = form_data(client, pupil_a, **{answer_field("website", "photo"): "yes"})
     purpose_version_publish(
         user=board, purpose=purpose("website"), text="Changed.", kind="change_of_meaning"
     )
@@ -247,7 +245,7 @@ def test_it_saves_a_page_shown_before_the_board_added_a_channel(login, parent_a,
     client = login(parent_a)
     older = submitted(client.get(page(pupil_a)).content.decode())
     purpose_create(user=board, code="vlog", name="Vlog", text="Een vlog van de klas.")
-    older[field("website", "photo")] = "yes"
+    older[answer_field("website", "photo")] = "yes"
     client.post(page(pupil_a), older)
     assert state_of(pupil_a, "website", "photo") == State.GRANTED
     assert state_of(pupil_a, "vlog", "photo") == State.UNANSWERED
@@ -259,7 +257,7 @@ def test_it_refuses_an_answer_on_a_channel_whose_text_the_page_did_not_show(
     client = login(parent_a)
     older = submitted(client.get(page(pupil_a)).content.decode())
     purpose_create(user=board, code="vlog", name="Vlog", text="Een vlog van de klas.")
-    older[field("vlog", "photo")] = "yes"  # forged: the page had no such question
+    older[answer_field("vlog", "photo")] = "yes"  # forged: the page had no such question
     client.post(page(pupil_a), older)
     assert ConsentEvent.objects.count() == 0
 
@@ -269,7 +267,7 @@ def test_it_rejects_an_invalid_answer_without_writing(login, parent_a, pupil_a):
     was a 200 with the form's error: test_child_form_tampered.py)."""
     client = login(parent_a)
     response = client.post(
-        page(pupil_a), form_data(client, pupil_a, **{field("website", "photo"): "maybe"})
+        page(pupil_a), form_data(client, pupil_a, **{answer_field("website", "photo"): "maybe"})
     )
     assert response.status_code == 400
     assert "Het formulier is gewijzigd nadat de pagina werd getoond" in response.content.decode()
@@ -296,14 +294,14 @@ def test_it_shows_a_parent_without_gezag_the_choices_but_no_form(
 
 def test_it_ignores_a_post_from_a_parent_without_gezag(login, stepparent, pupil_a):
     client = login(stepparent)
-    client.post(page(pupil_a), {field("website", "photo"): "yes"})
+    client.post(page(pupil_a), {answer_field("website", "photo"): "yes"})
     client.post(reverse("consent:withdraw", args=[pupil_a.pk]), {"target": "all"})
     assert ConsentEvent.objects.count() == 0
 
 
 def test_it_is_404_to_change_another_familys_child(login, parent_a, pupil_b, parent_b):
     client = login(parent_a)
-    assert client.post(page(pupil_b), {field("website", "photo"): "yes"}).status_code == 404
+    assert client.post(page(pupil_b), {answer_field("website", "photo"): "yes"}).status_code == 404
     withdraw = reverse("consent:withdraw", args=[pupil_b.pk])
     assert client.post(withdraw, {"target": "all"}).status_code == 404
     assert ConsentEvent.objects.count() == 0

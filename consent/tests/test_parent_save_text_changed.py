@@ -9,15 +9,11 @@ from django.urls import reverse
 from consent.models import ConsentEvent
 from consent.rules import State
 from consent.services import purpose_version_publish
-from consent.tests.helpers import decide, purpose, state_of
+from consent.tests.helpers import answer_field, decide, purpose, state_of
 
 
 def page(pupil):
     return reverse("consent:child", args=[pupil.pk])
-
-
-def field(code, media):
-    return f"c-{purpose(code).pk}-{media}"
 
 
 def checked_radios(html: str) -> dict[str, str]:
@@ -46,7 +42,7 @@ def test_it_saves_a_withdrawal_on_a_page_shown_before_a_correction(login, parent
         user=board, purpose=purpose("website"), text="Spelling fixed.", kind="correction"
     )
     # the page re-sends the website "yes" it showed selected; only the newsletter changed
-    data[field("nieuwsbrief", "photo")] = "no"
+    data[answer_field("nieuwsbrief", "photo")] = "no"
     response = client.post(page(pupil_a), data, follow=True)
     assert "Opgeslagen: 1 wijziging." in response.content.decode()
     assert state_of(pupil_a, "nieuwsbrief", "photo") == State.REFUSED
@@ -63,8 +59,8 @@ def test_it_keeps_the_other_answers_when_a_text_changed_in_meaning_meanwhile(
     purpose_version_publish(
         user=board, purpose=purpose("website"), text="New meaning.", kind="change_of_meaning"
     )
-    data[field("nieuwsbrief", "photo")] = "no"
-    data[field("pers", "video")] = "yes"
+    data[answer_field("nieuwsbrief", "photo")] = "no"
+    data[answer_field("pers", "video")] = "yes"
     events = ConsentEvent.objects.count()
     response = client.post(page(pupil_a), data)
     html = response.content.decode()
@@ -74,13 +70,13 @@ def test_it_keeps_the_other_answers_when_a_text_changed_in_meaning_meanwhile(
     radios = checked_radios(html)
     # what the parent typed on the other channels is still chosen; the changed channel
     # is empty, showing its new text, to be answered again
-    assert radios[field("nieuwsbrief", "photo")] == "no"
-    assert radios[field("pers", "video")] == "yes"
-    assert field("website", "photo") not in radios
+    assert radios[answer_field("nieuwsbrief", "photo")] == "no"
+    assert radios[answer_field("pers", "video")] == "yes"
+    assert answer_field("website", "photo") not in radios
     assert "New meaning." in html
     # sent again as shown, with the website answered anew, everything is saved
     again = submitted(html)
-    again[field("website", "photo")] = "no"
+    again[answer_field("website", "photo")] = "no"
     client.post(page(pupil_a), again)
     assert state_of(pupil_a, "nieuwsbrief", "photo") == State.REFUSED
     assert state_of(pupil_a, "pers", "video") == State.GRANTED
