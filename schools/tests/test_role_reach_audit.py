@@ -126,6 +126,7 @@ def world(
         Guardianship.objects.create(user=parent_a_and_b, pupil=pupil, has_parental_authority=True)
 
     return {
+        "parent_b": parent_b,
         "people": {
             "teacher_parent_b": teacher_a,
             "director_parent_a": director_parent_a,
@@ -332,6 +333,46 @@ DRAFT_PAGES = [
 LINES += [(m, name, {"number": "draft", **kw}, BOARD_ONLY) for m, name, kw in DRAFT_PAGES]
 
 
+# Ids and codes in the query or the form rather than the path: (method, url name, path
+# arguments, what is sent (keys of `world` for ids, school_a/school_b for codes), reach)
+IN_DATA = [
+    # pupils ticked in the check before posting and in the photo check (board staff have
+    # no photo check unless they teach or direct somewhere)
+    ("POST", "consent:check_new", {}, {"pupils": ["pupil_b"]}, READ_SCHOOL["school_b"]),
+    ("POST", "consent:check_new", {}, {"pupils": ["pupil_a2"]}, RECORD_REACH["pupil_a2"]),
+    ("POST", "consent:check_new", {}, {"pupils": ["pupil_a"]}, GROUP_REACH["group_a1"]),
+    ("GET", "consent:check_new", {}, {"group": "group_b1"}, READ_SCHOOL["school_b"]),
+    ("GET", "consent:check_new", {}, {"group": "group_a2"}, RECORD_REACH["pupil_a2"]),
+    ("POST", "photo:check", {}, {"pupils": ["pupil_b"]}, ALL_OUT),
+    ("POST", "photo:check", {}, {"pupils": ["pupil_a2"]}, {**ALL_OUT, D: "in"}),
+    # a reminder's group or parent of another school under one's own school's code
+    ("GET", "consent:remind", {"code": "school_a"}, {"groep": "group_b1"}, ALL_OUT),
+    ("POST", "consent:remind", {"code": "school_a"}, {"groep": "group_b1"}, ALL_OUT),
+    ("GET", "consent:remind", {"code": "school_a"}, {"ouder": "parent_b"}, ALL_OUT),
+    ("POST", "consent:remind", {"code": "school_a"}, {"ouder": "parent_b"}, ALL_OUT),
+    # ?school=<code> of reports, the manual report form, the import and the access log
+    ("GET", "monitoring:report", {}, {"school": "school_a"}, READ_SCHOOL["school_a"]),
+    ("GET", "monitoring:report", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
+    ("GET", "monitoring:report_csv", {}, {"school": "school_a"}, READ_SCHOOL["school_a"]),
+    ("GET", "monitoring:report_csv", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
+    ("GET", "monitoring:report_post", {}, {"school": "school_a"}, GROUP_REACH["group_a1"]),
+    ("GET", "monitoring:report_post", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
+    ("POST", "monitoring:report_post", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
+    ("GET", "schools:import_pupils", {}, {"school": "school_a"}, READ_SCHOOL["school_a"]),
+    ("GET", "schools:import_pupils", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
+    ("POST", "schools:import_pupils", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
+    ("GET", "schools:access_changes", {}, {"school": "school_a"}, BOARD_ONLY),
+]
+
+
+def _data_value(world, key: str, value):
+    if isinstance(value, list):
+        return [world[item].pk for item in value]
+    if key in ("school",):
+        return world[value].code
+    return world[value].pk
+
+
 def _path_value(world, key: str, value: str):
     if key == "code":
         return world[value].code
@@ -380,8 +421,29 @@ def test_it_gives_each_role_its_own_reach_only(client, world, draft, person):
     for method, name, args, reach in LINES:
         url = reverse(name, kwargs={k: _path_value(world, k, v) for k, v in args.items()})
         wrong.append(_mismatch(person, method, url, reach[person], _answer(client, method, url)))
+    for method, name, args, sent, reach in IN_DATA:
+        url = reverse(name, kwargs={k: _path_value(world, k, v) for k, v in args.items()})
+        data = {k: _data_value(world, k, v) for k, v in sent.items()}
+        status = _answer(client, method, url, data)
+        wrong.append(_mismatch(person, method, f"{url} {data}", reach[person], status))
+    wrong.append(_names_out_of_reach_in_my_data(client, world, person))
     wrong = [line for line in wrong if line]
     assert not wrong, "\n".join(wrong)
+
+
+def _names_out_of_reach_in_my_data(client, world, person) -> str | None:
+    """The JSON file of "Mijn gegevens" names the person's own children only, whatever
+    they did as staff (a check says how many pupils it held, not who)."""
+    response = client.get(reverse("consent:my_data_json"))
+    text = response.content.decode()
+    others = [
+        world[key].first_name
+        for key, reach in PARENT_REACH.items()
+        if reach[person] == "out" and world[key].first_name in text
+    ]
+    if response.status_code != 200 or others:
+        return f"{person} my_data_json: {response.status_code}, names {others}"
+    return None
 
 
 def test_it_audits_every_url_pattern_that_takes_an_id_or_a_code():
@@ -398,3 +460,17 @@ def test_it_keeps_the_world_as_described(world):
     world["case_b"].refresh_from_db()
     assert world["case_b"].assigned_to != former
     assert PublicationCheck.objects.filter(checked_by=former).exists()
+
+
+def test_it_ends_the_reach_of_a_signed_in_teacher_at_the_next_request(client, world, director_b):
+    """The former teacher above, while still signed in: their reach is read from the cache
+    (accounts.user_cache) until the membership ends, and not a request longer."""
+    teacher_b = StaffMembership.objects.get(user__email="meester.b@example.org").user
+    client.force_login(teacher_b)
+    pages = [
+        reverse("consent:group", args=[world["group_b1"].pk]),
+        reverse("consent:group_appear", args=[world["group_b1"].pk]),
+    ]
+    assert [client.get(url).status_code for url in pages] == [200, 200]  # the cache is warm
+    assert teacher_remove(membership=teacher_b.memberships.get(), by=director_b)
+    assert [client.get(url).status_code for url in pages] == [404, 404]
