@@ -347,6 +347,7 @@ def _drafted_message(case) -> str:
 def reply_approve(request, pk):
     reply = access.get_reply_for_user(request.user, pk)  # before the 403 of a reader
     access.require_acting(request.user)
+    access.require_acting_for(request.user, reply.followup.school_id)
     return _reply_step(request, reply, services.public_reply_approve, _("Reply approved."))
 
 
