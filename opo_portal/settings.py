@@ -342,6 +342,13 @@ if not DEBUG:
             raise ImproperlyConfigured(
                 "SECRET_KEY_FALLBACKS holds SECRET_KEY itself: list the old keys only"
             )
+# Unset, the development hosts above: every request through the proxy a 400 (set but
+# blank is refused by env_hosts already). After the key, before SITE_URL's host is checked.
+if not DEBUG and not env_str("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when DEBUG is false: the portal's host names, "
+        "as in portal.example.nl"
+    )
 if not DEBUG and env_str("SITE_URL").strip():  # run-prod requires it; bare manage.py may not
     site_url_for_production("SITE_URL", SITE_URL, ALLOWED_HOSTS, https_only=SECURE_SSL_REDIRECT)
 

@@ -30,6 +30,10 @@ ANY_HOST_MESSAGE = (
     "ALLOWED_HOSTS must name the portal's host names when DEBUG is false, not '*' "
     "(as in portal.example.nl, or .example.nl for a domain and its subdomains)"
 )
+ALLOWED_HOSTS_UNSET_MESSAGE = (
+    "ALLOWED_HOSTS must be set when DEBUG is false: the portal's host names, "
+    "as in portal.example.nl"
+)
 HOST_PATTERN_MESSAGE = (
     "ALLOWED_HOSTS matches subdomains with a leading dot (.example.nl), never with '*'; got '%s'"
 )
@@ -153,6 +157,11 @@ BAD_CONFIGURATIONS = [
     # links built from the request (password reset) can point at an attacker's host.
     ({**PRODUCTION, "ALLOWED_HOSTS": "*"}, ANY_HOST_MESSAGE),
     ({**PRODUCTION, "ALLOWED_HOSTS": "portal.example.nl, *"}, ANY_HOST_MESSAGE),
+    # Unset, it fell back to the development hosts (127.0.0.1, localhost): gunicorn started
+    # by hand answered every request through the proxy with 400, and with SITE_URL set the
+    # line blamed SITE_URL instead.
+    (PRODUCTION, ALLOWED_HOSTS_UNSET_MESSAGE),
+    ({**PRODUCTION, "SITE_URL": "https://portal.example.nl"}, ALLOWED_HOSTS_UNSET_MESSAGE),
     # Django knows no glob: "*.example.nl" matches nothing, every page a 400.
     ({"ALLOWED_HOSTS": "*.example.nl"}, HOST_PATTERN_MESSAGE % "*.example.nl"),
     # A misspelt sslmode started, and every request failed ("invalid sslmode value").
@@ -294,7 +303,8 @@ GOOD_PRODUCTION = {
         # A deliberately plain-HTTP portal (an intranet without TLS) may link over HTTP.
         {**GOOD_PRODUCTION, "SECURE_SSL_REDIRECT": "false", "SITE_URL": "http://10.0.0.7"},
         {"ALLOWED_HOSTS": "*"},  # development (DEBUG on): any host
-        {**PRODUCTION, "EMAIL_URL": "console://"},  # trying it out: no sender needed
+        # trying it out: no sender needed
+        {**PRODUCTION, "ALLOWED_HOSTS": "portal.example.nl", "EMAIL_URL": "console://"},
         {"REDIS_URL": "redis://127.0.0.1:6379"},  # database 0
     ],
 )

@@ -61,7 +61,13 @@ def _settings_of(code: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_it_reads_the_old_keys_from_the_environment():
     code = "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)"
-    result = _settings_of(code, DEBUG="false", SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=OLD)
+    result = _settings_of(
+        code,
+        DEBUG="false",
+        SECRET_KEY=NEW,
+        SECRET_KEY_FALLBACKS=OLD,
+        ALLOWED_HOSTS="portal.example.nl",
+    )
     assert result.stdout.strip() == repr([OLD]), result.stderr
     assert _settings_of(code).stdout.strip() == "[]"
 
