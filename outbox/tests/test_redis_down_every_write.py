@@ -9,6 +9,7 @@ the sweeper from the default queue (so with what a hanging Redis kept), does eve
 once: each e-mail goes out once."""
 
 import logging
+import time
 
 import pytest
 from allauth.account.forms import default_token_generator
@@ -273,3 +274,24 @@ def _delivered(redis, tmp_path) -> list[str]:
         sink.proc.stop()
     assert len({m["message_id"] for m in messages}) == len(messages), "an e-mail went twice"
     return sorted(address for m in messages for address in m["to"])
+
+
+def test_a_commit_just_after_the_pause_asks_redis_with_the_caches_timeout_not_the_brokers(
+    broker_is_own_redis, caplog, django_capture_on_commit_callbacks
+):
+    """The pause after an error ended while a request ran (its session read was skipped, its
+    commit came after): its publish was the first call to find Redis still hanging, and
+    waited the broker's socket timeout (5 s). The cache asks first (1 s), then the publish
+    is skipped and the duty waits for the sweeper."""
+    from opo_portal.cache import redis_failed
+
+    redis_failed()  # Redis failed a moment ago, and nothing reached it since
+    ResilientRedisCache._down_until = time.monotonic() - 0.01  # the pause just ended
+    broker_is_own_redis.proc.pause()
+    with django_capture_on_commit_callbacks(execute=True):
+        duty = outbox.duty_enqueue(key="k", handler="outbox.tests.handlers.record", payload={})
+    broker_is_own_redis.proc.resume()
+
+    waits = [r.getMessage() for r in caplog.records if _waited(r)]
+    assert waits == ["cache: Redis unavailable (TimeoutError); degrading to no cache for 5.0s"]
+    assert Duty.objects.get(pk=duty.pk).status == Duty.Status.PENDING
