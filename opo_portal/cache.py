@@ -4,7 +4,9 @@ database) and pages keep working. After an error the cache skips Redis for a few
 (``RETRY_AFTER``) so an outage costs each request nothing, not a timeout per call.
 
 After a pause, the first call that reaches Redis drops what changes queued for dropping
-meanwhile (``_forget_queued_entries``) before anything else is read.
+meanwhile (``_forget_queued_entries``) before anything else is read. Until one did, the
+outbox asks Redis through the cache before it publishes (``redis_asked_again``): a pause
+that ended while a request ran cost its commit the broker's 5 s on a Redis still hanging.
 
 The pause is the process's, for the server: the outbox's publisher (the broker is the same
 Redis) skips the broker while it lasts and starts it after a failed publish
@@ -36,6 +38,21 @@ LOCAL_WHILE_DOWN = ("allauth:", "allauth.")
 def redis_unavailable() -> bool:
     """True while this process leaves Redis alone after an error (cache or broker)."""
     return time.monotonic() < ResilientRedisCache._down_until
+
+
+def redis_asked_again() -> bool:
+    """True when Redis may be used: no call failed since it last answered or, the pause
+    after an error being over, it answers the cache now (within the cache's 1 s timeout;
+    the queued drops go first). False during the pause, and when asking failed (a new
+    pause). Asked before anything that would wait on it longer (a publish: 5 s)."""
+    if not ResilientRedisCache._down_until:
+        return True
+    from django.core.cache import caches
+
+    cache = caches["default"]  # the backend itself: `cache` is a proxy
+    if isinstance(cache, ResilientRedisCache) and not redis_unavailable():
+        cache.has_key("opo.redis.asked")  # an error starts the pause again
+    return not redis_unavailable()
 
 
 def redis_failed() -> None:

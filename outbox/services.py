@@ -76,7 +76,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from opo_portal.cache import redis_failed, redis_unavailable
+from opo_portal.cache import redis_asked_again, redis_failed
 from outbox.models import Duty
 from outbox.signals import duty_gave_up
 
@@ -169,10 +169,13 @@ def _broker_is_redis() -> bool:
 
 def _broker_skipped() -> bool:
     """After a recent broker error, or a cache error when the broker is that same Redis (a
-    save's session read found it hanging a moment ago: the publish would wait 5 s more)."""
+    save's session read found it hanging a moment ago: the publish would wait 5 s more), or
+    when that Redis, asked again after the pause, still does not answer the cache."""
     if time.monotonic() < _broker_down_until:
         return True
-    return _broker_is_redis() and redis_unavailable()
+    # The pause after an error may have ended while the request ran: Redis still hanging
+    # then costs the cache's 1 s, not the broker's 5 s.
+    return _broker_is_redis() and not redis_asked_again()
 
 
 def _publish(task, args: tuple = ()) -> Exception | None:

@@ -1,5 +1,7 @@
 """Redis down: the cache degrades to misses, logins and pages keep working, no 500."""
 
+import time
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
@@ -169,6 +171,50 @@ def test_the_cache_pause_holds_the_broker_only_when_the_broker_is_redis(
 ):
     settings.CELERY_BROKER_URL = "memory://"  # development: no Redis broker
     cache.get("k")
+    with django_capture_on_commit_callbacks(execute=True):
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+    assert len(hanging_broker) == 1
+
+
+def _pause_just_ended() -> None:
+    """A call failed on Redis, its pause is over, and no call reached Redis since."""
+    resilient.ResilientRedisCache._down_until = time.monotonic() - 0.01
+
+
+def test_a_publish_after_the_pause_asks_the_cache_first_and_is_skipped_if_it_fails(
+    db, dead_cache, settings, hanging_broker, django_capture_on_commit_callbacks, caplog
+):
+    """A pause that ended while a request ran: its publish found a hanging Redis first and
+    waited the broker's 5 s. Now the cache asks (1 s at most) and the duty waits."""
+    from outbox.models import Duty
+
+    settings.CELERY_BROKER_URL = DEAD_REDIS
+    _pause_just_ended()
+    with django_capture_on_commit_callbacks(execute=True):
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+    assert hanging_broker == []
+    assert "cache: Redis unavailable" in caplog.text
+    assert Duty.objects.get(key="k").status == Duty.Status.PENDING
+
+
+def test_a_publish_after_the_pause_goes_when_redis_answers_the_cache(
+    db, own_redis, settings, hanging_broker, django_capture_on_commit_callbacks, caplog
+):
+    settings.CELERY_BROKER_URL = own_redis.url
+    _pause_just_ended()
+    with django_capture_on_commit_callbacks(execute=True):
+        duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
+    assert len(hanging_broker) == 1
+    assert "cache: Redis answers again" in caplog.text
+
+
+def test_a_publish_after_the_pause_goes_when_the_cache_is_not_redis(
+    db, settings, hanging_broker, django_capture_on_commit_callbacks
+):
+    """A Redis broker beside another cache: only the pause after a failed publish holds it."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CELERY_BROKER_URL = DEAD_REDIS
+    _pause_just_ended()
     with django_capture_on_commit_callbacks(execute=True):
         duty_enqueue(key="k", handler=RECORD, payload={"n": 1})
     assert len(hanging_broker) == 1

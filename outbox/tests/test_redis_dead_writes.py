@@ -32,24 +32,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 URGENT = "Mijn zoon wordt elke dag gepest op De Vlindertuin en de juf doet niets, ik ben boos"
 
 
-@pytest.fixture
-def broker_is_own_redis(services_up, own_redis, settings):
-    """Celery publishes to the test's own Redis (the cache's too), as with one REDIS_URL."""
-    from opo_portal.celery import app
-
-    before = app.conf.broker_url
-    settings.CELERY_BROKER_URL = own_redis.url
-
-    def point(url):
-        app.conf.broker_url = url
-        app._pool = None  # the producer pool keeps its connections to the old URL
-        app.amqp._producer_pool = None
-
-    point(own_redis.url)
-    yield own_redis
-    point(before)
-
-
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
