@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +45,7 @@ from schools.access import (
     directed_schools,
     get_school_for_acting,
     get_school_for_director,
+    has_role,
     require_role,
     roles_of,
     sees_all_schools,
@@ -99,24 +101,83 @@ def _get_draft(user, number: int) -> ProtocolVersion:
     raise Http404
 
 
-def _draft_page(view):
+def _draft_page(view, typed: tuple[str, ...] = ()):
     """A draft page whose version was published, before this request or while it waited
     for the draft's lock (a colleague clicked "Publish"): the version with a message
-    that nothing was changed, not a 404 or a 500."""
+    that nothing was changed, not a 404 or a 500. A draft discarded while the request
+    waited for its lock: a 404, as one discarded before.
+
+    An edit page's save (`typed`: the fields it keeps, see _edit_page) of board staff to
+    a draft published or discarded after the page was opened: what was typed, to copy,
+    with what happened (_draft_gone); nothing was written."""
 
     @wraps(view)
     def page(request, number: int, *args, **kwargs):
         try:
             return view(request, number, *args, **kwargs)
         except PublishedVersionIsFrozen:
+            if typed and request.method == "POST":  # board staff: _get_draft checked
+                return _draft_gone(request, number, typed, published=True)
             messages.error(
                 request,
                 _("Version %(number)s is published and can no longer be changed.")
                 % {"number": number},
             )
             return redirect("policy:version", number=number)
+        except (Http404, ProtocolVersion.DoesNotExist):
+            if typed and request.method == "POST" and _discarded_meanwhile(request.user, number):
+                return _draft_gone(request, number, typed, published=False)
+            raise Http404 from None
 
     return page
+
+
+def _edit_page(*typed: str):
+    """@_draft_page for an edit page whose form keeps the fields `typed`."""
+    return lambda view: _draft_page(view, typed)
+
+
+def _discarded_meanwhile(user, number: int) -> bool:
+    """Board staff (others: a 404, out of reach) saving to a draft number no version has,
+    the number a new draft gets (the one after the highest): a draft discarded since. A
+    made-up number further on is no draft that ever was."""
+    if not has_role(user, Role.BOARD) or ProtocolVersion.objects.filter(number=number).exists():
+        return False
+    highest = ProtocolVersion.objects.aggregate(highest=Max("number"))["highest"] or 0
+    return number == highest + 1
+
+
+def _draft_gone(request, number: int, typed: tuple[str, ...], *, published: bool):
+    """What was typed for a draft published or discarded after the page was opened (by a
+    colleague, or in another tab): nothing saved, the text read-only to copy, with where
+    to go on: the published version, the draft started since, or a new draft."""
+    if published:
+        title = _("Draft published meanwhile")
+        message = _(
+            "This draft was published as version %(number)s after you opened this page (by a "
+            "colleague, or by you in another tab), so nothing was saved: a published version "
+            "can no longer be changed. What you typed is below to copy; to change the "
+            "protocol, use it in a new draft."
+        ) % {"number": number}
+    else:
+        title = _("Draft discarded meanwhile")
+        message = _(
+            "This draft was discarded after you opened this page (by a colleague, or by you "
+            "in another tab), so nothing was saved. What you typed is below to copy; to use "
+            "it, start a new draft."
+        )
+    labels = {"text": _("Text"), "heading": _("Heading"), "summary": _("Summary of changes")}
+    return render(
+        request,
+        "policy/draft_gone.html",
+        {
+            "title": title,
+            "message": message,
+            "published": number if published else None,
+            "typed": [(labels[name], request.POST.get(name, "")) for name in typed],
+            "draft": ProtocolVersion.objects.drafts().first(),
+        },
+    )
 
 
 def _draft_url(draft: ProtocolVersion, anchor: str) -> str:
@@ -515,7 +576,7 @@ def draft_start(request):
 
 
 @login_required
-@_draft_page
+@_edit_page("summary")
 def draft_edit(request, number: int):
     draft = _get_draft(request.user, number)
     form = SummaryForm(
@@ -617,7 +678,7 @@ def _already_discarded(request):
 
 
 @login_required
-@_draft_page
+@_edit_page("heading")
 def section_add(request, number: int):
     draft = _get_draft(request.user, number)
     form = SectionAddForm(request.POST or None)
@@ -632,7 +693,7 @@ def section_add(request, number: int):
 
 
 @login_required
-@_draft_page
+@_edit_page("heading")
 def section_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = draft.sections.filter(pk=pk).first()
@@ -699,7 +760,7 @@ def section_remove(request, number: int, pk: int):
 
 
 @login_required
-@_draft_page
+@_edit_page("text")
 def article_add(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     section = get_object_or_404(draft.sections, pk=pk)
@@ -719,7 +780,7 @@ def article_add(request, number: int, pk: int):
 
 
 @login_required
-@_draft_page
+@_edit_page("text")
 def article_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
     article = Article.objects.select_related("section").filter(version=draft, pk=pk).first()

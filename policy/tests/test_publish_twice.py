@@ -99,6 +99,33 @@ def test_it_refuses_an_edit_saved_while_a_colleague_publishes(board, v1):
         ),
     )
 
-    assert responses[0].url == reverse("policy:version", args=[draft.number])
+    # published first: what was typed is shown to copy (test_edit_draft_gone.py)
+    assert responses[0].status_code == 200
+    assert responses[0].context["typed"][0][1] == "Te laat."
     article.refresh_from_db()
     assert article.text != "Te laat."
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_an_edit_saved_while_a_colleague_discards(board, v1):
+    """The save waits for the draft's lock, then finds no draft: it was a 500."""
+    draft = _draft_ready(board)
+    article = draft.articles.get(anchor="leren-1")
+    other = _second_browser(board)
+    responses = []
+
+    at_the_same_moment(
+        lambda: services.version_discard(version=draft),
+        lambda: responses.append(
+            other.post(
+                reverse("policy:article_edit", args=[draft.number, article.pk]),
+                {"text": "Te laat."},
+            )
+        ),
+    )
+
+    assert responses[0].status_code == 200
+    assert "Dit concept is weggegooid" in responses[0].content.decode()
+    assert responses[0].context["typed"][0][1] == "Te laat."
+    assert not ProtocolVersion.objects.filter(number=draft.number).exists()
