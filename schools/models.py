@@ -118,8 +118,8 @@ GROUP_STAYS = _(
 ERASED_PREFIX = "erased-"
 
 
-class PupilQuerySet(models.QuerySet):
-    def current(self):
+class PupilQuerySet(models.QuerySet["Pupil"]):
+    def current(self) -> "PupilQuerySet":
         return self.filter(left_on__isnull=True)
 
 
