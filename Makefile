@@ -56,7 +56,15 @@ lint: $(BIN)/.installed-dev
 MYPY_FILES := schools/access.py consent/access.py monitoring/access.py consent/rules.py \
 	consent/services.py monitoring/services.py policy/services.py \
 	accounts/security_middleware.py monitoring/sources/http.py monitoring/sources/base.py \
-	schools/services.py schools/duties.py schools/staffing.py
+	schools/services.py schools/duties.py schools/staffing.py \
+	schools/views.py schools/unsaved.py \
+	consent/views/teacher.py consent/views/director.py consent/views/parent.py \
+	consent/views/board.py consent/views/audit.py consent/views/reminder_stop.py \
+	consent/photo/views.py consent/reports.py consent/forms.py schools/forms.py \
+	monitoring/forms.py policy/forms.py opo_portal/fields.py \
+	monitoring/selectors.py monitoring/views.py policy/views.py policy/selectors.py \
+	accounts/views.py accounts/middleware.py accounts/sessions.py \
+	outbox/models.py outbox/services.py outbox/tasks.py outbox/receivers.py outbox/signals.py
 
 # Known vulnerabilities in the installed (pinned) packages; --strict fails when a package
 # could not be looked up. .ci/audit explains what CI does when the data is unreachable.

@@ -11,11 +11,16 @@ A save whose copy did not reach Redis queues the same, so the copy before it is 
 
 import hashlib
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.sessions.backends import cached_db
 
 from accounts.cache_forget import cache_keys_drop
+
+if TYPE_CHECKING:
+    from django.contrib.sessions.models import Session
+    from django.core.cache.backends.base import BaseCache
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +31,14 @@ def _cache_seconds() -> int:
 
 class SessionStore(cached_db.SessionStore):
     cache_key_prefix = "opo.session."
+
+    if TYPE_CHECKING:  # Django's private attributes used here, which django-stubs leaves out
+        _cache: BaseCache
+        _session: dict[str, Any]
+
+        def _get_or_create_session_key(self) -> str: ...
+
+        def _get_session_from_db(self) -> Session | None: ...
 
     @property
     def cache_key(self):

@@ -325,6 +325,7 @@ def bad_request(request, exception):
     (TooManyFieldsSent) or more files than DATA_UPLOAD_MAX_NUMBER_FILES (TooManyFilesSent)
     is refused the same way and gets a page of its own that says so.
     Every other bad request gets the general 400 page."""
+    limit: str | int
     if isinstance(exception, RequestDataTooBig):
         template = "400_too_large.html"
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)

@@ -1,11 +1,15 @@
 import re
 import uuid
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils.choices import BaseChoiceIterator, normalize_choices
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -93,7 +97,8 @@ class SentAsShownForm(forms.Form):
     "foreign", "twice"; `%(channels)s` where channels are named) and raises `_altered()`
     in its `clean`."""
 
-    altered_messages: dict[str, str]
+    altered_messages: dict[str, str | Promise]
+    _errors: ErrorDict  # Django's (full_clean), which django-stubs leaves out
 
     def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,7 +160,7 @@ class SentAsShownForm(forms.Form):
                 if info.purpose.pk not in earlier:
                     continue
                 purpose_id, number = found.get(earlier[info.purpose.pk], (None, None))
-                if purpose_id != info.purpose.pk:
+                if purpose_id != info.purpose.pk or number is None:  # None: not found
                     altered.append(info)
                 else:
                     self.shown_numbers[info.purpose.pk] = number
@@ -239,7 +244,10 @@ class ChildConsentForm(SentAsShownForm):
             if info.purpose.active:
                 continue
             for media in MediaType.values:
-                for message in self.errors.get(answer_field_name(info.purpose.pk, media), []):
+                errors = cast(
+                    list[str], self.errors.get(answer_field_name(info.purpose.pk, media), [])
+                )
+                for message in errors:
                     if message not in messages:
                         messages.append(message)
         return messages
@@ -256,7 +264,7 @@ class ChildConsentForm(SentAsShownForm):
             if self.cleaned_data.get(answer_field_name(info.purpose.pk, media))
         ]
 
-    def seen_versions(self) -> dict[int, int]:
+    def seen_versions(self) -> dict[int, int | None]:
         return {
             info.purpose.pk: self.cleaned_data.get(f"v-{info.purpose.pk}") for info in self.infos
         }
@@ -287,7 +295,7 @@ class ChildConsentForm(SentAsShownForm):
             message
             for error in self.non_field_errors().as_data()
             if error.code == "altered"
-            for message in error
+            for message in error.messages
         ]
         return str(CHILD_FORM_ALTERED % {"what": "; ".join(what)}) if what else ""
 
@@ -378,13 +386,14 @@ class PaperForm(SentAsShownForm):
         retired ones included, where only a "no" can be recorded. `guardians`: the
         pupil's gezag-holders, as read now."""
         super().__init__(*args, infos=infos, **kwargs)
-        self.fields["guardian"].queryset = guardians
+        guardian = cast(forms.ModelChoiceField, self.fields["guardian"])
+        guardian.queryset = guardians
         # Not called altered: the parent's gezag may have ended since the page was shown.
-        self.fields["guardian"].error_messages["invalid_choice"] = _(
+        guardian.error_messages["invalid_choice"] = _(
             "Choose a parent with parental authority from the list: this parent has no "
             "parental authority over %(name)s (any more). Nothing was recorded."
         ) % {"name": pupil.first_name}
-        self.fields["guardian"].label_from_instance = lambda u: u.full_name or u.email
+        guardian.label_from_instance = lambda u: u.full_name or u.email  # type: ignore[method-assign,assignment]
         # channels left open because their meaning changed (the view's form again)
         self.changed: list[PurposeInfo] = []
         for info in infos:
@@ -411,7 +420,7 @@ class PaperForm(SentAsShownForm):
     def data_without(self, changed: list[PurposeInfo]) -> dict:
         """The posted data with the changed channels' answers left open and every channel
         at its current text: the form to save again without them."""
-        data = self.data.copy()
+        data = cast(QueryDict, self.data).copy()
         for info in self.infos:
             data[f"v-{info.purpose.pk}"] = str(info.current_version.pk)
         for info in changed:
@@ -468,7 +477,8 @@ class OverviewFilterForm(forms.Form):
             "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
         },
     )
-    media = forms.ChoiceField(
+    # a field named `media`: the form's metaclass takes it out of the class (Form.media stays)
+    media = forms.ChoiceField(  # type: ignore[assignment]
         label=_("Media type"),
         choices=[("", _("All media types")), *MediaType.choices],
         required=False,
@@ -476,7 +486,7 @@ class OverviewFilterForm(forms.Form):
 
     def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = [
             ("", _("All channels")),
             *((info.purpose.code, info.purpose.name) for info in infos),
         ]
@@ -531,7 +541,7 @@ class FormTokenField(forms.CharField):
 
     def clean(self, value) -> str:
         token = self.to_python(value)
-        return token if FORM_TOKEN.fullmatch(token) else ""
+        return token if token and FORM_TOKEN.fullmatch(token) else ""
 
 
 # The first sentence of the 404 of a form whose ticks name a pupil out of reach (the check
@@ -572,7 +582,7 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupils"].queryset = pupils
+        cast(forms.ModelMultipleChoiceField, self.fields["pupils"]).queryset = pupils
         if not self.is_bound:
             self.fields["token"].initial = uuid.uuid4().hex
 
@@ -657,8 +667,9 @@ class AppearQuestionForm(forms.Form):
     """ "Who may appear on <channel> in a <photo/video/sound>?" One channel and medium."""
 
     purpose = forms.ChoiceField(label=_("Channel"))
-    media = forms.ChoiceField(label=_("Media type"), choices=MediaType.choices)
+    media = forms.ChoiceField(label=_("Media type"), choices=MediaType.choices)  # type: ignore[assignment]  # as OverviewFilterForm's
 
     def __init__(self, *args, infos: list[PurposeInfo], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [(i.purpose.code, i.purpose.name) for i in infos]
+        choices = [(i.purpose.code, i.purpose.name) for i in infos]
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = choices

@@ -20,6 +20,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -57,9 +58,8 @@ from schools.models import Group, Guardianship, Pupil, School
 from schools.tabular import csv_bytes_of_lines, csv_cell, csv_piece, csv_text_of_lines
 
 
-class PupilRow(NamedTuple):
-    """A current pupil as the school-wide pages read them: plain values, no model
-    instances (a school's pages read hundreds of pupils)."""
+class _PupilRowFields(NamedTuple):
+    """PupilRow's columns."""
 
     pk: int
     first_name: str
@@ -70,6 +70,14 @@ class PupilRow(NamedTuple):
     group_name: str | None
     not_in_picture: bool
     school_id: int
+
+
+class PupilRow(_PupilRowFields):
+    """A current pupil as the school-wide pages read them: plain values, no model
+    instances (a school's pages read hundreds of pupils). (The columns are a base class:
+    a NamedTuple's own class body holds fields only, for the type checker.)"""
+
+    __slots__ = ()
 
     full_name = Pupil.full_name  # the model's own property: it reads only the name fields
 
@@ -115,8 +123,8 @@ def pupil_rows(pupils) -> list[PupilRow]:
 
 def pupil_rows_query(pupils):
     """pupil_rows' query: the fields of PupilRow, in its order."""
-    group_name = Group.objects.filter(pk=OuterRef("group_id"), school_id=OuterRef("school_id"))
-    group_name = group_name.order_by().values("name")
+    of_group = Group.objects.filter(pk=OuterRef("group_id"), school_id=OuterRef("school_id"))
+    group_name = of_group.order_by().values("name")
     return (
         pupils.annotate(group_name=Subquery(group_name))
         .order_by("group_name", "first_name", "last_name")
@@ -565,7 +573,7 @@ COVERAGE_HEADERS = [
 ]
 
 
-def group_years(school: School, pupils: Sequence[PupilRow]) -> dict[int, str]:
+def group_years(school: School, pupils: Sequence[PupilRow]) -> dict[int | None, str]:
     """The school year of each group of the school these pupils are in (a pupil stored in
     another school's group is in none, PupilRow.of). One query, none without a group."""
     ids = {pupil.group_id for pupil in pupils if pupil.group_id is not None}
@@ -902,7 +910,8 @@ def child_history(pupil: Pupil) -> list[HistoryEvent]:
         )
     )
     return [
-        HistoryEvent(*row[:10], recorder=row[10] or row[11], guardian_name=row[12] or row[13])
+        # row[:10] are the fields before `recorder` (mypy counts no slice of a row)
+        HistoryEvent(*row[:10], recorder=row[10] or row[11], guardian_name=row[12] or row[13])  # type: ignore[misc]
         for row in rows
     ]
 
@@ -915,7 +924,7 @@ def readable_personal_data(user) -> dict:
         Guardianship.objects.filter(user=user).select_related("pupil__school", "pupil__group")
     )
     child_ids = [g.pupil_id for g in guardianships]
-    names = defaultdict(
+    names: defaultdict[int, str | Promise] = defaultdict(
         lambda: NO_LONGER_LINKED, {g.pupil_id: g.pupil.first_name for g in guardianships}
     )
     events = list(
@@ -1008,9 +1017,9 @@ def children_for_parent(user, *, year: str) -> list[Pupil]:
         .select_related("school", "group")
         .annotate(decides=Exists(own_gezag), review_waiting=Exists(waiting))
     )
-    for child in children:
-        due = child.decides and child.review_waiting and child.left_on is None
-        child.review_year = year if due else None
+    for child in children:  # annotated above, and `review_year` set for the pages
+        due = child.decides and child.review_waiting and child.left_on is None  # type: ignore[attr-defined]
+        child.review_year = year if due else None  # type: ignore[attr-defined]
     return children
 
 

@@ -99,7 +99,7 @@ def consent_decide(
     pupil: Pupil,
     guardian,
     answers: Iterable[Answer],
-    seen_versions: Mapping[int, int] | None = None,
+    seen_versions: Mapping[int, int | None] | None = None,
     seen_event: int | None = None,
     method: str = ConsentEvent.Method.PORTAL,
     recorded_by=None,
@@ -209,7 +209,9 @@ def _refuse_unknown(answers: Sequence[Answer], by_purpose: Mapping[int, PurposeI
 
 
 def _refuse_stale(
-    answer: Answer, by_purpose: Mapping[int, PurposeInfo], seen_versions: Mapping[int, int] | None
+    answer: Answer,
+    by_purpose: Mapping[int, PurposeInfo],
+    seen_versions: Mapping[int, int | None] | None,
 ) -> None:
     """The whole save is refused for a decision on a text changed since it was shown."""
     info = by_purpose[answer.purpose_id]

@@ -1,4 +1,5 @@
 import re
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import idna
@@ -130,16 +131,23 @@ class SchoolOfTheFoundation(forms.ModelForm):
         school's pk and needs no list read before the input is checked."""
         super().__init__(*args, **kwargs)
         self.asks_code = choosing_on_a_page and school_field_choice(
-            self.fields["school"], School.objects.all()
+            cast(forms.ModelChoiceField, self.fields["school"]), School.objects.all()
         )
 
 
-class AddressFitsKind:
+# the mixin's base for the type checker: it is mixed into a form
+if TYPE_CHECKING:
+    _FormMixinBase = forms.BaseForm
+else:
+    _FormMixinBase = object
+
+
+class AddressFitsKind(_FormMixinBase):
     """A source form's clean: the address must fit the source's kind
     (`validate_source_url`), said at the address. The board's page and the admin."""
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if data.get("kind") and data.get("url"):
             try:
                 validate_source_url(data["kind"], data["url"])
@@ -191,7 +199,7 @@ class WatchTermForm(SchoolOfTheFoundation):
         return term
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if WatchTerm.objects.filter(
             school=data.get("school"), term__iexact=data.get("term", "")
         ).exists():
@@ -215,7 +223,9 @@ def _from_2000(day):
 
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=FollowUp.Status.choices)
-    assigned_to = forms.ModelChoiceField(label=_("assigned to"), queryset=None, required=False)
+    assigned_to: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("assigned to"), queryset=None, required=False
+    )
     planned_for = forms.DateField(
         label=_("conversation planned for"),
         required=False,
@@ -259,7 +269,7 @@ class FollowUpForm(forms.Form):
         read); saving them back is not refused."""
         super().__init__(*args, **kwargs)
         limit = max(NOTES_MAX_LENGTH, len(notes))
-        field = self.fields["notes"]
+        field = cast(forms.CharField, self.fields["notes"])
         field.max_length = limit
         field.validators.append(MaxLengthValidator(limit))
         field.widget.attrs["maxlength"] = str(limit)
@@ -268,8 +278,9 @@ class FollowUpForm(forms.Form):
             self._reason_as(status)
             return
         del self.fields["no_action_reason"]
-        self.fields["assigned_to"].queryset = staff
-        self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.email
+        assigned_to = cast(forms.ModelChoiceField, self.fields["assigned_to"])
+        assigned_to.queryset = staff
+        assigned_to.label_from_instance = lambda u: u.full_name or u.email  # type: ignore[method-assign,assignment]
 
     def _reason_as(self, status: str) -> None:
         """The reason is asked (and said to be required) only while the case `status` can
@@ -318,7 +329,8 @@ class ManualReportForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.asks_code = school_field_choice(self.fields["school"], schools)
+        field = cast(forms.ModelChoiceField, self.fields["school"])
+        self.asks_code = school_field_choice(field, schools)
 
 
 class ReportForm(forms.Form):
@@ -333,7 +345,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.asks_code = school_field_choice(self.fields["school"], schools)
+        field = cast(forms.ModelChoiceField, self.fields["school"])
+        self.asks_code = school_field_choice(field, schools)
 
     def clean_month(self):
         # The report reaches months back and one ahead: year 1 or 9999 overflowed (a 500).
@@ -350,6 +363,8 @@ class SourceChoices(ListedChoices):
     """The mention filter's sources as (id, name), read by mention_source_choices in one
     plain query: read as models through the field's queryset they took a tenth of the
     mentions page (issue 17). The queryset still validates a chosen source."""
+
+    field: "SourceChoiceField"
 
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -397,9 +412,11 @@ class MentionFilterForm(forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("all")), *CATEGORY_LABELS.items()]
-        self.fields["source"].queryset = mention_sources(school)
-        self.fields["source"].school = school
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = [("", _("all")), *CATEGORY_LABELS.items()]
+        source = cast(SourceChoiceField, self.fields["source"])
+        source.queryset = mention_sources(school)
+        source.school = school
 
 
 # Each arm from an index: as an OR of the three (id IN brought OR school = … OR school IS
@@ -441,4 +458,4 @@ class MarkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = list(CATEGORY_LABELS.items())
+        cast(forms.ChoiceField, self.fields["category"]).choices = list(CATEGORY_LABELS.items())

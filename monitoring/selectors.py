@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from django.db.models import Aggregate, CharField, Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 
 from monitoring import access
 from monitoring.models import CATEGORY_LABELS, OPEN_FLAG, Flag, FollowUp
@@ -141,9 +142,8 @@ class FlagPost(NamedTuple):
     edited_at: datetime.datetime | None
 
 
-class FlagRow(NamedTuple):
-    """An open flag with what {% flag_article %} shows of a Flag: the school's and the
-    marking person's names, the post and its source's name."""
+class _FlagRowFields(NamedTuple):
+    """FlagRow's columns."""
 
     pk: int
     category: str
@@ -158,6 +158,14 @@ class FlagRow(NamedTuple):
     post: FlagPost | None
     school_id: int
     raised_at: datetime.datetime
+
+
+class FlagRow(_FlagRowFields):
+    """An open flag with what {% flag_article %} shows of a Flag: the school's and the
+    marking person's names, the post and its source's name. (The columns are a base class:
+    a NamedTuple's own class body holds fields only, for the type checker.)"""
+
+    __slots__ = ()
 
     # open flags are not dismissed (OPEN_FLAG)
     dismissed_as_false_positive = False
@@ -189,7 +197,7 @@ class CaseRow(NamedTuple):
     def is_urgent(self) -> bool:
         return self.priority == FollowUp.Priority.URGENT
 
-    def get_status_display(self) -> str:
+    def get_status_display(self) -> str | Promise:
         return _STATUS_LABELS.get(self.status, self.status)
 
 
@@ -205,7 +213,8 @@ def _query(
     ids = access.monitored_school_ids(user)
     if ids is not None and not ids:
         return None
-    where, params = "", []
+    where = ""
+    params: list[int | str] = []
     if ids is not None:
         where, params = f" AND {column} IN ({', '.join(['%s'] * len(ids))})", [*ids]
     if school_code:

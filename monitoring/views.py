@@ -1,11 +1,13 @@
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404, HttpResponse
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -169,7 +171,7 @@ def mentions(request, code):
     form = MentionFilterForm(request.GET or None, school=school)
     if form.is_bound and not form.is_valid():
         refuse_choices_out_of_reach(form, "source")  # a source of another school's posts
-        rows = Mention.objects.none()
+        rows: QuerySet[Mention] | MentionList = Mention.objects.none()
     else:
         data = form.cleaned_data if form.is_bound else {}
         rows = MentionList(
@@ -178,7 +180,8 @@ def mentions(request, code):
             source_id=getattr(data.get("source"), "pk", None),
             status=data.get("status", ""),
         )
-    page = Paginator(rows, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    # a MentionList is counted (count()) and sliced only, all a Paginator does with it
+    page = Paginator(rows, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -302,8 +305,9 @@ def case_update(request, pk):
             return redirect("monitoring:case", case.pk)
     case.refresh_from_db()
     # what was typed stays; saving it again is then a choice made with the case in view
-    form.data = form.data.copy()
-    form.data["seen"] = case.version_token()
+    typed = cast(QueryDict, form.data).copy()
+    typed["seen"] = case.version_token()
+    form.data = typed
     return render(
         request, "monitoring/case.html", _case_context(request, case, form=form), status=400
     )

@@ -1,5 +1,7 @@
 """Form fields more than one app uses."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -7,6 +9,9 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.text import has_direction_controls, without_direction_controls
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class LongTextField(forms.CharField):
@@ -16,7 +21,7 @@ class LongTextField(forms.CharField):
     word. A browser sends each line break as \\r\\n: one character to the writer, not two."""
 
     MAX_LENGTH: int
-    too_long: str
+    too_long: "str | StrPromise"
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.Textarea)
@@ -30,7 +35,8 @@ class LongTextField(forms.CharField):
         return attrs
 
     def to_python(self, value):
-        return normalize_newlines(super().to_python(value))
+        value = super().to_python(value)
+        return normalize_newlines(value) if value else value
 
 
 class NameField(forms.CharField):

@@ -1,6 +1,8 @@
 import re
+from typing import Any, cast
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 from django.utils.text import normalize_newlines, slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -75,9 +77,10 @@ class ShowsTextForm(forms.Form):
 
     def now_showing(self, stored: str) -> None:
         """The page shows `stored` beside the typed text: saving again saves over it."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("shown")] = text_digest(stored)
-        self.data[self.add_prefix("original")] = stored
+        data = cast(MultiValueDict, self.data).copy()  # a form's data: the request's
+        data[self.add_prefix("shown")] = text_digest(stored)
+        data[self.add_prefix("original")] = stored
+        self.data = data
 
     def started_from(self) -> str | None:
         """The text the page showed when it was opened, if the form sent it back as it was
@@ -139,15 +142,16 @@ class SectionAddForm(HeadingForm):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         slug = cleaned.get("slug") or slugify(cleaned.get("heading", ""))
+        limit = cast(forms.SlugField, self.fields["slug"]).max_length
         if not slug:
             self.add_error("slug", _("Choose an anchor name."))
-        elif len(slug) > self.fields["slug"].max_length:  # derived from a long heading
+        elif limit is not None and len(slug) > limit:  # derived from a long heading
             self.add_error(
                 "slug",
                 _("This anchor name is longer than %(max)s characters; choose a shorter one.")
-                % {"max": self.fields["slug"].max_length},
+                % {"max": limit},
             )
         elif slug in RESERVED_SLUGS or re.search(r"-\d+$", slug) or slug.endswith("-title"):
             self.add_error(
@@ -168,11 +172,11 @@ class DiffChoiceForm(forms.Form):
     def __init__(self, *args, numbers: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(n, str(n)) for n in numbers]
-        self.fields["old"].choices = choices
-        self.fields["new"].choices = choices
+        cast(forms.ChoiceField, self.fields["old"]).choices = choices
+        cast(forms.ChoiceField, self.fields["new"]).choices = choices
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if cleaned.get("old") is not None and cleaned.get("old") == cleaned.get("new"):
             raise forms.ValidationError(_("Choose two different versions."))
         return cleaned

@@ -270,7 +270,7 @@ def _latest_confirmation(user) -> Acknowledgement | None:
         .first()
     )
     if latest is not None:
-        latest.read = latest.carried_from or latest.version
+        latest.read = latest.carried_from or latest.version  # type: ignore[attr-defined]  # for the page
     return latest
 
 
@@ -382,6 +382,8 @@ def confirm(request):
 def _newer_version(request):
     """To the current version, from which the reader confirms once they read it."""
     current = ProtocolVersion.objects.current()
+    if current is None:  # never: the version refused was published, and stays so
+        return redirect("policy:current")
     messages.warning(
         request,
         _(

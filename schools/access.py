@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from opo_portal import sql
 from schools.importer import school_year_for
-from schools.models import Group, Guardianship, Pupil, School, StaffMembership
+from schools.models import Group, Guardianship, Pupil, PupilQuerySet, School, StaffMembership
 
 Role = StaffMembership.Role
 ALL_SCHOOL_ROLES = (Role.BOARD, Role.PRIVACY_OFFICER)
@@ -96,7 +96,7 @@ def taught_groups(user) -> QuerySet[Group]:
     return Group.objects.none() if taught is None else Group.objects.filter(id__in=taught)
 
 
-def pupils_for_staff(user) -> QuerySet[Pupil]:
+def pupils_for_staff(user) -> PupilQuerySet:
     """The pupils the user reaches as staff: never their own children as a parent.
 
     The reach is a UNION of pupil ids (directed schools, taught groups) rather than an OR
@@ -144,7 +144,7 @@ def teaching_year() -> str:
     return school_year_for(timezone.localdate())
 
 
-def _taught_pupils(taught: QuerySet) -> QuerySet[Pupil]:
+def _taught_pupils(taught: QuerySet) -> PupilQuerySet:
     """The pupils of these taught groups (taught_group_ids) of this school year who are of
     the group's own school: one put in another school's group is in neither class (the
     SQL's _TAUGHT_ARM)."""
@@ -155,7 +155,7 @@ def _taught_pupils(taught: QuerySet) -> QuerySet[Pupil]:
     )
 
 
-def children_of(user) -> QuerySet[Pupil]:
+def children_of(user) -> PupilQuerySet:
     """The parent's own children (the pupils they are a guardian of)."""
     if not user.is_authenticated:
         return Pupil.objects.none()

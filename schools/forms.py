@@ -1,5 +1,6 @@
 import datetime
 import re
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -60,7 +61,7 @@ class RowsField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private to Django, not in django-stubs
 
 
 def _beyond_any_row(pk) -> bool:
@@ -96,7 +97,8 @@ class PupilImportForm(forms.Form):
 
     def __init__(self, *args, schools, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.asks_code = school_field_choice(self.fields["school"], schools)
+        field = cast(forms.ModelChoiceField, self.fields["school"])
+        self.asks_code = school_field_choice(field, schools)
         if today.month not in NEXT_YEAR_MONTHS:
             del self.fields["next_school_year"]
         else:
@@ -167,7 +169,7 @@ class TeachingLinksForm(forms.Form):
         self.fields["links"].group_ids = frozenset(group.pk for group in staffing.groups)  # type: ignore[attr-defined]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if "teachers" in cleaned and "links" in cleaned:
             teachers = set(cleaned["teachers"])
             if any(membership not in teachers for membership, _group in self.pairs()):

@@ -102,7 +102,7 @@ def is_school_year(text: str) -> bool:
     """ "2026-2027": pages compare school years as text, and name an export's sheet after
     one ("2026/2027" is no name Excel allows)."""
     match = re.fullmatch(r"(\d{4})-(\d{4})", text or "")
-    return bool(match) and int(match[2]) == int(match[1]) + 1
+    return match is not None and int(match[2]) == int(match[1]) + 1
 
 
 SCHOOL_YEAR_FORMAT = _(
@@ -118,8 +118,8 @@ GROUP_STAYS = _(
 ERASED_PREFIX = "erased-"
 
 
-class PupilQuerySet(models.QuerySet):
-    def current(self):
+class PupilQuerySet(models.QuerySet["Pupil"]):
+    def current(self) -> "PupilQuerySet":
         return self.filter(left_on__isnull=True)
 
 
@@ -170,7 +170,8 @@ class Pupil(models.Model):
         """The group is one of the pupil's own school: a teacher reaches the pupils of the
         groups they teach (schools.access), whatever school a pupil is of."""
         super().clean()
-        if self.group_id and self.school_id and self.group.school_id != self.school_id:
+        group = self.group if self.group_id and self.school_id else None
+        if group is not None and group.school_id != self.school_id:
             message = _("Choose a group of %(school)s, the school of this pupil.")
             raise ValidationError({"group": message % {"school": self.school.name}})
 
@@ -289,20 +290,21 @@ class StaffMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.school.name if self.school_id else _("all schools")
+        where = self.school.name if self.school is not None else _("all schools")
         return f"{self.user} · {self.get_role_display()} · {where}"
 
     @classmethod
     def from_db(cls, db, field_names, values):
         membership = super().from_db(db, field_names, values)
-        membership._loaded_user_id = membership.__dict__.get("user_id")
+        membership._loaded_user_id = membership.__dict__.get("user_id")  # type: ignore[attr-defined]  # read with getattr
         return membership
 
     def people_concerned(self) -> set[int]:
         """Its user, and the user it was read with when the admin gave it to someone else:
         the one it was taken from has left that school too (consent and monitoring hand
         over what they leave)."""
-        return {self.user_id, getattr(self, "_loaded_user_id", None)} - {None}
+        loaded = getattr(self, "_loaded_user_id", None)
+        return {pk for pk in (self.user_id, loaded) if pk is not None}
 
 
 class Via(models.TextChoices):

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 
 
 def not_found_keeping_text(
-    request: HttpRequest, texts: Iterable[str], *, message: str = ""
+    request: HttpRequest, texts: Iterable[str], *, message: str | Promise = ""
 ) -> HttpResponse:
     """404.html with `texts` (only what this request sent) shown to copy, and `message`:
     why nothing was saved, in words that fit any object out of reach."""

@@ -78,7 +78,8 @@ def _import_pupils(request):
             by=request.user,
         )
     context = {
-        "search": school_search(form.fields["school"].queryset, request.GET)
+        # the field is a ModelChoiceField of the user's schools (school_field_choice)
+        "search": school_search(form.fields["school"].queryset, request.GET)  # type: ignore[attr-defined]
         if form.asks_code
         else None,
         "form": form,

@@ -24,7 +24,7 @@ def purposes(request):
     versions = PurposeVersion.objects.select_related("purpose").order_by(
         "purpose__ordering", "purpose__code", "-number"
     )
-    latest = {}
+    latest: dict[int, PurposeVersion] = {}
     for version in versions:
         latest.setdefault(version.purpose_id, version)
     form = PurposeForm(request.POST or None)

@@ -1,6 +1,8 @@
 """Directors (and board staff): coverage with names, reminders and the yearly review (each
 with a preview, a confirmation and a report), paper and phone forms, exports."""
 
+from typing import TypedDict
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -17,6 +19,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.models import User
 from accounts.names import namesakes
 from consent.access import by_picture
 from consent.charts import coverage_history
@@ -184,7 +187,15 @@ class ReminderScope(forms.Form):
     ouder = forms.IntegerField(required=False, min_value=1)
 
 
-def _reminder_scope(request, school) -> tuple[Group | None, object | None]:
+class _ReminderScopeIds(TypedDict):
+    """The scope as reminder_plan and reminders_send take it."""
+
+    group_id: int | None
+    guardian_id: int | None
+    withheld: frozenset[int]
+
+
+def _reminder_scope(request, school) -> tuple[Group | None, User | None]:
     """The group and parent a reminder is limited to; out of the school is a 404."""
     scope = ReminderScope(request.POST if request.method == "POST" else request.GET)
     if not scope.is_valid():
@@ -270,6 +281,7 @@ def _own_family_refusal(request, school, parent):
     and nothing goes."""
     # headed as what it is, as the refused paper form ("Sem Bakker: uw eigen kind")
     name = parent.full_name or parent.email
+    reason: str
     if parent == request.user:
         heading = _("A reminder to yourself")
         reason = format_html(
@@ -303,7 +315,7 @@ def remind(request, code):
     family = own_family_ids(request.user)
     if parent is not None and parent.pk in family:
         return _own_family_refusal(request, school, parent)
-    scope = {
+    scope: _ReminderScopeIds = {
         "group_id": group.pk if group else None,
         "guardian_id": parent.pk if parent else None,
         "withheld": family,

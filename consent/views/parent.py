@@ -49,10 +49,12 @@ from schools.models import Pupil, StaffMembership
 def my_children(request):
     children = children_for_parent(request.user, year=current_school_year(timezone.localdate()))
     # the reminder's link opens this page: each child says how many questions are open
-    open_questions = open_questions_per_child([child for child in children if child.decides])
+    # `decides` is annotated by children_for_parent, `open_questions` set for the page
+    decide = [child for child in children if child.decides]  # type: ignore[attr-defined]
+    open_questions = open_questions_per_child(decide)
     for child in children:
-        child.open_questions = open_questions.get(child.pk, 0)
-    context = {"children": children, "decides": any(child.decides for child in children)}
+        child.open_questions = open_questions.get(child.pk, 0)  # type: ignore[attr-defined]
+    context = {"children": children, "decides": bool(decide)}
     return render(request, "consent/my_children.html", context)
 
 
@@ -303,12 +305,12 @@ def withdraw(request, pk):
     purpose_id, media_type = form.cleaned_data["target"]
     # the permissions given before: questions left open are answered "no" too, but were
     # no permission to withdraw
-    granted = len(_granted_channels(pupil, request.user, purpose_id, media_type))
+    granted_count = len(_granted_channels(pupil, request.user, purpose_id, media_type))
     consent_withdraw(
         pupil=pupil, guardian=request.user, purpose_id=purpose_id, media_type=media_type
     )
     everything = purpose_id is None and media_type is None
-    messages.success(request, _withdrawn_message(granted, everything=everything))
+    messages.success(request, _withdrawn_message(granted_count, everything=everything))
     return redirect("consent:child", pk=pupil.pk)
 
 

@@ -1,7 +1,9 @@
 """Teachers: the class overview, the check before posting, takedown tasks."""
 
 from dataclasses import dataclass, field
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -186,7 +188,8 @@ def group_appear(request, pk):
         media = form.cleaned_data.get("media", media)
     pupils = current_pupils_of(group)
     table = consent_table(pupils, [info], [media])
-    may, may_not = [], []
+    may: list[tuple[Pupil, tuple]] = []
+    may_not: list[tuple[Pupil, tuple]] = []
     for pupil in pupils:
         state = table.state(pupil.pk, info.purpose.pk, media)
         (may if is_allowed(state) else may_not).append((pupil, TEACHER_STATES[state]))
@@ -386,7 +389,7 @@ def check_new(request):
         "search": search,
         "school_year": year,
         "earlier_year": earlier,
-        "year_imported": earlier and _year_imported([group.school_id], year),
+        "year_imported": earlier and group is not None and _year_imported([group.school_id], year),
         "school_names": _school_names_if_several(groups),
         "kept": kept,
         "dropped": dropped,
@@ -410,7 +413,9 @@ def _check_initial(request) -> dict:
     address's."""
     params = request.POST if request.method == "POST" else request.GET
     initial = {key: params.get(key, "") for key in ("purpose", "media_type", "note")}
-    initial["note"] = initial["note"][: CheckForm.base_fields["note"].max_length]
+    initial["note"] = initial["note"][
+        : cast(forms.CharField, CheckForm.base_fields["note"]).max_length
+    ]
     return initial
 
 
@@ -467,7 +472,7 @@ def _check_page(request, check, form=None, status=200):
     # the service refuses an adjustment (and the photo check a replacement) by a maker
     # who no longer reaches every pupil, or on a retired channel: no form they cannot
     # use, the reason instead
-    can_adjust = mine and check.purpose.active and all(pupil.in_reach for pupil in pupils)
+    can_adjust = mine and check.purpose.active and all(pupil.in_reach for pupil in pupils)  # type: ignore[attr-defined]  # annotated by _check_pupils
     refused = _adjust_refused_reason(form, check) if mine and not can_adjust else ""
     takedowns = _check_takedowns(request.user, check)
     gone = _consent_gone_since(check, verdicts, takedowns) if newer is None else GoneSince()
@@ -523,8 +528,9 @@ def _check_takedowns(user, check) -> list[list[TakedownTask]]:
     for picture in pictures:
         first = picture[0]
         names = {t.assigned_to.full_name or t.assigned_to.email: None for t in picture}
-        first.assignees = ", ".join(names)
-        first.can_close = first.is_open and (
+        # attributes for the page, as by_picture sets `handed_over`
+        first.assignees = ", ".join(names)  # type: ignore[attr-defined]
+        first.can_close = first.is_open and (  # type: ignore[attr-defined]
             directs or any(t.assigned_to_id == user.pk for t in picture)
         )
     return pictures
@@ -678,8 +684,8 @@ def _cards(tasks, again: set[int]) -> list[list[TakedownTask]]:
     pictures = by_picture(tasks)
     for picture in pictures:
         for task in picture:
-            task.allowed_again = task.pk in again
-        picture[0].not_needed = all(task.allowed_again for task in picture)
+            task.allowed_again = task.pk in again  # type: ignore[attr-defined]  # for the page
+        picture[0].not_needed = all(task.pk in again for task in picture)  # type: ignore[attr-defined]
     return pictures
 
 
