@@ -36,8 +36,8 @@ from django.test import Client
 from django.urls import reverse
 
 from consent.photo import testkit
-from consent.tests.helpers import purpose
-from consent.tests.test_parent_pages import field, form_data, page
+from consent.tests.helpers import answer_field, purpose
+from consent.tests.test_parent_pages import form_data, page
 from monitoring.models import FollowUp
 from monitoring.tasks import apply_retention, send_monthly_digest
 from ops.logs import JsonFormatter, TextFormatter
@@ -114,9 +114,9 @@ def _import(director, school, pupil_a, pupil_a2) -> Pupil:
 
 def _parents_answer(client, pupil, other_parent_client):
     """Yes on two channels; the other parent says no to one: a conflict for the director."""
-    yes = {field("sociale-media", "photo"): "yes", field("website", "photo"): "yes"}
+    yes = {answer_field("sociale-media", "photo"): "yes", answer_field("website", "photo"): "yes"}
     assert client.post(page(pupil), form_data(client, pupil, **yes)).status_code == 302
-    no = {field("website", "photo"): "no"}
+    no = {answer_field("website", "photo"): "no"}
     answered = other_parent_client.post(page(pupil), form_data(other_parent_client, pupil, **no))
     assert answered.status_code == 302
 
