@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator, validate_email
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,23 @@ def has_domain_literal(value: str) -> bool:
     return domain.startswith("[") and domain.endswith("]")
 
 
+ADDRESS_WITH_DOMAIN_WITHOUT_DOT = _(
+    "An e-mail address has a full domain name after the @, with a dot (such as "
+    "school.nl). Check what you typed after the @."
+)
+
+
+# Django's own check of what comes before the @
+_LOCAL_PART = EmailValidator.user_regex
+
+
+def has_domain_without_dot(value: str) -> bool:
+    """A host name for a domain ("eva@localhost", "ouder@intranet"): what follows the last
+    @ is not empty, holds no dot and is no IP address in brackets (has_domain_literal)."""
+    domain = value.rpartition("@")[2]
+    return bool(domain) and "." not in domain and not domain.startswith("[")
+
+
 def validate_email_address(value: str) -> None:
     """An e-mail address as Django's validator takes it, without direction controls and
     with a domain name.
@@ -81,11 +98,18 @@ def validate_email_address(value: str) -> None:
     Django's also takes an IP address in brackets ("eva@[127.0.0.1]"): no parent's or
     colleague's address is one, and mail to it goes to a machine by its number (the
     portal's own, one in a school's network) instead of to a mail domain. Refused with its
-    own error too."""
+    own error too.
+
+    A domain without a dot ("eva@localhost", "ouder@intranet") is a machine's or a local
+    network's name, never a parent's mail domain: Django's takes "localhost" and calls the
+    others "not valid". Refused with its own error when what comes before the @ is fine
+    (in "piet@@example" the fault is elsewhere, and Django's "not valid" says so)."""
     if has_direction_controls(value):
         raise ValidationError(ADDRESS_WITH_DIRECTION_CONTROLS, code="direction_controls")
     if has_domain_literal(value):
         raise ValidationError(ADDRESS_WITH_DOMAIN_LITERAL, code="domain_literal")
+    if has_domain_without_dot(value) and _LOCAL_PART.match(value.rpartition("@")[0]):
+        raise ValidationError(ADDRESS_WITH_DOMAIN_WITHOUT_DOT, code="domain_without_dot")
     validate_email(value)
 
 
@@ -95,8 +119,9 @@ EMAIL_ADDRESS_MAX_LENGTH = 254
 
 
 class EmailAddressField(forms.EmailField):
-    """An e-mail address people type: refused with direction controls or an IP address for
-    a domain (validate_email_address), and longer than the columns that keep it."""
+    """An e-mail address people type: refused with direction controls, an IP address for a
+    domain or a domain without a dot (validate_email_address), and longer than the columns
+    that keep it."""
 
     default_validators = [validate_email_address]
 

@@ -383,7 +383,8 @@ def _read_guardian(
         return None
     try:
         # the cell is without format characters (_plain_clean): what can be refused here is
-        # an address Django's validator refuses, or an IP address in brackets it takes
+        # an address Django's validator refuses, an IP address in brackets it takes, or a
+        # domain without a dot (it takes "localhost")
         validate_email_address(email)
     except ValidationError as error:
         errors.append(bad_row(number, _bad_address(error, prefix, values[f"{prefix}_email"])))
@@ -409,6 +410,11 @@ def _bad_address(error: ValidationError, prefix: str, value: str) -> str:
         return _(
             "%(field)s “%(value)s” has an IP address in square brackets after the @ instead "
             "of a domain name (such as school.nl); fill in this parent's e-mail address"
+        ) % {"field": f"{prefix}_email", "value": value}
+    if error.code == "domain_without_dot":
+        return _(
+            "%(field)s “%(value)s” has no full domain name with a dot after the @ (such as "
+            "school.nl); fill in this parent's full e-mail address"
         ) % {"field": f"{prefix}_email", "value": value}
     return _("%(field)s “%(value)s” is not a valid e-mail address") % {
         "field": f"{prefix}_email",

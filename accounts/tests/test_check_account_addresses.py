@@ -99,3 +99,30 @@ def test_it_lists_both_kinds_and_counts_an_account_once(director_b):
     assert error is not None and error.startswith("1 account ")
     assert "leesrichting" in out and "vierkante haken" in out
     assert out.count(f"account {director_b.pk}:") == 2
+
+
+BARE = "directeur.b@localhost"
+
+
+def test_it_lists_addresses_with_a_domain_without_a_dot_by_id(director_b, parent_a, teacher_a):
+    """Stored before the forms refused one (until 2026-12-07): listed under their own
+    heading, no address or name shown. A literal without a dot is listed as a literal."""
+    User.objects.filter(pk=director_b.pk).update(email=BARE)
+    row = EmailAddress.objects.create(user=parent_a, email="thuis@intranet")
+    EmailAddress.objects.create(user=teacher_a, email='"juf@intern"@example.org')  # has one
+    out, error = run()
+    assert error is not None and error.startswith("2 accounts ")
+    assert "domeinnaam zonder punt" in out and "vierkante haken" not in out
+    assert f"account {director_b.pk}: het adres waarmee het inlogt" in out
+    assert f"account {parent_a.pk}: adresrij {row.pk}" in out
+    assert f"account {teacher_a.pk}:" not in out
+    for written in (out, error):
+        assert "@" not in written and "thuis" not in written and "directeur" not in written
+
+
+def test_a_literal_without_a_dot_is_listed_once_as_a_literal(director_b):
+    User.objects.filter(pk=director_b.pk).update(email="directeur.b@[::1]")
+    out, error = run()
+    assert error is not None and error.startswith("1 account ")
+    assert "vierkante haken" in out and "domeinnaam zonder punt" not in out
+    assert out.count(f"account {director_b.pk}:") == 1

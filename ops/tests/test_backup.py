@@ -3,6 +3,7 @@
 import os
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -54,6 +55,29 @@ def test_it_keeps_the_newest_keep_dumps(tmp_path):
     made = Path(result.stdout.strip())
     assert made.parent == directory and made.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in directory.iterdir()) == ["opo-20261202T021700Z.dump", made.name]
+
+
+def test_a_failed_dump_leaves_no_partial_file_and_no_earlier_dump_goes(tmp_path):
+    # pg_dump creates its --file before it connects: a refused connection left an empty
+    # opo-….dump.partial behind each night, kept forever (the rotation counts only .dump).
+    directory = tmp_path / "backups"
+    names = earlier_dumps(directory)
+    result = backup(directory, "1")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("pg_dump: error: connection to server at ")
+    assert sorted(p.name for p in directory.iterdir()) == names
+
+
+@pytest.mark.services
+def test_a_dump_of_a_database_that_does_not_exist_leaves_nothing_behind(tmp_path):
+    url = urlsplit(require_service("DATABASE_URL"))._replace(path="/opo_no_such_database")
+    directory = tmp_path / "backups"
+    names = earlier_dumps(directory)
+    result = backup(directory, database_url=urlunsplit(url))
+    assert result.returncode == 1
+    assert 'database "opo_no_such_database" does not exist' in result.stderr
+    assert sorted(p.name for p in directory.iterdir()) == names
 
 
 def restore(dump: Path, target: str):

@@ -4,10 +4,11 @@
 
 Lists, by account id (no address, no name), every account whose login address or one
 of whose address rows was stored with a Unicode direction control (U+202A-U+202E,
-U+2066-U+2069), or with an IP address in square brackets for a domain ("eva@[127.0.0.1]"),
-before the forms refused them (accounts.integrity). Exit 0 when there are none, 1
-(CommandError) while any is left: change the address in the admin (the account's page
-under "Gebruikers", or the row under "E-mailadressen").
+U+2066-U+2069), with an IP address in square brackets for a domain ("eva@[127.0.0.1]") or
+with a domain without a dot ("eva@localhost"), before the forms refused them
+(accounts.integrity). Exit 0 when there are none, 1 (CommandError) while any is left:
+change the address in the admin (the account's page under "Gebruikers", or the row under
+"E-mailadressen").
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,14 +19,15 @@ from accounts.integrity import (
     AddressToChange,
     addresses_with_direction_controls,
     addresses_with_domain_literals,
+    addresses_with_domains_without_dot,
 )
 
 
 class Command(BaseCommand):
     help = (
         "List accounts whose login address or an address row holds a Unicode direction "
-        "control or an IP address in square brackets (account and row ids); exit 1 while "
-        "any is left."
+        "control, an IP address in square brackets or a domain without a dot (account and row "
+        "ids); exit 1 while any is left."
     )
 
     def handle(self, *args, **options):
@@ -41,12 +43,16 @@ class Command(BaseCommand):
                 ),
                 addresses_with_domain_literals(),
             ),
+            (
+                _("E-mail addresses with a domain name without a dot (such as localhost):"),
+                addresses_with_domains_without_dot(),
+            ),
         ]
         if not any(found for _heading, found in kinds):
             self.stdout.write(
                 _(
-                    "ok: no e-mail address holds a direction control or an IP address in "
-                    "square brackets"
+                    "ok: no e-mail address holds a direction control, an IP address in "
+                    "square brackets or a domain name without a dot"
                 )
             )
             return
