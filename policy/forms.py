@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opo_portal.fields import LongTextField, NameField
 from opo_portal.text import without_direction_controls
-from policy.models import Release, Section
+from policy.models import ProtocolVersion, Release, Section
 from policy.services import text_digest
 from policy.text import normalise_article_text
 
@@ -117,6 +117,42 @@ class ArticleForm(forms.Form):
         return text
 
 
+class AddsToDraftForm(forms.Form):
+    """A form that adds to a draft carries the draft's own id (`draft`), not only its
+    number in the address: a draft discarded after the page was opened is followed by a new
+    one with the same number, which the page never showed (views._require_shown_draft).
+    Missing, or naming another version, it is refused, nothing added, and the form then
+    carries this draft's id, so saving again adds knowingly."""
+
+    draft = KeptField()
+
+    def __init__(self, *args, version: ProtocolVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.initial.setdefault("draft", version.pk)
+
+    def clean(self):
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
+        if cleaned.get("draft") != str(self.version.pk):
+            data = cast(MultiValueDict, self.data).copy()  # a form's data: the request's
+            data[self.add_prefix("draft")] = str(self.version.pk)
+            self.data = data
+            raise forms.ValidationError(
+                _(
+                    "This page does not belong to the draft of version %(number)s as it is "
+                    "now, so nothing was saved. Check the draft, then save again to add "
+                    "this to it."
+                ),
+                code="other_draft",
+                params={"number": self.version.number},
+            )
+        return cleaned
+
+
+class ArticleAddForm(AddsToDraftForm, ArticleForm):
+    pass
+
+
 class ArticleEditForm(ShowsTextForm, ArticleForm):
     # the article's section, should the article be removed meanwhile: what was typed can
     # then be added to it again (views.article_edit)
@@ -132,7 +168,7 @@ class SectionForm(ShowsTextForm, HeadingForm):
     pass
 
 
-class SectionAddForm(HeadingForm):
+class SectionAddForm(AddsToDraftForm, HeadingForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Section.Kind.choices)
     slug = forms.SlugField(
         label=_("Anchor name"),

@@ -17,8 +17,8 @@ from policy import services
 from policy.diff import compare_articles, compare_headings, split_unchanged, word_diff
 from policy.export import confirmations_table
 from policy.forms import (
+    ArticleAddForm,
     ArticleEditForm,
-    ArticleForm,
     ConfirmForm,
     DiffChoiceForm,
     PublishForm,
@@ -109,7 +109,9 @@ def _draft_page(view, typed: tuple[str, ...] = ()):
 
     An edit page's save (`typed`: the fields it keeps, see _edit_page) of board staff to
     a draft published or discarded after the page was opened: what was typed, to copy,
-    with what happened (_draft_gone); nothing was written."""
+    with what happened (_draft_gone); nothing was written. A page whose form names its
+    draft (AddsToDraftForm) knows it was discarded even when a new draft has its number
+    since, published or not (_shown_draft_gone)."""
 
     @wraps(view)
     def page(request, number: int, *args, **kwargs):
@@ -117,7 +119,8 @@ def _draft_page(view, typed: tuple[str, ...] = ()):
             return view(request, number, *args, **kwargs)
         except PublishedVersionIsFrozen:
             if typed and request.method == "POST":  # board staff: _get_draft checked
-                return _draft_gone(request, number, typed, published=True)
+                published = not _shown_draft_gone(request)
+                return _draft_gone(request, number, typed, published=published)
             messages.error(
                 request,
                 _("Version %(number)s is published and can no longer be changed.")
@@ -125,7 +128,7 @@ def _draft_page(view, typed: tuple[str, ...] = ()):
             )
             return redirect("policy:version", number=number)
         except (Http404, ProtocolVersion.DoesNotExist):
-            if typed and request.method == "POST" and _discarded_meanwhile(request.user, number):
+            if typed and request.method == "POST" and _discarded_meanwhile(request, number):
                 return _draft_gone(request, number, typed, published=False)
             raise Http404 from None
 
@@ -137,14 +140,38 @@ def _edit_page(*typed: str):
     return lambda view: _draft_page(view, typed)
 
 
-def _discarded_meanwhile(user, number: int) -> bool:
-    """Board staff (others: a 404, out of reach) saving to a draft number no version has,
-    the number a new draft gets (the one after the highest): a draft discarded since. A
-    made-up number further on is no draft that ever was."""
-    if not has_role(user, Role.BOARD) or ProtocolVersion.objects.filter(number=number).exists():
+def _discarded_meanwhile(request, number: int) -> bool:
+    """Board staff (others: a 404, out of reach) saving to a draft discarded since: the
+    draft the form names is gone (_shown_draft_gone), or, for a form that names none, the
+    number is one no version has, the number a new draft gets (the one after the highest).
+    A made-up number further on is no draft that ever was."""
+    if not has_role(request.user, Role.BOARD):
+        return False
+    if _shown_draft_gone(request):
+        return True
+    if ProtocolVersion.objects.filter(number=number).exists():
         return False
     highest = ProtocolVersion.objects.aggregate(highest=Max("number"))["highest"] or 0
     return number == highest + 1
+
+
+def _shown_draft_gone(request) -> bool:
+    """The save names the draft its page showed (AddsToDraftForm's `draft`) and no version
+    has that id any more: discarded since, even when a new draft took its number. Only for
+    board staff, as _get_draft or _discarded_meanwhile checked."""
+    pk = _typed_id(request.POST.get("draft", ""))
+    return pk is not None and not ProtocolVersion.objects.filter(pk=pk).exists()
+
+
+def _require_shown_draft(request, draft: ProtocolVersion) -> None:
+    """A save from a page that showed a draft discarded since, now that a new draft has
+    its number: a 404, which @_draft_page answers with what was typed (_draft_gone), before
+    anything is written to the new draft. A form that names no draft, or another version,
+    is refused by the form itself (AddsToDraftForm)."""
+    if request.method != "POST" or _typed_id(request.POST.get("draft", "")) == draft.pk:
+        return
+    if _shown_draft_gone(request):
+        raise Http404
 
 
 def _draft_gone(request, number: int, typed: tuple[str, ...], *, published: bool):
@@ -683,10 +710,14 @@ def _already_discarded(request):
 @_edit_page("heading")
 def section_add(request, number: int):
     draft = _get_draft(request.user, number)
-    form = SectionAddForm(request.POST or None)
+    _require_shown_draft(request, draft)
+    form = SectionAddForm(request.POST or None, version=draft)
     if request.method == "POST" and form.is_valid():
         try:
-            services.section_add(version=draft, **form.cleaned_data)
+            data = form.cleaned_data
+            services.section_add(
+                version=draft, heading=data["heading"], slug=data["slug"], kind=data["kind"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -730,7 +761,7 @@ def section_edit(request, number: int, pk: int):
 def _section_removed(request, draft: ProtocolVersion):
     """A heading typed for a section removed meanwhile: in the form that adds a section,
     nothing saved (the section's articles went before it, so there is nothing else)."""
-    form = SectionAddForm(initial={"heading": request.POST.get("heading", "")})
+    form = SectionAddForm(initial={"heading": request.POST.get("heading", "")}, version=draft)
     removed = _(
         "This section was removed from the draft after you opened this page (by a "
         "colleague, or by you in another tab), so nothing was saved. What you typed is "
@@ -765,8 +796,9 @@ def section_remove(request, number: int, pk: int):
 @_edit_page("text")
 def article_add(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
+    _require_shown_draft(request, draft)
     section = get_object_or_404(draft.sections, pk=pk)
-    form = ArticleForm(request.POST or None)
+    form = ArticleAddForm(request.POST or None, version=draft)
     if request.method == "POST" and form.is_valid():
         try:
             article = services.article_add(section=section, text=form.cleaned_data["text"])
@@ -845,7 +877,7 @@ def _article_removed(request, draft: ProtocolVersion, section_id: int | None):
         "policy/article_form.html",
         {
             "draft": draft,
-            "form": ArticleForm(initial={"text": typed}),
+            "form": ArticleAddForm(initial={"text": typed}, version=draft),
             "section": section,
             "removed": removed,
             "action": reverse("policy:article_add", args=[draft.number, section.pk]),

@@ -44,3 +44,9 @@ def publish_form(number: int, kind: str = "revision") -> dict[str, str]:
     if version is None:
         return {"kind": kind}
     return {"kind": kind, "previewed": services.version_fingerprint(version)}
+
+
+def adds_to(number: int) -> dict[str, str]:
+    """What a form that adds a section or an article sends of the draft its page showed
+    (forms.AddsToDraftForm): the id of draft `number` as it is now."""
+    return {"draft": str(ProtocolVersion.objects.drafts().get(number=number).pk)}

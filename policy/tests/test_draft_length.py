@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from policy import services
 from policy.models import Article, ProtocolVersion
-from policy.tests.conftest import shown
+from policy.tests.conftest import adds_to, shown
 
 LIMIT = 60_000  # policy.forms.DraftTextField.MAX_LENGTH, as the message says it
 PARAGRAPH = "Wij vragen ouders vooraf om toestemming voor beeldmateriaal. " * 2
@@ -48,7 +48,7 @@ def test_it_refuses_a_new_article_longer_than_the_limit(login, draft, board):
     count = Article.objects.filter(version=draft).count()
     response = login(board).post(
         reverse("policy:article_add", args=[draft.number, section.pk]),
-        {"text": _text(LIMIT + 1)},
+        {"text": _text(LIMIT + 1), **adds_to(draft.number)},
     )
     assert response.status_code == 200 and response.context["form"].errors["text"]
     assert Article.objects.filter(version=draft).count() == count

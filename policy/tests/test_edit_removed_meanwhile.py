@@ -63,7 +63,10 @@ def test_it_keeps_the_text_typed_for_an_article_removed_meanwhile(login, v1, boa
     add_url = reverse("policy:article_add", args=[draft.number, section.pk])
     assert _form_action(page) == add_url
 
-    added = c.post(add_url, {"text": TYPED})
+    sent = _hidden(page)
+    assert sent["draft"] == str(draft.pk)  # the draft it was typed for, not only its number
+
+    added = c.post(add_url, {**sent, "text": TYPED})
 
     assert added.status_code == 302
     assert section.articles.get(number=5).text == TYPED
@@ -148,6 +151,7 @@ def test_it_keeps_the_heading_typed_for_a_section_removed_meanwhile(login, v1, b
     assert Section.objects.count() == sections
     assert response.context["form"]["heading"].value() == "Slotbepaling"
     assert _form_action(page) == reverse("policy:section_add", args=[draft.number])
+    assert _hidden(page)["draft"] == str(draft.pk)
 
 
 def test_it_answers_an_article_of_another_version_with_a_404(login, v1, board):

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from policy import services
 from policy.models import ProtocolVersion
-from policy.tests.conftest import shown
+from policy.tests.conftest import adds_to, shown
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -48,11 +48,14 @@ def test_it_drops_direction_controls_from_what_is_typed_into_a_draft(login, v1, 
         reverse("policy:article_edit", args=[2, article.pk]),
         {"text": f"Tekst{RLO} A.\u2066", **shown(article.text)},
     )
-    c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": f"{RLO}Nieuw.\u2069"})
+    c.post(
+        reverse("policy:article_add", args=[2, section.pk]),
+        {"text": f"{RLO}Nieuw.\u2069", **adds_to(2)},
+    )
     c.post(reverse("policy:draft_edit", args=[2]), {"summary": f"Samen{RLO}vatting.", **shown("")})
     c.post(
         reverse("policy:section_add", args=[2]),
-        {"heading": f"Slot{RLO}bepaling", "kind": "text", "slug": ""},
+        {"heading": f"Slot{RLO}bepaling", "kind": "text", "slug": "", **adds_to(2)},
     )
 
     section.refresh_from_db()

@@ -1,0 +1,192 @@
+"""A draft discarded and a new one started while its "add a section" or "add an article"
+page was open: the new draft has the same number, so the address alone no longer says
+which draft the page showed. The forms carry the draft's own id (`draft`); saving writes
+nothing into the new draft and keeps what was typed, to copy ("Dit concept is weggegooid
+…", views._draft_gone). Until 2026-12-07 a new section landed in the new draft unseen and
+a new article was a 404 that lost the text. Whoever may not edit drafts still gets a 404."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from policy import services
+from policy.models import Article, ProtocolVersion, Section
+
+DISCARDED = "Dit concept is weggegooid nadat u deze pagina opende"
+PUBLISHED = "gepubliceerd als versie"
+NOT_SHOWN = "Deze pagina hoort niet bij het concept van versie 2 zoals het nu is"
+TYPED = "MIJN NIEUWE WOORDEN over <b>derden</b>."
+ESCAPED = "MIJN NIEUWE WOORDEN over &lt;b&gt;derden&lt;/b&gt;."
+
+
+def _hidden(page: str) -> dict[str, str]:
+    """What the page's form sends back unseen (its hidden inputs)."""
+    found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+    return {name: html.unescape(value) for name, value in found}
+
+
+def _open(client, url: str) -> dict[str, str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return _hidden(response.content.decode())
+
+
+def _add_pages(draft: ProtocolVersion) -> dict[str, tuple[str, dict[str, str]]]:
+    """The draft's two add pages: the address and what is typed into the form."""
+    section = draft.sections.get(slug="leren")
+    return {
+        "section_add": (
+            reverse("policy:section_add", args=[draft.number]),
+            {"heading": TYPED, "kind": "text", "slug": "slot"},
+        ),
+        "article_add": (
+            reverse("policy:article_add", args=[draft.number, section.pk]),
+            {"text": TYPED},
+        ),
+    }
+
+
+def _started_again(board, draft: ProtocolVersion) -> ProtocolVersion:
+    """A colleague (or another tab) discards the draft and starts a new one."""
+    services.version_discard(version=draft)
+    again = services.version_draft_start(by=board)
+    assert again.number == draft.number and again.pk != draft.pk
+    return again
+
+
+def _contents() -> tuple[int, int]:
+    return Section.objects.count(), Article.objects.count()
+
+
+def _nothing_typed_written() -> None:
+    assert not Section.objects.filter(heading__contains="MIJN NIEUWE").exists()
+    assert not Article.objects.filter(text__contains="MIJN NIEUWE").exists()
+
+
+@pytest.mark.parametrize("page", ["section_add", "article_add"])
+def test_it_writes_nothing_into_a_draft_started_again_under_the_same_number(login, v1, board, page):
+    c = login(board)
+    draft = services.version_draft_start(by=board)
+    url, typed = _add_pages(draft)[page]
+    sent = _open(c, url)
+    again = _started_again(board, draft)
+    before = _contents()
+
+    response = c.post(url, {**sent, **typed})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert DISCARDED in body
+    assert ESCAPED in body and "<b>derden" not in body  # read-only, escaped
+    assert response.context["typed"][0][1] == TYPED
+    # the draft started since, to go on in
+    assert reverse("policy:draft_edit", args=[again.number]) in body
+    assert _contents() == before
+    _nothing_typed_written()
+
+
+@pytest.mark.parametrize("page", ["section_add", "article_add"])
+def test_it_says_discarded_when_the_draft_started_again_was_published(login, v1, board, page):
+    """Its number is now a published version, but the page's draft was discarded."""
+    c = login(board)
+    draft = services.version_draft_start(by=board)
+    url, typed = _add_pages(draft)[page]
+    sent = _open(c, url)
+    again = _started_again(board, draft)
+    leren = again.articles.get(anchor="leren-1")
+    services.article_update(article=leren, text=leren.text + " Bijgewerkt.")
+    services.version_update_summary(version=again, summary="Tekst aangepast.")
+    services.version_publish(version=again, by=board)
+
+    response = c.post(url, {**sent, **typed})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert DISCARDED in body and PUBLISHED not in body
+    _nothing_typed_written()
+
+
+def test_it_adds_a_section_to_the_draft_the_page_showed(login, v1, board):
+    c = login(board)
+    draft = services.version_draft_start(by=board)
+    url = reverse("policy:section_add", args=[draft.number])
+    sent = _open(c, url)
+    assert sent["draft"] == str(draft.pk)
+
+    response = c.post(url, {**sent, "heading": "Slot", "kind": "text", "slug": ""})
+
+    assert response.status_code == 302
+    assert draft.sections.get(slug="slot").heading == "Slot"
+
+
+def test_it_adds_an_article_to_the_draft_the_page_showed(login, v1, board):
+    c = login(board)
+    draft = services.version_draft_start(by=board)
+    section = draft.sections.get(slug="leren")
+    url = reverse("policy:article_add", args=[draft.number, section.pk])
+    sent = _open(c, url)
+    assert sent["draft"] == str(draft.pk)
+
+    response = c.post(url, {**sent, "text": "Tot slot."})
+
+    assert response.status_code == 302
+    assert section.articles.order_by("-number").first().text == "Tot slot."
+
+
+@pytest.mark.parametrize("page", ["section_add", "article_add"])
+@pytest.mark.parametrize("sent", [None, "", "x", "9" * 30, "1\x00"])
+def test_it_asks_again_when_the_form_does_not_say_its_draft(login, v1, board, page, sent):
+    """A page opened before the forms carried the draft's id, or a request made by hand:
+    nothing written, the form kept, now with the draft's id, so saving again adds it."""
+    c = login(board)
+    draft = services.version_draft_start(by=board)
+    url, typed = _add_pages(draft)[page]
+    before = _contents()
+
+    response = c.post(url, typed if sent is None else {**typed, "draft": sent})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert NOT_SHOWN in body
+    assert _contents() == before
+    assert ESCAPED in body and "<b>derden" not in body  # kept in the form
+    again = _hidden(body)
+    assert again["draft"] == str(draft.pk)
+
+    assert c.post(url, {**again, **typed}).status_code == 302
+    assert _contents() != before
+
+
+def test_it_asks_again_when_the_form_names_another_version(login, v1, board):
+    """By hand: the id of a version that is not this draft (here the published one)."""
+    c = login(board)
+    draft = services.version_draft_start(by=board)
+    url, typed = _add_pages(draft)["section_add"]
+    before = _contents()
+
+    response = c.post(url, {**typed, "draft": str(v1.pk)})
+
+    assert response.status_code == 200
+    assert NOT_SHOWN in response.content.decode()
+    assert _contents() == before
+
+
+ROLES = ["parent_a", "teacher_a", "director_a", "privacy_officer", "outsider"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_answers_who_may_not_edit_with_a_404(request, login, v1, board, role):
+    draft = services.version_draft_start(by=board)
+    pages = _add_pages(draft)
+    _started_again(board, draft)
+    before = _contents()
+    c = login(request.getfixturevalue(role))
+
+    for url, typed in pages.values():
+        response = c.post(url, {**typed, "draft": str(draft.pk)})
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert DISCARDED not in body and "MIJN NIEUWE WOORDEN" not in body
+    assert _contents() == before
