@@ -3,32 +3,47 @@ union, and whatever is out of a page's reach is a 404 (not a 403, a 200 or a 500
 
 Every URL pattern of the project that takes an object id or a school code is walked
 (`test_it_audits_every_url_pattern_that_takes_an_id_or_a_code` fails when a new one is
-added without a line here), with real logins, for five people:
+added without a line here), with real logins, for six people:
 
 - teacher_parent_b: teaches groep 5 at school A, holds gezag over a child at school B;
 - director_parent_a: directs school A, holds gezag over a child at school A;
 - board_parent: board staff, holds gezag over a child at school B;
 - parent_a_and_b: a parent of a child at school A and of another at school B, no staff role;
 - former_teacher: taught at school B (made a check there, was given its takedown and a
-  case) until the membership was ended; now only a parent of a child at school A.
+  case) until the membership was ended; now only a parent of a child at school A;
+- privacy_director_a: the privacy officer (reads every school: coverage, the pupil's
+  consent file, checks, monitoring) who also directs school A (acts there only: paper
+  forms, reminders, staff, imports, the checks before posting, monitoring's changes).
 
 Each line is one request: an object out of that page's reach for that person must be a
-404, one in reach must still work (no 403, no 404, no 500).
+404, one in reach must still work (no 403, no 404, no 500), and a change where the
+person only reads (the privacy officer's monitoring of another school) a 403.
+
+The photo check and the pupil import are also sent with a real file (a JPEG made with
+Pillow, a valid pupil list naming school B's pupil number and parent): out of reach a 404
+or a form error with nothing written, and no name of school B on the page.
 """
 
+import io
+
 import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from conftest import make_staff, make_user
 from consent.models import PublicationCheck, TakedownTask
+from consent.photo.views import photo_key
 from consent.services import publication_check_create
-from consent.tests.helpers import decide, purpose
+from consent.tests.helpers import decide, html_of, purpose
 from monitoring.models import Mention, PublicReply, WatchTerm
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
-from schools.models import Guardianship, StaffMembership
+from schools.models import Guardianship, Pupil, StaffMembership
 from schools.services import teacher_remove
+from schools.tests.importfiles import csv_text
 
 Role = StaffMembership.Role
 
@@ -121,6 +136,8 @@ def world(
     director_parent_a = make_staff("directeur.ouder.a@example.org", Role.DIRECTOR, school_a)
     Guardianship.objects.create(user=director_parent_a, pupil=pupil_a, has_parental_authority=True)
     Guardianship.objects.create(user=board, pupil=pupil_b, has_parental_authority=True)
+    privacy_director_a = make_staff("privacy.directeur.a@example.org", Role.PRIVACY_OFFICER)
+    StaffMembership.objects.create(user=privacy_director_a, role=Role.DIRECTOR, school=school_a)
     parent_a_and_b = make_user("ouder.ab@example.org", full_name="Ouder AB")
     for pupil in (pupil_a, pupil_b):
         Guardianship.objects.create(user=parent_a_and_b, pupil=pupil, has_parental_authority=True)
@@ -133,6 +150,7 @@ def world(
             "board_parent": board,
             "parent_a_and_b": parent_a_and_b,
             "former_teacher": former,
+            "privacy_director_a": privacy_director_a,
         },
         "school_a": school_a,
         "school_b": school_b,
@@ -168,63 +186,81 @@ PEOPLE = [
     "board_parent",
     "parent_a_and_b",
     "former_teacher",
+    "privacy_director_a",
 ]
-T, D, B, P, F = PEOPLE  # short names for the table below
+T, D, B, P, F, V = PEOPLE  # short names for the table below (V: priVacy officer)
 
-# (method, url name, path arguments as keys of `world`, {person: "in"/"out"})
-# "in": the page works for them (no 403, 404 or 500); "out": a 404.
+# (method, url name, path arguments as keys of `world`, {person: "in"/"out"/"403"})
+# "in": the page works for them (no 403, 404 or 500); "out": a 404; "403": a change
+# refused to someone who reads the object (the privacy officer, monitoring's table in
+# README "Pages (`/monitoring/`)").
 PUPIL_PARENT_PAGES = [
     ("GET", "consent:child"),
     ("POST", "consent:withdraw"),
     ("POST", "consent:review_unchanged"),
 ]
 PARENT_REACH = {
-    "pupil_a": {T: "out", D: "in", B: "out", P: "in", F: "out"},
-    "pupil_a2": {T: "out", D: "out", B: "out", P: "out", F: "in"},
-    "pupil_b": {T: "in", D: "out", B: "in", P: "in", F: "out"},
+    "pupil_a": {T: "out", D: "in", B: "out", P: "in", F: "out", V: "out"},
+    "pupil_a2": {T: "out", D: "out", B: "out", P: "out", F: "in", V: "out"},
+    "pupil_b": {T: "in", D: "out", B: "in", P: "in", F: "out", V: "out"},
 }
 # the dossier: directors (their own school), board staff and the privacy officer
 DOSSIER_REACH = {
-    "pupil_a": {T: "out", D: "in", B: "in", P: "out", F: "out"},
-    "pupil_a2": {T: "out", D: "in", B: "in", P: "out", F: "out"},
-    "pupil_b": {T: "out", D: "out", B: "in", P: "out", F: "out"},
+    "pupil_a": {T: "out", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "pupil_a2": {T: "out", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "pupil_b": {T: "out", D: "out", B: "in", P: "out", F: "out", V: "in"},
 }
 # a paper or phone decision: directors at their own school, board staff; never by the
-# user for their own child (the page itself, refused on saving: consent tests)
+# user for their own child (the page itself, refused on saving: consent tests); the
+# privacy officer who directs A only there (schools.access.get_pupil_for_acting)
 RECORD_REACH = {
-    "pupil_a2": {T: "out", D: "in", B: "in", P: "out", F: "out"},
-    "pupil_b": {T: "out", D: "out", B: "in", P: "out", F: "out"},
+    "pupil_a2": {T: "out", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "pupil_b": {T: "out", D: "out", B: "in", P: "out", F: "out", V: "out"},
 }
+# class pages: the privacy officer reads every school's (schools.access.groups_in_reach)
 GROUP_REACH = {
-    "group_a1": {T: "in", D: "in", B: "in", P: "out", F: "out"},
-    "group_a2": {T: "out", D: "in", B: "in", P: "out", F: "out"},
-    "group_b1": {T: "out", D: "out", B: "in", P: "out", F: "out"},
+    "group_a1": {T: "in", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "group_a2": {T: "out", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "group_b1": {T: "out", D: "out", B: "in", P: "out", F: "out", V: "in"},
 }
-CHECK_REACH = {
-    "check_a": {T: "in", D: "in", B: "in", P: "out", F: "out"},
-    "check_b": {T: "out", D: "out", B: "in", P: "out", F: "out"},  # F made it
+CHECK_REACH = {  # the privacy officer reads every check (adjusting: the maker only)
+    "check_a": {T: "in", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "check_b": {T: "out", D: "out", B: "in", P: "out", F: "out", V: "in"},  # F made it
 }
-# own tasks at a school where one still works, and the tasks of a school one directs
+# own tasks at a school where one still works, and the tasks of a school one directs:
+# by membership, never the board's or the privacy officer's reach of every school
 TASK_REACH = {
-    "task_a": {T: "in", D: "in", B: "out", P: "out", F: "out"},
-    "task_b": {T: "out", D: "out", B: "out", P: "out", F: "out"},  # F's until they left
+    "task_a": {T: "in", D: "in", B: "out", P: "out", F: "out", V: "in"},
+    "task_b": {T: "out", D: "out", B: "out", P: "out", F: "out", V: "out"},  # F's until left
 }
 READ_SCHOOL = {  # directors their own, board staff and the privacy officer every school
-    "school_a": {T: "out", D: "in", B: "in", P: "out", F: "out"},
-    "school_b": {T: "out", D: "out", B: "in", P: "out", F: "out"},
+    "school_a": {T: "out", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "school_b": {T: "out", D: "out", B: "in", P: "out", F: "out", V: "in"},
 }
-ACT_SCHOOL = READ_SCHOOL  # directors their own, board staff every school (none of the
-# cast is a privacy officer: test_two_roles and the monitoring tests cover that one)
+# directors their own, board staff every school; the privacy officer's reach of every
+# school is for reading, so the privacy officer who directs A acts at A only
+# (schools.access.get_school_for_acting); the same for publishing, importing, reporting
+ACT_SCHOOL = {
+    "school_a": READ_SCHOOL["school_a"],
+    "school_b": {**READ_SCHOOL["school_b"], V: "out"},
+}
 CASE_READ = {  # monitoring staff their schools' cases, the assignee their own
-    "case_a": {T: "in", D: "in", B: "in", P: "out", F: "out"},
-    "case_b": {T: "out", D: "out", B: "in", P: "out", F: "out"},  # F was its assignee
+    "case_a": {T: "in", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "case_b": {T: "out", D: "out", B: "in", P: "out", F: "out", V: "in"},  # F its assignee
 }
-MONITORING_ONLY = {  # flags and replies: monitoring staff (directors, board) only
-    "a": {T: "out", D: "in", B: "in", P: "out", F: "out"},
-    "b": {T: "out", D: "out", B: "in", P: "out", F: "out"},
+# changing a case, flag, reply or mention: directors and board staff; the privacy
+# officer reads another school's (a 403) and acts at the school they direct
+MONITORING_ONLY = {
+    "a": {T: "out", D: "in", B: "in", P: "out", F: "out", V: "in"},
+    "b": {T: "out", D: "out", B: "in", P: "out", F: "out", V: "403"},
+}
+CASE_UPDATE = {  # as CASE_READ, the privacy officer reading only at another school
+    "case_a": CASE_READ["case_a"],
+    "case_b": {**CASE_READ["case_b"], V: "403"},
 }
 ALL_OUT = dict.fromkeys(PEOPLE, "out")
-BOARD_ONLY = {T: "out", D: "out", B: "in", P: "out", F: "out"}
+BOARD_ONLY = {T: "out", D: "out", B: "in", P: "out", F: "out", V: "out"}
+BOARD_AND_PRIVACY = {**BOARD_ONLY, V: "in"}  # the access log (schools:access_changes)
 
 LINES: list[tuple[str, str, dict, dict]] = []
 for method, name in PUPIL_PARENT_PAGES:
@@ -304,7 +340,7 @@ LINES += [
     ),
 ]
 LINES += [("GET", "monitoring:case", {"pk": o}, r) for o, r in CASE_READ.items()]
-LINES += [("POST", "monitoring:case_update", {"pk": o}, r) for o, r in CASE_READ.items()]
+LINES += [("POST", "monitoring:case_update", {"pk": o}, r) for o, r in CASE_UPDATE.items()]
 for key in ("a", "b"):
     LINES += [
         ("POST", "monitoring:reply_draft", {"pk": f"case_{key}"}, MONITORING_ONLY[key]),
@@ -338,13 +374,13 @@ LINES += [(m, name, {"number": "draft", **kw}, BOARD_ONLY) for m, name, kw in DR
 IN_DATA = [
     # pupils ticked in the check before posting and in the photo check (board staff have
     # no photo check unless they teach or direct somewhere)
-    ("POST", "consent:check_new", {}, {"pupils": ["pupil_b"]}, READ_SCHOOL["school_b"]),
+    ("POST", "consent:check_new", {}, {"pupils": ["pupil_b"]}, ACT_SCHOOL["school_b"]),
     ("POST", "consent:check_new", {}, {"pupils": ["pupil_a2"]}, RECORD_REACH["pupil_a2"]),
     ("POST", "consent:check_new", {}, {"pupils": ["pupil_a"]}, GROUP_REACH["group_a1"]),
-    ("GET", "consent:check_new", {}, {"group": "group_b1"}, READ_SCHOOL["school_b"]),
+    ("GET", "consent:check_new", {}, {"group": "group_b1"}, ACT_SCHOOL["school_b"]),
     ("GET", "consent:check_new", {}, {"group": "group_a2"}, RECORD_REACH["pupil_a2"]),
     ("POST", "photo:check", {}, {"pupils": ["pupil_b"]}, ALL_OUT),
-    ("POST", "photo:check", {}, {"pupils": ["pupil_a2"]}, {**ALL_OUT, D: "in"}),
+    ("POST", "photo:check", {}, {"pupils": ["pupil_a2"]}, {**ALL_OUT, D: "in", V: "in"}),
     # a reminder's group or parent of another school under one's own school's code
     ("GET", "consent:remind", {"code": "school_a"}, {"groep": "group_b1"}, ALL_OUT),
     ("POST", "consent:remind", {"code": "school_a"}, {"groep": "group_b1"}, ALL_OUT),
@@ -356,12 +392,12 @@ IN_DATA = [
     ("GET", "monitoring:report_csv", {}, {"school": "school_a"}, READ_SCHOOL["school_a"]),
     ("GET", "monitoring:report_csv", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
     ("GET", "monitoring:report_post", {}, {"school": "school_a"}, GROUP_REACH["group_a1"]),
-    ("GET", "monitoring:report_post", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
-    ("POST", "monitoring:report_post", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
-    ("GET", "schools:import_pupils", {}, {"school": "school_a"}, READ_SCHOOL["school_a"]),
-    ("GET", "schools:import_pupils", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
-    ("POST", "schools:import_pupils", {}, {"school": "school_b"}, READ_SCHOOL["school_b"]),
-    ("GET", "schools:access_changes", {}, {"school": "school_a"}, BOARD_ONLY),
+    ("GET", "monitoring:report_post", {}, {"school": "school_b"}, ACT_SCHOOL["school_b"]),
+    ("POST", "monitoring:report_post", {}, {"school": "school_b"}, ACT_SCHOOL["school_b"]),
+    ("GET", "schools:import_pupils", {}, {"school": "school_a"}, ACT_SCHOOL["school_a"]),
+    ("GET", "schools:import_pupils", {}, {"school": "school_b"}, ACT_SCHOOL["school_b"]),
+    ("POST", "schools:import_pupils", {}, {"school": "school_b"}, ACT_SCHOOL["school_b"]),
+    ("GET", "schools:access_changes", {}, {"school": "school_a"}, BOARD_AND_PRIVACY),
 ]
 
 
@@ -410,6 +446,8 @@ def _mismatch(person, method, url, expected, status) -> str | None:
         return f"{person} {method} {url}: {status}, expected 404"
     if expected == "in" and (status in (403, 404, 405) or status >= 500):
         return f"{person} {method} {url}: {status}, expected the page to work"
+    if expected not in ("in", "out") and status != int(expected):
+        return f"{person} {method} {url}: {status}, expected {expected}"
     return None
 
 
@@ -446,6 +484,152 @@ def _names_out_of_reach_in_my_data(client, world, person) -> str | None:
     return None
 
 
+# --- Uploads with a valid file ---------------------------------------------------------
+# The photo check and the pupil import above are walked through their fields only (ticks,
+# the school field): the form stops there. Here a real JPEG and a real pupil list go along,
+# so the page goes on as far as the reach lets it: out of reach a 404 (or a form error),
+# nothing written, and never a name of the other school's pupils or parents read back.
+# (what is posted, keys of `world` for ids, {person: "in"/"out"/status})
+PHOTO_UPLOADS = [
+    ({"pupils": ["pupil_b"]}, ALL_OUT),
+    ({"pupils": ["pupil_a"]}, {**ALL_OUT, T: "in", D: "in", V: "in"}),
+    ({"pupils": ["pupil_a2"]}, {**ALL_OUT, D: "in", V: "in"}),
+    # another school's check posted back as the photo's step 1 and as the check before
+    # posting it belongs to: ignored, the photo stands alone (check_b is not replaced)
+    (
+        {"pupils": ["pupil_a2"], "check": "check_b", "from_check": "check_b"},
+        {**ALL_OUT, D: "in", V: "in"},
+    ),
+    # ... and downloading on it: the privacy officer reads check_b but it is not theirs
+    # (a form error, "check again"); for anyone else it is out of reach
+    (
+        {"pupils": ["pupil_a2"], "check": "check_b", "action": "download"},
+        {**ALL_OUT, V: "400"},
+    ),
+]
+# (the school posted, {person: ...}): a valid pupil list with school B's pupil number
+# (Bram Visser's 2001) and parent's address, sent for school A and for school B
+OTHER_SCHOOLS_ROW = ["2001", "Anna", "", "Jansen", "04-05-2018", "groep 6"]
+IMPORT_UPLOADS = [
+    ("school_a", ACT_SCHOOL["school_a"]),
+    ("school_b", ACT_SCHOOL["school_b"]),
+]
+# what of school B must never come back on a page of school A (nor on a refused one)
+SCHOOL_B_NAMES = ("Bram", "Visser", "Ouder B", "Zwanenhof")
+
+
+def _jpeg() -> bytes:
+    """A small valid JPEG (no face in it: the page still reads, checks and stores)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (96, 64), (180, 200, 220)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _pupil_list(world) -> bytes:
+    """One pupil, 2001 Anna Jansen, whose parent is given as parent_b's address."""
+    parent_b = world["parent_b"]
+    row = [*OTHER_SCHOOLS_ROW, "Anna's moeder", parent_b.email, "ja", "", "", ""]
+    return csv_text([row]).encode()
+
+
+def _state_of_school_b(world) -> list:
+    """Everything an upload could change of school B: its pupils and their parents' links."""
+    school_b = world["school_b"]
+    pupils = Pupil.objects.filter(school=school_b).order_by("pk")
+    links = Guardianship.objects.filter(pupil__school=school_b).order_by("pk")
+    return [
+        list(pupils.values_list("pk", "first_name", "last_name", "group_id", "left_on")),
+        list(links.values_list("pk", "user_id", "pupil_id", "has_parental_authority")),
+        list(PublicationCheck.objects.filter(school=school_b).values_list("pk", flat=True)),
+    ]
+
+
+def _counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def _upload(client, world, person, url, data, expected, stored) -> list[str]:
+    """One upload, rolled back as _answer's, and what went wrong with it. `stored(before)`
+    says what an upload in reach should have written (None: it did), from the row
+    counts before it."""
+    wrong: list[str | None] = []
+    reads_b = ACT_SCHOOL["school_b"][person] == "in"  # board staff: school B is theirs too
+    with transaction.atomic():
+        before, school_b = _counts(), _state_of_school_b(world)
+        response = client.post(url, data)
+        status, page = response.status_code, html_of(response)
+        mismatch = _mismatch(person, "POST", f"{url} {sorted(data)}", expected, status)
+        if expected == "in" and status == 200:
+            wrong.append(stored(before))
+        elif _counts() != before:
+            wrong.append("but something was written")
+        if not reads_b and _state_of_school_b(world) != school_b:
+            wrong.append("school B's pupils, parents or checks changed")
+        if not reads_b and (names := [n for n in SCHOOL_B_NAMES if n in page]):
+            wrong.append(f"the page names {names}")
+        if "Content-Disposition" in response:
+            wrong.append(f"handed out {response['Content-Disposition']}")
+        transaction.set_rollback(True)
+    head = f"{person} POST {url} {sorted(data)}: {status}"
+    lines = [f"{head}, {line}" for line in wrong if line]
+    return [mismatch, *lines] if mismatch else lines
+
+
+def _photo_stored(world, person):
+    """The photo's check, made by the person at school A and replacing nothing (not
+    another school's check posted back)."""
+
+    def stored(before) -> str | None:
+        new = PublicationCheck.objects.count() - before[PublicationCheck._meta.label]
+        check = PublicationCheck.objects.latest("pk")
+        if new != 1 or check.checked_by != world["people"][person]:
+            return f"{new} checks stored, the last by {check.checked_by}"
+        if check.school != world["school_a"] or check.replaces_id is not None:
+            return f"the check is of {check.school}, replacing {check.replaces_id}"
+        return None
+
+    return stored
+
+
+def _import_stored(world, school):
+    def stored(before) -> str | None:
+        imported = Pupil.objects.filter(school=world[school], leerlingnummer="2001")
+        if not imported.filter(first_name="Anna").exists():
+            return f"no pupil 2001 Anna at {school}"
+        return None
+
+    return stored
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_it_keeps_uploads_with_a_valid_file_in_reach(client, world, person):
+    client.force_login(world["people"][person])
+    client.get(reverse("consent:my_data"))  # the session written before the counts
+    photo, wrong = _jpeg(), []
+    url = reverse("photo:check")
+    for sent, reach in PHOTO_UPLOADS:
+        data = {
+            "photo": SimpleUploadedFile("IMG_0042.JPG", photo, content_type="image/jpeg"),
+            "channel": world["purpose"].pk,
+            "action": "preview",
+            "photo_key": photo_key(photo),  # as the page posts it back after step 1
+        }
+        data.update({k: _data_value(world, k, v) if k != "action" else v for k, v in sent.items()})
+        wrong += _upload(
+            client, world, person, url, data, reach[person], _photo_stored(world, person)
+        )
+    url = reverse("schools:import_pupils")
+    for school, reach in IMPORT_UPLOADS:
+        data = {
+            "school": world[school].code,
+            "file": SimpleUploadedFile("leerlingen.csv", _pupil_list(world), "text/csv"),
+        }
+        wrong += _upload(
+            client, world, person, url, data, reach[person], _import_stored(world, school)
+        )
+    assert not wrong, "\n".join(wrong)
+
+
 def test_it_audits_every_url_pattern_that_takes_an_id_or_a_code():
     audited = {name for _method, name, _args, _reach in LINES}
     assert _with_object_in_path() - NOT_AUDITED == audited
@@ -453,13 +637,15 @@ def test_it_audits_every_url_pattern_that_takes_an_id_or_a_code():
 
 def test_it_keeps_the_world_as_described(world):
     """The cast is who the table says: the former teacher's membership ended, their
-    takedown and case went to the school's director."""
+    takedown and case went to the school's director; the privacy officer directs A."""
     former = world["people"]["former_teacher"]
     assert not former.memberships.exists()
     assert world["task_b"].assigned_to != former
     world["case_b"].refresh_from_db()
     assert world["case_b"].assigned_to != former
     assert PublicationCheck.objects.filter(checked_by=former).exists()
+    privacy = world["people"]["privacy_director_a"].memberships.values_list("role", "school")
+    assert set(privacy) == {(Role.PRIVACY_OFFICER, None), (Role.DIRECTOR, world["school_a"].pk)}
 
 
 def test_it_ends_the_reach_of_a_signed_in_teacher_at_the_next_request(client, world, director_b):
