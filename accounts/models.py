@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opo_portal.fields import validate_email_address
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -35,7 +37,9 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an e-mail address; there are no usernames."""
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # the forms' check (direction controls, an IP address or a name without a dot for a
+    # domain) also for what takes the model's: `createsuperuser`, full_clean
+    email = models.EmailField(_("e-mail address"), unique=True, validators=[validate_email_address])
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     is_staff = models.BooleanField(
         _("admin access"),
