@@ -3,7 +3,7 @@ direction control before the forms refused one (README "Unicode direction contro
 listed by id for the administrator to change in the admin, exit 1 while any is left. No
 migration changes them: without its control an address may be another account's. So are
 addresses with an IP address in square brackets for a domain (eva@[127.0.0.1]), which the
-forms refuse as well (accounts/tests/test_address_domain_literals.py)."""
+forms refuse as well (accounts/tests/test_address_refused.py)."""
 
 from io import StringIO
 
