@@ -52,19 +52,14 @@ lint: $(BIN)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy $(MYPY_FILES)
 
-# Types where a wrong type is a wrong permission (issue 10); settings in mypy.ini.
-MYPY_FILES := schools/access.py consent/access.py monitoring/access.py consent/rules.py \
-	consent/services.py monitoring/services.py policy/services.py \
-	accounts/security_middleware.py monitoring/sources/http.py monitoring/sources/base.py \
-	schools/services.py schools/duties.py schools/staffing.py \
-	schools/views.py schools/unsaved.py \
-	consent/views/teacher.py consent/views/director.py consent/views/parent.py \
-	consent/views/board.py consent/views/audit.py consent/views/reminder_stop.py \
-	consent/photo/views.py consent/reports.py consent/forms.py schools/forms.py \
-	monitoring/forms.py policy/forms.py opo_portal/fields.py \
-	monitoring/selectors.py monitoring/views.py policy/views.py policy/selectors.py \
-	accounts/views.py accounts/middleware.py accounts/sessions.py \
-	outbox/models.py outbox/services.py outbox/tasks.py outbox/receivers.py outbox/signals.py
+# Types: every module of the apps and of the deploy and fault tools (not tests, not
+# migrations); settings in mypy.ini. Issue 10 asked for them where a wrong type is a wrong
+# permission (access helpers, services, consent rules, views); since 2026-12-07 they cover
+# the rest too, but for the modules in MYPY_NOT_YET, whose errors are not fixed yet.
+MYPY_NOT_YET := $(shell cat .mypy-not-yet 2>/dev/null)
+MYPY_FILES := $(filter-out $(MYPY_NOT_YET),$(shell find accounts consent monitoring policy \
+	schools outbox ops opo_portal faults deploy -name '*.py' -not -path '*/tests/*' \
+	-not -path '*/migrations/*' | sort))
 
 # Known vulnerabilities in the installed (pinned) packages; --strict fails when a package
 # could not be looked up. .ci/audit explains what CI does when the data is unreachable.

@@ -376,8 +376,8 @@ def recount_due(batch: int = 25) -> int:
         1, settings.BOARD_COUNTS_CYCLE_SECONDS // settings.BOARD_COUNTS_TASK_SECONDS
     )
     share = math.ceil(School.objects.count() / runs_per_cycle)
-    oldest = SchoolCounts.objects.order_by("counted_at").values_list("school_id", flat=True)
-    oldest = list(oldest[:share])
+    by_age = SchoolCounts.objects.order_by("counted_at").values_list("school_id", flat=True)
+    oldest = list(by_age[:share])
     for start in range(0, len(oldest), batch):
         recount(oldest[start : start + batch])
     return done + len(oldest)

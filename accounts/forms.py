@@ -39,7 +39,8 @@ def used_by_another_account(
     """Whether an account other than `user_pk` logs in with, or has added, this address
     (whatever its capitals). `address_row_pk`: the address row being saved, which is
     `user_pk`'s once saved whoever holds it now."""
-    others = get_user_model().objects.exclude(pk=user_pk)
+    users = get_user_model().objects
+    others = users.all() if user_pk is None else users.exclude(pk=user_pk)
     rows = EmailAddress.objects.filter(email__iexact=email, user__in=others)
     return others.filter(email__iexact=email).exists() or rows.exclude(pk=address_row_pk).exists()
 

@@ -35,7 +35,7 @@ def e_mail_language(user_id: int) -> str:
     account is gone)."""
     users = get_user_model().objects.filter(pk=user_id)
     chosen = users.values_list("language", flat=True).first()
-    return chosen if is_offered(chosen) else settings.LANGUAGE_CODE
+    return chosen if chosen is not None and is_offered(chosen) else settings.LANGUAGE_CODE
 
 
 def in_language_of(user_id: int) -> translation.override:

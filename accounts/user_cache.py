@@ -129,7 +129,7 @@ def _from_database(user_id):
         user = User._default_manager.annotate(_opo_is_parent=parent).get(pk=user_id)
     except User.DoesNotExist:
         return None
-    user._opo_memberships = list(StaffMembership.objects.filter(user_id=user.pk))
+    user._opo_memberships = list(StaffMembership.objects.filter(user_id=user.pk))  # type: ignore[attr-defined]
     return user
 
 

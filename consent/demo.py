@@ -102,6 +102,8 @@ def _demo_check_and_takedown(pupils, holders) -> None:
     if membership is None:
         return
     group = membership.groups.order_by("pk").first()
+    if group is None:
+        return
     granted = [p for i, p in enumerate(pupils) if p.group_id == group.pk and i % 6 == 0]
     if not granted:
         return

@@ -47,7 +47,7 @@ class Client:
 
     def csrf_token(self, path: str) -> str:
         page = self.request("GET", path)
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        return _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text, "CSRF token")
 
     def post_form(self, path: str, data: dict) -> httpx.Response:
         token = self.csrf_token(path)
@@ -60,6 +60,15 @@ def check(condition: bool, what: str) -> None:
         sys.exit(1)
 
 
+def _found(pattern: str, text: str, what: str) -> str:
+    """The first group of `pattern` in `text`; the smoke test fails, naming `what`, when
+    it is not there."""
+    match = re.search(pattern, text)
+    check(match is not None, what)
+    assert match is not None  # check() exited otherwise
+    return match.group(1)
+
+
 def check_health(client: Client) -> None:
     response = client.request("GET", "/health/")
     check(response.status_code == 200 and response.json()["status"] == "ok", "/health/ answers")
@@ -69,9 +78,10 @@ def check_login_page_and_css(client: Client) -> None:
     # The query string must not reach the access log (.ci/prod-smoke greps for it).
     page = client.request("GET", "/accounts/login/?next=/smoke-query-marker/")
     check(page.status_code == 200, "login page answers 200")
-    css = re.search(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', page.text)
-    check(css is not None, "login page links hashed CSS")
-    response = client.request("GET", css.group(1), headers={"Accept-Encoding": "gzip"})
+    css = _found(
+        r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', page.text, "login page links hashed CSS"
+    )
+    response = client.request("GET", css, headers={"Accept-Encoding": "gzip"})
     check(response.status_code == 200, "CSS is served")
     check(response.headers["content-type"].startswith("text/css"), "CSS has its content type")
     check("max-age=315360000" in response.headers.get("cache-control", ""), "CSS cached far ahead")
@@ -89,14 +99,13 @@ def check_consent_save(client: Client) -> None:
     from consent.models import ConsentEvent
 
     children = client.request("GET", "/toestemming/kinderen/")
-    child = re.search(r'href="(/toestemming/kind/\d+/)"', children.text)
-    check(child is not None, "parent sees a child")
-    page = client.request("GET", child.group(1))
+    child = _found(r'href="(/toestemming/kind/\d+/)"', children.text, "parent sees a child")
+    page = client.request("GET", child)
     versions = dict(re.findall(r'name="(v-\d+)" value="(\d+)"', page.text))
-    field = re.search(r'name="(c-\d+-photo)"', page.text).group(1)
+    field = _found(r'name="(c-\d+-photo)"', page.text, "the child's page has a photo answer")
     before = ConsentEvent.objects.count()
     for answer in ("no", "yes"):  # one of the two is a change, whatever the demo said
-        response = client.post_form(child.group(1), {**versions, field: answer})
+        response = client.post_form(child, {**versions, field: answer})
         check(response.status_code == 302, f"consent form accepts '{answer}'")
     check(ConsentEvent.objects.count() > before, "a consent decision was saved")
 

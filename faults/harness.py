@@ -65,29 +65,36 @@ class Proc:
 
     @property
     def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        return self._alive() is not None
+
+    def _alive(self) -> subprocess.Popen | None:
+        """The process while it runs, else None."""
+        if self.process is not None and self.process.poll() is None:
+            return self.process
+        return None
 
     def kill9(self) -> None:
-        if self.running:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        if process := self._alive():
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
     def pause(self) -> None:
         """kill -STOP: the process keeps its port and its data but answers nothing."""
-        if self.running:
-            os.killpg(self.process.pid, signal.SIGSTOP)
+        if process := self._alive():
+            os.killpg(process.pid, signal.SIGSTOP)
 
     def resume(self) -> None:
-        if self.running:
-            os.killpg(self.process.pid, signal.SIGCONT)
+        if process := self._alive():
+            os.killpg(process.pid, signal.SIGCONT)
 
     def stop(self, timeout: float = 15) -> None:
-        if not self.running:
+        process = self._alive()
+        if process is None:
             return
         self.resume()  # a stopped process cannot act on SIGTERM
-        os.killpg(self.process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            self.process.wait(timeout=timeout)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill9()
 

@@ -511,6 +511,7 @@ class FollowUp(models.Model):
         first_held_on so)."""
         earlier = self.earlier_conversations[0].get("held") if self.earlier_conversations else None
         earliest = datetime.date.fromisoformat(earlier) if earlier else None
+        days: tuple[datetime.date | None, ...]
         if self.earlier_conversations_erased:
             days = (self.first_held_on, earliest, self.held_on)
         elif self.earlier_conversations and earliest is None:
@@ -636,7 +637,7 @@ class Flag(models.Model):
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category, self.category)
+        return str(CATEGORY_LABELS.get(self.category, self.category))
 
     def version_token(self) -> str:
         """What a dismiss button was shown with: it changes when the flag is raised again

@@ -68,7 +68,7 @@ class SchoolReport:
 
     @property
     def category_rows(self) -> list[tuple[str, str, int]]:
-        return [(c, CATEGORY_LABELS[c], self.counts.get(c, 0)) for c in CATEGORIES]
+        return [(c, str(CATEGORY_LABELS[c]), self.counts.get(c, 0)) for c in CATEGORIES]
 
 
 def school_report(*, school: School, month: datetime.date) -> SchoolReport:
@@ -104,7 +104,7 @@ def school_report(*, school: School, month: datetime.date) -> SchoolReport:
     # the release before first_held_on (a rolling deploy) counts as recorded (until
     # 2026-12-07 such a first conversation was left out, and such a correction not read).
     held = (
-        FollowUp.objects.filter(school=school)
+        FollowUp.objects.filter(school=school)  # type: ignore[misc,no-redef]  # django-stubs: first_held is a classmethod too
         .annotate(first_held=FollowUp.first_held())
         .filter(first_held__gte=month, first_held__lt=end)
         .values_list("opened_at", "first_held")

@@ -192,7 +192,7 @@ class _Stop:
         from ops.logs import console_formatter
 
         record = logging.LogRecord(__name__, level, __file__, 0, message, args, None)
-        fd = sys.__stdout__.fileno()
+        fd = (sys.__stdout__ or sys.stdout).fileno()
         with contextlib.suppress(OSError):
             if level >= logging.ERROR:  # on the way out: a full pipe must not hold the exit
                 os.set_blocking(fd, False)

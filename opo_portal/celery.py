@@ -84,7 +84,7 @@ def _say_shutdown_as_a_log_line(sig=None, how=None, **kwargs):
         (how, sig), None,
     )  # fmt: skip
     line = console_formatter().format(record) + "\n"
-    os.write(sys.__stdout__.fileno(), line.encode())
+    os.write((sys.__stdout__ or sys.stdout).fileno(), line.encode())
 
 
 @beat_init.connect

@@ -322,7 +322,7 @@ def database_from_url(name: str, url: str) -> dict:
     the first query, with a traceback from every process."""
     import dj_database_url
 
-    database = dict(dj_database_url.parse(url, conn_max_age=60))
+    database: dict = dict(dj_database_url.parse(url, conn_max_age=60))
     if not str(database.get("NAME") or "").strip():
         raise ImproperlyConfigured(
             f"{name} must name the database after the host, as in "

@@ -7,10 +7,10 @@ from opo_portal.converters import IdConverter
 from ops import views as ops_views
 from schools import admin as schools_admin
 
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "OPO Portal"
 admin.site.site_title = "OPO Portal"  # the tab said "Django-websitebeheer"
-admin.site.autocomplete_view = schools_admin.autocomplete_view  # pupils named with school
+admin.site.autocomplete_view = schools_admin.autocomplete_view  # type: ignore[method-assign]  # pupils named with school
 
 register_converter(IdConverter, "id")
 

@@ -120,7 +120,7 @@ def init_sentry(*, dsn: str, environment: str, release: str) -> None:
         include_local_variables=False,  # personal data is off by default (no send_default_pii)
         max_request_body_size="never",
         traces_sample_rate=0.0,
-        before_send=scrub_event,
+        before_send=scrub_event,  # type: ignore[arg-type]  # sentry-sdk types an event as a TypedDict
         before_breadcrumb=scrub_breadcrumb,
         default_integrations=True,
     )

@@ -7,15 +7,17 @@ anchor the published protocol no longer has. Read from the template files once p
 import re
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.template.utils import get_app_template_dirs
 
 CITE = re.compile(r"""{%\s*cite_protocol\s+["']([\w-]+)["']""")
 
 
 def _template_dirs() -> list[Path]:
-    own = [Path(d) for d in engines["django"].engine.dirs]
+    own = [Path(d) for d in cast(DjangoTemplates, engines["django"]).engine.dirs]
     return own + [Path(d) for d in get_app_template_dirs("templates")]
 
 

@@ -57,6 +57,7 @@ def _by_name(by) -> str:
 
 
 def _row(membership: StaffMembership, change: str, *, by, via, group: Group | None = None):
+    school = membership.school if membership.school_id else None
     return MembershipChange(
         change=change,
         membership_id=membership.pk,
@@ -65,7 +66,7 @@ def _row(membership: StaffMembership, change: str, *, by, via, group: Group | No
         person_email=_copied(membership.user.email),
         role=membership.role,
         school_id=membership.school_id,
-        school_name=_copied(membership.school.name) if membership.school_id else "",
+        school_name=_copied(school.name) if school is not None else "",
         by=by,
         by_name=_by_name(by),
         via=via,

@@ -15,6 +15,7 @@ chin, which a detector's tight box leaves out.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from PIL import Image
@@ -110,7 +111,7 @@ def find_faces(decoded: Decoded) -> Faces:
     )
 
 
-def blur_boxes(faces: Faces, keep: set[int] = frozenset()) -> list[Rect]:
+def blur_boxes(faces: Faces, keep: AbstractSet[int] = frozenset()) -> list[Rect]:
     """The areas to blur for every face except the (1-based) numbers in `keep`."""
     return [
         blur_box(box, faces.width, faces.height)

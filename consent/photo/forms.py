@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +66,7 @@ class PhotoForm(forms.Form):
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pupils"].queryset = pupils
+        cast(forms.ModelMultipleChoiceField, self.fields["pupils"]).queryset = pupils
 
     def clean_rectangles(self) -> list[cleaning.Rect]:
         try:
@@ -100,7 +102,7 @@ class FacesForm(forms.Form):
             )
 
     def clean(self):
-        seen = {}
+        seen: dict[int, str] = {}
         for name, pupil in list(self.cleaned_data.items()):
             if pupil is None:
                 continue

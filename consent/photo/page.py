@@ -18,6 +18,7 @@ download always number the same faces.
 from __future__ import annotations
 
 import base64
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from PIL import Image
@@ -86,7 +87,7 @@ def prepare(data: bytes, limits: cleaning.Limits) -> Prepared:
 
 
 def page_images(
-    prepared: Prepared, *, rectangles=(), keep: set[int] = frozenset()
+    prepared: Prepared, *, rectangles=(), keep: AbstractSet[int] = frozenset()
 ) -> tuple[PageImages, cleaning.RectangleError | None]:
     """Encode the working photo and a thumbnail per face, blur every face not in `keep`
     plus `rectangles`, encode the result. A rectangle outside the photo, or rectangles

@@ -50,7 +50,7 @@ class Automaton(Generic[T]):
 
     def build(self) -> None:
         """Compute fail links breadth-first; called by the constructor and after `add`."""
-        queue = deque()
+        queue: deque[int] = deque()
         for nxt in self._goto[0].values():
             self._fail[nxt] = 0
             queue.append(nxt)

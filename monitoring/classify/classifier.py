@@ -100,20 +100,21 @@ class Classifier:
         skip: frozenset[str] = frozenset(),
     ) -> tuple[FlagResult, ...]:
         """Flags the rules missed but the learned layer finds, in CATEGORIES order; matched
-        terms are "learned:v<version>" and the words that weighed most."""
+        terms are "learned:v<version>" and the words that weighed most. Only called with a
+        learned layer."""
+        learned = self.learned
+        assert learned is not None
         have = {f.category for f in flags} | skip
         extra = {
             category: FlagResult(
                 category,
                 round(probability, 3),
                 (
-                    f"{LEARNED_PREFIX}v{self.learned.version}",
+                    f"{LEARNED_PREFIX}v{learned.version}",
                     *self._redact(tuple(w for w in words if school_words.isdisjoint(w.split()))),
                 ),
             )
-            for category, probability, words in self.learned.predict(
-                text, self._name_words, skip=have
-            )
+            for category, probability, words in learned.predict(text, self._name_words, skip=have)
         }
         merged = {f.category: f for f in flags} | extra
         return tuple(merged[c] for c in CATEGORIES if c in merged)

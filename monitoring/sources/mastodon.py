@@ -64,9 +64,10 @@ def fetch(source) -> FetchResult:
         url = timeline_url(source.url)
     except ValueError as exc:
         raise MalformedFeed(str(exc)) from exc
-    params: dict | None = {"limit": PAGE_SIZE}
+    first_params: dict = {"limit": PAGE_SIZE}
     if source.cursor:
-        params["min_id"] = source.cursor
+        first_params["min_id"] = source.cursor
+    params: dict | None = first_params
     follow = "prev" if source.cursor else "next"
     posts: list[FetchedPost] = []
     skipped = pages = 0

@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        accounts = set()
+        accounts: set[int] = set()
         for heading, found in kinds:
             if not found:
                 continue

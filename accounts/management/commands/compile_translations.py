@@ -6,7 +6,7 @@ Python does not have; polib writes the same .mo files.
 
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.management.base import BaseCommand
 

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             }
         )
         if not form.is_valid():
-            errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in form.errors.items())
+            errors = "; ".join(
+                f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in form.errors.items()
+            )
             raise CommandError(errors)
         source = form.save(commit=False)
         source.next_run_at = timezone.now()

@@ -31,8 +31,8 @@ class Command(BaseCommand):
                 self.stdout.write("  " + _membership_line(row))
         if pupils:
             self.stdout.write(_("Pupils in a group of another school:"))
-            for row in pupils:
-                self.stdout.write("  " + _pupil_line(row))
+            for pupil_row in pupils:
+                self.stdout.write("  " + _pupil_line(pupil_row))
         count = len(groups) + len(pupils)
         if not count:
             self.stdout.write(_("ok: no membership or pupil names a group of another school"))
