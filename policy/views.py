@@ -105,13 +105,14 @@ def _draft_page(view, typed: tuple[str, ...] = ()):
     """A draft page whose version was published, before this request or while it waited
     for the draft's lock (a colleague clicked "Publish"): the version with a message
     that nothing was changed, not a 404 or a 500. A draft discarded while the request
-    waited for its lock: a 404, as one discarded before.
+    waited for its lock: a 404, as one discarded before, except for a save (below).
 
     An edit page's save (`typed`: the fields it keeps, see _edit_page) of board staff to
     a draft published or discarded after the page was opened: what was typed, to copy,
     with what happened (_draft_gone); nothing was written. A page whose form names its
     draft (AddsToDraftForm) knows it was discarded even when a new draft has its number
-    since, published or not (_shown_draft_gone)."""
+    since, published or not (_shown_draft_gone); any save that found the draft and then
+    waited for its lock knows it too (ProtocolVersion.DoesNotExist)."""
 
     @wraps(view)
     def page(request, number: int, *args, **kwargs):
@@ -127,7 +128,14 @@ def _draft_page(view, typed: tuple[str, ...] = ()):
                 % {"number": number},
             )
             return redirect("policy:version", number=number)
-        except (Http404, ProtocolVersion.DoesNotExist):
+        except ProtocolVersion.DoesNotExist:
+            # The draft this request found (board staff: _get_draft checked) was deleted
+            # while the save waited for its lock: discarded, even when a new draft has
+            # taken its number since, which the page never showed.
+            if typed and request.method == "POST" and has_role(request.user, Role.BOARD):
+                return _draft_gone(request, number, typed, published=False)
+            raise Http404 from None
+        except Http404:
             if typed and request.method == "POST" and _discarded_meanwhile(request, number):
                 return _draft_gone(request, number, typed, published=False)
             raise Http404 from None

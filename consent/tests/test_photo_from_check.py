@@ -212,3 +212,59 @@ def test_a_check_out_of_reach_or_not_a_number_is_ignored(
         response = client.get(URL, {"check": value})
         assert response.status_code == 200
         assert 'name="from_check"' not in response.content.decode()
+
+
+@pytest.fixture
+def second_teacher_a1(school_a, group_a1):
+    """A second teacher of teacher A's own group: the same pupils, not the same checks."""
+    return make_staff("juf.tweede@example.org", StaffMembership.Role.TEACHER, school_a, [group_a1])
+
+
+@pytest.mark.parametrize("colleague", ["second_teacher_a1", "director_a"])
+def test_a_colleague_of_the_same_group_or_school_does_not_continue_the_teachers_check(
+    request, login, teacher_a, levi_gijs_mila, group_photo, colleague
+):
+    """The photo check continues the user's own check only (views._from_check). A second
+    teacher of the group reaches no check of another (consent.access.get_check_for_user);
+    the director of the school reads every check there, so only the own-check condition
+    keeps them from continuing one. Both see the photo page as from the menu: the check
+    is ignored, as one out of reach (the page lists their own pupils, these included, with
+    nothing ticked), never linked, replaced or its note (which may name a pupil) copied."""
+    (levi, _), (gijs, _), _mila = levi_gijs_mila
+    theirs = publication_check_create(
+        user=teacher_a,
+        purpose=purpose("sociale-media"),
+        media_type="photo",
+        pupils=[levi, gijs],
+        note="Levi bij de kerstviering",
+    )
+    checks = set(PublicationCheck.objects.values_list("pk", "replaces"))
+    client = login(request.getfixturevalue(colleague))
+    link = reverse("consent:check", args=[theirs.pk])
+
+    page = client.get(URL, {"check": theirs.pk})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="from_check"' not in body and link not in body
+    assert "kerstviering" not in body
+    for pupil in (levi, gijs):  # listed as the colleague's own pupils, not ticked
+        assert re.search(rf'value="{pupil.pk}"', body)
+        assert not re.search(rf'value="{pupil.pk}"[^>]* checked', body)
+    assert f'value="{purpose("sociale-media").pk}" selected' not in body
+
+    step1 = {
+        "action": "preview",
+        "channel": purpose("sociale-media").pk,
+        "pupils": [gijs.pk],
+        "from_check": theirs.pk,
+    }
+    response = client.post(URL, {"photo": photo(group_photo), **step1})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert link not in body and "kerstviering" not in body
+    photos_check = PublicationCheck.objects.exclude(pk__in=[pk for pk, _ in checks]).get()
+    assert photos_check.checked_by == request.getfixturevalue(colleague)
+    assert photos_check.replaces_id is None and photos_check.note == ""  # stands alone
+    assert not PublicationCheck.objects.filter(replaces=theirs).exists()
