@@ -184,7 +184,7 @@ def takedowns_of_colleagues(user):
         )
         .exclude(assigned_to=user)
         .select_related("publication_check__purpose", "publication_check__school", "pupil")
-        .select_related("assigned_to")
+        .select_related("assigned_to", "publication_check__replaces")
         .order_by("created_at", "id")
     )
 

@@ -124,6 +124,7 @@ def takedown_email_send(*, task_id: int, user_id: int | None = None) -> Mail | N
             "publication_check__purpose",
             "publication_check__checked_by",
             "publication_check__school",
+            "publication_check__replaces",  # adjusted more than once: "Last adjusted on"
         )
         .annotate(assignee_acts=assignee_acts())
         .get(pk=task_id)

@@ -279,6 +279,13 @@ class PublicationCheck(models.Model):
     def __str__(self) -> str:
         return f"check {self.pk}"
 
+    @property
+    def adjusted_again(self) -> bool:
+        """Whether the check it replaces was an adjustment too: the post was adjusted more
+        than once, and this check's time is its last adjustment (a takedown e-mail sent in
+        between named an earlier one). Reads `replaces`: select it with the check."""
+        return self.replaces_id is not None and self.replaces.first_checked_at is not None
+
 
 class CheckedPupilQuerySet(models.QuerySet):
     def still_published(self):

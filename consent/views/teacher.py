@@ -649,6 +649,7 @@ def takedowns(request):
         own_takedowns(request.user)
         .select_related("publication_check__purpose", "publication_check__checked_by")
         .select_related("publication_check__school", "pupil", "done_by")
+        .select_related("publication_check__replaces")  # the card's "last adjusted on"
         # open first: PostgreSQL sorts NULL last in ascending order, SQLite first
         .order_by(F("done_at").asc(nulls_first=True), "-created_at", "-id")
     )
