@@ -309,6 +309,9 @@ class FollowUp(models.Model):
     # one after its conversation (its dates stand), "no action" before any conversation.
     # After a conversation another can be planned (a reopened case): the earlier dates go
     # into earlier_conversations (services.followup_update).
+    # Still waiting for someone to act: "new" (nobody assigned, or no conversation planned
+    # or held yet), or reopened from "closed" with nothing done since (reopened_at).
+    UNTOUCHED = Q(status=Status.NEW) | Q(status=Status.CONVERSATION_HELD, reopened_at__isnull=False)
     TRANSITIONS = {
         Status.NEW: {Status.CONVERSATION_PLANNED, Status.CONVERSATION_HELD, Status.NO_ACTION},
         Status.CONVERSATION_PLANNED: {Status.CONVERSATION_HELD, Status.NO_ACTION},
@@ -352,6 +355,12 @@ class FollowUp(models.Model):
     urgent_escalated_at = models.DateTimeField(
         _("escalated to the board at"), null=True, blank=True, editable=False
     )
+    # When the case was last reopened, while nobody has moved it on since: planned a
+    # conversation, recorded one held (a held date typed anew), closed it (cleared by
+    # services.followup_update). A case reopened from "closed" stands at "conversation
+    # held", its earlier conversation's dates kept: without this the urgent sweep could not
+    # tell it from one whose conversation was held after the urgent notice (UNTOUCHED).
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True, editable=False)
     # Closed as "no action" by someone who does not answer for the school (a teacher who
     # has the case) while nobody did: its director, or a board member, is told once one is
     # named (services.followups_no_action_reach).
@@ -444,11 +453,19 @@ class FollowUp(models.Model):
         return self.priority == self.Priority.URGENT
 
     @property
+    def untouched(self) -> bool:
+        """UNTOUCHED, of this row."""
+        if self.status == self.Status.CONVERSATION_HELD:
+            return self.reopened_at is not None
+        return self.status == self.Status.NEW
+
+    @property
     def escalated(self) -> bool:
         """The board was e-mailed that this urgent case waited for action after its
-        (latest) urgent notice, and it still waits: new, no conversation planned or held."""
+        (latest) urgent notice, and it still waits (untouched): no conversation planned or
+        held (since it was reopened)."""
         return (
-            self.status == self.Status.NEW
+            self.untouched
             and self.urgent_notified_at is not None
             and self.urgent_escalated_at is not None
             and self.urgent_escalated_at >= self.urgent_notified_at

@@ -251,13 +251,12 @@ def urgent_case_email_send(
 
 
 URGENT_STALE_EMAIL = "monitoring.notifications.urgent_stale_email_send"
-# Urgent and still "new": nobody assigned, or assigned with no conversation planned or
-# held; a move on (planned, held, closed) takes it out. A case reopened as "new" has a
+# Urgent and still untouched (FollowUp.UNTOUCHED): "new" (nobody assigned, or assigned with
+# no conversation planned or held), or reopened from "closed" to "conversation held" with
+# nothing done since; a move on (planned, held, closed) takes it out. A reopened case has a
 # fresh urgent_notified_at (services.followup_update), so it can wait, and be told, again.
-URGENT_UNTOUCHED = Q(
-    status=FollowUp.Status.NEW,
-    priority=FollowUp.Priority.URGENT,
-    urgent_notified_at__isnull=False,
+URGENT_UNTOUCHED = FollowUp.UNTOUCHED & Q(
+    priority=FollowUp.Priority.URGENT, urgent_notified_at__isnull=False
 )
 
 
@@ -312,7 +311,10 @@ def _urgent_stale_recipients(
     """The board, but not the board member who holds the case (it is theirs to act on).
     When that holder is the whole board, the board would tell nobody: then the holder is
     reminded, and the school's `directors` are told (the active ones; at a school without
-    a director, the holder alone). Empty without a board member."""
+    a director, the holder alone). Without a board member: the school's directors (empty
+    at a school without one)."""
+    if not board:
+        return sorted(set(directors))
     others = [user_id for user_id in board if user_id != holder_id]
     if others or holder_id not in board:
         return others
@@ -323,19 +325,27 @@ def _holds_the_whole_board(holder_id: int | None, board: list[int]) -> bool:
     return holder_id is not None and board == [holder_id]
 
 
+def _directors_told(holder_id: int | None, board: list[int]) -> bool:
+    """Whether the school's directors are told: nobody else on the board would be."""
+    return not board or _holds_the_whole_board(holder_id, board)
+
+
 def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
     """The daily sweep (beat "monitoring-urgent-stale"): every urgent case still untouched
     (URGENT_UNTOUCHED) MONITORING_URGENT_STALE_DAYS school days after its urgent notice (told on
     Monday, with 2: from Wednesday's sweep; told on Friday: from Tuesday's, _first_quiet_day) is
     e-mailed to each board member but its holder (when the holder is the only board member: to
-    the holder, as a reminder, and the school's directors, _urgent_stale_recipients), once per
-    case and notice. In one transaction the cases are read under a row lock, then claimed
-    (urgent_escalated_at) and their duties written, keyed by case and notice: a second worker
-    waits for the lock and then finds them claimed, a re-run finds them claimed, and a claim
-    lost in a crash finds its duties present (skipped). Without a board member nothing is
-    claimed: tomorrow's sweep tries again. A fixed number of queries however many cases (one
-    more, for the directors, when a case's holder is the whole board). The number of cases
-    escalated."""
+    the holder, as a reminder, and the school's directors; without a board member: to the
+    school's directors, _urgent_stale_recipients), once per case and notice. Untouched: still
+    "new", or reopened from "closed" (at "conversation held") with nothing done since its
+    reopening (FollowUp.reopened_at). In one transaction the cases are read under a row lock,
+    then claimed (urgent_escalated_at) and their duties written, keyed by case and notice: a
+    second worker waits for the lock and then finds them claimed, a re-run finds them claimed,
+    and a claim lost in a crash finds its duties present (skipped). A case with nobody to tell
+    (no board member, no director at its school) is not claimed, and a warning logged:
+    tomorrow's sweep tries again. A fixed number of queries however many cases (one more, for
+    the directors, when a case's holder is the whole board or there is no board member). The
+    number of cases escalated."""
     now = now or timezone.now()
     first_quiet_day = _first_quiet_day(_school_day(now), _stale_days())
     since = datetime.datetime.combine(
@@ -353,45 +363,50 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
         if not waiting:
             return 0
         board = _board()
-        if not board:
-            log.warning(
-                "%d urgent monitoring cases wait for action, but the foundation has no board "
-                "member: nobody told yet",
-                len(waiting),
-            )
-            return 0
         directors = _directors_of(
-            {
-                school
-                for _pk, _when, holder, school in waiting
-                if _holds_the_whole_board(holder, board)
-            }
+            {school for _pk, _when, holder, school in waiting if _directors_told(holder, board)}
         )
-        FollowUp.objects.filter(pk__in=[pk for pk, *_rest in waiting]).update(
+        told: list[tuple[int, str, list[int]]] = []
+        for pk, when, holder, school in waiting:
+            recipients = _urgent_stale_recipients(holder, board, directors.get(school, ()))
+            if recipients:
+                told.append((pk, _notice(when), recipients))
+            else:
+                log.warning(
+                    "monitoring case %s is urgent and waits for action, but the foundation has "
+                    "no board member and school %s no director: nobody told yet",
+                    pk,
+                    school,
+                )
+        if not told:
+            return 0
+        FollowUp.objects.filter(pk__in=[pk for pk, _notice_, _users in told]).update(
             urgent_escalated_at=now
         )
         duties_enqueue_many(
             duties=[
                 (
-                    f"{_urgent_stale_key(pk, _notice(when))}:user:{user_id}",
+                    f"{_urgent_stale_key(pk, notice)}:user:{user_id}",
                     URGENT_STALE_EMAIL,
-                    {"case_id": pk, "notice": _notice(when), "user_id": user_id},
+                    {"case_id": pk, "notice": notice, "user_id": user_id},
                 )
-                for pk, when, holder, school in waiting
-                for user_id in _urgent_stale_recipients(holder, board, directors.get(school, ()))
+                for pk, notice, recipients in told
+                for user_id in recipients
             ]
         )
-    log.info("monitoring: %d urgent cases without action escalated", len(waiting))
-    return len(waiting)
+    log.info("monitoring: %d urgent cases without action escalated", len(told))
+    return len(told)
 
 
 def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
     """To a board member as the board is now (one who left is sent nothing, one who joined is:
     duty_readdressed), not to whoever holds the case (but when they are the whole board: to
-    them, and the school's directors, _urgent_stale_recipients): the school, the case number,
-    since when it waits and who holds it (and when they were last in the portal), a link; no
-    post text, no pupil names. Nothing when someone acted on the case meanwhile, or it was
-    closed, or reopened since (`notice`: the urgent notice it was written for)."""
+    them, and the school's directors; without a board member: to the school's directors,
+    _urgent_stale_recipients): the school, the case number, since when it waits (and that it
+    was reopened after its conversation) and who holds it (and when they were last in the
+    portal), a link; no post text, no pupil names. Nothing when someone acted on the case
+    meanwhile, or it was closed, or reopened since (`notice`: the urgent notice it was
+    written for)."""
     case = (
         FollowUp.objects.select_related("school", "assigned_to")
         .filter(URGENT_UNTOUCHED, pk=case_id)
@@ -402,9 +417,7 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
         return False
     board = _board()
     holder_id = case.assigned_to_id
-    directors = (
-        _school_directors_seen(case.school_id) if _holds_the_whole_board(holder_id, board) else {}
-    )
+    directors = _school_directors_seen(case.school_id) if _directors_told(holder_id, board) else {}
     if duty_readdressed(
         key=_urgent_stale_key(case.pk, notice),
         handler=URGENT_STALE_EMAIL,
@@ -425,8 +438,11 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
             "holder": holder,
             "seen": holder.last_login if holder is not None else None,
             # the holder is the whole board: reminded themselves, the directors told
-            "as_holder": user_id == holder_id,
-            "as_director": user_id != holder_id and user_id not in board,
+            "as_holder": user_id == holder_id and _holds_the_whole_board(holder_id, board),
+            "as_director": user_id not in board,
+            "no_board": not board,
+            # reopened from "closed": a conversation was held, before the reopening
+            "reopened": case.status == FollowUp.Status.CONVERSATION_HELD,
         }
         subject = ngettext(
             "Urgent: case #%(number)d of %(school)s has waited %(days)d day",

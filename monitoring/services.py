@@ -1085,6 +1085,7 @@ def followup_update(
     if not again:  # another conversation's plan: _second_conversation and from today on
         _check_after_what_came_first(case, planned_for=planned_for, held_on=held_on)
     was_finished = case.status in FollowUp.FINISHED_STATUSES
+    previous_status, previous_held_on = case.status, case.held_on
     finishing = status in FollowUp.FINISHED_STATUSES and not was_finished
     reopening = was_finished and status not in FollowUp.FINISHED_STATUSES
     if reopening and assigned_to is not None and not newly_assigned:
@@ -1106,6 +1107,9 @@ def followup_update(
     if reopening:  # an urgent case reopened is told the directors again (below)
         case.closed_at = case.closed_by = case.urgent_notified_at = None
         case.no_action_untold = False  # open again: nothing to tell of a "no action"
+        case.reopened_at = now  # waits as a "new" case, until moved on (urgent sweep)
+    elif status != previous_status or case.held_on != previous_held_on:
+        case.reopened_at = None  # moved on, or a conversation recorded: acted on
     case.save()
     by_id = user.pk if user is not None else None
     if newly_assigned and not (finishing or assigned_to.pk == by_id):

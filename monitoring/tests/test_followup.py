@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from monitoring import services
 from monitoring.models import FollowUp, PublicReply
+from monitoring.notifications import urgent_stale_escalate
 from monitoring.tests.helpers import make_case, make_flag, make_post, make_source
 from outbox.tests.helpers import run_due_duties
 
@@ -447,6 +449,22 @@ def test_a_case_made_urgent_by_the_edit_that_reopened_it_says_it_was_reopened(
     [notice] = _urgent_mails(director_a)
     assert f"Zaak #{case.pk} van {school_a.name} is heropend" in notice.body
     assert "gewijzigd" in notice.body
+
+
+def test_a_case_made_urgent_by_the_edit_that_reopened_it_reaches_the_board_when_left(
+    source, school_a, teacher_a, director_a, board
+):
+    """It stands at "gesprek gevoerd"; the daily sweep took only "nieuw" cases, so nobody
+    above the school ever heard that nothing followed (test_urgent_stale.py)."""
+    case = _closed_case(source, director_a, teacher_a)
+    _ingest(source, GEPEST)
+    run_due_duties()
+    case.refresh_from_db()
+    assert case.status == FollowUp.Status.CONVERSATION_HELD and case.reopened_at is not None
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=5), tick=False):
+        assert urgent_stale_escalate() == 1
+        run_due_duties()
+    assert any(board.email in m.to for m in mail.outbox)
 
 
 def test_the_urgent_notice_of_a_case_reopened_by_hand_says_by_whom(

@@ -4,9 +4,12 @@ member once per case when an urgent case is still "new" (unassigned, or assigned
 conversation planned or held) MONITORING_URGENT_STALE_DAYS (2) school days after its urgent
 notice, saying how long and who holds it; no post text, no pupil name. Once per case and
 per urgent notice: a re-run, a retry after a crash or a second worker sends nothing more; a
-reopened case can be escalated again."""
+reopened case can be escalated again. A case reopened from "gesloten" (at "gesprek gevoerd")
+and left is escalated as a "new" one; without a board member the school's directors are
+told instead."""
 
 import datetime
+import logging
 import re
 from zoneinfo import ZoneInfo
 
@@ -25,7 +28,7 @@ from monitoring.notifications import urgent_stale_escalate
 from monitoring.tests.helpers import PUPIL_TEXT, make_case, make_flag, make_post, make_source
 from outbox.models import Duty
 from outbox.tests.helpers import run_due_duties
-from schools.models import StaffMembership
+from schools.models import School, StaffMembership
 
 pytestmark = pytest.mark.django_db
 Role = StaffMembership.Role
@@ -200,6 +203,112 @@ def test_a_reopened_case_that_waits_again_is_escalated_again(school_a, director_
     assert "Sinds 17 december 2026, 4 dagen geleden" in flat(message)
 
 
+# Tuesday 8 December 2026, 10:00: a case closed after its conversation is reopened
+REOPENED = NOTICE + datetime.timedelta(days=1)
+
+
+def reopened_after_its_conversation(school, director) -> FollowUp:
+    """An urgent case of `school` whose conversation was held and which was closed on
+    Monday, reopened by hand by its `director` on Tuesday at 10:00: it stands at
+    "gesprek gevoerd" again, with a fresh urgent notice."""
+    case = urgent_case(school, assigned_to=director)
+    held = {"assigned_to": director, "user": director, "notes": ""}
+    with time_machine.travel(NOTICE + datetime.timedelta(hours=2), tick=False):
+        case = services.followup_update(
+            case=case, status=FollowUp.Status.CONVERSATION_HELD, held_on=NOTICE.date(), **held
+        )
+        case = services.followup_update(case=case, status=FollowUp.Status.CLOSED, **held)
+    with time_machine.travel(REOPENED, tick=False):
+        case = services.followup_update(case=case, status=FollowUp.Status.CONVERSATION_HELD, **held)
+        run_due_duties()
+    case.refresh_from_db()
+    assert case.status == FollowUp.Status.CONVERSATION_HELD
+    assert case.urgent_notified_at == REOPENED
+    mail.outbox.clear()
+    return case
+
+
+def test_a_case_reopened_from_closed_and_left_is_e_mailed_to_the_board(school_a, director_a, board):
+    """Reopened, it stands at "gesprek gevoerd": the sweep read only "new" cases, so a
+    reopened urgent case nobody acted on never reached the board, however long it waited."""
+    case = reopened_after_its_conversation(school_a, director_a)
+    assert sweep_and_send(2) == 0  # Wednesday: one school day since the reopening
+    assert sweep_and_send(3) == 1  # Thursday: two
+    [message] = mail.outbox
+    assert message.to == [board.email]
+    assert message.subject == (
+        f"[OPO Portal] Dringend: zaak #{case.pk} van OBS De Vlindertuin wacht al 2 dagen"
+    )
+    body = flat(message)
+    assert (
+        "De zaak is heropend nadat er een gesprek was gevoerd. Sinds 8 december 2026, 2 dagen "
+        "geleden, wacht de zaak op actie: er is geen nieuw gesprek gepland of gevoerd." in body
+    )
+    assert "er is geen gesprek gepland of gevoerd" not in body
+    assert_no_post_text(message)
+    assert sweep_and_send(4) == 0  # once per case and notice
+    assert len(mail.outbox) == 1
+
+
+def test_a_board_member_who_chose_english_reads_of_the_reopening_in_english(
+    school_a, director_a, board
+):
+    board.language = "en"
+    board.save(update_fields=["language"])
+    reopened_after_its_conversation(school_a, director_a)
+    sweep_and_send(3)
+    [message] = sent_to(board)
+    assert (
+        "It was reopened after a conversation was held. Since 8 December 2026, 2 days ago, it "
+        "has waited for action: no new conversation has been planned or held." in flat(message)
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {
+            "status": FollowUp.Status.CONVERSATION_PLANNED,
+            "planned_for": datetime.date(2026, 12, 10),
+        },
+        # the new conversation recorded as held: its day typed over the earlier one's
+        {"status": FollowUp.Status.CONVERSATION_HELD, "held_on": datetime.date(2026, 12, 9)},
+        {"status": FollowUp.Status.CLOSED},
+    ],
+    ids=["planned", "held", "closed-again"],
+)
+def test_a_reopened_case_acted_on_since_is_left_alone(school_a, director_a, board, change):
+    """Beside one left as it was reopened, which is escalated."""
+    acted_on = reopened_after_its_conversation(school_a, director_a)
+    left = reopened_after_its_conversation(school_a, director_a)
+    with time_machine.travel(sweep_day(2), tick=False):
+        services.followup_update(
+            case=acted_on, assigned_to=director_a, user=director_a, notes="", **change
+        )
+        run_due_duties()
+    mail.outbox.clear()
+    assert sweep_and_send(5) == 1
+    assert Duty.objects.filter(key__startswith=f"urgent-stale:{left.pk}:").count() == 1
+    assert not Duty.objects.filter(key__startswith=f"urgent-stale:{acted_on.pk}:").exists()
+    assert len(sent_to(board)) == 1
+
+
+def test_a_reopened_case_whose_notes_or_assignee_change_still_waits(
+    school_a, director_a, teacher_a, board
+):
+    """As for a "new" case: taking notes or handing it on is no conversation."""
+    case = reopened_after_its_conversation(school_a, director_a)
+    with time_machine.travel(sweep_day(2), tick=False):
+        services.followup_update(
+            case=case,
+            status=FollowUp.Status.CONVERSATION_HELD,
+            assigned_to=teacher_a,
+            user=director_a,
+            notes="Juf belt morgen.",
+        )
+    assert sweep_and_send(3) == 1
+
+
 def test_the_holder_on_the_board_is_not_told_about_themselves(school_a, board):
     """At a school without a director the case is a board member's: the other board
     members are told, not the one who holds it."""
@@ -272,14 +381,56 @@ def test_the_sweep_reaches_a_holding_sole_board_member_in_a_fixed_number_of_quer
     assert Duty.objects.filter(key__startswith="urgent-stale:").count() == 2 * n
 
 
-def test_without_a_board_member_the_case_waits_for_one(school_a, director_a):
-    case = urgent_case(school_a)
-    assert sweep_and_send(2) == 0
+def test_without_a_board_member_the_directors_are_told(school_a, director_a, teacher_a):
+    """The sweep logged a warning and returned, every morning, while the case waited: with
+    nobody on the board the school's directors are told, once, and the case is claimed."""
+    case = urgent_case(school_a, assigned_to=teacher_a)
+    assert sweep_and_send(2) == 1
+    [told] = mail.outbox
+    assert told.to == [director_a.email]
+    body = flat(told)
+    assert f"De zaak is toegewezen aan {teacher_a.full_name}" in body
+    assert (
+        "U krijgt dit bericht als directeur van OBS De Vlindertuin, één keer voor deze zaak: "
+        "de stichting heeft geen bestuurslid aan wie de zaak kan worden voorgelegd." in body
+    )
+    assert "enige bestuurslid" not in body
+    assert_no_post_text(told)
+    case.refresh_from_db()
+    assert case.urgent_escalated_at is not None
+    assert sweep_and_send(3) == 0  # once per case and notice
+    assert len(mail.outbox) == 1
+
+
+def test_without_a_board_member_nor_a_director_the_case_waits_for_one(school_a, teacher_a, caplog):
+    """Its teacher was told (urgent_case_queue), nobody above them: nothing is claimed, a
+    warning without names says so, and tomorrow's sweep tries again."""
+    case = urgent_case(school_a, assigned_to=teacher_a)
+    with caplog.at_level(logging.WARNING, logger="monitoring.notifications"):
+        assert sweep_and_send(2) == 0
+    assert mail.outbox == []
     case.refresh_from_db()
     assert case.urgent_escalated_at is None
-    member = make_staff("bestuur@example.org", Role.BOARD)
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert f"case {case.pk}" in warning.getMessage()
+    assert "no board member" in warning.getMessage()
+    for word in ("Daan", "Visser", "huilend", teacher_a.full_name, teacher_a.email):
+        assert word not in warning.getMessage()
+    director = make_staff("directeur.a@example.org", Role.DIRECTOR, school_a)
     assert sweep_and_send(3) == 1
-    assert len(sent_to(member)) == 1
+    assert len(sent_to(director)) == 1
+
+
+def test_a_director_who_chose_english_reads_why_in_english(school_a, director_a):
+    director_a.language = "en"
+    director_a.save(update_fields=["language"])
+    urgent_case(school_a)
+    sweep_and_send(2)
+    [message] = sent_to(director_a)
+    assert (
+        "You receive this e-mail as a director of OBS De Vlindertuin, once for this case: "
+        "the foundation has no board member to escalate it to." in flat(message)
+    )
 
 
 def test_a_board_member_who_chose_english_reads_it_in_english(school_a, director_a, board):
@@ -305,14 +456,33 @@ def test_the_days_are_a_setting(settings, school_a, director_a, board):
 def test_the_sweep_reads_and_writes_a_fixed_number_of_queries(
     django_assert_num_queries, n, school_a, school_b, director_a, board
 ):
-    """The same for one case as for many, at one school or several, with two board
-    members: savepoint, the cases (locked), the board, the claim, the duties, release."""
+    """The same for one case as for many, at one school or several, "new" or reopened from
+    "gesloten", with two board members: savepoint, the cases (locked), the board, the claim,
+    the duties, release."""
     make_staff("bestuur2@example.org", Role.BOARD)
     for i in range(n):
         urgent_case(school_a if i % 2 else school_b)
-    with time_machine.travel(sweep_day(2), tick=False), django_assert_num_queries(6):
-        assert urgent_stale_escalate() == n
-    assert Duty.objects.filter(key__startswith="urgent-stale:").count() == 2 * n
+    for _i in range(n):
+        reopened_after_its_conversation(school_a, director_a)
+    with time_machine.travel(sweep_day(3), tick=False), django_assert_num_queries(6):
+        assert urgent_stale_escalate() == 2 * n
+    assert Duty.objects.filter(key__startswith="urgent-stale:").count() == 4 * n
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_sweep_without_a_board_member_reads_a_fixed_number_of_queries(
+    django_assert_num_queries, n, school_a, school_b, director_a, director_b
+):
+    """Without a board member: the directors of the cases' schools, one query more; the
+    cases of a school without a director are left unclaimed."""
+    school_c = School.objects.create(code="esdoorn", name="OBS De Esdoorn")
+    for i in range(n):
+        urgent_case((school_a, school_b, school_c)[i % 3])
+    waiting = FollowUp.objects.filter(school=school_c).count()
+    with time_machine.travel(sweep_day(2), tick=False), django_assert_num_queries(7):
+        assert urgent_stale_escalate() == n - waiting
+    assert Duty.objects.filter(key__startswith="urgent-stale:").count() == n - waiting
+    assert FollowUp.objects.filter(urgent_escalated_at__isnull=True).count() == waiting
 
 
 def test_the_board_home_says_the_case_was_escalated(login, school_a, director_a, board):
