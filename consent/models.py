@@ -284,7 +284,8 @@ class PublicationCheck(models.Model):
         """Whether the check it replaces was an adjustment too: the post was adjusted more
         than once, and this check's time is its last adjustment (a takedown e-mail sent in
         between named an earlier one). Reads `replaces`: select it with the check."""
-        return self.replaces_id is not None and self.replaces.first_checked_at is not None
+        replaced = self.replaces if self.replaces_id is not None else None
+        return replaced is not None and replaced.first_checked_at is not None
 
 
 class CheckedPupilQuerySet(models.QuerySet):
