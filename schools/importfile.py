@@ -15,8 +15,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -35,16 +36,24 @@ from schools.importheader import (
 from schools.models import ERASED_PREFIX, Group, Pupil
 from schools.spreadsheet import is_xlsx, xlsx_text
 
+
+def _max_length(model, name: str) -> int:
+    length = model._meta.get_field(name).max_length
+    if length is None:  # every column the import fills is a CharField
+        raise ImproperlyConfigured(f"{model.__name__}.{name} has no max_length")
+    return length
+
+
 MAX_LENGTHS = {
-    "leerlingnummer": Pupil._meta.get_field("leerlingnummer").max_length,
-    "voornaam": Pupil._meta.get_field("first_name").max_length,
-    "tussenvoegsel": Pupil._meta.get_field("name_prefix").max_length,
-    "achternaam": Pupil._meta.get_field("last_name").max_length,
-    "groep": Group._meta.get_field("name").max_length,
-    "ouder1_naam": User._meta.get_field("full_name").max_length,
-    "ouder2_naam": User._meta.get_field("full_name").max_length,
-    "ouder1_email": User._meta.get_field("email").max_length,
-    "ouder2_email": User._meta.get_field("email").max_length,
+    "leerlingnummer": _max_length(Pupil, "leerlingnummer"),
+    "voornaam": _max_length(Pupil, "first_name"),
+    "tussenvoegsel": _max_length(Pupil, "name_prefix"),
+    "achternaam": _max_length(Pupil, "last_name"),
+    "groep": _max_length(Group, "name"),
+    "ouder1_naam": _max_length(User, "full_name"),
+    "ouder2_naam": _max_length(User, "full_name"),
+    "ouder1_email": _max_length(User, "email"),
+    "ouder2_email": _max_length(User, "email"),
 }
 PROGRESS_EVERY = 500
 
@@ -150,7 +159,7 @@ class PupilRow:
     first_name: str
     name_prefix: str
     last_name: str
-    birth_date: datetime.date
+    birth_date: datetime.date | None  # geboortedatum may be left empty
     group_name: str
     guardians: tuple[GuardianRow, ...]
 
@@ -202,7 +211,7 @@ def _is_format_character(character: str) -> bool:
     return unicodedata.category(character) == "Cf"
 
 
-def _clean(cell: str, form: str = "NFC") -> str:
+def _clean(cell: str, form: Literal["NFC", "NFKC"] = "NFC") -> str:
     """The cell's text as the import reads it. Without direction controls: a name holding
     U+202E shows as another name (opo_portal.text); without invisible characters; and a
     cell of only such characters (or the joiners a name in another script needs, U+200C

@@ -128,16 +128,16 @@ class SchoolFinder:
                     towns.update(core[1:])
                     continue
                 cores.add(core[0])
-            for core in cores:
-                add(core, False)
-                add(core + "school", True)  # "de Vlindertuinschool", as "esdoornschool"
+            for word in cores:
+                add(word, False)
+                add(word + "school", True)  # "de Vlindertuinschool", as "esdoornschool"
                 for head in lx.NAME_COMPOUND_HEADS:
-                    add(core + head, True)  # "de vlindertuinjuf", "Zwanenhofouders"
-                for variant in spelling_variants(core) | name_diminutives(core):
+                    add(word + head, True)  # "de vlindertuinjuf", "Zwanenhofouders"
+                for variant in spelling_variants(word) | name_diminutives(word):
                     add(variant, False)
-                self._split.setdefault(core, NameTerm(school.code, False, core))
-                if len(core) >= _FUZZY_MIN:
-                    self._fuzzy.setdefault(core[0], []).append(NameTerm(school.code, False, core))
+                self._split.setdefault(word, NameTerm(school.code, False, word))
+                if len(word) >= _FUZZY_MIN:
+                    self._fuzzy.setdefault(word[0], []).append(NameTerm(school.code, False, word))
             self._towns[school.code] = towns
             self._compact[school.code] = {c for c in compact if len(c) >= 5}
         self._automaton = Automaton(patterns.items())
