@@ -53,7 +53,9 @@ def session_for(user) -> str:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return session.session_key
+    key = session.session_key
+    assert key is not None  # create() gave it one
+    return key
 
 
 def parent_loop(browser, n: int, pupil_pk: int, purpose_pk: int, end: float, tally, think):

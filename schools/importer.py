@@ -204,7 +204,7 @@ def _plan_pupils(plan: _Plan, school: School, rows: list[PupilRow], report: Impo
     ]
 
 
-def _left_last_year(plan: _Plan, report: ImportReport) -> str:
+def _left_last_year(plan: _Plan, report: ImportReport, left_on: datetime.date) -> str:
     count = len(plan.leaving_ids)
     message = ngettext(
         "This is the first import of school year %(year)s: the %(count)d pupil who is not "
@@ -213,7 +213,7 @@ def _left_last_year(plan: _Plan, report: ImportReport) -> str:
         "in the file are marked as left on %(day)s, the last day of the previous school year.",
         count,
     )
-    day = date_format(plan.left_on, "j F Y")
+    day = date_format(left_on, "j F Y")
     return message % {"year": report.school_year, "count": count, "day": day}
 
 
@@ -561,9 +561,9 @@ def pupils_import(
         _plan_guardians(plan, school, parsed.rows, report)
         if report.errors:
             return _refused(school, report)
-        plan.left_on = leaving_day(plan, report.school_year, today)
-        if plan.leaving_ids and plan.left_on != today:
-            report.warnings.append(_left_last_year(plan, report))
+        plan.left_on = left_on = leaving_day(plan, report.school_year, today)
+        if plan.leaving_ids and left_on != today:
+            report.warnings.append(_left_last_year(plan, report, left_on))
         report.created = len(plan.new_pupils)
         report.updated = len(plan.changed_pupils)
         report.left = len(plan.leaving_ids)

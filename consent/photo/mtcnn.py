@@ -256,7 +256,7 @@ def _stage3(rgb: np.ndarray, boxes: np.ndarray, settings: Settings, workers: int
     covers, with O-Net on a third of the boxes (README, "Speed")."""
     overlap = settings.overlaps[3]
     squared = _square(boxes)
-    kept = np.empty((0, 5))
+    kept: np.ndarray = np.empty((0, 5))
     if settings.sure is not None:
         sure = boxes[:, 4] >= settings.sure
         kept = boxes[sure]

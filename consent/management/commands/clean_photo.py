@@ -67,7 +67,7 @@ class Command(BaseCommand):
         except cleaning.PhotoError as error:
             raise CommandError(error.message) from None
         _write_atomically(Path(options["output"]), result.data)
-        if options["faces_json"]:
+        if options["faces_json"] and found is not None:  # detected: --faces-json asks for it
             self.stdout.write(json.dumps(_faces_json(found)))
         else:
             self.stdout.write(
