@@ -7,7 +7,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # no stub
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +29,7 @@ def open_takedowns(user):
     )
     pictures = by_picture(tasks)
     for picture in pictures:
-        picture[0].not_needed = all(consent_back(task) for task in picture)
+        picture[0].not_needed = all(consent_back(task) for task in picture)  # type: ignore[attr-defined]
     return {"takedowns": [picture[0] for picture in pictures]}
 
 
@@ -70,7 +70,7 @@ def overview_rows(context, rows, can_record, own_children=()):
     colleague records it) and the state cells. One row per pupil of the class; the
     template loop around {% state_cells %} was the larger part of the page's rendering,
     and a {% state_cells %} per row half of this tag's."""
-    record = own = None
+    record, own = None, ""
     if can_record:
         before, after = reverse("consent:record", args=[_RECORD_PK]).split(str(_RECORD_PK))
         record = (conditional_escape(before), conditional_escape(after), gettext("record"))
@@ -225,7 +225,7 @@ def summary_table(summary, media_types=None):
             if key not in badges:
                 badges[key] = format_html(STATE_HTML, css, symbol, word)
             tds.append(f"<td>{badges[key]}</td>")
-        name = conditional_escape(line["name"])
+        name: str = conditional_escape(line["name"])
         if retired:
             name += f" <small>({conditional_escape(gettext('no longer in use'))})</small>"
         rows.append(f'<tr><th scope="row">{name}</th>{"".join(tds)}</tr>')
@@ -704,6 +704,7 @@ def checkbox_items(field, empty):
     )
     # iter(): list() would ask a model field's choices for len() first, a COUNT query
     choices = list(iter(field.field.choices)) if usual else []
+    items: list[str]
     if not usual or any(isinstance(label, list | tuple) for _value, label in choices):
         items = [
             format_html(CHECKBOX_ITEM, o.id_for_label, option_input(o), o.choice_label)

@@ -39,25 +39,23 @@ class _Item:
     def __init__(self, text: str) -> None:
         self.gap = {"~": GAP, "~~": LONG_GAP}.get(text, 0)
         self.exact: set[str] = set()
-        self.prefixes: list[str] = []
-        self.suffixes: list[str] = []
         self.number = False
+        # tuples: what str.startswith and str.endswith take at once
+        self.prefixes: tuple[str, ...] = ()
+        self.suffixes: tuple[str, ...] = ()
         if self.gap:
             return
+        prefixes, suffixes = [], []
         for alt in text.split("|"):
             if alt == "<num>":
                 self.number = True
             elif alt.endswith("*") and len(alt) > 1:
-                self.prefixes.append(alt[:-1])
+                prefixes.append(alt[:-1])
             elif alt.startswith("*") and len(alt) > 1:
-                self.suffixes.append(alt[1:])
+                suffixes.append(alt[1:])
             else:
                 self.exact.add(alt)
-
-    def freeze(self) -> "_Item":
-        self.prefixes = tuple(self.prefixes)
-        self.suffixes = tuple(self.suffixes)
-        return self
+        self.prefixes, self.suffixes = tuple(prefixes), tuple(suffixes)
 
     def accepts(self, token: str) -> bool:
         return (
@@ -74,7 +72,7 @@ class PatternSet:
         self._by_prefix: dict[str, list[tuple[Entry, list[_Item]]]] = defaultdict(list)
         self._scan: list[tuple[Entry, list[_Item]]] = []
         for entry in entries:
-            items = [_Item(part).freeze() for part in entry.pattern.split()]
+            items = [_Item(part) for part in entry.pattern.split()]
             if not items or items[0].gap or items[-1].gap:
                 raise ValueError(f"pattern cannot start or end with a gap: {entry.pattern!r}")
             first = items[0]
