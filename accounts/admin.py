@@ -43,6 +43,9 @@ class OneAccountPerAddress:
     and a second account for a parent's address would split their children between two
     logins (the import links them to either)."""
 
+    cleaned_data: dict  # of the ModelForm it is mixed into
+    instance: User
+
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if used_by_another_account(email, self.instance.pk):
@@ -51,7 +54,7 @@ class OneAccountPerAddress:
 
 
 class UserAddForm(OneAccountPerAddress, AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ["email"]
         field_classes = {"email": EmailAddressField}  # no direction controls

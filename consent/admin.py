@@ -35,8 +35,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class PurposeVersionInline(admin.TabularInline):
     model = PurposeVersion
     extra = 0
-    fields = ["number", "kind", "published_at", "text"]
-    readonly_fields = fields
+    readonly_fields = ("number", "kind", "published_at", "text")
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -69,7 +69,7 @@ class PurposeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, **kwargs):  # type: ignore[override]
         kwargs["help_texts"] = {"active": ACTIVE_HELP}
         return super().get_form(request, obj, **kwargs)
 
