@@ -6,6 +6,7 @@ ALLOWED_HOSTS, DEBUG=false and EMAIL_URL; see .env.example.
 """
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -120,6 +121,7 @@ DATABASE_PREPARED_READS = env_bool("DATABASE_PREPARED_READS", default=True)
 
 # --- Redis: cache and Celery broker --------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -144,7 +146,7 @@ CELERY_WORKER_CONCURRENCY = env_int("CELERY_CONCURRENCY", usable_cpus(), minimum
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 # Redis redelivers an unacknowledged task after this many seconds; no countdown may exceed it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -294,7 +296,7 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper() or "INFO"
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
 LOGGING_CONFIG = "ops.logs.configure_logging"
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     # Exceptions keep their type and stack but not their message (ops/logs.py says why).
