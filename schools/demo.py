@@ -7,6 +7,7 @@ idempotent for the same reason an import is: a second run changes nothing.
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -17,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from schools import accesslog
 from schools.importer import COLUMNS, pupils_import, school_year_for
 from schools.models import Group, School, StaffMembership, Via
@@ -63,8 +67,8 @@ class DemoLogin:
     role: str
     email: str
     full_name: str
-    note: str  # translatable
-    label: str  # the role as load_demo prints it, translatable
+    note: "StrOrPromise"  # translatable
+    label: "StrOrPromise"  # the role as load_demo prints it, translatable
 
 
 PARENT = DemoLogin(
