@@ -404,7 +404,7 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
     """To a board member as the board is now (one who left is sent nothing, one who joined is:
     duty_readdressed), not to whoever holds the case (but when they are the whole board: to
     them, and the school's directors; without a board member: to the school's directors,
-    _urgent_stale_recipients): the
+    _urgent_stale_recipients; a holder told so reads it as a reminder to themselves): the
     school, the case number, since when it waits (and that a conversation was held before it
     was reopened or made urgent) and who holds it (and when they were last in the portal), a
     link; no post text, no pupil names. Nothing when someone acted on the case
@@ -440,8 +440,10 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
             "days": days,
             "holder": holder,
             "seen": holder.last_login if holder is not None else None,
-            # the holder is the whole board: reminded themselves, the directors told
-            "as_holder": user_id == holder_id and _holds_the_whole_board(holder_id, board),
+            # the holder is the whole board, or a director told as there is no board:
+            # reminded themselves, not told of themselves by name
+            "as_holder": user_id == holder_id
+            and (not board or _holds_the_whole_board(holder_id, board)),
             "as_director": user_id not in board,
             "no_board": not board,
             # reopened from "closed", or an urgent post came in: after a conversation (the

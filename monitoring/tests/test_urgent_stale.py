@@ -7,7 +7,7 @@ per urgent notice: a re-run, a retry after a crash or a second worker sends noth
 reopened case can be escalated again. A case reopened from "gesloten" (at "gesprek gevoerd"),
 or one at "gesprek gevoerd" that an urgent post came into, and left is escalated as a "new"
 one (one at "gesprek gepland" is not: a conversation is coming); without a board member the
-school's directors are told instead."""
+school's directors are told instead (a director who holds the case as its holder)."""
 
 import datetime
 import logging
@@ -501,6 +501,49 @@ def test_without_a_board_member_the_directors_are_told(school_a, director_a, tea
     assert case.urgent_escalated_at is not None
     assert sweep_and_send(3) == 0  # once per case and notice
     assert len(mail.outbox) == 1
+
+
+def test_without_a_board_member_the_director_who_holds_it_is_addressed_as_its_holder(
+    school_a, director_a
+):
+    """They got the directors' e-mail, which named them to themselves: "De zaak is
+    toegewezen aan <their own name>" and "Zorgt u ervoor dat iemand de zaak opvolgt?"."""
+    other = make_staff("directeur2.a@example.org", Role.DIRECTOR, school_a)
+    urgent_case(school_a, assigned_to=director_a)
+    assert sweep_and_send(2) == 1
+    [reminder] = sent_to(director_a)
+    body = flat(reminder)
+    assert (
+        "De zaak is aan u toegewezen. U krijgt deze herinnering als directeur van OBS De "
+        "Vlindertuin, één keer voor deze zaak: de stichting heeft geen bestuurslid aan wie de "
+        "zaak kan worden voorgelegd. Plant u vandaag een gesprek, of wijst u de zaak toe aan "
+        "iemand die het gesprek voert?" in body
+    )
+    assert "De zaak is toegewezen aan" not in body
+    assert "U krijgt dit bericht als directeur" not in body
+    assert "enige bestuurslid" not in body
+    assert_no_post_text(reminder)
+    [told] = sent_to(other)
+    body = flat(told)
+    assert f"De zaak is toegewezen aan {director_a.full_name}" in body
+    assert "U krijgt dit bericht als directeur van OBS De Vlindertuin" in body
+    assert sweep_and_send(3) == 0  # once per case and notice
+    assert len(mail.outbox) == 2
+
+
+def test_without_a_board_member_a_holding_director_who_chose_english_reads_it_in_english(
+    school_a, director_a
+):
+    director_a.language = "en"
+    director_a.save(update_fields=["language"])
+    urgent_case(school_a, assigned_to=director_a)
+    sweep_and_send(2)
+    [reminder] = sent_to(director_a)
+    assert (
+        "It is assigned to you. You receive this reminder as a director of OBS De Vlindertuin, "
+        "once for this case: the foundation has no board member to escalate it to. Please plan "
+        "a conversation today, or assign the case to someone who will hold it." in flat(reminder)
+    )
 
 
 def test_without_a_board_member_nor_a_director_the_case_waits_for_one(school_a, teacher_a, caplog):
