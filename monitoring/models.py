@@ -310,7 +310,8 @@ class FollowUp(models.Model):
     # After a conversation another can be planned (a reopened case): the earlier dates go
     # into earlier_conversations (services.followup_update).
     # Still waiting for someone to act: "new" (nobody assigned, or no conversation planned
-    # or held yet), or reopened from "closed" with nothing done since (reopened_at).
+    # or held yet), or at "conversation held" with nothing done since it was reopened from
+    # "closed" or an urgent post came in (reopened_at).
     UNTOUCHED = Q(status=Status.NEW) | Q(status=Status.CONVERSATION_HELD, reopened_at__isnull=False)
     TRANSITIONS = {
         Status.NEW: {Status.CONVERSATION_PLANNED, Status.CONVERSATION_HELD, Status.NO_ACTION},
@@ -360,6 +361,9 @@ class FollowUp(models.Model):
     # services.followup_update). A case reopened from "closed" stands at "conversation
     # held", its earlier conversation's dates kept: without this the urgent sweep could not
     # tell it from one whose conversation was held after the urgent notice (UNTOUCHED).
+    # Also set, under the same name (a rename is a migration for no gain), when an urgent
+    # post comes into an open case at "conversation held" (services.CaseFinder.open_or_join):
+    # its conversation was held before the post, so it waits as a reopened case does.
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True, editable=False)
     # Closed as "no action" by someone who does not answer for the school (a teacher who
     # has the case) while nobody did: its director, or a board member, is told once one is
@@ -463,7 +467,7 @@ class FollowUp(models.Model):
     def escalated(self) -> bool:
         """The board was e-mailed that this urgent case waited for action after its
         (latest) urgent notice, and it still waits (untouched): no conversation planned or
-        held (since it was reopened)."""
+        held (since it was reopened, or an urgent post came into it)."""
         return (
             self.untouched
             and self.urgent_notified_at is not None

@@ -252,9 +252,11 @@ def urgent_case_email_send(
 
 URGENT_STALE_EMAIL = "monitoring.notifications.urgent_stale_email_send"
 # Urgent and still untouched (FollowUp.UNTOUCHED): "new" (nobody assigned, or assigned with
-# no conversation planned or held), or reopened from "closed" to "conversation held" with
-# nothing done since; a move on (planned, held, closed) takes it out. A reopened case has a
-# fresh urgent_notified_at (services.followup_update), so it can wait, and be told, again.
+# no conversation planned or held), or at "conversation held" with nothing done since it was
+# reopened from "closed" or an urgent post came into it (not at "conversation planned": a
+# conversation is coming); a move on (planned, held, closed) takes it out. A reopened case
+# has a fresh urgent_notified_at (services.followup_update), so it can wait, and be told,
+# again.
 URGENT_UNTOUCHED = FollowUp.UNTOUCHED & Q(
     priority=FollowUp.Priority.URGENT, urgent_notified_at__isnull=False
 )
@@ -337,15 +339,15 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
     e-mailed to each board member but its holder (when the holder is the only board member: to
     the holder, as a reminder, and the school's directors; without a board member: to the
     school's directors, _urgent_stale_recipients), once per case and notice. Untouched: still
-    "new", or reopened from "closed" (at "conversation held") with nothing done since its
-    reopening (FollowUp.reopened_at). In one transaction the cases are read under a row lock,
-    then claimed (urgent_escalated_at) and their duties written, keyed by case and notice: a
-    second worker waits for the lock and then finds them claimed, a re-run finds them claimed,
-    and a claim lost in a crash finds its duties present (skipped). A case with nobody to tell
-    (no board member, no director at its school) is not claimed, and a warning logged:
-    tomorrow's sweep tries again. A fixed number of queries however many cases (one more, for
-    the directors, when a case's holder is the whole board or there is no board member). The
-    number of cases escalated."""
+    "new", or at "conversation held" with nothing done since it was reopened from "closed" or
+    an urgent post came into it (FollowUp.reopened_at). In one transaction the cases are read
+    under a row lock, then claimed (urgent_escalated_at) and their duties written, keyed by
+    case and notice: a second worker waits for the lock and then finds them claimed, a re-run
+    finds them claimed, and a claim lost in a crash finds its duties present (skipped). A case
+    with nobody to tell (no board member, no director at its school) is not claimed, and a
+    warning logged: tomorrow's sweep tries again. A fixed number of queries however many cases
+    (one more, for the directors, when a case's holder is the whole board or there is no board
+    member). The number of cases escalated."""
     now = now or timezone.now()
     first_quiet_day = _first_quiet_day(_school_day(now), _stale_days())
     since = datetime.datetime.combine(
@@ -402,9 +404,10 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
     """To a board member as the board is now (one who left is sent nothing, one who joined is:
     duty_readdressed), not to whoever holds the case (but when they are the whole board: to
     them, and the school's directors; without a board member: to the school's directors,
-    _urgent_stale_recipients): the school, the case number, since when it waits (and that it
-    was reopened after its conversation) and who holds it (and when they were last in the
-    portal), a link; no post text, no pupil names. Nothing when someone acted on the case
+    _urgent_stale_recipients; a holder told so reads it as a reminder to themselves): the
+    school, the case number, since when it waits (and that a conversation was held before it
+    was reopened or made urgent) and who holds it (and when they were last in the portal), a
+    link; no post text, no pupil names. Nothing when someone acted on the case
     meanwhile, or it was closed, or reopened since (`notice`: the urgent notice it was
     written for)."""
     case = (
@@ -437,12 +440,15 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
             "days": days,
             "holder": holder,
             "seen": holder.last_login if holder is not None else None,
-            # the holder is the whole board: reminded themselves, the directors told
-            "as_holder": user_id == holder_id and _holds_the_whole_board(holder_id, board),
+            # the holder is the whole board, or a director told as there is no board:
+            # reminded themselves, not told of themselves by name
+            "as_holder": user_id == holder_id
+            and (not board or _holds_the_whole_board(holder_id, board)),
             "as_director": user_id not in board,
             "no_board": not board,
-            # reopened from "closed": a conversation was held, before the reopening
-            "reopened": case.status == FollowUp.Status.CONVERSATION_HELD,
+            # reopened from "closed", or an urgent post came in: after a conversation (the
+            # case does not say which: both set reopened_at)
+            "after_conversation": case.status == FollowUp.Status.CONVERSATION_HELD,
         }
         subject = ngettext(
             "Urgent: case #%(number)d of %(school)s has waited %(days)d day",

@@ -638,7 +638,13 @@ class CaseFinder:
                     status__in=FollowUp.OPEN_STATUSES,
                     opened_at__gte=self.now - datetime.timedelta(days=days),
                 ).only(
-                    "id", "school_id", "shingles", "priority", "urgent_notified_at", "assigned_to"
+                    "id",
+                    "school_id",
+                    "shingles",
+                    "status",
+                    "priority",
+                    "urgent_notified_at",
+                    "assigned_to",
                 )
             )
         return self.by_school[school_id]
@@ -672,6 +678,12 @@ class CaseFinder:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
         if urgent and case.urgent_notified_at is None:
+            if not reopened and case.status == FollowUp.Status.CONVERSATION_HELD:
+                # its conversation was held before this urgent post came in: nobody has acted
+                # on the post yet, so it waits as a reopened case does (the urgent sweep)
+                FollowUp.objects.filter(pk=case.pk, reopened_at__isnull=True).update(
+                    reopened_at=self.now
+                )
             # made urgent by what reopened it: the notice says the case was reopened
             edited = reopened and by is None
             if urgent_case_queue(case=case, again=reopened, excluding=by_id, edited=edited):

@@ -234,12 +234,12 @@ def test_it_records_no_reply_as_posted_once_the_factual_claim_was_dismissed(
 COMPLAINT = "Op De Vlindertuin is het een puinhoop, ik ben echt boos en teleurgesteld over de juf"
 
 
-def _ingest(source, text: str) -> None:
+def _ingest(source, text: str, external_id: str = "e1") -> None:
     from monitoring.sources.base import FetchedPost, FetchResult
 
     item = FetchedPost(
-        external_id="e1",
-        url="https://buurt.example/e1",
+        external_id=external_id,
+        url=f"https://buurt.example/{external_id}",
         author_handle="ouder",
         text=text,
         has_media=False,
@@ -461,6 +461,50 @@ def test_a_case_made_urgent_by_the_edit_that_reopened_it_reaches_the_board_when_
     run_due_duties()
     case.refresh_from_db()
     assert case.status == FollowUp.Status.CONVERSATION_HELD and case.reopened_at is not None
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=5), tick=False):
+        assert urgent_stale_escalate() == 1
+        run_due_duties()
+    assert any(board.email in m.to for m in mail.outbox)
+
+
+def _held_case(source, director, assignee):
+    """The complaint's case, its conversation held today and never closed."""
+    _ingest(source, COMPLAINT)
+    case = FollowUp.objects.get()
+    services.followup_update(
+        case=case,
+        status="conversation_held",
+        held_on=timezone.localdate(),
+        assigned_to=assignee,
+        user=director,
+    )
+    run_due_duties()
+    mail.outbox.clear()
+    return case
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        ("e1", GEPEST),  # the writer edits the post of the case
+        ("e2", "Ook bij ons: " + GEPEST),  # a new post of the same story joins the case
+    ],
+    ids=["edited", "joined"],
+)
+def test_a_case_made_urgent_after_its_conversation_reaches_the_board_when_left(
+    source, school_a, teacher_a, director_a, board, post
+):
+    """Never closed, at "gesprek gevoerd": the urgent post came in after the conversation,
+    and nobody acted on it. The sweep took only "nieuw" and reopened cases, so the board
+    never heard (test_urgent_stale.py)."""
+    case = _held_case(source, director_a, teacher_a)
+    _ingest(source, post[1], external_id=post[0])
+    run_due_duties()
+    case.refresh_from_db()
+    assert FollowUp.objects.count() == 1
+    assert case.status == FollowUp.Status.CONVERSATION_HELD
+    assert case.priority == FollowUp.Priority.URGENT and case.reopened_at is not None
+    assert len(_urgent_mails(director_a)) == 1
     with time_machine.travel(timezone.now() + datetime.timedelta(days=5), tick=False):
         assert urgent_stale_escalate() == 1
         run_due_duties()

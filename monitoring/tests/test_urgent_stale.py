@@ -4,9 +4,10 @@ member once per case when an urgent case is still "new" (unassigned, or assigned
 conversation planned or held) MONITORING_URGENT_STALE_DAYS (2) school days after its urgent
 notice, saying how long and who holds it; no post text, no pupil name. Once per case and
 per urgent notice: a re-run, a retry after a crash or a second worker sends nothing more; a
-reopened case can be escalated again. A case reopened from "gesloten" (at "gesprek gevoerd")
-and left is escalated as a "new" one; without a board member the school's directors are
-told instead."""
+reopened case can be escalated again. A case reopened from "gesloten" (at "gesprek gevoerd"),
+or one at "gesprek gevoerd" that an urgent post came into, and left is escalated as a "new"
+one (one at "gesprek gepland" is not: a conversation is coming); without a board member the
+school's directors are told instead (a director who holds the case as its holder)."""
 
 import datetime
 import logging
@@ -241,8 +242,9 @@ def test_a_case_reopened_from_closed_and_left_is_e_mailed_to_the_board(school_a,
     )
     body = flat(message)
     assert (
-        "De zaak is heropend nadat er een gesprek was gevoerd. Sinds 8 december 2026, 2 dagen "
-        "geleden, wacht de zaak op actie: er is geen nieuw gesprek gepland of gevoerd." in body
+        "Er was al een gesprek gevoerd toen de zaak werd heropend of er een dringend bericht "
+        "bij kwam. Sinds 8 december 2026, 2 dagen geleden, wacht de zaak op actie: er is geen "
+        "nieuw gesprek gepland of gevoerd." in body
     )
     assert "er is geen gesprek gepland of gevoerd" not in body
     assert_no_post_text(message)
@@ -259,9 +261,53 @@ def test_a_board_member_who_chose_english_reads_of_the_reopening_in_english(
     sweep_and_send(3)
     [message] = sent_to(board)
     assert (
-        "It was reopened after a conversation was held. Since 8 December 2026, 2 days ago, it "
-        "has waited for action: no new conversation has been planned or held." in flat(message)
+        "A conversation had already been held when the case was reopened or an urgent post "
+        "joined it. Since 8 December 2026, 2 days ago, it has waited for action: no new "
+        "conversation has been planned or held." in flat(message)
     )
+
+
+# Friday 4 December 2026: the case's conversation is held (or planned), before the urgent post
+BEFORE = NOTICE - datetime.timedelta(days=3)
+
+
+def made_urgent_after_its_conversation(
+    school, director, status=FollowUp.Status.CONVERSATION_HELD
+) -> FollowUp:
+    """A case of `school` held by its `director` and never closed: its conversation was held
+    on Friday (or, with `status`, planned for Tuesday), and on Monday at 10:00 (NOTICE) a
+    post in it turns urgent (services.CaseFinder.open_or_join) and the urgent notice goes."""
+    case = make_case(school, assigned_to=director, opened_at=BEFORE)
+    post = make_post(
+        make_source(url=f"https://feeds.example/{case.pk}.rss"),
+        text=PUPIL_TEXT,
+        classified_at=BEFORE,
+    )
+    make_flag(post, school, case=case)
+    dates = (
+        {"held_on": BEFORE.date()}
+        if status == FollowUp.Status.CONVERSATION_HELD
+        else {"planned_for": REOPENED.date()}
+    )
+    with time_machine.travel(BEFORE, tick=False):
+        services.followup_update(
+            case=case, status=status, assigned_to=director, user=director, notes="", **dates
+        )
+    with time_machine.travel(NOTICE, tick=False):
+        services.followup_open_or_join(school_id=school.pk, post=post, urgent=True, now=NOTICE)
+        run_due_duties()
+    case.refresh_from_db()
+    assert (case.status, case.priority) == (status, FollowUp.Priority.URGENT)
+    assert case.urgent_notified_at == NOTICE
+    mail.outbox.clear()
+    return case
+
+
+# a case at "gesprek gevoerd" that waits: reopened from "gesloten", or made urgent by a post
+WAITING_AFTER_A_CONVERSATION = {
+    "reopened": reopened_after_its_conversation,
+    "made-urgent": made_urgent_after_its_conversation,
+}
 
 
 @pytest.mark.parametrize(
@@ -277,10 +323,12 @@ def test_a_board_member_who_chose_english_reads_of_the_reopening_in_english(
     ],
     ids=["planned", "held", "closed-again"],
 )
-def test_a_reopened_case_acted_on_since_is_left_alone(school_a, director_a, board, change):
-    """Beside one left as it was reopened, which is escalated."""
-    acted_on = reopened_after_its_conversation(school_a, director_a)
-    left = reopened_after_its_conversation(school_a, director_a)
+@pytest.mark.parametrize("waiting", ["reopened", "made-urgent"])
+def test_a_reopened_case_acted_on_since_is_left_alone(school_a, director_a, board, change, waiting):
+    """Beside one left as it was reopened (or made urgent), which is escalated."""
+    build = WAITING_AFTER_A_CONVERSATION[waiting]
+    acted_on = build(school_a, director_a)
+    left = build(school_a, director_a)
     with time_machine.travel(sweep_day(2), tick=False):
         services.followup_update(
             case=acted_on, assigned_to=director_a, user=director_a, notes="", **change
@@ -293,11 +341,12 @@ def test_a_reopened_case_acted_on_since_is_left_alone(school_a, director_a, boar
     assert len(sent_to(board)) == 1
 
 
+@pytest.mark.parametrize("waiting", ["reopened", "made-urgent"])
 def test_a_reopened_case_whose_notes_or_assignee_change_still_waits(
-    school_a, director_a, teacher_a, board
+    school_a, director_a, teacher_a, board, waiting
 ):
     """As for a "new" case: taking notes or handing it on is no conversation."""
-    case = reopened_after_its_conversation(school_a, director_a)
+    case = WAITING_AFTER_A_CONVERSATION[waiting](school_a, director_a)
     with time_machine.travel(sweep_day(2), tick=False):
         services.followup_update(
             case=case,
@@ -307,6 +356,58 @@ def test_a_reopened_case_whose_notes_or_assignee_change_still_waits(
             notes="Juf belt morgen.",
         )
     assert sweep_and_send(3) == 1
+
+
+def test_a_case_made_urgent_after_its_conversation_and_left_is_e_mailed_to_the_board(
+    school_a, director_a, board
+):
+    """Never closed, it stood at "gesprek gevoerd" when an urgent post came in: nobody acted
+    on that post (the conversation was about what came before), yet the sweep took only
+    "nieuw" and reopened cases, so the board never heard, however long it waited."""
+    case = made_urgent_after_its_conversation(school_a, director_a)
+    assert sweep_and_send(1) == 0
+    assert sweep_and_send(2) == 1
+    [message] = mail.outbox
+    assert message.to == [board.email]
+    assert message.subject == (
+        f"[OPO Portal] Dringend: zaak #{case.pk} van OBS De Vlindertuin wacht al 2 dagen"
+    )
+    body = flat(message)
+    assert (
+        "Er was al een gesprek gevoerd toen de zaak werd heropend of er een dringend bericht "
+        "bij kwam. Sinds 7 december 2026, 2 dagen geleden, wacht de zaak op actie: er is geen "
+        "nieuw gesprek gepland of gevoerd." in body
+    )
+    assert "heropend nadat" not in body  # it never was
+    assert_no_post_text(message)
+    assert sweep_and_send(3) == 0  # once per case and notice
+    assert len(mail.outbox) == 1
+
+
+def test_a_board_member_who_chose_english_reads_of_the_earlier_conversation_in_english(
+    school_a, director_a, board
+):
+    board.language = "en"
+    board.save(update_fields=["language"])
+    made_urgent_after_its_conversation(school_a, director_a)
+    sweep_and_send(2)
+    [message] = sent_to(board)
+    assert (
+        "A conversation had already been held when the case was reopened or an urgent post "
+        "joined it. Since 7 December 2026, 2 days ago, it has waited for action: no new "
+        "conversation has been planned or held." in flat(message)
+    )
+
+
+def test_a_case_made_urgent_while_its_conversation_is_planned_is_left_alone(
+    school_a, director_a, board
+):
+    """A conversation is coming: the case is being acted on."""
+    made_urgent_after_its_conversation(
+        school_a, director_a, status=FollowUp.Status.CONVERSATION_PLANNED
+    )
+    assert sweep_and_send(5) == 0
+    assert mail.outbox == []
 
 
 def test_the_holder_on_the_board_is_not_told_about_themselves(school_a, board):
@@ -402,6 +503,49 @@ def test_without_a_board_member_the_directors_are_told(school_a, director_a, tea
     assert len(mail.outbox) == 1
 
 
+def test_without_a_board_member_the_director_who_holds_it_is_addressed_as_its_holder(
+    school_a, director_a
+):
+    """They got the directors' e-mail, which named them to themselves: "De zaak is
+    toegewezen aan <their own name>" and "Zorgt u ervoor dat iemand de zaak opvolgt?"."""
+    other = make_staff("directeur2.a@example.org", Role.DIRECTOR, school_a)
+    urgent_case(school_a, assigned_to=director_a)
+    assert sweep_and_send(2) == 1
+    [reminder] = sent_to(director_a)
+    body = flat(reminder)
+    assert (
+        "De zaak is aan u toegewezen. U krijgt deze herinnering als directeur van OBS De "
+        "Vlindertuin, één keer voor deze zaak: de stichting heeft geen bestuurslid aan wie de "
+        "zaak kan worden voorgelegd. Plant u vandaag een gesprek, of wijst u de zaak toe aan "
+        "iemand die het gesprek voert?" in body
+    )
+    assert "De zaak is toegewezen aan" not in body
+    assert "U krijgt dit bericht als directeur" not in body
+    assert "enige bestuurslid" not in body
+    assert_no_post_text(reminder)
+    [told] = sent_to(other)
+    body = flat(told)
+    assert f"De zaak is toegewezen aan {director_a.full_name}" in body
+    assert "U krijgt dit bericht als directeur van OBS De Vlindertuin" in body
+    assert sweep_and_send(3) == 0  # once per case and notice
+    assert len(mail.outbox) == 2
+
+
+def test_without_a_board_member_a_holding_director_who_chose_english_reads_it_in_english(
+    school_a, director_a
+):
+    director_a.language = "en"
+    director_a.save(update_fields=["language"])
+    urgent_case(school_a, assigned_to=director_a)
+    sweep_and_send(2)
+    [reminder] = sent_to(director_a)
+    assert (
+        "It is assigned to you. You receive this reminder as a director of OBS De Vlindertuin, "
+        "once for this case: the foundation has no board member to escalate it to. Please plan "
+        "a conversation today, or assign the case to someone who will hold it." in flat(reminder)
+    )
+
+
 def test_without_a_board_member_nor_a_director_the_case_waits_for_one(school_a, teacher_a, caplog):
     """Its teacher was told (urgent_case_queue), nobody above them: nothing is claimed, a
     warning without names says so, and tomorrow's sweep tries again."""
@@ -456,17 +600,18 @@ def test_the_days_are_a_setting(settings, school_a, director_a, board):
 def test_the_sweep_reads_and_writes_a_fixed_number_of_queries(
     django_assert_num_queries, n, school_a, school_b, director_a, board
 ):
-    """The same for one case as for many, at one school or several, "new" or reopened from
-    "gesloten", with two board members: savepoint, the cases (locked), the board, the claim,
-    the duties, release."""
+    """The same for one case as for many, at one school or several, "new", reopened from
+    "gesloten" or made urgent after its conversation, with two board members: savepoint,
+    the cases (locked), the board, the claim, the duties, release."""
     make_staff("bestuur2@example.org", Role.BOARD)
     for i in range(n):
         urgent_case(school_a if i % 2 else school_b)
     for _i in range(n):
         reopened_after_its_conversation(school_a, director_a)
+        made_urgent_after_its_conversation(school_a, director_a)
     with time_machine.travel(sweep_day(3), tick=False), django_assert_num_queries(6):
-        assert urgent_stale_escalate() == 2 * n
-    assert Duty.objects.filter(key__startswith="urgent-stale:").count() == 4 * n
+        assert urgent_stale_escalate() == 3 * n
+    assert Duty.objects.filter(key__startswith="urgent-stale:").count() == 6 * n
 
 
 @pytest.mark.parametrize("n", [1, 12])
