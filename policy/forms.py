@@ -94,7 +94,47 @@ class ShowsTextForm(forms.Form):
         return None
 
 
-class SummaryForm(ShowsTextForm):
+class SavesToDraftForm(forms.Form):
+    """A form that saves into a draft (adds a section or an article, edits an article, a
+    heading or the summary) carries the draft's own id (`draft`), not only its number in
+    the address: a draft discarded after the page was opened is followed by a new one with
+    the same number, which the page never showed (views._require_shown_draft). Missing, or
+    naming another version, it is refused, nothing saved, and the form then carries this
+    draft's id, so saving again saves knowingly."""
+
+    draft = KeptField()
+    other_draft = _(
+        "This page does not belong to the draft of version %(number)s as it is now, so "
+        "nothing was saved. Check the draft, then save again to save this in it."
+    )
+
+    def __init__(self, *args, version: ProtocolVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.initial.setdefault("draft", version.pk)
+
+    def clean(self):
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
+        if cleaned.get("draft") != str(self.version.pk):
+            data = cast(MultiValueDict, self.data).copy()  # a form's data: the request's
+            data[self.add_prefix("draft")] = str(self.version.pk)
+            self.data = data
+            raise forms.ValidationError(
+                self.other_draft, code="other_draft", params={"number": self.version.number}
+            )
+        return cleaned
+
+
+class AddsToDraftForm(SavesToDraftForm):
+    """SavesToDraftForm for a form that adds a section or an article: its refusal says so."""
+
+    other_draft = _(
+        "This page does not belong to the draft of version %(number)s as it is now, so "
+        "nothing was saved. Check the draft, then save again to add this to it."
+    )
+
+
+class SummaryForm(SavesToDraftForm, ShowsTextForm):
     summary = DraftSummaryField(
         label=_("Summary of changes"),
         required=False,
@@ -117,43 +157,11 @@ class ArticleForm(forms.Form):
         return text
 
 
-class AddsToDraftForm(forms.Form):
-    """A form that adds to a draft carries the draft's own id (`draft`), not only its
-    number in the address: a draft discarded after the page was opened is followed by a new
-    one with the same number, which the page never showed (views._require_shown_draft).
-    Missing, or naming another version, it is refused, nothing added, and the form then
-    carries this draft's id, so saving again adds knowingly."""
-
-    draft = KeptField()
-
-    def __init__(self, *args, version: ProtocolVersion, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.version = version
-        self.initial.setdefault("draft", version.pk)
-
-    def clean(self):
-        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
-        if cleaned.get("draft") != str(self.version.pk):
-            data = cast(MultiValueDict, self.data).copy()  # a form's data: the request's
-            data[self.add_prefix("draft")] = str(self.version.pk)
-            self.data = data
-            raise forms.ValidationError(
-                _(
-                    "This page does not belong to the draft of version %(number)s as it is "
-                    "now, so nothing was saved. Check the draft, then save again to add "
-                    "this to it."
-                ),
-                code="other_draft",
-                params={"number": self.version.number},
-            )
-        return cleaned
-
-
 class ArticleAddForm(AddsToDraftForm, ArticleForm):
     pass
 
 
-class ArticleEditForm(ShowsTextForm, ArticleForm):
+class ArticleEditForm(SavesToDraftForm, ShowsTextForm, ArticleForm):
     # the article's section, should the article be removed meanwhile: what was typed can
     # then be added to it again (views.article_edit)
     section = KeptField()
@@ -164,7 +172,7 @@ class HeadingForm(forms.Form):
     heading = NameField(label=_("Heading"), max_length=200)
 
 
-class SectionForm(ShowsTextForm, HeadingForm):
+class SectionForm(SavesToDraftForm, ShowsTextForm, HeadingForm):
     pass
 
 

@@ -110,7 +110,7 @@ def _draft_page(view, typed: tuple[str, ...] = ()):
     An edit page's save (`typed`: the fields it keeps, see _edit_page) of board staff to
     a draft published or discarded after the page was opened: what was typed, to copy,
     with what happened (_draft_gone); nothing was written. A page whose form names its
-    draft (AddsToDraftForm) knows it was discarded even when a new draft has its number
+    draft (SavesToDraftForm) knows it was discarded even when a new draft has its number
     since, published or not (_shown_draft_gone); any save that found the draft and then
     waited for its lock knows it too (ProtocolVersion.DoesNotExist)."""
 
@@ -164,7 +164,7 @@ def _discarded_meanwhile(request, number: int) -> bool:
 
 
 def _shown_draft_gone(request) -> bool:
-    """The save names the draft its page showed (AddsToDraftForm's `draft`) and no version
+    """The save names the draft its page showed (SavesToDraftForm's `draft`) and no version
     has that id any more: discarded since, even when a new draft took its number. Only for
     board staff, as _get_draft or _discarded_meanwhile checked."""
     pk = _typed_id(request.POST.get("draft", ""))
@@ -175,7 +175,7 @@ def _require_shown_draft(request, draft: ProtocolVersion) -> None:
     """A save from a page that showed a draft discarded since, now that a new draft has
     its number: a 404, which @_draft_page answers with what was typed (_draft_gone), before
     anything is written to the new draft. A form that names no draft, or another version,
-    is refused by the form itself (AddsToDraftForm)."""
+    is refused by the form itself (SavesToDraftForm)."""
     if request.method != "POST" or _typed_id(request.POST.get("draft", "")) == draft.pk:
         return
     if _shown_draft_gone(request):
@@ -616,8 +616,12 @@ def draft_start(request):
 @_edit_page("summary")
 def draft_edit(request, number: int):
     draft = _get_draft(request.user, number)
+    _require_shown_draft(request, draft)
     form = SummaryForm(
-        request.POST or None, initial={"summary": draft.summary}, stored=draft.summary
+        request.POST or None,
+        initial={"summary": draft.summary},
+        stored=draft.summary,
+        version=draft,
     )
     refusal = NOT_REFUSED  # the summary as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():
@@ -737,12 +741,16 @@ def section_add(request, number: int):
 @_edit_page("heading")
 def section_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
+    _require_shown_draft(request, draft)
     section = draft.sections.filter(pk=pk).first()
     if section is None:
         _require_removed_meanwhile(request, Section, pk)
         return _section_removed(request, draft)
     form = SectionForm(
-        request.POST or None, initial={"heading": section.heading}, stored=section.heading
+        request.POST or None,
+        initial={"heading": section.heading},
+        stored=section.heading,
+        version=draft,
     )
     refusal = NOT_REFUSED  # the heading as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():
@@ -825,6 +833,7 @@ def article_add(request, number: int, pk: int):
 @_edit_page("text")
 def article_edit(request, number: int, pk: int):
     draft = _get_draft(request.user, number)
+    _require_shown_draft(request, draft)
     article = Article.objects.select_related("section").filter(version=draft, pk=pk).first()
     if article is None:
         _require_removed_meanwhile(request, Article, pk)
@@ -833,6 +842,7 @@ def article_edit(request, number: int, pk: int):
         request.POST or None,
         initial={"text": article.text, "section": article.section_id},
         stored=article.text,
+        version=draft,
     )
     refusal = NOT_REFUSED  # the text as it is now, when a colleague changed it since
     if request.method == "POST" and form.is_valid():

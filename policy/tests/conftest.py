@@ -46,7 +46,8 @@ def publish_form(number: int, kind: str = "revision") -> dict[str, str]:
     return {"kind": kind, "previewed": services.version_fingerprint(version)}
 
 
-def adds_to(number: int) -> dict[str, str]:
-    """What a form that adds a section or an article sends of the draft its page showed
-    (forms.AddsToDraftForm): the id of draft `number` as it is now."""
+def saves_to(number: int) -> dict[str, str]:
+    """What a form that saves into a draft (adds a section or an article, edits an article,
+    a heading or the summary) sends of the draft its page showed (forms.SavesToDraftForm):
+    the id of draft `number` as it is now."""
     return {"draft": str(ProtocolVersion.objects.drafts().get(number=number).pk)}

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from policy import services
 from policy.models import Article, ProtocolVersion
-from policy.tests.conftest import adds_to, shown
+from policy.tests.conftest import saves_to, shown
 
 LIMIT = 60_000  # policy.forms.DraftTextField.MAX_LENGTH, as the message says it
 PARAGRAPH = "Wij vragen ouders vooraf om toestemming voor beeldmateriaal. " * 2
@@ -32,7 +32,7 @@ def test_it_refuses_an_article_longer_than_the_limit_and_keeps_the_text(login, d
     pasted = _text(LIMIT + 1)
     response = login(board).post(
         reverse("policy:article_edit", args=[draft.number, article.pk]),
-        {"text": pasted, **shown(before)},
+        {"text": pasted, **shown(before), **saves_to(draft.number)},
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -48,7 +48,7 @@ def test_it_refuses_a_new_article_longer_than_the_limit(login, draft, board):
     count = Article.objects.filter(version=draft).count()
     response = login(board).post(
         reverse("policy:article_add", args=[draft.number, section.pk]),
-        {"text": _text(LIMIT + 1), **adds_to(draft.number)},
+        {"text": _text(LIMIT + 1), **saves_to(draft.number)},
     )
     assert response.status_code == 200 and response.context["form"].errors["text"]
     assert Article.objects.filter(version=draft).count() == count
@@ -57,7 +57,8 @@ def test_it_refuses_a_new_article_longer_than_the_limit(login, draft, board):
 def test_it_refuses_a_summary_longer_than_the_limit_and_keeps_the_text(login, draft, board):
     pasted = _text(LIMIT + 1)
     response = login(board).post(
-        reverse("policy:draft_edit", args=[draft.number]), {"summary": pasted, **shown("")}
+        reverse("policy:draft_edit", args=[draft.number]),
+        {"summary": pasted, **shown(""), **saves_to(draft.number)},
     )
     assert response.status_code == 200
     assert "mag niet meer dan 60000 tekens hebben" in response.content.decode()
@@ -74,7 +75,7 @@ def test_it_counts_a_line_break_as_one_character(login, draft, board):
     at_limit = text[:1000] + "\r\n\r\n" + text[1000:]
     response = login(board).post(
         reverse("policy:article_edit", args=[draft.number, article.pk]),
-        {"text": at_limit, **shown(article.text)},
+        {"text": at_limit, **shown(article.text), **saves_to(draft.number)},
     )
     assert response.status_code == 302
     article.refresh_from_db()

@@ -1,16 +1,20 @@
-"""A draft discarded and a new one started while its "add a section" or "add an article"
-page was open: the new draft has the same number, so the address alone no longer says
-which draft the page showed. The forms carry the draft's own id (`draft`); saving writes
-nothing into the new draft and keeps what was typed, to copy ("Dit concept is weggegooid
-…", views._draft_gone). Until 2026-12-07 a new section landed in the new draft unseen and
-a new article was a 404 that lost the text. Whoever may not edit drafts still gets a 404."""
+"""A draft discarded and a new one started while one of its pages that save was open (add
+a section, add an article, edit an article, a heading or the summary): the new draft has
+the same number, so the address alone no longer says which draft the page showed. The
+forms carry the draft's own id (`draft`); saving writes nothing into the new draft and
+keeps what was typed, to copy ("Dit concept is weggegooid …", views._draft_gone). Until
+2026-12-07 a new section landed in the new draft unseen and a new article was a 404 that
+lost the text; a summary landed in the new draft unseen too, and an article or heading was
+said to be "removed from the draft". Whoever may not edit drafts still gets a 404."""
 
 import html
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
+from outbox.models import Duty
 from policy import services
 from policy.models import Article, ProtocolVersion, Section
 
@@ -33,9 +37,10 @@ def _open(client, url: str) -> dict[str, str]:
     return _hidden(response.content.decode())
 
 
-def _add_pages(draft: ProtocolVersion) -> dict[str, tuple[str, dict[str, str]]]:
-    """The draft's two add pages: the address and what is typed into the form."""
+def _pages(draft: ProtocolVersion) -> dict[str, tuple[str, dict[str, str]]]:
+    """The draft's pages that save: the address and what is typed into the form."""
     section = draft.sections.get(slug="leren")
+    article = draft.articles.get(anchor="leren-4")
     return {
         "section_add": (
             reverse("policy:section_add", args=[draft.number]),
@@ -45,7 +50,21 @@ def _add_pages(draft: ProtocolVersion) -> dict[str, tuple[str, dict[str, str]]]:
             reverse("policy:article_add", args=[draft.number, section.pk]),
             {"text": TYPED},
         ),
+        "article_edit": (
+            reverse("policy:article_edit", args=[draft.number, article.pk]),
+            {"text": TYPED},
+        ),
+        "section_edit": (
+            reverse("policy:section_edit", args=[draft.number, section.pk]),
+            {"heading": TYPED},
+        ),
+        "draft_edit": (reverse("policy:draft_edit", args=[draft.number]), {"summary": TYPED}),
     }
+
+
+ADDS = ["section_add", "article_add"]
+EDITS = ["article_edit", "section_edit", "draft_edit"]
+PAGES = ADDS + EDITS
 
 
 def _started_again(board, draft: ProtocolVersion) -> ProtocolVersion:
@@ -56,23 +75,31 @@ def _started_again(board, draft: ProtocolVersion) -> ProtocolVersion:
     return again
 
 
-def _contents() -> tuple[int, int]:
-    return Section.objects.count(), Article.objects.count()
+def _contents() -> tuple[list, list, list]:
+    """Every version's sections, articles and summary, as stored."""
+    return (
+        list(Section.objects.values_list("pk", "heading").order_by("pk")),
+        list(Article.objects.values_list("pk", "text").order_by("pk")),
+        list(ProtocolVersion.objects.values_list("pk", "summary").order_by("pk")),
+    )
 
 
 def _nothing_typed_written() -> None:
     assert not Section.objects.filter(heading__contains="MIJN NIEUWE").exists()
     assert not Article.objects.filter(text__contains="MIJN NIEUWE").exists()
+    assert not ProtocolVersion.objects.filter(summary__contains="MIJN NIEUWE").exists()
 
 
-@pytest.mark.parametrize("page", ["section_add", "article_add"])
+@pytest.mark.parametrize("page", PAGES)
 def test_it_writes_nothing_into_a_draft_started_again_under_the_same_number(login, v1, board, page):
     c = login(board)
     draft = services.version_draft_start(by=board)
-    url, typed = _add_pages(draft)[page]
+    url, typed = _pages(draft)[page]
     sent = _open(c, url)
+    assert sent["draft"] == str(draft.pk)
     again = _started_again(board, draft)
     before = _contents()
+    duties = Duty.objects.count()
 
     response = c.post(url, {**sent, **typed})
 
@@ -85,14 +112,15 @@ def test_it_writes_nothing_into_a_draft_started_again_under_the_same_number(logi
     assert reverse("policy:draft_edit", args=[again.number]) in body
     assert _contents() == before
     _nothing_typed_written()
+    assert Duty.objects.count() == duties and mail.outbox == []  # nothing to tell anyone
 
 
-@pytest.mark.parametrize("page", ["section_add", "article_add"])
+@pytest.mark.parametrize("page", PAGES)
 def test_it_says_discarded_when_the_draft_started_again_was_published(login, v1, board, page):
     """Its number is now a published version, but the page's draft was discarded."""
     c = login(board)
     draft = services.version_draft_start(by=board)
-    url, typed = _add_pages(draft)[page]
+    url, typed = _pages(draft)[page]
     sent = _open(c, url)
     again = _started_again(board, draft)
     leren = again.articles.get(anchor="leren-1")
@@ -105,6 +133,7 @@ def test_it_says_discarded_when_the_draft_started_again_was_published(login, v1,
     assert response.status_code == 200
     body = response.content.decode()
     assert DISCARDED in body and PUBLISHED not in body
+    assert ESCAPED in body and "<b>derden" not in body
     _nothing_typed_written()
 
 
@@ -135,17 +164,39 @@ def test_it_adds_an_article_to_the_draft_the_page_showed(login, v1, board):
     assert section.articles.order_by("-number").first().text == "Tot slot."
 
 
-@pytest.mark.parametrize("page", ["section_add", "article_add"])
+@pytest.mark.parametrize("page", EDITS)
+def test_it_saves_an_edit_into_the_draft_the_page_showed(login, v1, board, page):
+    c = login(board)
+    draft = services.version_draft_start(by=board)
+    url, typed = _pages(draft)[page]
+    sent = _open(c, url)
+    assert sent["draft"] == str(draft.pk)
+
+    response = c.post(url, {**sent, **typed})
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    saved = {
+        "article_edit": lambda: draft.articles.get(anchor="leren-4").text,
+        "section_edit": lambda: draft.sections.get(slug="leren").heading,
+        "draft_edit": lambda: draft.summary,
+    }[page]()
+    assert saved == TYPED
+    assert Duty.objects.count() == 0 and mail.outbox == []
+
+
+@pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("sent", [None, "", "x", "9" * 30, "1\x00"])
 def test_it_asks_again_when_the_form_does_not_say_its_draft(login, v1, board, page, sent):
     """A page opened before the forms carried the draft's id, or a request made by hand:
-    nothing written, the form kept, now with the draft's id, so saving again adds it."""
+    nothing written, the form kept, now with the draft's id, so saving again saves it."""
     c = login(board)
     draft = services.version_draft_start(by=board)
-    url, typed = _add_pages(draft)[page]
+    url, typed = _pages(draft)[page]
+    shown = {name: value for name, value in _open(c, url).items() if name != "draft"}
     before = _contents()
 
-    response = c.post(url, typed if sent is None else {**typed, "draft": sent})
+    response = c.post(url, {**shown, **typed, **({} if sent is None else {"draft": sent})})
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -159,14 +210,16 @@ def test_it_asks_again_when_the_form_does_not_say_its_draft(login, v1, board, pa
     assert _contents() != before
 
 
-def test_it_asks_again_when_the_form_names_another_version(login, v1, board):
+@pytest.mark.parametrize("page", PAGES)
+def test_it_asks_again_when_the_form_names_another_version(login, v1, board, page):
     """By hand: the id of a version that is not this draft (here the published one)."""
     c = login(board)
     draft = services.version_draft_start(by=board)
-    url, typed = _add_pages(draft)["section_add"]
+    url, typed = _pages(draft)[page]
+    sent = _open(c, url)
     before = _contents()
 
-    response = c.post(url, {**typed, "draft": str(v1.pk)})
+    response = c.post(url, {**sent, **typed, "draft": str(v1.pk)})
 
     assert response.status_code == 200
     assert NOT_SHOWN in response.content.decode()
@@ -179,7 +232,7 @@ ROLES = ["parent_a", "teacher_a", "director_a", "privacy_officer", "outsider"]
 @pytest.mark.parametrize("role", ROLES)
 def test_it_answers_who_may_not_edit_with_a_404(request, login, v1, board, role):
     draft = services.version_draft_start(by=board)
-    pages = _add_pages(draft)
+    pages = _pages(draft)
     _started_again(board, draft)
     before = _contents()
     c = login(request.getfixturevalue(role))

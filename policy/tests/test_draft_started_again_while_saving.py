@@ -3,7 +3,7 @@ starts a new one, which gets the same number, in one transaction (PostgreSQL: SQ
 no row locks). The save found the old draft before it waited; once the colleague commits,
 it writes nothing into the new draft and answers "Dit concept is weggegooid …" with what
 was typed, to copy, and a link to the new draft. Until 2026-12-07 the edit pages (article,
-heading, summary) answered a 404 that lost the text: their forms do not name the draft, and
+heading, summary) answered a 404 that lost the text: their forms did not name the draft, and
 a draft with the page's number existed again (views._draft_page). The sequential case,
 discarded and started again before the save: test_draft_started_again.py."""
 
@@ -38,27 +38,27 @@ def _pages(draft: ProtocolVersion) -> dict[str, tuple[str, dict[str, str]]]:
     """Each save of the draft's pages: its address and what its form sends."""
     article = draft.articles.get(anchor="leren-4")
     section = draft.sections.get(slug="leren")
-    n, adds_to = draft.number, {"draft": str(draft.pk)}
+    n, saves_to = draft.number, {"draft": str(draft.pk)}
     return {
         "section_add": (
             reverse("policy:section_add", args=[n]),
-            {**adds_to, "heading": TYPED, "kind": "text", "slug": "slot"},
+            {**saves_to, "heading": TYPED, "kind": "text", "slug": "slot"},
         ),
         "article_add": (
             reverse("policy:article_add", args=[n, section.pk]),
-            {**adds_to, "text": TYPED},
+            {**saves_to, "text": TYPED},
         ),
         "article_edit": (
             reverse("policy:article_edit", args=[n, article.pk]),
-            {"text": TYPED, "section": str(section.pk), **_shown(article.text)},
+            {**saves_to, "text": TYPED, "section": str(section.pk), **_shown(article.text)},
         ),
         "section_edit": (
             reverse("policy:section_edit", args=[n, section.pk]),
-            {"heading": TYPED, **_shown(section.heading)},
+            {**saves_to, "heading": TYPED, **_shown(section.heading)},
         ),
         "draft_edit": (
             reverse("policy:draft_edit", args=[n]),
-            {"summary": TYPED, **_shown(draft.summary)},
+            {**saves_to, "summary": TYPED, **_shown(draft.summary)},
         ),
     }
 

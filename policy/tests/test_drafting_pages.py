@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from policy.models import Article, ProtocolVersion
-from policy.tests.conftest import adds_to, publish_form, shown
+from policy.tests.conftest import publish_form, saves_to, shown
 
 
 def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
@@ -16,12 +16,16 @@ def test_it_walks_a_board_member_from_draft_to_published(login, v1, board):
 
     response = c.post(
         reverse("policy:article_edit", args=[draft.number, article.pk]),
-        {"text": "Nieuwe tekst over\nderden.\n\nMet een tweede alinea.", **shown(article.text)},
+        {
+            "text": "Nieuwe tekst over\nderden.\n\nMet een tweede alinea.",
+            **shown(article.text),
+            **saves_to(draft.number),
+        },
     )
     assert response.url.endswith("#communiceren-2")
     c.post(
         reverse("policy:draft_edit", args=[draft.number]),
-        {"summary": "COMMUNICEREN 2.", **shown("")},
+        {"summary": "COMMUNICEREN 2.", **shown(""), **saves_to(draft.number)},
     )
 
     preview = c.get(reverse("policy:draft_preview", args=[draft.number]))
@@ -51,7 +55,10 @@ def test_it_keeps_the_draft_when_publishing_without_a_summary(login, v1, board):
 def test_it_keeps_an_unchanged_draft_and_says_why(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))
-    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Niets veranderd.", **shown("")})
+    c.post(
+        reverse("policy:draft_edit", args=[2]),
+        {"summary": "Niets veranderd.", **shown(""), **saves_to(2)},
+    )
 
     response = c.post(reverse("policy:draft_publish", args=[2]), publish_form(2), follow=True)
 
@@ -68,7 +75,9 @@ def test_it_shows_a_form_error_for_an_empty_article(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))
     article = Article.objects.get(version__number=2, anchor="leren-1")
-    response = c.post(reverse("policy:article_edit", args=[2, article.pk]), {"text": "  \n "})
+    response = c.post(
+        reverse("policy:article_edit", args=[2, article.pk]), {"text": "  \n ", **saves_to(2)}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["text"]
     article.refresh_from_db()
@@ -80,11 +89,11 @@ def test_it_adds_a_section_and_an_article(login, v1, board):
     c.post(reverse("policy:draft_start"))
     response = c.post(
         reverse("policy:section_add", args=[2]),
-        {"heading": "Slotbepaling", "kind": "text", "slug": "", **adds_to(2)},
+        {"heading": "Slotbepaling", "kind": "text", "slug": "", **saves_to(2)},
     )
     assert response.status_code == 302
     section = ProtocolVersion.objects.get(number=2).sections.get(slug="slotbepaling")
-    c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": "Slot.", **adds_to(2)})
+    c.post(reverse("policy:article_add", args=[2, section.pk]), {"text": "Slot.", **saves_to(2)})
     assert section.articles.get().anchor == "slotbepaling-1"
 
 
@@ -95,7 +104,7 @@ def test_it_refuses_a_section_anchor_that_would_clash(login, v1, board):
     for slug in ("leren", "bevestigen", "leren-9", "inhoud-title", "leren-title", "nieuw-title"):
         response = c.post(
             reverse("policy:section_add", args=[2]),
-            {"heading": "X", "kind": "text", "slug": slug, **adds_to(2)},
+            {"heading": "X", "kind": "text", "slug": slug, **saves_to(2)},
         )
         assert response.status_code == 200, slug
         assert response.context["form"].errors, slug
@@ -109,7 +118,7 @@ def test_it_refuses_a_section_anchor_another_part_of_the_page_uses(login, v1, bo
     c.post(reverse("policy:draft_start"))
     response = c.post(
         reverse("policy:section_add", args=[2]),
-        {"heading": "X", "kind": "text", "slug": slug, **adds_to(2)},
+        {"heading": "X", "kind": "text", "slug": slug, **saves_to(2)},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["slug"]
@@ -121,7 +130,7 @@ def test_it_refuses_a_heading_whose_anchor_would_be_too_long(login, v1, board):
     c.post(reverse("policy:draft_start"))
     response = c.post(
         reverse("policy:section_add", args=[2]),
-        {"heading": "Afspraken " * 15, "kind": "text", "slug": "", **adds_to(2)},
+        {"heading": "Afspraken " * 15, "kind": "text", "slug": "", **saves_to(2)},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["slug"]
@@ -166,7 +175,7 @@ def test_it_adds_one_article_for_a_double_click(login, v1, board):
     section = ProtocolVersion.objects.get(number=2).sections.get(slug="leren")
     url = reverse("policy:article_add", args=[2, section.pk])
 
-    answers = [c.post(url, {"text": "Een nieuwe afspraak.", **adds_to(2)}) for _click in range(2)]
+    answers = [c.post(url, {"text": "Een nieuwe afspraak.", **saves_to(2)}) for _click in range(2)]
 
     assert [a.url for a in answers] == [reverse("policy:draft_edit", args=[2]) + "#leren-5"] * 2
     assert list(section.articles.values_list("anchor", flat=True)) == [
@@ -193,10 +202,13 @@ def test_it_answers_a_second_click_on_discard_with_the_drafts_page(login, v1, bo
 def test_it_refuses_to_publish_a_section_without_articles(login, v1, board):
     c = login(board)
     c.post(reverse("policy:draft_start"))
-    c.post(reverse("policy:draft_edit", args=[2]), {"summary": "Slotbepaling.", **shown("")})
+    c.post(
+        reverse("policy:draft_edit", args=[2]),
+        {"summary": "Slotbepaling.", **shown(""), **saves_to(2)},
+    )
     c.post(
         reverse("policy:section_add", args=[2]),
-        {"heading": "Slotbepaling", "kind": "text", "slug": "", **adds_to(2)},
+        {"heading": "Slotbepaling", "kind": "text", "slug": "", **saves_to(2)},
     )
 
     response = c.post(reverse("policy:draft_publish", args=[2]), publish_form(2), follow=True)
@@ -227,12 +239,12 @@ def test_it_names_an_article_by_its_heading_as_written(login, v1, board):
     c.post(reverse("policy:draft_start"))
     c.post(
         reverse("policy:section_add", args=[2]),
-        {"heading": "Werken met YouTube bij OPO", "kind": "text", "slug": "youtube", **adds_to(2)},
+        {"heading": "Werken met YouTube bij OPO", "kind": "text", "slug": "youtube", **saves_to(2)},
     )
     section = ProtocolVersion.objects.get(number=2).sections.get(slug="youtube")
     c.post(
         reverse("policy:article_add", args=[2, section.pk]),
-        {"text": "Eerst toestemming.", **adds_to(2)},
+        {"text": "Eerst toestemming.", **saves_to(2)},
     )
 
     html = c.get(reverse("policy:draft_edit", args=[2])).content.decode()
@@ -262,7 +274,8 @@ def test_it_numbers_only_articles_and_list_points_on_the_drafting_buttons(login,
 
 def _publish_draft(c, number: int) -> None:
     c.post(
-        reverse("policy:draft_edit", args=[number]), {"summary": f"Versie {number}.", **shown("")}
+        reverse("policy:draft_edit", args=[number]),
+        {"summary": f"Versie {number}.", **shown(""), **saves_to(number)},
     )
     response = c.post(reverse("policy:draft_publish", args=[number]), publish_form(number))
     assert ProtocolVersion.objects.current().number == number, response
@@ -280,7 +293,7 @@ def test_it_never_gives_a_removed_articles_anchor_to_another_article(login, clie
     c.post(reverse("policy:draft_start"))
     section = ProtocolVersion.objects.get(number=3).sections.get(slug="communiceren")
     response = c.post(
-        reverse("policy:article_add", args=[3, section.pk]), {"text": "Nieuw.", **adds_to(3)}
+        reverse("policy:article_add", args=[3, section.pk]), {"text": "Nieuw.", **saves_to(3)}
     )
     assert response.url.endswith("#communiceren-6")
     _publish_draft(c, 3)
@@ -304,7 +317,7 @@ def test_it_numbers_on_from_an_article_removed_in_the_same_draft(login, v1, boar
     c.post(reverse("policy:article_remove", args=[2, draft.articles.get(anchor="leren-4").pk]))
     section = draft.sections.get(slug="leren")
     response = c.post(
-        reverse("policy:article_add", args=[2, section.pk]), {"text": "Ander.", **adds_to(2)}
+        reverse("policy:article_add", args=[2, section.pk]), {"text": "Ander.", **saves_to(2)}
     )
     assert response.url.endswith("#leren-5")
 
@@ -314,11 +327,11 @@ def test_it_reuses_the_number_of_an_article_never_published(login, v1, board):
     c.post(reverse("policy:draft_start"))
     section = ProtocolVersion.objects.get(number=2).sections.get(slug="leren")
     c.post(
-        reverse("policy:article_add", args=[2, section.pk]), {"text": "Eerst dit.", **adds_to(2)}
+        reverse("policy:article_add", args=[2, section.pk]), {"text": "Eerst dit.", **saves_to(2)}
     )
     added = Article.objects.get(version__number=2, anchor="leren-5")
     c.post(reverse("policy:article_remove", args=[2, added.pk]))
     response = c.post(
-        reverse("policy:article_add", args=[2, section.pk]), {"text": "Dan dit.", **adds_to(2)}
+        reverse("policy:article_add", args=[2, section.pk]), {"text": "Dan dit.", **saves_to(2)}
     )
     assert response.url.endswith("#leren-5")

@@ -23,24 +23,27 @@ def _pages(draft: ProtocolVersion) -> dict[str, tuple[str, dict[str, str]]]:
     """Each edit page of the draft: its address and what its form sends."""
     article = draft.articles.get(anchor="leren-4")
     section = draft.sections.get(slug="leren")
-    n = draft.number
+    n, saves_to = draft.number, {"draft": str(draft.pk)}  # SavesToDraftForm
     return {
         "article_edit": (
             reverse("policy:article_edit", args=[n, article.pk]),
-            {"text": TYPED, "section": str(section.pk), **_shown(article.text)},
+            {**saves_to, "text": TYPED, "section": str(section.pk), **_shown(article.text)},
         ),
-        "article_add": (reverse("policy:article_add", args=[n, section.pk]), {"text": TYPED}),
+        "article_add": (
+            reverse("policy:article_add", args=[n, section.pk]),
+            {**saves_to, "text": TYPED},
+        ),
         "section_edit": (
             reverse("policy:section_edit", args=[n, section.pk]),
-            {"heading": TYPED, **_shown(section.heading)},
+            {**saves_to, "heading": TYPED, **_shown(section.heading)},
         ),
         "section_add": (
             reverse("policy:section_add", args=[n]),
-            {"heading": TYPED, "kind": "text", "slug": ""},
+            {**saves_to, "heading": TYPED, "kind": "text", "slug": ""},
         ),
         "draft_edit": (
             reverse("policy:draft_edit", args=[n]),
-            {"summary": TYPED, **_shown(draft.summary)},
+            {**saves_to, "summary": TYPED, **_shown(draft.summary)},
         ),
     }
 

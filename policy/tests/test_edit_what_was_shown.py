@@ -24,6 +24,7 @@ class Edit:
 
     def __init__(self, kind: str, draft: ProtocolVersion):
         self.kind = kind
+        self.draft_id = str(draft.pk)  # what the form sends of its draft (SavesToDraftForm)
         if kind == "article":
             self.article = draft.articles.get(anchor="leren-1")
             self.url = reverse("policy:article_edit", args=[draft.number, self.article.pk])
@@ -45,7 +46,7 @@ class Edit:
         return ProtocolVersion.objects.get(pk=self.draft.pk).summary
 
     def post(self, client, text: str, shown: str | None):
-        data = {self.field: text}
+        data = {self.field: text, "draft": self.draft_id}
         if shown is not None:
             data["shown"] = shown
         return client.post(self.url, data)

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from policy import services
 from policy.models import ProtocolVersion
-from policy.tests.conftest import adds_to, shown
+from policy.tests.conftest import saves_to, shown
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -42,20 +42,23 @@ def test_it_drops_direction_controls_from_what_is_typed_into_a_draft(login, v1, 
     article = section.articles.get(number=1)
     c.post(
         reverse("policy:section_edit", args=[2, section.pk]),
-        {"heading": f"LE{RLO}REN", **shown(section.heading)},
+        {"heading": f"LE{RLO}REN", **shown(section.heading), **saves_to(2)},
     )
     c.post(
         reverse("policy:article_edit", args=[2, article.pk]),
-        {"text": f"Tekst{RLO} A.\u2066", **shown(article.text)},
+        {"text": f"Tekst{RLO} A.\u2066", **shown(article.text), **saves_to(2)},
     )
     c.post(
         reverse("policy:article_add", args=[2, section.pk]),
-        {"text": f"{RLO}Nieuw.\u2069", **adds_to(2)},
+        {"text": f"{RLO}Nieuw.\u2069", **saves_to(2)},
     )
-    c.post(reverse("policy:draft_edit", args=[2]), {"summary": f"Samen{RLO}vatting.", **shown("")})
+    c.post(
+        reverse("policy:draft_edit", args=[2]),
+        {"summary": f"Samen{RLO}vatting.", **shown(""), **saves_to(2)},
+    )
     c.post(
         reverse("policy:section_add", args=[2]),
-        {"heading": f"Slot{RLO}bepaling", "kind": "text", "slug": "", **adds_to(2)},
+        {"heading": f"Slot{RLO}bepaling", "kind": "text", "slug": "", **saves_to(2)},
     )
 
     section.refresh_from_db()
@@ -75,7 +78,9 @@ def test_it_refuses_a_heading_of_direction_controls_only_as_empty(login, v1, boa
     c = login(board)
     c.post(reverse("policy:draft_start"))
     section = ProtocolVersion.objects.get(number=2).sections.get(slug="leren")
-    response = c.post(reverse("policy:section_edit", args=[2, section.pk]), {"heading": RLO})
+    response = c.post(
+        reverse("policy:section_edit", args=[2, section.pk]), {"heading": RLO, **saves_to(2)}
+    )
     assert response.status_code == 200 and "Dit veld is verplicht." in response.content.decode()
     section.refresh_from_db()
     assert section.heading == "LEREN"

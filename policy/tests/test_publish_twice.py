@@ -94,7 +94,7 @@ def test_it_refuses_an_edit_saved_while_a_colleague_publishes(board, v1):
         lambda: responses.append(
             other.post(
                 reverse("policy:article_edit", args=[draft.number, article.pk]),
-                {"text": "Te laat."},
+                {"text": "Te laat.", "draft": str(draft.pk)},
             )
         ),
     )
@@ -120,7 +120,7 @@ def test_it_keeps_an_edit_saved_while_a_colleague_discards(board, v1):
         lambda: responses.append(
             other.post(
                 reverse("policy:article_edit", args=[draft.number, article.pk]),
-                {"text": "Te laat."},
+                {"text": "Te laat.", "draft": str(draft.pk)},
             )
         ),
     )
