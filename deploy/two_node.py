@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,6 +83,8 @@ class SmtpSink(socketserver.ThreadingTCPServer):
 
 
 class SmtpHandler(socketserver.StreamRequestHandler):
+    server: SmtpSink
+
     def reply(self, line: str) -> None:
         self.wfile.write((line + "\r\n").encode())
 
@@ -115,7 +118,8 @@ class SmtpHandler(socketserver.StreamRequestHandler):
 
 class Topology:
     def __init__(self, tmp: Path, env: dict):
-        self.tmp, self.env, self.procs = tmp, env, {}
+        self.tmp, self.env = tmp, env
+        self.procs: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, args: list[str], **env) -> None:
         log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
@@ -319,9 +323,9 @@ def main() -> None:
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=True)  # noqa: S603, S607
     topo = Topology(tmp, env)
     try:
-        run = {"cwd": REPO, "env": env, "check": True, "stdout": subprocess.DEVNULL}
-        subprocess.run([str(REPO / "deploy" / "run-prod"), "release"], **run)  # noqa: S603
-        subprocess.run([sys.executable, "manage.py", "load_demo"], **run)  # noqa: S603
+        run = partial(subprocess.run, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+        run([str(REPO / "deploy" / "run-prod"), "release"])
+        run([sys.executable, "manage.py", "load_demo"])
         os.environ.update(env)  # this process reads the same database
         import django
 

@@ -30,6 +30,7 @@ import dataclasses
 import datetime
 import json
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -41,7 +42,7 @@ from schools.models import School, StaffMembership
 
 DEMO_DIR = Path(__file__).parent
 
-DEMO_SOURCES = [
+DEMO_SOURCES: list[dict[str, Any]] = [
     {
         "file": "buurtnieuws.rss",
         "kind": Source.Kind.RSS,
@@ -84,7 +85,7 @@ TEACHER_CASE_NOTE = (
 DIRECTOR_CASE_NOTE = "Demo: de ouder die de foto's plaatste bellen en vragen ze offline te halen."
 # Active, so they count as failing; the search fails before any request without the app
 # password (monitoring.sources.bluesky._endpoint).
-FAILING_SOURCES = [
+FAILING_SOURCES: list[dict[str, Any]] = [
     {
         "name": "Bluesky: zoeken op De Vlindertuin (demo)",
         "url": "https://bsky.app/search?q=%22De+Vlindertuin%22",
