@@ -112,6 +112,7 @@ def urgent_case_queue(
     again: bool = False,
     excluding: int | None = None,
     edited: bool = False,
+    after_conversation: bool = False,
 ) -> bool:
     """Tell the school's directors, and the case's assignee (who is to act on it), about an
     urgent case, once (a claim on the row); a reopened case's assignee is not: their
@@ -120,6 +121,12 @@ def urgent_case_queue(
     case was reopened (followup_update cleared the claim), so the notice goes once more,
     under a key of its own, and says so: by whom (`excluding`), or that the writer edited
     a post in it (`edited`). `case` must carry its `assigned_to_id`.
+
+    `after_conversation`: an urgent post came into a case at "conversation held" whose
+    notice went before that conversation: a fresh notice, as for a first one, claimed on
+    `reopened_at` (set until someone moves the case on: services.followup_update), so a
+    burst of such posts, or a second worker, sends it once; the urgent sweep then counts
+    the case as waiting from this notice.
 
     With nobody to tell (no director, no board member, no assignee) nothing is claimed:
     the notice goes once someone is named (services.followups_urgent_reach)."""
@@ -133,13 +140,21 @@ def urgent_case_queue(
             case.school_id,
         )
         return False
-    claimed = FollowUp.objects.filter(pk=case.pk, urgent_notified_at__isnull=True).update(
-        urgent_notified_at=now
-    )
+    if after_conversation:
+        claimed = FollowUp.objects.filter(
+            pk=case.pk,
+            status=FollowUp.Status.CONVERSATION_HELD,
+            reopened_at__isnull=True,
+            urgent_notified_at__isnull=False,
+        ).update(urgent_notified_at=now, reopened_at=now)
+    else:
+        claimed = FollowUp.objects.filter(pk=case.pk, urgent_notified_at__isnull=True).update(
+            urgent_notified_at=now
+        )
     if not claimed:
         return False
     payload: dict = {"case_id": case.pk}
-    if again or _urgent_written(case.pk):
+    if again or after_conversation or _urgent_written(case.pk):
         # a notice of its own: a reopening, or one written before reached nobody (its
         # duties are done, and a key of theirs would skip whom it was dropped for)
         payload["notice"] = now.strftime("%Y%m%d%H%M%S%f")
@@ -216,7 +231,8 @@ def urgent_case_email_send(
         **({"by_id": by_id} if by_id is not None else {}),
         **({"excluding": excluding} if excluding is not None else {}),
     }
-    everyone = _urgent_recipients(case, assignee=not notice)
+    # a reopening's assignee is told by their reopen e-mail; any other notice goes to them
+    everyone = _urgent_recipients(case, assignee=not reopened)
     if not everyone and case.is_open:
         FollowUp.objects.filter(pk=case.pk, urgent_notified_at__isnull=False).update(
             urgent_notified_at=None

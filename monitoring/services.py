@@ -688,6 +688,11 @@ class CaseFinder:
             edited = reopened and by is None
             if urgent_case_queue(case=case, again=reopened, excluding=by_id, edited=edited):
                 case.urgent_notified_at = self.now
+        elif urgent and not reopened and case.status == FollowUp.Status.CONVERSATION_HELD:
+            # its notice went, and a conversation was held since: this post is news nobody
+            # has acted on, told as a first one at "conversation held" is (once: the claim)
+            if urgent_case_queue(case=case, excluding=by_id, after_conversation=True):
+                case.urgent_notified_at = self.now
         return case
 
     def own(self, school_id: int, post: Post) -> FollowUp | None:

@@ -410,6 +410,118 @@ def test_a_case_made_urgent_while_its_conversation_is_planned_is_left_alone(
     assert mail.outbox == []
 
 
+# Thursday 3 December 2026, 10:00: an urgent post opens a case and its notice goes
+FIRST = NOTICE - datetime.timedelta(days=4)
+# Monday 7 December 2026, 10:05: a further urgent post of the story, right after
+BURST = NOTICE + datetime.timedelta(minutes=5)
+
+
+def urgent_post_in(school, case, when, *, urgent=True) -> None:
+    """A new post of the case's story (same words, another source) at `when`, joined to it
+    as a fetch does (services.CaseFinder.open_or_join), its duties run."""
+    post = make_post(make_source(url=f"https://feeds.example/{when:%d%H%M}.rss"), text=PUPIL_TEXT)
+    with time_machine.travel(when, tick=False):
+        joined = services.followup_open_or_join(
+            school_id=school.pk, post=post, urgent=urgent, now=when
+        )
+        make_flag(post, school, case=joined)
+        run_due_duties()
+    assert joined.pk == case.pk
+
+
+def notified_then_held(school, director, assignee, status=FollowUp.Status.CONVERSATION_HELD):
+    """A case of `school` opened by an urgent post on Thursday (FIRST), its urgent notice
+    sent then; on Friday (BEFORE) `director` gives it to `assignee`, whose conversation is
+    recorded as held that day (or, with `status`, planned for Tuesday); never closed."""
+    post = make_post(make_source(url="https://feeds.example/first.rss"), text=PUPIL_TEXT)
+    with time_machine.travel(FIRST, tick=False):
+        case = services.followup_open_or_join(
+            school_id=school.pk, post=post, urgent=True, now=FIRST
+        )
+        make_flag(post, school, case=case)
+        run_due_duties()
+    dates = (
+        {"held_on": BEFORE.date()}
+        if status == FollowUp.Status.CONVERSATION_HELD
+        else {"planned_for": REOPENED.date()}
+    )
+    with time_machine.travel(BEFORE, tick=False):
+        case = services.followup_update(
+            case=case, status=status, assigned_to=assignee, user=director, notes="", **dates
+        )
+        run_due_duties()
+    case.refresh_from_db()
+    assert (case.status, case.urgent_notified_at, case.reopened_at) == (status, FIRST, None)
+    mail.outbox.clear()
+    return case
+
+
+URGENT_SUBJECT = "[OPO Portal] Dringend: een bericht over OBS De Vlindertuin vraagt aandacht"
+
+
+def test_an_urgent_post_after_the_notice_and_the_conversation_is_told_again(
+    school_a, director_a, teacher_a, board
+):
+    """Its notice had gone and the conversation was held since: a new urgent post of the
+    story was told to nobody, and the sweep never took the case (not untouched)."""
+    case = notified_then_held(school_a, director_a, teacher_a)
+    urgent_post_in(school_a, case, NOTICE)
+    for person in (director_a, teacher_a):
+        [message] = sent_to(person)
+        assert message.subject == URGENT_SUBJECT
+        assert "Daan" not in message.body and PUPIL_TEXT not in message.body
+    assert sent_to(board) == []
+    case.refresh_from_db()
+    assert (case.urgent_notified_at, case.reopened_at) == (NOTICE, NOTICE)
+    mail.outbox.clear()
+    assert sweep_and_send(1) == 0
+    assert sweep_and_send(2) == 1
+    [message] = mail.outbox
+    assert message.to == [board.email]
+    assert "Sinds 7 december 2026, 2 dagen geleden" in flat(message)
+    assert_no_post_text(message)
+
+
+def test_a_burst_of_urgent_posts_after_the_conversation_is_told_once(
+    school_a, director_a, teacher_a, board
+):
+    case = notified_then_held(school_a, director_a, teacher_a)
+    urgent_post_in(school_a, case, NOTICE)
+    urgent_post_in(school_a, case, BURST)
+    assert len(sent_to(director_a)) == 1
+    assert len(sent_to(teacher_a)) == 1
+    case.refresh_from_db()
+    assert (case.urgent_notified_at, case.reopened_at) == (NOTICE, NOTICE)
+
+
+def test_a_post_after_the_conversation_that_is_not_urgent_tells_nobody(
+    school_a, director_a, teacher_a, board
+):
+    case = notified_then_held(school_a, director_a, teacher_a)
+    urgent_post_in(school_a, case, NOTICE, urgent=False)
+    assert mail.outbox == []
+    case.refresh_from_db()
+    assert (case.urgent_notified_at, case.reopened_at) == (FIRST, None)
+    assert sweep_and_send(5) == 0
+
+
+@pytest.mark.parametrize("status", [FollowUp.Status.CONVERSATION_PLANNED, FollowUp.Status.NEW])
+def test_an_urgent_post_into_a_notified_case_not_held_sends_nothing_more(
+    school_a, director_a, teacher_a, board, status
+):
+    """A conversation is coming, or the case still waits from its first notice: that
+    notice stands."""
+    if status == FollowUp.Status.NEW:
+        case = notified_then_held(school_a, director_a, teacher_a)
+        FollowUp.objects.filter(pk=case.pk).update(status=status, held_on=None)
+    else:
+        case = notified_then_held(school_a, director_a, teacher_a, status=status)
+    urgent_post_in(school_a, case, NOTICE)
+    assert mail.outbox == []
+    case.refresh_from_db()
+    assert (case.urgent_notified_at, case.reopened_at) == (FIRST, None)
+
+
 def test_the_holder_on_the_board_is_not_told_about_themselves(school_a, board):
     """At a school without a director the case is a board member's: the other board
     members are told, not the one who holds it."""
