@@ -18,12 +18,18 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from faults import harness  # noqa: E402
+
+if TYPE_CHECKING:  # the models load once Django is set up (harness)
+    from accounts.models import User
+    from consent.models import Purpose
+    from schools.models import Pupil
 
 RESILIENT_CACHE_PAUSE = 5  # opo_portal.cache.RETRY_AFTER
 PASSWORD = "faults-password-42"  # noqa: S105 - a throw-away database
@@ -83,11 +89,11 @@ def drop_database(base_url: str, name: str) -> None:
 
 @dataclass
 class World:
-    teacher: object
-    director: object
-    parents: list
-    pupils: list
-    purpose: object
+    teacher: "User"
+    director: "User"
+    parents: list["User"]
+    pupils: list["Pupil"]
+    purpose: "Purpose"
 
 
 def seed(parents: int) -> World:
@@ -183,7 +189,7 @@ class Browser:
         self.client = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
 
     def csrf(self) -> str:
-        return self.client.cookies.get("csrftoken", "")
+        return self.client.cookies.get("csrftoken") or ""
 
     def login(self):
         self.client.get("/accounts/login/")
@@ -349,6 +355,7 @@ def redis_down_staff_confirm(stack: Stack, world: World, reduced: bool) -> Resul
         "Redis kill -9, then a teacher logs in with password and TOTP and confirms the protocol",
     )
     version = ProtocolVersion.objects.current()
+    assert version is not None, "no published protocol to confirm"
     teacher = Browser(stack.base, world.teacher.email)
     stack.redis.proc.kill9()
     login = teacher.login()
@@ -756,9 +763,12 @@ def redis_kill(stack: Stack, world: World, reduced: bool, *, aof: bool) -> Resul
     )
     stale = int(stack.env["HEALTH_WORKER_STALE_SECONDS"])
     answers = []  # every answer, JSON or not: a dead pooled broker connection once gave HTML
-    named = harness.wait_until(
-        lambda: answers.append(ready(stack)) or answers[-1] == (503, {"worker"}), stale + 30
-    )
+
+    def names_the_worker() -> bool:
+        answers.append(ready(stack))
+        return answers[-1] == (503, {"worker"})
+
+    named = harness.wait_until(names_the_worker, stale + 30)
     unnamed = sum(1 for _status, down in answers if down == {NOT_JSON})
     result.check(
         named is not None and not unnamed,
@@ -808,7 +818,9 @@ def worker_killed_mid_send(stack: Stack, world: World, reduced: bool) -> Result:
         stack.smtp.stall(False)
     duty.refresh_from_db()
     result.check(
-        arrived is not None and duty.status == Duty.Status.PENDING and duty.claimed_until,
+        arrived is not None
+        and duty.status == Duty.Status.PENDING
+        and duty.claimed_until is not None,
         f"the sink has the e-mail after {arrived and round(arrived, 1)} s; worker killed; "
         f"duty {duty.status}, claimed until its lease ends",
     )

@@ -1,9 +1,12 @@
 import re
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opo_portal.fields import EmailAddressField, NameField
@@ -33,7 +36,8 @@ class AliasesField(forms.CharField):
     def prepare_value(self, value):
         return "\n".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value) -> list[str]:
+    # the names as a list, which SchoolForm stores, where a CharField gives one text
+    def to_python(self, value) -> list[str]:  # type: ignore[override]
         value = without_direction_controls(value or "")
         names = (name.strip().strip("\"'[]").strip() for name in re.split(r"[\n,]", value))
         return list(dict.fromkeys(name for name in names if name))
@@ -61,15 +65,16 @@ class RecordsWhatDeleteEnds:
     def record_ended(self, ids: list[int], *, by) -> None:
         raise NotImplementedError
 
+    # mixed in before admin.ModelAdmin: super() is the ModelAdmin, which mypy cannot see
     @transaction.atomic
     def delete_model(self, request, obj):
         self.record_ended([obj.pk], by=request.user)
-        super().delete_model(request, obj)
+        cast(admin.ModelAdmin, super()).delete_model(request, obj)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         self.record_ended(list(queryset.values_list("pk", flat=True)), by=request.user)
-        super().delete_queryset(request, queryset)
+        cast(admin.ModelAdmin, super()).delete_queryset(request, queryset)
 
 
 @admin.register(School)
@@ -149,11 +154,21 @@ def pupil_with_school(pupil: Pupil) -> str:
     return f"{pupil} · {pupil.school.name} · {pupil.leerlingnummer}"
 
 
+def _choices_with_school(field: forms.Field | None, label: Callable[[Any], str]) -> None:
+    """A foreign key's or many-to-many's choices (`field`) named by `label`, with the
+    school it names fetched along."""
+    choices = cast(forms.ModelChoiceField, field)  # what such a relation's formfield is
+    choices.queryset = cast(QuerySet, choices.queryset).select_related("school")
+    # set on this field alone, so it takes no self: mypy reads it as the class's method
+    choices.label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
 class PupilsNamedWithSchool(AutocompleteJsonView):
     """The admin's search-as-you-type, with pupil_with_school for every pupil suggested."""
 
     def serialize_result(self, obj, to_field_name):
-        result = super().serialize_result(obj, to_field_name)
+        # django-stubs lack AutocompleteJsonView.serialize_result (Django 3.2+)
+        result = super().serialize_result(obj, to_field_name)  # type: ignore[misc]
         if isinstance(obj, Pupil):
             result["text"] = pupil_with_school(obj)
         return result
@@ -221,8 +236,7 @@ class PupilAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "group":  # Pupil.clean refuses a group of another school
-            field.queryset = field.queryset.select_related("school")
-            field.label_from_instance = group_with_school
+            _choices_with_school(field, group_with_school)
         return field
 
 
@@ -262,8 +276,7 @@ class GuardianshipAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "pupil":  # the pupil linked, as the search suggests them
-            field.queryset = field.queryset.select_related("school")
-            field.label_from_instance = pupil_with_school
+            _choices_with_school(field, pupil_with_school)
         return field
 
 
@@ -278,12 +291,10 @@ class StaffMembershipForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = self.fields["groups"]
-        groups.queryset = groups.queryset.select_related("school")
-        groups.label_from_instance = group_with_school
+        _choices_with_school(self.fields["groups"], group_with_school)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         groups, school = cleaned.get("groups"), cleaned.get("school")
         if not groups:
             return cleaned
@@ -326,7 +337,7 @@ class StaffMembershipAdmin(admin.ModelAdmin):
             obj.role,
         )
         # the groups it is taken to have taught until now: none for one begun here
-        obj._groups_before = list(stored.groups.all()) if same else []
+        obj._groups_before = list(stored.groups.all()) if stored is not None and same else []
         if stored is not None and not same:
             accesslog.membership_ended(stored, by=request.user, via=Via.ADMIN)
         super().save_model(request, obj, form, change)
@@ -349,7 +360,8 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     def log_deletions(self, request, queryset):
         """The history entry of a teacher membership is teacher_remove's to write."""
         others = [membership for membership in queryset if not _ended_as_teacher(membership)]
-        return super().log_deletions(request, others)
+        # Django iterates the rows to log: a list of them does (django-stubs ask a QuerySet)
+        return super().log_deletions(request, others)  # type: ignore[arg-type]
 
     @transaction.atomic
     def delete_model(self, request, obj):
