@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from conftest import make_pupil
 from consent.models import Appearance, TakedownTask
-from consent.services import publication_check_adjust, publication_check_create
-from consent.tests.helpers import decide, purpose
+from consent.services import publication_check_adjust
+from consent.tests.helpers import decide, photo_checked
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 CHECKED = datetime.datetime(2027, 1, 11, 9, 0, tzinfo=AMSTERDAM)
@@ -41,12 +41,7 @@ def post(teacher_a, parent_a, school_a, group_a1, pupil_a):
     daan = make_pupil(school_a, group_a1, "1010", "Daan", "Smit")
     decide(pupil_a, parent_a, "sociale-media", "photo", True)
     with at(CHECKED):
-        first = publication_check_create(
-            user=teacher_a,
-            purpose=purpose("sociale-media"),
-            media_type="photo",
-            pupils=[pupil_a, lotte, daan],
-        )
+        first = photo_checked(teacher_a, [pupil_a, lotte, daan])
     return first, lotte, daan
 
 
@@ -191,12 +186,7 @@ def test_the_email_and_the_card_say_it_in_english_too(
 def post_adjusted_twice(teacher, pupil, school, group, number: int) -> None:
     """A photo of the pupil and a classmate, the classmate blurred, then left out."""
     classmate = make_pupil(school, group, f"20{number}", "Lotte", "Visser")
-    check = publication_check_create(
-        user=teacher,
-        purpose=purpose("sociale-media"),
-        media_type="photo",
-        pupils=[pupil, classmate],
-    )
+    check = photo_checked(teacher, [pupil, classmate])
     middle = publication_check_adjust(
         user=teacher, check=check, appearances={classmate.pk: Appearance.UNRECOGNISABLE}
     )
