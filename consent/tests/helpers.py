@@ -2,9 +2,9 @@
 
 import re
 
-from consent.models import ConsentEvent, Purpose
+from consent.models import ConsentEvent, PublicationCheck, Purpose
 from consent.rules import consent_table, purpose_infos
-from consent.services import Answer, consent_decide
+from consent.services import Answer, consent_decide, publication_check_create
 
 
 def purpose(code: str) -> Purpose:
@@ -31,6 +31,13 @@ def shown_version(code: str) -> dict[str, int]:
 def decide(pupil, guardian, code: str, media: str, granted: bool, **kwargs) -> list[ConsentEvent]:
     answer = Answer(purpose(code).pk, media, granted)
     return consent_decide(pupil=pupil, guardian=guardian, answers=[answer], **kwargs)
+
+
+def photo_checked(teacher, pupils: list) -> PublicationCheck:
+    """The teacher's check of a photo of the pupils for social media."""
+    return publication_check_create(
+        user=teacher, purpose=purpose("sociale-media"), media_type="photo", pupils=pupils
+    )
 
 
 def state_of(pupil, code: str, media: str):

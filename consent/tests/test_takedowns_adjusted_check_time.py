@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from conftest import make_pupil
 from consent.models import Appearance, PublicationCheck, TakedownTask
-from consent.services import publication_check_adjust, publication_check_create
-from consent.tests.helpers import decide, purpose
+from consent.services import publication_check_adjust
+from consent.tests.helpers import decide, photo_checked
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 CHECKED = datetime.datetime(2027, 1, 11, 9, 0, tzinfo=AMSTERDAM)
@@ -36,12 +36,7 @@ def post(teacher_a, parent_a, school_a, group_a1, pupil_a):
     lotte = make_pupil(school_a, group_a1, "1009", "Lotte", "Visser")
     decide(pupil_a, parent_a, "sociale-media", "photo", True)
     with at(CHECKED):
-        check = publication_check_create(
-            user=teacher_a,
-            purpose=purpose("sociale-media"),
-            media_type="photo",
-            pupils=[pupil_a, lotte],
-        )
+        check = photo_checked(teacher_a, [pupil_a, lotte])
     return check, lotte
 
 

@@ -15,9 +15,9 @@ from django.core import mail
 from django.urls import reverse
 
 from conftest import make_pupil
-from consent.models import Appearance, TakedownTask
-from consent.services import publication_check_adjust, publication_check_create
-from consent.tests.helpers import decide, purpose
+from consent.models import Appearance, PublicationCheck, TakedownTask
+from consent.services import publication_check_adjust
+from consent.tests.helpers import decide, photo_checked
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 CHECKED = datetime.datetime(2027, 1, 11, 9, 0, tzinfo=AMSTERDAM)
@@ -41,59 +41,78 @@ def post(teacher_a, parent_a, school_a, group_a1, pupil_a):
     daan = make_pupil(school_a, group_a1, "1010", "Daan", "Smit")
     decide(pupil_a, parent_a, "sociale-media", "photo", True)
     with at(CHECKED):
-        first = publication_check_create(
-            user=teacher_a,
-            purpose=purpose("sociale-media"),
-            media_type="photo",
-            pupils=[pupil_a, lotte, daan],
-        )
+        first = photo_checked(teacher_a, [pupil_a, lotte, daan])
     return first, lotte, daan
 
 
-def adjust(teacher, check, pupil, appearance, moment):
-    with at(moment):
-        return publication_check_adjust(
-            user=teacher, check=check, appearances={pupil.pk: appearance}
-        )
+@pytest.fixture
+def adjust(teacher_a):
+    """The teacher adjusts a check at a moment: one pupil's appearance changed."""
+
+    def adjust_at(check, pupil, appearance, moment) -> PublicationCheck:
+        with at(moment):
+            return publication_check_adjust(
+                user=teacher_a, check=check, appearances={pupil.pk: appearance}
+            )
+
+    return adjust_at
 
 
-def say_no(capture, pupil, parent, moment):
-    with at(moment), capture(execute=True):
-        decide(pupil, parent, "sociale-media", "photo", False)
+@pytest.fixture
+def say_no(eager_tasks, django_capture_on_commit_callbacks, parent_a, pupil_a):
+    """Sem's parent says no to photos on social media at a moment; the takedown's e-mail
+    goes at once."""
+
+    def say_no_at(moment) -> None:
+        with at(moment), django_capture_on_commit_callbacks(execute=True):
+            decide(pupil_a, parent_a, "sociale-media", "photo", False)
+
+    return say_no_at
 
 
-def cards(login, teacher, director, school) -> dict[str, str]:
+@pytest.fixture
+def cards(login, teacher_a, director_a, school_a):
     """The teacher's takedown page and home, the school's takedown list and the
-    director's takedown page (the task is the teacher's: "bij een collega")."""
-    with at(LATER):
-        teacher_client = login(teacher)
-        pages = {
-            "takedowns": teacher_client.get(reverse("consent:takedowns")),
-            "home": teacher_client.get(reverse("accounts:home_teacher")),
-        }
-        director_client = login(director)
-        pages["school"] = director_client.get(
-            reverse("consent:school_takedowns", args=[school.code])
-        )
-        pages["director"] = director_client.get(reverse("consent:takedowns"))
-    return {name: page.content.decode() for name, page in pages.items()}
+    director's takedown page (the task is the teacher's: "bij een collega"), read later."""
+
+    def read() -> dict[str, str]:
+        with at(LATER):
+            teacher_client = login(teacher_a)
+            pages = {
+                "takedowns": teacher_client.get(reverse("consent:takedowns")),
+                "home": teacher_client.get(reverse("accounts:home_teacher")),
+            }
+            director_client = login(director_a)
+            pages["school"] = director_client.get(
+                reverse("consent:school_takedowns", args=[school_a.code])
+            )
+            pages["director"] = director_client.get(reverse("consent:takedowns"))
+        return {name: page.content.decode() for name, page in pages.items()}
+
+    return read
+
+
+def assert_cards_name_the_first_check_and_the_last_adjustment(pages: dict[str, str]) -> None:
+    """The teacher's and the director's cards name the first check and the last
+    adjustment as the last; no page names the middle one."""
+    assert (
+        "gecontroleerd op 11 januari 2027 09:00, laatst aangepast op 13 januari 2027 11:30"
+        in (pages["takedowns"])
+    )
+    assert (
+        "op 11 januari 2027 09:00, laatst aangepast op 13 januari 2027 11:30" in (pages["director"])
+    )
+    for name, page in pages.items():
+        assert "12 januari" not in page, name
 
 
 def test_a_no_after_the_second_adjustment_names_the_first_check_and_the_last_adjustment(
-    eager_tasks,
-    django_capture_on_commit_callbacks,
-    login,
-    post,
-    teacher_a,
-    director_a,
-    school_a,
-    parent_a,
-    pupil_a,
+    post, adjust, say_no, cards
 ):
     first, lotte, daan = post
-    middle = adjust(teacher_a, first, lotte, Appearance.UNRECOGNISABLE, ADJUSTED)
-    last = adjust(teacher_a, middle, daan, Appearance.LEFT_OUT, AGAIN)
-    say_no(django_capture_on_commit_callbacks, pupil_a, parent_a, AFTER)
+    middle = adjust(first, lotte, Appearance.UNRECOGNISABLE, ADJUSTED)
+    last = adjust(middle, daan, Appearance.LEFT_OUT, AGAIN)
+    say_no(AFTER)
 
     assert TakedownTask.objects.get().publication_check == last
     [email] = mail.outbox
@@ -101,64 +120,39 @@ def test_a_no_after_the_second_adjustment_names_the_first_check_and_the_last_adj
     assert "Gecontroleerd op: 11 januari 2027 09:00" in email.body
     assert "Laatst aangepast op: 13 januari 2027 11:30" in email.body
     assert "12 januari" not in email.body
-    pages = cards(login, teacher_a, director_a, school_a)
-    assert (
-        "gecontroleerd op 11 januari 2027 09:00, laatst aangepast op 13 januari 2027 11:30"
-        in (pages["takedowns"])
-    )
-    assert (
-        "op 11 januari 2027 09:00, laatst aangepast op 13 januari 2027 11:30" in (pages["director"])
-    )
+    pages = cards()
+    assert_cards_name_the_first_check_and_the_last_adjustment(pages)
     assert "11 januari 2027" in pages["home"] and "januari 2027" not in pages["home"].replace(
         "11 januari 2027", ""
     )
     assert "op 11 januari 2027" in pages["school"]
-    for name, page in pages.items():
-        assert "12 januari" not in page, name
 
 
 def test_a_task_made_between_the_adjustments_names_the_last_one_once_it_followed_the_post(
-    eager_tasks,
-    django_capture_on_commit_callbacks,
-    login,
-    post,
-    teacher_a,
-    director_a,
-    school_a,
-    parent_a,
-    pupil_a,
+    post, adjust, say_no, cards
 ):
     first, lotte, daan = post
-    middle = adjust(teacher_a, first, lotte, Appearance.UNRECOGNISABLE, ADJUSTED)
-    say_no(django_capture_on_commit_callbacks, pupil_a, parent_a, BETWEEN)
+    middle = adjust(first, lotte, Appearance.UNRECOGNISABLE, ADJUSTED)
+    say_no(BETWEEN)
     # sent before the second adjustment: the post as it stood then, adjusted once
     [email] = mail.outbox
     assert "Gecontroleerd op: 11 januari 2027 09:00" in email.body
     assert "Aangepast op: 12 januari 2027 10:15" in email.body
     assert "Laatst aangepast" not in email.body
 
-    last = adjust(teacher_a, middle, daan, Appearance.LEFT_OUT, AGAIN)
+    last = adjust(middle, daan, Appearance.LEFT_OUT, AGAIN)
 
     assert TakedownTask.objects.get().publication_check == last  # it followed the post
     assert len(mail.outbox) == 1
-    pages = cards(login, teacher_a, director_a, school_a)
-    assert (
-        "gecontroleerd op 11 januari 2027 09:00, laatst aangepast op 13 januari 2027 11:30"
-        in (pages["takedowns"])
-    )
-    assert (
-        "op 11 januari 2027 09:00, laatst aangepast op 13 januari 2027 11:30" in (pages["director"])
-    )
-    for name, page in pages.items():
-        assert "12 januari" not in page, name
+    assert_cards_name_the_first_check_and_the_last_adjustment(cards())
 
 
 def test_a_check_adjusted_once_says_adjusted_not_last_adjusted(
-    eager_tasks, django_capture_on_commit_callbacks, login, post, teacher_a, parent_a, pupil_a
+    login, post, adjust, say_no, teacher_a
 ):
     first, lotte, _daan = post
-    adjust(teacher_a, first, lotte, Appearance.UNRECOGNISABLE, ADJUSTED)
-    say_no(django_capture_on_commit_callbacks, pupil_a, parent_a, BETWEEN)
+    adjust(first, lotte, Appearance.UNRECOGNISABLE, ADJUSTED)
+    say_no(BETWEEN)
     [email] = mail.outbox
     assert "Aangepast op: 12 januari 2027 10:15" in email.body
     assert "Laatst" not in email.body
@@ -168,15 +162,13 @@ def test_a_check_adjusted_once_says_adjusted_not_last_adjusted(
     assert "laatst aangepast" not in card
 
 
-def test_the_email_and_the_card_say_it_in_english_too(
-    eager_tasks, django_capture_on_commit_callbacks, login, post, teacher_a, parent_a, pupil_a
-):
+def test_the_email_and_the_card_say_it_in_english_too(login, post, adjust, say_no, teacher_a):
     teacher_a.language = "en"
     teacher_a.save(update_fields=["language"])
     first, lotte, daan = post
-    middle = adjust(teacher_a, first, lotte, Appearance.UNRECOGNISABLE, ADJUSTED)
-    adjust(teacher_a, middle, daan, Appearance.LEFT_OUT, AGAIN)
-    say_no(django_capture_on_commit_callbacks, pupil_a, parent_a, AFTER)
+    middle = adjust(first, lotte, Appearance.UNRECOGNISABLE, ADJUSTED)
+    adjust(middle, daan, Appearance.LEFT_OUT, AGAIN)
+    say_no(AFTER)
     [email] = mail.outbox
     assert "Checked on: 11 January 2027 09:00" in email.body
     assert "Last adjusted on: 13 January 2027 11:30" in email.body
@@ -191,12 +183,7 @@ def test_the_email_and_the_card_say_it_in_english_too(
 def post_adjusted_twice(teacher, pupil, school, group, number: int) -> None:
     """A photo of the pupil and a classmate, the classmate blurred, then left out."""
     classmate = make_pupil(school, group, f"20{number}", "Lotte", "Visser")
-    check = publication_check_create(
-        user=teacher,
-        purpose=purpose("sociale-media"),
-        media_type="photo",
-        pupils=[pupil, classmate],
-    )
+    check = photo_checked(teacher, [pupil, classmate])
     middle = publication_check_adjust(
         user=teacher, check=check, appearances={classmate.pk: Appearance.UNRECOGNISABLE}
     )

@@ -17,18 +17,34 @@ from django.urls import reverse
 from outbox.models import Duty
 from policy import services
 from policy.models import Article, ProtocolVersion, Section
+from policy.tests.draft_discarded import (
+    DISCARDED,
+    ESCAPED,
+    TYPED,
+    assert_nothing_typed_written,
+    assert_says_discarded_with_what_was_typed,
+)
 
-DISCARDED = "Dit concept is weggegooid nadat u deze pagina opende"
 PUBLISHED = "gepubliceerd als versie"
 NOT_SHOWN = "Deze pagina hoort niet bij het concept van versie 2 zoals het nu is"
-TYPED = "MIJN NIEUWE WOORDEN over <b>derden</b>."
-ESCAPED = "MIJN NIEUWE WOORDEN over &lt;b&gt;derden&lt;/b&gt;."
 
 
 def _hidden(page: str) -> dict[str, str]:
     """What the page's form sends back unseen (its hidden inputs)."""
     found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
     return {name: html.unescape(value) for name, value in found}
+
+
+@pytest.fixture
+def board_client(login, board):
+    """The client of board staff, who edit the drafts."""
+    return login(board)
+
+
+@pytest.fixture
+def draft(v1, board) -> ProtocolVersion:
+    """The draft of version 2, a copy of version 1."""
+    return services.version_draft_start(by=board)
 
 
 def _open(client, url: str) -> dict[str, str]:
@@ -62,6 +78,13 @@ def _pages(draft: ProtocolVersion) -> dict[str, tuple[str, dict[str, str]]]:
     }
 
 
+def _open_page(client, draft: ProtocolVersion, page: str) -> tuple[str, dict, dict]:
+    """Opens one of the draft's pages that save (_pages): its address, what is typed
+    into its form and what the form sends back unseen."""
+    url, typed = _pages(draft)[page]
+    return url, typed, _open(client, url)
+
+
 ADDS = ["section_add", "article_add"]
 EDITS = ["article_edit", "section_edit", "draft_edit"]
 PAGES = ADDS + EDITS
@@ -84,95 +107,74 @@ def _contents() -> tuple[list, list, list]:
     )
 
 
-def _nothing_typed_written() -> None:
-    assert not Section.objects.filter(heading__contains="MIJN NIEUWE").exists()
-    assert not Article.objects.filter(text__contains="MIJN NIEUWE").exists()
-    assert not ProtocolVersion.objects.filter(summary__contains="MIJN NIEUWE").exists()
-
-
 @pytest.mark.parametrize("page", PAGES)
-def test_it_writes_nothing_into_a_draft_started_again_under_the_same_number(login, v1, board, page):
-    c = login(board)
-    draft = services.version_draft_start(by=board)
-    url, typed = _pages(draft)[page]
-    sent = _open(c, url)
+def test_it_writes_nothing_into_a_draft_started_again_under_the_same_number(
+    board_client, draft, board, page
+):
+    url, typed, sent = _open_page(board_client, draft, page)
     assert sent["draft"] == str(draft.pk)
     again = _started_again(board, draft)
     before = _contents()
     duties = Duty.objects.count()
 
-    response = c.post(url, {**sent, **typed})
+    response = board_client.post(url, {**sent, **typed})
 
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert DISCARDED in body
-    assert ESCAPED in body and "<b>derden" not in body  # read-only, escaped
-    assert response.context["typed"][0][1] == TYPED
-    # the draft started since, to go on in
-    assert reverse("policy:draft_edit", args=[again.number]) in body
+    assert_says_discarded_with_what_was_typed(response, again)
     assert _contents() == before
-    _nothing_typed_written()
+    assert_nothing_typed_written()
     assert Duty.objects.count() == duties and mail.outbox == []  # nothing to tell anyone
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_it_says_discarded_when_the_draft_started_again_was_published(login, v1, board, page):
+def test_it_says_discarded_when_the_draft_started_again_was_published(
+    board_client, draft, board, page
+):
     """Its number is now a published version, but the page's draft was discarded."""
-    c = login(board)
-    draft = services.version_draft_start(by=board)
-    url, typed = _pages(draft)[page]
-    sent = _open(c, url)
+    url, typed, sent = _open_page(board_client, draft, page)
     again = _started_again(board, draft)
     leren = again.articles.get(anchor="leren-1")
     services.article_update(article=leren, text=leren.text + " Bijgewerkt.")
     services.version_update_summary(version=again, summary="Tekst aangepast.")
     services.version_publish(version=again, by=board)
 
-    response = c.post(url, {**sent, **typed})
+    response = board_client.post(url, {**sent, **typed})
 
     assert response.status_code == 200
     body = response.content.decode()
     assert DISCARDED in body and PUBLISHED not in body
     assert ESCAPED in body and "<b>derden" not in body
-    _nothing_typed_written()
+    assert_nothing_typed_written()
 
 
-def test_it_adds_a_section_to_the_draft_the_page_showed(login, v1, board):
-    c = login(board)
-    draft = services.version_draft_start(by=board)
+def test_it_adds_a_section_to_the_draft_the_page_showed(board_client, draft):
     url = reverse("policy:section_add", args=[draft.number])
-    sent = _open(c, url)
+    sent = _open(board_client, url)
     assert sent["draft"] == str(draft.pk)
 
-    response = c.post(url, {**sent, "heading": "Slot", "kind": "text", "slug": ""})
+    response = board_client.post(url, {**sent, "heading": "Slot", "kind": "text", "slug": ""})
 
     assert response.status_code == 302
     assert draft.sections.get(slug="slot").heading == "Slot"
 
 
-def test_it_adds_an_article_to_the_draft_the_page_showed(login, v1, board):
-    c = login(board)
-    draft = services.version_draft_start(by=board)
+def test_it_adds_an_article_to_the_draft_the_page_showed(board_client, draft):
     section = draft.sections.get(slug="leren")
     url = reverse("policy:article_add", args=[draft.number, section.pk])
-    sent = _open(c, url)
+    sent = _open(board_client, url)
     assert sent["draft"] == str(draft.pk)
 
-    response = c.post(url, {**sent, "text": "Tot slot."})
+    response = board_client.post(url, {**sent, "text": "Tot slot."})
 
     assert response.status_code == 302
     assert section.articles.order_by("-number").first().text == "Tot slot."
 
 
 @pytest.mark.parametrize("page", EDITS)
-def test_it_saves_an_edit_into_the_draft_the_page_showed(login, v1, board, page):
-    c = login(board)
-    draft = services.version_draft_start(by=board)
-    url, typed = _pages(draft)[page]
-    sent = _open(c, url)
+def test_it_saves_an_edit_into_the_draft_the_page_showed(board_client, draft, page):
+    url, typed, sent = _open_page(board_client, draft, page)
     assert sent["draft"] == str(draft.pk)
 
-    response = c.post(url, {**sent, **typed})
+    response = board_client.post(url, {**sent, **typed})
 
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -187,16 +189,16 @@ def test_it_saves_an_edit_into_the_draft_the_page_showed(login, v1, board, page)
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("sent", [None, "", "x", "9" * 30, "1\x00"])
-def test_it_asks_again_when_the_form_does_not_say_its_draft(login, v1, board, page, sent):
+def test_it_asks_again_when_the_form_does_not_say_its_draft(board_client, draft, page, sent):
     """A page opened before the forms carried the draft's id, or a request made by hand:
     nothing written, the form kept, now with the draft's id, so saving again saves it."""
-    c = login(board)
-    draft = services.version_draft_start(by=board)
-    url, typed = _pages(draft)[page]
-    shown = {name: value for name, value in _open(c, url).items() if name != "draft"}
+    url, typed, opened = _open_page(board_client, draft, page)
+    shown = {name: value for name, value in opened.items() if name != "draft"}
     before = _contents()
 
-    response = c.post(url, {**shown, **typed, **({} if sent is None else {"draft": sent})})
+    response = board_client.post(
+        url, {**shown, **typed, **({} if sent is None else {"draft": sent})}
+    )
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -206,20 +208,17 @@ def test_it_asks_again_when_the_form_does_not_say_its_draft(login, v1, board, pa
     again = _hidden(body)
     assert again["draft"] == str(draft.pk)
 
-    assert c.post(url, {**again, **typed}).status_code == 302
+    assert board_client.post(url, {**again, **typed}).status_code == 302
     assert _contents() != before
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_it_asks_again_when_the_form_names_another_version(login, v1, board, page):
+def test_it_asks_again_when_the_form_names_another_version(board_client, v1, draft, page):
     """By hand: the id of a version that is not this draft (here the published one)."""
-    c = login(board)
-    draft = services.version_draft_start(by=board)
-    url, typed = _pages(draft)[page]
-    sent = _open(c, url)
+    url, typed, sent = _open_page(board_client, draft, page)
     before = _contents()
 
-    response = c.post(url, {**sent, **typed, "draft": str(v1.pk)})
+    response = board_client.post(url, {**sent, **typed, "draft": str(v1.pk)})
 
     assert response.status_code == 200
     assert NOT_SHOWN in response.content.decode()
@@ -230,8 +229,7 @@ ROLES = ["parent_a", "teacher_a", "director_a", "privacy_officer", "outsider"]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_it_answers_who_may_not_edit_with_a_404(request, login, v1, board, role):
-    draft = services.version_draft_start(by=board)
+def test_it_answers_who_may_not_edit_with_a_404(request, login, draft, board, role):
     pages = _pages(draft)
     _started_again(board, draft)
     before = _contents()
