@@ -382,12 +382,14 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
     since = datetime.datetime.combine(
         first_quiet_day, datetime.time.min, tzinfo=timezone.get_default_timezone()
     )
-    told = Q(urgent_escalated_at__isnull=False, urgent_escalated_at__gte=F("urgent_notified_at"))
+    told_of_notice = Q(
+        urgent_escalated_at__isnull=False, urgent_escalated_at__gte=F("urgent_notified_at")
+    )
     with transaction.atomic():
         waiting = list(
             FollowUp.objects.select_for_update()
             .filter(URGENT_UNTOUCHED, urgent_notified_at__lt=since)
-            .exclude(told)
+            .exclude(told_of_notice)
             .order_by("pk")
             .values_list("pk", "urgent_notified_at", "assigned_to_id", "school_id")
         )
@@ -399,6 +401,7 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
         )
         told: list[tuple[int, str, list[int]]] = []
         for pk, when, holder, school in waiting:
+            assert when is not None  # URGENT_UNTOUCHED: its urgent notice went
             recipients = _urgent_stale_recipients(holder, board, directors.get(school, ()))
             if recipients:
                 told.append((pk, _notice(when), recipients))
@@ -444,7 +447,12 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
         .filter(URGENT_UNTOUCHED, pk=case_id)
         .first()
     )
-    if case is None or _notice(case.urgent_notified_at) != notice:
+    # URGENT_UNTOUCHED has urgent_notified_at set; its test narrows the type for what follows
+    if (
+        case is None
+        or case.urgent_notified_at is None
+        or _notice(case.urgent_notified_at) != notice
+    ):
         log.info("monitoring case %s: acted on or closed meanwhile; board not told", case_id)
         return False
     board = _board()
@@ -829,7 +837,8 @@ def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
         .filter(pk=case_id, assigned_to_id=assignee_id, status__in=FollowUp.OPEN_STATUSES)
         .first()
     )
-    if case is None or not case.assigned_to.email:
+    # assigned_to is the assignee (the filter): the None test only narrows its type
+    if case is None or case.assigned_to is None or not case.assigned_to.email:
         return False
     # an urgent case given to someone told of it by no urgent e-mail: this one says it
     urgent = case.priority == FollowUp.Priority.URGENT and not urgent_told(
@@ -1085,6 +1094,7 @@ def case_no_action_queue(*, case: FollowUp) -> bool:
         )
         if not claimed:
             return False
+    assert case.closed_at is not None  # closed as "no action": followup_update set it
     notice = uuid.uuid4().hex
     duties_for_users(
         key=_no_action_key(case.pk, notice),
