@@ -363,8 +363,11 @@ class FollowUp(models.Model):
     # tell it from one whose conversation was held after the urgent notice (UNTOUCHED).
     # Also set, under the same name (a rename is a migration for no gain), when an urgent
     # post comes into an open case at "conversation held" (services.CaseFinder.open_or_join):
-    # its conversation was held before the post, so it waits as a reopened case does.
-    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True, editable=False)
+    # its conversation was held before the post, so it waits as a reopened case does; the
+    # label says what both mean.
+    reopened_at = models.DateTimeField(
+        _("waiting for action again since"), null=True, blank=True, editable=False
+    )
     # Closed as "no action" by someone who does not answer for the school (a teacher who
     # has the case) while nobody did: its director, or a board member, is told once one is
     # named (services.followups_no_action_reach).

@@ -123,7 +123,8 @@ def urgent_case_queue(
     a post in it (`edited`). `case` must carry its `assigned_to_id`.
 
     `after_conversation`: an urgent post came into a case at "conversation held" whose
-    notice went before that conversation: a fresh notice, as for a first one, claimed on
+    notice went before that conversation: a fresh notice, as for a first one but saying
+    that a conversation was held (the flag in the payload), claimed on
     `reopened_at` (set until someone moves the case on: services.followup_update), so a
     burst of such posts, or a second worker, sends it once; the urgent sweep then counts
     the case as waiting from this notice.
@@ -160,6 +161,8 @@ def urgent_case_queue(
         payload["notice"] = now.strftime("%Y%m%d%H%M%S%f")
     if again:
         payload["reopened"] = "edited" if edited else "by_hand"
+    if after_conversation:
+        payload["after_conversation"] = True  # the e-mail says a conversation was held
     if excluding is not None:
         # "reopened by" names them; otherwise they are only left out (also when readdressed)
         payload["by_id" if again and not edited else "excluding"] = excluding
@@ -212,11 +215,14 @@ def urgent_case_email_send(
     reopened: str = "",
     by_id: int | None = None,
     excluding: int | None = None,
+    after_conversation: bool = False,
 ) -> None:
     """To a director of the case's school (or the board, when it has none), or its assignee,
     as they are now: one who left the school since is sent nothing, and whoever answers for
     it now is; never to whoever caused the notice (`by_id`, `excluding`). `reopened`
     ("edited", "by_hand"; by `by_id`): the notice of a reopened case says so.
+    `after_conversation` (urgent_case_queue): the notice says that a conversation had been
+    held in the case before this urgent post came in.
 
     When nobody at all answers for the school any more (its only leader left before this
     went), the notice reached nobody: the case's claim is cleared, so it goes to whoever is
@@ -230,6 +236,7 @@ def urgent_case_email_send(
         **({"reopened": reopened} if reopened else {}),
         **({"by_id": by_id} if by_id is not None else {}),
         **({"excluding": excluding} if excluding is not None else {}),
+        **({"after_conversation": True} if after_conversation else {}),
     }
     # a reopening's assignee is told by their reopen e-mail; any other notice goes to them
     everyone = _urgent_recipients(case, assignee=not reopened)
@@ -247,7 +254,13 @@ def urgent_case_email_send(
         return
     by = get_user_model().objects.filter(pk=by_id).first() if by_id is not None else None
     with in_language_of(user_id):
-        context = {"case": case, "url": _case_url(case), "reopened": reopened, "by": by}
+        context = {
+            "case": case,
+            "url": _case_url(case),
+            "reopened": reopened,
+            "by": by,
+            "after_conversation": after_conversation,
+        }
         if user_id != case.assigned_to_id and _told_as_board(case.school_id, user_id):
             context["away_days"] = _away_days()
         subject = (
@@ -369,12 +382,14 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
     since = datetime.datetime.combine(
         first_quiet_day, datetime.time.min, tzinfo=timezone.get_default_timezone()
     )
-    told = Q(urgent_escalated_at__isnull=False, urgent_escalated_at__gte=F("urgent_notified_at"))
+    told_of_notice = Q(
+        urgent_escalated_at__isnull=False, urgent_escalated_at__gte=F("urgent_notified_at")
+    )
     with transaction.atomic():
         waiting = list(
             FollowUp.objects.select_for_update()
             .filter(URGENT_UNTOUCHED, urgent_notified_at__lt=since)
-            .exclude(told)
+            .exclude(told_of_notice)
             .order_by("pk")
             .values_list("pk", "urgent_notified_at", "assigned_to_id", "school_id")
         )
@@ -386,6 +401,7 @@ def urgent_stale_escalate(*, now: datetime.datetime | None = None) -> int:
         )
         told: list[tuple[int, str, list[int]]] = []
         for pk, when, holder, school in waiting:
+            assert when is not None  # URGENT_UNTOUCHED: its urgent notice went
             recipients = _urgent_stale_recipients(holder, board, directors.get(school, ()))
             if recipients:
                 told.append((pk, _notice(when), recipients))
@@ -431,7 +447,12 @@ def urgent_stale_email_send(*, case_id: int, notice: str, user_id: int) -> bool:
         .filter(URGENT_UNTOUCHED, pk=case_id)
         .first()
     )
-    if case is None or _notice(case.urgent_notified_at) != notice:
+    # URGENT_UNTOUCHED has urgent_notified_at set; its test narrows the type for what follows
+    if (
+        case is None
+        or case.urgent_notified_at is None
+        or _notice(case.urgent_notified_at) != notice
+    ):
         log.info("monitoring case %s: acted on or closed meanwhile; board not told", case_id)
         return False
     board = _board()
@@ -816,7 +837,8 @@ def case_assigned_notify(*, case_id: int, assignee_id: int) -> bool:
         .filter(pk=case_id, assigned_to_id=assignee_id, status__in=FollowUp.OPEN_STATUSES)
         .first()
     )
-    if case is None or not case.assigned_to.email:
+    # assigned_to is the assignee (the filter): the None test only narrows its type
+    if case is None or case.assigned_to is None or not case.assigned_to.email:
         return False
     # an urgent case given to someone told of it by no urgent e-mail: this one says it
     urgent = case.priority == FollowUp.Priority.URGENT and not urgent_told(
@@ -1072,6 +1094,7 @@ def case_no_action_queue(*, case: FollowUp) -> bool:
         )
         if not claimed:
             return False
+    assert case.closed_at is not None  # closed as "no action": followup_update set it
     notice = uuid.uuid4().hex
     duties_for_users(
         key=_no_action_key(case.pk, notice),

@@ -22,6 +22,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.languages import language_remember
 from conftest import at_the_same_moment, make_staff, require_service
 from monitoring import services, tasks
 from monitoring.models import FollowUp
@@ -480,6 +481,55 @@ def test_an_urgent_post_after_the_notice_and_the_conversation_is_told_again(
     assert message.to == [board.email]
     assert "Sinds 7 december 2026, 2 dagen geleden" in flat(message)
     assert_no_post_text(message)
+
+
+HELD_NL = "In deze zaak is al een gesprek gevoerd; dit dringende bericht kwam daarna binnen."
+HELD_EN = "A conversation has already been held in this case; this urgent post came in after it."
+
+
+def test_the_notice_after_the_conversation_says_one_was_held(
+    school_a, director_a, teacher_a, board
+):
+    """It read as a first notice: nothing told the director or the assignee that the case
+    had had its conversation. Each reads it in their own language; the duty carries ids
+    and a flag only."""
+    language_remember(teacher_a.pk, "en")
+    case = notified_then_held(school_a, director_a, teacher_a)
+    urgent_post_in(school_a, case, NOTICE)
+    [to_director] = sent_to(director_a)
+    [to_teacher] = sent_to(teacher_a)
+    assert HELD_NL in flat(to_director)
+    assert HELD_EN in flat(to_teacher)
+    duties = Duty.objects.filter(key__startswith=f"urgent-case:{case.pk}:2026")
+    assert sorted(duties.values_list("payload", flat=True), key=lambda p: p["user_id"]) == [
+        {
+            "case_id": case.pk,
+            "notice": "20261207090000000000",
+            "after_conversation": True,
+            "user_id": user.pk,
+        }
+        for user in sorted((director_a, teacher_a), key=lambda u: u.pk)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("nl", URGENT_SUBJECT),
+        ("en", "[OPO Portal] Urgent: a post about OBS De Vlindertuin needs attention"),
+    ],
+)
+def test_a_first_urgent_notice_does_not_say_a_conversation_was_held(
+    school_a, director_a, language, subject
+):
+    language_remember(director_a.pk, language)
+    post = make_post(make_source(url="https://feeds.example/first.rss"), text=PUPIL_TEXT)
+    with time_machine.travel(FIRST, tick=False):
+        services.followup_open_or_join(school_id=school_a.pk, post=post, urgent=True, now=FIRST)
+        run_due_duties()
+    [message] = sent_to(director_a)
+    assert message.subject == subject
+    assert HELD_NL not in flat(message) and HELD_EN not in flat(message)
 
 
 def test_a_burst_of_urgent_posts_after_the_conversation_is_told_once(
