@@ -113,6 +113,7 @@ def urgent_case_queue(
     excluding: int | None = None,
     edited: bool = False,
     after_conversation: bool = False,
+    held: bool = False,
 ) -> bool:
     """Tell the school's directors, and the case's assignee (who is to act on it), about an
     urgent case, once (a claim on the row); a reopened case's assignee is not: their
@@ -127,7 +128,9 @@ def urgent_case_queue(
     that a conversation was held (the flag in the payload), claimed on
     `reopened_at` (set until someone moves the case on: services.followup_update), so a
     burst of such posts, or a second worker, sends it once; the urgent sweep then counts
-    the case as waiting from this notice.
+    the case as waiting from this notice. `held`: a first notice of a case whose
+    conversation was held before the urgent post came in; like `after_conversation`, the
+    e-mail says that a conversation has been held.
 
     With nobody to tell (no director, no board member, no assignee) nothing is claimed:
     the notice goes once someone is named (services.followups_urgent_reach)."""
@@ -161,7 +164,7 @@ def urgent_case_queue(
         payload["notice"] = now.strftime("%Y%m%d%H%M%S%f")
     if again:
         payload["reopened"] = "edited" if edited else "by_hand"
-    if after_conversation:
+    if after_conversation or held:
         payload["after_conversation"] = True  # the e-mail says a conversation was held
     if excluding is not None:
         # "reopened by" names them; otherwise they are only left out (also when readdressed)

@@ -678,7 +678,8 @@ class CaseFinder:
             case.priority = FollowUp.Priority.URGENT
             FollowUp.objects.filter(pk=case.pk).update(priority=case.priority)
         if urgent and case.urgent_notified_at is None:
-            if not reopened and case.status == FollowUp.Status.CONVERSATION_HELD:
+            held = not reopened and case.status == FollowUp.Status.CONVERSATION_HELD
+            if held:
                 # its conversation was held before this urgent post came in: nobody has acted
                 # on the post yet, so it waits as a reopened case does (the urgent sweep)
                 FollowUp.objects.filter(pk=case.pk, reopened_at__isnull=True).update(
@@ -686,7 +687,9 @@ class CaseFinder:
                 )
             # made urgent by what reopened it: the notice says the case was reopened
             edited = reopened and by is None
-            if urgent_case_queue(case=case, again=reopened, excluding=by_id, edited=edited):
+            if urgent_case_queue(
+                case=case, again=reopened, excluding=by_id, edited=edited, held=held
+            ):
                 case.urgent_notified_at = self.now
         elif urgent and not reopened and case.status == FollowUp.Status.CONVERSATION_HELD:
             # its notice went, and a conversation was held since: this post is news nobody

@@ -273,11 +273,12 @@ BEFORE = NOTICE - datetime.timedelta(days=3)
 
 
 def made_urgent_after_its_conversation(
-    school, director, status=FollowUp.Status.CONVERSATION_HELD
+    school, director, status=FollowUp.Status.CONVERSATION_HELD, *, keep_mail=False
 ) -> FollowUp:
     """A case of `school` held by its `director` and never closed: its conversation was held
     on Friday (or, with `status`, planned for Tuesday), and on Monday at 10:00 (NOTICE) a
-    post in it turns urgent (services.CaseFinder.open_or_join) and the urgent notice goes."""
+    post in it turns urgent (services.CaseFinder.open_or_join) and the urgent notice goes
+    (left in the outbox with `keep_mail`)."""
     case = make_case(school, assigned_to=director, opened_at=BEFORE)
     post = make_post(
         make_source(url=f"https://feeds.example/{case.pk}.rss"),
@@ -300,7 +301,8 @@ def made_urgent_after_its_conversation(
     case.refresh_from_db()
     assert (case.status, case.priority) == (status, FollowUp.Priority.URGENT)
     assert case.urgent_notified_at == NOTICE
-    mail.outbox.clear()
+    if not keep_mail:
+        mail.outbox.clear()
     return case
 
 
@@ -530,6 +532,24 @@ def test_a_first_urgent_notice_does_not_say_a_conversation_was_held(
     [message] = sent_to(director_a)
     assert message.subject == subject
     assert HELD_NL not in flat(message) and HELD_EN not in flat(message)
+
+
+@pytest.mark.parametrize(
+    ("status", "says_held"),
+    [(FollowUp.Status.CONVERSATION_HELD, True), (FollowUp.Status.CONVERSATION_PLANNED, False)],
+    ids=["held", "planned"],
+)
+def test_a_first_urgent_notice_into_a_case_whose_conversation_was_held_says_so(
+    school_a, director_a, board, status, says_held
+):
+    """No notice went before (the case was not urgent until this post), but a conversation
+    was held: the first notice says so, as the notice after a conversation does. Not when
+    the conversation is only planned."""
+    case = made_urgent_after_its_conversation(school_a, director_a, status, keep_mail=True)
+    [message] = sent_to(director_a)
+    assert (HELD_NL in flat(message)) is says_held
+    duty = Duty.objects.get(key__startswith=f"urgent-case:{case.pk}:")
+    assert duty.payload.get("after_conversation", False) is says_held
 
 
 def test_a_burst_of_urgent_posts_after_the_conversation_is_told_once(
