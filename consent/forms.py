@@ -362,7 +362,9 @@ class PaperForm(SentAsShownForm):
     }
 
     guardian = forms.ModelChoiceField(
-        label=_("Parent with parental authority"), queryset=get_user_model().objects.none()
+        label=_("Parent with parental authority"),
+        queryset=get_user_model().objects.none(),
+        empty_label=_("Choose a parent"),
     )
     method = forms.ChoiceField(
         label=_("How the parent told the school"),

@@ -224,7 +224,7 @@ def _from_2000(day):
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=FollowUp.Status.choices)
     assigned_to: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("assigned to"), queryset=None, required=False
+        label=_("assigned to"), queryset=None, required=False, empty_label=_("Nobody")
     )
     planned_for = forms.DateField(
         label=_("conversation planned for"),
@@ -310,7 +310,9 @@ class ReplyPostedForm(forms.Form):
 
 
 class ManualReportForm(forms.Form):
-    school = forms.ModelChoiceField(label=_("school"), queryset=School.objects.none())
+    school = forms.ModelChoiceField(
+        label=_("school"), queryset=School.objects.none(), empty_label=_("Choose a school")
+    )
     url = HttpURLField(label=_("link to the post"), max_length=1000, assume_scheme="https")
     text = forms.CharField(
         label=_("text of the post"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
@@ -335,7 +337,10 @@ class ManualReportForm(forms.Form):
 
 class ReportForm(forms.Form):
     school = forms.ModelChoiceField(
-        label=_("school"), queryset=School.objects.none(), to_field_name="code"
+        label=_("school"),
+        queryset=School.objects.none(),
+        to_field_name="code",
+        empty_label=_("Choose a school"),
     )
     month = forms.DateField(
         label=_("month"),

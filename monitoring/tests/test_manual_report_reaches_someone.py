@@ -10,8 +10,8 @@ from monitoring.models import Flag, FollowUp, Mention, Post
 pytestmark = pytest.mark.django_db
 
 QUIET = "Zag de foto's van gisteren bij het hek staan, zegt genoeg."
-CASE_SENTENCE = "Het hoort bij een casus voor de directeur van de school"
-NO_CASE_SENTENCE = "Het portaal zag geen reden voor een casus"
+CASE_SENTENCE = "Het hoort bij een zaak voor de directeur van de school"
+NO_CASE_SENTENCE = "Het portaal zag geen reden voor een zaak"
 
 
 def _report(client, school, text, category=None):
@@ -213,7 +213,7 @@ def test_a_fetched_post_that_names_no_school_is_read_as_about_the_reported_schoo
     assert flag.category == "negative_experience" and flag.marked_by is None
 
 
-BOARD_CASE_SENTENCE = "Het hoort bij een casus voor het bestuur, dat het persoonlijk opvolgt"
+BOARD_CASE_SENTENCE = "Het hoort bij een zaak voor het bestuur, dat het persoonlijk opvolgt"
 
 
 def test_at_a_school_without_director_the_reporter_is_told_the_board_follows_it_up(
@@ -242,7 +242,7 @@ def test_the_help_text_names_the_board_for_a_school_without_director(login, teac
         login(teacher_a).get(reverse("monitoring:report_post")).content.decode().split()
     )
     assert (
-        "opent een casus voor de directeur van de school (bij een school zonder directeur: "
+        "opent een zaak voor de directeur van de school (bij een school zonder directeur: "
         "het bestuur)" in page
     )
 

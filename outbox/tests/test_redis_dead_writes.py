@@ -74,7 +74,7 @@ def test_writes_with_redis_dead_are_saved_and_sent_once_when_it_returns(
 
     assert (no.status_code, yes.status_code, reported.status_code) == (302, 302, 302)
     assert published.status_code == 302
-    assert "Het hoort bij een casus" in " ".join(_said(reported))
+    assert "Het hoort bij een zaak" in " ".join(_said(reported))
     assert "is gepubliceerd" in " ".join(_said(published))
     assert ProtocolVersion.objects.current().number == draft.number
     assert FollowUp.objects.get(school=school_a).priority == FollowUp.Priority.URGENT
