@@ -1,6 +1,6 @@
 """The message shown when recovery codes are made says "gemaakt"/"made", as the e-mail
 about them and the page's own button ("Nieuwe codes maken") do; allauth's "gegenereerd"
-showed on every first TOTP set-up (found walking the demo as its teacher, 2026-12-08)."""
+showed on every first TOTP set-up (found walking the demo as its teacher, 2026-12-07)."""
 
 import pytest
 from django.template.loader import render_to_string

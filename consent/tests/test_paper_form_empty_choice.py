@@ -1,5 +1,5 @@
 """The paper form's list of parents starts with "Kies een ouder", not Django's
-"---------" (found walking the demo as its director, 2026-12-08)."""
+"---------" (found walking the demo as its director, 2026-12-07)."""
 
 import re
 

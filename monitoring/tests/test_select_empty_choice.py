@@ -1,6 +1,6 @@
 """The empty choice of a list on the monitoring pages is said in words ("Niemand", "Kies
 een school"), not Django's "---------", which a Dutch page showed as dashes and a screen
-reader read out as such (found walking the demo as its director, 2026-12-08)."""
+reader read out as such (found walking the demo as its director, 2026-12-07)."""
 
 import re
 
