@@ -126,8 +126,11 @@ def photo_check(request):
 @csrf_protect
 def _photo_check(request, limits: cleaning.Limits):
     if request.method != "POST":
-        from_check = _from_check(request.user, request.GET.get("check"))
-        return _first_page(request, _listing(request), from_check, _initial(from_check))
+        asked = request.GET.get("check")
+        from_check = _from_check(request.user, asked)
+        replaced = None if from_check else _replaced_own(request.user, asked)
+        initial = _initial(from_check)
+        return _first_page(request, _listing(request), from_check, initial, replaced=replaced)
     pupils = _pupil_choices(request.user)
     form = PhotoForm(request.POST, request.FILES, pupils=pupils)
     listing = _listing(request)
@@ -195,13 +198,18 @@ def _photo_check(request, limits: cleaning.Limits):
     return _page(request, form, faces_form, prepared, keep, results, listing, key)
 
 
-def _first_page(request, listing, from_check, initial: dict, *, problem="", status=200):
+def _first_page(
+    request, listing, from_check, initial: dict, *, problem="", status=200, replaced=None
+):
     """The page before a photo is sent: the channel and the pupils to tick, read in SQL
-    (the form's queryset only validates a POST), and `problem` said at the top."""
+    (the form's queryset only validates a POST), and `problem` said at the top. `replaced`:
+    the (asked, newest) checks of a `?check=` whose check was replaced since."""
     form = PhotoForm(pupils=Pupil.objects.none(), initial=initial)
     _name_schools(form, request.user, listing)
     _list_pupils(form, listing.pupils if listing else current_pupils_for_staff(request.user))
     context = {"form": form, "listing": listing, "from_check": from_check, "problem": problem}
+    if replaced is not None:
+        context["replaced"], context["replaced_by"] = replaced
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -437,6 +445,21 @@ def _from_check(user, pk) -> PublicationCheck | None:
     if not usable or not check.purpose.active or hasattr(check, "replaced_by"):
         return None
     return check
+
+
+def _replaced_own(user, pk) -> tuple[PublicationCheck, PublicationCheck] | None:
+    """The user's own photo check of `?check=` and the newest check of its post, when it
+    was replaced since (its photo checked, or the check adjusted: a page opened again with
+    the back button). Not continued (`_from_check`: a replaced check could join another
+    photo to that post), but the page says why it starts empty."""
+    try:
+        check = get_check_for_user(user, int(pk))
+    except (Http404, TypeError, ValueError):
+        return None
+    own = check.checked_by_id == user.pk and check.media_type == MediaType.PHOTO
+    if not own or not hasattr(check, "replaced_by"):
+        return None
+    return check, _newest(check)
 
 
 def _initial(check: PublicationCheck | None) -> dict:

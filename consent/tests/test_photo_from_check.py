@@ -268,3 +268,40 @@ def test_a_colleague_of_the_same_group_or_school_does_not_continue_the_teachers_
     assert photos_check.checked_by == request.getfixturevalue(colleague)
     assert photos_check.replaces_id is None and photos_check.note == ""  # stands alone
     assert not PublicationCheck.objects.filter(replaces=theirs).exists()
+
+
+REPLACED_NL = "Uw controle van"
+
+
+def test_a_replaced_check_opened_again_says_why_the_page_starts_empty(
+    login, teacher_a, director_a, levi_gijs_mila, group_photo
+):
+    """The photo page of `?check=` opened again after its photo was checked (the back
+    button): the check is replaced, so it is not continued (a second photo would join
+    that post), and the empty page said nothing; it now says so and links the newest check
+    of the post, through every replacement. Nobody else is told: another's check stays
+    ignored without a word."""
+    (levi, _), (gijs, _), _mila = levi_gijs_mila
+    client = login(teacher_a)
+    first = check_before_posting(client, [levi, gijs])
+    step1 = {
+        "action": "preview",
+        "channel": purpose("sociale-media").pk,
+        "pupils": [levi.pk, gijs.pk],
+        "from_check": first.pk,
+    }
+    client.post(URL, {"photo": photo(group_photo), **step1})
+    client.post(URL, {"photo": photo(group_photo), **step1})  # ticks kept: a new key, a new check
+    newest = PublicationCheck.objects.latest("pk")
+    assert newest.replaces_id is not None and newest.pk != first.pk
+
+    page = client.get(URL, {"check": first.pk}).content.decode()
+    assert 'name="from_check"' not in page
+    assert REPLACED_NL in page
+    assert f'href="{reverse("consent:check", args=[newest.pk])}"' in page
+    assert not re.search(rf'value="{levi.pk}"[^>]* checked', page)
+
+    assert REPLACED_NL not in client.get(URL, {"check": newest.pk}).content.decode()
+    assert REPLACED_NL not in client.get(URL).content.decode()
+    director = login(director_a)
+    assert REPLACED_NL not in director.get(URL, {"check": first.pk}).content.decode()
