@@ -305,3 +305,21 @@ def test_a_replaced_check_opened_again_says_why_the_page_starts_empty(
     assert REPLACED_NL not in client.get(URL).content.decode()
     director = login(director_a)
     assert REPLACED_NL not in director.get(URL, {"check": first.pk}).content.decode()
+
+
+def test_the_preview_says_its_check_is_stored_already(
+    login, teacher_a, levi_gijs_mila, group_photo
+):
+    """It said the check would be stored at the download, but step 1 stores it (the
+    download records how each pupil appears, in a check that replaces it)."""
+    (levi, _), (gijs, _), _mila = levi_gijs_mila
+    client = login(teacher_a)
+    step1 = {
+        "action": "preview",
+        "channel": purpose("sociale-media").pk,
+        "pupils": [levi.pk, gijs.pk],
+    }
+    page = client.post(URL, {"photo": photo(group_photo), **step1}).content.decode()
+    assert PublicationCheck.objects.filter(checked_by=teacher_a).count() == 1
+    assert "Uw controle van deze foto is al bewaard." in page
+    assert "wordt bewaard als u downloadt" not in page
