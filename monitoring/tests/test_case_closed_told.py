@@ -153,7 +153,7 @@ def close(case, user, **extra):
         case=case,
         status="conversation_held",
         assigned_to=case.assigned_to,
-        held_on=extra.pop("held_on", None) or case.opened_at.date(),
+        held_on=extra.pop("held_on", None) or timezone.localdate(case.opened_at),
         user=user,
     )
     services.followup_update(
@@ -232,7 +232,7 @@ def test_a_reopening_cannot_skip_the_conversation(case_a, teacher_a, director_a)
 def test_a_reopened_case_can_plan_a_second_conversation(login, case_a, teacher_a, director_a):
     # reopened (here by hand; an edit with new terms does the same) it stood at "conversation
     # held" and could only be closed again: no way to plan the talk the new post asks for
-    first_held = case_a.opened_at.date()
+    first_held = timezone.localdate(case_a.opened_at)
     close(case_a, teacher_a, held_on=first_held)
     services.followup_update(
         case=case_a, status="conversation_held", assigned_to=teacher_a, notes=case_a.notes
@@ -275,7 +275,7 @@ def test_a_reopened_case_can_plan_a_second_conversation(login, case_a, teacher_a
 
 
 def test_a_second_conversation_needs_a_new_date_not_before_the_first(case_a, teacher_a):
-    first_held = case_a.opened_at.date()
+    first_held = timezone.localdate(case_a.opened_at)
     close(case_a, teacher_a, held_on=first_held)
     services.followup_update(case=case_a, status="conversation_held", assigned_to=teacher_a)
     case_a.refresh_from_db()
