@@ -160,7 +160,7 @@ def test_it_marks_pupil_pages_not_cacheable(login, director_a, pupil_a):
 
 
 def test_it_charts_the_answered_share_growing_after_a_reminder(parent_a, pupil_a, school_a):
-    today = datetime.date.today()
+    today = timezone.localdate()
     reminder = ReminderSent.objects.create(
         user=parent_a, week="2026-W01", delivered_at=timezone.now()
     )
@@ -185,7 +185,7 @@ def test_it_renders_the_chart_accessibly_with_a_table(login, director_a, parent_
 def test_it_counts_the_review_rounds_confirmations_in_the_same_queries(
     login, director_a, parent_a, pupil_a, school_a, django_assert_num_queries
 ):
-    year = current_school_year(datetime.date.today())
+    year = current_school_year(timezone.localdate())
     review = ReviewRound.objects.create(school=school_a, school_year=year, opened_by=director_a)
     ReviewConfirmation.objects.create(review_round=review, user=parent_a, pupil=pupil_a)
     client = login(director_a)
@@ -203,7 +203,7 @@ def test_it_charts_the_same_shares_as_replaying_the_rules_week_by_week(
 ):
     """The chart takes each cell's first qualifying answer; replaying `effective_state`
     with the decisions up to each week's end must give the same shares."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     second_parent = make_user("tweede@example.org")
     Guardianship.objects.create(user=second_parent, pupil=pupil_a, has_parental_authority=True)
     Guardianship.objects.create(user=parent_a, pupil=pupil_a2, has_parental_authority=True)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -97,7 +98,7 @@ def test_it_walks_the_directors_week(
     browser.follow(f"/monitoring/zaken/{case.pk}/")
     browser.check_page("case")
     assert "overblijven" in browser.find("main").text
-    today = datetime.date.today()
+    today = timezone.localdate()
     Select(browser.find("select[name=status]")).select_by_value("conversation_planned")
     Select(browser.find("select[name=assigned_to]")).select_by_value(str(teacher_a.pk))
     # Planned for today: a conversation cannot be recorded as held before its planned date
